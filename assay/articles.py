@@ -1,0 +1,29 @@
+"""From a raw item to a clean `Article`: the one place where identity and cleaning meet."""
+
+from __future__ import annotations
+
+from assay.cleaning import blocks_for, clean_blocks, repair_text
+from assay.ids import article_id, canonical_url
+from assay.sources import SourceError
+from assay.types import Article, RawItem
+
+
+def to_article(item: RawItem) -> Article:
+    clean = clean_blocks(blocks_for(item.content, item.content_format))
+    if not clean.body.strip():
+        raise SourceError(f"{item.url or item.source_url}: no article text left after cleaning")
+    url = canonical_url(item.url) if item.url and item.url.startswith(("http://", "https://")) else None
+    return Article(
+        id=article_id(url, clean.body),
+        url=url,
+        guid=item.guid,
+        title=repair_text(item.title) or "(untitled)",
+        author=item.author,
+        published=item.published,
+        source=item.source,
+        source_url=item.source_url,
+        categories=item.categories,
+        highlights=clean.highlights,
+        body=clean.body,
+        sections=clean.sections,
+    )

@@ -1,0 +1,206 @@
+"""`assay`: a small CLI over the Python API. Human output by default, `--json` for scripts."""
+
+from __future__ import annotations
+
+import json
+import re
+import sys
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Any, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from assay.runtime import configure_prefect
+from assay.settings import get_settings
+from assay.types import IngestReport, SourceKind
+
+app = typer.Typer(help="Real vs. rhetoric in critical-minerals news.", no_args_is_help=True, add_completion=False)
+out = Console()
+err = Console(stderr=True)
+
+SAMPLE_FEED = Path(__file__).resolve().parents[1] / "samples" / "rare-earth-exchanges.xml"
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of text.")]
+
+
+def _print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
+
+
+def _registry():  # type: ignore[no-untyped-def]
+    from store.registry import Registry
+
+    return Registry(get_settings().registry_url)
+
+
+# --- ingest ----------------------------------------------------------------------------
+
+
+def run_ingest(sources: list[str], expect: SourceKind | None = None, *, show_progress: bool = True) -> IngestReport:
+    """Run the ingest flow in this process, with a progress bar on stderr."""
+    configure_prefect(get_settings())
+    from flows.ingest import ingest as ingest_flow
+    from flows.ingest import progress_listener
+
+    labels = {"fetch": "fetch sources", "embed": "embed chunks", "store": "store articles"}
+    with Progress(
+        TextColumn("{task.description:<15}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, disable=not show_progress, transient=False,
+    ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def on_progress(stage: str, advance: int, total: int | None) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(labels.get(stage, stage), total=total)
+            elif total is not None:
+                bar.update(tasks[stage], total=total)
+            bar.advance(tasks[stage], advance)
+
+        with progress_listener(on_progress):
+            return ingest_flow(sources, expect)
+
+
+def _print_report(report: IngestReport) -> None:
+    problems = [r for r in report.results if r.error]
+    if problems:
+        table = Table("status", "item", "reason", title="Items not ingested", title_justify="left")
+        for r in problems:
+            table.add_row(r.status.value, r.title or r.source, r.error)
+        out.print(table)
+    for feed in report.not_modified:
+        out.print(f"[dim]{feed}: not modified since the last poll[/dim]")
+    out.print(f"{report.summary_line()}; {report.chunks_embedded} chunks embedded")
+
+
+@app.command()
+def ingest(
+    sources: Annotated[list[str], typer.Argument(help="Feed URLs, page URLs, files or folders.")],
+    as_feed: Annotated[bool, typer.Option("--feed", help="Every source must be a feed (an HTML page is an error).")] = False,
+    json_output: JsonFlag = False,
+) -> None:
+    """Ingest feeds, pages, files and folders into the corpus. Safe to re-run."""
+    report = run_ingest(sources, SourceKind.feed if as_feed else None, show_progress=not json_output and err.is_terminal)
+    if json_output:
+        _print_json(report.model_dump(mode="json"))
+    else:
+        _print_report(report)
+    raise typer.Exit(1 if report.counts["failed"] else 0)
+
+
+# --- reading the corpus --------------------------------------------------------------
+
+
+@app.command()
+def articles(json_output: JsonFlag = False) -> None:
+    """List the articles in the corpus, newest first."""
+    rows = _registry().list()
+    if json_output:
+        _print_json([
+            {"id": r.id, "title": r.title, "url": r.url, "published": r.published, "source": r.source,
+             "version": r.version, "chunks": r.chunk_count, "status": r.status}
+            for r in rows
+        ])
+        return
+    table = Table("id", "published", "source", "title", "chunks")
+    for r in rows:
+        table.add_row(r.id[:12], r.published.date().isoformat() if r.published else "", r.source, r.title, str(r.chunk_count))
+    out.print(table)
+
+
+@app.command()
+def show(article_id: Annotated[str, typer.Argument(help="Article id, or a unique prefix of one.")], json_output: JsonFlag = False) -> None:
+    """Show one article: its record, the publisher's highlights and the clean body."""
+    row = _registry().get(article_id)
+    if row is None:
+        err.print(f"[red]no article with id {article_id!r}[/red] (see `assay articles`)")
+        raise typer.Exit(1)
+    article = row.to_article()
+    if json_output:
+        _print_json(article.model_dump(mode="json") | {"version": row.version, "status": row.status, "first_seen": row.first_seen, "updated_at": row.updated_at})
+        return
+    out.print(f"[bold]{article.title}[/bold]")
+    out.print(f"[dim]{article.id} · {article.published or 'undated'} · {article.source} · {article.url or article.source_url}[/dim]")
+    if article.highlights:
+        out.print("\n[bold]Publisher's highlights[/bold]")
+        for h in article.highlights:
+            out.print(f"  • {h}", highlight=False)
+    out.print()
+    out.print(article.body, highlight=False, markup=False)
+
+
+def status_counts() -> dict[str, Any]:
+    from store.vectors import ChunkStore
+
+    settings = get_settings()
+    counts = _registry().counts()
+    counts["chunks_in_chroma"] = ChunkStore(settings).count()
+    counts["home"] = str(settings.home)
+    counts["chroma"] = settings.chroma_url or str(settings.chroma_path)
+    counts["database"] = settings.registry_url
+    return counts
+
+
+@app.command()
+def status(json_output: JsonFlag = False) -> None:
+    """Counts of articles, versions, chunks and feeds, and where they are kept."""
+    counts = status_counts()
+    if json_output:
+        _print_json(counts)
+        return
+    table = Table("what", "value", show_header=False)
+    for key, value in counts.items():
+        table.add_row(key.replace("_", " "), str(value))
+    out.print(table)
+
+
+# --- demo and serve ----------------------------------------------------------------------
+
+
+@app.command()
+def demo() -> None:
+    """Ingest the bundled sample feed (25 rare-earth articles) and print the status."""
+    out.print(f"Ingesting the sample corpus: {SAMPLE_FEED}")
+    report = run_ingest([str(SAMPLE_FEED)], SourceKind.feed, show_progress=err.is_terminal)
+    _print_report(report)
+    status()
+    raise typer.Exit(1 if report.counts["failed"] else 0)
+
+
+_DURATION = re.compile(r"^(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s?)?$")
+
+
+def parse_interval(text: str) -> timedelta:
+    """'15m', '1h', '90s', '1h30m' or plain seconds."""
+    match = _DURATION.match(text.strip())
+    if not text.strip() or not match:
+        raise typer.BadParameter(f"{text!r} is not a duration like 15m, 1h or 90s")
+    interval = timedelta(hours=int(match["h"] or 0), minutes=int(match["m"] or 0), seconds=int(match["s"] or 0))
+    if interval.total_seconds() < 1:
+        raise typer.BadParameter("the interval must be at least 1 s")
+    return interval
+
+
+@app.command()
+def serve(
+    feeds: Annotated[list[str], typer.Option("--feed", help="Feed URL or file to poll (repeatable).")],
+    every: Annotated[str, typer.Option("--every", help="Polling interval, e.g. 15m.")] = "15m",
+    name: Annotated[str, typer.Option(help="Deployment name.")] = "assay-poll",
+) -> None:
+    """Serve a deployment that polls feeds on a schedule (Ctrl-C stops it)."""
+    interval = parse_interval(every)
+    configure_prefect(get_settings(), quiet=False)
+    from flows.ingest import ingest as ingest_flow
+
+    out.print(f"Polling {len(feeds)} feed(s) every {interval}; Ctrl-C to stop.")
+    ingest_flow.serve(name=name, interval=interval, parameters={"sources": feeds, "expect": SourceKind.feed.value})
+
+
+def main() -> Optional[int]:  # pragma: no cover - `python -m assay.cli`
+    return app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

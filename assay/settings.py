@@ -1,0 +1,79 @@
+"""Settings: environment variables `ASSAY_*`, then an optional TOML file, then defaults.
+
+`ASSAY_HOME` is the data folder; everything embedded (Chroma, the SQLite registry,
+models) lives under it unless a URL points elsewhere, which is how the same code
+scales out to a Chroma server and a SQL database server.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import urlparse
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+
+
+def _default_home() -> Path:
+    return Path(os.environ.get("ASSAY_HOME") or Path.home() / ".assay")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ASSAY_", extra="ignore")
+
+    home: Path = Field(default_factory=_default_home, description="Data folder: registry, Chroma, models.")
+    chroma_url: str | None = Field(None, description="A Chroma server (http://host:port) instead of the embedded one.")
+    chroma_collection: str = Field("assay_chunks", description="Chroma collection holding article chunks.")
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL of the registry database; default: SQLite file under home."
+    )
+
+    fetch_timeout_s: float = Field(20.0, gt=0, description="Per-request timeout for feeds and pages.")
+    fetch_retries: int = Field(3, ge=0, description="Retries on network errors, timeouts and HTTP 5xx.")
+    fetch_backoff_s: float = Field(2.0, ge=0, description="First retry delay; doubles each retry, with jitter.")
+    fetch_concurrency: int = Field(8, ge=1, description="Pages fetched at once.")
+    max_source_bytes: int = Field(5_000_000, gt=0, description="Larger feeds, pages or files are refused.")
+    full_page_below_chars: int = Field(
+        500, ge=0, description="A feed item whose text is shorter than this is fetched from its link instead."
+    )
+
+    chunk_size: int = Field(900, gt=100, description="Characters per chunk (MiniLM reads at most 256 tokens).")
+    chunk_overlap: int = Field(120, ge=0, description="Characters shared by neighbouring chunks.")
+    embed_batch_size: int = Field(32, ge=1, description="Chunks per embedding forward pass.")
+
+    @property
+    def registry_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.home / 'registry.sqlite'}"
+
+    @property
+    def chroma_path(self) -> Path:
+        return self.home / "chroma"
+
+    @property
+    def chroma_host_port(self) -> tuple[str, int, bool]:
+        parsed = urlparse(self.chroma_url or "")
+        if parsed.scheme not in ("http", "https") or not parsed.hostname:
+            raise ValueError(f"ASSAY_CHROMA_URL must look like http://host:port, got {self.chroma_url!r}")
+        return parsed.hostname, parsed.port or (443 if parsed.scheme == "https" else 8000), parsed.scheme == "https"
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        # The TOML file is optional: $ASSAY_CONFIG, else $ASSAY_HOME/assay.toml if present.
+        toml_path = Path(os.environ.get("ASSAY_CONFIG") or _default_home() / "assay.toml")
+        toml = TomlConfigSettingsSource(settings_cls, toml_file=toml_path if toml_path.is_file() else [])
+        return init_settings, env_settings, toml, file_secret_settings
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The process-wide settings; tests call `get_settings.cache_clear()` after changing the environment."""
+    return Settings()

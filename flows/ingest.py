@@ -1,0 +1,334 @@
+"""The `ingest` flow: fetch → parse → clean → dedupe → chunk → embed → upsert → record.
+
+Tasks work on whole batches (one embedding pass over every new chunk is the
+fastest way through the model) except fetching, which is one task per URL so
+each gets its own retries and pages download concurrently. A bad item becomes
+a failed `ItemResult` and the rest of the batch goes on; an article is in the
+registry only once all its chunks are in Chroma, so nothing half-stored stays.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+from itertools import accumulate
+from typing import Callable, Iterator
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+from prefect.events import emit_event
+from prefect.futures import PrefectFuture
+from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.tasks import exponential_backoff
+
+from assay.articles import to_article
+from assay.chunking import chunk_article
+from assay.embeddings import MiniLMEmbeddings
+from assay.settings import Settings, get_settings
+from assay.sources import SourceError, expand_source, fetch_url, is_url, parse, read_file
+from assay.types import Article, Chunk, Fetched, IngestReport, ItemResult, ItemStatus, RawItem, SourceKind
+from store.registry import Registry
+from store.vectors import ChunkStore
+
+# --- progress, for the CLI's bar ------------------------------------------------------
+
+ProgressListener = Callable[[str, int, int | None], None]  # stage, advance, new total (or None)
+_listeners: list[ProgressListener] = []
+_listeners_lock = threading.Lock()
+
+
+@contextmanager
+def progress_listener(listener: ProgressListener) -> Iterator[None]:
+    with _listeners_lock:
+        _listeners.append(listener)
+    try:
+        yield
+    finally:
+        with _listeners_lock:
+            _listeners.remove(listener)
+
+
+def _progress(stage: str, advance: int = 0, total: int | None = None) -> None:
+    for listener in list(_listeners):
+        listener(stage, advance, total)
+
+
+# --- shared resources -------------------------------------------------------------------
+
+_embedder_lock = threading.Lock()
+_embedder: MiniLMEmbeddings | None = None
+
+
+def embedder(settings: Settings) -> MiniLMEmbeddings:
+    """One model per process: loading it costs more than embedding a small batch."""
+    global _embedder
+    with _embedder_lock:
+        if _embedder is None:
+            _embedder = MiniLMEmbeddings(batch_size=settings.embed_batch_size)
+        return _embedder
+
+
+@dataclass
+class Pending:
+    """An article on its way through the batch tasks."""
+
+    article: Article
+    status: ItemStatus  # new or updated
+    source: str
+    feed: str | None
+    chunks: list[Chunk] = field(default_factory=list)
+    vectors: list[list[float]] = field(default_factory=list)
+
+    def result(self, status: ItemStatus | None = None, **fields: object) -> ItemResult:
+        a = self.article
+        return ItemResult(
+            source=self.source, status=status or self.status, article_id=a.id, title=a.title, url=a.url, feed=self.feed, guid=a.guid, **fields  # type: ignore[arg-type]
+        )
+
+
+# A feed's items travel with the name of their feed, so its state can be recorded once they are in.
+Fed = tuple[RawItem, str | None]
+
+
+def _failed(source: str, error: Exception | str, item: RawItem | None = None, feed: str | None = None) -> ItemResult:
+    return ItemResult(
+        source=source,
+        status=ItemStatus.failed,
+        error=str(error),
+        title=item.title if item else None,
+        url=item.url if item else None,
+        guid=item.guid if item else None,
+        feed=feed,
+    )
+
+
+def _is_retryable(task, task_run, state) -> bool:  # type: ignore[no-untyped-def]
+    """Retry network errors, timeouts, 429 and 5xx; a 404 or a bad feed will not get better."""
+    error = state.data if isinstance(state.data, BaseException) else state.result(raise_on_failure=False)
+    return isinstance(error, SourceError) and error.retryable
+
+
+# --- tasks --------------------------------------------------------------------------------
+
+
+@task(name="fetch", cache_policy=NO_CACHE, retry_condition_fn=_is_retryable, retry_jitter_factor=0.5)
+def fetch(source: str, etag: str | None = None, last_modified: str | None = None) -> Fetched:
+    settings = get_settings()
+    if is_url(source):
+        return fetch_url(source, settings, etag=etag, last_modified=last_modified)
+    return read_file(source, settings)
+
+
+def _fetch_task(settings: Settings):  # type: ignore[no-untyped-def]
+    return fetch.with_options(
+        retries=settings.fetch_retries,
+        retry_delay_seconds=exponential_backoff(settings.fetch_backoff_s)(settings.fetch_retries) if settings.fetch_retries else 0,
+    )
+
+
+def _wait_all(futures: dict[str, PrefectFuture]) -> Iterator[tuple[str, Fetched | None, Exception | None]]:
+    for source, future in futures.items():
+        future.wait()
+        state = future.state
+        _progress("fetch", 1)
+        if state.is_completed():
+            yield source, future.result(), None
+        else:
+            error = state.result(raise_on_failure=False)
+            yield source, None, error if isinstance(error, Exception) else RuntimeError(state.message)
+
+
+@task(name="parse", cache_policy=NO_CACHE)
+def parse_sources(
+    fetched: list[Fetched], expect: SourceKind | None
+) -> tuple[list[Fed], list[ItemResult], list[tuple[Fetched, str | None]]]:
+    """Items of every source; also the feeds and their titles, whose state is recorded at the end."""
+    items: list[Fed] = []
+    failures: list[ItemResult] = []
+    feeds: list[tuple[Fetched, str | None]] = []
+    for one in fetched:
+        try:
+            kind, title, parsed = parse(one, expect)
+        except SourceError as exc:
+            failures.append(_failed(one.source, exc))
+            continue
+        feed = one.source if kind is SourceKind.feed else None
+        if feed:
+            feeds.append((one, title))
+        items.extend((item, feed) for item in parsed)
+    return items, failures, feeds
+
+
+@task(name="clean", cache_policy=NO_CACHE)
+def clean(items: list[Fed]) -> tuple[list[tuple[Article, str | None]], list[ItemResult]]:
+    articles, failures = [], []
+    for item, feed in items:
+        try:
+            articles.append((to_article(item), feed))
+        except SourceError as exc:
+            failures.append(_failed(item.url or item.source_url, exc, item, feed))
+    return articles, failures
+
+
+@task(name="dedupe", cache_policy=NO_CACHE)
+def dedupe(articles: list[tuple[Article, str | None]]) -> tuple[list[Pending], list[ItemResult]]:
+    """Drop repeats within the batch and articles whose content the registry already has."""
+    known = Registry(get_settings().registry_url).content_hashes([a.id for a, _ in articles])
+    pending: list[Pending] = []
+    done: list[ItemResult] = []
+    seen: set[str] = set()
+    for article, feed in articles:
+        one = Pending(article, ItemStatus.updated if article.id in known else ItemStatus.new, article.url or article.source_url, feed)
+        if article.id in seen:
+            done.append(one.result(ItemStatus.duplicate, error="duplicate of an earlier item in this run (same URL or content)"))
+        elif known.get(article.id) == article.content_hash:
+            done.append(one.result(ItemStatus.unchanged))
+        else:
+            pending.append(one)
+        seen.add(article.id)
+    return pending, done
+
+
+@task(name="chunk", cache_policy=NO_CACHE)
+def chunk(pending: list[Pending]) -> list[Pending]:
+    settings = get_settings()
+    return [replace(one, chunks=chunk_article(one.article, settings.chunk_size, settings.chunk_overlap)) for one in pending]
+
+
+@task(name="embed", cache_policy=NO_CACHE)
+def embed(pending: list[Pending]) -> list[Pending]:
+    """One pass over every chunk of the batch, so the model's batches stay full."""
+    texts = [c.text for one in pending for c in one.chunks]
+    _progress("embed", 0, len(texts))
+    vectors = embedder(get_settings()).embed_documents(texts)
+    _progress("embed", len(texts))
+    bounds = list(accumulate([0] + [len(one.chunks) for one in pending]))
+    return [replace(one, vectors=vectors[a:b]) for one, a, b in zip(pending, bounds, bounds[1:])]
+
+
+@task(name="upsert-and-record", cache_policy=NO_CACHE)
+def upsert_and_record(pending: list[Pending]) -> list[ItemResult]:
+    """Per article: chunks into Chroma, then the registry row, then stale chunks out.
+
+    If the registry write fails, the new chunks are taken out again and the old
+    version stays whole; a crash between the steps leaves orphan chunks that the
+    next ingest of the article replaces.
+    """
+    settings = get_settings()
+    store, registry = ChunkStore(settings), Registry(settings.registry_url)
+    results = []
+    for one in pending:
+        article, new_ids = one.article, [c.id for c in one.chunks]
+        old_ids = store.chunk_ids(article.id)
+        try:
+            store.upsert(article, one.chunks, one.vectors)
+            version = registry.record_article(article, len(one.chunks))
+        except Exception as exc:  # noqa: BLE001 - any store failure fails this item only
+            store.delete([i for i in new_ids if i not in old_ids])
+            results.append(one.result(ItemStatus.failed, error=f"could not store: {exc}"))
+            continue
+        store.delete(sorted(old_ids - set(new_ids)))
+        results.append(one.result(chunks=len(one.chunks)))
+        emit_event(
+            event=f"assay.article.{one.status.value}",
+            resource={"prefect.resource.id": f"assay.article.{article.id}", "prefect.resource.name": article.title[:200]},
+            payload={"url": article.url, "source": article.source, "version": version, "chunks": len(one.chunks)},
+        )
+        _progress("store", 1)
+    return results
+
+
+@task(name="record-feeds", cache_policy=NO_CACHE)
+def record_feeds(feeds: list[tuple[Fetched, str | None]], results: list[ItemResult]) -> None:
+    """Feed state: seen guids, and validators only when every item of the feed went in."""
+    registry = Registry(get_settings().registry_url)
+    for feed, title in feeds:
+        mine = [r for r in results if r.feed == feed.source]
+        failed = any(r.status is ItemStatus.failed for r in mine)
+        registry.record_feed(
+            feed.source,
+            title=title,
+            status="partial" if failed else "ok",
+            etag=feed.etag,
+            last_modified=feed.last_modified,
+            seen={r.guid: r.article_id for r in mine if r.guid and r.status is not ItemStatus.failed},
+            keep_validators=not failed,
+        )
+
+
+# --- the flow ------------------------------------------------------------------------------
+
+
+@flow(name="ingest", task_runner=ThreadPoolTaskRunner(max_workers=8), validate_parameters=False)
+def ingest(sources: list[str], expect: SourceKind | None = None) -> IngestReport:
+    """Ingest feeds, pages, files and folders; safe to re-run: unchanged articles cost nothing."""
+    settings = get_settings()
+    registry = Registry(settings.registry_url)
+    report = IngestReport()
+
+    named: list[str] = []
+    for source in sources:
+        try:
+            named.extend(expand_source(source))
+        except SourceError as exc:
+            report.results.append(_failed(source, exc))
+    _progress("fetch", 0, len(named))
+
+    fetch_task = _fetch_task(settings)
+    futures = {s: fetch_task.submit(s, *(registry.feed_validators(s) if is_url(s) else (None, None))) for s in dict.fromkeys(named)}
+    fetched: list[Fetched] = []
+    for source, result, error in _wait_all(futures):
+        if error is not None:
+            report.results.append(_failed(source, error))
+        elif result.not_modified:
+            report.not_modified.append(source)
+            registry.record_feed(source, title=None, status="not modified", etag=result.etag, last_modified=result.last_modified)
+        else:
+            fetched.append(result)
+
+    items, failures, feeds = parse_sources(fetched, expect)
+    report.results.extend(failures)
+    items, failures = _fetch_full_text(items, settings, fetch_task)
+    report.results.extend(failures)
+
+    articles, failures = clean(items)
+    report.results.extend(failures)
+    pending, done = dedupe(articles)
+    report.results.extend(done)
+    _progress("store", len(done), len(articles))
+    if pending:
+        report.results.extend(upsert_and_record(embed(chunk(pending))))
+    record_feeds(feeds, report.results)
+    return report
+
+
+_TAG = re.compile(r"<[^>]+>")
+
+
+def _fetch_full_text(items: list[Fed], settings: Settings, fetch_task) -> tuple[list[Fed], list[ItemResult]]:  # type: ignore[no-untyped-def]
+    """Feeds that carry only a summary: read each such article from its page instead, concurrently."""
+    short = {
+        item.url: i
+        for i, (item, _) in enumerate(items)
+        if item.url and is_url(item.url) and len(_TAG.sub("", item.content).strip()) < settings.full_page_below_chars
+    }
+    if not short:
+        return items, []
+    pages = {url: (result, error) for url, result, error in _wait_all({url: fetch_task.submit(url) for url in short})}
+    kept, failures = [], []
+    for item, feed in items:
+        if item.url not in short:
+            kept.append((item, feed))
+            continue
+        result, error = pages[item.url]
+        try:
+            if error is not None:
+                raise error
+            _, _, (page,) = parse(result, SourceKind.page)
+        except SourceError as exc:
+            failures.append(_failed(item.url, f"feed item has no full text and its page failed: {exc}", item, feed))
+            continue
+        kept.append((item.model_copy(update={"content": page.content, "content_format": page.content_format}), feed))
+    return kept, failures

@@ -1,0 +1,222 @@
+"""The article registry: articles and their versions, feed state, timestamps (SQLAlchemy).
+
+SQLite under ASSAY_HOME by default; any SQLAlchemy URL (Postgres, say) through
+ASSAY_DATABASE_URL. The registry is the record of truth for what was ingested:
+an article row exists only once its chunks are in Chroma.
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, create_engine, event, func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
+
+from assay.types import Article, Section
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: DateTime(timezone=True), dict: JSON, list: JSON}
+
+
+class ArticleRow(Base):
+    __tablename__ = "articles"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    url: Mapped[str | None] = mapped_column(Text)
+    guid: Mapped[str | None] = mapped_column(Text)
+    title: Mapped[str] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(Text)
+    published: Mapped[datetime | None]
+    source: Mapped[str] = mapped_column(Text)
+    source_url: Mapped[str] = mapped_column(Text)
+    categories: Mapped[list] = mapped_column(default=list)
+    highlights: Mapped[list] = mapped_column(default=list)
+    body: Mapped[str] = mapped_column(Text)
+    sections: Mapped[list] = mapped_column(default=list)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(16), default="ingested")
+    chunk_count: Mapped[int] = mapped_column(Integer, default=0)
+    first_seen: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def to_article(self) -> Article:
+        return Article(
+            id=self.id,
+            url=self.url,
+            guid=self.guid,
+            title=self.title,
+            author=self.author,
+            published=_aware(self.published),
+            source=self.source,
+            source_url=self.source_url,
+            categories=self.categories,
+            highlights=self.highlights,
+            body=self.body,
+            sections=[Section(**s) for s in self.sections],
+        )
+
+
+class ArticleVersionRow(Base):
+    """Every content the article has had: a changed article keeps its history."""
+
+    __tablename__ = "article_versions"
+
+    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(Text)
+    highlights: Mapped[list] = mapped_column(default=list)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class FeedRow(Base):
+    __tablename__ = "feeds"
+
+    url: Mapped[str] = mapped_column(Text, primary_key=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    last_checked: Mapped[datetime | None]
+    last_status: Mapped[str | None] = mapped_column(Text)
+
+
+class SeenItemRow(Base):
+    """guids a feed has shown, and the article each became."""
+
+    __tablename__ = "feed_items"
+
+    feed_url: Mapped[str] = mapped_column(ForeignKey("feeds.url", ondelete="CASCADE"), primary_key=True)
+    guid: Mapped[str] = mapped_column(Text, primary_key=True)
+    article_id: Mapped[str | None] = mapped_column(String(32))
+    first_seen: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+def _aware(value: datetime | None) -> datetime | None:
+    """SQLite hands datetimes back naive; they were stored as UTC."""
+    return value.replace(tzinfo=timezone.utc) if value and value.tzinfo is None else value
+
+
+class Registry:
+    def __init__(self, url: str):
+        if url.startswith("sqlite:///"):
+            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
+        self.engine: Engine = create_engine(url)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        Base.metadata.create_all(self.engine)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        """One transaction: committed on success, rolled back on any error."""
+        with self._sessions.begin() as session:
+            yield session
+
+    # --- articles -----------------------------------------------------------------
+
+    def content_hashes(self, ids: list[str]) -> dict[str, str]:
+        with self.session() as s:
+            rows = s.execute(select(ArticleRow.id, ArticleRow.content_hash).where(ArticleRow.id.in_(ids)))
+            return dict(rows.tuples().all())
+
+    def record_article(self, article: Article, chunk_count: int) -> int:
+        """Insert or update an article and add its version; returns the version number."""
+        fields = article.model_dump(exclude={"content_hash"}, mode="python")
+        fields["sections"] = [s.model_dump() for s in article.sections]
+        with self.session() as s:
+            row = s.get(ArticleRow, article.id)
+            if row is None:
+                row = ArticleRow(**fields, content_hash=article.content_hash, version=1, chunk_count=chunk_count)
+                s.add(row)
+            else:
+                for key, value in fields.items():
+                    setattr(row, key, value)
+                row.content_hash, row.version, row.chunk_count = article.content_hash, row.version + 1, chunk_count
+                row.status, row.updated_at = "ingested", utcnow()
+            s.add(
+                ArticleVersionRow(
+                    article_id=article.id,
+                    version=row.version,
+                    content_hash=article.content_hash,
+                    title=article.title,
+                    highlights=article.highlights,
+                    body=article.body,
+                )
+            )
+            return row.version
+
+    def get(self, article_id: str) -> ArticleRow | None:
+        with self.session() as s:
+            row = s.get(ArticleRow, article_id)
+            if row is None:  # allow a unique prefix, as git does for commits
+                matches = s.scalars(select(ArticleRow).where(ArticleRow.id.startswith(article_id)).limit(2)).all()
+                row = matches[0] if len(matches) == 1 else None
+            return row
+
+    def list(self) -> list[ArticleRow]:
+        with self.session() as s:
+            return list(s.scalars(select(ArticleRow).order_by(ArticleRow.published.desc(), ArticleRow.id)))
+
+    def counts(self) -> dict[str, int]:
+        with self.session() as s:
+            return {
+                "articles": s.scalar(select(func.count()).select_from(ArticleRow)) or 0,
+                "article_versions": s.scalar(select(func.count()).select_from(ArticleVersionRow)) or 0,
+                "chunks": s.scalar(select(func.coalesce(func.sum(ArticleRow.chunk_count), 0))) or 0,
+                "feeds": s.scalar(select(func.count()).select_from(FeedRow)) or 0,
+            }
+
+    # --- feeds --------------------------------------------------------------------
+
+    def feed_validators(self, url: str) -> tuple[str | None, str | None]:
+        with self.session() as s:
+            row = s.get(FeedRow, url)
+            return (row.etag, row.last_modified) if row else (None, None)
+
+    def record_feed(
+        self,
+        url: str,
+        *,
+        title: str | None,
+        status: str,
+        etag: str | None = None,
+        last_modified: str | None = None,
+        seen: dict[str, str | None] | None = None,
+        keep_validators: bool = True,
+    ) -> None:
+        """Feed state after a poll. Validators are only replaced when every item went in,
+        so a failed item is fetched again next time instead of hiding behind a 304."""
+        with self.session() as s:
+            row = s.get(FeedRow, url) or FeedRow(url=url)
+            s.add(row)
+            row.title = title or row.title
+            row.last_checked, row.last_status = utcnow(), status
+            if keep_validators:
+                row.etag, row.last_modified = etag, last_modified
+            s.flush()
+            for guid, article in (seen or {}).items():
+                if s.get(SeenItemRow, (url, guid)) is None:
+                    s.add(SeenItemRow(feed_url=url, guid=guid, article_id=article))
+
+    def feeds(self) -> list[FeedRow]:
+        with self.session() as s:
+            return list(s.scalars(select(FeedRow).order_by(FeedRow.url)))
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    # WAL lets `assay status` read while an ingest writes; foreign keys are off by default in SQLite.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
