@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from assay.runtime import configure_prefect
+from assay.runtime import configure_prefect, prefect_api
 from assay.settings import get_settings
 from assay.types import IngestReport, SourceKind
 
@@ -191,11 +191,13 @@ def serve(
 ) -> None:
     """Serve a deployment that polls feeds on a schedule (Ctrl-C stops it)."""
     interval = parse_interval(every)
-    configure_prefect(get_settings(), quiet=False)
-    from flows.ingest import ingest as ingest_flow
+    settings = get_settings()
+    configure_prefect(settings, quiet=False)
+    with prefect_api(settings) as api_url:
+        from flows.ingest import ingest as ingest_flow
 
-    out.print(f"Polling {len(feeds)} feed(s) every {interval}; Ctrl-C to stop.")
-    ingest_flow.serve(name=name, interval=interval, parameters={"sources": feeds, "expect": SourceKind.feed.value})
+        out.print(f"Polling {len(feeds)} feed(s) every {interval} through the Prefect API at {api_url}; Ctrl-C to stop.")
+        ingest_flow.serve(name=name, interval=interval, parameters={"sources": feeds, "expect": SourceKind.feed.value})
 
 
 def main() -> Optional[int]:  # pragma: no cover - `python -m assay.cli`

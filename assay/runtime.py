@@ -3,6 +3,15 @@
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+import httpx
 
 from assay.settings import Settings
 
@@ -20,3 +29,49 @@ def configure_prefect(settings: Settings, *, quiet: bool = True) -> None:
     if quiet:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
         os.environ.setdefault("PREFECT_LOGGING_SERVER_LEVEL", "ERROR")
+
+
+@contextmanager
+def prefect_api(settings: Settings, *, startup_timeout_s: float = 90.0) -> Iterator[str]:
+    """A Prefect API that can schedule: PREFECT_API_URL if set, else a local `prefect server` for this process.
+
+    Prefect's ephemeral in-process API runs no scheduler, so a served deployment
+    would never run there; `assay serve` starts a real server instead, with its
+    database under ASSAY_HOME, and stops it on exit.
+    """
+    if os.environ.get("PREFECT_API_URL"):
+        yield os.environ["PREFECT_API_URL"]
+        return
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    log = open(settings.home / "prefect" / "server.log", "ab")
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("prefect")), "server", "start", "--host", "127.0.0.1", "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=os.environ.copy(),
+    )
+    url = f"http://127.0.0.1:{port}/api"
+    try:
+        deadline = time.monotonic() + startup_timeout_s
+        while True:
+            if server.poll() is not None:
+                raise RuntimeError(f"prefect server exited with {server.returncode}; see {log.name}")
+            try:
+                if httpx.get(f"{url}/health", timeout=2).status_code == 200:
+                    break
+            except httpx.HTTPError:
+                pass
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"prefect server did not answer within {startup_timeout_s:g} s; see {log.name}")
+            time.sleep(0.5)
+        os.environ["PREFECT_API_URL"] = url
+        yield url
+    finally:
+        server.terminate()
+        try:
+            server.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        log.close()

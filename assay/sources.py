@@ -156,6 +156,8 @@ def sniff_kind(fetched: Fetched, text: str) -> SourceKind:
     if _FEED_START.match(text):
         return SourceKind.feed
     suffix = Path(urlsplit(fetched.source).path).suffix.lower()
+    if fetched.url is None and suffix in FEED_SUFFIXES:
+        return SourceKind.feed  # a local .xml/.rss/.atom names itself a feed; parse_feed says what is wrong
     if fetched.url is None and suffix in FILE_SUFFIXES and FILE_SUFFIXES[suffix] != "html":
         return SourceKind.file
     if _HTML_START.match(text) or "html" in fetched.content_type:

@@ -1,0 +1,72 @@
+from assay.cleaning import blocks_for, clean_blocks, html_blocks, repair_text, text_blocks
+
+
+def clean_html(html: str):
+    return clean_blocks(html_blocks(html))
+
+
+def test_mojibake_from_cp1252_and_thai_code_pages_is_repaired_keeping_curly_quotes():
+    assert repair_text("Chinaâ€™s output rose 5Â°C") == "China’s output rose 5°C"
+    assert repair_text("Chinaโ€™s furnaces run at 800ยฐC") == "China’s furnaces run at 800°C"
+    assert repair_text("โ€œlargestโ€\x9d") == "“largest”"
+    assert repair_text("It’s “curly” — and stays") == "It’s “curly” — and stays"
+
+
+def test_real_thai_text_is_left_alone():
+    assert repair_text("ภาษาไทย rare earths") == "ภาษาไทย rare earths"
+
+
+def test_markup_leftovers_and_link_labels_are_removed():
+    assert repair_text("]]>A sentence (opens in a new tab) here.<![CDATA[") == "A sentence here."
+    assert repair_text("Text ©!-- /wp:paragraph --> more") == "Text more"
+    assert repair_text("a\u00a0 b\t c") == "a b c"
+
+
+def test_comment_boilerplate_is_dropped():
+    clean = clean_html(
+        "<p>NdPr prices rose 4% in January.</p><h3>Leave a Reply</h3><p>0 Comments</p><p>No replies yet</p>"
+        "<p>Join the full discussion at the forum…</p><p>Cancel reply</p>"
+    )
+    assert clean.body == "NdPr prices rose 4% in January."
+
+
+def test_highlights_are_split_from_the_body_and_kept():
+    clean = clean_html(
+        "<h2>Highlights</h2><ul><li>First point.</li><li>Second point:<ul><li>nested detail</li></ul></li></ul>"
+        "<p>Body paragraph.</p><h2>Outlook</h2><p>More text.</p>"
+    )
+    assert clean.highlights == ["First point.", "Second point:", "nested detail"]
+    assert "First point" not in clean.body and "Highlights" not in clean.body
+    assert clean.body == "Body paragraph.\n\nOutlook\n\nMore text."
+
+
+def test_sections_carry_headings_and_exact_offsets():
+    clean = clean_html("<p>Intro.</p><h2>Where the Case Breaks Down</h2><p>Scale matters.</p><ul><li>one</li><li>two</li></ul>")
+    assert clean.body == "Intro.\n\nWhere the Case Breaks Down\n\nScale matters.\n\n• one\n• two"
+    first, second = clean.sections
+    assert (first.heading, clean.body[first.start : first.end]) == (None, "Intro.")
+    assert second.heading == "Where the Case Breaks Down"
+    assert clean.body[second.start : second.end].startswith("Where the Case Breaks Down\n\nScale matters.")
+    assert second.end == len(clean.body)
+
+
+def test_plain_text_headings_bullets_and_paragraphs():
+    blocks = text_blocks("Title Line\n\nA first paragraph\nwrapped over two lines.\n\n  • item a\n    • item b\n\nREEx Take\n\nIt ends.")
+    assert [(b.kind, b.text, b.level) for b in blocks] == [
+        ("heading", "Title Line", 0),
+        ("paragraph", "A first paragraph wrapped over two lines.", 0),
+        ("item", "item a", 0),
+        ("item", "item b", 1),
+        ("heading", "REEx Take", 0),
+        ("paragraph", "It ends.", 0),
+    ]
+
+
+def test_markdown_is_read_through_its_html():
+    clean = clean_blocks(blocks_for("# Lynas\n\nLynas makes **NdPr**.\n\n## Outlook\n\n- Kalgoorlie\n- Malaysia\n", "markdown"))
+    assert clean.body == "Lynas\n\nLynas makes NdPr.\n\nOutlook\n\n• Kalgoorlie\n• Malaysia"
+
+
+def test_scripts_and_navigation_never_reach_the_body():
+    clean = clean_html("<nav>Home | About</nav><p>Real text.</p><script>alert(1)</script><footer>© site</footer>")
+    assert clean.body == "Real text."

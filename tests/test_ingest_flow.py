@@ -1,0 +1,234 @@
+"""The ingest flow through real parts: Prefect (test server), Chroma, SQLite, and HTTP on loopback."""
+
+from __future__ import annotations
+
+import socket
+
+import pytest
+
+from assay.types import ItemStatus
+from store.registry import Registry
+from store.vectors import ChunkStore
+from tests.conftest import SAMPLE_FEED, article_html, rss
+
+pytestmark = pytest.mark.slow
+
+
+def stores(settings):  # type: ignore[no-untyped-def]
+    return Registry(settings.registry_url), ChunkStore(settings)
+
+
+def assert_consistent(settings) -> None:  # type: ignore[no-untyped-def]
+    """Chroma holds exactly the chunks of the registry's articles: nothing partial, nothing stale."""
+    registry, store = stores(settings)
+    rows = registry.list()
+    assert store.count() == sum(r.chunk_count for r in rows)
+    for row in rows:
+        assert len(store.chunk_ids(row.id)) == row.chunk_count
+
+
+def by_status(report) -> dict[str, list]:  # type: ignore[no-untyped-def]
+    out: dict[str, list] = {}
+    for r in report.results:
+        out.setdefault(r.status.value, []).append(r)
+    return out
+
+
+def test_sample_feed_by_file_then_over_http_is_the_same_corpus(ingest, assay_home, http_server):
+    first = ingest([str(SAMPLE_FEED)])
+    assert first.counts == {"new": 25, "updated": 0, "unchanged": 0, "duplicate": 0, "failed": 0}
+    assert first.chunks_embedded > 100
+    registry, store = stores(assay_home)
+    assert registry.counts()["articles"] == 25 and store.count() == first.chunks_embedded
+    assert_consistent(assay_home)
+
+    row = next(r for r in registry.list() if r.title.startswith("You Can’t Recycle"))
+    assert row.published.isoformat().startswith("2026-02-07T04:49:20")
+    assert len(row.highlights) == 7 and "Recycling rates remain below 1% globally" not in row.body.split("\n\n")[0]
+    chunk = store.collection.get(where={"article_id": row.id}, limit=1, include=["metadatas", "documents"])
+    meta, text = chunk["metadatas"][0], chunk["documents"][0]
+    assert meta["url"] == row.url and meta["title"] == row.title and meta["source"] == row.source
+    assert row.body[meta["start"] : meta["end"]] == text
+
+    url = http_server.set("/sample.xml", SAMPLE_FEED.read_bytes(), content_type="application/rss+xml")
+    again = ingest([url])
+    assert again.counts["unchanged"] == 25 and again.chunks_embedded == 0
+    assert registry.counts()["articles"] == 25
+
+
+def test_changed_content_replaces_chunks_and_keeps_history(ingest, assay_home, http_server):
+    items = [{"title": f"Item {n}", "link": f"https://example.com/{n}", "html": article_html(n)} for n in (1, 2)]
+    url = http_server.set("/changing.xml", rss(items), content_type="application/xml")
+    assert ingest([url]).counts["new"] == 2
+    registry, store = stores(assay_home)
+    changed_id = next(r.id for r in registry.list() if r.title == "Item 1")
+    old_ids = store.chunk_ids(changed_id)
+
+    items[0]["html"] = article_html(1, extra="Lynas now expects first heavy rare earth output in 2027, not 2026.")
+    http_server.set("/changing.xml", rss(items), content_type="application/xml")
+    report = ingest([url])
+    assert report.counts["updated"] == 1 and report.counts["unchanged"] == 1
+    new_ids = store.chunk_ids(changed_id)
+    assert new_ids != old_ids and not (old_ids - new_ids) & store.chunk_ids(changed_id)
+    assert any("2027" in d for d in store.collection.get(ids=sorted(new_ids))["documents"])
+    row = registry.get(changed_id)
+    assert row.version == 2 and registry.counts()["article_versions"] == 3
+    assert_consistent(assay_home)
+
+
+def test_conditional_get_skips_an_unmodified_feed(ingest, assay_home, http_server):
+    items = [{"title": "Etag item", "link": "https://example.com/etag", "html": article_html(3)}]
+    url = http_server.set("/etag.xml", rss(items), content_type="application/xml", etag='"v1"')
+    assert ingest([url]).counts["new"] == 1
+    report = ingest([url])
+    assert report.not_modified == [url] and report.results == []
+    assert http_server.request_headers["/etag.xml"][-1].get("If-None-Match") == '"v1"'
+
+
+def test_retries_on_5xx_then_succeeds_but_never_retries_a_404(ingest, assay_home, http_server):
+    items = [{"title": "Flaky", "link": "https://example.com/flaky", "html": article_html(4)}]
+    flaky = http_server.set("/flaky.xml", rss(items), content_type="application/xml", fail_first=2)
+    missing = http_server.url("/missing-feed.xml")
+    report = ingest([flaky, missing])
+    assert report.counts["new"] == 1 and http_server.hits["/flaky.xml"] == 3
+    (failure,) = by_status(report)["failed"]
+    assert "HTTP 404" in failure.error and http_server.hits["/missing-feed.xml"] == 1
+
+
+def test_bad_inputs_fail_one_by_one_and_leave_nothing_partial(ingest, assay_home, http_server, tmp_path):
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        closed_port = s.getsockname()[1]
+    good = http_server.set(
+        "/good.xml",
+        rss([
+            {"title": "Good", "link": "https://example.com/good", "html": article_html(5)},
+            {"title": "Good again", "link": "https://example.com/good", "html": article_html(5)},  # duplicate item
+        ]),
+        content_type="application/xml",
+    )
+    files = {
+        "empty.txt": b"",
+        "binary.txt": b"\x00\x01\x02PK\x03\x04" * 50,
+        "latin1.txt": "Caf\u00e9 owners discuss NdPr".encode("latin-1"),
+        "huge.txt": b"Rare earths. " * 400_000,  # 5.2 MB
+        "broken.xml": rss([{"title": "X", "link": "https://example.com/x", "html": "<p>x</p>"}]).replace("</channel>", "").encode(),
+        "page.xml": b"<!doctype html><html><body><p>Not a feed at all.</p></body></html>",
+    }
+    for name, content in files.items():
+        (tmp_path / name).write_bytes(content)
+    sources = [
+        good,
+        f"http://127.0.0.1:{closed_port}/feed.xml",
+        http_server.url("/nowhere.xml"),
+        http_server.set("/always-500.xml", "", status=500),
+        http_server.set("/slow.xml", rss([]), content_type="application/xml", delay_s=3),
+        "ftp://example.com/feed.xml",
+        *(str(tmp_path / name) for name in files),
+    ]
+    report = ingest(sources)
+    statuses = by_status(report)
+    assert [r.title for r in statuses["new"]] == ["Good"]
+    assert len(statuses["duplicate"]) == 1 and "duplicate" in statuses["duplicate"][0].error
+    errors = {r.source: r.error for r in statuses["failed"]}
+    expected = {
+        sources[1]: "could not reach",
+        sources[2]: "HTTP 404",
+        sources[3]: "HTTP 500",
+        sources[4]: "timed out",
+        sources[5]: "unsupported URL scheme",
+        str(tmp_path / "empty.txt"): "empty",
+        str(tmp_path / "binary.txt"): "binary data",
+        str(tmp_path / "latin1.txt"): "not valid utf-8",
+        str(tmp_path / "huge.txt"): "over the 5,000,000-byte limit",
+        str(tmp_path / "broken.xml"): "malformed feed XML",
+        str(tmp_path / "page.xml"): "an HTML page, not a feed",
+    }
+    assert set(errors) == set(expected)
+    for source, fragment in expected.items():
+        assert fragment in errors[source], (source, errors[source])
+    assert http_server.hits["/always-500.xml"] == 3  # first try and two retries
+    registry, _ = stores(assay_home)
+    assert [r.title for r in registry.list()] == ["Good"]
+    assert_consistent(assay_home)
+
+
+def test_a_store_failure_fails_that_article_only_and_a_rerun_repairs_it(ingest, assay_home, http_server, monkeypatch):
+    items = [{"title": f"Store {n}", "link": f"https://example.com/store/{n}", "html": article_html(n)} for n in (6, 7)]
+    url = http_server.set("/store.xml", rss(items), content_type="application/xml")
+    real = Registry.record_article
+
+    def flaky_record(self, article, chunk_count):  # type: ignore[no-untyped-def]
+        if article.title == "Store 7":
+            raise RuntimeError("database is locked")
+        return real(self, article, chunk_count)
+
+    monkeypatch.setattr(Registry, "record_article", flaky_record)
+    report = ingest([url])
+    (failed,) = by_status(report)["failed"]
+    assert failed.title == "Store 7" and "database is locked" in failed.error
+    assert_consistent(assay_home)
+    registry, store = stores(assay_home)
+    assert store.chunk_ids(failed.article_id) == set()
+    assert registry.feeds()[0].etag is None and registry.feeds()[0].last_status == "partial"
+
+    monkeypatch.setattr(Registry, "record_article", real)
+    assert ingest([url]).counts == {"new": 1, "updated": 0, "unchanged": 1, "duplicate": 0, "failed": 0}
+    assert_consistent(assay_home)
+
+
+def test_pages_and_summary_only_feeds_read_the_full_page(ingest, assay_home, http_server):
+    def page(n: int) -> str:
+        return (
+            f"<!doctype html><html><head><title>Page {n}</title></head><body><nav>Home About Contact</nav><article>"
+            f"<h1>Shenghe signs deal {n}</h1><p>Shenghe Resources signed a supply agreement number {n} for monazite concentrate "
+            f"with a partner in Tanzania, the company said in a filing on Tuesday, adding that deliveries start in 2027.</p>"
+            f"<p>The contract covers {n * 1000} tonnes a year and includes an option to extend it by five years.</p></article>"
+            f"<div class='comments'>Leave a Reply</div></body></html>"
+        )
+
+    links = [http_server.set(f"/story/{n}", page(n)) for n in (1, 2, 3)]
+    summaries = [{"title": f"Story {n}", "link": link, "description": "Short teaser…"} for n, link in zip((1, 2), links)]
+    feed = http_server.set("/summaries.xml", rss(summaries), content_type="application/xml")
+    report = ingest([feed, links[2]])
+    assert report.counts["new"] == 3
+    registry, _ = stores(assay_home)
+    bodies = {r.title: r.body for r in registry.list()}
+    assert "2000 tonnes a year" in bodies["Story 2"] and "Leave a Reply" not in bodies["Story 2"]
+    assert any("3000 tonnes" in body for body in bodies.values())
+
+
+def test_local_folder_of_text_markdown_and_html(ingest, assay_home, tmp_path):
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "lynas.txt").write_text("Lynas update\n\nLynas Rare Earths produced 10,000 tonnes of NdPr oxide last year.\n")
+    (folder / "mp.md").write_text("# MP Materials\n\nMP Materials began magnet production in **Fort Worth**.\n")
+    (folder / "baotou.html").write_text(
+        "<html><head><title>Baotou</title></head><body><article><h1>Baotou smelter</h1><p>China Northern Rare Earth raised "
+        "its annual rare-earth metal capacity to 11,200 tons at its Baotou smelter, the company said.</p></article></body></html>"
+    )
+    assert ingest([str(folder)]).counts["new"] == 3
+    assert ingest([str(folder)]).counts["unchanged"] == 3
+    titles = {r.title for r in stores(assay_home)[0].list()}
+    assert {"Lynas update", "MP Materials"} <= titles
+
+
+def test_an_event_is_emitted_for_each_new_or_changed_article(ingest, assay_home, http_server, monkeypatch):
+    import flows.ingest as ingest_module
+
+    emitted = []
+    real_emit = ingest_module.emit_event
+
+    def recording_emit(**kwargs):  # type: ignore[no-untyped-def]
+        event = real_emit(**kwargs)
+        emitted.append((kwargs["event"], event))
+        return event
+
+    monkeypatch.setattr(ingest_module, "emit_event", recording_emit)
+    items = [{"title": "Evented", "link": "https://example.com/evented", "html": article_html(8)}]
+    url = http_server.set("/events.xml", rss(items), content_type="application/xml")
+    ingest([url])
+    ingest([url])
+    assert [name for name, _ in emitted] == ["assay.article.new"]
+    assert emitted[0][1] is not None and emitted[0][1].resource.id.startswith("assay.article.")
+    assert ItemStatus.new.value == "new"

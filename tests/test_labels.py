@@ -1,0 +1,53 @@
+"""The hand-labelled corpus stays true to the clean bodies that ingestion produces."""
+
+from collections import Counter
+
+import pytest
+
+from evals.labels import Attribution, Evidence, Kind, load_all, load_split
+from tests.test_chunking_and_ids import sample_articles
+
+LABELS = load_all()
+BODIES = {a.id: a for a in sample_articles()}
+
+
+def test_every_sample_article_is_labelled_once():
+    assert set(LABELS) == set(BODIES)
+
+
+def test_split_covers_all_25_articles_exactly_once():
+    split = load_split()
+    ids = split.train + split.dev + split.test
+    assert (len(split.train), len(split.dev), len(split.test)) == (15, 5, 5)
+    assert sorted(ids) == sorted(set(ids)) == sorted(LABELS)
+    for part in (split.dev, split.test):
+        kinds = Counter(c.kind for i in part for c in LABELS[i].claims)
+        assert set(kinds) == set(Kind), kinds
+
+
+@pytest.mark.parametrize("article_id", sorted(LABELS))
+def test_quotes_are_verbatim_ordered_and_never_overlap(article_id):
+    labels, article = LABELS[article_id], BODIES[article_id]
+    spans = labels.spans(article.body)  # raises with the quote if one is not found in order
+    assert all(a_end <= b_start for (_, a_end), (b_start, _) in zip(spans, spans[1:]))
+    for question in labels.questions:
+        for quote in question.supporting_quotes:
+            assert quote in article.body, quote
+
+
+@pytest.mark.parametrize("article_id", sorted(LABELS))
+def test_article_record_matches_the_feed(article_id):
+    labels, article = LABELS[article_id], BODIES[article_id]
+    assert labels.highlights == article.highlights
+    assert (labels.source_item.title, labels.source_item.url) == (article.title, article.url)
+    assert 12 <= len(labels.claims)
+    assert 3 <= sum(q.answerable for q in labels.questions) <= 5
+    assert any(not q.answerable for q in labels.questions)
+
+
+def test_values_come_from_the_guide_and_every_kind_is_present():
+    statements = [c for a in LABELS.values() for c in a.claims]
+    assert len(statements) > 300
+    assert {c.kind for c in statements} == set(Kind)
+    assert all(isinstance(c.attribution, Attribution) and isinstance(c.evidence, Evidence) for c in statements)
+    assert sum(not q.answerable for a in LABELS.values() for q in a.questions) >= 10

@@ -1,0 +1,114 @@
+from datetime import datetime, timezone
+
+import pytest
+
+from assay.articles import to_article
+from assay.sources import SourceError, decode, expand_source, parse
+from assay.types import Fetched, SourceKind
+from tests.conftest import SAMPLE_FEED, article_html, rss
+
+
+def fetched(content: bytes | str, source: str = "feed.xml", **kw) -> Fetched:  # type: ignore[no-untyped-def]
+    return Fetched(source=source, content=content.encode() if isinstance(content, str) else content, **kw)
+
+
+def test_sample_feed_parses_into_25_items_with_metadata():
+    kind, title, items = parse(fetched(SAMPLE_FEED.read_bytes(), str(SAMPLE_FEED), content_type="application/xml"))
+    assert (kind, title, len(items)) == (SourceKind.feed, "Clean Energy Technology | Rare Earth Exchanges", 25)
+    first = items[0]
+    assert first.title.startswith("You Can’t Recycle Your Way Out")
+    assert first.url == first.guid == "https://rareearthexchanges.com/news/you-cant-recycle-your-way-out-the-new-york-times-sidesteps-the-hard-reality-of-rare-earths/"
+    assert first.published == datetime(2026, 2, 7, 4, 49, 20, tzinfo=timezone.utc)
+    article = to_article(first)
+    assert len(article.highlights) == 7 and "Highlights" not in article.body
+    assert article.body.startswith("In a February 6 opinion essay in The New York Times")
+
+
+def test_rss_metadata_and_content_encoded_preferred_over_description():
+    feed = rss([{
+        "title": "Lynas expands", "link": "https://example.com/a?utm_source=x", "guid": "tag:1", "author": "Jane Analyst",
+        "categories": ["Rare Earths", "Lynas"], "description": "Short teaser.", "html": article_html(1),
+    }])
+    _, _, (item,) = parse(fetched(feed))
+    assert (item.author, item.categories, item.guid) == ("Jane Analyst", ["Rare Earths", "Lynas"], "tag:1")
+    assert "Paragraph 0 of article 1" in item.content and "Short teaser" not in item.content
+    assert to_article(item).url == "https://example.com/a"
+
+
+def test_atom_feed():
+    atom = """<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>Atom Feed</title><id>urn:f</id><updated>2026-02-03T10:00:00Z</updated>
+<entry><title>MP Materials ships magnets</title><link href="https://example.com/mp"/><id>urn:e1</id>
+<updated>2026-02-03T10:00:00Z</updated><author><name>Desk</name></author>
+<content type="html">&lt;p&gt;MP Materials shipped NdFeB magnets from Fort Worth.&lt;/p&gt;</content></entry></feed>"""
+    kind, title, (item,) = parse(fetched(atom))
+    assert (kind, title, item.title, item.url, item.guid, item.author) == (
+        SourceKind.feed, "Atom Feed", "MP Materials ships magnets", "https://example.com/mp", "urn:e1", "Desk")
+    assert to_article(item).body == "MP Materials shipped NdFeB magnets from Fort Worth."
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"", "empty"),
+        (b"   \n ", "empty"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary data"),
+        ("Caf\u00e9 prices".encode("latin-1"), "not valid utf-8"),
+    ],
+)
+def test_decode_refuses_empty_binary_and_non_utf8(content, message):
+    with pytest.raises(SourceError, match=message):
+        decode(fetched(content, "notes.txt"))
+
+
+def test_declared_charset_is_honoured():
+    assert decode(fetched("Caf\u00e9".encode("latin-1"), "page", charset="iso-8859-1")) == "Café"
+
+
+def test_malformed_xml_fails_the_whole_feed():
+    broken = rss([{"title": "A", "link": "https://example.com/a", "html": "<p>x</p>"}]).replace("</channel>", "")
+    with pytest.raises(SourceError, match="malformed feed XML"):
+        parse(fetched(broken))
+
+
+def test_html_page_where_a_feed_was_expected():
+    page = "<!doctype html><html><head><title>Not a feed</title></head><body><p>Hello</p></body></html>"
+    with pytest.raises(SourceError, match="expected a feed but got an HTML page"):
+        parse(fetched(page, "https://example.com/feed", url="https://example.com/feed", content_type="text/html"), SourceKind.feed)
+    with pytest.raises(SourceError, match="an HTML page, not a feed"):
+        parse(fetched(page, "fake.xml"))
+
+
+def test_unsupported_scheme_and_missing_path(tmp_path):
+    with pytest.raises(SourceError, match="unsupported URL scheme 'ftp'"):
+        expand_source("ftp://example.com/feed.xml")
+    with pytest.raises(SourceError, match="no such file"):
+        expand_source(str(tmp_path / "missing.txt"))
+
+
+def test_folder_expands_to_supported_files_only(tmp_path):
+    for name in ("a.txt", "b.md", "c.html", "d.xml", "skip.pdf", "skip.png"):
+        (tmp_path / name).write_text("x")
+    assert [p.rsplit("/", 1)[1] for p in expand_source(str(tmp_path))] == ["a.txt", "b.md", "c.html", "d.xml"]
+    assert expand_source(f"file://{tmp_path}/a.txt") == [f"{tmp_path}/a.txt"]
+
+
+def test_page_extraction_keeps_the_article_not_the_chrome():
+    page = """<!doctype html><html><head><title>Site</title><link rel="canonical" href="https://news.example.com/lynas-texas"></head>
+<body><nav><a href="/">Home</a> <a href="/about">About us</a></nav>
+<article><h1>Lynas picks Texas for heavy rare earths</h1>
+<p>Lynas Rare Earths said on Tuesday it would build a heavy rare earth separation plant in Seadrift, Texas, with US Department of Defense funding.</p>
+<h2>What changes</h2><p>The plant would separate dysprosium and terbium, which today come almost entirely from China, according to the company.</p></article>
+<div class="comments"><h3>Leave a Reply</h3><p>Great article, thanks!</p></div><footer>Copyright 2026 Example News</footer></body></html>"""
+    kind, _, (item,) = parse(fetched(page, "https://news.example.com/x", url="https://news.example.com/x", content_type="text/html"))
+    article = to_article(item)
+    assert kind is SourceKind.page and article.url == "https://news.example.com/lynas-texas"
+    assert "Seadrift, Texas" in article.body and "dysprosium and terbium" in article.body
+    assert "About us" not in article.body and "Great article" not in article.body and "Copyright" not in article.body
+    assert any(s.heading == "What changes" for s in article.sections)
+
+
+def test_text_file_identity_is_its_content():
+    one = to_article(parse(fetched("MP Materials\n\nMP Materials raised output.", "/tmp/mp.txt", content_type="text/text"))[2][0])
+    two = to_article(parse(fetched("MP Materials\n\nMP Materials raised output.", "/tmp/copy.txt", content_type="text/text"))[2][0])
+    assert one.url is None and one.id == two.id and one.title == "MP Materials"
