@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from assay.runtime import configure_prefect, prefect_api
+from assay.runtime import configure_prefect, in_process_flow_settings, prefect_api
 from assay.settings import get_settings
 from assay.types import IngestReport, SourceKind
 
@@ -59,7 +59,7 @@ def run_ingest(sources: list[str], expect: SourceKind | None = None, *, show_pro
                 bar.update(tasks[stage], total=total)
             bar.advance(tasks[stage], advance)
 
-        with progress_listener(on_progress):
+        with progress_listener(on_progress), in_process_flow_settings():
             return ingest_flow(sources, expect)
 
 
@@ -194,10 +194,11 @@ def serve(
     settings = get_settings()
     configure_prefect(settings, quiet=False)
     with prefect_api(settings) as api_url:
-        from flows.ingest import ingest as ingest_flow
+        from flows.serve import serve_ingest
 
         out.print(f"Polling {len(feeds)} feed(s) every {interval} through the Prefect API at {api_url}; Ctrl-C to stop.")
-        ingest_flow.serve(name=name, interval=interval, parameters={"sources": feeds, "expect": SourceKind.feed.value})
+        serve_ingest(feeds, name=name, interval=interval)
+        out.print("Stopped; the deployment is paused.")
 
 
 def main() -> Optional[int]:  # pragma: no cover - `python -m assay.cli`

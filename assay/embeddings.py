@@ -76,6 +76,10 @@ class MiniLMEmbeddings(Embeddings):
         """Identifies the weights the vectors came from (stored beside them)."""
         return f"{MODEL_NAME}-onnx-int8"
 
+    def load(self) -> None:
+        """Load the tokenizer and the ONNX session now rather than on first use."""
+        self._load()
+
     def _load(self):
         # Double-checked so the common path takes no lock.
         if self._session is None:

@@ -41,7 +41,12 @@ class Settings(BaseSettings):
 
     chunk_size: int = Field(900, gt=100, description="Characters per chunk (MiniLM reads at most 256 tokens).")
     chunk_overlap: int = Field(120, ge=0, description="Characters shared by neighbouring chunks.")
-    embed_batch_size: int = Field(32, ge=1, description="Chunks per embedding forward pass.")
+    embed_group_chunks: int = Field(
+        256, ge=1, description="Chunks embedded per group; each group is written to Chroma while the next embeds."
+    )
+    embed_batch_size: int = Field(
+        8, ge=1, description="Chunks per embedding forward pass (8 measured fastest on 2 cores: less padding)."
+    )
 
     @property
     def registry_url(self) -> str:

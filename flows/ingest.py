@@ -13,9 +13,10 @@ import re
 import threading
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from itertools import accumulate
+from itertools import accumulate, chain
 from typing import Callable, Iterator
 
+import numpy as np
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
 from prefect.events import emit_event
@@ -29,8 +30,8 @@ from assay.embeddings import MiniLMEmbeddings
 from assay.settings import Settings, get_settings
 from assay.sources import SourceError, expand_source, fetch_url, is_url, parse, read_file
 from assay.types import Article, Chunk, Fetched, IngestReport, ItemResult, ItemStatus, RawItem, SourceKind
-from store.registry import Registry
-from store.vectors import ChunkStore
+from store.registry import registry_for
+from store.vectors import store_for
 
 # --- progress, for the CLI's bar ------------------------------------------------------
 
@@ -79,7 +80,7 @@ class Pending:
     source: str
     feed: str | None
     chunks: list[Chunk] = field(default_factory=list)
-    vectors: list[list[float]] = field(default_factory=list)
+    vectors: np.ndarray = field(default_factory=lambda: np.empty((0, 384), dtype=np.float32))
 
     def result(self, status: ItemStatus | None = None, **fields: object) -> ItemResult:
         a = self.article
@@ -175,7 +176,7 @@ def clean(items: list[Fed]) -> tuple[list[tuple[Article, str | None]], list[Item
 @task(name="dedupe", cache_policy=NO_CACHE)
 def dedupe(articles: list[tuple[Article, str | None]]) -> tuple[list[Pending], list[ItemResult]]:
     """Drop repeats within the batch and articles whose content the registry already has."""
-    known = Registry(get_settings().registry_url).content_hashes([a.id for a, _ in articles])
+    known = registry_for(get_settings().registry_url).content_hashes([a.id for a, _ in articles])
     pending: list[Pending] = []
     done: list[ItemResult] = []
     seen: set[str] = set()
@@ -199,37 +200,53 @@ def chunk(pending: list[Pending]) -> list[Pending]:
 
 @task(name="embed", cache_policy=NO_CACHE)
 def embed(pending: list[Pending]) -> list[Pending]:
-    """One pass over every chunk of the batch, so the model's batches stay full."""
     texts = [c.text for one in pending for c in one.chunks]
-    _progress("embed", 0, len(texts))
-    vectors = embedder(get_settings()).embed_documents(texts)
+    # A numpy array, not lists of floats: Prefect walks every task argument looking
+    # for futures, and 60k Python floats cost it half a second per hand-over.
+    vectors = embedder(get_settings()).forward(texts)
     _progress("embed", len(texts))
     bounds = list(accumulate([0] + [len(one.chunks) for one in pending]))
     return [replace(one, vectors=vectors[a:b]) for one, a, b in zip(pending, bounds, bounds[1:])]
 
 
-@task(name="upsert-and-record", cache_policy=NO_CACHE)
-def upsert_and_record(pending: list[Pending]) -> list[ItemResult]:
-    """Per article: chunks into Chroma, then the registry row, then stale chunks out.
+@task(name="stored-chunk-ids", cache_policy=NO_CACHE)
+def stored_chunk_ids(article_ids: list[str]) -> dict[str, set[str]]:
+    return store_for(get_settings()).chunk_ids_by_article(article_ids)
 
-    If the registry write fails, the new chunks are taken out again and the old
-    version stays whole; a crash between the steps leaves orphan chunks that the
-    next ingest of the article replaces.
-    """
+
+@task(name="upsert", cache_policy=NO_CACHE)
+def upsert(pending: list[Pending], old_ids: dict[str, set[str]]) -> list[ItemResult]:
+    """Chunks of a group of articles into Chroma in one write; on failure nothing new of theirs stays."""
+    store = store_for(get_settings())
+    try:
+        store.upsert([(one.article, one.chunks, one.vectors) for one in pending])
+    except Exception as exc:  # noqa: BLE001 - these articles fail; the rest of the batch goes on
+        store.delete([c.id for one in pending for c in one.chunks if c.id not in old_ids[one.article.id]])
+        return [one.result(ItemStatus.failed, error=f"could not store chunks: {exc}") for one in pending]
+    return []
+
+
+@task(name="record", cache_policy=NO_CACHE)
+def record(pending: list[Pending], old_ids: dict[str, set[str]], failed: list[ItemResult]) -> list[ItemResult]:
+    """Per article: its registry row, then its stale chunks out. Chunks first, row second, so an
+    article in the registry always has all its chunks; if the row cannot be written, its new
+    chunks are taken out again and the old version stays whole. A crash between the steps
+    leaves orphan chunks that the next ingest of the article replaces."""
     settings = get_settings()
-    store, registry = ChunkStore(settings), Registry(settings.registry_url)
-    results = []
+    store, registry = store_for(settings), registry_for(settings.registry_url)
+    failed_ids = {r.article_id for r in failed}
+    results = list(failed)
     for one in pending:
-        article, new_ids = one.article, [c.id for c in one.chunks]
-        old_ids = store.chunk_ids(article.id)
-        try:
-            store.upsert(article, one.chunks, one.vectors)
-            version = registry.record_article(article, len(one.chunks))
-        except Exception as exc:  # noqa: BLE001 - any store failure fails this item only
-            store.delete([i for i in new_ids if i not in old_ids])
-            results.append(one.result(ItemStatus.failed, error=f"could not store: {exc}"))
+        article, new_ids = one.article, {c.id for c in one.chunks}
+        if article.id in failed_ids:
             continue
-        store.delete(sorted(old_ids - set(new_ids)))
+        try:
+            version = registry.record_article(article, len(one.chunks))
+        except Exception as exc:  # noqa: BLE001 - a registry failure fails this item only
+            store.delete(sorted(new_ids - old_ids[article.id]))
+            results.append(one.result(ItemStatus.failed, error=f"could not record: {exc}"))
+            continue
+        store.delete(sorted(old_ids[article.id] - new_ids))
         results.append(one.result(chunks=len(one.chunks)))
         emit_event(
             event=f"assay.article.{one.status.value}",
@@ -240,10 +257,32 @@ def upsert_and_record(pending: list[Pending]) -> list[ItemResult]:
     return results
 
 
+def _store(pending: list[Pending], settings: Settings) -> list[ItemResult]:
+    """Embed group by group while the previous group is written to Chroma on another thread."""
+    pending = chunk(pending)
+    # Which chunks each article has now: looked up while the first group embeds.
+    old_ids_future = stored_chunk_ids.submit([one.article.id for one in pending])
+    _progress("embed", 0, sum(len(one.chunks) for one in pending))
+    groups, group, size = [], [], 0
+    for one in pending:
+        group.append(one)
+        size += len(one.chunks)
+        if size >= settings.embed_group_chunks:
+            groups.append(group)
+            group, size = [], 0
+    groups += [group] if group else []
+    embedded = map(embed, groups)
+    first = next(embedded)
+    old_ids = old_ids_future.result()
+    writes = [upsert.submit(group, old_ids) for group in chain([first], embedded)]
+    failed = [r for write in writes for r in write.result()]
+    return record(pending, old_ids, failed)
+
+
 @task(name="record-feeds", cache_policy=NO_CACHE)
 def record_feeds(feeds: list[tuple[Fetched, str | None]], results: list[ItemResult]) -> None:
     """Feed state: seen guids, and validators only when every item of the feed went in."""
-    registry = Registry(get_settings().registry_url)
+    registry = registry_for(get_settings().registry_url)
     for feed, title in feeds:
         mine = [r for r in results if r.feed == feed.source]
         failed = any(r.status is ItemStatus.failed for r in mine)
@@ -265,7 +304,7 @@ def record_feeds(feeds: list[tuple[Fetched, str | None]], results: list[ItemResu
 def ingest(sources: list[str], expect: SourceKind | None = None) -> IngestReport:
     """Ingest feeds, pages, files and folders; safe to re-run: unchanged articles cost nothing."""
     settings = get_settings()
-    registry = Registry(settings.registry_url)
+    registry = registry_for(settings.registry_url)
     report = IngestReport()
 
     named: list[str] = []
@@ -275,6 +314,12 @@ def ingest(sources: list[str], expect: SourceKind | None = None) -> IngestReport
         except SourceError as exc:
             report.results.append(_failed(source, exc))
     _progress("fetch", 0, len(named))
+    # The model loads on the other core while sources are fetched and parsed. When nothing
+    # turns out new that is ~0.3 s of CPU spent for nothing; when something is, it is off
+    # the critical path.
+    preload = threading.Thread(target=embedder(settings).load, name="assay-embedder-load")
+    if named:
+        preload.start()
 
     fetch_task = _fetch_task(settings)
     futures = {s: fetch_task.submit(s, *(registry.feed_validators(s) if is_url(s) else (None, None))) for s in dict.fromkeys(named)}
@@ -299,8 +344,10 @@ def ingest(sources: list[str], expect: SourceKind | None = None) -> IngestReport
     report.results.extend(done)
     _progress("store", len(done), len(articles))
     if pending:
-        report.results.extend(upsert_and_record(embed(chunk(pending))))
+        report.results.extend(_store(pending, settings))
     record_feeds(feeds, report.results)
+    if preload.is_alive():
+        preload.join()  # never leave a thread inside onnxruntime's set-up at interpreter exit
     return report
 
 

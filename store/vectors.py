@@ -7,9 +7,12 @@ Chroma embed.
 
 from __future__ import annotations
 
+from functools import lru_cache
+from pathlib import Path
 from typing import Sequence
 
 import chromadb
+import numpy as np
 from chromadb.config import Settings as ChromaSettings
 from langchain_chroma import Chroma
 from langchain_core.embeddings import Embeddings
@@ -37,16 +40,26 @@ class ChunkStore:
         )
 
     def chunk_ids(self, article_id: str) -> set[str]:
-        return set(self.collection.get(where={"article_id": article_id}, include=[])["ids"])
+        return self.chunk_ids_by_article([article_id])[article_id]
 
-    def upsert(self, article: Article, chunks: Sequence[Chunk], embeddings: Sequence[Sequence[float]]) -> None:
-        if not chunks:
+    def chunk_ids_by_article(self, article_ids: Sequence[str]) -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {a: set() for a in article_ids}
+        if article_ids:
+            got = self.collection.get(where={"article_id": {"$in": list(article_ids)}}, include=["metadatas"])
+            for chunk_id, meta in zip(got["ids"], got["metadatas"] or []):
+                found[str(meta["article_id"])].add(chunk_id)
+        return found
+
+    def upsert(self, batch: Sequence[tuple[Article, Sequence[Chunk], Sequence[Sequence[float]]]]) -> None:
+        """Chunks of several articles in one call: one write is much cheaper than one per article."""
+        rows = [(article, chunk, vector) for article, chunks, vectors in batch for chunk, vector in zip(chunks, vectors, strict=True)]
+        if not rows:
             return
         self.collection.upsert(
-            ids=[c.id for c in chunks],
-            embeddings=[list(map(float, e)) for e in embeddings],
-            documents=[c.text for c in chunks],
-            metadatas=[c.metadata(article) for c in chunks],  # type: ignore[misc]
+            ids=[c.id for _, c, _ in rows],
+            embeddings=np.asarray([v for _, _, v in rows], dtype=np.float32),
+            documents=[c.text for _, c, _ in rows],
+            metadatas=[c.metadata(a) for a, c, _ in rows],  # type: ignore[misc]
         )
 
     def delete(self, ids: Sequence[str]) -> None:
@@ -59,3 +72,13 @@ class ChunkStore:
     def vectorstore(self, embeddings: Embeddings) -> Chroma:
         """The same collection as a LangChain vector store, for retrieval."""
         return Chroma(client=self.client, collection_name=self.name, embedding_function=embeddings)
+
+
+@lru_cache(maxsize=8)
+def _store_for(chroma_url: str | None, chroma_path: str, collection: str) -> ChunkStore:
+    return ChunkStore(Settings(chroma_url=chroma_url, home=Path(chroma_path).parent, chroma_collection=collection))
+
+
+def store_for(settings: Settings) -> ChunkStore:
+    """One client and collection handle per process and place: opening them costs ~0.1 s."""
+    return _store_for(settings.chroma_url, str(settings.chroma_path), settings.chroma_collection)

@@ -1,0 +1,131 @@
+"""Ingest benchmark: the sample corpus into a fresh ASSAY_HOME, against the embedding model's own limit.
+
+Prints one table (or `--json`):
+- ingest: articles, chunks, wall seconds and chunks/s of the real `ingest` flow;
+- (a) the embedding forward pass alone on the same chunk texts: the limit on this machine;
+- (b) the naive LangChain pattern on the same articles with the same embedding:
+  Chroma.from_documents(RecursiveCharacterTextSplitter(...).split_documents(docs), embedding);
+- re-ingesting the unchanged corpus, against a trivial Prefect flow in the same mode.
+Targets (issue 2): ingest >= 85% of (a); re-ingest embeds 0 chunks and costs <= 2 s more than the trivial flow.
+
+    .venv/bin/python benchmarks/ingest.py [--json] [--repeat N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE_FEED = REPO / "samples" / "rare-earth-exchanges.xml"
+
+
+def timed(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+    start = time.perf_counter()
+    result = fn(*args, **kwargs)
+    return result, time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--repeat", type=int, default=3, help="forward-pass and trivial-flow repeats (median)")
+    args = parser.parse_args()
+
+    home = Path(tempfile.mkdtemp(prefix="assay-bench-"))
+    os.environ["ASSAY_HOME"] = str(home / "home")
+    from assay.settings import get_settings
+    from assay.runtime import configure_prefect, in_process_flow_settings
+
+    settings = get_settings()
+    configure_prefect(settings)
+
+    from langchain_chroma import Chroma
+    from langchain_core.documents import Document
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+    from prefect import flow
+
+    from assay.embeddings import MiniLMEmbeddings
+    from flows.ingest import ingest
+    from store.registry import Registry
+    from store.vectors import ChunkStore, chroma_client
+
+    @flow(name="trivial")
+    def trivial() -> int:
+        return 1
+
+    # The CLI's mode: in-process flow runs against Prefect's temporary local API.
+    settings_context = in_process_flow_settings()
+    settings_context.__enter__()
+    trivial()  # starts the temporary Prefect server: both modes below pay for it equally (not at all)
+    trivial_s = statistics.median(timed(trivial)[1] for _ in range(args.repeat))
+
+    report, ingest_s = timed(ingest, [str(SAMPLE_FEED)])
+    assert report.counts["failed"] == 0, report.results
+    store = ChunkStore(settings)
+    chunks = store.collection.get(include=["documents"])["documents"]
+    articles = Registry(settings.registry_url).list()
+
+    embedder = MiniLMEmbeddings(batch_size=settings.embed_batch_size)
+    embedder.forward(chunks[:2])  # load the model outside the timing: this is the model's limit
+    forward_s = statistics.median(timed(embedder.forward, chunks)[1] for _ in range(args.repeat))
+
+    docs = [Document(page_content=a.body, metadata={"article_id": a.id, "title": a.title}) for a in articles]
+    naive_client = chroma_client(settings.model_copy(update={"home": home / "naive"}))
+    splitter = RecursiveCharacterTextSplitter(chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap)
+    _, naive_s = timed(
+        lambda: Chroma.from_documents(splitter.split_documents(docs), MiniLMEmbeddings(batch_size=settings.embed_batch_size), client=naive_client)
+    )
+
+    again, reingest_s = timed(ingest, [str(SAMPLE_FEED)])
+
+    figures = {
+        "articles": len(articles),
+        "chunks": len(chunks),
+        "ingest_s": round(ingest_s, 3),
+        "ingest_chunks_per_s": round(len(chunks) / ingest_s, 1),
+        "forward_only_s": round(forward_s, 3),
+        "forward_only_chunks_per_s": round(len(chunks) / forward_s, 1),
+        "ingest_vs_forward": round(forward_s / ingest_s, 3),
+        "naive_langchain_s": round(naive_s, 3),
+        "naive_vs_ingest_time": round(naive_s / ingest_s, 3),
+        "reingest_s": round(reingest_s, 3),
+        "reingest_chunks_embedded": again.chunks_embedded,
+        "trivial_flow_s": round(trivial_s, 3),
+        "reingest_minus_trivial_s": round(reingest_s - trivial_s, 3),
+        "targets_met": {
+            "ingest >= 85% of forward pass": forward_s / ingest_s >= 0.85,
+            "re-ingest embeds 0 chunks": again.chunks_embedded == 0,
+            "re-ingest <= trivial flow + 2 s": reingest_s - trivial_s <= 2.0,
+        },
+        "cpu_count": os.cpu_count(),
+    }
+    if args.json:
+        print(json.dumps(figures, indent=2))
+        return 0
+    rows = [
+        ("articles", figures["articles"], ""),
+        ("chunks", figures["chunks"], ""),
+        ("ingest (flow)", f"{ingest_s:.2f} s", f"{figures['ingest_chunks_per_s']} chunks/s"),
+        ("(a) forward pass alone", f"{forward_s:.2f} s", f"{figures['forward_only_chunks_per_s']} chunks/s; ingest reaches {figures['ingest_vs_forward']:.0%} of it"),
+        ("(b) naive LangChain", f"{naive_s:.2f} s", f"{figures['naive_vs_ingest_time']:.2f}x the ingest time"),
+        ("re-ingest unchanged", f"{reingest_s:.2f} s", f"{again.chunks_embedded} chunks embedded"),
+        ("trivial Prefect flow", f"{trivial_s:.2f} s", f"re-ingest costs {figures['reingest_minus_trivial_s']:+.2f} s more"),
+    ]
+    width = max(len(r[0]) for r in rows)
+    print(f"{'what':<{width}}  {'value':>10}  note")
+    for name, value, note in rows:
+        print(f"{name:<{width}}  {value!s:>10}  {note}")
+    for target, met in figures["targets_met"].items():
+        print(f"target {'met' if met else 'MISSED'}: {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

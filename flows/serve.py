@@ -1,0 +1,41 @@
+"""Serve the ingest flow as a scheduled deployment that polls feeds.
+
+`Flow.serve()` would do, but Prefect 3.8's runner neither stops on SIGTERM (its
+handler never awaits its own stop) nor on Ctrl-C (the cancelled start is
+swallowed), which leaves `assay serve` unkillable short of SIGKILL. So the
+runner runs on a thread of its own and the main thread owns the signals.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import threading
+from datetime import timedelta
+
+from prefect.runner import Runner
+
+from assay.types import SourceKind
+from flows.ingest import ingest
+
+
+def serve_ingest(feeds: list[str], *, name: str, interval: timedelta, stop: threading.Event | None = None) -> str:
+    """Register the deployment, poll on schedule until SIGINT/SIGTERM (or `stop`), then pause it."""
+    stop = stop or threading.Event()
+    runner = Runner(name=name, pause_on_shutdown=True)
+    deployment_id = runner.add_flow(
+        ingest, name=name, interval=interval, parameters={"sources": feeds, "expect": SourceKind.feed.value}
+    )
+    loop = asyncio.new_event_loop()
+    worker = threading.Thread(target=loop.run_until_complete, args=(runner.start(),), name="assay-runner", daemon=True)
+
+    if threading.current_thread() is threading.main_thread():
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stop.set())
+    worker.start()
+    while not stop.wait(0.5) and worker.is_alive():
+        pass
+    if worker.is_alive():
+        asyncio.run_coroutine_threadsafe(runner.astop(), loop).result(timeout=60)
+        worker.join(timeout=60)
+    return str(deployment_id)

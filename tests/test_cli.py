@@ -1,0 +1,101 @@
+"""The `assay` CLI: in-process for the read commands, and as a real subprocess for `demo` and `serve`."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from assay.cli import app, parse_interval
+from tests.conftest import REPO, article_html, rss
+
+ASSAY = str(Path(sys.executable).with_name("assay"))
+runner = CliRunner()
+
+
+def invoke(*args: str):  # type: ignore[no-untyped-def]
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+@pytest.mark.slow
+def test_ingest_articles_show_status_as_json(prefect_harness, assay_home, http_server, tmp_path):
+    items = [{"title": f"CLI {n}", "link": f"https://example.com/cli/{n}", "html": article_html(n)} for n in (1, 2)]
+    feed = http_server.set("/cli.xml", rss(items), content_type="application/xml")
+    (tmp_path / "empty.txt").write_text("")
+
+    result = invoke("ingest", feed, str(tmp_path / "empty.txt"), "--json")
+    assert result.exit_code == 1  # one item failed
+    report = json.loads(result.stdout)
+    assert report["counts"]["new"] == 2 and report["counts"]["failed"] == 1
+    assert {r["status"] for r in report["results"]} == {"new", "failed"}
+    assert next(r for r in report["results"] if r["status"] == "failed")["error"].endswith("empty")
+
+    listed = json.loads(invoke("articles", "--json").stdout)
+    assert sorted(a["title"] for a in listed) == ["CLI 1", "CLI 2"]
+    shown = json.loads(invoke("show", listed[0]["id"][:8], "--json").stdout)
+    assert shown["highlights"] == [f"Point one of {shown['title'][-1]}.", f"Point two of {shown['title'][-1]}."]
+    assert "Highlights" not in shown["body"] and shown["url"].startswith("https://example.com/cli/")
+    status = json.loads(invoke("status", "--json").stdout)
+    assert status["articles"] == 2 and status["chunks"] == status["chunks_in_chroma"] > 0
+
+    text = invoke("ingest", feed)
+    assert text.exit_code == 0 and "0 new, 0 updated, 2 unchanged, 0 duplicate, 0 failed; 0 chunks embedded" in text.stdout
+
+
+def test_show_unknown_id_is_a_clear_error(assay_home):
+    result = runner.invoke(app, ["show", "nope"])
+    assert result.exit_code == 1 and "no article with id 'nope'" in result.output
+
+
+def test_parse_interval():
+    assert parse_interval("15m").total_seconds() == 900
+    assert parse_interval("1h30m").total_seconds() == 5400
+    assert parse_interval("90").total_seconds() == 90
+    with pytest.raises(Exception, match="not a duration"):
+        parse_interval("soon")
+
+
+def subprocess_env(home: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "ASSAY_"))}
+    env.update(ASSAY_HOME=str(home), DO_NOT_TRACK="1", PREFECT_SERVER_ANALYTICS_ENABLED="false")
+    return env
+
+
+@pytest.mark.slow
+def test_demo_ingests_the_sample_corpus_with_its_own_prefect(tmp_path):
+    env = subprocess_env(tmp_path / "home")
+    done = subprocess.run([ASSAY, "demo"], env=env, capture_output=True, text=True, timeout=600, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "25 new, 0 updated, 0 unchanged, 0 duplicate, 0 failed" in done.stdout
+    status = json.loads(subprocess.run([ASSAY, "status", "--json"], env=env, capture_output=True, text=True, check=True).stdout)
+    assert status["articles"] == 25 and status["chunks"] == status["chunks_in_chroma"]
+
+
+@pytest.mark.slow
+def test_serve_polls_a_feed_on_a_schedule(tmp_path, http_server):
+    items = [{"title": "Served", "link": "https://example.com/served", "html": article_html(9)}]
+    feed = http_server.set("/served.xml", rss(items), content_type="application/xml")
+    env = subprocess_env(tmp_path / "home") | {"PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "2"}
+    server = subprocess.Popen(
+        [ASSAY, "serve", "--feed", feed, "--every", "5s"], env=env, cwd=tmp_path,
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        deadline = time.monotonic() + 240
+        while time.monotonic() < deadline and http_server.hits.get("/served.xml", 0) < 2:
+            assert server.poll() is None, server.stdout.read()[-3000:]
+            time.sleep(1)
+        assert http_server.hits.get("/served.xml", 0) >= 2, "the feed was not polled twice"
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+    status = json.loads(
+        subprocess.run([ASSAY, "status", "--json"], env=env, capture_output=True, text=True, check=True, cwd=REPO).stdout
+    )
+    assert status["articles"] == 1 and status["feeds"] == 1
