@@ -14,8 +14,10 @@ Targets (issue 2): ingest >= 85% of (a); re-ingest embeds 0 chunks and costs <= 
 from __future__ import annotations
 
 import argparse
+import atexit
 import json
 import os
+import shutil
 import statistics
 import sys
 import tempfile
@@ -39,6 +41,7 @@ def main() -> int:
     args = parser.parse_args()
 
     home = Path(tempfile.mkdtemp(prefix="assay-bench-"))
+    atexit.register(shutil.rmtree, home, ignore_errors=True)
     os.environ["ASSAY_HOME"] = str(home / "home")
     from assay.settings import get_settings
     from assay.runtime import configure_prefect, in_process_flow_settings

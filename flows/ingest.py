@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import re
 import threading
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
-from itertools import accumulate, chain
+from itertools import accumulate
 from typing import Callable, Iterator
 
 import numpy as np
@@ -26,7 +26,7 @@ from prefect.tasks import exponential_backoff
 
 from assay.articles import to_article
 from assay.chunking import chunk_article
-from assay.embeddings import MiniLMEmbeddings
+from assay.embeddings import DIMENSIONS, MiniLMEmbeddings
 from assay.settings import Settings, get_settings
 from assay.sources import SourceError, expand_source, fetch_url, is_url, parse, read_file
 from assay.types import Article, Chunk, Fetched, IngestReport, ItemResult, ItemStatus, RawItem, SourceKind
@@ -80,7 +80,7 @@ class Pending:
     source: str
     feed: str | None
     chunks: list[Chunk] = field(default_factory=list)
-    vectors: np.ndarray = field(default_factory=lambda: np.empty((0, 384), dtype=np.float32))
+    vectors: np.ndarray = field(default_factory=lambda: np.empty((0, DIMENSIONS), dtype=np.float32))
 
     def result(self, status: ItemStatus | None = None, **fields: object) -> ItemResult:
         a = self.article
@@ -257,26 +257,33 @@ def record(pending: list[Pending], old_ids: dict[str, set[str]], failed: list[It
     return results
 
 
-def _store(pending: list[Pending], settings: Settings) -> list[ItemResult]:
-    """Embed group by group while the previous group is written to Chroma on another thread."""
-    pending = chunk(pending)
-    # Which chunks each article has now: looked up while the first group embeds.
-    old_ids_future = stored_chunk_ids.submit([one.article.id for one in pending])
-    _progress("embed", 0, sum(len(one.chunks) for one in pending))
-    groups, group, size = [], [], 0
+def _groups(pending: list[Pending], chunks_per_group: int) -> list[list[Pending]]:
+    groups: list[list[Pending]] = [[]]
     for one in pending:
-        group.append(one)
-        size += len(one.chunks)
-        if size >= settings.embed_group_chunks:
-            groups.append(group)
-            group, size = [], 0
-    groups += [group] if group else []
-    embedded = map(embed, groups)
-    first = next(embedded)
-    old_ids = old_ids_future.result()
-    writes = [upsert.submit(group, old_ids) for group in chain([first], embedded)]
+        if groups[-1] and sum(len(p.chunks) for p in groups[-1]) >= chunks_per_group:
+            groups.append([])
+        groups[-1].append(one)
+    return groups
+
+
+def _store(pending: list[Pending], settings: Settings) -> list[ItemResult]:
+    """Embed group by group; each group is written to Chroma on a worker thread while the next
+    one embeds (the overlap matters most with a remote Chroma server)."""
+    pending = chunk(pending)
+    old_ids_future = stored_chunk_ids.submit([one.article.id for one in pending])  # looked up meanwhile
+    _progress("embed", 0, sum(len(one.chunks) for one in pending))
+    writes = []
+    for group in _groups(pending, settings.embed_group_chunks):
+        embedded = embed(group)
+        writes.append(upsert.submit(embedded, old_ids_future.result()))
     failed = [r for write in writes for r in write.result()]
-    return record(pending, old_ids, failed)
+    return record(pending, old_ids_future.result(), failed)
+
+
+def _preload_model(settings: Settings) -> None:
+    # A missing model is reported by `embed`, where it stops the run; here it would only be noise.
+    with suppress(Exception):
+        embedder(settings).load()
 
 
 @task(name="record-feeds", cache_policy=NO_CACHE)
@@ -317,7 +324,7 @@ def ingest(sources: list[str], expect: SourceKind | None = None) -> IngestReport
     # The model loads on the other core while sources are fetched and parsed. When nothing
     # turns out new that is ~0.3 s of CPU spent for nothing; when something is, it is off
     # the critical path.
-    preload = threading.Thread(target=embedder(settings).load, name="assay-embedder-load")
+    preload = threading.Thread(target=_preload_model, args=(settings,), name="assay-embedder-load")
     if named:
         preload.start()
 

@@ -3,7 +3,9 @@ and a real HTTP server on loopback that tests script per path."""
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
 import tempfile
 import threading
 import time
@@ -15,6 +17,7 @@ import pytest
 
 # Before anything imports Prefect: its home, telemetry and logging stay out of the way.
 _ROOT = Path(tempfile.mkdtemp(prefix="assay-tests-"))
+atexit.register(shutil.rmtree, _ROOT, ignore_errors=True)
 os.environ["PREFECT_HOME"] = str(_ROOT / "prefect")
 os.environ["ASSAY_HOME"] = str(_ROOT / "home")
 os.environ["DO_NOT_TRACK"] = "1"

@@ -6,7 +6,6 @@ import socket
 
 import pytest
 
-from assay.types import ItemStatus
 from store.registry import Registry
 from store.vectors import ChunkStore
 from tests.conftest import SAMPLE_FEED, article_html, rss
@@ -231,4 +230,3 @@ def test_an_event_is_emitted_for_each_new_or_changed_article(ingest, assay_home,
     ingest([url])
     assert [name for name, _ in emitted] == ["assay.article.new"]
     assert emitted[0][1] is not None and emitted[0][1].resource.id.startswith("assay.article.")
-    assert ItemStatus.new.value == "new"

@@ -1,0 +1,93 @@
+"""Statements are found by code with exact offsets; kinds come from a classifier fitted on `train`."""
+
+import pytest
+
+from assay.classifier import DEFAULT_PATH, KindClassifier, macro_f1, surface_features
+from assay.embeddings import MiniLMEmbeddings
+from assay.statements import statements
+from assay.types import Article, Section
+from evals.labels import load_all, load_split
+from evals.train_classifier import statements as labelled_statements
+from tests.test_chunking_and_ids import sample_articles
+
+
+def article(body: str, headings: tuple[str, ...] = ()) -> Article:
+    sections = [Section(heading=None, start=0, end=len(body))]
+    for h in headings:
+        start = body.index(h)
+        sections.append(Section(heading=h, start=start, end=len(body)))
+    return Article(id="x", title="t", source="s", source_url="u", body=body, sections=sections)
+
+
+def test_statements_are_exact_spans_and_skip_headings_and_sources():
+    body = (
+        "The U.S. and J.D. Vance signed a deal on Feb. 4 with Japan. It covers 6,000 tonnes of NdPr a year.\n\n"
+        "Why It Matters\n\n"
+        "China controls 90% of refining—and that is the real chokepoint for the West.\n\n"
+        "• Lynas shipped 10,000 tonnes of oxide last year.\n\n"
+        "Source: Reuters, Feb. 4, 2026"
+    )
+    found = statements(article(body, ("Why It Matters",)))
+    assert [s.text for s in found] == [
+        "The U.S. and J.D. Vance signed a deal on Feb. 4 with Japan.",
+        "It covers 6,000 tonnes of NdPr a year.",
+        "China controls 90% of refining",
+        "and that is the real chokepoint for the West.",
+        "Lynas shipped 10,000 tonnes of oxide last year.",
+    ]
+    assert all(body[s.start : s.end] == s.text for s in found)
+
+
+def span_f1(ids: list[str]) -> float:
+    labels, bodies = load_all(), {a.id: a for a in sample_articles()}
+    tp = fp = fn = 0
+    for article_id in ids:
+        body = bodies[article_id]
+        gold = labels[article_id].spans(body.body)
+        matched: set[int] = set()
+        for s in statements(body):
+            hit = next(
+                (j for j, (a, b) in enumerate(gold)
+                 if j not in matched and max(0, min(s.end, b) - max(s.start, a)) / (max(s.end, b) - min(s.start, a)) >= 0.5),
+                None,
+            )
+            fp += hit is None
+            if hit is not None:
+                matched.add(hit)
+                tp += 1
+        fn += len(gold) - len(matched)
+    precision, recall = tp / (tp + fp), tp / (tp + fn)
+    return 2 * precision * recall / (precision + recall)
+
+
+def test_statement_detection_on_dev_matches_the_labellers():
+    # Measured 0.75 on dev (0.74 on train) at IoU >= 0.5; the floor catches regressions.
+    assert span_f1(load_split().dev) >= 0.70
+
+
+def test_surface_features():
+    assert surface_features("Lynas said output rose 5%.")[:2] == [1.0, 1.0]
+    assert surface_features("The world’s largest plant could open")[2:4] == [1.0, 1.0]
+
+
+@pytest.fixture(scope="module")
+def embedder():
+    return MiniLMEmbeddings()
+
+
+def test_classifier_fitted_on_train_beats_the_floor_on_dev(embedder):
+    split = load_split()
+    texts, kinds = labelled_statements(split.train)
+    model = KindClassifier.fit(texts, kinds, embedder, version="test", trained_on=split.train, c=0.3)
+    dev_texts, dev_kinds = labelled_statements(split.dev)
+    predicted = [k for k, _ in model.predict(dev_texts, embedder)]
+    # Measured 0.52 on dev (the one-pass LLM scored 0.10 elsewhere); a majority-class guess scores ~0.16.
+    assert macro_f1(dev_kinds, predicted) >= 0.45
+
+
+def test_shipped_classifier_was_fitted_on_train_only_and_still_scores(embedder):
+    split = load_split()
+    model = KindClassifier.load(DEFAULT_PATH)
+    assert model.trained_on == sorted(split.train)
+    dev_texts, dev_kinds = labelled_statements(split.dev)
+    assert macro_f1(dev_kinds, [k for k, _ in model.predict(dev_texts, embedder)]) >= 0.45
