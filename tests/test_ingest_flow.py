@@ -230,3 +230,52 @@ def test_an_event_is_emitted_for_each_new_or_changed_article(ingest, assay_home,
     ingest([url])
     assert [name for name, _ in emitted] == ["assay.article.new"]
     assert emitted[0][1] is not None and emitted[0][1].resource.id.startswith("assay.article.")
+
+
+@pytest.fixture
+def chroma_server(tmp_path):
+    """A real Chroma server (`chroma run`) on loopback: the scale-out path of ASSAY_CHROMA_URL."""
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    import httpx
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    server = subprocess.Popen(
+        [str(Path(sys.executable).with_name("chroma")), "run", "--path", str(tmp_path / "chroma-server"), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
+                break
+        except httpx.HTTPError:
+            time.sleep(0.3)
+    yield url
+    server.terminate()
+    server.wait(timeout=30)
+
+
+def test_ingest_into_a_chroma_server_by_url(ingest, assay_home, http_server, chroma_server, monkeypatch):
+    from assay.settings import get_settings
+
+    monkeypatch.setenv("ASSAY_CHROMA_URL", chroma_server)
+    get_settings.cache_clear()
+    settings = get_settings()
+    items = [{"title": f"Remote {n}", "link": f"https://example.com/remote/{n}", "html": article_html(n)} for n in (1, 2)]
+    url = http_server.set("/remote.xml", rss(items), content_type="application/xml")
+    assert ingest([url]).counts["new"] == 2
+    import chromadb
+
+    host, port, _ = settings.chroma_host_port
+    on_server = chromadb.HttpClient(host=host, port=port).get_collection(settings.chroma_collection)
+    assert on_server.count() == ChunkStore(settings).count() > 0
+    assert not settings.chroma_path.exists()  # nothing went to the embedded store
+    assert_consistent(settings)
+    assert ingest([url]).counts["unchanged"] == 2
