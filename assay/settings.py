@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 from urllib.parse import urlparse
 
 from pydantic import Field
@@ -24,11 +25,23 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ASSAY_", extra="ignore")
 
     home: Path = Field(default_factory=_default_home, description="Data folder: registry, Chroma, models.")
+    models_dir: Path = Field(
+        default_factory=lambda data: data["home"] / "models", description="Local model files; default: home/models."
+    )
     chroma_url: str | None = Field(None, description="A Chroma server (http://host:port) instead of the embedded one.")
     chroma_collection: str = Field("assay_chunks", description="Chroma collection holding article chunks.")
     database_url: str | None = Field(
         None, description="SQLAlchemy URL of the registry database; default: SQLite file under home."
     )
+
+    llm: Literal["local", "openai"] = Field("local", description="local: llama.cpp in process; openai: any OpenAI-compatible server.")
+    llm_model: str | None = Field(None, description="Model name for the openai backend (default gpt-4o-mini).")
+    llm_base_url: str | None = Field(None, description="OpenAI-compatible endpoint: vLLM, Ollama, llama.cpp server.")
+    llm_model_path: Path | None = Field(None, description="GGUF for the local backend; default: the installed Qwen model.")
+    llm_context_tokens: int = Field(8192, ge=512, description="Context window of the local model.")
+    llm_max_tokens: int = Field(1024, ge=16, description="Most tokens one answer may have.")
+    llm_timeout_s: float = Field(120.0, gt=0, description="Per-call timeout for the openai backend.")
+    llm_threads: int | None = Field(None, ge=1, description="CPU threads for llama.cpp; default: all cores.")
 
     fetch_timeout_s: float = Field(20.0, gt=0, description="Per-request timeout for feeds and pages.")
     fetch_retries: int = Field(3, ge=0, description="Retries on network errors, timeouts and HTTP 5xx.")

@@ -103,6 +103,27 @@ class SeenItemRow(Base):
     first_seen: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class LLMCallRow(Base):
+    """Every prompt and response, as simonw/llm logs them: what was asked, of which model, at what cost."""
+
+    __tablename__ = "llm_calls"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    prompt: Mapped[str | None] = mapped_column(String(64), doc="prompt name")
+    prompt_version: Mapped[str | None] = mapped_column(String(32))
+    article_id: Mapped[str | None] = mapped_column(String(32))
+    model: Mapped[str] = mapped_column(Text)
+    input_hash: Mapped[str] = mapped_column(String(64))
+    input: Mapped[str] = mapped_column(Text)
+    output: Mapped[str | None] = mapped_column(Text)
+    error: Mapped[str | None] = mapped_column(Text)
+    input_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    output_tokens: Mapped[int] = mapped_column(Integer, default=0)
+    latency_s: Mapped[float] = mapped_column(default=0.0)
+    cost_usd: Mapped[float | None] = mapped_column(doc="None where the model's price is unknown")
+
+
 def _aware(value: datetime | None) -> datetime | None:
     """SQLite hands datetimes back naive; they were stored as UTC."""
     return value.replace(tzinfo=timezone.utc) if value and value.tzinfo is None else value
@@ -177,6 +198,24 @@ class Registry:
                 "chunks": s.scalar(select(func.coalesce(func.sum(ArticleRow.chunk_count), 0))) or 0,
                 "feeds": s.scalar(select(func.count()).select_from(FeedRow)) or 0,
             }
+
+    # --- LLM calls ------------------------------------------------------------------
+
+    def log_llm_call(self, **fields: object) -> None:
+        with self.session() as s:
+            s.add(LLMCallRow(**fields))
+
+    def llm_totals(self) -> dict[str, float | int]:
+        with self.session() as s:
+            calls, tokens_in, tokens_out, cost = s.execute(
+                select(
+                    func.count(LLMCallRow.id),
+                    func.coalesce(func.sum(LLMCallRow.input_tokens), 0),
+                    func.coalesce(func.sum(LLMCallRow.output_tokens), 0),
+                    func.coalesce(func.sum(LLMCallRow.cost_usd), 0.0),
+                )
+            ).one()
+            return {"llm_calls": calls, "llm_input_tokens": tokens_in, "llm_output_tokens": tokens_out, "llm_cost_usd": round(cost, 6)}
 
     # --- feeds --------------------------------------------------------------------
 

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 
 # Before anything imports Prefect: its home, telemetry and logging stay out of the way.
+# Model files stay where `make setup` put them (under the real ASSAY_HOME), whatever home a test uses.
+os.environ.setdefault("ASSAY_MODELS_DIR", str(Path(os.environ.get("ASSAY_HOME") or Path.home() / ".assay") / "models"))
 _ROOT = Path(tempfile.mkdtemp(prefix="assay-tests-"))
 atexit.register(shutil.rmtree, _ROOT, ignore_errors=True)
 os.environ["PREFECT_HOME"] = str(_ROOT / "prefect")
@@ -82,6 +84,9 @@ class LoopbackServer:
     hits: dict[str, int] = field(default_factory=dict)
     request_headers: dict[str, list[dict[str, str]]] = field(default_factory=dict)
 
+    posts: dict[str, list[bytes]] = field(default_factory=dict)  # answers to POSTs, served in order
+    post_bodies: dict[str, list[bytes]] = field(default_factory=dict)
+
     def url(self, path: str) -> str:
         return f"{self.base}{path}"
 
@@ -109,6 +114,15 @@ def http_server():
             if route.etag and self.headers.get("If-None-Match") == route.etag:
                 return self._send(304, b"", None, etag=route.etag)
             self._send(route.status, route.body, route.content_type, etag=route.etag)
+
+        def do_POST(self) -> None:  # noqa: N802
+            server = state["server"]
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            server.post_bodies.setdefault(self.path, []).append(body)
+            queue = server.posts.get(self.path)
+            if not queue:
+                return self._send(404, b"{}", "application/json")
+            self._send(200, queue.pop(0), "application/json")
 
         def _send(self, status: int, body: bytes, content_type: str | None, etag: str | None = None) -> None:
             try:

@@ -2,12 +2,12 @@
 
 import pytest
 
-from assay.classifier import DEFAULT_PATH, KindClassifier, macro_f1, surface_features
+from assay.classifier import DEFAULT_PATH, StatementClassifiers, surface_features
 from assay.embeddings import MiniLMEmbeddings
 from assay.statements import statements
 from assay.types import Article, Section
 from evals.labels import load_all, load_split
-from evals.train_classifier import statements as labelled_statements
+from evals.train_classifier import dev_scores, fit
 from tests.test_chunking_and_ids import sample_articles
 
 
@@ -75,19 +75,20 @@ def embedder():
     return MiniLMEmbeddings()
 
 
-def test_classifier_fitted_on_train_beats_the_floor_on_dev(embedder):
-    split = load_split()
-    texts, kinds = labelled_statements(split.train)
-    model = KindClassifier.fit(texts, kinds, embedder, version="test", trained_on=split.train, c=0.3)
-    dev_texts, dev_kinds = labelled_statements(split.dev)
-    predicted = [k for k, _ in model.predict(dev_texts, embedder)]
-    # Measured 0.52 on dev (the one-pass LLM scored 0.10 elsewhere); a majority-class guess scores ~0.16.
-    assert macro_f1(dev_kinds, predicted) >= 0.45
+# Measured on dev: kind 0.52, attribution 0.44, evidence 0.51 (majority label: 0.14, 0.15, 0.19);
+# the one-pass LLM scored kind 0.10 elsewhere. Floors sit a little under the measurement.
+FLOORS = {"kind": 0.45, "attribution": 0.38, "evidence": 0.44}
 
 
-def test_shipped_classifier_was_fitted_on_train_only_and_still_scores(embedder):
+def test_classifiers_fitted_on_train_beat_the_floors_on_dev(embedder):
     split = load_split()
-    model = KindClassifier.load(DEFAULT_PATH)
+    scores = dev_scores(fit(split.train, embedder), split.dev, embedder)
+    assert all(scores[name] >= floor for name, floor in FLOORS.items()), scores
+
+
+def test_shipped_classifiers_were_fitted_on_train_only_and_still_score(embedder):
+    split = load_split()
+    model = StatementClassifiers.load(DEFAULT_PATH)
     assert model.trained_on == sorted(split.train)
-    dev_texts, dev_kinds = labelled_statements(split.dev)
-    assert macro_f1(dev_kinds, [k for k, _ in model.predict(dev_texts, embedder)]) >= 0.45
+    scores = dev_scores(model, split.dev, embedder)
+    assert all(scores[name] >= floor for name, floor in FLOORS.items()), scores

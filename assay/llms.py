@@ -1,0 +1,191 @@
+"""LLM backends: everything backend-specific lives here; chains see a LangChain chat model.
+
+- `local` (default): llama.cpp in this process (llama-cpp-python), the embedded
+  Qwen2.5-Coder-1.5B model. One model per process behind a lock: llama.cpp
+  contexts are not thread-safe, and on 2 cores parallel calls only queue. Its
+  KV cache keeps the longest common prefix of the previous prompt, so calls
+  that share a system prompt and an article skip re-reading them.
+- `openai`: any OpenAI-compatible endpoint (OpenAI, vLLM, Ollama, llama.cpp's
+  server) through langchain-openai.
+
+`structured()` is the one way chains get a validated pydantic object back: JSON
+constrained by the schema, and a validation error goes back to the model once
+with the error, then fails loudly (instructor's rule).
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from typing import Any, TypeVar
+
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+from pydantic import BaseModel, PrivateAttr, ValidationError
+
+from assay.models import ModelMissing, model_path, verify
+from assay.settings import Settings
+
+Schema = TypeVar("Schema", bound=BaseModel)
+
+
+class StructuredOutputError(RuntimeError):
+    """The model's answer did not fit the schema, even after it was shown the error once."""
+
+
+# --- local: llama.cpp in process ------------------------------------------------------------
+
+_llamas: dict[tuple[str, int, int | None], Any] = {}
+_llamas_lock = threading.Lock()
+
+
+def _llama(path: str, n_ctx: int, threads: int | None) -> Any:
+    """One loaded model per file and process: loading costs seconds and ~1-2 GB."""
+    with _llamas_lock:
+        key = (path, n_ctx, threads)
+        if key not in _llamas:
+            from llama_cpp import Llama
+
+            _llamas[key] = Llama(model_path=path, n_ctx=n_ctx, n_threads=threads, verbose=False, logits_all=False)
+        return _llamas[key]
+
+
+_ROLES = {"system": "system", "human": "user", "ai": "assistant"}
+
+
+class LocalLlamaChat(BaseChatModel):
+    """A LangChain chat model over llama-cpp-python's `create_chat_completion`."""
+
+    model_path: str
+    model_name: str
+    n_ctx: int = 8192
+    n_threads: int | None = None
+    max_tokens: int = 1024
+    temperature: float = 0.0
+    _lock: threading.Lock = PrivateAttr(default_factory=threading.Lock)
+
+    @property
+    def _llm_type(self) -> str:
+        return "llama-cpp-local"
+
+    @property
+    def _identifying_params(self) -> dict[str, Any]:
+        return {"model_name": self.model_name, "n_ctx": self.n_ctx, "temperature": self.temperature}
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        llama = _llama(self.model_path, self.n_ctx, self.n_threads)
+        started = time.perf_counter()
+        with _LOCAL_LOCK:
+            out = llama.create_chat_completion(
+                messages=[{"role": _ROLES.get(m.type, "user"), "content": str(m.content)} for m in messages],
+                temperature=kwargs.get("temperature", self.temperature),
+                max_tokens=kwargs.get("max_tokens", self.max_tokens),
+                stop=stop,
+                response_format=kwargs.get("response_format"),
+                seed=0,
+            )
+        usage = out.get("usage") or {}
+        message = AIMessage(
+            content=out["choices"][0]["message"]["content"] or "",
+            usage_metadata={
+                "input_tokens": usage.get("prompt_tokens", 0),
+                "output_tokens": usage.get("completion_tokens", 0),
+                "total_tokens": usage.get("total_tokens", 0),
+            },
+            response_metadata={
+                "model_name": self.model_name,
+                "finish_reason": out["choices"][0].get("finish_reason"),
+                "latency_s": time.perf_counter() - started,
+            },
+        )
+        return ChatResult(generations=[ChatGeneration(message=message)])
+
+
+# llama.cpp is not thread-safe and has one KV cache: one call at a time per process.
+_LOCAL_LOCK = threading.Lock()
+
+
+# --- choosing a backend -----------------------------------------------------------------------
+
+
+def chat_model(settings: Settings, **overrides: Any) -> BaseChatModel:
+    """The configured backend as a chat model; a missing local model is a clear error naming its repair."""
+    if settings.llm == "openai":
+        from langchain_openai import ChatOpenAI
+
+        return ChatOpenAI(
+            model=settings.llm_model or "gpt-4o-mini",
+            base_url=settings.llm_base_url,
+            temperature=0,
+            max_tokens=settings.llm_max_tokens,
+            timeout=settings.llm_timeout_s,
+            max_retries=0,  # retries with backoff belong to the Prefect task, which sees every attempt
+            **overrides,
+        )
+    path = settings.llm_model_path or model_path(settings)
+    if settings.llm_model_path and not path.is_file():
+        raise ModelMissing(f"ASSAY_LLM_MODEL_PATH {path} does not exist")
+    if not settings.llm_model_path:
+        verify(path)  # the default model must be the exact file we pinned
+    name = path.stem
+    return LocalLlamaChat(
+        model_path=str(path),
+        model_name=name,
+        n_ctx=settings.llm_context_tokens,
+        n_threads=settings.llm_threads,
+        max_tokens=settings.llm_max_tokens,
+        **overrides,
+    )
+
+
+def model_name(model: BaseChatModel) -> str:
+    return str(getattr(model, "model_name", None) or getattr(model, "model", "unknown"))
+
+
+# --- structured output --------------------------------------------------------------------------
+
+
+def _json_answer(model: BaseChatModel, messages: list[BaseMessage], schema: type[BaseModel], config: Any) -> AIMessage:
+    if isinstance(model, LocalLlamaChat):
+        # llama-cpp-python turns the schema into a grammar, so the output cannot leave it.
+        bound = model.bind(response_format={"type": "json_object", "schema": schema.model_json_schema()})
+    else:
+        # json_object mode is the most widely served; the schema travels in the system prompt.
+        bound = model.bind(response_format={"type": "json_object"})
+    return bound.invoke(messages, config=config)  # type: ignore[return-value]
+
+
+def _parse(text: str, schema: type[Schema]) -> Schema:
+    start, end = text.find("{"), text.rfind("}")
+    return schema.model_validate(json.loads(text[start : end + 1] if start >= 0 else text))
+
+
+def structured(
+    model: BaseChatModel, messages: list[BaseMessage], schema: type[Schema], config: Any = None
+) -> tuple[Schema, int]:
+    """(validated object, repair retries). One retry with the validation error, then StructuredOutputError."""
+    answer = _json_answer(model, messages, schema, config)
+    try:
+        return _parse(str(answer.content), schema), 0
+    except (ValidationError, json.JSONDecodeError) as first_error:
+        retry = [
+            *messages,
+            answer,
+            HumanMessage(
+                content=f"That answer was not valid: {first_error}. Reply again with only a JSON object that fits the schema."
+            ),
+        ]
+        second = _json_answer(model, retry, schema, config)
+        try:
+            return _parse(str(second.content), schema), 1
+        except (ValidationError, json.JSONDecodeError) as second_error:
+            raise StructuredOutputError(f"{schema.__name__}: invalid twice: {second_error}") from second_error

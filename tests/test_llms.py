@@ -1,0 +1,106 @@
+"""LLM backends: the OpenAI-compatible path against a fake server on loopback (its HTTP, not our code,
+is what is faked), the local path through real llama.cpp, and every call logged."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+
+import pytest
+from langchain_core.messages import HumanMessage, SystemMessage
+from pydantic import BaseModel, Field
+
+from assay.llm_log import LLMCallLogger
+from assay.llms import StructuredOutputError, chat_model, structured
+from assay.models import ModelMissing, smollm2_path
+from store.registry import Registry
+
+
+class Verdict(BaseModel):
+    kind: str = Field(pattern="^(fact|claim|rhetoric|opinion)$")
+    reason: str = Field(max_length=80)
+
+
+def completion(content: str, prompt_tokens: int = 120, completion_tokens: int = 12) -> bytes:
+    return json.dumps({
+        "id": "chatcmpl-1", "object": "chat.completion", "created": 0, "model": "gpt-4o-mini",
+        "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": content}}],
+        "usage": {"prompt_tokens": prompt_tokens, "completion_tokens": completion_tokens, "total_tokens": prompt_tokens + completion_tokens},
+    }).encode()
+
+
+@pytest.fixture
+def openai_backend(assay_home, http_server, monkeypatch):
+    from assay.settings import get_settings
+
+    monkeypatch.setenv("ASSAY_LLM", "openai")
+    monkeypatch.setenv("ASSAY_LLM_MODEL", "gpt-4o-mini")
+    monkeypatch.setenv("ASSAY_LLM_BASE_URL", http_server.url("/v1"))
+    monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+    get_settings.cache_clear()
+    settings = get_settings()
+    registry = Registry(settings.registry_url)
+    http_server.posts["/v1/chat/completions"] = []
+    http_server.post_bodies.pop("/v1/chat/completions", None)
+    return chat_model(settings), {"callbacks": [LLMCallLogger(registry, local=False)]}, registry, http_server
+
+
+MESSAGES = [SystemMessage(content="Label the statement."), HumanMessage(content="Lynas is the world's best producer.")]
+
+
+def test_openai_backend_returns_a_validated_object_and_logs_the_call(openai_backend):
+    model, config, registry, server = openai_backend
+    server.posts["/v1/chat/completions"].append(completion('{"kind": "claim", "reason": "superiority without evidence"}'))
+    config["metadata"] = {"prompt": "kind", "prompt_version": "1", "article_id": "abc"}
+    verdict, retries = structured(model, MESSAGES, Verdict, config)
+    assert (verdict.kind, retries) == ("claim", 0)
+    sent = json.loads(server.post_bodies["/v1/chat/completions"][0])
+    assert sent["model"] == "gpt-4o-mini" and sent["response_format"] == {"type": "json_object"}
+    with registry.session() as s:
+        from store.registry import LLMCallRow
+
+        (row,) = s.query(LLMCallRow).all()
+        assert (row.prompt, row.prompt_version, row.article_id, row.model) == ("kind", "1", "abc", "gpt-4o-mini")
+        assert (row.input_tokens, row.output_tokens) == (120, 12) and "world's best producer" in row.input
+        assert row.cost_usd == pytest.approx((120 * 0.15 + 12 * 0.60) / 1e6)
+    assert registry.llm_totals()["llm_calls"] == 1
+
+
+def test_a_validation_error_goes_back_once_then_fails_loudly(openai_backend):
+    model, config, registry, server = openai_backend
+    server.posts["/v1/chat/completions"] += [completion('{"kind": "slogan", "reason": "x"}'), completion('{"kind": "rhetoric", "reason": "loaded"}')]
+    verdict, retries = structured(model, MESSAGES, Verdict, config)
+    assert (verdict.kind, retries) == ("rhetoric", 1)
+    second = json.loads(server.post_bodies["/v1/chat/completions"][1])
+    assert "was not valid" in second["messages"][-1]["content"] and "slogan" in second["messages"][-2]["content"]
+
+    server.posts["/v1/chat/completions"] += [completion("not json"), completion('{"kind": "nope"}')]
+    with pytest.raises(StructuredOutputError, match="invalid twice"):
+        structured(model, MESSAGES, Verdict, config)
+    assert registry.llm_totals()["llm_calls"] == 4
+
+
+def test_missing_local_model_names_the_repair(assay_home, monkeypatch, tmp_path):
+    from assay.settings import get_settings
+
+    monkeypatch.setenv("ASSAY_MODELS_DIR", str(tmp_path / "no-models"))
+    get_settings.cache_clear()
+    with pytest.raises(ModelMissing, match="make setup"):
+        chat_model(get_settings())
+
+
+@pytest.mark.skipif(importlib.util.find_spec("llama_cpp") is None, reason="llama-cpp-python is installed by `make setup`")
+def test_local_llama_cpp_gives_schema_valid_json(assay_home, monkeypatch):
+    from assay.settings import get_settings
+
+    monkeypatch.setenv("ASSAY_LLM_MODEL_PATH", str(smollm2_path()))
+    monkeypatch.setenv("ASSAY_LLM_CONTEXT_TOKENS", "2048")
+    monkeypatch.setenv("ASSAY_LLM_MAX_TOKENS", "96")
+    get_settings.cache_clear()
+    settings = get_settings()
+    registry = Registry(settings.registry_url)
+    model = chat_model(settings)
+    verdict, _ = structured(model, MESSAGES, Verdict, {"callbacks": [LLMCallLogger(registry, local=True)]})
+    assert verdict.kind in {"fact", "claim", "rhetoric", "opinion"}  # the grammar keeps even a 135M model inside the schema
+    totals = registry.llm_totals()
+    assert totals["llm_calls"] >= 1 and totals["llm_input_tokens"] > 0 and totals["llm_cost_usd"] == 0
