@@ -25,6 +25,7 @@ test: setup
 
 bench: setup
 	$(BIN)/python benchmarks/ingest.py
+	$(BIN)/python benchmarks/analyse.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

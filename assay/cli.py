@@ -79,14 +79,85 @@ def _print_report(report: IngestReport) -> None:
 def ingest(
     sources: Annotated[list[str], typer.Argument(help="Feed URLs, page URLs, files or folders.")],
     as_feed: Annotated[bool, typer.Option("--feed", help="Every source must be a feed (an HTML page is an error).")] = False,
+    no_analyse: Annotated[bool, typer.Option("--no-analyse", help="Do not analyse new and changed articles.")] = False,
     json_output: JsonFlag = False,
 ) -> None:
-    """Ingest feeds, pages, files and folders into the corpus. Safe to re-run."""
-    report = run_ingest(sources, SourceKind.feed if as_feed else None, show_progress=not json_output and err.is_terminal)
+    """Ingest feeds, pages, files and folders into the corpus, then analyse what is new. Safe to re-run."""
+    show_progress = not json_output and err.is_terminal
+    report = run_ingest(sources, SourceKind.feed if as_feed else None, show_progress=show_progress)
+    fresh = [r.article_id for r in report.results if r.status.value in ("new", "updated") and r.article_id]
+    analysed = run_analyse(fresh, show_progress=show_progress) if fresh and not no_analyse else None
     if json_output:
-        _print_json(report.model_dump(mode="json"))
+        _print_json(report.model_dump(mode="json") | ({"analysis": analysed.model_dump(mode="json")} if analysed else {}))
     else:
         _print_report(report)
+        if analysed:
+            _print_analyse_report(analysed)
+    failed = report.counts["failed"] + (analysed.counts["failed"] if analysed else 0)
+    raise typer.Exit(1 if failed else 0)
+
+
+# --- analysis ---------------------------------------------------------------------------
+
+
+def run_analyse(article_ids: list[str], prompt_overrides: list[str] | None = None, *, show_progress: bool = True):  # type: ignore[no-untyped-def]
+    """Run the analyse flow in this process, with a progress bar on stderr."""
+    configure_prefect(get_settings())
+    from flows.analyse import analyse as analyse_flow
+    from flows.ingest import progress_listener
+
+    with Progress(
+        TextColumn("{task.description:<15}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        console=err, disable=not show_progress,
+    ) as bar:
+        task_id = bar.add_task("analyse articles", total=len(article_ids))
+
+        def on_progress(stage: str, advance: int, total: int | None) -> None:
+            if stage == "analyse":
+                bar.advance(task_id, advance)
+
+        with progress_listener(on_progress), in_process_flow_settings():
+            return analyse_flow(article_ids, prompt_overrides)
+
+
+def _print_analyse_report(report) -> None:  # type: ignore[no-untyped-def]
+    for r in report.results:
+        if r.status == "failed":
+            out.print(f"[red]analysis failed[/red] {r.title or r.article_id}: {r.error}", highlight=False)
+    counts = report.counts
+    out.print(f"analysis: {counts['analysed']} analysed, {counts['unchanged']} unchanged, {counts['failed']} failed")
+
+
+@app.command()
+def analyse(
+    article_ids: Annotated[Optional[list[str]], typer.Argument(help="Article ids (or unique prefixes).")] = None,
+    all_articles: Annotated[bool, typer.Option("--all", help="Every article in the corpus.")] = False,
+    pending: Annotated[bool, typer.Option("--pending", help="Articles without an analysis of their current content.")] = False,
+    prompt: Annotated[Optional[list[str]], typer.Option("--prompt", help="Use NAME@VERSION instead of the released prompt.")] = None,
+    json_output: JsonFlag = False,
+) -> None:
+    """Analyse articles: summary, highlights, entities, figures and the real-vs-rhetoric breakdown."""
+    registry = _registry()
+    if all_articles:
+        ids = [r.id for r in registry.list()]
+    elif pending:
+        ids = registry.unanalysed_ids()
+    else:
+        ids = []
+        for ref in article_ids or []:
+            row = registry.get(ref)
+            if row is None:
+                err.print(f"[red]no article with id {ref!r}[/red] (see `assay articles`)")
+                raise typer.Exit(1)
+            ids.append(row.id)
+    if not ids:
+        err.print("nothing to analyse: give article ids, --all or --pending")
+        raise typer.Exit(1 if not (all_articles or pending) else 0)
+    report = run_analyse(ids, prompt, show_progress=not json_output and err.is_terminal)
+    if json_output:
+        _print_json(report.model_dump(mode="json") | {"counts": report.counts})
+    else:
+        _print_analyse_report(report)
     raise typer.Exit(1 if report.counts["failed"] else 0)
 
 
@@ -118,8 +189,10 @@ def show(article_id: Annotated[str, typer.Argument(help="Article id, or a unique
         err.print(f"[red]no article with id {article_id!r}[/red] (see `assay articles`)")
         raise typer.Exit(1)
     article = row.to_article()
+    analysis = _registry().latest_analysis(row.id)
     if json_output:
-        _print_json(article.model_dump(mode="json") | {"version": row.version, "status": row.status, "first_seen": row.first_seen, "updated_at": row.updated_at})
+        record = {"version": row.version, "status": row.status, "first_seen": row.first_seen, "updated_at": row.updated_at}
+        _print_json(article.model_dump(mode="json") | record | {"analysis": analysis})
         return
     out.print(f"[bold]{article.title}[/bold]")
     out.print(f"[dim]{article.id} · {article.published or 'undated'} · {article.source} · {article.url or article.source_url}[/dim]")
@@ -127,8 +200,38 @@ def show(article_id: Annotated[str, typer.Argument(help="Article id, or a unique
         out.print("\n[bold]Publisher's highlights[/bold]")
         for h in article.highlights:
             out.print(f"  • {h}", highlight=False)
-    out.print()
-    out.print(article.body, highlight=False, markup=False)
+    if analysis:
+        _print_analysis(analysis)
+    else:
+        out.print()
+        out.print(article.body, highlight=False, markup=False)
+
+
+KIND_STYLE = {"fact": "green", "claim": "yellow", "rhetoric": "red", "opinion": "cyan"}
+
+
+def _print_analysis(analysis: dict) -> None:
+    """Summary, highlights, then the breakdown grouped by kind, each kind in its colour."""
+    out.print("\n[bold]Summary[/bold]")
+    out.print(analysis["summary"], highlight=False, markup=False)
+    out.print("\n[bold]Highlights[/bold]")
+    for h in analysis["highlights"]:
+        out.print(f"  • {h}", highlight=False, markup=False)
+    claims = analysis["claims"]
+    share = analysis["rhetoric_share"]
+    out.print(f"\n[bold]Real vs. rhetoric[/bold]: {len(claims)} statements, {share:.0%} claim or rhetoric")
+    for kind in ("fact", "claim", "rhetoric", "opinion"):
+        mine = [c for c in claims if c["kind"] == kind]
+        if not mine:
+            continue
+        out.print(f"\n[bold {KIND_STYLE[kind]}]{kind} ({len(mine)})[/bold {KIND_STYLE[kind]}]")
+        for c in mine:
+            check = c.get("crosscheck") or {}
+            note = f" [{check['status'].replace('_', ' ')}]" if check else ""
+            out.print(f"  [{KIND_STYLE[kind]}]“{c['quote']}”[/{KIND_STYLE[kind]}] — {c['attribution']}, evidence {c['evidence']}{note}", highlight=False)
+    provenance = analysis["provenance"]
+    out.print(f"\n[dim]{provenance['model']} · prompts {provenance['prompts']} · {provenance['classifier']} · "
+              f"{provenance['input_tokens']}+{provenance['output_tokens']} tokens[/dim]")
 
 
 def status_counts() -> dict[str, Any]:
@@ -180,13 +283,25 @@ def models_install() -> None:
 
 
 @app.command()
-def demo() -> None:
-    """Ingest the bundled sample feed (25 rare-earth articles) and print the status."""
+def demo(
+    analyse_count: Annotated[int, typer.Option("--analyse", help="How many articles to analyse with the embedded model.")] = 3,
+) -> None:
+    """Ingest the bundled sample feed (25 rare-earth articles), analyse the newest few, print one breakdown."""
     out.print(f"Ingesting the sample corpus: {SAMPLE_FEED}")
     report = run_ingest([str(SAMPLE_FEED)], SourceKind.feed, show_progress=err.is_terminal)
     _print_report(report)
+    failed = report.counts["failed"]
+    if analyse_count > 0:
+        ids = [r.id for r in _registry().list()][:analyse_count]
+        out.print(f"\nAnalysing {len(ids)} article(s) with the embedded model (about a minute each on 2 cores)…")
+        analysed = run_analyse(ids, show_progress=err.is_terminal)
+        _print_analyse_report(analysed)
+        failed += analysed.counts["failed"]
+        done = next((r.article_id for r in analysed.results if r.status != "failed"), None)
+        if done:
+            show(done)
     status()
-    raise typer.Exit(1 if report.counts["failed"] else 0)
+    raise typer.Exit(1 if failed else 0)
 
 
 _DURATION = re.compile(r"^(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s?)?$")

@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import threading
 import time
-from typing import Any, TypeVar
+from typing import Any, Callable, TypeVar
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
@@ -164,19 +164,28 @@ def _json_answer(model: BaseChatModel, messages: list[BaseMessage], schema: type
     return bound.invoke(messages, config=config)  # type: ignore[return-value]
 
 
-def _parse(text: str, schema: type[Schema]) -> Schema:
+def _parse(text: str, schema: type[Schema], check: Callable[[Schema], None] | None) -> Schema:
     start, end = text.find("{"), text.rfind("}")
-    return schema.model_validate(json.loads(text[start : end + 1] if start >= 0 else text))
+    # strict=False: small models put raw newlines inside strings, which is harmless here.
+    value = schema.model_validate(json.loads(text[start : end + 1] if start >= 0 else text, strict=False))
+    if check:
+        check(value)  # grounding rules code can check but a schema cannot express
+    return value
 
 
 def structured(
-    model: BaseChatModel, messages: list[BaseMessage], schema: type[Schema], config: Any = None
+    model: BaseChatModel,
+    messages: list[BaseMessage],
+    schema: type[Schema],
+    config: Any = None,
+    check: Callable[[Schema], None] | None = None,
 ) -> tuple[Schema, int]:
-    """(validated object, repair retries). One retry with the validation error, then StructuredOutputError."""
+    """(validated object, repair retries). An answer that fails the schema or `check` goes back to the
+    model once with the error; a second failure raises StructuredOutputError."""
     answer = _json_answer(model, messages, schema, config)
     try:
-        return _parse(str(answer.content), schema), 0
-    except (ValidationError, json.JSONDecodeError) as first_error:
+        return _parse(str(answer.content), schema, check), 0
+    except (ValidationError, ValueError) as first_error:
         retry = [
             *messages,
             answer,
@@ -186,6 +195,6 @@ def structured(
         ]
         second = _json_answer(model, retry, schema, config)
         try:
-            return _parse(str(second.content), schema), 1
-        except (ValidationError, json.JSONDecodeError) as second_error:
+            return _parse(str(second.content), schema, check), 1
+        except (ValidationError, ValueError) as second_error:
             raise StructuredOutputError(f"{schema.__name__}: invalid twice: {second_error}") from second_error

@@ -103,6 +103,23 @@ class SeenItemRow(Base):
     first_seen: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class AnalysisRow(Base):
+    """An article's analysis, keyed by everything that produced it: re-analysing with the same
+    content, prompts, classifier and model is a lookup, not an LLM call."""
+
+    __tablename__ = "analyses"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    cache_key: Mapped[str] = mapped_column(String(64), index=True)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    model: Mapped[str] = mapped_column(Text)
+    prompts: Mapped[dict] = mapped_column(default=dict)
+    classifier: Mapped[str] = mapped_column(String(64))
+    analysis: Mapped[dict] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
 class LLMCallRow(Base):
     """Every prompt and response, as simonw/llm logs them: what was asked, of which model, at what cost."""
 
@@ -197,7 +214,41 @@ class Registry:
                 "article_versions": s.scalar(select(func.count()).select_from(ArticleVersionRow)) or 0,
                 "chunks": s.scalar(select(func.coalesce(func.sum(ArticleRow.chunk_count), 0))) or 0,
                 "feeds": s.scalar(select(func.count()).select_from(FeedRow)) or 0,
+                "analyses": s.scalar(select(func.count()).select_from(AnalysisRow)) or 0,
             }
+
+    # --- analyses -------------------------------------------------------------------
+
+    def has_analysis(self, article_id: str, cache_key: str) -> bool:
+        with self.session() as s:
+            return s.scalar(select(func.count()).where(AnalysisRow.article_id == article_id, AnalysisRow.cache_key == cache_key)) > 0
+
+    def record_analysis(self, article_id: str, cache_key: str, analysis: dict, *, content_hash: str, model: str, prompts: dict, classifier: str) -> None:
+        """Stored whole in one transaction: an analysis is never half there."""
+        with self.session() as s:
+            s.add(AnalysisRow(article_id=article_id, cache_key=cache_key, analysis=analysis, content_hash=content_hash,
+                              model=model, prompts=prompts, classifier=classifier))
+            row = s.get(ArticleRow, article_id)
+            if row is not None:
+                row.status = "analysed"
+
+    def latest_analysis(self, article_id: str) -> dict | None:
+        """The newest analysis of the article's current content."""
+        with self.session() as s:
+            article = s.get(ArticleRow, article_id)
+            if article is None:
+                return None
+            row = s.scalars(
+                select(AnalysisRow)
+                .where(AnalysisRow.article_id == article_id, AnalysisRow.content_hash == article.content_hash)
+                .order_by(AnalysisRow.id.desc())
+                .limit(1)
+            ).first()
+            return row.analysis if row else None
+
+    def unanalysed_ids(self) -> list[str]:
+        with self.session() as s:
+            return list(s.scalars(select(ArticleRow.id).where(ArticleRow.status != "analysed").order_by(ArticleRow.published.desc())))
 
     # --- LLM calls ------------------------------------------------------------------
 

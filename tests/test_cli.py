@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import subprocess
@@ -29,7 +30,7 @@ def test_ingest_articles_show_status_as_json(prefect_harness, assay_home, http_s
     feed = http_server.set("/cli.xml", rss(items), content_type="application/xml")
     (tmp_path / "empty.txt").write_text("")
 
-    result = invoke("ingest", feed, str(tmp_path / "empty.txt"), "--json")
+    result = invoke("ingest", feed, str(tmp_path / "empty.txt"), "--no-analyse", "--json")
     assert result.exit_code == 1  # one item failed
     report = json.loads(result.stdout)
     assert report["counts"]["new"] == 2 and report["counts"]["failed"] == 1
@@ -44,7 +45,7 @@ def test_ingest_articles_show_status_as_json(prefect_harness, assay_home, http_s
     status = json.loads(invoke("status", "--json").stdout)
     assert status["articles"] == 2 and status["chunks"] == status["chunks_in_chroma"] > 0
 
-    text = invoke("ingest", feed)
+    text = invoke("ingest", feed, "--no-analyse")
     assert text.exit_code == 0 and "0 new, 0 updated, 2 unchanged, 0 duplicate, 0 failed; 0 chunks embedded" in text.stdout
 
 
@@ -70,11 +71,14 @@ def subprocess_env(home: Path) -> dict[str, str]:
 @pytest.mark.slow
 def test_demo_ingests_the_sample_corpus_with_its_own_prefect(tmp_path):
     env = subprocess_env(tmp_path / "home")
-    done = subprocess.run([ASSAY, "demo"], env=env, capture_output=True, text=True, timeout=600, cwd=tmp_path)
-    assert done.returncode == 0, done.stderr[-3000:]
+    env["ASSAY_MODELS_DIR"] = os.environ["ASSAY_MODELS_DIR"]
+    done = subprocess.run([ASSAY, "demo", "--analyse", "1"], env=env, capture_output=True, text=True, timeout=900, cwd=tmp_path)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
     assert "25 new, 0 updated, 0 unchanged, 0 duplicate, 0 failed" in done.stdout
+    assert "analysis: 1 analysed, 0 unchanged, 0 failed" in done.stdout and "Real vs. rhetoric" in done.stdout
     status = json.loads(subprocess.run([ASSAY, "status", "--json"], env=env, capture_output=True, text=True, check=True).stdout)
     assert status["articles"] == 25 and status["chunks"] == status["chunks_in_chroma"]
+    assert status["analyses"] == 1 and status["llm_calls"] >= 1
 
 
 @pytest.mark.slow
@@ -99,3 +103,27 @@ def test_serve_polls_a_feed_on_a_schedule(tmp_path, http_server):
         subprocess.run([ASSAY, "status", "--json"], env=env, capture_output=True, text=True, check=True, cwd=REPO).stdout
     )
     assert status["articles"] == 1 and status["feeds"] == 1
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(importlib.util.find_spec("llama_cpp") is None, reason="llama-cpp-python comes with `make setup`")
+def test_ingest_analyses_new_articles_then_show_and_reanalyse_cost_nothing(prefect_harness, assay_home, http_server):
+    """End to end through real llama.cpp and the embedded Qwen model, on an article that tries a prompt injection."""
+    from tests.test_analysis import INJECTION
+
+    paragraphs = "".join(f"<p>{p}.</p>" for p in INJECTION.split(". ")) + article_html(3)
+    feed = http_server.set("/analyse.xml", rss([{"title": "Lynas output", "link": "https://example.com/lynas", "html": paragraphs}]), content_type="application/xml")
+
+    report = json.loads(invoke("ingest", feed, "--json").stdout)
+    assert report["counts"]["new"] == 1
+    (analysed,) = report["analysis"]["results"]
+    assert analysed["status"] == "analysed", analysed["error"]
+    shown = json.loads(invoke("show", analysed["article_id"], "--json").stdout)
+    analysis = shown["analysis"]
+    assert analysis["claims"] and all(shown["body"][c["start"] : c["end"]] == c["quote"] for c in analysis["claims"])
+    assert "PWNED" not in analysis["summary"] + " ".join(analysis["highlights"])
+    calls = json.loads(invoke("status", "--json").stdout)["llm_calls"]
+    again = json.loads(invoke("analyse", analysed["article_id"], "--json").stdout)
+    assert again["counts"] == {"analysed": 0, "unchanged": 1, "failed": 0}
+    assert json.loads(invoke("status", "--json").stdout)["llm_calls"] == calls >= 1
+    assert "Real vs. rhetoric" in invoke("show", analysed["article_id"]).stdout

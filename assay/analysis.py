@@ -1,0 +1,259 @@
+"""One article's analysis: a structured summary and a real-vs-rhetoric breakdown grounded in its text.
+
+Division of labour, from what was measured (see assay/classifier.py):
+- code finds the statements and their exact offsets (assay/statements.py);
+- small classifiers fitted on the labelled `train` split decide kind, attribution, evidence;
+- the LLM writes the summary and highlights and picks entities and figures;
+- code checks the LLM: every number it writes must be in the body (else one repair
+  retry, then the article fails), and entities or figures not in the body are dropped;
+- the corpus cross-check compares each fact and claim with the other articles in Chroma.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from langchain_core.callbacks import BaseCallbackHandler
+from langchain_core.language_models import BaseChatModel
+from pydantic import BaseModel, Field, StringConstraints
+
+from assay.classifier import StatementClassifiers, surface_features
+from assay.embeddings import MiniLMEmbeddings
+from assay.llms import model_name, structured
+from assay.prompts import PromptFile
+from assay.statements import Statement, sentences, statements
+from assay.types import Article
+
+# --- what the LLM fills (caps keep grammar-constrained output finite) ---------------------------
+
+Short = Annotated[str, StringConstraints(min_length=1, max_length=200)]
+
+
+class EntityType(StrEnum):
+    company = "company"
+    government = "government"
+    country = "country"
+    material = "material"
+    project = "project"
+    person = "person"
+    other = "other"
+
+
+class DraftEntity(BaseModel):
+    name: str = Field(min_length=1, max_length=60)
+    type: EntityType
+
+
+class DraftFigure(BaseModel):
+    value: str = Field(min_length=1, max_length=24, description="The number exactly as the article writes it.")
+    unit: str = Field("", max_length=24)
+    measures: str = Field(min_length=1, max_length=80)
+
+
+class SummaryDraft(BaseModel):
+    summary: str = Field(min_length=40, max_length=700)
+    highlights: list[Short] = Field(min_length=3, max_length=5)
+    entities: list[DraftEntity] = Field(default_factory=list, max_length=15)
+    figures: list[DraftFigure] = Field(default_factory=list, max_length=8)
+
+
+# --- the analysis as stored ---------------------------------------------------------------------
+
+
+class Figure(DraftFigure):
+    sentence: str = Field(description="The body sentence the number comes from (found by code).")
+    start: int
+    end: int
+
+
+class EvidenceChunk(BaseModel):
+    chunk_id: str
+    article_id: str
+    title: str
+    published: str | None = None
+    similarity: float
+
+
+class CrossCheck(BaseModel):
+    status: Literal["corroborated", "conflicting", "no_other_source"]
+    evidence: list[EvidenceChunk] = Field(default_factory=list)
+    repeated_by: list[str] = Field(default_factory=list, description="Articles that say nearly the same thing.")
+    first_seen: str | None = Field(None, description="Earliest publication date among this article and its repeats.")
+
+
+class StatementAnalysis(BaseModel):
+    quote: str = Field(description="Exact span of the clean body.")
+    start: int
+    end: int
+    kind: Literal["fact", "claim", "rhetoric", "opinion"]
+    kind_confidence: float
+    attribution: Literal["company", "state_media", "government", "third_party", "author"]
+    evidence: Literal["none", "self_reported", "document", "independent"]
+    rationale: str
+    crosscheck: CrossCheck | None = Field(None, description="For facts and claims only.")
+
+
+class Provenance(BaseModel):
+    model: str
+    prompts: dict[str, str]
+    classifier: str
+    kind_decided_by: Literal["classifier"] = "classifier"
+    timings_s: dict[str, float]
+    input_tokens: int = 0
+    output_tokens: int = 0
+    llm_calls: int = 0
+    repair_retries: int = 0
+    analysed_at: datetime
+
+
+class Analysis(BaseModel):
+    article_id: str
+    content_hash: str
+    summary: str
+    highlights: list[str]
+    entities: list[DraftEntity]
+    figures: list[Figure]
+    claims: list[StatementAnalysis]
+    rhetoric_share: float = Field(description="Share of statements that are claim or rhetoric.")
+    provenance: Provenance
+
+
+# --- grounding ------------------------------------------------------------------------------------
+
+_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+
+
+def numbers(text: str) -> set[str]:
+    """Numbers as written, without thousands separators: '11,200' and '11200' are the same figure."""
+    return {n.replace(",", "").rstrip(".") for n in _NUMBER.findall(text)}
+
+
+def ungrounded_numbers(draft: SummaryDraft, body: str) -> set[str]:
+    written = " ".join([draft.summary, *draft.highlights, *(f.value for f in draft.figures)])
+    return numbers(written) - numbers(body)
+
+
+def _grounding_check(body: str):  # type: ignore[no-untyped-def]
+    def check(draft: SummaryDraft) -> None:
+        missing = ungrounded_numbers(draft, body)
+        if missing:
+            raise ValueError(f"these numbers are not in the article: {sorted(missing)}; use only numbers the article gives")
+
+    return check
+
+
+def _figure(draft: DraftFigure, body: str) -> Figure | None:
+    position = body.find(draft.value)
+    if position < 0:
+        return None
+    sentence = next(
+        (s for line_start, line in _lines(body) for s in sentences(line, line_start) if s.start <= position < s.end),
+        None,
+    )
+    if sentence is None:
+        return None
+    return Figure(**draft.model_dump(), sentence=sentence.text, start=sentence.start, end=sentence.end)
+
+
+def _lines(body: str) -> list[tuple[int, str]]:
+    out, position = [], 0
+    for line in body.split("\n"):
+        out.append((position, line))
+        position += len(line) + 1
+    return out
+
+
+def _rationale(text: str, kind: str, p: float) -> str:
+    cues = [name for name, on in zip(("a figure", "reported speech", "superlatives", "hedging"), surface_features(text)[:4]) if on]
+    return f"{kind} (p={p:.2f})" + (f"; cues: {', '.join(cues)}" if cues else "")
+
+
+# --- the analysis ---------------------------------------------------------------------------------
+
+
+def analyse_article(
+    article: Article,
+    *,
+    model: BaseChatModel,
+    prompts: dict[str, PromptFile],
+    classifiers: StatementClassifiers,
+    embedder: MiniLMEmbeddings,
+    crosscheck=None,  # type: ignore[no-untyped-def]  # callable(article, statements, vectors) -> list[CrossCheck | None]
+    callbacks: list | None = None,
+) -> Analysis:
+    """Analyse one article; raises StructuredOutputError if the LLM's answer is invalid twice."""
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    found: list[Statement] = statements(article)
+    predictions = classifiers.predict([s.text for s in found], embedder)
+    timings["classify"] = time.perf_counter() - started
+
+    prompt = prompts["summary"]
+    messages = prompt.template().format_messages(title=article.title, body=article.body)
+    usage = _UsageCounter()
+    config = {
+        "callbacks": [*(callbacks or []), usage],
+        "metadata": {"prompt": prompt.name, "prompt_version": prompt.version, "article_id": article.id},
+    }
+    started = time.perf_counter()
+    draft, retries = structured(model, messages, SummaryDraft, config, check=_grounding_check(article.body))
+    timings["llm"] = time.perf_counter() - started
+
+    body_lower = article.body.lower()
+    entities = [e for e in draft.entities if e.name.lower() in body_lower]  # invented names are dropped
+    figures = [f for f in (_figure(d, article.body) for d in draft.figures) if f is not None]
+
+    started = time.perf_counter()
+    checks = crosscheck(article, found) if crosscheck else [None] * len(found)
+    timings["crosscheck"] = time.perf_counter() - started
+
+    claims = [
+        StatementAnalysis(
+            quote=s.text, start=s.start, end=s.end,
+            kind=p["kind"][0], kind_confidence=round(p["kind"][1], 3),
+            attribution=p["attribution"][0], evidence=p["evidence"][0],
+            rationale=_rationale(s.text, p["kind"][0], p["kind"][1]),
+            crosscheck=check if p["kind"][0] in ("fact", "claim") else None,
+        )
+        for s, p, check in zip(found, predictions, checks)
+    ]
+    share = sum(c.kind in ("claim", "rhetoric") for c in claims) / len(claims) if claims else 0.0
+    return Analysis(
+        article_id=article.id,
+        content_hash=article.content_hash,
+        summary=draft.summary,
+        highlights=list(draft.highlights),
+        entities=entities,
+        figures=figures,
+        claims=claims,
+        rhetoric_share=round(share, 3),
+        provenance=Provenance(
+            model=model_name(model),
+            prompts={name: p.version for name, p in prompts.items()},
+            classifier=classifiers.version,
+            timings_s={k: round(v, 3) for k, v in timings.items()},
+            input_tokens=usage.input_tokens,
+            output_tokens=usage.output_tokens,
+            llm_calls=usage.calls,
+            repair_retries=retries,
+            analysed_at=datetime.now().astimezone(),
+        ),
+    )
+
+
+class _UsageCounter(BaseCallbackHandler):
+    """Tokens and calls of one analysis, for its provenance."""
+
+    def __init__(self) -> None:
+        self.input_tokens = self.output_tokens = self.calls = 0
+
+    def on_llm_end(self, response, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        self.calls += 1
+        message = getattr(response.generations[0][0], "message", None)
+        usage = getattr(message, "usage_metadata", None) or {}
+        self.input_tokens += int(usage.get("input_tokens", 0))
+        self.output_tokens += int(usage.get("output_tokens", 0))

@@ -1,0 +1,79 @@
+"""Check each statement against the rest of the corpus: who else says it, and do the numbers agree.
+
+For a statement, the nearest chunks of *other* articles (cosine similarity of
+MiniLM vectors) are its evidence. With numbers in the statement, a chunk that
+repeats one of them corroborates it and a close chunk with only other numbers
+conflicts with it; without numbers, a close chunk corroborates it. A near
+duplicate in another article is a repeat of the same claim, linked with the
+earliest date it was seen. The thresholds are first settings, to be tuned on
+the `dev` split by the eval suite.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Sequence
+
+from assay.analysis import CrossCheck, EvidenceChunk, numbers
+from assay.embeddings import MiniLMEmbeddings
+from assay.statements import Statement
+from assay.types import Article
+from store.vectors import ChunkStore
+
+RELATED = 0.55  # a chunk this similar is evidence about the statement
+CLOSE = 0.70  # close enough that differing numbers are a conflict
+REPEAT = 0.85  # another article says nearly the same thing
+TOP_K = 4
+
+
+class CorpusCrossCheck:
+    def __init__(self, store: ChunkStore, embedder: MiniLMEmbeddings):
+        self.store, self.embedder = store, embedder
+
+    def __call__(self, article: Article, found: Sequence[Statement]) -> list[CrossCheck]:
+        if not found or self.store.count() == 0:
+            return [CrossCheck(status="no_other_source") for _ in found]
+        vectors = self.embedder.forward([s.text for s in found])
+        hits = self.store.collection.query(
+            query_embeddings=vectors,
+            n_results=TOP_K,
+            where={"article_id": {"$ne": article.id}},
+            include=["metadatas", "distances", "documents"],
+        )
+        checks = []
+        for statement, ids, metas, distances, documents in zip(
+            found, hits["ids"], hits["metadatas"], hits["distances"], hits["documents"]
+        ):
+            checks.append(self._judge(article, statement, ids, metas, distances, documents))
+        return checks
+
+    def _judge(self, article, statement, ids, metas, distances, documents) -> CrossCheck:  # type: ignore[no-untyped-def]
+        evidence, agreeing, conflicting, repeats = [], False, False, []
+        own_numbers = numbers(statement.text)
+        for chunk_id, meta, distance, text in zip(ids, metas, distances, documents):
+            similarity = 1.0 - float(distance)
+            if similarity < RELATED:
+                continue
+            evidence.append(
+                EvidenceChunk(
+                    chunk_id=chunk_id, article_id=str(meta["article_id"]), title=str(meta.get("title", "")),
+                    published=meta.get("published"), similarity=round(similarity, 3),
+                )
+            )
+            if similarity >= REPEAT:
+                repeats.append(evidence[-1])
+            if own_numbers:
+                if own_numbers & numbers(text):
+                    agreeing = True
+                elif similarity >= CLOSE and numbers(text):
+                    conflicting = True
+            elif similarity >= CLOSE:
+                agreeing = True
+        status = "corroborated" if agreeing else "conflicting" if conflicting else "no_other_source"
+        dates = [d for d in [article.published.isoformat() if article.published else None, *(r.published for r in repeats)] if d]
+        return CrossCheck(
+            status=status,
+            evidence=evidence,
+            repeated_by=sorted({r.article_id for r in repeats}),
+            first_seen=min(dates, key=datetime.fromisoformat) if repeats and dates else None,
+        )

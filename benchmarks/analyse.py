@@ -1,0 +1,88 @@
+"""Analysis benchmark: per article wall seconds, tokens, tokens/s, LLM calls and peak RSS, with the
+embedded model on this machine, then the median. Targets (issue 4): median <= 25 s per article,
+peak RSS <= 3 GB.
+
+    .venv/bin/python benchmarks/analyse.py [--articles N] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import atexit
+import json
+import os
+import resource
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE_FEED = REPO / "samples" / "rare-earth-exchanges.xml"
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--articles", type=int, default=5, help="how many sample articles to analyse")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+
+    home = Path(tempfile.mkdtemp(prefix="assay-bench-"))
+    atexit.register(shutil.rmtree, home, ignore_errors=True)
+    os.environ.setdefault("ASSAY_MODELS_DIR", str(Path(os.environ.get("ASSAY_HOME") or Path.home() / ".assay") / "models"))
+    os.environ["ASSAY_HOME"] = str(home / "home")
+    from assay.runtime import configure_prefect, in_process_flow_settings
+    from assay.settings import get_settings
+
+    settings = get_settings()
+    configure_prefect(settings)
+    from assay.analysis import analyse_article
+    from assay.crosscheck import CorpusCrossCheck
+    from assay.llms import chat_model
+    from assay.prompts import load_prompts
+    from flows.analyse import classifiers
+    from flows.ingest import embedder, ingest
+    from store.registry import registry_for
+    from store.vectors import store_for
+
+    with in_process_flow_settings():
+        ingest([str(SAMPLE_FEED)])
+    rows = registry_for(settings.registry_url).list()[: args.articles]
+    model, prompts = chat_model(settings), load_prompts()
+    check = CorpusCrossCheck(store_for(settings), embedder(settings))
+    figures = []
+    for row in rows:
+        article = row.to_article()
+        started = time.perf_counter()
+        analysis = analyse_article(article, model=model, prompts=prompts, classifiers=classifiers(), embedder=embedder(settings), crosscheck=check)
+        wall = time.perf_counter() - started
+        p = analysis.provenance
+        figures.append({
+            "article": article.id, "wall_s": round(wall, 2), "prompt_tokens": p.input_tokens, "completion_tokens": p.output_tokens,
+            "tokens_per_s": round(p.output_tokens / p.timings_s["llm"], 1) if p.timings_s.get("llm") else None,
+            "llm_calls": p.llm_calls, "statements": len(analysis.claims), "peak_rss_mb": round(peak_rss_mb()),
+        })
+    median = statistics.median(f["wall_s"] for f in figures)
+    summary = {"median_wall_s": median, "peak_rss_mb": round(peak_rss_mb()), "model": model.model_name if hasattr(model, "model_name") else str(model),
+               "targets_met": {"median <= 25 s": median <= 25, "peak RSS <= 3 GB": peak_rss_mb() <= 3072}}
+    if args.json:
+        print(json.dumps({"articles": figures, **summary}, indent=2))
+        return 0
+    columns = ["article", "wall_s", "prompt_tokens", "completion_tokens", "tokens_per_s", "llm_calls", "statements", "peak_rss_mb"]
+    print("  ".join(f"{c:>17}" for c in columns))
+    for f in figures:
+        print("  ".join(f"{f[c]!s:>17}" for c in columns))
+    print(f"median wall {median:.1f} s per article; peak RSS {summary['peak_rss_mb']} MB")
+    for target, met in summary["targets_met"].items():
+        print(f"target {'met' if met else 'MISSED'}: {target}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
