@@ -16,6 +16,7 @@ with the error, then fails loudly (instructor's rule).
 from __future__ import annotations
 
 import json
+import os
 import threading
 import time
 from typing import Any, Callable, TypeVar
@@ -49,7 +50,9 @@ def _llama(path: str, n_ctx: int, threads: int | None) -> Any:
         if key not in _llamas:
             from llama_cpp import Llama
 
-            _llamas[key] = Llama(model_path=path, n_ctx=n_ctx, n_threads=threads, verbose=False, logits_all=False)
+            # llama-cpp-python's default is half the cores; on 2 cores all of them is 1.6x faster (measured).
+            cores = threads or os.cpu_count() or 1
+            _llamas[key] = Llama(model_path=path, n_ctx=n_ctx, n_threads=cores, n_threads_batch=cores, verbose=False)
         return _llamas[key]
 
 

@@ -26,6 +26,8 @@ def configure_prefect(settings: Settings, *, quiet: bool = True) -> None:
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_HOME", str(settings.home / "prefect"))
+    # The temporary API server has 20 s to start by default; on a busy 2-core machine that is not always enough.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
     if quiet:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
         # The temporary server logs harmless shutdown races as errors when the CLI exits.
