@@ -26,7 +26,7 @@ from assay.embeddings import MiniLMEmbeddings
 from assay.llms import model_name, structured
 from assay.prompts import PromptFile
 from assay.statements import Statement, sentences, statements
-from assay.types import Article
+from assay.types import Article, Attribution, Evidence, Kind
 
 # --- what the LLM fills (caps keep grammar-constrained output finite) ---------------------------
 
@@ -89,10 +89,10 @@ class StatementAnalysis(BaseModel):
     quote: str = Field(description="Exact span of the clean body.")
     start: int
     end: int
-    kind: Literal["fact", "claim", "rhetoric", "opinion"]
+    kind: Kind
     kind_confidence: float
-    attribution: Literal["company", "state_media", "government", "third_party", "author"]
-    evidence: Literal["none", "self_reported", "document", "independent"]
+    attribution: Attribution
+    evidence: Evidence
     rationale: str
     crosscheck: CrossCheck | None = Field(None, description="For facts and claims only.")
 

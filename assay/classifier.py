@@ -22,11 +22,9 @@ from typing import Sequence
 import numpy as np
 
 from assay.embeddings import MiniLMEmbeddings
+from assay.types import Attribution, Evidence, Kind
 
-KINDS = ("fact", "claim", "rhetoric", "opinion")
-ATTRIBUTIONS = ("company", "state_media", "government", "third_party", "author")
-EVIDENCE = ("none", "self_reported", "document", "independent")
-LABELS = {"kind": KINDS, "attribution": ATTRIBUTIONS, "evidence": EVIDENCE}
+LABELS = {name: tuple(v.value for v in enum) for name, enum in (("kind", Kind), ("attribution", Attribution), ("evidence", Evidence))}
 DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "statement-classifiers.json"
 
 _DIGIT = re.compile(r"\d")

@@ -10,6 +10,31 @@ from typing import Literal
 from pydantic import BaseModel, Field, computed_field
 
 
+# The labels of the real-vs-rhetoric breakdown, defined once here as LABELLING.md defines them.
+
+
+class Kind(StrEnum):
+    fact = "fact"
+    claim = "claim"
+    rhetoric = "rhetoric"
+    opinion = "opinion"
+
+
+class Attribution(StrEnum):
+    company = "company"
+    state_media = "state_media"
+    government = "government"
+    third_party = "third_party"
+    author = "author"
+
+
+class Evidence(StrEnum):
+    none = "none"
+    self_reported = "self_reported"
+    document = "document"
+    independent = "independent"
+
+
 class SourceKind(StrEnum):
     feed = "feed"
     page = "page"

@@ -14,29 +14,9 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, Field, model_validator
 
+from assay.types import Attribution, Evidence, Kind
+
 DATA_DIR = Path(__file__).resolve().parent / "data"
-
-
-class Kind(StrEnum):
-    fact = "fact"
-    claim = "claim"
-    rhetoric = "rhetoric"
-    opinion = "opinion"
-
-
-class Attribution(StrEnum):
-    company = "company"
-    state_media = "state_media"
-    government = "government"
-    third_party = "third_party"
-    author = "author"
-
-
-class Evidence(StrEnum):
-    none = "none"
-    self_reported = "self_reported"
-    document = "document"
-    independent = "independent"
 
 
 class Split(StrEnum):

@@ -29,7 +29,7 @@ from assay.llm_log import LLMCallLogger
 from assay.llms import chat_model, model_name
 from assay.prompts import load_prompts
 from assay.settings import get_settings
-from flows.ingest import _progress, embedder
+from flows.ingest import _progress, embedder, state_error
 from store.registry import registry_for
 from store.vectors import store_for
 
@@ -74,7 +74,7 @@ def _retryable(task, task_run, state) -> bool:  # type: ignore[no-untyped-def]
     An invalid answer was already sent back once; a missing model will not appear by waiting."""
     import openai
 
-    error = state.data if isinstance(state.data, BaseException) else state.result(raise_on_failure=False)
+    error = state_error(state)
     return isinstance(error, (openai.RateLimitError, openai.InternalServerError, openai.APITimeoutError, openai.APIConnectionError))
 
 

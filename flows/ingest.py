@@ -105,9 +105,14 @@ def _failed(source: str, error: Exception | str, item: RawItem | None = None, fe
     )
 
 
+def state_error(state) -> object:  # type: ignore[no-untyped-def]
+    """The exception a failed task state carries (retry conditions see it either way)."""
+    return state.data if isinstance(state.data, BaseException) else state.result(raise_on_failure=False)
+
+
 def _is_retryable(task, task_run, state) -> bool:  # type: ignore[no-untyped-def]
     """Retry network errors, timeouts, 429 and 5xx; a 404 or a bad feed will not get better."""
-    error = state.data if isinstance(state.data, BaseException) else state.result(raise_on_failure=False)
+    error = state_error(state)
     return isinstance(error, SourceError) and error.retryable
 
 
