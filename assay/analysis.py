@@ -182,14 +182,15 @@ def analyse_article(
     prompts: dict[str, PromptFile],
     classifiers: StatementClassifiers,
     embedder: MiniLMEmbeddings,
-    crosscheck=None,  # type: ignore[no-untyped-def]  # callable(article, statements, vectors) -> list[CrossCheck | None]
+    crosscheck=None,  # type: ignore[no-untyped-def]  # callable(article, statements, vectors) -> list[CrossCheck]
     callbacks: list | None = None,
 ) -> Analysis:
     """Analyse one article; raises StructuredOutputError if the LLM's answer is invalid twice."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
     found: list[Statement] = statements(article)
-    predictions = classifiers.predict([s.text for s in found], embedder)
+    vectors = embedder.forward([s.text for s in found])  # embedded once: classifiers and cross-check share them
+    predictions = classifiers.predict([s.text for s in found], embedder, vectors)
     timings["classify"] = time.perf_counter() - started
 
     prompt = prompts["summary"]
@@ -208,7 +209,7 @@ def analyse_article(
     figures = [f for f in (_figure(d, article.body) for d in draft.figures) if f is not None]
 
     started = time.perf_counter()
-    checks = crosscheck(article, found) if crosscheck else [None] * len(found)
+    checks = crosscheck(article, found, vectors) if crosscheck else [None] * len(found)
     timings["crosscheck"] = time.perf_counter() - started
 
     claims = [

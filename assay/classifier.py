@@ -57,8 +57,9 @@ def surface_features(text: str) -> list[float]:
     ]
 
 
-def features(texts: Sequence[str], embedder: MiniLMEmbeddings) -> np.ndarray:
-    vectors = embedder.forward(list(texts))
+def features(texts: Sequence[str], embedder: MiniLMEmbeddings, vectors: np.ndarray | None = None) -> np.ndarray:
+    """[MiniLM vector, surface features] per text; pass `vectors` when the texts are already embedded."""
+    vectors = embedder.forward(list(texts)) if vectors is None else vectors
     surface = np.asarray([surface_features(t) for t in texts], dtype=np.float32)
     return np.hstack([vectors, surface])
 
@@ -115,11 +116,13 @@ class StatementClassifiers:
     trained_on: list[str]  # article ids
     by_label: dict[str, LabelClassifier]
 
-    def predict(self, texts: Sequence[str], embedder: MiniLMEmbeddings) -> list[dict[str, tuple[str, float]]]:
+    def predict(
+        self, texts: Sequence[str], embedder: MiniLMEmbeddings, vectors: np.ndarray | None = None
+    ) -> list[dict[str, tuple[str, float]]]:
         """Per text: {"kind": (label, p), "attribution": (...), "evidence": (...)}."""
         if not texts:
             return []
-        x = features(texts, embedder)
+        x = features(texts, embedder, vectors)
         columns = {name: model.predict_features(x) for name, model in self.by_label.items()}
         return [{name: columns[name][i] for name in columns} for i in range(len(texts))]
 

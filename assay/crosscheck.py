@@ -14,6 +14,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Sequence
 
+import numpy as np
+
 from assay.analysis import CrossCheck, EvidenceChunk, numbers
 from assay.embeddings import MiniLMEmbeddings
 from assay.statements import Statement
@@ -30,10 +32,10 @@ class CorpusCrossCheck:
     def __init__(self, store: ChunkStore, embedder: MiniLMEmbeddings):
         self.store, self.embedder = store, embedder
 
-    def __call__(self, article: Article, found: Sequence[Statement]) -> list[CrossCheck]:
+    def __call__(self, article: Article, found: Sequence[Statement], vectors: np.ndarray | None = None) -> list[CrossCheck]:
         if not found or self.store.count() == 0:
             return [CrossCheck(status="no_other_source") for _ in found]
-        vectors = self.embedder.forward([s.text for s in found])
+        vectors = self.embedder.forward([s.text for s in found]) if vectors is None else vectors
         hits = self.store.collection.query(
             query_embeddings=vectors,
             n_results=TOP_K,

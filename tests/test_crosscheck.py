@@ -1,0 +1,44 @@
+"""Corpus cross-check through a real (embedded) Chroma collection."""
+
+from datetime import datetime, timezone
+
+from assay.chunking import chunk_article
+from assay.crosscheck import CorpusCrossCheck
+from assay.embeddings import MiniLMEmbeddings
+from assay.statements import statements
+from assay.types import Article, Section
+from store.vectors import ChunkStore
+
+
+def article(article_id: str, body: str, day: int) -> Article:
+    return Article(
+        id=article_id, title=f"Article {article_id}", source="test", source_url="test", body=body,
+        published=datetime(2026, 2, day, tzinfo=timezone.utc), sections=[Section(heading=None, start=0, end=len(body))],
+    )
+
+
+def test_same_figure_corroborates_other_figure_conflicts_and_repeats_are_linked(assay_home):
+    embedder, store = MiniLMEmbeddings(), ChunkStore(assay_home)
+    others = [
+        article("a1", "China Northern Rare Earth raised its annual rare-earth metal capacity to 11,200 tons at Baotou.", 1),
+        article("a2", "Lynas Rare Earths shipped its first heavy rare earth oxide from Malaysia to Japan this week.", 2),
+    ]
+    for other in others:
+        chunks = chunk_article(other)
+        store.upsert([(other, chunks, embedder.forward([c.text for c in chunks]))])
+
+    subject = article(
+        "s",
+        "China Northern Rare Earth raised its annual rare-earth metal capacity to 11,200 tons at Baotou. "
+        "China Northern Rare Earth raised its yearly rare-earth metal capacity to 9,000 tons in Baotou. "
+        "Ghana’s cocoa harvest was delayed by heavy rains across the western region.",
+        5,
+    )
+    found = statements(subject)
+    repeat, conflict, unrelated = CorpusCrossCheck(store, embedder)(subject, found)
+
+    assert repeat.status == "corroborated" and repeat.repeated_by == ["a1"]
+    assert repeat.first_seen == "2026-02-01T00:00:00+00:00"
+    assert repeat.evidence[0].article_id == "a1" and repeat.evidence[0].chunk_id.startswith("a1-")
+    assert conflict.status == "conflicting"
+    assert unrelated.status == "no_other_source" and unrelated.evidence == []
