@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from assay.classifier import StatementClassifiers, surface_features
 from assay.embeddings import MiniLMEmbeddings
+from assay.llm_log import usage_of
 from assay.llms import model_name, structured
 from assay.prompts import PromptFile
 from assay.statements import Statement, sentences, statements
@@ -254,7 +255,6 @@ class _UsageCounter(BaseCallbackHandler):
 
     def on_llm_end(self, response, **kwargs) -> None:  # type: ignore[no-untyped-def]
         self.calls += 1
-        message = getattr(response.generations[0][0], "message", None)
-        usage = getattr(message, "usage_metadata", None) or {}
-        self.input_tokens += int(usage.get("input_tokens", 0))
-        self.output_tokens += int(usage.get("output_tokens", 0))
+        input_tokens, output_tokens = usage_of(response)
+        self.input_tokens += input_tokens
+        self.output_tokens += output_tokens

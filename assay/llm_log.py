@@ -28,6 +28,13 @@ PRICES_PER_MTOK: dict[str, tuple[float, float]] = {
 }
 
 
+def usage_of(response: LLMResult) -> tuple[int, int]:
+    """(input tokens, output tokens) of a chat model's answer, from its usage metadata."""
+    message = getattr(response.generations[0][0], "message", None)
+    usage = getattr(message, "usage_metadata", None) or {}
+    return int(usage.get("input_tokens", 0)), int(usage.get("output_tokens", 0))
+
+
 def cost_usd(model: str, input_tokens: int, output_tokens: int, *, local: bool) -> float | None:
     if local:
         return 0.0
@@ -53,9 +60,8 @@ class LLMCallLogger(BaseCallbackHandler):
         started, text, metadata, model = self._started.pop(run_id, (time.perf_counter(), "", {}, "unknown"))
         generation = response.generations[0][0]
         message = getattr(generation, "message", None)
-        usage = (getattr(message, "usage_metadata", None) or {}) if message is not None else {}
         model = str((getattr(message, "response_metadata", None) or {}).get("model_name") or model)
-        input_tokens, output_tokens = int(usage.get("input_tokens", 0)), int(usage.get("output_tokens", 0))
+        input_tokens, output_tokens = usage_of(response)
         self._log(metadata, model, text, started, output=generation.text, input_tokens=input_tokens, output_tokens=output_tokens)
 
     def on_llm_error(self, error: BaseException, *, run_id: UUID, **kwargs: Any) -> None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-import threading
+from functools import cache
 
 from prefect import flow, get_client, task
 from prefect.cache_policies import NO_CACHE
@@ -53,16 +53,10 @@ class AnalyseReport(BaseModel):
         return {s: sum(r.status == s for r in self.results) for s in ("analysed", "unchanged", "failed")}
 
 
-_classifiers_lock = threading.Lock()
-_classifiers: StatementClassifiers | None = None
-
-
+@cache
 def classifiers() -> StatementClassifiers:
-    global _classifiers
-    with _classifiers_lock:
-        if _classifiers is None:
-            _classifiers = StatementClassifiers.load()
-        return _classifiers
+    """Loaded once per process."""
+    return StatementClassifiers.load()
 
 
 def cache_key(content_hash: str, prompts: dict[str, str], classifier: str, model: str) -> str:

@@ -13,6 +13,7 @@ import re
 import threading
 from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field, replace
+from functools import cache
 from itertools import accumulate
 from typing import Callable, Iterator
 
@@ -58,17 +59,14 @@ def _progress(stage: str, advance: int = 0, total: int | None = None) -> None:
 
 # --- shared resources -------------------------------------------------------------------
 
-_embedder_lock = threading.Lock()
-_embedder: MiniLMEmbeddings | None = None
-
-
 def embedder(settings: Settings) -> MiniLMEmbeddings:
     """One model per process: loading it costs more than embedding a small batch."""
-    global _embedder
-    with _embedder_lock:
-        if _embedder is None:
-            _embedder = MiniLMEmbeddings(batch_size=settings.embed_batch_size)
-        return _embedder
+    return _embedder(settings.embed_batch_size)
+
+
+@cache
+def _embedder(batch_size: int) -> MiniLMEmbeddings:
+    return MiniLMEmbeddings(batch_size=batch_size)  # cheap: the model itself loads on first use, under a lock
 
 
 @dataclass

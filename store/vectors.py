@@ -14,8 +14,6 @@ from typing import Sequence
 import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
-from langchain_chroma import Chroma
-from langchain_core.embeddings import Embeddings
 
 from assay.settings import Settings
 from assay.types import Article, Chunk
@@ -68,10 +66,6 @@ class ChunkStore:
 
     def count(self) -> int:
         return self.collection.count()
-
-    def vectorstore(self, embeddings: Embeddings) -> Chroma:
-        """The same collection as a LangChain vector store, for retrieval."""
-        return Chroma(client=self.client, collection_name=self.name, embedding_function=embeddings)
 
 
 @lru_cache(maxsize=8)
