@@ -26,6 +26,7 @@ test: setup
 bench: setup
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/analyse.py
+	$(BIN)/python benchmarks/ask.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -11,6 +11,7 @@ from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -217,6 +218,17 @@ def _print_analysis(analysis: dict) -> None:
     out.print("\n[bold]Highlights[/bold]")
     for h in analysis["highlights"]:
         out.print(f"  • {h}", highlight=False, markup=False)
+    if analysis.get("entities"):
+        by_type: dict[str, list[str]] = {}
+        for e in analysis["entities"]:
+            by_type.setdefault(e["type"], []).append(e["name"])
+        out.print("\n[bold]Entities[/bold]")
+        for kind, names in by_type.items():
+            out.print(f"  {kind}: {', '.join(names)}", highlight=False, markup=False)
+    if analysis.get("figures"):
+        out.print("\n[bold]Figures[/bold]")
+        for f in analysis["figures"]:
+            out.print(f"  {f['value']} {f['unit']} — {f['measures']}", highlight=False, markup=False)
     claims = analysis["claims"]
     share = analysis["rhetoric_share"]
     out.print(f"\n[bold]Real vs. rhetoric[/bold]: {len(claims)} statements, {share:.0%} claim or rhetoric")
@@ -232,6 +244,64 @@ def _print_analysis(analysis: dict) -> None:
     provenance = analysis["provenance"]
     out.print(f"\n[dim]{provenance['model']} · prompts {provenance['prompts']} · {provenance['classifier']} · "
               f"{provenance['input_tokens']}+{provenance['output_tokens']} tokens[/dim]")
+
+
+# --- ask -------------------------------------------------------------------------------
+
+
+def _day(value: str | None, option: str) -> Any:
+    from datetime import date
+
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        err.print(f"[red]{option} {value!r}: expected a date like 2026-01-31[/red]")
+        raise typer.Exit(2)
+
+
+@app.command()
+def ask(
+    question: Annotated[str, typer.Argument(help="A question about the corpus.")],
+    k: Annotated[Optional[int], typer.Option("-k", help="Chunks to draw the answer from (default 5).", min=1, max=20)] = None,
+    since: Annotated[Optional[str], typer.Option(help="Only articles published on or after this day (YYYY-MM-DD).")] = None,
+    until: Annotated[Optional[str], typer.Option(help="Only articles published on or before this day (YYYY-MM-DD).")] = None,
+    source: Annotated[Optional[str], typer.Option(help="Only articles whose source or site contains this.")] = None,
+    entity: Annotated[Optional[str], typer.Option(help="Only articles that mention this name.")] = None,
+    prompt: Annotated[Optional[list[str]], typer.Option("--prompt", help="Use NAME@VERSION instead of the released prompt.")] = None,
+    json_output: JsonFlag = False,
+) -> None:
+    """Answer a question from the corpus, with citations, or say the corpus does not say."""
+    from assay.ask import ask as ask_corpus
+    from assay.retrieval import Filters
+
+    if not question.strip():
+        err.print("[red]the question is empty[/red]")
+        raise typer.Exit(2)
+    filters = Filters(since=_day(since, "--since"), until=_day(until, "--until"), source=source, entity=entity)
+    configure_prefect(get_settings())
+
+    def stream(text: str) -> None:
+        out.print(text, end="", highlight=False, markup=False, soft_wrap=True)
+
+    answer = ask_corpus(question, k=k, filters=filters, prompt_overrides=prompt, on_text=None if json_output else stream)
+    if json_output:
+        _print_json(answer.model_dump(mode="json"))
+        return
+    if answer.abstained:
+        if answer.abstain_reason != "no_relevant_chunks" and answer.output_tokens:
+            out.print()
+        out.print(f"[bold]{answer.answer}[/bold] [dim]({answer.abstain_reason.replace('_', ' ') if answer.abstain_reason else ''})[/dim]")
+        return
+    out.print("\n")
+    for c in answer.citations:
+        out.print(f"[bold][{c.key}][/bold] {c.title} [dim]· {(c.published or 'undated')[:10]} · {c.url or c.article_id}[/dim]", highlight=False)
+        out.print(f"    “{escape(c.quote)}” [dim](chars {c.start}-{c.end})[/dim]", highlight=False)
+        for statement in c.kinds:
+            style = KIND_STYLE[statement.kind]
+            out.print(f"    [{style}]{statement.kind}[/{style}]: “{escape(statement.quote)}”", highlight=False)
+    out.print(f"[dim]{answer.model} · {answer.input_tokens}+{answer.output_tokens} tokens · {answer.latency_s.get('total', 0):.1f} s[/dim]")
 
 
 def status_counts() -> dict[str, Any]:

@@ -8,19 +8,13 @@ peak RSS <= 3 GB.
 from __future__ import annotations
 
 import argparse
-import atexit
 import json
-import os
 import resource
-import shutil
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-SAMPLE_FEED = REPO / "samples" / "rare-earth-exchanges.xml"
+from common import fresh_home, ingest_sample, print_targets
 
 
 def peak_rss_mb() -> float:
@@ -33,26 +27,17 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
 
-    home = Path(tempfile.mkdtemp(prefix="assay-bench-"))
-    atexit.register(shutil.rmtree, home, ignore_errors=True)
-    os.environ.setdefault("ASSAY_MODELS_DIR", str(Path(os.environ.get("ASSAY_HOME") or Path.home() / ".assay") / "models"))
-    os.environ["ASSAY_HOME"] = str(home / "home")
-    from assay.runtime import configure_prefect, in_process_flow_settings
-    from assay.settings import get_settings
-
-    settings = get_settings()
-    configure_prefect(settings)
+    settings = fresh_home()
     from assay.analysis import analyse_article
     from assay.crosscheck import CorpusCrossCheck
     from assay.llms import chat_model
     from assay.prompts import load_prompts
     from flows.analyse import classifiers
-    from flows.ingest import embedder, ingest
+    from flows.ingest import embedder
     from store.registry import registry_for
     from store.vectors import store_for
 
-    with in_process_flow_settings():
-        ingest([str(SAMPLE_FEED)])
+    ingest_sample()
     rows = registry_for(settings.registry_url).list()[: args.articles]
     model, prompts = chat_model(settings), load_prompts()
     check = CorpusCrossCheck(store_for(settings), embedder(settings))
@@ -79,8 +64,7 @@ def main() -> int:
     for f in figures:
         print("  ".join(f"{f[c]!s:>17}" for c in columns))
     print(f"median wall {median:.1f} s per article; peak RSS {summary['peak_rss_mb']} MB")
-    for target, met in summary["targets_met"].items():
-        print(f"target {'met' if met else 'MISSED'}: {target}")
+    print_targets(summary["targets_met"])
     return 0
 
 

@@ -14,18 +14,13 @@ Targets (issue 2): ingest >= 85% of (a); re-ingest embeds 0 chunks and costs <= 
 from __future__ import annotations
 
 import argparse
-import atexit
 import json
 import os
-import shutil
 import statistics
 import sys
-import tempfile
 import time
-from pathlib import Path
 
-REPO = Path(__file__).resolve().parents[1]
-SAMPLE_FEED = REPO / "samples" / "rare-earth-exchanges.xml"
+from common import SAMPLE_FEED, fresh_home, print_targets
 
 
 def timed(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
@@ -40,14 +35,8 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3, help="forward-pass and trivial-flow repeats (median)")
     args = parser.parse_args()
 
-    home = Path(tempfile.mkdtemp(prefix="assay-bench-"))
-    atexit.register(shutil.rmtree, home, ignore_errors=True)
-    os.environ["ASSAY_HOME"] = str(home / "home")
-    from assay.settings import get_settings
-    from assay.runtime import configure_prefect, in_process_flow_settings
-
-    settings = get_settings()
-    configure_prefect(settings)
+    settings = fresh_home()
+    from assay.runtime import in_process_flow_settings
 
     from langchain_chroma import Chroma
     from langchain_core.documents import Document
@@ -80,7 +69,7 @@ def main() -> int:
     forward_s = statistics.median(timed(embedder.forward, chunks)[1] for _ in range(args.repeat))
 
     docs = [Document(page_content=a.body, metadata={"article_id": a.id, "title": a.title}) for a in articles]
-    naive_client = chroma_client(settings.model_copy(update={"home": home / "naive"}))
+    naive_client = chroma_client(settings.model_copy(update={"home": settings.home.parent / "naive"}))
     splitter = RecursiveCharacterTextSplitter(chunk_size=settings.chunk_size, chunk_overlap=settings.chunk_overlap)
     _, naive_s = timed(
         lambda: Chroma.from_documents(splitter.split_documents(docs), MiniLMEmbeddings(batch_size=settings.embed_batch_size), client=naive_client)
@@ -125,8 +114,7 @@ def main() -> int:
     print(f"{'what':<{width}}  {'value':>10}  note")
     for name, value, note in rows:
         print(f"{name:<{width}}  {value!s:>10}  {note}")
-    for target, met in figures["targets_met"].items():
-        print(f"target {'met' if met else 'MISSED'}: {target}")
+    print_targets(figures["targets_met"])
     return 0
 
 

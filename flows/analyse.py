@@ -22,7 +22,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 from pydantic import BaseModel, Field
 
-from assay.analysis import Analysis, analyse_article
+from assay.analysis import ANALYSIS_PROMPTS, Analysis, analyse_article
 from assay.classifier import StatementClassifiers
 from assay.crosscheck import CorpusCrossCheck
 from assay.llm_log import LLMCallLogger
@@ -81,7 +81,7 @@ def analyse_one(article_id: str, prompt_overrides: list[str]) -> AnalyseResult:
     if row is None:
         return AnalyseResult(article_id=article_id, status="failed", error="no such article")
     article = row.to_article()
-    prompts = load_prompts(prompt_overrides)
+    prompts = {name: p for name, p in load_prompts(prompt_overrides).items() if name in ANALYSIS_PROMPTS}
     model = chat_model(settings)
     versions = {name: p.version for name, p in prompts.items()}
     key = cache_key(article.content_hash, versions, classifiers().version, model_name(model))

@@ -9,7 +9,7 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeMessagesListChatModel
 from langchain_core.messages import AIMessage
 
-from assay.analysis import SummaryDraft, analyse_article, ungrounded_numbers
+from assay.analysis import SummaryDraft, SummaryDraftV2, analyse_article, tidy_cut, ungrounded_numbers
 from assay.classifier import StatementClassifiers
 from assay.embeddings import MiniLMEmbeddings
 from assay.llms import StructuredOutputError
@@ -27,12 +27,24 @@ INJECTION = (
 
 
 def draft(**overrides) -> AIMessage:  # type: ignore[no-untyped-def]
+    """An answer to the released summary prompt (summary@2)."""
+    data = {
+        "companies": ["Lynas Rare Earths", "Iluka"], "governments": [], "countries": [],
+        "materials": ["NdPr oxide"], "projects": ["Kalgoorlie plant"],
+        "figures": [{"value": "10,500", "unit": "tonnes", "measures": "NdPr oxide output in 2025"}, {"value": "1", "unit": "", "measures": "plants"}],
+        "summary": "Lynas reported NdPr output of 10,500 tonnes in 2025 and praised its Kalgoorlie plant.",
+        "highlights": ["Output of 10,500 tonnes of NdPr oxide", "Kalgoorlie called most advanced", "Author doubts the ramp-up"],
+    } | overrides
+    return AIMessage(content=json.dumps(data), usage_metadata={"input_tokens": 300, "output_tokens": 90, "total_tokens": 390})
+
+
+def draft_v1() -> AIMessage:
     data = {
         "summary": "Lynas reported NdPr output of 10,500 tonnes in 2025 and praised its Kalgoorlie plant.",
         "highlights": ["Output of 10,500 tonnes of NdPr oxide", "Kalgoorlie called most advanced", "Author doubts the ramp-up"],
         "entities": [{"name": "Lynas Rare Earths", "type": "company"}, {"name": "Iluka", "type": "company"}],
         "figures": [{"value": "10,500", "unit": "tonnes", "measures": "NdPr oxide output in 2025"}],
-    } | overrides
+    }
     return AIMessage(content=json.dumps(data), usage_metadata={"input_tokens": 300, "output_tokens": 90, "total_tokens": 390})
 
 
@@ -45,23 +57,38 @@ def parts():
     return article, StatementClassifiers.load(), MiniLMEmbeddings()
 
 
-def run(article, classifiers, embedder, *answers):  # type: ignore[no-untyped-def]
+def run(article, classifiers, embedder, *answers, prompts=None):  # type: ignore[no-untyped-def]
     model = FakeMessagesListChatModel(responses=list(answers))
-    return analyse_article(article, model=model, prompts=load_prompts(), classifiers=classifiers, embedder=embedder), model
+    return analyse_article(article, model=model, prompts=load_prompts(prompts), classifiers=classifiers, embedder=embedder), model
 
 
 def test_analysis_is_grounded_in_the_body_and_drops_what_is_not(parts):
     article, classifiers, embedder = parts
     analysis, _ = run(article, classifiers, embedder, draft())
     assert analysis.claims and all(INJECTION[c.start : c.end] == c.quote for c in analysis.claims)
-    assert [e.name for e in analysis.entities] == ["Lynas Rare Earths"]  # "Iluka" is not in the article
+    # "Iluka" is not in the article; "1" is only inside other numbers, so it is no figure of the article.
+    assert [(e.name, e.type) for e in analysis.entities] == [("Lynas Rare Earths", "company"), ("NdPr oxide", "material"), ("Kalgoorlie plant", "project")]
     (figure,) = analysis.figures
     assert figure.value == "10,500" and INJECTION[figure.start : figure.end] == figure.sentence
     assert 0 <= analysis.rhetoric_share <= 1
     assert analysis.rhetoric_share == round(sum(c.kind in ("claim", "rhetoric") for c in analysis.claims) / len(analysis.claims), 3)
     p = analysis.provenance
-    assert (p.prompts, p.classifier, p.llm_calls, p.input_tokens, p.repair_retries) == ({"summary": "1"}, classifiers.version, 1, 300, 0)
+    assert (p.prompts, p.classifier, p.llm_calls, p.input_tokens, p.repair_retries) == ({"summary": "2"}, classifiers.version, 1, 300, 0)
     assert all(c.crosscheck is None for c in analysis.claims if c.kind in ("rhetoric", "opinion"))
+
+
+def test_an_older_prompt_version_with_its_own_schema_still_runs(parts):
+    article, classifiers, embedder = parts
+    analysis, _ = run(article, classifiers, embedder, draft_v1(), prompts=["summary@1"])
+    assert [e.name for e in analysis.entities] == ["Lynas Rare Earths"] and analysis.provenance.prompts == {"summary": "1"}
+
+
+def test_prose_cut_by_the_length_cap_ends_cleanly():
+    assert tidy_cut("One point. Another point about rare-earth mat", sentences_only=True) == "One point."
+    assert tidy_cut("Baogang aligned with dual-carbon targets for wind, solar, permanent-mag", sentences_only=False) == (
+        "Baogang aligned with dual-carbon targets for wind, solar…"
+    )
+    assert tidy_cut("Whole sentence.", sentences_only=False) == "Whole sentence."
 
 
 def test_an_invented_number_goes_back_once_then_fails(parts):
@@ -80,7 +107,7 @@ def test_the_article_is_data_inside_tags_never_instructions():
 
 
 def test_numbers_are_compared_without_thousands_separators():
-    d = SummaryDraft.model_validate(json.loads(draft().content))
+    d = SummaryDraftV2.model_validate(json.loads(draft().content))
     assert ungrounded_numbers(d, "It made 10500 tonnes in 2025.") == set()
     assert ungrounded_numbers(d, "It made 10500 tonnes.") == {"2025"}
 
@@ -91,7 +118,8 @@ def test_prompt_refs_and_release_file():
         parse_ref("summary")
     with pytest.raises(FileNotFoundError):
         load_prompts(["summary@99"])
-    assert load_prompts()["summary"].schema() is SummaryDraft
+    assert load_prompts()["summary"].schema() is SummaryDraftV2
+    assert load_prompts(["summary@1"])["summary"].schema() is SummaryDraft
 
 
 @pytest.mark.slow

@@ -1,0 +1,294 @@
+"""Questions over the corpus: hybrid retrieval, an answer from the retrieved passages only, with
+citations that resolve to exact spans of the articles, or an honest "the corpus does not say".
+
+    from assay.ask import ask
+    answer = ask("Who did Energy Fuels agree to acquire?")
+
+The model never quotes: code picks each passage (the sentences of a retrieved chunk closest to
+the question, an exact span of the article's clean body) and the model only cites passages by
+number. Keys it invents are removed; an answer that cites nothing counts as no answer.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Callable, Literal
+
+import numpy as np
+from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import AIMessage, AIMessageChunk
+from pydantic import BaseModel, Field
+
+from assay.embeddings import MiniLMEmbeddings
+from assay.llms import model_name
+from assay.prompts import PromptFile
+from assay.retrieval import Filters, Hit, HybridRetriever
+from assay.statements import sentences
+from assay.types import Kind
+from store.registry import Registry
+
+NOT_IN_CORPUS = "NOT IN CORPUS"  # what the prompt tells the model to reply when the passages do not answer
+NO_ANSWER = "The corpus does not say."
+_CITATION = re.compile(r"\s?\[(\d+(?:\s*,\s*\d+)*)\]")
+
+
+class AnswerDraft(BaseModel):
+    """What the model writes: plain text with [n] citations (streamed, so not JSON)."""
+
+    text: str = Field(min_length=1, max_length=4000)
+
+
+class StatementRef(BaseModel):
+    quote: str
+    start: int
+    end: int
+    kind: Kind
+
+
+class Citation(BaseModel):
+    key: int = Field(description="The [n] in the answer.")
+    chunk_id: str
+    article_id: str
+    title: str
+    url: str | None = None
+    published: str | None = None
+    quote: str = Field(description="The passage the model saw: an exact span of the article's clean body.")
+    start: int
+    end: int
+    kinds: list[StatementRef] = Field(
+        default_factory=list, description="Statements of the article's analysed breakdown inside the quote, with their kind."
+    )
+
+
+class Answer(BaseModel):
+    question: str
+    answer: str
+    abstained: bool
+    abstain_reason: Literal["no_relevant_chunks", "model_found_no_support", "no_valid_citations"] | None = None
+    citations: list[Citation] = Field(default_factory=list, description="Only the passages the answer cites.")
+    retrieval: list[Hit] = Field(default_factory=list, description="Every retrieved chunk, with its scores.")
+    best_dense_similarity: float = 0.0
+    model: str | None = None
+    prompt: str | None = None
+    input_tokens: int = 0
+    output_tokens: int = 0
+    latency_s: dict[str, float] = Field(default_factory=dict)
+
+
+# --- passages ---------------------------------------------------------------------------------
+
+
+class Passage(BaseModel):
+    key: int
+    hit: Hit
+    quote: str
+    start: int
+    end: int
+
+
+def passages(question: str, hits: list[Hit], embedder: MiniLMEmbeddings, max_chars: int) -> list[Passage]:
+    """For each hit, the sentence closest to the question and its neighbours up to `max_chars`:
+    a few hundred characters say as much as a 900-character chunk and cost the model a third."""
+    per_hit = []
+    for hit in hits:
+        found, offset = [], 0
+        for line in hit.text.split("\n"):
+            found.extend(sentences(line, offset))
+            offset += len(line) + 1
+        per_hit.append(found or [])
+    texts = [question] + [s.text for found in per_hit for s in found]
+    vectors = np.asarray(embedder.forward(texts))
+    scores = vectors[1:] @ vectors[0]
+    out, position = [], 0
+    for key, (hit, found) in enumerate(zip(hits, per_hit), start=1):
+        if not found:
+            continue
+        own = scores[position : position + len(found)]
+        position += len(found)
+        first = last = int(np.argmax(own))
+        while True:  # grow towards the better neighbour while it fits
+            options = [i for i in (first - 1, last + 1) if 0 <= i < len(found)]
+            options = [i for i in options if found[max(last, i)].end - found[min(first, i)].start <= max_chars]
+            if not options:
+                break
+            best = max(options, key=lambda i: own[i])
+            first, last = min(first, best), max(last, best)
+        a, b = found[first].start, found[last].end
+        out.append(Passage(key=key, hit=hit, quote=hit.text[a:b], start=hit.start + a, end=hit.start + b))
+    return [p.model_copy(update={"key": i}) for i, p in enumerate(out, start=1)]
+
+
+def render_passages(found: list[Passage]) -> str:
+    return "\n\n".join(
+        f"[{p.key}] {p.hit.title} ({(p.hit.published or 'undated')[:10]})\n{p.quote}" for p in found
+    )
+
+
+# --- citations --------------------------------------------------------------------------------
+
+
+def clean_citations(text: str, valid: set[int]) -> tuple[str, list[int]]:
+    """Drop citation keys that name no passage; returns the text and the keys it cites, in order."""
+    cited: list[int] = []
+
+    def keep(match: re.Match[str]) -> str:
+        keys = [int(k) for k in re.split(r"\s*,\s*", match.group(1)) if int(k) in valid]
+        cited.extend(k for k in keys if k not in cited)
+        lead = match.group(0)[: len(match.group(0)) - len(match.group(0).lstrip())]
+        return lead + "".join(f"[{k}]" for k in keys) if keys else ""
+
+    return _CITATION.sub(keep, text), cited
+
+
+class CitationStream:
+    """Streams the model's text to `emit`, holding back a "[...]" until it is whole so an invented
+    key never reaches the terminal, and the NOT IN CORPUS reply is never shown as an answer."""
+
+    def __init__(self, valid: set[int], emit: Callable[[str], None]):
+        self.valid, self.emit = valid, emit
+        self.pending, self.started = "", False
+
+    def feed(self, piece: str) -> None:
+        self.pending += piece
+        if not self.started:
+            if NOT_IN_CORPUS.startswith(self.pending.strip()[: len(NOT_IN_CORPUS)]) and len(self.pending.strip()) < len(NOT_IN_CORPUS) + 1:
+                return
+            if self.pending.strip().startswith(NOT_IN_CORPUS):
+                self.pending = ""
+                return
+            self.started = True
+        open_at = self.pending.rfind("[")
+        if open_at >= 0 and "]" not in self.pending[open_at:] and re.fullmatch(r"\[[\d,\s]*", self.pending[open_at:]):
+            ready, self.pending = self.pending[:open_at], self.pending[open_at:]
+        else:
+            ready, self.pending = self.pending, ""
+        if ready:
+            self.emit(clean_citations(ready, self.valid)[0] if "[" in ready else ready)
+
+    def close(self) -> None:
+        if self.pending and self.started:
+            self.emit(clean_citations(self.pending, self.valid)[0])
+        self.pending = ""
+
+
+def statement_kinds(registry: Registry, article_id: str, start: int, end: int) -> list[StatementRef]:
+    analysis = registry.latest_analysis(article_id) or {}
+    return [
+        StatementRef(quote=c["quote"], start=c["start"], end=c["end"], kind=c["kind"])
+        for c in analysis.get("claims", [])
+        if c["start"] < end and c["end"] > start
+    ]
+
+
+# --- asking -----------------------------------------------------------------------------------
+
+
+def answer_question(
+    question: str,
+    *,
+    retriever: HybridRetriever,
+    registry: Registry,
+    embedder: MiniLMEmbeddings,
+    model: BaseChatModel,
+    prompt: PromptFile,
+    k: int = 5,
+    filters: Filters | None = None,
+    min_similarity: float = 0.0,
+    passage_chars: int = 400,
+    on_text: Callable[[str], None] | None = None,
+    callbacks: list | None = None,
+) -> Answer:
+    """Retrieve, then answer from the passages only; abstains before any LLM call when nothing is close enough."""
+    question = question.strip()
+    if not question:
+        raise ValueError("the question is empty")
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+    retrieval = retriever.search(question, k=k, filters=filters)
+    timings["retrieval"] = time.perf_counter() - started
+    base = {"question": question, "retrieval": retrieval.hits, "best_dense_similarity": retrieval.best_dense_similarity}
+    if not retrieval.hits or retrieval.best_dense_similarity < min_similarity:
+        timings["total"] = time.perf_counter() - started
+        return Answer(**base, answer=NO_ANSWER, abstained=True, abstain_reason="no_relevant_chunks", latency_s=_round(timings))
+
+    step = time.perf_counter()
+    found = passages(question, retrieval.hits, embedder, passage_chars)
+    timings["passages"] = time.perf_counter() - step
+    messages = prompt.template().format_messages(passages=render_passages(found), question=question)
+    config = {"callbacks": callbacks or [], "metadata": {"prompt": prompt.name, "prompt_version": prompt.version}}
+    step = time.perf_counter()
+    valid = {p.key for p in found}
+    if on_text is not None:
+        stream = CitationStream(valid, on_text)
+        message: AIMessageChunk | None = None
+        for chunk in model.stream(messages, config=config):
+            message = chunk if message is None else message + chunk
+            stream.feed(str(chunk.content))
+        stream.close()
+        reply: AIMessage | AIMessageChunk = message or AIMessageChunk(content="")
+    else:
+        reply = model.invoke(messages, config=config)
+    timings["llm"] = time.perf_counter() - step
+    usage = reply.usage_metadata or {}
+    draft = AnswerDraft(text=str(reply.content).strip() or NOT_IN_CORPUS)
+    base |= {
+        "model": model_name(model), "prompt": prompt.key,
+        "input_tokens": usage.get("input_tokens", 0), "output_tokens": usage.get("output_tokens", 0),
+    }
+
+    text, cited = clean_citations(draft.text, valid)
+    text = text.strip()
+    timings["total"] = time.perf_counter() - started
+    if NOT_IN_CORPUS in draft.text.upper():
+        return Answer(**base, answer=NO_ANSWER, abstained=True, abstain_reason="model_found_no_support", latency_s=_round(timings))
+    if not cited:
+        return Answer(**base, answer=NO_ANSWER, abstained=True, abstain_reason="no_valid_citations", latency_s=_round(timings))
+    by_key = {p.key: p for p in found}
+    citations = [
+        Citation(
+            key=key, chunk_id=p.hit.chunk_id, article_id=p.hit.article_id, title=p.hit.title, url=p.hit.url,
+            published=p.hit.published, quote=p.quote, start=p.start, end=p.end,
+            kinds=statement_kinds(registry, p.hit.article_id, p.start, p.end),
+        )
+        for key in cited
+        for p in [by_key[key]]
+    ]
+    return Answer(**base, answer=text, abstained=False, citations=citations, latency_s=_round(timings))
+
+
+def _round(timings: dict[str, float]) -> dict[str, float]:
+    return {k: round(v, 3) for k, v in timings.items()}
+
+
+def ask(
+    question: str,
+    *,
+    k: int | None = None,
+    filters: Filters | None = None,
+    prompt_overrides: list[str] | None = None,
+    on_text: Callable[[str], None] | None = None,
+) -> Answer:
+    """The Python API behind `assay ask`: the configured store, registry, embedder and LLM."""
+    from assay.llm_log import LLMCallLogger
+    from assay.llms import chat_model
+    from assay.prompts import load_prompts
+    from assay.settings import get_settings
+    from flows.ingest import embedder
+    from store.registry import registry_for
+    from store.vectors import store_for
+
+    settings = get_settings()
+    registry = registry_for(settings.registry_url)
+    embed = embedder(settings)
+    retriever = HybridRetriever(settings, store_for(settings), registry, embed)
+    return answer_question(
+        question,
+        retriever=retriever, registry=registry, embedder=embed,
+        model=chat_model(settings),
+        prompt=load_prompts(prompt_overrides)["answer"],
+        k=k or settings.ask_k, filters=filters,
+        min_similarity=settings.ask_min_similarity, passage_chars=settings.ask_passage_chars,
+        on_text=on_text, callbacks=[LLMCallLogger(registry, local=settings.llm == "local")],
+    )
+

@@ -1,0 +1,138 @@
+"""Ask benchmark: retrieval latency p50/p95 at 1k, 10k and 100k chunks (the sample corpus grown
+synthetically), then end-to-end answer latency with the embedded model on the sample corpus.
+Targets (issue 5): retrieval p50 <= 50 ms at 100k chunks; end-to-end <= 15 s.
+
+    .venv/bin/python benchmarks/ask.py [--sizes 1000,10000,100000] [--questions 20] [--answers 5] [--json]
+
+Synthetic chunks: each mixes three sentences of real chunks, with the vector of one of them plus
+noise (normalised), 8 chunks to an article; so the HNSW graph and the BM25 vocabulary grow like
+a real corpus's, without embedding 100k texts (about 30 minutes on this machine).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import statistics
+import sys
+import time
+
+import numpy as np
+
+from common import fresh_home, ingest_sample, print_targets
+
+
+def percentile(values: list[float], p: float) -> float:
+    return float(np.percentile(values, p))
+
+
+def grow(collection, real: dict, target: int, rng: random.Random) -> None:  # type: ignore[no-untyped-def]
+    """Add synthetic chunks until the collection holds `target`."""
+    sentences = [s for text in real["documents"] for s in text.split(". ") if len(s) > 30]
+    vectors = np.asarray(real["embeddings"], dtype=np.float32)
+    have = collection.count()
+    noise = np.random.default_rng(rng.randrange(2**32))
+    while have < target:
+        n = min(5000, target - have)
+        sources = np.asarray([rng.randrange(len(vectors)) for _ in range(n)])
+        embeddings = vectors[sources] + noise.normal(0, 0.03, (n, vectors.shape[1])).astype(np.float32)
+        embeddings /= np.linalg.norm(embeddings, axis=1, keepdims=True)
+        ids, texts, metas = [], [], []
+        for i in range(have, have + n):
+            text = ". ".join(rng.sample(sentences, 3)) + "."
+            ids.append(f"syn-{i}")
+            texts.append(text)
+            metas.append({"article_id": f"syn-{i // 8}", "chunk_index": i % 8, "title": f"Synthetic article {i // 8}",
+                          "source": "synthetic", "start": 0, "end": len(text)})
+        collection.add(ids=ids, documents=texts, embeddings=embeddings, metadatas=metas)
+        have += n
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="1000,10000,100000")
+    parser.add_argument("--questions", type=int, default=20, help="retrieval queries per size")
+    parser.add_argument("--answers", type=int, default=5, help="questions answered end to end by the embedded model (0: skip)")
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args()
+
+    settings = fresh_home("assay-bench-ask-")
+    from assay.ask import answer_question
+    from assay.llms import chat_model
+    from assay.prompts import load_prompt
+    from assay.retrieval import HybridRetriever
+    from evals.labels import load_all
+    from flows.ingest import embedder
+    from store.registry import registry_for
+    from store.vectors import store_for
+
+    ingest_sample()
+    store, registry, embed = store_for(settings), registry_for(settings.registry_url), embedder(settings)
+    questions = [q.question for a in load_all().values() for q in a.questions if q.answerable]
+    rng = random.Random(7)
+    rng.shuffle(questions)
+
+    # End to end first, on the real corpus only (synthetic chunks would only add noise to the answers).
+    answers = []
+    if args.answers:
+        retriever = HybridRetriever(settings, store, registry, embed)
+        model, prompt = chat_model(settings), load_prompt("answer")
+        answer_question(questions[-1], retriever=retriever, registry=registry, embedder=embed, model=model, prompt=prompt,
+                        min_similarity=0.0)  # loads the model: not counted
+        for question in questions[: args.answers]:
+            got = answer_question(question, retriever=retriever, registry=registry, embedder=embed, model=model, prompt=prompt,
+                                  min_similarity=settings.ask_min_similarity)
+            answers.append({"question": question[:60], "total_s": got.latency_s["total"], "llm_s": got.latency_s.get("llm", 0.0),
+                            "prompt_tokens": got.input_tokens, "completion_tokens": got.output_tokens,
+                            "abstained": got.abstained, "citations": len(got.citations)})
+
+    real = store.collection.get(include=["documents", "embeddings"])
+    rows = []
+    for size in [int(s) for s in args.sizes.split(",")]:
+        started = time.perf_counter()
+        grow(store.collection, real, size, rng)
+        grown_s = time.perf_counter() - started
+        started = time.perf_counter()
+        retriever = HybridRetriever(settings, store, registry, embed)  # rebuilds the keyword index for the new chunks
+        index_s = time.perf_counter() - started
+        retriever.search(questions[0], k=5)  # warm caches
+        latencies = []
+        for question in (questions * 10)[: args.questions]:
+            started = time.perf_counter()
+            retriever.search(question, k=5)
+            latencies.append((time.perf_counter() - started) * 1000)
+        rows.append({"chunks": store.count(), "p50_ms": round(percentile(latencies, 50), 1), "p95_ms": round(percentile(latencies, 95), 1),
+                     "keyword_index_s": round(index_s, 1), "grow_s": round(grown_s, 1)})
+
+    warm = [a["total_s"] for a in answers if not a["abstained"]]
+    at_largest = rows[-1]
+    summary = {
+        "retrieval": rows, "answers": answers,
+        "end_to_end_median_s": statistics.median(warm) if warm else None,
+        "targets_met": {
+            f"retrieval p50 <= 50 ms at {at_largest['chunks']} chunks": at_largest["p50_ms"] <= 50,
+            **({"end-to-end median <= 15 s": statistics.median(warm) <= 15} if warm else {}),
+        },
+    }
+    if args.json:
+        print(json.dumps(summary, indent=2))
+        return 0
+    print("retrieval (embed the question, Chroma HNSW, BM25, fuse), k=5:")
+    columns = ["chunks", "p50_ms", "p95_ms", "keyword_index_s", "grow_s"]
+    print("  ".join(f"{c:>16}" for c in columns))
+    for r in rows:
+        print("  ".join(f"{r[c]!s:>16}" for c in columns))
+    if answers:
+        print("\nend to end with the embedded model (sample corpus):")
+        columns = ["question", "total_s", "llm_s", "prompt_tokens", "completion_tokens", "abstained", "citations"]
+        print(f"{columns[0]:<62}" + "  ".join(f"{c:>17}" for c in columns[1:]))
+        for a in answers:
+            print(f"{a['question']:<62}" + "  ".join(f"{a[c]!s:>17}" for c in columns[1:]))
+        print(f"median of answered questions (model loaded) {summary['end_to_end_median_s']} s")
+    print_targets(summary["targets_met"])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
