@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test bench clean
+.PHONY: setup chromium demo test bench clean
 
 # Re-installs only when the pins change; pip caches wheels between runs.
 $(STAMP): pyproject.toml constraints.txt requirements/models.txt
@@ -17,10 +17,23 @@ $(STAMP): pyproject.toml constraints.txt requirements/models.txt
 
 setup: $(STAMP)
 
+# The report's browser tests drive Debian's Chromium (Playwright's Python package, no browser
+# download). Installed when missing, as root with apt-get only; otherwise, or if apt fails, those
+# tests skip and say why. Never fails the set-up.
+CHROMIUM ?= chromium
+chromium:
+	@command -v $(CHROMIUM) >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "installing Debian's chromium for the browser tests"; log=$$(mktemp); \
+	    if (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >$$log 2>&1; \
+	    then echo "chromium installed"; else tail -n 5 $$log; echo "could not install chromium: the browser tests will skip"; fi; \
+	    rm -f $$log; \
+	  else echo "chromium not found and not root: the browser tests will skip"; fi; }
+
 demo: setup
 	$(BIN)/assay demo
 
-test: setup
+test: setup chromium
 	$(BIN)/python -m pytest -q
 
 bench: setup

@@ -17,13 +17,12 @@ from datetime import datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel, Field, StringConstraints
 
 from assay.classifier import StatementClassifiers, surface_features
 from assay.embeddings import MiniLMEmbeddings
-from assay.llm_log import usage_of
+from assay.llm_log import UsageCounter
 from assay.llms import model_name, structured
 from assay.prompts import PromptFile
 from assay.statements import Statement, sentences, statements
@@ -247,7 +246,7 @@ def analyse_article(
 
     prompt = prompts["summary"]
     messages = prompt.template().format_messages(title=article.title, body=article.body)
-    usage = _UsageCounter()
+    usage = UsageCounter()
     config = {
         "callbacks": [*(callbacks or []), usage],
         "metadata": {"prompt": prompt.name, "prompt_version": prompt.version, "article_id": article.id},
@@ -296,16 +295,3 @@ def analyse_article(
             analysed_at=datetime.now().astimezone(),
         ),
     )
-
-
-class _UsageCounter(BaseCallbackHandler):
-    """Tokens and calls of one analysis, for its provenance."""
-
-    def __init__(self) -> None:
-        self.input_tokens = self.output_tokens = self.calls = 0
-
-    def on_llm_end(self, response, **kwargs) -> None:  # type: ignore[no-untyped-def]
-        self.calls += 1
-        input_tokens, output_tokens = usage_of(response)
-        self.input_tokens += input_tokens
-        self.output_tokens += output_tokens

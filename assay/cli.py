@@ -304,6 +304,105 @@ def ask(
     out.print(f"[dim]{answer.model} · {answer.input_tokens}+{answer.output_tokens} tokens · {answer.latency_s.get('total', 0):.1f} s[/dim]")
 
 
+# --- eval and release ---------------------------------------------------------------------
+
+SplitOption = Annotated[str, typer.Option("--split", help="dev or test (the classifier is fitted on train).")]
+LimitOption = Annotated[Optional[int], typer.Option("--articles", help="Only the first N articles of the split.", min=1)]
+QuestionsOption = Annotated[Optional[int], typer.Option("--questions", help="At most N answerable and N unanswerable questions per article.", min=0)]
+
+
+def _eval_context():  # type: ignore[no-untyped-def]
+    """The eval corpus, the configured model with the eval's output cache, the shipped classifiers."""
+    from assay.llms import chat_model
+    from evals.cache import SQLiteOutputCache
+    from evals.runner import eval_context
+    from flows.analyse import classifiers
+    from flows.ingest import embedder
+
+    settings = get_settings()
+    model = chat_model(settings, cache=SQLiteOutputCache(settings.evals_dir / "llm-cache.sqlite"))
+    return settings, eval_context(settings, model, embedder(settings), classifiers())
+
+
+def _print_evaluation(result) -> None:  # type: ignore[no-untyped-def]
+    from evals.report import _fmt, _signed
+
+    released, candidate, gate = result.released, result.candidate, result.gate
+    table = Table(title=f"{released.split}: {len(released.articles)} articles · {released.model}")
+    table.add_column("metric")
+    table.add_column(f"released {released.prompts}", justify="right")
+    if gate is None:
+        for name in released.metric_names():
+            table.add_row(name, _fmt(released.mean(name)))
+    else:
+        for column in (f"candidate {candidate.prompts}", "delta", "95% interval", "verdict"):
+            table.add_column(column, justify="right")
+        for v in gate.verdicts:
+            verdict = "[red]regressed[/red]" if v.regressed else "[red]under floor[/red]" if v.below_floor else ("ok" if v.tolerance or v.floor is not None else "[dim]report only[/dim]")
+            table.add_row(v.metric, _fmt(v.released), _fmt(v.candidate), _signed(v.delta), f"[{_signed(v.low)}, {_signed(v.high)}]", verdict)
+    out.print(table)
+    for run in filter(None, [released, candidate]):
+        out.print(f"kind macro-F1 {run.prompts}: {run.corpus_metrics()['kind_macro_f1']:.3f} · {run.cache_hits} cached model outputs · {run.wall_s:.0f} s")
+    if gate is not None:
+        out.print("[green]gate passed[/green]" if gate.passed else "[red]gate failed[/red]: " + "; ".join(gate.failures()))
+    if result.report:
+        out.print(f"[dim]report: {result.report}[/dim]")
+
+
+def _evaluate(split: str, candidates: list[str] | None, *, release_ref: str | None = None, report: Path | None = None,
+              limit: int | None = None, questions: int | None = None):  # type: ignore[no-untyped-def]
+    """Run an eval (or a release) with progress on stderr; a bad prompt ref or split exits 2 before any model call."""
+    from evals.release import evaluate
+    from evals.release import release as release_prompt
+
+    configure_prefect(get_settings())
+    settings, ctx = _eval_context()
+    options: dict[str, Any] = {"limit": limit, "max_questions": questions, "on_article": lambda a: err.print(f"[dim]scored {a}[/dim]")}
+    try:
+        if release_ref:
+            return release_prompt(ctx, settings, release_ref, split, **options)
+        return evaluate(ctx, settings, candidates, split, report_dir=report, **options)
+    except (ValueError, FileNotFoundError, KeyError) as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2)
+
+
+@app.command(name="eval")
+def eval_command(
+    prompt: Annotated[Optional[list[str]], typer.Option("--prompt", help="Candidate NAME@VERSION, compared with the released prompts.")] = None,
+    split: SplitOption = "dev",
+    report: Annotated[Optional[Path], typer.Option("--report", help="Also write report.md and report.html here.")] = None,
+    articles_limit: LimitOption = None,
+    questions: QuestionsOption = None,
+    json_output: JsonFlag = False,
+) -> None:
+    """Score the released prompts (and candidates) on hand-labelled articles, side by side."""
+    result = _evaluate(split, prompt, report=report, limit=articles_limit, questions=questions)
+    if json_output:
+        _print_json(result.model_dump(mode="json"))
+    else:
+        _print_evaluation(result)
+
+
+@app.command()
+def release(
+    ref: Annotated[str, typer.Argument(help="NAME@VERSION to make live, e.g. summary@3.")],
+    split: SplitOption = "dev",
+    articles_limit: LimitOption = None,
+    questions: QuestionsOption = None,
+    json_output: JsonFlag = False,
+) -> None:
+    """Release a prompt version if the eval gate passes; otherwise exit 1 and say what failed."""
+    result = _evaluate(split, None, release_ref=ref, limit=articles_limit, questions=questions)
+    if json_output:
+        _print_json(result.model_dump(mode="json"))
+    else:
+        _print_evaluation(result)
+        out.print(f"released {ref}" if result.gate.passed else f"[red]{ref} not released[/red]")
+    if not result.gate.passed:
+        raise typer.Exit(1)
+
+
 def status_counts() -> dict[str, Any]:
     from store.vectors import ChunkStore
 
@@ -371,7 +470,23 @@ def demo(
         if done:
             show(done)
     status()
+    out.print(f"\nReport: {write_site()}", highlight=False)
     raise typer.Exit(1 if failed else 0)
+
+
+def write_site(out_dir: Path | None = None) -> Path:
+    from assay.report import default_eval_report, default_report_dir, write_report
+
+    settings = get_settings()
+    return write_report(out_dir or default_report_dir(settings), _registry(), default_eval_report(settings))
+
+
+@app.command()
+def report(
+    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Folder for the static site (default ASSAY_HOME/report).")] = None,
+) -> None:
+    """Write the static report: an index of articles, a page per article with its claims highlighted, the latest eval."""
+    out.print(f"Report: {write_site(out_dir)}", highlight=False)
 
 
 _DURATION = re.compile(r"^(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s?)?$")

@@ -35,6 +35,19 @@ def usage_of(response: LLMResult) -> tuple[int, int]:
     return int(usage.get("input_tokens", 0)), int(usage.get("output_tokens", 0))
 
 
+class UsageCounter(BaseCallbackHandler):
+    """Tokens and calls of one piece of work (an analysis, an eval article), for its provenance."""
+
+    def __init__(self) -> None:
+        self.input_tokens = self.output_tokens = self.calls = 0
+
+    def on_llm_end(self, response: LLMResult, **kwargs: Any) -> None:
+        self.calls += 1
+        input_tokens, output_tokens = usage_of(response)
+        self.input_tokens += input_tokens
+        self.output_tokens += output_tokens
+
+
 def cost_usd(model: str, input_tokens: int, output_tokens: int, *, local: bool) -> float | None:
     if local:
         return 0.0

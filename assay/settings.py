@@ -76,6 +76,11 @@ class Settings(BaseSettings):
         return self.database_url or f"sqlite:///{self.home / 'registry.sqlite'}"
 
     @property
+    def evals_dir(self) -> Path:
+        """The eval suite's corpus, output cache and reports (`latest/` is the newest report)."""
+        return self.home / "evals"
+
+    @property
     def chroma_path(self) -> Path:
         return self.home / "chroma"
 

@@ -80,6 +80,11 @@ def test_an_answer_citing_nothing_real_is_no_answer(corpus):
     assert got.answer == "The corpus does not say."
 
 
+def test_an_answer_with_a_number_no_passage_holds_is_an_abstention(corpus):
+    got, _ = answer(corpus, ENERGY_FUELS, "Energy Fuels paid 987.6 million dollars for ASM [1].")
+    assert got.abstained and got.abstain_reason == "unsupported_numbers" and not got.citations
+
+
 def test_the_model_saying_not_in_corpus_is_an_abstention(corpus):
     got, _ = answer(corpus, "Who are the authors of the Resource Capital Funds white paper?", "NOT IN CORPUS")
     assert got.abstained and got.abstain_reason == "model_found_no_support" and not got.citations

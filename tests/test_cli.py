@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -79,6 +80,9 @@ def test_demo_ingests_the_sample_corpus_with_its_own_prefect(tmp_path):
     status = json.loads(subprocess.run([ASSAY, "status", "--json"], env=env, capture_output=True, text=True, check=True).stdout)
     assert status["articles"] == 25 and status["chunks"] == status["chunks_in_chroma"]
     assert status["analyses"] == 1 and status["llm_calls"] >= 1
+    index = Path(re.search(r"Report: (\S+index\.html)", done.stdout.replace("\n", "")).group(1))  # type: ignore[union-attr]
+    assert index.is_file() and index.parent == tmp_path / "home" / "report"
+    assert len(list((index.parent / "articles").glob("*.html"))) == 25
 
 
 @pytest.mark.slow

@@ -7,6 +7,7 @@ from assay.embeddings import MiniLMEmbeddings
 from assay.statements import statements
 from assay.types import Article, Section
 from evals.labels import load_all, load_split
+from evals.metrics import match_spans, prf
 from evals.train_classifier import dev_scores, fit
 from tests.test_chunking_and_ids import sample_articles
 
@@ -40,24 +41,13 @@ def test_statements_are_exact_spans_and_skip_headings_and_sources():
 
 def span_f1(ids: list[str]) -> float:
     labels, bodies = load_all(), {a.id: a for a in sample_articles()}
-    tp = fp = fn = 0
+    tp = predicted = gold = 0
     for article_id in ids:
         body = bodies[article_id]
-        gold = labels[article_id].spans(body.body)
-        matched: set[int] = set()
-        for s in statements(body):
-            hit = next(
-                (j for j, (a, b) in enumerate(gold)
-                 if j not in matched and max(0, min(s.end, b) - max(s.start, a)) / (max(s.end, b) - min(s.start, a)) >= 0.5),
-                None,
-            )
-            fp += hit is None
-            if hit is not None:
-                matched.add(hit)
-                tp += 1
-        fn += len(gold) - len(matched)
-    precision, recall = tp / (tp + fp), tp / (tp + fn)
-    return 2 * precision * recall / (precision + recall)
+        gold_spans = labels[article_id].spans(body.body)
+        found = [(s.start, s.end) for s in statements(body)]
+        tp, predicted, gold = tp + len(match_spans(found, gold_spans)), predicted + len(found), gold + len(gold_spans)
+    return prf(tp, predicted, gold)[2]
 
 
 def test_statement_detection_on_dev_matches_the_labellers():

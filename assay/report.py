@@ -1,0 +1,383 @@
+"""The report: a static site that opens from disk, for people to look at the corpus and its analyses.
+
+`write_report` writes `index.html` (every article: date, source, title, statements by kind, a
+rhetoric-share bar; sortable and filterable), one page per article under `articles/` (the generated
+summary and highlights beside the publisher's, the clean text with each statement's span
+highlighted in its kind's colour and its details on hover or selection, tables of entities and
+figures), and a copy of the latest eval report under `eval/` when there is one.
+
+Everything an article holds is escaped by Jinja's autoescaping; links out of the site are made only
+from http(s) URLs; each page carries its script and stylesheet inline and a Content-Security-Policy
+that lets nothing else run or load, so the site needs no network and an article's markup stays text.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import logging
+import re
+import shutil
+from datetime import datetime
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from typing import TYPE_CHECKING, Sequence
+from urllib.parse import urlparse
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+from pydantic import BaseModel, ValidationError
+
+from assay.analysis import Analysis, StatementAnalysis
+from assay.settings import Settings
+from assay.types import Article, Kind
+
+if TYPE_CHECKING:
+    from store.registry import Registry
+
+log = logging.getLogger(__name__)
+
+KINDS = [kind.value for kind in Kind]  # fact, claim, rhetoric, opinion: the order every view uses
+ARTICLES_DIR = "articles"
+EVAL_DIR = "eval"
+
+
+def default_report_dir(settings: Settings) -> Path:
+    return settings.home / "report"
+
+
+def default_eval_report(settings: Settings) -> Path:
+    """Where the eval suite leaves its latest report (it may not have run yet)."""
+    return settings.evals_dir / "latest" / "report.html"
+
+
+# --- what the templates show -----------------------------------------------------------------
+
+
+class KindCounts(BaseModel):
+    fact: int = 0
+    claim: int = 0
+    rhetoric: int = 0
+    opinion: int = 0
+
+    @property
+    def total(self) -> int:
+        return self.fact + self.claim + self.rhetoric + self.opinion
+
+    @classmethod
+    def of(cls, claims: list[StatementAnalysis]) -> KindCounts:
+        counts = cls()
+        for claim in claims:
+            setattr(counts, claim.kind.value, getattr(counts, claim.kind.value) + 1)
+        return counts
+
+
+class Piece(BaseModel):
+    text: str
+    heading: bool = False
+
+
+class Run(BaseModel):
+    """A stretch of the body: one statement's span (claim = its index), or text between spans."""
+
+    start: int
+    end: int
+    claim: int | None = None
+    pieces: list[Piece]
+
+
+class SourceLink(BaseModel):
+    article_id: str
+    title: str
+    href: str | None = None
+    date: str | None = None
+    similarity: float
+    repeat: bool = False
+
+
+class ClaimView(BaseModel):
+    index: int
+    kind: str
+    quote: str
+    start: int
+    end: int
+    confidence: float
+    attribution: str
+    evidence: str
+    rationale: str
+    status: str | None = None
+    status_label: str | None = None
+    first_seen: str | None = None
+    sources: list[SourceLink] = []
+    sources_label: str = ""
+
+
+class FigureView(BaseModel):
+    value: str
+    unit: str
+    measures: str
+    sentence: str
+    start: int
+    end: int
+    claim: int | None = None  # the highlighted statement holding the figure's sentence, to link to
+
+
+class IndexRow(BaseModel):
+    id: str
+    href: str
+    title: str
+    source: str
+    date: str | None
+    analysed: bool
+    counts: KindCounts
+    rhetoric_share: float
+    search: str
+
+
+# --- placing spans by offset -------------------------------------------------------------------
+
+
+def place_claims(
+    body: str, claims: list[StatementAnalysis], headings: Sequence[tuple[int, int]] = ()
+) -> tuple[list[Run], list[int]]:
+    """Cut the body into runs at the statements' character offsets (never by searching for the quote).
+
+    Returns the runs, whose texts join to exactly the body, and the indexes of the statements placed.
+    A statement whose offsets fall outside the body or overlap an earlier one is left out and
+    logged: the analysis guarantees neither happens, but one bad row must not break a page.
+    Heading ranges only style text; a run may hold heading and plain pieces.
+    """
+    runs: list[Run] = []
+    placed: list[int] = []
+    position = 0
+    for index in sorted(range(len(claims)), key=lambda i: (claims[i].start, claims[i].end)):
+        claim = claims[index]
+        if not (position <= claim.start < claim.end <= len(body)):
+            log.warning("statement %d (%d-%d) is outside the body or overlaps another; not highlighted",
+                        index, claim.start, claim.end)
+            continue
+        if claim.start > position:
+            runs.append(_run(body, position, claim.start, None, headings))
+        runs.append(_run(body, claim.start, claim.end, index, headings))
+        placed.append(index)
+        position = claim.end
+    if position < len(body):
+        runs.append(_run(body, position, len(body), None, headings))
+    return runs, placed
+
+
+def _run(body: str, start: int, end: int, claim: int | None, headings: Sequence[tuple[int, int]]) -> Run:
+    cuts = sorted({start, end, *(p for a, b in headings for p in (a, b) if start < p < end)})
+    pieces = []
+    for a, b in zip(cuts, cuts[1:]):
+        heading = any(h_start <= a and b <= h_end for h_start, h_end in headings)
+        pieces.append(Piece(text=body[a:b], heading=heading))
+    return Run(start=start, end=end, claim=claim, pieces=pieces)
+
+
+def heading_ranges(article: Article) -> list[tuple[int, int]]:
+    """Where each section's heading line sits in the body (cleaning keeps it as the first line)."""
+    ranges = []
+    for section in article.sections:
+        if section.heading and article.body.startswith(section.heading, section.start):
+            ranges.append((section.start, section.start + len(section.heading)))
+    return ranges
+
+
+# --- building the views --------------------------------------------------------------------------
+
+_SAFE_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
+
+
+def page_name(article_id: str) -> str:
+    """A file name for the article's page; ids are hex hashes, anything else is hashed again."""
+    if _SAFE_NAME.fullmatch(article_id):
+        return f"{article_id}.html"
+    return f"{hashlib.sha256(article_id.encode()).hexdigest()[:32]}.html"
+
+
+def external_link(url: str | None) -> str | None:
+    """Only http(s) URLs become links: escaping does not stop a `javascript:` href from running."""
+    if not url:
+        return None
+    return url if urlparse(url.strip()).scheme.lower() in ("http", "https") else None
+
+
+def _date(value: datetime | str | None) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        try:
+            value = datetime.fromisoformat(value)
+        except ValueError:
+            return value[:10]
+    return value.date().isoformat()
+
+
+_STATUS = {"corroborated": "corroborated", "conflicting": "conflicting", "no_other_source": "no other source"}
+_SOURCES_LABEL = {
+    "corroborated": "Corroborating articles",
+    "conflicting": "Conflicting articles",
+    "no_other_source": "Related articles",
+}
+
+
+def claim_views(claims: list[StatementAnalysis], known: dict[str, str]) -> list[ClaimView]:
+    """Statements as the page shows them; `known` maps article ids in the site to their page names."""
+    views = []
+    for index, claim in enumerate(claims):
+        check = claim.crosscheck
+        sources: dict[str, SourceLink] = {}
+        if check is not None:
+            repeats = set(check.repeated_by)
+            for chunk in check.evidence:  # several chunks of one article: one link, its best similarity
+                seen = sources.get(chunk.article_id)
+                if seen is None or chunk.similarity > seen.similarity:
+                    sources[chunk.article_id] = SourceLink(
+                        article_id=chunk.article_id, title=chunk.title, href=known.get(chunk.article_id),
+                        date=_date(chunk.published), similarity=chunk.similarity, repeat=chunk.article_id in repeats,
+                    )
+        views.append(
+            ClaimView(
+                index=index, kind=claim.kind.value, quote=claim.quote, start=claim.start, end=claim.end,
+                confidence=claim.kind_confidence,
+                attribution=claim.attribution.value.replace("_", " "),
+                evidence=claim.evidence.value.replace("_", "-"),
+                rationale=claim.rationale,
+                status=check.status if check else None,
+                status_label=_STATUS[check.status] if check else None,
+                first_seen=_date(check.first_seen) if check and check.first_seen else None,
+                sources=sorted(sources.values(), key=lambda s: -s.similarity),
+                sources_label=_SOURCES_LABEL[check.status] if check else "",
+            )
+        )
+    return views
+
+
+def figure_views(analysis: Analysis, placed: list[int]) -> list[FigureView]:
+    views = []
+    for figure in analysis.figures:
+        # The figure's sentence may be cut into several statements: link the one holding the number.
+        number_at = figure.start + max(figure.sentence.find(figure.value), 0)
+        holder = next((i for i in placed if analysis.claims[i].start <= number_at < analysis.claims[i].end), None)
+        fields = figure.model_dump(include={"value", "unit", "measures", "sentence", "start", "end"})
+        views.append(FigureView(**fields, claim=holder))
+    return views
+
+
+def load_analysis(registry: Registry, article_id: str) -> tuple[Analysis | None, str]:
+    """The article's latest analysis, or None with the reason the page shows instead."""
+    data = registry.latest_analysis(article_id)
+    if data is None:
+        return None, f"not analysed yet (run `assay analyse {article_id}`)."
+    try:
+        return Analysis.model_validate(data), ""
+    except ValidationError as exc:  # written by an older version of the analysis
+        log.warning("analysis of %s does not fit the current schema: %s", article_id, exc)
+        return None, f"its stored analysis does not fit this version of Assay (run `assay analyse {article_id}`)."
+
+
+# --- rendering -------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    # Autoescape every template: article text is untrusted, whatever file it ends up in.
+    return Environment(loader=PackageLoader("assay", "report_assets"), autoescape=True, undefined=StrictUndefined)
+
+
+@lru_cache(maxsize=1)
+def _assets() -> dict[str, str]:
+    """The inline stylesheet and script (package files, so trusted) and the CSP naming their hashes."""
+    folder = resources.files("assay") / "report_assets"
+    css = (folder / "report.css").read_text(encoding="utf-8")
+    js = (folder / "report.js").read_text(encoding="utf-8")
+
+    def digest(text: str) -> str:
+        return "sha256-" + base64.b64encode(hashlib.sha256(text.encode()).digest()).decode()
+
+    csp = (
+        f"default-src 'none'; script-src '{digest(js)}'; style-src '{digest(css)}'; "
+        "base-uri 'none'; form-action 'none'"
+    )
+    return {"css": Markup(css), "js": Markup(js), "csp": csp}
+
+
+def _render(template: str, **context: object) -> str:
+    return _environment().get_template(template).render(**_assets(), kinds=KINDS, **context)
+
+
+def render_article(article: Article, analysis: Analysis | None, known: dict[str, str], missing: str = "") -> str:
+    """One article's page; `known` maps the ids of articles in the site to their page names."""
+    claims = analysis.claims if analysis else []
+    runs, placed = place_claims(article.body, claims, heading_ranges(article))
+    return _render(
+        "article.html",
+        root="../",
+        article=article,
+        date=_date(article.published),
+        link=external_link(article.url),
+        analysis=analysis,
+        missing=missing,
+        counts=KindCounts.of(claims),
+        claims=claim_views(claims, known),
+        runs=runs,
+        figures=figure_views(analysis, placed) if analysis else [],
+    )
+
+
+def render_index(rows: list[IndexRow], eval_href: str | None) -> str:
+    return _render(
+        "index.html",
+        root="",
+        rows=rows,
+        analysed=sum(r.analysed for r in rows),
+        sources=sorted({r.source for r in rows}),
+        eval_href=eval_href,
+        written=datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z"),
+    )
+
+
+def write_report(out_dir: Path, registry: Registry, eval_report: Path | None = None) -> Path:
+    """Write the site into `out_dir` and return its index.html.
+
+    Only what the report owns is replaced: index.html, articles/ (pages of articles no longer in
+    the corpus are removed) and eval/. `eval_report` is copied in and linked when it exists.
+    """
+    out_dir = Path(out_dir)
+    pages = out_dir / ARTICLES_DIR
+    pages.mkdir(parents=True, exist_ok=True)
+
+    rows = registry.list()
+    known = {row.id: page_name(row.id) for row in rows}
+    index_rows = []
+    for row in rows:
+        article = row.to_article()
+        analysis, missing = load_analysis(registry, row.id)
+        (pages / known[row.id]).write_text(render_article(article, analysis, known, missing), encoding="utf-8")
+        counts = KindCounts.of(analysis.claims) if analysis else KindCounts()
+        entities = " ".join(e.name for e in analysis.entities) if analysis else ""
+        index_rows.append(
+            IndexRow(
+                id=row.id, href=f"{ARTICLES_DIR}/{known[row.id]}", title=article.title, source=article.source,
+                date=_date(article.published), analysed=analysis is not None, counts=counts,
+                rhetoric_share=analysis.rhetoric_share if analysis else 0.0,
+                search=" ".join([article.title, article.source, entities]).lower(),
+            )
+        )
+    for stale in pages.glob("*.html"):
+        if stale.name not in known.values():
+            stale.unlink()
+
+    eval_href = None
+    eval_dir = out_dir / EVAL_DIR
+    shutil.rmtree(eval_dir, ignore_errors=True)
+    if eval_report is not None and Path(eval_report).is_file():
+        eval_dir.mkdir()
+        shutil.copyfile(eval_report, eval_dir / "report.html")
+        eval_href = f"{EVAL_DIR}/report.html"
+
+    index = out_dir / "index.html"
+    index.write_text(render_index(index_rows, eval_href), encoding="utf-8")
+    return index

@@ -1,0 +1,125 @@
+"""Deterministic metrics for summaries, breakdowns and answers against the hand labels.
+
+Each function scores one article (or one question); `evals/runner.py` averages them over articles
+and `evals/gate.py` compares candidate with released prompts article by article.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Sequence
+
+import numpy as np
+
+from assay.analysis import numbers
+from assay.embeddings import MiniLMEmbeddings
+from assay.statements import sentences
+
+Span = tuple[int, int]
+
+# Two statements are the same when their spans overlap by at least half their union (IoU).
+MIN_IOU = 0.5
+# A generated sentence covers a gold highlight at this cosine (MiniLM). Measured on the sample
+# corpus: paraphrases of the same point score 0.6-0.8, different points of one article 0.3-0.55.
+COVERAGE_COSINE = 0.6
+
+_WORD = re.compile(r"[^\W_]+(?:[.,]\d+)*")
+_STOP = frozenset(
+    "a an and are as at be been but by for from had has have in into is it its of on or that the their "
+    "this to was were will with would which who what when where than then there these those not no".split()
+)
+
+
+def iou(a: Span, b: Span) -> float:
+    overlap = max(0, min(a[1], b[1]) - max(a[0], b[0]))
+    return overlap / (max(a[1], b[1]) - min(a[0], b[0])) if overlap else 0.0
+
+
+def match_spans(predicted: Sequence[Span], gold: Sequence[Span], min_iou: float = MIN_IOU) -> list[tuple[int, int]]:
+    """Pairs (predicted index, gold index), each gold span used once, first match in body order."""
+    pairs, used = [], set()
+    for i, span in enumerate(predicted):
+        j = next((j for j, g in enumerate(gold) if j not in used and iou(span, g) >= min_iou), None)
+        if j is not None:
+            used.add(j)
+            pairs.append((i, j))
+    return pairs
+
+
+def prf(true_positives: int, predicted: int, gold: int) -> tuple[float, float, float]:
+    """Precision, recall, F1; an empty side scores 1 when the other is empty too."""
+    precision = true_positives / predicted if predicted else float(gold == 0)
+    recall = true_positives / gold if gold else float(predicted == 0)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def words(text: str) -> list[str]:
+    return [w.replace(",", "") for w in _WORD.findall(text.lower())]
+
+
+def rouge_l(reference: str, candidate: str) -> float:
+    """ROUGE-L F-measure (Lin, 2004) over lower-cased words: longest common subsequence."""
+    ref, cand = words(reference), words(candidate)
+    if not ref or not cand:
+        return 0.0
+    previous = [0] * (len(cand) + 1)
+    for r in ref:
+        current = [0]
+        for j, c in enumerate(cand, start=1):
+            current.append(previous[j - 1] + 1 if r == c else max(previous[j], current[j - 1]))
+        previous = current
+    lcs = previous[-1]
+    if not lcs:
+        return 0.0
+    precision, recall = lcs / len(cand), lcs / len(ref)
+    return 2 * precision * recall / (precision + recall)
+
+
+def numeric_faithfulness(texts: Sequence[str], body: str) -> float:
+    """Share of the numbers written in `texts` that the body has (1.0 when they write none)."""
+    written = [n for t in texts for n in numbers(t)]
+    if not written:
+        return 1.0
+    have = numbers(body)
+    return sum(n in have for n in written) / len(written)
+
+
+def highlight_coverage(
+    gold: Sequence[str], summary: str, highlights: Sequence[str], embedder: MiniLMEmbeddings, threshold: float = COVERAGE_COSINE
+) -> tuple[float, float, float]:
+    """Recall: gold highlights matched by a generated highlight or summary sentence; precision:
+    generated highlights that match a gold one. Matching is MiniLM cosine over `threshold`."""
+    generated = list(highlights) + [s.text for s in sentences(summary)]
+    if not gold or not generated:
+        return prf(0, len(highlights), len(gold))
+    vectors = np.asarray(embedder.forward(list(gold) + generated))
+    similarity = vectors[: len(gold)] @ vectors[len(gold) :].T  # MiniLM vectors are unit length
+    covered = int((similarity.max(axis=1) >= threshold).sum())
+    precise = int((similarity[:, : len(highlights)].max(axis=0) >= threshold).sum()) if highlights else 0
+    precision = precise / len(highlights) if highlights else 0.0
+    recall = covered / len(gold)
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    return precision, recall, f1
+
+
+def key_facts(answer: str) -> set[str]:
+    """The words of a gold answer that carry its facts: numbers and content words."""
+    return {w for w in words(answer) if w not in _STOP and (any(c.isdigit() for c in w) or len(w) > 2)}
+
+
+def key_fact_recall(gold_answer: str, answer: str) -> float:
+    facts = key_facts(gold_answer)
+    if not facts:
+        return 1.0
+    said = set(words(answer))
+    return len(facts & said) / len(facts)
+
+
+def confusion(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str]) -> list[list[int]]:
+    """Rows: gold label; columns: predicted label."""
+    index = {label: i for i, label in enumerate(labels)}
+    matrix = [[0] * len(labels) for _ in labels]
+    for g, p in zip(gold, predicted):
+        matrix[index[g]][index[p]] += 1
+    return matrix

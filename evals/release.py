@@ -1,0 +1,76 @@
+"""`assay eval` and `assay release` as Python: run released and candidate prompts on the same
+articles, compare them through the gate, write the report, and move the release file only when
+the gate passes."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Callable
+
+from pydantic import BaseModel
+
+from assay.prompts import PROMPTS_DIR, load_prompts, parse_ref
+from assay.settings import Settings
+from evals import report
+from evals.gate import GateConfig, GateResult, compare
+from evals.runner import EVAL_SPLITS, EvalContext, EvalRun, run_eval
+
+
+class Evaluation(BaseModel):
+    released: EvalRun
+    candidate: EvalRun | None = None
+    gate: GateResult | None = None
+    report: Path | None = None
+
+
+def latest_report_dir(settings: Settings) -> Path:
+    """Where the newest eval report is kept (the static site links it)."""
+    return settings.evals_dir / "latest"
+
+
+def evaluate(
+    ctx: EvalContext,
+    settings: Settings,
+    candidates: list[str] | None = None,
+    split: str = "dev",
+    *,
+    report_dir: Path | None = None,
+    prompts_dir: Path = PROMPTS_DIR,
+    config: GateConfig | None = None,
+    on_article: Callable[[str], None] | None = None,
+    **limits: int | None,
+) -> Evaluation:
+    """The released prompts, and with `candidates` (NAME@VERSION) the candidate set, on the same articles."""
+    released_prompts = load_prompts(None, prompts_dir)
+    candidate_prompts = load_prompts(candidates, prompts_dir) if candidates else None  # a bad ref fails before any model call
+    if split not in EVAL_SPLITS:
+        raise ValueError(f"split {split!r}: evals run on {' or '.join(EVAL_SPLITS)} (the classifier is fitted on train)")
+    released = run_eval(ctx, released_prompts, split, on_article=on_article, **limits)  # type: ignore[arg-type]
+    result = Evaluation(released=released)
+    if candidate_prompts:
+        result.candidate = run_eval(ctx, candidate_prompts, split, on_article=on_article, **limits)  # type: ignore[arg-type]
+        result.gate = compare(released, result.candidate, config)
+    for folder in filter(None, [report_dir, latest_report_dir(settings)]):
+        result.report = report.write(folder, released, result.candidate, result.gate)
+    return result
+
+
+def write_release(ref: str, prompts_dir: Path = PROMPTS_DIR) -> None:
+    """Set NAME's live version in release.yaml, keeping its comments."""
+    name, version = parse_ref(ref)
+    path = prompts_dir / "release.yaml"
+    text = path.read_text(encoding="utf-8")
+    line = re.compile(rf"^{re.escape(name)}:.*$", re.M)
+    entry = f'{name}: "{version}"'
+    text = line.sub(entry, text) if line.search(text) else text.rstrip("\n") + f"\n{entry}\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def release(ctx: EvalContext, settings: Settings, ref: str, split: str = "dev", **kwargs) -> Evaluation:  # type: ignore[no-untyped-def]
+    """Evaluate `ref` against the released prompts; update the release file only if the gate passes."""
+    prompts_dir = kwargs.get("prompts_dir", PROMPTS_DIR)
+    result = evaluate(ctx, settings, [ref], split, **kwargs)
+    if result.gate is not None and result.gate.passed:
+        write_release(ref, prompts_dir)
+    return result

@@ -1,0 +1,241 @@
+"""Run prompts over a split of the hand-labelled corpus and score them (evals/metrics.py).
+
+The eval has its own corpus, the 25 sample articles under ASSAY_HOME/evals/corpus (Chroma and a
+registry, built once without Prefect), so scores do not depend on what a user has ingested, and
+its own cache of model outputs (evals/cache.py), so re-running costs no LLM call.
+Learned parts (the kind classifier) are fitted on `train`: evals run on `dev` or `test` only.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from langchain_core.language_models import BaseChatModel
+from pydantic import BaseModel, Field
+
+from assay.analysis import ANALYSIS_PROMPTS, Analysis, analyse_article
+from assay.articles import to_article
+from assay.ask import answer_question
+from assay.chunking import chunk_article
+from assay.classifier import StatementClassifiers, macro_f1
+from assay.embeddings import MiniLMEmbeddings
+from assay.llm_log import UsageCounter
+from assay.llms import StructuredOutputError, model_name
+from assay.prompts import PromptFile
+from assay.retrieval import HybridRetriever
+from assay.settings import Settings
+from assay.sources import parse
+from assay.statements import statements
+from assay.types import Article, Fetched, Kind
+from evals import metrics as m
+from evals.labels import LabelledArticle, load_all, load_split
+from store.keywords import keyword_index
+from store.registry import Registry
+from store.vectors import ChunkStore
+
+SAMPLE_FEED = Path(__file__).resolve().parents[1] / "samples" / "rare-earth-exchanges.xml"
+KINDS = [k.value for k in Kind]
+EVAL_SPLITS = ("dev", "test")
+
+
+class ArticleEval(BaseModel):
+    article_id: str
+    title: str
+    metrics: dict[str, float | None] = Field(description="This article's score on each metric; None where it has no data.")
+    error: str | None = Field(None, description="Why the analysis failed, if it did.")
+
+
+class EvalRun(BaseModel):
+    prompts: dict[str, str] = Field(description="Prompt name -> version used.")
+    model: str
+    split: str
+    articles: list[ArticleEval]
+    kind_gold: list[str] = Field(default_factory=list, description="Gold kind of every matched statement, all articles.")
+    kind_predicted: list[str] = Field(default_factory=list)
+    cache_hits: int = 0
+    wall_s: float = 0.0
+
+    def mean(self, metric: str) -> float | None:
+        values = [a.metrics.get(metric) for a in self.articles]
+        present = [v for v in values if v is not None]
+        return statistics.fmean(present) if present else None
+
+    def metric_names(self) -> list[str]:
+        return list(dict.fromkeys(name for a in self.articles for name in a.metrics))
+
+    def corpus_metrics(self) -> dict[str, float]:
+        """Pooled over all articles: kind macro-F1 needs every statement at once."""
+        return {"kind_macro_f1": macro_f1(self.kind_gold, self.kind_predicted) if self.kind_gold else 0.0}
+
+    def confusion(self) -> list[list[int]]:
+        return m.confusion(self.kind_gold, self.kind_predicted, KINDS)
+
+
+# --- the eval's own corpus ------------------------------------------------------------------------
+
+
+def sample_articles() -> list[Article]:
+    _, _, items = parse(Fetched(source=str(SAMPLE_FEED), content=SAMPLE_FEED.read_bytes(), content_type="application/xml"))
+    return [to_article(item) for item in items]
+
+
+def eval_settings(settings: Settings) -> Settings:
+    """The user's settings with the eval's own home: always embedded Chroma and SQLite."""
+    return settings.model_copy(update={"home": settings.evals_dir / "corpus", "chroma_url": None, "database_url": None})
+
+
+def build_corpus(settings: Settings, embedder: MiniLMEmbeddings) -> tuple[Registry, ChunkStore, dict[str, Article]]:
+    """The sample articles in the eval home's Chroma and registry; unchanged articles are skipped."""
+    articles = {a.id: a for a in sample_articles()}
+    registry, store = Registry(settings.registry_url), ChunkStore(settings)
+    known = registry.content_hashes(list(articles))
+    todo = [a for a in articles.values() if known.get(a.id) != a.content_hash]
+    if todo:
+        chunks = [chunk_article(a, settings.chunk_size, settings.chunk_overlap) for a in todo]
+        vectors = embedder.forward([c.text for cs in chunks for c in cs])
+        batch, position = [], 0
+        for article, cs in zip(todo, chunks):
+            batch.append((article, cs, vectors[position : position + len(cs)]))
+            position += len(cs)
+        store.upsert(batch)
+        for article, cs in zip(todo, chunks):
+            registry.record_article(article, len(cs))
+        keyword_index(store, settings.home / "keywords")
+    return registry, store, articles
+
+
+@dataclass
+class EvalContext:
+    settings: Settings
+    registry: Registry
+    retriever: HybridRetriever
+    embedder: MiniLMEmbeddings
+    classifiers: StatementClassifiers
+    model: BaseChatModel
+    articles: dict[str, Article]
+    labels: dict[str, LabelledArticle]
+
+
+def eval_context(settings: Settings, model: BaseChatModel, embedder: MiniLMEmbeddings, classifiers: StatementClassifiers) -> EvalContext:
+    own = eval_settings(settings)
+    registry, store, articles = build_corpus(own, embedder)
+    retriever = HybridRetriever(own, store, registry, embedder)
+    return EvalContext(own, registry, retriever, embedder, classifiers, model, articles, load_all())
+
+
+# --- scoring ----------------------------------------------------------------------------------
+
+
+def summary_metrics(article: Article, gold: LabelledArticle, analysis: Analysis | None, embedder: MiniLMEmbeddings) -> dict[str, float | None]:
+    if analysis is None:  # the article failed: its summary scores nothing
+        return {"coverage_precision": 0.0, "coverage_recall": 0.0, "coverage_f1": 0.0, "rouge_l": 0.0,
+                "numeric_faithfulness": 0.0, "summary_words": None, "schema_valid": 0.0, "repair_retries": None}
+    p, r, f1 = m.highlight_coverage(gold.highlights, analysis.summary, analysis.highlights, embedder)
+    return {
+        "coverage_precision": p, "coverage_recall": r, "coverage_f1": f1,
+        "rouge_l": m.rouge_l(" ".join(gold.highlights), " ".join([analysis.summary, *analysis.highlights])),
+        "numeric_faithfulness": m.numeric_faithfulness([analysis.summary, *analysis.highlights, *(f.value for f in analysis.figures)], article.body),
+        "summary_words": float(len(m.words(analysis.summary))),
+        "schema_valid": 1.0,
+        "repair_retries": float(analysis.provenance.repair_retries),
+    }
+
+
+def breakdown_metrics(
+    article: Article, gold: LabelledArticle, analysis: Analysis | None, ctx: EvalContext
+) -> tuple[dict[str, float | None], list[tuple[str, str]]]:
+    """Detection, kind and attribution against the labels; (metrics, matched (gold kind, predicted kind) pairs)."""
+    if analysis is not None:
+        found = [(c.start, c.end, c.kind.value, c.attribution.value, c.quote) for c in analysis.claims]
+    else:  # statements and kinds never depend on the LLM, so a failed summary still has a breakdown
+        spans = statements(article)
+        predictions = ctx.classifiers.predict([s.text for s in spans], ctx.embedder)
+        found = [(s.start, s.end, p["kind"][0], p["attribution"][0], s.text) for s, p in zip(spans, predictions)]
+    gold_spans = gold.spans(article.body)
+    pairs = m.match_spans([(a, b) for a, b, *_ in found], gold_spans)
+    precision, recall, f1 = m.prf(len(pairs), len(found), len(gold_spans))
+    kinds = [(gold.claims[j].kind.value, found[i][2]) for i, j in pairs]
+    attributions = [(gold.claims[j].attribution.value, found[i][3]) for i, j in pairs]
+    grounded = [article.body[a:b] == quote for a, b, _, _, quote in found]
+    return {
+        "detection_precision": precision, "detection_recall": recall, "detection_f1": f1,
+        "kind_accuracy": sum(g == p for g, p in kinds) / len(kinds) if kinds else None,
+        "attribution_accuracy": sum(g == p for g, p in attributions) / len(attributions) if attributions else None,
+        "grounding_rate": sum(grounded) / len(grounded) if grounded else 1.0,
+    }, kinds
+
+
+def ask_metrics(
+    article: Article, gold: LabelledArticle, ctx: EvalContext, prompt: PromptFile, usage: UsageCounter, max_questions: int | None
+) -> dict[str, float | None]:
+    """Hit@k, MRR, key-fact recall, citation precision, abstention accuracy over this article's questions."""
+    answerable = [q for q in gold.questions if q.answerable][:max_questions]
+    unanswerable = [q for q in gold.questions if not q.answerable][: max_questions]
+    support = [(article.body.find(s), article.body.find(s) + len(s)) for q in answerable for s in q.supporting_quotes]
+    scores: dict[str, list[float]] = {k: [] for k in ("hit_at_k", "mrr", "key_fact_recall", "citation_precision", "abstention_accuracy", "answered")}
+    for q in answerable + unanswerable:
+        got = answer_question(q.question, retriever=ctx.retriever, registry=ctx.registry, embedder=ctx.embedder, model=ctx.model,
+                              prompt=prompt, min_similarity=ctx.settings.ask_min_similarity, callbacks=[usage])
+        if not q.answerable:
+            scores["abstention_accuracy"].append(float(got.abstained))
+            continue
+        ranks = [i for i, h in enumerate(got.retrieval, start=1) if h.article_id == gold.article_id]
+        scores["hit_at_k"].append(float(bool(ranks)))
+        scores["mrr"].append(1 / ranks[0] if ranks else 0.0)
+        scores["answered"].append(float(not got.abstained))
+        scores["key_fact_recall"].append(0.0 if got.abstained else m.key_fact_recall(q.answer or "", got.answer))
+        if got.citations:
+            right = [c for c in got.citations if c.article_id == gold.article_id and any(m.iou((c.start, c.end), s) > 0 or s[0] >= c.start and s[1] <= c.end for s in support)]
+            scores["citation_precision"].append(len(right) / len(got.citations))
+    return {k: statistics.fmean(v) if v else None for k, v in scores.items()}
+
+
+def run_eval(
+    ctx: EvalContext,
+    prompts: dict[str, PromptFile],
+    split: str = "dev",
+    *,
+    limit: int | None = None,
+    max_questions: int | None = None,
+    ask: bool = True,
+    on_article: Callable[[str], None] | None = None,
+) -> EvalRun:
+    if split not in EVAL_SPLITS:
+        raise ValueError(f"split {split!r}: evals run on {' or '.join(EVAL_SPLITS)} (the classifier is fitted on train)")
+    ids = getattr(load_split(), split)[:limit]
+    cache = getattr(ctx.model, "cache", None)
+    hits_before = getattr(cache, "hits", 0)
+    started = time.perf_counter()
+    run = EvalRun(prompts={n: p.version for n, p in prompts.items()}, model=model_name(ctx.model), split=split, articles=[])
+    analysis_prompts = {name: prompts[name] for name in ANALYSIS_PROMPTS}
+    for article_id in ids:
+        article, gold = ctx.articles[article_id], ctx.labels[article_id]
+        usage = UsageCounter()
+        step = time.perf_counter()
+        error = None
+        try:
+            analysis: Analysis | None = analyse_article(
+                article, model=ctx.model, prompts=analysis_prompts, classifiers=ctx.classifiers, embedder=ctx.embedder, callbacks=[usage]
+            )
+        except StructuredOutputError as exc:
+            analysis, error = None, str(exc)
+        wall = time.perf_counter() - step
+        scores = summary_metrics(article, gold, analysis, ctx.embedder)
+        breakdown, kinds = breakdown_metrics(article, gold, analysis, ctx)
+        scores |= breakdown
+        scores |= {"analysis_input_tokens": float(usage.input_tokens), "analysis_output_tokens": float(usage.output_tokens),
+                   "analysis_llm_calls": float(usage.calls), "analysis_wall_s": wall}
+        if ask:
+            scores |= ask_metrics(article, gold, ctx, prompts["answer"], UsageCounter(), max_questions)
+        run.kind_gold.extend(g for g, _ in kinds)
+        run.kind_predicted.extend(p for _, p in kinds)
+        run.articles.append(ArticleEval(article_id=article_id, title=article.title, metrics=scores, error=error))
+        if on_article:
+            on_article(article_id)
+    run.cache_hits = getattr(cache, "hits", 0) - hits_before
+    run.wall_s = time.perf_counter() - started
+    return run

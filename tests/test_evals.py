@@ -1,0 +1,183 @@
+"""Evals: metrics on known cases, the gate on synthetic runs, then the runner and `release` with a
+fake chat model (its answers depend on the prompt version), and one real-model eval."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import re
+import shutil
+
+import numpy as np
+import pytest
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
+
+from assay.classifier import StatementClassifiers
+from assay.embeddings import MiniLMEmbeddings
+from assay.prompts import PROMPTS_DIR, load_prompts, released
+from evals import metrics as m
+from evals.gate import GateConfig, MetricRule, compare
+from evals.runner import ArticleEval, EvalRun, eval_context, run_eval
+
+
+# --- metrics ----------------------------------------------------------------------------------
+
+
+def test_span_matching_and_prf():
+    assert m.match_spans([(0, 10), (12, 20), (40, 50)], [(0, 9), (13, 30)]) == [(0, 0)]  # (12,20) vs (13,30): IoU 0.39
+    assert m.prf(1, 3, 2) == pytest.approx((1 / 3, 0.5, 0.4))
+    assert m.prf(0, 0, 0) == (1.0, 1.0, 1.0)
+
+
+def test_rouge_l_numbers_and_key_facts():
+    assert m.rouge_l("the cat sat on the mat", "the cat sat on the mat") == 1.0
+    assert m.rouge_l("the cat sat on the mat", "the mat") == pytest.approx(2 * 1 * (2 / 6) / (1 + 2 / 6))
+    assert m.rouge_l("a b", "") == 0.0
+    assert m.numeric_faithfulness(["It made 10,500 t in 2025 and 7 more"], "10500 tonnes in 2025") == pytest.approx(2 / 3)
+    assert m.numeric_faithfulness(["No numbers"], "body") == 1.0
+    assert m.key_fact_recall("Resource Capital Funds, in 2026.", "It was Resource Capital Funds.") == pytest.approx(3 / 4)
+
+
+@pytest.fixture(scope="module")
+def embedder():
+    return MiniLMEmbeddings()
+
+
+def test_highlight_coverage(embedder):
+    gold = ["China controls most rare earth refining.", "MP Materials opened a magnet plant in Texas."]
+    assert m.highlight_coverage(gold, "Unrelated.", gold, embedder)[2] == 1.0
+    p, r, _ = m.highlight_coverage(gold, "MP Materials opened a new magnet factory in Texas.", ["Bananas are yellow."], embedder)
+    assert (p, r) == (0.0, 0.5)
+
+
+# --- the gate on synthetic runs -----------------------------------------------------------------
+
+
+def run_with(scores: dict[str, list[float]], version: str = "1") -> EvalRun:
+    n = len(next(iter(scores.values())))
+    return EvalRun(prompts={"summary": version}, model="fake", split="dev", articles=[
+        ArticleEval(article_id=f"a{i}", title=f"A{i}", metrics={k: v[i] for k, v in scores.items()}) for i in range(n)
+    ])
+
+
+CONFIG = GateConfig(resamples=2000, confidence=0.95, seed=1, metrics={
+    "coverage_f1": MetricRule(tolerance=0.05), "grounding_rate": MetricRule(floor=1.0),
+    "analysis_output_tokens": MetricRule(tolerance=60, lower_is_better=True),
+})
+
+
+def test_gate_fails_a_worse_candidate_passes_a_better_and_a_same_quality_one_without_flapping():
+    rng = np.random.default_rng(3)
+    base = rng.uniform(0.3, 0.7, 12)
+    released = run_with({"coverage_f1": list(base), "grounding_rate": [1.0] * 12, "analysis_output_tokens": [250.0] * 12})
+    worse = run_with({"coverage_f1": list(base - 0.2), "grounding_rate": [1.0] * 12, "analysis_output_tokens": [250.0] * 12}, "9")
+    better = run_with({"coverage_f1": list(base + 0.1), "grounding_rate": [1.0] * 12, "analysis_output_tokens": [240.0] * 12}, "9")
+    same = run_with({"coverage_f1": list(base + rng.normal(0, 0.05, 12)), "grounding_rate": [1.0] * 12,
+                     "analysis_output_tokens": list(250 + rng.normal(0, 20, 12))}, "9")
+    verdict = compare(released, worse, CONFIG)
+    assert not verdict.passed and "coverage_f1" in verdict.failures()[0]
+    assert compare(released, better, CONFIG).passed
+    assert all(compare(released, same, CONFIG).passed for _ in range(3))
+    costly = run_with({"coverage_f1": list(base), "grounding_rate": [1.0] * 12, "analysis_output_tokens": [400.0] * 12}, "9")
+    assert not compare(released, costly, CONFIG).passed
+    ungrounded = run_with({"coverage_f1": list(base), "grounding_rate": [1.0] * 11 + [0.9], "analysis_output_tokens": [250.0] * 12}, "9")
+    assert [v.metric for v in compare(released, ungrounded, CONFIG).verdicts if v.below_floor] == ["grounding_rate"]
+
+
+def test_the_checked_in_gate_config_loads():
+    config = GateConfig.load()
+    assert config.resamples >= 1000 and config.metrics["grounding_rate"].floor == 1.0
+
+
+# --- the runner and release with a fake model ----------------------------------------------------
+
+
+class PromptAwareFake(GenericFakeChatModel):
+    """Answers like a model whose quality depends on the prompt it is given: the candidate prompts
+    in these tests carry a marker, and the gold highlights stand in for a perfect summary."""
+
+    gold: dict = {}
+
+    def _generate(self, messages: list[BaseMessage], stop=None, run_manager=None, **kwargs) -> ChatResult:  # type: ignore[no-untyped-def]
+        system, user = str(messages[0].content), str(messages[1].content)
+        if "Question:" in user:
+            text = "The passages say so [1]." if "[1]" in user else "NOT IN CORPUS"
+        else:
+            title = re.search(r"Title: (.*)", user).group(1).strip()  # type: ignore[union-attr]
+            highlights = self.gold.get(title, ["x"])
+            if "MARKER-WORSE" in system:
+                highlights = ["Bananas are yellow.", "The weather was mild.", "Football scores were high."]
+            elif "MARKER-BETTER" not in system:
+                highlights = highlights[:1] + ["The weather was mild.", "Football scores were high."]
+            text = json.dumps({"companies": [], "governments": [], "countries": [], "materials": [], "projects": [], "figures": [],
+                               "summary": "An article about rare earths and the companies that mine them.", "highlights": [h[:140] for h in highlights[:3]]})
+        message = AIMessage(content=text, usage_metadata={"input_tokens": 100, "output_tokens": 40, "total_tokens": 140})
+        return ChatResult(generations=[ChatGeneration(message=message)])
+
+
+@pytest.fixture(scope="module")
+def fake_eval(tmp_path_factory, embedder):
+    from assay.settings import Settings
+    from evals.labels import load_all
+
+    home = tmp_path_factory.mktemp("evals")
+    settings = Settings(home=home / "home")
+    labels = load_all()
+    model = PromptAwareFake(messages=iter([]), gold={a.source_item.title: a.highlights for a in labels.values()})
+    ctx = eval_context(settings, model, embedder, StatementClassifiers.load())
+    prompts_dir = home / "prompts"
+    shutil.copytree(PROMPTS_DIR, prompts_dir)
+    v2 = (prompts_dir / "summary" / "v2.yaml").read_text()
+    for version, marker in (("90", "MARKER-WORSE"), ("91", "MARKER-BETTER")):
+        text = v2.replace('version: "2"', f'version: "{version}"').replace("You are an analyst", f"{marker} You are an analyst")
+        (prompts_dir / "summary" / f"v{version}.yaml").write_text(text)
+    return settings, ctx, prompts_dir
+
+
+def test_eval_scores_every_family_of_metrics(fake_eval):
+    _, ctx, _ = fake_eval
+    run = run_eval(ctx, load_prompts(), "dev", limit=2, max_questions=1)
+    assert len(run.articles) == 2
+    for name in ("coverage_f1", "rouge_l", "numeric_faithfulness", "detection_f1", "kind_accuracy", "attribution_accuracy",
+                 "grounding_rate", "schema_valid", "hit_at_k", "mrr", "key_fact_recall", "abstention_accuracy", "analysis_output_tokens"):
+        assert run.mean(name) is not None, name
+    assert run.mean("grounding_rate") == 1.0 and run.mean("schema_valid") == 1.0
+    assert sum(map(sum, run.confusion())) == len(run.kind_gold) > 0
+    with pytest.raises(ValueError, match="train"):
+        run_eval(ctx, load_prompts(), "train")
+
+
+def test_release_moves_the_release_file_only_when_the_gate_passes(fake_eval):
+    from evals.release import release
+
+    settings, ctx, prompts_dir = fake_eval
+    before = released(prompts_dir)
+    worse = release(ctx, settings, "summary@90", "dev", prompts_dir=prompts_dir, limit=5, max_questions=0)
+    assert not worse.gate.passed and released(prompts_dir) == before
+    assert any(f.startswith("coverage") for f in worse.gate.failures())
+    assert worse.report is not None and "Gate: FAILED" in (worse.report.parent / "report.md").read_text()
+    assert "<svg" in worse.report.read_text()
+    better = release(ctx, settings, "summary@91", "dev", prompts_dir=prompts_dir, limit=5, max_questions=0)
+    assert better.gate.passed and released(prompts_dir)["summary"] == "91"
+    assert "# The live version" in (prompts_dir / "release.yaml").read_text()  # comments kept
+    assert (settings.home / "evals" / "latest" / "report.html").is_file()
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(importlib.util.find_spec("llama_cpp") is None, reason="llama-cpp-python comes with `make setup`")
+def test_real_model_eval_on_two_articles_and_the_rerun_is_cached(tmp_path, embedder):
+    """The embedded Qwen model on two dev articles with one question of each kind (about 2 minutes)."""
+    from assay.llms import chat_model
+    from assay.settings import Settings
+    from evals.cache import SQLiteOutputCache
+    settings = Settings(home=tmp_path / "home")  # models from ASSAY_MODELS_DIR, as conftest sets it
+    model = chat_model(settings, cache=SQLiteOutputCache(settings.home / "evals" / "llm-cache.sqlite"))
+    ctx = eval_context(settings, model, embedder, StatementClassifiers.load())
+    first = run_eval(ctx, load_prompts(), "dev", limit=2, max_questions=1)
+    assert len(first.articles) == 2 and first.mean("grounding_rate") == 1.0
+    assert first.mean("analysis_output_tokens") > 0 and first.mean("hit_at_k") is not None
+    again = run_eval(ctx, load_prompts(), "dev", limit=2, max_questions=1)
+    assert again.cache_hits >= 2 and again.mean("analysis_output_tokens") == first.mean("analysis_output_tokens")
+    assert again.wall_s < first.wall_s / 3

@@ -1,0 +1,378 @@
+"""The static report: spans placed by offset, everything escaped, and the pages in a real headless
+Chromium (Debian's, driven by Playwright's Python package; `make test` installs it as root).
+
+The corpus here is real: two sample articles analysed by the real pipeline (statements, classifiers,
+MiniLM) with a scripted chat model and a scripted cross-check, one sample article left unanalysed,
+and a hostile article whose title, body, highlights, source, entities and URL carry markup.
+Screenshots go to tests/artifacts/ for people to look at.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from langchain_core.language_models.fake_chat_models import FakeMessagesListChatModel
+from langchain_core.messages import AIMessage
+
+from assay.analysis import Analysis, CrossCheck, EvidenceChunk, analyse_article
+from assay.classifier import StatementClassifiers
+from assay.embeddings import MiniLMEmbeddings
+from assay.prompts import load_prompts
+from assay.report import external_link, page_name, place_claims, write_report
+from assay.types import Article, Section
+from store.registry import Registry
+from tests.test_chunking_and_ids import sample_articles
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+PWN = "window.__pwned = true"
+HOSTILE_BODY = (
+    f"Lynas Rare Earths said it produced 10,500 tonnes of NdPr oxide in 2025. <script>{PWN}</script> The company "
+    "called its Kalgoorlie plant the most advanced separation facility in the world.\n\n"
+    f'<img src=x onerror="{PWN}"> This is a triumph for the free world and a blow to the monopoly of Beijing.\n\n'
+    "In our view, the ramp-up will take longer than management admits."
+)
+HOSTILE = Article(
+    id="0badc0de0badc0de", url=f"javascript:{PWN}", title=f"Lynas <script>{PWN}</script> output",
+    author=f'<img src=x onerror="{PWN}">', published=datetime(2026, 2, 8, tzinfo=timezone.utc),
+    source="<b>Evil</b> Feed", source_url="test", highlights=[f'<img src=x onerror="{PWN}">Publisher point'],
+    body=HOSTILE_BODY, sections=[Section(heading=None, start=0, end=len(HOSTILE_BODY))],
+)
+
+
+def _draft(article: Article, summary: str, *companies: str) -> AIMessage:
+    """A summary@2 answer grounded in the article: no numbers in the prose, its first number as a figure."""
+    number = re.search(r"(?<![\w.,])\d[\d,]*(?:\.\d+)?", article.body)
+    data = {
+        "companies": list(companies), "governments": [], "countries": [], "materials": [], "projects": [],
+        "figures": [{"value": number.group(), "unit": "", "measures": "first figure of the article"}] if number else [],
+        "summary": summary,
+        "highlights": [f"Generated highlight {n} for the reader." for n in ("one", "two", "three")],
+    }
+    return AIMessage(content=json.dumps(data))
+
+
+def _crosscheck(other: Article, *, conflicting_only: bool = False):  # type: ignore[no-untyped-def]
+    """Cross-check results that alternate: corroborated by `other`, conflicting with an article outside the site."""
+
+    def check(article, found, vectors):  # type: ignore[no-untyped-def]
+        results = []
+        for n, _ in enumerate(found):
+            if n % 2 == 0 and not conflicting_only:
+                evidence = [EvidenceChunk(chunk_id=f"{other.id}-{n}", article_id=other.id, title=other.title,
+                                          published=other.published.isoformat(), similarity=0.9)]
+                results.append(CrossCheck(status="corroborated", evidence=evidence, repeated_by=[other.id],
+                                          first_seen=other.published.isoformat()))
+            else:
+                evidence = [EvidenceChunk(chunk_id="gone-1", article_id="notinthesite", title="Deleted <i>article</i>",
+                                          similarity=0.75)]
+                results.append(CrossCheck(status="conflicting", evidence=evidence))
+        return results
+
+    return check
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    """A registry with two analysed sample articles, one unanalysed, and the hostile one (analysed)."""
+    folder = tmp_path_factory.mktemp("report")
+    registry = Registry(f"sqlite:///{folder / 'registry.sqlite'}")
+    first, second, unanalysed = sample_articles()[:3]
+    classifiers, embedder, prompts = StatementClassifiers.load(), MiniLMEmbeddings(), load_prompts()
+    analyses: dict[str, Analysis] = {}
+    jobs = [
+        (first, _draft(first, "The article argues about rare earths and what recycling can and cannot do."), second),
+        (second, _draft(second, "A deal between two companies maps a route around the processing of China."), first),
+        (HOSTILE, _draft(HOSTILE, f"Lynas <script>{PWN}</script> praised its plant at length.",
+                         "Lynas Rare Earths", f'<img src=x onerror="{PWN}">'), None),
+    ]
+    for article in (first, second, unanalysed, HOSTILE):
+        registry.record_article(article, chunk_count=0)
+    for article, answer, other in jobs:
+        check = _crosscheck(other or first, conflicting_only=other is None)
+        analysis = analyse_article(article, model=FakeMessagesListChatModel(responses=[answer]), prompts=prompts,
+                                   classifiers=classifiers, embedder=embedder, crosscheck=check)
+        stored = analysis.model_dump(mode="json")
+        registry.record_analysis(article.id, "test", stored, content_hash=article.content_hash,
+                                 model="fake", prompts={}, classifier=classifiers.version)
+        analyses[article.id] = analysis
+    eval_report = folder / "evals" / "latest" / "report.html"
+    eval_report.parent.mkdir(parents=True)
+    eval_report.write_text("<!doctype html><title>Eval</title><h1>Eval report</h1>", encoding="utf-8")
+    index = write_report(folder / "site", registry, eval_report)
+    return {"registry": registry, "index": index, "site": index.parent, "analyses": analyses,
+            "articles": {a.id: a for a in (first, second, unanalysed, HOSTILE)}, "unanalysed": unanalysed.id,
+            "first": first.id}
+
+
+# --- without a browser ---------------------------------------------------------------------------
+
+
+def test_spans_are_cut_at_the_offsets_and_join_to_the_body(corpus):
+    for article_id, analysis in corpus["analyses"].items():
+        body = corpus["articles"][article_id].body
+        runs, placed = place_claims(body, analysis.claims)
+        assert "".join(p.text for r in runs for p in r.pieces) == body
+        assert placed == list(range(len(analysis.claims)))
+        for run in runs:
+            if run.claim is not None:
+                claim = analysis.claims[run.claim]
+                assert (run.start, run.end) == (claim.start, claim.end)
+
+
+def test_offsets_win_over_the_quote_and_bad_spans_are_left_out():
+    from assay.analysis import StatementAnalysis
+
+    def claim(start: int, end: int, quote: str = "whatever") -> StatementAnalysis:
+        return StatementAnalysis(quote=quote, start=start, end=end, kind="fact", kind_confidence=0.9,
+                                 attribution="author", evidence="none", rationale="r")
+
+    body = "one two one two"
+    # The quote says "one" but the offsets point at the second "one": the offsets decide.
+    runs, placed = place_claims(body, [claim(8, 11, "one"), claim(9, 12), claim(0, 99), claim(13, 15)])
+    assert placed == [0, 3]
+    assert [(r.start, r.end, r.claim) for r in runs] == [(0, 8, None), (8, 11, 0), (11, 13, None), (13, 15, 3)]
+
+
+def test_the_site_is_self_contained_and_escapes_everything(corpus):
+    site = corpus["site"]
+    pages = sorted((site / "articles").glob("*.html"))
+    assert {p.name for p in pages} == {page_name(i) for i in corpus["articles"]}
+    assert (site / "eval" / "report.html").read_text().startswith("<!doctype html>")
+    index = corpus["index"].read_text()
+    assert 'href="eval/report.html"' in index
+
+    for page in [corpus["index"], *pages]:
+        tags = _tags(page.read_text())
+        # One script and one style element each, inline; nothing that loads anything, no handlers.
+        names = [name for name, _ in tags]
+        assert names.count("script") == 1 and names.count("style") == 1, page
+        assert not {"link", "img", "iframe", "object", "embed", "b", "i"} & set(names), page
+        for name, attrs in tags:
+            assert not {"src", "srcset"} & attrs.keys(), (page, name, attrs)
+            assert not any(a.startswith("on") for a in attrs), (page, name, attrs)
+            href = attrs.get("href") or ""
+            assert "://" not in href or attrs.get("id") == "original", (page, href)
+        assert "@import" not in page.read_text() and "url(" not in page.read_text()
+
+    hostile = (site / "articles" / page_name(HOSTILE.id)).read_text()
+    assert f"<script>{PWN}" not in hostile and "<img src=x" not in hostile and "<b>Evil" not in hostile
+    assert f"&lt;script&gt;{PWN}&lt;/script&gt;" in hostile
+    assert "javascript:" not in hostile  # the article's javascript: URL is not made a link
+    assert "onerror=&#34;" in hostile or "onerror=&quot;" in hostile
+    assert f"<script>{PWN}" not in index and "&lt;b&gt;Evil&lt;/b&gt; Feed" in index
+
+
+def _tags(html: str) -> list[tuple[str, dict[str, str | None]]]:
+    """Every start tag of a page with its attributes, as a browser's tokenizer would read them."""
+    tags: list[tuple[str, dict[str, str | None]]] = []
+
+    class Collector(HTMLParser):
+        def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
+            tags.append((tag, dict(attrs)))
+
+    Collector().feed(html)
+    return tags
+
+
+def test_only_web_urls_become_links():
+    assert external_link("https://example.com/a?b=1") == "https://example.com/a?b=1"
+    assert external_link(" JavaScript:alert(1)") is None
+    assert external_link("data:text/html,<script>") is None and external_link(None) is None
+
+
+def test_rewriting_removes_pages_of_articles_gone_and_the_missing_eval_report(tmp_path, corpus):
+    site = tmp_path / "site"
+    shutil.copytree(corpus["site"], site)
+    (site / "articles" / "gone.html").write_text("old")
+    (site / "notes.txt").write_text("mine")  # not the report's: left alone
+    write_report(site, corpus["registry"], tmp_path / "no-such-report.html")
+    assert not (site / "articles" / "gone.html").exists() and not (site / "eval").exists()
+    assert (site / "notes.txt").read_text() == "mine"
+    assert "no eval report yet" in (site / "index.html").read_text()
+
+
+# --- in headless Chromium ------------------------------------------------------------------------
+
+
+def find_chromium() -> str | None:
+    """Debian's Chromium (the real binary, past the /usr/bin/chromium shell wrapper), or $ASSAY_CHROMIUM."""
+    candidates = [os.environ.get("ASSAY_CHROMIUM"), "/usr/lib/chromium/chromium",
+                  shutil.which("chromium"), shutil.which("chromium-browser")]
+    return next((c for c in candidates if c and os.access(c, os.X_OK)), None)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """One Chromium for the module. Playwright's Python package drives it; it downloads no browser."""
+    executable = find_chromium()
+    if executable is None:
+        pytest.skip("Chromium not found: `make test` installs Debian's chromium when run as root "
+                    "(or: apt-get install chromium); set ASSAY_CHROMIUM to use another Chromium binary")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, headless=True)
+        yield browser
+        browser.close()
+
+
+@contextmanager
+def opened(browser, path: Path, fragment: str = ""):  # type: ignore[no-untyped-def]
+    """A page at `path` from disk, and the problems seen while it was open: console errors, uncaught
+    exceptions, failed loads and any request that is not for a local file."""
+    page = browser.new_page(viewport={"width": 1400, "height": 1000})
+    page.set_default_timeout(5000)  # everything is on disk: waiting longer only delays a failure
+    problems: list[str] = []
+    page.on("console", lambda m: problems.append(f"console.{m.type}: {m.text}") if m.type == "error" else None)
+    page.on("pageerror", lambda e: problems.append(f"uncaught: {e}"))
+    page.on("requestfailed", lambda r: problems.append(f"failed to load {r.url}"))
+    page.on("request", lambda r: None if r.url.startswith(("file:", "data:", "about:"))
+            else problems.append(f"network: {r.url}"))
+    page.goto(path.as_uri() + fragment)
+    try:
+        yield page, problems
+    finally:
+        page.close()
+
+
+def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / name
+    page.screenshot(path=str(path), full_page=True)
+    print(f"screenshot: {path}")
+    return path
+
+
+def test_index_lists_every_article_sorts_filters_and_links_the_eval_report(browser, corpus):
+    with opened(browser, corpus["index"]) as (page, problems):
+        rows = page.locator("#articles tbody tr")
+        assert rows.count() == len(corpus["articles"])
+        assert page.locator("#shown").inner_text() == "4 of 4 articles"
+
+        page.get_by_role("button", name="Rhetoric share").click()  # largest share first
+        shares = [float(v) if v else None for v in rows.evaluate_all("rs => rs.map(r => r.cells[7].dataset.value)")]
+        known = [s for s in shares if s is not None]
+        assert known == sorted(known, reverse=True) and shares[-1] is None  # the unanalysed one last
+        page.get_by_role("button", name="Title").click()
+        titles = rows.evaluate_all("rs => rs.map(r => r.cells[2].dataset.value.toLowerCase())")
+        assert titles == sorted(titles)
+
+        page.fill("#filter", "evil")
+        assert page.locator("#shown").inner_text() == "1 of 4 articles"
+        assert rows.locator("visible=true").count() == 1 and "<script>" in rows.locator("visible=true").inner_text()
+        page.fill("#filter", "")
+        page.select_option("#status", "not-analysed")
+        assert page.locator("#shown").inner_text() == "1 of 4 articles"
+        page.select_option("#status", "")
+
+        assert page.evaluate("window.__pwned") is None
+        screenshot(page, "report-index.png")
+        page.click("#eval-link")
+        page.wait_for_load_state()
+        assert page.locator("h1").inner_text() == "Eval report"
+        assert problems == []
+
+
+def test_article_page_highlights_every_statement_and_shows_its_details(browser, corpus):
+    article = corpus["articles"][corpus["first"]]
+    analysis = corpus["analyses"][article.id]
+    with opened(browser, corpus["site"] / "articles" / page_name(article.id)) as (page, problems):
+        marks = page.locator(".article-text mark.claim")
+        assert marks.count() == len(analysis.claims) > 5
+        # The text shown is the clean body, character for character, and each span is its statement.
+        assert page.locator(".article-text").evaluate("e => e.textContent") == article.body
+        assert marks.evaluate_all("ms => ms.map(m => m.textContent)") == [c.quote for c in analysis.claims]
+        kinds = marks.evaluate_all("ms => ms.map(m => [...m.classList].find(c => c.startsWith('k-')))")
+        assert kinds == [f"k-{c.kind}" for c in analysis.claims]
+        assert page.locator("#detail-empty").is_visible()
+
+        # Select a corroborated statement: its details, with a link to the article that corroborates it.
+        checked = [(i, c.crosscheck.status) for i, c in enumerate(analysis.claims) if c.crosscheck]
+        n = next(i for i, status in checked if status == "corroborated")
+        m = next(i for i, status in checked if status == "conflicting")
+        unchecked = next(i for i, c in enumerate(analysis.claims) if c.crosscheck is None)
+        claim, other = analysis.claims[n], analysis.claims[n].crosscheck.evidence[0]
+        marks.nth(n).click()
+        details = page.locator(f"#d{n}")
+        assert details.is_visible() and page.locator("section.detail:visible").count() == 1
+        assert page.locator("#detail-empty").is_hidden()
+        assert details.locator(".kind").inner_text().startswith(claim.kind)
+        assert details.locator(".attribution").inner_text() == claim.attribution.replace("_", " ")
+        assert details.locator(".evidence").inner_text() == claim.evidence.replace("_", "-")
+        assert details.locator(".rationale").inner_text() == claim.rationale
+        assert details.locator("blockquote").inner_text() == claim.quote
+        assert "corroborated" in details.locator(".crosscheck").inner_text()
+        assert details.locator(f'a[href="{page_name(other.article_id)}"]').inner_text() == other.title
+
+        # Hovering another shows its details; leaving it goes back to the selection.
+        marks.nth(m).hover()
+        assert page.locator(f"#d{m}").is_visible() and details.is_hidden()
+        assert "conflicting" in page.locator(f"#d{m} .crosscheck").inner_text()
+        marks.nth(unchecked).hover()
+        assert "not checked" in page.locator(f"#d{unchecked} .crosscheck").inner_text()
+        page.mouse.move(5, 5)
+        assert details.is_visible()
+        # Keyboard: Tab onto a statement selects it; Escape clears the selection.
+        marks.nth(m).focus()
+        assert page.locator(f"#d{m}").is_visible() and marks.nth(m).evaluate("e => e.classList.contains('selected')")
+        page.keyboard.press("Escape")
+        assert page.locator("#detail-empty").is_visible()
+        # A figure links to the statement holding it, which is then selected.
+        figure = page.locator("#figures a").first
+        held = int(figure.get_attribute("href").removeprefix("#c"))
+        figure.click()
+        assert marks.nth(held).evaluate("e => e.classList.contains('selected')")
+        assert page.locator(f"#d{held}").is_visible()
+        marks.nth(n).click()
+        screenshot(page, "report-article.png")
+
+        # The corroborating article's link opens its page.
+        details.locator("a").first.click()
+        page.wait_for_load_state()
+        assert page.locator("h1").inner_text() == corpus["articles"][other.article_id].title
+        assert problems == []
+
+
+def test_a_hostile_article_shows_its_markup_as_text_and_runs_nothing(browser, corpus):
+    analysis = corpus["analyses"][HOSTILE.id]
+    with opened(browser, corpus["site"] / "articles" / page_name(HOSTILE.id), "#c0") as (page, problems):
+        assert page.evaluate("window.__pwned") is None
+        assert page.locator("main img, main script, main b, main i").count() == 0
+        assert page.locator("h1").inner_text() == HOSTILE.title
+        assert page.locator(".article-text").evaluate("e => e.textContent") == HOSTILE.body
+        assert page.locator(".article-text mark.claim").count() == len(analysis.claims)
+        assert f'<img src=x onerror="{PWN}">Publisher point' in page.locator("#publisher").inner_text()
+        assert f"<script>{PWN}</script>" in page.locator("#generated").inner_text()
+        assert page.locator("#original").count() == 0  # its javascript: URL is no link
+        assert "<b>Evil</b> Feed" in page.locator(".meta").inner_text()
+        assert page.locator("#entities td").all_inner_texts()[2] == f'<img src=x onerror="{PWN}">'
+        assert page.locator("#c0").evaluate("e => e.classList.contains('selected')")  # selected from the URL
+        assert page.locator("#d0").is_visible()
+        assert f"<script>{PWN}</script>" in page.locator("#d0 blockquote").inner_text()
+        # A conflicting source outside the site is named, not linked; its markup stays text.
+        assert "Deleted <i>article</i>" in page.locator("#d0 .sources").inner_text()
+        assert page.locator("#d0 .sources a").count() == 0
+        for n in range(len(analysis.claims)):
+            page.locator(f"#c{n}").click()
+        assert page.evaluate("window.__pwned") is None
+        screenshot(page, "report-hostile.png")
+        assert problems == []
+
+
+def test_an_unanalysed_article_gets_its_text_without_highlights(browser, corpus):
+    article = corpus["articles"][corpus["unanalysed"]]
+    with opened(browser, corpus["site"] / "articles" / page_name(article.id)) as (page, problems):
+        assert page.locator(".article-text").evaluate("e => e.textContent") == article.body
+        assert page.locator("mark.claim").count() == 0 and page.locator("aside.details").count() == 0
+        assert "not analysed yet" in page.locator("#generated").inner_text()
+        assert len(article.highlights) == page.locator("#publisher li").count()
+        page.keyboard.press("Escape")
+        assert problems == []
