@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from assay.cleaning import blocks_for, clean_blocks, repair_text
 from assay.ids import article_id, canonical_url
-from assay.sources import SourceError
-from assay.types import Article, RawItem
+from assay.sources import SourceError, parse
+from assay.types import Article, Fetched, RawItem
+
+# The bundled sample corpus: 25 real articles of one feed (the demo's input, the eval's corpus).
+SAMPLE_FEED = Path(__file__).resolve().parents[1] / "samples" / "rare-earth-exchanges.xml"
 
 
 def to_article(item: RawItem) -> Article:
@@ -27,3 +32,9 @@ def to_article(item: RawItem) -> Article:
         body=clean.body,
         sections=clean.sections,
     )
+
+
+def sample_articles() -> list[Article]:
+    """The sample feed's articles, cleaned exactly as ingest cleans them, without storing anything."""
+    _, _, items = parse(Fetched(source=str(SAMPLE_FEED), content=SAMPLE_FEED.read_bytes(), content_type="application/xml"))
+    return [to_article(item) for item in items]

@@ -15,6 +15,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from assay.articles import SAMPLE_FEED
 from assay.runtime import configure_prefect, in_process_flow_settings, prefect_api
 from assay.settings import get_settings
 from assay.types import IngestReport, SourceKind
@@ -23,7 +24,6 @@ app = typer.Typer(help="Real vs. rhetoric in critical-minerals news.", no_args_i
 out = Console()
 err = Console(stderr=True)
 
-SAMPLE_FEED = Path(__file__).resolve().parents[1] / "samples" / "rare-earth-exchanges.xml"
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object instead of text.")]
 
 

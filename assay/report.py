@@ -31,14 +31,13 @@ from pydantic import BaseModel, ValidationError
 
 from assay.analysis import Analysis, StatementAnalysis
 from assay.settings import Settings
-from assay.types import Article, Kind
+from assay.types import KINDS, Article
 
 if TYPE_CHECKING:
     from store.registry import Registry
 
 log = logging.getLogger(__name__)
 
-KINDS = [kind.value for kind in Kind]  # fact, claim, rhetoric, opinion: the order every view uses
 ARTICLES_DIR = "articles"
 EVAL_DIR = "eval"
 

@@ -20,6 +20,9 @@ class Kind(StrEnum):
     opinion = "opinion"
 
 
+KINDS = [kind.value for kind in Kind]  # fact, claim, rhetoric, opinion: the order every table and view uses
+
+
 class Attribution(StrEnum):
     company = "company"
     state_media = "state_media"

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from jinja2 import Environment
 
+from assay.types import KINDS
 from evals.gate import GateResult, MetricVerdict
-from evals.runner import KINDS, EvalRun
+from evals.runner import EvalRun
 
 
 def _fmt(value: float | None, digits: int = 3) -> str:

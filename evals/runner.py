@@ -11,14 +11,13 @@ from __future__ import annotations
 import statistics
 import time
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Callable
 
 from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel, Field
 
 from assay.analysis import ANALYSIS_PROMPTS, Analysis, analyse_article
-from assay.articles import to_article
+from assay.articles import sample_articles
 from assay.ask import answer_question
 from assay.chunking import chunk_article
 from assay.classifier import StatementClassifiers, macro_f1
@@ -28,17 +27,14 @@ from assay.llms import StructuredOutputError, model_name
 from assay.prompts import PromptFile
 from assay.retrieval import HybridRetriever
 from assay.settings import Settings
-from assay.sources import parse
 from assay.statements import statements
-from assay.types import Article, Fetched, Kind
+from assay.types import KINDS, Article
 from evals import metrics as m
 from evals.labels import LabelledArticle, load_all, load_split
 from store.keywords import keyword_index
 from store.registry import Registry
 from store.vectors import ChunkStore
 
-SAMPLE_FEED = Path(__file__).resolve().parents[1] / "samples" / "rare-earth-exchanges.xml"
-KINDS = [k.value for k in Kind]
 EVAL_SPLITS = ("dev", "test")
 
 
@@ -76,11 +72,6 @@ class EvalRun(BaseModel):
 
 
 # --- the eval's own corpus ------------------------------------------------------------------------
-
-
-def sample_articles() -> list[Article]:
-    _, _, items = parse(Fetched(source=str(SAMPLE_FEED), content=SAMPLE_FEED.read_bytes(), content_type="application/xml"))
-    return [to_article(item) for item in items]
 
 
 def eval_settings(settings: Settings) -> Settings:

@@ -30,7 +30,7 @@ os.environ.pop("ASSAY_CHROMA_URL", None)
 os.environ.pop("ASSAY_DATABASE_URL", None)
 
 REPO = Path(__file__).resolve().parents[1]
-SAMPLE_FEED = REPO / "samples" / "rare-earth-exchanges.xml"
+from assay.articles import SAMPLE_FEED  # noqa: E402,F401  (tests import it from here; after the environment above is set)
 
 
 @pytest.fixture(scope="session")

@@ -1,14 +1,6 @@
-from assay.articles import to_article
+from assay.articles import sample_articles
 from assay.chunking import chunk_article
 from assay.ids import article_id, canonical_url, chunk_id
-from assay.sources import parse
-from assay.types import Fetched
-from tests.conftest import SAMPLE_FEED
-
-
-def sample_articles():
-    _, _, items = parse(Fetched(source=str(SAMPLE_FEED), content=SAMPLE_FEED.read_bytes(), content_type="application/xml"))
-    return [to_article(item) for item in items]
 
 
 def test_chunks_are_exact_spans_within_one_section_and_under_the_size_limit():
