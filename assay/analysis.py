@@ -226,6 +226,14 @@ def _rationale(text: str, kind: str, p: float) -> str:
 # --- the analysis ---------------------------------------------------------------------------------
 
 
+def classify_statements(article: Article, classifiers: StatementClassifiers, embedder: MiniLMEmbeddings):  # type: ignore[no-untyped-def]
+    """The breakdown's LLM-free half: statements, their vectors (embedded once: classifiers and the
+    cross-check share them) and the classifiers' (label, probability) per statement."""
+    found: list[Statement] = statements(article)
+    vectors = embedder.forward([s.text for s in found])
+    return found, vectors, classifiers.predict([s.text for s in found], embedder, vectors)
+
+
 def analyse_article(
     article: Article,
     *,
@@ -239,9 +247,7 @@ def analyse_article(
     """Analyse one article; raises StructuredOutputError if the LLM's answer is invalid twice."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
-    found: list[Statement] = statements(article)
-    vectors = embedder.forward([s.text for s in found])  # embedded once: classifiers and cross-check share them
-    predictions = classifiers.predict([s.text for s in found], embedder, vectors)
+    found, vectors, predictions = classify_statements(article, classifiers, embedder)
     timings["classify"] = time.perf_counter() - started
 
     prompt = prompts["summary"]

@@ -79,6 +79,15 @@ class LocalLlamaChat(BaseChatModel):
     def _identifying_params(self) -> dict[str, Any]:
         return {"model_name": self.model_name, "n_ctx": self.n_ctx, "temperature": self.temperature}
 
+    def _completion_args(self, messages: list[BaseMessage], stop: list[str] | None, kwargs: dict[str, Any]) -> dict[str, Any]:
+        return {
+            "messages": [{"role": _ROLES.get(m.type, "user"), "content": str(m.content)} for m in messages],
+            "temperature": kwargs.get("temperature", self.temperature),
+            "max_tokens": kwargs.get("max_tokens", self.max_tokens),
+            "stop": stop,
+            "seed": 0,
+        }
+
     def _generate(
         self,
         messages: list[BaseMessage],
@@ -89,14 +98,7 @@ class LocalLlamaChat(BaseChatModel):
         llama = _llama(self.model_path, self.n_ctx, self.n_threads)
         started = time.perf_counter()
         with _LOCAL_LOCK:
-            out = llama.create_chat_completion(
-                messages=[{"role": _ROLES.get(m.type, "user"), "content": str(m.content)} for m in messages],
-                temperature=kwargs.get("temperature", self.temperature),
-                max_tokens=kwargs.get("max_tokens", self.max_tokens),
-                stop=stop,
-                response_format=kwargs.get("response_format"),
-                seed=0,
-            )
+            out = llama.create_chat_completion(**self._completion_args(messages, stop, kwargs), response_format=kwargs.get("response_format"))
         usage = out.get("usage") or {}
         message = AIMessage(
             content=out["choices"][0]["message"]["content"] or "",
@@ -126,12 +128,7 @@ class LocalLlamaChat(BaseChatModel):
         started = time.perf_counter()
         pieces = 0
         with _LOCAL_LOCK:
-            for part in llama.create_chat_completion(
-                messages=[{"role": _ROLES.get(m.type, "user"), "content": str(m.content)} for m in messages],
-                temperature=kwargs.get("temperature", self.temperature),
-                max_tokens=kwargs.get("max_tokens", self.max_tokens),
-                stop=stop, seed=0, stream=True,
-            ):
+            for part in llama.create_chat_completion(**self._completion_args(messages, stop, kwargs), stream=True):
                 text = part["choices"][0]["delta"].get("content") or ""
                 if text:
                     pieces += 1  # llama-cpp-python streams one token per part

@@ -16,7 +16,7 @@ from pydantic import BaseModel, Field
 from assay.embeddings import MiniLMEmbeddings
 from assay.settings import Settings
 from store.keywords import keyword_index
-from store.registry import Registry
+from store.registry import Registry, as_utc
 from store.vectors import ChunkStore
 
 RRF_K = 60  # the constant of Cormack et al. (2009); ranks past ~60 barely count
@@ -62,7 +62,7 @@ def allowed_articles(registry: Registry, filters: Filters) -> set[str] | None:
     name = re.compile(rf"(?<!\w){re.escape(filters.entity)}(?!\w)", re.I) if filters.entity else None
     allowed = set()
     for row in registry.list():
-        published = row.to_article().published
+        published = as_utc(row.published)
         if (since or until) and published is None:
             continue
         if since and published < since or until and published > until:

@@ -16,7 +16,7 @@ from typing import Callable
 from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel, Field
 
-from assay.analysis import ANALYSIS_PROMPTS, Analysis, analyse_article
+from assay.analysis import ANALYSIS_PROMPTS, Analysis, analyse_article, classify_statements
 from assay.articles import sample_articles
 from assay.ask import answer_question
 from assay.chunking import chunk_article
@@ -27,7 +27,6 @@ from assay.llms import StructuredOutputError, model_name
 from assay.prompts import PromptFile
 from assay.retrieval import HybridRetriever
 from assay.settings import Settings
-from assay.statements import statements
 from assay.types import KINDS, Article
 from evals import metrics as m
 from evals.labels import LabelledArticle, load_all, load_split
@@ -143,8 +142,7 @@ def breakdown_metrics(
     if analysis is not None:
         found = [(c.start, c.end, c.kind.value, c.attribution.value, c.quote) for c in analysis.claims]
     else:  # statements and kinds never depend on the LLM, so a failed summary still has a breakdown
-        spans = statements(article)
-        predictions = ctx.classifiers.predict([s.text for s in spans], ctx.embedder)
+        spans, _, predictions = classify_statements(article, ctx.classifiers, ctx.embedder)
         found = [(s.start, s.end, p["kind"][0], p["attribution"][0], s.text) for s, p in zip(spans, predictions)]
     gold_spans = gold.spans(article.body)
     pairs = m.match_spans([(a, b) for a, b, *_ in found], gold_spans)

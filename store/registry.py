@@ -57,7 +57,7 @@ class ArticleRow(Base):
             guid=self.guid,
             title=self.title,
             author=self.author,
-            published=_aware(self.published),
+            published=as_utc(self.published),
             source=self.source,
             source_url=self.source_url,
             categories=self.categories,
@@ -141,7 +141,7 @@ class LLMCallRow(Base):
     cost_usd: Mapped[float | None] = mapped_column(doc="None where the model's price is unknown")
 
 
-def _aware(value: datetime | None) -> datetime | None:
+def as_utc(value: datetime | None) -> datetime | None:
     """SQLite hands datetimes back naive; they were stored as UTC."""
     return value.replace(tzinfo=timezone.utc) if value and value.tzinfo is None else value
 
