@@ -11,6 +11,7 @@ Division of labour, from what was measured (see assay/classifier.py):
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from datetime import datetime
@@ -96,6 +97,19 @@ class SummaryDraftV2(BaseModel):
         return [DraftEntity(name=name, type=kind) for names, kind in typed for name in dict.fromkeys(names)]
 
 
+class SummaryDraftV3(SummaryDraftV2):
+    """summary@3: summary@2 in fewer tokens, for the 25 s budget (`benchmarks/analyse.py`): at most
+    3 names of a type (2 agencies, 2 projects) and shorter prose. Same fields, same order."""
+
+    companies: list[Name] = Field(max_length=3)
+    governments: list[Name] = Field(max_length=2, description="Governments and agencies.")
+    countries: list[Name] = Field(max_length=3)
+    materials: list[Name] = Field(max_length=3, description="Elements and materials: NdPr, Dy, NdFeB ...")
+    projects: list[Name] = Field(max_length=2, description="Projects and sites.")
+    summary: str = Field(min_length=40, max_length=320)
+    highlights: list[Annotated[str, StringConstraints(min_length=10, max_length=110)]] = Field(min_length=3, max_length=3)
+
+
 # --- the analysis as stored ---------------------------------------------------------------------
 
 
@@ -170,8 +184,24 @@ def numbers(text: str) -> set[str]:
 def ungrounded_numbers(draft: SummaryDraft | SummaryDraftV2, body: str) -> set[str]:
     """Numbers in the prose that the body does not have: worth a repair retry. A figure whose value is
     not in the body is simply dropped (measured: the model repeats an invented figure when asked again)."""
-    written = " ".join([draft.summary, *draft.highlights])
+    written = " ".join(prose(draft))
     return numbers(written) - numbers(body)
+
+
+def prose(draft: SummaryDraft | SummaryDraftV2) -> list[str]:
+    """The summary and highlights as stored: prose the length cap cut off is tidied first, so the
+    junk a small model writes against the cap ("capital stepping 2") is dropped, not retried."""
+    summary_cap, highlight_cap = _length_caps(type(draft))
+    return [
+        tidy_cut(draft.summary, summary_cap, sentences_only=True),
+        *(tidy_cut(h, highlight_cap, sentences_only=False) for h in draft.highlights),
+    ]
+
+
+@functools.cache
+def _length_caps(schema: type[BaseModel]) -> tuple[int, int]:
+    properties = schema.model_json_schema()["properties"]
+    return properties["summary"]["maxLength"], properties["highlights"]["items"]["maxLength"]
 
 
 def _grounding_check(body: str):  # type: ignore[no-untyped-def]
@@ -198,10 +228,12 @@ def _figure(draft: DraftFigure, body: str) -> Figure | None:
     return Figure(**draft.model_dump(), sentence=sentence.text, start=sentence.start, end=sentence.end)
 
 
-def tidy_cut(text: str, *, sentences_only: bool) -> str:
-    """Prose the length cap cut mid-way ends at its last whole sentence (summary) or word (bullet)."""
+def tidy_cut(text: str, limit: int, *, sentences_only: bool) -> str:
+    """Prose the length cap cut mid-way (the grammar stops a string at `limit` characters) ends at
+    its last whole sentence (summary) or word (bullet). Shorter prose is the model's own and stays."""
+    cut = len(text) >= limit
     text = text.strip().strip("\u200b").strip()
-    if not text or text[-1] in ".!?\"'’”)":
+    if not cut or not text or text[-1] in ".!?\"'’”)":
         return text
     if sentences_only:
         last = max(text.rfind(". "), text.rfind("? "), text.rfind("! "))
@@ -261,6 +293,7 @@ def analyse_article(
     draft, retries = structured(model, messages, prompt.schema(), config, check=_grounding_check(article.body))
     timings["llm"] = time.perf_counter() - started
 
+    summary, *highlights = prose(draft)
     body_lower = article.body.lower()
     entities = [e for e in draft.entity_list() if e.name.lower() in body_lower]  # invented names are dropped
     figures = [f for f in (_figure(d, article.body) for d in draft.figures) if f is not None]
@@ -283,8 +316,8 @@ def analyse_article(
     return Analysis(
         article_id=article.id,
         content_hash=article.content_hash,
-        summary=tidy_cut(draft.summary, sentences_only=True),
-        highlights=[tidy_cut(h, sentences_only=False) for h in draft.highlights],
+        summary=summary,
+        highlights=highlights,
         entities=entities,
         figures=figures,
         claims=claims,

@@ -1,19 +1,24 @@
 """Faster decoding for the local llama.cpp backend: JSON under a grammar, greedy, on a CPU.
 
-Two changes to llama-cpp-python's decoding, each measured on a sample article (724 prompt
-tokens, 200 completion tokens, 2 cores; `benchmarks/analyse.py` has the per-article figures):
+Two changes to llama-cpp-python's decoding, measured on the sample articles (2 cores;
+`benchmarks/analyse.py` has the per-article figures):
 
 1. Grammar checked last, not first. llama-cpp-python puts the grammar at the head of its
-   sampler chain, so every step tests all 151k vocabulary tokens against it (39 s). Like
-   llama.cpp's own `common_sampler`, `GreedyGrammarSampler` tests only the best token and
-   falls back to the whole vocabulary when the grammar rejects it (29 s). Greedy output is
-   unchanged: the best token the grammar allows is the same either way.
-2. Prompt-lookup speculative decoding. A summary copies names, figures and phrases from the
-   article, so n-grams of the prompt predict the next tokens well; llama.cpp verifies up to
-   `DRAFT_TOKENS` of them in one batch, which on a CPU costs about one token (21 s). Greedy
-   verification keeps the output unchanged. Logits are computed only where they are
-   sampled (the prompt's last token and the drafted positions): llama-cpp-python's own draft
-   path keeps logits for every prompt token, which added 1 GB of RSS.
+   sampler chain, so every step tests all 151k vocabulary tokens against it (39 s on one
+   article). Like llama.cpp's own `common_sampler`, `GreedyGrammarSampler` tests only the best
+   token and falls back to the whole vocabulary when the grammar rejects it (29 s). The best
+   token the grammar allows is the same either way (a test compares the two token for token).
+2. Speculative decoding with drafts from the schema and the prompt (`assay/drafts.py`): llama.cpp
+   checks several drafted tokens in one batch, which on a CPU costs far less than one pass
+   each. Median analysis per article: 33 s with llama-cpp-python's prompt lookup, 26.5 s with
+   these drafts. Logits are computed only where they are sampled (the prompt's last token and the
+   drafted positions): llama-cpp-python's own draft path keeps logits for every prompt token,
+   which added 1 GB of RSS.
+
+   Greedy verification keeps the answer the model's own, but not bit for bit: a batch of 8 rounds
+   differently from a batch of 1 in the last bits of the logits, which can flip a near tie ("Rare
+   earths" for "rare earths"). On 12 sample answers, 10 differed somewhere, by a word or a
+   list item, none in validity.
 """
 
 from __future__ import annotations
@@ -24,10 +29,8 @@ from typing import Any, Sequence
 import llama_cpp
 import numpy as np
 from llama_cpp import Llama
-from llama_cpp.llama_speculative import LlamaPromptLookupDecoding
 
-# Measured 2, 4, 6 and 10 drafted tokens: 4 was fastest (21 s against 23-25 s).
-DRAFT_TOKENS = 4
+from assay.drafts import SCHEMA_DRAFT_TOKENS, JsonDrafts
 
 
 class GreedyGrammarSampler:
@@ -51,18 +54,20 @@ class GreedyGrammarSampler:
 
     def sample(self, ctx: Any, idx: int = -1) -> int:
         logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(ctx.ctx, idx), shape=(self._n_vocab,)).copy()
-        self._penalise_repeats(logits)
+        # `idx` counts back from the end of the batch; with drafts in it, the tokens after this
+        # position are guesses the penalty must not see, or the output would depend on them.
+        self._penalise_repeats(logits, self._llama.n_tokens + idx + 1)
         token = int(np.argmax(logits))
         if not self._allowed(token, float(logits[token])):
             token = self._best_allowed(logits)
         llama_cpp.llama_sampler_accept(self._grammar, token)
         return token
 
-    def _penalise_repeats(self, logits: np.ndarray) -> None:
-        # llama.cpp's repeat penalty, as llama-cpp-python's chat completion applies it by default.
+    def _penalise_repeats(self, logits: np.ndarray, n: int) -> None:
+        """llama.cpp's repeat penalty (1.1 by default in llama-cpp-python's chat completion) over
+        the `last_n` tokens before position `n`."""
         if self._repeat_penalty == 1.0:
             return
-        n = self._llama.n_tokens
         recent = np.unique(self._llama.input_ids[max(0, n - self._last_n) : n])
         seen = logits[recent]
         logits[recent] = np.where(seen > 0, seen / self._repeat_penalty, seen * self._repeat_penalty)
@@ -96,9 +101,24 @@ class FastLlama(Llama):
     """`Llama` with the two decoding changes above; everything else (chat templates, the prompt
     cache, JSON-schema grammars) is llama-cpp-python's own."""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("draft_model", LlamaPromptLookupDecoding(num_pred_tokens=DRAFT_TOKENS))
+    def __init__(self, *args: Any, drafts: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        if drafts:
+            self.draft_model = JsonDrafts(
+                tokenize=lambda text: self.tokenize(text.encode("utf-8"), add_bos=False, special=False),
+                detokenize=lambda ids: self.detokenize(ids).decode("utf-8", "ignore"),
+            )
+        self._answer_schema: dict[str, Any] | None = None
+
+    def create_chat_completion(self, *args: Any, **kwargs: Any) -> Any:
+        # The schema the grammar follows also tells the drafts what comes next.
+        self._answer_schema = (kwargs.get("response_format") or {}).get("schema")
+        return super().create_chat_completion(*args, **kwargs)
+
+    def generate(self, tokens: Sequence[int], *args: Any, **kwargs: Any) -> Any:
+        if isinstance(self.draft_model, JsonDrafts):
+            self.draft_model.start(prompt_tokens=len(tokens), schema=self._answer_schema)
+        return super().generate(tokens, *args, **kwargs)
 
     def _init_sampler(self, **kwargs: Any) -> Any:
         greedy = kwargs.get("temp") == 0.0 and not kwargs.get("mirostat_mode") and kwargs.get("logits_processor") is None
@@ -109,7 +129,7 @@ class FastLlama(Llama):
     def eval(self, tokens: Sequence[int]) -> None:
         # A short batch is the last token plus drafts: every position is sampled, so every position
         # needs logits. A long one is a prompt: only its last token is sampled.
-        every_position = len(tokens) <= DRAFT_TOKENS + 1
+        every_position = len(tokens) <= SCHEMA_DRAFT_TOKENS + 1
         self._ctx.kv_cache_seq_rm(-1, self.n_tokens, -1)
         for i in range(0, len(tokens), self.n_batch):
             batch = list(tokens[i : i + self.n_batch])

@@ -3,13 +3,15 @@
 The labels' meaning is defined once, in LABELLING.md (the team's labelling
 guide); these models only hold them and check what code can check: every
 quote is verbatim in the clean body, quotes come in body order and never
-overlap, and every value is from the guide's lists.
+overlap, and every value is from the guide's lists. Gold entities and key
+figures (dev and test) follow `data/README.md`.
 """
 
 from __future__ import annotations
 
 from enum import StrEnum
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import BaseModel, Field, model_validator
@@ -51,6 +53,17 @@ class LabelledQuestion(BaseModel):
         return self
 
 
+class GoldEntity(BaseModel):
+    names: list[str] = Field(min_length=1, description="Every spelling the body uses for this one entity, each verbatim.")
+    type: Literal["company", "government", "country", "material", "project"]
+    key: bool = Field(description="Expected in a short list of who and what the article is about (at most 3 per type).")
+
+
+class KeyFigure(BaseModel):
+    value: str = Field(min_length=1, description="The number as the body writes it, verbatim.")
+    measures: str
+
+
 class SourceItem(BaseModel):
     title: str
     url: str
@@ -64,6 +77,10 @@ class LabelledArticle(BaseModel):
     highlights: list[str] = Field(description="The publisher's Highlights bullets, verbatim.")
     claims: list[LabelledStatement] = Field(description="Every check-worthy statement, in body order.")
     questions: list[LabelledQuestion]
+    entities: list[GoldEntity] | None = Field(
+        None, description="dev and test only: every named company, government, country, material and project in the body."
+    )
+    key_figures: list[KeyFigure] | None = Field(None, description="dev and test only: the numbers an analyst would want.")
 
     def spans(self, body: str) -> list[tuple[int, int]]:
         """Offsets of each claim's quote, searched in order: a repeated phrase resolves to the next use."""

@@ -14,6 +14,7 @@ import numpy as np
 from assay.analysis import numbers
 from assay.embeddings import MiniLMEmbeddings
 from assay.statements import sentences
+from evals.labels import GoldEntity, KeyFigure
 
 Span = tuple[int, int]
 
@@ -101,6 +102,40 @@ def highlight_coverage(
     recall = covered / len(gold)
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     return precision, recall, f1
+
+
+def _name_key(name: str) -> str:
+    """Names compare without case, a leading "the" or doubled spaces: "The U.S." names "U.S."."""
+    text = " ".join(name.lower().split())
+    return text.removeprefix("the ")
+
+
+def entity_scores(predicted: Sequence[tuple[str, str]], gold: Sequence[GoldEntity]) -> dict[str, float]:
+    """Scores (name, type) pairs against gold entities. entity_precision: names that name a gold
+    entity; entity_type_accuracy: of those, the ones typed as gold types them; key_entity_recall:
+    key gold entities named at least once."""
+    index = {_name_key(name): i for i, entity in enumerate(gold) for name in entity.names}
+    found = [(index[_name_key(name)], kind) for name, kind in predicted if _name_key(name) in index]
+    key = {i for i, entity in enumerate(gold) if entity.key}
+    precision, _, _ = prf(len(found), len(predicted), len(gold))
+    return {
+        "entity_precision": precision,
+        "entity_type_accuracy": sum(gold[i].type == kind for i, kind in found) / len(found) if found else 0.0,
+        "key_entity_recall": len(key & {i for i, _ in found}) / len(key) if key else 1.0,
+    }
+
+
+def _figure_key(value: str) -> set[str]:
+    return numbers(value) or {_name_key(value)}  # "one-third" has no digits: compare its words
+
+
+def figure_scores(predicted: Sequence[str], gold: Sequence[KeyFigure]) -> dict[str, float]:
+    """A figure matches a key figure when they share a number ("£12 million" and "12 million")."""
+    gold_keys = [_figure_key(g.value) for g in gold]
+    hits = [any(_figure_key(value) & g for g in gold_keys) for value in predicted]
+    matched = sum(any(_figure_key(value) & g for value in predicted) for g in gold_keys)
+    precision, _, _ = prf(sum(hits), len(predicted), len(gold))
+    return {"key_figure_precision": precision, "key_figure_recall": matched / len(gold) if gold else float(not predicted)}
 
 
 def key_facts(answer: str) -> set[str]:

@@ -122,10 +122,12 @@ def eval_context(settings: Settings, model: BaseChatModel, embedder: MiniLMEmbed
 
 def summary_metrics(article: Article, gold: LabelledArticle, analysis: Analysis | None, embedder: MiniLMEmbeddings) -> dict[str, float | None]:
     if analysis is None:  # the article failed: its summary scores nothing
-        return {"coverage_precision": 0.0, "coverage_recall": 0.0, "coverage_f1": 0.0, "rouge_l": 0.0,
-                "numeric_faithfulness": 0.0, "summary_words": None, "schema_valid": 0.0, "repair_retries": None}
+        failed = {"coverage_precision": 0.0, "coverage_recall": 0.0, "coverage_f1": 0.0, "rouge_l": 0.0,
+                  "numeric_faithfulness": 0.0, "summary_words": None, "schema_valid": 0.0, "repair_retries": None}
+        return failed | names_and_figures_metrics(gold, [], [])
     p, r, f1 = m.highlight_coverage(gold.highlights, analysis.summary, analysis.highlights, embedder)
-    return {
+    picked = names_and_figures_metrics(gold, [(e.name, e.type.value) for e in analysis.entities], [f.value for f in analysis.figures])
+    return picked | {
         "coverage_precision": p, "coverage_recall": r, "coverage_f1": f1,
         "rouge_l": m.rouge_l(" ".join(gold.highlights), " ".join([analysis.summary, *analysis.highlights])),
         "numeric_faithfulness": m.numeric_faithfulness([analysis.summary, *analysis.highlights, *(f.value for f in analysis.figures)], article.body),
@@ -133,6 +135,16 @@ def summary_metrics(article: Article, gold: LabelledArticle, analysis: Analysis 
         "schema_valid": 1.0,
         "repair_retries": float(analysis.provenance.repair_retries),
     }
+
+
+def names_and_figures_metrics(gold: LabelledArticle, entities: list[tuple[str, str]], figures: list[str]) -> dict[str, float]:
+    """Entities and figures the LLM picked, where the article has gold for them (dev and test)."""
+    scores: dict[str, float] = {}
+    if gold.entities is not None:
+        scores |= m.entity_scores(entities, gold.entities)
+    if gold.key_figures is not None:
+        scores |= m.figure_scores(figures, gold.key_figures)
+    return scores
 
 
 def breakdown_metrics(

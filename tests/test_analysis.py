@@ -9,12 +9,12 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeMessagesListChatModel
 from langchain_core.messages import AIMessage
 
-from assay.analysis import SummaryDraft, SummaryDraftV2, analyse_article, tidy_cut, ungrounded_numbers
+from assay.analysis import SummaryDraft, SummaryDraftV2, SummaryDraftV3, analyse_article, tidy_cut, ungrounded_numbers
 from assay.classifier import StatementClassifiers
 from assay.embeddings import MiniLMEmbeddings
 from assay.llms import StructuredOutputError
 from assay.models import ModelMissing
-from assay.prompts import load_prompt, load_prompts, parse_ref
+from assay.prompts import load_prompt, load_prompts, parse_ref, released
 from tests.test_chunking_and_ids import sample_articles
 
 INJECTION = (
@@ -27,7 +27,7 @@ INJECTION = (
 
 
 def draft(**overrides) -> AIMessage:  # type: ignore[no-untyped-def]
-    """An answer to the released summary prompt (summary@2)."""
+    """An answer that fits the released summary prompt (summary@2 and summary@3 share their fields)."""
     data = {
         "companies": ["Lynas Rare Earths", "Iluka"], "governments": [], "countries": [],
         "materials": ["NdPr oxide"], "projects": ["Kalgoorlie plant"],
@@ -73,7 +73,7 @@ def test_analysis_is_grounded_in_the_body_and_drops_what_is_not(parts):
     assert 0 <= analysis.rhetoric_share <= 1
     assert analysis.rhetoric_share == round(sum(c.kind in ("claim", "rhetoric") for c in analysis.claims) / len(analysis.claims), 3)
     p = analysis.provenance
-    assert (p.prompts, p.classifier, p.llm_calls, p.input_tokens, p.repair_retries) == ({"summary": "2"}, classifiers.version, 1, 300, 0)
+    assert (p.prompts, p.classifier, p.llm_calls, p.input_tokens, p.repair_retries) == ({"summary": released()["summary"]}, classifiers.version, 1, 300, 0)
     assert all(c.crosscheck is None for c in analysis.claims if c.kind in ("rhetoric", "opinion"))
 
 
@@ -84,11 +84,27 @@ def test_an_older_prompt_version_with_its_own_schema_still_runs(parts):
 
 
 def test_prose_cut_by_the_length_cap_ends_cleanly():
-    assert tidy_cut("One point. Another point about rare-earth mat", sentences_only=True) == "One point."
-    assert tidy_cut("Baogang aligned with dual-carbon targets for wind, solar, permanent-mag", sentences_only=False) == (
-        "Baogang aligned with dual-carbon targets for wind, solar…"
+    cut = "One point. Another point about rare-earth mat"
+    assert tidy_cut(cut, len(cut), sentences_only=True) == "One point."
+    cut = "Baogang aligned with dual-carbon targets for wind, solar, permanent-mag"
+    assert tidy_cut(cut, len(cut), sentences_only=False) == "Baogang aligned with dual-carbon targets for wind, solar…"
+    assert tidy_cut("Whole sentence.", 15, sentences_only=False) == "Whole sentence."
+    # a bullet shorter than its cap is whole, with or without a full stop
+    assert tidy_cut("China keeps pricing power and export controls", 110, sentences_only=False) == (
+        "China keeps pricing power and export controls"
     )
-    assert tidy_cut("Whole sentence.", sentences_only=False) == "Whole sentence."
+
+
+def test_a_number_in_prose_the_cap_cut_off_is_dropped_not_retried():
+    against_the_cap = ("The pact signals serious capital " * 4)[:108] + " 2"  # 110 characters: summary@3's cap
+    draft = SummaryDraftV3(
+        companies=[], governments=[], countries=[], materials=[], projects=[], figures=[],
+        summary="The United States and the UAE signed a framework on critical minerals.",
+        highlights=["One point here", "Another point here", against_the_cap],
+    )
+    assert ungrounded_numbers(draft, "no figures at all") == set()
+    draft.highlights[2] = "Capital stepping in by 2"  # whole, under the cap: the model's own number, checked
+    assert ungrounded_numbers(draft, "no figures at all") == {"2"}
 
 
 def test_an_invented_number_goes_back_once_then_fails(parts):
@@ -118,7 +134,8 @@ def test_prompt_refs_and_release_file():
         parse_ref("summary")
     with pytest.raises(FileNotFoundError):
         load_prompts(["summary@99"])
-    assert load_prompts()["summary"].schema() is SummaryDraftV2
+    assert load_prompts()["summary"].version == released()["summary"]
+    assert load_prompts(["summary@2"])["summary"].schema() is SummaryDraftV2
     assert load_prompts(["summary@1"])["summary"].schema() is SummaryDraft
 
 

@@ -7,6 +7,7 @@ import importlib.util
 import json
 import re
 import shutil
+from textwrap import shorten
 
 import numpy as np
 import pytest
@@ -43,6 +44,23 @@ def test_rouge_l_numbers_and_key_facts():
 @pytest.fixture(scope="module")
 def embedder():
     return MiniLMEmbeddings()
+
+
+def test_entity_and_key_figure_scores():
+    from evals.labels import GoldEntity, KeyFigure
+
+    gold = [
+        GoldEntity(names=["United States", "U.S."], type="country", key=True),
+        GoldEntity(names=["MP Materials"], type="company", key=True),
+        GoldEntity(names=["NdPr"], type="material", key=False),
+    ]
+    scores = m.entity_scores([("the U.S.", "government"), ("mp materials", "company"), ("mine waste", "material")], gold)
+    assert scores == {"entity_precision": 2 / 3, "entity_type_accuracy": 0.5, "key_entity_recall": 1.0}
+    assert m.entity_scores([], gold)["entity_precision"] == 0.0  # naming nothing is not precise
+    figures = [KeyFigure(value="£12 million", measures="grant"), KeyFigure(value="one-third", measures="share")]
+    assert m.figure_scores(["12 million", "400"], figures) == {"key_figure_precision": 0.5, "key_figure_recall": 0.5}
+    assert m.figure_scores(["One-third"], figures)["key_figure_recall"] == 0.5  # a number in words matches its words
+    assert m.figure_scores([], []) == {"key_figure_precision": 1.0, "key_figure_recall": 1.0}
 
 
 def test_highlight_coverage(embedder):
@@ -112,7 +130,7 @@ class PromptAwareFake(GenericFakeChatModel):
             elif "MARKER-BETTER" not in system:
                 highlights = highlights[:1] + ["The weather was mild.", "Football scores were high."]
             text = json.dumps({"companies": [], "governments": [], "countries": [], "materials": [], "projects": [], "figures": [],
-                               "summary": "An article about rare earths and the companies that mine them.", "highlights": [h[:140] for h in highlights[:3]]})
+                               "summary": "An article about rare earths and the companies that mine them.", "highlights": [shorten(h, 100, placeholder="") for h in highlights[:3]]})
         message = AIMessage(content=text, usage_metadata={"input_tokens": 100, "output_tokens": 40, "total_tokens": 140})
         return ChatResult(generations=[ChatGeneration(message=message)])
 
@@ -141,7 +159,8 @@ def test_eval_scores_every_family_of_metrics(fake_eval):
     run = run_eval(ctx, load_prompts(), "dev", limit=2, max_questions=1)
     assert len(run.articles) == 2
     for name in ("coverage_f1", "rouge_l", "numeric_faithfulness", "detection_f1", "kind_accuracy", "attribution_accuracy",
-                 "grounding_rate", "schema_valid", "hit_at_k", "mrr", "key_fact_recall", "abstention_accuracy", "analysis_output_tokens"):
+                 "grounding_rate", "schema_valid", "hit_at_k", "mrr", "key_fact_recall", "abstention_accuracy", "analysis_output_tokens",
+                 "entity_precision", "key_entity_recall", "key_figure_precision", "key_figure_recall"):
         assert run.mean(name) is not None, name
     assert run.mean("grounding_rate") == 1.0 and run.mean("schema_valid") == 1.0
     assert sum(map(sum, run.confusion())) == len(run.kind_gold) > 0
@@ -160,7 +179,8 @@ def test_release_moves_the_release_file_only_when_the_gate_passes(fake_eval):
     assert worse.report is not None and "Gate: FAILED" in (worse.report.parent / "report.md").read_text()
     assert "<svg" in worse.report.read_text()
     better = release(ctx, settings, "summary@91", "dev", prompts_dir=prompts_dir, limit=5, max_questions=0)
-    assert better.gate.passed and released(prompts_dir)["summary"] == "91"
+    assert better.gate.passed, better.gate.failures()
+    assert released(prompts_dir)["summary"] == "91"
     assert "# The live version" in (prompts_dir / "release.yaml").read_text()  # comments kept
     assert (settings.home / "evals" / "latest" / "report.html").is_file()
 

@@ -51,3 +51,16 @@ def test_values_come_from_the_guide_and_every_kind_is_present():
     assert {c.kind for c in statements} == set(Kind)
     assert all(isinstance(c.attribution, Attribution) and isinstance(c.evidence, Evidence) for c in statements)
     assert sum(not q.answerable for a in LABELS.values() for q in a.questions) >= 10
+
+
+@pytest.mark.parametrize("article_id", sorted(load_split().dev + load_split().test))
+def test_gold_entities_and_key_figures_are_verbatim_in_dev_and_test(article_id):
+    labels, body = LABELS[article_id], BODIES[article_id].body
+    assert labels.entities and labels.key_figures is not None
+    for entity in labels.entities:
+        assert all(name in body for name in entity.names), entity
+    names = [name for entity in labels.entities for name in entity.names]
+    assert len(names) == len(set(names))  # one entity per name
+    key_per_type = Counter(e.type for e in labels.entities if e.key)
+    assert max(key_per_type.values()) <= 3, key_per_type
+    assert all(figure.value in body for figure in labels.key_figures)
