@@ -157,7 +157,10 @@ def _rest_of(gap: str, written: str) -> str | None:
 
 
 def lookup(ids: np.ndarray, ngrams: tuple[int, ...], n_draft: int) -> np.ndarray:
-    """The tokens after the latest earlier occurrence of the last n tokens, trying each n in turn."""
+    """The tokens after the latest earlier occurrence of the last n tokens, trying each n in turn.
+
+    llama-cpp-python's `LlamaPromptLookupDecoding` takes the first occurrence and goes down to a
+    1-token match; in the replay above, its drafts held too rarely to pay for their batch."""
     for n in ngrams:
         if len(ids) <= n:
             continue
