@@ -64,6 +64,13 @@ class KeyFigure(BaseModel):
     measures: str
 
 
+class GoldCrossCheck(BaseModel):
+    quote: str = Field(description="A fact or claim of `claims`, verbatim.")
+    status: Literal["corroborated", "conflicting", "no_other_source"] = Field(description="What the other 24 articles say of it.")
+    articles: list[str] = Field(default_factory=list, description="The other articles that corroborate or conflict.")
+    note: str | None = None
+
+
 class SourceItem(BaseModel):
     title: str
     url: str
@@ -81,6 +88,7 @@ class LabelledArticle(BaseModel):
         None, description="dev and test only: every named company, government, country, material and project in the body."
     )
     key_figures: list[KeyFigure] | None = Field(None, description="dev and test only: the numbers an analyst would want.")
+    crosscheck: list[GoldCrossCheck] | None = Field(None, description="dev and test only: every fact and claim against the rest of the corpus.")
 
     def spans(self, body: str) -> list[tuple[int, int]]:
         """Offsets of each claim's quote, searched in order: a repeated phrase resolves to the next use."""

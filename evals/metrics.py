@@ -138,6 +138,18 @@ def figure_scores(predicted: Sequence[str], gold: Sequence[KeyFigure]) -> dict[s
     return {"key_figure_precision": precision, "key_figure_recall": matched / len(gold) if gold else float(not predicted)}
 
 
+def crosscheck_scores(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, float]:
+    """Cross-check statuses against gold: accuracy, and precision / recall of `corroborated`."""
+    said = [p == "corroborated" for p in predicted]
+    true = [g == "corroborated" for g in gold]
+    precision, recall, _ = prf(sum(s and t for s, t in zip(said, true)), sum(said), sum(true))
+    return {
+        "crosscheck_accuracy": sum(g == p for g, p in zip(gold, predicted)) / len(gold) if gold else 1.0,
+        "corroboration_precision": precision,
+        "corroboration_recall": recall,
+    }
+
+
 def key_facts(answer: str) -> set[str]:
     """The words of a gold answer that carry its facts: numbers and content words."""
     return {w for w in words(answer) if w not in _STOP and (any(c.isdigit() for c in w) or len(w) > 2)}

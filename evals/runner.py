@@ -21,12 +21,14 @@ from assay.articles import sample_articles
 from assay.ask import answer_question
 from assay.chunking import chunk_article
 from assay.classifier import StatementClassifiers, macro_f1
+from assay.crosscheck import CorpusCrossCheck
 from assay.embeddings import MiniLMEmbeddings
 from assay.llm_log import UsageCounter
 from assay.llms import StructuredOutputError, model_name
 from assay.prompts import PromptFile
 from assay.retrieval import HybridRetriever
 from assay.settings import Settings
+from assay.statements import Statement
 from assay.types import KINDS, Article
 from evals import metrics as m
 from evals.labels import LabelledArticle, load_all, load_split
@@ -147,6 +149,20 @@ def names_and_figures_metrics(gold: LabelledArticle, entities: list[tuple[str, s
     return scores
 
 
+def crosscheck_statuses(article: Article, gold: LabelledArticle, check: CorpusCrossCheck) -> tuple[list[str], list[str]]:
+    """(gold, predicted) statuses of the gold facts and claims, so the classifier's kinds don't enter."""
+    labelled = gold.crosscheck or []
+    found = [Statement(text=g.quote, start=article.body.find(g.quote), end=article.body.find(g.quote) + len(g.quote)) for g in labelled]
+    return [g.status for g in labelled], [c.status for c in check(article, found)]
+
+
+def crosscheck_metrics(article: Article, gold: LabelledArticle, ctx: EvalContext) -> dict[str, float]:
+    """The corpus cross-check against gold statuses (dev and test). The same for every prompt: reported, not gated."""
+    if gold.crosscheck is None:
+        return {}
+    return m.crosscheck_scores(*crosscheck_statuses(article, gold, CorpusCrossCheck(ctx.retriever.store, ctx.embedder)))
+
+
 def breakdown_metrics(
     article: Article, gold: LabelledArticle, analysis: Analysis | None, ctx: EvalContext
 ) -> tuple[dict[str, float | None], list[tuple[str, str]]]:
@@ -227,7 +243,7 @@ def run_eval(
         wall = time.perf_counter() - step
         scores = summary_metrics(article, gold, analysis, ctx.embedder)
         breakdown, kinds = breakdown_metrics(article, gold, analysis, ctx)
-        scores |= breakdown
+        scores |= breakdown | crosscheck_metrics(article, gold, ctx)
         scores |= {"analysis_input_tokens": float(usage.input_tokens), "analysis_output_tokens": float(usage.output_tokens),
                    "analysis_llm_calls": float(usage.calls), "analysis_wall_s": wall}
         if ask:

@@ -63,6 +63,14 @@ def test_entity_and_key_figure_scores():
     assert m.figure_scores([], []) == {"key_figure_precision": 1.0, "key_figure_recall": 1.0}
 
 
+def test_crosscheck_scores():
+    gold = ["corroborated", "no_other_source", "conflicting", "corroborated"]
+    predicted = ["corroborated", "corroborated", "conflicting", "no_other_source"]
+    assert m.crosscheck_scores(gold, predicted) == {
+        "crosscheck_accuracy": 0.5, "corroboration_precision": 0.5, "corroboration_recall": 0.5,
+    }
+
+
 def test_highlight_coverage(embedder):
     gold = ["China controls most rare earth refining.", "MP Materials opened a magnet plant in Texas."]
     assert m.highlight_coverage(gold, "Unrelated.", gold, embedder)[2] == 1.0
@@ -160,7 +168,7 @@ def test_eval_scores_every_family_of_metrics(fake_eval):
     assert len(run.articles) == 2
     for name in ("coverage_f1", "rouge_l", "numeric_faithfulness", "detection_f1", "kind_accuracy", "attribution_accuracy",
                  "grounding_rate", "schema_valid", "hit_at_k", "mrr", "key_fact_recall", "abstention_accuracy", "analysis_output_tokens",
-                 "entity_precision", "key_entity_recall", "key_figure_precision", "key_figure_recall"):
+                 "entity_precision", "key_entity_recall", "key_figure_precision", "key_figure_recall", "crosscheck_accuracy"):
         assert run.mean(name) is not None, name
     assert run.mean("grounding_rate") == 1.0 and run.mean("schema_valid") == 1.0
     assert sum(map(sum, run.confusion())) == len(run.kind_gold) > 0
@@ -201,3 +209,15 @@ def test_real_model_eval_on_two_articles_and_the_rerun_is_cached(tmp_path, embed
     again = run_eval(ctx, load_prompts(), "dev", limit=2, max_questions=1)
     assert again.cache_hits >= 2 and again.mean("analysis_output_tokens") == first.mean("analysis_output_tokens")
     assert again.wall_s < first.wall_s / 3
+
+
+def test_crosscheck_tuning_prints_every_threshold_pair(assay_home, monkeypatch, capsys):
+    from evals import tune_crosscheck
+
+    monkeypatch.setattr("sys.argv", ["tune_crosscheck", "--split", "dev"])
+    tune_crosscheck.main()
+    lines = capsys.readouterr().out.splitlines()
+    rows = [line.split() for line in lines[1:-1]]
+    assert len(rows) == sum(c >= r for r in tune_crosscheck.RELATED for c in tune_crosscheck.CLOSE)
+    assert all(0 <= float(v) <= 1 for row in rows for v in row[2:])
+    assert lines[-1] == "65 gold statements of 5 dev articles"

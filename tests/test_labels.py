@@ -64,3 +64,13 @@ def test_gold_entities_and_key_figures_are_verbatim_in_dev_and_test(article_id):
     key_per_type = Counter(e.type for e in labels.entities if e.key)
     assert max(key_per_type.values()) <= 3, key_per_type
     assert all(figure.value in body for figure in labels.key_figures)
+
+
+@pytest.mark.parametrize("article_id", sorted(load_split().dev + load_split().test))
+def test_gold_crosscheck_covers_every_fact_and_claim_in_dev_and_test(article_id):
+    labels = LABELS[article_id]
+    assert labels.crosscheck is not None
+    assert [g.quote for g in labels.crosscheck] == [c.quote for c in labels.claims if c.kind in (Kind.fact, Kind.claim)]
+    for gold in labels.crosscheck:
+        assert (gold.status == "no_other_source") == (not gold.articles), gold
+        assert article_id not in gold.articles and set(gold.articles) <= set(LABELS), gold

@@ -1,0 +1,52 @@
+"""Choose the corpus cross-check's similarity thresholds on `dev`, against the gold statuses.
+
+    .venv/bin/python -m evals.tune_crosscheck [--split dev]
+
+Prints, for each pair of thresholds (`related`: a chunk this similar is evidence; `close`: close
+enough that differing numbers conflict), the accuracy of the status and the precision and recall
+of `corroborated`, pooled over the split's gold facts and claims. The chosen pair is set in
+`assay/crosscheck.py`; `test` is only reported.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+
+from assay.crosscheck import CorpusCrossCheck
+from assay.embeddings import MiniLMEmbeddings
+from assay.settings import get_settings
+from evals import metrics as m
+from evals.labels import load_all, load_split
+from evals.runner import EVAL_SPLITS, build_corpus, crosscheck_statuses, eval_settings
+
+RELATED = (0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
+CLOSE = (0.55, 0.6, 0.65, 0.7, 0.75, 0.8)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--split", default="dev", choices=EVAL_SPLITS)
+    split = parser.parse_args().split
+    embedder = MiniLMEmbeddings()
+    _, store, articles = build_corpus(eval_settings(get_settings()), embedder)
+    labels = load_all()
+    ids = [i for i in getattr(load_split(), split) if labels[i].crosscheck is not None]
+    print(f"{'related':>8} {'close':>6} {'accuracy':>9} {'corr. precision':>16} {'corr. recall':>13}")
+    for related, close in itertools.product(RELATED, CLOSE):
+        if close < related:
+            continue
+        check = CorpusCrossCheck(store, embedder, related=related, close=close)
+        gold, predicted = [], []
+        for article_id in ids:
+            g, p = crosscheck_statuses(articles[article_id], labels[article_id], check)
+            gold += g
+            predicted += p
+        scores = m.crosscheck_scores(gold, predicted)
+        print(f"{related:>8} {close:>6} {scores['crosscheck_accuracy']:>9.3f} "
+              f"{scores['corroboration_precision']:>16.3f} {scores['corroboration_recall']:>13.3f}")
+    print(f"{len(gold)} gold statements of {len(ids)} {split} articles")
+
+
+if __name__ == "__main__":
+    main()
