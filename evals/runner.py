@@ -152,7 +152,8 @@ def names_and_figures_metrics(gold: LabelledArticle, entities: list[tuple[str, s
 def crosscheck_statuses(article: Article, gold: LabelledArticle, check: CorpusCrossCheck) -> tuple[list[str], list[str]]:
     """(gold, predicted) statuses of the gold facts and claims, so the classifier's kinds don't enter."""
     labelled = gold.crosscheck or []
-    found = [Statement(text=g.quote, start=article.body.find(g.quote), end=article.body.find(g.quote) + len(g.quote)) for g in labelled]
+    starts = [article.body.find(g.quote) for g in labelled]
+    found = [Statement(text=g.quote, start=start, end=start + len(g.quote)) for g, start in zip(labelled, starts)]
     return [g.status for g in labelled], [c.status for c in check(article, found)]
 
 
