@@ -26,7 +26,7 @@ from assay.embeddings import MiniLMEmbeddings
 from assay.llm_log import UsageCounter
 from assay.llms import model_name, structured
 from assay.prompts import PromptFile
-from assay.statements import Statement, sentences, statements
+from assay.statements import Statement, statements, text_sentences
 from assay.types import Article, Attribution, Evidence, Kind
 
 # The prompts an analysis uses: its cache key and provenance name only these, so releasing another
@@ -219,10 +219,7 @@ def _figure(draft: DraftFigure, body: str) -> Figure | None:
     if match is None:
         return None
     position = match.start()
-    sentence = next(
-        (s for line_start, line in _lines(body) for s in sentences(line, line_start) if s.start <= position < s.end),
-        None,
-    )
+    sentence = next((s for s in text_sentences(body) if s.start <= position < s.end), None)
     if sentence is None:
         return None
     return Figure(**draft.model_dump(), sentence=sentence.text, start=sentence.start, end=sentence.end)
@@ -240,14 +237,6 @@ def tidy_cut(text: str, limit: int, *, sentences_only: bool) -> str:
         if last > 0:
             return text[: last + 1]
     return text.rsplit(" ", 1)[0].rstrip(",;:–—-") + "…" if " " in text else text
-
-
-def _lines(body: str) -> list[tuple[int, str]]:
-    out, position = [], 0
-    for line in body.split("\n"):
-        out.append((position, line))
-        position += len(line) + 1
-    return out
 
 
 def _rationale(text: str, kind: str, p: float) -> str:

@@ -25,7 +25,7 @@ from assay.embeddings import MiniLMEmbeddings
 from assay.llms import model_name
 from assay.prompts import PromptFile
 from assay.retrieval import Filters, Hit, HybridRetriever
-from assay.statements import sentences
+from assay.statements import text_sentences
 from assay.types import Kind
 from store.registry import Registry
 
@@ -91,13 +91,7 @@ class Passage(BaseModel):
 def passages(question: str, hits: list[Hit], embedder: MiniLMEmbeddings, max_chars: int) -> list[Passage]:
     """For each hit, the sentence closest to the question and its neighbours up to `max_chars`:
     a few hundred characters say as much as a 900-character chunk and cost the model a third."""
-    per_hit = []
-    for hit in hits:
-        found, offset = [], 0
-        for line in hit.text.split("\n"):
-            found.extend(sentences(line, offset))
-            offset += len(line) + 1
-        per_hit.append(found or [])
+    per_hit = [text_sentences(hit.text) for hit in hits]
     texts = [question] + [s.text for found in per_hit for s in found]
     vectors = np.asarray(embedder.forward(texts))
     scores = vectors[1:] @ vectors[0]
@@ -174,8 +168,8 @@ class CitationStream:
         self.pending = ""
 
 
-def statement_kinds(registry: Registry, article_id: str, start: int, end: int) -> list[StatementRef]:
-    analysis = registry.latest_analysis(article_id) or {}
+def statement_kinds(analysis: dict, start: int, end: int) -> list[StatementRef]:
+    """The analysed statements (a stored analysis) that overlap [start, end)."""
     return [
         StatementRef(quote=c["quote"], start=c["start"], end=c["end"], kind=c["kind"])
         for c in analysis.get("claims", [])
@@ -256,11 +250,12 @@ def answer_question(
     if invented:
         return abstain("unsupported_numbers")
     by_key = {p.key: p for p in found}
+    analyses = {a: registry.latest_analysis(a) or {} for a in {by_key[key].hit.article_id for key in cited}}  # one read per article
     citations = [
         Citation(
             key=key, chunk_id=p.hit.chunk_id, article_id=p.hit.article_id, title=p.hit.title, url=p.hit.url,
             published=p.hit.published, quote=p.quote, start=p.start, end=p.end,
-            kinds=statement_kinds(registry, p.hit.article_id, p.start, p.end),
+            kinds=statement_kinds(analyses[p.hit.article_id], p.start, p.end),
         )
         for key in cited
         for p in [by_key[key]]

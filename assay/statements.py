@@ -56,6 +56,15 @@ def sentences(text: str, offset: int = 0) -> list[Statement]:
     return [Statement(text[a:b], offset + a, offset + b) for a, b in out if text[a:b].strip()]
 
 
+def text_sentences(text: str, offset: int = 0) -> list[Statement]:
+    """Sentences of a text whose lines are paragraphs (a body, a chunk), with offsets into the body."""
+    found, position = [], offset
+    for line in text.split("\n"):
+        found.extend(sentences(line, position))
+        position += len(line) + 1
+    return found
+
+
 def clauses(sentence: Statement) -> list[Statement]:
     """Cut a sentence where a dash, semicolon or colon joins two statements that each stand alone."""
     pieces, start = [], 0
