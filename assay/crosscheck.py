@@ -11,18 +11,17 @@ split's gold statuses (below).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
-from typing import Sequence
 
 import numpy as np
 
-from assay.analysis import CrossCheck, EvidenceChunk, numbers
+from assay.analysis import numbers
 from assay.embeddings import MiniLMEmbeddings
 from assay.statements import Statement
-from assay.types import Article
-from store.vectors import ChunkStore
+from assay.types import Article, ChunkSearch, CrossCheck, EvidenceChunk, StoredChunk
 
-# Chosen on dev's gold statuses (`python -m evals.tune_crosscheck`, 65 facts and claims): status
+# Chosen on dev's gold statuses (`python -m assay.evals.tune_crosscheck`, 65 facts and claims): status
 # accuracy 0.66 and corroboration precision / recall 0.69 / 0.36, against 0.58 and 0.43 / 0.12
 # with the first settings (0.55, 0.70); on test 0.83 against 0.75 (all "no other source": 0.72).
 RELATED = 0.60  # a chunk this similar is evidence about the statement
@@ -33,47 +32,44 @@ TOP_K = 4
 
 class CorpusCrossCheck:
     def __init__(
-        self, store: ChunkStore, embedder: MiniLMEmbeddings, *, related: float = RELATED, close: float = CLOSE, repeat: float = REPEAT
+        self, store: ChunkSearch, embedder: MiniLMEmbeddings, *, related: float = RELATED, close: float = CLOSE, repeat: float = REPEAT
     ) -> None:
         self.store, self.embedder = store, embedder
         self.related, self.close, self.repeat = related, close, repeat
+
+    @property
+    def name(self) -> str:
+        """Its thresholds: part of every analysis's cache key, so changing one re-analyses."""
+        return f"crosscheck(related={self.related:g},close={self.close:g},repeat={self.repeat:g},k={TOP_K})"
 
     def __call__(self, article: Article, found: Sequence[Statement], vectors: np.ndarray | None = None) -> list[CrossCheck]:
         if not found or self.store.count() == 0:
             return [CrossCheck(status="no_other_source") for _ in found]
         vectors = self.embedder.forward([s.text for s in found]) if vectors is None else vectors
-        hits = self.store.collection.query(
-            query_embeddings=vectors,
-            n_results=TOP_K,
-            where={"article_id": {"$ne": article.id}},
-            include=["metadatas", "distances", "documents"],
-        )
-        checks = []
-        for statement, ids, metas, distances, documents in zip(
-            found, hits["ids"], hits["metadatas"], hits["distances"], hits["documents"]
-        ):
-            checks.append(self._judge(article, statement, ids, metas, distances, documents))
-        return checks
+        hits = self.store.nearest(vectors, TOP_K, exclude_article=article.id)
+        return [self._judge(article, statement, chunks) for statement, chunks in zip(found, hits)]
 
-    def _judge(self, article, statement, ids, metas, distances, documents) -> CrossCheck:  # type: ignore[no-untyped-def]
-        evidence, agreeing, conflicting, repeats = [], False, False, []
+    def _judge(self, article: Article, statement: Statement, chunks: list[StoredChunk]) -> CrossCheck:
+        evidence: list[EvidenceChunk] = []
+        repeats: list[EvidenceChunk] = []
+        agreeing = conflicting = False
         own_numbers = numbers(statement.text)
-        for chunk_id, meta, distance, text in zip(ids, metas, distances, documents):
-            similarity = 1.0 - float(distance)
+        for chunk in chunks:
+            similarity = chunk.similarity or 0.0
             if similarity < self.related:
                 continue
             evidence.append(
                 EvidenceChunk(
-                    chunk_id=chunk_id, article_id=str(meta["article_id"]), title=str(meta.get("title", "")),
-                    published=meta.get("published"), similarity=round(similarity, 3),
+                    chunk_id=chunk.chunk_id, article_id=chunk.article_id, title=chunk.title,
+                    published=chunk.published, similarity=round(similarity, 3),
                 )
             )
             if similarity >= self.repeat:
                 repeats.append(evidence[-1])
             if own_numbers:
-                if own_numbers & numbers(text):
+                if own_numbers & numbers(chunk.text):
                     agreeing = True
-                elif similarity >= self.close and numbers(text):
+                elif similarity >= self.close and numbers(chunk.text):
                     conflicting = True
             elif similarity >= self.close:
                 agreeing = True

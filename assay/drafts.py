@@ -20,8 +20,9 @@ whole call (reading the prompt included) went from a median of 32.0 s to 28.2 s.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 from llama_cpp.llama_speculative import LlamaDraftModel
@@ -51,6 +52,7 @@ class JsonSkeleton:
         stack: list[_Frame] = []
         in_string = escaped = reading_key = False
         key = ""
+        gap: str | None  # None: the model chooses now
         gap_start, gap = 0, self._opener(self._schema)
         last_mark = ""  # the last of { [ , : outside strings: tells a key from a value
         for i, char in enumerate(answer):

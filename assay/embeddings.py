@@ -21,9 +21,13 @@ import os
 import threading
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
+
+if TYPE_CHECKING:
+    from tokenizers import Tokenizer
 
 __all__ = ["MiniLMEmbeddings", "EmbeddingModelMissing", "MODEL_NAME", "DIMENSIONS"]
 
@@ -62,14 +66,14 @@ class MiniLMEmbeddings(Embeddings):
     `InferenceSession.run` is thread-safe).
     """
 
-    def __init__(self, batch_size: int = 32, intra_op_num_threads: int | None = None):
+    def __init__(self, batch_size: int, intra_op_num_threads: int | None = None):
         if batch_size < 1:
             raise ValueError("batch_size must be >= 1")
         self.batch_size = batch_size
         self.intra_op_num_threads = intra_op_num_threads or os.cpu_count() or 1
         self._lock = threading.Lock()
-        self._tokenizer = None
-        self._session = None
+        # The tokenizer and the onnxruntime InferenceSession (untyped), loaded together on first use.
+        self._loaded: tuple[Tokenizer, Any] | None = None
 
     @property
     def model_id(self) -> str:
@@ -80,15 +84,17 @@ class MiniLMEmbeddings(Embeddings):
         """Load the tokenizer and the ONNX session now rather than on first use."""
         self._load()
 
-    def _load(self):
+    def _load(self) -> tuple[Tokenizer, Any]:
         # Double-checked so the common path takes no lock.
-        if self._session is None:
+        loaded = self._loaded
+        if loaded is None:
             with self._lock:
-                if self._session is None:
-                    self._tokenizer, self._session = self._build()
-        return self._tokenizer, self._session
+                loaded = self._loaded
+                if loaded is None:
+                    loaded = self._loaded = self._build()
+        return loaded
 
-    def _build(self):
+    def _build(self) -> tuple[Tokenizer, Any]:
         tokenizer_path = _package_file(_TOKENIZER_PACKAGE, _TOKENIZER_FILE)
         onnx_path = _package_file(_ONNX_PACKAGE, _ONNX_FILE)
         # Imported here so that importing this module stays cheap.

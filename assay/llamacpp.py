@@ -24,7 +24,8 @@ Two changes to llama-cpp-python's decoding, measured on the sample articles (2 c
 from __future__ import annotations
 
 import ctypes
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import llama_cpp
 import numpy as np
@@ -73,7 +74,7 @@ class GreedyGrammarSampler:
         logits[recent] = np.where(seen > 0, seen / self._repeat_penalty, seen * self._repeat_penalty)
 
     def _allowed(self, token: int, logit: float) -> bool:
-        self._one[0].id, self._one[0].logit, self._one[0].p = token, logit, 0.0
+        self._one[0].id, self._one[0].logit, self._one[0].p = llama_cpp.llama_token(token), logit, 0.0
         self._one_array.size, self._one_array.selected = 1, -1
         llama_cpp.llama_sampler_apply(self._grammar, ctypes.byref(self._one_array))
         return bool(np.isfinite(self._one[0].logit))
@@ -120,7 +121,7 @@ class FastLlama(Llama):
             self.draft_model.start(prompt_tokens=len(tokens), schema=self._answer_schema)
         return super().generate(tokens, *args, **kwargs)
 
-    def _init_sampler(self, **kwargs: Any) -> Any:
+    def _init_sampler(self, **kwargs: Any) -> Any:  # type: ignore[override]  # llama-cpp-python's private hook, called with keywords only; we take them all and pass them on
         greedy = kwargs.get("temp") == 0.0 and not kwargs.get("mirostat_mode") and kwargs.get("logits_processor") is None
         if greedy and kwargs.get("grammar") is not None:
             return GreedyGrammarSampler(self, kwargs["grammar"], kwargs.get("repeat_penalty", 1.0), self.last_n_tokens_size)

@@ -17,7 +17,7 @@ from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.messages import BaseMessage
 from langchain_core.outputs import LLMResult
 
-from store.registry import Registry
+from assay.types import CallLog
 
 # USD per million tokens (input, output); local models cost nothing per call.
 PRICES_PER_MTOK: dict[str, tuple[float, float]] = {
@@ -56,7 +56,7 @@ def cost_usd(model: str, input_tokens: int, output_tokens: int, *, local: bool) 
 
 
 class LLMCallLogger(BaseCallbackHandler):
-    def __init__(self, registry: Registry, *, local: bool):
+    def __init__(self, registry: CallLog, *, local: bool):
         self.registry, self.local = registry, local
         self._started: dict[UUID, tuple[float, str, dict[str, Any], str]] = {}
 

@@ -20,7 +20,8 @@ import json
 import os
 import threading
 import time
-from typing import Any, Callable, Iterator, TypeVar
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar
 
 from langchain_core.callbacks import CallbackManagerForLLMRun
 from langchain_core.language_models import BaseChatModel
@@ -199,7 +200,7 @@ def _json_answer(model: BaseChatModel, messages: list[BaseMessage], schema: type
     else:
         # json_object mode is the most widely served; the schema travels in the system prompt.
         bound = model.bind(response_format={"type": "json_object"})
-    return bound.invoke(messages, config=config)  # type: ignore[return-value]
+    return bound.invoke(messages, config=config)
 
 
 def _parse(text: str, schema: type[Schema], check: Callable[[Schema], None] | None) -> Schema:

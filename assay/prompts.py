@@ -26,7 +26,7 @@ class PromptFile(BaseModel):
     def template(self) -> ChatPromptTemplate:
         return ChatPromptTemplate.from_messages([(m["role"], m["content"]) for m in self.messages])
 
-    def schema(self) -> type[BaseModel]:
+    def reply_schema(self) -> type[BaseModel]:
         module, _, attribute = self.schema_ref.partition(":")
         return getattr(importlib.import_module(module), attribute)
 

@@ -18,23 +18,19 @@ import hashlib
 import logging
 import re
 import shutil
+from collections.abc import Sequence
 from datetime import datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import TYPE_CHECKING, Sequence
 from urllib.parse import urlparse
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 from pydantic import BaseModel, ValidationError
 
-from assay.analysis import Analysis, StatementAnalysis
 from assay.settings import Settings
-from assay.types import KINDS, Article
-
-if TYPE_CHECKING:
-    from store.registry import Registry
+from assay.types import KINDS, Analysis, Article, ArticleCatalog, StatementAnalysis
 
 log = logging.getLogger(__name__)
 
@@ -65,10 +61,10 @@ class KindCounts(BaseModel):
         return self.fact + self.claim + self.rhetoric + self.opinion
 
     @classmethod
-    def of(cls, claims: list[StatementAnalysis]) -> KindCounts:
+    def of(cls, statements: list[StatementAnalysis]) -> KindCounts:
         counts = cls()
-        for claim in claims:
-            setattr(counts, claim.kind.value, getattr(counts, claim.kind.value) + 1)
+        for statement in statements:
+            setattr(counts, statement.kind.value, getattr(counts, statement.kind.value) + 1)
         return counts
 
 
@@ -78,11 +74,11 @@ class Piece(BaseModel):
 
 
 class Run(BaseModel):
-    """A stretch of the body: one statement's span (claim = its index), or text between spans."""
+    """A stretch of the body: one statement's span (statement = its index), or text between spans."""
 
     start: int
     end: int
-    claim: int | None = None
+    statement: int | None = None
     pieces: list[Piece]
 
 
@@ -95,7 +91,7 @@ class SourceLink(BaseModel):
     repeat: bool = False
 
 
-class ClaimView(BaseModel):
+class StatementView(BaseModel):
     index: int
     kind: str
     quote: str
@@ -119,7 +115,7 @@ class FigureView(BaseModel):
     sentence: str
     start: int
     end: int
-    claim: int | None = None  # the highlighted statement holding the figure's sentence, to link to
+    statement: int | None = None  # the highlighted statement holding the figure's sentence, to link to
 
 
 class IndexRow(BaseModel):
@@ -137,8 +133,8 @@ class IndexRow(BaseModel):
 # --- placing spans by offset -------------------------------------------------------------------
 
 
-def place_claims(
-    body: str, claims: list[StatementAnalysis], headings: Sequence[tuple[int, int]] = ()
+def place_statements(
+    body: str, statements: list[StatementAnalysis], headings: Sequence[tuple[int, int]] = ()
 ) -> tuple[list[Run], list[int]]:
     """Cut the body into runs at the statements' character offsets (never by searching for the quote).
 
@@ -150,29 +146,29 @@ def place_claims(
     runs: list[Run] = []
     placed: list[int] = []
     position = 0
-    for index in sorted(range(len(claims)), key=lambda i: (claims[i].start, claims[i].end)):
-        claim = claims[index]
-        if not (position <= claim.start < claim.end <= len(body)):
+    for index in sorted(range(len(statements)), key=lambda i: (statements[i].start, statements[i].end)):
+        statement = statements[index]
+        if not (position <= statement.start < statement.end <= len(body)):
             log.warning("statement %d (%d-%d) is outside the body or overlaps another; not highlighted",
-                        index, claim.start, claim.end)
+                        index, statement.start, statement.end)
             continue
-        if claim.start > position:
-            runs.append(_run(body, position, claim.start, None, headings))
-        runs.append(_run(body, claim.start, claim.end, index, headings))
+        if statement.start > position:
+            runs.append(_run(body, position, statement.start, None, headings))
+        runs.append(_run(body, statement.start, statement.end, index, headings))
         placed.append(index)
-        position = claim.end
+        position = statement.end
     if position < len(body):
         runs.append(_run(body, position, len(body), None, headings))
     return runs, placed
 
 
-def _run(body: str, start: int, end: int, claim: int | None, headings: Sequence[tuple[int, int]]) -> Run:
+def _run(body: str, start: int, end: int, statement: int | None, headings: Sequence[tuple[int, int]]) -> Run:
     cuts = sorted({start, end, *(p for a, b in headings for p in (a, b) if start < p < end)})
     pieces = []
     for a, b in zip(cuts, cuts[1:]):
         heading = any(h_start <= a and b <= h_end for h_start, h_end in headings)
         pieces.append(Piece(text=body[a:b], heading=heading))
-    return Run(start=start, end=end, claim=claim, pieces=pieces)
+    return Run(start=start, end=end, statement=statement, pieces=pieces)
 
 
 def heading_ranges(article: Article) -> list[tuple[int, int]]:
@@ -208,7 +204,7 @@ def _date(value: datetime | str | None) -> str | None:
         return None
     if isinstance(value, str):
         try:
-            value = datetime.fromisoformat(value)
+            return datetime.fromisoformat(value).date().isoformat()
         except ValueError:
             return value[:10]
     return value.date().isoformat()
@@ -222,11 +218,11 @@ _SOURCES_LABEL = {
 }
 
 
-def claim_views(claims: list[StatementAnalysis], known: dict[str, str]) -> list[ClaimView]:
+def statement_views(statements: list[StatementAnalysis], known: dict[str, str]) -> list[StatementView]:
     """Statements as the page shows them; `known` maps article ids in the site to their page names."""
     views = []
-    for index, claim in enumerate(claims):
-        check = claim.crosscheck
+    for index, statement in enumerate(statements):
+        check = statement.crosscheck
         sources: dict[str, SourceLink] = {}
         if check is not None:
             repeats = set(check.repeated_by)
@@ -238,12 +234,12 @@ def claim_views(claims: list[StatementAnalysis], known: dict[str, str]) -> list[
                         date=_date(chunk.published), similarity=chunk.similarity, repeat=chunk.article_id in repeats,
                     )
         views.append(
-            ClaimView(
-                index=index, kind=claim.kind.value, quote=claim.quote, start=claim.start, end=claim.end,
-                confidence=claim.kind_confidence,
-                attribution=claim.attribution.value.replace("_", " "),
-                evidence=claim.evidence.value.replace("_", "-"),
-                rationale=claim.rationale,
+            StatementView(
+                index=index, kind=statement.kind.value, quote=statement.quote, start=statement.start, end=statement.end,
+                confidence=statement.kind_confidence,
+                attribution=statement.attribution.value.replace("_", " "),
+                evidence=statement.evidence.value.replace("_", "-"),
+                rationale=statement.rationale,
                 status=check.status if check else None,
                 status_label=_STATUS[check.status] if check else None,
                 first_seen=_date(check.first_seen) if check and check.first_seen else None,
@@ -259,22 +255,22 @@ def figure_views(analysis: Analysis, placed: list[int]) -> list[FigureView]:
     for figure in analysis.figures:
         # The figure's sentence may be cut into several statements: link the one holding the number.
         number_at = figure.start + max(figure.sentence.find(figure.value), 0)
-        holder = next((i for i in placed if analysis.claims[i].start <= number_at < analysis.claims[i].end), None)
+        holder = next((i for i in placed if analysis.statements[i].start <= number_at < analysis.statements[i].end), None)
         fields = figure.model_dump(include={"value", "unit", "measures", "sentence", "start", "end"})
-        views.append(FigureView(**fields, claim=holder))
+        views.append(FigureView(**fields, statement=holder))
     return views
 
 
-def load_analysis(registry: Registry, article_id: str) -> tuple[Analysis | None, str]:
+def load_analysis(catalog: ArticleCatalog, article_id: str) -> tuple[Analysis | None, str]:
     """The article's latest analysis, or None with the reason the page shows instead."""
-    data = registry.latest_analysis(article_id)
-    if data is None:
-        return None, f"not analysed yet (run `assay analyse {article_id}`)."
     try:
-        return Analysis.model_validate(data), ""
-    except ValidationError as exc:  # written by an older version of the analysis
+        analysis = catalog.latest_analysis(article_id)
+    except ValidationError as exc:  # written by a version whose analysis cannot be read as today's
         log.warning("analysis of %s does not fit the current schema: %s", article_id, exc)
         return None, f"its stored analysis does not fit this version of Assay (run `assay analyse {article_id}`)."
+    if analysis is None:
+        return None, f"not analysed yet (run `assay analyse {article_id}`)."
+    return analysis, ""
 
 
 # --- rendering -------------------------------------------------------------------------------------
@@ -309,8 +305,8 @@ def _render(template: str, **context: object) -> str:
 
 def render_article(article: Article, analysis: Analysis | None, known: dict[str, str], missing: str = "") -> str:
     """One article's page; `known` maps the ids of articles in the site to their page names."""
-    claims = analysis.claims if analysis else []
-    runs, placed = place_claims(article.body, claims, heading_ranges(article))
+    statements = analysis.statements if analysis else []
+    runs, placed = place_statements(article.body, statements, heading_ranges(article))
     return _render(
         "article.html",
         root="../",
@@ -319,8 +315,8 @@ def render_article(article: Article, analysis: Analysis | None, known: dict[str,
         link=external_link(article.url),
         analysis=analysis,
         missing=missing,
-        counts=KindCounts.of(claims),
-        claims=claim_views(claims, known),
+        counts=KindCounts.of(statements),
+        statements=statement_views(statements, known),
         runs=runs,
         figures=figure_views(analysis, placed) if analysis else [],
     )
@@ -338,7 +334,7 @@ def render_index(rows: list[IndexRow], eval_href: str | None) -> str:
     )
 
 
-def write_report(out_dir: Path, registry: Registry, eval_report: Path | None = None) -> Path:
+def write_report(out_dir: Path, catalog: ArticleCatalog, eval_report: Path | None = None) -> Path:
     """Write the site into `out_dir` and return its index.html.
 
     Only what the report owns is replaced: index.html, articles/ (pages of articles no longer in
@@ -348,14 +344,14 @@ def write_report(out_dir: Path, registry: Registry, eval_report: Path | None = N
     pages = out_dir / ARTICLES_DIR
     pages.mkdir(parents=True, exist_ok=True)
 
-    rows = registry.list()
+    rows = catalog.articles()
     known = {row.id: page_name(row.id) for row in rows}
     index_rows = []
     for row in rows:
-        article = row.to_article()
-        analysis, missing = load_analysis(registry, row.id)
+        article = row.article()
+        analysis, missing = load_analysis(catalog, row.id)
         (pages / known[row.id]).write_text(render_article(article, analysis, known, missing), encoding="utf-8")
-        counts = KindCounts.of(analysis.claims) if analysis else KindCounts()
+        counts = KindCounts.of(analysis.statements) if analysis else KindCounts()
         entities = " ".join(e.name for e in analysis.entities) if analysis else ""
         index_rows.append(
             IndexRow(

@@ -16,6 +16,8 @@ from urllib.parse import urlparse
 from pydantic import Field
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
+MAX_FETCH_CONCURRENCY = 32  # threads of the ingest flow's task runner: the ceiling of fetch_concurrency
+
 
 def _default_home() -> Path:
     return Path(os.environ.get("ASSAY_HOME") or Path.home() / ".assay")
@@ -47,7 +49,7 @@ class Settings(BaseSettings):
     fetch_timeout_s: float = Field(20.0, gt=0, description="Per-request timeout for feeds and pages.")
     fetch_retries: int = Field(3, ge=0, description="Retries on network errors, timeouts and HTTP 5xx.")
     fetch_backoff_s: float = Field(2.0, ge=0, description="First retry delay; doubles each retry, with jitter.")
-    fetch_concurrency: int = Field(8, ge=1, description="Pages fetched at once.")
+    fetch_concurrency: int = Field(8, ge=1, le=MAX_FETCH_CONCURRENCY, description="Pages fetched at once.")
     max_source_bytes: int = Field(5_000_000, gt=0, description="Larger feeds, pages or files are refused.")
     full_page_below_chars: int = Field(
         500, ge=0, description="A feed item whose text is shorter than this is fetched from its link instead."
@@ -79,6 +81,11 @@ class Settings(BaseSettings):
     def evals_dir(self) -> Path:
         """The eval suite's corpus, output cache and reports (`latest/` is the newest report)."""
         return self.home / "evals"
+
+    @property
+    def keywords_path(self) -> Path:
+        """The BM25 index of the chunks (rebuilt from Chroma whenever missing)."""
+        return self.home / "keywords"
 
     @property
     def chroma_path(self) -> Path:

@@ -23,6 +23,8 @@ _SENTENCE_END = re.compile(r"[.!?…]+[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9$
 _CLAUSE_BREAK = re.compile(r"\s*(?:—|–|--|;)\s*|:\s+(?=[a-z“\"])")
 _SKIP_LINE = re.compile(r"^(?:sources?|disclosure|photo|image|credit)\b", re.I)
 MIN_WORDS = 4
+# Part of every analysis's cache key: bump it when a change here changes which spans are statements.
+SPLITTER_VERSION = "1"
 
 
 @dataclass(frozen=True)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal, Protocol
 
-from pydantic import BaseModel, Field, computed_field
-
+import numpy as np
+from pydantic import BaseModel, Field, computed_field, model_validator
 
 # The labels of the real-vs-rhetoric breakdown, defined once here as LABELLING.md defines them.
 
@@ -21,6 +22,10 @@ class Kind(StrEnum):
 
 
 KINDS = [kind.value for kind in Kind]  # fact, claim, rhetoric, opinion: the order every table and view uses
+# One colour per kind, for the terminal (Rich colour names); the report's CSS uses the same hues.
+KIND_COLOURS = {Kind.fact: "green", Kind.claim: "yellow", Kind.rhetoric: "red", Kind.opinion: "cyan"}
+# The kinds that make up an article's rhetoric share: what is asserted without support, or spun.
+RHETORIC_KINDS = (Kind.claim, Kind.rhetoric)
 
 
 class Attribution(StrEnum):
@@ -98,7 +103,7 @@ class Article(BaseModel):
     body: str = Field(description="Clean text: paragraphs split by blank lines, list items as '• ' lines.")
     sections: list[Section] = Field(default_factory=list)
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field  # type: ignore[prop-decorator]  # pydantic's documented way to serialise a property
     @property
     def content_hash(self) -> str:
         """Changes when anything a reader or the analysis sees changes."""
@@ -146,7 +151,7 @@ class ItemStatus(StrEnum):
 class ItemResult(BaseModel):
     """What ingestion did with one item (or with a whole source that failed before its items)."""
 
-    source: str
+    location: str = Field(description="The item's URL, or the feed, page, file or folder the user named.")
     status: ItemStatus
     article_id: str | None = None
     title: str | None = None
@@ -161,15 +166,224 @@ class IngestReport(BaseModel):
     results: list[ItemResult] = Field(default_factory=list)
     not_modified: list[str] = Field(default_factory=list, description="Feeds that answered 304.")
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field  # type: ignore[prop-decorator]  # pydantic's documented way to serialise a property
     @property
     def counts(self) -> dict[str, int]:
         return {status.value: sum(r.status == status for r in self.results) for status in ItemStatus}
 
-    @computed_field  # type: ignore[prop-decorator]
+    @computed_field  # type: ignore[prop-decorator]  # pydantic's documented way to serialise a property
     @property
     def chunks_embedded(self) -> int:
         return sum(r.chunks for r in self.results)
 
     def summary_line(self) -> str:
         return ", ".join(f"{n} {status}" for status, n in self.counts.items())
+
+
+class AnalyseResult(BaseModel):
+    article_id: str
+    title: str | None = None
+    status: Literal["analysed", "unchanged", "failed"]
+    error: str | None = None
+    llm_calls: int = 0
+    seconds: float = 0.0
+
+
+class AnalyseReport(BaseModel):
+    results: list[AnalyseResult] = Field(default_factory=list)
+
+    @computed_field  # type: ignore[prop-decorator]  # pydantic's documented way to serialise a property
+    @property
+    def counts(self) -> dict[str, int]:
+        return {s: sum(r.status == s for r in self.results) for s in ("analysed", "unchanged", "failed")}
+
+
+class PipelineReport(BaseModel):
+    """What `assay ingest` (and each scheduled poll) did: ingestion, then analysis of what is new or changed."""
+
+    ingest: IngestReport
+    analysis: AnalyseReport | None = Field(None, description="None when nothing was new or analysis was off.")
+
+    @property
+    def failed(self) -> int:
+        return self.ingest.counts["failed"] + (self.analysis.counts["failed"] if self.analysis else 0)
+
+
+class StoredArticle(Article):
+    """An article as the registry holds it: the article and its record."""
+
+    version: int = 1
+    status: str = Field("ingested", description="ingested or analysed")
+    chunk_count: int = 0
+    first_seen: datetime | None = None
+    updated_at: datetime | None = None
+
+    def article(self) -> Article:
+        return Article.model_validate(self.model_dump(include=set(Article.model_fields)))
+
+
+# --- the analysis of one article, as stored -----------------------------------------------------
+
+
+class EntityType(StrEnum):
+    company = "company"
+    government = "government"
+    country = "country"
+    material = "material"
+    project = "project"
+    person = "person"
+    other = "other"
+
+
+class Entity(BaseModel):
+    name: str = Field(min_length=1, max_length=60)
+    type: EntityType
+
+
+class FigureReply(BaseModel):
+    """A key figure as the LLM names it."""
+
+    value: str = Field(min_length=1, max_length=24, description="The number exactly as the article writes it.")
+    unit: str = Field("", max_length=24)
+    measures: str = Field(min_length=1, max_length=80)
+
+
+class Figure(FigureReply):
+    sentence: str = Field(description="The body sentence the number comes from (found by code).")
+    start: int
+    end: int
+
+
+class EvidenceChunk(BaseModel):
+    chunk_id: str
+    article_id: str
+    title: str
+    published: str | None = None
+    similarity: float
+
+
+CrossCheckStatus = Literal["corroborated", "conflicting", "no_other_source"]
+
+
+class CrossCheck(BaseModel):
+    status: CrossCheckStatus
+    evidence: list[EvidenceChunk] = Field(default_factory=list)
+    repeated_by: list[str] = Field(default_factory=list, description="Articles that say nearly the same thing.")
+    first_seen: str | None = Field(None, description="Earliest publication date among this article and its repeats.")
+
+
+class StatementLabels(BaseModel):
+    """What a kind decider (assay/kinds.py) says of one statement."""
+
+    kind: Kind
+    kind_confidence: float
+    attribution: Attribution
+    evidence: Evidence
+    rationale: str
+
+
+class StatementAnalysis(BaseModel):
+    quote: str = Field(description="Exact span of the clean body.")
+    start: int
+    end: int
+    kind: Kind
+    kind_confidence: float
+    attribution: Attribution
+    evidence: Evidence
+    rationale: str
+    crosscheck: CrossCheck | None = Field(None, description="For facts and claims only.")
+
+
+class Provenance(BaseModel):
+    model: str
+    prompts: dict[str, str]
+    kind_decided_by: str = Field(description="The kind decider, with its version (assay/kinds.py).")
+    splitter: str = Field("", description="Version of the statement splitter.")
+    crosscheck: str = Field("", description="The cross-check's thresholds.")
+    timings_s: dict[str, float]
+    input_tokens: int = 0
+    output_tokens: int = 0
+    llm_calls: int = 0
+    repair_retries: int = 0
+    analysed_at: datetime
+
+    @model_validator(mode="before")
+    @classmethod
+    def _earlier_versions(cls, data: Any) -> Any:
+        """Earlier analyses said kind_decided_by="classifier" and gave its version as "classifier"."""
+        if isinstance(data, dict) and "classifier" in data and data.get("kind_decided_by", "classifier") == "classifier":
+            data = {**data, "kind_decided_by": f"classifier@{data['classifier']}"}
+        return data
+
+
+class Analysis(BaseModel):
+    article_id: str
+    content_hash: str
+    summary: str
+    highlights: list[str]
+    entities: list[Entity]
+    figures: list[Figure]
+    statements: list[StatementAnalysis] = Field(description="Every check-worthy statement, of every kind.")
+    rhetoric_share: float = Field(description="Share of statements that are claim or rhetoric.")
+    provenance: Provenance
+
+    @model_validator(mode="before")
+    @classmethod
+    def _earlier_versions(cls, data: Any) -> Any:
+        """Analyses stored by earlier versions kept statements under "claims" and named the classifier apart."""
+        if isinstance(data, dict) and "statements" not in data and "claims" in data:
+            data = {**data, "statements": data["claims"]}
+        return data
+
+
+# --- what the domain asks of the store (store/ implements these) ---------------------------------
+
+
+class StoredChunk(BaseModel):
+    """A chunk as the chunk store hands it back, with its article's metadata."""
+
+    chunk_id: str
+    article_id: str
+    text: str
+    start: int = Field(description="Offset of the chunk in its article's clean body.")
+    end: int
+    title: str
+    source: str = ""
+    url: str | None = None
+    published: str | None = None
+    similarity: float | None = Field(None, description="Cosine similarity to the query, for nearest-chunk searches.")
+
+
+class ChunkSearch(Protocol):
+    """Nearest chunks by vector, and chunks by id: the chunk store as the domain sees it."""
+
+    def nearest(
+        self, vectors: np.ndarray, k: int, *, exclude_article: str | None = None, only_articles: Sequence[str] | None = None
+    ) -> list[list[StoredChunk]]: ...
+
+    def chunks(self, ids: Sequence[str]) -> list[StoredChunk]: ...
+
+    def count(self) -> int: ...
+
+
+class KeywordHit(BaseModel):
+    chunk_id: str
+    score: float
+
+
+class KeywordSearch(Protocol):
+    def search(self, query: str, k: int, article_ids: set[str] | None = None) -> list[KeywordHit]: ...
+
+
+class ArticleCatalog(Protocol):
+    """Articles and their analyses: the registry as the domain sees it."""
+
+    def articles(self) -> list[StoredArticle]: ...
+
+    def latest_analysis(self, article_id: str) -> Analysis | None: ...
+
+
+class CallLog(Protocol):
+    """Where every LLM call is logged (the registry)."""
+
+    def log_llm_call(self, **fields: Any) -> None: ...

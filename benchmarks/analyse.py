@@ -30,12 +30,12 @@ def main() -> int:
     settings = fresh_home()
     from assay.analysis import analyse_article
     from assay.crosscheck import CorpusCrossCheck
+    from assay.flows.analyse import classifiers
+    from assay.flows.ingest import embedder
     from assay.llms import chat_model
     from assay.prompts import load_prompts
-    from flows.analyse import classifiers
-    from flows.ingest import embedder
-    from store.registry import registry_for
-    from store.vectors import store_for
+    from assay.store.registry import registry_for
+    from assay.store.vectors import store_for
 
     ingest_sample()
     rows = registry_for(settings.registry_url).list()[: args.articles]

@@ -19,7 +19,6 @@ import sys
 import time
 
 import numpy as np
-
 from common import fresh_home, ingest_sample, print_targets
 
 
@@ -59,13 +58,13 @@ def main() -> int:
 
     settings = fresh_home("assay-bench-ask-")
     from assay.ask import answer_question
+    from assay.evals.labels import load_all
+    from assay.flows.ingest import embedder
     from assay.llms import chat_model
     from assay.prompts import load_prompt
     from assay.retrieval import HybridRetriever
-    from evals.labels import load_all
-    from flows.ingest import embedder
-    from store.registry import registry_for
-    from store.vectors import store_for
+    from assay.store.registry import registry_for
+    from assay.store.vectors import store_for
 
     ingest_sample()
     store, registry, embed = store_for(settings), registry_for(settings.registry_url), embedder(settings)

@@ -31,8 +31,8 @@ def fresh_home(prefix: str = "assay-bench-") -> Any:
 
 
 def ingest_sample() -> Any:
+    from assay.flows.ingest import ingest
     from assay.runtime import in_process_flow_settings
-    from flows.ingest import ingest
 
     with in_process_flow_settings():
         return ingest([str(SAMPLE_FEED)])

@@ -36,17 +36,16 @@ def main() -> int:
     args = parser.parse_args()
 
     settings = fresh_home()
-    from assay.runtime import in_process_flow_settings
-
     from langchain_chroma import Chroma
     from langchain_core.documents import Document
     from langchain_text_splitters import RecursiveCharacterTextSplitter
     from prefect import flow
 
     from assay.embeddings import MiniLMEmbeddings
-    from flows.ingest import ingest
-    from store.registry import Registry
-    from store.vectors import ChunkStore, chroma_client
+    from assay.flows.ingest import ingest
+    from assay.runtime import in_process_flow_settings
+    from assay.store.registry import Registry
+    from assay.store.vectors import ChunkStore, chroma_client
 
     @flow(name="trivial")
     def trivial() -> int:

@@ -12,8 +12,9 @@ import hashlib
 import sqlite3
 import threading
 import warnings
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any
 
 from langchain_core.caches import BaseCache
 from langchain_core.load import dumps, loads

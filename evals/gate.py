@@ -12,9 +12,10 @@ from pathlib import Path
 
 import numpy as np
 import yaml
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
-from evals.runner import EvalRun
+from assay.evals.metrics import METRICS
+from assay.evals.runner import EvalRun
 
 GATE_FILE = Path(__file__).resolve().parent / "gate.yaml"
 
@@ -31,8 +32,16 @@ class GateConfig(BaseModel):
     seed: int = 0
     metrics: dict[str, MetricRule]
 
+    @field_validator("metrics")
     @classmethod
-    def load(cls, path: Path = GATE_FILE) -> "GateConfig":
+    def _known_metrics(cls, rules: dict[str, MetricRule]) -> dict[str, MetricRule]:
+        unknown = sorted(set(rules) - set(METRICS))
+        if unknown:
+            raise ValueError(f"unknown metric(s) {', '.join(unknown)}; the eval reports: {', '.join(METRICS)}")
+        return rules
+
+    @classmethod
+    def load(cls, path: Path = GATE_FILE) -> GateConfig:
         return cls.model_validate(yaml.safe_load(path.read_text()))
 
 
@@ -84,15 +93,14 @@ def compare(released: EvalRun, candidate: EvalRun, config: GateConfig | None = N
     verdicts = []
     for metric in dict.fromkeys([*released.metric_names(), *candidate.metric_names()]):
         rule = config.metrics.get(metric)
-        pairs = [
-            (by_id[a.article_id].metrics.get(metric), a.metrics.get(metric))
-            for a in candidate.articles
-            if a.article_id in by_id
-        ]
-        pairs = [(r, c) for r, c in pairs if r is not None and c is not None]
-        verdict = MetricVerdict(metric=metric, released=released.mean(metric), candidate=candidate.mean(metric), articles=len(pairs))
-        if pairs:
-            deltas = np.asarray([c - r for r, c in pairs], dtype=float)
+        differences: list[float] = []  # candidate - released, over the articles with a value on both sides
+        for a in candidate.articles:
+            before, after = by_id[a.article_id].metrics.get(metric) if a.article_id in by_id else None, a.metrics.get(metric)
+            if before is not None and after is not None:
+                differences.append(after - before)
+        verdict = MetricVerdict(metric=metric, released=released.mean(metric), candidate=candidate.mean(metric), articles=len(differences))
+        if differences:
+            deltas = np.asarray(differences, dtype=float)
             verdict.delta = float(deltas.mean())
             verdict.low, verdict.high = paired_bootstrap(deltas, config.resamples, config.confidence, config.seed)
         if rule is not None:

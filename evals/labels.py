@@ -45,7 +45,7 @@ class LabelledQuestion(BaseModel):
         return self.answer is not None
 
     @model_validator(mode="after")
-    def _support_matches_answerability(self) -> "LabelledQuestion":
+    def _support_matches_answerability(self) -> LabelledQuestion:
         if self.answerable and not self.supporting_quotes:
             raise ValueError(f"{self.question!r}: an answerable question needs supporting quotes")
         if not self.answerable and self.supporting_quotes:

@@ -7,14 +7,51 @@ and `evals/gate.py` compares candidate with released prompts article by article.
 from __future__ import annotations
 
 import re
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 
 from assay.analysis import numbers
 from assay.embeddings import MiniLMEmbeddings
+from assay.evals.labels import GoldEntity, KeyFigure
 from assay.statements import sentences
-from evals.labels import GoldEntity, KeyFigure
+
+# Every per-article metric the runner reports, with its meaning: the gate (evals/gate.yaml) may name
+# only these, so a misspelt metric is an error rather than a rule that silently gates nothing.
+METRICS: dict[str, str] = {
+    "coverage_precision": "share of summary and highlight sentences that match a publisher highlight",
+    "coverage_recall": "share of publisher highlights matched by the summary or a highlight (cos >= 0.6)",
+    "coverage_f1": "harmonic mean of coverage precision and recall",
+    "rouge_l": "ROUGE-L F of the summary and highlights against the publisher's highlights",
+    "numeric_faithfulness": "share of numbers in the prose and figures that are in the body",
+    "summary_words": "words in the summary",
+    "schema_valid": "1 if the LLM's answer fitted the schema (after at most one repair)",
+    "repair_retries": "repair retries the answer needed",
+    "entity_precision": "share of named entities that are gold entities",
+    "entity_type_accuracy": "share of matched entities with the gold type",
+    "key_entity_recall": "share of key gold entities named",
+    "key_figure_precision": "share of figures that are gold key figures",
+    "key_figure_recall": "share of gold key figures picked",
+    "detection_precision": "share of statements found that match a gold statement (IoU >= 0.5)",
+    "detection_recall": "share of gold statements found",
+    "detection_f1": "harmonic mean of detection precision and recall",
+    "kind_accuracy": "share of matched statements with the gold kind",
+    "attribution_accuracy": "share of matched statements with the gold attribution",
+    "grounding_rate": "share of statements whose quote is the exact span of the body",
+    "crosscheck_accuracy": "share of gold facts and claims given the gold corroboration status",
+    "corroboration_precision": "share of 'corroborated' verdicts that are gold corroborated",
+    "corroboration_recall": "share of gold corroborated statements found corroborated",
+    "analysis_input_tokens": "prompt tokens of the analysis",
+    "analysis_output_tokens": "completion tokens of the analysis",
+    "analysis_llm_calls": "LLM calls of the analysis",
+    "analysis_wall_s": "seconds the analysis took",
+    "hit_at_k": "share of answerable questions whose article is among the retrieved chunks",
+    "mrr": "mean reciprocal rank of the answer's article",
+    "key_fact_recall": "share of the gold answer's key facts in the answer",
+    "citation_precision": "share of citations that hold a supporting quote",
+    "abstention_accuracy": "share of unanswerable questions declined",
+    "answered": "share of answerable questions answered",
+}
 
 Span = tuple[int, int]
 

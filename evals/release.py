@@ -5,16 +5,16 @@ the gate passes."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 from pydantic import BaseModel
 
+from assay.evals import report
+from assay.evals.gate import GateConfig, GateResult, compare
+from assay.evals.runner import EVAL_SPLITS, EvalContext, EvalRun, run_eval
 from assay.prompts import PROMPTS_DIR, load_prompts, parse_ref
 from assay.settings import Settings
-from evals import report
-from evals.gate import GateConfig, GateResult, compare
-from evals.runner import EVAL_SPLITS, EvalContext, EvalRun, run_eval
 
 
 class Evaluation(BaseModel):

@@ -10,16 +10,16 @@ from pathlib import Path
 
 from jinja2 import Environment
 
+from assay.evals.gate import GateResult, MetricVerdict
+from assay.evals.runner import EvalRun
 from assay.types import KINDS
-from evals.gate import GateResult, MetricVerdict
-from evals.runner import EvalRun
 
 
-def _fmt(value: float | None, digits: int = 3) -> str:
+def fmt(value: float | None, digits: int = 3) -> str:
     return "–" if value is None else f"{value:.{digits}f}"
 
 
-def _signed(value: float | None) -> str:
+def signed(value: float | None) -> str:
     return "–" if value is None else f"{value:+.3f}"
 
 
@@ -28,7 +28,7 @@ def markdown(released: EvalRun, candidate: EvalRun | None, gate: GateResult | No
              f"{datetime.now().astimezone():%Y-%m-%d %H:%M %Z} · model `{released.model}`", ""]
     if candidate is None:
         lines += [f"Prompts: {released.prompts}", "", "| metric | value |", "|---|---|"]
-        lines += [f"| {name} | {_fmt(released.mean(name))} |" for name in released.metric_names()]
+        lines += [f"| {name} | {fmt(released.mean(name))} |" for name in released.metric_names()]
     else:
         lines += [f"Released: {released.prompts} · candidate: {candidate.prompts}", ""]
         if gate is not None:
@@ -37,12 +37,12 @@ def markdown(released: EvalRun, candidate: EvalRun | None, gate: GateResult | No
         lines += ["| metric | released | candidate | delta | 95% interval | tolerance | floor | verdict |", "|---|---|---|---|---|---|---|---|"]
         for v in gate.verdicts if gate else []:
             verdict = "regressed" if v.regressed else "under floor" if v.below_floor else ("ok" if v.tolerance or v.floor is not None else "report only")
-            lines.append(f"| {v.metric} | {_fmt(v.released)} | {_fmt(v.candidate)} | {_signed(v.delta)} | "
-                         f"[{_signed(v.low)}, {_signed(v.high)}] | {v.tolerance} | {_fmt(v.floor, 2) if v.floor is not None else ''} | {verdict} |")
+            lines.append(f"| {v.metric} | {fmt(v.released)} | {fmt(v.candidate)} | {signed(v.delta)} | "
+                         f"[{signed(v.low)}, {signed(v.high)}] | {v.tolerance} | {fmt(v.floor, 2) if v.floor is not None else ''} | {verdict} |")
     for run, label in ((released, "released"), (candidate, "candidate")):
         if run is None:
             continue
-        lines += ["", f"## Kinds ({label}): macro-F1 {_fmt(run.corpus_metrics()['kind_macro_f1'])}, rows gold, columns predicted", "",
+        lines += ["", f"## Kinds ({label}): macro-F1 {fmt(run.corpus_metrics()['kind_macro_f1'])}, rows gold, columns predicted", "",
                   "| gold \\ predicted | " + " | ".join(KINDS) + " |", "|---" * (len(KINDS) + 1) + "|"]
         lines += [f"| {kind} | " + " | ".join(str(n) for n in row) + " |" for kind, row in zip(KINDS, run.confusion())]
     errors = [a for run in (released, candidate) if run for a in run.articles if a.error]
@@ -98,7 +98,7 @@ td:first-child,th:first-child{text-align:left}.bad{background:#fde2e2}.ok{backgr
 def html(released: EvalRun, candidate: EvalRun | None, gate: GateResult | None) -> str:
     runs = [(released, "released")] + ([(candidate, "candidate")] if candidate else [])
     return _HTML.render(
-        released=released, candidate=candidate, gate=gate, runs=runs, kinds=KINDS, fmt=_fmt, signed=_signed,
+        released=released, candidate=candidate, gate=gate, runs=runs, kinds=KINDS, fmt=fmt, signed=signed,
         bars={v.metric: _bar(v) for v in gate.verdicts} if gate else {},
         errors=[a for run, _ in runs for a in run.articles if a.error], when=f"{datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
     )

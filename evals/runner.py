@@ -1,7 +1,8 @@
 """Run prompts over a split of the hand-labelled corpus and score them (evals/metrics.py).
 
 The eval has its own corpus, the 25 sample articles under ASSAY_HOME/evals/corpus (Chroma and a
-registry, built once without Prefect), so scores do not depend on what a user has ingested, and
+registry, built once by the same ingest flow as `assay ingest`), so scores do not depend on what a
+user has ingested, and
 its own cache of model outputs (evals/cache.py), so re-running costs no LLM call.
 Learned parts (the kind classifier) are fitted on `train`: evals run on `dev` or `test` only.
 """
@@ -10,31 +11,29 @@ from __future__ import annotations
 
 import statistics
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel, Field
 
-from assay.analysis import ANALYSIS_PROMPTS, Analysis, analyse_article, classify_statements
-from assay.articles import sample_articles
+from assay.analysis import ANALYSIS_PROMPTS, CrossChecker, analyse_article, label_statements
+from assay.articles import SAMPLE_FEED, sample_articles
 from assay.ask import answer_question
-from assay.chunking import chunk_article
-from assay.classifier import StatementClassifiers, macro_f1
-from assay.crosscheck import CorpusCrossCheck
+from assay.classifier import macro_f1
 from assay.embeddings import MiniLMEmbeddings
+from assay.evals import metrics as m
+from assay.evals.labels import LabelledArticle, load_all, load_split
+from assay.flows.ingest import ingest
+from assay.kinds import KindDecider
 from assay.llm_log import UsageCounter
 from assay.llms import StructuredOutputError, model_name
 from assay.prompts import PromptFile
 from assay.retrieval import HybridRetriever
+from assay.services import Services, services
 from assay.settings import Settings
 from assay.statements import Statement
-from assay.types import KINDS, Article
-from evals import metrics as m
-from evals.labels import LabelledArticle, load_all, load_split
-from store.keywords import keyword_index
-from store.registry import Registry
-from store.vectors import ChunkStore
+from assay.types import KINDS, Analysis, Article, SourceKind
 
 EVAL_SPLITS = ("dev", "test")
 
@@ -80,43 +79,38 @@ def eval_settings(settings: Settings) -> Settings:
     return settings.model_copy(update={"home": settings.evals_dir / "corpus", "chroma_url": None, "database_url": None})
 
 
-def build_corpus(settings: Settings, embedder: MiniLMEmbeddings) -> tuple[Registry, ChunkStore, dict[str, Article]]:
-    """The sample articles in the eval home's Chroma and registry; unchanged articles are skipped."""
+def build_corpus(settings: Settings) -> dict[str, Article]:
+    """The sample articles in the eval home, ingested by the ingest flow when any is missing or changed."""
     articles = {a.id: a for a in sample_articles()}
-    registry, store = Registry(settings.registry_url), ChunkStore(settings)
-    known = registry.content_hashes(list(articles))
-    todo = [a for a in articles.values() if known.get(a.id) != a.content_hash]
-    if todo:
-        chunks = [chunk_article(a, settings.chunk_size, settings.chunk_overlap) for a in todo]
-        vectors = embedder.forward([c.text for cs in chunks for c in cs])
-        batch, position = [], 0
-        for article, cs in zip(todo, chunks):
-            batch.append((article, cs, vectors[position : position + len(cs)]))
-            position += len(cs)
-        store.upsert(batch)
-        for article, cs in zip(todo, chunks):
-            registry.record_article(article, len(cs))
-        keyword_index(store, settings.home / "keywords")
-    return registry, store, articles
+    known = services(settings).registry.content_hashes(list(articles))
+    if any(known.get(a.id) != a.content_hash for a in articles.values()):
+        report = ingest([str(SAMPLE_FEED)], SourceKind.feed, settings)
+        if report.counts["failed"]:
+            raise RuntimeError(f"the eval corpus could not be built: {report.summary_line()}")
+    return articles
 
 
 @dataclass
 class EvalContext:
     settings: Settings
-    registry: Registry
+    services: Services
     retriever: HybridRetriever
-    embedder: MiniLMEmbeddings
-    classifiers: StatementClassifiers
+    decider: KindDecider
     model: BaseChatModel
     articles: dict[str, Article]
     labels: dict[str, LabelledArticle]
 
+    @property
+    def embedder(self) -> MiniLMEmbeddings:
+        return self.services.embedder
 
-def eval_context(settings: Settings, model: BaseChatModel, embedder: MiniLMEmbeddings, classifiers: StatementClassifiers) -> EvalContext:
+
+def eval_context(settings: Settings, model: BaseChatModel, decider: KindDecider | None = None) -> EvalContext:
+    """The eval's corpus and parts, from the user's settings with the eval's own home."""
     own = eval_settings(settings)
-    registry, store, articles = build_corpus(own, embedder)
-    retriever = HybridRetriever(own, store, registry, embedder)
-    return EvalContext(own, registry, retriever, embedder, classifiers, model, articles, load_all())
+    articles = build_corpus(own)
+    made = services(own)
+    return EvalContext(own, made, made.retriever(), decider or made.kind_decider, model, articles, load_all())
 
 
 # --- scoring ----------------------------------------------------------------------------------
@@ -139,9 +133,9 @@ def summary_metrics(article: Article, gold: LabelledArticle, analysis: Analysis 
     }
 
 
-def names_and_figures_metrics(gold: LabelledArticle, entities: list[tuple[str, str]], figures: list[str]) -> dict[str, float]:
+def names_and_figures_metrics(gold: LabelledArticle, entities: list[tuple[str, str]], figures: list[str]) -> dict[str, float | None]:
     """Entities and figures the LLM picked, where the article has gold for them (dev and test)."""
-    scores: dict[str, float] = {}
+    scores: dict[str, float | None] = {}
     if gold.entities is not None:
         scores |= m.entity_scores(entities, gold.entities)
     if gold.key_figures is not None:
@@ -149,7 +143,7 @@ def names_and_figures_metrics(gold: LabelledArticle, entities: list[tuple[str, s
     return scores
 
 
-def crosscheck_statuses(article: Article, gold: LabelledArticle, check: CorpusCrossCheck) -> tuple[list[str], list[str]]:
+def crosscheck_statuses(article: Article, gold: LabelledArticle, check: CrossChecker) -> tuple[list[str], list[str]]:
     """(gold, predicted) statuses of the gold facts and claims, so the classifier's kinds don't enter."""
     labelled = gold.crosscheck or []
     starts = [article.body.find(g.quote) for g in labelled]
@@ -161,7 +155,7 @@ def crosscheck_metrics(article: Article, gold: LabelledArticle, ctx: EvalContext
     """The corpus cross-check against gold statuses (dev and test). The same for every prompt: reported, not gated."""
     if gold.crosscheck is None:
         return {}
-    return m.crosscheck_scores(*crosscheck_statuses(article, gold, CorpusCrossCheck(ctx.retriever.store, ctx.embedder)))
+    return m.crosscheck_scores(*crosscheck_statuses(article, gold, ctx.services.crosscheck))
 
 
 def breakdown_metrics(
@@ -169,10 +163,10 @@ def breakdown_metrics(
 ) -> tuple[dict[str, float | None], list[tuple[str, str]]]:
     """Detection, kind and attribution against the labels; (metrics, matched (gold kind, predicted kind) pairs)."""
     if analysis is not None:
-        found = [(c.start, c.end, c.kind.value, c.attribution.value, c.quote) for c in analysis.claims]
+        found = [(s.start, s.end, s.kind.value, s.attribution.value, s.quote) for s in analysis.statements]
     else:  # statements and kinds never depend on the LLM, so a failed summary still has a breakdown
-        spans, _, predictions = classify_statements(article, ctx.classifiers, ctx.embedder)
-        found = [(s.start, s.end, p["kind"][0], p["attribution"][0], s.text) for s, p in zip(spans, predictions)]
+        spans, _, labels = label_statements(article, ctx.decider, ctx.embedder)
+        found = [(s.start, s.end, label.kind.value, label.attribution.value, s.text) for s, label in zip(spans, labels)]
     gold_spans = gold.spans(article.body)
     pairs = m.match_spans([(a, b) for a, b, *_ in found], gold_spans)
     precision, recall, f1 = m.prf(len(pairs), len(found), len(gold_spans))
@@ -196,8 +190,9 @@ def ask_metrics(
     support = [(article.body.find(s), article.body.find(s) + len(s)) for q in answerable for s in q.supporting_quotes]
     scores: dict[str, list[float]] = {k: [] for k in ("hit_at_k", "mrr", "key_fact_recall", "citation_precision", "abstention_accuracy", "answered")}
     for q in answerable + unanswerable:
-        got = answer_question(q.question, retriever=ctx.retriever, registry=ctx.registry, embedder=ctx.embedder, model=ctx.model,
-                              prompt=prompt, min_similarity=ctx.settings.ask_min_similarity, callbacks=[usage])
+        got = answer_question(q.question, retriever=ctx.retriever, catalog=ctx.services.registry, embedder=ctx.embedder, model=ctx.model,
+                              prompt=prompt, k=ctx.settings.ask_k, min_similarity=ctx.settings.ask_min_similarity,
+                              passage_chars=ctx.settings.ask_passage_chars, callbacks=[usage])
         if not q.answerable:
             scores["abstention_accuracy"].append(float(got.abstained))
             continue
@@ -237,7 +232,7 @@ def run_eval(
         error = None
         try:
             analysis: Analysis | None = analyse_article(
-                article, model=ctx.model, prompts=analysis_prompts, classifiers=ctx.classifiers, embedder=ctx.embedder, callbacks=[usage]
+                article, model=ctx.model, prompts=analysis_prompts, decider=ctx.decider, embedder=ctx.embedder, callbacks=[usage]
             )
         except StructuredOutputError as exc:
             analysis, error = None, str(exc)
@@ -249,6 +244,9 @@ def run_eval(
                    "analysis_llm_calls": float(usage.calls), "analysis_wall_s": wall}
         if ask:
             scores |= ask_metrics(article, gold, ctx, prompts["answer"], UsageCounter(), max_questions)
+        unlisted = set(scores) - set(m.METRICS)
+        if unlisted:  # the gate can only name listed metrics
+            raise KeyError(f"metrics not listed in assay.evals.metrics.METRICS: {sorted(unlisted)}")
         run.kind_gold.extend(g for g, _ in kinds)
         run.kind_predicted.extend(p for _, p in kinds)
         run.articles.append(ArticleEval(article_id=article_id, title=article.title, metrics=scores, error=error))

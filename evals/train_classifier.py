@@ -1,6 +1,6 @@
 """Fit the statement classifiers (kind, attribution, evidence) on `train`; write assay/data/statement-classifiers.json.
 
-    .venv/bin/python -m evals.train_classifier
+    .venv/bin/python -m assay.evals.train_classifier
 
 C per label was chosen on `dev` (macro-F1, class-balanced logistic regression, C in 0.3 / 1 / 3):
 kind 0.52 / 0.51 / 0.47, attribution 0.43 / 0.44 / 0.42, evidence 0.51 / 0.50 / 0.48.
@@ -9,19 +9,23 @@ kind 0.52 / 0.51 / 0.47, attribution 0.43 / 0.44 / 0.42, evidence 0.51 / 0.50 / 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from assay.classifier import DEFAULT_PATH, StatementClassifiers, macro_f1
 from assay.embeddings import MiniLMEmbeddings
-from evals.labels import load_all, load_split
+from assay.evals.labels import load_all, load_split
+from assay.services import services
+from assay.settings import get_settings
 
 VERSION = "statements-lr-v1"
 C = {"kind": 0.3, "attribution": 1.0, "evidence": 0.3}
 
 
-def labelled(ids: list[str]) -> tuple[list[str], dict[str, list[str]]]:
+def labelled(ids: list[str]) -> tuple[list[str], dict[str, Sequence[str]]]:
     """Quotes of the given articles and their gold labels."""
     labels = load_all()
     claims = [c for i in ids for c in labels[i].claims]
-    targets = {name: [getattr(c, name).value for c in claims] for name in C}
+    targets: dict[str, Sequence[str]] = {name: [getattr(c, name).value for c in claims] for name in C}
     return [c.quote for c in claims], targets
 
 
@@ -37,7 +41,7 @@ def dev_scores(model: StatementClassifiers, ids: list[str], embedder: MiniLMEmbe
 
 
 def main() -> None:
-    split, embedder = load_split(), MiniLMEmbeddings()
+    split, embedder = load_split(), services(get_settings()).embedder
     model = fit(split.train, embedder)
     model.save(DEFAULT_PATH)
     scores = ", ".join(f"{k} {v:.3f}" for k, v in dev_scores(model, split.dev, embedder).items())

@@ -1,6 +1,6 @@
 """Choose the corpus cross-check's similarity thresholds on `dev`, against the gold statuses.
 
-    .venv/bin/python -m evals.tune_crosscheck [--split dev]
+    .venv/bin/python -m assay.evals.tune_crosscheck [--split dev]
 
 Prints, for each pair of thresholds (`related`: a chunk this similar is evidence; `close`: close
 enough that differing numbers conflict), the accuracy of the status and the precision and recall
@@ -14,11 +14,12 @@ import argparse
 import itertools
 
 from assay.crosscheck import CorpusCrossCheck
-from assay.embeddings import MiniLMEmbeddings
+from assay.evals import metrics as m
+from assay.evals.labels import load_all, load_split
+from assay.evals.runner import EVAL_SPLITS, build_corpus, crosscheck_statuses, eval_settings
+from assay.runtime import configure_prefect, in_process_flow_settings
+from assay.services import services
 from assay.settings import get_settings
-from evals import metrics as m
-from evals.labels import load_all, load_split
-from evals.runner import EVAL_SPLITS, build_corpus, crosscheck_statuses, eval_settings
 
 RELATED = (0.45, 0.5, 0.55, 0.6, 0.65, 0.7)
 CLOSE = (0.55, 0.6, 0.65, 0.7, 0.75, 0.8)
@@ -28,8 +29,12 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--split", default="dev", choices=EVAL_SPLITS)
     split = parser.parse_args().split
-    embedder = MiniLMEmbeddings()
-    _, store, articles = build_corpus(eval_settings(get_settings()), embedder)
+    settings = eval_settings(get_settings())
+    configure_prefect(settings)
+    with in_process_flow_settings():
+        articles = build_corpus(settings)
+    made = services(settings)
+    store, embedder = made.chunk_store, made.embedder
     labels = load_all()
     ids = [i for i in getattr(load_split(), split) if labels[i].crosscheck is not None]
     print(f"{'related':>8} {'close':>6} {'accuracy':>9} {'corr. precision':>16} {'corr. recall':>13}")

@@ -1,18 +1,15 @@
-"""The `analyse` flow: for each article, statements → classifiers → LLM summary → corpus cross-check → store.
+"""The `analyse` flow: for each article, statements → kind decider → LLM summary → corpus cross-check → store.
 
-An analysis is keyed by the article's content hash, the prompt versions, the
-classifier version and the model: with all four unchanged there is nothing to
-do and no LLM call is made. LLM calls go through a Prefect global concurrency
-limit ("assay-llm"), so workers on several machines share one budget, and a
-failed call (rate limit, 5xx, timeout) is retried with exponential backoff and
-jitter; an answer that is invalid twice fails the article, and nothing of it is stored.
+An analysis is keyed by everything that produces it (`assay.analysis.analysis_key`): with all of it
+unchanged there is nothing to do and no LLM call is made. LLM calls go through a Prefect global
+concurrency limit ("assay-llm"), so workers on several machines share one budget, and a failed call
+(rate limit, 5xx, timeout) is retried with exponential backoff and jitter; an answer that is invalid
+twice fails the article, and nothing of it is stored.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-from functools import cache
+from typing import Any
 
 from prefect import flow, get_client, task
 from prefect.cache_policies import NO_CACHE
@@ -20,50 +17,21 @@ from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
 from prefect.concurrency.sync import concurrency
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
-from pydantic import BaseModel, Field
 
-from assay.analysis import ANALYSIS_PROMPTS, Analysis, analyse_article
-from assay.classifier import StatementClassifiers
-from assay.crosscheck import CorpusCrossCheck
+from assay.analysis import ANALYSIS_PROMPTS, analyse_article, analysis_key
+from assay.flows.ingest import state_error
+from assay.flows.progress import report_progress
 from assay.llm_log import LLMCallLogger
-from assay.llms import chat_model, model_name
+from assay.llms import model_name
 from assay.prompts import load_prompts
-from assay.settings import get_settings
-from flows.ingest import _progress, embedder, state_error
-from store.registry import registry_for
-from store.vectors import store_for
+from assay.services import services
+from assay.settings import Settings, get_settings
+from assay.types import AnalyseReport, AnalyseResult
 
 LLM_LIMIT = "assay-llm"
 
 
-class AnalyseResult(BaseModel):
-    article_id: str
-    title: str | None = None
-    status: str = Field(description="analysed, unchanged or failed")
-    error: str | None = None
-    llm_calls: int = 0
-    seconds: float = 0.0
-
-
-class AnalyseReport(BaseModel):
-    results: list[AnalyseResult] = Field(default_factory=list)
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return {s: sum(r.status == s for r in self.results) for s in ("analysed", "unchanged", "failed")}
-
-
-@cache
-def classifiers() -> StatementClassifiers:
-    """Loaded once per process."""
-    return StatementClassifiers.load()
-
-
-def cache_key(content_hash: str, prompts: dict[str, str], classifier: str, model: str) -> str:
-    return hashlib.sha256(json.dumps([content_hash, prompts, classifier, model], sort_keys=True).encode()).hexdigest()
-
-
-def _retryable(task, task_run, state) -> bool:  # type: ignore[no-untyped-def]
+def _retryable(task: Any, task_run: Any, state: Any) -> bool:
     """Only transport trouble is worth a retry: rate limits, 5xx, timeouts, lost connections.
     An invalid answer was already sent back once; a missing model will not appear by waiting."""
     import openai
@@ -74,29 +42,24 @@ def _retryable(task, task_run, state) -> bool:  # type: ignore[no-untyped-def]
 
 @task(name="analyse-article", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=exponential_backoff(4)(3),
       retry_jitter_factor=0.5, retry_condition_fn=_retryable)
-def analyse_one(article_id: str, prompt_overrides: list[str]) -> AnalyseResult:
-    settings = get_settings()
-    registry = registry_for(settings.registry_url)
-    row = registry.get(article_id)
-    if row is None:
+def analyse_one(article_id: str, prompt_overrides: list[str], settings: Settings) -> AnalyseResult:
+    made = services(settings)
+    registry = made.registry
+    article = registry.get(article_id)
+    if article is None:
         return AnalyseResult(article_id=article_id, status="failed", error="no such article")
-    article = row.to_article()
     prompts = {name: p for name, p in load_prompts(prompt_overrides).items() if name in ANALYSIS_PROMPTS}
-    model = chat_model(settings)
+    model = made.chat_model()
     versions = {name: p.version for name, p in prompts.items()}
-    key = cache_key(article.content_hash, versions, classifiers().version, model_name(model))
+    key = analysis_key(article.content_hash, versions, made.kind_decider.name, made.crosscheck.name, model_name(model))
     if registry.has_analysis(article.id, key):
         return AnalyseResult(article_id=article.id, title=article.title, status="unchanged")
     with concurrency(LLM_LIMIT, occupy=1):
-        analysis: Analysis = analyse_article(
-            article, model=model, prompts=prompts, classifiers=classifiers(), embedder=embedder(settings),
-            crosscheck=CorpusCrossCheck(store_for(settings), embedder(settings)),
-            callbacks=[LLMCallLogger(registry, local=settings.llm == "local")],
+        analysis = analyse_article(
+            article, model=model, prompts=prompts, decider=made.kind_decider, embedder=made.embedder,
+            crosscheck=made.crosscheck, callbacks=[LLMCallLogger(registry, local=settings.llm == "local")],
         )
-    registry.record_analysis(
-        article.id, key, analysis.model_dump(mode="json"), content_hash=article.content_hash,
-        model=analysis.provenance.model, prompts=versions, classifier=analysis.provenance.classifier,
-    )
+    registry.record_analysis(analysis, key)
     return AnalyseResult(
         article_id=article.id, title=article.title, status="analysed",
         llm_calls=analysis.provenance.llm_calls, seconds=sum(analysis.provenance.timings_s.values()),
@@ -112,17 +75,19 @@ def ensure_llm_limit(limit: int) -> None:
             client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=LLM_LIMIT, limit=limit))
 
 
-@flow(name="analyse", task_runner=ThreadPoolTaskRunner(max_workers=4), validate_parameters=False)
-def analyse(article_ids: list[str], prompt_overrides: list[str] | None = None) -> AnalyseReport:
-    """Analyse the given articles; unchanged ones (same content, prompts, classifier, model) cost nothing."""
-    settings = get_settings()
+# Prefect types TaskRunner as invariant in its future type, so its own ThreadPoolTaskRunner does not fit the
+# flow decorator's annotation; the ignore goes when Prefect fixes that.
+@flow(name="analyse", task_runner=ThreadPoolTaskRunner(max_workers=4), validate_parameters=False)  # type: ignore[arg-type]
+def analyse(article_ids: list[str], prompt_overrides: list[str] | None = None, settings: Settings | None = None) -> AnalyseReport:
+    """Analyse the given articles; unchanged ones (same content, prompts, decider, model...) cost nothing."""
+    settings = settings or get_settings()
     ensure_llm_limit(settings.llm_concurrency)
-    _progress("analyse", 0, len(article_ids))
+    report_progress("analyse", 0, len(article_ids))
     report = AnalyseReport()
-    futures = [(article_id, analyse_one.submit(article_id, prompt_overrides or [])) for article_id in article_ids]
+    futures = [(article_id, analyse_one.submit(article_id, prompt_overrides or [], settings)) for article_id in article_ids]
     for article_id, future in futures:
         future.wait()
-        _progress("analyse", 1)
+        report_progress("analyse", 1)
         if future.state.is_completed():
             report.results.append(future.result())
         else:

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import re
 import threading
-from contextlib import contextmanager, suppress
+from collections.abc import Iterable, Iterator
+from contextlib import suppress
 from dataclasses import dataclass, field, replace
-from functools import cache
 from itertools import accumulate
-from typing import Callable, Iterator
+from pathlib import Path
+from typing import Any
 
 import numpy as np
 from prefect import flow, task
@@ -23,51 +24,17 @@ from prefect.cache_policies import NO_CACHE
 from prefect.events import emit_event
 from prefect.futures import PrefectFuture
 from prefect.task_runners import ThreadPoolTaskRunner
-from prefect.tasks import exponential_backoff
+from prefect.tasks import Task, exponential_backoff
 
 from assay.articles import to_article
 from assay.chunking import chunk_article
-from assay.embeddings import DIMENSIONS, MiniLMEmbeddings
-from assay.settings import Settings, get_settings
-from assay.sources import SourceError, expand_source, fetch_url, is_url, parse, read_file
+from assay.embeddings import DIMENSIONS
+from assay.flows.progress import report_progress
+from assay.readers import content_type_for, parse, supported_suffixes
+from assay.services import services
+from assay.settings import MAX_FETCH_CONCURRENCY, Settings, get_settings
+from assay.sources import SourceError, expand_source, fetch_url, is_url, read_file
 from assay.types import Article, Chunk, Fetched, IngestReport, ItemResult, ItemStatus, RawItem, SourceKind
-from store.keywords import keyword_index
-from store.registry import registry_for
-from store.vectors import store_for
-
-# --- progress, for the CLI's bar ------------------------------------------------------
-
-ProgressListener = Callable[[str, int, int | None], None]  # stage, advance, new total (or None)
-_listeners: list[ProgressListener] = []
-_listeners_lock = threading.Lock()
-
-
-@contextmanager
-def progress_listener(listener: ProgressListener) -> Iterator[None]:
-    with _listeners_lock:
-        _listeners.append(listener)
-    try:
-        yield
-    finally:
-        with _listeners_lock:
-            _listeners.remove(listener)
-
-
-def _progress(stage: str, advance: int = 0, total: int | None = None) -> None:
-    for listener in list(_listeners):
-        listener(stage, advance, total)
-
-
-# --- shared resources -------------------------------------------------------------------
-
-def embedder(settings: Settings) -> MiniLMEmbeddings:
-    """One model per process: loading it costs more than embedding a small batch."""
-    return _embedder(settings.embed_batch_size)
-
-
-@cache
-def _embedder(batch_size: int) -> MiniLMEmbeddings:
-    return MiniLMEmbeddings(batch_size=batch_size)  # cheap: the model itself loads on first use, under a lock
 
 
 @dataclass
@@ -76,15 +43,16 @@ class Pending:
 
     article: Article
     status: ItemStatus  # new or updated
-    source: str
+    location: str
     feed: str | None
     chunks: list[Chunk] = field(default_factory=list)
     vectors: np.ndarray = field(default_factory=lambda: np.empty((0, DIMENSIONS), dtype=np.float32))
 
-    def result(self, status: ItemStatus | None = None, **fields: object) -> ItemResult:
+    def result(self, status: ItemStatus | None = None, *, error: str | None = None, chunks: int = 0) -> ItemResult:
         a = self.article
         return ItemResult(
-            source=self.source, status=status or self.status, article_id=a.id, title=a.title, url=a.url, feed=self.feed, guid=a.guid, **fields  # type: ignore[arg-type]
+            location=self.location, status=status or self.status, article_id=a.id, title=a.title, url=a.url,
+            feed=self.feed, guid=a.guid, error=error, chunks=chunks,
         )
 
 
@@ -92,9 +60,9 @@ class Pending:
 Fed = tuple[RawItem, str | None]
 
 
-def _failed(source: str, error: Exception | str, item: RawItem | None = None, feed: str | None = None) -> ItemResult:
+def _failed(location: str, error: Exception | str, item: RawItem | None = None, feed: str | None = None) -> ItemResult:
     return ItemResult(
-        source=source,
+        location=location,
         status=ItemStatus.failed,
         error=str(error),
         title=item.title if item else None,
@@ -104,12 +72,12 @@ def _failed(source: str, error: Exception | str, item: RawItem | None = None, fe
     )
 
 
-def state_error(state) -> object:  # type: ignore[no-untyped-def]
+def state_error(state: Any) -> object:
     """The exception a failed task state carries (retry conditions see it either way)."""
     return state.data if isinstance(state.data, BaseException) else state.result(raise_on_failure=False)
 
 
-def _is_retryable(task, task_run, state) -> bool:  # type: ignore[no-untyped-def]
+def _is_retryable(task: Any, task_run: Any, state: Any) -> bool:
     """Retry network errors, timeouts, 429 and 5xx; a 404 or a bad feed will not get better."""
     error = state_error(state)
     return isinstance(error, SourceError) and error.retryable
@@ -119,30 +87,43 @@ def _is_retryable(task, task_run, state) -> bool:  # type: ignore[no-untyped-def
 
 
 @task(name="fetch", cache_policy=NO_CACHE, retry_condition_fn=_is_retryable, retry_jitter_factor=0.5)
-def fetch(source: str, etag: str | None = None, last_modified: str | None = None) -> Fetched:
-    settings = get_settings()
-    if is_url(source):
-        return fetch_url(source, settings, etag=etag, last_modified=last_modified)
-    return read_file(source, settings)
+def fetch(location: str, settings: Settings, etag: str | None = None, last_modified: str | None = None) -> Fetched:
+    if is_url(location):
+        return fetch_url(location, settings, etag=etag, last_modified=last_modified)
+    return read_file(location, settings, content_type_for(Path(location).suffix.lower()))
 
 
-def _fetch_task(settings: Settings):  # type: ignore[no-untyped-def]
+FetchTask = Task[..., Fetched]
+
+
+def _fetch_task(settings: Settings) -> FetchTask:
     return fetch.with_options(
         retries=settings.fetch_retries,
         retry_delay_seconds=exponential_backoff(settings.fetch_backoff_s)(settings.fetch_retries) if settings.fetch_retries else 0,
     )
 
 
-def _wait_all(futures: dict[str, PrefectFuture]) -> Iterator[tuple[str, Fetched | None, Exception | None]]:
-    for source, future in futures.items():
+def _fetch_all(
+    fetch_task: FetchTask, settings: Settings, requests: Iterable[tuple[str, tuple[str | None, str | None]]]
+) -> Iterator[tuple[str, Fetched | None, Exception | None]]:
+    """Fetch each (location, validators), at most `fetch_concurrency` at once, results in order."""
+    in_flight: list[tuple[str, PrefectFuture[Fetched]]] = []
+
+    def finish(location: str, future: PrefectFuture[Fetched]) -> tuple[str, Fetched | None, Exception | None]:
         future.wait()
         state = future.state
-        _progress("fetch", 1)
+        report_progress("fetch", 1)
         if state.is_completed():
-            yield source, future.result(), None
-        else:
-            error = state.result(raise_on_failure=False)
-            yield source, None, error if isinstance(error, Exception) else RuntimeError(state.message)
+            return location, future.result(), None
+        error = state.result(raise_on_failure=False)
+        return location, None, error if isinstance(error, Exception) else RuntimeError(state.message)
+
+    for location, (etag, last_modified) in requests:
+        if len(in_flight) >= settings.fetch_concurrency:
+            yield finish(*in_flight.pop(0))
+        in_flight.append((location, fetch_task.submit(location, settings, etag, last_modified)))
+    for location, future in in_flight:
+        yield finish(location, future)
 
 
 @task(name="parse", cache_policy=NO_CACHE)
@@ -178,9 +159,9 @@ def clean(items: list[Fed]) -> tuple[list[tuple[Article, str | None]], list[Item
 
 
 @task(name="dedupe", cache_policy=NO_CACHE)
-def dedupe(articles: list[tuple[Article, str | None]]) -> tuple[list[Pending], list[ItemResult]]:
+def dedupe(articles: list[tuple[Article, str | None]], settings: Settings) -> tuple[list[Pending], list[ItemResult]]:
     """Drop repeats within the batch and articles whose content the registry already has."""
-    known = registry_for(get_settings().registry_url).content_hashes([a.id for a, _ in articles])
+    known = services(settings).registry.content_hashes([a.id for a, _ in articles])
     pending: list[Pending] = []
     done: list[ItemResult] = []
     seen: set[str] = set()
@@ -197,31 +178,30 @@ def dedupe(articles: list[tuple[Article, str | None]]) -> tuple[list[Pending], l
 
 
 @task(name="chunk", cache_policy=NO_CACHE)
-def chunk(pending: list[Pending]) -> list[Pending]:
-    settings = get_settings()
+def chunk(pending: list[Pending], settings: Settings) -> list[Pending]:
     return [replace(one, chunks=chunk_article(one.article, settings.chunk_size, settings.chunk_overlap)) for one in pending]
 
 
 @task(name="embed", cache_policy=NO_CACHE)
-def embed(pending: list[Pending]) -> list[Pending]:
+def embed(pending: list[Pending], settings: Settings) -> list[Pending]:
     texts = [c.text for one in pending for c in one.chunks]
     # A numpy array, not lists of floats: Prefect walks every task argument looking
     # for futures, and 60k Python floats cost it half a second per hand-over.
-    vectors = embedder(get_settings()).forward(texts)
-    _progress("embed", len(texts))
+    vectors = services(settings).embedder.forward(texts)
+    report_progress("embed", len(texts))
     bounds = list(accumulate([0] + [len(one.chunks) for one in pending]))
     return [replace(one, vectors=vectors[a:b]) for one, a, b in zip(pending, bounds, bounds[1:])]
 
 
 @task(name="stored-chunk-ids", cache_policy=NO_CACHE)
-def stored_chunk_ids(article_ids: list[str]) -> dict[str, set[str]]:
-    return store_for(get_settings()).chunk_ids_by_article(article_ids)
+def stored_chunk_ids(article_ids: list[str], settings: Settings) -> dict[str, set[str]]:
+    return services(settings).chunk_store.chunk_ids_by_article(article_ids)
 
 
 @task(name="upsert", cache_policy=NO_CACHE)
-def upsert(pending: list[Pending], old_ids: dict[str, set[str]]) -> list[ItemResult]:
+def upsert(pending: list[Pending], old_ids: dict[str, set[str]], settings: Settings) -> list[ItemResult]:
     """Chunks of a group of articles into Chroma in one write; on failure nothing new of theirs stays."""
-    store = store_for(get_settings())
+    store = services(settings).chunk_store
     try:
         store.upsert([(one.article, one.chunks, one.vectors) for one in pending])
     except Exception as exc:  # noqa: BLE001 - these articles fail; the rest of the batch goes on
@@ -231,13 +211,12 @@ def upsert(pending: list[Pending], old_ids: dict[str, set[str]]) -> list[ItemRes
 
 
 @task(name="record", cache_policy=NO_CACHE)
-def record(pending: list[Pending], old_ids: dict[str, set[str]], failed: list[ItemResult]) -> list[ItemResult]:
+def record(pending: list[Pending], old_ids: dict[str, set[str]], failed: list[ItemResult], settings: Settings) -> list[ItemResult]:
     """Per article: its registry row, then its stale chunks out. Chunks first, row second, so an
     article in the registry always has all its chunks; if the row cannot be written, its new
     chunks are taken out again and the old version stays whole. A crash between the steps
     leaves orphan chunks that the next ingest of the article replaces."""
-    settings = get_settings()
-    store, registry = store_for(settings), registry_for(settings.registry_url)
+    store, registry = services(settings).chunk_store, services(settings).registry
     failed_ids = {r.article_id for r in failed}
     results = list(failed)
     for one in pending:
@@ -257,7 +236,7 @@ def record(pending: list[Pending], old_ids: dict[str, set[str]], failed: list[It
             resource={"prefect.resource.id": f"assay.article.{article.id}", "prefect.resource.name": article.title[:200]},
             payload={"url": article.url, "source": article.source, "version": version, "chunks": len(one.chunks)},
         )
-        _progress("store", 1)
+        report_progress("store", 1)
     return results
 
 
@@ -273,33 +252,33 @@ def _groups(pending: list[Pending], chunks_per_group: int) -> list[list[Pending]
 def _store(pending: list[Pending], settings: Settings) -> list[ItemResult]:
     """Embed group by group; each group is written to Chroma on a worker thread while the next
     one embeds (the overlap matters most with a remote Chroma server)."""
-    pending = chunk(pending)
-    old_ids_future = stored_chunk_ids.submit([one.article.id for one in pending])  # looked up meanwhile
-    _progress("embed", 0, sum(len(one.chunks) for one in pending))
+    pending = chunk(pending, settings)
+    old_ids_future = stored_chunk_ids.submit([one.article.id for one in pending], settings)  # looked up meanwhile
+    report_progress("embed", 0, sum(len(one.chunks) for one in pending))
     writes = []
     for group in _groups(pending, settings.embed_group_chunks):
-        embedded = embed(group)
-        writes.append(upsert.submit(embedded, old_ids_future.result()))
+        embedded = embed(group, settings)
+        writes.append(upsert.submit(embedded, old_ids_future.result(), settings))
     failed = [r for write in writes for r in write.result()]
-    return record(pending, old_ids_future.result(), failed)
+    return record(pending, old_ids_future.result(), failed, settings)
 
 
 def _preload_model(settings: Settings) -> None:
     # A missing model is reported by `embed`, where it stops the run; here it would only be noise.
     with suppress(Exception):
-        embedder(settings).load()
+        services(settings).embedder.load()
 
 
 @task(name="keyword-index", cache_policy=NO_CACHE)
 def refresh_keyword_index(settings: Settings) -> None:
     """Rebuild BM25 over the new chunks now, so the next `assay ask` does not (25 s at 100k chunks)."""
-    keyword_index(store_for(settings), settings.home / "keywords")
+    services(settings).keyword_index()
 
 
 @task(name="record-feeds", cache_policy=NO_CACHE)
-def record_feeds(feeds: list[tuple[Fetched, str | None]], results: list[ItemResult]) -> None:
+def record_feeds(feeds: list[tuple[Fetched, str | None]], results: list[ItemResult], settings: Settings) -> None:
     """Feed state: seen guids, and validators only when every item of the feed went in."""
-    registry = registry_for(get_settings().registry_url)
+    registry = services(settings).registry
     for feed, title in feeds:
         mine = [r for r in results if r.feed == feed.source]
         failed = any(r.status is ItemStatus.failed for r in mine)
@@ -317,20 +296,26 @@ def record_feeds(feeds: list[tuple[Fetched, str | None]], results: list[ItemResu
 # --- the flow ------------------------------------------------------------------------------
 
 
-@flow(name="ingest", task_runner=ThreadPoolTaskRunner(max_workers=8), validate_parameters=False)
-def ingest(sources: list[str], expect: SourceKind | None = None) -> IngestReport:
-    """Ingest feeds, pages, files and folders; safe to re-run: unchanged articles cost nothing."""
-    settings = get_settings()
-    registry = registry_for(settings.registry_url)
+# Prefect types TaskRunner as invariant in its future type, so its own ThreadPoolTaskRunner does not fit the
+# flow decorator's annotation; the ignore goes when Prefect fixes that.
+@flow(name="ingest", task_runner=ThreadPoolTaskRunner(max_workers=MAX_FETCH_CONCURRENCY), validate_parameters=False)  # type: ignore[arg-type]
+def ingest(sources: list[str], expect: SourceKind | None = None, settings: Settings | None = None) -> IngestReport:
+    """Ingest feeds, pages, files and folders; safe to re-run: unchanged articles cost nothing.
+
+    `settings` default to the environment's (a deployment's parameters are JSON; a worker reads
+    its own environment); the CLI and the eval pass theirs."""
+    settings = settings or get_settings()
+    expect = SourceKind(expect) if expect else None  # a deployment's parameters arrive as JSON strings
+    registry = services(settings).registry
     report = IngestReport()
 
     named: list[str] = []
     for source in sources:
         try:
-            named.extend(expand_source(source))
+            named.extend(expand_source(source, supported_suffixes()))
         except SourceError as exc:
             report.results.append(_failed(source, exc))
-    _progress("fetch", 0, len(named))
+    report_progress("fetch", 0, len(named))
     # The model loads on the other core while sources are fetched and parsed. When nothing
     # turns out new that is ~0.3 s of CPU spent for nothing; when something is, it is off
     # the critical path.
@@ -339,14 +324,14 @@ def ingest(sources: list[str], expect: SourceKind | None = None) -> IngestReport
         preload.start()
 
     fetch_task = _fetch_task(settings)
-    futures = {s: fetch_task.submit(s, *(registry.feed_validators(s) if is_url(s) else (None, None))) for s in dict.fromkeys(named)}
+    requests = ((s, registry.feed_validators(s) if is_url(s) else (None, None)) for s in dict.fromkeys(named))
     fetched: list[Fetched] = []
-    for source, result, error in _wait_all(futures):
-        if error is not None:
-            report.results.append(_failed(source, error))
+    for location, result, error in _fetch_all(fetch_task, settings, requests):
+        if error is not None or result is None:
+            report.results.append(_failed(location, error or "nothing fetched"))
         elif result.not_modified:
-            report.not_modified.append(source)
-            registry.record_feed(source, title=None, status="not modified", etag=result.etag, last_modified=result.last_modified)
+            report.not_modified.append(location)
+            registry.record_feed(location, title=None, status="not modified", etag=result.etag, last_modified=result.last_modified)
         else:
             fetched.append(result)
 
@@ -357,13 +342,13 @@ def ingest(sources: list[str], expect: SourceKind | None = None) -> IngestReport
 
     articles, failures = clean(items)
     report.results.extend(failures)
-    pending, done = dedupe(articles)
+    pending, done = dedupe(articles, settings)
     report.results.extend(done)
-    _progress("store", len(done), len(articles))
+    report_progress("store", len(done), len(articles))
     if pending:
         report.results.extend(_store(pending, settings))
         refresh_keyword_index(settings)
-    record_feeds(feeds, report.results)
+    record_feeds(feeds, report.results, settings)
     if preload.is_alive():
         preload.join()  # never leave a thread inside onnxruntime's set-up at interpreter exit
     return report
@@ -372,7 +357,7 @@ def ingest(sources: list[str], expect: SourceKind | None = None) -> IngestReport
 _TAG = re.compile(r"<[^>]+>")
 
 
-def _fetch_full_text(items: list[Fed], settings: Settings, fetch_task) -> tuple[list[Fed], list[ItemResult]]:  # type: ignore[no-untyped-def]
+def _fetch_full_text(items: list[Fed], settings: Settings, fetch_task: FetchTask) -> tuple[list[Fed], list[ItemResult]]:
     """Feeds that carry only a summary: read each such article from its page instead, concurrently."""
     short = {
         item.url: i
@@ -381,7 +366,7 @@ def _fetch_full_text(items: list[Fed], settings: Settings, fetch_task) -> tuple[
     }
     if not short:
         return items, []
-    pages = {url: (result, error) for url, result, error in _wait_all({url: fetch_task.submit(url) for url in short})}
+    pages = {url: (result, error) for url, result, error in _fetch_all(fetch_task, settings, ((url, (None, None)) for url in short))}
     kept, failures = [], []
     for item, feed in items:
         if item.url not in short:
@@ -389,8 +374,8 @@ def _fetch_full_text(items: list[Fed], settings: Settings, fetch_task) -> tuple[
             continue
         result, error = pages[item.url]
         try:
-            if error is not None:
-                raise error
+            if error is not None or result is None:
+                raise error or SourceError("nothing fetched")
             _, _, (page,) = parse(result, SourceKind.page)
         except SourceError as exc:
             failures.append(_failed(item.url, f"feed item has no full text and its page failed: {exc}", item, feed))

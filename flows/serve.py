@@ -1,4 +1,4 @@
-"""Serve the ingest flow as a scheduled deployment that polls feeds.
+"""Serve the ingest-and-analyse flow as a scheduled deployment that polls feeds and analyses what is new.
 
 `Flow.serve()` would do, but Prefect 3.8's runner neither stops on SIGTERM (its
 handler never awaits its own stop) nor on Ctrl-C (the cancelled start is
@@ -15,16 +15,16 @@ from datetime import timedelta
 
 from prefect.runner import Runner
 
+from assay.flows.pipeline import ingest_and_analyse
 from assay.types import SourceKind
-from flows.ingest import ingest
 
 
-def serve_ingest(feeds: list[str], *, name: str, interval: timedelta, stop: threading.Event | None = None) -> str:
+def serve_feeds(feeds: list[str], *, name: str, interval: timedelta, stop: threading.Event | None = None) -> str:
     """Register the deployment, poll on schedule until SIGINT/SIGTERM (or `stop`), then pause it."""
     stop = stop or threading.Event()
     runner = Runner(name=name, pause_on_shutdown=True)
     deployment_id = runner.add_flow(
-        ingest, name=name, interval=interval, parameters={"sources": feeds, "expect": SourceKind.feed.value}
+        ingest_and_analyse, name=name, interval=interval, parameters={"sources": feeds, "expect": SourceKind.feed.value}
     )
     loop = asyncio.new_event_loop()
     worker = threading.Thread(target=loop.run_until_complete, args=(runner.start(),), name="assay-runner", daemon=True)

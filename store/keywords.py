@@ -12,14 +12,14 @@ import json
 import logging
 import re
 import threading
-from dataclasses import dataclass
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Sequence
 
 import bm25s
 import numpy as np
 
-from store.vectors import ChunkStore
+from assay.store.vectors import ChunkStore
+from assay.types import KeywordHit
 
 logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 
@@ -43,12 +43,6 @@ def keyword_tokens(text: str) -> list[str]:
     return out
 
 
-@dataclass(frozen=True)
-class KeywordHit:
-    chunk_id: str
-    score: float
-
-
 class KeywordIndex:
     def __init__(self, ids: list[str], article_ids: list[str], retriever: bm25s.BM25, signature: str):
         self.ids = ids
@@ -57,7 +51,7 @@ class KeywordIndex:
         self.signature = signature
 
     @classmethod
-    def build(cls, ids: Sequence[str], texts: Sequence[str], article_ids: Sequence[str]) -> "KeywordIndex":
+    def build(cls, ids: Sequence[str], texts: Sequence[str], article_ids: Sequence[str]) -> KeywordIndex:
         retriever = bm25s.BM25()
         # bm25s needs at least one token per document; an empty chunk gets a token that never matches.
         retriever.index([keyword_tokens(t) or ["\x00"] for t in texts], show_progress=False)
@@ -74,7 +68,7 @@ class KeywordIndex:
         k = min(k, len(scores))
         top = np.argpartition(-scores, k - 1)[:k]
         top = top[np.argsort(-scores[top])]
-        return [KeywordHit(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]
+        return [KeywordHit(chunk_id=self.ids[i], score=float(scores[i])) for i in top if scores[i] > 0]
 
     def save(self, folder: Path) -> None:
         folder.mkdir(parents=True, exist_ok=True)
@@ -84,7 +78,7 @@ class KeywordIndex:
         )
 
     @classmethod
-    def load(cls, folder: Path) -> "KeywordIndex | None":
+    def load(cls, folder: Path) -> KeywordIndex | None:
         try:
             meta = json.loads((folder / "chunks.json").read_text())
             retriever = bm25s.BM25.load(str(folder / "bm25"))
@@ -107,25 +101,12 @@ _loaded: dict[str, KeywordIndex] = {}
 def keyword_index(store: ChunkStore, folder: Path) -> KeywordIndex:
     """The index for the chunks Chroma holds now: from memory, from disk, or rebuilt (and saved)."""
     with _lock:
-        ids = [chunk_id for chunk_id, _, _ in _pages(store, include=[])]
+        ids = store.ids()
         signature = signature_of(ids)
         cached = _loaded.get(str(folder)) or KeywordIndex.load(folder)
         if cached is None or cached.signature != signature:
-            rows = list(_pages(store, include=["documents", "metadatas"]))
-            cached = KeywordIndex.build([r[0] for r in rows], [r[1] or "" for r in rows], [str(r[2]["article_id"]) for r in rows])
+            rows = [c for page in store.pages() for c in page]
+            cached = KeywordIndex.build([c.chunk_id for c in rows], [c.text for c in rows], [c.article_id for c in rows])
             cached.save(folder)
         _loaded[str(folder)] = cached
         return cached
-
-
-def _pages(store: ChunkStore, include: list, page: int = 5000):  # type: ignore[no-untyped-def]
-    """Every chunk as (id, document, metadata), a page at a time: one huge `get` hits SQLite's variable limit."""
-    offset = 0
-    while True:
-        got = store.collection.get(include=include, limit=page, offset=offset)
-        documents = got.get("documents") or [None] * len(got["ids"])
-        metadatas = got.get("metadatas") or [None] * len(got["ids"])
-        yield from zip(got["ids"], documents, metadatas)
-        if len(got["ids"]) < page:
-            return
-        offset += page

@@ -7,21 +7,21 @@ an article row exists only once its chunks are in Chroma.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from contextlib import contextmanager
-from functools import lru_cache
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterator
+from typing import Any
 
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, create_engine, event, func, select
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
-from assay.types import Article, Section
+from assay.types import Analysis, Article, Section, StoredArticle
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class Base(DeclarativeBase):
@@ -50,8 +50,8 @@ class ArticleRow(Base):
     first_seen: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
-    def to_article(self) -> Article:
-        return Article(
+    def to_stored(self) -> StoredArticle:
+        return StoredArticle(
             id=self.id,
             url=self.url,
             guid=self.guid,
@@ -64,6 +64,11 @@ class ArticleRow(Base):
             highlights=self.highlights,
             body=self.body,
             sections=[Section(**s) for s in self.sections],
+            version=self.version,
+            status=self.status,
+            chunk_count=self.chunk_count,
+            first_seen=as_utc(self.first_seen),
+            updated_at=as_utc(self.updated_at),
         )
 
 
@@ -115,7 +120,7 @@ class AnalysisRow(Base):
     content_hash: Mapped[str] = mapped_column(String(64))
     model: Mapped[str] = mapped_column(Text)
     prompts: Mapped[dict] = mapped_column(default=dict)
-    classifier: Mapped[str] = mapped_column(String(64))
+    classifier: Mapped[str] = mapped_column(String(64), doc="the kind decider (the fitted classifiers in earlier versions)")
     analysis: Mapped[dict] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
@@ -143,7 +148,7 @@ class LLMCallRow(Base):
 
 def as_utc(value: datetime | None) -> datetime | None:
     """SQLite hands datetimes back naive; they were stored as UTC."""
-    return value.replace(tzinfo=timezone.utc) if value and value.tzinfo is None else value
+    return value.replace(tzinfo=UTC) if value and value.tzinfo is None else value
 
 
 class Registry:
@@ -195,17 +200,17 @@ class Registry:
             )
             return row.version
 
-    def get(self, article_id: str) -> ArticleRow | None:
+    def get(self, article_id: str) -> StoredArticle | None:
         with self.session() as s:
             row = s.get(ArticleRow, article_id)
             if row is None:  # allow a unique prefix, as git does for commits
                 matches = s.scalars(select(ArticleRow).where(ArticleRow.id.startswith(article_id)).limit(2)).all()
                 row = matches[0] if len(matches) == 1 else None
-            return row
+            return row.to_stored() if row else None
 
-    def list(self) -> list[ArticleRow]:
+    def articles(self) -> list[StoredArticle]:
         with self.session() as s:
-            return list(s.scalars(select(ArticleRow).order_by(ArticleRow.published.desc(), ArticleRow.id)))
+            return [row.to_stored() for row in s.scalars(select(ArticleRow).order_by(ArticleRow.published.desc(), ArticleRow.id))]
 
     def counts(self) -> dict[str, int]:
         with self.session() as s:
@@ -221,19 +226,22 @@ class Registry:
 
     def has_analysis(self, article_id: str, cache_key: str) -> bool:
         with self.session() as s:
-            return s.scalar(select(func.count()).where(AnalysisRow.article_id == article_id, AnalysisRow.cache_key == cache_key)) > 0
+            found = s.scalar(select(func.count()).where(AnalysisRow.article_id == article_id, AnalysisRow.cache_key == cache_key))
+            return bool(found)
 
-    def record_analysis(self, article_id: str, cache_key: str, analysis: dict, *, content_hash: str, model: str, prompts: dict, classifier: str) -> None:
+    def record_analysis(self, analysis: Analysis, cache_key: str) -> None:
         """Stored whole in one transaction: an analysis is never half there."""
+        provenance = analysis.provenance
         with self.session() as s:
-            s.add(AnalysisRow(article_id=article_id, cache_key=cache_key, analysis=analysis, content_hash=content_hash,
-                              model=model, prompts=prompts, classifier=classifier))
-            row = s.get(ArticleRow, article_id)
+            s.add(AnalysisRow(article_id=analysis.article_id, cache_key=cache_key, analysis=analysis.model_dump(mode="json"),
+                              content_hash=analysis.content_hash, model=provenance.model, prompts=provenance.prompts,
+                              classifier=provenance.kind_decided_by))
+            row = s.get(ArticleRow, analysis.article_id)
             if row is not None:
                 row.status = "analysed"
 
-    def latest_analysis(self, article_id: str) -> dict | None:
-        """The newest analysis of the article's current content."""
+    def latest_analysis(self, article_id: str) -> Analysis | None:
+        """The newest analysis of the article's current content (stored JSON of earlier versions loads too)."""
         with self.session() as s:
             article = s.get(ArticleRow, article_id)
             if article is None:
@@ -244,7 +252,7 @@ class Registry:
                 .order_by(AnalysisRow.id.desc())
                 .limit(1)
             ).first()
-            return row.analysis if row else None
+            return Analysis.model_validate(row.analysis) if row else None
 
     def unanalysed_ids(self) -> list[str]:
         with self.session() as s:
@@ -252,7 +260,7 @@ class Registry:
 
     # --- LLM calls ------------------------------------------------------------------
 
-    def log_llm_call(self, **fields: object) -> None:
+    def log_llm_call(self, **fields: Any) -> None:
         with self.session() as s:
             s.add(LLMCallRow(**fields))
 
@@ -305,13 +313,7 @@ class Registry:
             return list(s.scalars(select(FeedRow).order_by(FeedRow.url)))
 
 
-@lru_cache(maxsize=8)
-def registry_for(url: str) -> Registry:
-    """One engine per database URL and process: engines pool connections and are thread-safe."""
-    return Registry(url)
-
-
-def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets `assay status` read while an ingest writes; with WAL, synchronous=NORMAL is
     # corruption-safe and spares an fsync per article commit. Foreign keys are off by default.
     cursor = dbapi_connection.cursor()

@@ -1,25 +1,27 @@
 """Chunks and their embeddings in Chroma: embedded PersistentClient, or a server by URL.
 
-Vectors always come from Assay's own embedder: Chroma's default embedding
-function downloads a model, so nothing here ever passes `query_texts` or lets
-Chroma embed.
+The only module that speaks Chroma's API: the rest of Assay asks for nearest chunks, chunks by
+id and pages of all chunks (`assay.types.ChunkSearch`). Vectors always come from Assay's own
+embedder: Chroma's default embedding function downloads a model, so nothing here ever passes
+`query_texts` or lets Chroma embed.
 """
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
-from typing import Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from typing import Any
 
 import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
 
 from assay.settings import Settings
-from assay.types import Article, Chunk
+from assay.types import Article, Chunk, StoredChunk
+
+PAGE = 5000  # chunks per `get`: one huge `get` hits SQLite's variable limit
 
 
-def chroma_client(settings: Settings) -> chromadb.ClientAPI:
+def chroma_client(settings: Settings) -> Any:  # chromadb.ClientAPI; chromadb's stubs make it Any anyway
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_url:
         host, port, ssl = settings.chroma_host_port
@@ -33,9 +35,56 @@ class ChunkStore:
         self.client = chroma_client(settings)
         self.name = settings.chroma_collection
         # Cosine, because MiniLM vectors are normalised and compared by angle.
-        self.collection = self.client.get_or_create_collection(
+        self._collection = self.client.get_or_create_collection(
             self.name, metadata={"hnsw:space": "cosine"}, embedding_function=None
         )
+
+    # --- reading ---------------------------------------------------------------------------
+
+    def nearest(
+        self, vectors: np.ndarray, k: int, *, exclude_article: str | None = None, only_articles: Sequence[str] | None = None
+    ) -> list[list[StoredChunk]]:
+        """The k nearest chunks to each vector, best first, with their cosine similarity."""
+        if len(vectors) == 0:
+            return []
+        where: dict[str, Any] | None = None
+        if exclude_article is not None:
+            where = {"article_id": {"$ne": exclude_article}}
+        elif only_articles is not None:
+            where = {"article_id": {"$in": sorted(only_articles)}}
+        got = self._collection.query(
+            query_embeddings=np.asarray(vectors, dtype=np.float32), n_results=max(1, min(k, self.count())), where=where,
+            include=["documents", "metadatas", "distances"],
+        )
+        return [
+            [_chunk(i, d, m, similarity=1.0 - float(distance)) for i, d, m, distance in zip(ids, docs, metas, distances)]
+            for ids, docs, metas, distances in zip(got["ids"], got["documents"], got["metadatas"], got["distances"])
+        ]
+
+    def chunks(self, ids: Sequence[str]) -> list[StoredChunk]:
+        """The chunks with these ids that exist, in no particular order."""
+        if not ids:
+            return []
+        got = self._collection.get(ids=list(ids), include=["documents", "metadatas"])
+        return [_chunk(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
+
+    def pages(self, page: int = PAGE) -> Iterator[list[StoredChunk]]:
+        """Every chunk, a page at a time."""
+        for got in self._pages(["documents", "metadatas"], page):
+            yield [_chunk(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
+
+    def ids(self, page: int = PAGE) -> list[str]:
+        """Every chunk id (reads nothing else: cheap even at 100k chunks)."""
+        return [chunk_id for got in self._pages([], page) for chunk_id in got["ids"]]
+
+    def _pages(self, include: list[str], page: int) -> Iterator[Any]:
+        offset = 0
+        while True:
+            got = self._collection.get(include=include, limit=page, offset=offset)
+            yield got
+            if len(got["ids"]) < page:
+                return
+            offset += page
 
     def chunk_ids(self, article_id: str) -> set[str]:
         return self.chunk_ids_by_article([article_id])[article_id]
@@ -43,36 +92,36 @@ class ChunkStore:
     def chunk_ids_by_article(self, article_ids: Sequence[str]) -> dict[str, set[str]]:
         found: dict[str, set[str]] = {a: set() for a in article_ids}
         if article_ids:
-            got = self.collection.get(where={"article_id": {"$in": list(article_ids)}}, include=["metadatas"])
+            got = self._collection.get(where={"article_id": {"$in": list(article_ids)}}, include=["metadatas"])
             for chunk_id, meta in zip(got["ids"], got["metadatas"] or []):
                 found[str(meta["article_id"])].add(chunk_id)
         return found
 
-    def upsert(self, batch: Sequence[tuple[Article, Sequence[Chunk], Sequence[Sequence[float]]]]) -> None:
+    def count(self) -> int:
+        return int(self._collection.count())
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def upsert(self, batch: Sequence[tuple[Article, Sequence[Chunk], np.ndarray]]) -> None:
         """Chunks of several articles in one call: one write is much cheaper than one per article."""
         rows = [(article, chunk, vector) for article, chunks, vectors in batch for chunk, vector in zip(chunks, vectors, strict=True)]
         if not rows:
             return
-        self.collection.upsert(
+        self._collection.upsert(
             ids=[c.id for _, c, _ in rows],
             embeddings=np.asarray([v for _, _, v in rows], dtype=np.float32),
             documents=[c.text for _, c, _ in rows],
-            metadatas=[c.metadata(a) for a, c, _ in rows],  # type: ignore[misc]
+            metadatas=[c.metadata(a) for a, c, _ in rows],
         )
 
     def delete(self, ids: Sequence[str]) -> None:
         if ids:
-            self.collection.delete(ids=list(ids))
-
-    def count(self) -> int:
-        return self.collection.count()
+            self._collection.delete(ids=list(ids))
 
 
-@lru_cache(maxsize=8)
-def _store_for(chroma_url: str | None, chroma_path: str, collection: str) -> ChunkStore:
-    return ChunkStore(Settings(chroma_url=chroma_url, home=Path(chroma_path).parent, chroma_collection=collection))
-
-
-def store_for(settings: Settings) -> ChunkStore:
-    """One client and collection handle per process and place: opening them costs ~0.1 s."""
-    return _store_for(settings.chroma_url, str(settings.chroma_path), settings.chroma_collection)
+def _chunk(chunk_id: str, text: str | None, meta: Mapping[str, Any], similarity: float | None = None) -> StoredChunk:
+    return StoredChunk(
+        chunk_id=chunk_id, article_id=str(meta["article_id"]), text=text or "", start=int(meta.get("start", 0)),
+        end=int(meta.get("end", 0)), title=str(meta.get("title", "")), source=str(meta.get("source", "")),
+        url=meta.get("url"), published=meta.get("published"), similarity=similarity,
+    )

@@ -59,7 +59,7 @@ def assay_home(tmp_path, monkeypatch):
 @pytest.fixture
 def ingest(prefect_harness, assay_home):
     """Run the real ingest flow (real Prefect, Chroma, SQLite) in this ASSAY_HOME."""
-    from flows.ingest import ingest as ingest_flow
+    from assay.flows.ingest import ingest as ingest_flow
 
     return ingest_flow
 
@@ -90,7 +90,7 @@ class LoopbackServer:
     def url(self, path: str) -> str:
         return f"{self.base}{path}"
 
-    def set(self, path: str, body: bytes | str, **options) -> str:  # type: ignore[no-untyped-def]
+    def set(self, path: str, body: bytes | str, **options) -> str:
         self.routes[path] = Route(body=body.encode() if isinstance(body, str) else body, **options)
         return self.url(path)
 
@@ -138,7 +138,7 @@ def http_server():
             except (BrokenPipeError, ConnectionResetError):
                 pass  # the client gave up (a timeout test)
 
-        def log_message(self, *args) -> None:  # type: ignore[no-untyped-def]
+        def log_message(self, *args) -> None:
             pass
 
     httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

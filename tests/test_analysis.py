@@ -9,12 +9,22 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeMessagesListChatModel
 from langchain_core.messages import AIMessage
 
-from assay.analysis import SummaryDraft, SummaryDraftV2, SummaryDraftV3, analyse_article, tidy_cut, ungrounded_numbers
+from assay.analysis import (
+    SummaryReply,
+    SummaryReplyV2,
+    SummaryReplyV3,
+    analyse_article,
+    analysis_key,
+    tidy_cut,
+    ungrounded_numbers,
+)
 from assay.classifier import StatementClassifiers
 from assay.embeddings import MiniLMEmbeddings
+from assay.kinds import ClassifierKindDecider
 from assay.llms import StructuredOutputError
 from assay.models import ModelMissing
 from assay.prompts import load_prompt, load_prompts, parse_ref, released
+from assay.settings import Settings
 from tests.test_chunking_and_ids import sample_articles
 
 INJECTION = (
@@ -26,7 +36,7 @@ INJECTION = (
 )
 
 
-def draft(**overrides) -> AIMessage:  # type: ignore[no-untyped-def]
+def reply(**overrides) -> AIMessage:
     """An answer that fits the released summary prompt (summary@2 and summary@3 share their fields)."""
     data = {
         "companies": ["Lynas Rare Earths", "Iluka"], "governments": [], "countries": [],
@@ -38,7 +48,7 @@ def draft(**overrides) -> AIMessage:  # type: ignore[no-untyped-def]
     return AIMessage(content=json.dumps(data), usage_metadata={"input_tokens": 300, "output_tokens": 90, "total_tokens": 390})
 
 
-def draft_v1() -> AIMessage:
+def reply_v1() -> AIMessage:
     data = {
         "summary": "Lynas reported NdPr output of 10,500 tonnes in 2025 and praised its Kalgoorlie plant.",
         "highlights": ["Output of 10,500 tonnes of NdPr oxide", "Kalgoorlie called most advanced", "Author doubts the ramp-up"],
@@ -54,32 +64,34 @@ def parts():
 
     article = Article(id="inj", title="Lynas output", source="test", source_url="test", body=INJECTION,
                       sections=[Section(heading=None, start=0, end=len(INJECTION))])
-    return article, StatementClassifiers.load(), MiniLMEmbeddings()
+    embedder = MiniLMEmbeddings(batch_size=Settings().embed_batch_size)
+    return article, ClassifierKindDecider(StatementClassifiers.load(), embedder), embedder
 
 
-def run(article, classifiers, embedder, *answers, prompts=None):  # type: ignore[no-untyped-def]
+def run(article, decider, embedder, *answers, prompts=None):
     model = FakeMessagesListChatModel(responses=list(answers))
-    return analyse_article(article, model=model, prompts=load_prompts(prompts), classifiers=classifiers, embedder=embedder), model
+    return analyse_article(article, model=model, prompts=load_prompts(prompts), decider=decider, embedder=embedder), model
 
 
 def test_analysis_is_grounded_in_the_body_and_drops_what_is_not(parts):
-    article, classifiers, embedder = parts
-    analysis, _ = run(article, classifiers, embedder, draft())
-    assert analysis.claims and all(INJECTION[c.start : c.end] == c.quote for c in analysis.claims)
+    article, decider, embedder = parts
+    analysis, _ = run(article, decider, embedder, reply())
+    assert analysis.statements and all(INJECTION[c.start : c.end] == c.quote for c in analysis.statements)
     # "Iluka" is not in the article; "1" is only inside other numbers, so it is no figure of the article.
     assert [(e.name, e.type) for e in analysis.entities] == [("Lynas Rare Earths", "company"), ("NdPr oxide", "material"), ("Kalgoorlie plant", "project")]
     (figure,) = analysis.figures
     assert figure.value == "10,500" and INJECTION[figure.start : figure.end] == figure.sentence
     assert 0 <= analysis.rhetoric_share <= 1
-    assert analysis.rhetoric_share == round(sum(c.kind in ("claim", "rhetoric") for c in analysis.claims) / len(analysis.claims), 3)
+    assert analysis.rhetoric_share == round(sum(c.kind in ("claim", "rhetoric") for c in analysis.statements) / len(analysis.statements), 3)
     p = analysis.provenance
-    assert (p.prompts, p.classifier, p.llm_calls, p.input_tokens, p.repair_retries) == ({"summary": released()["summary"]}, classifiers.version, 1, 300, 0)
-    assert all(c.crosscheck is None for c in analysis.claims if c.kind in ("rhetoric", "opinion"))
+    assert (p.prompts, p.kind_decided_by, p.llm_calls, p.input_tokens, p.repair_retries) == ({"summary": released()["summary"]}, decider.name, 1, 300, 0)
+    assert p.kind_decided_by.startswith("classifier@") and p.splitter
+    assert all(c.crosscheck is None for c in analysis.statements if c.kind in ("rhetoric", "opinion"))
 
 
 def test_an_older_prompt_version_with_its_own_schema_still_runs(parts):
-    article, classifiers, embedder = parts
-    analysis, _ = run(article, classifiers, embedder, draft_v1(), prompts=["summary@1"])
+    article, decider, embedder = parts
+    analysis, _ = run(article, decider, embedder, reply_v1(), prompts=["summary@1"])
     assert [e.name for e in analysis.entities] == ["Lynas Rare Earths"] and analysis.provenance.prompts == {"summary": "1"}
 
 
@@ -97,23 +109,23 @@ def test_prose_cut_by_the_length_cap_ends_cleanly():
 
 def test_a_number_in_prose_the_cap_cut_off_is_dropped_not_retried():
     against_the_cap = ("The pact signals serious capital " * 4)[:108] + " 2"  # 110 characters: summary@3's cap
-    draft = SummaryDraftV3(
+    answer = SummaryReplyV3(
         companies=[], governments=[], countries=[], materials=[], projects=[], figures=[],
         summary="The United States and the UAE signed a framework on critical minerals.",
         highlights=["One point here", "Another point here", against_the_cap],
     )
-    assert ungrounded_numbers(draft, "no figures at all") == set()
-    draft.highlights[2] = "Capital stepping in by 2"  # whole, under the cap: the model's own number, checked
-    assert ungrounded_numbers(draft, "no figures at all") == {"2"}
+    assert ungrounded_numbers(answer, "no figures at all") == set()
+    answer.highlights[2] = "Capital stepping in by 2"  # whole, under the cap: the model's own number, checked
+    assert ungrounded_numbers(answer, "no figures at all") == {"2"}
 
 
 def test_an_invented_number_goes_back_once_then_fails(parts):
-    article, classifiers, embedder = parts
-    invented = draft(summary="Lynas produced 12,000 tonnes of NdPr oxide in 2025, a record for the company.")
-    analysis, model = run(article, classifiers, embedder, invented, draft())
+    article, decider, embedder = parts
+    invented = reply(summary="Lynas produced 12,000 tonnes of NdPr oxide in 2025, a record for the company.")
+    analysis, model = run(article, decider, embedder, invented, reply())
     assert analysis.provenance.repair_retries == 1 and analysis.provenance.llm_calls == 2
     with pytest.raises(StructuredOutputError, match="not in the article"):
-        run(article, classifiers, embedder, invented, invented)
+        run(article, decider, embedder, invented, invented)
 
 
 def test_the_article_is_data_inside_tags_never_instructions():
@@ -123,9 +135,32 @@ def test_the_article_is_data_inside_tags_never_instructions():
 
 
 def test_numbers_are_compared_without_thousands_separators():
-    d = SummaryDraftV2.model_validate(json.loads(draft().content))
+    d = SummaryReplyV2.model_validate(json.loads(reply().content))
     assert ungrounded_numbers(d, "It made 10500 tonnes in 2025.") == set()
     assert ungrounded_numbers(d, "It made 10500 tonnes.") == {"2025"}
+
+
+def test_the_analysis_key_names_every_input_that_changes_the_output():
+    base = ("hash", {"summary": "3"}, "classifier@v1", "crosscheck(related=0.6)", "qwen")
+    key = analysis_key(*base)
+    assert analysis_key(*base) == key
+    for i, other in enumerate(("hash2", {"summary": "2"}, "llm-kinds@v1", "crosscheck(related=0.5)", "gpt")):
+        changed = list(base)
+        changed[i] = other
+        assert analysis_key(*changed) != key, f"input {i} does not change the key"
+
+
+def test_an_analysis_stored_by_an_earlier_version_still_loads(parts):
+    from assay.types import Analysis
+
+    article, decider, embedder = parts
+    analysis, _ = run(article, decider, embedder, reply())
+    stored = analysis.model_dump(mode="json")
+    stored["claims"] = stored.pop("statements")  # how versions before the redesign stored them
+    stored["provenance"] |= {"classifier": "statements-lr-v1", "kind_decided_by": "classifier"}
+    del stored["provenance"]["splitter"], stored["provenance"]["crosscheck"]
+    old = Analysis.model_validate(stored)
+    assert old.statements == analysis.statements and old.provenance.kind_decided_by == "classifier@statements-lr-v1"
 
 
 def test_prompt_refs_and_release_file():
@@ -135,8 +170,8 @@ def test_prompt_refs_and_release_file():
     with pytest.raises(FileNotFoundError):
         load_prompts(["summary@99"])
     assert load_prompts()["summary"].version == released()["summary"]
-    assert load_prompts(["summary@2"])["summary"].schema() is SummaryDraftV2
-    assert load_prompts(["summary@1"])["summary"].schema() is SummaryDraft
+    assert load_prompts(["summary@2"])["summary"].reply_schema() is SummaryReplyV2
+    assert load_prompts(["summary@1"])["summary"].reply_schema() is SummaryReply
 
 
 @pytest.mark.slow
@@ -150,9 +185,11 @@ def test_real_default_model_on_a_real_article_is_grounded(assay_home):
     except ModelMissing as exc:
         pytest.fail(f"the default model is part of `make setup`: {exc}")
     article = next(a for a in sample_articles() if a.id == "faf772606c86299a")
-    analysis = analyse_article(article, model=model, prompts=load_prompts(), classifiers=StatementClassifiers.load(), embedder=MiniLMEmbeddings())
-    assert all(article.body[c.start : c.end] == c.quote for c in analysis.claims)
-    d = SummaryDraft(summary=analysis.summary, highlights=analysis.highlights, figures=analysis.figures)
+    embedder = MiniLMEmbeddings(batch_size=Settings().embed_batch_size)
+    decider = ClassifierKindDecider(StatementClassifiers.load(), embedder)
+    analysis = analyse_article(article, model=model, prompts=load_prompts(), decider=decider, embedder=embedder)
+    assert all(article.body[c.start : c.end] == c.quote for c in analysis.statements)
+    d = SummaryReply(summary=analysis.summary, highlights=analysis.highlights, figures=analysis.figures)
     assert not ungrounded_numbers(d, article.body)
     assert all(e.name.lower() in article.body.lower() for e in analysis.entities)
     assert analysis.provenance.model == "qwen2.5-coder-1.5b-instruct-q4_k_m" and analysis.provenance.output_tokens > 0

@@ -13,10 +13,10 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
 from assay.ask import CitationStream, answer_question, clean_citations
+from assay.evals.labels import load_all
 from assay.prompts import load_prompt
-from assay.retrieval import Filters, HybridRetriever
-from evals.labels import load_all
-from store.keywords import KeywordIndex, keyword_tokens
+from assay.retrieval import Filters
+from assay.store.keywords import KeywordIndex, keyword_tokens
 from tests.conftest import REPO, SAMPLE_FEED
 
 ENERGY_FUELS = "Which company agreed to acquire Australian Strategic Materials?"
@@ -25,27 +25,27 @@ ENERGY_FUELS = "Which company agreed to acquire Australian Strategic Materials?"
 @pytest.fixture(scope="module")
 def corpus(prefect_harness, tmp_path_factory):
     """The sample feed ingested once into its own ASSAY_HOME (real Prefect, Chroma, SQLite)."""
+    from assay.flows.ingest import ingest
+    from assay.services import services
     from assay.settings import get_settings
-    from flows.ingest import embedder, ingest
-    from store.registry import registry_for
-    from store.vectors import store_for
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ASSAY_HOME", str(tmp_path_factory.mktemp("ask") / "home"))
         get_settings.cache_clear()
         settings = get_settings()
-        ingest([str(SAMPLE_FEED)])
-        registry = registry_for(settings.registry_url)
-        retriever = HybridRetriever(settings, store_for(settings), registry, embedder(settings))
-        yield settings, retriever, registry, embedder(settings)
+        ingest([str(SAMPLE_FEED)], settings=settings)
+        made = services(settings)
+        yield settings, made.retriever(), made.registry, made.embedder
     get_settings.cache_clear()
 
 
-def answer(corpus, question, *replies, **kwargs):  # type: ignore[no-untyped-def]
+def answer(corpus, question, *replies, **kwargs):
     settings, retriever, registry, embed = corpus
     model = FakeListChatModel(responses=list(replies))
     kwargs.setdefault("min_similarity", settings.ask_min_similarity)
-    return answer_question(question, retriever=retriever, registry=registry, embedder=embed, model=model,
+    kwargs.setdefault("k", settings.ask_k)
+    kwargs.setdefault("passage_chars", settings.ask_passage_chars)
+    return answer_question(question, retriever=retriever, catalog=registry, embedder=embed, model=model,
                            prompt=load_prompt("answer"), **kwargs), model
 
 
@@ -98,11 +98,11 @@ def test_off_topic_questions_abstain_before_any_llm_call(corpus):
 
 def test_filters_restrict_articles(corpus):
     settings, retriever, registry, _ = corpus
-    rows = {r.id: r for r in registry.list()}
+    rows = {r.id: r for r in registry.articles()}
     energy = next(r for r in rows.values() if r.title.startswith("Energy Fuels-ASM"))
-    day = energy.to_article().published.date()
+    day = energy.published.date()
     hits = retriever.search(ENERGY_FUELS, k=5, filters=Filters(since=day, until=day)).hits
-    assert hits and all(rows[h.article_id].to_article().published.date() == day for h in hits)
+    assert hits and all(rows[h.article_id].published.date() == day for h in hits)
     later = retriever.search(ENERGY_FUELS, k=5, filters=Filters(since=date(2030, 1, 1))).hits
     assert later == []
     assert retriever.search(ENERGY_FUELS, k=5, filters=Filters(source="no such source")).hits == []
@@ -153,8 +153,9 @@ def test_real_model_answers_with_a_citation_of_the_right_article(corpus):
 
     settings, retriever, registry, embed = corpus
     shown: list[str] = []
-    got = answer_question(ENERGY_FUELS, retriever=retriever, registry=registry, embedder=embed, model=chat_model(settings),
-                          prompt=load_prompt("answer"), min_similarity=settings.ask_min_similarity, on_text=shown.append)
+    got = answer_question(ENERGY_FUELS, retriever=retriever, catalog=registry, embedder=embed, model=chat_model(settings),
+                          prompt=load_prompt("answer"), k=settings.ask_k, min_similarity=settings.ask_min_similarity,
+                          passage_chars=settings.ask_passage_chars, on_text=shown.append)
     assert not got.abstained, got
     assert "Energy Fuels" in got.answer and any("Energy Fuels" in c.title for c in got.citations)
     assert all(registry.get(c.article_id).body[c.start : c.end] == c.quote for c in got.citations)

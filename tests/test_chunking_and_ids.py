@@ -1,6 +1,7 @@
 from assay.articles import sample_articles
 from assay.chunking import chunk_article
 from assay.ids import article_id, canonical_url, chunk_id
+from assay.settings import Settings
 
 
 def test_chunks_are_exact_spans_within_one_section_and_under_the_size_limit():
@@ -28,7 +29,8 @@ def test_chunks_end_at_sentence_boundaries_when_they_can():
 
 def test_chunk_ids_are_deterministic_and_change_with_the_text():
     article = sample_articles()[0]
-    assert [c.id for c in chunk_article(article)] == [c.id for c in chunk_article(article)]
+    size, overlap = Settings().chunk_size, Settings().chunk_overlap
+    assert [c.id for c in chunk_article(article, size, overlap)] == [c.id for c in chunk_article(article, size, overlap)]
     assert chunk_id("a", 0, "x") != chunk_id("a", 0, "y") != chunk_id("a", 1, "x")
 
 

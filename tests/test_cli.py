@@ -21,7 +21,7 @@ ASSAY = str(Path(sys.executable).with_name("assay"))
 runner = CliRunner()
 
 
-def invoke(*args: str):  # type: ignore[no-untyped-def]
+def invoke(*args: str):
     return runner.invoke(app, list(args), catch_exceptions=False)
 
 
@@ -80,7 +80,7 @@ def test_demo_ingests_the_sample_corpus_with_its_own_prefect(tmp_path):
     status = json.loads(subprocess.run([ASSAY, "status", "--json"], env=env, capture_output=True, text=True, check=True).stdout)
     assert status["articles"] == 25 and status["chunks"] == status["chunks_in_chroma"]
     assert status["analyses"] == 1 and status["llm_calls"] >= 1
-    index = Path(re.search(r"Report: (\S+index\.html)", done.stdout.replace("\n", "")).group(1))  # type: ignore[union-attr]
+    index = Path(re.search(r"Report: (\S+index\.html)", done.stdout.replace("\n", "")).group(1))
     assert index.is_file() and index.parent == tmp_path / "home" / "report"
     assert len(list((index.parent / "articles").glob("*.html"))) == 25
 
@@ -124,7 +124,7 @@ def test_ingest_analyses_new_articles_then_show_and_reanalyse_cost_nothing(prefe
     assert analysed["status"] == "analysed", analysed["error"]
     shown = json.loads(invoke("show", analysed["article_id"], "--json").stdout)
     analysis = shown["analysis"]
-    assert analysis["claims"] and all(shown["body"][c["start"] : c["end"]] == c["quote"] for c in analysis["claims"])
+    assert analysis["statements"] and all(shown["body"][c["start"] : c["end"]] == c["quote"] for c in analysis["statements"])
     assert "PWNED" not in analysis["summary"] + " ".join(analysis["highlights"])
     calls = json.loads(invoke("status", "--json").stdout)["llm_calls"]
     again = json.loads(invoke("analyse", analysed["article_id"], "--json").stdout)

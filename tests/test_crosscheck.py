@@ -1,30 +1,31 @@
 """Corpus cross-check through a real (embedded) Chroma collection."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from assay.chunking import chunk_article
 from assay.crosscheck import CorpusCrossCheck
 from assay.embeddings import MiniLMEmbeddings
+from assay.settings import Settings
 from assay.statements import statements
+from assay.store.vectors import ChunkStore
 from assay.types import Article, Section
-from store.vectors import ChunkStore
 
 
 def article(article_id: str, body: str, day: int) -> Article:
     return Article(
         id=article_id, title=f"Article {article_id}", source="test", source_url="test", body=body,
-        published=datetime(2026, 2, day, tzinfo=timezone.utc), sections=[Section(heading=None, start=0, end=len(body))],
+        published=datetime(2026, 2, day, tzinfo=UTC), sections=[Section(heading=None, start=0, end=len(body))],
     )
 
 
 def test_same_figure_corroborates_other_figure_conflicts_and_repeats_are_linked(assay_home):
-    embedder, store = MiniLMEmbeddings(), ChunkStore(assay_home)
+    embedder, store = MiniLMEmbeddings(batch_size=Settings().embed_batch_size), ChunkStore(assay_home)
     others = [
         article("a1", "China Northern Rare Earth raised its annual rare-earth metal capacity to 11,200 tons at Baotou.", 1),
         article("a2", "Lynas Rare Earths shipped its first heavy rare earth oxide from Malaysia to Japan this week.", 2),
     ]
     for other in others:
-        chunks = chunk_article(other)
+        chunks = chunk_article(other, Settings().chunk_size, Settings().chunk_overlap)
         store.upsert([(other, chunks, embedder.forward([c.text for c in chunks]))])
 
     subject = article(

@@ -8,10 +8,10 @@ import importlib.util
 import numpy as np
 import pytest
 
-from assay.analysis import SummaryDraftV2
+from assay.analysis import SummaryReplyV2
 from assay.drafts import LOOKUP_DRAFT_TOKENS, JsonDrafts, JsonSkeleton, lookup
 
-SKELETON = JsonSkeleton(SummaryDraftV2.model_json_schema())
+SKELETON = JsonSkeleton(SummaryReplyV2.model_json_schema())
 
 
 @pytest.mark.parametrize(
@@ -56,11 +56,11 @@ def test_lookup_continues_the_latest_longest_match():
 def test_drafts_read_only_the_answer_after_the_prompt():
     text_of = {1: '{"companies": ', 2: '["Lynas"]', 3: "x"}
     drafts = JsonDrafts(tokenize=lambda text: [ord(c) for c in text], detokenize=lambda ids: "".join(text_of[i] for i in ids))
-    drafts.start(prompt_tokens=1, schema=SummaryDraftV2.model_json_schema())
+    drafts.start(prompt_tokens=1, schema=SummaryReplyV2.model_json_schema())
     # the prompt token is not part of the answer: the answer so far is `["Lynas"]`, a list at the top
     # level, which this schema does not expect, so only prompt lookup may draft
     assert drafts(np.array([1, 2], dtype=np.intc)).tolist() == []
-    drafts.start(prompt_tokens=0, schema=SummaryDraftV2.model_json_schema())
+    drafts.start(prompt_tokens=0, schema=SummaryReplyV2.model_json_schema())
     assert "".join(map(chr, drafts(np.array([1, 2], dtype=np.intc)))) == ', "gove'  # 7 tokens at most
     drafts.start(prompt_tokens=0, schema=None)  # a free-text answer: prompt lookup only
     assert drafts(np.array([3, 1, 2, 3, 1, 2], dtype=np.intc)).tolist() == [3, 1, 2]
@@ -78,11 +78,11 @@ def _summary_request(max_tokens: int) -> dict:
     return {
         "messages": [{"role": {"human": "user"}.get(m.type, m.type), "content": str(m.content)} for m in messages],
         "temperature": 0.0, "max_tokens": max_tokens, "seed": 0, "repeat_penalty": 1.0,
-        "response_format": {"type": "json_object", "schema": SummaryDraftV2.model_json_schema()},
+        "response_format": {"type": "json_object", "schema": SummaryReplyV2.model_json_schema()},
     }
 
 
-def _answer(llama, request: dict) -> str:  # type: ignore[no-untyped-def]
+def _answer(llama, request: dict) -> str:
     return llama.create_chat_completion(**request)["choices"][0]["message"]["content"]
 
 
@@ -108,7 +108,7 @@ def test_drafts_are_accepted_and_keep_the_answer_in_the_schema():
     llama = llamacpp.FastLlama(model_path=str(smollm2_path()), n_ctx=2048, verbose=False)
     forward_passes = []
     original_eval = llama.eval
-    llama.eval = lambda tokens: (forward_passes.append(len(tokens)), original_eval(tokens))[1]  # type: ignore[method-assign]
+    llama.eval = lambda tokens: (forward_passes.append(len(tokens)), original_eval(tokens))[1]
     out = llama.create_chat_completion(**_summary_request(120))
     answer, generated = out["choices"][0]["message"]["content"], out["usage"]["completion_tokens"]
     assert answer.lstrip().startswith('{') and '"companies"' in answer

@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 from assay.embeddings import DIMENSIONS, MiniLMEmbeddings
+from assay.settings import Settings
 
 REFERENCE = json.loads(
     (Path(__file__).parent / "data" / "reference_embeddings.json").read_text(encoding="utf-8")
@@ -19,7 +20,7 @@ REFERENCE = json.loads(
 
 @pytest.fixture(scope="module")
 def emb() -> MiniLMEmbeddings:
-    return MiniLMEmbeddings()
+    return MiniLMEmbeddings(batch_size=Settings().embed_batch_size)
 
 
 def test_matches_sentence_transformers(emb):
@@ -60,4 +61,4 @@ def test_empty_list(emb):
 
 
 def test_model_id():
-    assert MiniLMEmbeddings().model_id == "all-MiniLM-L6-v2-onnx-int8"
+    assert MiniLMEmbeddings(batch_size=Settings().embed_batch_size).model_id == "all-MiniLM-L6-v2-onnx-int8"

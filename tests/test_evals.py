@@ -15,13 +15,12 @@ from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
 from langchain_core.messages import AIMessage, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
-from assay.classifier import StatementClassifiers
 from assay.embeddings import MiniLMEmbeddings
+from assay.evals import metrics as m
+from assay.evals.gate import GateConfig, MetricRule, compare
+from assay.evals.runner import ArticleEval, EvalRun, eval_context, run_eval
 from assay.prompts import PROMPTS_DIR, load_prompts, released
-from evals import metrics as m
-from evals.gate import GateConfig, MetricRule, compare
-from evals.runner import ArticleEval, EvalRun, eval_context, run_eval
-
+from assay.settings import Settings
 
 # --- metrics ----------------------------------------------------------------------------------
 
@@ -43,11 +42,11 @@ def test_rouge_l_numbers_and_key_facts():
 
 @pytest.fixture(scope="module")
 def embedder():
-    return MiniLMEmbeddings()
+    return MiniLMEmbeddings(batch_size=Settings().embed_batch_size)
 
 
 def test_entity_and_key_figure_scores():
-    from evals.labels import GoldEntity, KeyFigure
+    from assay.evals.labels import GoldEntity, KeyFigure
 
     gold = [
         GoldEntity(names=["United States", "U.S."], type="country", key=True),
@@ -117,6 +116,15 @@ def test_the_checked_in_gate_config_loads():
     assert config.resamples >= 1000 and config.metrics["grounding_rate"].floor == 1.0
 
 
+def test_a_misspelt_metric_in_the_gate_config_is_an_error_naming_it(tmp_path):
+    from pydantic import ValidationError
+
+    path = tmp_path / "gate.yaml"
+    path.write_text("resamples: 2000\nmetrics:\n  coverage_f1: {tolerance: 0.05}\n  coverage_fl: {tolerance: 0.05}\n")
+    with pytest.raises(ValidationError, match="unknown metric\\(s\\) coverage_fl"):
+        GateConfig.load(path)
+
+
 # --- the runner and release with a fake model ----------------------------------------------------
 
 
@@ -126,12 +134,12 @@ class PromptAwareFake(GenericFakeChatModel):
 
     gold: dict = {}
 
-    def _generate(self, messages: list[BaseMessage], stop=None, run_manager=None, **kwargs) -> ChatResult:  # type: ignore[no-untyped-def]
+    def _generate(self, messages: list[BaseMessage], stop=None, run_manager=None, **kwargs) -> ChatResult:
         system, user = str(messages[0].content), str(messages[1].content)
         if "Question:" in user:
             text = "The passages say so [1]." if "[1]" in user else "NOT IN CORPUS"
         else:
-            title = re.search(r"Title: (.*)", user).group(1).strip()  # type: ignore[union-attr]
+            title = re.search(r"Title: (.*)", user).group(1).strip()
             highlights = self.gold.get(title, ["x"])
             if "MARKER-WORSE" in system:
                 highlights = ["Bananas are yellow.", "The weather was mild.", "Football scores were high."]
@@ -144,15 +152,15 @@ class PromptAwareFake(GenericFakeChatModel):
 
 
 @pytest.fixture(scope="module")
-def fake_eval(tmp_path_factory, embedder):
+def fake_eval(prefect_harness, tmp_path_factory):
+    from assay.evals.labels import load_all
     from assay.settings import Settings
-    from evals.labels import load_all
 
     home = tmp_path_factory.mktemp("evals")
     settings = Settings(home=home / "home")
     labels = load_all()
     model = PromptAwareFake(messages=iter([]), gold={a.source_item.title: a.highlights for a in labels.values()})
-    ctx = eval_context(settings, model, embedder, StatementClassifiers.load())
+    ctx = eval_context(settings, model)
     prompts_dir = home / "prompts"
     shutil.copytree(PROMPTS_DIR, prompts_dir)
     v2 = (prompts_dir / "summary" / "v2.yaml").read_text()
@@ -171,13 +179,14 @@ def test_eval_scores_every_family_of_metrics(fake_eval):
                  "entity_precision", "key_entity_recall", "key_figure_precision", "key_figure_recall", "crosscheck_accuracy"):
         assert run.mean(name) is not None, name
     assert run.mean("grounding_rate") == 1.0 and run.mean("schema_valid") == 1.0
+    assert set(run.metric_names()) <= set(m.METRICS)  # the gate can name every metric the runner reports
     assert sum(map(sum, run.confusion())) == len(run.kind_gold) > 0
     with pytest.raises(ValueError, match="train"):
         run_eval(ctx, load_prompts(), "train")
 
 
 def test_release_moves_the_release_file_only_when_the_gate_passes(fake_eval):
-    from evals.release import release
+    from assay.evals.release import release
 
     settings, ctx, prompts_dir = fake_eval
     before = released(prompts_dir)
@@ -195,14 +204,14 @@ def test_release_moves_the_release_file_only_when_the_gate_passes(fake_eval):
 
 @pytest.mark.slow
 @pytest.mark.skipif(importlib.util.find_spec("llama_cpp") is None, reason="llama-cpp-python comes with `make setup`")
-def test_real_model_eval_on_two_articles_and_the_rerun_is_cached(tmp_path, embedder):
+def test_real_model_eval_on_two_articles_and_the_rerun_is_cached(prefect_harness, tmp_path):
     """The embedded Qwen model on two dev articles with one question of each kind (about 2 minutes)."""
+    from assay.evals.cache import SQLiteOutputCache
     from assay.llms import chat_model
     from assay.settings import Settings
-    from evals.cache import SQLiteOutputCache
     settings = Settings(home=tmp_path / "home")  # models from ASSAY_MODELS_DIR, as conftest sets it
     model = chat_model(settings, cache=SQLiteOutputCache(settings.home / "evals" / "llm-cache.sqlite"))
-    ctx = eval_context(settings, model, embedder, StatementClassifiers.load())
+    ctx = eval_context(settings, model)
     first = run_eval(ctx, load_prompts(), "dev", limit=2, max_questions=1)
     assert len(first.articles) == 2 and first.mean("grounding_rate") == 1.0
     assert first.mean("analysis_output_tokens") > 0 and first.mean("hit_at_k") is not None
@@ -211,8 +220,8 @@ def test_real_model_eval_on_two_articles_and_the_rerun_is_cached(tmp_path, embed
     assert again.wall_s < first.wall_s / 3
 
 
-def test_crosscheck_tuning_prints_every_threshold_pair(assay_home, monkeypatch, capsys):
-    from evals import tune_crosscheck
+def test_crosscheck_tuning_prints_every_threshold_pair(prefect_harness, assay_home, monkeypatch, capsys):
+    from assay.evals import tune_crosscheck
 
     monkeypatch.setattr("sys.argv", ["tune_crosscheck", "--split", "dev"])
     tune_crosscheck.main()

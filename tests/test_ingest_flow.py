@@ -6,27 +6,27 @@ import socket
 
 import pytest
 
-from store.registry import Registry
-from store.vectors import ChunkStore
+from assay.store.registry import Registry
+from assay.store.vectors import ChunkStore
 from tests.conftest import SAMPLE_FEED, article_html, rss
 
 pytestmark = pytest.mark.slow
 
 
-def stores(settings):  # type: ignore[no-untyped-def]
+def stores(settings):
     return Registry(settings.registry_url), ChunkStore(settings)
 
 
-def assert_consistent(settings) -> None:  # type: ignore[no-untyped-def]
+def assert_consistent(settings) -> None:
     """Chroma holds exactly the chunks of the registry's articles: nothing partial, nothing stale."""
     registry, store = stores(settings)
-    rows = registry.list()
+    rows = registry.articles()
     assert store.count() == sum(r.chunk_count for r in rows)
     for row in rows:
         assert len(store.chunk_ids(row.id)) == row.chunk_count
 
 
-def by_status(report) -> dict[str, list]:  # type: ignore[no-untyped-def]
+def by_status(report) -> dict[str, list]:
     out: dict[str, list] = {}
     for r in report.results:
         out.setdefault(r.status.value, []).append(r)
@@ -41,13 +41,12 @@ def test_sample_feed_by_file_then_over_http_is_the_same_corpus(ingest, assay_hom
     assert registry.counts()["articles"] == 25 and store.count() == first.chunks_embedded
     assert_consistent(assay_home)
 
-    row = next(r for r in registry.list() if r.title.startswith("You Can’t Recycle"))
+    row = next(r for r in registry.articles() if r.title.startswith("You Can’t Recycle"))
     assert row.published.isoformat().startswith("2026-02-07T04:49:20")
     assert len(row.highlights) == 7 and "Recycling rates remain below 1% globally" not in row.body.split("\n\n")[0]
-    chunk = store.collection.get(where={"article_id": row.id}, limit=1, include=["metadatas", "documents"])
-    meta, text = chunk["metadatas"][0], chunk["documents"][0]
-    assert meta["url"] == row.url and meta["title"] == row.title and meta["source"] == row.source
-    assert row.body[meta["start"] : meta["end"]] == text
+    chunk = store.chunks(sorted(store.chunk_ids(row.id))[:1])[0]
+    assert (chunk.url, chunk.title, chunk.source) == (row.url, row.title, row.source)
+    assert row.body[chunk.start : chunk.end] == chunk.text
 
     url = http_server.set("/sample.xml", SAMPLE_FEED.read_bytes(), content_type="application/rss+xml")
     again = ingest([url])
@@ -60,7 +59,7 @@ def test_changed_content_replaces_chunks_and_keeps_history(ingest, assay_home, h
     url = http_server.set("/changing.xml", rss(items), content_type="application/xml")
     assert ingest([url]).counts["new"] == 2
     registry, store = stores(assay_home)
-    changed_id = next(r.id for r in registry.list() if r.title == "Item 1")
+    changed_id = next(r.id for r in registry.articles() if r.title == "Item 1")
     old_ids = store.chunk_ids(changed_id)
 
     items[0]["html"] = article_html(1, extra="Lynas now expects first heavy rare earth output in 2027, not 2026.")
@@ -69,7 +68,7 @@ def test_changed_content_replaces_chunks_and_keeps_history(ingest, assay_home, h
     assert report.counts["updated"] == 1 and report.counts["unchanged"] == 1
     new_ids = store.chunk_ids(changed_id)
     assert new_ids != old_ids and not (old_ids - new_ids) & store.chunk_ids(changed_id)
-    assert any("2027" in d for d in store.collection.get(ids=sorted(new_ids))["documents"])
+    assert any("2027" in c.text for c in store.chunks(sorted(new_ids)))
     row = registry.get(changed_id)
     assert row.version == 2 and registry.counts()["article_versions"] == 3
     assert_consistent(assay_home)
@@ -129,7 +128,7 @@ def test_bad_inputs_fail_one_by_one_and_leave_nothing_partial(ingest, assay_home
     statuses = by_status(report)
     assert [r.title for r in statuses["new"]] == ["Good"]
     assert len(statuses["duplicate"]) == 1 and "duplicate" in statuses["duplicate"][0].error
-    errors = {r.source: r.error for r in statuses["failed"]}
+    errors = {r.location: r.error for r in statuses["failed"]}
     expected = {
         sources[1]: "could not reach",
         sources[2]: "HTTP 404",
@@ -148,7 +147,7 @@ def test_bad_inputs_fail_one_by_one_and_leave_nothing_partial(ingest, assay_home
         assert fragment in errors[source], (source, errors[source])
     assert http_server.hits["/always-500.xml"] == 3  # first try and two retries
     registry, _ = stores(assay_home)
-    assert [r.title for r in registry.list()] == ["Good"]
+    assert [r.title for r in registry.articles()] == ["Good"]
     assert_consistent(assay_home)
 
 
@@ -157,7 +156,7 @@ def test_a_store_failure_fails_that_article_only_and_a_rerun_repairs_it(ingest, 
     url = http_server.set("/store.xml", rss(items), content_type="application/xml")
     real = Registry.record_article
 
-    def flaky_record(self, article, chunk_count):  # type: ignore[no-untyped-def]
+    def flaky_record(self, article, chunk_count):
         if article.title == "Store 7":
             raise RuntimeError("database is locked")
         return real(self, article, chunk_count)
@@ -192,7 +191,7 @@ def test_pages_and_summary_only_feeds_read_the_full_page(ingest, assay_home, htt
     report = ingest([feed, links[2]])
     assert report.counts["new"] == 3
     registry, _ = stores(assay_home)
-    bodies = {r.title: r.body for r in registry.list()}
+    bodies = {r.title: r.body for r in registry.articles()}
     assert "2000 tonnes a year" in bodies["Story 2"] and "Leave a Reply" not in bodies["Story 2"]
     assert any("3000 tonnes" in body for body in bodies.values())
 
@@ -208,17 +207,17 @@ def test_local_folder_of_text_markdown_and_html(ingest, assay_home, tmp_path):
     )
     assert ingest([str(folder)]).counts["new"] == 3
     assert ingest([str(folder)]).counts["unchanged"] == 3
-    titles = {r.title for r in stores(assay_home)[0].list()}
+    titles = {r.title for r in stores(assay_home)[0].articles()}
     assert {"Lynas update", "MP Materials"} <= titles
 
 
 def test_an_event_is_emitted_for_each_new_or_changed_article(ingest, assay_home, http_server, monkeypatch):
-    import flows.ingest as ingest_module
+    import assay.flows.ingest as ingest_module
 
     emitted = []
     real_emit = ingest_module.emit_event
 
-    def recording_emit(**kwargs):  # type: ignore[no-untyped-def]
+    def recording_emit(**kwargs):
         event = real_emit(**kwargs)
         emitted.append((kwargs["event"], event))
         return event

@@ -4,7 +4,7 @@ from collections import Counter
 
 import pytest
 
-from evals.labels import Attribution, Evidence, Kind, load_all, load_split
+from assay.evals.labels import Attribution, Evidence, Kind, load_all, load_split
 from tests.test_chunking_and_ids import sample_articles
 
 LABELS = load_all()

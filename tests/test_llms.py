@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field
 from assay.llm_log import LLMCallLogger
 from assay.llms import StructuredOutputError, chat_model, structured
 from assay.models import ModelMissing, smollm2_path
-from store.registry import Registry
+from assay.store.registry import Registry
 
 
 class Verdict(BaseModel):
@@ -57,7 +57,7 @@ def test_openai_backend_returns_a_validated_object_and_logs_the_call(openai_back
     sent = json.loads(server.post_bodies["/v1/chat/completions"][0])
     assert sent["model"] == "gpt-4o-mini" and sent["response_format"] == {"type": "json_object"}
     with registry.session() as s:
-        from store.registry import LLMCallRow
+        from assay.store.registry import LLMCallRow
 
         (row,) = s.query(LLMCallRow).all()
         assert (row.prompt, row.prompt_version, row.article_id, row.model) == ("kind", "1", "abc", "gpt-4o-mini")

@@ -14,7 +14,7 @@ import os
 import re
 import shutil
 from contextlib import contextmanager
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -22,13 +22,15 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeMessagesListChatModel
 from langchain_core.messages import AIMessage
 
-from assay.analysis import Analysis, CrossCheck, EvidenceChunk, analyse_article
+from assay.analysis import analyse_article
 from assay.classifier import StatementClassifiers
 from assay.embeddings import MiniLMEmbeddings
+from assay.kinds import ClassifierKindDecider
 from assay.prompts import load_prompts
-from assay.report import external_link, page_name, place_claims, write_report
-from assay.types import Article, Section
-from store.registry import Registry
+from assay.report import external_link, page_name, place_statements, write_report
+from assay.settings import Settings
+from assay.store.registry import Registry
+from assay.types import Analysis, Article, CrossCheck, EvidenceChunk, Section
 from tests.test_chunking_and_ids import sample_articles
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -41,13 +43,13 @@ HOSTILE_BODY = (
 )
 HOSTILE = Article(
     id="0badc0de0badc0de", url=f"javascript:{PWN}", title=f"Lynas <script>{PWN}</script> output",
-    author=f'<img src=x onerror="{PWN}">', published=datetime(2026, 2, 8, tzinfo=timezone.utc),
+    author=f'<img src=x onerror="{PWN}">', published=datetime(2026, 2, 8, tzinfo=UTC),
     source="<b>Evil</b> Feed", source_url="test", highlights=[f'<img src=x onerror="{PWN}">Publisher point'],
     body=HOSTILE_BODY, sections=[Section(heading=None, start=0, end=len(HOSTILE_BODY))],
 )
 
 
-def _draft(article: Article, summary: str, *companies: str) -> AIMessage:
+def _reply(article: Article, summary: str, *companies: str) -> AIMessage:
     """A summary@2 answer grounded in the article: no numbers in the prose, its first number as a figure."""
     number = re.search(r"(?<![\w.,])\d[\d,]*(?:\.\d+)?", article.body)
     data = {
@@ -59,10 +61,22 @@ def _draft(article: Article, summary: str, *companies: str) -> AIMessage:
     return AIMessage(content=json.dumps(data))
 
 
-def _crosscheck(other: Article, *, conflicting_only: bool = False):  # type: ignore[no-untyped-def]
+class _CrossCheck:
     """Cross-check results that alternate: corroborated by `other`, conflicting with an article outside the site."""
 
-    def check(article, found, vectors):  # type: ignore[no-untyped-def]
+    name = "test-crosscheck"
+
+    def __init__(self, other: Article, *, conflicting_only: bool = False):
+        self.check = _crosscheck(other, conflicting_only=conflicting_only)
+
+    def __call__(self, article, found, vectors=None):
+        return self.check(article, found, vectors)
+
+
+def _crosscheck(other: Article, *, conflicting_only: bool = False):
+    """Cross-check results that alternate: corroborated by `other`, conflicting with an article outside the site."""
+
+    def check(article, found, vectors):
         results = []
         for n, _ in enumerate(found):
             if n % 2 == 0 and not conflicting_only:
@@ -85,23 +99,22 @@ def corpus(tmp_path_factory):
     folder = tmp_path_factory.mktemp("report")
     registry = Registry(f"sqlite:///{folder / 'registry.sqlite'}")
     first, second, unanalysed = sample_articles()[:3]
-    classifiers, embedder, prompts = StatementClassifiers.load(), MiniLMEmbeddings(), load_prompts()
+    embedder, prompts = MiniLMEmbeddings(batch_size=Settings().embed_batch_size), load_prompts()
+    decider = ClassifierKindDecider(StatementClassifiers.load(), embedder)
     analyses: dict[str, Analysis] = {}
     jobs = [
-        (first, _draft(first, "The article argues about rare earths and what recycling can and cannot do."), second),
-        (second, _draft(second, "A deal between two companies maps a route around the processing of China."), first),
-        (HOSTILE, _draft(HOSTILE, f"Lynas <script>{PWN}</script> praised its plant at length.",
+        (first, _reply(first, "The article argues about rare earths and what recycling can and cannot do."), second),
+        (second, _reply(second, "A deal between two companies maps a route around the processing of China."), first),
+        (HOSTILE, _reply(HOSTILE, f"Lynas <script>{PWN}</script> praised its plant at length.",
                          "Lynas Rare Earths", f'<img src=x onerror="{PWN}">'), None),
     ]
     for article in (first, second, unanalysed, HOSTILE):
         registry.record_article(article, chunk_count=0)
     for article, answer, other in jobs:
-        check = _crosscheck(other or first, conflicting_only=other is None)
+        check = _CrossCheck(other or first, conflicting_only=other is None)
         analysis = analyse_article(article, model=FakeMessagesListChatModel(responses=[answer]), prompts=prompts,
-                                   classifiers=classifiers, embedder=embedder, crosscheck=check)
-        stored = analysis.model_dump(mode="json")
-        registry.record_analysis(article.id, "test", stored, content_hash=article.content_hash,
-                                 model="fake", prompts={}, classifier=classifiers.version)
+                                   decider=decider, embedder=embedder, crosscheck=check)
+        registry.record_analysis(analysis, "test")
         analyses[article.id] = analysis
     eval_report = folder / "evals" / "latest" / "report.html"
     eval_report.parent.mkdir(parents=True)
@@ -118,17 +131,17 @@ def corpus(tmp_path_factory):
 def test_spans_are_cut_at_the_offsets_and_join_to_the_body(corpus):
     for article_id, analysis in corpus["analyses"].items():
         body = corpus["articles"][article_id].body
-        runs, placed = place_claims(body, analysis.claims)
+        runs, placed = place_statements(body, analysis.statements)
         assert "".join(p.text for r in runs for p in r.pieces) == body
-        assert placed == list(range(len(analysis.claims)))
+        assert placed == list(range(len(analysis.statements)))
         for run in runs:
-            if run.claim is not None:
-                claim = analysis.claims[run.claim]
+            if run.statement is not None:
+                claim = analysis.statements[run.statement]
                 assert (run.start, run.end) == (claim.start, claim.end)
 
 
 def test_offsets_win_over_the_quote_and_bad_spans_are_left_out():
-    from assay.analysis import StatementAnalysis
+    from assay.types import StatementAnalysis
 
     def claim(start: int, end: int, quote: str = "whatever") -> StatementAnalysis:
         return StatementAnalysis(quote=quote, start=start, end=end, kind="fact", kind_confidence=0.9,
@@ -136,9 +149,9 @@ def test_offsets_win_over_the_quote_and_bad_spans_are_left_out():
 
     body = "one two one two"
     # The quote says "one" but the offsets point at the second "one": the offsets decide.
-    runs, placed = place_claims(body, [claim(8, 11, "one"), claim(9, 12), claim(0, 99), claim(13, 15)])
+    runs, placed = place_statements(body, [claim(8, 11, "one"), claim(9, 12), claim(0, 99), claim(13, 15)])
     assert placed == [0, 3]
-    assert [(r.start, r.end, r.claim) for r in runs] == [(0, 8, None), (8, 11, 0), (11, 13, None), (13, 15, 3)]
+    assert [(r.start, r.end, r.statement) for r in runs] == [(0, 8, None), (8, 11, 0), (11, 13, None), (13, 15, 3)]
 
 
 def test_the_site_is_self_contained_and_escapes_everything(corpus):
@@ -175,7 +188,7 @@ def _tags(html: str) -> list[tuple[str, dict[str, str | None]]]:
     tags: list[tuple[str, dict[str, str | None]]] = []
 
     class Collector(HTMLParser):
-        def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
+        def handle_starttag(self, tag, attrs):
             tags.append((tag, dict(attrs)))
 
     Collector().feed(html)
@@ -225,7 +238,7 @@ def browser():
 
 
 @contextmanager
-def opened(browser, path: Path, fragment: str = ""):  # type: ignore[no-untyped-def]
+def opened(browser, path: Path, fragment: str = ""):
     """A page at `path` from disk, and the problems seen while it was open: console errors, uncaught
     exceptions, failed loads and any request that is not for a local file."""
     page = browser.new_page(viewport={"width": 1400, "height": 1000})
@@ -243,7 +256,7 @@ def opened(browser, path: Path, fragment: str = ""):  # type: ignore[no-untyped-
         page.close()
 
 
-def screenshot(page, name: str) -> Path:  # type: ignore[no-untyped-def]
+def screenshot(page, name: str) -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / name
     page.screenshot(path=str(path), full_page=True)
@@ -285,21 +298,21 @@ def test_article_page_highlights_every_statement_and_shows_its_details(browser, 
     article = corpus["articles"][corpus["first"]]
     analysis = corpus["analyses"][article.id]
     with opened(browser, corpus["site"] / "articles" / page_name(article.id)) as (page, problems):
-        marks = page.locator(".article-text mark.claim")
-        assert marks.count() == len(analysis.claims) > 5
+        marks = page.locator(".article-text mark.statement")
+        assert marks.count() == len(analysis.statements) > 5
         # The text shown is the clean body, character for character, and each span is its statement.
         assert page.locator(".article-text").evaluate("e => e.textContent") == article.body
-        assert marks.evaluate_all("ms => ms.map(m => m.textContent)") == [c.quote for c in analysis.claims]
+        assert marks.evaluate_all("ms => ms.map(m => m.textContent)") == [c.quote for c in analysis.statements]
         kinds = marks.evaluate_all("ms => ms.map(m => [...m.classList].find(c => c.startsWith('k-')))")
-        assert kinds == [f"k-{c.kind}" for c in analysis.claims]
+        assert kinds == [f"k-{c.kind}" for c in analysis.statements]
         assert page.locator("#detail-empty").is_visible()
 
         # Select a corroborated statement: its details, with a link to the article that corroborates it.
-        checked = [(i, c.crosscheck.status) for i, c in enumerate(analysis.claims) if c.crosscheck]
+        checked = [(i, c.crosscheck.status) for i, c in enumerate(analysis.statements) if c.crosscheck]
         n = next(i for i, status in checked if status == "corroborated")
         m = next(i for i, status in checked if status == "conflicting")
-        unchecked = next(i for i, c in enumerate(analysis.claims) if c.crosscheck is None)
-        claim, other = analysis.claims[n], analysis.claims[n].crosscheck.evidence[0]
+        unchecked = next(i for i, c in enumerate(analysis.statements) if c.crosscheck is None)
+        claim, other = analysis.statements[n], analysis.statements[n].crosscheck.evidence[0]
         marks.nth(n).click()
         details = page.locator(f"#d{n}")
         assert details.is_visible() and page.locator("section.detail:visible").count() == 1
@@ -348,7 +361,7 @@ def test_a_hostile_article_shows_its_markup_as_text_and_runs_nothing(browser, co
         assert page.locator("main img, main script, main b, main i").count() == 0
         assert page.locator("h1").inner_text() == HOSTILE.title
         assert page.locator(".article-text").evaluate("e => e.textContent") == HOSTILE.body
-        assert page.locator(".article-text mark.claim").count() == len(analysis.claims)
+        assert page.locator(".article-text mark.statement").count() == len(analysis.statements)
         assert f'<img src=x onerror="{PWN}">Publisher point' in page.locator("#publisher").inner_text()
         assert f"<script>{PWN}</script>" in page.locator("#generated").inner_text()
         assert page.locator("#original").count() == 0  # its javascript: URL is no link
@@ -360,7 +373,7 @@ def test_a_hostile_article_shows_its_markup_as_text_and_runs_nothing(browser, co
         # A conflicting source outside the site is named, not linked; its markup stays text.
         assert "Deleted <i>article</i>" in page.locator("#d0 .sources").inner_text()
         assert page.locator("#d0 .sources a").count() == 0
-        for n in range(len(analysis.claims)):
+        for n in range(len(analysis.statements)):
             page.locator(f"#c{n}").click()
         assert page.evaluate("window.__pwned") is None
         screenshot(page, "report-hostile.png")
@@ -371,7 +384,7 @@ def test_an_unanalysed_article_gets_its_text_without_highlights(browser, corpus)
     article = corpus["articles"][corpus["unanalysed"]]
     with opened(browser, corpus["site"] / "articles" / page_name(article.id)) as (page, problems):
         assert page.locator(".article-text").evaluate("e => e.textContent") == article.body
-        assert page.locator("mark.claim").count() == 0 and page.locator("aside.details").count() == 0
+        assert page.locator("mark.statement").count() == 0 and page.locator("aside.details").count() == 0
         assert "not analysed yet" in page.locator("#generated").inner_text()
         assert len(article.highlights) == page.locator("#publisher li").count()
         page.keyboard.press("Escape")

@@ -1,14 +1,18 @@
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+from pathlib import Path
 
 import pytest
 
+from assay import readers
 from assay.articles import to_article
-from assay.sources import SourceError, decode, expand_source, parse
-from assay.types import Fetched, SourceKind
+from assay.readers import content_type_for, parse, reader_for, supported_suffixes
+from assay.settings import Settings
+from assay.sources import SourceError, decode, expand_source, read_file
+from assay.types import Fetched, RawItem, SourceKind
 from tests.conftest import SAMPLE_FEED, article_html, rss
 
 
-def fetched(content: bytes | str, source: str = "feed.xml", **kw) -> Fetched:  # type: ignore[no-untyped-def]
+def fetched(content: bytes | str, source: str = "feed.xml", **kw) -> Fetched:
     return Fetched(source=source, content=content.encode() if isinstance(content, str) else content, **kw)
 
 
@@ -18,7 +22,7 @@ def test_sample_feed_parses_into_25_items_with_metadata():
     first = items[0]
     assert first.title.startswith("You Can’t Recycle Your Way Out")
     assert first.url == first.guid == "https://rareearthexchanges.com/news/you-cant-recycle-your-way-out-the-new-york-times-sidesteps-the-hard-reality-of-rare-earths/"
-    assert first.published == datetime(2026, 2, 7, 4, 49, 20, tzinfo=timezone.utc)
+    assert first.published == datetime(2026, 2, 7, 4, 49, 20, tzinfo=UTC)
     article = to_article(first)
     assert len(article.highlights) == 7 and "Highlights" not in article.body
     assert article.body.startswith("In a February 6 opinion essay in The New York Times")
@@ -81,16 +85,16 @@ def test_html_page_where_a_feed_was_expected():
 
 def test_unsupported_scheme_and_missing_path(tmp_path):
     with pytest.raises(SourceError, match="unsupported URL scheme 'ftp'"):
-        expand_source("ftp://example.com/feed.xml")
+        expand_source("ftp://example.com/feed.xml", supported_suffixes())
     with pytest.raises(SourceError, match="no such file"):
-        expand_source(str(tmp_path / "missing.txt"))
+        expand_source(str(tmp_path / "missing.txt"), supported_suffixes())
 
 
 def test_folder_expands_to_supported_files_only(tmp_path):
     for name in ("a.txt", "b.md", "c.html", "d.xml", "skip.pdf", "skip.png"):
         (tmp_path / name).write_text("x")
-    assert [p.rsplit("/", 1)[1] for p in expand_source(str(tmp_path))] == ["a.txt", "b.md", "c.html", "d.xml"]
-    assert expand_source(f"file://{tmp_path}/a.txt") == [f"{tmp_path}/a.txt"]
+    assert [p.rsplit("/", 1)[1] for p in expand_source(str(tmp_path), supported_suffixes())] == ["a.txt", "b.md", "c.html", "d.xml"]
+    assert expand_source(f"file://{tmp_path}/a.txt", supported_suffixes()) == [f"{tmp_path}/a.txt"]
 
 
 def test_page_extraction_keeps_the_article_not_the_chrome():
@@ -112,3 +116,72 @@ def test_text_file_identity_is_its_content():
     one = to_article(parse(fetched("MP Materials\n\nMP Materials raised output.", "/tmp/mp.txt", content_type="text/text"))[2][0])
     two = to_article(parse(fetched("MP Materials\n\nMP Materials raised output.", "/tmp/copy.txt", content_type="text/text"))[2][0])
     assert one.url is None and one.id == two.id and one.title == "MP Materials"
+
+
+def test_empty_folder_names_the_registered_suffixes(tmp_path):
+    (tmp_path / "skip.png").write_bytes(b"x")
+    with pytest.raises(SourceError, match=r"folder holds no \.xml, \.rss, \.atom, \.txt, \.md, \.markdown, \.html or \.htm files"):
+        expand_source(str(tmp_path), supported_suffixes())
+
+
+# Today's precedence, from the registry's order and each reader's sniff: feed markup first, then a
+# local file's own name, then HTML (markup or content type), then an XML name or type, then any text/*.
+@pytest.mark.parametrize(
+    ("content", "source", "url", "content_type", "kind"),
+    [
+        (rss([]), "/notes/feed.txt", None, "text/plain", SourceKind.feed),  # feed markup beats a .txt name
+        (rss([]), "https://ex.com/news", "https://ex.com/news", "text/html", SourceKind.feed),  # and an HTML type
+        ("<!doctype html><html><body><p>Hi</p></body></html>", "/notes/page.md", None, "text/markdown", SourceKind.file),
+        ("<!doctype html><html><body><p>Hi</p></body></html>", "/notes/page.xml", None, "application/xml", SourceKind.feed),
+        ("<!doctype html><html><body><p>Hi</p></body></html>", "/notes/page", None, "text/plain", SourceKind.page),
+        ("<!doctype html><html><body><p>Hi</p></body></html>", "https://ex.com/f.xml", "https://ex.com/f.xml", "application/xml", SourceKind.page),
+        ("Plain words", "https://ex.com/f.xml", "https://ex.com/f.xml", "text/plain", SourceKind.feed),
+        ("Plain words", "https://ex.com/f", "https://ex.com/f", "text/xml", SourceKind.feed),
+        ("Plain words", "https://ex.com/f", "https://ex.com/f", "text/html", SourceKind.page),
+        ("Plain words", "https://ex.com/f", "https://ex.com/f", "text/plain", SourceKind.file),
+    ],
+)
+def test_content_wins_over_the_name_in_registry_order(content, source, url, content_type, kind):
+    assert reader_for(fetched(content, source, url=url, content_type=content_type))[0].kind is kind
+
+
+def test_no_reader_accepts_an_unknown_content_type():
+    with pytest.raises(SourceError, match="unsupported content type 'application/json'"):
+        parse(fetched('{"a": 1}', "https://ex.com/api", url="https://ex.com/api", content_type="application/json"))
+
+
+class FakeBinaryReader:
+    """A binary format known by its magic bytes, registered the way a PDF reader would be."""
+
+    name = "fake"
+    kind = SourceKind.file
+    suffixes: tuple[str, ...] = (".fake",)
+    content_type = "application/x-fake"
+    binary = True
+    description = "a fake document"
+
+    def sniff(self, fetched: Fetched, text: str | None) -> bool:
+        return fetched.content.startswith(b"%FAKE")
+
+    def read(self, fetched: Fetched, text: str | None) -> tuple[str | None, list[RawItem]]:
+        body = fetched.content.removeprefix(b"%FAKE\x00").decode()
+        return None, [RawItem(source="fake", source_url=fetched.source, title=body, content=body, content_format="text")]
+
+
+def test_a_registered_binary_reader_is_chosen_by_content_before_decoding(tmp_path, monkeypatch):
+    monkeypatch.setattr(readers, "READERS", [FakeBinaryReader(), *readers.READERS])
+    (tmp_path / "misnamed.txt").write_bytes(b"%FAKE\x00Lynas annual report")  # a NUL byte: decode would refuse it
+    (tmp_path / "report.fake").write_bytes(b"%FAKE\x00MP Materials output")
+    (tmp_path / "notes.txt").write_text("Plain notes")
+    (tmp_path / "skip.png").write_bytes(b"x")
+    settings = Settings()
+
+    assert [p.rsplit("/", 1)[1] for p in expand_source(str(tmp_path), supported_suffixes())] == ["misnamed.txt", "notes.txt", "report.fake"]
+    kind, title, (item,) = parse(read_file(str(tmp_path / "misnamed.txt"), settings, content_type_for(Path("misnamed.txt").suffix)))
+    assert (kind, title, item.title) == (SourceKind.file, None, "Lynas annual report")
+    report = read_file(str(tmp_path / "report.fake"), settings, content_type_for(Path("report.fake").suffix))
+    assert report.content_type == "application/x-fake"
+    assert parse(report)[2][0].title == "MP Materials output"
+    assert parse(read_file(str(tmp_path / "notes.txt"), settings, content_type_for(Path("notes.txt").suffix)))[2][0].title == "Plain notes"
+    with pytest.raises(SourceError, match="expected a feed but got a fake document"):
+        parse(report, SourceKind.feed)

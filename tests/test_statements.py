@@ -4,11 +4,12 @@ import pytest
 
 from assay.classifier import DEFAULT_PATH, StatementClassifiers, surface_features
 from assay.embeddings import MiniLMEmbeddings
+from assay.evals.labels import load_all, load_split
+from assay.evals.metrics import match_spans, prf
+from assay.evals.train_classifier import dev_scores, fit
+from assay.settings import Settings
 from assay.statements import statements
 from assay.types import Article, Section
-from evals.labels import load_all, load_split
-from evals.metrics import match_spans, prf
-from evals.train_classifier import dev_scores, fit
 from tests.test_chunking_and_ids import sample_articles
 
 
@@ -62,7 +63,7 @@ def test_surface_features():
 
 @pytest.fixture(scope="module")
 def embedder():
-    return MiniLMEmbeddings()
+    return MiniLMEmbeddings(batch_size=Settings().embed_batch_size)
 
 
 # Measured on dev: kind 0.52, attribution 0.44, evidence 0.51 (majority label: 0.14, 0.15, 0.19);

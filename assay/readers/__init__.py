@@ -1,0 +1,76 @@
+"""Readers: one per source format, chosen by what the content is.
+
+A reader says whether it can read a fetched source (`sniff`) and reads it into items (`read`).
+`READERS` is the one place a format is registered; its order settles which reader wins
+when several could read the same content.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from assay.readers.feed import FeedReader
+from assay.readers.html import HtmlReader
+from assay.readers.text import TextReader
+from assay.sources import SourceError, decode
+from assay.types import Fetched, RawItem, SourceKind
+
+
+class Reader(Protocol):
+    name: str
+    kind: SourceKind
+    suffixes: tuple[str, ...]
+    """File suffixes it reads: which files a folder expands to, and the content type a file is given."""
+    content_type: str
+    """The content type a local file with one of `suffixes` is given, as a server would send it."""
+    binary: bool
+    """True: sniffed and read from the bytes, before decoding; False: from the text `decode` gives."""
+    description: str
+    """What the content is, in a user's words ("an HTML page"), for error messages."""
+
+    def sniff(self, fetched: Fetched, text: str | None) -> bool:
+        """Whether this reader reads the source: from the content first, the suffix and content type second."""
+        ...
+
+    def read(self, fetched: Fetched, text: str | None) -> tuple[str | None, list[RawItem]]:
+        """The source's title (a feed's; None for others) and its items; SourceError when it cannot."""
+        ...
+
+
+# Binary readers are tried first, in this order, then text readers in this order:
+# a feed's markup beats a .txt name, a local .txt/.md name beats HTML markup, HTML beats an .xml URL.
+READERS: list[Reader] = [
+    FeedReader(),
+    TextReader(),
+    HtmlReader(),
+]
+
+
+def supported_suffixes() -> list[str]:
+    return [suffix for reader in READERS for suffix in reader.suffixes]
+
+
+def content_type_for(suffix: str) -> str:
+    """The content type of a local file, guessed from its suffix; an unknown one is plain text."""
+    return next((reader.content_type for reader in READERS if suffix in reader.suffixes), "text/plain")
+
+
+def reader_for(fetched: Fetched, expect: SourceKind | None = None) -> tuple[Reader, str | None]:
+    """The first reader that accepts the source, and the text it reads (None for a binary reader)."""
+    reader: Reader | None = next((r for r in READERS if r.binary and r.sniff(fetched, None)), None)
+    text = None
+    if reader is None:
+        text = decode(fetched)
+        reader = next((r for r in READERS if not r.binary and r.sniff(fetched, text)), None)
+    if reader is None:
+        raise SourceError(f"{fetched.source}: unsupported content type {fetched.content_type or 'unknown'!r}")
+    if expect is SourceKind.feed and reader.kind is not SourceKind.feed:
+        raise SourceError(f"{fetched.source}: expected a feed but got {reader.description}")
+    return reader, text
+
+
+def parse(fetched: Fetched, expect: SourceKind | None = None) -> tuple[SourceKind, str | None, list[RawItem]]:
+    """Decode and parse one fetched source into its items: (kind, feed title, items)."""
+    reader, text = reader_for(fetched, expect)
+    title, items = reader.read(fetched, text)
+    return reader.kind, title, items

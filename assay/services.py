@@ -1,0 +1,91 @@
+"""The one place that turns `Settings` into concrete objects: registry, chunk store, keyword index,
+embedder, kind decider, cross-check, retriever and chat model.
+
+Every caller (the application API, the flows, the eval runner, the benchmarks) gets them here, with
+the settings passed explicitly. `services(settings)` returns one `Services` per distinct settings and
+process: opening Chroma costs ~0.1 s, loading MiniLM ~0.3 s, a database engine pools connections,
+so they are made once and shared by threads.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from langchain_core.caches import BaseCache
+from langchain_core.language_models import BaseChatModel
+
+from assay.classifier import StatementClassifiers
+from assay.crosscheck import CorpusCrossCheck
+from assay.embeddings import MiniLMEmbeddings
+from assay.kinds import ClassifierKindDecider, KindDecider
+from assay.llms import chat_model
+from assay.retrieval import HybridRetriever
+from assay.settings import Settings
+from assay.store.keywords import KeywordIndex, keyword_index
+from assay.store.registry import Registry
+from assay.store.vectors import ChunkStore
+
+T = TypeVar("T")
+
+
+class Services:
+    """Made lazily, each once: a command that only lists articles never opens Chroma or loads a model."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self._made: dict[str, Any] = {}
+        self._lock = threading.RLock()  # flows use these from several threads at once
+
+    def _once(self, name: str, make: Callable[[], T]) -> T:
+        with self._lock:
+            if name not in self._made:
+                self._made[name] = make()
+            made: T = self._made[name]  # what `make` returned under this name
+            return made
+
+    @property
+    def registry(self) -> Registry:
+        return self._once("registry", lambda: Registry(self.settings.registry_url))
+
+    @property
+    def chunk_store(self) -> ChunkStore:
+        return self._once("chunk_store", lambda: ChunkStore(self.settings))
+
+    @property
+    def embedder(self) -> MiniLMEmbeddings:
+        # Cheap: the model itself loads on first use, under a lock.
+        return self._once("embedder", lambda: MiniLMEmbeddings(batch_size=self.settings.embed_batch_size))
+
+    @property
+    def kind_decider(self) -> KindDecider:
+        return self._once("kind_decider", lambda: ClassifierKindDecider(StatementClassifiers.load(), self.embedder))
+
+    @property
+    def crosscheck(self) -> CorpusCrossCheck:
+        return self._once("crosscheck", lambda: CorpusCrossCheck(self.chunk_store, self.embedder))
+
+    def keyword_index(self) -> KeywordIndex:
+        """The BM25 index of the chunks stored now (rebuilt only when they changed)."""
+        return keyword_index(self.chunk_store, self.settings.keywords_path)
+
+    def retriever(self) -> HybridRetriever:
+        return HybridRetriever(self.chunk_store, self.keyword_index(), self.registry, self.embedder)
+
+    def chat_model(self, cache: BaseCache | None = None, **overrides: Any) -> BaseChatModel:
+        """The configured LLM backend (the local model's weights load once per process, in assay.llms)."""
+        return chat_model(self.settings, **({"cache": cache} if cache is not None else {}), **overrides)
+
+
+_made: dict[str, Services] = {}
+_made_lock = threading.Lock()
+
+
+def services(settings: Settings) -> Services:
+    """The services for these settings, made once per process."""
+    key = settings.model_dump_json()
+    with _made_lock:
+        if key not in _made:
+            _made[key] = Services(settings)
+        return _made[key]
