@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup chromium demo test bench clean
+.PHONY: setup chromium demo test test-fast lint bench clean
 
 # Re-installs only when the pins change; pip caches wheels between runs.
 $(STAMP): pyproject.toml constraints.txt requirements/models.txt
@@ -35,6 +35,16 @@ demo: setup
 
 test: setup chromium
 	$(BIN)/python -m pytest -q
+
+# The fast lane: unit tests without the Prefect test server or a real LLM (under 90 s).
+test-fast: setup
+	$(BIN)/python -m pytest -q -m "not slow and not prefect and not llm"
+
+# ruff, the import contract (domain <- store <- application <- CLI, pyproject's [tool.importlinter]) and mypy.
+lint: setup
+	$(BIN)/ruff check .
+	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 bench: setup
 	$(BIN)/python benchmarks/ingest.py

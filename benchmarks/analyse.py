@@ -28,43 +28,41 @@ def main() -> int:
     args = parser.parse_args()
 
     settings = fresh_home()
-    from assay.analysis import analyse_article
-    from assay.crosscheck import CorpusCrossCheck
-    from assay.flows.analyse import classifiers
-    from assay.flows.ingest import embedder
-    from assay.llms import chat_model
-    from assay.prompts import load_prompts
-    from assay.store.registry import registry_for
-    from assay.store.vectors import store_for
+    from assay import api
 
-    ingest_sample()
-    rows = registry_for(settings.registry_url).list()[: args.articles]
-    model, prompts = chat_model(settings), load_prompts()
-    check = CorpusCrossCheck(store_for(settings), embedder(settings))
+    ingest_sample(settings)
+    articles = api.articles(settings)[: args.articles]
     figures = []
-    for row in rows:
-        article = row.to_article()
+    for article in articles:
         started = time.perf_counter()
-        analysis = analyse_article(article, model=model, prompts=prompts, classifiers=classifiers(), embedder=embedder(settings), crosscheck=check)
+        report = api.analyse([article.id], settings)  # the analyse flow, as `assay analyse` runs it
         wall = time.perf_counter() - started
+        analysis = api.article(settings, article.id).analysis
+        if analysis is None:
+            raise SystemExit(f"{article.id} was not analysed: {report.results[0].error}")
         p = analysis.provenance
+        own = sum(p.timings_s.values())
         figures.append({
-            "article": article.id, "wall_s": round(wall, 2), "prompt_tokens": p.input_tokens, "completion_tokens": p.output_tokens,
+            "article": article.id, "wall_s": round(wall, 2), "analysis_s": round(own, 2), "llm_s": round(p.timings_s.get("llm", 0), 1),
+            "other_s": round(own - p.timings_s.get("llm", 0), 1), "flow_s": round(wall - own, 2),
+            "prompt_tokens": p.input_tokens, "completion_tokens": p.output_tokens,
             "tokens_per_s": round(p.output_tokens / p.timings_s["llm"], 1) if p.timings_s.get("llm") else None,
-            "llm_calls": p.llm_calls, "llm_s": round(p.timings_s.get("llm", 0), 1),
-            "other_s": round(wall - p.timings_s.get("llm", 0), 1), "statements": len(analysis.claims), "peak_rss_mb": round(peak_rss_mb()),
+            "llm_calls": p.llm_calls, "statements": len(analysis.statements), "peak_rss_mb": round(peak_rss_mb()),
         })
     median = statistics.median(f["wall_s"] for f in figures)
-    summary = {"median_wall_s": median, "peak_rss_mb": round(peak_rss_mb()), "model": model.model_name if hasattr(model, "model_name") else str(model),
+    summary = {"median_wall_s": median, "median_analysis_s": statistics.median(f["analysis_s"] for f in figures),
+               "peak_rss_mb": round(peak_rss_mb()), "model": p.model,
                "targets_met": {"median <= 25 s": median <= 25, "peak RSS <= 3 GB": peak_rss_mb() <= 3072}}
     if args.json:
         print(json.dumps({"articles": figures, **summary}, indent=2))
         return 0
-    columns = ["article", "wall_s", "llm_s", "other_s", "prompt_tokens", "completion_tokens", "tokens_per_s", "llm_calls", "statements", "peak_rss_mb"]
+    columns = ["article", "wall_s", "analysis_s", "llm_s", "other_s", "flow_s", "prompt_tokens", "completion_tokens", "tokens_per_s",
+               "llm_calls", "statements", "peak_rss_mb"]
     print("  ".join(f"{c:>{len(c)}}" if c != "article" else f"{c:<16}" for c in columns))
     for f in figures:
         print("  ".join(f"{f[c]!s:>{len(c)}}" if c != "article" else f"{f[c]:<16}" for c in columns))
-    print(f"median wall {median:.1f} s per article; peak RSS {summary['peak_rss_mb']} MB")
+    print(f"median wall {median:.1f} s per article through the analyse flow ({summary['median_analysis_s']:.1f} s of analysis); "
+          f"peak RSS {summary['peak_rss_mb']} MB")
     print_targets(summary["targets_met"])
     return 0
 

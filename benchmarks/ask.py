@@ -26,25 +26,29 @@ def percentile(values: list[float], p: float) -> float:
     return float(np.percentile(values, p))
 
 
-def grow(collection, real: dict, target: int, rng: random.Random) -> None:  # type: ignore[no-untyped-def]
-    """Add synthetic chunks until the collection holds `target`."""
-    sentences = [s for text in real["documents"] for s in text.split(". ") if len(s) > 30]
-    vectors = np.asarray(real["embeddings"], dtype=np.float32)
-    have = collection.count()
+def grow(store, texts: list[str], vectors: np.ndarray, target: int, rng: random.Random) -> None:
+    """Add synthetic chunks (8 to a synthetic article) through the chunk store until it holds `target`."""
+    from assay.types import Article, Chunk
+
+    sentences = [s for text in texts for s in text.split(". ") if len(s) > 30]
+    have = store.count()
     noise = np.random.default_rng(rng.randrange(2**32))
     while have < target:
         n = min(5000, target - have)
         sources = np.asarray([rng.randrange(len(vectors)) for _ in range(n)])
         embeddings = vectors[sources] + noise.normal(0, 0.03, (n, vectors.shape[1])).astype(np.float32)
         embeddings /= np.linalg.norm(embeddings, axis=1, keepdims=True)
-        ids, texts, metas = [], [], []
-        for i in range(have, have + n):
-            text = ". ".join(rng.sample(sentences, 3)) + "."
-            ids.append(f"syn-{i}")
-            texts.append(text)
-            metas.append({"article_id": f"syn-{i // 8}", "chunk_index": i % 8, "title": f"Synthetic article {i // 8}",
-                          "source": "synthetic", "start": 0, "end": len(text)})
-        collection.add(ids=ids, documents=texts, embeddings=embeddings, metadatas=metas)
+        batch, position = [], 0
+        for first in range(have, have + n, 8):
+            last = min(first + 8, have + n)
+            chunk_texts = [". ".join(rng.sample(sentences, 3)) + "." for _ in range(first, last)]
+            article = Article(id=f"syn-{first // 8}", title=f"Synthetic article {first // 8}", source="synthetic",
+                              source_url="synthetic", body=" ".join(chunk_texts))
+            chunks = [Chunk(id=f"syn-{i}", article_id=article.id, index=i % 8, text=t, start=0, end=len(t))
+                      for i, t in zip(range(first, last), chunk_texts)]
+            batch.append((article, chunks, embeddings[position : position + len(chunks)]))
+            position += len(chunks)
+        store.upsert(batch)
         have += n
 
 
@@ -57,17 +61,13 @@ def main() -> int:
     args = parser.parse_args()
 
     settings = fresh_home("assay-bench-ask-")
-    from assay.ask import answer_question
+    from assay import api
     from assay.evals.labels import load_all
-    from assay.flows.ingest import embedder
-    from assay.llms import chat_model
-    from assay.prompts import load_prompt
-    from assay.retrieval import HybridRetriever
-    from assay.store.registry import registry_for
-    from assay.store.vectors import store_for
+    from assay.services import services
 
-    ingest_sample()
-    store, registry, embed = store_for(settings), registry_for(settings.registry_url), embedder(settings)
+    ingest_sample(settings)
+    made = services(settings)
+    store, embed = made.chunk_store, made.embedder
     questions = [q.question for a in load_all().values() for q in a.questions if q.answerable]
     rng = random.Random(7)
     rng.shuffle(questions)
@@ -75,25 +75,22 @@ def main() -> int:
     # End to end first, on the real corpus only (synthetic chunks would only add noise to the answers).
     answers = []
     if args.answers:
-        retriever = HybridRetriever(settings, store, registry, embed)
-        model, prompt = chat_model(settings), load_prompt("answer")
-        answer_question(questions[-1], retriever=retriever, registry=registry, embedder=embed, model=model, prompt=prompt,
-                        min_similarity=0.0)  # loads the model: not counted
+        api.ask(questions[-1], settings)  # loads the model: not counted
         for question in questions[: args.answers]:
-            got = answer_question(question, retriever=retriever, registry=registry, embedder=embed, model=model, prompt=prompt,
-                                  min_similarity=settings.ask_min_similarity)
+            got = api.ask(question, settings)  # what `assay ask` runs
             answers.append({"question": question[:60], "total_s": got.latency_s["total"], "llm_s": got.latency_s.get("llm", 0.0),
                             "prompt_tokens": got.input_tokens, "completion_tokens": got.output_tokens,
                             "abstained": got.abstained, "citations": len(got.citations)})
 
-    real = store.collection.get(include=["documents", "embeddings"])
+    texts = [c.text for page in store.pages() for c in page]
+    vectors = np.asarray(embed.forward(texts), dtype=np.float32)
     rows = []
     for size in [int(s) for s in args.sizes.split(",")]:
         started = time.perf_counter()
-        grow(store.collection, real, size, rng)
+        grow(store, texts, vectors, size, rng)
         grown_s = time.perf_counter() - started
         started = time.perf_counter()
-        retriever = HybridRetriever(settings, store, registry, embed)  # rebuilds the keyword index for the new chunks
+        retriever = made.retriever()  # rebuilds the keyword index for the new chunks
         index_s = time.perf_counter() - started
         retriever.search(questions[0], k=5)  # warm caches
         latencies = []

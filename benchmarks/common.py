@@ -30,12 +30,11 @@ def fresh_home(prefix: str = "assay-bench-") -> Any:
     return settings
 
 
-def ingest_sample() -> Any:
-    from assay.flows.ingest import ingest
-    from assay.runtime import in_process_flow_settings
+def ingest_sample(settings: Any) -> Any:
+    """The sample feed through the application API, without analysis."""
+    from assay import api
 
-    with in_process_flow_settings():
-        return ingest([str(SAMPLE_FEED)])
+    return api.ingest([str(SAMPLE_FEED)], settings, analyse=False).ingest
 
 
 def print_targets(targets: dict[str, bool]) -> None:

@@ -33,6 +33,13 @@ REPO = Path(__file__).resolve().parents[1]
 from assay.articles import SAMPLE_FEED  # noqa: E402,F401  (tests import it from here; after the environment above is set)
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests that need the Prefect test server are marked `prefect`: the fast lane (`make test-fast`) leaves them out."""
+    for item in items:
+        if "prefect_harness" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.prefect)
+
+
 @pytest.fixture(scope="session")
 def prefect_harness():
     """One Prefect test server for the whole session (each costs about 10 s to start)."""
@@ -84,6 +91,9 @@ class LoopbackServer:
     hits: dict[str, int] = field(default_factory=dict)
     request_headers: dict[str, list[dict[str, str]]] = field(default_factory=dict)
 
+    in_flight: int = 0  # GETs being answered now, and the most at once (for concurrency limits)
+    most_in_flight: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
     posts: dict[str, list[bytes]] = field(default_factory=dict)  # answers to POSTs, served in order
     post_bodies: dict[str, list[bytes]] = field(default_factory=dict)
 
@@ -108,7 +118,12 @@ def http_server():
             if route is None:
                 return self._send(404, b"not found", "text/plain")
             if route.delay_s:
+                with server.lock:
+                    server.in_flight += 1
+                    server.most_in_flight = max(server.most_in_flight, server.in_flight)
                 time.sleep(route.delay_s)
+                with server.lock:
+                    server.in_flight -= 1
             if server.hits[self.path] <= route.fail_first:
                 return self._send(500, b"try again", "text/plain")
             if route.etag and self.headers.get("If-None-Match") == route.etag:

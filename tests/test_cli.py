@@ -86,10 +86,23 @@ def test_demo_ingests_the_sample_corpus_with_its_own_prefect(tmp_path):
 
 
 @pytest.mark.slow
-def test_serve_polls_a_feed_on_a_schedule(tmp_path, http_server):
+def test_serve_polls_a_feed_on_a_schedule_and_analyses_what_it_ingests(tmp_path, http_server):
+    from tests.test_llms import completion
+
     items = [{"title": "Served", "link": "https://example.com/served", "html": article_html(9)}]
     feed = http_server.set("/served.xml", rss(items), content_type="application/xml")
-    env = subprocess_env(tmp_path / "home") | {"PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "2"}
+    # The analysis goes to an OpenAI-compatible server on loopback: a summary grounded in the article.
+    reply = {
+        "companies": ["Lynas Rare Earths", "MP Materials"], "governments": [], "countries": [], "materials": ["NdPr oxide"],
+        "projects": ["Mountain Pass"], "figures": [{"value": "100", "unit": "tonnes", "measures": "NdPr oxide shipped"}],
+        "summary": "Lynas Rare Earths shipped NdPr oxide from its Kalgoorlie plant while MP Materials ramped up Mountain Pass.",
+        "highlights": ["Lynas shipped NdPr oxide from Kalgoorlie", "MP Materials ramped up separation", "The outlook is uncertain"],
+    }
+    http_server.posts["/serve/v1/chat/completions"] = [completion(json.dumps(reply))]
+    env = subprocess_env(tmp_path / "home") | {
+        "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "2", "ASSAY_LLM": "openai", "ASSAY_LLM_MODEL": "gpt-4o-mini",
+        "ASSAY_LLM_BASE_URL": http_server.url("/serve/v1"), "OPENAI_API_KEY": "test-key",
+    }
     server = subprocess.Popen(
         [ASSAY, "serve", "--feed", feed, "--every", "5s"], env=env, cwd=tmp_path,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
@@ -107,6 +120,8 @@ def test_serve_polls_a_feed_on_a_schedule(tmp_path, http_server):
         subprocess.run([ASSAY, "status", "--json"], env=env, capture_output=True, text=True, check=True, cwd=REPO).stdout
     )
     assert status["articles"] == 1 and status["feeds"] == 1
+    assert status["analyses"] == 1 and status["llm_calls"] == 1, "the scheduled poll did not analyse what it ingested"
+    assert len(http_server.post_bodies["/serve/v1/chat/completions"]) == 1  # later polls found nothing new to analyse
 
 
 @pytest.mark.slow

@@ -86,6 +86,7 @@ def _answer(llama, request: dict) -> str:
     return llama.create_chat_completion(**request)["choices"][0]["message"]["content"]
 
 
+@pytest.mark.llm
 @needs_llama
 def test_grammar_checked_last_picks_the_same_tokens_as_llama_cpp_python():
     from llama_cpp import Llama
@@ -100,6 +101,7 @@ def test_grammar_checked_last_picks_the_same_tokens_as_llama_cpp_python():
     assert ours.startswith('{')
 
 
+@pytest.mark.llm
 @needs_llama
 def test_drafts_are_accepted_and_keep_the_answer_in_the_schema():
     from assay import llamacpp

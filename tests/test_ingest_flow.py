@@ -278,3 +278,17 @@ def test_ingest_into_a_chroma_server_by_url(ingest, assay_home, http_server, chr
     assert not settings.chroma_path.exists()  # nothing went to the embedded store
     assert_consistent(settings)
     assert ingest([url]).counts["unchanged"] == 2
+
+
+@pytest.mark.parametrize("limit", [1, 3])
+def test_fetches_respect_the_fetch_concurrency_setting(ingest, assay_home, http_server, monkeypatch, limit):
+    from assay.settings import get_settings
+
+    monkeypatch.setenv("ASSAY_FETCH_CONCURRENCY", str(limit))
+    get_settings.cache_clear()
+    page = "<html><head><title>Page {n}</title></head><body><article><h1>Deal {n}</h1><p>{text}</p></article></body></html>"
+    text = "Iluka Resources said its Eneabba refinery will separate rare earths from monazite from 2027 onwards. " * 3
+    urls = [http_server.set(f"/limit{limit}/{n}", page.format(n=n, text=text), delay_s=0.4) for n in range(5)]
+    http_server.most_in_flight = 0
+    assert ingest(urls).counts["new"] == 5
+    assert http_server.most_in_flight == limit

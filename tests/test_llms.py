@@ -89,6 +89,7 @@ def test_missing_local_model_names_the_repair(assay_home, monkeypatch, tmp_path)
         chat_model(get_settings())
 
 
+@pytest.mark.llm
 @pytest.mark.skipif(importlib.util.find_spec("llama_cpp") is None, reason="llama-cpp-python is installed by `make setup`")
 def test_local_llama_cpp_gives_schema_valid_json(assay_home, monkeypatch):
     from assay.settings import get_settings

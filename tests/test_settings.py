@@ -21,3 +21,37 @@ def test_toml_file_under_home_and_env_wins(monkeypatch, tmp_path):
 def test_chroma_url_is_parsed(monkeypatch):
     monkeypatch.setenv("ASSAY_CHROMA_URL", "http://chroma.internal:8001")
     assert Settings().chroma_host_port == ("chroma.internal", 8001, False)
+
+
+def test_every_setting_is_read_somewhere_outside_the_settings_module():
+    """A documented setting that nothing reads is a promise the code does not keep (ASSAY_FETCH_CONCURRENCY
+    did nothing once). A field counts as read where the package reads it, or a Settings property built on it."""
+    import inspect
+    import os
+    import re
+    from pathlib import Path
+
+    import assay
+
+    package = Path(assay.__file__).parent
+    files = [Path(d, f) for d, _, names in os.walk(package, followlinks=True) for f in names]  # flows/, store/, evals/ are links
+    sources = {p: p.read_text() for p in files if p.suffix == ".py" and p.name != "settings.py"}
+    properties = {name: inspect.getsource(value.fget) for name, value in vars(Settings).items() if isinstance(value, property)}
+    unread = []
+    for field, info in Settings.model_fields.items():
+        assert info.description, f"{field} has no description"
+        carriers = {field} | {name for name, source in properties.items() if re.search(rf"\bself\.{field}\b", source)}
+        if not any(re.search(rf"\.{name}\b", text) for name in carriers for text in sources.values()):
+            unread.append(field)
+    assert unread == []
+
+
+def test_services_are_made_from_the_settings_passed(tmp_path):
+    from assay.services import services
+
+    settings = Settings(home=tmp_path / "home", embed_batch_size=3, chroma_collection="other")
+    made = services(settings)
+    assert made is services(settings.model_copy())  # one set per distinct settings and process
+    assert made.embedder.batch_size == 3 and made.chunk_store.name == "other"
+    assert made.registry.engine.url.database == str(tmp_path / "home" / "registry.sqlite")
+    assert services(Settings(home=tmp_path / "elsewhere")) is not made
