@@ -208,7 +208,7 @@ def _print_analysis(analysis: Analysis) -> None:
         mine = [s for s in found if s.kind == kind]
         if not mine:
             continue
-        colour = KIND_COLOURS[mine[0].kind]
+        colour = KIND_COLOURS[mine[0].kind].strong
         out.print(f"\n[bold {colour}]{kind} ({len(mine)})[/bold {colour}]")
         for s in mine:
             note = f" [{s.crosscheck.status.replace('_', ' ')}]" if s.crosscheck else ""
@@ -267,7 +267,7 @@ def ask(
         out.print(f"[bold]\\[{c.key}][/bold] {escape(c.title)} [dim]· {(c.published or 'undated')[:10]} · {escape(c.url or c.article_id)}[/dim]", highlight=False)
         out.print(f"    “{escape(c.quote)}” [dim](chars {c.start}-{c.end})[/dim]", highlight=False)
         for statement in c.kinds:
-            style = KIND_COLOURS[statement.kind]
+            style = KIND_COLOURS[statement.kind].strong
             out.print(f"    [{style}]{statement.kind}[/{style}]: “{escape(statement.quote)}”", highlight=False)
     out.print(f"[dim]{answer.model} · {answer.input_tokens}+{answer.output_tokens} tokens · {answer.latency_s.get('total', 0):.1f} s[/dim]")
 

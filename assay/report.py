@@ -27,10 +27,10 @@ from urllib.parse import urlparse
 
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel, Field, ValidationError
 
 from assay.settings import Settings
-from assay.types import KINDS, Analysis, Article, ArticleCatalog, StatementAnalysis
+from assay.types import KIND_COLOURS, KINDS, Analysis, Article, ArticleCatalog, StatementAnalysis
 
 log = logging.getLogger(__name__)
 
@@ -51,20 +51,22 @@ def default_eval_report(settings: Settings) -> Path:
 
 
 class KindCounts(BaseModel):
-    fact: int = 0
-    claim: int = 0
-    rhetoric: int = 0
-    opinion: int = 0
+    """Statements per kind; templates read `counts[kind]` or `counts.claim`."""
+
+    by_kind: dict[str, int] = Field(default_factory=lambda: dict.fromkeys(KINDS, 0))
 
     @property
     def total(self) -> int:
-        return self.fact + self.claim + self.rhetoric + self.opinion
+        return sum(self.by_kind.values())
+
+    def __getitem__(self, kind: str) -> int:
+        return self.by_kind[kind]
 
     @classmethod
     def of(cls, statements: list[StatementAnalysis]) -> KindCounts:
         counts = cls()
         for statement in statements:
-            setattr(counts, statement.kind.value, getattr(counts, statement.kind.value) + 1)
+            counts.by_kind[statement.kind.value] += 1
         return counts
 
 
@@ -282,11 +284,18 @@ def _environment() -> Environment:
     return Environment(loader=PackageLoader("assay", "report_assets"), autoescape=True, undefined=StrictUndefined)
 
 
+def kind_css() -> str:
+    """The kinds' colours as CSS custom properties and .k-KIND classes, from KIND_COLOURS."""
+    variables = " ".join(f"--{kind.value}: {c.light}; --{kind.value}-strong: {c.strong};" for kind, c in KIND_COLOURS.items())
+    classes = "\n".join(f".k-{kind.value} {{ --k: var(--{kind.value}); --ks: var(--{kind.value}-strong); }}" for kind in KIND_COLOURS)
+    return f":root {{ {variables} }}\n{classes}\n"
+
+
 @lru_cache(maxsize=1)
 def _assets() -> dict[str, str]:
     """The inline stylesheet and script (package files, so trusted) and the CSP naming their hashes."""
     folder = resources.files("assay") / "report_assets"
-    css = (folder / "report.css").read_text(encoding="utf-8")
+    css = kind_css() + (folder / "report.css").read_text(encoding="utf-8")
     js = (folder / "report.js").read_text(encoding="utf-8")
 
     def digest(text: str) -> str:

@@ -14,7 +14,7 @@ import numpy as np
 from pydantic import BaseModel, Field
 
 from assay.embeddings import MiniLMEmbeddings
-from assay.types import ArticleCatalog, ChunkSearch, KeywordSearch, StoredChunk
+from assay.types import ArticleCatalog, ChunkRef, ChunkSearch, KeywordSearch, StoredChunk
 
 RRF_K = 60  # the constant of Cormack et al. (2009); ranks past ~60 barely count
 
@@ -29,15 +29,9 @@ class Filters(BaseModel):
         return any(v is not None for v in (self.since, self.until, self.source, self.entity))
 
 
-class Hit(BaseModel):
-    chunk_id: str
-    article_id: str
-    text: str
-    start: int = Field(description="Offset of the chunk in its article's clean body.")
-    end: int
-    title: str
-    url: str | None = None
-    published: str | None = None
+class Hit(ChunkRef):
+    """A retrieved chunk with its scores."""
+
     dense_similarity: float | None = Field(None, description="Cosine similarity to the question, if dense search found it.")
     keyword_score: float | None = Field(None, description="BM25 score, if keyword search found it.")
     dense_rank: int | None = None

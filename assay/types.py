@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Sequence
 from datetime import datetime
 from enum import StrEnum
-from typing import Any, Literal, Protocol
+from typing import Any, Literal, NamedTuple, Protocol
 
 import numpy as np
 from pydantic import BaseModel, Field, computed_field, model_validator
@@ -22,8 +22,18 @@ class Kind(StrEnum):
 
 
 KINDS = [kind.value for kind in Kind]  # fact, claim, rhetoric, opinion: the order every table and view uses
-# One colour per kind, for the terminal (Rich colour names); the report's CSS uses the same hues.
-KIND_COLOURS = {Kind.fact: "green", Kind.claim: "yellow", Kind.rhetoric: "red", Kind.opinion: "cyan"}
+class KindColour(NamedTuple):
+    strong: str  # text in the terminal, underlines and bar segments in the report
+    light: str  # highlight backgrounds in the report, light enough to read black text on
+
+
+# One colour per kind, for the terminal and the report alike.
+KIND_COLOURS = {
+    Kind.fact: KindColour(strong="#2e7d32", light="#b8e6b8"),
+    Kind.claim: KindColour(strong="#b28704", light="#fbe7a1"),
+    Kind.rhetoric: KindColour(strong="#c62828", light="#f6b8b8"),
+    Kind.opinion: KindColour(strong="#00838f", light="#b3e5ee"),
+}
 # The kinds that make up an article's rhetoric share: what is asserted without support, or spun.
 RHETORIC_KINDS = (Kind.claim, Kind.rhetoric)
 
@@ -339,8 +349,8 @@ class Analysis(BaseModel):
 # --- what the domain asks of the store (store/ implements these) ---------------------------------
 
 
-class StoredChunk(BaseModel):
-    """A chunk as the chunk store hands it back, with its article's metadata."""
+class ChunkRef(BaseModel):
+    """A stored chunk and what a reader needs to cite it."""
 
     chunk_id: str
     article_id: str
@@ -348,9 +358,14 @@ class StoredChunk(BaseModel):
     start: int = Field(description="Offset of the chunk in its article's clean body.")
     end: int
     title: str
-    source: str = ""
     url: str | None = None
     published: str | None = None
+
+
+class StoredChunk(ChunkRef):
+    """A chunk as the chunk store hands it back."""
+
+    source: str = ""
     similarity: float | None = Field(None, description="Cosine similarity to the query, for nearest-chunk searches.")
 
 

@@ -23,7 +23,7 @@ import time
 from common import SAMPLE_FEED, fresh_home, print_targets
 
 
-def timed(fn, *args, **kwargs):  # type: ignore[no-untyped-def]
+def timed(fn, *args, **kwargs):
     start = time.perf_counter()
     result = fn(*args, **kwargs)
     return result, time.perf_counter() - start
@@ -41,11 +41,14 @@ def main() -> int:
     from langchain_text_splitters import RecursiveCharacterTextSplitter
     from prefect import flow
 
+    from assay import api
     from assay.embeddings import MiniLMEmbeddings
-    from assay.flows.ingest import ingest
     from assay.runtime import in_process_flow_settings
-    from assay.store.registry import Registry
-    from assay.store.vectors import ChunkStore, chroma_client
+    from assay.services import services
+    from assay.store.vectors import chroma_client
+
+    def ingest(sources: list[str]):  # what `assay ingest --no-analyse` runs
+        return api.ingest(sources, settings, analyse=False).ingest
 
     @flow(name="trivial")
     def trivial() -> int:
@@ -59,9 +62,8 @@ def main() -> int:
 
     report, ingest_s = timed(ingest, [str(SAMPLE_FEED)])
     assert report.counts["failed"] == 0, report.results
-    store = ChunkStore(settings)
-    chunks = store.collection.get(include=["documents"])["documents"]
-    articles = Registry(settings.registry_url).list()
+    chunks = [c.text for page in services(settings).chunk_store.pages() for c in page]
+    articles = api.articles(settings)
 
     embedder = MiniLMEmbeddings(batch_size=settings.embed_batch_size)
     embedder.forward(chunks[:2])  # load the model outside the timing: this is the model's limit

@@ -65,7 +65,7 @@ class KeyFigure(BaseModel):
 
 
 class GoldCrossCheck(BaseModel):
-    quote: str = Field(description="A fact or claim of `claims`, verbatim.")
+    quote: str = Field(description="A fact or claim of `statements`, verbatim.")
     status: Literal["corroborated", "conflicting", "no_other_source"] = Field(description="What the other 24 articles say of it.")
     articles: list[str] = Field(default_factory=list, description="The other articles that corroborate or conflict.")
     note: str | None = None
@@ -82,7 +82,7 @@ class LabelledArticle(BaseModel):
     article_id: str = Field(description="Assay's article id (hash of the canonical URL).")
     source_item: SourceItem
     highlights: list[str] = Field(description="The publisher's Highlights bullets, verbatim.")
-    claims: list[LabelledStatement] = Field(description="Every check-worthy statement, in body order.")
+    statements: list[LabelledStatement] = Field(description="Every check-worthy statement, in body order.")
     questions: list[LabelledQuestion]
     entities: list[GoldEntity] | None = Field(
         None, description="dev and test only: every named company, government, country, material and project in the body."
@@ -91,15 +91,15 @@ class LabelledArticle(BaseModel):
     crosscheck: list[GoldCrossCheck] | None = Field(None, description="dev and test only: every fact and claim against the rest of the corpus.")
 
     def spans(self, body: str) -> list[tuple[int, int]]:
-        """Offsets of each claim's quote, searched in order: a repeated phrase resolves to the next use."""
+        """Offsets of each statement's quote, searched in order: a repeated phrase resolves to the next use."""
         spans, position = [], 0
-        for claim in self.claims:
-            start = body.find(claim.quote, position)
+        for statement in self.statements:
+            start = body.find(statement.quote, position)
             if start < 0:
-                where = "anywhere in" if claim.quote not in body else "after the previous quote in"
-                raise ValueError(f"{self.article_id}: quote not found {where} the body: {claim.quote!r}")
-            spans.append((start, start + len(claim.quote)))
-            position = start + len(claim.quote)
+                where = "anywhere in" if statement.quote not in body else "after the previous quote in"
+                raise ValueError(f"{self.article_id}: quote not found {where} the body: {statement.quote!r}")
+            spans.append((start, start + len(statement.quote)))
+            position = start + len(statement.quote)
         return spans
 
 

@@ -39,17 +39,18 @@ def evaluate(
     prompts_dir: Path = PROMPTS_DIR,
     config: GateConfig | None = None,
     on_article: Callable[[str], None] | None = None,
-    **limits: int | None,
+    limit: int | None = None,
+    max_questions: int | None = None,
 ) -> Evaluation:
     """The released prompts, and with `candidates` (NAME@VERSION) the candidate set, on the same articles."""
     released_prompts = load_prompts(None, prompts_dir)
     candidate_prompts = load_prompts(candidates, prompts_dir) if candidates else None  # a bad ref fails before any model call
     if split not in EVAL_SPLITS:
         raise ValueError(f"split {split!r}: evals run on {' or '.join(EVAL_SPLITS)} (the classifier is fitted on train)")
-    released = run_eval(ctx, released_prompts, split, on_article=on_article, **limits)  # type: ignore[arg-type]
+    released = run_eval(ctx, released_prompts, split, on_article=on_article, limit=limit, max_questions=max_questions)
     result = Evaluation(released=released)
     if candidate_prompts:
-        result.candidate = run_eval(ctx, candidate_prompts, split, on_article=on_article, **limits)  # type: ignore[arg-type]
+        result.candidate = run_eval(ctx, candidate_prompts, split, on_article=on_article, limit=limit, max_questions=max_questions)
         result.gate = compare(released, result.candidate, config)
     for folder in filter(None, [report_dir, latest_report_dir(settings)]):
         result.report = report.write(folder, released, result.candidate, result.gate)
@@ -67,10 +68,19 @@ def write_release(ref: str, prompts_dir: Path = PROMPTS_DIR) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def release(ctx: EvalContext, settings: Settings, ref: str, split: str = "dev", **kwargs) -> Evaluation:  # type: ignore[no-untyped-def]
+def release(
+    ctx: EvalContext,
+    settings: Settings,
+    ref: str,
+    split: str = "dev",
+    *,
+    prompts_dir: Path = PROMPTS_DIR,
+    on_article: Callable[[str], None] | None = None,
+    limit: int | None = None,
+    max_questions: int | None = None,
+) -> Evaluation:
     """Evaluate `ref` against the released prompts; update the release file only if the gate passes."""
-    prompts_dir = kwargs.get("prompts_dir", PROMPTS_DIR)
-    result = evaluate(ctx, settings, [ref], split, **kwargs)
+    result = evaluate(ctx, settings, [ref], split, prompts_dir=prompts_dir, on_article=on_article, limit=limit, max_questions=max_questions)
     if result.gate is not None and result.gate.passed:
         write_release(ref, prompts_dir)
     return result

@@ -170,8 +170,8 @@ def breakdown_metrics(
     gold_spans = gold.spans(article.body)
     pairs = m.match_spans([(a, b) for a, b, *_ in found], gold_spans)
     precision, recall, f1 = m.prf(len(pairs), len(found), len(gold_spans))
-    kinds = [(gold.claims[j].kind.value, found[i][2]) for i, j in pairs]
-    attributions = [(gold.claims[j].attribution.value, found[i][3]) for i, j in pairs]
+    kinds = [(gold.statements[j].kind.value, found[i][2]) for i, j in pairs]
+    attributions = [(gold.statements[j].attribution.value, found[i][3]) for i, j in pairs]
     grounded = [article.body[a:b] == quote for a, b, _, _, quote in found]
     return {
         "detection_precision": precision, "detection_recall": recall, "detection_f1": f1,

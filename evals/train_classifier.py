@@ -24,9 +24,9 @@ C = {"kind": 0.3, "attribution": 1.0, "evidence": 0.3}
 def labelled(ids: list[str]) -> tuple[list[str], dict[str, Sequence[str]]]:
     """Quotes of the given articles and their gold labels."""
     labels = load_all()
-    claims = [c for i in ids for c in labels[i].claims]
-    targets: dict[str, Sequence[str]] = {name: [getattr(c, name).value for c in claims] for name in C}
-    return [c.quote for c in claims], targets
+    statements = [s for i in ids for s in labels[i].statements]
+    targets: dict[str, Sequence[str]] = {name: [getattr(s, name).value for s in statements] for name in C}
+    return [s.quote for s in statements], targets
 
 
 def fit(ids: list[str], embedder: MiniLMEmbeddings) -> StatementClassifiers:

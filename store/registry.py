@@ -17,7 +17,7 @@ from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, create
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
-from assay.types import Analysis, Article, Section, StoredArticle
+from assay.types import Analysis, Article, StoredArticle
 
 
 def utcnow() -> datetime:
@@ -51,25 +51,8 @@ class ArticleRow(Base):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     def to_stored(self) -> StoredArticle:
-        return StoredArticle(
-            id=self.id,
-            url=self.url,
-            guid=self.guid,
-            title=self.title,
-            author=self.author,
-            published=as_utc(self.published),
-            source=self.source,
-            source_url=self.source_url,
-            categories=self.categories,
-            highlights=self.highlights,
-            body=self.body,
-            sections=[Section(**s) for s in self.sections],
-            version=self.version,
-            status=self.status,
-            chunk_count=self.chunk_count,
-            first_seen=as_utc(self.first_seen),
-            updated_at=as_utc(self.updated_at),
-        )
+        stored = StoredArticle.model_validate(self, from_attributes=True)
+        return stored.model_copy(update={name: as_utc(getattr(stored, name)) for name in ("published", "first_seen", "updated_at")})
 
 
 class ArticleVersionRow(Base):

@@ -21,7 +21,7 @@ def test_split_covers_all_25_articles_exactly_once():
     assert (len(split.train), len(split.dev), len(split.test)) == (15, 5, 5)
     assert sorted(ids) == sorted(set(ids)) == sorted(LABELS)
     for part in (split.dev, split.test):
-        kinds = Counter(c.kind for i in part for c in LABELS[i].claims)
+        kinds = Counter(c.kind for i in part for c in LABELS[i].statements)
         assert set(kinds) == set(Kind), kinds
 
 
@@ -40,13 +40,13 @@ def test_article_record_matches_the_feed(article_id):
     labels, article = LABELS[article_id], BODIES[article_id]
     assert labels.highlights == article.highlights
     assert (labels.source_item.title, labels.source_item.url) == (article.title, article.url)
-    assert 12 <= len(labels.claims)
+    assert 12 <= len(labels.statements)
     assert 3 <= sum(q.answerable for q in labels.questions) <= 5
     assert any(not q.answerable for q in labels.questions)
 
 
 def test_values_come_from_the_guide_and_every_kind_is_present():
-    statements = [c for a in LABELS.values() for c in a.claims]
+    statements = [c for a in LABELS.values() for c in a.statements]
     assert len(statements) > 300
     assert {c.kind for c in statements} == set(Kind)
     assert all(isinstance(c.attribution, Attribution) and isinstance(c.evidence, Evidence) for c in statements)
@@ -70,7 +70,7 @@ def test_gold_entities_and_key_figures_are_verbatim_in_dev_and_test(article_id):
 def test_gold_crosscheck_covers_every_fact_and_claim_in_dev_and_test(article_id):
     labels = LABELS[article_id]
     assert labels.crosscheck is not None
-    assert [g.quote for g in labels.crosscheck] == [c.quote for c in labels.claims if c.kind in (Kind.fact, Kind.claim)]
+    assert [g.quote for g in labels.crosscheck] == [c.quote for c in labels.statements if c.kind in (Kind.fact, Kind.claim)]
     for gold in labels.crosscheck:
         assert (gold.status == "no_other_source") == (not gold.articles), gold
         assert article_id not in gold.articles and set(gold.articles) <= set(LABELS), gold
