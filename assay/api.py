@@ -175,6 +175,7 @@ def evaluate(
     on_article: Callable[[str], None] | None = None,
 ) -> Evaluation:
     """Score the released prompts (and candidates, through the gate) on a labelled split."""
+    configure_prefect(settings)
     from assay.evals.release import evaluate as run_evaluation
 
     ctx = _eval_context(settings)
@@ -191,6 +192,7 @@ def release(
     on_article: Callable[[str], None] | None = None,
 ) -> Evaluation:
     """Make prompt `ref` live if the eval gate passes on `split`."""
+    configure_prefect(settings)
     from assay.evals.release import release as release_prompt
 
     ctx = _eval_context(settings)
@@ -199,7 +201,6 @@ def release(
 
 def _eval_context(settings: Settings) -> EvalContext:
     """The eval corpus (built by the ingest flow when needed), the configured model with the eval's output cache."""
-    configure_prefect(settings)
     from assay.evals.cache import SQLiteOutputCache
     from assay.evals.runner import eval_context
 

@@ -36,14 +36,20 @@ class Services:
     def __init__(self, settings: Settings):
         self.settings = settings
         self._made: dict[str, Any] = {}
-        self._lock = threading.RLock()  # flows use these from several threads at once
+        # Flows use these from several threads at once. One lock per object: the embedder loading on
+        # one thread must not wait for Chroma opening on another.
+        self._locks: dict[str, threading.Lock] = {}
+        self._locks_lock = threading.Lock()
 
     def _once(self, name: str, make: Callable[[], T]) -> T:
-        with self._lock:
-            if name not in self._made:
-                self._made[name] = make()
-            made: T = self._made[name]  # what `make` returned under this name
-            return made
+        if name not in self._made:
+            with self._locks_lock:
+                lock = self._locks.setdefault(name, threading.Lock())
+            with lock:
+                if name not in self._made:
+                    self._made[name] = make()
+        made: T = self._made[name]  # what `make` returned under this name
+        return made
 
     @property
     def registry(self) -> Registry:

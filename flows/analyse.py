@@ -80,11 +80,15 @@ def ensure_llm_limit(limit: int) -> None:
 @flow(name="analyse", task_runner=ThreadPoolTaskRunner(max_workers=4), validate_parameters=False)  # type: ignore[arg-type]
 def analyse(article_ids: list[str], prompt_overrides: list[str] | None = None, settings: Settings | None = None) -> AnalyseReport:
     """Analyse the given articles; unchanged ones (same content, prompts, decider, model...) cost nothing."""
-    settings = settings or get_settings()
+    return analyse_articles(article_ids, prompt_overrides or [], settings or get_settings())
+
+
+def analyse_articles(article_ids: list[str], prompt_overrides: list[str], settings: Settings) -> AnalyseReport:
+    """The analyse flow's body; the ingest-and-analyse flow runs it too, after ingesting."""
     ensure_llm_limit(settings.llm_concurrency)
     report_progress("analyse", 0, len(article_ids))
     report = AnalyseReport()
-    futures = [(article_id, analyse_one.submit(article_id, prompt_overrides or [], settings)) for article_id in article_ids]
+    futures = [(article_id, analyse_one.submit(article_id, prompt_overrides, settings)) for article_id in article_ids]
     for article_id, future in futures:
         future.wait()
         report_progress("analyse", 1)
