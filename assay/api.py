@@ -25,6 +25,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel, Field
 
 from assay.ask import Answer, answer_question
+from assay.chunking import chunk_article
 from assay.flows.progress import ProgressListener, progress_listener
 from assay.llm_log import LLMCallLogger
 from assay.models import install_default_model
@@ -34,6 +35,10 @@ from assay.retrieval import Filters
 from assay.runtime import configure_prefect, in_process_flow_settings, prefect_api
 from assay.services import services
 from assay.settings import Settings
+from assay.store.maintenance import BackupResult, ConsistencyReport, RepairResult
+from assay.store.maintenance import backup as backup_store
+from assay.store.maintenance import check as check_consistency
+from assay.store.maintenance import repair as repair_consistency
 from assay.types import AnalyseReport, Analysis, PipelineReport, SourceKind, StoredArticle
 
 if TYPE_CHECKING:  # their modules import Prefect
@@ -227,6 +232,43 @@ def serve(
         if on_ready:
             on_ready(api_url)
         return serve_feeds(feeds, name=name, interval=interval, stop=stop)
+
+
+class DoctorReport(BaseModel):
+    check: ConsistencyReport = Field(description="What was found before any repair.")
+    repaired: RepairResult | None = Field(None, description="With --repair: orphan chunks deleted.")
+    restored: list[str] = Field(default_factory=list, description="With --repair: articles whose chunks were stored again from the registry.")
+    after: ConsistencyReport | None = Field(None, description="With --repair: the check again, afterwards.")
+
+
+def doctor(settings: Settings, *, repair: bool = False) -> DoctorReport:
+    """Check the registry against the chunk store; with `repair`, fix what a crash can leave: orphan
+    chunks are deleted, and articles with missing chunks are stored again from the registry's copy of
+    their clean body (chunk, embed, upsert, as ingestion does: no network, nothing lost)."""
+    made = services(settings)
+    found = check_consistency(made.registry, made.chunk_store, settings.keywords_path)
+    if not repair:
+        return DoctorReport(check=found)
+    repaired = repair_consistency(made.registry, made.chunk_store, found, settings.keywords_path)
+    for article_id in repaired.reingest:
+        stored = made.registry.get(article_id)
+        if stored is None:
+            continue
+        article = stored.article()
+        chunks = chunk_article(article, settings.chunk_size, settings.chunk_overlap)
+        old = made.chunk_store.chunk_ids(article.id)
+        made.chunk_store.upsert([(article, chunks, made.embedder.forward([c.text for c in chunks]))])
+        made.chunk_store.delete(sorted(old - {c.id for c in chunks}))
+    if repaired.reingest:
+        made.keyword_index()
+    after = check_consistency(made.registry, made.chunk_store, settings.keywords_path)
+    return DoctorReport(check=found, repaired=repaired, restored=repaired.reingest, after=after)
+
+
+def backup(settings: Settings, target: Path) -> BackupResult:
+    """A consistent copy of the registry and the chunks into `target` (new or empty): an ASSAY_HOME of its own."""
+    made = services(settings)
+    return backup_store(settings, made.registry, made.chunk_store, target)
 
 
 def install_models(settings: Settings) -> Path:

@@ -13,7 +13,19 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 from assay.ids import chunk_id
 from assay.types import Article, Chunk
 
-SENTENCE_SEPARATORS = [r"\n\n", r"\n", r"(?<=[.!?…])\s+(?=[\"“‘(\[A-Z0-9•])", r"(?<=[;:])\s+", r"\s+", ""]
+SENTENCE_SEPARATORS = [
+    r"\n\n",
+    r"\n",
+    r"(?<=[.!?…])\s+(?=[\"“‘(\[A-Z0-9•])",
+    # CJK sentence ends (。！？, then any closing quote or bracket), with or without space after:
+    # text in those scripts has no spaces to break at. Tried after the Latin rule, so English text,
+    # which has none of these marks, is split exactly as before.
+    r"(?<=[。！？])(?![」』”’\"）)])\s*|(?<=[。！？][」』”’\"）)])\s*",
+    r"(?<=[;:])\s+",
+    r"(?<=[；：，、])",  # CJK clause marks, before falling back to single characters
+    r"\s+",
+    "",
+]
 
 
 def splitter(chunk_size: int, chunk_overlap: int) -> RecursiveCharacterTextSplitter:

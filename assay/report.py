@@ -6,6 +6,12 @@ summary and highlights beside the publisher's, the clean text with each statemen
 highlighted in its kind's colour and its details on hover or selection, tables of entities and
 figures), and a copy of the latest eval report under `eval/` when there is one.
 
+The folder is shared with whatever else the user keeps there, so the report deletes only what it
+wrote itself: `.assay-report.json` lists every file the last report wrote; a non-empty folder
+without one is refused (`ReportFolderError`) unless it holds nothing but an earlier release's
+report, which is adopted; nothing is written or deleted through a symbolic link; and each file is
+written to a temporary file beside it and renamed into place, so a crash leaves the old file.
+
 Everything an article holds is escaped by Jinja's autoescaping; links out of the site are made only
 from http(s) URLs; each page carries its script and stylesheet inline and a Content-Security-Policy
 that lets nothing else run or load, so the site needs no network and an article's markup stays text.
@@ -15,10 +21,12 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 import logging
+import os
 import re
-import shutil
-from collections.abc import Sequence
+import secrets
+from collections.abc import Iterable, Sequence
 from datetime import datetime
 from functools import lru_cache
 from importlib import resources
@@ -36,6 +44,14 @@ log = logging.getLogger(__name__)
 
 ARTICLES_DIR = "articles"
 EVAL_DIR = "eval"
+INDEX = "index.html"
+EVAL_PAGE = f"{EVAL_DIR}/report.html"
+MANIFEST = ".assay-report.json"
+MANIFEST_FORMAT = "assay-report/1"
+
+
+class ReportFolderError(ValueError):
+    """The report folder holds what is not the report's, or a link the report would write through."""
 
 
 def default_report_dir(settings: Settings) -> Path:
@@ -346,20 +362,29 @@ def render_index(rows: list[IndexRow], eval_href: str | None) -> str:
 def write_report(out_dir: Path, catalog: ArticleCatalog, eval_report: Path | None = None) -> Path:
     """Write the site into `out_dir` and return its index.html.
 
-    Only what the report owns is replaced: index.html, articles/ (pages of articles no longer in
-    the corpus are removed) and eval/. `eval_report` is copied in and linked when it exists.
+    Only what the report wrote is replaced or removed: index.html, the article pages (pages of
+    articles no longer in the corpus are removed) and eval/report.html, as the folder's manifest
+    lists them; anything else there is left alone. `eval_report` is copied in and linked when it
+    exists. Raises ReportFolderError, before writing anything, for a folder that is not empty and
+    not a report, or that has a symbolic link where the report would write.
     """
     out_dir = Path(out_dir)
-    pages = out_dir / ARTICLES_DIR
-    pages.mkdir(parents=True, exist_ok=True)
-
     rows = catalog.articles()
     known = {row.id: page_name(row.id) for row in rows}
+    has_eval = eval_report is not None and Path(eval_report).is_file()
+    planned = {INDEX, *(f"{ARTICLES_DIR}/{name}" for name in known.values()), *([EVAL_PAGE] if has_eval else [])}
+
+    earlier = _claim(out_dir)
+    _refuse_links(out_dir, planned)
+    (out_dir / ARTICLES_DIR).mkdir(parents=True, exist_ok=True)
+    # Listed before they are written: a report that stops half-way leaves a folder the next one still owns.
+    _write_manifest(out_dir, earlier | planned)
+
     index_rows = []
     for row in rows:
         article = row.article()
         analysis, missing = load_analysis(catalog, row.id)
-        (pages / known[row.id]).write_text(render_article(article, analysis, known, missing), encoding="utf-8")
+        _write_file(out_dir / ARTICLES_DIR / known[row.id], render_article(article, analysis, known, missing))
         counts = KindCounts.of(analysis.statements) if analysis else KindCounts()
         entities = " ".join(e.name for e in analysis.entities) if analysis else ""
         index_rows.append(
@@ -370,18 +395,163 @@ def write_report(out_dir: Path, catalog: ArticleCatalog, eval_report: Path | Non
                 search=" ".join([article.title, article.source, entities]).lower(),
             )
         )
-    for stale in pages.glob("*.html"):
-        if stale.name not in known.values():
-            stale.unlink()
 
     eval_href = None
-    eval_dir = out_dir / EVAL_DIR
-    shutil.rmtree(eval_dir, ignore_errors=True)
-    if eval_report is not None and Path(eval_report).is_file():
-        eval_dir.mkdir()
-        shutil.copyfile(eval_report, eval_dir / "report.html")
-        eval_href = f"{EVAL_DIR}/report.html"
+    if has_eval:
+        assert eval_report is not None
+        (out_dir / EVAL_DIR).mkdir(exist_ok=True)
+        _write_file(out_dir / EVAL_PAGE, Path(eval_report).read_bytes())
+        eval_href = EVAL_PAGE
 
-    index = out_dir / "index.html"
-    index.write_text(render_index(index_rows, eval_href), encoding="utf-8")
+    index = out_dir / INDEX
+    _write_file(index, render_index(index_rows, eval_href))
+    _write_manifest(out_dir, planned)
+    _remove_stale(out_dir, earlier - planned)
     return index
+
+
+# --- owning the folder -------------------------------------------------------------------------------
+
+_PAGE_FILE = re.compile(r"[A-Za-z0-9_-]{1,64}\.html")  # what page_name() makes
+_TEMP_FILE = re.compile(r"\..+\.assay-tmp-[0-9a-f]{8}")  # what _write_file writes first
+_MARK = "· Assay</title>"  # in the <head> of every page the templates make (base.html)
+_NOT_A_REPORT = "is not empty and is not an Assay report: choose an empty folder or an earlier report's folder"
+
+
+def _owned(path: str) -> bool:
+    """The only paths a report writes: whatever else a manifest might say is never touched."""
+    folder, _, name = path.partition("/")
+    return path in (INDEX, EVAL_PAGE) or (folder == ARTICLES_DIR and _PAGE_FILE.fullmatch(name) is not None)
+
+
+def _claim(out_dir: Path) -> set[str]:
+    """The files an earlier report wrote in `out_dir` (relative paths); refuses a folder that is someone else's."""
+    if out_dir.is_symlink() and not out_dir.exists():
+        raise ReportFolderError(f"{out_dir} is a link to nothing: choose an empty folder or an earlier report's folder")
+    if not out_dir.exists():
+        return set()
+    if not out_dir.is_dir():
+        raise ReportFolderError(f"{out_dir} is not a folder: choose an empty folder or an earlier report's folder")
+    manifest = out_dir / MANIFEST
+    if manifest.is_symlink() or manifest.exists():
+        earlier = _read_manifest(manifest)
+    elif not any(not _TEMP_FILE.fullmatch(entry.name) for entry in out_dir.iterdir()):
+        earlier = set()  # empty, or all a first report left when it stopped
+    else:
+        adopted = _earlier_release_report(out_dir)
+        if adopted is None:
+            raise ReportFolderError(f"{out_dir} {_NOT_A_REPORT}")
+        log.info("adopting the report in %s written by an earlier release of Assay", out_dir)
+        earlier = adopted
+    _remove_temporaries(out_dir)
+    return earlier
+
+
+def _read_manifest(manifest: Path) -> set[str]:
+    if manifest.is_symlink():
+        raise ReportFolderError(f"{manifest} is a symbolic link: remove it or choose another folder")
+    try:
+        data = json.loads(manifest.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or data.get("format") != MANIFEST_FORMAT or not isinstance(data.get("files"), list):
+            raise ValueError(f"not an {MANIFEST_FORMAT} manifest")
+    except (OSError, ValueError) as exc:
+        raise ReportFolderError(
+            f"{manifest} cannot be read as a report manifest ({exc}): choose an empty folder, "
+            "or move the manifest away if nothing in the folder is yours"
+        ) from exc
+    return {path for path in data["files"] if isinstance(path, str) and _owned(path)}
+
+
+def _earlier_release_report(out_dir: Path) -> set[str] | None:
+    """The files of a report written before manifests (index.html, article pages, eval/report.html,
+    each a page of Assay's templates but the copied eval report), or None if anything else is there."""
+    found: set[str] = set()
+    for entry in out_dir.iterdir():
+        if entry.is_symlink():
+            return None
+        if entry.name == INDEX and _our_page(entry):
+            found.add(INDEX)
+        elif entry.name == ARTICLES_DIR and entry.is_dir():
+            for page in entry.iterdir():
+                if page.is_symlink() or not _PAGE_FILE.fullmatch(page.name) or not _our_page(page):
+                    return None
+                found.add(f"{ARTICLES_DIR}/{page.name}")
+        elif entry.name == EVAL_DIR and entry.is_dir():
+            for page in entry.iterdir():
+                if page.is_symlink() or page.name != "report.html" or not page.is_file():
+                    return None
+                found.add(EVAL_PAGE)
+        else:
+            return None
+    return found
+
+
+def _our_page(path: Path) -> bool:
+    if not path.is_file():
+        return False
+    with path.open("rb") as f:
+        return _MARK.encode() in f.read(8192)
+
+
+def _refuse_links(out_dir: Path, planned: Iterable[str]) -> None:
+    """Nothing is written through a symbolic link, nor over something that is not a file."""
+    for folder in (ARTICLES_DIR, EVAL_DIR):
+        path = out_dir / folder
+        if path.is_symlink():
+            raise ReportFolderError(f"{path} is a symbolic link: the report writes nothing through links; remove it or choose another folder")
+        if path.exists() and not path.is_dir():
+            raise ReportFolderError(f"{path} is not a folder: move it away or choose another folder")
+    for relative in (MANIFEST, *planned):
+        path = out_dir / relative
+        if path.is_symlink():
+            raise ReportFolderError(f"{path} is a symbolic link: the report writes nothing through links; remove it or choose another folder")
+        if path.exists() and not path.is_file():
+            raise ReportFolderError(f"{path} is in the way (it is not a file): move it away or choose another folder")
+
+
+def _write_file(path: Path, content: str | bytes) -> None:
+    """Write beside the file, then rename over it: a crash leaves the old file, never half a new one."""
+    data = content.encode("utf-8") if isinstance(content, str) else content
+    while True:
+        temporary = path.with_name(f".{path.name}.assay-tmp-{secrets.token_hex(4)}")
+        try:
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o666)
+        except FileExistsError:
+            continue
+        break
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def _write_manifest(out_dir: Path, files: set[str]) -> None:
+    manifest = {"format": MANIFEST_FORMAT, "written_by": "assay report", "files": sorted(files)}
+    _write_file(out_dir / MANIFEST, json.dumps(manifest, indent=1) + "\n")
+
+
+def _remove_temporaries(out_dir: Path) -> None:
+    """Temporary files a stopped report left behind (only ours: named by _write_file, plain files)."""
+    for folder in (out_dir, out_dir / ARTICLES_DIR, out_dir / EVAL_DIR):
+        if folder.is_symlink() or not folder.is_dir():
+            continue
+        for path in folder.iterdir():
+            if _TEMP_FILE.fullmatch(path.name) and not path.is_symlink() and path.is_file():
+                path.unlink()
+
+
+def _remove_stale(out_dir: Path, stale: set[str]) -> None:
+    """Files the last report wrote that this one did not: plain files only, never through a link."""
+    emptied = set()
+    for relative in sorted(stale):
+        path = out_dir / relative
+        if path.parent.is_symlink() or path.is_symlink() or not path.is_file():
+            continue
+        path.unlink()
+        emptied.add(path.parent)
+    eval_dir = out_dir / EVAL_DIR
+    if eval_dir in emptied and not any(eval_dir.iterdir()):
+        eval_dir.rmdir()  # the folder the report made for its eval page, now empty

@@ -28,8 +28,10 @@ def configure_prefect(settings: Settings, *, quiet: bool = True) -> None:
     os.environ.setdefault("PREFECT_HOME", str(settings.home / "prefect"))
     # The temporary API server has 20 s to start by default; on a busy 2-core machine that is not always enough.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
-    if quiet:
-        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    if quiet and not os.environ.get("ASSAY_DEBUG"):
+        # The CLI reports every failed item and article itself, in one line each; Prefect's own
+        # logs would add a traceback per failed task run. `assay --debug` keeps them.
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
         # The temporary server logs harmless shutdown races as errors when the CLI exits.
         os.environ.setdefault("PREFECT_LOGGING_SERVER_LEVEL", "CRITICAL")
 

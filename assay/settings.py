@@ -19,6 +19,11 @@ from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, Settings
 MAX_FETCH_CONCURRENCY = 32  # threads of the ingest flow's task runner: the ceiling of fetch_concurrency
 
 
+def _default_models_dir() -> Path:
+    """Model files are large and the same for every data folder: one copy per machine, in the user's cache."""
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "assay" / "models"
+
+
 def _default_home() -> Path:
     return Path(os.environ.get("ASSAY_HOME") or Path.home() / ".assay")
 
@@ -28,7 +33,7 @@ class Settings(BaseSettings):
 
     home: Path = Field(default_factory=_default_home, description="Data folder: registry, Chroma, models.")
     models_dir: Path = Field(
-        default_factory=lambda data: data["home"] / "models", description="Local model files; default: home/models."
+        default_factory=_default_models_dir, description="Local model files, shared by every data folder; default: $XDG_CACHE_HOME/assay/models."
     )
     chroma_url: str | None = Field(None, description="A Chroma server (http://host:port) instead of the embedded one.")
     chroma_collection: str = Field("assay_chunks", description="Chroma collection holding article chunks.")
@@ -51,6 +56,9 @@ class Settings(BaseSettings):
     fetch_backoff_s: float = Field(2.0, ge=0, description="First retry delay; doubles each retry, with jitter.")
     fetch_concurrency: int = Field(8, ge=1, le=MAX_FETCH_CONCURRENCY, description="Pages fetched at once.")
     max_source_bytes: int = Field(5_000_000, gt=0, description="Larger feeds, pages or files are refused.")
+    fetch_private_links: bool = Field(
+        False, description="Let links found inside feeds reach loopback, private or link-local addresses (URLs you name are always fetched)."
+    )
     full_page_below_chars: int = Field(
         500, ge=0, description="A feed item whose text is shorter than this is fetched from its link instead."
     )

@@ -7,11 +7,16 @@ per-item error and carries on.
 
 from __future__ import annotations
 
+import codecs
+import ipaddress
 import re
+import socket
+import zlib
 from collections.abc import Sequence
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import charset_normalizer
 import httpx
 
 from assay import __version__
@@ -66,16 +71,89 @@ def source_suffix(fetched: Fetched) -> str:
 # --- fetching ---------------------------------------------------------------------
 
 
-def fetch_url(url: str, settings: Settings, *, etag: str | None = None, last_modified: str | None = None) -> Fetched:
-    """GET with a size limit, following redirects; conditional when validators are known."""
-    headers = {"User-Agent": USER_AGENT, "Accept": "application/rss+xml, application/atom+xml, text/html, */*;q=0.5"}
+PRIVATE_LINKS_REFUSED = (
+    "links found in feeds may not reach private or loopback addresses (set ASSAY_FETCH_PRIVATE_LINKS=true to allow)"
+)
+MAX_REDIRECTS = 10
+
+
+def is_private_address(url: str) -> bool:
+    """Whether the URL's host is, or resolves to, an address that is not on the public internet:
+    loopback, private, link-local (cloud metadata at 169.254.169.254), multicast, reserved or
+    unspecified. An IP literal is judged without DNS; a name that does not resolve is not private
+    (fetching it fails on its own)."""
+    try:
+        parts = urlsplit(url)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return False
+    if not host:
+        return False
+    try:
+        addresses = [ipaddress.ip_address(host)]
+    except ValueError:
+        try:
+            infos = socket.getaddrinfo(host, port or None, type=socket.SOCK_STREAM)
+        except (OSError, UnicodeError):
+            return False
+        addresses = [ipaddress.ip_address(str(info[4][0]).split("%", 1)[0]) for info in infos]
+    return any(_is_private_ip(address) for address in addresses)
+
+
+def _is_private_ip(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
+    return (
+        address.is_loopback
+        or address.is_private
+        or address.is_link_local
+        or address.is_multicast
+        or address.is_reserved
+        or address.is_unspecified
+        or not address.is_global  # shared (100.64/10), documentation and other special ranges
+    )
+
+
+def fetch_url(
+    url: str,
+    settings: Settings,
+    *,
+    etag: str | None = None,
+    last_modified: str | None = None,
+    allow_private: bool = True,
+) -> Fetched:
+    """GET with a size limit, following redirects; conditional when validators are known.
+
+    The size limit holds for the decompressed body, counted while decompressing, so a small gzip
+    "bomb" stops at the limit. With `allow_private=False` the URL and every redirect target must be
+    a public address (see `is_private_address`).
+    """
+    headers = {
+        "User-Agent": USER_AGENT,
+        "Accept": "application/rss+xml, application/atom+xml, text/html, */*;q=0.5",
+        "Accept-Encoding": ", ".join(_DECOMPRESSORS),  # only what `_Decompressor` decodes within the limit
+    }
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
         headers["If-Modified-Since"] = last_modified
+
+    def refuse_private(request: httpx.Request) -> None:
+        target = str(request.url)
+        if is_private_address(target):
+            where = url if target == url else f"{url} (redirected to {target})"
+            raise SourceError(f"{where}: {PRIVATE_LINKS_REFUSED}")
+
+    hooks = {} if allow_private else {"request": [refuse_private]}
     try:
         with (
-            httpx.Client(timeout=settings.fetch_timeout_s, follow_redirects=True, headers=headers) as client,
+            httpx.Client(
+                timeout=settings.fetch_timeout_s,
+                follow_redirects=True,
+                max_redirects=MAX_REDIRECTS,
+                headers=headers,
+                event_hooks=hooks,
+            ) as client,
             client.stream("GET", url) as response,
         ):
             if response.status_code == 304:
@@ -88,15 +166,10 @@ def fetch_url(url: str, settings: Settings, *, etag: str | None = None, last_mod
             declared = int(response.headers.get("content-length") or 0)
             if declared > settings.max_source_bytes:
                 raise SourceError(_too_large(url, declared, settings))
-            body = bytearray()
-            for piece in response.iter_bytes():
-                body += piece
-                if len(body) > settings.max_source_bytes:
-                    raise SourceError(_too_large(url, len(body), settings))
             return Fetched(
                 source=url,
                 url=str(response.url),
-                content=bytes(body),
+                content=_read_body(url, response, settings.max_source_bytes),
                 content_type=response.headers.get("content-type", "").split(";")[0].strip().lower(),
                 charset=response.charset_encoding,
                 etag=response.headers.get("etag"),
@@ -106,6 +179,71 @@ def fetch_url(url: str, settings: Settings, *, etag: str | None = None, last_mod
         raise SourceError(f"timed out after {settings.fetch_timeout_s:g} s fetching {url} ({type(exc).__name__})", retryable=True) from exc
     except httpx.TransportError as exc:
         raise SourceError(f"could not reach {urlsplit(url).netloc}: {exc or type(exc).__name__}", retryable=True) from exc
+    except httpx.TooManyRedirects as exc:
+        raise SourceError(f"{url}: more than {MAX_REDIRECTS} redirects") from exc
+
+
+class _Decompressor:
+    """Undoes a Content-Encoding a piece at a time, never giving more than it is asked for.
+
+    httpx's own decoders inflate a whole network read at once: 64 KiB of gzip can be 64 MB of
+    zeros. zlib's `max_length` stops inflating at the limit instead."""
+
+    def __init__(self, encoding: str):
+        self.encoding = encoding
+        self._zlib: zlib._Decompress | None = self._new() if encoding else None
+        self._first = True  # deflate: zlib-wrapped, or raw as some servers send it
+
+    def _new(self) -> zlib._Decompress:
+        return zlib.decompressobj(16 + zlib.MAX_WBITS if self.encoding == "gzip" else zlib.MAX_WBITS)
+
+    def decompress(self, data: bytes, max_length: int) -> bytes:
+        """At most `max_length` bytes of output; when it gives less, all of `data` was used."""
+        if self._zlib is None:
+            return data[:max_length]
+        if self._first and self.encoding == "deflate":
+            self._first = False
+            probe = zlib.decompressobj()
+            try:
+                probe.decompress(data[:2])
+            except zlib.error:
+                self._zlib = zlib.decompressobj(-zlib.MAX_WBITS)
+        out = self._zlib.decompress(data, max_length)
+        # A gzip body may be several members one after the other; each needs a fresh decompressor.
+        while self._zlib.eof and self._zlib.unused_data and len(out) < max_length:
+            rest = self._zlib.unused_data
+            self._zlib = self._new()
+            out += self._zlib.decompress(rest, max_length - len(out))
+        return out
+
+    def flush(self) -> bytes:
+        return self._zlib.flush() if self._zlib is not None else b""
+
+
+_DECOMPRESSORS = ("gzip", "deflate")
+
+
+def _read_body(url: str, response: httpx.Response, limit: int) -> bytes:
+    """The decoded body, refused as soon as it passes `limit` bytes (counted after decompressing)."""
+    encoding = response.headers.get("content-encoding", "").strip().lower()
+    encoding = "gzip" if encoding == "x-gzip" else "" if encoding == "identity" else encoding
+    if encoding and encoding not in _DECOMPRESSORS:
+        raise SourceError(f"{url}: unsupported Content-Encoding {encoding!r} (only gzip and deflate are read)")
+    decompressor = _Decompressor(encoding)
+    body = bytearray()
+    try:
+        for raw in response.iter_raw():
+            body += decompressor.decompress(raw, limit + 1 - len(body))
+            if len(body) > limit:
+                break
+        else:
+            body += decompressor.flush()
+    except zlib.error as exc:
+        raise SourceError(f"{url}: corrupt {encoding} data ({exc})") from None
+    if len(body) > limit:
+        after = " once decompressed" if encoding else ""
+        raise SourceError(f"{url}: over the {limit:,}-byte limit{after} (ASSAY_MAX_SOURCE_BYTES); stopped reading there")
+    return bytes(body)
 
 
 def read_file(path: str, settings: Settings, content_type: str) -> Fetched:
@@ -126,21 +264,109 @@ def _too_large(source: str, size: int, settings: Settings) -> str:
 _DECLARED_CHARSET = re.compile(rb"""<\?xml[^>]*encoding=["']([\w.-]+)|<meta[^>]+charset=["']?([\w.-]+)""", re.IGNORECASE)
 
 
-def decode(fetched: Fetched) -> str:
-    """Text of a source: refuses empty, binary and undeclared non-UTF-8 input instead of guessing."""
+_BOMS = (  # UTF-32 before UTF-16: the UTF-32 LE mark begins with the UTF-16 LE one
+    (codecs.BOM_UTF32_LE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF32_BE, "utf-32", "UTF-32"),
+    (codecs.BOM_UTF8, "utf-8-sig", "UTF-8"),
+    (codecs.BOM_UTF16_LE, "utf-16", "UTF-16"),
+    (codecs.BOM_UTF16_BE, "utf-16", "UTF-16"),
+)
+_GUESS_MAX_CHAOS = 0.1
+"""charset-normalizer's "mess" of the decoded text (0 = clean): above this a guess is not trusted."""
+
+
+class Decoded(str):
+    """A source's text (a `str`, so it goes wherever text goes) and the encoding it was read in."""
+
+    encoding: str
+    guessed: bool
+
+    def __new__(cls, text: str, encoding: str, guessed: bool = False) -> Decoded:
+        decoded = super().__new__(cls, text)
+        decoded.encoding = encoding
+        decoded.guessed = guessed
+        return decoded
+
+    @property
+    def note(self) -> str | None:
+        """What the ingest report says about the decoding: only a guess is worth saying."""
+        return f"decoded as {self.encoding} (guessed)" if self.guessed else None
+
+
+def decoding_notes(text: str | None) -> list[str]:
+    """The note for `RawItem.notes` of text that `decode` gave, if its encoding was guessed."""
+    return [text.note] if isinstance(text, Decoded) and text.note else []
+
+
+def decode(fetched: Fetched) -> Decoded:
+    """Text of a source, in this order: a byte-order mark; the charset the server or the document
+    declares; UTF-8; else charset-normalizer's guess when it is confident (`Decoded.guessed`, which
+    the readers note). Empty input, binary data and text in no recognisable encoding are refused."""
     data = fetched.content
     if not data.strip():
         raise SourceError(f"{fetched.source}: empty")
+    for bom, codec, name in _BOMS:  # before the NUL test: UTF-16 and UTF-32 text is full of NUL bytes
+        if data.startswith(bom):
+            return _checked(fetched, data, codec, name)
     if b"\x00" in data[:8192]:
         raise SourceError(f"{fetched.source}: binary data, not text")
     declared = _DECLARED_CHARSET.search(data[:2048])
-    charset = fetched.charset or (declared and (declared[1] or declared[2]).decode()) or "utf-8"
+    charset = fetched.charset or (declared and (declared[1] or declared[2]).decode())
+    if charset:
+        return _checked(fetched, data, "utf-8" if _is_utf8(charset) else charset, charset)
     try:
-        return data.decode("utf-8-sig" if charset.lower().replace("_", "-") in ("utf-8", "utf8") else charset)
+        return _text(fetched, data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError as exc:
+        guess = _guess(data)
+        if guess is None:
+            raise SourceError(
+                f"{fetched.source}: not valid utf-8 (byte 0x{data[exc.start]:02x} at offset {exc.start}) and its encoding "
+                "could not be recognised; convert it to UTF-8 or declare its charset"
+            ) from None
+        return _text(fetched, guess, guess.encoding, guessed=True)
+
+
+def _is_utf8(charset: str) -> bool:
+    return charset.lower().replace("_", "-") in ("utf-8", "utf8")
+
+
+def _checked(fetched: Fetched, data: bytes, codec: str, name: str) -> Decoded:
+    """`data` decoded as `codec` (a mark or a declaration says so), or why it cannot be."""
+    try:
+        return _text(fetched, data.decode(codec), codecs.lookup(codec).name)
     except LookupError:
-        raise SourceError(f"{fetched.source}: unknown charset {charset!r}") from None
+        raise SourceError(f"{fetched.source}: unknown charset {name!r}") from None
     except UnicodeDecodeError as exc:
         raise SourceError(
-            f"{fetched.source}: not valid {charset} (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            f"{fetched.source}: not valid {name} (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
             "convert it to UTF-8 or declare its charset"
         ) from None
+
+
+def _text(fetched: Fetched, text: str, encoding: str, *, guessed: bool = False) -> Decoded:
+    text = text.removeprefix("\ufeff")
+    if not text.strip():
+        raise SourceError(f"{fetched.source}: empty")
+    return Decoded(text, "utf-8" if encoding == "utf-8-sig" else encoding, guessed)
+
+
+def _guess(data: bytes) -> Decoded | None:
+    """charset-normalizer's best decoding, when it is confident.
+
+    Candidates about as clean as the best are ties. cp1252 wins a tie (the web's default for
+    undeclared Western text, and a superset of latin-1's printable characters); any other guess
+    needs language evidence (coherence above 0), since a short text decodes cleanly in many
+    single-byte encodings: "Café" is also "Cafﻠ" in cp1006."""
+    matches = list(charset_normalizer.from_bytes(data))
+    if not matches or matches[0].chaos > _GUESS_MAX_CHAOS:
+        return None
+    best = matches[0]
+    ties = [m for m in matches if m.chaos <= best.chaos + 0.01]
+    if any("cp1252" in m.could_be_from_charset for m in ties):
+        try:
+            return Decoded(data.decode("cp1252"), "cp1252", guessed=True)
+        except UnicodeDecodeError:
+            pass
+    if best.coherence <= 0:
+        return None
+    return Decoded(str(best), best.encoding, guessed=True)

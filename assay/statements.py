@@ -19,7 +19,15 @@ _ABBREVIATIONS = {
     "ltd", "co", "jr", "sr", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "approx",
     "est", "fig", "al", "gov", "sen", "rep", "gen", "dept", "u.s.a", "d.c", "p.m", "a.m", "ph.d",
 }
-_SENTENCE_END = re.compile(r"[.!?…]+[\"”’)\]]*\s+(?=[\"“‘(\[]?[A-Z0-9$£€•])")
+# A sentence ends at a full stop, question or exclamation mark (and any closing quotes) followed by
+# space and a capital (Latin, Greek, Cyrillic), a digit or a letter of a script without case (Arabic,
+# Hebrew); at an Arabic question mark or Urdu full stop followed by space; and at a CJK full stop,
+# question or exclamation mark (。！？), which need no space after them.
+_SENTENCE_END = re.compile(
+    r"[.!?…]+[\"”’)\]]*\s+(?=[\"“‘(\[«]?[A-Z0-9$£€•\u0391-\u03a9\u0410-\u042f\u0401\u0590-\u05ff\u0600-\u06ff])"
+    r"|[؟۔]+[\"”’)\]»]*\s+"
+    r"|[。！？]+[」』”’\"）)\]]*\s*"
+)
 _CLAUSE_BREAK = re.compile(r"\s*(?:—|–|--|;)\s*|:\s+(?=[a-z“\"])")
 _SKIP_LINE = re.compile(r"^(?:sources?|disclosure|photo|image|credit)\b", re.I)
 MIN_WORDS = 4

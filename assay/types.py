@@ -87,6 +87,9 @@ class RawItem(BaseModel):
     content_format: Literal["html", "text", "markdown", "extracted"] = Field(
         "html", description="How to read `content`; `extracted` is trafilatura's XML of a whole page."
     )
+    notes: list[str] = Field(
+        default_factory=list, description="What a reader guessed or repaired (an encoding, a missing title), for the ingest report."
+    )
 
 
 class Section(BaseModel):
@@ -170,11 +173,13 @@ class ItemResult(BaseModel):
     error: str | None = None
     feed: str | None = Field(None, description="The feed this item came from, as it was named.")
     guid: str | None = None
+    notes: list[str] = Field(default_factory=list, description="What was guessed or repaired on the way in.")
 
 
 class IngestReport(BaseModel):
     results: list[ItemResult] = Field(default_factory=list)
     not_modified: list[str] = Field(default_factory=list, description="Feeds that answered 304.")
+    fetched: list[str] = Field(default_factory=list, description="Every URL fetched, in order, including pages linked from feeds.")
 
     @computed_field  # type: ignore[prop-decorator]  # pydantic's documented way to serialise a property
     @property
@@ -193,7 +198,7 @@ class IngestReport(BaseModel):
 class AnalyseResult(BaseModel):
     article_id: str
     title: str | None = None
-    status: Literal["analysed", "unchanged", "failed"]
+    status: Literal["analysed", "unchanged", "skipped", "failed"]
     error: str | None = None
     llm_calls: int = 0
     seconds: float = 0.0
@@ -205,7 +210,7 @@ class AnalyseReport(BaseModel):
     @computed_field  # type: ignore[prop-decorator]  # pydantic's documented way to serialise a property
     @property
     def counts(self) -> dict[str, int]:
-        return {s: sum(r.status == s for r in self.results) for s in ("analysed", "unchanged", "failed")}
+        return {s: sum(r.status == s for r in self.results) for s in ("analysed", "unchanged", "skipped", "failed")}
 
 
 class PipelineReport(BaseModel):

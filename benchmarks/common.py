@@ -15,11 +15,10 @@ SAMPLE_FEED = REPO / "samples" / "rare-earth-exchanges.xml"
 
 
 def fresh_home(prefix: str = "assay-bench-") -> Any:
-    """Point ASSAY_HOME at a new temporary folder (removed at exit); returns the settings."""
+    """Point ASSAY_HOME at a new temporary folder (removed at exit); returns the settings. Models stay
+    in the machine's cache, where `make setup` put them."""
     home = Path(tempfile.mkdtemp(prefix=prefix))
     atexit.register(shutil.rmtree, home, ignore_errors=True)
-    installed = Path(os.environ.get("ASSAY_HOME") or Path.home() / ".assay") / "models"
-    os.environ.setdefault("ASSAY_MODELS_DIR", str(installed))
     os.environ["ASSAY_HOME"] = str(home / "home")
     from assay.runtime import configure_prefect
     from assay.settings import get_settings

@@ -21,6 +21,7 @@ from prefect.tasks import exponential_backoff
 from assay.analysis import ANALYSIS_PROMPTS, analyse_article, analysis_key
 from assay.flows.ingest import state_error
 from assay.flows.progress import report_progress
+from assay.language import english_reason
 from assay.llm_log import LLMCallLogger
 from assay.llms import model_name
 from assay.prompts import load_prompts
@@ -48,6 +49,10 @@ def analyse_one(article_id: str, prompt_overrides: list[str], settings: Settings
     article = registry.get(article_id)
     if article is None:
         return AnalyseResult(article_id=article_id, status="failed", error="no such article")
+    not_english = english_reason(f"{article.title}\n{article.body}")
+    if not_english:  # said per article rather than analysed into nonsense
+        return AnalyseResult(article_id=article.id, title=article.title, status="skipped",
+                             error=f"analysis is English-only for now, and {not_english}")
     prompts = {name: p for name, p in load_prompts(prompt_overrides).items() if name in ANALYSIS_PROMPTS}
     model = made.chat_model()
     versions = {name: p.version for name, p in prompts.items()}
@@ -64,6 +69,21 @@ def analyse_one(article_id: str, prompt_overrides: list[str], settings: Settings
         article_id=article.id, title=article.title, status="analysed",
         llm_calls=analysis.provenance.llm_calls, seconds=sum(analysis.provenance.timings_s.values()),
     )
+
+
+def failure_reason(error: object, settings: Settings) -> str:
+    """One line a user can act on, whatever failed: the LLM server down, a timeout, an invalid answer."""
+    import openai
+
+    if isinstance(error, openai.APIConnectionError | openai.APITimeoutError):
+        where = settings.llm_base_url or "the OpenAI API"
+        return f"cannot reach the LLM server at {where} ({type(error).__name__}): is it running? (ASSAY_LLM_BASE_URL)"
+    if isinstance(error, openai.AuthenticationError):
+        return "the LLM server refused the API key (OPENAI_API_KEY)"
+    if isinstance(error, openai.APIStatusError):
+        return f"the LLM server answered HTTP {error.status_code}: {str(error.message).splitlines()[0][:200]}"
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0][:300] if text else ''}"
 
 
 def ensure_llm_limit(limit: int) -> None:
@@ -96,5 +116,5 @@ def analyse_articles(article_ids: list[str], prompt_overrides: list[str], settin
             report.results.append(future.result())
         else:
             error = future.state.result(raise_on_failure=False)
-            report.results.append(AnalyseResult(article_id=article_id, status="failed", error=f"{type(error).__name__}: {error}"))
+            report.results.append(AnalyseResult(article_id=article_id, status="failed", error=failure_reason(error, settings)))
     return report

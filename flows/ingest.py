@@ -34,6 +34,7 @@ from assay.readers import content_type_for, parse, supported_suffixes
 from assay.services import services
 from assay.settings import MAX_FETCH_CONCURRENCY, Settings, get_settings
 from assay.sources import SourceError, expand_source, fetch_url, is_url, read_file
+from assay.store.registry import body_hash
 from assay.types import Article, Chunk, Fetched, IngestReport, ItemResult, ItemStatus, RawItem, SourceKind
 
 
@@ -45,6 +46,7 @@ class Pending:
     status: ItemStatus  # new or updated
     location: str
     feed: str | None
+    notes: list[str] = field(default_factory=list)
     chunks: list[Chunk] = field(default_factory=list)
     vectors: np.ndarray = field(default_factory=lambda: np.empty((0, DIMENSIONS), dtype=np.float32))
 
@@ -52,16 +54,18 @@ class Pending:
         a = self.article
         return ItemResult(
             location=self.location, status=status or self.status, article_id=a.id, title=a.title, url=a.url,
-            feed=self.feed, guid=a.guid, error=error, chunks=chunks,
+            feed=self.feed, guid=a.guid, error=error, chunks=chunks, notes=self.notes,
         )
 
 
 # A feed's items travel with the name of their feed, so its state can be recorded once they are in.
 Fed = tuple[RawItem, str | None]
+Cleaned = tuple[Article, str | None, list[str]]  # the article, its feed, the reader's notes
 
 
 def _failed(location: str, error: Exception | str, item: RawItem | None = None, feed: str | None = None) -> ItemResult:
     return ItemResult(
+        notes=item.notes if item else [],
         location=location,
         status=ItemStatus.failed,
         error=str(error),
@@ -87,9 +91,11 @@ def _is_retryable(task: Any, task_run: Any, state: Any) -> bool:
 
 
 @task(name="fetch", cache_policy=NO_CACHE, retry_condition_fn=_is_retryable, retry_jitter_factor=0.5)
-def fetch(location: str, settings: Settings, etag: str | None = None, last_modified: str | None = None) -> Fetched:
+def fetch(
+    location: str, settings: Settings, etag: str | None = None, last_modified: str | None = None, *, allow_private: bool = True
+) -> Fetched:
     if is_url(location):
-        return fetch_url(location, settings, etag=etag, last_modified=last_modified)
+        return fetch_url(location, settings, etag=etag, last_modified=last_modified, allow_private=allow_private)
     return read_file(location, settings, content_type_for(Path(location).suffix.lower()))
 
 
@@ -104,9 +110,11 @@ def _fetch_task(settings: Settings) -> FetchTask:
 
 
 def _fetch_all(
-    fetch_task: FetchTask, settings: Settings, requests: Iterable[tuple[str, tuple[str | None, str | None]]]
+    fetch_task: FetchTask, settings: Settings, requests: Iterable[tuple[str, tuple[str | None, str | None]]],
+    fetched_urls: list[str], *, allow_private: bool = True,
 ) -> Iterator[tuple[str, Fetched | None, Exception | None]]:
-    """Fetch each (location, validators), at most `fetch_concurrency` at once, results in order."""
+    """Fetch each (location, validators), at most `fetch_concurrency` at once, results in order; every
+    URL asked for is added to `fetched_urls` (the report lists them)."""
     in_flight: list[tuple[str, PrefectFuture[Fetched]]] = []
 
     def finish(location: str, future: PrefectFuture[Fetched]) -> tuple[str, Fetched | None, Exception | None]:
@@ -121,7 +129,9 @@ def _fetch_all(
     for location, (etag, last_modified) in requests:
         if len(in_flight) >= settings.fetch_concurrency:
             yield finish(*in_flight.pop(0))
-        in_flight.append((location, fetch_task.submit(location, settings, etag, last_modified)))
+        if is_url(location):
+            fetched_urls.append(location)
+        in_flight.append((location, fetch_task.submit(location, settings, etag, last_modified, allow_private=allow_private)))
     for location, future in in_flight:
         yield finish(location, future)
 
@@ -148,33 +158,47 @@ def parse_sources(
 
 
 @task(name="clean", cache_policy=NO_CACHE)
-def clean(items: list[Fed]) -> tuple[list[tuple[Article, str | None]], list[ItemResult]]:
-    articles, failures = [], []
+def clean(items: list[Fed]) -> tuple[list[Cleaned], list[ItemResult]]:
+    articles: list[Cleaned] = []
+    failures: list[ItemResult] = []
     for item, feed in items:
         try:
-            articles.append((to_article(item), feed))
+            articles.append((to_article(item), feed, item.notes))
         except SourceError as exc:
             failures.append(_failed(item.url or item.source_url, exc, item, feed))
     return articles, failures
 
 
 @task(name="dedupe", cache_policy=NO_CACHE)
-def dedupe(articles: list[tuple[Article, str | None]], settings: Settings) -> tuple[list[Pending], list[ItemResult]]:
-    """Drop repeats within the batch and articles whose content the registry already has."""
-    known = services(settings).registry.content_hashes([a.id for a, _ in articles])
+def dedupe(articles: list[Cleaned], settings: Settings) -> tuple[list[Pending], list[ItemResult], list[tuple[str, str]]]:
+    """Drop repeats within the batch and articles whose content the registry already has. The same
+    text under another URL (syndication) is the article already known, or first seen in this run:
+    its URL becomes an alias of that article, returned as (article id, url) to record once it is stored."""
+    registry = services(settings).registry
+    known = registry.content_hashes([a.id for a, _, _ in articles])
     pending: list[Pending] = []
     done: list[ItemResult] = []
+    aliases: list[tuple[str, str]] = []
     seen: set[str] = set()
-    for article, feed in articles:
-        one = Pending(article, ItemStatus.updated if article.id in known else ItemStatus.new, article.url or article.source_url, feed)
+    bodies: dict[str, str] = {}  # body hash -> the article first seen with it in this run
+    for article, feed, notes in articles:
+        status = ItemStatus.updated if article.id in known else ItemStatus.new
+        one = Pending(article, status, article.url or article.source_url, feed, notes)
+        digest = body_hash(article.body)
+        same_text = None if article.id in known else bodies.get(digest) or registry.find_by_body_hash(digest)
         if article.id in seen:
             done.append(one.result(ItemStatus.duplicate, error="duplicate of an earlier item in this run (same URL or content)"))
+        elif same_text is not None and same_text != article.id:
+            aliases.append((same_text, one.location))
+            one.notes = [*one.notes, f"same text as article {same_text} (syndicated): this URL is recorded as its alias"]
+            done.append(one.result(ItemStatus.duplicate))
         elif known.get(article.id) == article.content_hash:
             done.append(one.result(ItemStatus.unchanged))
         else:
             pending.append(one)
+            bodies.setdefault(digest, article.id)
         seen.add(article.id)
-    return pending, done
+    return pending, done, aliases
 
 
 @task(name="chunk", cache_policy=NO_CACHE)
@@ -330,7 +354,7 @@ def ingest_sources(sources: list[str], expect: SourceKind | None, settings: Sett
     fetch_task = _fetch_task(settings)
     requests = ((s, registry.feed_validators(s) if is_url(s) else (None, None)) for s in dict.fromkeys(named))
     fetched: list[Fetched] = []
-    for location, result, error in _fetch_all(fetch_task, settings, requests):
+    for location, result, error in _fetch_all(fetch_task, settings, requests, report.fetched):
         if error is not None or result is None:
             report.results.append(_failed(location, error or "nothing fetched"))
         elif result.not_modified:
@@ -341,17 +365,21 @@ def ingest_sources(sources: list[str], expect: SourceKind | None, settings: Sett
 
     items, failures, feeds = parse_sources(fetched, expect)
     report.results.extend(failures)
-    items, failures = _fetch_full_text(items, settings, fetch_task)
+    items, failures = _fetch_full_text(items, settings, fetch_task, report.fetched)
     report.results.extend(failures)
 
     articles, failures = clean(items)
     report.results.extend(failures)
-    pending, done = dedupe(articles, settings)
+    pending, done, aliases = dedupe(articles, settings)
     report.results.extend(done)
     report_progress("store", len(done), len(articles))
     if pending:
         report.results.extend(_store(pending, settings))
         refresh_keyword_index(settings)
+    stored = {r.article_id for r in report.results if r.status in (ItemStatus.new, ItemStatus.updated, ItemStatus.unchanged)}
+    for article_id, url in aliases:
+        if article_id in stored or registry.get(article_id) is not None:
+            registry.add_alias(article_id, url)
     record_feeds(feeds, report.results, settings)
     if preload.is_alive():
         preload.join()  # never leave a thread inside onnxruntime's set-up at interpreter exit
@@ -361,16 +389,22 @@ def ingest_sources(sources: list[str], expect: SourceKind | None, settings: Sett
 _TAG = re.compile(r"<[^>]+>")
 
 
-def _fetch_full_text(items: list[Fed], settings: Settings, fetch_task: FetchTask) -> tuple[list[Fed], list[ItemResult]]:
-    """Feeds that carry only a summary: read each such article from its page instead, concurrently."""
+def _fetch_full_text(
+    items: list[Fed], settings: Settings, fetch_task: FetchTask, fetched_urls: list[str]
+) -> tuple[list[Fed], list[ItemResult]]:
+    """Feeds that carry only a summary: read each such article from its page instead, concurrently.
+    A feed chooses these links, not the user: they may not reach loopback, private or link-local
+    addresses unless ASSAY_FETCH_PRIVATE_LINKS allows it."""
     short = {
         item.url: i
-        for i, (item, _) in enumerate(items)
-        if item.url and is_url(item.url) and len(_TAG.sub("", item.content).strip()) < settings.full_page_below_chars
+        for i, (item, feed) in enumerate(items)
+        if feed and item.url and is_url(item.url) and len(_TAG.sub("", item.content).strip()) < settings.full_page_below_chars
     }
     if not short:
         return items, []
-    pages = {url: (result, error) for url, result, error in _fetch_all(fetch_task, settings, ((url, (None, None)) for url in short))}
+    requests = ((url, (None, None)) for url in short)
+    fetched = _fetch_all(fetch_task, settings, requests, fetched_urls, allow_private=settings.fetch_private_links)
+    pages = {url: (result, error) for url, result, error in fetched}
     kept, failures = [], []
     for item, feed in items:
         if item.url not in short:

@@ -3,21 +3,74 @@
 SQLite under ASSAY_HOME by default; any SQLAlchemy URL (Postgres, say) through
 ASSAY_DATABASE_URL. The registry is the record of truth for what was ingested:
 an article row exists only once its chunks are in Chroma.
+
+What the user owns is never lost or hidden behind a traceback: every database failure comes out
+of the public methods as a `RegistryError` whose one line names the cause and the fix (a damaged
+or truncated file, a full disk, a read-only folder, a server that does not answer, a missing
+driver). A SQLite registry is checked (`PRAGMA quick_check`) when it is opened, so a damaged page
+is reported instead of read as an empty corpus; a folder this user cannot write is opened
+read-only, so reading needs no write access; and `close()` (also run at process exit) folds the
+write-ahead log back into the file, so the registry file alone is a complete copy.
+
+There are no migrations: a new release may add tables (create_all adds only what is missing) and
+indexes, never columns, so a registry written by an earlier release keeps working.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import atexit
+import hashlib
+import logging
+import os
+import re
+import sqlite3
+import weakref
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
-from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, create_engine, event, func, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    create_engine,
+    event,
+    func,
+    inspect,
+    select,
+)
+from sqlalchemy.engine import URL, Engine, make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from assay.types import Analysis, Article, StoredArticle
+
+log = logging.getLogger(__name__)
+
+_HEX = re.compile(r"[0-9a-f]+")
+CHECKPOINT_WAIT_MS = 200  # close() waits this long for another process's transaction, then leaves the log to it
+# Python packages of the drivers SQLAlchemy's URLs name by default, for the message when one is missing.
+_DRIVER_PACKAGES = {
+    "psycopg2": "psycopg2-binary", "psycopg": "psycopg[binary]", "pg8000": "pg8000", "asyncpg": "asyncpg",
+    "pymysql": "pymysql", "MySQLdb": "mysqlclient", "mysql": "mysql-connector-python", "oracledb": "oracledb",
+    "pyodbc": "pyodbc",
+}
+
+
+class RegistryError(RuntimeError):
+    """The registry cannot do what was asked; the message is one line naming the cause and the fix."""
+
+
+def body_hash(body: str) -> str:
+    """What syndicated copies of an article share: the clean body, whitespace runs counted as one space."""
+    return hashlib.sha256(" ".join(body.split()).encode()).hexdigest()
 
 
 def utcnow() -> datetime:
@@ -30,6 +83,8 @@ class Base(DeclarativeBase):
 
 class ArticleRow(Base):
     __tablename__ = "articles"
+    # Syndicated copies are looked up by URL. An index is no migration: created where missing, old releases ignore it.
+    __table_args__ = (Index("ix_articles_url", "url"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True)
     url: Mapped[str | None] = mapped_column(Text)
@@ -129,26 +184,258 @@ class LLMCallRow(Base):
     cost_usd: Mapped[float | None] = mapped_column(doc="None where the model's price is unknown")
 
 
+class AliasRow(Base):
+    """Other URLs an article is known by (syndicated copies, tracking variants): one article per URL."""
+
+    __tablename__ = "aliases"
+
+    url: Mapped[str] = mapped_column(Text, primary_key=True)
+    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    added_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ArticleBodyRow(Base):
+    """The hash of each article's current body (`body_hash`), to find syndicated copies by content.
+
+    A table of its own rather than a column of `articles`: registries of earlier releases have no
+    such column and there are no migrations; rows missing here are filled in by `find_by_body_hash`.
+    """
+
+    __tablename__ = "article_bodies"
+
+    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    body_hash: Mapped[str] = mapped_column(String(64), index=True)
+
+
 def as_utc(value: datetime | None) -> datetime | None:
     """SQLite hands datetimes back naive; they were stored as UTC."""
     return value.replace(tzinfo=UTC) if value and value.tzinfo is None else value
 
 
+def _first_line(exc: BaseException) -> str:
+    text = str(getattr(exc, "orig", None) or exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+def sqlite_read_only_reason(path: Path) -> str | None:
+    """Why this user cannot write the SQLite file at `path`, or None when it can.
+
+    SQLite needs to write the file and to create its `-wal` and `-shm` files beside it, so a folder
+    that cannot be written makes the registry read-only too. (`os.access` answers for the real
+    user; root may write anything, so for root this is always None.)
+    """
+    if path.exists() and not os.access(path, os.W_OK):
+        return f"this user cannot write to {path}"
+    if not os.access(path.parent, os.W_OK):
+        return f"this user cannot write to its folder {path.parent}"
+    return None
+
+
 class Registry:
+    """Articles, versions, analyses, LLM calls and feed state, in one SQL database.
+
+    `read_only` is None, or why writing is impossible (a SQLite file or folder this user cannot
+    write): then the methods that read work and those that write raise `RegistryError`.
+    """
+
     def __init__(self, url: str):
-        if url.startswith("sqlite:///"):
-            Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-        self.engine: Engine = create_engine(url)
+        self.url = url
+        self.path: Path | None = None  # the SQLite file, when the registry is one
+        self.read_only: str | None = None
+        try:
+            parsed = make_url(url)
+        except ArgumentError as exc:
+            raise RegistryError(f"{url!r} is not a database URL ({_first_line(exc)}): correct ASSAY_DATABASE_URL") from exc
+        self.where = parsed.render_as_string(hide_password=True)  # for messages: never the password
+        options: dict[str, Any] = {}
+        if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:") and not parsed.query:
+            self.path = Path(parsed.database or "").absolute()
+            self.where = str(self.path)
+            parsed = self._prepare_sqlite_file(parsed)
+            options["connect_args"] = {"uri": True} if self.read_only else {}
+        try:
+            self.engine: Engine = create_engine(parsed, **options)
+        except ModuleNotFoundError as exc:
+            package = _DRIVER_PACKAGES.get((exc.name or "").split(".")[0], exc.name)
+            raise RegistryError(
+                f"the database driver for {self.where} is not installed (no module {exc.name!r}): "
+                f"pip install {package}, or correct ASSAY_DATABASE_URL"
+            ) from exc
+        except (ArgumentError, NoSuchModuleError) as exc:
+            raise RegistryError(f"cannot use the database URL {self.where} ({_first_line(exc)}): correct ASSAY_DATABASE_URL") from exc
         if self.engine.dialect.name == "sqlite":
-            event.listen(self.engine, "connect", _sqlite_pragmas)
-        Base.metadata.create_all(self.engine)
+            event.listen(self.engine, "connect", _sqlite_read_only_pragmas if self.read_only else _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        try:
+            with self._translated():
+                self._check_and_create()
+        except BaseException:
+            self.engine.dispose()
+            raise
+        atexit.register(_close_at_exit, weakref.ref(self))
+
+    def _prepare_sqlite_file(self, parsed: URL) -> URL:
+        """The folder made if missing; a file this user cannot write opened read-only."""
+        assert self.path is not None
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise RegistryError(
+                f"cannot create the folder {self.path.parent} for the registry ({exc.strerror}): "
+                "create it, or point ASSAY_HOME or ASSAY_DATABASE_URL elsewhere"
+            ) from exc
+        self.read_only = sqlite_read_only_reason(self.path)
+        if self.read_only is None:
+            return parsed
+        if not self.path.exists():
+            raise RegistryError(
+                f"{self.path} does not exist and cannot be created: {self.read_only}; "
+                "make the folder writable or point ASSAY_HOME elsewhere"
+            )
+        query = {"mode": "ro", "uri": "true"}
+        wal = self.path.with_name(self.path.name + "-wal")
+        if not os.access(self.path.parent, os.W_OK) and not wal.exists():
+            # SQLite cannot create the -shm file a WAL database needs even to read, in a folder it may
+            # not write. With no -wal file there is nothing beyond the main file to read, and nobody
+            # can write without creating one: reading the file as immutable is exact.
+            query["immutable"] = "1"
+        return URL.create("sqlite", database="file:" + quote(str(self.path)), query=query)
+
+    def _check_and_create(self) -> None:
+        with self.engine.connect() as connection:
+            if self.engine.dialect.name == "sqlite":
+                problems = list(connection.exec_driver_sql("PRAGMA quick_check").scalars())
+                if problems != ["ok"]:
+                    raise self._damaged("; ".join(str(p) for p in problems[:3]))
+        if self.read_only:
+            self._tables = set(inspect(self.engine).get_table_names())
+            return
+        Base.metadata.create_all(self.engine)
+        for index in Base.metadata.tables["articles"].indexes:  # create_all adds indexes only to the tables it creates
+            index.create(self.engine, checkfirst=True)
+        self._tables = set(Base.metadata.tables)
+
+    # --- errors -------------------------------------------------------------------------
+
+    def _damaged(self, detail: str) -> RegistryError:
+        detail = " ".join(detail.split())[:200]  # quick_check answers in lines: the message stays one
+        return RegistryError(
+            f"the registry {self.where} is damaged ({detail}): restore it from a backup (`assay backup`) "
+            "or move it away to start afresh"
+        )
+
+    def _error(self, exc: DBAPIError) -> RegistryError:
+        """The one-line RegistryError for a database failure."""
+        orig = exc.orig
+        name = getattr(orig, "sqlite_errorname", "") if isinstance(orig, sqlite3.Error) else ""
+        text = _first_line(exc)
+        lowered = text.lower()
+        if name.startswith("SQLITE_FULL") or "database or disk is full" in lowered or "no space left" in lowered:
+            return RegistryError(f"no space left on the device holding {self.where}: free some space, then run the command again")
+        if name.startswith(("SQLITE_CORRUPT", "SQLITE_NOTADB")) or "malformed" in lowered or "not a database" in lowered:
+            return self._damaged(text)
+        if name.startswith("SQLITE_READONLY") or "readonly database" in lowered:
+            return self._read_only_error(self.read_only or "the file, its folder or its disk cannot be written")
+        if name.startswith("SQLITE_BUSY") or "database is locked" in lowered:
+            return RegistryError(
+                f"the registry {self.where} stayed locked by another Assay process (an ingest?): "
+                "let it finish, then run the command again"
+            )
+        if name.startswith("SQLITE_CANTOPEN"):
+            return RegistryError(f"cannot open the registry {self.where} ({text}): check that it exists and this user may read it")
+        if name.startswith("SQLITE_IOERR"):
+            return RegistryError(f"cannot read or write the registry {self.where} ({text}): check the disk holding it")
+        if self.engine.dialect.name != "sqlite" and isinstance(exc, OperationalError):
+            return RegistryError(
+                f"cannot reach the database server at {self.where} ({text}): start it, or correct ASSAY_DATABASE_URL"
+            )
+        return RegistryError(f"the registry {self.where} failed: {text}")
+
+    def _read_only_error(self, reason: str) -> RegistryError:
+        return RegistryError(
+            f"the registry {self.where} is read-only: {reason}; run as a user who may write there, or make it writable"
+        )
+
+    @contextmanager
+    def _translated(self) -> Iterator[None]:
+        try:
+            yield
+        except IntegrityError:
+            raise  # a conflict between writers: the method that wrote decides (see record_article)
+        except DBAPIError as exc:
+            raise self._error(exc) from exc
+
+    def _writable(self) -> None:
+        if self.read_only:
+            raise self._read_only_error(self.read_only)
 
     @contextmanager
     def session(self) -> Iterator[Session]:
-        """One transaction: committed on success, rolled back on any error."""
-        with self._sessions.begin() as session:
+        """One transaction: committed on success, rolled back on any error; database failures come out as RegistryError."""
+        with self._translated(), self._sessions.begin() as session:
             yield session
+
+    def close(self) -> None:
+        """Fold the write-ahead log into the registry file and let go of the connections.
+
+        After this the file alone (no -wal, no -shm) is a complete copy, unless another process is
+        using the registry meanwhile: then this does not wait for it (a checkpoint needs the log to
+        itself; that process's own close folds the log in). The registry stays usable: the next
+        call opens new connections. Run at process exit for every open registry (an in-memory
+        SQLite registry is gone after it).
+        """
+        try:
+            if self.path is not None and not self.read_only and self.path.exists():
+                self.engine.dispose()  # idle connections hold nothing, but a checkpoint is best done alone
+                with self._translated(), self.engine.connect() as connection:
+                    connection.exec_driver_sql(f"PRAGMA busy_timeout = {CHECKPOINT_WAIT_MS}")
+                    busy = connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").first()
+                if busy and busy[0]:
+                    log.debug("%s is in use by another process: its log is folded in when that one closes", self.where)
+        except RegistryError:
+            if self.path is not None and self._in_use():
+                return  # another process holds the registry: not this command's failure
+            raise
+        finally:
+            self.engine.dispose()
+
+    def _in_use(self) -> bool:
+        """Whether another connection holds the SQLite registry's write lock (checked without waiting)."""
+        assert self.path is not None
+        probe = sqlite3.connect(self.path, timeout=0)
+        try:
+            probe.execute("BEGIN IMMEDIATE")
+            probe.rollback()
+            return False
+        except sqlite3.OperationalError:
+            return True
+        finally:
+            probe.close()
+
+    def backup_to(self, target: Path) -> None:
+        """A consistent copy of a SQLite registry at `target` (a new file), taken by SQLite's backup API
+        while others may go on reading and writing."""
+        if self.engine.dialect.name != "sqlite":
+            raise RegistryError(
+                f"backing up the {self.engine.dialect.name} registry at {self.where} is the server's business: use its own tool (pg_dump)"
+            )
+        target = Path(target)
+        if target.exists():
+            raise RegistryError(f"{target} already exists: back up into a new folder")
+        with self._translated():
+            raw = self.engine.raw_connection()
+            try:
+                source = raw.driver_connection
+                assert isinstance(source, sqlite3.Connection)
+                copy = sqlite3.connect(target)
+                try:
+                    source.backup(copy)
+                finally:
+                    copy.close()
+            except sqlite3.Error as exc:
+                raise self._error(DBAPIError(None, None, exc)) from exc
+            finally:
+                raw.close()
 
     # --- articles -----------------------------------------------------------------
 
@@ -157,12 +444,36 @@ class Registry:
             rows = s.execute(select(ArticleRow.id, ArticleRow.content_hash).where(ArticleRow.id.in_(ids)))
             return dict(rows.tuples().all())
 
+    def chunk_counts(self) -> dict[str, int]:
+        """Every article's id and the number of chunks it should have in the chunk store (reads no bodies)."""
+        with self.session() as s:
+            return dict(s.execute(select(ArticleRow.id, ArticleRow.chunk_count)).tuples().all())
+
     def record_article(self, article: Article, chunk_count: int) -> int:
-        """Insert or update an article and add its version; returns the version number."""
+        """Insert or update an article and add its version; returns the version number.
+
+        Content the registry already holds adds no version: two ingests of one feed at the same
+        time (or one that looked before the other wrote) record each content once. When two
+        writers race, the loser's insert conflicts, and it looks again.
+        """
+        self._writable()
+        for attempt in range(3):
+            try:
+                return self._record_article(article, chunk_count)
+            except IntegrityError as exc:
+                if attempt == 2:
+                    raise RegistryError(
+                        f"could not record article {article.id} in {self.where}: other writers kept conflicting ({_first_line(exc)})"
+                    ) from exc
+        raise AssertionError("unreachable")
+
+    def _record_article(self, article: Article, chunk_count: int) -> int:
         fields = article.model_dump(exclude={"content_hash"}, mode="python")
         fields["sections"] = [s.model_dump() for s in article.sections]
         with self.session() as s:
-            row = s.get(ArticleRow, article.id)
+            row = s.get(ArticleRow, article.id, populate_existing=True)
+            if row is not None and row.content_hash == article.content_hash:
+                return row.version
             if row is None:
                 row = ArticleRow(**fields, content_hash=article.content_hash, version=1, chunk_count=chunk_count)
                 s.add(row)
@@ -181,13 +492,18 @@ class Registry:
                     body=article.body,
                 )
             )
+            s.flush()  # the article row first: the body row refers to it
+            s.merge(ArticleBodyRow(article_id=article.id, body_hash=body_hash(article.body)))
             return row.version
 
     def get(self, article_id: str) -> StoredArticle | None:
+        """The article with this id, or with this unique prefix of an id (ids are hex, as git's commits)."""
         with self.session() as s:
             row = s.get(ArticleRow, article_id)
-            if row is None:  # allow a unique prefix, as git does for commits
-                matches = s.scalars(select(ArticleRow).where(ArticleRow.id.startswith(article_id)).limit(2)).all()
+            prefix = article_id.lower()
+            if row is None and _HEX.fullmatch(prefix):
+                query = select(ArticleRow).where(ArticleRow.id.startswith(prefix, autoescape=True)).limit(2)
+                matches = s.scalars(query).all()
                 row = matches[0] if len(matches) == 1 else None
             return row.to_stored() if row else None
 
@@ -205,6 +521,70 @@ class Registry:
                 "analyses": s.scalar(select(func.count()).select_from(AnalysisRow)) or 0,
             }
 
+    # --- syndication: one article under several URLs or in several places --------------
+
+    def add_alias(self, article_id: str, url: str) -> bool:
+        """Record `url` as another address of the article; False when the URL is already known
+        (as this or another article's URL or alias: the first article to claim a URL keeps it)."""
+        self._writable()
+        try:
+            with self.session() as s:
+                if s.get(ArticleRow, article_id) is None:
+                    raise KeyError(f"no article {article_id} in the registry")
+                if s.get(AliasRow, url) is not None or s.scalar(select(ArticleRow.id).where(ArticleRow.url == url).limit(1)):
+                    return False
+                s.add(AliasRow(url=url, article_id=article_id))
+                return True
+        except IntegrityError:
+            return False  # another writer added the same URL meanwhile
+
+    def article_for_url(self, url: str) -> str | None:
+        """The id of the article at this URL, as its own URL or as an alias; None if there is none."""
+        with self.session() as s:
+            found = s.scalar(select(ArticleRow.id).where(ArticleRow.url == url).order_by(ArticleRow.first_seen, ArticleRow.id).limit(1))
+            if found is None and "aliases" in self._tables:
+                found = s.scalar(select(AliasRow.article_id).where(AliasRow.url == url))
+            return found
+
+    def find_by_body_hash(self, digest: str) -> str | None:
+        """The article (the first seen, if several) whose body has this `body_hash`; None if there is none.
+
+        Articles recorded by an earlier release have no hash yet: they are hashed here, once (and in
+        a read-only registry hashed on every call, without storing).
+        """
+        if not self.read_only:
+            self._fill_body_hashes()
+        with self.session() as s:
+            candidates: list[tuple[datetime, str]] = []
+            if "article_bodies" in self._tables:
+                stored = (
+                    select(ArticleRow.first_seen, ArticleRow.id)
+                    .join(ArticleBodyRow, ArticleBodyRow.article_id == ArticleRow.id)
+                    .where(ArticleBodyRow.body_hash == digest)
+                )
+                candidates.extend(s.execute(stored).tuples())
+            if self.read_only:
+                unhashed = select(ArticleRow.first_seen, ArticleRow.id, ArticleRow.body)
+                if "article_bodies" in self._tables:
+                    unhashed = unhashed.where(~ArticleRow.id.in_(select(ArticleBodyRow.article_id)))
+                candidates.extend((seen, i) for seen, i, body in s.execute(unhashed).tuples() if body_hash(body) == digest)
+            return min(candidates, key=lambda c: (as_utc(c[0]) or datetime.min.replace(tzinfo=UTC), c[1]))[1] if candidates else None
+
+    def _fill_body_hashes(self, batch: int = 500) -> None:
+        for _ in range(10_000):  # bounded: each pass hashes a batch, or ends
+            try:
+                with self.session() as s:
+                    missing = s.execute(
+                        select(ArticleRow.id, ArticleRow.body)
+                        .where(~ArticleRow.id.in_(select(ArticleBodyRow.article_id)))
+                        .limit(batch)
+                    ).tuples().all()
+                    s.add_all(ArticleBodyRow(article_id=i, body_hash=body_hash(body)) for i, body in missing)
+            except IntegrityError:
+                continue  # another process hashed some of these meanwhile: look again
+            if len(missing) < batch:
+                return
+
     # --- analyses -------------------------------------------------------------------
 
     def has_analysis(self, article_id: str, cache_key: str) -> bool:
@@ -214,6 +594,7 @@ class Registry:
 
     def record_analysis(self, analysis: Analysis, cache_key: str) -> None:
         """Stored whole in one transaction: an analysis is never half there."""
+        self._writable()
         provenance = analysis.provenance
         with self.session() as s:
             s.add(AnalysisRow(article_id=analysis.article_id, cache_key=cache_key, analysis=analysis.model_dump(mode="json"),
@@ -244,6 +625,7 @@ class Registry:
     # --- LLM calls ------------------------------------------------------------------
 
     def log_llm_call(self, **fields: Any) -> None:
+        self._writable()
         with self.session() as s:
             s.add(LLMCallRow(**fields))
 
@@ -279,6 +661,7 @@ class Registry:
     ) -> None:
         """Feed state after a poll. Validators are only replaced when every item went in,
         so a failed item is fetched again next time instead of hiding behind a 304."""
+        self._writable()
         with self.session() as s:
             row = s.get(FeedRow, url) or FeedRow(url=url)
             s.add(row)
@@ -296,11 +679,28 @@ class Registry:
             return list(s.scalars(select(FeedRow).order_by(FeedRow.url)))
 
 
+def _close_at_exit(ref: Callable[[], Registry | None]) -> None:
+    registry = ref()
+    if registry is None:
+        return
+    try:
+        registry.close()
+    except Exception as exc:  # noqa: BLE001 - at exit a failed checkpoint is worth a line, not a traceback
+        log.warning("could not fold the registry's write-ahead log into %s: %s", registry.where, exc)
+
+
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets `assay status` read while an ingest writes; with WAL, synchronous=NORMAL is
     # corruption-safe and spares an fsync per article commit. Foreign keys are off by default.
     cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _sqlite_read_only_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # Nothing that writes: the journal mode is the file's own (WAL, if Assay wrote it).
+    cursor = dbapi_connection.cursor()
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()

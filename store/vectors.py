@@ -8,8 +8,9 @@ embedder: Chroma's default embedding function downloads a model, so nothing here
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from typing import Any, NamedTuple
 
 import chromadb
 import numpy as np
@@ -19,6 +20,15 @@ from assay.settings import Settings
 from assay.types import Article, Chunk, StoredChunk
 
 PAGE = 5000  # chunks per `get`: one huge `get` hits SQLite's variable limit
+
+
+class ChunkRecords(NamedTuple):
+    """Chunks exactly as Chroma holds them, vectors included: what a backup copies."""
+
+    ids: list[str]
+    embeddings: np.ndarray
+    documents: list[str]
+    metadatas: list[dict[str, Any]]
 
 
 def chroma_client(settings: Settings) -> Any:  # chromadb.ClientAPI; chromadb's stubs make it Any anyway
@@ -100,6 +110,31 @@ class ChunkStore:
     def count(self) -> int:
         return int(self._collection.count())
 
+    def chunk_article_ids(self, ids: Sequence[str] | None = None, page: int = PAGE) -> dict[str, str]:
+        """The article id of every chunk (of the chunks with these ids, when given); "" for a chunk without one."""
+        if ids is not None:
+            found: dict[str, str] = {}
+            for start in range(0, len(ids), page):
+                got = self._collection.get(ids=list(ids[start : start + page]), include=["metadatas"])
+                found.update(_owners(got))
+            return found
+        return {chunk_id: owner for got in self._pages(["metadatas"], page) for chunk_id, owner in _owners(got).items()}
+
+    def article_chunk_counts(self, page: int = PAGE) -> dict[str, int]:
+        """Chunks held per article id (reads metadata only)."""
+        return dict(Counter(self.chunk_article_ids(page=page).values()))
+
+    def records(self, page: int = PAGE) -> Iterator[ChunkRecords]:
+        """Every chunk with its vector, text and metadata, a page at a time (for backups)."""
+        for got in self._pages(["embeddings", "documents", "metadatas"], page):
+            if got["ids"]:
+                yield ChunkRecords(
+                    ids=list(got["ids"]),
+                    embeddings=np.asarray(got["embeddings"], dtype=np.float32),
+                    documents=[d or "" for d in got["documents"] or []],
+                    metadatas=[dict(m or {}) for m in got["metadatas"] or []],
+                )
+
     # --- writing ---------------------------------------------------------------------------
 
     def upsert(self, batch: Sequence[tuple[Article, Sequence[Chunk], np.ndarray]]) -> None:
@@ -117,6 +152,20 @@ class ChunkStore:
     def delete(self, ids: Sequence[str]) -> None:
         if ids:
             self._collection.delete(ids=list(ids))
+
+    def add_records(self, records: ChunkRecords) -> None:
+        """Chunks as `records` gave them, vectors included (nothing is embedded again)."""
+        step = max(1, min(PAGE, int(self.client.get_max_batch_size())))
+        for start in range(0, len(records.ids), step):
+            end = start + step
+            self._collection.upsert(
+                ids=records.ids[start:end], embeddings=records.embeddings[start:end],
+                documents=records.documents[start:end], metadatas=records.metadatas[start:end],
+            )
+
+
+def _owners(got: Any) -> dict[str, str]:
+    return {chunk_id: str((meta or {}).get("article_id", "")) for chunk_id, meta in zip(got["ids"], got["metadatas"] or [])}
 
 
 def _chunk(chunk_id: str, text: str | None, meta: Mapping[str, Any], similarity: float | None = None) -> StoredChunk:

@@ -16,8 +16,7 @@ from pathlib import Path
 import pytest
 
 # Before anything imports Prefect: its home, telemetry and logging stay out of the way.
-# Model files stay where `make setup` put them (under the real ASSAY_HOME), whatever home a test uses.
-os.environ.setdefault("ASSAY_MODELS_DIR", str(Path(os.environ.get("ASSAY_HOME") or Path.home() / ".assay") / "models"))
+# Model files stay where `make setup` put them (the user's cache, the default), whatever home a test uses.
 _ROOT = Path(tempfile.mkdtemp(prefix="assay-tests-"))
 atexit.register(shutil.rmtree, _ROOT, ignore_errors=True)
 os.environ["PREFECT_HOME"] = str(_ROOT / "prefect")

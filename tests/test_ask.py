@@ -164,7 +164,10 @@ def test_real_model_answers_with_a_citation_of_the_right_article(corpus):
 
 def test_cli_ask_json_and_abstention(corpus):
     settings, *_ = corpus
-    env = {"ASSAY_HOME": str(settings.home), "PATH": "", "HOME": str(settings.home)}
+    from assay.settings import Settings
+
+    # A HOME of its own, and the models where `make setup` put them (the real user's cache).
+    env = {"ASSAY_HOME": str(settings.home), "PATH": "", "HOME": str(settings.home), "ASSAY_MODELS_DIR": str(Settings().models_dir)}
     import os
 
     env = os.environ | env

@@ -55,6 +55,61 @@ def test_show_unknown_id_is_a_clear_error(assay_home):
     assert result.exit_code == 1 and "no article with id 'nope'" in result.output
 
 
+def _record(settings, title: str) -> str:
+    from assay.services import services
+    from assay.types import Article, Section
+
+    body = "Lynas Rare Earths said it shipped 1,000 tonnes of NdPr oxide from Kalgoorlie this quarter."
+    article = Article(id="ab" * 8, title=title, source="[bold]Feed[/bold]", source_url="test", body=body,
+                      sections=[Section(heading=None, start=0, end=len(body))])
+    services(settings).registry.record_article(article, chunk_count=0)
+    return article.id
+
+
+@pytest.mark.parametrize("wildcard", ["%", "_", "a%", "__"])
+def test_prefix_lookups_treat_like_wildcards_as_text(assay_home, wildcard):
+    _record(assay_home, "Anything")
+    result = runner.invoke(app, ["show", wildcard])
+    assert result.exit_code == 1 and "no article with id" in result.output
+
+
+def test_article_text_is_inert_in_the_terminal(assay_home):
+    hostile = "Lynas [/] [link=https://evil.example]click[/link] [bold red]output"
+    article_id = _record(assay_home, hostile)
+    listed = runner.invoke(app, ["articles"], env={"COLUMNS": "300"})
+    assert listed.exit_code == 0, listed.output
+    assert "[/]" in listed.output and "[link=https://evil.example]" in listed.output and "[bold]Feed[/bold]" in listed.output
+    again = runner.invoke(app, ["articles"])  # a title with markup does not break later listings
+    assert again.exit_code == 0
+    shown = runner.invoke(app, ["show", article_id[:6]], env={"COLUMNS": "300"})
+    assert shown.exit_code == 0 and hostile in shown.output and "\x1b]8;" not in shown.output  # no live hyperlink
+
+
+def test_a_fault_is_one_line_naming_the_cause_and_the_fix(assay_home, monkeypatch, capsys):
+    import errno
+
+    from assay.cli import fault_line, main
+    from assay.models import ModelMissing
+    from assay.settings import get_settings
+
+    assert fault_line(OSError(errno.ENOSPC, "No space left on device", "/data/registry.sqlite")).startswith(
+        "no space left on the device holding /data/registry.sqlite: free some space"
+    )
+    assert "cannot be written (Read-only file system)" in fault_line(OSError(errno.EROFS, "Read-only file system", "/data/x"))
+    assert fault_line(ModelMissing("the model is missing; run `assay models install`")) == "the model is missing; run `assay models install`"
+    assert fault_line(KeyError("x")).endswith("(run with --debug for the traceback)")
+
+    monkeypatch.setenv("ASSAY_CHROMA_URL", "http://127.0.0.1:9")  # nothing listens on the discard port
+    get_settings.cache_clear()
+    with pytest.raises(SystemExit) as exited:
+        main(["status"])
+    assert exited.value.code == 1
+    printed = capsys.readouterr().err.strip()
+    assert printed.startswith("error:") and "Chroma" in printed and len(printed.splitlines()) <= 2 and "Traceback" not in printed
+    with pytest.raises(Exception, match="Chroma"):
+        main(["--debug", "status"])  # --debug lets the traceback through
+
+
 def test_parse_interval():
     assert parse_interval("15m").total_seconds() == 900
     assert parse_interval("1h30m").total_seconds() == 5400
@@ -72,7 +127,6 @@ def subprocess_env(home: Path) -> dict[str, str]:
 @pytest.mark.slow
 def test_demo_ingests_the_sample_corpus_with_its_own_prefect(tmp_path):
     env = subprocess_env(tmp_path / "home")
-    env["ASSAY_MODELS_DIR"] = os.environ["ASSAY_MODELS_DIR"]
     done = subprocess.run([ASSAY, "demo", "--analyse", "1"], env=env, capture_output=True, text=True, timeout=900, cwd=tmp_path)
     assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-3000:]
     assert "25 new, 0 updated, 0 unchanged, 0 duplicate, 0 failed" in done.stdout
@@ -143,6 +197,6 @@ def test_ingest_analyses_new_articles_then_show_and_reanalyse_cost_nothing(prefe
     assert "PWNED" not in analysis["summary"] + " ".join(analysis["highlights"])
     calls = json.loads(invoke("status", "--json").stdout)["llm_calls"]
     again = json.loads(invoke("analyse", analysed["article_id"], "--json").stdout)
-    assert again["counts"] == {"analysed": 0, "unchanged": 1, "failed": 0}
+    assert again["counts"] == {"analysed": 0, "unchanged": 1, "skipped": 0, "failed": 0}
     assert json.loads(invoke("status", "--json").stdout)["llm_calls"] == calls >= 1
     assert "Real vs. rhetoric" in invoke("show", analysed["article_id"]).stdout

@@ -209,7 +209,7 @@ def test_real_model_eval_on_two_articles_and_the_rerun_is_cached(prefect_harness
     from assay.evals.cache import SQLiteOutputCache
     from assay.llms import chat_model
     from assay.settings import Settings
-    settings = Settings(home=tmp_path / "home")  # models from ASSAY_MODELS_DIR, as conftest sets it
+    settings = Settings(home=tmp_path / "home")  # models from the machine's cache, where `make setup` put them
     model = chat_model(settings, cache=SQLiteOutputCache(settings.home / "evals" / "llm-cache.sqlite"))
     ctx = eval_context(settings, model)
     first = run_eval(ctx, load_prompts(), "dev", limit=2, max_questions=1)

@@ -108,7 +108,7 @@ def test_bad_inputs_fail_one_by_one_and_leave_nothing_partial(ingest, assay_home
     files = {
         "empty.txt": b"",
         "binary.txt": b"\x00\x01\x02PK\x03\x04" * 50,
-        "latin1.txt": "Caf\u00e9 owners discuss NdPr".encode("latin-1"),
+        "undecodable.txt": b"Lynas \x9d\x81\x8f\x90\x8d output \x8d\x90\x81",  # no charset decodes these with confidence
         "huge.txt": b"Rare earths. " * 400_000,  # 5.2 MB
         "broken.xml": rss([{"title": "X", "link": "https://example.com/x", "html": "<p>x</p>"}]).replace("</channel>", "").encode(),
         "page.xml": b"<!doctype html><html><body><p>Not a feed at all.</p></body></html>",
@@ -137,7 +137,7 @@ def test_bad_inputs_fail_one_by_one_and_leave_nothing_partial(ingest, assay_home
         sources[5]: "unsupported URL scheme",
         str(tmp_path / "empty.txt"): "empty",
         str(tmp_path / "binary.txt"): "binary data",
-        str(tmp_path / "latin1.txt"): "not valid utf-8",
+        str(tmp_path / "undecodable.txt"): "convert it to UTF-8 or declare its charset",
         str(tmp_path / "huge.txt"): "over the 5,000,000-byte limit",
         str(tmp_path / "broken.xml"): "malformed feed XML",
         str(tmp_path / "page.xml"): "an HTML page, not a feed",
@@ -175,7 +175,12 @@ def test_a_store_failure_fails_that_article_only_and_a_rerun_repairs_it(ingest, 
     assert_consistent(assay_home)
 
 
-def test_pages_and_summary_only_feeds_read_the_full_page(ingest, assay_home, http_server):
+def test_pages_and_summary_only_feeds_read_the_full_page(ingest, assay_home, http_server, monkeypatch):
+    from assay.settings import get_settings
+
+    monkeypatch.setenv("ASSAY_FETCH_PRIVATE_LINKS", "true")  # the pages are on this loopback test server
+    get_settings.cache_clear()
+
     def page(n: int) -> str:
         return (
             f"<!doctype html><html><head><title>Page {n}</title></head><body><nav>Home About Contact</nav><article>"
@@ -190,6 +195,7 @@ def test_pages_and_summary_only_feeds_read_the_full_page(ingest, assay_home, htt
     feed = http_server.set("/summaries.xml", rss(summaries), content_type="application/xml")
     report = ingest([feed, links[2]])
     assert report.counts["new"] == 3
+    assert report.fetched == [feed, links[2], *links[:2]]  # what the user named, then the pages the feed links to
     registry, _ = stores(assay_home)
     bodies = {r.title: r.body for r in registry.articles()}
     assert "2000 tonnes a year" in bodies["Story 2"] and "Leave a Reply" not in bodies["Story 2"]
@@ -287,8 +293,35 @@ def test_fetches_respect_the_fetch_concurrency_setting(ingest, assay_home, http_
     monkeypatch.setenv("ASSAY_FETCH_CONCURRENCY", str(limit))
     get_settings.cache_clear()
     page = "<html><head><title>Page {n}</title></head><body><article><h1>Deal {n}</h1><p>{text}</p></article></body></html>"
-    text = "Iluka Resources said its Eneabba refinery will separate rare earths from monazite from 2027 onwards. " * 3
-    urls = [http_server.set(f"/limit{limit}/{n}", page.format(n=n, text=text), delay_s=0.4) for n in range(5)]
+    text = "Iluka Resources said its Eneabba refinery will separate {n} kt of rare earths from monazite from 2027 onwards. " * 3
+    urls = [http_server.set(f"/limit{limit}/{n}", page.format(n=n, text=text.format(n=n)), delay_s=0.4) for n in range(5)]
     http_server.most_in_flight = 0
     assert ingest(urls).counts["new"] == 5
     assert http_server.most_in_flight == limit
+
+
+def test_links_in_a_feed_never_reach_private_addresses_unless_allowed(ingest, assay_home, http_server):
+    page = "<html><head><title>Inside</title></head><body><article><h1>Inside</h1><p>" + "Internal text. " * 60 + "</p></article></body></html>"
+    inside = http_server.set("/private/page", page)
+    feed = http_server.set("/private.xml", rss([{"title": "Teaser", "link": inside, "description": "Short teaser…"}]), content_type="application/xml")
+    report = ingest([feed])
+    (failed,) = [r for r in report.results if r.status.value == "failed"]
+    assert "private or loopback" in failed.error and "ASSAY_FETCH_PRIVATE_LINKS" in failed.error
+    assert http_server.hits.get("/private/page", 0) == 0  # never requested
+    assert report.fetched == [feed, inside]
+
+
+def test_the_same_text_under_two_urls_is_one_article_with_an_alias(ingest, assay_home, http_server):
+    body = article_html(11)
+    first = {"title": "Lynas ships", "link": "https://example.com/original/lynas", "html": body}
+    copy = {"title": "Lynas ships (syndicated)", "link": "https://wire.example.net/lynas-copy", "html": body}
+    url = http_server.set("/syndication.xml", rss([first]), content_type="application/xml")
+    assert ingest([url]).counts["new"] == 1
+    http_server.set("/syndication.xml", rss([first, copy]), content_type="application/xml")
+    report = ingest([url])
+    (duplicate,) = by_status(report)["duplicate"]
+    registry, _ = stores(assay_home)
+    original = registry.article_for_url("https://example.com/original/lynas")
+    assert duplicate.notes and original in duplicate.notes[0]
+    assert registry.article_for_url("https://wire.example.net/lynas-copy") == original
+    assert registry.counts()["articles"] == 1

@@ -30,7 +30,7 @@ from assay.prompts import load_prompts
 from assay.report import external_link, page_name, place_statements, write_report
 from assay.settings import Settings
 from assay.store.registry import Registry
-from assay.types import Analysis, Article, CrossCheck, EvidenceChunk, Section
+from assay.types import Analysis, Article, CrossCheck, EvidenceChunk, Section, StoredArticle
 from tests.test_chunking_and_ids import sample_articles
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
@@ -201,14 +201,33 @@ def test_only_web_urls_become_links():
     assert external_link("data:text/html,<script>") is None and external_link(None) is None
 
 
+class _WithOneMore:
+    """The corpus and one more article, as it was before that article left it."""
+
+    def __init__(self, registry: Registry, extra: Article):
+        self.registry, self.extra = registry, StoredArticle.model_validate(extra.model_dump())
+
+    def articles(self):
+        return [*self.registry.articles(), self.extra]
+
+    def latest_analysis(self, article_id):
+        return self.registry.latest_analysis(article_id)
+
+
 def test_rewriting_removes_pages_of_articles_gone_and_the_missing_eval_report(tmp_path, corpus):
+    # Since the report keeps a manifest (issue 13), a page is removed only if an earlier report wrote
+    # it: the article gone is one an earlier report showed, and an .html file the report did not
+    # write stays, as notes.txt always did.
     site = tmp_path / "site"
     shutil.copytree(corpus["site"], site)
-    (site / "articles" / "gone.html").write_text("old")
+    gone = HOSTILE.model_copy(update={"id": "0123456789abcdef", "title": "Gone since"})
+    write_report(site, _WithOneMore(corpus["registry"], gone), site / "eval" / "report.html")
+    assert (site / "articles" / page_name(gone.id)).is_file() and (site / "eval" / "report.html").is_file()
+    (site / "articles" / "mine.html").write_text("mine")  # not the report's: left alone
     (site / "notes.txt").write_text("mine")  # not the report's: left alone
     write_report(site, corpus["registry"], tmp_path / "no-such-report.html")
-    assert not (site / "articles" / "gone.html").exists() and not (site / "eval").exists()
-    assert (site / "notes.txt").read_text() == "mine"
+    assert not (site / "articles" / page_name(gone.id)).exists() and not (site / "eval").exists()
+    assert (site / "notes.txt").read_text() == "mine" and (site / "articles" / "mine.html").read_text() == "mine"
     assert "no eval report yet" in (site / "index.html").read_text()
 
 

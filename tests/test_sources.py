@@ -57,12 +57,19 @@ def test_atom_feed():
         (b"", "empty"),
         (b"   \n ", "empty"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary data"),
-        ("Caf\u00e9 prices".encode("latin-1"), "not valid utf-8"),
+        # Not UTF-8, and no encoding decodes it cleanly (undefined cp1252 bytes, stray marks):
+        (b"Lynas \x9d\x81\x8f\x90\x8d output", "not valid utf-8 .* could not be recognised; convert it to UTF-8 or declare its charset"),
     ],
 )
-def test_decode_refuses_empty_binary_and_non_utf8(content, message):
+def test_decode_refuses_empty_binary_and_unrecognisable_text(content, message):
     with pytest.raises(SourceError, match=message):
         decode(fetched(content, "notes.txt"))
+
+
+def test_undeclared_latin_1_is_guessed_as_cp1252_and_says_so():
+    text = decode(fetched("Caf\u00e9 prices".encode("latin-1"), "notes.txt"))
+    assert (text, text.encoding, text.guessed, text.note) == ("Café prices", "cp1252", True, "decoded as cp1252 (guessed)")
+    assert decode(fetched("Café prices", "notes.txt")).note is None  # UTF-8 is not a guess
 
 
 def test_declared_charset_is_honoured():
@@ -91,9 +98,9 @@ def test_unsupported_scheme_and_missing_path(tmp_path):
 
 
 def test_folder_expands_to_supported_files_only(tmp_path):
-    for name in ("a.txt", "b.md", "c.html", "d.xml", "skip.pdf", "skip.png"):
+    for name in ("a.txt", "b.md", "c.html", "d.xml", "e.pdf", "skip.png", "skip.docx"):
         (tmp_path / name).write_text("x")
-    assert [p.rsplit("/", 1)[1] for p in expand_source(str(tmp_path), supported_suffixes())] == ["a.txt", "b.md", "c.html", "d.xml"]
+    assert [p.rsplit("/", 1)[1] for p in expand_source(str(tmp_path), supported_suffixes())] == ["a.txt", "b.md", "c.html", "d.xml", "e.pdf"]
     assert expand_source(f"file://{tmp_path}/a.txt", supported_suffixes()) == [f"{tmp_path}/a.txt"]
 
 
@@ -120,7 +127,7 @@ def test_text_file_identity_is_its_content():
 
 def test_empty_folder_names_the_registered_suffixes(tmp_path):
     (tmp_path / "skip.png").write_bytes(b"x")
-    with pytest.raises(SourceError, match=r"folder holds no \.xml, \.rss, \.atom, \.txt, \.md, \.markdown, \.html or \.htm files"):
+    with pytest.raises(SourceError, match=r"folder holds no \.xml, \.rss, \.atom, \.txt, \.md, \.markdown, \.html, \.htm or \.pdf files"):
         expand_source(str(tmp_path), supported_suffixes())
 
 

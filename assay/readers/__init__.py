@@ -11,6 +11,7 @@ from typing import Protocol
 
 from assay.readers.feed import FeedReader
 from assay.readers.html import HtmlReader
+from assay.readers.pdf import PdfReader
 from assay.readers.text import TextReader
 from assay.sources import SourceError, decode
 from assay.types import Fetched, RawItem, SourceKind
@@ -43,6 +44,7 @@ READERS: list[Reader] = [
     FeedReader(),
     TextReader(),
     HtmlReader(),
+    PdfReader(),
 ]
 
 

@@ -14,7 +14,7 @@ import feedparser
 
 from assay.readers.html import is_html_markup, looks_like_html
 from assay.readers.text import named_as_text
-from assay.sources import SourceError, decode, source_suffix
+from assay.sources import SourceError, decode, decoding_notes, source_suffix
 from assay.types import Fetched, RawItem, SourceKind
 
 _FEED_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF)\b", re.DOTALL)
@@ -78,4 +78,8 @@ class FeedReader:
         )
 
     def read(self, fetched: Fetched, text: str | None) -> tuple[str | None, list[RawItem]]:
-        return parse_feed(decode(fetched) if text is None else text, fetched)
+        text = decode(fetched) if text is None else text
+        title, items = parse_feed(text, fetched)
+        for item in items:
+            item.notes.extend(decoding_notes(text))
+        return title, items

@@ -1,16 +1,30 @@
-"""Web pages: the main text of an HTML page, without menus, sidebars and comments (trafilatura)."""
+"""Web pages: the main text of an HTML page, without menus, sidebars and comments (trafilatura),
+and its title, date, author and publisher from the page's metadata.
+
+Publishers of every kind (company investor-relations pages, press-release wires, news agencies,
+government notices, state media) say what a page is in its metadata: Open Graph and `<meta>` tags,
+JSON-LD, Dublin Core. That is what is read here, in a fixed order. A date is never guessed from the
+text ("In 2025, ..." does not date a page 2025-01-01), so trafilatura's own date, which does guess, is
+not used: a page without a date in its metadata stays undated, with a note saying so.
+"""
 
 from __future__ import annotations
 
+import json
 import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
 from pathlib import Path
+from typing import Any
 from urllib.parse import urlsplit
 
 import lxml.etree
+import lxml.html
 import trafilatura
 
-from assay.sources import SourceError, decode
+from assay.sources import SourceError, decode, decoding_notes
 from assay.types import Fetched, RawItem, SourceKind
 
 _HTML_START = re.compile(r"^\s*(?:<!doctype html|<html|<head|<body)", re.IGNORECASE)
@@ -25,6 +39,235 @@ def looks_like_html(fetched: Fetched, text: str) -> bool:
     return is_html_markup(text) or "html" in fetched.content_type
 
 
+# --- metadata -------------------------------------------------------------------------
+
+# JSON-LD types that describe the article itself, and the page's, used when there is no article.
+_ARTICLE_TYPES = {"article", "newsarticle", "pressrelease", "reportagenewsarticle", "analysisnewsarticle", "backgroundnewsarticle",
+                  "opinionnewsarticle", "blogposting", "report", "scholarlyarticle", "techarticle", "liveblogposting"}
+_PAGE_TYPES = {"webpage", "itempage", "aboutpage"}
+
+# <meta> names and properties that carry the publication date, most specific first.
+_DATE_METAS = ("article:published_time", "og:article:published_time", "og:published_time", "datepublished", "date",
+               "dc.date.issued", "dcterms.issued", "dc.date", "dcterms.date", "dc.date.created", "dcterms.created",
+               "citation_publication_date", "citation_date", "parsely-pub-date", "publish-date", "publishdate", "pubdate")
+_AUTHOR_METAS = ("author", "article:author", "dc.creator", "dcterms.creator", "parsely-author", "byl", "citation_author")
+_TITLE_METAS = ("og:title", "title", "dc.title", "dcterms.title", "twitter:title")
+_SITE_METAS = ("og:site_name", "application-name")
+
+# Separators between a title and the site's name in "<title>Title | Site</title>".
+_TITLE_SEPARATOR = re.compile(r"\s+[|\-–—·•»>:]{1,2}\s+")
+_BYLINE = re.compile(r"^by\s+", re.IGNORECASE)
+_XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+
+
+@dataclass
+class PageMeta:
+    """What a page's metadata says of it; None where it says nothing."""
+
+    title: str | None = None
+    author: str | None = None
+    published: datetime | None = None
+    site: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def parse_date(value: str) -> datetime | None:
+    """A date as metadata writes it (ISO 8601, RFC 2822, "March 3, 2026"), timezone-aware in UTC;
+    None when it is not a date. Naive dates are taken as UTC."""
+    value = value.strip()
+    if not value:
+        return None
+    parsed: datetime | None = None
+    try:
+        parsed = datetime.fromisoformat(value.replace(" ", "T", 1) if re.match(r"^\d{4}-\d\d-\d\d \d", value) else value)
+    except ValueError:
+        try:
+            parsed = parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            for fmt in ("%Y/%m/%d", "%Y%m%d", "%Y.%m.%d", "%B %d, %Y", "%b %d, %Y", "%b. %d, %Y", "%d %B %Y", "%d %b %Y"):
+                try:
+                    parsed = datetime.strptime(value, fmt)
+                    break
+                except ValueError:
+                    continue
+    if parsed is None or not 1900 <= parsed.year <= 2100:
+        return None
+    return parsed.replace(tzinfo=UTC) if parsed.tzinfo is None else parsed.astimezone(UTC)
+
+
+def _clean(value: Any) -> str:
+    return re.sub(r"\s+", " ", value).strip() if isinstance(value, str) else ""
+
+
+def _types(node: dict[str, Any]) -> set[str]:
+    kind = node.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return {k.lower() for k in kinds if isinstance(k, str)}
+
+
+def _json_ld_nodes(root: lxml.html.HtmlElement, notes: list[str]) -> list[dict[str, Any]]:
+    """Every typed JSON-LD object on the page (top level, in lists and in @graph), in page order."""
+    nodes: list[dict[str, Any]] = []
+
+    def walk(value: Any) -> None:
+        if isinstance(value, list):
+            for entry in value:
+                walk(entry)
+        elif isinstance(value, dict):
+            if "@type" in value:
+                nodes.append(value)
+            for key in ("@graph", "mainEntity", "mainEntityOfPage"):
+                if isinstance(value.get(key), list | dict):
+                    walk(value[key])
+
+    for script in root.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        raw = re.sub(r"^\s*(?:<!--|<!\[CDATA\[)|(?:-->|\]\]>)\s*$", "", script.text or "")
+        if not raw.strip():
+            continue
+        try:
+            walk(json.loads(raw, strict=False))
+        except json.JSONDecodeError as exc:
+            notes.append(f"ignored a JSON-LD block that is not valid JSON ({exc.msg} at line {exc.lineno})")
+    return nodes
+
+
+def _names(value: Any, by_id: dict[str, dict[str, Any]]) -> list[str]:
+    """Names of an author or publisher: a string, an object with a name (or an @id to one), or a list of them."""
+    if isinstance(value, list):
+        return [name for entry in value for name in _names(entry, by_id)]
+    if isinstance(value, dict):
+        if "name" not in value and isinstance(value.get("@id"), str):
+            value = by_id.get(value["@id"], value)
+        name = _clean(value.get("name"))
+        return [name] if name else []
+    name = _clean(value)
+    return [name] if name and not name.startswith(("http://", "https://")) else []
+
+
+def _header_time(root: lxml.html.HtmlElement) -> str | None:
+    """The `datetime` of a <time> in the article's own header (not the site's, a sidebar's or a footer's)."""
+    for time in root.iter("time"):
+        value = time.get("datetime")
+        if not value:
+            continue
+        if time.get("itemprop", "").lower() == "datepublished" or time.get("pubdate") is not None:
+            return value
+        for ancestor in time.iterancestors():
+            if ancestor.tag == "header":
+                classes = (ancestor.get("class") or "").lower()
+                in_article = any(a.tag in ("article", "main") for a in ancestor.iterancestors())
+                if in_article or re.search(r"article|entry|post|story|node", classes):
+                    return value
+                break  # the site's header (a "welcome back" date, say)
+            if ancestor.tag in ("footer", "aside", "nav"):
+                break
+    return None
+
+
+def _site_matcher(sites: list[str], host: str) -> Callable[[str], bool]:
+    """Whether a piece of a title names the site: its og:site_name, its publisher, or its host."""
+    key = lambda s: re.sub(r"[^a-z0-9]", "", s.lower())  # noqa: E731
+    site_keys = {key(s) for s in sites} - {""}
+    host_key = key(host.removeprefix("www."))
+
+    def is_site(part: str) -> bool:
+        k = key(part)
+        return bool(k) and (k in site_keys or (len(k) >= 4 and k in host_key))
+
+    return is_site
+
+
+def _strip_site_name(title: str, is_site: Callable[[str], bool]) -> str:
+    """"Title | Site" (or "Site | Title", "Title | Site | Section") without the site's name."""
+    separators = list(_TITLE_SEPARATOR.finditer(title))
+    if not separators:
+        return title
+    starts = [0, *(m.end() for m in separators)]
+    ends = [*(m.start() for m in separators), len(title)]
+    parts = [title[start:end] for start, end in zip(starts, ends)]
+    for i in range(1, len(parts)):  # cut at the first part after the title that names the site
+        if is_site(parts[i]):
+            return title[: separators[i - 1].start()].strip()
+    if is_site(parts[0]):
+        return title[separators[0].end() :].strip()
+    return title
+
+
+def page_metadata(html: str, url: str | None = None) -> PageMeta:
+    """Title, author, date and publisher from a page's metadata only (never from its text)."""
+    meta = PageMeta()
+    try:
+        root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", html))
+    except (lxml.etree.ParserError, ValueError):
+        return meta
+    metas: dict[str, str] = {}
+    for tag in root.iter("meta"):
+        key = (tag.get("property") or tag.get("name") or tag.get("itemprop") or "").strip().lower()
+        content = _clean(tag.get("content"))
+        if key and content:
+            metas.setdefault(key, content)
+    for element in root.xpath("//*[@itemprop='datePublished'][not(self::meta)]"):
+        metas.setdefault("datepublished", _clean(element.get("content") or element.get("datetime")))
+
+    nodes = _json_ld_nodes(root, meta.notes)
+    by_id = {node["@id"]: node for node in nodes if isinstance(node.get("@id"), str)}
+    article = next((n for n in nodes if _types(n) & _ARTICLE_TYPES or any(t.endswith("article") for t in _types(n))), None)
+    article = article or next((n for n in nodes if _types(n) & _PAGE_TYPES), None) or {}
+    website = next((n for n in nodes if "website" in _types(n)), {})
+
+    publishers = _names(article.get("publisher"), by_id)
+    sites = [s for s in (*(metas.get(k, "") for k in _SITE_METAS), *publishers, *_names(website.get("name"), by_id)) if s]
+    host = urlsplit(url or "").netloc.lower()
+    meta.site = metas.get("og:site_name") or (publishers[0] if publishers else None) or host.removeprefix("www.") or None
+
+    # Title: the page's own metadata first, then JSON-LD, then <title>; always without the site's name.
+    title_tag = root.find(".//title")
+    candidates = [
+        *(metas.get(k) for k in _TITLE_METAS[:4]),
+        _clean(article.get("headline")) or _clean(article.get("name")),
+        _clean(title_tag.text_content()) if title_tag is not None else None,
+        metas.get("twitter:title"),
+    ]
+    is_site = _site_matcher(sites, host)
+    titles = (_strip_site_name(c, is_site) for c in candidates if c)
+    meta.title = next((t for t in titles if not is_site(t)), None)  # a <title> that is only the site's name is none
+
+    authors = _names(article.get("author"), by_id)
+    if not authors:
+        for key in _AUTHOR_METAS:
+            authors = _names(_BYLINE.sub("", metas.get(key, "")), by_id)
+            if authors:
+                break
+    meta.author = ", ".join(dict.fromkeys(authors)) or None
+
+    for source, value in (
+        ("JSON-LD datePublished", _clean(article.get("datePublished")) or _clean(article.get("dateCreated"))),
+        *((f"<meta {k}>", metas.get(k, "")) for k in _DATE_METAS),
+    ):
+        if value and (published := parse_date(value)):
+            meta.published = published
+            break
+        if value:
+            meta.notes.append(f"ignored {source} {value!r}: not a date")
+    if meta.published is None and (header_time := _header_time(root)):
+        meta.published = parse_date(header_time)
+        if meta.published:
+            meta.notes.append("publication date taken from the <time> in the article's header")
+    if meta.published is None:
+        meta.notes.append("no publication date in the page's metadata: left undated (dates in the text are not guessed)")
+    return meta
+
+
+# --- the page -------------------------------------------------------------------------
+
+
+def _same_text(a: str, b: str) -> bool:
+    key = lambda s: re.sub(r"\W+", " ", s).strip().lower()  # noqa: E731
+    return bool(key(a)) and key(a) == key(b)
+
+
 def extract_page(text: str, fetched: Fetched) -> RawItem:
     xml = trafilatura.extract(
         text, url=fetched.url, output_format="xml", with_metadata=True, include_comments=False, include_tables=True, favor_recall=True
@@ -32,17 +275,36 @@ def extract_page(text: str, fetched: Fetched) -> RawItem:
     if not xml:
         raise SourceError(f"{fetched.source}: no article text found on the page")
     doc = lxml.etree.fromstring(xml.encode())
-    date = doc.get("date")
+    meta = page_metadata(text, fetched.url)
+    notes = list(meta.notes)
+    title = meta.title
+    if not title:
+        title = doc.get("title") or ""
+        notes.append("no title in the page's metadata: took the page's main heading" if title else "no title found on the page")
+
+    # trafilatura's date is its guess (it reads dates out of the text and the URL): the metadata's stands instead.
+    if "date" in doc.attrib:
+        del doc.attrib["date"]
+    if meta.published:
+        doc.set("date", meta.published.isoformat())
+    # The page's headline repeated as the body's first block is the title, not text.
+    main = doc.find("main")
+    first = main[0] if main is not None and len(main) else None
+    if first is not None and first.tag in ("head", "p"):
+        headline = "".join(first.itertext())
+        if _same_text(headline, title):
+            main.remove(first)
     return RawItem(
-        source=doc.get("sitename") or urlsplit(fetched.url or "").netloc or Path(fetched.source).name,
+        source=meta.site or urlsplit(fetched.url or "").netloc or Path(fetched.source).name,
         source_url=fetched.url or fetched.source,
         url=doc.get("url") or fetched.url,
-        title=doc.get("title") or "",
-        author=doc.get("author"),
-        published=datetime.fromisoformat(date).replace(tzinfo=UTC) if date else None,
+        title=title,
+        author=meta.author,
+        published=meta.published,
         categories=[c for c in (doc.get("categories") or "").split(";") if c],
-        content=xml,
+        content=lxml.etree.tostring(doc, encoding="unicode"),
         content_format="extracted",
+        notes=notes,
     )
 
 
@@ -58,4 +320,7 @@ class HtmlReader:
         return looks_like_html(fetched, decode(fetched) if text is None else text)
 
     def read(self, fetched: Fetched, text: str | None) -> tuple[str | None, list[RawItem]]:
-        return None, [extract_page(decode(fetched) if text is None else text, fetched)]
+        page = decode(fetched) if text is None else text
+        item = extract_page(page, fetched)
+        item.notes.extend(decoding_notes(page))  # "decoded as cp1252 (guessed)"
+        return None, [item]

@@ -1,14 +1,73 @@
-"""Plain text and Markdown files: the whole text is the article, its first line the title."""
+"""Plain text and Markdown files, as analysts export and save them.
+
+Metadata comes from YAML front matter when there is one (title, date, url, source, author);
+otherwise the title is the first line when it reads as one (see `_title`). The title line and the
+front matter are taken out of the text, so the body starts with the article itself. A file fetched
+by URL keeps its URL as its identity; a local file is known by its path and its folder.
+"""
 
 from __future__ import annotations
 
+import email.utils
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
+import yaml
+
+from assay.cleaning import (
+    ENDS_SENTENCE,
+    LINE_BREAKS,
+    TextLayout,
+    blocks_for,
+    clean_blocks,
+    display_width,
+    text_layout,
+)
 from assay.readers.html import looks_like_html
-from assay.sources import decode, source_suffix
+from assay.sources import decode, decoding_notes, source_suffix
+from assay.statements import sentences
 from assay.types import Fetched, RawItem, SourceKind
 
 _FORMATS = {".txt": "text", ".md": "markdown", ".markdown": "markdown"}
+_MARKDOWN_TYPES = ("text/markdown", "text/x-markdown")
+
+# Lines that name a part of the article, never its title.
+SECTION_LABELS = {
+    "highlights", "key highlights", "summary", "key points", "abstract", "overview", "introduction", "background",
+    "key takeaways", "takeaways", "tl;dr", "tldr", "executive summary", "contents", "table of contents", "notes",
+    "摘要", "要点", "内容提要", "概要", "导读",
+}
+_BULLET = re.compile(r"^\s*(?:[•*\-–]|\d+[.)])\s+\S")
+# "PERTH, Australia (Reuters) - ", "BEIJING, Feb. 10 (Xinhua) -- ", "TORONTO, Feb. 10, 2026 /PRNewswire/ -- ", "SYDNEY — "
+_DATELINE = re.compile(
+    r"^(?=[A-Z][A-Z'’.\- ]{2}[A-Z])[A-Z][A-Z'’.\-]*(?:\s+[A-Z][A-Z'’.\-]+)*(?:,[^\n()]{0,40}?)?\s*(?:\([^()\n]{1,40}\))?\s*(?:--|[-–—])\s+"
+)
+# "新华社北京2月10日电（记者 王某）": agency, place and date, then the reporter.
+_CJK_DATELINE = re.compile(r"^[^\s，。]{0,16}?\d{1,2}月\d{1,2}日(?:电|讯)\s*(?:[（(][^）)\n]{0,30}[）)])?\s*")
+_DATE_LINE = re.compile(
+    r"^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+)?"
+    r"(?:\d{1,2}\s+[A-Z][a-z]{2,8}\.?,?\s+\d{4}|[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)"
+    r"|^(?:published|posted|updated|date)\b\s*:?",
+    re.IGNORECASE,
+)
+_BYLINE = re.compile(r"^by\s+\S", re.IGNORECASE)
+_MARKDOWN_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(?P<text>.+?)\s*#*\s*$")
+_SETEXT_UNDERLINE = re.compile(r"^\s{0,3}(?:=+|-+)\s*$")
+TITLE_FROM_SENTENCE_MAX = 120
+
+
+@dataclass
+class _FrontMatter:
+    title: str | None = None
+    published: datetime | None = None
+    url: str | None = None
+    source: str | None = None
+    author: str | None = None
+    categories: list[str] = field(default_factory=list)
 
 
 def named_as_text(fetched: Fetched) -> bool:
@@ -16,16 +75,219 @@ def named_as_text(fetched: Fetched) -> bool:
     return fetched.url is None and source_suffix(fetched) in _FORMATS
 
 
+def _format(fetched: Fetched) -> str:
+    if source_suffix(fetched) in _FORMATS:
+        return _FORMATS[source_suffix(fetched)]
+    return "markdown" if fetched.content_type in _MARKDOWN_TYPES else "text"
+
+
+# --- front matter ------------------------------------------------------------------
+
+
+def _split_front_matter(lines: list[str], notes: list[str]) -> tuple[_FrontMatter, list[str]]:
+    """YAML between a `---` first line and the next `---` (or `...`) line: read and taken out.
+    Malformed YAML is dropped with a note; a block that is not a mapping is left in the text."""
+    if not lines or lines[0].strip() != "---":
+        return _FrontMatter(), lines
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+    if end is None:
+        return _FrontMatter(), lines
+    try:
+        data = yaml.safe_load("\n".join(lines[1:end]))
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        at = f" at line {where.line + 2}" if where is not None else ""
+        notes.append(f"front matter ignored: not valid YAML{at}")
+        return _FrontMatter(), lines[end + 1 :]
+    if data is None:
+        return _FrontMatter(), lines[end + 1 :]
+    if not isinstance(data, dict):
+        notes.append("front matter ignored: not a list of fields")
+        return _FrontMatter(), lines
+    return _read_front_matter({str(k).strip().lower(): v for k, v in data.items()}, notes), lines[end + 1 :]
+
+
+def _first(meta: dict[str, Any], *keys: str) -> Any:
+    return next((meta[k] for k in keys if meta.get(k) not in (None, "", [])), None)
+
+
+def _read_front_matter(meta: dict[str, Any], notes: list[str]) -> _FrontMatter:
+    title = _first(meta, "title", "headline")
+    url = _first(meta, "url", "link", "canonical_url", "canonical")
+    source = _first(meta, "source", "publisher", "site", "outlet")
+    author = _first(meta, "author", "authors", "byline")
+    if isinstance(author, list):
+        author = ", ".join(str(a.get("name", a) if isinstance(a, dict) else a) for a in author)
+    elif isinstance(author, dict):
+        author = author.get("name")
+    tags = _first(meta, "tags", "categories", "keywords")
+    if isinstance(tags, str):
+        tags = [t.strip() for t in tags.split(",")]
+    raw_date = _first(meta, "date", "published", "pubdate", "published_at", "datetime")
+    published = _to_datetime(raw_date)
+    if raw_date is not None and published is None:
+        notes.append(f"front matter date {raw_date!r} not understood")
+    if url is not None and not str(url).startswith(("http://", "https://")):
+        notes.append(f"front matter url {url!r} ignored: not an http(s) URL")
+        url = None
+    return _FrontMatter(
+        title=str(title).strip() if title is not None else None,
+        published=published,
+        url=str(url).strip() if url else None,
+        source=str(source).strip() if source is not None else None,
+        author=str(author).strip() if author else None,
+        categories=[str(t) for t in tags if str(t).strip()] if isinstance(tags, list) else [],
+    )
+
+
+def _to_datetime(value: Any) -> datetime | None:
+    """A date or date-time as YAML gives it (or as a string): timezone-aware, in UTC (naive means UTC)."""
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        moment = datetime(value.year, value.month, value.day)
+    elif isinstance(value, str):
+        try:
+            moment = datetime.fromisoformat(value.strip())
+        except ValueError:
+            try:
+                moment = email.utils.parsedate_to_datetime(value)
+            except (TypeError, ValueError):
+                return None
+    else:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+# --- title -----------------------------------------------------------------------------
+
+
+def _heading_text(line: str) -> str:
+    match = _MARKDOWN_HEADING.match(line)
+    return match["text"].strip() if match else line.strip()
+
+
+def _is_label(line: str) -> bool:
+    return _heading_text(line).strip("*_ ").rstrip(":：").strip().lower() in SECTION_LABELS
+
+
+def is_dateline(line: str) -> bool:
+    return bool(_DATELINE.match(line) or _CJK_DATELINE.match(line) or _DATE_LINE.match(line) or _BYLINE.match(line))
+
+
+def _mostly_capitalised(line: str) -> bool:
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line) if len(w) > 3]
+    return bool(words) and sum(w[0].isupper() for w in words) / len(words) >= 0.6
+
+
+def _looks_like_title(line: str, following: str | None, layout: TextLayout) -> bool:
+    """The first line as a title: not a section label, a bullet, a dateline or a byline; at most
+    150 columns; not a long line (over 80 columns) ending a sentence; and not the first line of a
+    paragraph that carries on into the next (`following`, the line right under it, if not blank)."""
+    text = _heading_text(line)
+    width = display_width(text)
+    if not text or _is_label(line) or _BULLET.match(line) or is_dateline(text) or width > 150:
+        return False
+    if width > 80 and ENDS_SENTENCE.search(text):
+        return False
+    if text.endswith((",", ";", "，", "；", "、")) or (text.endswith("-") and text[-2:-1].isalpha()):
+        return False
+    if following is None or _MARKDOWN_HEADING.match(line) or is_dateline(following.strip()):
+        return True
+    following = following.strip()
+    if following[:1].islower() and not ENDS_SENTENCE.search(text):
+        return False  # the sentence goes on
+    if layout.wrapped and not ENDS_SENTENCE.search(text) and not _mostly_capitalised(text):
+        first_word = following.split(maxsplit=1)[0]
+        return width + 1 + display_width(first_word) <= layout.width  # else the editor wrapped it here
+    return True
+
+
+def _first_sentence(lines: list[str], fmt: str) -> str | None:
+    """The first sentence of the body's first paragraph, without its dateline, cut at a word."""
+    clean = clean_blocks(blocks_for("\n".join(lines), fmt))
+    headings = {s.heading for s in clean.sections if s.heading}
+    paragraph = next(
+        (
+            p
+            for p in (line.strip() for line in clean.body.split("\n"))
+            if p and p not in headings and not p.startswith("• ") and not (len(p) < 60 and (_DATE_LINE.match(p) or _BYLINE.match(p)))
+        ),
+        None,
+    )
+    if not paragraph:
+        return None
+    paragraph = _CJK_DATELINE.sub("", _DATELINE.sub("", paragraph, count=1), count=1).strip()
+    found = sentences(paragraph)
+    sentence = found[0].text.strip() if found else paragraph
+    if len(sentence) <= TITLE_FROM_SENTENCE_MAX:
+        return sentence
+    cut = sentence[:TITLE_FROM_SENTENCE_MAX]
+    if not sentence[TITLE_FROM_SENTENCE_MAX].isspace() and " " in cut[TITLE_FROM_SENTENCE_MAX // 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:-–—") + "…"
+
+
+def _title(lines: list[str], fmt: str, given: str | None, stem: str, notes: list[str]) -> tuple[str, list[str]]:
+    """The title and the lines left for the body. In this order: the front matter's title (its
+    line, if the text repeats it first, is dropped); the first line when `_looks_like_title`
+    (dropped from the body); the first Markdown heading; the first sentence; the file name."""
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None:
+        return given or stem, lines
+    end = first + 1
+    if fmt == "markdown" and end < len(lines) and _SETEXT_UNDERLINE.match(lines[end]) and lines[end].strip():
+        end += 1  # "Title" over "=====": one heading
+    line = lines[first]
+    following = lines[end] if end < len(lines) and lines[end].strip() else None
+    if given:
+        if " ".join(_heading_text(line).split()).casefold() == " ".join(given.split()).casefold():
+            return given, lines[:first] + lines[end:]
+        return given, lines
+    if _looks_like_title(line, following, text_layout("\n".join(lines))):
+        rest = lines[:first] + lines[end:]
+        # A file of one line is its own title and body: taking the title out would leave nothing.
+        return _heading_text(line), rest if any(x.strip() for x in rest) else lines
+    heading = next(
+        (_heading_text(x) for x in lines if _MARKDOWN_HEADING.match(x) and not _is_label(x)), None
+    )
+    if heading:
+        return heading, lines
+    sentence = _first_sentence(lines, fmt)
+    if sentence:
+        notes.append("no title line: the title is the first sentence")
+        return sentence, lines
+    notes.append("no title line: the title is the file name")
+    return stem, lines
+
+
+# --- the reader ------------------------------------------------------------------------
+
+
 def read_text_file(text: str, fetched: Fetched) -> RawItem:
-    path = Path(fetched.source)
-    fmt = _FORMATS.get(path.suffix.lower(), "text")
-    first = next((line.strip().lstrip("#").strip() for line in text.splitlines() if line.strip()), "")
+    notes = decoding_notes(text)
+    fmt = _format(fetched)
+    lines = [line.rstrip() for line in LINE_BREAKS.split(str(text).removeprefix("\ufeff"))]
+    meta, lines = _split_front_matter(lines, notes)
+    name = Path(urlsplit(fetched.source).path if fetched.url else fetched.source)
+    title, lines = _title(lines, fmt, meta.title, name.stem or fetched.source, notes)
+    if fetched.url:  # fetched over HTTP: the URL is its identity, so an edited page stays one article
+        url: str | None = fetched.url
+        source, source_url = urlsplit(fetched.url).netloc, fetched.url
+    else:
+        path = Path(fetched.source)
+        url, source, source_url = None, path.parent.name or "files", str(path.resolve())
     return RawItem(
-        source=path.parent.name or "files",
-        source_url=str(path.resolve()),
-        title=first if len(first) <= 200 else path.stem,
-        content=text,
+        source=meta.source or source,
+        source_url=source_url,
+        url=meta.url or url,
+        title=title,
+        author=meta.author,
+        published=meta.published,
+        categories=meta.categories,
+        content="\n".join(lines).strip("\n"),
         content_format="markdown" if fmt == "markdown" else "text",
+        notes=notes,
     )
 
 

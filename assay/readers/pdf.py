@@ -1,0 +1,515 @@
+"""PDF files: company filings, press releases and research notes, as plain-text paragraphs (pypdf).
+
+A PDF holds positioned lines, not paragraphs. What a reader of the page sees is rebuilt here:
+running headers, footers and page numbers go; words hyphenated at a line end are joined again;
+lines are joined into paragraphs where the page shows one (a wider gap, a change of type, a short
+line that ends a sentence, a bullet). The title comes from the /Title metadata when it is a title
+(often it is "Microsoft Word - report.docx"), else from the first page's most prominent line. The
+date comes only from a dateline in the first lines of the first page: /CreationDate is when the
+file was made, not when the document was published, so without a dateline the item stays undated.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pypdf
+from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PdfStreamError
+
+from assay.sources import SourceError, source_suffix
+from assay.types import Fetched, RawItem, SourceKind
+
+MAX_PAGES = 300
+"""Pages read of one PDF; the rest are left out with a note (a 1,000-page annual report is not an article)."""
+
+_MAGIC = b"%PDF-"
+
+
+@dataclass
+class Line:
+    text: str
+    page: int
+    y: float | None = None
+    """Baseline of the line's first text, in points from the bottom of the page; None when unknown."""
+    size: float | None = None
+    bold: bool = False
+
+
+# --- lines with their positions ----------------------------------------------------------
+
+
+def _font_is_bold(font: Any) -> bool:
+    try:
+        name = str(font.get("/BaseFont", "")) if font is not None else ""
+    except AttributeError:
+        return False
+    return bool(re.search(r"bold|black|heavy|semibold|demi", name, re.IGNORECASE))
+
+
+def _page_lines(page: Any, number: int) -> list[Line]:
+    """The page's lines in pypdf's reading order, each with where it starts, its type size and weight.
+
+    pypdf hands every piece of text it extracts to a visitor with its text matrix; joined, the pieces are
+    exactly the extracted text, so each line's position is known without laying the page out again.
+    """
+    pieces: list[tuple[str, float, float, bool]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: Any, font_size: float) -> None:
+        a = tm[0] * cm[0] + tm[1] * cm[2]
+        b = tm[0] * cm[1] + tm[1] * cm[3]
+        c = tm[2] * cm[0] + tm[3] * cm[2]
+        d = tm[2] * cm[1] + tm[3] * cm[3]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        size = abs(font_size) * math.sqrt(abs(a * d - b * c))
+        pieces.append((text, y, size, _font_is_bold(font)))
+
+    try:
+        text = page.extract_text(visitor_text=visit)
+    except Exception:  # noqa: BLE001  (the visitor is pypdf's less trodden path: fall back to its plain text)
+        pieces.clear()
+        text = page.extract_text()
+    if not pieces or "".join(p[0] for p in pieces) != text:  # not the pieces of this text: the text, without positions
+        return [Line(line, number) for line in text.split("\n")]
+
+    lines: list[Line] = []
+    current = Line("", number)
+    weights: Counter[tuple[float, bool]] = Counter()
+
+    def close() -> None:
+        nonlocal current, weights
+        if weights:
+            (current.size, current.bold), _ = weights.most_common(1)[0]
+        lines.append(current)
+        current, weights = Line("", number), Counter()
+
+    for piece, y, size, bold in pieces:
+        placed = False  # a piece's position is where its first text starts
+        for i, part in enumerate(piece.split("\n")):
+            if i:
+                close()
+            current.text += part
+            if part.strip():
+                weights[(round(size, 1), bold)] += len(part.strip())
+                if not placed and current.y is None:
+                    current.y = y
+                placed = True
+    close()
+    return lines
+
+
+# --- running headers, footers and page numbers ------------------------------------------
+
+_PAGE_NUMBER = re.compile(
+    r"""^(?:
+        (?:page|p\.|pg\.?)\s*\d+(?:\s*(?:of|/)\s*\d+)?
+      | \d+\s*(?:of|/)\s*\d+
+      | [-–—]\s*\d+\s*[-–—]
+      | \d{1,4}
+      | (?=[ivxlc])c{0,3}(?:xc|xl|l?x{0,3})(?:ix|iv|v?i{0,3})
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_ZONE = 3  # lines at the top and at the bottom of a page where running headers and footers are
+
+
+def _key(line: Line) -> str:
+    """A header or footer line as it repeats: digits (page numbers, dates) and spacing aside, in its size
+    of type (a report's title on its first page is not the running header of the pages after it)."""
+    text = re.sub(r"\s+", " ", re.sub(r"\d+", "#", line.text)).strip().lower()
+    return f"{text} @{round(line.size)}" if text and line.size else text
+
+
+def remove_page_furniture(pages: list[list[Line]]) -> tuple[list[list[Line]], int]:
+    """Pages without their running headers and footers (lines that repeat, digits aside, at the top or
+    bottom of most pages) and page numbers, peeled from the top and bottom edges of each page."""
+    pages = [[line for line in page if line.text.strip()] for page in pages]
+    zones = [{_key(line) for line in page[:_ZONE] + page[-_ZONE:]} for page in pages]
+    counts = Counter(key for zone in zones for key in zone)
+    needed = max(2, math.ceil(len([p for p in pages if p]) / 2))
+    running = {key for key, n in counts.items() if n >= needed and key}
+
+    def furniture(line: Line) -> bool:
+        return _key(line) in running or bool(_PAGE_NUMBER.match(line.text.strip()))
+
+    removed = 0
+    cleaned: list[list[Line]] = []
+    for page in pages:
+        start, end = 0, len(page)
+        while start < min(end, _ZONE + 1) and furniture(page[start]):
+            start += 1
+        while end > max(start, len(page) - _ZONE - 1) and furniture(page[end - 1]):
+            end -= 1
+        removed += len(page) - (end - start)
+        cleaned.append(page[start:end])
+    return cleaned, removed
+
+
+# --- title and dateline -----------------------------------------------------------------
+
+_FILE_NAME = re.compile(r"\.(?:docx?|pdf|pptx?|xlsx?|rtf|odt|txt|indd|qxd|tex|html?|pages|key)\s*$", re.IGNORECASE)
+_NOT_A_TITLE = re.compile(r"^(?:untitled.*|document\d*|title|slide \d+|presentation\d*|microsoft word.*|powerpoint presentation|\W*)$", re.IGNORECASE)
+
+
+def meaningful_title(title: str | None, file_name: str = "") -> str | None:
+    """The /Title metadata when it names the document: not "Untitled", not a file name."""
+    title = re.sub(r"\s+", " ", title or "").strip()
+    if not title or _NOT_A_TITLE.match(title) or _FILE_NAME.search(title) or "\\" in title or title.count("/") > 1:
+        return None
+    if file_name and title.lower() == Path(file_name).stem.lower():
+        return None
+    return title if re.search(r"[A-Za-z]{3}", title) else None
+
+
+_MONTHS = {m: i for i, names in enumerate(
+    [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"), ("jul", "july"),
+     ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"), ("dec", "december")], start=1
+) for m in names}
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_DATES = [
+    re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_YEAR}\b", re.IGNORECASE),
+    re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+{_YEAR}\b", re.IGNORECASE),
+    re.compile(rf"\b{_YEAR}-(?P<month>\d\d)-(?P<day>\d\d)\b"),
+]
+# What may come before a dateline's date on its line: "PERTH, Australia," or "Date:".
+_DATELINE_PREFIX = re.compile(r"^(?:(?:date[d]?|issued|released?|published)\s*:?\s*|[A-Z][\w .'’()-]*,\s*|[-–—|/]\s*)*$", re.IGNORECASE)
+_PERIOD = re.compile(r"\b(?:ended|ending|to|until|from|as at|period|quarter|year|between)\s*$", re.IGNORECASE)
+_DATELINE_LINES = 5
+
+
+def _date_in(line: str) -> tuple[datetime, re.Match[str]] | None:
+    for pattern in _DATES:
+        for match in pattern.finditer(line):
+            month = match["month"]
+            number = int(month) if month.isdigit() else _MONTHS[month.lower().rstrip(".")]
+            try:
+                return datetime(int(match["year"]), number, int(match["day"]), tzinfo=UTC), match
+            except ValueError:
+                continue
+    return None
+
+
+def dateline(lines: list[Line]) -> tuple[datetime, Line] | None:
+    """The date of a dateline ("PERTH, Australia, March 3, 2026 --", "29 January 2026") in the first lines
+    of the first page; a date further down, or inside a sentence, is text, not the document's date."""
+    for line in lines[:_DATELINE_LINES]:
+        text = line.text.strip()
+        found = _date_in(text)
+        if not found:
+            continue
+        date, match = found
+        before = text[: match.start()]
+        if _PERIOD.search(before):
+            continue  # "for the quarter ended 31 December 2025": a period, not the date of the document
+        if len(text) <= 80 or _DATELINE_PREFIX.match(before):
+            return date, line
+    return None
+
+
+def _is_bare_dateline(line: Line) -> bool:
+    """A line that is only a place and a date: metadata shown on the page, not text."""
+    found = _date_in(line.text)
+    if not found:
+        return False
+    _, match = found
+    rest = (line.text[: match.start()] + line.text[match.end() :]).strip(" ,.-–—|")
+    return len(rest) <= 40 and not re.search(r"[.!?;]", rest)
+
+
+def _title_lines(page: list[Line], body_size: float | None) -> list[Line]:
+    """The first page's most prominent lines near its top: the largest type, when it is larger than the text's."""
+    head = page[:8]
+    sizes = [line.size for line in head if line.size]
+    if body_size and sizes and max(sizes) >= body_size * 1.15:
+        biggest = max(sizes)
+        start = next(i for i, line in enumerate(head) if line.size and abs(line.size - biggest) < 0.5)
+        lines = []
+        for line in head[start:]:
+            if not line.size or abs(line.size - biggest) >= 0.5:
+                break
+            lines.append(line)
+        return lines
+    # No larger type: the first line, when it reads like a title (short, bold or of unknown weight, not a sentence, not a date).
+    first = page[0] if page else None
+    if first and len(first.text.strip()) <= 120 and not re.search(r"[.,;:]$", first.text.strip()) and not _date_in(first.text):
+        return [first] if first.bold or first.size is None else []
+    return []
+
+
+# --- paragraphs ---------------------------------------------------------------------------
+
+_BULLET = re.compile(r"^\s*[•●▪◦‣∙■□\uf0b7\uf0a7]\s*(?=\S)")
+_DASH_OR_NUMBER = re.compile(r"^\s*(?:[-–*]\s+(?=\S)|(?:\d{1,2}|[a-z])[.)]\s+(?=\S))")  # "- item", "1. item": or a wrapped line's start
+_SENTENCE_END = re.compile(r"[.!?:;][\"'”’)]?$")
+_LINE_END_HYPHEN = re.compile(r"(?<=[A-Za-z])[-\u2010\u00ad]$")
+# Hyphenated at a line end, yet hyphenated words: "long-|term", "rare-|earth", "non-|Chinese".
+_COMPOUND_FIRST = {"non", "self", "long", "short", "well", "high", "low", "mid", "multi", "cross", "rare", "heavy", "light", "state",
+                   "world", "first", "second", "third", "half", "semi", "anti", "ex", "all", "full", "part", "year", "end", "price",
+                   "large", "small", "medium", "near", "co", "pre", "post", "sub", "one", "two", "three", "four", "five", "ten"}
+_COMPOUND_SECOND = {"based", "owned", "term", "scale", "grade", "earth", "earths", "year", "time", "level", "made", "led", "run",
+                    "free", "wide", "related", "specific", "driven", "funded", "listed", "backed", "linked", "only"}
+
+
+@dataclass
+class _Words:
+    """The document's words, and its hyphenated pairs ("rare-earth"), to tell a broken word from a hyphenated one."""
+
+    words: set[str]
+    pairs: set[str]
+
+    @classmethod
+    def of(cls, texts: list[str]) -> _Words:
+        tokens = [t.lower() for text in texts for t in re.findall(r"[A-Za-z]+(?:-[A-Za-z]+)*", text)]
+        pairs = {f"{a}-{b}" for t in tokens if "-" in t for a, b in zip(t.split("-"), t.split("-")[1:])}
+        return cls(words={part for t in tokens for part in t.split("-")}, pairs=pairs)
+
+
+def _join_hyphenated(left: str, right: str, known: _Words) -> tuple[str, bool]:
+    """Two lines joined where the first ends in a hyphen: a word broken at the line end is made whole
+    ("separa-|tion"), a hyphenated word keeps its hyphen ("rare-|earth", seen so elsewhere in the document)."""
+    head = re.search(r"([A-Za-z]+)[-\u2010\u00ad]$", left)
+    tail = re.match(r"([A-Za-z]+)", right)
+    if left.endswith("\u00ad"):
+        return left[:-1] + right, True
+    if not head or not tail:
+        return left[:-1] + "-" + right, False  # "2025-|26": a real hyphen
+    first, second = head[1], tail[1]
+    capitals = first.isupper() and second.isupper() and len(first) > 1  # "SE-|QUENCE"
+    if not (second[0].islower() or capitals):
+        return left[:-1] + "-" + right, False  # "non-|Chinese", "US-|China"
+    if f"{first}-{second}".lower() in known.pairs:
+        return left[:-1] + "-" + right, False
+    if (first + second).lower() not in known.words and (first.lower() in _COMPOUND_FIRST or second.lower() in _COMPOUND_SECOND):
+        return left[:-1] + "-" + right, False
+    return left[:-1] + right, True
+
+
+def _list_item(text: str, heading: bool, in_list_or_new: bool) -> tuple[str, str] | None:
+    """A bullet ("• text", as cleaning reads list items) or a numbered item ("1. text", kept as it is).
+    A dash or a number only starts an item where a paragraph could start anyway, or a list goes on
+    (else it is a wrapped line that starts with "– which" or "2. "); in a heading's type ("1. Introduction")
+    it is a heading."""
+    if match := _BULLET.match(text):
+        return "• ", text[match.end() :].strip()
+    if (match := _DASH_OR_NUMBER.match(text)) and in_list_or_new and not heading:
+        return ("• ", text[match.end() :].strip()) if text.lstrip()[0] in "-–*" else ("", text)
+    return None
+
+
+@dataclass
+class Paragraph:
+    text: str
+    marker: str | None = None
+    """"• " or "" for a list item, None for a paragraph."""
+    last_line: str = ""
+
+
+def _starts_paragraph(
+    previous: Line, paragraph: Paragraph, line: Line, typical: int, pitch: float | None, body_size: float | None
+) -> bool:
+    gap = previous.y - line.y if previous.page == line.page and previous.y is not None and line.y is not None else None
+    if (
+        gap is not None and previous.size and body_size and (previous.size, previous.bold) == (line.size, line.bold)
+        and (previous.bold or previous.size > body_size + 0.5) and 0 < gap <= previous.size * 1.6
+    ):
+        return False  # a heading wrapped onto a second line
+    if gap is not None and gap > 0 and pitch is not None and not -1 <= gap - pitch <= pitch * 0.3:
+        return True  # a wider (or narrower) gap than between the lines of a paragraph; a jump up is the next column
+    if None not in (previous.size, line.size) and (abs((previous.size or 0) - (line.size or 0)) >= 0.5 or previous.bold != line.bold):
+        return True  # another size or weight of type: a heading and its text
+    last = paragraph.last_line
+    if len(last) < 0.8 * typical and _SENTENCE_END.search(last):
+        return True  # a line that ends a sentence well short of the margin
+    return len(last) < 0.6 * typical and not re.search(r"[,(\-–\u2010\u00ad]$", last)  # a short line that ends nothing: a heading
+
+
+def paragraphs(lines: list[Line]) -> tuple[list[Paragraph], int]:
+    """Lines joined into paragraphs and list items, and how many words hyphenated at a line end were made whole."""
+    # (A hyphen that is only ever one, U+2010 or a soft hyphen, may come out of pypdf with a space before it.)
+    texts = [re.sub(r"(?<=[A-Za-z]) ([\u2010\u00ad])$", r"\1", re.sub(r"\s+", " ", line.text).strip()) for line in lines]
+    known = _Words.of(texts)
+    lengths = sorted(len(t) for t in texts if len(t) > 20)
+    typical = lengths[int(len(lengths) * 0.8)] if lengths else 80
+    sizes = [line.size for line in lines if line.size]
+    body_size = statistics.median(sizes) if sizes else None
+    pitches = [
+        a.y - b.y
+        for a, b in zip(lines, lines[1:])
+        if a.page == b.page and a.y is not None and b.y is not None and a.size == b.size == body_size and a.y > b.y
+    ]
+    pitch = statistics.median(pitches) if pitches else None
+
+    out: list[Paragraph] = []
+    repaired = 0
+    previous: Line | None = None
+    for line, text in zip(lines, texts):
+        starts = previous is None or not out or _starts_paragraph(previous, out[-1], line, typical, pitch, body_size)
+        in_list_or_new = starts or (bool(out) and (out[-1].marker is not None or out[-1].last_line.endswith(":")))
+        item = _list_item(text, heading=line.bold or (line.size or 0) > (body_size or 0) + 0.5, in_list_or_new=in_list_or_new)
+        if starts or item is not None:
+            out.append(Paragraph(item[1], item[0], text) if item else Paragraph(text, None, text))
+        elif _LINE_END_HYPHEN.search(out[-1].text):
+            out[-1].text, made_whole = _join_hyphenated(out[-1].text, text, known)
+            out[-1].last_line = text
+            repaired += made_whole
+        else:
+            out[-1].text += ("" if out[-1].text.endswith("—") else " ") + text
+            out[-1].last_line = text
+        previous = line
+    return out, repaired
+
+
+def body_text(paragraphs: list[Paragraph]) -> str:
+    """Paragraphs split by blank lines; the items of a list on consecutive lines (how cleaning reads text)."""
+    body = ""
+    for i, paragraph in enumerate(paragraphs):
+        if i:
+            body += "\n" if paragraph.marker is not None and paragraphs[i - 1].marker is not None else "\n\n"
+        body += (paragraph.marker or "") + paragraph.text
+    return body
+
+
+# --- the reader -----------------------------------------------------------------------------
+
+
+def _open(fetched: Fetched) -> pypdf.PdfReader:
+    try:
+        reader = pypdf.PdfReader(io.BytesIO(fetched.content))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise FileNotDecryptedError("a password is needed")
+        return reader
+    except (FileNotDecryptedError, DependencyError) as exc:
+        raise SourceError(
+            f"{fetched.source}: an encrypted PDF that cannot be opened without its password ({exc}); "
+            "save an unprotected copy (e.g. qpdf --decrypt --password=... in.pdf out.pdf) and ingest that"
+        ) from None
+    except (PdfReadError, PdfStreamError, ValueError, KeyError, TypeError, AttributeError, IndexError, AssertionError) as exc:
+        raise SourceError(f"{fetched.source}: not a readable PDF ({exc or type(exc).__name__})") from None
+
+
+def _read_pages(reader: pypdf.PdfReader, fetched: Fetched, notes: list[str]) -> list[list[Line]]:
+    """The lines of each page (up to MAX_PAGES); SourceError when no page has text."""
+    try:
+        count = len(reader.pages)
+    except (PdfReadError, PdfStreamError, ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise SourceError(f"{fetched.source}: not a readable PDF ({exc or type(exc).__name__})") from None
+    if count > MAX_PAGES:
+        notes.append(f"read the first {MAX_PAGES} of {count} pages")
+    pages: list[list[Line]] = []
+    unreadable: list[int] = []
+    for number in range(1, min(count, MAX_PAGES) + 1):
+        try:
+            pages.append(_page_lines(reader.pages[number - 1], number))
+        except Exception as exc:  # noqa: BLE001  (pypdf raises many kinds on a damaged page; the others are still read)
+            unreadable.append(number)
+            notes.append(f"page {number} could not be read ({type(exc).__name__}): its text is missing")
+            pages.append([])
+    textless = [n for n, page in enumerate(pages, start=1) if n not in unreadable and sum(len(line.text.strip()) for line in page) < 3]
+    if len(textless) + len(unreadable) == len(pages):
+        if textless:
+            raise SourceError(f"{fetched.source}: a scanned PDF with no text layer (run OCR on it first, e.g. ocrmypdf)")
+        raise SourceError(f"{fetched.source}: no page of the PDF could be read")
+    if textless:
+        notes.append(f"no text layer on page(s) {', '.join(map(str, textless))} (scanned?): their text is missing")
+    return pages
+
+
+def _metadata_title(reader: pypdf.PdfReader) -> str | None:
+    try:
+        return reader.metadata.title if reader.metadata else None
+    except (PdfReadError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def read_pdf(fetched: Fetched) -> RawItem:
+    if not fetched.content.strip():
+        raise SourceError(f"{fetched.source}: empty")
+    notes: list[str] = []
+    reader = _open(fetched)
+    pages, removed = remove_page_furniture(_read_pages(reader, fetched, notes))
+    if removed:
+        notes.append(f"removed {removed} running header, footer and page-number lines")
+    lines = [line for page in pages for line in page]
+    if not lines:
+        raise SourceError(f"{fetched.source}: no text left in the PDF once headers and footers are removed")
+    sizes = [line.size for line in lines if line.size]
+    first_page = next(page for page in pages if page)
+
+    # Title: the metadata's when it is one, else the first page's most prominent lines (then not body text).
+    file_name = Path(urlsplit(fetched.source).path).name
+    metadata_title = _metadata_title(reader)
+    title = meaningful_title(metadata_title, file_name)
+    prominent = _title_lines(first_page, statistics.median(sizes) if sizes else None)
+    prominent_text = re.sub(r"\s+", " ", " ".join(line.text for line in prominent)).strip()
+    if title is None and prominent_text:
+        title = prominent_text
+        if metadata_title:
+            notes.append(f"title taken from the first page (the PDF's title is {metadata_title!r})")
+    elif title is None:
+        title = Path(file_name).stem or "PDF"
+        notes.append("no title in the PDF's metadata or on its first page: titled after the file")
+    if prominent and _same(prominent_text, title):
+        lines = [line for line in lines if not any(line is p for p in prominent)]
+
+    # Date: a dateline at the top of the first page, or none.
+    published = None
+    found = dateline([line for line in first_page if not any(line is p for p in prominent)])
+    if found:
+        published, line = found
+        notes.append(f"dated from the first page's dateline {line.text.strip()[:60]!r}")
+        if _is_bare_dateline(line):
+            lines = [other for other in lines if other is not line]
+    else:
+        notes.append("no dateline on the first page: left undated (the file's creation date is not its publication date)")
+
+    found_paragraphs, repaired = paragraphs(lines)
+    if repaired:
+        notes.append(f"joined {repaired} word{'s' if repaired > 1 else ''} hyphenated at line ends")
+    body = body_text(found_paragraphs)
+    if not body.strip():
+        raise SourceError(f"{fetched.source}: no text in the PDF")
+    path = Path(fetched.source)
+    return RawItem(
+        source=urlsplit(fetched.url).netloc if fetched.url else (path.parent.name or "files"),
+        source_url=fetched.url or (fetched.source if "://" in fetched.source else str(path.resolve())),
+        url=fetched.url,
+        title=title,
+        published=published,
+        content=body,
+        content_format="text",
+        notes=notes,
+    )
+
+
+def _same(a: str, b: str) -> bool:
+    key = lambda s: re.sub(r"\W+", " ", s).strip().lower()  # noqa: E731
+    return key(a) == key(b)
+
+
+class PdfReader:
+    name = "pdf"
+    kind = SourceKind.file
+    suffixes: tuple[str, ...] = (".pdf",)
+    content_type = "application/pdf"
+    binary = True
+    description = "a PDF"
+
+    def sniff(self, fetched: Fetched, text: str | None) -> bool:
+        head = fetched.content[:1024]
+        if _MAGIC in head:
+            return True
+        if head.lstrip()[:1] == b"<":
+            return False  # markup (an HTML error page at a .pdf URL, say): a text reader's
+        return source_suffix(fetched) == ".pdf" or fetched.content_type == "application/pdf"
+
+    def read(self, fetched: Fetched, text: str | None) -> tuple[str | None, list[RawItem]]:
+        return None, [read_pdf(fetched)]

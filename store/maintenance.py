@@ -1,0 +1,152 @@
+"""Keeping the registry and the chunk store in step, and copying both: pure functions over a
+`Registry` and a `ChunkStore`, for `assay doctor` and `assay backup`.
+
+`check` compares the two: chunks whose article the registry does not hold (orphans: left by an
+ingest that stopped between writing chunks and recording the article), and articles whose chunks
+in the store are not the number the registry recorded. `repair` deletes orphan chunks, which no
+article owns, and hands back the articles whose chunks are wrong rather than touching their rows:
+the registry keeps each article's clean body, so the application re-stores them from it (chunk,
+embed, upsert, as ingestion does) with no network and nothing lost. Blanking a row's content hash
+to force a re-ingest would hide the article's analyses (they are matched by content hash) and
+only helps while its feed still carries the item.
+
+`backup` copies the registry with SQLite's backup API and the chunks through Chroma's own API
+(vectors included) into a fresh embedded Chroma, so the copy depends on no file layout and works
+from a Chroma server too; the copy is checked like the original and described by
+`assay-backup.json`, written last (a folder without it is an unfinished copy). The folder it makes
+is an ASSAY_HOME of its own (`registry.sqlite`, `chroma/`): point ASSAY_HOME at it, or copy both
+into place, to restore.
+
+Neither `repair` nor `backup` should run while an ingest writes: an ingest writes chunks before
+recording their article, so its chunks in flight look like orphans to `repair` (it looks again
+just before deleting, which narrows that window but cannot close it), and a backup taken meanwhile
+may hold an article whose chunks were replaced between the two copies (its check says so).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, Field, computed_field
+
+from assay.settings import Settings
+from assay.store.keywords import KeywordIndex, keyword_index, signature_of
+from assay.store.registry import Registry
+from assay.store.vectors import PAGE, ChunkStore
+
+BACKUP_MANIFEST = "assay-backup.json"
+
+KeywordIndexState = Literal["current", "stale", "absent", "not checked"]
+
+
+class BackupError(RuntimeError):
+    """A backup that cannot be made as asked; the message is one line naming the cause and the fix."""
+
+
+class ConsistencyReport(BaseModel):
+    """What `check` found. `ok` is False when chunks and registry disagree; a stale keyword index
+    is harmless (it is rebuilt when next used) and does not count."""
+
+    articles: int = Field(description="Articles in the registry.")
+    chunks: int = Field(description="Chunks in the chunk store.")
+    orphan_chunks: list[str] = Field(default_factory=list, description="Chunks whose article is not in the registry.")
+    missing: list[str] = Field(
+        default_factory=list, description="Articles whose chunks in the store are not the number the registry recorded."
+    )
+    chunk_counts: dict[str, tuple[int, int]] = Field(
+        default_factory=dict, description="For each article in `missing`: (chunks the registry recorded, chunks the store holds)."
+    )
+    keyword_index: KeywordIndexState = Field("not checked", description="The saved BM25 index against the chunks held now.")
+
+    @computed_field  # type: ignore[prop-decorator]  # pydantic's documented way to serialise a property
+    @property
+    def ok(self) -> bool:
+        return not self.orphan_chunks and not self.missing
+
+
+class RepairResult(BaseModel):
+    deleted_chunks: list[str] = Field(default_factory=list, description="Orphan chunks deleted from the chunk store.")
+    reingest: list[str] = Field(
+        default_factory=list, description="Articles whose chunks are wrong: to be stored again from the registry's copy of their body."
+    )
+    keyword_index_rebuilt: bool = False
+
+
+class BackupResult(BaseModel):
+    target: Path
+    registry: Path
+    chroma: Path
+    articles: int
+    chunks: int
+    check: ConsistencyReport = Field(description="The copy, checked as `check` checks the original.")
+    written: datetime
+
+
+def check(registry: Registry, store: ChunkStore, keywords_path: Path | None = None) -> ConsistencyReport:
+    """Compare the registry's articles with the chunk store's chunks (and the keyword index, if its folder is given)."""
+    owners = store.chunk_article_ids()
+    expected = registry.chunk_counts()  # read second: an article recorded meanwhile is not taken for missing
+    held = Counter(owners.values())
+    orphans = sorted(chunk_id for chunk_id, article_id in owners.items() if article_id not in expected)
+    missing = sorted(article_id for article_id, count in expected.items() if held.get(article_id, 0) != count)
+    state: KeywordIndexState = "not checked"
+    if keywords_path is not None:
+        saved = KeywordIndex.load(keywords_path)
+        state = "absent" if saved is None else "current" if saved.signature == signature_of(list(owners)) else "stale"
+    return ConsistencyReport(
+        articles=len(expected), chunks=len(owners), orphan_chunks=orphans, missing=missing,
+        chunk_counts={a: (expected[a], held.get(a, 0)) for a in missing}, keyword_index=state,
+    )
+
+
+def repair(
+    registry: Registry, store: ChunkStore, report: ConsistencyReport, keywords_path: Path | None = None
+) -> RepairResult:
+    """Delete the report's orphan chunks whose article is still not in the registry, and return the
+    articles whose chunks are wrong (their rows are left as they are: see the module's docstring).
+    With `keywords_path`, the keyword index is rebuilt when anything was deleted or it was not current."""
+    owners = store.chunk_article_ids(report.orphan_chunks)
+    known = registry.chunk_counts()  # again, just before deleting: an ingest may have recorded some meanwhile
+    doomed = sorted(chunk_id for chunk_id, article_id in owners.items() if article_id not in known)
+    for start in range(0, len(doomed), PAGE):
+        store.delete(doomed[start : start + PAGE])
+    rebuilt = False
+    if keywords_path is not None and (doomed or report.keyword_index in ("stale", "absent")):
+        keyword_index(store, keywords_path)
+        rebuilt = True
+    return RepairResult(deleted_chunks=doomed, reingest=[a for a in report.missing if a in known], keyword_index_rebuilt=rebuilt)
+
+
+def backup(settings: Settings, registry: Registry, store: ChunkStore, target_dir: Path) -> BackupResult:
+    """Copy the registry and the chunks into `target_dir` (new, or an empty folder) as an ASSAY_HOME of their own."""
+    target = Path(target_dir).absolute()
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise BackupError(f"{target} is not a folder: back up into a new or empty folder")
+    if target.exists() and any(target.iterdir()):
+        raise BackupError(f"{target} is not empty: back up into a new or empty folder, nothing there is overwritten")
+    copy_settings = settings.model_copy(update={"home": target, "chroma_url": None, "database_url": None})
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise BackupError(f"cannot create {target} ({exc.strerror}): choose a folder this user may write") from exc
+    registry_copy = Path(copy_settings.registry_url.removeprefix("sqlite:///"))
+    registry.backup_to(registry_copy)  # first: every article in it already had its chunks written
+    copy_store = ChunkStore(copy_settings)
+    for records in store.records():
+        copy_store.add_records(records)
+    copy_registry = Registry(copy_settings.registry_url)
+    try:
+        found = check(copy_registry, copy_store)
+    finally:
+        copy_registry.close()
+    result = BackupResult(
+        target=target, registry=registry_copy, chroma=copy_settings.chroma_path, articles=found.articles,
+        chunks=found.chunks, check=found, written=datetime.now(UTC),
+    )
+    manifest = {"format": "assay-backup/1", **json.loads(result.model_dump_json())}
+    (target / BACKUP_MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    return result

@@ -1,0 +1,413 @@
+"""HTML pages of many kinds of publisher, and PDF files: title, date, author and a faithful body.
+
+The fixtures (tests/fixtures/formats/) were written for these tests: each HTML page wraps an article
+in a publisher's chrome (cookie banner, navigation, related links, footer); its `.expected.txt` is the
+article alone. The PDFs were made from their `.source.txt` by make_pdfs.py there.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from assay.articles import to_article
+from assay.readers import content_type_for, parse, reader_for, supported_suffixes
+from assay.readers import pdf as pdf_reader
+from assay.readers.html import page_metadata, parse_date
+from assay.readers.pdf import Line, dateline, meaningful_title, paragraphs, remove_page_furniture
+from assay.settings import Settings
+from assay.sources import SourceError, expand_source, read_file
+from assay.types import Fetched, SourceKind
+
+FIXTURES = Path(__file__).parent / "fixtures" / "formats"
+HTML = FIXTURES / "html"
+PDF = FIXTURES / "pdf"
+
+
+def normalised(text: str) -> str:
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def fidelity(body: str, expected: str) -> float:
+    return difflib.SequenceMatcher(None, normalised(body), normalised(expected), autojunk=False).ratio()
+
+
+def page(name: str, url: str) -> Fetched:
+    return Fetched(source=url, url=url, content=(HTML / f"{name}.html").read_bytes(), content_type="text/html")
+
+
+def pdf_file(name: str, folder: Path = PDF) -> Fetched:
+    path = folder / name
+    return Fetched(source=str(path), content=path.read_bytes(), content_type=content_type_for(path.suffix))
+
+
+# --- HTML pages ------------------------------------------------------------------------------
+
+PAGES = [
+    pytest.param(
+        "company_ir", "https://lynasrareearths.com/investors/announcements/record-ndpr-first-heavy-rare-earths/",
+        "Lynas lifts NdPr output to record and produces first heavy rare earths in Malaysia",
+        datetime(2026, 2, 12, 0, 30, tzinfo=UTC), "Sarah Whitfield, Tom Nguyen", "Lynas Rare Earths",
+        ["cookies", "Related announcements", "Kalgoorlie Rare Earths Processing Facility reaches", "ABN", "Subscribe", "A$11.42"],
+        id="company IR page, JSON-LD NewsArticle in @graph",
+    ),
+    pytest.param(
+        "wire_release", "https://www.globenewswire.com/news-release/2026/03/03/3036401/0/en/MP-Materials-Begins-Commercial-Magnet-Deliveries.html",
+        "MP Materials Begins Commercial Magnet Deliveries From Fort Worth Independence Facility",
+        datetime(2026, 3, 3, 13, 5, tzinfo=UTC), "MP Materials Corp.", "GlobeNewswire News Room",
+        ["cookies", "Related News", "Investor Day", "All Rights Reserved", "Contact Data", "Distribute a release"],
+        id="press-release wire, og: meta and a dateline",
+    ),
+    pytest.param(
+        "gov_dod_release", "https://www.defense.gov/News/Releases/Release/Article/4100123/",
+        "Department of Defense Awards $58.4 Million to Strengthen Domestic Heavy Rare Earth Supply Chain",
+        datetime(2026, 1, 20, tzinfo=UTC), None, "U.S. Department of Defense",
+        ["official website", "Related Stories", "Subscribe", "Hosted by", "Skip to main content"],
+        id="US government release, DC.date.issued and meta name=date",
+    ),
+    pytest.param(
+        "gov_au_release", "https://www.minister.industry.gov.au/ministers/resources/media-releases/185-million-loan",
+        "$185 million loan to build rare earths refinery in the Northern Territory",
+        datetime(2026, 2, 17, 22, 0, tzinfo=UTC), "Minister for Resources", "minister.industry.gov.au",
+        ["cookies", "Latest media releases", "Traditional Owners", "Page last updated", "Welcome back"],
+        id="Australian government media release, <time> in the article header",
+    ),
+    pytest.param(
+        "agency_report", "https://www.reuters.com/markets/commodities/china-northern-rare-earth-raises-ndpr-prices-third-month-2026-02-27/",
+        "China Northern Rare Earth raises NdPr prices for third month as export curbs bite",
+        datetime(2026, 2, 27, 9, 42, 11, tzinfo=UTC), "Mei Lin Zhou, Daniel Harper", "Reuters",
+        ["cookies", "Read Next", "Automakers warn", "quotes delayed", "Sign In"],
+        id="news agency, top-level JSON-LD with two authors",
+    ),
+    pytest.param(
+        "state_media", "https://english.news.cn/20260215/8f2c1e/c.html",
+        "China Northern Rare Earth launches high-performance magnet material line in Baotou",
+        None, None, "Xinhua",
+        ["Most viewed", "foreign trade hits record", "XINHUANET", "Editor: Liu Jia", "Français"],
+        id="state media, no date metadata: undated",
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "url", "title", "published", "author", "site", "chrome"), PAGES)
+def test_html_page_metadata_and_body(name, url, title, published, author, site, chrome):
+    kind, _, (item,) = parse(page(name, url))
+    article = to_article(item)
+    assert kind is SourceKind.page
+    assert (article.title, article.published, article.author, article.source) == (title, published, author, site)
+    assert article.published is None or article.published.tzinfo is not None
+    expected = (HTML / f"{name}.expected.txt").read_text()
+    assert fidelity(article.body, expected) >= 0.95
+    assert not [phrase for phrase in chrome if phrase.lower() in article.body.lower()]
+    # Reading order: every paragraph of the article, in order.
+    starts = [article.body.find(p[:60]) for p in expected.split("\n\n")]
+    assert -1 not in starts and starts == sorted(starts)
+    assert not article.body.startswith(title)  # the headline is the title, not the body's first line
+
+
+def test_a_year_in_the_text_does_not_date_a_page():
+    _, _, (item,) = parse(page("state_media", "https://english.news.cn/20260215/8f2c1e/c.html"))
+    assert item.published is None and "In 2025, the company produced" in item.content
+    assert 'date="' not in item.content  # trafilatura's guess (a sidebar's date) is not kept either
+    assert any("left undated" in note for note in item.notes)
+
+
+def test_broken_json_ld_is_ignored_with_a_note():
+    _, _, (item,) = parse(page("wire_release", "https://www.globenewswire.com/news-release/x.html"))
+    assert any("JSON-LD" in note and "not valid JSON" in note for note in item.notes)
+    assert item.published == datetime(2026, 3, 3, 13, 5, tzinfo=UTC)  # from article:published_time instead
+
+
+def test_canonical_url_and_header_time_note():
+    _, _, (item,) = parse(page("gov_au_release", "https://www.minister.industry.gov.au/x"))
+    assert item.url == "https://www.minister.industry.gov.au/ministers/resources/media-releases/185-million-loan-build-rare-earths-refinery-northern-territory"
+    assert any("<time>" in note for note in item.notes)
+
+
+@pytest.mark.parametrize(
+    ("head", "expected_title"),
+    [
+        ('<title>NdPr prices rise | Mining Weekly</title><meta property="og:site_name" content="Mining Weekly">', "NdPr prices rise"),
+        ('<title>Mining Weekly - NdPr prices rise</title><meta property="og:site_name" content="Mining Weekly">', "NdPr prices rise"),
+        ('<title>NdPr prices rise &gt; Example Agency &gt; Release</title><meta property="og:site_name" content="Example Agency">', "NdPr prices rise"),
+        ("<title>NdPr prices rise | Example News</title>", "NdPr prices rise"),  # the host names the site
+        ("<title>Lynas - MP Materials: a tale of two plants</title>", "Lynas - MP Materials: a tale of two plants"),
+        ('<meta name="title" content="Dy and Tb under licence"><title>Other | Example News</title>', "Dy and Tb under licence"),
+        ('<script type="application/ld+json">{"@type": "PressRelease", "headline": "Magnet plant opens"}</script>', "Magnet plant opens"),
+        ('<title>Mining Weekly</title><meta property="og:site_name" content="Mining Weekly">', None),  # the page's heading, then
+    ],
+)
+def test_title_from_metadata_without_the_site_name(head, expected_title):
+    html = f"<!doctype html><html><head>{head}</head><body><p>Text.</p></body></html>"
+    assert page_metadata(html, "https://www.example-news.com/a").title == expected_title
+
+
+@pytest.mark.parametrize(
+    ("head", "expected"),
+    [
+        ('<meta property="article:published_time" content="2026-03-03T08:05:00-05:00">', datetime(2026, 3, 3, 13, 5, tzinfo=UTC)),
+        ('<meta name="date" content="2026-01-20">', datetime(2026, 1, 20, tzinfo=UTC)),
+        ('<meta name="DC.date.issued" content="2026/01/20">', datetime(2026, 1, 20, tzinfo=UTC)),
+        ('<meta name="date" content="Tue, 03 Feb 2026 18:29:32 GMT">', datetime(2026, 2, 3, 18, 29, 32, tzinfo=UTC)),
+        ('<script type="application/ld+json">[{"@type": "WebSite", "name": "X"}, {"@type": ["NewsArticle"], "datePublished": "2026-02-27 09:42:11"}]</script>',
+         datetime(2026, 2, 27, 9, 42, 11, tzinfo=UTC)),
+        ('<meta name="date" content="soon">', None),
+        ("", None),
+    ],
+)
+def test_date_from_metadata_only(head, expected):
+    html = f"<!doctype html><html><head>{head}</head><body><header><time datetime='2025-12-01'>1 Dec</time></header><article><p>Published on March 3, 2026. In 2025 prices rose.</p></article></body></html>"
+    assert page_metadata(html).published == expected
+
+
+def test_authors_from_json_ld_references_and_meta():
+    graph = """<script type="application/ld+json">{"@graph": [
+        {"@type": "Article", "headline": "H", "author": [{"@id": "#p1"}, {"@id": "#p2"}], "publisher": {"@id": "#org"}},
+        {"@type": "Person", "@id": "#p1", "name": "Ana Ruiz"}, {"@type": "Person", "@id": "#p2", "name": "Ben Okafor"},
+        {"@type": "Organization", "@id": "#org", "name": "Critical Minerals Daily"}]}</script>"""
+    meta = page_metadata(f"<html><head>{graph}</head><body></body></html>", "https://cmd.example/a")
+    assert (meta.author, meta.site) == ("Ana Ruiz, Ben Okafor", "Critical Minerals Daily")
+    byline = page_metadata('<html><head><meta name="byl" content="By Jane Analyst"><meta property="article:author" content="https://facebook.com/x"></head></html>')
+    assert byline.author == "Jane Analyst"
+
+
+def test_parse_date_is_timezone_aware():
+    assert parse_date("2026-03-03") == datetime(2026, 3, 3, tzinfo=UTC)
+    assert parse_date("2026-03-03T10:00:00+08:00") == datetime(2026, 3, 3, 2, tzinfo=UTC)
+    assert parse_date("March 3, 2026") == datetime(2026, 3, 3, tzinfo=UTC)
+    assert parse_date("0001-01-01") is None and parse_date("yesterday") is None
+
+
+# --- PDF files ---------------------------------------------------------------------------------
+
+
+def source_blocks(name: str) -> tuple[str, list[str]]:
+    """A PDF's source text (as make_pdfs.py reads it): its title, and its blocks with headings without "## "."""
+    title, *lines = (PDF / name).read_text().strip().splitlines()
+    blocks: list[str] = []
+    current: list[str] = []
+    for line in (*lines, ""):
+        line = re.sub(r"\{break-after-line \d+\}|\{page\}", "", line).strip()
+        if (not line or line.startswith("## ")) and current:
+            blocks.append("\n".join(current))
+            current = []
+        if line.startswith("## "):
+            blocks.append(line.removeprefix("## "))
+        elif line:
+            current.append(line)
+    return title.removeprefix("# "), blocks
+
+
+@pytest.fixture(scope="module")
+def quarterly():
+    kind, _, (item,) = parse(pdf_file("quarterly_report.pdf"))
+    assert kind is SourceKind.file
+    return item, to_article(item)
+
+
+def test_pdf_title_date_and_body(quarterly):
+    item, article = quarterly
+    title, blocks = source_blocks("quarterly_report.source.txt")
+    assert article.title == title  # the /Title metadata is "Microsoft Word - QAR_Dec2025_FINAL_v3.docx": the first page's title instead
+    assert article.published == datetime(2026, 1, 29, tzinfo=UTC)  # the dateline; /CreationDate is 28 January
+    body_blocks = [b for b in blocks[1:] if b != "Highlights" and not b.startswith("- ")]  # the dateline and Highlights are not body
+    assert fidelity(article.body, "\n\n".join(body_blocks)) >= 0.95
+    assert article.highlights == [line.removeprefix("- ") for b in blocks if b.startswith("- ") for line in b.splitlines()]
+    assert [s.heading for s in article.sections] == ["Operations", "Sales and marketing", "Corporate", "Outlook"]
+    assert item.content_format == "text" and item.author is None
+
+
+def test_pdf_running_headers_footers_and_page_numbers_are_gone(quarterly):
+    item, article = quarterly
+    for furniture in ("Quarterly Activities Report\n", "Acme Rare Earths Ltd —", "Confidential", "Not for distribution", "Page 1", "of 3"):
+        assert furniture not in article.body
+    assert not re.search(r"^\s*\d+\s*$", article.body, re.MULTILINE)
+    assert any("removed 9 running header" in note for note in item.notes)
+
+
+def test_pdf_hyphenation_repaired_and_real_hyphens_kept(quarterly):
+    item, article = quarterly
+    splits = json.loads((PDF / "quarterly_report.json").read_text())["line_end_splits"]
+    assert splits and "separation" in {s["word"] for s in splits}
+    for split in splits:
+        assert re.search(rf"\b{split['word']}\b", article.body), split
+        if "at" in split:
+            assert split["at"].replace("|", "") not in article.body and split["at"].replace("-|", "- ") not in article.body
+    assert "its separation customer in Estonia" in article.body  # "separat-|ion" at a line end on page 2
+    for hyphenated in ("rare-earth processing", "neodymium-praseodymium", "commercial-scale", "long-term", "non-Chinese", "heavy rare-earth oxides"):
+        assert hyphenated in article.body
+    assert any(f"joined {len(splits)} words hyphenated" in note for note in item.notes)
+
+
+def test_pdf_paragraphs_rejoined_in_reading_order(quarterly):
+    _, article = quarterly
+    _, blocks = source_blocks("quarterly_report.source.txt")
+    paragraphs_ = [b for b in blocks[1:] if b != "Highlights" and not b.startswith("- ")]
+    assert article.body.split("\n\n") == paragraphs_  # each paragraph whole, none split or merged, in order
+    # The paragraph that runs from page 1 onto page 2 is one paragraph.
+    assert "meets the impurity specifications of our offtake partner, and the results will be used" in article.body
+
+
+def test_pdf_with_meaningful_title_dateline_in_text_and_owner_password():
+    _, _, (item,) = parse(pdf_file("press_release.pdf"))  # encrypted with an owner password only: opens without one
+    article = to_article(item)
+    title, blocks = source_blocks("press_release.source.txt")
+    assert article.title == title
+    assert article.published == datetime(2026, 3, 3, tzinfo=UTC)
+    assert fidelity(article.body, "\n\n".join(blocks)) >= 0.95
+    assert article.body.startswith("PERTH, Australia, March 3, 2026 -- Acme")
+    assert "- 1 -" not in article.body
+
+
+def test_two_column_pdf_from_another_producer_reads_down_each_column():
+    """Printed by Chromium (Skia): a running header and a "Page N of 2" footer from CSS margin boxes, two columns."""
+    _, _, (item,) = parse(pdf_file("research_note.pdf"))
+    article = to_article(item)
+    title, blocks = source_blocks("research_note.source.txt")
+    assert (article.title, article.published) == (title, datetime(2026, 3, 12, tzinfo=UTC))
+    assert article.body.split("\n\n") == blocks[1:]  # every paragraph whole, in reading order; ligatures ("ﬁ") repaired
+    assert "Example Securities" not in article.body and "disclosures" not in article.body and "Page 1" not in article.body
+
+
+def test_scanned_pdf_fails_clearly():
+    source = str(PDF / "scanned.pdf")
+    with pytest.raises(SourceError) as error:
+        parse(pdf_file("scanned.pdf"))
+    assert str(error.value) == f"{source}: a scanned PDF with no text layer (run OCR on it first, e.g. ocrmypdf)"
+
+
+def test_password_protected_pdf_fails_clearly():
+    with pytest.raises(SourceError, match=r"locked\.pdf: an encrypted PDF that cannot be opened without its password"):
+        parse(pdf_file("locked.pdf"))
+
+
+def test_broken_and_empty_pdfs_fail_clearly(tmp_path):
+    broken = tmp_path / "broken.pdf"
+    broken.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj << /Type /Catalog >> endobj\ntrailer << >>\n%%EOF")
+    with pytest.raises(SourceError, match=r"broken\.pdf: (not a readable PDF|no page of the PDF|a scanned PDF)"):
+        parse(pdf_file("broken.pdf", tmp_path))
+    with pytest.raises(SourceError, match="empty"):
+        parse(Fetched(source="empty.pdf", content=b"", content_type="application/pdf"))
+
+
+def test_pdf_page_cap(monkeypatch):
+    monkeypatch.setattr(pdf_reader, "MAX_PAGES", 2)
+    _, _, (item,) = parse(pdf_file("quarterly_report.pdf"))
+    assert "read the first 2 of 3 pages" in item.notes
+    assert "Corporate" not in item.content and "Sales and marketing" in item.content
+
+
+def test_pdf_is_sniffed_by_its_bytes_first():
+    content = (PDF / "press_release.pdf").read_bytes()
+    url = "https://acme.example/download?id=3"
+    reader, _ = reader_for(Fetched(source=url, url=url, content=content, content_type="application/octet-stream"))
+    assert reader.name == "pdf"
+    _, _, (item,) = parse(Fetched(source=url, url=url, content=content, content_type="application/octet-stream"))
+    assert (item.url, item.source) == (url, "acme.example")
+    # An HTML error page at a .pdf URL is an HTML page, not a broken PDF.
+    html = b"<!doctype html><html><body><p>Please log in to download this report.</p></body></html>"
+    reader, _ = reader_for(Fetched(source="https://acme.example/r.pdf", url="https://acme.example/r.pdf", content=html, content_type="text/html"))
+    assert reader.name == "html"
+
+
+def test_a_pdf_in_a_folder_is_picked_up_and_read(tmp_path):
+    shutil.copy(PDF / "quarterly_report.pdf", tmp_path / "report.pdf")
+    (tmp_path / "notes.txt").write_text("Lynas\n\nLynas shipped NdPr.")
+    (tmp_path / "cover.png").write_bytes(b"\x89PNG")
+    assert ".pdf" in supported_suffixes() and content_type_for(".pdf") == "application/pdf"
+    files = expand_source(str(tmp_path), supported_suffixes())
+    assert [Path(f).name for f in files] == ["notes.txt", "report.pdf"]
+    fetched = read_file(files[1], Settings(), content_type_for(".pdf"))
+    kind, _, (item,) = parse(fetched)
+    assert kind is SourceKind.file and item.source_url == str((tmp_path / "report.pdf").resolve()) and item.url is None
+
+
+# --- the PDF rules on their own ------------------------------------------------------------------
+
+
+def lines(*texts: str, page: int = 1) -> list[Line]:
+    return [Line(text, page) for text in texts]
+
+
+def test_hyphens_at_line_ends_without_positions():
+    found, repaired = paragraphs(lines(
+        "Lynas expects the heavy rare earths separa-",
+        "tion circuit in Malaysia to reach its rare-",
+        "earth design rate by June, with non-",
+        "Chinese feedstock and long-",
+        "term contracts for the rare-earth oxide.",
+    ))
+    assert [p.text for p in found] == [
+        "Lynas expects the heavy rare earths separation circuit in Malaysia to reach its rare-earth design rate by June, "
+        "with non-Chinese feedstock and long-term contracts for the rare-earth oxide."
+    ]
+    assert repaired == 1
+
+
+def test_paragraphs_without_positions_end_at_short_sentence_ends():
+    wide = "MP Materials produced record volumes of NdPr oxide at Mountain Pass in the fourth quarter and"
+    found, _ = paragraphs(lines(wide, "said magnet output would rise.", "Outlook", wide, "expects more in 2026.", "• First item", "• Second item"))
+    assert [(p.marker, p.text) for p in found] == [
+        (None, f"{wide} said magnet output would rise."), (None, "Outlook"), (None, f"{wide} expects more in 2026."),
+        ("• ", "First item"), ("• ", "Second item"),
+    ]
+
+
+def test_dashes_and_numbers_start_list_items_only_where_a_list_can_be():
+    found, _ = paragraphs(lines(
+        "Lynas said the Kalgoorlie plant, which cracks and leaches concentrate from Mount Weld, was ready",
+        "– ahead of schedule – to ship mixed carbonate.",
+        "The company named three priorities:",
+        "- dysprosium oxide,",
+        "- terbium oxide,",
+        "3. samarium for defence magnets.",
+    ))
+    assert [(p.marker, p.text) for p in found] == [
+        (None, "Lynas said the Kalgoorlie plant, which cracks and leaches concentrate from Mount Weld, was ready – ahead of schedule – to ship mixed carbonate."),
+        (None, "The company named three priorities:"), ("• ", "dysprosium oxide,"), ("• ", "terbium oxide,"), ("", "3. samarium for defence magnets."),
+    ]
+
+
+def test_running_headers_and_page_numbers_removed_modulo_digits():
+    body = [["Lynas shipped NdPr oxide.", "Prices rose."], ["MP Materials made magnets.", "Output doubled."], ["Dy and Tb stay scarce.", "Outlook"]]
+    pages = [
+        lines("Acme Rare Earths Ltd | Report 2026", *text, "Confidential", f"- {n} -", page=n) for n, text in enumerate(body, start=1)
+    ]
+    pages[1].insert(0, Line("2", 2))  # a page number above the header
+    cleaned, removed = remove_page_furniture(pages)
+    assert [[line.text for line in page] for page in cleaned] == body
+    assert removed == 10
+    single, _ = remove_page_furniture([lines("Title", "Body.", "Page 1 of 1")])
+    assert [line.text for line in single[0]] == ["Title", "Body."]
+
+
+@pytest.mark.parametrize(
+    ("first_lines", "expected"),
+    [
+        (["Acme Rare Earths", "March 3, 2026"], datetime(2026, 3, 3, tzinfo=UTC)),
+        (["PERTH, Australia, 3 March 2026 -- Acme Rare Earths Ltd today announced a long agreement with a buyer"], datetime(2026, 3, 3, tzinfo=UTC)),
+        (["Date: 2026-03-03"], datetime(2026, 3, 3, tzinfo=UTC)),
+        (["In 2025, the company produced more than 130,000 tonnes of rare earth oxides."], None),
+        (["Quarterly report for the quarter ended 31 December 2025"], None),
+        (["A long first paragraph that mentions the agreement signed with the buyer on March 3, 2026 in Seoul."], None),
+        (["One", "Two", "Three", "Four", "Five", "March 3, 2026"], None),
+    ],
+)
+def test_dateline_only_near_the_top(first_lines, expected):
+    found = dateline(lines(*first_lines))
+    assert (found[0] if found else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("title", "meaningful"),
+    [("Acme Rare Earths signs offtake", True), ("Untitled", False), ("report.docx", False), ("Microsoft Word - QAR.docx", False),
+     ("", False), (None, False), ("C:\\Users\\jsmith\\Desktop\\q4", False)],
+)
+def test_meaningful_pdf_title(title, meaningful):
+    assert (meaningful_title(title) is not None) == meaningful

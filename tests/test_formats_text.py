@@ -1,0 +1,665 @@
+"""Plain text and Markdown as analysts collect them: exported, hard-wrapped, untitled, with front
+matter, in Chinese, Russian and Arabic, in UTF-16/32 and legacy encodings; and the fetch limits
+(a gzip bomb, private addresses).
+
+Each fixture under tests/fixtures/formats/text/ is rendered from a `Case` below (run
+`python -m tests.test_formats_text` to write them again): the case holds the article the file was
+made from, and the test checks what Assay reads back against it.
+"""
+
+from __future__ import annotations
+
+import codecs
+import difflib
+import gzip
+import textwrap
+import threading
+import time
+import tracemalloc
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+import assay.sources
+from assay.articles import to_article
+from assay.chunking import chunk_article
+from assay.cleaning import text_blocks, text_layout
+from assay.readers import content_type_for, parse
+from assay.settings import Settings
+from assay.sources import SourceError, decode, fetch_url, is_private_address, read_file
+from assay.statements import text_sentences
+from assay.types import Article, Fetched, SourceKind
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "formats" / "text"
+
+
+# --- the articles the fixtures are made from --------------------------------------------------
+
+
+@dataclass
+class Case:
+    file: str
+    title: str
+    body: list[str]
+    """The article's body as blocks: paragraphs, and section headings written as `## Heading`."""
+    render: Callable[[Case], str]
+    encoding: str = "utf-8"
+    newline: str = "\n"
+    highlights: list[str] = field(default_factory=list)
+    published: datetime | None = None
+    url: str | None = None
+    source: str | None = None
+    author: str | None = None
+    note: str | None = None
+    """The decoding note the item must carry (a guessed encoding); None: no decoding note."""
+    front_matter: str = ""
+    merged_paragraphs: int = 0
+    """Paragraph breaks no reader can see: in hard-wrapped text without blank lines, a paragraph
+    whose last line ends a sentence and is too full for the next word reads as one that wrapped."""
+
+    def blocks(self) -> list[str]:
+        return [b.removeprefix("## ") for b in self.body]
+
+    def paragraphs(self) -> list[str]:
+        return [b for b in self.body if not b.startswith("## ")]
+
+    def expected_body(self) -> str:
+        return "\n\n".join(self.blocks())
+
+    def data(self) -> bytes:
+        text = self.render(self).replace("\n", self.newline)
+        if self.encoding == "utf-32-be-bom":
+            return codecs.BOM_UTF32_BE + text.encode("utf-32-be")
+        if self.encoding == "utf-16-le-bom":
+            return codecs.BOM_UTF16_LE + text.encode("utf-16-le")
+        return text.encode(self.encoding)
+
+
+def lines_style(case: Case) -> str:
+    """An export: title, a Highlights block, then one paragraph per line, no blank lines anywhere."""
+    lines = [case.title]
+    if case.highlights:
+        lines += ["Highlights", *(f"- {h}" for h in case.highlights)]
+    return "\n".join(lines + case.blocks()) + "\n"
+
+
+def wrapped_72(case: Case) -> str:
+    """Wire copy from a terminal: hard-wrapped at 72 columns, paragraphs not separated by blank lines."""
+    return case.title + "\n\n" + "\n".join(textwrap.fill(b, 72) for b in case.blocks()) + "\n"
+
+
+def wrapped_66_blank_lines(case: Case) -> str:
+    """A government notice saved from an email: wrapped at 66, blank lines between paragraphs,
+    Highlights bullets whose lines wrap under a hanging indent."""
+    bullets = "\n".join(textwrap.fill(h, 66, initial_indent="• ", subsequent_indent="  ") for h in case.highlights)
+    blocks = [textwrap.fill(b, 66) for b in case.blocks()]
+    return "\n\n".join([case.title, "Key highlights\n" + bullets, *blocks]) + "\n"
+
+
+def untitled_blank_lines(case: Case) -> str:
+    """No title line: the file starts with the dateline and first sentence; blank-line paragraphs."""
+    return "\n\n".join(case.blocks()) + "\n"
+
+
+def titled_blank_lines(case: Case) -> str:
+    return "\n\n".join([case.title, *case.blocks()]) + "\n"
+
+
+def cjk_indented(case: Case) -> str:
+    """Chinese state media as copied from the page: full-width-space indents, a paragraph per line."""
+    return case.title + "\n\n" + "\n".join("\u3000\u3000" + b for b in case.blocks()) + "\n"
+
+
+def markdown_front_matter(case: Case) -> str:
+    markdown_body = [
+        b if b.startswith("## ") else b.replace("Yichun", "[Yichun](https://example.com/yichun)").replace("fifth", "**fifth**")
+        for b in case.body
+    ]
+    highlights = "## Key highlights\n\n" + "\n".join(f"* {h}" for h in case.highlights)
+    return case.front_matter + f"# {case.title}\n\n" + highlights + "\n\n" + "\n\n".join(markdown_body) + "\n"
+
+
+CASES = [
+    Case(
+        file="press_release_lines.txt",
+        render=lines_style,
+        title="Kestrel Rare Earths Secures Offtake for NdPr Oxide with Northgate Magnetics",
+        highlights=[
+            "Binding five-year offtake for up to 1,200 tonnes a year of NdPr oxide.",
+            "Pricing linked to a floor of US$110 per kilogram.",
+            "First shipments scheduled for the third quarter of 2026.",
+        ],
+        body=[
+            "PERTH, Western Australia — Kestrel Rare Earths Ltd (ASX: KRE) has signed a binding offtake agreement with "
+            "Northgate Magnetics Inc. for neodymium-praseodymium oxide from its Mount Weld North processing plant.",
+            "Under the agreement, Northgate will buy up to 1,200 tonnes a year over five years, with pricing linked to a floor "
+            "of US$110 per kilogram and a share of any market price above it.",
+            "Managing Director Sarah Lin said the agreement gave the company a bankable revenue stream ahead of its final "
+            "investment decision. “This is the anchor contract we needed,” she said.",
+            "Northgate, which is building a magnet plant in South Carolina, said the supply would cover about 40% of its "
+            "planned feedstock.",
+            "The company expects first shipments in the third quarter of 2026, subject to commissioning of the separation circuit.",
+            "## About Kestrel Rare Earths",
+            "Kestrel Rare Earths is an ASX-listed developer of rare earth projects in Western Australia.",
+        ],
+    ),
+    Case(
+        file="wire_wrapped72.txt",
+        render=wrapped_72,
+        merged_paragraphs=1,  # "...since last April." fills 70 of 72 columns: "Lin" would not have fitted
+        title="Australia's Kestrel eyes U.S. magnet makers as China tightens exports",
+        body=[
+            "SYDNEY, Feb 10 (Reuters) - Australia's Kestrel Rare Earths said on Tuesday it was in talks with three U.S. "
+            "magnet makers about long-term supply of heavy rare earths, as buyers scramble for alternatives after China "
+            "widened its export controls.",
+            "The Perth-based miner, which is building a separation plant at its Mount Weld North project, said the talks "
+            "covered dysprosium and terbium oxide as well as the lighter neodymium and praseodymium used in most permanent magnets.",
+            '"Customers are no longer asking about price first. They are asking whether we can deliver in 2027," Managing '
+            "Director Sarah Lin told Reuters in an interview.",
+            "Kestrel's shares rose as much as 7.5% to A$1.43, their highest in nearly a year, before paring gains to close up 4.1%.",
+            "China accounts for about 90% of the world's refined heavy rare earths, according to the International Energy "
+            "Agency, and Beijing's licensing regime has slowed shipments to Western manufacturers since last April.",
+            "Lin declined to name the companies but said a binding agreement with at least one of them could be signed by the "
+            "middle of the year. The company expects to make a final investment decision on the plant in the third quarter.",
+            "(Reporting by Melanie Tan in Sydney; Editing by Rashmi Kumar)",
+        ],
+    ),
+    Case(
+        file="notice_wrapped66.txt",
+        render=wrapped_66_blank_lines,
+        title="Critical Minerals Production Tax Incentive: draft guidelines released",
+        highlights=[
+            "Refined rare earths, lithium, nickel and cobalt are eligible for a 10 per cent production tax offset from "
+            "1 July 2027.",
+            "Applicants must show processing in Australia to at least the oxide or equivalent stage.",
+            "Consultation on the draft guidelines is open until 31 March 2026.",
+        ],
+        body=[
+            "The Department of Industry, Science and Resources has released draft guidelines for the Critical Minerals "
+            "Production Tax Incentive, which will support the downstream processing and refining of critical minerals in Australia.",
+            "The incentive provides a refundable tax offset equal to 10 per cent of eligible processing and refining costs for "
+            "up to 10 years per project, for projects that reach a final investment decision before 2030.",
+            "## Eligibility",
+            "To be eligible, a company must process minerals on the Critical Minerals List to at least the oxide, metal or "
+            "equivalent stage in Australia. Mining and concentrating alone do not qualify.",
+            "Companies will need to register each project with the department and report annually on production volumes, "
+            "costs and the share of processing undertaken onshore.",
+            "## Next steps",
+            "Stakeholders are invited to make submissions on the draft guidelines by 31 March 2026. Final guidelines are "
+            "expected to be published in the second half of the year.",
+        ],
+    ),
+    Case(
+        file="state_media_untitled.txt",
+        render=untitled_blank_lines,
+        # No title line: the first sentence without its dateline, cut at a word near 120 characters.
+        title="China's Ministry of Commerce on Tuesday announced that export license applications for seven medium and "
+        "heavy rare earth…",
+        body=[
+            "BEIJING, Feb. 10 (Xinhua) -- China's Ministry of Commerce on Tuesday announced that export license "
+            "applications for seven medium and heavy rare earth items will be reviewed under a streamlined procedure from "
+            "March 1, a move it said would facilitate compliant trade.",
+            "A spokesperson for the ministry said the procedure would shorten the review period for applications that meet "
+            "the requirements, while controls on items with military end uses would remain in place.",
+            '"China has always been committed to maintaining the security and stability of global industrial and supply '
+            'chains," the spokesperson said at a regular press conference.',
+            "The seven items include samarium, gadolinium, terbium, dysprosium, lutetium, scandium and yttrium, which were "
+            "placed under export control in April 2025.",
+            "Analysts said the new procedure could ease shipment delays that have affected automakers and electronics "
+            "manufacturers in Europe and Japan in recent months.",
+        ],
+    ),
+    Case(
+        file="lithium_front_matter.md",
+        render=markdown_front_matter,
+        front_matter=(
+            "---\n"
+            'title: "Lithium prices rebound as Yichun lepidolite mines pause output"\n'
+            "date: 2026-02-09 14:30:00\n"
+            "url: https://www.miningweekly.example/article/lithium-prices-rebound-2026-02-09\n"
+            "source: Mining Weekly\n"
+            "author: Thandi Nkosi\n"
+            "tags: [lithium, China, prices]\n"
+            "---\n"
+        ),
+        title="Lithium prices rebound as Yichun lepidolite mines pause output",
+        published=datetime(2026, 2, 9, 14, 30, tzinfo=UTC),
+        url="https://www.miningweekly.example/article/lithium-prices-rebound-2026-02-09",
+        source="Mining Weekly",
+        author="Thandi Nkosi",
+        highlights=["Spot lithium carbonate rose 9% in a week.", "Three lepidolite mines in Yichun paused output for permit reviews."],
+        body=[
+            "Lithium carbonate prices in China rose for a fifth straight session on Monday, after three lepidolite mines "
+            "around Yichun in Jiangxi province paused output while their mining permits are reviewed.",
+            "Spot battery-grade lithium carbonate traded at 86,500 yuan a tonne, up 9% from a week earlier, according to "
+            "a price assessment by a Shanghai consultancy.",
+            "## Market reaction",
+            "Shares in Australian spodumene producers rose on the news. Analysts cautioned that the rally could fade if the "
+            "permit reviews are completed quickly, as they were in 2024.",
+        ],
+    ),
+    Case(
+        file="xinhua_zh.txt",
+        render=cjk_indented,
+        title="商务部新闻发言人就稀土出口管制措施答记者问",
+        body=[
+            "新华社北京2月10日电（记者 王晓明）商务部新闻发言人10日表示，中方对部分中重稀土相关物项实施出口管制，是依法依规采取的正常举措，符合国际通行做法。",
+            "发言人介绍，此次管制涉及钐、钆、铽、镝、镥、钪、钇等七类中重稀土相关物项。出口经营者应当依照有关规定向商务部申请许可，商务部将依法进行审查并作出决定。",
+            "发言人强调，稀土相关物项具有军民两用属性，对其实施出口管制是国际社会的通行做法。中方将继续致力于维护全球产业链供应链的安全稳定！",
+            "有记者问：管制措施是否会影响正常贸易？发言人表示，对于符合规定的民用出口申请，商务部将依法予以许可，并为合规贸易提供便利。",
+            "据统计，2025年中国稀土永磁材料出口量同比增长约6.8%，出口市场覆盖欧洲、北美和东南亚等地区。业内人士认为，管制措施有利于规范市场秩序。",
+            "发言人最后表示，中方愿同各国加强出口管制领域的对话与合作，共同促进合规贸易发展，维护国际产业链供应链稳定。",
+        ],
+    ),
+    Case(
+        file="company_notice_utf16.txt",
+        render=lines_style,
+        encoding="utf-16-le-bom",  # Windows Notepad's "Unicode"
+        newline="\r\n",
+        title="Northgate Magnetics Commissions Second Sintering Line",
+        body=[
+            "Northgate Magnetics Inc. today announced that it has commissioned a second sintering line at its Greenville, "
+            "South Carolina plant, doubling nameplate capacity to 2,000 tonnes of NdFeB magnets a year.",
+            "The line was installed on schedule and within its US$85 million budget. Trial production of magnets for "
+            "electric vehicle traction motors began on February 2.",
+            '"Our customers want magnets made outside China, and they want them at scale," said Chief Executive Officer '
+            'Daniel Reyes.',
+            "## Outlook",
+            "Northgate expects the plant to run at 60% of capacity by the end of 2026. The company will report "
+            "fourth-quarter results on March 5.",
+        ],
+    ),
+    Case(
+        file="interfax_ru_utf32.txt",
+        render=titled_blank_lines,
+        encoding="utf-32-be-bom",
+        title="Правительство одобрило программу развития добычи редкоземельных металлов",
+        body=[
+            "МОСКВА, 10 февраля. /Интерфакс/ – Правительство России утвердило программу развития добычи и переработки "
+            "редкоземельных металлов до 2035 года, сообщил в понедельник вице-премьер.",
+            "Программа предусматривает ввод в эксплуатацию трёх новых горно-обогатительных комбинатов. Первый из них "
+            "должен заработать на Кольском полуострове в 2028 году.",
+            "«Мы рассчитываем полностью закрыть внутреннюю потребность в неодиме и празеодиме», – сказал вице-премьер. По "
+            "его словам, общий объём инвестиций составит около 200 млрд рублей.",
+            "Эксперты отмечают, что ключевым вопросом остаётся технология разделения. Сейчас большая часть концентратов "
+            "отправляется на переработку за рубеж.",
+        ],
+    ),
+    Case(
+        file="trade_journal_cp1252.txt",
+        render=titled_blank_lines,
+        encoding="cp1252",
+        newline="\r\n",
+        note="decoded as cp1252 (guessed)",
+        title="Rochefort Chimie restarts rare earth separation in La Rochelle",
+        body=[
+            "LA ROCHELLE, France — Rochefort Chimie has restarted its rare earth separation line in La Rochelle after a "
+            "€45 million upgrade, the company said on Monday, making it one of the few plants outside Asia able to "
+            "separate heavy rare earths.",
+            "“We have rebuilt the solvent-extraction circuit from the ground up,” said plant director Hélène Marchand. "
+            "“The line can now produce dysprosium and terbium oxides at 99.9% purity.”",
+            "The Société’s customers include European magnet makers and a German carmaker, which has agreed to buy part "
+            "of the output under a five-year contract.",
+            "The plant will process about 1,500 tonnes of mixed rare earth carbonate a year, sourced mainly from Brazil and "
+            "Australia — enough for the magnets of roughly one million electric vehicles.",
+        ],
+    ),
+    Case(
+        file="announcement_gb18030.txt",
+        render=titled_blank_lines,
+        encoding="gb18030",
+        note="decoded as gb18030 (guessed)",
+        title="华北稀土集团关于2025年度业绩预增的公告",
+        body=[
+            "本公司董事会及全体董事保证本公告内容不存在任何虚假记载、误导性陈述或者重大遗漏，并对其内容的真实性、准确性和完整性承担法律责任。",
+            "经财务部门初步测算，预计2025年度实现归属于上市公司股东的净利润为18亿元到20亿元，与上年同期相比增加约35%到50%。",
+            "业绩预增的主要原因是：报告期内稀土产品市场价格企稳回升，公司主要产品氧化镨钕的销量同比增长；同时，公司持续推进降本增效，冶炼分离环节成本下降。",
+            "本次业绩预告数据仅为初步核算数据，具体准确的财务数据以公司正式披露的2025年年度报告为准。敬请广大投资者注意投资风险。",
+        ],
+    ),
+    Case(
+        file="arabic_utf8.txt",
+        render=titled_blank_lines,
+        title="السعودية توقع اتفاقية لتطوير مشروع للعناصر الأرضية النادرة",
+        body=[
+            "الرياض – وقعت شركة التعدين الوطنية اتفاقية مع شريك دولي لتطوير مشروع لاستخراج العناصر الأرضية النادرة في "
+            "منطقة جبل صايد. وقال مسؤول في الشركة إن المشروع يهدف إلى تنويع مصادر الدخل.",
+            "وتسعى المملكة إلى أن يصبح قطاع التعدين ركيزة ثالثة للاقتصاد الوطني. فهل تنجح في جذب الاستثمارات المطلوبة؟ "
+            "يرى محللون أن الطلب العالمي المتزايد على المغناطيسات الدائمة يدعم هذا التوجه.",
+            "ومن المتوقع أن تبدأ أعمال الحفر الاستكشافي خلال الربع الثالث من العام الجاري، على أن تصدر دراسة الجدوى "
+            "الأولية في عام 2027.",
+        ],
+    ),
+]
+
+
+def write_fixtures() -> None:
+    FIXTURES.mkdir(parents=True, exist_ok=True)
+    for case in CASES:
+        (FIXTURES / case.file).write_bytes(case.data())
+
+
+# --- helpers ----------------------------------------------------------------------------------
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.split())
+
+
+def read_article(path: Path, settings: Settings | None = None) -> tuple[Article, list[str]]:
+    kind, _, (item,) = parse(read_file(str(path), settings or Settings(), content_type_for(path.suffix)))
+    assert kind is SourceKind.file
+    return to_article(item), item.notes
+
+
+def body_paragraphs(article: Article) -> list[str]:
+    headings = {s.heading for s in article.sections if s.heading}
+    return [p for p in article.body.split("\n\n") if p.strip() and p not in headings]
+
+
+# --- the fixtures, read back --------------------------------------------------------------------
+
+
+def test_fixtures_are_what_their_cases_render():
+    """The files on disk are the cases' renderings (regenerate with `python -m tests.test_formats_text`)."""
+    for case in CASES:
+        assert (FIXTURES / case.file).read_bytes() == case.data(), case.file
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c.file for c in CASES])
+def test_text_fixture_reads_back_as_the_article_it_was_made_from(case: Case):
+    article, notes = read_article(FIXTURES / case.file)
+    ratio = difflib.SequenceMatcher(None, normalise(case.expected_body()), normalise(article.body)).ratio()
+    assert ratio >= 0.95, (case.file, ratio, article.body[:400])
+    assert article.title == case.title
+    assert article.highlights == case.highlights
+    assert len(body_paragraphs(article)) == len(case.paragraphs()) - case.merged_paragraphs, article.body
+    assert [s.heading for s in article.sections if s.heading] == [b[3:] for b in case.body if b.startswith("## ")]
+    assert not article.body.startswith(case.title[:30])  # the title line is not repeated as the first paragraph
+    assert "Highlights" not in article.body and "• " not in article.body
+    decoding = [n for n in notes if n.startswith("decoded as")]
+    assert decoding == ([case.note] if case.note else [])
+    if case.published or case.url or case.source or case.author:
+        assert (article.published, article.url, article.source, article.author) == (case.published, case.url, case.source, case.author)
+    else:  # a local file: known by its folder and path
+        assert (article.url, article.source, article.source_url) == (None, "text", str((FIXTURES / case.file).resolve()))
+
+
+def test_the_layouts_are_told_apart():
+    wrapped = text_layout((FIXTURES / "wire_wrapped72.txt").read_text())
+    assert wrapped.wrapped and 66 <= wrapped.width <= 72
+    assert text_layout((FIXTURES / "notice_wrapped66.txt").read_text()).wrapped
+    assert not text_layout((FIXTURES / "press_release_lines.txt").read_text()).wrapped
+    assert not text_layout((FIXTURES / "xinhua_zh.txt").read_text()).wrapped
+
+
+def test_one_paragraph_per_line_without_blank_lines_stays_one_per_line():
+    blocks = text_blocks("Highlights\n- One.\n- Two.\nFirst paragraph ends here.\nSecond paragraph starts Here and ends.\nShort heading\nThird.")
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("heading", "Highlights"),
+        ("item", "One."),
+        ("item", "Two."),
+        ("paragraph", "First paragraph ends here."),
+        ("paragraph", "Second paragraph starts Here and ends."),
+        ("heading", "Short heading"),
+        ("paragraph", "Third."),
+    ]
+
+
+@pytest.mark.parametrize("after_title", ["\n", "\n\n"])
+@pytest.mark.parametrize("bullet", ["- ", "• ", "* "])
+def test_the_test_set_shape_title_highlights_then_a_paragraph_per_line(after_title, bullet):
+    """How the 4-article test set arrives as .txt: title, maybe a blank line, Highlights, bullets, body lines."""
+    text = (
+        f"MP Materials Starts Magnet Output in Fort Worth{after_title}Highlights\n{bullet}First magnets shipped.\n"
+        f"{bullet}Capacity of 1,000 tonnes a year.\nMP Materials said on Monday it had begun commercial magnet output.\n"
+        "The plant supplies General Motors under a long-term contract.\n"
+    )
+    article, _ = parse_text(text)
+    assert article.title == "MP Materials Starts Magnet Output in Fort Worth"
+    assert article.highlights == ["First magnets shipped.", "Capacity of 1,000 tonnes a year."]
+    assert article.body == (
+        "MP Materials said on Monday it had begun commercial magnet output.\n\nThe plant supplies General Motors under a long-term contract."
+    )
+
+
+# --- titles ---------------------------------------------------------------------------------
+
+
+def parse_text(text: str, name: str = "/notes/kestrel-update.txt", **kw) -> tuple[Article, list[str]]:
+    _, _, (item,) = parse(Fetched(source=name, content=text.encode(), content_type="text/plain", **kw))
+    return to_article(item), item.notes
+
+
+@pytest.mark.parametrize("label", ["Highlights", "Key highlights:", "Summary", "Key points", "ABSTRACT"])
+def test_a_section_label_is_never_the_title(label):
+    article, notes = parse_text(f"{label}\n- Output rose 12%.\n- Costs fell.\nKestrel Rare Earths lifted output in the quarter. Costs fell.\n")
+    assert article.title == "Kestrel Rare Earths lifted output in the quarter."
+    assert "no title line: the title is the first sentence" in notes
+
+
+def test_title_falls_back_to_a_markdown_heading_then_the_file_name():
+    article, _ = parse_text("Summary\n\nSome opening words without an end\n\n## Kestrel lifts output\n\nOutput rose.", "/n/a.md")
+    assert article.title == "Kestrel lifts output"
+    _, _, (item,) = parse(Fetched(source="/notes/kestrel-q4.txt", content=b"- only a bullet\n", content_type="text/plain"))
+    assert (item.title, item.notes) == ("kestrel-q4", ["no title line: the title is the file name"])
+
+
+def test_a_wrapped_first_line_is_not_taken_for_a_title():
+    text = textwrap.fill(CASES[1].body[1] + " " + CASES[1].body[4], 72)  # no title, wrapped at 72
+    article, _ = parse_text(text)
+    assert article.title.startswith("The Perth-based miner, which is building a separation plant")
+    assert normalise(article.body) == normalise(CASES[1].body[1] + " " + CASES[1].body[4])
+
+
+def test_malformed_front_matter_is_ignored_with_a_note():
+    article, notes = parse_text("---\ntitle: [unclosed\ndate: 2026-02-10\n---\nKestrel update\nOutput rose 12% in the quarter.\n", "/n/a.md")
+    assert article.title == "Kestrel update" and article.body == "Output rose 12% in the quarter." and article.published is None
+    assert any(n.startswith("front matter ignored: not valid YAML") for n in notes)
+
+
+def test_front_matter_dates_are_utc_and_aware():
+    for value, expected in [
+        ("2026-02-10", datetime(2026, 2, 10, tzinfo=UTC)),
+        ("2026-02-10T09:30:00+08:00", datetime(2026, 2, 10, 1, 30, tzinfo=UTC)),
+        ('"Tue, 10 Feb 2026 09:30:00 GMT"', datetime(2026, 2, 10, 9, 30, tzinfo=UTC)),
+    ]:
+        article, _ = parse_text(f"---\ndate: {value}\n---\n# Kestrel update\n\nOutput rose.\n", "/n/a.md")
+        assert article.published == expected, value
+    _, notes = parse_text("---\ndate: sometime soon\n---\nKestrel update\n\nOutput rose.\n", "/n/a.md")
+    assert "front matter date 'sometime soon' not understood" in notes
+
+
+# --- non-Latin text: sentences and chunks ---------------------------------------------------------
+
+
+def test_chinese_article_splits_into_sentences_and_chunks():
+    article, _ = read_article(FIXTURES / "xinhua_zh.txt")
+    found = text_sentences(article.body)
+    assert len(found) >= 10
+    assert all(article.body[s.start : s.end] == s.text for s in found)
+    assert found[1].text.startswith("发言人介绍") and found[1].text.endswith("物项。")
+    chunks = chunk_article(article, 200, 20)
+    assert len(chunks) >= 3
+    assert all(article.body[c.start : c.end] == c.text and len(c.text) <= 200 for c in chunks)
+    assert sum(c.text.endswith(("。", "！", "？")) for c in chunks) >= len(chunks) - 1
+
+
+def test_cyrillic_and_arabic_sentences_end_where_they_should():
+    russian, _ = read_article(FIXTURES / "interfax_ru_utf32.txt")
+    assert [s.text for s in text_sentences(russian.body.split("\n\n")[1])] == [
+        "Программа предусматривает ввод в эксплуатацию трёх новых горно-обогатительных комбинатов.",
+        "Первый из них должен заработать на Кольском полуострове в 2028 году.",
+    ]
+    arabic, _ = read_article(FIXTURES / "arabic_utf8.txt")
+    assert len(text_sentences(arabic.body.split("\n\n")[1])) == 3
+
+
+# --- decoding -----------------------------------------------------------------------------------
+
+
+def test_utf16_without_a_bom_is_still_binary():
+    with pytest.raises(SourceError, match="binary data"):
+        decode(Fetched(source="a.txt", content="Kestrel output rose.".encode("utf-16-le")))
+
+
+def test_a_declared_charset_wins_over_the_guess():
+    text = decode(Fetched(source="a", content="Hélène’s plant".encode("cp1252"), charset="windows-1252"))
+    assert (text, text.guessed, text.note) == ("Hélène’s plant", False, None)
+
+
+def test_a_guessed_encoding_is_noted_on_feed_items():
+    feed = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Trade</title><link>https://ex.com</link><description>d</description>'
+        "<item><title>Rochefort restarts</title><link>https://ex.com/a</link><description>“Hélène” said the €45m line runs.</description>"
+        "</item></channel></rss>"
+    ).encode("cp1252")
+    _, _, (item,) = parse(Fetched(source="trade.xml", content=feed, content_type="application/xml"))
+    assert item.notes == ["decoded as cp1252 (guessed)"]
+    assert to_article(item).body == "“Hélène” said the €45m line runs."
+
+
+def test_a_guessed_encoding_is_noted_on_a_page():
+    page = (
+        "<html><head><title>Rochefort</title></head><body><article><h1>Rochefort restarts its line</h1><p>“Hélène Marchand” "
+        "said the €45 million line in La Rochelle runs again, one of the few plants outside Asia that separate heavy rare earths."
+        "</p></article></body></html>"
+    ).encode("cp1252")
+    _, _, (item,) = parse(Fetched(source="https://ex.com/a", url="https://ex.com/a", content=page, content_type="text/html"))
+    assert "decoded as cp1252 (guessed)" in item.notes
+    assert "“Hélène Marchand” said the €45 million line" in to_article(item).body
+
+
+# --- identity of text fetched by URL -----------------------------------------------------------
+
+
+def test_text_fetched_by_url_keeps_the_url_as_its_identity(http_server):
+    url = http_server.set("/notes/kestrel.txt", "Kestrel update\n\nOutput rose 12%.\n", content_type="text/plain; charset=utf-8")
+    settings = Settings()
+    first = fetch_url(url, settings)
+    _, _, (item,) = parse(first)
+    host = url.split("/")[2]
+    assert (item.url, item.source_url, item.source, item.title) == (url, url, host, "Kestrel update")
+    http_server.set("/notes/kestrel.txt", "Kestrel update\n\nOutput rose 14%, revised.\n", content_type="text/plain")
+    edited = to_article(parse(fetch_url(url, settings))[2][0])
+    assert edited.id == to_article(item).id and edited.url == url  # an edit is the same article, not a second one
+
+
+# --- fetching: gzip bombs, redirects, private addresses -------------------------------------
+
+
+class _Handler(BaseHTTPRequestHandler):
+    routes: dict[str, tuple[int, dict[str, str], bytes]] = {}
+
+    def do_GET(self) -> None:  # noqa: N802
+        status, headers, body = self.routes.get(self.path, (404, {}, b"not found"))
+        self.send_response(status)
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        try:
+            self.wfile.write(body)
+        except (BrokenPipeError, ConnectionResetError):
+            pass
+
+    def log_message(self, *args) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def raw_server() -> Iterator[tuple[str, dict[str, tuple[int, dict[str, str], bytes]]]]:
+    """A loopback server whose routes set any headers (Content-Encoding, Location)."""
+    routes: dict[str, tuple[int, dict[str, str], bytes]] = {}
+    handler = type("Handler", (_Handler,), {"routes": routes})
+    httpd = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    httpd.daemon_threads = True
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}", routes
+    httpd.shutdown()
+
+
+def test_a_gzip_bomb_is_cut_off_while_decompressing(raw_server):
+    base, routes = raw_server
+    bomb = gzip.compress(b"\0" * 200_000_000, compresslevel=9)  # 200 MB of zeros in about 200 KB
+    routes["/bomb.xml"] = (200, {"Content-Type": "application/xml", "Content-Encoding": "gzip"}, bomb)
+    settings = Settings(max_source_bytes=1_000_000)
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        with pytest.raises(SourceError, match=r"over the 1,000,000-byte limit once decompressed"):
+            fetch_url(f"{base}/bomb.xml", settings)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert time.perf_counter() - started < 2
+    assert peak < 10_000_000  # never more than the limit and a network read or two in memory (httpx would inflate 64 MB at once)
+
+
+def test_gzip_and_deflate_bodies_within_the_limit_are_read(raw_server):
+    base, routes = raw_server
+    text = "Kestrel update\n\n" + "Output rose. " * 5000
+    routes["/ok.txt"] = (200, {"Content-Type": "text/plain", "Content-Encoding": "gzip"}, gzip.compress(text.encode()))
+    import zlib
+
+    routes["/deflate.txt"] = (200, {"Content-Type": "text/plain", "Content-Encoding": "deflate"}, zlib.compress(text.encode()))
+    for path in ("/ok.txt", "/deflate.txt"):
+        assert fetch_url(f"{base}{path}", Settings()).content == text.encode()
+
+
+@pytest.mark.parametrize(
+    ("url", "private"),
+    [
+        ("http://127.0.0.1/feed.xml", True),
+        ("http://10.0.0.1/", True),
+        ("http://169.254.169.254/latest/meta-data/", True),
+        ("http://[::1]:8080/", True),
+        ("http://[::ffff:127.0.0.1]/", True),
+        ("http://0.0.0.0/", True),
+        ("http://224.0.0.1/", True),
+        ("https://93.184.216.34/index.html", False),
+        ("https://[2606:2800:220:1:248:1893:25c8:1946]/", False),
+    ],
+)
+def test_is_private_address(url, private):
+    assert is_private_address(url) is private
+
+
+def test_localhost_resolves_to_a_private_address():
+    assert is_private_address("http://localhost:8000/")
+
+
+def test_private_addresses_are_refused_only_when_asked(http_server):
+    url = http_server.set("/private.txt", "Kestrel update\n\nOutput rose.\n", content_type="text/plain")
+    with pytest.raises(SourceError, match=r"may not reach private or loopback addresses \(set ASSAY_FETCH_PRIVATE_LINKS=true"):
+        fetch_url(url, Settings(), allow_private=False)
+    assert fetch_url(url, Settings()).content.startswith(b"Kestrel")  # allowed by default
+
+
+def test_a_redirect_to_a_private_address_is_refused(raw_server, monkeypatch):
+    base, routes = raw_server
+    routes["/public"] = (302, {"Location": f"{base}/internal/secrets"}, b"")
+    routes["/internal/secrets"] = (200, {"Content-Type": "text/plain"}, b"secret")
+    # The loopback server stands in for the internet: only /internal counts as private here.
+    monkeypatch.setattr(assay.sources, "is_private_address", lambda url: "/internal" in url)
+    with pytest.raises(SourceError, match=r"/public \(redirected to .*/internal/secrets\): links found in feeds may not reach"):
+        fetch_url(f"{base}/public", Settings(), allow_private=False)
+    assert fetch_url(f"{base}/public", Settings()).content == b"secret"
+
+
+def test_too_many_redirects_is_a_source_error(raw_server):
+    base, routes = raw_server
+    routes["/loop"] = (302, {"Location": f"{base}/loop"}, b"")
+    with pytest.raises(SourceError, match="more than 10 redirects"):
+        fetch_url(f"{base}/loop", Settings())
+
+
+if __name__ == "__main__":
+    write_fixtures()
+    print(f"wrote {len(CASES)} fixtures to {FIXTURES}")
+    for case in CASES:
+        print(f"  {case.file}: {len(case.data()):,} bytes")
