@@ -103,9 +103,9 @@ def ingest(
 def _print_analyse_report(report: AnalyseReport) -> None:
     for r in report.results:
         if r.status == "failed":
-            out.print(f"[red]analysis failed[/red] {escape(r.title or r.article_id)}: {escape(r.error or '')}", highlight=False)
+            out.print(f"[red]analysis failed[/red] {escape(r.title or r.article_id)}: {escape(r.error or '')}", highlight=False, soft_wrap=True)
         elif r.status == "skipped":
-            out.print(f"[yellow]not analysed[/yellow] {escape(r.title or r.article_id)}: {escape(r.error or '')}", highlight=False)
+            out.print(f"[yellow]not analysed[/yellow] {escape(r.title or r.article_id)}: {escape(r.error or '')}", highlight=False, soft_wrap=True)
     counts = report.counts
     skipped = f", {counts['skipped']} skipped" if counts["skipped"] else ""
     out.print(f"analysis: {counts['analysed']} analysed, {counts['unchanged']} unchanged{skipped}, {counts['failed']} failed")
@@ -532,7 +532,7 @@ def main(argv: list[str] | None = None) -> None:
     except Exception as exc:  # noqa: BLE001 - the one place faults become one line
         if "--debug" in args:
             raise
-        err.print(f"[red]error:[/red] {escape(fault_line(exc))}", highlight=False)
+        err.print(f"[red]error:[/red] {escape(fault_line(exc))}", highlight=False, soft_wrap=True)
         raise SystemExit(1) from None
 
 

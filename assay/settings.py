@@ -48,6 +48,7 @@ class Settings(BaseSettings):
     llm_context_tokens: int = Field(8192, ge=512, description="Context window of the local model.")
     llm_max_tokens: int = Field(1024, ge=16, description="Most tokens one answer may have.")
     llm_timeout_s: float = Field(120.0, gt=0, description="Per-call timeout for the openai backend.")
+    llm_retries: int = Field(3, ge=0, description="Retries of an LLM call on rate limits, 5xx, timeouts and lost connections (backoff 4, 8, 16 s...).")
     llm_concurrency: int = Field(1, ge=1, description="LLM calls at once, across all workers (a Prefect global limit).")
     llm_threads: int | None = Field(None, ge=1, description="CPU threads for llama.cpp; default: all cores.")
 

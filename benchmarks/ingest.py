@@ -57,10 +57,10 @@ def write_pdf_files(folder: Path, articles: list) -> None:
         pdf.set_auto_page_break(auto=True, margin=20)
         pdf.add_page()
         pdf.set_font("Helvetica", style="B", size=14)
-        pdf.multi_cell(0, 7, latin1(a.title))
+        pdf.multi_cell(0, 7, latin1(a.title), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("Helvetica", size=10)
         for paragraph in a.body.split("\n\n"):
-            pdf.multi_cell(0, 5, latin1(paragraph))
+            pdf.multi_cell(0, 5, latin1(paragraph), new_x="LMARGIN", new_y="NEXT")
             pdf.ln(3)
         pdf.output(str(folder / f"{a.id}.pdf"))
 

@@ -41,8 +41,7 @@ def _retryable(task: Any, task_run: Any, state: Any) -> bool:
     return isinstance(error, (openai.RateLimitError, openai.InternalServerError, openai.APITimeoutError, openai.APIConnectionError))
 
 
-@task(name="analyse-article", cache_policy=NO_CACHE, retries=3, retry_delay_seconds=exponential_backoff(4)(3),
-      retry_jitter_factor=0.5, retry_condition_fn=_retryable)
+@task(name="analyse-article", cache_policy=NO_CACHE, retry_jitter_factor=0.5, retry_condition_fn=_retryable)
 def analyse_one(article_id: str, prompt_overrides: list[str], settings: Settings) -> AnalyseResult:
     made = services(settings)
     registry = made.registry
@@ -108,7 +107,9 @@ def analyse_articles(article_ids: list[str], prompt_overrides: list[str], settin
     ensure_llm_limit(settings.llm_concurrency)
     report_progress("analyse", 0, len(article_ids))
     report = AnalyseReport()
-    futures = [(article_id, analyse_one.submit(article_id, prompt_overrides, settings)) for article_id in article_ids]
+    retries = settings.llm_retries
+    task = analyse_one.with_options(retries=retries, retry_delay_seconds=exponential_backoff(4)(retries) if retries else 0)
+    futures = [(article_id, task.submit(article_id, prompt_overrides, settings)) for article_id in article_ids]
     for article_id, future in futures:
         future.wait()
         report_progress("analyse", 1)

@@ -200,3 +200,36 @@ def test_ingest_analyses_new_articles_then_show_and_reanalyse_cost_nothing(prefe
     assert again["counts"] == {"analysed": 0, "unchanged": 1, "skipped": 0, "failed": 0}
     assert json.loads(invoke("status", "--json").stdout)["llm_calls"] == calls >= 1
     assert "Real vs. rhetoric" in invoke("show", analysed["article_id"]).stdout
+
+
+def test_a_damaged_registry_is_one_line_and_exit_1(assay_home, capsys):
+    from assay.cli import main
+
+    assay_home.home.mkdir(parents=True, exist_ok=True)
+    (assay_home.home / "registry.sqlite").write_bytes(b"SQLite format 3\x00" + b"\x00" * 100 + b"garbage" * 500)
+    with pytest.raises(SystemExit) as exited:
+        main(["status"])
+    printed = capsys.readouterr().err.strip()
+    assert exited.value.code == 1 and "Traceback" not in printed
+    assert "registry" in printed and ("damaged" in printed or "not a database" in printed), printed
+
+
+@pytest.mark.slow
+def test_llm_server_down_is_one_line_per_article(tmp_path):
+    """`assay analyse` as a user runs it (its own Prefect, its own logging), the LLM server down."""
+    import socket
+
+    from assay.settings import Settings
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = s.getsockname()[1]
+    _record(Settings(home=tmp_path / "home"), "Lynas output rises")
+    env = subprocess_env(tmp_path / "home") | {
+        "ASSAY_LLM": "openai", "ASSAY_LLM_BASE_URL": f"http://127.0.0.1:{closed}/v1", "OPENAI_API_KEY": "test-key", "ASSAY_LLM_RETRIES": "0",
+    }
+    done = subprocess.run([ASSAY, "analyse", "--all"], env=env, capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    failures = [line for line in done.stdout.splitlines() if line.startswith("analysis failed")]
+    assert len(failures) == 1 and f"cannot reach the LLM server at http://127.0.0.1:{closed}/v1" in failures[0], done.stdout
+    assert "Traceback" not in done.stdout + done.stderr and len(done.stderr.strip().splitlines()) <= 2, done.stderr

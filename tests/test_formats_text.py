@@ -663,3 +663,23 @@ if __name__ == "__main__":
     print(f"wrote {len(CASES)} fixtures to {FIXTURES}")
     for case in CASES:
         print(f"  {case.file}: {len(case.data()):,} bytes")
+
+
+def test_the_sample_feed_exported_as_text_files_keeps_titles_and_bodies(tmp_path):
+    """All 25 sample articles as plain-text exports (title line, one paragraph per line, no blank lines)."""
+    import difflib
+
+    from assay.articles import sample_articles, to_article
+    from assay.readers import content_type_for, parse
+    from assay.settings import Settings
+    from assay.sources import read_file
+
+    for article in sample_articles():
+        path = tmp_path / f"{article.id}.txt"
+        path.write_text("\n".join([article.title, *(p for p in article.body.split("\n\n") if p.strip())]) + "\n", encoding="utf-8")
+        _, _, (item,) = parse(read_file(str(path), Settings(), content_type_for(".txt")))
+        got = to_article(item)
+        assert got.title == article.title
+        assert len(got.body.split("\n\n")) > 1
+        ratio = difflib.SequenceMatcher(None, " ".join(article.body.split()), " ".join(got.body.split())).ratio()
+        assert ratio >= 0.95, (article.title, ratio)

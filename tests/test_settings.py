@@ -55,3 +55,11 @@ def test_services_are_made_from_the_settings_passed(tmp_path):
     assert made.embedder.batch_size == 3 and made.chunk_store.name == "other"
     assert made.registry.engine.url.database == str(tmp_path / "home" / "registry.sqlite")
     assert services(Settings(home=tmp_path / "elsewhere")) is not made
+
+
+def test_models_are_shared_by_every_data_folder(monkeypatch, tmp_path):
+    """The embedded model is installed once per machine, not once per ASSAY_HOME."""
+    monkeypatch.delenv("ASSAY_MODELS_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    one, two = Settings(home=tmp_path / "a"), Settings(home=tmp_path / "b")
+    assert one.models_dir == two.models_dir == tmp_path / "cache" / "assay" / "models"

@@ -182,13 +182,14 @@ def _mostly_capitalised(line: str) -> bool:
 
 def _looks_like_title(line: str, following: str | None, layout: TextLayout) -> bool:
     """The first line as a title: not a section label, a bullet, a dateline or a byline; at most
-    150 columns; not a long line (over 80 columns) ending a sentence; and not the first line of a
+    150 columns; not a long line (over 80 columns) ending a sentence, unless it is in title case (a
+    headline asking a question); and not the first line of a
     paragraph that carries on into the next (`following`, the line right under it, if not blank)."""
     text = _heading_text(line)
     width = display_width(text)
     if not text or _is_label(line) or _BULLET.match(line) or is_dateline(text) or width > 150:
         return False
-    if width > 80 and ENDS_SENTENCE.search(text):
+    if width > 80 and ENDS_SENTENCE.search(text) and not _mostly_capitalised(text):
         return False
     if text.endswith((",", ";", "，", "；", "、")) or (text.endswith("-") and text[-2:-1].isalpha()):
         return False
