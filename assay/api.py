@@ -39,6 +39,7 @@ from assay.store.maintenance import BackupResult, ConsistencyReport, RepairResul
 from assay.store.maintenance import backup as backup_store
 from assay.store.maintenance import check as check_consistency
 from assay.store.maintenance import repair as repair_consistency
+from assay.store.vectors import StoreError
 from assay.types import AnalyseReport, Analysis, PipelineReport, SourceKind, StoredArticle
 
 if TYPE_CHECKING:  # their modules import Prefect
@@ -61,7 +62,7 @@ class Status(BaseModel):
     chunks: int
     feeds: int
     analyses: int
-    chunks_in_chroma: int
+    chunks_in_chroma: int | None = Field(description="None when the chunk store cannot be opened (see warnings).")
     llm_calls: int
     llm_input_tokens: int
     llm_output_tokens: int
@@ -69,6 +70,7 @@ class Status(BaseModel):
     home: str
     chroma: str = Field(description="The Chroma server's URL, or the embedded Chroma's folder.")
     database: str
+    warnings: list[str] = Field(default_factory=list)
 
 
 # --- ingest and analyse ---------------------------------------------------------------------------
@@ -131,9 +133,16 @@ def article(settings: Settings, ref: str) -> ArticleView:
 
 def status(settings: Settings) -> Status:
     made = services(settings)
+    warnings: list[str] = []
+    try:
+        chunks: int | None = made.chunk_store.count()
+    except StoreError as exc:  # the registry's counts are still worth showing
+        chunks = None
+        warnings.append(str(exc))
     return Status(
         **made.registry.counts(),
-        chunks_in_chroma=made.chunk_store.count(),
+        chunks_in_chroma=chunks,
+        warnings=warnings,
         **made.registry.llm_totals(),
         home=str(settings.home),
         chroma=settings.chroma_url or str(settings.chroma_path),

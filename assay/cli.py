@@ -372,9 +372,11 @@ def status(json_output: JsonFlag = False) -> None:
         _print_json(counts.model_dump(mode="json"))
         return
     table = Table("what", "value", show_header=False)
-    for key, value in counts.model_dump().items():
-        table.add_row(key.replace("_", " "), str(value))
+    for key, value in counts.model_dump(exclude={"warnings"}).items():
+        table.add_row(key.replace("_", " "), "unavailable" if value is None else escape(str(value)))
     out.print(table)
+    for warning in counts.warnings:
+        err.print(f"[yellow]warning:[/yellow] {escape(warning)}", highlight=False, soft_wrap=True)
 
 
 # --- keeping the data whole ----------------------------------------------------------------

@@ -8,6 +8,7 @@ embedder: Chroma's default embedding function downloads a model, so nothing here
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
@@ -31,13 +32,29 @@ class ChunkRecords(NamedTuple):
     metadatas: list[dict[str, Any]]
 
 
+class StoreError(RuntimeError):
+    """The chunk store cannot be reached or opened; the message names the cause and the fix."""
+
+
 def chroma_client(settings: Settings) -> Any:  # chromadb.ClientAPI; chromadb's stubs make it Any anyway
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_url:
         host, port, ssl = settings.chroma_host_port
-        return chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=chroma_settings)
-    settings.chroma_path.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(settings.chroma_path), settings=chroma_settings)
+        try:
+            return chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=chroma_settings)
+        except Exception as exc:  # chromadb raises ValueError or httpx errors for a server that is not there
+            raise StoreError(
+                f"cannot reach the Chroma server at {settings.chroma_url} ({type(exc).__name__}): is it running? (ASSAY_CHROMA_URL)"
+            ) from exc
+    path = settings.chroma_path
+    path.mkdir(parents=True, exist_ok=True)
+    if not os.access(path, os.W_OK) or any(not os.access(f, os.W_OK) for f in path.glob("*.sqlite3")):
+        # Embedded Chroma writes to its SQLite file even to read; it fails deep inside with "attempt to write a readonly database".
+        raise StoreError(
+            f"the chunk store {path} is read-only, and embedded Chroma needs write access even to read: "
+            "`assay articles`, `show` and `report` still work; give this user write access to use the others"
+        )
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
 
 
 class ChunkStore:

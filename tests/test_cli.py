@@ -105,7 +105,8 @@ def test_a_fault_is_one_line_naming_the_cause_and_the_fix(assay_home, monkeypatc
         main(["status"])
     assert exited.value.code == 1
     printed = capsys.readouterr().err.strip()
-    assert printed.startswith("error:") and "Chroma" in printed and len(printed.splitlines()) <= 2 and "Traceback" not in printed
+    assert printed.startswith("error:") and "Traceback" not in printed and len(printed.splitlines()) == 1
+    assert "cannot reach the Chroma server at http://127.0.0.1:9" in printed and "ASSAY_CHROMA_URL" in printed
     with pytest.raises(Exception, match="Chroma"):
         main(["--debug", "status"])  # --debug lets the traceback through
 
@@ -233,3 +234,37 @@ def test_llm_server_down_is_one_line_per_article(tmp_path):
     failures = [line for line in done.stdout.splitlines() if line.startswith("analysis failed")]
     assert len(failures) == 1 and f"cannot reach the LLM server at http://127.0.0.1:{closed}/v1" in failures[0], done.stdout
     assert "Traceback" not in done.stdout + done.stderr and len(done.stderr.strip().splitlines()) <= 2, done.stderr
+
+
+@pytest.mark.skipif(os.geteuid() != 0 or not Path("/usr/bin/setpriv").exists(), reason="needs root to run a command as `nobody`")
+def test_a_read_only_data_folder_still_reads(tmp_path):
+    """As `nobody` on a data folder it may not write (root ignores permissions, hence setpriv)."""
+    import shutil
+    import stat
+    import tempfile
+
+    from assay.services import services
+    from assay.settings import Settings
+
+    home = Path(tempfile.mkdtemp(prefix="assay-ro-", dir="/tmp"))
+    try:
+        settings = Settings(home=home / "home")
+        article_id = _record(settings, "Read-only corpus")
+        services(settings).chunk_store.count()  # creates the embedded Chroma
+        services(settings).registry.close()
+        for path in [home, *home.rglob("*")]:
+            path.chmod((stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH) | (0o111 if path.is_dir() else 0))
+        env = subprocess_env(home / "home") | {"HOME": str(home)}
+        as_nobody = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", ASSAY]
+        listed = subprocess.run([*as_nobody, "articles", "--json"], env=env, capture_output=True, text=True, timeout=120)
+        assert listed.returncode == 0, listed.stderr
+        assert [a["id"] for a in json.loads(listed.stdout)] == [article_id]
+        status = subprocess.run([*as_nobody, "status", "--json"], env=env, capture_output=True, text=True, timeout=120)
+        assert status.returncode == 0, status.stderr
+        got = json.loads(status.stdout)
+        assert got["articles"] == 1 and got["chunks_in_chroma"] is None and "read-only" in got["warnings"][0]
+        assert "Traceback" not in status.stderr
+    finally:
+        for path in [home, *home.rglob("*")]:
+            path.chmod(0o700)
+        shutil.rmtree(home, ignore_errors=True)
