@@ -22,7 +22,9 @@ from assay.types import SourceKind
 def serve_feeds(feeds: list[str], *, name: str, interval: timedelta, stop: threading.Event | None = None) -> str:
     """Register the deployment, poll on schedule until SIGINT/SIGTERM (or `stop`), then pause it."""
     stop = stop or threading.Event()
-    runner = Runner(name=name, pause_on_shutdown=True)
+    # One poll at a time: a poll that runs past the interval (a first one loading the models, a big
+    # backlog) is not overlapped by the next, which would ingest and analyse the same new articles again.
+    runner = Runner(name=name, pause_on_shutdown=True, limit=1)
     deployment_id = runner.add_flow(
         ingest_and_analyse, name=name, interval=interval, parameters={"sources": feeds, "expect": SourceKind.feed.value}
     )

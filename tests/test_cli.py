@@ -268,3 +268,39 @@ def test_a_read_only_data_folder_still_reads(tmp_path):
         for path in [home, *home.rglob("*")]:
             path.chmod(0o700)
         shutil.rmtree(home, ignore_errors=True)
+
+
+@pytest.mark.slow
+def test_doctor_repairs_what_a_crash_leaves_and_backup_copies_everything(prefect_harness, assay_home, tmp_path):
+    """Chunks lost (a crash between steps) and an orphan chunk: doctor finds both, --repair stores the
+    lost chunks again from the registry's copy of the body; then a backup is a working data folder."""
+    import numpy as np
+
+    from assay.services import services
+    from assay.settings import Settings
+    from assay.types import Article, Chunk
+    from tests.conftest import SAMPLE_FEED
+
+    assert invoke("ingest", str(SAMPLE_FEED), "--no-analyse").exit_code == 0
+    store = services(assay_home).chunk_store
+    lost = sorted(store.chunk_ids(services(assay_home).registry.articles()[0].id))
+    store.delete(lost)
+    stray = Article(id="0" * 16, title="gone", source="x", source_url="x", body="An orphan chunk's text.")
+    store.upsert([(stray, [Chunk(id="orphan-0", article_id=stray.id, index=0, text=stray.body, start=0, end=23)],
+                   np.full((1, 384), 384 ** -0.5, dtype=np.float32))])
+
+    found = runner.invoke(app, ["doctor", "--json"])
+    assert found.exit_code == 1
+    report = json.loads(found.stdout)["check"]
+    assert report["orphan_chunks"] == ["orphan-0"] and len(report["missing"]) == 1
+    repaired = json.loads(runner.invoke(app, ["doctor", "--repair", "--json"]).stdout)
+    assert repaired["after"]["ok"] and repaired["repaired"]["deleted_chunks"] == ["orphan-0"]
+    assert sorted(store.chunk_ids(report["missing"][0])) == lost  # the same chunks, from the registry's body
+    assert runner.invoke(app, ["doctor"]).exit_code == 0
+
+    target = tmp_path / "copy"
+    assert runner.invoke(app, ["backup", str(target)]).exit_code == 0
+    copy = services(Settings(home=target))
+    assert copy.registry.counts()["articles"] == 25 and copy.chunk_store.count() == store.count()
+    again = runner.invoke(app, ["backup", str(target)])
+    assert again.exit_code != 0  # a non-empty folder is never overwritten
