@@ -39,7 +39,7 @@ from assay.store.maintenance import BackupResult, ConsistencyReport, RepairResul
 from assay.store.maintenance import backup as backup_store
 from assay.store.maintenance import check as check_consistency
 from assay.store.maintenance import repair as repair_consistency
-from assay.store.vectors import StoreError
+from assay.store.vectors import ChunkStoreReadOnly
 from assay.types import AnalyseReport, Analysis, PipelineReport, SourceKind, StoredArticle
 
 if TYPE_CHECKING:  # their modules import Prefect
@@ -136,7 +136,7 @@ def status(settings: Settings) -> Status:
     warnings: list[str] = []
     try:
         chunks: int | None = made.chunk_store.count()
-    except StoreError as exc:  # the registry's counts are still worth showing
+    except ChunkStoreReadOnly as exc:  # a read-only data folder: the registry's counts are still worth showing
         chunks = None
         warnings.append(str(exc))
     return Status(

@@ -36,6 +36,10 @@ class StoreError(RuntimeError):
     """The chunk store cannot be reached or opened; the message names the cause and the fix."""
 
 
+class ChunkStoreReadOnly(StoreError):
+    """An embedded chunk store in a folder this user may not write: the registry can still be read."""
+
+
 def chroma_client(settings: Settings) -> Any:  # chromadb.ClientAPI; chromadb's stubs make it Any anyway
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_url:
@@ -50,7 +54,7 @@ def chroma_client(settings: Settings) -> Any:  # chromadb.ClientAPI; chromadb's 
     path.mkdir(parents=True, exist_ok=True)
     if not os.access(path, os.W_OK) or any(not os.access(f, os.W_OK) for f in path.glob("*.sqlite3")):
         # Embedded Chroma writes to its SQLite file even to read; it fails deep inside with "attempt to write a readonly database".
-        raise StoreError(
+        raise ChunkStoreReadOnly(
             f"the chunk store {path} is read-only, and embedded Chroma needs write access even to read: "
             "`assay articles`, `show` and `report` still work; give this user write access to use the others"
         )
