@@ -74,3 +74,26 @@ def test_gold_crosscheck_covers_every_fact_and_claim_in_dev_and_test(article_id)
     for gold in labels.crosscheck:
         assert (gold.status == "no_other_source") == (not gold.articles), gold
         assert article_id not in gold.articles and set(gold.articles) <= set(LABELS), gold
+
+
+def test_agreement_between_two_labellings():
+    from assay.evals.agreement import agreement
+
+    same = agreement(["fact", "claim", "rhetoric", "opinion"], ["fact", "claim", "rhetoric", "opinion"])
+    assert (same.cohen_kappa, same.macro_f1, same.accuracy) == (1.0, 1.0, 1.0)
+    # 6 of 8 agree; chance agreement from the marginals is 0.25: kappa = (0.75 - 0.25) / 0.75
+    half = agreement(["fact", "fact", "claim", "claim", "rhetoric", "rhetoric", "opinion", "opinion"],
+                     ["fact", "claim", "claim", "claim", "rhetoric", "fact", "opinion", "opinion"])
+    assert half.accuracy == 0.75 and abs(half.cohen_kappa - 0.667) < 0.002
+    assert sum(map(sum, half.confusion)) == 8
+
+
+def test_the_blind_second_labels_cover_every_dev_and_test_statement():
+    from assay.evals.agreement import SECOND_LABELS, agreement, load_second, paired_kinds
+
+    if not SECOND_LABELS.exists():
+        pytest.fail(f"{SECOND_LABELS} is missing")
+    split = load_split()
+    gold, other = paired_kinds(LABELS, load_second(), [*split.dev, *split.test])
+    assert len(gold) == len(other) == sum(len(LABELS[i].statements) for i in [*split.dev, *split.test])
+    assert -1 <= agreement(gold, other).cohen_kappa <= 1
