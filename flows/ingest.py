@@ -176,6 +176,8 @@ def dedupe(articles: list[Cleaned], settings: Settings) -> tuple[list[Pending], 
     its URL becomes an alias of that article, returned as (article id, url) to record once it is stored."""
     registry = services(settings).registry
     known = registry.content_hashes([a.id for a, _, _ in articles])
+    digests = {a.id: body_hash(a.body) for a, _, _ in articles}
+    stored_bodies = registry.find_by_body_hashes([digests[a.id] for a, _, _ in articles if a.id not in known])
     pending: list[Pending] = []
     done: list[ItemResult] = []
     aliases: list[tuple[str, str]] = []
@@ -184,8 +186,8 @@ def dedupe(articles: list[Cleaned], settings: Settings) -> tuple[list[Pending], 
     for article, feed, notes in articles:
         status = ItemStatus.updated if article.id in known else ItemStatus.new
         one = Pending(article, status, article.url or article.source_url, feed, notes)
-        digest = body_hash(article.body)
-        same_text = None if article.id in known else bodies.get(digest) or registry.find_by_body_hash(digest)
+        digest = digests[article.id]
+        same_text = None if article.id in known else bodies.get(digest) or stored_bodies.get(digest)
         if article.id in seen:
             done.append(one.result(ItemStatus.duplicate, error="duplicate of an earlier item in this run (same URL or content)"))
         elif same_text is not None and same_text != article.id:

@@ -25,7 +25,7 @@ import os
 import re
 import sqlite3
 import weakref
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -547,28 +547,43 @@ class Registry:
             return found
 
     def find_by_body_hash(self, digest: str) -> str | None:
-        """The article (the first seen, if several) whose body has this `body_hash`; None if there is none.
+        """The article (the first seen, if several) whose body has this `body_hash`; None if there is none."""
+        return self.find_by_body_hashes([digest]).get(digest)
+
+    def find_by_body_hashes(self, digests: Collection[str]) -> dict[str, str]:
+        """For each digest that an article's body has, that article (the first seen, if several): one
+        look-up for a whole batch, as an ingest asks.
 
         Articles recorded by an earlier release have no hash yet: they are hashed here, once (and in
         a read-only registry hashed on every call, without storing).
         """
+        wanted = set(digests)
+        if not wanted:
+            return {}
         if not self.read_only:
             self._fill_body_hashes()
         with self.session() as s:
-            candidates: list[tuple[datetime, str]] = []
+            candidates: list[tuple[str, datetime, str]] = []
             if "article_bodies" in self._tables:
                 stored = (
-                    select(ArticleRow.first_seen, ArticleRow.id)
+                    select(ArticleBodyRow.body_hash, ArticleRow.first_seen, ArticleRow.id)
                     .join(ArticleBodyRow, ArticleBodyRow.article_id == ArticleRow.id)
-                    .where(ArticleBodyRow.body_hash == digest)
+                    .where(ArticleBodyRow.body_hash.in_(sorted(wanted)))
                 )
                 candidates.extend(s.execute(stored).tuples())
             if self.read_only:
                 unhashed = select(ArticleRow.first_seen, ArticleRow.id, ArticleRow.body)
                 if "article_bodies" in self._tables:
                     unhashed = unhashed.where(~ArticleRow.id.in_(select(ArticleBodyRow.article_id)))
-                candidates.extend((seen, i) for seen, i, body in s.execute(unhashed).tuples() if body_hash(body) == digest)
-            return min(candidates, key=lambda c: (as_utc(c[0]) or datetime.min.replace(tzinfo=UTC), c[1]))[1] if candidates else None
+                for seen, article_id, body in s.execute(unhashed).tuples():
+                    if (digest := body_hash(body)) in wanted:
+                        candidates.append((digest, seen, article_id))
+        first: dict[str, tuple[datetime, str]] = {}
+        for digest, seen, article_id in candidates:
+            key = (as_utc(seen) or datetime.min.replace(tzinfo=UTC), article_id)
+            if digest not in first or key < first[digest]:
+                first[digest] = key
+        return {digest: article_id for digest, (_, article_id) in first.items()}
 
     def _fill_body_hashes(self, batch: int = 500) -> None:
         for _ in range(10_000):  # bounded: each pass hashes a batch, or ends
