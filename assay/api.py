@@ -268,6 +268,7 @@ def doctor(settings: Settings, *, repair: bool = False) -> DoctorReport:
         old = made.chunk_store.chunk_ids(article.id)
         made.chunk_store.upsert([(article, chunks, made.embedder.forward([c.text for c in chunks]))])
         made.chunk_store.delete(sorted(old - {c.id for c in chunks}))
+        made.registry.set_chunk_count(article.id, len(chunks))  # the chunk settings may have changed since
     if repaired.reingest:
         made.keyword_index()
     after = check_consistency(made.registry, made.chunk_store, settings.keywords_path)

@@ -413,9 +413,13 @@ def backup(
     result = api.backup(get_settings(), target)
     if json_output:
         _print_json(result.model_dump(mode="json"))
-        return
-    out.print(f"backed up {result.articles} articles and {result.chunks} chunks to {escape(str(result.target))} "
-              f"(to restore, point ASSAY_HOME at it)", highlight=False)
+    else:
+        out.print(f"backed up {result.articles} articles and {result.chunks} chunks to {escape(str(result.target))} "
+                  f"(to restore, point ASSAY_HOME at it)", highlight=False)
+    if not result.check.ok:  # taken during an ingest, say: the copy holds chunks and articles that disagree
+        err.print(f"[yellow]warning:[/yellow] the copy is not consistent ({len(result.check.orphan_chunks)} orphan chunks, "
+                  f"{len(result.check.missing)} articles with missing chunks): run it again when no ingest is writing", soft_wrap=True)
+        raise typer.Exit(1)
 
 
 # --- models ------------------------------------------------------------------------------

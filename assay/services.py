@@ -90,7 +90,7 @@ _made_lock = threading.Lock()
 
 def services(settings: Settings) -> Services:
     """The services for these settings, made once per process."""
-    key = settings.model_dump_json()
+    key = settings.model_dump_json() + settings.registry_url  # the dump masks the database URL, a secret
     with _made_lock:
         if key not in _made:
             _made[key] = Services(settings)

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Literal
 from urllib.parse import urlparse
 
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 MAX_FETCH_CONCURRENCY = 32  # threads of the ingest flow's task runner: the ceiling of fetch_concurrency
@@ -37,8 +37,8 @@ class Settings(BaseSettings):
     )
     chroma_url: str | None = Field(None, description="A Chroma server (http://host:port) instead of the embedded one.")
     chroma_collection: str = Field("assay_chunks", description="Chroma collection holding article chunks.")
-    database_url: str | None = Field(
-        None, description="SQLAlchemy URL of the registry database; default: SQLite file under home."
+    database_url: SecretStr | None = Field(
+        None, description="(Kept secret: flows record their parameters.) SQLAlchemy URL of the registry database; default: SQLite file under home."
     )
 
     llm: Literal["local", "openai"] = Field("local", description="local: llama.cpp in process; openai: any OpenAI-compatible server.")
@@ -84,7 +84,7 @@ class Settings(BaseSettings):
 
     @property
     def registry_url(self) -> str:
-        return self.database_url or f"sqlite:///{self.home / 'registry.sqlite'}"
+        return self.database_url.get_secret_value() if self.database_url else f"sqlite:///{self.home / 'registry.sqlite'}"
 
     @property
     def evals_dir(self) -> Path:

@@ -169,6 +169,9 @@ def clean(items: list[Fed]) -> tuple[list[Cleaned], list[ItemResult]]:
     return articles, failures
 
 
+SYNDICATION_MIN_WORDS = 40
+
+
 @task(name="dedupe", cache_policy=NO_CACHE)
 def dedupe(articles: list[Cleaned], settings: Settings) -> tuple[list[Pending], list[ItemResult], list[tuple[str, str]]]:
     """Drop repeats within the batch and articles whose content the registry already has. The same
@@ -187,7 +190,9 @@ def dedupe(articles: list[Cleaned], settings: Settings) -> tuple[list[Pending], 
         status = ItemStatus.updated if article.id in known else ItemStatus.new
         one = Pending(article, status, article.url or article.source_url, feed, notes)
         digest = digests[article.id]
-        same_text = None if article.id in known else bodies.get(digest) or stored_bodies.get(digest)
+        # Short bodies (a cookie wall, a paywall teaser) are alike by accident, not syndicated copies.
+        syndicated = article.id not in known and len(article.body.split()) >= SYNDICATION_MIN_WORDS
+        same_text = bodies.get(digest) or stored_bodies.get(digest) if syndicated else None
         if article.id in seen:
             done.append(one.result(ItemStatus.duplicate, error="duplicate of an earlier item in this run (same URL or content)"))
         elif same_text is not None and same_text != article.id:

@@ -496,6 +496,14 @@ class Registry:
             s.merge(ArticleBodyRow(article_id=article.id, body_hash=body_hash(article.body)))
             return row.version
 
+    def set_chunk_count(self, article_id: str, chunk_count: int) -> None:
+        """After its chunks were stored again (`assay doctor --repair`): how many the article has now."""
+        self._writable()
+        with self.session() as s:
+            row = s.get(ArticleRow, article_id)
+            if row is not None:
+                row.chunk_count = chunk_count
+
     def get(self, article_id: str) -> StoredArticle | None:
         """The article with this id, or with this unique prefix of an id (ids are hex, as git's commits)."""
         with self.session() as s:

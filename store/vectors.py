@@ -51,6 +51,8 @@ def chroma_client(settings: Settings) -> Any:  # chromadb.ClientAPI; chromadb's 
                 f"cannot reach the Chroma server at {settings.chroma_url} ({type(exc).__name__}): is it running? (ASSAY_CHROMA_URL)"
             ) from exc
     path = settings.chroma_path
+    if not path.exists() and path.parent.exists() and not os.access(path.parent, os.W_OK):
+        raise ChunkStoreReadOnly(f"the data folder {path.parent} is read-only: there is no chunk store in it yet, and none can be made")
     path.mkdir(parents=True, exist_ok=True)
     if not os.access(path, os.W_OK) or any(not os.access(f, os.W_OK) for f in path.glob("*.sqlite3")):
         # Embedded Chroma writes to its SQLite file even to read; it fails deep inside with "attempt to write a readonly database".

@@ -683,3 +683,21 @@ def test_the_sample_feed_exported_as_text_files_keeps_titles_and_bodies(tmp_path
         assert len(got.body.split("\n\n")) > 1
         ratio = difflib.SequenceMatcher(None, " ".join(article.body.split()), " ".join(got.body.split())).ratio()
         assert ratio >= 0.95, (article.title, ratio)
+
+
+def test_an_impossible_front_matter_date_is_a_note_not_a_crash():
+    from assay.readers import parse
+    from assay.types import Fetched
+
+    text = "---\ntitle: Lynas update\ndate: 2026-02-30\n---\n\nLynas Rare Earths shipped NdPr oxide from Kalgoorlie this week.\n"
+    _, _, (item,) = parse(Fetched(source="notes/lynas.md", content=text.encode(), content_type="text/plain"))
+    assert item.published is None and any("front matter ignored" in n for n in item.notes)
+
+
+def test_a_text_file_that_mentions_the_pdf_header_is_text():
+    from assay.readers import parse
+    from assay.types import Fetched, SourceKind
+
+    text = "Notes on file formats\n\nA PDF file starts with %PDF-1.7 and a binary comment line, then its objects.\n"
+    kind, _, (item,) = parse(Fetched(source="notes/formats.md", content=text.encode(), content_type="text/markdown"))
+    assert kind is SourceKind.file and "starts with %PDF-1.7" in item.content

@@ -325,3 +325,15 @@ def test_the_same_text_under_two_urls_is_one_article_with_an_alias(ingest, assay
     assert duplicate.notes and original in duplicate.notes[0]
     assert registry.article_for_url("https://wire.example.net/lynas-copy") == original
     assert registry.counts()["articles"] == 1
+
+
+def test_short_bodies_alike_by_accident_are_not_syndicated_copies(assay_home):
+    """Two pages that both came out as the same cookie-wall sentence stay two articles."""
+    from assay.articles import to_article
+    from assay.flows.ingest import dedupe
+    from assay.types import RawItem
+
+    wall = "<p>Please accept cookies to continue reading this article.</p>"
+    items = [RawItem(source="x", source_url="x", url=f"https://example.com/{n}", title=f"Page {n}", content=wall) for n in (1, 2)]
+    pending, done, aliases = dedupe.fn([(to_article(i), None, []) for i in items], assay_home)
+    assert len(pending) == 2 and done == [] and aliases == []

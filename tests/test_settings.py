@@ -63,3 +63,10 @@ def test_models_are_shared_by_every_data_folder(monkeypatch, tmp_path):
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     one, two = Settings(home=tmp_path / "a"), Settings(home=tmp_path / "b")
     assert one.models_dir == two.models_dir == tmp_path / "cache" / "assay" / "models"
+
+
+def test_the_database_url_is_a_secret_wherever_settings_are_recorded():
+    """Flows take the settings as a parameter and Prefect records parameters: a password must not be in them."""
+    settings = Settings(database_url="postgresql+psycopg://assay:hunter2@db.internal/assay")
+    assert "hunter2" not in settings.model_dump_json() and "hunter2" not in repr(settings)
+    assert settings.registry_url == "postgresql+psycopg://assay:hunter2@db.internal/assay"

@@ -505,8 +505,10 @@ class PdfReader:
 
     def sniff(self, fetched: Fetched, text: str | None) -> bool:
         head = fetched.content[:1024]
-        if _MAGIC in head:
+        if head.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(_MAGIC):
             return True
+        if _MAGIC in head and source_suffix(fetched) not in (".txt", ".md", ".markdown"):
+            return True  # a few producers put junk before the header; a text file that mentions %PDF- is text
         if head.lstrip()[:1] == b"<":
             return False  # markup (an HTML error page at a .pdf URL, say): a text reader's
         return source_suffix(fetched) == ".pdf" or fetched.content_type == "application/pdf"

@@ -94,7 +94,7 @@ def _split_front_matter(lines: list[str], notes: list[str]) -> tuple[_FrontMatte
         return _FrontMatter(), lines
     try:
         data = yaml.safe_load("\n".join(lines[1:end]))
-    except yaml.YAMLError as exc:
+    except (yaml.YAMLError, ValueError) as exc:  # PyYAML raises ValueError for impossible dates (2026-02-30)
         where = getattr(exc, "problem_mark", None)
         at = f" at line {where.line + 2}" if where is not None else ""
         notes.append(f"front matter ignored: not valid YAML{at}")
