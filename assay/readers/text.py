@@ -8,7 +8,6 @@ by URL keeps its URL as its identity; a local file is known by its path and its 
 
 from __future__ import annotations
 
-import email.utils
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -27,7 +26,7 @@ from assay.cleaning import (
     display_width,
     text_layout,
 )
-from assay.readers.html import looks_like_html
+from assay.readers.html import looks_like_html, parse_date
 from assay.sources import decode, decoding_notes, source_suffix
 from assay.statements import sentences
 from assay.types import Fetched, RawItem, SourceKind
@@ -141,19 +140,13 @@ def _read_front_matter(meta: dict[str, Any], notes: list[str]) -> _FrontMatter:
 
 
 def _to_datetime(value: Any) -> datetime | None:
-    """A date or date-time as YAML gives it (or as a string): timezone-aware, in UTC (naive means UTC)."""
+    """A date or date-time as YAML gives it (or a string, read by `parse_date`): timezone-aware, in UTC."""
     if isinstance(value, datetime):
         moment = value
     elif isinstance(value, date):
         moment = datetime(value.year, value.month, value.day)
     elif isinstance(value, str):
-        try:
-            moment = datetime.fromisoformat(value.strip())
-        except ValueError:
-            try:
-                moment = email.utils.parsedate_to_datetime(value)
-            except (TypeError, ValueError):
-                return None
+        return parse_date(value)  # as a page's metadata is read
     else:
         return None
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
