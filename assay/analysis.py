@@ -6,7 +6,11 @@ Division of labour, from what was measured (see assay/classifier.py):
   decides kind, attribution, evidence;
 - the LLM writes the summary and highlights and picks entities and figures;
 - code checks the LLM: every number it writes must be in the body (else one repair
-  retry, then the article fails), and entities or figures not in the body are dropped;
+  retry, then the article fails); every summary sentence and highlight must quote only words the
+  body has, name only what it names, be supported by one of its sentences and not make the publisher
+  the subject (assay/grounding.py; else one repair retry, then the sentence is dropped, or the article
+  fails when nothing of the summary is left); entities or figures not in the body, section headings
+  and phrases as entities are dropped;
 - the corpus cross-check compares each fact and claim with the other articles in Chroma.
 """
 
@@ -28,11 +32,13 @@ from langchain_core.runnables import RunnableConfig
 from pydantic import BaseModel, Field, StringConstraints
 
 from assay.embeddings import MiniLMEmbeddings
+from assay.grounding import ProseGrounding, entity_rejected, prose_units
 from assay.kinds import KindDecider
 from assay.llm_log import UsageCounter
-from assay.llms import model_name, structured
+from assay.llms import StructuredOutputError, model_name, structured
 from assay.prompts import PromptFile
-from assay.statements import SPLITTER_VERSION, Statement, statements, text_sentences
+from assay.settings import Settings
+from assay.statements import SPLITTER_VERSION, Statement, sentences, statements, text_sentences
 from assay.types import (
     RHETORIC_KINDS,
     Analysis,
@@ -51,6 +57,8 @@ from assay.types import (
 # The prompts an analysis uses: its cache key and provenance name only these, so releasing another
 # prompt (the answer prompt, say) does not make every analysis stale.
 ANALYSIS_PROMPTS = ("summary",)
+# The support a summary sentence or highlight needs when the caller names none (measured: assay/settings.py).
+PROSE_MIN_SUPPORT: float = Settings.model_fields["prose_min_support"].default
 
 # --- what the LLM fills (caps keep grammar-constrained output finite) ---------------------------
 
@@ -130,7 +138,8 @@ def ungrounded_numbers(reply: SummaryReplies, body: str) -> set[str]:
 
 def prose(reply: SummaryReplies) -> list[str]:
     """The summary and highlights as stored: prose the length cap cut off is tidied first, so the
-    junk a small model writes against the cap ("capital stepping 2") is dropped, not retried."""
+    junk a small model writes against the cap ("capital stepping 2") is dropped, not retried (a
+    highlight cut mid-way is "")."""
     summary_cap, highlight_cap = _length_caps(type(reply))
     return [
         tidy_cut(reply.summary, summary_cap, sentences_only=True),
@@ -151,13 +160,57 @@ def summary_reply(value: BaseModel) -> SummaryReplies:
     return value
 
 
+def _numbers_fault(reply: SummaryReplies, body: str) -> str | None:
+    missing = ungrounded_numbers(reply, body)
+    return f"these numbers are not in the article: {sorted(missing)}; use only numbers the article gives" if missing else None
+
+
 def _grounding_check(body: str) -> Callable[[BaseModel], None]:
+    """The repaired answer's check: numbers only (its ungrounded prose is dropped after, not retried)."""
+
     def check(reply: BaseModel) -> None:
-        missing = ungrounded_numbers(summary_reply(reply), body)
-        if missing:
-            raise ValueError(f"these numbers are not in the article: {sorted(missing)}; use only numbers the article gives")
+        fault = _numbers_fault(summary_reply(reply), body)
+        if fault:
+            raise ValueError(fault)
 
     return check
+
+
+def _prose_check(grounding: ProseGrounding) -> Callable[[BaseModel], None]:
+    """The first answer's check: numbers, and every summary sentence and highlight (assay/grounding.py),
+    in one message naming each fault, so the repair can fix them all at once."""
+
+    def check(answer: BaseModel) -> None:
+        reply = summary_reply(answer)
+        summary, *highlights = prose(reply)
+        faults = [f for f in [_numbers_fault(reply, grounding.article.body)] if f]
+        if not summary:
+            faults.append("the summary was cut off by the length cap: write 2 short sentences")
+        units = prose_units(summary, highlights)
+        faults += [f"“{text}” {why}" for text, why in zip(units, grounding.problems(units)) if why]
+        if faults:
+            raise ValueError(
+                "; ".join(faults) + ". Write only what the article says, names as it writes them and quotes copied exactly"
+            )
+
+    return check
+
+
+def grounded_prose(reply: SummaryReplies, grounding: ProseGrounding) -> tuple[str, list[str], list[str]]:
+    """(summary, highlights, dropped): the prose without the sentences and highlights that are still
+    not grounded after the repair retry, and what was dropped, each with why. Raises
+    StructuredOutputError when nothing of the summary would be left."""
+    summary, *highlights = prose(reply)
+    dropped = [f"{h.strip()} [cut off by the length cap]" for h, kept in zip(reply.highlights, highlights) if h.strip() and not kept]
+    summary_sentences = [s.text for s in sentences(summary)]
+    highlights = [h for h in highlights if h]
+    problems = grounding.problems(summary_sentences + highlights)
+    dropped += [f"{text} [{why}]" for text, why in zip(summary_sentences + highlights, problems) if why]
+    kept_summary = [s for s, why in zip(summary_sentences, problems) if not why]
+    if not kept_summary:
+        raise StructuredOutputError(f"nothing of the summary is grounded in the article: {'; '.join(dropped) or 'it was cut off'}")
+    kept_highlights = [h for h, why in zip(highlights, problems[len(summary_sentences) :]) if not why]
+    return " ".join(kept_summary), kept_highlights, dropped
 
 
 def _figure(reply: FigureReply, body: str) -> Figure | None:
@@ -172,18 +225,31 @@ def _figure(reply: FigureReply, body: str) -> Figure | None:
     return Figure(**reply.model_dump(), sentence=sentence.text, start=sentence.start, end=sentence.end)
 
 
+_CLAUSE_END = re.compile(r"[,;:]\s|\s[–—]\s")
+_DANGLING = re.compile(
+    r"(?<!\S)(?:and|or|but|of|the|a|an|to|for|with|in|on|at|by|from|as|such as|including|than|that|its|their)[\s,;:–—-]*$"
+)
+
+
 def tidy_cut(text: str, limit: int, *, sentences_only: bool) -> str:
-    """Prose the length cap cut mid-way (the grammar stops a string at `limit` characters) ends at
-    its last whole sentence (summary) or word (bullet). Shorter prose is the model's own and stays."""
-    cut = len(text) >= limit
+    """Prose the length cap cut mid-way (the grammar stops a string at `limit` characters), or that
+    ends in an ellipsis or a dangling word ("applications such as"), is tidied, never ended with "…".
+    A summary ends at its last whole sentence, or, when the cap cut its first, at its last whole
+    clause of 8 words or more, with a full stop (the 1.5B model writes one 320-character sentence
+    for some articles). A bullet cut mid-way is dropped (""): a clause cut out of its list reads as
+    a whole point ("for wind, solar"). Other prose is the model's own and stays."""
+    at_cap, ellipsis = len(text) >= limit, text.rstrip().endswith(("…", "..."))
     text = text.strip().strip("\u200b").strip()
-    if not cut or not text or text[-1] in ".!?\"'’”)":
+    dangling = _DANGLING.search(text) is not None  # "...applications such as": stopped mid-way under the cap
+    if not text or not (at_cap or ellipsis or dangling) or (text[-1] in ".!?\"'’”)" and not ellipsis):
         return text
-    if sentences_only:
-        last = max(text.rfind(". "), text.rfind("? "), text.rfind("! "))
-        if last > 0:
-            return text[: last + 1]
-    return text.rsplit(" ", 1)[0].rstrip(",;:–—-") + "…" if " " in text else text
+    if not sentences_only:
+        return ""
+    whole = sentences(text)[:-1]  # the last one is the one cut
+    if whole:
+        return text[: whole[-1].end].strip()
+    clauses = [text[: m.start()].rstrip() for m in _CLAUSE_END.finditer(text)]
+    return next((c + "." for c in reversed(clauses) if len(c.split()) >= 8), "")
 
 
 # --- the analysis ---------------------------------------------------------------------------------
@@ -208,9 +274,11 @@ def label_statements(
     return found, vectors, decider.decide(article, found, vectors)
 
 
-def analysis_key(content_hash: str, prompts: dict[str, str], decider: str, crosscheck: str, model: str) -> str:
+def analysis_key(
+    content_hash: str, prompts: dict[str, str], decider: str, crosscheck: str, model: str, prose_min_support: float
+) -> str:
     """Everything that changes an analysis's output: same key, same analysis, no LLM call."""
-    parts = [content_hash, prompts, decider, SPLITTER_VERSION, crosscheck, model]
+    parts = [content_hash, prompts, decider, SPLITTER_VERSION, crosscheck, model, prose_min_support]
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
@@ -223,8 +291,10 @@ def analyse_article(
     embedder: MiniLMEmbeddings,
     crosscheck: CrossChecker | None = None,
     callbacks: list[BaseCallbackHandler] | None = None,
+    min_support: float = PROSE_MIN_SUPPORT,
 ) -> Analysis:
-    """Analyse one article; raises StructuredOutputError if the LLM's answer is invalid twice."""
+    """Analyse one article; raises StructuredOutputError if the LLM's answer is invalid twice, or
+    grounds nothing of the summary."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
     found, vectors, labels = label_statements(article, decider, embedder)
@@ -238,13 +308,15 @@ def analyse_article(
         "metadata": {"prompt": prompt.name, "prompt_version": prompt.version, "article_id": article.id},
     }
     started = time.perf_counter()
-    answer, retries = structured(model, messages, prompt.reply_schema(), config, check=_grounding_check(article.body))
+    grounding = ProseGrounding(article, embedder, min_support)
+    answer, retries = structured(
+        model, messages, prompt.reply_schema(), config, check=_prose_check(grounding), recheck=_grounding_check(article.body)
+    )
     reply = summary_reply(answer)
+    summary, highlights, dropped = grounded_prose(reply, grounding)
     timings["llm"] = time.perf_counter() - started
 
-    summary, *highlights = prose(reply)
-    body_lower = article.body.lower()
-    entities = [e for e in reply.entity_list() if e.name.lower() in body_lower]  # invented names are dropped
+    entities = [e for e in reply.entity_list() if entity_rejected(e, article) is None]  # invented names, headings, phrases
     figures = [f for f in (_figure(d, article.body) for d in reply.figures) if f is not None]
 
     started = time.perf_counter()
@@ -258,6 +330,7 @@ def analyse_article(
         )
         for s, label, check in zip(found, labels, checks)
     ]
+    share, share_interval = rhetoric_share(labels, decider.share_error_sd)
     return Analysis(
         article_id=article.id,
         content_hash=article.content_hash,
@@ -266,7 +339,8 @@ def analyse_article(
         entities=entities,
         figures=figures,
         statements=analysed,
-        rhetoric_share=rhetoric_share(analysed),
+        rhetoric_share=share,
+        rhetoric_share_interval=share_interval,
         provenance=Provenance(
             model=model_name(model),
             prompts={name: prompts[name].version for name in ANALYSIS_PROMPTS},
@@ -278,10 +352,30 @@ def analyse_article(
             output_tokens=usage.output_tokens,
             llm_calls=usage.calls,
             repair_retries=retries,
+            prose_dropped=dropped,
             analysed_at=datetime.now().astimezone(),
         ),
     )
 
 
-def rhetoric_share(analysed: Sequence[StatementAnalysis]) -> float:
-    return round(sum(s.kind in RHETORIC_KINDS for s in analysed) / len(analysed), 3) if analysed else 0.0
+def rhetoric_share(labels: Sequence[StatementLabels], error_sd: float = 0.0, z: float = 1.96) -> tuple[float, tuple[float, float] | None]:
+    """(share of the statements that are claim or rhetoric, its 95 % interval).
+
+    When the decider gives each statement's probability of being claim or rhetoric, the share is their
+    mean: counting the labels instead made the share track the classifier's class weights (0.31 on
+    average against 0.22 true). Its interval adds the estimator's measured error (`error_sd`, from
+    held-out articles) to the sampling spread of the statements themselves. Otherwise the share counts
+    the confident labels, with a Wilson interval."""
+    if labels and all(s.rhetoric_probability is not None for s in labels):
+        p = np.asarray([s.rhetoric_probability for s in labels], dtype=float)
+        share = float(p.mean())
+        half = z * float(np.sqrt(error_sd**2 + (p * (1 - p)).sum() / len(p) ** 2))
+        return round(share, 3), (round(max(0.0, share - half), 3), round(min(1.0, share + half), 3))
+    sure = [s for s in labels if not s.uncertain]
+    n = len(sure)
+    if not n:
+        return 0.0, None
+    share = sum(s.kind in RHETORIC_KINDS for s in sure) / n
+    centre = (share + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * ((share * (1 - share) / n + z * z / (4 * n * n)) ** 0.5) / (1 + z * z / n)
+    return round(share, 3), (round(max(0.0, centre - half), 3), round(min(1.0, centre + half), 3))

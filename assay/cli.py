@@ -213,17 +213,27 @@ def _print_analysis(analysis: Analysis) -> None:
         out.print("\n[bold]Figures[/bold]")
         for f in analysis.figures:
             out.print(f"  {f.value} {f.unit} — {f.measures}", highlight=False, markup=False)
+    from assay.report import share_sentence  # the report's words for the share, interval and uncertain count
+
     found = analysis.statements
-    out.print(f"\n[bold]Real vs. rhetoric[/bold]: {len(found)} statements, {analysis.rhetoric_share:.0%} claim or rhetoric")
-    for kind in KINDS:
-        mine = [s for s in found if s.kind == kind]
+    out.print(f"\n[bold]Real vs. rhetoric[/bold]: {len(found)} statements; {share_sentence(analysis, space=' ')}", highlight=False)
+    # Confident statements by kind, in the kind's colour; then the uncertain ones, uncoloured, "?" and "probably KIND".
+    unsure = [s for s in found if s.uncertain]
+    for kind in [*KINDS, "uncertain"]:
+        mine = unsure if kind == "uncertain" else [s for s in found if s.kind == kind and not s.uncertain]
         if not mine:
             continue
-        colour = KIND_COLOURS[mine[0].kind].strong
-        out.print(f"\n[bold {colour}]{kind} ({len(mine)})[/bold {colour}]")
+        colour = "" if kind == "uncertain" else KIND_COLOURS[mine[0].kind].strong
+        if colour:
+            out.print(f"\n[bold {colour}]{kind} ({len(mine)})[/bold {colour}]")
+        else:
+            out.print(f"\n[bold]? uncertain ({len(mine)})[/bold] [dim]the kind is a guess; not counted in the share[/dim]")
         for s in mine:
             note = f" [{s.crosscheck.status.replace('_', ' ')}]" if s.crosscheck else ""
-            out.print(f"  [{colour}]“{escape(s.quote)}”[/{colour}] — {s.attribution.value}, evidence {s.evidence.value}{escape(note)}", highlight=False)
+            p = f" (p={s.kind_confidence:.2f})" if s.kind_confidence is not None else ""
+            head = f"[{colour}]“{escape(s.quote)}”[/{colour}] —" if colour else f"? “{escape(s.quote)}” — probably {s.kind.value}{p},"
+            out.print(f"  {head} {s.attribution.value}, evidence {s.evidence.value}{escape(note)}", highlight=False)
+            out.print(f"    [dim]why: {escape(s.rationale)}[/dim]", highlight=False)
     provenance = analysis.provenance
     out.print(f"\n[dim]{escape(provenance.model)} · prompts {provenance.prompts} · {escape(provenance.kind_decided_by)} · "
               f"{provenance.input_tokens}+{provenance.output_tokens} tokens[/dim]")
@@ -308,7 +318,7 @@ def _print_evaluation(result: Evaluation) -> None:
             table.add_row(v.metric, fmt(v.released), fmt(v.candidate), signed(v.delta), f"[{signed(v.low)}, {signed(v.high)}]", verdict)
     out.print(table)
     for run in filter(None, [released, candidate]):
-        out.print(f"kind macro-F1 {run.prompts}: {run.corpus_metrics()['kind_macro_f1']:.3f} · {run.cache_hits} cached model outputs · {run.wall_s:.0f} s")
+        out.print(f"{run.prompts}: {run.corpus_line()} · {run.cache_hits} cached model outputs · {run.wall_s:.0f} s", markup=False)
     if gate is not None:
         out.print("[green]gate passed[/green]" if gate.passed else "[red]gate failed[/red]: " + "; ".join(gate.failures()))
     if result.report:

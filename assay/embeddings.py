@@ -17,6 +17,8 @@ tokens, mean-pool the last hidden state over the attention mask, L2-normalise.
 
 from __future__ import annotations
 
+import functools
+import json
 import os
 import threading
 from importlib import resources
@@ -155,3 +157,11 @@ def _mean_pool_normalise(hidden: np.ndarray, mask: np.ndarray) -> np.ndarray:
     pooled = summed / np.maximum(weights.sum(axis=1), 1e-9)
     norms = np.linalg.norm(pooled, axis=1, keepdims=True)
     return pooled / np.maximum(norms, 1e-12)
+
+
+@functools.cache
+def english_words() -> frozenset[str]:
+    """The whole lower-case words of MiniLM's vocabulary (uncased BERT's: some 21,000 common English
+    words, with a few famous names): tells "Analysts" at the start of a sentence from a name."""
+    vocab = json.loads(_package_file(_TOKENIZER_PACKAGE, _TOKENIZER_FILE).read_text(encoding="utf-8"))["model"]["vocab"]
+    return frozenset(w for w in vocab if w.isascii() and w.isalpha())

@@ -1,9 +1,9 @@
 """Who decides a statement's kind (and its attribution, evidence and rationale): the seam.
 
-Statements are always cut by code (assay/statements.py); a `KindDecider` only labels them. Today's
-decider is the small classifiers fitted on the `train` split (assay/classifier.py); a decider that
-asks a strong LLM is one more module implementing the same protocol. The decider's `name` goes into
-every analysis's provenance and cache key, so switching deciders re-analyses.
+Statements are always cut by code (assay/statements.py); a `KindDecider` only labels them. The
+default decider is the small calibrated classifiers fitted on the `train` split (assay/classifier.py);
+`assay/llm_kinds.py` asks an LLM instead. The decider's `name` goes into every analysis's provenance
+and cache key, so switching deciders re-analyses.
 """
 
 from __future__ import annotations
@@ -13,8 +13,7 @@ from typing import Protocol
 
 import numpy as np
 
-from assay.classifier import StatementClassifiers, surface_features
-from assay.embeddings import MiniLMEmbeddings
+from assay.classifier import CUE_NAMES, StatementClassifiers, cue_words, features
 from assay.statements import Statement
 from assay.types import Article, Attribution, Evidence, Kind, StatementLabels
 
@@ -22,7 +21,13 @@ from assay.types import Article, Attribution, Evidence, Kind, StatementLabels
 class KindDecider(Protocol):
     @property
     def name(self) -> str:
-        """What decided, with its version: e.g. "classifier@2026-11-20"."""
+        """What decided, with its version: e.g. "classifier@statements-lr-v2"."""
+        ...
+
+    @property
+    def share_error_sd(self) -> float:
+        """How far an article's estimated rhetoric share strays from the truth (standard deviation,
+        measured on held-out articles); 0 when the decider gives no probabilities to estimate it from."""
         ...
 
     def decide(self, article: Article, found: Sequence[Statement], vectors: np.ndarray) -> list[StatementLabels]:
@@ -31,27 +36,48 @@ class KindDecider(Protocol):
 
 
 class ClassifierKindDecider:
-    """Kind, attribution and evidence from the fitted classifiers (no LLM, milliseconds per article)."""
+    """Kind, attribution and evidence from the fitted classifiers (no LLM, milliseconds per article).
+    A kind whose calibrated probability is under `min_confidence` is marked uncertain."""
 
-    def __init__(self, classifiers: StatementClassifiers, embedder: MiniLMEmbeddings):
-        self.classifiers, self.embedder = classifiers, embedder
+    def __init__(self, classifiers: StatementClassifiers, min_confidence: float):
+        self.classifiers, self.min_confidence = classifiers, min_confidence
 
     @property
     def name(self) -> str:
-        return f"classifier@{self.classifiers.version}"
+        return f"classifier@{self.classifiers.version}/uncertain<{self.min_confidence:g}"
+
+    @property
+    def share_error_sd(self) -> float:
+        return float(self.classifiers.by_label["rhetoric"].params.get("share_error_sd", 0.0))
 
     def decide(self, article: Article, found: Sequence[Statement], vectors: np.ndarray) -> list[StatementLabels]:
-        predictions = self.classifiers.predict([s.text for s in found], self.embedder, vectors)
-        return [
-            StatementLabels(
-                kind=Kind(p["kind"][0]), kind_confidence=round(p["kind"][1], 3),
-                attribution=Attribution(p["attribution"][0]), evidence=Evidence(p["evidence"][0]),
-                rationale=_rationale(s.text, p["kind"][0], p["kind"][1]),
+        if not found:
+            return []
+        x = features(article, found, vectors)
+        predictions = self.classifiers.predict(article, found, vectors)
+        rhetoric = self.classifiers.by_label["rhetoric"].probabilities(x)[:, 1]
+        kind_model = self.classifiers.by_label["kind"]
+        first_cue = x.shape[1] - len(CUE_NAMES)
+        labels = []
+        for i, p in enumerate(predictions):
+            kind, confidence = p["kind"]
+            pushes = kind_model.contributions(x[i], kind, first_cue)
+            labels.append(
+                StatementLabels(
+                    kind=Kind(kind), kind_confidence=round(confidence, 3), uncertain=confidence < self.min_confidence,
+                    attribution=Attribution(p["attribution"][0]), evidence=Evidence(p["evidence"][0]),
+                    rhetoric_probability=round(float(rhetoric[i]), 3),
+                    rationale=rationale(article, found, i, kind, confidence, dict(zip(CUE_NAMES, pushes))),
+                )
             )
-            for s, p in zip(found, predictions)
-        ]
+        return labels
 
 
-def _rationale(text: str, kind: str, p: float) -> str:
-    cues = [name for name, on in zip(("a figure", "reported speech", "superlatives", "hedging"), surface_features(text)[:4]) if on]
-    return f"{kind} (p={p:.2f})" + (f"; cues: {', '.join(cues)}" if cues else "")
+def rationale(article: Article, found: Sequence[Statement], i: int, kind: str, p: float, pushes: dict[str, float]) -> str:
+    """The cues that pushed this kind above the others most (from the model's own weights), in words;
+    when none did, the decision came from the sentence's wording (its embedding)."""
+    words = cue_words(article, found, i)
+    strongest = [name for name, push in sorted(pushes.items(), key=lambda kv: -kv[1]) if push > 0.1 and words.get(name)]
+    said = list(dict.fromkeys(words[name] for name in strongest))[:3]
+    because = "; ".join(said) if said else f"its wording is like the labelled {kind} examples"
+    return f"{kind} (p={p:.2f}): {because}"

@@ -193,14 +193,46 @@ def model_name(model: BaseChatModel) -> str:
 # --- structured output --------------------------------------------------------------------------
 
 
+# Left out of the schema sent with strict: OpenAI's strict subset rejects them; pydantic still checks them here.
+_NOT_STRICT = frozenset({"minLength", "maxLength", "default"})
+
+
+def _strict_schema(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {k: _strict_schema(v) for k, v in value.items() if k not in _NOT_STRICT}
+    return [_strict_schema(v) for v in value] if isinstance(value, list) else value
+
+
+def json_schema_format(schema: type[BaseModel]) -> dict[str, Any]:
+    """The OpenAI `response_format` that constrains the answer to `schema`: strict (every field required,
+    no extra keys) where the schema allows it, i.e. no free-form mapping; length caps are checked by pydantic."""
+    from openai.lib._pydantic import to_strict_json_schema
+
+    strict = _strict_schema(to_strict_json_schema(schema))
+
+    def closed(node: Any) -> bool:
+        if isinstance(node, dict):
+            open_object = node.get("type") == "object" and node.get("additionalProperties") is not False
+            return not open_object and all(closed(v) for v in node.values())
+        return all(closed(v) for v in node) if isinstance(node, list) else True
+
+    is_strict = closed(strict)
+    body = strict if is_strict else schema.model_json_schema()
+    return {"type": "json_schema", "json_schema": {"name": schema.__name__, "schema": body, "strict": is_strict}}
+
+
 def _json_answer(model: BaseChatModel, messages: list[BaseMessage], schema: type[BaseModel], config: Any) -> AIMessage:
     if isinstance(model, LocalLlamaChat):
         # llama-cpp-python turns the schema into a grammar, so the output cannot leave it.
-        bound = model.bind(response_format={"type": "json_object", "schema": schema.model_json_schema()})
-    else:
-        # json_object mode is the most widely served; the schema travels in the system prompt.
-        bound = model.bind(response_format={"type": "json_object"})
-    return bound.invoke(messages, config=config)
+        return model.bind(response_format={"type": "json_object", "schema": schema.model_json_schema()}).invoke(messages, config=config)
+    import openai
+
+    try:
+        # The schema itself (vLLM, llama.cpp's server, Ollama and OpenAI all take json_schema).
+        return model.bind(response_format=json_schema_format(schema)).invoke(messages, config=config)
+    except openai.BadRequestError:
+        # A server with JSON mode only: json_object, the schema travels in the system prompt.
+        return model.bind(response_format={"type": "json_object"}).invoke(messages, config=config)
 
 
 def _parse(text: str, schema: type[Schema], check: Callable[[Schema], None] | None) -> Schema:
@@ -218,9 +250,11 @@ def structured(
     schema: type[Schema],
     config: Any = None,
     check: Callable[[Schema], None] | None = None,
+    recheck: Callable[[Schema], None] | None = None,
 ) -> tuple[Schema, int]:
     """(validated object, repair retries). An answer that fails the schema or `check` goes back to the
-    model once with the error; a second failure raises StructuredOutputError."""
+    model once with the error; a second failure raises StructuredOutputError. The repaired answer is
+    checked by `recheck` when given (a caller that can mend some faults itself checks less the second time)."""
     answer = _json_answer(model, messages, schema, config)
     try:
         return _parse(str(answer.content), schema, check), 0
@@ -234,6 +268,6 @@ def structured(
         ]
         second = _json_answer(model, retry, schema, config)
         try:
-            return _parse(str(second.content), schema, check), 1
+            return _parse(str(second.content), schema, recheck or check), 1
         except (ValidationError, ValueError) as second_error:
             raise StructuredOutputError(f"{schema.__name__}: invalid twice: {second_error}") from second_error

@@ -6,6 +6,12 @@ summary and highlights beside the publisher's, the clean text with each statemen
 highlighted in its kind's colour and its details on hover or selection, tables of entities and
 figures), and a copy of the latest eval report under `eval/` when there is one.
 
+A statement whose kind the decider is not confident of (`uncertain`) is never coloured as if it
+were sure: it is hatched grey with a dashed underline and a "?" and reads "probably claim (p=0.42)";
+it is left out of the kind counts and of the rhetoric-share bar, which is drawn over the confident
+statements with its 95 % interval and says how many were uncertain (`share_sentence`, which
+`assay show` prints too).
+
 The folder is shared with whatever else the user keeps there, so the report deletes only what it
 wrote itself: `.assay-report.json` lists every file the last report wrote; a non-empty folder
 without one is refused (`ReportFolderError`) unless it holds nothing but an earlier release's
@@ -67,23 +73,63 @@ def default_eval_report(settings: Settings) -> Path:
 
 
 class KindCounts(BaseModel):
-    """Statements per kind; templates read `counts[kind]` or `counts.claim`."""
+    """Confident statements per kind, and how many were uncertain; templates read `counts[kind]` or
+    `counts.claim`. An uncertain statement's kind is a guess: it is counted apart, not under its kind."""
 
     by_kind: dict[str, int] = Field(default_factory=lambda: dict.fromkeys(KINDS, 0))
+    uncertain: int = 0
 
     @property
     def total(self) -> int:
+        """The confident statements: what the kind counts and the rhetoric-share bar are over."""
         return sum(self.by_kind.values())
+
+    @property
+    def statements(self) -> int:
+        return self.total + self.uncertain
 
     def __getitem__(self, kind: str) -> int:
         return self.by_kind[kind]
 
     @classmethod
-    def of(cls, statements: list[StatementAnalysis]) -> KindCounts:
+    def of(cls, statements: Sequence[StatementAnalysis]) -> KindCounts:
         counts = cls()
         for statement in statements:
-            counts.by_kind[statement.kind.value] += 1
+            if statement.uncertain:
+                counts.uncertain += 1
+            else:
+                counts.by_kind[statement.kind.value] += 1
         return counts
+
+
+def _percent(share: float, space: str) -> str:
+    return f"{round(share * 100)}{space}%"
+
+
+def share_sentence(analysis: Analysis, space: str = "\u00a0") -> str:
+    """The rhetoric share as the report and `assay show` state it, e.g. "31 % claim or rhetoric
+    (95 % CI 11–51 %), estimated over 40 statements; 6 uncertain". `space` goes between a number and
+    its "%" (a no-break space on a page). An analysis stored before intervals has none to state."""
+    counts = KindCounts.of(analysis.statements)
+    uncertain = f"; {counts.uncertain} uncertain" if counts.uncertain else ""
+    if not counts.statements:
+        return "no statements"
+    estimated = all(s.rhetoric_probability is not None for s in analysis.statements)
+    if not counts.total and not estimated:
+        return f"no confident statements, so no share{uncertain}"
+    share = f"{_percent(analysis.rhetoric_share, space)} claim or rhetoric"
+    interval = analysis.rhetoric_share_interval
+    if interval is None:  # analysed by an earlier version: every statement counted, no interval kept
+        return f"{share} of {counts.statements} {_plural(counts.statements)} (no interval: analysed by an earlier version){uncertain}"
+    low, high = (round(bound * 100) for bound in interval)
+    ci = f"(95{space}% CI {low}–{high}{space}%)"
+    if estimated:  # the mean of every statement's probability, uncertain ones included
+        return f"{share} {ci}, estimated over {counts.statements} {_plural(counts.statements)}{uncertain}"
+    return f"{share} {ci} of {counts.total} confident {_plural(counts.total)}{uncertain}"
+
+
+def _plural(n: int) -> str:
+    return "statement" if n == 1 else "statements"
 
 
 class Piece(BaseModel):
@@ -115,7 +161,8 @@ class StatementView(BaseModel):
     quote: str
     start: int
     end: int
-    confidence: float
+    confidence: float | None = None  # None: the decider gave no probability, and none is shown
+    uncertain: bool = False
     attribution: str
     evidence: str
     rationale: str
@@ -124,6 +171,19 @@ class StatementView(BaseModel):
     first_seen: str | None = None
     sources: list[SourceLink] = []
     sources_label: str = ""
+
+    @property
+    def kind_label(self) -> str:
+        """"claim (confidence 0.93)", or "probably claim (p=0.42)" when the kind is uncertain."""
+        if self.uncertain:
+            return f"probably {self.kind}" + (f" (p={self.confidence:.2f})" if self.confidence is not None else "")
+        return self.kind + (f" (confidence {self.confidence:.2f})" if self.confidence is not None else "")
+
+    @property
+    def tooltip(self) -> str:
+        """The mark's title: kind, attribution, evidence and the rationale, for a glance without selecting."""
+        kind = f"uncertain: {self.kind_label}" if self.uncertain else self.kind
+        return f"{kind} · {self.attribution} · evidence: {self.evidence}\nWhy: {self.rationale}"
 
 
 class FigureView(BaseModel):
@@ -145,6 +205,8 @@ class IndexRow(BaseModel):
     analysed: bool
     counts: KindCounts
     rhetoric_share: float
+    rhetoric_share_interval: tuple[float, float] | None = None
+    share_text: str = ""
     search: str
 
 
@@ -254,7 +316,7 @@ def statement_views(statements: list[StatementAnalysis], known: dict[str, str]) 
         views.append(
             StatementView(
                 index=index, kind=statement.kind.value, quote=statement.quote, start=statement.start, end=statement.end,
-                confidence=statement.kind_confidence,
+                confidence=statement.kind_confidence, uncertain=statement.uncertain,
                 attribution=statement.attribution.value.replace("_", " "),
                 evidence=statement.evidence.value.replace("_", "-"),
                 rationale=statement.rationale,
@@ -301,10 +363,12 @@ def _environment() -> Environment:
 
 
 def kind_css() -> str:
-    """The kinds' colours as CSS custom properties and .k-KIND classes, from KIND_COLOURS."""
+    """The kinds' colours as CSS custom properties, from KIND_COLOURS: .k-KIND classes (a sure kind:
+    background and underline) and .u-KIND classes (an uncertain one: only its dashed underline)."""
     variables = " ".join(f"--{kind.value}: {c.light}; --{kind.value}-strong: {c.strong};" for kind, c in KIND_COLOURS.items())
     classes = "\n".join(f".k-{kind.value} {{ --k: var(--{kind.value}); --ks: var(--{kind.value}-strong); }}" for kind in KIND_COLOURS)
-    return f":root {{ {variables} }}\n{classes}\n"
+    guesses = "\n".join(f".u-{kind.value} {{ --ks: var(--{kind.value}-strong); }}" for kind in KIND_COLOURS)
+    return f":root {{ {variables} }}\n{classes}\n{guesses}\n"
 
 
 @lru_cache(maxsize=1)
@@ -341,6 +405,7 @@ def render_article(article: Article, analysis: Analysis | None, known: dict[str,
         analysis=analysis,
         missing=missing,
         counts=KindCounts.of(statements),
+        share_text=share_sentence(analysis) if analysis else "",
         statements=statement_views(statements, known),
         runs=runs,
         figures=figure_views(analysis, placed) if analysis else [],
@@ -392,6 +457,8 @@ def write_report(out_dir: Path, catalog: ArticleCatalog, eval_report: Path | Non
                 id=row.id, href=f"{ARTICLES_DIR}/{known[row.id]}", title=article.title, source=article.source,
                 date=_date(article.published), analysed=analysis is not None, counts=counts,
                 rhetoric_share=analysis.rhetoric_share if analysis else 0.0,
+                rhetoric_share_interval=analysis.rhetoric_share_interval if analysis else None,
+                share_text=share_sentence(analysis) if analysis else "",
                 search=" ".join([article.title, article.source, entities]).lower(),
             )
         )

@@ -20,7 +20,10 @@ from assay.classifier import StatementClassifiers
 from assay.crosscheck import CorpusCrossCheck
 from assay.embeddings import MiniLMEmbeddings
 from assay.kinds import ClassifierKindDecider, KindDecider
+from assay.llm_kinds import LLMKindDecider
+from assay.llm_log import LLMCallLogger
 from assay.llms import chat_model
+from assay.prompts import load_prompt
 from assay.retrieval import HybridRetriever
 from assay.settings import Settings
 from assay.store.keywords import KeywordIndex, keyword_index
@@ -66,7 +69,13 @@ class Services:
 
     @property
     def kind_decider(self) -> KindDecider:
-        return self._once("kind_decider", lambda: ClassifierKindDecider(StatementClassifiers.load(), self.embedder))
+        return self._once("kind_decider", self._make_kind_decider)
+
+    def _make_kind_decider(self) -> KindDecider:
+        if self.settings.kind_decider == "llm":
+            logged = [LLMCallLogger(self.registry, local=self.settings.llm == "local")]
+            return LLMKindDecider(self.chat_model(), load_prompt("kinds"), callbacks=logged)
+        return ClassifierKindDecider(StatementClassifiers.load(), self.settings.kind_min_confidence)
 
     @property
     def crosscheck(self) -> CorpusCrossCheck:

@@ -51,6 +51,9 @@ class Settings(BaseSettings):
     llm_retries: int = Field(3, ge=0, description="Retries of an LLM call on rate limits, 5xx, timeouts and lost connections (backoff 4, 8, 16 s...).")
     llm_concurrency: int = Field(1, ge=1, description="LLM calls at once, across all workers (a Prefect global limit).")
     llm_threads: int | None = Field(None, ge=1, description="CPU threads for llama.cpp; default: all cores.")
+    kind_decider: Literal["classifier", "llm"] = Field(
+        "classifier", description="Which decider labels statements (kind, attribution, evidence): the fitted classifiers, or the configured LLM through the kinds prompt; the eval chooses per backend."
+    )
 
     fetch_timeout_s: float = Field(20.0, gt=0, description="Per-request timeout for feeds and pages.")
     fetch_retries: int = Field(3, ge=0, description="Retries on network errors, timeouts and HTTP 5xx.")
@@ -73,6 +76,11 @@ class Settings(BaseSettings):
         8, ge=1, description="Chunks per embedding forward pass (8 measured fastest on 2 cores: less padding)."
     )
 
+    kind_min_confidence: float = Field(
+        0.5, ge=0, le=1,
+        description="A kind whose calibrated probability is below this is shown as uncertain and left out of the rhetoric share.",
+    )
+
     ask_k: int = Field(5, ge=1, le=20, description="Chunks an answer is drawn from.")
     # Measured on the 125 answerable labelled questions: best similarity 0.244 at the lowest, 0.33 at
     # the 5th percentile; off-topic questions 0.11-0.40. So 0.20 keeps every answerable question and
@@ -81,6 +89,16 @@ class Settings(BaseSettings):
         0.20, ge=0, le=1, description="Below this best cosine similarity the corpus is taken not to cover the question: no LLM call."
     )
     ask_passage_chars: int = Field(400, ge=100, description="Characters of each retrieved chunk shown to the model.")
+    # Chosen on dev (`python -m assay.evals.tune_prose_support`; support: best MiniLM cosine with a body
+    # sentence, clause or comma-separated piece): the publisher's highlight sentences score 0.52-0.86
+    # (median 0.71) against their own article, 0.18-0.63 (median 0.41, p90 0.56) against the other dev
+    # articles. 0.5 is the highest threshold that keeps every supported sentence, and catches 81 % of the
+    # unsupported (0.45: 100 % / 59 %; 0.55: 82 % / 88 %). The embedded model's own prose on dev: 19 of 19
+    # sentences score 0.52-1.0 (median 0.87). On test (reported, not tuned): 91 % kept, 68 % caught.
+    prose_min_support: float = Field(
+        0.5, ge=0, le=1,
+        description="A summary sentence or highlight whose best body sentence, clause or piece is below this cosine (MiniLM) is not supported by the article.",
+    )
 
     @property
     def registry_url(self) -> str:

@@ -291,21 +291,24 @@ class StatementLabels(BaseModel):
     """What a kind decider (assay/kinds.py) says of one statement."""
 
     kind: Kind
-    kind_confidence: float
+    kind_confidence: float | None = Field(
+        description="Calibrated probability of the kind; None when the decider gives none (an LLM without log-probabilities)."
+    )
+    uncertain: bool = Field(
+        False, description="The decider is not confident of the kind: shown as uncertain, left out of the rhetoric share."
+    )
+    rhetoric_probability: float | None = Field(
+        None, description="Calibrated probability that the statement is claim or rhetoric: the rhetoric share is their mean."
+    )
     attribution: Attribution
     evidence: Evidence
-    rationale: str
+    rationale: str = Field(description="The cues that decided the kind, in words.")
 
 
-class StatementAnalysis(BaseModel):
+class StatementAnalysis(StatementLabels):
     quote: str = Field(description="Exact span of the clean body.")
     start: int
     end: int
-    kind: Kind
-    kind_confidence: float
-    attribution: Attribution
-    evidence: Evidence
-    rationale: str
     crosscheck: CrossCheck | None = Field(None, description="For facts and claims only.")
 
 
@@ -320,6 +323,10 @@ class Provenance(BaseModel):
     output_tokens: int = 0
     llm_calls: int = 0
     repair_retries: int = 0
+    prose_dropped: list[str] = Field(
+        default_factory=list,
+        description="Summary sentences and highlights left out as not grounded in the body after the repair retry (or cut off by the length cap), each with why in brackets.",
+    )
     analysed_at: datetime
 
     @model_validator(mode="before")
@@ -339,7 +346,13 @@ class Analysis(BaseModel):
     entities: list[Entity]
     figures: list[Figure]
     statements: list[StatementAnalysis] = Field(description="Every check-worthy statement, of every kind.")
-    rhetoric_share: float = Field(description="Share of statements that are claim or rhetoric.")
+    rhetoric_share: float = Field(
+        description="Estimated share of the statements that are claim or rhetoric (the mean of their probabilities; "
+        "counted over the confident labels where the decider gives none)."
+    )
+    rhetoric_share_interval: tuple[float, float] | None = Field(
+        None, description="95 % interval of the rhetoric share; None in earlier analyses."
+    )
     provenance: Provenance
 
     @model_validator(mode="before")

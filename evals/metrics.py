@@ -11,10 +11,12 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from assay.analysis import numbers
+from assay.analysis import PROSE_MIN_SUPPORT, numbers
 from assay.embeddings import MiniLMEmbeddings
 from assay.evals.labels import GoldEntity, KeyFigure
-from assay.statements import sentences
+from assay.grounding import ProseGrounding, prose_units
+from assay.statements import sentences, text_sentences
+from assay.types import Article
 
 # Every per-article metric the runner reports, with its meaning: the gate (evals/gate.yaml) may name
 # only these, so a misspelt metric is an error rather than a rule that silently gates nothing.
@@ -22,6 +24,9 @@ METRICS: dict[str, str] = {
     "coverage_precision": "share of summary and highlight sentences that match a publisher highlight",
     "coverage_recall": "share of publisher highlights matched by the summary or a highlight (cos >= 0.6)",
     "coverage_f1": "harmonic mean of coverage precision and recall",
+    "lead3_coverage_f1": "coverage F1 of the article's first 3 body sentences as highlights: the baseline coverage_f1 must beat",
+    "prose_grounding": "share of summary sentences and highlights that quote only the body's words, name only what it names, "
+    "are supported by one of its sentences (cos >= prose_min_support) and do not make the publisher the subject",
     "rouge_l": "ROUGE-L F of the summary and highlights against the publisher's highlights",
     "numeric_faithfulness": "share of numbers in the prose and figures that are in the body",
     "summary_words": "words in the summary",
@@ -38,6 +43,11 @@ METRICS: dict[str, str] = {
     "kind_accuracy": "share of matched statements with the gold kind",
     "attribution_accuracy": "share of matched statements with the gold attribution",
     "grounding_rate": "share of statements whose quote is the exact span of the body",
+    "matched_statements": "statements found that match a gold statement (the kind metrics' sample size)",
+    "uncertain_share": "share of statements the decider marked uncertain",
+    "rhetoric_share": "share of the confident statements that are claim or rhetoric (what the report shows)",
+    "rhetoric_share_gold": "share of the gold statements that are claim or rhetoric",
+    "rhetoric_share_error": "absolute difference between the rhetoric share and the gold share",
     "crosscheck_accuracy": "share of gold facts and claims given the gold corroboration status",
     "corroboration_precision": "share of 'corroborated' verdicts that are gold corroborated",
     "corroboration_recall": "share of gold corroborated statements found corroborated",
@@ -141,6 +151,25 @@ def highlight_coverage(
     return precision, recall, f1
 
 
+def lead3(article: Article) -> list[str]:
+    """The article's first 3 body sentences, section headings left out: the baseline summary."""
+    headings = {s.heading for s in article.sections if s.heading}
+    return [s.text for s in text_sentences(article.body) if s.text not in headings][:3]
+
+
+def lead3_coverage_f1(gold: Sequence[str], article: Article, embedder: MiniLMEmbeddings) -> float:
+    """Coverage F1 (`highlight_coverage`) of the lead-3 baseline, its sentences taken as highlights."""
+    return highlight_coverage(gold, "", lead3(article), embedder)[2]
+
+
+def prose_grounding(
+    article: Article, summary: str, highlights: Sequence[str], embedder: MiniLMEmbeddings, min_support: float = PROSE_MIN_SUPPORT
+) -> float | None:
+    """Share of the stored summary sentences and highlights that pass the analysis's grounding checks
+    (assay/grounding.py); None when there is no prose."""
+    return ProseGrounding(article, embedder, min_support).grounded_share(prose_units(summary, highlights))
+
+
 def _name_key(name: str) -> str:
     """Names compare without case, a leading "the" or doubled spaces: "The U.S." names "U.S."."""
     text = " ".join(name.lower().split())
@@ -198,6 +227,16 @@ def key_fact_recall(gold_answer: str, answer: str) -> float:
         return 1.0
     said = set(words(answer))
     return len(facts & said) / len(facts)
+
+
+def pearson(pairs: Sequence[tuple[float, float]]) -> float | None:
+    """Pearson's r of (gold, predicted) pairs; None when either side does not vary."""
+    if len(pairs) < 3:
+        return None
+    gold, predicted = np.asarray(pairs, dtype=float).T
+    if gold.std() == 0 or predicted.std() == 0:
+        return None
+    return float(np.corrcoef(gold, predicted)[0, 1])
 
 
 def confusion(gold: Sequence[str], predicted: Sequence[str], labels: Sequence[str]) -> list[list[int]]:

@@ -42,7 +42,7 @@ def markdown(released: EvalRun, candidate: EvalRun | None, gate: GateResult | No
     for run, label in ((released, "released"), (candidate, "candidate")):
         if run is None:
             continue
-        lines += ["", f"## Kinds ({label}): macro-F1 {fmt(run.corpus_metrics()['kind_macro_f1'])}, rows gold, columns predicted", "",
+        lines += ["", f"## Kinds ({label})", "", run.corpus_line(), "", "Rows gold, columns predicted:", "",
                   "| gold \\ predicted | " + " | ".join(KINDS) + " |", "|---" * (len(KINDS) + 1) + "|"]
         lines += [f"| {kind} | " + " | ".join(str(n) for n in row) + " |" for kind, row in zip(KINDS, run.confusion())]
     errors = [a for run in (released, candidate) if run for a in run.articles if a.error]
@@ -87,7 +87,7 @@ td:first-child,th:first-child{text-align:left}.bad{background:#fde2e2}.ok{backgr
 <circle cx="{{ bar.delta }}" cy="5" r="1.8" fill="#1a73e8"/></svg>{% endif %}</td></tr>{% endfor %}
 </table>
 {% else %}<table><tr><th>metric</th><th>value</th></tr>{% for name in released.metric_names() %}<tr><td>{{ name }}</td><td>{{ fmt(released.mean(name)) }}</td></tr>{% endfor %}</table>{% endif %}
-{% for run, label in runs %}<h2>Kinds ({{ label }}): macro-F1 {{ fmt(run.corpus_metrics().kind_macro_f1) }}</h2>
+{% for run, label in runs %}<h2>Kinds ({{ label }})</h2><p>{{ run.corpus_line() }}</p>
 <table><tr><th>gold \\ predicted</th>{% for k in kinds %}<th>{{ k }}</th>{% endfor %}</tr>
 {% for row in run.confusion() %}<tr><td>{{ kinds[loop.index0] }}</td>{% for n in row %}<td>{{ n }}</td>{% endfor %}</tr>{% endfor %}</table>{% endfor %}
 {% if errors %}<h2>Failed articles</h2><ul>{% for a in errors %}<li>{{ a.article_id }} {{ a.title }}: {{ a.error }}</li>{% endfor %}</ul>{% endif %}

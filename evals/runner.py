@@ -14,13 +14,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
 from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel, Field
 
-from assay.analysis import ANALYSIS_PROMPTS, CrossChecker, analyse_article, label_statements
+from assay.analysis import ANALYSIS_PROMPTS, CrossChecker, analyse_article, label_statements, rhetoric_share
 from assay.articles import SAMPLE_FEED, sample_articles
 from assay.ask import answer_question
-from assay.classifier import macro_f1
+from assay.classifier import expected_calibration_error, macro_f1
 from assay.embeddings import MiniLMEmbeddings
 from assay.evals import metrics as m
 from assay.evals.labels import LabelledArticle, load_all, load_split
@@ -33,7 +34,7 @@ from assay.retrieval import HybridRetriever
 from assay.services import Services, services
 from assay.settings import Settings
 from assay.statements import Statement
-from assay.types import KINDS, Analysis, Article, SourceKind
+from assay.types import KINDS, RHETORIC_KINDS, Analysis, Article, SourceKind, StatementLabels
 
 EVAL_SPLITS = ("dev", "test")
 
@@ -52,6 +53,10 @@ class EvalRun(BaseModel):
     articles: list[ArticleEval]
     kind_gold: list[str] = Field(default_factory=list, description="Gold kind of every matched statement, all articles.")
     kind_predicted: list[str] = Field(default_factory=list)
+    kind_confidence: list[float | None] = Field(default_factory=list, description="The decider's probability of each predicted kind.")
+    rhetoric_shares: list[tuple[float, float]] = Field(
+        default_factory=list, description="(gold, predicted) rhetoric share of each article, in article order."
+    )
     cache_hits: int = 0
     wall_s: float = 0.0
 
@@ -63,9 +68,43 @@ class EvalRun(BaseModel):
     def metric_names(self) -> list[str]:
         return list(dict.fromkeys(name for a in self.articles for name in a.metrics))
 
-    def corpus_metrics(self) -> dict[str, float]:
-        """Pooled over all articles: kind macro-F1 needs every statement at once."""
-        return {"kind_macro_f1": macro_f1(self.kind_gold, self.kind_predicted) if self.kind_gold else 0.0}
+    def corpus_metrics(self) -> dict[str, float | None]:
+        """Pooled over all articles: kind macro-F1 and calibration need every statement at once, the
+        rhetoric share's correlation every article."""
+        scored = [(p, g == k) for g, k, p in zip(self.kind_gold, self.kind_predicted, self.kind_confidence) if p is not None]
+        return {
+            "kind_macro_f1": macro_f1(self.kind_gold, self.kind_predicted) if self.kind_gold else 0.0,
+            "kind_ece": expected_calibration_error([p for p, _ in scored], [right for _, right in scored]) if scored else None,
+            "rhetoric_share_r": m.pearson(self.rhetoric_shares),
+        }
+
+    def intervals(self, rounds: int = 1000, seed: int = 0) -> dict[str, tuple[float, float] | None]:
+        """95 % bootstrap intervals of the corpus metrics, resampling whole articles (5 articles decide little)."""
+        sizes = [int(a.metrics.get("matched_statements") or 0) for a in self.articles]
+        starts = [sum(sizes[:i]) for i in range(len(sizes))]
+        rng, samples = np.random.default_rng(seed), {"kind_macro_f1": [], "rhetoric_share_r": []}  # type: ignore[var-annotated]
+        if not self.articles or sum(sizes) != len(self.kind_gold):
+            return dict.fromkeys(samples)
+        for _ in range(rounds):
+            pick = rng.integers(0, len(self.articles), len(self.articles))
+            rows = [r for i in pick for r in range(starts[i], starts[i] + sizes[i])]
+            gold, predicted = [self.kind_gold[r] for r in rows], [self.kind_predicted[r] for r in rows]
+            samples["kind_macro_f1"].append(macro_f1(gold, predicted) if gold else 0.0)
+            r = m.pearson([self.rhetoric_shares[i] for i in pick]) if len(self.rhetoric_shares) == len(self.articles) else None
+            if r is not None:
+                samples["rhetoric_share_r"].append(r)
+        return {k: (float(np.percentile(v, 2.5)), float(np.percentile(v, 97.5))) if v else None for k, v in samples.items()}
+
+    def corpus_line(self) -> str:
+        """The corpus metrics with their intervals, as the CLI and the reports print them."""
+        values, intervals = self.corpus_metrics(), self.intervals()
+
+        def show(name: str) -> str:
+            value, interval = values.get(name), intervals.get(name)
+            return "n/a" if value is None else f"{value:.3f}" + (f" [{interval[0]:.2f}, {interval[1]:.2f}]" if interval else "")
+
+        return (f"kind macro-F1 {show('kind_macro_f1')} · kind ECE {show('kind_ece')} · "
+                f"rhetoric share vs gold: Pearson r {show('rhetoric_share_r')} (95 % intervals: bootstrap over articles)")
 
     def confusion(self) -> list[list[int]]:
         return m.confusion(self.kind_gold, self.kind_predicted, KINDS)
@@ -116,15 +155,20 @@ def eval_context(settings: Settings, model: BaseChatModel, decider: KindDecider 
 # --- scoring ----------------------------------------------------------------------------------
 
 
-def summary_metrics(article: Article, gold: LabelledArticle, analysis: Analysis | None, embedder: MiniLMEmbeddings) -> dict[str, float | None]:
+def summary_metrics(
+    article: Article, gold: LabelledArticle, analysis: Analysis | None, embedder: MiniLMEmbeddings, min_support: float
+) -> dict[str, float | None]:
+    lead3 = m.lead3_coverage_f1(gold.highlights, article, embedder)  # the baseline the summary must beat
     if analysis is None:  # the article failed: its summary scores nothing
-        failed = {"coverage_precision": 0.0, "coverage_recall": 0.0, "coverage_f1": 0.0, "rouge_l": 0.0,
-                  "numeric_faithfulness": 0.0, "summary_words": None, "schema_valid": 0.0, "repair_retries": None}
+        failed = {"coverage_precision": 0.0, "coverage_recall": 0.0, "coverage_f1": 0.0, "lead3_coverage_f1": lead3,
+                  "prose_grounding": None, "rouge_l": 0.0, "numeric_faithfulness": 0.0, "summary_words": None,
+                  "schema_valid": 0.0, "repair_retries": None}
         return failed | names_and_figures_metrics(gold, [], [])
     p, r, f1 = m.highlight_coverage(gold.highlights, analysis.summary, analysis.highlights, embedder)
     picked = names_and_figures_metrics(gold, [(e.name, e.type.value) for e in analysis.entities], [f.value for f in analysis.figures])
     return picked | {
-        "coverage_precision": p, "coverage_recall": r, "coverage_f1": f1,
+        "coverage_precision": p, "coverage_recall": r, "coverage_f1": f1, "lead3_coverage_f1": lead3,
+        "prose_grounding": m.prose_grounding(article, analysis.summary, analysis.highlights, embedder, min_support),
         "rouge_l": m.rouge_l(" ".join(gold.highlights), " ".join([analysis.summary, *analysis.highlights])),
         "numeric_faithfulness": m.numeric_faithfulness([analysis.summary, *analysis.highlights, *(f.value for f in analysis.figures)], article.body),
         "summary_words": float(len(m.words(analysis.summary))),
@@ -160,24 +204,32 @@ def crosscheck_metrics(article: Article, gold: LabelledArticle, ctx: EvalContext
 
 def breakdown_metrics(
     article: Article, gold: LabelledArticle, analysis: Analysis | None, ctx: EvalContext
-) -> tuple[dict[str, float | None], list[tuple[str, str]]]:
+) -> tuple[dict[str, float | None], list[tuple[str, str, float | None]]]:
     """Detection, kind and attribution against the labels; (metrics, matched (gold kind, predicted kind) pairs)."""
     if analysis is not None:
+        labelled: list[StatementLabels] = list(analysis.statements)
         found = [(s.start, s.end, s.kind.value, s.attribution.value, s.quote) for s in analysis.statements]
     else:  # statements and kinds never depend on the LLM, so a failed summary still has a breakdown
-        spans, _, labels = label_statements(article, ctx.decider, ctx.embedder)
-        found = [(s.start, s.end, label.kind.value, label.attribution.value, s.text) for s, label in zip(spans, labels)]
+        spans, _, labelled = label_statements(article, ctx.decider, ctx.embedder)
+        found = [(s.start, s.end, label.kind.value, label.attribution.value, s.text) for s, label in zip(spans, labelled)]
     gold_spans = gold.spans(article.body)
     pairs = m.match_spans([(a, b) for a, b, *_ in found], gold_spans)
     precision, recall, f1 = m.prf(len(pairs), len(found), len(gold_spans))
-    kinds = [(gold.statements[j].kind.value, found[i][2]) for i, j in pairs]
+    kinds = [(gold.statements[j].kind.value, found[i][2], labelled[i].kind_confidence) for i, j in pairs]
+    share = analysis.rhetoric_share if analysis is not None else rhetoric_share(labelled, ctx.decider.share_error_sd)[0]
+    gold_share = sum(s.kind in RHETORIC_KINDS for s in gold.statements) / len(gold.statements) if gold.statements else 0.0
     attributions = [(gold.statements[j].attribution.value, found[i][3]) for i, j in pairs]
     grounded = [article.body[a:b] == quote for a, b, _, _, quote in found]
     return {
         "detection_precision": precision, "detection_recall": recall, "detection_f1": f1,
-        "kind_accuracy": sum(g == p for g, p in kinds) / len(kinds) if kinds else None,
+        "kind_accuracy": sum(g == p for g, p, _ in kinds) / len(kinds) if kinds else None,
         "attribution_accuracy": sum(g == p for g, p in attributions) / len(attributions) if attributions else None,
         "grounding_rate": sum(grounded) / len(grounded) if grounded else 1.0,
+        "matched_statements": float(len(pairs)),
+        "uncertain_share": sum(s.uncertain for s in labelled) / len(labelled) if labelled else None,
+        "rhetoric_share_gold": gold_share,
+        "rhetoric_share": share,
+        "rhetoric_share_error": abs(share - gold_share),
     }, kinds
 
 
@@ -232,12 +284,13 @@ def run_eval(
         error = None
         try:
             analysis: Analysis | None = analyse_article(
-                article, model=ctx.model, prompts=analysis_prompts, decider=ctx.decider, embedder=ctx.embedder, callbacks=[usage]
+                article, model=ctx.model, prompts=analysis_prompts, decider=ctx.decider, embedder=ctx.embedder, callbacks=[usage],
+                min_support=ctx.settings.prose_min_support,
             )
         except StructuredOutputError as exc:
             analysis, error = None, str(exc)
         wall = time.perf_counter() - step
-        scores = summary_metrics(article, gold, analysis, ctx.embedder)
+        scores = summary_metrics(article, gold, analysis, ctx.embedder, ctx.settings.prose_min_support)
         breakdown, kinds = breakdown_metrics(article, gold, analysis, ctx)
         scores |= breakdown | crosscheck_metrics(article, gold, ctx)
         scores |= {"analysis_input_tokens": float(usage.input_tokens), "analysis_output_tokens": float(usage.output_tokens),
@@ -247,8 +300,10 @@ def run_eval(
         unlisted = set(scores) - set(m.METRICS)
         if unlisted:  # the gate can only name listed metrics
             raise KeyError(f"metrics not listed in assay.evals.metrics.METRICS: {sorted(unlisted)}")
-        run.kind_gold.extend(g for g, _ in kinds)
-        run.kind_predicted.extend(p for _, p in kinds)
+        run.kind_gold.extend(g for g, _, _ in kinds)
+        run.kind_predicted.extend(p for _, p, _ in kinds)
+        run.kind_confidence.extend(c for _, _, c in kinds)
+        run.rhetoric_shares.append((float(breakdown["rhetoric_share_gold"] or 0.0), float(breakdown["rhetoric_share"] or 0.0)))
         run.articles.append(ArticleEval(article_id=article_id, title=article.title, metrics=scores, error=error))
         if on_article:
             on_article(article_id)

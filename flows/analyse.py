@@ -55,13 +55,16 @@ def analyse_one(article_id: str, prompt_overrides: list[str], settings: Settings
     prompts = {name: p for name, p in load_prompts(prompt_overrides).items() if name in ANALYSIS_PROMPTS}
     model = made.chat_model()
     versions = {name: p.version for name, p in prompts.items()}
-    key = analysis_key(article.content_hash, versions, made.kind_decider.name, made.crosscheck.name, model_name(model))
+    key = analysis_key(
+        article.content_hash, versions, made.kind_decider.name, made.crosscheck.name, model_name(model), settings.prose_min_support
+    )
     if registry.has_analysis(article.id, key):
         return AnalyseResult(article_id=article.id, title=article.title, status="unchanged")
     with concurrency(LLM_LIMIT, occupy=1):
         analysis = analyse_article(
             article, model=model, prompts=prompts, decider=made.kind_decider, embedder=made.embedder,
             crosscheck=made.crosscheck, callbacks=[LLMCallLogger(registry, local=settings.llm == "local")],
+            min_support=settings.prose_min_support,
         )
     registry.record_analysis(analysis, key)
     return AnalyseResult(

@@ -93,7 +93,7 @@ class LoopbackServer:
     in_flight: int = 0  # GETs being answered now, and the most at once (for concurrency limits)
     most_in_flight: int = 0
     lock: threading.Lock = field(default_factory=threading.Lock)
-    posts: dict[str, list[bytes]] = field(default_factory=dict)  # answers to POSTs, served in order
+    posts: dict[str, list[bytes | tuple[int, bytes]]] = field(default_factory=dict)  # answers to POSTs (status 200, or (status, body)), in order
     post_bodies: dict[str, list[bytes]] = field(default_factory=dict)
 
     def url(self, path: str) -> str:
@@ -136,7 +136,9 @@ def http_server():
             queue = server.posts.get(self.path)
             if not queue:
                 return self._send(404, b"{}", "application/json")
-            self._send(200, queue.pop(0), "application/json")
+            answer = queue.pop(0)
+            status, answer = answer if isinstance(answer, tuple) else (200, answer)
+            self._send(status, answer, "application/json")
 
         def _send(self, status: int, body: bytes, content_type: str | None, etag: str | None = None) -> None:
             try:

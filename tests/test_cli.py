@@ -304,3 +304,81 @@ def test_doctor_repairs_what_a_crash_leaves_and_backup_copies_everything(prefect
     assert copy.registry.counts()["articles"] == 25 and copy.chunk_store.count() == store.count()
     again = runner.invoke(app, ["backup", str(target)])
     assert again.exit_code != 0  # a non-empty folder is never overwritten
+
+
+def _record_labelled(settings, *, older: bool = False) -> str:
+    """An article whose statements are labelled by hand: one sure fact, one uncertain claim (p=0.42), one
+    uncertain opinion with no probability and a rationale carrying markup; or, `older`, as an earlier
+    version stored it (no `uncertain`, no interval)."""
+    from assay.analysis import rhetoric_share
+    from assay.services import services
+    from assay.types import Analysis, Article, Provenance, Section, StatementAnalysis
+
+    body = ("Lynas shipped 1,000 tonnes of NdPr oxide this quarter. The company says Kalgoorlie is the best plant in "
+            "the world. Prices will probably rise.")
+    labels = [("Lynas shipped 1,000 tonnes of NdPr oxide this quarter.", "fact", 0.91, False, "a figure with its unit"),
+              ("The company says Kalgoorlie is the best plant in the world.", "claim", 0.42, True, 'attributed with "says"'),
+              ("Prices will probably rise.", "opinion", None, True, "hedged [bold red]forecast[/bold red]")]
+    statements = [StatementAnalysis(quote=q, start=body.index(q), end=body.index(q) + len(q), kind=k, kind_confidence=c,
+                                    uncertain=u and not older, attribution="company", evidence="none", rationale=r)
+                  for q, k, c, u, r in labels]
+    article = Article(id="cd" * 8, title="Lynas ships oxide", source="Wire", source_url="test", body=body,
+                      sections=[Section(heading=None, start=0, end=len(body))])
+    analysis = Analysis(
+        article_id=article.id, content_hash=article.content_hash, summary="Lynas shipped oxide.", highlights=[],
+        entities=[], figures=[], statements=statements, rhetoric_share=rhetoric_share(statements)[0],
+        rhetoric_share_interval=None if older else rhetoric_share(statements)[1],
+        provenance=Provenance(model="hand", prompts={}, kind_decided_by="hand@1", timings_s={},
+                              analysed_at="2026-02-09T00:00:00+00:00"),
+    )
+    registry = services(settings).registry
+    registry.record_article(article, chunk_count=0)
+    registry.record_analysis(analysis, "test")
+    return article.id
+
+
+def test_show_states_the_share_with_its_interval_and_marks_uncertain_statements(assay_home, monkeypatch):
+    article_id = _record_labelled(assay_home)
+    shown = runner.invoke(app, ["show", article_id[:6]], env={"COLUMNS": "300"})
+    assert shown.exit_code == 0, shown.output
+    out = shown.output
+    assert "Real vs. rhetoric: 3 statements; 0 % claim or rhetoric (95 % CI 0–79 %) of 1 confident statement; 2 uncertain" in out
+    assert "\nfact (1)\n" in out and "\nclaim (" not in out and "\nopinion (" not in out  # the uncertain are not under a kind
+    assert "? uncertain (2)" in out
+    assert '? “The company says Kalgoorlie is the best plant in the world.” — probably claim (p=0.42), company' in out
+    assert "? “Prices will probably rise.” — probably opinion, company" in out and "None" not in out
+    assert 'why: attributed with "says"' in out and "why: hedged [bold red]forecast[/bold red]" in out  # markup stays text
+    assert "why: a figure with its unit" in out
+
+    # In colour, a sure statement has its kind's colour; an uncertain one has none of the kinds' colours.
+    import io
+
+    from rich.console import Console
+
+    from assay.types import KIND_COLOURS
+
+    terminal = io.StringIO()
+    monkeypatch.setattr("assay.cli.out", Console(file=terminal, force_terminal=True, color_system="truecolor", width=300))
+    assert runner.invoke(app, ["show", article_id[:6]]).exit_code == 0
+    lines = terminal.getvalue().splitlines()
+    unsure = next(line for line in lines if "The company says Kalgoorlie" in line)
+    sure = next(line for line in lines if "Lynas shipped 1,000 tonnes" in line)
+
+    def sgr(colour: str) -> str:  # rich's truecolor foreground escape for a "#rrggbb" colour
+        return "\x1b[38;2;{};{};{}m".format(*(int(colour[i:i + 2], 16) for i in (1, 3, 5)))
+
+    assert sgr(KIND_COLOURS["fact"].strong) in sure
+    assert not any(sgr(c.strong) in unsure for c in KIND_COLOURS.values()) and "\x1b[38;" not in unsure
+
+    data = json.loads(runner.invoke(app, ["show", article_id[:6], "--json"]).stdout)["analysis"]
+    assert data["rhetoric_share_interval"] == [0.0, 0.793]
+    assert [c["uncertain"] for c in data["statements"]] == [False, True, True]
+    assert data["statements"][2]["kind_confidence"] is None and data["statements"][1]["rationale"] == 'attributed with "says"'
+
+
+def test_show_renders_an_analysis_stored_without_an_interval(assay_home):
+    article_id = _record_labelled(assay_home, older=True)
+    shown = runner.invoke(app, ["show", article_id[:6]], env={"COLUMNS": "300"})
+    assert shown.exit_code == 0, shown.output
+    assert "33 % claim or rhetoric of 3 statements (no interval: analysed by an earlier version)" in shown.output
+    assert "uncertain" not in shown.output and "claim (1)" in shown.output and "opinion (1)" in shown.output

@@ -77,6 +77,31 @@ def test_highlight_coverage(embedder):
     assert (p, r) == (0.0, 0.5)
 
 
+def test_prose_support_tuning_reproduces_the_chosen_threshold(monkeypatch, capsys):
+    """The measurement behind Settings.prose_min_support: on dev, 0.5 keeps every supported sentence."""
+    from assay.evals import tune_prose_support
+
+    monkeypatch.setattr("sys.argv", ["tune_prose_support", "--split", "dev"])
+    tune_prose_support.main()
+    rows = {line.split()[0]: line.split()[1:] for line in capsys.readouterr().out.splitlines()[3:]}
+    assert set(rows) == {str(t) for t in tune_prose_support.THRESHOLDS}
+    kept, caught = map(float, rows[str(Settings().prose_min_support)])
+    assert kept == 1.0 and caught > 0.8
+
+
+def test_prose_grounding_and_the_lead3_baseline(embedder):
+    from assay.articles import sample_articles
+
+    article = next(a for a in sample_articles() if a.id == "93184289bec74f0c")
+    lead = m.lead3(article)
+    assert len(lead) == 3 and article.body.startswith(lead[0]) and all(lead)
+    assert m.lead3_coverage_f1(article.highlights, article, embedder) == m.highlight_coverage(article.highlights, "", lead, embedder)[2]
+    # the publisher's own highlights are grounded; the weather is not in the article
+    assert m.prose_grounding(article, article.highlights[0], article.highlights[1:], embedder) == 1.0
+    assert m.prose_grounding(article, article.highlights[0], [*article.highlights[1:], "The weather was mild."], embedder) == 0.75
+    assert m.prose_grounding(article, "", [], embedder) is None
+
+
 # --- the gate on synthetic runs -----------------------------------------------------------------
 
 
@@ -141,12 +166,14 @@ class PromptAwareFake(GenericFakeChatModel):
         else:
             title = re.search(r"Title: (.*)", user).group(1).strip()
             highlights = self.gold.get(title, ["x"])
+            summary = shorten(highlights[0], 300, placeholder="")  # grounded prose: the publisher's own first point
             if "MARKER-WORSE" in system:
                 highlights = ["Bananas are yellow.", "The weather was mild.", "Football scores were high."]
+                summary = "Bananas are yellow and the weather was mild all week."  # grounded in nothing: the article fails
             elif "MARKER-BETTER" not in system:
                 highlights = highlights[:1] + ["The weather was mild.", "Football scores were high."]
             text = json.dumps({"companies": [], "governments": [], "countries": [], "materials": [], "projects": [], "figures": [],
-                               "summary": "An article about rare earths and the companies that mine them.", "highlights": [shorten(h, 100, placeholder="") for h in highlights[:3]]})
+                               "summary": summary, "highlights": [shorten(h, 100, placeholder="") for h in highlights[:3]]})
         message = AIMessage(content=text, usage_metadata={"input_tokens": 100, "output_tokens": 40, "total_tokens": 140})
         return ChatResult(generations=[ChatGeneration(message=message)])
 

@@ -55,7 +55,13 @@ def test_openai_backend_returns_a_validated_object_and_logs_the_call(openai_back
     verdict, retries = structured(model, MESSAGES, Verdict, config)
     assert (verdict.kind, retries) == ("claim", 0)
     sent = json.loads(server.post_bodies["/v1/chat/completions"][0])
-    assert sent["model"] == "gpt-4o-mini" and sent["response_format"] == {"type": "json_object"}
+    assert sent["model"] == "gpt-4o-mini"
+    # The schema travels with the request, strict: every field required, no extra keys, and the caps
+    # OpenAI's strict subset rejects (maxLength) left to pydantic.
+    assert sent["response_format"] == {"type": "json_schema", "json_schema": {"name": "Verdict", "strict": True, "schema": {
+        "type": "object", "title": "Verdict", "additionalProperties": False, "required": ["kind", "reason"],
+        "properties": {"kind": {"type": "string", "title": "Kind", "pattern": "^(fact|claim|rhetoric|opinion)$"},
+                       "reason": {"type": "string", "title": "Reason"}}}}}
     with registry.session() as s:
         from assay.store.registry import LLMCallRow
 
@@ -78,6 +84,18 @@ def test_a_validation_error_goes_back_once_then_fails_loudly(openai_backend):
     with pytest.raises(StructuredOutputError, match="invalid twice"):
         structured(model, MESSAGES, Verdict, config)
     assert registry.llm_totals()["llm_calls"] == 4
+
+
+def test_a_server_without_json_schema_gets_json_mode(openai_backend):
+    model, config, _, server = openai_backend
+    server.posts["/v1/chat/completions"] += [
+        (400, json.dumps({"error": {"message": "response_format json_schema is not supported", "type": "invalid_request_error"}}).encode()),
+        completion('{"kind": "fact", "reason": "a figure"}'),
+    ]
+    verdict, retries = structured(model, MESSAGES, Verdict, config)
+    assert (verdict.kind, retries) == ("fact", 0)
+    first, second = (json.loads(body) for body in server.post_bodies["/v1/chat/completions"])
+    assert first["response_format"]["type"] == "json_schema" and second["response_format"] == {"type": "json_object"}
 
 
 def test_missing_local_model_names_the_repair(assay_home, monkeypatch, tmp_path):

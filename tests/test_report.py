@@ -100,7 +100,7 @@ def corpus(tmp_path_factory):
     registry = Registry(f"sqlite:///{folder / 'registry.sqlite'}")
     first, second, unanalysed = sample_articles()[:3]
     embedder, prompts = MiniLMEmbeddings(batch_size=Settings().embed_batch_size), load_prompts()
-    decider = ClassifierKindDecider(StatementClassifiers.load(), embedder)
+    decider = ClassifierKindDecider(StatementClassifiers.load(), min_confidence=0.5)
     analyses: dict[str, Analysis] = {}
     jobs = [
         (first, _reply(first, "The article argues about rare earths and what recycling can and cannot do."), second),
@@ -112,8 +112,9 @@ def corpus(tmp_path_factory):
         registry.record_article(article, chunk_count=0)
     for article, answer, other in jobs:
         check = _CrossCheck(other or first, conflicting_only=other is None)
+        # min_support 0: this prose is written to test the report (escaping), not to be supported by the body
         analysis = analyse_article(article, model=FakeMessagesListChatModel(responses=[answer]), prompts=prompts,
-                                   decider=decider, embedder=embedder, crosscheck=check)
+                                   decider=decider, embedder=embedder, crosscheck=check, min_support=0.0)
         registry.record_analysis(analysis, "test")
         analyses[article.id] = analysis
     eval_report = folder / "evals" / "latest" / "report.html"
@@ -323,7 +324,8 @@ def test_article_page_highlights_every_statement_and_shows_its_details(browser, 
         assert page.locator(".article-text").evaluate("e => e.textContent") == article.body
         assert marks.evaluate_all("ms => ms.map(m => m.textContent)") == [c.quote for c in analysis.statements]
         kinds = marks.evaluate_all("ms => ms.map(m => [...m.classList].find(c => c.startsWith('k-')))")
-        assert kinds == [f"k-{c.kind}" for c in analysis.statements]
+        # A sure statement wears its kind's colour; an uncertain one does not (it is marked apart).
+        assert kinds == [None if c.uncertain else f"k-{c.kind}" for c in analysis.statements]
         assert page.locator("#detail-empty").is_visible()
 
         # Select a corroborated statement: its details, with a link to the article that corroborates it.
@@ -407,4 +409,183 @@ def test_an_unanalysed_article_gets_its_text_without_highlights(browser, corpus)
         assert "not analysed yet" in page.locator("#generated").inner_text()
         assert len(article.highlights) == page.locator("#publisher li").count()
         page.keyboard.press("Escape")
+        assert problems == []
+
+
+# --- uncertain statements, the share's interval, rationales (issue 14) ------------------------------
+
+UNCERTAIN_BODY = (
+    "MP Materials produced 1,300 tonnes of NdPr oxide in 2025. The company says its magnets are the best in the "
+    "world. This is a historic victory for American industry. Analysts expect prices to rise next year."
+)
+HOSTILE_RATIONALE = f'superlative "historic victory" with no figure <img src=x onerror="{PWN}"><b>bold</b>'
+# (sentence, kind, kind_confidence, uncertain, rationale)
+UNCERTAIN_LABELS = [
+    ("MP Materials produced 1,300 tonnes of NdPr oxide in 2025.", "fact", 0.93, False, "a figure with its unit and year"),
+    ("The company says its magnets are the best in the world.", "claim", 0.42, True, 'attributed to the company with "says"'),
+    ("This is a historic victory for American industry.", "rhetoric", None, False, HOSTILE_RATIONALE),
+    ("Analysts expect prices to rise next year.", "opinion", None, True, "a forecast by unnamed analysts"),
+]
+
+
+def _labelled(article_id: str, body: str, labels) -> Analysis:
+    """An analysis with the statements labelled by hand, its share and interval as the analysis computes them."""
+    from assay.analysis import rhetoric_share
+    from assay.types import Provenance, StatementAnalysis
+
+    statements = [
+        StatementAnalysis(quote=quote, start=body.index(quote), end=body.index(quote) + len(quote), kind=kind,
+                          kind_confidence=confidence, uncertain=uncertain, attribution="company", evidence="none",
+                          rationale=rationale)
+        for quote, kind, confidence, uncertain, rationale in labels
+    ]
+    provenance = Provenance(model="hand", prompts={"summary": "2"}, kind_decided_by="hand@1", timings_s={},
+                            analysed_at=datetime(2026, 2, 9, tzinfo=UTC))
+    return Analysis(article_id=article_id, content_hash="", summary="MP Materials made oxide.", highlights=[],
+                    entities=[], figures=[], statements=statements, rhetoric_share=rhetoric_share(statements)[0],
+                    rhetoric_share_interval=rhetoric_share(statements)[1], provenance=provenance)
+
+
+@pytest.fixture(scope="module")
+def uncertain_site(tmp_path_factory):
+    """A site of two articles labelled by hand: one with uncertain statements, confidences of None and a
+    rationale carrying markup; one whose analysis is stored as an earlier version stored it (no interval,
+    no `uncertain`)."""
+    from sqlalchemy import select
+
+    from assay.store.registry import AnalysisRow
+
+    folder = tmp_path_factory.mktemp("uncertain")
+    registry = Registry(f"sqlite:///{folder / 'registry.sqlite'}")
+    article = Article(id="feedfacefeedface", title="MP Materials output", published=datetime(2026, 2, 9, tzinfo=UTC),
+                      source="Wire", source_url="test", body=UNCERTAIN_BODY,
+                      sections=[Section(heading=None, start=0, end=len(UNCERTAIN_BODY))])
+    older = article.model_copy(update={"id": "0ddba110ddba1100", "title": "Analysed by an earlier version"})
+    labels = UNCERTAIN_LABELS
+    analyses = {
+        article.id: _labelled(article.id, article.body, labels),
+        older.id: _labelled(older.id, older.body, [(q, k, 0.8, False, r) for q, k, _, _, r in labels]),
+    }
+    for each in (article, older):
+        registry.record_article(each, chunk_count=0)
+        analysis = analyses[each.id]
+        registry.record_analysis(analysis.model_copy(update={"content_hash": each.content_hash}), "test")
+    with registry.session() as s:  # as an earlier version stored it: no interval, no `uncertain`
+        row = s.scalars(select(AnalysisRow).where(AnalysisRow.article_id == older.id)).one()
+        stored = {k: v for k, v in row.analysis.items() if k != "rhetoric_share_interval"}
+        stored["statements"] = [{k: v for k, v in c.items() if k != "uncertain"} for c in stored["statements"]]
+        row.analysis = stored
+    assert registry.latest_analysis(older.id).rhetoric_share_interval is None
+    index = write_report(folder / "site", registry)
+    return {"index": index, "site": index.parent, "article": article, "older": older, "analyses": analyses,
+            "registry": registry}
+
+
+def _text(value: str) -> str:
+    return " ".join(value.replace("\xa0", " ").split())
+
+
+def test_the_share_counts_confident_statements_and_states_its_interval(uncertain_site):
+    from assay.report import KindCounts, share_sentence
+
+    analysis = uncertain_site["analyses"][uncertain_site["article"].id]
+    counts = KindCounts.of(analysis.statements)
+    assert counts.by_kind == {"fact": 1, "claim": 0, "rhetoric": 1, "opinion": 0} and counts.uncertain == 2
+    low, high = (round(100 * b) for b in analysis.rhetoric_share_interval)
+    assert analysis.rhetoric_share == 0.5
+    assert share_sentence(analysis, space=" ") == (
+        f"50 % claim or rhetoric (95 % CI {low}–{high} %) of 2 confident statements; 2 uncertain"
+    )
+    older = uncertain_site["registry"].latest_analysis(uncertain_site["older"].id)
+    assert share_sentence(older, space=" ") == "50 % claim or rhetoric of 4 statements (no interval: analysed by an earlier version)"
+    all_unsure = analysis.model_copy(update={
+        "statements": [c.model_copy(update={"uncertain": True}) for c in analysis.statements],
+        "rhetoric_share": 0.0, "rhetoric_share_interval": None,
+    })
+    assert share_sentence(all_unsure) == "no confident statements, so no share; 4 uncertain"
+    assert share_sentence(analysis.model_copy(update={"statements": []})) == "no statements"
+
+    page = (uncertain_site["site"] / "articles" / page_name(uncertain_site["article"].id)).read_text()
+    # A confidence of None is shown as no probability at all ("None named." is the empty entities table).
+    assert "None" not in re.sub(r"None (named|picked)\.", "", page)
+    assert f'onerror="{PWN}"' not in page and "<b>bold</b>" not in page and "&lt;b&gt;bold&lt;/b&gt;" in page
+
+
+def test_an_uncertain_statement_is_marked_not_coloured_as_sure_and_every_rationale_shows(browser, uncertain_site):
+    from assay.types import KIND_COLOURS, Kind
+
+    article, analysis = uncertain_site["article"], uncertain_site["analyses"][uncertain_site["article"].id]
+    with opened(browser, uncertain_site["site"] / "articles" / page_name(article.id)) as (page, problems):
+        assert page.locator(".article-text").evaluate("e => e.textContent") == article.body  # the "?" is not text
+        classes = page.locator("mark.statement").evaluate_all("ms => ms.map(m => [...m.classList])")
+        for statement, names in zip(analysis.statements, classes, strict=True):
+            if statement.uncertain:
+                assert "uncertain" in names and not any(n.startswith("k-") for n in names), names
+            else:
+                assert f"k-{statement.kind}" in names and "uncertain" not in names, names
+
+        def style(selector: str, pseudo: str | None = None) -> dict:
+            return page.locator(selector).evaluate(
+                "(e, p) => { const s = getComputedStyle(e, p); return {bg: s.backgroundColor, image: s.backgroundImage,"
+                " border: s.borderBottomStyle, content: s.content}; }", pseudo)
+
+        def rgb(colour: str) -> str:
+            return "rgb({}, {}, {})".format(*(int(colour[i:i + 2], 16) for i in (1, 3, 5)))
+
+        sure, unsure = style("#c0"), style("#c1")
+        assert sure["bg"] == rgb(KIND_COLOURS[Kind.fact].light) and sure["border"] == "solid"
+        assert unsure["bg"] != rgb(KIND_COLOURS[Kind.claim].light) and "gradient" in unsure["image"]
+        assert unsure["border"] == "dashed" and style("#c1", "::after")["content"] == '"?"'
+        assert style("#c0", "::after")["content"] in ("none", "normal")
+        assert "uncertain: probably claim (p=0.42)" in page.locator("#c1").get_attribute("title")
+
+        # The details: "probably claim (p=0.42)" and an "uncertain" marker; no probability where there is none.
+        page.locator("#c1").click()
+        assert _text(page.locator("#d1 .kind").inner_text()).startswith("probably claim (p=0.42)")
+        assert page.locator("#d1 h3 .chip.uncertain").inner_text() == "uncertain"
+        page.locator("#c3").click()
+        assert _text(page.locator("#d3 .kind").inner_text()).startswith("probably opinion ·")
+        page.locator("#c2").click()
+        assert _text(page.locator("#d2 .kind").inner_text()) == "rhetoric"
+        page.locator("#c0").click()
+        assert _text(page.locator("#d0 .kind").inner_text()) == "fact (confidence 0.93)"
+        # Every statement's rationale, in its details and its tooltip; markup in one stays text.
+        for n, statement in enumerate(analysis.statements):
+            assert page.locator(f"#d{n} .rationale").text_content() == statement.rationale
+            assert page.locator(f"#c{n}").get_attribute("title").endswith(f"Why: {statement.rationale}")
+        assert "None" not in page.locator(".reading").text_content() + page.locator(".legend").text_content()
+        assert page.locator("main img, main b").count() == 0 and page.evaluate("window.__pwned") is None
+
+        # The share: over the confident statements, with its interval; the uncertain counted apart.
+        low, high = (round(100 * b) for b in analysis.rhetoric_share_interval)
+        assert _text(page.locator("#share").inner_text()) == (
+            f"50 % claim or rhetoric (95 % CI {low}–{high} %) of 2 confident statements; 2 uncertain"
+        )
+        assert page.locator(".legend .chip.uncertain").inner_text() == "uncertain 2"
+        assert page.locator(".legend .chip.k-claim").inner_text() == "claim 0"
+        widths = page.locator("svg.bar-wide rect").evaluate_all("rs => rs.map(r => r.getAttribute('width'))")
+        assert widths == ["50.00", "0.00"]  # rhetoric 1 of the 2 confident, claim none: the uncertain claim is not in it
+        assert page.locator("svg.bar-wide .ci line").count() == 3
+        page.locator("#c1").click()
+        screenshot(page, "report-uncertain.png")
+        assert problems == []
+
+    with opened(browser, uncertain_site["index"]) as (page, problems):
+        cell = page.locator("#articles tbody tr", has_text="MP Materials output").locator("td.share")
+        assert f"({low}–{high}" in _text(cell.inner_text()) and "2 uncertain" in cell.inner_text()
+        assert "95 % CI" in _text(cell.get_attribute("title"))
+        assert problems == []
+
+
+def test_an_analysis_stored_by_an_earlier_version_still_renders(browser, uncertain_site):
+    older = uncertain_site["older"]
+    with opened(browser, uncertain_site["site"] / "articles" / page_name(older.id)) as (page, problems):
+        marks = page.locator("mark.statement")
+        assert marks.count() == 4 and page.locator("mark.statement.uncertain").count() == 0
+        kinds = marks.evaluate_all("ms => ms.map(m => [...m.classList].find(c => c.startsWith('k-')))")
+        assert kinds == [f"k-{kind}" for _, kind, *_ in UNCERTAIN_LABELS]
+        assert _text(page.locator("#share").inner_text()) == (
+            "50 % claim or rhetoric of 4 statements (no interval: analysed by an earlier version)"
+        )
+        assert page.locator(".legend .chip.uncertain").count() == 0 and page.locator("svg.bar-wide .ci").count() == 0
         assert problems == []

