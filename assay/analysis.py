@@ -116,6 +116,14 @@ class SummaryReplyV3(SummaryReplyV2):
     highlights: list[Annotated[str, StringConstraints(min_length=10, max_length=110)]] = Field(min_length=3, max_length=3)
 
 
+class SummaryReplyV4(SummaryReplyV3):
+    """summary@4: summary@3 with highlights a reader can act on: one full sentence each with the
+    point's specifics (who, what, how much), as publishers write them (about 25 words), instead of
+    12-word labels that matched no publisher highlight."""
+
+    highlights: list[Annotated[str, StringConstraints(min_length=20, max_length=220)]] = Field(min_length=3, max_length=3)
+
+
 SummaryReplies = SummaryReply | SummaryReplyV2
 
 

@@ -201,6 +201,21 @@ def unknown_names(text: str, body: str) -> list[str]:
     return [u for u in (_unknown(n, norm) for n in names(text, body)) if u]
 
 
+def unmentioned_names(question: str, passages: str) -> list[str]:
+    """Names a question asks about that the passages never mention, judged by their distinctive words:
+    a name counts as mentioned when each of its words that is no ordinary English word ("Lutnick",
+    "Mubadala"; not "Secretary", "Minerals") is in the passages. Lenient on purpose, because it
+    declines before the model is asked: "Trade Representative Jamieson Greer" is mentioned by
+    "USTR Jamieson Greer", "White Mesa Phase 2" by "White Mesa"."""
+    norm = normalise(passages)
+    unmentioned = []
+    for name in unknown_names(question, passages):
+        distinctive = [w for w in re.findall(r"[^\W\d_][\w’'-]*", name) if len(w) >= 3 and w.lower() not in english_words()]
+        if distinctive and any(not _contains(norm, normalise(w)) for w in distinctive):
+            unmentioned.append(name)
+    return unmentioned
+
+
 # --- the publisher --------------------------------------------------------------------------------
 
 _REPORTING = (

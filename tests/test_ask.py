@@ -85,6 +85,29 @@ def test_an_answer_with_a_number_no_passage_holds_is_an_abstention(corpus):
     assert got.abstained and got.abstain_reason == "unsupported_numbers" and not got.citations
 
 
+def test_an_answer_naming_someone_no_passage_names_is_an_abstention(corpus):
+    got, _ = answer(corpus, ENERGY_FUELS, "Energy Fuels agreed to acquire ASM, said chief executive Margaret Thornbury [1].")
+    assert got.abstained and got.abstain_reason == "unsupported_names" and not got.citations
+
+
+def test_a_question_about_a_company_no_chunk_mentions_is_declined_before_any_llm_call(corpus):
+    got, model = answer(corpus, "What did Mubadala say about Energy Fuels acquiring ASM?")  # no replies: a call would fail
+    assert got.abstained and got.abstain_reason == "names_not_in_corpus" and got.model is None
+    # The same question about a company the corpus does name goes to the model.
+    got, _ = answer(corpus, "What did Energy Fuels say about acquiring ASM?", "Energy Fuels agreed to acquire ASM [1].")
+    assert not got.abstained
+
+
+def test_unmentioned_names_judges_a_name_by_its_distinctive_words():
+    from assay.grounding import unmentioned_names
+
+    passages = "U.S. Trade Representative Jamieson Greer confirmed plans. The White Mesa mill expands."
+    assert unmentioned_names("What did Trade Representative Jamieson Greer confirm?", passages) == []
+    assert unmentioned_names("What does White Mesa Phase 2 target?", passages) == []
+    assert unmentioned_names("What did Commerce Secretary Howard Lutnick announce?", passages) == ["Commerce Secretary Howard Lutnick"]
+    assert unmentioned_names("What did Goldwind say?", passages) == ["Goldwind"]
+
+
 def test_the_model_saying_not_in_corpus_is_an_abstention(corpus):
     got, _ = answer(corpus, "Who are the authors of the Resource Capital Funds white paper?", "NOT IN CORPUS")
     assert got.abstained and got.abstain_reason == "model_found_no_support" and not got.citations
