@@ -350,7 +350,8 @@ def test_no_prose_ends_in_an_ellipsis(prose_parts):
     summary = ("Lynas Rare Earths said it produced 10,500 tonnes of NdPr oxide in 2025. "
                + "The company called its Kalgoorlie plant the world’s most advanced separation facility and " * 5)[:320]
     cut = ("Lynas called its Kalgoorlie plant the world’s most advanced separation facility " * 2)[:110]
-    analysis, _ = run(article, decider, embedder, reply(summary=summary, highlights=["Output of 10,500 tonnes of NdPr oxide", cut, "Author doubts the ramp-up"]))
+    analysis, _ = run(article, decider, embedder, reply(summary=summary, highlights=["Output of 10,500 tonnes of NdPr oxide", cut, "Author doubts the ramp-up"]),
+                      prompts=["summary@3"])  # its caps: 320 and 110 characters
     assert analysis.summary == "Lynas Rare Earths said it produced 10,500 tonnes of NdPr oxide in 2025."
     assert analysis.highlights == ["Output of 10,500 tonnes of NdPr oxide", "Author doubts the ramp-up"]
     assert analysis.provenance.prose_dropped == [f"{cut.strip()} [cut off by the length cap]"]
