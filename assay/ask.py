@@ -30,7 +30,7 @@ from assay.llms import model_name
 from assay.prompts import PromptFile
 from assay.retrieval import Filters, Hit, HybridRetriever
 from assay.statements import text_sentences
-from assay.types import Analysis, ArticleCatalog, Kind
+from assay.types import Analysis, ArticleCatalog, Attribution, CrossCheckStatus, Kind
 
 NOT_IN_CORPUS = "NOT IN CORPUS"  # what the prompt tells the model to reply when the passages do not answer
 NO_ANSWER = "The corpus does not say."
@@ -44,10 +44,15 @@ class AnswerReply(BaseModel):
 
 
 class StatementRef(BaseModel):
+    """An analysed statement inside a cited passage, with what the breakdown says of it."""
+
     quote: str
     start: int
     end: int
     kind: Kind
+    uncertain: bool = False
+    attribution: Attribution | None = None
+    corroboration: CrossCheckStatus | None = Field(None, description="The corpus cross-check's verdict (facts and claims).")
 
 
 class Citation(BaseModel):
@@ -181,7 +186,10 @@ def statement_kinds(analysis: Analysis | None, start: int, end: int) -> list[Sta
     if analysis is None:
         return []
     return [
-        StatementRef(quote=s.quote, start=s.start, end=s.end, kind=s.kind)
+        StatementRef(
+            quote=s.quote, start=s.start, end=s.end, kind=s.kind, uncertain=s.uncertain, attribution=s.attribution,
+            corroboration=s.crosscheck.status if s.crosscheck else None,
+        )
         for s in analysis.statements
         if s.start < end and s.end > start
     ]

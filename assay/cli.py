@@ -288,8 +288,10 @@ def ask(
         out.print(f"[bold]\\[{c.key}][/bold] {escape(c.title)} [dim]· {(c.published or 'undated')[:10]} · {escape(c.url or c.article_id)}[/dim]", highlight=False)
         out.print(f"    “{escape(c.quote)}” [dim](chars {c.start}-{c.end})[/dim]", highlight=False)
         for statement in c.kinds:
-            style = KIND_COLOURS[statement.kind].strong
-            out.print(f"    [{style}]{statement.kind}[/{style}]: “{escape(statement.quote)}”", highlight=False)
+            style = "dim" if statement.uncertain else KIND_COLOURS[statement.kind].strong
+            kind = f"probably {statement.kind}" if statement.uncertain else str(statement.kind)
+            said = ", ".join(str(v).replace("_", " ") for v in (statement.attribution, statement.corroboration) if v)
+            out.print(f"    [{style}]{kind}[/{style}]: “{escape(statement.quote)}”" + (f" [dim]({said})[/dim]" if said else ""), highlight=False)
     out.print(f"[dim]{answer.model} · {answer.input_tokens}+{answer.output_tokens} tokens · {answer.latency_s.get('total', 0):.1f} s[/dim]")
 
 

@@ -103,8 +103,23 @@ class EvalRun(BaseModel):
             value, interval = values.get(name), intervals.get(name)
             return "n/a" if value is None else f"{value:.3f}" + (f" [{interval[0]:.2f}, {interval[1]:.2f}]" if interval else "")
 
+        def pair(metric: str) -> str:
+            value, interval = self.mean(metric), self.mean_interval(metric)
+            return "n/a" if value is None else f"{value:.2f}" + (f" [{interval[0]:.2f}, {interval[1]:.2f}]" if interval else "")
+
         return (f"kind macro-F1 {show('kind_macro_f1')} · kind ECE {show('kind_ece')} · "
-                f"rhetoric share vs gold: Pearson r {show('rhetoric_share_r')} (95 % intervals: bootstrap over articles)")
+                f"rhetoric share vs gold: Pearson r {show('rhetoric_share_r')} · "
+                f"unanswerable declined {pair('abstention_accuracy')} / answerable answered {pair('answered')} "
+                "(95 % intervals: bootstrap over articles)")
+
+    def mean_interval(self, metric: str, rounds: int = 1000, seed: int = 0) -> tuple[float, float] | None:
+        """95 % bootstrap interval of a per-article metric's mean, resampling articles."""
+        values = [v for a in self.articles if (v := a.metrics.get(metric)) is not None]
+        if len(values) < 2:
+            return None
+        rng = np.random.default_rng(seed)
+        means = [float(np.mean(rng.choice(values, len(values)))) for _ in range(rounds)]
+        return float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
 
     def confusion(self) -> list[list[int]]:
         return m.confusion(self.kind_gold, self.kind_predicted, KINDS)

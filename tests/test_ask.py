@@ -7,7 +7,7 @@ import importlib.util
 import json
 import subprocess
 import sys
-from datetime import date
+from datetime import UTC, date
 
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
@@ -203,3 +203,28 @@ def test_cli_ask_json_and_abstention(corpus):
     bad = subprocess.run([sys.executable, "-m", "assay.cli", "ask", "rare earths", "--since", "last week"],
                          cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
     assert bad.returncode == 2 and "expected a date" in bad.stderr
+
+
+def test_a_cited_passage_shows_the_breakdown_of_its_statements():
+    from datetime import datetime
+
+    from assay.ask import statement_kinds
+    from assay.types import Analysis, CrossCheck, Provenance, StatementAnalysis
+
+    def statement(quote, start, kind, uncertain=False, status=None):
+        return StatementAnalysis(
+            quote=quote, start=start, end=start + len(quote), kind=kind, kind_confidence=0.4 if uncertain else 0.9,
+            uncertain=uncertain, attribution="company", evidence="none", rationale="x",
+            crosscheck=CrossCheck(status=status) if status else None,
+        )
+
+    statements = [statement("Output rose 5%.", 0, "fact", status="corroborated"), statement("The best plant.", 16, "claim", uncertain=True),
+                  statement("Far away.", 100, "opinion")]
+    analysis = Analysis(
+        article_id="a", content_hash="h", summary="s", highlights=[], entities=[], figures=[], statements=statements, rhetoric_share=0.5,
+        provenance=Provenance(model="m", prompts={}, kind_decided_by="d", timings_s={}, analysed_at=datetime.now(UTC)),
+    )
+    refs = statement_kinds(analysis, 0, 40)  # the third statement lies outside the passage
+    assert [(r.kind, r.uncertain, r.attribution, r.corroboration) for r in refs] == [
+        ("fact", False, "company", "corroborated"), ("claim", True, "company", None)]
+    assert statement_kinds(None, 0, 40) == []
