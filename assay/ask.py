@@ -71,7 +71,8 @@ class Citation(BaseModel):
 
 
 AbstainReason = Literal[
-    "no_relevant_chunks", "names_not_in_corpus", "model_found_no_support", "no_valid_citations", "unsupported_numbers", "unsupported_names"
+    "no_relevant_chunks", "names_not_in_corpus", "model_found_no_support", "no_valid_citations", "unsupported_numbers",
+    "unsupported_names", "miscited",
 ]
 
 
@@ -147,6 +148,21 @@ def clean_citations(text: str, valid: set[int]) -> tuple[str, list[int]]:
         return lead + "".join(f"[{k}]" for k in keys) if keys else ""
 
     return _CITATION.sub(keep, text), cited
+
+
+def miscited_sentences(text: str, question: str, by_key: dict[int, str]) -> list[str]:
+    """Sentences of the answer whose numbers or names are not in the passages they cite (nor in the
+    question): a fact taken from passage [2] but cited as [1] points the reader at the wrong source."""
+    bad = []
+    for sentence in text_sentences(text):
+        keys = [int(k) for group in _CITATION.findall(sentence.text) for k in re.split(r"\s*,\s*", group) if int(k) in by_key]
+        if not keys:
+            continue
+        cited = " ".join([question, *(by_key[k] for k in keys)])
+        words = _CITATION.sub("", sentence.text)
+        if numbers(words) - numbers(cited) or unknown_names(words, cited):
+            bad.append(sentence.text)
+    return bad
 
 
 class CitationStream:
@@ -279,6 +295,13 @@ def answer_question(
     if unknown_names(_CITATION.sub("", text), " ".join([question, *(p.quote for p in found), *(p.hit.title for p in found)])):
         return abstain("unsupported_names")
     by_key = {p.key: p for p in found}
+    miscited = miscited_sentences(text, question, {p.key: f"{p.hit.title} {p.quote}" for p in found})
+    if miscited:  # drop them; what is left must still cite something
+        for sentence in miscited:
+            text = text.replace(sentence, "").strip()
+        text, cited = clean_citations(re.sub(r"\s{2,}", " ", text), valid)
+        if not cited:
+            return abstain("miscited")
     analyses = {a: catalog.latest_analysis(a) for a in {by_key[key].hit.article_id for key in cited}}  # one read per article
     citations = [
         Citation(

@@ -228,3 +228,18 @@ def test_a_cited_passage_shows_the_breakdown_of_its_statements():
     assert [(r.kind, r.uncertain, r.attribution, r.corroboration) for r in refs] == [
         ("fact", False, "company", "corroborated"), ("claim", True, "company", None)]
     assert statement_kinds(None, 0, 40) == []
+
+
+def test_a_sentence_citing_the_wrong_passage_is_dropped():
+    from assay.ask import miscited_sentences
+
+    passages = {1: "Energy Fuels agreed to acquire ASM.", 2: "ASM owns the Dubbo project, 6,000 tonnes a year."}
+    text = "Energy Fuels agreed to acquire ASM [1]. Dubbo makes 6,000 tonnes a year [1]. Dubbo makes 6,000 tonnes [2]."
+    assert miscited_sentences(text, "Who is buying ASM?", passages) == ["Dubbo makes 6,000 tonnes a year [1]."]
+
+
+def test_an_answer_whose_every_sentence_is_miscited_is_an_abstention(corpus):
+    got, _ = answer(corpus, ENERGY_FUELS, "Energy Fuels agreed to acquire ASM for 987,654 reasons [1].")
+    assert got.abstained  # the number is in no passage: unsupported before it is miscited
+    got, _ = answer(corpus, ENERGY_FUELS, "Energy Fuels agreed to acquire ASM [1]. It said so [1].")
+    assert not got.abstained and got.answer.startswith("Energy Fuels agreed to acquire ASM [1].")
