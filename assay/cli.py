@@ -202,6 +202,8 @@ def _print_analysis(analysis: Analysis) -> None:
     out.print("\n[bold]Highlights[/bold]")
     for h in analysis.highlights:
         out.print(f"  • {h}", highlight=False, markup=False)
+    for dropped in analysis.provenance.prose_dropped:  # what the grounding checks took out, and why
+        out.print(f"  [dim]dropped: {escape(dropped)}[/dim]", highlight=False)
     if analysis.entities:
         by_type: dict[str, list[str]] = {}
         for e in analysis.entities:
