@@ -245,12 +245,15 @@ class StatementClassifiers:
         """Per statement: {"kind": (label, p), "attribution": (...), "evidence": (...)}."""
         if not found:
             return []
-        x = features(article, found, vectors)
-        self._check_width(x)
-        columns = {name: model.predict_features(x) for name, model in self.by_label.items()}
-        return [{name: columns[name][i] for name in columns} for i in range(len(found))]
+        return self.predict_features(features(article, found, vectors))
 
-    def _check_width(self, x: np.ndarray) -> None:
+    def predict_features(self, x: np.ndarray) -> list[dict[str, tuple[str, float]]]:
+        """The same from feature rows already made (`features`)."""
+        self.check_width(x)
+        columns = {name: model.predict_features(x) for name, model in self.by_label.items()}
+        return [{name: columns[name][i] for name in columns} for i in range(len(x))]
+
+    def check_width(self, x: np.ndarray) -> None:
         width = next(iter(self.by_label.values())).coef.shape[1]
         if x.shape[1] != width:
             raise ValueError(

@@ -54,7 +54,7 @@ class ClassifierKindDecider:
         if not found:
             return []
         x = features(article, found, vectors)
-        predictions = self.classifiers.predict(article, found, vectors)
+        predictions = self.classifiers.predict_features(x)
         rhetoric = self.classifiers.by_label["rhetoric"].probabilities(x)[:, 1]
         kind_model = self.classifiers.by_label["kind"]
         first_cue = x.shape[1] - len(CUE_NAMES)
