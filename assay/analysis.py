@@ -300,16 +300,19 @@ def analyse_article(
     crosscheck: CrossChecker | None = None,
     callbacks: list[BaseCallbackHandler] | None = None,
     min_support: float = PROSE_MIN_SUPPORT,
+    max_prompt_chars: int | None = None,
 ) -> Analysis:
     """Analyse one article; raises StructuredOutputError if the LLM's answer is invalid twice, or
-    grounds nothing of the summary."""
+    grounds nothing of the summary. A body longer than `max_prompt_chars` (what fits the model's
+    context) is summarised from its opening part; statements are still found in all of it."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
     found, vectors, labels = label_statements(article, decider, embedder)
     timings["classify"] = time.perf_counter() - started
 
     prompt = prompts["summary"]
-    messages = prompt.template().format_messages(title=article.title, body=article.body)
+    read = opening(article.body, max_prompt_chars)
+    messages = prompt.template().format_messages(title=article.title, body=read)
     usage = UsageCounter()
     config: RunnableConfig = {
         "callbacks": [*(callbacks or []), usage],
@@ -361,9 +364,19 @@ def analyse_article(
             llm_calls=usage.calls,
             repair_retries=retries,
             prose_dropped=dropped,
+            summary_read_chars=len(read) if len(read) < len(article.body) else None,
             analysed_at=datetime.now().astimezone(),
         ),
     )
+
+
+def opening(body: str, max_chars: int | None) -> str:
+    """The body, or its opening up to `max_chars`, cut at the last paragraph (else sentence) end."""
+    if max_chars is None or len(body) <= max_chars:
+        return body
+    cut = body[:max_chars]
+    end = max(cut.rfind("\n"), cut.rfind(". ") + 1)
+    return cut[:end].rstrip() if end > max_chars // 2 else cut
 
 
 def rhetoric_share(labels: Sequence[StatementLabels], error_sd: float = 0.0, z: float = 1.96) -> tuple[float, tuple[float, float] | None]:

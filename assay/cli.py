@@ -189,15 +189,18 @@ def show(article_id: Annotated[str, typer.Argument(help="Article id, or a unique
         for h in article.highlights:
             out.print(f"  • {h}", highlight=False, markup=False)
     if analysis:
-        _print_analysis(analysis)
+        _print_analysis(analysis, body_chars=len(article.body))
     else:
         out.print()
         out.print(article.body, highlight=False, markup=False)
 
 
-def _print_analysis(analysis: Analysis) -> None:
+def _print_analysis(analysis: Analysis, body_chars: int) -> None:
     """Summary, highlights, then the breakdown grouped by kind, each kind in its colour."""
     out.print("\n[bold]Summary[/bold]")
+    if analysis.provenance.summary_read_chars:
+        out.print(f"[dim](written from the first {analysis.provenance.summary_read_chars:,} of {body_chars:,} characters: "
+                  "the rest did not fit the model's context)[/dim]")
     out.print(analysis.summary, highlight=False, markup=False)
     out.print("\n[bold]Highlights[/bold]")
     for h in analysis.highlights:

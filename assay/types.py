@@ -323,6 +323,9 @@ class Provenance(BaseModel):
     output_tokens: int = 0
     llm_calls: int = 0
     repair_retries: int = 0
+    summary_read_chars: int | None = Field(
+        None, description="Set when the body was too long for the model's context: the summary was written from its first N characters."
+    )
     prose_dropped: list[str] = Field(
         default_factory=list,
         description="Summary sentences and highlights left out as not grounded in the body after the repair retry (or cut off by the length cap), each with why in brackets.",

@@ -32,6 +32,12 @@ from assay.types import AnalyseReport, AnalyseResult
 LLM_LIMIT = "assay-llm"
 
 
+def prompt_chars(settings: Settings) -> int:
+    """Characters of body the summary prompt can hold: the context less the answer and the prompt's
+    own words, at 3 characters a token (English runs nearer 4 on Qwen's tokenizer: a margin)."""
+    return max(2000, (settings.llm_context_tokens - settings.llm_max_tokens - 700) * 3)
+
+
 def _retryable(task: Any, task_run: Any, state: Any) -> bool:
     """Only transport trouble is worth a retry: rate limits, 5xx, timeouts, lost connections.
     An invalid answer was already sent back once; a missing model will not appear by waiting."""
@@ -64,7 +70,7 @@ def analyse_one(article_id: str, prompt_overrides: list[str], settings: Settings
         analysis = analyse_article(
             article, model=model, prompts=prompts, decider=made.kind_decider, embedder=made.embedder,
             crosscheck=made.crosscheck, callbacks=[LLMCallLogger(registry, local=settings.llm == "local")],
-            min_support=settings.prose_min_support,
+            min_support=settings.prose_min_support, max_prompt_chars=prompt_chars(settings),
         )
     registry.record_analysis(analysis, key)
     return AnalyseResult(

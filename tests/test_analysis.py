@@ -383,3 +383,19 @@ def test_names_in_prose_are_found_precisely():
     assert unknown_names("Meanwhile Iluka Resources and MP Materials back Lynas.", body) == ["Iluka Resources", "MP Materials"]
     assert unknown_names("Lynas signed with Kazakhstan’s AltynGroup in March.", body) == ["Kazakhstan", "AltynGroup"]
     assert invented_quotes("Klinger wrote of “China’s grip”, “a total monopoly”.", body) == ["a total monopoly"]
+
+
+def test_a_body_longer_than_the_context_is_summarised_from_its_opening(parts):
+    from assay.analysis import opening
+
+    body = "First paragraph ends here.\nSecond paragraph is longer and ends here too.\nThird."
+    assert opening(body, None) == body and opening(body, len(body)) == body
+    assert opening(body, 50) == "First paragraph ends here."  # cut at the last paragraph end inside the limit
+
+    article, decider, embedder = parts
+    model = RecordingChat(responses=[reply()])
+    analysis = analyse_article(article, model=model, prompts=load_prompts(), decider=decider, embedder=embedder, max_prompt_chars=200)
+    sent = model.seen[0][-1].content
+    assert "In our view" not in sent and article.body[:100] in sent  # only the opening went to the model
+    assert analysis.provenance.summary_read_chars is not None and analysis.provenance.summary_read_chars <= 200
+    assert analysis.statements[-1].quote.startswith("In our view")  # statements still cover the whole body
