@@ -315,12 +315,18 @@ def _out_of_fold_logits(
     return logits, [labels.index(v) for v in y]
 
 
+def label_f1(gold: Sequence[str], predicted: Sequence[str]) -> dict[str, float]:
+    """F1 of each label that occurs in gold or predictions."""
+    scores = {}
+    for label in sorted(set(gold) | set(predicted)):
+        tp = sum(g == p == label for g, p in zip(gold, predicted))
+        fp = sum(p == label != g for g, p in zip(gold, predicted))
+        fn = sum(g == label != p for g, p in zip(gold, predicted))
+        scores[label] = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+    return scores
+
+
 def macro_f1(gold: Sequence[str], predicted: Sequence[str]) -> float:
     """Mean F1 over the labels that occur in gold or predictions."""
-    scores = []
-    for kind in sorted(set(gold) | set(predicted)):
-        tp = sum(g == p == kind for g, p in zip(gold, predicted))
-        fp = sum(p == kind != g for g, p in zip(gold, predicted))
-        fn = sum(g == kind != p for g, p in zip(gold, predicted))
-        scores.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
-    return sum(scores) / len(scores)
+    scores = label_f1(gold, predicted)
+    return sum(scores.values()) / len(scores)

@@ -27,6 +27,7 @@ import numpy as np
 from assay.articles import sample_articles
 from assay.classifier import LABELS, LabelClassifier, context_features, macro_f1, surface_features
 from assay.embeddings import MiniLMEmbeddings
+from assay.evals import metrics as m
 from assay.evals.labels import load_all, load_split
 from assay.evals.train_classifier import gold_statements
 from assay.statements import Statement
@@ -137,16 +138,8 @@ SETS: dict[str, Featurizer] = {
 }
 
 
-def _bootstrap(per_article: list[tuple[list[str], list[str]]], rounds: int = 1000, seed: int = 0) -> tuple[float, float]:
-    rng = np.random.default_rng(seed)
-    scores = []
-    for _ in range(rounds):
-        pick = rng.integers(0, len(per_article), len(per_article))
-        gold = [g for i in pick for g in per_article[i][0]]
-        predicted = [p for i in pick for p in per_article[i][1]]
-        scores.append(macro_f1(gold, predicted))
-    low, high = np.percentile(scores, [2.5, 97.5])
-    return float(low), float(high)
+def _bootstrap(per_article: list[tuple[list[str], list[str]]]) -> tuple[float, float] | None:
+    return m.bootstrap(per_article, lambda picked: macro_f1([g for a in picked for g in a[0]], [p for a in picked for p in a[1]]))
 
 
 def _share(kinds: list[str]) -> float:

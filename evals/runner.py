@@ -78,22 +78,20 @@ class EvalRun(BaseModel):
             "rhetoric_share_r": m.pearson(self.rhetoric_shares),
         }
 
-    def intervals(self, rounds: int = 1000, seed: int = 0) -> dict[str, tuple[float, float] | None]:
+    def intervals(self) -> dict[str, tuple[float, float] | None]:
         """95 % bootstrap intervals of the corpus metrics, resampling whole articles (5 articles decide little)."""
         sizes = [int(a.metrics.get("matched_statements") or 0) for a in self.articles]
-        starts = [sum(sizes[:i]) for i in range(len(sizes))]
-        rng, samples = np.random.default_rng(seed), {"kind_macro_f1": [], "rhetoric_share_r": []}  # type: ignore[var-annotated]
         if not self.articles or sum(sizes) != len(self.kind_gold):
-            return dict.fromkeys(samples)
-        for _ in range(rounds):
-            pick = rng.integers(0, len(self.articles), len(self.articles))
-            rows = [r for i in pick for r in range(starts[i], starts[i] + sizes[i])]
-            gold, predicted = [self.kind_gold[r] for r in rows], [self.kind_predicted[r] for r in rows]
-            samples["kind_macro_f1"].append(macro_f1(gold, predicted) if gold else 0.0)
-            r = m.pearson([self.rhetoric_shares[i] for i in pick]) if len(self.rhetoric_shares) == len(self.articles) else None
-            if r is not None:
-                samples["rhetoric_share_r"].append(r)
-        return {k: (float(np.percentile(v, 2.5)), float(np.percentile(v, 97.5))) if v else None for k, v in samples.items()}
+            return dict.fromkeys(("kind_macro_f1", "rhetoric_share_r"))
+        starts = [sum(sizes[:i]) for i in range(len(sizes))]
+        kinds = [(self.kind_gold[a : a + n], self.kind_predicted[a : a + n]) for a, n in zip(starts, sizes)]
+
+        def kind_f1(picked: list[tuple[list[str], list[str]]]) -> float:
+            gold = [g for article, _ in picked for g in article]
+            return macro_f1(gold, [p for _, article in picked for p in article]) if gold else 0.0
+
+        shares = self.rhetoric_shares if len(self.rhetoric_shares) == len(self.articles) else []
+        return {"kind_macro_f1": m.bootstrap(kinds, kind_f1), "rhetoric_share_r": m.bootstrap(shares, m.pearson)}
 
     def corpus_line(self) -> str:
         """The corpus metrics with their intervals, as the CLI and the reports print them."""
@@ -112,14 +110,10 @@ class EvalRun(BaseModel):
                 f"unanswerable declined {pair('abstention_accuracy')} / answerable answered {pair('answered')} "
                 "(95 % intervals: bootstrap over articles)")
 
-    def mean_interval(self, metric: str, rounds: int = 1000, seed: int = 0) -> tuple[float, float] | None:
+    def mean_interval(self, metric: str) -> tuple[float, float] | None:
         """95 % bootstrap interval of a per-article metric's mean, resampling articles."""
         values = [v for a in self.articles if (v := a.metrics.get(metric)) is not None]
-        if len(values) < 2:
-            return None
-        rng = np.random.default_rng(seed)
-        means = [float(np.mean(rng.choice(values, len(values)))) for _ in range(rounds)]
-        return float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
+        return m.bootstrap(values, lambda picked: float(np.mean(picked))) if len(values) >= 2 else None
 
     def confusion(self) -> list[list[int]]:
         return m.confusion(self.kind_gold, self.kind_predicted, KINDS)

@@ -21,7 +21,7 @@ from typing import Any, Literal
 
 from assay.analysis import label_statements
 from assay.articles import sample_articles
-from assay.classifier import macro_f1
+from assay.classifier import label_f1, macro_f1
 from assay.evals import metrics as m
 from assay.evals.labels import load_all, load_split
 from assay.evals.runner import EVAL_SPLITS, eval_settings
@@ -85,11 +85,8 @@ def summarise(decider: str, split: str, pairs: list[Pair], per_article: list[dic
     def accuracy(g: int, p: int) -> float:
         return round(sum(x[g] == x[p] for x in pairs) / len(pairs), 3) if pairs else 0.0
 
-    per_kind = {}
-    for kind in KINDS:
-        tp = sum(g == p == kind for g, p in zip(gold_kinds, predicted_kinds))
-        wrong = sum((g == kind) != (p == kind) for g, p in zip(gold_kinds, predicted_kinds))
-        per_kind[kind] = round(2 * tp / (2 * tp + wrong), 3) if tp else 0.0
+    f1 = label_f1(gold_kinds, predicted_kinds)
+    per_kind = {kind: round(f1.get(kind, 0.0), 3) for kind in KINDS}
     return {
         "decider": decider, "split": split, "articles": len(per_article), "matched_statements": len(pairs),
         "failed_articles": sum("error" in a for a in per_article),
