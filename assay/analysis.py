@@ -32,7 +32,7 @@ from langchain_core.runnables import RunnableConfig
 from pydantic import BaseModel, Field, StringConstraints
 
 from assay.embeddings import MiniLMEmbeddings
-from assay.grounding import ProseGrounding, entity_rejected, prose_units
+from assay.grounding import ProseGrounding, entity_rejected, normalise, prose_units
 from assay.kinds import KindDecider
 from assay.llm_log import UsageCounter
 from assay.llms import StructuredOutputError, model_name, structured
@@ -217,7 +217,14 @@ def grounded_prose(reply: SummaryReplies, grounding: ProseGrounding) -> tuple[st
     kept_summary = [s for s, why in zip(summary_sentences, problems) if not why]
     if not kept_summary:
         raise StructuredOutputError(f"nothing of the summary is grounded in the article: {'; '.join(dropped) or 'it was cut off'}")
-    kept_highlights = [h for h, why in zip(highlights, problems[len(summary_sentences) :]) if not why]
+    kept_highlights: list[str] = []
+    for highlight, why in zip(highlights, problems[len(summary_sentences) :]):
+        if why:
+            continue
+        if any(normalise(highlight) == normalise(kept) for kept in kept_highlights):  # measured: a small model repeats one
+            dropped.append(f"{highlight} [repeats an earlier highlight]")
+            continue
+        kept_highlights.append(highlight)
     return " ".join(kept_summary), kept_highlights, dropped
 
 

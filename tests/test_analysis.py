@@ -399,3 +399,12 @@ def test_a_body_longer_than_the_context_is_summarised_from_its_opening(parts):
     assert "In our view" not in sent and article.body[:100] in sent  # only the opening went to the model
     assert analysis.provenance.summary_read_chars is not None and analysis.provenance.summary_read_chars <= 200
     assert analysis.statements[-1].quote.startswith("In our view")  # statements still cover the whole body
+
+
+def test_a_repeated_highlight_is_shown_once(parts):
+    """Seen on a Xinhua text file: the 1.5B model wrote the same highlight twice."""
+    article, decider, embedder = parts
+    same = "Output of 10,500 tonnes of NdPr oxide"
+    analysis, _ = run(article, decider, embedder, reply(highlights=[same, same.lower() + " ", "Author doubts the ramp-up"]))
+    assert analysis.highlights == [same, "Author doubts the ramp-up"]
+    assert f"{same.lower()} [repeats an earlier highlight]" in analysis.provenance.prose_dropped
