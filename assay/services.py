@@ -26,7 +26,8 @@ from assay.llms import chat_model
 from assay.prompts import load_prompt
 from assay.retrieval import HybridRetriever
 from assay.settings import Settings
-from assay.store.keywords import KeywordIndex, keyword_index
+from assay.store.keywords import KeywordIndex
+from assay.store.maintenance import fill_keyword_index
 from assay.store.registry import Registry
 from assay.store.vectors import ChunkStore
 
@@ -82,8 +83,14 @@ class Services:
         return self._once("crosscheck", lambda: CorpusCrossCheck(self.chunk_store, self.embedder))
 
     def keyword_index(self) -> KeywordIndex:
-        """The BM25 index of the chunks stored now (rebuilt only when they changed)."""
-        return keyword_index(self.chunk_store, self.settings.keywords_path)
+        """The keyword index in the registry's database; the first use fills it from the chunk store
+        if the registry is from a release that kept it elsewhere (`fill_keyword_index`)."""
+        return self._once("keyword_index", self._make_keyword_index)
+
+    def _make_keyword_index(self) -> KeywordIndex:
+        index = KeywordIndex(self.registry)
+        fill_keyword_index(self.registry, self.chunk_store, index)
+        return index
 
     def retriever(self) -> HybridRetriever:
         return HybridRetriever(self.chunk_store, self.keyword_index(), self.registry, self.embedder)

@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     llm_timeout_s: float = Field(120.0, gt=0, description="Per-call timeout for the openai backend.")
     llm_retries: int = Field(3, ge=0, description="Retries of an LLM call on rate limits, 5xx, timeouts and lost connections (backoff 4, 8, 16 s...).")
     llm_concurrency: int = Field(1, ge=1, description="LLM calls at once, across all workers (a Prefect global limit).")
+    analysis_lease_s: float = Field(
+        300.0, gt=0, description="How long a worker's claim on an article it analyses lasts unrenewed (renewed every third of it while it works); a dead worker's article is taken again after this."
+    )
     llm_threads: int | None = Field(None, ge=1, description="CPU threads for llama.cpp; default: all cores.")
     kind_decider: Literal["classifier", "llm"] = Field(
         "classifier", description="Which decider labels statements (kind, attribution, evidence): the fitted classifiers, or the configured LLM through the kinds prompt; the eval chooses per backend."
@@ -108,11 +111,6 @@ class Settings(BaseSettings):
     def evals_dir(self) -> Path:
         """The eval suite's corpus, output cache and reports (`latest/` is the newest report)."""
         return self.home / "evals"
-
-    @property
-    def keywords_path(self) -> Path:
-        """The BM25 index of the chunks (rebuilt from Chroma whenever missing)."""
-        return self.home / "keywords"
 
     @property
     def chroma_path(self) -> Path:

@@ -198,7 +198,9 @@ class IngestReport(BaseModel):
 class AnalyseResult(BaseModel):
     article_id: str
     title: str | None = None
-    status: Literal["analysed", "unchanged", "skipped", "failed"]
+    status: Literal["analysed", "unchanged", "skipped", "busy", "failed"] = Field(
+        description="busy: another worker holds the article's claim and is analysing it"
+    )
     error: str | None = None
     llm_calls: int = 0
     seconds: float = 0.0
@@ -210,7 +212,17 @@ class AnalyseReport(BaseModel):
     @computed_field  # type: ignore[prop-decorator]  # pydantic's documented way to serialise a property
     @property
     def counts(self) -> dict[str, int]:
-        return {s: sum(r.status == s for r in self.results) for s in ("analysed", "unchanged", "skipped", "failed")}
+        return {s: sum(r.status == s for r in self.results) for s in ("analysed", "unchanged", "skipped", "busy", "failed")}
+
+
+class Deployed(BaseModel):
+    """A deployment `assay deploy` registered with the Prefect server."""
+
+    name: str = Field(description="flow/deployment, as `prefect deployment run` takes it")
+    id: str
+    pool: str
+    schedule: str | None = None
+    triggered_by: list[str] = Field(default_factory=list, description="events that start a run")
 
 
 class PipelineReport(BaseModel):

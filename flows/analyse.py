@@ -9,6 +9,14 @@ twice fails the article, and nothing of it is stored.
 
 from __future__ import annotations
 
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from prefect import flow, get_client, task
@@ -27,6 +35,7 @@ from assay.llms import model_name
 from assay.prompts import load_prompts
 from assay.services import services
 from assay.settings import Settings, get_settings
+from assay.store.registry import Registry
 from assay.types import AnalyseReport, AnalyseResult
 
 LLM_LIMIT = "assay-llm"
@@ -66,17 +75,62 @@ def analyse_one(article_id: str, prompt_overrides: list[str], settings: Settings
     )
     if registry.has_analysis(article.id, key):
         return AnalyseResult(article_id=article.id, title=article.title, status="unchanged")
-    with concurrency(LLM_LIMIT, occupy=1):
-        analysis = analyse_article(
-            article, model=model, prompts=prompts, decider=made.kind_decider, embedder=made.embedder,
-            crosscheck=made.crosscheck, callbacks=[LLMCallLogger(registry, local=settings.llm == "local")],
-            min_support=settings.prose_min_support, max_prompt_chars=prompt_chars(settings),
-        )
-    registry.record_analysis(analysis, key)
+    with claimed(registry, article.id, key, settings.analysis_lease_s) as worker:
+        if worker is None:
+            return AnalyseResult(article_id=article.id, title=article.title, status="busy")
+        if registry.has_analysis(article.id, key):  # stored by the claim's previous holder just before it let go
+            return AnalyseResult(article_id=article.id, title=article.title, status="unchanged")
+        with concurrency(LLM_LIMIT, occupy=1):
+            analysis = analyse_article(
+                article, model=model, prompts=prompts, decider=made.kind_decider, embedder=made.embedder,
+                crosscheck=made.crosscheck, callbacks=[LLMCallLogger(registry, local=settings.llm == "local")],
+                min_support=settings.prose_min_support, max_prompt_chars=prompt_chars(settings),
+            )
+        if not registry.record_analysis(analysis, key, claimed_by=worker):
+            return AnalyseResult(article_id=article.id, title=article.title, status="busy",
+                                 error="its claim lapsed while analysing and another worker took it: not stored")
     return AnalyseResult(
         article_id=article.id, title=article.title, status="analysed",
         llm_calls=analysis.provenance.llm_calls, seconds=sum(analysis.provenance.timings_s.values()),
     )
+
+
+def claimant() -> str:
+    """Who claims: host and process (for people reading the claims table), and a nonce, so that two
+    flows in one process are two claimants too."""
+    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+@contextmanager
+def claimed(registry: Registry, article_id: str, cache_key: str, lease_s: float) -> Iterator[str | None]:
+    """Hold the article's claim while the block runs, yielding the claimant (None: another holds it).
+
+    A thread renews the lease every third of it, so a slow analysis keeps its article and a killed
+    worker's lapses within `lease_s`. The claim ends with the analysis's commit, or is released if
+    the block fails; a worker killed outright leaves only a lease that lapses.
+    """
+    worker = claimant()
+    if not registry.claim_analysis(article_id, cache_key, worker, lease_s):
+        yield None
+        return
+    done = threading.Event()
+
+    def renew() -> None:
+        while not done.wait(lease_s / 3):
+            try:
+                if not registry.renew_claim(article_id, worker, lease_s):
+                    return  # lapsed and taken: record_analysis will refuse to store
+            except Exception as exc:  # noqa: BLE001 - a failed renewal is retried at the next beat
+                logging.getLogger(__name__).warning("could not renew the claim on %s: %s", article_id, exc)
+
+    beat = threading.Thread(target=renew, name=f"claim-{article_id[:8]}", daemon=True)
+    beat.start()
+    try:
+        yield worker
+    finally:
+        done.set()
+        beat.join()
+        registry.release_claim(article_id, worker)  # a no-op after record_analysis, which ended it
 
 
 def failure_reason(error: object, settings: Settings) -> str:
@@ -116,15 +170,64 @@ def analyse_articles(article_ids: list[str], prompt_overrides: list[str], settin
     ensure_llm_limit(settings.llm_concurrency)
     report_progress("analyse", 0, len(article_ids))
     report = AnalyseReport()
-    retries = settings.llm_retries
-    task = analyse_one.with_options(retries=retries, retry_delay_seconds=exponential_backoff(4)(retries) if retries else 0)
+    task = _analyse_task(settings)
     futures = [(article_id, task.submit(article_id, prompt_overrides, settings)) for article_id in article_ids]
     for article_id, future in futures:
-        future.wait()
+        report.results.append(_outcome(article_id, future, settings))
         report_progress("analyse", 1)
-        if future.state.is_completed():
-            report.results.append(future.result())
-        else:
-            error = future.state.result(raise_on_failure=False)
-            report.results.append(AnalyseResult(article_id=article_id, status="failed", error=failure_reason(error, settings)))
     return report
+
+
+def _analyse_task(settings: Settings) -> Any:
+    retries = settings.llm_retries
+    return analyse_one.with_options(retries=retries, retry_delay_seconds=exponential_backoff(4)(retries) if retries else 0)
+
+
+def _outcome(article_id: str, future: Any, settings: Settings) -> AnalyseResult:
+    future.wait()
+    if future.state.is_completed():
+        result: AnalyseResult = future.result()
+        return result
+    error = future.state.result(raise_on_failure=False)
+    return AnalyseResult(article_id=article_id, status="failed", error=failure_reason(error, settings))
+
+
+@flow(name="analyse-backlog", validate_parameters=False)
+def analyse_backlog(
+    prompt_overrides: list[str] | None = None, settings: Settings | None = None, max_wait_s: float | None = None
+) -> AnalyseReport:
+    """Analyse every article never analysed, one at a time, alongside any number of workers doing
+    the same: each takes the next article nobody holds a live claim on.
+
+    When only articles claimed by others are left, it waits for them (polling), since a claim whose
+    worker died lapses after `analysis_lease_s` and its article must still be done: the run ends
+    when nothing is left, or after `max_wait_s` (default: two leases) without progress. Each article
+    is tried once per run: one that fails stays for the next run rather than looping here.
+    """
+    settings = settings or get_settings()
+    registry = services(settings).registry
+    ensure_llm_limit(settings.llm_concurrency)
+    patience = max_wait_s if max_wait_s is not None else 2 * settings.analysis_lease_s
+    report, tried = AnalyseReport(), set[str]()
+    task = _analyse_task(settings)
+    waited_since: float | None = None
+    while True:
+        left = [i for i in registry.unanalysed_ids() if i not in tried]
+        if not left:
+            return report
+        held = registry.claims()
+        free = [i for i in left if i not in held]
+        if not free:  # the rest is in other workers' hands: wait for them to finish, or for a lease to lapse
+            waited_since = waited_since or time.monotonic()
+            if time.monotonic() - waited_since > patience:
+                return report
+            time.sleep(min(5.0, settings.analysis_lease_s / 4))
+            continue
+        waited_since = None
+        article_id = free[0]
+        tried.add(article_id)
+        result = _outcome(article_id, task.submit(article_id, prompt_overrides or [], settings), settings)
+        if result.status == "busy":  # taken between the look and the claim: look again later
+            tried.discard(article_id)
+        else:
+            report.results.append(result)

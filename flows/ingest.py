@@ -4,7 +4,8 @@ Tasks work on whole batches (one embedding pass over every new chunk is the
 fastest way through the model) except fetching, which is one task per URL so
 each gets its own retries and pages download concurrently. A bad item becomes
 a failed `ItemResult` and the rest of the batch goes on; an article is in the
-registry only once all its chunks are in Chroma, so nothing half-stored stays.
+registry only once all its chunks are in Chroma and the keyword index, so
+nothing half-stored stays.
 """
 
 from __future__ import annotations
@@ -34,7 +35,8 @@ from assay.readers import content_type_for, parse, supported_suffixes
 from assay.services import services
 from assay.settings import MAX_FETCH_CONCURRENCY, Settings, get_settings
 from assay.sources import SourceError, expand_source, fetch_url, is_url, read_file
-from assay.store.registry import body_hash
+from assay.store.keywords import KeywordRow
+from assay.store.registry import RegistryError, body_hash
 from assay.types import Article, Chunk, Fetched, IngestReport, ItemResult, ItemStatus, RawItem, SourceKind
 
 
@@ -243,11 +245,14 @@ def upsert(pending: list[Pending], old_ids: dict[str, set[str]], settings: Setti
 
 @task(name="record", cache_policy=NO_CACHE)
 def record(pending: list[Pending], old_ids: dict[str, set[str]], failed: list[ItemResult], settings: Settings) -> list[ItemResult]:
-    """Per article: its registry row, then its stale chunks out. Chunks first, row second, so an
-    article in the registry always has all its chunks; if the row cannot be written, its new
-    chunks are taken out again and the old version stays whole. A crash between the steps
-    leaves orphan chunks that the next ingest of the article replaces."""
-    store, registry = services(settings).chunk_store, services(settings).registry
+    """Per article: its chunks into the keyword index, its registry row, then its stale chunks out of
+    Chroma and the index. Chunks first, row second, so an article in the registry always has all its
+    chunks in both; if the row cannot be written, its new chunks are taken out again and the old
+    version stays whole. A crash between the steps leaves orphan chunks that the next ingest of
+    the article replaces. The index changes by this article's chunks only: an ingest costs the
+    same however large the corpus."""
+    made = services(settings)
+    store, registry, keywords = made.chunk_store, made.registry, made.keyword_index()
     failed_ids = {r.article_id for r in failed}
     results = list(failed)
     for one in pending:
@@ -255,17 +260,25 @@ def record(pending: list[Pending], old_ids: dict[str, set[str]], failed: list[It
         if article.id in failed_ids:
             continue
         try:
+            keywords.add(KeywordRow(c.id, article.id, c.text) for c in one.chunks)
             version = registry.record_article(article, len(one.chunks))
         except Exception as exc:  # noqa: BLE001 - a registry failure fails this item only
-            store.delete(sorted(new_ids - old_ids[article.id]))
+            doomed = sorted(new_ids - old_ids[article.id])
+            store.delete(doomed)
+            # The database that just failed may refuse this too; retrieval skips index rows whose
+            # chunk is gone, and `assay doctor --repair` deletes them.
+            with suppress(RegistryError):
+                keywords.delete(doomed)
             results.append(one.result(ItemStatus.failed, error=f"could not record: {exc}"))
             continue
-        store.delete(sorted(old_ids[article.id] - new_ids))
+        stale = sorted(old_ids[article.id] - new_ids)
+        store.delete(stale)
+        keywords.delete(stale)
         results.append(one.result(chunks=len(one.chunks)))
         emit_event(
             event=f"assay.article.{one.status.value}",
             resource={"prefect.resource.id": f"assay.article.{article.id}", "prefect.resource.name": article.title[:200]},
-            payload={"url": article.url, "source": article.source, "version": version, "chunks": len(one.chunks)},
+            payload={"article_id": article.id, "url": article.url, "source": article.source, "version": version, "chunks": len(one.chunks)},
         )
         report_progress("store", 1)
     return results
@@ -298,12 +311,6 @@ def _preload_model(settings: Settings) -> None:
     # A missing model is reported by `embed`, where it stops the run; here it would only be noise.
     with suppress(Exception):
         services(settings).embedder.load()
-
-
-@task(name="keyword-index", cache_policy=NO_CACHE)
-def refresh_keyword_index(settings: Settings) -> None:
-    """Rebuild BM25 over the new chunks now, so the next `assay ask` does not (25 s at 100k chunks)."""
-    services(settings).keyword_index()
 
 
 @task(name="record-feeds", cache_policy=NO_CACHE)
@@ -382,7 +389,6 @@ def ingest_sources(sources: list[str], expect: SourceKind | None, settings: Sett
     report_progress("store", len(done), len(articles))
     if pending:
         report.results.extend(_store(pending, settings))
-        refresh_keyword_index(settings)
     stored = {r.article_id for r in report.results if r.status in (ItemStatus.new, ItemStatus.updated, ItemStatus.unchanged)}
     for article_id, url in aliases:
         if article_id in stored or registry.get(article_id) is not None:

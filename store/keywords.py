@@ -1,27 +1,29 @@
-"""Keyword search over the chunks (BM25 via bm25s): local Chroma has none, and tickers, "NdFeB",
-"Dy2O3", figures and names are where dense vectors are weakest.
+"""Keyword search over the chunks, BM25-ranked, kept in the registry's database: local Chroma has no
+keyword search, and tickers, "NdFeB", "Dy2O3", figures and names are where dense vectors are weakest.
 
-The index is built from the chunks in Chroma, kept on disk under ASSAY_HOME, and rebuilt when the
-set of chunk ids changes (a signature of the ids), so Chroma stays the one source of truth.
+The index changes with each ingest by the chunks that changed (the ingest flow adds an article's
+chunks when it records the article and deletes those it deletes from Chroma), so an ingest costs
+the same at 100k chunks as at 1k, and every worker sharing the registry shares the index. Chroma
+stays the source of truth: `assay doctor` compares the two and `--repair` mends the index.
+
+SQLite ranks with FTS5's own `bm25()`; PostgreSQL scores the same formula (k1 1.2, b 0.75, FTS5's
+idf) in SQL from a tsvector of the same tokens, so both engines rank alike. The tables come from
+the migration `0002_keyword_index`; what differs between the engines is `_SQLite` and `_Postgres`,
+the rest is shared.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
-import logging
 import re
-import threading
-from collections.abc import Sequence
-from pathlib import Path
+from collections.abc import Collection, Iterable
+from typing import NamedTuple, Protocol
 
-import bm25s
-import numpy as np
+from sqlalchemy import inspect, text
+from sqlalchemy.orm import Session
 
-from assay.store.vectors import ChunkStore
+from assay.store.registry import Registry, RegistryError
 from assay.types import KeywordHit
-
-logging.getLogger("bm25s").setLevel(logging.WARNING)  # it logs every index build at DEBUG
 
 # Words that carry no meaning for keyword matching; kept short so that "us", "may", "china" survive.
 STOPWORDS = frozenset(
@@ -31,6 +33,10 @@ STOPWORDS = frozenset(
 )
 # Words, codes like Dy2O3 or NdFeB, and numbers with their separators ("6,000", "1.5").
 _TOKEN = re.compile(r"[^\W_]+(?:[.,][0-9]+)*")
+# PostgreSQL refuses a lexeme over 2,047 bytes. Such a "word" is a run of unspaced script (Chinese)
+# or a hash, which no question repeats: neither engine indexes it, so both index the same terms.
+MAX_TERM_BYTES = 2047
+K1, B = 1.2, 0.75  # FTS5's bm25() constants; PostgreSQL's scoring uses the same
 
 
 def keyword_tokens(text: str) -> list[str]:
@@ -43,70 +49,172 @@ def keyword_tokens(text: str) -> list[str]:
     return out
 
 
-class KeywordIndex:
-    def __init__(self, ids: list[str], article_ids: list[str], retriever: bm25s.BM25, signature: str):
-        self.ids = ids
-        self.article_ids = np.asarray(article_ids)
-        self.retriever = retriever
-        self.signature = signature
+def index_terms(text: str) -> list[str]:
+    """The tokens of `text` that the index holds, in order."""
+    return [t for t in keyword_tokens(text) if len(t.encode()) <= MAX_TERM_BYTES]
 
-    @classmethod
-    def build(cls, ids: Sequence[str], texts: Sequence[str], article_ids: Sequence[str]) -> KeywordIndex:
-        retriever = bm25s.BM25()
-        # bm25s needs at least one token per document; an empty chunk gets a token that never matches.
-        retriever.index([keyword_tokens(t) or ["\x00"] for t in texts], show_progress=False)
-        return cls(list(ids), list(article_ids), retriever, signature_of(ids))
+
+class KeywordRow(NamedTuple):
+    chunk_id: str
+    article_id: str
+    text: str
+
+
+class _Dialect(Protocol):
+    """The SQL that differs between the engines; each method runs inside the caller's transaction."""
+
+    def insert(self, session: Session, rows: list[KeywordRow]) -> None: ...
+
+    def delete(self, session: Session, chunk_ids: list[str]) -> None: ...
+
+    def search(self, session: Session, terms: list[str], k: int, article_ids: list[str] | None) -> list[tuple[str, float]]: ...
+
+
+class KeywordIndex:
+    """The keyword index of the chunks, in `registry`'s database (implements `KeywordSearch`)."""
+
+    def __init__(self, registry: Registry):
+        self.registry = registry
+        dialect = registry.engine.dialect.name
+        if dialect == "sqlite":
+            self._sql: _Dialect = _SQLite()
+        elif dialect == "postgresql":
+            self._sql = _Postgres()
+        else:
+            raise RegistryError(f"keyword search needs SQLite or PostgreSQL, and the registry {registry.where} is {dialect}")
+        # A registry of an earlier release opened read-only cannot be migrated, so it has no index:
+        # keyword search finds nothing there and dense search still answers.
+        with registry.session() as s:
+            self.present = inspect(s.connection()).has_table("keyword_chunks")
+
+    def add(self, rows: Iterable[KeywordRow]) -> None:
+        """Index these chunks, replacing any already indexed under the same ids, in one transaction."""
+        unique = list({row.chunk_id: row for row in rows}.values())
+        if unique:
+            with self.registry.session() as s:
+                self._sql.delete(s, [row.chunk_id for row in unique])
+                self._sql.insert(s, unique)
+
+    def delete(self, chunk_ids: Collection[str]) -> None:
+        if chunk_ids:
+            with self.registry.session() as s:
+                self._sql.delete(s, sorted(chunk_ids))
 
     def search(self, query: str, k: int, article_ids: set[str] | None = None) -> list[KeywordHit]:
-        """Best k chunks by BM25, optionally only from the given articles; chunks scoring 0 are left out."""
-        tokens = [t for t in keyword_tokens(query) if t in self.retriever.vocab_dict]
-        if not tokens or not self.ids:
+        """The best k chunks by BM25, best first, optionally only from the given articles; chunks
+        scoring 0 are left out. Each distinct query term counts once."""
+        terms = list(dict.fromkeys(index_terms(query)))
+        if not terms or k <= 0 or (article_ids is not None and not article_ids) or not self.present:
             return []
-        scores = self.retriever.get_scores(tokens)
-        if article_ids is not None:
-            scores = np.where(np.isin(self.article_ids, list(article_ids)), scores, 0.0)
-        k = min(k, len(scores))
-        top = np.argpartition(-scores, k - 1)[:k]
-        top = top[np.argsort(-scores[top])]
-        return [KeywordHit(chunk_id=self.ids[i], score=float(scores[i])) for i in top if scores[i] > 0]
+        with self.registry.session() as s:
+            found = self._sql.search(s, terms, k, sorted(article_ids) if article_ids is not None else None)
+        return [KeywordHit(chunk_id=chunk_id, score=score) for chunk_id, score in found if score > 0]
 
-    def save(self, folder: Path) -> None:
-        folder.mkdir(parents=True, exist_ok=True)
-        self.retriever.save(str(folder / "bm25"))
-        (folder / "chunks.json").write_text(
-            json.dumps({"signature": self.signature, "ids": self.ids, "article_ids": self.article_ids.tolist()})
+    def count(self) -> int:
+        if not self.present:
+            return 0
+        with self.registry.session() as s:
+            return int(s.scalar(text("SELECT count(*) FROM keyword_chunks")) or 0)
+
+    def chunk_ids(self) -> set[str]:
+        """Every chunk id the index holds (for `assay doctor`)."""
+        if not self.present:
+            return set()
+        with self.registry.session() as s:
+            return set(s.scalars(text("SELECT chunk_id FROM keyword_chunks")))
+
+
+class _SQLite:
+    """FTS5 ranks: `bm25()` is negative, lower is better. Lists of ids travel as one JSON parameter
+    (`json_each`), so no list meets SQLite's limit on bound variables."""
+
+    def insert(self, session: Session, rows: list[KeywordRow]) -> None:
+        session.execute(
+            text("INSERT INTO keyword_chunks (chunk_id, article_id) VALUES (:chunk_id, :article_id)"),
+            [{"chunk_id": r.chunk_id, "article_id": r.article_id} for r in rows],
+        )
+        session.execute(
+            text("INSERT INTO keyword_fts (rowid, terms) VALUES ((SELECT rowid FROM keyword_chunks WHERE chunk_id = :chunk_id), :terms)"),
+            [{"chunk_id": r.chunk_id, "terms": " ".join(index_terms(r.text))} for r in rows],
         )
 
-    @classmethod
-    def load(cls, folder: Path) -> KeywordIndex | None:
-        try:
-            meta = json.loads((folder / "chunks.json").read_text())
-            retriever = bm25s.BM25.load(str(folder / "bm25"))
-        except (OSError, ValueError, KeyError):
-            return None  # absent or half-written: rebuilt from Chroma
-        return cls(meta["ids"], meta["article_ids"], retriever, meta["signature"])
+    def delete(self, session: Session, chunk_ids: list[str]) -> None:
+        ids = {"ids": json.dumps(chunk_ids)}
+        session.execute(
+            text("DELETE FROM keyword_fts WHERE rowid IN "
+                 "(SELECT rowid FROM keyword_chunks WHERE chunk_id IN (SELECT value FROM json_each(:ids)))"), ids,
+        )
+        session.execute(text("DELETE FROM keyword_chunks WHERE chunk_id IN (SELECT value FROM json_each(:ids))"), ids)
+
+    def search(self, session: Session, terms: list[str], k: int, article_ids: list[str] | None) -> list[tuple[str, float]]:
+        # Each term a quoted string: FTS5 reads bare words as operators (OR, NOT, NEAR) and column names.
+        match = " OR ".join('"' + term.replace('"', '""') + '"' for term in terms)
+        only = "AND rowid IN (SELECT rowid FROM keyword_chunks WHERE article_id IN (SELECT value FROM json_each(:article_ids)))"
+        # The best k rowids first, their chunk ids after: looking up the chunk id of every matching
+        # row before the sort costs a third more at 100k chunks.
+        rows = session.execute(
+            text(f"SELECT c.chunk_id, -best.score FROM (SELECT rowid, bm25(keyword_fts) AS score FROM keyword_fts "
+                 f"WHERE keyword_fts MATCH :match {only if article_ids is not None else ''} ORDER BY score LIMIT :k) AS best "
+                 f"JOIN keyword_chunks AS c ON c.rowid = best.rowid ORDER BY best.score, c.chunk_id"),
+            {"match": match, "k": k, "article_ids": json.dumps(article_ids)},
+        )
+        return [(chunk_id, float(score)) for chunk_id, score in rows.tuples()]
 
 
-def signature_of(ids: Sequence[str]) -> str:
-    digest = hashlib.sha256()
-    for chunk_id in sorted(ids):
-        digest.update(chunk_id.encode() + b"\n")
-    return digest.hexdigest()[:16]
+class _Postgres:
+    """BM25 as FTS5 computes it, in SQL. Candidates are the rows whose tsvector matches any term (the
+    GIN index); a term's document frequency is counted among them before the article filter, so it
+    is the whole table's. `setweight` marks the query's terms in a row and `ts_filter` keeps only
+    those, so `unnest` yields a row's few matching lexemes rather than all of them."""
+
+    def insert(self, session: Session, rows: list[KeywordRow]) -> None:
+        session.execute(
+            # Another worker may index the same chunk meanwhile (two ingests of one article): the
+            # later row wins, as SQLite's writers, one after the other, would have it.
+            text("INSERT INTO keyword_chunks (chunk_id, article_id, length, terms) "
+                 "VALUES (:chunk_id, :article_id, :length, CAST(:terms AS tsvector)) "
+                 "ON CONFLICT (chunk_id) DO UPDATE SET article_id = excluded.article_id, length = excluded.length, terms = excluded.terms"),
+            [{"chunk_id": r.chunk_id, "article_id": r.article_id, **_tsvector(index_terms(r.text))} for r in rows],
+        )
+
+    def delete(self, session: Session, chunk_ids: list[str]) -> None:
+        session.execute(text("DELETE FROM keyword_chunks WHERE chunk_id = ANY(CAST(:ids AS text[]))"), {"ids": chunk_ids})
+
+    def search(self, session: Session, terms: list[str], k: int, article_ids: list[str] | None) -> list[tuple[str, float]]:
+        only = "WHERE m.article_id = ANY(CAST(:article_ids AS text[]))" if article_ids is not None else ""
+        rows = session.execute(
+            text(f"""
+            WITH matched AS (
+                SELECT c.chunk_id, c.article_id, c.length::float8 AS length, cardinality(t.positions)::float8 AS tf,
+                       count(*) OVER (PARTITION BY t.lexeme)::float8 AS df
+                FROM keyword_chunks AS c,
+                     unnest(ts_filter(setweight(c.terms, 'A', CAST(:terms AS text[])), '{{a}}')) AS t
+                WHERE c.terms @@ CAST(:query AS tsquery)
+            ),
+            corpus AS (SELECT count(*)::float8 AS n, avg(length)::float8 AS avgdl FROM keyword_chunks)
+            SELECT m.chunk_id,
+                   sum(greatest(ln((corpus.n - m.df + 0.5) / (m.df + 0.5)), 1e-6)
+                       * m.tf * ({K1} + 1) / (m.tf + {K1} * (1 - {B} + {B} * m.length / corpus.avgdl))) AS score
+            FROM matched AS m CROSS JOIN corpus
+            {only}
+            GROUP BY m.chunk_id ORDER BY score DESC, m.chunk_id LIMIT :k
+            """),
+            {"terms": terms, "query": " | ".join(_lexeme(t) for t in terms), "article_ids": article_ids, "k": k},
+        )
+        return [(chunk_id, float(score)) for chunk_id, score in rows.tuples()]
 
 
-_lock = threading.Lock()
-_loaded: dict[str, KeywordIndex] = {}
+def _lexeme(term: str) -> str:
+    """A term quoted for a tsvector or tsquery literal, so that it is taken as it is, never parsed."""
+    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
 
 
-def keyword_index(store: ChunkStore, folder: Path) -> KeywordIndex:
-    """The index for the chunks Chroma holds now: from memory, from disk, or rebuilt (and saved)."""
-    with _lock:
-        ids = store.ids()
-        signature = signature_of(ids)
-        cached = _loaded.get(str(folder)) or KeywordIndex.load(folder)
-        if cached is None or cached.signature != signature:
-            rows = [c for page in store.pages() for c in page]
-            cached = KeywordIndex.build([c.chunk_id for c in rows], [c.text for c in rows], [c.article_id for c in rows])
-            cached.save(folder)
-        _loaded[str(folder)] = cached
-        return cached
+def _tsvector(terms: list[str]) -> dict[str, int | str]:
+    """The tsvector literal of the terms with their positions (`'lynas':1,7 'ndpr':2`): the number of
+    positions is the term's frequency. (Chunks are far shorter than the 16,383 positions a tsvector
+    can tell apart.)"""
+    positions: dict[str, list[int]] = {}
+    for position, term in enumerate(terms, start=1):
+        positions.setdefault(term, []).append(position)
+    literal = " ".join(f"{_lexeme(term)}:{','.join(map(str, at))}" for term, at in positions.items())
+    return {"length": len(terms), "terms": literal}

@@ -1,5 +1,5 @@
-"""Keeping the registry and the chunk store in step, and copying both: pure functions over a
-`Registry` and a `ChunkStore`, for `assay doctor` and `assay backup`.
+"""Keeping the registry, the chunk store and the keyword index in step, and copying them: pure
+functions over a `Registry`, a `ChunkStore` and a `KeywordIndex`, for `assay doctor` and `assay backup`.
 
 `check` compares the two: chunks whose article the registry does not hold (orphans: left by an
 ingest that stopped between writing chunks and recording the article), and articles whose chunks
@@ -9,6 +9,12 @@ the registry keeps each article's clean body, so the application re-stores them 
 embed, upsert, as ingestion does) with no network and nothing lost. Blanking a row's content hash
 to force a re-ingest would hide the article's analyses (they are matched by content hash) and
 only helps while its feed still carries the item.
+
+The keyword index follows the chunk store: `check` compares their counts, and their ids only when
+the counts differ; `repair` indexes the chunks the index lacks (their text is in the store) and
+drops rows whose chunk is gone. `fill_keyword_index` does the same once, on first use, for a
+registry whose index is empty while the registry records chunks: one from before the index moved
+into the registry.
 
 `backup` copies the registry with SQLite's backup API and the chunks through Chroma's own API
 (vectors included) into a fresh embedded Chroma, so the copy depends on no file layout and works
@@ -26,7 +32,9 @@ may hold an article whose chunks were replaced between the two copies (its check
 from __future__ import annotations
 
 import json
+import logging
 from collections import Counter
+from collections.abc import Collection
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
@@ -34,13 +42,15 @@ from typing import Literal
 from pydantic import BaseModel, Field, computed_field
 
 from assay.settings import Settings
-from assay.store.keywords import KeywordIndex, keyword_index, signature_of
+from assay.store.keywords import KeywordIndex, KeywordRow
 from assay.store.registry import Registry
 from assay.store.vectors import PAGE, ChunkStore
 
+log = logging.getLogger(__name__)
+
 BACKUP_MANIFEST = "assay-backup.json"
 
-KeywordIndexState = Literal["current", "stale", "absent", "not checked"]
+KeywordIndexState = Literal["current", "stale", "not checked"]
 
 
 class BackupError(RuntimeError):
@@ -48,8 +58,8 @@ class BackupError(RuntimeError):
 
 
 class ConsistencyReport(BaseModel):
-    """What `check` found. `ok` is False when chunks and registry disagree; a stale keyword index
-    is harmless (it is rebuilt when next used) and does not count."""
+    """What `check` found. `ok` is False when chunks and registry disagree, or the keyword index and
+    the chunks do (keyword search would miss chunks, or name chunks that are gone)."""
 
     articles: int = Field(description="Articles in the registry.")
     chunks: int = Field(description="Chunks in the chunk store.")
@@ -60,12 +70,14 @@ class ConsistencyReport(BaseModel):
     chunk_counts: dict[str, tuple[int, int]] = Field(
         default_factory=dict, description="For each article in `missing`: (chunks the registry recorded, chunks the store holds)."
     )
-    keyword_index: KeywordIndexState = Field("not checked", description="The saved BM25 index against the chunks held now.")
+    keyword_index: KeywordIndexState = Field("not checked", description="The keyword index against the chunks held now.")
+    keyword_missing: list[str] = Field(default_factory=list, description="Chunks in the chunk store that the keyword index lacks.")
+    keyword_extra: list[str] = Field(default_factory=list, description="Keyword index rows whose chunk the chunk store does not hold.")
 
     @computed_field  # type: ignore[prop-decorator]  # pydantic's documented way to serialise a property
     @property
     def ok(self) -> bool:
-        return not self.orphan_chunks and not self.missing
+        return not self.orphan_chunks and not self.missing and self.keyword_index != "stale"
 
 
 class RepairResult(BaseModel):
@@ -73,7 +85,8 @@ class RepairResult(BaseModel):
     reingest: list[str] = Field(
         default_factory=list, description="Articles whose chunks are wrong: to be stored again from the registry's copy of their body."
     )
-    keyword_index_rebuilt: bool = False
+    keyword_rows_added: int = Field(0, description="Chunks of the store indexed again.")
+    keyword_rows_deleted: int = Field(0, description="Keyword index rows of chunks the store no longer holds, deleted.")
 
 
 class BackupResult(BaseModel):
@@ -86,39 +99,82 @@ class BackupResult(BaseModel):
     written: datetime
 
 
-def check(registry: Registry, store: ChunkStore, keywords_path: Path | None = None) -> ConsistencyReport:
-    """Compare the registry's articles with the chunk store's chunks (and the keyword index, if its folder is given)."""
+def check(registry: Registry, store: ChunkStore, keywords: KeywordIndex | None = None) -> ConsistencyReport:
+    """Compare the registry's articles with the chunk store's chunks (and the keyword index with the chunks, if given)."""
     owners = store.chunk_article_ids()
     expected = registry.chunk_counts()  # read second: an article recorded meanwhile is not taken for missing
     held = Counter(owners.values())
     orphans = sorted(chunk_id for chunk_id, article_id in owners.items() if article_id not in expected)
     missing = sorted(article_id for article_id, count in expected.items() if held.get(article_id, 0) != count)
     state: KeywordIndexState = "not checked"
-    if keywords_path is not None:
-        saved = KeywordIndex.load(keywords_path)
-        state = "absent" if saved is None else "current" if saved.signature == signature_of(list(owners)) else "stale"
+    keyword_missing: list[str] = []
+    keyword_extra: list[str] = []
+    if keywords is not None:
+        keyword_missing, keyword_extra = _keyword_difference(keywords, owners)
+        state = "stale" if keyword_missing or keyword_extra else "current"
     return ConsistencyReport(
         articles=len(expected), chunks=len(owners), orphan_chunks=orphans, missing=missing,
         chunk_counts={a: (expected[a], held.get(a, 0)) for a in missing}, keyword_index=state,
+        keyword_missing=keyword_missing, keyword_extra=keyword_extra,
     )
 
 
+def _keyword_difference(keywords: KeywordIndex, held: Collection[str]) -> tuple[list[str], list[str]]:
+    """The held chunk ids the keyword index lacks, and the ids it has that are not held. Counts first:
+    the ids are read only when the counts differ (a lost row and a stale one together go unseen)."""
+    if keywords.count() == len(held):
+        return [], []
+    indexed = keywords.chunk_ids()
+    return sorted(set(held) - indexed), sorted(indexed - set(held))
+
+
 def repair(
-    registry: Registry, store: ChunkStore, report: ConsistencyReport, keywords_path: Path | None = None
+    registry: Registry, store: ChunkStore, report: ConsistencyReport, keywords: KeywordIndex | None = None
 ) -> RepairResult:
     """Delete the report's orphan chunks whose article is still not in the registry, and return the
     articles whose chunks are wrong (their rows are left as they are: see the module's docstring).
-    With `keywords_path`, the keyword index is rebuilt when anything was deleted or it was not current."""
+    With `keywords`, the keyword index is then made to hold exactly the chunks the store holds."""
     owners = store.chunk_article_ids(report.orphan_chunks)
     known = registry.chunk_counts()  # again, just before deleting: an ingest may have recorded some meanwhile
     doomed = sorted(chunk_id for chunk_id, article_id in owners.items() if article_id not in known)
     for start in range(0, len(doomed), PAGE):
         store.delete(doomed[start : start + PAGE])
-    rebuilt = False
-    if keywords_path is not None and (doomed or report.keyword_index in ("stale", "absent")):
-        keyword_index(store, keywords_path)
-        rebuilt = True
-    return RepairResult(deleted_chunks=doomed, reingest=[a for a in report.missing if a in known], keyword_index_rebuilt=rebuilt)
+    added = deleted = 0
+    if keywords is not None:
+        added, deleted = sync_keyword_index(keywords, store)
+    return RepairResult(
+        deleted_chunks=doomed, reingest=[a for a in report.missing if a in known], keyword_rows_added=added, keyword_rows_deleted=deleted,
+    )
+
+
+def sync_keyword_index(keywords: KeywordIndex, store: ChunkStore) -> tuple[int, int]:
+    """Index the store's chunks the keyword index lacks and delete its rows of chunks the store does
+    not hold; returns how many rows were added and deleted."""
+    if keywords.count() == store.count():
+        return 0, 0
+    missing, extra = _keyword_difference(keywords, store.ids())
+    keywords.delete(extra)
+    for start in range(0, len(missing), PAGE):
+        keywords.add(KeywordRow(c.chunk_id, c.article_id, c.text) for c in store.chunks(missing[start : start + PAGE]))
+    return len(missing), len(extra)
+
+
+def fill_keyword_index(registry: Registry, store: ChunkStore, keywords: KeywordIndex) -> None:
+    """Fill an empty keyword index from the chunk store when the registry records chunks: a home
+    from before the index moved into the registry (the release that kept it in memory), upgraded.
+
+    The registry, not the chunk store, says whether there should be rows: during a home's first
+    ingest the store already holds the new chunks while the registry records none, and the ingest
+    indexes those itself. Cheap when there is nothing to do: a count or two."""
+    if keywords.count() or not registry.counts()["chunks"]:
+        return
+    if registry.read_only:
+        log.warning("the keyword index is empty and the registry is read-only: keyword search finds nothing until "
+                    "an Assay command that may write fills it")
+        return
+    log.warning("filling the keyword index from the %d chunks in the chunk store (once, for a registry written before "
+                "keyword search moved into it)", store.count())
+    sync_keyword_index(keywords, store)
 
 
 def backup(settings: Settings, registry: Registry, store: ChunkStore, target_dir: Path) -> BackupResult:
@@ -140,7 +196,7 @@ def backup(settings: Settings, registry: Registry, store: ChunkStore, target_dir
         copy_store.add_records(records)
     copy_registry = Registry(copy_settings.registry_url)
     try:
-        found = check(copy_registry, copy_store)
+        found = check(copy_registry, copy_store, KeywordIndex(copy_registry))
     finally:
         copy_registry.close()
     result = BackupResult(

@@ -12,8 +12,9 @@ is reported instead of read as an empty corpus; a folder this user cannot write 
 read-only, so reading needs no write access; and `close()` (also run at process exit) folds the
 write-ahead log back into the file, so the registry file alone is a complete copy.
 
-There are no migrations: a new release may add tables (create_all adds only what is missing) and
-indexes, never columns, so a registry written by an earlier release keeps working.
+The schema is versioned with Alembic (`store/migrations`, the same history for SQLite and
+PostgreSQL): a registry is migrated on first use by a release that knows a newer revision (or by
+`assay db upgrade`), and one written by a newer release is refused with a message, not misread.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import sqlite3
 import weakref
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -41,15 +42,19 @@ from sqlalchemy import (
     String,
     Text,
     create_engine,
+    delete,
     event,
     func,
     inspect,
+    or_,
     select,
+    update,
 )
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
+from assay.store import migrations
 from assay.types import Analysis, Article, StoredArticle
 
 log = logging.getLogger(__name__)
@@ -163,6 +168,21 @@ class AnalysisRow(Base):
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
+class AnalysisClaimRow(Base):
+    """Who is analysing an article now: a lease, so that two workers never analyse one article at
+    once. The holder renews it while it works; one that dies stops renewing, the lease lapses and
+    another worker takes the article. Stored with the analysis's own commit, its deletion frees the
+    article only once the analysis is there."""
+
+    __tablename__ = "analysis_claims"
+
+    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
+    cache_key: Mapped[str] = mapped_column(String(64))
+    worker: Mapped[str] = mapped_column(Text)
+    claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
 class LLMCallRow(Base):
     """Every prompt and response, as simonw/llm logs them: what was asked, of which model, at what cost."""
 
@@ -242,12 +262,16 @@ class Registry:
         self.url = url
         self.path: Path | None = None  # the SQLite file, when the registry is one
         self.read_only: str | None = None
+        self.schema_before: str | None = None
         try:
             parsed = make_url(url)
         except ArgumentError as exc:
             raise RegistryError(f"{url!r} is not a database URL ({_first_line(exc)}): correct ASSAY_DATABASE_URL") from exc
+        if parsed.drivername == "postgresql":  # SQLAlchemy's default is psycopg2; Assay ships psycopg 3
+            parsed = parsed.set(drivername="postgresql+psycopg")
         self.where = parsed.render_as_string(hide_password=True)  # for messages: never the password
         options: dict[str, Any] = {}
+        self._url = parsed  # what migrations connect to (a SQLite registry migrates on a connection of its own)
         if parsed.get_backend_name() == "sqlite" and parsed.database not in (None, "", ":memory:") and not parsed.query:
             self.path = Path(parsed.database or "").absolute()
             self.where = str(self.path)
@@ -268,7 +292,7 @@ class Registry:
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
         try:
             with self._translated():
-                self._check_and_create()
+                self._check_and_migrate()
         except BaseException:
             self.engine.dispose()
             raise
@@ -301,19 +325,23 @@ class Registry:
             query["immutable"] = "1"
         return URL.create("sqlite", database="file:" + quote(str(self.path)), query=query)
 
-    def _check_and_create(self) -> None:
+    def _check_and_migrate(self) -> None:
         with self.engine.connect() as connection:
             if self.engine.dialect.name == "sqlite":
                 problems = list(connection.exec_driver_sql("PRAGMA quick_check").scalars())
                 if problems != ["ok"]:
                     raise self._damaged("; ".join(str(p) for p in problems[:3]))
-        if self.read_only:
-            self._tables = set(inspect(self.engine).get_table_names())
-            return
-        Base.metadata.create_all(self.engine)
-        for index in Base.metadata.tables["articles"].indexes:  # create_all adds indexes only to the tables it creates
-            index.create(self.engine, checkfirst=True)
-        self._tables = set(Base.metadata.tables)
+            revision = migrations.current(connection)
+        if revision is not None and not migrations.known(revision):
+            raise RegistryError(
+                f"the registry {self.where} was written by a newer Assay (schema {revision}): upgrade Assay to use it"
+            )
+        self.schema_before = revision  # what `assay db upgrade` reports
+        if not self.read_only:
+            before, after = migrations.upgrade(self.engine, self._url)
+            if before != after:
+                log.info("registry %s: schema %s -> %s", self.where, before or "(none)", after)
+        self._tables = set(inspect(self.engine).get_table_names())
 
     # --- errors -------------------------------------------------------------------------
 
@@ -615,17 +643,26 @@ class Registry:
             found = s.scalar(select(func.count()).where(AnalysisRow.article_id == article_id, AnalysisRow.cache_key == cache_key))
             return bool(found)
 
-    def record_analysis(self, analysis: Analysis, cache_key: str) -> None:
-        """Stored whole in one transaction: an analysis is never half there."""
+    def record_analysis(self, analysis: Analysis, cache_key: str, claimed_by: str | None = None) -> bool:
+        """Stored whole in one transaction: an analysis is never half there. With `claimed_by`, only
+        while that worker still holds the article's claim (released by the same commit); False,
+        storing nothing, when its lease lapsed and another worker took the article."""
         self._writable()
         provenance = analysis.provenance
         with self.session() as s:
+            if claimed_by is not None:
+                claim = s.get(AnalysisClaimRow, analysis.article_id, with_for_update=True)
+                if claim is not None and claim.worker != claimed_by:
+                    return False
+                if claim is not None:
+                    s.delete(claim)
             s.add(AnalysisRow(article_id=analysis.article_id, cache_key=cache_key, analysis=analysis.model_dump(mode="json"),
                               content_hash=analysis.content_hash, model=provenance.model, prompts=provenance.prompts,
                               classifier=provenance.kind_decided_by))
             row = s.get(ArticleRow, analysis.article_id)
             if row is not None:
                 row.status = "analysed"
+        return True
 
     def latest_analysis(self, article_id: str) -> Analysis | None:
         """The newest analysis of the article's current content (stored JSON of earlier versions loads too)."""
@@ -644,6 +681,55 @@ class Registry:
     def unanalysed_ids(self) -> list[str]:
         with self.session() as s:
             return list(s.scalars(select(ArticleRow.id).where(ArticleRow.status != "analysed").order_by(ArticleRow.published.desc())))
+
+    # --- claims: one worker per article at a time ------------------------------------------
+
+    def claim_analysis(self, article_id: str, cache_key: str, worker: str, lease_s: float) -> bool:
+        """Take the article for `worker` until `lease_s` from now; False when another worker holds a
+        live claim on it. Atomic on both engines: the insert conflicts on the key, and the takeover
+        of a lapsed lease is one conditional update."""
+        self._writable()
+        now = utcnow()
+        expires = now + timedelta(seconds=lease_s)
+        try:
+            with self.session() as s:
+                s.add(AnalysisClaimRow(article_id=article_id, cache_key=cache_key, worker=worker, claimed_at=now, expires_at=expires))
+            return True
+        except IntegrityError:
+            pass  # claimed before: take it over only if its lease lapsed (or it is this worker's own)
+        with self.session() as s:
+            taken = s.execute(
+                update(AnalysisClaimRow)
+                .where(AnalysisClaimRow.article_id == article_id,
+                       or_(AnalysisClaimRow.expires_at < now, AnalysisClaimRow.worker == worker))
+                .values(cache_key=cache_key, worker=worker, claimed_at=now, expires_at=expires)
+                .execution_options(synchronize_session=False)
+            )
+            return bool(getattr(taken, "rowcount", 0))
+
+    def renew_claim(self, article_id: str, worker: str, lease_s: float) -> bool:
+        """Extend this worker's lease; False when it lapsed and another worker took the article."""
+        with self.session() as s:
+            renewed = s.execute(
+                update(AnalysisClaimRow)
+                .where(AnalysisClaimRow.article_id == article_id, AnalysisClaimRow.worker == worker)
+                .values(expires_at=utcnow() + timedelta(seconds=lease_s))
+                .execution_options(synchronize_session=False)
+            )
+            return bool(getattr(renewed, "rowcount", 0))
+
+    def release_claim(self, article_id: str, worker: str) -> None:
+        """Give the article back without an analysis (it failed, or was skipped)."""
+        with self.session() as s:
+            s.execute(delete(AnalysisClaimRow).where(AnalysisClaimRow.article_id == article_id, AnalysisClaimRow.worker == worker))
+
+    def claims(self, *, live: bool = True) -> dict[str, str]:
+        """Article id -> the worker holding it: live leases only, or every claim row (lapsed ones too)."""
+        with self.session() as s:
+            query = select(AnalysisClaimRow.article_id, AnalysisClaimRow.worker)
+            if live:
+                query = query.where(AnalysisClaimRow.expires_at >= utcnow())
+            return dict(s.execute(query).tuples().all())
 
     # --- LLM calls ------------------------------------------------------------------
 

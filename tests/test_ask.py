@@ -16,21 +16,23 @@ from assay.ask import CitationStream, answer_question, clean_citations
 from assay.evals.labels import load_all
 from assay.prompts import load_prompt
 from assay.retrieval import Filters
-from assay.store.keywords import KeywordIndex, keyword_tokens
-from tests.conftest import REPO, SAMPLE_FEED
+from assay.store.keywords import keyword_tokens
+from tests.conftest import REPO, SAMPLE_FEED, registry_url_for
 
 ENERGY_FUELS = "Which company agreed to acquire Australian Strategic Materials?"
 
 
 @pytest.fixture(scope="module")
-def corpus(prefect_harness, tmp_path_factory):
-    """The sample feed ingested once into its own ASSAY_HOME (real Prefect, Chroma, SQLite)."""
+def corpus(prefect_harness, tmp_path_factory, registry_backend, request):
+    """The sample feed ingested once into its own ASSAY_HOME (real Prefect, Chroma, and SQLite or PostgreSQL)."""
     from assay.flows.ingest import ingest
     from assay.services import services
     from assay.settings import get_settings
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ASSAY_HOME", str(tmp_path_factory.mktemp("ask") / "home"))
+        if database_url := registry_url_for(registry_backend, request):
+            mp.setenv("ASSAY_DATABASE_URL", database_url)
         get_settings.cache_clear()
         settings = get_settings()
         ingest([str(SAMPLE_FEED)], settings=settings)
@@ -137,19 +139,9 @@ def test_filters_restrict_articles(corpus):
 def test_keyword_search_finds_tickers_that_embeddings_miss(corpus):
     _, retriever, _, _ = corpus
     hits = retriever.search("Which company is merging with BLBX?", k=5).hits
-    top = hits[0]
-    assert "BLBX" in top.text and top.keyword_rank == 1
+    first_by_keyword = next(h for h in hits if h.keyword_rank == 1)
+    assert "BLBX" in hits[0].text and "BLBX" in first_by_keyword.text
     assert keyword_tokens("NdFeB, Dy2O3 and 6,000 t at the ASX") == ["ndfeb", "dy2o3", "6000", "t", "asx"]
-
-
-def test_keyword_index_round_trips_and_filters(tmp_path):
-    index = KeywordIndex.build(["a", "b", "c"], ["NdFeB magnets", "Dy2O3 prices rose", ""], ["x", "y", "y"])
-    index.save(tmp_path / "kw")
-    loaded = KeywordIndex.load(tmp_path / "kw")
-    assert loaded is not None and loaded.signature == index.signature
-    assert [h.chunk_id for h in loaded.search("dy2o3", 5)] == ["b"]
-    assert loaded.search("dy2o3", 5, article_ids={"x"}) == [] and loaded.search("unknown words", 5) == []
-    assert KeywordIndex.load(tmp_path / "missing") is None
 
 
 def test_the_stream_never_shows_invented_keys_or_the_not_in_corpus_reply():

@@ -198,7 +198,7 @@ def test_ingest_analyses_new_articles_then_show_and_reanalyse_cost_nothing(prefe
     assert "PWNED" not in analysis["summary"] + " ".join(analysis["highlights"])
     calls = json.loads(invoke("status", "--json").stdout)["llm_calls"]
     again = json.loads(invoke("analyse", analysed["article_id"], "--json").stdout)
-    assert again["counts"] == {"analysed": 0, "unchanged": 1, "skipped": 0, "failed": 0}
+    assert again["counts"] == {"analysed": 0, "unchanged": 1, "skipped": 0, "busy": 0, "failed": 0}
     assert json.loads(invoke("status", "--json").stdout)["llm_calls"] == calls >= 1
     assert "Real vs. rhetoric" in invoke("show", analysed["article_id"]).stdout
 

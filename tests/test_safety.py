@@ -29,6 +29,7 @@ from sqlalchemy import delete, event, text
 from assay.chunking import chunk_article
 from assay.report import MANIFEST, ReportFolderError, page_name, write_report
 from assay.settings import Settings
+from assay.store.keywords import KeywordIndex, KeywordRow
 from assay.store.maintenance import BACKUP_MANIFEST, BackupError, backup, check, repair
 from assay.store.registry import ArticleBodyRow, ArticleVersionRow, Registry, RegistryError, body_hash
 from assay.store.vectors import ChunkStore
@@ -334,24 +335,22 @@ def test_a_full_disk_is_named_and_loses_nothing(tmp_path):
 
 
 def test_a_database_server_that_does_not_answer_is_named_without_its_password(tmp_path):
-    """A closed port on loopback. psycopg2 is not a dependency of Assay: where it is missing, the
-    missing driver is the error, and it must name the package to install."""
+    """A closed port on loopback. A plain postgresql:// URL gets the driver Assay ships (psycopg 3)."""
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    url = f"postgresql://assay:s3cret@127.0.0.1:{port}/assay"
-    with pytest.raises(RegistryError) as caught:
-        Registry(url)
-    message = _one_line(caught.value)
-    assert "s3cret" not in message and f"postgresql://assay:***@127.0.0.1:{port}/assay" in message
-    try:
-        import psycopg2  # noqa: F401
-    except ImportError:
-        assert message.endswith("(no module 'psycopg2'): pip install psycopg2-binary, or correct ASSAY_DATABASE_URL")
-        with pytest.raises(RegistryError, match=r"pip install psycopg\[binary\]"):
-            Registry(url.replace("postgresql://", "postgresql+psycopg://"))
-    else:
+    for scheme in ("postgresql", "postgresql+psycopg"):
+        url = f"{scheme}://assay:s3cret@127.0.0.1:{port}/assay"
+        with pytest.raises(RegistryError) as caught:
+            Registry(url)
+        message = _one_line(caught.value)
+        assert "s3cret" not in message and f"postgresql+psycopg://assay:***@127.0.0.1:{port}/assay" in message
         assert message.startswith("cannot reach the database server at") and "correct ASSAY_DATABASE_URL" in message
+
+
+def test_a_missing_database_driver_names_the_package(tmp_path):
+    with pytest.raises(RegistryError, match=r"\(no module 'pymysql'\): pip install pymysql, or correct ASSAY_DATABASE_URL"):
+        Registry("mysql+pymysql://assay:s3cret@127.0.0.1:9/assay")
 
 
 def test_after_close_the_registry_file_alone_is_a_complete_copy(tmp_path):
@@ -417,9 +416,9 @@ def test_syndicated_copies_are_found_by_alias_and_by_body(tmp_path):
 
 def test_a_registry_of_an_earlier_release_gains_the_new_tables_and_loses_nothing(tmp_path):
     registry, articles = filled_registry(tmp_path, n=3)
-    with registry.session() as s:  # as an earlier release left it: no aliases, no body hashes, no url index
-        s.execute(text("DROP TABLE aliases"))
-        s.execute(text("DROP TABLE article_bodies"))
+    with registry.session() as s:  # as an earlier release left it: no migrations, aliases, body hashes, url index...
+        for table in ("alembic_version", "aliases", "article_bodies", "analysis_claims", "keyword_fts", "keyword_chunks"):
+            s.execute(text(f"DROP TABLE {table}"))
         s.execute(text("DROP INDEX ix_articles_url"))
     registry.close()
     again = registry_at(tmp_path)
@@ -441,41 +440,46 @@ def vectors(n: int, seed: int) -> np.ndarray:
 
 
 def corpus(home: Path, n: int = 4) -> tuple[Settings, Registry, ChunkStore, list[Article]]:
-    """Articles recorded with their chunks stored, as ingestion leaves them."""
+    """Articles recorded with their chunks stored and indexed, as ingestion leaves them."""
     settings = Settings(home=home, chroma_url=None, database_url=None)
     registry, store = Registry(settings.registry_url), ChunkStore(settings)
     articles = [article(i) for i in range(1, n + 1)]
     for i, one in enumerate(articles):
         chunks = chunk_article(one, 400, 50)
         store.upsert([(one, chunks, vectors(len(chunks), i))])
+        KeywordIndex(registry).add(KeywordRow(c.id, one.id, c.text) for c in chunks)
         registry.record_article(one, chunk_count=len(chunks))
     return settings, registry, store, articles
 
 
 def test_doctor_finds_an_orphan_chunk_and_repair_removes_only_it(tmp_path):
-    settings, registry, store, articles = corpus(tmp_path / "home")
-    assert check(registry, store).ok
-    # An ingest that stopped between storing chunks and recording the article, and a chunk lost.
+    _, registry, store, articles = corpus(tmp_path / "home")
+    keywords = KeywordIndex(registry)
+    assert check(registry, store, keywords).ok
+    # An ingest that stopped between storing (and indexing) chunks and recording the article, and a chunk lost.
     stray = article(99)
     stray_chunks = chunk_article(stray, 400, 50)
     store.upsert([(stray, stray_chunks, vectors(len(stray_chunks), 99))])
+    keywords.add(KeywordRow(c.id, stray.id, c.text) for c in stray_chunks)
     lost = sorted(store.chunk_ids(articles[1].id))[0]
     store.delete([lost])
     counts_before, chunks_before = registry.counts(), store.count()
 
-    found = check(registry, store, settings.keywords_path)
+    found = check(registry, store, keywords)
     assert not found.ok
     assert found.orphan_chunks == sorted(c.id for c in stray_chunks)
     assert found.missing == [articles[1].id]
     registered = registry.get(articles[1].id).chunk_count
     assert found.chunk_counts == {articles[1].id: (registered, registered - 1)}
-    assert found.keyword_index == "absent" and found.articles == 4 and found.chunks == chunks_before
+    assert found.keyword_index == "stale" and found.keyword_extra == [lost] and found.keyword_missing == []
+    assert found.articles == 4 and found.chunks == chunks_before
 
-    done = repair(registry, store, found, settings.keywords_path)
-    assert done.deleted_chunks == found.orphan_chunks and done.reingest == [articles[1].id] and done.keyword_index_rebuilt
+    done = repair(registry, store, found, keywords)
+    assert done.deleted_chunks == found.orphan_chunks and done.reingest == [articles[1].id]
+    assert (done.keyword_rows_added, done.keyword_rows_deleted) == (0, len(stray_chunks) + 1)  # the orphans' rows and the lost chunk's
     assert store.count() == chunks_before - len(stray_chunks)
     assert registry.counts() == counts_before  # the registry is the record of truth: untouched
-    after = check(registry, store, settings.keywords_path)
+    after = check(registry, store, keywords)
     assert after.orphan_chunks == [] and after.missing == [articles[1].id] and after.keyword_index == "current"
 
 
@@ -496,7 +500,7 @@ def test_backup_restores_into_a_working_registry_and_store(tmp_path):
     target = tmp_path / "backups" / "monday"
 
     made = backup(settings, registry, store, target)
-    assert made.check.ok and made.articles == 4 and made.chunks == store.count()
+    assert made.check.ok and made.articles == 4 and made.chunks == store.count() and made.check.keyword_index == "current"
     assert json.loads((target / BACKUP_MANIFEST).read_text())["format"] == "assay-backup/1"
 
     # Restore: the backup is an ASSAY_HOME of its own; copy it into place as a user would.
@@ -505,7 +509,7 @@ def test_backup_restores_into_a_working_registry_and_store(tmp_path):
     restored_settings = Settings(home=home, chroma_url=None, database_url=None)
     restored, restored_store = Registry(restored_settings.registry_url), ChunkStore(restored_settings)
     assert restored.counts() == registry.counts()
-    assert restored_store.count() == store.count() and check(restored, restored_store).ok
+    assert restored_store.count() == store.count() and check(restored, restored_store, KeywordIndex(restored)).ok
     assert restored.article_for_url("https://mirror.example/a") == articles[0].id
     original = {r.ids[i]: r.embeddings[i] for r in store.records() for i in range(len(r.ids))}
     copied = {r.ids[i]: (r.embeddings[i], r.metadatas[i]) for r in restored_store.records() for i in range(len(r.ids))}

@@ -1,0 +1,52 @@
+"""The backlog: analyses shared out by claims in the registry, through the real analyse flows
+(Prefect test server, Chroma, SQLite) and an LLM on loopback that answers from the article."""
+
+from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+
+from tests.conftest import article_html, rss
+
+
+@pytest.fixture
+def backlog_home(ingest, assay_home, http_server, extractive_llm, monkeypatch):
+    """Six articles ingested, none analysed; the LLM is the extractive one."""
+    from assay.settings import get_settings
+
+    for key, value in {"ASSAY_LLM": "openai", "ASSAY_LLM_BASE_URL": extractive_llm.url, "ASSAY_LLM_MODEL": "extractive",
+                       "OPENAI_API_KEY": "test-key", "ASSAY_LLM_CONCURRENCY": "2", "ASSAY_ANALYSIS_LEASE_S": "3"}.items():
+        monkeypatch.setenv(key, value)
+    get_settings.cache_clear()
+    items = [{"title": f"Backlog {n}", "link": f"https://example.com/backlog/{n}", "html": article_html(n)} for n in range(6)]
+    assert ingest([http_server.set("/backlog.xml", rss(items), content_type="application/xml")]).counts["new"] == 6
+    return get_settings()
+
+
+def test_two_backlog_runs_at_once_analyse_every_article_exactly_once(backlog_home, extractive_llm):
+    from assay import api
+    from assay.services import services
+
+    with ThreadPoolExecutor(2) as pool:
+        reports = list(pool.map(lambda _: api.analyse_backlog(backlog_home), range(2)))
+    analysed = [r.article_id for report in reports for r in report.results if r.status == "analysed"]
+    registry = services(backlog_home).registry
+    assert sorted(analysed) == sorted(a.id for a in registry.articles())  # each once, between the two runs
+    assert extractive_llm.calls == 6
+    assert registry.unanalysed_ids() == [] and registry.claims(live=False) == {}
+    assert api.analyse_backlog(backlog_home).results == []  # nothing left: a rerun does nothing
+
+
+def test_a_lapsed_claim_is_taken_and_a_live_one_waited_for(backlog_home, extractive_llm):
+    from assay import api
+    from assay.services import services
+
+    registry = services(backlog_home).registry
+    dead, busy, *_ = registry.unanalysed_ids()
+    registry.claim_analysis(dead, "key", "a-worker-that-died", lease_s=0.5)  # never renewed: lapses
+    registry.claim_analysis(busy, "key", "a-slow-worker", lease_s=60)  # alive, but never finishes
+    report = api.analyse_backlog(backlog_home, max_wait_s=2)
+    done = {r.article_id for r in report.results if r.status == "analysed"}
+    assert dead in done and busy not in done and len(done) == 5
+    assert registry.unanalysed_ids() == [busy]  # left for the next sweep, not analysed twice

@@ -1,0 +1,180 @@
+"""The registry's schema migrations and the claims that keep workers off each other's articles, on
+SQLite and on a real PostgreSQL (tests/conftest.py runs this module on both)."""
+
+from __future__ import annotations
+
+import shutil
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from sqlalchemy import create_engine, inspect, text
+
+from assay.store import migrations
+from assay.store.registry import Base, Registry, RegistryError
+from assay.types import Analysis, Article, Provenance
+from tests.conftest import registry_url_for
+
+
+@pytest.fixture
+def registry_url(registry_backend, request, tmp_path) -> str:
+    return registry_url_for(registry_backend, request) or f"sqlite:///{tmp_path / 'registry.sqlite'}"
+
+
+def article(n: int) -> Article:
+    return Article(id=f"{n:032x}", title=f"Article {n}", source="Test", source_url="https://example.com", body=f"Body of article {n}.")
+
+
+def test_a_new_registry_is_at_the_newest_schema_and_it_matches_the_models(registry_url):
+    registry = Registry(registry_url)
+    with registry.engine.connect() as connection:
+        assert migrations.current(connection) == migrations.head()
+        # What the migrations built is what the ORM models describe: no column, index or key differs.
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    ours = set(Base.metadata.tables)  # the keyword index's tables are Core tables of store/keywords.py
+
+    def table_of(difference: tuple | list) -> str:
+        if isinstance(difference, list):  # a column's changes: [("modify_type", schema, table, column, ...), ...]
+            return str(difference[0][2])
+        found = difference[1]
+        return getattr(found, "name", "") if difference[0].endswith("_table") else getattr(getattr(found, "table", None), "name", "")
+
+    assert [d for d in differences if table_of(d) in ours] == []
+    registry.close()
+
+
+def test_a_registry_written_before_migrations_is_upgraded_in_place(registry_url):
+    # As a release before migrations left it: create_all of its tables (aliases and article_bodies came later), with data.
+    engine = create_engine(registry_url)
+    old_tables = [table for name, table in Base.metadata.tables.items() if name in ("articles", "article_versions", "feeds", "feed_items", "analyses", "llm_calls")]
+    Base.metadata.create_all(engine, tables=old_tables)
+    with engine.begin() as connection:
+        connection.execute(Base.metadata.tables["articles"].insert(), [{
+            "id": "a" * 32, "title": "Kept", "source": "Test", "source_url": "u", "body": "b", "categories": [], "highlights": [],
+            "sections": [], "content_hash": "h", "version": 1, "status": "ingested", "chunk_count": 0,
+            "first_seen": datetime(2026, 1, 1, tzinfo=UTC), "updated_at": datetime(2026, 1, 1, tzinfo=UTC),
+        }])
+    engine.dispose()
+
+    registry = Registry(registry_url)
+    assert registry.schema_before is None
+    assert registry.get("a" * 32).title == "Kept"
+    tables = set(inspect(registry.engine).get_table_names())
+    assert {"aliases", "article_bodies", "analysis_claims", "alembic_version"} <= tables
+    assert registry.add_alias("a" * 32, "https://example.com/elsewhere")
+    again = Registry(registry_url)
+    assert again.schema_before == migrations.head()
+    registry.close()
+    again.close()
+
+
+def test_a_registry_from_a_newer_release_is_refused_in_one_line(registry_url):
+    Registry(registry_url).close()
+    engine = create_engine(registry_url)
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0999_from_the_future'"))
+    engine.dispose()
+    with pytest.raises(RegistryError, match=r"written by a newer Assay \(schema 0999_from_the_future\): upgrade Assay"):
+        Registry(registry_url)
+
+
+def test_a_failing_migration_leaves_the_database_as_it_was(registry_url, tmp_path, monkeypatch):
+    folder = tmp_path / "migrations"
+    shutil.copytree(migrations.FOLDER, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    failing = (folder / "versions" / "0999_fails.py")
+    failing.write_text(
+        "import sqlalchemy as sa\nfrom alembic import op\n"
+        f"revision = '0999_fails'\ndown_revision = {migrations.head()!r}\n"
+        "def upgrade():\n"
+        "    op.create_table('half_done', sa.Column('id', sa.Integer, primary_key=True))\n"
+        "    raise RuntimeError('the migration broke half-way')\n"
+    )
+    monkeypatch.setattr(migrations, "FOLDER", folder)
+    with pytest.raises(Exception, match="broke half-way"):
+        Registry(registry_url)
+    engine = create_engine(registry_url)
+    tables = set(inspect(engine).get_table_names())
+    engine.dispose()
+    assert "half_done" not in tables and "articles" not in tables  # from nothing, all of it rolled back
+
+
+def test_workers_opening_a_new_registry_at_once_migrate_it_once(registry_url):
+    with ThreadPoolExecutor(4) as pool:
+        opened = list(pool.map(lambda _: Registry(registry_url), range(4)))
+    for registry in opened:
+        with registry.engine.connect() as connection:
+            assert migrations.current(connection) == migrations.head()
+        registry.close()
+
+
+def test_db_upgrade_reports_the_revisions(assay_home, capsys):
+    from assay.cli import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["db", "upgrade", "--json"])
+    assert done.value.code == 0
+    assert f'"after": "{migrations.head()}"' in capsys.readouterr().out
+
+
+# --- claims -------------------------------------------------------------------------------------
+
+
+def analysis_of(item: Article) -> Analysis:
+    return Analysis(article_id=item.id, content_hash=item.content_hash, summary="A summary of the article, long enough.",
+                    highlights=[], entities=[], figures=[], statements=[], rhetoric_share=0.0,
+                    provenance=Provenance(model="test", prompts={}, kind_decided_by="test", timings_s={}, analysed_at=datetime.now(UTC)))
+
+
+def test_one_claim_per_article_a_lapsed_one_is_taken_over_and_its_late_result_refused(registry_url):
+    # Two registries: two workers with connections of their own.
+    first, second = Registry(registry_url), Registry(registry_url)
+    item = article(1)
+    first.record_article(item, 0)
+    assert first.claim_analysis(item.id, "key", "worker-1", lease_s=60)
+    assert not second.claim_analysis(item.id, "key", "worker-2", lease_s=60)
+    assert second.claims() == {item.id: "worker-1"}
+
+    assert first.renew_claim(item.id, "worker-1", lease_s=0.2)
+    time.sleep(0.3)  # worker 1 stops renewing (killed): its lease lapses
+    assert second.claims() == {}
+    assert second.claim_analysis(item.id, "key", "worker-2", lease_s=60)
+    assert not first.renew_claim(item.id, "worker-1", lease_s=60)
+    assert not first.record_analysis(analysis_of(item), "key", claimed_by="worker-1")  # too late: nothing stored
+    assert not first.has_analysis(item.id, "key")
+    assert second.record_analysis(analysis_of(item), "key", claimed_by="worker-2")
+    assert second.claims(live=False) == {}  # the claim ended with the analysis's commit
+    assert second.has_analysis(item.id, "key") and second.unanalysed_ids() == []
+    first.close()
+    second.close()
+
+
+def test_racing_workers_claim_each_article_exactly_once(registry_url):
+    registries = [Registry(registry_url) for _ in range(4)]
+    items = [article(n) for n in range(12)]
+    for item in items:
+        registries[0].record_article(item, 0)
+    won: dict[str, list[str]] = {}
+    lock = threading.Lock()
+
+    def race(n: int) -> None:
+        for item in items:
+            if registries[n].claim_analysis(item.id, "key", f"worker-{n}", lease_s=60):
+                with lock:
+                    won.setdefault(item.id, []).append(f"worker-{n}")
+
+    with ThreadPoolExecutor(4) as pool:
+        list(pool.map(race, range(4)))
+    assert sorted(won) == sorted(i.id for i in items)
+    assert all(len(winners) == 1 for winners in won.values()), won
+    for registry in registries:
+        registry.close()
+
+
+def test_the_migrations_are_packaged():
+    assert (Path(migrations.__file__).parent / "env.py").is_file()
+    assert {p.name for p in (Path(migrations.__file__).parent / "versions").glob("0*.py")} >= {"0001_baseline.py", "0003_analysis_claims.py"}
