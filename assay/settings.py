@@ -49,7 +49,7 @@ class Settings(BaseSettings):
     llm_max_tokens: int = Field(1024, ge=16, description="Most tokens one answer may have.")
     llm_timeout_s: float = Field(120.0, gt=0, description="Per-call timeout for the openai backend.")
     llm_retries: int = Field(3, ge=0, description="Retries of an LLM call on rate limits, 5xx, timeouts and lost connections (backoff 4, 8, 16 s...).")
-    llm_concurrency: int = Field(1, ge=1, description="LLM calls at once, across all workers (a Prefect global limit).")
+    llm_concurrency: int = Field(1, ge=1, description="Calls at once to an LLM server (ASSAY_LLM=openai), across all workers (a Prefect global limit); a local model is each process's own.")
     analysis_lease_s: float = Field(
         300.0, gt=0, description="How long a worker's claim on an article it analyses lasts unrenewed (renewed every third of it while it works); a dead worker's article is taken again after this."
     )

@@ -1,10 +1,10 @@
 """The `analyse` flow: for each article, statements → kind decider → LLM summary → corpus cross-check → store.
 
 An analysis is keyed by everything that produces it (`assay.analysis.analysis_key`): with all of it
-unchanged there is nothing to do and no LLM call is made. LLM calls go through a Prefect global
-concurrency limit ("assay-llm"), so workers on several machines share one budget, and a failed call
-(rate limit, 5xx, timeout) is retried with exponential backoff and jitter; an answer that is invalid
-twice fails the article, and nothing of it is stored.
+unchanged there is nothing to do and no LLM call is made. Calls to an LLM server go through a
+Prefect global concurrency limit ("assay-llm"), so workers on several machines share its budget;
+a failed call (rate limit, 5xx, timeout) is retried with exponential backoff and jitter; an answer
+that is invalid twice fails the article, and nothing of it is stored.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 from prefect import flow, get_client, task
@@ -80,7 +80,7 @@ def analyse_one(article_id: str, prompt_overrides: list[str], settings: Settings
             return AnalyseResult(article_id=article.id, title=article.title, status="busy")
         if registry.has_analysis(article.id, key):  # stored by the claim's previous holder just before it let go
             return AnalyseResult(article_id=article.id, title=article.title, status="unchanged")
-        with concurrency(LLM_LIMIT, occupy=1):
+        with llm_slot(settings):
             analysis = analyse_article(
                 article, model=model, prompts=prompts, decider=made.kind_decider, embedder=made.embedder,
                 crosscheck=made.crosscheck, callbacks=[LLMCallLogger(registry, local=settings.llm == "local")],
@@ -93,6 +93,14 @@ def analyse_one(article_id: str, prompt_overrides: list[str], settings: Settings
         article_id=article.id, title=article.title, status="analysed",
         llm_calls=analysis.provenance.llm_calls, seconds=sum(analysis.provenance.timings_s.values()),
     )
+
+
+def llm_slot(settings: Settings) -> AbstractContextManager[object]:
+    """A slot of the global limit on calls to the LLM server. A local model is not shared: each
+    process has its own behind its own lock (assay/llms.py), and a limit shared through Prefect's
+    database would only make workers on separate cores wait for each other (measured:
+    `benchmarks/scale.py`, two workers no faster than one)."""
+    return nullcontext() if settings.llm == "local" else concurrency(LLM_LIMIT, occupy=1)
 
 
 def claimant() -> str:

@@ -50,3 +50,13 @@ def test_a_lapsed_claim_is_taken_and_a_live_one_waited_for(backlog_home, extract
     done = {r.article_id for r in report.results if r.status == "analysed"}
     assert dead in done and busy not in done and len(done) == 5
     assert registry.unanalysed_ids() == [busy]  # left for the next sweep, not analysed twice
+
+
+def test_only_calls_to_an_llm_server_take_a_slot_of_the_global_limit():
+    from contextlib import nullcontext
+
+    from assay.flows.analyse import llm_slot
+    from assay.settings import Settings
+
+    assert isinstance(llm_slot(Settings(llm="local")), nullcontext)  # each worker's own model: nothing shared to wait for
+    assert not isinstance(llm_slot(Settings(llm="openai")), nullcontext)
