@@ -25,6 +25,7 @@ import logging
 import os
 import re
 import sqlite3
+import time
 import weakref
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager
@@ -60,6 +61,7 @@ from assay.types import Analysis, Article, StoredArticle
 log = logging.getLogger(__name__)
 
 _HEX = re.compile(r"[0-9a-f]+")
+WAL_SWITCH_WAIT_S = 5.0  # as long as Python's sqlite3 waits on a lock by default
 CHECKPOINT_WAIT_MS = 200  # close() waits this long for another process's transaction, then leaves the log to it
 # Python packages of the drivers SQLAlchemy's URLs name by default, for the message when one is missing.
 _DRIVER_PACKAGES = {
@@ -802,10 +804,28 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     # WAL lets `assay status` read while an ingest writes; with WAL, synchronous=NORMAL is
     # corruption-safe and spares an fsync per article commit. Foreign keys are off by default.
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
+    _enable_wal(cursor)
     cursor.execute("PRAGMA synchronous=NORMAL")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.close()
+
+
+def _enable_wal(cursor: Any) -> None:
+    # The journal mode is stored in the file, so only the first connection to a new registry
+    # changes it. That change needs an exclusive lock and SQLite answers "database is locked" at
+    # once, without waiting on the busy timeout, when workers open a new registry together:
+    # so wait here, as the busy timeout would.
+    if str(cursor.execute("PRAGMA journal_mode").fetchone()[0]).lower() == "wal":
+        return
+    deadline = time.monotonic() + WAL_SWITCH_WAIT_S
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.02)
 
 
 def _sqlite_read_only_pragmas(dbapi_connection: Any, _record: Any) -> None:
