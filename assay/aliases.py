@@ -1,0 +1,171 @@
+"""Entity names: which spellings are one company, government, material or project.
+
+Names are merged only by rules a reader can check, never by a guess:
+- **the alias file**: `assay/data/aliases.toml` (reviewed, shipped) and `$ASSAY_HOME/aliases.toml`
+  (the user's, read after it: an entry with the same `name` replaces the shipped one). Each entry
+  names the canonical form, its type and every variant: "CNRE", "Northern Rare Earth", ticker "600111";
+- **normalisation**: two spellings that differ only in case, punctuation, accents, a leading "the"
+  or a legal suffix ("Co., Ltd.", "Inc.", "Group", "Corp") are one name.
+
+Everything else stays apart. Variants a rule cannot decide ("MP" beside "MP Materials" when the file
+does not list it) are left for a person to add to the alias file.
+
+A variant that is short or all capitals ("MP", "CNRE", "REE") is matched in a statement only as
+written, with word boundaries, so "mp" in a word or "Mp3" do not count; longer names match in any case.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+from pydantic import BaseModel, Field, ValidationError
+
+from assay.types import Entity, EntityType
+
+USER_FILE = "aliases.toml"
+_LEGAL_SUFFIXES = (
+    "co", "company", "corp", "corporation", "inc", "incorporated", "ltd", "limited", "llc", "plc", "ag", "sa",
+    "nv", "group", "holdings", "holding", "pty", "asa", "ab", "gmbh", "spa", "jsc", "pjsc",
+)
+_SUFFIX_RE = re.compile(r"(?:\s+(?:" + "|".join(_LEGAL_SUFFIXES) + r"))+$")
+
+
+class AliasFileError(ValueError):
+    """The alias file cannot be read; the message names the file and the fix."""
+
+
+class AliasEntry(BaseModel):
+    name: str = Field(min_length=1, description="The canonical name, shown on the entity page.")
+    type: EntityType = EntityType.other
+    aliases: list[str] = Field(default_factory=list, description="Every other spelling, acronym or ticker of it.")
+
+
+class AliasFile(BaseModel):
+    entity: list[AliasEntry] = Field(default_factory=list)
+
+
+def normalise(name: str) -> str:
+    """The key two spellings share when they are one name by rule: case, accents, punctuation,
+    a leading "the", legal suffixes (and their bracketed forms, "(Group)") do not count."""
+    text = unicodedata.normalize("NFKD", name)
+    text = "".join(c for c in text if not unicodedata.combining(c)).casefold()
+    text = text.replace("&", " and ")
+    text = re.sub(r"[’'`]s\b", "", text)  # possessive: "Lynas's", "China's"
+    text = re.sub(r"[^\w\s]", " ", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    text = re.sub(r"^the ", "", text)
+    stripped = _SUFFIX_RE.sub("", text).strip()
+    return stripped or text
+
+
+def _case_sensitive(variant: str) -> bool:
+    letters = [c for c in variant if c.isalpha()]
+    return len(variant) <= 4 or (bool(letters) and all(c.isupper() for c in letters))
+
+
+def _pattern(variant: str) -> re.Pattern[str]:
+    body = r"\s+".join(re.escape(part) for part in variant.split())
+    flags = 0 if _case_sensitive(variant) else re.IGNORECASE
+    return re.compile(rf"(?<![\w]){body}(?![\w])", flags)
+
+
+@dataclass
+class Named:
+    """One entity as the book knows it: its canonical name, type and every spelling, each with why."""
+
+    name: str
+    type: EntityType
+    variants: dict[str, str] = field(default_factory=dict)  # spelling -> why it is this entity
+
+
+@dataclass
+class AliasBook:
+    """The alias file's entities, and the names analyses found, merged by the rules above."""
+
+    entries: list[AliasEntry] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)  # the files read, for messages and the entity page
+    _by_key: dict[str, Named] = field(default_factory=dict, init=False)
+    _patterns: list[tuple[re.Pattern[str], str]] | None = field(default=None, init=False)
+
+    def __post_init__(self) -> None:
+        for entry in self.entries:
+            named = Named(entry.name, entry.type, {entry.name: "alias file"})
+            for alias in entry.aliases:
+                named.variants[alias] = "alias file"
+            for spelling in named.variants:
+                self._by_key.setdefault(normalise(spelling), named)
+
+    @classmethod
+    def load(cls, home: Path | None = None) -> AliasBook:
+        """The shipped file, then `home`/aliases.toml if there is one (its entries win by name)."""
+        shipped = resources.files("assay") / "data" / USER_FILE
+        entries = {e.name: e for e in _read(shipped.read_text(encoding="utf-8"), "the shipped alias file").entity}
+        sources = ["assay/data/aliases.toml"]
+        user = home / USER_FILE if home else None
+        if user is not None and user.is_file():
+            try:
+                text = user.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                raise AliasFileError(f"cannot read {user} ({exc}): fix its permissions or encoding (UTF-8)") from exc
+            for entry in _read(text, str(user)).entity:
+                entries[entry.name] = entry
+            sources.append(str(user))
+        return cls(list(entries.values()), sources)
+
+    def add_found(self, entities: Iterable[Entity]) -> None:
+        """Names an analysis found: joined to a known entity when a rule says so, else new ones."""
+        for entity in entities:
+            key = normalise(entity.name)
+            if not key:
+                continue
+            named = self._by_key.get(key)
+            if named is None:
+                named = Named(entity.name, entity.type, {entity.name: "as written"})
+                self._by_key[key] = named
+                self._patterns = None
+            elif entity.name not in named.variants:
+                named.variants[entity.name] = "same name after normalisation"
+                self._patterns = None
+            if named.type is EntityType.other and entity.type is not EntityType.other:
+                named.type = entity.type
+
+    def canonical(self, name: str) -> Named | None:
+        return self._by_key.get(normalise(name))
+
+    def entities(self) -> list[Named]:
+        unique = {id(n): n for n in self._by_key.values()}
+        return sorted(unique.values(), key=lambda n: n.name.casefold())
+
+    def mentions(self, text: str) -> list[str]:
+        """Canonical names of the entities `text` mentions, in order of first mention."""
+        if self._patterns is None:
+            pairs = [(spelling, named.name) for named in self.entities() for spelling in named.variants]
+            pairs.sort(key=lambda p: -len(p[0]))  # longest first: "MP Materials" before "MP"
+            self._patterns = [(_pattern(spelling), name) for spelling, name in pairs]
+        found: dict[str, int] = {}
+        taken: list[tuple[int, int]] = []
+        for pattern, name in self._patterns:
+            for match in pattern.finditer(text):
+                if any(match.start() < end and start < match.end() for start, end in taken):
+                    continue  # inside a longer name already matched
+                taken.append(match.span())
+                found.setdefault(name, match.start())
+                found[name] = min(found[name], match.start())
+        return sorted(found, key=found.__getitem__)
+
+
+def _read(text: str, where: str) -> AliasFile:
+    try:
+        return AliasFile.model_validate(tomllib.loads(text))
+    except tomllib.TOMLDecodeError as exc:
+        raise AliasFileError(f"{where} is not valid TOML ({exc}): correct it") from exc
+    except ValidationError as exc:
+        problem = exc.errors()[0]
+        place = ".".join(str(p) for p in problem["loc"])
+        raise AliasFileError(f"{where}: {place}: {problem['msg']}: correct the entry (see assay/data/aliases.toml)") from exc

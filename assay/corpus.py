@@ -1,0 +1,251 @@
+"""The corpus across articles: every stored statement beside its article, the type of each source,
+and the entities each statement names. Entity pages, claim timelines, source profiles, the digest,
+watchlist alerts, the export and the report's search all read `StatementRecord`s from here.
+
+Source types come from rules a reader can check (`source_type`): the user's `$ASSAY_HOME/sources.toml`
+first, then known hosts and publisher names, then cues in the text (a "(Xinhua)" dateline, "PRNewswire").
+An article no rule places is `news`.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from collections.abc import Iterable
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from pydantic import BaseModel, Field, ValidationError
+
+from assay.aliases import AliasBook
+from assay.types import Analysis, ArticleCatalog, Attribution, CrossCheckStatus, Evidence, Kind, StatementAnalysis, StoredArticle
+
+SOURCES_FILE = "sources.toml"
+
+
+class SourceType(StrEnum):
+    company_release = "company_release"
+    state_media = "state_media"
+    wire = "wire"
+    analyst = "analyst"
+    government = "government"
+    news = "news"  # no rule placed it: a newspaper, a trade site, a blog
+
+
+SOURCE_TYPE_LABELS = {
+    SourceType.company_release: "company release",
+    SourceType.state_media: "state media",
+    SourceType.wire: "wire",
+    SourceType.analyst: "analyst",
+    SourceType.government: "government",
+    SourceType.news: "news",
+}
+
+# Hosts (or their parent domains) and publisher names whose type is plain. Checked in this order.
+_HOSTS: dict[str, SourceType] = {
+    "xinhuanet.com": SourceType.state_media, "news.cn": SourceType.state_media, "globaltimes.cn": SourceType.state_media,
+    "chinadaily.com.cn": SourceType.state_media, "people.com.cn": SourceType.state_media, "cgtn.com": SourceType.state_media,
+    "ecns.cn": SourceType.state_media, "cctv.com": SourceType.state_media, "tass.ru": SourceType.state_media,
+    "tass.com": SourceType.state_media, "rt.com": SourceType.state_media,
+    "reuters.com": SourceType.wire, "apnews.com": SourceType.wire, "bloomberg.com": SourceType.wire, "afp.com": SourceType.wire,
+    "interfax.com": SourceType.wire, "interfax.ru": SourceType.wire, "kyodonews.net": SourceType.wire,
+    "prnewswire.com": SourceType.company_release, "businesswire.com": SourceType.company_release,
+    "globenewswire.com": SourceType.company_release, "newsfilecorp.com": SourceType.company_release,
+    "accesswire.com": SourceType.company_release, "asx.com.au": SourceType.company_release,
+    "mpmaterials.com": SourceType.company_release, "lynasrareearths.com": SourceType.company_release,
+    "energyfuels.com": SourceType.company_release, "iluka.com": SourceType.company_release,
+    "rareearthexchanges.com": SourceType.analyst, "adamasintel.com": SourceType.analyst, "benchmarkminerals.com": SourceType.analyst,
+    "fastmarkets.com": SourceType.analyst, "argusmedia.com": SourceType.analyst, "smm.cn": SourceType.analyst,
+    "metal.com": SourceType.analyst, "shanghaimetalsmarket.com": SourceType.analyst,
+    "defense.gov": SourceType.government, "war.gov": SourceType.government, "energy.gov": SourceType.government,
+    "whitehouse.gov": SourceType.government, "mofcom.gov.cn": SourceType.government, "industry.gov.au": SourceType.government,
+    "pm.gov.au": SourceType.government, "ec.europa.eu": SourceType.government,
+}
+_NAMES: list[tuple[re.Pattern[str], SourceType]] = [
+    (re.compile(r"xinhua|global times|china daily|people'?s daily|cgtn|cctv|\btass\b", re.I), SourceType.state_media),
+    (re.compile(r"reuters|associated press|\bap\b|bloomberg|\bafp\b|interfax|kyodo", re.I), SourceType.wire),
+    (re.compile(r"pr ?newswire|business ?wire|globe ?newswire|newsfile|accesswire|investor relations|press release", re.I),
+     SourceType.company_release),
+    (re.compile(r"rare earth exchanges|adamas|benchmark mineral|fastmarkets|argus|shanghai metals market|\bsmm\b", re.I),
+     SourceType.analyst),
+    (re.compile(r"department of|ministry|\.gov\b|government|prime minister|white house", re.I), SourceType.government),
+]
+# Cues in the opening of the body: a state agency's dateline, a release distributor's line.
+_TEXT_CUES: list[tuple[re.Pattern[str], SourceType]] = [
+    (re.compile(r"\((?:Xinhua|新华社)\)|\bXinhua\b|新华社|Global Times", re.I), SourceType.state_media),
+    (re.compile(r"/PRNewswire/|\(BUSINESS WIRE\)|GLOBE NEWSWIRE|/CNW/|ACCESSWIRE|\bNews Release\b|\bPress Release\b|"
+                r"Forward-Looking Statements|\(NYSE: ?[A-Z]+\)|\(ASX: ?[A-Z]+\)|\(NASDAQ: ?[A-Z]+\)", re.I),
+     SourceType.company_release),
+    (re.compile(r"\(Reuters\)|\(AP\)|\(Bloomberg\)|\bAFP\b —|\(Interfax\)", re.I), SourceType.wire),
+]
+
+
+class SourceTypeError(ValueError):
+    """sources.toml cannot be read; the message names the file and the fix."""
+
+
+class SourceRules(BaseModel):
+    """`$ASSAY_HOME/sources.toml`: a type per source name or host, e.g. `"Mining Weekly" = "news"`."""
+
+    types: dict[str, SourceType] = Field(default_factory=dict)
+
+    @classmethod
+    def load(cls, home: Path | None) -> SourceRules:
+        path = home / SOURCES_FILE if home else None
+        if path is None or not path.is_file():
+            return cls()
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+            return cls(types=data.get("types", {}))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+            raise SourceTypeError(f"cannot read {path} ({exc}): correct it (a [types] table of name = type)") from exc
+        except ValidationError as exc:
+            kinds = ", ".join(t.value for t in SourceType)
+            raise SourceTypeError(f"{path}: a type is not one of {kinds}: correct it") from exc
+
+    def type_of(self, article: StoredArticle) -> SourceType:
+        host = _host(article.url) or _host(article.source_url)
+        for key in (article.source, host):
+            if key and key in self.types:
+                return self.types[key]
+        return source_type(article)
+
+
+def _host(url: str | None) -> str:
+    if not url or "://" not in url:
+        return ""
+    return (urlsplit(url).hostname or "").lower().removeprefix("www.")
+
+
+def source_type(article: StoredArticle) -> SourceType:
+    """The built-in rules: host, then publisher name, then cues in the first 600 characters."""
+    for url in (article.url, article.source_url):
+        host = _host(url)
+        while host:
+            if host in _HOSTS:
+                return _HOSTS[host]
+            if host.endswith(".gov") or ".gov." in host:
+                return SourceType.government
+            host = host.partition(".")[2] if host.count(".") > 1 else ""
+    for pattern, kind in _NAMES:
+        if pattern.search(article.source):
+            return kind
+    opening = f"{article.title}\n{article.body[:600]}"
+    for pattern, kind in _TEXT_CUES:
+        if pattern.search(opening):
+            return kind
+    return SourceType.news
+
+
+_FIGURE = re.compile(r"(?<![\w.])\d[\d,.]*\s*(?:%|per ?cent|percent|tonnes?|tons?|t\b|kt|mt|million|billion|bn|m\b)?", re.I)
+
+
+def _states_a_number(text: str) -> bool:
+    """A quantity, not only a year ("by 2027") or a date."""
+    for match in _FIGURE.finditer(text):
+        figure = match.group().strip()
+        if not re.fullmatch(r"(?:19|20)\d\d", figure):
+            return True
+    return False
+
+
+class StatementRecord(BaseModel):
+    """One statement of the latest analysis of one article, with what a cross-article view needs."""
+
+    id: str = Field(description="Stable: article id, then the statement's span in the clean body.")
+    article_id: str
+    title: str
+    source: str
+    source_type: SourceType
+    url: str | None = None
+    published: datetime | None = Field(None, description="When the article says it was published.")
+    seen: datetime | None = Field(None, description="When Assay first stored the article.")
+    quote: str
+    start: int
+    end: int
+    kind: Kind
+    kind_confidence: float | None = None
+    uncertain: bool = False
+    rhetoric_probability: float | None = None
+    attribution: Attribution
+    evidence: Evidence
+    rationale: str = ""
+    crosscheck: CrossCheckStatus | None = Field(None, description="None for rhetoric and opinion, which are not checked.")
+    corroborated_by: list[str] = Field(default_factory=list, description="Articles whose chunks corroborate or contradict it.")
+    repeated_by: list[str] = Field(default_factory=list)
+    first_seen: str | None = Field(None, description="Earliest publication among this article and those repeating it.")
+    entities: list[str] = Field(default_factory=list, description="Canonical names of the entities it names (aliases.py).")
+    has_figure: bool = Field(False, description="It states a number.")
+
+    @property
+    def when(self) -> datetime | None:
+        """The date views sort and bucket by: publication, else when Assay stored it."""
+        return self.published or self.seen
+
+
+class CorpusView(BaseModel):
+    """What the cross-article views are built from, read once."""
+
+    model_config = {"arbitrary_types_allowed": True}
+
+    articles: list[StoredArticle] = Field(description="Every article, newest first.")
+    analyses: dict[str, Analysis] = Field(description="Latest analysis by article id; articles without one are absent.")
+    source_types: dict[str, SourceType] = Field(description="By article id.")
+    statements: list[StatementRecord] = Field(description="Every statement of every latest analysis, newest article first.")
+
+
+def statement_record(
+    article: StoredArticle, statement: StatementAnalysis, source_kind: SourceType, aliases: AliasBook
+) -> StatementRecord:
+    check = statement.crosscheck
+    return StatementRecord(
+        id=f"{article.id}:{statement.start}-{statement.end}",
+        article_id=article.id, title=article.title, source=article.source, source_type=source_kind,
+        url=article.url, published=article.published, seen=article.first_seen,
+        quote=statement.quote, start=statement.start, end=statement.end,
+        kind=statement.kind, kind_confidence=statement.kind_confidence, uncertain=statement.uncertain,
+        rhetoric_probability=statement.rhetoric_probability, attribution=statement.attribution, evidence=statement.evidence,
+        rationale=statement.rationale,
+        crosscheck=check.status if check else None,
+        corroborated_by=sorted({e.article_id for e in check.evidence}) if check else [],
+        repeated_by=list(check.repeated_by) if check else [],
+        first_seen=check.first_seen if check else None,
+        entities=aliases.mentions(statement.quote),
+        has_figure=_states_a_number(statement.quote),
+    )
+
+
+def load_corpus(
+    catalog: ArticleCatalog, aliases: AliasBook, rules: SourceRules | None = None, *, since: datetime | None = None,
+    article_ids: Iterable[str] | None = None,
+) -> CorpusView:
+    """Every article (or those first stored since `since`, or the given ids) with its latest analysis.
+
+    The entity names every analysis found join `aliases` first, so a statement naming an entity
+    another article found is linked to it too."""
+    rules = rules or SourceRules()
+    wanted = set(article_ids) if article_ids is not None else None
+    articles = [a for a in catalog.articles() if (wanted is None or a.id in wanted) and (since is None or _after(a, since))]
+    analyses = {a.id: found for a in articles if (found := catalog.latest_analysis(a.id)) is not None}
+    for analysis in analyses.values():
+        aliases.add_found(analysis.entities)
+    types = {a.id: rules.type_of(a) for a in articles}
+    statements = [
+        statement_record(article, statement, types[article.id], aliases)
+        for article in articles if article.id in analyses
+        for statement in analyses[article.id].statements
+    ]
+    return CorpusView(articles=articles, analyses=analyses, source_types=types, statements=statements)
+
+
+def _after(article: StoredArticle, since: datetime) -> bool:
+    seen = article.first_seen or article.updated_at
+    if seen is None:
+        return False
+    if seen.tzinfo is None and since.tzinfo is not None:
+        since = since.replace(tzinfo=None)
+    elif seen.tzinfo is not None and since.tzinfo is None:
+        seen = seen.replace(tzinfo=None)
+    return seen >= since
