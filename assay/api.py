@@ -18,15 +18,17 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 import httpx
 from pydantic import BaseModel, Field
 
+from assay.aliases import AliasBook
 from assay.ask import Answer, answer_question
 from assay.chunking import chunk_article
+from assay.corpus import CorpusView, SourceRules, load_corpus
 from assay.flows.progress import ProgressListener, progress_listener
 from assay.llm_log import LLMCallLogger
 from assay.models import install_default_model
@@ -180,6 +182,16 @@ def ask(
         k=k or settings.ask_k, min_similarity=settings.ask_min_similarity, passage_chars=settings.ask_passage_chars,
         filters=filters, on_text=on_text, callbacks=[LLMCallLogger(made.registry, local=settings.llm == "local")],
     )
+
+
+def corpus_view(
+    settings: Settings, *, since: datetime | None = None, article_ids: list[str] | None = None
+) -> tuple[CorpusView, AliasBook]:
+    """Every statement of the corpus (or of articles stored since `since`, or of the given ids) beside
+    its article, with the alias book the entity names were merged by: what every cross-article view reads."""
+    aliases = AliasBook.load(settings.home)
+    view = load_corpus(services(settings).registry, aliases, SourceRules.load(settings.home), since=since, article_ids=article_ids)
+    return view, aliases
 
 
 def report(settings: Settings, out_dir: Path | None = None) -> Path:
