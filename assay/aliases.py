@@ -8,7 +8,10 @@ Names are merged only by rules a reader can check, never by a guess:
   or a legal suffix ("Co., Ltd.", "Inc.", "Group", "Corp") are one name.
 
 Everything else stays apart. Variants a rule cannot decide ("MP" beside "MP Materials" when the file
-does not list it) are left for a person to add to the alias file.
+does not list it) are left for a person to add to the alias file: `suggestions` lists the spellings
+that look like one (an acronym, the first or last words of a longer name) without merging them.
+
+A spelling listed under two entities of one file is an error; listed in both files, the user's wins.
 
 A variant that is short or all capitals ("MP", "CNRE", "REE") is matched in a statement only as
 written, with word boundaries, so "mp" in a word or "Mp3" do not count; longer names match in any case.
@@ -84,6 +87,16 @@ class Named:
     variants: dict[str, str] = field(default_factory=dict)  # spelling -> why it is this entity
 
 
+@dataclass(frozen=True)
+class Suggestion:
+    """A spelling filed as its own entity that looks like a variant of another: for a person to decide."""
+
+    spelling: str
+    filed_as: str  # the canonical name it is filed under now
+    maybe: str  # the canonical name of the entity it may be
+    why: str
+
+
 @dataclass
 class AliasBook:
     """The alias file's entities, and the names analyses found, merged by the rules above."""
@@ -91,19 +104,27 @@ class AliasBook:
     entries: list[AliasEntry] = field(default_factory=list)
     sources: list[str] = field(default_factory=list)  # the files read, for messages and the entity page
     _by_key: dict[str, Named] = field(default_factory=dict, init=False)
+    _by_name: dict[str, Named] = field(default_factory=dict, init=False)
     _patterns: list[tuple[re.Pattern[str], str]] | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
+        # Later entries win a spelling two entries share: `load` puts the user's file last.
         for entry in self.entries:
             named = Named(entry.name, entry.type, {entry.name: "alias file"})
             for alias in entry.aliases:
-                named.variants[alias] = "alias file"
-            for spelling in named.variants:
-                self._by_key.setdefault(normalise(spelling), named)
+                named.variants.setdefault(alias, "alias file")
+            self._by_name[entry.name] = named
+            for spelling in list(named.variants):
+                key = normalise(spelling)
+                before = self._by_key.get(key)
+                if before is not None and before is not named:
+                    for taken in [v for v in before.variants if normalise(v) == key and v != before.name]:
+                        del before.variants[taken]
+                self._by_key[key] = named
 
     @classmethod
     def load(cls, home: Path | None = None) -> AliasBook:
-        """The shipped file, then `home`/aliases.toml if there is one (its entries win by name)."""
+        """The shipped file, then `home`/aliases.toml if there is one (its entries win by name and by spelling)."""
         shipped = resources.files("assay") / "data" / USER_FILE
         entries = {e.name: e for e in _read(shipped.read_text(encoding="utf-8"), "the shipped alias file").entity}
         sources = ["assay/data/aliases.toml"]
@@ -114,7 +135,8 @@ class AliasBook:
             except (OSError, UnicodeDecodeError) as exc:
                 raise AliasFileError(f"cannot read {user} ({exc}): fix its permissions or encoding (UTF-8)") from exc
             for entry in _read(text, str(user)).entity:
-                entries[entry.name] = entry
+                entries.pop(entry.name, None)
+                entries[entry.name] = entry  # last: its spellings win over the shipped file's
             sources.append(str(user))
         return cls(list(entries.values()), sources)
 
@@ -128,6 +150,7 @@ class AliasBook:
             if named is None:
                 named = Named(entity.name, entity.type, {entity.name: "as written"})
                 self._by_key[key] = named
+                self._by_name.setdefault(entity.name, named)
                 self._patterns = None
             elif entity.name not in named.variants:
                 named.variants[entity.name] = "same name after normalisation"
@@ -136,10 +159,11 @@ class AliasBook:
                 named.type = entity.type
 
     def canonical(self, name: str) -> Named | None:
-        return self._by_key.get(normalise(name))
+        """The entity `name` is a spelling of: its canonical name exactly, else by the rules above."""
+        return self._by_name.get(name) or self._by_key.get(normalise(name))
 
     def entities(self) -> list[Named]:
-        unique = {id(n): n for n in self._by_key.values()}
+        unique = {id(n): n for n in [*self._by_name.values(), *self._by_key.values()]}
         return sorted(unique.values(), key=lambda n: n.name.casefold())
 
     def mentions(self, text: str) -> list[str]:
@@ -155,17 +179,71 @@ class AliasBook:
                 if any(match.start() < end and start < match.end() for start, end in taken):
                     continue  # inside a longer name already matched
                 taken.append(match.span())
-                found.setdefault(name, match.start())
-                found[name] = min(found[name], match.start())
+                found[name] = min(found.get(name, match.start()), match.start())
         return sorted(found, key=found.__getitem__)
+
+    def suggestions(self, names: Iterable[str] | None = None) -> list[Suggestion]:
+        """Spellings that look like a variant of another entity (an acronym of it, its first or last
+        words) but that no rule merged: listed, never merged, so a person can add them to the alias
+        file. Only among the entities named in `names` (all when None), and only between entities
+        whose types could be the same ("China" the country is not "China Northern Rare Earth")."""
+        pool = self.entities() if names is None else [n for name in dict.fromkeys(names) if (n := self.canonical(name))]
+        pool = list({id(n): n for n in pool}.values())
+        found: dict[tuple[str, str], Suggestion] = {}
+        for short in pool:
+            for long in pool:
+                if short is long or (short.name, long.name) in found or not _compatible(short.type, long.type):
+                    continue
+                for spelling in short.variants:
+                    why = next((w for target in long.variants if (w := _looks_like(spelling, target))), None)
+                    if why:
+                        found[short.name, long.name] = Suggestion(spelling, short.name, long.name, why)
+                        break
+        return sorted(found.values(), key=lambda s: (s.maybe.casefold(), s.spelling.casefold()))
+
+
+def _compatible(a: EntityType, b: EntityType) -> bool:
+    return a is b or EntityType.other in (a, b)
+
+
+_STOPWORDS = {"of", "and", "the", "for", "de", "du", "la"}
+
+
+def _looks_like(spelling: str, target: str) -> str | None:
+    """Why `spelling` may be a shorter form of `target`, or None."""
+    letters = re.sub(r"[^A-Za-z]", "", spelling)
+    words = re.findall(r"[A-Za-z][\w-]*", target)
+    if 2 <= len(letters) <= 6 and letters == spelling.strip() and sum(c.isupper() for c in letters) >= 2 and len(words) >= 2:
+        initials = {"".join(w[0] for w in words), "".join(w[0] for w in words if w.casefold() not in _STOPWORDS)}
+        if letters.upper() in {i.upper() for i in initials}:
+            return f"acronym of {target!r}"
+    short, full = normalise(spelling).split(), normalise(target).split()
+    if not short or len(short) >= len(full) or len("".join(short)) < 2:
+        return None
+    if full[: len(short)] == short:
+        return f"first words of {target!r}"
+    if full[-len(short):] == short:
+        return f"last words of {target!r}"
+    return None
 
 
 def _read(text: str, where: str) -> AliasFile:
     try:
-        return AliasFile.model_validate(tomllib.loads(text))
+        parsed = AliasFile.model_validate(tomllib.loads(text))
     except tomllib.TOMLDecodeError as exc:
         raise AliasFileError(f"{where} is not valid TOML ({exc}): correct it") from exc
     except ValidationError as exc:
         problem = exc.errors()[0]
         place = ".".join(str(p) for p in problem["loc"])
         raise AliasFileError(f"{where}: {place}: {problem['msg']}: correct the entry (see assay/data/aliases.toml)") from exc
+    owner: dict[str, str] = {}
+    for entry in parsed.entity:
+        for spelling in [entry.name, *entry.aliases]:
+            key = normalise(spelling)
+            if not key:
+                raise AliasFileError(f"{where}: {entry.name!r} lists {spelling!r}, which has no letters or digits: remove it")
+            if owner.setdefault(key, entry.name) != entry.name:
+                raise AliasFileError(
+                    f"{where}: {spelling!r} is listed under both {owner[key]!r} and {entry.name!r}: keep it under one"
+                )
+    return parsed

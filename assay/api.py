@@ -18,9 +18,9 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TextIO
 
 import httpx
 from pydantic import BaseModel, Field
@@ -29,9 +29,14 @@ from assay.aliases import AliasBook
 from assay.ask import Answer, answer_question
 from assay.chunking import chunk_article
 from assay.corpus import CorpusView, SourceRules, load_corpus
+from assay.digest import Digest, build_digest
+from assay.entities import EntityPage, EntitySummary, entity_page, entity_summaries
+from assay.export import ExportResult, write_export
 from assay.flows.progress import ProgressListener, progress_listener
 from assay.llm_log import LLMCallLogger
 from assay.models import install_default_model
+from assay.profiles import SourceProfile, source_type_profiles
+from assay.profiles import source_profiles as profile_sources
 from assay.prompts import load_prompts
 from assay.report import default_eval_report, default_report_dir, write_report
 from assay.retrieval import Filters
@@ -44,7 +49,20 @@ from assay.store.maintenance import backup as backup_store
 from assay.store.maintenance import check as check_consistency
 from assay.store.maintenance import repair as repair_consistency
 from assay.store.vectors import ChunkStoreReadOnly
+from assay.timelines import RepeatedClaim
+from assay.timelines import repeated_claims as find_repeated_claims
 from assay.types import AnalyseReport, Analysis, Deployed, PipelineReport, SourceKind, StoredArticle
+from assay.watch import (
+    BLOCK_NAME,
+    DEFAULT_BLOCK_TYPE,
+    AlertRun,
+    WatchAlert,
+    WatchError,
+    WatchItem,
+    WatchKind,
+    phrase_key,
+    watch_spec,
+)
 
 if TYPE_CHECKING:  # their modules import Prefect
     from assay.evals.release import Evaluation
@@ -53,6 +71,10 @@ if TYPE_CHECKING:  # their modules import Prefect
 
 class ArticleNotFound(LookupError):
     """No article has this id or unique id prefix."""
+
+
+class EntityNotFound(LookupError):
+    """No statement of the corpus names an entity of this name or spelling."""
 
 
 class DeployError(RuntimeError):
@@ -194,9 +216,147 @@ def corpus_view(
     return view, aliases
 
 
+def entities(settings: Settings) -> list[EntitySummary]:
+    """Every entity the corpus's statements name, most statements first, with its spellings and the
+    spellings that may be it but that the alias file does not merge."""
+    return entity_summaries(*corpus_view(settings))
+
+
+def entity(settings: Settings, name: str) -> EntityPage:
+    """Every statement about one entity (any of its spellings, or its page's slug), grouped by kind, newest first."""
+    page = entity_page(*corpus_view(settings), name)
+    if page is None:
+        raise EntityNotFound(f"no entity named {name!r} in the corpus: see `assay entities` for the names and spellings it has")
+    return page
+
+
+def repeated_claims(settings: Settings) -> list[RepeatedClaim]:
+    """Assertions said in at least two articles, each once with its timeline and verdict, most repeated first."""
+    view, _ = corpus_view(settings)
+    return find_repeated_claims(view, services(settings).embedder.forward)
+
+
 def report(settings: Settings, out_dir: Path | None = None) -> Path:
     """Write the static report site; returns its index.html."""
-    return write_report(out_dir or default_report_dir(settings), services(settings).registry, default_eval_report(settings))
+    running = services(settings)
+    return write_report(
+        out_dir or default_report_dir(settings), running.registry, default_eval_report(settings),
+        aliases=AliasBook.load(settings.home), rules=SourceRules.load(settings.home), embed=running.embedder.forward,
+    )
+
+
+# --- watchlists and alerts ----------------------------------------------------------------------------
+
+
+class WatchAdded(BaseModel):
+    item: WatchItem
+    added: bool = Field(description="False when it was watched already (under this or another spelling).")
+    why: str = Field(description="Why it is watched as an entity or as a phrase.")
+
+
+def watch_add(settings: Settings, text: str, *, phrase: bool = False) -> WatchAdded:
+    """Watch an entity (when the alias book or the corpus knows the name, under any spelling) or a phrase."""
+    aliases = AliasBook.load(settings.home)
+    if not phrase and aliases.canonical(text) is None:
+        _, aliases = corpus_view(settings)  # a name only the corpus's analyses found
+    spec = watch_spec(text, aliases, phrase=phrase)
+    item, added = services(settings).registry.add_watch_item(spec)
+    if phrase:
+        why = "a phrase, as asked"
+    elif spec.kind is WatchKind.entity:
+        why = f"an entity: {text!r} is {spec.canonical}" if spec.canonical != text else "an entity known by this name"
+    else:
+        why = "a phrase: no known entity has this name (see `assay entities`)"
+    return WatchAdded(item=item, added=added, why=why)
+
+
+def watch_list(settings: Settings) -> list[WatchItem]:
+    return services(settings).registry.watch_items()
+
+
+def watch_remove(settings: Settings, ref: str) -> WatchItem:
+    """Stop watching an item, by its id or its text (any spelling of a watched entity); its alerts go too."""
+    registry = services(settings).registry
+    items = registry.watch_items()
+    found = [i for i in items if ref.isdigit() and i.id == int(ref)]
+    if not found:
+        named = AliasBook.load(settings.home).canonical(ref)
+        keys = {phrase_key(ref), phrase_key(named.name) if named else ""}
+        found = [i for i in items if phrase_key(i.text) in keys or (i.canonical and phrase_key(i.canonical) in keys)]
+    if len(found) != 1:
+        problem = "no watch item" if not found else f"{len(found)} watch items"
+        raise WatchError(f"{problem} matches {ref!r}: give its id (see `assay watch list`)")
+    removed = registry.remove_watch_item(found[0].id)
+    if removed is None:
+        raise WatchError(f"watch item {found[0].id} was removed meanwhile")
+    return removed
+
+
+def watch_alerts(settings: Settings, *, limit: int = 50, pending: bool = False) -> list[WatchAlert]:
+    """Recent alerts, newest first, with whether each was sent (and why not)."""
+    return services(settings).registry.watch_alerts(limit=limit, pending=pending)
+
+
+def watch_run(settings: Settings, article_ids: list[str]) -> AlertRun:
+    """Match these (analysed) articles against the watchlist and send unsent alerts, as analysis runs do after each run."""
+    configure_prefect(settings)
+    from assay.flows.watch import alert_watchers
+
+    with in_process_flow_settings():
+        return alert_watchers(article_ids, settings)
+
+
+def save_webhook_block(settings: Settings, url: str, *, name: str = "assay-alerts") -> str:
+    """Save a Prefect custom-webhook notification block that POSTs {"subject", "body"} as JSON to `url`;
+    returns what ASSAY_ALERT_BLOCK should be set to."""
+    if not BLOCK_NAME.fullmatch(name):
+        raise WatchError(f"{name!r} cannot name a Prefect block: use lowercase letters, digits and dashes")
+    if not url.startswith(("http://", "https://")):
+        raise WatchError(f"{url!r} is not a webhook URL: give an http:// or https:// URL")
+    configure_prefect(settings)
+    from prefect.blocks.notifications import CustomWebhookNotificationBlock
+
+    block = CustomWebhookNotificationBlock(name=name, url=url, json_data={"subject": "{{subject}}", "body": "{{body}}"})
+    block.save(name, overwrite=True)
+    return f"{DEFAULT_BLOCK_TYPE}/{name}"
+
+
+# --- source profiles, digest, export ------------------------------------------------------------------
+
+
+def source_profiles(settings: Settings) -> tuple[list[SourceProfile], list[SourceProfile]]:
+    """Per source (most articles first) and per source type: the share of each kind, and the rhetoric
+    share overall and per month, each with its 95 % interval."""
+    view, _ = corpus_view(settings)
+    return profile_sources(view), source_type_profiles(view)
+
+
+def _since(since: timedelta | datetime | None) -> datetime | None:
+    """A window back from now, or a moment: both as a UTC datetime."""
+    if isinstance(since, timedelta):
+        return datetime.now(UTC) - since
+    if since is not None and since.tzinfo is None:
+        return since.replace(tzinfo=UTC)
+    return since
+
+
+def digest(settings: Settings, since: timedelta | datetime = timedelta(days=1), *, article_ids: list[str] | None = None) -> Digest:
+    """The check-worthy claims and rhetoric of the articles first stored since `since` (or of the given
+    articles), ranked and grouped by entity; a conflict names the earlier article by its title."""
+    start = None if article_ids is not None else _since(since)
+    view, aliases = corpus_view(settings, since=start, article_ids=article_ids)
+    titles = {a.id: a.title for a in services(settings).registry.articles()}
+    return build_digest(view, since=start, titles=titles, types={n.name: n.type for n in aliases.entities()})
+
+
+def export(
+    settings: Settings, fmt: str, out: Path | None = None, *, since: timedelta | datetime | None = None, force: bool = False,
+    stream: TextIO | None = None,
+) -> ExportResult:
+    """Every statement (of the articles first stored since `since`) with its article's metadata, as CSV,
+    JSON Lines or Parquet, to the file `out` (never over an existing one unless `force`), else to `stream`."""
+    view, _ = corpus_view(settings, since=_since(since))
+    return write_export(view.statements, fmt, out=out, force=force, stream=stream)
 
 
 # --- evals -------------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import json
 import os
 import re
 import sys
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -253,6 +253,100 @@ def _print_analysis(analysis: Analysis, body_chars: int) -> None:
               f"{provenance.input_tokens}+{provenance.output_tokens} tokens[/dim]")
 
 
+# --- entities and repeated claims -------------------------------------------------------
+
+_VERDICT_STYLES = {"corroborated": "green", "contradicted": "red", "contested": "yellow", "unverified": "dim"}
+
+
+def _kind_style(group: str) -> str:
+    """A kind's colour; "uncertain" (no confident kind) is dim."""
+    return {kind.value: colour.strong for kind, colour in KIND_COLOURS.items()}.get(group, "dim")
+
+
+def _day_or_undated(value: Any) -> str:
+    return value.date().isoformat() if value is not None else "undated"
+
+
+@app.command()
+def entities(json_output: JsonFlag = False) -> None:
+    """List the companies, governments, materials and projects the corpus's statements name, with their
+    spellings, and the spellings that may be the same entity but that the alias file does not merge."""
+    found = api.entities(get_settings())
+    if json_output:
+        _print_json([e.model_dump(mode="json") for e in found])
+        return
+    table = Table("entity", "type", "statements", "articles", "kinds", "latest", "also written")
+    for e in found:
+        kinds = " · ".join(f"[{_kind_style(k)}]{k} {n}[/{_kind_style(k)}]" for k, n in e.counts.items())
+        spellings = ", ".join(v.spelling for v in e.variants if v.spelling != e.name)
+        table.add_row(escape(e.name), e.type.value, str(e.statements), str(e.articles), kinds, _day_or_undated(e.latest), escape(spellings))
+    out.print(table)
+    _print_suggestions([(e.name, s) for e in found for s in e.suggestions])
+
+
+def _print_suggestions(rows: list[tuple[str, Any]]) -> None:
+    if not rows:
+        return
+    table = Table("spelling", "filed as", "may be", "why", title="Not merged: add a spelling to $ASSAY_HOME/aliases.toml if it is the same entity",
+                  title_justify="left")
+    for name, s in rows:
+        table.add_row(escape(s.spelling), escape(s.filed_as), escape(name), escape(s.why))
+    out.print(table)
+
+
+@app.command()
+def entity(name: Annotated[str, typer.Argument(help="A name, or any spelling of it: 'CNRE', '600111'.")], json_output: JsonFlag = False) -> None:
+    """Every statement about one entity across the corpus, grouped by kind, newest first, with its cross-check and article."""
+    page = api.entity(get_settings(), name)
+    if json_output:
+        _print_json(page.model_dump(mode="json"))
+        return
+    counted = f"{page.statements} statement{'s' * (page.statements != 1)} in {page.articles} article{'s' * (page.articles != 1)}"
+    out.print(f"[bold]{escape(page.name)}[/bold] [dim]{page.type.value} · {counted}[/dim]")
+    others = [f"{v.spelling} ({v.why})" for v in page.variants if v.spelling != page.name]
+    if others:
+        out.print(f"[dim]also written: {escape(', '.join(others))}[/dim]", highlight=False)
+    for group, statements in page.groups.items():
+        style = _kind_style(group)
+        note = " [dim]the kind is a guess[/dim]" if group == "uncertain" else ""
+        out.print(f"\n[bold {style}]{group} ({len(statements)})[/bold {style}]{note}")
+        for s in statements:
+            check = f" [{s.crosscheck.replace('_', ' ')}]" if s.crosscheck else ""
+            guess = f"probably {s.kind.value}, " if s.uncertain else ""
+            out.print(f"  [{style}]“{escape(s.quote)}”[/{style}] — {guess}{s.attribution.value}{escape(check)}", highlight=False)
+            out.print(f"    [dim]{_day_or_undated(s.when)} · {escape(s.source)} · {escape(s.title)} · {s.article_id[:12]}[/dim]", highlight=False)
+    _print_suggestions([(page.name, s) for s in page.suggestions])
+
+
+@app.command()
+def claims(
+    repeated: Annotated[bool, typer.Option("--repeated", help="Claims said in at least two articles, each once with its timeline.")] = False,
+    json_output: JsonFlag = False,
+) -> None:
+    """Claims across the corpus: with --repeated, each repeated assertion once, when it first appeared, who
+    repeated it and when, and whether later articles corroborated or contradicted it."""
+    if not repeated:
+        raise typer.BadParameter("only repeated claims can be listed for now: add --repeated", param_hint="--repeated")
+    found = api.repeated_claims(get_settings())
+    if json_output:
+        _print_json([c.model_dump(mode="json") for c in found])
+        return
+    if not found:
+        out.print("No assertion is said in more than one article.")
+        return
+    for claim in found:
+        style = _VERDICT_STYLES[claim.verdict]
+        out.print(f"\n[bold]“{escape(claim.quote)}”[/bold] [{style}]{claim.verdict}[/{style}] "
+                  f"[dim]first seen {_day_or_undated(claim.first_seen)} · {len(claim.appearances)} articles[/dim]", highlight=False)
+        table = Table("date", "source", "", "similarity", "words")
+        for a in claim.appearances:
+            s = a.statement
+            stance = {"contradicts": "[red]contradicts[/red]", "corroborates": "[green]corroborates[/green]"}.get(a.stance, a.stance)
+            words = "" if s.quote == claim.quote else escape(s.quote)
+            table.add_row(_day_or_undated(s.when), escape(s.source), stance, f"{a.similarity:.2f}", words)
+        out.print(table)
+
+
 # --- ask -------------------------------------------------------------------------------
 
 
@@ -485,6 +579,96 @@ def db_upgrade(json_output: JsonFlag = False) -> None:
         out.print(f"{done.database}: schema {done.before or '(none)'} -> {done.after}")
 
 
+# --- watchlists and alerts -------------------------------------------------------------
+
+watch_app = typer.Typer(help="Watch entities and phrases: an alert for each new statement about them.", no_args_is_help=True)
+app.add_typer(watch_app, name="watch")
+
+
+@watch_app.command("add")
+def watch_add(
+    text: Annotated[str, typer.Argument(help="An entity (any spelling: 'CNRE', '600111') or a phrase ('export controls').")],
+    phrase: Annotated[bool, typer.Option("--phrase", help="Watch the words as a phrase even if they name an entity.")] = False,
+    json_output: JsonFlag = False,
+) -> None:
+    """Watch an entity or a phrase: each newly analysed statement naming it raises an alert (a Prefect event, and a
+    notification through ASSAY_ALERT_BLOCK when set); one contradicted by another source is marked "Conflict:"."""
+    done = api.watch_add(get_settings(), text, phrase=phrase)
+    if json_output:
+        _print_json(done.model_dump(mode="json"))
+        return
+    verb = "watching" if done.added else "already watching"
+    out.print(f"{verb} {escape(done.item.label)} (#{done.item.id}): {escape(done.why)}", highlight=False)
+
+
+@watch_app.command("list")
+def watch_list(json_output: JsonFlag = False) -> None:
+    """The watched entities and phrases."""
+    items = api.watch_list(get_settings())
+    if json_output:
+        _print_json([i.model_dump(mode="json") for i in items])
+        return
+    if not items:
+        out.print("nothing watched: `assay watch add NAME|PHRASE`")
+        return
+    table = Table("id", "kind", "watching", "as typed", "since")
+    for i in items:
+        table.add_row(str(i.id), i.kind.value, escape(i.label), escape(i.text), i.created_at.date().isoformat() if i.created_at else "")
+    out.print(table)
+
+
+@watch_app.command("remove")
+def watch_remove(
+    ref: Annotated[str, typer.Argument(help="The item's id (see `assay watch list`) or its text.")], json_output: JsonFlag = False,
+) -> None:
+    """Stop watching an item; its alerts are deleted with it."""
+    removed = api.watch_remove(get_settings(), ref)
+    if json_output:
+        _print_json(removed.model_dump(mode="json"))
+        return
+    out.print(f"no longer watching {escape(removed.label)} (#{removed.id})", highlight=False)
+
+
+@watch_app.command("alerts")
+def watch_alerts(
+    limit: Annotated[int, typer.Option("--limit", "-n", help="How many, newest first.")] = 20,
+    pending: Annotated[bool, typer.Option("--pending", help="Only those not sent yet.")] = False,
+    json_output: JsonFlag = False,
+) -> None:
+    """Recent alerts and whether each notification was sent (a failed one is sent again on the next analysis run)."""
+    alerts = api.watch_alerts(get_settings(), limit=limit, pending=pending)
+    if json_output:
+        _print_json([a.model_dump(mode="json") for a in alerts])
+        return
+    if not alerts:
+        out.print("no alerts yet")
+        return
+    for a in alerts:
+        if a.sent_at:
+            state = f"[green]sent {a.sent_at:%Y-%m-%d %H:%M}[/green]"
+        elif a.error:
+            state = f"[red]not sent ({a.attempts} tries): {escape(a.error)}[/red]"
+        else:
+            state = "[dim]recorded (no ASSAY_ALERT_BLOCK to send it through)[/dim]"
+        subject = f"[bold red]{escape(a.subject)}[/bold red]" if a.conflict else escape(a.subject)
+        out.print(f"#{a.id} {subject}\n    {state} [dim]· {a.statement_id}[/dim]", highlight=False)
+
+
+@watch_app.command("notify")
+def watch_notify(
+    webhook: Annotated[str, typer.Option("--webhook", help="The URL alerts are POSTed to, as JSON {\"subject\", \"body\"}.")],
+    name: Annotated[str, typer.Option("--name", help="The Prefect block's name.")] = "assay-alerts",
+    json_output: JsonFlag = False,
+) -> None:
+    """Save a Prefect custom-webhook notification block for alerts (other Prefect notification blocks,
+    e-mail or Slack say, work too: save one in Prefect and name it in ASSAY_ALERT_BLOCK)."""
+    block = api.save_webhook_block(get_settings(), webhook, name=name)
+    if json_output:
+        _print_json({"block": block, "url": webhook, "setting": f"ASSAY_ALERT_BLOCK={block}"})
+        return
+    out.print(f"saved the Prefect block {block}; send alerts through it with:\n  export ASSAY_ALERT_BLOCK={block}", highlight=False)
+
+
 # --- demo, serve and deploy --------------------------------------------------------------
 
 
@@ -531,6 +715,92 @@ def parse_interval(text: str) -> timedelta:
     if interval.total_seconds() < 1:
         raise typer.BadParameter("the interval must be at least 1 s")
     return interval
+
+
+
+_SINCE = re.compile(r"^(?:(?P<w>\d+)w)?(?:(?P<d>\d+)d)?(?:(?P<h>\d+)h)?(?:(?P<m>\d+)m)?(?:(?P<s>\d+)s)?$")
+
+
+def parse_since(text: str) -> datetime:
+    """'1d', '12h', '2w', '1d12h' (back from now) or an ISO date or time ('2026-03-01', UTC unless it says otherwise)."""
+    value = text.strip()
+    match = _SINCE.match(value)
+    if value and match:
+        parts = {unit: int(match[unit] or 0) for unit in "wdhms"}
+        return datetime.now(UTC) - timedelta(weeks=parts["w"], days=parts["d"], hours=parts["h"], minutes=parts["m"], seconds=parts["s"])
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is neither a duration like 1d, 12h or 2w nor a date like 2026-03-01") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def _share(value: float | None, interval: tuple[float, float] | None) -> str:
+    if value is None:
+        return "–"
+    return f"{value:.0%}" + (f" ({interval[0]:.0%}–{interval[1]:.0%})" if interval else "")
+
+
+@app.command()
+def sources(json_output: JsonFlag = False) -> None:
+    """Source profiles: per source and per source type, the share of each kind and the rhetoric share (95 % interval)."""
+    by_source, by_type = api.source_profiles(get_settings())
+    if json_output:
+        _print_json({"sources": [p.model_dump(mode="json") for p in by_source], "source_types": [p.model_dump(mode="json") for p in by_type]})
+        return
+    for title, profiles in (("Sources", by_source), ("Source types", by_type)):
+        table = Table("source", "type", "articles", "statements", "/".join(KINDS), "uncertain", "rhetoric share (95 % CI)",
+                      title=title, title_justify="left")
+        for p in profiles:
+            kinds = "/".join(f"{p.kind_shares[k] * 100:.0f}" for k in KINDS) + " %" if p.kind_shares else "–"
+            table.add_row(escape(p.name), p.source_type.value.replace("_", " "), str(p.articles), str(p.statements),
+                          kinds, str(p.uncertain), _share(p.rhetoric_share, p.interval))
+        out.print(table)
+    if not by_source:
+        out.print("No articles yet: `assay ingest SOURCE` first.")
+
+
+SinceOption = Annotated[str, typer.Option("--since", help="Articles first stored since: 1d, 12h, 2w, or a date like 2026-03-01.")]
+
+
+@app.command()
+def digest(
+    since: SinceOption = "1d",
+    fmt: Annotated[str, typer.Option("--format", help="md, html (a self-contained page) or json.")] = "md",
+    out_file: Annotated[Path | None, typer.Option("--out", help="Write to this file (replaced) instead of standard output.")] = None,
+) -> None:
+    """The new check-worthy claims and rhetoric, ranked (conflicts, figures, named parties first) and grouped by entity."""
+    from assay.digest import render, write_text
+
+    if fmt not in ("md", "html", "json"):
+        raise typer.BadParameter(f"{fmt!r} is not md, html or json", param_hint="--format")
+    text = render(api.digest(get_settings(), parse_since(since)), fmt)
+    if out_file is None:
+        sys.stdout.write(text)
+    else:
+        write_text(out_file, text)
+        out.print(f"Digest: {out_file}", highlight=False)
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", help="csv (UTF-8 with a byte-order mark in a file, so Excel reads it; "
+                                     "cells that would start a formula get a leading '), jsonl or parquet (needs --out).")],
+    since: Annotated[str | None, typer.Option("--since", help="Only articles first stored since: 1d, 12h, 2w, or a date.")] = None,
+    out_file: Annotated[Path | None, typer.Option("--out", help="The file to write (required for parquet); else standard output.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace --out if it exists.")] = False,
+    json_output: JsonFlag = False,
+) -> None:
+    """Every statement with its article's metadata, kind, confidence, attribution, evidence and corroboration, one row each."""
+    if fmt not in ("csv", "jsonl", "parquet"):
+        raise typer.BadParameter(f"{fmt!r} is not csv, jsonl or parquet", param_hint="--format")
+    if json_output and out_file is None:
+        raise typer.BadParameter("--json reports on the file written: give --out FILE too", param_hint="--json")
+    result = api.export(get_settings(), fmt, out_file, since=parse_since(since) if since else None, force=force, stream=sys.stdout)
+    if json_output:
+        _print_json(result.model_dump(mode="json"))
+    elif result.path:
+        err.print(f"{result.rows} statements written to {escape(result.path)}", highlight=False)
 
 
 @app.command()

@@ -20,7 +20,16 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, Field, ValidationError
 
 from assay.aliases import AliasBook
-from assay.types import Analysis, ArticleCatalog, Attribution, CrossCheckStatus, Evidence, Kind, StatementAnalysis, StoredArticle
+from assay.types import (
+    Analysis,
+    ArticleCatalog,
+    Attribution,
+    CrossCheckStatus,
+    Evidence,
+    Kind,
+    StatementAnalysis,
+    StoredArticle,
+)
 
 SOURCES_FILE = "sources.toml"
 

@@ -6,6 +6,15 @@ summary and highlights beside the publisher's, the clean text with each statemen
 highlighted in its kind's colour and its details on hover or selection, tables of entities and
 figures), and a copy of the latest eval report under `eval/` when there is one.
 
+Given the alias book (`aliases`), it writes the cross-article pages too (issue 17), all linked from
+every page's header: `entities/index.html` and a page per entity (its statements grouped by kind,
+newest first, each with its cross-check status and a link into its article; the spellings merged
+and why), `sources/index.html` and a page per source (an inline SVG chart: the share of each kind,
+and the rhetoric share per month with its 95 % interval; the profiles per source type on the
+index), `search.html` (every statement of the corpus as JSON in the page, filtered as one types,
+offline) and, given an embedding function (`embed`), `claims.html`: the claims repeated across
+articles, each a timeline. Without `embed` there is no claims page and the index says why.
+
 A statement whose kind the decider is not confident of (`uncertain`) is never coloured as if it
 were sure: it is hatched grey with a dashed underline and a "?" and reads "probably claim (p=0.42)";
 it is left out of the kind counts and of the rhetoric-share bar, which is drawn over the confident
@@ -32,18 +41,25 @@ import logging
 import os
 import re
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from urllib.parse import urlparse
 
+import numpy as np
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 from pydantic import BaseModel, Field, ValidationError
 
+from assay.aliases import AliasBook
+from assay.corpus import SOURCE_TYPE_LABELS, CorpusView, SourceRules, StatementRecord, load_corpus
+from assay.entities import EntitySummary, entity_page, entity_summaries
+from assay.profiles import SourceProfile, source_profiles, source_type_profiles
 from assay.settings import Settings
+from assay.timelines import RepeatedClaim, repeated_claims
 from assay.types import KIND_COLOURS, KINDS, Analysis, Article, ArticleCatalog, StatementAnalysis
 
 log = logging.getLogger(__name__)
@@ -52,6 +68,12 @@ ARTICLES_DIR = "articles"
 EVAL_DIR = "eval"
 INDEX = "index.html"
 EVAL_PAGE = f"{EVAL_DIR}/report.html"
+ENTITIES_DIR = "entities"
+SOURCES_DIR = "sources"
+ENTITIES_INDEX = f"{ENTITIES_DIR}/index.html"
+SOURCES_INDEX = f"{SOURCES_DIR}/index.html"
+CLAIMS_PAGE = "claims.html"
+SEARCH_PAGE = "search.html"
 MANIFEST = ".assay-report.json"
 MANIFEST_FORMAT = "assay-report/1"
 
@@ -353,6 +375,192 @@ def load_analysis(catalog: ArticleCatalog, article_id: str) -> tuple[Analysis | 
     return analysis, ""
 
 
+# --- the cross-article pages (issue 17) --------------------------------------------------------------
+
+
+def view_page_name(slug: str) -> str:
+    """A file name for an entity's or a source's page; a slug that is not plainly safe, or that would be
+    its folder's index, is hashed."""
+    if _SAFE_NAME.fullmatch(slug) and slug.lower() != "index":
+        return f"{slug}.html"
+    return f"{hashlib.sha256(slug.encode()).hexdigest()[:32]}.html"
+
+
+class _Loaded:
+    """The catalog as the report already read it: each analysis read once, one that does not fit read as none."""
+
+    def __init__(self, rows: list, analyses: dict[str, Analysis]):
+        self.rows, self.analyses = rows, analyses
+
+    def articles(self) -> list:
+        return self.rows
+
+    def latest_analysis(self, article_id: str) -> Analysis | None:
+        return self.analyses.get(article_id)
+
+
+@dataclass
+class CorpusPages:
+    """What the cross-article pages show, worked out before anything is written (the manifest lists them first)."""
+
+    corpus: CorpusView
+    aliases: AliasBook
+    known: dict[str, str]  # article id -> its page name
+    entities: list[tuple[EntitySummary, str]]  # each entity and its page's file name
+    sources: list[tuple[SourceProfile, str]]
+    source_types: list[SourceProfile]
+    claims: list[RepeatedClaim] | None  # None: no embedding function, so no claims page
+    anchors: dict[tuple[str, int, int], int] = field(default_factory=dict)  # (article, start, end) -> statement index
+
+    @property
+    def files(self) -> set[str]:
+        files = {ENTITIES_INDEX, SOURCES_INDEX, SEARCH_PAGE, *([CLAIMS_PAGE] if self.claims is not None else [])}
+        files |= {f"{ENTITIES_DIR}/{name}" for _, name in self.entities}
+        files |= {f"{SOURCES_DIR}/{name}" for _, name in self.sources}
+        return files
+
+    def nav(self) -> list[tuple[str, str]]:
+        """The header's links, relative to the site's root."""
+        links = [("Articles", INDEX), ("Entities", ENTITIES_INDEX), ("Sources", SOURCES_INDEX)]
+        if self.claims is not None:
+            links.append(("Repeated claims", CLAIMS_PAGE))
+        return [*links, ("Search statements", SEARCH_PAGE)]
+
+    def statement_href(self, record: StatementRecord, root: str) -> str:
+        """The statement in its article's page (which selects it)."""
+        page = f"{root}{ARTICLES_DIR}/{self.known[record.article_id]}"
+        index = self.anchors.get((record.article_id, record.start, record.end))
+        return page if index is None else f"{page}#c{index}"
+
+    def entity_links(self, root: str) -> dict[str, str]:
+        """Every spelling the alias book knows of an entity with a page -> that page."""
+        pages = {summary.name: name for summary, name in self.entities}
+        links: dict[str, str] = {}
+        for named in self.aliases.entities():
+            if named.name in pages:
+                for spelling in (named.name, *named.variants):
+                    links.setdefault(spelling, f"{root}{ENTITIES_DIR}/{pages[named.name]}")
+        return links
+
+    def entity_href(self, name: str, root: str) -> str | None:
+        named = self.aliases.canonical(name)
+        pages = {summary.name: page for summary, page in self.entities}
+        page = pages.get(named.name if named else name)
+        return f"{root}{ENTITIES_DIR}/{page}" if page else None
+
+
+def corpus_pages(
+    rows: list, analyses: dict[str, Analysis], known: dict[str, str], aliases: AliasBook, rules: SourceRules | None,
+    embed: Callable[[list[str]], np.ndarray] | None,
+) -> CorpusPages:
+    corpus = load_corpus(_Loaded(rows, analyses), aliases, rules)
+    entities = [(summary, view_page_name(summary.slug)) for summary in entity_summaries(corpus, aliases)]
+    sources = [(profile, view_page_name(profile.slug)) for profile in source_profiles(corpus)]
+    claims = repeated_claims(corpus, embed) if embed is not None else None
+    anchors = {(article_id, s.start, s.end): i for article_id, analysis in analyses.items() for i, s in enumerate(analysis.statements)}
+    return CorpusPages(corpus=corpus, aliases=aliases, known=known, entities=entities, sources=sources,
+                       source_types=source_type_profiles(corpus), claims=claims, anchors=anchors)
+
+
+class ChartSegment(BaseModel):
+    kind: str
+    x: float
+    width: float
+    label: str
+
+
+class ChartPeriod(BaseModel):
+    period: str
+    x: float
+    label: str  # the tooltip
+    y: float | None = None  # None: no share that month
+    low: float | None = None
+    high: float | None = None
+
+
+class Chart(BaseModel):
+    """A source's chart in SVG coordinates; the template draws it (and escapes every text)."""
+
+    title: str
+    width: int = 640
+    height: int = 250
+    left: int = 48
+    right: int = 628
+    bar_y: int = 18
+    bar_height: int = 22
+    top: int = 76
+    bottom: int = 206
+    segments: list[ChartSegment]
+    periods: list[ChartPeriod]
+    step: float
+    y_ticks: list[tuple[float, str]]
+    line: str  # polyline points through the months that have a share
+    band: str  # polygon points of the interval, over the months that have one
+    overall: str
+
+
+def _pct(share: float) -> str:
+    return f"{round(share * 100)} %"
+
+
+def source_chart(profile: SourceProfile) -> Chart:
+    """The kind shares as one stacked bar, then the rhetoric share per month with its 95 % interval."""
+    left, right, top, bottom = 48, 628, 76, 206
+    width = right - left
+    confident = profile.statements - profile.uncertain
+    segments, x = [], float(left)
+    for kind in KINDS:
+        share = profile.kind_shares.get(kind, 0.0)
+        segments.append(ChartSegment(kind=kind, x=round(x, 2), width=round(share * width, 2),
+                                     label=f"{kind}: {_pct(share)} of {confident} confident {_plural(confident)}"))
+        x += share * width
+
+    def y_of(share: float) -> float:
+        return round(bottom - share * (bottom - top), 2)
+
+    n = max(len(profile.periods), 1)
+    step = width / n
+    periods = []
+    for i, p in enumerate(profile.periods):
+        centre = round(left + (i + 0.5) * step, 2)
+        counts = f"{p.statements} {_plural(p.statements)} in {p.articles} article{'' if p.articles == 1 else 's'}"
+        if p.rhetoric_share is None:
+            periods.append(ChartPeriod(period=p.period, x=centre, label=f"{p.period}: no confident statements ({counts})"))
+            continue
+        ci = f" (95 % CI {_pct(p.interval[0])}–{_pct(p.interval[1])})" if p.interval else ""
+        periods.append(ChartPeriod(
+            period=p.period, x=centre, y=y_of(p.rhetoric_share), label=f"{p.period}: {_pct(p.rhetoric_share)} claim or rhetoric{ci}, {counts}",
+            low=y_of(p.interval[0]) if p.interval else None, high=y_of(p.interval[1]) if p.interval else None,
+        ))
+    shown = [p for p in periods if p.y is not None]
+    banded = [p for p in shown if p.low is not None and p.high is not None]
+    band = " ".join(f"{p.x},{p.high}" for p in banded) + " " + " ".join(f"{p.x},{p.low}" for p in reversed(banded))
+    if profile.rhetoric_share is None:
+        overall = "no confident statements, so no rhetoric share"
+    else:
+        ci = f" (95 % CI {_pct(profile.interval[0])}–{_pct(profile.interval[1])})" if profile.interval else ""
+        overall = f"{_pct(profile.rhetoric_share)} claim or rhetoric{ci} over {profile.statements} {_plural(profile.statements)}"
+    return Chart(
+        title=f"{profile.name}: kinds of statement, and the rhetoric share per month", segments=segments, periods=periods,
+        step=round(step, 2), y_ticks=[(y_of(v), f"{round(v * 100)} %") for v in (0.0, 0.25, 0.5, 0.75, 1.0)],
+        line=" ".join(f"{p.x},{p.y}" for p in shown), band=band.strip() if len(banded) > 1 else "", overall=overall,
+    )
+
+
+def search_data(pages: CorpusPages) -> dict[str, object]:
+    """The statements of the whole corpus as the search page's script reads them (short keys: a big corpus)."""
+    statements = []
+    for r in pages.corpus.statements:
+        statements.append({
+            "q": r.quote, "k": r.kind.value, "u": r.uncertain, "s": r.source, "t": SOURCE_TYPE_LABELS[r.source_type],
+            "ti": r.title, "d": _date(r.when), "e": r.entities, "c": _STATUS.get(r.crosscheck or "", ""),
+            "h": pages.statement_href(r, ""),
+        })
+    spellings = {named.name: sorted(named.variants) for named in pages.aliases.entities()}
+    return {"statements": statements, "spellings": {name: spellings.get(name, []) for name in
+                                                    {e for r in pages.corpus.statements for e in r.entities}}}
+
+
 # --- rendering -------------------------------------------------------------------------------------
 
 
@@ -388,16 +596,23 @@ def _assets() -> dict[str, str]:
     return {"css": Markup(css), "js": Markup(js), "csp": csp}
 
 
-def _render(template: str, **context: object) -> str:
-    return _environment().get_template(template).render(**_assets(), kinds=KINDS, **context)
+def _render(template: str, nav: Sequence[tuple[str, str]] = (), **context: object) -> str:
+    """`nav`: the header's links (label, path from the site's root); none when there are no cross-article pages."""
+    return _environment().get_template(template).render(**_assets(), kinds=KINDS, nav=nav, **context)
 
 
-def render_article(article: Article, analysis: Analysis | None, known: dict[str, str], missing: str = "") -> str:
-    """One article's page; `known` maps the ids of articles in the site to their page names."""
+def render_article(
+    article: Article, analysis: Analysis | None, known: dict[str, str], missing: str = "", *,
+    nav: Sequence[tuple[str, str]] = (), entity_links: dict[str, str] | None = None,
+) -> str:
+    """One article's page; `known` maps the ids of articles in the site to their page names, and
+    `entity_links` the spellings of entities that have a page to that page."""
     statements = analysis.statements if analysis else []
     runs, placed = place_statements(article.body, statements, heading_ranges(article))
     return _render(
         "article.html",
+        nav=nav,
+        entity_links=entity_links or {},
         root="../",
         article=article,
         date=_date(article.published),
@@ -412,9 +627,11 @@ def render_article(article: Article, analysis: Analysis | None, known: dict[str,
     )
 
 
-def render_index(rows: list[IndexRow], eval_href: str | None) -> str:
+def render_index(rows: list[IndexRow], eval_href: str | None, pages: CorpusPages | None = None) -> str:
     return _render(
         "index.html",
+        nav=pages.nav() if pages else (),
+        pages=pages,
         root="",
         rows=rows,
         analysed=sum(r.analysed for r in rows),
@@ -424,20 +641,63 @@ def render_index(rows: list[IndexRow], eval_href: str | None) -> str:
     )
 
 
-def write_report(out_dir: Path, catalog: ArticleCatalog, eval_report: Path | None = None) -> Path:
+def render_entity_index(pages: CorpusPages) -> str:
+    return _render("entities.html", nav=pages.nav(), root="../", entities=pages.entities)
+
+
+def render_entity(pages: CorpusPages, summary: EntitySummary) -> str | None:
+    page = entity_page(pages.corpus, pages.aliases, summary.name)
+    if page is None:
+        return None
+    groups = [(kind, page.groups[kind]) for kind in (*KINDS, "uncertain") if page.groups.get(kind)]
+    groups += [(kind, records) for kind, records in page.groups.items() if kind not in (*KINDS, "uncertain") and records]
+    return _render("entity.html", nav=pages.nav(), root="../", entity=page, groups=groups, pages=pages,
+                   status=_STATUS, date=_date)
+
+
+def render_source_index(pages: CorpusPages) -> str:
+    return _render("sources.html", nav=pages.nav(), root="../", sources=pages.sources,
+                   types=[(profile, source_chart(profile)) for profile in pages.source_types], type_labels=SOURCE_TYPE_LABELS)
+
+
+def render_source(pages: CorpusPages, profile: SourceProfile) -> str:
+    return _render("source.html", nav=pages.nav(), root="../", profile=profile, chart=source_chart(profile),
+                   type_labels=SOURCE_TYPE_LABELS)
+
+
+def render_claims(pages: CorpusPages) -> str:
+    return _render("claims.html", nav=pages.nav(), root="", claims=pages.claims or [], pages=pages, status=_STATUS, date=_date)
+
+
+def render_search(pages: CorpusPages) -> str:
+    return _render("search.html", nav=pages.nav(), root="", data=search_data(pages), total=len(pages.corpus.statements))
+
+
+def write_report(
+    out_dir: Path, catalog: ArticleCatalog, eval_report: Path | None = None, *, aliases: AliasBook | None = None,
+    rules: SourceRules | None = None, embed: Callable[[list[str]], np.ndarray] | None = None,
+) -> Path:
     """Write the site into `out_dir` and return its index.html.
 
     Only what the report wrote is replaced or removed: index.html, the article pages (pages of
-    articles no longer in the corpus are removed) and eval/report.html, as the folder's manifest
-    lists them; anything else there is left alone. `eval_report` is copied in and linked when it
-    exists. Raises ReportFolderError, before writing anything, for a folder that is not empty and
-    not a report, or that has a symbolic link where the report would write.
+    articles no longer in the corpus are removed), eval/report.html and the cross-article pages, as
+    the folder's manifest lists them; anything else there is left alone. `eval_report` is copied in
+    and linked when it exists. Given `aliases` (with `rules` for source types), the entity, source
+    and search pages are written too, and given `embed` as well, the repeated claims' page.
+    Raises ReportFolderError, before writing anything, for a folder that is not empty and not a
+    report, or that has a symbolic link where the report would write.
     """
     out_dir = Path(out_dir)
     rows = catalog.articles()
     known = {row.id: page_name(row.id) for row in rows}
+    loaded = {row.id: load_analysis(catalog, row.id) for row in rows}
+    pages = None
+    if aliases is not None:
+        analyses = {article_id: analysis for article_id, (analysis, _) in loaded.items() if analysis is not None}
+        pages = corpus_pages(rows, analyses, known, aliases, rules, embed)
     has_eval = eval_report is not None and Path(eval_report).is_file()
     planned = {INDEX, *(f"{ARTICLES_DIR}/{name}" for name in known.values()), *([EVAL_PAGE] if has_eval else [])}
+    planned |= pages.files if pages else set()
 
     earlier = _claim(out_dir)
     _refuse_links(out_dir, planned)
@@ -445,11 +705,14 @@ def write_report(out_dir: Path, catalog: ArticleCatalog, eval_report: Path | Non
     # Listed before they are written: a report that stops half-way leaves a folder the next one still owns.
     _write_manifest(out_dir, earlier | planned)
 
+    nav = pages.nav() if pages else []
+    entity_links = pages.entity_links("../") if pages else {}
     index_rows = []
     for row in rows:
         article = row.article()
-        analysis, missing = load_analysis(catalog, row.id)
-        _write_file(out_dir / ARTICLES_DIR / known[row.id], render_article(article, analysis, known, missing))
+        analysis, missing = loaded[row.id]
+        page = render_article(article, analysis, known, missing, nav=nav, entity_links=entity_links)
+        _write_file(out_dir / ARTICLES_DIR / known[row.id], page)
         counts = KindCounts.of(analysis.statements) if analysis else KindCounts()
         entities = " ".join(e.name for e in analysis.entities) if analysis else ""
         index_rows.append(
@@ -463,6 +726,9 @@ def write_report(out_dir: Path, catalog: ArticleCatalog, eval_report: Path | Non
             )
         )
 
+    if pages is not None:
+        _write_corpus_pages(out_dir, pages)
+
     eval_href = None
     if has_eval:
         assert eval_report is not None
@@ -471,10 +737,27 @@ def write_report(out_dir: Path, catalog: ArticleCatalog, eval_report: Path | Non
         eval_href = EVAL_PAGE
 
     index = out_dir / INDEX
-    _write_file(index, render_index(index_rows, eval_href))
+    _write_file(index, render_index(index_rows, eval_href, pages))
     _write_manifest(out_dir, planned)
     _remove_stale(out_dir, earlier - planned)
     return index
+
+
+def _write_corpus_pages(out_dir: Path, pages: CorpusPages) -> None:
+    (out_dir / ENTITIES_DIR).mkdir(exist_ok=True)
+    (out_dir / SOURCES_DIR).mkdir(exist_ok=True)
+    for summary, name in pages.entities:
+        html = render_entity(pages, summary)
+        if html is None:  # listed by the summaries, so never; a page still stands, saying so
+            html = _render("entity.html", nav=pages.nav(), root="../", entity=summary, groups=[], pages=pages, status=_STATUS, date=_date)
+        _write_file(out_dir / ENTITIES_DIR / name, html)
+    _write_file(out_dir / ENTITIES_INDEX, render_entity_index(pages))
+    for profile, name in pages.sources:
+        _write_file(out_dir / SOURCES_DIR / name, render_source(pages, profile))
+    _write_file(out_dir / SOURCES_INDEX, render_source_index(pages))
+    if pages.claims is not None:
+        _write_file(out_dir / CLAIMS_PAGE, render_claims(pages))
+    _write_file(out_dir / SEARCH_PAGE, render_search(pages))
 
 
 # --- owning the folder -------------------------------------------------------------------------------
@@ -488,7 +771,9 @@ _NOT_A_REPORT = "is not empty and is not an Assay report: choose an empty folder
 def _owned(path: str) -> bool:
     """The only paths a report writes: whatever else a manifest might say is never touched."""
     folder, _, name = path.partition("/")
-    return path in (INDEX, EVAL_PAGE) or (folder == ARTICLES_DIR and _PAGE_FILE.fullmatch(name) is not None)
+    if path in (INDEX, EVAL_PAGE, CLAIMS_PAGE, SEARCH_PAGE):
+        return True
+    return folder in (ARTICLES_DIR, ENTITIES_DIR, SOURCES_DIR) and _PAGE_FILE.fullmatch(name) is not None
 
 
 def _claim(out_dir: Path) -> set[str]:
@@ -562,7 +847,7 @@ def _our_page(path: Path) -> bool:
 
 def _refuse_links(out_dir: Path, planned: Iterable[str]) -> None:
     """Nothing is written through a symbolic link, nor over something that is not a file."""
-    for folder in (ARTICLES_DIR, EVAL_DIR):
+    for folder in (ARTICLES_DIR, EVAL_DIR, ENTITIES_DIR, SOURCES_DIR):
         path = out_dir / folder
         if path.is_symlink():
             raise ReportFolderError(f"{path} is a symbolic link: the report writes nothing through links; remove it or choose another folder")
@@ -602,7 +887,7 @@ def _write_manifest(out_dir: Path, files: set[str]) -> None:
 
 def _remove_temporaries(out_dir: Path) -> None:
     """Temporary files a stopped report left behind (only ours: named by _write_file, plain files)."""
-    for folder in (out_dir, out_dir / ARTICLES_DIR, out_dir / EVAL_DIR):
+    for folder in (out_dir, *(out_dir / name for name in (ARTICLES_DIR, EVAL_DIR, ENTITIES_DIR, SOURCES_DIR))):
         if folder.is_symlink() or not folder.is_dir():
             continue
         for path in folder.iterdir():
@@ -619,6 +904,6 @@ def _remove_stale(out_dir: Path, stale: set[str]) -> None:
             continue
         path.unlink()
         emptied.add(path.parent)
-    eval_dir = out_dir / EVAL_DIR
-    if eval_dir in emptied and not any(eval_dir.iterdir()):
-        eval_dir.rmdir()  # the folder the report made for its eval page, now empty
+    for folder in (out_dir / EVAL_DIR, out_dir / ENTITIES_DIR, out_dir / SOURCES_DIR):
+        if folder in emptied and not any(folder.iterdir()):
+            folder.rmdir()  # a folder the report made for its pages, now empty

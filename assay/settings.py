@@ -103,6 +103,16 @@ class Settings(BaseSettings):
         description="A summary sentence or highlight whose best body sentence, clause or piece is below this cosine (MiniLM) is not supported by the article.",
     )
 
+    alert_block: str | None = Field(
+        None, description="The Prefect notification block watchlist alerts are sent through, as TYPE-SLUG/NAME (e.g. custom-webhook/assay-alerts); "
+        "unset: alerts are recorded and emitted as Prefect events only.",
+    )
+
+    digest_after_poll: bool = Field(
+        False, description="`assay serve`: after each poll that stored new or changed articles, write their digest "
+        "to ASSAY_HOME/digests/digest-<UTC time>.md and .html.",
+    )
+
     @property
     def registry_url(self) -> str:
         return self.database_url.get_secret_value() if self.database_url else f"sqlite:///{self.home / 'registry.sqlite'}"

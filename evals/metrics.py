@@ -7,8 +7,7 @@ and `evals/gate.py` compares candidate with released prompts article by article.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
-from typing import TypeVar
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -17,9 +16,10 @@ from assay.embeddings import MiniLMEmbeddings
 from assay.evals.labels import GoldEntity, KeyFigure
 from assay.grounding import ProseGrounding, prose_units
 from assay.statements import sentences, text_sentences
-from assay.types import Article
 
-T = TypeVar("T")
+# `bootstrap` moved to assay.stats (the domain's source profiles use it); it stays importable from here.
+from assay.stats import bootstrap as bootstrap
+from assay.types import Article
 
 # Every per-article metric the runner reports, with its meaning: the gate (evals/gate.yaml) may name
 # only these, so a misspelt metric is an error rather than a rule that silently gates nothing.
@@ -230,19 +230,6 @@ def key_fact_recall(gold_answer: str, answer: str) -> float:
         return 1.0
     said = set(words(answer))
     return len(facts & said) / len(facts)
-
-
-def bootstrap(items: Sequence[T], statistic: Callable[[list[T]], float | None], rounds: int = 1000, seed: int = 0) -> tuple[float, float] | None:
-    """95 % bootstrap interval of `statistic` over `items` (one per article: resampling whole articles,
-    because statements of one article are not independent); rounds where it is undefined are skipped."""
-    if not items:
-        return None
-    rng, values = np.random.default_rng(seed), []
-    for _ in range(rounds):
-        value = statistic([items[i] for i in rng.integers(0, len(items), len(items))])
-        if value is not None:
-            values.append(value)
-    return (float(np.percentile(values, 2.5)), float(np.percentile(values, 97.5))) if values else None
 
 
 def pearson(pairs: Sequence[tuple[float, float]]) -> float | None:

@@ -29,6 +29,7 @@ from prefect.tasks import exponential_backoff
 from assay.analysis import ANALYSIS_PROMPTS, analyse_article, analysis_key
 from assay.flows.ingest import state_error
 from assay.flows.progress import report_progress
+from assay.flows.watch import alert_watchers
 from assay.language import english_reason
 from assay.llm_log import LLMCallLogger
 from assay.llms import model_name
@@ -183,7 +184,12 @@ def analyse_articles(article_ids: list[str], prompt_overrides: list[str], settin
     for article_id, future in futures:
         report.results.append(_outcome(article_id, future, settings))
         report_progress("analyse", 1)
+    alert_watchers(_analysed(report), settings)
     return report
+
+
+def _analysed(report: AnalyseReport) -> list[str]:
+    return [r.article_id for r in report.results if r.status == "analysed"]
 
 
 def _analyse_task(settings: Settings) -> Any:
@@ -222,12 +228,14 @@ def analyse_backlog(
     while True:
         left = [i for i in registry.unanalysed_ids() if i not in tried]
         if not left:
+            alert_watchers(_analysed(report), settings)
             return report
         held = registry.claims()
         free = [i for i in left if i not in held]
         if not free:  # the rest is in other workers' hands: wait for them to finish, or for a lease to lapse
             waited_since = waited_since or time.monotonic()
             if time.monotonic() - waited_since > patience:
+                alert_watchers(_analysed(report), settings)
                 return report
             time.sleep(min(5.0, settings.analysis_lease_s / 4))
             continue

@@ -26,7 +26,7 @@ def serve_feeds(feeds: list[str], *, name: str, interval: timedelta, stop: threa
     # backlog) is not overlapped by the next, which would ingest and analyse the same new articles again.
     runner = Runner(name=name, pause_on_shutdown=True, limit=1)
     deployment_id = runner.add_flow(
-        ingest_and_analyse, name=name, interval=interval, parameters={"sources": feeds, "expect": SourceKind.feed.value}
+        ingest_and_analyse, name=name, interval=interval, parameters={"sources": feeds, "expect": SourceKind.feed.value, "poll": True}
     )
     loop = asyncio.new_event_loop()
     worker = threading.Thread(target=loop.run_until_complete, args=(runner.start(),), name="assay-runner", daemon=True)

@@ -36,12 +36,14 @@ from urllib.parse import quote
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     DateTime,
     ForeignKey,
     Index,
     Integer,
     String,
     Text,
+    UniqueConstraint,
     create_engine,
     delete,
     event,
@@ -57,6 +59,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sess
 
 from assay.store import migrations
 from assay.types import Analysis, Article, StoredArticle
+from assay.watch import NewAlert, WatchAlert, WatchItem, WatchKind, WatchSpec
 
 log = logging.getLogger(__name__)
 
@@ -227,6 +230,44 @@ class ArticleBodyRow(Base):
 
     article_id: Mapped[str] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True)
     body_hash: Mapped[str] = mapped_column(String(64), index=True)
+
+
+class WatchItemRow(Base):
+    """An entity or phrase the user watches (`assay watch add`): one per kind and normalised text."""
+
+    __tablename__ = "watch_items"
+    __table_args__ = (UniqueConstraint("kind", "key", name="uq_watch_items_kind_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    key: Mapped[str] = mapped_column(String(255), doc="the normalised canonical name, or the phrase casefolded")
+    canonical: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def to_item(self) -> WatchItem:
+        return WatchItem(id=self.id, kind=WatchKind(self.kind), text=self.text, canonical=self.canonical, created_at=as_utc(self.created_at))
+
+
+class WatchAlertRow(Base):
+    """A statement that matched a watch item: recorded once, sent once. One whose send failed keeps
+    the error and is sent again by the next run; `claimed_until` keeps two workers from sending it at once."""
+
+    __tablename__ = "watch_alerts"
+    __table_args__ = (UniqueConstraint("watch_id", "statement_id", name="uq_watch_alerts_watch_statement"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    watch_id: Mapped[int] = mapped_column(ForeignKey("watch_items.id", ondelete="CASCADE"), index=True)
+    article_id: Mapped[str] = mapped_column(ForeignKey("articles.id", ondelete="CASCADE"), index=True)
+    statement_id: Mapped[str] = mapped_column(String(100))
+    conflict: Mapped[bool] = mapped_column(Boolean, default=False)
+    subject: Mapped[str] = mapped_column(Text)
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None]
+    error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_until: Mapped[datetime | None]
 
 
 def as_utc(value: datetime | None) -> datetime | None:
@@ -733,6 +774,100 @@ class Registry:
                 query = query.where(AnalysisClaimRow.expires_at >= utcnow())
             return dict(s.execute(query).tuples().all())
 
+    # --- watchlists and alerts --------------------------------------------------------
+
+    def add_watch_item(self, spec: WatchSpec) -> tuple[WatchItem, bool]:
+        """Store the watch item; (it, True), or (the one already stored under its key, False)."""
+        self._writable()
+        for _ in range(2):
+            with self.session() as s:
+                found = s.scalar(select(WatchItemRow).where(WatchItemRow.kind == spec.kind.value, WatchItemRow.key == spec.key))
+                if found is not None:
+                    return found.to_item(), False
+            try:
+                with self.session() as s:
+                    row = WatchItemRow(kind=spec.kind.value, text=spec.text, key=spec.key, canonical=spec.canonical)
+                    s.add(row)
+                    s.flush()
+                    return row.to_item(), True
+            except IntegrityError:
+                continue  # another process added it meanwhile: return theirs
+        raise RegistryError(f"could not add the watch item {spec.text!r} to {self.where}: other writers kept conflicting")
+
+    def watch_items(self) -> list[WatchItem]:
+        if "watch_items" not in self._tables:
+            return []  # a read-only registry of an earlier release
+        with self.session() as s:
+            return [row.to_item() for row in s.scalars(select(WatchItemRow).order_by(WatchItemRow.id))]
+
+    def remove_watch_item(self, watch_id: int) -> WatchItem | None:
+        """Delete the item and its alerts; None when there is no such item."""
+        self._writable()
+        with self.session() as s:
+            row = s.get(WatchItemRow, watch_id)
+            if row is None:
+                return None
+            item = row.to_item()
+            s.execute(delete(WatchAlertRow).where(WatchAlertRow.watch_id == watch_id))
+            s.delete(row)
+            return item
+
+    def record_watch_alerts(self, alerts: list[NewAlert]) -> list[WatchAlert]:
+        """Record the alerts not recorded before (per watch item and statement); returns the new ones."""
+        self._writable()
+        recorded: list[WatchAlert] = []
+        for alert in alerts:
+            try:
+                with self.session() as s:
+                    exists = s.scalar(select(WatchAlertRow.id).where(
+                        WatchAlertRow.watch_id == alert.watch_id, WatchAlertRow.statement_id == alert.statement_id))
+                    watch = s.get(WatchItemRow, alert.watch_id)
+                    if exists is not None or watch is None:  # alerted before, or the item was removed meanwhile
+                        continue
+                    row = WatchAlertRow(**alert.model_dump())
+                    s.add(row)
+                    s.flush()
+                    recorded.append(_alert(row, watch))
+            except IntegrityError:
+                continue  # another worker recorded the same alert meanwhile: it is theirs to send
+        return recorded
+
+    def watch_alerts(self, *, limit: int = 50, pending: bool = False) -> list[WatchAlert]:
+        """The newest alerts first; with `pending`, only those not sent yet, oldest first (the order to send them)."""
+        if "watch_alerts" not in self._tables:
+            return []
+        with self.session() as s:
+            query = select(WatchAlertRow, WatchItemRow).join(WatchItemRow, WatchItemRow.id == WatchAlertRow.watch_id)
+            if pending:
+                query = query.where(WatchAlertRow.sent_at.is_(None)).order_by(WatchAlertRow.id)
+            else:
+                query = query.order_by(WatchAlertRow.id.desc())
+            return [_alert(alert, watch) for alert, watch in s.execute(query.limit(limit)).tuples()]
+
+    def claim_watch_alert(self, alert_id: int, lease_s: float = 60.0) -> bool:
+        """Take an unsent alert for sending; False when it was sent, or another worker is sending it now."""
+        self._writable()
+        now = utcnow()
+        with self.session() as s:
+            taken = s.execute(
+                update(WatchAlertRow)
+                .where(WatchAlertRow.id == alert_id, WatchAlertRow.sent_at.is_(None),
+                       or_(WatchAlertRow.claimed_until.is_(None), WatchAlertRow.claimed_until < now))
+                .values(claimed_until=now + timedelta(seconds=lease_s), attempts=WatchAlertRow.attempts + 1)
+                .execution_options(synchronize_session=False)
+            )
+            return bool(getattr(taken, "rowcount", 0))
+
+    def mark_watch_alert(self, alert_id: int, *, error: str | None = None) -> None:
+        """After a send: sent (no error), or failed with why, to be sent again by the next run."""
+        self._writable()
+        values: dict[str, Any] = {"claimed_until": None, "error": error}
+        if error is None:
+            values["sent_at"] = utcnow()
+        with self.session() as s:
+            s.execute(update(WatchAlertRow).where(WatchAlertRow.id == alert_id).values(**values)
+                      .execution_options(synchronize_session=False))
+
     # --- LLM calls ------------------------------------------------------------------
 
     def log_llm_call(self, **fields: Any) -> None:
@@ -788,6 +923,14 @@ class Registry:
     def feeds(self) -> list[FeedRow]:
         with self.session() as s:
             return list(s.scalars(select(FeedRow).order_by(FeedRow.url)))
+
+
+def _alert(row: WatchAlertRow, watch: WatchItemRow) -> WatchAlert:
+    return WatchAlert(
+        id=row.id, watch_id=row.watch_id, watch=watch.to_item().label, article_id=row.article_id, statement_id=row.statement_id,
+        conflict=row.conflict, subject=row.subject, body=row.body, created_at=as_utc(row.created_at), sent_at=as_utc(row.sent_at),
+        error=row.error, attempts=row.attempts,
+    )
 
 
 def _close_at_exit(ref: Callable[[], Registry | None]) -> None:

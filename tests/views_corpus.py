@@ -15,7 +15,15 @@ from datetime import UTC, datetime
 from assay.ids import article_id
 from assay.store.registry import Registry
 from assay.types import (
-    Analysis, Article, CrossCheck, Entity, EntityType, EvidenceChunk, Provenance, Section, StatementAnalysis,
+    Analysis,
+    Article,
+    CrossCheck,
+    Entity,
+    EntityType,
+    EvidenceChunk,
+    Provenance,
+    Section,
+    StatementAnalysis,
 )
 
 PWN = "window.__pwned = true"

@@ -111,8 +111,68 @@
     selectFromHash();
   }
 
+  // The search page: the corpus's statements are data in the page (a JSON script element); the
+  // results are built with textContent, so no statement's text is ever parsed as HTML.
+  function setupSearch(dataElement) {
+    var data = JSON.parse(dataElement.textContent);
+    var statements = data.statements, spellings = data.spellings || {};
+    var input = document.getElementById("statement-filter");
+    var kind = document.getElementById("statement-kind");
+    var shown = document.getElementById("statement-shown");
+    var list = document.getElementById("statement-results");
+    var more = document.getElementById("statement-more");
+    var LIMIT = 200;  // results drawn at once; the count is of every match
+    var haystacks = statements.map(function (s) {
+      var names = [];
+      s.e.forEach(function (name) { names.push(name); names = names.concat(spellings[name] || []); });
+      return [s.q, s.s, s.t, s.ti, s.k, s.u ? "uncertain" : "", s.c, names.join(" ")].join(" ").toLowerCase();
+    });
+
+    function element(tag, className, text) {
+      var e = document.createElement(tag);
+      if (className) e.className = className;
+      if (text !== undefined && text !== null) e.textContent = text;
+      return e;
+    }
+
+    function item(s) {
+      var li = element("li", "statement-item");
+      li.setAttribute("data-kind", s.k);
+      li.appendChild(element("blockquote", (s.u ? "uncertain u-" : "k-") + s.k, s.q));
+      var where = element("p", "where");
+      where.appendChild(element("span", s.u ? "chip uncertain" : "chip k-" + s.k, s.u ? "probably " + s.k : s.k));
+      where.appendChild(document.createTextNode(" "));
+      where.appendChild(element("span", "muted", (s.c ? s.c + " · " : "") + (s.d || "undated") + " · " + s.s + " (" + s.t + ") · "));
+      var link = element("a", "article-link", s.ti || "(untitled)");
+      link.setAttribute("href", s.h);  // made by the report from the article's page name, never from its text
+      where.appendChild(link);
+      if (s.e.length) where.appendChild(element("span", "muted entities", " · " + s.e.join(", ")));
+      li.appendChild(where);
+      return li;
+    }
+
+    function apply() {
+      var words = input.value.toLowerCase().split(/\s+/).filter(Boolean);
+      var matches = [];
+      statements.forEach(function (s, i) {
+        if (kind.value && s.k !== kind.value) return;
+        if (words.every(function (w) { return haystacks[i].indexOf(w) !== -1; })) matches.push(s);
+      });
+      list.replaceChildren.apply(list, matches.slice(0, LIMIT).map(item));
+      shown.textContent = matches.length + " of " + statements.length + " statements";
+      more.hidden = matches.length <= LIMIT;
+      more.textContent = "Showing the first " + LIMIT + ": type more to narrow the search.";
+    }
+
+    input.addEventListener("input", apply);
+    kind.addEventListener("change", apply);
+    apply();
+  }
+
   var table = document.getElementById("articles");
   if (table) setupIndex(table);
+  var statementData = document.getElementById("statement-data");
+  if (statementData) setupSearch(statementData);
   var container = document.querySelector(".article-text");
   if (container) setupArticle(container);
 })();

@@ -1,0 +1,253 @@
+"""The digest: the new check-worthy statements, ranked and grouped by the entity they name.
+
+Check-worthy: every claim and every piece of rhetoric (what a reader should not take on trust), and
+the facts another article contradicts: a statement labelled fact that the corpus disputes is the one
+most worth a second look, and leaving it out because of its label would hide exactly that. Opinions
+are left out: they are the author's view, nothing to check.
+
+Ranked by, in this order: a conflict with an earlier statement, a figure, a named party, then the
+decider's confidence in the kind. Each item says why it ranks where it does, in words.
+Each statement sits under one entity: of the parties it names (companies, governments, countries,
+people; a material or project only when it names no party), the one the digest's statements name most
+(ties: first named), so a statement appears once and the big stories collect their statements;
+statements naming no entity go under "Other", last.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+from collections import Counter
+from collections.abc import Mapping
+from datetime import UTC, datetime
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+from jinja2 import Environment, StrictUndefined
+from pydantic import BaseModel, Field
+
+from assay.corpus import SOURCE_TYPE_LABELS, CorpusView, StatementRecord
+from assay.types import EntityType, Kind
+
+OTHER = "Other"
+DIGESTS_DIR = "digests"
+
+
+class DigestItem(BaseModel):
+    statement: StatementRecord
+    score: float = Field(description="Higher ranks first: conflict 4, figure 2, named party 1, plus the kind's confidence (below 1).")
+    reasons: list[str] = Field(description='Why it is here, in words: "states a figure", "names MP Materials", ...')
+
+
+class DigestGroup(BaseModel):
+    entity: str = Field(description=f'The entity its statements name, or "{OTHER}".')
+    items: list[DigestItem] = Field(description="Best first.")
+
+
+class Digest(BaseModel):
+    since: datetime | None = Field(None, description="Articles first stored since then; None when the digest covers given articles.")
+    generated_at: datetime
+    articles: int = Field(description="New articles the digest covers.")
+    statements: int = Field(0, description="Check-worthy statements in it.")
+    groups: list[DigestGroup] = Field(default_factory=list, description="Best first; Other last.")
+
+
+def check_worthy(record: StatementRecord) -> bool:
+    return record.kind in (Kind.claim, Kind.rhetoric) or (record.kind == Kind.fact and record.crosscheck == "conflicting")
+
+
+def _names(titles: list[str]) -> str:
+    shown = [f"“{t}”" for t in titles[:2]]
+    more = f" and {len(titles) - 2} more" if len(titles) > 2 else ""
+    return ", ".join(shown) + more
+
+
+# Parties: who acts or speaks. A material or a project named ("NdPr", "Mountain Pass") is what a story is about, not who is in it.
+NOT_PARTIES = {EntityType.material, EntityType.project}
+
+
+def parties(record: StatementRecord, types: Mapping[str, EntityType] | None) -> list[str]:
+    """The parties the statement names; every entity when their types are unknown."""
+    return [n for n in record.entities if types is None or types.get(n, EntityType.other) not in NOT_PARTIES]
+
+
+def rank(record: StatementRecord, titles: Mapping[str, str], types: Mapping[str, EntityType] | None = None) -> DigestItem:
+    """The item's score and its reasons, strongest first."""
+    score, reasons = 0.0, []
+    if record.crosscheck == "conflicting":
+        score += 4
+        others = [titles.get(a, f"article {a[:8]}") for a in record.corroborated_by if a != record.article_id]
+        reasons.append(f"conflicts with an earlier statement in {_names(others)}" if others else "conflicts with an earlier statement")
+    if record.has_figure:
+        score += 2
+        reasons.append("states a figure")
+    if named := parties(record, types):
+        score += 1
+        reasons.append(f"names {', '.join(named)}")
+    # Below 1, so that it only orders statements alike in the three reasons above.
+    score += min(max(record.kind_confidence or 0.0, 0.0), 1.0) * 0.99
+    reasons.append(record.kind.value + (" (kind uncertain)" if record.uncertain else ""))
+    return DigestItem(statement=record, score=round(score, 4), reasons=reasons)
+
+
+def build_digest(
+    corpus_new: CorpusView, *, since: datetime | None = None, titles: Mapping[str, str] | None = None,
+    types: Mapping[str, EntityType] | None = None, now: datetime | None = None,
+) -> Digest:
+    """The digest of `corpus_new` (the new articles); `titles` names the earlier articles a conflict points to,
+    `types` the type of each entity (the alias book's), so that statements group under a party before a material."""
+    known = {a.id: a.title for a in corpus_new.articles} | dict(titles or {})
+    items = [rank(record, known, types) for record in corpus_new.statements if check_worthy(record)]
+    mentions = Counter(name for item in items for name in item.statement.entities)
+    grouped: dict[str, list[DigestItem]] = {}
+    for item in items:
+        named = parties(item.statement, types) or item.statement.entities
+        entity = max(named, key=lambda n: (mentions[n], -named.index(n))) if named else OTHER
+        grouped.setdefault(entity, []).append(item)
+    for group in grouped.values():
+        group.sort(key=lambda i: (-i.score, -(i.statement.when.timestamp() if i.statement.when else 0), i.statement.id))
+    groups = [DigestGroup(entity=name, items=found) for name, found in grouped.items()]
+    groups.sort(key=lambda g: (g.entity == OTHER, -g.items[0].score, -len(g.items), g.entity.casefold()))
+    return Digest(since=since, generated_at=now or datetime.now(UTC), articles=len(corpus_new.articles), statements=len(items),
+                  groups=groups)
+
+
+# --- rendering -------------------------------------------------------------------------------------
+
+
+def safe_link(url: str | None) -> str | None:
+    """Only http(s) links, with what could end a Markdown link or an attribute percent-encoded."""
+    if not url or urlsplit(url).scheme.lower() not in ("http", "https"):
+        return None
+    return quote(url, safe=":/?#[]@!$&'*+,;=%~-._")
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
+
+
+def markdown_text(text: str) -> str:
+    """Plain text in Markdown, on one line. & < > become HTML entities: every renderer shows them as text
+    (Python-Markdown does not honour a backslash before `<`, so a hostile quote's tags would pass as HTML);
+    the characters Markdown acts on are backslash-escaped."""
+    flat = " ".join(text.split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
+
+
+def _date(when: datetime | None) -> str:
+    return when.strftime("%Y-%m-%d") if when else "undated"
+
+
+def _heading(digest: Digest) -> str:
+    window = f"since {digest.since.strftime('%Y-%m-%d %H:%M')} UTC" if digest.since else "in this poll"
+    return (f"{digest.statements} check-worthy statement{'' if digest.statements == 1 else 's'} from {digest.articles} "
+            f"new article{'' if digest.articles == 1 else 's'} {window}")
+
+
+def render_markdown(digest: Digest) -> str:
+    lines = ["# Assay digest", "", f"{_heading(digest)}; generated {digest.generated_at.strftime('%Y-%m-%d %H:%M')} UTC.", ""]
+    if not digest.groups:
+        lines += ["Nothing new to check.", ""]
+    for group in digest.groups:
+        lines += [f"## {markdown_text(group.entity)}", ""]
+        for item in group.items:
+            s = item.statement
+            source = f"{markdown_text(s.source)} ({SOURCE_TYPE_LABELS[s.source_type]})"
+            title = markdown_text(s.title)
+            link = safe_link(s.url)
+            where = f"[{title}](<{link}>)" if link else title
+            lines.append(f"- **{s.kind.value}**: “{markdown_text(s.quote)}”  ")
+            lines.append(f"  {source}, {where}, {_date(s.when)}. Why: {markdown_text('; '.join(item.reasons))}.")
+        lines.append("")
+    return "\n".join(lines)
+
+
+_HTML = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Assay digest, {{ generated }}</title>
+<style>
+body { font: 16px/1.5 system-ui, sans-serif; max-width: 52rem; margin: 2rem auto; padding: 0 1rem; color: #222; }
+h2 { margin-top: 2rem; border-bottom: 1px solid #ddd; }
+li { margin: 0.8rem 0; }
+blockquote { margin: 0.2rem 0; padding-left: 0.8rem; border-left: 4px solid #999; }
+.kind { font-weight: 600; text-transform: uppercase; font-size: 0.8rem; }
+.claim { color: #8a5a00; } .rhetoric { color: #a0004a; } .fact { color: #00676b; }
+.meta, .why { color: #555; font-size: 0.9rem; }
+</style>
+</head>
+<body>
+<h1>Assay digest</h1>
+<p>{{ heading }}; generated {{ generated }} UTC.</p>
+{% if not groups %}<p>Nothing new to check.</p>{% endif %}
+{% for group in groups %}
+<h2>{{ group.entity }}</h2>
+<ol>
+{% for item in group.entries %}
+<li><span class="kind {{ item.kind }}">{{ item.kind }}</span>
+<blockquote>{{ item.quote }}</blockquote>
+<div class="meta">{{ item.source }} ({{ item.source_type }}),
+{% if item.link %}<a href="{{ item.link }}" rel="noopener noreferrer">{{ item.title }}</a>{% else %}{{ item.title }}{% endif %}, {{ item.date }}</div>
+<div class="why">Why: {{ item.reasons }}</div></li>
+{% endfor %}
+</ol>
+{% endfor %}
+</body>
+</html>
+"""
+
+
+def render_html(digest: Digest) -> str:
+    """A self-contained page: no script, no remote asset (its CSP forbids both); every text escaped."""
+    environment = Environment(autoescape=True, undefined=StrictUndefined)
+    groups = [
+        {"entity": group.entity, "entries": [
+            {"kind": item.statement.kind.value, "quote": item.statement.quote, "source": item.statement.source,
+             "source_type": SOURCE_TYPE_LABELS[item.statement.source_type], "title": item.statement.title,
+             "link": safe_link(item.statement.url), "date": _date(item.statement.when), "reasons": "; ".join(item.reasons)}
+            for item in group.items]}
+        for group in digest.groups
+    ]
+    return environment.from_string(_HTML).render(
+        heading=_heading(digest), generated=digest.generated_at.strftime("%Y-%m-%d %H:%M"), groups=groups)
+
+
+def render(digest: Digest, fmt: str) -> str:
+    if fmt == "md":
+        return render_markdown(digest)
+    if fmt == "html":
+        return render_html(digest)
+    if fmt == "json":
+        return json.dumps(digest.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n"
+    raise ValueError(f"no digest format {fmt!r}: use md, html or json")
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write beside the file, then rename over it: a crash leaves no half-written file behind."""
+    temporary = path.with_name(f".{path.name}.assay-tmp-{secrets.token_hex(4)}")
+    try:
+        with open(temporary, "x", encoding="utf-8") as f:
+            f.write(text)
+        os.replace(temporary, path)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+def write_digest_files(digest: Digest, folder: Path) -> list[Path]:
+    """`digest-<UTC time>.md` and `.html` in `folder` (made if missing); returns both paths."""
+    folder.mkdir(parents=True, exist_ok=True)
+    base = f"digest-{digest.generated_at.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}"
+    stem, n = base, 2
+    while (folder / f"{stem}.md").exists() or (folder / f"{stem}.html").exists():  # two polls in one second
+        stem, n = f"{base}-{n}", n + 1
+    paths = []
+    for suffix, fmt in ((".md", "md"), (".html", "html")):
+        path = folder / f"{stem}{suffix}"
+        write_text(path, render(digest, fmt))
+        paths.append(path)
+    return paths
