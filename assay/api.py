@@ -340,13 +340,17 @@ def _since(since: timedelta | datetime | None) -> datetime | None:
     return since
 
 
-def digest(settings: Settings, since: timedelta | datetime = timedelta(days=1), *, article_ids: list[str] | None = None) -> Digest:
-    """The check-worthy claims and rhetoric of the articles first stored since `since` (or of the given
-    articles), ranked and grouped by entity; a conflict names the earlier article by its title."""
+def digest(
+    settings: Settings, since: timedelta | datetime = timedelta(days=1), *, article_ids: list[str] | None = None, top: int | None = None
+) -> Digest:
+    """The best `top` (default `settings.digest_top`) check-worthy claims and rhetoric of the articles first
+    stored since `since` (or of the given articles), ranked and grouped by entity; a conflict names the
+    other article by its title."""
     start = None if article_ids is not None else _since(since)
     view, aliases = corpus_view(settings, since=start, article_ids=article_ids)
     titles = {a.id: a.title for a in services(settings).registry.articles()}
-    return build_digest(view, since=start, titles=titles, types={n.name: n.type for n in aliases.entities()})
+    return build_digest(view, since=start, titles=titles, types={n.name: n.type for n in aliases.entities()},
+                        top=top or settings.digest_top)
 
 
 def export(

@@ -767,18 +767,21 @@ SinceOption = Annotated[str, typer.Option("--since", help="Articles first stored
 def digest(
     since: SinceOption = "1d",
     fmt: Annotated[str, typer.Option("--format", help="md, html (a self-contained page) or json.")] = "md",
-    out_file: Annotated[Path | None, typer.Option("--out", help="Write to this file (replaced) instead of standard output.")] = None,
+    out_file: Annotated[Path | None, typer.Option("--out", help="Write to this file instead of standard output.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace --out if it exists.")] = False,
+    top: Annotated[int | None, typer.Option("--top", min=1, help="The best N statements (default: ASSAY_DIGEST_TOP, 50).")] = None,
 ) -> None:
     """The new check-worthy claims and rhetoric, ranked (conflicts, figures, named parties first) and grouped by entity."""
-    from assay.digest import render, write_text
+    from assay.digest import render
+    from assay.export import write_file
 
     if fmt not in ("md", "html", "json"):
         raise typer.BadParameter(f"{fmt!r} is not md, html or json", param_hint="--format")
-    text = render(api.digest(get_settings(), parse_since(since)), fmt)
+    text = render(api.digest(get_settings(), parse_since(since), top=top), fmt)
     if out_file is None:
         sys.stdout.write(text)
     else:
-        write_text(out_file, text)
+        write_file(out_file, lambda path: path.write_text(text, encoding="utf-8"), force=force)
         out.print(f"Digest: {out_file}", highlight=False)
 
 

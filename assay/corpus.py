@@ -151,9 +151,16 @@ def source_type(article: StoredArticle) -> SourceType:
 _FIGURE = re.compile(r"(?<![\w.])\d[\d,.]*\s*(?:%|per ?cent|percent|tonnes?|tons?|t\b|kt|mt|million|billion|bn|m\b)?", re.I)
 
 
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATE = re.compile(
+    rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}|\b\d{{4}}-\d{{2}}-\d{{2}}\b|\b\d{{1,2}}/\d{{1,2}}/\d{{2,4}}\b",
+    re.I,
+)
+
+
 def _states_a_number(text: str) -> bool:
-    """A quantity, not only a year ("by 2027") or a date."""
-    for match in _FIGURE.finditer(text):
+    """A quantity, not only a year ("by 2027") or a date ("February 6", "2026-02-06")."""
+    for match in _FIGURE.finditer(_DATE.sub(" ", text)):
         figure = match.group().strip()
         if not re.fullmatch(r"(?:19|20)\d\d", figure):
             return True

@@ -5,7 +5,7 @@ the facts another article contradicts: a statement labelled fact that the corpus
 most worth a second look, and leaving it out because of its label would hide exactly that. Opinions
 are left out: they are the author's view, nothing to check.
 
-Ranked by, in this order: a conflict with an earlier statement, a figure, a named party, then the
+Ranked by, in this order: a conflict with another article, a figure, a named party, then the
 decider's confidence in the kind. Each item says why it ranks where it does, in words.
 Each statement sits under one entity: of the parties it names (companies, governments, countries,
 people; a material or project only when it names no party), the one the digest's statements name most
@@ -50,7 +50,8 @@ class Digest(BaseModel):
     since: datetime | None = Field(None, description="Articles first stored since then; None when the digest covers given articles.")
     generated_at: datetime
     articles: int = Field(description="New articles the digest covers.")
-    statements: int = Field(0, description="Check-worthy statements in it.")
+    statements: int = Field(0, description="Check-worthy statements in the new articles.")
+    shown: int = Field(0, description="Of those, the best ones the digest holds (all unless a top N was asked for).")
     groups: list[DigestGroup] = Field(default_factory=list, description="Best first; Other last.")
 
 
@@ -79,7 +80,7 @@ def rank(record: StatementRecord, titles: Mapping[str, str], types: Mapping[str,
     if record.crosscheck == "conflicting":
         score += 4
         others = [titles.get(a, f"article {a[:8]}") for a in record.corroborated_by if a != record.article_id]
-        reasons.append(f"conflicts with an earlier statement in {_names(others)}" if others else "conflicts with an earlier statement")
+        reasons.append(f"conflicts with what {_names(others)} says" if others else "conflicts with another article")
     if record.has_figure:
         score += 2
         reasons.append("states a figure")
@@ -94,12 +95,15 @@ def rank(record: StatementRecord, titles: Mapping[str, str], types: Mapping[str,
 
 def build_digest(
     corpus_new: CorpusView, *, since: datetime | None = None, titles: Mapping[str, str] | None = None,
-    types: Mapping[str, EntityType] | None = None, now: datetime | None = None,
+    types: Mapping[str, EntityType] | None = None, now: datetime | None = None, top: int | None = None,
 ) -> Digest:
     """The digest of `corpus_new` (the new articles); `titles` names the earlier articles a conflict points to,
     `types` the type of each entity (the alias book's), so that statements group under a party before a material."""
     known = {a.id: a.title for a in corpus_new.articles} | dict(titles or {})
     items = [rank(record, known, types) for record in corpus_new.statements if check_worthy(record)]
+    found = len(items)
+    if top is not None:  # a digest is read in minutes: the best `top`, the count of the rest in the heading
+        items = sorted(items, key=lambda i: (-i.score, i.statement.id))[:top]
     mentions = Counter(name for item in items for name in item.statement.entities)
     grouped: dict[str, list[DigestItem]] = {}
     for item in items:
@@ -110,8 +114,8 @@ def build_digest(
         group.sort(key=lambda i: (-i.score, -(i.statement.when.timestamp() if i.statement.when else 0), i.statement.id))
     groups = [DigestGroup(entity=name, items=found) for name, found in grouped.items()]
     groups.sort(key=lambda g: (g.entity == OTHER, -g.items[0].score, -len(g.items), g.entity.casefold()))
-    return Digest(since=since, generated_at=now or datetime.now(UTC), articles=len(corpus_new.articles), statements=len(items),
-                  groups=groups)
+    return Digest(since=since, generated_at=now or datetime.now(UTC), articles=len(corpus_new.articles), statements=found,
+                  shown=len(items), groups=groups)
 
 
 # --- rendering -------------------------------------------------------------------------------------
@@ -128,10 +132,11 @@ _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
 
 
 def markdown_text(text: str) -> str:
-    """Plain text in Markdown, on one line. & < > become HTML entities: every renderer shows them as text
-    (Python-Markdown does not honour a backslash before `<`, so a hostile quote's tags would pass as HTML);
-    the characters Markdown acts on are backslash-escaped."""
-    flat = " ".join(text.split()).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """Plain text in Markdown, on one line. < and > become HTML entities, and & where it would start one:
+    every renderer shows them as text (Python-Markdown does not honour a backslash before `<`, so a hostile
+    quote's tags would pass as HTML), and a plain "R&D" stays readable in the file; the characters Markdown
+    acts on are backslash-escaped."""
+    flat = re.sub(r"&(?=#?\w+;)", "&amp;", " ".join(text.split())).replace("<", "&lt;").replace(">", "&gt;")
     return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
 
 
@@ -141,7 +146,8 @@ def _date(when: datetime | None) -> str:
 
 def _heading(digest: Digest) -> str:
     window = f"since {digest.since.strftime('%Y-%m-%d %H:%M')} UTC" if digest.since else "in this poll"
-    return (f"{digest.statements} check-worthy statement{'' if digest.statements == 1 else 's'} from {digest.articles} "
+    best = f"the best {digest.shown} of " if digest.shown < digest.statements else ""
+    return (f"{best}{digest.statements} check-worthy statement{'' if digest.statements == 1 else 's'} from {digest.articles} "
             f"new article{'' if digest.articles == 1 else 's'} {window}")
 
 

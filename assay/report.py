@@ -432,6 +432,12 @@ class CorpusPages:
         index = self.anchors.get((record.article_id, record.start, record.end))
         return page if index is None else f"{page}#c{index}"
 
+    def evidence_links(self, record: StatementRecord, root: str) -> list[tuple[str, str | None]]:
+        """The articles that corroborate or contradict the statement: (title, its page, or None when it is not in the site)."""
+        titles = {a.id: a.title for a in self.corpus.articles}
+        return [(titles.get(other, other), f"{root}{ARTICLES_DIR}/{self.known[other]}" if other in self.known else None)
+                for other in record.corroborated_by if other != record.article_id]
+
     def entity_links(self, root: str) -> dict[str, str]:
         """Every spelling the alias book knows of an entity with a page -> that page."""
         pages = {summary.name: name for summary, name in self.entities}

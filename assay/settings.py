@@ -108,6 +108,7 @@ class Settings(BaseSettings):
         "unset: alerts are recorded and emitted as Prefect events only.",
     )
 
+    digest_top: int = Field(50, ge=1, description="Statements a digest holds at most: the best ones, by rank.")
     digest_after_poll: bool = Field(
         False, description="`assay serve`: after each poll that stored new or changed articles, write their digest "
         "to ASSAY_HOME/digests/digest-<UTC time>.md and .html.",

@@ -30,9 +30,20 @@ _SENTENCE_END = re.compile(
 )
 _CLAUSE_BREAK = re.compile(r"\s*(?:—|–|--|;)\s*|:\s+(?=[a-z“\"])")
 _SKIP_LINE = re.compile(r"^(?:sources?|disclosure|photo|image|credit)\b", re.I)
+# A wire or release dateline opening a paragraph: "BEIJING, Feb. 10 (Xinhua) --", "SYDNEY, Feb 10 (Reuters) -",
+# "LAS VEGAS, March 03, 2026 (GLOBE NEWSWIRE) --", "NEW YORK, Jan. 5, 2026 /PRNewswire/ --". It says where and
+# when the story was filed, nothing to check: the statement starts after it. A city in capitals and a
+# date or an agency are both required, so "US, China agree" is never taken for one.
+_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+_DATELINE = re.compile(
+    r"^[A-Z][A-Z.'’\- ]{1,40}(?:,\s*[A-Z][A-Za-z.'’\- ]{1,30})?,\s*"
+    rf"(?:(?P<date>{_MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?)\s*)?"
+    r"(?P<agency>\([^()]{2,40}\)|/[^/]{2,40}/)?"
+    r"\s*(?:—|–|--|-)\s+"
+)
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "1"
+SPLITTER_VERSION = "2"  # 2: datelines are not statements
 
 
 @dataclass(frozen=True)
@@ -99,6 +110,9 @@ def statements(article: Article) -> list[Statement]:
         if not text or text in headings or _SKIP_LINE.match(text):
             continue
         lead = len(line) - len(line.lstrip()) + (2 if text.startswith("• ") else 0)
+        dateline = _DATELINE.match(line[lead:])
+        if dateline and (dateline.group("date") or dateline.group("agency")):
+            lead += dateline.end()
         for sentence in sentences(line[lead:], start + lead):
             found.extend(c for c in clauses(sentence) if len(c.text.split()) >= MIN_WORDS)
     return found

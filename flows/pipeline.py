@@ -51,7 +51,7 @@ def write_poll_digest(article_ids: list[str], settings: Settings) -> list[Path]:
         view = load_corpus(registry, aliases, SourceRules.load(settings.home), article_ids=article_ids)
         titles = {a.id: a.title for a in registry.articles()}
         types = {n.name: n.type for n in aliases.entities()}
-        return write_digest_files(build_digest(view, titles=titles, types=types), settings.home / DIGESTS_DIR)
+        return write_digest_files(build_digest(view, titles=titles, types=types, top=settings.digest_top), settings.home / DIGESTS_DIR)
     except (OSError, ValueError) as exc:
         get_run_logger().warning("the digest of this poll was not written: %s", exc)
         return []

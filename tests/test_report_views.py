@@ -237,6 +237,20 @@ def test_an_entity_page_shows_its_statements_by_kind_and_its_spellings(browser, 
         assert problems == []
 
 
+def test_a_statement_links_the_articles_that_corroborate_or_contradict_it(browser, views):  # noqa: F811
+    mp = entity_page(views["corpus"], views["aliases"], "MP Materials")
+    assert mp is not None
+    titles = {a.id: a.title for a in views["corpus"].articles}
+    with opened(browser, views["site"] / "entities" / view_page_name(mp.slug)) as (page, problems):
+        analyst = page.locator("li.statement-item", has_text="under the agreement")  # corroborated by the wire story
+        assert analyst.locator(".crosscheck").inner_text() == "corroborated"
+        assert analyst.locator("a.evidence-link").all_inner_texts() == [titles[views_id("wire")]]
+        analyst.locator("a.evidence-link").click()
+        page.wait_for_load_state()
+        assert page.locator("h1").inner_text() == titles[views_id("wire")]
+        assert problems == []
+
+
 def test_an_article_page_links_its_entities_to_their_pages(browser, views):  # noqa: F811
     with opened(browser, views["site"] / "articles" / page_name(views_id("sse"))) as (page, problems):
         link = page.locator("#entities a", has_text="China Northern Rare Earth (Group)")

@@ -83,3 +83,23 @@ def test_shipped_classifiers_were_fitted_on_train_only_and_still_score(embedder)
     assert model.trained_on == sorted(split.train)
     scores = dev_scores(model, split.dev, embedder)
     assert all(scores[name] >= floor for name, floor in FLOORS.items()), scores
+
+
+@pytest.mark.parametrize(
+    ("body", "first"),
+    [
+        ("BEIJING, Feb. 10 (Xinhua) -- China's Ministry of Commerce said on Tuesday it approved licences.", "China's Ministry"),
+        ("SYDNEY, Feb 10 (Reuters) - Australia's Kestrel Rare Earths said it was in talks with buyers.", "Australia's Kestrel"),
+        ("LAS VEGAS, March 03, 2026 (GLOBE NEWSWIRE) -- MP Materials Corp. today announced first deliveries.", "MP Materials"),
+        ("NEW YORK, Jan. 5, 2026 /PRNewswire/ -- Acme Corp today announced a supply deal with a magnet maker.", "Acme Corp"),
+    ],
+)
+def test_a_dateline_is_not_part_of_the_statement(body, first):
+    found = statements(Article(id="x", title="t", source="s", source_url="s", body=body))
+    assert len(found) == 1 and found[0].text.startswith(first)
+    assert body[found[0].start : found[0].end] == found[0].text
+
+
+def test_a_sentence_that_only_looks_like_a_dateline_is_kept_whole():
+    body = "US, China agree - to hold more talks on rare earth exports soon."
+    assert [s.text for s in statements(Article(id="x", title="t", source="s", source_url="s", body=body))] == [body]

@@ -143,7 +143,7 @@ def test_digest_ranks_conflicts_then_figures_then_named_parties_and_groups_by_en
     conflicts = [i for i in top.items if i.statement.crosscheck == "conflicting"]
     assert conflicts and top.items[: len(conflicts)] == conflicts  # conflicts first
     release = "MP Materials signs NdPr supply agreement"
-    assert any(r == f"conflicts with an earlier statement in “{release}”" for r in conflicts[0].reasons)
+    assert any(r == f"conflicts with what “{release}” says" for r in conflicts[0].reasons)
     assert "states a figure" in conflicts[0].reasons
     after = [i for i in top.items if i not in conflicts]
     assert [i.statement.has_figure for i in after] == sorted((i.statement.has_figure for i in after), reverse=True)
@@ -192,6 +192,23 @@ def test_digest_command_md_html_json(views_home, capsys, tmp_path):
     assert code == 0 and json.loads(out)["groups"] == [] and json.loads(out)["articles"] == 0
     code, _, err = run_cli(capsys, "digest", "--format", "pdf")
     assert code == 2 and "pdf" in err
+
+    code, _, err = run_cli(capsys, "digest", "--format", "md", "--out", str(page))
+    assert code == 1 and "already exists: pass --force" in err and page.read_text(encoding="utf-8") == html  # the user's file kept
+    code, _, _ = run_cli(capsys, "digest", "--format", "md", "--out", str(page), "--force")
+    assert code == 0 and page.read_text(encoding="utf-8").startswith("# Assay digest")
+
+
+def test_a_digest_holds_the_best_n_and_says_how_many_it_left_out(views_home, capsys):
+    code, out, _ = run_cli(capsys, "digest", "--format", "json")
+    everything = json.loads(out)
+    code, out, _ = run_cli(capsys, "digest", "--format", "json", "--top", "2")
+    best = json.loads(out)
+    assert code == 0 and best["shown"] == 2 and best["statements"] == everything["statements"] > 2
+    scores = sorted((i["score"] for g in everything["groups"] for i in g["items"]), reverse=True)
+    assert sorted((i["score"] for g in best["groups"] for i in g["items"]), reverse=True) == scores[:2]
+    code, md, _ = run_cli(capsys, "digest", "--format", "md", "--top", "2")
+    assert f"the best 2 of {everything['statements']} check-worthy statements" in md
 
 
 # --- the export ------------------------------------------------------------------------------------------
