@@ -781,7 +781,10 @@ def digest(
     if out_file is None:
         sys.stdout.write(text)
     else:
-        write_file(out_file, lambda path: path.write_text(text, encoding="utf-8"), force=force)
+        def write(path: Path) -> None:
+            path.write_text(text, encoding="utf-8")
+
+        write_file(out_file, write, force=force)
         out.print(f"Digest: {out_file}", highlight=False)
 
 
