@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import shutil
-from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -32,7 +31,7 @@ from assay.report import (
 from assay.settings import Settings
 from assay.store.registry import Registry
 from assay.timelines import repeated_claims
-from tests.test_report import browser, opened, screenshot  # noqa: F401  (browser: the module's Chromium fixture)
+from tests.test_report import _tags, browser, opened, screenshot  # noqa: F401  (browser: the module's Chromium fixture)
 from tests.views_corpus import HOSTILE_ENTITY, PWN, views_id, views_registry
 
 HOSTILE_SOURCE = f"<b>Evil</b> Feed <script>{PWN}</script>"
@@ -71,17 +70,6 @@ def views(tmp_path_factory, embedder):
         "entities": entity_summaries(corpus, expected_aliases), "sources": source_profiles(corpus),
         "types": source_type_profiles(corpus), "claims": repeated_claims(corpus, embedder.forward),
     }
-
-
-def _tags(html: str) -> list[tuple[str, dict[str, str | None]]]:
-    tags: list[tuple[str, dict[str, str | None]]] = []
-
-    class Collector(HTMLParser):
-        def handle_starttag(self, tag, attrs):
-            tags.append((tag, dict(attrs)))
-
-    Collector().feed(html)
-    return tags
 
 
 def _new_pages(views) -> list[Path]:
