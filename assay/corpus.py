@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -235,25 +235,29 @@ def statement_record(
 
 def load_corpus(
     catalog: ArticleCatalog, aliases: AliasBook, rules: SourceRules | None = None, *, since: datetime | None = None,
-    article_ids: Iterable[str] | None = None,
+    article_ids: Iterable[str] | None = None, analyses: Mapping[str, Analysis] | None = None,
 ) -> CorpusView:
-    """Every article (or those first stored since `since`, or the given ids) with its latest analysis.
+    """Every article (or those first stored since `since`, or the given ids) with its latest analysis
+    (from `analyses` when the caller read them in bulk, else one by one from the catalog).
 
     The entity names every analysis found join `aliases` first, so a statement naming an entity
     another article found is linked to it too."""
     rules = rules or SourceRules()
     wanted = set(article_ids) if article_ids is not None else None
     articles = [a for a in catalog.articles() if (wanted is None or a.id in wanted) and (since is None or _after(a, since))]
-    analyses = {a.id: found for a in articles if (found := catalog.latest_analysis(a.id)) is not None}
-    for analysis in analyses.values():
+    if analyses is None:
+        latest = {a.id: found for a in articles if (found := catalog.latest_analysis(a.id)) is not None}
+    else:  # read in bulk by the caller
+        latest = {a.id: analyses[a.id] for a in articles if a.id in analyses}
+    for analysis in latest.values():
         aliases.add_found(analysis.entities)
     types = {a.id: rules.type_of(a) for a in articles}
     statements = [
         statement_record(article, statement, types[article.id], aliases)
-        for article in articles if article.id in analyses
-        for statement in analyses[article.id].statements
+        for article in articles if article.id in latest
+        for statement in latest[article.id].statements
     ]
-    return CorpusView(articles=articles, analyses=analyses, source_types=types, statements=statements)
+    return CorpusView(articles=articles, analyses=latest, source_types=types, statements=statements)
 
 
 def _after(article: StoredArticle, since: datetime) -> bool:

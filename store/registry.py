@@ -721,6 +721,18 @@ class Registry:
             ).first()
             return Analysis.model_validate(row.analysis) if row else None
 
+    def latest_analyses(self, article_ids: Collection[str] | None = None) -> dict[str, Analysis]:
+        """`latest_analysis` of every article (or of the given ones) in one query: the cross-article views
+        read them all, and a query per article cost a fifth of their time."""
+        with self.session() as s:
+            query = (select(AnalysisRow.article_id, AnalysisRow.analysis)
+                     .join(ArticleRow, (ArticleRow.id == AnalysisRow.article_id) & (ArticleRow.content_hash == AnalysisRow.content_hash))
+                     .order_by(AnalysisRow.id))
+            if article_ids is not None:
+                query = query.where(AnalysisRow.article_id.in_(list(article_ids)))
+            newest = {article_id: data for article_id, data in s.execute(query).tuples()}  # later rows win: the newest
+        return {article_id: Analysis.model_validate(data) for article_id, data in newest.items()}
+
     def unanalysed_ids(self) -> list[str]:
         with self.session() as s:
             return list(s.scalars(select(ArticleRow.id).where(ArticleRow.status != "analysed").order_by(ArticleRow.published.desc())))

@@ -179,3 +179,16 @@ def test_racing_workers_claim_each_article_exactly_once(registry_url):
 def test_the_migrations_are_packaged():
     assert (Path(migrations.__file__).parent / "env.py").is_file()
     assert {p.name for p in (Path(migrations.__file__).parent / "versions").glob("0*.py")} >= {"0001_baseline.py", "0003_analysis_claims.py"}
+
+
+def test_latest_analyses_in_bulk_equal_one_by_one(registry_url):
+    from tests.views_corpus import views_registry
+
+    registry = views_registry(registry_url)
+    try:
+        ids = [a.id for a in registry.articles()]
+        bulk = registry.latest_analyses()
+        assert bulk == {i: registry.latest_analysis(i) for i in ids} and len(bulk) == len(ids)
+        assert registry.latest_analyses(ids[:2]) == {i: bulk[i] for i in ids[:2]}
+    finally:
+        registry.close()
