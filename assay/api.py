@@ -48,6 +48,7 @@ from assay.store.maintenance import BackupResult, ConsistencyReport, RepairResul
 from assay.store.maintenance import backup as backup_store
 from assay.store.maintenance import check as check_consistency
 from assay.store.maintenance import repair as repair_consistency
+from assay.store.vector_cache import CachedEmbedding
 from assay.store.vectors import ChunkStoreReadOnly
 from assay.timelines import RepeatedClaim
 from assay.timelines import repeated_claims as find_repeated_claims
@@ -235,7 +236,7 @@ def entity(settings: Settings, name: str) -> EntityPage:
 def repeated_claims(settings: Settings) -> list[RepeatedClaim]:
     """Assertions said in at least two articles, each once with its timeline and verdict, most repeated first."""
     view, _ = corpus_view(settings)
-    return find_repeated_claims(view, services(settings).embedder.forward)
+    return find_repeated_claims(view, statement_embedding(settings))
 
 
 def report(settings: Settings, out_dir: Path | None = None) -> Path:
@@ -243,8 +244,14 @@ def report(settings: Settings, out_dir: Path | None = None) -> Path:
     running = services(settings)
     return write_report(
         out_dir or default_report_dir(settings), running.registry, default_eval_report(settings),
-        aliases=AliasBook.load(settings.home), rules=SourceRules.load(settings.home), embed=running.embedder.forward,
+        aliases=AliasBook.load(settings.home), rules=SourceRules.load(settings.home), embed=statement_embedding(settings),
     )
+
+
+def statement_embedding(settings: Settings) -> CachedEmbedding:
+    """MiniLM for statements, each text's vector kept in the registry once embedded."""
+    running = services(settings)
+    return CachedEmbedding(running.registry, running.embedder.forward, running.embedder.model_id)
 
 
 # --- watchlists and alerts ----------------------------------------------------------------------------

@@ -41,6 +41,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     String,
     Text,
     UniqueConstraint,
@@ -186,6 +187,16 @@ class AnalysisClaimRow(Base):
     worker: Mapped[str] = mapped_column(Text)
     claimed_at: Mapped[datetime] = mapped_column(default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class StatementVectorRow(Base):
+    """A statement's embedding (float32 bytes), keyed by a hash of the model and the text: the same
+    words have the same vector in every article and every run."""
+
+    __tablename__ = "statement_vectors"
+
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    vector: Mapped[bytes] = mapped_column(LargeBinary)
 
 
 class LLMCallRow(Base):
@@ -732,6 +743,30 @@ class Registry:
                 query = query.where(AnalysisRow.article_id.in_(list(article_ids)))
             newest = {article_id: data for article_id, data in s.execute(query).tuples()}  # later rows win: the newest
         return {article_id: Analysis.model_validate(data) for article_id, data in newest.items()}
+
+    def statement_vectors(self, keys: Collection[str]) -> dict[str, bytes]:
+        found: dict[str, bytes] = {}
+        wanted = list(keys)
+        with self.session() as s:
+            for at in range(0, len(wanted), 500):  # under every engine's limit on bound parameters
+                rows = s.execute(select(StatementVectorRow.key, StatementVectorRow.vector)
+                                 .where(StatementVectorRow.key.in_(wanted[at : at + 500])))
+                found.update({key: vector for key, vector in rows.tuples()})
+        return found
+
+    def store_statement_vectors(self, vectors: dict[str, bytes]) -> None:
+        """Keep these; a key another worker stored meanwhile is left as it is (the same text, the same vector)."""
+        if self.read_only:
+            return
+        items = list(vectors.items())
+        for at in range(0, len(items), 500):  # under every engine's limit on bound parameters
+            batch = dict(items[at : at + 500])
+            try:
+                with self.session() as s:
+                    have = set(s.scalars(select(StatementVectorRow.key).where(StatementVectorRow.key.in_(list(batch)))))
+                    s.add_all(StatementVectorRow(key=k, vector=v) for k, v in batch.items() if k not in have)
+            except IntegrityError:  # a worker stored some between the check and the insert: theirs are as good, ours re-embed later
+                continue
 
     def unanalysed_ids(self) -> list[str]:
         with self.session() as s:

@@ -192,3 +192,26 @@ def test_latest_analyses_in_bulk_equal_one_by_one(registry_url):
         assert registry.latest_analyses(ids[:2]) == {i: bulk[i] for i in ids[:2]}
     finally:
         registry.close()
+
+
+def test_statement_vectors_are_embedded_once_and_read_back(registry_url):
+    import numpy as np
+
+    from assay.store.vector_cache import CachedEmbedding
+
+    registry = Registry(registry_url)
+    calls: list[list[str]] = []
+
+    def embed(texts):
+        calls.append(list(texts))
+        return np.asarray([[len(t), 1.0, 0.5] for t in texts], dtype=np.float32)
+
+    try:
+        first = CachedEmbedding(registry, embed, "model-a")(["alpha", "beta", "alpha"])
+        again = CachedEmbedding(registry, embed, "model-a")(["beta", "alpha", "gamma"])
+        assert calls == [["alpha", "beta"], ["gamma"]]  # each text embedded once, across instances
+        assert np.array_equal(first[0], again[1]) and np.array_equal(first[1], again[0]) and again[2][0] == 5
+        CachedEmbedding(registry, embed, "model-b")(["alpha"])
+        assert calls[-1] == ["alpha"]  # another model's vectors are its own
+    finally:
+        registry.close()
