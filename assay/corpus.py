@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import unicodedata
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 from enum import StrEnum
@@ -120,6 +121,15 @@ class SourceRules(BaseModel):
             if key and key in self.types:
                 return self.types[key]
         return source_type(article)
+
+
+def ascii_words(name: str, limit: int) -> str:
+    """Lower-case ASCII letters and digits joined by hyphens, at most `limit` characters: a name made
+    safe for a file name (no markup, no path). Tags are dropped first (a hostile source's name may
+    carry them); "" when nothing ASCII is left (Chinese, Arabic)."""
+    text = re.sub(r"<[^>]*>", " ", name)
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:limit].strip("-")
 
 
 def _host(url: str | None) -> str:

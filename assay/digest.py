@@ -15,10 +15,9 @@ statements naming no entity go under "Other", last.
 
 from __future__ import annotations
 
+import functools
 import json
-import os
 import re
-import secrets
 from collections import Counter
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -29,6 +28,7 @@ from jinja2 import Environment, StrictUndefined
 from pydantic import BaseModel, Field
 
 from assay.corpus import SOURCE_TYPE_LABELS, CorpusView, StatementRecord
+from assay.export import write_file
 from assay.types import EntityType, Kind
 
 OTHER = "Other"
@@ -232,18 +232,6 @@ def render(digest: Digest, fmt: str) -> str:
     raise ValueError(f"no digest format {fmt!r}: use md, html or json")
 
 
-def write_text(path: Path, text: str) -> None:
-    """Write beside the file, then rename over it: a crash leaves no half-written file behind."""
-    temporary = path.with_name(f".{path.name}.assay-tmp-{secrets.token_hex(4)}")
-    try:
-        with open(temporary, "x", encoding="utf-8") as f:
-            f.write(text)
-        os.replace(temporary, path)
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
-
-
 def write_digest_files(digest: Digest, folder: Path) -> list[Path]:
     """`digest-<UTC time>.md` and `.html` in `folder` (made if missing); returns both paths."""
     folder.mkdir(parents=True, exist_ok=True)
@@ -254,6 +242,10 @@ def write_digest_files(digest: Digest, folder: Path) -> list[Path]:
     paths = []
     for suffix, fmt in ((".md", "md"), (".html", "html")):
         path = folder / f"{stem}{suffix}"
-        write_text(path, render(digest, fmt))
+        write_file(path, functools.partial(_write, text=render(digest, fmt)), force=False)
         paths.append(path)
     return paths
+
+
+def _write(target: Path, *, text: str) -> None:
+    target.write_text(text, encoding="utf-8")

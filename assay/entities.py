@@ -4,15 +4,13 @@ the corpus, grouped by kind, newest first, with its cross-check status and its a
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from collections.abc import Iterable
 from datetime import UTC, datetime
 
 from pydantic import BaseModel, Field
 
 from assay.aliases import AliasBook, Named
-from assay.corpus import CorpusView, StatementRecord
+from assay.corpus import CorpusView, StatementRecord, ascii_words
 from assay.types import KINDS, EntityType
 
 UNCERTAIN = "uncertain"
@@ -56,8 +54,7 @@ class EntityPage(EntitySummary):
 def entity_slug(name: str) -> str:
     """ASCII letters, digits and hyphens only, then a short hash of the exact name: two names that
     slugify alike ("Lynas" and "LYNAS!") still get two pages, and markup never reaches a file name."""
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-    words = re.sub(r"[^a-z0-9]+", "-", ascii_name).strip("-")[:40].strip("-") or "entity"
+    words = ascii_words(name, 40) or "entity"
     return f"{words}-{hashlib.sha1(name.encode('utf-8')).hexdigest()[:8]}"
 
 

@@ -12,15 +12,13 @@ Periods are calendar months (UTC) of each article's date: publication, else when
 from __future__ import annotations
 
 import hashlib
-import re
-import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 
 from pydantic import BaseModel, Field
 
-from assay.corpus import SOURCE_TYPE_LABELS, CorpusView, SourceType, StatementRecord
+from assay.corpus import SOURCE_TYPE_LABELS, CorpusView, SourceType, StatementRecord, ascii_words
 from assay.stats import bootstrap
 from assay.types import KINDS, StoredArticle
 
@@ -138,9 +136,7 @@ def slugify(name: str, limit: int = 60) -> str:
     """Lower-case ASCII letters, digits and hyphens: no markup, no path, safe as a file name everywhere.
     Tags are dropped first (a hostile source's name may carry markup); a name with no ASCII letters or
     digits left (Chinese, Arabic) gets a stable short hash of itself."""
-    text = re.sub(r"<[^>]*>", " ", name)
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
-    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")[:limit].strip("-")
+    slug = ascii_words(name, limit)
     if not slug:
         slug = "source-" + hashlib.sha256(name.encode("utf-8")).hexdigest()[:8]
     return f"{slug}-source" if slug in _RESERVED else slug
