@@ -149,6 +149,7 @@ CASES = [
     ),
     Case(
         file="wire_wrapped72.txt",
+        source="Reuters",  # from the dateline: the file names no publisher
         render=wrapped_72,
         merged_paragraphs=1,  # "...since last April." fills 70 of 72 columns: "Lin" would not have fitted
         title="Australia's Kestrel eyes U.S. magnet makers as China tightens exports",
@@ -195,6 +196,7 @@ CASES = [
     ),
     Case(
         file="state_media_untitled.txt",
+        source="Xinhua",  # from the dateline: the file names no publisher
         render=untitled_blank_lines,
         # No title line: the first sentence without its dateline, cut at a word near 120 characters.
         title="China's Ministry of Commerce on Tuesday announced that export license applications for seven medium and "
@@ -244,6 +246,7 @@ CASES = [
     ),
     Case(
         file="xinhua_zh.txt",
+        source="Xinhua",  # from the dateline: the file names no publisher
         render=cjk_indented,
         title="商务部新闻发言人就稀土出口管制措施答记者问",
         body=[
@@ -701,3 +704,19 @@ def test_a_text_file_that_mentions_the_pdf_header_is_text():
     text = "Notes on file formats\n\nA PDF file starts with %PDF-1.7 and a binary comment line, then its objects.\n"
     kind, _, (item,) = parse(Fetched(source="notes/formats.md", content=text.encode(), content_type="text/markdown"))
     assert kind is SourceKind.file and "starts with %PDF-1.7" in item.content
+
+
+@pytest.mark.parametrize(
+    ("opening", "agency"),
+    [
+        ("LAS VEGAS, March 03, 2026 (GLOBE NEWSWIRE) -- MP Materials Corp. today announced", "GlobeNewswire"),
+        ("NEW YORK, Jan. 5, 2026 /PRNewswire/ -- Acme Corp today announced", "PR Newswire"),
+        ("TOKYO (Kyodo) -- Japan will fund a rare earth stockpile", "Kyodo"),
+        ("LA ROCHELLE, France — Rochefort Chimie has restarted its line", None),
+        ("Reuters reported (Reuters) only later in the piece" + " x" * 80 + " (Xinhua)", "Reuters"),
+    ],
+)
+def test_a_text_files_dateline_names_its_publisher(opening, agency):
+    from assay.readers.text import dateline_agency
+
+    assert dateline_agency(["", opening, "(Xinhua) in a later paragraph"]) == agency

@@ -258,6 +258,32 @@ def _title(lines: list[str], fmt: str, given: str | None, stem: str, notes: list
 # --- the reader ------------------------------------------------------------------------
 
 
+# The agency or distributor a wire, state-media or release dateline names ("SYDNEY, Feb 10 (Reuters) -",
+# "(Xinhua) --", "/PRNewswire/", "新华社北京2月10日电"): who published a text export that carries no metadata,
+# a better source than the folder it was saved in.
+_DATELINE_AGENCIES = [
+    (re.compile(r"\((?:Xinhua)\)|^新华社|新华社\S{0,12}电"), "Xinhua"),
+    (re.compile(r"\(Reuters\)"), "Reuters"),
+    (re.compile(r"\((?:AP|Associated Press)\)"), "AP"),
+    (re.compile(r"\(AFP\)"), "AFP"),
+    (re.compile(r"\(Bloomberg\)"), "Bloomberg"),
+    (re.compile(r"\(Interfax\)|^Интерфакс|\(Интерфакс\)"), "Interfax"),
+    (re.compile(r"\(Kyodo\)"), "Kyodo"),
+    (re.compile(r"\(GLOBE NEWSWIRE\)", re.IGNORECASE), "GlobeNewswire"),
+    (re.compile(r"\(BUSINESS WIRE\)", re.IGNORECASE), "Business Wire"),
+    (re.compile(r"/PRNewswire/", re.IGNORECASE), "PR Newswire"),
+]
+
+
+def dateline_agency(lines: list[str]) -> str | None:
+    """The agency the first paragraph's dateline names, if it names one."""
+    for line in lines:
+        if line.strip():
+            opening = line.strip()[:120]
+            return next((name for pattern, name in _DATELINE_AGENCIES if pattern.search(opening)), None)
+    return None
+
+
 def read_text_file(text: str, fetched: Fetched) -> RawItem:
     notes = decoding_notes(text)
     fmt = _format(fetched)
@@ -271,6 +297,10 @@ def read_text_file(text: str, fetched: Fetched) -> RawItem:
     else:
         path = Path(fetched.source)
         url, source, source_url = None, path.parent.name or "files", str(path.resolve())
+        agency = None if meta.source else dateline_agency(lines)
+        if agency:
+            source = agency
+            notes.append(f"source taken from the dateline: {agency}")
     return RawItem(
         source=meta.source or source,
         source_url=source_url,
