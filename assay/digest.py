@@ -22,13 +22,14 @@ from collections import Counter
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from jinja2 import Environment, StrictUndefined
 from pydantic import BaseModel, Field
 
 from assay.corpus import SOURCE_TYPE_LABELS, CorpusView, StatementRecord
 from assay.export import write_file
+from assay.report import external_link
 from assay.types import EntityType, Kind
 
 OTHER = "Other"
@@ -122,10 +123,9 @@ def build_digest(
 
 
 def safe_link(url: str | None) -> str | None:
-    """Only http(s) links, with what could end a Markdown link or an attribute percent-encoded."""
-    if not url or urlsplit(url).scheme.lower() not in ("http", "https"):
-        return None
-    return quote(url, safe=":/?#[]@!$&'*+,;=%~-._")
+    """Only http(s) links (the report's rule), with what could end a Markdown link or an attribute percent-encoded."""
+    link = external_link(url)
+    return quote(link, safe=":/?#[]@!$&'*+,;=%~-._") if link else None
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~])")
