@@ -7,6 +7,7 @@ and the commands that only read the registry should not pay for importing it.
 
     from assay import api
     from assay.settings import Settings
+from assay.statement_answers import as_answer, asks_for_claims, claims_question, contradictions, matching_statements
 
     settings = Settings()
     api.ingest(["samples/rare-earth-exchanges.xml"], settings)
@@ -39,10 +40,11 @@ from assay.profiles import SourceProfile, source_type_profiles
 from assay.profiles import source_profiles as profile_sources
 from assay.prompts import load_prompts
 from assay.report import default_eval_report, default_report_dir, write_report
-from assay.retrieval import Filters
+from assay.retrieval import Filters, allowed_articles
 from assay.runtime import configure_prefect, in_process_flow_settings, prefect_api
 from assay.services import services
 from assay.settings import Settings
+from assay.statement_answers import as_answer, asks_for_claims, claims_question, contradictions, matching_statements
 from assay.store.keywords import KeywordRow
 from assay.store.maintenance import BackupResult, ConsistencyReport, RepairResult
 from assay.store.maintenance import backup as backup_store
@@ -196,8 +198,16 @@ def ask(
     prompt_overrides: list[str] | None = None,
     on_text: Callable[[str], None] | None = None,
 ) -> Answer:
-    """Answer from the corpus with citations, or say the corpus does not say."""
+    """Answer from the corpus with citations, or say the corpus does not say. A question about what
+    someone has claimed ("What has Lynas claimed about output since July?") lists their analysed
+    statements from every article instead, when the corpus holds any."""
     made = services(settings)
+    if asks_for_claims(question):
+        listed = claims_answer(question, settings, filters)
+        if listed is not None:
+            if on_text is not None:
+                on_text(listed.answer)
+            return listed
     return answer_question(
         question,
         retriever=made.retriever(), catalog=made.registry, embedder=made.embedder, model=made.chat_model(),
@@ -205,6 +215,18 @@ def ask(
         k=k or settings.ask_k, min_similarity=settings.ask_min_similarity, passage_chars=settings.ask_passage_chars,
         filters=filters, on_text=on_text, callbacks=[LLMCallLogger(made.registry, local=settings.llm == "local")],
     )
+
+
+def claims_answer(question: str, settings: Settings, filters: Filters | None = None) -> Answer | None:
+    """The entity's statements across the corpus (within the filters), or None when the question names
+    no entity the corpus knows or the corpus holds none of its statements."""
+    allowed = allowed_articles(services(settings).registry, filters) if filters else None
+    view, aliases = corpus_view(settings, article_ids=sorted(allowed) if allowed is not None else None)
+    query = claims_question(question, aliases)
+    if query is None:
+        return None
+    found = matching_statements(query, view, aliases)
+    return as_answer(question, query, found, contradictions(query, found, view)) if found else None
 
 
 def corpus_view(

@@ -394,7 +394,8 @@ def ask(
     out.print("\n")
     for c in answer.citations:
         out.print(f"[bold]\\[{c.key}][/bold] {escape(c.title)} [dim]· {(c.published or 'undated')[:10]} · {escape(c.url or c.article_id)}[/dim]", highlight=False)
-        out.print(f"    “{escape(c.quote)}” [dim](chars {c.start}-{c.end})[/dim]", highlight=False)
+        if c.chunk_id is not None:  # a passage; a cited statement is its own quote, printed with its kind below
+            out.print(f"    “{escape(c.quote)}” [dim](chars {c.start}-{c.end})[/dim]", highlight=False)
         for statement in c.kinds:
             style = "dim" if statement.uncertain else KIND_COLOURS[statement.kind].strong
             kind = f"probably {statement.kind}" if statement.uncertain else str(statement.kind)

@@ -76,7 +76,7 @@ def entity_page(corpus: CorpusView, aliases: AliasBook, name: str) -> EntityPage
         return None
     found = by_entity[named.name]
     summary = _summary(aliases, named.name, found, _suggestions(aliases, by_entity).get(named.name, []))
-    groups = {group: _newest_first(mine) for group in GROUPS if (mine := [s for s in found if _group(s) == group])}
+    groups = {group: newest_first(mine) for group in GROUPS if (mine := [s for s in found if _group(s) == group])}
     return EntityPage(**summary.model_dump(), groups=groups)
 
 
@@ -102,7 +102,7 @@ def _instant(when: datetime | None) -> datetime:
     return when if when.tzinfo is not None else when.replace(tzinfo=UTC)
 
 
-def _newest_first(statements: list[StatementRecord]) -> list[StatementRecord]:
+def newest_first(statements: list[StatementRecord]) -> list[StatementRecord]:
     ordered = sorted(statements, key=lambda s: (s.article_id, s.start))  # stable order within one article and date
     return sorted(ordered, key=lambda s: _instant(s.when), reverse=True)
 

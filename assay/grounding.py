@@ -201,6 +201,15 @@ def unknown_names(text: str, body: str) -> list[str]:
     return [u for u in (_unknown(n, norm) for n in names(text, body)) if u]
 
 
+_YEAR = re.compile(r"(?<![\d.,$€£])(?:19[5-9]\d|20\d\d)(?![\d.,%])")
+
+
+def unmentioned_years(question: str, passages: str) -> list[str]:
+    """Years a question asks about ("in 2018", "by 2032") that the passages (with their articles'
+    dates) never write: what the corpus says of other years does not answer it."""
+    return [year for year in dict.fromkeys(_YEAR.findall(question)) if not re.search(rf"(?<!\d){year}(?!\d)", passages)]
+
+
 def unmentioned_names(question: str, passages: str) -> list[str]:
     """Names a question asks about that the passages never mention, judged by their distinctive words:
     a name counts as mentioned when each of its words that is no ordinary English word ("Lutnick",

@@ -100,6 +100,52 @@ def test_a_question_about_a_company_no_chunk_mentions_is_declined_before_any_llm
     assert not got.abstained
 
 
+def test_a_question_about_a_year_no_chunk_mentions_is_declined_before_any_llm_call(corpus):
+    got, model = answer(corpus, "Which company agreed to acquire Australian Strategic Materials in 2011?")  # no replies
+    assert got.abstained and got.abstain_reason == "years_not_in_corpus" and got.model is None
+    # The year the corpus does write (the deal is dated 2026) goes to the model.
+    got, _ = answer(corpus, "Which company agreed to acquire Australian Strategic Materials in 2026?", "Energy Fuels [1].")
+    assert not got.abstained
+
+
+def test_unmentioned_years_reads_years_not_amounts():
+    from assay.grounding import unmentioned_years
+
+    assert unmentioned_years("What was output in 2018 and 2030?", "Output will double by 2030.") == ["2018"]
+    assert unmentioned_years("What did it pay, $2018 or 2,019 tonnes?", "nothing here") == []
+    assert unmentioned_years("Sales in 2025?", "sales in 20250 units") == ["2025"]
+
+
+def test_an_answer_without_what_the_question_asks_for_is_an_abstention(corpus):
+    got, _ = answer(corpus, "How many tonnes did Energy Fuels agree to pay for Australian Strategic Materials?",
+                    "Energy Fuels agreed to acquire Australian Strategic Materials [1].")
+    assert got.abstained and got.abstain_reason == "no_figure_in_answer"
+    got, _ = answer(corpus, "Which company agreed to acquire Australian Strategic Materials?",
+                    "The company that agreed to acquire Australian Strategic Materials is a company [1].")
+    assert got.abstained and got.abstain_reason == "no_new_name_in_answer"
+
+
+def test_missing_answer_reads_the_kind_of_question():
+    from assay.ask import missing_answer
+
+    assert missing_answer("By what percentage has spending grown since 2015?", "Spending has grown only marginally.") == "no_figure_in_answer"
+    assert missing_answer("By what percentage has spending grown since 2015?", "It grew 12% since 2015.") is None
+    assert missing_answer("By what percentage has spending grown since 2015?", "It has grown since 2015.") == "no_figure_in_answer"  # the question's number
+    assert missing_answer("How much did it grow?", "It doubled.") is None  # a figure in words
+    assert missing_answer("Who are the authors of the Resource Capital Funds paper?", "The authors are Resource Capital Funds.") == "no_new_name_in_answer"
+    assert missing_answer("Who authored the BGS study?", "It was authored by Currie & Elliott (2024).") is None
+    assert missing_answer("Why did prices rise?", "Prices rose because supply fell.") is None
+
+
+def test_an_uncited_answer_the_passages_hold_gets_their_citation(corpus):
+    got, _ = answer(corpus, ENERGY_FUELS, "Energy Fuels agreed to acquire Australian Strategic Materials.")
+    assert not got.abstained and got.citations and got.answer.endswith(f"[{got.citations[0].key}]")
+    assert "Energy Fuels" in got.citations[0].quote or "Energy Fuels" in got.citations[0].title
+    # One the passages do not hold still cites nothing, and abstains.
+    got, _ = answer(corpus, ENERGY_FUELS, "Glencore bought the company in a hostile takeover.")
+    assert got.abstained and got.abstain_reason in ("no_valid_citations", "unsupported_names")
+
+
 def test_unmentioned_names_judges_a_name_by_its_distinctive_words():
     from assay.grounding import unmentioned_names
 

@@ -1,0 +1,178 @@
+"""Answers that list what someone has claimed, across every article, from the analysed breakdowns.
+
+"What has MP Materials claimed about magnet output since July?" is not answered well by the top
+passages: the analyst wants every statement MP made, in every article that holds one, newest first,
+each with its kind and whether the corpus corroborates it. The breakdowns already hold that
+(`corpus.StatementRecord`): this module recognises the question, picks the statements and writes
+the answer itself, one citation per statement, with no LLM call, so nothing in it can be invented.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from assay.aliases import AliasBook
+from assay.ask import Answer, Citation, StatementRef
+from assay.corpus import CorpusView, SourceType, StatementRecord
+from assay.entities import newest_first
+from assay.types import Attribution, CrossCheckStatus, EntityType, Kind
+
+# Who may be said to have claimed something, by the entity's type (a company's statements are the
+# ones attributed to a company, a government's to a government).
+_SPEAKER = {EntityType.company: Attribution.company, EntityType.government: Attribution.government}
+_ASKED = re.compile(
+    r"^\s*what\s+(?:(?:has|have|had|did|does|do)\s+)?(?P<who>.+?)\s+"
+    r"(?:claim(?:ed|s)?|sa(?:id|y|ys)|announce[ds]?|stated?|promised?|asserted?|reported?)\b"
+    r"(?:\s+(?:about|on|regarding|concerning)\s+(?P<topic>.+?))?"
+    r"(?:\s+(?:since|after)\s+(?P<since>[\w ,.-]+?))?\s*\??\s*$",
+    re.I,
+)
+_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+# Words every question here shares ("rare earth magnets"): a topic of only these would match everything.
+_TOPIC_STOP = frozenset("the a an of and or in on for to its their his her with by from at as any all rare earth earths element "
+                        "elements critical mineral minerals metal metals".split())
+# Kinds that are someone's assertion; opinion is the author's voice and rhetoric is listed too,
+# because "what has X said" includes X's slogans.
+_ASSERTED = (Kind.fact, Kind.claim, Kind.rhetoric)
+
+
+@dataclass(frozen=True)
+class ClaimsQuestion:
+    entity: str  # the canonical name
+    entity_type: EntityType
+    topic_words: tuple[str, ...]
+    since: date | None
+
+
+def asks_for_claims(question: str) -> bool:
+    """Whether the question has the form "what has/did X claim/say ... [about ...] [since ...]"."""
+    return _ASKED.match(question) is not None
+
+
+def claims_question(question: str, aliases: AliasBook, today: date | None = None) -> ClaimsQuestion | None:
+    """The question as a request for someone's statements, when it is one and names a known entity."""
+    asked = _ASKED.match(question)
+    if asked is None:
+        return None
+    who = re.sub(r"^(?:the)\s+", "", asked["who"].strip(), flags=re.I)
+    named = aliases.canonical(who) or aliases.canonical(asked["who"].strip())
+    if named is None:
+        return None
+    topic = tuple(w for w in re.findall(r"[^\W_]+", (asked["topic"] or "").lower()) if w not in _TOPIC_STOP and len(w) > 2)
+    return ClaimsQuestion(named.name, named.type, topic, _since(asked["since"], today or datetime.now(UTC).date()))
+
+
+def _since(text: str | None, today: date) -> date | None:
+    """"July", "July 2025", "2025", "2025-07-01": the first day meant; a month alone is its latest past one."""
+    if not text:
+        return None
+    text = text.strip().lower()
+    if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+        return date.fromisoformat(text)
+    year = re.search(r"\b(\d{4})\b", text)
+    month = next((n for m, n in _MONTHS.items() if re.search(rf"\b{m}", text)), None)
+    if month is None:
+        return date(int(year[1]), 1, 1) if year else None
+    if year:
+        return date(int(year[1]), month, 1)
+    return date(today.year if month <= today.month else today.year - 1, month, 1)
+
+
+def matching_statements(query: ClaimsQuestion, corpus: CorpusView, aliases: AliasBook) -> list[StatementRecord]:
+    """The entity's own statements, newest first: those that name it and are attributed to its kind of
+    speaker, and those of its own releases (a company's release speaks for it without naming it)."""
+    speaker = _SPEAKER.get(query.entity_type)
+    own_releases = {
+        a.id for a in corpus.articles
+        if corpus.source_types.get(a.id) is SourceType.company_release and query.entity in aliases.mentions(f"{a.title} {a.source}")
+    }
+    found = []
+    for s in corpus.statements:
+        if s.kind not in _ASSERTED or (query.entity not in s.entities and s.article_id not in own_releases):
+            continue
+        if s.attribution is not speaker if speaker is not None else s.attribution is Attribution.author:
+            continue
+        if query.topic_words and not _about(s.quote, query.topic_words):
+            continue
+        if query.since and (s.when is None or s.when.date() < query.since):
+            continue
+        found.append(s)
+    return newest_first(found)
+
+
+def _about(quote: str, topic: tuple[str, ...]) -> bool:
+    """Shares a topic word, compared on its first five letters ("magnets" ~ "magnet", "outputs" ~ "output")."""
+    words = {w[:5] for w in re.findall(r"[^\W_]+", quote.lower())}
+    return any(t[:5] in words for t in topic)
+
+
+_VERDICT: dict[CrossCheckStatus, str] = {
+    "corroborated": "corroborated by {n}", "conflicting": "contradicted by {n}", "no_other_source": "no other source",
+}
+
+
+def contradictions(query: ClaimsQuestion, found: list[StatementRecord], corpus: CorpusView) -> list[StatementRecord]:
+    """Statements of other articles that the cross-check found contradicting an article of `found`
+    and that name the entity: the other side of a disagreement, newest first."""
+    listed = {s.article_id for s in found}
+    ids = {s.id for s in found}
+    return newest_first([
+        s for s in corpus.statements
+        if s.id not in ids and s.crosscheck == "conflicting" and listed & set(s.corroborated_by) and query.entity in s.entities
+    ])
+
+
+def describe(query: ClaimsQuestion, statements: list[StatementRecord], against: list[StatementRecord] | None = None) -> str:
+    """The answer's text: one line per statement with its [n], kind, date and corpus verdict, then the
+    statements that contradict them, each with the [n]s it disputes."""
+    about = f" about {' '.join(query.topic_words)}" if query.topic_words else ""
+    since = f" since {query.since.isoformat()}" if query.since else ""
+    if not statements:
+        return f"The corpus holds no analysed statement by {query.entity}{about}{since}."
+    articles = len({s.article_id for s in statements})
+    lines = [f"{query.entity}: {len(statements)} statement{'s' * (len(statements) != 1)}{about}{since} "
+             f"in {articles} article{'s' * (articles != 1)}, newest first."]
+    for i, s in enumerate(statements, start=1):
+        verdict = ""
+        if s.crosscheck is not None:
+            n = len(s.corroborated_by)
+            verdict = " · " + _VERDICT[s.crosscheck].format(n=f"{n} article{'s' * (n != 1)}")
+        lines.append(f"- {_when(s)} · {'uncertain' if s.uncertain else s.kind.value}{verdict}: “{s.quote}” [{i}]")
+    if against:
+        lines.append("Sources disagree:")
+        for j, s in enumerate(against, start=len(statements) + 1):
+            theirs = [(i, mine) for i, mine in enumerate(statements, start=1) if mine.article_id in s.corroborated_by]
+            # The cross-check names the article, not the statement: the ones that share its words.
+            close = [i for i, mine in theirs if _overlap(mine.quote, s.quote) >= 0.5] or [i for i, _ in theirs]
+            disputed = [f"[{i}]" for i in close]
+            lines.append(f"- {_when(s)} · {s.source}: “{s.quote}” [{j}] contradicts {', '.join(disputed)}")
+    return "\n".join(lines)
+
+
+def _overlap(a: str, b: str) -> float:
+    """Jaccard overlap of the two texts' words (first five letters)."""
+    x, y = ({w[:5] for w in re.findall(r"[^\W_]{3,}", t.lower())} for t in (a, b))
+    return len(x & y) / max(1, len(x | y))
+
+
+def _when(statement: StatementRecord) -> str:
+    return statement.when.date().isoformat() if statement.when else "undated"
+
+
+def as_answer(question: str, query: ClaimsQuestion, statements: list[StatementRecord],
+              against: list[StatementRecord] | None = None) -> Answer:
+    """The statements (and those contradicting them) as an answer with one citation each: the
+    statement itself, with its breakdown."""
+    citations = [
+        Citation(
+            key=i, chunk_id=None, article_id=s.article_id, title=s.title, url=s.url,
+            published=s.published.isoformat() if s.published else None, quote=s.quote, start=s.start, end=s.end,
+            kinds=[StatementRef(quote=s.quote, start=s.start, end=s.end, kind=s.kind, uncertain=s.uncertain,
+                                attribution=s.attribution, corroboration=s.crosscheck)],
+        )
+        for i, s in enumerate([*statements, *(against or [])], start=1)
+    ]
+    return Answer(question=question, answer=describe(query, statements, against), abstained=False, citations=citations,
+                  model="statements of the analysed corpus (no LLM)")

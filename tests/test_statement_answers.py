@@ -1,0 +1,94 @@
+""""What has X claimed?": every statement of X across the corpus, newest first, one citation each."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+
+from assay.aliases import AliasBook
+from assay.corpus import CorpusView, load_corpus
+from assay.statement_answers import as_answer, claims_question, contradictions, matching_statements
+from tests.views_corpus import REPEATED, views_registry
+
+MP = "MP Materials"
+
+
+@pytest.fixture(scope="module")
+def views(tmp_path_factory) -> tuple[CorpusView, AliasBook]:
+    registry = views_registry(f"sqlite:///{tmp_path_factory.mktemp('claims')}/registry.sqlite")
+    try:
+        aliases = AliasBook.load()
+        return load_corpus(registry, aliases), aliases
+    finally:
+        registry.close()
+
+
+def test_the_question_names_who_what_about_and_since_when(views):
+    _, aliases = views
+    asked = claims_question("What has MP Materials claimed about NdPr supply since January 2026?", aliases)
+    assert asked is not None and asked.entity == MP and asked.topic_words == ("ndpr", "supply") and asked.since == date(2026, 1, 1)
+    # A month alone is its latest past one; another spelling is the same entity.
+    asked = claims_question("what did MP say since July", aliases, today=date(2026, 3, 1))
+    assert asked is not None and asked.entity == MP and asked.since == date(2025, 7, 1)
+    assert claims_question("Which company agreed to acquire Australian Strategic Materials?", aliases) is None
+    assert claims_question("What has Mubadala claimed?", aliases) is None  # nobody the corpus or alias file knows
+
+
+def test_the_entitys_statements_from_every_article_newest_first(views):
+    corpus, aliases = views
+    asked = claims_question("What has MP Materials claimed?", aliases)
+    found = matching_statements(asked, corpus, aliases)
+    assert found, "the views corpus holds MP's statements"
+    assert all(s.attribution == "company" and s.kind in ("fact", "claim", "rhetoric") for s in found)
+    assert len({s.article_id for s in found}) >= 3  # the release, the wire story and the analyst's note, not only the top chunk
+    dates = [s.when for s in found]
+    assert dates == sorted(dates, reverse=True)
+    # The analyst's own view and the third party's contradicting figure are not MP's statements.
+    assert not any("In our view" in s.quote or "Mountain Pass shipped" in s.quote for s in found)
+    answer = as_answer("What has MP Materials claimed?", asked, found)
+    assert not answer.abstained and [c.key for c in answer.citations] == list(range(1, len(found) + 1))
+    assert all(f"[{c.key}]" in answer.answer and c.kinds[0].quote == c.quote for c in answer.citations)
+    assert REPEATED in answer.answer
+
+
+def test_a_topic_and_a_date_narrow_the_list(views):
+    corpus, aliases = views
+    every = matching_statements(claims_question("What has MP Materials claimed?", aliases), corpus, aliases)
+    about = matching_statements(claims_question("What has MP Materials claimed about Pentagon supply?", aliases), corpus, aliases)
+    later = matching_statements(claims_question("What has MP Materials claimed since February 2026?", aliases), corpus, aliases)
+    assert about and set(s.id for s in about) < set(s.id for s in every) and all("Pentagon" in s.quote or "supply" in s.quote for s in about)
+    assert later and all(s.when.date() >= date(2026, 2, 1) for s in later) and len(later) < len(every)
+
+
+def test_disagreeing_sources_are_said_and_both_sides_cited(views):
+    corpus, aliases = views
+    asked = claims_question("What has MP Materials claimed?", aliases)
+    found = matching_statements(asked, corpus, aliases)
+    against = contradictions(asked, found, corpus)
+    # Mining Weekly's report contradicts MP's release (the analyst's contradicting figure names Mountain
+    # Pass, not MP Materials, so it is not listed).
+    assert {s.source for s in against} == {"Mining Weekly"}
+    answer = as_answer("q", asked, found, against)
+    # The cross-check names the contradicted article; the answer points at its statement that says the same thing.
+    release = {s.quote: i for i, s in enumerate(found, start=1) if s.source == "MP Materials Investor Relations"}
+    tail = answer.answer.split("Sources disagree:")[1]
+    assert tail.endswith(f"contradicts [{release[REPEATED]}]"), tail
+    assert len(answer.citations) == len(found) + len(against) and answer.citations[-1].quote == against[-1].quote
+
+
+def test_cli_ask_lists_the_statements_without_an_llm(assay_home, capsys):
+    from assay.cli import main
+
+    views_registry(assay_home.registry_url).close()
+    with pytest.raises(SystemExit) as exited:
+        main(["ask", "What has MP Materials claimed about NdPr?", "--json"])
+    printed = capsys.readouterr()
+    assert exited.value.code in (0, None), printed.err
+    answer = json.loads(printed.out)
+    assert not answer["abstained"] and answer["citations"] and answer["model"].endswith("(no LLM)")
+    assert all(c["chunk_id"] is None for c in answer["citations"])
+    assert [c["kinds"][0]["attribution"] for c in answer["citations"]] == ["company"] * 4 + ["third_party"]  # MP's four on NdPr, then the other side
+    main_text = answer["answer"]
+    assert "Sources disagree:" in main_text and "Mining Weekly" in main_text
