@@ -23,6 +23,7 @@ from pydantic import BaseModel, Field, ValidationError
 from assay.aliases import AliasBook
 from assay.types import (
     Analysis,
+    Article,
     ArticleCatalog,
     Attribution,
     CrossCheckStatus,
@@ -82,13 +83,27 @@ _NAMES: list[tuple[re.Pattern[str], SourceType]] = [
      SourceType.analyst),
     (re.compile(r"department of|ministry|\.gov\b|government|prime minister|white house", re.I), SourceType.government),
 ]
-# Cues in the opening of the body: a state agency's dateline, a release distributor's line.
+# Cues in the opening of the body: a state agency's or wire's dateline, a release distributor's line. A wire
+# dateline comes before the ticker cues, because wire stories name companies with their tickers too.
 _TEXT_CUES: list[tuple[re.Pattern[str], SourceType]] = [
-    (re.compile(r"\((?:Xinhua|新华社)\)|\bXinhua\b|新华社|Global Times", re.I), SourceType.state_media),
-    (re.compile(r"/PRNewswire/|\(BUSINESS WIRE\)|GLOBE NEWSWIRE|/CNW/|ACCESSWIRE|\bNews Release\b|\bPress Release\b|"
-                r"Forward-Looking Statements|\(NYSE: ?[A-Z]+\)|\(ASX: ?[A-Z]+\)|\(NASDAQ: ?[A-Z]+\)", re.I),
-     SourceType.company_release),
+    (re.compile(r"\((?:Xinhua|新华社)\)|新华社", re.I), SourceType.state_media),
     (re.compile(r"\(Reuters\)|\(AP\)|\(Bloomberg\)|\bAFP\b —|\(Interfax\)", re.I), SourceType.wire),
+    (re.compile(r"\bXinhua\b|Global Times|China Daily|People'?s Daily|\bCGTN\b", re.I), SourceType.state_media),
+    # A ministry's or department's own release: "Joint media release", "The Hon … MP, Minister for …",
+    # "The U.S. Department of Energy (DOE) today announced", "Ministry of Commerce of the People's
+    # Republic of China", "MOFCOM Spokesperson Answers…", "Today, the Commission has selected…". Before
+    # the company cues, because governments issue "press releases" too.
+    (re.compile(r"\b(?:joint )?media release\b|\bThe Hon\.? [A-Z]|\b(?:Department|Ministry) of [A-Z][\w ]{2,40}?(?: \([A-Z]{2,6}\))? "
+                r"(?:today )?announced|\bMinistry of [A-Z][\w ]{2,40} of the People's Republic\b|\bSpokesperson (?:Answers|Remarks|Statement)\b|"
+                r"\b(?:Today, )?the (?:European )?Commission has (?:today )?(?:selected|adopted|proposed|approved|announced)\b", re.I),
+     SourceType.government),
+    # A broker's or consultancy's note names tickers too: its research header comes first.
+    (re.compile(r"\bEquity Research\b|\bRating: ?(?:OUTPERFORM|UNDERPERFORM|BUY|SELL|HOLD|OVERWEIGHT|UNDERWEIGHT|NEUTRAL)\b|"
+                r"\bAnalysts?: [A-Z]", re.I), SourceType.analyst),
+    (re.compile(r"/PRNewswire/|\(BUSINESS WIRE\)|GLOBE NEWSWIRE|/CNW/|ACCESSWIRE|\bNews Release\b|\bPress Release\b|"
+                r"Forward-Looking Statements|\((?:NYSE|NASDAQ|ASX|TSXV?|TSX-V|LSE|AIM|CSE|OTCQ[XB]): ?[A-Z.]+\)|\bASX Announcement\b|"
+                r"\bASX: [A-Z]{3}\b|is pleased to (?:announce|present|report|provide)|[“\"]the Company[”\"]", re.I),
+     SourceType.company_release),
 ]
 
 
@@ -138,7 +153,7 @@ def _host(url: str | None) -> str:
     return (urlsplit(url).hostname or "").lower().removeprefix("www.")
 
 
-def source_type(article: StoredArticle) -> SourceType:
+def source_type(article: Article) -> SourceType:
     """The built-in rules: host, then publisher name, then cues in the first 600 characters."""
     for url in (article.url, article.source_url):
         host = _host(url)

@@ -78,6 +78,19 @@ class SourceItem(BaseModel):
     published: str | None = None
 
 
+def quote_spans(name: str, statements: list[LabelledStatement], body: str) -> list[tuple[int, int]]:
+    """Offsets of each statement's quote, searched in order: a repeated phrase resolves to the next use."""
+    spans, position = [], 0
+    for statement in statements:
+        start = body.find(statement.quote, position)
+        if start < 0:
+            where = "anywhere in" if statement.quote not in body else "after the previous quote in"
+            raise ValueError(f"{name}: quote not found {where} the body: {statement.quote!r}")
+        spans.append((start, start + len(statement.quote)))
+        position = start + len(statement.quote)
+    return spans
+
+
 class LabelledArticle(BaseModel):
     article_id: str = Field(description="Assay's article id (hash of the canonical URL).")
     source_item: SourceItem
@@ -91,16 +104,7 @@ class LabelledArticle(BaseModel):
     crosscheck: list[GoldCrossCheck] | None = Field(None, description="dev and test only: every fact and claim against the rest of the corpus.")
 
     def spans(self, body: str) -> list[tuple[int, int]]:
-        """Offsets of each statement's quote, searched in order: a repeated phrase resolves to the next use."""
-        spans, position = [], 0
-        for statement in self.statements:
-            start = body.find(statement.quote, position)
-            if start < 0:
-                where = "anywhere in" if statement.quote not in body else "after the previous quote in"
-                raise ValueError(f"{self.article_id}: quote not found {where} the body: {statement.quote!r}")
-            spans.append((start, start + len(statement.quote)))
-            position = start + len(statement.quote)
-        return spans
+        return quote_spans(self.article_id, self.statements, body)
 
 
 class SplitFile(BaseModel):

@@ -81,12 +81,15 @@ def test_uncertain_below_the_threshold_and_a_rationale_naming_the_cues(embedder)
     classifiers = StatementClassifiers.load()
     _, _, everything = label_statements(article(), ClassifierKindDecider(classifiers, min_confidence=0.0), embedder)
     _, _, nothing = label_statements(article(), ClassifierKindDecider(classifiers, min_confidence=1.0), embedder)
-    assert not any(s.uncertain for s in everything) and all(s.uncertain for s in nothing)
+    # A kind a rule settles ("We believe…", a first-person judgement) has no probability and is never uncertain.
+    ruled = [s.kind_confidence is None for s in everything]
+    assert ruled == [False, False, True] and everything[2].kind == "opinion" and "first-person judgement" in everything[2].rationale
+    assert not any(s.uncertain for s in everything) and all(s.uncertain for s, r in zip(nothing, ruled) if not r)
     assert [s.kind for s in everything] == [s.kind for s in nothing]  # the threshold never changes a kind
     _, _, labels = label_statements(article(), ClassifierKindDecider(classifiers, min_confidence=0.5), embedder)
-    for label in labels:
+    for label, by_rule in zip(labels, ruled):
         assert label.uncertain == (label.kind_confidence is not None and label.kind_confidence < 0.5)
-        assert label.rationale.startswith(f"{label.kind.value} (p=")
+        assert label.rationale.startswith(f"{label.kind.value}: " if by_rule else f"{label.kind.value} (p=")
     # The cues are the text's own words, not a template: the take's heading or its superlative.
     take = labels[1].rationale
     assert "“REEx Take”" in take or "“largest”" in take or "“This”" in take or "wording" in take, take

@@ -1,0 +1,118 @@
+"""Attribution rules: a named speaker, and the publication's own voice (assay/attribution.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assay.aliases import AliasBook
+from assay.analysis import label_statements
+from assay.attribution import attributions, speaker
+from assay.classifier import StatementClassifiers
+from assay.corpus import SourceType, source_type
+from assay.embeddings import MiniLMEmbeddings
+from assay.kinds import ClassifierKindDecider
+from assay.settings import Settings
+from assay.statements import statements
+from assay.types import Article, Attribution
+
+
+@pytest.mark.parametrize(("text", "who"), [
+    ("Demand will double by 2030, said Jane Doe, an analyst at Adamas Intelligence.", Attribution.third_party),
+    ("According to the International Energy Agency, supply is concentrated.", Attribution.third_party),
+    ("Resources Minister Madeleine King said the reserve would buy oxide.", Attribution.government),
+    ("Chief executive James Litinsky said the plant was the most advanced in the West.", Attribution.company),
+    ("The company said output rose 12% in the quarter.", Attribution.company),
+    ("Xinhua reported that output rose.", Attribution.state_media),
+])
+def test_a_named_speaker_decides_the_attribution(text, who):
+    assert speaker(text) == who
+
+
+@pytest.mark.parametrize("text", [
+    "Output rose 12% in the quarter.",
+    "It said output rose.",  # a pronoun with no speaker before it names nobody
+    "Investors should read the paper as a risk framework, not a deterministic forecast.",  # "forecast" the noun
+])
+def test_no_named_speaker_is_none(text):
+    assert speaker(text) is None
+
+
+WIRE = (
+    "PARIS, Nov 18 (Reuters) - Belgian chemicals group Solvay said on Tuesday it would expand its plant.\n\n"
+    "\"European industry wants a local source. This agreement answers that call,\" Solvay's head of rare earth systems, "
+    "Marc Lemoine, told Reuters in an interview.\n\n"
+    "He declined to say how much of the feedstock would come from outside China.\n\n"
+    "\"It's a step in the right direction,\" said Henrik Olsen, an analyst at Nordhavn Securities. "
+    "\"The real test will be price.\"\n\n"
+    "Lemoine said the line would open in 2027.\n\n"
+    "Solvay shares were up 1.8% at 0945 GMT."
+)
+
+
+def _attributed(body: str, source: SourceType, guess=(Attribution.company, 0.3)) -> dict[str, tuple[Attribution, str]]:
+    article = _text_article(body)
+    found = statements(article)
+    return {s.text: who for s, who in zip(found, attributions(article, found, [guess] * len(found), source, AliasBook.load()))}
+
+
+def test_quotations_belong_to_the_speaker_their_clause_names_and_later_mentions_follow():
+    found = _attributed(WIRE, SourceType.wire)
+    got = {start: next(who for text, (who, _) in found.items() if text.startswith(start)) for start in (
+        "\"European industry wants a loca", "This agreement answers that ca", "He declined to say how much of",
+        "\"It's a step in the right direc", "\"The real test will be price.\"", "Lemoine said the line would op",
+        "Solvay shares were up 1.8% at ")}
+    assert got["\"European industry wants a loca"] == Attribution.company  # "told Reuters": Reuters listens
+    assert got["This agreement answers that ca"] == Attribution.company  # the same quotation's second sentence
+    assert got["He declined to say how much of"] == Attribution.company  # "he": the last speaker
+    assert got["\"It's a step in the right direc"] == Attribution.third_party  # "said Henrik Olsen, an analyst"
+    assert got["\"The real test will be price.\""] == Attribution.third_party  # a quotation with no clause: the last speaker's
+    assert got["Lemoine said the line would op"] == Attribution.company  # a surname seen with a role before
+    # No speaker, a wire story, an unsure classifier: the author's voice.
+    assert got["Solvay shares were up 1.8% at "] == Attribution.author
+
+
+def test_the_publications_own_voice_follows_what_the_publication_is():
+    body = "The plant is the most advanced magnet facility in North America."
+    for source, who in ((SourceType.company_release, Attribution.company), (SourceType.state_media, Attribution.state_media),
+                        (SourceType.government, Attribution.government)):
+        (got, why), = _attributed(body, source).values()
+        assert got == who and "own voice" in why
+    # News, wire and analyst voices are the author's, unless the classifier is sure of another.
+    (got, _), = _attributed(body, SourceType.news).values()
+    assert got == Attribution.author
+    (got, why), = _attributed(body, SourceType.news, guess=(Attribution.third_party, 0.9)).values()
+    assert got == Attribution.third_party and "p=0.90" in why
+
+
+def _text_article(body: str, source: str = "exports") -> Article:
+    return Article(id="t", title="A title", source=source, source_url="/tmp/exports/a.txt", body=body)
+
+
+@pytest.mark.parametrize(("opening", "expected"), [
+    ("SYDNEY, March 4 (Reuters) - Lynas Rare Earths (ASX: LYC) said on Wednesday ...", SourceType.wire),
+    ("DENTON, Texas, Jan. 8, 2026 /PRNewswire/ -- Vantage Magnetics today announced ...", SourceType.company_release),
+    ("BEIJING, Feb. 10 (Xinhua) -- Output rose ...", SourceType.state_media),
+    ("By HU XIAOYAN in Ganzhou | China Daily | Updated: 2026-01-20", SourceType.state_media),
+    ("Joint media release\n\nThe Hon Jane Smith MP, Minister for Resources", SourceType.government),
+    ("WASHINGTON, D.C. — The U.S. Department of Energy (DOE) today announced the selection of three projects", SourceType.government),
+    ("Prices rose as the Minister for Resources visited the site, analysts said.", SourceType.news),
+])
+def test_the_opening_of_a_text_export_says_what_published_it(opening, expected):
+    assert source_type(_text_article(opening + "\n\nMore text follows here.")) == expected
+
+
+@pytest.fixture(scope="module")
+def embedder():
+    return MiniLMEmbeddings(batch_size=Settings().embed_batch_size)
+
+
+def test_the_classifier_decider_attributes_a_releases_own_voice_to_the_company(embedder):
+    body = ("DENTON, Texas, Jan. 8, 2026 /PRNewswire/ -- Vantage Magnetics today announced the opening of its plant.\n"
+            "The plant is the most advanced magnet facility in North America and will transform the supply chain.\n"
+            "Output will reach 2,000 tonnes a year by 2027, said Jane Doe, an analyst at Adamas Intelligence.")
+    article = _text_article(body)
+    found, _, labels = label_statements(article, ClassifierKindDecider(StatementClassifiers.load(), 0.5), embedder)
+    by_text = {s.text: label.attribution for s, label in zip(found, labels)}
+    assert by_text[next(t for t in by_text if t.startswith("The plant"))] in (Attribution.company, Attribution.third_party, Attribution.government)
+    assert Attribution.author not in by_text.values()  # a company's release has no independent author's voice
+    assert by_text[next(t for t in by_text if t.startswith("Output"))] == Attribution.third_party
