@@ -176,11 +176,13 @@ class LabelClassifier:
         return np.asarray(weights * row[first:])
 
     @classmethod
-    def fit(cls, x: np.ndarray, y: Sequence[str], labels: tuple[str, ...], *, c: float, balanced: bool = True) -> LabelClassifier:
+    def fit(
+        cls, x: np.ndarray, y: Sequence[str], labels: tuple[str, ...], *, c: float, balanced: bool = True, weights: np.ndarray | None = None
+    ) -> LabelClassifier:
         from sklearn.linear_model import LogisticRegression
 
         model = LogisticRegression(C=c, class_weight="balanced" if balanced else None, max_iter=5000)
-        model.fit(x, [labels.index(v) for v in y])
+        model.fit(x, [labels.index(v) for v in y], sample_weight=weights)
         coef = np.zeros((len(labels), x.shape[1]))
         intercept = np.full(len(labels), -1e9)  # a label never seen in training is never predicted
         weights, biases = model.coef_, model.intercept_
@@ -264,14 +266,14 @@ class StatementClassifiers:
     @classmethod
     def fit(
         cls, x: np.ndarray, targets: Mapping[str, Sequence[str]], *, version: str, trained_on: list[str], c: dict[str, float],
-        groups: Sequence[str], folds: int = 5,
+        groups: Sequence[str], folds: int = 5, weights: np.ndarray | None = None,
     ) -> StatementClassifiers:
         """Fit each label's model on all rows, then its temperature on out-of-fold logits from `folds`
         folds of whole articles (`groups`), so calibration is judged on articles the model never saw."""
         models = {}
         for name, y in targets.items():
-            model = LabelClassifier.fit(x, y, LABELS[name], c=c[name], balanced=name in BALANCED)
-            logits, gold = _out_of_fold_logits(x, y, LABELS[name], c[name], groups, folds, balanced=name in BALANCED)
+            model = LabelClassifier.fit(x, y, LABELS[name], c=c[name], balanced=name in BALANCED, weights=weights)
+            logits, gold = _out_of_fold_logits(x, y, LABELS[name], c[name], groups, folds, balanced=name in BALANCED, weights=weights)
             model.temperature = fit_temperature(logits, gold)
             if name == "rhetoric":  # how far an article's estimated share strays from its true share
                 model.params["share_error_sd"] = round(_share_error_sd(softmax(logits / model.temperature)[:, 1], gold, groups), 4)
@@ -303,14 +305,16 @@ def _share_error_sd(probability: np.ndarray, gold: Sequence[int], groups: Sequen
 
 
 def _out_of_fold_logits(
-    x: np.ndarray, y: Sequence[str], labels: tuple[str, ...], c: float, groups: Sequence[str], folds: int, *, balanced: bool = True
+    x: np.ndarray, y: Sequence[str], labels: tuple[str, ...], c: float, groups: Sequence[str], folds: int, *, balanced: bool = True,
+    weights: np.ndarray | None = None,
 ) -> tuple[np.ndarray, list[int]]:
     names = sorted(set(groups))
     fold_of = {g: i % folds for i, g in enumerate(names)}
     logits = np.zeros((len(y), len(labels)))
     for fold in range(folds):
         held = np.asarray([fold_of[g] == fold for g in groups])
-        model = LabelClassifier.fit(x[~held], [v for v, h in zip(y, held) if not h], labels, c=c, balanced=balanced)
+        model = LabelClassifier.fit(x[~held], [v for v, h in zip(y, held) if not h], labels, c=c, balanced=balanced,
+                                    weights=None if weights is None else weights[~held])
         logits[held] = model.logits(x[held])
     return logits, [labels.index(v) for v in y]
 

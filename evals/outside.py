@@ -60,14 +60,20 @@ def read_article(path: Path) -> Article:
 
 
 def load_outside(split: str, root: Path = OUTSIDE_DIR) -> list[tuple[Article, OutsideLabels]]:
-    """(article, labels) of one split, each label's quotes checked against the clean body."""
-    if split not in OUTSIDE_SPLITS:
-        raise ValueError(f"outside split {split!r}: choose {' or '.join(OUTSIDE_SPLITS)}")
-    chosen = getattr(OutsideSplit.model_validate(yaml.safe_load((root / "split.yaml").read_text(encoding="utf-8"))), split)
+    """(article, labels) of one split, each label's quotes checked against the clean body. `train` is
+    a further set written and labelled the same way (`train-articles/`, `train-labels/`), which the
+    statement classifiers are fitted on beside the sample's train split."""
+    if split == "train":
+        names, articles, labelled = sorted(p.stem for p in (root / "train-labels").glob("*.yaml")), "train-articles", "train-labels"
+    elif split in OUTSIDE_SPLITS:
+        names = getattr(OutsideSplit.model_validate(yaml.safe_load((root / "split.yaml").read_text(encoding="utf-8"))), split)
+        articles, labelled = "articles", "labels"
+    else:
+        raise ValueError(f"outside split {split!r}: choose train, {' or '.join(OUTSIDE_SPLITS)}")
     out = []
-    for name in chosen:
-        labels = OutsideLabels.model_validate(yaml.safe_load((root / "labels" / f"{name}.yaml").read_text(encoding="utf-8")))
-        article = read_article(root / "articles" / labels.file)
+    for name in names:
+        labels = OutsideLabels.model_validate(yaml.safe_load((root / labelled / f"{name}.yaml").read_text(encoding="utf-8")))
+        article = read_article(root / articles / labels.file)
         quote_spans(labels.file, labels.statements, article.body)  # raises on a quote the body lacks
         out.append((article, labels))
     return out

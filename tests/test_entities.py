@@ -10,23 +10,18 @@ from datetime import UTC, datetime
 import pytest
 
 from assay.aliases import AliasBook, AliasEntry, AliasFileError, normalise
-from assay.corpus import CorpusView, load_corpus
+from assay.corpus import CorpusView
 from assay.entities import entity_page, entity_slug, entity_summaries
 from assay.timelines import repeated_claims
 from assay.types import Entity, EntityType
-from tests.views_corpus import HOSTILE_ENTITY, PWN, REPEATED, views_id, views_registry
+from tests.views_corpus import HOSTILE_ENTITY, PWN, REPEATED, views_id, views_registry, views_view
 
 CNRE = "China Northern Rare Earth"
 
 
 @pytest.fixture(scope="module")
 def views(tmp_path_factory) -> tuple[CorpusView, AliasBook]:
-    registry = views_registry(f"sqlite:///{tmp_path_factory.mktemp('views')}/registry.sqlite")
-    try:
-        aliases = AliasBook.load()
-        return load_corpus(registry, aliases), aliases
-    finally:
-        registry.close()
+    return views_view(tmp_path_factory.mktemp("views"))
 
 
 @pytest.fixture(scope="module")

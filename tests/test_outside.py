@@ -18,6 +18,10 @@ def test_every_article_is_labelled_once_and_every_quote_is_in_its_clean_body():
     for name in OUTSIDE_SPLITS:
         loaded = load_outside(name)  # raises on a quote the clean body does not hold, in order
         assert len(loaded) == 8 and all(len(labels.statements) >= 15 for _, labels in loaded)
+    # The train articles: labelled the same way, by other sessions, and apart from dev and test.
+    train = load_outside("train")
+    assert len(train) == 20 and {labels.file[:-4] for _, labels in train} == {p.stem for p in (OUTSIDE_DIR / "train-articles").glob("*.txt")}
+    assert not {labels.file for _, labels in train} & {f"{n}.txt" for n in named}
 
 
 def test_each_genre_is_recognised_from_the_text_alone():
@@ -33,9 +37,9 @@ def test_each_genre_is_recognised_from_the_text_alone():
 
 @pytest.mark.slow
 def test_the_classifier_decider_on_the_outside_dev_half():
-    """Measured 2026-12-01 (outside dev): attribution 0.89, kind macro-F1 0.48, detection 0.74; before the
-    attribution rules 0.37 and 0.41. Floors below the measured figures, not targets."""
+    """Measured 2026-12-01 (outside dev): attribution 0.93, kind macro-F1 0.63, detection 0.74; before the
+    attribution rules and the outside train articles 0.37 and 0.41. Floors below the measured figures."""
     scores = score_outside(Settings(), "dev")
     assert scores["attribution_accuracy"]["value"] >= 0.8, scores["attribution_accuracy"]
-    assert scores["kind_macro_f1"]["value"] >= 0.44, scores["kind_macro_f1"]
+    assert scores["kind_macro_f1"]["value"] >= 0.55, scores["kind_macro_f1"]
     assert scores["detection_f1"]["value"] >= 0.7 and scores["matched_statements"] >= 150

@@ -338,7 +338,7 @@ def test_article_page_highlights_every_statement_and_shows_its_details(browser, 
         details = page.locator(f"#d{n}")
         assert details.is_visible() and page.locator("section.detail:visible").count() == 1
         assert page.locator("#detail-empty").is_hidden()
-        assert details.locator(".kind").inner_text().startswith(claim.kind)
+        assert details.locator(".kind").inner_text().startswith(f"probably {claim.kind}" if claim.uncertain else claim.kind)
         assert details.locator(".attribution").inner_text() == claim.attribution.replace("_", " ")
         assert details.locator(".evidence").inner_text() == claim.evidence.replace("_", "-")
         assert details.locator(".rationale").inner_text() == claim.rationale

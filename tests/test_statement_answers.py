@@ -8,21 +8,16 @@ from datetime import date
 import pytest
 
 from assay.aliases import AliasBook
-from assay.corpus import CorpusView, load_corpus
+from assay.corpus import CorpusView
 from assay.statement_answers import as_answer, claims_question, contradictions, matching_statements
-from tests.views_corpus import REPEATED, views_registry
+from tests.views_corpus import REPEATED, views_registry, views_view
 
 MP = "MP Materials"
 
 
 @pytest.fixture(scope="module")
 def views(tmp_path_factory) -> tuple[CorpusView, AliasBook]:
-    registry = views_registry(f"sqlite:///{tmp_path_factory.mktemp('claims')}/registry.sqlite")
-    try:
-        aliases = AliasBook.load()
-        return load_corpus(registry, aliases), aliases
-    finally:
-        registry.close()
+    return views_view(tmp_path_factory.mktemp("claims"))
 
 
 def test_the_question_names_who_what_about_and_since_when(views):

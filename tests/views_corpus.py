@@ -11,7 +11,10 @@ spellings ("China Northern Rare Earth", "Northern Rare Earth", "CNRE", ticker 60
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
+from assay.aliases import AliasBook
+from assay.corpus import CorpusView, load_corpus
 from assay.ids import article_id
 from assay.store.registry import Registry
 from assay.types import (
@@ -130,6 +133,16 @@ def views_registry(url: str) -> Registry:
         registry.record_article(article, chunk_count=0)
         registry.record_analysis(analysis, "views-test")
     return registry
+
+
+def views_view(folder: Path) -> tuple[CorpusView, AliasBook]:
+    """The views corpus read as the cross-article views read it, with the shipped alias book."""
+    registry = views_registry(f"sqlite:///{folder}/registry.sqlite")
+    try:
+        aliases = AliasBook.load()
+        return load_corpus(registry, aliases), aliases
+    finally:
+        registry.close()
 
 
 def views_id(seed: str) -> str:
