@@ -4,6 +4,7 @@ read-only reading, the fill of an upgraded home, and `assay doctor` keeping it i
 from __future__ import annotations
 
 import logging
+import math
 import os
 
 import numpy as np
@@ -14,7 +15,8 @@ from assay.articles import sample_articles
 from assay.chunking import chunk_article
 from assay.evals.labels import load_all
 from assay.settings import Settings
-from assay.store.keywords import KeywordIndex, KeywordRow, keyword_tokens
+from assay.store import keywords
+from assay.store.keywords import KeywordIndex, KeywordRow, index_terms, keyword_tokens
 from assay.store.maintenance import check, repair
 from assay.store.registry import Registry, RegistryError
 from assay.store.vectors import ChunkStore
@@ -106,6 +108,100 @@ def test_postgres_ranks_the_sample_corpus_as_sqlite_does(tmp_path, postgres_url)
         expected, got = lite.search(question, 10), postgres.search(question, 10)
         assert ids(got) == ids(expected), question
         assert [h.score for h in got] == pytest.approx([h.score for h in expected], rel=1e-9)
+
+
+# --- the common-terms query (SQLite) ---------------------------------------------------------------
+
+# 100 chunks: "supply" in 30 of them and "cobalt" in 15 are common (more than 5 % of the chunks),
+# "lithium" in 3 and "graphite" in 2 are rare.
+COMMON_ROWS = [
+    KeywordRow(f"row-{i:02d}", f"art-{i // 8}", " ".join(
+        (["supply"] if i % 10 < 3 else []) + (["cobalt"] * (1 + i % 3) if i % 20 < 3 else [])
+        + (["lithium"] if i in (0, 41, 77) else []) + (["graphite"] if i in (2, 77) else []) + [f"filler{i}"] * (i % 5)))
+    for i in range(100)
+]
+
+
+def brute_force_bm25(rows: list[KeywordRow], query: str) -> dict[str, float]:
+    """Every row's BM25 for the query as FTS5 scores it (k1 1.2, b 0.75, idf floored at 1e-6),
+    from the rows' tokens alone; rows holding no query term left out."""
+    docs = {row.chunk_id: index_terms(row.text) for row in rows}
+    n, avgdl = len(docs), sum(map(len, docs.values())) / len(docs)
+    scores = {}
+    for chunk_id, tokens in docs.items():
+        score = 0.0
+        for term in dict.fromkeys(index_terms(query)):
+            df = sum(term in other for other in docs.values())
+            tf = tokens.count(term)
+            if tf:
+                idf = math.log((n - df + 0.5) / (df + 0.5))
+                score += (idf if idf > 0 else 1e-6) * tf * 2.2 / (tf + 1.2 * (0.25 + 0.75 * len(tokens) / avgdl))
+        if score:
+            scores[chunk_id] = score
+    return scores
+
+
+@pytest.fixture
+def lite(tmp_path):
+    made = Registry(f"sqlite:///{tmp_path / 'registry.sqlite'}")
+    yield made
+    made.close()
+
+
+def plain(index: KeywordIndex) -> KeywordIndex:
+    """The same index, searched with the plain FTS5 query only."""
+    other = KeywordIndex(index.registry)
+    other._sql.vocabulary = False  # type: ignore[attr-defined]
+    return other
+
+
+def test_past_the_cost_threshold_rows_with_a_rare_term_are_ranked_by_bm25_over_every_term(lite, monkeypatch):
+    index = KeywordIndex(lite)
+    index.add(COMMON_ROWS)
+    query = "graphite lithium, cobalt supply"
+    exact = brute_force_bm25(COMMON_ROWS, query)
+    assert len(plain(index).search(query, 100)) == len(exact) == 31  # the plain query ranks every row with any term
+
+    monkeypatch.setattr(keywords, "RANKED_POSTINGS", 10)  # so that 40 chunks are past it
+    hits = index.search(query, 100)
+    # Only the rows holding a rare term are candidates; each is scored over all four terms, as
+    # FTS5's bm25() scores it for the whole query (the same operations: the same floats).
+    candidates = {row.chunk_id for row in COMMON_ROWS if {"lithium", "graphite"} & set(row.text.split())}
+    assert ids(hits) == sorted(candidates, key=lambda c: (-exact[c], c)) and len(hits) == 4
+    rare_only = brute_force_bm25(COMMON_ROWS, "graphite lithium")
+    assert ids(hits) != sorted(candidates, key=lambda c: (-rare_only[c], c))  # the common terms changed the order
+    assert [h.score for h in hits] == pytest.approx([exact[c] for c in ids(hits)], rel=1e-12)
+    everywhere = {h.chunk_id: h.score for h in plain(index).search(query, 100)}
+    assert [h.score for h in hits] == [everywhere[c] for c in ids(hits)]
+    assert ids(index.search(query, 2)) == ids(hits)[:2]
+    assert set(ids(index.search(query, 100, {"art-0"}))) == {"row-00", "row-02"}
+
+    # No term rare enough: the rarest alone proposes the candidates, which every term scores.
+    both = brute_force_bm25(COMMON_ROWS, "supply cobalt")
+    cobalt = [row.chunk_id for row in COMMON_ROWS if "cobalt" in row.text]
+    assert ids(index.search("supply cobalt", 100)) == sorted(cobalt, key=lambda c: (-both[c], c)) and len(cobalt) == 15
+    # One term only, or the terms within the threshold: the plain query.
+    assert index.search("supply", 100) == plain(index).search("supply", 100) and len(index.search("supply", 100)) == 30
+    monkeypatch.setattr(keywords, "RANKED_POSTINGS", 50)
+    assert index.search(query, 100) == plain(index).search(query, 100)
+
+
+def test_below_the_cost_threshold_results_are_the_plain_querys(lite):
+    """The sample corpus, every labelled question: the same hits with the same scores as the plain query."""
+    index = KeywordIndex(lite)
+    index.add(KeywordRow(c.id, a.id, c.text) for a in sample_articles() for c in chunk_article(a, 900, 120))
+    questions = [q.question for a in load_all().values() for q in a.questions]
+    for question in questions:
+        assert index.search(question, 20) == plain(index).search(question, 20), question
+
+
+def test_a_registry_without_the_vocabulary_runs_the_plain_query(lite, monkeypatch):
+    index = KeywordIndex(lite)
+    index.add(COMMON_ROWS)
+    with lite.session() as s:  # as a registry of an earlier release, opened read-only, has it
+        s.execute(text("DROP TABLE keyword_vocab"))
+    monkeypatch.setattr(keywords, "RANKED_POSTINGS", 10)
+    assert len(KeywordIndex(lite).search("graphite lithium cobalt supply", 100)) == 31
 
 
 def test_a_read_only_registry_is_searched_and_refuses_writes(tmp_path, monkeypatch):
