@@ -23,7 +23,7 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import Annotated, Protocol
+from typing import Annotated, ClassVar, Protocol
 
 import numpy as np
 from langchain_core.callbacks import BaseCallbackHandler
@@ -96,11 +96,14 @@ class SummaryReplyV2(BaseModel):
     highlights: list[Annotated[str, StringConstraints(min_length=10, max_length=140)]] = Field(min_length=3, max_length=3)
 
     def entity_list(self) -> list[Entity]:
-        typed = [
-            (self.companies, EntityType.company), (self.governments, EntityType.government),
-            (self.countries, EntityType.country), (self.materials, EntityType.material), (self.projects, EntityType.project),
-        ]
-        return [Entity(name=name, type=kind) for names, kind in typed for name in dict.fromkeys(names)]
+        return typed_entities(self.companies, self.governments, self.countries, self.materials, self.projects)
+
+
+def typed_entities(companies: list[str], governments: list[str], countries: list[str], materials: list[str], projects: list[str]) -> list[Entity]:
+    """The per-type name lists of summary@2 and later as typed entities, each name once per type."""
+    typed = [(companies, EntityType.company), (governments, EntityType.government), (countries, EntityType.country),
+             (materials, EntityType.material), (projects, EntityType.project)]
+    return [Entity(name=name, type=kind) for names, kind in typed for name in dict.fromkeys(names)]
 
 
 class SummaryReplyV3(SummaryReplyV2):
@@ -124,7 +127,45 @@ class SummaryReplyV4(SummaryReplyV3):
     highlights: list[Annotated[str, StringConstraints(min_length=20, max_length=220)]] = Field(min_length=3, max_length=3)
 
 
-SummaryReplies = SummaryReply | SummaryReplyV2
+class SummaryReplyV5(BaseModel):
+    """summary@5: summary@3's names, figures and summary, no highlights: those are the article's own
+    key sentences, chosen by code (`key_sentences`). Measured on the sample's train + dev (20
+    articles): highlight coverage F1 0.49 with them against 0.22 with summary@4's written
+    highlights and 0.36 for the lead-3 baseline; and the model writes ~100 fewer tokens."""
+
+    companies: list[Name] = Field(max_length=3)
+    governments: list[Name] = Field(max_length=2, description="Governments and agencies.")
+    countries: list[Name] = Field(max_length=3)
+    materials: list[Name] = Field(max_length=3, description="Elements and materials: NdPr, Dy, NdFeB ...")
+    projects: list[Name] = Field(max_length=2, description="Projects and sites.")
+    figures: list[FigureReply] = Field(max_length=3)
+    summary: str = Field(min_length=40, max_length=320)
+
+    highlights: ClassVar[list[str]] = []  # written by no model: see key_sentences
+
+    def entity_list(self) -> list[Entity]:
+        return typed_entities(self.companies, self.governments, self.countries, self.materials, self.projects)
+
+
+SummaryReplies = SummaryReply | SummaryReplyV2 | SummaryReplyV5
+
+
+def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = 3) -> list[str]:
+    """The article's k most central sentences, in its order: those closest (MiniLM cosine) to the mean
+    of all its sentences, as exact quotes. Headings, fragments under 6 words and runs over 400
+    characters (a flattened list, not a sentence) are left out. Chosen on the sample's train + dev
+    against the publisher's highlights (coverage F1): centrality 0.51 / 0.37 (train / dev), with a
+    bonus for coming early 0.41 / 0.38, maximal marginal relevance 0.50 / 0.40, the first three
+    sentences 0.34 / 0.42; capping sentences at 300 characters cost 0.02 / 0.14, at 400 nothing."""
+    headings = {s.heading for s in article.sections if s.heading}
+    candidates = [s.text for s in text_sentences(article.body)
+                  if s.text not in headings and len(s.text.split()) >= 6 and len(s.text) <= 400]
+    if len(candidates) <= k:
+        return candidates
+    vectors = np.asarray(embedder.forward(candidates))
+    centre = vectors.mean(axis=0)
+    centre /= np.linalg.norm(centre) or 1.0
+    return [candidates[i] for i in sorted(np.argsort(-(vectors @ centre))[:k])]
 
 
 # --- grounding ------------------------------------------------------------------------------------
@@ -158,12 +199,13 @@ def prose(reply: SummaryReplies) -> list[str]:
 @functools.cache
 def _length_caps(schema: type[BaseModel]) -> tuple[int, int]:
     properties = schema.model_json_schema()["properties"]
-    return properties["summary"]["maxLength"], properties["highlights"]["items"]["maxLength"]
+    highlights = properties.get("highlights", {"items": {"maxLength": 0}})
+    return properties["summary"]["maxLength"], highlights["items"]["maxLength"]
 
 
 def summary_reply(value: BaseModel) -> SummaryReplies:
     """The structured answer as the summary reply it must be (a prompt names its schema by module path)."""
-    if not isinstance(value, (SummaryReply, SummaryReplyV2)):
+    if not isinstance(value, (SummaryReply, SummaryReplyV2, SummaryReplyV5)):
         raise TypeError(f"{type(value).__name__} is not a summary reply schema")
     return value
 
@@ -333,6 +375,8 @@ def analyse_article(
     reply = summary_reply(answer)
     summary, highlights, dropped = grounded_prose(reply, grounding)
     timings["llm"] = time.perf_counter() - started
+    if isinstance(reply, SummaryReplyV5):  # the article's own key sentences: exact quotes, grounded as they are
+        highlights = key_sentences(article, embedder)
 
     entities = [e for e in reply.entity_list() if entity_rejected(e, article) is None]  # invented names, headings, phrases
     figures = [f for f in (_figure(d, article.body) for d in reply.figures) if f is not None]

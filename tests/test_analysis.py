@@ -285,7 +285,8 @@ def test_an_invented_company_is_dropped_after_the_second_failure_and_recorded(pr
         summary="Lynas reported NdPr output of 10,500 tonnes in 2025. Iluka Resources praised the Kalgoorlie plant.",
         highlights=["Output of 10,500 tonnes of NdPr oxide", "Iluka Resources buys the Kalgoorlie plant", "Author doubts the ramp-up"],
     )
-    analysis, model = run(article, decider, embedder, invented, invented)
+    # summary@4 writes highlights, so its highlights are grounded like its summary.
+    analysis, model = run(article, decider, embedder, invented, invented, prompts=["summary@4"])
     assert "Iluka Resources" in repair_message(model)
     assert analysis.summary == "Lynas reported NdPr output of 10,500 tonnes in 2025."
     assert analysis.highlights == ["Output of 10,500 tonnes of NdPr oxide", "Author doubts the ramp-up"]
@@ -401,10 +402,25 @@ def test_a_body_longer_than_the_context_is_summarised_from_its_opening(parts):
     assert analysis.statements[-1].quote.startswith("In our view")  # statements still cover the whole body
 
 
+def test_since_summary_5_the_highlights_are_the_articles_own_central_sentences(parts):
+    """The model writes no highlights: they are exact sentences of the body, in its order, whatever
+    the model would have written."""
+    from assay.analysis import key_sentences
+
+    article, decider, embedder = parts
+    analysis, model = run(article, decider, embedder, reply(highlights=["Invented by the model, never shown"]), prompts=["summary@5"])
+    assert analysis.highlights == key_sentences(article, embedder) and analysis.highlights
+    assert all(h in article.body for h in analysis.highlights)
+    starts = [article.body.index(h) for h in analysis.highlights]
+    assert starts == sorted(starts) and "Invented" not in " ".join(analysis.highlights)
+    assert analysis.provenance.prompts["summary"] == "5"
+
+
 def test_a_repeated_highlight_is_shown_once(parts):
     """Seen on a Xinhua text file: the 1.5B model wrote the same highlight twice."""
     article, decider, embedder = parts
     same = "Output of 10,500 tonnes of NdPr oxide"
-    analysis, _ = run(article, decider, embedder, reply(highlights=[same, same.lower() + " ", "Author doubts the ramp-up"]))
+    analysis, _ = run(article, decider, embedder, reply(highlights=[same, same.lower() + " ", "Author doubts the ramp-up"]),
+                      prompts=["summary@4"])
     assert analysis.highlights == [same, "Author doubts the ramp-up"]
     assert f"{same.lower()} [repeats an earlier highlight]" in analysis.provenance.prose_dropped
