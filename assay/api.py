@@ -7,7 +7,7 @@ and the commands that only read the registry should not pay for importing it.
 
     from assay import api
     from assay.settings import Settings
-from assay.statement_answers import as_answer, asks_for_claims, claims_question, contradictions, matching_statements
+from assay.statement_answers import as_answer, asked_about, claims_question, contradictions, matching_statements
 
     settings = Settings()
     api.ingest(["samples/rare-earth-exchanges.xml"], settings)
@@ -16,6 +16,7 @@ from assay.statement_answers import as_answer, asks_for_claims, claims_question,
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
@@ -44,7 +45,7 @@ from assay.retrieval import Filters, allowed_articles
 from assay.runtime import configure_prefect, in_process_flow_settings, prefect_api
 from assay.services import services
 from assay.settings import Settings
-from assay.statement_answers import as_answer, asks_for_claims, claims_question, contradictions, matching_statements
+from assay.statement_answers import as_answer, asked_about, claims_question, contradictions, matching_statements
 from assay.store.keywords import KeywordRow
 from assay.store.maintenance import BackupResult, ConsistencyReport, RepairResult
 from assay.store.maintenance import backup as backup_store
@@ -202,12 +203,11 @@ def ask(
     someone has claimed ("What has Lynas claimed about output since July?") lists their analysed
     statements from every article instead, when the corpus holds any."""
     made = services(settings)
-    if asks_for_claims(question):
-        listed = claims_answer(question, settings, filters)
-        if listed is not None:
-            if on_text is not None:
-                on_text(listed.answer)
-            return listed
+    listed = claims_answer(question, settings, filters)
+    if listed is not None:
+        if on_text is not None:
+            on_text(listed.answer)
+        return listed
     return answer_question(
         question,
         retriever=made.retriever(), catalog=made.registry, embedder=made.embedder, model=made.chat_model(),
@@ -220,8 +220,20 @@ def ask(
 def claims_answer(question: str, settings: Settings, filters: Filters | None = None) -> Answer | None:
     """The entity's statements across the corpus (within the filters), or None when the question names
     no entity the corpus knows or the corpus holds none of its statements."""
-    allowed = allowed_articles(services(settings).registry, filters) if filters else None
-    view, aliases = corpus_view(settings, article_ids=sorted(allowed) if allowed is not None else None)
+    who = asked_about(question)
+    if who is None:
+        return None
+    # Only the articles that write the name (or a spelling the alias files give it) are read, so the
+    # answer costs what the entity's articles cost, not the whole corpus.
+    known = AliasBook.load(settings.home).canonical(who)
+    spellings = sorted({who, *(known.variants if known else ())}, key=len, reverse=True)
+    named = re.compile("|".join(rf"(?<!\w){re.escape(s)}(?!\w)" for s in spellings), re.I)
+    registry = services(settings).registry
+    allowed = allowed_articles(registry, filters) if filters else None
+    mentioned = [a.id for a in registry.articles() if (allowed is None or a.id in allowed) and named.search(f"{a.title}\n{a.body}")]
+    if not mentioned:
+        return None
+    view, aliases = corpus_view(settings, article_ids=mentioned)
     query = claims_question(question, aliases)
     if query is None:
         return None

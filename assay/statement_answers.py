@@ -46,9 +46,10 @@ class ClaimsQuestion:
     since: date | None
 
 
-def asks_for_claims(question: str) -> bool:
-    """Whether the question has the form "what has/did X claim/say ... [about ...] [since ...]"."""
-    return _ASKED.match(question) is not None
+def asked_about(question: str) -> str | None:
+    """Who a claims question asks about, as written ("MP Materials"), or None for another question."""
+    asked = _ASKED.match(question)
+    return re.sub(r"^the\s+", "", asked["who"].strip(), flags=re.I) if asked else None
 
 
 def claims_question(question: str, aliases: AliasBook, today: date | None = None) -> ClaimsQuestion | None:

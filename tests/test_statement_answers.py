@@ -87,3 +87,16 @@ def test_cli_ask_lists_the_statements_without_an_llm(assay_home, capsys):
     assert [c["kinds"][0]["attribution"] for c in answer["citations"]] == ["company"] * 4 + ["third_party"]  # MP's four on NdPr, then the other side
     main_text = answer["answer"]
     assert "Sources disagree:" in main_text and "Mining Weekly" in main_text
+
+
+def test_api_reads_only_the_articles_that_write_the_name(assay_home, monkeypatch):
+    from assay import api
+
+    views_registry(assay_home.registry_url).close()
+    read: list[list[str] | None] = []
+    real = api.corpus_view
+    monkeypatch.setattr(api, "corpus_view", lambda settings, **kw: read.append(kw.get("article_ids")) or real(settings, **kw))
+    assert api.claims_answer("What has Mubadala claimed?", assay_home) is None and read == []  # no article names it: nothing read
+    listed = api.claims_answer("What has CNRE said?", assay_home)  # a spelling of China Northern Rare Earth
+    assert listed is not None and read and 0 < len(read[-1]) < 8  # its articles only, not all eight
+    assert listed.answer.startswith("China Northern Rare Earth:")
