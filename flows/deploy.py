@@ -9,6 +9,12 @@
 - `ingest/<name>`: on demand (`prefect deployment run 'ingest/<name>' --param sources=[...]`);
 - `ingest/<name>-poll`: with feeds, polls them every `every`; it only ingests, the events do the rest.
 
+A worker killed mid-run leaves its flow run "Running" for ever unless something notices: `deploy`
+also creates the automation Prefect recommends for such zombie runs (`ZOMBIE_AUTOMATION`): a flow
+run whose heartbeats (every PREFECT_FLOWS_HEARTBEAT_FREQUENCY seconds, 180 by default) stop for
+three beats is marked Crashed. Its article is not lost either way: its claim lapses and the sweep
+takes it again.
+
 Workers (`prefect worker start --pool <pool>`) import the flows from the installed `assay`
 package (module-path entrypoints: no code storage, no image) and read their settings from their
 own environment (ASSAY_DATABASE_URL, ASSAY_CHROMA_URL...). Two workers never analyse one article
@@ -32,6 +38,7 @@ from assay.settings import Settings
 from assay.types import Deployed, SourceKind
 
 ARTICLE_EVENTS = {"assay.article.new", "assay.article.updated"}
+ZOMBIE_AUTOMATION = "assay: crash flow runs whose heartbeats stopped"
 
 
 def deployments(name: str, *, feeds: list[str], every: timedelta, sweep_every: timedelta) -> list[RunnerDeployment]:
@@ -90,6 +97,7 @@ def deploy(
             client.update_global_concurrency_limit(LLM_LIMIT, GlobalConcurrencyLimitUpdate(limit=settings.llm_concurrency))
         except ObjectNotFound:
             client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=LLM_LIMIT, limit=settings.llm_concurrency))
+    crash_zombie_runs()
     deployed = []
     for deployment in deployments(name, feeds=feeds or [], every=every, sweep_every=sweep_every):
         deployment_id = deployment.apply(work_pool_name=pool)
@@ -104,3 +112,38 @@ def _schedule(deployment: RunnerDeployment) -> str | None:
         if interval is not None:
             return f"every {interval}"
     return None
+
+
+def crash_zombie_runs() -> None:
+    """Create (or update) the automation that marks a flow run Crashed when it sends no heartbeat, no
+    end state, for three heartbeat periods: Prefect's own recipe for runs whose process died
+    (docs.prefect.io, "How to detect and respond to zombie flows"). The period is this process's
+    PREFECT_FLOWS_HEARTBEAT_FREQUENCY: give the workers the same."""
+    from prefect.client.schemas.objects import StateType
+    from prefect.events.actions import ChangeFlowRunState
+    from prefect.events.schemas.automations import AutomationCore, EventTrigger, Posture
+    from prefect.events.schemas.events import ResourceSpecification
+    from prefect.settings import get_current_settings
+
+    beat = get_current_settings().flows.heartbeat_frequency or 180
+    automation = AutomationCore(
+        name=ZOMBIE_AUTOMATION,
+        description="A flow run that stopped sending heartbeats (its worker or process was killed) is marked Crashed.",
+        trigger=EventTrigger(
+            after={"prefect.flow-run.heartbeat"},
+            expect={"prefect.flow-run.heartbeat", "prefect.flow-run.Completed", "prefect.flow-run.Failed",
+                    "prefect.flow-run.Cancelled", "prefect.flow-run.Crashed"},
+            match=ResourceSpecification({"prefect.resource.id": ["prefect.flow-run.*"]}),
+            for_each={"prefect.resource.id"},
+            posture=Posture.Proactive,
+            threshold=1,
+            within=timedelta(seconds=3 * beat),
+        ),
+        actions=[ChangeFlowRunState(state=StateType.CRASHED, message=f"No heartbeat for {3 * beat} s: its process was killed or lost.")],
+    )
+    with get_client(sync_client=True) as client:
+        existing = client.read_automations_by_name(ZOMBIE_AUTOMATION)
+        if existing:
+            client.update_automation(existing[0].id, automation)
+        else:
+            client.create_automation(automation)

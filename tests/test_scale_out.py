@@ -56,6 +56,9 @@ def test_two_workers_analyse_each_article_once_and_a_killed_workers_article_is_t
         "PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_API_URL": f"http://127.0.0.1:{api_port}/api",
         "PREFECT_API_DATABASE_CONNECTION_URL": prefect_db, "PREFECT_LOGGING_LEVEL": "WARNING",
         "PREFECT_WORKER_QUERY_SECONDS": "1",
+        # Heartbeats every 30 s (the least Prefect allows): the killed worker's flow run is marked
+        # Crashed by `assay deploy`'s automation after 90 s without one.
+        "PREFECT_FLOWS_HEARTBEAT_FREQUENCY": "30",
         "ASSAY_HOME": str(tmp_path / "home"), "ASSAY_DATABASE_URL": registry_url, "ASSAY_CHROMA_URL": chroma_server,
         "ASSAY_LLM": "openai", "ASSAY_LLM_BASE_URL": llm.url, "ASSAY_LLM_MODEL": "extractive", "OPENAI_API_KEY": "test-key",
         "ASSAY_LLM_CONCURRENCY": "2", "ASSAY_ANALYSIS_LEASE_S": "6",
@@ -120,6 +123,15 @@ def test_two_workers_analyse_each_article_once_and_a_killed_workers_article_is_t
         _wait_for(lambda: len(analysed()) >= articles - 1, 600, "the other articles' analyses", [server, workers[1]])
         run(str(BIN / "prefect"), "deployment", "run", "analyse-backlog/assay")
         _wait_for(lambda: len(analysed()) == articles, 300, "the killed worker's article", [server, workers[1]])
+
+        # No flow run is left "Running": the killed one stopped sending heartbeats and was marked Crashed.
+        def runs_in(state: str) -> int:
+            found = httpx.post(f"{env['PREFECT_API_URL']}/flow_runs/filter",
+                               json={"flow_runs": {"state": {"type": {"any_": [state]}}}}, timeout=30)
+            return len(found.json())
+
+        _wait_for(lambda: runs_in("RUNNING") == 0 and runs_in("CRASHED") >= 1, 300, "the killed flow run to be marked Crashed",
+                  [server, workers[1]])
     finally:
         for process in started:
             if process.poll() is None:
