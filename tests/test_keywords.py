@@ -287,8 +287,17 @@ def test_doctor_finds_lost_and_stale_keyword_rows_and_repair_mends_them(tmp_path
     assert found.keyword_missing == lost and found.keyword_extra == ["gone"] and found.missing == [] and found.orphan_chunks == []
     assert index.search("no longer holds", 5)[0].chunk_id == "gone"
 
+    # One row lost and one left behind keep the count: the ids still tell.
+    index.add([KeywordRow("gone-too", articles[1].id, "Another chunk Chroma no longer holds.")])
+    index.delete(lost[:1])
+    index.add([KeywordRow(lost[1], articles[0].id, "back")])
+    index.delete(["gone"])
+    assert index.count() == len(store.ids())
+    found = check(registry, store, index)
+    assert found.keyword_index == "stale" and found.keyword_missing == lost[:1] and found.keyword_extra == ["gone-too"]
+
     done = repair(registry, store, found, index)
-    assert (done.keyword_rows_added, done.keyword_rows_deleted) == (2, 1)
+    assert (done.keyword_rows_added, done.keyword_rows_deleted) == (1, 1)
     assert check(registry, store, index).ok and index.chunk_ids() == set(store.ids())
     assert index.search("no longer holds", 5) == []
     assert check(registry, store).keyword_index == "not checked"
