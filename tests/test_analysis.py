@@ -188,6 +188,13 @@ def test_the_analysis_key_names_every_input_that_changes_the_output():
         changed = list(base)
         changed[i] = other
         assert analysis_key(*changed) != key, f"input {i} does not change the key"
+    # So do the versions of the code-made parts: the statement splitter and the key sentences.
+    import assay.analysis
+
+    for constant in ("SPLITTER_VERSION", "KEY_SENTENCES_VERSION"):
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setattr(assay.analysis, constant, "next")
+            assert analysis_key(*base) != key, constant
 
 
 def test_an_analysis_stored_by_an_earlier_version_still_loads(parts):
@@ -424,3 +431,23 @@ def test_a_repeated_highlight_is_shown_once(parts):
                       prompts=["summary@4"])
     assert analysis.highlights == [same, "Author doubts the ramp-up"]
     assert f"{same.lower()} [repeats an earlier highlight]" in analysis.provenance.prose_dropped
+
+
+def test_key_sentences_leave_out_boilerplate_and_bullet_marks(parts):
+    from assay.analysis import key_sentences
+    from assay.types import Article, Section
+
+    _, _, embedder = parts
+    points = ["• Northbrook will acquire CircuMag, a magnet recycling company in Ontario, for C$28.5 million.",
+              "• CircuMag recovers neodymium and dysprosium oxides from scrap magnets at its pilot plant.",
+              "• The combined company plans to recycle 1,000 tonnes of magnets a year by 2028."]
+    legal = ("This news release contains forward-looking information about the acquisition of CircuMag, the recycling of "
+             "magnets and the recovery of neodymium and dysprosium oxides.")
+    body = "\n".join([*points, "Forward-Looking Statements", legal,
+                      "Statements about the magnet recycling plant and its neodymium output may not come true."])
+    heading = body.index("Forward-Looking Statements")
+    article = Article(id="fl", title="Northbrook to acquire CircuMag", source="test", source_url="test", body=body,
+                      sections=[Section(heading=None, start=0, end=heading), Section(heading="Forward-Looking Statements", start=heading, end=len(body))])
+    chosen = key_sentences(article, embedder)
+    assert chosen == [p.removeprefix("• ") for p in points]  # the legal text echoes them, but is not a key point
+    assert all(c in body for c in chosen)
