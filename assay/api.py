@@ -7,7 +7,6 @@ and the commands that only read the registry should not pay for importing it.
 
     from assay import api
     from assay.settings import Settings
-from assay.statement_answers import as_answer, asked_about, claims_question, contradictions, matching_statements
 
     settings = Settings()
     api.ingest(["samples/rare-earth-exchanges.xml"], settings)

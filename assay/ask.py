@@ -335,13 +335,13 @@ def answer_question(
 
     text, cited = clean_citations(written.text, valid)
     text = text.strip()
+    held = {p.key: f"{p.hit.title} {p.quote}" for p in found}  # what each passage holds, for the checks below
     if NOT_IN_CORPUS in written.text.upper():
         return abstain("model_found_no_support")
     if not cited:
         # Only an answer that cites nothing at all gets the passages that hold it; one that cited only
         # keys naming no passage pointed at a source that does not exist, and is no answer.
-        by_support = {p.key: f"{p.hit.title} {p.quote}" for p in found}
-        inferred = None if _CITATION.search(written.text) else cite_by_support(text, question, by_support)
+        inferred = None if _CITATION.search(written.text) else cite_by_support(text, question, held)
         if inferred is None:
             return abstain("no_valid_citations")
         text, cited = clean_citations(inferred, valid)
@@ -362,7 +362,7 @@ def answer_question(
     if missing is not None:
         return abstain(missing)
     by_key = {p.key: p for p in found}
-    miscited = miscited_sentences(text, question, {p.key: f"{p.hit.title} {p.quote}" for p in found})
+    miscited = miscited_sentences(text, question, held)
     if miscited:  # drop them; what is left must still cite something
         for sentence in miscited:
             text = text.replace(sentence, "").strip()

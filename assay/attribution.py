@@ -35,6 +35,8 @@ _VERB = (r"(?:said|says|told|tells|stated|added|adds|announced|argued|argues|cla
          r"expects|expected|believes|predicted|predicts|insisted|insists|stressed|emphasi[sz]ed|explained|commented|"
          r"reported that|declined to say|according to)")
 _VERB_RE = re.compile(rf"\b{_VERB}\b", re.I)
+# Verbs that come before their speaker in wire copy ("…, said Jane Doe"); "told" never does.
+_INVERTED = {"said", "says", "added", "adds", "wrote", "noted", "stated", "explained", "warned", "warns"}
 
 # Who a speaker is, by the words that name them; checked in this order (an "analyst at a company"
 # is an analyst, a "spokesperson for the ministry" is the government).
@@ -57,8 +59,9 @@ _PRONOUN = re.compile(r"^\s*(?:he|she|they|it|we)\b", re.I)
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'’-]+(?:\s+[A-Z][a-zA-Z'’-]+)*")
 _ENTITY_SPEAKER = {EntityType.company: Attribution.company, EntityType.government: Attribution.government,
                    EntityType.country: Attribution.government}
-# Opening and closing quotation marks, curly or straight (a straight mark opens after a space or a line start).
-_QUOTATION = re.compile(r"“[^”]{2,1500}”|(?:(?<=\s)|(?<=^)|(?<=[(\[—-]))\"[^\"\n]{2,1500}\"", re.M)
+# Opening and closing quotation marks, curly or straight (a straight mark opens after a space or a line
+# start), within one paragraph: an unclosed mark must not lend its speaker to the paragraphs after it.
+_QUOTATION = re.compile(r"“[^”\n]{2,1500}”|(?:(?<=\s)|(?<=^)|(?<=[(\[—-]))\"[^\"\n]{2,1500}\"", re.M)
 
 
 # Where no rule names a speaker, the classifier's attribution stands when its calibrated probability
@@ -120,13 +123,23 @@ def speaker(text: str, aliases: AliasBook | None = None) -> Attribution | None:
 
 
 def _clause_speaker(text: str, speakers: _Speakers) -> Attribution | None:
+    """The speaker a reporting verb names: the words before it in its clause ("Lynas said the
+    Pentagon would…": Lynas, never the Pentagon), or, when nothing stands between the verb and a
+    closing quotation mark or the sentence's start, the words after it ("…,” said Jane Doe, an
+    analyst at Adamas"; "According to the IEA, …")."""
     for match in _VERB_RE.finditer(text):
         verb = match.group(0).lower()
-        before, after = text[: match.start()][-80:], text[match.end() :][:100]
-        # "said Jane Doe, an analyst" / "according to the IEA": the speaker follows; "Jane Doe said": it precedes.
-        sides = (after, before) if verb in ("said", "says", "according to", "added", "adds", "wrote", "noted") else (before,)
+        head = re.split(r"[“”\"]|[.;:!?]\s", text[: match.start()])[-1]
+        after = re.split(r"[.;:“”\"]", text[match.end() :])[0][:100]
+        if verb == "according to":
+            sides = [after.split(",")[0]]
+        elif not head.strip(" ,"):
+            sides = [after]
+        elif head.rstrip().endswith(",") and verb in _INVERTED:  # "Demand will double, said Jane Doe, an analyst"
+            sides = [after, head[-80:]]
+        else:
+            sides = [head[-80:]]
         for side in sides:
-            side = re.split(r"[“”\"]", side)[-1 if side is before else 0]
             if side.strip() and (who := speakers.who(side)) is not None:
                 return who
     return None

@@ -177,12 +177,13 @@ class LabelClassifier:
 
     @classmethod
     def fit(
-        cls, x: np.ndarray, y: Sequence[str], labels: tuple[str, ...], *, c: float, balanced: bool = True, weights: np.ndarray | None = None
+        cls, x: np.ndarray, y: Sequence[str], labels: tuple[str, ...], *, c: float, balanced: bool = True,
+        sample_weight: np.ndarray | None = None,
     ) -> LabelClassifier:
         from sklearn.linear_model import LogisticRegression
 
         model = LogisticRegression(C=c, class_weight="balanced" if balanced else None, max_iter=5000)
-        model.fit(x, [labels.index(v) for v in y], sample_weight=weights)
+        model.fit(x, [labels.index(v) for v in y], sample_weight=sample_weight)
         coef = np.zeros((len(labels), x.shape[1]))
         intercept = np.full(len(labels), -1e9)  # a label never seen in training is never predicted
         weights, biases = model.coef_, model.intercept_
@@ -272,7 +273,7 @@ class StatementClassifiers:
         folds of whole articles (`groups`), so calibration is judged on articles the model never saw."""
         models = {}
         for name, y in targets.items():
-            model = LabelClassifier.fit(x, y, LABELS[name], c=c[name], balanced=name in BALANCED, weights=weights)
+            model = LabelClassifier.fit(x, y, LABELS[name], c=c[name], balanced=name in BALANCED, sample_weight=weights)
             logits, gold = _out_of_fold_logits(x, y, LABELS[name], c[name], groups, folds, balanced=name in BALANCED, weights=weights)
             model.temperature = fit_temperature(logits, gold)
             if name == "rhetoric":  # how far an article's estimated share strays from its true share
@@ -314,7 +315,7 @@ def _out_of_fold_logits(
     for fold in range(folds):
         held = np.asarray([fold_of[g] == fold for g in groups])
         model = LabelClassifier.fit(x[~held], [v for v, h in zip(y, held) if not h], labels, c=c, balanced=balanced,
-                                    weights=None if weights is None else weights[~held])
+                                    sample_weight=None if weights is None else weights[~held])
         logits[held] = model.logits(x[held])
     return logits, [labels.index(v) for v in y]
 

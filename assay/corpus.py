@@ -89,20 +89,23 @@ _TEXT_CUES: list[tuple[re.Pattern[str], SourceType]] = [
     (re.compile(r"\((?:Xinhua|新华社)\)|新华社", re.I), SourceType.state_media),
     (re.compile(r"\(Reuters\)|\(AP\)|\(Bloomberg\)|\bAFP\b —|\(Interfax\)", re.I), SourceType.wire),
     (re.compile(r"\bXinhua\b|Global Times|China Daily|People'?s Daily|\bCGTN\b", re.I), SourceType.state_media),
-    # A ministry's or department's own release: "Joint media release", "The Hon … MP, Minister for …",
-    # "The U.S. Department of Energy (DOE) today announced", "Ministry of Commerce of the People's
-    # Republic of China", "MOFCOM Spokesperson Answers…", "Today, the Commission has selected…". Before
-    # the company cues, because governments issue "press releases" too.
-    (re.compile(r"\b(?:joint )?media release\b|\bThe Hon\.? [A-Z]|\b(?:Department|Ministry) of [A-Z][\w ]{2,40}?(?: \([A-Z]{2,6}\))? "
-                r"(?:today )?announced|\bMinistry of [A-Z][\w ]{2,40} of the People's Republic\b|\bSpokesperson (?:Answers|Remarks|Statement)\b|"
-                r"\b(?:Today, )?the (?:European )?Commission has (?:today )?(?:selected|adopted|proposed|approved|announced)\b", re.I),
-     SourceType.government),
+    # A ministry's or department's own release: a "Joint media release" line, "The Hon … MP" opening a
+    # line, "The U.S. Department of Energy (DOE) today announced", "Ministry of Commerce of the
+    # People's Republic of China", "MOFCOM Spokesperson Answers…", "Today, the Commission has
+    # selected…". Before the company cues, because governments issue press releases too. Each is a
+    # release's own form: news that mentions a media release or a department's announcement is news.
+    (re.compile(r"(?m)^(?i:(?:joint )?media release)\s*$|^The Hon\.? [A-Z]|\b(?:Department|Ministry) of [A-Z][\w ]{2,40}?"
+                r"(?: \([A-Za-z]{2,6}\))? today announced|\bMinistry of [A-Z][\w ]{2,40} of the People's Republic\b|"
+                r"\bSpokesperson (?:Answers|Remarks)\b|\b(?:Today, )?the (?:European )?Commission has (?:today )?"
+                r"(?:selected|adopted|proposed|approved|announced)\b"), SourceType.government),
     # A broker's or consultancy's note names tickers too: its research header comes first.
-    (re.compile(r"\bEquity Research\b|\bRating: ?(?:OUTPERFORM|UNDERPERFORM|BUY|SELL|HOLD|OVERWEIGHT|UNDERWEIGHT|NEUTRAL)\b|"
-                r"\bAnalysts?: [A-Z]", re.I), SourceType.analyst),
-    (re.compile(r"/PRNewswire/|\(BUSINESS WIRE\)|GLOBE NEWSWIRE|/CNW/|ACCESSWIRE|\bNews Release\b|\bPress Release\b|"
-                r"Forward-Looking Statements|\((?:NYSE|NASDAQ|ASX|TSXV?|TSX-V|LSE|AIM|CSE|OTCQ[XB]): ?[A-Z.]+\)|\bASX Announcement\b|"
-                r"\bASX: [A-Z]{3}\b|is pleased to (?:announce|present|report|provide)|[“\"]the Company[”\"]", re.I),
+    (re.compile(r"\bEquity Research\b|\bRating: ?(?i:outperform|underperform|buy|sell|hold|overweight|underweight|neutral)\b|"
+                r"(?m:^Analysts?: [A-Z])"), SourceType.analyst),
+    # A company's release: a distributor's line, its own "News Release" line, or its ticker followed by
+    # what it announces ("Iluka (ASX: ILU) shares rose" in a news story is neither).
+    (re.compile(r"/PRNewswire/|\(BUSINESS WIRE\)|GLOBE NEWSWIRE|/CNW/|ACCESSWIRE|(?m:^(?:News|Press) Release\b)|"
+                r"Forward-Looking Statements|\bASX Announcement\b|is pleased to (?:announce|present|report|provide)|[“\"]the Company[”\"]|"
+                r"\((?:NYSE|NASDAQ|ASX|TSXV?|TSX-V|LSE|AIM|CSE|OTCQ[XB]): ?[A-Z.]+\)[^.]{0,200}?\b(?:today )?announce", re.I),
      SourceType.company_release),
 ]
 

@@ -201,7 +201,7 @@ def unknown_names(text: str, body: str) -> list[str]:
     return [u for u in (_unknown(n, norm) for n in names(text, body)) if u]
 
 
-_YEAR = re.compile(r"(?<![\d.,$€£])(?:19[5-9]\d|20\d\d)(?![\d.,%])")
+_YEAR = re.compile(r"(?<![\d.,$€£])(?:19[5-9]\d|20\d\d)(?![\d%]|[.,]\d)")
 
 
 def unmentioned_years(question: str, passages: str) -> list[str]:

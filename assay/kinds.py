@@ -21,8 +21,10 @@ from assay.corpus import source_type
 from assay.statements import Statement
 from assay.types import Article, Attribution, Evidence, Kind, StatementLabels
 
-# The version of assay/attribution.py's rules: part of the decider's name, so changing them re-analyses.
-ATTRIBUTION_RULES = "1"
+# The version of the rules around the classifiers: attribution (assay/attribution.py), the source-type
+# cues it reads (assay/corpus.py), the voice's kinds and the evidence fallback below. Part of the
+# decider's name, so changing them re-analyses.
+ATTRIBUTION_RULES = "2"
 
 
 class KindDecider(Protocol):
@@ -72,7 +74,7 @@ class ClassifierKindDecider:
         for i, p in enumerate(predictions):
             attribution = who[i][0]
             kind, confidence = p["kind"]
-            ruled = voice_kind(found[i].text, attribution)
+            ruled = voice_kind(found[i].text, attribution) if kind != Kind.rhetoric else None
             if ruled is not None:  # the voice settles it: no probability to calibrate
                 kind, why = ruled
                 labels.append(StatementLabels(
@@ -84,8 +86,9 @@ class ClassifierKindDecider:
             if kind == Kind.opinion and attribution in NOT_THE_AUTHOR:
                 # Opinion is the author's (or an independent analyst's) judgement; a company's or a
                 # state's judgement of itself is a claim or rhetoric: the best of the other kinds.
+                # Its own calibrated probability, not renormalised: the model was unsure of it.
                 row = kind_probabilities[i] * np.asarray([label != Kind.opinion for label in kind_model.labels])
-                kind, confidence = kind_model.labels[int(row.argmax())], float(row.max() / row.sum())
+                kind, confidence = kind_model.labels[int(row.argmax())], float(row.max())
             pushes = kind_model.contributions(x[i], kind, first_cue)
             labels.append(
                 StatementLabels(
@@ -123,15 +126,17 @@ NOT_THE_AUTHOR = (Attribution.company, Attribution.government, Attribution.state
 # A first-person judgement: "we expect", "in our view", "I think". The author's or an analyst's is
 # opinion; the same words from a company or a state about itself are a claim.
 _JUDGEMENT = re.compile(
-    r"\b(?:we|I)\s+(?:now\s+|still\s+|also\s+|do not\s+|don't\s+)?(?:expect|think|believe|estimate|model|forecast|see|view|raise|"
-    r"cut|lower|reiterate|prefer|remain|doubt|suspect|argue|assume|haircut|would)\b|\bin (?:our|my) view\b|"
+    r"\b(?:we|I)\s+(?:now\s+|still\s+|also\s+|do not\s+|don't\s+)?(?:expect|think|believe|estimate|model|forecast|see|view|"
+    r"reiterate|prefer|doubt|suspect|argue|assume|haircut|(?:raise|cut|lower)\s+our)\b|\bin (?:our|my) view\b|"
     r"\bour (?:view|base case|forecasts?|estimates?|thesis)\b",
     re.I,
 )
 
 
 def voice_kind(text: str, attribution: Attribution) -> tuple[str, str] | None:
-    """(kind, why) when a first-person judgement settles the kind by who speaks; else None."""
+    """(kind, why) when a first-person judgement settles the kind by who speaks; else None. The
+    decider does not ask it about what the classifier took for rhetoric ("We remain committed to a
+    world-class supply chain")."""
     judgement = _JUDGEMENT.search(text)
     if judgement is None:
         return None

@@ -21,7 +21,10 @@ from assay.types import Attribution, CrossCheckStatus, EntityType, Kind
 
 # Who may be said to have claimed something, by the entity's type (a company's statements are the
 # ones attributed to a company, a government's to a government).
-_SPEAKER = {EntityType.company: Attribution.company, EntityType.government: Attribution.government}
+_SPEAKER = {EntityType.company: Attribution.company, EntityType.government: Attribution.government,
+            EntityType.country: Attribution.government}
+# A material or a project claims nothing: a question about one is not a claims question.
+_NOT_SPEAKERS = (EntityType.material, EntityType.project)
 _ASKED = re.compile(
     r"^\s*what\s+(?:(?:has|have|had|did|does|do)\s+)?(?P<who>.+?)\s+"
     r"(?:claim(?:ed|s)?|sa(?:id|y|ys)|announce[ds]?|stated?|promised?|asserted?|reported?)\b"
@@ -30,6 +33,8 @@ _ASKED = re.compile(
     re.I,
 )
 _MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
+_MONTH_NAMES = {m[:3]: {m[:3], m, *(("sept",) if m == "september" else ())} for m in (
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december")}
 # Words every question here shares ("rare earth magnets"): a topic of only these would match everything.
 _TOPIC_STOP = frozenset("the a an of and or in on for to its their his her with by from at as any all rare earth earths element "
                         "elements critical mineral minerals metal metals".split())
@@ -47,19 +52,23 @@ class ClaimsQuestion:
 
 
 def asked_about(question: str) -> str | None:
-    """Who a claims question asks about, as written ("MP Materials"), or None for another question."""
+    """Who a claims question asks about, as written ("MP Materials"), or None for another question or
+    when it names no one: a name starts with a capital or a digit ("the study", "analysts" do not)."""
+    if len(question) > 300 or "\n" in question:  # a question, not a document: and the pattern backtracks on long text
+        return None
     asked = _ASKED.match(question)
-    return re.sub(r"^the\s+", "", asked["who"].strip(), flags=re.I) if asked else None
+    if asked is None:
+        return None
+    who = re.sub(r"^the\s+", "", asked["who"].strip(), flags=re.I)
+    return who if who[:1].isupper() or who[:1].isdigit() else None
 
 
 def claims_question(question: str, aliases: AliasBook, today: date | None = None) -> ClaimsQuestion | None:
     """The question as a request for someone's statements, when it is one and names a known entity."""
-    asked = _ASKED.match(question)
-    if asked is None:
-        return None
-    who = re.sub(r"^(?:the)\s+", "", asked["who"].strip(), flags=re.I)
-    named = aliases.canonical(who) or aliases.canonical(asked["who"].strip())
-    if named is None:
+    who = asked_about(question)
+    asked = _ASKED.match(question) if who is not None else None
+    named = aliases.canonical(who) if who is not None else None
+    if asked is None or named is None or named.type in _NOT_SPEAKERS:
         return None
     topic = tuple(w for w in re.findall(r"[^\W_]+", (asked["topic"] or "").lower()) if w not in _TOPIC_STOP and len(w) > 2)
     return ClaimsQuestion(named.name, named.type, topic, _since(asked["since"], today or datetime.now(UTC).date()))
@@ -71,29 +80,43 @@ def _since(text: str | None, today: date) -> date | None:
         return None
     text = text.strip().lower()
     if re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-        return date.fromisoformat(text)
+        try:
+            return date.fromisoformat(text)
+        except ValueError:  # "2025-02-30"
+            return None
     year = re.search(r"\b(\d{4})\b", text)
-    month = next((n for m, n in _MONTHS.items() if re.search(rf"\b{m}", text)), None)
-    if month is None:
-        return date(int(year[1]), 1, 1) if year else None
-    if year:
-        return date(int(year[1]), month, 1)
-    return date(today.year if month <= today.month else today.year - 1, month, 1)
+    month = next((n for m, n in _MONTHS.items() if _is_month(text, m)), None)
+    try:
+        if month is None:
+            return date(int(year[1]), 1, 1) if year else None
+        if year:
+            return date(int(year[1]), month, 1)
+        return date(today.year if month <= today.month else today.year - 1, month, 1)
+    except ValueError:  # "since 0000": no date; the question is answered without one
+        return None
+
+
+def _is_month(text: str, abbreviation: str) -> bool:
+    """A whole month name or its abbreviation ("jul", "july", "sept."), not a word that starts like one ("decree")."""
+    return any(word.rstrip(".") in _MONTH_NAMES[abbreviation] for word in text.split())
 
 
 def matching_statements(query: ClaimsQuestion, corpus: CorpusView, aliases: AliasBook) -> list[StatementRecord]:
     """The entity's own statements, newest first: those that name it and are attributed to its kind of
-    speaker, and those of its own releases (a company's release speaks for it without naming it)."""
+    speaker, and those of its own releases (published under its name: a company's release speaks for
+    it without naming it; a title that names it may be another company's release)."""
     speaker = _SPEAKER.get(query.entity_type)
     own_releases = {
         a.id for a in corpus.articles
-        if corpus.source_types.get(a.id) is SourceType.company_release and query.entity in aliases.mentions(f"{a.title} {a.source}")
+        if corpus.source_types.get(a.id) is SourceType.company_release and query.entity in aliases.mentions(a.source)
     }
     found = []
     for s in corpus.statements:
         if s.kind not in _ASSERTED or (query.entity not in s.entities and s.article_id not in own_releases):
             continue
-        if s.attribution is not speaker if speaker is not None else s.attribution is Attribution.author:
+        if speaker is not None and s.attribution is not speaker:
+            continue
+        if speaker is None and s.attribution is Attribution.author:  # a person or an unknown kind: anyone but the author
             continue
         if query.topic_words and not _about(s.quote, query.topic_words):
             continue
@@ -109,8 +132,10 @@ def _about(quote: str, topic: tuple[str, ...]) -> bool:
     return any(t[:5] in words for t in topic)
 
 
+# The cross-check's verdict and how many other articles it read beside it (related ones, not only
+# those that agree or contradict).
 _VERDICT: dict[CrossCheckStatus, str] = {
-    "corroborated": "corroborated by {n}", "conflicting": "contradicted by {n}", "no_other_source": "no other source",
+    "corroborated": "corroborated ({n} related)", "conflicting": "contradicted ({n} related)", "no_other_source": "no other source",
 }
 
 

@@ -304,7 +304,8 @@ class StatementLabels(BaseModel):
 
     kind: Kind
     kind_confidence: float | None = Field(
-        description="Calibrated probability of the kind; None when the decider gives none (an LLM without log-probabilities)."
+        description="Calibrated probability of the kind; None when the decider gives none (an LLM without log-probabilities, "
+        "or a rule that settled the kind: a first-person judgement)."
     )
     uncertain: bool = Field(
         False, description="The decider is not confident of the kind: shown as uncertain, left out of the rhetoric share."

@@ -114,6 +114,7 @@ def test_unmentioned_years_reads_years_not_amounts():
     assert unmentioned_years("What was output in 2018 and 2030?", "Output will double by 2030.") == ["2018"]
     assert unmentioned_years("What did it pay, $2018 or 2,019 tonnes?", "nothing here") == []
     assert unmentioned_years("Sales in 2025?", "sales in 20250 units") == ["2025"]
+    assert unmentioned_years("What happened in 2018, and in 2019.", "nothing") == ["2018", "2019"]
 
 
 def test_an_answer_without_what_the_question_asks_for_is_an_abstention(corpus):

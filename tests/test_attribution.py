@@ -23,6 +23,10 @@ from assay.types import Article, Attribution
     ("Chief executive James Litinsky said the plant was the most advanced in the West.", Attribution.company),
     ("The company said output rose 12% in the quarter.", Attribution.company),
     ("Xinhua reported that output rose.", Attribution.state_media),
+    # The speaker stands before the verb; what follows is what was said, whoever it names.
+    ("Lynas said the Pentagon would fund the plant.", Attribution.company),
+    ("The company said in its quarterly report that output rose 12%.", Attribution.company),
+    ("The ministry said analysts had overstated the shortfall.", Attribution.government),
 ])
 def test_a_named_speaker_decides_the_attribution(text, who):
     assert speaker(text) == who
@@ -96,6 +100,11 @@ def _text_article(body: str, source: str = "exports") -> Article:
     ("Joint media release\n\nThe Hon Jane Smith MP, Minister for Resources", SourceType.government),
     ("WASHINGTON, D.C. — The U.S. Department of Energy (DOE) today announced the selection of three projects", SourceType.government),
     ("Prices rose as the Minister for Resources visited the site, analysts said.", SourceType.news),
+    # News that mentions a release, an announcement, analysts or a ticker is still news.
+    ("Lynas Rare Earths said in a media release on Monday that output rose.", SourceType.news),
+    ("The U.S. Department of Energy announced $1 billion for plants.", SourceType.news),
+    ("Prices rose, according to analysts: Chinese supply is tight.", SourceType.news),
+    ("Iluka (ASX: ILU) shares rose 5% on Tuesday.", SourceType.news),
 ])
 def test_the_opening_of_a_text_export_says_what_published_it(opening, expected):
     assert source_type(_text_article(opening + "\n\nMore text follows here.")) == expected
@@ -116,3 +125,13 @@ def test_the_classifier_decider_attributes_a_releases_own_voice_to_the_company(e
     assert by_text[next(t for t in by_text if t.startswith("The plant"))] in (Attribution.company, Attribution.third_party, Attribution.government)
     assert Attribution.author not in by_text.values()  # a company's release has no independent author's voice
     assert by_text[next(t for t in by_text if t.startswith("Output"))] == Attribution.third_party
+
+
+def test_a_first_person_judgement_is_a_kind_only_when_it_judges():
+    from assay.kinds import voice_kind
+
+    assert voice_kind("We expect prices to rise in 2027.", Attribution.author)[0] == "opinion"
+    assert voice_kind("We expect prices to rise in 2027.", Attribution.company)[0] == "claim"
+    assert voice_kind("We raise our 2026 forecast to US$78/kg.", Attribution.author)[0] == "opinion"
+    assert voice_kind("We cut production by 10% in the third quarter.", Attribution.company) is None  # an act, not a judgement
+    assert voice_kind("We remain committed to a world-class supply chain.", Attribution.company) is None

@@ -29,6 +29,12 @@ def test_the_question_names_who_what_about_and_since_when(views):
     assert asked is not None and asked.entity == MP and asked.since == date(2025, 7, 1)
     assert claims_question("Which company agreed to acquire Australian Strategic Materials?", aliases) is None
     assert claims_question("What has Mubadala claimed?", aliases) is None  # nobody the corpus or alias file knows
+    # Not a name, not a speaker, not a date.
+    assert claims_question("What did the study say about recycling?", aliases) is None
+    assert claims_question("What has NdPr claimed?", aliases) is None  # a material claims nothing
+    assert claims_question("What did MP say about the decision?", aliases, today=date(2026, 3, 1)).since is None
+    assert claims_question("What did MP say since 2025-02-30?", aliases).since is None
+    assert claims_question("What did MP say " + "about supply " * 40 + "?", aliases) is None  # no backtracking on long text
 
 
 def test_the_entitys_statements_from_every_article_newest_first(views):
