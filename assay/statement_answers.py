@@ -135,7 +135,7 @@ def _about(quote: str, topic: tuple[str, ...]) -> bool:
 # The cross-check's verdict and how many other articles it read beside it (related ones, not only
 # those that agree or contradict).
 _VERDICT: dict[CrossCheckStatus, str] = {
-    "corroborated": "corroborated ({n} related)", "conflicting": "contradicted ({n} related)", "no_other_source": "no other source",
+    "corroborated": "corroborated ({n})", "conflicting": "contradicted ({n})", "no_other_source": "no other source",
 }
 
 
@@ -164,7 +164,7 @@ def describe(query: ClaimsQuestion, statements: list[StatementRecord], against: 
         verdict = ""
         if s.crosscheck is not None:
             n = len(s.corroborated_by)
-            verdict = " · " + _VERDICT[s.crosscheck].format(n=f"{n} article{'s' * (n != 1)}")
+            verdict = " · " + _VERDICT[s.crosscheck].format(n=f"{n} related article{'s' * (n != 1)}")
         lines.append(f"- {_when(s)} · {'uncertain' if s.uncertain else s.kind.value}{verdict}: “{s.quote}” [{i}]")
     if against:
         lines.append("Sources disagree:")
