@@ -36,7 +36,12 @@ OUTSIDE_WEIGHT = 0.25
 
 def gold_statements(article: Article, gold: LabelledArticle) -> list[Statement]:
     """The labelled statements as spans of the article's body."""
-    return [Statement(article.body[a:b], a, b) for a, b in gold.spans(article.body)]
+    return statement_spans(article, gold.article_id, gold.statements)
+
+
+def statement_spans(article: Article, name: str, gold: Sequence[LabelledStatement]) -> list[Statement]:
+    """Gold statements, found in body order, as Statements (`name` says whose quote is missing, if one is)."""
+    return [Statement(article.body[a:b], a, b) for a, b in quote_spans(name, list(gold), article.body)]
 
 
 def labelled(ids: Sequence[str], embedder: MiniLMEmbeddings) -> tuple[np.ndarray, dict[str, list[str]], list[str]]:
@@ -51,7 +56,7 @@ def labelled_articles(
     """The same for any (article, group name, gold statements), in the body's order."""
     rows, targets, groups = [], {name: [] for name in C}, []  # type: ignore[var-annotated]
     for article, group, gold in items:
-        found = [Statement(article.body[a:b], a, b) for a, b in quote_spans(group, list(gold), article.body)]
+        found = statement_spans(article, group, gold)
         rows.append(features(article, found, embedder.forward([s.text for s in found])))
         for name in LABEL_NAMES:
             targets[name].extend(getattr(s, name).value for s in gold)
@@ -72,7 +77,7 @@ def training_set(ids: Sequence[str], embedder: MiniLMEmbeddings, outside: bool =
 
 def fit(ids: Sequence[str], embedder: MiniLMEmbeddings, outside: bool = True, outside_weight: float = OUTSIDE_WEIGHT) -> StatementClassifiers:
     x, targets, groups = training_set(ids, embedder, outside)
-    trained_on = [*ids, *(f"outside/{labels.file}" for _, labels in load_outside("train"))] if outside else list(ids)
+    trained_on = list(dict.fromkeys(groups))  # the sample's ids, then each outside article's group name
     weights = np.asarray([outside_weight if g.startswith("outside/") else 1.0 for g in groups])
     return StatementClassifiers.fit(x, targets, version=VERSION, trained_on=trained_on, c=C, groups=groups, weights=weights)
 
