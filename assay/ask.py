@@ -19,16 +19,17 @@ from typing import Literal
 import numpy as np
 from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, AIMessageChunk
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.runnables import RunnableConfig
 from pydantic import BaseModel, Field
 
 from assay.analysis import numbers
 from assay.embeddings import MiniLMEmbeddings
 from assay.grounding import unknown_names, unmentioned_names, unmentioned_years
-from assay.llms import model_name
+from assay.llms import model_name, yes_probability
 from assay.prompts import PromptFile
 from assay.retrieval import Filters, Hit, HybridRetriever
+from assay.settings import Settings
 from assay.statements import text_sentences
 from assay.types import Analysis, ArticleCatalog, Attribution, CrossCheckStatus, Kind
 
@@ -55,6 +56,14 @@ class StatementRef(BaseModel):
     corroboration: CrossCheckStatus | None = Field(None, description="The corpus cross-check's verdict (facts and claims).")
 
 
+class PassageAnswerability(BaseModel):
+    """The model's own probability that a passage answers the question: its first reply token's
+    log-probabilities of "yes" and "no", renormalised. None where the backend gives none."""
+
+    key: int = Field(description="The passage's [n].")
+    probability: float | None = Field(None, ge=0, le=1)
+
+
 class Citation(BaseModel):
     key: int = Field(description="The [n] in the answer.")
     chunk_id: str | None = Field(description="The retrieved chunk; None when the citation is an analysed statement.")
@@ -68,11 +77,15 @@ class Citation(BaseModel):
     kinds: list[StatementRef] = Field(
         default_factory=list, description="Statements of the article's analysed breakdown inside the quote, with their kind."
     )
+    answers_probability: float | None = Field(
+        None, ge=0, le=1, description="The model's probability that this passage, read alone, answers the question."
+    )
 
 
 AbstainReason = Literal[
     "no_relevant_chunks", "names_not_in_corpus", "years_not_in_corpus", "model_found_no_support", "no_valid_citations", "unsupported_numbers",
     "unsupported_names", "miscited", "no_figure_in_answer", "no_new_name_in_answer",
+    "no_passage_answers", "cited_passages_do_not_answer",
 ]
 
 
@@ -84,6 +97,9 @@ class Answer(BaseModel):
     citations: list[Citation] = Field(default_factory=list, description="Only the passages the answer cites.")
     retrieval: list[Hit] = Field(default_factory=list, description="Every retrieved chunk, with its scores.")
     best_dense_similarity: float = 0.0
+    answerability: list[PassageAnswerability] = Field(
+        default_factory=list, description="Each passage's probability of answering the question, as the model judged it beside the others."
+    )
     model: str | None = None
     prompt: str | None = None
     input_tokens: int = 0
@@ -142,12 +158,18 @@ def clean_citations(text: str, valid: set[int]) -> tuple[str, list[int]]:
     cited: list[int] = []
 
     def keep(match: re.Match[str]) -> str:
-        keys = [int(k) for k in re.split(r"\s*,\s*", match.group(1)) if int(k) in valid]
-        cited.extend(k for k in keys if k not in cited)
-        lead = match.group(0)[: len(match.group(0)) - len(match.group(0).lstrip())]
-        return lead + "".join(f"[{k}]" for k in keys) if keys else ""
+        kept = _cited_keys(match, lambda k: k in valid)
+        cited.extend(k for k in kept[1] if k not in cited)
+        return kept[0]
 
     return _CITATION.sub(keep, text), cited
+
+
+def _cited_keys(match: re.Match[str], keep: Callable[[int], bool]) -> tuple[str, list[int]]:
+    """A "[1, 2]" citation rewritten as "[1][2]" with only the keys `keep` accepts (and its leading space), and those keys."""
+    keys = [int(k) for k in re.split(r"\s*,\s*", match.group(1)) if keep(int(k))]
+    lead = match.group(0)[: len(match.group(0)) - len(match.group(0).lstrip())]
+    return (lead + "".join(f"[{k}]" for k in keys) if keys else ""), keys
 
 
 def miscited_sentences(text: str, question: str, by_key: dict[int, str]) -> list[str]:
@@ -190,6 +212,28 @@ def cite_by_support(text: str, question: str, by_key: dict[int, str]) -> str | N
             return None
         cited.append(f"{sentence.text.rstrip()} [{best}]")
     return " ".join(cited) if cited else None
+
+
+def weaker_citations_dropped(text: str, probability: dict[int, float], margin: float) -> str:
+    """The answer without its citations of passages the model itself judged less likely to answer
+    than the best cited one, by more than `margin`; a sentence left citing nothing goes too. Measured
+    on the labelled dev questions: the 1.5B model cites [1] and adds [2] beside it, and the [2] is
+    mostly from another article (dev citation precision 0.59 -> 0.66 at 0.05, no right citation lost)."""
+    cited = [int(k) for group in _CITATION.findall(text) for k in re.split(r"\s*,\s*", group) if int(k) in probability]
+    if not cited:
+        return text
+    floor = max(probability[k] for k in cited) - margin
+    weak = {k for k in cited if probability[k] < floor}
+    if not weak:
+        return text
+    kept = []
+    for sentence in text_sentences(text):
+        had = _CITATION.search(sentence.text) is not None
+        trimmed = _CITATION.sub(lambda m: _cited_keys(m, lambda k: k not in weak)[0], sentence.text)
+        if had and not _CITATION.search(trimmed):
+            continue
+        kept.append(trimmed)
+    return " ".join(kept)
 
 
 class CitationStream:
@@ -260,6 +304,52 @@ def statement_kinds(analysis: Analysis | None, start: int, end: int) -> list[Sta
     ]
 
 
+# --- answerability ---------------------------------------------------------------------------
+
+
+class AnswerChecks(BaseModel):
+    """The model's own judgement of the passages, each a yes/no probe read from log-probabilities;
+    the thresholds come from settings (chosen on the labelled dev questions)."""
+
+    answerable: PromptFile | None = Field(None, description="Probe of each passage beside the others, after the answer prompt.")
+    min_answerable: float = Field(0.0, ge=0, le=1, description="Decline when no passage reaches this.")
+    citation_margin: float | None = Field(
+        None, ge=0, le=1, description="Drop a citation whose passage's probability is this far below the best cited passage's.")
+    cited_answers: PromptFile | None = Field(None, description="Probe of each cited passage read alone.")
+    min_cited_answers: float = Field(0.0, ge=0, le=1, description="Decline when no cited passage reaches this.")
+
+
+def answer_checks(settings: Settings, prompts: dict[str, PromptFile]) -> AnswerChecks:
+    """The checks settings ask for, with the given (released or candidate) probe prompts."""
+    return AnswerChecks(
+        answerable=prompts["answerable"] if settings.ask_min_answerable > 0 else None, min_answerable=settings.ask_min_answerable,
+        citation_margin=settings.ask_citation_margin if settings.ask_min_answerable > 0 else None,
+        cited_answers=prompts["cited_answers"] if settings.ask_min_cited_answers > 0 else None,
+        min_cited_answers=settings.ask_min_cited_answers,
+    )
+
+
+def passage_answerability(
+    model: BaseChatModel, messages: list[BaseMessage], found: list[Passage], question: str, probe: PromptFile, config: RunnableConfig
+) -> list[PassageAnswerability]:
+    """Each passage's probability of answering, asked after the answer prompt itself: the passages
+    and the question are the shared prefix (llama.cpp's KV cache keeps it, and the answer that follows
+    reuses it), so a probe costs its own ~25 tokens, ~0.15 s on 2 cores."""
+    return [
+        PassageAnswerability(
+            key=p.key,
+            probability=yes_probability(model, [*messages, *probe.template().format_messages(key=p.key, question=question)], config),
+        )
+        for p in found
+    ]
+
+
+def cited_answerability(model: BaseChatModel, passage: Passage, question: str, probe: PromptFile, config: RunnableConfig) -> float | None:
+    """The probability that `passage`, read alone, answers the question."""
+    messages = probe.template().format_messages(question=question, title=passage.hit.title, passage=passage.quote)
+    return yes_probability(model, messages, config)
+
+
 # --- asking -----------------------------------------------------------------------------------
 
 
@@ -275,6 +365,7 @@ def answer_question(
     min_similarity: float,
     passage_chars: int,
     filters: Filters | None = None,
+    checks: AnswerChecks | None = None,
     on_text: Callable[[str], None] | None = None,
     callbacks: list[BaseCallbackHandler] | None = None,
 ) -> Answer:
@@ -313,6 +404,17 @@ def answer_question(
     timings["passages"] = time.perf_counter() - step
     messages = prompt.template().format_messages(passages=render_passages(found), question=question)
     config: RunnableConfig = {"callbacks": callbacks or [], "metadata": {"prompt": prompt.name, "prompt_version": prompt.version}}
+    checks = checks or AnswerChecks()
+    if checks.answerable is not None:
+        step = time.perf_counter()
+        judged = passage_answerability(model, messages, found, question, checks.answerable, config)
+        timings["answerable"] = time.perf_counter() - step
+        answer = answer.model_copy(update={"answerability": judged})
+        known = [j.probability for j in judged if j.probability is not None]
+        # Measured on the labelled dev questions: the best passage's probability separates answerable
+        # from unanswerable questions with AUROC 0.81 (train 0.74); see settings.ask_min_answerable.
+        if known and max(known) < checks.min_answerable:
+            return abstain("no_passage_answers")
     step = time.perf_counter()
     valid = {p.key for p in found}
     if on_text is not None:
@@ -369,12 +471,23 @@ def answer_question(
         text, cited = clean_citations(re.sub(r"\s{2,}", " ", text), valid)
         if not cited:
             return abstain("miscited")
+    probability = {j.key: j.probability for j in answer.answerability if j.probability is not None}
+    if checks.citation_margin is not None and probability:
+        text, cited = clean_citations(weaker_citations_dropped(text, probability, checks.citation_margin), valid)
+    answers: dict[int, float | None] = {}
+    if checks.cited_answers is not None:
+        step = time.perf_counter()
+        answers = {key: cited_answerability(model, by_key[key], question, checks.cited_answers, config) for key in cited}
+        timings["cited_answers"] = time.perf_counter() - step
+        known = [p for p in answers.values() if p is not None]
+        if known and max(known) < checks.min_cited_answers:
+            return abstain("cited_passages_do_not_answer")
     analyses = {a: catalog.latest_analysis(a) for a in {by_key[key].hit.article_id for key in cited}}  # one read per article
     citations = [
         Citation(
             key=key, chunk_id=p.hit.chunk_id, article_id=p.hit.article_id, title=p.hit.title, url=p.hit.url,
             published=p.hit.published, quote=p.quote, start=p.start, end=p.end,
-            kinds=statement_kinds(analyses[p.hit.article_id], p.start, p.end),
+            kinds=statement_kinds(analyses[p.hit.article_id], p.start, p.end), answers_probability=answers.get(key),
         )
         for key in cited
         for p in [by_key[key]]

@@ -392,8 +392,12 @@ def ask(
         out.print(f"[bold]{answer.answer}[/bold] [dim]({answer.abstain_reason.replace('_', ' ') if answer.abstain_reason else ''})[/dim]")
         return
     out.print("\n")
+    judged = {j.key: j.probability for j in answer.answerability if j.probability is not None}
     for c in answer.citations:
-        out.print(f"[bold]\\[{c.key}][/bold] {escape(c.title)} [dim]· {(c.published or 'undated')[:10]} · {escape(c.url or c.article_id)}[/dim]", highlight=False)
+        # The model's own probability that this passage answers the question (shown so a reader can weigh it).
+        p = c.answers_probability if c.answers_probability is not None else judged.get(c.key)
+        answers = f" · answers it: p {p:.2f}" if p is not None else ""
+        out.print(f"[bold]\\[{c.key}][/bold] {escape(c.title)} [dim]· {(c.published or 'undated')[:10]} · {escape(c.url or c.article_id)}{answers}[/dim]", highlight=False)
         if c.chunk_id is not None:  # a passage; a cited statement is its own quote, printed with its kind below
             out.print(f"    “{escape(c.quote)}” [dim](chars {c.start}-{c.end})[/dim]", highlight=False)
         for statement in c.kinds:

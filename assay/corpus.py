@@ -9,6 +9,8 @@ An article no rule places is `news`.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import tomllib
 import unicodedata
@@ -133,7 +135,11 @@ class SourceRules(BaseModel):
             kinds = ", ".join(t.value for t in SourceType)
             raise SourceTypeError(f"{path}: a type is not one of {kinds}: correct it") from exc
 
-    def type_of(self, article: StoredArticle) -> SourceType:
+    def digest(self) -> str:
+        """A short hash of the rules, for keys that must change when they do."""
+        return hashlib.sha256(json.dumps(sorted(self.types.items())).encode()).hexdigest()[:12]
+
+    def type_of(self, article: Article) -> SourceType:
         host = _host(article.url) or _host(article.source_url)
         for key in (article.source, host):
             if key and key in self.types:

@@ -17,7 +17,7 @@ import numpy as np
 from assay.aliases import AliasBook
 from assay.attribution import attributions
 from assay.classifier import CUE_NAMES, StatementClassifiers, cue_words, features
-from assay.corpus import source_type
+from assay.corpus import SourceRules
 from assay.statements import Statement
 from assay.types import Article, Attribution, Evidence, Kind, StatementLabels
 
@@ -48,13 +48,18 @@ class ClassifierKindDecider:
     """Kind, attribution and evidence from the fitted classifiers (no LLM, milliseconds per article).
     A kind whose calibrated probability is under `min_confidence` is marked uncertain."""
 
-    def __init__(self, classifiers: StatementClassifiers, min_confidence: float):
+    def __init__(self, classifiers: StatementClassifiers, min_confidence: float, sources: SourceRules | None = None):
         self.classifiers, self.min_confidence = classifiers, min_confidence
         self.aliases = AliasBook.load()  # the shipped spellings: who "Lynas" or "DOE" is when they speak
+        # The user's sources.toml decides an article's source type before the built-in rules, as in
+        # `assay sources`: whose voice the unattributed sentences of a release or a dispatch are.
+        self.sources = sources or SourceRules()
 
     @property
     def name(self) -> str:
-        return f"classifier@{self.classifiers.version}/uncertain<{self.min_confidence:g}/attribution@{ATTRIBUTION_RULES}"
+        # The user's source types change attributions, so they are part of the analysis key.
+        sources = f"/sources@{self.sources.digest()}" if self.sources.types else ""
+        return f"classifier@{self.classifiers.version}/uncertain<{self.min_confidence:g}/attribution@{ATTRIBUTION_RULES}{sources}"
 
     @property
     def share_error_sd(self) -> float:
@@ -68,7 +73,7 @@ class ClassifierKindDecider:
         rhetoric = self.classifiers.by_label["rhetoric"].probabilities(x)[:, 1]
         kind_model = self.classifiers.by_label["kind"]
         first_cue = x.shape[1] - len(CUE_NAMES)
-        who = attributions(article, found, [(Attribution(p["attribution"][0]), p["attribution"][1]) for p in predictions], source_type(article), self.aliases)
+        who = attributions(article, found, [(Attribution(p["attribution"][0]), p["attribution"][1]) for p in predictions], self.sources.type_of(article), self.aliases)
         kind_probabilities = kind_model.probabilities(x)
         labels = []
         for i, p in enumerate(predictions):

@@ -110,6 +110,7 @@ class FastLlama(Llama):
                 detokenize=lambda ids: self.detokenize(ids).decode("utf-8", "ignore"),
             )
         self._answer_schema: dict[str, Any] | None = None
+        self._formatter: Any = None  # the model's own chat template, for next_token_logprobs
 
     def create_chat_completion(self, *args: Any, **kwargs: Any) -> Any:
         # The schema the grammar follows also tells the drafts what comes next.
@@ -140,3 +141,28 @@ class FastLlama(Llama):
             self.input_ids[n_past : n_past + len(batch)] = batch
             self.n_tokens += len(batch)
             self._requires_eval = False
+
+    def next_token_logprobs(self, messages: list[dict[str, str]], top: int) -> list[tuple[str, float]]:
+        """The `top` likeliest first tokens of the assistant's reply to `messages`, with their
+        log-probabilities: one forward pass over what the KV cache does not already hold, so probes
+        that share a long prefix (the passages and the question) cost only their own few tokens."""
+        from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+
+        if self._formatter is None:
+            eos, bos = self.token_eos(), self.token_bos()
+            self._formatter = Jinja2ChatFormatter(
+                template=self.metadata["tokenizer.chat_template"],
+                eos_token=self._model.token_get_text(eos) if eos != -1 else "",
+                bos_token=self._model.token_get_text(bos) if bos != -1 else "",
+            )
+        formatted = self._formatter(messages=messages)
+        tokens = self.tokenize(formatted.prompt.encode("utf-8"), add_bos=not formatted.added_special, special=True)
+        # Keep the cached prefix, but always evaluate at least the last token: its logits are the answer.
+        limit = min(self.n_tokens, len(tokens) - 1)
+        differs = np.flatnonzero(self.input_ids[:limit] != np.asarray(tokens[:limit]))
+        self.n_tokens = int(differs[0]) if differs.size else limit
+        self.eval(tokens[self.n_tokens :])
+        logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(self._ctx.ctx, -1), shape=(self.n_vocab(),)).astype(np.float64)
+        logprobs = logits - (logits.max() + np.log(np.exp(logits - logits.max()).sum()))
+        best = np.argsort(-logprobs)[:top]
+        return [(self.detokenize([int(t)]).decode("utf-8", "ignore"), float(logprobs[t])) for t in best]

@@ -17,6 +17,7 @@ with the error, then fails loudly (instructor's rule).
 from __future__ import annotations
 
 import json
+import math
 import os
 import threading
 import time
@@ -98,6 +99,8 @@ class LocalLlamaChat(BaseChatModel):
     ) -> ChatResult:
         llama = _llama(self.model_path, self.n_ctx, self.n_threads)
         started = time.perf_counter()
+        if kwargs.get("logprobs"):
+            return self._first_token(llama, messages, int(kwargs.get("top_logprobs") or 5), started)
         with _LOCAL_LOCK:
             out = llama.create_chat_completion(**self._completion_args(messages, stop, kwargs), response_format=kwargs.get("response_format"))
         usage = out.get("usage") or {}
@@ -116,6 +119,18 @@ class LocalLlamaChat(BaseChatModel):
         )
         return ChatResult(generations=[ChatGeneration(message=message)])
 
+    def _first_token(self, llama: Any, messages: list[BaseMessage], top: int, started: float) -> ChatResult:
+        """The likeliest first token and the `top` likeliest with their log-probabilities, in the shape
+        OpenAI's `logprobs` take in `response_metadata`, so probes read both backends alike."""
+        with _LOCAL_LOCK:
+            best = llama.next_token_logprobs(self._completion_args(messages, None, {})["messages"], top)
+        first = {"token": best[0][0], "logprob": best[0][1], "top_logprobs": [{"token": t, "logprob": lp} for t, lp in best]}
+        message = AIMessage(
+            content=best[0][0],
+            usage_metadata={"input_tokens": llama.n_tokens, "output_tokens": 1, "total_tokens": llama.n_tokens + 1},
+            response_metadata={"model_name": self.model_name, "logprobs": {"content": [first]}, "latency_s": time.perf_counter() - started},
+        )
+        return ChatResult(generations=[ChatGeneration(message=message)])
 
     def _stream(
         self,
@@ -188,6 +203,26 @@ def chat_model(settings: Settings, **overrides: Any) -> BaseChatModel:
 
 def model_name(model: BaseChatModel) -> str:
     return str(getattr(model, "model_name", None) or getattr(model, "model", "unknown"))
+
+
+# --- probabilities ------------------------------------------------------------------------------
+
+
+def yes_probability(model: BaseChatModel, messages: list[BaseMessage], config: Any = None) -> float | None:
+    """The model's probability that its reply to a yes/no question starts with yes, from the first
+    token's log-probabilities (yes and no renormalised, so the rest of the vocabulary does not count).
+    None when the backend returns no log-probabilities or neither word is among its top tokens."""
+    reply = model.bind(logprobs=True, top_logprobs=20, max_tokens=1).invoke(messages, config=config)
+    content = (reply.response_metadata.get("logprobs") or {}).get("content") or []
+    if not content:
+        return None
+    mass = {"yes": 0.0, "no": 0.0}
+    for entry in content[0].get("top_logprobs") or []:
+        word = str(entry.get("token", "")).strip().lower()
+        if word in mass:
+            mass[word] += math.exp(float(entry["logprob"]))
+    total = mass["yes"] + mass["no"]
+    return mass["yes"] / total if total > 0 else None
 
 
 # --- structured output --------------------------------------------------------------------------

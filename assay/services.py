@@ -17,6 +17,7 @@ from langchain_core.caches import BaseCache
 from langchain_core.language_models import BaseChatModel
 
 from assay.classifier import StatementClassifiers
+from assay.corpus import SourceRules
 from assay.crosscheck import CorpusCrossCheck
 from assay.embeddings import MiniLMEmbeddings
 from assay.kinds import ClassifierKindDecider, KindDecider
@@ -76,7 +77,7 @@ class Services:
         if self.settings.kind_decider == "llm":
             logged = [LLMCallLogger(self.registry, local=self.settings.llm == "local")]
             return LLMKindDecider(self.chat_model(), load_prompt("kinds"), callbacks=logged)
-        return ClassifierKindDecider(StatementClassifiers.load(), self.settings.kind_min_confidence)
+        return ClassifierKindDecider(StatementClassifiers.load(), self.settings.kind_min_confidence, SourceRules.load(self.settings.home))
 
     @property
     def crosscheck(self) -> CorpusCrossCheck:

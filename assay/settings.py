@@ -92,6 +92,24 @@ class Settings(BaseSettings):
         0.20, ge=0, le=1, description="Below this best cosine similarity the corpus is taken not to cover the question: no LLM call."
     )
     ask_passage_chars: int = Field(400, ge=100, description="Characters of each retrieved chunk shown to the model.")
+    # The model's own yes/no probabilities (prompts answerable@1 and cited_answers@1), chosen on the
+    # labelled dev questions (`python -m assay.evals.tune_answerability`; evals/README.md has the
+    # tables). Best passage beside the others: dev AUROC 0.81, train 0.74; declined/answered on dev
+    # 0.50/0.88 -> 0.75/0.88 anywhere in 0.65-0.75, and 0.65 is the end of that plateau that costs
+    # train least (0.50/0.88 -> 0.57/0.87; 0.75 gives 0.65/0.81).
+    ask_min_answerable: float = Field(
+        0.65, ge=0, le=1, description="Decline when no passage's probability of answering (judged beside the others) reaches this; 0 skips the probe.",
+    )
+    # Dev citation precision 0.59 -> 0.66 with no right citation lost (train 0.56 -> 0.58).
+    ask_citation_margin: float = Field(
+        0.05, ge=0, le=1, description="Drop a citation whose passage's probability of answering is this far below the best cited passage's.",
+    )
+    # Off by default: each cited passage read alone (dev AUROC 0.90, train 0.80) at 0.5 declines more
+    # (dev 0.75 -> 0.95, train 0.57 -> 0.80) but answers fewer (dev 0.88 -> 0.80, train 0.87 -> 0.73)
+    # and costs ~1.5 s a cited passage. For readers who would rather be told "the corpus does not say".
+    ask_min_cited_answers: float = Field(
+        0.0, ge=0, le=1, description="Decline when no cited passage, read alone, reaches this probability of answering; 0 skips the probe.",
+    )
     # Chosen on dev (`python -m assay.evals.tune_prose_support`; support: best MiniLM cosine with a body
     # sentence, clause or comma-separated piece): the publisher's highlight sentences score 0.52-0.86
     # (median 0.71) against their own article, 0.18-0.63 (median 0.41, p90 0.56) against the other dev

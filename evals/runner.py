@@ -20,7 +20,7 @@ from pydantic import BaseModel, Field
 
 from assay.analysis import ANALYSIS_PROMPTS, CrossChecker, analyse_article, label_statements, rhetoric_share
 from assay.articles import SAMPLE_FEED, sample_articles
-from assay.ask import answer_question
+from assay.ask import answer_checks, answer_question
 from assay.classifier import expected_calibration_error, macro_f1
 from assay.embeddings import MiniLMEmbeddings
 from assay.evals import metrics as m
@@ -243,7 +243,7 @@ def breakdown_metrics(
 
 
 def ask_metrics(
-    article: Article, gold: LabelledArticle, ctx: EvalContext, prompt: PromptFile, usage: UsageCounter, max_questions: int | None
+    article: Article, gold: LabelledArticle, ctx: EvalContext, prompts: dict[str, PromptFile], usage: UsageCounter, max_questions: int | None
 ) -> dict[str, float | None]:
     """Hit@k, MRR, key-fact recall, citation precision, abstention accuracy over this article's questions."""
     answerable = [q for q in gold.questions if q.answerable][:max_questions]
@@ -252,7 +252,7 @@ def ask_metrics(
     scores: dict[str, list[float]] = {k: [] for k in ("hit_at_k", "mrr", "key_fact_recall", "citation_precision", "abstention_accuracy", "answered")}
     for q in answerable + unanswerable:
         got = answer_question(q.question, retriever=ctx.retriever, catalog=ctx.services.registry, embedder=ctx.embedder, model=ctx.model,
-                              prompt=prompt, k=ctx.settings.ask_k, min_similarity=ctx.settings.ask_min_similarity,
+                              prompt=prompts["answer"], checks=answer_checks(ctx.settings, prompts), k=ctx.settings.ask_k, min_similarity=ctx.settings.ask_min_similarity,
                               passage_chars=ctx.settings.ask_passage_chars, callbacks=[usage])
         if not q.answerable:
             scores["abstention_accuracy"].append(float(got.abstained))
@@ -305,7 +305,7 @@ def run_eval(
         scores |= {"analysis_input_tokens": float(usage.input_tokens), "analysis_output_tokens": float(usage.output_tokens),
                    "analysis_llm_calls": float(usage.calls), "analysis_wall_s": wall}
         if ask:
-            scores |= ask_metrics(article, gold, ctx, prompts["answer"], UsageCounter(), max_questions)
+            scores |= ask_metrics(article, gold, ctx, prompts, UsageCounter(), max_questions)
         unlisted = set(scores) - set(m.METRICS)
         if unlisted:  # the gate can only name listed metrics
             raise KeyError(f"metrics not listed in assay.evals.metrics.METRICS: {sorted(unlisted)}")

@@ -5,16 +5,19 @@ from __future__ import annotations
 
 import importlib.util
 import json
+import math
 import subprocess
 import sys
 from datetime import UTC, date
 
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
+from langchain_core.messages import AIMessage
+from langchain_core.outputs import ChatGeneration, ChatResult
 
-from assay.ask import CitationStream, answer_question, clean_citations
+from assay.ask import AnswerChecks, CitationStream, answer_question, clean_citations
 from assay.evals.labels import load_all
-from assay.prompts import load_prompt
+from assay.prompts import load_prompt, load_prompts
 from assay.retrieval import Filters
 from assay.store.keywords import keyword_tokens
 from tests.conftest import REPO, SAMPLE_FEED, registry_url_for
@@ -68,6 +71,67 @@ def test_a_cited_answer_resolves_to_the_article_and_an_exact_span(corpus):
     assert "Energy Fuels" in citation.title and citation.url == row.url and citation.published.startswith("2026-")
     assert row.body[citation.start : citation.end] == citation.quote and "Australian Strategic Materials" in citation.quote
     assert got.retrieval and got.retrieval[0].rrf >= got.retrieval[-1].rrf and got.input_tokens >= 0
+
+
+class ProbedFake(FakeListChatModel):
+    """Replies in order like FakeListChatModel; a probe (a call asking for log-probabilities) gets the
+    next of `yes` as its probability of "yes", in OpenAI's logprobs shape, and is recorded."""
+
+    yes: list[float] = []
+    probes: list[str] = []
+
+    def _generate(self, messages, stop=None, run_manager=None, **kwargs):
+        if not kwargs.get("logprobs"):
+            return super()._generate(messages, stop, run_manager, **kwargs)
+        p = self.yes.pop(0)
+        self.probes.append(str(messages[-1].content))
+        top = [{"token": "Yes", "logprob": math.log(p)}, {"token": "No", "logprob": math.log(1 - p)}]
+        message = AIMessage(content="Yes", response_metadata={"logprobs": {"content": [{"token": "Yes", "logprob": math.log(p), "top_logprobs": top}]}})
+        return ChatResult(generations=[ChatGeneration(message=message)])
+
+
+def test_the_model_s_own_answerability_declines_before_any_answer_is_written(corpus):
+    settings, retriever, registry, embed = corpus
+    prompts = load_prompts(None)
+    checks = AnswerChecks(answerable=prompts["answerable"], min_answerable=0.7, cited_answers=prompts["cited_answers"], min_cited_answers=0.5)
+
+    def ask(yes, *replies):
+        model = ProbedFake(responses=list(replies), yes=list(yes), probes=[])
+        got = answer_question(ENERGY_FUELS, retriever=retriever, catalog=registry, embedder=embed, model=model, prompt=prompts["answer"],
+                              k=settings.ask_k, min_similarity=settings.ask_min_similarity, passage_chars=settings.ask_passage_chars,
+                              checks=checks)
+        return got, model
+
+    # No passage reaches 0.7: declined, and the answer is never generated (no reply was scripted).
+    got, model = ask([0.3, 0.6, 0.2, 0.1, 0.4])
+    assert got.abstained and got.abstain_reason == "no_passage_answers"
+    assert [round(a.probability, 2) for a in got.answerability] == [0.3, 0.6, 0.2, 0.1, 0.4]
+    assert [p.startswith(f"Does passage [{k}]") and ENERGY_FUELS in p for k, p in enumerate(model.probes, start=1)] == [True] * 5
+    # One passage does: the model answers; the passage it cites, read alone, is probed again and kept.
+    got, model = ask([0.3, 0.9, 0.2, 0.1, 0.4, 0.8], "Energy Fuels agreed to acquire ASM [1].")
+    assert not got.abstained and got.citations[0].answers_probability == pytest.approx(0.8)
+    assert "Does the passage answer the question?" in model.probes[-1] and got.citations[0].quote in model.probes[-1]
+    # The cited passage alone does not answer: declined.
+    got, _ = ask([0.3, 0.9, 0.2, 0.1, 0.4, 0.2], "Energy Fuels agreed to acquire ASM [1].")
+    assert got.abstained and got.abstain_reason == "cited_passages_do_not_answer"
+
+
+def test_citations_the_model_judged_weaker_are_dropped_with_sentences_left_uncited():
+    from assay.ask import weaker_citations_dropped
+
+    text = "Energy Fuels agreed to buy ASM [1][2]. Analysts cheered [2]. The deal closes in 2026."
+    assert weaker_citations_dropped(text, {1: 0.9, 2: 0.8}, 0.05) == "Energy Fuels agreed to buy ASM [1]. The deal closes in 2026."
+    assert weaker_citations_dropped(text, {1: 0.9, 2: 0.87}, 0.05) == text  # within the margin: both stay
+    assert weaker_citations_dropped("A [1, 2]. B [3].", {1: 0.9, 2: 0.88, 3: 0.5}, 0.05) == "A [1][2]."
+    assert weaker_citations_dropped(text, {}, 0.05) == text  # no judgement: nothing dropped
+
+
+def test_a_backend_without_logprobs_is_not_declined_for_it(corpus):
+    prompts = load_prompts(None)
+    checks = AnswerChecks(answerable=prompts["answerable"], min_answerable=0.99, cited_answers=prompts["cited_answers"], min_cited_answers=0.99)
+    # FakeListChatModel returns no log-probabilities: each probe consumes a reply and judges nothing.
+    got, _ = answer(corpus, ENERGY_FUELS, *["Yes"] * 5, "Energy Fuels agreed to acquire ASM [1].", "Yes", checks=checks)
+    assert not got.abstained and all(a.probability is None for a in got.answerability) and len(got.answerability) == 5
 
 
 def test_invented_citation_keys_are_removed(corpus):

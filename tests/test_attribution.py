@@ -135,3 +135,20 @@ def test_a_first_person_judgement_is_a_kind_only_when_it_judges():
     assert voice_kind("We raise our 2026 forecast to US$78/kg.", Attribution.author)[0] == "opinion"
     assert voice_kind("We cut production by 10% in the third quarter.", Attribution.company) is None  # an act, not a judgement
     assert voice_kind("We remain committed to a world-class supply chain.", Attribution.company) is None
+
+
+def test_the_user_s_source_types_decide_whose_voice_an_article_is(embedder):
+    from assay.corpus import SourceRules
+
+    # A release without any release cue: to the built-in rules it is news, and its own voice the author's.
+    body = ("Vantage Magnetics opened its magnet plant in Texas on Thursday.\n"
+            "The plant is the most advanced magnet facility in North America and will transform the supply chain.")
+    article = _text_article(body)
+    builtin = ClassifierKindDecider(StatementClassifiers.load(), 0.5)
+    users = ClassifierKindDecider(StatementClassifiers.load(), 0.5, SourceRules(types={article.source: "company_release"}))
+    _, _, as_news = label_statements(article, builtin, embedder)
+    _, _, as_release = label_statements(article, users, embedder)
+    assert Attribution.company not in {label.attribution for label in as_news}
+    assert {label.attribution for label in as_release} == {Attribution.company}
+    # Rules that change attributions change the decider's name, so analyses keyed by it are redone.
+    assert users.name != builtin.name and "sources@" in users.name and "sources@" not in builtin.name

@@ -123,3 +123,62 @@ def test_local_llama_cpp_gives_schema_valid_json(assay_home, monkeypatch):
     assert verdict.kind in {"fact", "claim", "rhetoric", "opinion"}  # the grammar keeps even a 135M model inside the schema
     totals = registry.llm_totals()
     assert totals["llm_calls"] >= 1 and totals["llm_input_tokens"] > 0 and totals["llm_cost_usd"] == 0
+
+
+def first_token(top: dict[str, float]) -> bytes:
+    """A one-token completion carrying OpenAI's `logprobs` for its first token."""
+    best = max(top, key=top.get)
+    entries = [{"token": t, "logprob": lp, "bytes": list(t.encode())} for t, lp in top.items()]
+    return json.dumps({
+        "id": "chatcmpl-2", "object": "chat.completion", "created": 0, "model": "gpt-4o-mini",
+        "choices": [{"index": 0, "finish_reason": "length", "message": {"role": "assistant", "content": best},
+                     "logprobs": {"content": [{"token": best, "logprob": top[best], "bytes": list(best.encode()), "top_logprobs": entries}]}}],
+        "usage": {"prompt_tokens": 90, "completion_tokens": 1, "total_tokens": 91},
+    }).encode()
+
+
+def test_yes_probability_reads_an_openai_server_s_logprobs(openai_backend):
+    import math
+
+    from assay.llms import yes_probability
+
+    model, config, registry, server = openai_backend
+    server.posts["/v1/chat/completions"] += [
+        first_token({"Yes": math.log(0.6), "yes": math.log(0.1), "No": math.log(0.2), "Maybe": math.log(0.1)}),
+        first_token({"The": math.log(0.9), "A": math.log(0.1)}),
+    ]
+    # Yes and no renormalised between themselves: (0.6 + 0.1) / (0.6 + 0.1 + 0.2).
+    assert yes_probability(model, MESSAGES, config) == pytest.approx(0.7 / 0.9)
+    sent = json.loads(server.post_bodies["/v1/chat/completions"][0])
+    assert (sent["logprobs"], sent["top_logprobs"], sent.get("max_tokens") or sent.get("max_completion_tokens")) == (True, 20, 1)
+    assert yes_probability(model, MESSAGES, config) is None  # neither word among the top tokens: no judgement, not "no"
+    assert registry.llm_totals()["llm_calls"] == 2  # probes are logged like every call
+
+
+@pytest.mark.llm
+@pytest.mark.skipif(importlib.util.find_spec("llama_cpp") is None, reason="llama-cpp-python is installed by `make setup`")
+def test_local_probes_read_the_model_s_own_logprobs_and_reuse_the_cached_prefix(assay_home, monkeypatch):
+    from assay.llms import _llama, yes_probability
+    from assay.settings import get_settings
+
+    monkeypatch.setenv("ASSAY_LLM_MODEL_PATH", str(smollm2_path()))
+    monkeypatch.setenv("ASSAY_LLM_CONTEXT_TOKENS", "2048")
+    get_settings.cache_clear()
+    settings = get_settings()
+    model = chat_model(settings)
+    shared = [SystemMessage(content="Answer from the passages."),
+              HumanMessage(content="[1] Lynas produced 10,500 tonnes of NdPr.\n[2] MP Materials sold magnets.\n\nQuestion: How much NdPr did Lynas produce?")]
+    first = yes_probability(model, [*shared, HumanMessage(content="Does passage [1] answer the question? Reply yes or no.")])
+    llama = _llama(model.model_path, model.n_ctx, model.n_threads)
+    evaluated: list[int] = []
+    real_eval = llama.eval
+    monkeypatch.setattr(llama, "eval", lambda tokens: (evaluated.append(len(tokens)), real_eval(tokens))[1])
+    second = yes_probability(model, [*shared, HumanMessage(content="Does passage [2] answer the question? Reply yes or no.")])
+    assert first is not None and second is not None and 0 <= first <= 1 and 0 <= second <= 1
+    # The second probe evaluated only what follows the shared prefix: the KV cache kept the rest.
+    assert 0 < sum(evaluated) < 20 < llama.n_tokens, (evaluated, llama.n_tokens)
+    monkeypatch.undo()
+    # The probabilities are the model's own: the same as llama.cpp's logits for that prompt, from scratch.
+    llama.reset()
+    again = yes_probability(model, [*shared, HumanMessage(content="Does passage [2] answer the question? Reply yes or no.")])
+    assert again == pytest.approx(second, abs=1e-3)
