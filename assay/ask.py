@@ -28,10 +28,10 @@ from assay.embeddings import MiniLMEmbeddings
 from assay.grounding import unknown_names, unmentioned_names, unmentioned_years
 from assay.llms import model_name, yes_probability
 from assay.prompts import PromptFile
-from assay.retrieval import Filters, Hit, HybridRetriever
+from assay.retrieval import Filters, Hit, HybridRetriever, chunk_hit
 from assay.settings import Settings
 from assay.statements import text_sentences
-from assay.types import Analysis, ArticleCatalog, Attribution, CrossCheckStatus, Kind
+from assay.types import Analysis, ArticleCatalog, Attribution, ChunkSearch, CrossCheckStatus, Kind
 
 NOT_IN_CORPUS = "NOT IN CORPUS"  # what the prompt tells the model to reply when the passages do not answer
 NO_ANSWER = "The corpus does not say."
@@ -350,6 +350,48 @@ def cited_answerability(model: BaseChatModel, passage: Passage, question: str, p
     return yes_probability(model, messages, config)
 
 
+# --- disagreement ------------------------------------------------------------------------------
+
+
+def disagreements(
+    citations: list[Citation], analyses: dict[str, Analysis | None], store: ChunkSearch, catalog: ArticleCatalog,
+    embedder: MiniLMEmbeddings, passage_chars: int,
+) -> tuple[list[str], list[Citation]]:
+    """Where a cited passage holds a statement the corpus cross-check found contradicted (a close
+    passage of another article with other figures), a line saying so, and that other passage as a
+    citation of its own: the reader sees both sides, each with its source."""
+    lines: list[str] = []
+    other_side: list[Citation] = []
+    shown: set[str] = set()
+    for citation in citations:
+        analysis = analyses.get(citation.article_id)
+        for statement in analysis.statements if analysis else []:
+            if not (statement.start < citation.end and statement.end > citation.start) or statement.crosscheck is None:
+                continue
+            if statement.crosscheck.status != "conflicting":
+                continue
+            # The conflicting side: the closest other article's chunk that gives figures (crosscheck.py's rule).
+            evidence = sorted((e for e in statement.crosscheck.evidence if e.article_id != citation.article_id and e.chunk_id not in shown),
+                              key=lambda e: -e.similarity)
+            chunks = {c.chunk_id: c for c in store.chunks([e.chunk_id for e in evidence])}
+            against = next((chunks[e.chunk_id] for e in evidence if e.chunk_id in chunks and numbers(chunks[e.chunk_id].text)), None)
+            if against is None:
+                continue
+            shown.add(against.chunk_id)
+            found = passages(statement.quote, [chunk_hit(against, rrf=0.0)], embedder, passage_chars)
+            if not found:
+                continue
+            p, key = found[0], len(citations) + len(other_side) + 1
+            other_side.append(Citation(
+                key=key, chunk_id=against.chunk_id, article_id=against.article_id, title=against.title, url=against.url,
+                published=against.published, quote=p.quote, start=p.start, end=p.end,
+                kinds=statement_kinds(catalog.latest_analysis(against.article_id), p.start, p.end),
+            ))
+            lines.append(f"Sources disagree: “{statement.quote}” [{citation.key}] is contradicted by {against.title} "
+                         f"({(against.published or 'undated')[:10]}) [{key}].")
+    return lines, other_side
+
+
 # --- asking -----------------------------------------------------------------------------------
 
 
@@ -492,8 +534,15 @@ def answer_question(
         for key in cited
         for p in [by_key[key]]
     ]
+    lines, other_side = disagreements(citations, analyses, retriever.store, catalog, embedder, passage_chars)
+    if lines:
+        text = "\n".join([text, *lines])
+        if on_text is not None:  # the streamed answer is shown already: the other side follows it
+            on_text("\n" + "\n".join(lines))
     timings["total"] = time.perf_counter() - started
-    return answer.model_copy(update={"answer": text, "abstained": False, "citations": citations, "latency_s": _round(timings)})
+    return answer.model_copy(
+        update={"answer": text, "abstained": False, "citations": citations + other_side, "latency_s": _round(timings)}
+    )
 
 
 def _round(timings: dict[str, float]) -> dict[str, float]:

@@ -93,7 +93,7 @@ class HybridRetriever:
             dense = self.store.nearest(vector, n, only_articles=sorted(allowed) if allowed is not None else None)[0]
             keyword_hits = keyword_search.result()
         for rank, chunk in enumerate(dense, start=1):
-            hits[chunk.chunk_id] = _hit(chunk, rrf=1 / (RRF_K + rank), dense_similarity=round(chunk.similarity or 0.0, 4), dense_rank=rank)
+            hits[chunk.chunk_id] = chunk_hit(chunk, rrf=1 / (RRF_K + rank), dense_similarity=round(chunk.similarity or 0.0, 4), dense_rank=rank)
         best = max((h.dense_similarity or 0.0 for h in hits.values()), default=0.0)
 
         found = {c.chunk_id: c for c in self.store.chunks([h.chunk_id for h in keyword_hits if h.chunk_id not in hits])}
@@ -104,13 +104,13 @@ class HybridRetriever:
                 hit.rrf += vote
                 hit.keyword_score, hit.keyword_rank = round(keyword_hit.score, 4), rank
             elif keyword_hit.chunk_id in found:  # the index can briefly lag a deletion in Chroma
-                hits[keyword_hit.chunk_id] = _hit(found[keyword_hit.chunk_id], rrf=vote, keyword_score=round(keyword_hit.score, 4), keyword_rank=rank)
+                hits[keyword_hit.chunk_id] = chunk_hit(found[keyword_hit.chunk_id], rrf=vote, keyword_score=round(keyword_hit.score, 4), keyword_rank=rank)
 
         ranked = sorted(hits.values(), key=lambda h: -h.rrf)[:k]
         return Retrieval(hits=ranked, best_dense_similarity=best)
 
 
-def _hit(
+def chunk_hit(
     chunk: StoredChunk, *, rrf: float, dense_similarity: float | None = None, dense_rank: int | None = None,
     keyword_score: float | None = None, keyword_rank: int | None = None,
 ) -> Hit:

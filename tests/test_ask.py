@@ -346,3 +346,53 @@ def test_an_answer_whose_every_sentence_is_miscited_is_an_abstention(corpus):
     assert got.abstained  # the number is in no passage: unsupported before it is miscited
     got, _ = answer(corpus, ENERGY_FUELS, "Energy Fuels agreed to acquire ASM [1]. It said so [1].")
     assert not got.abstained and got.answer.startswith("Energy Fuels agreed to acquire ASM [1].")
+
+
+class AnalysedCatalog:
+    """The real registry, with crafted analyses for some articles (the corpus fixture analyses nothing)."""
+
+    def __init__(self, registry, analyses):
+        self.registry, self.analyses = registry, analyses
+
+    def latest_analysis(self, article_id):
+        return self.analyses.get(article_id)
+
+    def __getattr__(self, name):
+        return getattr(self.registry, name)
+
+
+def test_an_answer_whose_sources_disagree_says_so_and_cites_both_sides(corpus):
+    from datetime import datetime
+
+    from assay.types import Analysis, CrossCheck, EvidenceChunk, Provenance, StatementAnalysis
+
+    settings, retriever, registry, embed = corpus
+    plain, _ = answer(corpus, ENERGY_FUELS, "Energy Fuels agreed to acquire ASM [1].")
+    cited = plain.citations[0]
+    assert "Sources disagree" not in plain.answer
+    # Another article's chunk that gives figures: the other side the cross-check found.
+    other = next(h for h in retriever.search("rare earth oxide tonnes per year production", k=20).hits
+                 if h.article_id != cited.article_id and any(ch.isdigit() for ch in h.text))
+    quote = cited.quote.split(". ")[0]
+    body = registry.get(cited.article_id).body
+    start = body.index(quote)
+    disputed = StatementAnalysis(
+        quote=quote, start=start, end=start + len(quote), kind="claim", kind_confidence=0.9, attribution="company", evidence="none",
+        rationale="x", crosscheck=CrossCheck(status="conflicting", evidence=[EvidenceChunk(
+            chunk_id=other.chunk_id, article_id=other.article_id, title=other.title, published=other.published, similarity=0.7)]),
+    )
+    analysis = Analysis(
+        article_id=cited.article_id, content_hash="h", summary="s", highlights=[], entities=[], figures=[], statements=[disputed],
+        rhetoric_share=0.5, provenance=Provenance(model="m", prompts={}, kind_decided_by="d", timings_s={}, analysed_at=datetime.now(UTC)),
+    )
+    shown: list[str] = []
+    got = answer_question(ENERGY_FUELS, retriever=retriever, catalog=AnalysedCatalog(registry, {cited.article_id: analysis}), embedder=embed,
+                          model=FakeListChatModel(responses=["Energy Fuels agreed to acquire ASM [1]."]), prompt=load_prompt("answer"),
+                          k=settings.ask_k, min_similarity=settings.ask_min_similarity, passage_chars=settings.ask_passage_chars,
+                          on_text=shown.append)
+    first, second = got.citations
+    assert first.kinds[0].corroboration == "conflicting"
+    assert (second.key, second.article_id, second.chunk_id) == (2, other.article_id, other.chunk_id)
+    assert registry.get(other.article_id).body[second.start : second.end] == second.quote  # an exact span of the other article
+    assert f"Sources disagree: “{quote}” [1] is contradicted by {other.title}" in got.answer and got.answer.endswith("[2].")
+    assert "".join(shown).strip() == got.answer  # the terminal shows the other side too
