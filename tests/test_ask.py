@@ -396,3 +396,26 @@ def test_an_answer_whose_sources_disagree_says_so_and_cites_both_sides(corpus):
     assert registry.get(other.article_id).body[second.start : second.end] == second.quote  # an exact span of the other article
     assert f"Sources disagree: “{quote}” [1] is contradicted by {other.title}" in got.answer and got.answer.endswith("[2].")
     assert "".join(shown).strip() == got.answer  # the terminal shows the other side too
+
+
+def test_ask_on_an_openai_compatible_server_probes_with_logprobs_then_answers(corpus, http_server, monkeypatch):
+    """`api.ask` end to end on the OpenAI-compatible backend, the server faked on loopback: each passage's
+    probe asks for log-probabilities of one token, then the answer prompt goes out, and the answer comes back cited."""
+    from assay import api
+    from tests.test_llms import completion, first_token
+
+    settings, *_ = corpus
+    monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+    remote = settings.model_copy(update={"llm": "openai", "llm_model": "gpt-4o-mini", "llm_base_url": http_server.url("/ask/v1")})
+    route = "/ask/v1/chat/completions"
+    http_server.post_bodies.pop(route, None)
+    http_server.posts[route] = [first_token({"Yes": math.log(p), "No": math.log(1 - p)}) for p in (0.9, 0.3, 0.2, 0.2, 0.1)]
+    http_server.posts[route].append(completion("Energy Fuels agreed to acquire Australian Strategic Materials [1][2]."))
+    got = api.ask(ENERGY_FUELS, remote)
+    assert not got.abstained and got.answer == "Energy Fuels agreed to acquire Australian Strategic Materials [1]."  # [2] judged 0.3: dropped
+    assert [round(a.probability, 2) for a in got.answerability] == [0.9, 0.3, 0.2, 0.2, 0.1]
+    sent = [json.loads(body) for body in http_server.post_bodies[route]]
+    assert len(sent) == 6 and all(s["logprobs"] is True and s["top_logprobs"] == 20 for s in sent[:5]) and "logprobs" not in sent[5]
+    # Each probe is the answer prompt plus its own question, so a server's prefix cache serves the rest.
+    assert all(s["messages"][:2] == sent[5]["messages"] for s in sent[:5])
+    assert sent[0]["messages"][2]["content"].startswith("Does passage [1] give the answer")
