@@ -148,6 +148,8 @@ class FastLlama(Llama):
         that share a long prefix (the passages and the question) cost only their own few tokens."""
         from llama_cpp.llama_chat_format import Jinja2ChatFormatter
 
+        if "tokenizer.chat_template" not in self.metadata:
+            return []  # a model file without its chat template: no way to put the question as it was trained
         if self._formatter is None:
             eos, bos = self.token_eos(), self.token_bos()
             self._formatter = Jinja2ChatFormatter(

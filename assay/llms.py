@@ -124,11 +124,11 @@ class LocalLlamaChat(BaseChatModel):
         OpenAI's `logprobs` take in `response_metadata`, so probes read both backends alike."""
         with _LOCAL_LOCK:
             best = llama.next_token_logprobs(self._completion_args(messages, None, {})["messages"], top)
-        first = {"token": best[0][0], "logprob": best[0][1], "top_logprobs": [{"token": t, "logprob": lp} for t, lp in best]}
+        content = [{"token": best[0][0], "logprob": best[0][1], "top_logprobs": [{"token": t, "logprob": lp} for t, lp in best]}] if best else []
         message = AIMessage(
-            content=best[0][0],
+            content=best[0][0] if best else "",
             usage_metadata={"input_tokens": llama.n_tokens, "output_tokens": 1, "total_tokens": llama.n_tokens + 1},
-            response_metadata={"model_name": self.model_name, "logprobs": {"content": [first]}, "latency_s": time.perf_counter() - started},
+            response_metadata={"model_name": self.model_name, "logprobs": {"content": content}, "latency_s": time.perf_counter() - started},
         )
         return ChatResult(generations=[ChatGeneration(message=message)])
 
@@ -212,7 +212,12 @@ def yes_probability(model: BaseChatModel, messages: list[BaseMessage], config: A
     """The model's probability that its reply to a yes/no question starts with yes, from the first
     token's log-probabilities (yes and no renormalised, so the rest of the vocabulary does not count).
     None when the backend returns no log-probabilities or neither word is among its top tokens."""
-    reply = model.bind(logprobs=True, top_logprobs=20, max_tokens=1).invoke(messages, config=config)
+    import openai
+
+    try:
+        reply = model.bind(logprobs=True, top_logprobs=20, max_tokens=1).invoke(messages, config=config)
+    except openai.BadRequestError:
+        return None  # a server that refuses log-probabilities gives no judgement; any other fault is the caller's
     content = (reply.response_metadata.get("logprobs") or {}).get("content") or []
     if not content:
         return None

@@ -152,7 +152,10 @@ def test_yes_probability_reads_an_openai_server_s_logprobs(openai_backend):
     sent = json.loads(server.post_bodies["/v1/chat/completions"][0])
     assert (sent["logprobs"], sent["top_logprobs"], sent.get("max_tokens") or sent.get("max_completion_tokens")) == (True, 20, 1)
     assert yes_probability(model, MESSAGES, config) is None  # neither word among the top tokens: no judgement, not "no"
-    assert registry.llm_totals()["llm_calls"] == 2  # probes are logged like every call
+    server.posts["/v1/chat/completions"].append(
+        (400, json.dumps({"error": {"message": "logprobs are not supported", "type": "invalid_request_error"}}).encode()))
+    assert yes_probability(model, MESSAGES, config) is None  # a server that refuses log-probabilities: no judgement either
+    assert registry.llm_totals()["llm_calls"] == 3  # probes are logged like every call, the refused one too
 
 
 @pytest.mark.llm
