@@ -43,3 +43,5 @@ def test_same_figure_corroborates_other_figure_conflicts_and_repeats_are_linked(
     assert repeat.evidence[0].article_id == "a1" and repeat.evidence[0].chunk_id.startswith("a1-")
     assert conflict.status == "conflicting"
     assert unrelated.status == "no_other_source" and unrelated.evidence == []
+    # Asking for more neighbours than the store holds returns what there is (nearest does not count first).
+    assert sorted(c.article_id for c in store.nearest(embedder.forward(["rare earth capacity"]), 20)[0]) == ["a1", "a2"]
