@@ -379,7 +379,10 @@ def ask(
         raise typer.Exit(2)
     filters = Filters(since=_day(since, "--since"), until=_day(until, "--until"), source=source, entity=entity)
 
+    streamed: list[str] = []
+
     def stream(text: str) -> None:
+        streamed.append(text)
         out.print(text, end="", highlight=False, markup=False, soft_wrap=True)
 
     answer = api.ask(question, get_settings(), k=k, filters=filters, prompt_overrides=prompt, on_text=None if json_output else stream)
@@ -392,6 +395,11 @@ def ask(
         out.print(f"[bold]{answer.answer}[/bold] [dim]({answer.abstain_reason.replace('_', ' ') if answer.abstain_reason else ''})[/dim]")
         return
     out.print("\n")
+    if "".join(streamed).strip() != answer.answer:
+        # The checks after the stream dropped a sentence or a citation: what stands is the checked text.
+        out.print("[dim]After the checks:[/dim]")
+        out.print(answer.answer, highlight=False, markup=False, soft_wrap=True)
+        out.print()
     judged = {j.key: j.probability for j in answer.answerability if j.probability is not None}
     for c in answer.citations:
         # The model's own probability that this passage answers the question (shown so a reader can weigh it).

@@ -419,3 +419,23 @@ def test_ask_on_an_openai_compatible_server_probes_with_logprobs_then_answers(co
     # Each probe is the answer prompt plus its own question, so a server's prefix cache serves the rest.
     assert all(s["messages"][:2] == sent[5]["messages"] for s in sent[:5])
     assert sent[0]["messages"][2]["content"].startswith("Does passage [1] give the answer")
+
+
+def test_the_terminal_shows_the_checked_answer_when_the_checks_changed_the_stream(assay_home, capsys, monkeypatch):
+    from assay import api
+    from assay.ask import Answer, Citation, PassageAnswerability
+    from assay.cli import main
+
+    def ask(question, settings, *, on_text=None, **_):
+        on_text("Energy Fuels agreed to acquire ASM [1][2].")  # what the model streamed
+        citation = Citation(key=1, chunk_id="c", article_id="a", title="Energy Fuels deal", quote="Energy Fuels agreed to acquire ASM.", start=0, end=36)
+        return Answer(question=question, answer="Energy Fuels agreed to acquire ASM [1].", abstained=False, citations=[citation],
+                      answerability=[PassageAnswerability(key=1, probability=0.91), PassageAnswerability(key=2, probability=0.4)])
+
+    monkeypatch.setattr(api, "ask", ask)
+    with pytest.raises(SystemExit) as exited:
+        main(["ask", ENERGY_FUELS])
+    printed = capsys.readouterr().out
+    assert exited.value.code in (0, None)
+    assert "After the checks:" in printed and "Energy Fuels agreed to acquire ASM [1]." in printed.split("After the checks:")[1]
+    assert "answers it: p 0.91" in printed  # the model's own judgement beside the citation
