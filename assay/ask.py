@@ -80,6 +80,9 @@ class Citation(BaseModel):
     answers_probability: float | None = Field(
         None, ge=0, le=1, description="The model's probability that this passage, read alone, answers the question."
     )
+    disputes: int | None = Field(
+        None, description="The [n] whose statement this passage contradicts: the other side of a disagreement, not the answer's source."
+    )
 
 
 AbstainReason = Literal[
@@ -218,7 +221,8 @@ def weaker_citations_dropped(text: str, probability: dict[int, float], margin: f
     """The answer without its citations of passages the model itself judged less likely to answer
     than the best cited one, by more than `margin`; a sentence left citing nothing goes too. Measured
     on the labelled dev questions: the 1.5B model cites [1] and adds [2] beside it, and the [2] is
-    mostly from another article (dev citation precision 0.59 -> 0.66 at 0.05, no right citation lost)."""
+    mostly from another article (dev citation precision 0.59 -> 0.66 at 0.05, no right citation lost).
+    A citation written after the full stop ("… ASM. [1]") belongs to the sentence before it."""
     cited = [int(k) for group in _CITATION.findall(text) for k in re.split(r"\s*,\s*", group) if int(k) in probability]
     if not cited:
         return text
@@ -226,14 +230,18 @@ def weaker_citations_dropped(text: str, probability: dict[int, float], margin: f
     weak = {k for k in cited if probability[k] < floor}
     if not weak:
         return text
-    kept = []
-    for sentence in text_sentences(text):
-        had = _CITATION.search(sentence.text) is not None
+    text = _TRAILING_CITATION.sub(r" \2\1", text)  # "ASM. [1] The" -> "ASM [1]. The"
+    for sentence in reversed(text_sentences(text)):  # edited from the end, so earlier offsets hold
         trimmed = _CITATION.sub(lambda m: _cited_keys(m, lambda k: k not in weak)[0], sentence.text)
-        if had and not _CITATION.search(trimmed):
-            continue
-        kept.append(trimmed)
-    return " ".join(kept)
+        if _CITATION.search(sentence.text) and not _CITATION.search(trimmed):
+            trimmed = ""
+        text = text[: sentence.start] + trimmed + text[sentence.end :]
+    text = re.sub(r"(?m)^[ \t]*(?:\d+[.)]|[-*•])[ \t]*(?:\n|$)", "", text)  # a list item whose sentence went
+    return re.sub(r"[ \t]{2,}", " ", text).strip()
+
+
+# A run of citations after a sentence's full stop: ". [1][2]".
+_TRAILING_CITATION = re.compile(r"([.!?])\s*((?:\[\d+(?:\s*,\s*\d+)*\])+)")
 
 
 class CitationStream:
@@ -355,14 +363,14 @@ def cited_answerability(model: BaseChatModel, passage: Passage, question: str, p
 
 def disagreements(
     citations: list[Citation], analyses: dict[str, Analysis | None], store: ChunkSearch, catalog: ArticleCatalog,
-    embedder: MiniLMEmbeddings, passage_chars: int,
+    embedder: MiniLMEmbeddings, passage_chars: int, first_key: int,
 ) -> tuple[list[str], list[Citation]]:
     """Where a cited passage holds a statement the corpus cross-check found contradicted (a close
     passage of another article with other figures), a line saying so, and that other passage as a
     citation of its own: the reader sees both sides, each with its source."""
     lines: list[str] = []
     other_side: list[Citation] = []
-    shown: set[str] = set()
+    shown = {c.chunk_id for c in citations if c.chunk_id}  # a conflicting passage already cited is not cited twice
     for citation in citations:
         analysis = analyses.get(citation.article_id)
         for statement in analysis.statements if analysis else []:
@@ -381,11 +389,11 @@ def disagreements(
             found = passages(statement.quote, [chunk_hit(against, rrf=0.0)], embedder, passage_chars)
             if not found:
                 continue
-            p, key = found[0], len(citations) + len(other_side) + 1
+            p, key = found[0], first_key + len(other_side)
             other_side.append(Citation(
                 key=key, chunk_id=against.chunk_id, article_id=against.article_id, title=against.title, url=against.url,
                 published=against.published, quote=p.quote, start=p.start, end=p.end,
-                kinds=statement_kinds(catalog.latest_analysis(against.article_id), p.start, p.end),
+                kinds=statement_kinds(catalog.latest_analysis(against.article_id), p.start, p.end), disputes=citation.key,
             ))
             lines.append(f"Sources disagree: “{statement.quote}” [{citation.key}] is contradicted by {against.title} "
                          f"({(against.published or 'undated')[:10]}) [{key}].")
@@ -516,6 +524,9 @@ def answer_question(
     probability = {j.key: j.probability for j in answer.answerability if j.probability is not None}
     if checks.citation_margin is not None and probability:
         text, cited = clean_citations(weaker_citations_dropped(text, probability, checks.citation_margin), valid)
+        missing = missing_answer(question, _CITATION.sub("", text))  # the dropped sentence may have held it
+        if missing is not None:
+            return abstain(missing)
     answers: dict[int, float | None] = {}
     if checks.cited_answers is not None:
         step = time.perf_counter()
@@ -534,7 +545,8 @@ def answer_question(
         for key in cited
         for p in [by_key[key]]
     ]
-    lines, other_side = disagreements(citations, analyses, retriever.store, catalog, embedder, passage_chars)
+    # Numbered after every passage, so no [n] of the answer's own passages is reused.
+    lines, other_side = disagreements(citations, analyses, retriever.store, catalog, embedder, passage_chars, max(valid) + 1)
     if lines:
         text = "\n".join([text, *lines])
         if on_text is not None:  # the streamed answer is shown already: the other side follows it

@@ -395,7 +395,7 @@ def ask(
         out.print(f"[bold]{answer.answer}[/bold] [dim]({answer.abstain_reason.replace('_', ' ') if answer.abstain_reason else ''})[/dim]")
         return
     out.print("\n")
-    if "".join(streamed).strip() != answer.answer:
+    if " ".join("".join(streamed).split()) != " ".join(answer.answer.split()):
         # The checks after the stream dropped a sentence or a citation: what stands is the checked text.
         out.print("[dim]After the checks:[/dim]")
         out.print(answer.answer, highlight=False, markup=False, soft_wrap=True)

@@ -157,12 +157,20 @@ class FastLlama(Llama):
                 eos_token=self._model.token_get_text(eos) if eos != -1 else "",
                 bos_token=self._model.token_get_text(bos) if bos != -1 else "",
             )
-        formatted = self._formatter(messages=messages)
+        try:
+            formatted = self._formatter(messages=messages)
+        except ValueError:
+            return []  # a template that refuses these messages (some demand strictly alternating roles)
         tokens = self.tokenize(formatted.prompt.encode("utf-8"), add_bos=not formatted.added_special, special=True)
         # Keep the cached prefix, but always evaluate at least the last token: its logits are the answer.
         limit = min(self.n_tokens, len(tokens) - 1)
         differs = np.flatnonzero(self.input_ids[:limit] != np.asarray(tokens[:limit]))
-        self.n_tokens = int(differs[0]) if differs.size else limit
+        kept = int(differs[0]) if differs.size else limit
+        if kept < self.n_tokens and not self._ctx.kv_cache_seq_rm(-1, kept, -1):
+            kept = 0  # a memory that cannot drop its tail (recurrent models): start again, as llama-cpp-python does
+            self.reset()
+            self._ctx.kv_cache_clear()
+        self.n_tokens = kept
         self.eval(tokens[self.n_tokens :])
         logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(self._ctx.ctx, -1), shape=(self.n_vocab(),)).astype(np.float64)
         logprobs = logits - (logits.max() + np.log(np.exp(logits - logits.max()).sum()))

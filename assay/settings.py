@@ -102,7 +102,9 @@ class Settings(BaseSettings):
     )
     # Dev citation precision 0.59 -> 0.66 with no right citation lost (train 0.56 -> 0.58).
     ask_citation_margin: float = Field(
-        0.05, ge=0, le=1, description="Drop a citation whose passage's probability of answering is this far below the best cited passage's.",
+        0.05, ge=0, le=1,
+        description="Drop a citation whose passage's probability of answering is this far below the best cited passage's "
+        "(needs the probe: ASSAY_ASK_MIN_ANSWERABLE above 0).",
     )
     # Off by default: each cited passage read alone (dev AUROC 0.90, train 0.80) at 0.5 declines more
     # (dev 0.75 -> 0.95, train 0.57 -> 0.80) but answers fewer (dev 0.88 -> 0.80, train 0.87 -> 0.73)

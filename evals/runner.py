@@ -262,9 +262,10 @@ def ask_metrics(
         scores["mrr"].append(1 / ranks[0] if ranks else 0.0)
         scores["answered"].append(float(not got.abstained))
         scores["key_fact_recall"].append(0.0 if got.abstained else m.key_fact_recall(q.answer or "", got.answer))
-        if got.citations:
-            right = [c for c in got.citations if c.article_id == gold.article_id and any(m.iou((c.start, c.end), s) > 0 or s[0] >= c.start and s[1] <= c.end for s in support)]
-            scores["citation_precision"].append(len(right) / len(got.citations))
+        sources = [c for c in got.citations if c.disputes is None]  # the other side of a disagreement is not the answer's source
+        if sources:
+            right = [c for c in sources if c.article_id == gold.article_id and any(m.iou((c.start, c.end), s) > 0 or s[0] >= c.start and s[1] <= c.end for s in support)]
+            scores["citation_precision"].append(len(right) / len(sources))
     return {k: statistics.fmean(v) if v else None for k, v in scores.items()}
 
 

@@ -74,6 +74,7 @@ def ask_all(ctx: EvalContext, split: str) -> list[AskedQuestion]:
                     CitedPassage(key=c.key, beside=beside.get(c.key), alone=c.answers_probability,
                                  right=c.article_id == article_id and any(m.iou((c.start, c.end), s) > 0 or s[0] >= c.start and s[1] <= c.end for s in support))
                     for c in got.citations
+                    if c.disputes is None  # the other side of a disagreement is not the answer's source
                 ],
             ))
     return out

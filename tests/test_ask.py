@@ -124,6 +124,12 @@ def test_citations_the_model_judged_weaker_are_dropped_with_sentences_left_uncit
     assert weaker_citations_dropped(text, {1: 0.9, 2: 0.87}, 0.05) == text  # within the margin: both stay
     assert weaker_citations_dropped("A [1, 2]. B [3].", {1: 0.9, 2: 0.88, 3: 0.5}, 0.05) == "A [1][2]."
     assert weaker_citations_dropped(text, {}, 0.05) == text  # no judgement: nothing dropped
+    # A citation after the full stop belongs to the sentence before it.
+    after = "Energy Fuels agreed to buy ASM. [1] The deal closes in 2026. [2]"
+    assert weaker_citations_dropped(after, {1: 0.5, 2: 0.9}, 0.05) == "The deal closes in 2026 [2]."
+    assert weaker_citations_dropped(after, {1: 0.9, 2: 0.5}, 0.05) == "Energy Fuels agreed to buy ASM [1]."
+    # Lines stay lines; a list item whose sentence went goes with it.
+    assert weaker_citations_dropped("- X [2].\n- Y [1].\n- Z [1].", {1: 0.9, 2: 0.5}, 0.05) == "- Y [1].\n- Z [1]."
 
 
 def test_a_backend_without_logprobs_is_not_declined_for_it(corpus):
@@ -392,9 +398,10 @@ def test_an_answer_whose_sources_disagree_says_so_and_cites_both_sides(corpus):
                           on_text=shown.append)
     first, second = got.citations
     assert first.kinds[0].corroboration == "conflicting"
-    assert (second.key, second.article_id, second.chunk_id) == (2, other.article_id, other.chunk_id)
+    # Numbered after every passage the model saw, so it never reuses one of their [n]; marked as the other side of [1].
+    assert (second.key, second.disputes, second.article_id, second.chunk_id) == (len(got.retrieval) + 1, 1, other.article_id, other.chunk_id)
     assert registry.get(other.article_id).body[second.start : second.end] == second.quote  # an exact span of the other article
-    assert f"Sources disagree: “{quote}” [1] is contradicted by {other.title}" in got.answer and got.answer.endswith("[2].")
+    assert f"Sources disagree: “{quote}” [1] is contradicted by {other.title}" in got.answer and got.answer.endswith(f"[{second.key}].")
     assert "".join(shown).strip() == got.answer  # the terminal shows the other side too
 
 
