@@ -1,6 +1,7 @@
 """Ask benchmark: retrieval latency p50/p95 at 1k, 10k and 100k chunks (the sample corpus grown
 synthetically), then end-to-end answer latency with the embedded model on the sample corpus.
-Targets (issue 5): retrieval p50 <= 50 ms at 100k chunks; end-to-end <= 15 s.
+Targets: retrieval p50 <= 50 ms at 100k chunks (issue 5) and <= 100 ms at 1M (issue 16, `--sizes
+1000000`, about 16 minutes to grow); end-to-end <= 15 s.
 
     .venv/bin/python benchmarks/ask.py [--sizes 1000,10000,100000] [--questions 20] [--answers 5] [--json]
 
@@ -71,12 +72,14 @@ def main() -> int:
                      "grow_s": round(grown_s, 1)})
 
     warm = [a["total_s"] for a in answers if not a["abstained"]]
-    at_largest = rows[-1]
+    # Each size with a target is judged against its own: 50 ms at 100k chunks, 100 ms at 1M.
+    targets = {100_000: 50, 1_000_000: 100}
     summary = {
         "retrieval": rows, "answers": answers,
         "end_to_end_median_s": statistics.median(warm) if warm else None,
         "targets_met": {
-            f"retrieval p50 <= 50 ms at {at_largest['chunks']} chunks": at_largest["p50_ms"] <= 50,
+            **{f"retrieval p50 <= {targets[int(r['chunks'])]} ms at {r['chunks']} chunks": r["p50_ms"] <= targets[int(r["chunks"])]
+               for r in rows if r["chunks"] in targets},
             **({"end-to-end median <= 15 s": statistics.median(warm) <= 15} if warm else {}),
         },
     }
