@@ -38,7 +38,7 @@ from assay.llm_log import UsageCounter
 from assay.llms import StructuredOutputError, model_name, structured
 from assay.prompts import PromptFile
 from assay.settings import Settings
-from assay.statements import SPLITTER_VERSION, Statement, sentences, statements, text_sentences
+from assay.statements import SPLITTER_VERSION, Statement, is_boilerplate, sentences, statements, text_sentences
 from assay.types import (
     RHETORIC_KINDS,
     Analysis,
@@ -151,15 +151,12 @@ class SummaryReplyV5(BaseModel):
 SummaryReplies = SummaryReply | SummaryReplyV2 | SummaryReplyV5
 
 
-# A release's legal and contact boilerplate echoes its content words, so centrality would pick it
-# (seen: "This news release contains forward-looking information…" as a highlight).
+# A release's legal and contact sections echo its content words, so centrality would pick them.
 _BOILERPLATE_HEADING = re.compile(r"forward[- ]looking|cautionary|disclaimer|safe harbou?r|\bcontacts?\b|notes? to editors|"
                                   r"competent person|qualified person|^about\b", re.I)
-_BOILERPLATE = re.compile(r"forward[- ]looking (?:information|statements?)|\bthis (?:news|press|media) release\b|safe harbou?r|"
-                          r"not for distribution|for (?:further|more) information|media (?:contact|enquiries|inquiries)", re.I)
 _BULLET = re.compile(r"^[•\-–*]\s+")
 # The version of `key_sentences`'s choice: part of the analysis key, so changing it re-analyses.
-KEY_SENTENCES_VERSION = "1"
+KEY_SENTENCES_VERSION = "2"  # 2: the splitter's boilerplate rule
 
 
 def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = 3) -> list[str]:
@@ -174,7 +171,7 @@ def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = 3) -> l
     boilerplate = [(s.start, s.end) for s in article.sections if s.heading and _BOILERPLATE_HEADING.search(s.heading)]
     candidates = [_BULLET.sub("", s.text) for s in text_sentences(article.body)
                   if s.text not in headings and len(s.text.split()) >= 6 and len(s.text) <= 400
-                  and not _BOILERPLATE.search(s.text) and not any(a <= s.start < b for a, b in boilerplate)]
+                  and not is_boilerplate(s.text) and not any(a <= s.start < b for a, b in boilerplate)]
     if len(candidates) <= k:
         return candidates
     vectors = np.asarray(embedder.forward(candidates))

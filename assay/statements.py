@@ -1,9 +1,10 @@
 """Check-worthy statements of a clean body, found by code with exact offsets (never quoted by a model).
 
 A body is cut into sentences, then a sentence is cut again where it joins two
-statements with a dash, a semicolon or a colon, because the labelling guide
-counts "a fact and a slogan" as two statements. Headings, source lines and
-fragments too short to assert anything are skipped.
+statements with a dash, a semicolon or a colon, or with a comma before a clause
+of its own, because the labelling guide counts "a fact and a slogan" as two
+statements. Headings, source lines, questions, legal and contact boilerplate
+and fragments too short to assert anything are skipped.
 """
 
 from __future__ import annotations
@@ -28,8 +29,36 @@ _SENTENCE_END = re.compile(
     r"|[؟۔]+[\"”’)\]»]*\s+"
     r"|[。！？]+[」』”’\"）)\]]*\s*"
 )
-_CLAUSE_BREAK = re.compile(r"\s*(?:—|–|--|;)\s*|:\s+(?=[a-z“\"])")
+# An en dash counts only with spaces round it: unspaced it joins a range or a compound ("2025–2026",
+# "Abu Dhabi–based"). Two dashes in one sentence enclose an aside, which stays in its sentence.
+# Chosen on the labelled train + dev articles: detection F1 0.789 cutting at every dash, 0.804 so.
+_CLAUSE_BREAK = re.compile(r"\s*(?:—|--|;)\s*|\s+–\s+|:\s+(?=[a-z“\"])")
+_DASH = re.compile(r"—|--|\s–\s")
 _SKIP_LINE = re.compile(r"^(?:sources?|disclosure|photo|image|credit)\b", re.I)
+# A comma opens a second statement when a contrast, a participle clause ("…, underscoring Beijing's
+# grip"), an "as" clause or an "and" with a clause of its own follows: the labellers cut there about
+# as often as not, and these are the cases where they mostly did. Chosen on the labelled train + dev
+# articles, sample and outside pooled: detection F1 0.773 without them, 0.789 with them.
+_COMMA = re.compile(r",\s+(\S+)")
+_CONTRAST = frozenset("but while yet whereas although though".split())
+_NOT_PARTICIPLES = frozenset("including according excluding following during using".split())
+_PRONOUNS = frozenset("we it they he she i this that these those there".split())
+_VERBS = frozenset("is are was were will would has have had can could may might must shall should said says say "
+                   "expects expect expected remains remain became become becomes".split())
+_LIST_BEFORE = re.compile(r",\s+[^,]{1,40},$")  # "A, B, and C": the comma ends a list item, not a clause
+# Legal and contact boilerplate: nothing in it is a statement to check, and its content words would
+# make it look central to the key-sentence choice too (seen: "This news release contains
+# forward-looking information…" as a highlight). Sections under these headings are skipped whole.
+_BOILERPLATE = re.compile(
+    r"forward[- ]looking (?:information|statements?)|\bthis (?:news|press|media) release\b|safe harbou?r|not for distribution"
+    r"|for (?:further|more) information|media (?:contact|enquiries|inquiries)|undertakes? no obligation|undue reliance"
+    r"|regulation services provider|authori[sz]ed for release|^analyst certification\b"
+    r"|^\(?(?:additional |further )?(?:reporting|editing|writing|compiled|edited) by\b"
+    r"|^about [A-Z][\w&.,’'()-]*(?: [A-Z][\w&.,’'()-]*)*$"
+    r"|[\w.+-]+@[\w-]+\.\w|\+\d[\d ()-]{7,}\d|\bwww\.\S+",
+    re.I,
+)
+_LEGAL_HEADING = re.compile(r"forward[- ]looking|cautionary|disclaimer|safe harbou?r", re.I)
 # A wire or release dateline opening a paragraph: "BEIJING, Feb. 10 (Xinhua) --", "SYDNEY, Feb 10 (Reuters) -",
 # "LAS VEGAS, March 03, 2026 (GLOBE NEWSWIRE) --", "NEW YORK, Jan. 5, 2026 /PRNewswire/ --". It says where and
 # when the story was filed, nothing to check: the statement starts after it. A city in capitals and a
@@ -43,7 +72,7 @@ _DATELINE = re.compile(
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "2"  # 2: datelines are not statements
+SPLITTER_VERSION = "3"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate
 
 
 @dataclass(frozen=True)
@@ -89,7 +118,10 @@ def text_sentences(text: str, offset: int = 0) -> list[Statement]:
 def clauses(sentence: Statement) -> list[Statement]:
     """Cut a sentence where a dash, semicolon or colon joins two statements that each stand alone."""
     pieces, start = [], 0
+    aside = len(_DASH.findall(sentence.text)) >= 2
     for match in _CLAUSE_BREAK.finditer(sentence.text):
+        if aside and _DASH.search(match.group()):
+            continue
         left = sentence.text[start : match.start()]
         right = sentence.text[match.end() :]
         if len(left.split()) >= MIN_WORDS and len(right.split()) >= MIN_WORDS:
@@ -99,20 +131,60 @@ def clauses(sentence: Statement) -> list[Statement]:
     return [Statement(sentence.text[a:b], sentence.start + a, sentence.start + b) for a, b in pieces]
 
 
+def is_boilerplate(text: str) -> bool:
+    """Whether a sentence is legal, contact or credit boilerplate ("Editing by …", "About X Corp.")."""
+    return bool(_BOILERPLATE.search(text.strip()))
+
+
+def _opens_clause(text: str, comma: re.Match[str]) -> bool:
+    """Whether the words after this comma are a statement of their own (see `_COMMA`)."""
+    word = comma.group(1).lower().strip("“\"(‘")
+    left, right = text[: comma.start()].split(), text[comma.start(1) :].split()
+    if len(left) < MIN_WORDS or len(right) < MIN_WORDS:
+        return False
+    if word in _CONTRAST or word == "as":
+        return True
+    if word.endswith("ing") and len(word) > 4 and word not in _NOT_PARTICIPLES:
+        return True
+    if word == "and" and not _LIST_BEFORE.search(text[: comma.start() + 1]):
+        following = [w.lower().strip("“\"(,") for w in right[1:7]]
+        return bool(following) and (following[0] in _PRONOUNS or any(w in _VERBS or w.endswith("ed") for w in following[1:5]))
+    return False
+
+
+def comma_clauses(clause: Statement) -> list[Statement]:
+    """Cut a clause at each comma that opens a statement of its own."""
+    pieces, start = [], 0
+    for comma in _COMMA.finditer(clause.text):
+        if _opens_clause(clause.text, comma):
+            pieces.append((start, comma.start()))
+            start = comma.start(1)
+    pieces.append((start, len(clause.text)))
+    return [Statement(clause.text[a:b], clause.start + a, clause.start + b) for a, b in pieces]
+
+
+def _is_question(text: str) -> bool:
+    return text.rstrip("\"”’)]").endswith(("?", "？", "؟"))
+
+
 def statements(article: Article) -> list[Statement]:
     """Every candidate statement of the body, in order, each an exact span of it."""
     headings = {s.heading for s in article.sections if s.heading}
+    legal = [(s.start, s.end) for s in article.sections if s.heading and _LEGAL_HEADING.search(s.heading)]
     found: list[Statement] = []
     position = 0
     for line in article.body.split("\n"):
         start, position = position, position + len(line) + 1
         text = line.strip()
-        if not text or text in headings or _SKIP_LINE.match(text):
+        if not text or text in headings or _SKIP_LINE.match(text) or any(a <= start < b for a, b in legal):
             continue
         lead = len(line) - len(line.lstrip()) + (2 if text.startswith("• ") else 0)
         dateline = _DATELINE.match(line[lead:])
         if dateline and (dateline.group("date") or dateline.group("agency")):
             lead += dateline.end()
         for sentence in sentences(line[lead:], start + lead):
-            found.extend(c for c in clauses(sentence) if len(c.text.split()) >= MIN_WORDS)
+            if _is_question(sentence.text) or is_boilerplate(sentence.text):
+                continue
+            found.extend(piece for clause in clauses(sentence) for piece in comma_clauses(clause)
+                         if len(piece.text.split()) >= MIN_WORDS)
     return found

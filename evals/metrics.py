@@ -43,6 +43,7 @@ METRICS: dict[str, str] = {
     "detection_precision": "share of statements found that match a gold statement (IoU >= 0.5)",
     "detection_recall": "share of gold statements found",
     "detection_f1": "harmonic mean of detection precision and recall",
+    "labelled_detection_f1": "detection F1 counting a gold statement only when it is found with its gold kind",
     "kind_accuracy": "share of matched statements with the gold kind",
     "attribution_accuracy": "share of matched statements with the gold attribution",
     "grounding_rate": "share of statements whose quote is the exact span of the body",

@@ -127,11 +127,16 @@ def summarise(per_article: list[dict[str, Any]]) -> dict[str, Any]:
         found, gold, matched = (sum(a[k] for a in chosen) for k in ("found", "gold", "matched"))
         return m.prf(matched, found, gold)[2] if gold else None
 
+    def labelled_detection(chosen: list[dict[str, Any]]) -> float | None:
+        found, gold = (sum(a[k] for a in chosen) for k in ("found", "gold"))
+        right = sum(g == p for a in chosen for g, p in a["kinds"])
+        return m.prf(right, found, gold)[2] if gold else None
+
     def pearson(chosen: list[dict[str, Any]]) -> float | None:
         return m.pearson([a["share"] for a in chosen])
 
     scores = {"articles": len(per_article), "matched_statements": sum(a["matched"] for a in per_article)}
-    for name, statistic in (("detection_f1", detection), ("kind_macro_f1", kind_f1), ("attribution_accuracy", accuracy("attributions")),
+    for name, statistic in (("detection_f1", detection), ("labelled_detection_f1", labelled_detection), ("kind_macro_f1", kind_f1), ("attribution_accuracy", accuracy("attributions")),
                             ("evidence_accuracy", accuracy("evidence")), ("rhetoric_share_r", pearson)):
         value = statistic(per_article)
         interval = bootstrap(per_article, statistic) if len(per_article) > 1 else None

@@ -24,6 +24,7 @@ from assay.ask import answer_checks, answer_question
 from assay.classifier import expected_calibration_error, macro_f1
 from assay.embeddings import MiniLMEmbeddings
 from assay.evals import metrics as m
+from assay.evals.agreement import ceiling
 from assay.evals.labels import LabelledArticle, load_all, load_split
 from assay.flows.ingest import ingest
 from assay.kinds import KindDecider
@@ -105,10 +106,14 @@ class EvalRun(BaseModel):
             value, interval = self.mean(metric), self.mean_interval(metric)
             return "n/a" if value is None else f"{value:.2f}" + (f" [{interval[0]:.2f}, {interval[1]:.2f}]" if interval else "")
 
+        limits = ceiling([a.article_id for a in self.articles])
+        agreed = " · ".join(f"{name} {value:.3f}" for name, value in
+                            (("detection F1", limits["detection_f1"]), ("kind macro-F1", limits["kind_macro_f1"])) if value is not None)
         return (f"kind macro-F1 {show('kind_macro_f1')} · kind ECE {show('kind_ece')} · "
                 f"rhetoric share vs gold: Pearson r {show('rhetoric_share_r')} · "
                 f"unanswerable declined {pair('abstention_accuracy')} / answerable answered {pair('answered')} "
-                "(95 % intervals: bootstrap over articles)")
+                "(95 % intervals: bootstrap over articles)"
+                + (f" · two blind labellings of these articles agree at: {agreed}" if agreed else ""))
 
     def mean_interval(self, metric: str) -> tuple[float, float] | None:
         """95 % bootstrap interval of a per-article metric's mean, resampling articles."""
@@ -231,6 +236,8 @@ def breakdown_metrics(
     grounded = [article.body[a:b] == quote for a, b, _, _, quote in found]
     return {
         "detection_precision": precision, "detection_recall": recall, "detection_f1": f1,
+        # what a reader gets: a statement found and labelled right (finer spans can raise detection and lower kinds)
+        "labelled_detection_f1": m.prf(sum(g == p for g, p, _ in kinds), len(found), len(gold_spans))[2],
         "kind_accuracy": sum(g == p for g, p, _ in kinds) / len(kinds) if kinds else None,
         "attribution_accuracy": sum(g == p for g, p in attributions) / len(attributions) if attributions else None,
         "grounding_rate": sum(grounded) / len(grounded) if grounded else 1.0,

@@ -4,7 +4,7 @@ from collections import Counter
 
 import pytest
 
-from assay.evals.labels import Attribution, Evidence, Kind, load_all, load_split
+from assay.evals.labels import Attribution, Evidence, Kind, LabelledStatement, load_all, load_split, quote_spans
 from tests.test_chunking_and_ids import sample_articles
 
 LABELS = load_all()
@@ -97,3 +97,33 @@ def test_the_blind_second_labels_cover_every_dev_and_test_statement():
     gold, other = paired_kinds(LABELS, load_second(), [*split.dev, *split.test])
     assert len(gold) == len(other) == sum(len(LABELS[i].statements) for i in [*split.dev, *split.test])
     assert -1 <= agreement(gold, other).cohen_kappa <= 1
+
+
+def test_the_blind_second_span_labels_load_and_their_agreement_is_scored():
+    from assay.evals.agreement import load_second_spans, span_agreement
+
+    labelled = [x for split in ("dev", "test") for x in load_second_spans(split)]
+    assert len(labelled) >= 20  # 10 sample and at least 10 outside articles; quotes checked as they load
+    for name, article, _, second in labelled:
+        quote_spans(name, second, article.body)  # verbatim, in body order, never overlapping
+    result = span_agreement(labelled)
+    assert result.second == sum(len(x[3]) for x in labelled)
+    assert 0.5 < result.detection_f1 < 1 and result.kinds is not None
+
+
+def test_span_agreement_of_a_labelling_with_itself_and_with_a_coarser_one():
+    from assay.evals.agreement import span_agreement
+    from assay.types import Article
+
+    body = "Lynas shipped 10,000 tonnes of oxide last year, and it expects more in 2026. Prices are a disgrace."
+    article = Article(id="x", title="t", source="s", source_url="u", body=body)
+    fine = [LabelledStatement(quote=q, kind=k, attribution="author", evidence="none")
+            for q, k in (("Lynas shipped 10,000 tonnes of oxide last year", "fact"), ("and it expects more in 2026.", "claim"),
+                         ("Prices are a disgrace.", "opinion"))]
+    coarse = [LabelledStatement(quote="Lynas shipped 10,000 tonnes of oxide last year, and it expects more in 2026.", kind="fact",
+                                attribution="author", evidence="none"), fine[2]]
+    same = span_agreement([("x", article, fine, fine)])
+    assert same.detection_f1 == 1.0 and same.splitter_f1_first == 1.0 and same.kinds.macro_f1 == 1.0
+    # The whole sentence overlaps the first clause at IoU 46/75 >= 0.5: 2 of 3 first spans matched, 2 of 2 second.
+    coarse_result = span_agreement([("x", article, fine, coarse)])
+    assert coarse_result.detection_f1 == round(2 * (2 / 2) * (2 / 3) / (2 / 2 + 2 / 3), 3)

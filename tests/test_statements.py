@@ -4,7 +4,7 @@ import pytest
 
 from assay.classifier import DEFAULT_PATH, StatementClassifiers, surface_features
 from assay.embeddings import MiniLMEmbeddings
-from assay.evals.labels import load_all, load_split
+from assay.evals.labels import load_all, load_split, quote_spans
 from assay.evals.metrics import match_spans, prf
 from assay.evals.outside import load_outside
 from assay.evals.train_classifier import dev_scores, fit
@@ -53,7 +53,7 @@ def span_f1(ids: list[str]) -> float:
 
 
 def test_statement_detection_on_dev_matches_the_labellers():
-    # Measured 0.75 on dev (0.74 on train) at IoU >= 0.5; the floor catches regressions.
+    # Measured 0.77 on dev (0.75 on train) at IoU >= 0.5; the floor catches regressions.
     assert span_f1(load_split().dev) >= 0.70
 
 
@@ -109,3 +109,72 @@ def test_a_dateline_is_not_part_of_the_statement(body, first):
 def test_a_sentence_that_only_looks_like_a_dateline_is_kept_whole():
     body = "US, China agree - to hold more talks on rare earth exports soon."
     assert [s.text for s in statements(Article(id="x", title="t", source="s", source_url="s", body=body))] == [body]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "pieces"),
+    [
+        ("Lynas expanded its Kalgoorlie plant last year, but the heavy rare earths circuit is still ramping up.",
+         ["Lynas expanded its Kalgoorlie plant last year", "but the heavy rare earths circuit is still ramping up."]),
+        ("China issued new export licences in March, underscoring Beijing's grip on the supply chain.",
+         ["China issued new export licences in March", "underscoring Beijing's grip on the supply chain."]),
+        ("Narva gives the company a foothold in the European supply chain, and we expect that to show up in pricing.",
+         ["Narva gives the company a foothold in the European supply chain", "and we expect that to show up in pricing."]),
+        # Not cut: the last item of a list, a short tail, a prepositional phrase
+        ("The magnets go into electric vehicles, wind turbines, and defence systems across the allied world.",
+         ["The magnets go into electric vehicles, wind turbines, and defence systems across the allied world."]),
+        ("The plant will make 2,000 tonnes a year, including in-house production of samarium-cobalt alloy.",
+         ["The plant will make 2,000 tonnes a year, including in-house production of samarium-cobalt alloy."]),
+        ("Exports rose 12% in November, but slightly.", ["Exports rose 12% in November, but slightly."]),
+    ],
+)
+def test_a_comma_before_a_clause_of_its_own_starts_a_second_statement(sentence, pieces):
+    found = statements(Article(id="x", title="t", source="s", source_url="s", body=sentence))
+    assert [s.text for s in found] == pieces
+    assert all(sentence[s.start : s.end] == s.text for s in found)
+
+
+def test_questions_credits_contacts_and_legal_sections_are_not_statements():
+    body = (
+        "Lynas shipped 10,000 tonnes of oxide last year.\n"
+        "Why does it matter for magnet makers in Europe?\n"
+        "(Reporting by Helen Corbett in Sydney; Editing by Sonali Mehta)\n"
+        "About Vantage Magnetics, Inc.\n"
+        "Vantage Magnetics makes sintered NdFeB magnets in Ohio.\n"
+        "For more information, visit www.vantagemagnetics.com.\n"
+        "Cautionary Note Regarding Forward-Looking Statements\n"
+        "Results may differ materially from those expected by the Company today.\n"
+        "Actual production could be lower because of permits and financing."
+    )
+    found = statements(article(body, ("Cautionary Note Regarding Forward-Looking Statements",)))
+    assert [s.text for s in found] == ["Lynas shipped 10,000 tonnes of oxide last year.",
+                                       "Vantage Magnetics makes sintered NdFeB magnets in Ohio."]
+
+
+def test_statement_detection_on_the_outside_dev_articles():
+    # Measured 0.805 on the outside dev half at IoU >= 0.5 (0.743 before the comma, question and
+    # boilerplate rules); the floor catches regressions.
+    tp = predicted = gold = 0
+    for body, labels in load_outside("dev"):
+        found = [(s.start, s.end) for s in statements(body)]
+        gold_spans = quote_spans(labels.file, labels.statements, body.body)
+        tp, predicted, gold = tp + len(match_spans(found, gold_spans)), predicted + len(found), gold + len(gold_spans)
+    assert prf(tp, predicted, gold)[2] >= 0.78
+
+
+@pytest.mark.parametrize(
+    ("sentence", "pieces"),
+    [
+        # two dashes enclose an aside: one statement
+        ("Gulf capital—fast, flexible, and comfortable with long-duration bets—could shorten timelines for allied projects.",
+         ["Gulf capital—fast, flexible, and comfortable with long-duration bets—could shorten timelines for allied projects."]),
+        # an unspaced en dash joins a compound, a spaced one is a dash
+        ("The National is an Abu Dhabi–based daily with strong access to Gulf policy circles.",
+         ["The National is an Abu Dhabi–based daily with strong access to Gulf policy circles."]),
+        ("Prices rose 40% in the quarter – a rally few producers had planned for.",
+         ["Prices rose 40% in the quarter", "a rally few producers had planned for."]),
+    ],
+)
+def test_an_aside_between_dashes_and_a_compound_stay_whole(sentence, pieces):
+    found = statements(Article(id="x", title="t", source="s", source_url="s", body=sentence))
+    assert [s.text for s in found] == pieces
