@@ -30,10 +30,15 @@ VOICE = {
 }
 
 # Verbs that are seldom nouns ("forecast", "claims", "reports" often are, so they are left out).
-# "told" is here, but what follows it is the listener ("told Reuters"), never the speaker.
-_VERB = (r"(?:said|says|told|tells|stated|added|adds|announced|argued|argues|claimed|warned|warns|wrote|noted|"
+# "told" is here, but what follows it is the listener ("told Reuters"), never the speaker. The
+# verbs a review uses for its source ("the report highlights", "the company touted") were added on
+# the labelled train + dev articles: attribution accuracy 0.799 -> 0.807 pooled (sample dev 0.641 ->
+# 0.670); "estimates", "suggests", "described" and "cited" were tried and left out (nouns and passives).
+_VERB = (r"(?:said|says|say|told|tells|stated|added|adds|announced|argued|argues|claimed|warned|warns|wrote|noted|"
          r"expects|expected|believes|predicted|predicts|insisted|insists|stressed|emphasi[sz]ed|explained|commented|"
-         r"reported that|declined to say|according to)")
+         r"reported that|declined to say|according to|highlights|highlighted|documents|showcased|touts|touted|"
+         r"outlines|describes|concludes|cites|asserts|asserted|contends|contended|maintains|positions itself|acknowledged|"
+         r"admits|admitted)")
 _VERB_RE = re.compile(rf"\b{_VERB}\b", re.I)
 # Verbs that come before their speaker in wire copy ("…, said Jane Doe"); "told" never does.
 _INVERTED = {"said", "says", "added", "adds", "wrote", "noted", "stated", "explained", "warned", "warns"}

@@ -27,6 +27,10 @@ from assay.types import Article, Attribution
     ("Lynas said the Pentagon would fund the plant.", Attribution.company),
     ("The company said in its quarterly report that output rose 12%.", Attribution.company),
     ("The ministry said analysts had overstated the shortfall.", Attribution.government),
+    # The verbs a review uses for its source
+    ("Experts say this move is timely.", Attribution.third_party),
+    ("The report also highlights U.S. investment of $3.8 billion across the rare earth value chain.", Attribution.third_party),
+    ("The company touted the plant as the cleanest in the world.", Attribution.company),
 ])
 def test_a_named_speaker_decides_the_attribution(text, who):
     assert speaker(text) == who
@@ -36,6 +40,7 @@ def test_a_named_speaker_decides_the_attribution(text, who):
     "Output rose 12% in the quarter.",
     "It said output rose.",  # a pronoun with no speaker before it names nobody
     "Investors should read the paper as a risk framework, not a deterministic forecast.",  # "forecast" the noun
+    "Estimates suggest demand for dysprosium will double.",  # "estimates" the noun, "suggest" is not a speaker's verb
 ])
 def test_no_named_speaker_is_none(text):
     assert speaker(text) is None
