@@ -132,6 +132,30 @@ def test_citations_the_model_judged_weaker_are_dropped_with_sentences_left_uncit
     assert weaker_citations_dropped("- X [2].\n- Y [1].\n- Z [1].", {1: 0.9, 2: 0.5}, 0.05) == "- Y [1].\n- Z [1]."
 
 
+def test_citation_support_is_the_share_of_its_sentence_a_passage_holds():
+    from assay.ask import citation_support, weaker_citations_dropped
+
+    passages = {1: "Energy Fuels agreed to acquire Australian Strategic Materials in an all-share deal.",
+                2: "Energy Fuels operates the White Mesa mill in Utah."}
+    text = "Energy Fuels agreed to acquire Australian Strategic Materials in an all-share deal. [1][2]"
+    # The question's own words do not count: what is left is "agreed", "acquire", "all-share", "deal".
+    support = citation_support(text, "Which company bought Australian Strategic Materials?", passages)
+    assert support[1] == 1.0 and support[2] < 0.5
+    assert weaker_citations_dropped(text, support, 0.3) == "Energy Fuels agreed to acquire Australian Strategic Materials in an all-share deal [1]."
+    # Each passage is judged by the sentences that cite it: two sentences, each from its own passage, both stay.
+    both = "Energy Fuels agreed to acquire Australian Strategic Materials [1]. It operates the White Mesa mill in Utah [2]."
+    assert weaker_citations_dropped(both, citation_support(both, "What is Energy Fuels doing?", passages), 0.3) == both
+
+
+def test_a_citation_holding_little_of_its_sentence_is_dropped_through_ask(corpus):
+    reply = "Energy Fuels agreed to acquire Australian Strategic Materials (ASM) [1][3]."
+    kept, _ = answer(corpus, ENERGY_FUELS, reply, checks=AnswerChecks(citation_support_margin=0.3))
+    assert not kept.abstained and [c.key for c in kept.citations] == [1]
+    assert "Australian Strategic Materials" in kept.citations[0].quote
+    everything, _ = answer(corpus, ENERGY_FUELS, reply, checks=AnswerChecks())  # the check off: both stay
+    assert [c.key for c in everything.citations] == [1, 3]
+
+
 def test_a_backend_without_logprobs_is_not_declined_for_it(corpus):
     prompts = load_prompts(None)
     checks = AnswerChecks(answerable=prompts["answerable"], min_answerable=0.99, cited_answers=prompts["cited_answers"], min_cited_answers=0.99)
