@@ -299,6 +299,13 @@ _ASKS_FIGURE = re.compile(
     r"cost|capacity|volume|grade|value|amount|size|level|tonnage|output|budget|figure|number)\b)", re.I)
 _NUMBER_WORD = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|hundred|thousand|million|billion|"
                           r"half|double|triple|twice|doubled|tripled)\b", re.I)
+# A year is an answer to "how long", and "doubled" to how much something changed; neither says how much
+# there is. Measured on the labelled questions: dev 1 more of 20 unanswerable declined, 0 of 25
+# answerable lost; train 0 and 0.
+_ASKS_WHEN = re.compile(r"^\s*how long\b", re.I)
+_ASKS_CHANGE = re.compile(r"^\s*(?:by )?how (?:much|many|far)\s+(?:did|does|do|has|have|had|will|would|could|is|are|was|were)\b", re.I)
+_YEAR = re.compile(r"^(?:1[89]|2[01])\d\d$")
+_RELATIVE = re.compile(r"\b(?:half|double|triple|twice|doubled|tripled)\b", re.I)
 _ASKS_NAME = re.compile(r"^\s*(?:who\b|what is the name\b|(?:which|what) (?:company|companies|organi[sz]ations?|firms?|agenc(?:y|ies)|"
                         r"outlets?|countr(?:y|ies)|groups?|person|people|authors?)\b)", re.I)
 _NOT_A_NAME = frozenset("The A An According In On It They This These Its Their That Those".split())
@@ -307,8 +314,13 @@ _NOT_A_NAME = frozenset("The A An According In On It They This These Its Their T
 def missing_answer(question: str, text: str) -> AbstainReason | None:
     """Whether the answer lacks the kind of thing the question asks for: a figure it does not copy from
     the question, or a name the question does not already hold."""
-    if _ASKS_FIGURE.match(question) and not (numbers(text) - numbers(question)) and not _NUMBER_WORD.search(text):
-        return "no_figure_in_answer"
+    if _ASKS_FIGURE.match(question):
+        figures = numbers(text) - numbers(question)
+        if not _ASKS_WHEN.match(question):  # a year or a decade is no amount: "How much investment…?" "…by the 2030s"
+            figures = {f for f in figures if not _YEAR.match(f)}
+        words = text if _ASKS_CHANGE.match(question) else _RELATIVE.sub("", text)  # "double" says how much it changed
+        if not figures and not _NUMBER_WORD.search(words):
+            return "no_figure_in_answer"
     if _ASKS_NAME.match(question):
         asked = {w.lower().rstrip("s").rstrip("’'") for w in re.findall(r"[\w’'-]+", question)}
         if not [w for w in re.findall(r"\b[A-Z][\w’'-]*", text) if w not in _NOT_A_NAME and w.lower().rstrip("s").rstrip("’'") not in asked]:

@@ -227,6 +227,10 @@ def test_missing_answer_reads_the_kind_of_question():
     assert missing_answer("By what percentage has spending grown since 2015?", "It grew 12% since 2015.") is None
     assert missing_answer("By what percentage has spending grown since 2015?", "It has grown since 2015.") == "no_figure_in_answer"  # the question's number
     assert missing_answer("How much did it grow?", "It doubled.") is None  # a figure in words
+    # A year is no amount, and "double" answers how much something changed, not how much there is.
+    assert missing_answer("How much mining investment is needed?", "Demand could more than double by the early 2030s.") == "no_figure_in_answer"
+    assert missing_answer("How much mining investment is needed?", "About $1.5 trillion by 2030.") is None
+    assert missing_answer("How long will the plant take to build?", "It should be finished by 2028.") is None
     assert missing_answer("Who are the authors of the Resource Capital Funds paper?", "The authors are Resource Capital Funds.") == "no_new_name_in_answer"
     assert missing_answer("Who authored the BGS study?", "It was authored by Currie & Elliott (2024).") is None
     assert missing_answer("Why did prices rise?", "Prices rose because supply fell.") is None
