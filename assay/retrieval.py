@@ -106,8 +106,15 @@ class HybridRetriever:
             elif keyword_hit.chunk_id in found:  # the index can briefly lag a deletion in Chroma
                 hits[keyword_hit.chunk_id] = chunk_hit(found[keyword_hit.chunk_id], rrf=vote, keyword_score=round(keyword_hit.score, 4), keyword_rank=rank)
 
-        ranked = sorted(hits.values(), key=lambda h: -h.rrf)[:k]
-        return Retrieval(hits=ranked, best_dense_similarity=best)
+        ranked = sorted(hits.values(), key=lambda h: -h.rrf)
+        # Each list's best chunk is always kept: RRF counts ranks, not scores, so a name only one
+        # chunk holds ("Jamieson Greer", BM25 17.9 against 3.6 for the next) lost to chunks both
+        # lists ranked middling. Labelled train + dev questions: a chunk holding the gold support
+        # among the 5 kept 0.92 -> 0.97, the gold article 0.94 -> 0.97 (test 0.96 both ways).
+        firsts = {h.chunk_id for h in ranked if h.dense_rank == 1 or h.keyword_rank == 1}
+        kept = [h for h in ranked if h.chunk_id in firsts][:k]
+        kept += [h for h in ranked if h.chunk_id not in firsts][: k - len(kept)]
+        return Retrieval(hits=sorted(kept, key=lambda h: -h.rrf), best_dense_similarity=best)
 
 
 def chunk_hit(

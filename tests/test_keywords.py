@@ -306,3 +306,34 @@ def test_doctor_finds_lost_and_stale_keyword_rows_and_repair_mends_them(tmp_path
 def test_keyword_tokens_keep_codes_whole_and_read_figures_one_way():
     assert keyword_tokens("NdFeB, Dy2O3 and 6,000 t at the ASX") == ["ndfeb", "dy2o3", "6000", "t", "asx"]
     assert keyword_tokens("U.S. output rose 1.5%") == ["u", "s", "output", "rose", "1.5"]
+
+
+def test_each_lists_best_chunk_is_kept_however_the_fusion_ranks_it():
+    """A name only one chunk holds is keyword search's first hit; RRF alone would rank it below chunks
+    that both lists found in the middle."""
+    from assay.retrieval import HybridRetriever
+    from assay.types import KeywordHit, StoredChunk
+
+    chunks = {f"c{i}": StoredChunk(chunk_id=f"c{i}", article_id=f"a{i}", text=f"chunk {i}", start=0, end=7, title=f"t{i}")
+              for i in range(12)}
+    dense_order = [f"c{i}" for i in range(10)]  # c0 … c9
+    keyword_order = ["c11", *dense_order[:9]]  # c11 first, then the dense chunks again
+
+    class Store:
+        def nearest(self, vectors, k, *, exclude_article=None, only_articles=None):
+            return [[chunks[c].model_copy(update={"similarity": 0.5}) for c in dense_order[:k]]]
+
+        def chunks(self, ids):
+            return [chunks[c] for c in ids]
+
+    class Keywords:
+        def search(self, query, k, article_ids=None):
+            return [KeywordHit(chunk_id=c, score=20.0 if c == "c11" else 3.0) for c in keyword_order[:k]]
+
+    class Embedder:
+        def forward(self, texts):
+            return [[0.0] * 4 for _ in texts]
+
+    hits = HybridRetriever(Store(), Keywords(), catalog=None, embedder=Embedder()).search("Who is Jamieson Greer?", k=5).hits
+    assert len(hits) == 5 and "c11" in [h.chunk_id for h in hits] and hits[0].chunk_id == "c0"
+    assert [h.rrf for h in hits] == sorted((h.rrf for h in hits), reverse=True)
