@@ -231,6 +231,13 @@ def test_missing_answer_reads_the_kind_of_question():
     assert missing_answer("How much mining investment is needed?", "Demand could more than double by the early 2030s.") == "no_figure_in_answer"
     assert missing_answer("How much mining investment is needed?", "About $1.5 trillion by 2030.") is None
     assert missing_answer("How long will the plant take to build?", "It should be finished by 2028.") is None
+    # Words between "what" and what is asked; a magnitude already in the question is no figure.
+    assert missing_answer("What reference price level did the administration set?", "The administration set a reference price level.") == "no_figure_in_answer"
+    assert missing_answer("What annual NdPr oxide output is Round Top expected to reach?", "About 1,700 tonnes a year.") is None
+    assert missing_answer("What does the price floor mean for miners?", "It protects them from dumping.") is None  # a verb: not a figure question
+    assert missing_answer("How much of the US$14 billion is earmarked for rare earths?", "The US$14 billion is earmarked for rare earths.") == "no_figure_in_answer"
+    assert missing_answer("In which countries will USTDA hold its convenings?", "USTDA will host five convenings.") == "no_new_name_in_answer"
+    assert missing_answer("In which countries will USTDA hold its convenings?", "In Brazil, Kenya and Vietnam.") is None
     assert missing_answer("Who are the authors of the Resource Capital Funds paper?", "The authors are Resource Capital Funds.") == "no_new_name_in_answer"
     assert missing_answer("Who authored the BGS study?", "It was authored by Currie & Elliott (2024).") is None
     assert missing_answer("Why did prices rise?", "Prices rose because supply fell.") is None
