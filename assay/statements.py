@@ -42,6 +42,11 @@ _SKIP_LINE = re.compile(r"^(?:sources?|disclosure|photo|image|credit)\b", re.I)
 _COMMA = re.compile(r",\s+(\S+)")
 _CONTRAST = frozenset("but while yet whereas although though".split())
 _NOT_PARTICIPLES = frozenset("including according excluding following during using".split())
+# ", as" opens a clause ("…, as Beijing processed more licences"), not in these fixed phrases.
+_NOT_AS_CLAUSE = frozenset("well of amended a an part lead such usual needed required expected noted described applicable "
+                           "appropriate soon long much many far follows".split())
+# A short tail that only says who spoke ("…, Beijing said on Tuesday.") belongs to its sentence.
+_SPEAKER_TAIL = re.compile(r"^(?:\S+\s+){0,4}?(?:said|says|told|added|noted|wrote|according)\b", re.I)
 _PRONOUNS = frozenset("we it they he she i this that these those there".split())
 _VERBS = frozenset("is are was were will would has have had can could may might must shall should said says say "
                    "expects expect expected remains remain became become becomes".split())
@@ -51,14 +56,14 @@ _LIST_BEFORE = re.compile(r",\s+[^,]{1,40},$")  # "A, B, and C": the comma ends 
 # forward-looking information…" as a highlight). Sections under these headings are skipped whole.
 _BOILERPLATE = re.compile(
     r"forward[- ]looking (?:information|statements?)|\bthis (?:news|press|media) release\b|safe harbou?r|not for distribution"
-    r"|for (?:further|more) information|media (?:contact|enquiries|inquiries)|undertakes? no obligation|undue reliance"
+    r"|^for (?:further|more) information\b|media (?:contact|enquiries|inquiries)|undertakes? no obligation|place undue reliance"
     r"|regulation services provider|authori[sz]ed for release|^analyst certification\b"
     r"|^\(?(?:additional |further )?(?:reporting|editing|writing|compiled|edited) by\b"
-    r"|^about [A-Z][\w&.,’'()-]*(?: [A-Z][\w&.,’'()-]*)*$"
+    r"|^about (?-i:[A-Z][\w&.,’'()-]*(?: [A-Z][\w&.,’'()-]*)*)$"  # "About Vantage Magnetics, Inc.", never "About half of…"
     r"|[\w.+-]+@[\w-]+\.\w|\+\d[\d ()-]{7,}\d|\bwww\.\S+",
     re.I,
 )
-_LEGAL_HEADING = re.compile(r"forward[- ]looking|cautionary|disclaimer|safe harbou?r", re.I)
+_LEGAL_HEADING = re.compile(r"forward[- ]looking|cautionary (?:note|statement|language)|disclaimer|safe harbou?r", re.I)
 # A wire or release dateline opening a paragraph: "BEIJING, Feb. 10 (Xinhua) --", "SYDNEY, Feb 10 (Reuters) -",
 # "LAS VEGAS, March 03, 2026 (GLOBE NEWSWIRE) --", "NEW YORK, Jan. 5, 2026 /PRNewswire/ --". It says where and
 # when the story was filed, nothing to check: the statement starts after it. A city in capitals and a
@@ -138,13 +143,16 @@ def is_boilerplate(text: str) -> bool:
 
 def _opens_clause(text: str, comma: re.Match[str]) -> bool:
     """Whether the words after this comma are a statement of their own (see `_COMMA`)."""
-    word = comma.group(1).lower().strip("“\"(‘")
+    written = comma.group(1).strip("“\"(‘")
+    word = written.lower()
     left, right = text[: comma.start()].split(), text[comma.start(1) :].split()
-    if len(left) < MIN_WORDS or len(right) < MIN_WORDS:
+    if len(left) < MIN_WORDS or len(right) < MIN_WORDS or _SPEAKER_TAIL.match(text[comma.start(1) :]):
         return False
-    if word in _CONTRAST or word == "as":
+    if word in _CONTRAST:
         return True
-    if word.endswith("ing") and len(word) > 4 and word not in _NOT_PARTICIPLES:
+    if word == "as":
+        return len(right) > 1 and right[1].lower() not in _NOT_AS_CLAUSE
+    if word.endswith("ing") and len(word) > 4 and written[0].islower() and word not in _NOT_PARTICIPLES:  # not "Beijing"
         return True
     if word == "and" and not _LIST_BEFORE.search(text[: comma.start() + 1]):
         following = [w.lower().strip("“\"(,") for w in right[1:7]]
@@ -157,7 +165,7 @@ def comma_clauses(clause: Statement) -> list[Statement]:
     pieces, start = [], 0
     for comma in _COMMA.finditer(clause.text):
         if _opens_clause(clause.text, comma):
-            pieces.append((start, comma.start()))
+            pieces.append((start, start + len(clause.text[start : comma.start()].rstrip())))  # "X , but Y": no trailing space
             start = comma.start(1)
     pieces.append((start, len(clause.text)))
     return [Statement(clause.text[a:b], clause.start + a, clause.start + b) for a, b in pieces]

@@ -132,19 +132,22 @@ def test_citations_the_model_judged_weaker_are_dropped_with_sentences_left_uncit
     assert weaker_citations_dropped("- X [2].\n- Y [1].\n- Z [1].", {1: 0.9, 2: 0.5}, 0.05) == "- Y [1].\n- Z [1]."
 
 
-def test_citation_support_is_the_share_of_its_sentence_a_passage_holds():
-    from assay.ask import citation_support, weaker_citations_dropped
+def test_a_citation_holding_little_of_its_sentence_is_dropped_but_a_sentence_keeps_its_best():
+    from assay.ask import citation_support, unsupported_citations_dropped
 
     passages = {1: "Energy Fuels agreed to acquire Australian Strategic Materials in an all-share deal.",
-                2: "Energy Fuels operates the White Mesa mill in Utah."}
+                2: "Energy Fuels operates the White Mesa mill in Utah.",
+                3: "The deal values ASM at about A$1.2 billion, its board said."}
+    question = "Which company bought Australian Strategic Materials?"
     text = "Energy Fuels agreed to acquire Australian Strategic Materials in an all-share deal. [1][2]"
     # The question's own words do not count: what is left is "agreed", "acquire", "all-share", "deal".
-    support = citation_support(text, "Which company bought Australian Strategic Materials?", passages)
-    assert support[1] == 1.0 and support[2] < 0.5
-    assert weaker_citations_dropped(text, support, 0.3) == "Energy Fuels agreed to acquire Australian Strategic Materials in an all-share deal [1]."
-    # Each passage is judged by the sentences that cite it: two sentences, each from its own passage, both stay.
-    both = "Energy Fuels agreed to acquire Australian Strategic Materials [1]. It operates the White Mesa mill in Utah [2]."
-    assert weaker_citations_dropped(both, citation_support(both, "What is Energy Fuels doing?", passages), 0.3) == both
+    assert citation_support(text, question, passages[1]) == 1.0 and citation_support(text, question, passages[2]) < 0.5
+    assert unsupported_citations_dropped(text, question, passages, 0.3) == (
+        "Energy Fuels agreed to acquire Australian Strategic Materials in an all-share deal [1].")
+    # Each sentence is judged on its own: a sentence citing one passage keeps it, however little of it
+    # another sentence's passage holds.
+    both = "Energy Fuels agreed to acquire ASM in an all-share deal [1]. The deal values ASM at about A$1.2 billion [3]."
+    assert unsupported_citations_dropped(both, question, passages, 0.3) == both
 
 
 def test_a_citation_holding_little_of_its_sentence_is_dropped_through_ask(corpus):
@@ -238,6 +241,14 @@ def test_missing_answer_reads_the_kind_of_question():
     assert missing_answer("How much of the US$14 billion is earmarked for rare earths?", "The US$14 billion is earmarked for rare earths.") == "no_figure_in_answer"
     assert missing_answer("In which countries will USTDA hold its convenings?", "USTDA will host five convenings.") == "no_new_name_in_answer"
     assert missing_answer("In which countries will USTDA hold its convenings?", "In Brazil, Kenya and Vietnam.") is None
+    # Quantities that look like years, shares in words, and what-questions about causes are left alone.
+    assert missing_answer("How many tonnes did it ship?", "It shipped 2,000 tonnes.") is None
+    assert missing_answer("How far is the mine from the port?", "About 1,900 kilometres.") is None
+    assert missing_answer("How much of the output goes to Japan?", "About half.") is None
+    assert missing_answer("What drove the price increase?", "Lower quotas.") is None
+    assert missing_answer("What type of output does the plant make?", "Oxide.") is None
+    assert missing_answer("What worries the investors most?", "dilution.") is None
+    assert missing_answer("How much mining investment is needed?", "Investment must rise in February 2026.") == "no_figure_in_answer"
     assert missing_answer("Who are the authors of the Resource Capital Funds paper?", "The authors are Resource Capital Funds.") == "no_new_name_in_answer"
     assert missing_answer("Who authored the BGS study?", "It was authored by Currie & Elliott (2024).") is None
     assert missing_answer("Why did prices rise?", "Prices rose because supply fell.") is None

@@ -41,6 +41,9 @@ def test_a_named_speaker_decides_the_attribution(text, who):
     "It said output rose.",  # a pronoun with no speaker before it names nobody
     "Investors should read the paper as a risk framework, not a deterministic forecast.",  # "forecast" the noun
     "Estimates suggest demand for dysprosium will double.",  # "estimates" the noun, "suggest" is not a speaker's verb
+    "The company maintains a stockpile of oxide in Malaysia.",
+    "Beijing wants a say in how the price floor is set.",
+    "Company documents show the plant ran at 60% of capacity.",
 ])
 def test_no_named_speaker_is_none(text):
     assert speaker(text) is None

@@ -85,12 +85,12 @@ def test_labels_come_back_in_order_and_the_request_carries_schema_and_numbered_s
 
 
 def test_the_sentence_before_is_shown_only_where_it_is_not_listed():
-    # "Details remain thin." is too short to be a statement: the question after it gets it as context.
-    body = f"{OPENING}\n{HEADING}\nDetails remain thin. Who funds losses if markets fall apart?"
+    # "Details remain thin." is too short to be a statement: the sentence after it gets it as context.
+    body = f"{OPENING}\n{HEADING}\nDetails remain thin. Nobody says who funds losses if markets fall apart."
     doc = article(body)
     found = statements(doc)
     text = render_statements(doc, found, range(1, len(found) + 1))
-    assert text.splitlines()[-1] == "2. (after: Details remain thin.) Who funds losses if markets fall apart?"
+    assert text.splitlines()[-1] == "2. (after: Details remain thin.) Nobody says who funds losses if markets fall apart."
     # A batch that starts mid-section repeats the heading and shows the sentence before.
     doc = article()
     found = statements(doc)

@@ -53,7 +53,7 @@ def span_f1(ids: list[str]) -> float:
 
 
 def test_statement_detection_on_dev_matches_the_labellers():
-    # Measured 0.77 on dev (0.75 on train) at IoU >= 0.5; the floor catches regressions.
+    # Measured 0.79 on dev (0.77 on train) at IoU >= 0.5; the floor catches regressions.
     assert span_f1(load_split().dev) >= 0.70
 
 
@@ -126,6 +126,18 @@ def test_a_sentence_that_only_looks_like_a_dateline_is_kept_whole():
         ("The plant will make 2,000 tonnes a year, including in-house production of samarium-cobalt alloy.",
          ["The plant will make 2,000 tonnes a year, including in-house production of samarium-cobalt alloy."]),
         ("Exports rose 12% in November, but slightly.", ["Exports rose 12% in November, but slightly."]),
+        # A tail naming the speaker, a place name ending in -ing, fixed phrases with "as"
+        ("Rare earths are a strategic resource for the nation, Beijing said on Tuesday at a briefing.",
+         ["Rare earths are a strategic resource for the nation, Beijing said on Tuesday at a briefing."]),
+        ("Rare earths are a strategic resource for the whole nation, Beijing wants to keep control of them.",
+         ["Rare earths are a strategic resource for the whole nation, Beijing wants to keep control of them."]),
+        ("The company sells oxide to magnet makers in Japan, as well as metal to alloy makers in Korea.",
+         ["The company sells oxide to magnet makers in Japan, as well as metal to alloy makers in Korea."]),
+        ("China tightened export licences in April 2025, as Beijing sought leverage in trade talks.",
+         ["China tightened export licences in April 2025", "as Beijing sought leverage in trade talks."]),
+        # A space before the comma stays out of the first statement
+        ("Lynas expanded its Kalgoorlie plant last year , but the heavy circuit is still ramping up.",
+         ["Lynas expanded its Kalgoorlie plant last year", "but the heavy circuit is still ramping up."]),
     ],
 )
 def test_a_comma_before_a_clause_of_its_own_starts_a_second_statement(sentence, pieces):
@@ -149,6 +161,11 @@ def test_questions_credits_contacts_and_legal_sections_are_not_statements():
     found = statements(article(body, ("Cautionary Note Regarding Forward-Looking Statements",)))
     assert [s.text for s in found] == ["Lynas shipped 10,000 tonnes of oxide last year.",
                                        "Vantage Magnetics makes sintered NdFeB magnets in Ohio."]
+    # Ordinary sentences that share a word with boilerplate stay statements.
+    kept = ("About half of the world's rare earth supply comes from one mine in China.\n"
+            "The European Union wants to end its undue reliance on Chinese magnets.\n"
+            "Regulators have asked the company for more information about the acquisition.")
+    assert len(statements(article(kept))) == 3
 
 
 def test_statement_detection_on_the_outside_dev_articles():
