@@ -59,25 +59,27 @@ _BOILERPLATE = re.compile(
     r"|^for (?:further|more) information\b|media (?:contact|enquiries|inquiries)|undertakes? no obligation|place undue reliance"
     r"|regulation services provider|authori[sz]ed for release|^analyst certification\b"
     r"|^\(?(?:additional |further )?(?:reporting|editing|writing|compiled|edited) by\b"
+    r"|\bcontributed (?:reporting )?to this (?:report|story|article)\b"
     r"|^about (?-i:[A-Z][\w&.,’'()-]*(?: [A-Z][\w&.,’'()-]*)*)$"  # "About Vantage Magnetics, Inc.", never "About half of…"
     r"|[\w.+-]+@[\w-]+\.\w|\+\d[\d ()-]{7,}\d|\bwww\.\S+",
     re.I,
 )
 _LEGAL_HEADING = re.compile(r"forward[- ]looking|cautionary (?:note|statement|language)|disclaimer|safe harbou?r", re.I)
 # A wire or release dateline opening a paragraph: "BEIJING, Feb. 10 (Xinhua) --", "SYDNEY, Feb 10 (Reuters) -",
-# "LAS VEGAS, March 03, 2026 (GLOBE NEWSWIRE) --", "NEW YORK, Jan. 5, 2026 /PRNewswire/ --". It says where and
+# "LAS VEGAS, March 03, 2026 (GLOBE NEWSWIRE) --", "NEW YORK, Jan. 5, 2026 /PRNewswire/ --",
+# "WASHINGTON (AP) —". It says where and
 # when the story was filed, nothing to check: the statement starts after it. A city in capitals and a
 # date or an agency are both required, so "US, China agree" is never taken for one.
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _DATELINE = re.compile(
-    r"^[A-Z][A-Z.'’\- ]{1,40}(?:,\s*[A-Z][A-Za-z.'’\- ]{1,30})?,\s*"
+    r"^[A-Z][A-Z.'’\- ]{1,40}(?:,\s*[A-Z][A-Za-z.'’\- ]{1,30})?(?:,\s*|\s+(?=[(/]))"  # AP's "WASHINGTON (AP) —" has no comma
     rf"(?:(?P<date>{_MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?)\s*)?"
     r"(?P<agency>\([^()]{2,40}\)|/[^/]{2,40}/)?"
     r"\s*(?:—|–|--|-)\s+"
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "3"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate
+SPLITTER_VERSION = "4"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends
 
 
 @dataclass(frozen=True)

@@ -98,6 +98,7 @@ def test_shipped_classifiers_were_fitted_on_train_only_and_still_score(embedder)
         ("SYDNEY, Feb 10 (Reuters) - Australia's Kestrel Rare Earths said it was in talks with buyers.", "Australia's Kestrel"),
         ("LAS VEGAS, March 03, 2026 (GLOBE NEWSWIRE) -- MP Materials Corp. today announced first deliveries.", "MP Materials"),
         ("NEW YORK, Jan. 5, 2026 /PRNewswire/ -- Acme Corp today announced a supply deal with a magnet maker.", "Acme Corp"),
+        ("WASHINGTON (AP) — The Trump administration said Thursday it will impose tariffs on magnets.", "The Trump administration"),
     ],
 )
 def test_a_dateline_is_not_part_of_the_statement(body, first):
@@ -151,6 +152,7 @@ def test_questions_credits_contacts_and_legal_sections_are_not_statements():
         "Lynas shipped 10,000 tonnes of oxide last year.\n"
         "Why does it matter for magnet makers in Europe?\n"
         "(Reporting by Helen Corbett in Sydney; Editing by Sonali Mehta)\n"
+        "Associated Press writer Wen Liang in Beijing contributed to this report.\n"
         "About Vantage Magnetics, Inc.\n"
         "Vantage Magnetics makes sintered NdFeB magnets in Ohio.\n"
         "For more information, visit www.vantagemagnetics.com.\n"
