@@ -45,7 +45,9 @@ def test_a_lapsed_claim_is_taken_and_a_live_one_waited_for(backlog_home, extract
     registry = services(backlog_home).registry
     dead, busy, *_ = registry.unanalysed_ids()
     registry.claim_analysis(dead, "key", "a-worker-that-died", lease_s=0.5)  # never renewed: lapses
-    registry.claim_analysis(busy, "key", "a-slow-worker", lease_s=60)  # alive, but never finishes
+    # Alive, but never finishes: a lease of an hour, since a loaded CI machine once took over a minute
+    # to analyse the other five, and a 60 s lease lapsed before the sweep reached it.
+    registry.claim_analysis(busy, "key", "a-slow-worker", lease_s=3600)
     report = api.analyse_backlog(backlog_home, max_wait_s=2)
     done = {r.article_id for r in report.results if r.status == "analysed"}
     assert dead in done and busy not in done and len(done) == 5
