@@ -202,13 +202,12 @@ def cite_by_support(text: str, question: str, by_key: dict[int, str]) -> str | N
     2026.") that were declined."""
     cited = []
     for sentence in text_sentences(text):
-        words = {w.lower() for w in _CONTENT.findall(sentence.text)} - {w.lower() for w in _CONTENT.findall(question)}
         best, best_share = None, 0.5
         for key, passage in by_key.items():
             holds = " ".join([question, passage])
             if numbers(sentence.text) - numbers(holds) or unknown_names(sentence.text, holds):
                 continue
-            share = len(words & {w.lower() for w in _CONTENT.findall(passage)}) / len(words) if words else 1.0
+            share = citation_support(sentence.text, question, passage)
             if share >= best_share and (best is None or share > best_share):
                 best, best_share = key, share
         if best is None:
