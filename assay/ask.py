@@ -168,6 +168,11 @@ def clean_citations(text: str, valid: set[int]) -> tuple[str, list[int]]:
     return _CITATION.sub(keep, text), cited
 
 
+def citation_keys(text: str) -> list[int]:
+    """The keys of every citation in the text, in order: "[1, 2] … [3]" -> [1, 2, 3]."""
+    return [int(k) for group in _CITATION.findall(text) for k in re.split(r"\s*,\s*", group)]
+
+
 def _cited_keys(match: re.Match[str], keep: Callable[[int], bool]) -> tuple[str, list[int]]:
     """A "[1, 2]" citation rewritten as "[1][2]" with only the keys `keep` accepts (and its leading space), and those keys."""
     keys = [int(k) for k in re.split(r"\s*,\s*", match.group(1)) if keep(int(k))]
@@ -180,7 +185,7 @@ def miscited_sentences(text: str, question: str, by_key: dict[int, str]) -> list
     question): a fact taken from passage [2] but cited as [1] points the reader at the wrong source."""
     bad = []
     for sentence in text_sentences(text):
-        keys = [int(k) for group in _CITATION.findall(sentence.text) for k in re.split(r"\s*,\s*", group) if int(k) in by_key]
+        keys = [k for k in citation_keys(sentence.text) if k in by_key]
         if not keys:
             continue
         cited = " ".join([question, *(by_key[k] for k in keys)])
@@ -216,18 +221,17 @@ def cite_by_support(text: str, question: str, by_key: dict[int, str]) -> str | N
     return " ".join(cited) if cited else None
 
 
-def weaker_citations_dropped(text: str, score: dict[int, float], margin: float) -> str:
-    """The answer without its citations of passages that score lower than the best cited one by more
-    than `margin`; a sentence left citing nothing goes too. The score is the model's own probability
-    that the passage answers. Measured on the labelled dev questions: the 1.5B model cites [1] and
-    adds [2] beside it, and the [2] is mostly from another article (dev citation precision 0.59 -> 0.66 by the probability at 0.05,
-    no right citation lost). A citation written after the full stop ("… ASM. [1]") belongs to the
-    sentence before it."""
-    cited = [int(k) for group in _CITATION.findall(text) for k in re.split(r"\s*,\s*", group) if int(k) in score]
+def weaker_citations_dropped(text: str, probability: dict[int, float], margin: float) -> str:
+    """The answer without its citations of passages the model itself judged less likely to answer
+    than the best cited one, by more than `margin`; a sentence left citing nothing goes too. Measured
+    on the labelled dev questions: the 1.5B model cites [1] and adds [2] beside it, and the [2] is
+    mostly from another article (dev citation precision 0.59 -> 0.66 at 0.05, no right citation lost).
+    A citation written after the full stop ("… ASM. [1]") belongs to the sentence before it."""
+    cited = [k for k in citation_keys(text) if k in probability]
     if not cited:
         return text
-    floor = max(score[k] for k in cited) - margin
-    weak = {k for k in cited if score[k] < floor}
+    floor = max(probability[k] for k in cited) - margin
+    weak = {k for k in cited if probability[k] < floor}
     if not weak:
         return text
     text = _TRAILING_CITATION.sub(r" \2\1", text)  # "ASM. [1] The" -> "ASM [1]. The"
@@ -259,7 +263,7 @@ def unsupported_citations_dropped(text: str, question: str, by_key: dict[int, st
     sentence. A sentence keeps its best citation, so nothing is dropped that cites one passage."""
     text = _TRAILING_CITATION.sub(r" \2\1", text)  # "ASM. [1] The" -> "ASM [1]. The"
     for sentence in reversed(text_sentences(text)):  # edited from the end, so earlier offsets hold
-        cited = {int(n) for group in _CITATION.findall(sentence.text) for n in re.split(r"\s*,\s*", group) if int(n) in by_key}
+        cited = {k for k in citation_keys(sentence.text) if k in by_key}
         if len(cited) < 2:
             continue
         support = {key: citation_support(sentence.text, question, by_key[key]) for key in cited}
@@ -378,7 +382,7 @@ class AnswerChecks(BaseModel):
     citation_margin: float | None = Field(
         None, ge=0, le=1, description="Drop a citation whose passage's probability is this far below the best cited passage's.")
     citation_support_margin: float | None = Field(
-        None, ge=0, le=1, description="Drop a citation whose passage holds this much less of its sentences than the best cited passage.")
+        None, ge=0, le=1, description="Drop a citation whose passage holds this much less of its sentence than the sentence's best cited passage.")
     cited_answers: PromptFile | None = Field(None, description="Probe of each cited passage read alone.")
     min_cited_answers: float = Field(0.0, ge=0, le=1, description="Decline when no cited passage reaches this.")
 
