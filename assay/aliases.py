@@ -228,6 +228,32 @@ class AliasBook:
         return sorted(found.values(), key=lambda s: (s.maybe.casefold(), s.spelling.casefold()))
 
 
+# A name a reply lists under several types ("UAE" as a company and as a country) is typed once. A
+# place is named as a place far more often than a company is named after one, so the types that
+# name a place or a state win over company (seen in the demo: "UAE" and "U.S." listed as companies).
+_TYPE_PRECEDENCE = [EntityType.country, EntityType.government, EntityType.material, EntityType.project,
+                    EntityType.company, EntityType.person, EntityType.other]
+
+
+def typed_once(entities: Iterable[Entity], book: AliasBook) -> list[Entity]:
+    """Each name once, in the order first listed: typed as the alias file types it when it knows the
+    name (its type is reviewed), else by the precedence above among the types the reply gave it."""
+    types: dict[str, list[EntityType]] = {}
+    spelled: dict[str, str] = {}
+    for entity in entities:
+        key = normalise(entity.name)
+        spelled.setdefault(key, entity.name)
+        types.setdefault(key, []).append(entity.type)
+    typed = []
+    for key, given in types.items():
+        known = book.canonical(spelled[key])
+        chosen: EntityType = min(given, key=_TYPE_PRECEDENCE.index)
+        if known is not None and known.type is not EntityType.other:
+            chosen = known.type
+        typed.append(Entity(name=spelled[key], type=chosen))
+    return typed
+
+
 def _compatible(a: EntityType, b: EntityType) -> bool:
     return a is b or EntityType.other in (a, b)
 

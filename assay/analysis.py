@@ -31,6 +31,7 @@ from langchain_core.language_models import BaseChatModel
 from langchain_core.runnables import RunnableConfig
 from pydantic import BaseModel, Field, StringConstraints
 
+from assay.aliases import AliasBook, typed_once
 from assay.embeddings import MiniLMEmbeddings
 from assay.grounding import ProseGrounding, entity_rejected, normalise, prose_units
 from assay.kinds import KindDecider
@@ -291,7 +292,11 @@ def _figure(reply: FigureReply, body: str) -> Figure | None:
     sentence = next((s for s in text_sentences(body) if s.start <= position < s.end), None)
     if sentence is None:
         return None
-    return Figure(**reply.model_dump(), sentence=sentence.text, start=sentence.start, end=sentence.end)
+    # A value that carries its unit ("212,000 tonnes" with unit "tonne") would read "212,000 tonnes tonne".
+    unit = reply.unit.strip()
+    if unit and re.search(rf"(?<![\w]){re.escape(unit.rstrip('s'))}", reply.value, re.I):
+        unit = ""
+    return Figure(**reply.model_dump(exclude={"unit"}), unit=unit, sentence=sentence.text, start=sentence.start, end=sentence.end)
 
 
 _CLAUSE_END = re.compile(r"[,;:]\s|\s[–—]\s")
@@ -362,8 +367,9 @@ def analyse_article(
     callbacks: list[BaseCallbackHandler] | None = None,
     min_support: float = PROSE_MIN_SUPPORT,
     max_prompt_chars: int | None = None,
+    aliases: AliasBook | None = None,
 ) -> Analysis:
-    """Analyse one article; raises StructuredOutputError if the LLM's answer is invalid twice, or
+    """Analyse one article (entities typed as `aliases`, by default the shipped alias file, types them); raises StructuredOutputError if the LLM's answer is invalid twice, or
     grounds nothing of the summary. A body longer than `max_prompt_chars` (what fits the model's
     context) is summarised from its opening part; statements are still found in all of it."""
     timings: dict[str, float] = {}
@@ -390,7 +396,8 @@ def analyse_article(
     if isinstance(reply, SummaryReplyV5):  # the article's own key sentences: exact quotes, grounded as they are
         highlights = key_sentences(article, embedder)
 
-    entities = [e for e in reply.entity_list() if entity_rejected(e, article) is None]  # invented names, headings, phrases
+    found_entities = [e for e in reply.entity_list() if entity_rejected(e, article) is None]  # invented names, headings, phrases
+    entities = typed_once(found_entities, aliases or AliasBook.load())
     figures = [f for f in (_figure(d, article.body) for d in reply.figures) if f is not None]
 
     started = time.perf_counter()

@@ -27,7 +27,7 @@ import httpx
 from pydantic import BaseModel, Field
 
 from assay.aliases import AliasBook
-from assay.ask import Answer, answer_checks, answer_question
+from assay.ask import Answer, answer_checks, answer_prompt, answer_question
 from assay.chunking import chunk_article
 from assay.corpus import CorpusView, SourceRules, load_corpus
 from assay.digest import Digest, build_digest
@@ -210,7 +210,7 @@ def ask(
     return answer_question(
         question,
         retriever=made.retriever(), catalog=made.registry, embedder=made.embedder, model=made.chat_model(),
-        prompt=(prompts := load_prompts(prompt_overrides))["answer"], checks=answer_checks(settings, prompts),
+        prompt=answer_prompt(settings, prompts := load_prompts(prompt_overrides)), checks=answer_checks(settings, prompts),
         k=k or settings.ask_k, min_similarity=settings.ask_min_similarity, passage_chars=settings.ask_passage_chars,
         filters=filters, on_text=on_text, callbacks=[LLMCallLogger(made.registry, local=settings.llm == "local")],
     )

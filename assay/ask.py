@@ -17,16 +17,16 @@ from collections.abc import Callable
 from typing import Literal
 
 import numpy as np
-from langchain_core.callbacks import BaseCallbackHandler
+from langchain_core.callbacks import BaseCallbackHandler, UsageMetadataCallbackHandler
 from langchain_core.language_models import BaseChatModel
-from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, UsageMetadata
 from langchain_core.runnables import RunnableConfig
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, model_validator
 
 from assay.analysis import numbers
 from assay.embeddings import MiniLMEmbeddings
 from assay.grounding import unknown_names, unmentioned_names, unmentioned_years
-from assay.llms import model_name, yes_probability
+from assay.llms import StructuredOutputError, model_name, structured, yes_probability
 from assay.prompts import PromptFile
 from assay.retrieval import Filters, Hit, HybridRetriever, chunk_hit
 from assay.settings import Settings
@@ -42,6 +42,38 @@ class AnswerReply(BaseModel):
     """What the model writes: plain text with [n] citations (streamed, so not JSON)."""
 
     text: str = Field(min_length=1, max_length=4000)
+
+
+class AnswerSentence(BaseModel):
+    text: str = Field(min_length=1, max_length=600, description="One sentence of the answer, saying only what its passages say.")
+    passages: list[int] = Field(min_length=1, description="The [n] of the passages that support this sentence.")
+
+
+class StructuredAnswer(BaseModel):
+    """The answer as JSON, for a backend that takes the schema (`response_format` json_schema): each
+    sentence with the passages it cites, or no sentences when the passages do not answer."""
+
+    in_corpus: bool = Field(description="False when the passages do not answer the question.")
+    sentences: list[AnswerSentence] = Field(default_factory=list, max_length=3, description="1 to 3 sentences; none when in_corpus is false.")
+
+    @model_validator(mode="after")
+    def _answers_or_declines(self) -> StructuredAnswer:
+        if self.in_corpus and not self.sentences:
+            raise ValueError("in_corpus is true but sentences is empty: give the answer's sentences, or set in_corpus to false")
+        return self
+
+    def as_text(self) -> str:
+        """The answer as the text prompt writes it, "… ASM [1][2].", so every check reads both alike;
+        NOT IN CORPUS when the passages do not answer."""
+        if not self.in_corpus:
+            return NOT_IN_CORPUS
+        written = []
+        for sentence in self.sentences:
+            words = _CITATION.sub("", sentence.text).strip()
+            keys = list(dict.fromkeys([*citation_keys(sentence.text), *sentence.passages]))  # keys it wrote inline count too
+            end = len(words.rstrip(".!?")) if words[-1:] in ".!?" else len(words)
+            written.append(f"{words[:end]} {''.join(f'[{k}]' for k in keys)}{words[end:] or '.'}")
+        return " ".join(written)
 
 
 class StatementRef(BaseModel):
@@ -387,6 +419,12 @@ class AnswerChecks(BaseModel):
     min_cited_answers: float = Field(0.0, ge=0, le=1, description="Decline when no cited passage reaches this.")
 
 
+def answer_prompt(settings: Settings, prompts: dict[str, PromptFile]) -> PromptFile:
+    """The answer prompt the settings ask for: structured_answer (JSON, its schema sent) or answer (text)."""
+    structured_json = settings.ask_answer_format == "json" or (settings.ask_answer_format == "auto" and settings.llm == "openai")
+    return prompts["structured_answer" if structured_json else "answer"]
+
+
 def answer_checks(settings: Settings, prompts: dict[str, PromptFile]) -> AnswerChecks:
     """The checks settings ask for, with the given (released or candidate) probe prompts."""
     return AnswerChecks(
@@ -528,19 +566,8 @@ def answer_question(
             return abstain("no_passage_answers")
     step = time.perf_counter()
     valid = {p.key for p in found}
-    if on_text is not None:
-        stream = CitationStream(valid, on_text)
-        message: AIMessageChunk | None = None
-        for chunk in model.stream(messages, config=config):
-            message = chunk if message is None else message + chunk
-            stream.feed(str(chunk.content))
-        stream.close()
-        reply: AIMessage | AIMessageChunk = message or AIMessageChunk(content="")
-    else:
-        reply = model.invoke(messages, config=config)
+    written, usage = _written_answer(model, messages, prompt, config, CitationStream(valid, on_text) if on_text else None)
     timings["llm"] = time.perf_counter() - step
-    usage = reply.usage_metadata
-    written = AnswerReply(text=str(reply.content).strip() or NOT_IN_CORPUS)
     answer = answer.model_copy(update={
         "model": model_name(model), "prompt": prompt.key,
         "input_tokens": usage["input_tokens"] if usage else 0, "output_tokens": usage["output_tokens"] if usage else 0,
@@ -618,6 +645,42 @@ def answer_question(
     return answer.model_copy(
         update={"answer": text, "abstained": False, "citations": citations + other_side, "latency_s": _round(timings)}
     )
+
+
+def _written_answer(
+    model: BaseChatModel, messages: list[BaseMessage], prompt: PromptFile, config: RunnableConfig, stream: CitationStream | None
+) -> tuple[AnswerReply, UsageMetadata | None]:
+    """The model's answer as text with [n] citations, and its token counts. A prompt whose schema is
+    `StructuredAnswer` gets the schema sent (`response_format`, checked, shown the error once); the
+    text prompt streams, so the terminal shows the answer as it is written."""
+    if prompt.reply_schema() is StructuredAnswer:
+        counted = UsageMetadataCallbackHandler()
+        try:
+            callbacks = list(config.get("callbacks") or [])  # type: ignore[arg-type]  # a list in every config answer_question makes
+            reply, _ = structured(model, messages, StructuredAnswer, {**config, "callbacks": [*callbacks, counted]})
+        except StructuredOutputError as exc:
+            raise StructuredOutputError(
+                f"{exc}; the model did not follow the answer schema twice: ask again, or set ASSAY_ASK_ANSWER_FORMAT=text for a plain-text answer"
+            ) from exc
+        if stream is not None:
+            stream.feed(reply.as_text())
+            stream.close()
+        totals = list(counted.usage_metadata.values())
+        usage = UsageMetadata(
+            input_tokens=sum(u["input_tokens"] for u in totals), output_tokens=sum(u["output_tokens"] for u in totals),
+            total_tokens=sum(u["total_tokens"] for u in totals),
+        ) if totals else None
+        return AnswerReply(text=reply.as_text()), usage
+    if stream is not None:
+        message: AIMessageChunk | None = None
+        for chunk in model.stream(messages, config=config):
+            message = chunk if message is None else message + chunk
+            stream.feed(str(chunk.content))
+        stream.close()
+        written: AIMessage | AIMessageChunk = message or AIMessageChunk(content="")
+    else:
+        written = model.invoke(messages, config=config)
+    return AnswerReply(text=str(written.content).strip() or NOT_IN_CORPUS), written.usage_metadata
 
 
 def _round(timings: dict[str, float]) -> dict[str, float]:

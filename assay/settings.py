@@ -91,6 +91,12 @@ class Settings(BaseSettings):
     ask_min_similarity: float = Field(
         0.20, ge=0, le=1, description="Below this best cosine similarity the corpus is taken not to cover the question: no LLM call."
     )
+    # A server that takes a schema gets it (each sentence with its passages, checked, shown the error
+    # once); the embedded model streams text, so the terminal shows the answer as it is written.
+    ask_answer_format: Literal["auto", "text", "json"] = Field(
+        "auto", description="How the model writes answers: json (the structured_answer prompt, its schema sent), text (the answer prompt, "
+        "streamed), or auto: json on the openai backend, text on the local one.",
+    )
     ask_passage_chars: int = Field(400, ge=100, description="Characters of each retrieved chunk shown to the model.")
     # The model's own yes/no probabilities (prompts answerable@1 and cited_answers@1), chosen on the
     # labelled dev questions (`python -m assay.evals.tune_answerability`; evals/README.md has the

@@ -25,6 +25,7 @@ _SPEAKER = {EntityType.company: Attribution.company, EntityType.government: Attr
             EntityType.country: Attribution.government}
 # A material or a project claims nothing: a question about one is not a claims question.
 _NOT_SPEAKERS = (EntityType.material, EntityType.project)
+SPEAKER_TYPES = frozenset(EntityType) - set(_NOT_SPEAKERS)
 _ASKED = re.compile(
     r"^\s*what\s+(?:(?:has|have|had|did|does|do)\s+)?(?P<who>.+?)\s+"
     r"(?:claim(?:ed|s)?|sa(?:id|y|ys)|announce[ds]?|stated?|promised?|asserted?|reported?)\b"

@@ -59,6 +59,8 @@ METRICS: dict[str, str] = {
     "analysis_output_tokens": "completion tokens of the analysis",
     "analysis_llm_calls": "LLM calls of the analysis",
     "analysis_wall_s": "seconds the analysis took",
+    "claims_precision": "share of the statements the claims path lists for a speaker that it lists from the labels too",
+    "claims_recall": "share of the statements the claims path lists from the labels that it lists from the analysis",
     "hit_at_k": "share of answerable questions whose article is among the retrieved chunks",
     "mrr": "mean reciprocal rank of the answer's article",
     "key_fact_recall": "share of the gold answer's key facts in the answer",

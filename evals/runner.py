@@ -18,10 +18,12 @@ import numpy as np
 from langchain_core.language_models import BaseChatModel
 from pydantic import BaseModel, Field
 
+from assay.aliases import AliasBook
 from assay.analysis import ANALYSIS_PROMPTS, CrossChecker, analyse_article, label_statements, rhetoric_share
 from assay.articles import SAMPLE_FEED, sample_articles
-from assay.ask import answer_checks, answer_question
+from assay.ask import answer_checks, answer_prompt, answer_question
 from assay.classifier import expected_calibration_error, macro_f1
+from assay.corpus import StatementRecord, load_corpus
 from assay.embeddings import MiniLMEmbeddings
 from assay.evals import metrics as m
 from assay.evals.agreement import ceiling
@@ -34,8 +36,9 @@ from assay.prompts import PromptFile
 from assay.retrieval import HybridRetriever
 from assay.services import Services, services
 from assay.settings import Settings
+from assay.statement_answers import SPEAKER_TYPES, ClaimsQuestion, matching_statements
 from assay.statements import Statement
-from assay.types import KINDS, RHETORIC_KINDS, Analysis, Article, SourceKind, StatementLabels
+from assay.types import KINDS, RHETORIC_KINDS, Analysis, Article, Entity, EntityType, SourceKind, StatementLabels
 
 EVAL_SPLITS = ("dev", "test")
 
@@ -249,6 +252,41 @@ def breakdown_metrics(
     }, kinds
 
 
+def claims_metrics(article: Article, gold: LabelledArticle, analysis: Analysis | None, ctx: EvalContext) -> dict[str, float | None]:
+    """The claims path ("What has Lynas claimed?", `assay/statement_answers.py`) on this article: for each
+    company, government or country its statements name, the statements it lists from the analysis
+    against those it would list from the hand labels (same rule, gold kinds and attributions). Pooled
+    over the article's speakers; None when neither side lists any. The path reads every article the
+    same way, one statement at a time, so per-article scores add up to the corpus's."""
+    if analysis is None:
+        return {"claims_precision": None, "claims_recall": None}
+    aliases = AliasBook.load()
+    aliases.add_found(Entity(name=name, type=EntityType(e.type)) for e in gold.entities or [] for name in e.names)
+    view = load_corpus(ctx.services.registry, aliases, article_ids=[article.id], analyses={article.id: analysis})
+    stored = next(a for a in view.articles if a.id == article.id)
+    labelled = [
+        StatementRecord(id=f"{article.id}:{a}-{b}", article_id=article.id, title=stored.title, source=stored.source,
+                        source_type=view.source_types[article.id], published=stored.published, quote=article.body[a:b], start=a, end=b,
+                        kind=s.kind, attribution=s.attribution, evidence=s.evidence, entities=aliases.mentions(article.body[a:b]))
+        for s, (a, b) in zip(gold.statements, gold.spans(article.body))
+    ]
+    gold_view = view.model_copy(update={"statements": labelled})
+    speakers = {n for r in [*view.statements, *labelled] for n in r.entities}
+    listed = right = wanted = found = 0
+    for name in sorted(speakers):
+        named = aliases.canonical(name)
+        query = ClaimsQuestion(named.name, named.type, (), None) if named else None
+        if query is None or query.entity_type not in SPEAKER_TYPES:
+            continue
+        got = [(r.start, r.end) for r in matching_statements(query, view, aliases)]
+        expected = [(r.start, r.end) for r in matching_statements(query, gold_view, aliases)]
+        pairs = len(m.match_spans(got, expected))
+        listed, right, wanted, found = listed + len(got), right + pairs, wanted + len(expected), found + pairs
+    if not listed and not wanted:
+        return {"claims_precision": None, "claims_recall": None}
+    return {"claims_precision": right / listed if listed else None, "claims_recall": found / wanted if wanted else None}
+
+
 def ask_metrics(
     article: Article, gold: LabelledArticle, ctx: EvalContext, prompts: dict[str, PromptFile], usage: UsageCounter, max_questions: int | None
 ) -> dict[str, float | None]:
@@ -259,7 +297,7 @@ def ask_metrics(
     scores: dict[str, list[float]] = {k: [] for k in ("hit_at_k", "mrr", "key_fact_recall", "citation_precision", "abstention_accuracy", "answered")}
     for q in answerable + unanswerable:
         got = answer_question(q.question, retriever=ctx.retriever, catalog=ctx.services.registry, embedder=ctx.embedder, model=ctx.model,
-                              prompt=prompts["answer"], checks=answer_checks(ctx.settings, prompts), k=ctx.settings.ask_k, min_similarity=ctx.settings.ask_min_similarity,
+                              prompt=answer_prompt(ctx.settings, prompts), checks=answer_checks(ctx.settings, prompts), k=ctx.settings.ask_k, min_similarity=ctx.settings.ask_min_similarity,
                               passage_chars=ctx.settings.ask_passage_chars, callbacks=[usage])
         if not q.answerable:
             scores["abstention_accuracy"].append(float(got.abstained))
@@ -309,7 +347,7 @@ def run_eval(
         wall = time.perf_counter() - step
         scores = summary_metrics(article, gold, analysis, ctx.embedder, ctx.settings.prose_min_support)
         breakdown, kinds = breakdown_metrics(article, gold, analysis, ctx)
-        scores |= breakdown | crosscheck_metrics(article, gold, ctx)
+        scores |= breakdown | crosscheck_metrics(article, gold, ctx) | claims_metrics(article, gold, analysis, ctx)
         scores |= {"analysis_input_tokens": float(usage.input_tokens), "analysis_output_tokens": float(usage.output_tokens),
                    "analysis_llm_calls": float(usage.calls), "analysis_wall_s": wall}
         if ask:

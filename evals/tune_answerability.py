@@ -24,7 +24,7 @@ from functools import partial
 
 from pydantic import BaseModel
 
-from assay.ask import AnswerChecks, answer_question
+from assay.ask import AnswerChecks, answer_prompt, answer_question
 from assay.evals import metrics as m
 from assay.evals.cache import SQLiteOutputCache
 from assay.evals.labels import load_split
@@ -61,7 +61,7 @@ def ask_all(ctx: EvalContext, split: str) -> list[AskedQuestion]:
         for q in gold.questions:
             got = answer_question(
                 q.question, retriever=ctx.retriever, catalog=ctx.services.registry, embedder=ctx.embedder, model=ctx.model,
-                prompt=prompts["answer"], k=ctx.settings.ask_k, min_similarity=ctx.settings.ask_min_similarity,
+                prompt=answer_prompt(ctx.settings, prompts), k=ctx.settings.ask_k, min_similarity=ctx.settings.ask_min_similarity,
                 passage_chars=ctx.settings.ask_passage_chars, checks=probes,
             )
             support = [(article.body.find(s), article.body.find(s) + len(s)) for s in q.supporting_quotes]

@@ -26,6 +26,7 @@ from prefect.concurrency.sync import concurrency
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 
+from assay.aliases import AliasBook
 from assay.analysis import ANALYSIS_PROMPTS, analyse_article, analysis_key
 from assay.flows.ingest import state_error
 from assay.flows.progress import report_progress
@@ -85,7 +86,7 @@ def analyse_one(article_id: str, prompt_overrides: list[str], settings: Settings
             analysis = analyse_article(
                 article, model=model, prompts=prompts, decider=made.kind_decider, embedder=made.embedder,
                 crosscheck=made.crosscheck, callbacks=[LLMCallLogger(registry, local=settings.llm == "local")],
-                min_support=settings.prose_min_support, max_prompt_chars=prompt_chars(settings),
+                min_support=settings.prose_min_support, max_prompt_chars=prompt_chars(settings), aliases=AliasBook.load(settings.home),
             )
         if not registry.record_analysis(analysis, key, claimed_by=worker):
             return AnalyseResult(article_id=article.id, title=article.title, status="busy",

@@ -93,6 +93,17 @@ def run(article, decider, embedder, *answers, prompts=None):
     return analyse_article(article, model=model, prompts=load_prompts(prompts), decider=decider, embedder=embedder), model
 
 
+def test_a_figure_whose_value_carries_its_unit_shows_it_once():
+    from assay.analysis import _figure
+    from assay.types import FigureReply
+
+    body = "Total production reached 212,000 tonnes during the period, and prices rose 6.2 percent."
+    carried = _figure(FigureReply(value="212,000 tonnes", unit="tonne", measures="total production"), body)
+    assert carried is not None and (carried.value, carried.unit) == ("212,000 tonnes", "")
+    bare = _figure(FigureReply(value="6.2", unit="percent", measures="price rise"), body)
+    assert bare is not None and (bare.value, bare.unit) == ("6.2", "percent")
+
+
 def test_analysis_is_grounded_in_the_body_and_drops_what_is_not(parts):
     article, decider, embedder = parts
     analysis, _ = run(article, decider, embedder, reply())

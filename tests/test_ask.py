@@ -15,7 +15,7 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from langchain_core.messages import AIMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
-from assay.ask import AnswerChecks, CitationStream, answer_question, clean_citations
+from assay.ask import AnswerChecks, CitationStream, answer_question, clean_citations, passages
 from assay.evals.labels import load_all
 from assay.prompts import load_prompt, load_prompts
 from assay.retrieval import Filters
@@ -263,6 +263,18 @@ def test_an_uncited_answer_the_passages_hold_gets_their_citation(corpus):
     assert got.abstained and got.abstain_reason in ("no_valid_citations", "unsupported_names")
 
 
+def test_the_date_of_a_passage_header_is_no_date_of_what_it_reports(corpus):
+    """The model sees each passage under its article's date, and a 1.5B model gives that date as the
+    day an event happened ("signed on February 6, 2026", when only the article is of that day). The
+    header holds no figure for the checks: an answer whose date only a header gives is declined."""
+    settings, retriever, _, embed = corpus
+    first = passages(ENERGY_FUELS, retriever.search(ENERGY_FUELS, k=settings.ask_k).hits, embed, settings.ask_passage_chars)[0]
+    day = first.hit.published[:10]
+    assert day not in first.quote
+    got, _ = answer(corpus, ENERGY_FUELS, f"Energy Fuels agreed to acquire Australian Strategic Materials on {day} [{first.key}].")
+    assert got.abstained and got.abstain_reason == "unsupported_numbers"
+
+
 def test_unmentioned_names_judges_a_name_by_its_distinctive_words():
     from assay.grounding import unmentioned_names
 
@@ -463,12 +475,18 @@ def test_ask_on_an_openai_compatible_server_probes_with_logprobs_then_answers(co
     route = "/ask/v1/chat/completions"
     http_server.post_bodies.pop(route, None)
     http_server.posts[route] = [first_token({"Yes": math.log(p), "No": math.log(1 - p)}) for p in (0.9, 0.3, 0.2, 0.2, 0.1)]
-    http_server.posts[route].append(completion("Energy Fuels agreed to acquire Australian Strategic Materials [1][2]."))
+    reply = {"in_corpus": True, "sentences": [{"text": "Energy Fuels agreed to acquire Australian Strategic Materials.", "passages": [1, 2]}]}
+    http_server.posts[route].append(completion(json.dumps(reply)))
     got = api.ask(ENERGY_FUELS, remote)
     assert not got.abstained and got.answer == "Energy Fuels agreed to acquire Australian Strategic Materials [1]."  # [2] judged 0.3: dropped
     assert [round(a.probability, 2) for a in got.answerability] == [0.9, 0.3, 0.2, 0.2, 0.1]
+    assert got.prompt == "structured_answer@1" and (got.input_tokens, got.output_tokens) == (120, 12)
     sent = [json.loads(body) for body in http_server.post_bodies[route]]
     assert len(sent) == 6 and all(s["logprobs"] is True and s["top_logprobs"] == 20 for s in sent[:5]) and "logprobs" not in sent[5]
+    # The answer's schema goes with it, strict: a server that takes it cannot reply outside it.
+    schema = sent[5]["response_format"]["json_schema"]
+    assert sent[5]["response_format"]["type"] == "json_schema" and schema["name"] == "StructuredAnswer" and schema["strict"] is True
+    assert schema["schema"]["required"] == ["in_corpus", "sentences"] and schema["schema"]["additionalProperties"] is False
     # Each probe is the answer prompt plus its own question, so a server's prefix cache serves the rest.
     assert all(s["messages"][:2] == sent[5]["messages"] for s in sent[:5])
     assert sent[0]["messages"][2]["content"].startswith("Does passage [1] give the answer")
@@ -492,3 +510,66 @@ def test_the_terminal_shows_the_checked_answer_when_the_checks_changed_the_strea
     assert exited.value.code in (0, None)
     assert "After the checks:" in printed and "Energy Fuels agreed to acquire ASM [1]." in printed.split("After the checks:")[1]
     assert "answers it: p 0.91" in printed  # the model's own judgement beside the citation
+
+
+def test_a_structured_answer_that_breaks_its_schema_goes_back_once_with_the_error(corpus, http_server, monkeypatch):
+    """On the OpenAI-compatible backend: an answer that claims to be in the corpus but gives no sentence
+    is shown its error once; the repaired one is checked like any answer. A reply saying the passages
+    do not answer is a decline, not an error."""
+    from assay import api
+    from tests.test_llms import completion
+
+    settings, *_ = corpus
+    monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+    remote = settings.model_copy(update={"llm": "openai", "llm_base_url": http_server.url("/ask-json/v1"), "ask_min_answerable": 0.0})
+    route = "/ask-json/v1/chat/completions"
+    http_server.post_bodies.pop(route, None)
+    repaired = {"in_corpus": True, "sentences": [{"text": "Energy Fuels agreed to acquire ASM [1]", "passages": [1, 9]}]}
+    http_server.posts[route] = [completion(json.dumps({"in_corpus": True, "sentences": []})), completion(json.dumps(repaired)),
+                                completion(json.dumps({"in_corpus": False, "sentences": []}))]
+    got = api.ask(ENERGY_FUELS, remote)
+    assert not got.abstained and got.answer == "Energy Fuels agreed to acquire ASM [1]."  # [9] names no passage: removed
+    retry = json.loads(http_server.post_bodies[route][1])["messages"][-1]["content"]
+    assert retry.startswith("That answer was not valid") and "sentences is empty" in retry
+    declined = api.ask(ENERGY_FUELS, remote)
+    assert declined.abstained and declined.abstain_reason == "model_found_no_support"
+
+
+def test_a_structured_answer_invalid_twice_fails_with_its_fix(corpus, http_server, monkeypatch):
+    from assay import api
+    from assay.cli import fault_line
+    from assay.llms import StructuredOutputError
+    from tests.test_llms import completion
+
+    settings, *_ = corpus
+    monkeypatch.setenv("OPENAI_API_KEY", "test-key")
+    remote = settings.model_copy(update={"llm": "openai", "llm_base_url": http_server.url("/ask-bad/v1"), "ask_min_answerable": 0.0})
+    http_server.posts["/ask-bad/v1/chat/completions"] = [completion("Energy Fuels agreed to acquire ASM [1].")] * 2  # text, not the schema
+    with pytest.raises(StructuredOutputError) as failed:
+        api.ask(ENERGY_FUELS, remote)
+    assert "ASSAY_ASK_ANSWER_FORMAT=text" in fault_line(failed.value) and "\n" not in fault_line(failed.value)
+
+
+@pytest.mark.parametrize(("sentences", "text"), [
+    ([("Energy Fuels agreed to acquire ASM.", [1, 2])], "Energy Fuels agreed to acquire ASM [1][2]."),
+    ([("It closes in 2026 [3]", [2])], "It closes in 2026 [3][2]."),  # keys written inline count too
+    ([("Lynas says output rose!", [1]), ("MP disagrees.", [4])], "Lynas says output rose [1]! MP disagrees [4]."),
+])
+def test_a_structured_answer_reads_as_the_text_answer_its_checks_read(sentences, text):
+    from assay.ask import StructuredAnswer
+
+    answer = StructuredAnswer.model_validate({"in_corpus": True, "sentences": [{"text": t, "passages": k} for t, k in sentences]})
+    assert answer.as_text() == text
+    assert StructuredAnswer(in_corpus=False).as_text() == "NOT IN CORPUS"
+
+
+def test_the_answer_format_follows_the_backend_unless_set():
+    from assay.ask import answer_prompt
+    from assay.prompts import load_prompts
+    from assay.settings import Settings
+
+    prompts = load_prompts()
+    assert answer_prompt(Settings(llm="openai"), prompts).key == "structured_answer@1"
+    assert answer_prompt(Settings(llm="local"), prompts).key == "answer@1"
+    assert answer_prompt(Settings(llm="openai", ask_answer_format="text"), prompts).key == "answer@1"
+    assert answer_prompt(Settings(llm="local", ask_answer_format="json"), prompts).key == "structured_answer@1"

@@ -102,6 +102,22 @@ def test_found_names_merge_by_rule_and_look_alikes_are_only_suggested():
     assert [s.spelling for s in book.suggestions(["URM", "Ucore Rare Metals"])] == ["URM"]  # only among the names given
 
 
+def test_a_name_listed_under_several_types_is_typed_once_as_a_place_or_as_the_alias_file_says():
+    from assay.aliases import typed_once
+
+    c, g, k, p = EntityType.company, EntityType.government, EntityType.country, EntityType.project
+    listed = [Entity(name="UAE", type=c), Entity(name="Mubadala", type=c), Entity(name="U.S.", type=c), Entity(name="Ucore Rare", type=c),
+              Entity(name="Ucore rare", type=k), Entity(name="MP Materials", type=k), Entity(name="Pentagon", type=p), Entity(name="Mubadala", type=c)]
+    typed = typed_once(listed, AliasBook.load())
+    assert [(e.name, e.type) for e in typed] == [
+        ("UAE", k), ("Mubadala", c), ("U.S.", k),  # the shipped alias file knows these two as countries
+        ("Ucore Rare", k),  # listed as a company and a country, known to no file: the place wins
+        ("MP Materials", c), ("Pentagon", g),  # the file's reviewed type over the reply's
+    ]
+    mine = AliasBook([AliasEntry(name="Mubadala", type=EntityType.government)])  # a user's file types it too
+    assert typed_once([Entity(name="Mubadala", type=c)], mine)[0].type is g
+
+
 def test_entity_slugs_are_safe_and_unique():
     names = [CNRE, "Lynas", "LYNAS!", "北方稀土", HOSTILE_ENTITY, "../../etc/passwd", "x" * 300]
     slugs = [entity_slug(n) for n in names]

@@ -203,13 +203,40 @@ def test_eval_scores_every_family_of_metrics(fake_eval):
     assert len(run.articles) == 2
     for name in ("coverage_f1", "rouge_l", "numeric_faithfulness", "detection_f1", "kind_accuracy", "attribution_accuracy",
                  "grounding_rate", "schema_valid", "hit_at_k", "mrr", "key_fact_recall", "abstention_accuracy", "analysis_output_tokens",
-                 "entity_precision", "key_entity_recall", "key_figure_precision", "key_figure_recall", "crosscheck_accuracy"):
+                 "entity_precision", "key_entity_recall", "key_figure_precision", "key_figure_recall", "crosscheck_accuracy",
+                 "claims_recall"):
         assert run.mean(name) is not None, name
     assert run.mean("grounding_rate") == 1.0 and run.mean("schema_valid") == 1.0
     assert set(run.metric_names()) <= set(m.METRICS)  # the gate can name every metric the runner reports
     assert sum(map(sum, run.confusion())) == len(run.kind_gold) > 0
     with pytest.raises(ValueError, match="train"):
         run_eval(ctx, load_prompts(), "train")
+
+
+def test_the_claims_path_is_scored_against_what_it_lists_from_the_labels(fake_eval):
+    """An analysis whose breakdown is the hand labels lists exactly what the labels list; one that
+    gives every statement to the author lists no one's claims."""
+    from assay.analysis import analyse_article
+    from assay.evals.labels import load_split
+    from assay.evals.runner import claims_metrics
+    from assay.types import Attribution, StatementAnalysis
+
+    _, ctx, _ = fake_eval
+    scored = 0
+    for article_id in load_split().dev:
+        article, gold = ctx.articles[article_id], ctx.labels[article_id]
+        analysis = analyse_article(article, model=ctx.model, prompts=load_prompts(), decider=ctx.decider, embedder=ctx.embedder)
+        labelled = [StatementAnalysis(quote=article.body[a:b], start=a, end=b, kind=s.kind, kind_confidence=0.9, attribution=s.attribution,
+                                      evidence=s.evidence, rationale="labelled") for s, (a, b) in zip(gold.statements, gold.spans(article.body))]
+        perfect = claims_metrics(article, gold, analysis.model_copy(update={"statements": labelled}), ctx)
+        if perfect["claims_recall"] is None:
+            continue  # no company or government speaks in this article's labels
+        scored += 1
+        assert perfect == {"claims_precision": 1.0, "claims_recall": 1.0}
+        authored = [s.model_copy(update={"attribution": Attribution.author}) for s in labelled]
+        assert claims_metrics(article, gold, analysis.model_copy(update={"statements": authored}), ctx) == {
+            "claims_precision": None, "claims_recall": 0.0}
+    assert scored >= 2
 
 
 def test_release_moves_the_release_file_only_when_the_gate_passes(fake_eval):
