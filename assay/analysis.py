@@ -39,7 +39,7 @@ from assay.llm_log import UsageCounter
 from assay.llms import StructuredOutputError, model_name, structured
 from assay.prompts import PromptFile
 from assay.settings import Settings
-from assay.statements import SPLITTER_VERSION, Statement, is_boilerplate, sentences, statements, text_sentences
+from assay.statements import SPLITTER_VERSION, Statement, dateline_end, is_boilerplate, sentences, statements, text_sentences
 from assay.types import (
     RHETORIC_KINDS,
     Analysis,
@@ -157,7 +157,7 @@ _BOILERPLATE_HEADING = re.compile(r"forward[- ]looking|cautionary|disclaimer|saf
                                   r"competent person|qualified person|^about\b", re.I)
 _BULLET = re.compile(r"^[•\-–*]\s+")
 # The version of `key_sentences`'s choice: part of the analysis key, so changing it re-analyses.
-KEY_SENTENCES_VERSION = "3"  # 2: the splitter's boilerplate rule; 3: its narrower form
+KEY_SENTENCES_VERSION = "4"  # 2: the splitter's boilerplate rule; 3: its narrower form; 4: no dateline
 
 
 def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = 3) -> list[str]:
@@ -170,7 +170,7 @@ def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = 3) -> l
     sentences 0.34 / 0.42; capping sentences at 300 characters cost 0.02 / 0.14, at 400 nothing."""
     headings = {s.heading for s in article.sections if s.heading}
     boilerplate = [(s.start, s.end) for s in article.sections if s.heading and _BOILERPLATE_HEADING.search(s.heading)]
-    candidates = [_BULLET.sub("", s.text) for s in text_sentences(article.body)
+    candidates = [_as_highlight(s.text) for s in text_sentences(article.body)
                   if s.text not in headings and len(s.text.split()) >= 6 and len(s.text) <= 400
                   and not is_boilerplate(s.text) and not any(a <= s.start < b for a, b in boilerplate)]
     if len(candidates) <= k:
@@ -179,6 +179,13 @@ def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = 3) -> l
     centre = vectors.mean(axis=0)
     centre /= np.linalg.norm(centre) or 1.0
     return [candidates[i] for i in sorted(np.argsort(-(vectors @ centre))[:k])]
+
+
+def _as_highlight(sentence: str) -> str:
+    """The sentence without a bullet's mark or an opening dateline ("DARWIN, March 3, 2026 /PRNewswire/ --"),
+    which say nothing: still an exact quote of the body."""
+    text = _BULLET.sub("", sentence)
+    return text[dateline_end(text) :]
 
 
 # --- grounding ------------------------------------------------------------------------------------

@@ -407,7 +407,19 @@ def _join_soft(text: str) -> str:
 
 
 def markdown_blocks(text: str) -> list[Block]:
-    return html_blocks(_soft_breaks_as_spaces(markdown.markdown(_markdown_paragraphs(text))))
+    """Blocks of Markdown. A one-line paragraph in title case with no closing punctuation, with text
+    after it, is a heading: exports and releases write "About Arafura" or "Forward-Looking
+    Statements" as a line of its own, not as "## …"."""
+    blocks = html_blocks(_soft_breaks_as_spaces(markdown.markdown(_markdown_paragraphs(text))))
+    return [
+        Block("heading", b.text.strip()) if b.kind == "paragraph" and i + 1 < len(blocks) and _titled_line(b.text) else b
+        for i, b in enumerate(blocks)
+    ]
+
+
+def _titled_line(text: str) -> bool:
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", text) if len(w) > 3]
+    return "\n" not in text.strip() and looks_like_heading(text.strip()) and bool(words) and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
 
 
 # --- assembly ------------------------------------------------------------------

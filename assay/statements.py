@@ -79,7 +79,7 @@ _DATELINE = re.compile(
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "4"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends
+SPLITTER_VERSION = "5"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
 
 
 @dataclass(frozen=True)
@@ -173,6 +173,21 @@ def comma_clauses(clause: Statement) -> list[Statement]:
     return [Statement(clause.text[a:b], clause.start + a, clause.start + b) for a, b in pieces]
 
 
+# "Managing Director Darryl Cuzzubbo said:" before a quotation names the speaker and says nothing
+# itself: the quotation after the colon is the statement.
+_SPEECH_INTRO = re.compile(r"^(?:\S+\s+){0,7}(?:said|says|added|stated|noted|commented|explained|wrote|told reporters)$", re.I)
+
+
+def dateline_end(line: str) -> int:
+    """Where a wire or release dateline opening `line` ends (`_DATELINE`); 0 when it has none."""
+    dateline = _DATELINE.match(line)
+    return dateline.end() if dateline and (dateline.group("date") or dateline.group("agency")) else 0
+
+
+def _introduces_speech(piece: Statement, body: str) -> bool:
+    return body[piece.end : piece.end + 1] == ":" and bool(_SPEECH_INTRO.match(piece.text.strip()))
+
+
 def _is_question(text: str) -> bool:
     return text.rstrip("\"”’)]").endswith(("?", "？", "؟"))
 
@@ -189,12 +204,10 @@ def statements(article: Article) -> list[Statement]:
         if not text or text in headings or _SKIP_LINE.match(text) or any(a <= start < b for a, b in legal):
             continue
         lead = len(line) - len(line.lstrip()) + (2 if text.startswith("• ") else 0)
-        dateline = _DATELINE.match(line[lead:])
-        if dateline and (dateline.group("date") or dateline.group("agency")):
-            lead += dateline.end()
+        lead += dateline_end(line[lead:])
         for sentence in sentences(line[lead:], start + lead):
             if _is_question(sentence.text) or is_boilerplate(sentence.text):
                 continue
             found.extend(piece for clause in clauses(sentence) for piece in comma_clauses(clause)
-                         if len(piece.text.split()) >= MIN_WORDS)
+                         if len(piece.text.split()) >= MIN_WORDS and not _introduces_speech(piece, article.body))
     return found

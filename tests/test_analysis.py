@@ -462,3 +462,7 @@ def test_key_sentences_leave_out_boilerplate_and_bullet_marks(parts):
     chosen = key_sentences(article, embedder)
     assert chosen == [p.removeprefix("• ") for p in points]  # the legal text echoes them, but is not a key point
     assert all(c in body for c in chosen)
+    # A release's dateline opens its first key sentence without saying anything.
+    lead = "TORONTO, March 3, 2026 /PRNewswire/ -- Northbrook Metals agreed to buy CircuMag, a magnet recycler in Ontario."
+    dated = article.model_copy(update={"body": "\n".join([lead, *points[1:]]), "sections": []})
+    assert key_sentences(dated, embedder)[0] == "Northbrook Metals agreed to buy CircuMag, a magnet recycler in Ontario."

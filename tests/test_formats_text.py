@@ -452,6 +452,22 @@ def test_title_falls_back_to_a_markdown_heading_then_the_file_name():
     assert (item.title, item.notes) == ("kestrel-q4", ["no title line: the title is the file name"])
 
 
+def test_a_title_case_line_of_its_own_in_markdown_is_a_section_heading():
+    """Releases exported to Markdown write "About Arafura" and "Forward-Looking Statements" as lines of
+    their own, not "## …": they start sections, so the legal text is known as such. A short line that
+    is not in title case ("Media contact: …") or that ends the file stays a paragraph."""
+    from assay.statements import statements
+
+    text = ("# Arafura wins A$200 million loan\n\nArafura Rare Earths received approval for a A$200 million loan from EFA.\n\n"
+            "About Arafura Rare Earths\n\nArafura is developing the Nolans Project near Alice Springs.\n\n"
+            "Forward-Looking Statements\n\nActual results may differ materially from those expressed or implied.\n\n"
+            "Media contact: Jane Citizen, media@example.com\n\nLast Updated Today")
+    article, _ = parse_text(text, "/n/arafura.md")
+    assert [s.heading for s in article.sections] == [None, "About Arafura Rare Earths", "Forward-Looking Statements"]
+    assert [s.text for s in statements(article)] == ["Arafura Rare Earths received approval for a A$200 million loan from EFA.",
+                                                     "Arafura is developing the Nolans Project near Alice Springs."]
+
+
 def test_a_wrapped_first_line_is_not_taken_for_a_title():
     text = textwrap.fill(CASES[1].body[1] + " " + CASES[1].body[4], 72)  # no title, wrapped at 72
     article, _ = parse_text(text)

@@ -107,6 +107,14 @@ def test_a_dateline_is_not_part_of_the_statement(body, first):
     assert body[found[0].start : found[0].end] == found[0].text
 
 
+def test_a_speakers_name_before_a_colon_is_no_statement_of_its_own():
+    body = ('Managing Director Darryl Cuzzubbo said: "This approval is a major milestone for the whole Nolans project."\n'
+            "The company has three partners in Korea: Hyundai Mobis buys most of the oxide it makes.")
+    found = [s.text for s in statements(Article(id="x", title="t", source="s", source_url="s", body=body))]
+    assert found == ['"This approval is a major milestone for the whole Nolans project."',
+                     "The company has three partners in Korea: Hyundai Mobis buys most of the oxide it makes."]  # not a speaker
+
+
 def test_a_sentence_that_only_looks_like_a_dateline_is_kept_whole():
     body = "US, China agree - to hold more talks on rare earth exports soon."
     assert [s.text for s in statements(Article(id="x", title="t", source="s", source_url="s", body=body))] == [body]
