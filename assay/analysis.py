@@ -39,7 +39,15 @@ from assay.llm_log import UsageCounter
 from assay.llms import StructuredOutputError, model_name, structured
 from assay.prompts import PromptFile
 from assay.settings import Settings
-from assay.statements import SPLITTER_VERSION, Statement, dateline_end, is_boilerplate, sentences, statements, text_sentences
+from assay.statements import (
+    SPLITTER_VERSION,
+    Statement,
+    dateline_end,
+    is_boilerplate,
+    sentences,
+    statements,
+    text_sentences,
+)
 from assay.types import (
     RHETORIC_KINDS,
     Analysis,
