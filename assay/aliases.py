@@ -242,6 +242,8 @@ def typed_once(entities: Iterable[Entity], book: AliasBook) -> list[Entity]:
     spelled: dict[str, str] = {}
     for entity in entities:
         key = normalise(entity.name)
+        if not key:  # punctuation only: no name to type
+            continue
         spelled.setdefault(key, entity.name)
         types.setdefault(key, []).append(entity.type)
     typed = []

@@ -166,6 +166,8 @@ _BOILERPLATE_HEADING = re.compile(r"forward[- ]looking|cautionary|disclaimer|saf
 _BULLET = re.compile(r"^[•\-–*]\s+")
 # The version of `key_sentences`'s choice: part of the analysis key, so changing it re-analyses.
 KEY_SENTENCES_VERSION = "4"  # 2: the splitter's boilerplate rule; 3: its narrower form; 4: no dateline
+# The version of what code makes of the reply's names and figures (`typed_once`, `_figure`): part of the key too.
+NAMES_VERSION = "1"  # 1: a name typed once; a unit the value carries shown once
 
 
 def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = 3) -> list[str]:
@@ -309,8 +311,13 @@ def _figure(reply: FigureReply, body: str) -> Figure | None:
         return None
     # A value that carries its unit ("212,000 tonnes" with unit "tonne") would read "212,000 tonnes tonne".
     unit = reply.unit.strip()
-    if unit and re.search(rf"(?<![\w]){re.escape(unit.rstrip('s'))}", reply.value, re.I):
+    stem = unit[:-1] if len(unit) > 2 and unit.endswith("s") else unit  # "tonnes" also names "tonne"
+    if stem and re.search(rf"(?<![^\W\d_]){re.escape(stem)}(?:e?s)?(?![^\W\d_])", reply.value, re.I):
         unit = ""
+    elif reply.value.rstrip().endswith("%") and unit.lower() in ("percent", "per cent", "pct"):
+        unit = ""
+    elif (last := reply.value.split()[-1:]) and unit.lower().startswith(last[0].lower() + " "):
+        unit = unit[len(last[0]) + 1 :]  # "1.2 million" with "million tonnes": "tonnes"
     return Figure(**reply.model_dump(exclude={"unit"}), unit=unit, sentence=sentence.text, start=sentence.start, end=sentence.end)
 
 
@@ -367,7 +374,7 @@ def analysis_key(
     content_hash: str, prompts: dict[str, str], decider: str, crosscheck: str, model: str, prose_min_support: float
 ) -> str:
     """Everything that changes an analysis's output: same key, same analysis, no LLM call."""
-    parts = [content_hash, prompts, decider, SPLITTER_VERSION, crosscheck, model, prose_min_support, KEY_SENTENCES_VERSION]
+    parts = [content_hash, prompts, decider, SPLITTER_VERSION, crosscheck, model, prose_min_support, KEY_SENTENCES_VERSION, NAMES_VERSION]
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 

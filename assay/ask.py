@@ -14,25 +14,29 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Callable
-from typing import Literal
+from typing import Annotated, Literal
 
 import numpy as np
 from langchain_core.callbacks import BaseCallbackHandler, UsageMetadataCallbackHandler
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, UsageMetadata
 from langchain_core.runnables import RunnableConfig
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, field_validator, model_validator
 
 from assay.analysis import numbers
 from assay.embeddings import MiniLMEmbeddings
 from assay.grounding import unknown_names, unmentioned_names, unmentioned_years
 from assay.llms import StructuredOutputError, model_name, structured, yes_probability
-from assay.prompts import PromptFile
+from assay.prompts import PromptFile, released
 from assay.retrieval import Filters, Hit, HybridRetriever, chunk_hit
 from assay.settings import Settings
 from assay.statements import text_sentences
 from assay.types import Analysis, ArticleCatalog, Attribution, ChunkSearch, CrossCheckStatus, Kind
 
+# The closing run of a sentence: full stops, question and exclamation marks and closing quotes (not
+# brackets: "[3]" is a citation, and keys after "(…)" read as the sentence's).
+_CLOSING = re.compile(r"[.!?…\"”’']+$")
+_INITIALISM = re.compile(r"(?<![^\W\d_])(?:[A-Za-z]\.){2,}$")
 NOT_IN_CORPUS = "NOT IN CORPUS"  # what the prompt tells the model to reply when the passages do not answer
 NO_ANSWER = "The corpus does not say."
 _CITATION = re.compile(r"\s?\[(\d+(?:\s*,\s*\d+)*)\]")
@@ -46,7 +50,16 @@ class AnswerReply(BaseModel):
 
 class AnswerSentence(BaseModel):
     text: str = Field(min_length=1, max_length=600, description="One sentence of the answer, saying only what its passages say.")
-    passages: list[int] = Field(min_length=1, description="The [n] of the passages that support this sentence.")
+    passages: list[Annotated[int, Field(ge=1)]] = Field(
+        min_length=1, max_length=10, description="The [n] of the passages that support this sentence."
+    )
+
+    @field_validator("text")
+    @classmethod
+    def _has_words(cls, text: str) -> str:
+        if not re.search(r"[^\W_]", _CITATION.sub("", text)):
+            raise ValueError("a sentence has no words: write the answer's words in text and the passage numbers in passages")
+        return text
 
 
 class StructuredAnswer(BaseModel):
@@ -64,15 +77,22 @@ class StructuredAnswer(BaseModel):
 
     def as_text(self) -> str:
         """The answer as the text prompt writes it, "… ASM [1][2].", so every check reads both alike;
-        NOT IN CORPUS when the passages do not answer."""
+        NOT IN CORPUS when the passages do not answer. Keys the model wrote inline stay where it put
+        them; the others go before the sentence's closing punctuation and quotes, so the sentence
+        splitter keeps them with their sentence ("… 40% [1]."), and an initialism keeps its dot ("U.S. [1].")."""
         if not self.in_corpus:
             return NOT_IN_CORPUS
         written = []
         for sentence in self.sentences:
-            words = _CITATION.sub("", sentence.text).strip()
-            keys = list(dict.fromkeys([*citation_keys(sentence.text), *sentence.passages]))  # keys it wrote inline count too
-            end = len(words.rstrip(".!?")) if words[-1:] in ".!?" else len(words)
-            written.append(f"{words[:end]} {''.join(f'[{k}]' for k in keys)}{words[end:] or '.'}")
+            text = sentence.text.strip()
+            inline = citation_keys(text)
+            keys = "".join(f"[{k}]" for k in dict.fromkeys(sentence.passages) if k not in inline)
+            tail = _CLOSING.search(text)
+            cut = tail.start() if tail else len(text)
+            if _INITIALISM.search(text[: cut + 1]) and text[cut:] == ".":
+                cut = len(text)  # "the U.S.": the dot is the initialism's, the sentence's own full stop follows the keys
+            ending = text[cut:] if cut < len(text) and re.search(r"[.!?…]", text[cut:]) else text[cut:] + "."
+            written.append(f"{text[:cut].rstrip()} {keys}{ending}" if keys else f"{text[:cut].rstrip()}{ending}")
         return " ".join(written)
 
 
@@ -420,9 +440,19 @@ class AnswerChecks(BaseModel):
 
 
 def answer_prompt(settings: Settings, prompts: dict[str, PromptFile]) -> PromptFile:
-    """The answer prompt the settings ask for: structured_answer (JSON, its schema sent) or answer (text)."""
-    structured_json = settings.ask_answer_format == "json" or (settings.ask_answer_format == "auto" and settings.llm == "openai")
-    return prompts["structured_answer" if structured_json else "answer"]
+    """The answer prompt the settings ask for: structured_answer (JSON, its schema sent) or answer
+    (text). With `auto`, a candidate version of either (`--prompt answer@2`) is the one asked about,
+    so an eval or a release of it runs it; else JSON on the openai backend and text on the local one."""
+    chosen = settings.ask_answer_format
+    if chosen == "auto":
+        live = released()
+        if prompts["answer"].version != live.get("answer"):
+            chosen = "text"
+        elif prompts["structured_answer"].version != live.get("structured_answer"):
+            chosen = "json"
+        else:
+            chosen = "json" if settings.llm == "openai" else "text"
+    return prompts["structured_answer" if chosen == "json" else "answer"]
 
 
 def answer_checks(settings: Settings, prompts: dict[str, PromptFile]) -> AnswerChecks:

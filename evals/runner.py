@@ -254,10 +254,12 @@ def breakdown_metrics(
 
 def claims_metrics(article: Article, gold: LabelledArticle, analysis: Analysis | None, ctx: EvalContext) -> dict[str, float | None]:
     """The claims path ("What has Lynas claimed?", `assay/statement_answers.py`) on this article: for each
-    company, government or country its statements name, the statements it lists from the analysis
-    against those it would list from the hand labels (same rule, gold kinds and attributions). Pooled
-    over the article's speakers; None when neither side lists any. The path reads every article the
-    same way, one statement at a time, so per-article scores add up to the corpus's."""
+    entity its statements name that can speak (any type but material and project), the statements it
+    lists from the analysis against those it would list from the hand labels (same rule, gold kinds
+    and attributions). The gold entities' names join the alias book for both sides, so a name the
+    model missed is no miss here: this scores the breakdown, not the entity list. Pooled over the
+    article's speakers; None when neither side lists any. The path reads every article the same way,
+    one statement at a time, so per-article scores add up to the corpus's."""
     if analysis is None:
         return {"claims_precision": None, "claims_recall": None}
     aliases = AliasBook.load()

@@ -102,6 +102,13 @@ def test_a_figure_whose_value_carries_its_unit_shows_it_once():
     assert carried is not None and (carried.value, carried.unit) == ("212,000 tonnes", "")
     bare = _figure(FigureReply(value="6.2", unit="percent", measures="price rise"), body)
     assert bare is not None and (bare.value, bare.unit) == ("6.2", "percent")
+    body = "Output was 5% higher at 10MW, with 5 million tonnes, 1.2 million tonnes of ore and 2,000 tonnes of oxide."
+    shown = {(v, u): (f.value, f.unit) for v, u in [("5%", "%"), ("10MW", "MW"), ("5%", "percent"), ("1.2 million", "million tonnes"),
+                                                     ("5 million", "m"), ("2,000 tonnes", "t"), ("5", "s")]
+             if (f := _figure(FigureReply(value=v, unit=u, measures="x"), body)) is not None}
+    assert shown == {("5%", "%"): ("5%", ""), ("10MW", "MW"): ("10MW", ""), ("5%", "percent"): ("5%", ""),
+                     ("1.2 million", "million tonnes"): ("1.2 million", "tonnes"),
+                     ("5 million", "m"): ("5 million", "m"), ("2,000 tonnes", "t"): ("2,000 tonnes", "t"), ("5", "s"): ("5", "s")}
 
 
 def test_analysis_is_grounded_in_the_body_and_drops_what_is_not(parts):
@@ -202,7 +209,7 @@ def test_the_analysis_key_names_every_input_that_changes_the_output():
     # So do the versions of the code-made parts: the statement splitter and the key sentences.
     import assay.analysis
 
-    for constant in ("SPLITTER_VERSION", "KEY_SENTENCES_VERSION"):
+    for constant in ("SPLITTER_VERSION", "KEY_SENTENCES_VERSION", "NAMES_VERSION"):
         with pytest.MonkeyPatch.context() as patch:
             patch.setattr(assay.analysis, constant, "next")
             assert analysis_key(*base) != key, constant

@@ -552,15 +552,32 @@ def test_a_structured_answer_invalid_twice_fails_with_its_fix(corpus, http_serve
 
 @pytest.mark.parametrize(("sentences", "text"), [
     ([("Energy Fuels agreed to acquire ASM.", [1, 2])], "Energy Fuels agreed to acquire ASM [1][2]."),
-    ([("It closes in 2026 [3]", [2])], "It closes in 2026 [3][2]."),  # keys written inline count too
+    ([("It closes in 2026 [3]", [2, 3])], "It closes in 2026 [3] [2]."),  # keys written inline stay where they are
+    ([("Output rose [1]. It fell [2].", [1, 2])], "Output rose [1]. It fell [2]."),
     ([("Lynas says output rose!", [1]), ("MP disagrees.", [4])], "Lynas says output rose [1]! MP disagrees [4]."),
+    ([('Lynas said "output rose 40%."', [1])], 'Lynas said "output rose 40% [1]."'),  # inside the sentence the splitter cuts
+    ([("It sells to the U.S.", [1])], "It sells to the U.S. [1]."),  # the initialism keeps its dot
+    ([("Prices rose (per Fastmarkets)", [2])], "Prices rose (per Fastmarkets) [2]."),
 ])
 def test_a_structured_answer_reads_as_the_text_answer_its_checks_read(sentences, text):
     from assay.ask import StructuredAnswer
+    from assay.statements import text_sentences
 
     answer = StructuredAnswer.model_validate({"in_corpus": True, "sentences": [{"text": t, "passages": k} for t, k in sentences]})
     assert answer.as_text() == text
+    assert all(not s.text.startswith("[") for s in text_sentences(answer.as_text()))  # no key starts a sentence of its own
     assert StructuredAnswer(in_corpus=False).as_text() == "NOT IN CORPUS"
+
+
+@pytest.mark.parametrize("sentence", [{"text": "   ", "passages": [1]}, {"text": "[1]", "passages": [1]},
+                                      {"text": "Output rose.", "passages": [0]}, {"text": "Output rose.", "passages": list(range(1, 12))}])
+def test_a_structured_answer_sentence_needs_words_and_real_passage_numbers(sentence):
+    from pydantic import ValidationError
+
+    from assay.ask import StructuredAnswer
+
+    with pytest.raises(ValidationError):
+        StructuredAnswer.model_validate({"in_corpus": True, "sentences": [sentence]})
 
 
 def test_the_answer_format_follows_the_backend_unless_set():
@@ -573,3 +590,8 @@ def test_the_answer_format_follows_the_backend_unless_set():
     assert answer_prompt(Settings(llm="local"), prompts).key == "answer@1"
     assert answer_prompt(Settings(llm="openai", ask_answer_format="text"), prompts).key == "answer@1"
     assert answer_prompt(Settings(llm="local", ask_answer_format="json"), prompts).key == "structured_answer@1"
+    # A candidate of either prompt is what an eval or a release of it must run, whatever the backend.
+    candidate = prompts | {"answer": prompts["answer"].model_copy(update={"version": "99"})}
+    assert answer_prompt(Settings(llm="openai"), candidate).key == "answer@99"
+    candidate = prompts | {"structured_answer": prompts["structured_answer"].model_copy(update={"version": "99"})}
+    assert answer_prompt(Settings(llm="local"), candidate).key == "structured_answer@99"
