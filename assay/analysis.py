@@ -33,7 +33,7 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from assay.aliases import AliasBook, typed_once
 from assay.embeddings import MiniLMEmbeddings
-from assay.grounding import ProseGrounding, entity_rejected, normalise, prose_units
+from assay.grounding import ProseGrounding, entity_rejected, initials_as_written, normalise, prose_units
 from assay.kinds import KindDecider
 from assay.llm_log import UsageCounter
 from assay.llms import StructuredOutputError, model_name, structured
@@ -167,7 +167,7 @@ _BULLET = re.compile(r"^[•\-–*]\s+")
 # The version of `key_sentences`'s choice: part of the analysis key, so changing it re-analyses.
 KEY_SENTENCES_VERSION = "4"  # 2: the splitter's boilerplate rule; 3: its narrower form; 4: no dateline
 # The version of what code makes of the reply's names and figures (`typed_once`, `_figure`): part of the key too.
-NAMES_VERSION = "1"  # 1: a name typed once; a unit the value carries shown once
+NAMES_VERSION = "1"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them
 
 
 def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = 3) -> list[str]:
@@ -419,7 +419,9 @@ def analyse_article(
         highlights = key_sentences(article, embedder)
 
     found_entities = [e for e in reply.entity_list() if entity_rejected(e, article) is None]  # invented names, headings, phrases
-    entities = typed_once(found_entities, aliases or AliasBook.load())
+    entities = [e.model_copy(update={"name": initials_as_written(e.name, article.body)})
+                for e in typed_once(found_entities, aliases or AliasBook.load())]
+    summary = initials_as_written(summary, article.body)
     figures = [f for f in (_figure(d, article.body) for d in reply.figures) if f is not None]
 
     started = time.perf_counter()

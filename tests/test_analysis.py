@@ -406,6 +406,13 @@ def test_names_in_prose_are_found_precisely():
             "for electric vehicles; Julie Michelle Klinger wrote in The New York Times about China’s grip.")
     assert unknown_names("Analysts say Lynas Rare Earths and the DFC back J.D. Vance.", body) == []  # "Analysts": an ordinary word
     assert unknown_names("Julie Klinger says Chinese control and EV demand worry the U.S.", body) == []
+    # The embedded model writes "U. S." for the body's "U.S." (seen on a wire story: the article failed);
+    # what it writes is shown as the body spells it.
+    assert unknown_names("Chinese control and EV demand worry the U. S. Department of Defense.", body + " U.S. Department of Defense") == []
+    from assay.grounding import initials_as_written
+
+    assert initials_as_written("talks with the U. S. Department and J. D. Vance", "the U.S. Department and J. D. Vance") == (
+        "talks with the U.S. Department and J. D. Vance")  # the body spaces "J. D.": left as it is
     assert unknown_names("Meanwhile Iluka Resources and MP Materials back Lynas.", body) == ["Iluka Resources", "MP Materials"]
     assert unknown_names("Lynas signed with Kazakhstan’s AltynGroup in March.", body) == ["Kazakhstan", "AltynGroup"]
     assert invented_quotes("Klinger wrote of “China’s grip”, “a total monopoly”.", body) == ["a total monopoly"]

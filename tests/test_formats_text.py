@@ -736,3 +736,4 @@ def test_a_text_files_dateline_names_its_publisher(opening, agency):
     from assay.readers.text import dateline_agency
 
     assert dateline_agency(["", opening, "(Xinhua) in a later paragraph"]) == agency
+    assert dateline_agency(["By Melanie Burton", "", opening]) == agency  # wire copy's byline sits above the dateline

@@ -276,9 +276,10 @@ _DATELINE_AGENCIES = [
 
 
 def dateline_agency(lines: list[str]) -> str | None:
-    """The agency the first paragraph's dateline names, if it names one."""
+    """The agency the first paragraph's dateline names, if it names one; a byline or a date line
+    above it ("By Melanie Burton") is passed over, as wire copy puts one there."""
     for line in lines:
-        if line.strip():
+        if line.strip() and not (_BYLINE.match(line.strip()) or _DATE_LINE.match(line.strip())):
             opening = line.strip()[:120]
             return next((name for pattern, name in _DATELINE_AGENCIES if pattern.search(opening)), None)
     return None
