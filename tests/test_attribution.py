@@ -31,6 +31,7 @@ from assay.types import Article, Attribution
     ("Experts say this move is timely.", Attribution.third_party),
     ("The report also highlights U.S. investment of $3.8 billion across the rare earth value chain.", Attribution.third_party),
     ("The company touted the plant as the cleanest in the world.", Attribution.company),
+    ("Northern Rare Earth states it is actively shaping international rare-earth standards.", Attribution.company),
 ])
 def test_a_named_speaker_decides_the_attribution(text, who):
     assert speaker(text) == who
@@ -44,6 +45,8 @@ def test_a_named_speaker_decides_the_attribution(text, who):
     "The company maintains a stockpile of oxide in Malaysia.",
     "Beijing wants a say in how the price floor is set.",
     "Company documents show the plant ran at 60% of capacity.",
+    "The United States imports most of its magnets from China.",  # "States" the name, not the verb
+    "EU member states that import magnets will pay more.",
 ])
 def test_no_named_speaker_is_none(text):
     assert speaker(text) is None
