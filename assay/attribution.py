@@ -35,14 +35,20 @@ VOICE = {
 # the labelled train + dev articles: attribution accuracy 0.799 -> 0.807 pooled (sample dev 0.641 ->
 # 0.670); "estimates", "suggests", "described" and "cited" were tried and left out (nouns and passives),
 # and so were "documents", "maintains" and "admits" ("company documents show", "maintains a stockpile",
-# "longer than management admits": the speaker is the author). "states" counts only before "it",
-# "its", "they" or "we" ("Northern Rare Earth states it is shaping standards"; not "United States",
-# nor "member states that"): sample dev 0.667 -> 0.676, pooled 0.807 -> 0.808, nothing lost.
+# "longer than management admits": the speaker is the author). Third-person forms that are as often
+# nouns count only with a speaker before them and the words a verb takes after them ("Northern Rare
+# Earth states it…", "the company claims the system…", "X reports significant progress", "documents
+# how", "frames innovation as", "emphasizes"; never "United States", "member states that", "claims
+# that underscore…"). Read off sample dev's misses, so judged on the rest: sample train 0.758 ->
+# 0.760 (one gained, none lost), outside unchanged, pooled train + dev 0.807 -> 0.813.
 _VERB = (r"(?:said|says|(?<!\ba )say|told|tells|stated|added|adds|announced|argued|argues|claimed|warned|warns|wrote|noted|"
          r"expects|expected|believes|predicted|predicts|insisted|insists|stressed|emphasi[sz]ed|explained|commented|"
          r"reported that|declined to say|according to|highlights|highlighted|showcased|touts|touted|"
-         r"outlines|describes|concludes|cites|asserts|asserted|contends|contended|positions itself|acknowledged|states(?=\s+(?:it|its|they|we)\b))")
+         r"outlines|describes|concludes|cites|asserts|asserted|contends|contended|positions itself|acknowledged|states(?=\s+(?:it|its|they|we)\b)|claims(?=\s+(?:the|it|its|a|an|to)\b)|reports(?=\s+(?:that|a|an|its|the|significant|record)\b)|emphasi[sz]es|documents(?=\s+(?:how|that)\b)|frames(?=\s+\S+\s+as\b))")
 _VERB_RE = re.compile(rf"\b{_VERB}\b", re.I)
+# Third-person verbs that are as often nouns ("claims", "reports", "documents"): a verb only with its
+# speaker before it ("The company claims the system…"), never at a clause's start ("claims that underscore…").
+_NEEDS_SUBJECT = {"states", "claims", "reports", "emphasizes", "emphasises", "documents", "frames"}
 # Verbs that come before their speaker in wire copy ("…, said Jane Doe"); "told" never does.
 _INVERTED = {"said", "says", "added", "adds", "wrote", "noted", "stated", "explained", "warned", "warns"}
 
@@ -139,6 +145,8 @@ def _clause_speaker(text: str, speakers: _Speakers) -> Attribution | None:
         verb = match.group(0).lower()
         head = re.split(r"[“”\"]|[.;:!?]\s", text[: match.start()])[-1]
         after = re.split(r"[.;:“”\"]", text[match.end() :])[0][:100]
+        if verb in _NEEDS_SUBJECT and not head.strip(" ,"):
+            continue
         if verb == "according to":
             sides = [after.split(",")[0]]
         elif not head.strip(" ,"):

@@ -32,6 +32,9 @@ from assay.types import Article, Attribution
     ("The report also highlights U.S. investment of $3.8 billion across the rare earth value chain.", Attribution.third_party),
     ("The company touted the plant as the cleanest in the world.", Attribution.company),
     ("Northern Rare Earth states it is actively shaping international rare-earth standards.", Attribution.company),
+    ("The company claims the system enables long-range, cold-weather performance.", Attribution.company),
+    ("China Northern Rare Earth Group reports significant progress in technology.", Attribution.company),
+    ("The company frames innovation as its central growth engine.", Attribution.company),
 ])
 def test_a_named_speaker_decides_the_attribution(text, who):
     assert speaker(text) == who
@@ -47,6 +50,8 @@ def test_a_named_speaker_decides_the_attribution(text, who):
     "Company documents show the plant ran at 60% of capacity.",
     "The United States imports most of its magnets from China.",  # "States" the name, not the verb
     "EU member states that import magnets will pay more.",
+    "claims that underscore China's push to industrialize the clean-energy stack.",  # the noun, no speaker before it
+    "The reports the ministry filed in March were late.",
 ])
 def test_no_named_speaker_is_none(text):
     assert speaker(text) is None
