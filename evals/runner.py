@@ -269,14 +269,14 @@ def claims_metrics(article: Article, gold: LabelledArticle, analysis: Analysis |
     # A gold span names what its words name, and what the analysis's span for it names: a labeller who
     # cut "Northern Rare Earth (part of Baogang) | reports significant progress" labelled the company's
     # claim, and the path, which reads names in its own spans, should list it.
-    def named(a: int, b: int) -> list[str]:
+    def names_in(a: int, b: int) -> list[str]:
         found = [r for r in view.statements if m.iou((r.start, r.end), (a, b)) >= m.MIN_IOU]
         return list(dict.fromkeys([*aliases.mentions(article.body[a:b]), *(e for r in found for e in r.entities)]))
 
     labelled = [
         StatementRecord(id=f"{article.id}:{a}-{b}", article_id=article.id, title=stored.title, source=stored.source,
                         source_type=view.source_types[article.id], published=stored.published, quote=article.body[a:b], start=a, end=b,
-                        kind=s.kind, attribution=s.attribution, evidence=s.evidence, entities=named(a, b))
+                        kind=s.kind, attribution=s.attribution, evidence=s.evidence, entities=names_in(a, b))
         for s, (a, b) in zip(gold.statements, gold.spans(article.body))
     ]
     gold_view = view.model_copy(update={"statements": labelled})
