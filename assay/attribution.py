@@ -44,11 +44,11 @@ VOICE = {
 _VERB = (r"(?:said|says|(?<!\ba )say|told|tells|stated|added|adds|announced|argued|argues|claimed|warned|warns|wrote|noted|"
          r"expects|expected|believes|predicted|predicts|insisted|insists|stressed|emphasi[sz]ed|explained|commented|"
          r"reported that|declined to say|according to|highlights|highlighted|showcased|touts|touted|"
-         r"outlines|describes|concludes|cites|asserts|asserted|contends|contended|positions itself|acknowledged|states(?=\s+(?:it|its|they|we)\b)|claims(?=\s+(?:the|it|its|a|an|to)\b)|reports(?=\s+(?:that|a|an|its|the|significant|record)\b)|emphasi[sz]es|documents(?=\s+(?:how|that)\b)|frames(?=\s+\S+\s+as\b))")
+         r"outlines|describes|concludes|cites|asserts|asserted|contends|contended|positions itself|acknowledged|states(?=\s+(?:it|its|they|we)\b)|claims(?=\s+(?:the|it|its|a|an|to)\b)|reports(?=\s+(?:that|a|an|its|the|significant|record)\b)|emphasi[sz]es|documents(?=\s+(?:how|that)\b)|frames(?=\s+\S+\s+as\b)|framed(?=\s+\S+(?:\s+\S+)?\s+as\b))")
 _VERB_RE = re.compile(rf"\b{_VERB}\b", re.I)
 # Third-person verbs that are as often nouns ("claims", "reports", "documents"): a verb only with its
 # speaker before it ("The company claims the system…"), never at a clause's start ("claims that underscore…").
-_NEEDS_SUBJECT = {"states", "claims", "reports", "emphasizes", "emphasises", "documents", "frames"}
+_NEEDS_SUBJECT = {"states", "claims", "reports", "emphasizes", "emphasises", "documents", "frames", "framed"}
 # Verbs that come before their speaker in wire copy ("…, said Jane Doe"); "told" never does.
 _INVERTED = {"said", "says", "added", "adds", "wrote", "noted", "stated", "explained", "warned", "warns"}
 

@@ -35,6 +35,7 @@ from assay.types import Article, Attribution
     ("The company claims the system enables long-range, cold-weather performance.", Attribution.company),
     ("China Northern Rare Earth Group reports significant progress in technology.", Attribution.company),
     ("The company frames innovation as its central growth engine.", Attribution.company),
+    ("Secretary Marco Rubio, delivering opening remarks, framed critical minerals as a foundation.", Attribution.government),
 ])
 def test_a_named_speaker_decides_the_attribution(text, who):
     assert speaker(text) == who
