@@ -44,11 +44,17 @@ VOICE = {
 _VERB = (r"(?:said|says|(?<!\ba )say|told|tells|stated|added|adds|announced|argued|argues|claimed|warned|warns|wrote|noted|"
          r"expects|expected|believes|predicted|predicts|insisted|insists|stressed|emphasi[sz]ed|explained|commented|"
          r"reported that|declined to say|according to|highlights|highlighted|showcased|touts|touted|"
-         r"outlines|describes|concludes|cites|asserts|asserted|contends|contended|positions itself|acknowledged|states(?=\s+(?:it|its|they|we)\b)|claims(?=\s+(?:the|it|its|a|an|to)\b)|reports(?=\s+(?:that|a|an|its|the|significant|record)\b)|emphasi[sz]es|documents(?=\s+(?:how|that)\b)|frames(?=\s+\S+\s+as\b)|framed(?=\s+\S+(?:\s+\S+)?\s+as\b))")
+         r"outlines|describes|concludes|cites|asserts|asserted|contends|contended|positions itself|acknowledged|states(?=\s+(?:it|its|they|we)\b)|claims(?=\s+(?:the|it|its|a|an|to)\b)|reports(?=\s+(?:that|a|an|its|the|significant|record)\b)|emphasi[sz]es|documents(?=\s+how\b)|frames(?=\s+\S+\s+as\b)|framed(?=\s+\S+(?:\s+\S+)?\s+as\b))")
 _VERB_RE = re.compile(rf"\b{_VERB}\b", re.I)
 # Third-person verbs that are as often nouns ("claims", "reports", "documents"): a verb only with its
 # speaker before it ("The company claims the system…"), never at a clause's start ("claims that underscore…").
 _NEEDS_SUBJECT = {"states", "claims", "reports", "emphasizes", "emphasises", "documents", "frames", "framed"}
+# Words after which those are nouns: "faces claims", "investigating reports", "legal claims", "to the states".
+_NOT_BEFORE_A_VERB = frozenset(
+    "faces face facing rejected rejects denied denies dismissed dismisses received receives investigating investigates "
+    "reviewing reviews settled settles disputes disputed examined examining to over of about on against for from by with in "
+    "and or the a an its their his her these those such legal new false unverified earlier recent media news member".split()
+)
 # Verbs that come before their speaker in wire copy ("…, said Jane Doe"); "told" never does.
 _INVERTED = {"said", "says", "added", "adds", "wrote", "noted", "stated", "explained", "warned", "warns"}
 
@@ -141,11 +147,14 @@ def _clause_speaker(text: str, speakers: _Speakers) -> Attribution | None:
     Pentagon would…": Lynas, never the Pentagon), or, when nothing stands between the verb and a
     closing quotation mark or the sentence's start, the words after it ("…,” said Jane Doe, an
     analyst at Adamas"; "According to the IEA, …")."""
-    for match in _VERB_RE.finditer(text):
+    matches = list(_VERB_RE.finditer(text))
+    # A word that may be a noun ("claims", "reports") is read as a verb only when no surer verb names a speaker.
+    for match in [*(m for m in matches if m.group(0).lower() not in _NEEDS_SUBJECT),
+                  *(m for m in matches if m.group(0).lower() in _NEEDS_SUBJECT)]:
         verb = match.group(0).lower()
         head = re.split(r"[“”\"]|[.;:!?]\s", text[: match.start()])[-1]
         after = re.split(r"[.;:“”\"]", text[match.end() :])[0][:100]
-        if verb in _NEEDS_SUBJECT and not head.strip(" ,"):
+        if verb in _NEEDS_SUBJECT and (not head.strip(" ,") or head.split()[-1].lower() in _NOT_BEFORE_A_VERB):
             continue
         if verb == "according to":
             sides = [after.split(",")[0]]

@@ -418,8 +418,10 @@ def markdown_blocks(text: str) -> list[Block]:
 
 
 def _titled_line(text: str) -> bool:
+    """A heading's shape: title case, no closing punctuation, and no figure ("Shares in Lynas Rose 5%" is news)."""
     words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", text) if len(w) > 3]
-    return "\n" not in text.strip() and looks_like_heading(text.strip()) and bool(words) and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+    return (looks_like_heading(text.strip()) and bool(words) and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
+            and not re.search(r"[\d%$€£¥]", text))
 
 
 # --- assembly ------------------------------------------------------------------

@@ -175,6 +175,7 @@ def comma_clauses(clause: Statement) -> list[Statement]:
 
 # "Managing Director Darryl Cuzzubbo said:" before a quotation names the speaker and says nothing
 # itself: the quotation after the colon is the statement.
+_CLAUSE_WORDS = frozenset("as after when while because before since and but if though although until once".split())
 _SPEECH_INTRO = re.compile(r"^(?:\S+\s+){0,7}(?:said|says|added|stated|noted|commented|explained|wrote|told reporters)$", re.I)
 
 
@@ -185,7 +186,10 @@ def dateline_end(line: str) -> int:
 
 
 def _introduces_speech(piece: Statement, body: str) -> bool:
-    return body[piece.end : piece.end + 1] == ":" and bool(_SPEECH_INTRO.match(piece.text.strip()))
+    """Only a speaker and the verb: no figure, and no clause of its own ("Output rose 12% as the company said:")."""
+    text = piece.text.strip()
+    return (body[piece.end : piece.end + 1] == ":" and bool(_SPEECH_INTRO.match(text))
+            and not re.search(r"\d", text) and not _CLAUSE_WORDS.intersection(text.lower().split()))
 
 
 def _is_question(text: str) -> bool:

@@ -266,12 +266,13 @@ def claims_metrics(article: Article, gold: LabelledArticle, analysis: Analysis |
     aliases.add_found(Entity(name=name, type=EntityType(e.type)) for e in gold.entities or [] for name in e.names)
     view = load_corpus(ctx.services.registry, aliases, article_ids=[article.id], analyses={article.id: analysis})
     stored = next(a for a in view.articles if a.id == article.id)
-    # A gold span names what its words name, and what the analysis's span for it names: a labeller who
-    # cut "Northern Rare Earth (part of Baogang) | reports significant progress" labelled the company's
-    # claim, and the path, which reads names in its own spans, should list it.
+    # A gold span names what its words name; one that names nothing takes what the analysis's span for it
+    # names: a labeller who cut "Northern Rare Earth (part of Baogang) | reports significant progress"
+    # labelled the company's claim, and the path, which reads names in its own spans, should list it.
     def names_in(a: int, b: int) -> list[str]:
+        own = aliases.mentions(article.body[a:b])
         found = [r for r in view.statements if m.iou((r.start, r.end), (a, b)) >= m.MIN_IOU]
-        return list(dict.fromkeys([*aliases.mentions(article.body[a:b]), *(e for r in found for e in r.entities)]))
+        return own or list(dict.fromkeys(e for r in found for e in r.entities))
 
     labelled = [
         StatementRecord(id=f"{article.id}:{a}-{b}", article_id=article.id, title=stored.title, source=stored.source,

@@ -53,9 +53,21 @@ def test_a_named_speaker_decides_the_attribution(text, who):
     "EU member states that import magnets will pay more.",
     "claims that underscore China's push to industrialize the clean-energy stack.",  # the noun, no speaker before it
     "The reports the ministry filed in March were late.",
+    "The company faces legal claims to the land.",
+    "The company is investigating reports that the mine polluted a river.",
+    "Company documents that were leaked show a delay.",
 ])
 def test_no_named_speaker_is_none(text):
     assert speaker(text) is None
+
+
+@pytest.mark.parametrize(("text", "who"), [
+    ("Lynas faces claims its Malaysian plant polluted a river, Malaysian officials said on Tuesday.", Attribution.government),
+    ("Lynas faces claims the plant polluted the river, analysts said.", Attribution.third_party),
+    ("China dominates supply to the states it trades with, analysts said.", Attribution.third_party),
+])
+def test_a_word_that_may_be_a_noun_never_overrides_a_surer_verb(text, who):
+    assert speaker(text) == who
 
 
 WIRE = (

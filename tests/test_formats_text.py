@@ -464,6 +464,8 @@ def test_a_title_case_line_of_its_own_in_markdown_is_a_section_heading():
             "Media contact: Jane Citizen, media@example.com\n\nLast Updated Today")
     article, _ = parse_text(text, "/n/arafura.md")
     assert [s.heading for s in article.sections] == [None, "About Arafura Rare Earths", "Forward-Looking Statements"]
+    news = parse_text("# Lynas update\n\nShares in Lynas Rose 5% To A$7.20\n\nThe company said output rose.\n", "/n/lynas.md")[0]
+    assert [s.heading for s in news.sections] == [None]  # a line with a figure is news, not a heading
     assert [s.text for s in statements(article)] == ["Arafura Rare Earths received approval for a A$200 million loan from EFA.",
                                                      "Arafura is developing the Nolans Project near Alice Springs."]
 
@@ -737,3 +739,11 @@ def test_a_text_files_dateline_names_its_publisher(opening, agency):
 
     assert dateline_agency(["", opening, "(Xinhua) in a later paragraph"]) == agency
     assert dateline_agency(["By Melanie Burton", "", opening]) == agency  # wire copy's byline sits above the dateline
+    assert dateline_agency(["By 2030, demand doubles", "", opening]) is None  # a sentence, not a byline: the first paragraph
+
+
+def test_a_dateline_that_opens_with_its_date_names_its_agency():
+    from assay.readers.text import dateline_agency
+
+    assert dateline_agency(["March 3, 2026 /PRNewswire/ -- Arafura Rare Earths announced a loan."]) == "PR Newswire"
+    assert dateline_agency(["By Jane Doe and John Roe", "February 11, 2026", "", "MELBOURNE, Feb 11 (Reuters) - Lynas said"]) == "Reuters"

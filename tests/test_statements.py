@@ -113,6 +113,10 @@ def test_a_speakers_name_before_a_colon_is_no_statement_of_its_own():
     found = [s.text for s in statements(Article(id="x", title="t", source="s", source_url="s", body=body))]
     assert found == ['"This approval is a major milestone for the whole Nolans project."',
                      "The company has three partners in Korea: Hyundai Mobis buys most of the oxide it makes."]  # not a speaker
+    # A clause with a figure or a conjunction of its own says something before its colon.
+    body = "Output rose 12% as the company said: demand for magnets was strong."
+    assert [s.text for s in statements(Article(id="x", title="t", source="s", source_url="s", body=body))] == [
+        "Output rose 12% as the company said", "demand for magnets was strong."]
 
 
 def test_a_sentence_that_only_looks_like_a_dateline_is_kept_whole():

@@ -54,6 +54,8 @@ _DATE_LINE = re.compile(
     re.IGNORECASE,
 )
 _BYLINE = re.compile(r"^by\s+\S", re.IGNORECASE)
+# A byline that is only names ("By Melanie Burton and Ernest Scheyder"), never "By 2030, demand…".
+_NAMES_ONLY_BYLINE = re.compile(r"^[Bb]y\s+[A-Z][\w.'’-]*(?:,?\s+(?:and\s+)?[A-Z][\w.'’-]*){0,6}$")
 _MARKDOWN_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(?P<text>.+?)\s*#*\s*$")
 _SETEXT_UNDERLINE = re.compile(r"^\s{0,3}(?:=+|-+)\s*$")
 TITLE_FROM_SENTENCE_MAX = 120
@@ -279,9 +281,12 @@ def dateline_agency(lines: list[str]) -> str | None:
     """The agency the first paragraph's dateline names, if it names one; a byline or a date line
     above it ("By Melanie Burton") is passed over, as wire copy puts one there."""
     for line in lines:
-        if line.strip() and not (_BYLINE.match(line.strip()) or _DATE_LINE.match(line.strip())):
-            opening = line.strip()[:120]
-            return next((name for pattern, name in _DATELINE_AGENCIES if pattern.search(opening)), None)
+        if not line.strip():
+            continue
+        opening = line.strip()[:120]
+        agency = next((name for pattern, name in _DATELINE_AGENCIES if pattern.search(opening)), None)
+        if agency or not (_NAMES_ONLY_BYLINE.match(opening) or _DATE_LINE.fullmatch(opening)):
+            return agency
     return None
 
 
