@@ -11,6 +11,7 @@ number. Keys it invents are removed; an answer that cites nothing counts as no a
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 from collections.abc import Callable
@@ -20,6 +21,7 @@ import numpy as np
 from langchain_core.callbacks import BaseCallbackHandler, UsageMetadataCallbackHandler
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage, UsageMetadata
+from langchain_core.messages.ai import add_usage
 from langchain_core.runnables import RunnableConfig
 from pydantic import BaseModel, Field, field_validator, model_validator
 
@@ -692,15 +694,12 @@ def _written_answer(
             raise StructuredOutputError(
                 f"{exc}; the model did not follow the answer schema twice: ask again, or set ASSAY_ASK_ANSWER_FORMAT=text for a plain-text answer"
             ) from exc
+        text = reply.as_text()
         if stream is not None:
-            stream.feed(reply.as_text())
+            stream.feed(text)
             stream.close()
-        totals = list(counted.usage_metadata.values())
-        usage = UsageMetadata(
-            input_tokens=sum(u["input_tokens"] for u in totals), output_tokens=sum(u["output_tokens"] for u in totals),
-            total_tokens=sum(u["total_tokens"] for u in totals),
-        ) if totals else None
-        return AnswerReply(text=reply.as_text()), usage
+        usage = functools.reduce(add_usage, counted.usage_metadata.values()) if counted.usage_metadata else None  # the repair's too
+        return AnswerReply(text=text), usage
     if stream is not None:
         message: AIMessageChunk | None = None
         for chunk in model.stream(messages, config=config):
