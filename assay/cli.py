@@ -19,6 +19,7 @@ from rich.table import Table
 
 from assay import api
 from assay.articles import SAMPLE_FEED
+from assay.llms import backend_fault
 from assay.retrieval import Filters
 from assay.settings import get_settings
 from assay.types import KIND_COLOURS, KINDS, AnalyseReport, Analysis, IngestReport, PipelineReport, SourceKind
@@ -875,6 +876,12 @@ def fault_line(exc: BaseException) -> str:
         return f"no space left on the device{f' holding {exc.filename}' if exc.filename else ''}: free some space and run the command again"
     if isinstance(exc, OSError) and exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         return f"{exc.filename or 'a file'} cannot be written ({exc.strerror}): check the permissions of ASSAY_HOME or point ASSAY_HOME elsewhere"
+    try:
+        backend = backend_fault(exc, get_settings())
+    except Exception:  # noqa: BLE001 - settings that cannot load have their own fault; this one is told as it is
+        backend = None
+    if backend is not None:  # `assay ask` with the server down says where and what to check, as `analyse` does
+        return backend
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]
     first = lines[0] if lines else type(exc).__name__
     if isinstance(exc, (RuntimeError, ValueError, LookupError, OSError)) and type(exc).__module__.startswith("assay"):

@@ -201,6 +201,20 @@ def chat_model(settings: Settings, **overrides: Any) -> BaseChatModel:
     )
 
 
+def backend_fault(error: object, settings: Settings) -> str | None:
+    """An OpenAI-compatible server's fault as one line naming its cause and its fix; None for any other error."""
+    import openai
+
+    if isinstance(error, openai.APIConnectionError | openai.APITimeoutError):
+        where = settings.llm_base_url or "the OpenAI API"
+        return f"cannot reach the LLM server at {where} ({type(error).__name__}): is it running? (ASSAY_LLM_BASE_URL)"
+    if isinstance(error, openai.AuthenticationError):
+        return "the LLM server refused the API key (OPENAI_API_KEY)"
+    if isinstance(error, openai.APIStatusError):
+        return f"the LLM server answered HTTP {error.status_code}: {str(error.message).splitlines()[0][:200]}"
+    return None
+
+
 def model_name(model: BaseChatModel) -> str:
     return str(getattr(model, "model_name", None) or getattr(model, "model", "unknown"))
 

@@ -33,7 +33,7 @@ from assay.flows.progress import report_progress
 from assay.flows.watch import alert_watchers
 from assay.language import english_reason
 from assay.llm_log import LLMCallLogger
-from assay.llms import model_name
+from assay.llms import backend_fault, model_name
 from assay.prompts import load_prompts
 from assay.services import services
 from assay.settings import Settings, get_settings
@@ -145,15 +145,8 @@ def claimed(registry: Registry, article_id: str, cache_key: str, lease_s: float)
 
 def failure_reason(error: object, settings: Settings) -> str:
     """One line a user can act on, whatever failed: the LLM server down, a timeout, an invalid answer."""
-    import openai
-
-    if isinstance(error, openai.APIConnectionError | openai.APITimeoutError):
-        where = settings.llm_base_url or "the OpenAI API"
-        return f"cannot reach the LLM server at {where} ({type(error).__name__}): is it running? (ASSAY_LLM_BASE_URL)"
-    if isinstance(error, openai.AuthenticationError):
-        return "the LLM server refused the API key (OPENAI_API_KEY)"
-    if isinstance(error, openai.APIStatusError):
-        return f"the LLM server answered HTTP {error.status_code}: {str(error.message).splitlines()[0][:200]}"
+    if (said := backend_fault(error, settings)) is not None:
+        return said
     text = str(error).strip().splitlines()
     return f"{type(error).__name__}: {text[0][:300] if text else ''}"
 

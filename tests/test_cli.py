@@ -98,6 +98,16 @@ def test_a_fault_is_one_line_naming_the_cause_and_the_fix(assay_home, monkeypatc
     assert "cannot be written (Read-only file system)" in fault_line(OSError(errno.EROFS, "Read-only file system", "/data/x"))
     assert fault_line(ModelMissing("the model is missing; run `assay models install`")) == "the model is missing; run `assay models install`"
     assert fault_line(KeyError("x")).endswith("(run with --debug for the traceback)")
+    # `assay ask` on an OpenAI-compatible server that is down says where, as `assay analyse` does.
+    import httpx
+    import openai
+
+    monkeypatch.setenv("ASSAY_LLM_BASE_URL", "http://127.0.0.1:9/v1")
+    get_settings.cache_clear()
+    down = openai.APIConnectionError(request=httpx.Request("POST", "http://127.0.0.1:9/v1/chat/completions"))
+    assert fault_line(down) == "cannot reach the LLM server at http://127.0.0.1:9/v1 (APIConnectionError): is it running? (ASSAY_LLM_BASE_URL)"
+    monkeypatch.delenv("ASSAY_LLM_BASE_URL")
+    get_settings.cache_clear()
 
     monkeypatch.setenv("ASSAY_CHROMA_URL", "http://127.0.0.1:9")  # nothing listens on the discard port
     get_settings.cache_clear()
