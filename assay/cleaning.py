@@ -417,11 +417,15 @@ def markdown_blocks(text: str) -> list[Block]:
     ]
 
 
+def mostly_capitalised(line: str) -> bool:
+    """Title case: at least 60 % of the words of 4 letters or more start with a capital."""
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line) if len(w) > 3]
+    return bool(words) and sum(w[0].isupper() for w in words) / len(words) >= 0.6
+
+
 def _titled_line(text: str) -> bool:
     """A heading's shape: title case, no closing punctuation, and no figure ("Shares in Lynas Rose 5%" is news)."""
-    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", text) if len(w) > 3]
-    return (looks_like_heading(text.strip()) and bool(words) and sum(w[0].isupper() for w in words) >= 0.6 * len(words)
-            and not re.search(r"[\d%$€£¥]", text))
+    return looks_like_heading(text.strip()) and mostly_capitalised(text) and not re.search(r"[\d%$€£¥]", text)
 
 
 # --- assembly ------------------------------------------------------------------

@@ -78,7 +78,8 @@ _CLOSING = ".,;:!?\"”’)]»"
 _DASHES = ("—", "–", "-", "--")
 _CONNECTOR = re.compile(r"[/\u2010-\u2015\u2212-]")  # a name stops at a slash or dash: "Dy/Tb", "Abu Dhabi–based"
 _INITIALS = re.compile(r"(?:[A-Z]\.)+")  # "J.D.", "U.S.": the full stop ends no sentence
-_SPACED_INITIALS = re.compile(r"(?<![\w.])([A-Z])\. (?=[A-Z]\.)")
+# "U. S.": initials the model spaced; one name, the body's "U.S.".
+_SPACED_INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\. )+[A-Z]\.")
 _POSSESSIVE = re.compile(r"['’]s?$")
 # Demonyms name a place the body may write only as a place: "Chinese" for "China", "Emirati" for "Emirates".
 _DEMONYM = re.compile(r"(?:ese|ian|an|ern|ish|i)$")
@@ -116,7 +117,7 @@ def names(text: str, body: str) -> list[Name]:
     "I". A run stops at punctuation, a dash, a slash, initials or a possessive ("Kazakhstan's AltynGroup"
     and "U.S. DFC" are two names each)."""
     body_words = set(re.findall(r"(?<![\w'’])[a-z][a-z'’-]*", body))
-    text = _SPACED_INITIALS.sub(r"\1.", text)  # "U. S." is one name, "U.S.", not "U." and "S."
+    text = _SPACED_INITIALS.sub(lambda m: m.group().replace(" ", ""), text)  # one name, not "U." and "S."
     found: list[Name] = []
     run: list[str] = []
     run_starts = False
@@ -197,16 +198,13 @@ def _unknown(name: Name, norm_body: str) -> str | None:
     return " ".join(words)
 
 
-_SPACED_INITIALS_RUN = re.compile(r"(?<![\w.])(?:[A-Z]\. )+[A-Z]\.")
-
-
 def initials_as_written(text: str, body: str) -> str:
     """The model's "U. S." as the body writes it, "U.S.", where the body never spaces them."""
     def joined(match: re.Match[str]) -> str:
         solid = match.group().replace(" ", "")
         return solid if solid in body and match.group() not in body else match.group()
 
-    return _SPACED_INITIALS_RUN.sub(joined, text)
+    return _SPACED_INITIALS.sub(joined, text)
 
 
 def unknown_names(text: str, body: str) -> list[str]:

@@ -24,6 +24,7 @@ from assay.cleaning import (
     blocks_for,
     clean_blocks,
     display_width,
+    mostly_capitalised,
     text_layout,
 )
 from assay.readers.html import looks_like_html, parse_date
@@ -170,11 +171,6 @@ def is_dateline(line: str) -> bool:
     return bool(_DATELINE.match(line) or _CJK_DATELINE.match(line) or _DATE_LINE.match(line) or _BYLINE.match(line))
 
 
-def _mostly_capitalised(line: str) -> bool:
-    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line) if len(w) > 3]
-    return bool(words) and sum(w[0].isupper() for w in words) / len(words) >= 0.6
-
-
 def _looks_like_title(line: str, following: str | None, layout: TextLayout) -> bool:
     """The first line as a title: not a section label, a bullet, a dateline or a byline; at most
     150 columns; not a long line (over 80 columns) ending a sentence, unless it is in title case (a
@@ -184,7 +180,7 @@ def _looks_like_title(line: str, following: str | None, layout: TextLayout) -> b
     width = display_width(text)
     if not text or _is_label(line) or _BULLET.match(line) or is_dateline(text) or width > 150:
         return False
-    if width > 80 and ENDS_SENTENCE.search(text) and not _mostly_capitalised(text):
+    if width > 80 and ENDS_SENTENCE.search(text) and not mostly_capitalised(text):
         return False
     if text.endswith((",", ";", "，", "；", "、")) or (text.endswith("-") and text[-2:-1].isalpha()):
         return False
@@ -193,7 +189,7 @@ def _looks_like_title(line: str, following: str | None, layout: TextLayout) -> b
     following = following.strip()
     if following[:1].islower() and not ENDS_SENTENCE.search(text):
         return False  # the sentence goes on
-    if layout.wrapped and not ENDS_SENTENCE.search(text) and not _mostly_capitalised(text):
+    if layout.wrapped and not ENDS_SENTENCE.search(text) and not mostly_capitalised(text):
         first_word = following.split(maxsplit=1)[0]
         return width + 1 + display_width(first_word) <= layout.width  # else the editor wrapped it here
     return True
