@@ -199,12 +199,16 @@ class AliasBook:
         unique = {id(n): n for n in [*self._by_name.values(), *self._by_key.values()]}
         return sorted(unique.values(), key=lambda n: n.name.casefold())
 
-    def mentions(self, text: str) -> list[str]:
-        """Canonical names of the entities `text` mentions, in order of first mention."""
+    def mention_spans(self, text: str) -> list[tuple[int, int, str]]:
+        """(start, end, canonical name) of every mention in `text`, in no set order."""
         if self._matcher is None:
             self._matcher = _Matcher.of([(spelling, named.name) for named in self.entities() for spelling in named.variants])
+        return self._matcher.spans(text)
+
+    def mentions(self, text: str) -> list[str]:
+        """Canonical names of the entities `text` mentions, in order of first mention."""
         found: dict[str, int] = {}
-        for start, _, name in self._matcher.spans(text):
+        for start, _, name in self.mention_spans(text):
             found[name] = min(found.get(name, start), start)
         return sorted(found, key=found.__getitem__)
 

@@ -9,12 +9,13 @@ An article no rule places is `news`.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -29,6 +30,7 @@ from assay.types import (
     ArticleCatalog,
     Attribution,
     CrossCheckStatus,
+    EntityType,
     Evidence,
     Kind,
     StatementAnalysis,
@@ -227,6 +229,8 @@ class StatementRecord(BaseModel):
     repeated_by: list[str] = Field(default_factory=list)
     first_seen: str | None = Field(None, description="Earliest publication among this article and those repeating it.")
     entities: list[str] = Field(default_factory=list, description="Canonical names of the entities it names (aliases.py).")
+    speaker: str | None = Field(
+        None, description="Canonical name of the company or government it is attributed to (`speaker_finder`); None for other attributions.")
     has_figure: bool = Field(False, description="It states a number.")
 
     @property
@@ -246,9 +250,50 @@ class CorpusView(BaseModel):
     statements: list[StatementRecord] = Field(description="Every statement of every latest analysis, newest article first.")
 
 
+# The entity types that speak for each attribution: "the government says" is a government's or a country's.
+SPEAKERS_BY_ATTRIBUTION: dict[Attribution, frozenset[EntityType]] = {
+    Attribution.company: frozenset({EntityType.company}),
+    Attribution.government: frozenset({EntityType.government, EntityType.country}),
+}
+
+
+# A name right after one of these is what a statement is about, not who makes it: "dependence on
+# China", "supply chains outside China". ("Of" is not among them: "the chief executive of MP Materials said".)
+_OBJECT_BEFORE = re.compile(r"\b(?:on|to|from|against|with|outside|beyond|than|over|for|in|into|towards?|including|about)\s+(?:the\s+)?$", re.I)
+
+
+def speaker_finder(article: Article, aliases: AliasBook) -> Callable[[int, int, Attribution], str | None]:
+    """Who a statement of `article` attributed to a company or a government speaks for: the first
+    entity of that type its words name, else the nearest one the body names before it, else the first
+    the title names; a name that is the object of a preposition ("dependence on China") or inside
+    brackets speaks for no one. Most such statements name nobody: in the 25 hand-labelled sample articles, 137 of
+    the 174 statements labelled company or government say "the company reports", "it claims",
+    "officials acknowledge", and the speaker is the one the text last named. The article's mentions
+    are found once, when the first statement asks."""
+    @functools.cache
+    def mentions(text: str) -> list[tuple[int, int, EntityType, str]]:
+        return sorted((a, b, named.type, name) for a, b, name in aliases.mention_spans(text)
+                      if (named := aliases.canonical(name)) is not None and not _OBJECT_BEFORE.search(text, max(0, a - 16), a)
+                      and text.rfind("(", 0, a) <= text.rfind(")", 0, a))  # nor one in an aside: "Northern Rare Earth (part of Baogang)"
+
+    def speaker(start: int, end: int, attribution: Attribution) -> str | None:
+        wanted = SPEAKERS_BY_ATTRIBUTION.get(attribution)
+        if wanted is None:
+            return None
+        body = [(a, b, name) for a, b, kind, name in mentions(article.body) if kind in wanted]
+        own = [name for a, b, name in body if start <= a and b <= end]
+        before = [name for a, b, name in body if b <= start]
+        titled = [name for _, _, kind, name in mentions(article.title) if kind in wanted]
+        return next(iter(own[:1] or before[-1:] or titled[:1]), None)
+
+    return speaker
+
+
 def statement_record(
-    article: StoredArticle, statement: StatementAnalysis, source_kind: SourceType, aliases: AliasBook
+    article: StoredArticle, statement: StatementAnalysis, source_kind: SourceType, aliases: AliasBook,
+    speaker: Callable[[int, int, Attribution], str | None] | None = None,
 ) -> StatementRecord:
+    """The record of one statement; `speaker` is the article's `speaker_finder` (made here when not given)."""
     check = statement.crosscheck
     return StatementRecord(
         id=f"{article.id}:{statement.start}-{statement.end}",
@@ -263,6 +308,7 @@ def statement_record(
         repeated_by=list(check.repeated_by) if check else [],
         first_seen=check.first_seen if check else None,
         entities=aliases.mentions(statement.quote),
+        speaker=(speaker or speaker_finder(article, aliases))(statement.start, statement.end, statement.attribution),
         has_figure=_states_a_number(statement.quote),
     )
 
@@ -287,8 +333,9 @@ def load_corpus(
         aliases.add_found(analysis.entities)
     types = {a.id: rules.type_of(a) for a in articles}
     statements = [
-        statement_record(article, statement, types[article.id], aliases)
+        statement_record(article, statement, types[article.id], aliases, speaker)
         for article in articles if article.id in latest
+        for speaker in [speaker_finder(article, aliases)]
         for statement in latest[article.id].statements
     ]
     return CorpusView(articles=articles, analyses=latest, source_types=types, statements=statements)

@@ -23,7 +23,7 @@ from assay.analysis import ANALYSIS_PROMPTS, CrossChecker, analyse_article, labe
 from assay.articles import SAMPLE_FEED, sample_articles
 from assay.ask import answer_checks, answer_prompt, answer_question
 from assay.classifier import expected_calibration_error, macro_f1
-from assay.corpus import StatementRecord, load_corpus
+from assay.corpus import StatementRecord, load_corpus, speaker_finder
 from assay.embeddings import MiniLMEmbeddings
 from assay.evals import metrics as m
 from assay.evals.agreement import ceiling
@@ -254,9 +254,9 @@ def breakdown_metrics(
 
 def claims_metrics(article: Article, gold: LabelledArticle, analysis: Analysis | None, ctx: EvalContext) -> dict[str, float | None]:
     """The claims path ("What has Lynas claimed?", `assay/statement_answers.py`) on this article: for each
-    entity its statements name that can speak (any type but material and project), the statements it
+    entity its statements name or speak for that can speak (any type but material and project), the statements it
     lists from the analysis against those it would list from the hand labels (same rule, gold kinds
-    and attributions). The gold entities' names join the alias book for both sides, so a name the
+    and attributions, the same `speaker_finder` for a statement that names nobody). The gold entities' names join the alias book for both sides, so a name the
     model missed is no miss here: this scores the breakdown, not the entity list. Pooled over the
     article's speakers; None when neither side lists any. The path reads every article the same way,
     one statement at a time, so per-article scores add up to the corpus's."""
@@ -274,14 +274,16 @@ def claims_metrics(article: Article, gold: LabelledArticle, analysis: Analysis |
         found = [r for r in view.statements if m.iou((r.start, r.end), (a, b)) >= m.MIN_IOU]
         return own or list(dict.fromkeys(e for r in found for e in r.entities))
 
+    speaker = speaker_finder(stored, aliases)
     labelled = [
         StatementRecord(id=f"{article.id}:{a}-{b}", article_id=article.id, title=stored.title, source=stored.source,
                         source_type=view.source_types[article.id], published=stored.published, quote=article.body[a:b], start=a, end=b,
-                        kind=s.kind, attribution=s.attribution, evidence=s.evidence, entities=names_in(a, b))
+                        kind=s.kind, attribution=s.attribution, evidence=s.evidence, entities=names_in(a, b),
+                        speaker=speaker(a, b, s.attribution))
         for s, (a, b) in zip(gold.statements, gold.spans(article.body))
     ]
     gold_view = view.model_copy(update={"statements": labelled})
-    speakers = {n for r in [*view.statements, *labelled] for n in r.entities}
+    speakers = {n for r in [*view.statements, *labelled] for n in [*r.entities, *filter(None, [r.speaker])]}
     listed = right = wanted = found = 0
     for name in sorted(speakers):
         named = aliases.canonical(name)

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 
 from assay.aliases import AliasBook
-from assay.corpus import CorpusView
+from assay.corpus import CorpusView, SourceType, speaker_finder, statement_record
+from assay.digest import build_digest
 from assay.statement_answers import as_answer, claims_question, contradictions, matching_statements
+from assay.types import Attribution, Entity, EntityType, Evidence, Kind, StatementAnalysis, StoredArticle
 from tests.views_corpus import REPEATED, views_registry, views_view
 
 MP = "MP Materials"
@@ -106,3 +108,52 @@ def test_api_reads_only_the_articles_that_write_the_name(assay_home, monkeypatch
     listed = api.claims_answer("What has CNRE said?", assay_home)  # a spelling of China Northern Rare Earth
     assert listed is not None and read and 0 < len(read[-1]) < 8  # its articles only, not all eight
     assert listed.answer.startswith("China Northern Rare Earth:")
+
+
+# --- who speaks when a statement names nobody -----------------------------------------------------
+
+_BODY = ("Lynas Rare Earths reported record NdPr output in the quarter. The company claims its Texas plant will open in 2027. "
+         "The United States signed an offtake deal. The plan aims to cut dependence on China, officials said. "
+         "In our view the timeline is ambitious. It also reported higher prices (unlike MP Materials).")
+
+
+def _article() -> StoredArticle:
+    return StoredArticle(id="a1", url="https://example.com/a1", title="Australia backs Lynas", source="Example Wire", source_url="https://example.com",
+                         published=datetime(2026, 3, 1, tzinfo=UTC), body=_BODY, sections=[])
+
+
+def _aliases() -> AliasBook:
+    aliases = AliasBook.load()
+    aliases.add_found([Entity(name="Lynas Rare Earths", type=EntityType.company), Entity(name="Texas", type=EntityType.project)])
+    return aliases
+
+
+def _at(sentence: str) -> tuple[int, int]:
+    return _BODY.index(sentence), _BODY.index(sentence) + len(sentence)
+
+
+def test_a_statement_naming_nobody_speaks_for_the_entity_named_last_before_it():
+    speaker = speaker_finder(_article(), _aliases())
+    assert speaker(*_at("The company claims its Texas plant will open in 2027."), Attribution.company) == "Lynas Rare Earths"
+    # "dependence on China": what the statement is about, not who makes it; the speaker is the government named before.
+    assert speaker(*_at("The plan aims to cut dependence on China, officials said."), Attribution.government) == "United States"
+    assert speaker(*_at("In our view the timeline is ambitious."), Attribution.author) is None  # the author speaks for no entity
+    assert speaker(*_at("Lynas Rare Earths reported record NdPr output in the quarter."), Attribution.government) == "Australia"  # from the title
+    assert speaker(*_at("The United States signed an offtake deal."), Attribution.company) == "Lynas Rare Earths"
+    assert speaker(*_at("It also reported higher prices (unlike MP Materials)."), Attribution.company) == "Lynas Rare Earths"  # an aside
+
+
+def test_what_the_company_claims_is_listed_for_the_company_it_speaks_for():
+    article, aliases = _article(), _aliases()
+    start, end = _at("The company claims its Texas plant will open in 2027.")
+    statement = StatementAnalysis(quote=_BODY[start:end], start=start, end=end, kind=Kind.claim, kind_confidence=0.9,
+                                  attribution=Attribution.company, evidence=Evidence.self_reported, rationale="")
+    record = statement_record(article, statement, SourceType.news, aliases)
+    assert record.entities == ["Texas"] and record.speaker == "Lynas Rare Earths"  # names a place, speaks for Lynas
+    corpus = CorpusView(articles=[article], analyses={}, source_types={article.id: SourceType.news}, statements=[record])
+    asked = claims_question("What has Lynas claimed?", aliases)
+    assert asked is not None and [s.quote for s in matching_statements(asked, corpus, aliases)] == [statement.quote]
+    assert matching_statements(claims_question("What has China said?", aliases), corpus, aliases) == []
+    # The digest puts it under the company, not under "Other", and does not say it names the company.
+    group = build_digest(corpus, types={n.name: n.type for n in aliases.entities()}).groups[0]
+    assert group.entity == "Lynas Rare Earths" and not any(r.startswith("names") for r in group.items[0].reasons)

@@ -162,8 +162,8 @@ def test_digest_ranks_conflicts_then_figures_then_named_parties_and_groups_by_en
 
     other = [g for g in digest.groups if g.entity == OTHER]
     assert not other or digest.groups[-1].entity == OTHER
-    assert all(not i.statement.entities for g in other for i in g.items)
-    assert all(i.statement.entities for g in digest.groups if g.entity != OTHER for i in g.items)
+    assert all(not i.statement.entities and not i.statement.speaker for g in other for i in g.items)
+    assert all(i.statement.entities or i.statement.speaker == g.entity for g in digest.groups if g.entity != OTHER for i in g.items)
 
 
 def test_digest_command_md_html_json(views_home, capsys, tmp_path):
@@ -223,10 +223,12 @@ def test_export_in_all_three_formats_reads_back(views_home, capsys, tmp_path):
     assert code == 0 and len(rows) == total
     assert list(rows[0]) == ["article_id", "title", "source", "source_type", "url", "published", "seen", "quote", "start", "end",
                              "kind", "kind_confidence", "uncertain", "rhetoric_probability", "attribution", "evidence", "rationale",
-                             "crosscheck", "corroborated_by", "repeated_by", "first_seen", "entities"]
+                             "crosscheck", "corroborated_by", "repeated_by", "first_seen", "entities", "speaker"]
     repeat = next(r for r in rows if r["quote"].endswith("the company said."))
     assert repeat["repeated_by"] == [views_id("release")] and repeat["crosscheck"] == "corroborated"
     assert isinstance(repeat["entities"], list) and "MP Materials" in repeat["entities"]
+    slogan = next(r for r in rows if r["quote"].startswith("The agreement is the most important step"))
+    assert slogan["entities"] == [] and slogan["speaker"] == "MP Materials"  # names nobody, speaks for MP
     hostile = next(r for r in rows if r["article_id"] == views_id("hostile"))
     assert hostile["source"] == f"<b>Evil</b> Feed <script>{PWN}</script>" and hostile["quote"].startswith(HOSTILE_ENTITY)
 
