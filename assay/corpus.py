@@ -234,6 +234,11 @@ class StatementRecord(BaseModel):
     has_figure: bool = Field(False, description="It states a number.")
 
     @property
+    def names_and_speaker(self) -> list[str]:
+        """The entities it names, then the one it speaks for when it does not name it: whom it concerns."""
+        return [*self.entities, *([self.speaker] if self.speaker and self.speaker not in self.entities else [])]
+
+    @property
     def when(self) -> datetime | None:
         """The date views sort and bucket by: publication, else when Assay stored it."""
         return self.published or self.seen

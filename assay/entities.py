@@ -83,7 +83,7 @@ def entity_page(corpus: CorpusView, aliases: AliasBook, name: str) -> EntityPage
 def _statements_by_entity(statements: Iterable[StatementRecord]) -> dict[str, list[StatementRecord]]:
     by_entity: dict[str, list[StatementRecord]] = {}
     for statement in statements:
-        for name in dict.fromkeys([*statement.entities, *([statement.speaker] if statement.speaker else [])]):  # "the company claims" too
+        for name in dict.fromkeys(statement.names_and_speaker):  # "the company claims" too
             by_entity.setdefault(name, []).append(statement)
     return by_entity
 

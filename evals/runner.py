@@ -283,7 +283,7 @@ def claims_metrics(article: Article, gold: LabelledArticle, analysis: Analysis |
         for s, (a, b) in zip(gold.statements, gold.spans(article.body))
     ]
     gold_view = view.model_copy(update={"statements": labelled})
-    speakers = {n for r in [*view.statements, *labelled] for n in [*r.entities, *filter(None, [r.speaker])]}
+    speakers = {n for r in [*view.statements, *labelled] for n in r.names_and_speaker}
     listed = right = wanted = found = 0
     for name in sorted(speakers):
         named = aliases.canonical(name)
