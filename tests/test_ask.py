@@ -254,6 +254,49 @@ def test_missing_answer_reads_the_kind_of_question():
     assert missing_answer("Why did prices rise?", "Prices rose because supply fell.") is None
 
 
+def test_a_figure_of_something_else_is_an_abstention(corpus):
+    settings, retriever, _, embed = corpus
+    question = "What is the estimated total capital cost of Ionic Technologies' Belfast recycling plant?"
+    found = passages(question, retriever.search(question, k=settings.ask_k).hits, embed, settings.ask_passage_chars)
+    grant = next(p.key for p in found if "£12 million" in p.quote)
+    got, _ = answer(corpus, question, f"The estimated total capital cost is £12 million [{grant}].")
+    assert got.abstained and got.abstain_reason == "measure_not_in_passages"  # the passage gives a grant, not a cost
+    # A price the cited passage states is an answer.
+    question = "What tin price does the Hallgarten report cite?"
+    found = passages(question, retriever.search(question, k=settings.ask_k).hits, embed, settings.ask_passage_chars)
+    tin = next(p.key for p in found if "$50,000" in p.quote)
+    got, _ = answer(corpus, question, f"Tin prices exceeding $50,000 per tonne [{tin}].")
+    assert not got.abstained, got.abstain_reason
+
+
+def test_unstated_measure_reads_what_the_figure_is_of():
+    from assay.ask import asked_measure, unstated_measure
+
+    assert unstated_measure("What is the estimated total capital cost of the plant?", "a £12 million capital grant")
+    assert not unstated_measure("What is the estimated total capital cost of the plant?", "capex of £40 million")
+    assert unstated_measure("How much offshore wind capacity had China installed?", "China installed turbines in Fujian.")
+    assert not unstated_measure("How much offshore wind capacity had China installed?", "a 20-MW offshore turbine")  # a unit states it
+    assert not unstated_measure("What NdPr output does Phase 2 target?", "up to 6,000 tonnes per year of NdPr")
+    assert not unstated_measure("What effective NdPr price floor is included?", "effective NdPr price-floor protection (~$110/kg)")
+    assert unstated_measure("How much revenue did it earn in 2025?", "It delivered 20,000 motors in 2025.")
+    assert not unstated_measure("What interest rate applies to the loan?", "a 4.5% loan")
+    # A measure of something the passages never name: the tin price is no answer about tungsten.
+    assert unstated_measure("What tungsten price does the Hallgarten report cite?", "tin prices exceeding $50,000/tonne")
+    assert not unstated_measure("What tin price does the Hallgarten report cite?", "tin prices exceeding $50,000/tonne")
+    assert not unstated_measure("How much rare-earth magnet capacity is planned?", "10,000 tonnes a year of magnets")  # any qualifier
+    assert asked_measure("What tungsten price does the report cite?").qualifiers == ["tungsten"]
+    assert asked_measure("What is the estimated total capital cost of the plant?").qualifiers == []  # "capital" says which cost
+    assert not unstated_measure("What is the interest rate of the loan?", "bearing interest at 4.5%")
+    # A measure any bare figure states, or no measure at all, is left alone.
+    for question in ("How many tonnes did it ship?", "What share of supply does China hold?", "How many countries attended?",
+                     "How much did Shenghe pay?", "What is the name of the subsidiary?", "Who wrote the paper?",
+                     "How many hydrogen two-wheeled vehicles has it built?", "What does the price floor mean for miners?"):
+        assert asked_measure(question) is None, question
+        assert not unstated_measure(question, "nothing here")
+    assert not unstated_measure("What is the estimated total capital cost of the plant?", "a plant costing £40 million")
+    assert unstated_measure("What interest rate applies?", "an interesting loan")  # whole words only
+
+
 def test_an_uncited_answer_the_passages_hold_gets_their_citation(corpus):
     got, _ = answer(corpus, ENERGY_FUELS, "Energy Fuels agreed to acquire Australian Strategic Materials.")
     assert not got.abstained and got.citations and got.answer.endswith(f"[{got.citations[0].key}]")
