@@ -37,6 +37,8 @@ class Settings(BaseSettings):
     )
     chroma_url: str | None = Field(None, description="A Chroma server (http://host:port) instead of the embedded one.")
     chroma_collection: str = Field("assay_chunks", description="Chroma collection holding article chunks.")
+    chroma_ef_search: int = Field(
+        400, ge=1, description="Candidates Chroma's HNSW index explores per search (its ef_search): more is slower and nearer exact.")
     database_url: SecretStr | None = Field(
         None, description="(Kept secret: flows record their parameters.) SQLAlchemy URL of the registry database; default: SQLite file under home."
     )

@@ -260,6 +260,7 @@ def test_ingest_into_a_chroma_server_by_url(ingest, assay_home, http_server, chr
     host, port, _ = settings.chroma_host_port
     on_server = chromadb.HttpClient(host=host, port=port).get_collection(settings.chroma_collection)
     assert on_server.count() == ChunkStore(settings).count() > 0
+    assert on_server.configuration["hnsw"]["ef_search"] == settings.chroma_ef_search  # the search Assay asks for
     assert not settings.chroma_path.exists()  # nothing went to the embedded store
     assert_consistent(settings)
     assert ingest([url]).counts["unchanged"] == 2

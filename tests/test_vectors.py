@@ -1,0 +1,31 @@
+"""The chunk store's search settings, on the embedded Chroma (the server's are checked in test_ingest_flow)."""
+
+from __future__ import annotations
+
+import chromadb
+import numpy as np
+from chromadb.config import Settings as ChromaSettings
+
+from assay.settings import Settings
+from assay.store.vectors import ChunkStore
+
+
+def test_a_store_made_with_chromas_default_search_gets_the_configured_one_and_keeps_its_chunks(tmp_path):
+    settings = Settings(home=tmp_path / "home")
+    settings.chroma_path.mkdir(parents=True)
+    # A collection as an earlier Assay made it: Chroma's own ef_search (100).
+    made = chromadb.PersistentClient(path=str(settings.chroma_path), settings=ChromaSettings(anonymized_telemetry=False))
+    vectors = np.random.default_rng(0).normal(size=(30, 8)).astype(np.float32)
+    made.get_or_create_collection(settings.chroma_collection, metadata={"hnsw:space": "cosine"}, embedding_function=None).add(
+        ids=[f"c{i}" for i in range(30)], embeddings=vectors, documents=["text"] * 30, metadatas=[{"article_id": "a"}] * 30)
+    assert made.get_collection(settings.chroma_collection).configuration["hnsw"]["ef_search"] == 100
+    del made
+
+    store = ChunkStore(settings)
+    assert store._collection.configuration["hnsw"]["ef_search"] == settings.chroma_ef_search == 400
+    assert store.count() == 30
+    assert [c.chunk_id for c in store.nearest(vectors[:1], 3)[0]][0] == "c0"
+    # A user's own value is applied the same way, and opening again changes nothing.
+    tuned = Settings(home=tmp_path / "home", chroma_ef_search=50)
+    assert ChunkStore(tuned)._collection.configuration["hnsw"]["ef_search"] == 50
+    assert ChunkStore(tuned)._collection.configuration["hnsw"]["ef_search"] == 50
