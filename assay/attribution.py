@@ -123,6 +123,12 @@ class _Speakers:
             if named is not None and named.type in _ENTITY_SPEAKER:
                 self.last = _ENTITY_SPEAKER[named.type]
                 return self.last
+        # A name no capitalised word spells, right before the verb: "The U.S. says" (not "a U.S. manufacturer … announced").
+        for _, end, name in self.aliases.mention_spans(clause):
+            named = self.aliases.canonical(name)
+            if named is not None and named.type in _ENTITY_SPEAKER and not clause[end:].strip(" ,"):
+                self.last = _ENTITY_SPEAKER[named.type]
+                return self.last
         if _PRONOUN.match(clause) or re.search(r"\b(?:he|she|they)\s+(?:said|added|says)\b", clause, re.I):
             return self.last
         return None
@@ -143,31 +149,36 @@ def speaker(text: str, aliases: AliasBook | None = None) -> Attribution | None:
 
 
 def _clause_speaker(text: str, speakers: _Speakers) -> Attribution | None:
-    """The speaker a reporting verb names: the words before it in its clause ("Lynas said the
-    Pentagon would…": Lynas, never the Pentagon), or, when nothing stands between the verb and a
-    closing quotation mark or the sentence's start, the words after it ("…,” said Jane Doe, an
-    analyst at Adamas"; "According to the IEA, …")."""
+    """The kind of speaker a reporting verb names (see `speaker_words`)."""
+    return next((who for words, _ in speaker_words(text) if (who := speakers.who(words)) is not None), None)
+
+
+def speaker_words(text: str) -> list[tuple[str, bool]]:
+    """The words that name the speaker of each reporting verb, likeliest first, and whether they come
+    before it: the words before it in its clause ("Lynas said the Pentagon would…": Lynas, never the
+    Pentagon), or, when nothing stands between the verb and a closing quotation mark or the
+    sentence's start, the words after it ("…,” said Jane Doe, an analyst at Adamas"; "According to
+    the IEA, …")."""
     matches = list(_VERB_RE.finditer(text))
+    found = []
     # A word that may be a noun ("claims", "reports") is read as a verb only when no surer verb names a speaker.
     for match in [*(m for m in matches if m.group(0).lower() not in _NEEDS_SUBJECT),
                   *(m for m in matches if m.group(0).lower() in _NEEDS_SUBJECT)]:
         verb = match.group(0).lower()
-        head = re.split(r"[“”\"]|[.;:!?]\s", text[: match.start()])[-1]
-        after = re.split(r"[.;:“”\"]", text[match.end() :])[0][:100]
+        head = re.split(r"[“”\"]|(?<!\b[A-Z])[.;:!?]\s", text[: match.start()])[-1]  # "The U.S. says": no full stop
+        after = re.split(r"(?<!\b[A-Z])\.|[;:“”\"]", text[match.end() :])[0][:100]  # "said Thomas R. Hardy, USTDA's…"
         if verb in _NEEDS_SUBJECT and (not head.strip(" ,") or head.split()[-1].lower() in _NOT_BEFORE_A_VERB):
             continue
         if verb == "according to":
-            sides = [after.split(",")[0]]
+            sides = [(after.split(",")[0], False)]
         elif not head.strip(" ,"):
-            sides = [after]
+            sides = [(after, False)]
         elif head.rstrip().endswith(",") and verb in _INVERTED:  # "Demand will double, said Jane Doe, an analyst"
-            sides = [after, head[-80:]]
+            sides = [(after, False), (head[-80:], True)]
         else:
-            sides = [head[-80:]]
-        for side in sides:
-            if side.strip() and (who := speakers.who(side)) is not None:
-                return who
-    return None
+            sides = [(head[-80:], True)]
+        found += [(words, before) for words, before in sides if words.strip()]
+    return found
 
 
 def _quotations(body: str) -> list[tuple[int, int]]:

@@ -276,6 +276,8 @@ def speaker_finder(article: Article, aliases: AliasBook) -> Callable[[int, int, 
     "it claims", "officials acknowledge", and the speaker is the one the text last named (evals/README.md,
     "Who speaks when a statement names nobody"). The article's mentions are found once, when the
     first statement asks."""
+    from assay.attribution import speaker_words  # attribution reads this module's SourceType
+
     @functools.cache
     def mentions(text: str) -> list[tuple[int, int, EntityType, str]]:
         return sorted((a, b, named.type, name) for a, b, name in aliases.mention_spans(text)
@@ -286,6 +288,14 @@ def speaker_finder(article: Article, aliases: AliasBook) -> Callable[[int, int, 
         wanted = SPEAKERS_BY_ATTRIBUTION.get(attribution)
         if wanted is None:
             return None
+        # A statement that names its speaker beside a reporting verb ("…,” said Thomas R. Hardy, USTDA's
+        # Deputy Director") speaks for that one, not for a name in the words quoted ("China's stranglehold"):
+        # before the verb, only the words after the last comma ("…in U.S. dollars, local authorities said");
+        # of the names there, an agency before its country ("according to China's National Energy Administration").
+        for words, before_verb in speaker_words(article.body[start:end]):
+            words = re.split(r"[,(]", words)[-1] if before_verb else words
+            if named := sorted((kind is EntityType.country, a, name) for a, _, kind, name in mentions(words) if kind in wanted):
+                return named[0][2]
         body = [(a, b, name) for a, b, kind, name in mentions(article.body) if kind in wanted]
         own = [name for a, b, name in body if start <= a and b <= end]
         before = [name for a, b, name in body if b <= start]

@@ -24,7 +24,7 @@ from assay.types import Article, Attribution, Evidence, Kind, StatementLabels
 # The version of the rules around the classifiers: attribution (assay/attribution.py), the source-type
 # cues it reads (assay/corpus.py), the voice's kinds and the evidence fallback below. Part of the
 # decider's name, so changing them re-analyses.
-ATTRIBUTION_RULES = "4"  # 4: "X states that/it …"
+ATTRIBUTION_RULES = "5"  # 4: "X states that/it …"; 5: "The U.S. says" (no full stop after an initial)
 
 
 class KindDecider(Protocol):

@@ -36,6 +36,10 @@ from assay.types import Article, Attribution
     ("China Northern Rare Earth Group reports significant progress in technology.", Attribution.company),
     ("The company frames innovation as its central growth engine.", Attribution.company),
     ("Secretary Marco Rubio, delivering opening remarks, framed critical minerals as a foundation.", Attribution.government),
+    # An initial's full stop ends no sentence: the speaker of "says" is the U.S., not the partners after it.
+    ("The U.S. says it will work with the European Union, Japan, and Mexico.", Attribution.government),
+    ("Vantage Magnetics, Inc., a U.S. manufacturer of magnets, today announced a new plant.", Attribution.company),  # not the country
+    ("Several US and Canadian producers have announced metal-making lines.", None),  # a country that describes speaks for no one
 ])
 def test_a_named_speaker_decides_the_attribution(text, who):
     assert speaker(text) == who

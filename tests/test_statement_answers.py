@@ -143,6 +143,25 @@ def test_a_statement_naming_nobody_speaks_for_the_entity_named_last_before_it():
     assert speaker(*_at("It also reported higher prices (unlike MP Materials)."), Attribution.company) == "Lynas Rare Earths"  # an aside
 
 
+def test_a_speaker_named_beside_the_reporting_verb_speaks_not_a_name_in_the_words_quoted():
+    body = ("“The program is an alternative that reduces China’s stranglehold on supply chains,” said Thomas R. Hardy, USTDA’s Deputy Director. "
+            "Baotou, a city in north China, reached output of 118.6 billion yuan (about 16.5 billion U.S. dollars), local authorities said. "
+            "Capacity passed 1.8 terawatts, according to China's National Energy Administration.")
+    article = _article().model_copy(update={"body": body, "title": "Minerals week"})
+    aliases = AliasBook.load()
+    aliases.add_found([Entity(name="USTDA", type=EntityType.government), Entity(name="National Energy Administration", type=EntityType.government)])
+    speaker = speaker_finder(article, aliases)
+
+    def at(sentence: str) -> tuple[int, int]:
+        return body.index(sentence), body.index(sentence) + len(sentence)
+
+    assert speaker(*at(body[: body.index("Director") + len("Director")]), Attribution.government) == "USTDA"
+    # Before the verb, only its own clause: "local authorities", not the "U.S. dollars" before the comma (then the first name, China).
+    assert speaker(*at("Baotou, a city in north China, reached output"), Attribution.government) == "China"
+    assert speaker(*at("Capacity passed 1.8 terawatts, according to China's National Energy Administration."),
+                   Attribution.government) == "National Energy Administration"  # the agency, not its country
+
+
 def test_what_the_company_claims_is_listed_for_the_company_it_speaks_for():
     article, aliases = _article(), _aliases()
     start, end = _at("The company claims its Texas plant will open in 2027.")
