@@ -434,8 +434,8 @@ _MEASURES: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
     )
 )
 _SKIPPED = r"(?:does|did|do|is|are|was|were|will|would|can|could|should|has|have|had|the|a|an|of|to|for|in|on|at|by|with|from|that|this|per)"
-# "How much offshore wind capacity had China installed" -> "capacity"; the noun phrase ends at an
-# auxiliary, a preposition, an article, a verb in -ed ("attended") or a comma.
+# "How much offshore wind capacity had China installed" -> "offshore wind capacity"; the noun phrase
+# ends at an auxiliary, a preposition, an article or a verb in -ed ("attended"), within five words.
 _HOW_MUCH_NOUNS = re.compile(
     r"^\s*(?:in |at |by |for )?how (?:much|many)\s+((?:(?!" + _SKIPPED + r"\b)(?![a-z]+ed\b)[\w’'.-]+\s+){1,4}?)(?=" + _SKIPPED + r"\b|[a-z]+ed\b)", re.I)
 # "What is the estimated total capital cost of …" -> "estimated total capital cost".
