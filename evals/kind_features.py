@@ -131,10 +131,64 @@ def llm_minilm_context(article: Article, found: list[Statement], embedder: MiniL
     return np.hstack([llm_states(article, found), context(article, found, embedder)])
 
 
+# The local model asked for the kind of each statement, its log-probability of each of the four
+# words read from the first token of its reply (the article a shared prefix, so a statement costs
+# its own ~60 tokens). An experiment's probe, not a product prompt: `prompts/kinds` holds that one.
+_KIND_PROBE = (
+    "You label statements from a rare-earth and critical-minerals news article.\n"
+    "fact: a specific, checkable statement of what is or what happened: a figure, a date, a named deal, a capacity, a regulatory act.\n"
+    "claim: an assertion of novelty, superiority, significance or future performance that the text does not back with checkable evidence.\n"
+    "rhetoric: words that persuade rather than inform: slogans, nationalist or political framing, loaded language, appeals to fear or pride.\n"
+    "opinion: the author's own analysis, judgment or prediction.\n"
+    "Answer with one word: fact, claim, rhetoric or opinion."
+)
+KIND_WORDS = ("fact", "claim", "rhetoric", "opinion")
+
+
+def llm_kind_probe(article: Article, found: list[Statement]) -> np.ndarray:
+    """Per statement, the local model's log-probabilities of answering fact / claim / rhetoric /
+    opinion (normalised over the four), cached under LLM_STATES_DIR."""
+    import llama_cpp
+
+    cache = LLM_STATES_DIR / f"{article.id}-{article.content_hash[:12]}-{len(found)}-probe.npy"
+    if cache.exists():
+        return np.asarray(np.load(cache), dtype=np.float32)
+    llm = _probe_llama()
+    first = [sorted({llm.tokenize(v.encode(), add_bos=False, special=False)[0] for v in (w, w.capitalize(), " " + w)}) for w in KIND_WORDS]
+    rows = []
+    for s in found:
+        question = f"Title: {article.title}\n\n{article.body}\n\nStatement: \"{s.text}\"\n\nWhich kind is this statement: fact, claim, rhetoric or opinion?"
+        llm.next_token_logprobs([{"role": "system", "content": _KIND_PROBE}, {"role": "user", "content": question}], 1)
+        logits = np.ctypeslib.as_array(llama_cpp.llama_get_logits_ith(llm._ctx.ctx, -1), shape=(llm.n_vocab(),)).astype(np.float64)
+        scores = np.array([np.logaddexp.reduce(logits[ids]) for ids in first])
+        rows.append(scores - np.logaddexp.reduce(scores))
+    cache.parent.mkdir(parents=True, exist_ok=True)
+    np.save(cache, np.asarray(rows, dtype=np.float32))
+    return np.asarray(rows, dtype=np.float32)
+
+
+@functools.cache
+def _probe_llama() -> Any:
+    from assay.llamacpp import FastLlama
+    from assay.models import model_path
+    from assay.settings import get_settings
+
+    return FastLlama(model_path=str(model_path(get_settings())), n_ctx=_STATE_CONTEXT, drafts=False, verbose=False)
+
+
+def probe(article: Article, found: list[Statement], embedder: MiniLMEmbeddings) -> np.ndarray:
+    return llm_kind_probe(article, found)
+
+
+def probe_context(article: Article, found: list[Statement], embedder: MiniLMEmbeddings) -> np.ndarray:
+    return np.hstack([context(article, found, embedder), llm_kind_probe(article, found)])
+
+
 SETS: dict[str, Featurizer] = {
     "base": base, "context_only": context_only, "context": context,
     "context+neighbours": context_neighbours, "context+heading": context_heading,
     "e5+context": e5_context, "llm+context": llm_context, "llm+minilm+context": llm_minilm_context,
+    "probe": probe, "probe+context": probe_context,
 }
 
 
