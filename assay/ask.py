@@ -365,8 +365,8 @@ class CitationStream:
 
 # Up to three words may stand between "what" or "which" and what is asked ("what annual NdPr oxide
 # output", "which U.S. rare earth companies"), but not a verb ("what does the price floor mean").
-_QUALIFIERS = (r"(?:(?!(?:does|did|do|is|are|was|were|will|would|can|could|should|has|have|had|the|a|an|of|to|for|in|on|at|by|"
-               r"with|from|that|this)\b)(?![\w’'.-]*(?:ed|s)\s)[\w’'.-]+\s+){0,3}")  # no verb ("drove", "caused", "worries")
+_FUNCTION_WORDS = r"(?:does|did|do|is|are|was|were|will|would|can|could|should|has|have|had|the|a|an|of|to|for|in|on|at|by|with|from|that|this)"
+_QUALIFIERS = r"(?:(?!" + _FUNCTION_WORDS + r"\b)(?![\w’'.-]*(?:ed|s)\s)[\w’'.-]+\s+){0,3}"  # no verb ("drove", "caused", "worries")
 _ASKS_FIGURE = re.compile(
     r"^\s*(?:in |at |by |for )?(?:how (?:much|many|large|big|far|long|high)\b|what " + _QUALIFIERS + r"(?:percentage|percent|share|"
     r"proportion|fraction|price|rate|cost|capacity|volume|grade|value|amount|size|level|tonnage|output|budget|figure|number)s?\b)", re.I)
@@ -433,7 +433,7 @@ _MEASURES: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
         ("valuation valuations", r"valu(?:ation|ations|ed|e)|worth"),
     )
 )
-_SKIPPED = r"(?:does|did|do|is|are|was|were|will|would|can|could|should|has|have|had|the|a|an|of|to|for|in|on|at|by|with|from|that|this|per)"
+_SKIPPED = r"(?:" + _FUNCTION_WORDS + r"|per)"
 # "How much offshore wind capacity had China installed" -> "offshore wind capacity"; the noun phrase
 # ends at an auxiliary, a preposition, an article or a verb in -ed ("attended"), within five words.
 _HOW_MUCH_NOUNS = re.compile(

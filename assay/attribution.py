@@ -18,9 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assay.aliases import AliasBook
-from assay.corpus import SourceType
 from assay.statements import Statement
-from assay.types import Article, Attribution, EntityType
+from assay.types import Article, Attribution, EntityType, SourceType
 
 # The publication's own voice, by what the publication is; news, wire and analyst voices are the author.
 VOICE = {
@@ -119,19 +118,23 @@ class _Speakers:
                 if word in self.names:
                     self.last = self.names[word]
                     return self.last
-            named = self.aliases.canonical(name)
-            if named is not None and named.type in _ENTITY_SPEAKER:
-                self.last = _ENTITY_SPEAKER[named.type]
-                return self.last
+            if (known := self._entity(name)) is not None:
+                return known
         # A name no capitalised word spells, right before the verb: "The U.S. says" (not "a U.S. manufacturer … announced").
         for _, end, name in self.aliases.mention_spans(clause):
-            named = self.aliases.canonical(name)
-            if named is not None and named.type in _ENTITY_SPEAKER and not clause[end:].strip(" ,"):
-                self.last = _ENTITY_SPEAKER[named.type]
-                return self.last
+            if not clause[end:].strip(" ,") and (known := self._entity(name)) is not None:
+                return known
         if _PRONOUN.match(clause) or re.search(r"\b(?:he|she|they)\s+(?:said|added|says)\b", clause, re.I):
             return self.last
         return None
+
+    def _entity(self, name: str) -> Attribution | None:
+        """The speaker a known entity's name is (a company, a government), now the last speaker."""
+        named = self.aliases.canonical(name)
+        if named is None or named.type not in _ENTITY_SPEAKER:
+            return None
+        self.last = _ENTITY_SPEAKER[named.type]
+        return self.last
 
 
 def _names_a_role(name: str) -> bool:

@@ -17,13 +17,13 @@ import tomllib
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from datetime import datetime
-from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, ValidationError
 
 from assay.aliases import AliasBook
+from assay.attribution import speaker_words
 from assay.types import (
     Analysis,
     Article,
@@ -33,20 +33,12 @@ from assay.types import (
     EntityType,
     Evidence,
     Kind,
+    SourceType,
     StatementAnalysis,
     StoredArticle,
 )
 
 SOURCES_FILE = "sources.toml"
-
-
-class SourceType(StrEnum):
-    company_release = "company_release"
-    state_media = "state_media"
-    wire = "wire"
-    analyst = "analyst"
-    government = "government"
-    news = "news"  # no rule placed it: a newspaper, a trade site, a blog
 
 
 SOURCE_TYPE_LABELS = {
@@ -276,8 +268,6 @@ def speaker_finder(article: Article, aliases: AliasBook) -> Callable[[int, int, 
     "it claims", "officials acknowledge", and the speaker is the one the text last named (evals/README.md,
     "Who speaks when a statement names nobody"). The article's mentions are found once, when the
     first statement asks."""
-    from assay.attribution import speaker_words  # attribution reads this module's SourceType
-
     @functools.cache
     def mentions(text: str) -> list[tuple[int, int, EntityType, str]]:
         return sorted((a, b, named.type, name) for a, b, name in aliases.mention_spans(text)

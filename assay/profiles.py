@@ -18,9 +18,9 @@ from datetime import UTC, datetime
 
 from pydantic import BaseModel, Field
 
-from assay.corpus import SOURCE_TYPE_LABELS, CorpusView, SourceType, StatementRecord, ascii_words
+from assay.corpus import SOURCE_TYPE_LABELS, CorpusView, StatementRecord, ascii_words
 from assay.stats import bootstrap
-from assay.types import KINDS, StoredArticle
+from assay.types import KINDS, SourceType, StoredArticle
 
 
 class ProfilePeriod(BaseModel):

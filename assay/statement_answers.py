@@ -15,9 +15,9 @@ from datetime import UTC, date, datetime
 
 from assay.aliases import AliasBook
 from assay.ask import Answer, Citation, StatementRef
-from assay.corpus import SPEAKERS_BY_ATTRIBUTION, CorpusView, SourceType, StatementRecord
+from assay.corpus import SPEAKERS_BY_ATTRIBUTION, CorpusView, StatementRecord
 from assay.entities import newest_first
-from assay.types import Attribution, CrossCheckStatus, EntityType, Kind
+from assay.types import Attribution, CrossCheckStatus, EntityType, Kind, SourceType
 
 # Who may be said to have claimed something, by the entity's type (a company's statements are the
 # ones attributed to a company, a government's to a government).

@@ -252,6 +252,17 @@ class StoredArticle(Article):
 # --- the analysis of one article, as stored -----------------------------------------------------
 
 
+class SourceType(StrEnum):
+    """What published an article, which decides whose voice its unattributed sentences are."""
+
+    company_release = "company_release"
+    state_media = "state_media"
+    wire = "wire"
+    analyst = "analyst"
+    government = "government"
+    news = "news"  # no rule placed it: a newspaper, a trade site, a blog
+
+
 class EntityType(StrEnum):
     company = "company"
     government = "government"

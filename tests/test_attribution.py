@@ -8,12 +8,12 @@ from assay.aliases import AliasBook
 from assay.analysis import label_statements
 from assay.attribution import attributions, speaker
 from assay.classifier import StatementClassifiers
-from assay.corpus import SourceType, source_type
+from assay.corpus import source_type
 from assay.embeddings import MiniLMEmbeddings
 from assay.kinds import ClassifierKindDecider
 from assay.settings import Settings
 from assay.statements import statements
-from assay.types import Article, Attribution
+from assay.types import Article, Attribution, SourceType
 
 
 @pytest.mark.parametrize(("text", "who"), [

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 import yaml
 
-from assay.corpus import SourceType, source_type
+from assay.corpus import source_type
 from assay.evals.outside import OUTSIDE_DIR, OUTSIDE_SPLITS, load_outside, score_outside
 from assay.settings import Settings
+from assay.types import SourceType
 
 
 def test_every_article_is_labelled_once_and_every_quote_is_in_its_clean_body():

@@ -8,10 +8,10 @@ from datetime import UTC, date, datetime
 import pytest
 
 from assay.aliases import AliasBook
-from assay.corpus import CorpusView, SourceType, speaker_finder, statement_record
+from assay.corpus import CorpusView, speaker_finder, statement_record
 from assay.digest import build_digest
 from assay.statement_answers import as_answer, claims_question, contradictions, matching_statements
-from assay.types import Attribution, Entity, EntityType, Evidence, Kind, StatementAnalysis, StoredArticle
+from assay.types import Attribution, Entity, EntityType, Evidence, Kind, SourceType, StatementAnalysis, StoredArticle
 from tests.views_corpus import REPEATED, views_registry, views_view
 
 MP = "MP Materials"
