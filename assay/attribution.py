@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from assay.aliases import AliasBook
 from assay.statements import Statement
-from assay.types import Article, Attribution, EntityType, SourceType
+from assay.types import SPEAKER_ATTRIBUTION, Article, Attribution, SourceType
 
 # The publication's own voice, by what the publication is; news, wire and analyst voices are the author.
 VOICE = {
@@ -76,8 +76,6 @@ _ROLES: list[tuple[re.Pattern[str], Attribution]] = [
 ]
 _PRONOUN = re.compile(r"^\s*(?:he|she|they|it|we)\b", re.I)
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'’-]+(?:\s+[A-Z][a-zA-Z'’-]+)*")
-_ENTITY_SPEAKER = {EntityType.company: Attribution.company, EntityType.government: Attribution.government,
-                   EntityType.country: Attribution.government}
 # Opening and closing quotation marks, curly or straight (a straight mark opens after a space or a line
 # start), within one paragraph: an unclosed mark must not lend its speaker to the paragraphs after it.
 _QUOTATION = re.compile(r"“[^”\n]{2,1500}”|(?:(?<=\s)|(?<=^)|(?<=[(\[—-]))\"[^\"\n]{2,1500}\"", re.M)
@@ -131,9 +129,9 @@ class _Speakers:
     def _entity(self, name: str) -> Attribution | None:
         """The speaker a known entity's name is (a company, a government), now the last speaker."""
         named = self.aliases.canonical(name)
-        if named is None or named.type not in _ENTITY_SPEAKER:
+        if named is None or named.type not in SPEAKER_ATTRIBUTION:
             return None
-        self.last = _ENTITY_SPEAKER[named.type]
+        self.last = SPEAKER_ATTRIBUTION[named.type]
         return self.last
 
 

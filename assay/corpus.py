@@ -25,6 +25,7 @@ from pydantic import BaseModel, Field, ValidationError
 from assay.aliases import AliasBook
 from assay.attribution import speaker_words
 from assay.types import (
+    SPEAKER_ATTRIBUTION,
     Analysis,
     Article,
     ArticleCatalog,
@@ -247,10 +248,9 @@ class CorpusView(BaseModel):
     statements: list[StatementRecord] = Field(description="Every statement of every latest analysis, newest article first.")
 
 
-# The entity types that speak for each attribution: "the government says" is a government's or a country's.
+# The entity types that speak for each attribution (`types.SPEAKER_ATTRIBUTION` read backwards).
 SPEAKERS_BY_ATTRIBUTION: dict[Attribution, frozenset[EntityType]] = {
-    Attribution.company: frozenset({EntityType.company}),
-    Attribution.government: frozenset({EntityType.government, EntityType.country}),
+    attribution: frozenset(t for t, a in SPEAKER_ATTRIBUTION.items() if a is attribution) for attribution in set(SPEAKER_ATTRIBUTION.values())
 }
 
 

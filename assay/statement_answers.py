@@ -15,13 +15,12 @@ from datetime import UTC, date, datetime
 
 from assay.aliases import AliasBook
 from assay.ask import Answer, Citation, StatementRef
-from assay.corpus import SPEAKERS_BY_ATTRIBUTION, CorpusView, StatementRecord
+from assay.corpus import CorpusView, StatementRecord
 from assay.entities import newest_first
-from assay.types import Attribution, CrossCheckStatus, EntityType, Kind, SourceType
+from assay.types import SPEAKER_ATTRIBUTION, Attribution, CrossCheckStatus, EntityType, Kind, SourceType
 
 # Who may be said to have claimed something, by the entity's type (a company's statements are the
 # ones attributed to a company, a government's to a government).
-_SPEAKER = {entity_type: attribution for attribution, types in SPEAKERS_BY_ATTRIBUTION.items() for entity_type in types}
 # A material or a project claims nothing: a question about one is not a claims question.
 _NOT_SPEAKERS = (EntityType.material, EntityType.project)
 SPEAKER_TYPES = frozenset(EntityType) - set(_NOT_SPEAKERS)
@@ -106,14 +105,14 @@ def matching_statements(query: ClaimsQuestion, corpus: CorpusView, aliases: Alia
     claims" after the article named it: `corpus.speaker_finder`) and are attributed to its kind of
     speaker, and those of its own releases (published under its name: a company's release speaks for
     it without naming it; a title that names it may be another company's release)."""
-    speaker = _SPEAKER.get(query.entity_type)
+    speaker = SPEAKER_ATTRIBUTION.get(query.entity_type)
     own_releases = {
         a.id for a in corpus.articles
         if corpus.source_types.get(a.id) is SourceType.company_release and query.entity in aliases.mentions(a.source)
     }
     found = []
     for s in corpus.statements:
-        if s.kind not in _ASSERTED or (query.entity not in s.entities and query.entity != s.speaker and s.article_id not in own_releases):
+        if s.kind not in _ASSERTED or (query.entity not in s.names_and_speaker and s.article_id not in own_releases):
             continue
         if speaker is not None and s.attribution is not speaker:
             continue

@@ -273,6 +273,13 @@ class EntityType(StrEnum):
     other = "other"
 
 
+# Whom an entity of each type speaks as: a company as a company, a state or its agency as the government
+# ("the government says" is a government's or a country's). Other types speak for no one.
+SPEAKER_ATTRIBUTION: dict[EntityType, Attribution] = {
+    EntityType.company: Attribution.company, EntityType.government: Attribution.government, EntityType.country: Attribution.government,
+}
+
+
 class Entity(BaseModel):
     name: str = Field(min_length=1, max_length=60)
     type: EntityType
