@@ -37,6 +37,15 @@ _LEGAL_SUFFIXES = (
     "nv", "group", "holdings", "holding", "pty", "asa", "ab", "gmbh", "spa", "jsc", "pjsc",
 )
 _SUFFIX_RE = re.compile(r"(?:\s+(?:" + "|".join(_LEGAL_SUFFIXES) + r"))+$")
+# A demonym names its place: with the suffix off, the place's name begins with what is left
+# ("Chin-ese", "Angol-an", "Russ-ian", "Israel-i") ...
+DEMONYM_SUFFIX = re.compile(r"(?:ese|ian|an|ern|ish|i)$")
+# ... except the demonyms whose place is spelt otherwise (keys and places in lower case).
+DEMONYM_PLACES = {
+    "american": ("us", "usa", "united states", "america"), "british": ("uk", "britain", "united kingdom"),
+    "emirati": ("uae", "emirates"), "dutch": ("netherlands", "holland"), "congolese": ("drc", "congo"),
+    "western": ("west",), "eastern": ("east",), "southern": ("south",), "northern": ("north",),
+}
 
 
 class AliasFileError(ValueError):
@@ -194,6 +203,21 @@ class AliasBook:
     def canonical(self, name: str) -> Named | None:
         """The entity `name` is a spelling of: its canonical name exactly, else by the rules above."""
         return self._by_name.get(name) or self._by_key.get(normalise(name))
+
+    def country_of(self, demonym: str) -> Named | None:
+        """The country a demonym names ("Chinese" -> China, "Angolan" -> Angola), if the book knows it:
+        one of the listed places, else a one-word name of a country that begins with the demonym's
+        stem and runs at most three letters past it ("Germ-an" -> "Germany", never "Ind-ian" -> "Indonesia")."""
+        key = normalise(demonym).removesuffix("s")
+        for place in DEMONYM_PLACES.get(key, ()):
+            if (named := self.canonical(place)) is not None and named.type is EntityType.country:
+                return named
+        stem = DEMONYM_SUFFIX.sub("", key)
+        if len(stem) < 3 or stem == key:
+            return None
+        fits = [(len(spelling), named) for spelling, named in self._by_key.items() if named.type is EntityType.country
+                and " " not in spelling and spelling.startswith(stem) and len(spelling) - len(stem) <= 3]
+        return min(fits, key=lambda fit: fit[0])[1] if fits else None
 
     def entities(self) -> list[Named]:
         unique = {id(n): n for n in [*self._by_name.values(), *self._by_key.values()]}

@@ -257,6 +257,9 @@ SPEAKERS_BY_ATTRIBUTION: dict[Attribution, frozenset[EntityType]] = {
 # A name right after one of these is what a statement is about, not who makes it: "dependence on
 # China", "supply chains outside China". ("Of" is not among them: "the chief executive of MP Materials said".)
 _OBJECT_BEFORE = re.compile(r"\b(?:on|to|from|against|with|outside|beyond|than|over|for|in|into|towards?|including|about)\s+(?:the\s+)?$", re.I)
+# A demonym speaks only as the people of a state: "Chinese officials", not "Chinese supply" or "Japanese buyers".
+_DEMONYM_SPEAKER = re.compile(r"\b([A-Z][a-z]+)\s+(?:officials?|authorities|government|ministry|ministers?|spokes(?:person|man|woman)|"
+                              r"regulators?|diplomats?|negotiators?|lawmakers|leaders?|state media|customs)\b")
 
 
 def speaker_finder(article: Article, aliases: AliasBook) -> Callable[[int, int, Attribution], str | None]:
@@ -270,7 +273,11 @@ def speaker_finder(article: Article, aliases: AliasBook) -> Callable[[int, int, 
     first statement asks."""
     @functools.cache
     def mentions(text: str) -> list[tuple[int, int, EntityType, str]]:
-        return sorted((a, b, named.type, name) for a, b, name in aliases.mention_spans(text)
+        spans = {(a, b): name for a, b, name in aliases.mention_spans(text)}
+        for said in _DEMONYM_SPEAKER.finditer(text):  # "Chinese officials have said": China speaks, not whoever was named last
+            if said.span(1) not in spans and (country := aliases.country_of(said.group(1))) is not None:
+                spans[said.span(1)] = country.name
+        return sorted((a, b, named.type, name) for (a, b), name in spans.items()
                       if (named := aliases.canonical(name)) is not None and not _OBJECT_BEFORE.search(text, max(0, a - 16), a)
                       and text.rfind("(", 0, a) <= text.rfind(")", 0, a))  # nor one in an aside: "Northern Rare Earth (part of Baogang)"
 

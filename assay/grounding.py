@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from assay.aliases import DEMONYM_PLACES, DEMONYM_SUFFIX
 from assay.embeddings import MiniLMEmbeddings, english_words
 from assay.statements import sentences, statements, text_sentences
 from assay.types import Article, Entity, EntityType
@@ -81,14 +82,6 @@ _INITIALS = re.compile(r"(?:[A-Z]\.)+")  # "J.D.", "U.S.": the full stop ends no
 # "U. S.": initials the model spaced; one name, the body's "U.S.".
 _SPACED_INITIALS = re.compile(r"(?<![\w.])(?:[A-Z]\. )+[A-Z]\.")
 _POSSESSIVE = re.compile(r"['’]s?$")
-# Demonyms name a place the body may write only as a place: "Chinese" for "China", "Emirati" for "Emirates".
-_DEMONYM = re.compile(r"(?:ese|ian|an|ern|ish|i)$")
-# ... and the demonyms whose place is spelt otherwise.
-_PLACES = {
-    "american": ("us", "usa", "united states", "america"), "british": ("uk", "britain", "united kingdom"),
-    "emirati": ("uae", "emirates"), "dutch": ("netherlands", "holland"), "congolese": ("drc", "congo"),
-    "western": ("west",), "eastern": ("east",), "southern": ("south",), "northern": ("north",),
-}
 _SKIP_IN_ACRONYM = frozenset({"of", "and", "the", "for", "&"})
 
 
@@ -180,11 +173,11 @@ def _demonym_or_place(word: str, norm_body: str) -> bool:
     """A demonym of a place the body names ("Chinese" for "China"), or a place the body names only by
     its demonym ("Europe" for "European", "West" for "Western")."""
     key = normalise(word).removesuffix("s")
-    if any(_contains(norm_body, place) for place in _PLACES.get(key, ())):
+    if any(_contains(norm_body, place) for place in DEMONYM_PLACES.get(key, ())):
         return True
     if re.search(rf"(?<!\w){re.escape(key)}(?:ese|ian|ean|an|ern|ish|i|n)(?!\w)", norm_body):
         return True
-    stem = _DEMONYM.sub("", key)
+    stem = DEMONYM_SUFFIX.sub("", key)
     return len(stem) >= 3 and stem != key and re.search(rf"(?<!\w){re.escape(stem)}", norm_body) is not None
 
 

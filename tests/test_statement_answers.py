@@ -162,6 +162,29 @@ def test_a_speaker_named_beside_the_reporting_verb_speaks_not_a_name_in_the_word
                    Attribution.government) == "National Energy Administration"  # the agency, not its country
 
 
+def test_a_demonym_beside_the_reporting_verb_speaks_for_its_country():
+    body = ("The European Union signed a raw-materials partnership with Angola in 2023. "
+            "Angolan officials have said they want more processing to take place in the country. "
+            "Officials said the deal would be reviewed.")
+    article = _article().model_copy(update={"body": body, "title": "Longonjo"})
+    aliases = AliasBook.load()
+    aliases.add_found([Entity(name="European Union", type=EntityType.government), Entity(name="Angola", type=EntityType.country)])
+    speaker = speaker_finder(article, aliases)
+    start = body.index("Angolan officials")
+    assert speaker(start, body.index(" in the country.") + 16, Attribution.government) == "Angola"  # not the EU named before
+    start = body.index("Officials said")
+    assert speaker(start, len(body), Attribution.government) == "Angola"  # no name: the one named last
+
+
+def test_a_demonym_names_a_country_the_book_knows_and_nothing_else():
+    aliases = AliasBook.load()
+    aliases.add_found([Entity(name=n, type=EntityType.country) for n in ("Angola", "India", "Indonesia", "Germany")])
+    named = {word: (c.name if (c := aliases.country_of(word)) else None)
+             for word in ("Chinese", "Angolan", "Indian", "Indonesian", "German", "American", "Emirati", "Morgan", "Brian", "Ukrainian")}
+    assert named == {"Chinese": "China", "Angolan": "Angola", "Indian": "India", "Indonesian": "Indonesia", "German": "Germany",
+                     "American": "United States", "Emirati": "United Arab Emirates", "Morgan": None, "Brian": None, "Ukrainian": None}
+
+
 def test_what_the_company_claims_is_listed_for_the_company_it_speaks_for():
     article, aliases = _article(), _aliases()
     start, end = _at("The company claims its Texas plant will open in 2027.")
