@@ -876,6 +876,9 @@ def fault_line(exc: BaseException) -> str:
         return f"no space left on the device{f' holding {exc.filename}' if exc.filename else ''}: free some space and run the command again"
     if isinstance(exc, OSError) and exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         return f"{exc.filename or 'a file'} cannot be written ({exc.strerror}): check the permissions of ASSAY_HOME or point ASSAY_HOME elsewhere"
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.EISDIR) and exc.filename:
+        # "--out /proc/report": the path the user gave, not a bug of Assay's
+        return f"{exc.filename}: {exc.strerror}: check the path (its folder must exist, or be one Assay can create)"
     try:
         backend = backend_fault(exc, get_settings())
     except Exception:  # noqa: BLE001 - settings that cannot load have their own fault; this one is told as it is

@@ -98,6 +98,8 @@ def test_a_fault_is_one_line_naming_the_cause_and_the_fix(assay_home, monkeypatc
     assert "cannot be written (Read-only file system)" in fault_line(OSError(errno.EROFS, "Read-only file system", "/data/x"))
     assert fault_line(ModelMissing("the model is missing; run `assay models install`")) == "the model is missing; run `assay models install`"
     assert fault_line(KeyError("x")).endswith("(run with --debug for the traceback)")
+    assert fault_line(FileNotFoundError(errno.ENOENT, "No such file or directory", "/proc/report")) == (
+        "/proc/report: No such file or directory: check the path (its folder must exist, or be one Assay can create)")
     # `assay ask` on an OpenAI-compatible server that is down says where, as `assay analyse` does.
     import httpx
     import openai
