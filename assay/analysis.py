@@ -8,8 +8,8 @@ Division of labour, from what was measured (see assay/classifier.py):
 - code checks the LLM: every number it writes must be in the body (else one repair
   retry, then the article fails); every summary sentence and highlight must quote only words the
   body has, name only what it names, be supported by one of its sentences and not make the publisher
-  the subject (assay/grounding.py; else one repair retry, then the sentence is dropped, or the article
-  fails when nothing of the summary is left); entities or figures not in the body, section headings
+  the subject (assay/grounding.py; else one repair retry, then the sentence is dropped; when nothing
+  of the summary is left, the article's own central sentences stand in, marked); entities or figures not in the body, section headings
   and phrases as entities are dropped;
 - the corpus cross-check compares each fact and claim with the other articles in Chroma.
 """
@@ -278,8 +278,8 @@ def _prose_check(grounding: ProseGrounding) -> Callable[[BaseModel], None]:
 
 def grounded_prose(reply: SummaryReplies, grounding: ProseGrounding) -> tuple[str, list[str], list[str]]:
     """(summary, highlights, dropped): the prose without the sentences and highlights that are still
-    not grounded after the repair retry, and what was dropped, each with why. Raises
-    StructuredOutputError when nothing of the summary would be left."""
+    not grounded after the repair retry, and what was dropped, each with why. The summary is ""
+    when nothing of it is left."""
     summary, *highlights = prose(reply)
     dropped = [f"{h.strip()} [cut off by the length cap]" for h, kept in zip(reply.highlights, highlights) if h.strip() and not kept]
     summary_sentences = [s.text for s in sentences(summary)]
@@ -287,8 +287,6 @@ def grounded_prose(reply: SummaryReplies, grounding: ProseGrounding) -> tuple[st
     problems = grounding.problems(summary_sentences + highlights)
     dropped += [f"{text} [{why}]" for text, why in zip(summary_sentences + highlights, problems) if why]
     kept_summary = [s for s, why in zip(summary_sentences, problems) if not why]
-    if not kept_summary:
-        raise StructuredOutputError(f"nothing of the summary is grounded in the article: {'; '.join(dropped) or 'it was cut off'}")
     kept_highlights: list[str] = []
     for highlight, why in zip(highlights, problems[len(summary_sentences) :]):
         if why:
@@ -392,7 +390,7 @@ def analyse_article(
     aliases: AliasBook | None = None,
 ) -> Analysis:
     """Analyse one article (entities typed as `aliases`, by default the shipped alias file, types them); raises StructuredOutputError if the LLM's answer is invalid twice, or
-    grounds nothing of the summary. A body longer than `max_prompt_chars` (what fits the model's
+    grounds nothing of the summary in an article with no sentence to stand in for it. A body longer than `max_prompt_chars` (what fits the model's
     context) is summarised from its opening part; statements are still found in all of it."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
@@ -415,6 +413,13 @@ def analyse_article(
     reply = summary_reply(answer)
     summary, highlights, dropped = grounded_prose(reply, grounding)
     timings["llm"] = time.perf_counter() - started
+    # Nothing of the model's summary held (a one-line item the 1.5B model padded with "an Australian
+    # company"): the article's own central sentences, marked as such, rather than no analysis at all.
+    summary_from_article = not summary
+    if summary_from_article:
+        summary = " ".join(key_sentences(article, embedder, k=2))
+        if not summary:
+            raise StructuredOutputError(f"nothing of the summary is grounded in the article: {'; '.join(dropped) or 'it was cut off'}")
     if isinstance(reply, SummaryReplyV5):  # the article's own key sentences: exact quotes, grounded as they are
         highlights = key_sentences(article, embedder)
 
@@ -458,6 +463,7 @@ def analyse_article(
             llm_calls=usage.calls,
             repair_retries=retries,
             prose_dropped=dropped,
+            summary_from_article=summary_from_article,
             summary_read_chars=len(read) if len(read) < len(article.body) else None,
             analysed_at=datetime.now().astimezone(),
         ),

@@ -211,6 +211,8 @@ def _print_analysis(analysis: Analysis, body_chars: int) -> None:
     if analysis.provenance.summary_read_chars:
         out.print(f"[dim](written from the first {analysis.provenance.summary_read_chars:,} of {body_chars:,} characters: "
                   "the rest did not fit the model's context)[/dim]")
+    if analysis.provenance.summary_from_article:
+        out.print("[dim](the article's own sentences: nothing of the model's summary was grounded in it)[/dim]")
     out.print(analysis.summary, highlight=False, markup=False)
     out.print("\n[bold]Highlights[/bold]")
     for h in analysis.highlights:

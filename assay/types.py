@@ -361,6 +361,9 @@ class Provenance(BaseModel):
         default_factory=list,
         description="Summary sentences and highlights left out as not grounded in the body after the repair retry (or cut off by the length cap), each with why in brackets.",
     )
+    summary_from_article: bool = Field(
+        False, description="Nothing of the model's summary was grounded in the body after the repair retry: the summary is the article's own most central sentences, quoted exactly.",
+    )
     analysed_at: datetime
 
     @model_validator(mode="before")

@@ -16,6 +16,7 @@ from assay.analysis import (
     SummaryReplyV3,
     analyse_article,
     analysis_key,
+    key_sentences,
     numbers,
     tidy_cut,
     ungrounded_numbers,
@@ -35,6 +36,7 @@ from assay.llms import StructuredOutputError
 from assay.models import ModelMissing
 from assay.prompts import load_prompt, load_prompts, parse_ref, released
 from assay.settings import Settings
+from assay.statements import sentences
 from tests.test_chunking_and_ids import sample_articles
 
 INJECTION = (
@@ -320,11 +322,18 @@ def test_an_invented_company_is_dropped_after_the_second_failure_and_recorded(pr
     assert all("never mentions: Iluka Resources" in d for d in dropped) and analysis.provenance.repair_retries == 1
 
 
-def test_an_article_fails_when_nothing_of_its_summary_is_grounded(prose_parts):
+def test_when_nothing_of_the_summary_is_grounded_the_articles_own_sentences_stand_in_marked(prose_parts):
     article, decider, embedder = prose_parts
     invented = reply(summary="Iluka Resources bought Arafura Rare Earths outright and closed its Nolans project.")
+    analysis, _ = run(article, decider, embedder, invented, invented)
+    assert analysis.provenance.summary_from_article and analysis.summary
+    assert analysis.summary == " ".join(key_sentences(article, embedder, k=2))
+    assert all(s.text in article.body for s in sentences(analysis.summary))  # exact quotes
+    assert [d.split(" [")[0] for d in analysis.provenance.prose_dropped] == [json.loads(invented.content)["summary"]]
+    # An article with no sentence to stand in still fails, saying why.
+    bare = article.model_copy(update={"body": "Lynas. Output up. Kalgoorlie.", "sections": []})
     with pytest.raises(StructuredOutputError, match="nothing of the summary"):
-        run(article, decider, embedder, invented, invented)
+        run(bare, decider, embedder, invented, invented)
 
 
 def test_the_publisher_is_not_the_subject(prose_parts):
