@@ -343,7 +343,7 @@ def _record_labelled(settings, *, older: bool = False) -> str:
         provenance=Provenance(model="hand", prompts={}, kind_decided_by="hand@1", timings_s={},
                               analysed_at="2026-02-09T00:00:00+00:00",
                               prose_dropped=[] if older else ["Lynas beat [b]Iluka[/b]. [names not in the article: Iluka]"],
-                              summary_read_chars=None if older else 60),
+                              summary_read_chars=None if older else 60, summary_from_article=not older),
     )
     registry = services(settings).registry
     registry.record_article(article, chunk_count=0)
@@ -365,6 +365,7 @@ def test_show_states_the_share_with_its_interval_and_marks_uncertain_statements(
     assert "why: a figure with its unit" in out
     assert "dropped: Lynas beat [b]Iluka[/b]. [names not in the article: Iluka]" in out  # what grounding took out
     assert "(written from the first 60 of 141 characters: the rest did not fit the model's context)" in out
+    assert "(the article's own sentences: nothing of the model's summary was grounded in it)" in out
 
     # In colour, a sure statement has its kind's colour; an uncertain one has none of the kinds' colours.
     import io
