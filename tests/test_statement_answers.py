@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 
 import pytest
@@ -143,18 +144,20 @@ def test_a_statement_naming_nobody_speaks_for_the_entity_named_last_before_it():
     assert speaker(*_at("It also reported higher prices (unlike MP Materials)."), Attribution.company) == "Lynas Rare Earths"  # an aside
 
 
+def _finder(body: str, *entities: Entity) -> tuple[Callable[[int, int, Attribution], str | None], Callable[[str], tuple[int, int]]]:
+    """The speaker finder of an article with this body, the alias book knowing `entities` too, and the span of a sentence of it."""
+    aliases = AliasBook.load()
+    aliases.add_found(list(entities))
+    finder = speaker_finder(_article().model_copy(update={"body": body, "title": "Minerals week"}), aliases)
+    return finder, lambda sentence: (body.index(sentence), body.index(sentence) + len(sentence))
+
+
 def test_a_speaker_named_beside_the_reporting_verb_speaks_not_a_name_in_the_words_quoted():
     body = ("“The program is an alternative that reduces China’s stranglehold on supply chains,” said Thomas R. Hardy, USTDA’s Deputy Director. "
             "Baotou, a city in north China, reached output of 118.6 billion yuan (about 16.5 billion U.S. dollars), local authorities said. "
             "Capacity passed 1.8 terawatts, according to China's National Energy Administration.")
-    article = _article().model_copy(update={"body": body, "title": "Minerals week"})
-    aliases = AliasBook.load()
-    aliases.add_found([Entity(name="USTDA", type=EntityType.government), Entity(name="National Energy Administration", type=EntityType.government)])
-    speaker = speaker_finder(article, aliases)
-
-    def at(sentence: str) -> tuple[int, int]:
-        return body.index(sentence), body.index(sentence) + len(sentence)
-
+    speaker, at = _finder(body, Entity(name="USTDA", type=EntityType.government),
+                          Entity(name="National Energy Administration", type=EntityType.government))
     assert speaker(*at(body[: body.index("Director") + len("Director")]), Attribution.government) == "USTDA"
     # Before the verb, only its own clause: "local authorities", not the "U.S. dollars" before the comma (then the first name, China).
     assert speaker(*at("Baotou, a city in north China, reached output"), Attribution.government) == "China"
@@ -166,14 +169,10 @@ def test_a_demonym_beside_the_reporting_verb_speaks_for_its_country():
     body = ("The European Union signed a raw-materials partnership with Angola in 2023. "
             "Angolan officials have said they want more processing to take place in the country. "
             "Officials said the deal would be reviewed.")
-    article = _article().model_copy(update={"body": body, "title": "Longonjo"})
-    aliases = AliasBook.load()
-    aliases.add_found([Entity(name="European Union", type=EntityType.government), Entity(name="Angola", type=EntityType.country)])
-    speaker = speaker_finder(article, aliases)
-    start = body.index("Angolan officials")
-    assert speaker(start, body.index(" in the country.") + 16, Attribution.government) == "Angola"  # not the EU named before
-    start = body.index("Officials said")
-    assert speaker(start, len(body), Attribution.government) == "Angola"  # no name: the one named last
+    speaker, at = _finder(body, Entity(name="European Union", type=EntityType.government), Entity(name="Angola", type=EntityType.country))
+    assert speaker(*at("Angolan officials have said they want more processing to take place in the country."),
+                   Attribution.government) == "Angola"  # not the EU named before
+    assert speaker(*at("Officials said the deal would be reviewed."), Attribution.government) == "Angola"  # no name: the one named last
 
 
 def test_a_demonym_names_a_country_the_book_knows_and_nothing_else():
