@@ -428,7 +428,7 @@ UNCERTAIN_LABELS = [
 ]
 
 
-def _labelled(article_id: str, body: str, labels) -> Analysis:
+def _labelled(article_id: str, body: str, labels, *, summary_from_article: bool = False) -> Analysis:
     """An analysis with the statements labelled by hand, its share and interval as the analysis computes them."""
     from assay.analysis import rhetoric_share
     from assay.types import Provenance, StatementAnalysis
@@ -440,7 +440,7 @@ def _labelled(article_id: str, body: str, labels) -> Analysis:
         for quote, kind, confidence, uncertain, rationale in labels
     ]
     provenance = Provenance(model="hand", prompts={"summary": "2"}, kind_decided_by="hand@1", timings_s={},
-                            analysed_at=datetime(2026, 2, 9, tzinfo=UTC))
+                            analysed_at=datetime(2026, 2, 9, tzinfo=UTC), summary_from_article=summary_from_article)
     return Analysis(article_id=article_id, content_hash="", summary="MP Materials made oxide.", highlights=[],
                     entities=[], figures=[], statements=statements, rhetoric_share=rhetoric_share(statements)[0],
                     rhetoric_share_interval=rhetoric_share(statements)[1], provenance=provenance)
@@ -463,7 +463,7 @@ def uncertain_site(tmp_path_factory):
     older = article.model_copy(update={"id": "0ddba110ddba1100", "title": "Analysed by an earlier version"})
     labels = UNCERTAIN_LABELS
     analyses = {
-        article.id: _labelled(article.id, article.body, labels),
+        article.id: _labelled(article.id, article.body, labels, summary_from_article=True),
         older.id: _labelled(older.id, older.body, [(q, k, 0.8, False, r) for q, k, _, _, r in labels]),
     }
     for each in (article, older):
@@ -509,6 +509,10 @@ def test_the_share_counts_confident_statements_and_states_its_interval(uncertain
     # A confidence of None is shown as no probability at all ("None named." is the empty entities table).
     assert "None" not in re.sub(r"None (named|picked)\.", "", page)
     assert f'onerror="{PWN}"' not in page and "<b>bold</b>" not in page and "&lt;b&gt;bold&lt;/b&gt;" in page
+    # A summary made of the article's own sentences says so; one the model wrote does not.
+    note = "nothing of the model's summary was grounded in it"
+    older_page = (uncertain_site["site"] / "articles" / page_name(uncertain_site["older"].id)).read_text()
+    assert note in page and note not in older_page
 
 
 def test_an_uncertain_statement_is_marked_not_coloured_as_sure_and_every_rationale_shows(browser, uncertain_site):
