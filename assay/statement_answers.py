@@ -184,7 +184,10 @@ def _overlap(a: str, b: str) -> float:
 
 
 def _when(statement: StatementRecord) -> str:
-    return statement.when.date().isoformat() if statement.when else "undated"
+    """The statement's date as the answer shows it: an undated article's says it is when Assay first stored it."""
+    if statement.published is not None:
+        return statement.published.date().isoformat()
+    return f"undated, stored {statement.seen.date().isoformat()}" if statement.seen else "undated"
 
 
 def as_answer(question: str, query: ClaimsQuestion, statements: list[StatementRecord],

@@ -184,6 +184,16 @@ def test_a_demonym_names_a_country_the_book_knows_and_nothing_else():
                      "American": "United States", "Emirati": "United Arab Emirates", "Morgan": None, "Brian": None, "Ukrainian": None}
 
 
+def test_an_undated_statement_is_shown_as_undated_with_the_day_it_was_stored():
+    article, aliases = _article().model_copy(update={"published": None, "first_seen": datetime(2026, 12, 1, tzinfo=UTC)}), _aliases()
+    start, end = _at("The company claims its Texas plant will open in 2027.")
+    statement = StatementAnalysis(quote=_BODY[start:end], start=start, end=end, kind=Kind.claim, kind_confidence=0.9,
+                                  attribution=Attribution.company, evidence=Evidence.self_reported, rationale="")
+    record = statement_record(article, statement, SourceType.news, aliases)
+    answer = as_answer("What has Lynas claimed?", claims_question("What has Lynas claimed?", aliases), [record])
+    assert "undated, stored 2026-12-01 · claim" in answer.answer and answer.citations[0].published is None
+
+
 def test_what_the_company_claims_is_listed_for_the_company_it_speaks_for():
     article, aliases = _article(), _aliases()
     start, end = _at("The company claims its Texas plant will open in 2027.")
