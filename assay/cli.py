@@ -317,7 +317,7 @@ def entity(name: Annotated[str, typer.Argument(help="A name, or any spelling of 
             check = f" [{s.crosscheck.replace('_', ' ')}]" if s.crosscheck else ""
             guess = f"probably {s.kind.value}, " if s.uncertain else ""
             out.print(f"  [{style}]“{escape(s.quote)}”[/{style}] — {guess}{s.attribution.value}{escape(check)}", highlight=False)
-            out.print(f"    [dim]{_day_or_undated(s.when)} · {escape(s.source)} · {escape(s.title)} · {s.article_id[:12]}[/dim]", highlight=False)
+            out.print(f"    [dim]{s.day} · {escape(s.source)} · {escape(s.title)} · {s.article_id[:12]}[/dim]", highlight=False)
     _print_suggestions([(page.name, s) for s in page.suggestions])
 
 
@@ -346,7 +346,7 @@ def claims(
             s = a.statement
             stance = {"contradicts": "[red]contradicts[/red]", "corroborates": "[green]corroborates[/green]"}.get(a.stance, a.stance)
             words = "" if s.quote == claim.quote else escape(s.quote)
-            table.add_row(_day_or_undated(s.when), escape(s.source), stance, f"{a.similarity:.2f}", words)
+            table.add_row(s.day, escape(s.source), stance, f"{a.similarity:.2f}", words)
         out.print(table)
 
 

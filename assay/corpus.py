@@ -236,6 +236,13 @@ class StatementRecord(BaseModel):
         """The date views sort and bucket by: publication, else when Assay stored it."""
         return self.published or self.seen
 
+    @property
+    def day(self) -> str:
+        """The date a view shows: the publication day, else that Assay stored an undated article that day."""
+        if self.published is not None:
+            return self.published.date().isoformat()
+        return f"undated, stored {self.seen.date().isoformat()}" if self.seen else "undated"
+
 
 class CorpusView(BaseModel):
     """What the cross-article views are built from, read once."""

@@ -142,10 +142,6 @@ def markdown_text(text: str) -> str:
     return _MARKDOWN_SPECIAL.sub(r"\\\1", flat)
 
 
-def _date(when: datetime | None) -> str:
-    return when.strftime("%Y-%m-%d") if when else "undated"
-
-
 def _heading(digest: Digest) -> str:
     window = f"since {digest.since.strftime('%Y-%m-%d %H:%M')} UTC" if digest.since else "in this poll"
     best = f"the best {digest.shown} of " if digest.shown < digest.statements else ""
@@ -166,7 +162,7 @@ def render_markdown(digest: Digest) -> str:
             link = safe_link(s.url)
             where = f"[{title}](<{link}>)" if link else title
             lines.append(f"- **{s.kind.value}**: “{markdown_text(s.quote)}”  ")
-            lines.append(f"  {source}, {where}, {_date(s.when)}. Why: {markdown_text('; '.join(item.reasons))}.")
+            lines.append(f"  {source}, {where}, {s.day}. Why: {markdown_text('; '.join(item.reasons))}.")
         lines.append("")
     return "\n".join(lines)
 
@@ -216,7 +212,7 @@ def render_html(digest: Digest) -> str:
         {"entity": group.entity, "entries": [
             {"kind": item.statement.kind.value, "quote": item.statement.quote, "source": item.statement.source,
              "source_type": SOURCE_TYPE_LABELS[item.statement.source_type], "title": item.statement.title,
-             "link": safe_link(item.statement.url), "date": _date(item.statement.when), "reasons": "; ".join(item.reasons)}
+             "link": safe_link(item.statement.url), "date": item.statement.day, "reasons": "; ".join(item.reasons)}
             for item in group.items]}
         for group in digest.groups
     ]

@@ -165,7 +165,7 @@ def describe(query: ClaimsQuestion, statements: list[StatementRecord], against: 
         if s.crosscheck is not None:
             n = len(s.corroborated_by)
             verdict = " · " + _VERDICT[s.crosscheck].format(n=f"{n} related article{'s' * (n != 1)}")
-        lines.append(f"- {_when(s)} · {'uncertain' if s.uncertain else s.kind.value}{verdict}: “{s.quote}” [{i}]")
+        lines.append(f"- {s.day} · {'uncertain' if s.uncertain else s.kind.value}{verdict}: “{s.quote}” [{i}]")
     if against:
         lines.append("Sources disagree:")
         for j, s in enumerate(against, start=len(statements) + 1):
@@ -173,7 +173,7 @@ def describe(query: ClaimsQuestion, statements: list[StatementRecord], against: 
             # The cross-check names the article, not the statement: the ones that share its words.
             close = [i for i, mine in theirs if _overlap(mine.quote, s.quote) >= 0.5] or [i for i, _ in theirs]
             disputed = [f"[{i}]" for i in close]
-            lines.append(f"- {_when(s)} · {s.source}: “{s.quote}” [{j}] contradicts {', '.join(disputed)}")
+            lines.append(f"- {s.day} · {s.source}: “{s.quote}” [{j}] contradicts {', '.join(disputed)}")
     return "\n".join(lines)
 
 
@@ -181,13 +181,6 @@ def _overlap(a: str, b: str) -> float:
     """Jaccard overlap of the two texts' words (first five letters)."""
     x, y = ({w[:5] for w in re.findall(r"[^\W_]{3,}", t.lower())} for t in (a, b))
     return len(x & y) / max(1, len(x | y))
-
-
-def _when(statement: StatementRecord) -> str:
-    """The statement's date as the answer shows it: an undated article's says it is when Assay first stored it."""
-    if statement.published is not None:
-        return statement.published.date().isoformat()
-    return f"undated, stored {statement.seen.date().isoformat()}" if statement.seen else "undated"
 
 
 def as_answer(question: str, query: ClaimsQuestion, statements: list[StatementRecord],
