@@ -393,6 +393,16 @@ _MAGNITUDE = re.compile(r"(?<=\d)\s*(?:hundred|thousand|million|billion)\b", re.
 _NOT_A_NAME = frozenset("The A An According In On It They This These Its Their That Those".split())
 
 
+# "this article", "the news item", "according to the article"; not "the story of Mountain Pass", which names its story.
+_ONE_ARTICLE = re.compile(r"\b(?:(?:this|the)\s+(?:article|news item|piece|story)|this\s+(?:report|item))\b(?!\s+(?:of|about|on|by|from|in)\b)", re.I)
+
+
+def refers_to_one_article(question: str) -> bool:
+    """Whether the question is about one article without naming it ("What is the source of this
+    article?"): over a corpus it has no one answer, and the retriever finds some article's."""
+    return _ONE_ARTICLE.search(question) is not None
+
+
 def missing_answer(question: str, text: str) -> AbstainReason | None:
     """Whether the answer lacks the kind of thing the question asks for: a figure it does not copy from
     the question, or a name the question does not already hold."""

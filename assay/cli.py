@@ -19,6 +19,7 @@ from rich.table import Table
 
 from assay import api
 from assay.articles import SAMPLE_FEED
+from assay.ask import refers_to_one_article
 from assay.llms import backend_fault
 from assay.retrieval import Filters
 from assay.settings import get_settings
@@ -373,6 +374,7 @@ def ask(
     until: Annotated[str | None, typer.Option(help="Only articles published on or before this day (YYYY-MM-DD).")] = None,
     source: Annotated[str | None, typer.Option(help="Only articles whose source or site contains this.")] = None,
     entity: Annotated[str | None, typer.Option(help="Only articles that mention this name.")] = None,
+    article: Annotated[str | None, typer.Option(help="Only this article: its id or the start of it (see `assay articles`).")] = None,
     prompt: Annotated[list[str] | None, typer.Option("--prompt", help="Use NAME@VERSION instead of the released prompt.")] = None,
     json_output: JsonFlag = False,
 ) -> None:
@@ -380,7 +382,12 @@ def ask(
     if not question.strip():
         err.print("[red]the question is empty[/red]")
         raise typer.Exit(2)
-    filters = Filters(since=_day(since, "--since"), until=_day(until, "--until"), source=source, entity=entity)
+    filters = Filters(since=_day(since, "--since"), until=_day(until, "--until"), source=source, entity=entity, article=article)
+    # "What is the source of this article?" over a whole corpus finds some article's "About the Source".
+    unnamed = article is None and refers_to_one_article(question)
+    if unnamed and not json_output:
+        out.print("[dim](the question is about one article but names none: it is asked over the whole corpus; "
+                  "pass --article ID to ask about one)[/dim]")
 
     streamed: list[str] = []
 

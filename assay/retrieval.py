@@ -25,9 +25,10 @@ class Filters(BaseModel):
     until: date | None = Field(None, description="Only articles published on or before this day.")
     source: str | None = Field(None, description="Only articles whose source (feed title or site) contains this, any case.")
     entity: str | None = Field(None, description="Only articles that mention this name, or list it among their analysed entities.")
+    article: str | None = Field(None, description="Only this article: its id, or the start of it (as `assay articles` shows).")
 
     def any(self) -> bool:
-        return any(v is not None for v in (self.since, self.until, self.source, self.entity))
+        return any(v is not None for v in (self.since, self.until, self.source, self.entity, self.article))
 
 
 class Hit(ChunkRef):
@@ -54,6 +55,8 @@ def allowed_articles(catalog: ArticleCatalog, filters: Filters) -> set[str] | No
     name = re.compile(rf"(?<!\w){re.escape(filters.entity)}(?!\w)", re.I) if filters.entity else None
     allowed = set()
     for row in catalog.articles():
+        if filters.article and not row.id.startswith(filters.article):
+            continue
         published = row.published
         if (since or until) and published is None:
             continue

@@ -352,6 +352,21 @@ def test_filters_restrict_articles(corpus):
     assert retriever.search(ENERGY_FUELS, k=5, filters=Filters(source=energy.source[:8].lower())).hits
     by_entity = retriever.search("rare earth offtake", k=5, filters=Filters(entity="AltynGroup")).hits
     assert by_entity and all("AltynGroup" in rows[h.article_id].body for h in by_entity)
+    # One article, by the start of its id: "What is the source of this article?" asked of that one.
+    other = next(r for r in rows.values() if r.id != energy.id and "About the Source" in r.body)
+    scoped = retriever.search("What is the source of the information in this article?", k=5, filters=Filters(article=other.id[:8])).hits
+    assert scoped and {h.article_id for h in scoped} == {other.id}
+    assert retriever.search(ENERGY_FUELS, k=5, filters=Filters(article="no-such-id")).hits == []
+
+
+def test_a_question_about_one_article_that_names_none_is_told_apart():
+    from assay.ask import refers_to_one_article
+
+    for question in ("What is the source of the information in this article?", "Which outlet does the news item originate from?",
+                     "Who is Shenghe's CEO according to the article?", "What does this report conclude?"):
+        assert refers_to_one_article(question), question
+    for question in ("What did the Hallgarten report say about tin?", "Which articles mention Lynas?", "Who wrote the story of Mountain Pass?"):
+        assert not refers_to_one_article(question), question
 
 
 def test_keyword_search_finds_tickers_that_embeddings_miss(corpus):

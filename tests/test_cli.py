@@ -399,3 +399,12 @@ def test_show_renders_an_analysis_stored_without_an_interval(assay_home):
     assert shown.exit_code == 0, shown.output
     assert "33 % claim or rhetoric of 3 statements (no interval: analysed by an earlier version)" in shown.output
     assert "uncertain" not in shown.output and "claim (1)" in shown.output and "opinion (1)" in shown.output
+
+
+def test_ask_tells_a_question_about_one_unnamed_article_how_to_name_it(assay_home):
+    hint = "pass --article ID to ask about one"
+    asked = runner.invoke(app, ["ask", "What is the source of this article?"], env={"COLUMNS": "300"})
+    assert asked.exit_code == 0, asked.output
+    assert hint in asked.output and "The corpus does not say." in asked.output  # an empty corpus: no chunks, no LLM call
+    scoped = runner.invoke(app, ["ask", "What is the source of this article?", "--article", "0123abcd"], env={"COLUMNS": "300"})
+    assert scoped.exit_code == 0 and hint not in scoped.output
