@@ -8,12 +8,13 @@ scales out to a Chroma server and a SQL database server.
 from __future__ import annotations
 
 import os
+import tomllib
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 from urllib.parse import urlparse
 
-from pydantic import Field, SecretStr
+from pydantic import Field, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 MAX_FETCH_CONCURRENCY = 32  # threads of the ingest flow's task runner: the ceiling of fetch_concurrency
@@ -179,13 +180,39 @@ class Settings(BaseSettings):
         dotenv_settings: PydanticBaseSettingsSource,
         file_secret_settings: PydanticBaseSettingsSource,
     ) -> tuple[PydanticBaseSettingsSource, ...]:
-        # The TOML file is optional: $ASSAY_CONFIG, else $ASSAY_HOME/assay.toml if present.
-        toml_path = Path(os.environ.get("ASSAY_CONFIG") or _default_home() / "assay.toml")
+        toml_path = _toml_path()
         toml = TomlConfigSettingsSource(settings_cls, toml_file=toml_path if toml_path.is_file() else [])
         return init_settings, env_settings, toml, file_secret_settings
+
+
+def _toml_path() -> Path:
+    """The TOML file is optional: $ASSAY_CONFIG, else $ASSAY_HOME/assay.toml if present."""
+    return Path(os.environ.get("ASSAY_CONFIG") or _default_home() / "assay.toml")
+
+
+class SettingsError(ValueError):
+    """A setting that cannot be read, said as which one, where it was set and what to do."""
 
 
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
     """The process-wide settings; tests call `get_settings.cache_clear()` after changing the environment."""
-    return Settings()
+    try:
+        return Settings()
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"{_toml_path()} is not valid TOML ({exc}): fix it, or remove it to use the defaults") from exc
+    except ValidationError as exc:
+        raise SettingsError(_invalid_setting(exc)) from exc
+
+
+def _invalid_setting(exc: ValidationError) -> str:
+    """"ASSAY_ASK_K='abc': Input should be a valid integer…: fix the environment variable" (one line)."""
+    errors = exc.errors()
+    first = errors[0]
+    if not first["loc"]:  # a rule across settings
+        return f"the settings: {first['msg']}: fix the ASSAY_* environment variables or {_toml_path()}"
+    name = str(first["loc"][0])
+    variable = f"ASSAY_{name.upper()}"
+    where = (f"{variable}={os.environ[variable]!r}: {first['msg']}: fix or unset the environment variable" if variable in os.environ
+             else f"{name} in {_toml_path()}: {first['msg']}: fix it there ({variable} overrides it)")
+    return where + (f" ({len(errors) - 1} more setting{'s' if len(errors) > 2 else ''} invalid)" if len(errors) > 1 else "")

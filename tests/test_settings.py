@@ -70,3 +70,30 @@ def test_the_database_url_is_a_secret_wherever_settings_are_recorded():
     settings = Settings(database_url="postgresql+psycopg://assay:hunter2@db.internal/assay")
     assert "hunter2" not in settings.model_dump_json() and "hunter2" not in repr(settings)
     assert settings.registry_url == "postgresql+psycopg://assay:hunter2@db.internal/assay"
+
+
+def test_a_setting_that_cannot_be_read_is_named_with_where_to_fix_it(monkeypatch, tmp_path):
+    import pytest
+
+    from assay.cli import fault_line
+    from assay.settings import SettingsError, get_settings
+
+    monkeypatch.setenv("ASSAY_HOME", str(tmp_path))
+    monkeypatch.setenv("ASSAY_ASK_K", "abc")
+    get_settings.cache_clear()
+    with pytest.raises(SettingsError) as bad_env:
+        get_settings()
+    assert fault_line(bad_env.value).startswith("ASSAY_ASK_K='abc': Input should be a valid integer")
+    assert fault_line(bad_env.value).endswith(": fix or unset the environment variable")
+
+    monkeypatch.delenv("ASSAY_ASK_K")
+    (tmp_path / "assay.toml").write_text('ask_k = "many"\n')
+    get_settings.cache_clear()
+    with pytest.raises(SettingsError, match=rf"^ask_k in {tmp_path / 'assay.toml'}: .*fix it there \(ASSAY_ASK_K overrides it\)$"):
+        get_settings()
+
+    (tmp_path / "assay.toml").write_text("ask_k = [\n")
+    get_settings.cache_clear()
+    with pytest.raises(SettingsError, match=rf"^{tmp_path / 'assay.toml'} is not valid TOML \(.*\): fix it, or remove it"):
+        get_settings()
+    get_settings.cache_clear()
