@@ -40,6 +40,11 @@ class ChunkStoreReadOnly(StoreError):
     """An embedded chunk store in a folder this user may not write: the registry can still be read."""
 
 
+class ChunkStoreDamaged(StoreError):
+    """An embedded chunk store whose files are not a database: the registry can still be read, and
+    `assay doctor --repair` rebuilds the chunks from it once the damaged folder is moved away."""
+
+
 def chroma_client(settings: Settings) -> Any:  # chromadb.ClientAPI; chromadb's stubs make it Any anyway
     chroma_settings = ChromaSettings(anonymized_telemetry=False)
     if settings.chroma_url:
@@ -60,17 +65,30 @@ def chroma_client(settings: Settings) -> Any:  # chromadb.ClientAPI; chromadb's 
             f"the chunk store {path} is read-only, and embedded Chroma needs write access even to read: "
             "`assay articles`, `show` and `report` still work; give this user write access to use the others"
         )
-    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    try:
+        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+    except chromadb.errors.InternalError as exc:
+        raise ChunkStoreDamaged(_damaged(path, exc)) from exc
+
+
+def _damaged(path: Any, exc: Exception) -> str:
+    return (f"the chunk store {path} is damaged ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__}): move it away and run "
+            "`assay doctor --repair` to rebuild it from the registry, or restore a backup (`assay backup`)")
 
 
 class ChunkStore:
     def __init__(self, settings: Settings):
         self.client = chroma_client(settings)
         self.name = settings.chroma_collection
-        # Cosine, because MiniLM vectors are normalised and compared by angle.
-        self._collection = self.client.get_or_create_collection(
-            self.name, metadata={"hnsw:space": "cosine"}, embedding_function=None
-        )
+        try:
+            # Cosine, because MiniLM vectors are normalised and compared by angle.
+            self._collection = self.client.get_or_create_collection(
+                self.name, metadata={"hnsw:space": "cosine"}, embedding_function=None
+            )
+        except chromadb.errors.InternalError as exc:  # embedded Chroma's SQLite file is not a database
+            if settings.chroma_url:
+                raise
+            raise ChunkStoreDamaged(_damaged(settings.chroma_path, exc)) from exc
         # Chroma's default ef_search (100) let embedded Chroma return a different top 20 for the same
         # question in about one process of ten (its graph is rebuilt on load, in no fixed order), and
         # so a different answer: 400 gave the exact top 20 in 20 of 20 processes on the eval corpus.

@@ -282,6 +282,26 @@ def test_a_read_only_data_folder_still_reads(tmp_path):
         shutil.rmtree(home, ignore_errors=True)
 
 
+def test_a_damaged_chunk_store_is_named_with_its_fix_and_the_registry_still_reads(tmp_path):
+    from assay.services import services
+    from assay.settings import Settings
+
+    settings = Settings(home=tmp_path / "home")
+    _record(settings, "Damaged corpus")
+    services(settings).chunk_store.count()  # creates the embedded Chroma
+    services(settings).registry.close()
+    (database,) = settings.chroma_path.glob("*.sqlite3")
+    database.write_bytes(b"not a database" * 300)
+    env = subprocess_env(tmp_path / "home")
+    status = subprocess.run([ASSAY, "status", "--json"], env=env, capture_output=True, text=True, timeout=120)
+    assert status.returncode == 0, status.stderr
+    got = json.loads(status.stdout)
+    assert got["articles"] == 1 and got["chunks_in_chroma"] is None and "is damaged" in got["warnings"][0]
+    asked = subprocess.run([ASSAY, "ask", "What did Lynas ship?"], env=env, capture_output=True, text=True, timeout=120)
+    assert asked.returncode == 1 and "Traceback" not in asked.stderr
+    assert f"the chunk store {settings.chroma_path} is damaged" in asked.stderr and "`assay doctor --repair`" in asked.stderr
+
+
 @pytest.mark.slow
 def test_doctor_repairs_what_a_crash_leaves_and_backup_copies_everything(prefect_harness, assay_home, tmp_path):
     """Chunks lost (a crash between steps) and an orphan chunk: doctor finds both, --repair stores the
