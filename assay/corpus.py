@@ -264,6 +264,7 @@ SPEAKERS_BY_ATTRIBUTION: dict[Attribution, frozenset[EntityType]] = {
 # A name right after one of these is what a statement is about, not who makes it: "dependence on
 # China", "supply chains outside China". ("Of" is not among them: "the chief executive of MP Materials said".)
 _OBJECT_BEFORE = re.compile(r"\b(?:on|to|from|against|with|outside|beyond|than|over|for|in|into|towards?|including|about)\s+(?:the\s+)?$", re.I)
+_LIST_SEPARATOR = re.compile(r",\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+")
 # A demonym speaks only as the people of a state: "Chinese officials", not "Chinese supply" or "Japanese buyers".
 _DEMONYM_SPEAKER = re.compile(r"\b([A-Z][a-z]+)\s+(?:officials?|authorities|government|ministry|ministers?|spokes(?:person|man|woman)|"
                               r"regulators?|diplomats?|negotiators?|lawmakers|leaders?|state media|customs)\b")
@@ -284,8 +285,15 @@ def speaker_finder(article: Article, aliases: AliasBook) -> Callable[[int, int, 
         for said in _DEMONYM_SPEAKER.finditer(text):  # "Chinese officials have said": China speaks, not whoever was named last
             if said.span(1) not in spans and (country := aliases.country_of(said.group(1))) is not None:
                 spans[said.span(1)] = country.name
+        # A name in a list of names is a place or a party, not who speaks: "in China, Russia, North Korea
+        # or Iran", "nine Member States – Estonia, Finland, … and Sweden".
+        speaks_as = {span: SPEAKER_ATTRIBUTION.get(named.type) if (named := aliases.canonical(name)) else None for span, name in spans.items()}
+        listed = {(a, b) for (a, b) in spans for (c, d) in spans
+                  if (a, b) != (c, d) and speaks_as[a, b] is not None and speaks_as[a, b] == speaks_as[c, d]
+                  and (_LIST_SEPARATOR.fullmatch(text[b:c]) or _LIST_SEPARATOR.fullmatch(text[d:a]))}
         return sorted((a, b, named.type, name) for (a, b), name in spans.items()
                       if (named := aliases.canonical(name)) is not None and not _OBJECT_BEFORE.search(text, max(0, a - 16), a)
+                      and (a, b) not in listed
                       and text.rfind("(", 0, a) <= text.rfind(")", 0, a))  # nor one in an aside: "Northern Rare Earth (part of Baogang)"
 
     def speaker(start: int, end: int, attribution: Attribution) -> str | None:

@@ -175,6 +175,25 @@ def test_a_demonym_beside_the_reporting_verb_speaks_for_its_country():
     assert speaker(*at("Officials said the deal would be reviewed."), Attribution.government) == "Angola"  # no name: the one named last
 
 
+def test_a_name_in_a_list_of_names_is_not_who_speaks():
+    body = ("The European Commission selected 19 projects on Tuesday. "
+            "They are located in nine Member States – Estonia, Finland, France and Sweden. "
+            "They are expected to require total capital investment of €6.8 billion. "
+            "The awards exclude magnets produced in China, Russia, North Korea or Iran.")
+    speaker, at = _finder(body, Entity(name="European Commission", type=EntityType.government),
+                          *(Entity(name=n, type=EntityType.country) for n in ("Estonia", "Finland", "France", "Sweden", "Russia")))
+    for sentence in ("They are located in nine Member States – Estonia, Finland, France and Sweden.",
+                     "They are expected to require total capital investment of €6.8 billion.",
+                     "The awards exclude magnets produced in China, Russia, North Korea or Iran."):
+        assert speaker(*at(sentence), Attribution.government) == "European Commission", sentence
+    # Names of different kinds side by side are no list: "…, plus Reuters and Bloomberg, U.S. Trade Representative Jamieson Greer confirmed".
+    speaker, at = _finder("According to Reuters and Bloomberg, U.S. Trade Representative Jamieson Greer confirmed the plan.",
+                          Entity(name="Bloomberg", type=EntityType.company), Entity(name="Reuters", type=EntityType.company),
+                          Entity(name="U.S. Trade Representative", type=EntityType.government))
+    assert speaker(*at("According to Reuters and Bloomberg, U.S. Trade Representative Jamieson Greer confirmed the plan."),
+                   Attribution.government) == "U.S. Trade Representative"
+
+
 def test_a_demonym_names_a_country_the_book_knows_and_nothing_else():
     aliases = AliasBook.load()
     aliases.add_found([Entity(name=n, type=EntityType.country) for n in ("Angola", "India", "Indonesia", "Germany")])
