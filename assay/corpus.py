@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import itertools
 import json
 import re
 import tomllib
@@ -285,16 +286,17 @@ def speaker_finder(article: Article, aliases: AliasBook) -> Callable[[int, int, 
         for said in _DEMONYM_SPEAKER.finditer(text):  # "Chinese officials have said": China speaks, not whoever was named last
             if said.span(1) not in spans and (country := aliases.country_of(said.group(1))) is not None:
                 spans[said.span(1)] = country.name
-        # A name in a list of names is a place or a party, not who speaks: "in China, Russia, North Korea
-        # or Iran", "nine Member States – Estonia, Finland, … and Sweden".
-        speaks_as = {span: SPEAKER_ATTRIBUTION.get(named.type) if (named := aliases.canonical(name)) else None for span, name in spans.items()}
-        listed = {(a, b) for (a, b) in spans for (c, d) in spans
-                  if (a, b) != (c, d) and speaks_as[a, b] is not None and speaks_as[a, b] == speaks_as[c, d]
-                  and (_LIST_SEPARATOR.fullmatch(text[b:c]) or _LIST_SEPARATOR.fullmatch(text[d:a]))}
-        return sorted((a, b, named.type, name) for (a, b), name in spans.items()
-                      if (named := aliases.canonical(name)) is not None and not _OBJECT_BEFORE.search(text, max(0, a - 16), a)
-                      and (a, b) not in listed
-                      and text.rfind("(", 0, a) <= text.rfind(")", 0, a))  # nor one in an aside: "Northern Rare Earth (part of Baogang)"
+        named = sorted((a, b, found.type, name) for (a, b), name in spans.items() if (found := aliases.canonical(name)) is not None)
+        # A name in a list of names that speak as the same kind is a place or a party, not who speaks:
+        # "in China, Russia, North Korea or Iran", "nine Member States – Estonia, Finland, … and Sweden".
+        listed = set()
+        for (a, b, kind, _), (c, d, other, _) in itertools.pairwise(named):
+            if SPEAKER_ATTRIBUTION.get(kind) is not None and SPEAKER_ATTRIBUTION.get(kind) == SPEAKER_ATTRIBUTION.get(other) \
+                    and _LIST_SEPARATOR.fullmatch(text[b:c]):
+                listed |= {(a, b), (c, d)}
+        return [(a, b, kind, name) for a, b, kind, name in named
+                if (a, b) not in listed and not _OBJECT_BEFORE.search(text, max(0, a - 16), a)
+                and text.rfind("(", 0, a) <= text.rfind(")", 0, a)]  # nor one in an aside: "Northern Rare Earth (part of Baogang)"
 
     def speaker(start: int, end: int, attribution: Attribution) -> str | None:
         wanted = SPEAKERS_BY_ATTRIBUTION.get(attribution)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import chromadb
@@ -71,7 +72,7 @@ def chroma_client(settings: Settings) -> Any:  # chromadb.ClientAPI; chromadb's 
         raise ChunkStoreDamaged(_damaged(path, exc)) from exc
 
 
-def _damaged(path: Any, exc: Exception) -> str:
+def _damaged(path: Path, exc: Exception) -> str:
     return (f"the chunk store {path} is damaged ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__}): move it away and run "
             "`assay doctor --repair` to rebuild it from the registry, or restore a backup (`assay backup`)")
 
