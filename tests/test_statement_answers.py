@@ -227,3 +227,13 @@ def test_what_the_company_claims_is_listed_for_the_company_it_speaks_for():
     # The digest puts it under the company, not under "Other", and does not say it names the company.
     group = build_digest(corpus, types={n.name: n.type for n in aliases.entities()}).groups[0]
     assert group.entity == "Lynas Rare Earths" and not any(r.startswith("names") for r in group.items[0].reasons)
+
+
+def test_the_speaker_reading_script_lists_every_labelled_company_or_government_statement(capsys):
+    from assay.evals.speakers import main
+
+    main(["--set", "outside", "--countries"])
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[-1].endswith("of 391 company or government statements given a speaker") and len(lines) == 392
+    commission = [line for line in lines if "t11-european-commissio" in line and " government -> " in line]
+    assert commission and all("-> European Union |" in line for line in commission)  # not the last of its member states
