@@ -142,7 +142,7 @@ class Citation(BaseModel):
 AbstainReason = Literal[
     "no_relevant_chunks", "names_not_in_corpus", "years_not_in_corpus", "model_found_no_support", "no_valid_citations", "unsupported_numbers",
     "unsupported_names", "miscited", "no_figure_in_answer", "no_new_name_in_answer", "measure_not_in_passages",
-    "no_passage_answers", "cited_passages_do_not_answer",
+    "names_not_in_cited_passages", "no_passage_answers", "cited_passages_do_not_answer",
 ]
 
 
@@ -722,6 +722,12 @@ def answer_question(
     # 15 measure questions asked) 3 of 60 declined by it, 0 lost; test, read after, 2 more of 20 and 0.
     if unstated_measure(question, " ".join(held[key] for key in cited)):
         return abstain("measure_not_in_passages")
+    # The passages it cites must name what the question names: "…according to Klinger's estimates?"
+    # answered with a Belfast plant's 400 tonnes from another article. The names check before the model
+    # reads every retrieved chunk; this one reads only the cited passages. Measured on the labelled
+    # questions: train 6 more of 60 unanswerable declined, 0 of 75 answerable lost; dev and test unchanged.
+    if unmentioned_names(question, " ".join(held[key] for key in cited)):
+        return abstain("names_not_in_cited_passages")
     by_key = {p.key: p for p in found}
     miscited = miscited_sentences(text, question, held)
     if miscited:  # drop them; what is left must still cite something

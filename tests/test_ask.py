@@ -19,6 +19,7 @@ from assay.ask import AnswerChecks, CitationStream, answer_question, clean_citat
 from assay.evals.labels import load_all
 from assay.prompts import load_prompt, load_prompts
 from assay.retrieval import Filters
+from assay.statements import text_sentences
 from assay.store.keywords import keyword_tokens
 from tests.conftest import REPO, SAMPLE_FEED, registry_url_for
 
@@ -316,6 +317,21 @@ def test_the_date_of_a_passage_header_is_no_date_of_what_it_reports(corpus):
     assert day not in first.quote
     got, _ = answer(corpus, ENERGY_FUELS, f"Energy Fuels agreed to acquire Australian Strategic Materials on {day} [{first.key}].")
     assert got.abstained and got.abstain_reason == "unsupported_numbers"
+
+
+def test_an_answer_citing_passages_that_never_name_the_questions_subject_is_declined(corpus):
+    """Train: "How many tonnes … could the U.S. recover from mine waste, according to Klinger's
+    estimates?" answered with a Belfast plant's 400 tonnes, cited to a passage with no Klinger in it."""
+    settings, retriever, _, embed = corpus
+    question = "What did Klinger say about recycling?"
+    found = passages(question, retriever.search(question, k=settings.ask_k).hits, embed, settings.ask_passage_chars)
+    naming = [p for p in found if "Klinger" in f"{p.hit.title} {p.quote}"]
+    other = [p for p in found if "Klinger" not in f"{p.hit.title} {p.quote}"]
+    assert naming and other
+    for passage, declined in ((other[0], True), (naming[0], False)):
+        words = text_sentences(passage.quote)[-1].text.rstrip(".")
+        got, _ = answer(corpus, question, f"{words} [{passage.key}].")
+        assert (got.abstain_reason == "names_not_in_cited_passages") is declined, (words, got.abstain_reason)
 
 
 def test_unmentioned_names_judges_a_name_by_its_distinctive_words():
