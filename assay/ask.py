@@ -720,13 +720,14 @@ def answer_question(
     # from a passage that states no cost; "What tungsten price…" with the tin price. Measured on the
     # labelled questions: dev 1 more of 20 unanswerable declined, 0 of 25 answerable lost; train (its
     # 15 measure questions asked) 3 of 60 declined by it, 0 lost; test, read after, 2 more of 20 and 0.
-    if unstated_measure(question, " ".join(held[key] for key in cited)):
+    cited_text = " ".join(held[key] for key in cited)
+    if unstated_measure(question, cited_text):
         return abstain("measure_not_in_passages")
     # The passages it cites must name what the question names: "…according to Klinger's estimates?"
     # answered with a Belfast plant's 400 tonnes from another article. The names check before the model
     # reads every retrieved chunk; this one reads only the cited passages. Measured on the labelled
     # questions: train 6 more of 60 unanswerable declined, 0 of 75 answerable lost; dev and test unchanged.
-    if unmentioned_names(question, " ".join(held[key] for key in cited)):
+    if unmentioned_names(question, cited_text):
         return abstain("names_not_in_cited_passages")
     by_key = {p.key: p for p in found}
     miscited = miscited_sentences(text, question, held)

@@ -212,7 +212,7 @@ def _invalid_setting(exc: ValidationError) -> str:
     if not first["loc"]:  # a rule across settings
         return f"the settings: {first['msg']}: fix the ASSAY_* environment variables or {_toml_path()}"
     name = str(first["loc"][0])
-    variable = f"ASSAY_{name.upper()}"
+    variable = f"{Settings.model_config['env_prefix']}{name}".upper()
     where = (f"{variable}={os.environ[variable]!r}: {first['msg']}: fix or unset the environment variable" if variable in os.environ
              else f"{name} in {_toml_path()}: {first['msg']}: fix it there ({variable} overrides it)")
     return where + (f" ({len(errors) - 1} more setting{'s' if len(errors) > 2 else ''} invalid)" if len(errors) > 1 else "")
