@@ -62,3 +62,37 @@ def test_only_calls_to_an_llm_server_take_a_slot_of_the_global_limit():
 
     assert isinstance(llm_slot(Settings(llm="local")), nullcontext)  # each worker's own model: nothing shared to wait for
     assert not isinstance(llm_slot(Settings(llm="openai")), nullcontext)
+
+
+def test_the_llm_limit_made_by_another_run_at_the_same_moment_is_no_fault(monkeypatch):
+    """Two runs starting at once both find no limit and both create it: the second's 409 means it exists."""
+    import httpx
+    from prefect.exceptions import PrefectHTTPStatusError
+
+    from assay.flows import analyse as analyse_module
+
+    def conflict(status: int) -> PrefectHTTPStatusError:
+        request = httpx.Request("POST", "http://prefect/api/v2/concurrency_limits/")
+        return PrefectHTTPStatusError.from_httpx_error(
+            httpx.HTTPStatusError("conflict", request=request, response=httpx.Response(status, request=request)))
+
+    class Client:
+        status = 409
+
+        def __enter__(self):
+            return self
+
+        def __exit__(self, *exc):
+            return False
+
+        def read_global_concurrency_limit_by_name(self, name):
+            raise LookupError(name)
+
+        def create_global_concurrency_limit(self, limit):
+            raise conflict(self.status)
+
+    monkeypatch.setattr(analyse_module, "get_client", lambda sync_client: Client())
+    analyse_module.ensure_llm_limit(2)  # no error
+    Client.status = 500
+    with pytest.raises(PrefectHTTPStatusError):
+        analyse_module.ensure_llm_limit(2)
