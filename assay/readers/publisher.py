@@ -1,0 +1,187 @@
+"""Who published a file's text, read from its opening lines: a text export or a PDF carries no
+metadata, and the folder it was saved in ("Downloads") is no publisher.
+
+In order: the agency a wire or state-media dateline names ("SYDNEY, Feb 10 (Reuters) -"); the issuer a
+release distributor's dateline introduces ("… (GLOBE NEWSWIRE) -- Borealis Critical Metals Corp.
+(TSXV: BCM)"), else the distributor; a masthead line ("Harbourline Securities | Equity Research |
+17 February 2026", "Frontier Rivers Watch — Report summary", "Associated Press"); a staff byline
+("By Global Times Staff Reporters", "By CGTN's Liu Fang"); the issuer a release opens with
+("Red Ochre Rare Earths Limited (“Red Ochre” or “the Company”) is pleased to…"). None of them: None,
+and the caller falls back to the folder's name.
+
+A masthead's name must read as an organisation's (a word such as Review, Securities, Institute,
+Ministry, Daily), so that a subtitle, a section label or a person's title is not taken for one.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+# The agency or distributor a wire, state-media or release dateline names ("SYDNEY, Feb 10 (Reuters) -",
+# "(Xinhua) --", "/PRNewswire/", "新华社北京2月10日电").
+_DATELINE_AGENCIES = [
+    (re.compile(r"\((?:Xinhua)\)|^新华社|新华社\S{0,12}电"), "Xinhua"),
+    (re.compile(r"\(Reuters\)"), "Reuters"),
+    (re.compile(r"\((?:AP|Associated Press)\)"), "AP"),
+    (re.compile(r"\(AFP\)"), "AFP"),
+    (re.compile(r"\(Bloomberg\)"), "Bloomberg"),
+    (re.compile(r"\(Interfax\)|/Interfax/|^Интерфакс|[(/]Интерфакс[)/]"), "Interfax"),
+    (re.compile(r"\(Kyodo\)"), "Kyodo"),
+    (re.compile(r"\(GLOBE NEWSWIRE\)", re.IGNORECASE), "GlobeNewswire"),
+    (re.compile(r"\(BUSINESS WIRE\)", re.IGNORECASE), "Business Wire"),
+    (re.compile(r"/PRNewswire/", re.IGNORECASE), "PR Newswire"),
+]
+# Distributors carry a company's own release: the company is its publisher.
+_DISTRIBUTORS = {"GlobeNewswire", "Business Wire", "PR Newswire"}
+# Wire services under their full names, as a masthead or byline line writes them.
+_AGENCY_NAMES = {"associated press": "AP", "agence france-presse": "AFP", "agence france presse": "AFP"}
+
+DATE_LINE = re.compile(
+    r"^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+)?"
+    r"(?:\d{1,2}\s+[A-Z][a-z]{2,8}\.?,?\s+\d{4}|[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)"
+    r"|^(?:published|posted|updated|date|release time)\b\s*:?",
+    re.IGNORECASE,
+)
+# A byline that is only names ("By Melanie Burton and Ernest Scheyder"), never "By 2030, demand…".
+NAMES_ONLY_BYLINE = re.compile(r"^[Bb]y\s+[A-Z][\w.'’-]*(?:,?\s+(?:and\s+)?[A-Z][\w.'’-]*){0,6}$")
+
+# Words an organisation's name holds and a person's, a place's or a section label's does not.
+_ORGANISATION_WORDS = re.compile(
+    r"\b(?:Press|News|Newswire|Daily|Times|Post|Journal|Herald|Gazette|Tribune|Ledger|Review|Weekly|Monthly|Magazine|"
+    r"Report|Reporter|Observer|Chronicle|Telegraph|Insider|Watch|Monitor|Wire|Network|Media|Broadcasting|Television|Radio|"
+    r"Securities|Capital|Markets|Bank|Partners|Associates|Advisory|Advisors|Consulting|Research|Analytics|Intelligence|"
+    r"Institute|Institution|Foundation|Council|Centre|Center|Forum|Society|Association|Alliance|Coalition|Initiative|"
+    r"University|Ministry|Department|Office|Agency|Commission|Bureau|Administration|Authority|Government|Parliament|"
+    r"Group|Limited|Ltd|Inc|Corp|Corporation|Company|plc|AG|SA|GmbH)\b\.?"
+)
+_DOMAIN = re.compile(r"^[A-Za-z][\w-]*(?:\.[A-Za-z][\w-]*)*\.(?:com|net|org|news|io|co|info|gov|au|ca|uk|cn)$", re.IGNORECASE)
+# A masthead's parts that are labels, not names: the piece's genre or section.
+_LABEL = re.compile(
+    r"^(?:opinion|commentary|comment|analysis|editorial|feature|column|news|exclusive|interview|insight|briefing|"
+    r"(?:equity |market |sector )?research|market (?:note|brief|update|commentary)|report(?: summary)?|"
+    r"(?:joint )?(?:press |media |news )?release|(?:asx |company )?announcement|for immediate release|immediate release)\b",
+    re.IGNORECASE,
+)
+_TICKER = re.compile(r"\b(?:ASX|TSXV?|NYSE|NASDAQ|Nasdaq|OTCQ[XB]|OTC|LSE|AIM|CSE|HKEX|SGX|JSE|FSE)\s*:\s*[A-Z0-9.]{1,6}\b")
+_SMALL_WORDS = {"of", "and", "the", "for", "in", "on", "de", "du", "des", "la", "le", "&", "at", "to"}
+_NAME = r"(?:The\s)?[A-Z][\w&.,'’\-]*(?:\s(?:[A-Z][\w&.,'’\-]*|of|and|&|the|for|de)){0,7}?"
+# A release's issuer: its name, then its ticker, its defined short name ("“Red Ochre” or “the Company”")
+# or ", a …" / "today announced" / "is pleased to".
+_ISSUER = re.compile(
+    rf"(?P<name>{_NAME})(?:,)?\s(?:\((?:[“\"]|{_TICKER.pattern})|\([A-Za-z]{{2,6}}\)\s+today\b|(?:an?|the)\s|today\s|is pleased to\b|announced\b|announces\b)"
+)
+_AFTER_DATELINE_DASH = re.compile(r"(?:--|—|–|\s-\s)\s*")
+_STAFF_BYLINE = re.compile(r"^[Bb]y\s+(?P<name>.+?)(?:\s+[Ss]taff(?:\s+(?:[Rr]eporters?|[Ww]riters?))?|['’]s\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})\s*$")
+_RELEASE_CUE = re.compile(r"is pleased to (?:announce|present|report|provide)|\btoday announced\b|\bannounced today\b|\bannounces\b")
+
+
+def dateline_agency(lines: list[str]) -> str | None:
+    """The agency the first paragraph's dateline names, if it names one; a byline or a date line
+    above it ("By Melanie Burton") is passed over, as wire copy puts one there."""
+    for line in lines:
+        if not line.strip():
+            continue
+        opening = line.strip()[:120]
+        agency = next((name for pattern, name in _DATELINE_AGENCIES if pattern.search(opening)), None)
+        if agency or not (NAMES_ONLY_BYLINE.match(opening) or DATE_LINE.fullmatch(opening)):
+            return agency
+    return None
+
+
+def _head(lines: list[str], limit: int = 8) -> tuple[list[str], str]:
+    """The short lines above the body (masthead, byline, date, labels) and the body's first paragraph."""
+    head: list[str] = []
+    for line in (line.strip() for line in lines):
+        if not line:
+            continue
+        if len(line) > 160 or (len(line) > 90 and line.endswith((".", "”", '"'))):
+            return head, line
+        head.append(line)
+        if len(head) >= limit:
+            break
+    return head, ""
+
+
+def _organisation(text: str) -> str | None:
+    """`text` when it reads as an organisation's name: a few capitalised words, one of them an
+    organisation's word, or a web domain ("Mining.com")."""
+    text = text.strip(" .,:;|—–-")
+    if _DOMAIN.match(text):
+        return text
+    words = text.split()
+    if not 1 <= len(words) <= 9 or _LABEL.match(text) or DATE_LINE.match(text) or _TICKER.search(text) or any(c.isdigit() for c in text):
+        return None
+    if _AGENCY_NAMES.get(text.lower()):
+        return _AGENCY_NAMES[text.lower()]
+    if not all(w[0].isupper() or w.lower() in _SMALL_WORDS or not w[0].isalpha() for w in words):
+        return None
+    return text if _ORGANISATION_WORDS.search(text) else None
+
+
+def _masthead(head: list[str]) -> str | None:
+    """The first organisation a short line above the body names, alone or among a masthead's parts
+    ("Opinion | The Midland Ledger | February 2, 2026"); a byline's reporter is passed over."""
+    for line in head:
+        staff = _STAFF_BYLINE.match(line)
+        if staff and "|" not in line:
+            name = staff.group("name").strip()
+            return _AGENCY_NAMES.get(name.lower(), name)
+        parts = re.split(r"\s+\|\s+|\s+[—–]\s+|\s+-\s+", line)
+        for part in parts:
+            if NAMES_ONLY_BYLINE.match(part) or part.lower().startswith("by "):
+                continue
+            if name := _organisation(part):
+                return name
+    return None
+
+
+def _issuer(text: str) -> str | None:
+    """The organisation a release's first sentence opens with, after its dateline if it has one."""
+    dash = _AFTER_DATELINE_DASH.search(text[:160])
+    opening = text[dash.end():] if dash else text
+    opening = re.sub(r"^(?:Today,?\s+)", "", opening)
+    found = _ISSUER.match(opening)
+    if not found:
+        return None
+    name = found.group("name").strip(" ,")
+    name = re.sub(r"^The\s+(?=(?:U\.S\.|US|UK|Australian|European)?\s*(?:Department|Ministry|Office|Commission|Agency)\b)", "", name)
+    return name if 1 <= len(name.split()) <= 8 else None
+
+
+def publisher(lines: list[str]) -> tuple[str, str] | None:
+    """The publisher the opening lines name, and where it was read ("dateline", "masthead",
+    "release"); None when they name none."""
+    agency = dateline_agency(lines)
+    head, body = _head(lines)
+    if agency and agency not in _DISTRIBUTORS:
+        return agency, "dateline"
+    if agency:
+        issuer = _issuer(body) if body else None
+        return (issuer, "release") if issuer else (agency, "dateline")
+    if name := _masthead(head):
+        return name, "masthead"
+    release = any(_LABEL.match(line) or _TICKER.search(line) for line in head) or bool(_RELEASE_CUE.search(body[:300]))
+    if release and body and (issuer := _issuer(body)):
+        return issuer, "release"
+    return None
+
+
+# Folders people save anything in: their name says nothing of who published what is in them.
+_GENERIC_FOLDERS = {"downloads", "download", "desktop", "documents", "my documents", "tmp", "temp", "home", "inbox", "files", "new folder"}
+
+
+def file_publisher(lines: list[str], path: Path, notes: list[str]) -> str:
+    """A local file's publisher: the one its opening lines name, else its folder's name (a folder
+    per publisher is how people file articles), else "files"; `notes` says which."""
+    found = publisher(lines)
+    if found:
+        name, where = found
+        notes.append(f"source taken from the {where}: {name}")
+        return name
+    folder = path.parent.name
+    if folder and folder.lower() not in _GENERIC_FOLDERS and path.parent.resolve() != Path.home():
+        notes.append(f"source: the folder's name, {folder!r} (the opening names no publisher)")
+        return folder
+    notes.append("source: \"files\" (neither the opening nor the folder names a publisher; front matter's `source:` can)")
+    return "files"

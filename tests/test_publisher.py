@@ -1,0 +1,93 @@
+"""Who published a local file, read from its opening lines (`assay/readers/publisher.py`). The
+openings are written here in the forms each kind of publisher uses; none is from the eval sets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assay.readers.publisher import file_publisher, publisher
+
+
+def lines(text: str) -> list[str]:
+    return text.strip("\n").splitlines()
+
+
+@pytest.mark.parametrize(
+    ("opening", "expected"),
+    [
+        # a broker's header: the firm, not the section or the date
+        ("Kestrel Capital Markets | Equity Research | Metals & Mining | 3 March 2026\nAnalyst: Ann Lee\n\n"
+         "We initiate coverage of Acme Rare Earths with a Buy rating and a target of A$1.40, as the market underprices its heavy rare earths.",
+         ("Kestrel Capital Markets", "masthead")),
+        # an opinion column: the label and the byline are passed over
+        ("By Ann Lee\nOpinion | The Perth Ledger | March 2, 2026\n\n"
+         "Canberra has finally discovered that a strategic reserve is only as strategic as the refinery that feeds it, and that is not yet built.",
+         ("The Perth Ledger", "masthead")),
+        ("Hollis Minerals Advisory — Market Brief No. 7\nPublished 4 May 2026\n\n"
+         "Dysprosium oxide delivered to Rotterdam traded at a premium of more than three times the Chinese domestic price in April.",
+         ("Hollis Minerals Advisory", "masthead")),
+        ("MINING.COM | March 3, 2026\n\nIluka Resources said on Tuesday its Eneabba refinery was half built and on budget, with first output due in 2027.",
+         ("MINING.COM", "masthead")),
+        # state media's staff bylines
+        ("By Global Times Staff Reporters\nPublished: Feb 16, 2026 09:41 PM\n\n"
+         "China's new export control guidelines are a normal, lawful step, experts told the Global Times on Monday afternoon in Beijing.",
+         ("Global Times", "masthead")),
+        ("By CGTN's Wang Li\n\nA new separation line in Ganzhou began operating on Wednesday, the company running it told reporters at the site.",
+         ("CGTN", "masthead")),
+        # a wire's name on its own line under the byline, and in the dateline
+        ("By Dana Ortiz\nAssociated Press\n\nIMLAY, Nev. — For most of the last 40 years, the old tungsten mine above this hamlet was a ruin, until the drill rigs came.",
+         ("AP", "masthead")),
+        ("By Jane Roe\n\nSYDNEY, March 4 (Reuters) - Lynas Rare Earths Ltd (ASX: LYC) today announced record output of heavy rare earths in Malaysia.",
+         ("Reuters", "dateline")),
+        ("МОСКВА, 10 февраля. /Интерфакс/ – Правительство России утвердило программу развития добычи редкоземельных металлов.",
+         ("Interfax", "dateline")),
+        # a distributor carries a company's own release: the company published it
+        ('TORONTO, Feb. 3, 2026 (GLOBE NEWSWIRE) -- Acme Metals Corp. (TSXV: ACM) ("Acme" or the "Company") is pleased to report '
+         "assays from its Kasba project, including 12 metres of 2.1% TREO.", ("Acme Metals Corp.", "release")),
+        ("DENVER, Jan. 5, 2026 /PRNewswire/ -- Kestrel Separations, Inc., a developer of membrane separation, today announced a pilot plant.",
+         ("Kestrel Separations, Inc.", "release")),
+        ("NEW YORK, Jan. 5, 2026 /PRNewswire/ -- Shares of rare earth magnet makers rose sharply on Monday after the tariff decision was announced.",
+         ("PR Newswire", "dateline")),
+        # a release without a distributor: its label, then the issuer that opens it
+        ("ASX ANNOUNCEMENT\n9 March 2026\n\nKestrel Rare Earths Limited (ASX: KRE) (“Kestrel” or “the Company”) is pleased to announce the "
+         "results of its definitive feasibility study.", ("Kestrel Rare Earths Limited", "release")),
+        ("IMMEDIATE RELEASE\n\nThe Department of Energy (DOE) today announced $87 million for three projects to recover rare earths from coal ash.",
+         ("Department of Energy", "release")),
+    ],
+)
+def test_the_opening_names_its_publisher(opening, expected):
+    assert publisher(lines(opening)) == expected
+
+
+@pytest.mark.parametrize(
+    "opening",
+    [
+        # news that opens with a company and its ticker is not that company's release
+        "By Jane Roe\nMarch 3, 2026\n\nIluka Resources (ASX: ILU) shares rose 5% on Tuesday after the refinery's cost estimate held.",
+        # a subtitle, a minister's title and a section label are not mastheads
+        "Independent laboratory confirms purity above 99.99% in a fraction of the stages\n\n"
+        "The membrane process separated terbium from dysprosium in eleven stages instead of the usual hundreds, the lab said.",
+        "The Hon Jane Doe MP, Minister for Resources\nMonday, 2 February 2026\n\n"
+        "The Government has signed its first offtake agreements for the strategic reserve, securing oxide from two producers.",
+        "Metals & Mining | 3 March 2026\n\nNdPr oxide prices held near their floor this week as buyers waited for the export licence data.",
+        # a column by a named author in no named outlet
+        "By Richard Roe\nMarch 2, 2026\n\nWhen the Pentagon agreed to guarantee a minimum price for NdPr, free-market economists objected loudly.",
+    ],
+)
+def test_an_opening_that_names_no_publisher(opening):
+    assert publisher(lines(opening)) is None
+
+
+def test_a_file_without_a_named_publisher_takes_its_folder_unless_the_folder_is_anyones(tmp_path: Path):
+    body = ["Lynas update", "", "Lynas Rare Earths produced 10,000 tonnes of NdPr oxide last year, the most it has made."]
+    notes: list[str] = []
+    assert file_publisher(body, tmp_path / "reuters-clips" / "lynas.txt", notes) == "reuters-clips"
+    assert "folder's name" in notes[-1]
+    assert file_publisher(body, tmp_path / "Downloads" / "lynas.txt", notes) == "files"
+    assert file_publisher(body, Path.home() / "lynas.txt", notes) == "files"
+    assert file_publisher(body, Path("lynas.txt"), notes) == "files"
+    assert "front matter" in notes[-1]  # says how to name it
+    assert file_publisher(["By Ann Lee", "Opinion | The Perth Ledger", "", *body[2:]], tmp_path / "Downloads" / "x.txt", notes) == "The Perth Ledger"
+    assert notes[-1] == "source taken from the masthead: The Perth Ledger"
