@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
+from rich import box
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -279,11 +280,20 @@ def entities(json_output: JsonFlag = False) -> None:
     if json_output:
         _print_json([e.model_dump(mode="json") for e in found])
         return
-    table = Table("entity", "type", "statements", "articles", "kinds", "latest", "also written")
+    # A count per kind in its own narrow column, the type and other spellings under the name, no
+    # vertical rules: every column stays readable on an 80-column terminal.
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    table.add_column("entity", overflow="fold")
+    table.add_column("statements", no_wrap=True, justify="right")
+    for kind, header in (("fact", "fact"), ("claim", "claim"), ("rhetoric", "rhet."), ("opinion", "opin."), ("uncertain", "unsure")):
+        table.add_column(header, no_wrap=True, justify="right", header_style=f"bold {_kind_style(kind)}")
+    table.add_column("latest", no_wrap=True)
     for e in found:
-        kinds = " · ".join(f"[{_kind_style(k)}]{k} {n}[/{_kind_style(k)}]" for k, n in e.counts.items())
-        spellings = ", ".join(v.spelling for v in e.variants if v.spelling != e.name)
-        table.add_row(escape(e.name), e.type.value, str(e.statements), str(e.articles), kinds, _day_or_undated(e.latest), escape(spellings))
+        spellings = [v.spelling for v in e.variants if v.spelling != e.name]
+        also = ", ".join(spellings[:3]) + (f" +{len(spellings) - 3} more" if len(spellings) > 3 else "")
+        name = f"{escape(e.name)} [dim]{e.type.value}[/dim]" + (f"\n[dim]also {escape(also)}[/dim]" if also else "")
+        counts = [f"[{_kind_style(k)}]{e.counts[k]}[/{_kind_style(k)}]" if e.counts.get(k) else "" for k in ("fact", "claim", "rhetoric", "opinion", "uncertain")]
+        table.add_row(name, f"{e.statements} in {e.articles}", *counts, _day_or_undated(e.latest))
     out.print(table)
     _print_suggestions([(e.name, s) for e in found for s in e.suggestions])
 

@@ -304,6 +304,23 @@ def test_cli_human_output_keeps_hostile_names_inert(views_home):
     assert runner.invoke(app, ["claims"]).exit_code == 2  # --repeated is the only listing so far
 
 
+def test_the_entities_table_reads_whole_on_an_80_column_terminal(views_home):
+    """Counts, dates and headers are never cut to "stateme…" or "2026-02…" on a narrow terminal."""
+    from typer.testing import CliRunner
+
+    from assay.cli import app
+
+    runner = CliRunner()
+    shown = runner.invoke(app, ["entities"], env={"COLUMNS": "80"}).output
+    listed = json.loads(runner.invoke(app, ["entities", "--json"]).output)
+    assert "…" not in shown and max(len(line) for line in shown.splitlines()) <= 80
+    assert "statements" in shown and "unsure" in shown
+    for e in listed[:5]:
+        day = (e["latest"] or "")[:10] or "undated"
+        row = rf"\b{e['statements']} in {e['articles']}\b[\d ]*{day}\s*$"  # the counts, then the day, whole
+        assert any(re.search(row, line) for line in shown.splitlines()), e["name"]
+
+
 # --- through the real parts ---------------------------------------------------------------------
 
 

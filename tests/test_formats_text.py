@@ -54,6 +54,8 @@ class Case:
     url: str | None = None
     source: str | None = None
     author: str | None = None
+    publisher: str | None = None
+    """The publisher a local file's opening lines name; None: it names none, and the folder's name stands in."""
     note: str | None = None
     """The decoding note the item must carry (a guessed encoding); None: no decoding note."""
     front_matter: str = ""
@@ -261,6 +263,7 @@ CASES = [
     Case(
         file="company_notice_utf16.txt",
         render=lines_style,
+        publisher="Northgate Magnetics Inc.",  # "Northgate Magnetics Inc. today announced…": a release's issuer
         encoding="utf-16-le-bom",  # Windows Notepad's "Unicode"
         newline="\r\n",
         title="Northgate Magnetics Commissions Second Sintering Line",
@@ -279,6 +282,7 @@ CASES = [
     Case(
         file="interfax_ru_utf32.txt",
         render=titled_blank_lines,
+        publisher="Interfax",
         encoding="utf-32-be-bom",
         title="Правительство одобрило программу развития добычи редкоземельных металлов",
         body=[
@@ -388,8 +392,8 @@ def test_text_fixture_reads_back_as_the_article_it_was_made_from(case: Case):
     assert decoding == ([case.note] if case.note else [])
     if case.published or case.url or case.source or case.author:
         assert (article.published, article.url, article.source, article.author) == (case.published, case.url, case.source, case.author)
-    else:  # a local file: known by its folder and path
-        assert (article.url, article.source, article.source_url) == (None, "text", str((FIXTURES / case.file).resolve()))
+    else:  # a local file: known by its path, published by whom its opening names or else its folder
+        assert (article.url, article.source, article.source_url) == (None, case.publisher or "text", str((FIXTURES / case.file).resolve()))
 
 
 def test_the_layouts_are_told_apart():
@@ -449,7 +453,7 @@ def test_title_falls_back_to_a_markdown_heading_then_the_file_name():
     article, _ = parse_text("Summary\n\nSome opening words without an end\n\n## Kestrel lifts output\n\nOutput rose.", "/n/a.md")
     assert article.title == "Kestrel lifts output"
     _, _, (item,) = parse(Fetched(source="/notes/kestrel-q4.txt", content=b"- only a bullet\n", content_type="text/plain"))
-    assert (item.title, item.notes) == ("kestrel-q4", ["no title line: the title is the file name"])
+    assert (item.title, item.notes[0]) == ("kestrel-q4", "no title line: the title is the file name")
 
 
 def test_a_title_case_line_of_its_own_in_markdown_is_a_section_heading():
@@ -735,7 +739,7 @@ def test_a_text_file_that_mentions_the_pdf_header_is_text():
     ],
 )
 def test_a_text_files_dateline_names_its_publisher(opening, agency):
-    from assay.readers.text import dateline_agency
+    from assay.readers.publisher import dateline_agency
 
     assert dateline_agency(["", opening, "(Xinhua) in a later paragraph"]) == agency
     assert dateline_agency(["By Melanie Burton", "", opening]) == agency  # wire copy's byline sits above the dateline
@@ -743,7 +747,7 @@ def test_a_text_files_dateline_names_its_publisher(opening, agency):
 
 
 def test_a_dateline_that_opens_with_its_date_names_its_agency():
-    from assay.readers.text import dateline_agency
+    from assay.readers.publisher import dateline_agency
 
     assert dateline_agency(["March 3, 2026 /PRNewswire/ -- Arafura Rare Earths announced a loan."]) == "PR Newswire"
     assert dateline_agency(["By Jane Doe and John Roe", "February 11, 2026", "", "MELBOURNE, Feb 11 (Reuters) - Lynas said"]) == "Reuters"

@@ -226,6 +226,24 @@ def test_local_folder_of_text_markdown_and_html(ingest, assay_home, tmp_path):
     assert {"Lynas update", "MP Materials"} <= titles
 
 
+def test_files_saved_in_downloads_are_published_by_whom_their_opening_names(ingest, assay_home, tmp_path):
+    """A folder anyone saves anything in names no publisher: the dateline, masthead or release does."""
+    folder = tmp_path / "Downloads"
+    folder.mkdir()
+    (folder / "wire.txt").write_text("Lynas lifts output\n\nSYDNEY, March 4 (Reuters) - Lynas Rare Earths said on Wednesday it produced "
+                                     "3.4 tons of dysprosium oxide in Malaysia in January and February.\n")
+    (folder / "release.txt").write_text(
+        "Acme Metals reports Kasba assays\n\nTORONTO, Feb. 3, 2026 (GLOBE NEWSWIRE) -- Acme Metals Corp. (TSXV: ACM) is pleased to "
+        "report assays from its Kasba project, including 12 metres of 2.1% TREO.\n")
+    (folder / "note.txt").write_text("NdPr outlook\n\nKestrel Capital Markets | Equity Research | 3 March 2026\n\nWe raise our NdPr oxide "
+                                     "price forecast for 2026 to US$80 a kilogram, as ex-China buyers pay a rising premium.\n")
+    (folder / "plain.txt").write_text("Baotou update\n\nChina Northern Rare Earth raised its smelting capacity to 11,200 tons a year.\n")
+    assert ingest([str(folder)]).counts["new"] == 4
+    sources = {r.title: r.source for r in stores(assay_home)[0].articles()}
+    assert sources == {"Lynas lifts output": "Reuters", "Acme Metals reports Kasba assays": "Acme Metals Corp.",
+                       "NdPr outlook": "Kestrel Capital Markets", "Baotou update": "files"}
+
+
 def test_an_event_is_emitted_for_each_new_or_changed_article(ingest, assay_home, http_server, monkeypatch):
     import assay.flows.ingest as ingest_module
 

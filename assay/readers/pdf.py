@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 import pypdf
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PdfStreamError
 
+from assay.readers.publisher import file_publisher
 from assay.sources import SourceError, source_suffix
 from assay.types import Fetched, RawItem, SourceKind
 
@@ -479,7 +480,7 @@ def read_pdf(fetched: Fetched) -> RawItem:
         raise SourceError(f"{fetched.source}: no text in the PDF")
     path = Path(fetched.source)
     return RawItem(
-        source=urlsplit(fetched.url).netloc if fetched.url else (path.parent.name or "files"),
+        source=urlsplit(fetched.url).netloc if fetched.url else file_publisher([p.text for p in found_paragraphs], path, notes),
         source_url=fetched.url or (fetched.source if "://" in fetched.source else str(path.resolve())),
         url=fetched.url,
         title=title,

@@ -28,6 +28,7 @@ from assay.cleaning import (
     text_layout,
 )
 from assay.readers.html import looks_like_html, parse_date
+from assay.readers.publisher import DATE_LINE, file_publisher
 from assay.sources import decode, decoding_notes, source_suffix
 from assay.statements import sentences
 from assay.types import Fetched, RawItem, SourceKind
@@ -48,15 +49,7 @@ _DATELINE = re.compile(
 )
 # "新华社北京2月10日电（记者 王某）": agency, place and date, then the reporter.
 _CJK_DATELINE = re.compile(r"^[^\s，。]{0,16}?\d{1,2}月\d{1,2}日(?:电|讯)\s*(?:[（(][^）)\n]{0,30}[）)])?\s*")
-_DATE_LINE = re.compile(
-    r"^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+)?"
-    r"(?:\d{1,2}\s+[A-Z][a-z]{2,8}\.?,?\s+\d{4}|[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)"
-    r"|^(?:published|posted|updated|date)\b\s*:?",
-    re.IGNORECASE,
-)
 _BYLINE = re.compile(r"^by\s+\S", re.IGNORECASE)
-# A byline that is only names ("By Melanie Burton and Ernest Scheyder"), never "By 2030, demand…".
-_NAMES_ONLY_BYLINE = re.compile(r"^[Bb]y\s+[A-Z][\w.'’-]*(?:,?\s+(?:and\s+)?[A-Z][\w.'’-]*){0,6}$")
 _MARKDOWN_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(?P<text>.+?)\s*#*\s*$")
 _SETEXT_UNDERLINE = re.compile(r"^\s{0,3}(?:=+|-+)\s*$")
 TITLE_FROM_SENTENCE_MAX = 120
@@ -168,7 +161,7 @@ def _is_label(line: str) -> bool:
 
 
 def is_dateline(line: str) -> bool:
-    return bool(_DATELINE.match(line) or _CJK_DATELINE.match(line) or _DATE_LINE.match(line) or _BYLINE.match(line))
+    return bool(_DATELINE.match(line) or _CJK_DATELINE.match(line) or DATE_LINE.match(line) or _BYLINE.match(line))
 
 
 def _looks_like_title(line: str, following: str | None, layout: TextLayout) -> bool:
@@ -203,7 +196,7 @@ def _first_sentence(lines: list[str], fmt: str) -> str | None:
         (
             p
             for p in (line.strip() for line in clean.body.split("\n"))
-            if p and p not in headings and not p.startswith("• ") and not (len(p) < 60 and (_DATE_LINE.match(p) or _BYLINE.match(p)))
+            if p and p not in headings and not p.startswith("• ") and not (len(p) < 60 and (DATE_LINE.match(p) or _BYLINE.match(p)))
         ),
         None,
     )
@@ -256,36 +249,6 @@ def _title(lines: list[str], fmt: str, given: str | None, stem: str, notes: list
 # --- the reader ------------------------------------------------------------------------
 
 
-# The agency or distributor a wire, state-media or release dateline names ("SYDNEY, Feb 10 (Reuters) -",
-# "(Xinhua) --", "/PRNewswire/", "新华社北京2月10日电"): who published a text export that carries no metadata,
-# a better source than the folder it was saved in.
-_DATELINE_AGENCIES = [
-    (re.compile(r"\((?:Xinhua)\)|^新华社|新华社\S{0,12}电"), "Xinhua"),
-    (re.compile(r"\(Reuters\)"), "Reuters"),
-    (re.compile(r"\((?:AP|Associated Press)\)"), "AP"),
-    (re.compile(r"\(AFP\)"), "AFP"),
-    (re.compile(r"\(Bloomberg\)"), "Bloomberg"),
-    (re.compile(r"\(Interfax\)|^Интерфакс|\(Интерфакс\)"), "Interfax"),
-    (re.compile(r"\(Kyodo\)"), "Kyodo"),
-    (re.compile(r"\(GLOBE NEWSWIRE\)", re.IGNORECASE), "GlobeNewswire"),
-    (re.compile(r"\(BUSINESS WIRE\)", re.IGNORECASE), "Business Wire"),
-    (re.compile(r"/PRNewswire/", re.IGNORECASE), "PR Newswire"),
-]
-
-
-def dateline_agency(lines: list[str]) -> str | None:
-    """The agency the first paragraph's dateline names, if it names one; a byline or a date line
-    above it ("By Melanie Burton") is passed over, as wire copy puts one there."""
-    for line in lines:
-        if not line.strip():
-            continue
-        opening = line.strip()[:120]
-        agency = next((name for pattern, name in _DATELINE_AGENCIES if pattern.search(opening)), None)
-        if agency or not (_NAMES_ONLY_BYLINE.match(opening) or _DATE_LINE.fullmatch(opening)):
-            return agency
-    return None
-
-
 def read_text_file(text: str, fetched: Fetched) -> RawItem:
     notes = decoding_notes(text)
     fmt = _format(fetched)
@@ -298,11 +261,8 @@ def read_text_file(text: str, fetched: Fetched) -> RawItem:
         source, source_url = urlsplit(fetched.url).netloc, fetched.url
     else:
         path = Path(fetched.source)
-        url, source, source_url = None, path.parent.name or "files", str(path.resolve())
-        agency = None if meta.source else dateline_agency(lines)
-        if agency:
-            source = agency
-            notes.append(f"source taken from the dateline: {agency}")
+        url, source_url = None, str(path.resolve())
+        source = meta.source or file_publisher(lines, path, notes)
     return RawItem(
         source=meta.source or source,
         source_url=source_url,
