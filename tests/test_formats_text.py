@@ -739,7 +739,7 @@ def test_a_text_file_that_mentions_the_pdf_header_is_text():
     ],
 )
 def test_a_text_files_dateline_names_its_publisher(opening, agency):
-    from assay.readers.publisher import dateline_agency
+    from assay.readers.opening import dateline_agency
 
     assert dateline_agency(["", opening, "(Xinhua) in a later paragraph"]) == agency
     assert dateline_agency(["By Melanie Burton", "", opening]) == agency  # wire copy's byline sits above the dateline
@@ -747,7 +747,7 @@ def test_a_text_files_dateline_names_its_publisher(opening, agency):
 
 
 def test_a_dateline_that_opens_with_its_date_names_its_agency():
-    from assay.readers.publisher import dateline_agency
+    from assay.readers.opening import dateline_agency
 
     assert dateline_agency(["March 3, 2026 /PRNewswire/ -- Arafura Rare Earths announced a loan."]) == "PR Newswire"
     assert dateline_agency(["By Jane Doe and John Roe", "February 11, 2026", "", "MELBOURNE, Feb 11 (Reuters) - Lynas said"]) == "Reuters"

@@ -227,7 +227,10 @@ def test_local_folder_of_text_markdown_and_html(ingest, assay_home, tmp_path):
 
 
 def test_files_saved_in_downloads_are_published_by_whom_their_opening_names(ingest, assay_home, tmp_path):
-    """A folder anyone saves anything in names no publisher: the dateline, masthead or release does."""
+    """A folder anyone saves anything in names no publisher: the dateline, masthead or release does;
+    a date line in the opening dates the article."""
+    from tests.test_formats_docx import kestrel_release
+
     folder = tmp_path / "Downloads"
     folder.mkdir()
     (folder / "wire.txt").write_text("Lynas lifts output\n\nSYDNEY, March 4 (Reuters) - Lynas Rare Earths said on Wednesday it produced "
@@ -238,10 +241,16 @@ def test_files_saved_in_downloads_are_published_by_whom_their_opening_names(inge
     (folder / "note.txt").write_text("NdPr outlook\n\nKestrel Capital Markets | Equity Research | 3 March 2026\n\nWe raise our NdPr oxide "
                                      "price forecast for 2026 to US$80 a kilogram, as ex-China buyers pay a rising premium.\n")
     (folder / "plain.txt").write_text("Baotou update\n\nChina Northern Rare Earth raised its smelting capacity to 11,200 tons a year.\n")
-    assert ingest([str(folder)]).counts["new"] == 4
-    sources = {r.title: r.source for r in stores(assay_home)[0].articles()}
+    (folder / "kestrel.docx").write_bytes(kestrel_release())  # a Word release, dated "9 March 2026" under its title
+    assert ingest([str(folder)]).counts["new"] == 5
+    articles = stores(assay_home)[0].articles()
+    sources = {r.title: r.source for r in articles}
     assert sources == {"Lynas lifts output": "Reuters", "Acme Metals reports Kasba assays": "Acme Metals Corp.",
-                       "NdPr outlook": "Kestrel Capital Markets", "Baotou update": "files"}
+                       "NdPr outlook": "Kestrel Capital Markets", "Baotou update": "files",
+                       "Kestrel Rare Earths Commissions Second Separation Circuit": "Kestrel Rare Earths Limited"}
+    dated = {r.title: r.published.date().isoformat() for r in articles if r.published}
+    assert dated == {"NdPr outlook": "2026-03-03", "Acme Metals reports Kasba assays": "2026-02-03",
+                     "Kestrel Rare Earths Commissions Second Separation Circuit": "2026-03-09"}  # the wire story's dateline has no year
 
 
 def test_an_event_is_emitted_for_each_new_or_changed_article(ingest, assay_home, http_server, monkeypatch):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from assay.readers.docx import DocxReader
 from assay.readers.feed import FeedReader
 from assay.readers.html import HtmlReader
 from assay.readers.pdf import PdfReader
@@ -45,6 +46,14 @@ READERS: list[Reader] = [
     TextReader(),
     HtmlReader(),
     PdfReader(),
+    DocxReader(),
+]
+
+# Formats people save articles in that no reader reads: named, with the way out, rather than read as
+# text (an RTF file's markup) or refused as "binary data".
+_UNREAD_FORMATS = [
+    (b"{\\rtf", "an RTF document, which Assay does not read: save it as .docx, PDF or plain text"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a Word 97-2003 (.doc) or other old Office file, which Assay does not read: save it as .docx or PDF"),
 ]
 
 
@@ -59,6 +68,10 @@ def content_type_for(suffix: str) -> str:
 
 def reader_for(fetched: Fetched, expect: SourceKind | None = None) -> tuple[Reader, str | None]:
     """The first reader that accepts the source, and the text it reads (None for a binary reader)."""
+    head = fetched.content[:16].lstrip(b"\xef\xbb\xbf \t\r\n")
+    for magic, what in _UNREAD_FORMATS:
+        if head.startswith(magic):
+            raise SourceError(f"{fetched.source}: {what}")
     reader: Reader | None = next((r for r in READERS if r.binary and r.sniff(fetched, None)), None)
     text = None
     if reader is None:

@@ -17,7 +17,7 @@ import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 import pypdf
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PdfStreamError
 
-from assay.readers.publisher import file_publisher
+from assay.readers.opening import date_in, file_publisher, opening_date
 from assay.sources import SourceError, source_suffix
 from assay.types import Fetched, RawItem, SourceKind
 
@@ -170,55 +170,15 @@ def meaningful_title(title: str | None, file_name: str = "") -> str | None:
     return title if re.search(r"[A-Za-z]{3}", title) else None
 
 
-_MONTHS = {m: i for i, names in enumerate(
-    [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"), ("jul", "july"),
-     ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"), ("dec", "december")], start=1
-) for m in names}
-_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
-_YEAR = r"(?P<year>(?:19|20)\d\d)"
-_DATES = [
-    re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_YEAR}\b", re.IGNORECASE),
-    re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+{_YEAR}\b", re.IGNORECASE),
-    re.compile(rf"\b{_YEAR}-(?P<month>\d\d)-(?P<day>\d\d)\b"),
-]
-# What may come before a dateline's date on its line: "PERTH, Australia," or "Date:".
-_DATELINE_PREFIX = re.compile(r"^(?:(?:date[d]?|issued|released?|published)\s*:?\s*|[A-Z][\w .'’()-]*,\s*|[-–—|/]\s*)*$", re.IGNORECASE)
-_PERIOD = re.compile(r"\b(?:ended|ending|to|until|from|as at|period|quarter|year|between)\s*$", re.IGNORECASE)
-_DATELINE_LINES = 5
-
-
-def _date_in(line: str) -> tuple[datetime, re.Match[str]] | None:
-    for pattern in _DATES:
-        for match in pattern.finditer(line):
-            month = match["month"]
-            number = int(month) if month.isdigit() else _MONTHS[month.lower().rstrip(".")]
-            try:
-                return datetime(int(match["year"]), number, int(match["day"]), tzinfo=UTC), match
-            except ValueError:
-                continue
-    return None
-
-
 def dateline(lines: list[Line]) -> tuple[datetime, Line] | None:
-    """The date of a dateline ("PERTH, Australia, March 3, 2026 --", "29 January 2026") in the first lines
-    of the first page; a date further down, or inside a sentence, is text, not the document's date."""
-    for line in lines[:_DATELINE_LINES]:
-        text = line.text.strip()
-        found = _date_in(text)
-        if not found:
-            continue
-        date, match = found
-        before = text[: match.start()]
-        if _PERIOD.search(before):
-            continue  # "for the quarter ended 31 December 2025": a period, not the date of the document
-        if len(text) <= 80 or _DATELINE_PREFIX.match(before):
-            return date, line
-    return None
+    """The date of a dateline in the first lines of the first page (`opening_date`), and its line."""
+    found = opening_date([line.text for line in lines])
+    return (found[0], lines[found[1]]) if found else None
 
 
 def _is_bare_dateline(line: Line) -> bool:
     """A line that is only a place and a date: metadata shown on the page, not text."""
-    found = _date_in(line.text)
+    found = date_in(line.text)
     if not found:
         return False
     _, match = found
@@ -241,7 +201,7 @@ def _title_lines(page: list[Line], body_size: float | None) -> list[Line]:
         return lines
     # No larger type: the first line, when it reads like a title (short, bold or of unknown weight, not a sentence, not a date).
     first = page[0] if page else None
-    if first and len(first.text.strip()) <= 120 and not re.search(r"[.,;:]$", first.text.strip()) and not _date_in(first.text):
+    if first and len(first.text.strip()) <= 120 and not re.search(r"[.,;:]$", first.text.strip()) and not date_in(first.text):
         return [first] if first.bold or first.size is None else []
     return []
 

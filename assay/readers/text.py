@@ -28,7 +28,7 @@ from assay.cleaning import (
     text_layout,
 )
 from assay.readers.html import looks_like_html, parse_date
-from assay.readers.publisher import DATE_LINE, file_publisher
+from assay.readers.opening import DATE_LINE, file_publisher, opening_date
 from assay.sources import decode, decoding_notes, source_suffix
 from assay.statements import sentences
 from assay.types import Fetched, RawItem, SourceKind
@@ -256,6 +256,13 @@ def read_text_file(text: str, fetched: Fetched) -> RawItem:
     meta, lines = _split_front_matter(lines, notes)
     name = Path(urlsplit(fetched.source).path if fetched.url else fetched.source)
     title, lines = _title(lines, fmt, meta.title, name.stem or fetched.source, notes)
+    published = meta.published
+    if published is None:  # a text export keeps its date in a dateline or a date line under the title
+        opening = [line for line in lines if line.strip()]
+        found = opening_date(opening)
+        if found:
+            published = found[0]
+            notes.append(f"dated from the opening line {opening[found[1]].strip()[:60]!r}")
     if fetched.url:  # fetched over HTTP: the URL is its identity, so an edited page stays one article
         url: str | None = fetched.url
         source, source_url = urlsplit(fetched.url).netloc, fetched.url
@@ -269,7 +276,7 @@ def read_text_file(text: str, fetched: Fetched) -> RawItem:
         url=meta.url or url,
         title=title,
         author=meta.author,
-        published=meta.published,
+        published=published,
         categories=meta.categories,
         content="\n".join(lines).strip("\n"),
         content_format="markdown" if fmt == "markdown" else "text",

@@ -1,4 +1,4 @@
-"""Who published a local file, read from its opening lines (`assay/readers/publisher.py`). The
+"""What a local file's opening lines say of it (`assay/readers/opening.py`): who published it and when. The
 openings are written here in the forms each kind of publisher uses; none is from the eval sets."""
 
 from __future__ import annotations
@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assay.readers.publisher import file_publisher, publisher
+from assay.readers.opening import file_publisher, publisher
 
 
 def lines(text: str) -> list[str]:
@@ -91,3 +91,36 @@ def test_a_file_without_a_named_publisher_takes_its_folder_unless_the_folder_is_
     assert "front matter" in notes[-1]  # says how to name it
     assert file_publisher(["By Ann Lee", "Opinion | The Perth Ledger", "", *body[2:]], tmp_path / "Downloads" / "x.txt", notes) == "The Perth Ledger"
     assert notes[-1] == "source taken from the masthead: The Perth Ledger"
+
+
+@pytest.mark.parametrize(
+    ("opening", "day"),
+    [
+        ("ASX: KRE | ASX Announcement | 29 January 2026\n\nKestrel Rare Earths Limited is pleased to present its report.", "2026-01-29"),
+        ("By Global Times Staff Reporters\nPublished: Feb 16, 2026 09:41 PM\n\nChina's guidelines are lawful, experts said.", "2026-02-16"),
+        ("VANCOUVER, British Columbia, Feb. 10, 2026 (GLOBE NEWSWIRE) -- Acme Metals Corp. is pleased to report assays.", "2026-02-10"),
+        ("Release time: 2026-03-12\n\nQ: Recently, the Commission proposed a local-content rule for magnets.", "2026-03-12"),
+        # a period's end is not the date; a year-less wire dateline names none; nor does a date in a sentence
+        ("Quarterly report for the period ended 31 December 2025\n\nOutput rose 12% in the quarter, the company said.", None),
+        ("SYDNEY, March 4 (Reuters) - Lynas Rare Earths said on Wednesday it produced 3.4 tons of dysprosium oxide.", None),
+        ("Lynas Rare Earths said that on March 3, 2026 it had shipped its first heavy rare earths from Malaysia to Japan.", None),
+    ],
+)
+def test_the_opening_dates_the_article(opening, day):
+    from assay.readers.opening import opening_date
+
+    found = opening_date([line for line in lines(opening) if line.strip()])
+    assert (found[0].date().isoformat() if found else None) == day
+
+
+def test_a_text_file_is_dated_by_its_opening_unless_its_front_matter_dates_it():
+    from assay.readers import parse
+    from assay.types import Fetched
+
+    text = "Kestrel lifts output\n\nBy Ann Lee\nMarch 3, 2026\n\nKestrel Rare Earths lifted NdPr output 12% in the quarter.\n"
+    _, _, (item,) = parse(Fetched(source="clips/kestrel.txt", content=text.encode(), content_type="text/plain"))
+    assert item.published is not None and item.published.date().isoformat() == "2026-03-03"
+    assert "dated from the opening line 'March 3, 2026'" in item.notes
+    dated = "---\ndate: 2026-03-05\n---\n" + text
+    _, _, (item,) = parse(Fetched(source="clips/kestrel.md", content=dated.encode(), content_type="text/markdown"))
+    assert item.published is not None and item.published.date().isoformat() == "2026-03-05"

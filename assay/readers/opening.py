@@ -16,6 +16,7 @@ Ministry, Daily), so that a subtitle, a section label or a person's title is not
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 from pathlib import Path
 
 # The agency or distributor a wire, state-media or release dateline names ("SYDNEY, Feb 10 (Reuters) -",
@@ -164,6 +165,55 @@ def publisher(lines: list[str]) -> tuple[str, str] | None:
     release = any(_LABEL.match(line) or _TICKER.search(line) for line in head) or bool(_RELEASE_CUE.search(body[:300]))
     if release and body and (issuer := _issuer(body)):
         return issuer, "release"
+    return None
+
+
+# --- when: the date in the opening lines ---------------------------------------------------------
+
+_MONTHS = {m: i for i, names in enumerate(
+    [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"), ("jul", "july"),
+     ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"), ("dec", "december")], start=1
+) for m in names}
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_YEAR = r"(?P<year>(?:19|20)\d\d)"
+_DATES = [
+    re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_YEAR}\b", re.IGNORECASE),
+    re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+{_YEAR}\b", re.IGNORECASE),
+    re.compile(rf"\b{_YEAR}-(?P<month>\d\d)-(?P<day>\d\d)\b"),
+]
+# What may come before a dateline's date on its line: "PERTH, Australia," or "Date:".
+_DATELINE_PREFIX = re.compile(r"^(?:(?:date[d]?|issued|released?|published)\s*:?\s*|[A-Z][\w .'’()-]*,\s*|[-–—|/]\s*)*$", re.IGNORECASE)
+_PERIOD = re.compile(r"\b(?:ended|ending|to|until|from|as at|period|quarter|year|between)\s*$", re.IGNORECASE)
+_DATELINE_LINES = 5  # a date further down is text, not the document's date
+
+
+def date_in(line: str) -> tuple[datetime, re.Match[str]] | None:
+    for pattern in _DATES:
+        for match in pattern.finditer(line):
+            month = match["month"]
+            number = int(month) if month.isdigit() else _MONTHS[month.lower().rstrip(".")]
+            try:
+                return datetime(int(match["year"]), number, int(match["day"]), tzinfo=UTC), match
+            except ValueError:
+                continue
+    return None
+
+
+def opening_date(texts: list[str]) -> tuple[datetime, int] | None:
+    """The date of a dateline ("PERTH, Australia, March 3, 2026 --", "29 January 2026", "Published 24
+    February 2026") in the first lines, and the line's index; a date further down, inside a sentence
+    or ending a period ("the quarter ended 31 December 2025") is text, not the document's date."""
+    for index, text in enumerate(texts[:_DATELINE_LINES]):
+        text = text.strip()
+        found = date_in(text)
+        if not found:
+            continue
+        date, match = found
+        before = text[: match.start()]
+        if _PERIOD.search(before):
+            continue
+        if len(text) <= 80 or _DATELINE_PREFIX.match(before):
+            return date, index
     return None
 
 

@@ -1,0 +1,82 @@
+"""Word documents: made here with python-docx as a user's release would be (Title style, a
+Highlights heading with bullets, a table, a heading further down), then read as `assay ingest` reads
+them. Old and foreign formats are named with the way out."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pytest
+
+from assay.readers import parse
+from assay.sources import SourceError
+from assay.types import Fetched
+
+
+def kestrel_release() -> bytes:
+    import docx
+
+    document = docx.Document()
+    document.core_properties.author = "jsmith"  # who made the file, not who wrote the article
+    document.add_paragraph("Kestrel Rare Earths Commissions Second Separation Circuit", style="Title")
+    document.add_paragraph("ASX ANNOUNCEMENT")
+    document.add_paragraph("9 March 2026")
+    document.add_paragraph("Highlights", style="Heading 2")
+    document.add_paragraph("Second solvent-extraction circuit commissioned on schedule.", style="List Bullet")
+    document.add_paragraph("NdPr oxide capacity doubles to 2,400 tonnes a year.", style="List Bullet")
+    document.add_paragraph(
+        "Kestrel Rare Earths Limited (ASX: KRE) (“Kestrel” or “the Company”) is pleased to announce that its second separation "
+        "circuit at Mount Weld North has been commissioned on schedule and within its A$85 million budget.")
+    document.add_paragraph("Managing Director Sarah Lin said the circuit made Kestrel the largest separator outside China.")
+    table = document.add_table(rows=2, cols=2)
+    for (row, col), text in {(0, 0): "Product", (0, 1): "Capacity (tpa)", (1, 0): "NdPr oxide", (1, 1): "2,400"}.items():
+        table.cell(row, col).text = text
+    document.add_paragraph("Outlook", style="Heading 1")
+    document.add_paragraph("The Company expects the plant to run at 60% of capacity by the end of 2026, subject to feed supply.")
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def read(name: str, content: bytes, content_type: str = ""):
+    return parse(Fetched(source=name, content=content, content_type=content_type))
+
+
+def test_a_word_release_reads_as_its_text_export_would():
+    kind, _, (item,) = read("Downloads/kestrel.docx", kestrel_release())
+    assert kind.value == "file"
+    assert item.title == "Kestrel Rare Earths Commissions Second Separation Circuit"
+    assert item.source == "Kestrel Rare Earths Limited"  # the issuer the release opens with, not "Downloads"
+    assert item.published is not None and item.published.date().isoformat() == "2026-03-09"
+    assert item.author is None
+    assert "is pleased to announce" in item.content and "## Outlook" in item.content
+    assert "- NdPr oxide capacity doubles" in item.content
+    assert "Capacity (tpa)" not in item.content and "1 table left out (only the document's paragraphs are read)" in item.notes
+
+
+def test_a_word_file_without_its_suffix_is_still_read_as_one():
+    _, _, (item,) = read("https://example.com/download?id=7", kestrel_release(), "application/octet-stream")
+    assert item.title.startswith("Kestrel Rare Earths Commissions")
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "says"),
+    [
+        ("broken.docx", b"PK\x03\x04" + b"\x00" * 64, "not a readable Word document"),
+        ("release.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "save it as .docx or PDF"),
+        ("note.rtf", rb"{\rtf1\ansi Lynas Rare Earths produced 2,000 tonnes of NdPr oxide.\par}", "an RTF document"),
+    ],
+)
+def test_a_format_no_reader_reads_is_named_with_the_way_out(name, content, says):
+    with pytest.raises(SourceError, match=says):
+        read(name, content)
+
+
+def test_a_zip_that_is_not_a_word_document_is_not_taken_for_one():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as archive:
+        archive.writestr("data.csv", "company,output\nLynas,2000\n")
+    with pytest.raises(SourceError) as raised:
+        read("bundle.zip", out.getvalue())
+    assert "Word" not in str(raised.value)
