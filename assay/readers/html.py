@@ -24,6 +24,7 @@ import lxml.etree
 import lxml.html
 import trafilatura
 
+from assay.readers.opening import file_publisher
 from assay.sources import SourceError, decode, decoding_notes
 from assay.types import Fetched, RawItem, SourceKind
 
@@ -263,6 +264,12 @@ def page_metadata(html: str, url: str | None = None) -> PageMeta:
 # --- the page -------------------------------------------------------------------------
 
 
+def _text_lines(doc: Any) -> list[str]:
+    """The main text's first blocks (trafilatura's XML), one line each: what `file_publisher` reads."""
+    main = doc.find("main")
+    return [" ".join("".join(block.itertext()).split()) for block in (main[:8] if main is not None else [])]
+
+
 def _same_text(a: str, b: str) -> bool:
     key = lambda s: re.sub(r"\W+", " ", s).strip().lower()  # noqa: E731
     return bool(key(a)) and key(a) == key(b)
@@ -294,8 +301,11 @@ def extract_page(text: str, fetched: Fetched) -> RawItem:
         headline = "".join(first.itertext())
         if _same_text(headline, title):
             main.remove(first)
+    canonical = doc.get("url") or fetched.url
     return RawItem(
-        source=meta.site or urlsplit(fetched.url or "").netloc or Path(fetched.source).name,
+        # A page saved to disk is published by its site, the host of the URL it says it came from, or
+        # else whom its opening names; never its file's name.
+        source=meta.site or urlsplit(canonical or "").netloc or file_publisher(_text_lines(doc), Path(fetched.source), notes, hint=""),
         source_url=fetched.url or fetched.source,
         url=doc.get("url") or fetched.url,
         title=title,

@@ -221,7 +221,7 @@ def opening_date(texts: list[str]) -> tuple[datetime, int] | None:
 _GENERIC_FOLDERS = {"downloads", "download", "desktop", "documents", "my documents", "tmp", "temp", "home", "inbox", "files", "new folder"}
 
 
-def file_publisher(lines: list[str], path: Path, notes: list[str]) -> str:
+def file_publisher(lines: list[str], path: Path, notes: list[str], hint: str = "; front matter's `source:` can") -> str:
     """A local file's publisher: the one its opening lines name, else its folder's name (a folder
     per publisher is how people file articles), else "files"; `notes` says which."""
     found = publisher(lines)
@@ -233,5 +233,5 @@ def file_publisher(lines: list[str], path: Path, notes: list[str]) -> str:
     if folder and folder.lower() not in _GENERIC_FOLDERS and path.parent.resolve() != Path.home():
         notes.append(f"source: the folder's name, {folder!r} (the opening names no publisher)")
         return folder
-    notes.append("source: \"files\" (neither the opening nor the folder names a publisher; front matter's `source:` can)")
+    notes.append(f"source: \"files\" (neither the opening nor the folder names a publisher{hint})")
     return "files"
