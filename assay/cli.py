@@ -7,7 +7,7 @@ import json
 import os
 import re
 import sys
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -195,7 +195,7 @@ def show(article_id: Annotated[str, typer.Argument(help="Article id, or a unique
         _print_json(article.model_dump(mode="json") | {"analysis": analysis.model_dump(mode="json") if analysis else None})
         return
     out.print(f"[bold]{escape(article.title)}[/bold]")
-    out.print(f"[dim]{article.id} · {article.published or 'undated'} · {escape(article.source)} · {escape(article.url or article.source_url)}[/dim]")
+    out.print(f"[dim]{article.id} · {_when(article.published)} · {escape(article.source)} · {escape(article.url or article.source_url)}[/dim]")
     if article.highlights:
         out.print("\n[bold]Publisher's highlights[/bold]")
         for h in article.highlights:
@@ -270,6 +270,15 @@ def _kind_style(group: str) -> str:
 
 def _day_or_undated(value: Any) -> str:
     return value.date().isoformat() if value is not None else "undated"
+
+
+def _when(value: datetime | None) -> str:
+    """A publication time as people read it: "2026-03-09 14:05 UTC", or the day alone when only the day
+    is known (a dateline gives midnight)."""
+    if value is None:
+        return "undated"
+    value = value.astimezone(UTC)
+    return value.date().isoformat() if value.time() == time() else value.strftime("%Y-%m-%d %H:%M UTC")
 
 
 @app.command()

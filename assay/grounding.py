@@ -252,9 +252,15 @@ def publisher_names(article: Article) -> list[str]:
 
 def publisher_as_subject(text: str, article: Article) -> str | None:
     """The publisher's name if `text` makes it the one who announced, said or reported something, and
-    the body does not say so too."""
+    the body does not say so too. A body that opens with the publisher as its subject, after a
+    dateline if any ("… (GLOBE NEWSWIRE) -- Kestrel Metals Corp. (TSXV: KMC) is pleased to…", "The
+    U.S. Department of Energy today announced"), is the publisher's own release: it did the acts."""
+    opening = normalise(article.body[:300])
     for name in publisher_names(article):
-        said = re.compile(rf"(?<!\w){re.escape(normalise(name))}(?: \S+){{0,2}}? {_REPORTING}")
+        named = re.escape(normalise(name))
+        if re.match(rf"(?:.{{0,100}}?(?:--|—|–| -) )?(?:the )?{named}(?!\w)", opening):
+            continue
+        said = re.compile(rf"(?<!\w){named}(?: \S+){{0,2}}? {_REPORTING}")
         if said.search(normalise(text)) and not said.search(normalise(article.body)):
             return name
     return None

@@ -428,3 +428,13 @@ def test_ask_tells_a_question_about_one_unnamed_article_how_to_name_it(assay_hom
     assert hint in asked.output and "The corpus does not say." in asked.output  # an empty corpus: no chunks, no LLM call
     scoped = runner.invoke(app, ["ask", "What is the source of this article?", "--article", "0123abcd"], env={"COLUMNS": "300"})
     assert scoped.exit_code == 0 and hint not in scoped.output
+
+
+def test_a_publication_time_reads_as_a_day_when_only_the_day_is_known():
+    from datetime import UTC, datetime, timedelta, timezone
+
+    from assay.cli import _when
+
+    assert _when(datetime(2026, 3, 9, tzinfo=UTC)) == "2026-03-09"  # a dateline's day: no "00:00:00+00:00"
+    assert _when(datetime(2026, 3, 9, 22, 5, tzinfo=timezone(timedelta(hours=8)))) == "2026-03-09 14:05 UTC"
+    assert _when(None) == "undated"

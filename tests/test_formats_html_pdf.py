@@ -417,7 +417,7 @@ def test_meaningful_pdf_title(title, meaningful):
     ("head", "first_paragraph", "source"),
     [
         ('<link rel="canonical" href="https://www.examplenews.com/mining/lynas-output">',
-         "Lynas Rare Earths said on Tuesday it produced a record 2,000 tonnes of NdPr oxide in the quarter.", "www.examplenews.com"),
+         "Lynas Rare Earths said on Tuesday it produced a record 2,000 tonnes of NdPr oxide in the quarter.", "examplenews.com"),
         ("", "TORONTO, Feb. 3, 2026 (GLOBE NEWSWIRE) -- Kestrel Metals Corp. (TSXV: KMC) is pleased to report assays from its "
              "Kasba project, including 12 metres of 2.1% TREO.", "Kestrel Metals Corp."),
         ("", "China Northern Rare Earth raised its smelting capacity to 11,200 tons a year at its Baotou smelter on Monday.", "files"),
@@ -427,7 +427,8 @@ def test_a_page_saved_to_disk_is_published_by_its_site_not_its_file_name(tmp_pat
     """"Save page as…" into Downloads: the site's canonical URL, else whom the opening names."""
     path = tmp_path / "Downloads" / "saved.html"
     path.parent.mkdir()
-    path.write_text(f"<html><head><title>Saved</title>{head}</head><body><article><h1>Saved</h1><p>{first_paragraph}</p>"
+    path.write_text(f"<html><head><title>Saved | Example News</title>{head}</head><body><article><h1>Saved</h1><p>{first_paragraph}</p>"
                     "<p>The company said work would resume in the summer after the thaw, as planned.</p></article></body></html>")
     _, _, (item,) = parse(Fetched(source=str(path), content=path.read_bytes(), content_type="text/html"))
     assert item.source == source
+    assert item.title == ("Saved" if head else "Saved | Example News")  # the site's name is known by its canonical URL only

@@ -220,7 +220,9 @@ def page_metadata(html: str, url: str | None = None) -> PageMeta:
 
     publishers = _names(article.get("publisher"), by_id)
     sites = [s for s in (*(metas.get(k, "") for k in _SITE_METAS), *publishers, *_names(website.get("name"), by_id)) if s]
-    host = urlsplit(url or "").netloc.lower()
+    # A page saved to disk has no URL of its own: the one it says it came from stands in.
+    canonical = next((link.get("href") for link in root.iter("link") if (link.get("rel") or "").lower() == "canonical"), None)
+    host = urlsplit(url or canonical or metas.get("og:url") or "").netloc.lower()
     meta.site = metas.get("og:site_name") or (publishers[0] if publishers else None) or host.removeprefix("www.") or None
 
     # Title: the page's own metadata first, then JSON-LD, then <title>; always without the site's name.
