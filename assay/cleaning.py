@@ -114,14 +114,15 @@ _SKIP_TAGS = {"script", "style", "noscript", "nav", "footer", "form", "button", 
 
 
 def _own_text(element: lxml.html.HtmlElement) -> str:
-    """Text of an element without the text of nested lists (they become their own items)."""
+    """Text of an element without the text of nested lists (they become their own items). A block
+    inside it is part of it: a loose Markdown list and WordPress write `<li><p>…</p></li>`."""
     parts = [element.text or ""]
     for child in element:
         if not isinstance(child.tag, str):  # comments, processing instructions
             parts.append(child.tail or "")
             continue
         if child.tag not in ("ul", "ol") and child.tag not in _SKIP_TAGS:
-            parts.append(_own_text(child) if child.tag not in _BLOCK_TAGS else "")
+            parts.append(f" {_own_text(child)} " if child.tag in _BLOCK_TAGS else _own_text(child))
         parts.append(child.tail or "")
     return "".join(parts)
 

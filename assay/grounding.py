@@ -255,7 +255,8 @@ def publisher_as_subject(text: str, article: Article) -> str | None:
     the body does not say so too. A body that opens with the publisher as its subject, after a
     dateline if any ("… (GLOBE NEWSWIRE) -- Kestrel Metals Corp. (TSXV: KMC) is pleased to…", "The
     U.S. Department of Energy today announced"), is the publisher's own release: it did the acts."""
-    opening = normalise(article.body[:300])
+    # The first paragraph that is prose, past labels, date lines and headings ("ASX ANNOUNCEMENT").
+    opening = normalise(next((p for p in article.body.split("\n\n") if len(p) >= 60), article.body)[:300])
     for name in publisher_names(article):
         named = re.escape(normalise(name))
         if re.match(rf"(?:.{{0,100}}?(?:--|—|–| -) )?(?:the )?{named}(?!\w)", opening):

@@ -40,6 +40,16 @@ def test_highlights_are_split_from_the_body_and_kept():
     assert clean.body == "Body paragraph.\n\nOutlook\n\nMore text."
 
 
+def test_a_list_item_that_holds_a_paragraph_keeps_its_text():
+    """WordPress and loose Markdown lists write `<li><p>…</p></li>`: the items are text, not lost."""
+    clean = clean_html("<p>Intro paragraph.</p><ul><li><p>Output rose 12%.</p></li><li><p>Costs fell</p> <em>sharply</em>.</li></ul><p>End.</p>")
+    assert clean.body == "Intro paragraph.\n\n• Output rose 12%.\n• Costs fell sharply.\n\nEnd."
+    loose = clean_blocks(blocks_for("Intro paragraph.\n\n- Output rose 12%.\n\n- Costs fell.\n\nEnd.", "markdown"))
+    assert "• Output rose 12%.\n• Costs fell." in loose.body
+    highlights = clean_blocks(blocks_for("## Highlights\n\n- Output rose 12%.\n\n- Costs fell.\n\nBody paragraph here.", "markdown"))
+    assert highlights.highlights == ["Output rose 12%.", "Costs fell."] and highlights.body == "Body paragraph here."
+
+
 def test_sections_carry_headings_and_exact_offsets():
     clean = clean_html("<p>Intro.</p><h2>Where the Case Breaks Down</h2><p>Scale matters.</p><ul><li>one</li><li>two</li></ul>")
     assert clean.body == "Intro.\n\nWhere the Case Breaks Down\n\nScale matters.\n\n• one\n• two"

@@ -51,8 +51,17 @@ def test_a_word_release_reads_as_its_text_export_would():
     assert item.published is not None and item.published.date().isoformat() == "2026-03-09"
     assert item.author is None
     assert "is pleased to announce" in item.content and "## Outlook" in item.content
-    assert "- NdPr oxide capacity doubles" in item.content
+    assert "- Second solvent-extraction circuit commissioned on schedule.\n- NdPr oxide capacity doubles" in item.content
     assert "Capacity (tpa)" not in item.content and "1 table left out (only the document's paragraphs are read)" in item.notes
+
+
+def test_a_word_releases_highlights_leave_the_body_with_their_heading():
+    from assay.articles import to_article
+
+    _, _, (item,) = read("kestrel.docx", kestrel_release())
+    article = to_article(item)
+    assert article.highlights == ["Second solvent-extraction circuit commissioned on schedule.", "NdPr oxide capacity doubles to 2,400 tonnes a year."]
+    assert "Highlights" not in article.body and "capacity doubles" not in article.body
 
 
 def test_a_word_file_without_its_suffix_is_still_read_as_one():

@@ -65,7 +65,10 @@ def docx_markdown(content: bytes, source: str) -> tuple[str, int]:
             blocks.append(f"- {text}")
         else:
             blocks.append(text)
-    return "\n\n".join(blocks) + "\n", tables
+    # Blocks apart, but a list's items together: a list written loose reads as paragraphs of bullets.
+    text = "".join(("\n" if block.startswith("- ") and previous.startswith("- ") else "\n\n") + block
+                   for previous, block in zip(["", *blocks], blocks))
+    return text.lstrip("\n") + "\n", tables
 
 
 class DocxReader:
