@@ -50,6 +50,14 @@ def test_a_list_item_that_holds_a_paragraph_keeps_its_text():
     assert highlights.highlights == ["Output rose 12%.", "Costs fell."] and highlights.body == "Body paragraph here."
 
 
+def test_breaks_and_table_cells_never_glue_words():
+    assert clean_html("<div>First line of text.<br>Second line of text.</div>").body == "First line of text.\nSecond line of text."
+    assert clean_html("<p>Para one.<br><br>Para two.</p>").body == "Para one.\n\nPara two."
+    table = "<p>Intro.</p><table><tr><td>NdPr</td><td>2,400 t</td></tr><tr><td>Dy</td><td>12 t</td></tr></table><p>End.</p>"
+    assert clean_html(table).body == "Intro.\n\nNdPr 2,400 t\nDy 12 t\n\nEnd."
+    assert clean_html("<dl><dt>NdPr</dt><dd>Neodymium-praseodymium oxide.</dd></dl>").body == "NdPr Neodymium-praseodymium oxide."
+
+
 def test_sections_carry_headings_and_exact_offsets():
     clean = clean_html("<p>Intro.</p><h2>Where the Case Breaks Down</h2><p>Scale matters.</p><ul><li>one</li><li>two</li></ul>")
     assert clean.body == "Intro.\n\nWhere the Case Breaks Down\n\nScale matters.\n\n• one\n• two"

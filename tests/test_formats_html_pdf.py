@@ -432,3 +432,16 @@ def test_a_page_saved_to_disk_is_published_by_its_site_not_its_file_name(tmp_pat
     _, _, (item,) = parse(Fetched(source=str(path), content=path.read_bytes(), content_type="text/html"))
     assert item.source == source
     assert item.title == ("Saved" if head else "Saved | Example News")  # the site's name is known by its canonical URL only
+
+
+def test_a_pages_line_breaks_and_tables_never_glue_words():
+    html = ("<html><head><title>Kasba assays</title></head><body><article><h1>Kasba assays</h1><p>Kestrel Metals said on Tuesday "
+            "that drilling at Kasba returned strong grades across the whole zone this winter.<br>Drilling will resume in the summer "
+            "after the thaw, the company said.</p><table><tr><th>Hole</th><th>Metres</th><th>TREO</th></tr><tr><td>KB-01</td>"
+            "<td>42.6</td><td>1.87%</td></tr></table><p>The company expects a resource estimate by the end of 2026, subject to "
+            "<b>assays</b> from the remaining holes.</p></article></body></html>")
+    _, _, (item,) = parse(Fetched(source="https://example.com/a", url="https://example.com/a", content=html.encode(), content_type="text/html"))
+    body = to_article(item).body
+    assert "this winter.\nDrilling will resume" in body
+    assert "Hole Metres TREO\nKB-01 42.6 1.87%" in body
+    assert "subject to assays from" in body
