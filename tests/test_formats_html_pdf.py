@@ -445,3 +445,33 @@ def test_a_pages_line_breaks_and_tables_never_glue_words():
     assert "this winter.\nDrilling will resume" in body
     assert "Hole Metres TREO\nKB-01 42.6 1.87%" in body
     assert "subject to assays from" in body
+
+
+def test_a_two_column_brief_reads_column_by_column_with_its_masthead_as_publisher(tmp_path):
+    """A research brief laid out in two columns under a masthead line that is also its dateline."""
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
+
+    left = ("Ten months after China introduced export licensing for seven heavy rare earths, the market for dysprosium has split in "
+            "two. Oxide delivered to Rotterdam trades at three times the domestic price.")
+    right = ("We expect the premium to persist through 2027. In our view, the licensing regime is a lasting feature of the market, "
+             "not a temporary shock, and buyers should plan on that basis.")
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 16)
+    pdf.multi_cell(190, 8, "Heavy Rare Earths Market Brief", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font("Helvetica", size=10)
+    pdf.multi_cell(190, 6, "Meridian Critical Minerals Advisory | 24 February 2026", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    top = pdf.get_y() + 4
+    pdf.set_xy(10, top)
+    pdf.multi_cell(90, 5, left)
+    pdf.set_xy(110, top)
+    pdf.multi_cell(90, 5, right)
+    path = tmp_path / "Downloads" / "brief.pdf"
+    path.parent.mkdir()
+    pdf.output(str(path))
+    _, _, (item,) = parse(pdf_file("brief.pdf", path.parent))
+    article = to_article(item)
+    assert article.title == "Heavy Rare Earths Market Brief" and article.source == "Meridian Critical Minerals Advisory"
+    assert article.published == datetime(2026, 2, 24, tzinfo=UTC)
+    assert article.body.index("Rotterdam") < article.body.index("We expect the premium")  # the left column, then the right

@@ -423,12 +423,14 @@ def read_pdf(fetched: Fetched) -> RawItem:
 
     # Date: a dateline at the top of the first page, or none.
     published = None
+    masthead: list[str] = []
     found = dateline([line for line in first_page if not any(line is p for p in prominent)])
     if found:
         published, line = found
         notes.append(f"dated from the first page's dateline {line.text.strip()[:60]!r}")
         if _is_bare_dateline(line):
             lines = [other for other in lines if other is not line]
+            masthead = [line.text]  # "Meridian Critical Minerals Advisory | 24 February 2026": out of the body, still the publisher's name
     else:
         notes.append("no dateline on the first page: left undated (the file's creation date is not its publication date)")
 
@@ -440,7 +442,7 @@ def read_pdf(fetched: Fetched) -> RawItem:
         raise SourceError(f"{fetched.source}: no text in the PDF")
     path = Path(fetched.source)
     return RawItem(
-        source=urlsplit(fetched.url).netloc if fetched.url else file_publisher([p.text for p in found_paragraphs], path, notes),
+        source=urlsplit(fetched.url).netloc if fetched.url else file_publisher(masthead + [p.text for p in found_paragraphs], path, notes),
         source_url=fetched.url or (fetched.source if "://" in fetched.source else str(path.resolve())),
         url=fetched.url,
         title=title,
