@@ -142,7 +142,7 @@ class Citation(BaseModel):
 AbstainReason = Literal[
     "no_relevant_chunks", "names_not_in_corpus", "years_not_in_corpus", "model_found_no_support", "no_valid_citations", "unsupported_numbers",
     "unsupported_names", "miscited", "no_figure_in_answer", "no_new_name_in_answer", "measure_not_in_passages",
-    "names_not_in_cited_passages", "no_passage_answers", "cited_passages_do_not_answer",
+    "names_not_in_cited_passages", "years_not_in_cited_passages", "no_passage_answers", "cited_passages_do_not_answer",
 ]
 
 
@@ -691,6 +691,7 @@ def answer_question(
     text, cited = clean_citations(written.text, valid)
     text = text.strip()
     held = {p.key: f"{p.hit.title} {p.quote}" for p in found}  # what each passage holds, for the checks below
+    by_date = {p.key: p.hit.published for p in found}
     if NOT_IN_CORPUS in written.text.upper():
         return abstain("model_found_no_support")
     if not cited:
@@ -729,6 +730,12 @@ def answer_question(
     # questions: train 6 more of 60 unanswerable declined, 0 of 75 answerable lost; dev and test unchanged.
     if unmentioned_names(question, cited_text):
         return abstain("names_not_in_cited_passages")
+    # The same for years: "What is Lynas's output guidance for 2027?" answered from a passage about a
+    # quarter, while another article's "by 2027" let the corpus-wide check pass. Measured on the
+    # labelled questions: dev 1 more of 20 unanswerable declined, 0 of 25 answerable lost; train 0 and
+    # 0 (the one answerable it fires on was miscited, and declined by that check anyway); test unchanged.
+    if unmentioned_years(question, " ".join(f"{held[key]} {by_date.get(key) or ''}" for key in cited)):
+        return abstain("years_not_in_cited_passages")
     by_key = {p.key: p for p in found}
     miscited = miscited_sentences(text, question, held)
     if miscited:  # drop them; what is left must still cite something
