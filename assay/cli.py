@@ -268,6 +268,21 @@ def _kind_style(group: str) -> str:
     return {kind.value: colour.strong for kind, colour in KIND_COLOURS.items()}.get(group, "dim")
 
 
+# A narrow column per kind (and one for the statements the decider was unsure of), headed in the kind's colour.
+_KIND_COLUMNS = (("fact", "fact"), ("claim", "claim"), ("rhetoric", "rhet."), ("opinion", "opin."), ("uncertain", "unsure"))
+
+
+def _compact_table(title: str | None = None) -> Table:
+    """No vertical rules, a name over its details, a narrow column per number: every column stays
+    readable on an 80-column terminal (never "stateme…" or "2026-02…")."""
+    return Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True, title=title, title_justify="left")
+
+
+def _add_kind_columns(table: Table) -> None:
+    for kind, header in _KIND_COLUMNS:
+        table.add_column(header, no_wrap=True, justify="right", header_style=f"bold {_kind_style(kind)}")
+
+
 def _day_or_undated(value: Any) -> str:
     return value.date().isoformat() if value is not None else "undated"
 
@@ -289,13 +304,10 @@ def entities(json_output: JsonFlag = False) -> None:
     if json_output:
         _print_json([e.model_dump(mode="json") for e in found])
         return
-    # A count per kind in its own narrow column, the type and other spellings under the name, no
-    # vertical rules: every column stays readable on an 80-column terminal.
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, collapse_padding=True)
+    table = _compact_table()
     table.add_column("entity", overflow="fold")
-    table.add_column("statements", no_wrap=True, justify="right")
-    for kind, header in (("fact", "fact"), ("claim", "claim"), ("rhetoric", "rhet."), ("opinion", "opin."), ("uncertain", "unsure")):
-        table.add_column(header, no_wrap=True, justify="right", header_style=f"bold {_kind_style(kind)}")
+    table.add_column("statements", no_wrap=True, justify="right")  # "17 in 3": statements in articles
+    _add_kind_columns(table)
     table.add_column("latest", no_wrap=True)
     for e in found:
         spellings = [v.spelling for v in e.variants if v.spelling != e.name]
@@ -790,13 +802,17 @@ def sources(json_output: JsonFlag = False) -> None:
     if json_output:
         _print_json({"sources": [p.model_dump(mode="json") for p in by_source], "source_types": [p.model_dump(mode="json") for p in by_type]})
         return
-    for title, profiles in (("Sources", by_source), ("Source types", by_type)):
-        table = Table("source", "type", "articles", "statements", "/".join(KINDS), "uncertain", "rhetoric share (95 % CI)",
-                      title=title, title_justify="left")
+    for title, profiles in (("Sources (each kind's share of the confident statements)", by_source), ("Source types", by_type)):
+        table = _compact_table(title)
+        table.add_column("source", overflow="fold")
+        table.add_column("statements", no_wrap=True, justify="right")  # "10 in 2": statements in articles
+        _add_kind_columns(table)
+        table.add_column("rhetoric share", no_wrap=True)
         for p in profiles:
-            kinds = "/".join(f"{p.kind_shares[k] * 100:.0f}" for k in KINDS) + " %" if p.kind_shares else "–"
-            table.add_row(escape(p.name), p.source_type.value.replace("_", " "), str(p.articles), str(p.statements),
-                          kinds, str(p.uncertain), _share(p.rhetoric_share, p.interval))
+            kind_type = p.source_type.value.replace("_", " ")
+            name = escape(p.name) + (f"\n[dim]{kind_type}[/dim]" if p.name != kind_type else "")
+            shares = [f"{p.kind_shares[k] * 100:.0f}%" if p.kind_shares else "–" for k in KINDS]
+            table.add_row(name, f"{p.statements} in {p.articles}", *shares, str(p.uncertain), _share(p.rhetoric_share, p.interval))
         out.print(table)
     if not by_source:
         out.print("No articles yet: `assay ingest SOURCE` first.")

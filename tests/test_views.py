@@ -120,6 +120,11 @@ def test_sources_command_json_and_table(views_home, capsys, monkeypatch):
     monkeypatch.setenv("COLUMNS", "200")
     code, out, _ = run_cli(capsys, "sources")
     assert code == 0 and "Xinhua" in out and "Source types" in out
+    monkeypatch.setenv("COLUMNS", "80")  # a narrow terminal: every number whole, nothing cut to "fact/claim/rhet…"
+    code, out, _ = run_cli(capsys, "sources")
+    assert code == 0 and "…" not in out and max(len(line) for line in out.splitlines()) <= 80
+    xinhua = next(p for p in data["sources"] if p["name"] == "Xinhua")
+    assert re.search(rf"\b{xinhua['statements']} in {xinhua['articles']}\b", out)
 
 
 # --- the digest -------------------------------------------------------------------------------------------
