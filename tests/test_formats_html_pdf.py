@@ -431,7 +431,8 @@ def test_a_page_saved_to_disk_is_published_by_its_site_not_its_file_name(tmp_pat
                     "<p>The company said work would resume in the summer after the thaw, as planned.</p></article></body></html>")
     _, _, (item,) = parse(Fetched(source=str(path), content=path.read_bytes(), content_type="text/html"))
     assert item.source == source
-    assert item.title == ("Saved" if head else "Saved | Example News")  # the site's name is known by its canonical URL only
+    assert item.title == "Saved"  # the site's name cut: by the canonical URL's host, else at the separator the headline ends at
+    assert not to_article(item).body.startswith("Saved")  # the headline is the title, not the body's first line
 
 
 def test_a_pages_line_breaks_and_tables_never_glue_words():

@@ -301,6 +301,12 @@ def extract_page(text: str, fetched: Fetched) -> RawItem:
     first = main[0] if main is not None and len(main) else None
     if first is not None and first.tag in ("head", "p"):
         headline = "".join(first.itertext())
+        # "Lynas lifts output | Example News" over a headline "Lynas lifts output": a site's name no
+        # metadata named (a page saved to disk, say) is cut at the separator the headline ends at.
+        cut = next((m for m in _TITLE_SEPARATOR.finditer(title) if _same_text(headline, title[: m.start()])), None)
+        if cut is not None:
+            notes.append(f"title without {title[cut.end():]!r}, which follows the page's headline")
+            title = title[: cut.start()].strip()
         if _same_text(headline, title):
             main.remove(first)
     canonical = doc.get("url") or fetched.url
