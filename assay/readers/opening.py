@@ -1,7 +1,11 @@
-"""Who published a file's text, read from its opening lines: a text export or a PDF carries no
-metadata, and the folder it was saved in ("Downloads") is no publisher.
+"""What a file's opening lines say of it: who published it and when. A text export, a Word document,
+a PDF or a page saved without metadata carries neither, and the folder it was saved in ("Downloads")
+is no publisher.
 
-In order: the agency a wire or state-media dateline names ("SYDNEY, Feb 10 (Reuters) -"); the issuer a
+When (`opening_date`): a dateline or date line in the first five lines ("Published 24 February
+2026", "VANCOUVER, Feb. 3, 2026 (GLOBE NEWSWIRE)"), never a period's end or a date in a sentence.
+
+Who (`publisher`), in order: the agency a wire or state-media dateline names ("SYDNEY, Feb 10 (Reuters) -"); the issuer a
 release distributor's dateline introduces ("… (GLOBE NEWSWIRE) -- Borealis Critical Metals Corp.
 (TSXV: BCM)"), else the distributor; a masthead line ("Harbourline Securities | Equity Research |
 17 February 2026", "Frontier Rivers Watch — Report summary", "Associated Press"); a staff byline
