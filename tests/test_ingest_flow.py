@@ -230,6 +230,7 @@ def test_files_saved_in_downloads_are_published_by_whom_their_opening_names(inge
     """A folder anyone saves anything in names no publisher: the dateline, masthead or release does;
     a date line in the opening dates the article."""
     from tests.test_formats_docx import kestrel_release
+    from tests.test_formats_email import message
 
     folder = tmp_path / "Downloads"
     folder.mkdir()
@@ -242,15 +243,17 @@ def test_files_saved_in_downloads_are_published_by_whom_their_opening_names(inge
                                      "price forecast for 2026 to US$80 a kilogram, as ex-China buyers pay a rising premium.\n")
     (folder / "plain.txt").write_text("Baotou update\n\nChina Northern Rare Earth raised its smelting capacity to 11,200 tons a year.\n")
     (folder / "kestrel.docx").write_bytes(kestrel_release())  # a Word release, dated "9 March 2026" under its title
-    assert ingest([str(folder)]).counts["new"] == 5
+    (folder / "alert.eml").write_bytes(message())  # a newsletter: its subject, its sender, the day it was sent
+    assert ingest([str(folder)]).counts["new"] == 6
     articles = stores(assay_home)[0].articles()
     sources = {r.title: r.source for r in articles}
     assert sources == {"Lynas lifts output": "Reuters", "Acme Metals reports Kasba assays": "Acme Metals Corp.",
                        "NdPr outlook": "Kestrel Capital Markets", "Baotou update": "files",
-                       "Kestrel Rare Earths Commissions Second Separation Circuit": "Kestrel Rare Earths Limited"}
+                       "Kestrel Rare Earths Commissions Second Separation Circuit": "Kestrel Rare Earths Limited",
+                       "Lynas lifts heavy rare earths output": "Mining Weekly"}
     dated = {r.title: r.published.date().isoformat() for r in articles if r.published}
     assert dated == {"NdPr outlook": "2026-03-03", "Acme Metals reports Kasba assays": "2026-02-03",
-                     "Kestrel Rare Earths Commissions Second Separation Circuit": "2026-03-09"}  # the wire story's dateline has no year
+                     "Kestrel Rare Earths Commissions Second Separation Circuit": "2026-03-09", "Lynas lifts heavy rare earths output": "2026-03-03"}  # the wire story's dateline has no year
 
 
 def test_an_event_is_emitted_for_each_new_or_changed_article(ingest, assay_home, http_server, monkeypatch):

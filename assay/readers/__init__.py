@@ -12,6 +12,7 @@ from typing import Protocol
 from assay.readers.docx import DocxReader
 from assay.readers.feed import FeedReader
 from assay.readers.html import HtmlReader
+from assay.readers.mail import EmailReader
 from assay.readers.pdf import PdfReader
 from assay.readers.text import TextReader
 from assay.sources import SourceError, decode
@@ -47,6 +48,7 @@ READERS: list[Reader] = [
     HtmlReader(),
     PdfReader(),
     DocxReader(),
+    EmailReader(),
 ]
 
 # Formats people save articles in that no reader reads: named, with the way out, rather than read as

@@ -1,0 +1,82 @@
+"""Saved emails (.eml): newsletters and news alerts that analysts keep or forward.
+
+Python's `email` package parses the message; its Subject is the title, its Date the publication
+date and its sender's display name ("Mining Weekly" <news@…>) the source. The body is the plain-text
+part, read as a text export; a message with only an HTML part is read as a page. Attachments are
+not read (the ingest report says how many): a PDF sent as an attachment is ingested on its own.
+"""
+
+from __future__ import annotations
+
+import re
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from email.utils import parseaddr, parsedate_to_datetime
+
+from assay.readers.html import extract_page
+from assay.readers.text import read_text_file
+from assay.sources import SourceError, source_suffix
+from assay.types import Fetched, RawItem, SourceKind
+
+# The headers a saved message opens with (RFC 5322), each "Name: value" on its own line.
+_HEADER = re.compile(rb"^(?:From|To|Subject|Date|Received|Return-Path|Message-ID|MIME-Version|Delivered-To|Reply-To):[ \t]", re.I | re.M)
+
+
+def looks_like_email(content: bytes) -> bool:
+    """At least three message headers in the first lines, before the first blank line."""
+    head = content[:4000].replace(b"\r\n", b"\n").split(b"\n\n", 1)[0]
+    return len(_HEADER.findall(head)) >= 3
+
+
+def read_email(fetched: Fetched) -> RawItem:
+    message = BytesParser(policy=policy.default).parsebytes(fetched.content)
+    if not isinstance(message, EmailMessage):  # the default policy always makes one; the check is for the type checker
+        raise SourceError(f"{fetched.source}: not a readable email")
+    notes: list[str] = []
+    plain = message.get_body(preferencelist=("plain",))
+    html = message.get_body(preferencelist=("html",))
+    subject = re.sub(r"^(?:(?:re|fwd?|aw|wg)\s*:\s*)+", "", " ".join(str(message.get("subject", "")).split()), flags=re.I)
+    if plain is not None:  # the subject as its title line, so the body keeps every line it has
+        item = read_text_file(f"{subject}\n\n{plain.get_content()}" if subject else plain.get_content(),
+                              fetched.model_copy(update={"content_type": "text/plain"}))
+    elif html is not None:
+        item = extract_page(html.get_content(), fetched.model_copy(update={"content_type": "text/html"}))
+    else:
+        raise SourceError(f"{fetched.source}: an email with no text or HTML part to read")
+    # The message's own headers stand in for what the text does not say: a forwarded wire story keeps
+    # its dateline's agency and date, a newsletter's note is published by its sender on the day sent.
+    if subject and html is not None and plain is None:
+        item.title = subject
+    sender_name, sender_address = parseaddr(str(message.get("from", "")))
+    sender = sender_name or sender_address.partition("@")[2] or sender_address
+    fallback = next((n for n in item.notes if n.startswith("source: ")), None)  # the folder's name, or "files"
+    if fallback is not None and sender:
+        item.source = sender
+        item.notes = [n for n in item.notes if n != fallback] + [f"source: the sender, {sender}"]
+    if item.published is None and message.get("date"):
+        try:
+            item.published = parsedate_to_datetime(str(message["date"]))
+            notes.append("dated by the message's Date header")
+        except (TypeError, ValueError):
+            notes.append(f"the Date header {message.get('date')!r} is not a date: left undated")
+    attachments = sum(1 for _ in message.iter_attachments())
+    if attachments:
+        notes.append(f"{attachments} attachment{'s' * (attachments > 1)} not read (save and ingest a PDF or Word attachment on its own)")
+    item.notes.extend(notes)
+    return item
+
+
+class EmailReader:
+    name = "email"
+    kind = SourceKind.file
+    suffixes: tuple[str, ...] = (".eml",)
+    content_type = "message/rfc822"
+    binary = True
+    description = "an email"
+
+    def sniff(self, fetched: Fetched, text: str | None) -> bool:
+        return source_suffix(fetched) == ".eml" or fetched.content_type == self.content_type or looks_like_email(fetched.content)
+
+    def read(self, fetched: Fetched, text: str | None) -> tuple[str | None, list[RawItem]]:
+        return None, [read_email(fetched)]

@@ -1,0 +1,68 @@
+"""Saved emails: messages made here with Python's `email` package as a newsletter, a news alert and a
+forwarded wire story would be saved (.eml), then read as `assay ingest` reads them."""
+
+from __future__ import annotations
+
+from email.message import EmailMessage
+
+import pytest
+
+from assay.readers import content_type_for, parse
+from assay.types import Fetched
+
+BODY = ("Lynas Rare Earths said on Tuesday it produced 3.4 tonnes of dysprosium oxide in Malaysia in January and February, "
+        "the first heavy rare earths separated outside China at commercial scale.\n\nThe company said terbium output would "
+        "follow in the second quarter.\n")
+
+
+def message(subject: str = "Lynas lifts heavy rare earths output", sender: str = '"Mining Weekly" <news@miningweekly.example>',
+            plain: str | None = BODY, html: str | None = None, attachment: bytes | None = None) -> bytes:
+    mail = EmailMessage()
+    mail["From"], mail["To"], mail["Subject"], mail["Date"] = sender, "analyst@example.com", subject, "Tue, 3 Mar 2026 08:15:00 +0000"
+    if plain is not None:
+        mail.set_content(plain)
+    if html is not None:
+        if plain is None:
+            mail.set_content(html, subtype="html")
+        else:
+            mail.add_alternative(html, subtype="html")
+    if attachment is not None:
+        mail.add_attachment(attachment, maintype="application", subtype="pdf", filename="report.pdf")
+    return bytes(mail)
+
+
+def read(content: bytes, name: str = "Downloads/alert.eml"):
+    kind, _, (item,) = parse(Fetched(source=name, content=content, content_type=content_type_for(".eml" if name.endswith(".eml") else ".txt")))
+    return kind, item
+
+
+def test_a_newsletter_is_titled_by_its_subject_published_by_its_sender_on_the_day_sent():
+    kind, item = read(message(subject="Fwd: Lynas lifts heavy rare earths output"))
+    assert kind.value == "file"
+    assert (item.title, item.source) == ("Lynas lifts heavy rare earths output", "Mining Weekly")
+    assert item.published is not None and item.published.isoformat() == "2026-03-03T08:15:00+00:00"
+    assert item.content.startswith("Lynas Rare Earths said on Tuesday") and "From:" not in item.content
+
+
+def test_a_forwarded_wire_story_keeps_its_dateline_agency_and_date():
+    story = "SYDNEY, March 2, 2026 (Reuters) - " + BODY
+    _, item = read(message(plain=story))
+    assert item.source == "Reuters" and item.published is not None and item.published.date().isoformat() == "2026-03-02"
+
+
+def test_an_html_only_alert_is_read_as_a_page_and_attachments_are_counted():
+    html = f"<html><body><article><h1>Alert</h1><p>{BODY.splitlines()[0]}</p><p>{BODY.splitlines()[2]}</p></article></body></html>"
+    _, item = read(message(plain=None, html=html, attachment=b"%PDF-1.4 not read here"))
+    assert item.title == "Lynas lifts heavy rare earths output" and "3.4 tonnes of dysprosium" in item.content
+    assert "1 attachment not read (save and ingest a PDF or Word attachment on its own)" in item.notes
+
+
+def test_a_saved_message_without_its_suffix_is_still_read_as_one():
+    _, item = read(message(), name="notes/alert.txt")
+    assert item.title == "Lynas lifts heavy rare earths output" and "Subject:" not in item.content
+
+
+@pytest.mark.parametrize("text", ["From: a desk note, not a message\n\nLynas said output rose.", "Subject: rare earths\nLynas said output rose."])
+def test_text_that_opens_with_a_header_like_line_is_text(text):
+    _, item = read(text.encode(), name="notes/desk.txt")
+    assert "Lynas said output rose." in item.content
