@@ -319,35 +319,28 @@ def test_the_date_of_a_passage_header_is_no_date_of_what_it_reports(corpus):
     assert got.abstained and got.abstain_reason == "unsupported_numbers"
 
 
-def test_an_answer_citing_passages_that_never_name_the_questions_subject_is_declined(corpus):
-    """Train: "How many tonnes … could the U.S. recover from mine waste, according to Klinger's
-    estimates?" answered with a Belfast plant's 400 tonnes, cited to a passage with no Klinger in it."""
+@pytest.mark.parametrize(
+    ("question", "named", "reason"),
+    [
+        # Train: "How many tonnes … could the U.S. recover from mine waste, according to Klinger's estimates?"
+        # answered with a Belfast plant's 400 tonnes, cited to a passage with no Klinger in it.
+        ("What did Klinger say about recycling?", "Klinger", "names_not_in_cited_passages"),
+        # "What is Lynas's output guidance for 2027?" answered from a passage about a quarter, while another
+        # article's "by 2027" let the corpus-wide years check pass: the cited passages (with their articles'
+        # dates) must write the year asked about.
+        ("How many patent applications were filed in 2025?", "2025", "years_not_in_cited_passages"),
+    ],
+)
+def test_an_answer_citing_passages_that_never_name_what_the_question_names_is_declined(corpus, question, named, reason):
     settings, retriever, _, embed = corpus
-    question = "What did Klinger say about recycling?"
     found = passages(question, retriever.search(question, k=settings.ask_k).hits, embed, settings.ask_passage_chars)
-    naming = [p for p in found if "Klinger" in f"{p.hit.title} {p.quote}"]
-    other = [p for p in found if "Klinger" not in f"{p.hit.title} {p.quote}"]
+    naming = [p for p in found if named in f"{p.hit.title} {p.quote} {p.hit.published}"]
+    other = [p for p in found if named not in f"{p.hit.title} {p.quote} {p.hit.published}"]
     assert naming and other
     for passage, declined in ((other[0], True), (naming[0], False)):
         words = text_sentences(passage.quote)[-1].text.rstrip(".")
         got, _ = answer(corpus, question, f"{words} [{passage.key}].")
-        assert (got.abstain_reason == "names_not_in_cited_passages") is declined, (words, got.abstain_reason)
-
-
-def test_an_answer_citing_passages_that_never_write_the_questions_year_is_declined(corpus):
-    """"What is Lynas's output guidance for 2027?" was answered from a passage about a quarter, while
-    another article's "by 2027" let the corpus-wide years check pass: the cited passages (with their
-    articles' dates) must write the year asked about."""
-    settings, retriever, _, embed = corpus
-    question = "How many patent applications were filed in 2025?"
-    found = passages(question, retriever.search(question, k=settings.ask_k).hits, embed, settings.ask_passage_chars)
-    writes = [p for p in found if "2025" in f"{p.hit.title} {p.quote} {p.hit.published}"]
-    other = [p for p in found if "2025" not in f"{p.hit.title} {p.quote} {p.hit.published}"]
-    assert writes and other
-    for passage, declined in ((other[0], True), (writes[0], False)):
-        words = text_sentences(passage.quote)[-1].text.rstrip(".")
-        got, _ = answer(corpus, question, f"{words} [{passage.key}].")
-        assert (got.abstain_reason == "years_not_in_cited_passages") is declined, (words, got.abstain_reason)
+        assert (got.abstain_reason == reason) is declined, (words, got.abstain_reason)
 
 
 def test_unmentioned_names_judges_a_name_by_its_distinctive_words():
