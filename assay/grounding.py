@@ -20,6 +20,7 @@ import numpy as np
 
 from assay.aliases import DEMONYM_PLACES, DEMONYM_SUFFIX
 from assay.embeddings import MiniLMEmbeddings, english_words
+from assay.readers.opening import release_issuer
 from assay.statements import sentences, statements, text_sentences
 from assay.types import Article, Entity, EntityType
 
@@ -252,14 +253,14 @@ def publisher_names(article: Article) -> list[str]:
 
 def publisher_as_subject(text: str, article: Article) -> str | None:
     """The publisher's name if `text` makes it the one who announced, said or reported something, and
-    the body does not say so too. A body that opens with the publisher as its subject, after a
-    dateline if any ("… (GLOBE NEWSWIRE) -- Kestrel Metals Corp. (TSXV: KMC) is pleased to…", "The
-    U.S. Department of Energy today announced"), is the publisher's own release: it did the acts."""
-    # The first paragraph that is prose, past labels, date lines and headings ("ASX ANNOUNCEMENT").
-    opening = normalise(next((p for p in article.body.split("\n\n") if len(p) >= 60), article.body)[:300])
+    the body does not say so too. A body whose first paragraph of prose (past labels and date lines:
+    "ASX ANNOUNCEMENT") is the publisher's own release ("… (GLOBE NEWSWIRE) -- Kestrel Metals Corp.
+    (TSXV: KMC) is pleased to…", "The U.S. Department of Energy today announced": `release_issuer`, as
+    ingestion reads it) has the publisher doing the acts."""
+    issuer = release_issuer(next((p for p in article.body.split("\n\n") if len(p) >= 60), article.body))
     for name in publisher_names(article):
         named = re.escape(normalise(name))
-        if re.match(rf"(?:.{{0,100}}?(?:--|—|–| -) )?(?:the )?{named}(?!\w)", opening):
+        if issuer and normalise(name) in normalise(issuer):
             continue
         said = re.compile(rf"(?<!\w){named}(?: \S+){{0,2}}? {_REPORTING}")
         if said.search(normalise(text)) and not said.search(normalise(article.body)):

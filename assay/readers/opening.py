@@ -141,7 +141,7 @@ def _masthead(head: list[str]) -> str | None:
     return None
 
 
-def _issuer(text: str) -> str | None:
+def release_issuer(text: str) -> str | None:
     """The organisation a release's first sentence opens with, after its dateline if it has one."""
     dash = _AFTER_DATELINE_DASH.search(text[:160])
     opening = text[dash.end():] if dash else text
@@ -162,12 +162,12 @@ def publisher(lines: list[str]) -> tuple[str, str] | None:
     if agency and agency not in _DISTRIBUTORS:
         return agency, "dateline"
     if agency:
-        issuer = _issuer(body) if body else None
+        issuer = release_issuer(body) if body else None
         return (issuer, "release") if issuer else (agency, "dateline")
     if name := _masthead(head):
         return name, "masthead"
     release = any(_LABEL.match(line) or _TICKER.search(line) for line in head) or bool(_RELEASE_CUE.search(body[:300]))
-    if release and body and (issuer := _issuer(body)):
+    if release and body and (issuer := release_issuer(body)):
         return issuer, "release"
     return None
 
