@@ -277,7 +277,7 @@ def _same_text(a: str, b: str) -> bool:
     return bool(key(a)) and key(a) == key(b)
 
 
-def extract_page(text: str, fetched: Fetched) -> RawItem:
+def extract_page(text: str, fetched: Fetched, sender: str | None = None) -> RawItem:
     xml = trafilatura.extract(
         text, url=fetched.url, output_format="xml", with_metadata=True, include_comments=False, include_tables=True, favor_recall=True
     )
@@ -313,7 +313,7 @@ def extract_page(text: str, fetched: Fetched) -> RawItem:
     return RawItem(
         # A page saved to disk is published by its site, the host of the URL it says it came from, or
         # else whom its opening names; never its file's name.
-        source=meta.site or urlsplit(canonical or "").netloc or file_publisher(_text_lines(doc), Path(fetched.source), notes, hint=""),
+        source=meta.site or urlsplit(canonical or "").netloc or file_publisher(_text_lines(doc), Path(fetched.source), notes, hint="", sender=sender),
         source_url=fetched.url or fetched.source,
         url=doc.get("url") or fetched.url,
         title=title,

@@ -37,23 +37,20 @@ def read_email(fetched: Fetched) -> RawItem:
     plain = message.get_body(preferencelist=("plain",))
     html = message.get_body(preferencelist=("html",))
     subject = re.sub(r"^(?:(?:re|fwd?|aw|wg)\s*:\s*)+", "", " ".join(str(message.get("subject", "")).split()), flags=re.I)
+    sender_name, sender_address = parseaddr(str(message.get("from", "")))
+    # A forwarded wire story keeps its dateline's agency; a newsletter's note is published by its sender.
+    sender = sender_name or sender_address.partition("@")[2] or sender_address or None
     if plain is not None:  # the subject as its title line, so the body keeps every line it has
         item = read_text_file(f"{subject}\n\n{plain.get_content()}" if subject else plain.get_content(),
-                              fetched.model_copy(update={"content_type": "text/plain"}))
+                              fetched.model_copy(update={"content_type": "text/plain"}), sender=sender)
     elif html is not None:
-        item = extract_page(html.get_content(), fetched.model_copy(update={"content_type": "text/html"}))
+        item = extract_page(html.get_content(), fetched.model_copy(update={"content_type": "text/html"}), sender=sender)
     else:
         raise SourceError(f"{fetched.source}: an email with no text or HTML part to read")
     # The message's own headers stand in for what the text does not say: a forwarded wire story keeps
-    # its dateline's agency and date, a newsletter's note is published by its sender on the day sent.
+    # its dateline's date, a newsletter's note is dated the day it was sent.
     if subject and html is not None and plain is None:
         item.title = subject
-    sender_name, sender_address = parseaddr(str(message.get("from", "")))
-    sender = sender_name or sender_address.partition("@")[2] or sender_address
-    fallback = next((n for n in item.notes if n.startswith("source: ")), None)  # the folder's name, or "files"
-    if fallback is not None and sender:
-        item.source = sender
-        item.notes = [n for n in item.notes if n != fallback] + [f"source: the sender, {sender}"]
     if item.published is None and message.get("date"):
         try:
             item.published = parsedate_to_datetime(str(message["date"]))

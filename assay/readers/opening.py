@@ -225,14 +225,20 @@ def opening_date(texts: list[str]) -> tuple[datetime, int] | None:
 _GENERIC_FOLDERS = {"downloads", "download", "desktop", "documents", "my documents", "tmp", "temp", "home", "inbox", "files", "new folder"}
 
 
-def file_publisher(lines: list[str], path: Path, notes: list[str], hint: str = "; front matter's `source:` can") -> str:
-    """A local file's publisher: the one its opening lines name, else its folder's name (a folder
-    per publisher is how people file articles), else "files"; `notes` says which."""
+def file_publisher(
+    lines: list[str], path: Path, notes: list[str], hint: str = "; front matter's `source:` can", sender: str | None = None
+) -> str:
+    """A local file's publisher: the one its opening lines name, else the `sender` of the message
+    that carried it, else its folder's name (a folder per publisher is how people file articles),
+    else "files"; `notes` says which."""
     found = publisher(lines)
     if found:
         name, where = found
         notes.append(f"source taken from the {where}: {name}")
         return name
+    if sender:
+        notes.append(f"source: the sender, {sender}")
+        return sender
     folder = path.parent.name
     if folder and folder.lower() not in _GENERIC_FOLDERS and path.parent.resolve() != Path.home():
         notes.append(f"source: the folder's name, {folder!r} (the opening names no publisher)")

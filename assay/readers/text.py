@@ -249,7 +249,7 @@ def _title(lines: list[str], fmt: str, given: str | None, stem: str, notes: list
 # --- the reader ------------------------------------------------------------------------
 
 
-def read_text_file(text: str, fetched: Fetched) -> RawItem:
+def read_text_file(text: str, fetched: Fetched, sender: str | None = None) -> RawItem:
     notes = decoding_notes(text)
     fmt = _format(fetched)
     lines = [line.rstrip() for line in LINE_BREAKS.split(str(text).removeprefix("\ufeff"))]
@@ -269,7 +269,7 @@ def read_text_file(text: str, fetched: Fetched) -> RawItem:
     else:
         path = Path(fetched.source)
         url, source_url = None, str(path.resolve())
-        source = meta.source or file_publisher(lines, path, notes)
+        source = meta.source or file_publisher(lines, path, notes, sender=sender)
     return RawItem(
         source=meta.source or source,
         source_url=source_url,
