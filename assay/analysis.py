@@ -171,7 +171,8 @@ KEY_SENTENCES_VERSION = "5"  # 2: the splitter's boilerplate rule; 3: its narrow
 # 5 0.538 / 0.460, 6 0.539 / 0.515; lead-k stays at 0.32-0.34 / 0.36-0.42 (evals/README.md).
 HIGHLIGHTS = 5
 # The version of what code makes of the reply's names and figures (`typed_once`, `_figure`): part of the key too.
-NAMES_VERSION = "1"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them
+NAMES_VERSION = "2"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
+# 2: a figure as the body writes it, what it measures in its sentence, no years
 
 
 def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = HIGHLIGHTS) -> list[str]:
@@ -302,25 +303,55 @@ def grounded_prose(reply: SummaryReplies, grounding: ProseGrounding) -> tuple[st
     return " ".join(kept_summary), kept_highlights, dropped
 
 
+# What the body writes around a figure's number: a currency before it, a scale word, a percent sign
+# or a per-unit after it ("$9 billion", "1%", "$50,000/tonne"); the figure shows them as written.
+_CURRENCY_BEFORE = re.compile(r"(?:US\$|A\$|C\$|HK\$|\$|£|€|¥|(?:USD|RMB|CNY|AUD|EUR|GBP)\s?)$")
+_AFTER_NUMBER = re.compile(r"(?:\s?(?:%|per\s?cent\b)|\s?(?:thousand|million|billion|trillion|bn)\b(?:\s?(?:%|per\s?cent\b))?)?(?:/[^\W\d_]+)?",
+                           re.I)
+_CURRENCY_WORDS = re.compile(r"^(?:(?:us|u\.s\.|australian|canadian)\s)?(?:\$|£|€|¥|usd|rmb|cny|aud|eur|gbp|yuan|euros?|pounds?(?: sterling)?|dollars?"
+                             r"|us dollars|in dollars|(?:per\s?cent|percent|pct|%))$", re.I)
+# A year or a fiscal year is a date, not a figure ("2026–27" budget): measured, the 1.5B model picks them.
+_YEAR = re.compile(r"^(?:FY\s?)?(?:19|20)\d\d(?:\s?[–/-]\s?(?:19|20)?\d\d)?$")
+_FIGURE_STOPWORDS = frozenset("total number amount value figure share rate level size with from that this their into over".split())
+
+
+def _words_in(words: str, sentence: str) -> bool:
+    """Whether a content word of `words` (4 letters or more, matched on its first 5) is in the sentence."""
+    stems = {w.lower()[:5] for w in re.findall(r"[^\W\d_]{4,}", words) if w.lower() not in _FIGURE_STOPWORDS}
+    said = {w.lower()[:5] for w in re.findall(r"[^\W\d_]{4,}", sentence)}
+    return not stems or bool(stems & said)
+
+
 def _figure(reply: FigureReply, body: str) -> Figure | None:
-    # The value as a whole number of the body: "1" must not match inside "2015".
+    """The figure as the body writes it, or None. Its value must be a whole number of the body ("1" does
+    not match inside "2015"), not a year, and what it measures must share a word with its sentence
+    (measured on train + dev: "1" of "1%" recycling rates read as "tonnage" is dropped); the reply's
+    unit is kept only where the sentence writes it after the value (a currency the value shows, or
+    "number", is dropped)."""
     match = re.search(rf"(?<![\w.,]){re.escape(reply.value.strip())}(?![\w]|[.,]\d)", body)
     if match is None:
         return None
-    position = match.start()
-    sentence = next((s for s in text_sentences(body) if s.start <= position < s.end), None)
-    if sentence is None:
+    sentence = next((s for s in text_sentences(body) if s.start <= match.start() < s.end), None)
+    if sentence is None or not _words_in(reply.measures, sentence.text):
         return None
-    # A value that carries its unit ("212,000 tonnes" with unit "tonne") would read "212,000 tonnes tonne".
+    before = _CURRENCY_BEFORE.search(body[max(sentence.start, match.start() - 5) : match.start()])
+    after = _AFTER_NUMBER.match(body, match.end())
+    start = before.start() + max(sentence.start, match.start() - 5) if before else match.start()
+    value = body[start : after.end() if after else match.end()]
+    if _YEAR.match(value):
+        return None
     unit = reply.unit.strip()
+    following = body[after.end() if after else match.end() : sentence.end][:40].lower()
     stem = unit[:-1] if len(unit) > 2 and unit.endswith("s") else unit  # "tonnes" also names "tonne"
-    if stem and re.search(rf"(?<![^\W\d_]){re.escape(stem)}(?:e?s)?(?![^\W\d_])", reply.value, re.I):
-        unit = ""
-    elif reply.value.rstrip().endswith("%") and unit.lower() in ("percent", "per cent", "pct"):
-        unit = ""
-    elif (last := reply.value.split()[-1:]) and unit.lower().startswith(last[0].lower() + " "):
+    if _CURRENCY_WORDS.match(unit) and (before or "%" in value or "cent" in value.lower()):
+        unit = ""  # "$9 billion" with unit "USD"; "5%" with unit "percent"
+    elif stem and re.search(rf"(?<![^\W\d_]){re.escape(stem)}(?:e?s)?(?![^\W\d_])", value, re.I):
+        unit = ""  # "212,000 tonnes" with unit "tonne" would read "212,000 tonnes tonne"
+    elif (last := value.split()[-1:]) and unit.lower().startswith(last[0].lower() + " "):
         unit = unit[len(last[0]) + 1 :]  # "1.2 million" with "million tonnes": "tonnes"
-    return Figure(**reply.model_dump(exclude={"unit"}), unit=unit, sentence=sentence.text, start=sentence.start, end=sentence.end)
+    if unit and not re.match(rf"\s*(?:of\s+)?{re.escape(unit.lower().rstrip('s') or unit.lower())}", following):
+        unit = ""  # a unit the sentence does not write after the value ("number"; "of rare earths" before it)
+    return Figure(value=value, unit=unit, measures=reply.measures, sentence=sentence.text, start=sentence.start, end=sentence.end)
 
 
 _CLAUSE_END = re.compile(r"[,;:]\s|\s[–—]\s")

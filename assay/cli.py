@@ -231,7 +231,7 @@ def _print_analysis(analysis: Analysis, body_chars: int) -> None:
     if analysis.figures:
         out.print("\n[bold]Figures[/bold]")
         for f in analysis.figures:
-            out.print(f"  {f.value} {f.unit} — {f.measures}", highlight=False, markup=False)
+            out.print(f"  {' '.join(filter(None, (f.value, f.unit)))} — {f.measures}", highlight=False, markup=False)
     from assay.report import share_sentence  # the report's words for the share, interval and uncertain count
 
     found = analysis.statements

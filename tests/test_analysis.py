@@ -95,7 +95,7 @@ def run(article, decider, embedder, *answers, prompts=None):
     return analyse_article(article, model=model, prompts=load_prompts(prompts), decider=decider, embedder=embedder), model
 
 
-def test_a_figure_whose_value_carries_its_unit_shows_it_once():
+def test_a_figure_shows_its_value_as_the_body_writes_it_and_its_unit_once():
     from assay.analysis import _figure
     from assay.types import FigureReply
 
@@ -103,14 +103,32 @@ def test_a_figure_whose_value_carries_its_unit_shows_it_once():
     carried = _figure(FigureReply(value="212,000 tonnes", unit="tonne", measures="total production"), body)
     assert carried is not None and (carried.value, carried.unit) == ("212,000 tonnes", "")
     bare = _figure(FigureReply(value="6.2", unit="percent", measures="price rise"), body)
-    assert bare is not None and (bare.value, bare.unit) == ("6.2", "percent")
+    assert bare is not None and (bare.value, bare.unit) == ("6.2 percent", "")
     body = "Output was 5% higher at 10MW, with 5 million tonnes, 1.2 million tonnes of ore and 2,000 tonnes of oxide."
     shown = {(v, u): (f.value, f.unit) for v, u in [("5%", "%"), ("10MW", "MW"), ("5%", "percent"), ("1.2 million", "million tonnes"),
                                                      ("5 million", "m"), ("2,000 tonnes", "t"), ("5", "s")]
-             if (f := _figure(FigureReply(value=v, unit=u, measures="x"), body)) is not None}
+             if (f := _figure(FigureReply(value=v, unit=u, measures="output"), body)) is not None}
     assert shown == {("5%", "%"): ("5%", ""), ("10MW", "MW"): ("10MW", ""), ("5%", "percent"): ("5%", ""),
                      ("1.2 million", "million tonnes"): ("1.2 million", "tonnes"),
-                     ("5 million", "m"): ("5 million", "m"), ("2,000 tonnes", "t"): ("2,000 tonnes", "t"), ("5", "s"): ("5", "s")}
+                     ("5 million", "m"): ("5 million", ""), ("2,000 tonnes", "t"): ("2,000 tonnes", ""), ("5", "s"): ("5%", "")}
+
+
+def test_a_figure_is_what_its_sentence_says_or_nothing():
+    """Seen on the sample: "1" of "below 1%" recycling rates given as tonnage, a fiscal year as a
+    budget figure, "$9 billion" shown as "9 billion $"."""
+    from assay.analysis import _figure
+    from assay.types import FigureReply
+
+    body = ("And recycling rates for rare earths remain below 1% globally. India's 2026–27 budget commitment is new. "
+            "It implies a combined enterprise value of $9 billion. The company filed 158 patent applications.")
+    assert _figure(FigureReply(value="1", unit="of rare earths", measures="tonnage"), body) is None
+    assert _figure(FigureReply(value="2026–27", unit="in dollars", measures="budget commitment"), body) is None
+    dollars = _figure(FigureReply(value="9 billion", unit="$", measures="combined enterprise value"), body)
+    assert dollars is not None and (dollars.value, dollars.unit) == ("$9 billion", "")
+    counted = _figure(FigureReply(value="158", unit="number", measures="patent applications"), body)
+    assert counted is not None and (counted.value, counted.unit, counted.sentence) == ("158", "", "The company filed 158 patent applications.")
+    rate = _figure(FigureReply(value="1", unit="", measures="recycling rate"), body)
+    assert rate is not None and rate.value == "1%"
 
 
 def test_analysis_is_grounded_in_the_body_and_drops_what_is_not(parts):
