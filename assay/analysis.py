@@ -312,14 +312,15 @@ _CURRENCY_WORDS = re.compile(r"^(?:(?:us|u\.s\.|australian|canadian)\s)?(?:\$|£
                              r"|us dollars|in dollars|(?:per\s?cent|percent|pct|%))$", re.I)
 # A year or a fiscal year is a date, not a figure ("2026–27" budget): measured, the 1.5B model picks them.
 _YEAR = re.compile(r"^(?:FY\s?)?(?:19|20)\d\d(?:\s?[–/-]\s?(?:19|20)?\d\d)?$")
-_FIGURE_STOPWORDS = frozenset("total number amount value figure share rate level size with from that this their into over".split())
+_FIGURE_STOPWORDS = frozenset("the and for total number amount value figure share rate level size with from that this their into over".split())
 
 
 def _words_in(words: str, sentence: str) -> bool:
-    """Whether a content word of `words` (4 letters or more, matched on its first 5) is in the sentence."""
-    stems = {w.lower()[:5] for w in re.findall(r"[^\W\d_]{4,}", words) if w.lower() not in _FIGURE_STOPWORDS}
-    said = {w.lower()[:5] for w in re.findall(r"[^\W\d_]{4,}", sentence)}
-    return not stems or bool(stems & said)
+    """Whether a content word of `words` (3 letters or more, matched on its first 5) is in the sentence:
+    what a figure measures must be said there ("A$" or "tonnage" for a recycling rate is not)."""
+    stems = {w.lower()[:5] for w in re.findall(r"[^\W\d_]{3,}", words) if w.lower() not in _FIGURE_STOPWORDS}
+    said = {w.lower()[:5] for w in re.findall(r"[^\W\d_]{3,}", sentence)}
+    return bool(stems & said)
 
 
 def _figure(reply: FigureReply, body: str) -> Figure | None:

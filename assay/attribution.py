@@ -62,18 +62,23 @@ _INVERTED = {"said", "says", "added", "adds", "wrote", "noted", "stated", "expla
 _ROLES: list[tuple[re.Pattern[str], Attribution]] = [
     (re.compile(r"\b(?:Xinhua|Global Times|China Daily|People'?s Daily|CGTN|CCTV|state media|state broadcaster)\b", re.I), Attribution.state_media),
     (re.compile(r"\b(?:analysts?|experts?|economists?|consultan\w*|research(?:ers?| firm| house| group)|professor|academic|"
-                r"think[- ]tank|institute|university|study|report|paper|survey|Benchmark Mineral|Adamas|Fastmarkets|Argus|"
+                r"think[- ]tank|institute|university|study|report|paper|(?<!Geological )survey|Benchmark Mineral|Adamas|Fastmarkets|Argus|"
                 r"Wood Mackenzie|Macquarie|Goldman|Morgan Stanley|Citi|UBS|BMO|Jefferies|IEA|International Energy Agency|"
                 r"Reuters|Bloomberg|Associated Press|Financial Times|newspaper|outlet|traders?|observers?|industry sources?|"
                 r"sources familiar)\b", re.I), Attribution.third_party),
     (re.compile(r"\b(?:(?i:minister|ministry|department|secretary|government|administration|officials?|agency|commission|"
                 r"senator|lawmakers?|embassy|ambassador|premier|governor|regulator|authorit(?:y|ies)|committee|bureau)|"
                 r"White House|Pentagon|State Council|MOFCOM|Congress|DOE|DoD|USTR|EXIM|European Union|EU|Canberra|Beijing|"
-                r"Washington|Brussels)\b"), Attribution.government),
-    (re.compile(r"\b(?:(?i:company|firm|chief executive|managing director|chairman|chairwoman|executive|founder|"
+                r"Washington|Brussels|"
+                # State agencies whose names read like a company's ("Corporation", "Bank"), before the company words.
+                r"JOGMEC|Japan Organization for Metals and Energy Security|KOMIR|Development Finance Corporation|DFC|"
+                r"Export-Import Bank|Export Finance Australia|Geological Survey|USGS|Geoscience Australia)\b"), Attribution.government),
+    (re.compile(r"\b(?:(?i:company|(?:the|both|two|three) companies|firm|chief executive|managing director|chairman|chairwoman|executive|founder|"
                 r"management|spokes(?:person|man|woman)|project director|general manager|head of)|"
                 r"CEO|CFO|COO|CTO|Inc|Corp|Corporation|Ltd|Limited|plc|LLC|AG|SA|NV|Group)\b"), Attribution.company),
 ]
+# How a piece of a sentence goes on with reported speech: "and that …", "adding that …".
+_GOES_ON = re.compile(r"(?:(?:and|but|or)\s+)?(?:that|adding(?:\s+that)?|while noting that)\b")
 _PRONOUN = re.compile(r"^\s*(?:he|she|they|it|we)\b", re.I)
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'’-]+(?:\s+[A-Z][a-zA-Z'’-]+)*")
 # Opening and closing quotation marks, curly or straight (a straight mark opens after a space or a line
@@ -211,7 +216,14 @@ def attributions(
     quotes = _quotations(article.body)
     quote_speaker: dict[tuple[int, int], Attribution | None] = {}
     out: list[tuple[Attribution, str]] = []
+    reported: Attribution | None = None  # the speaker of the previous piece, where a reporting verb named it
+    previous_end = -1
     for statement, (guess, p) in zip(found, predicted):
+        # "An analyst said the rise was smaller, | and that the market had expected more": a piece the
+        # splitter cut from the same sentence that goes on with what was said has the same speaker.
+        goes_on = (reported is not None and _GOES_ON.match(statement.text) is not None
+                   and not re.search(r"[.!?]\s|\n", article.body[previous_end : statement.start]))
+        previous_end, reported_before, reported = statement.end, reported, None
         inside = next((q for q in quotes if q[0] <= statement.start < q[1]), None)
         if inside is not None and inside not in quote_speaker:
             quote_speaker[inside] = _quotation_speaker(article.body, inside, speakers) or speakers.last
@@ -220,7 +232,11 @@ def attributions(
             speakers.last = quoted
             out.append((quoted, "in quotation marks, from the speaker the quotation names"))
         elif (named := _clause_speaker(statement.text, speakers)) is not None:
+            reported = named
             out.append((named, "the speaker named beside its reporting verb"))
+        elif goes_on and reported_before is not None:
+            reported = reported_before
+            out.append((reported_before, "goes on with what the same sentence's named speaker said"))
         elif (own := voice(source)) is not None:
             out.append((own, f"the publication's own voice ({source.value.replace('_', ' ')})"))
         elif p >= CLASSIFIER_MIN_CONFIDENCE:

@@ -127,6 +127,7 @@ def test_a_figure_is_what_its_sentence_says_or_nothing():
     assert dollars is not None and (dollars.value, dollars.unit) == ("$9 billion", "")
     counted = _figure(FigureReply(value="158", unit="number", measures="patent applications"), body)
     assert counted is not None and (counted.value, counted.unit, counted.sentence) == ("158", "", "The company filed 158 patent applications.")
+    assert _figure(FigureReply(value="9 billion", unit="", measures="A$"), body) is None  # measures nothing the sentence says
     rate = _figure(FigureReply(value="1", unit="", measures="recycling rate"), body)
     assert rate is not None and rate.value == "1%"
 

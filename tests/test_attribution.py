@@ -40,6 +40,12 @@ from assay.types import Article, Attribution, SourceType
     ("The U.S. says it will work with the European Union, Japan, and Mexico.", Attribution.government),
     ("Vantage Magnetics, Inc., a U.S. manufacturer of magnets, today announced a new plant.", Attribution.company),  # not the country
     ("Several US and Canadian producers have announced metal-making lines.", None),  # a country that describes speaks for no one
+    # Seen on a wire story nobody here labelled: plural companies, and state agencies named like companies.
+    ("JOGMEC and Sojitz will provide A$200 million to Lynas Rare Earths for its Malaysian plant, the companies said.", Attribution.company),
+    ("Japan imports about 60 percent of its rare earths from China, according to JOGMEC.", Attribution.government),
+    ("China refines about 90 percent, according to the U.S. Geological Survey.", Attribution.government),
+    ("The U.S. International Development Finance Corporation said it approved a $465 million loan.", Attribution.government),
+    ("A survey by Adamas found magnet prices rose.", None),  # a survey with no reporting verb names no speaker
 ])
 def test_a_named_speaker_decides_the_attribution(text, who):
     assert speaker(text) == who

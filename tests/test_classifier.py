@@ -49,6 +49,21 @@ def test_context_features_read_the_heading_position_voice_and_bullets():
     assert rows["reported_nearby"][1] == 1.0  # its neighbour "said"
 
 
+def test_the_cues_in_words_name_only_what_the_text_says():
+    """Seen on wire copy: "first person “US”", "a figure “2025.”", and "the article's opening section"
+    in an article without a single heading."""
+    from assay.classifier import cue_words
+
+    text = "The US will lend A$200 million to the plant in May 2025."
+    flat = Article(id="flat", title="t", source="test", source_url="test", body=text, sections=[Section(heading=None, start=0, end=len(text))])
+    words = cue_words(flat, statements(flat), 0)
+    assert (words["first_person"], words["no_heading"]) == ("", "")
+    assert words["has_digit"] == "a figure “A$200 million”"
+    sectioned = cue_words(article(), statements(article()), 0)
+    assert sectioned["no_heading"] == "in the article's opening section"
+    assert cue_words(article(), statements(article()), 2)["first_person"] == "first person “We”"
+
+
 def test_fit_temperature_recovers_the_temperature_that_made_the_labels():
     rng = np.random.default_rng(0)
     logits = rng.normal(0, 3, size=(4000, 4))

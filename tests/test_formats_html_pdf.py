@@ -118,6 +118,22 @@ def test_a_year_in_the_text_does_not_date_a_page():
     assert any("left undated" in note for note in item.notes)
 
 
+def test_a_saved_page_without_date_metadata_is_dated_by_its_byline(tmp_path):
+    """Seen on a page nobody here wrote: "By Kenji Mori, Tokyo | 26 November 2026" under the headline,
+    no date in the metadata; the byline dates it as a text export's would."""
+    html = ("<html><head><title>JOGMEC backs Lynas | Resource Wire</title></head><body><nav>Home | Markets</nav><article>"
+            "<h1>JOGMEC backs Lynas</h1><p>By Kenji Mori, Tokyo | 26 November 2026</p>"
+            "<p>Japan's JOGMEC and Sojitz will provide A$200 million in new funding to Lynas Rare Earths for heavy rare earth "
+            "separation at its Malaysian plant, the companies said on Wednesday, in a deal first reported in 2025.</p>"
+            "<p>The funding will support a circuit able to produce 1,500 tonnes a year of separated dysprosium and terbium.</p>"
+            "</article><footer>© 2026 Resource Wire</footer></body></html>")
+    path = tmp_path / "jogmec.html"
+    path.write_text(html)
+    _, _, (item,) = parse(Fetched(source=str(path), content=path.read_bytes(), content_type="text/html"))
+    assert item.published == datetime(2026, 11, 26, tzinfo=UTC)
+    assert any("dated from the opening line 'By Kenji Mori" in note for note in item.notes)
+
+
 def test_broken_json_ld_is_ignored_with_a_note():
     _, _, (item,) = parse(page("wire_release", "https://www.globenewswire.com/news-release/x.html"))
     assert any("JSON-LD" in note and "not valid JSON" in note for note in item.notes)

@@ -390,6 +390,8 @@ def test_text_fixture_reads_back_as_the_article_it_was_made_from(case: Case):
     assert "Highlights" not in article.body and "• " not in article.body
     decoding = [n for n in notes if n.startswith("decoded as")]
     assert decoding == ([case.note] if case.note else [])
+    # An undated article says so (a wire dateline's "Feb. 10" has no year, and is not guessed at).
+    assert any("left undated" in n for n in notes) == (article.published is None), notes
     if case.published or case.url or case.source or case.author:
         assert (article.published, article.url, article.source, article.author) == (case.published, case.url, case.source, case.author)
     else:  # a local file: known by its path, published by whom its opening names or else its folder

@@ -50,11 +50,13 @@ HOSTILE = Article(
 
 
 def _reply(article: Article, summary: str, *companies: str) -> AIMessage:
-    """A summary@2 answer grounded in the article: no numbers in the prose, its first number as a figure."""
-    number = re.search(r"(?<![\w.,])\d[\d,]*(?:\.\d+)?", article.body)
+    """A summary@2 answer grounded in the article: no numbers in the prose, its first number that is not a
+    year as a figure, measuring what the words after it say."""
+    number = next((n for n in re.finditer(r"(?<![\w.,])(\d[\d,]*(?:\.\d+)?)\W+(\w+(?:\W+\w+){0,2})", article.body)
+                   if not re.fullmatch(r"(?:19|20)\d\d", n.group(1))), None)
     data = {
         "companies": list(companies), "governments": [], "countries": [], "materials": [], "projects": [],
-        "figures": [{"value": number.group(), "unit": "", "measures": "first figure of the article"}] if number else [],
+        "figures": [{"value": number.group(1), "unit": "", "measures": number.group(2)}] if number else [],
         "summary": summary,
         "highlights": [f"Generated highlight {n} for the reader." for n in ("one", "two", "three")],
     }

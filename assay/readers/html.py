@@ -24,7 +24,7 @@ import lxml.etree
 import lxml.html
 import trafilatura
 
-from assay.readers.opening import file_publisher
+from assay.readers.opening import file_publisher, opening_date
 from assay.sources import SourceError, decode, decoding_notes
 from assay.types import Fetched, RawItem, SourceKind
 
@@ -258,8 +258,7 @@ def page_metadata(html: str, url: str | None = None) -> PageMeta:
         meta.published = parse_date(header_time)
         if meta.published:
             meta.notes.append("publication date taken from the <time> in the article's header")
-    if meta.published is None:
-        meta.notes.append("no publication date in the page's metadata: left undated (dates in the text are not guessed)")
+
     return meta
 
 
@@ -291,11 +290,18 @@ def extract_page(text: str, fetched: Fetched, sender: str | None = None) -> RawI
         title = doc.get("title") or ""
         notes.append("no title in the page's metadata: took the page's main heading" if title else "no title found on the page")
 
-    # trafilatura's date is its guess (it reads dates out of the text and the URL): the metadata's stands instead.
+    # trafilatura's date is its guess (it reads dates out of the text and the URL): the metadata's stands
+    # instead, else a byline's or dateline's in the main text's first lines, as for a text export.
     if "date" in doc.attrib:
         del doc.attrib["date"]
-    if meta.published:
-        doc.set("date", meta.published.isoformat())
+    published = meta.published
+    if published is None and (found := opening_date(lines := _text_lines(doc))):
+        published = found[0]
+        notes.append(f"no publication date in the page's metadata: dated from the opening line {lines[found[1]][:60]!r}")
+    elif published is None:
+        notes.append("no publication date in the page's metadata or its opening lines: left undated")
+    if published:
+        doc.set("date", published.isoformat())
     # The page's headline repeated as the body's first block is the title, not text.
     main = doc.find("main")
     first = main[0] if main is not None and len(main) else None
@@ -318,7 +324,7 @@ def extract_page(text: str, fetched: Fetched, sender: str | None = None) -> RawI
         url=doc.get("url") or fetched.url,
         title=title,
         author=meta.author,
-        published=meta.published,
+        published=published,
         categories=[c for c in (doc.get("categories") or "").split(";") if c],
         content=lxml.etree.tostring(doc, encoding="unicode"),
         content_format="extracted",

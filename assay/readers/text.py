@@ -263,6 +263,8 @@ def read_text_file(text: str, fetched: Fetched, sender: str | None = None) -> Ra
         if found:
             published = found[0]
             notes.append(f"dated from the opening line {opening[found[1]].strip()[:60]!r}")
+        else:  # a wire dateline without a year ("BEIJING, Nov. 28 (Xinhua) --") is not guessed at
+            notes.append("no date in its opening lines: left undated (a front matter `date:` line dates it)")
     if fetched.url:  # fetched over HTTP: the URL is its identity, so an edited page stays one article
         url: str | None = fetched.url
         source, source_url = urlsplit(fetched.url).netloc, fetched.url
