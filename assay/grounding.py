@@ -339,7 +339,8 @@ _LOWER_OK = frozenset("of and the de du la le for on in at & y".split())
 
 def entity_rejected(entity: Entity, article: Article) -> str | None:
     """Why `entity` is no entity of the article, or None: not in the body, a section heading, or a phrase
-    (digits among words, more than 6 words, or mostly lower-case words for anything but a material)."""
+    (digits among words, more than 6 words, or for anything but a material mostly lower-case words or
+    a lower-case first word)."""
     name = entity.name.strip()
     if normalise(name) not in normalise(article.body):
         return "not in the article"
@@ -351,5 +352,8 @@ def entity_rejected(entity: Entity, article: Article) -> str | None:
     plain = [w for w in words if re.fullmatch(r"[^\W\d_][\w'’.-]*", w)]  # words, not markup or symbols
     lower = [w for w in plain if w[0].islower() and w not in _LOWER_OK]
     if entity.type != EntityType.material and len(lower) * 2 > len(words):
+        return "a phrase"
+    # A name opens with a capital ("eVTOL" aside): "refiner in China" as a company is a description.
+    if entity.type != EntityType.material and plain and plain[0] == words[0] and words[0].islower() and words[0] not in _LOWER_OK:
         return "a phrase"
     return None

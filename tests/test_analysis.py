@@ -179,6 +179,10 @@ def test_prose_cut_by_the_length_cap_ends_cleanly():
     assert tidy_cut("The company emphasizes expanding cross-sector applications such as ", 110, sentences_only=False) == ""
     assert tidy_cut("Lynas grew. It expanded into magnets and", 320, sentences_only=True) == "Lynas grew."
     assert tidy_cut("Output rose at Lynas and Iluka", 110, sentences_only=False) == "Output rose at Lynas and Iluka"
+    # A summary cut where the model opened a quotation, which ends the JSON string: its whole sentences stay.
+    assert tidy_cut("Pela Ema shipped 1,150 tonnes. The company calls Pela Ema ", 320, sentences_only=True) == "Pela Ema shipped 1,150 tonnes."
+    assert tidy_cut("Pela Ema shipped 1,150 tonnes in the third quarter", 320, sentences_only=True) == (
+        "Pela Ema shipped 1,150 tonnes in the third quarter")  # one sentence without its stop stays
     assert tidy_cut("Whole sentence.", 15, sentences_only=False) == "Whole sentence."
     # a bullet shorter than its cap is whole, with or without a full stop
     assert tidy_cut("China keeps pricing power and export controls", 110, sentences_only=False) == (
@@ -385,7 +389,8 @@ def test_headings_and_phrases_are_no_entities(prose_parts):
     body = (
         "Lynas Rare Earths said on Tuesday it produced 10,500 tonnes of NdPr oxide in 2025.\n"
         "Midstream Movement\n"
-        "Sales rose into 2026 with sharp year-over-year gains at the Kalgoorlie plant, the company said."
+        "Sales rose into 2026 with sharp year-over-year gains at the Kalgoorlie plant, the company said. "
+        "It sells to a refiner in China."
     )
     heading = body.index("Midstream")
     article = Article(id="headed", title="Lynas output", source="test", source_url="test", body=body,
@@ -400,10 +405,12 @@ def test_headings_and_phrases_are_no_entities(prose_parts):
     reasons = {
         name: entity_rejected(Entity(name=name, type=kind), article)
         for name, kind in [("Midstream Movement", "company"), ("2026 with sharp year-over-year gains", "project"),
-                           ("the company said", "company"), ("NdPr oxide", "material"), ("Iluka", "company")]
+                           ("the company said", "company"), ("NdPr oxide", "material"), ("Iluka", "company"),
+                           ("refiner in China", "company")]
     }
     assert reasons == {"Midstream Movement": "a section heading", "2026 with sharp year-over-year gains": "a phrase",
-                       "the company said": "a phrase", "NdPr oxide": None, "Iluka": "not in the article"}
+                       "the company said": "a phrase", "NdPr oxide": None, "Iluka": "not in the article",
+                       "refiner in China": "a phrase"}  # seen on a brief nobody here wrote
 
 
 def test_no_prose_ends_in_an_ellipsis(prose_parts):
@@ -515,3 +522,8 @@ def test_key_sentences_leave_out_boilerplate_and_bullet_marks(parts):
     lead = "TORONTO, March 3, 2026 /PRNewswire/ -- Northbrook Metals agreed to buy CircuMag, a magnet recycler in Ontario."
     dated = article.model_copy(update={"body": "\n".join([lead, *points[1:]]), "sections": []})
     assert key_sentences(dated, embedder)[0] == "Northbrook Metals agreed to buy CircuMag, a magnet recycler in Ontario."
+    # A dated kicker and a footnote line are furniture, however central their words (seen on a brief nobody here wrote).
+    kicker = "Notes from the Magnet Recycling Desk — 27 November 2026"
+    notes = "Footnotes: CircuMag magnet recycling pilot plant report on neodymium and dysprosium oxides, 2025."
+    furnished = article.model_copy(update={"body": "\n".join([kicker, *points, notes]), "sections": []})
+    assert key_sentences(furnished, embedder) == [p.removeprefix("• ") for p in points]

@@ -121,8 +121,9 @@ def test_a_year_in_the_text_does_not_date_a_page():
 def test_a_saved_page_without_date_metadata_is_dated_by_its_byline(tmp_path):
     """Seen on a page nobody here wrote: "By Kenji Mori, Tokyo | 26 November 2026" under the headline,
     no date in the metadata; the byline dates it as a text export's would."""
-    html = ("<html><head><title>JOGMEC backs Lynas | Resource Wire</title></head><body><nav>Home | Markets</nav><article>"
-            "<h1>JOGMEC backs Lynas</h1><p>By Kenji Mori, Tokyo | 26 November 2026</p>"
+    html = ("<html><head><title>JOGMEC backs Lynas | Resource Wire</title></head><body>"
+            "<div class='date'>Wednesday, 2 December 2026</div><nav>Home | Markets</nav><article>"  # the masthead's date is today's
+            "<h1>JOGMEC backs Lynas</h1><p class='byline'>By Kenji Mori, Tokyo | 26 November 2026</p>"
             "<p>Japan's JOGMEC and Sojitz will provide A$200 million in new funding to Lynas Rare Earths for heavy rare earth "
             "separation at its Malaysian plant, the companies said on Wednesday, in a deal first reported in 2025.</p>"
             "<p>The funding will support a circuit able to produce 1,500 tonnes a year of separated dysprosium and terbium.</p>"
@@ -131,7 +132,11 @@ def test_a_saved_page_without_date_metadata_is_dated_by_its_byline(tmp_path):
     path.write_text(html)
     _, _, (item,) = parse(Fetched(source=str(path), content=path.read_bytes(), content_type="text/html"))
     assert item.published == datetime(2026, 11, 26, tzinfo=UTC)
-    assert any("dated from the opening line 'By Kenji Mori" in note for note in item.notes)
+    assert any("dated from its byline 'By Kenji Mori" in note for note in item.notes)
+    plain = html.replace("<p class='byline'>", "<p>")  # a byline in the main text, as trafilatura keeps it
+    path.write_text(plain)
+    _, _, (item,) = parse(Fetched(source=str(path), content=path.read_bytes(), content_type="text/html"))
+    assert item.published == datetime(2026, 11, 26, tzinfo=UTC)
 
 
 def test_broken_json_ld_is_ignored_with_a_note():

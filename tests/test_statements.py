@@ -28,7 +28,13 @@ def test_statements_are_exact_spans_and_skip_headings_and_sources():
         "Why It Matters\n\n"
         "China controls 90% of refining—and that is the real chokepoint for the West.\n\n"
         "• Lynas shipped 10,000 tonnes of oxide last year.\n\n"
-        "Source: Reuters, Feb. 4, 2026"
+        "Source: Reuters, Feb. 4, 2026\n\n"
+        # Seen on a brief nobody here wrote: a dated kicker, a byline and footnotes are no statements.
+        "Notes from the Mining Desk — 27 November 2026\n\n"
+        "By Kenji Mori, Tokyo | 26 November 2026\n\n"
+        "Footnotes: ANM licence register, accessed 20 November 2026; DFC board minutes, 18 September 2026.\n\n"
+        "Note: tonnages are rounded to the nearest hundred.\n\n"
+        "Note that the deal closed on March 3, 2026 — a week late."
     )
     found = statements(article(body, ("Why It Matters",)))
     assert [s.text for s in found] == [
@@ -37,6 +43,7 @@ def test_statements_are_exact_spans_and_skip_headings_and_sources():
         "China controls 90% of refining",
         "and that is the real chokepoint for the West.",
         "Lynas shipped 10,000 tonnes of oxide last year.",
+        "Note that the deal closed on March 3, 2026 — a week late.",
     ]
     assert all(body[s.start : s.end] == s.text for s in found)
 

@@ -167,6 +167,27 @@ def _header_time(root: lxml.html.HtmlElement) -> str | None:
     return None
 
 
+_BYLINE_CLASS = re.compile(r"byline|dateline|date|posted|published|timestamp|article-meta|post-meta|entry-meta", re.I)
+
+
+def _byline_date(root: lxml.html.HtmlElement) -> tuple[datetime, str] | None:
+    """The date a byline or date element inside the article writes ("By Kenji Mori, Tokyo | 26 November
+    2026"), which trafilatura leaves out of the main text; never the site's masthead, a sidebar's or a
+    footer's."""
+    for element in root.xpath("//*[@class]"):
+        if not _BYLINE_CLASS.search(element.get("class") or ""):
+            continue
+        ancestors = list(element.iterancestors())
+        if any(a.tag in ("nav", "footer", "aside") for a in ancestors):
+            continue
+        if not any(a.tag in ("article", "main") or re.search(r"article|entry|post|story", a.get("class") or "", re.I) for a in ancestors):
+            continue  # the site's masthead date is today's, not the article's
+        text = " ".join(element.text_content().split())
+        if 0 < len(text) <= 120 and (found := opening_date([text])):
+            return found[0], text
+    return None
+
+
 def _site_matcher(sites: list[str], host: str) -> Callable[[str], bool]:
     """Whether a piece of a title names the site: its og:site_name, its publisher, or its host."""
     key = lambda s: re.sub(r"[^a-z0-9]", "", s.lower())  # noqa: E731
@@ -258,6 +279,9 @@ def page_metadata(html: str, url: str | None = None) -> PageMeta:
         meta.published = parse_date(header_time)
         if meta.published:
             meta.notes.append("publication date taken from the <time> in the article's header")
+    if meta.published is None and (byline := _byline_date(root)):
+        meta.published = byline[0]
+        meta.notes.append(f"no publication date in the page's metadata: dated from its byline {byline[1][:60]!r}")
 
     return meta
 
