@@ -327,23 +327,44 @@ def _words_in(words: str, sentence: str) -> bool:
     return bool(stems & said)
 
 
+# What a figure measures may be the dimension its unit already says ("800°C" — "temperature"), not a word of its sentence.
+_DIMENSIONS: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = tuple(
+    (re.compile(unit, re.I), frozenset(words.split())) for unit, words in (
+        (r"°|℃|degrees", "temperature heat"),
+        (r"[$€£¥]|\b(?:usd|rmb|cny|aud|eur|gbp|yuan|dollars?|euros?|pounds?)\b",
+         "price prices cost costs value worth investment funding financing loan revenue spending budget grant capital"),
+        (r"%|\bper\s?cent\b|\bpercent\b", "share percentage proportion rate growth increase decline rise fall"),
+        (r"\b(?:days?|weeks?|months?|years?)\b", "duration time period timeline deadline"),
+        (r"\b(?:tonnes?|tons?|t|kt|mt|tpa|mw|gw|gwh)\b", "capacity output production volume tonnage supply demand shipments quantity"),
+    )
+)
+
+
+def _measures_dimension(measures: str, value: str) -> bool:
+    words = {w.lower() for w in re.findall(r"[^\W\d_]+", measures)}
+    return any(pattern.search(value) and words & dimension for pattern, dimension in _DIMENSIONS)
+
+
 def _figure(reply: FigureReply, body: str) -> Figure | None:
     """The figure as the body writes it, or None. Its value must be a whole number of the body ("1" does
-    not match inside "2015"), not a year, and what it measures must share a word with its sentence
-    (measured on train + dev: "1" of "1%" recycling rates read as "tonnage" is dropped); the reply's
+    not match inside "2015"), not a year, and what it measures must share a word with its sentence or
+    be the dimension its unit says (measured on train + dev: "1" of "1%" recycling rates read as
+    "tonnage" is dropped; "800°C" as a "temperature" stays); the reply's
     unit is kept only where the sentence writes it after the value (a currency the value shows, or
     "number", is dropped)."""
     match = re.search(rf"(?<![\w.,]){re.escape(reply.value.strip())}(?![\w]|[.,]\d)", body)
     if match is None:
         return None
     sentence = next((s for s in text_sentences(body) if s.start <= match.start() < s.end), None)
-    if sentence is None or not _words_in(reply.measures, sentence.text):
+    if sentence is None:
         return None
     before = _CURRENCY_BEFORE.search(body[max(sentence.start, match.start() - 5) : match.start()])
     after = _AFTER_NUMBER.match(body, match.end())
     start = before.start() + max(sentence.start, match.start() - 5) if before else match.start()
     value = body[start : after.end() if after else match.end()]
     if _YEAR.match(value):
+        return None
+    if not (_words_in(reply.measures, sentence.text) or _measures_dimension(reply.measures, f"{value} {reply.unit}")):
         return None
     unit = reply.unit.strip()
     following = body[after.end() if after else match.end() : sentence.end][:40].lower()

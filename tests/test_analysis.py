@@ -128,6 +128,8 @@ def test_a_figure_is_what_its_sentence_says_or_nothing():
     counted = _figure(FigureReply(value="158", unit="number", measures="patent applications"), body)
     assert counted is not None and (counted.value, counted.unit, counted.sentence) == ("158", "", "The company filed 158 patent applications.")
     assert _figure(FigureReply(value="9 billion", unit="", measures="A$"), body) is None  # measures nothing the sentence says
+    heat = _figure(FigureReply(value="800°C", unit="", measures="temperature"), "It tests magnets at up to 800°C and 6 tesla.")
+    assert heat is not None and heat.value == "800°C"  # the dimension its unit says, not a word of the sentence
     rate = _figure(FigureReply(value="1", unit="", measures="recycling rate"), body)
     assert rate is not None and rate.value == "1%"
 
