@@ -312,7 +312,8 @@ def grounded_prose(reply: SummaryReplies, grounding: ProseGrounding) -> tuple[st
 _CURRENCY_BEFORE = re.compile(r"(?:US\$|A\$|C\$|HK\$|\$|£|€|¥|(?:USD|RMB|CNY|AUD|EUR|GBP)\s?)$")
 _AFTER_NUMBER = re.compile(r"(?:\s?(?:%|per\s?cent\b)|\s?(?:thousand|million|billion|trillion|bn)\b(?:\s?(?:%|per\s?cent\b))?)?(?:/[^\W\d_]+)?",
                            re.I)
-_CURRENCY_WORDS = re.compile(r"^(?:(?:us|u\.s\.|australian|canadian)\s)?(?:\$|£|€|¥|usd|rmb|cny|aud|eur|gbp|yuan|euros?|pounds?(?: sterling)?|dollars?"
+# A unit the value's own sign already shows: a currency before it, a percent after it.
+_SHOWN_BY_THE_VALUE = re.compile(r"^(?:(?:us|u\.s\.|australian|canadian)\s)?(?:\$|£|€|¥|usd|rmb|cny|aud|eur|gbp|yuan|euros?|pounds?(?: sterling)?|dollars?"
                              r"|us dollars|in dollars|(?:per\s?cent|percent|pct|%))$", re.I)
 # A year or a fiscal year is a date, not a figure ("2026–27" budget): measured, the 1.5B model picks them.
 _YEAR = re.compile(r"^(?:FY\s?)?(?:19|20)\d\d(?:\s?[–/-]\s?(?:19|20)?\d\d)?$")
@@ -369,7 +370,7 @@ def _figure(reply: FigureReply, body: str) -> Figure | None:
     unit = reply.unit.strip()
     following = body[after.end() if after else match.end() : sentence.end][:40].lower()
     stem = unit[:-1] if len(unit) > 2 and unit.endswith("s") else unit  # "tonnes" also names "tonne"
-    if _CURRENCY_WORDS.match(unit) and (before or "%" in value or "cent" in value.lower()):
+    if _SHOWN_BY_THE_VALUE.match(unit) and (before or "%" in value or "cent" in value.lower()):
         unit = ""  # "$9 billion" with unit "USD"; "5%" with unit "percent"
     elif stem and re.search(rf"(?<![^\W\d_]){re.escape(stem)}(?:e?s)?(?![^\W\d_])", value, re.I):
         unit = ""  # "212,000 tonnes" with unit "tonne" would read "212,000 tonnes tonne"
