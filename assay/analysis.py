@@ -48,6 +48,7 @@ from assay.statements import (
     sentences,
     statements,
     text_sentences,
+    word_stems,
 )
 from assay.types import (
     RHETORIC_KINDS,
@@ -321,11 +322,10 @@ _FIGURE_STOPWORDS = frozenset("the and for total number amount value figure shar
 
 
 def _words_in(words: str, sentence: str) -> bool:
-    """Whether a content word of `words` (3 letters or more, matched on its first 5) is in the sentence:
+    """Whether a content word of `words` (3 letters or digits or more, matched on its first 5) is in the sentence:
     what a figure measures must be said there ("A$" or "tonnage" for a recycling rate is not)."""
-    stems = {w.lower()[:5] for w in re.findall(r"[^\W\d_]{3,}", words) if w.lower() not in _FIGURE_STOPWORDS}
-    said = {w.lower()[:5] for w in re.findall(r"[^\W\d_]{3,}", sentence)}
-    return bool(stems & said)
+    stems = word_stems(words, 3) - {w[:5] for w in _FIGURE_STOPWORDS}
+    return bool(stems & word_stems(sentence, 3))
 
 
 # What a figure measures may be the dimension its unit already says ("800°C" — "temperature"), not a word of its sentence.

@@ -216,31 +216,31 @@ def attributions(
     quotes = _quotations(article.body)
     quote_speaker: dict[tuple[int, int], Attribution | None] = {}
     out: list[tuple[Attribution, str]] = []
-    reported: Attribution | None = None  # the speaker of the previous piece, where a reporting verb named it
-    previous_end = -1
+    # The previous piece's speaker where a reporting verb named it, and where that piece ended.
+    named_before: tuple[Attribution, int] | None = None
     for statement, (guess, p) in zip(found, predicted):
         # "An analyst said the rise was smaller, | and that the market had expected more": a piece the
         # splitter cut from the same sentence that goes on with what was said has the same speaker.
-        goes_on = (reported is not None and _GOES_ON.match(statement.text) is not None
-                   and not re.search(r"[.!?]\s|\n", article.body[previous_end : statement.start]))
-        previous_end, reported_before, reported = statement.end, reported, None
+        goes_on = (named_before is not None and _GOES_ON.match(statement.text) is not None
+                   and not re.search(r"[.!?]\s|\n", article.body[named_before[1] : statement.start]))
         inside = next((q for q in quotes if q[0] <= statement.start < q[1]), None)
         if inside is not None and inside not in quote_speaker:
             quote_speaker[inside] = _quotation_speaker(article.body, inside, speakers) or speakers.last
         quoted = quote_speaker.get(inside) if inside is not None else None
+        named = None
         if quoted is not None:
             speakers.last = quoted
             out.append((quoted, "in quotation marks, from the speaker the quotation names"))
         elif (named := _clause_speaker(statement.text, speakers)) is not None:
-            reported = named
             out.append((named, "the speaker named beside its reporting verb"))
-        elif goes_on and reported_before is not None:
-            reported = reported_before
-            out.append((reported_before, "goes on with what the same sentence's named speaker said"))
+        elif goes_on and named_before is not None:
+            named = named_before[0]
+            out.append((named, "goes on with what the same sentence's named speaker said"))
         elif (own := voice(source)) is not None:
             out.append((own, f"the publication's own voice ({source.value.replace('_', ' ')})"))
         elif p >= CLASSIFIER_MIN_CONFIDENCE:
             out.append((guess, f"the attribution model (p={p:.2f})"))
         else:
             out.append((Attribution.author, "the publication's own voice"))
+        named_before = (named, statement.end) if named is not None else None
     return out

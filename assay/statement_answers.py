@@ -17,6 +17,7 @@ from assay.aliases import AliasBook
 from assay.ask import Answer, Citation, StatementRef
 from assay.corpus import CorpusView, StatementRecord
 from assay.entities import newest_first
+from assay.statements import word_stems
 from assay.types import SPEAKER_ATTRIBUTION, Attribution, CrossCheckStatus, EntityType, Kind, SourceType
 
 # Who may be said to have claimed something, by the entity's type (a company's statements are the
@@ -128,7 +129,7 @@ def matching_statements(query: ClaimsQuestion, corpus: CorpusView, aliases: Alia
 
 def _about(quote: str, topic: tuple[str, ...]) -> bool:
     """Shares a topic word, compared on its first five letters ("magnets" ~ "magnet", "outputs" ~ "output")."""
-    words = {w[:5] for w in re.findall(r"[^\W_]+", quote.lower())}
+    words = word_stems(quote)
     return any(t[:5] in words for t in topic)
 
 
@@ -179,7 +180,7 @@ def describe(query: ClaimsQuestion, statements: list[StatementRecord], against: 
 
 def _overlap(a: str, b: str) -> float:
     """Jaccard overlap of the two texts' words (first five letters)."""
-    x, y = ({w[:5] for w in re.findall(r"[^\W_]{3,}", t.lower())} for t in (a, b))
+    x, y = word_stems(a, 3), word_stems(b, 3)
     return len(x & y) / max(1, len(x | y))
 
 

@@ -37,9 +37,10 @@ _DASH = re.compile(r"—|--|\s–\s")
 _SKIP_LINE = re.compile(r"^(?:(?:sources?|disclosure|photo|image|credit|footnotes?|references|bibliography)\b|notes?\s*:)", re.I)
 # A kicker or byline line with its date ("Notes from the Mining Desk — 27 November 2026", "By Kenji Mori,
 # Tokyo | 26 November 2026"): a few words and a date set apart by a separator, no sentence.
-_DAY_DATE = r"(?:\d{1,2}\s+[A-Z][a-z]{2,8}\.?,?\s+\d{4}|[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}|\d{4}-\d{2}-\d{2})"
+# A date with its day, as datelines and date lines write it ("27 November 2026", "Nov. 28, 2026", "2026-11-27").
+DAY_DATE = r"(?:\d{1,2}\s+[A-Z][a-z]{2,8}\.?,?\s+\d{4}|[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)"
 _DATED_LINE = re.compile(
-    rf"^[*_\s]*(?:(?:[^\W\d_][\w'’.&]*[\s,]*){{1,6}}[—–|·•/-]\s*{_DAY_DATE}|{_DAY_DATE}\s*[—–|·•/-](?:[\s,]*[^\W\d_][\w'’.&]*){{1,6}})[*_\s]*$"
+    rf"^[*_\s]*(?:(?:[^\W\d_][\w'’.&]*[\s,]*){{1,6}}[—–|·•/-]\s*{DAY_DATE}|{DAY_DATE}\s*[—–|·•/-](?:[\s,]*[^\W\d_][\w'’.&]*){{1,6}})[*_\s]*$"
 )
 # A comma opens a second statement when a contrast, a participle clause ("…, underscoring Beijing's
 # grip"), an "as" clause or an "and" with a clause of its own follows: the labellers cut there about
@@ -143,6 +144,12 @@ def clauses(sentence: Statement) -> list[Statement]:
             start = match.end()
     pieces.append((start, len(sentence.text)))
     return [Statement(sentence.text[a:b], sentence.start + a, sentence.start + b) for a, b in pieces]
+
+
+def word_stems(text: str, min_letters: int = 1) -> set[str]:
+    """The text's words of at least `min_letters` letters or digits, lower-cased and cut to their first
+    five: "magnets" ~ "magnet", "outputs" ~ "output", "forecasted" ~ "forecast"."""
+    return {w[:5] for w in re.findall(rf"[^\W_]{{{min_letters},}}", text.lower())}
 
 
 def is_furniture_line(line: str) -> bool:

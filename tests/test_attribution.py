@@ -127,6 +127,16 @@ def test_the_publications_own_voice_follows_what_the_publication_is():
     assert got == Attribution.third_party and "p=0.90" in why
 
 
+def test_a_piece_that_goes_on_with_what_was_said_keeps_its_speaker():
+    """Seen on a Xinhua dispatch nobody here labelled: the splitter cuts the analyst's sentence at
+    ", and that", and the second piece names no speaker; the next sentence is the wire's own again."""
+    body = ("An industry analyst at Beijing-based Antaike said the increase was smaller than in 2024, "
+            "and that the market had expected a larger rise. And that is the end of the quota season in China.")
+    got = _attributed(body, SourceType.state_media)
+    assert [who for who, _ in got.values()] == [Attribution.third_party, Attribution.third_party, Attribution.state_media], got
+    assert "same sentence's named speaker" in list(got.values())[1][1]
+
+
 def _text_article(body: str, source: str = "exports") -> Article:
     return Article(id="t", title="A title", source=source, source_url="/tmp/exports/a.txt", body=body)
 

@@ -173,7 +173,7 @@ _BYLINE_CLASS = re.compile(r"byline|dateline|date|posted|published|timestamp|art
 def _byline_date(root: lxml.html.HtmlElement) -> tuple[datetime, str] | None:
     """The date a byline or date element inside the article writes ("By Kenji Mori, Tokyo | 26 November
     2026"), which trafilatura leaves out of the main text; never the site's masthead, a sidebar's or a
-    footer's."""
+    footer's (htmldate's markup-only search, tried, takes a masthead's "Wednesday, 2 December 2026")."""
     for element in root.xpath("//*[@class]"):
         if not _BYLINE_CLASS.search(element.get("class") or ""):
             continue

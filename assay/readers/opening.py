@@ -23,6 +23,8 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
+from assay.statements import DAY_DATE
+
 # The agency or distributor a wire, state-media or release dateline names ("SYDNEY, Feb 10 (Reuters) -",
 # "(Xinhua) --", "/PRNewswire/", "新华社北京2月10日电").
 _DATELINE_AGENCIES = [
@@ -44,7 +46,7 @@ _AGENCY_NAMES = {"associated press": "AP", "agence france-presse": "AFP", "agenc
 
 DATE_LINE = re.compile(
     r"^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+)?"
-    r"(?:\d{1,2}\s+[A-Z][a-z]{2,8}\.?,?\s+\d{4}|[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)"
+    rf"{DAY_DATE}"
     r"|^(?:published|posted|updated|date|release time)\b\s*:?",
     re.IGNORECASE,
 )
