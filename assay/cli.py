@@ -6,6 +6,7 @@ import errno
 import json
 import os
 import re
+import shutil
 import sys
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -914,6 +915,10 @@ def _options(
         os.environ["ASSAY_DEBUG"] = "1"  # configure_prefect then keeps Prefect's own logs
 
 
+# Below this, Prefect's local server cannot create its database (it needs a few MiB) and only times out.
+_PREFECT_MIN_FREE = 16 * 1024 * 1024
+
+
 def fault_line(exc: BaseException) -> str:
     """A fault as one line: what went wrong, in the user's terms, and what to do about it."""
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
@@ -924,9 +929,18 @@ def fault_line(exc: BaseException) -> str:
         # "--out /proc/report": the path the user gave, not a bug of Assay's
         return f"{exc.filename}: {exc.strerror}: check the path (its folder must exist, or be one Assay can create)"
     try:
-        backend = backend_fault(exc, get_settings())
+        settings = get_settings()
+        backend = backend_fault(exc, settings)
     except Exception:  # noqa: BLE001 - settings that cannot load have their own fault; this one is told as it is
-        backend = None
+        settings, backend = None, None
+    if settings is not None and "ephemeral Prefect API server" in str(exc):
+        # Seen with a full disk: Prefect's local server cannot create its database and only times out.
+        home = settings.home if settings.home.exists() else settings.home.parent
+        free = shutil.disk_usage(home).free if home.exists() else None
+        if free is not None and free < _PREFECT_MIN_FREE:
+            return f"no space left on the device holding {settings.home} ({free // 1024} KiB free): free some space and run the command again"
+        return (f"Prefect's local server did not start (its database is in {settings.home / 'prefect'}): "
+                "run with --debug for its logs, or set PREFECT_API_URL to a running Prefect server")
     if backend is not None:  # `assay ask` with the server down says where and what to check, as `analyse` does
         return backend
     lines = [line.strip() for line in str(exc).splitlines() if line.strip()]

@@ -98,6 +98,17 @@ def test_a_fault_is_one_line_naming_the_cause_and_the_fix(assay_home, monkeypatc
     assert "cannot be written (Read-only file system)" in fault_line(OSError(errno.EROFS, "Read-only file system", "/data/x"))
     assert fault_line(ModelMissing("the model is missing; run `assay models install`")) == "the model is missing; run `assay models install`"
     assert fault_line(KeyError("x")).endswith("(run with --debug for the traceback)")
+    # A full disk, seen: Prefect's local server cannot start and only times out; the line names the disk.
+    import shutil
+
+    prefect_down = RuntimeError("Timed out while attempting to connect to ephemeral Prefect API server.")
+    real_disk_usage = shutil.disk_usage
+    monkeypatch.setattr("shutil.disk_usage", lambda path: type("Usage", (), {"free": 200 * 1024})())
+    assert fault_line(prefect_down).startswith("no space left on the device holding ")
+    assert fault_line(prefect_down).endswith("(200 KiB free): free some space and run the command again")
+    monkeypatch.setattr("shutil.disk_usage", lambda path: type("Usage", (), {"free": 10**10})())
+    assert "Prefect's local server did not start" in fault_line(prefect_down) and "PREFECT_API_URL" in fault_line(prefect_down)
+    monkeypatch.setattr("shutil.disk_usage", real_disk_usage)
     assert fault_line(FileNotFoundError(errno.ENOENT, "No such file or directory", "/proc/report")) == (
         "/proc/report: No such file or directory: check the path (its folder must exist, or be one Assay can create)")
     # `assay ask` on an OpenAI-compatible server that is down says where, as `assay analyse` does.
