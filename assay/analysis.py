@@ -50,6 +50,7 @@ from assay.statements import (
     text_sentences,
     word_stems,
 )
+from assay.transcripts import is_procedure, turns
 from assay.types import (
     RHETORIC_KINDS,
     Analysis,
@@ -167,8 +168,8 @@ _BOILERPLATE_HEADING = re.compile(r"forward[- ]looking|cautionary|disclaimer|saf
                                   r"competent person|qualified person|^about\b", re.I)
 _BULLET = re.compile(r"^[•\-–*]\s+")
 # The version of `key_sentences`'s choice: part of the analysis key, so changing it re-analyses.
-KEY_SENTENCES_VERSION = "6"  # 2: the splitter's boilerplate rule; 3: its narrower form; 4: no dateline; 5: five, not three;
-# 6: no footnote, source or dated kicker line
+KEY_SENTENCES_VERSION = "7"  # 2: the splitter's boilerplate rule; 3: its narrower form; 4: no dateline; 5: five, not three;
+# 6: no footnote, source or dated kicker line; 7: no transcript procedure, disclaimer or table header row
 # How many key sentences an analysis shows. The sample's publisher writes 5.45 highlights an article;
 # coverage F1 of the central k (highlights alone, train / dev): k=3 0.512 / 0.372, 4 0.542 / 0.416,
 # 5 0.538 / 0.460, 6 0.539 / 0.515; lead-k stays at 0.32-0.34 / 0.36-0.42 (evals/README.md).
@@ -189,9 +190,11 @@ def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = HIGHLIG
     headings = {s.heading for s in article.sections if s.heading}
     boilerplate = [(s.start, s.end) for s in article.sections if s.heading and _BOILERPLATE_HEADING.search(s.heading)]
     body = article.body
+    spoken = turns(body)
     candidates = [_as_highlight(s.text) for s in text_sentences(body)
                   if s.text not in headings and len(s.text.split()) >= 6 and len(s.text) <= 400
                   and not is_boilerplate(s.text) and not any(a <= s.start < b for a, b in boilerplate)
+                  and not is_procedure(spoken, s.text, s.start)
                   and not is_furniture_line(body[body.rfind("\n", 0, s.start) + 1 : s.end])]
     if len(candidates) <= k:
         return candidates

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 
 from assay.aliases import AliasBook
 from assay.statements import Statement
+from assay.transcripts import Side, Turn, turn_at, turns
 from assay.types import SPEAKER_ATTRIBUTION, Article, Attribution, SourceType
 
 # The publication's own voice, by what the publication is; news, wire and analyst voices are the author.
@@ -205,6 +206,16 @@ def _quotation_speaker(body: str, span: tuple[int, int], speakers: _Speakers) ->
     return None
 
 
+def turn_speaker(turn: Turn) -> Attribution | None:
+    """Who speaks a transcript's turn: the company's people for the company; the others (analysts on
+    a call) by their role ("Jefferies" is a third party), else as third parties; a listed participant
+    without a side by their role alone."""
+    if turn.side == Side.company:
+        return Attribution.company
+    by_role = next((who for pattern, who in _ROLES if pattern.search(turn.role)), None)
+    return by_role or (Attribution.third_party if turn.side == Side.others else None)
+
+
 def attributions(
     article: Article, found: Sequence[Statement], predicted: Sequence[tuple[Attribution, float]], source: SourceType, aliases: AliasBook
 ) -> list[tuple[Attribution, str]]:
@@ -214,6 +225,7 @@ def attributions(
     classifier's label (`predicted`, with its probability) when it is sure, else the author."""
     speakers = _Speakers(aliases)
     quotes = _quotations(article.body)
+    spoken = turns(article.body)
     quote_speaker: dict[tuple[int, int], Attribution | None] = {}
     out: list[tuple[Attribution, str]] = []
     # The previous piece's speaker where a reporting verb named it, and where that piece ended.
@@ -236,6 +248,9 @@ def attributions(
         elif goes_on and named_before is not None:
             named = named_before[0]
             out.append((named, "goes on with what the same sentence's named speaker said"))
+        elif (turn := turn_at(spoken, statement.start)) is not None and (said := turn_speaker(turn)) is not None:
+            speakers.last = said
+            out.append((said, f"{turn.speaker}'s turn in the transcript ({turn.role})"))
         elif (own := voice(source)) is not None:
             out.append((own, f"the publication's own voice ({source.value.replace('_', ' ')})"))
         elif p >= CLASSIFIER_MIN_CONFIDENCE:

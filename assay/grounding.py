@@ -318,7 +318,7 @@ class ProseGrounding:
             why: list[str] = []
             if invented := invented_quotes(text, body):
                 why.append("quotes words the article does not say: " + ", ".join(f"“{q}”" for q in invented))
-            if unknown := unknown_names(text, body):
+            if unknown := unknown_names(text, f"{self.article.title}\n{body}"):  # the title names the subject too
                 why.append("names what the article never mentions: " + ", ".join(unknown))
             if publisher := publisher_as_subject(text, self.article):
                 why.append(f"{publisher} is the publisher, not the subject: name who in the article did it")

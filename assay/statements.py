@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assay.transcripts import is_procedure, turns
 from assay.types import Article
 
 # Words that end with a full stop without ending the sentence.
@@ -34,7 +35,8 @@ _SENTENCE_END = re.compile(
 # Chosen on the labelled train + dev articles: detection F1 0.789 cutting at every dash, 0.804 so.
 _CLAUSE_BREAK = re.compile(r"\s*(?:—|--|;)\s*|\s+–\s+|:\s+(?=[a-z“\"])")
 _DASH = re.compile(r"—|--|\s–\s")
-_SKIP_LINE = re.compile(r"^(?:(?:sources?|disclosure|photo|image|credit|footnotes?|references|bibliography)\b|notes?\s*:)", re.I)
+_SKIP_LINE = re.compile(r"^(?:(?:sources?|disclosures?|important (?:notice|information|disclosures?)|photo|image|credit|"
+                        r"footnotes?|references|bibliography)\b|notes?\s*:)", re.I)
 # A kicker or byline line with its date ("Notes from the Mining Desk — 27 November 2026", "By Kenji Mori,
 # Tokyo | 26 November 2026"): a few words and a date set apart by a separator, no sentence.
 # A date with its day, as datelines and date lines write it ("27 November 2026", "Nov. 28, 2026", "2026-11-27").
@@ -65,6 +67,13 @@ _BOILERPLATE = re.compile(
     r"forward[- ]looking (?:information|statements?)|\bthis (?:news|press|media) release\b|safe harbou?r|not for distribution"
     r"|^for (?:further|more) information\b|media (?:contact|enquiries|inquiries)|undertakes? no obligation|place undue reliance"
     r"|regulation services provider|authori[sz]ed for release|^analyst certification\b"
+    # A research note's disclaimer; not "Disclaimer:" itself, which the sample's publisher opens its own
+    # labelled comment with ("Disclaimer: This news item originates from People's Daily…").
+    r"|past performance is (?:not|no)\b|(?:may|might) (?:hold|have) (?:a )?positions? in\b|for professional investors only"
+    r"|(?:does not|do not|doesn't) constitute (?:investment |financial )?advice|\bnot (?:investment|financial) advice\b"
+    # A newsletter's chrome, whether saved as an email or as a page.
+    r"|\byou (?:are )?receiv(?:e|ing|ed) this (?:e-?mail|message|newsletter|because)\b|\bunsubscribe\b"
+    r"|^view (?:this|it|the) (?:e-?mail |newsletter |message )?(?:in|on) (?:your|a|the) (?:browser|web)"
     r"|^\(?(?:additional |further )?(?:reporting|editing|writing|compiled|edited) by\b"
     r"|\bcontributed (?:reporting )?to this (?:report|story|article)\b"
     r"|^about (?-i:[A-Z][\w&.,’'()-]*(?: [A-Z][\w&.,’'()-]*)*)$"  # "About Vantage Magnetics, Inc.", never "About half of…"
@@ -86,8 +95,9 @@ _DATELINE = re.compile(
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "6"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
-# 6: footnote and reference lines, dated kicker and byline lines
+SPLITTER_VERSION = "7"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
+# 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies,
+# a research note's disclaimers, a newsletter's chrome, a table's header row
 
 
 @dataclass(frozen=True)
@@ -154,9 +164,19 @@ def word_stems(text: str, min_letters: int = 1) -> set[str]:
 
 def is_furniture_line(line: str) -> bool:
     """Whether a body line is page furniture rather than prose: sources, footnotes, credits, a dated
-    kicker or byline."""
+    kicker or byline, a table's header row."""
     text = line.strip()
-    return bool(_SKIP_LINE.match(text) or _DATED_LINE.match(text))
+    return bool(_SKIP_LINE.match(text) or _DATED_LINE.match(text) or _is_table_row(text))
+
+
+def _is_table_row(text: str) -> bool:
+    """A table's header row as a PDF's table comes out ("Quarter REO sold (t) NdPr (t) Revenue (A$m)"):
+    labels with no sentence's end, hardly a word of them in lower case, and no figure. A row with
+    figures stays: the labellers count an estimates row ("Revenue: 2025A 512; 2026E 604") as a claim."""
+    words = text.split()
+    if len(words) < 3 or re.search(r"[.!?;:,\"”’]$|\d", text):
+        return False
+    return sum(not w[0].islower() for w in words) >= 0.7 * len(words)
 
 
 def is_boilerplate(text: str) -> bool:
@@ -221,6 +241,7 @@ def statements(article: Article) -> list[Statement]:
     """Every candidate statement of the body, in order, each an exact span of it."""
     headings = {s.heading for s in article.sections if s.heading}
     legal = [(s.start, s.end) for s in article.sections if s.heading and _LEGAL_HEADING.search(s.heading)]
+    spoken = turns(article.body)
     found: list[Statement] = []
     position = 0
     for line in article.body.split("\n"):
@@ -231,7 +252,7 @@ def statements(article: Article) -> list[Statement]:
         lead = len(line) - len(line.lstrip()) + (2 if text.startswith("• ") else 0)
         lead += dateline_end(line[lead:])
         for sentence in sentences(line[lead:], start + lead):
-            if _is_question(sentence.text) or is_boilerplate(sentence.text):
+            if _is_question(sentence.text) or is_boilerplate(sentence.text) or is_procedure(spoken, sentence.text, sentence.start):
                 continue
             found.extend(piece for clause in clauses(sentence) for piece in comma_clauses(clause)
                          if len(piece.text.split()) >= MIN_WORDS and not _introduces_speech(piece, article.body))

@@ -321,6 +321,20 @@ def repair_message(model) -> str:
     return str(model.seen[1][-1].content)
 
 
+def test_a_name_the_title_writes_is_one_the_article_mentions(prose_parts):
+    """Seen on a call transcript nobody here labelled: its title names "MP Materials Corp.", its body
+    only "MP Materials", and the summary naming the company by its title was dropped."""
+    from assay.types import Article, Section
+
+    body = "MP Materials produced 1,310 metric tons of NdPr oxide in the quarter, up 52% from a year ago."
+    article = Article(id="call", title="MP Materials Corp. (MP) Q3 2026 Earnings Call Transcript", source="test", source_url="test",
+                      body=body, sections=[Section(heading=None, start=0, end=len(body))])
+    grounding = ProseGrounding(article, prose_parts[2], Settings().prose_min_support)
+    kept, dropped = grounding.problems(["MP Materials Corp. produced 1,310 metric tons of NdPr oxide in the quarter.",
+                                        "Lynas Rare Earths produced 1,310 metric tons of NdPr oxide in the quarter."])
+    assert kept is None and dropped is not None and "never mentions: Lynas Rare Earths" in dropped
+
+
 def test_an_invented_quote_goes_back_once_and_is_fixed(prose_parts):
     article, decider, embedder = prose_parts
     invented = reply(summary="Lynas called its Kalgoorlie plant “the greatest plant on earth” after making 10,500 tonnes in 2025.")

@@ -50,6 +50,20 @@ def test_a_forwarded_wire_story_keeps_its_dateline_agency_and_date():
     assert item.source == "Reuters" and item.published is not None and item.published.date().isoformat() == "2026-03-02"
 
 
+def test_a_newsletter_s_signature_block_is_no_part_of_its_text():
+    """Seen on a newsletter nobody here labelled: the subscription footer under the "--" line was
+    analysed as a statement ("You are receiving this because you subscribed…")."""
+    footer = ("--\nYou are receiving this because you subscribed at miningweekly.example.\nUnsubscribe | Manage preferences\n"
+              "Mining Weekly, 12 Harbour Lane, Singapore 049315\n")
+    _, item = read(message(plain=BODY + "\n" + footer))
+    assert "terbium output would follow" in item.content and "subscribed" not in item.content and "Unsubscribe" not in item.content
+    assert "removed the signature block under the '-- ' line" in item.notes
+    # A story forwarded under the forwarder's own signature is long, and is kept whole.
+    forwarded = "FYI, see below.\n-- \nJane\n\n---------- Forwarded message ---------\n\n" + (BODY + "\n") * 6
+    _, item = read(message(plain=forwarded))
+    assert item.content.count("terbium output would follow") == 6
+
+
 def test_an_html_only_alert_is_read_as_a_page_and_attachments_are_counted():
     html = f"<html><body><article><h1>Alert</h1><p>{BODY.splitlines()[0]}</p><p>{BODY.splitlines()[2]}</p></article></body></html>"
     _, item = read(message(plain=None, html=html, attachment=b"%PDF-1.4 not read here"))

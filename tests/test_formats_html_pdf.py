@@ -497,3 +497,31 @@ def test_a_two_column_brief_reads_column_by_column_with_its_masthead_as_publishe
     assert article.title == "Heavy Rare Earths Market Brief" and article.source == "Meridian Critical Minerals Advisory"
     assert article.published == datetime(2026, 2, 24, tzinfo=UTC)
     assert article.body.index("Rotterdam") < article.body.index("We expect the premium")  # the left column, then the right
+
+
+def test_a_running_header_still_dates_and_names_the_note_it_is_removed_from(tmp_path):
+    """Seen on a broker note nobody here labelled: its only date and publisher are in the running
+    header on every page, which is furniture as body text but the note's dateline and masthead."""
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
+
+    class Note(FPDF):
+        def header(self):
+            self.set_font("Helvetica", "I", 8)
+            self.cell(0, 6, "Harbour Street Research | Critical Minerals Weekly | 24 November 2026", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+
+    pdf = Note(format="A4")
+    for text in ("Lynas reported first-quarter revenue of A$201.6 million, up 18% on the prior quarter.",
+                 "Our A$7.80 target is based on a discounted cash flow at a 9.5% discount rate."):
+        pdf.add_page()
+        pdf.set_font("Helvetica", size=10)
+        pdf.multi_cell(190, 6, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    path = tmp_path / "Downloads" / "note.pdf"
+    path.parent.mkdir()
+    pdf.output(str(path))
+    _, _, (item,) = parse(pdf_file("note.pdf", path.parent))
+    article = to_article(item)
+    assert article.published == datetime(2026, 11, 24, tzinfo=UTC)
+    assert article.source == "Harbour Street Research"
+    assert "Harbour Street" not in article.body  # still furniture in the body
+    assert any("running header" in note for note in item.notes)

@@ -72,6 +72,9 @@ def test_the_opening_names_its_publisher(opening, expected):
         "The Hon Jane Doe MP, Minister for Resources\nMonday, 2 February 2026\n\n"
         "The Government has signed its first offtake agreements for the strategic reserve, securing oxide from two producers.",
         "Metals & Mining | 3 March 2026\n\nNdPr oxide prices held near their floor this week as buyers waited for the export licence data.",
+        # a transcript's list of who speaks ("Company" is an organisation's word)
+        "MP Materials Q3 2026 Earnings Call\nNovember 6, 2026\n\nCompany Participants\nJames Litinsky - Chief Executive Officer\n\n"
+        "Good afternoon, and welcome to the MP Materials third quarter 2026 earnings conference call, and thank you all for joining us.",
         # a column by a named author in no named outlet
         "By Richard Roe\nMarch 2, 2026\n\nWhen the Pentagon agreed to guarantee a minimum price for NdPr, free-market economists objected loudly.",
     ],

@@ -34,6 +34,11 @@ def test_statements_are_exact_spans_and_skip_headings_and_sources():
         "By Kenji Mori, Tokyo | 26 November 2026\n\n"
         "Footnotes: ANM licence register, accessed 20 November 2026; DFC board minutes, 18 September 2026.\n\n"
         "Note: tonnages are rounded to the nearest hundred.\n\n"
+        # Seen on a broker note nobody here wrote: a table's header row and the note's disclaimer. A
+        # row with figures stays (the labellers count an estimates row as a claim).
+        "Quarter REO sold (t) NdPr (t) Revenue (A$m)\n\n"
+        "Q1 FY27 2,984 1,902 201.6\n\n"
+        "Harbour Street Research may hold positions in the securities mentioned. Past performance is not a guide to future returns.\n\n"
         "Note that the deal closed on March 3, 2026 — a week late."
     )
     found = statements(article(body, ("Why It Matters",)))
@@ -43,6 +48,7 @@ def test_statements_are_exact_spans_and_skip_headings_and_sources():
         "China controls 90% of refining",
         "and that is the real chokepoint for the West.",
         "Lynas shipped 10,000 tonnes of oxide last year.",
+        "Q1 FY27 2,984 1,902 201.6",
         "Note that the deal closed on March 3, 2026 — a week late.",
     ]
     assert all(body[s.start : s.end] == s.text for s in found)
@@ -175,6 +181,8 @@ def test_questions_credits_contacts_and_legal_sections_are_not_statements():
         "About Vantage Magnetics, Inc.\n"
         "Vantage Magnetics makes sintered NdFeB magnets in Ohio.\n"
         "For more information, visit www.vantagemagnetics.com.\n"
+        "View this email in your browser and share it with your colleagues today.\n"
+        "You are receiving this because you subscribed to the Magnet Metals Brief.\n"
         "Cautionary Note Regarding Forward-Looking Statements\n"
         "Results may differ materially from those expected by the Company today.\n"
         "Actual production could be lower because of permits and financing."

@@ -19,7 +19,7 @@ def test_a_store_made_with_chromas_default_search_gets_the_configured_one_and_ke
     made.get_or_create_collection(settings.chroma_collection, metadata={"hnsw:space": "cosine"}, embedding_function=None).add(
         ids=[f"c{i}" for i in range(30)], embeddings=vectors, documents=["text"] * 30, metadatas=[{"article_id": "a"}] * 30)
     assert made.get_collection(settings.chroma_collection).configuration["hnsw"]["ef_search"] == 100
-    del made
+    made.close()  # released, not left to the collector: the store's own client otherwise found SQLite locked (2 runs in 6)
 
     store = ChunkStore(settings)
     assert store._collection.configuration["hnsw"]["ef_search"] == settings.chroma_ef_search == 400

@@ -343,7 +343,7 @@ def extract_page(text: str, fetched: Fetched, sender: str | None = None) -> RawI
     return RawItem(
         # A page saved to disk is published by its site, the host of the URL it says it came from, or
         # else whom its opening names; never its file's name.
-        source=meta.site or urlsplit(canonical or "").netloc or file_publisher(_text_lines(doc), Path(fetched.source), notes, hint="", sender=sender),
+        source=meta.site or urlsplit(canonical or "").netloc or file_publisher(_text_lines(doc), Path(fetched.source), notes, hint="", sender=sender, title=title),
         source_url=fetched.url or fetched.source,
         url=doc.get("url") or fetched.url,
         title=title,

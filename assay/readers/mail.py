@@ -29,6 +29,24 @@ def looks_like_email(content: bytes) -> bool:
     return len(_HEADER.findall(head)) >= 3
 
 
+# The signature delimiter (RFC 3676: "-- " on a line of its own; often saved without its space).
+_SIGNATURE = re.compile(r"^--[ \t]?$", re.M)
+
+
+def _without_signature(text: str) -> tuple[str, bool]:
+    """The text above its signature block: the last delimiter line, when only a short block follows it
+    (a newsletter's subscription footer and address). A forwarded story that follows the forwarder's
+    own signature is long, and is kept."""
+    delimiters = list(_SIGNATURE.finditer(text))
+    if not delimiters:
+        return text, False
+    last = delimiters[-1]
+    block = [line for line in text[last.end():].splitlines() if line.strip()]
+    if len(block) > 12 or sum(map(len, block)) > 800:
+        return text, False
+    return text[: last.start()].rstrip() + "\n", True
+
+
 def read_email(fetched: Fetched) -> RawItem:
     message = BytesParser(policy=policy.default).parsebytes(fetched.content)
     if not isinstance(message, EmailMessage):  # the default policy always makes one; the check is for the type checker
@@ -41,7 +59,10 @@ def read_email(fetched: Fetched) -> RawItem:
     # A forwarded wire story keeps its dateline's agency; a newsletter's note is published by its sender.
     sender = sender_name or sender_address.partition("@")[2] or sender_address or None
     if plain is not None:  # the subject as its title line, so the body keeps every line it has
-        item = read_text_file(f"{subject}\n\n{plain.get_content()}" if subject else plain.get_content(),
+        text, signed = _without_signature(plain.get_content())
+        if signed:
+            notes.append("removed the signature block under the '-- ' line")
+        item = read_text_file(f"{subject}\n\n{text}" if subject else text,
                               fetched.model_copy(update={"content_type": "text/plain"}), sender=sender)
     elif html is not None:
         item = extract_page(html.get_content(), fetched.model_copy(update={"content_type": "text/html"}), sender=sender)

@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from assay.statements import DAY_DATE
+from assay.transcripts import turns
 
 # The agency or distributor a wire, state-media or release dateline names ("SYDNEY, Feb 10 (Reuters) -",
 # "(Xinhua) --", "/PRNewswire/", "新华社北京2月10日电").
@@ -67,7 +68,8 @@ _DOMAIN = re.compile(r"^[A-Za-z][\w-]*(?:\.[A-Za-z][\w-]*)*\.(?:com|net|org|news
 _LABEL = re.compile(
     r"^(?:opinion|commentary|comment|analysis|editorial|feature|column|news|exclusive|interview|insight|briefing|"
     r"(?:equity |market |sector )?research|market (?:note|brief|update|commentary)|report(?: summary)?|"
-    r"(?:joint )?(?:press |media |news )?release|(?:asx |company )?announcement|for immediate release|immediate release)\b",
+    r"(?:joint )?(?:press |media |news )?release|(?:asx |company )?announcement|for immediate release|immediate release|"
+    r"(?:(?:company|corporate|conference call|call) )?participants)\b",  # a transcript's list of who speaks
     re.IGNORECASE,
 )
 _TICKER = re.compile(r"\b(?:ASX|TSXV?|NYSE|NASDAQ|Nasdaq|OTCQ[XB]|OTC|LSE|AIM|CSE|HKEX|SGX|JSE|FSE)\s*:\s*[A-Z0-9.]{1,6}\b")
@@ -223,16 +225,32 @@ def opening_date(texts: list[str]) -> tuple[datetime, int] | None:
     return None
 
 
+# A call transcript's title names the company holding the call: "MP Materials Corp. (MP) Q3 2026
+# Earnings Call Transcript", "Lynas Rare Earths Ltd FY2026 Results Briefing".
+_CALL_TITLE = re.compile(
+    r"^(?P<name>[A-Z][\w&.,'’-]*(?:\s+(?:[A-Z][\w&.,'’-]*|&|of|and|de)){0,6}?)\s+(?:\([A-Z0-9.:]{1,12}\)\s+)?"
+    r"(?i:(?:Q[1-4]|H[12]|FY\s?\d{2,4}|\d{4}|first|second|third|fourth|full[- ]year|half[- ]year|annual|quarterly)\b"
+    r".{0,40}\b(?:earnings|results|investor)\b.{0,20}\b(?:call|conference|webcast|day|briefing)\b)"
+)
+
+
+def call_holder(title: str) -> str | None:
+    """The company a call transcript's title says held the call."""
+    found = _CALL_TITLE.match(title.strip())
+    return found["name"].strip(" ,-") if found else None
+
+
 # Folders people save anything in: their name says nothing of who published what is in them.
 _GENERIC_FOLDERS = {"downloads", "download", "desktop", "documents", "my documents", "tmp", "temp", "home", "inbox", "files", "new folder"}
 
 
 def file_publisher(
-    lines: list[str], path: Path, notes: list[str], hint: str = "; front matter's `source:` can", sender: str | None = None
+    lines: list[str], path: Path, notes: list[str], hint: str = "; front matter's `source:` can", sender: str | None = None,
+    title: str | None = None,
 ) -> str:
     """A local file's publisher: the one its opening lines name, else the `sender` of the message
-    that carried it, else its folder's name (a folder per publisher is how people file articles),
-    else "files"; `notes` says which."""
+    that carried it, else the company a call transcript's `title` names, else its folder's name (a
+    folder per publisher is how people file articles), else "files"; `notes` says which."""
     found = publisher(lines)
     if found:
         name, where = found
@@ -241,6 +259,9 @@ def file_publisher(
     if sender:
         notes.append(f"source: the sender, {sender}")
         return sender
+    if title and turns("\n".join(lines)) and (holder := call_holder(title)):  # a transcript, not a headline about a call
+        notes.append(f"source: the company holding the call, as the title names it: {holder}")
+        return holder
     folder = path.parent.name
     if folder and folder.lower() not in _GENERIC_FOLDERS and path.parent.resolve() != Path.home():
         notes.append(f"source: the folder's name, {folder!r} (the opening names no publisher)")

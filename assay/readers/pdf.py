@@ -154,6 +154,18 @@ def remove_page_furniture(pages: list[list[Line]]) -> tuple[list[list[Line]], in
     return cleaned, removed
 
 
+def running_header(read: list[list[Line]], cleaned: list[list[Line]]) -> list[Line]:
+    """The running header removed from the top of the first page with text: a research note's
+    "Harbour Street Research | Critical Minerals Weekly | 24 November 2026" names its publisher and
+    date on every page, and is furniture only as body text."""
+    for page, kept in zip(read, cleaned):
+        lines = [line for line in page if line.text.strip()]
+        if lines:
+            first = next((i for i, line in enumerate(lines) if kept and line is kept[0]), len(lines))
+            return lines[:first] if kept else []
+    return []
+
+
 # --- title and dateline -----------------------------------------------------------------
 
 _FILE_NAME = re.compile(r"\.(?:docx?|pdf|pptx?|xlsx?|rtf|odt|txt|indd|qxd|tex|html?|pages|key)\s*$", re.IGNORECASE)
@@ -396,7 +408,9 @@ def read_pdf(fetched: Fetched) -> RawItem:
         raise SourceError(f"{fetched.source}: empty")
     notes: list[str] = []
     reader = _open(fetched)
-    pages, removed = remove_page_furniture(_read_pages(reader, fetched, notes))
+    read = _read_pages(reader, fetched, notes)
+    pages, removed = remove_page_furniture(read)
+    header = running_header(read, pages)
     if removed:
         notes.append(f"removed {removed} running header, footer and page-number lines")
     lines = [line for page in pages for line in page]
@@ -423,16 +437,18 @@ def read_pdf(fetched: Fetched) -> RawItem:
 
     # Date: a dateline at the top of the first page, or none.
     published = None
-    masthead: list[str] = []
-    found = dateline([line for line in first_page if not any(line is p for p in prominent)])
+    found = dateline(header + [line for line in first_page if not any(line is p for p in prominent)])
     if found:
         published, line = found
-        notes.append(f"dated from the first page's dateline {line.text.strip()[:60]!r}")
+        where = "running header" if any(line is h for h in header) else "dateline"
+        notes.append(f"dated from the first page's {where} {line.text.strip()[:60]!r}")
         if _is_bare_dateline(line):
             lines = [other for other in lines if other is not line]
-            masthead = [line.text]  # "Meridian Critical Minerals Advisory | 24 February 2026": out of the body, still the publisher's name
     else:
         notes.append("no dateline on the first page: left undated (the file's creation date is not its publication date)")
+    # "Meridian Critical Minerals Advisory | 24 February 2026", a dateline or the running header: out of
+    # the body, still the publisher's name.
+    masthead = [h.text for h in header] + ([line.text] if found and _is_bare_dateline(found[1]) else [])
 
     found_paragraphs, repaired = paragraphs(lines)
     if repaired:
@@ -442,7 +458,7 @@ def read_pdf(fetched: Fetched) -> RawItem:
         raise SourceError(f"{fetched.source}: no text in the PDF")
     path = Path(fetched.source)
     return RawItem(
-        source=urlsplit(fetched.url).netloc if fetched.url else file_publisher(masthead + [p.text for p in found_paragraphs], path, notes),
+        source=urlsplit(fetched.url).netloc if fetched.url else file_publisher(masthead + [p.text for p in found_paragraphs], path, notes, title=title),
         source_url=fetched.url or (fetched.source if "://" in fetched.source else str(path.resolve())),
         url=fetched.url,
         title=title,

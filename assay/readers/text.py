@@ -271,7 +271,7 @@ def read_text_file(text: str, fetched: Fetched, sender: str | None = None) -> Ra
     else:
         path = Path(fetched.source)
         url, source_url = None, str(path.resolve())
-        source = meta.source or file_publisher(lines, path, notes, sender=sender)
+        source = meta.source or file_publisher(lines, path, notes, sender=sender, title=title)
     return RawItem(
         source=meta.source or source,
         source_url=source_url,

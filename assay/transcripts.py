@@ -1,0 +1,129 @@
+"""The turns of a transcript (an earnings call, an investor day, a hearing): who speaks each stretch
+of the body, read from the speaker lines and the participants list a transcript opens with.
+
+A transcript names its speakers once near the top ("James Litinsky - Founder, Chairman and Chief
+Executive Officer" under "Company Participants", "Ben Kallo - Baird" under "Conference Call
+Participants") and then opens each turn with the speaker's name on a line of its own. Nothing in a
+turn says who is talking, so without this every sentence read as the author's. Without a
+participants list no line is read as a speaker, so an article whose subheadings are names is never
+taken for a transcript.
+
+The operator's turns are procedure ("Our next question comes from…", "You may now disconnect"), and
+so are courtesies inside any turn ("Thanks, Martin, and good afternoon, everyone"): neither holds a
+statement or a highlight.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+# "Company Participants", "Corporate Participants", "Conference Call Participants", "Executives", "Analysts".
+_LIST_HEADING = re.compile(
+    r"^(?:(?P<side>company|corporate|management|conference call|call|other)\s+)?(?P<what>participants|attendees|speakers|executives|analysts)\s*:?$",
+    re.I,
+)
+# "James Litinsky - Founder, Chairman and CEO", "Ben Kallo -- Baird", "Ryan Corbett, Chief Financial Officer".
+_PARTICIPANT = re.compile(r"^(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.&'’-]*){1,6}?)\s*(?:\s-{1,2}\s|\s[–—]\s|,\s)\s*(?P<role>\S.{0,120})$")
+_OPERATOR = re.compile(r"^(?:operator|moderator|host)\s*:?$", re.I)
+# What a speaker says to run the call, not about the business: short, no figure.
+_COURTESY = re.compile(
+    r"^(?:(?:thanks|thank you|good (?:morning|afternoon|evening|day)|congrat\w*|hey|hi|hello|welcome)\b[^.!?\d]{0,60}[.!?]$"
+    r"|[^\d]{0,80}\bturn (?:the call|it|things) (?:back )?over to\b[^\d]{0,60}$)",
+    re.I,
+)
+
+
+class Side(StrEnum):
+    company = "company"  # under "Company Participants", "Executives"
+    others = "others"  # under "Conference Call Participants", "Analysts": the people asking
+    unknown = "unknown"  # under "Participants": the role says
+
+
+@dataclass(frozen=True)
+class Turn:
+    start: int  # the first character after the speaker line
+    end: int
+    speaker: str  # as the speaker line writes it; "Operator" for the operator
+    role: str  # from the participants list ("Baird", "Chief Financial Officer"); "" for the operator
+    side: Side | None  # None for the operator
+
+    @property
+    def is_operator(self) -> bool:
+        return self.side is None
+
+
+def _lines(body: str) -> list[tuple[int, str]]:
+    out, position = [], 0
+    for line in body.split("\n"):
+        out.append((position, line.strip()))
+        position += len(line) + 1
+    return out
+
+
+def _participants(lines: list[tuple[int, str]]) -> dict[str, tuple[str, Side]]:
+    """Name -> (role, side) from the participants lists near the top of the body."""
+    found: dict[str, tuple[str, Side]] = {}
+    side: Side | None = None
+    for _, text in lines[:80]:
+        if not text:
+            continue
+        if heading := _LIST_HEADING.match(text):
+            named = (heading["side"] or "").lower()
+            what = heading["what"].lower()
+            side = (Side.company if named in ("company", "corporate", "management") or what == "executives"
+                    else Side.others if named or what == "analysts" else Side.unknown)
+            continue
+        participant = _PARTICIPANT.match(text)
+        if side is None or participant is None:
+            if found:
+                side = None  # the list has ended; a second list may follow under its own heading
+            continue
+        found[participant["name"]] = (participant["role"].strip(), side)
+    return found
+
+
+def _speaker(text: str, participants: dict[str, tuple[str, Side]]) -> tuple[str, str, Side | None] | None:
+    """(name, role, side) when a line is a speaker line: a participant's name, alone or with their role
+    or a colon, or the operator."""
+    if _OPERATOR.match(text):
+        return "Operator", "", None
+    name = text.rstrip(":").strip()
+    for known, (role, side) in participants.items():
+        # "James Litinsky", "James Litinsky:", "James Litinsky - Founder, Chairman and CEO"; a Refinitiv
+        # list writes "James Litinsky MP Materials Corp. - Chairman & CEO" and its turns "James Litinsky".
+        listed = _PARTICIPANT.match(name)
+        if name == known or known.startswith(name + " ") or (listed is not None and listed["name"] == known):
+            return known, role, side
+    return None
+
+
+def turns(body: str) -> list[Turn]:
+    """The body's turns in order; [] when it is no transcript (no participants list, or no speaker line)."""
+    lines = _lines(body)
+    participants = _participants(lines)
+    if len(participants) < 2:
+        return []
+    # The participants list itself is no turn: a speaker line counts once the list is behind it.
+    list_end = max((start for start, text in lines[:80] if _PARTICIPANT.match(text) and _speaker(text, participants)), default=-1)
+    heads = [(start, len(text), found) for start, text in lines
+             if start > list_end and text and (found := _speaker(text, participants)) is not None]
+    if len(heads) < 2:
+        return []
+    out = []
+    for (start, length, (name, role, side)), following in zip(heads, [*heads[1:], None]):
+        end = following[0] if following else len(body)
+        out.append(Turn(start + length, end, name, role, side))
+    return out
+
+
+def turn_at(found: list[Turn], offset: int) -> Turn | None:
+    return next((turn for turn in found if turn.start <= offset < turn.end), None)
+
+
+def is_procedure(found: list[Turn], sentence: str, offset: int) -> bool:
+    """Whether a sentence at `offset` runs the call rather than saying anything: the operator's, or a
+    courtesy in a turn ("Thank you, operator.", "With that, I will turn the call over to Jim.")."""
+    turn = turn_at(found, offset)
+    return turn is not None and (turn.is_operator or bool(_COURTESY.match(sentence.strip())))

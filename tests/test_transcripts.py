@@ -1,0 +1,116 @@
+"""A transcript's turns: who speaks each stretch, and what is procedure (assay/transcripts.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assay.analysis import key_sentences, label_statements
+from assay.articles import to_article
+from assay.classifier import StatementClassifiers
+from assay.embeddings import MiniLMEmbeddings
+from assay.kinds import ClassifierKindDecider
+from assay.readers import parse
+from assay.settings import Settings
+from assay.statements import statements
+from assay.transcripts import Side, turns
+from assay.types import Article, Attribution, Fetched
+
+# An earnings call as a transcript service exports it (written here; the shape is the usual one).
+CALL = """MP Materials Corp. (MP) Q3 2026 Earnings Call Transcript
+November 6, 2026, 5:00 PM ET
+
+Company Participants
+Martin Sheehan - Head of Investor Relations
+James Litinsky - Founder, Chairman and Chief Executive Officer
+Ryan Corbett - Chief Financial Officer
+
+Conference Call Participants
+Ben Kallo - Baird
+Laurence Alexander - Jefferies
+
+Operator
+Good afternoon, and welcome to the MP Materials third quarter 2026 earnings conference call. All participants are in a listen-only mode.
+
+Martin Sheehan
+Thank you, operator. With that, I will turn the call over to Jim.
+
+James Litinsky
+Thanks, Martin, and good afternoon, everyone. We produced 1,310 metric tons of NdPr oxide at Mountain Pass, up 52% from a year ago.
+
+Frankly, the West waited far too long to take this seriously.
+
+Operator
+Our first question comes from Ben Kallo with Baird.
+
+Ben Kallo
+Congrats on the quarter. Jim, can you talk about how the export controls are affecting customer conversations?
+
+Laurence Alexander
+Spot dysprosium in Rotterdam is three times the Chinese domestic price today.
+
+Ryan Corbett
+Revenue for the quarter was $96.4 million, compared with $62.9 million a year earlier.
+
+Operator
+That concludes today's question-and-answer session. You may now disconnect.
+"""
+
+
+def _call() -> Article:
+    _, _, (item,) = parse(Fetched(source="/tmp/calls/mp-q3.txt", content=CALL.encode(), content_type="text/plain"))
+    return to_article(item)
+
+
+def test_the_turns_of_a_call_are_read_from_its_speaker_lines_and_participants_list():
+    found = turns(_call().body)
+    assert [t.speaker for t in found] == ["Operator", "Martin Sheehan", "James Litinsky", "Operator", "Ben Kallo",
+                                          "Laurence Alexander", "Ryan Corbett", "Operator"]
+    by_name = {t.speaker: t for t in found}
+    assert by_name["James Litinsky"].side == Side.company and "Chief Executive" in by_name["James Litinsky"].role
+    assert by_name["Laurence Alexander"].side == Side.others and by_name["Laurence Alexander"].role == "Jefferies"
+    assert by_name["Operator"].is_operator
+
+
+def test_names_as_subheadings_without_a_participants_list_are_no_transcript():
+    body = ("Lynas Rare Earths\n\nLynas said output rose 12% in the quarter.\n\nMP Materials\n\n"
+            "MP Materials said its magnet plant in Texas had begun deliveries.\n\nOperator\n\nThe operator of the mine said so.")
+    assert turns(body) == []
+
+
+def test_the_operator_and_courtesies_hold_no_statement():
+    texts = [s.text for s in statements(_call())]
+    assert not [t for t in texts if "welcome to the MP Materials" in t or "listen-only" in t or "disconnect" in t or "first question" in t]
+    assert not [t for t in texts if t.startswith(("Thanks, Martin", "Thank you, operator", "With that", "Congrats"))]
+    assert any(t.startswith("We produced 1,310 metric tons") for t in texts)
+    assert any(t.startswith("Revenue for the quarter was $96.4 million") for t in texts)
+
+
+@pytest.fixture(scope="module")
+def embedder():
+    return MiniLMEmbeddings(batch_size=Settings().embed_batch_size)
+
+
+def test_each_statement_of_a_call_is_its_speaker_s(embedder):
+    """Through the shipped classifier and rules: the company's people speak for the company, the
+    analysts asking are third parties, whatever the classifier makes of the sentence alone."""
+    found, _, labels = label_statements(_call(), ClassifierKindDecider(StatementClassifiers.load(), 0.5), embedder)
+    by_start = {s.text[:30]: (label.attribution, label.rationale) for s, label in zip(found, labels)}
+    assert by_start["We produced 1,310 metric tons "][0] == Attribution.company
+    assert "James Litinsky's turn" in by_start["We produced 1,310 metric tons "][1]
+    assert by_start["Frankly, the West waited far t"][0] == Attribution.company
+    assert by_start["Revenue for the quarter was $9"][0] == Attribution.company
+    assert by_start["Spot dysprosium in Rotterdam i"][0] == Attribution.third_party  # an analyst at Jefferies
+
+
+def test_procedure_is_no_highlight(embedder):
+    chosen = key_sentences(_call(), embedder, k=3)
+    assert chosen and not [s for s in chosen if "welcome" in s or "question" in s or s.startswith("Thanks")]
+
+
+def test_a_call_is_published_by_the_company_its_title_names():
+    assert _call().source == "MP Materials Corp."
+    # Only a transcript: a story about a call is published by whoever its opening names, or its folder.
+    _, _, (story,) = parse(Fetched(source="/tmp/calls/story.txt", content=b"Lynas Rare Earths FY2026 Results Call Disappoints\n\n"
+                                   b"Lynas Rare Earths told investors on its results call that output fell 8% in the year.\n",
+                                   content_type="text/plain"))
+    assert story.source == "calls"
