@@ -415,7 +415,10 @@ def missing_answer(question: str, text: str) -> AbstainReason | None:
             return "no_figure_in_answer"
     if _ASKS_NAME.match(question):
         asked = {w.lower().rstrip("s").rstrip("’'") for w in re.findall(r"[\w’'-]+", question)}
-        if not [w for w in re.findall(r"\b[A-Z][\w’'-]*", text) if w not in _NOT_A_NAME and w.lower().rstrip("s").rstrip("’'") not in asked]:
+        # A name the question writes in another form is no new name: "India's" for "Indian".
+        asked_names = {w.lower()[:5] for w in re.findall(r"\b[A-Z][\w’'-]{3,}", question)}
+        if not [w for w in re.findall(r"\b[A-Z][\w’'-]*", text) if w not in _NOT_A_NAME and w.lower().rstrip("s").rstrip("’'") not in asked
+                and (len(w) < 4 or w.lower()[:5] not in asked_names)]:
             return "no_new_name_in_answer"
     return None
 
