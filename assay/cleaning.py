@@ -147,6 +147,9 @@ def html_blocks(html: str) -> list[Block]:
                 blocks.append(Block("heading", child.text_content()))
             elif tag in ("ul", "ol"):
                 walk(child, depth + 1)
+            elif tag == "table":  # a row per line, its cells apart ("NdPr oxide 612,000 +2.1%"), as a page's table reads
+                rows = [" ".join(" ".join(cell.text_content().split()) for cell in row.iter("td", "th")) for row in child.iter("tr")]
+                blocks.append(Block("paragraph", "\n".join(r for r in rows if r.strip())))
             elif tag == "li":
                 blocks.append(Block("item", _own_text(child), level=max(depth - 1, 0)))
                 for nested in child.iter("ul", "ol"):
@@ -433,7 +436,9 @@ def markdown_blocks(text: str) -> list[Block]:
     """Blocks of Markdown. A one-line paragraph in title case with no closing punctuation, with text
     after it, is a heading: exports and releases write "About Arafura" or "Forward-Looking
     Statements" as a line of its own, not as "## …"."""
-    blocks = html_blocks(_soft_breaks_as_spaces(markdown.markdown(_markdown_paragraphs(text))))
+    # "tables" (built into Python-Markdown): a pipe table is rows of cells, as a page's table is, never
+    # one line of pipes and dashes read as a statement.
+    blocks = html_blocks(_soft_breaks_as_spaces(markdown.markdown(_markdown_paragraphs(text), extensions=["tables"])))
     return [
         Block("heading", b.text.strip()) if b.kind == "paragraph" and i + 1 < len(blocks) and _titled_line(b.text) else b
         for i, b in enumerate(blocks)

@@ -56,6 +56,12 @@ def test_breaks_and_table_cells_never_glue_words():
     table = "<p>Intro.</p><table><tr><td>NdPr</td><td>2,400 t</td></tr><tr><td>Dy</td><td>12 t</td></tr></table><p>End.</p>"
     assert clean_html(table).body == "Intro.\n\nNdPr 2,400 t\nDy 12 t\n\nEnd."
     assert clean_html("<dl><dt>NdPr</dt><dd>Neodymium-praseodymium oxide.</dd></dl>").body == "NdPr Neodymium-praseodymium oxide."
+    # A table as Markdown writes it (and as Python-Markdown's HTML indents it): a row per line, never one
+    # line of pipes and dashes (seen on a Notion export nobody here labelled).
+    markdown = "Prices firmed.\n\n| Product | Price (CNY/t) |\n|---|---|\n| NdPr oxide | 612,000 |\n| Dy oxide | 1,650,000 |\n\nEnd."
+    assert [b.text for b in blocks_for(markdown, "markdown")] == ["Prices firmed.", "Product Price (CNY/t)\nNdPr oxide 612,000\nDy oxide 1,650,000", "End."]
+    indented = "<table>\n  <thead>\n    <tr>\n      <th>NdPr</th>\n      <th>2,400 t</th>\n    </tr>\n  </thead>\n</table>"
+    assert [b.text for b in html_blocks(indented)] == ["NdPr 2,400 t"]
 
 
 def test_sections_carry_headings_and_exact_offsets():
