@@ -209,11 +209,12 @@ def _quotation_speaker(body: str, span: tuple[int, int], speakers: _Speakers) ->
 def turn_speaker(turn: Turn) -> Attribution | None:
     """Who speaks a transcript's turn: the company's people for the company; the others (analysts on
     a call) by their role ("Jefferies" is a third party), else as third parties; a listed participant
-    without a side by their role alone."""
+    without a side, or an interviewee, by the role named first."""
     if turn.side == Side.company:
         return Attribution.company
-    by_role = next((who for pattern, who in _ROLES if pattern.search(turn.role)), None)
-    return by_role or (Attribution.third_party if turn.side == Side.others else None)
+    # The role named first: an interview's opening introduces its interviewee before anyone else.
+    named = [(found.start(), who) for pattern, who in _ROLES if (found := pattern.search(turn.role))]
+    return min(named, key=lambda n: n[0])[1] if named else (Attribution.third_party if turn.side == Side.others else None)
 
 
 def attributions(
@@ -250,7 +251,7 @@ def attributions(
             out.append((named, "goes on with what the same sentence's named speaker said"))
         elif (turn := turn_at(spoken, statement.start)) is not None and (said := turn_speaker(turn)) is not None:
             speakers.last = said
-            out.append((said, f"{turn.speaker}'s turn in the transcript ({turn.role})"))
+            out.append((said, turn.described()))
         elif (own := voice(source)) is not None:
             out.append((own, f"the publication's own voice ({source.value.replace('_', ' ')})"))
         elif p >= CLASSIFIER_MIN_CONFIDENCE:

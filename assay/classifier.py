@@ -120,6 +120,13 @@ def _word(pattern: re.Pattern[str], text: str) -> str:
     return f" “{match.group(0)}”" if match else ""
 
 
+def _reporting_word(text: str) -> str:
+    """The reporting verb as the cue shows it; "" when the only match is a name ("United States"):
+    the feature still counts it (changing that means refitting), but no rationale calls it speech."""
+    match = next((m for m in _REPORTING.finditer(text) if m.group(0) != "States"), None)
+    return f"reported speech “{match.group(0)}”" if match else ""
+
+
 def cue_words(article: Article, found: Sequence[Statement], i: int) -> dict[str, str]:
     """Each cue of statement i in words, naming what the text actually says."""
     text = found[i].text
@@ -128,7 +135,7 @@ def cue_words(article: Article, found: Sequence[Statement], i: int) -> dict[str,
     superlative = _word(_SUPERLATIVE, text)
     return {
         "has_digit": f"a figure{_word(_FIGURE, text)}",
-        "reporting_verb": f"reported speech{_word(_REPORTING, text)}",
+        "reporting_verb": _reporting_word(text),
         "superlative": f"superlative{superlative}" + ("" if _DIGIT.search(text) else " with no figure"),
         "hedge": f"hedged or forward-looking{_word(_HEDGE, text)}",
         "heading_author": heading, "heading_critique": heading, "heading_report": heading, "heading_source": heading,

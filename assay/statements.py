@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assay.transcripts import is_procedure, turns
+from assay.transcripts import QA_LABEL, is_procedure, turns
 from assay.types import Article
 
 # Words that end with a full stop without ending the sentence.
@@ -96,7 +96,7 @@ _DATELINE = re.compile(
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
 SPLITTER_VERSION = "7"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
-# 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies,
+# 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies, an interview's Q:/A: labels,
 # a research note's disclaimers, a newsletter's chrome, a table's header row
 
 
@@ -251,6 +251,8 @@ def statements(article: Article) -> list[Statement]:
             continue
         lead = len(line) - len(line.lstrip()) + (2 if text.startswith("• ") else 0)
         lead += dateline_end(line[lead:])
+        if qa := QA_LABEL.match(line[lead:]):  # "A: We produced…": the label is no part of what is said
+            lead += qa.end()
         for sentence in sentences(line[lead:], start + lead):
             if _is_question(sentence.text) or is_boilerplate(sentence.text) or is_procedure(spoken, sentence.text, sentence.start):
                 continue

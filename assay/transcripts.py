@@ -8,6 +8,9 @@ turn says who is talking, so without this every sentence read as the author's. W
 participants list no line is read as a speaker, so an article whose subheadings are names is never
 taken for a transcript.
 
+An interview written as questions and answers ("Q: …" / "A: …") has the interviewee's answers as
+its turns, and the opening that introduces them says who they are.
+
 The operator's turns are procedure ("Our next question comes from…", "You may now disconnect"), and
 so are courtesies inside any turn ("Thanks, Martin, and good afternoon, everyone"): neither holds a
 statement or a highlight.
@@ -35,6 +38,9 @@ _COURTESY = re.compile(
 )
 
 
+INTERVIEWEE = "the interviewee"
+
+
 class Side(StrEnum):
     company = "company"  # under "Company Participants", "Executives"
     others = "others"  # under "Conference Call Participants", "Analysts": the people asking
@@ -46,12 +52,18 @@ class Turn:
     start: int  # the first character after the speaker line
     end: int
     speaker: str  # as the speaker line writes it; "Operator" for the operator
-    role: str  # from the participants list ("Baird", "Chief Financial Officer"); "" for the operator
+    role: str  # from the participants list ("Baird", "Chief Financial Officer"); an interview's opening; "" for the operator
     side: Side | None  # None for the operator
 
     @property
     def is_operator(self) -> bool:
         return self.side is None
+
+    def described(self) -> str:
+        """Whose turn it is, for a rationale."""
+        if self.speaker == INTERVIEWEE:
+            return "an answer of the interviewee the opening introduces"
+        return f"{self.speaker}'s turn in the transcript ({self.role})"
 
 
 def _lines(body: str) -> list[tuple[int, str]]:
@@ -99,12 +111,42 @@ def _speaker(text: str, participants: dict[str, tuple[str, Side]]) -> tuple[str,
     return None
 
 
+# An interview's question and answer labels at a line's start ("Q: …", "A: …"): what follows the
+# label is the statement.
+QA_LABEL = re.compile(r"^(?:Q|A|Question|Answer)\s*:\s+")
+_ANSWER = re.compile(r"^(?:A|Answer)\s*:\s+")
+_QUESTION = re.compile(r"^(?:Q|Question)\s*:\s+")
+# What an interview's opening says of itself, and an explainer's FAQ does not.
+_INTERVIEW_CUE = re.compile(r"\binterview(?:ed|s)?\b|\bspoke (?:to|with)\b|\bin conversation with\b|\bsat down with\b|\btalked (?:to|with)\b", re.I)
+
+
+def _interview(body: str, lines: list[tuple[int, str]]) -> list[Turn]:
+    """An interview's answers ("A: …" up to the next "Q: …"), each the interviewee's: the person its
+    opening introduces, whose role (`Turn.role`: the opening's title and first paragraph) says who they
+    are ("Lynas Rare Earths chief executive Amanda Lacaze spoke to…"). At least two of each label, and
+    an opening that says it is an interview: an explainer's "Q&A" section (sample train: "Project Vault
+    — Q&A") is the publication's own voice, and reading it as an interview cost 28 statements."""
+    answers = [start for start, text in lines if _ANSWER.match(text)]
+    questions = [start for start, text in lines if _QUESTION.match(text)]
+    if len(answers) < 2 or len(questions) < 2:
+        return []
+    opening = body[: min(questions[0], answers[0])].strip()
+    if not _INTERVIEW_CUE.search(opening[-1500:]):  # an explainer's "Q&A" section answers in the publication's own voice
+        return []
+    out = []
+    for start in answers:
+        end = min([q for q in questions if q > start] + [len(body)])
+        out.append(Turn(start, end, INTERVIEWEE, opening[-600:], Side.unknown))
+    return out
+
+
 def turns(body: str) -> list[Turn]:
-    """The body's turns in order; [] when it is no transcript (no participants list, or no speaker line)."""
+    """The body's turns in order; [] when it is no transcript (no participants list and speaker lines,
+    no interview's answers)."""
     lines = _lines(body)
     participants = _participants(lines)
     if len(participants) < 2:
-        return []
+        return _interview(body, lines)
     # The participants list itself is no turn: a speaker line counts once the list is behind it.
     list_end = max((start for start, text in lines[:80] if _PARTICIPANT.match(text) and _speaker(text, participants)), default=-1)
     heads = [(start, len(text), found) for start, text in lines

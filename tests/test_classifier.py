@@ -62,6 +62,13 @@ def test_the_cues_in_words_name_only_what_the_text_says():
     sectioned = cue_words(article(), statements(article()), 0)
     assert sectioned["no_heading"] == "in the article's opening section"
     assert cue_words(article(), statements(article()), 2)["first_person"] == "first person “We”"
+    # "States" in "United States" is no reporting verb to a reader (seen on an interview nobody here labelled).
+    text = "The United States says it will lend to the plant, and the United States Army will buy its magnets."
+    us = Article(id="us", title="t", source="test", source_url="test", body=text, sections=[Section(heading=None, start=0, end=len(text))])
+    assert cue_words(us, statements(us), 0)["reporting_verb"] == "reported speech “says”"
+    text = "Lynas will sell oxide to buyers in the United States from next year."
+    us = Article(id="us", title="t", source="test", source_url="test", body=text, sections=[Section(heading=None, start=0, end=len(text))])
+    assert cue_words(us, statements(us), 0)["reporting_verb"] == ""
 
 
 def test_fit_temperature_recovers_the_temperature_that_made_the_labels():

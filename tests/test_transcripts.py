@@ -77,6 +77,16 @@ def test_names_as_subheadings_without_a_participants_list_are_no_transcript():
     assert turns(body) == []
 
 
+def test_an_explainer_s_q_and_a_is_no_interview():
+    """The sample's "Project Vault — Q&A" answers in the publication's own voice: read as an
+    interview, 28 labelled train statements went to the government its opening names."""
+    body = ("The Commerce Department announced Project Vault on Monday.\n\nProject Vault — Q&A\n\n"
+            "Q: What is Project Vault?\nA: A public-private partnership creating a reserve.\n\n"
+            "Q: Who is financing it?\nA: EXIM approved up to $10B in loans.")
+    assert turns(body) == []
+    assert len(turns(body.replace("announced Project Vault on Monday.", "spoke to us about Project Vault on Monday."))) == 2
+
+
 def test_the_operator_and_courtesies_hold_no_statement():
     texts = [s.text for s in statements(_call())]
     assert not [t for t in texts if "welcome to the MP Materials" in t or "listen-only" in t or "disconnect" in t or "first question" in t]
@@ -114,3 +124,29 @@ def test_a_call_is_published_by_the_company_its_title_names():
                                    b"Lynas Rare Earths told investors on its results call that output fell 8% in the year.\n",
                                    content_type="text/plain"))
     assert story.source == "calls"
+
+
+INTERVIEW = """Interview: Lynas chief Amanda Lacaze on heavy rare earths
+Mining Desk Weekly | 25 November 2026
+
+Lynas Rare Earths chief executive Amanda Lacaze spoke to Mining Desk Weekly in Perth about the company's heavy rare earths line. The interview has been edited for length.
+
+Q: How much dysprosium has the Malaysian line produced so far?
+A: We produced 4.2 tonnes of dysprosium oxide in the first two quarters of the fiscal year. Frankly, the market has been slow to appreciate it.
+
+Q: China cut its quotas last week. Does that help you?
+A: At these prices the whole industry outside China is losing money.
+"""
+
+
+def test_an_interview_s_answers_are_the_interviewee_s(embedder):
+    _, _, (item,) = parse(Fetched(source="/tmp/desk/lacaze.txt", content=INTERVIEW.encode(), content_type="text/plain"))
+    article = to_article(item)
+    found, _, labels = label_statements(article, ClassifierKindDecider(StatementClassifiers.load(), 0.5), embedder)
+    by_start = {s.text[:30]: (label.attribution, label.rationale) for s, label in zip(found, labels)}
+    # The label is no part of the statement, and the chief executive speaks for the company.
+    assert by_start["We produced 4.2 tonnes of dysp"][0] == Attribution.company
+    assert "answer of the interviewee" in by_start["We produced 4.2 tonnes of dysp"][1]
+    assert by_start["At these prices the whole indu"][0] == Attribution.company
+    # The interviewer's own words in a question line stay the publication's.
+    assert by_start["China cut its quotas last week"][0] != Attribution.company
