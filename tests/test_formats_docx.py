@@ -52,7 +52,29 @@ def test_a_word_release_reads_as_its_text_export_would():
     assert item.author is None
     assert "is pleased to announce" in item.content and "## Outlook" in item.content
     assert "- Second solvent-extraction circuit commissioned on schedule.\n- NdPr oxide capacity doubles" in item.content
-    assert "Capacity (tpa)" not in item.content and "1 table left out (only the document's paragraphs are read)" in item.notes
+    assert "1 table read a row to a line" in item.notes
+
+
+def test_a_word_table_is_read_a_row_to_a_line():
+    """Seen while reading a Markdown export: a table's figures are what an analyst checks; a Word
+    table is read as the text reader reads a pipe table, a row to a line, a merged cell once."""
+    import docx
+
+    from assay.articles import to_article
+
+    document = docx.Document()
+    document.add_paragraph("Kestrel output", style="Title")
+    document.add_paragraph("Kestrel Rare Earths said output rose in the March quarter, led by its second circuit.")
+    table = document.add_table(rows=3, cols=3)
+    for (row, col), text in {(0, 0): "Product", (0, 1): "Capacity (tpa)", (0, 2): "Change", (1, 0): "NdPr oxide", (1, 1): "2,400",
+                             (1, 2): "+100%", (2, 0): "Tb | Dy oxide", (2, 1): "60"}.items():
+        table.cell(row, col).text = text
+    table.cell(2, 1).merge(table.cell(2, 2))
+    out = io.BytesIO()
+    document.save(out)
+    _, _, (item,) = read("Downloads/kestrel-output.docx", out.getvalue())
+    body = to_article(item).body
+    assert "Product Capacity (tpa) Change\nNdPr oxide 2,400 +100%\nTb / Dy oxide 60" in body, body
 
 
 def test_a_word_releases_highlights_leave_the_body_with_their_heading():

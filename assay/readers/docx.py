@@ -3,7 +3,7 @@
 python-docx reads the document's body in order; it becomes Markdown (the Title style or the first
 heading as `#`, other headings as `##`, list paragraphs as bullets) and the text reader does the
 rest, so a Word file gets the same title, highlights, dateline, publisher and sections rules as a
-text export. Tables, headers and footers are left out (the ingest report says how many tables).
+text export. Tables are read a row to a line (as pipe tables); headers and footers are left out.
 The document's properties are not used for the date or the author: Word fills them with when and
 by whom the file was made, not the article's.
 """
@@ -13,10 +13,14 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from typing import TYPE_CHECKING
 
 from assay.readers.text import read_text_file
 from assay.sources import SourceError, source_suffix
 from assay.types import Fetched, RawItem, SourceKind
+
+if TYPE_CHECKING:
+    from docx.table import Table
 
 _ZIP_MAGIC = b"PK\x03\x04"
 _LIST_STYLES = re.compile(r"^List", re.IGNORECASE)
@@ -33,8 +37,27 @@ def _is_docx(content: bytes) -> bool:
         return False
 
 
+def _table_rows(table: Table) -> str:
+    """A Word table as a Markdown pipe table, which the text reader reads a row to a line ("NdPr
+    oxide 2,400"); a merged cell once, not once per column it spans."""
+    rows = []
+    for row in table.rows:
+        cells, seen = [], set()
+        for cell in row.cells:
+            if id(cell._tc) in seen:
+                continue
+            seen.add(id(cell._tc))
+            cells.append(" ".join(cell.text.split()).replace("|", "/"))
+        if any(cells):
+            rows.append("| " + " | ".join(cells) + " |")
+    if not rows:
+        return ""
+    width = max(row.count(" | ") + 1 for row in rows)
+    return "\n".join([rows[0], "|" + "---|" * width, *rows[1:]])
+
+
 def docx_markdown(content: bytes, source: str) -> tuple[str, int]:
-    """The document's body as Markdown, and how many tables were left out."""
+    """The document's body as Markdown, its tables as pipe tables, and how many tables it has."""
     import docx
     from docx.table import Table
 
@@ -49,6 +72,8 @@ def docx_markdown(content: bytes, source: str) -> tuple[str, int]:
     for block in document.iter_inner_content():
         if isinstance(block, Table):
             tables += 1
+            if rows := _table_rows(block):
+                blocks.append(rows)
             continue
         text = " ".join(block.text.split())
         if not text:
@@ -88,5 +113,5 @@ class DocxReader:
             raise SourceError(f"{fetched.source}: the Word document holds no text")
         item = read_text_file(markdown, fetched.model_copy(update={"content_type": "text/markdown"}))
         if tables:
-            item.notes.append(f"{tables} table{'s' * (tables > 1)} left out (only the document's paragraphs are read)")
+            item.notes.append(f"{tables} table{'s' * (tables > 1)} read a row to a line")
         return None, [item]
