@@ -253,6 +253,8 @@ def statements(article: Article) -> list[Statement]:
         lead += dateline_end(line[lead:])
         if qa := QA_LABEL.match(line[lead:]):  # "A: We produced…": the label is no part of what is said
             lead += qa.end()
+        # Nor is a speaker's name before their words: "James Litinsky: Thanks, Martin…".
+        lead = max([lead, *(turn.start - start for turn in spoken if start < turn.start < position - 1)])
         for sentence in sentences(line[lead:], start + lead):
             if _is_question(sentence.text) or is_boilerplate(sentence.text) or is_procedure(spoken, sentence.text, sentence.start):
                 continue

@@ -3,7 +3,8 @@ of the body, read from the speaker lines and the participants list a transcript 
 
 A transcript names its speakers once near the top ("James Litinsky - Founder, Chairman and Chief
 Executive Officer" under "Company Participants", "Ben Kallo - Baird" under "Conference Call
-Participants") and then opens each turn with the speaker's name on a line of its own. Nothing in a
+Participants") and then opens each turn with the speaker's name on a line of its own (or with
+"Name:" before the first words). Nothing in a
 turn says who is talking, so without this every sentence read as the author's. Without a
 participants list no line is read as a speaker, so an article whose subheadings are names is never
 taken for a transcript.
@@ -49,7 +50,7 @@ class Side(StrEnum):
 
 @dataclass(frozen=True)
 class Turn:
-    start: int  # the first character after the speaker line
+    start: int  # the first character after the speaker line, or after "Name:" on the same line
     end: int
     speaker: str  # as the speaker line writes it; "Operator" for the operator
     role: str  # from the participants list ("Baird", "Chief Financial Officer"); an interview's opening; "" for the operator
@@ -111,6 +112,10 @@ def _speaker(text: str, participants: dict[str, tuple[str, Side]]) -> tuple[str,
     return None
 
 
+# A speaker's name and a colon before their words on the same line: "James Litinsky: Thanks, Martin…".
+_INLINE_SPEAKER = re.compile(r"^(?P<name>[A-Z][\w.'’ -]{1,60}?)\s*:\s+(?=\S)")
+
+
 # An interview's question and answer labels at a line's start ("Q: …", "A: …"): what follows the
 # label is the statement.
 QA_LABEL = re.compile(r"^(?:Q|A|Question|Answer)\s*:\s+")
@@ -149,14 +154,19 @@ def turns(body: str) -> list[Turn]:
         return _interview(body, lines)
     # The participants list itself is no turn: a speaker line counts once the list is behind it.
     list_end = max((start for start, text in lines[:80] if _PARTICIPANT.match(text) and _speaker(text, participants)), default=-1)
-    heads = [(start, len(text), found) for start, text in lines
-             if start > list_end and text and (found := _speaker(text, participants)) is not None]
+    heads = []  # (where the line starts, where the turn's words start, who)
+    for start, text in lines:
+        if start <= list_end or not text:
+            continue
+        if (found := _speaker(text, participants)) is not None:
+            heads.append((start, start + len(text), found))
+        elif (inline := _INLINE_SPEAKER.match(text)) and (found := _speaker(inline["name"], participants)) is not None:
+            heads.append((start, start + inline.end(), found))  # "James Litinsky: Thanks, Martin…"
     if len(heads) < 2:
         return []
     out = []
-    for (start, length, (name, role, side)), following in zip(heads, [*heads[1:], None]):
-        end = following[0] if following else len(body)
-        out.append(Turn(start + length, end, name, role, side))
+    for (_, words, (name, role, side)), following in zip(heads, [*heads[1:], None]):
+        out.append(Turn(words, following[0] if following else len(body), name, role, side))
     return out
 
 

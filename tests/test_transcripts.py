@@ -56,9 +56,13 @@ That concludes today's question-and-answer session. You may now disconnect.
 """
 
 
-def _call() -> Article:
-    _, _, (item,) = parse(Fetched(source="/tmp/calls/mp-q3.txt", content=CALL.encode(), content_type="text/plain"))
+def _call_from(text: str) -> Article:
+    _, _, (item,) = parse(Fetched(source="/tmp/calls/mp-q3.txt", content=text.encode(), content_type="text/plain"))
     return to_article(item)
+
+
+def _call() -> Article:
+    return _call_from(CALL)
 
 
 def test_the_turns_of_a_call_are_read_from_its_speaker_lines_and_participants_list():
@@ -150,3 +154,16 @@ def test_an_interview_s_answers_are_the_interviewee_s(embedder):
     assert by_start["At these prices the whole indu"][0] == Attribution.company
     # The interviewer's own words in a question line stay the publication's.
     assert by_start["China cut its quotas last week"][0] != Attribution.company
+
+
+def test_a_speaker_s_name_and_colon_before_their_words_opens_their_turn(embedder):
+    inline = CALL
+    for name in ("Operator", "Martin Sheehan", "James Litinsky", "Ben Kallo", "Laurence Alexander", "Ryan Corbett"):
+        inline = inline.replace(f"\n{name}\n", f"\n{name}: ")
+    article = _call_from(inline)
+    assert [t.speaker for t in turns(article.body)] == [t.speaker for t in turns(_call().body)]
+    found, _, labels = label_statements(article, ClassifierKindDecider(StatementClassifiers.load(), 0.5), embedder)
+    by_start = {s.text[:30]: label.attribution for s, label in zip(found, labels)}
+    assert by_start["We produced 1,310 metric tons "] == Attribution.company  # the name is no part of the statement
+    assert by_start["Spot dysprosium in Rotterdam i"] == Attribution.third_party
+    assert not [s for s in found if "welcome" in s.text or "disconnect" in s.text]
