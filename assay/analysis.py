@@ -45,12 +45,13 @@ from assay.statements import (
     dateline_end,
     is_boilerplate,
     is_furniture_line,
+    is_question,
     sentences,
     statements,
     text_sentences,
     word_stems,
 )
-from assay.transcripts import is_procedure, turns
+from assay.transcripts import QA_LABEL, is_procedure, turns
 from assay.types import (
     RHETORIC_KINDS,
     Analysis,
@@ -169,14 +170,15 @@ _BOILERPLATE_HEADING = re.compile(r"forward[- ]looking|cautionary|disclaimer|saf
 _BULLET = re.compile(r"^[•\-–*]\s+")
 # The version of `key_sentences`'s choice: part of the analysis key, so changing it re-analyses.
 KEY_SENTENCES_VERSION = "7"  # 2: the splitter's boilerplate rule; 3: its narrower form; 4: no dateline; 5: five, not three;
-# 6: no footnote, source or dated kicker line; 7: no transcript procedure, disclaimer or table header row
+# 6: no footnote, source or dated kicker line; 7: no transcript procedure, disclaimer, table header row, question or speaker label
 # How many key sentences an analysis shows. The sample's publisher writes 5.45 highlights an article;
 # coverage F1 of the central k (highlights alone, train / dev): k=3 0.512 / 0.372, 4 0.542 / 0.416,
 # 5 0.538 / 0.460, 6 0.539 / 0.515; lead-k stays at 0.32-0.34 / 0.36-0.42 (evals/README.md).
 HIGHLIGHTS = 5
 # The version of what code makes of the reply's names, figures and prose (`typed_once`, `_figure`, `tidy_cut`): part of the key too.
-NAMES_VERSION = "3"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
-# 2: a figure as the body writes it, what it measures in its sentence, no years; 3: a summary's unfinished last sentence dropped
+NAMES_VERSION = "4"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
+# 2: a figure as the body writes it, what it measures in its sentence, no years; 3: a summary's unfinished last sentence dropped;
+# 4: a figure's value holds a number
 
 
 def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = HIGHLIGHTS) -> list[str]:
@@ -191,10 +193,12 @@ def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = HIGHLIG
     boilerplate = [(s.start, s.end) for s in article.sections if s.heading and _BOILERPLATE_HEADING.search(s.heading)]
     body = article.body
     spoken = turns(body)
-    candidates = [_as_highlight(s.text) for s in text_sentences(body)
-                  if s.text not in headings and len(s.text.split()) >= 6 and len(s.text) <= 400
+    # A speaker's name before their words ("James Litinsky: We produced…") is no part of a highlight.
+    said = [body[max([s.start, *(t.start for t in spoken if s.start < t.start < s.end)]) : s.end] for s in text_sentences(body)]
+    candidates = [_as_highlight(text) for s, text in zip(text_sentences(body), said)
+                  if s.text not in headings and len(s.text.split()) >= 6 and len(s.text) <= 400 and not is_question(s.text)
                   and not is_boilerplate(s.text) and not any(a <= s.start < b for a, b in boilerplate)
-                  and not is_procedure(spoken, s.text, s.start)
+                  and not is_procedure(spoken, text, s.start)
                   and not is_furniture_line(body[body.rfind("\n", 0, s.start) + 1 : s.end])]
     if len(candidates) <= k:
         return candidates
@@ -205,10 +209,11 @@ def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = HIGHLIG
 
 
 def _as_highlight(sentence: str) -> str:
-    """The sentence without a bullet's mark or an opening dateline ("DARWIN, March 3, 2026 /PRNewswire/ --"),
-    which say nothing: still an exact quote of the body."""
+    """The sentence without a bullet's mark, an opening dateline ("DARWIN, March 3, 2026 /PRNewswire/ --")
+    or an interview's "A:", which say nothing: still an exact quote of the body."""
     text = _BULLET.sub("", sentence)
-    return text[dateline_end(text) :]
+    text = text[dateline_end(text) :]
+    return text[qa.end() :] if (qa := QA_LABEL.match(text)) else text  # "A: We produced…"
 
 
 # --- grounding ------------------------------------------------------------------------------------
@@ -350,12 +355,14 @@ def _measures_dimension(measures: str, value: str) -> bool:
 
 
 def _figure(reply: FigureReply, body: str) -> Figure | None:
-    """The figure as the body writes it, or None. Its value must be a whole number of the body ("1" does
+    """The figure as the body writes it, or None. Its value must hold a digit and be a whole number of the body ("1" does
     not match inside "2015"), not a year, and what it measures must share a word with its sentence or
     be the dimension its unit says (measured on train + dev: "1" of "1%" recycling rates read as
     "tonnage" is dropped; "800°C" as a "temperature" stays); the reply's
     unit is kept only where the sentence writes it after the value (a currency the value shows, or
     "number", is dropped)."""
+    if not re.search(r"\d", reply.value):
+        return None  # "prices — of the whole industry" (seen on an interview nobody here labelled): no figure
     match = re.search(rf"(?<![\w.,]){re.escape(reply.value.strip())}(?![\w]|[.,]\d)", body)
     if match is None:
         return None

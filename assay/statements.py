@@ -233,7 +233,7 @@ def _introduces_speech(piece: Statement, body: str) -> bool:
             and not re.search(r"\d", text) and not _CLAUSE_WORDS.intersection(text.lower().split()))
 
 
-def _is_question(text: str) -> bool:
+def is_question(text: str) -> bool:
     return text.rstrip("\"”’)]").endswith(("?", "？", "؟"))
 
 
@@ -256,7 +256,7 @@ def statements(article: Article) -> list[Statement]:
         # Nor is a speaker's name before their words: "James Litinsky: Thanks, Martin…".
         lead = max([lead, *(turn.start - start for turn in spoken if start < turn.start < position - 1)])
         for sentence in sentences(line[lead:], start + lead):
-            if _is_question(sentence.text) or is_boilerplate(sentence.text) or is_procedure(spoken, sentence.text, sentence.start):
+            if is_question(sentence.text) or is_boilerplate(sentence.text) or is_procedure(spoken, sentence.text, sentence.start):
                 continue
             found.extend(piece for clause in clauses(sentence) for piece in comma_clauses(clause)
                          if len(piece.text.split()) >= MIN_WORDS and not _introduces_speech(piece, article.body))

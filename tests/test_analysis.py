@@ -132,6 +132,8 @@ def test_a_figure_is_what_its_sentence_says_or_nothing():
     assert heat is not None and heat.value == "800°C"  # the dimension its unit says, not a word of the sentence
     rate = _figure(FigureReply(value="1", unit="", measures="recycling rate"), body)
     assert rate is not None and rate.value == "1%"
+    # Seen on an interview nobody here labelled: a word for a value is no figure.
+    assert _figure(FigureReply(value="prices", unit="", measures="of the whole industry"), "At these prices the whole industry is losing money.") is None
 
 
 def test_analysis_is_grounded_in_the_body_and_drops_what_is_not(parts):

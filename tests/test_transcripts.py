@@ -167,3 +167,9 @@ def test_a_speaker_s_name_and_colon_before_their_words_opens_their_turn(embedder
     assert by_start["We produced 1,310 metric tons "] == Attribution.company  # the name is no part of the statement
     assert by_start["Spot dysprosium in Rotterdam i"] == Attribution.third_party
     assert not [s for s in found if "welcome" in s.text or "disconnect" in s.text]
+
+
+def test_an_interview_s_questions_and_labels_are_no_highlights(embedder):
+    _, _, (item,) = parse(Fetched(source="/tmp/desk/lacaze.txt", content=INTERVIEW.encode(), content_type="text/plain"))
+    chosen = key_sentences(to_article(item), embedder, k=3)
+    assert chosen and not [s for s in chosen if s.endswith("?") or s.startswith(("Q:", "A:"))], chosen
