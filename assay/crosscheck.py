@@ -2,8 +2,8 @@
 
 For a statement, the nearest chunks of *other* articles (cosine similarity of
 MiniLM vectors) are its evidence. With numbers in the statement, a chunk that
-repeats one of them corroborates it and a close chunk with only other numbers
-conflicts with it; without numbers, a close chunk corroborates it. A near
+repeats one of them corroborates it and a close chunk with only other numbers in
+the same unit conflicts with it; without numbers, a close chunk corroborates it. A near
 duplicate in another article is a repeat of the same claim, linked with the
 earliest date it was seen. The similarity thresholds were chosen on the `dev`
 split's gold statuses (below).
@@ -11,6 +11,7 @@ split's gold statuses (below).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import datetime
 
@@ -24,6 +25,48 @@ from assay.types import Article, ChunkSearch, CrossCheck, EvidenceChunk, StoredC
 # Chosen on dev's gold statuses (`python -m assay.evals.tune_crosscheck`, 65 facts and claims): status
 # accuracy 0.66 and corroboration precision / recall 0.69 / 0.36, against 0.58 and 0.43 / 0.12
 # with the first settings (0.55, 0.70); on test 0.83 against 0.75 (all "no other source": 0.72).
+# A figure and what it is a figure of, as far as its unit says: two numbers conflict only when they
+# measure in the same unit (tonnes against tonnes, a share against a share, money against money),
+# never a production figure against a price, nor a year against a year ("a 2026 white paper"
+# conflicted with a chunk's other numbers on dev; an interview's "4.2 tonnes of dysprosium oxide"
+# with a brief's "US$820 per kilogram").
+_SCALE = r"(?:\s?(?:thousand|million|billion|trillion|bn|mn|m|k)\b)?"
+_FIGURE_UNIT = re.compile(
+    r"(?P<currency>(?:[A-Z]{1,3})?[$€£¥]|\b(?:USD|CNY|RMB|AUD|CAD|EUR)\s?)?(?P<number>\d[\d,]*(?:\.\d+)?)" + _SCALE +
+    r"[\s-]?(?P<unit>%|per ?cent\b|percent\b|[A-Za-z/$€]+)?"
+)
+_UNITS = {
+    "mass": frozenset("t tonne tonnes ton tons kt mt tpa kg kilogram kilograms g gram grams lb lbs pound pounds".split()),
+    "share": frozenset("% percent per cent".split()),
+    "money": frozenset("dollars dollar usd yuan cny rmb euros euro eur aud cad".split()),
+    "power": frozenset("mw gw kw mwh gwh kwh".split()),
+}
+_YEAR = re.compile(r"^(?:19|20)\d\d$")
+
+
+def figure_units(text: str) -> dict[str, set[str]]:
+    """The numbers of a text by the unit they measure in ("mass", "share", "money", "power", or the
+    word after them), without years and without a unit nothing says."""
+    found: dict[str, set[str]] = {}
+    for match in _FIGURE_UNIT.finditer(text):
+        number = match["number"].replace(",", "").rstrip(".")
+        unit = (match["unit"] or "").lower().rstrip(".")
+        if match["currency"]:
+            dimension = "money"
+        else:
+            dimension = next((d for d, words in _UNITS.items() if unit in words or unit.rstrip("s") in words), unit.rstrip("s"))
+        if not dimension or (_YEAR.match(number) and not match["currency"] and dimension not in _UNITS):
+            continue
+        found.setdefault(dimension, set()).add(number)
+    return found
+
+
+def figures_conflict(statement: str, other: str) -> bool:
+    """Whether another text gives a different number in a unit the statement measures in, and none of its numbers."""
+    own, theirs = figure_units(statement), figure_units(other)
+    return any(dimension in theirs and not (values & theirs[dimension]) for dimension, values in own.items())
+
+
 RELATED = 0.60  # a chunk this similar is evidence about the statement
 CLOSE = 0.60  # close enough that differing numbers are a conflict
 REPEAT = 0.85  # another article says nearly the same thing (no gold for repeats: first setting)
@@ -39,8 +82,8 @@ class CorpusCrossCheck:
 
     @property
     def name(self) -> str:
-        """Its thresholds: part of every analysis's cache key, so changing one re-analyses."""
-        return f"crosscheck(related={self.related:g},close={self.close:g},repeat={self.repeat:g},k={TOP_K})"
+        """Its thresholds and conflict rule: part of every analysis's cache key, so changing one re-analyses."""
+        return f"crosscheck(related={self.related:g},close={self.close:g},repeat={self.repeat:g},k={TOP_K},conflicts=units)"
 
     def __call__(self, article: Article, found: Sequence[Statement], vectors: np.ndarray | None = None) -> list[CrossCheck]:
         if not found or self.store.count() == 0:
@@ -69,7 +112,7 @@ class CorpusCrossCheck:
             if own_numbers:
                 if own_numbers & numbers(chunk.text):
                     agreeing = True
-                elif similarity >= self.close and numbers(chunk.text):
+                elif similarity >= self.close and figures_conflict(statement.text, chunk.text):
                     conflicting = True
             elif similarity >= self.close:
                 agreeing = True

@@ -45,3 +45,17 @@ def test_same_figure_corroborates_other_figure_conflicts_and_repeats_are_linked(
     assert unrelated.status == "no_other_source" and unrelated.evidence == []
     # Asking for more neighbours than the store holds returns what there is (nearest does not count first).
     assert sorted(c.article_id for c in store.nearest(embedder.forward(["rare earth capacity"]), 20)[0]) == ["a1", "a2"]
+
+
+def test_figures_conflict_only_in_the_same_unit():
+    """Seen on an interview nobody here labelled: "4.2 tonnes of dysprosium oxide" conflicted with a
+    brief's "US$820 per kilogram, down 6%"; on dev, "a 2026 white paper" with another year."""
+    from assay.crosscheck import figure_units, figures_conflict
+
+    assert figure_units("a 20-MW turbine, 2,000 tonnes, US$1.5 billion, up 6%, 158 patents in 2025") == {
+        "power": {"20"}, "mass": {"2000"}, "money": {"1.5"}, "share": {"6"}, "patent": {"158"}}
+    assert not figures_conflict("We produced 4.2 tonnes of dysprosium oxide.", "Oxide fell to US$820 per kilogram, down 6%.")
+    assert not figures_conflict("This reviews a 2026 white paper.", "The 2024 paper said so.")
+    assert figures_conflict("China's mining share trends toward ~65%.", "China accounts for roughly 60% of supply.")
+    assert not figures_conflict("China's share is 60%, down from 65%.", "China accounts for roughly 60% of supply.")
+    assert figures_conflict("capacity of 11,200 tons", "capacity to 9,000 tonnes")
