@@ -97,7 +97,7 @@ MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
 SPLITTER_VERSION = "7"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
 # 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies, an interview's Q:/A: labels,
-# a research note's disclaimers, a newsletter's chrome, a table's header row
+# a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone
 
 
 @dataclass(frozen=True)
@@ -162,11 +162,18 @@ def word_stems(text: str, min_letters: int = 1) -> set[str]:
     return {w[:5] for w in re.findall(rf"[^\W_]{{{min_letters},}}", text.lower())}
 
 
+# A date alone on its line, with its weekday or time ("November 6, 2026, 5:00 PM ET", "Friday, 27 November 2026").
+_DATE_ONLY_LINE = re.compile(
+    rf"^(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?,?\s+)?{DAY_DATE}"
+    r"(?:,?\s+(?:at\s+)?\d{1,2}[:.]\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?(?:\s*[A-Z]{2,5})?)?\.?$"
+)
+
+
 def is_furniture_line(line: str) -> bool:
     """Whether a body line is page furniture rather than prose: sources, footnotes, credits, a dated
-    kicker or byline, a table's header row."""
+    kicker or byline, a date alone, a table's header row."""
     text = line.strip()
-    return bool(_SKIP_LINE.match(text) or _DATED_LINE.match(text) or _is_table_row(text))
+    return bool(_SKIP_LINE.match(text) or _DATED_LINE.match(text) or _DATE_ONLY_LINE.match(text) or _is_table_row(text))
 
 
 def _is_table_row(text: str) -> bool:

@@ -34,6 +34,7 @@ def test_statements_are_exact_spans_and_skip_headings_and_sources():
         "By Kenji Mori, Tokyo | 26 November 2026\n\n"
         "Footnotes: ANM licence register, accessed 20 November 2026; DFC board minutes, 18 September 2026.\n\n"
         "Note: tonnages are rounded to the nearest hundred.\n\n"
+        "November 6, 2026, 5:00 PM ET\n\n"  # a page's date line left in its text (a transcript saved as HTML)
         # Seen on a broker note nobody here wrote: a table's header row and the note's disclaimer. A
         # row with figures stays (the labellers count an estimates row as a claim).
         "Quarter REO sold (t) NdPr (t) Revenue (A$m)\n\n"
