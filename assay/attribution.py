@@ -40,11 +40,14 @@ VOICE = {
 # Earth states it…", "the company claims the system…", "X reports significant progress", "documents
 # how", "frames innovation as", "emphasizes"; never "United States", "member states that", "claims
 # that underscore…"). Read off sample dev's misses, so judged on the rest: sample train 0.758 ->
-# 0.760 (one gained, none lost), outside unchanged, pooled train + dev 0.807 -> 0.813.
+# 0.760 (one gained, none lost), outside unchanged, pooled train + dev 0.807 -> 0.813. "X called it “…”"
+# (a newsletter nobody here labelled: "Saskatchewan Premier Scott Moe called it “a historic day…”") is
+# in no labelled article, so it changed none.
 _VERB = (r"(?:said|says|(?<!\ba )say|told|tells|stated|added|adds|announced|argued|argues|claimed|warned|warns|wrote|noted|"
          r"expects|expected|believes|predicted|predicts|insisted|insists|stressed|emphasi[sz]ed|explained|commented|"
          r"reported that|declined to say|according to|highlights|highlighted|showcased|touts|touted|"
-         r"outlines|describes|concludes|cites|asserts|asserted|contends|contended|positions itself|acknowledged|states(?=\s+(?:it|its|they|we)\b)|claims(?=\s+(?:the|it|its|a|an|to)\b)|reports(?=\s+(?:that|a|an|its|the|significant|record)\b)|emphasi[sz]es|documents(?=\s+how\b)|frames(?=\s+\S+\s+as\b)|framed(?=\s+\S+(?:\s+\S+)?\s+as\b))")
+         r"outlines|describes|concludes|cites|asserts|asserted|contends|contended|positions itself|acknowledged|states(?=\s+(?:it|its|they|we)\b)|claims(?=\s+(?:the|it|its|a|an|to)\b)|reports(?=\s+(?:that|a|an|its|the|significant|record)\b)|emphasi[sz]es|documents(?=\s+how\b)|frames(?=\s+\S+\s+as\b)|framed(?=\s+\S+(?:\s+\S+)?\s+as\b)|"
+         r"called(?=\s+(?:it|this|that|them|the\s+\S+(?:\s+\S+)?)\s+(?:a\s+|an\s+|the\s+)?[“\"]))")
 _VERB_RE = re.compile(rf"\b{_VERB}\b", re.I)
 # Third-person verbs that are as often nouns ("claims", "reports", "documents"): a verb only with its
 # speaker before it ("The company claims the system…"), never at a clause's start ("claims that underscore…").

@@ -26,7 +26,7 @@ from assay.types import Article, Attribution, Evidence, Kind, StatementLabels
 # decider's name, so changing them re-analyses.
 ATTRIBUTION_RULES = "7"  # 4: "X states that/it …"; 5: "The U.S. says" (no full stop after an initial);
 # 6: "the companies said", agencies named like companies, a piece going on "and that …" keeps its speaker;
-# 7: a transcript's turn is its speaker's
+# 7: a transcript's turn is its speaker's, an interview's answer the interviewee's; "X called it “…”"
 
 
 class KindDecider(Protocol):

@@ -46,6 +46,10 @@ from assay.types import Article, Attribution, SourceType
     ("China refines about 90 percent, according to the U.S. Geological Survey.", Attribution.government),
     ("The U.S. International Development Finance Corporation said it approved a $465 million loan.", Attribution.government),
     ("A survey by Adamas found magnet prices rose.", None),  # a survey with no reporting verb names no speaker
+    # Seen on a newsletter nobody here labelled: "called it" before a quotation reports it; "called" alone names.
+    ("Saskatchewan Premier Scott Moe called it “a historic day for Canadian mineral sovereignty.”", Attribution.government),
+    ("A company called Lynas makes oxide in Malaysia.", None),
+    ("Lawmakers called for accelerating decoupling from Chinese rare earths.", None),
 ])
 def test_a_named_speaker_decides_the_attribution(text, who):
     assert speaker(text) == who
