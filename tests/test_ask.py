@@ -256,6 +256,13 @@ def test_missing_answer_reads_the_kind_of_question():
     assert missing_answer("In which Indian states will the corridors be located?", "India's budget commits to corridors.") == "no_new_name_in_answer"
     assert missing_answer("In which Indian states will the corridors be located?", "In Odisha and Kerala.") is None
     assert missing_answer("Which company supplies the plant?", "Compass Minerals supplies it.") is None  # lower-case words match whole
+    # A figure asked in a second clause, and a count of something else (train: 2 more of 60 declined, 0 of 75 lost).
+    assert missing_answer("Which minerals, and in what tonnages, will Project Vault stockpile?", "Rare earths, in specific tonnages.") == "no_figure_in_answer"
+    assert missing_answer("Which minerals, and in what tonnages, will Project Vault stockpile?", "Gallium, 500 tonnes.") is None
+    assert missing_answer("According to the paper, how much could power demand grow?", "It could more than double by 2030.") is None
+    assert missing_answer("How many “Rare Earth + Agriculture” products did the group launch?", "The group filed 158 patents.") == "no_figure_in_answer"
+    assert missing_answer("How many countries have expressed interest?", "Roughly 30 countries have.") is None
+    assert missing_answer("How many tonnes of NdPr oxide does the mill produce?", "Up to 6,000 tonnes a year.") is None
     assert missing_answer("Why did prices rise?", "Prices rose because supply fell.") is None
 
 
