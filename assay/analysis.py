@@ -336,22 +336,26 @@ def _words_in(words: str, sentence: str) -> bool:
     return bool(stems & word_stems(sentence, 3))
 
 
-# What a figure measures may be the dimension its unit already says ("800°C" — "temperature"), not a word of its sentence.
-_DIMENSIONS: tuple[tuple[re.Pattern[str], frozenset[str]], ...] = tuple(
-    (re.compile(unit, re.I), frozenset(words.split())) for unit, words in (
-        (r"°|℃|degrees", "temperature heat"),
-        (r"[$€£¥]|\b(?:usd|rmb|cny|aud|eur|gbp|yuan|dollars?|euros?|pounds?)\b",
+# Units by the dimension they measure, with the words a figure of that dimension may be said to
+# measure: what a figure measures may be the dimension its unit already says ("800°C" — "temperature"),
+# not a word of its sentence; and the cross-check reads two numbers as conflicting only in one dimension.
+_QUANTITY = "capacity output production volume tonnage supply demand shipments quantity"
+UNIT_DIMENSIONS: dict[str, tuple[re.Pattern[str], frozenset[str]]] = {
+    name: (re.compile(unit, re.I), frozenset(words.split())) for name, unit, words in (
+        ("temperature", r"°|℃|degrees", "temperature heat"),
+        ("money", r"[$€£¥]|\b(?:usd|rmb|cny|aud|eur|gbp|yuan|dollars?|euros?|pounds?)\b",
          "price prices cost costs value worth investment funding financing loan revenue spending budget grant capital"),
-        (r"%|\bper\s?cent\b|\bpercent\b", "share percentage proportion rate growth increase decline rise fall"),
-        (r"\b(?:days?|weeks?|months?|years?)\b", "duration time period timeline deadline"),
-        (r"\b(?:tonnes?|tons?|t|kt|mt|tpa|mw|gw|gwh)\b", "capacity output production volume tonnage supply demand shipments quantity"),
+        ("share", r"%|\bper\s?cent\b|\bpercent\b", "share percentage proportion rate growth increase decline rise fall"),
+        ("duration", r"\b(?:days?|weeks?|months?|years?)\b", "duration time period timeline deadline"),
+        ("mass", r"\b(?:tonnes?|tons?|t|kt|mt|tpa)\b", _QUANTITY),
+        ("power", r"\b(?:mw|gw|gwh)\b", _QUANTITY),
     )
-)
+}
 
 
 def _measures_dimension(measures: str, value: str) -> bool:
     words = {w.lower() for w in re.findall(r"[^\W\d_]+", measures)}
-    return any(pattern.search(value) and words & dimension for pattern, dimension in _DIMENSIONS)
+    return any(pattern.search(value) and words & dimension for pattern, dimension in UNIT_DIMENSIONS.values())
 
 
 def _figure(reply: FigureReply, body: str) -> Figure | None:

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 # "Company Participants", "Corporate Participants", "Conference Call Participants", "Executives", "Analysts".
 _LIST_HEADING = re.compile(
@@ -148,10 +149,15 @@ def _interview(body: str, lines: list[tuple[int, str]]) -> list[Turn]:
 def turns(body: str) -> list[Turn]:
     """The body's turns in order; [] when it is no transcript (no participants list and speaker lines,
     no interview's answers)."""
+    return list(_turns(body))
+
+
+@lru_cache(maxsize=8)  # one analysis reads them three times (statements, key sentences, attribution)
+def _turns(body: str) -> tuple[Turn, ...]:
     lines = _lines(body)
     participants = _participants(lines)
     if len(participants) < 2:
-        return _interview(body, lines)
+        return tuple(_interview(body, lines))
     # The participants list itself is no turn: a speaker line counts once the list is behind it.
     list_end = max((start for start, text in lines[:80] if _PARTICIPANT.match(text) and _speaker(text, participants)), default=-1)
     heads = []  # (where the line starts, where the turn's words start, who)
@@ -163,11 +169,9 @@ def turns(body: str) -> list[Turn]:
         elif (inline := _INLINE_SPEAKER.match(text)) and (found := _speaker(inline["name"], participants)) is not None:
             heads.append((start, start + inline.end(), found))  # "James Litinsky: Thanks, Martin…"
     if len(heads) < 2:
-        return []
-    out = []
-    for (_, words, (name, role, side)), following in zip(heads, [*heads[1:], None]):
-        out.append(Turn(words, following[0] if following else len(body), name, role, side))
-    return out
+        return ()
+    return tuple(Turn(words, following[0] if following else len(body), name, role, side)
+                 for (_, words, (name, role, side)), following in zip(heads, [*heads[1:], None]))
 
 
 def turn_at(found: list[Turn], offset: int) -> Turn | None:
