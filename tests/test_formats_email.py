@@ -80,3 +80,14 @@ def test_a_saved_message_without_its_suffix_is_still_read_as_one():
 def test_text_that_opens_with_a_header_like_line_is_text(text):
     _, item = read(text.encode(), name="notes/desk.txt")
     assert "Lynas said output rose." in item.content
+
+
+def test_a_plain_part_with_only_chrome_gives_way_to_the_html_part_or_to_a_clear_error():
+    chrome = "View this email in your browser\n--\nYou are receiving this because you subscribed.\nUnsubscribe\n"
+    html = f"<html><body><article><p>{BODY.splitlines()[0]}</p></article></body></html>"
+    _, item = read(message(plain=chrome, html=html))
+    assert "3.4 tonnes of dysprosium" in item.content and "the plain-text part is nearly empty: read the HTML part" in item.notes
+    from assay.sources import SourceError
+
+    with pytest.raises(SourceError, match="an email with no text to read"):
+        read(message(plain=chrome))

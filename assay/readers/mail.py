@@ -29,6 +29,8 @@ def looks_like_email(content: bytes) -> bool:
     return len(_HEADER.findall(head)) >= 3
 
 
+_MIN_WORDS = 12  # fewer words than a sentence or two: no article
+
 # The signature delimiter (RFC 3676: "-- " on a line of its own; often saved without its space).
 _SIGNATURE = re.compile(r"^--[ \t]?$", re.M)
 
@@ -58,8 +60,15 @@ def read_email(fetched: Fetched) -> RawItem:
     sender_name, sender_address = parseaddr(str(message.get("from", "")))
     # A forwarded wire story keeps its dateline's agency; a newsletter's note is published by its sender.
     sender = sender_name or sender_address.partition("@")[2] or sender_address or None
+    text, signed = _without_signature(plain.get_content()) if plain is not None else ("", False)
+    if plain is not None and len(text.split()) < _MIN_WORDS:
+        # A newsletter's plain part that is only "View in your browser" and its footer: the HTML part
+        # holds the text, and with none there is nothing to read.
+        if html is None:
+            raise SourceError(f"{fetched.source}: an email with no text to read (its plain part holds only {len(text.split())} words)")
+        notes.append("the plain-text part is nearly empty: read the HTML part")
+        plain = None
     if plain is not None:  # the subject as its title line, so the body keeps every line it has
-        text, signed = _without_signature(plain.get_content())
         if signed:
             notes.append("removed the signature block under the '-- ' line")
         item = read_text_file(f"{subject}\n\n{text}" if subject else text,
