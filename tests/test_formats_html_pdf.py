@@ -525,3 +525,49 @@ def test_a_running_header_still_dates_and_names_the_note_it_is_removed_from(tmp_
     assert article.source == "Harbour Street Research"
     assert "Harbour Street" not in article.body  # still furniture in the body
     assert any("running header" in note for note in item.notes)
+
+
+def test_a_text_printed_to_pdf_is_titled_by_its_first_line_over_a_date_line(tmp_path):
+    """Seen on a call transcript printed to PDF: one plain type throughout, so no line stands out by
+    size or weight; its first line, over a line that is only a date, is still its title."""
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
+
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    for line in ("MP Materials Corp. (MP) Q3 2026 Earnings Call Transcript", "November 6, 2026, 5:00 PM ET", "",
+                 "MP Materials reported record NdPr oxide production of 721 metric tons in the quarter."):
+        pdf.multi_cell(190, 6, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    path = tmp_path / "mp_call.pdf"
+    pdf.output(str(path))
+    _, _, (item,) = parse(pdf_file("mp_call.pdf", tmp_path))
+    article = to_article(item)
+    assert article.title == "MP Materials Corp. (MP) Q3 2026 Earnings Call Transcript"
+    assert article.published == datetime(2026, 11, 6, tzinfo=UTC)
+    assert article.body.startswith("MP Materials reported")
+
+
+def test_a_plain_first_line_over_a_sentence_is_no_title(tmp_path):
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
+
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=11)
+    for line in ("Lynas Rare Earths and the Kalgoorlie plant", "Lynas said on Monday that costs at Kalgoorlie had risen."):
+        pdf.multi_cell(190, 6, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    path = tmp_path / "lynas.pdf"
+    pdf.output(str(path))
+    _, _, (item,) = parse(pdf_file("lynas.pdf", tmp_path))
+    assert to_article(item).title == "lynas"  # nothing sets the line apart as a title: the file's name, with a note
+
+
+def test_a_page_saved_under_a_text_name_is_read_as_a_page_and_says_so():
+    html = ("<!DOCTYPE html><html><head><title>Lynas chief on Texas</title></head><body><article><h1>Lynas chief on Texas</h1>"
+            "<p>Lynas Rare Earths said on Monday that its Texas plant would not proceed without a firm offtake agreement.</p>"
+            "</article></body></html>")
+    _, _, (item,) = parse(Fetched(source="/home/a/article.txt", content=html.encode(), content_type=content_type_for(".txt")))
+    article = to_article(item)
+    assert article.title == "Lynas chief on Texas" and "<p>" not in article.body and article.body.startswith("Lynas Rare Earths said")
+    assert "read as an HTML page, by its markup, though named .txt" in item.notes

@@ -133,13 +133,16 @@ def test_empty_folder_names_the_registered_suffixes(tmp_path):
 
 
 # Today's precedence, from the registry's order and each reader's sniff: feed markup first, then a
-# local file's own name, then HTML (markup or content type), then an XML name or type, then any text/*.
+# local file's own name (unless it opens with HTML markup), then HTML (markup or content type), then an XML name or type, then any text/*.
 @pytest.mark.parametrize(
     ("content", "source", "url", "content_type", "kind"),
     [
         (rss([]), "/notes/feed.txt", None, "text/plain", SourceKind.feed),  # feed markup beats a .txt name
         (rss([]), "https://ex.com/news", "https://ex.com/news", "text/html", SourceKind.feed),  # and an HTML type
-        ("<!doctype html><html><body><p>Hi</p></body></html>", "/notes/page.md", None, "text/markdown", SourceKind.file),
+        # A page saved under a text name opens with its markup: it is read as the page it is.
+        ("<!doctype html><html><body><p>Hi</p></body></html>", "/notes/page.md", None, "text/markdown", SourceKind.page),
+        ("<html><head><title>Hi</title></head><body><p>Hi</p></body></html>", "/notes/page.txt", None, "text/plain", SourceKind.page),
+        ("Notes on <b>NdPr</b> prices.\n\n<html> is not where this began.", "/notes/page.txt", None, "text/plain", SourceKind.file),
         ("<!doctype html><html><body><p>Hi</p></body></html>", "/notes/page.xml", None, "application/xml", SourceKind.feed),
         ("<!doctype html><html><body><p>Hi</p></body></html>", "/notes/page", None, "text/plain", SourceKind.page),
         ("<!doctype html><html><body><p>Hi</p></body></html>", "https://ex.com/f.xml", "https://ex.com/f.xml", "application/xml", SourceKind.page),

@@ -41,7 +41,8 @@ class Reader(Protocol):
 
 
 # Binary readers are tried first, in this order, then text readers in this order:
-# a feed's markup beats a .txt name, a local .txt/.md name beats HTML markup, HTML beats an .xml URL.
+# a feed's markup beats a .txt name, a local .txt/.md name beats HTML inside the text (not a page that
+# opens with its markup), HTML beats an .xml URL.
 READERS: list[Reader] = [
     FeedReader(),
     TextReader(),

@@ -25,7 +25,7 @@ import lxml.html
 import trafilatura
 
 from assay.readers.opening import file_publisher, opening_date
-from assay.sources import SourceError, decode, decoding_notes
+from assay.sources import SourceError, decode, decoding_notes, source_suffix
 from assay.types import Fetched, RawItem, SourceKind
 
 _HTML_START = re.compile(r"^\s*(?:<!doctype html|<html|<head|<body)", re.IGNORECASE)
@@ -371,4 +371,6 @@ class HtmlReader:
         page = decode(fetched) if text is None else text
         item = extract_page(page, fetched)
         item.notes.extend(decoding_notes(page))  # "decoded as cp1252 (guessed)"
+        if fetched.url is None and source_suffix(fetched) not in self.suffixes:
+            item.notes.append(f"read as an HTML page, by its markup, though named {source_suffix(fetched) or 'without a suffix'}")
         return None, [item]

@@ -211,10 +211,13 @@ def _title_lines(page: list[Line], body_size: float | None) -> list[Line]:
                 break
             lines.append(line)
         return lines
-    # No larger type: the first line, when it reads like a title (short, bold or of unknown weight, not a sentence, not a date).
+    # No larger type: the first line, when it reads like a title (short, not a sentence, not a date) and
+    # is set apart as one: bold, of unknown weight, or over a line that is only a date (a text printed
+    # to PDF: "… Earnings Call Transcript" over "November 6, 2026, 5:00 PM ET").
     first = page[0] if page else None
     if first and len(first.text.strip()) <= 120 and not re.search(r"[.,;:]$", first.text.strip()) and not date_in(first.text):
-        return [first] if first.bold or first.size is None else []
+        dated_below = len(page) > 1 and _is_bare_dateline(page[1])
+        return [first] if first.bold or first.size is None or dated_below else []
     return []
 
 

@@ -27,7 +27,7 @@ from assay.cleaning import (
     mostly_capitalised,
     text_layout,
 )
-from assay.readers.html import looks_like_html, parse_date
+from assay.readers.html import is_html_markup, looks_like_html, parse_date
 from assay.readers.opening import DATE_LINE, file_publisher, opening_date
 from assay.sources import decode, decoding_notes, source_suffix
 from assay.statements import sentences
@@ -66,7 +66,7 @@ class _FrontMatter:
 
 
 def named_as_text(fetched: Fetched) -> bool:
-    """A local file named .txt or .md: its name wins over HTML markup or an XML content type."""
+    """A local file named .txt or .md: its name wins over an XML content type or HTML inside the text."""
     return fetched.url is None and source_suffix(fetched) in _FORMATS
 
 
@@ -295,9 +295,11 @@ class TextReader:
     description = "plain text"
 
     def sniff(self, fetched: Fetched, text: str | None) -> bool:
+        text = decode(fetched) if text is None else text
         if named_as_text(fetched):
-            return True
-        return fetched.content_type.startswith("text/") and not looks_like_html(fetched, decode(fetched) if text is None else text)
+            # A page saved under a text name ("curl … > article.txt") opens with its markup: it is HTML.
+            return not is_html_markup(text)
+        return fetched.content_type.startswith("text/") and not looks_like_html(fetched, text)
 
     def read(self, fetched: Fetched, text: str | None) -> tuple[str | None, list[RawItem]]:
         return None, [read_text_file(decode(fetched) if text is None else text, fetched)]
