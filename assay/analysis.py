@@ -318,14 +318,16 @@ def grounded_prose(reply: SummaryReplies, grounding: ProseGrounding) -> tuple[st
 
 # What the body writes around a figure's number: a currency before it, a scale word, a percent sign
 # or a per-unit after it ("$9 billion", "1%", "$50,000/tonne"); the figure shows them as written.
-_CURRENCY_BEFORE = re.compile(r"(?:US\$|A\$|C\$|HK\$|\$|£|€|¥|(?:USD|RMB|CNY|AUD|EUR|GBP)\s?)$")
+# A currency as it is written before an amount: "US$", "A$", "NZ$", "€", "RMB ".
+CURRENCY = r"(?:[A-Z]{1,3})?[$€£¥]|\b(?:USD|RMB|CNY|AUD|CAD|EUR|GBP)\s?"
+_CURRENCY_BEFORE = re.compile(rf"(?:{CURRENCY})$")
 _AFTER_NUMBER = re.compile(r"(?:\s?(?:%|per\s?cent\b)|\s?(?:thousand|million|billion|trillion|bn)\b(?:\s?(?:%|per\s?cent\b))?)?(?:/[^\W\d_]+)?",
                            re.I)
 # A unit the value's own sign already shows: a currency before it, a percent after it.
 _SHOWN_BY_THE_VALUE = re.compile(r"^(?:(?:us|u\.s\.|australian|canadian)\s)?(?:\$|£|€|¥|usd|rmb|cny|aud|eur|gbp|yuan|euros?|pounds?(?: sterling)?|dollars?"
                              r"|us dollars|in dollars|(?:per\s?cent|percent|pct|%))$", re.I)
 # A year or a fiscal year is a date, not a figure ("2026–27" budget): measured, the 1.5B model picks them.
-_YEAR = re.compile(r"^(?:FY\s?)?(?:19|20)\d\d(?:\s?[–/-]\s?(?:19|20)?\d\d)?$")
+YEAR = re.compile(r"^(?:FY\s?)?(?:19|20)\d\d(?:\s?[–/-]\s?(?:19|20)?\d\d)?$")
 _FIGURE_STOPWORDS = frozenset("the and for total number amount value figure share rate level size with from that this their into over".split())
 
 
@@ -377,7 +379,7 @@ def _figure(reply: FigureReply, body: str) -> Figure | None:
     after = _AFTER_NUMBER.match(body, match.end())
     start = before.start() + max(sentence.start, match.start() - 5) if before else match.start()
     value = body[start : after.end() if after else match.end()]
-    if _YEAR.match(value):
+    if YEAR.match(value):
         return None
     if not (_words_in(reply.measures, sentence.text) or _measures_dimension(reply.measures, f"{value} {reply.unit}")):
         return None

@@ -17,7 +17,7 @@ from datetime import datetime
 
 import numpy as np
 
-from assay.analysis import UNIT_DIMENSIONS, numbers
+from assay.analysis import CURRENCY, UNIT_DIMENSIONS, YEAR, numbers
 from assay.embeddings import MiniLMEmbeddings
 from assay.statements import Statement
 from assay.types import Article, ChunkSearch, CrossCheck, EvidenceChunk, StoredChunk
@@ -29,10 +29,9 @@ from assay.types import Article, ChunkSearch, CrossCheck, EvidenceChunk, StoredC
 # with a brief's "US$820 per kilogram").
 _SCALE = r"(?:\s?(?:thousand|million|billion|trillion|bn|mn|m|k)\b)?"
 _FIGURE_UNIT = re.compile(
-    r"(?P<currency>(?:[A-Z]{1,3})?[$€£¥]|\b(?:USD|CNY|RMB|AUD|CAD|EUR)\s?)?(?P<number>\d[\d,]*(?:\.\d+)?)" + _SCALE +
+    rf"(?P<currency>{CURRENCY})?(?P<number>\d[\d,]*(?:\.\d+)?)" + _SCALE +
     r"[\s-]?(?P<unit>%|per ?cent\b|percent\b|[A-Za-z/$€]+)?"
 )
-_YEAR = re.compile(r"^(?:19|20)\d\d$")
 
 
 def figure_units(text: str) -> dict[str, set[str]]:
@@ -46,7 +45,7 @@ def figure_units(text: str) -> dict[str, set[str]]:
             dimension = "money"
         else:
             dimension = next((name for name, (pattern, _) in UNIT_DIMENSIONS.items() if unit and pattern.fullmatch(unit)), unit.rstrip("s"))
-        if not dimension or (_YEAR.match(number) and dimension not in UNIT_DIMENSIONS):
+        if not dimension or (YEAR.match(number) and dimension not in UNIT_DIMENSIONS):
             continue
         found.setdefault(dimension, set()).add(number)
     return found
