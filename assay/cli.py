@@ -21,7 +21,7 @@ from rich.table import Table
 
 from assay import api
 from assay.articles import SAMPLE_FEED
-from assay.ask import refers_to_one_article
+from assay.ask import citations_before_stops, refers_to_one_article
 from assay.llms import backend_fault
 from assay.retrieval import Filters
 from assay.settings import get_settings
@@ -437,8 +437,9 @@ def ask(
         out.print(f"[bold]{answer.answer}[/bold] [dim]({answer.abstain_reason.replace('_', ' ') if answer.abstain_reason else ''})[/dim]")
         return
     out.print("\n")
-    if " ".join("".join(streamed).split()) != " ".join(answer.answer.split()):
-        # The checks after the stream dropped a sentence or a citation: what stands is the checked text.
+    if " ".join(citations_before_stops("".join(streamed)).split()) != " ".join(answer.answer.split()):
+        # The checks after the stream dropped a sentence or changed a citation: what stands is the
+        # checked text. A citation only moved before its sentence's full stop is no change.
         out.print("[dim]After the checks:[/dim]")
         out.print(answer.answer, highlight=False, markup=False, soft_wrap=True)
         out.print()

@@ -15,7 +15,7 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from langchain_core.messages import AIMessage
 from langchain_core.outputs import ChatGeneration, ChatResult
 
-from assay.ask import AnswerChecks, CitationStream, answer_question, clean_citations, passages
+from assay.ask import AnswerChecks, CitationStream, answer_question, citations_before_stops, clean_citations, passages
 from assay.evals.labels import load_all
 from assay.prompts import load_prompt, load_prompts
 from assay.retrieval import Filters
@@ -444,7 +444,8 @@ def test_real_model_answers_with_a_citation_of_the_right_article(corpus):
     assert not got.abstained, got
     assert "Energy Fuels" in got.answer and any("Energy Fuels" in c.title for c in got.citations)
     assert all(registry.get(c.article_id).body[c.start : c.end] == c.quote for c in got.citations)
-    assert "".join(shown).strip() == got.answer and got.output_tokens > 0 and got.input_tokens > 100
+    # What was shown is the answer, its citations before the full stops they were written after.
+    assert citations_before_stops("".join(shown).strip()) == got.answer and got.output_tokens > 0 and got.input_tokens > 100
 
 
 def test_cli_ask_json_and_abstention(corpus):
@@ -492,12 +493,31 @@ def test_a_cited_passage_shows_the_breakdown_of_its_statements():
     assert statement_kinds(None, 0, 40) == []
 
 
-def test_a_sentence_citing_the_wrong_passage_is_dropped():
-    from assay.ask import miscited_sentences
+def test_a_sentence_citing_the_wrong_passage_is_found_and_cited_to_the_one_that_holds_it():
+    from assay.ask import citations_before_stops, miscited_sentences, recited, supporting_passage
 
     passages = {1: "Energy Fuels agreed to acquire ASM.", 2: "ASM owns the Dubbo project, 6,000 tonnes a year."}
     text = "Energy Fuels agreed to acquire ASM [1]. Dubbo makes 6,000 tonnes a year [1]. Dubbo makes 6,000 tonnes [2]."
     assert miscited_sentences(text, "Who is buying ASM?", passages) == ["Dubbo makes 6,000 tonnes a year [1]."]
+    assert supporting_passage("Dubbo makes 6,000 tonnes a year [1].", "Who is buying ASM?", passages) == 2
+    assert recited("Dubbo makes 6,000 tonnes a year [1][3].", 2) == "Dubbo makes 6,000 tonnes a year [2]."
+    assert supporting_passage("Dubbo makes 9,000 tonnes a year.", "Who is buying ASM?", passages) is None  # no passage holds it
+    # Written after its full stop, a citation is still the sentence's: split as written, "[1]" was a
+    # sentence of its own and the one before it, citing nothing, was never checked (train: a Belfast
+    # plant's "400 tonnes" answered a question about a Fujian turbine, cited to the turbine's passage).
+    text = citations_before_stops("Energy Fuels agreed to acquire ASM. [1] Dubbo makes 6,000 tonnes a year. [1]")
+    assert text == "Energy Fuels agreed to acquire ASM [1]. Dubbo makes 6,000 tonnes a year [1]."
+    assert miscited_sentences(text, "Who is buying ASM?", passages) == ["Dubbo makes 6,000 tonnes a year [1]."]
+
+
+def test_an_answer_citing_the_wrong_passage_after_its_full_stop_is_cited_to_the_right_one(corpus):
+    settings, retriever, _, embed = corpus
+    found = passages(ENERGY_FUELS, retriever.search(ENERGY_FUELS, k=settings.ask_k).hits, embed, settings.ask_passage_chars)
+    holding = [p.key for p in found if "Energy Fuels" in p.quote]
+    wrong = next(p.key for p in found if "Energy Fuels" not in p.quote + p.hit.title)
+    got, _ = answer(corpus, ENERGY_FUELS, f"Energy Fuels agreed to acquire Australian Strategic Materials. [{wrong}]")
+    assert not got.abstained and [c.key for c in got.citations] == [got.citations[0].key] and got.citations[0].key in holding
+    assert got.answer == f"Energy Fuels agreed to acquire Australian Strategic Materials [{got.citations[0].key}]."
 
 
 def test_an_answer_whose_every_sentence_is_miscited_is_an_abstention(corpus):
