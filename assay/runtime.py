@@ -34,6 +34,9 @@ def configure_prefect(settings: Settings, *, quiet: bool = True) -> None:
         os.environ.setdefault("PREFECT_LOGGING_LEVEL", "CRITICAL")
         # The temporary server logs harmless shutdown races as errors when the CLI exits.
         os.environ.setdefault("PREFECT_LOGGING_SERVER_LEVEL", "CRITICAL")
+        # So do loggers outside Prefect's tree that its logging sends to the console, at exit: its events
+        # worker ("Still processing items") and SQLAlchemy's pool (a traceback for a cancelled rollback).
+        os.environ.setdefault("PREFECT_LOGGING_ROOT_LEVEL", "CRITICAL")
 
 
 @contextmanager

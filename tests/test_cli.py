@@ -148,6 +148,21 @@ def subprocess_env(home: Path) -> dict[str, str]:
     return env
 
 
+def test_prefect_logs_nothing_to_the_console_unless_debugging(tmp_path, monkeypatch):
+    """Seen 1 run in 4 of `assay ingest` with a missing file: at exit, a traceback from SQLAlchemy's pool
+    (a cancelled rollback of the temporary server) under the one-line report, through Prefect's root logger."""
+    from assay.runtime import configure_prefect
+    from assay.settings import Settings
+
+    for debug in (False, True):
+        # A copy of the environment, so that nothing configure_prefect sets outlives the test.
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("PREFECT_", "ASSAY_"))} | ({"ASSAY_DEBUG": "1"} if debug else {})
+        monkeypatch.setattr(os, "environ", env)
+        configure_prefect(Settings(home=tmp_path / "home"))
+        levels = [os.environ.get(f"PREFECT_LOGGING_{part}LEVEL") for part in ("", "SERVER_", "ROOT_")]
+        assert levels == ([None] * 3 if debug else ["CRITICAL"] * 3)
+
+
 @pytest.mark.slow
 def test_demo_ingests_the_sample_corpus_with_its_own_prefect(tmp_path):
     env = subprocess_env(tmp_path / "home")
@@ -256,7 +271,8 @@ def test_llm_server_down_is_one_line_per_article(tmp_path):
     assert done.returncode == 1, done.stdout + done.stderr
     failures = [line for line in done.stdout.splitlines() if line.startswith("analysis failed")]
     assert len(failures) == 1 and f"cannot reach the LLM server at http://127.0.0.1:{closed}/v1" in failures[0], done.stdout
-    assert "Traceback" not in done.stdout + done.stderr and len(done.stderr.strip().splitlines()) <= 2, done.stderr
+    # Nothing else on stderr: once, Prefect's events worker said "Still processing items" at exit.
+    assert "Traceback" not in done.stdout + done.stderr and done.stderr.strip() == "", done.stderr
 
 
 @pytest.mark.skipif(os.geteuid() != 0 or not Path("/usr/bin/setpriv").exists(), reason="needs root to run a command as `nobody`")
