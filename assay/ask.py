@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import re
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Annotated, Literal, NamedTuple
 
 import numpy as np
@@ -343,6 +343,16 @@ def unsupported_citations_dropped(text: str, question: str, by_key: dict[int, st
 
 # A run of citations after a sentence's full stop: ". [1][2]".
 _TRAILING_CITATION = re.compile(r"([.!?])\s*((?:\[\d+(?:\s*,\s*\d+)*\])+)")
+
+
+def without_header_dates(text: str, found: Sequence[Passage]) -> str:
+    """The answer without a passage header's date copied as the header writes it, after the article's
+    title: "The End of Empire? … (2026-02-06) cites tin prices exceeding $50,000/tonne". It is the
+    prompt's notation, not a date the answer states, and its numbers are in no passage. Measured on the
+    labelled questions: train 68 -> 69 of 75 answerable answered, 50 of 60 unanswerable declined
+    unchanged; dev unchanged."""
+    dates = {p.hit.published[:10] for p in found if p.hit.published}
+    return re.sub(r"\s*\((\d{4}-\d\d-\d\d)\)", lambda m: "" if m[1] in dates else m[0], text)
 
 
 def citations_before_stops(text: str) -> str:
@@ -724,7 +734,7 @@ def answer_question(
 
     text, cited = clean_citations(written.text, valid)
     # Every check below reads the answer sentence by sentence, each with the citations it holds.
-    text = citations_before_stops(text.strip())
+    text = citations_before_stops(without_header_dates(text.strip(), found))
     held = {p.key: f"{p.hit.title} {p.quote}" for p in found}  # what each passage holds, for the checks below
     by_date = {p.key: p.hit.published for p in found}
     if NOT_IN_CORPUS in written.text.upper():

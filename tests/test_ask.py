@@ -330,6 +330,17 @@ def test_the_date_of_a_passage_header_is_no_date_of_what_it_reports(corpus):
     assert got.abstained and got.abstain_reason == "unsupported_numbers"
 
 
+def test_a_header_date_copied_after_the_title_is_no_date_the_answer_states(corpus):
+    """Train: "The End of Empire? … (2026-02-06) cites tin prices exceeding $50,000/tonne" was declined
+    for numbers no passage holds: the model copied the passage header, date and all."""
+    settings, retriever, _, embed = corpus
+    first = passages(ENERGY_FUELS, retriever.search(ENERGY_FUELS, k=settings.ask_k).hits, embed, settings.ask_passage_chars)[0]
+    day = first.hit.published[:10]
+    got, _ = answer(corpus, ENERGY_FUELS, f"{first.hit.title} ({day}) reports that Energy Fuels agreed to acquire ASM [{first.key}].")
+    assert not got.abstained, got.abstain_reason
+    assert got.answer == f"{first.hit.title} reports that Energy Fuels agreed to acquire ASM [{first.key}]."
+
+
 @pytest.mark.parametrize(
     ("question", "named", "reason"),
     [
