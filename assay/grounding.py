@@ -12,6 +12,7 @@ year-over-year gains") is no entity.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -182,10 +183,24 @@ def _demonym_or_place(word: str, norm_body: str) -> bool:
     return len(stem) >= 3 and stem != key and re.search(rf"(?<!\w){re.escape(stem)}", norm_body) is not None
 
 
+# Titles written before a person's name: "Deputy Director Thomas" for the body's "Thomas R. Hardy,
+# USTDA's Deputy Director" is the title and the name the body writes, in another order. Measured on
+# the labelled questions: train 69 -> 70 of 75 answerable answered, unanswerable declined unchanged;
+# dev unchanged, and so is every prose figure of `assay eval --split dev`.
+_TITLES = frozenset(
+    "deputy director secretary minister chairman chairwoman chair chief executive officer president vice governor premier "
+    "senator general manager managing head ambassador commissioner administrator spokesperson spokesman spokeswoman "
+    "professor dr mr mrs ms ceo cfo coo founder".split()
+)
+
+
 def _unknown(name: Name, norm_body: str) -> str | None:
     """The name as `text` writes it (without an ordinary first word) if the body never writes it."""
     words = name.words[1:] if name.first_may_be_ordinary else name.words
     if not words or _in_body(name.words, norm_body) or _in_body(words, norm_body):
+        return None
+    titled = len(list(itertools.takewhile(lambda w: w.lower().rstrip(".") in _TITLES, words)))
+    if 0 < titled < len(words) and _in_body(words[:titled], norm_body) and _in_body(words[titled:], norm_body):
         return None
     if len(words) == 1 and (_spelt_out(words[0], norm_body) or _demonym_or_place(words[0], norm_body)):
         return None

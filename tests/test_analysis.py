@@ -476,6 +476,11 @@ def test_names_in_prose_are_found_precisely():
     assert unknown_names("Meanwhile Iluka Resources and MP Materials back Lynas.", body) == ["Iluka Resources", "MP Materials"]
     assert unknown_names("Lynas signed with Kazakhstan’s AltynGroup in March.", body) == ["Kazakhstan", "AltynGroup"]
     assert invented_quotes("Klinger wrote of “China’s grip”, “a total monopoly”.", body) == ["a total monopoly"]
+    # A title before a name the body writes after it (train, an answer: "USTDA’s Deputy Director Thomas R.
+    # Hardy" for "said Thomas R. Hardy, USTDA’s Deputy Director"); a name the body lacks is still unknown.
+    quoted = "“We welcome it,” said Thomas R. Hardy, USTDA’s Deputy Director."
+    assert unknown_names("USTDA’s Deputy Director Thomas R. Hardy is quoted.", quoted) == []
+    assert unknown_names("USTDA’s Deputy Director Samuel Lee is quoted.", quoted) == ["Deputy Director Samuel Lee"]
 
 
 def test_a_body_longer_than_the_context_is_summarised_from_its_opening(parts):
