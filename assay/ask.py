@@ -260,12 +260,24 @@ def cite_by_support(text: str, question: str, by_key: dict[int, str]) -> str | N
     dev questions: the 1.5B model left 4 right answers uncited ("…£12 million… announced in January
     2026.") that were declined."""
     cited = []
-    for sentence in text_sentences(text):
-        best = supporting_passage(sentence.text, question, by_key)
+    for sentence in answer_sentences(text):
+        best = supporting_passage(sentence, question, by_key)
         if best is None:
             return None
-        cited.append(f"{sentence.text.rstrip()} [{best}]")
+        cited.append(recited(sentence, best))
     return " ".join(cited) if cited else None
+
+
+def answer_sentences(text: str) -> list[str]:
+    """The answer's sentences, a question mark ending none: an answer asks nothing, so its "?" ends a
+    title it quotes ("The End of Empire? Hallgarten's … cites…"), which is no sentence to cite alone."""
+    spans: list[tuple[int, int]] = []
+    for sentence in text_sentences(text):
+        if spans and text[spans[-1][0] : spans[-1][1]].endswith("?"):
+            spans[-1] = (spans[-1][0], sentence.end)
+        else:
+            spans.append((sentence.start, sentence.end))
+    return [text[start:end] for start, end in spans]
 
 
 def recited(sentence: str, key: int) -> str:

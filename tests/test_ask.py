@@ -311,7 +311,7 @@ def test_unstated_measure_reads_what_the_figure_is_of():
 
 def test_an_uncited_answer_the_passages_hold_gets_their_citation(corpus):
     got, _ = answer(corpus, ENERGY_FUELS, "Energy Fuels agreed to acquire Australian Strategic Materials.")
-    assert not got.abstained and got.citations and got.answer.endswith(f"[{got.citations[0].key}]")
+    assert not got.abstained and got.citations and got.answer.endswith(f"[{got.citations[0].key}].")  # before the full stop
     assert "Energy Fuels" in got.citations[0].quote or "Energy Fuels" in got.citations[0].title
     # One the passages do not hold still cites nothing, and abstains.
     got, _ = answer(corpus, ENERGY_FUELS, "Glencore bought the company in a hostile takeover.")
@@ -519,6 +519,17 @@ def test_a_sentence_citing_the_wrong_passage_is_found_and_cited_to_the_one_that_
     text = citations_before_stops("Energy Fuels agreed to acquire ASM. [1] Dubbo makes 6,000 tonnes a year. [1]")
     assert text == "Energy Fuels agreed to acquire ASM [1]. Dubbo makes 6,000 tonnes a year [1]."
     assert miscited_sentences(text, "Who is buying ASM?", passages) == ["Dubbo makes 6,000 tonnes a year [1]."]
+
+
+def test_an_answer_is_cited_sentence_by_sentence_but_never_at_a_quoted_titles_question_mark():
+    from assay.ask import answer_sentences, cite_by_support
+
+    text = "The End of Empire? Hallgarten's report cites tin prices exceeding $50,000/tonne. It also covers Project Vault."
+    assert answer_sentences(text) == ["The End of Empire? Hallgarten's report cites tin prices exceeding $50,000/tonne.",
+                                      "It also covers Project Vault."]
+    passages = {1: "The End of Empire? Hallgarten's report: tin prices exceeding $50,000/tonne", 2: "Project Vault covers it also"}
+    assert cite_by_support(text, "What tin price does the report cite?", passages) == (
+        "The End of Empire? Hallgarten's report cites tin prices exceeding $50,000/tonne [1]. It also covers Project Vault [2].")
 
 
 def test_an_answer_citing_the_wrong_passage_after_its_full_stop_is_cited_to_the_right_one(corpus):
