@@ -774,10 +774,6 @@ def answer_question(
     missing = missing_answer(question, _CITATION.sub("", text))
     if missing is not None:
         return abstain(missing)
-    # The figure is there, but of what? "What is the total capital cost…" answered with a grant, read
-    # from a passage that states no cost; "What tungsten price…" with the tin price. Measured on the
-    # labelled questions: dev 1 more of 20 unanswerable declined, 0 of 25 answerable lost; train (its
-    # 15 measure questions asked) 3 of 60 declined by it, 0 lost; test, read after, 2 more of 20 and 0.
     # A sentence whose numbers or names its cited passages do not hold is cited to the passage that
     # holds them ("Shenghe's CEO is Huang Ping [2][3]", from [5]), else dropped; what is left must
     # still cite something. Before the checks of the cited passages below, so they read the right ones.
@@ -790,6 +786,10 @@ def answer_question(
     text, cited = clean_citations(re.sub(r"\s{2,}", " ", text), valid)
     if not cited:
         return abstain("miscited")
+    # The figure is there, but of what? "What is the total capital cost…" answered with a grant, read
+    # from a passage that states no cost; "What tungsten price…" with the tin price. Measured on the
+    # labelled questions: dev 1 more of 20 unanswerable declined, 0 of 25 answerable lost; train (its
+    # 15 measure questions asked) 3 of 60 declined by it, 0 lost; test, read after, 2 more of 20 and 0.
     cited_text = " ".join(held[key] for key in cited)
     if unstated_measure(question, cited_text):
         return abstain("measure_not_in_passages")
