@@ -21,8 +21,9 @@ import numpy as np
 
 from assay.aliases import DEMONYM_PLACES, DEMONYM_SUFFIX
 from assay.embeddings import MiniLMEmbeddings, english_words
-from assay.readers.opening import release_issuer
+from assay.readers.opening import call_holder, release_issuer
 from assay.statements import sentences, statements, text_sentences
+from assay.transcripts import turns
 from assay.types import Article, Entity, EntityType
 
 _INITIALS_IN_TEXT = re.compile(r"(?<![^\W\d_])(?:[^\W\d_]\. ?){2,}")
@@ -271,11 +272,13 @@ def publisher_as_subject(text: str, article: Article) -> str | None:
     the body does not say so too. A body whose first paragraph of prose (past labels and date lines:
     "ASX ANNOUNCEMENT") is the publisher's own release ("… (GLOBE NEWSWIRE) -- Kestrel Metals Corp.
     (TSXV: KMC) is pleased to…", "The U.S. Department of Energy today announced": `release_issuer`, as
-    ingestion reads it) has the publisher doing the acts."""
+    ingestion reads it) has the publisher doing the acts. So does a call transcript, whose publisher is
+    the company holding the call ("MP Materials Corp. produced 1,310 metric tons…" had been dropped)."""
     issuer = release_issuer(next((p for p in article.body.split("\n\n") if len(p) >= 60), article.body))
+    holder = call_holder(article.title) if turns(article.body) else None
     for name in publisher_names(article):
         named = re.escape(normalise(name))
-        if issuer and normalise(name) in normalise(issuer):
+        if any(own and normalise(name) in normalise(own) for own in (issuer, holder)):
             continue
         said = re.compile(rf"(?<!\w){named}(?: \S+){{0,2}}? {_REPORTING}")
         if said.search(normalise(text)) and not said.search(normalise(article.body)):

@@ -130,6 +130,17 @@ def test_a_call_is_published_by_the_company_its_title_names():
     assert story.source == "calls"
 
 
+def test_a_summary_may_have_the_company_holding_the_call_do_what_the_call_says():
+    """Seen on the call printed to PDF: "MP Materials Corp. produced 1,310 metric tons…" was dropped as
+    the publisher taken for the subject. A story about the call keeps the check."""
+    from assay.grounding import publisher_as_subject
+
+    call = _call()
+    assert publisher_as_subject("MP Materials Corp. produced 1,310 metric tons of NdPr oxide.", call) is None
+    story = call.model_copy(update={"body": "Analysts were unimpressed.\n\nThe stock fell 4% after the call."})
+    assert publisher_as_subject("MP Materials Corp. produced 1,310 metric tons of NdPr oxide.", story) == "MP Materials Corp."
+
+
 INTERVIEW = """Interview: Lynas chief Amanda Lacaze on heavy rare earths
 Mining Desk Weekly | 25 November 2026
 
