@@ -51,7 +51,7 @@ from assay.statements import (
     text_sentences,
     word_stems,
 )
-from assay.transcripts import QA_LABEL, is_procedure, turns
+from assay.transcripts import QA_LABEL, address_end, is_procedure, turns
 from assay.types import (
     RHETORIC_KINDS,
     Analysis,
@@ -169,8 +169,9 @@ _BOILERPLATE_HEADING = re.compile(r"forward[- ]looking|cautionary|disclaimer|saf
                                   r"competent person|qualified person|^about\b", re.I)
 _BULLET = re.compile(r"^[•\-–*]\s+")
 # The version of `key_sentences`'s choice: part of the analysis key, so changing it re-analyses.
-KEY_SENTENCES_VERSION = "7"  # 2: the splitter's boilerplate rule; 3: its narrower form; 4: no dateline; 5: five, not three;
-# 6: no footnote, source or dated kicker line; 7: no transcript procedure, disclaimer, table header row, question or speaker label
+KEY_SENTENCES_VERSION = "8"  # 2: the splitter's boilerplate rule; 3: its narrower form; 4: no dateline; 5: five, not three;
+# 6: no footnote, source or dated kicker line; 7: no transcript procedure, disclaimer, table header row, question or speaker label;
+# 8: no name a speaker addresses
 # How many key sentences an analysis shows. The sample's publisher writes 5.45 highlights an article;
 # coverage F1 of the central k (highlights alone, train / dev): k=3 0.512 / 0.372, 4 0.542 / 0.416,
 # 5 0.538 / 0.460, 6 0.539 / 0.515; lead-k stays at 0.32-0.34 / 0.36-0.42 (evals/README.md).
@@ -196,7 +197,7 @@ def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = HIGHLIG
     spoken = turns(body)
     # A speaker's name before their words ("James Litinsky: We produced…") is no part of a highlight.
     said = [body[max([s.start, *(t.start for t in spoken if s.start < t.start < s.end)]) : s.end] for s in text_sentences(body)]
-    candidates = [_as_highlight(text) for s, text in zip(text_sentences(body), said)
+    candidates = [_as_highlight(text[address_end(spoken, text, s.start) :]) for s, text in zip(text_sentences(body), said)
                   if s.text not in headings and len(s.text.split()) >= 6 and len(s.text) <= 400 and not is_question(s.text)
                   and not is_boilerplate(s.text) and not any(a <= s.start < b for a, b in boilerplate)
                   and not is_procedure(spoken, text, s.start)

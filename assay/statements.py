@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assay.transcripts import QA_LABEL, is_procedure, turns
+from assay.transcripts import QA_LABEL, address_end, is_procedure, turns
 from assay.types import Article
 
 # Words that end with a full stop without ending the sentence.
@@ -95,9 +95,9 @@ _DATELINE = re.compile(
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "7"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
+SPLITTER_VERSION = "8"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
 # 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies, an interview's Q:/A: labels,
-# a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone
+# a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone; 8: a name a speaker addresses
 
 
 @dataclass(frozen=True)
@@ -265,6 +265,8 @@ def statements(article: Article) -> list[Statement]:
         for sentence in sentences(line[lead:], start + lead):
             if is_question(sentence.text) or is_boilerplate(sentence.text) or is_procedure(spoken, sentence.text, sentence.start):
                 continue
+            if cut := address_end(spoken, sentence.text, sentence.start):  # "Laurence, our circuit…": the name is said to him
+                sentence = Statement(sentence.text[cut:], sentence.start + cut, sentence.end)
             found.extend(piece for clause in clauses(sentence) for piece in comma_clauses(clause)
                          if len(piece.text.split()) >= MIN_WORDS and not _introduces_speech(piece, article.body))
     return found

@@ -14,7 +14,8 @@ its turns, and the opening that introduces them says who they are.
 
 The operator's turns are procedure ("Our next question comes from…", "You may now disconnect"), and
 so are courtesies inside any turn ("Thanks, Martin, and good afternoon, everyone"): neither holds a
-statement or a highlight.
+statement or a highlight. Nor does the name an answer opens with, addressing the one who asked
+("Laurence, our heavy rare earth circuit…").
 """
 
 from __future__ import annotations
@@ -176,6 +177,26 @@ def _turns(body: str) -> tuple[Turn, ...]:
 
 def turn_at(found: list[Turn], offset: int) -> Turn | None:
     return next((turn for turn in found if turn.start <= offset < turn.end), None)
+
+
+# What may come before the name a speaker addresses: "Yes, Ben, we…", "So Laurence, our…".
+_ADDRESS_LEAD = re.compile(r"(?:(?:yes|yeah|sure|so|well|great|right|okay|ok|no)\b,?\s+)?", re.I)
+
+
+def address_end(found: list[Turn], sentence: str, offset: int) -> int:
+    """Where the name a speaker opens a sentence with, addressing another participant, ends ("Laurence,
+    our heavy rare earth circuit…" → the offset of "our"); 0 when the sentence addresses nobody. The
+    name is said to the one who asked, not about the business: no part of a statement or a highlight."""
+    turn = turn_at(found, offset)
+    if turn is None or turn.is_operator:
+        return 0
+    names = {name for t in found if not t.is_operator and t.speaker != INTERVIEWEE for name in (t.speaker, t.speaker.split()[0])}
+    lead = _ADDRESS_LEAD.match(sentence)
+    at = lead.end() if lead else 0
+    for name in sorted(names, key=len, reverse=True):  # "Ben Kallo" before "Ben"
+        if sentence.startswith(name, at) and (comma := re.match(r"\s*,\s+(?=\S)", sentence[at + len(name) :])):
+            return at + len(name) + comma.end()
+    return 0
 
 
 def is_procedure(found: list[Turn], sentence: str, offset: int) -> bool:

@@ -99,6 +99,21 @@ def test_the_operator_and_courtesies_hold_no_statement():
     assert any(t.startswith("Revenue for the quarter was $96.4 million") for t in texts)
 
 
+def test_the_name_an_answer_opens_with_is_said_to_the_analyst_not_about_the_business(embedder):
+    """Seen on the call printed to PDF: a highlight opened "Laurence, our heavy rare earth separation
+    circuit…". The statement and the highlight start after the name, still exact quotes."""
+    text = CALL.replace("Ryan Corbett\nRevenue", "James Litinsky\nYes, Laurence, our heavy rare earth separation circuit "
+                        "will start commissioning in the second half of 2027 at the Mountain Pass site.\n\nRyan Corbett\nRevenue")
+    call = _call_from(text)
+    found = [s for s in statements(call) if "separation circuit" in s.text]
+    assert [s.text[:31] for s in found] == ["our heavy rare earth separation"]
+    assert call.body[found[0].start : found[0].end] == found[0].text
+    assert any(h.startswith("our heavy rare earth separation") for h in key_sentences(call, embedder, k=8))
+    # A name that is nobody on the call, or a name inside the sentence, is left as written.
+    other = _call_from(text.replace("Yes, Laurence,", "Mountain Pass,"))
+    assert any(s.text.startswith("Mountain Pass, our heavy") for s in statements(other))
+
+
 @pytest.fixture(scope="module")
 def embedder():
     return MiniLMEmbeddings(batch_size=Settings().embed_batch_size)
