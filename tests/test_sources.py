@@ -66,6 +66,33 @@ def test_decode_refuses_empty_binary_and_unrecognisable_text(content, message):
         decode(fetched(content, "notes.txt"))
 
 
+SCRIPT = """import json
+from pathlib import Path
+
+
+def load_prices(path: Path) -> dict[str, float]:
+    # NdPr oxide prices by date, from the exchange's export
+    rows = json.loads(path.read_text())
+    return {row["date"]: float(row["ndpr_usd_kg"]) for row in rows if row.get("ndpr_usd_kg")}
+
+
+if __name__ == "__main__":
+    print(load_prices(Path("prices.json")))
+"""
+
+
+def test_code_in_a_folder_of_articles_is_refused_with_its_reason():
+    """Seen here: a Python script named .txt was ingested as an article and analysed into statements of
+    code. Prose with links, a Markdown table and an address stays an article."""
+    with pytest.raises(SourceError, match=r"notes.txt: reads as program code or data, not an article \(\d+% .*leave it out"):
+        parse(fetched(SCRIPT, "/tmp/articles/notes.txt", content_type="text/plain"))
+    prose = ("# Lynas output rises\n\nLynas Rare Earths said NdPr output rose 12% in the quarter "
+             "([release](https://lynasrareearths.com/wp-content/uploads/2026/10/q1_report_final.pdf)); contact ir@lynas.com.\n\n"
+             "| Product | Q1 FY26 | Q4 FY25 |\n|---|---|---|\n| NdPr (t) | 2,204 | 1,968 |\n\n") * 4
+    _, _, (item,) = parse(fetched(prose, "/tmp/articles/lynas.md", content_type="text/markdown"))
+    assert item.title == "Lynas output rises"
+
+
 def test_undeclared_latin_1_is_guessed_as_cp1252_and_says_so():
     text = decode(fetched("Caf\u00e9 prices".encode("latin-1"), "notes.txt"))
     assert (text, text.encoding, text.guessed, text.note) == ("Café prices", "cp1252", True, "decoded as cp1252 (guessed)")
