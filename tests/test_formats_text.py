@@ -753,3 +753,45 @@ def test_a_dateline_that_opens_with_its_date_names_its_agency():
 
     assert dateline_agency(["March 3, 2026 /PRNewswire/ -- Arafura Rare Earths announced a loan."]) == "PR Newswire"
     assert dateline_agency(["By Jane Doe and John Roe", "February 11, 2026", "", "MELBOURNE, Feb 11 (Reuters) - Lynas said"]) == "Reuters"
+
+
+def _feed_as_text(articles) -> str:
+    """The sample feed as an RSS feed's XML reads with its tags stripped (the shape of the text dump
+    a user found beside the feed): the channel's header, then each item's title, link, comments
+    link, date and guid on one line, its content below, the comments feed and count after it."""
+    from email.utils import format_datetime
+
+    channel = ("Clean Energy Technology | Rare Earth Exchanges https://rareearthexchanges.com Rare Earth Insights & Industry News "
+               "Sat, 07 Feb 2026 05:00:31 +0000 en-US hourly 1 https://wordpress.org/?v=6.9.1 "
+               "https://rareearthexchanges.com/logo-100x100.png Clean Energy Technology | Rare Earth Exchanges https://rareearthexchanges.com 32 32 ")
+    parts = []
+    for i, article in enumerate(articles):
+        head = f"{article.title} {article.url} {article.url}#respond {format_datetime(article.published)} {article.url} "
+        body = "\n\n".join(p for p in article.body.split("\n\n") if p.strip())
+        parts.append((channel if i == 0 else "") + head + body + f"\n\n]]>\n{article.url}feed/ 0")
+    return "\n".join(parts) + "\n"
+
+
+def test_a_feed_saved_as_text_is_read_as_its_items():
+    """Seen in the shared seeds: the sample feed's text dump was one article of 1,014 statements,
+    titled with the channel's header line and undated. It is the feed's items: the same ids (their
+    links), titles, dates and bodies as the feed's XML gives."""
+    import difflib
+
+    from assay.articles import sample_articles, to_article
+    from assay.readers import parse
+    from assay.types import Fetched
+
+    articles = sample_articles()
+    text = _feed_as_text(articles)
+    kind, title, items = parse(Fetched(source="/tmp/seeds/004_feed.txt", content=text.encode(), content_type="text/plain"))
+    assert title == "Clean Energy Technology | Rare Earth Exchanges" and len(items) == len(articles)
+    for article, item in zip(articles, items):
+        got = to_article(item)
+        assert (got.id, got.title, got.published, got.source) == (article.id, article.title, article.published, article.source)
+        assert difflib.SequenceMatcher(None, got.body, article.body).ratio() > 0.98, article.title
+        assert "]]>" not in got.body and "feed/ 0" not in got.body
+    # One feed line quoted in an article is no feed: an article stays one article.
+    quoted = "How a feed reads\n\nA feed's item line reads: " + text.split("\n", 1)[0][:400] + "\n\nThat is all.\n"
+    _, _, (one,) = parse(Fetched(source="/tmp/notes/feeds.txt", content=quoted.encode(), content_type="text/plain"))
+    assert one.title == "How a feed reads"

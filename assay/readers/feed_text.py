@@ -1,0 +1,81 @@
+"""A feed saved as text: an RSS feed's XML with its tags stripped (a browser's "save as text", a
+scraper's text dump, `xmllint --xpath 'string()'`). Each item's title, link, date and guid run
+together on one line and its content follows on the lines below:
+
+    Energy Fuels-ASM Deal Maps a Western Detour … https://…/energy-fuels-asm-deal…/ https://forum…/3439/ Sat, 07 Feb 2026 00:26:24 +0000 https://…/energy-fuels-asm-deal…/ Highlights
+      • MST Access reports Energy Fuels' acquisition …
+
+The sample feed's own text dump (`../shared/seeds/`) was read as one article of 1,014 statements,
+titled with the channel's header line and undated. Read as items, it is the feed's 25 articles, with
+the feed's links (so the same ids as the XML feed's items), titles and dates.
+
+An item's line is found by a link (with the comments link after it) followed at once by an RFC 822
+date with its time and zone: prose does not write that, so an article quoting a feed's line stays an
+article (two such lines are needed).
+"""
+
+from __future__ import annotations
+
+import re
+from email.utils import parsedate_to_datetime
+from urllib.parse import urlsplit
+
+from assay.types import Fetched, RawItem
+
+_RFC822 = (r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} "
+           r"\d{2}:\d{2}(?::\d{2})? (?:[+-]\d{4}|GMT|UTC|[A-Z]{3})")
+_ITEM_LINE = re.compile(rf"^(?P<lead>.*?)\s*(?P<link>https?://\S+)(?:\s+https?://\S+)*\s+(?P<date>{_RFC822})\s*(?P<rest>.*)$")
+_URL = re.compile(r"https?://\S+")
+# What the XML leaves after an item's content: a CDATA end, the comments feed and its count.
+_ITEM_TAIL = re.compile(r"^(?:\]\]>|(?:https?://\S+|\d+)(?:\s+(?:https?://\S+|\d+))*)$")
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower().replace("’", "").replace("'", "")).strip("-")
+
+
+def _title(lead: str, link: str) -> str:
+    """The item's title from the text before its link. The first item's line also carries the
+    channel's header (its title, link, date, generator, image…): the title is the end of it whose
+    words make the link's last path segment, else what follows the header's last link or number."""
+    lead = lead.strip()
+    if not _URL.search(lead):
+        return lead
+    segment = _slug(urlsplit(link).path.rstrip("/").rsplit("/", 1)[-1])
+    starts = [0, *(m.end() for m in re.finditer(r"\s+", lead))]
+    for start in starts:
+        if segment and _slug(lead[start:]) == segment:
+            return lead[start:]
+    after = re.split(r"(?:https?://\S+|\s\d+)(?=\s|$)", lead)[-1]
+    return after.strip()
+
+
+def feed_text_items(text: str, fetched: Fetched, notes: list[str]) -> tuple[str, list[RawItem]] | None:
+    """(the channel's title, its items) when `text` is a feed saved as text; None when it is not."""
+    lines = text.split("\n")
+    heads = [(i, match) for i, line in enumerate(lines) if (match := _ITEM_LINE.match(line.strip()))]
+    if len(heads) < 2:
+        return None
+    first = lines[heads[0][0]].strip()
+    channel = first[: first.index("http")].strip() if heads[0][0] == 0 and _URL.search(heads[0][1]["lead"]) else ""
+    channel = channel or urlsplit(heads[0][1]["link"]).netloc
+    items: list[RawItem] = []
+    for (at, head), following in zip(heads, [*heads[1:], None]):
+        body = lines[at + 1 : following[0] if following else len(lines)]
+        while body and (not body[-1].strip() or _ITEM_TAIL.match(body[-1].strip())):
+            body.pop()
+        guid = _URL.match(head["rest"])
+        rest = _URL.sub("", head["rest"]).strip()  # the guid, then the content's first words ("Highlights")
+        content = "\n".join([rest, *body] if rest else body).strip("\n")
+        items.append(RawItem(
+            source=channel,
+            source_url=fetched.url or fetched.source,
+            url=head["link"],
+            guid=guid.group() if guid else head["link"],
+            title=_title(head["lead"], head["link"]),
+            published=parsedate_to_datetime(head["date"]),
+            content=content,
+            content_format="text",
+            notes=notes if items else [*notes, f"a feed saved as text: read as its {len(heads)} items"],  # said once
+        ))
+    return channel, items
