@@ -32,7 +32,7 @@ from assay.llms import StructuredOutputError, model_name, structured, yes_probab
 from assay.prompts import PromptFile, released
 from assay.retrieval import Filters, Hit, HybridRetriever, chunk_hit
 from assay.settings import Settings
-from assay.statements import text_sentences, word_stems
+from assay.statements import is_question, text_sentences, word_stems
 from assay.types import Analysis, ArticleCatalog, Attribution, ChunkSearch, CrossCheckStatus, Kind
 
 # The closing run of a sentence: full stops, question and exclamation marks and closing quotes (not
@@ -142,7 +142,7 @@ class Citation(BaseModel):
 AbstainReason = Literal[
     "no_relevant_chunks", "names_not_in_corpus", "years_not_in_corpus", "model_found_no_support", "no_valid_citations", "unsupported_numbers",
     "unsupported_names", "miscited", "no_figure_in_answer", "no_new_name_in_answer", "measure_not_in_passages",
-    "names_not_in_cited_passages", "years_not_in_cited_passages", "no_passage_answers", "cited_passages_do_not_answer",
+    "names_not_in_cited_passages", "years_not_in_cited_passages", "no_passage_answers", "cited_passages_do_not_answer", "asked_not_said",
 ]
 
 
@@ -302,6 +302,26 @@ def supporting_passage(sentence: str, question: str, by_key: dict[int, str]) -> 
         if share >= best_share and (best is None or share > best_share):
             best, best_share = key, share
     return best
+
+
+def asked_not_said(text: str, by_key: dict[int, str]) -> list[str]:
+    """Sentences of the answer that state what their cited passages only ask: the passage sentence
+    holding the most of the answer sentence's words (four letters or more) is a question, and holds at
+    least 60 % of them. Seen on an interview: "the Texas plant is still going ahead [1]" from the
+    interviewer's "Q: Is the Texas plant still going ahead?", which the chief executive's answer did
+    not confirm. A passage sentence that says as much ties with the question and wins."""
+    found = []
+    for sentence in text_sentences(text):
+        keys = [k for k in citation_keys(sentence.text) if k in by_key]
+        words = {w.lower() for w in _CONTENT.findall(_CITATION.sub("", sentence.text))}
+        if not keys or len(words) < 3:
+            continue
+        said = [(len(words & {w.lower() for w in _CONTENT.findall(s.text)}), not is_question(s.text), s.text)
+                for key in keys for s in text_sentences(by_key[key])]
+        held, declarative, _ = max(said, default=(0, True, ""))
+        if not declarative and held >= 0.6 * len(words):
+            found.append(sentence.text)
+    return found
 
 
 def weaker_citations_dropped(text: str, probability: dict[int, float], margin: float) -> str:
@@ -789,6 +809,13 @@ def answer_question(
     text, cited = clean_citations(re.sub(r"\s{2,}", " ", text), valid)
     if not cited:
         return abstain("miscited")
+    # A sentence that states what its passage only asks ("Is the Texas plant still going ahead?") is
+    # dropped; what is left must still cite something.
+    for sentence in asked_not_said(text, held):
+        text = text.replace(sentence, "").strip()
+    text, cited = clean_citations(re.sub(r"\s{2,}", " ", text), valid)
+    if not cited:
+        return abstain("asked_not_said")
     # The figure is there, but of what? "What is the total capital cost…" answered with a grant, read
     # from a passage that states no cost; "What tungsten price…" with the tin price. Measured on the
     # labelled questions: dev 1 more of 20 unanswerable declined, 0 of 25 answerable lost; train (its

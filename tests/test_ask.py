@@ -318,6 +318,23 @@ def test_an_uncited_answer_the_passages_hold_gets_their_citation(corpus):
     assert got.abstained and got.abstain_reason in ("no_valid_citations", "unsupported_names")
 
 
+def test_a_sentence_stating_what_its_passage_only_asks_is_dropped():
+    """Seen on an interview: "the Texas plant is still going ahead" was the interviewer's question,
+    which the chief executive's answer did not confirm."""
+    from assay.ask import asked_not_said
+
+    interview = ("Q: Is the Texas plant still going ahead? A: We are reviewing the timeline with our customers "
+                 "and will decide once the offtake terms are settled.")
+    news = "Lynas Rare Earths said the Texas plant is still going ahead, with first output due in 2027."
+    said = "Lacaze said the Texas plant is still going ahead [1]."
+    assert asked_not_said(said, {1: interview}) == [said]
+    assert asked_not_said(said, {1: news}) == []
+    # The answer's other sentences stay, and a passage that also says it declaratively wins the tie.
+    both = f"{said} The timeline is under review with customers [1]."
+    assert asked_not_said(both, {1: interview}) == [said]
+    assert asked_not_said(said, {1: f"{interview} {news}"}) == []
+
+
 def test_the_date_of_a_passage_header_is_no_date_of_what_it_reports(corpus):
     """The model sees each passage under its article's date, and a 1.5B model gives that date as the
     day an event happened ("signed on February 6, 2026", when only the article is of that day). The
