@@ -391,6 +391,22 @@ def test_unmentioned_names_judges_a_name_by_its_distinctive_words():
     assert unmentioned_names("What does White Mesa Phase 2 target?", passages) == []
     assert unmentioned_names("What did Commerce Secretary Howard Lutnick announce?", passages) == ["Commerce Secretary Howard Lutnick"]
     assert unmentioned_names("What did Goldwind say?", passages) == ["Goldwind"]
+    # Strictly, for the passages an answer cites: a name in MiniLM's vocabulary ("Fujian") must be
+    # there too, by the start of one of its words ("Kazakh" in "Kazakhstan").
+    belfast = "Ionic Technologies' Belfast plant will use 400 tonnes of feedstock a year. Kazakhstan supplies it."
+    assert unmentioned_names("How many tonnes of magnets does the Fujian turbine use?", belfast) == []
+    assert unmentioned_names("How many tonnes of magnets does the Fujian turbine use?", belfast, strict=True) == ["Fujian"]
+    assert unmentioned_names("What does the Kazakh feedstock supply to Belfast?", belfast, strict=True) == []
+
+
+def test_an_answer_cited_to_a_passage_that_never_names_the_question_s_place_is_declined(corpus):
+    """Seen on train: the Fujian turbine's magnets answered with the Belfast plant's 400 tonnes."""
+    settings, retriever, _, embed = corpus
+    question = "How many tonnes of rare-earth permanent magnets does the 20-MW Fujian turbine use?"
+    found = passages(question, retriever.search(question, k=settings.ask_k).hits, embed, settings.ask_passage_chars)
+    belfast = next(p for p in found if "400 tonnes" in p.quote and "Fujian" not in p.quote)
+    got, _ = answer(corpus, question, f"The 20-MW Fujian turbine uses 400 tonnes of rare-earth permanent magnets per annum [{belfast.key}].")
+    assert got.abstained and got.abstain_reason == "names_not_in_cited_passages"
 
 
 def test_the_model_saying_not_in_corpus_is_an_abstention(corpus):
