@@ -13,10 +13,10 @@ from __future__ import annotations
 
 import functools
 import re
-from urllib.parse import urlsplit
 import time
 from collections.abc import Callable, Sequence
 from typing import Annotated, Literal, NamedTuple
+from urllib.parse import urlsplit
 
 import numpy as np
 from langchain_core.callbacks import BaseCallbackHandler, UsageMetadataCallbackHandler
