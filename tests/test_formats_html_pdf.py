@@ -527,6 +527,47 @@ def test_a_running_header_still_dates_and_names_the_note_it_is_removed_from(tmp_
     assert any("running header" in note for note in item.notes)
 
 
+def test_a_slide_deck_keeps_each_bullet_whole_and_is_published_by_its_running_footer(tmp_path):
+    """Seen on an investor presentation made here: bullets sit further apart than a bullet's wrapped
+    lines, so the median gap was the gap between bullets and every wrapped line became a paragraph
+    ("…expanding to 10,000 tonnes" / "by 2028"). Its publisher is only in the footer of each slide."""
+    from fpdf import FPDF
+
+    slides = [("Forward-Looking Statements", ["This presentation contains forward-looking statements within the meaning of the Private "
+                                              "Securities Litigation Reform Act of 1995. Actual results may differ materially."]),
+              ("Q3 2026 Highlights", ["- Record NdPr oxide production of 1,310 metric tons, up 52% year over year",
+                                      "- Independence magnet facility in Fort Worth began commercial deliveries to General Motors"]),
+              ("Supply Chain", ["- Mine: Mountain Pass, California", "- Refine: 60,000 tonnes REO concentrate capacity",
+                                "- Magnetics: 1,000 tonnes NdFeB capacity in Fort Worth, Texas, expanding to 10,000 tonnes by 2028"])]
+    pdf = FPDF(orientation="L", format="A4")
+    pdf.set_auto_page_break(False)
+    for number, (heading, bullets) in enumerate(slides, 1):
+        pdf.add_page()
+        pdf.set_font("Helvetica", "B", 28)
+        pdf.set_xy(20, 20)
+        pdf.multi_cell(250, 14, heading)
+        pdf.set_font("Helvetica", size=16)
+        y = pdf.get_y() + 8
+        for bullet in bullets:
+            pdf.set_xy(25, y)
+            pdf.multi_cell(240, 9, bullet)
+            y = pdf.get_y() + 4
+        pdf.set_font("Helvetica", size=9)
+        pdf.set_xy(20, 195)
+        pdf.cell(200, 5, "MP Materials Corp. | Investor Presentation | November 2026")
+        pdf.set_xy(260, 195)
+        pdf.cell(15, 5, str(number))
+    path = tmp_path / "Downloads" / "deck.pdf"
+    path.parent.mkdir()
+    pdf.output(str(path))
+    _, _, (item,) = parse(pdf_file("deck.pdf", path.parent))
+    article = to_article(item)
+    assert "Magnetics: 1,000 tonnes NdFeB capacity in Fort Worth, Texas, expanding to 10,000 tonnes by 2028" in article.body
+    assert "the Private Securities Litigation Reform Act of 1995" in article.body
+    assert "deliveries to General Motors" in article.body
+    assert article.source == "MP Materials Corp" and "Investor Presentation |" not in article.body
+
+
 def test_a_text_printed_to_pdf_is_titled_by_its_first_line_over_a_date_line(tmp_path):
     """Seen on a call transcript printed to PDF: one plain type throughout, so no line stands out by
     size or weight; its first line, over a line that is only a date, is still its title."""

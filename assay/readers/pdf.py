@@ -166,6 +166,17 @@ def running_header(read: list[list[Line]], cleaned: list[list[Line]]) -> list[Li
     return []
 
 
+def running_footer(read: list[list[Line]], cleaned: list[list[Line]]) -> list[Line]:
+    """The running footer removed from the foot of the first page with text: a slide deck's "MP
+    Materials Corp. | Investor Presentation | November 2026" names its publisher on every slide."""
+    for page, kept in zip(read, cleaned):
+        lines = [line for line in page if line.text.strip()]
+        if lines:
+            last = next((i for i in range(len(lines) - 1, -1, -1) if kept and lines[i] is kept[-1]), -1)
+            return lines[last + 1 :] if kept else []
+    return []
+
+
 # --- title and dateline -----------------------------------------------------------------
 
 _FILE_NAME = re.compile(r"\.(?:docx?|pdf|pptx?|xlsx?|rtf|odt|txt|indd|qxd|tex|html?|pages|key)\s*$", re.IGNORECASE)
@@ -322,7 +333,11 @@ def paragraphs(lines: list[Line]) -> tuple[list[Paragraph], int]:
         for a, b in zip(lines, lines[1:])
         if a.page == b.page and a.y is not None and b.y is not None and a.size == b.size == body_size and a.y > b.y
     ]
-    pitch = statistics.median(pitches) if pitches else None
+    # The pitch of a paragraph's lines: the smallest gap that recurs and is no narrower than the type,
+    # not the median gap, which in a slide deck (bullets mostly of one line, further apart than a
+    # bullet's wrapped lines) is the gap between bullets: every wrapped line started a paragraph.
+    recurring = [gap for gap, count in Counter(round(p * 2) / 2 for p in pitches).items() if count >= 2 and gap >= (body_size or 0)]
+    pitch = min(recurring) if recurring else statistics.median(pitches) if pitches else None
 
     out: list[Paragraph] = []
     repaired = 0
@@ -452,6 +467,7 @@ def read_pdf(fetched: Fetched) -> RawItem:
     # "Meridian Critical Minerals Advisory | 24 February 2026", a dateline or the running header: out of
     # the body, still the publisher's name.
     masthead = [h.text for h in header] + ([line.text] if found and _is_bare_dateline(found[1]) else [])
+    masthead += [f.text for f in running_footer(read, pages)]  # after the header: the foot of a deck's slides
 
     found_paragraphs, repaired = paragraphs(lines)
     if repaired:
