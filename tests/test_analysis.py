@@ -206,13 +206,20 @@ def test_a_number_in_prose_the_cap_cut_off_is_dropped_not_retried():
     assert ungrounded_numbers(answer, "no figures at all") == {"2"}
 
 
-def test_an_invented_number_goes_back_once_then_fails(parts):
+def test_an_invented_number_goes_back_once_then_its_sentence_is_dropped(parts):
+    """Seen on a slide deck: the model wrote "revenue increased by 33%" twice, and the whole analysis
+    failed for that one sentence. Now the sentence goes, and the rest of the analysis stays."""
     article, decider, embedder = parts
     invented = reply(summary="Lynas produced 12,000 tonnes of NdPr oxide in 2025, a record for the company.")
     analysis, model = run(article, decider, embedder, invented, reply())
     assert analysis.provenance.repair_retries == 1 and analysis.provenance.llm_calls == 2
-    with pytest.raises(StructuredOutputError, match="not in the article"):
-        run(article, decider, embedder, invented, invented)
+    analysis, _ = run(article, decider, embedder, invented, invented)
+    assert "12,000" not in analysis.summary and analysis.provenance.summary_from_article
+    assert any("12,000 tonnes" in d and "numbers the article does not: 12000" in d for d in analysis.provenance.prose_dropped)
+    # Only the sentence with the invented number goes.
+    two = reply(summary="Lynas produced 12,000 tonnes of NdPr oxide in 2025. Lynas praised its Kalgoorlie plant.")
+    analysis, _ = run(article, decider, embedder, two, two)
+    assert analysis.summary == "Lynas praised its Kalgoorlie plant." and not analysis.provenance.summary_from_article
 
 
 def test_the_article_is_data_inside_tags_never_instructions():
