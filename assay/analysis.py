@@ -304,8 +304,8 @@ def grounded_prose(reply: SummaryReplies, grounding: ProseGrounding) -> tuple[st
     problems: list[str | None] = []
     for text, problem in zip(units, grounding.problems(units)):
         invented = numbers(text) - numbers(grounding.article.body)
-        why = [w for w in (problem, f"gives numbers the article does not: {', '.join(sorted(invented))}" if invented else None) if w]
-        problems.append("; ".join(why) or None)
+        reasons = [w for w in (problem, f"gives numbers the article does not: {', '.join(sorted(invented))}" if invented else None) if w]
+        problems.append("; ".join(reasons) or None)
     dropped += [f"{text} [{why}]" for text, why in zip(units, problems) if why]
     kept_summary = [s for s, why in zip(summary_sentences, problems) if not why]
     kept_highlights: list[str] = []
