@@ -13,7 +13,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from assay.readers.text import read_text_file
 from assay.sources import SourceError, source_suffix
@@ -37,6 +37,30 @@ def _is_docx(content: bytes) -> bool:
         return False
 
 
+_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+# Text as the document reads with its tracked changes accepted: an insertion's runs are in, a
+# deletion's (w:delText) and a move's old place out. python-docx's `.text` leaves out the runs of an
+# insertion, so a figure typed in with track changes on was lost ("Lynas produced in the quarter").
+_TEXT = f"{_W}t", f"{_W}tab", f"{_W}br", f"{_W}cr"
+_NOT_READ = f"{_W}del", f"{_W}moveFrom", f"{_W}txbxContent"
+
+
+def _text(paragraph: Any) -> str:
+    """A paragraph's (w:p) text with its tracked changes accepted."""
+    out = []
+    for node in paragraph.iter(*_TEXT):
+        parent = node.getparent()
+        while parent is not None and parent is not paragraph and parent.tag not in _NOT_READ:
+            parent = parent.getparent()
+        if parent is paragraph:
+            out.append(node.text or "" if node.tag == f"{_W}t" else " ")
+    return "".join(out)
+
+
+def _tracked_changes(document: Any) -> int:
+    return sum(1 for _ in document.element.body.iter(f"{_W}ins", f"{_W}del", f"{_W}moveTo"))
+
+
 def _table_rows(table: Table) -> str:
     """A Word table as a Markdown pipe table, which the text reader reads a row to a line ("NdPr
     oxide 2,400"); a merged cell once, not once per column it spans."""
@@ -47,7 +71,7 @@ def _table_rows(table: Table) -> str:
             if id(cell._tc) in seen:
                 continue
             seen.add(id(cell._tc))
-            cells.append(" ".join(cell.text.split()).replace("|", "/"))
+            cells.append(" ".join(" ".join(_text(p) for p in cell._tc.iterchildren(f"{_W}p")).split()).replace("|", "/"))
         if any(cells):
             rows.append("| " + " | ".join(cells) + " |")
     if not rows:
@@ -56,8 +80,9 @@ def _table_rows(table: Table) -> str:
     return "\n".join([rows[0], "|" + "---|" * width, *rows[1:]])
 
 
-def docx_markdown(content: bytes, source: str) -> tuple[str, int]:
-    """The document's body as Markdown, its tables as pipe tables, and how many tables it has."""
+def docx_markdown(content: bytes, source: str) -> tuple[str, list[str]]:
+    """The document's body as Markdown, its tables as pipe tables, and notes for the ingest report
+    (how many tables and tracked changes it has)."""
     import docx
     from docx.table import Table
 
@@ -75,7 +100,7 @@ def docx_markdown(content: bytes, source: str) -> tuple[str, int]:
             if rows := _table_rows(block):
                 blocks.append(rows)
             continue
-        text = " ".join(block.text.split())
+        text = " ".join(_text(block._p).split())
         if not text:
             continue
         style = block.style.name if block.style is not None else ""
@@ -93,7 +118,10 @@ def docx_markdown(content: bytes, source: str) -> tuple[str, int]:
     # Blocks apart, but a list's items together: a list written loose reads as paragraphs of bullets.
     text = "".join(("\n" if block.startswith("- ") and previous.startswith("- ") else "\n\n") + block
                    for previous, block in zip(["", *blocks], blocks))
-    return text.lstrip("\n") + "\n", tables
+    notes = [f"{tables} table{'s' * (tables > 1)} read a row to a line"] if tables else []
+    if changes := _tracked_changes(document):
+        notes.append(f"read with its {changes} tracked change{'s' * (changes > 1)} accepted (insertions in, deletions out)")
+    return text.lstrip("\n") + "\n", notes
 
 
 class DocxReader:
@@ -108,10 +136,9 @@ class DocxReader:
         return _is_docx(fetched.content) or (source_suffix(fetched) == ".docx" and fetched.content.startswith(_ZIP_MAGIC))
 
     def read(self, fetched: Fetched, text: str | None) -> tuple[str | None, list[RawItem]]:
-        markdown, tables = docx_markdown(fetched.content, fetched.source)
+        markdown, notes = docx_markdown(fetched.content, fetched.source)
         if not markdown.strip():
             raise SourceError(f"{fetched.source}: the Word document holds no text")
         item = read_text_file(markdown, fetched.model_copy(update={"content_type": "text/markdown"}))
-        if tables:
-            item.notes.append(f"{tables} table{'s' * (tables > 1)} read a row to a line")
+        item.notes.extend(notes)
         return None, [item]
