@@ -530,7 +530,8 @@ def test_a_running_header_still_dates_and_names_the_note_it_is_removed_from(tmp_
 def test_a_slide_deck_keeps_each_bullet_whole_and_is_published_by_its_running_footer(tmp_path):
     """Seen on an investor presentation made here: bullets sit further apart than a bullet's wrapped
     lines, so the median gap was the gap between bullets and every wrapped line became a paragraph
-    ("…expanding to 10,000 tonnes" / "by 2028"). Its publisher is only in the footer of each slide."""
+    ("…expanding to 10,000 tonnes" / "by 2028"). Its publisher is only in the footer of each slide,
+    and its title on its cover."""
     from fpdf import FPDF
 
     slides = [("Forward-Looking Statements", ["This presentation contains forward-looking statements within the meaning of the Private "
@@ -541,7 +542,15 @@ def test_a_slide_deck_keeps_each_bullet_whole_and_is_published_by_its_running_fo
                                 "- Magnetics: 1,000 tonnes NdFeB capacity in Fort Worth, Texas, expanding to 10,000 tonnes by 2028"])]
     pdf = FPDF(orientation="L", format="A4")
     pdf.set_auto_page_break(False)
-    for number, (heading, bullets) in enumerate(slides, 1):
+    pdf.add_page()  # the cover
+    pdf.set_font("Helvetica", "B", 40)
+    pdf.set_xy(20, 70)
+    pdf.multi_cell(250, 14, "MP Materials")
+    pdf.set_font("Helvetica", size=22)
+    for y, line in ((100, "Investor Presentation"), (112, "Third Quarter 2026")):
+        pdf.set_xy(20, y)
+        pdf.cell(200, 10, line)
+    for number, (heading, bullets) in enumerate(slides, 2):
         pdf.add_page()
         pdf.set_font("Helvetica", "B", 28)
         pdf.set_xy(20, 20)
@@ -566,6 +575,24 @@ def test_a_slide_deck_keeps_each_bullet_whole_and_is_published_by_its_running_fo
     assert "the Private Securities Litigation Reform Act of 1995" in article.body
     assert "deliveries to General Motors" in article.body
     assert article.source == "MP Materials Corp" and "Investor Presentation |" not in article.body
+    # Its cover's lines are its title, as the next quarter's deck will have another.
+    assert article.title == "MP Materials, Investor Presentation, Third Quarter 2026"
+    assert "Investor Presentation" not in article.body
+    # A report's cover line that names its publisher is the publisher, not part of the title.
+    report = FPDF(format="A4")
+    report.add_page()
+    report.set_font("Helvetica", "B", 30)
+    report.set_xy(20, 80)
+    report.cell(170, 14, "Critical Minerals Outlook 2026")
+    report.set_font("Helvetica", size=16)
+    report.set_xy(20, 100)
+    report.cell(170, 10, "Harbour Street Research Ltd")
+    report.add_page()
+    report.set_font("Helvetica", size=11)
+    report.multi_cell(170, 6, "Demand for NdPr oxide rose 12% in 2025. We expect prices to stay above $60 per kg through 2027.")
+    report.output(str(path.parent / "outlook.pdf"))
+    _, _, (item,) = parse(pdf_file("outlook.pdf", path.parent))
+    assert (item.title, item.source) == ("Critical Minerals Outlook 2026", "Harbour Street Research Ltd")
 
 
 def test_a_text_printed_to_pdf_is_titled_by_its_first_line_over_a_date_line(tmp_path):

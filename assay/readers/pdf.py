@@ -167,13 +167,15 @@ def running_header(read: list[list[Line]], cleaned: list[list[Line]]) -> list[Li
 
 
 def running_footer(read: list[list[Line]], cleaned: list[list[Line]]) -> list[Line]:
-    """The running footer removed from the foot of the first page with text: a slide deck's "MP
-    Materials Corp. | Investor Presentation | November 2026" names its publisher on every slide."""
+    """The running footer removed from the foot of the first page that has one (a deck's cover often
+    has none): a slide deck's "MP Materials Corp. | Investor Presentation | November 2026" names its
+    publisher on every slide."""
     for page, kept in zip(read, cleaned):
         lines = [line for line in page if line.text.strip()]
-        if lines:
-            last = next((i for i in range(len(lines) - 1, -1, -1) if kept and lines[i] is kept[-1]), -1)
-            return lines[last + 1 :] if kept else []
+        if lines and kept:
+            last = next((i for i in range(len(lines) - 1, -1, -1) if lines[i] is kept[-1]), None)
+            if last is not None and (footer := lines[last + 1 :]):
+                return footer
     return []
 
 
@@ -230,6 +232,20 @@ def _title_lines(page: list[Line], body_size: float | None) -> list[Line]:
         dated_below = len(page) > 1 and _is_bare_dateline(page[1])
         return [first] if first.bold or first.size is None or dated_below else []
     return []
+
+
+def _cover_lines(pages: list[list[Line]], prominent: list[Line]) -> list[Line]:
+    """The other lines of a cover page, which belong to the title: a first page that holds only the
+    title and a few short lines that are no sentences ("Investor Presentation", "Third Quarter 2026",
+    "November 2026"), with more pages after it. Seen on a slide deck titled "MP Materials", as every
+    deck of the company would be."""
+    with_text = [page for page in pages if page]
+    if len(with_text) < 2:
+        return []
+    rest = [line for line in with_text[0] if not any(line is p for p in prominent)]
+    if not rest or len(rest) > 4 or any(len(line.text.strip()) > 60 or _SENTENCE_END.search(line.text.strip()) for line in rest):
+        return []
+    return rest
 
 
 # --- paragraphs ---------------------------------------------------------------------------
@@ -450,8 +466,11 @@ def read_pdf(fetched: Fetched) -> RawItem:
     elif title is None:
         title = Path(file_name).stem or "PDF"
         notes.append("no title in the PDF's metadata or on its first page: titled after the file")
+    cover: list[Line] = []
     if prominent and _same(prominent_text, title):
         lines = [line for line in lines if not any(line is p for p in prominent)]
+        if cover := _cover_lines(pages, prominent):  # a deck's cover: "MP Materials" over "Investor Presentation", "Q3 2026"
+            lines = [line for line in lines if not any(line is c for c in cover)]
 
     # Date: a dateline at the top of the first page, or none.
     published = None
@@ -468,6 +487,7 @@ def read_pdf(fetched: Fetched) -> RawItem:
     # the body, still the publisher's name.
     masthead = [h.text for h in header] + ([line.text] if found and _is_bare_dateline(found[1]) else [])
     masthead += [f.text for f in running_footer(read, pages)]  # after the header: the foot of a deck's slides
+    masthead += [c.text for c in cover]  # "International Energy Agency" under a report's title: its publisher, out of the body
 
     found_paragraphs, repaired = paragraphs(lines)
     if repaired:
@@ -476,8 +496,11 @@ def read_pdf(fetched: Fetched) -> RawItem:
     if not body.strip():
         raise SourceError(f"{fetched.source}: no text in the PDF")
     path = Path(fetched.source)
+    source = urlsplit(fetched.url).netloc if fetched.url else file_publisher(masthead + [p.text for p in found_paragraphs], path, notes, title=title)
+    # The cover's other lines are the title's, but for the one naming the publisher.
+    title = ", ".join([title, *(text for line in cover if source not in (text := line.text.strip()))])
     return RawItem(
-        source=urlsplit(fetched.url).netloc if fetched.url else file_publisher(masthead + [p.text for p in found_paragraphs], path, notes, title=title),
+        source=source,
         source_url=fetched.url or (fetched.source if "://" in fetched.source else str(path.resolve())),
         url=fetched.url,
         title=title,
