@@ -795,3 +795,40 @@ def test_a_feed_saved_as_text_is_read_as_its_items():
     quoted = "How a feed reads\n\nA feed's item line reads: " + text.split("\n", 1)[0][:400] + "\n\nThat is all.\n"
     _, _, (one,) = parse(Fetched(source="/tmp/notes/feeds.txt", content=quoted.encode(), content_type="text/plain"))
     assert one.title == "How a feed reads"
+
+
+def test_a_text_in_pages_loses_its_running_header_and_page_numbers():
+    """Seen on a quarterly report through `pdftotext` (pages parted by form feeds): "Page 1 of 4" and
+    the running header were statements, a paragraph a page break cut was two, and the publisher,
+    named only in the header, was "Quarterly Activities Report"."""
+    import textwrap
+
+    from assay.articles import to_article
+    from assay.readers import parse
+    from assay.types import Fetched
+
+    paragraphs = [
+        "Lynas Rare Earths Limited (ASX: LYC) today released its quarterly activities report for the three months ended 30 September 2026.",
+        "NdPr production was 2,204 tonnes, up 12% on the previous quarter, as the Kalgoorlie processing facility continued its "
+        "ramp-up towards nameplate capacity of 12,000 tonnes per annum of rare earth carbonate.",
+        "Revenue for the quarter was A$201.6 million, compared with A$133.2 million in the September 2025 quarter, reflecting "
+        "higher prices and volumes. The average selling price was A$61.2 per kilogram.",
+    ]
+    lines = [line for p in paragraphs for line in [*textwrap.wrap(p, 72), ""]]
+    header = "Lynas Rare Earths Limited                     Quarterly Report September 2026"
+    pages = []
+    for number, start in enumerate(range(0, len(lines), 5), 1):
+        opening = ["Quarterly Activities Report", "for the period ended 30 September 2026", "", "28 October 2026", ""] if number == 1 else []
+        pages.append("\n".join([header, "", *opening, *lines[start : start + 5], "", f"{' ' * 30}Page {number} of 3"]))
+    text = "\f\n".join(pages) + "\n"
+    _, _, (item,) = parse(Fetched(source="/tmp/Downloads/lynas-quarterly.txt", content=text.encode(), content_type="text/plain"))
+    article = to_article(item)
+    assert "Page" not in article.body and "Quarterly Report September 2026" not in article.body
+    assert "reflecting higher prices and volumes. The average selling price was A$61.2 per kilogram." in article.body
+    assert "as the Kalgoorlie processing facility" in article.body
+    assert article.source == "Lynas Rare Earths Limited"
+    assert any("removed" in note and "page-number lines" in note for note in item.notes)
+    # A text with one form feed and nothing repeated is left as written.
+    _, _, (one,) = parse(Fetched(source="/tmp/notes/a.txt", content=b"Lynas update\n\nLynas shipped NdPr.\f\nMore follows.\n",
+                                 content_type="text/plain"))
+    assert "More follows." in to_article(one).body

@@ -63,6 +63,9 @@ _ORGANISATION_WORDS = re.compile(
     r"University|Ministry|Department|Office|Agency|Commission|Bureau|Administration|Authority|Government|Parliament|"
     r"Group|Limited|Ltd|Inc|Corp|Corporation|Company|plc|AG|SA|GmbH)\b\.?"
 )
+# A document's kind, not who publishes it: "Quarterly Activities Report", "Annual Report".
+_DOCUMENT = re.compile(r"^(?:(?:quarterly|annual|half[- ]year(?:ly)?|interim|activities|sustainability|financial|investor|technical|"
+                       r"research|market|progress|monthly|weekly)\s+)+(?:report|review|update)$", re.I)
 _DOMAIN = re.compile(r"^[A-Za-z][\w-]*(?:\.[A-Za-z][\w-]*)*\.(?:com|net|org|news|io|co|info|gov|au|ca|uk|cn)$", re.IGNORECASE)
 # A masthead's parts that are labels, not names: the piece's genre or section.
 _LABEL = re.compile(
@@ -125,7 +128,7 @@ def _organisation(text: str) -> str | None:
         return _AGENCY_NAMES[text.lower()]
     if not all(w[0].isupper() or w.lower() in _SMALL_WORDS or not w[0].isalpha() for w in words):
         return None
-    return text if _ORGANISATION_WORDS.search(text) else None
+    return text if _ORGANISATION_WORDS.search(text) and not _DOCUMENT.match(text) else None
 
 
 def _masthead(head: list[str]) -> str | None:
@@ -136,7 +139,7 @@ def _masthead(head: list[str]) -> str | None:
         if staff and "|" not in line:
             name = staff.group("name").strip()
             return _AGENCY_NAMES.get(name.lower(), name)
-        parts = re.split(r"\s+\|\s+|\s+[—–]\s+|\s+-\s+", line)
+        parts = re.split(r"\s+\|\s+|\s+[—–]\s+|\s+-\s+|\s{3,}", line)  # a text export's header spaces its parts apart
         for part in parts:
             if NAMES_ONLY_BYLINE.match(part) or part.lower().startswith("by "):
                 continue

@@ -30,6 +30,7 @@ from assay.cleaning import (
 from assay.readers.feed_text import feed_text_items
 from assay.readers.html import is_html_markup, looks_like_html, parse_date
 from assay.readers.opening import DATE_LINE, file_publisher, opening_date
+from assay.readers.pdf import Line, remove_page_furniture, running_header
 from assay.sources import SourceError, decode, decoding_notes, source_suffix
 from assay.statements import sentences
 from assay.types import Fetched, RawItem, SourceKind
@@ -250,10 +251,39 @@ def _title(lines: list[str], fmt: str, given: str | None, stem: str, notes: list
 # --- the reader ------------------------------------------------------------------------
 
 
+def _without_page_furniture(text: str, notes: list[str]) -> tuple[str, list[str]]:
+    """A text whose pages a form feed parts (`pdftotext`'s output, a printout saved as text): its
+    running headers, footers and page numbers out (the PDF reader's rules), a paragraph a page break
+    cut in two joined again, and the running header's lines, which may name the publisher. Seen on a
+    quarterly report through `pdftotext`: "Page 1 of 4" and the header were statements, and "…reflecting
+    higher prices and" / "volumes." two paragraphs."""
+    pages = text.split("\f")
+    if len([page for page in pages if page.strip()]) < 2:
+        return text, []
+    read = [[Line(line, number) for line in page.split("\n")] for number, page in enumerate(pages)]
+    cleaned, removed = remove_page_furniture(read)
+    if not removed:
+        return text, []
+    kept = {id(line) for page in cleaned for line in page}
+    header = [line.text.strip() for line in running_header(read, cleaned)]
+    out = ""
+    for page in read:
+        body = "\n".join(line.text for line in page if id(line) in kept or not line.text.strip()).strip("\n")
+        if not body.strip():
+            continue
+        # A page that ends mid-sentence runs on into the next: one paragraph, not two.
+        last = out.rstrip().rsplit("\n", 1)[-1].strip()
+        joint = "\n" if len(last) >= 40 and not ENDS_SENTENCE.search(last) else "\n\n"  # a wrapped line, as the page's own
+        out = out + joint + body.strip() if out else body
+    notes.append(f"removed {removed} running header, footer and page-number lines of its {len(cleaned)} pages")
+    return out, header
+
+
 def read_text_file(text: str, fetched: Fetched, sender: str | None = None) -> RawItem:
     notes = decoding_notes(text)
     fmt = _format(fetched)
-    lines = [line.rstrip() for line in LINE_BREAKS.split(str(text).removeprefix("\ufeff"))]
+    paged, header = _without_page_furniture(str(text).removeprefix("\ufeff"), notes)
+    lines = [line.rstrip() for line in LINE_BREAKS.split(paged)]
     meta, lines = _split_front_matter(lines, notes)
     name = Path(urlsplit(fetched.source).path if fetched.url else fetched.source)
     title, lines = _title(lines, fmt, meta.title, name.stem or fetched.source, notes)
@@ -272,7 +302,7 @@ def read_text_file(text: str, fetched: Fetched, sender: str | None = None) -> Ra
     else:
         path = Path(fetched.source)
         url, source_url = None, str(path.resolve())
-        source = meta.source or file_publisher(lines, path, notes, sender=sender, title=title)
+        source = meta.source or file_publisher(header + lines, path, notes, sender=sender, title=title)
     return RawItem(
         source=meta.source or source,
         source_url=source_url,
