@@ -13,6 +13,7 @@ from assay.readers.docx import DocxReader
 from assay.readers.feed import FeedReader
 from assay.readers.html import HtmlReader
 from assay.readers.mail import EmailReader
+from assay.readers.mhtml import MhtmlReader
 from assay.readers.pdf import PdfReader
 from assay.readers.text import TextReader
 from assay.sources import SourceError, decode
@@ -49,6 +50,7 @@ READERS: list[Reader] = [
     HtmlReader(),
     PdfReader(),
     DocxReader(),
+    MhtmlReader(),  # a MIME message, as an email is: a saved page's headers say it is one
     EmailReader(),
 ]
 

@@ -1,0 +1,68 @@
+"""Web pages saved as one file (.mhtml, .mht): Chrome's and Edge's "Save as… Webpage, Single File".
+
+The file is a MIME message (Python's `email` parses it) whose first HTML part is the page and whose
+other parts are its stylesheets and images. Read as an email, the saved page came out titled with
+its browser tab ("Lynas lifts NdPr output 12% … | Mining Weekly"), its dashes and quotation marks
+as "���" (the HTML part names no charset; the page's own `<meta charset>` says UTF-8), a stylesheet
+counted as an attachment not read, and a `.mhtml` in a folder was not ingested at all. Read as the
+page it is, it gets the page rules (`assay/readers/html.py`), and the address it was saved from
+(`Snapshot-Content-Location`) is its identity, as if ingested by that URL.
+"""
+
+from __future__ import annotations
+
+import re
+from email import policy
+from email.message import EmailMessage
+from email.parser import BytesParser
+from pathlib import Path
+
+from assay.readers.html import extract_page
+from assay.sources import SourceError, decode, decoding_notes, source_suffix
+from assay.types import Fetched, RawItem, SourceKind
+
+_SAVED_PAGE = re.compile(rb"^(?:Snapshot-Content-Location:|Content-Type:\s*multipart/related;[^\n]*\n?[^\n]*text/html)", re.I | re.M)
+
+
+def looks_like_saved_page(content: bytes) -> bool:
+    """A MIME message holding a saved page: Chrome's `Snapshot-Content-Location` header, or a
+    multipart/related message whose root is HTML, in its headers."""
+    head = content[:4000].replace(b"\r\n", b"\n").split(b"\n\n", 1)[0]
+    return b"MIME-Version:" in head and bool(_SAVED_PAGE.search(head))
+
+
+def read_saved_page(fetched: Fetched) -> RawItem:
+    message = BytesParser(policy=policy.default).parsebytes(fetched.content)
+    if not isinstance(message, EmailMessage):  # the default policy always makes one; the check is for the type checker
+        raise SourceError(f"{fetched.source}: not a readable saved page")
+    page = next((part for part in message.walk() if part.get_content_type() == "text/html"), None)
+    payload = page.get_payload(decode=True) if page is not None else None
+    if not isinstance(payload, bytes) or not payload.strip():
+        raise SourceError(f"{fetched.source}: a saved page with no HTML in it; save the page again, or as .html")
+    charset = page.get_content_charset() if page is not None else None
+    # A part without a charset: its own <meta charset> or UTF-8, then `decode`'s guess, as for a page fetched.
+    meta = re.search(rb"<meta[^>]+charset=[\"']?([\w-]+)", payload[:4000], re.I)
+    declared = charset or (meta.group(1).decode() if meta else None)
+    html = decode(Fetched(source=fetched.source, content=payload, content_type="text/html", charset=declared))
+    location = str(message.get("Snapshot-Content-Location") or (page.get("Content-Location") if page is not None else "") or "")
+    url = location if location.startswith(("http://", "https://")) else None
+    item = extract_page(str(html), fetched.model_copy(update={"url": url, "content_type": "text/html"}))
+    item.source_url = url or str(Path(fetched.source).resolve())
+    item.notes.extend(decoding_notes(html))
+    item.notes.append("a web page saved as one file" + (f", from {url}" if url else ""))
+    return item
+
+
+class MhtmlReader:
+    name = "mhtml"
+    kind = SourceKind.page
+    suffixes: tuple[str, ...] = (".mhtml", ".mht")
+    content_type = "multipart/related"
+    binary = True
+    description = "a web page saved as one file"
+
+    def sniff(self, fetched: Fetched, text: str | None) -> bool:
+        return source_suffix(fetched) in self.suffixes or looks_like_saved_page(fetched.content)
+
+    def read(self, fetched: Fetched, text: str | None) -> tuple[str | None, list[RawItem]]:
+        return None, [read_saved_page(fetched)]
