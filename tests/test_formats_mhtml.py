@@ -48,3 +48,13 @@ def test_a_saved_page_is_known_by_its_headers_and_its_suffixes():
     _, _, (item,) = parse(Fetched(source="/tmp/Downloads/lynas.mht.bak", content=saved_page()))  # no suffix to go by
     assert item.url == URL
     assert ".mhtml" in supported_suffixes() and ".mht" in supported_suffixes()  # a folder's saved pages are ingested
+
+
+def test_an_email_s_html_part_without_a_charset_is_read_by_its_page_s_own():
+    """The same fault in a newsletter: its only part is HTML, quoted-printable, naming no charset."""
+    body = quopri.encodestring(PAGE.encode()).decode()
+    message = ("From: Mining Weekly <news@miningweekly.com>\nTo: analyst@example.com\nSubject: Lynas lifts NdPr output 12%\n"
+               "Date: Wed, 28 Oct 2026 10:12:03 -0000\nMIME-Version: 1.0\nContent-Type: text/html\n"
+               f"Content-Transfer-Encoding: quoted-printable\n\n{body}\n").encode()
+    _, _, (item,) = parse(Fetched(source="/tmp/mail/lynas.eml", content=message))
+    assert "“a turning point for the Western supply chain”" in to_article(item).body

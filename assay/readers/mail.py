@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import re
 from email import policy
-from email.message import EmailMessage
+from email.message import EmailMessage, MIMEPart
 from email.parser import BytesParser
 from email.utils import parseaddr, parsedate_to_datetime
 
 from assay.readers.html import extract_page
 from assay.readers.text import read_text_file
-from assay.sources import SourceError, source_suffix
+from assay.sources import Decoded, SourceError, decode, decoding_notes, source_suffix
 from assay.types import Fetched, RawItem, SourceKind
 
 # The headers a saved message opens with (RFC 5322), each "Name: value" on its own line.
@@ -49,6 +49,18 @@ def _without_signature(text: str) -> tuple[str, bool]:
     return text[: last.start()].rstrip() + "\n", True
 
 
+def html_of(part: MIMEPart, source: str) -> Decoded:
+    """An HTML part's text. A part that names no charset is read by its page's own `<meta charset>`,
+    else as a page fetched without one (UTF-8, then a guess): `get_content()` read it as ASCII, and a
+    saved page's dashes and quotation marks came out as "���"."""
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        raise SourceError(f"{source}: its HTML part could not be read")
+    meta = re.search(rb"<meta[^>]+charset=[\"']?([\w-]+)", payload[:4000], re.I)
+    declared = part.get_content_charset() or (meta.group(1).decode() if meta else None)
+    return decode(Fetched(source=source, content=payload, content_type="text/html", charset=declared))
+
+
 def read_email(fetched: Fetched) -> RawItem:
     message = BytesParser(policy=policy.default).parsebytes(fetched.content)
     if not isinstance(message, EmailMessage):  # the default policy always makes one; the check is for the type checker
@@ -74,7 +86,9 @@ def read_email(fetched: Fetched) -> RawItem:
         item = read_text_file(f"{subject}\n\n{text}" if subject else text,
                               fetched.model_copy(update={"content_type": "text/plain"}), sender=sender)
     elif html is not None:
-        item = extract_page(html.get_content(), fetched.model_copy(update={"content_type": "text/html"}), sender=sender)
+        page = html_of(html, fetched.source)
+        item = extract_page(str(page), fetched.model_copy(update={"content_type": "text/html"}), sender=sender)
+        item.notes.extend(decoding_notes(page))
     else:
         raise SourceError(f"{fetched.source}: an email with no text or HTML part to read")
     # The message's own headers stand in for what the text does not say: a forwarded wire story keeps

@@ -13,12 +13,13 @@ from __future__ import annotations
 
 import re
 from email import policy
-from email.message import EmailMessage
+from email.message import EmailMessage, MIMEPart
 from email.parser import BytesParser
 from pathlib import Path
 
 from assay.readers.html import extract_page
-from assay.sources import SourceError, decode, decoding_notes, source_suffix
+from assay.readers.mail import html_of
+from assay.sources import SourceError, decoding_notes, source_suffix
 from assay.types import Fetched, RawItem, SourceKind
 
 _SAVED_PAGE = re.compile(rb"^(?:Snapshot-Content-Location:|Content-Type:\s*multipart/related;[^\n]*\n?[^\n]*text/html)", re.I | re.M)
@@ -36,15 +37,10 @@ def read_saved_page(fetched: Fetched) -> RawItem:
     if not isinstance(message, EmailMessage):  # the default policy always makes one; the check is for the type checker
         raise SourceError(f"{fetched.source}: not a readable saved page")
     page = next((part for part in message.walk() if part.get_content_type() == "text/html"), None)
-    payload = page.get_payload(decode=True) if page is not None else None
-    if not isinstance(payload, bytes) or not payload.strip():
+    if not isinstance(page, MIMEPart) or not str(page.get_payload()).strip():
         raise SourceError(f"{fetched.source}: a saved page with no HTML in it; save the page again, or as .html")
-    charset = page.get_content_charset() if page is not None else None
-    # A part without a charset: its own <meta charset> or UTF-8, then `decode`'s guess, as for a page fetched.
-    meta = re.search(rb"<meta[^>]+charset=[\"']?([\w-]+)", payload[:4000], re.I)
-    declared = charset or (meta.group(1).decode() if meta else None)
-    html = decode(Fetched(source=fetched.source, content=payload, content_type="text/html", charset=declared))
-    location = str(message.get("Snapshot-Content-Location") or (page.get("Content-Location") if page is not None else "") or "")
+    html = html_of(page, fetched.source)
+    location = str(message.get("Snapshot-Content-Location") or page.get("Content-Location") or "")
     url = location if location.startswith(("http://", "https://")) else None
     item = extract_page(str(html), fetched.model_copy(update={"url": url, "content_type": "text/html"}))
     item.source_url = url or str(Path(fetched.source).resolve())
