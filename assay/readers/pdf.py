@@ -154,28 +154,20 @@ def remove_page_furniture(pages: list[list[Line]]) -> tuple[list[list[Line]], in
     return cleaned, removed
 
 
-def running_header(read: list[list[Line]], cleaned: list[list[Line]]) -> list[Line]:
-    """The running header removed from the top of the first page with text: a research note's
-    "Harbour Street Research | Critical Minerals Weekly | 24 November 2026" names its publisher and
-    date on every page, and is furniture only as body text."""
+def running_lines(read: list[list[Line]], cleaned: list[list[Line]], top: bool) -> list[Line]:
+    """The running header (`top`) or footer removed from the first page that has one. A research
+    note's "Harbour Street Research | Critical Minerals Weekly | 24 November 2026" names its publisher
+    and date on every page, a slide deck's footer "MP Materials Corp. | Investor Presentation" its
+    publisher (its cover often has none): furniture only as body text."""
     for page, kept in zip(read, cleaned):
         lines = [line for line in page if line.text.strip()]
-        if lines:
-            first = next((i for i, line in enumerate(lines) if kept and line is kept[0]), len(lines))
-            return lines[:first] if kept else []
-    return []
-
-
-def running_footer(read: list[list[Line]], cleaned: list[list[Line]]) -> list[Line]:
-    """The running footer removed from the foot of the first page that has one (a deck's cover often
-    has none): a slide deck's "MP Materials Corp. | Investor Presentation | November 2026" names its
-    publisher on every slide."""
-    for page, kept in zip(read, cleaned):
-        lines = [line for line in page if line.text.strip()]
-        if lines and kept:
-            last = next((i for i in range(len(lines) - 1, -1, -1) if lines[i] is kept[-1]), None)
-            if last is not None and (footer := lines[last + 1 :]):
-                return footer
+        if not lines or not kept:
+            continue
+        edge = kept[0] if top else kept[-1]
+        at = next((i for i, line in enumerate(lines) if line is edge), None)
+        found = [] if at is None else lines[:at] if top else lines[at + 1 :]
+        if found:
+            return found
     return []
 
 
@@ -444,7 +436,7 @@ def read_pdf(fetched: Fetched) -> RawItem:
     reader = _open(fetched)
     read = _read_pages(reader, fetched, notes)
     pages, removed = remove_page_furniture(read)
-    header = running_header(read, pages)
+    header = running_lines(read, pages, top=True)
     if removed:
         notes.append(f"removed {removed} running header, footer and page-number lines")
     lines = [line for page in pages for line in page]
@@ -486,7 +478,7 @@ def read_pdf(fetched: Fetched) -> RawItem:
     # "Meridian Critical Minerals Advisory | 24 February 2026", a dateline or the running header: out of
     # the body, still the publisher's name.
     masthead = [h.text for h in header] + ([line.text] if found and _is_bare_dateline(found[1]) else [])
-    masthead += [f.text for f in running_footer(read, pages)]  # after the header: the foot of a deck's slides
+    masthead += [f.text for f in running_lines(read, pages, top=False)]  # after the header: the foot of a deck's slides
     masthead += [c.text for c in cover]  # "International Energy Agency" under a report's title: its publisher, out of the body
 
     found_paragraphs, repaired = paragraphs(lines)

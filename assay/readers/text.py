@@ -30,7 +30,7 @@ from assay.cleaning import (
 from assay.readers.feed_text import feed_text_items
 from assay.readers.html import is_html_markup, looks_like_html, parse_date
 from assay.readers.opening import DATE_LINE, file_publisher, opening_date
-from assay.readers.pdf import Line, remove_page_furniture, running_header
+from assay.readers.pdf import Line, remove_page_furniture, running_lines
 from assay.sources import SourceError, decode, decoding_notes, source_suffix
 from assay.statements import sentences
 from assay.types import Fetched, RawItem, SourceKind
@@ -265,7 +265,7 @@ def _without_page_furniture(text: str, notes: list[str]) -> tuple[str, list[str]
     if not removed:
         return text, []
     kept = {id(line) for page in cleaned for line in page}
-    header = [line.text.strip() for line in running_header(read, cleaned)]
+    header = [line.text.strip() for line in running_lines(read, cleaned, top=True)]
     out = ""
     for page in read:
         body = "\n".join(line.text for line in page if id(line) in kept or not line.text.strip()).strip("\n")
