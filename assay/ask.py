@@ -317,9 +317,9 @@ def asked_not_said(text: str, by_key: dict[int, str]) -> list[str]:
         words = {w.lower() for w in _CONTENT.findall(_CITATION.sub("", sentence.text))}
         if not keys or len(words) < 3:
             continue
-        said = [(len(words & {w.lower() for w in _CONTENT.findall(s.text)}), not is_question(s.text), s.text)
+        said = [(len(words & {w.lower() for w in _CONTENT.findall(s.text)}), not is_question(s.text))
                 for key in keys for s in text_sentences(by_key[key])]
-        held, declarative, _ = max(said, default=(0, True, ""))
+        held, declarative = max(said, default=(0, True))
         if not declarative and held >= 0.6 * len(words):
             found.append(sentence.text)
     return found

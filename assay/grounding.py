@@ -240,19 +240,19 @@ def unmentioned_names(question: str, passages: str, strict: bool = False) -> lis
     "USTR Jamieson Greer", "White Mesa Phase 2" by "White Mesa".
 
     `strict`, for the few passages an answer cites: a name is also unmentioned when none of its words
-    (of three letters or more; all but its last two letters, as a word's start, so "Kazakh" is in
-    "Kazakhstan" and "Emirati" in "Emirates") is in them, ordinary
-    or not. MiniLM's vocabulary, which the lenient test reads as ordinary English, holds some famous
-    names: "Fujian" was mentioned, for it, by a passage about a plant in Belfast."""
+    (of three letters or more, ordinary or not) is in them, all but its last two letters as a word's
+    start ("Kazakh" is in "Kazakhstan", "Emirati" in "Emirates"). MiniLM's vocabulary, which the
+    lenient test reads as ordinary English, holds some famous names: "Fujian" was mentioned, for it,
+    by a passage about a plant in Belfast."""
     norm = normalise(passages)
     unmentioned = []
     for name in unknown_names(question, passages):
-        if strict:
-            words = [w for w in re.findall(r"[^\W\d_][\w’'-]*", name) if len(w) >= 3]
-            if words and not any(re.search(rf"(?<!\w){re.escape(normalise(w)[:max(3, len(w) - 2)])}", norm) for w in words):
-                unmentioned.append(name)
-                continue
-        distinctive = [w for w in re.findall(r"[^\W\d_][\w’'-]*", name) if len(w) >= 3 and w.lower() not in english_words()]
+        words = [w for w in re.findall(r"[^\W\d_][\w’'-]*", name) if len(w) >= 3]
+        starts = [normalise(w)[: max(3, len(w) - 2)] for w in words]
+        if strict and words and not any(re.search(rf"(?<!\w){re.escape(start)}", norm) for start in starts):
+            unmentioned.append(name)
+            continue
+        distinctive = [w for w in words if w.lower() not in english_words()]
         if distinctive and any(not _contains(norm, normalise(w)) for w in distinctive):
             unmentioned.append(name)
     return unmentioned
