@@ -53,7 +53,7 @@ def _text(paragraph: Any) -> str:
         while parent is not None and parent is not paragraph and parent.tag not in _NOT_READ:
             parent = parent.getparent()
         if parent is paragraph:
-            out.append(node.text or "" if node.tag == f"{_W}t" else " ")
+            out.append((node.text or "") if node.tag == f"{_W}t" else " ")  # a tab or a break: a space
     return "".join(out)
 
 

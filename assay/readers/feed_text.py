@@ -17,6 +17,7 @@ article (two such lines are needed).
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from email.utils import parsedate_to_datetime
 from urllib.parse import urlsplit
 
@@ -28,6 +29,13 @@ _ITEM_LINE = re.compile(rf"^(?P<lead>.*?)\s*(?P<link>https?://\S+)(?:\s+https?:/
 _URL = re.compile(r"https?://\S+")
 # What the XML leaves after an item's content: a CDATA end, the comments feed and its count.
 _ITEM_TAIL = re.compile(r"^(?:\]\]>|(?:https?://\S+|\d+)(?:\s+(?:https?://\S+|\d+))*)$")
+
+
+def _date(written: str) -> datetime | None:
+    try:
+        return parsedate_to_datetime(written)
+    except (TypeError, ValueError):  # a zone it does not know: left undated, not a failed file
+        return None
 
 
 def _slug(text: str) -> str:
@@ -73,7 +81,7 @@ def feed_text_items(text: str, fetched: Fetched, notes: list[str]) -> tuple[str,
             url=head["link"],
             guid=guid.group() if guid else head["link"],
             title=_title(head["lead"], head["link"]),
-            published=parsedate_to_datetime(head["date"]),
+            published=_date(head["date"]),
             content=content,
             content_format="text",
             notes=notes if items else [*notes, f"a feed saved as text: read as its {len(heads)} items"],  # said once
