@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from email.utils import parsedate_to_datetime
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from assay.types import Fetched, RawItem
@@ -77,7 +78,7 @@ def feed_text_items(text: str, fetched: Fetched, notes: list[str]) -> tuple[str,
         content = "\n".join([rest, *body] if rest else body).strip("\n")
         items.append(RawItem(
             source=channel,
-            source_url=fetched.url or fetched.source,
+            source_url=fetched.url or (fetched.source if "://" in fetched.source else str(Path(fetched.source).resolve())),
             url=head["link"],
             guid=guid.group() if guid else head["link"],
             title=_title(head["lead"], head["link"]),
