@@ -27,6 +27,7 @@ from assay.cleaning import (
     mostly_capitalised,
     text_layout,
 )
+from assay.readers.exports import export_items
 from assay.readers.feed_text import feed_text_items
 from assay.readers.html import is_html_markup, looks_like_html, parse_date
 from assay.readers.opening import DATE_LINE, file_publisher, opening_date
@@ -358,6 +359,7 @@ class TextReader:
         text = decode(fetched) if text is None else text
         if reason := code_reason(text):
             raise SourceError(f"{fetched.source}: {reason}")
-        if feed := feed_text_items(str(text).removeprefix("\ufeff"), fetched, decoding_notes(text)):
-            return feed
+        plain = str(text).removeprefix("\ufeff")
+        if found := feed_text_items(plain, fetched, decoding_notes(text)) or export_items(plain, fetched, decoding_notes(text)):
+            return found  # many articles in one file: a feed saved as text, a news database's export
         return None, [read_text_file(text, fetched)]
