@@ -136,3 +136,34 @@ def test_one_article_of_an_export_is_read_as_a_text():
     one = NEXIS.split("End of Document")[0] + "End of Document\n"
     _, _, items = _read(one, "one.txt")
     assert len(items) == 1 and items[0].title == "Lynas lifts NdPr output as Kalgoorlie ramps up"
+
+
+def test_an_export_saved_as_pdf_or_word_is_read_as_its_articles():
+    """Factiva and Nexis also save exports as PDF and Word. The PDF reader takes the first article's
+    date line for the file's dateline, and that date stays the first article's."""
+    import io
+
+    import docx
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
+
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    document = docx.Document()
+    for line in FACTIVA.split("\n"):
+        if line.strip():
+            pdf.multi_cell(180, 5, line.replace("©", "(c)"), new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+            document.add_paragraph(line)
+        else:
+            pdf.ln(4)
+    word = io.BytesIO()
+    document.save(word)
+    for name, content in (("export.pdf", bytes(pdf.output())), ("export.docx", word.getvalue())):
+        _, database, items = parse(Fetched(source=f"/tmp/exports/{name}", content=content))
+        articles = [to_article(item) for item in items]
+        assert database == "Factiva", name
+        assert [(a.title, a.source, a.published) for a in articles][0] == (
+            "Lynas lifts NdPr output as Kalgoorlie ramps up", "Reuters News", datetime(2026, 10, 28, tzinfo=UTC)), name
+        assert [a.title for a in articles][1:] == ["China tightens rare earth export licensing again",
+                                                   "MP Materials begins magnet deliveries from Fort Worth"], name

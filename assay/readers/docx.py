@@ -15,6 +15,7 @@ import re
 import zipfile
 from typing import TYPE_CHECKING, Any
 
+from assay.readers.exports import export_items
 from assay.readers.text import read_text_file
 from assay.sources import SourceError, source_suffix
 from assay.types import Fetched, RawItem, SourceKind
@@ -139,6 +140,8 @@ class DocxReader:
         markdown, notes = docx_markdown(fetched.content, fetched.source)
         if not markdown.strip():
             raise SourceError(f"{fetched.source}: the Word document holds no text")
+        if export := export_items(markdown, fetched, notes):  # a news database's export, saved as Word
+            return export
         item = read_text_file(markdown, fetched.model_copy(update={"content_type": "text/markdown"}))
         item.notes.extend(notes)
         return None, [item]

@@ -52,12 +52,13 @@ def _factiva(chunk: list[str]) -> _Article | None:
     after = [i for i in filled if i > words_at]
     date = next(((i, found[0]) for i in after[:3] if (found := date_in(lines[i]))), None)
     meta_end = next((i for i in after[:8] if _COPYRIGHT.match(lines[i])), None)
-    if date is None:
+    if date is None and meta_end is None:
         return None
-    publication = next((lines[i] for i in after if i > date[0] and not _TIME.match(lines[i])), None)
-    start = (meta_end if meta_end is not None else date[0] + 1) + 1
+    # The publication follows the date (and its time); without the date line, the word count.
+    publication = next((lines[i] for i in after if i > (date[0] if date else words_at) and not _TIME.match(lines[i])), None)
+    start = (meta_end if meta_end is not None else date[0] + 1 if date else words_at + 1) + 1
     author = _BYLINE.match(byline)
-    return _Article(lines[title_at], publication, date[1], author["name"] if author else (byline or None), chunk[start:])
+    return _Article(lines[title_at], publication, date[1] if date else None, author["name"] if author else (byline or None), chunk[start:])
 
 
 def _nexis(chunk: list[str]) -> _Article | None:
@@ -76,9 +77,10 @@ def _nexis(chunk: list[str]) -> _Article | None:
     return _Article(lines[filled[0]], lines[filled[1]], date, author, body[:end])
 
 
-def export_items(text: str, fetched: Fetched, notes: list[str]) -> tuple[str, list[RawItem]] | None:
+def export_items(text: str, fetched: Fetched, notes: list[str], dated: datetime | None = None) -> tuple[str, list[RawItem]] | None:
     """(the database's name, its articles) when `text` is a Factiva or Nexis export of two or more
-    articles; None when it is not."""
+    articles; None when it is not. `dated`: the date a reader took out of the text as the file's
+    (a PDF's dateline), which is its first article's."""
     for database, end, read in (("Factiva", _FACTIVA_END, _factiva), ("Nexis", _NEXIS_END, _nexis)):
         ends = list(end.finditer(text))
         if len(ends) < 2:
@@ -93,7 +95,7 @@ def export_items(text: str, fetched: Fetched, notes: list[str]) -> tuple[str, li
         return database, [
             RawItem(
                 source=article.source or database, source_url=source_url, title=article.title, author=article.author,
-                published=article.published, content="\n".join(article.body).strip("\n"), content_format="text",
+                published=article.published or (dated if i == 0 else None), content="\n".join(article.body).strip("\n"), content_format="text",
                 notes=notes if i else [*notes, said],  # said once
             )
             for i, article in enumerate(articles)

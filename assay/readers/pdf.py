@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 import pypdf
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PdfStreamError
 
+from assay.readers.exports import export_items
 from assay.readers.opening import date_in, file_publisher, opening_date
 from assay.sources import SourceError, source_suffix
 from assay.types import Fetched, RawItem, SourceKind
@@ -527,4 +528,6 @@ class PdfReader:
         return source_suffix(fetched) == ".pdf" or fetched.content_type == "application/pdf"
 
     def read(self, fetched: Fetched, text: str | None) -> tuple[str | None, list[RawItem]]:
-        return None, [read_pdf(fetched)]
+        item = read_pdf(fetched)
+        # A news database's export, as Factiva and Nexis also save them: its articles, each on its own.
+        return export_items(item.content, fetched, [], dated=item.published) or (None, [item])
