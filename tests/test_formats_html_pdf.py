@@ -595,6 +595,58 @@ def test_a_slide_deck_keeps_each_bullet_whole_and_is_published_by_its_running_fo
     assert (item.title, item.source) == ("Critical Minerals Outlook 2026", "Harbour Street Research Ltd")
 
 
+def _printed_from_a_browser(path, opening: str) -> None:
+    """A web article as Chrome prints it to PDF: the time and tab title over each page, its address
+    and the page count under it."""
+    from fpdf import FPDF
+
+    address = "https://www.mining.com/lynas-lifts-ndpr-output-as-kalgoorlie-ramps-up/"
+
+    class Printed(FPDF):
+        def header(self):
+            self.set_font("Helvetica", size=8)
+            self.set_xy(10, 6)
+            self.cell(60, 4, "10/28/26, 3:05 PM")
+            self.set_xy(110, 6)
+            self.cell(90, 4, "Lynas lifts NdPr output as Kalgoorlie ramps up", align="R")
+            self.set_xy(15, 20)
+
+        def footer(self):
+            self.set_font("Helvetica", size=8)
+            self.set_xy(10, 287)
+            self.cell(150, 4, address)
+            self.set_xy(180, 287)
+            self.cell(20, 4, f"{self.page_no()}/2", align="R")
+
+    pdf = Printed(format="A4")
+    pdf.set_auto_page_break(True, 20)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 20)
+    pdf.multi_cell(180, 9, "Lynas lifts NdPr output as Kalgoorlie ramps up")
+    pdf.set_font("Helvetica", size=11)
+    for text in [opening] + ["Managing director Amanda Lacaze said customers in Japan and Europe had signed longer contracts "
+                             "for separated heavy rare earths from the Malaysian circuit."] * 30:
+        pdf.set_x(15)
+        pdf.multi_cell(180, 6, text)
+        pdf.ln(3)
+    pdf.output(str(path))
+
+
+def test_a_web_article_printed_to_pdf_is_published_by_its_dateline_or_its_address(tmp_path):
+    """Seen on a wire story printed from a browser: published by "files", though its dateline says
+    Reuters. The print header came first among the lines read for a publisher, and hid the dateline;
+    with no dateline, the address the browser printed under each page names the site."""
+    folder = tmp_path / "Downloads"
+    folder.mkdir()
+    _printed_from_a_browser(folder / "wire.pdf", "SYDNEY, Oct 28 (Reuters) - Lynas Rare Earths produced 2,204 tonnes of NdPr in the quarter.")
+    _printed_from_a_browser(folder / "site.pdf", "Lynas Rare Earths produced 2,204 tonnes of NdPr in the September quarter, the company said.")
+    for name, source in (("wire.pdf", "Reuters"), ("site.pdf", "mining.com")):
+        _, _, (item,) = parse(pdf_file(name, folder))
+        article = to_article(item)
+        assert article.source == source, name
+        assert "3:05 PM" not in article.body and "mining.com/lynas" not in article.body, name
+
+
 def test_a_text_printed_to_pdf_is_titled_by_its_first_line_over_a_date_line(tmp_path):
     """Seen on a call transcript printed to PDF: one plain type throughout, so no line stands out by
     size or weight; its first line, over a line that is only a date, is still its title."""

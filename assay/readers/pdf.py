@@ -26,7 +26,7 @@ import pypdf
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PdfStreamError
 
 from assay.readers.exports import export_items
-from assay.readers.opening import date_in, file_publisher, opening_date
+from assay.readers.opening import date_in, dateline_agency, file_publisher, opening_date
 from assay.sources import SourceError, source_suffix
 from assay.types import Fetched, RawItem, SourceKind
 
@@ -481,6 +481,8 @@ def read_pdf(fetched: Fetched) -> RawItem:
     masthead = [h.text for h in header] + ([line.text] if found and _is_bare_dateline(found[1]) else [])
     masthead += [f.text for f in running_lines(read, pages, top=False)]  # after the header: the foot of a deck's slides
     masthead += [c.text for c in cover]  # "International Energy Agency" under a report's title: its publisher, out of the body
+    # A page printed from a browser has its address in the header or footer: its site ("reuters.com") names the publisher.
+    masthead += [host.removeprefix("www.") for line in masthead if (host := urlsplit(line.strip()).netloc) and line.strip().startswith("http")]
 
     found_paragraphs, repaired = paragraphs(lines)
     if repaired:
@@ -489,7 +491,10 @@ def read_pdf(fetched: Fetched) -> RawItem:
     if not body.strip():
         raise SourceError(f"{fetched.source}: no text in the PDF")
     path = Path(fetched.source)
-    source = urlsplit(fetched.url).netloc if fetched.url else file_publisher(masthead + [p.text for p in found_paragraphs], path, notes, title=title)
+    paragraph_texts = [p.text for p in found_paragraphs]
+    # A wire dateline opening the text ("SYDNEY, Oct 28 (Reuters) -") names the publisher before any masthead, as in a text file.
+    opening = paragraph_texts + masthead if dateline_agency(paragraph_texts) else masthead + paragraph_texts
+    source = urlsplit(fetched.url).netloc if fetched.url else file_publisher(opening, path, notes, title=title)
     # The cover's other lines are the title's, but for the one naming the publisher.
     title = ", ".join([title, *(text for line in cover if source not in (text := line.text.strip()))])
     return RawItem(
