@@ -167,3 +167,23 @@ def test_an_export_saved_as_pdf_or_word_is_read_as_its_articles():
             "Lynas lifts NdPr output as Kalgoorlie ramps up", "Reuters News", datetime(2026, 10, 28, tzinfo=UTC)), name
         assert [a.title for a in articles][1:] == ["China tightens rare earth export licensing again",
                                                    "MP Materials begins magnet deliveries from Fort Worth"], name
+
+
+def test_factiva_s_indexed_layout_is_read_by_its_field_codes():
+    indexed = ("HD\tLynas lifts NdPr output as Kalgoorlie ramps up\nBY\tBy Melanie Burton\nWC\t412 words\nPD\t28 October 2026\n"
+               "SN\tReuters News\nLA\tEnglish\nCY\tCopyright 2026 Thomson Reuters.\nLP\tSYDNEY, Oct 28 (Reuters) - Lynas Rare Earths "
+               "produced 2,204 tonnes of NdPr in the quarter.\n\nTD\tManaging director Amanda Lacaze said output would rise.\n\n"
+               "It expects the Texas plant to proceed only with an offtake.\nCO\tlynasc : Lynas Rare Earths Ltd\n"
+               "AN\tDocument LBA0000020261028em2s00abc\n\n"
+               "HD\tChina tightens rare earth export licensing again\nWC\t1,024 words\nPD\t29 October 2026\nSN\tFinancial Times\n"
+               "LP\tChina's commerce ministry said it would add two more heavy rare earths to its list.\n"
+               "AN\tDocument FTCOM00020261029em2t0003l\n")
+    _, database, items = _read(indexed, "indexed.txt")
+    articles = [to_article(item) for item in items]
+    assert database == "Factiva"
+    assert [(a.title, a.source, a.published, a.author) for a in articles] == [
+        ("Lynas lifts NdPr output as Kalgoorlie ramps up", "Reuters News", datetime(2026, 10, 28, tzinfo=UTC), "Melanie Burton"),
+        ("China tightens rare earth export licensing again", "Financial Times", datetime(2026, 10, 29, tzinfo=UTC), None),
+    ]
+    assert articles[0].body.endswith("It expects the Texas plant to proceed only with an offtake.")
+    assert "lynasc" not in articles[0].body and "Document" not in articles[0].body

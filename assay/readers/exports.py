@@ -2,7 +2,8 @@
 
 One file holds many articles. Factiva ends each with its accession number ("Document
 FTCOM00020260110e21a0003l") and opens it with the headline, a byline, a word count, the date, the
-publication and a copyright line; Nexis ends each with "End of Document" and opens it with the
+publication and a copyright line (or, in its "plus Indexing" layout, gives each under a field code:
+HD, BY, PD, SN, LP, TD); Nexis ends each with "End of Document" and opens it with the
 headline, the publication, the date, a copyright line and "Length:" / "Byline:" fields, the text
 under a "Body" line. Read as one article, such a file is a hundred articles' statements under the
 first headline, all the first publication's. Read as its articles, each has its own headline,
@@ -12,6 +13,7 @@ publication, date and author, as the database gives them.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +21,11 @@ from pathlib import Path
 from assay.readers.opening import date_in
 from assay.types import Fetched, RawItem
 
-_FACTIVA_END = re.compile(r"^Document [A-Za-z0-9]{16,}\s*$", re.M)
+_FACTIVA_END = re.compile(r"^(?:AN\s+)?Document [A-Za-z0-9]{16,}\s*$", re.M)
+# Factiva's "plus Indexing" layout: each field under its two- or three-letter code ("HD", "BY", "PD",
+# "SN", "LP" for the lead paragraphs, "TD" for the rest), a value running on over the lines after it.
+_FIELD = re.compile(r"^(?P<code>[A-Z]{2,3})(?:\t+|\s{2,}|\s*$)(?P<value>.*)$")
+_FIELD_CODES = frozenset("HD BY WC PD ET SN SC ED PG VOL LA CY LP TD CT RF CO IN NS RE IPC IPD PUB AN CX".split())
 _NEXIS_END = re.compile(r"^\s*End of Document\s*$", re.M)
 _WORDS = re.compile(r"^[\d,]+ words$", re.I)
 _TIME = re.compile(r"^\d{1,2}:\d{2}(?:\s*[AP]M)?(?:\s+[A-Z]{2,4})?$", re.I)
@@ -61,6 +67,33 @@ def _factiva(chunk: list[str]) -> _Article | None:
     return _Article(lines[title_at], publication, date[1] if date else None, author["name"] if author else (byline or None), chunk[start:])
 
 
+def _factiva_fields(chunk: list[str]) -> dict[str, list[str]]:
+    """The fields of a "plus Indexing" article, each its lines (blank lines kept: paragraphs)."""
+    fields: dict[str, list[str]] = {}
+    current: list[str] | None = None
+    for line in chunk:
+        field = _FIELD.match(line)
+        if field and field["code"] in _FIELD_CODES:
+            current = fields.setdefault(field["code"], [])
+            current.append(field["value"].strip())
+        elif current is not None:
+            current.append(line.strip())
+    return fields
+
+
+def _factiva_indexed(chunk: list[str]) -> _Article | None:
+    fields = _factiva_fields(chunk)
+    if not {"HD", "SN"} <= fields.keys() or not ({"LP", "TD"} & fields.keys()):
+        return None
+    title = " ".join(" ".join(fields["HD"]).split())
+    found = date_in(" ".join(fields.get("PD", [])))
+    byline = " ".join(" ".join(fields.get("BY", [])).split())
+    author = _BYLINE.match(byline)
+    body = [*fields.get("LP", []), "", *fields.get("TD", [])]
+    return _Article(title, " ".join(" ".join(fields["SN"]).split()), found[0] if found else None,
+                    author["name"] if author else (byline or None), body)
+
+
 def _nexis(chunk: list[str]) -> _Article | None:
     """Headline, publication, date, copyright, fields ("Length: 512 words", "Byline: …"), "Body", the
     text, then the index fields ("Classification", "Load-Date: …")."""
@@ -81,7 +114,9 @@ def export_items(text: str, fetched: Fetched, notes: list[str], dated: datetime 
     """(the database's name, its articles) when `text` is a Factiva or Nexis export of two or more
     articles; None when it is not. `dated`: the date a reader took out of the text as the file's
     (a PDF's dateline), which is its first article's."""
-    for database, end, read in (("Factiva", _FACTIVA_END, _factiva), ("Nexis", _NEXIS_END, _nexis)):
+    readers: tuple[tuple[str, re.Pattern[str], Callable[[list[str]], _Article | None]], ...] = (
+        ("Factiva", _FACTIVA_END, lambda chunk: _factiva(chunk) or _factiva_indexed(chunk)), ("Nexis", _NEXIS_END, _nexis))
+    for database, end, read in readers:
         ends = list(end.finditer(text))
         if len(ends) < 2:
             continue
