@@ -97,7 +97,8 @@ MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
 SPLITTER_VERSION = "8"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
 # 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies, an interview's Q:/A: labels,
-# a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone; 8: a name a speaker addresses
+# a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone; 8: a name a speaker addresses,
+# a pasted page's photo captions and sign-up calls
 
 
 @dataclass(frozen=True)
@@ -169,11 +170,17 @@ _DATE_ONLY_LINE = re.compile(
 )
 
 
+# A pasted page's photo caption ("Item 1 of 2 A worker at…", "[1/2] A worker at…") and a newsletter's
+# call to sign up ("Get a look at the day ahead… Sign up here.").
+PAGE_FURNITURE = re.compile(r"^(?:item \d+ of \d+\b|\[\d+/\d+\])|\b(?:sign up|subscribe|register) (?:here|now|today)\.?$", re.I)
+
+
 def is_furniture_line(line: str) -> bool:
     """Whether a body line is page furniture rather than prose: sources, footnotes, credits, a dated
-    kicker or byline, a date alone, a table's header row."""
+    kicker or byline, a date alone, a table's header row, a pasted page's photo caption or sign-up call."""
     text = line.strip()
-    return bool(_SKIP_LINE.match(text) or _DATED_LINE.match(text) or _DATE_ONLY_LINE.match(text) or _is_table_row(text))
+    return bool(_SKIP_LINE.match(text) or _DATED_LINE.match(text) or _DATE_ONLY_LINE.match(text) or _is_table_row(text)
+                or PAGE_FURNITURE.search(text))
 
 
 def _is_table_row(text: str) -> bool:

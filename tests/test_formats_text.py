@@ -832,3 +832,67 @@ def test_a_text_in_pages_loses_its_running_header_and_page_numbers():
     _, _, (one,) = parse(Fetched(source="/tmp/notes/a.txt", content=b"Lynas update\n\nLynas shipped NdPr.\f\nMore follows.\n",
                                  content_type="text/plain"))
     assert "More follows." in to_article(one).body
+
+
+PASTED = """Skip to main content
+Exclusive news, data and analytics for financial market professionals
+Reuters home
+World
+Business
+Markets
+Sustainability
+Sign In
+Register
+Lynas lifts NdPr output as Kalgoorlie ramps up
+By Melanie Burton
+October 28, 2026 4:12 AM UTC
+Updated 2 hours ago
+Item 1 of 2 A worker at the Lynas rare earths processing facility in Kalgoorlie, Australia. REUTERS/Melanie Burton/File Photo
+[1/2] A worker at the Lynas rare earths processing facility in Kalgoorlie, Australia. REUTERS/Melanie Burton/File Photo Purchase Licensing Rights, opens new tab
+SYDNEY, Oct 28 (Reuters) - Lynas Rare Earths produced 2,204 tonnes of NdPr in the September quarter, up 12% on the previous quarter, as its Kalgoorlie plant ramped up towards nameplate capacity.
+Get a look at the day ahead in Asian and global markets with the Morning Bid Asia newsletter. Sign up here.
+Managing director Amanda Lacaze said the company was now the only commercial producer of separated heavy rare earths outside China.
+"This is a turning point for the Western supply chain," she told reporters on a call.
+Revenue rose to A$201.6 million from A$133.2 million a year earlier, on higher prices and volumes.
+Reporting by Melanie Burton in Melbourne; Editing by Jamie Freed
+Our Standards: The Thomson Reuters Trust Principles., opens new tab
+Suggested Topics:
+Commodities
+Purchase Licensing Rights
+Melanie Burton
+Thomson Reuters
+Melanie Burton is a senior correspondent covering mining and metals in Australia.
+Read Next
+Markets
+China's rare earth exports fell 12% in October, customs data shows
+Share
+X
+Facebook
+Linkedin
+Email
+Link
+"""
+
+
+def test_a_page_copied_from_a_browser_loses_the_site_s_menus_links_and_captions():
+    """Seen on a wire story pasted into a text file: titled "Skip to main content", published by
+    "Markets" (a menu item), undated (its date line 13 lines down), with photo captions, a newsletter's
+    call to sign up and the correspondent's biography among its statements."""
+    from assay.articles import to_article
+    from assay.readers import parse
+    from assay.statements import statements
+    from assay.types import Fetched
+
+    _, _, (item,) = parse(Fetched(source="/tmp/notes/reuters-paste.txt", content=PASTED.encode(), content_type="text/plain"))
+    article = to_article(item)
+    assert (article.title, article.source) == ("Lynas lifts NdPr output as Kalgoorlie ramps up", "Reuters")
+    assert article.published is not None and article.published.date().isoformat() == "2026-10-28"
+    said = [s.text for s in statements(article)]
+    assert said[0].startswith("Lynas Rare Earths produced 2,204 tonnes") and len(said) == 5
+    assert not [s for s in said if "REUTERS/" in s or "newsletter" in s or "senior correspondent" in s]
+    for chrome in ("Skip to main content", "Sign In", "Suggested Topics", "Linkedin", "Read Next"):
+        assert chrome not in article.body
+    # A text export's own short lines under its title (no menu run at its top, no skip link) stay.
+    _, _, (kept,) = parse(Fetched(source="/tmp/notes/lynas.txt", content=b"Lynas Rare Earths\nQuarterly Report\nSeptember 2026\n\n"
+                                  b"Lynas Rare Earths produced 2,204 tonnes of NdPr in the September quarter.\n", content_type="text/plain"))
+    assert "Quarterly Report" in to_article(kept).body + kept.title

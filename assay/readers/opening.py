@@ -23,7 +23,7 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
-from assay.statements import DAY_DATE
+from assay.statements import DAY_DATE, is_furniture_line
 from assay.transcripts import turns
 
 # The agency or distributor a wire, state-media or release dateline names ("SYDNEY, Feb 10 (Reuters) -",
@@ -90,15 +90,20 @@ _RELEASE_CUE = re.compile(r"is pleased to (?:announce|present|report|provide)|\b
 
 def dateline_agency(lines: list[str]) -> str | None:
     """The agency the first paragraph's dateline names, if it names one; a byline or a date line
-    above it ("By Melanie Burton") is passed over, as wire copy puts one there."""
+    above it ("By Melanie Burton") is passed over, as wire copy puts one there, and so are a pasted
+    page's "Updated 2 hours ago" and photo captions."""
     for line in lines:
         if not line.strip():
             continue
         opening = line.strip()[:120]
         agency = next((name for pattern, name in _DATELINE_AGENCIES if pattern.search(opening)), None)
-        if agency or not (NAMES_ONLY_BYLINE.match(opening) or DATE_LINE.fullmatch(opening)):
+        passed_over = NAMES_ONLY_BYLINE.match(opening) or DATE_LINE.fullmatch(opening) or _UPDATED.match(opening) or is_furniture_line(line)
+        if agency or not passed_over:
             return agency
     return None
+
+
+_UPDATED = re.compile(r"^(?:updated|published|posted)\b[^.!?]{0,40}$", re.I)
 
 
 def _head(lines: list[str], limit: int = 8) -> tuple[list[str], str]:

@@ -33,7 +33,7 @@ from assay.readers.html import is_html_markup, looks_like_html, parse_date
 from assay.readers.opening import DATE_LINE, file_publisher, opening_date
 from assay.readers.pdf import Line, remove_page_furniture, running_lines
 from assay.sources import SourceError, decode, decoding_notes, source_suffix
-from assay.statements import sentences
+from assay.statements import PAGE_FURNITURE, sentences
 from assay.types import Fetched, RawItem, SourceKind
 
 _FORMATS = {".txt": "text", ".md": "markdown", ".markdown": "markdown"}
@@ -280,12 +280,66 @@ def _without_page_furniture(text: str, notes: list[str]) -> tuple[str, list[str]
     return out, header
 
 
+# A page copied from a browser and pasted into a text file brings the site's chrome with it: its menu
+# above the article ("Skip to main content", "World", "Business", "Sign In") and its links below
+# ("Suggested Topics:", "Read Next", "Share", "Facebook"). Seen on a wire story pasted so: titled "Skip
+# to main content", published by "Markets" (a menu item), undated (its date line was 13 lines down).
+_SKIP_LINK = re.compile(r"^skip to (?:the )?(?:main )?(?:content|navigation|article)\b", re.I)
+_CREDIT = re.compile(r"^\(?(?:additional )?(?:reporting|editing|writing) by\b", re.I)
+
+
+def _is_menu_line(line: str) -> bool:
+    """A menu's or a share bar's line: a few words, no figure, no sentence's end."""
+    words = line.split()
+    return 0 < len(words) <= 3 and not re.search(r"\d|[.!?,;]$", line.strip())
+
+
+def _without_page_chrome(lines: list[str], notes: list[str]) -> list[str]:
+    """The lines without a pasted page's menu above the article and its links below it: four or more
+    menu lines in a row at the top, or after a skip link ("Skip to main content") every menu run in
+    the first 25 lines; at the bottom, four or more in a row, or, after a wire story's credit line
+    ("Reporting by …; Editing by …"), lines mostly of menus."""
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    start = 0
+    # A run of menu lines at the top; after a skip link, the last such run in the first 25 lines (a
+    # site's tagline may stand between two menus).
+    skip = bool(filled) and bool(_SKIP_LINK.match(lines[filled[0]].strip()))
+    run = 0
+    for n, i in enumerate(filled[: 25 if skip else len(filled)]):
+        if _is_menu_line(lines[i]) or (n == 0 and skip):
+            run += 1
+            continue
+        if run >= 4 or (skip and n == run):
+            start = i
+        elif not skip:
+            break
+        run = 0
+    end = len(lines)
+    tail = [i for i in filled if i >= start]
+    trailing = next((n for n, i in enumerate(reversed(tail)) if not _is_menu_line(lines[i])), len(tail))
+    if trailing >= 4:
+        end = tail[-trailing]
+    credit = next((i for i in reversed(tail) if _CREDIT.match(lines[i].strip())), None)
+    if credit is not None and credit < end:
+        after = [i for i in tail if credit < i < end]
+        if after and sum(_is_menu_line(lines[i]) or len(lines[i].split()) <= 4 for i in after) >= 0.6 * len(after):
+            end = credit + 1
+    # Its photo captions and sign-up calls, before the layout joins them to the paragraph under them.
+    captions = {i for i in filled if start <= i < end and PAGE_FURNITURE.search(lines[i].strip())}
+    if start or end < len(lines) or captions:
+        notes.append(f"left out a pasted page's menus, links and captions: {len([i for i in filled if i < start])} lines above "
+                     f"the article, {len([i for i in filled if i >= end])} below, {len(captions)} within")
+        return [line for i, line in enumerate(lines[:end]) if i >= start and i not in captions]
+    return lines
+
+
 def read_text_file(text: str, fetched: Fetched, sender: str | None = None) -> RawItem:
     notes = decoding_notes(text)
     fmt = _format(fetched)
     paged, header = _without_page_furniture(str(text).removeprefix("\ufeff"), notes)
     lines = [line.rstrip() for line in LINE_BREAKS.split(paged)]
     meta, lines = _split_front_matter(lines, notes)
+    lines = _without_page_chrome(lines, notes)
     name = Path(urlsplit(fetched.source).path if fetched.url else fetched.source)
     title, lines = _title(lines, fmt, meta.title, name.stem or fetched.source, notes)
     published = meta.published
