@@ -289,9 +289,10 @@ _CREDIT = re.compile(r"^\(?(?:additional )?(?:reporting|editing|writing) by\b", 
 
 
 def _is_menu_line(line: str) -> bool:
-    """A menu's or a share bar's line: a few words, no figure, no sentence's end."""
+    """A menu's or a share bar's line: a few words, no figure, no sentence's end, no list's mark (an
+    article's closing list of short items, "• Dysprosium", is its own)."""
     words = line.split()
-    return 0 < len(words) <= 3 and not re.search(r"\d|[.!?,;]$", line.strip())
+    return 0 < len(words) <= 3 and not re.search(r"\d|[.!?,;]$|^[•*·▪–-]", line.strip())
 
 
 def _without_page_chrome(lines: list[str], notes: list[str]) -> list[str]:
