@@ -170,9 +170,10 @@ _DATE_ONLY_LINE = re.compile(
 )
 
 
-# A pasted page's photo caption ("Item 1 of 2 A worker at…", "[1/2] A worker at…") and a newsletter's
-# call to sign up ("Get a look at the day ahead… Sign up here.").
-PAGE_FURNITURE = re.compile(r"^(?:item \d+ of \d+\b|\[\d+/\d+\])|\b(?:sign up|subscribe|register) (?:here|now|today)\.?$", re.I)
+# A pasted page's photo caption ("Item 1 of 2 A worker at…", "[1/2] A worker at…", "(Image courtesy of
+# Lynas.)") and a newsletter's call to sign up ("Get a look at the day ahead… Sign up here.").
+PAGE_FURNITURE = re.compile(r"^(?:item \d+ of \d+\b|\[\d+/\d+\])|\b(?:sign up|subscribe|register) (?:here|now|today)\.?$"
+                            r"|^\((?:file )?(?:image|photo|picture|graphic)s?\b[^)]*\)\.?$", re.I)  # "(Image courtesy of Lynas.)"
 
 
 def is_furniture_line(line: str) -> bool:

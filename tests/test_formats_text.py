@@ -892,6 +892,31 @@ def test_a_page_copied_from_a_browser_loses_the_site_s_menus_links_and_captions(
     assert not [s for s in said if "REUTERS/" in s or "newsletter" in s or "senior correspondent" in s]
     for chrome in ("Skip to main content", "Sign In", "Suggested Topics", "Linkedin", "Read Next"):
         assert chrome not in article.body
+    # Another site's paste: its menu names the site, which publishes the story; a photo credit is no statement.
+    mining = """MINING.COM
+News
+Markets
+Commodities
+Events
+Subscribe
+Lynas posts record quarter as heavy rare earths flow
+Staff Writer | October 28, 2026 | 9:12 pm Australia Rare Earths
+Lynas Rare Earths (ASX: LYC) reported record NdPr output of 2,204 tonnes for the September quarter, as its Kalgoorlie plant neared nameplate capacity.
+The company said it was now separating dysprosium and terbium at its Malaysian plant, the only such operation outside China.
+(Image courtesy of Lynas Rare Earths.)
+More News
+Rio Tinto approves lithium expansion in Argentina
+Share this article
+Facebook
+Twitter
+LinkedIn
+Email
+"""
+    _, _, (item,) = parse(Fetched(source="/tmp/notes/mining-paste.txt", content=mining.encode(), content_type="text/plain"))
+    article = to_article(item)
+    assert (article.title, article.source) == ("Lynas posts record quarter as heavy rare earths flow", "MINING.COM")
+    assert [s.text for s in statements(article)][-1].startswith("The company said it was now separating dysprosium")
+    assert "Share this article" not in article.body and "Subscribe" not in article.body
     # A text export's own short lines under its title (no menu run at its top, no skip link) stay.
     _, _, (kept,) = parse(Fetched(source="/tmp/notes/lynas.txt", content=b"Lynas Rare Earths\nQuarterly Report\nSeptember 2026\n\n"
                                   b"Lynas Rare Earths produced 2,204 tonnes of NdPr in the September quarter.\n", content_type="text/plain"))

@@ -136,6 +136,11 @@ def _organisation(text: str) -> str | None:
     return text if _ORGANISATION_WORDS.search(text) and not _DOCUMENT.match(text) else None
 
 
+def is_site_name(text: str) -> bool:
+    """A web site's name as its masthead writes it: "Mining.com", "MINING.COM"."""
+    return bool(_DOMAIN.match(text.strip()))
+
+
 def _masthead(head: list[str]) -> str | None:
     """The first organisation a short line above the body names, alone or among a masthead's parts
     ("Opinion | The Midland Ledger | February 2, 2026"); a byline's reporter is passed over."""

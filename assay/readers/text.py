@@ -30,7 +30,7 @@ from assay.cleaning import (
 from assay.readers.exports import export_items
 from assay.readers.feed_text import feed_text_items
 from assay.readers.html import is_html_markup, looks_like_html, parse_date
-from assay.readers.opening import DATE_LINE, file_publisher, opening_date
+from assay.readers.opening import DATE_LINE, dateline_agency, file_publisher, is_site_name, opening_date
 from assay.readers.pdf import Line, remove_page_furniture, running_lines
 from assay.sources import SourceError, decode, decoding_notes, source_suffix
 from assay.statements import PAGE_FURNITURE, sentences
@@ -295,11 +295,12 @@ def _is_menu_line(line: str) -> bool:
     return 0 < len(words) <= 3 and not re.search(r"\d|[.!?,;]$|^[•*·▪–-]", line.strip())
 
 
-def _without_page_chrome(lines: list[str], notes: list[str]) -> list[str]:
+def _without_page_chrome(lines: list[str], notes: list[str]) -> tuple[list[str], list[str]]:
     """The lines without a pasted page's menu above the article and its links below it: four or more
     menu lines in a row at the top, or after a skip link ("Skip to main content") every menu run in
     the first 25 lines; at the bottom, four or more in a row, or, after a wire story's credit line
-    ("Reporting by …; Editing by …"), lines mostly of menus."""
+    ("Reporting by …; Editing by …"), lines mostly of menus. Also the menu's lines that name a site
+    ("MINING.COM"), which may name the publisher."""
     filled = [i for i, line in enumerate(lines) if line.strip()]
     start = 0
     # A run of menu lines at the top; after a skip link, the last such run in the first 25 lines (a
@@ -330,8 +331,9 @@ def _without_page_chrome(lines: list[str], notes: list[str]) -> list[str]:
     if start or end < len(lines) or captions:
         notes.append(f"left out a pasted page's menus, links and captions: {len([i for i in filled if i < start])} lines above "
                      f"the article, {len([i for i in filled if i >= end])} below, {len(captions)} within")
-        return [line for i, line in enumerate(lines[:end]) if i >= start and i not in captions]
-    return lines
+        sites = [lines[i].strip() for i in filled if i < start and is_site_name(lines[i].strip())]
+        return [line for i, line in enumerate(lines[:end]) if i >= start and i not in captions], sites
+    return lines, []
 
 
 def read_text_file(text: str, fetched: Fetched, sender: str | None = None) -> RawItem:
@@ -340,7 +342,7 @@ def read_text_file(text: str, fetched: Fetched, sender: str | None = None) -> Ra
     paged, header = _without_page_furniture(str(text).removeprefix("\ufeff"), notes)
     lines = [line.rstrip() for line in LINE_BREAKS.split(paged)]
     meta, lines = _split_front_matter(lines, notes)
-    lines = _without_page_chrome(lines, notes)
+    lines, sites = _without_page_chrome(lines, notes)
     name = Path(urlsplit(fetched.source).path if fetched.url else fetched.source)
     title, lines = _title(lines, fmt, meta.title, name.stem or fetched.source, notes)
     published = meta.published
@@ -358,7 +360,9 @@ def read_text_file(text: str, fetched: Fetched, sender: str | None = None) -> Ra
     else:
         path = Path(fetched.source)
         url, source_url = None, str(path.resolve())
-        source = meta.source or file_publisher(header + lines, path, notes, sender=sender, title=title)
+        # A pasted page's site names its publisher after a wire dateline, which names the story's.
+        opening = header + lines if dateline_agency(lines) else header + sites + lines
+        source = meta.source or file_publisher(opening, path, notes, sender=sender, title=title)
     return RawItem(
         source=meta.source or source,
         source_url=source_url,
