@@ -20,6 +20,7 @@ Ministry, Daily), so that a subtitle, a section label or a person's title is not
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -259,12 +260,15 @@ _GENERIC_FOLDERS = {"downloads", "download", "desktop", "documents", "my documen
 
 def file_publisher(
     lines: list[str], path: Path, notes: list[str], hint: str = "; front matter's `source:` can", sender: str | None = None,
-    title: str | None = None,
+    title: str | None = None, masthead: Sequence[str] = (),
 ) -> str:
     """A local file's publisher: the one its opening lines name, else the `sender` of the message
     that carried it, else the company a call transcript's `title` names, else its folder's name (a
-    folder per publisher is how people file articles), else "files"; `notes` says which."""
-    found = publisher(lines)
+    folder per publisher is how people file articles), else "files"; `notes` says which. `masthead`:
+    lines a reader took out of the text that may name the publisher (a PDF's running header and
+    footer, a pasted page's site), read before the opening lines unless those open with a wire
+    dateline, which names the story's publisher ("SYDNEY, Oct 28 (Reuters) -" under a print header)."""
+    found = publisher(lines if dateline_agency(lines) else [*masthead, *lines])
     if found:
         name, where = found
         notes.append(f"source taken from the {where}: {name}")

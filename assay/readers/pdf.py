@@ -26,7 +26,7 @@ import pypdf
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PdfStreamError
 
 from assay.readers.exports import export_items
-from assay.readers.opening import date_in, dateline_agency, file_publisher, opening_date
+from assay.readers.opening import date_in, file_publisher, opening_date
 from assay.sources import SourceError, source_suffix
 from assay.types import Fetched, RawItem, SourceKind
 
@@ -491,10 +491,8 @@ def read_pdf(fetched: Fetched) -> RawItem:
     if not body.strip():
         raise SourceError(f"{fetched.source}: no text in the PDF")
     path = Path(fetched.source)
-    paragraph_texts = [p.text for p in found_paragraphs]
-    # A wire dateline opening the text ("SYDNEY, Oct 28 (Reuters) -") names the publisher before any masthead, as in a text file.
-    opening = paragraph_texts + masthead if dateline_agency(paragraph_texts) else masthead + paragraph_texts
-    source = urlsplit(fetched.url).netloc if fetched.url else file_publisher(opening, path, notes, title=title)
+    source = urlsplit(fetched.url).netloc if fetched.url else file_publisher(
+        [p.text for p in found_paragraphs], path, notes, title=title, masthead=masthead)
     # The cover's other lines are the title's, but for the one naming the publisher.
     title = ", ".join([title, *(text for line in cover if source not in (text := line.text.strip()))])
     return RawItem(

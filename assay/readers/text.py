@@ -30,7 +30,7 @@ from assay.cleaning import (
 from assay.readers.exports import export_items
 from assay.readers.feed_text import feed_text_items
 from assay.readers.html import is_html_markup, looks_like_html, parse_date
-from assay.readers.opening import DATE_LINE, dateline_agency, file_publisher, is_site_name, opening_date
+from assay.readers.opening import DATE_LINE, file_publisher, is_site_name, opening_date
 from assay.readers.pdf import Line, remove_page_furniture, running_lines
 from assay.sources import SourceError, decode, decoding_notes, source_suffix
 from assay.statements import PAGE_FURNITURE, sentences
@@ -360,9 +360,7 @@ def read_text_file(text: str, fetched: Fetched, sender: str | None = None) -> Ra
     else:
         path = Path(fetched.source)
         url, source_url = None, str(path.resolve())
-        # A pasted page's site names its publisher after a wire dateline, which names the story's.
-        opening = header + lines if dateline_agency(lines) else header + sites + lines
-        source = meta.source or file_publisher(opening, path, notes, sender=sender, title=title)
+        source = meta.source or file_publisher(lines, path, notes, sender=sender, title=title, masthead=header + sites)
     return RawItem(
         source=meta.source or source,
         source_url=source_url,
