@@ -921,3 +921,8 @@ Email
     _, _, (kept,) = parse(Fetched(source="/tmp/notes/lynas.txt", content=b"Lynas Rare Earths\nQuarterly Report\nSeptember 2026\n\n"
                                   b"Lynas Rare Earths produced 2,204 tonnes of NdPr in the September quarter.\n", content_type="text/plain"))
     assert "Quarterly Report" in to_article(kept).body + kept.title
+    # Nor is a run of short lines further down a menu, after a menu at the top: only the top one goes.
+    menu_then_list = ("World\nBusiness\nMarkets\nSign In\nLynas update\n\nLynas said output rose in the quarter, as analysts expected.\n\n"
+                      "Products\nOxides\nMetals\nAlloys\nMagnets\n\nLynas also said prices rose strongly in the period.\n")
+    _, _, (listed,) = parse(Fetched(source="/tmp/notes/list.txt", content=menu_then_list.encode(), content_type="text/plain"))
+    assert listed.title == "Lynas update" and "Lynas said output rose" in to_article(listed).body

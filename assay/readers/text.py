@@ -313,7 +313,7 @@ def _without_page_chrome(lines: list[str], notes: list[str]) -> tuple[list[str],
             continue
         if run >= 4 or (skip and n == run):
             start = i
-        elif not skip:
+        if not skip:  # without a skip link only a run at the very top is a menu, never one further down
             break
         run = 0
     end = len(lines)
