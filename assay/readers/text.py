@@ -312,7 +312,9 @@ def _without_page_chrome(lines: list[str], notes: list[str]) -> tuple[list[str],
             run += 1
             continue
         if run >= 4 or (skip and n == run):
-            start = i
+            # A short title set apart from its text by a blank line ("Lynas update") ends the run, and stays.
+            last = filled[n - 1]
+            start = last if n > 1 and not lines[last + 1].strip() and not (skip and n == 1) else i
         if not skip:  # without a skip link only a run at the very top is a menu, never one further down
             break
         run = 0
