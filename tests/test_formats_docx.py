@@ -96,7 +96,6 @@ def test_a_word_file_without_its_suffix_is_still_read_as_one():
     [
         ("broken.docx", b"PK\x03\x04" + b"\x00" * 64, "not a readable Word document"),
         ("release.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 64, "save it as .docx or PDF"),
-        ("note.rtf", rb"{\rtf1\ansi Lynas Rare Earths produced 2,000 tonnes of NdPr oxide.\par}", "an RTF document"),
     ],
 )
 def test_a_format_no_reader_reads_is_named_with_the_way_out(name, content, says):

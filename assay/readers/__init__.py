@@ -15,6 +15,7 @@ from assay.readers.html import HtmlReader
 from assay.readers.mail import EmailReader
 from assay.readers.mhtml import MhtmlReader
 from assay.readers.pdf import PdfReader
+from assay.readers.rtf import RtfReader
 from assay.readers.text import TextReader
 from assay.sources import SourceError, decode
 from assay.types import Fetched, RawItem, SourceKind
@@ -50,6 +51,7 @@ READERS: list[Reader] = [
     HtmlReader(),
     PdfReader(),
     DocxReader(),
+    RtfReader(),
     MhtmlReader(),  # a MIME message, as an email is: a saved page's headers say it is one
     EmailReader(),
 ]
@@ -57,7 +59,6 @@ READERS: list[Reader] = [
 # Formats people save articles in that no reader reads: named, with the way out, rather than read as
 # text (an RTF file's markup) or refused as "binary data".
 _UNREAD_FORMATS = [
-    (b"{\\rtf", "an RTF document, which Assay does not read: save it as .docx, PDF or plain text"),
     (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a Word 97-2003 (.doc) or other old Office file, which Assay does not read: save it as .docx or PDF"),
 ]
 
