@@ -293,6 +293,12 @@ class Decoded(str):
         return f"decoded as {self.encoding} (guessed)" if self.guessed else None
 
 
+def source_address(fetched: Fetched) -> str:
+    """Where an item came from (`RawItem.source_url`): the URL it was fetched from, else its file's
+    resolved path."""
+    return fetched.url or (fetched.source if "://" in fetched.source else str(Path(fetched.source).resolve()))
+
+
 def decoding_notes(text: str | None) -> list[str]:
     """The note for `RawItem.notes` of text that `decode` gave, if its encoding was guessed."""
     return [text.note] if isinstance(text, Decoded) and text.note else []

@@ -60,6 +60,8 @@ _PRONOUNS = frozenset("we it they he she i this that these those there".split())
 _VERBS = frozenset("is are was were will would has have had can could may might must shall should said says say "
                    "expects expect expected remains remain became become becomes".split())
 _LIST_BEFORE = re.compile(r",\s+[^,]{1,40},$")  # "A, B, and C": the comma ends a list item, not a clause
+# A wire story's credit line: "Reporting by Melanie Burton; Editing by Jamie Freed".
+CREDIT_LINE = r"^\(?(?:additional |further )?(?:reporting|editing|writing|compiled|edited) by\b"
 # Legal and contact boilerplate: nothing in it is a statement to check, and its content words would
 # make it look central to the key-sentence choice too (seen: "This news release contains
 # forward-looking information…" as a highlight). Sections under these headings are skipped whole.
@@ -74,7 +76,7 @@ _BOILERPLATE = re.compile(
     # A newsletter's chrome, whether saved as an email or as a page.
     r"|\byou (?:are )?receiv(?:e|ing|ed) this (?:e-?mail|message|newsletter|because)\b|\bunsubscribe\b"
     r"|^view (?:this|it|the) (?:e-?mail |newsletter |message )?(?:in|on) (?:your|a|the) (?:browser|web)"
-    r"|^\(?(?:additional |further )?(?:reporting|editing|writing|compiled|edited) by\b"
+    r"|" + CREDIT_LINE +
     r"|\bcontributed (?:reporting )?to this (?:report|story|article)\b"
     r"|^about (?-i:[A-Z][\w&.,’'()-]*(?: [A-Z][\w&.,’'()-]*)*)$"  # "About Vantage Magnetics, Inc.", never "About half of…"
     r"|[\w.+-]+@[\w-]+\.\w|\+\d[\d ()-]{7,}\d|\bwww\.\S+",

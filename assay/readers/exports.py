@@ -16,9 +16,9 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
-from assay.readers.opening import date_in
+from assay.readers.opening import NAMES_ONLY_BYLINE, date_in
+from assay.sources import source_address
 from assay.types import Fetched, RawItem
 
 _FACTIVA_END = re.compile(r"^(?:AN\s+)?Document [A-Za-z0-9]{16,}\s*$", re.M)
@@ -30,7 +30,6 @@ _NEXIS_END = re.compile(r"^\s*End of Document\s*$", re.M)
 _WORDS = re.compile(r"^[\d,]+ words$", re.I)
 _TIME = re.compile(r"^\d{1,2}:\d{2}(?:\s*[AP]M)?(?:\s+[A-Z]{2,4})?$", re.I)
 _COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright\b)", re.I)
-_BYLINE = re.compile(r"^(?:[Bb]y\s+)?(?P<name>[A-Z][\w.'’-]*(?:\s+(?:and\s+)?[A-Z][\w.'’-]*){1,5})$")
 _NEXIS_FIELD = re.compile(r"^(?P<field>Section|Length|Byline|Dateline|Highlight|Load-Date|Language|Publication-Type|Journal Code)\s*:\s*(?P<value>.*)$", re.I)
 _NEXIS_TAIL = re.compile(r"^(?:Classification|Load-Date|Graphic|Notes|Language|Publication-Type|Subject|Company|Geographic)\b", re.I)
 
@@ -42,6 +41,12 @@ class _Article:
     published: datetime | None
     author: str | None
     body: list[str]
+
+
+def _author(byline: str) -> str | None:
+    """The names of a byline ("By Melanie Burton" -> "Melanie Burton"), else the byline as written."""
+    named = byline if byline[:3].lower() == "by " else f"By {byline}"
+    return named[3:].strip() if NAMES_ONLY_BYLINE.match(named) else (byline or None)
 
 
 def _factiva(chunk: list[str]) -> _Article | None:
@@ -63,8 +68,7 @@ def _factiva(chunk: list[str]) -> _Article | None:
     # The publication follows the date (and its time); without the date line, the word count.
     publication = next((lines[i] for i in after if i > (date[0] if date else words_at) and not _TIME.match(lines[i])), None)
     start = (meta_end if meta_end is not None else date[0] + 1 if date else words_at + 1) + 1
-    author = _BYLINE.match(byline)
-    return _Article(lines[title_at], publication, date[1] if date else None, author["name"] if author else (byline or None), chunk[start:])
+    return _Article(lines[title_at], publication, date[1] if date else None, _author(byline), chunk[start:])
 
 
 def _factiva_fields(chunk: list[str]) -> dict[str, list[str]]:
@@ -88,10 +92,9 @@ def _factiva_indexed(chunk: list[str]) -> _Article | None:
     title = " ".join(" ".join(fields["HD"]).split())
     found = date_in(" ".join(fields.get("PD", [])))
     byline = " ".join(" ".join(fields.get("BY", [])).split())
-    author = _BYLINE.match(byline)
     body = [*fields.get("LP", []), "", *fields.get("TD", [])]
     return _Article(title, " ".join(" ".join(fields["SN"]).split()), found[0] if found else None,
-                    author["name"] if author else (byline or None), body)
+                    _author(byline), body)
 
 
 def _nexis(chunk: list[str]) -> _Article | None:
@@ -125,7 +128,7 @@ def export_items(text: str, fetched: Fetched, notes: list[str], dated: datetime 
         articles = [a for a in found if a is not None and "\n".join(a.body).strip()]
         if len(articles) < 2:
             continue
-        source_url = fetched.url or (fetched.source if "://" in fetched.source else str(Path(fetched.source).resolve()))
+        source_url = source_address(fetched)
         said = f"a {database} export: read as its {len(articles)} articles" + (f" ({len(found) - len(articles)} unreadable left out)" if len(articles) < len(found) else "")
         return database, [
             RawItem(

@@ -19,9 +19,9 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from email.utils import parsedate_to_datetime
-from pathlib import Path
 from urllib.parse import urlsplit
 
+from assay.sources import source_address
 from assay.types import Fetched, RawItem
 
 _RFC822 = (r"(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{1,2} (?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) \d{4} "
@@ -78,7 +78,7 @@ def feed_text_items(text: str, fetched: Fetched, notes: list[str]) -> tuple[str,
         content = "\n".join([rest, *body] if rest else body).strip("\n")
         items.append(RawItem(
             source=channel,
-            source_url=fetched.url or (fetched.source if "://" in fetched.source else str(Path(fetched.source).resolve())),
+            source_url=source_address(fetched),
             url=head["link"],
             guid=guid.group() if guid else head["link"],
             title=_title(head["lead"], head["link"]),

@@ -50,15 +50,13 @@ def _without_signature(text: str) -> tuple[str, bool]:
 
 
 def html_of(part: MIMEPart, source: str) -> Decoded:
-    """An HTML part's text. A part that names no charset is read by its page's own `<meta charset>`,
-    else as a page fetched without one (UTF-8, then a guess): `get_content()` read it as ASCII, and a
-    saved page's dashes and quotation marks came out as "���"."""
+    """An HTML part's text, decoded as a fetched page is (`decode`: the part's charset, else the page's
+    own `<meta charset>`, else UTF-8, then a guess): `get_content()` read a part that names no charset
+    as ASCII, and a saved page's dashes and quotation marks came out as "���"."""
     payload = part.get_payload(decode=True)
     if not isinstance(payload, bytes):
         raise SourceError(f"{source}: its HTML part could not be read")
-    meta = re.search(rb"<meta[^>]+charset=[\"']?([\w-]+)", payload[:4000], re.I)
-    declared = part.get_content_charset() or (meta.group(1).decode() if meta else None)
-    return decode(Fetched(source=source, content=payload, content_type="text/html", charset=declared))
+    return decode(Fetched(source=source, content=payload, content_type="text/html", charset=part.get_content_charset()))
 
 
 def read_email(fetched: Fetched) -> RawItem:

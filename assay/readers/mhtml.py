@@ -15,11 +15,10 @@ import re
 from email import policy
 from email.message import EmailMessage, MIMEPart
 from email.parser import BytesParser
-from pathlib import Path
 
 from assay.readers.html import extract_page
 from assay.readers.mail import html_of
-from assay.sources import SourceError, decoding_notes, source_suffix
+from assay.sources import SourceError, decoding_notes, source_address, source_suffix
 from assay.types import Fetched, RawItem, SourceKind
 
 _SAVED_PAGE = re.compile(rb"^(?:Snapshot-Content-Location:|Content-Type:\s*multipart/related;[^\n]*\n?[^\n]*text/html)", re.I | re.M)
@@ -43,7 +42,7 @@ def read_saved_page(fetched: Fetched) -> RawItem:
     location = str(message.get("Snapshot-Content-Location") or page.get("Content-Location") or "")
     url = location if location.startswith(("http://", "https://")) else None
     item = extract_page(str(html), fetched.model_copy(update={"url": url, "content_type": "text/html"}))
-    item.source_url = url or str(Path(fetched.source).resolve())
+    item.source_url = url or source_address(fetched)
     item.notes.extend(decoding_notes(html))
     item.notes.append("a web page saved as one file" + (f", from {url}" if url else ""))
     return item

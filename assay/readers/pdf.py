@@ -27,7 +27,7 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, P
 
 from assay.readers.exports import export_items
 from assay.readers.opening import date_in, file_publisher, opening_date
-from assay.sources import SourceError, source_suffix
+from assay.sources import SourceError, source_address, source_suffix
 from assay.types import Fetched, RawItem, SourceKind
 
 MAX_PAGES = 300
@@ -497,7 +497,7 @@ def read_pdf(fetched: Fetched) -> RawItem:
     title = ", ".join([title, *(text for line in cover if source not in (text := line.text.strip()))])
     return RawItem(
         source=source,
-        source_url=fetched.url or (fetched.source if "://" in fetched.source else str(path.resolve())),
+        source_url=source_address(fetched),
         url=fetched.url,
         title=title,
         published=published,

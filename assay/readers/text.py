@@ -33,7 +33,7 @@ from assay.readers.html import is_html_markup, looks_like_html, parse_date
 from assay.readers.opening import DATE_LINE, file_publisher, is_site_name, opening_date
 from assay.readers.pdf import Line, remove_page_furniture, running_lines
 from assay.sources import SourceError, decode, decoding_notes, source_suffix
-from assay.statements import PAGE_FURNITURE, sentences
+from assay.statements import CREDIT_LINE, PAGE_FURNITURE, sentences
 from assay.types import Fetched, RawItem, SourceKind
 
 _FORMATS = {".txt": "text", ".md": "markdown", ".markdown": "markdown"}
@@ -285,7 +285,7 @@ def _without_page_furniture(text: str, notes: list[str]) -> tuple[str, list[str]
 # ("Suggested Topics:", "Read Next", "Share", "Facebook"). Seen on a wire story pasted so: titled "Skip
 # to main content", published by "Markets" (a menu item), undated (its date line was 13 lines down).
 _SKIP_LINK = re.compile(r"^skip to (?:the )?(?:main )?(?:content|navigation|article)\b", re.I)
-_CREDIT = re.compile(r"^\(?(?:additional )?(?:reporting|editing|writing) by\b", re.I)
+_CREDIT = re.compile(CREDIT_LINE, re.I)
 
 
 def _is_menu_line(line: str) -> bool:
