@@ -355,7 +355,7 @@ def text_blocks(text: str) -> list[Block]:
         items.clear()
 
     previous = ""
-    for line in LINE_BREAKS.split(text):
+    for line in _highlights_as_bullets(LINE_BREAKS.split(text)):
         line = line.rstrip()
         bullet = _BULLET.match(line)
         if not line.strip():
@@ -375,6 +375,38 @@ def text_blocks(text: str) -> list[Block]:
     end_paragraph()
     end_list()
     return blocks
+
+
+def _highlights_as_bullets(lines: list[str]) -> list[str]:
+    """A Highlights list whose bullets were lost (copied from a page, or a feed's tags stripped): the run
+    of lines under the heading, up to a blank line, when each is a whole sentence, is its items. A
+    line ending in ":" opens a sub-list, the next run, whatever its lines; after a sub-list the list
+    goes on only with another such line. A paragraph wrapped under the heading has lines that end
+    mid-sentence, and stays a paragraph."""
+    head = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if head is None or lines[head].strip().rstrip(":").lower() not in HIGHLIGHTS_HEADINGS:
+        return lines  # only a Highlights block the text opens with
+
+    def run_at(start: int) -> tuple[int, int]:
+        start = next((j for j in range(start, len(lines)) if lines[j].strip()), len(lines))
+        return start, next((j for j in range(start, len(lines)) if not lines[j].strip()), len(lines))
+
+    items: list[str] = []
+    first, end = run_at(head + 1)
+    run = lines[first:end]
+    whole = all(ENDS_SENTENCE.search(r.rstrip()) or r.rstrip().endswith(":") for r in run)
+    if not run or not whole or any(_BULLET.match(r) for r in run) or (len(run) < 2 and not run[-1].rstrip().endswith(":")):
+        return lines
+    while run and end < len(lines):
+        items.extend(f"• {r.strip()}" for r in run)
+        if not run[-1].rstrip().endswith(":"):
+            break
+        start, end = run_at(end)  # the sub-list
+        items.extend(f"  • {r.strip()}" for r in lines[start:end])
+        start, after = run_at(end)
+        run = lines[start:after] if after - start == 1 and lines[start].rstrip().endswith(":") and start == end + 1 else []
+        end = after if run else end
+    return [*lines[:first], *items, *lines[end:]]
 
 
 _FENCE = re.compile(r"^\s{0,3}(?:```|~~~)")

@@ -797,6 +797,42 @@ def test_a_feed_saved_as_text_is_read_as_its_items():
     assert one.title == "How a feed reads"
 
 
+def test_a_feed_with_its_tags_stripped_one_field_to_a_line_is_read_as_its_items():
+    """What `sed 's/<[^>]*>//g' feed.xml` leaves: each item's title, link, comments link, date and guid
+    on lines of their own, lists without bullets. It was one article titled with the channel's header
+    lines; it is the feed's items, with their ids, titles and dates, and the Highlights lists whose
+    bullets the tags took (a sub-list under a line ending in ":" too)."""
+    import difflib
+    import re
+
+    from assay.articles import sample_articles, to_article
+    from assay.readers import parse
+    from assay.types import Fetched
+    from tests.conftest import SAMPLE_FEED
+
+    articles = sample_articles()
+    text = re.sub(r"<[^>]*>", "", SAMPLE_FEED.read_text())
+    _, title, items = parse(Fetched(source="/tmp/feed-dump.txt", content=text.encode(), content_type="text/plain"))
+    assert title == "Clean Energy Technology | Rare Earth Exchanges" and len(items) == len(articles)
+    got = [to_article(item) for item in items]
+    assert [(a.id, a.title, a.published, a.source) for a in got] == [(a.id, a.title, a.published, a.source) for a in articles]
+    assert all(difflib.SequenceMatcher(None, g.body, a.body).ratio() > 0.9 for g, a in zip(got, articles))
+    assert all("]]>" not in g.body and not g.body.startswith("Highlights") for g in got)
+    # Whole highlights lists, nested ones included; never a body line taken for one.
+    assert all(g.highlights == a.highlights[: len(g.highlights)] for g, a in zip(got, articles))
+    assert sum(g.highlights == a.highlights for g, a in zip(got, articles)) >= 20
+
+
+def test_a_highlights_list_without_bullets_is_still_the_highlights():
+    from assay.cleaning import text_blocks
+
+    listed = "Highlights\n\nLynas shipped 2,204 tonnes of NdPr.\nMP Materials ramped up magnets.\n\nThe quarter was busy. Output rose.\n"
+    assert [b.kind for b in text_blocks(listed)] == ["heading", "item", "item", "paragraph"]
+    # A paragraph wrapped under the heading ends a line mid-sentence: no list is made of it.
+    wrapped = "Highlights\n\nLynas shipped 2,204 tonnes of NdPr in the quarter while\nMP Materials ramped up magnets.\n\nOutput rose.\n"
+    assert "item" not in [b.kind for b in text_blocks(wrapped)]
+
+
 def test_a_text_in_pages_loses_its_running_header_and_page_numbers():
     """Seen on a quarterly report through `pdftotext` (pages parted by form feeds): "Page 1 of 4" and
     the running header were statements, a paragraph a page break cut was two, and the publisher,

@@ -9,6 +9,9 @@ The sample feed's own text dump (`../shared/seeds/`) was read as one article of 
 titled with the channel's header line and undated. Read as items, it is the feed's 25 articles, with
 the feed's links (so the same ids as the XML feed's items), titles and dates.
 
+`sed 's/<[^>]*>//g'` leaves each of those fields on a line of its own instead; such runs are joined
+into the one line first (`_fields_joined`).
+
 An item's line is found by a link (with the comments link after it) followed at once by an RFC 822
 date with its time and zone: prose does not write that, so an article quoting a feed's line stays an
 article (two such lines are needed).
@@ -16,6 +19,7 @@ article (two such lines are needed).
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import datetime
 from email.utils import parsedate_to_datetime
@@ -59,14 +63,46 @@ def _title(lead: str, link: str) -> str:
     return after.strip()
 
 
+_URL_LINE = re.compile(r"^https?://\S+$")
+_DATE_LINE = re.compile(rf"^{_RFC822}$")
+
+
+def _fields_joined(lines: list[str]) -> tuple[str, list[str]]:
+    """A dump with one field to a line, what `sed 's/<[^>]*>//g'` leaves of a feed's XML: an item's
+    title, link, comments link, date and guid each stand on a line of their own. Each such run is
+    joined into the one line the one-line dump has; the channel's title is the first line's, there
+    before its link. Lines of any other text are returned as they are, with no channel title."""
+    fields = [line.strip() for line in lines]
+    dates = [i for i, line in enumerate(fields) if _DATE_LINE.match(line) and i >= 2 and _URL_LINE.match(fields[i - 1])]
+    if len(dates) < 2:
+        return "", lines
+    out: list[str] = []
+    taken = 0
+    for at in dates:
+        start = at - 1
+        while start > taken and _URL_LINE.match(fields[start - 1]):
+            start -= 1
+        title = start - 1  # the item's title stands above its link
+        if title < taken or not fields[title] or _URL_LINE.match(fields[title]):
+            continue
+        end = at + 1 + (at + 1 < len(fields) and _URL_LINE.match(fields[at + 1]) is not None)  # its guid
+        out.extend(lines[taken:title])
+        out.append(html.unescape(" ".join(fields[title:end])))
+        taken = end
+    out.extend(lines[taken:])
+    channel = next((line for line in fields[: dates[0]] if line), "")
+    return html.unescape(channel), out
+
+
 def feed_text_items(text: str, fetched: Fetched, notes: list[str]) -> tuple[str, list[RawItem]] | None:
     """(the channel's title, its items) when `text` is a feed saved as text; None when it is not."""
-    lines = text.split("\n")
+    channel, lines = _fields_joined(text.split("\n"))
     heads = [(i, match) for i, line in enumerate(lines) if (match := _ITEM_LINE.match(line.strip()))]
     if len(heads) < 2:
         return None
     first = lines[heads[0][0]].strip()
-    channel = first[: first.index("http")].strip() if heads[0][0] == 0 and _URL.search(heads[0][1]["lead"]) else ""
+    if not channel and heads[0][0] == 0 and _URL.search(heads[0][1]["lead"]):
+        channel = first[: first.index("http")].strip()
     channel = channel or urlsplit(heads[0][1]["link"]).netloc
     items: list[RawItem] = []
     for (at, head), following in zip(heads, [*heads[1:], None]):
@@ -75,7 +111,7 @@ def feed_text_items(text: str, fetched: Fetched, notes: list[str]) -> tuple[str,
             body.pop()
         guid = _URL.match(head["rest"])
         rest = _URL.sub("", head["rest"]).strip()  # the guid, then the content's first words ("Highlights")
-        content = "\n".join([rest, *body] if rest else body).strip("\n")
+        content = "\n".join([rest, *body] if rest else body).strip("\n").removesuffix("]]>")  # sed leaves CDATA's end on the last line
         items.append(RawItem(
             source=channel,
             source_url=source_address(fetched),
