@@ -39,11 +39,13 @@ from assay.models import install_default_model
 from assay.profiles import SourceProfile, source_type_profiles
 from assay.profiles import source_profiles as profile_sources
 from assay.prompts import load_prompts
+from assay.readers import supported_suffixes
 from assay.report import default_eval_report, default_report_dir, write_report
 from assay.retrieval import Filters, allowed_articles
 from assay.runtime import configure_prefect, in_process_flow_settings, prefect_api
 from assay.services import services
 from assay.settings import Settings
+from assay.sources import SourceError, expand_source, subscription_list
 from assay.statement_answers import as_answer, asked_about, claims_question, contradictions, matching_statements
 from assay.store.keywords import KeywordRow
 from assay.store.maintenance import BackupResult, ConsistencyReport, RepairResult
@@ -456,6 +458,21 @@ def _eval_context(settings: Settings) -> EvalContext:
 # --- serving and set-up ------------------------------------------------------------------------------
 
 
+def feeds_to_poll(feeds: list[str], *, read_lists: bool) -> list[str]:
+    """The sources a poll will read, checked before anything is scheduled: a missing file or a list
+    that is no list fails now, not at every poll. With `read_lists` a subscription list (OPML) gives
+    way to its feeds, for a worker that may run where the file is not; without, it stays, and each poll
+    reads it again (a feed added in the reader and exported again is polled next time)."""
+    polled: list[str] = []
+    for feed in feeds:
+        try:
+            named = expand_source(feed, supported_suffixes())
+        except SourceError as exc:
+            raise DeployError(str(exc)) from exc
+        polled.extend(named if read_lists and subscription_list(feed) else [feed])
+    return list(dict.fromkeys(polled))
+
+
 def serve(
     settings: Settings, feeds: list[str], *, interval: timedelta, name: str = "assay-poll",
     on_ready: Callable[[str], None] | None = None, stop: threading.Event | None = None,
@@ -464,13 +481,14 @@ def serve(
 
     Uses PREFECT_API_URL when set, else starts a local Prefect server for the process: the
     temporary in-process API runs no scheduler."""
+    polled = feeds_to_poll(feeds, read_lists=False)
     configure_prefect(settings, quiet=False)
     with prefect_api(settings) as api_url:
         from assay.flows.serve import serve_feeds
 
         if on_ready:
             on_ready(api_url)
-        return serve_feeds(feeds, name=name, interval=interval, stop=stop)
+        return serve_feeds(polled, name=name, interval=interval, stop=stop)
 
 
 def deploy(
@@ -479,6 +497,7 @@ def deploy(
 ) -> list[Deployed]:
     """Register the analyse (event-triggered), backlog, ingest and feed-poll deployments with the
     Prefect server at PREFECT_API_URL, for `prefect worker start --pool POOL` workers to run."""
+    feeds = feeds_to_poll(feeds or [], read_lists=True)
     configure_prefect(settings, quiet=False)
     from prefect.settings import PREFECT_API_URL
 

@@ -83,7 +83,7 @@ def _print_report(report: IngestReport) -> None:
 
 @app.command()
 def ingest(
-    sources: Annotated[list[str], typer.Argument(help="Feed URLs, page URLs, files or folders.")],
+    sources: Annotated[list[str], typer.Argument(help="Feed URLs, page URLs, files, folders or OPML subscription lists (their feeds).")],
     as_feed: Annotated[bool, typer.Option("--feed", help="Every source must be a feed (an HTML page is an error).")] = False,
     no_analyse: Annotated[bool, typer.Option("--no-analyse", help="Do not analyse new and changed articles.")] = False,
     json_output: JsonFlag = False,
@@ -871,7 +871,7 @@ def export(
 
 @app.command()
 def serve(
-    feeds: Annotated[list[str], typer.Option("--feed", help="Feed URL or file to poll (repeatable).")],
+    feeds: Annotated[list[str], typer.Option("--feed", help="Feed URL, feed file or OPML subscription list to poll (repeatable); a list is re-read at each poll.")],
     every: Annotated[str, typer.Option("--every", help="Polling interval, e.g. 15m.")] = "15m",
     name: Annotated[str, typer.Option(help="Deployment name.")] = "assay-poll",
 ) -> None:
@@ -879,7 +879,8 @@ def serve(
     interval = parse_interval(every)
 
     def ready(api_url: str) -> None:
-        out.print(f"Polling {len(feeds)} feed(s) every {interval} through the Prefect API at {api_url}, "
+        count = len(api.feeds_to_poll(feeds, read_lists=True))
+        out.print(f"Polling {count} feed(s) every {interval} through the Prefect API at {api_url}, "
                   "analysing what is new; Ctrl-C to stop.")
 
     api.serve(get_settings(), feeds, interval=interval, name=name, on_ready=ready)
@@ -889,7 +890,7 @@ def serve(
 @app.command()
 def deploy(
     pool: Annotated[str, typer.Option("--pool", help="The Prefect work pool (a process pool is created if missing).")],
-    feeds: Annotated[list[str] | None, typer.Option("--feed", help="Feed URL to poll (repeatable).")] = None,
+    feeds: Annotated[list[str] | None, typer.Option("--feed", help="Feed URL, or OPML subscription list (read now, for workers anywhere), to poll (repeatable).")] = None,
     every: Annotated[str, typer.Option("--every", help="Polling interval, e.g. 15m.")] = "15m",
     sweep_every: Annotated[str, typer.Option("--sweep-every", help="How often the backlog deployment picks up what events missed.")] = "1h",
     name: Annotated[str, typer.Option(help="Deployment name.")] = "assay",

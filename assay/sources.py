@@ -18,6 +18,7 @@ from urllib.parse import urlsplit
 
 import charset_normalizer
 import httpx
+import listparser
 
 from assay import __version__
 from assay.settings import Settings
@@ -39,16 +40,10 @@ class SourceError(Exception):
 
 def expand_source(source: str, suffixes: Sequence[str]) -> list[str]:
     """A URL stays as it is; a folder becomes its files with one of `suffixes` (the readers' formats),
-    sorted; anything else is an error."""
-    scheme = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*)://", source)
-    if scheme:
-        if scheme[1].lower() in ("http", "https"):
-            return [source]
-        if scheme[1].lower() == "file":
-            source = urlsplit(source).path
-        else:
-            raise SourceError(f"unsupported URL scheme {scheme[1]!r}: only http, https and local files are read")
-    path = Path(source).expanduser()
+    sorted; a subscription list (OPML) becomes its feeds' addresses; a missing path is an error."""
+    path = _local_path(source)
+    if path is None:
+        return [source]
     if path.is_dir():
         files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
         if not files:
@@ -56,11 +51,82 @@ def expand_source(source: str, suffixes: Sequence[str]) -> list[str]:
         return [str(p) for p in files]
     if not path.exists():
         raise SourceError(f"{path}: no such file or folder")
+    if is_subscription_list(path):
+        return subscription_feeds(path)
     return [str(path)]
+
+
+def subscription_list(source: str) -> Path | None:
+    """The subscription list (OPML) a source names, if it names one."""
+    path = _local_path(source)
+    return path if path is not None and path.is_file() and is_subscription_list(path) else None
+
+
+def _local_path(source: str) -> Path | None:
+    """The file or folder a source names (a path, or a file:// URL); None for an http(s) URL."""
+    scheme = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*)://", source)
+    if scheme:
+        if scheme[1].lower() in ("http", "https"):
+            return None
+        if scheme[1].lower() != "file":
+            raise SourceError(f"unsupported URL scheme {scheme[1]!r}: only http, https and local files are read")
+        source = urlsplit(source).path
+    return Path(source).expanduser()
 
 
 def is_url(source: str) -> bool:
     return source.startswith(("http://", "https://"))
+
+
+# A feed reader's export of its subscriptions (Feedly, Inoreader, NetNewsWire, Thunderbird): OPML. Its
+# feeds are ingested, not the file; a list is kilobytes, so anything near this size is no list.
+MAX_SUBSCRIPTION_LIST_BYTES = 10_000_000
+# <opml> as the root element: after a byte-order mark, the XML declaration, comments or a doctype only.
+_OPML_ROOT = re.compile(
+    rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*|<!DOCTYPE[^>]*>\s*)*<opml[\s>]", re.IGNORECASE | re.DOTALL
+)
+
+
+def is_subscription_list(path: Path) -> bool:
+    """An `.opml` file, or an `.xml` one whose root is `<opml>` (some readers export under that name)."""
+    suffix = path.suffix.lower()
+    if suffix == ".opml":
+        return True
+    if suffix != ".xml":
+        return False
+    try:
+        with path.open("rb") as file:
+            return opens_a_subscription_list(file.read(4096))
+    except OSError:
+        return False  # reading it as a feed says why it cannot be read
+
+
+def opens_a_subscription_list(head: bytes) -> bool:
+    """Whether a document's first bytes open an OPML document."""
+    return _OPML_ROOT.match(head[:4096]) is not None
+
+
+def subscription_feeds(path: Path) -> list[str]:
+    """The feed addresses a subscription list names, in its order, each once. Its folders (categories)
+    are Assay's concern no more than a feed's title is; a list it only links to (OPML's "include") is
+    not followed: nothing is fetched to read a list."""
+    size = path.stat().st_size
+    if size > MAX_SUBSCRIPTION_LIST_BYTES:
+        raise SourceError(f"{path}: {size:,} bytes is too large for a subscription list: export the list again from your feed reader")
+    parsed = listparser.parse(path.read_bytes())  # bytes: given a str, listparser would fetch it as a URL
+    if not parsed.version:
+        raise SourceError(f"{path}: not a subscription list (no <opml> document in it): export the list again from your feed reader as OPML")
+    feeds: list[str] = []
+    for entry in parsed.feeds:
+        url = entry.url.strip()
+        # feed://host/path (http) and feed:https://host/path: the old "subscribe" link schemes.
+        url = re.sub(r"^feed:(?://)?(?=https?://)", "", url, flags=re.IGNORECASE)
+        url = re.sub(r"^feed://", "http://", url, flags=re.IGNORECASE)
+        if is_url(url):
+            feeds.append(url)
+    if not feeds:
+        raise SourceError(f"{path}: the subscription list names no http or https feeds: add them in your feed reader and export it again")
+    return list(dict.fromkeys(feeds))
 
 
 def source_suffix(fetched: Fetched) -> str:

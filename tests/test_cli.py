@@ -204,8 +204,10 @@ def test_serve_polls_a_feed_on_a_schedule_and_analyses_what_it_ingests(tmp_path,
         "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "2", "ASSAY_LLM": "openai", "ASSAY_LLM_MODEL": "gpt-4o-mini",
         "ASSAY_LLM_BASE_URL": http_server.url("/serve/v1"), "OPENAI_API_KEY": "test-key",
     }
+    # Polled through the analyst's subscription list (OPML), which each poll reads again.
+    (tmp_path / "subscriptions.opml").write_text(f'<opml version="2.0"><body><outline type="rss" text="Served" xmlUrl="{feed}"/></body></opml>')
     server = subprocess.Popen(
-        [ASSAY, "serve", "--feed", feed, "--every", "5s"], env=env, cwd=tmp_path,
+        [ASSAY, "serve", "--feed", "subscriptions.opml", "--every", "5s"], env=env, cwd=tmp_path,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
     try:
@@ -247,6 +249,21 @@ def test_ingest_analyses_new_articles_then_show_and_reanalyse_cost_nothing(prefe
     assert again["counts"] == {"analysed": 0, "unchanged": 1, "skipped": 0, "busy": 0, "failed": 0}
     assert json.loads(invoke("status", "--json").stdout)["llm_calls"] == calls >= 1
     assert "Real vs. rhetoric" in invoke("show", analysed["article_id"]).stdout
+
+
+def test_serve_and_deploy_refuse_a_feed_list_that_is_none_before_starting_prefect(assay_home, tmp_path, capsys):
+    from assay.cli import main
+
+    (tmp_path / "subs.opml").write_text("<html><body>my feeds</body></html>")
+    for command, said in (
+        (["serve", "--feed", str(tmp_path / "subs.opml")], "subs.opml: not a subscription list"),
+        (["deploy", "--pool", "p", "--feed", str(tmp_path / "gone.opml")], "gone.opml: no such file"),
+    ):
+        with pytest.raises(SystemExit) as exited:
+            main(command)
+        printed = capsys.readouterr().err.strip()
+        assert exited.value.code == 1 and "Traceback" not in printed and len(printed.splitlines()) == 1
+        assert said in printed
 
 
 def test_a_damaged_registry_is_one_line_and_exit_1(assay_home, capsys):

@@ -102,6 +102,27 @@ def test_retries_on_5xx_then_succeeds_but_never_retries_a_404(ingest, assay_home
     assert "HTTP 404" in failure.error and http_server.hits["/missing-feed.xml"] == 1
 
 
+def test_a_subscription_list_ingests_its_feeds(ingest, assay_home, http_server, tmp_path):
+    """An analyst's feed reader export (OPML): each feed it lists is polled as if named, one at a time."""
+    lynas = http_server.set("/opml/lynas.xml", rss([{"title": "Lynas ships", "link": "https://example.com/opml-lynas", "html": article_html(5)}]),
+                            content_type="application/xml")
+    mp = http_server.set("/opml/mp.xml", rss([{"title": "MP ramps", "link": "https://example.com/opml-mp", "html": article_html(6)}]),
+                         content_type="application/xml")
+    gone = http_server.url("/opml/gone.xml")
+    opml = tmp_path / "subscriptions.opml"
+    opml.write_text(f"""<?xml version="1.0"?><opml version="2.0"><head><title>Feeds</title></head><body>
+        <outline text="Rare earths"><outline type="rss" text="Lynas" xmlUrl="{lynas}"/><outline type="rss" text="MP" xmlUrl="{mp}"/></outline>
+        <outline type="rss" text="Gone" xmlUrl="{gone}"/></body></opml>""")
+
+    report = ingest([str(opml)], expect="feed")
+    assert report.counts["new"] == 2 and {r.feed for r in by_status(report)["new"]} == {lynas, mp}
+    (failure,) = by_status(report)["failed"]
+    assert failure.location == gone and "HTTP 404" in failure.error
+    registry, _ = stores(assay_home)
+    assert {f.url for f in registry.feeds()} == {lynas, mp}
+    assert ingest([str(opml)], expect="feed").counts["unchanged"] == 2
+
+
 def test_bad_inputs_fail_one_by_one_and_leave_nothing_partial(ingest, assay_home, http_server, tmp_path):
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))

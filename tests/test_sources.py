@@ -223,3 +223,64 @@ def test_a_registered_binary_reader_is_chosen_by_content_before_decoding(tmp_pat
     assert parse(read_file(str(tmp_path / "notes.txt"), settings, content_type_for(Path("notes.txt").suffix)))[2][0].title == "Plain notes"
     with pytest.raises(SourceError, match="expected a feed but got a fake document"):
         parse(report, SourceKind.feed)
+
+
+# A feed reader's export as Feedly writes it: folders of feeds, one feed in two folders, an old
+# "feed://" subscribe link, and an outline whose address is no web address.
+FEEDLY_OPML = """<?xml version="1.0" encoding="UTF-8"?>
+<opml version="1.0">
+  <head><title>Analyst subscriptions in feedly Cloud</title></head>
+  <body>
+    <outline text="Rare earths" title="Rare earths">
+      <outline type="rss" text="REEx" title="REEx" xmlUrl="https://rareearthexchanges.com/feed/" htmlUrl="https://rareearthexchanges.com"/>
+      <outline type="rss" text="Mining.com" title="Mining.com" xmlUrl="https://www.mining.com/feed/?cat=rare-earths&amp;x=1"/>
+    </outline>
+    <outline text="Companies">
+      <outline type="rss" text="Lynas" xmlUrl="feed://lynasrareearths.com/feed/"/>
+      <outline type="rss" text="REEx again" xmlUrl="https://rareearthexchanges.com/feed/"/>
+      <outline type="rss" text="Notes" xmlUrl="notes.xml"/>
+    </outline>
+  </body>
+</opml>
+"""
+
+
+def test_a_subscription_list_is_its_feeds_in_order_each_once(tmp_path):
+    listed = ["https://rareearthexchanges.com/feed/", "https://www.mining.com/feed/?cat=rare-earths&x=1",
+              "http://lynasrareearths.com/feed/"]
+    (tmp_path / "subscriptions.opml").write_text(FEEDLY_OPML)
+    assert expand_source(str(tmp_path / "subscriptions.opml"), supported_suffixes()) == listed
+    # Some readers export it as .xml: its <opml> root says what it is, where a feed's would say <rss>.
+    (tmp_path / "export.xml").write_text(FEEDLY_OPML)
+    assert expand_source(f"file://{tmp_path}/export.xml", supported_suffixes()) == listed
+    (tmp_path / "feed.xml").write_text(rss([{"title": "t", "link": "https://example.com/a", "html": "<p>x</p>"}]))
+    assert expand_source(str(tmp_path / "feed.xml"), supported_suffixes()) == [str(tmp_path / "feed.xml")]
+
+
+@pytest.mark.parametrize("content, message", [
+    ("<html><body><p>Our subscriptions</p></body></html>", "not a subscription list .*export the list again"),
+    ('<opml version="2.0"><head/><body><outline text="Empty folder"/></body></opml>', "names no http or https feeds"),
+    ('<opml version="2.0"><body><outline type="rss" xmlUrl="local.xml"/></body></opml>', "names no http or https feeds"),
+])
+def test_a_subscription_list_that_names_no_feed_says_so(tmp_path, content, message):
+    (tmp_path / "subs.opml").write_text(content)
+    with pytest.raises(SourceError, match=message):
+        expand_source(str(tmp_path / "subs.opml"), supported_suffixes())
+
+
+def test_a_poll_reads_a_subscription_list_each_time_a_deployment_once(tmp_path):
+    from assay.api import DeployError, feeds_to_poll
+
+    opml = tmp_path / "subscriptions.opml"
+    opml.write_text(FEEDLY_OPML)
+    url = "https://example.com/feed.xml"
+    assert feeds_to_poll([str(opml), url], read_lists=False) == [str(opml), url]
+    assert feeds_to_poll([str(opml), url], read_lists=True)[-2:] == ["http://lynasrareearths.com/feed/", url]
+    with pytest.raises(DeployError, match="missing.opml: no such file"):
+        feeds_to_poll([str(tmp_path / "missing.opml")], read_lists=False)
+
+
+@pytest.mark.parametrize("source", ["https://example.com/subscriptions.opml", "/home/analyst/articles/feeds.xml"])
+def test_a_subscription_list_met_as_a_document_says_how_to_ingest_it(source):
+    with pytest.raises(SourceError, match="a subscription list .*ingest that file by itself"):
+        parse(fetched(FEEDLY_OPML, source=source, content_type="text/x-opml"))

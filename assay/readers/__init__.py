@@ -17,7 +17,7 @@ from assay.readers.mhtml import MhtmlReader
 from assay.readers.pdf import PdfReader
 from assay.readers.rtf import RtfReader
 from assay.readers.text import TextReader
-from assay.sources import SourceError, decode
+from assay.sources import SourceError, decode, opens_a_subscription_list
 from assay.types import Fetched, RawItem, SourceKind
 
 
@@ -78,6 +78,9 @@ def reader_for(fetched: Fetched, expect: SourceKind | None = None) -> tuple[Read
     for magic, what in _UNREAD_FORMATS:
         if head.startswith(magic):
             raise SourceError(f"{fetched.source}: {what}")
+    if opens_a_subscription_list(fetched.content):  # one downloaded, or in a folder of articles
+        raise SourceError(f"{fetched.source}: a subscription list (OPML), not a feed or an article: "
+                          "save it as a file and ingest that file by itself; its feeds are then read")
     reader: Reader | None = next((r for r in READERS if r.binary and r.sniff(fetched, None)), None)
     text = None
     if reader is None:
