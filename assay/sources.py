@@ -14,7 +14,7 @@ import socket
 import zlib
 from collections.abc import Sequence
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import parse_qsl, urlsplit
 
 import charset_normalizer
 import httpx
@@ -43,7 +43,7 @@ def expand_source(source: str, suffixes: Sequence[str]) -> list[str]:
     sorted; a subscription list (OPML) becomes its feeds' addresses; a missing path is an error."""
     path = _local_path(source)
     if path is None:
-        return [source]
+        return [unwrapped_link(source)]
     if path.is_dir():
         files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
         if not files:
@@ -76,6 +76,25 @@ def _local_path(source: str) -> Path | None:
 
 def is_url(source: str) -> bool:
     return source.startswith(("http://", "https://"))
+
+
+# Click trackers that only send the reader on to an article, the article's address in a parameter:
+# Google Alerts' feeds and emails (google.com/url?url=…), Outlook's Safe Links, Bing News's feed.
+_REDIRECTORS = re.compile(
+    r"^(?:(?:www\.)?google\.[a-z.]+/url|[a-z0-9-]+\.safelinks\.protection\.outlook\.com/|(?:www\.)?bing\.com/news/apiclick\.aspx)$"
+)
+
+
+def unwrapped_link(url: str) -> str:
+    """The article a click tracker's link leads to; any other link as it is. Unwrapped, the article
+    keeps one id whichever alert brought it, and its page is fetched from its publisher."""
+    parts = urlsplit(url.strip())
+    if _REDIRECTORS.match(f"{(parts.hostname or '').lower()}{parts.path}"):
+        query = dict(parse_qsl(parts.query))
+        target = query.get("url") or query.get("q") or ""
+        if is_url(target):
+            return unwrapped_link(target)
+    return url
 
 
 # A feed reader's export of its subscriptions (Feedly, Inoreader, NetNewsWire, Thunderbird): OPML. Its

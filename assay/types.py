@@ -90,6 +90,9 @@ class RawItem(BaseModel):
     notes: list[str] = Field(
         default_factory=list, description="What a reader guessed or repaired (an encoding, a missing title), for the ingest report."
     )
+    read_at_url: bool = Field(
+        False, description="`content` is only a headline's teaser (an alert email's): ingest reads the article from `url`."
+    )
 
 
 class Section(BaseModel):

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, replace
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import numpy as np
 from prefect import flow, task
@@ -405,13 +406,14 @@ _TAG = re.compile(r"<[^>]+>")
 def _fetch_full_text(
     items: list[Fed], settings: Settings, fetch_task: FetchTask, fetched_urls: list[str]
 ) -> tuple[list[Fed], list[ItemResult]]:
-    """Feeds that carry only a summary: read each such article from its page instead, concurrently.
-    A feed chooses these links, not the user: they may not reach loopback, private or link-local
+    """Feeds that carry only a summary, and an email's headlines: read each such article from its page
+    instead, concurrently. A feed or a sender chooses these links, not the user: they may not reach loopback, private or link-local
     addresses unless ASSAY_FETCH_PRIVATE_LINKS allows it."""
     short = {
         item.url: i
         for i, (item, feed) in enumerate(items)
-        if feed and item.url and is_url(item.url) and len(_TAG.sub("", item.content).strip()) < settings.full_page_below_chars
+        if item.url and is_url(item.url)
+        and (item.read_at_url or (feed and len(_TAG.sub("", item.content).strip()) < settings.full_page_below_chars))
     }
     if not short:
         return items, []
@@ -429,7 +431,13 @@ def _fetch_full_text(
                 raise error or SourceError("nothing fetched")
             _, _, (page,) = parse(result, SourceKind.page)
         except SourceError as exc:
-            failures.append(_failed(item.url, f"feed item has no full text and its page failed: {exc}", item, feed))
+            what = "feed item has no full text" if feed else "a headline is only a teaser"
+            failures.append(_failed(item.url, f"{what} and its page failed: {exc}", item, feed))
             continue
-        kept.append((item.model_copy(update={"content": page.content, "content_format": page.content_format}), feed))
+        update: dict[str, Any] = {"content": page.content, "content_format": page.content_format}
+        if item.source == urlsplit(item.url).netloc:  # another site's article, named by its host: the page names it
+            update["source"] = page.source
+        if item.read_at_url and page.published:  # a headline's date is its email's; the page's is the article's
+            update["published"] = page.published
+        kept.append((item.model_copy(update=update), feed))
     return kept, failures

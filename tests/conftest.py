@@ -14,6 +14,8 @@ import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlencode
+from xml.sax.saxutils import escape
 
 import pytest
 
@@ -227,6 +229,48 @@ def article_html(n: int, extra: str = "") -> str:
         for i in range(6)
     )
     return f"<h2>Highlights</h2><ul><li>Point one of {n}.</li><li>Point two of {n}.</li></ul>{paragraphs}<h2>Outlook</h2><p>{extra or 'The outlook is uncertain.'}</p>"
+
+
+def google_alerts_feed(items: list[dict], query: str = "rare earth") -> str:
+    """An Atom feed as Google Alerts writes one: titles in HTML with the matched words bold, each link
+    Google's click tracker around the article's address, a teaser for content. Items: title, url,
+    teaser, published (ISO), and cd (the tracker's per-alert parameter)."""
+    entries = "".join(
+        f"""<entry><id>tag:google.com,2013:googlealerts/feed:{1000 + n}</id>
+<title type="html">{escape(item["title"])}</title>
+<link href="{escape("https://www.google.com/url?" + urlencode({"rct": "j", "sa": "t", "url": item["url"], "ct": "ga", "cd": item.get("cd", "CAIyGjA5"), "usg": "AOvVaw0q"}))}"></link>
+<published>{item["published"]}</published><updated>{item["published"]}</updated>
+<content type="html">{escape(item["teaser"])}</content><author><name></name></author></entry>"""
+        for n, item in enumerate(items)
+    )
+    return f"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom" xmlns:idx="urn:atom-extension:indexing">
+<id>tag:google.com,2005:reader/user/06807031914929345698/state/com.google/alerts/10604166159119841019</id>
+<title>Google Alert - {escape(query)}</title>
+<link href="https://www.google.com/alerts/feeds/06807031914929345698/10604166159119841019" rel="self"></link>
+<updated>2026-11-30T09:01:16Z</updated>{entries}</feed>"""
+
+
+def google_alerts_email(items: list[dict], query: str = "rare earth") -> bytes:
+    """An email as Google Alerts sends one, its plain part: each headline its title, publisher, a
+    teaser wrapped at 72 and Google's click tracker around the link; a footer of links to manage the
+    alert. Items: title, publisher, teaser, url."""
+    import textwrap
+    from email.message import EmailMessage
+
+    text = f"=== News - {len(items)} new results for [{query}] ===\n\n"
+    for item in items:
+        link = "https://www.google.com/url?" + urlencode({"rct": "j", "sa": "t", "url": item["url"], "ct": "ga", "cd": "CAEYACoT", "usg": "AOvVaw3x"})
+        text += "\n".join([item["title"], item["publisher"], *textwrap.wrap(item["teaser"], 72), f"<{link}>"]) + "\n\n"
+    text += ("- - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - - -\n"
+             "Unsubscribe from this Google Alert:\n<https://www.google.com/alerts/remove?source=alertsmail&hl=en&msgid=MTIz&s=AB2X>\n\n"
+             "Create another Google Alert:\n<https://www.google.com/alerts?source=alertsmail&hl=en&msgid=MTIz>\n")
+    message = EmailMessage()
+    message["From"] = "Google Alerts <googlealerts-noreply@google.com>"
+    message["Subject"] = f"Google Alert - {query}"
+    message["Date"] = "Mon, 30 Nov 2026 09:01:00 +0000"
+    message.set_content(text)
+    return bytes(message)
 
 
 # --- a real PostgreSQL on loopback ---------------------------------------------------------

@@ -91,3 +91,32 @@ def test_a_plain_part_with_only_chrome_gives_way_to_the_html_part_or_to_a_clear_
 
     with pytest.raises(SourceError, match="an email with no text to read"):
         read(message(plain=chrome))
+
+
+ALERT = [
+    {"title": "China's rare earth magnet exports fall 12% in October", "publisher": "Reuters", "url": "https://www.reuters.com/markets/magnets/",
+     "teaser": "China's exports of rare earth magnets fell 12% in October from a month earlier, customs data showed on Friday, as export licences slowed ..."},
+    {"title": "Lynas lifts Kalgoorlie rare earth output", "publisher": "MINING.COM", "url": "https://www.mining.com/lynas-lifts/?utm_source=alert",
+     "teaser": "Lynas Rare Earths said its Kalgoorlie plant produced 2,204 tonnes of NdPr in the quarter, up 12% on the previous quarter ..."},
+]
+
+
+def test_an_alert_email_is_its_headlines_each_to_be_read_from_its_page():
+    """Google Alerts' mail was one article of the sender's: titled "Google Alert - rare earth",
+    published by "=== News", its click-tracker links and "Unsubscribe" lines among its statements."""
+    from tests.conftest import google_alerts_email
+
+    _, _, items = parse(Fetched(source="alert.eml", content=google_alerts_email(ALERT), content_type="message/rfc822"))
+    assert [(i.title, i.source, i.url) for i in items] == [
+        ("China's rare earth magnet exports fall 12% in October", "Reuters", "https://www.reuters.com/markets/magnets/"),
+        ("Lynas lifts Kalgoorlie rare earth output", "MINING.COM", "https://www.mining.com/lynas-lifts/?utm_source=alert"),
+    ]
+    assert all(i.read_at_url and i.published.isoformat() == "2026-11-30T09:01:00+00:00" for i in items)
+    assert items[0].content.startswith("China's exports") and "google.com" not in items[0].content
+    assert "an email of 2 headlines" in " ".join(items[0].notes)
+
+
+def test_a_newsletter_with_one_link_is_still_one_article():
+    plain = BODY + "\nRead the full story\non our website, with charts and the company's filing.\n<https://www.miningweekly.example/lynas>\n"
+    _, _, (item,) = parse(Fetched(source="note.eml", content=message(plain=plain), content_type="message/rfc822"))
+    assert not item.read_at_url and item.title == "Lynas lifts heavy rare earths output" and "3.4 tonnes" in item.content

@@ -36,6 +36,15 @@ def by_status(report) -> dict[str, list]:
     return out
 
 
+@pytest.fixture
+def private_links(monkeypatch):
+    """Links found in feeds and emails may reach this loopback test server, where their pages are."""
+    from assay.settings import get_settings
+
+    monkeypatch.setenv("ASSAY_FETCH_PRIVATE_LINKS", "true")
+    get_settings.cache_clear()
+
+
 def test_sample_feed_by_file_then_over_http_is_the_same_corpus(ingest, assay_home, http_server):
     first = ingest([str(SAMPLE_FEED)])
     assert first.counts == {"new": 25, "updated": 0, "unchanged": 0, "duplicate": 0, "failed": 0}
@@ -205,11 +214,7 @@ def test_a_store_failure_fails_that_article_only_and_a_rerun_repairs_it(ingest, 
     assert_consistent(assay_home)
 
 
-def test_pages_and_summary_only_feeds_read_the_full_page(ingest, assay_home, http_server, monkeypatch):
-    from assay.settings import get_settings
-
-    monkeypatch.setenv("ASSAY_FETCH_PRIVATE_LINKS", "true")  # the pages are on this loopback test server
-    get_settings.cache_clear()
+def test_pages_and_summary_only_feeds_read_the_full_page(ingest, assay_home, http_server, private_links):
 
     def page(n: int) -> str:
         return (
@@ -230,6 +235,57 @@ def test_pages_and_summary_only_feeds_read_the_full_page(ingest, assay_home, htt
     bodies = {r.title: r.body for r in registry.articles()}
     assert "2000 tonnes a year" in bodies["Story 2"] and "Leave a Reply" not in bodies["Story 2"]
     assert any("3000 tonnes" in body for body in bodies.values())
+
+
+def test_an_alert_feed_brings_each_article_from_its_publisher_once(ingest, assay_home, http_server, private_links):
+    """Google Alerts' feeds: teasers behind Google's click tracker. Each article is read from its own
+    page, published by the site the page names, at its own address: two alerts bringing one article
+    give one article."""
+    from tests.conftest import google_alerts_feed
+
+    page = ("<!doctype html><html><head><title>China magnet exports fall | Reuters</title><meta property='og:site_name' content='Reuters'>"
+            "</head><body><article><h1>China's rare earth magnet exports fall 12% in October</h1>"
+            "<p>China's exports of rare earth magnets fell 12% in October from a month earlier, customs data showed on Friday, "
+            "as export licences for dysprosium and terbium products slowed shipments to Europe and the United States.</p>"
+            "<p>Shipments totalled 4,610 tonnes, down from 5,240 tonnes in September, the General Administration of Customs said.</p>"
+            "</article></body></html>")
+    article = http_server.set("/alerts/reuters-magnets", page)
+    story = {"title": "China's <b>rare earth</b> magnet exports fall", "url": article, "teaser": "China's exports of <b>rare earth</b> magnets ...",
+             "published": "2026-11-20T08:13:22Z"}
+    feeds = [http_server.set(f"/alerts/{query}.xml", google_alerts_feed([story | {"cd": query}], query), content_type="application/atom+xml")
+             for query in ("rare-earth", "magnets")]
+    report = ingest(feeds)
+    assert report.counts["new"] == 1 and report.counts["failed"] == 0, report.results
+    (row,) = stores(assay_home)[0].articles()
+    assert (row.url, row.source, row.title) == (article, "Reuters", "China's rare earth magnet exports fall")
+    assert "4,610 tonnes" in row.body
+
+
+def test_an_alert_email_ingests_the_articles_it_links_to(ingest, assay_home, http_server, private_links, tmp_path):
+    """A Google Alerts email saved as .eml: each headline's article is read from its page, dated by it,
+    and published by the name the email gives; a page that fails fails its headline alone."""
+    from tests.conftest import google_alerts_email
+
+    page = ("<!doctype html><html><head><title>Lynas lifts output</title>"
+            "<meta property='article:published_time' content='2026-11-29T21:00:00Z'></head><body><article>"
+            "<h1>Lynas lifts Kalgoorlie rare earth output</h1><p>Lynas Rare Earths said its Kalgoorlie plant produced 2,204 tonnes "
+            "of NdPr in the quarter, up 12% on the previous quarter, as the mixed rare earth carbonate circuit ran at 80% of design.</p>"
+            "<p>Chief Executive Amanda Lacaze said the plant would reach nameplate capacity by the middle of 2027.</p></article></body></html>")
+    lynas = http_server.set("/mail/lynas", page)
+    gone = http_server.url("/mail/gone")
+    email = tmp_path / "Google Alert - rare earth.eml"
+    email.write_bytes(google_alerts_email([
+        {"title": "Lynas lifts Kalgoorlie rare earth output", "publisher": "MINING.COM", "url": lynas, "teaser": "Lynas Rare Earths said its Kalgoorlie plant ..."},
+        {"title": "A story that is gone", "publisher": "Reuters", "url": gone, "teaser": "China's exports of rare earth magnets fell ..."},
+    ]))
+    report = ingest([str(email)])
+    assert report.counts["new"] == 1 and report.counts["failed"] == 1
+    (failure,) = by_status(report)["failed"]
+    assert failure.location == gone and "a headline is only a teaser and its page failed" in failure.error and "404" in failure.error
+    (row,) = stores(assay_home)[0].articles()
+    assert (row.url, row.title, row.source) == (lynas, "Lynas lifts Kalgoorlie rare earth output", "MINING.COM")
+    assert row.published.isoformat().startswith("2026-11-29T21:00") and "nameplate capacity" in row.body
+    assert ingest([str(email)]).counts["unchanged"] == 1
 
 
 def test_local_folder_of_text_markdown_and_html(ingest, assay_home, tmp_path):

@@ -284,3 +284,52 @@ def test_a_poll_reads_a_subscription_list_each_time_a_deployment_once(tmp_path):
 def test_a_subscription_list_met_as_a_document_says_how_to_ingest_it(source):
     with pytest.raises(SourceError, match="a subscription list .*ingest that file by itself"):
         parse(fetched(FEEDLY_OPML, source=source, content_type="text/x-opml"))
+
+
+@pytest.mark.parametrize("link, article", [
+    ("https://www.google.com/url?rct=j&sa=t&url=https://www.reuters.com/markets/x/&ct=ga&cd=CAIy&usg=AOv", "https://www.reuters.com/markets/x/"),
+    ("https://www.google.co.uk/url?q=https://www.mining.com/a%3Fb%3D1&sa=D", "https://www.mining.com/a?b=1"),
+    ("https://eur02.safelinks.protection.outlook.com/?url=https%3A%2F%2Flynas.com%2Fnews&data=05%7C01", "https://lynas.com/news"),
+    ("https://www.bing.com/news/apiclick.aspx?ref=FexRss&aid=&tid=1&url=https%3a%2f%2fwww.ft.com%2fcontent%2fabc&c=1", "https://www.ft.com/content/abc"),
+    ("https://www.google.com/search?q=rare+earth", "https://www.google.com/search?q=rare+earth"),  # a search, no tracker
+    ("https://www.google.com/url?q=javascript:alert(1)", "https://www.google.com/url?q=javascript:alert(1)"),
+])
+def test_a_click_tracker_gives_way_to_the_article_it_leads_to(link, article):
+    from assay.sources import unwrapped_link
+
+    assert unwrapped_link(link) == article
+    assert expand_source(link, supported_suffixes()) == [article]
+
+
+def test_an_alert_feeds_items_are_their_publishers_articles():
+    """Google Alerts' feed: each link wraps the article in Google's click tracker and each title bolds
+    the words matched. The items were "Google Alert - rare earth"'s, titled "China's <b>rare earth</b>
+    …", at Google's address (a new id for each alert that brought the same article)."""
+    from tests.conftest import google_alerts_feed
+
+    reuters = "https://www.reuters.com/markets/commodities/chinas-rare-earth-magnet-exports-fall-2026-11-20/"
+    feed = google_alerts_feed([
+        {"title": "China's <b>rare earth</b> magnet exports fall 12%", "url": reuters, "teaser": "China's exports of <b>rare earth</b> magnets fell ...",
+         "published": "2026-11-20T08:13:22Z"},
+        {"title": "Lynas &amp; MP: <b>rare earth</b> output", "url": "https://www.mining.com/lynas-mp/?utm_source=alerts", "teaser": "Lynas said ...",
+         "published": "2026-11-19T22:40:00Z", "cd": "CAIyOther"},
+    ])
+    _, title, items = parse(fetched(feed, source="https://www.google.com/alerts/feeds/1/2", url="https://www.google.com/alerts/feeds/1/2"))
+    assert title == "Google Alert - rare earth"
+    assert [(i.title, i.url, i.source) for i in items] == [
+        ("China's rare earth magnet exports fall 12%", reuters, "www.reuters.com"),
+        ("Lynas & MP: rare earth output", "https://www.mining.com/lynas-mp/?utm_source=alerts", "www.mining.com"),
+    ]
+    assert to_article(items[1]).url == "https://www.mining.com/lynas-mp/"
+
+
+def test_an_aggregators_item_is_published_by_the_source_it_names():
+    """Google News's feed names each item's publisher in <source> and ends its title with it."""
+    feed = """<rss version="2.0"><channel><title>"rare earth" - Google News</title><link>https://news.google.com/search?q=rare+earth</link>
+<item><title>Lynas lifts output at Kalgoorlie - Reuters</title><link>https://news.google.com/rss/articles/CBMiabc?oc=5</link>
+<guid isPermaLink="false">CBMiabc</guid><pubDate>Mon, 30 Nov 2026 08:00:00 GMT</pubDate><description>Lynas lifts output</description>
+<source url="https://www.reuters.com">Reuters</source></item>
+<item><title>MP Materials ships magnets</title><link>https://news.google.com/rss/articles/CBMidef?oc=5</link>
+<description>MP Materials ships</description></item></channel></rss>"""
+    _, _, items = parse(fetched(feed, source="https://news.google.com/rss/search?q=rare+earth", url="https://news.google.com/rss/search?q=rare+earth"))
+    assert [(i.title, i.source) for i in items] == [("Lynas lifts output at Kalgoorlie", "Reuters"), ("MP Materials ships magnets", '"rare earth" - Google News')]

@@ -11,10 +11,11 @@ from urllib.parse import urlsplit
 from xml.sax import SAXException
 
 import feedparser
+import lxml.html
 
 from assay.readers.html import is_html_markup, looks_like_html
 from assay.readers.text import named_as_text
-from assay.sources import SourceError, decode, decoding_notes, source_suffix
+from assay.sources import SourceError, decode, decoding_notes, is_url, source_suffix, unwrapped_link
 from assay.types import Fetched, RawItem, SourceKind
 
 _FEED_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF)\b", re.DOTALL)
@@ -22,6 +23,22 @@ _FEED_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:rss|fee
 
 def _struct_to_datetime(value: time.struct_time | None) -> datetime | None:
     return datetime.fromtimestamp(calendar.timegm(value), tz=UTC) if value else None
+
+
+def _host(address: str) -> str:
+    return (urlsplit(address).hostname or "").lower().removeprefix("www.") if is_url(address) else ""
+
+
+def _same_site(host: str, other: str) -> bool:
+    """news.lynas.com and lynas.com are one site; lynas.com and reuters.com are not."""
+    return host == other or host.endswith(f".{other}") or other.endswith(f".{host}")
+
+
+def _plain(title: str, kind: str) -> str:
+    """A title as text: an Atom title of type "html" keeps its markup (Google Alerts bolds the words it matched)."""
+    if "html" not in kind or "<" not in title:
+        return title
+    return lxml.html.fragment_fromstring(title, create_parent="div").text_content()
 
 
 def parse_feed(text: str, fetched: Fetched) -> tuple[str, list[RawItem]]:
@@ -36,17 +53,26 @@ def parse_feed(text: str, fetched: Fetched) -> tuple[str, list[RawItem]]:
     if not parsed.version:
         raise SourceError(f"{fetched.source}: not an RSS or Atom feed")
     feed_title = parsed.feed.get("title") or urlsplit(fetched.url or "").netloc or Path(fetched.source).stem
+    # The feed's own sites: those of the links it gives for itself, else of its address.
+    declared = [parsed.feed.get("link", ""), *(link.get("href", "") for link in parsed.feed.get("links", []))]
+    own = {host for address in declared if (host := _host(address))} or {host for host in [_host(fetched.url or "")] if host}
     items = []
     for entry in parsed.entries:
         contents = entry.get("content") or []
         html = next((c.value for c in contents if "html" in c.get("type", "")), None) or (contents[0].value if contents else None)
+        link = unwrapped_link(entry["link"]) if entry.get("link") else None
+        title, source = _plain(entry.get("title", ""), entry.get("title_detail", {}).get("type", "")), feed_title
+        if named := (entry.get("source") or {}).get("title"):  # an aggregator's item names its publisher
+            source, title = named, title.removesuffix(f" - {named}")  # Google News ends its titles so
+        elif link and own and not any(_same_site(_host(link), host) for host in own):
+            source = urlsplit(link).netloc  # another site's article (an alert's): its page may name it better
         items.append(
             RawItem(
-                source=feed_title,
+                source=source,
                 source_url=fetched.url or fetched.source,
-                url=entry.get("link"),
+                url=link,
                 guid=entry.get("id") or entry.get("link"),
-                title=entry.get("title", ""),
+                title=title,
                 author=entry.get("author"),
                 published=_struct_to_datetime(entry.get("published_parsed") or entry.get("updated_parsed")),
                 categories=[t.term for t in entry.get("tags", []) if t.get("term")],

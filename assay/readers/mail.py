@@ -2,18 +2,21 @@
 
 Python's `email` package parses the message; its Subject is the title, its Date the publication
 date and its sender's display name ("Mining Weekly" <news@…>) the source. The body is the plain-text
-part, read as a text export; a message with only an HTML part is read as a page. Attachments are
+part, read as a text export, or as its headlines when it is an alert's or a digest's list of them
+(`assay/readers/headlines.py`); a message with only an HTML part is read as a page. Attachments are
 not read (the ingest report says how many): a PDF sent as an attachment is ingested on its own.
 """
 
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from email import policy
 from email.message import EmailMessage, MIMEPart
 from email.parser import BytesParser
 from email.utils import parseaddr, parsedate_to_datetime
 
+from assay.readers.headlines import headline_items
 from assay.readers.html import extract_page
 from assay.readers.text import read_text_file
 from assay.sources import Decoded, SourceError, decode, decoding_notes, source_suffix
@@ -59,7 +62,7 @@ def html_of(part: MIMEPart, source: str) -> Decoded:
     return decode(Fetched(source=source, content=payload, content_type="text/html", charset=part.get_content_charset()))
 
 
-def read_email(fetched: Fetched) -> RawItem:
+def read_email(fetched: Fetched) -> list[RawItem]:
     message = BytesParser(policy=policy.default).parsebytes(fetched.content)
     if not isinstance(message, EmailMessage):  # the default policy always makes one; the check is for the type checker
         raise SourceError(f"{fetched.source}: not a readable email")
@@ -78,6 +81,9 @@ def read_email(fetched: Fetched) -> RawItem:
             raise SourceError(f"{fetched.source}: an email with no text to read (its plain part holds only {len(text.split())} words)")
         notes.append("the plain-text part is nearly empty: read the HTML part")
         plain = None
+    sent = _sent(message, notes)
+    if plain is not None and (headlines := headline_items(text, fetched, sent, notes)):
+        return headlines  # an alert's or a digest's: the articles it links to, each read from its page
     if plain is not None:  # the subject as its title line, so the body keeps every line it has
         if signed:
             notes.append("removed the signature block under the '-- ' line")
@@ -93,17 +99,25 @@ def read_email(fetched: Fetched) -> RawItem:
     # its dateline's date, a newsletter's note is dated the day it was sent.
     if subject and html is not None and plain is None:
         item.title = subject
-    if item.published is None and message.get("date"):
-        try:
-            item.published = parsedate_to_datetime(str(message["date"]))
-            notes.append("dated by the message's Date header")
-        except (TypeError, ValueError):
-            notes.append(f"the Date header {message.get('date')!r} is not a date: left undated")
+    if item.published is None and sent is not None:
+        item.published = sent
+        notes.append("dated by the message's Date header")
     attachments = sum(1 for _ in message.iter_attachments())
     if attachments:
         notes.append(f"{attachments} attachment{'s' * (attachments > 1)} not read (save and ingest a PDF or Word attachment on its own)")
     item.notes.extend(notes)
-    return item
+    return [item]
+
+
+def _sent(message: EmailMessage, notes: list[str]) -> datetime | None:
+    """When the message was sent, by its Date header."""
+    if not message.get("date"):
+        return None
+    try:
+        return parsedate_to_datetime(str(message["date"]))
+    except (TypeError, ValueError):
+        notes.append(f"the Date header {message.get('date')!r} is not a date: left undated")
+        return None
 
 
 class EmailReader:
@@ -118,4 +132,4 @@ class EmailReader:
         return source_suffix(fetched) == ".eml" or fetched.content_type == self.content_type or looks_like_email(fetched.content)
 
     def read(self, fetched: Fetched, text: str | None) -> tuple[str | None, list[RawItem]]:
-        return None, [read_email(fetched)]
+        return None, read_email(fetched)
