@@ -132,6 +132,20 @@ def test_a_subscription_list_ingests_its_feeds(ingest, assay_home, http_server, 
     assert ingest([str(opml)], expect="feed").counts["unchanged"] == 2
 
 
+def test_a_json_feed_is_polled_as_a_feed(ingest, assay_home, http_server):
+    import json
+
+    feed = {"version": "https://jsonfeed.org/version/1.1", "title": "Critical Minerals Wire", "home_page_url": "https://example.com/",
+            "items": [{"id": f"https://example.com/json/{n}", "url": f"https://example.com/json/{n}", "title": f"JSON story {n}",
+                       "content_html": article_html(10 + n), "date_published": f"2026-11-2{n}T08:00:00Z"} for n in (1, 2)]}
+    url = http_server.set("/feed.json", json.dumps(feed), content_type="application/feed+json")
+    report = ingest([url], expect="feed")
+    assert report.counts["new"] == 2 and {r.feed for r in report.results} == {url}
+    registry, _ = stores(assay_home)
+    assert {(r.title, r.source) for r in registry.articles()} == {("JSON story 1", "Critical Minerals Wire"), ("JSON story 2", "Critical Minerals Wire")}
+    assert ingest([url], expect="feed").counts["unchanged"] == 2
+
+
 def test_bad_inputs_fail_one_by_one_and_leave_nothing_partial(ingest, assay_home, http_server, tmp_path):
     with socket.socket() as s:  # a port nobody listens on
         s.bind(("127.0.0.1", 0))

@@ -333,3 +333,34 @@ def test_an_aggregators_item_is_published_by_the_source_it_names():
 <description>MP Materials ships</description></item></channel></rss>"""
     _, _, items = parse(fetched(feed, source="https://news.google.com/rss/search?q=rare+earth", url="https://news.google.com/rss/search?q=rare+earth"))
     assert [(i.title, i.source) for i in items] == [("Lynas lifts output at Kalgoorlie", "Reuters"), ("MP Materials ships magnets", '"rare earth" - Google News')]
+
+
+def json_feed(items: list[dict], **top) -> str:
+    import json
+
+    return json.dumps({"version": "https://jsonfeed.org/version/1.1", "title": "Critical Minerals Wire",
+                       "home_page_url": "https://minerals.example.com/", "items": items} | top)
+
+
+def test_a_json_feed_is_read_as_its_items():
+    feed = json_feed([
+        {"id": "https://minerals.example.com/lynas", "url": "https://minerals.example.com/lynas", "title": "Lynas lifts output",
+         "content_html": article_html(1), "date_published": "2026-11-30T08:00:00+00:00", "authors": [{"name": "Jane Doe"}], "tags": ["NdPr"]},
+        {"id": 2, "url": "https://www.reuters.com/mp-magnets/", "content_text": "MP Materials said it delivered magnets.\n\nNo count was given.",
+         "date_modified": "2026-11-29T15:30:00-05:00", "author": {"name": "Wire desk"}},
+    ])
+    kind, title, items = parse(fetched(feed, source="https://minerals.example.com/feed.json", content_type="application/json"))
+    assert (kind, title) == (SourceKind.feed, "Critical Minerals Wire")
+    first, second = items
+    assert (first.title, first.author, first.categories, first.content_format) == ("Lynas lifts output", "Jane Doe", ["NdPr"], "html")
+    assert first.published == datetime(2026, 11, 30, 8, tzinfo=UTC) and first.source == "Critical Minerals Wire"
+    # An untitled post, a number for its id, version 1's author, another site's article: published by that site.
+    assert (second.guid, second.author, second.source, second.content_format) == ("2", "Wire desk", "www.reuters.com", "text")
+    assert to_article(second).body == "MP Materials said it delivered magnets.\n\nNo count was given."
+
+
+def test_json_that_is_no_feed_says_so():
+    with pytest.raises(SourceError, match=r"not a JSON Feed \(title: Field required\)"):
+        parse(fetched('{"version": "https://jsonfeed.org/version/1", "items": []}', source="feed.json", content_type="text/plain"))
+    with pytest.raises(SourceError, match="package.json: is JSON data, not an article or a JSON Feed"):
+        parse(fetched('{"name": "assay", "dependencies": {"a": "1", "b": "2"}, "scripts": {"x": "y"}}', source="package.json", content_type="text/plain"))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from assay.readers.docx import DocxReader
-from assay.readers.feed import FeedReader
+from assay.readers.feed import FeedReader, JsonFeedReader
 from assay.readers.html import HtmlReader
 from assay.readers.mail import EmailReader
 from assay.readers.mhtml import MhtmlReader
@@ -47,6 +47,7 @@ class Reader(Protocol):
 # opens with its markup), HTML beats an .xml URL.
 READERS: list[Reader] = [
     FeedReader(),
+    JsonFeedReader(),  # before text: a .json file is refused as data, unless it is a feed
     TextReader(),
     HtmlReader(),
     PdfReader(),

@@ -1,10 +1,11 @@
-"""Feeds: RSS 2.0 and Atom items (feedparser)."""
+"""Feeds: RSS 2.0 and Atom items (feedparser), and JSON Feed's (its schema as pydantic models)."""
 
 from __future__ import annotations
 
 import calendar
 import re
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -12,6 +13,7 @@ from xml.sax import SAXException
 
 import feedparser
 import lxml.html
+from pydantic import BaseModel, Field, ValidationError
 
 from assay.readers.html import is_html_markup, looks_like_html
 from assay.readers.text import named_as_text
@@ -34,6 +36,19 @@ def _same_site(host: str, other: str) -> bool:
     return host == other or host.endswith(f".{other}") or other.endswith(f".{host}")
 
 
+def _own_sites(declared: list[str], fetched: Fetched) -> set[str]:
+    """A feed's own sites: those of the links it gives for itself, else of its address."""
+    return {host for address in declared if (host := _host(address))} or {host for host in [_host(fetched.url or "")] if host}
+
+
+def _publisher(link: str | None, own: set[str], feed_title: str) -> str:
+    """Who published an item: the feed, unless the item links off the feed's own sites (an alert's item),
+    when it is the link's host, for ingest to replace with the name its page gives."""
+    if link and own and not any(_same_site(_host(link), host) for host in own):
+        return urlsplit(link).netloc
+    return feed_title
+
+
 def _plain(title: str, kind: str) -> str:
     """A title as text: an Atom title of type "html" keeps its markup (Google Alerts bolds the words it matched)."""
     if "html" not in kind or "<" not in title:
@@ -53,19 +68,15 @@ def parse_feed(text: str, fetched: Fetched) -> tuple[str, list[RawItem]]:
     if not parsed.version:
         raise SourceError(f"{fetched.source}: not an RSS or Atom feed")
     feed_title = parsed.feed.get("title") or urlsplit(fetched.url or "").netloc or Path(fetched.source).stem
-    # The feed's own sites: those of the links it gives for itself, else of its address.
-    declared = [parsed.feed.get("link", ""), *(link.get("href", "") for link in parsed.feed.get("links", []))]
-    own = {host for address in declared if (host := _host(address))} or {host for host in [_host(fetched.url or "")] if host}
+    own = _own_sites([parsed.feed.get("link", ""), *(link.get("href", "") for link in parsed.feed.get("links", []))], fetched)
     items = []
     for entry in parsed.entries:
         contents = entry.get("content") or []
         html = next((c.value for c in contents if "html" in c.get("type", "")), None) or (contents[0].value if contents else None)
         link = unwrapped_link(entry["link"]) if entry.get("link") else None
-        title, source = _plain(entry.get("title", ""), entry.get("title_detail", {}).get("type", "")), feed_title
+        title, source = _plain(entry.get("title", ""), entry.get("title_detail", {}).get("type", "")), _publisher(link, own, feed_title)
         if named := (entry.get("source") or {}).get("title"):  # an aggregator's item names its publisher
             source, title = named, title.removesuffix(f" - {named}")  # Google News ends its titles so
-        elif link and own and not any(_same_site(_host(link), host) for host in own):
-            source = urlsplit(link).netloc  # another site's article (an alert's): its page may name it better
         items.append(
             RawItem(
                 source=source,
@@ -104,8 +115,91 @@ class FeedReader:
         )
 
     def read(self, fetched: Fetched, text: str | None) -> tuple[str | None, list[RawItem]]:
+        return _read(parse_feed, fetched, text)
+
+
+def _read(parse: Callable[[str, Fetched], tuple[str, list[RawItem]]], fetched: Fetched, text: str | None) -> tuple[str | None, list[RawItem]]:
+    """A feed's title and items, each item noting how its text was decoded."""
+    text = decode(fetched) if text is None else text
+    title, items = parse(text, fetched)
+    for item in items:
+        item.notes.extend(decoding_notes(text))
+    return title, items
+
+
+# --- JSON Feed (jsonfeed.org, versions 1 and 1.1): the schema, as far as Assay reads it ---------------
+
+
+class _JsonFeedAuthor(BaseModel):
+    name: str | None = None
+
+
+class _JsonFeedItem(BaseModel):
+    id: str | int  # the spec says a string; feeds in the wild write numbers too
+    url: str | None = None
+    external_url: str | None = None
+    title: str | None = None
+    content_html: str | None = None
+    content_text: str | None = None
+    summary: str | None = None
+    date_published: datetime | None = None
+    date_modified: datetime | None = None
+    authors: list[_JsonFeedAuthor] = Field(default_factory=list)
+    author: _JsonFeedAuthor | None = None  # version 1
+    tags: list[str] = Field(default_factory=list)
+
+
+class _JsonFeed(BaseModel):
+    version: str = Field(pattern=r"^https?://jsonfeed\.org/version/")
+    title: str
+    home_page_url: str | None = None
+    feed_url: str | None = None
+    items: list[_JsonFeedItem]
+
+
+_JSON_FEED_START = re.compile(r'^\s*\{.*?"version"\s*:\s*"https?://jsonfeed\.org/version/', re.DOTALL)
+
+
+def parse_json_feed(text: str, fetched: Fetched) -> tuple[str, list[RawItem]]:
+    """A JSON Feed's items; the whole feed fails when it does not keep to the schema."""
+    try:
+        feed = _JsonFeed.model_validate_json(text)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        where = ".".join(str(part) for part in error["loc"]) or "the document"
+        raise SourceError(f"{fetched.source}: not a JSON Feed ({where}: {error['msg']})") from None
+    own = _own_sites([feed.home_page_url or "", feed.feed_url or ""], fetched)
+    items = []
+    for entry in feed.items:
+        link = unwrapped_link(address) if (address := entry.url or entry.external_url) else None
+        names = [a.name for a in [*entry.authors, *([entry.author] if entry.author else [])] if a.name]
+        text_format = "html" if entry.content_html else "text"
+        items.append(RawItem(
+            source=_publisher(link, own, feed.title),
+            source_url=fetched.url or fetched.source,
+            url=link,
+            guid=str(entry.id),
+            title=entry.title or "",
+            author=", ".join(names) or None,
+            published=entry.date_published or entry.date_modified,
+            categories=entry.tags,
+            content=entry.content_html or entry.content_text or entry.summary or "",
+            content_format=text_format,
+        ))
+    return feed.title, items
+
+
+class JsonFeedReader:
+    name = "json-feed"
+    kind = SourceKind.feed
+    suffixes: tuple[str, ...] = ()  # a folder's .json files are data more often than feeds: named ones are sniffed
+    content_type = "application/feed+json"
+    binary = False
+    description = "a JSON Feed"
+
+    def sniff(self, fetched: Fetched, text: str | None) -> bool:
         text = decode(fetched) if text is None else text
-        title, items = parse_feed(text, fetched)
-        for item in items:
-            item.notes.extend(decoding_notes(text))
-        return title, items
+        return fetched.content_type.startswith(self.content_type) or _JSON_FEED_START.match(text[:4096]) is not None
+
+    def read(self, fetched: Fetched, text: str | None) -> tuple[str | None, list[RawItem]]:
+        return _read(parse_json_feed, fetched, text)

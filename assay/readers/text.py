@@ -8,6 +8,7 @@ by URL keeps its URL as its identity; a local file is known by its path and its 
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
@@ -389,6 +390,12 @@ CODE_SHARE = 0.02
 def code_reason(text: str) -> str | None:
     """Why a text file is no article but code or data (a script or a config file in a folder of
     articles), in a user's words; None for prose. Analysed, such a file became statements of code."""
+    if text.lstrip()[:1] in ("{", "["):
+        try:
+            json.loads(text)
+            return "is JSON data, not an article or a JSON Feed: leave it out, or save the article's own text"
+        except ValueError:
+            pass  # a paragraph that opens with a bracket
     shown = [c for c in _LINK_OR_ADDRESS.sub(r" \1 ", text) if not c.isspace()]
     if len(shown) < 200:  # a short note says too little to judge by
         return None
