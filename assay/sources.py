@@ -7,6 +7,7 @@ per-item error and carries on.
 
 from __future__ import annotations
 
+import base64
 import codecs
 import ipaddress
 import re
@@ -85,16 +86,36 @@ _REDIRECTORS = re.compile(
 )
 
 
+# Google News's article links: the id is, in its older form ("CBMi…"), the article's address inside
+# a base64 protocol buffer; the newer form holds none, and only a browser's script finds the article.
+_GOOGLE_NEWS_ARTICLE = re.compile(r"^news\.google\.com/(?:rss/)?articles/(?P<id>[A-Za-z0-9_-]+)$")
+_ENCODED_ADDRESS = re.compile(rb"https?://[\x21-\x7e]+")
+
+
 def unwrapped_link(url: str) -> str:
     """The article a click tracker's link leads to; any other link as it is. Unwrapped, the article
     keeps one id whichever alert brought it, and its page is fetched from its publisher."""
     parts = urlsplit(url.strip())
-    if _REDIRECTORS.match(f"{(parts.hostname or '').lower()}{parts.path}"):
+    where = f"{(parts.hostname or '').lower()}{parts.path}"
+    if _REDIRECTORS.match(where):
         query = dict(parse_qsl(parts.query))
         target = query.get("url") or query.get("q") or ""
         if is_url(target):
             return unwrapped_link(target)
+    if news := _GOOGLE_NEWS_ARTICLE.match(where):
+        try:
+            decoded = base64.urlsafe_b64decode(news["id"] + "=" * (-len(news["id"]) % 4))
+        except ValueError:
+            return url
+        if address := _ENCODED_ADDRESS.search(decoded):
+            return address.group().decode("ascii")
     return url
+
+
+def opens_only_in_a_browser(url: str) -> bool:
+    """A Google News article link whose id holds no address: fetched, it gives Google's page, not the article."""
+    parts = urlsplit(url)
+    return _GOOGLE_NEWS_ARTICLE.match(f"{(parts.hostname or '').lower()}{parts.path}") is not None
 
 
 # A feed reader's export of its subscriptions (Feedly, Inoreader, NetNewsWire, Thunderbird): OPML. Its

@@ -324,15 +324,28 @@ def test_an_alert_feeds_items_are_their_publishers_articles():
 
 
 def test_an_aggregators_item_is_published_by_the_source_it_names():
-    """Google News's feed names each item's publisher in <source> and ends its title with it."""
-    feed = """<rss version="2.0"><channel><title>"rare earth" - Google News</title><link>https://news.google.com/search?q=rare+earth</link>
-<item><title>Lynas lifts output at Kalgoorlie - Reuters</title><link>https://news.google.com/rss/articles/CBMiabc?oc=5</link>
-<guid isPermaLink="false">CBMiabc</guid><pubDate>Mon, 30 Nov 2026 08:00:00 GMT</pubDate><description>Lynas lifts output</description>
-<source url="https://www.reuters.com">Reuters</source></item>
-<item><title>MP Materials ships magnets</title><link>https://news.google.com/rss/articles/CBMidef?oc=5</link>
-<description>MP Materials ships</description></item></channel></rss>"""
-    _, _, items = parse(fetched(feed, source="https://news.google.com/rss/search?q=rare+earth", url="https://news.google.com/rss/search?q=rare+earth"))
-    assert [(i.title, i.source) for i in items] == [("Lynas lifts output at Kalgoorlie", "Reuters"), ("MP Materials ships magnets", '"rare earth" - Google News')]
+    """Google News's feed names each item's publisher in <source> and ends its title with it. Its
+    older article ids hold the article's address (base64); its newer ones do not, and fetched they
+    give Google's page: such items are left out, and a feed of nothing else is refused, with the way out."""
+    import base64
+
+    address = b"https://www.reuters.com/markets/lynas-lifts-output-2026-11-30/"
+    old_id = base64.urlsafe_b64encode(b"\x08\x13\x22" + bytes([len(address)]) + address + b"\xd2\x01\x00").decode().rstrip("=")
+    new_id = "AU_yqLMbh2kDm0tBdtZ8MG3kQx9p1mTqN7bcEcZcX0g"
+
+    def feed(*ids: str) -> str:
+        items = "".join(f"""<item><title>Story {n} - Reuters</title><link>https://news.google.com/rss/articles/{i}?oc=5</link>
+<guid isPermaLink="false">{i}</guid><pubDate>Mon, 30 Nov 2026 08:00:00 GMT</pubDate><description>Story {n}</description>
+<source url="https://www.reuters.com">Reuters</source></item>""" for n, i in enumerate(ids))
+        return f"""<rss version="2.0"><channel><title>"rare earth" - Google News</title>
+<link>https://news.google.com/search?q=rare+earth</link>{items}</channel></rss>"""
+
+    where = "https://news.google.com/rss/search?q=rare+earth"
+    _, _, items = parse(fetched(feed(old_id, new_id), source=where, url=where))
+    assert [(i.title, i.source, i.url) for i in items] == [("Story 0", "Reuters", address.decode())]
+    assert "left out: 1 of 2 items link to Google News" in " ".join(items[0].notes)
+    with pytest.raises(SourceError, match="open the article only in a browser: follow the publishers' own feeds"):
+        parse(fetched(feed(new_id, new_id + "x"), source=where, url=where))
 
 
 def json_feed(items: list[dict], **top) -> str:

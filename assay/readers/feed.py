@@ -17,7 +17,15 @@ from pydantic import BaseModel, Field, ValidationError
 
 from assay.readers.html import is_html_markup, looks_like_html
 from assay.readers.text import named_as_text
-from assay.sources import SourceError, decode, decoding_notes, is_url, source_suffix, unwrapped_link
+from assay.sources import (
+    SourceError,
+    decode,
+    decoding_notes,
+    is_url,
+    opens_only_in_a_browser,
+    source_suffix,
+    unwrapped_link,
+)
 from assay.types import Fetched, RawItem, SourceKind
 
 _FEED_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF)\b", re.DOTALL)
@@ -70,7 +78,11 @@ def parse_feed(text: str, fetched: Fetched) -> tuple[str, list[RawItem]]:
     feed_title = parsed.feed.get("title") or urlsplit(fetched.url or "").netloc or Path(fetched.source).stem
     own = _own_sites([parsed.feed.get("link", ""), *(link.get("href", "") for link in parsed.feed.get("links", []))], fetched)
     items = []
+    browser_only = 0
     for entry in parsed.entries:
+        if entry.get("link") and opens_only_in_a_browser(unwrapped_link(entry["link"])):
+            browser_only += 1  # Google News's newer links: no article can be fetched from them
+            continue
         contents = entry.get("content") or []
         html = next((c.value for c in contents if "html" in c.get("type", "")), None) or (contents[0].value if contents else None)
         link = unwrapped_link(entry["link"]) if entry.get("link") else None
@@ -91,6 +103,12 @@ def parse_feed(text: str, fetched: Fetched) -> tuple[str, list[RawItem]]:
                 content_format="html",
             )
         )
+    if browser_only:
+        why = (f"{browser_only} of {len(parsed.entries)} items link to Google News, whose links open the article only in a "
+               "browser: follow the publishers' own feeds, or a Google Alerts feed, instead")
+        if not items:
+            raise SourceError(f"{fetched.source}: {why}")
+        items[0].notes.append(f"left out: {why}")
     return feed_title, items
 
 
