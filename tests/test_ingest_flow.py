@@ -317,6 +317,25 @@ def test_local_folder_of_text_markdown_and_html(ingest, assay_home, tmp_path):
     assert {"Lynas update", "MP Materials"} <= titles
 
 
+def test_a_folder_of_mail_saved_from_outlook_and_elsewhere(ingest, assay_home, tmp_path):
+    from datetime import UTC, datetime
+
+    from tests.outlook_msg import outlook_message
+    from tests.test_formats_email import message
+    from tests.test_formats_outlook import BODY
+
+    folder = tmp_path / "Mail"
+    folder.mkdir()
+    (folder / "Lynas lifts output.msg").write_bytes(outlook_message(
+        "Lynas lifts heavy rare earths output", BODY, sender_name="Mining Weekly", sent=datetime(2026, 3, 3, 8, 15, tzinfo=UTC)))
+    (folder / "MP ramps.eml").write_bytes(message(subject="MP Materials ramps magnets", plain=BODY.replace("Lynas Rare Earths", "MP Materials")))
+    report = ingest([str(folder)])
+    assert report.counts["new"] == 2, report.results
+    rows = {r.title: r for r in stores(assay_home)[0].articles()}
+    assert rows["Lynas lifts heavy rare earths output"].source == "Mining Weekly" and "MP Materials ramps magnets" in rows
+    assert ingest([str(folder)]).counts["unchanged"] == 2
+
+
 def test_files_saved_in_downloads_are_published_by_whom_their_opening_names(ingest, assay_home, tmp_path):
     """A folder anyone saves anything in names no publisher: the dateline, masthead or release does;
     a date line in the opening dates the article."""

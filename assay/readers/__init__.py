@@ -14,6 +14,7 @@ from assay.readers.feed import FeedReader, JsonFeedReader
 from assay.readers.html import HtmlReader
 from assay.readers.mail import EmailReader
 from assay.readers.mhtml import MhtmlReader
+from assay.readers.outlook import OLE_MAGIC, OutlookReader
 from assay.readers.pdf import PdfReader
 from assay.readers.rtf import RtfReader
 from assay.readers.text import TextReader
@@ -53,6 +54,7 @@ READERS: list[Reader] = [
     PdfReader(),
     DocxReader(),
     RtfReader(),
+    OutlookReader(),  # an OLE file, sniffed before the MIME readers (its streams may hold header lines)
     MhtmlReader(),  # a MIME message, as an email is: a saved page's headers say it is one
     EmailReader(),
 ]
@@ -60,7 +62,7 @@ READERS: list[Reader] = [
 # Formats people save articles in that no reader reads: named, with the way out, rather than read as
 # text (an RTF file's markup) or refused as "binary data".
 _UNREAD_FORMATS = [
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "a Word 97-2003 (.doc) or other old Office file, which Assay does not read: save it as .docx or PDF"),
+    (OLE_MAGIC, "a Word 97-2003 (.doc) or other old Office file, which Assay does not read: save it as .docx or PDF"),
 ]
 
 
@@ -76,13 +78,14 @@ def content_type_for(suffix: str) -> str:
 def reader_for(fetched: Fetched, expect: SourceKind | None = None) -> tuple[Reader, str | None]:
     """The first reader that accepts the source, and the text it reads (None for a binary reader)."""
     head = fetched.content[:16].lstrip(b"\xef\xbb\xbf \t\r\n")
-    for magic, what in _UNREAD_FORMATS:
-        if head.startswith(magic):
-            raise SourceError(f"{fetched.source}: {what}")
+    reader: Reader | None = next((r for r in READERS if r.binary and r.sniff(fetched, None)), None)
+    if reader is None:  # an Outlook message is an old Office file too, and read
+        for magic, what in _UNREAD_FORMATS:
+            if head.startswith(magic):
+                raise SourceError(f"{fetched.source}: {what}")
     if opens_a_subscription_list(fetched.content):  # one downloaded, or in a folder of articles
         raise SourceError(f"{fetched.source}: a subscription list (OPML), not a feed or an article: "
                           "save it as a file and ingest that file by itself; its feeds are then read")
-    reader: Reader | None = next((r for r in READERS if r.binary and r.sniff(fetched, None)), None)
     text = None
     if reader is None:
         text = decode(fetched)
