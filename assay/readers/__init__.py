@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from assay.readers.archive import ZipReader
 from assay.readers.docx import DocxReader
 from assay.readers.feed import FeedReader, JsonFeedReader
 from assay.readers.html import HtmlReader
@@ -55,6 +56,7 @@ READERS: list[Reader] = [
     DocxReader(),
     RtfReader(),
     OutlookReader(),  # an OLE file, sniffed before the MIME readers (its streams may hold header lines)
+    ZipReader(),  # after the Word reader: a .docx is a zip too
     MhtmlReader(),  # a MIME message, as an email is: a saved page's headers say it is one
     EmailReader(),
 ]

@@ -1,0 +1,92 @@
+"""A .zip of articles: how news databases hand over many results at once (Nexis Uni's download of a
+result list is a .zip of Word or RTF files, one article each) and how articles are mailed in bulk.
+Each file in it is read by the reader its content calls for, as a file in a folder is; one that
+cannot be read is named in the ingest report's notes and the rest go in. Before, a .zip was refused
+as "binary data, not text".
+
+A .zip that would unpack to far more than it holds (a "zip bomb") is refused before anything is
+unpacked: articles compress by a factor of 3 to 10, so anything past `MAX_RATIO` is no archive of them.
+"""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import PurePosixPath
+
+from assay.sources import SourceError
+from assay.types import Fetched, RawItem, SourceKind
+
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a first file, or the end of an empty archive
+MAX_RATIO = 100
+MAX_UNPACKED_BYTES = 500_000_000
+# A package that is a zip inside: a Word, Excel or PowerPoint file, an OpenDocument, an e-book.
+_PACKAGE_MEMBERS = ("[Content_Types].xml", "mimetype", "META-INF/manifest.xml")
+
+
+def _hidden(name: str) -> bool:
+    """What an archiver adds beside the files: macOS's resource forks, dot files, folders."""
+    parts = PurePosixPath(name).parts
+    return name.endswith("/") or any(part.startswith(".") or part == "__MACOSX" for part in parts)
+
+
+def archive_items(fetched: Fetched) -> list[RawItem]:
+    from assay.readers import content_type_for, parse, supported_suffixes  # the registry holds this reader too
+
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(fetched.content))
+    except (zipfile.BadZipFile, ValueError) as exc:
+        raise SourceError(f"{fetched.source}: a damaged .zip archive ({exc}): download it again") from None
+    with archive:
+        members = [m for m in archive.infolist() if not _hidden(m.filename)]
+        unpacked = sum(m.file_size for m in members)
+        if unpacked > MAX_UNPACKED_BYTES or unpacked > MAX_RATIO * max(len(fetched.content), 1):
+            raise SourceError(f"{fetched.source}: a .zip that unpacks to {unpacked:,} bytes from {len(fetched.content):,}: "
+                              "no archive of articles is like that; unpack it yourself and ingest the folder")
+        items: list[RawItem] = []
+        unread: list[str] = []
+        for member in members:
+            name = PurePosixPath(member.filename)
+            if name.suffix.lower() not in supported_suffixes():  # as a folder's files are chosen
+                unread.append(f"{name}: not a format articles come in ({name.suffix or 'no suffix'})")
+                continue
+            inner = Fetched(source=f"{fetched.source}/{member.filename}", content=b"",
+                            content_type=content_type_for(name.suffix.lower()))
+            try:
+                inner = inner.model_copy(update={"content": archive.read(member)})
+                _, _, found = parse(inner)
+            except SourceError as exc:
+                unread.append(f"{name}: {str(exc).removeprefix(f'{inner.source}: ')}")
+                continue
+            except (zipfile.BadZipFile, RuntimeError, NotImplementedError) as exc:  # damaged, encrypted, an unknown compression
+                unread.append(f"{name}: not unpacked ({exc})")
+                continue
+            items.extend(found)
+    if not items:
+        raise SourceError(f"{fetched.source}: no article in the .zip could be read"
+                          + (f" ({len(unread)} files; the first: {unread[0]})" if unread else " (it holds no files)"))
+    items[0].notes = [*items[0].notes, f"read {len(members) - len(unread)} of the {len(members)} files in the .zip",
+                      *(f"not read: {reason}" for reason in unread)]
+    return items
+
+
+class ZipReader:
+    name = "zip"
+    kind = SourceKind.file
+    suffixes: tuple[str, ...] = (".zip",)
+    content_type = "application/zip"
+    binary = True
+    description = "a .zip archive"
+
+    def sniff(self, fetched: Fetched, text: str | None) -> bool:
+        if not fetched.content.startswith(ZIP_MAGIC):
+            return False
+        try:
+            with zipfile.ZipFile(io.BytesIO(fetched.content)) as archive:
+                names = set(archive.namelist())
+        except (zipfile.BadZipFile, ValueError):
+            return fetched.content_type == self.content_type or fetched.source.lower().endswith(".zip")  # a damaged archive, named so
+        return not names.intersection(_PACKAGE_MEMBERS)
+
+    def read(self, fetched: Fetched, text: str | None) -> tuple[str | None, list[RawItem]]:
+        return None, archive_items(fetched)
