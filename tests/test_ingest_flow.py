@@ -317,26 +317,29 @@ def test_local_folder_of_text_markdown_and_html(ingest, assay_home, tmp_path):
     assert {"Lynas update", "MP Materials"} <= titles
 
 
-def test_a_folder_of_mail_saved_from_outlook_and_elsewhere_and_a_download(ingest, assay_home, tmp_path):
+def test_a_folder_of_mail_from_outlook_and_elsewhere_and_a_download_with_a_deck(ingest, assay_home, tmp_path):
     from datetime import UTC, datetime
 
     from tests.outlook_msg import outlook_message
     from tests.test_formats_archive import WIRE, zipped
     from tests.test_formats_email import message
     from tests.test_formats_outlook import BODY
+    from tests.test_formats_pptx import results_deck
 
     folder = tmp_path / "Mail"
     folder.mkdir()
     (folder / "Lynas lifts output.msg").write_bytes(outlook_message(
         "Lynas lifts heavy rare earths output", BODY, sender_name="Mining Weekly", sent=datetime(2026, 3, 3, 8, 15, tzinfo=UTC)))
     (folder / "MP ramps.eml").write_bytes(message(subject="MP Materials ramps magnets", plain=BODY.replace("Lynas Rare Earths", "MP Materials")))
-    (tmp_path / "Files (1).zip").write_bytes(zipped({"Reuters/lynas-quarter.txt": WIRE.encode(), "chart.png": b"\x89PNG"}))
+    (tmp_path / "Files (1).zip").write_bytes(zipped({"Reuters/lynas-quarter.txt": WIRE.encode(), "chart.png": b"\x89PNG",
+                                                     "MP Q3 deck.pptx": results_deck()}))
     report = ingest([str(folder), str(tmp_path / "Files (1).zip")])
-    assert report.counts["new"] == 3, report.results
+    assert report.counts["new"] == 4, report.results
     rows = {r.title: r for r in stores(assay_home)[0].articles()}
     assert rows["Lynas lifts heavy rare earths output"].source == "Mining Weekly" and "MP Materials ramps magnets" in rows
     assert any(r.source == "Reuters" and "nameplate" in r.body for r in rows.values())
-    assert ingest([str(folder), str(tmp_path / "Files (1).zip")]).counts["unchanged"] == 3
+    assert rows["MP Materials, Investor Presentation, Third Quarter 2026"].source == "MP Materials Corp"
+    assert ingest([str(folder), str(tmp_path / "Files (1).zip")]).counts["unchanged"] == 4
 
 
 def test_files_saved_in_downloads_are_published_by_whom_their_opening_names(ingest, assay_home, tmp_path):

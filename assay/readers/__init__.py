@@ -17,6 +17,7 @@ from assay.readers.mail import EmailReader
 from assay.readers.mhtml import MhtmlReader
 from assay.readers.outlook import OLE_MAGIC, OutlookReader
 from assay.readers.pdf import PdfReader
+from assay.readers.pptx import PptxReader
 from assay.readers.rtf import RtfReader
 from assay.readers.text import TextReader
 from assay.sources import SourceError, decode, opens_a_subscription_list
@@ -54,6 +55,7 @@ READERS: list[Reader] = [
     HtmlReader(),
     PdfReader(),
     DocxReader(),
+    PptxReader(),
     RtfReader(),
     OutlookReader(),  # an OLE file, sniffed before the MIME readers (its streams may hold header lines)
     ZipReader(),  # after the Word reader: a .docx is a zip too

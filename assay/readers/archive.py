@@ -24,6 +24,17 @@ MAX_UNPACKED_BYTES = 500_000_000
 _PACKAGE_MEMBERS = ("[Content_Types].xml", "mimetype", "META-INF/manifest.xml")
 
 
+def zip_holds(content: bytes, member: str) -> bool:
+    """Whether `content` is a zip with `member` in it: how an Office package says what it is."""
+    if not content.startswith(ZIP_MAGIC):
+        return False
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            return member in archive.namelist()
+    except (zipfile.BadZipFile, ValueError):
+        return False
+
+
 def _hidden(name: str) -> bool:
     """What an archiver adds beside the files: macOS's resource forks, dot files, folders."""
     parts = PurePosixPath(name).parts

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import io
 import re
-import zipfile
 from typing import TYPE_CHECKING, Any
 
+from assay.readers.archive import ZIP_MAGIC, zip_holds
 from assay.readers.exports import export_items
 from assay.readers.text import read_text_file
 from assay.sources import SourceError, source_suffix
@@ -23,19 +23,8 @@ from assay.types import Fetched, RawItem, SourceKind
 if TYPE_CHECKING:
     from docx.table import Table
 
-_ZIP_MAGIC = b"PK\x03\x04"
 _LIST_STYLES = re.compile(r"^List", re.IGNORECASE)
 _HEADING_STYLE = re.compile(r"^Heading (\d)$", re.IGNORECASE)
-
-
-def _is_docx(content: bytes) -> bool:
-    if not content.startswith(_ZIP_MAGIC):
-        return False
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            return "word/document.xml" in archive.namelist()
-    except zipfile.BadZipFile:
-        return False
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -65,20 +54,26 @@ def _tracked_changes(document: Any) -> int:
 def _table_rows(table: Table) -> str:
     """A Word table as a Markdown pipe table, which the text reader reads a row to a line ("NdPr
     oxide 2,400"); a merged cell once, not once per column it spans."""
-    rows = []
+    rows: list[list[str]] = []
     for row in table.rows:
-        cells, seen = [], set()
+        cells: list[str] = []
+        seen: set[int] = set()
         for cell in row.cells:
             if id(cell._tc) in seen:
                 continue
             seen.add(id(cell._tc))
-            cells.append(" ".join(" ".join(_text(p) for p in cell._tc.iterchildren(f"{_W}p")).split()).replace("|", "/"))
-        if any(cells):
-            rows.append("| " + " | ".join(cells) + " |")
-    if not rows:
+            cells.append(" ".join(_text(p) for p in cell._tc.iterchildren(f"{_W}p")))
+        rows.append(cells)
+    return pipe_table(rows)
+
+
+def pipe_table(rows: list[list[str]]) -> str:
+    """Rows of cells as a Markdown pipe table (a cell's own "|" as "/"); empty rows left out."""
+    lines = ["| " + " | ".join(" ".join(cell.split()).replace("|", "/") for cell in cells) + " |" for cells in rows if any(c.strip() for c in cells)]
+    if not lines:
         return ""
-    width = max(row.count(" | ") + 1 for row in rows)
-    return "\n".join([rows[0], "|" + "---|" * width, *rows[1:]])
+    width = max(len(cells) for cells in rows)
+    return "\n".join([lines[0], "|" + "---|" * width, *lines[1:]])
 
 
 def docx_markdown(content: bytes, source: str) -> tuple[str, list[str]]:
@@ -134,7 +129,7 @@ class DocxReader:
     description = "a Word document"
 
     def sniff(self, fetched: Fetched, text: str | None) -> bool:
-        return _is_docx(fetched.content) or (source_suffix(fetched) == ".docx" and fetched.content.startswith(_ZIP_MAGIC))
+        return zip_holds(fetched.content, "word/document.xml") or (source_suffix(fetched) == ".docx" and fetched.content.startswith(ZIP_MAGIC))
 
     def read(self, fetched: Fetched, text: str | None) -> tuple[str | None, list[RawItem]]:
         markdown, notes = docx_markdown(fetched.content, fetched.source)

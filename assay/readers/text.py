@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -339,7 +340,9 @@ def _without_page_chrome(lines: list[str], notes: list[str]) -> tuple[list[str],
     return lines, []
 
 
-def read_text_file(text: str, fetched: Fetched, sender: str | None = None) -> RawItem:
+def read_text_file(text: str, fetched: Fetched, sender: str | None = None, masthead: Sequence[str] = ()) -> RawItem:
+    """One article from a text export. `sender`: who mailed it; `masthead`: lines a reader took out
+    of the text that may name the publisher (a deck's footer), as `file_publisher` reads them."""
     notes = decoding_notes(text)
     fmt = _format(fetched)
     paged, header = _without_page_furniture(str(text).removeprefix("\ufeff"), notes)
@@ -363,7 +366,7 @@ def read_text_file(text: str, fetched: Fetched, sender: str | None = None) -> Ra
     else:
         path = Path(fetched.source)
         url, source_url = None, str(path.resolve())
-        source = meta.source or file_publisher(lines, path, notes, sender=sender, title=title, masthead=header + sites)
+        source = meta.source or file_publisher(lines, path, notes, sender=sender, title=title, masthead=[*masthead, *header, *sites])
     return RawItem(
         source=meta.source or source,
         source_url=source_url,
