@@ -62,3 +62,13 @@ def test_what_cannot_be_read_says_why(content, said):
 def test_a_word_document_is_still_read_as_one():
     (item,) = read(kestrel_release(), "release.docx")
     assert "Kestrel" in item.title or "Kestrel" in item.content
+
+
+@pytest.mark.parametrize("files, said", [
+    ({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<office:document-content/>"}, r"an OpenDocument text \(\.odt\).*save it as \.docx or PDF"),
+    ({"mimetype": b"application/epub+zip", "META-INF/container.xml": b"<container/>"}, "an EPUB e-book"),
+    ({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"}, r"an Excel workbook \(\.xlsx\), not an article"),
+])
+def test_an_office_package_no_reader_reads_is_named_with_the_way_out(files, said):
+    with pytest.raises(SourceError, match=said):
+        read(zipped(files, zipfile.ZIP_STORED), "report")

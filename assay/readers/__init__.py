@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from assay.readers.archive import ZipReader
+from assay.readers.archive import ZipReader, unread_package
 from assay.readers.docx import DocxReader
 from assay.readers.feed import FeedReader, JsonFeedReader
 from assay.readers.html import HtmlReader
@@ -87,6 +87,8 @@ def reader_for(fetched: Fetched, expect: SourceKind | None = None) -> tuple[Read
         for magic, what in _UNREAD_FORMATS:
             if head.startswith(magic):
                 raise SourceError(f"{fetched.source}: {what}")
+        if package := unread_package(fetched.content):
+            raise SourceError(f"{fetched.source}: {package}")
     if opens_a_subscription_list(fetched.content):  # one downloaded, or in a folder of articles
         raise SourceError(f"{fetched.source}: a subscription list (OPML), not a feed or an article: "
                           "save it as a file and ingest that file by itself; its feeds are then read")

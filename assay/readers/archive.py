@@ -35,6 +35,29 @@ def zip_holds(content: bytes, member: str) -> bool:
         return False
 
 
+# Packages no reader reads, named with the way out (a zip inside, so never "binary data").
+_UNREAD_PACKAGES = {
+    "application/vnd.oasis.opendocument.text": "an OpenDocument text (.odt), which Assay does not read: save it as .docx or PDF",
+    "application/vnd.oasis.opendocument.presentation": "an OpenDocument presentation (.odp), which Assay does not read: save it as .pptx or PDF",
+    "application/vnd.oasis.opendocument.spreadsheet": "a spreadsheet (.ods), not an article: save the article itself as .docx, PDF or text",
+    "application/epub+zip": "an EPUB e-book, which Assay does not read: save the chapter you want as PDF or text",
+    "xl/workbook.xml": "an Excel workbook (.xlsx), not an article: save the article itself as .docx, PDF or text",
+}
+
+
+def unread_package(content: bytes) -> str | None:
+    """What an Office package or e-book no reader reads is, with the way out; None for anything else."""
+    if not content.startswith(ZIP_MAGIC):
+        return None
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            names = set(archive.namelist())
+            kind = archive.read("mimetype").decode("ascii", "replace").strip() if "mimetype" in names else ""
+    except (zipfile.BadZipFile, ValueError, KeyError):
+        return None
+    return _UNREAD_PACKAGES.get(kind) or next((what for member, what in _UNREAD_PACKAGES.items() if member in names), None)
+
+
 def _hidden(name: str) -> bool:
     """What an archiver adds beside the files: macOS's resource forks, dot files, folders."""
     parts = PurePosixPath(name).parts
