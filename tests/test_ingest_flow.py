@@ -317,7 +317,7 @@ def test_local_folder_of_text_markdown_and_html(ingest, assay_home, tmp_path):
     assert {"Lynas update", "MP Materials"} <= titles
 
 
-def test_a_folder_of_mail_from_outlook_and_elsewhere_and_a_download_with_a_deck(ingest, assay_home, tmp_path):
+def test_a_folder_of_mail_and_a_download_of_a_deck_and_a_transcript(ingest, assay_home, tmp_path):
     from datetime import UTC, datetime
 
     from tests.outlook_msg import outlook_message
@@ -325,6 +325,9 @@ def test_a_folder_of_mail_from_outlook_and_elsewhere_and_a_download_with_a_deck(
     from tests.test_formats_email import message
     from tests.test_formats_outlook import BODY
     from tests.test_formats_pptx import results_deck
+    from tests.test_formats_subtitles import FIXTURES
+
+    webcast = (FIXTURES / "Lynas interview.srt").read_bytes()
 
     folder = tmp_path / "Mail"
     folder.mkdir()
@@ -332,14 +335,15 @@ def test_a_folder_of_mail_from_outlook_and_elsewhere_and_a_download_with_a_deck(
         "Lynas lifts heavy rare earths output", BODY, sender_name="Mining Weekly", sent=datetime(2026, 3, 3, 8, 15, tzinfo=UTC)))
     (folder / "MP ramps.eml").write_bytes(message(subject="MP Materials ramps magnets", plain=BODY.replace("Lynas Rare Earths", "MP Materials")))
     (tmp_path / "Files (1).zip").write_bytes(zipped({"Reuters/lynas-quarter.txt": WIRE.encode(), "chart.png": b"\x89PNG",
-                                                     "MP Q3 deck.pptx": results_deck()}))
+                                                     "MP Q3 deck.pptx": results_deck(), "Lynas interview.srt": webcast}))
     report = ingest([str(folder), str(tmp_path / "Files (1).zip")])
-    assert report.counts["new"] == 4, report.results
+    assert report.counts["new"] == 5, report.results
     rows = {r.title: r for r in stores(assay_home)[0].articles()}
     assert rows["Lynas lifts heavy rare earths output"].source == "Mining Weekly" and "MP Materials ramps magnets" in rows
     assert any(r.source == "Reuters" and "nameplate" in r.body for r in rows.values())
     assert rows["MP Materials, Investor Presentation, Third Quarter 2026"].source == "MP Materials Corp"
-    assert ingest([str(folder), str(tmp_path / "Files (1).zip")]).counts["unchanged"] == 4
+    assert "-->" not in rows["Lynas interview"].body and "by the middle of 2027" in rows["Lynas interview"].body
+    assert ingest([str(folder), str(tmp_path / "Files (1).zip")]).counts["unchanged"] == 5
 
 
 def test_files_saved_in_downloads_are_published_by_whom_their_opening_names(ingest, assay_home, tmp_path):

@@ -19,6 +19,7 @@ from assay.readers.outlook import OLE_MAGIC, OutlookReader
 from assay.readers.pdf import PdfReader
 from assay.readers.pptx import PptxReader
 from assay.readers.rtf import RtfReader
+from assay.readers.subtitles import SubtitleReader
 from assay.readers.text import TextReader
 from assay.sources import SourceError, decode, opens_a_subscription_list
 from assay.types import Fetched, RawItem, SourceKind
@@ -51,6 +52,7 @@ class Reader(Protocol):
 READERS: list[Reader] = [
     FeedReader(),
     JsonFeedReader(),  # before text: a .json file is refused as data, unless it is a feed
+    SubtitleReader(),  # before text: cue numbers and timings are no statements
     TextReader(),
     HtmlReader(),
     PdfReader(),
