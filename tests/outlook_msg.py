@@ -22,11 +22,37 @@ def _entry(name: str, kind: int, right: int, child: int, start: int, size: int) 
 
 
 def compound_file(streams: dict[str, bytes]) -> bytes:
-    """A compound file holding `streams` at its root."""
-    names = sorted(streams, key=lambda n: (len(n), n.upper()))
-    datas = [streams[n].ljust(MINI_CUTOFF, b"\0") for n in names]
+    """A compound file holding `streams`, each named by its path: "name" at the root, "storage/name"
+    in a storage (as a message's attachments are)."""
+    tree: dict[str, dict[str, bytes] | bytes] = {}
+    for path, data in streams.items():
+        storage, _, name = path.rpartition("/")
+        if storage:
+            tree.setdefault(storage, {})[name] = data  # type: ignore[index]
+        else:
+            tree[name] = data
+    # Directory entries in order: the root, then each level's siblings (a right-leaning chain) with a
+    # storage's children after it. (name, kind, data, child index or FREE, right sibling or FREE)
+    entries: list[list] = [["Root Entry", 5, b"", FREE, FREE]]
+
+    def add(level: dict) -> int:
+        first = len(entries)
+        names = sorted(level, key=lambda n: (len(n), n.upper()))
+        indices = []
+        for name in names:
+            indices.append(len(entries))
+            value = level[name]
+            entries.append([name, 1 if isinstance(value, dict) else 2, b"" if isinstance(value, dict) else value, FREE, FREE])
+            if isinstance(value, dict):
+                entries[indices[-1]][3] = add(value)
+        for this, following in zip(indices, indices[1:]):
+            entries[this][4] = following
+        return first if names else FREE
+
+    entries[0][3] = add(tree)
+    datas = [e[2].ljust(MINI_CUTOFF, b"\0") if e[1] == 2 else b"" for e in entries]
     data_sectors = [-(-len(d) // SECTOR) for d in datas]
-    dir_sectors = -(-(len(names) + 1) * 128 // SECTOR)
+    dir_sectors = -(-len(entries) * 128 // SECTOR)
     fat_sectors = 1
     while fat_sectors * (SECTOR // 4) < fat_sectors + dir_sectors + sum(data_sectors):
         fat_sectors += 1
@@ -35,17 +61,16 @@ def compound_file(streams: dict[str, bytes]) -> bytes:
     fat += [*range(first_dir + 1, first_dir + dir_sectors), END]
     starts = []
     for count in data_sectors:
-        starts.append(len(fat))
-        fat += [*range(len(fat) + 1, len(fat) + count), END]
+        starts.append(len(fat) if count else END)
+        fat += [*range(len(fat) + 1, len(fat) + count), END] if count else []
     fat += [FREE] * (fat_sectors * SECTOR // 4 - len(fat))
-    entries = _entry("Root Entry", 5, FREE, 1, END, 0)
-    for i, (name, start, data) in enumerate(zip(names, starts, datas), 1):
-        entries += _entry(name, 2, i + 1 if i < len(names) else FREE, FREE, start, len(data))
-    entries = entries.ljust(dir_sectors * SECTOR, b"\0")
+    directory = b"".join(_entry(name, kind, right, child, start if kind == 2 else (END if kind == 5 else 0), len(data))
+                         for (name, kind, _, child, right), start, data in zip(entries, starts, datas))
+    directory = directory.ljust(dir_sectors * SECTOR, b"\0")
     difat = [*range(fat_sectors), *[FREE] * (109 - fat_sectors)]
     header = struct.pack("<8s16sHHHHH6sIIIIIIIII109I", bytes.fromhex("d0cf11e0a1b11ae1"), bytes(16), 0x3E, 3, 0xFFFE, 9, 6, bytes(6),
                          0, fat_sectors, first_dir, 0, MINI_CUTOFF, END, 0, END, 0, *difat)
-    body = struct.pack(f"<{len(fat)}I", *fat) + entries + b"".join(d.ljust(n * SECTOR, b"\0") for d, n in zip(datas, data_sectors))
+    body = struct.pack(f"<{len(fat)}I", *fat) + directory + b"".join(d.ljust(n * SECTOR, b"\0") for d, n in zip(datas, data_sectors))
     return header + body
 
 
@@ -54,7 +79,7 @@ def _filetime(when: datetime) -> int:
 
 
 def outlook_message(subject: str, body: str | None, *, sender_name: str = "", sender_address: str = "", html: bytes | None = None,
-                    headers: str | None = None, sent: datetime | None = None) -> bytes:
+                    headers: str | None = None, sent: datetime | None = None, attached: dict[str, bytes] | None = None) -> bytes:
     """A .msg as Outlook saves one: subject, sender, plain and HTML bodies, the transport headers of a
     received mail, and the time it was sent among the fixed-length properties."""
     def text(tag: str, value: str) -> tuple[str, bytes]:
@@ -71,4 +96,8 @@ def outlook_message(subject: str, body: str | None, *, sender_name: str = "", se
     if sent is not None:  # PR_CLIENT_SUBMIT_TIME, a PT_SYSTIME
         properties += struct.pack("<HHIQ", 0x0040, 0x0039, 0x06, _filetime(sent))
     streams["__properties_version1.0"] = properties
+    for n, (name, data) in enumerate((attached or {}).items()):  # each attachment a storage: its file name and bytes
+        storage = f"__attach_version1.0_#{n:08X}"
+        streams[f"{storage}/__substg1.0_3707001F"] = name.encode("utf-16-le")
+        streams[f"{storage}/__substg1.0_37010102"] = data
     return compound_file(streams)

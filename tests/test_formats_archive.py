@@ -48,6 +48,11 @@ def test_a_download_of_articles_is_read_file_by_file():
     assert "read 3 of the 4 files in the .zip" in notes and "chart.png: not a format articles come in" in notes
 
 
+def test_a_name_that_climbs_out_of_the_archive_stays_inside_it():
+    (item,) = read(zipped({"../../etc/lynas.txt": WIRE.encode()}))
+    assert item.source_url.endswith("Downloads/Files (3).zip/etc/lynas.txt")
+
+
 @pytest.mark.parametrize("content, said", [
     (zipped({"bomb.txt": b"\x00" * 5_000_000}), "unpacks to 5,000,000 bytes .*unpack it yourself"),
     (b"PK\x03\x04" + b"\x00" * 64, "a damaged .zip archive"),

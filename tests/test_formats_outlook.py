@@ -25,8 +25,10 @@ def read(content: bytes, name: str = "Lynas lifts output.msg") -> list:
 def test_a_saved_newsletter_is_titled_by_its_subject_published_by_its_sender_on_the_day_sent():
     html = f"<html><body><p>{BODY.replace(chr(13) + chr(10) * 2, '</p><p>')}</p></body></html>".encode()
     content = outlook_message("FW: Lynas lifts heavy rare earths output", BODY, html=html, sender_name="Mining Weekly",
-                              sender_address="news@miningweekly.example", sent=datetime(2026, 3, 3, 8, 15, tzinfo=UTC))
+                              sender_address="news@miningweekly.example", sent=datetime(2026, 3, 3, 8, 15, tzinfo=UTC),
+                              attached={"Lynas quarterly.pdf": b"%PDF-1.7\n", "chart.png": b"\x89PNG"})
     (item,) = read(content)
+    assert "2 attachments not read (save and ingest a PDF or Word attachment on its own)" in item.notes
     article = to_article(item)
     assert (article.title, article.source) == ("Lynas lifts heavy rare earths output", "Mining Weekly")
     assert article.published == datetime(2026, 3, 3, 8, 15, tzinfo=UTC)

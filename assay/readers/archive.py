@@ -61,7 +61,7 @@ def unread_package(content: bytes) -> str | None:
 def _hidden(name: str) -> bool:
     """What an archiver adds beside the files: macOS's resource forks, dot files, folders."""
     parts = PurePosixPath(name).parts
-    return name.endswith("/") or any(part.startswith(".") or part == "__MACOSX" for part in parts)
+    return name.endswith("/") or any((part.startswith(".") and part not in (".", "..")) or part == "__MACOSX" for part in parts)
 
 
 def archive_items(fetched: Fetched) -> list[RawItem]:
@@ -80,11 +80,12 @@ def archive_items(fetched: Fetched) -> list[RawItem]:
         items: list[RawItem] = []
         unread: list[str] = []
         for member in members:
-            name = PurePosixPath(member.filename)
+            # A member's name as a path inside the archive, never above it ("../../etc/passwd" is "etc/passwd").
+            name = PurePosixPath(*[part for part in PurePosixPath(member.filename.replace("\\", "/")).parts if part not in ("/", "..", ".")])
             if name.suffix.lower() not in supported_suffixes():  # as a folder's files are chosen
                 unread.append(f"{name}: not a format articles come in ({name.suffix or 'no suffix'})")
                 continue
-            inner = Fetched(source=f"{fetched.source}/{member.filename}", content=b"",
+            inner = Fetched(source=f"{fetched.source}/{name}", content=b"",
                             content_type=content_type_for(name.suffix.lower()))
             try:
                 inner = inner.model_copy(update={"content": archive.read(member)})

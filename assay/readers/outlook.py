@@ -76,6 +76,15 @@ def as_email(fetched: Fetched) -> bytes:
 _DAMAGED = (OSError, ValueError, struct.error, IndexError, EOFError)
 
 
+def attachments(fetched: Fetched) -> int:
+    """How many files a message carries (each a storage of its own in the compound file)."""
+    try:
+        with olefile.OleFileIO(io.BytesIO(fetched.content)) as ole:
+            return len({entry[0] for entry in ole.listdir(streams=False, storages=True) if entry[0].startswith("__attach_version1.0_")})
+    except _DAMAGED:
+        return 0
+
+
 def _as_email(fetched: Fetched) -> bytes:
     with olefile.OleFileIO(io.BytesIO(fetched.content)) as ole:
         if not ole.exists(_PROPERTIES):
@@ -111,4 +120,7 @@ class OutlookReader:
         return fetched.content.startswith(OLE_MAGIC) and (source_suffix(fetched) == ".msg" or _PROPERTY_STREAM in fetched.content)
 
     def read(self, fetched: Fetched, text: str | None) -> tuple[str | None, list[RawItem]]:
-        return None, read_email(fetched.model_copy(update={"content": as_email(fetched), "content_type": "message/rfc822"}))
+        items = read_email(fetched.model_copy(update={"content": as_email(fetched), "content_type": "message/rfc822"}))
+        if count := attachments(fetched):  # as an .eml's are counted
+            items[0].notes.append(f"{count} attachment{'s' * (count > 1)} not read (save and ingest a PDF or Word attachment on its own)")
+        return None, items
