@@ -23,7 +23,7 @@ from prefect import flow, get_client, task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
 from prefect.concurrency.sync import concurrency
-from prefect.exceptions import PrefectHTTPStatusError
+from prefect.exceptions import ObjectAlreadyExists
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 
@@ -160,10 +160,8 @@ def ensure_llm_limit(limit: int) -> None:
         except Exception:  # noqa: BLE001 - not found: create it
             try:
                 client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=LLM_LIMIT, limit=limit))
-            except PrefectHTTPStatusError as exc:
-                # Two runs starting at once both found none; the other made it first, which is all this wants.
-                if exc.response.status_code != 409:
-                    raise
+            except ObjectAlreadyExists:  # Prefect's name for the server's 409
+                pass  # two runs starting at once both found none; the other made it first, which is all this wants
 
 
 # Prefect types TaskRunner as invariant in its future type, so its own ThreadPoolTaskRunner does not fit the

@@ -67,14 +67,16 @@ def test_only_calls_to_an_llm_server_take_a_slot_of_the_global_limit():
 def test_the_llm_limit_made_by_another_run_at_the_same_moment_is_no_fault(monkeypatch):
     """Two runs starting at once both find no limit and both create it: the second's 409 means it exists."""
     import httpx
-    from prefect.exceptions import PrefectHTTPStatusError
+    from prefect.exceptions import ObjectAlreadyExists, PrefectHTTPStatusError
 
     from assay.flows import analyse as analyse_module
 
-    def conflict(status: int) -> PrefectHTTPStatusError:
+    def conflict(status: int) -> Exception:
+        """What Prefect's client raises for the server's answer: a 409 it names ObjectAlreadyExists."""
         request = httpx.Request("POST", "http://prefect/api/v2/concurrency_limits/")
-        return PrefectHTTPStatusError.from_httpx_error(
+        error = PrefectHTTPStatusError.from_httpx_error(
             httpx.HTTPStatusError("conflict", request=request, response=httpx.Response(status, request=request)))
+        return ObjectAlreadyExists(http_exc=error) if status == 409 else error
 
     class Client:
         status = 409
