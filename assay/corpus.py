@@ -80,6 +80,10 @@ _NAMES: list[tuple[re.Pattern[str], SourceType]] = [
     (re.compile(r"rare earth exchanges|adamas|benchmark mineral|fastmarkets|argus|shanghai metals market|\bsmm\b", re.I),
      SourceType.analyst),
     (re.compile(r"department of|ministry|\.gov\b|government|prime minister|white house", re.I), SourceType.government),
+    # A publisher named as a company ("MP Materials Corp", "Kestrel Rare Earths Limited"): its own deck,
+    # release or report, whose opening may hold no ticker or distributor line. After the wires and
+    # state media, whose owners' names end so too.
+    (re.compile(r"\b(?:corp(?:oration)?|inc(?:orporated)?|ltd|limited|plc|llc|n\.?v|s\.?a|ag|se)\.?$", re.I), SourceType.company_release),
 ]
 # Cues in the opening of the body: a state agency's or wire's dateline, a release distributor's line. A wire
 # dateline comes before the ticker cues, because wire stories name companies with their tickers too.

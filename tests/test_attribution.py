@@ -163,6 +163,18 @@ def test_the_opening_of_a_text_export_says_what_published_it(opening, expected):
     assert source_type(_text_article(opening + "\n\nMore text follows here.")) == expected
 
 
+@pytest.mark.parametrize(("publisher", "expected"), [
+    ("MP Materials Corp", SourceType.company_release),  # a deck's footer names it; the slides hold no ticker or distributor
+    ("Kestrel Rare Earths Limited", SourceType.company_release),
+    ("Solvay SA", SourceType.company_release),
+    ("Thomson Reuters Corp", SourceType.wire),  # a wire's owner is named so too: the wire rule comes first
+    ("Iluka Resources", SourceType.news),  # a company's name without its legal form says nothing
+    ("Mining Weekly", SourceType.news),
+])
+def test_a_publisher_named_with_a_legal_form_publishes_company_releases(publisher, expected):
+    assert source_type(_text_article("Record NdPr oxide production of 721 metric tons.", source=publisher)) == expected
+
+
 @pytest.fixture(scope="module")
 def embedder():
     return MiniLMEmbeddings(batch_size=Settings().embed_batch_size)
