@@ -153,9 +153,14 @@ def subscription_feeds(path: Path) -> list[str]:
     size = path.stat().st_size
     if size > MAX_SUBSCRIPTION_LIST_BYTES:
         raise SourceError(f"{path}: {size:,} bytes is too large for a subscription list: export the list again from your feed reader")
-    parsed = listparser.parse(path.read_bytes())  # bytes: given a str, listparser would fetch it as a URL
+    return subscription_feeds_in(path.read_bytes(), str(path))
+
+
+def subscription_feeds_in(data: bytes, where: str) -> list[str]:
+    """The feed addresses of a subscription list's bytes (a file's, or a list fetched by its address)."""
+    parsed = listparser.parse(data)  # bytes: given a str, listparser would fetch it as a URL
     if not parsed.version:
-        raise SourceError(f"{path}: not a subscription list (no <opml> document in it): export the list again from your feed reader as OPML")
+        raise SourceError(f"{where}: not a subscription list (no <opml> document in it): export the list again from your feed reader as OPML")
     feeds: list[str] = []
     for entry in parsed.feeds:
         url = entry.url.strip()
@@ -165,7 +170,7 @@ def subscription_feeds(path: Path) -> list[str]:
         if is_url(url):
             feeds.append(url)
     if not feeds:
-        raise SourceError(f"{path}: the subscription list names no http or https feeds: add them in your feed reader and export it again")
+        raise SourceError(f"{where}: the subscription list names no http or https feeds: add them in your feed reader and export it again")
     return list(dict.fromkeys(feeds))
 
 

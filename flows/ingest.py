@@ -35,7 +35,15 @@ from assay.flows.progress import report_progress
 from assay.readers import content_type_for, parse, supported_suffixes
 from assay.services import services
 from assay.settings import MAX_FETCH_CONCURRENCY, Settings, get_settings
-from assay.sources import SourceError, expand_source, fetch_url, is_url, read_file
+from assay.sources import (
+    SourceError,
+    expand_source,
+    fetch_url,
+    is_url,
+    opens_a_subscription_list,
+    read_file,
+    subscription_feeds_in,
+)
 from assay.store.keywords import KeywordRow
 from assay.store.registry import RegistryError, body_hash
 from assay.types import Article, Chunk, Fetched, IngestReport, ItemResult, ItemStatus, RawItem, SourceKind
@@ -367,16 +375,18 @@ def ingest_sources(sources: list[str], expect: SourceKind | None, settings: Sett
         preload.start()
 
     fetch_task = _fetch_task(settings)
-    requests = ((s, registry.feed_validators(s) if is_url(s) else (None, None)) for s in dict.fromkeys(named))
-    fetched: list[Fetched] = []
-    for location, result, error in _fetch_all(fetch_task, settings, requests, report.fetched):
-        if error is not None or result is None:
-            report.results.append(_failed(location, error or "nothing fetched"))
-        elif result.not_modified:
-            report.not_modified.append(location)
-            registry.record_feed(location, title=None, status="not modified", etag=result.etag, last_modified=result.last_modified)
-        else:
-            fetched.append(result)
+    fetched = _fetch_sources(list(dict.fromkeys(named)), fetch_task, settings, report)
+    # A subscription list named by its address (a file's is read when it is named): its feeds, fetched in turn.
+    listed: list[str] = []
+    for subscriptions in [f for f in fetched if opens_a_subscription_list(f.content)]:
+        fetched.remove(subscriptions)
+        try:
+            listed.extend(subscription_feeds_in(subscriptions.content, subscriptions.source))
+        except SourceError as exc:
+            report.results.append(_failed(subscriptions.source, exc))
+    # Those addresses are the list's author's choice, not the user's: as a feed's links, kept off private addresses.
+    fetched += _fetch_sources([url for url in dict.fromkeys(listed) if url not in named], fetch_task, settings, report,
+                              allow_private=settings.fetch_private_links)
 
     items, failures, feeds = parse_sources(fetched, expect)
     report.results.extend(failures)
@@ -398,6 +408,25 @@ def ingest_sources(sources: list[str], expect: SourceKind | None, settings: Sett
     if preload.is_alive():
         preload.join()  # never leave a thread inside onnxruntime's set-up at interpreter exit
     return report
+
+
+def _fetch_sources(
+    sources: list[str], fetch_task: FetchTask, settings: Settings, report: IngestReport, *, allow_private: bool = True,
+) -> list[Fetched]:
+    """What `sources` hold, fetched concurrently (a feed conditionally, by its last validators); each
+    failure and unmodified feed goes into `report`."""
+    registry = services(settings).registry
+    requests = ((s, registry.feed_validators(s) if is_url(s) else (None, None)) for s in sources)
+    fetched: list[Fetched] = []
+    for location, result, error in _fetch_all(fetch_task, settings, requests, report.fetched, allow_private=allow_private):
+        if error is not None or result is None:
+            report.results.append(_failed(location, error or "nothing fetched"))
+        elif result.not_modified:
+            report.not_modified.append(location)
+            registry.record_feed(location, title=None, status="not modified", etag=result.etag, last_modified=result.last_modified)
+        else:
+            fetched.append(result)
+    return fetched
 
 
 _TAG = re.compile(r"<[^>]+>")

@@ -111,7 +111,7 @@ def test_retries_on_5xx_then_succeeds_but_never_retries_a_404(ingest, assay_home
     assert "HTTP 404" in failure.error and http_server.hits["/missing-feed.xml"] == 1
 
 
-def test_a_subscription_list_ingests_its_feeds(ingest, assay_home, http_server, tmp_path):
+def test_a_subscription_list_ingests_its_feeds(ingest, assay_home, http_server, tmp_path, monkeypatch):
     """An analyst's feed reader export (OPML): each feed it lists is polled as if named, one at a time."""
     lynas = http_server.set("/opml/lynas.xml", rss([{"title": "Lynas ships", "link": "https://example.com/opml-lynas", "html": article_html(5)}]),
                             content_type="application/xml")
@@ -130,6 +130,18 @@ def test_a_subscription_list_ingests_its_feeds(ingest, assay_home, http_server, 
     registry, _ = stores(assay_home)
     assert {f.url for f in registry.feeds()} == {lynas, mp}
     assert ingest([str(opml)], expect="feed").counts["unchanged"] == 2
+
+    # The same list by its address. Its feeds are its author's choice, not the user's: kept off private
+    # addresses (these are on loopback) unless ASSAY_FETCH_PRIVATE_LINKS allows them.
+    listed = http_server.set("/opml/subscriptions.opml", opml.read_bytes(), content_type="text/x-opml")
+    refused = ingest([listed], expect="feed")
+    assert refused.counts["failed"] == 3 and all("private or loopback" in r.error for r in refused.results)
+    from assay.settings import get_settings
+
+    monkeypatch.setenv("ASSAY_FETCH_PRIVATE_LINKS", "true")
+    get_settings.cache_clear()
+    again = ingest([listed], expect="feed")
+    assert again.counts["unchanged"] == 2 and again.counts["failed"] == 1 and again.fetched[0] == listed
 
 
 def test_a_json_feed_is_polled_as_a_feed(ingest, assay_home, http_server):

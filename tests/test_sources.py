@@ -282,7 +282,7 @@ def test_a_poll_reads_a_subscription_list_each_time_a_deployment_once(tmp_path):
 
 @pytest.mark.parametrize("source", ["https://example.com/subscriptions.opml", "/home/analyst/articles/feeds.xml"])
 def test_a_subscription_list_met_as_a_document_says_how_to_ingest_it(source):
-    with pytest.raises(SourceError, match="a subscription list .*ingest that file by itself"):
+    with pytest.raises(SourceError, match="a subscription list .*ingest the list by itself"):
         parse(fetched(FEEDLY_OPML, source=source, content_type="text/x-opml"))
 
 

@@ -93,7 +93,7 @@ def reader_for(fetched: Fetched, expect: SourceKind | None = None) -> tuple[Read
             raise SourceError(f"{fetched.source}: {package}")
     if opens_a_subscription_list(fetched.content):  # one downloaded, or in a folder of articles
         raise SourceError(f"{fetched.source}: a subscription list (OPML), not a feed or an article: "
-                          "save it as a file and ingest that file by itself; its feeds are then read")
+                          "ingest the list by itself (its file or its address); its feeds are then read")
     text = None
     if reader is None:
         text = decode(fetched)
