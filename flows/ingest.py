@@ -468,5 +468,7 @@ def _fetch_full_text(
             update["source"] = page.source
         if item.read_at_url and page.published:  # a headline's date is its email's; the page's is the article's
             update["published"] = page.published
+        if not item.title:  # a bare link in a reading list: its page says what it is
+            update["title"] = page.title
         kept.append((item.model_copy(update=update), feed))
     return kept, failures

@@ -120,3 +120,33 @@ def test_a_newsletter_with_one_link_is_still_one_article():
     plain = BODY + "\nRead the full story\non our website, with charts and the company's filing.\n<https://www.miningweekly.example/lynas>\n"
     _, _, (item,) = parse(Fetched(source="note.eml", content=message(plain=plain), content_type="message/rfc822"))
     assert not item.read_at_url and item.title == "Lynas lifts heavy rare earths output" and "3.4 tonnes" in item.content
+
+
+def test_a_reading_list_in_a_mail_or_a_file_is_the_articles_it_links_to():
+    """A colleague's mail of links, and the same links pasted into a text file: each was one article
+    titled with an address, its body addresses."""
+    links = ("Hi team, worth a read this week:\n\n"
+             "- Lynas lifts heavy rare earths output: https://www.reuters.com/markets/lynas-heavy/\n"
+             "2. [MP Materials ships magnets](https://www.mining.com/mp-ships/)\n"
+             "<https://www.google.com/url?rct=j&sa=t&url=https://www.ft.com/content/abc&ct=ga>\n\n"
+             "Best,\nTom\n")
+    _, _, items = parse(Fetched(source="reads.eml", content=message(subject="Reading", plain=links), content_type="message/rfc822"))
+    assert [(i.title, i.url, i.source) for i in items] == [
+        ("Lynas lifts heavy rare earths output", "https://www.reuters.com/markets/lynas-heavy/", "www.reuters.com"),
+        ("MP Materials ships magnets", "https://www.mining.com/mp-ships/", "www.mining.com"),
+        ("", "https://www.ft.com/content/abc", "www.ft.com"),  # a bare link: its page gives the title
+    ]
+    assert all(i.read_at_url for i in items) and "a list of 3 links" in " ".join(items[0].notes)
+    _, _, in_a_file = parse(Fetched(source="/home/analyst/reads.txt", content=links.encode(), content_type="text/plain"))
+    assert [i.url for i in in_a_file] == [i.url for i in items] and in_a_file[0].published is None
+
+
+@pytest.mark.parametrize("text", [
+    # Prose that cites links stays an article.
+    "Lynas lifts output\n\nLynas said output rose 12%, https://lynas.com/q3, as the plant ramped up.\n\nMP Materials "
+    "shipped magnets (https://mpmaterials.com/news) to GM.\n\nAnalysts expect more.\n\nPrices rose.\n\nThe end.\n",
+    "Sources\n\nhttps://lynas.com/q3 and https://mpmaterials.com/news both say output rose.\n",
+])
+def test_text_that_cites_links_is_an_article(text):
+    _, _, (item,) = parse(Fetched(source="/home/analyst/note.txt", content=text.encode(), content_type="text/plain"))
+    assert not item.read_at_url

@@ -312,6 +312,13 @@ def test_an_alert_email_ingests_the_articles_it_links_to(ingest, assay_home, htt
     assert (row.url, row.title, row.source) == (lynas, "Lynas lifts Kalgoorlie rare earth output", "MINING.COM")
     assert row.published.isoformat().startswith("2026-11-29T21:00") and "nameplate capacity" in row.body
     assert ingest([str(email)]).counts["unchanged"] == 1
+    # A reading list pasted into a text file: a bare link's article is titled by its page.
+    (tmp_path / "reads.txt").write_text(f"Worth a read:\n\n- Lynas lifts Kalgoorlie rare earth output: {lynas}\n- {http_server.url('/mail/mp')}\n")
+    http_server.set("/mail/mp", page.replace("Lynas lifts output", "MP ships magnets").replace("Lynas Rare Earths", "MP Materials"))
+    report = ingest([str(tmp_path / "reads.txt")])
+    assert report.counts == {"new": 1, "updated": 0, "unchanged": 1, "duplicate": 0, "failed": 0}
+    titles = {r.title for r in stores(assay_home)[0].articles()}
+    assert titles == {"Lynas lifts Kalgoorlie rare earth output", "MP ships magnets"}
 
 
 def test_local_folder_of_text_markdown_and_html(ingest, assay_home, tmp_path):

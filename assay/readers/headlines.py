@@ -1,4 +1,4 @@
-"""An email of headlines (an alert, a news digest): each headline a title, often its publisher's name,
+"""Lists of articles by their links. An email of headlines (an alert, a news digest): each headline a title, often its publisher's name,
 a teaser and a link to the article, parted by blank lines. Google Alerts' mail writes them so:
 
     China's rare earth magnet exports fall 12% in October
@@ -11,6 +11,10 @@ Read as one article it was the sender's: titled "Google Alert - rare earth", pub
 its links and "Unsubscribe" lines for statements. Read as headlines, each is an item at its
 article's own address (the click tracker taken off), and ingest reads the article from its page, as
 it does for a feed's teaser (`RawItem.read_at_url`).
+
+A list of links (a reading list pasted into a text file or a mail, a link to a line, perhaps with its
+title, a bullet or a number) is the articles at those links in the same way. Read as one article it
+was a title made of an address and a body of addresses.
 """
 
 from __future__ import annotations
@@ -57,4 +61,43 @@ def headline_items(text: str, fetched: Fetched, published: datetime | None, note
     if len(items) < 2:
         return None
     items[0].notes = [*notes, f"an email of {len(items)} headlines: each article is read from its page"]
+    return items
+
+
+_ANY_LINK = re.compile(r"<?(https?://[^\s<>\]]+)>?")
+_BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s*")
+# A list's lines that hold no link: a greeting, an introduction or a sign-off, a few at most.
+MAX_LINES_WITHOUT_A_LINK = 3
+MAX_TITLE_WORDS = 20  # more beside a link is prose that cites it
+
+
+def link_list_items(text: str, fetched: Fetched, published: datetime | None, notes: list[str]) -> list[RawItem] | None:
+    """The articles a list of links names, when `text` is one (two links or more, one to a line, with at
+    most a few lines of no link); None when it is not."""
+    lines = [line.strip() for line in text.splitlines() if line.strip()]
+    items: list[RawItem] = []
+    without = 0
+    for line in lines:
+        links = _ANY_LINK.findall(line)
+        if not links:
+            without += 1
+            continue
+        title = " ".join(_ANY_LINK.sub(" ", _BULLET.sub("", line)).replace("[", " ").replace("]", " ").replace("()", " ").split())
+        title = title.strip(" -–—:|()")
+        if len(links) > 1 or len(title.split()) > MAX_TITLE_WORDS:
+            return None
+        url = unwrapped_link(links[0].rstrip(".,;:)"))
+        items.append(RawItem(
+            source=urlsplit(url).netloc,  # its page names its publisher
+            source_url=source_address(fetched),
+            url=url,
+            title=title,  # none beside a bare link: its page's
+            published=published,
+            content=title,
+            content_format="text",
+            read_at_url=True,
+        ))
+    if len(items) < 2 or without > MAX_LINES_WITHOUT_A_LINK:
+        return None
+    items[0].notes = [*notes, f"a list of {len(items)} links: each article is read from its page"]
     return items

@@ -16,7 +16,7 @@ from email.message import EmailMessage, MIMEPart
 from email.parser import BytesParser
 from email.utils import parseaddr, parsedate_to_datetime
 
-from assay.readers.headlines import headline_items
+from assay.readers.headlines import headline_items, link_list_items
 from assay.readers.html import extract_page
 from assay.readers.text import read_text_file
 from assay.sources import Decoded, SourceError, decode, decoding_notes, source_suffix
@@ -82,8 +82,8 @@ def read_email(fetched: Fetched) -> list[RawItem]:
         notes.append("the plain-text part is nearly empty: read the HTML part")
         plain = None
     sent = _sent(message, notes)
-    if plain is not None and (headlines := headline_items(text, fetched, sent, notes)):
-        return headlines  # an alert's or a digest's: the articles it links to, each read from its page
+    if plain is not None and (headlines := headline_items(text, fetched, sent, notes) or link_list_items(text, fetched, sent, notes)):
+        return headlines  # an alert's, a digest's or a reading list's: the articles it links to, each read from its page
     if plain is not None:  # the subject as its title line, so the body keeps every line it has
         if signed:
             notes.append("removed the signature block under the '-- ' line")

@@ -31,6 +31,7 @@ from assay.cleaning import (
 )
 from assay.readers.exports import export_items
 from assay.readers.feed_text import feed_text_items
+from assay.readers.headlines import link_list_items
 from assay.readers.html import is_html_markup, looks_like_html, parse_date
 from assay.readers.opening import DATE_LINE, file_publisher, is_site_name, opening_date
 from assay.readers.pdf import Line, remove_page_furniture, running_lines
@@ -431,4 +432,6 @@ class TextReader:
         plain = str(text).removeprefix("\ufeff")
         if found := feed_text_items(plain, fetched, decoding_notes(text)) or export_items(plain, fetched, decoding_notes(text)):
             return found  # many articles in one file: a feed saved as text, a news database's export
+        if links := link_list_items(plain, fetched, None, decoding_notes(text)):
+            return None, links  # a reading list: the articles at its links
         return None, [read_text_file(text, fetched)]
