@@ -377,3 +377,11 @@ def test_json_that_is_no_feed_says_so():
         parse(fetched('{"version": "https://jsonfeed.org/version/1", "items": []}', source="feed.json", content_type="text/plain"))
     with pytest.raises(SourceError, match="package.json: is JSON data, not an article or a JSON Feed"):
         parse(fetched('{"name": "assay", "dependencies": {"a": "1", "b": "2"}, "scripts": {"x": "y"}}', source="package.json", content_type="text/plain"))
+
+
+def test_a_link_blogs_own_text_about_another_sites_article_is_the_blogs():
+    """An item that links off the feed's site is another site's article only when its text is a teaser."""
+    items = [{"title": "On Lynas", "link": "https://www.reuters.com/markets/lynas/", "html": article_html(1)},
+             {"title": "Teaser", "link": "https://www.reuters.com/markets/mp/", "description": "MP Materials ships magnets…"}]
+    _, _, (own, teaser) = parse(fetched(rss(items, title="Magnet Notes"), source="https://magnetnotes.example/feed"))
+    assert (own.source, teaser.source) == ("Magnet Notes", "www.reuters.com")

@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from assay.readers.html import is_html_markup, looks_like_html
 from assay.readers.text import named_as_text
+from assay.settings import Settings
 from assay.sources import (
     SourceError,
     decode,
@@ -49,10 +50,16 @@ def _own_sites(declared: list[str], fetched: Fetched) -> set[str]:
     return {host for address in declared if (host := _host(address))} or {host for host in [_host(fetched.url or "")] if host}
 
 
-def _publisher(link: str | None, own: set[str], feed_title: str) -> str:
-    """Who published an item: the feed, unless the item links off the feed's own sites (an alert's item),
-    when it is the link's host, for ingest to replace with the name its page gives."""
-    if link and own and not any(_same_site(_host(link), host) for host in own):
+# Below this many characters of text an item is a teaser and ingest reads its page (the setting's default).
+_TEASER_CHARS = Settings.model_fields["full_page_below_chars"].default
+
+
+def _publisher(link: str | None, own: set[str], feed_title: str, content: str) -> str:
+    """Who published an item: the feed, unless the item is a teaser linking off the feed's own sites
+    (an alert's item), when it is the link's host, for ingest to replace with the name its page gives.
+    A link blog's item links off the site too, but its text is the blogger's own: the feed's."""
+    teaser = len(re.sub(r"<[^>]+>", "", content).strip()) < _TEASER_CHARS
+    if link and own and teaser and not any(_same_site(_host(link), host) for host in own):
         return urlsplit(link).netloc
     return feed_title
 
@@ -86,7 +93,9 @@ def parse_feed(text: str, fetched: Fetched) -> tuple[str, list[RawItem]]:
         contents = entry.get("content") or []
         html = next((c.value for c in contents if "html" in c.get("type", "")), None) or (contents[0].value if contents else None)
         link = unwrapped_link(entry["link"]) if entry.get("link") else None
-        title, source = _plain(entry.get("title", ""), entry.get("title_detail", {}).get("type", "")), _publisher(link, own, feed_title)
+        content = html or entry.get("summary", "")
+        title = _plain(entry.get("title", ""), entry.get("title_detail", {}).get("type", ""))
+        source = _publisher(link, own, feed_title, content)
         if named := (entry.get("source") or {}).get("title"):  # an aggregator's item names its publisher
             source, title = named, title.removesuffix(f" - {named}")  # Google News ends its titles so
         items.append(
@@ -99,7 +108,7 @@ def parse_feed(text: str, fetched: Fetched) -> tuple[str, list[RawItem]]:
                 author=entry.get("author"),
                 published=_struct_to_datetime(entry.get("published_parsed") or entry.get("updated_parsed")),
                 categories=[t.term for t in entry.get("tags", []) if t.get("term")],
-                content=html or entry.get("summary", ""),
+                content=content,
                 content_format="html",
             )
         )
@@ -192,8 +201,9 @@ def parse_json_feed(text: str, fetched: Fetched) -> tuple[str, list[RawItem]]:
         link = unwrapped_link(address) if (address := entry.url or entry.external_url) else None
         names = [a.name for a in [*entry.authors, *([entry.author] if entry.author else [])] if a.name]
         text_format = "html" if entry.content_html else "text"
+        content = entry.content_html or entry.content_text or entry.summary or ""
         items.append(RawItem(
-            source=_publisher(link, own, feed.title),
+            source=_publisher(link, own, feed.title, content),
             source_url=fetched.url or fetched.source,
             url=link,
             guid=str(entry.id),
@@ -201,7 +211,7 @@ def parse_json_feed(text: str, fetched: Fetched) -> tuple[str, list[RawItem]]:
             author=", ".join(names) or None,
             published=entry.date_published or entry.date_modified,
             categories=entry.tags,
-            content=entry.content_html or entry.content_text or entry.summary or "",
+            content=content,
             content_format=text_format,
         ))
     return feed.title, items
