@@ -10,7 +10,6 @@ nothing half-stored stays.
 
 from __future__ import annotations
 
-import re
 import threading
 from collections.abc import Iterable, Iterator
 from contextlib import suppress
@@ -33,6 +32,7 @@ from assay.chunking import chunk_article
 from assay.embeddings import DIMENSIONS
 from assay.flows.progress import report_progress
 from assay.readers import content_type_for, parse, supported_suffixes
+from assay.readers.feed import is_teaser
 from assay.services import services
 from assay.settings import MAX_FETCH_CONCURRENCY, Settings, get_settings
 from assay.sources import (
@@ -429,9 +429,6 @@ def _fetch_sources(
     return fetched
 
 
-_TAG = re.compile(r"<[^>]+>")
-
-
 def _fetch_full_text(
     items: list[Fed], settings: Settings, fetch_task: FetchTask, fetched_urls: list[str]
 ) -> tuple[list[Fed], list[ItemResult]]:
@@ -442,7 +439,7 @@ def _fetch_full_text(
         item.url: i
         for i, (item, feed) in enumerate(items)
         if item.url and is_url(item.url)
-        and (item.read_at_url or (feed and len(_TAG.sub("", item.content).strip()) < settings.full_page_below_chars))
+        and (item.read_at_url or (feed and is_teaser(item.content, settings.full_page_below_chars)))
     }
     if not short:
         return items, []

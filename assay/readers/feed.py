@@ -50,16 +50,20 @@ def _own_sites(declared: list[str], fetched: Fetched) -> set[str]:
     return {host for address in declared if (host := _host(address))} or {host for host in [_host(fetched.url or "")] if host}
 
 
-# Below this many characters of text an item is a teaser and ingest reads its page (the setting's default).
-_TEASER_CHARS = Settings.model_fields["full_page_below_chars"].default
+_TAG = re.compile(r"<[^>]+>")
+
+
+def is_teaser(content: str, below: int = Settings.model_fields["full_page_below_chars"].default) -> bool:
+    """Whether a feed item's text is only a teaser, whose article ingest reads from its page: under
+    `below` characters of text (the setting `full_page_below_chars`; here, its default)."""
+    return len(_TAG.sub("", content).strip()) < below
 
 
 def _publisher(link: str | None, own: set[str], feed_title: str, content: str) -> str:
     """Who published an item: the feed, unless the item is a teaser linking off the feed's own sites
     (an alert's item), when it is the link's host, for ingest to replace with the name its page gives.
     A link blog's item links off the site too, but its text is the blogger's own: the feed's."""
-    teaser = len(re.sub(r"<[^>]+>", "", content).strip()) < _TEASER_CHARS
-    if link and own and teaser and not any(_same_site(_host(link), host) for host in own):
+    if link and own and is_teaser(content) and not any(_same_site(_host(link), host) for host in own):
         return urlsplit(link).netloc
     return feed_title
 
