@@ -432,9 +432,10 @@ def _fetch_sources(
 def _fetch_full_text(
     items: list[Fed], settings: Settings, fetch_task: FetchTask, fetched_urls: list[str]
 ) -> tuple[list[Fed], list[ItemResult]]:
-    """Feeds that carry only a summary, and an email's headlines: read each such article from its page
-    instead, concurrently. A feed or a sender chooses these links, not the user: they may not reach loopback, private or link-local
-    addresses unless ASSAY_FETCH_PRIVATE_LINKS allows it."""
+    """Feeds that carry only a summary, and lists of links (an email's headlines, a reading list): read
+    each such article from its page instead, concurrently. A feed or a sender chooses these links, not
+    the user: they may not reach loopback, private or link-local addresses unless
+    ASSAY_FETCH_PRIVATE_LINKS allows it."""
     short = {
         item.url: i
         for i, (item, feed) in enumerate(items)
@@ -457,8 +458,8 @@ def _fetch_full_text(
                 raise error or SourceError("nothing fetched")
             _, _, (page,) = parse(result, SourceKind.page)
         except SourceError as exc:
-            what = "feed item has no full text" if feed else "a headline is only a teaser"
-            failures.append(_failed(item.url, f"{what} and its page failed: {exc}", item, feed))
+            what = "feed item has no full text and its page" if feed else "the page a list links to"
+            failures.append(_failed(item.url, f"{what} failed: {exc}", item, feed))
             continue
         update: dict[str, Any] = {"content": page.content, "content_format": page.content_format}
         if item.source == urlsplit(item.url).netloc:  # another site's article, named by its host: the page names it

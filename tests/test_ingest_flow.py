@@ -307,7 +307,7 @@ def test_an_alert_email_ingests_the_articles_it_links_to(ingest, assay_home, htt
     report = ingest([str(email)])
     assert report.counts["new"] == 1 and report.counts["failed"] == 1
     (failure,) = by_status(report)["failed"]
-    assert failure.location == gone and "a headline is only a teaser and its page failed" in failure.error and "404" in failure.error
+    assert failure.location == gone and "the page a list links to failed" in failure.error and "404" in failure.error
     (row,) = stores(assay_home)[0].articles()
     assert (row.url, row.title, row.source) == (lynas, "Lynas lifts Kalgoorlie rare earth output", "MINING.COM")
     assert row.published.isoformat().startswith("2026-11-29T21:00") and "nameplate capacity" in row.body

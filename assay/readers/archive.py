@@ -24,15 +24,20 @@ MAX_UNPACKED_BYTES = 500_000_000
 _PACKAGE_MEMBERS = ("[Content_Types].xml", "mimetype", "META-INF/manifest.xml")
 
 
-def zip_holds(content: bytes, member: str) -> bool:
-    """Whether `content` is a zip with `member` in it: how an Office package says what it is."""
+def _member_names(content: bytes) -> set[str] | None:
+    """The names of the files a zip holds; None for what is no zip, or a damaged one."""
     if not content.startswith(ZIP_MAGIC):
-        return False
+        return None
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            return member in archive.namelist()
+            return set(archive.namelist())
     except (zipfile.BadZipFile, ValueError):
-        return False
+        return None
+
+
+def zip_holds(content: bytes, member: str) -> bool:
+    """Whether `content` is a zip with `member` in it: how an Office package says what it is."""
+    return member in (_member_names(content) or ())
 
 
 # Packages no reader reads, named with the way out (a zip inside, so never "binary data").
@@ -116,11 +121,9 @@ class ZipReader:
     def sniff(self, fetched: Fetched, text: str | None) -> bool:
         if not fetched.content.startswith(ZIP_MAGIC):
             return False
-        try:
-            with zipfile.ZipFile(io.BytesIO(fetched.content)) as archive:
-                names = set(archive.namelist())
-        except (zipfile.BadZipFile, ValueError):
-            return fetched.content_type == self.content_type or fetched.source.lower().endswith(".zip")  # a damaged archive, named so
+        names = _member_names(fetched.content)
+        if names is None:  # a damaged archive, named so: reading it says so
+            return fetched.content_type == self.content_type or fetched.source.lower().endswith(".zip")
         return not names.intersection(_PACKAGE_MEMBERS)
 
     def read(self, fetched: Fetched, text: str | None) -> tuple[str | None, list[RawItem]]:

@@ -1,4 +1,6 @@
-"""Lists of articles by their links. An email of headlines (an alert, a news digest): each headline a title, often its publisher's name,
+"""Lists of articles by their links.
+
+An email of headlines (an alert, a news digest): each headline a title, often its publisher's name,
 a teaser and a link to the article, parted by blank lines. Google Alerts' mail writes them so:
 
     China's rare earth magnet exports fall 12% in October
