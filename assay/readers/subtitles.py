@@ -43,11 +43,10 @@ def subtitle_text(text: str) -> str:
     spoken: list[str] = []  # every line taken, to drop a rolling caption's repeat
     for block in re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n").lstrip("\ufeff")):
         lines = [line.strip() for line in block.strip().split("\n") if line.strip()]
-        timing_at = next((i for i, line in enumerate(lines) if _TIMING.match(line)), None)
-        if timing_at is None or (lines and _HEADER_BLOCK.match(lines[0])):
-            continue
-        timing = _TIMING.match(lines[timing_at])
-        assert timing is not None  # found just above
+        timings = [(i, found) for i, line in enumerate(lines) if (found := _TIMING.match(line))]
+        if not timings or _HEADER_BLOCK.match(lines[0]):
+            continue  # the header, a note, a style: no cue
+        timing_at, timing = timings[0]
         start, end = _seconds(*timing.groups()[:4]), _seconds(*timing.groups()[4:])
         if last_end is not None and start - last_end >= PAUSE_S and paragraphs[-1]:
             paragraphs.append([])
