@@ -13,14 +13,14 @@ from assay.sources import SourceError
 from assay.types import Fetched
 
 
-def results_deck(footer: str | None = "MP Materials Corp. | NYSE: MP") -> bytes:
+def results_deck(footer: str | None = "MP Materials Corp. | NYSE: MP", dated: str | None = None) -> bytes:
     from pptx import Presentation
     from pptx.util import Inches
 
     deck = Presentation()
     cover = deck.slides.add_slide(deck.slide_layouts[0])
     cover.shapes.title.text = "MP Materials"
-    cover.placeholders[1].text = "Investor Presentation\nThird Quarter 2026"
+    cover.placeholders[1].text = "Investor Presentation\nThird Quarter 2026" + (f"\n{dated}" if dated else "")
     slide = deck.slides.add_slide(deck.slide_layouts[1])
     slide.shapes.title.text = "Third Quarter Highlights"
     body = slide.placeholders[1].text_frame
@@ -58,6 +58,17 @@ def test_a_results_deck_reads_slide_by_slide():
     assert "NdPr oxide (t) 2,800 3,500-4,000" in article.body and "We expect 10X commissioning" in article.body
     assert "NYSE" not in article.body and "a record quarter" not in article.body
     assert "speaker notes of 1 slide not read" in " ".join(item.notes)
+
+
+def test_a_date_on_the_cover_dates_the_deck_and_is_no_part_of_its_title():
+    from datetime import datetime
+
+    (item,) = read(results_deck(dated="November 5, 2026"))
+    article = to_article(item)
+    assert article.title == "MP Materials, Investor Presentation, Third Quarter 2026"
+    assert article.published is not None and article.published.date() == datetime(2026, 11, 5).date()
+    (undated,) = read(results_deck())
+    assert undated.published is None  # "Third Quarter 2026" names no day
 
 
 def test_a_deck_without_a_footer_is_published_as_a_file_is():

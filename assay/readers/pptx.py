@@ -2,10 +2,12 @@
 
 python-pptx reads each slide's shapes in reading order (top to bottom, then left to right); the deck
 becomes Markdown and the text reader does the rest, as for a Word file: the cover slide's title and
-subtitle are the deck's title ("MP Materials, Investor Presentation, Third Quarter 2026"), each other
+subtitle are the deck's title ("MP Materials, Investor Presentation, Third Quarter 2026") but for a
+date there ("November 5, 2026", or in the cover's date box), which dates the deck; each other
 slide's title a section heading, the body's paragraphs bullets (a deeper level indented), other text
-boxes paragraphs and tables pipe tables. Slide numbers, dates and footers (a footer placeholder, or a text box on most slides) are left out
-of the text, but a footer that names the company is read, as a PDF's running footer is, for the publisher.
+boxes paragraphs and tables pipe tables. Slide numbers, later slides' dates and footers (a footer
+placeholder, or a text box on most slides) are left out of the text, but a footer that names the
+company is read, as a PDF's running footer is, for the publisher.
 Speaker notes are left out: they are the presenter's script, not the deck (the report says so).
 """
 
@@ -17,6 +19,7 @@ from typing import Any
 
 from assay.readers.archive import ZIP_MAGIC, zip_holds
 from assay.readers.docx import pipe_table
+from assay.readers.opening import date_in
 from assay.readers.text import read_text_file
 from assay.sources import SourceError, source_suffix
 from assay.types import Fetched, RawItem, SourceKind
@@ -56,10 +59,14 @@ def pptx_markdown(content: bytes, source: str) -> tuple[str, list[str], list[str
     running = {text for text, count in boxes.items() if count >= 2 and count * 2 >= len(deck.slides)}
     for number, slide in enumerate(deck.slides, 1):
         title_lines: list[str] = []
+        dated: list[str] = []  # the cover's date, a line of its own under the title, where a text's date stands
         body: list[str] = []
         for shape in _in_reading_order(slide.shapes):
             kind = _kind(shape)
-            if kind in ("SLIDE_NUMBER", "DATE"):
+            if kind == "SLIDE_NUMBER" or (kind == "DATE" and number > 1):
+                continue
+            if kind == "DATE":
+                dated.extend(text for _, text in _paragraphs(shape))
                 continue
             if shape.has_table:
                 tables += 1
@@ -69,7 +76,8 @@ def pptx_markdown(content: bytes, source: str) -> tuple[str, list[str], list[str
             elif kind == "FOOTER" or (kind is None and {text for _, text in _paragraphs(shape)} <= running):
                 footers.extend(text for _, text in _paragraphs(shape))
             elif kind in ("TITLE", "CENTER_TITLE") or (number == 1 and kind == "SUBTITLE"):
-                title_lines.extend(text for _, text in _paragraphs(shape))
+                for _, text in _paragraphs(shape):
+                    (dated if number == 1 and date_in(text) and len(text) <= 40 else title_lines).append(text)
             elif kind in ("BODY", "OBJECT"):
                 body.append("\n".join(f"{'  ' * level}- {text}" for level, text in _paragraphs(shape)))
             else:
@@ -78,6 +86,7 @@ def pptx_markdown(content: bytes, source: str) -> tuple[str, list[str], list[str
             noted += 1
         if title_lines:
             blocks.append(("# " if number == 1 else "## ") + ", ".join(title_lines))
+        blocks.extend(dated[:1])
         blocks.extend(block for block in body if block.strip())
     notes = [f"a deck of {len(deck.slides)} slides: each slide's title read as a section heading"]
     if tables:
