@@ -48,3 +48,11 @@ def test_a_speakers_voice_opens_their_turn():
 def test_text_that_mentions_times_is_text(text):
     item, _ = read(Path("/tmp/notes.txt"), text.encode())
     assert "subtitles" not in " ".join(item.notes)
+
+
+@pytest.mark.parametrize("content", ["WEBVTT\n\n00:00:01.000 --> garbage\nHello\n", "WEBVTT\n\nNOTE only a note\n"])
+def test_subtitles_with_no_cue_say_so(content):
+    from assay.sources import SourceError
+
+    with pytest.raises(SourceError, match="subtitles with no cue to read"):
+        read(Path("/tmp/broken.vtt"), content.encode())
