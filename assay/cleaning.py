@@ -221,7 +221,8 @@ def extracted_blocks(xml: str) -> list[Block]:
     return blocks
 
 
-_BULLET = re.compile(r"^(?P<indent>\s*)(?:[•*\-–]|\d+[.)])\s+(?P<text>\S.*)$")
+# A list item a text writes with a bullet or a number ("• …", "- …", "2) …"): its indent and its text.
+BULLET_LINE = re.compile(r"^(?P<indent>\s*)(?:[•*\-–]|\d+[.)])\s+(?P<text>\S.*)$")
 # Closing punctuation: a line ending in one of these is not a heading.
 _SENTENCE_END = (
     ".", "!", "?", ":", ";", ",", "”", '"', ")", "…",
@@ -269,9 +270,9 @@ def text_layout(text: str) -> TextLayout:
     it leaves open are headings and titles. Anything else is not wrapped.
     """
     lines = [line.strip() for line in LINE_BREAKS.split(text)]
-    prose = [line for line in lines if line and not _BULLET.match(line)]
+    prose = [line for line in lines if line and not BULLET_LINE.match(line)]
     pairs = [
-        (a, b) for a, b in zip(lines, lines[1:], strict=False) if a and b and not _BULLET.match(a) and not _BULLET.match(b)
+        (a, b) for a, b in zip(lines, lines[1:], strict=False) if a and b and not BULLET_LINE.match(a) and not BULLET_LINE.match(b)
     ]
     open_widths = [display_width(a) for a, _ in pairs if not ENDS_SENTENCE.search(a)]
     if len(open_widths) < 2 or len(open_widths) < 0.4 * len(pairs):
@@ -357,7 +358,7 @@ def text_blocks(text: str) -> list[Block]:
     previous = ""
     for line in _highlights_as_bullets(LINE_BREAKS.split(text)):
         line = line.rstrip()
-        bullet = _BULLET.match(line)
+        bullet = BULLET_LINE.match(line)
         if not line.strip():
             end_paragraph()
             end_list()
@@ -395,7 +396,7 @@ def _highlights_as_bullets(lines: list[str]) -> list[str]:
     first, end = run_at(head + 1)
     run = lines[first:end]
     whole = all(ENDS_SENTENCE.search(r.rstrip()) or r.rstrip().endswith(":") for r in run)
-    if not run or not whole or any(_BULLET.match(r) for r in run) or (len(run) < 2 and not run[-1].rstrip().endswith(":")):
+    if not run or not whole or any(BULLET_LINE.match(r) for r in run) or (len(run) < 2 and not run[-1].rstrip().endswith(":")):
         return lines
     while run and end < len(lines):
         items.extend(f"• {r.strip()}" for r in run)

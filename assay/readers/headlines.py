@@ -25,7 +25,7 @@ import re
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from assay.cleaning import ENDS_SENTENCE
+from assay.cleaning import BULLET_LINE, ENDS_SENTENCE
 from assay.sources import source_address, unwrapped_link
 from assay.types import Fetched, RawItem
 
@@ -67,7 +67,6 @@ def headline_items(text: str, fetched: Fetched, published: datetime | None, note
 
 
 _ANY_LINK = re.compile(r"<?(https?://[^\s<>\]]+)>?")
-_BULLET = re.compile(r"^\s*(?:[-*•]|\d+[.)])\s*")
 # A list's lines that hold no link: a greeting, an introduction or a sign-off, a few at most.
 MAX_LINES_WITHOUT_A_LINK = 3
 MAX_TITLE_WORDS = 20  # more beside a link is prose that cites it
@@ -84,7 +83,8 @@ def link_list_items(text: str, fetched: Fetched, published: datetime | None, not
         if not links:
             without += 1
             continue
-        title = " ".join(_ANY_LINK.sub(" ", _BULLET.sub("", line)).replace("[", " ").replace("]", " ").replace("()", " ").split())
+        bulleted = BULLET_LINE.match(line)
+        title = " ".join(_ANY_LINK.sub(" ", bulleted["text"] if bulleted else line).replace("[", " ").replace("]", " ").replace("()", " ").split())
         title = title.strip(" -–—:|()")
         if len(links) > 1 or len(title.split()) > MAX_TITLE_WORDS:
             return None

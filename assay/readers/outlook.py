@@ -20,7 +20,7 @@ from email.utils import format_datetime, formataddr
 import olefile
 
 from assay.readers.mail import read_email
-from assay.sources import SourceError, source_suffix
+from assay.sources import SourceError, decode, source_suffix
 from assay.types import Fetched, RawItem, SourceKind
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -50,23 +50,20 @@ def _submitted(ole: olefile.OleFileIO) -> datetime | None:
     return None
 
 
-def _html(ole: olefile.OleFileIO) -> str | None:
-    if ole.exists("__substg1.0_10130102"):  # binary: the page's own bytes, its charset declared inside or UTF-8
+def _html(ole: olefile.OleFileIO, source: str) -> str | None:
+    if ole.exists("__substg1.0_10130102"):  # binary: the page's own bytes, decoded as a fetched page is (its <meta charset>…)
         data = ole.openstream("__substg1.0_10130102").read().rstrip(b"\0")
-        return data.decode("utf-8") if _is_utf8(data) else data.decode("cp1252", errors="replace")
+        return str(decode(Fetched(source=source, content=data, content_type="text/html")))
     return _string(ole, "1013")
 
 
-def _is_utf8(data: bytes) -> bool:
-    try:
-        data.decode("utf-8")
-        return True
-    except UnicodeDecodeError:
-        return False
+def _attachments(ole: olefile.OleFileIO) -> int:
+    """How many files a message carries (each a storage of its own in the compound file)."""
+    return len({entry[0] for entry in ole.listdir(streams=False, storages=True) if entry[0].startswith("__attach_version1.0_")})
 
 
-def as_email(fetched: Fetched) -> bytes:
-    """The message a .msg holds, as the RFC 822 bytes a saved email is."""
+def as_email(fetched: Fetched) -> tuple[bytes, int]:
+    """The message a .msg holds, as the RFC 822 bytes a saved email is, and how many attachments it carries."""
     try:
         return _as_email(fetched)
     except _DAMAGED as exc:  # olefile's own error, or a truncated stream's
@@ -76,16 +73,7 @@ def as_email(fetched: Fetched) -> bytes:
 _DAMAGED = (OSError, ValueError, struct.error, IndexError, EOFError)
 
 
-def attachments(fetched: Fetched) -> int:
-    """How many files a message carries (each a storage of its own in the compound file)."""
-    try:
-        with olefile.OleFileIO(io.BytesIO(fetched.content)) as ole:
-            return len({entry[0] for entry in ole.listdir(streams=False, storages=True) if entry[0].startswith("__attach_version1.0_")})
-    except _DAMAGED:
-        return 0
-
-
-def _as_email(fetched: Fetched) -> bytes:
+def _as_email(fetched: Fetched) -> tuple[bytes, int]:
     with olefile.OleFileIO(io.BytesIO(fetched.content)) as ole:
         if not ole.exists(_PROPERTIES):
             raise SourceError(f"{fetched.source}: an old Office file, not an Outlook message: save it as .docx or PDF")
@@ -98,13 +86,13 @@ def _as_email(fetched: Fetched) -> bytes:
         sent = received.get("date") or (format_datetime(when) if (when := _submitted(ole)) else None)
         if sent:
             message["Date"] = sent
-        plain, html = _string(ole, "1000"), _html(ole)
+        plain, html = _string(ole, "1000"), _html(ole, fetched.source)
         if plain is None and html is None:
             raise SourceError(f"{fetched.source}: an Outlook message with no text or HTML body to read")
         message.set_content(plain if plain is not None else html or "", subtype="plain" if plain is not None else "html")
         if plain is not None and html is not None:
             message.add_alternative(html, subtype="html")
-        return bytes(message)
+        return bytes(message), _attachments(ole)
 
 
 class OutlookReader:
@@ -120,7 +108,8 @@ class OutlookReader:
         return fetched.content.startswith(OLE_MAGIC) and (source_suffix(fetched) == ".msg" or _PROPERTY_STREAM in fetched.content)
 
     def read(self, fetched: Fetched, text: str | None) -> tuple[str | None, list[RawItem]]:
-        items = read_email(fetched.model_copy(update={"content": as_email(fetched), "content_type": "message/rfc822"}))
-        if count := attachments(fetched):  # as an .eml's are counted
+        message, count = as_email(fetched)
+        items = read_email(fetched.model_copy(update={"content": message, "content_type": "message/rfc822"}))
+        if count:  # as an .eml's are counted
             items[0].notes.append(f"{count} attachment{'s' * (count > 1)} not read (save and ingest a PDF or Word attachment on its own)")
         return None, items

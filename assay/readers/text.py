@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 import yaml
 
 from assay.cleaning import (
+    BULLET_LINE,
     ENDS_SENTENCE,
     LINE_BREAKS,
     TextLayout,
@@ -48,7 +49,6 @@ SECTION_LABELS = {
     "key takeaways", "takeaways", "tl;dr", "tldr", "executive summary", "contents", "table of contents", "notes",
     "摘要", "要点", "内容提要", "概要", "导读",
 }
-_BULLET = re.compile(r"^\s*(?:[•*\-–]|\d+[.)])\s+\S")
 # "PERTH, Australia (Reuters) - ", "BEIJING, Feb. 10 (Xinhua) -- ", "TORONTO, Feb. 10, 2026 /PRNewswire/ -- ", "SYDNEY — "
 _DATELINE = re.compile(
     r"^(?=[A-Z][A-Z'’.\- ]{2}[A-Z])[A-Z][A-Z'’.\-]*(?:\s+[A-Z][A-Z'’.\-]+)*(?:,[^\n()]{0,40}?)?\s*(?:\([^()\n]{1,40}\))?\s*(?:--|[-–—])\s+"
@@ -177,7 +177,7 @@ def _looks_like_title(line: str, following: str | None, layout: TextLayout) -> b
     paragraph that carries on into the next (`following`, the line right under it, if not blank)."""
     text = _heading_text(line)
     width = display_width(text)
-    if not text or _is_label(line) or _BULLET.match(line) or is_dateline(text) or width > 150:
+    if not text or _is_label(line) or BULLET_LINE.match(line) or is_dateline(text) or width > 150:
         return False
     if width > 80 and ENDS_SENTENCE.search(text) and not mostly_capitalised(text):
         return False
