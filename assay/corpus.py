@@ -79,7 +79,9 @@ _NAMES: list[tuple[re.Pattern[str], SourceType]] = [
      SourceType.company_release),
     (re.compile(r"rare earth exchanges|adamas|benchmark mineral|fastmarkets|argus|shanghai metals market|\bsmm\b", re.I),
      SourceType.analyst),
-    (re.compile(r"department of|ministry|\.gov\b|government|prime minister|white house", re.I), SourceType.government),
+    # "Department for Business and Trade" is how the UK names its departments; a geological survey is a state agency.
+    (re.compile(r"department (?:of|for)|ministry|\.gov\b|government|prime minister|white house|hm treasury|cabinet office|"
+                r"european commission|geological survey", re.I), SourceType.government),
     # A publisher named as a company ("MP Materials Corp", "Kestrel Rare Earths Limited"): its own deck,
     # release or report, whose opening may hold no ticker or distributor line. After the wires and
     # state media, whose owners' names end so too.

@@ -97,10 +97,10 @@ _DATELINE = re.compile(
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "8"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
+SPLITTER_VERSION = "9"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
 # 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies, an interview's Q:/A: labels,
 # a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone; 8: a name a speaker addresses,
-# a pasted page's photo captions and sign-up calls
+# a pasted page's photo captions and sign-up calls; 9: a "Published <date>" line, a table's header row of years
 
 
 @dataclass(frozen=True)
@@ -165,9 +165,11 @@ def word_stems(text: str, min_letters: int = 1) -> set[str]:
     return {w[:5] for w in re.findall(rf"[^\W_]{{{min_letters},}}", text.lower())}
 
 
-# A date alone on its line, with its weekday or time ("November 6, 2026, 5:00 PM ET", "Friday, 27 November 2026").
+# A date alone on its line, with its weekday or time ("November 6, 2026, 5:00 PM ET", "Friday, 27 November 2026"),
+# or as a government page or a release dates itself ("Published 22 November 2025", "Last updated: 5 December 2025").
 _DATE_ONLY_LINE = re.compile(
-    rf"^(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?,?\s+)?{DAY_DATE}"
+    r"^(?:(?i:(?:first\s+)?published|(?:last\s+)?updated|released|issued|posted|dated|date)(?:\s+on)?:?\s+)?"
+    rf"(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?,?\s+)?{DAY_DATE}"
     r"(?:,?\s+(?:at\s+)?\d{1,2}[:.]\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?(?:\s*[A-Z]{2,5})?)?\.?$"
 )
 
@@ -191,9 +193,13 @@ def _is_table_row(text: str) -> bool:
     labels with no sentence's end, hardly a word of them in lower case, and no figure. A row with
     figures stays: the labellers count an estimates row ("Revenue: 2025A 512; 2026E 604") as a claim."""
     words = text.split()
-    if len(words) < 3 or re.search(r"[.!?;:,\"”’]$|\d", text):
+    # Years head a table's columns ("Material 2024 2035 target"): labels, not figures.
+    if len(words) < 3 or re.search(r"[.!?;:,\"”’]$", text) or any(re.search(r"\d", w) and not _YEAR_LABEL.match(w) for w in words):
         return False
     return sum(not w[0].islower() for w in words) >= 0.7 * len(words)
+
+
+_YEAR_LABEL = re.compile(r"^(?:(?:FY|CY|H[12]|[1-4]?Q)?(?:19|20)\d\d[AEFP]?|Q[1-4]|H[12]|FY\d\d[AEFP]?)$")  # "2024", "2026E", "FY2025", "Q3"…
 
 
 def is_boilerplate(text: str) -> bool:

@@ -170,6 +170,8 @@ def test_the_opening_of_a_text_export_says_what_published_it(opening, expected):
     ("Thomson Reuters Corp", SourceType.wire),  # a wire's owner is named so too: the wire rule comes first
     ("Iluka Resources", SourceType.news),  # a company's name without its legal form says nothing
     ("Mining Weekly", SourceType.news),
+    ("Department for Business and Trade", SourceType.government),  # a UK department, as its .odt paper's masthead names it
+    ("U.S. Geological Survey", SourceType.government),
 ])
 def test_a_publisher_named_with_a_legal_form_publishes_company_releases(publisher, expected):
     assert source_type(_text_article("Record NdPr oxide production of 721 metric tons.", source=publisher)) == expected

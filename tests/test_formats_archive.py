@@ -70,7 +70,8 @@ def test_a_word_document_is_still_read_as_one():
 
 
 @pytest.mark.parametrize("files, said", [
-    ({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<office:document-content/>"}, r"an OpenDocument text \(\.odt\).*save it as \.docx or PDF"),
+    ({"mimetype": b"application/vnd.oasis.opendocument.presentation", "content.xml": b"<office:document-content/>"},
+     r"an OpenDocument presentation \(\.odp\).*save it as \.pptx or PDF"),
     ({"mimetype": b"application/epub+zip", "META-INF/container.xml": b"<container/>"}, "an EPUB e-book"),
     ({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"}, r"an Excel workbook \(\.xlsx\), not an article"),
 ])

@@ -1,5 +1,6 @@
 """Outlook messages (.msg), made here as Outlook saves them (tests/outlook_msg.py), read as `assay
-ingest` reads them. Before, each was refused as "a Word 97-2003 (.doc) or other old Office file"."""
+ingest` reads them. Before, each was refused as "a Word 97-2003 (.doc) or other old Office file"
+(Word 97-2003 documents are read now: `test_formats_word97.py`)."""
 
 from __future__ import annotations
 
@@ -59,8 +60,8 @@ def test_an_alert_saved_from_outlook_is_its_headlines():
 
 
 @pytest.mark.parametrize("content, name, said", [
-    (compound_file({"WordDocument": b"\x00" * 100}), "note.doc", r"a Word 97-2003 \(\.doc\) or other old Office file"),
-    (compound_file({"WordDocument": b"\x00" * 100}), "note.msg", "an old Office file, not an Outlook message: save it as .docx or PDF"),
+    (compound_file({"Workbook": b"\x00" * 100}), "prices.xls", r"an old Office file \(an Excel or PowerPoint 97-2003 one\)"),
+    (compound_file({"Workbook": b"\x00" * 100}), "note.msg", "an old Office file, not an Outlook message: save it as .docx or PDF"),
     (bytes.fromhex("d0cf11e0a1b11ae1") + b"\x00" * 600, "cut.msg", "a damaged Outlook message"),
     (outlook_message("Empty", None), "empty.msg", "an Outlook message with no text or HTML body to read"),
 ])

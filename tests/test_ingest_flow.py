@@ -336,15 +336,17 @@ def test_local_folder_of_text_markdown_and_html(ingest, assay_home, tmp_path):
     assert {"Lynas update", "MP Materials"} <= titles
 
 
-def test_a_folder_of_mail_and_a_download_of_a_deck_and_a_transcript(ingest, assay_home, tmp_path):
+def test_a_folder_of_mail_and_a_download_of_a_deck_a_transcript_and_office_files(ingest, assay_home, tmp_path):
     from datetime import UTC, datetime
 
     from tests.outlook_msg import outlook_message
     from tests.test_formats_archive import WIRE, zipped
     from tests.test_formats_email import message
+    from tests.test_formats_odt import odt
     from tests.test_formats_outlook import BODY
     from tests.test_formats_pptx import results_deck
     from tests.test_formats_subtitles import FIXTURES
+    from tests.word97_doc import FOOTNOTES, RELEASE, word97_document
 
     webcast = (FIXTURES / "Lynas interview.srt").read_bytes()
 
@@ -354,15 +356,18 @@ def test_a_folder_of_mail_and_a_download_of_a_deck_and_a_transcript(ingest, assa
         "Lynas lifts heavy rare earths output", BODY, sender_name="Mining Weekly", sent=datetime(2026, 3, 3, 8, 15, tzinfo=UTC)))
     (folder / "MP ramps.eml").write_bytes(message(subject="MP Materials ramps magnets", plain=BODY.replace("Lynas Rare Earths", "MP Materials")))
     (tmp_path / "Files (1).zip").write_bytes(zipped({"Reuters/lynas-quarter.txt": WIRE.encode(), "chart.png": b"\x89PNG",
-                                                     "MP Q3 deck.pptx": results_deck(), "Lynas interview.srt": webcast}))
+                                                     "MP Q3 deck.pptx": results_deck(), "Lynas interview.srt": webcast,
+                                                     "UK progress update.odt": odt(), "KRE release.doc": word97_document(RELEASE, FOOTNOTES)}))
     report = ingest([str(folder), str(tmp_path / "Files (1).zip")])
-    assert report.counts["new"] == 5, report.results
+    assert report.counts["new"] == 7, report.results
     rows = {r.title: r for r in stores(assay_home)[0].articles()}
     assert rows["Lynas lifts heavy rare earths output"].source == "Mining Weekly" and "MP Materials ramps magnets" in rows
     assert any(r.source == "Reuters" and "nameplate" in r.body for r in rows.values())
     assert rows["MP Materials, Investor Presentation, Third Quarter 2026"].source == "MP Materials Corp"
     assert "-->" not in rows["Lynas interview"].body and "by the middle of 2027" in rows["Lynas interview"].body
-    assert ingest([str(folder), str(tmp_path / "Files (1).zip")]).counts["unchanged"] == 5
+    assert rows["UK Critical Minerals Strategy: progress update"].source == "Department for Business and Trade"
+    assert rows["Kestrel Rare Earths Commissions Second Separation Circuit"].source == "Kestrel Rare Earths Limited"
+    assert ingest([str(folder), str(tmp_path / "Files (1).zip")]).counts["unchanged"] == 7
 
 
 def test_files_saved_in_downloads_are_published_by_whom_their_opening_names(ingest, assay_home, tmp_path):

@@ -125,7 +125,7 @@ def test_unsupported_scheme_and_missing_path(tmp_path):
 
 
 def test_folder_expands_to_supported_files_only(tmp_path):
-    for name in ("a.txt", "b.md", "c.html", "d.xml", "e.pdf", "f.docx", "g.eml", "h.rtf", "skip.png", "skip.doc"):
+    for name in ("a.txt", "b.md", "c.html", "d.xml", "e.pdf", "f.docx", "g.eml", "h.rtf", "skip.png", "skip.xls"):
         (tmp_path / name).write_text("x")
     assert [p.rsplit("/", 1)[1] for p in expand_source(str(tmp_path), supported_suffixes())] == [
         "a.txt", "b.md", "c.html", "d.xml", "e.pdf", "f.docx", "g.eml", "h.rtf"]
@@ -155,7 +155,7 @@ def test_text_file_identity_is_its_content():
 
 def test_empty_folder_names_the_registered_suffixes(tmp_path):
     (tmp_path / "skip.png").write_bytes(b"x")
-    with pytest.raises(SourceError, match=r"folder holds no \.xml, \.rss, \.atom, \.vtt, \.srt, \.txt, \.md, \.markdown, \.html, \.htm, \.pdf, \.docx, \.pptx, \.rtf, \.msg, \.zip, \.mhtml, \.mht or \.eml files"):
+    with pytest.raises(SourceError, match=r"folder holds no \.xml, \.rss, \.atom, \.vtt, \.srt, \.txt, \.md, \.markdown, \.html, \.htm, \.pdf, \.docx, \.pptx, \.odt, \.rtf, \.doc, \.msg, \.zip, \.mhtml, \.mht or \.eml files"):
         expand_source(str(tmp_path), supported_suffixes())
 
 

@@ -39,6 +39,12 @@ def test_statements_are_exact_spans_and_skip_headings_and_sources():
         # row with figures stays (the labellers count an estimates row as a claim).
         "Quarter REO sold (t) NdPr (t) Revenue (A$m)\n\n"
         "Q1 FY27 2,984 1,902 201.6\n\n"
+        # Seen on a government paper saved as .odt: its date line, and a table's header row of years.
+        "Published 22 November 2025\n\n"
+        "Last updated: 5 December 2025\n\n"
+        "Material 2024 2035 target\n\n"
+        "Revenue 2025A 2026E FY2027\n\n"
+        "Published in 2025 were 12 new licences in total\n\n"
         "Harbour Street Research may hold positions in the securities mentioned. Past performance is not a guide to future returns.\n\n"
         "Note that the deal closed on March 3, 2026 — a week late."
     )
@@ -50,6 +56,7 @@ def test_statements_are_exact_spans_and_skip_headings_and_sources():
         "and that is the real chokepoint for the West.",
         "Lynas shipped 10,000 tonnes of oxide last year.",
         "Q1 FY27 2,984 1,902 201.6",
+        "Published in 2025 were 12 new licences in total",
         "Note that the deal closed on March 3, 2026 — a week late.",
     ]
     assert all(body[s.start : s.end] == s.text for s in found)

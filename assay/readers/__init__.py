@@ -15,12 +15,14 @@ from assay.readers.feed import FeedReader, JsonFeedReader
 from assay.readers.html import HtmlReader
 from assay.readers.mail import EmailReader
 from assay.readers.mhtml import MhtmlReader
+from assay.readers.odt import OdtReader
 from assay.readers.outlook import OLE_MAGIC, OutlookReader
 from assay.readers.pdf import PdfReader
 from assay.readers.pptx import PptxReader
 from assay.readers.rtf import RtfReader
 from assay.readers.subtitles import SubtitleReader
 from assay.readers.text import TextReader
+from assay.readers.word97 import Word97Reader
 from assay.sources import SourceError, decode, opens_a_subscription_list
 from assay.types import Fetched, RawItem, SourceKind
 
@@ -58,7 +60,9 @@ READERS: list[Reader] = [
     PdfReader(),
     DocxReader(),
     PptxReader(),
+    OdtReader(),
     RtfReader(),
+    Word97Reader(),  # an OLE file, as an Outlook message is: each sniffs its own streams' names
     OutlookReader(),  # an OLE file, sniffed before the MIME readers (its streams may hold header lines)
     ZipReader(),  # after the Word reader: a .docx is a zip too
     MhtmlReader(),  # a MIME message, as an email is: a saved page's headers say it is one
@@ -68,7 +72,7 @@ READERS: list[Reader] = [
 # Formats people save articles in that no reader reads: named, with the way out, rather than read as
 # text (an RTF file's markup) or refused as "binary data".
 _UNREAD_FORMATS = [
-    (OLE_MAGIC, "a Word 97-2003 (.doc) or other old Office file, which Assay does not read: save it as .docx or PDF"),
+    (OLE_MAGIC, "an old Office file (an Excel or PowerPoint 97-2003 one), which Assay does not read: save the article as .docx or PDF"),
 ]
 
 
@@ -85,7 +89,7 @@ def reader_for(fetched: Fetched, expect: SourceKind | None = None) -> tuple[Read
     """The first reader that accepts the source, and the text it reads (None for a binary reader)."""
     head = fetched.content[:16].lstrip(b"\xef\xbb\xbf \t\r\n")
     reader: Reader | None = next((r for r in READERS if r.binary and r.sniff(fetched, None)), None)
-    if reader is None:  # an Outlook message is an old Office file too, and read
+    if reader is None:  # a Word 97-2003 document or an Outlook message is an old Office file too, and read
         for magic, what in _UNREAD_FORMATS:
             if head.startswith(magic):
                 raise SourceError(f"{fetched.source}: {what}")

@@ -42,7 +42,6 @@ def zip_holds(content: bytes, member: str) -> bool:
 
 # Packages no reader reads, named with the way out (a zip inside, so never "binary data").
 _UNREAD_PACKAGES = {
-    "application/vnd.oasis.opendocument.text": "an OpenDocument text (.odt), which Assay does not read: save it as .docx or PDF",
     "application/vnd.oasis.opendocument.presentation": "an OpenDocument presentation (.odp), which Assay does not read: save it as .pptx or PDF",
     "application/vnd.oasis.opendocument.spreadsheet": "a spreadsheet (.ods), not an article: save the article itself as .docx, PDF or text",
     "application/epub+zip": "an EPUB e-book, which Assay does not read: save the chapter you want as PDF or text",

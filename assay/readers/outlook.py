@@ -25,7 +25,7 @@ from assay.types import Fetched, RawItem, SourceKind
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _PROPERTIES = "__properties_version1.0"
-_PROPERTY_STREAM = "__substg1.0_".encode("utf-16-le")  # in a compound file's directory: the name of a message's property
+PROPERTY_STREAM = "__substg1.0_".encode("utf-16-le")  # in a compound file's directory: the name of a message's property
 _SUBMIT_TIME = 0x0039  # PR_CLIENT_SUBMIT_TIME, a PT_SYSTIME among the fixed-length properties
 _TOP_HEADER = 32  # bytes before a top-level message's fixed-length property entries
 
@@ -105,7 +105,7 @@ class OutlookReader:
 
     def sniff(self, fetched: Fetched, text: str | None) -> bool:
         # An OLE file is a .doc, .xls or .msg alike: a message's directory names its property streams.
-        return fetched.content.startswith(OLE_MAGIC) and (source_suffix(fetched) == ".msg" or _PROPERTY_STREAM in fetched.content)
+        return fetched.content.startswith(OLE_MAGIC) and (source_suffix(fetched) == ".msg" or PROPERTY_STREAM in fetched.content)
 
     def read(self, fetched: Fetched, text: str | None) -> tuple[str | None, list[RawItem]]:
         message, count = as_email(fetched)
