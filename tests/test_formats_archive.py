@@ -56,7 +56,8 @@ def test_a_name_that_climbs_out_of_the_archive_stays_inside_it():
 @pytest.mark.parametrize("content, said", [
     (zipped({"bomb.txt": b"\x00" * 5_000_000}), "unpacks to 5,000,000 bytes .*unpack it yourself"),
     (b"PK\x03\x04" + b"\x00" * 64, "a damaged .zip archive"),
-    (zipped({"data.csv": b"company,output\nLynas,2000\n"}), r"no article in the .zip could be read \(1 files; the first: data.csv: not a format"),
+    (zipped({"data.json": b'{"company": "Lynas"}'}), r"no article in the .zip could be read \(1 files; the first: data.json: not a format"),
+    (zipped({"data.csv": b"company,output\nLynas,2000\n"}), r"the first: data.csv: a table with no column of article texts or links"),
     (zipped({}), "no article in the .zip could be read"),
 ])
 def test_what_cannot_be_read_says_why(content, said):
@@ -73,7 +74,7 @@ def test_a_word_document_is_still_read_as_one():
     ({"mimetype": b"application/vnd.oasis.opendocument.presentation", "content.xml": b"<office:document-content/>"},
      r"an OpenDocument presentation \(\.odp\).*save it as \.pptx or PDF"),
     ({"mimetype": b"application/epub+zip", "META-INF/container.xml": b"<container/>"}, "an EPUB e-book"),
-    ({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"}, r"an Excel workbook \(\.xlsx\), not an article"),
+    ({"[Content_Types].xml": b"<Types/>", "xl/workbook.xml": b"<workbook/>"}, r"not a readable Excel workbook"),
 ])
 def test_an_office_package_no_reader_reads_is_named_with_the_way_out(files, said):
     with pytest.raises(SourceError, match=said):

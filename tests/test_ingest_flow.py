@@ -321,6 +321,33 @@ def test_an_alert_email_ingests_the_articles_it_links_to(ingest, assay_home, htt
     assert titles == {"Lynas lifts Kalgoorlie rare earth output", "MP ships magnets"}
 
 
+def test_a_monitoring_export_ingests_its_rows(ingest, assay_home, http_server, private_links, tmp_path):
+    """A media-monitoring tool's .csv: a row with its text is that article; a row with a teaser and a
+    link is read from its page; re-ingesting the export changes nothing."""
+    from tests.test_formats_table import LYNAS, export, workbook
+
+    page = ("<!doctype html><html><head><title>MP ships magnets</title>"
+            "<meta property='article:published_time' content='2026-11-25T08:00:00Z'></head><body><article>"
+            "<h1>MP Materials ships first magnets from Fort Worth</h1><p>MP Materials said it shipped its first commercial "
+            "NdFeB magnets from its Fort Worth plant to General Motors, two months later than planned.</p></article></body></html>")
+    mp = http_server.set("/export/mp", page)
+    path = tmp_path / "Meltwater export.csv"
+    path.write_bytes(export([["Date", "Headline", "Source", "URL", "Hit Sentence", "Full Text"],
+                             ["27/11/2026", "Lynas posts record NdPr output", "Reuters", "", "", LYNAS],
+                             ["25/11/2026", "MP Materials ships magnets", "Mining.com", mp, "MP Materials said it shipped…", ""]]))
+    assert ingest([str(path)]).counts["new"] == 2
+    rows = {r.title: r for r in stores(assay_home)[0].articles()}
+    assert rows["Lynas posts record NdPr output"].source == "Reuters" and "3,200 tonnes" in rows["Lynas posts record NdPr output"].body
+    assert rows["MP Materials ships magnets"].source == "Mining.com" and "General Motors" in rows["MP Materials ships magnets"].body
+    assert ingest([str(path)]).counts["unchanged"] == 2
+    # The same export as an Excel workbook: the same two articles, unchanged.
+    book = tmp_path / "Meltwater export.xlsx"
+    book.write_bytes(workbook({"Articles": [["Date", "Headline", "Source", "URL", "Hit Sentence", "Full Text"],
+                                            ["27/11/2026", "Lynas posts record NdPr output", "Reuters", "", "", LYNAS],
+                                            ["25/11/2026", "MP Materials ships magnets", "Mining.com", mp, "MP Materials said it shipped…", ""]]}))
+    assert ingest([str(book)]).counts["unchanged"] == 2
+
+
 def test_local_folder_of_text_markdown_and_html(ingest, assay_home, tmp_path):
     folder = tmp_path / "notes"
     folder.mkdir()

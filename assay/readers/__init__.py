@@ -21,6 +21,7 @@ from assay.readers.pdf import PdfReader
 from assay.readers.pptx import PptxReader
 from assay.readers.rtf import RtfReader
 from assay.readers.subtitles import SubtitleReader
+from assay.readers.table import TableReader, WorkbookReader
 from assay.readers.text import TextReader
 from assay.readers.word97 import Word97Reader
 from assay.sources import SourceError, decode, opens_a_subscription_list
@@ -55,12 +56,14 @@ READERS: list[Reader] = [
     FeedReader(),
     JsonFeedReader(),  # before text: a .json file is refused as data, unless it is a feed
     SubtitleReader(),  # before text: cue numbers and timings are no statements
+    TableReader(),  # before text: a row's cells are no article's lines
     TextReader(),
     HtmlReader(),
     PdfReader(),
     DocxReader(),
     PptxReader(),
     OdtReader(),
+    WorkbookReader(),
     RtfReader(),
     Word97Reader(),  # an OLE file, as an Outlook message is: each sniffs its own streams' names
     OutlookReader(),  # an OLE file, sniffed before the MIME readers (its streams may hold header lines)

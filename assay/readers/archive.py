@@ -45,7 +45,6 @@ _UNREAD_PACKAGES = {
     "application/vnd.oasis.opendocument.presentation": "an OpenDocument presentation (.odp), which Assay does not read: save it as .pptx or PDF",
     "application/vnd.oasis.opendocument.spreadsheet": "a spreadsheet (.ods), not an article: save the article itself as .docx, PDF or text",
     "application/epub+zip": "an EPUB e-book, which Assay does not read: save the chapter you want as PDF or text",
-    "xl/workbook.xml": "an Excel workbook (.xlsx), not an article: save the article itself as .docx, PDF or text",
 }
 
 
