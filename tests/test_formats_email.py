@@ -64,11 +64,58 @@ def test_a_newsletter_s_signature_block_is_no_part_of_its_text():
     assert item.content.count("terbium output would follow") == 6
 
 
-def test_an_html_only_alert_is_read_as_a_page_and_attachments_are_counted():
+def test_an_html_only_alert_is_read_as_a_page_and_an_attachment_it_cannot_read_is_named():
     html = f"<html><body><article><h1>Alert</h1><p>{BODY.splitlines()[0]}</p><p>{BODY.splitlines()[2]}</p></article></body></html>"
     _, item = read(message(plain=None, html=html, attachment=b"%PDF-1.4 not read here"))
     assert item.title == "Lynas lifts heavy rare earths output" and "3.4 tonnes of dysprosium" in item.content
-    assert "1 attachment not read (save and ingest a PDF or Word attachment on its own)" in item.notes
+    assert any(note.startswith("1 attachment not read: report.pdf (not a readable PDF") for note in item.notes)
+
+
+def with_attachments(plain: str, files: dict[str, bytes], sender: str = '"Mining Weekly" <news@miningweekly.example>',
+                     forwarded: bytes | None = None) -> bytes:
+    from email import message_from_bytes
+    from email import policy as policies
+
+    mail = EmailMessage()
+    mail["From"], mail["To"], mail["Subject"], mail["Date"] = sender, "analyst@example.com", "Today's reading", "Tue, 3 Mar 2026 08:15:00 +0000"
+    mail.set_content(plain)
+    for name, data in files.items():
+        mail.add_attachment(data, maintype="application", subtype="octet-stream", filename=name)
+    if forwarded is not None:  # Outlook's "Forward as attachment": the message itself, as message/rfc822
+        mail.add_attachment(message_from_bytes(forwarded, policy=policies.default))
+    return bytes(mail)
+
+
+def items_of(content: bytes, name: str = "/home/analyst/Mail/reading.eml"):
+    return parse(Fetched(source=name, content=content, content_type="message/rfc822"))[2]
+
+
+def test_attachments_that_are_articles_are_read_and_a_cover_note_is_not():
+    baotou = b"Baotou update\n\nChina Northern Rare Earth raised its smelting capacity to 11,200 tons a year, the company said.\n"
+    items = items_of(with_attachments("Hi all, two items for today's meeting attached. Best, Jane", {
+        "baotou.txt": baotou, "logo.png": b"\x89PNG"}, sender='"China Northern Rare Earth IR" <ir@cnre.example>',
+        forwarded=message(subject="Lynas lifts heavy rare earths output")))
+    assert [(i.title, i.source) for i in items] == [("Baotou update", "China Northern Rare Earth IR"),  # its text names no publisher: the sender
+                                                    ("Lynas lifts heavy rare earths output", "Mining Weekly")]  # the forwarded message's own sender
+    notes = " ".join(items[0].notes)
+    assert "read 2 articles from its attachments" in notes and "1 attachment not read: logo.png (not a format articles come in)" in notes
+    assert "the folder's name" not in notes  # the mail is no folder the user named
+
+
+def test_a_mail_that_is_an_article_keeps_it_beside_its_attachments():
+    story = "SYDNEY, March 2, 2026 (Reuters) - " + BODY * 3
+    items = items_of(with_attachments(story, {"baotou.md": b"# Baotou update\n\nChina Northern Rare Earth raised its smelting capacity to 11,200 tons a year.\n"}))
+    assert [i.title for i in items] == ["Today's reading", "Baotou update"] and items[0].source == "Reuters"
+    # An HTML newsletter's article is kept beside its attachment too; a short HTML note is a cover note.
+    html = "<html><body><article><h1>Lynas</h1>" + f"<p>{BODY}</p>" * 3 + "</article></body></html>"
+    note = "<html><head><style>p {color: red}</style></head><body><p>Attached, as promised.</p></body></html>"
+    baotou = {"baotou.md": b"# Baotou update\n\nChina Northern Rare Earth raised its smelting capacity to 11,200 tons a year.\n"}
+    for body, expected in ((html, 2), (note, 1)):
+        mail = EmailMessage()
+        mail["From"], mail["Subject"], mail["Date"] = "news@miningweekly.example", "Today's reading", "Tue, 3 Mar 2026 08:15:00 +0000"
+        mail.set_content(body, subtype="html")
+        mail.add_attachment(baotou["baotou.md"], maintype="application", subtype="octet-stream", filename="baotou.md")
+        assert len(items_of(bytes(mail))) == expected
 
 
 def test_a_saved_message_without_its_suffix_is_still_read_as_one():

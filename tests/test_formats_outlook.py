@@ -29,7 +29,8 @@ def test_a_saved_newsletter_is_titled_by_its_subject_published_by_its_sender_on_
                               sender_address="news@miningweekly.example", sent=datetime(2026, 3, 3, 8, 15, tzinfo=UTC),
                               attached={"Lynas quarterly.pdf": b"%PDF-1.7\n", "chart.png": b"\x89PNG"})
     (item,) = read(content)
-    assert "2 attachments not read (save and ingest a PDF or Word attachment on its own)" in item.notes
+    assert any(note.startswith("2 attachments not read: Lynas quarterly.pdf (not a readable PDF") and
+               note.endswith("chart.png (not a format articles come in)") for note in item.notes)
     article = to_article(item)
     assert (article.title, article.source) == ("Lynas lifts heavy rare earths output", "Mining Weekly")
     assert article.published == datetime(2026, 3, 3, 8, 15, tzinfo=UTC)
@@ -68,3 +69,16 @@ def test_an_alert_saved_from_outlook_is_its_headlines():
 def test_what_cannot_be_read_says_why(content, name, said):
     with pytest.raises(SourceError, match=said):
         read(content, name)
+
+
+def test_a_release_attached_to_a_cover_note_is_the_article():
+    from tests.test_formats_docx import kestrel_release
+
+    content = outlook_message("Kestrel: second separation circuit commissioned", "Dear investor,\r\n\r\nPlease find attached "
+                              "today's ASX announcement.\r\n\r\nKind regards,\r\nInvestor Relations", sender_name="Kestrel Rare Earths IR",
+                              sent=datetime(2026, 3, 9, 7, 0, tzinfo=UTC), attached={"KRE ASX announcement.docx": kestrel_release()})
+    (item,) = read(content)
+    article = to_article(item)
+    assert (article.title, article.source) == ("Kestrel Rare Earths Commissions Second Separation Circuit", "Kestrel Rare Earths Limited")
+    assert "Dear investor" not in article.body and "read 1 article from its attachments" in item.notes
+

@@ -368,7 +368,8 @@ def test_a_folder_of_mail_and_a_download_of_a_deck_a_transcript_and_office_files
 
     from tests.outlook_msg import outlook_message
     from tests.test_formats_archive import WIRE, zipped
-    from tests.test_formats_email import message
+    from tests.test_formats_docx import kestrel_release
+    from tests.test_formats_email import message, with_attachments
     from tests.test_formats_odt import odt
     from tests.test_formats_outlook import BODY
     from tests.test_formats_pptx import results_deck
@@ -382,19 +383,24 @@ def test_a_folder_of_mail_and_a_download_of_a_deck_a_transcript_and_office_files
     (folder / "Lynas lifts output.msg").write_bytes(outlook_message(
         "Lynas lifts heavy rare earths output", BODY, sender_name="Mining Weekly", sent=datetime(2026, 3, 3, 8, 15, tzinfo=UTC)))
     (folder / "MP ramps.eml").write_bytes(message(subject="MP Materials ramps magnets", plain=BODY.replace("Lynas Rare Earths", "MP Materials")))
+    # An investor-relations mail: a cover note, and the release as a Word attachment, which is the article.
+    (folder / "Kestrel IR.eml").write_bytes(with_attachments("Please find attached today's ASX announcement. Kind regards, IR",
+                                                             {"KRE announcement.docx": kestrel_release()}, sender="ir@kestrel.example"))
     (tmp_path / "Files (1).zip").write_bytes(zipped({"Reuters/lynas-quarter.txt": WIRE.encode(), "chart.png": b"\x89PNG",
                                                      "MP Q3 deck.pptx": results_deck(), "Lynas interview.srt": webcast,
                                                      "UK progress update.odt": odt(), "KRE release.doc": word97_document(RELEASE, FOOTNOTES)}))
     report = ingest([str(folder), str(tmp_path / "Files (1).zip")])
-    assert report.counts["new"] == 7, report.results
+    assert report.counts["new"] == 8, report.results
     rows = {r.title: r for r in stores(assay_home)[0].articles()}
     assert rows["Lynas lifts heavy rare earths output"].source == "Mining Weekly" and "MP Materials ramps magnets" in rows
     assert any(r.source == "Reuters" and "nameplate" in r.body for r in rows.values())
     assert rows["MP Materials, Investor Presentation, Third Quarter 2026"].source == "MP Materials Corp"
     assert "-->" not in rows["Lynas interview"].body and "by the middle of 2027" in rows["Lynas interview"].body
     assert rows["UK Critical Minerals Strategy: progress update"].source == "Department for Business and Trade"
-    assert rows["Kestrel Rare Earths Commissions Second Separation Circuit"].source == "Kestrel Rare Earths Limited"
-    assert ingest([str(folder), str(tmp_path / "Files (1).zip")]).counts["unchanged"] == 7
+    kestrel = [r for r in stores(assay_home)[0].articles() if r.title == "Kestrel Rare Earths Commissions Second Separation Circuit"]
+    assert len(kestrel) == 2 and {r.source for r in kestrel} == {"Kestrel Rare Earths Limited"}  # the .doc in the .zip, the mail's .docx
+    assert any("Kestrel IR.eml" in r.source_url for r in kestrel)
+    assert ingest([str(folder), str(tmp_path / "Files (1).zip")]).counts["unchanged"] == 8
 
 
 def test_files_saved_in_downloads_are_published_by_whom_their_opening_names(ingest, assay_home, tmp_path):

@@ -3,8 +3,13 @@
 Python's `email` package parses the message; its Subject is the title, its Date the publication
 date and its sender's display name ("Mining Weekly" <news@…>) the source. The body is the plain-text
 part, read as a text export, or as its headlines when it is an alert's or a digest's list of them
-(`assay/readers/headlines.py`); a message with only an HTML part is read as a page. Attachments are
-not read (the ingest report says how many): a PDF sent as an attachment is ingested on its own.
+(`assay/readers/headlines.py`); a message with only an HTML part is read as a page.
+
+An attachment in a format articles come in (a release as PDF or Word, a forwarded message, a deck)
+is read as the file would be and is an article of its own; its publisher, when its text names none,
+is the sender. The body beside such attachments is only a cover note ("Please find attached…")
+unless it is long enough to be an article itself (`COVER_NOTE_WORDS`). Other attachments (a logo,
+a spreadsheet of figures) are named in the report.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from email import policy
 from email.message import EmailMessage, MIMEPart
 from email.parser import BytesParser
 from email.utils import parseaddr, parsedate_to_datetime
+from pathlib import PurePosixPath
 
 from assay.readers.headlines import headline_items, link_list_items
 from assay.readers.html import extract_page
@@ -33,6 +39,10 @@ def looks_like_email(content: bytes) -> bool:
 
 
 _MIN_WORDS = 12  # fewer words than a sentence or two: no article
+# Beside attachments that are articles, a body shorter than this is their cover note: "Please find
+# attached our quarterly report…" and a signature run 20 to 50 words.
+COVER_NOTE_WORDS = 60
+_HTML_MARKUP = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]*>", re.S | re.I)  # an HTML body's words are what is left
 
 # The signature delimiter (RFC 3676: "-- " on a line of its own; often saved without its space).
 _SIGNATURE = re.compile(r"^--[ \t]?$", re.M)
@@ -74,6 +84,11 @@ def read_email(fetched: Fetched) -> list[RawItem]:
     # A forwarded wire story keeps its dateline's agency; a newsletter's note is published by its sender.
     sender = sender_name or sender_address.partition("@")[2] or sender_address or None
     text, signed = _without_signature(plain.get_content()) if plain is not None else ("", False)
+    attached, attachment_notes = attachment_items(message, fetched, sender)
+    body_words = len(text.split()) if plain is not None else len(_HTML_MARKUP.sub(" ", str(html_of(html, fetched.source))).split()) if html else 0
+    if attached and body_words < COVER_NOTE_WORDS:
+        attached[0].notes = [*attachment_notes, *attached[0].notes]
+        return attached  # the cover note is no article
     if plain is not None and len(text.split()) < _MIN_WORDS:
         # A newsletter's plain part that is only "View in your browser" and its footer: the HTML part
         # holds the text, and with none there is nothing to read.
@@ -83,7 +98,8 @@ def read_email(fetched: Fetched) -> list[RawItem]:
         plain = None
     sent = _sent(message, notes)
     if plain is not None and (headlines := headline_items(text, fetched, sent, notes) or link_list_items(text, fetched, sent, notes)):
-        return headlines  # an alert's, a digest's or a reading list's: the articles it links to, each read from its page
+        headlines[0].notes.extend(attachment_notes)
+        return [*headlines, *attached]  # an alert's, a digest's or a reading list's: the articles it links to, each read from its page
     if plain is not None:  # the subject as its title line, so the body keeps every line it has
         if signed:
             notes.append("removed the signature block under the '-- ' line")
@@ -102,11 +118,44 @@ def read_email(fetched: Fetched) -> list[RawItem]:
     if item.published is None and sent is not None:
         item.published = sent
         notes.append("dated by the message's Date header")
-    attachments = sum(1 for _ in message.iter_attachments())
-    if attachments:
-        notes.append(f"{attachments} attachment{'s' * (attachments > 1)} not read (save and ingest a PDF or Word attachment on its own)")
-    item.notes.extend(notes)
-    return [item]
+    item.notes.extend([*notes, *attachment_notes])
+    return [item, *attached]
+
+
+def attachment_items(message: EmailMessage, fetched: Fetched, sender: str | None) -> tuple[list[RawItem], list[str]]:
+    """The articles the message's attachments are, each read as the file would be, and notes naming
+    the attachments not read and why."""
+    from assay.readers import content_type_for, parse, supported_suffixes  # the registry holds this reader too
+
+    items: list[RawItem] = []
+    unread: list[str] = []
+    for number, part in enumerate(message.iter_attachments(), 1):
+        forwarded = part.get_content_type() == "message/rfc822"  # Outlook's "Forward as attachment"
+        # Its name as a file name, never a path ("../../x.pdf" is "x.pdf").
+        name = PurePosixPath((part.get_filename() or "").replace("\\", "/")).name or f"attachment {number}{'.eml' if forwarded else ''}"
+        suffix = PurePosixPath(name).suffix.lower()
+        if suffix not in supported_suffixes():
+            unread.append(f"{name} (not a format articles come in)")
+            continue
+        content = bytes(part.get_content()) if forwarded else part.get_payload(decode=True)
+        if not isinstance(content, bytes) or not content:
+            unread.append(f"{name} (empty)")
+            continue
+        inner = Fetched(source=f"{fetched.source}/{name}", content=content, content_type=content_type_for(suffix))
+        try:
+            _, _, found = parse(inner)
+        except SourceError as exc:
+            unread.append(f"{name} ({str(exc).removeprefix(f'{inner.source}: ')})")
+            continue
+        for item in found:
+            if item.source == "files" and sender:  # its text names no publisher: the sender sent it
+                item.source = sender
+                item.notes = [n for n in item.notes if not n.startswith('source: "files"')] + [f"source: the sender, {sender}"]
+        items.extend(found)
+    notes = [f"read {len(items)} article{'s' * (len(items) != 1)} from its attachments"] if items else []
+    if unread:
+        notes.append(f"{len(unread)} attachment{'s' * (len(unread) > 1)} not read: {'; '.join(unread)}")
+    return items, notes
 
 
 def _sent(message: EmailMessage, notes: list[str]) -> datetime | None:

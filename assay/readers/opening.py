@@ -280,8 +280,9 @@ def file_publisher(
         notes.append(f"source: the company holding the call, as the title names it: {holder}")
         return holder
     folder = path.parent.name
-    # A .zip's name is the service's that made it ("Files (100).zip"), not a folder the user named.
-    if folder and folder.lower() not in _GENERIC_FOLDERS and not folder.lower().endswith(".zip") and path.parent.resolve() != Path.home():
+    # A .zip's name is the service's that made it ("Files (100).zip"), and a mail's its subject's (an
+    # attachment's "folder"): neither is a folder the user named.
+    if folder and folder.lower() not in _GENERIC_FOLDERS and not folder.lower().endswith((".zip", ".eml", ".msg")) and path.parent.resolve() != Path.home():
         notes.append(f"source: the folder's name, {folder!r} (the opening names no publisher)")
         return folder
     notes.append(f"source: \"files\" (neither the opening nor the folder names a publisher{hint})")

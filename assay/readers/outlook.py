@@ -3,8 +3,9 @@
 A .msg is an OLE compound file (olefile reads it) whose properties are streams named by their tags
 (MS-OXMSG): the subject, the sender, the plain and HTML bodies and, for a mail received, the headers
 it came with. They are put together as the message Outlook received and read as a saved email
-(`assay/readers/mail.py`): a newsletter, a forwarded story or an alert's headlines alike. Before,
-a .msg was refused as "a Word 97-2003 (.doc) or other old Office file".
+(`assay/readers/mail.py`): a newsletter, a forwarded story or an alert's headlines alike, and its
+attachments as a saved email's are. Before, a .msg was refused as "a Word 97-2003 (.doc) or other old
+Office file".
 """
 
 from __future__ import annotations
@@ -30,11 +31,12 @@ _SUBMIT_TIME = 0x0039  # PR_CLIENT_SUBMIT_TIME, a PT_SYSTIME among the fixed-len
 _TOP_HEADER = 32  # bytes before a top-level message's fixed-length property entries
 
 
-def _string(ole: olefile.OleFileIO, tag: str) -> str | None:
-    """A string property: Unicode (001F), else in the message's 8-bit code page (001E), read as cp1252."""
+def _string(ole: olefile.OleFileIO, tag: str, storage: str = "") -> str | None:
+    """A string property (of the message, or of an attachment's `storage`): Unicode (001F), else in the
+    message's 8-bit code page (001E), read as cp1252."""
     for kind, codec in (("001F", "utf-16-le"), ("001E", "cp1252")):
-        if ole.exists(f"__substg1.0_{tag}{kind}"):
-            return ole.openstream(f"__substg1.0_{tag}{kind}").read().decode(codec, errors="replace").rstrip("\0")
+        if ole.exists(f"{storage}__substg1.0_{tag}{kind}"):
+            return ole.openstream(f"{storage}__substg1.0_{tag}{kind}").read().decode(codec, errors="replace").rstrip("\0")
     return None
 
 
@@ -57,13 +59,22 @@ def _html(ole: olefile.OleFileIO, source: str) -> str | None:
     return _string(ole, "1013")
 
 
-def _attachments(ole: olefile.OleFileIO) -> int:
-    """How many files a message carries (each a storage of its own in the compound file)."""
-    return len({entry[0] for entry in ole.listdir(streams=False, storages=True) if entry[0].startswith("__attach_version1.0_")})
+def _attach(ole: olefile.OleFileIO, message: EmailMessage) -> None:
+    """The files the message carries (each a storage of its own: its bytes, PR_ATTACH_DATA_BIN, and its
+    file name, PR_ATTACH_LONG_FILENAME or the 8.3 one), attached to `message` as a saved email's are.
+    An attached Outlook item (PR_ATTACH_DATA_OBJ, a storage of its own) is named, not read."""
+    storages = sorted({entry[0] for entry in ole.listdir(streams=False, storages=True) if entry[0].startswith("__attach_version1.0_")})
+    for number, storage in enumerate(storages, 1):
+        name = _string(ole, "3707", f"{storage}/") or _string(ole, "3704", f"{storage}/") or f"attachment {number}"
+        data_stream = f"{storage}/__substg1.0_37010102"
+        if ole.exists(data_stream):
+            message.add_attachment(ole.openstream(data_stream).read(), maintype="application", subtype="octet-stream", filename=name)
+        else:  # an embedded message or object: named in the report as not read
+            message.add_attachment(b"", maintype="application", subtype="octet-stream", filename=f"{name} (an attached Outlook item)")
 
 
-def as_email(fetched: Fetched) -> tuple[bytes, int]:
-    """The message a .msg holds, as the RFC 822 bytes a saved email is, and how many attachments it carries."""
+def as_email(fetched: Fetched) -> bytes:
+    """The message a .msg holds, with its attachments, as the RFC 822 bytes a saved email is."""
     try:
         return _as_email(fetched)
     except _DAMAGED as exc:  # olefile's own error, or a truncated stream's
@@ -73,7 +84,7 @@ def as_email(fetched: Fetched) -> tuple[bytes, int]:
 _DAMAGED = (OSError, ValueError, struct.error, IndexError, EOFError)
 
 
-def _as_email(fetched: Fetched) -> tuple[bytes, int]:
+def _as_email(fetched: Fetched) -> bytes:
     with olefile.OleFileIO(io.BytesIO(fetched.content)) as ole:
         if not ole.exists(_PROPERTIES):
             raise SourceError(f"{fetched.source}: an old Office file, not an Outlook message: save it as .docx or PDF")
@@ -92,7 +103,8 @@ def _as_email(fetched: Fetched) -> tuple[bytes, int]:
         message.set_content(plain if plain is not None else html or "", subtype="plain" if plain is not None else "html")
         if plain is not None and html is not None:
             message.add_alternative(html, subtype="html")
-        return bytes(message), _attachments(ole)
+        _attach(ole, message)
+        return bytes(message)
 
 
 class OutlookReader:
@@ -108,8 +120,4 @@ class OutlookReader:
         return fetched.content.startswith(OLE_MAGIC) and (source_suffix(fetched) == ".msg" or PROPERTY_STREAM in fetched.content)
 
     def read(self, fetched: Fetched, text: str | None) -> tuple[str | None, list[RawItem]]:
-        message, count = as_email(fetched)
-        items = read_email(fetched.model_copy(update={"content": message, "content_type": "message/rfc822"}))
-        if count:  # as an .eml's are counted
-            items[0].notes.append(f"{count} attachment{'s' * (count > 1)} not read (save and ingest a PDF or Word attachment on its own)")
-        return None, items
+        return None, read_email(fetched.model_copy(update={"content": as_email(fetched), "content_type": "message/rfc822"}))
