@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup chromium postgres demo test test-fast lint bench clean
+.PHONY: setup chromium postgres ocr demo test test-fast lint bench clean
 
 # Re-installs only when the pins change; pip caches wheels between runs.
 $(STAMP): pyproject.toml constraints.txt requirements/models.txt
@@ -40,10 +40,14 @@ chromium:
 postgres:
 	@ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || command -v initdb >/dev/null 2>&1 || $(call apt_install,postgresql,the database tests)
 
+# Scanned PDFs and screenshots are read by Debian's Tesseract (assay/readers/ocr.py); its tests skip without it.
+ocr:
+	@command -v tesseract >/dev/null 2>&1 || $(call apt_install,tesseract-ocr,the OCR tests)
+
 demo: setup
 	$(BIN)/assay demo
 
-test: setup chromium postgres
+test: setup chromium postgres ocr
 	$(BIN)/python -m pytest -q
 
 # The fast lane: unit tests without the Prefect test server or a real LLM (under 90 s).

@@ -296,11 +296,27 @@ def test_two_column_pdf_from_another_producer_reads_down_each_column():
     assert "Example Securities" not in article.body and "disclosures" not in article.body and "Page 1" not in article.body
 
 
-def test_scanned_pdf_fails_clearly():
+def test_a_scanned_pdf_without_tesseract_says_how_to_read_it(monkeypatch):
+    from assay.readers import ocr
+
+    monkeypatch.setattr(ocr, "tesseract_available", lambda: False)
     source = str(PDF / "scanned.pdf")
     with pytest.raises(SourceError) as error:
         parse(pdf_file("scanned.pdf"))
-    assert str(error.value) == f"{source}: a scanned PDF with no text layer (run OCR on it first, e.g. ocrmypdf)"
+    assert str(error.value) == (f"{source}: a scanned PDF with no text layer: install Tesseract (Debian and Ubuntu: apt install "
+                                "tesseract-ocr; macOS: brew install tesseract) for Assay to read it by OCR, or run OCR on it first (ocrmypdf)")
+
+
+def test_a_scanned_notice_is_read_by_ocr_under_its_letterhead():
+    from assay.readers import ocr
+
+    if not ocr.tesseract_available():
+        pytest.skip("Tesseract is not installed (apt install tesseract-ocr)")
+    _, _, (item,) = parse(pdf_file("scanned.pdf"))
+    article = to_article(item)
+    assert (article.title, article.source) == ("Notice of Annual General Meeting", "Acme Rare Earths Ltd")  # one type: the letterhead, then the title
+    assert article.published is not None and article.published.date().isoformat() == "2025-11-28"
+    assert "shareholders of Acme Rare Earths Ltd will be held in Perth" in article.body
 
 
 def test_password_protected_pdf_fails_clearly():

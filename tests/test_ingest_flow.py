@@ -348,6 +348,23 @@ def test_a_monitoring_export_ingests_its_rows(ingest, assay_home, http_server, p
     assert ingest([str(book)]).counts["unchanged"] == 2
 
 
+def test_a_scanned_notice_and_a_screenshot_are_read_by_ocr(ingest, assay_home, tmp_path):
+    from assay.readers import ocr
+    from tests.test_formats_ocr import NOTICE, scanned_pdf, screenshot
+
+    if not ocr.tesseract_available():
+        pytest.skip("Tesseract is not installed (apt install tesseract-ocr)")
+    (tmp_path / "Scan_20261009.pdf").write_bytes(scanned_pdf())
+    (tmp_path / "Screenshot.png").write_bytes(screenshot([("title", "Lynas posts record NdPr output"), NOTICE[2]]))
+    report = ingest([str(tmp_path / "Scan_20261009.pdf"), str(tmp_path / "Screenshot.png")])
+    assert report.counts["new"] == 2, report.results
+    rows = {r.title: r for r in stores(assay_home)[0].articles()}
+    notice = rows["Announcement on Export Controls for Certain Rare Earth Items"]
+    assert notice.source == "Ministry of Commerce of the People's Republic of China" and "58,142 tonnes" in notice.body
+    assert "Lynas posts record NdPr output" in rows
+    assert ingest([str(tmp_path / "Scan_20261009.pdf")]).counts["unchanged"] == 1
+
+
 def test_local_folder_of_text_markdown_and_html(ingest, assay_home, tmp_path):
     folder = tmp_path / "notes"
     folder.mkdir()

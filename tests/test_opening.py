@@ -55,6 +55,14 @@ def lines(text: str) -> list[str]:
          "results of its definitive feasibility study.", ("Kestrel Rare Earths Limited", "release")),
         ("IMMEDIATE RELEASE\n\nThe Department of Energy (DOE) today announced $87 million for three projects to recover rare earths from coal ash.",
          ("Department of Energy", "release")),
+        # a scanned notice: its letterhead in capitals, then an issuer that shares its first sentence
+        ("MINISTRY OF COMMERCE OF THE PEOPLE'S REPUBLIC OF CHINA\nAnnouncement No. 18 of 2026, 9 October 2026\n\nThe Ministry of "
+         "Commerce and the General Administration of Customs have decided to implement export controls.",
+         ("Ministry of Commerce of the People's Republic of China", "masthead")),
+        ("Announcement No. 18 of 2026\n\nThe Ministry of Commerce and the General Administration of Customs have decided to implement "
+         "export controls on seven items.", ("Ministry of Commerce", "release")),
+        ("U.S. GEOLOGICAL SURVEY | MINERAL COMMODITY SUMMARIES 2026\n\nDomestic production of rare earth mineral concentrates rose in 2025.",
+         ("U.S. Geological Survey", "masthead")),
     ],
 )
 def test_the_opening_names_its_publisher(opening, expected):

@@ -15,6 +15,7 @@ from assay.readers.feed import FeedReader, JsonFeedReader
 from assay.readers.html import HtmlReader
 from assay.readers.mail import EmailReader
 from assay.readers.mhtml import MhtmlReader
+from assay.readers.ocr import ImageReader
 from assay.readers.odt import OdtReader
 from assay.readers.outlook import OLE_MAGIC, OutlookReader
 from assay.readers.pdf import PdfReader
@@ -70,6 +71,7 @@ READERS: list[Reader] = [
     ZipReader(),  # after the Word reader: a .docx is a zip too
     MhtmlReader(),  # a MIME message, as an email is: a saved page's headers say it is one
     EmailReader(),
+    ImageReader(),  # last: by its first bytes only
 ]
 
 # Formats people save articles in that no reader reads: named, with the way out, rather than read as

@@ -61,7 +61,7 @@ _ORGANISATION_WORDS = re.compile(
     r"Report|Reporter|Observer|Chronicle|Telegraph|Insider|Watch|Monitor|Wire|Network|Media|Broadcasting|Television|Radio|"
     r"Securities|Capital|Markets|Bank|Partners|Associates|Advisory|Advisors|Consulting|Research|Analytics|Intelligence|"
     r"Institute|Institution|Foundation|Council|Centre|Center|Forum|Society|Association|Alliance|Coalition|Initiative|"
-    r"University|Ministry|Department|Office|Agency|Commission|Bureau|Administration|Authority|Government|Parliament|"
+    r"University|Ministry|Department|Office|Agency|Commission|Bureau|Administration|Authority|Government|Parliament|Survey|"
     r"Group|Limited|Ltd|Inc|Corp|Corporation|Company|plc|AG|SA|GmbH)\b\.?"
 )
 # A document's kind, not who publishes it: "Quarterly Activities Report", "Annual Report".
@@ -123,10 +123,14 @@ def _head(lines: list[str], limit: int = 8) -> tuple[list[str], str]:
 
 def _organisation(text: str) -> str | None:
     """`text` when it reads as an organisation's name: a few capitalised words, one of them an
-    organisation's word, or a web domain ("Mining.com")."""
+    organisation's word, or a web domain ("Mining.com"). A name in capitals, as a letterhead or a
+    scanned notice's running header sets it, is given in title case."""
     text = text.strip(" .,:;|—–-")
     if _DOMAIN.match(text):
         return text
+    letters = [c for c in text if c.isalpha()]
+    if len(letters) >= 8 and all(c.isupper() for c in letters):
+        return _organisation(_title_case(text))
     words = text.split()
     if not 1 <= len(words) <= 9 or _LABEL.match(text) or DATE_LINE.match(text) or _TICKER.search(text) or any(c.isdigit() for c in text):
         return None
@@ -135,6 +139,27 @@ def _organisation(text: str) -> str | None:
     if not all(w[0].isupper() or w.lower() in _SMALL_WORDS or not w[0].isalpha() for w in words):
         return None
     return text if _ORGANISATION_WORDS.search(text) and not _DOCUMENT.match(text) else None
+
+
+_LEGAL_FORMS = {"ltd": "Ltd", "inc": "Inc", "plc": "plc", "pty": "Pty", "co": "Co", "corp": "Corp", "llc": "LLC"}
+
+
+def _title_case(text: str) -> str:
+    """"MINISTRY OF COMMERCE OF THE PEOPLE'S REPUBLIC OF CHINA" as "Ministry of Commerce of the
+    People's Republic of China"; a short word with no vowel ("USGS") or one with a full stop ("U.S.")
+    stays as written."""
+    words = text.split()
+    cased = []
+    for i, word in enumerate(words):
+        if i and word.lower() in _SMALL_WORDS:
+            cased.append(word.lower())
+        elif word.lower().rstrip(".") in _LEGAL_FORMS:
+            cased.append(_LEGAL_FORMS[word.lower().rstrip(".")] + "." * word.endswith("."))
+        elif "." in word or not re.search(r"[AEIOUY]", word):
+            cased.append(word)
+        else:
+            cased.append(word[0] + word[1:].lower())
+    return " ".join(cased)
 
 
 def is_site_name(text: str) -> bool:
@@ -159,6 +184,11 @@ def _masthead(head: list[str]) -> str | None:
     return None
 
 
+def letterhead(line: str) -> str | None:
+    """The organisation a line on its own names, as a letterhead or a masthead does; None for another line."""
+    return _masthead([line])
+
+
 def release_issuer(text: str) -> str | None:
     """The organisation a release's first sentence opens with, after its dateline if it has one."""
     dash = _AFTER_DATELINE_DASH.search(text[:160])
@@ -167,7 +197,7 @@ def release_issuer(text: str) -> str | None:
     found = _ISSUER.match(opening)
     if not found:
         return None
-    name = found.group("name").strip(" ,")
+    name = re.sub(r"(?:\s+(?:and|of|for|the|&))+$", "", found.group("name").strip(" ,"))  # "The Ministry of Commerce and the …"
     name = re.sub(r"^The\s+(?=(?:U\.S\.|US|UK|Australian|European)?\s*(?:Department|Ministry|Office|Commission|Agency)\b)", "", name)
     return name if 1 <= len(name.split()) <= 8 else None
 

@@ -26,7 +26,7 @@ import pypdf
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PdfStreamError
 
 from assay.readers.exports import export_items
-from assay.readers.opening import date_in, file_publisher, opening_date
+from assay.readers.opening import date_in, file_publisher, letterhead, opening_date
 from assay.sources import SourceError, source_address, source_suffix
 from assay.types import Fetched, RawItem, SourceKind
 
@@ -221,10 +221,18 @@ def _title_lines(page: list[Line], body_size: float | None) -> list[Line]:
     # is set apart as one: bold, of unknown weight, or over a line that is only a date (a text printed
     # to PDF: "… Earnings Call Transcript" over "November 6, 2026, 5:00 PM ET").
     first = page[0] if page else None
-    if first and len(first.text.strip()) <= 120 and not re.search(r"[.,;:]$", first.text.strip()) and not date_in(first.text):
+    if first and _reads_as_title(first) and not first.bold and len(page) > 1 and _reads_as_title(page[1]) and letterhead(first.text):
+        return [page[1]]  # a letterhead over the title, in one type ("ACME RARE EARTHS LTD" over "Notice of Annual General Meeting")
+    if first and _reads_as_title(first):
         dated_below = len(page) > 1 and _is_bare_dateline(page[1])
         return [first] if first.bold or first.size is None or dated_below else []
     return []
+
+
+def _reads_as_title(line: Line) -> bool:
+    """Short, not a sentence, not a date."""
+    text = line.text.strip()
+    return 0 < len(text) <= 120 and not re.search(r"[.,;:]$", text) and not date_in(text)
 
 
 def _cover_lines(pages: list[list[Line]], prominent: list[Line]) -> list[Line]:
@@ -396,6 +404,10 @@ def _open(fetched: Fetched) -> pypdf.PdfReader:
         raise SourceError(f"{fetched.source}: not a readable PDF ({exc or type(exc).__name__})") from None
 
 
+class ScannedPdf(SourceError):
+    """Every page is a picture of text: read by OCR where Tesseract is installed (`assay/readers/ocr.py`)."""
+
+
 def _read_pages(reader: pypdf.PdfReader, fetched: Fetched, notes: list[str]) -> list[list[Line]]:
     """The lines of each page (up to MAX_PAGES); SourceError when no page has text."""
     try:
@@ -416,7 +428,7 @@ def _read_pages(reader: pypdf.PdfReader, fetched: Fetched, notes: list[str]) -> 
     textless = [n for n, page in enumerate(pages, start=1) if n not in unreadable and sum(len(line.text.strip()) for line in page) < 3]
     if len(textless) + len(unreadable) == len(pages):
         if textless:
-            raise SourceError(f"{fetched.source}: a scanned PDF with no text layer (run OCR on it first, e.g. ocrmypdf)")
+            raise ScannedPdf(f"{fetched.source}: a scanned PDF with no text layer")
         raise SourceError(f"{fetched.source}: no page of the PDF could be read")
     if textless:
         notes.append(f"no text layer on page(s) {', '.join(map(str, textless))} (scanned?): their text is missing")
@@ -435,7 +447,33 @@ def read_pdf(fetched: Fetched) -> RawItem:
         raise SourceError(f"{fetched.source}: empty")
     notes: list[str] = []
     reader = _open(fetched)
-    read = _read_pages(reader, fetched, notes)
+    try:
+        read = _read_pages(reader, fetched, notes)
+    except ScannedPdf as scanned:
+        read = _scanned_pages(fetched, scanned, notes)
+    return item_from_lines(read, fetched, notes, _metadata_title(reader))
+
+
+def _scanned_pages(fetched: Fetched, scanned: ScannedPdf, notes: list[str]) -> list[list[Line]]:
+    """The lines of a scanned PDF's pages as OCR reads them, where Tesseract is installed."""
+    from assay.readers.ocr import INSTALL, pdf_page_lines, tesseract_available
+
+    if not tesseract_available():
+        raise SourceError(f"{scanned}: {INSTALL} for Assay to read it by OCR, or run OCR on it first (ocrmypdf)") from None
+    try:
+        pages = pdf_page_lines(fetched.content, MAX_PAGES)
+    except SourceError as exc:
+        raise SourceError(f"{scanned}: {exc}") from None
+    if not any(line.text.strip() for page in pages for line in page):
+        raise SourceError(f"{scanned}, and OCR found no text on its pages") from None
+    notes.append(f"a scanned PDF of {len(pages)} page{'s' * (len(pages) > 1)}: its text read by OCR (Tesseract); "
+                 "figures may be misread, check them against the scan")
+    return pages
+
+
+def item_from_lines(read: list[list[Line]], fetched: Fetched, notes: list[str], metadata_title: str | None) -> RawItem:
+    """The article a document's positioned lines hold, a page to a list: title by size and place,
+    dateline, running headers and footers, paragraphs by line pitch, publisher."""
     pages, removed = remove_page_furniture(read)
     header = running_lines(read, pages, top=True)
     if removed:
@@ -448,7 +486,6 @@ def read_pdf(fetched: Fetched) -> RawItem:
 
     # Title: the metadata's when it is one, else the first page's most prominent lines (then not body text).
     file_name = Path(urlsplit(fetched.source).path).name
-    metadata_title = _metadata_title(reader)
     title = meaningful_title(metadata_title, file_name)
     prominent = _title_lines(first_page, statistics.median(sizes) if sizes else None)
     prominent_text = re.sub(r"\s+", " ", " ".join(line.text for line in prominent)).strip()

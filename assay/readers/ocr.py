@@ -1,0 +1,148 @@
+"""Text from pictures of text: a scanned PDF (a ministry's signed notice, a faxed release, an old filing)
+and an image of an article (a screenshot shared in a chat). Before, a scanned PDF was refused with
+"run OCR on it first" and an image as binary data.
+
+Tesseract reads the text (Debian's `tesseract-ocr` with its English data, through pytesseract); a
+PDF's pages are rendered for it by pdfium (pypdfium2, whose wheel carries the library) at `DPI`.
+Both run locally: nothing is downloaded. Where Tesseract is not installed, the file is refused with
+the way to install it. Tesseract's hOCR places each line (its baseline and type size), so the lines
+go through the PDF reader's own layout rules: the title by its size, paragraphs by line pitch,
+running headers and page numbers out, the dateline, the publisher. The ingest report says the text
+was read by OCR, because a misread digit is possible and worth checking against the scan.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+import re
+import shutil
+from typing import Any
+
+from assay.readers.pdf import Line
+from assay.sources import SourceError
+from assay.types import Fetched, RawItem, SourceKind
+
+DPI = 300  # what Tesseract is trained for: body text 10-12 pt is 40-50 px high
+SCREEN_DPI = 96.0  # an image that names no resolution: a screenshot
+MIN_IMAGE_WORDS = 40  # an image with fewer words read is a chart, a logo or a photo, not an article
+LANGUAGES = "eng"
+INSTALL = "install Tesseract (Debian and Ubuntu: apt install tesseract-ocr; macOS: brew install tesseract)"
+# What images are, by their first bytes: PNG, JPEG, TIFF (either byte order), WebP, GIF, BMP.
+IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF87a", b"GIF89a", b"BM")
+
+
+@functools.cache
+def tesseract_available() -> bool:
+    return shutil.which("tesseract") is not None
+
+
+def is_image(content: bytes) -> bool:
+    return content.startswith(IMAGE_MAGIC) or (content[:4] == b"RIFF" and content[8:12] == b"WEBP")
+
+
+def _hocr(image: Any) -> bytes:
+    import pytesseract
+
+    try:
+        return bytes(pytesseract.image_to_pdf_or_hocr(image, extension="hocr", lang=LANGUAGES))
+    except (pytesseract.TesseractError, pytesseract.TesseractNotFoundError, OSError) as exc:
+        raise SourceError(f"Tesseract could not read it ({str(exc).strip()[:200]}); {INSTALL}, with its English data") from None
+
+
+_LINE_CLASSES = {"ocr_line", "ocr_header", "ocr_caption", "ocr_textfloat"}
+_PROPERTY = re.compile(r"(\w+)\s+([^;]+)")
+
+
+def image_lines(image: Any, page: int, dpi: float) -> list[Line]:
+    """The image's lines as Tesseract's hOCR gives them, placed as a PDF's are: each line's baseline in
+    points from the bottom of the page and its type size (hOCR's `x_size`) in points."""
+    import lxml.html
+
+    root = lxml.html.fromstring(_hocr(image))
+    lines: list[Line] = []
+    for span in root.iter("span"):
+        if not _LINE_CLASSES & set((span.get("class") or "").split()):
+            continue
+        words = [w.text_content().strip() for w in span.iter("span") if "ocrx_word" in (w.get("class") or "")]
+        text = " ".join(w for w in words if w)
+        if not text:
+            continue
+        properties = {m[1]: m[2].split() for m in _PROPERTY.finditer(span.get("title") or "")}
+        bottom = float(properties.get("bbox", ["0"] * 4)[3]) + float(properties.get("baseline", ["0", "0"])[-1])
+        size = float(properties.get("x_size", ["0"])[0]) or None
+        lines.append(Line(text, page, y=(image.height - bottom) * 72 / dpi, size=size * 72 / dpi if size else None))
+    return lines
+
+
+# Tesseract's type size is an estimate: one notice's body lines came out 11.8 to 12.8 pt, its title's
+# two lines 17.3 and 18.2. Sorted, sizes less than this ratio apart are one size, as the PDF reader's
+# rules expect of a document's type (its 10.7 pt date line stayed apart, 10 % below the body).
+SAME_SIZE = 1.10
+
+
+def snapped(pages: list[list[Line]]) -> list[list[Line]]:
+    """The lines with each size replaced by the median of its group of near sizes."""
+    sizes = sorted(line.size for page in pages for line in page if line.size)
+    groups: list[list[float]] = []
+    for size in sizes:
+        if groups and size <= groups[-1][-1] * SAME_SIZE:
+            groups[-1].append(size)
+        else:
+            groups.append([size])
+    median = {size: group[len(group) // 2] for group in groups for size in group}
+    for page in pages:
+        for line in page:
+            line.size = median.get(line.size) if line.size else None
+    return pages
+
+
+def pdf_page_lines(content: bytes, max_pages: int) -> list[list[Line]]:
+    """Each page's lines as OCR reads them, from the first `max_pages` pages rendered at `DPI`."""
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(content)
+    try:
+        return snapped([image_lines(document[i].render(scale=DPI / 72).to_pil(), i + 1, DPI) for i in range(min(len(document), max_pages))])
+    finally:
+        document.close()
+
+
+def ocr_image(fetched: Fetched) -> RawItem:
+    from PIL import Image, UnidentifiedImageError
+
+    from assay.readers.pdf import item_from_lines
+
+    if not tesseract_available():
+        raise SourceError(f"{fetched.source}: an image; Assay reads the text in one with Tesseract, which is not installed: {INSTALL}")
+    try:
+        with Image.open(io.BytesIO(fetched.content)) as image:
+            image.load()
+            lines = snapped([image_lines(image, 1, float((image.info.get("dpi") or (SCREEN_DPI,))[0]) or SCREEN_DPI)])[0]
+    except (UnidentifiedImageError, OSError, ValueError) as exc:
+        raise SourceError(f"{fetched.source}: a damaged or unreadable image ({exc})") from None
+    except SourceError as exc:
+        raise SourceError(f"{fetched.source}: {exc}") from None
+    if (words := sum(len(line.text.split()) for line in lines)) < MIN_IMAGE_WORDS:
+        raise SourceError(f"{fetched.source}: an image with too little text to be an article ({words} words read): "
+                          "a chart, a logo or a photo? A screenshot of an article is read when its text is legible")
+    notes = ["an image: its text read by OCR (Tesseract); figures may be misread, check them against the image"]
+    return item_from_lines([lines], fetched, notes, None)
+
+
+class ImageReader:
+    """An image named by itself (a file, a link): a folder's, an archive's or a mail's images are its
+    charts and logos, so no suffix is registered for them to be expanded to."""
+
+    name = "image"
+    kind = SourceKind.file
+    suffixes: tuple[str, ...] = ()
+    content_type = "image/png"
+    binary = True
+    description = "an image"
+
+    def sniff(self, fetched: Fetched, text: str | None) -> bool:
+        return is_image(fetched.content)
+
+    def read(self, fetched: Fetched, text: str | None) -> tuple[str | None, list[RawItem]]:
+        return None, [ocr_image(fetched)]

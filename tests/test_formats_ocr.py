@@ -1,0 +1,119 @@
+"""Pictures of text: a scanned notice (a PDF of page images, as a scanner or a fax makes one) and a
+screenshot of an article, drawn here with Pillow and read by Tesseract as `assay ingest` reads them.
+Before, the one was refused with "run OCR on it first" and the other as binary data. Tests that need
+Tesseract skip where it is not installed (`make test` installs Debian's `tesseract-ocr`)."""
+
+from __future__ import annotations
+
+import io
+import textwrap
+
+import pytest
+
+from assay.articles import to_article
+from assay.readers import ocr, parse
+from assay.sources import SourceError
+from assay.types import Fetched
+
+needs_tesseract = pytest.mark.skipif(not ocr.tesseract_available(), reason="Tesseract is not installed (apt install tesseract-ocr)")
+
+NOTICE = [
+    ("title", "Announcement on Export Controls for Certain Rare Earth Items"),
+    ("text", "Announcement No. 18 of 2026, 9 October 2026"),
+    ("text", "The Ministry of Commerce and the General Administration of Customs have decided to implement export controls "
+             "on seven medium and heavy rare earth items, including samarium, gadolinium, terbium, dysprosium, lutetium, scandium "
+             "and yttrium. Exporters shall apply for a licence before shipping any of these items."),
+    ("text", "In 2025, China exported 58,142 tonnes of rare earth products, according to customs data, and the controls cover "
+             "about 3,200 tonnes of that total."),
+    ("page", ""),
+    ("text", "The measures take effect on 1 December 2026. Applications will be decided within 45 working days."),
+]
+
+
+def page_images(blocks: list[tuple[str, str]], header: str = "MINISTRY OF COMMERCE OF THE PEOPLE'S REPUBLIC OF CHINA") -> list:
+    """A4 pages at 150 dpi, as a scanner makes them: a running header, the blocks, a page number."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    pages: list[list[tuple[str, str]]] = [[]]
+    for kind, text in blocks:
+        if kind == "page":
+            pages.append([])
+        else:
+            pages[-1].append((kind, text))
+    images = []
+    for number, page in enumerate(pages, 1):
+        image = Image.new("L", (1240, 1754), 255)
+        draw = ImageDraw.Draw(image)
+        draw.text((90, 60), header, fill=0, font=ImageFont.load_default(size=22))
+        y = 160
+        for kind, text in page:
+            font = ImageFont.load_default(size=40 if kind == "title" else 28)
+            for line in textwrap.wrap(text, 42 if kind == "title" else 66):
+                draw.text((90, y), line, fill=0, font=font)
+                y += 52 if kind == "title" else 40
+            y += 30
+        draw.text((580, 1680), f"Page {number} of {len(pages)}", fill=0, font=ImageFont.load_default(size=22))
+        images.append(image)
+    return images
+
+
+def scanned_pdf(blocks: list[tuple[str, str]] = NOTICE) -> bytes:
+    first, *rest = page_images(blocks)
+    out = io.BytesIO()
+    first.save(out, "PDF", resolution=150, save_all=True, append_images=rest)
+    return out.getvalue()
+
+
+def screenshot(blocks: list[tuple[str, str]]) -> bytes:
+    out = io.BytesIO()
+    page_images(blocks, header="")[0].crop((0, 0, 1240, 900)).save(out, "PNG")
+    return out.getvalue()
+
+
+def read(content: bytes, name: str):
+    return parse(Fetched(source=f"/home/analyst/Downloads/{name}", content=content, content_type="application/octet-stream"))[2]
+
+
+@needs_tesseract
+def test_a_scanned_notice_is_read_by_ocr():
+    (item,) = read(scanned_pdf(), "MOFCOM announcement 18.pdf")
+    article = to_article(item)
+    assert article.title == "Announcement on Export Controls for Certain Rare Earth Items"  # its two lines in the larger type
+    assert article.source == "Ministry of Commerce of the People's Republic of China"  # the running header, in title case
+    assert article.published is not None and article.published.date().isoformat() == "2026-10-09"
+    assert "shall apply for a licence before shipping" in article.body  # a paragraph across lines, as a PDF's is joined
+    assert "58,142 tonnes" in article.body and "3,200 tonnes" in article.body and "45 working days" in article.body
+    assert "Page 1 of 2" not in article.body and "MINISTRY OF COMMERCE OF THE" not in article.body  # the running header and page numbers
+    assert "samarium, gadolinium, terbium, dysprosium" in article.body
+    assert item.notes[0] == "a scanned PDF of 2 pages: its text read by OCR (Tesseract); figures may be misread, check them against the scan"
+
+
+@needs_tesseract
+def test_a_screenshot_of_an_article_is_read_by_ocr_and_a_chart_is_not_an_article():
+    shot = screenshot([("title", "Lynas posts record NdPr output"),
+                       ("text", "SYDNEY, Nov 27 (Reuters) - Lynas Rare Earths said on Friday its Malaysian plant produced 3,200 tonnes of "
+                                "NdPr oxide in the September quarter, a record, as its heavy rare earths circuit ramped up. Chief "
+                                "executive Amanda Lacaze said the result showed a supply chain outside China was possible.")])
+    (item,) = read(shot, "Screenshot 2026-11-27 at 09.14.png")
+    article = to_article(item)
+    assert article.title == "Lynas posts record NdPr output" and article.source == "Reuters"
+    assert "3,200 tonnes of NdPr oxide" in article.body
+    with pytest.raises(SourceError, match=r"an image with too little text to be an article \(\d+ words read\)"):
+        read(screenshot([("title", "NdPr oxide price, US$/kg")]), "chart.png")
+
+
+def test_without_tesseract_a_scan_and_an_image_say_how_to_install_it(monkeypatch):
+    monkeypatch.setattr(ocr, "tesseract_available", lambda: False)
+    with pytest.raises(SourceError, match=r"a scanned PDF with no text layer: install Tesseract \(Debian and Ubuntu: apt install tesseract-ocr"):
+        read(scanned_pdf(NOTICE[:2]), "scan.pdf")
+    with pytest.raises(SourceError, match=r"an image; Assay reads the text in one with Tesseract, which is not installed"):
+        read(screenshot(NOTICE[:2]), "shot.png")
+
+
+def test_images_in_a_folder_are_not_articles(tmp_path):
+    from assay.readers import supported_suffixes
+    from assay.sources import expand_source
+
+    (tmp_path / "chart.png").write_bytes(screenshot(NOTICE[:1]))
+    (tmp_path / "note.txt").write_text("Lynas lifts output\n\nLynas Rare Earths produced 10,000 tonnes of NdPr oxide last year.\n")
+    assert [p.rsplit("/", 1)[1] for p in expand_source(str(tmp_path), supported_suffixes())] == ["note.txt"]
