@@ -117,3 +117,34 @@ def test_images_in_a_folder_are_not_articles(tmp_path):
     (tmp_path / "chart.png").write_bytes(screenshot(NOTICE[:1]))
     (tmp_path / "note.txt").write_text("Lynas lifts output\n\nLynas Rare Earths produced 10,000 tonnes of NdPr oxide last year.\n")
     assert [p.rsplit("/", 1)[1] for p in expand_source(str(tmp_path), supported_suffixes())] == ["note.txt"]
+
+
+LIBERATION = "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf"
+
+
+@needs_tesseract
+def test_a_scan_in_another_script_is_refused_rather_than_kept_as_garbage():
+    import os
+
+    from PIL import Image, ImageDraw, ImageFont
+
+    if not os.path.exists(LIBERATION):
+        pytest.skip("no Cyrillic font here (Debian's fonts-liberation)")
+    image = Image.new("L", (1240, 600), 255)
+    draw, font = ImageDraw.Draw(image), ImageFont.truetype(LIBERATION, 28)
+    for i, line in enumerate(textwrap.wrap("Правительство России утвердило программу развития добычи редкоземельных металлов "
+                                           "до 2030 года. По данным министерства, объем производства вырастет в три раза.", 60)):
+        draw.text((60, 60 + 40 * i), line, fill=0, font=font)
+    out = io.BytesIO()
+    image.save(out, "PNG")
+    with pytest.raises(SourceError, match=r"OCR read it with little confidence \(a mean of \d+ %\): a scan in a language other than English"):
+        read(out.getvalue(), "scan.png")
+
+
+def test_what_tesseract_reads_with_little_confidence_is_refused(monkeypatch):
+    words = "".join(f"<span class='ocrx_word' title='bbox 0 0 10 10; x_wconf {c}'>word</span> " for c in (40, 52, 61) * 20)
+    hocr = f"<html><body><span class='ocr_line' title='bbox 0 0 900 30; baseline 0 -5; x_size 28'>{words}</span></body></html>"
+    monkeypatch.setattr(ocr, "tesseract_available", lambda: True)
+    monkeypatch.setattr(ocr, "_hocr", lambda image: hocr.encode())
+    with pytest.raises(SourceError, match=r"little confidence \(a mean of 51 %\)"):
+        read(screenshot(NOTICE[:1]), "shot.png")

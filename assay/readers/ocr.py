@@ -17,6 +17,7 @@ import functools
 import io
 import re
 import shutil
+from collections.abc import Sequence
 from typing import Any
 
 from assay.readers.pdf import Line
@@ -52,15 +53,35 @@ def _hocr(image: Any) -> bytes:
 
 _LINE_CLASSES = {"ocr_line", "ocr_header", "ocr_caption", "ocr_textfloat"}
 _PROPERTY = re.compile(r"(\w+)\s+([^;]+)")
+_CONFIDENCE = re.compile(r"\bx_wconf (\d+)")
+# Tesseract's mean confidence in the words it read: an English scan 85-96, a Russian one read as
+# English 47 (its letters as "NMpasutenbctBo Poccun"). Below this the text is no text to keep.
+MIN_CONFIDENCE = 60
 
 
-def image_lines(image: Any, page: int, dpi: float) -> list[Line]:
+def checked(pages: list[ReadLines]) -> list[ReadLines]:
+    """The pages, when Tesseract read them with confidence; SourceError when it did not."""
+    confidences = [c for page in pages for c in page.confidences]
+    if confidences and (mean := sum(confidences) / len(confidences)) < MIN_CONFIDENCE:
+        raise SourceError(f"OCR read it with little confidence (a mean of {mean:.0f} %): a scan in a language other than "
+                          "English, or too faint or blurred to read; Assay reads English scans and images")
+    return pages
+
+
+class ReadLines(list[Line]):
+    """One image's lines, and Tesseract's confidence (0-100) in each word it read."""
+
+    confidences: list[int]
+
+
+def image_lines(image: Any, page: int, dpi: float) -> ReadLines:
     """The image's lines as Tesseract's hOCR gives them, placed as a PDF's are: each line's baseline in
     points from the bottom of the page and its type size (hOCR's `x_size`) in points."""
     import lxml.html
 
     root = lxml.html.fromstring(_hocr(image))
-    lines: list[Line] = []
+    lines = ReadLines()
+    lines.confidences = [int(m[1]) for span in root.iter("span") if (m := _CONFIDENCE.search(span.get("title") or ""))]
     for span in root.iter("span"):
         if not _LINE_CLASSES & set((span.get("class") or "").split()):
             continue
@@ -81,7 +102,7 @@ def image_lines(image: Any, page: int, dpi: float) -> list[Line]:
 SAME_SIZE = 1.10
 
 
-def snapped(pages: list[list[Line]]) -> list[list[Line]]:
+def snapped(pages: Sequence[list[Line]]) -> list[list[Line]]:
     """The lines with each size replaced by the median of its group of near sizes."""
     sizes = sorted(line.size for page in pages for line in page if line.size)
     groups: list[list[float]] = []
@@ -94,7 +115,7 @@ def snapped(pages: list[list[Line]]) -> list[list[Line]]:
     for page in pages:
         for line in page:
             line.size = median.get(line.size) if line.size else None
-    return pages
+    return list(pages)
 
 
 def pdf_page_lines(content: bytes, max_pages: int) -> list[list[Line]]:
@@ -103,7 +124,8 @@ def pdf_page_lines(content: bytes, max_pages: int) -> list[list[Line]]:
 
     document = pdfium.PdfDocument(content)
     try:
-        return snapped([image_lines(document[i].render(scale=DPI / 72).to_pil(), i + 1, DPI) for i in range(min(len(document), max_pages))])
+        return snapped(checked([image_lines(document[i].render(scale=DPI / 72).to_pil(), i + 1, DPI)
+                                for i in range(min(len(document), max_pages))]))
     finally:
         document.close()
 
@@ -118,7 +140,7 @@ def ocr_image(fetched: Fetched) -> RawItem:
     try:
         with Image.open(io.BytesIO(fetched.content)) as image:
             image.load()
-            lines = snapped([image_lines(image, 1, float((image.info.get("dpi") or (SCREEN_DPI,))[0]) or SCREEN_DPI)])[0]
+            lines = snapped(checked([image_lines(image, 1, float((image.info.get("dpi") or (SCREEN_DPI,))[0]) or SCREEN_DPI)]))[0]
     except (UnidentifiedImageError, OSError, ValueError) as exc:
         raise SourceError(f"{fetched.source}: a damaged or unreadable image ({exc})") from None
     except SourceError as exc:
