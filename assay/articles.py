@@ -32,6 +32,7 @@ def to_article(item: RawItem) -> Article:
         highlights=clean.highlights,
         body=clean.body,
         sections=clean.sections,
+        reading_notes=item.notes,
     )
 
 

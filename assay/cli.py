@@ -197,6 +197,10 @@ def show(article_id: Annotated[str, typer.Argument(help="Article id, or a unique
         return
     out.print(f"[bold]{escape(article.title)}[/bold]")
     out.print(f"[dim]{article.id} · {_when(article.published)} · {escape(article.source)} · {escape(article.url or article.source_url)}[/dim]")
+    if article.reading_notes:  # how the text was read; OCR's possible misreadings stand out
+        out.print("[dim]How the text was read:[/dim]")
+        for note in article.reading_notes:
+            out.print(f"[{'yellow' if 'OCR' in note else 'dim'}]  - {escape(note)}[/]", highlight=False)
     if article.highlights:
         out.print("\n[bold]Publisher's highlights[/bold]")
         for h in article.highlights:

@@ -118,6 +118,10 @@ class Article(BaseModel):
     )
     body: str = Field(description="Clean text: paragraphs split by blank lines, list items as '• ' lines.")
     sections: list[Section] = Field(default_factory=list)
+    reading_notes: list[str] = Field(
+        default_factory=list,
+        description="How the text was read: its reader's notes (read by OCR, an encoding guessed, where the date came from). Not content.",
+    )
 
     @computed_field  # type: ignore[prop-decorator]  # pydantic's documented way to serialise a property
     @property

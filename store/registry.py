@@ -54,6 +54,7 @@ from sqlalchemy import (
     select,
     update,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.engine import URL, Engine, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
@@ -109,6 +110,7 @@ class ArticleRow(Base):
     highlights: Mapped[list] = mapped_column(default=list)
     body: Mapped[str] = mapped_column(Text)
     sections: Mapped[list] = mapped_column(default=list)
+    reading_notes: Mapped[list] = mapped_column(default=list, server_default=sql_text("'[]'"))
     content_hash: Mapped[str] = mapped_column(String(64))
     version: Mapped[int] = mapped_column(Integer, default=1)
     status: Mapped[str] = mapped_column(String(16), default="ingested")

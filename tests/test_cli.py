@@ -407,7 +407,8 @@ def _record_labelled(settings, *, older: bool = False) -> str:
                                     uncertain=u and not older, attribution="company", evidence="none", rationale=r)
                   for q, k, c, u, r in labels]
     article = Article(id="cd" * 8, title="Lynas ships oxide", source="Wire", source_url="test", body=body,
-                      sections=[Section(heading=None, start=0, end=len(body))])
+                      sections=[Section(heading=None, start=0, end=len(body))],
+                      reading_notes=[] if older else ["an image: its text read by OCR (Tesseract) [b]x[/b]", "dated by the message's Date header"])
     analysis = Analysis(
         article_id=article.id, content_hash=article.content_hash, summary="Lynas shipped oxide.", highlights=[],
         entities=[], figures=[], statements=statements, rhetoric_share=rhetoric_share(statements)[0],
@@ -438,6 +439,7 @@ def test_show_states_the_share_with_its_interval_and_marks_uncertain_statements(
     assert "dropped: Lynas beat [b]Iluka[/b]. [names not in the article: Iluka]" in out  # what grounding took out
     assert "(written from the first 60 of 141 characters: the rest did not fit the model's context)" in out
     assert "(the article's own sentences: nothing of the model's summary was grounded in it)" in out
+    assert "How the text was read:\n  - an image: its text read by OCR (Tesseract) [b]x[/b]\n  - dated by the message's Date header\n" in out
 
     # In colour, a sure statement has its kind's colour; an uncertain one has none of the kinds' colours.
     import io

@@ -361,6 +361,7 @@ def test_a_scanned_notice_and_a_screenshot_are_read_by_ocr(ingest, assay_home, t
     rows = {r.title: r for r in stores(assay_home)[0].articles()}
     notice = rows["Announcement on Export Controls for Certain Rare Earth Items"]
     assert notice.source == "Ministry of Commerce of the People's Republic of China" and "58,142 tonnes" in notice.body
+    assert notice.reading_notes[0].startswith("a scanned PDF of 2 pages: its text read by OCR")  # kept with the article, for show and the report
     assert "Lynas posts record NdPr output" in rows
     assert ingest([str(tmp_path / "Scan_20261009.pdf")]).counts["unchanged"] == 1
 

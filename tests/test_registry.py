@@ -215,3 +215,14 @@ def test_statement_vectors_are_embedded_once_and_read_back(registry_url):
         assert calls[-1] == ["alpha"]  # another model's vectors are its own
     finally:
         registry.close()
+
+
+def test_how_an_article_was_read_is_kept_with_it(registry_url):
+    registry = Registry(registry_url)
+    notes = ["a scanned PDF of 2 pages: its text read by OCR (Tesseract)", "decoded as gb18030 (guessed)"]
+    registry.record_article(article(7).model_copy(update={"reading_notes": notes}), chunk_count=1)
+    assert registry.get(article(7).id).reading_notes == notes
+    registry.record_article(article(8), chunk_count=1)
+    assert registry.get(article(8).id).reading_notes == []
+    registry.close()
+
