@@ -197,3 +197,41 @@ def test_a_reading_list_in_a_mail_or_a_file_is_the_articles_it_links_to():
 def test_text_that_cites_links_is_an_article(text):
     _, _, (item,) = parse(Fetched(source="/home/analyst/note.txt", content=text.encode(), content_type="text/plain"))
     assert not item.read_at_url
+
+
+def html_digest(results: list[dict]) -> str:
+    """Google Alerts' HTML, as its mail lays each result out: the tracked link around the title, then
+    the publisher and the teaser in blocks of their own; a footer of links to manage the alert."""
+    from urllib.parse import urlencode
+
+    rows = "".join(
+        "<tr><td style='padding:0'><a href='https://www.google.com/url?" + urlencode({"rct": "j", "sa": "t", "url": r["url"], "ct": "ga"})
+        + f"' itemprop='url'><span itemprop='name'>{r['title']}</span></a>"
+        f"<div itemprop='publisher'><span itemprop='name'>{r['publisher']}</span></div>"
+        f"<div itemprop='description'>{r['teaser']}</div>"
+        "<a href='https://www.google.com/alerts/feedback?ffu=x'><img src='cid:flag' alt=''></a> <a href='https://www.google.com/alerts/feedback?x'>Flag as irrelevant</a></td></tr>"
+        for r in results)
+    return ("<html><head><style>td {font: 14px Arial}</style></head><body><table><tr><td><b>NEWS</b></td></tr>" + rows +
+            "<tr><td><a href='https://www.google.com/alerts/remove?s=AB2'>Unsubscribe</a> | "
+            "<a href='https://www.google.com/alerts?source=alertsmail'>View all your alerts</a><br>"
+            "You have received this email because you have subscribed to Google Alerts.</td></tr></table></body></html>")
+
+
+def test_a_digest_sent_as_html_only_is_its_headlines_and_an_html_article_is_one_article():
+    results = [{"title": "China's rare earth magnet exports <b>fall</b> 12% in October", "publisher": "Reuters",
+                "url": "https://www.reuters.com/markets/commodities/china-magnets-2026-11-20/", "teaser": "China's exports of rare earth magnets fell…"},
+               {"title": "Lynas lifts Kalgoorlie output", "publisher": "MINING.COM",
+                "url": "https://www.mining.com/lynas-kalgoorlie/", "teaser": "Lynas Rare Earths said its Kalgoorlie plant…"}]
+    items = items_of(message(subject="Google Alert - rare earth", sender="Google Alerts <googlealerts-noreply@google.com>",
+                             plain=None, html=html_digest(results)))
+    assert [(i.title, i.source, i.url, i.read_at_url) for i in items] == [
+        ("China's rare earth magnet exports fall 12% in October", "Reuters", results[0]["url"], True),
+        ("Lynas lifts Kalgoorlie output", "MINING.COM", results[1]["url"], True)]
+    assert "an email of 2 headlines: each article is read from its page" in items[0].notes
+    # A newsletter's article with links in its sentences, and one paragraph that opens with a link, is one article.
+    article = ("<html><body><h1>Lynas lifts heavy rare earths output</h1><p>Lynas Rare Earths said on Tuesday, "
+               "<a href='https://lynas.example/asx'>in a statement to the ASX</a>, that it produced 3.4 tonnes of dysprosium oxide.</p>"
+               "<p><a href='https://lynas.example/'>Lynas Rare Earths</a> said terbium output would follow in the second quarter, "
+               "and that the Malaysian plant ran at 80% of its design capacity in February.</p></body></html>")
+    (item,) = items_of(message(plain=None, html=article))
+    assert item.title == "Lynas lifts heavy rare earths output" and not item.read_at_url

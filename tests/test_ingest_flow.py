@@ -312,6 +312,15 @@ def test_an_alert_email_ingests_the_articles_it_links_to(ingest, assay_home, htt
     assert (row.url, row.title, row.source) == (lynas, "Lynas lifts Kalgoorlie rare earth output", "MINING.COM")
     assert row.published.isoformat().startswith("2026-11-29T21:00") and "nameplate capacity" in row.body
     assert ingest([str(email)]).counts["unchanged"] == 1
+    # The same alert as Google's HTML alone: the same headlines, so the same article, unchanged.
+    from tests.test_formats_email import html_digest, message
+
+    html_only = tmp_path / "Google Alert (HTML).eml"
+    html_only.write_bytes(message(subject="Google Alert - rare earth", plain=None, html=html_digest([
+        {"title": "Lynas lifts Kalgoorlie rare earth output", "publisher": "MINING.COM", "url": lynas, "teaser": "Lynas Rare Earths said…"},
+        {"title": "A story that is gone", "publisher": "Reuters", "url": gone, "teaser": "China's exports of rare earth magnets fell…"}])))
+    again = ingest([str(html_only)])
+    assert again.counts["unchanged"] == 1 and again.counts["failed"] == 1, again.results
     # A reading list pasted into a text file: a bare link's article is titled by its page.
     (tmp_path / "reads.txt").write_text(f"Worth a read:\n\n- Lynas lifts Kalgoorlie rare earth output: {lynas}\n- {http_server.url('/mail/mp')}\n")
     http_server.set("/mail/mp", page.replace("Lynas lifts output", "MP ships magnets").replace("Lynas Rare Earths", "MP Materials"))

@@ -17,12 +17,18 @@ it does for a feed's teaser (`RawItem.read_at_url`).
 A list of links (a reading list pasted into a text file or a mail, a link to a line, perhaps with its
 title, a bullet or a number) is the articles at those links in the same way. Read as one article it
 was a title made of an address and a body of addresses.
+
+A digest sent as HTML only (a newsletter's "top stories", Google Alerts' HTML) holds the same
+headlines as links: a link on a line of its own (first in its cell, heading or paragraph, followed
+by another block or a line break) is a headline, the text up to the next one its publisher and
+teaser. A link inside a sentence is no headline, so an article sent as HTML stays one article.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import datetime
+from typing import Any
 from urllib.parse import urlsplit
 
 from assay.cleaning import BULLET_LINE, ENDS_SENTENCE
@@ -103,3 +109,59 @@ def link_list_items(text: str, fetched: Fetched, published: datetime | None, not
         return None
     items[0].notes = [*notes, f"a list of {len(items)} links: each article is read from its page"]
     return items
+
+
+# Links a digest carries that are no articles: its own management, sharing and footer links.
+_NOT_ARTICLES = re.compile(r"unsubscribe|/alerts|preferences|settings|manage|view (?:it )?(?:in (?:your|a) browser|online)|"
+                           r"privacy|terms|mailto:|twitter\.com|facebook\.com|linkedin\.com/share|flag", re.I)
+_BLOCKS_OF_TEXT = {"p", "div", "td", "th", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "body", "section", "article"}
+_LINE_ENDS = _BLOCKS_OF_TEXT | {"br", "table", "ul", "ol", "hr"}
+
+
+def html_headline_items(html: str, fetched: Fetched, published: datetime | None, notes: list[str]) -> list[RawItem] | None:
+    """The headlines of a digest sent as HTML, when it holds two or more; None when it does not."""
+    import lxml.html
+    from lxml import etree
+
+    try:
+        root = lxml.html.document_fromstring(html)
+    except (ValueError, etree.ParserError):
+        return None
+    for junk in root.xpath("//script|//style|//head"):
+        junk.drop_tree()
+    heads = {a: " ".join(a.text_content().split()) for a in root.iter("a") if _is_headline(a)}
+    blocks: list[list[str]] = []  # each headline: its title, the text after it, its link last
+
+    def in_a_headline(element: Any) -> bool:
+        return any(ancestor in heads for ancestor in element.iterancestors())
+
+    for element in root.iter():
+        if not isinstance(element.tag, str):  # a comment
+            continue
+        if element in heads:
+            blocks.append([heads[element], (element.get("href") or "").strip()])
+        elif blocks and not in_a_headline(element) and (text := " ".join((element.text or "").split())):
+            blocks[-1].insert(-1, text)
+        if blocks and not in_a_headline(element) and (tail := " ".join((element.tail or "").split())):
+            blocks[-1].insert(-1, tail)  # the text after an element is its parent's: after a headline, the headline's
+    # A headline with no teaser stands as its own (headline_items reads a title, a teaser and a link).
+    text = "\n\n".join("\n".join([block[0], *(block[1:-1] or block[:1]), f"<{block[-1]}>"]) for block in blocks)
+    return headline_items(text, fetched, published, notes) if text else None
+
+
+def _is_headline(link: Any) -> bool:
+    """A link to an article on a line of its own: first in its block (a cell, a heading, a paragraph)
+    and followed by nothing but another block or a line break. A link inside a sentence is none."""
+    href, title = (link.get("href") or "").strip(), " ".join(link.text_content().split())
+    if not href.startswith(("http://", "https://")) or not _WORDS.search(title) or _NOT_ARTICLES.search(f"{href} {title}"):
+        return False
+    node = link
+    while node.getparent() is not None and node.getparent().tag not in _BLOCKS_OF_TEXT:
+        if (node.tail or "").strip() or (node.getnext() is not None and node.getnext().tag not in _LINE_ENDS):
+            return False
+        node = node.getparent()
+    container = node.getparent()
+    if container is None or (node.tail or "").strip() or (node.getnext() is not None and node.getnext().tag not in _LINE_ENDS):
+        return False
+    return " ".join(container.text_content().split()).startswith(title)
+

@@ -22,7 +22,7 @@ from email.parser import BytesParser
 from email.utils import parseaddr, parsedate_to_datetime
 from pathlib import PurePosixPath
 
-from assay.readers.headlines import headline_items, link_list_items
+from assay.readers.headlines import headline_items, html_headline_items, link_list_items
 from assay.readers.html import extract_page
 from assay.readers.text import read_text_file
 from assay.sources import Decoded, SourceError, decode, decoding_notes, source_suffix
@@ -107,6 +107,9 @@ def read_email(fetched: Fetched) -> list[RawItem]:
                               fetched.model_copy(update={"content_type": "text/plain"}), sender=sender)
     elif html is not None:
         page = html_of(html, fetched.source)
+        if headlines := html_headline_items(str(page), fetched, sent, notes):  # a digest sent as HTML only
+            headlines[0].notes.extend(attachment_notes)
+            return [*headlines, *attached]
         item = extract_page(str(page), fetched.model_copy(update={"content_type": "text/html"}), sender=sender)
         item.notes.extend(decoding_notes(page))
     else:
