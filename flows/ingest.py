@@ -395,8 +395,12 @@ def ingest_sources(sources: list[str], expect: SourceKind | None, settings: Sett
 
     articles, failures = clean(items)
     report.results.extend(failures)
+    notes_of = {article.id: article.reading_notes for article, _, _ in articles}
     pending, done, aliases = dedupe(articles, settings)
     report.results.extend(done)
+    # How an unchanged article was read may be news (an article ingested before notes were kept).
+    registry.refresh_reading_notes({r.article_id: notes_of[r.article_id] for r in done
+                                    if r.status is ItemStatus.unchanged and r.article_id in notes_of})
     report_progress("store", len(done), len(articles))
     if pending:
         report.results.extend(_store(pending, settings))

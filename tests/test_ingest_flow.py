@@ -375,6 +375,19 @@ def test_a_scanned_notice_and_a_screenshot_are_read_by_ocr(ingest, assay_home, t
     assert ingest([str(tmp_path / "Scan_20261009.pdf")]).counts["unchanged"] == 1
 
 
+def test_re_ingesting_an_article_read_before_its_notes_were_kept_adds_them(ingest, assay_home, tmp_path):
+    (tmp_path / "wire.txt").write_text("Lynas lifts output\n\nSYDNEY, March 4, 2026 (Reuters) - Lynas Rare Earths said on Wednesday it "
+                                       "produced 3.4 tons of dysprosium oxide in Malaysia in January and February.\n")
+    assert ingest([str(tmp_path / "wire.txt")]).counts["new"] == 1
+    registry = stores(assay_home)[0]
+    (row,) = registry.articles()
+    assert "source taken from the dateline: Reuters" in row.reading_notes
+    registry.refresh_reading_notes({row.id: []})  # as an article ingested before notes were kept
+    assert ingest([str(tmp_path / "wire.txt")]).counts["unchanged"] == 1
+    again = stores(assay_home)[0].get(row.id)
+    assert again.reading_notes == row.reading_notes and again.version == row.version
+
+
 def test_local_folder_of_text_markdown_and_html(ingest, assay_home, tmp_path):
     folder = tmp_path / "notes"
     folder.mkdir()

@@ -224,5 +224,9 @@ def test_how_an_article_was_read_is_kept_with_it(registry_url):
     assert registry.get(article(7).id).reading_notes == notes
     registry.record_article(article(8), chunk_count=1)
     assert registry.get(article(8).id).reading_notes == []
+    # Re-read unchanged: the notes are refreshed where they differ, with no new version.
+    assert registry.refresh_reading_notes({article(7).id: notes, article(8).id: ["read by a newer reader"]}) == 1
+    assert registry.get(article(8).id).reading_notes == ["read by a newer reader"] and registry.get(article(8).id).version == 1
+    assert registry.refresh_reading_notes({article(8).id: ["read by a newer reader"], "f" * 32: ["no such article"]}) == 0
     registry.close()
 

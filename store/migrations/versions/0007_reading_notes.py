@@ -1,7 +1,7 @@
 """How each article's text was read: the notes its reader wrote (read by OCR, tracked changes
 accepted, an encoding guessed, where the publisher's name and the date were taken from), kept with
 the article so that `assay show` and the report can say so after the ingest report is gone.
-Articles ingested before have none (an empty list)."""
+Articles ingested before have none (an empty list) until ingested again."""
 
 import sqlalchemy as sa
 from alembic import op
