@@ -136,7 +136,7 @@ def attachment_items(message: EmailMessage, fetched: Fetched, sender: str | None
         forwarded = part.get_content_type() == "message/rfc822"  # Outlook's "Forward as attachment"
         # Its name as a file name, never a path ("../../x.pdf" is "x.pdf").
         name = PurePosixPath((part.get_filename() or "").replace("\\", "/")).name or f"attachment {number}{'.eml' if forwarded else ''}"
-        suffix = PurePosixPath(name).suffix.lower()
+        suffix = ".eml" if forwarded else PurePosixPath(name).suffix.lower()  # a forwarded message is one, whatever its name
         if suffix not in supported_suffixes():
             unread.append(f"{name} (not a format articles come in)")
             continue
