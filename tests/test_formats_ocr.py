@@ -148,3 +148,45 @@ def test_what_tesseract_reads_with_little_confidence_is_refused(monkeypatch):
     monkeypatch.setattr(ocr, "_hocr", lambda image: hocr.encode())
     with pytest.raises(SourceError, match=r"little confidence \(a mean of 51 %\)"):
         read(screenshot(NOTICE[:1]), "shot.png")
+
+
+@needs_tesseract
+def test_tesseract_failing_says_so_in_one_line(monkeypatch):
+    monkeypatch.setattr(ocr, "LANGUAGES", "xyz")  # as a machine without the English data
+    with pytest.raises(SourceError, match=r"shot\.png: Tesseract could not read it \(.+\); install Tesseract .*with its English data"):
+        read(screenshot(NOTICE[:3]), "shot.png")
+
+
+@needs_tesseract
+def test_a_sample_article_scanned_reads_as_its_typeset_pdf():
+    """A sample article typeset as a PDF (fpdf2), then scanned (each page a 150 dpi picture): read by OCR,
+    it is the same article as the typeset PDF, title and figures alike."""
+    import difflib
+    import re
+
+    import pypdfium2 as pdfium
+    from fpdf import FPDF
+
+    from tests.test_chunking_and_ids import sample_articles
+
+    article = next(a for a in sample_articles() if a.id.startswith("ab348aad"))
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", style="B", size=14)
+    latin1 = str.maketrans("‘’“”–—…", "''\"\"--.")
+    pdf.multi_cell(0, 7, article.title.translate(latin1), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=10)
+    for paragraph in article.body.split("\n\n"):
+        pdf.multi_cell(0, 5, paragraph.translate(latin1).encode("latin-1", "replace").decode("latin-1"), new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(3)
+    typeset = bytes(pdf.output())
+    document = pdfium.PdfDocument(typeset)
+    first, *rest = [document[i].render(scale=150 / 72).to_pil().convert("L") for i in range(len(document))]
+    scan = io.BytesIO()
+    first.save(scan, "PDF", resolution=150, save_all=True, append_images=rest)
+    (printed,), (scanned,) = (read(content, name)[0:1] for content, name in ((typeset, "typeset.pdf"), (scan.getvalue(), "scan.pdf")))
+    printed, scanned = to_article(printed), to_article(scanned)
+    assert scanned.title == printed.title
+    assert difflib.SequenceMatcher(None, printed.body, scanned.body, autojunk=False).ratio() >= 0.98  # measured 1.000
+    figures = re.compile(r"\d[\d,.]*\d|\d")
+    assert figures.findall(scanned.body) == figures.findall(printed.body)
