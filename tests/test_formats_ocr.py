@@ -190,3 +190,26 @@ def test_a_sample_article_scanned_reads_as_its_typeset_pdf():
     assert difflib.SequenceMatcher(None, printed.body, scanned.body, autojunk=False).ratio() >= 0.98  # measured 1.000
     figures = re.compile(r"\d[\d,.]*\d|\d")
     assert figures.findall(scanned.body) == figures.findall(printed.body)
+
+
+def test_a_text_that_opens_like_a_bitmap_is_text_and_an_oversized_image_is_refused(monkeypatch):
+    (item,) = read(b"BMW said on Monday it had signed a supply deal for rare earth magnets with a Vietnamese miner.\n", "bmw.txt")
+    assert item.title.startswith("BMW said on Monday")  # "BM", a bitmap's first bytes, and then text: a text
+    from PIL import Image
+
+    shot = screenshot(NOTICE[:2])
+    monkeypatch.setattr(ocr, "tesseract_available", lambda: True)
+    monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)  # a decompression bomb, as Pillow guards against one
+    with pytest.raises(SourceError, match=r"shot\.png: a damaged, unreadable or oversized image"):
+        read(shot, "shot.png")
+
+
+@needs_tesseract
+def test_a_fax_s_multi_page_tiff_is_read_page_by_page():
+    first, *rest = page_images(NOTICE)
+    out = io.BytesIO()
+    first.save(out, "TIFF", save_all=True, append_images=rest, compression="tiff_lzw", dpi=(150, 150))
+    (item,) = read(out.getvalue(), "fax.tif")
+    article = to_article(item)
+    assert article.title == "Announcement on Export Controls for Certain Rare Earth Items"
+    assert "45 working days" in article.body and "Page 2 of 2" not in article.body  # the second frame read, its furniture out

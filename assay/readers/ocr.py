@@ -28,11 +28,12 @@ from assay.types import Fetched, RawItem, SourceKind
 
 DPI = 300  # what Tesseract is trained for: body text 10-12 pt is 40-50 px high
 SCREEN_DPI = 96.0  # an image that names no resolution: a screenshot
+MAX_FRAMES = 300  # a multi-page TIFF's pages read, as a PDF's (`pdf.MAX_PAGES`)
 MIN_IMAGE_WORDS = 40  # an image with fewer words read is a chart, a logo or a photo, not an article
 LANGUAGES = "eng"
 INSTALL = "install Tesseract (Debian and Ubuntu: apt install tesseract-ocr; macOS: brew install tesseract)"
-# What images are, by their first bytes: PNG, JPEG, TIFF (either byte order), WebP, GIF, BMP.
-IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF87a", b"GIF89a", b"BM")
+# What images are, by their first bytes: PNG, JPEG, TIFF (either byte order), WebP, GIF; BMP below.
+IMAGE_MAGIC = (b"\x89PNG\r\n\x1a\n", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF87a", b"GIF89a")
 
 
 @functools.cache
@@ -41,7 +42,9 @@ def tesseract_available() -> bool:
 
 
 def is_image(content: bytes) -> bool:
-    return content.startswith(IMAGE_MAGIC) or (content[:4] == b"RIFF" and content[8:12] == b"WEBP")
+    # A BMP opens "BM", as a text may ("BMW said…"): its header's reserved bytes, zeros, tell them apart.
+    return (content.startswith(IMAGE_MAGIC) or (content[:4] == b"RIFF" and content[8:12] == b"WEBP")
+            or (content[:2] == b"BM" and content[6:10] == bytes(4)))
 
 
 # Tesseract's OpenMP threads fight each other on a small machine: one dense page took 11.7 s with
@@ -75,6 +78,12 @@ _CONFIDENCE = re.compile(r"\bx_wconf (\d+)")
 MIN_CONFIDENCE = 60
 
 
+class ReadLines(list[Line]):
+    """One image's lines, and Tesseract's confidence (0-100) in each word it read."""
+
+    confidences: list[int]
+
+
 def checked(pages: list[ReadLines]) -> list[ReadLines]:
     """The pages, when Tesseract read them with confidence; SourceError when it did not."""
     confidences = [c for page in pages for c in page.confidences]
@@ -82,12 +91,6 @@ def checked(pages: list[ReadLines]) -> list[ReadLines]:
         raise SourceError(f"OCR read it with little confidence (a mean of {mean:.0f} %): a scan in a language other than "
                           "English, or too faint or blurred to read; Assay reads English scans and images")
     return pages
-
-
-class ReadLines(list[Line]):
-    """One image's lines, and Tesseract's confidence (0-100) in each word it read."""
-
-    confidences: list[int]
 
 
 def image_lines(image: Any, page: int, dpi: float) -> ReadLines:
@@ -147,7 +150,7 @@ def pdf_page_lines(content: bytes, max_pages: int) -> list[list[Line]]:
 
 
 def ocr_image(fetched: Fetched) -> RawItem:
-    from PIL import Image, UnidentifiedImageError
+    from PIL import Image, ImageSequence, UnidentifiedImageError
 
     from assay.readers.pdf import item_from_lines
 
@@ -155,17 +158,19 @@ def ocr_image(fetched: Fetched) -> RawItem:
         raise SourceError(f"{fetched.source}: an image; Assay reads the text in one with Tesseract, which is not installed: {INSTALL}")
     try:
         with Image.open(io.BytesIO(fetched.content)) as image:
-            image.load()
-            lines = snapped(checked([image_lines(image, 1, float((image.info.get("dpi") or (SCREEN_DPI,))[0]) or SCREEN_DPI)]))[0]
-    except (UnidentifiedImageError, OSError, ValueError) as exc:
-        raise SourceError(f"{fetched.source}: a damaged or unreadable image ({exc})") from None
+            dpi = float((image.info.get("dpi") or (SCREEN_DPI,))[0]) or SCREEN_DPI
+            # A scanner's or a fax's TIFF holds a page to a frame.
+            frames = [frame.copy() for _, frame in zip(range(MAX_FRAMES), ImageSequence.Iterator(image))]
+        pages = snapped(checked([image_lines(frame, number, dpi) for number, frame in enumerate(frames, 1)]))
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, ValueError) as exc:
+        raise SourceError(f"{fetched.source}: a damaged, unreadable or oversized image ({exc})") from None
     except SourceError as exc:
         raise SourceError(f"{fetched.source}: {exc}") from None
-    if (words := sum(len(line.text.split()) for line in lines)) < MIN_IMAGE_WORDS:
+    if (words := sum(len(line.text.split()) for page in pages for line in page)) < MIN_IMAGE_WORDS:
         raise SourceError(f"{fetched.source}: an image with too little text to be an article ({words} words read): "
                           "a chart, a logo or a photo? A screenshot of an article is read when its text is legible")
     notes = ["an image: its text read by OCR (Tesseract); figures may be misread, check them against the image"]
-    return item_from_lines([lines], fetched, notes, None)
+    return item_from_lines(pages, fetched, notes, None)
 
 
 class ImageReader:
