@@ -124,6 +124,18 @@ def test_a_news_api_s_export_reads_its_truncated_texts_from_their_pages():
     assert item.published.isoformat() == "2026-11-27T09:14:00+00:00" and item.content == "Lynas said…"
 
 
+def test_a_social_listening_export_keeps_each_post_as_its_own_text():
+    rows = [["Date", "Author", "Text", "URL"],
+            ["2026-11-27", "@USTradeRep", "Productive talks with Japan and the EU today on critical minerals: price floors and "
+             "coordinated stockpiles are on the table.", "https://x.com/USTradeRep/status/1994"],
+            ["2026-11-27", "@someone", "Wow, big news!", "https://x.com/someone/status/1995"]]
+    post, reaction = read(export(rows), "Brandwatch export.csv")
+    assert not post.read_at_url and post.title == "@USTradeRep: Productive talks with Japan and the EU today on critical minerals: price…"
+    assert post.source == "@USTradeRep"  # a post is published by its author
+    assert "coordinated stockpiles are on the table" in to_article(post).body and post.url == "https://x.com/USTradeRep/status/1994"
+    assert reaction.read_at_url  # a few words are a reaction, not a post to analyse: its page is tried, as any row's
+
+
 @pytest.mark.parametrize("content, said", [
     (export([["Ticker", "Price", "Change"], ["LYC", "7.12", "+1.2%"]]), r"a table with no column of article texts or links \(its columns: Ticker, Price, Change\)"),
     (export([["Title", "Text"], ["Short", "Too short to be an article."]]), "no row of the table holds an article's text"),

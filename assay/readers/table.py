@@ -6,7 +6,8 @@ The header row says which column is what, by the names these exports use (`_ROLE
 a link, a date, a publisher, an author. A row with a text of its own is that article: read as a text
 file is (its dateline, its Highlights, its date line), titled by its title cell, and dated and
 published by its cells where they say. A row with only a teaser and a link is read from its page, as
-a feed's teaser is. A row with neither is left out, and the report counts it. Python's `csv` reads
+a feed's teaser is, but a social-media post (a row linking to X, LinkedIn, Weibo…) is its own text,
+titled by its author and opening words. A row with neither is left out, and the report counts it. Python's `csv` reads
 a .csv as Excel writes it, its delimiter (a comma, Excel's semicolon in much of Europe, a tab) the one
 its header line uses; openpyxl reads a workbook's first sheet with a text or link column.
 """
@@ -18,6 +19,7 @@ import io
 import re
 from datetime import UTC, date, datetime
 from pathlib import PurePath
+from urllib.parse import urlsplit
 
 from assay.readers.archive import ZIP_MAGIC, zip_holds
 from assay.readers.html import parse_date
@@ -43,7 +45,16 @@ _ROLES: dict[str, tuple[str, ...]] = {
 }
 # A row's text shorter than this is a teaser: the article is read from its link, if it has one.
 MIN_TEXT_WORDS = 40
+# A post (X, LinkedIn, Weibo, Truth Social…) is its own text: its page opens only in a browser, and a
+# minister's or a company's post is what an analyst follows. A post of fewer words is a reaction.
+MIN_POST_WORDS = 8
+_SOCIAL_SITES = frozenset("x.com twitter.com facebook.com linkedin.com instagram.com threads.net truthsocial.com weibo.com weibo.cn "
+                          "bsky.app reddit.com mastodon.social t.me".split())
 _NUMERIC_DATE = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})(?:[ T](\d{1,2}):(\d{2})(?::(\d{2}))?)?$")
+
+
+def _site(link: str) -> str:
+    return re.sub(r"^(?:www|mobile|m)\.", "", (urlsplit(link).hostname or "").lower())
 
 
 def _normalised(name: str) -> str:
@@ -133,7 +144,11 @@ def table_items(fetched: Fetched, rows: list[list[str]], read_notes: list[str]) 
         published = _date(published_cell, day_first) if published_cell else None
         undated += bool(published_cell) and published is None
         link = unwrapped_link(url) if url.startswith(("http://", "https://")) else None
-        if len(body.split()) >= MIN_TEXT_WORDS:
+        post = link is not None and _site(link) in _SOCIAL_SITES and len(body.split()) >= MIN_POST_WORDS
+        if post and not title:  # a post has no headline: its author and its opening words stand for one
+            words = body.split()
+            title = f"{author or source or _site(link or '')}: {' '.join(words[:12])}{'…' * (len(words) > 12)}"
+        if len(body.split()) >= MIN_TEXT_WORDS or post:
             # The row's text read as a text file is (its dateline names the agency, its date line dates it),
             # under its own title; the row's cells, where they say, outrank what the text guesses.
             written = f"# {title}\n\n{body}\n" if title else f"{body}\n"
@@ -142,8 +157,8 @@ def table_items(fetched: Fetched, rows: list[list[str]], read_notes: list[str]) 
             item.source_url = source_address(fetched)
             item.notes = [n for n in item.notes if not n.startswith(("no date in its opening", "source:"))]
             updates = {"url": link or item.url, "published": published or item.published, "author": author or item.author}
-            if source:
-                updates["source"] = source
+            if source or (post and author):  # a post is published by its author
+                updates["source"] = source or author
             elif item.source == "files" and link:  # no outlet named: the link's site
                 updates["source"] = link.split("/")[2].removeprefix("www.")
             items.append(item.model_copy(update=updates))
