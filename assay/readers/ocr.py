@@ -20,6 +20,7 @@ import re
 import shutil
 import subprocess
 from collections.abc import Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 from assay.readers.pdf import Line
@@ -138,15 +139,26 @@ def snapped(pages: Sequence[list[Line]]) -> list[list[Line]]:
 
 
 def pdf_page_lines(content: bytes, max_pages: int) -> list[list[Line]]:
-    """Each page's lines as OCR reads them, from the first `max_pages` pages rendered at `DPI`."""
+    """Each page's lines as OCR reads them, from the first `max_pages` pages rendered at `DPI`.
+
+    A page is read by Tesseract on one thread, so pages are read side by side, one a core. pdfium is
+    not thread-safe: pages are rendered here, one after another, and no more are waiting than there
+    are cores (a page at 300 dpi is 9-26 MB)."""
     import pypdfium2 as pdfium
 
+    workers = max(1, os.cpu_count() or 1)
     document = pdfium.PdfDocument(content)
     try:
-        return snapped(checked([image_lines(document[i].render(scale=DPI / 72).to_pil(), i + 1, DPI)
-                                for i in range(min(len(document), max_pages))]))
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="assay-ocr") as pool:
+            reading: list[Future[ReadLines]] = []
+            for i in range(min(len(document), max_pages)):
+                if len(reading) >= workers:
+                    reading[len(reading) - workers].result()  # the oldest page in flight is read before the next is rendered
+                reading.append(pool.submit(image_lines, document[i].render(scale=DPI / 72).to_pil(), i + 1, DPI))
+            pages = [page.result() for page in reading]
     finally:
         document.close()
+    return snapped(checked(pages))
 
 
 def ocr_image(fetched: Fetched) -> RawItem:
