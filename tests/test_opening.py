@@ -135,3 +135,8 @@ def test_a_text_file_is_dated_by_its_opening_unless_its_front_matter_dates_it():
     dated = "---\ndate: 2026-03-05\n---\n" + text
     _, _, (item,) = parse(Fetched(source="clips/kestrel.md", content=dated.encode(), content_type="text/markdown"))
     assert item.published is not None and item.published.date().isoformat() == "2026-03-05"
+
+
+def test_a_masthead_in_capitals_of_acronyms_alone_is_no_organisation_and_no_loop():
+    assert publisher(lines("BHP NRG CRM\n\nLynas Rare Earths said it produced 3.4 tons of dysprosium oxide in Malaysia.")) is None
+

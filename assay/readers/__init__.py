@@ -114,6 +114,16 @@ def reader_for(fetched: Fetched, expect: SourceKind | None = None) -> tuple[Read
     return reader, text
 
 
+def parse_inner(container: Fetched, name: str, suffix: str, content: bytes) -> list[RawItem]:
+    """The items of a file held in another (a .zip's member, a mail's attachment), read as that file
+    would be, its content type by `suffix`; SourceError saying why not, without the file's path."""
+    inner = Fetched(source=f"{container.source}/{name}", content=content, content_type=content_type_for(suffix))
+    try:
+        return parse(inner)[2]
+    except SourceError as exc:
+        raise SourceError(str(exc).removeprefix(f"{inner.source}: ")) from None
+
+
 def parse(fetched: Fetched, expect: SourceKind | None = None) -> tuple[SourceKind, str | None, list[RawItem]]:
     """Decode and parse one fetched source into its items: (kind, feed title, items)."""
     reader, text = reader_for(fetched, expect)

@@ -68,7 +68,7 @@ def _hidden(name: str) -> bool:
 
 
 def archive_items(fetched: Fetched) -> list[RawItem]:
-    from assay.readers import content_type_for, parse, supported_suffixes  # the registry holds this reader too
+    from assay.readers import parse_inner, supported_suffixes  # the registry holds this reader too
 
     try:
         archive = zipfile.ZipFile(io.BytesIO(fetched.content))
@@ -88,13 +88,10 @@ def archive_items(fetched: Fetched) -> list[RawItem]:
             if name.suffix.lower() not in supported_suffixes():  # as a folder's files are chosen
                 unread.append(f"{name}: not a format articles come in ({name.suffix or 'no suffix'})")
                 continue
-            inner = Fetched(source=f"{fetched.source}/{name}", content=b"",
-                            content_type=content_type_for(name.suffix.lower()))
             try:
-                inner = inner.model_copy(update={"content": archive.read(member)})
-                _, _, found = parse(inner)
+                found = parse_inner(fetched, str(name), name.suffix.lower(), archive.read(member))
             except SourceError as exc:
-                unread.append(f"{name}: {str(exc).removeprefix(f'{inner.source}: ')}")
+                unread.append(f"{name}: {exc}")
                 continue
             except (zipfile.BadZipFile, RuntimeError, NotImplementedError) as exc:  # damaged, encrypted, an unknown compression
                 unread.append(f"{name}: not unpacked ({exc})")

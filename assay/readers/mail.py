@@ -22,6 +22,7 @@ from email.parser import BytesParser
 from email.utils import parseaddr, parsedate_to_datetime
 from pathlib import PurePosixPath
 
+from assay.cleaning import html_blocks
 from assay.readers.headlines import headline_items, html_headline_items, link_list_items
 from assay.readers.html import extract_page
 from assay.readers.text import read_text_file
@@ -42,7 +43,6 @@ _MIN_WORDS = 12  # fewer words than a sentence or two: no article
 # Beside attachments that are articles, a body shorter than this is their cover note: "Please find
 # attached our quarterly report…" and a signature run 20 to 50 words.
 COVER_NOTE_WORDS = 60
-_HTML_MARKUP = re.compile(r"<(script|style)\b.*?</\1\s*>|<[^>]*>", re.S | re.I)  # an HTML body's words are what is left
 
 # The signature delimiter (RFC 3676: "-- " on a line of its own; often saved without its space).
 _SIGNATURE = re.compile(r"^--[ \t]?$", re.M)
@@ -85,7 +85,8 @@ def read_email(fetched: Fetched) -> list[RawItem]:
     sender = sender_name or sender_address.partition("@")[2] or sender_address or None
     text, signed = _without_signature(plain.get_content()) if plain is not None else ("", False)
     attached, attachment_notes = attachment_items(message, fetched, sender)
-    body_words = len(text.split()) if plain is not None else len(_HTML_MARKUP.sub(" ", str(html_of(html, fetched.source))).split()) if html else 0
+    body_words = (len(text.split()) if plain is not None
+                  else sum(len(block.text.split()) for block in html_blocks(str(html_of(html, fetched.source)))) if html else 0)
     if attached and body_words < COVER_NOTE_WORDS:
         attached[0].notes = [*attachment_notes, *attached[0].notes]
         return attached  # the cover note is no article
@@ -128,7 +129,7 @@ def read_email(fetched: Fetched) -> list[RawItem]:
 def attachment_items(message: EmailMessage, fetched: Fetched, sender: str | None) -> tuple[list[RawItem], list[str]]:
     """The articles the message's attachments are, each read as the file would be, and notes naming
     the attachments not read and why."""
-    from assay.readers import content_type_for, parse, supported_suffixes  # the registry holds this reader too
+    from assay.readers import parse_inner, supported_suffixes  # the registry holds this reader too
 
     items: list[RawItem] = []
     unread: list[str] = []
@@ -140,15 +141,18 @@ def attachment_items(message: EmailMessage, fetched: Fetched, sender: str | None
         if suffix not in supported_suffixes():
             unread.append(f"{name} (not a format articles come in)")
             continue
-        content = bytes(part.get_content()) if forwarded else part.get_payload(decode=True)
+        try:
+            content = bytes(part.get_content()) if forwarded else part.get_payload(decode=True)
+        except (LookupError, TypeError, ValueError) as exc:  # a charset no codec knows, a part that is no message
+            unread.append(f"{name} (could not be unpacked: {exc})")
+            continue
         if not isinstance(content, bytes) or not content:
             unread.append(f"{name} (empty)")
             continue
-        inner = Fetched(source=f"{fetched.source}/{name}", content=content, content_type=content_type_for(suffix))
         try:
-            _, _, found = parse(inner)
+            found = parse_inner(fetched, name, suffix, content)
         except SourceError as exc:
-            unread.append(f"{name} ({str(exc).removeprefix(f'{inner.source}: ')})")
+            unread.append(f"{name} ({exc})")
             continue
         for item in found:
             if item.source == "files" and sender:  # its text names no publisher: the sender sent it

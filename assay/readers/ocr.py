@@ -110,10 +110,18 @@ def image_lines(image: Any, page: int, dpi: float) -> ReadLines:
         if not text:
             continue
         properties = {m[1]: m[2].split() for m in _PROPERTY.finditer(span.get("title") or "")}
-        bottom = float(properties.get("bbox", ["0"] * 4)[3]) + float(properties.get("baseline", ["0", "0"])[-1])
-        size = float(properties.get("x_size", ["0"])[0]) or None
+        bottom = _number(properties, "bbox", 3) + _number(properties, "baseline", -1)
+        size = _number(properties, "x_size", 0) or None
         lines.append(Line(text, page, y=(image.height - bottom) * 72 / dpi, size=size * 72 / dpi if size else None))
     return lines
+
+
+def _number(properties: dict[str, list[str]], name: str, at: int) -> float:
+    """One number of an hOCR property ("bbox 91 168 770 207"), 0 where it is missing or no number."""
+    try:
+        return float(properties.get(name, [])[at])
+    except (IndexError, ValueError):
+        return 0.0
 
 
 # Tesseract's type size is an estimate: one notice's body lines came out 11.8 to 12.8 pt, its title's
@@ -147,7 +155,10 @@ def pdf_page_lines(content: bytes, max_pages: int) -> list[list[Line]]:
     import pypdfium2 as pdfium
 
     workers = max(1, os.cpu_count() or 1)
-    document = pdfium.PdfDocument(content)
+    try:
+        document = pdfium.PdfDocument(content)
+    except pdfium.PdfiumError as exc:
+        raise SourceError(f"its pages could not be rendered for OCR ({exc})") from None
     try:
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="assay-ocr") as pool:
             reading: list[Future[ReadLines]] = []
@@ -156,6 +167,8 @@ def pdf_page_lines(content: bytes, max_pages: int) -> list[list[Line]]:
                     reading[len(reading) - workers].result()  # the oldest page in flight is read before the next is rendered
                 reading.append(pool.submit(image_lines, document[i].render(scale=DPI / 72).to_pil(), i + 1, DPI))
             pages = [page.result() for page in reading]
+    except pdfium.PdfiumError as exc:
+        raise SourceError(f"a page could not be rendered for OCR ({exc})") from None
     finally:
         document.close()
     return snapped(checked(pages))

@@ -76,7 +76,8 @@ def _text(element: Any) -> str:
     out = [element.text or ""]
     for child in element:
         if child.tag == f"{_TEXT}s":
-            out.append(" " * int(child.get(f"{_TEXT}c", "1") or 1))
+            count = child.get(f"{_TEXT}c", "1")
+            out.append(" " * (int(count) if count.isdigit() else 1))
         elif child.tag in (f"{_TEXT}tab", f"{_TEXT}line-break"):
             out.append(" ")
         elif child.tag not in _NOT_READ:

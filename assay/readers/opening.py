@@ -129,8 +129,8 @@ def _organisation(text: str) -> str | None:
     if _DOMAIN.match(text):
         return text
     letters = [c for c in text if c.isalpha()]
-    if len(letters) >= 8 and all(c.isupper() for c in letters):
-        return _organisation(_title_case(text))
+    if len(letters) >= 8 and all(c.isupper() for c in letters) and (cased := _title_case(text)) != text:
+        return _organisation(cased)
     words = text.split()
     if not 1 <= len(words) <= 9 or _LABEL.match(text) or DATE_LINE.match(text) or _TICKER.search(text) or any(c.isdigit() for c in text):
         return None

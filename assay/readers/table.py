@@ -215,21 +215,21 @@ def workbook_rows(content: bytes, source: str) -> tuple[list[list[str]], list[st
     sheet), and a note naming the sheet."""
     from openpyxl import load_workbook
 
+    sheets: list[tuple[str, list[list[str]]]] = []
     try:
         book = load_workbook(io.BytesIO(content), read_only=True, data_only=True)  # data_only: a formula's last value
-    except Exception as exc:  # openpyxl raises zipfile, KeyError, ValueError and its own errors for a damaged file
+        try:
+            for sheet in book.worksheets:
+                rows = [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
+                rows = [row for row in rows if any(cell.strip() for cell in row)]
+                sheets.append((sheet.title, rows))
+                if rows and {"text", "url"} & _columns(rows[0]).keys():
+                    return rows, [f"read the sheet {sheet.title!r}"] if len(book.worksheets) > 1 else []
+        finally:
+            book.close()
+    except Exception as exc:  # noqa: BLE001  (openpyxl raises zipfile, KeyError, ValueError and its own errors for a damaged file)
         raise SourceError(f"{source}: not a readable Excel workbook ({type(exc).__name__}): open and save it again in Excel, "
                           "or export it as CSV") from None
-    try:
-        sheets = []
-        for sheet in book.worksheets:
-            rows = [[_cell_text(value) for value in row] for row in sheet.iter_rows(values_only=True)]
-            rows = [row for row in rows if any(cell.strip() for cell in row)]
-            sheets.append((sheet.title, rows))
-            if rows and {"text", "url"} & _columns(rows[0]).keys():
-                return rows, [f"read the sheet {sheet.title!r}"] if len(book.worksheets) > 1 else []
-    finally:
-        book.close()
     if not sheets:
         raise SourceError(f"{source}: an Excel workbook with no sheets")
     return sheets[0][1], []
