@@ -532,13 +532,11 @@ class Registry:
         """Store how unchanged articles were read where it differs from what is stored (an article
         ingested before notes were kept, or read by a newer reader): no new version, the notes being no
         content. Returns how many changed."""
-        if not notes:
+        if not notes or self.read_only:  # notes are no content: a read-only registry keeps the ones it has
             return 0
         with self.session() as s:
             stored = dict(s.execute(select(ArticleRow.id, ArticleRow.reading_notes).where(ArticleRow.id.in_(list(notes)))).tuples().all())
             changed = [article_id for article_id, kept in stored.items() if (kept or []) != notes[article_id]]
-            if changed:
-                self._writable()  # a read-only registry that needs no change is no error
             for article_id in changed:
                 s.execute(update(ArticleRow).where(ArticleRow.id == article_id).values(reading_notes=notes[article_id]))
             return len(changed)
