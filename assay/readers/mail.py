@@ -85,8 +85,8 @@ def read_email(fetched: Fetched) -> list[RawItem]:
     sender = sender_name or sender_address.partition("@")[2] or sender_address or None
     text, signed = _without_signature(plain.get_content()) if plain is not None else ("", False)
     attached, attachment_notes = attachment_items(message, fetched, sender)
-    body_words = (len(text.split()) if plain is not None
-                  else sum(len(block.text.split()) for block in html_blocks(str(html_of(html, fetched.source)))) if html else 0)
+    page = html_of(html, fetched.source) if attached and plain is None and html is not None else None  # decoded once, when needed
+    body_words = len(text.split()) if plain is not None else sum(len(block.text.split()) for block in html_blocks(str(page))) if page else 0
     if attached and body_words < COVER_NOTE_WORDS:
         attached[0].notes = [*attachment_notes, *attached[0].notes]
         return attached  # the cover note is no article
@@ -107,7 +107,7 @@ def read_email(fetched: Fetched) -> list[RawItem]:
         item = read_text_file(f"{subject}\n\n{text}" if subject else text,
                               fetched.model_copy(update={"content_type": "text/plain"}), sender=sender)
     elif html is not None:
-        page = html_of(html, fetched.source)
+        page = page if page is not None else html_of(html, fetched.source)
         if headlines := html_headline_items(str(page), fetched, sent, notes):  # a digest sent as HTML only
             headlines[0].notes.extend(attachment_notes)
             return [*headlines, *attached]
