@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import base64
 import codecs
+import email.message
 import ipaddress
+import mimetypes
 import re
 import socket
 import zlib
 from collections.abc import Sequence
-from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
+from pathlib import Path, PurePosixPath
+from typing import NamedTuple
+from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
 
 import charset_normalizer
 import httpx
@@ -118,6 +121,97 @@ def opens_only_in_a_browser(url: str) -> bool:
     return _GOOGLE_NEWS_ARTICLE.match(f"{(parts.hostname or '').lower()}{parts.path}") is not None
 
 
+# --- file-sharing links ------------------------------------------------------------
+# A link to a file on Google Drive, Dropbox or OneDrive opens the service's viewer page, not the file:
+# fetched as it is, the page's menus would be read as the article. Each service documents an address
+# that gives the file itself; `shared_file` finds it. The share link stays the article's address (the
+# page a reader opens), and the file's own opening names its publisher, since the host is no publisher.
+
+
+class SharedFile(NamedTuple):
+    link: str
+    """The share link in one form whichever the user pasted (view, edit, `open?id=`): the article's address."""
+    download: str
+    """Where the service gives the file itself."""
+    service: str
+
+
+_DRIVE_FILE = re.compile(r"^/(?:a/[^/]+/)?file(?:/u/\d+)?/d/(?P<id>[\w-]{10,})")
+_GOOGLE_EDITOR = re.compile(r"^/(?:a/[^/]+/)?(?P<kind>document|spreadsheets|presentation)(?:/u/\d+)?/d/(?P<id>[\w-]{10,})(?P<rest>/.*)?$")
+# What each Google editor exports its files as: formats Assay reads, keeping headings and tables.
+_GOOGLE_EXPORTS = {"document": "export?format=docx", "spreadsheets": "export?format=xlsx", "presentation": "export/pptx"}
+_FOLDER_LINK = re.compile(r"^drive\.google\.com/(?:drive/(?:u/\d+/)?folders|folderview)")
+# Pages a service sends a reader to when a file is not shared with anyone who has the link.
+_SIGN_IN = re.compile(r"^(?:accounts\.google\.com|login\.live\.com|login\.microsoftonline\.com|(?:www\.)?dropbox\.com/login)")
+
+
+def shared_file(url: str) -> SharedFile | None:
+    """The file a Google Drive, Google Docs, Dropbox, OneDrive or SharePoint share link stands for;
+    None for any other link. A Drive folder is refused (its files need the service's API)."""
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return None
+    host = (parts.hostname or "").lower()
+    query = parse_qsl(parts.query, keep_blank_values=True)
+    if _FOLDER_LINK.match(f"{host}{parts.path}"):
+        raise SourceError(f"{url}: a Google Drive folder, whose files cannot be fetched without signing in: "
+                          "share each file's own link, or download the folder (a .zip) and ingest that")
+    if host == "drive.google.com":
+        found = _DRIVE_FILE.match(parts.path)
+        file_id = found["id"] if found else dict(query).get("id") if parts.path in ("/open", "/uc") else None
+        if not file_id:
+            return None
+        key = [("resourcekey", v) for k, v in query if k == "resourcekey"]  # older files' links need it
+        return SharedFile(
+            link=f"https://drive.google.com/file/d/{file_id}/view" + (f"?{urlencode(key)}" if key else ""),
+            download=f"https://drive.google.com/uc?{urlencode([('export', 'download'), ('id', file_id), *key])}",
+            service="Google Drive",
+        )
+    if host == "docs.google.com" and (found := _GOOGLE_EDITOR.match(parts.path)):
+        if (found["rest"] or "").startswith(("/pub", "/export")):  # published to the web: a page; an export already
+            return None
+        base = f"https://docs.google.com/{found['kind']}/d/{found['id']}"
+        return SharedFile(link=f"{base}/edit", download=f"{base}/{_GOOGLE_EXPORTS[found['kind']]}", service="Google Docs")
+    if host in ("dropbox.com", "www.dropbox.com") and re.match(r"^/(?:s|sh|scl/fi|scl/fo)/", parts.path):
+        # dl=1 gives the file (a folder as a .zip), as Dropbox's help on forcing a download says.
+        kept = [(k, v) for k, v in query if k not in ("dl", "raw")]
+        # Its `st` is a token of one sharing, not of the file: the same file shared again is the same article.
+        link = urlunsplit(("https", "www.dropbox.com", parts.path, urlencode([(k, v) for k, v in kept if k != "st"]), ""))
+        return SharedFile(link=link, download=urlunsplit(("https", "www.dropbox.com", parts.path, urlencode([*kept, ("dl", "1")]), "")),
+                          service="Dropbox")
+    if host in ("1drv.ms", "onedrive.live.com") and host + parts.path != "onedrive.live.com/download":
+        # Microsoft's "encoding sharing URLs": the link, base64url without padding, after "u!".
+        token = base64.urlsafe_b64encode(url.strip().encode()).decode().rstrip("=")
+        return SharedFile(link=url.strip(), download=f"https://api.onedrive.com/v1.0/shares/u!{token}/root/content", service="OneDrive")
+    if host.endswith(".sharepoint.com") and re.match(r"^/:[a-z]:/", parts.path):
+        kept = [(k, v) for k, v in query if k != "download"]
+        return SharedFile(link=url.strip(), download=urlunsplit(("https", host, parts.path, urlencode([*kept, ("download", "1")]), "")),
+                          service="SharePoint")
+    return None
+
+
+def is_shared_file(url: str | None) -> bool:
+    """Whether an article's address is a file-sharing link, whose host names no publisher."""
+    try:
+        return bool(url) and shared_file(url or "") is not None
+    except SourceError:
+        return False
+
+
+def publisher_host(fetched: Fetched) -> str | None:
+    """The site a fetched article's address names as its publisher; None for a local file or a
+    shared file (Drive, Dropbox), whose own opening has to name its publisher."""
+    if not fetched.url or is_shared_file(fetched.url):
+        return None
+    return urlsplit(fetched.url).netloc
+
+
+def _not_shared(url: str, service: str) -> str:
+    return (f"{url}: {service} asks to sign in: the file is not shared with anyone who has the link; share it that way, "
+            "or download it and ingest the file")
+
+
 # A feed reader's export of its subscriptions (Feedly, Inoreader, NetNewsWire, Thunderbird): OPML. Its
 # feeds are ingested, not the file; a list is kilobytes, so anything near this size is no list.
 MAX_SUBSCRIPTION_LIST_BYTES = 10_000_000
@@ -175,8 +269,8 @@ def subscription_feeds_in(data: bytes, where: str) -> list[str]:
 
 
 def source_suffix(fetched: Fetched) -> str:
-    """Suffix of the path a source names, a URL's or a file's, in lower case."""
-    return Path(urlsplit(fetched.source).path).suffix.lower()
+    """Suffix of the file name the server gave, else of the path a source names (a URL's or a file's), in lower case."""
+    return Path(fetched.filename or urlsplit(fetched.source).path).suffix.lower()
 
 
 # --- fetching ---------------------------------------------------------------------
@@ -237,8 +331,28 @@ def fetch_url(
 
     The size limit holds for the decompressed body, counted while decompressing, so a small gzip
     "bomb" stops at the limit. With `allow_private=False` the URL and every redirect target must be
-    a public address (see `is_private_address`).
+    a public address (see `is_private_address`). A file-sharing link (`shared_file`) is fetched from
+    where its service gives the file, and keeps the share link as its address.
     """
+    shared = shared_file(url)
+    if shared is None:
+        return _get(url, url, settings, etag=etag, last_modified=last_modified, allow_private=allow_private)
+    fetched = _get(url, shared.download, settings, etag=etag, last_modified=last_modified, allow_private=allow_private, shared=shared)
+    if shared.service.startswith("Google") and fetched.content_type == "text/html":
+        # Drive and Docs give a file as itself; a page instead is a warning (a file over 100 MB Drive will
+        # not scan for viruses) or a notice, not the file.
+        raise SourceError(f"{url}: {shared.service} answered with a web page instead of the file: download it and ingest the file")
+    return fetched.model_copy(update={"url": shared.link})
+
+
+_GENERIC_TYPES = ("application/octet-stream", "binary/octet-stream", "application/binary", "application/force-download", "application/x-download")
+
+
+def _get(
+    url: str, address: str, settings: Settings, *, etag: str | None = None, last_modified: str | None = None,
+    allow_private: bool = True, shared: SharedFile | None = None,
+) -> Fetched:
+    """`address` fetched for the source the user named `url` (the same, but for a shared file)."""
     headers = {
         "User-Agent": USER_AGENT,
         "Accept": "application/rss+xml, application/atom+xml, text/html, */*;q=0.5",
@@ -265,23 +379,32 @@ def fetch_url(
                 headers=headers,
                 event_hooks=hooks,
             ) as client,
-            client.stream("GET", url) as response,
+            client.stream("GET", address) as response,
         ):
+            if shared and _SIGN_IN.match(f"{(response.url.host or '').lower()}{response.url.path}"):
+                raise SourceError(_not_shared(url, shared.service))
             if response.status_code == 304:
                 return Fetched(source=url, url=str(response.url), not_modified=True, etag=etag, last_modified=last_modified)
             if response.status_code >= 400:
+                removed = (": the file was removed, or is not shared with anyone who has the link"
+                           if shared and response.status_code in (401, 403, 404) else "")
                 raise SourceError(
-                    f"HTTP {response.status_code} {response.reason_phrase} from {url}",
+                    f"HTTP {response.status_code} {response.reason_phrase} from {url}{removed}",
                     retryable=response.status_code >= 500 or response.status_code == 429,
                 )
             declared = int(response.headers.get("content-length") or 0)
             if declared > settings.max_source_bytes:
                 raise SourceError(_too_large(url, declared, settings))
+            content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
+            filename = _attachment_name(response.headers.get("content-disposition", ""))
+            if filename and content_type in ("", *_GENERIC_TYPES):  # "a download": its name says what it is
+                content_type = mimetypes.guess_type(filename)[0] or content_type
             return Fetched(
                 source=url,
                 url=str(response.url),
+                filename=filename,
                 content=_read_body(url, response, settings.max_source_bytes),
-                content_type=response.headers.get("content-type", "").split(";")[0].strip().lower(),
+                content_type=content_type,
                 charset=response.charset_encoding,
                 etag=response.headers.get("etag"),
                 last_modified=response.headers.get("last-modified"),
@@ -289,9 +412,32 @@ def fetch_url(
     except httpx.TimeoutException as exc:
         raise SourceError(f"timed out after {settings.fetch_timeout_s:g} s fetching {url} ({type(exc).__name__})", retryable=True) from exc
     except httpx.TransportError as exc:
-        raise SourceError(f"could not reach {urlsplit(url).netloc}: {exc or type(exc).__name__}", retryable=True) from exc
+        raise SourceError(f"could not reach {urlsplit(address).netloc}: {exc or type(exc).__name__}", retryable=True) from exc
     except httpx.TooManyRedirects as exc:
         raise SourceError(f"{url}: more than {MAX_REDIRECTS} redirects") from exc
+
+
+def _attachment_name(disposition: str) -> str | None:
+    """The file name a Content-Disposition header gives, without folders. Its `filename*` (RFC 6266:
+    charset'language'percent-encoded) wins over the plain `filename` kept for old clients."""
+    if star := re.search(r"filename\*\s*=\s*([^;]+)", disposition, re.IGNORECASE):
+        charset, _, rest = star[1].strip().strip('"').partition("'")
+        try:
+            name: str | None = unquote(rest.partition("'")[2], encoding=charset or "utf-8", errors="replace")
+        except LookupError:  # an unknown charset: the plain name, if there is one
+            name = None
+    else:
+        name = None
+    if not name and "filename" in disposition.lower():
+        message = email.message.EmailMessage()
+        try:
+            message["content-disposition"] = disposition
+            name = message.get_filename()
+        except (ValueError, TypeError, IndexError):  # a malformed header names nothing
+            return None
+    if not name:
+        return None
+    return PurePosixPath(name.replace("\\", "/")).name or None
 
 
 class _Decompressor:

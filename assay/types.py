@@ -63,7 +63,8 @@ class Fetched(BaseModel):
     """The bytes of one source, as they came off the network or the disk."""
 
     source: str = Field(description="What the user named: a URL or a path.")
-    url: str | None = Field(None, description="Final URL after redirects; None for local files.")
+    url: str | None = Field(None, description="Final URL after redirects (a shared file's share link); None for local files.")
+    filename: str | None = Field(None, description="The file name the server gave (Content-Disposition), if any.")
     content: bytes = Field(b"", repr=False)
     content_type: str = Field("", description="HTTP Content-Type, or one guessed from the file suffix.")
     charset: str | None = Field(None, description="Charset the server declared, if any.")

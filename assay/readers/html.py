@@ -25,7 +25,7 @@ import lxml.html
 import trafilatura
 
 from assay.readers.opening import file_publisher, opening_date
-from assay.sources import SourceError, decode, decoding_notes, source_suffix
+from assay.sources import SourceError, decode, decoding_notes, is_shared_file, source_suffix
 from assay.types import Fetched, RawItem, SourceKind
 
 _HTML_START = re.compile(r"^\s*(?:<!doctype html|<html|<head|<body)", re.IGNORECASE)
@@ -343,7 +343,9 @@ def extract_page(text: str, fetched: Fetched, sender: str | None = None) -> RawI
     return RawItem(
         # A page saved to disk is published by its site, the host of the URL it says it came from, or
         # else whom its opening names; never its file's name.
-        source=meta.site or urlsplit(canonical or "").netloc or file_publisher(_text_lines(doc), Path(fetched.source), notes, hint="", sender=sender, title=title),
+        # A page shared from Drive or Dropbox is no page of theirs: its own opening names its publisher.
+        source=meta.site or (None if is_shared_file(canonical) else urlsplit(canonical or "").netloc) or file_publisher(
+            _text_lines(doc), Path(fetched.filename or "") if fetched.url else Path(fetched.source), notes, hint="", sender=sender, title=title),
         source_url=fetched.url or fetched.source,
         url=doc.get("url") or fetched.url,
         title=title,

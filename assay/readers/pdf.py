@@ -27,7 +27,7 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, P
 
 from assay.readers.exports import export_items
 from assay.readers.opening import date_in, file_publisher, letterhead, opening_date
-from assay.sources import SourceError, source_address, source_suffix
+from assay.sources import SourceError, publisher_host, source_address, source_suffix
 from assay.types import Fetched, RawItem, SourceKind
 
 MAX_PAGES = 300
@@ -527,9 +527,8 @@ def item_from_lines(read: list[list[Line]], fetched: Fetched, notes: list[str], 
     body = body_text(found_paragraphs)
     if not body.strip():
         raise SourceError(f"{fetched.source}: no text in the PDF")
-    path = Path(fetched.source)
-    source = urlsplit(fetched.url).netloc if fetched.url else file_publisher(
-        [p.text for p in found_paragraphs], path, notes, title=title, masthead=masthead)
+    path = Path(fetched.filename or "") if fetched.url else Path(fetched.source)  # a shared file's name, in no folder of the user's
+    source = publisher_host(fetched) or file_publisher([p.text for p in found_paragraphs], path, notes, title=title, masthead=masthead)
     # The cover's other lines are the title's, but for the one naming the publisher.
     title = ", ".join([title, *(text for line in cover if source not in (text := line.text.strip()))])
     return RawItem(

@@ -36,7 +36,7 @@ from assay.readers.headlines import link_list_items
 from assay.readers.html import is_html_markup, looks_like_html, parse_date
 from assay.readers.opening import DATE_LINE, file_publisher, is_site_name, opening_date
 from assay.readers.pdf import Line, remove_page_furniture, running_lines
-from assay.sources import SourceError, decode, decoding_notes, source_suffix
+from assay.sources import SourceError, decode, decoding_notes, publisher_host, source_suffix
 from assay.statements import CREDIT_LINE, PAGE_FURNITURE, sentences
 from assay.types import Fetched, RawItem, SourceKind
 
@@ -350,7 +350,7 @@ def read_text_file(text: str, fetched: Fetched, sender: str | None = None, masth
     lines = [line.rstrip() for line in LINE_BREAKS.split(paged)]
     meta, lines = _split_front_matter(lines, notes)
     lines, sites = _without_page_chrome(lines, notes)
-    name = Path(urlsplit(fetched.source).path if fetched.url else fetched.source)
+    name = Path(fetched.filename or (urlsplit(fetched.source).path if fetched.url else fetched.source))
     title, lines = _title(lines, fmt, meta.title, name.stem or fetched.source, notes)
     published = meta.published
     if published is None:  # a text export keeps its date in a dateline or a date line under the title
@@ -363,11 +363,12 @@ def read_text_file(text: str, fetched: Fetched, sender: str | None = None, masth
             notes.append("no date in its opening lines: left undated (a front matter `date:` line dates it)")
     if fetched.url:  # fetched over HTTP: the URL is its identity, so an edited page stays one article
         url: str | None = fetched.url
-        source, source_url = urlsplit(fetched.url).netloc, fetched.url
+        path, source_url = Path(name.name), fetched.url  # a shared file's name, in no folder of the user's
     else:
         path = Path(fetched.source)
         url, source_url = None, str(path.resolve())
-        source = meta.source or file_publisher(lines, path, notes, sender=sender, title=title, masthead=[*masthead, *header, *sites])
+    source = meta.source or publisher_host(fetched) or file_publisher(
+        lines, path, notes, sender=sender, title=title, masthead=[*masthead, *header, *sites])
     return RawItem(
         source=meta.source or source,
         source_url=source_url,
