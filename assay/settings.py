@@ -69,6 +69,10 @@ class Settings(BaseSettings):
     fetch_private_links: bool = Field(
         False, description="Let links found inside feeds reach loopback, private or link-local addresses (URLs you name are always fetched)."
     )
+    contact_email: str | None = Field(
+        None, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$",
+        description="Your email address, sent in the User-Agent to sec.gov only: the SEC refuses automated requests that name no contact.",
+    )
     full_page_below_chars: int = Field(
         500, ge=0, description="A feed item whose text is shorter than this is fetched from its link instead."
     )

@@ -199,10 +199,23 @@ def is_shared_file(url: str | None) -> bool:
         return False
 
 
+# Archives where companies file their own documents (the SEC's EDGAR, the ASX's and HKEX's announcements,
+# SEDAR+, China's exchanges and CNINFO): the filer, whom the document names, is its publisher, not the archive.
+_FILING_ARCHIVES = re.compile(r"(?:^|\.)(?:sec\.gov|asx\.com\.au|hkexnews\.hk|sedarplus\.ca|cninfo\.com\.cn|sse\.com\.cn|szse\.cn)$")
+
+
+def names_no_publisher(url: str | None) -> bool:
+    """Whether an article's address says nothing of its publisher: a shared file's (Drive, Dropbox)
+    or a filing archive's (EDGAR), where the document's own opening has to name it."""
+    if not url or not is_url(url):
+        return False
+    return is_shared_file(url) or bool(_FILING_ARCHIVES.search((urlsplit(url).hostname or "").lower()))
+
+
 def publisher_host(fetched: Fetched) -> str | None:
-    """The site a fetched article's address names as its publisher; None for a local file or a
-    shared file (Drive, Dropbox), whose own opening has to name its publisher."""
-    if not fetched.url or is_shared_file(fetched.url):
+    """The site a fetched article's address names as its publisher; None for a local file and for an
+    address that names none (`names_no_publisher`)."""
+    if not fetched.url or names_no_publisher(fetched.url):
         return None
     return urlsplit(fetched.url).netloc
 
@@ -353,8 +366,10 @@ def _get(
     allow_private: bool = True, shared: SharedFile | None = None,
 ) -> Fetched:
     """`address` fetched for the source the user named `url` (the same, but for a shared file)."""
+    sec = _is_sec(address)
     headers = {
-        "User-Agent": USER_AGENT,
+        # The SEC's fair-access policy: automated tools name a contact in the User-Agent (and nobody else gets it).
+        "User-Agent": f"{USER_AGENT} {settings.contact_email}" if sec and settings.contact_email else USER_AGENT,
         "Accept": "application/rss+xml, application/atom+xml, text/html, */*;q=0.5",
         "Accept-Encoding": ", ".join(_DECOMPRESSORS),  # only what `_Decompressor` decodes within the limit
     }
@@ -388,6 +403,10 @@ def _get(
             if response.status_code >= 400:
                 removed = (": the file was removed, or is not shared with anyone who has the link"
                            if shared and response.status_code in (401, 403, 404) else "")
+                if sec and response.status_code == 403:
+                    removed = (": the SEC refuses automated requests that name no contact: set ASSAY_CONTACT_EMAIL to your email address"
+                               " (sent to sec.gov only)" if not settings.contact_email else
+                               ": the SEC refused it (it allows 10 requests a second): lower ASSAY_FETCH_CONCURRENCY and try again")
                 raise SourceError(
                     f"HTTP {response.status_code} {response.reason_phrase} from {url}{removed}",
                     retryable=response.status_code >= 500 or response.status_code == 429,
@@ -415,6 +434,11 @@ def _get(
         raise SourceError(f"could not reach {urlsplit(address).netloc}: {exc or type(exc).__name__}", retryable=True) from exc
     except httpx.TooManyRedirects as exc:
         raise SourceError(f"{url}: more than {MAX_REDIRECTS} redirects") from exc
+
+
+def _is_sec(address: str) -> bool:
+    host = (urlsplit(address).hostname or "").lower()
+    return host == "sec.gov" or host.endswith(".sec.gov")
 
 
 def _attachment_name(disposition: str) -> str | None:

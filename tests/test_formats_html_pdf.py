@@ -20,7 +20,8 @@ from assay.articles import to_article
 from assay.readers import content_type_for, parse, reader_for, supported_suffixes
 from assay.readers import pdf as pdf_reader
 from assay.readers.html import page_metadata, parse_date
-from assay.readers.pdf import Line, dateline, meaningful_title, paragraphs, remove_page_furniture
+from assay.readers.opening import meaningful_title
+from assay.readers.pdf import Line, dateline, paragraphs, remove_page_furniture
 from assay.settings import Settings
 from assay.sources import SourceError, expand_source, read_file
 from assay.types import Fetched, SourceKind
@@ -91,6 +92,13 @@ PAGES = [
         None, None, "Xinhua",
         ["Most viewed", "foreign trade hits record", "XINHUANET", "Editor: Liu Jia", "Français"],
         id="state media, no date metadata: undated",
+    ),
+    pytest.param(
+        "sec_exhibit", "https://www.sec.gov/Archives/edgar/data/1990001/000199000126000088/mjv-20261105xex991.htm",
+        "Mojave Magnetics Reports Third Quarter 2026 Results",
+        datetime(2026, 11, 5, tzinfo=UTC), None, "Mojave Magnetics Corp.",
+        ["Exhibit 99.1", "Document"],
+        id="an 8-K's press-release exhibit on EDGAR: <title>Document</title>, bold headings, a Business Wire dateline",
     ),
 ]
 
@@ -590,7 +598,7 @@ def test_a_slide_deck_keeps_each_bullet_whole_and_is_published_by_its_running_fo
     assert "Magnetics: 1,000 tonnes NdFeB capacity in Fort Worth, Texas, expanding to 10,000 tonnes by 2028" in article.body
     assert "the Private Securities Litigation Reform Act of 1995" in article.body
     assert "deliveries to General Motors" in article.body
-    assert article.source == "MP Materials Corp" and "Investor Presentation |" not in article.body
+    assert article.source == "MP Materials Corp." and "Investor Presentation |" not in article.body
     # Its cover's lines are its title, as the next quarter's deck will have another.
     assert article.title == "MP Materials, Investor Presentation, Third Quarter 2026"
     assert "Investor Presentation" not in article.body

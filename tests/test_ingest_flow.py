@@ -434,7 +434,7 @@ def test_a_folder_of_mail_and_a_download_of_a_deck_a_transcript_and_office_files
     rows = {r.title: r for r in stores(assay_home)[0].articles()}
     assert rows["Lynas lifts heavy rare earths output"].source == "Mining Weekly" and "MP Materials ramps magnets" in rows
     assert any(r.source == "Reuters" and "nameplate" in r.body for r in rows.values())
-    assert rows["MP Materials, Investor Presentation, Third Quarter 2026"].source == "MP Materials Corp"
+    assert rows["MP Materials, Investor Presentation, Third Quarter 2026"].source == "MP Materials Corp."
     assert "-->" not in rows["Lynas interview"].body and "by the middle of 2027" in rows["Lynas interview"].body
     assert rows["UK Critical Minerals Strategy: progress update"].source == "Department for Business and Trade"
     kestrel = [r for r in stores(assay_home)[0].articles() if r.title == "Kestrel Rare Earths Commissions Second Separation Circuit"]

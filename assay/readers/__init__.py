@@ -11,6 +11,7 @@ from typing import Protocol
 
 from assay.readers.archive import ZipReader, unread_package
 from assay.readers.docx import DocxReader
+from assay.readers.edgar import EdgarReader
 from assay.readers.feed import FeedReader, JsonFeedReader
 from assay.readers.html import HtmlReader
 from assay.readers.mail import EmailReader
@@ -58,6 +59,7 @@ READERS: list[Reader] = [
     JsonFeedReader(),  # before text: a .json file is refused as data, unless it is a feed
     SubtitleReader(),  # before text: cue numbers and timings are no statements
     TableReader(),  # before text: a row's cells are no article's lines
+    EdgarReader(),  # before text and HTML: an SEC submission is a .txt of SGML holding HTML documents
     TextReader(),
     HtmlReader(),
     PdfReader(),
@@ -119,9 +121,11 @@ def parse_inner(container: Fetched, name: str, suffix: str, content: bytes) -> l
     would be, its content type by `suffix`; SourceError saying why not, without the file's path."""
     inner = Fetched(source=f"{container.source}/{name}", content=content, content_type=content_type_for(suffix))
     try:
-        return parse(inner)[2]
+        items = parse(inner)[2]
     except SourceError as exc:
         raise SourceError(str(exc).removeprefix(f"{inner.source}: ")) from None
+    # Read as a file, each item would say it came from a path made of the container's URL: it came from that URL.
+    return [item.model_copy(update={"source_url": container.url}) for item in items] if container.url else items
 
 
 def parse(fetched: Fetched, expect: SourceKind | None = None) -> tuple[SourceKind, str | None, list[RawItem]]:

@@ -24,8 +24,8 @@ import lxml.etree
 import lxml.html
 import trafilatura
 
-from assay.readers.opening import file_publisher, opening_date
-from assay.sources import SourceError, decode, decoding_notes, is_shared_file, source_suffix
+from assay.readers.opening import EXHIBIT_LABEL, file_publisher, meaningful_title, opening_date
+from assay.sources import SourceError, decode, decoding_notes, names_no_publisher, source_suffix
 from assay.types import Fetched, RawItem, SourceKind
 
 _HTML_START = re.compile(r"^\s*(?:<!doctype html|<html|<head|<body)", re.IGNORECASE)
@@ -244,7 +244,8 @@ def page_metadata(html: str, url: str | None = None) -> PageMeta:
     # A page saved to disk has no URL of its own: the one it says it came from stands in.
     canonical = next((link.get("href") for link in root.iter("link") if (link.get("rel") or "").lower() == "canonical"), None)
     host = urlsplit(url or canonical or metas.get("og:url") or "").netloc.lower()
-    meta.site = metas.get("og:site_name") or (publishers[0] if publishers else None) or host.removeprefix("www.") or None
+    address_names = not names_no_publisher(url or canonical or metas.get("og:url"))  # EDGAR is no exhibit's publisher
+    meta.site = metas.get("og:site_name") or (publishers[0] if publishers else None) or (host.removeprefix("www.") if address_names else None) or None
 
     # Title: the page's own metadata first, then JSON-LD, then <title>; always without the site's name.
     title_tag = root.find(".//title")
@@ -256,7 +257,8 @@ def page_metadata(html: str, url: str | None = None) -> PageMeta:
     ]
     is_site = _site_matcher(sites, host)
     titles = (_strip_site_name(c, is_site) for c in candidates if c)
-    meta.title = next((t for t in titles if not is_site(t)), None)  # a <title> that is only the site's name is none
+    # A <title> that is only the site's name is none, nor is "Document" or an exhibit's file name (EDGAR's).
+    meta.title = next((t for t in titles if not is_site(t) and meaningful_title(t)), None)
 
     authors = _names(article.get("author"), by_id)
     if not authors:
@@ -292,7 +294,17 @@ def page_metadata(html: str, url: str | None = None) -> PageMeta:
 def _text_lines(doc: Any) -> list[str]:
     """The main text's first blocks (trafilatura's XML), one line each: what `file_publisher` reads."""
     main = doc.find("main")
-    return [" ".join("".join(block.itertext()).split()) for block in (main[:8] if main is not None else [])]
+    return [_block_text(block) for block in (main[:8] if main is not None else [])]
+
+
+def _block_text(block: Any) -> str:
+    return " ".join("".join(block.itertext()).split())
+
+
+def _reads_as_headline(line: str) -> bool:
+    """A short line that ends as no sentence does: a headline standing above the text."""
+    words = line.split()
+    return 3 <= len(words) <= 25 and not line.endswith((".", ":", ";", ",")) and line[:1].isupper()
 
 
 def _same_text(a: str, b: str) -> bool:
@@ -300,7 +312,49 @@ def _same_text(a: str, b: str) -> bool:
     return bool(key(a)) and key(a) == key(b)
 
 
+# Word, Workiva and other document tools export a heading as a block of bold text, with no <h1>-<h6>:
+# a short whole-bold block ("Third Quarter 2026 Highlights", "Forward-Looking Statements") is one.
+_BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)", re.IGNORECASE)
+_HEADING_MAX_WORDS = 12
+
+
+def _is_bold(element: Any, block: Any) -> bool:
+    """Whether `element` is bold by its tag or style, or by an ancestor's up to `block`."""
+    while element is not None:
+        if element.tag in ("b", "strong") or _BOLD_STYLE.search(element.get("style") or ""):
+            return True
+        if element is block:
+            return False
+        element = element.getparent()
+    return False
+
+
+def bold_blocks_as_headings(html: str) -> tuple[str, int]:
+    """The page with each short block whose text is all bold made an <h3>, and how many were; the page
+    as it was when there are none. A block that ends as a sentence does, or holds other blocks, stays."""
+    if "bold" not in html and "<b" not in html and "<strong" not in html and not re.search(r"font-weight\s*:\s*[6-9]00", html):
+        return html, 0
+    try:
+        root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", html))
+    except (lxml.etree.ParserError, ValueError):
+        return html, 0
+    made = 0
+    for block in root.iter("p", "div"):
+        if block.find(".//p") is not None or block.find(".//div") is not None or block.find(".//table") is not None:
+            continue
+        text = " ".join(block.text_content().split())
+        if not text or len(text.split()) > _HEADING_MAX_WORDS or text.endswith((".", ",", ";", ":")) or not text[:1].isalpha():
+            continue
+        # Each piece of text belongs to the element it is the text of, or, for a tail, to that element's parent.
+        owners = [node.getparent().getparent() if node.is_tail else node.getparent() for node in block.xpath(".//text()") if str(node).strip()]
+        if all(_is_bold(owner, block) for owner in owners):
+            block.tag = "h3"
+            made += 1
+    return (lxml.html.tostring(root, encoding="unicode"), made) if made else (html, 0)
+
+
 def extract_page(text: str, fetched: Fetched, sender: str | None = None) -> RawItem:
+    text, _ = bold_blocks_as_headings(text)
     xml = trafilatura.extract(
         text, url=fetched.url, output_format="xml", with_metadata=True, include_comments=False, include_tables=True, favor_recall=True
     )
@@ -309,10 +363,19 @@ def extract_page(text: str, fetched: Fetched, sender: str | None = None) -> RawI
     doc = lxml.etree.fromstring(xml.encode())
     meta = page_metadata(text, fetched.url)
     notes = list(meta.notes)
+    main = doc.find("main")
+    # An exhibit to a filing opens with its label ("Exhibit 99.1"): the filing's furniture, not the article's.
+    while main is not None and len(main) and EXHIBIT_LABEL.match(label := _block_text(main[0])):
+        notes.append(f"left out the exhibit label {label!r}")
+        main.remove(main[0])
     title = meta.title
-    if not title:
-        title = doc.get("title") or ""
-        notes.append("no title in the page's metadata: took the page's main heading" if title else "no title found on the page")
+    if not title and (title := meaningful_title(doc.get("title")) or ""):
+        notes.append("no title in the page's metadata: took the page's main heading")
+    elif not title and main is not None and len(main) and _reads_as_headline(first_line := _block_text(main[0])):
+        title = first_line  # an EDGAR exhibit's <title> is "Document": its first line is the release's headline
+        notes.append("no title in the page's metadata: took its first line, which reads as a headline")
+    elif not title:
+        notes.append("no title found on the page")
 
     # trafilatura's date is its guess (it reads dates out of the text and the URL): the metadata's stands
     # instead, else a byline's or dateline's in the main text's first lines, as for a text export.
@@ -327,7 +390,6 @@ def extract_page(text: str, fetched: Fetched, sender: str | None = None) -> RawI
     if published:
         doc.set("date", published.isoformat())
     # The page's headline repeated as the body's first block is the title, not text.
-    main = doc.find("main")
     first = main[0] if main is not None and len(main) else None
     if first is not None and first.tag in ("head", "p"):
         headline = "".join(first.itertext())
@@ -343,8 +405,8 @@ def extract_page(text: str, fetched: Fetched, sender: str | None = None) -> RawI
     return RawItem(
         # A page saved to disk is published by its site, the host of the URL it says it came from, or
         # else whom its opening names; never its file's name.
-        # A page shared from Drive or Dropbox is no page of theirs: its own opening names its publisher.
-        source=meta.site or (None if is_shared_file(canonical) else urlsplit(canonical or "").netloc) or file_publisher(
+        # A page shared from Drive or filed on EDGAR is no page of theirs: its own opening names its publisher.
+        source=meta.site or (None if names_no_publisher(canonical) else urlsplit(canonical or "").netloc) or file_publisher(
             _text_lines(doc), Path(fetched.filename or "") if fetched.url else Path(fetched.source), notes, hint="", sender=sender, title=title),
         source_url=fetched.url or fetched.source,
         url=doc.get("url") or fetched.url,

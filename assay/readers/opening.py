@@ -125,7 +125,9 @@ def _organisation(text: str) -> str | None:
     """`text` when it reads as an organisation's name: a few capitalised words, one of them an
     organisation's word, or a web domain ("Mining.com"). A name in capitals, as a letterhead or a
     scanned notice's running header sets it, is given in title case."""
-    text = text.strip(" .,:;|—–-")
+    stripped = text.strip(" .,:;|—–-")
+    # "MOJAVE MAGNETICS CORP." keeps the full stop of its legal form's abbreviation.
+    text = stripped + "." if text.rstrip().endswith(".") and stripped.split()[-1:] and stripped.split()[-1].lower() in _LEGAL_FORMS else stripped
     if _DOMAIN.match(text):
         return text
     letters = [c for c in text if c.isalpha()]
@@ -189,10 +191,18 @@ def letterhead(line: str) -> str | None:
     return _masthead([line])
 
 
+# Business Wire's dateline, its date included when it has one: "SAN JOSE, Calif.--(BUSINESS WIRE)--Jan. 24, 2026--".
+_BUSINESS_WIRE_DATELINE = re.compile(
+    r"^.{0,80}?\(BUSINESS WIRE\)\s*(?:--|—|–)\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}\s*(?:--|—|–)\s*)?", re.IGNORECASE)
+
+
 def release_issuer(text: str) -> str | None:
     """The organisation a release's first sentence opens with, after its dateline if it has one."""
-    dash = _AFTER_DATELINE_DASH.search(text[:160])
-    opening = text[dash.end():] if dash else text
+    if wire := _BUSINESS_WIRE_DATELINE.match(text):
+        opening = text[wire.end():]
+    else:
+        dash = _AFTER_DATELINE_DASH.search(text[:160])
+        opening = text[dash.end():] if dash else text
     opening = re.sub(r"^(?:Today,?\s+)", "", opening)
     found = _ISSUER.match(opening)
     if not found:
@@ -220,6 +230,26 @@ def publisher(lines: list[str]) -> tuple[str, str] | None:
     return None
 
 
+# --- what: a title from metadata ------------------------------------------------------------
+
+_FILE_NAME = re.compile(r"\.(?:docx?|pdf|pptx?|xlsx?|rtf|odt|txt|indd|qxd|tex|html?|pages|key)\s*$", re.IGNORECASE)
+_NOT_A_TITLE = re.compile(r"^(?:untitled.*|document\d*|title|slide \d+|presentation\d*|microsoft word.*|powerpoint presentation|\W*)$", re.IGNORECASE)
+# A filing's exhibit label ("Exhibit 99.1", "EX-99.1", "ex991"): the filing's furniture, no title.
+EXHIBIT_LABEL = re.compile(r"^(?:exhibit|ex)[\s.-]*\d+(?:[.-]?\d+)?$", re.IGNORECASE)
+
+
+def meaningful_title(title: str | None, file_name: str = "") -> str | None:
+    """A title from metadata (a PDF's /Title, a page's <title>) when it names the document: not "Untitled",
+    "Document", a file name or an exhibit's label."""
+    title = re.sub(r"\s+", " ", title or "").strip()
+    if not title or _NOT_A_TITLE.match(title) or EXHIBIT_LABEL.match(title) or _FILE_NAME.search(title) or "\\" in title or title.count("/") > 1:
+        return None
+    if file_name and title.lower() == Path(file_name).stem.lower():
+        return None
+    return title if re.search(r"[A-Za-z]{3}", title) else None
+
+
+
 # --- when: the date in the opening lines ---------------------------------------------------------
 
 _MONTHS = {m: i for i, names in enumerate(
@@ -234,7 +264,12 @@ _DATES = [
     re.compile(rf"\b{_YEAR}-(?P<month>\d\d)-(?P<day>\d\d)\b"),
 ]
 # What may come before a dateline's date on its line: "PERTH, Australia," or "Date:".
-_DATELINE_PREFIX = re.compile(r"^(?:(?:date[d]?|issued|released?|published)\s*:?\s*|[A-Z][\w .'’()-]*,\s*|[-–—|/]\s*)*$", re.IGNORECASE)
+# Business Wire's dateline puts the date after its tag: "LAS VEGAS--(BUSINESS WIRE)--November 5, 2026--".
+_DATELINE_PREFIX = re.compile(
+    r"^(?:(?:date[d]?|issued|released?|published)\s*:?\s*|[A-Z][\w .'’()-]*,\s*|[-–—|/]\s*"
+    r"|[A-Z][\w .,'’]*(?:--|—|–)\s*\([A-Z][A-Za-z .]+\)\s*(?:--|—|–)\s*)*$",
+    re.IGNORECASE,
+)
 _PERIOD = re.compile(r"\b(?:ended|ending|to|until|from|as at|period|quarter|year|between)\s*$", re.IGNORECASE)
 _DATELINE_LINES = 5  # a date further down is text, not the document's date
 
@@ -310,9 +345,9 @@ def file_publisher(
         notes.append(f"source: the company holding the call, as the title names it: {holder}")
         return holder
     folder = path.parent.name
-    # A .zip's name is the service's that made it ("Files (100).zip"), and a mail's its subject's (an
-    # attachment's "folder"): neither is a folder the user named.
-    if folder and folder.lower() not in _GENERIC_FOLDERS and not folder.lower().endswith((".zip", ".eml", ".msg")) and path.parent.resolve() != Path.home():
+    # A .zip's name is the service's that made it ("Files (100).zip"), a mail's its subject's (an
+    # attachment's "folder") and an SEC submission's its accession number: none is a folder the user named.
+    if folder and folder.lower() not in _GENERIC_FOLDERS and not folder.lower().endswith((".zip", ".eml", ".msg", ".txt")) and path.parent.resolve() != Path.home():
         notes.append(f"source: the folder's name, {folder!r} (the opening names no publisher)")
         return folder
     notes.append(f"source: \"files\" (neither the opening nor the folder names a publisher{hint})")

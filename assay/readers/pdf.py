@@ -26,7 +26,7 @@ import pypdf
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PdfStreamError
 
 from assay.readers.exports import export_items
-from assay.readers.opening import date_in, file_publisher, letterhead, opening_date
+from assay.readers.opening import date_in, file_publisher, letterhead, meaningful_title, opening_date
 from assay.sources import SourceError, publisher_host, source_address, source_suffix
 from assay.types import Fetched, RawItem, SourceKind
 
@@ -173,20 +173,6 @@ def running_lines(read: list[list[Line]], cleaned: list[list[Line]], top: bool) 
 
 
 # --- title and dateline -----------------------------------------------------------------
-
-_FILE_NAME = re.compile(r"\.(?:docx?|pdf|pptx?|xlsx?|rtf|odt|txt|indd|qxd|tex|html?|pages|key)\s*$", re.IGNORECASE)
-_NOT_A_TITLE = re.compile(r"^(?:untitled.*|document\d*|title|slide \d+|presentation\d*|microsoft word.*|powerpoint presentation|\W*)$", re.IGNORECASE)
-
-
-def meaningful_title(title: str | None, file_name: str = "") -> str | None:
-    """The /Title metadata when it names the document: not "Untitled", not a file name."""
-    title = re.sub(r"\s+", " ", title or "").strip()
-    if not title or _NOT_A_TITLE.match(title) or _FILE_NAME.search(title) or "\\" in title or title.count("/") > 1:
-        return None
-    if file_name and title.lower() == Path(file_name).stem.lower():
-        return None
-    return title if re.search(r"[A-Za-z]{3}", title) else None
-
 
 def dateline(lines: list[Line]) -> tuple[datetime, Line] | None:
     """The date of a dateline in the first lines of the first page (`opening_date`), and its line."""

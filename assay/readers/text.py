@@ -34,7 +34,7 @@ from assay.readers.exports import export_items
 from assay.readers.feed_text import feed_text_items
 from assay.readers.headlines import link_list_items
 from assay.readers.html import is_html_markup, looks_like_html, parse_date
-from assay.readers.opening import DATE_LINE, file_publisher, is_site_name, opening_date
+from assay.readers.opening import DATE_LINE, file_publisher, is_site_name, letterhead, opening_date
 from assay.readers.pdf import Line, remove_page_furniture, running_lines
 from assay.sources import SourceError, decode, decoding_notes, publisher_host, source_suffix
 from assay.statements import CREDIT_LINE, PAGE_FURNITURE, sentences
@@ -235,6 +235,11 @@ def _title(lines: list[str], fmt: str, given: str | None, stem: str, notes: list
         if " ".join(_heading_text(line).split()).casefold() == " ".join(given.split()).casefold():
             return given, lines[:first] + lines[end:]
         return given, lines
+    if following and line.strip().isupper() and letterhead(line.strip()) and _looks_like_title(following, None, text_layout("\n".join(lines))):
+        # A letterhead in capitals over the title ("MOJAVE MAGNETICS CORP." over "Letter to Shareholders"),
+        # as the PDF reader reads one: the line under it is the title; the letterhead stays to name the publisher.
+        notes.append(f"the title is the line under the letterhead {line.strip()!r}")
+        return _heading_text(following), lines[:end] + lines[end + 1:]
     if _looks_like_title(line, following, text_layout("\n".join(lines))):
         rest = lines[:first] + lines[end:]
         # A file of one line is its own title and body: taking the title out would leave nothing.
