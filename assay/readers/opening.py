@@ -131,7 +131,7 @@ def _organisation(text: str) -> str | None:
     if _DOMAIN.match(text):
         return text
     letters = [c for c in text if c.isalpha()]
-    if len(letters) >= 8 and all(c.isupper() for c in letters) and (cased := _title_case(text)) != text:
+    if len(letters) >= 8 and all(c.isupper() for c in letters) and (cased := title_case(text)) != text:
         return _organisation(cased)
     words = text.split()
     if not 1 <= len(words) <= 9 or _LABEL.match(text) or DATE_LINE.match(text) or _TICKER.search(text) or any(c.isdigit() for c in text):
@@ -146,7 +146,7 @@ def _organisation(text: str) -> str | None:
 _LEGAL_FORMS = {"ltd": "Ltd", "inc": "Inc", "plc": "plc", "pty": "Pty", "co": "Co", "corp": "Corp", "llc": "LLC"}
 
 
-def _title_case(text: str) -> str:
+def title_case(text: str) -> str:
     """"MINISTRY OF COMMERCE OF THE PEOPLE'S REPUBLIC OF CHINA" as "Ministry of Commerce of the
     People's Republic of China"; a short word with no vowel ("USGS") or one with a full stop ("U.S.")
     stays as written."""
@@ -155,12 +155,12 @@ def _title_case(text: str) -> str:
     for i, word in enumerate(words):
         if i and word.lower() in _SMALL_WORDS:
             cased.append(word.lower())
-        elif word.lower().rstrip(".") in _LEGAL_FORMS:
-            cased.append(_LEGAL_FORMS[word.lower().rstrip(".")] + "." * word.endswith("."))
+        elif (bare := word.rstrip(".,")).lower() in _LEGAL_FORMS:  # "CO.," as "Co.,"
+            cased.append(_LEGAL_FORMS[bare.lower()] + word[len(bare):])
         elif "." in word or not re.search(r"[AEIOUY]", word):
             cased.append(word)
-        else:
-            cased.append(word[0] + word[1:].lower())
+        else:  # each part of a hyphenated word: "HIGH-PERFORMANCE" as "High-Performance"
+            cased.append("-".join(part[:1] + part[1:].lower() for part in word.split("-")))
     return " ".join(cased)
 
 

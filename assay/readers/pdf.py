@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 import pypdf
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PdfStreamError
 
+from assay.readers.announcements import exchange_announcement
 from assay.readers.exports import export_items
 from assay.readers.opening import date_in, file_publisher, letterhead, meaningful_title, opening_date
 from assay.sources import SourceError, publisher_host, source_address, source_suffix
@@ -468,12 +469,19 @@ def item_from_lines(read: list[list[Line]], fetched: Fetched, notes: list[str], 
     if not lines:
         raise SourceError(f"{fetched.source}: no text left in the PDF once headers and footers are removed")
     sizes = [line.size for line in lines if line.size]
+    # An HKEX or SGX announcement: its disclaimer, issuer's block and closing out; its capitals the title.
+    announcement = exchange_announcement([line.text for line in lines], blank_lines_part_paragraphs=False)
+    if announcement:
+        kept = {id(line) for i, line in enumerate(lines) if i not in announcement.dropped}
+        pages = [[line for line in page if id(line) in kept] for page in pages]
+        lines = [line for page in pages for line in page]
+        notes.extend(announcement.notes)
     first_page = next(page for page in pages if page)
 
     # Title: the metadata's when it is one, else the first page's most prominent lines (then not body text).
     file_name = Path(urlsplit(fetched.source).path).name
-    title = meaningful_title(metadata_title, file_name)
-    prominent = _title_lines(first_page, statistics.median(sizes) if sizes else None)
+    title = (announcement and announcement.title) or meaningful_title(metadata_title, file_name)
+    prominent = [] if announcement and announcement.title else _title_lines(first_page, statistics.median(sizes) if sizes else None)
     prominent_text = re.sub(r"\s+", " ", " ".join(line.text for line in prominent)).strip()
     if title is None and prominent_text:
         title = prominent_text
@@ -488,10 +496,12 @@ def item_from_lines(read: list[list[Line]], fetched: Fetched, notes: list[str], 
         if cover := _cover_lines(pages, prominent):  # a deck's cover: "MP Materials" over "Investor Presentation", "Q3 2026"
             lines = [line for line in lines if not any(line is c for c in cover)]
 
-    # Date: a dateline at the top of the first page, or none.
+    # Date: a dateline at the top of the first page, or an announcement's closing, or none.
     published = None
     found = dateline(header + [line for line in first_page if not any(line is p for p in prominent)])
-    if found:
+    if not found and announcement and announcement.published:
+        published = announcement.published
+    elif found:
         published, line = found
         where = "running header" if any(line is h for h in header) else "dateline"
         notes.append(f"dated from the first page's {where} {line.text.strip()[:60]!r}")
@@ -514,7 +524,8 @@ def item_from_lines(read: list[list[Line]], fetched: Fetched, notes: list[str], 
     if not body.strip():
         raise SourceError(f"{fetched.source}: no text in the PDF")
     path = Path(fetched.filename or "") if fetched.url else Path(fetched.source)  # a shared file's name, in no folder of the user's
-    source = publisher_host(fetched) or file_publisher([p.text for p in found_paragraphs], path, notes, title=title, masthead=masthead)
+    source = (announcement and announcement.issuer) or publisher_host(fetched) or file_publisher(
+        [p.text for p in found_paragraphs], path, notes, title=title, masthead=masthead)
     # The cover's other lines are the title's, but for the one naming the publisher.
     title = ", ".join([title, *(text for line in cover if source not in (text := line.text.strip()))])
     return RawItem(

@@ -30,6 +30,7 @@ from assay.cleaning import (
     mostly_capitalised,
     text_layout,
 )
+from assay.readers.announcements import exchange_announcement
 from assay.readers.exports import export_items
 from assay.readers.feed_text import feed_text_items
 from assay.readers.headlines import link_list_items
@@ -354,6 +355,11 @@ def read_text_file(text: str, fetched: Fetched, sender: str | None = None, masth
     paged, header = _without_page_furniture(str(text).removeprefix("\ufeff"), notes)
     lines = [line.rstrip() for line in LINE_BREAKS.split(paged)]
     meta, lines = _split_front_matter(lines, notes)
+    if announcement := exchange_announcement(lines):  # an HKEX or SGX announcement's disclaimer, issuer and closing
+        lines = [line for i, line in enumerate(lines) if i not in announcement.dropped]
+        notes.extend(announcement.notes)
+        meta.title, meta.source = meta.title or announcement.title, meta.source or announcement.issuer
+        meta.published = meta.published or announcement.published
     lines, sites = _without_page_chrome(lines, notes)
     name = Path(fetched.filename or (urlsplit(fetched.source).path if fetched.url else fetched.source))
     title, lines = _title(lines, fmt, meta.title, name.stem or fetched.source, notes)

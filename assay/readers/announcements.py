@@ -1,0 +1,120 @@
+"""A listed company's announcement in the layout the Hong Kong and Singapore exchanges prescribe:
+the exchange's disclaimer first, then the issuer's name in capitals (its Chinese name, where it
+incorporated, its stock code), the announcement's title in capitals ("VOLUNTARY ANNOUNCEMENT" over
+its subject), the text, and at the end "By order of the Board", the signer, the place and date, and
+who sits on the board.
+
+Read as any text, the disclaimer had been the title and a statement, the folder the publisher, the
+board's names statements and the article undated (its date is at the end). Here the disclaimer,
+the issuer's block and the closing are taken out of the text, the issuer is the publisher, the
+capitals are the title and the closing's date dates it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from assay.readers.opening import date_in, title_case
+
+_DISCLAIMER = re.compile(
+    r"(?:takes?|assumes?)\s+no\s+responsibility\s+for\s+the\s+(?:contents|accuracy\s+of\s+any\s+of\s+the\s+statements)\s+"
+    r"(?:of|made\s+or\s+reports\s+contained\s+in)\s+this\s+(?:announcement|document|circular|notice)",
+    re.IGNORECASE,
+)
+_INCORPORATED = re.compile(r"^\(?\s*(?:an?\s+)?(?:[\w-]+\s+){0,4}?(?:incorporated|established|registered|continued)\b.*\)\s*\*?$", re.IGNORECASE)
+_STOCK_CODE = re.compile(r"^\(?\s*(?:(?:H\s+shares?\s+)?stock\s+codes?|stock\s+short\s+name|SGX\s+code|HKEX\s+code)\s*[:：]", re.IGNORECASE)
+_BY_ORDER = re.compile(r"^(?:By\s+order\s+of\s+the\s+Board|On\s+behalf\s+of\s+the\s+Board)\b", re.IGNORECASE)
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+_OPENING_LINES = 16  # the disclaimer and the issuer's block come before the text
+
+
+@dataclass
+class Announcement:
+    title: str | None
+    issuer: str | None
+    published: datetime | None
+    dropped: set[int]
+    """The indices of the lines taken out: the disclaimer, the issuer's block, the title, the closing."""
+    notes: list[str] = field(default_factory=list)
+
+
+def _capitals(line: str) -> bool:
+    letters = [c for c in line if c.isalpha() and not _CJK.match(c)]
+    return len(letters) >= 4 and all(c.isupper() for c in letters)
+
+
+def _mostly_chinese(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return bool(letters) and sum(bool(_CJK.match(c)) for c in letters) >= 0.6 * len(letters)
+
+
+def _issuer_detail(rest: list[str]) -> bool:
+    """Whether the next line with text is the issuer's Chinese name, incorporation or stock code: the
+    line before it is still the issuer's name, wrapped."""
+    following = next((x.strip() for x in rest if x.strip()), "")
+    return bool(_mostly_chinese(following) or _INCORPORATED.match(following) or _STOCK_CODE.match(following))
+
+
+def exchange_announcement(lines: list[str], *, blank_lines_part_paragraphs: bool = True) -> Announcement | None:
+    """The announcement `lines` hold, when they open with an exchange's disclaimer or an issuer's
+    stock code; None for any other text. A PDF's lines have no blank lines between paragraphs
+    (`blank_lines_part_paragraphs=False`): its disclaimer, one sentence, ends at the line that ends it."""
+    filled = [i for i, line in enumerate(lines) if line.strip()][:_OPENING_LINES]
+    disclaimer = next((i for i in filled if _DISCLAIMER.search(" ".join(lines[i : i + 4]))), None)
+    code = next((i for i in filled if _STOCK_CODE.match(lines[i].strip())), None)
+    if disclaimer is None and code is None:
+        return None
+    notes: list[str] = []
+    dropped: set[int] = set()
+    start = 0
+    if disclaimer is not None:  # its paragraph, hard-wrapped or not
+        end = disclaimer
+        while end < len(lines) and lines[end].strip():
+            end += 1
+            if not blank_lines_part_paragraphs and lines[end - 1].rstrip().endswith("."):
+                break
+        dropped.update(range(disclaimer, end))
+        start = end
+        notes.append("left out the exchange's disclaimer")
+    # The issuer's block: its name in capitals (on one line or two), its Chinese name, where it was
+    # incorporated, its stock code.
+    issuer_lines: list[str] = []
+    past_name = False  # the name's lines come first; the capitals after the block are the title
+    i = start
+    while i < len(lines):
+        text = lines[i].strip()
+        if text:
+            if _mostly_chinese(text) or _INCORPORATED.match(text) or _STOCK_CODE.match(text):
+                past_name = True
+            elif _capitals(text) and not past_name and (not issuer_lines or _issuer_detail(lines[i + 1 :])):
+                issuer_lines.append(text)
+            else:
+                break
+            dropped.add(i)
+        i += 1
+    issuer = title_case(" ".join(issuer_lines).rstrip("*").strip()) if issuer_lines else None
+    # The title: the lines in capitals under the issuer's block ("VOLUNTARY ANNOUNCEMENT" over its subject).
+    heads: list[str] = []
+    while i < len(lines) and (not lines[i].strip() or _capitals(lines[i].strip())):
+        if lines[i].strip():
+            heads.append(title_case(lines[i].strip()))
+            dropped.add(i)
+        i += 1
+    title = ": ".join(heads) if heads else None
+    # The closing: the signature, the place and date, the board's members, a footnote.
+    published = None
+    closing = next((j for j in range(i, len(lines)) if _BY_ORDER.match(lines[j].strip())), None)
+    if closing is not None:
+        for j in range(closing, len(lines)):
+            found = date_in(lines[j])
+            if found and published is None and len(lines[j].strip()) <= 80:
+                published = found[0]
+            dropped.add(j)
+        notes.append("left out the closing (the signature, the board's members)")
+    if issuer:
+        notes.append(f"source: the issuer its announcement names, {issuer}")
+    if published:
+        notes.append(f"dated from its closing, {published.date().isoformat()}")
+    return Announcement(title, issuer, published, dropped, notes)

@@ -1,0 +1,101 @@
+"""Listed companies' announcements in the layout the Hong Kong exchange prescribes, as text and as a PDF
+(made here with fpdf2; the company, its figures and its directors are invented): the exchange's
+disclaimer, the issuer's block and the closing are no statements; the issuer publishes it; its
+capitals are its title and its closing dates it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from assay.articles import to_article
+from assay.readers import parse
+from assay.readers.announcements import exchange_announcement
+from assay.statements import statements
+from assay.types import Fetched
+
+DISCLAIMER = ("Hong Kong Exchanges and Clearing Limited and The Stock Exchange of Hong Kong Limited take no responsibility for the contents "
+              "of this announcement, make no representation as to its accuracy or completeness and expressly disclaim any liability "
+              "whatsoever for any loss howsoever arising from or in reliance upon the whole or any part of the contents of this announcement.")
+BODY = [
+    'This announcement is made by Jade River Magnet Technology Co., Ltd. (the "Company", together with its subsidiaries, the "Group") '
+    "on a voluntary basis to inform the shareholders of the Company and potential investors of the latest business development of the Group.",
+    'The board of directors of the Company (the "Board") is pleased to announce that the first phase of the Group\'s high-performance NdFeB '
+    "magnet project in Baotou, Inner Mongolia, with a designed capacity of 20,000 tonnes a year, commenced trial production on 3 November 2026. "
+    "The Board believes the project will make the Group one of the largest producers of high-performance magnets in the world.",
+    "Shareholders and potential investors are advised to exercise caution when dealing in the securities of the Company.",
+]
+
+
+def hkex_pdf() -> bytes:
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.set_margins(25, 20)
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=8)
+    pdf.multi_cell(160, 4, DISCLAIMER, align="J")
+    pdf.ln(8)
+    pdf.set_font("Helvetica", "B", 16)
+    pdf.cell(160, 8, "JADE RIVER MAGNET TECHNOLOGY CO., LTD.", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "I", 9)
+    pdf.cell(160, 5, "(A joint stock company incorporated in the People's Republic of China with limited liability)", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", "B", 10)
+    pdf.cell(160, 5, "(Stock Code: 6699)", align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(8)
+    pdf.set_font("Helvetica", "B", 12)
+    for line in ("VOLUNTARY ANNOUNCEMENT", "PROGRESS OF THE BAOTOU HIGH-PERFORMANCE MAGNET PROJECT"):
+        pdf.cell(160, 6, line, align="C", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(6)
+    pdf.set_font("Helvetica", size=11)
+    for paragraph in BODY:
+        pdf.multi_cell(160, 5.5, paragraph, align="J")
+        pdf.ln(4)
+    for line in ("By order of the Board", "Jade River Magnet Technology Co., Ltd.", "Cai Xiaoming", "Chairman"):
+        pdf.cell(160, 5.5, line, align="R", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.cell(160, 5.5, "Ganzhou, the PRC, 5 November 2026", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(4)
+    pdf.multi_cell(160, 5.5, "As at the date of this announcement, the Board comprises Mr. Cai Xiaoming, Ms. Hu Zhijuan and Mr. Li Wei as "
+                   "executive directors, and Ms. Yuan Jiali, Mr. Xu Feng and Mr. Zhou Hang as independent non-executive directors.")
+    return bytes(pdf.output())
+
+
+def hkex_text() -> str:
+    """The same announcement as text, its Chinese name under its English one, as a copy from the PDF gives it."""
+    return "\n\n".join([
+        DISCLAIMER,
+        "JADE RIVER MAGNET TECHNOLOGY CO., LTD.\n翡河磁材科技股份有限公司\n"
+        "(A joint stock company incorporated in the People's Republic of China with limited liability)\n(Stock Code: 6699)",
+        "VOLUNTARY ANNOUNCEMENT\nPROGRESS OF THE BAOTOU HIGH-PERFORMANCE MAGNET PROJECT",
+        *BODY,
+        "By order of the Board\nJade River Magnet Technology Co., Ltd.\nCai Xiaoming\nChairman",
+        "Ganzhou, the PRC, 5 November 2026",
+        "As at the date of this announcement, the Board comprises Mr. Cai Xiaoming and Mr. Li Wei as executive directors.",
+    ]) + "\n"
+
+
+URL = "https://www1.hkexnews.hk/listedco/listconews/sehk/2026/1105/2026110500123.pdf"
+
+
+@pytest.mark.parametrize("fetched", [
+    pytest.param(Fetched(source=URL, url=URL, content=hkex_pdf(), content_type="application/pdf"), id="PDF from HKEXnews"),
+    pytest.param(Fetched(source="/home/analyst/Downloads/6699.txt", content=hkex_text().encode(), content_type="text/plain"), id="text"),
+])
+def test_an_hkex_announcement_is_published_by_its_issuer_titled_and_dated(fetched):
+    _, _, (item,) = parse(fetched)
+    article = to_article(item)
+    assert (article.title, article.source, article.published) == (
+        "Voluntary Announcement: Progress of the Baotou High-Performance Magnet Project", "Jade River Magnet Technology Co., Ltd.",
+        datetime(2026, 11, 5, tzinfo=UTC))
+    found = [s.text for s in statements(article)]
+    assert found[0].startswith("This announcement is made by Jade River Magnet Technology") and len(found) == 4
+    for furniture in ("take no responsibility", "Stock Code", "incorporated in", "By order of the Board", "Cai Xiaoming", "翡河"):
+        assert furniture not in article.body
+    assert "left out the exchange's disclaimer" in item.notes
+
+
+def test_other_text_is_no_announcement():
+    wire = ["Lynas lifts output", "", "SYDNEY, March 4 (Reuters) - Lynas Rare Earths said on Wednesday it produced 3.4 tons of dysprosium."]
+    assert exchange_announcement(wire) is None
