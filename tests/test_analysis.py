@@ -401,7 +401,10 @@ def test_the_publisher_is_not_the_subject(prose_parts):
     # A release published by the company it is about: the company did what its release announces.
     release = "TORONTO, Feb. 3, 2026 (GLOBE NEWSWIRE) -- Kestrel Metals Corp. (TSXV: KMC) is pleased to report assays from Kasba."
     for source, body in (("Kestrel Metals Corp.", release), ("Department of Energy", "The Department of Energy (DOE) today announced $87 million for three projects."),
-                         ("Kestrel Metals Corp.", "ASX ANNOUNCEMENT\n\n9 March 2026\n\n" + release.split(" -- ")[1])):
+                         ("Kestrel Metals Corp.", "ASX ANNOUNCEMENT\n\n9 March 2026\n\n" + release.split(" -- ")[1]),
+                         # an exchange announcement, in which the company names itself "the Company"
+                         ("Jade River Magnet Technology Co., Ltd.", 'This announcement is made by Jade River Magnet Technology Co., Ltd. (the '
+                          '"Company", together with its subsidiaries, the "Group") on a voluntary basis.\n\nTrial production began.')):
         own = article.model_copy(update={"source": source, "body": body})
         assert publisher_as_subject(f"{source} announced the results.", own) is None
     assert publisher_as_subject("Kestrel Metals Corp. announced the results.", article.model_copy(update={"source": "Kestrel Metals Corp."})) is not None
