@@ -69,6 +69,8 @@ _BOILERPLATE = re.compile(
     r"forward[- ]looking (?:information|statements?)|\bthis (?:news|press|media) release\b|safe harbou?r|not for distribution"
     r"|^for (?:further|more) information\b|media (?:contact|enquiries|inquiries)|undertakes? no obligation|place undue reliance"
     r"|regulation services provider|authori[sz]ed for release|^analyst certification\b"
+    # An exchange announcement's set phrases (HKEX): who makes it and why, and the caution to investors.
+    r"|^this announcement is made (?:by .{1,160}? )?(?:on a voluntary basis|pursuant to)\b|exercise caution when dealing in the (?:securities|shares)\b"
     # A research note's disclaimer; not "Disclaimer:" itself, which the sample's publisher opens its own
     # labelled comment with ("Disclaimer: This news item originates from People's Daily…").
     r"|past performance is (?:not|no)\b|(?:may|might) (?:hold|have) (?:a )?positions? in\b|for professional investors only"
@@ -94,13 +96,16 @@ _DATELINE = re.compile(
     rf"(?:(?P<date>{_MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?)\s*)?"
     r"(?P<agency>\([^()]{2,40}\)|/[^/]{2,40}/)?"
     r"\s*(?:—|–|--|-)\s+"
+    # Business Wire's, with no spaces and its date after its tag: "LAS VEGAS--(BUSINESS WIRE)--November 5, 2026--".
+    rf"|^[A-Z][A-Z.'’ ]{{1,40}}(?:,\s*[A-Z][A-Za-z.'’ ]{{1,30}})?--(?P<wire>\([A-Z][A-Za-z ]{{2,30}}\))--(?:{_MONTH}\s+\d{{1,2}},\s*\d{{4}}--)?"
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "9"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
+SPLITTER_VERSION = "10"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
 # 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies, an interview's Q:/A: labels,
 # a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone; 8: a name a speaker addresses,
 # a pasted page's photo captions and sign-up calls; 9: a "Published <date>" line, a table's header row of years
+# 10: Business Wire's dateline; an exchange announcement's set phrases
 
 
 @dataclass(frozen=True)
@@ -246,7 +251,7 @@ _SPEECH_INTRO = re.compile(r"^(?:\S+\s+){0,7}(?:said|says|added|stated|noted|com
 def dateline_end(line: str) -> int:
     """Where a wire or release dateline opening `line` ends (`_DATELINE`); 0 when it has none."""
     dateline = _DATELINE.match(line)
-    return dateline.end() if dateline and (dateline.group("date") or dateline.group("agency")) else 0
+    return dateline.end() if dateline and (dateline.group("date") or dateline.group("agency") or dateline.group("wire")) else 0
 
 
 def _introduces_speech(piece: Statement, body: str) -> bool:

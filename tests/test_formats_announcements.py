@@ -90,7 +90,11 @@ def test_an_hkex_announcement_is_published_by_its_issuer_titled_and_dated(fetche
         "Voluntary Announcement: Progress of the Baotou High-Performance Magnet Project", "Jade River Magnet Technology Co., Ltd.",
         datetime(2026, 11, 5, tzinfo=UTC))
     found = [s.text for s in statements(article)]
-    assert found[0].startswith("This announcement is made by Jade River Magnet Technology") and len(found) == 4
+    # The set phrases ("This announcement is made by … on a voluntary basis", the caution to investors) are no statements either.
+    assert found == ["The board of directors of the Company (the \"Board\") is pleased to announce that the first phase of the Group's "
+                     "high-performance NdFeB magnet project in Baotou, Inner Mongolia, with a designed capacity of 20,000 tonnes a year, "
+                     "commenced trial production on 3 November 2026.",
+                     "The Board believes the project will make the Group one of the largest producers of high-performance magnets in the world."]
     for furniture in ("take no responsibility", "Stock Code", "incorporated in", "By order of the Board", "Cai Xiaoming", "翡河"):
         assert furniture not in article.body
     assert "left out the exchange's disclaimer" in item.notes

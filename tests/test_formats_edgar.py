@@ -86,6 +86,46 @@ FILER:
     return header + "".join(documents) + "</SEC-DOCUMENT>\n"
 
 
+BLUE_ROW = ' class="blueRow"'
+
+
+def filing_index(*, exhibits: bool = True) -> str:
+    """A filing's index page as EDGAR lays it out: the form's name, its dates, a table of its documents."""
+    rows = [("1", "8-K", "/ix?doc=/Archives/edgar/data/1990001/000199000126000088/mjv-20261105.htm", "mjv-20261105.htm", "8-K", "48134")]
+    if exhibits:
+        rows += [("2", "EX-99.1", "/Archives/edgar/data/1990001/000199000126000088/mjv-20261105xex991.htm", "mjv-20261105xex991.htm", "EX-99.1", "281922"),
+                 ("3", "EX-99.2", "/Archives/edgar/data/1990001/000199000126000088/mjv-20261105xex992.txt", "mjv-20261105xex992.txt", "EX-99.2", "1022")]
+    rows += [("4", "GRAPHIC", "/Archives/edgar/data/1990001/000199000126000088/logo.jpg", "logo.jpg", "GRAPHIC", "8110"),
+             ("", "XBRL TAXONOMY EXTENSION SCHEMA DOCUMENT", "/Archives/edgar/data/1990001/000199000126000088/mjv-20261105.xsd", "mjv-20261105.xsd", "EX-101.SCH", "3120")]
+    table = "".join(
+        f'<tr{BLUE_ROW * (i % 2)}><td scope="row">{seq}</td><td scope="row">{description}</td>'
+        f'<td scope="row"><a href="{href}">{name}</a></td><td scope="row">{kind}</td><td scope="row">{size}</td></tr>'
+        for i, (seq, description, href, name, kind, size) in enumerate(rows))
+    return ('<!DOCTYPE html><html><head><title>EDGAR Filing Documents for 0001990001-26-000088</title></head><body>'
+            '<div id="PageTitle">Filing Detail</div><div id="formDiv"><div id="formHeader"><div id="formName"><strong>Form 8-K</strong>'
+            ' - Current report:</div><div id="secNum"><strong>SEC Accession <acronym title="Number">No.</acronym></strong> 0001990001-26-000088</div></div>'
+            '<div class="formContent"><div class="formGrouping"><div class="infoHead">Filing Date</div><div class="info">2026-11-05</div>'
+            '<div class="infoHead">Accepted</div><div class="info">2026-11-05 16:15:02</div></div>'
+            '<div class="formGrouping"><div class="infoHead">Items</div><div class="info">Item 2.02: Results of Operations and Financial Condition</div></div></div>'
+            '<div style="padding: 4px 0px 4px 0px; font-size: 12px; margin: 0px 2px 0px 5px; width: 100%; overflow:hidden">'
+            '<p>Document Format Files</p><table class="tableFile" summary="Document Format Files">'
+            '<tr><th scope="col">Seq</th><th scope="col">Description</th><th scope="col">Document</th><th scope="col">Type</th><th scope="col">Size</th></tr>'
+            f'{table}</table></div></div><div class="companyInfo"><span class="companyName">Mojave Magnetics Corp. / DE (Filer) '
+            '<acronym title="Central Index Key">CIK</acronym>: <a href="/cgi-bin/browse-edgar?action=getcompany&amp;CIK=0001990001">0001990001 '
+            '(see all company filings)</a></span></div></body></html>')
+
+
+def test_a_filing_index_names_its_press_releases_to_read_from_their_pages():
+    url = f"{FOLDER}/0001990001-26-000088-index.htm"
+    _, _, items = parse(Fetched(source=url, url=url, content=filing_index().encode(), content_type="text/html"))
+    assert [(i.url, i.read_at_url, i.published) for i in items] == [
+        (f"{FOLDER}/mjv-20261105xex991.htm", True, datetime(2026, 11, 5, tzinfo=UTC)),
+        (f"{FOLDER}/mjv-20261105xex992.txt", True, datetime(2026, 11, 5, tzinfo=UTC))]
+    assert "an SEC Form 8-K filing's index: its EX-99.1, EX-99.2 read from their own page" in items[0].notes
+    _, _, (form,) = parse(Fetched(source=url, url=url, content=filing_index(exhibits=False).encode(), content_type="text/html"))
+    assert form.url == f"{FOLDER}/mjv-20261105.htm"  # the document, not the inline-XBRL viewer around it
+
+
 def test_a_submission_is_its_press_release_exhibits():
     fetched = Fetched(source=f"{FOLDER}/0001990001-26-000088.txt", url=f"{FOLDER}/0001990001-26-000088.txt",
                       content=submission().encode(), content_type="text/plain")
@@ -187,3 +227,38 @@ def test_a_submission_saved_in_a_folder_ingests_as_its_exhibits(ingest, assay_ho
     assert titles == {"Mojave Magnetics Reports Third Quarter 2026 Results": "Mojave Magnetics Corp.",
                       "Letter to Shareholders": "Mojave Magnetics Corp."}
     assert ingest([str(folder)]).counts["unchanged"] == 2
+
+
+@pytest.fixture
+def edgar(monkeypatch):
+    """www.sec.gov, faked: a filing's index page and its documents."""
+    pages = {
+        "/Archives/edgar/data/1990001/000199000126000088/0001990001-26-000088-index.htm": (filing_index(), "text/html"),
+        "/Archives/edgar/data/1990001/000199000126000088/mjv-20261105xex991.htm": ((HTML / "sec_exhibit.html").read_text(), "text/html"),
+        "/Archives/edgar/data/1990001/000199000126000088/mjv-20261105xex992.txt": (LETTER, "text/plain"),
+    }
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if request.url.host != "www.sec.gov" or request.url.path not in pages:
+            return httpx.Response(404, stream=httpx.ByteStream(b"not found"))
+        body, kind = pages[request.url.path]
+        return httpx.Response(200, headers={"content-type": kind}, stream=httpx.ByteStream(body.encode()))
+
+    real = httpx.Client
+    monkeypatch.setattr(httpx, "Client", lambda *a, **k: real(*a, **{**k, "transport": httpx.MockTransport(answer)}))
+
+
+@pytest.mark.slow
+def test_a_filing_index_ingests_its_press_releases(edgar, ingest, assay_home):
+    """EDGAR's index of an 8-K, where its search leads: the exhibits read from their own pages, published
+    by the issuer the release names and the filer the letter's letterhead names, not by sec.gov; the
+    index's table is no article, and the exhibit's own page is the same article."""
+    from assay.store.registry import Registry
+
+    index, release = f"{FOLDER}/0001990001-26-000088-index.htm", f"{FOLDER}/mjv-20261105xex991.htm"
+    report = ingest([index])
+    assert report.counts["new"] == 2, report.results
+    rows = {r.url: (r.title, r.source, r.published.date().isoformat()) for r in Registry(assay_home.registry_url).articles()}
+    assert rows == {release: ("Mojave Magnetics Reports Third Quarter 2026 Results", "Mojave Magnetics Corp.", "2026-11-05"),
+                    f"{FOLDER}/mjv-20261105xex992.txt": ("Letter to Shareholders", "Mojave Magnetics Corp.", "2026-11-05")}
+    assert ingest([index, release]).counts["unchanged"] == 2

@@ -120,12 +120,23 @@ def test_shipped_classifiers_were_fitted_on_train_only_and_still_score(embedder)
         ("LAS VEGAS, March 03, 2026 (GLOBE NEWSWIRE) -- MP Materials Corp. today announced first deliveries.", "MP Materials"),
         ("NEW YORK, Jan. 5, 2026 /PRNewswire/ -- Acme Corp today announced a supply deal with a magnet maker.", "Acme Corp"),
         ("WASHINGTON (AP) — The Trump administration said Thursday it will impose tariffs on magnets.", "The Trump administration"),
+        ("LAS VEGAS--(BUSINESS WIRE)--MP Materials Corp. (NYSE: MP) today announced its results for the third quarter.", "MP Materials"),
+        ("SAN JOSE, Calif.--(BUSINESS WIRE)--Jan. 24, 2026--Niron Magnetics, Inc. today announced a second magnet plant.", "Niron Magnetics"),
     ],
 )
 def test_a_dateline_is_not_part_of_the_statement(body, first):
     found = statements(Article(id="x", title="t", source="s", source_url="s", body=body))
     assert len(found) == 1 and found[0].text.startswith(first)
     assert body[found[0].start : found[0].end] == found[0].text
+
+
+def test_an_exchange_announcements_set_phrases_are_no_statements():
+    body = ('This announcement is made by Jade River Magnet Technology Co., Ltd. (the "Company") on a voluntary basis to inform '
+            "the shareholders of the Company of the latest business development of the Group.\n"
+            "The Company's magnet plant in Baotou began trial production on 3 November 2026.\n"
+            "Shareholders and potential investors are advised to exercise caution when dealing in the securities of the Company.")
+    found = [s.text for s in statements(Article(id="x", title="t", source="s", source_url="s", body=body))]
+    assert found == ["The Company's magnet plant in Baotou began trial production on 3 November 2026."]
 
 
 def test_a_speakers_name_before_a_colon_is_no_statement_of_its_own():

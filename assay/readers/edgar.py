@@ -16,9 +16,12 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime
 from pathlib import PurePosixPath
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urljoin, urlsplit, urlunsplit
 
-from assay.sources import SourceError
+import lxml.etree
+import lxml.html
+
+from assay.sources import SourceError, source_address
 from assay.types import Fetched, RawItem, SourceKind
 
 # The submission's first tag, after the PEM envelope of filings before 2002's.
@@ -105,6 +108,61 @@ def submission_items(fetched: Fetched, text: str) -> list[RawItem]:
             if address := _exhibit_address(fetched, name):
                 update["url"] = address
             items.append(item.model_copy(update={**update, "notes": notes}))
+    return items
+
+
+# --- a filing's index page ------------------------------------------------------------------------
+# What EDGAR's search leads to ("…-index.htm"): the filing's form, dates and filer over a table of its
+# documents (Seq, Description, Document, Type, Size). Read as a page, the table had been the article.
+
+
+def _cell_text(cell: lxml.html.HtmlElement) -> str:
+    return " ".join(cell.text_content().split())
+
+
+def filing_index_items(fetched: Fetched, html: str) -> list[RawItem] | None:
+    """The press-release exhibits (else the main document) a filing's index page lists, each to be
+    read from its own page; None for any other page."""
+    if 'class="tableFile"' not in html:
+        return None
+    try:
+        root = lxml.html.document_fromstring(html)
+    except (lxml.etree.ParserError, ValueError):
+        return None
+    tables = root.xpath('//table[contains(concat(" ", @class, " "), " tableFile ")][contains(@summary, "Document")]')
+    if not tables:
+        return None
+    rows = []  # (type, address) of each document
+    for row in tables[0].xpath(".//tr[td]"):
+        cells, links = row.xpath("./td"), row.xpath(".//a[@href]")
+        if len(cells) < 4 or not links:
+            continue
+        href = re.sub(r"^/ix\?doc=", "", links[0].get("href"))  # the inline-XBRL viewer's link: the document itself
+        address = urljoin(fetched.url or "https://www.sec.gov/", href)
+        rows.append((_cell_text(cells[3]), address))
+    readable = [(kind, address) for kind, address in rows if PurePosixPath(urlsplit(address).path.lower()).suffix in _READ_SUFFIXES]
+    chosen = [r for r in readable if _PRESS_RELEASE_TYPES.match(r[0])] or readable[:1]
+    if not chosen:
+        raise SourceError(f"{fetched.source}: an SEC filing's index that lists no press release (EX-99) or main document in HTML or text")
+    form = next((" ".join(x.text_content().split()) for x in root.xpath('//div[@id="formName"]/strong')), "filing")
+    filed = None
+    for head in root.xpath('//div[@class="infoHead"]'):
+        if _cell_text(head).lower() == "filing date" and (value := head.getnext()) is not None:
+            try:
+                filed = datetime.strptime(_cell_text(value), "%Y-%m-%d").replace(tzinfo=UTC)
+            except ValueError:
+                pass
+    items = [RawItem(
+        source=urlsplit(address).netloc,  # its page names its publisher
+        source_url=source_address(fetched),
+        url=address,
+        title="",  # its page's
+        published=filed,
+        content=kind,
+        content_format="text",
+        read_at_url=True,
+    ) for kind, address in chosen]
+    items[0].notes = [f"an SEC {form} filing's index: its {', '.join(kind for kind, _ in chosen)} read from {'their' if len(chosen) > 1 else 'its'} own page"]
     return items
 
 

@@ -24,6 +24,7 @@ import lxml.etree
 import lxml.html
 import trafilatura
 
+from assay.readers.edgar import filing_index_items
 from assay.readers.opening import EXHIBIT_LABEL, file_publisher, meaningful_title, opening_date
 from assay.sources import SourceError, decode, decoding_notes, names_no_publisher, source_suffix
 from assay.types import Fetched, RawItem, SourceKind
@@ -433,6 +434,8 @@ class HtmlReader:
 
     def read(self, fetched: Fetched, text: str | None) -> tuple[str | None, list[RawItem]]:
         page = decode(fetched) if text is None else text
+        if listed := filing_index_items(fetched, page):  # an SEC filing's index: the documents it lists
+            return None, listed
         item = extract_page(page, fetched)
         item.notes.extend(decoding_notes(page))  # "decoded as cp1252 (guessed)"
         if fetched.url is None and source_suffix(fetched) not in self.suffixes:
