@@ -105,7 +105,7 @@ SPLITTER_VERSION = "10"  # 2: datelines are not statements; 3: comma clauses, as
 # 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies, an interview's Q:/A: labels,
 # a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone; 8: a name a speaker addresses,
 # a pasted page's photo captions and sign-up calls; 9: a "Published <date>" line, a table's header row of years
-# 10: Business Wire's dateline; an exchange announcement's set phrases
+# 10: Business Wire's dateline; an exchange announcement's set phrases; a speaker's titles joined by "and"
 
 
 @dataclass(frozen=True)
@@ -254,11 +254,16 @@ def dateline_end(line: str) -> int:
     return dateline.end() if dateline and (dateline.group("date") or dateline.group("agency") or dateline.group("wire")) else 0
 
 
+_TITLES_AND = re.compile(r"(\b[A-Z][\w.]*) and (?=[A-Z])")
+
+
 def _introduces_speech(piece: Statement, body: str) -> bool:
     """Only a speaker and the verb: no figure, and no clause of its own ("Output rose 12% as the company said:")."""
     text = piece.text.strip()
+    # "and" between capitalised words joins a speaker's titles ("Managing Director and CEO"), not clauses.
+    words = _TITLES_AND.sub(r"\1 ", text).lower().split()
     return (body[piece.end : piece.end + 1] == ":" and bool(_SPEECH_INTRO.match(text))
-            and not re.search(r"\d", text) and not _CLAUSE_WORDS.intersection(text.lower().split()))
+            and not re.search(r"\d", text) and not _CLAUSE_WORDS.intersection(words))
 
 
 def is_question(text: str) -> bool:

@@ -149,6 +149,10 @@ def test_a_speakers_name_before_a_colon_is_no_statement_of_its_own():
     body = "Output rose 12% as the company said: demand for magnets was strong."
     assert [s.text for s in statements(Article(id="x", title="t", source="s", source_url="s", body=body))] == [
         "Output rose 12% as the company said", "demand for magnets was strong."]
+    # "and" between a speaker's titles joins no clauses.
+    body = 'Managing Director and CEO Sarah Whitfield said: "Reaching nameplate makes Tasman the only producer outside China."'
+    assert [s.text for s in statements(Article(id="x", title="t", source="s", source_url="s", body=body))] == [
+        '"Reaching nameplate makes Tasman the only producer outside China."']
 
 
 def test_a_sentence_that_only_looks_like_a_dateline_is_kept_whole():
