@@ -102,8 +102,24 @@ _BOILERPLATE = re.compile(
 )
 
 
+# A paywall's prompt where the text stops: "Subscribe to continue reading", "Already a subscriber? Sign in".
+_PAYWALL_PROMPT = re.compile(
+    r"\bsubscribe (?:now |today )?to (?:continue|keep) reading\b|\balready (?:a subscriber|a member|have an account)\b"
+    r"|\b(?:this|the full|the rest of this) (?:article|story|content|report) is (?:only |exclusively )?(?:available|reserved) "
+    r"(?:to|for) (?:\w+ ){0,3}(?:subscribers|members|clients)\b"
+    r"|\bto (?:continue reading|read (?:the|this) (?:full|rest of the|whole|entire) (?:article|story))\b.{0,80}\b(?:subscribe|sign in|log in|register)\b"
+    r"|\byou have (?:reached|used) (?:your|the|all your) (?:free )?(?:article|monthly|story) ?(?:limit|articles)\b",
+    re.I,
+)
+PAYWALL_PROMPT_MAX_WORDS = 40  # a prompt is short: a paragraph of the article that mentions subscribers is not one
+
+
+def is_paywall_prompt(text: str) -> bool:
+    return len(text.split()) <= PAYWALL_PROMPT_MAX_WORDS and bool(_PAYWALL_PROMPT.search(text))
+
+
 def is_boilerplate(text: str) -> bool:
-    return not text or bool(_BOILERPLATE.match(text))
+    return not text or bool(_BOILERPLATE.match(text)) or is_paywall_prompt(text)
 
 
 # --- blocks from each format -------------------------------------------------

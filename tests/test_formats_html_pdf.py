@@ -715,3 +715,23 @@ def test_a_page_saved_under_a_text_name_is_read_as_a_page_and_says_so():
     article = to_article(item)
     assert article.title == "Lynas chief on Texas" and "<p>" not in article.body and article.body.startswith("Lynas Rare Earths said")
     assert "read as an HTML page, by its markup, though named .txt" in item.notes
+
+
+def test_a_paywalled_page_is_read_as_far_as_it_shows_and_says_so():
+    """Seen on trade publications: the opening paragraphs, then "Subscribe to continue reading": the prompt
+    is no statement, and the reading notes say only the free part was read."""
+    url = "https://www.fastmarkets.com/insights/china-ndpr-oxide-prices-jump-myanmar-supply/"
+    _, _, (item,) = parse(page("paywalled", url))
+    article = to_article(item)
+    assert article.body.startswith("Prices for neodymium-praseodymium oxide in China rose") and "612,000 yuan" in article.body
+    for prompt in ("Subscribe to continue reading", "Already a subscriber", "available to Fastmarkets subscribers"):
+        assert prompt not in article.body
+    assert any(note.startswith("behind a paywall") for note in item.notes)
+    # No markup, only the prompt: the same. An article that mentions subscribers in a sentence of its own is not a prompt.
+    bare = (HTML / "paywalled.html").read_text().replace('"isAccessibleForFree":"False",', "").replace(',"hasPart":{"@type":"WebPageElement","isAccessibleForFree":"False","cssSelector":".paywalled-content"}', "")
+    _, _, (item,) = parse(Fetched(source=url, url=url, content=bare.encode(), content_type="text/html"))
+    assert any(note.startswith("behind a paywall") for note in item.notes) and "Already a subscriber" not in to_article(item).body
+    free = bare.replace('<div class="paywall">', '<p>Subscribers to the agency\'s price service, which covers 40 rare earth products, '
+                        'include magnet makers in Japan, Korea and Germany, who already sign long-term contracts against it.</p><div class="paywall">')
+    _, _, (item,) = parse(Fetched(source=url, url=url, content=free.encode(), content_type="text/html"))
+    assert "which covers 40 rare earth products" in to_article(item).body

@@ -24,6 +24,7 @@ import lxml.etree
 import lxml.html
 import trafilatura
 
+from assay.cleaning import is_paywall_prompt
 from assay.readers.edgar import filing_index_items
 from assay.readers.opening import EXHIBIT_LABEL, file_publisher, meaningful_title, opening_date
 from assay.sources import SourceError, decode, decoding_notes, names_no_publisher, source_suffix
@@ -70,6 +71,8 @@ class PageMeta:
     author: str | None = None
     published: datetime | None = None
     site: str | None = None
+    paywalled: bool = False
+    """The page says its text is for subscribers (schema.org's isAccessibleForFree, a locked content tier)."""
     notes: list[str] = field(default_factory=list)
 
 
@@ -238,6 +241,10 @@ def page_metadata(html: str, url: str | None = None) -> PageMeta:
     by_id = {node["@id"]: node for node in nodes if isinstance(node.get("@id"), str)}
     article = next((n for n in nodes if _types(n) & _ARTICLE_TYPES or any(t.endswith("article") for t in _types(n))), None)
     article = article or next((n for n in nodes if _types(n) & _PAGE_TYPES), None) or {}
+    # Google's paywalled-content markup: the article, or a part of it, not free to read.
+    parts = article.get("hasPart") if isinstance(article.get("hasPart"), list) else [article.get("hasPart")]
+    meta.paywalled = any(isinstance(node, dict) and str(node.get("isAccessibleForFree", "")).strip().lower() == "false"
+                         for node in [article, *parts]) or metas.get("article:content_tier", "").lower() in ("locked", "metered")
     website = next((n for n in nodes if "website" in _types(n)), {})
 
     publishers = _names(article.get("publisher"), by_id)
@@ -377,6 +384,9 @@ def extract_page(text: str, fetched: Fetched, sender: str | None = None) -> RawI
         notes.append("no title in the page's metadata: took its first line, which reads as a headline")
     elif not title:
         notes.append("no title found on the page")
+
+    if meta.paywalled or any(is_paywall_prompt(_block_text(block)) for block in (main if main is not None else [])):
+        notes.append("behind a paywall: only what the page shows without a subscription was read, and the analysis covers that alone")
 
     # trafilatura's date is its guess (it reads dates out of the text and the URL): the metadata's stands
     # instead, else a byline's or dateline's in the main text's first lines, as for a text export.
