@@ -126,6 +126,6 @@ def chunk_hit(
 ) -> Hit:
     return Hit(
         chunk_id=chunk.chunk_id, article_id=chunk.article_id, text=chunk.text, start=chunk.start, end=chunk.end,
-        title=chunk.title, url=chunk.url, published=chunk.published, rrf=rrf, dense_similarity=dense_similarity,
+        title=chunk.title, url=chunk.url, published=chunk.published, source=chunk.source, rrf=rrf, dense_similarity=dense_similarity,
         dense_rank=dense_rank, keyword_score=keyword_score, keyword_rank=keyword_rank,
     )

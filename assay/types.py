@@ -423,12 +423,12 @@ class ChunkRef(BaseModel):
     title: str
     url: str | None = None
     published: str | None = None
+    source: str = Field("", description="The article's publisher.")
 
 
 class StoredChunk(ChunkRef):
     """A chunk as the chunk store hands it back."""
 
-    source: str = ""
     similarity: float | None = Field(None, description="Cosine similarity to the query, for nearest-chunk searches.")
 
 

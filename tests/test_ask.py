@@ -409,6 +409,45 @@ def test_an_answer_cited_to_a_passage_that_never_names_the_question_s_place_is_d
     assert got.abstained and got.abstain_reason == "names_not_in_cited_passages"
 
 
+def test_the_cited_articles_publisher_names_what_the_question_names():
+    """A company's announcement says "the Company" where a question names it: each cited article's
+    publisher and title count as named, as the check before the model counts titles. Seen on an HKEX
+    announcement: the right answer, cited, declined as naming what its passage does not."""
+    from assay.embeddings import MiniLMEmbeddings
+    from assay.retrieval import Hit, Retrieval
+    from assay.settings import Settings
+
+    text = ('The board of directors of the Company (the "Board") is pleased to announce that the first phase of the Group\'s '
+            "high-performance NdFeB magnet project in Baotou, Inner Mongolia, with a designed capacity of 20,000 tonnes a year, "
+            "commenced trial production on 3 November 2026.")
+
+    class OneAnnouncement:
+        store = None  # no other article to disagree with it
+
+        def __init__(self, source: str) -> None:
+            self.source = source
+
+        def search(self, question, k, filters=None):
+            hit = Hit(chunk_id="a-0000-x", article_id="a", text=text, start=0, end=len(text), published="2026-11-05",
+                      title="Voluntary Announcement: Progress of the Baotou High-Performance Magnet Project", source=self.source,
+                      dense_similarity=0.7, dense_rank=1, rrf=0.03)
+            return Retrieval(hits=[hit], best_dense_similarity=0.7)
+
+    class NoAnalyses:
+        def latest_analysis(self, article_id):
+            return None
+
+    settings = Settings()
+    question = "What capacity does the Baotou magnet project of Jade River have?"
+    reply = "The Baotou magnet project has a designed capacity of 20,000 tonnes a year [1]."
+    for source, declined in (("Jade River Magnet Technology Co., Ltd.", False), ("Harbour Street Research", True)):
+        got = answer_question(question, retriever=OneAnnouncement(source), catalog=NoAnalyses(),
+                              embedder=MiniLMEmbeddings(batch_size=settings.embed_batch_size), model=FakeListChatModel(responses=[reply]),
+                              prompt=load_prompt("answer"), k=settings.ask_k, min_similarity=settings.ask_min_similarity,
+                              passage_chars=settings.ask_passage_chars)
+        assert (got.abstain_reason == "names_not_in_cited_passages") is declined, got
+
+
 def test_the_model_saying_not_in_corpus_is_an_abstention(corpus):
     got, _ = answer(corpus, "Who are the authors of the Resource Capital Funds white paper?", "NOT IN CORPUS")
     assert got.abstained and got.abstain_reason == "model_found_no_support" and not got.citations
