@@ -103,3 +103,24 @@ def test_an_hkex_announcement_is_published_by_its_issuer_titled_and_dated(fetche
 def test_other_text_is_no_announcement():
     wire = ["Lynas lifts output", "", "SYDNEY, March 4 (Reuters) - Lynas Rare Earths said on Wednesday it produced 3.4 tons of dysprosium."]
     assert exchange_announcement(wire) is None
+
+
+@pytest.mark.slow
+def test_an_announcement_and_a_paywalled_page_saved_in_a_folder_ingest_as_read(ingest, assay_home, tmp_path):
+    """Through the ingest flow: the HKEX announcement's PDF published by its issuer and dated by its closing,
+    a saved paywalled page with its note kept on the article."""
+    from assay.store.registry import Registry
+    from tests.test_formats_html_pdf import HTML
+
+    folder = tmp_path / "Downloads"
+    folder.mkdir()
+    (folder / "2026110500123.pdf").write_bytes(hkex_pdf())
+    (folder / "ndpr-prices.html").write_bytes((HTML / "paywalled.html").read_bytes())
+    assert ingest([str(folder)]).counts["new"] == 2
+    rows = {r.title: r for r in Registry(assay_home.registry_url).articles()}
+    announcement = rows["Voluntary Announcement: Progress of the Baotou High-Performance Magnet Project"]
+    assert (announcement.source, announcement.published.date().isoformat()) == ("Jade River Magnet Technology Co., Ltd.", "2026-11-05")
+    assert "take no responsibility" not in announcement.body and "Stock Code" not in announcement.body
+    paywalled = rows["China's NdPr oxide prices jump as Myanmar supply tightens"]
+    assert paywalled.source == "Fastmarkets" and "Subscribe to continue reading" not in paywalled.body
+    assert any(note.startswith("behind a paywall") for note in paywalled.reading_notes)
