@@ -242,7 +242,8 @@ def page_metadata(html: str, url: str | None = None) -> PageMeta:
     article = next((n for n in nodes if _types(n) & _ARTICLE_TYPES or any(t.endswith("article") for t in _types(n))), None)
     article = article or next((n for n in nodes if _types(n) & _PAGE_TYPES), None) or {}
     # Google's paywalled-content markup: the article, or a part of it, not free to read.
-    parts = article.get("hasPart") if isinstance(article.get("hasPart"), list) else [article.get("hasPart")]
+    has_part = article.get("hasPart")
+    parts: list[Any] = has_part if isinstance(has_part, list) else [has_part]
     meta.paywalled = any(isinstance(node, dict) and str(node.get("isAccessibleForFree", "")).strip().lower() == "false"
                          for node in [article, *parts]) or metas.get("article:content_tier", "").lower() in ("locked", "metered")
     website = next((n for n in nodes if "website" in _types(n)), {})
@@ -376,7 +377,7 @@ def extract_page(text: str, fetched: Fetched, sender: str | None = None) -> RawI
     while main is not None and len(main) and EXHIBIT_LABEL.match(label := _block_text(main[0])):
         notes.append(f"left out the exhibit label {label!r}")
         main.remove(main[0])
-    title = meta.title
+    title: str = meta.title or ""
     if not title and (title := meaningful_title(doc.get("title")) or ""):
         notes.append("no title in the page's metadata: took the page's main heading")
     elif not title and main is not None and len(main) and _reads_as_headline(first_line := _block_text(main[0])):
