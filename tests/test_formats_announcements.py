@@ -100,6 +100,18 @@ def test_an_hkex_announcement_is_published_by_its_issuer_titled_and_dated(fetche
     assert "left out the exchange's disclaimer" in item.notes
 
 
+def test_a_singapore_catalist_disclaimer_is_an_exchanges_too():
+    lines = ["This announcement has been reviewed by the Company's sponsor, Harbour Street Capital Pte. Ltd. It has not been examined or",
+             "approved by the Singapore Exchange Securities Trading Limited (the \"SGX-ST\"). The SGX-ST assumes no responsibility for the",
+             "contents of this announcement, including the accuracy of any of the statements or opinions made or reports contained in it.",
+             "", "STRAITS RARE METALS LIMITED", "(Company Registration No. 201912345K)", "(Incorporated in the Republic of Singapore)", "",
+             "COMMENCEMENT OF PILOT SEPARATION PLANT", "",
+             "The Board of Directors of Straits Rare Metals Limited is pleased to announce that its pilot plant in Johor began operating."]
+    found = exchange_announcement(lines)
+    assert found is not None and (found.title, found.issuer) == ("Commencement of Pilot Separation Plant", "Straits Rare Metals Limited")
+    assert [line for i, line in enumerate(lines) if i not in found.dropped and line] == [lines[-1]]
+
+
 def test_other_text_is_no_announcement():
     wire = ["Lynas lifts output", "", "SYDNEY, March 4 (Reuters) - Lynas Rare Earths said on Wednesday it produced 3.4 tons of dysprosium."]
     assert exchange_announcement(wire) is None

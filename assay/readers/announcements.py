@@ -24,7 +24,9 @@ _DISCLAIMER = re.compile(
     re.IGNORECASE,
 )
 _INCORPORATED = re.compile(r"^\(?\s*(?:an?\s+)?(?:[\w-]+\s+){0,4}?(?:incorporated|established|registered|continued)\b.*\)\s*\*?$", re.IGNORECASE)
-_STOCK_CODE = re.compile(r"^\(?\s*(?:(?:H\s+shares?\s+)?stock\s+codes?|stock\s+short\s+name|SGX\s+code|HKEX\s+code)\s*[:：]", re.IGNORECASE)
+_CODE_NAMES = r"(?:(?:H\s+shares?\s+)?stock\s+codes?|stock\s+short\s+name|SGX\s+code|HKEX\s+code|(?:company\s+)?registration\s+(?:no|number)\.?)"
+# "(Stock Code: 6699)", "Stock code: 6699", "(Company Registration No. 201912345K)": never a sentence ("Stock codes are…").
+_STOCK_CODE = re.compile(rf"^(?:\(\s*{_CODE_NAMES}\s*[:：]?|{_CODE_NAMES}\s*[:：])\s*\w", re.IGNORECASE)
 _BY_ORDER = re.compile(r"^(?:By\s+order\s+of\s+the\s+Board|On\s+behalf\s+of\s+the\s+Board)\b", re.IGNORECASE)
 _CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 _OPENING_LINES = 16  # the disclaimer and the issuer's block come before the text

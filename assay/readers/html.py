@@ -325,6 +325,7 @@ def _same_text(a: str, b: str) -> bool:
 # a short whole-bold block ("Third Quarter 2026 Highlights", "Forward-Looking Statements") is one.
 _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)", re.IGNORECASE)
 _HEADING_MAX_WORDS = 12
+_ANY_BOLD = re.compile(r"<(?:b|strong)[\s>]|font-weight\s*:\s*(?:bold|[6-9]00)", re.IGNORECASE)
 
 
 def _is_bold(element: Any, block: Any) -> bool:
@@ -341,7 +342,7 @@ def _is_bold(element: Any, block: Any) -> bool:
 def bold_blocks_as_headings(html: str) -> tuple[str, int]:
     """The page with each short block whose text is all bold made an <h3>, and how many were; the page
     as it was when there are none. A block that ends as a sentence does, or holds other blocks, stays."""
-    if "bold" not in html and "<b" not in html and "<strong" not in html and not re.search(r"font-weight\s*:\s*[6-9]00", html):
+    if not _ANY_BOLD.search(html):
         return html, 0
     try:
         root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", html))
