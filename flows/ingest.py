@@ -433,13 +433,18 @@ def _fetch_sources(
     return fetched
 
 
+LINKED_LIST_DEPTH = 2  # a feed's link to a filing's index, and the index's exhibits: no further
+
+
 def _fetch_full_text(
-    items: list[Fed], settings: Settings, fetch_task: FetchTask, fetched_urls: list[str]
+    items: list[Fed], settings: Settings, fetch_task: FetchTask, fetched_urls: list[str], depth: int = 1
 ) -> tuple[list[Fed], list[ItemResult]]:
     """Feeds that carry only a summary, and lists of links (an email's headlines, a reading list): read
     each such article from its page instead, concurrently. A feed or a sender chooses these links, not
     the user: they may not reach loopback, private or link-local addresses unless
-    ASSAY_FETCH_PRIVATE_LINKS allows it."""
+    ASSAY_FETCH_PRIVATE_LINKS allows it. A link whose page lists the documents to read (an SEC filing's
+    index, as EDGAR's feeds link to) is those documents, read the same way; one that holds several
+    articles (an export, a .zip) is those articles."""
     short = {
         item.url: i
         for i, (item, feed) in enumerate(items)
@@ -451,7 +456,9 @@ def _fetch_full_text(
     requests = ((url, (None, None)) for url in short)
     fetched = _fetch_all(fetch_task, settings, requests, fetched_urls, allow_private=settings.fetch_private_links)
     pages = {url: (result, error) for url, result, error in fetched}
-    kept, failures = [], []
+    kept: list[Fed] = []
+    failures: list[ItemResult] = []
+    listed: list[Fed] = []  # what the pages that list others list
     for item, feed in items:
         if item.url not in short:
             kept.append((item, feed))
@@ -460,11 +467,15 @@ def _fetch_full_text(
         try:
             if error is not None or result is None:
                 raise error or SourceError("nothing fetched")
-            _, _, (page,) = parse(result, SourceKind.page)
+            _, _, found = parse(result, SourceKind.page)
         except SourceError as exc:
             what = "feed item has no full text and its page" if feed else "the page a list links to"
             failures.append(_failed(item.url, f"{what} failed: {exc}", item, feed))
             continue
+        if len(found) > 1 or found[0].read_at_url:
+            listed.extend((f.model_copy(update={"published": f.published or item.published}), feed) for f in found)
+            continue
+        (page,) = found
         update: dict[str, Any] = {"content": page.content, "content_format": page.content_format}
         if item.source == urlsplit(item.url).netloc:  # another site's article, named by its host: the page names it
             update["source"] = page.source
@@ -473,4 +484,11 @@ def _fetch_full_text(
         if not item.title:  # a bare link in a reading list: its page says what it is
             update["title"] = page.title
         kept.append((item.model_copy(update=update), feed))
+    if listed and depth < LINKED_LIST_DEPTH:
+        more, more_failures = _fetch_full_text(listed, settings, fetch_task, fetched_urls, depth + 1)
+        kept, failures = kept + more, failures + more_failures
+    else:
+        kept += [(item, feed) for item, feed in listed if not item.read_at_url]
+        failures += [_failed(item.url or "", "a page that lists pages listed this one: not followed further", item, feed)
+                     for item, feed in listed if item.read_at_url]
     return kept, failures

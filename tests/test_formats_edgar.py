@@ -229,6 +229,35 @@ def test_a_submission_saved_in_a_folder_ingests_as_its_exhibits(ingest, assay_ho
     assert ingest([str(folder)]).counts["unchanged"] == 2
 
 
+# A company's filings as EDGAR's Atom feed gives them ("browse-edgar?action=getcompany&CIK=…&type=8-K&output=atom"):
+# each entry a filing, its link the filing's index page.
+COMPANY_FEED = f"""<?xml version="1.0" encoding="ISO-8859-1" ?>
+<feed xmlns="http://www.w3.org/2005/Atom">
+<author><email>webmaster@sec.gov</email><name>Webmaster</name></author>
+<id>https://www.sec.gov/cgi-bin/browse-edgar?action=getcompany&amp;CIK=0001990001&amp;type=8-K</id>
+<title>MOJAVE MAGNETICS CORP.  (0001990001)</title>
+<updated>2026-11-05T16:15:02-05:00</updated>
+<entry>
+<category label="form type" scheme="https://www.sec.gov/" term="8-K" />
+<content type="text/xml">
+<accession-number>0001990001-26-000088</accession-number>
+<filing-date>2026-11-05</filing-date>
+<filing-href>{FOLDER}/0001990001-26-000088-index.htm</filing-href>
+<filing-type>8-K</filing-type>
+<form-name>Current report</form-name>
+<items-desc>items 2.02 and 9.01</items-desc>
+<size>300 KB</size>
+</content>
+<id>urn:tag:sec.gov,2008:accession-number=0001990001-26-000088</id>
+<link href="{FOLDER}/0001990001-26-000088-index.htm" rel="alternate" type="text/html" />
+<summary type="html"> &lt;b&gt;Filed:&lt;/b&gt; 2026-11-05 &lt;b&gt;AccNo:&lt;/b&gt; 0001990001-26-000088 &lt;b&gt;Size:&lt;/b&gt; 300 KB&lt;br&gt;Item 2.02: Results of Operations and Financial Condition</summary>
+<title>8-K  - Current report</title>
+<updated>2026-11-05T16:15:02-05:00</updated>
+</entry>
+</feed>
+"""
+
+
 @pytest.fixture
 def edgar(monkeypatch):
     """www.sec.gov, faked: a filing's index page and its documents."""
@@ -236,6 +265,7 @@ def edgar(monkeypatch):
         "/Archives/edgar/data/1990001/000199000126000088/0001990001-26-000088-index.htm": (filing_index(), "text/html"),
         "/Archives/edgar/data/1990001/000199000126000088/mjv-20261105xex991.htm": ((HTML / "sec_exhibit.html").read_text(), "text/html"),
         "/Archives/edgar/data/1990001/000199000126000088/mjv-20261105xex992.txt": (LETTER, "text/plain"),
+        "/cgi-bin/browse-edgar": (COMPANY_FEED, "application/atom+xml"),
     }
 
     def answer(request: httpx.Request) -> httpx.Response:
@@ -262,3 +292,17 @@ def test_a_filing_index_ingests_its_press_releases(edgar, ingest, assay_home):
     assert rows == {release: ("Mojave Magnetics Reports Third Quarter 2026 Results", "Mojave Magnetics Corp.", "2026-11-05"),
                     f"{FOLDER}/mjv-20261105xex992.txt": ("Letter to Shareholders", "Mojave Magnetics Corp.", "2026-11-05")}
     assert ingest([index, release]).counts["unchanged"] == 2
+
+
+@pytest.mark.slow
+def test_a_companys_edgar_feed_ingests_each_filings_press_releases(edgar, ingest, assay_home):
+    """EDGAR's Atom feed of a company's 8-Ks, as `assay serve --feed` would poll it: each entry links to
+    its filing's index, whose exhibits are the articles (a page listing pages, followed one level)."""
+    from assay.store.registry import Registry
+
+    feed = "https://www.sec.gov/cgi-bin/browse-edgar?action=getcompany&CIK=0001990001&type=8-K&dateb=&owner=include&count=40&output=atom"
+    report = ingest([feed])
+    assert report.counts["new"] == 2 and report.counts["failed"] == 0, report.results
+    titles = {r.title: r.source for r in Registry(assay_home.registry_url).articles()}
+    assert titles == {"Mojave Magnetics Reports Third Quarter 2026 Results": "Mojave Magnetics Corp.",
+                      "Letter to Shareholders": "Mojave Magnetics Corp."}

@@ -330,6 +330,18 @@ def test_an_alert_email_ingests_the_articles_it_links_to(ingest, assay_home, htt
     assert titles == {"Lynas lifts Kalgoorlie rare earth output", "MP ships magnets"}
 
 
+def test_a_link_to_a_feed_in_a_reading_list_is_the_feeds_articles(ingest, assay_home, http_server, private_links, tmp_path):
+    """A reading list whose link leads to a feed (several articles) rather than a page had ended the
+    whole ingest in a traceback ("too many values to unpack"); the feed's articles are read instead."""
+    feed = http_server.set("/linked/feed.xml", rss([
+        {"title": f"Linked {n}", "link": f"https://example.com/linked/{n}", "html": article_html(20 + n)} for n in range(2)
+    ]), content_type="application/rss+xml")
+    (tmp_path / "reads.txt").write_text(f"Worth a read:\n\n- The Lynas feed: {feed}\n- {http_server.url('/linked/none')}\n")
+    report = ingest([str(tmp_path / "reads.txt")])
+    assert (report.counts["new"], report.counts["failed"]) == (2, 1), report.results
+    assert {r.title for r in stores(assay_home)[0].articles()} == {"Linked 0", "Linked 1"}
+
+
 def test_a_monitoring_export_ingests_its_rows(ingest, assay_home, http_server, private_links, tmp_path):
     """A media-monitoring tool's .csv: a row with its text is that article; a row with a teaser and a
     link is read from its page; re-ingesting the export changes nothing."""
