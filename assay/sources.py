@@ -18,7 +18,7 @@ import zlib
 from collections.abc import Sequence
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
-from urllib.parse import parse_qsl, unquote, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
 
 import charset_normalizer
 import httpx
@@ -349,13 +349,34 @@ def fetch_url(
     """
     shared = shared_file(url)
     if shared is None:
-        return _get(url, url, settings, etag=etag, last_modified=last_modified, allow_private=allow_private)
+        fetched = _get(url, url, settings, etag=etag, last_modified=last_modified, allow_private=allow_private)
+        if document := asx_terms_document(fetched):  # the ASX's terms page before an announcement: the document
+            return _get(url, document, settings, allow_private=allow_private)
+        return fetched
     fetched = _get(url, shared.download, settings, etag=etag, last_modified=last_modified, allow_private=allow_private, shared=shared)
     if shared.service.startswith("Google") and fetched.content_type == "text/html":
         # Drive and Docs give a file as itself; a page instead is a warning (a file over 100 MB Drive will
         # not scan for viruses) or a notice, not the file.
         raise SourceError(f"{url}: {shared.service} answered with a web page instead of the file: download it and ingest the file")
     return fetched.model_copy(update={"url": shared.link})
+
+
+# The ASX shows its terms of use before an announcement's PDF ("displayAnnouncement.do?display=pdf&idsId=…"):
+# a form whose hidden `pdfURL` is the document's own address, which serves the PDF without the form.
+_ASX_TERMS_FORM = re.compile(rb"showAnnouncementPDFForm|announcementTerms\.do")
+_PDF_URL_INPUT = re.compile(rb"""<input\b[^>]*\bname=["']pdfURL["'][^>]*>""", re.IGNORECASE)
+_VALUE = re.compile(rb"""\bvalue=["']([^"']+)["']""", re.IGNORECASE)
+
+
+def asx_terms_document(fetched: Fetched) -> str | None:
+    """The announcement's address when `fetched` is the ASX's terms page in front of it; None otherwise."""
+    if fetched.content_type != "text/html" or not fetched.url or not (urlsplit(fetched.url).hostname or "").endswith("asx.com.au"):
+        return None
+    if not _ASX_TERMS_FORM.search(fetched.content[:100_000]) or not (field := _PDF_URL_INPUT.search(fetched.content[:100_000])):
+        return None
+    value = _VALUE.search(field.group())
+    address = urljoin(fetched.url, value[1].decode("ascii", "replace").replace("&amp;", "&")) if value else ""
+    return address if (urlsplit(address).hostname or "").endswith("asx.com.au") else None
 
 
 _GENERIC_TYPES = ("application/octet-stream", "binary/octet-stream", "application/binary", "application/force-download", "application/x-download")

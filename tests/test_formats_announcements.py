@@ -136,3 +136,102 @@ def test_an_announcement_and_a_paywalled_page_saved_in_a_folder_ingest_as_read(i
     paywalled = rows["China's NdPr oxide prices jump as Myanmar supply tightens"]
     assert paywalled.source == "Fastmarkets" and "Subscribe to continue reading" not in paywalled.body
     assert any(note.startswith("behind a paywall") for note in paywalled.reading_notes)
+
+
+# --- an ASX announcement, behind the ASX's terms page ---------------------------------------------
+
+ASX_PARAGRAPHS = [
+    ("b", "Kalgoorlie cracking and leaching plant reaches nameplate; first heavy rare earths from Malaysia"),
+    ("n", "Tasman Rare Earths Limited (ASX: TRE, OTC: TRERF) (Tasman or the Company) is pleased to report that its Kalgoorlie "
+          "Rare Earths Processing Facility reached its nameplate rate of 12,000 tonnes a year of rare earth carbonate in October."),
+    ("n", "Highlights"),
+    ("n", "- Record quarterly NdPr production of 2,204 tonnes, up 12% on the September quarter."),
+    ("n", "- First separated dysprosium oxide produced at the Kuantan plant in Malaysia."),
+    ("n", "- Average selling price of A$62.4/kg, compared with A$58.1/kg in the previous quarter."),
+    ("n", "Managing Director and CEO Sarah Whitfield said: \"Reaching nameplate at Kalgoorlie makes Tasman the only producer of "
+          "separated heavy rare earths outside China, and we believe demand from magnet makers will outstrip supply for years.\""),
+    ("n", "This announcement has been authorised for release by the Board of Tasman Rare Earths Limited."),
+    ("b", "For further information please contact:"),
+    ("n", "Investor Relations: Jane Doe, +61 8 6241 3800, ir@tasmanre.example"),
+    ("b", "About Tasman Rare Earths"),
+    ("n", "Tasman Rare Earths is a producer of separated rare earth materials with operations in Western Australia and Malaysia."),
+]
+
+
+def asx_pdf() -> bytes:
+    """An ASX announcement as companies typeset one: the letterhead, "ASX ANNOUNCEMENT" and the date, the title."""
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
+
+    pdf = FPDF(format="A4")
+    pdf.set_margins(20, 15)
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", 9)
+    pdf.cell(170, 5, "TASMAN RARE EARTHS LIMITED", align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font("Helvetica", size=8)
+    pdf.cell(170, 4, "ABN 27 009 066 648 | Level 1, 385 Hay Street, Perth WA 6000", align="R", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(8)
+    pdf.set_font("Helvetica", "B", 11)
+    pdf.cell(170, 6, "ASX ANNOUNCEMENT", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font("Helvetica", size=10)
+    pdf.cell(170, 6, "5 November 2026", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.ln(4)
+    for style, text in ASX_PARAGRAPHS:
+        if style == "b":
+            pdf.set_font("Helvetica", "B", 14 if text == ASX_PARAGRAPHS[0][1] else 11)
+        else:
+            pdf.set_font("Helvetica", size=10)
+        pdf.multi_cell(170, 5.5, text)
+        pdf.ln(3)
+    return bytes(pdf.output())
+
+
+# The terms page as the ASX serves it before an announcement's PDF (its form, as public scrapers of it record it).
+ASX_TERMS = b"""<html><head><title>ASX - Access to this site</title></head><body><h2>Access to this site</h2>
+<p>Access to and use of this site is subject to the terms and conditions of use.</p>
+<form name="showAnnouncementPDFForm" method="post" action="/asx/v2/statistics/announcementTerms.do">
+<input value="Decline" onclick="window.close();return false;" type="submit">
+<input value="Agree and proceed" type="submit">
+<input name="pdfURL" value="https://announcements.asx.com.au/asxpdf/20261105/pdf/06q8f2k1l9x3zb.pdf" type="hidden">
+</form></body></html>"""
+ASX_LINK = "https://www.asx.com.au/asx/v2/statistics/displayAnnouncement.do?display=pdf&idsId=02991234"
+ASX_PDF_URL = "https://announcements.asx.com.au/asxpdf/20261105/pdf/06q8f2k1l9x3zb.pdf"
+
+
+def test_the_asx_terms_page_names_its_announcement():
+    from assay.sources import asx_terms_document
+
+    page = Fetched(source=ASX_LINK, url=ASX_LINK, content=ASX_TERMS, content_type="text/html")
+    assert asx_terms_document(page) == ASX_PDF_URL
+    assert asx_terms_document(page.model_copy(update={"url": "https://example.com/terms"})) is None  # only the ASX's
+    assert asx_terms_document(page.model_copy(update={"content": b"<html><p>Lynas lifts output.</p></html>"})) is None
+
+
+@pytest.fixture
+def asx(monkeypatch):
+    """www.asx.com.au and announcements.asx.com.au, faked: the terms page, then the PDF at its own address."""
+    import httpx
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        if str(request.url) == ASX_LINK:
+            return httpx.Response(200, headers={"content-type": "text/html;charset=UTF-8"}, stream=httpx.ByteStream(ASX_TERMS))
+        if str(request.url) == ASX_PDF_URL:
+            return httpx.Response(200, headers={"content-type": "application/pdf"}, stream=httpx.ByteStream(asx_pdf()))
+        return httpx.Response(404, stream=httpx.ByteStream(b"not found"))
+
+    real = httpx.Client
+    monkeypatch.setattr(httpx, "Client", lambda *a, **k: real(*a, **{**k, "transport": httpx.MockTransport(answer)}))
+
+
+@pytest.mark.slow
+def test_an_asx_announcement_link_ingests_the_announcement_behind_the_terms_page(asx, ingest, assay_home):
+    """The link the ASX's announcement lists give: its terms page had been the article; the PDF it names
+    is, published by the company its letterhead names (the ASX is no publisher) and dated by its date line."""
+    from assay.store.registry import Registry
+
+    assert ingest([ASX_LINK]).counts["new"] == 1
+    (row,) = Registry(assay_home.registry_url).articles()
+    assert (row.url, row.source, row.published.date().isoformat()) == (ASX_PDF_URL, "Tasman Rare Earths Limited", "2026-11-05")
+    assert row.title.startswith("Kalgoorlie cracking and leaching plant reaches nameplate")
+    assert "Access to this site" not in row.body and "12,000 tonnes a year" in row.body
+    assert ingest([ASX_PDF_URL]).counts["unchanged"] == 1  # the PDF's own address: the same article
