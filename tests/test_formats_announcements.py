@@ -235,3 +235,11 @@ def test_an_asx_announcement_link_ingests_the_announcement_behind_the_terms_page
     assert row.title.startswith("Kalgoorlie cracking and leaching plant reaches nameplate")
     assert "Access to this site" not in row.body and "12,000 tonnes a year" in row.body
     assert ingest([ASX_PDF_URL]).counts["unchanged"] == 1  # the PDF's own address: the same article
+
+
+def test_an_asx_announcements_letterhead_is_out_of_its_text():
+    _, _, (item,) = parse(Fetched(source=ASX_PDF_URL, url=ASX_PDF_URL, content=asx_pdf(), content_type="application/pdf"))
+    article = to_article(item)
+    assert article.body.startswith("Tasman Rare Earths Limited (ASX: TRE, OTC: TRERF)")
+    assert not {"TASMAN RARE EARTHS LIMITED", "ASX ANNOUNCEMENT"} & {s.heading for s in article.sections}
+    assert article.source == "Tasman Rare Earths Limited" and article.published == datetime(2026, 11, 5, tzinfo=UTC)

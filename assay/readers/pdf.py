@@ -514,6 +514,11 @@ def item_from_lines(read: list[list[Line]], fetched: Fetched, notes: list[str], 
     masthead = [h.text for h in header] + ([line.text] if found and _is_bare_dateline(found[1]) else [])
     masthead += [f.text for f in running_lines(read, pages, top=False)]  # after the header: the foot of a deck's slides
     masthead += [c.text for c in cover]  # "International Energy Agency" under a report's title: its publisher, out of the body
+    # Above the title on the first page: a letterhead, its address, a label ("ASX ANNOUNCEMENT"): out of the body, read for the publisher.
+    above = _above_title(first_page, prominent)
+    if above:
+        lines = [line for line in lines if not any(line is a for a in above)]
+        masthead += [a.text for a in above]
     # A page printed from a browser has its address in the header or footer: its site ("reuters.com") names the publisher.
     masthead += [host.removeprefix("www.") for line in masthead if (host := urlsplit(line.strip()).netloc) and line.strip().startswith("http")]
 
@@ -538,6 +543,19 @@ def item_from_lines(read: list[list[Line]], fetched: Fetched, notes: list[str], 
         content_format="text",
         notes=notes,
     )
+
+
+_ABOVE_TITLE_MAX_WORDS = 15
+
+
+def _above_title(first_page: list[Line], prominent: list[Line]) -> list[Line]:
+    """The first page's lines before its title, when each is a short line that ends no sentence (a
+    letterhead, an address, a label); none when any is prose, which no furniture is."""
+    start = next((i for i, line in enumerate(first_page) if prominent and line is prominent[0]), 0)
+    above = [line for line in first_page[:start] if line.text.strip()]
+    if any(len(line.text.split()) > _ABOVE_TITLE_MAX_WORDS or line.text.rstrip().endswith((".", "!", "?", ":")) for line in above):
+        return []
+    return above
 
 
 def _same(a: str, b: str) -> bool:
