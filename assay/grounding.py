@@ -284,17 +284,14 @@ def publisher_as_subject(text: str, article: Article) -> str | None:
     "ASX ANNOUNCEMENT") is the publisher's own release ("… (GLOBE NEWSWIRE) -- Kestrel Metals Corp.
     (TSXV: KMC) is pleased to…", "The U.S. Department of Energy today announced": `release_issuer`, as
     ingestion reads it) has the publisher doing the acts. So does a call transcript, whose publisher is
-    the company holding the call ("MP Materials Corp. produced 1,310 metric tons…" had been dropped). So
-    does a document in which the publisher names itself "the Company" ("This announcement is made by
-    Jade River Magnet Technology Co., Ltd. (the "Company" …)", an exchange announcement's opening)."""
+    the company holding the call ("MP Materials Corp. produced 1,310 metric tons…" had been dropped), and
+    an exchange announcement whose issuer names itself "the Company" ("This announcement is made by
+    Jade River Magnet Technology Co., Ltd. (the "Company"…)")."""
     issuer = release_issuer(next((p for p in article.body.split("\n\n") if len(p) >= 60), article.body))
     holder = call_holder(article.title) if turns(article.body) else None
-    opening = normalise(article.body[:1500])
     for name in publisher_names(article):
         named = re.escape(normalise(name))
         if any(own and normalise(name) in normalise(own) for own in (issuer, holder)):
-            continue
-        if re.search(rf"(?<!\w){named}.{{0,80}}?\bthe \"(?:company|group|issuer)\"", opening):  # its own document
             continue
         said = re.compile(rf"(?<!\w){named}(?: \S+){{0,2}}? {_REPORTING}")
         if said.search(normalise(text)) and not said.search(normalise(article.body)):

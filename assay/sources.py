@@ -23,6 +23,8 @@ from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlun
 import charset_normalizer
 import httpx
 import listparser
+import lxml.etree
+import lxml.html
 
 from assay import __version__
 from assay.settings import Settings
@@ -364,18 +366,19 @@ def fetch_url(
 # The ASX shows its terms of use before an announcement's PDF ("displayAnnouncement.do?display=pdf&idsId=…"):
 # a form whose hidden `pdfURL` is the document's own address, which serves the PDF without the form.
 _ASX_TERMS_FORM = re.compile(rb"showAnnouncementPDFForm|announcementTerms\.do")
-_PDF_URL_INPUT = re.compile(rb"""<input\b[^>]*\bname=["']pdfURL["'][^>]*>""", re.IGNORECASE)
-_VALUE = re.compile(rb"""\bvalue=["']([^"']+)["']""", re.IGNORECASE)
 
 
 def asx_terms_document(fetched: Fetched) -> str | None:
     """The announcement's address when `fetched` is the ASX's terms page in front of it; None otherwise."""
     if fetched.content_type != "text/html" or not fetched.url or not (urlsplit(fetched.url).hostname or "").endswith("asx.com.au"):
         return None
-    if not _ASX_TERMS_FORM.search(fetched.content[:100_000]) or not (field := _PDF_URL_INPUT.search(fetched.content[:100_000])):
+    if not _ASX_TERMS_FORM.search(fetched.content[:100_000]):
         return None
-    value = _VALUE.search(field.group())
-    address = urljoin(fetched.url, value[1].decode("ascii", "replace").replace("&amp;", "&")) if value else ""
+    try:
+        values = lxml.html.fromstring(fetched.content).xpath('//form//input[@name="pdfURL"]/@value')
+    except (lxml.etree.ParserError, ValueError):
+        return None
+    address = urljoin(fetched.url, str(values[0]).strip()) if values else ""
     return address if (urlsplit(address).hostname or "").endswith("asx.com.au") else None
 
 

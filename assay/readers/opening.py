@@ -82,7 +82,7 @@ _NAME = r"(?:The\s)?[A-Z][\w&.,'’\-]*(?:\s(?:[A-Z][\w&.,'’\-]*|of|and|&|the|
 # A release's issuer: its name, then its ticker, its defined short name ("“Red Ochre” or “the Company”")
 # or ", a …" / "today announced" / "is pleased to".
 _ISSUER = re.compile(
-    rf"(?P<name>{_NAME})(?:,)?\s(?:\((?:[“\"]|{_TICKER.pattern})|\([A-Za-z]{{2,6}}\)\s+today\b|(?:an?|the)\s|today\s|is pleased to\b|announced\b|announces\b)"
+    rf"(?P<name>{_NAME})(?:,)?\s(?:\((?:[“\"]|the\s+[“\"](?:Company|Group|Issuer)\b|{_TICKER.pattern})|\([A-Za-z]{{2,6}}\)\s+today\b|(?:an?|the)\s|today\s|is pleased to\b|announced\b|announces\b)"
 )
 _AFTER_DATELINE_DASH = re.compile(r"(?:--|—|–|\s-\s)\s*")
 _STAFF_BYLINE = re.compile(r"^[Bb]y\s+(?P<name>.+?)(?:\s+[Ss]taff(?:\s+(?:[Rr]eporters?|[Ww]riters?))?|['’]s\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})\s*$")
@@ -203,7 +203,8 @@ def release_issuer(text: str) -> str | None:
     else:
         dash = _AFTER_DATELINE_DASH.search(text[:160])
         opening = text[dash.end():] if dash else text
-    opening = re.sub(r"^(?:Today,?\s+)", "", opening)
+    # "This announcement is made by Jade River Magnet Technology Co., Ltd. (the “Company”…": an exchange announcement's opening.
+    opening = re.sub(r"^(?:Today,?\s+|This (?:announcement|press release|release) is made by\s+)", "", opening)
     found = _ISSUER.match(opening)
     if not found:
         return None
