@@ -339,16 +339,16 @@ def _is_bold(element: Any, block: Any) -> bool:
     return False
 
 
-def bold_blocks_as_headings(html: str) -> tuple[str, int]:
-    """The page with each short block whose text is all bold made an <h3>, and how many were; the page
-    as it was when there are none. A block that ends as a sentence does, or holds other blocks, stays."""
+def bold_blocks_as_headings(html: str) -> str:
+    """The page with each short block whose text is all bold made an <h3>; the page as it was when
+    there are none. A block that ends as a sentence does, or holds other blocks, stays."""
     if not _ANY_BOLD.search(html):
-        return html, 0
+        return html
     try:
         root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", html))
     except (lxml.etree.ParserError, ValueError):
-        return html, 0
-    made = 0
+        return html
+    made = False
     for block in root.iter("p", "div"):
         if block.find(".//p") is not None or block.find(".//div") is not None or block.find(".//table") is not None:
             continue
@@ -359,12 +359,12 @@ def bold_blocks_as_headings(html: str) -> tuple[str, int]:
         owners = [node.getparent().getparent() if node.is_tail else node.getparent() for node in block.xpath(".//text()") if str(node).strip()]
         if all(_is_bold(owner, block) for owner in owners):
             block.tag = "h3"
-            made += 1
-    return (lxml.html.tostring(root, encoding="unicode"), made) if made else (html, 0)
+            made = True
+    return lxml.html.tostring(root, encoding="unicode") if made else html
 
 
 def extract_page(text: str, fetched: Fetched, sender: str | None = None) -> RawItem:
-    text, _ = bold_blocks_as_headings(text)
+    text = bold_blocks_as_headings(text)
     xml = trafilatura.extract(
         text, url=fetched.url, output_format="xml", with_metadata=True, include_comments=False, include_tables=True, favor_recall=True
     )

@@ -236,12 +236,13 @@ def _title(lines: list[str], fmt: str, given: str | None, stem: str, notes: list
         if " ".join(_heading_text(line).split()).casefold() == " ".join(given.split()).casefold():
             return given, lines[:first] + lines[end:]
         return given, lines
-    if following and line.strip().isupper() and letterhead(line.strip()) and _looks_like_title(following, None, text_layout("\n".join(lines))):
+    layout = text_layout("\n".join(lines))  # once: it reads the whole text
+    if following and line.strip().isupper() and letterhead(line.strip()) and _looks_like_title(following, None, layout):
         # A letterhead in capitals over the title ("MOJAVE MAGNETICS CORP." over "Letter to Shareholders"),
         # as the PDF reader reads one: the line under it is the title; the letterhead stays to name the publisher.
         notes.append(f"the title is the line under the letterhead {line.strip()!r}")
         return _heading_text(following), lines[:end] + lines[end + 1:]
-    if _looks_like_title(line, following, text_layout("\n".join(lines))):
+    if _looks_like_title(line, following, layout):
         rest = lines[:first] + lines[end:]
         # A file of one line is its own title and body: taking the title out would leave nothing.
         return _heading_text(line), rest if any(x.strip() for x in rest) else lines
