@@ -31,6 +31,7 @@ from assay.articles import to_article
 from assay.chunking import chunk_article
 from assay.embeddings import DIMENSIONS
 from assay.flows.progress import report_progress
+from assay.ids import canonical_url
 from assay.readers import content_type_for, parse, supported_suffixes
 from assay.readers.feed import is_teaser
 from assay.services import services
@@ -45,7 +46,7 @@ from assay.sources import (
     subscription_feeds_in,
 )
 from assay.store.keywords import KeywordRow
-from assay.store.registry import RegistryError, body_hash
+from assay.store.registry import Registry, RegistryError, body_hash
 from assay.types import Article, Chunk, Fetched, IngestReport, ItemResult, ItemStatus, RawItem, SourceKind
 
 
@@ -329,13 +330,15 @@ def record_feeds(feeds: list[tuple[Fetched, str | None]], results: list[ItemResu
     for feed, title in feeds:
         mine = [r for r in results if r.feed == feed.source]
         failed = any(r.status is ItemStatus.failed for r in mine)
+        # An entry that became several documents (a filing's releases) is seen only when none of them failed.
+        unfinished = {r.guid for r in mine if r.status is ItemStatus.failed}
         registry.record_feed(
             feed.source,
             title=title,
             status="partial" if failed else "ok",
             etag=feed.etag,
             last_modified=feed.last_modified,
-            seen={r.guid: r.article_id for r in mine if r.guid and r.status is not ItemStatus.failed},
+            seen={r.guid: r.article_id for r in mine if r.guid and r.guid not in unfinished},
             keep_validators=not failed,
         )
 
@@ -390,8 +393,8 @@ def ingest_sources(sources: list[str], expect: SourceKind | None, settings: Sett
 
     items, failures, feeds = parse_sources(fetched, expect)
     report.results.extend(failures)
-    items, failures = _fetch_full_text(items, settings, fetch_task, report.fetched)
-    report.results.extend(failures)
+    items, done_here = _fetch_full_text(items, settings, fetch_task, report.fetched)
+    report.results.extend(done_here)
 
     articles, failures = clean(items)
     report.results.extend(failures)
@@ -433,6 +436,30 @@ def _fetch_sources(
     return fetched
 
 
+def _already_read(items: list[Fed], registry: Registry) -> dict[str, ItemResult]:
+    """The linked pages this home has read before, by URL: a feed entry it took in (its guid seen in that
+    feed), or a link whose page is a stored article. Feed readers read only a feed's new entries; a
+    teaser feed that gains one entry would otherwise fetch every page it lists again at each poll (an
+    EDGAR feed: ~120 requests). `assay ingest URL` reads a page again."""
+    seen: dict[str, str | None] = {}
+    for name in {feed for _, feed in items if feed}:
+        guids = {item.guid for item, feed in items if feed == name and item.guid}
+        seen |= {f"{name}\n{guid}": article for guid, article in registry.seen_items(name, guids).items()}
+    found: dict[str, str] = {}
+    for item, feed in items:
+        if not item.url:
+            continue
+        article = seen.get(f"{feed}\n{item.guid}") or registry.article_for_url(canonical_url(item.url))
+        if article:
+            found[item.url] = article
+    stored = registry.content_hashes(list(set(found.values())))  # one no longer stored (a home restored from a backup) is read again
+    return {
+        item.url: ItemResult(location=item.url, status=ItemStatus.unchanged, article_id=found[item.url], title=item.title,
+                             url=item.url, feed=feed, guid=item.guid)
+        for item, feed in items if item.url in found and found[item.url] in stored
+    }
+
+
 LINKED_LIST_DEPTH = 2  # a feed's link to a filing's index, and the index's exhibits: no further
 
 
@@ -444,22 +471,27 @@ def _fetch_full_text(
     the user: they may not reach loopback, private or link-local addresses unless
     ASSAY_FETCH_PRIVATE_LINKS allows it. A link whose page lists the documents to read (an SEC filing's
     index, as EDGAR's feeds link to) is those documents, read the same way; one that holds several
-    articles (an export, a .zip) is those articles."""
+    articles (an export, a .zip) is those articles. A link read before is not read again
+    (`_already_read`). Returns the items to clean, and the results of those that end here."""
     short = {
         item.url: i
         for i, (item, feed) in enumerate(items)
         if item.url and is_url(item.url)
         and (item.read_at_url or (feed and is_teaser(item.content, settings.full_page_below_chars)))
     }
+    read_before = _already_read([items[i] for i in short.values()], services(settings).registry)
+    short = {url: i for url, i in short.items() if url not in read_before}
     if not short:
-        return items, []
+        return [fed for fed in items if fed[0].url not in read_before], list(read_before.values())
     requests = ((url, (None, None)) for url in short)
     fetched = _fetch_all(fetch_task, settings, requests, fetched_urls, allow_private=settings.fetch_private_links)
     pages = {url: (result, error) for url, result, error in fetched}
     kept: list[Fed] = []
-    failures: list[ItemResult] = []
+    failures: list[ItemResult] = list(read_before.values())
     listed: list[Fed] = []  # what the pages that list others list
     for item, feed in items:
+        if item.url in read_before:
+            continue
         if item.url not in short:
             kept.append((item, feed))
             continue
@@ -473,7 +505,9 @@ def _fetch_full_text(
             failures.append(_failed(item.url, f"{what} failed: {exc}", item, feed))
             continue
         if len(found) > 1 or found[0].read_at_url:
-            listed.extend((f.model_copy(update={"published": f.published or item.published}), feed) for f in found)
+            # Each document keeps its feed entry's guid, so the entry counts as read once they are all in.
+            listed.extend((f.model_copy(update={"published": f.published or item.published, "guid": f.guid or item.guid}), feed)
+                          for f in found)
             continue
         (page,) = found
         update: dict[str, Any] = {"content": page.content, "content_format": page.content_format}

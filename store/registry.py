@@ -982,6 +982,14 @@ class Registry:
                 if s.get(SeenItemRow, (url, guid)) is None:
                     s.add(SeenItemRow(feed_url=url, guid=guid, article_id=article))
 
+    def seen_items(self, feed_url: str, guids: Collection[str]) -> dict[str, str | None]:
+        """Of these guids, those the feed has shown before and that went in, with the article each became."""
+        if not guids:
+            return {}
+        with self.session() as s:
+            rows = s.scalars(select(SeenItemRow).where(SeenItemRow.feed_url == feed_url, SeenItemRow.guid.in_(list(guids))))
+            return {row.guid: row.article_id for row in rows}
+
     def feeds(self) -> list[FeedRow]:
         with self.session() as s:
             return list(s.scalars(select(FeedRow).order_by(FeedRow.url)))

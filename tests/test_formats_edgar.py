@@ -306,3 +306,6 @@ def test_a_companys_edgar_feed_ingests_each_filings_press_releases(edgar, ingest
     titles = {r.title: r.source for r in Registry(assay_home.registry_url).articles()}
     assert titles == {"Mojave Magnetics Reports Third Quarter 2026 Results": "Mojave Magnetics Corp.",
                       "Letter to Shareholders": "Mojave Magnetics Corp."}
+    # The next poll reads the feed alone: an entry taken in is not read again (three requests fewer per filing).
+    again = ingest([feed])
+    assert again.fetched == [feed] and again.counts["unchanged"] == 1 and again.counts["new"] == 0, again.results

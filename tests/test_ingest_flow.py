@@ -240,18 +240,18 @@ def test_a_store_failure_fails_that_article_only_and_a_rerun_repairs_it(ingest, 
     assert_consistent(assay_home)
 
 
+def _deal_page(n: int) -> str:
+    return (
+        f"<!doctype html><html><head><title>Page {n}</title></head><body><nav>Home About Contact</nav><article>"
+        f"<h1>Shenghe signs deal {n}</h1><p>Shenghe Resources signed a supply agreement number {n} for monazite concentrate "
+        f"with a partner in Tanzania, the company said in a filing on Tuesday, adding that deliveries start in 2027.</p>"
+        f"<p>The contract covers {n * 1000} tonnes a year and includes an option to extend it by five years.</p></article>"
+        f"<div class='comments'>Leave a Reply</div></body></html>"
+    )
+
+
 def test_pages_and_summary_only_feeds_read_the_full_page(ingest, assay_home, http_server, private_links):
-
-    def page(n: int) -> str:
-        return (
-            f"<!doctype html><html><head><title>Page {n}</title></head><body><nav>Home About Contact</nav><article>"
-            f"<h1>Shenghe signs deal {n}</h1><p>Shenghe Resources signed a supply agreement number {n} for monazite concentrate "
-            f"with a partner in Tanzania, the company said in a filing on Tuesday, adding that deliveries start in 2027.</p>"
-            f"<p>The contract covers {n * 1000} tonnes a year and includes an option to extend it by five years.</p></article>"
-            f"<div class='comments'>Leave a Reply</div></body></html>"
-        )
-
-    links = [http_server.set(f"/story/{n}", page(n)) for n in (1, 2, 3)]
+    links = [http_server.set(f"/story/{n}", _deal_page(n)) for n in (1, 2, 3)]
     summaries = [{"title": f"Story {n}", "link": link, "description": "Short teaser…"} for n, link in zip((1, 2), links)]
     feed = http_server.set("/summaries.xml", rss(summaries), content_type="application/xml")
     report = ingest([feed, links[2]])
@@ -261,6 +261,21 @@ def test_pages_and_summary_only_feeds_read_the_full_page(ingest, assay_home, htt
     bodies = {r.title: r.body for r in registry.articles()}
     assert "2000 tonnes a year" in bodies["Story 2"] and "Leave a Reply" not in bodies["Story 2"]
     assert any("3000 tonnes" in body for body in bodies.values())
+
+
+def test_a_summary_only_feed_reads_the_pages_of_its_new_entries_only(ingest, assay_home, http_server, private_links):
+    """Polled again after it gained an entry, a teaser feed costs the feed and the new page, not every
+    page it lists."""
+    links = [http_server.set(f"/teased/{n}", _deal_page(n)) for n in (1, 2, 3)]
+    entries = [{"title": f"Story {n}", "link": link, "description": "Short teaser…"} for n, link in zip((1, 2, 3), links)]
+    feed = http_server.set("/teasers.xml", rss(entries[:2]), content_type="application/xml")
+    assert ingest([feed]).counts["new"] == 2
+    http_server.set("/teasers.xml", rss(entries), content_type="application/xml")
+    again = ingest([feed])
+    assert again.fetched == [feed, links[2]], again.fetched
+    assert (again.counts["new"], again.counts["unchanged"]) == (1, 2)
+    assert {r.article_id for r in again.results if r.status.value == "unchanged"} == {
+        a.id for a in stores(assay_home)[0].articles() if a.title in ("Story 1", "Story 2")}
 
 
 def test_an_alert_feed_brings_each_article_from_its_publisher_once(ingest, assay_home, http_server, private_links):
