@@ -16,7 +16,7 @@ import numpy as np
 
 from assay.aliases import AliasBook
 from assay.attribution import attributions
-from assay.classifier import CUE_NAMES, StatementClassifiers, cue_words, features
+from assay.classifier import StatementClassifiers, cue_words, word_cue
 from assay.corpus import SourceRules
 from assay.statements import Statement
 from assay.types import Article, Attribution, Evidence, Kind, StatementLabels
@@ -72,11 +72,11 @@ class ClassifierKindDecider:
     def decide(self, article: Article, found: Sequence[Statement], vectors: np.ndarray) -> list[StatementLabels]:
         if not found:
             return []
-        x = features(article, found, vectors)
+        x = self.classifiers.features(article, found, vectors)
         predictions = self.classifiers.predict_features(x)
         rhetoric = self.classifiers.by_label["rhetoric"].probabilities(x)[:, 1]
         kind_model = self.classifiers.by_label["kind"]
-        first_cue = x.shape[1] - len(CUE_NAMES)
+        first_cue, cue_names = vectors.shape[1], self.classifiers.cue_names
         who = attributions(article, found, [(Attribution(p["attribution"][0]), p["attribution"][1]) for p in predictions], self.sources.type_of(article), self.aliases)
         kind_probabilities = kind_model.probabilities(x)
         labels = []
@@ -105,7 +105,7 @@ class ClassifierKindDecider:
                     attribution=attribution,
                     evidence=evidence(found[i].text, attribution, p["evidence"]),
                     rhetoric_probability=round(float(rhetoric[i]), 3),
-                    rationale=rationale(article, found, i, kind, confidence, dict(zip(CUE_NAMES, pushes)))
+                    rationale=rationale(article, found, i, kind, confidence, dict(zip(cue_names, pushes)))
                     + f"; {attribution.value.replace('_', ' ')}: {who[i][1]}",
                 )
             )
@@ -154,11 +154,16 @@ def voice_kind(text: str, attribution: Attribution) -> tuple[str, str] | None:
     return Kind.opinion, f"a first-person judgement “{judgement.group(0)}”"
 
 
+WORD_CUE_MIN = 0.25  # logit units; about the strongest quarter of the words' pushes on outside dev's statements
+
+
 def rationale(article: Article, found: Sequence[Statement], i: int, kind: str, p: float, pushes: dict[str, float]) -> str:
     """The cues that pushed this kind above the others most (from the model's own weights), in words;
     when none did, the decision came from the sentence's wording (its embedding)."""
     words = cue_words(article, found, i)
-    strongest = [name for name, push in sorted(pushes.items(), key=lambda kv: -kv[1]) if push > 0.1 and words.get(name)]
-    said = list(dict.fromkeys(words[name] for name in strongest))[:3]
+    # A word is named only where it pushed hard: the weaker ones are as often the topic ("kg", "management") as a cue.
+    said_as = {name: words.get(name) or (word_cue(name) if push >= WORD_CUE_MIN else "") for name, push in pushes.items() if push > 0.1}
+    strongest = [name for name, _ in sorted(pushes.items(), key=lambda kv: -kv[1]) if said_as.get(name)]
+    said = list(dict.fromkeys(said_as[name] for name in strongest))[:3]
     because = "; ".join(said) if said else f"its wording is like the labelled {kind} examples"
     return f"{kind} (p={p:.2f}): {because}"

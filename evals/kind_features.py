@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from assay.articles import sample_articles
-from assay.classifier import LABELS, LabelClassifier, context_features, macro_f1, surface_features
+from assay.classifier import LABELS, LabelClassifier, Vocabulary, context_features, macro_f1, surface_features
 from assay.embeddings import MiniLMEmbeddings
 from assay.evals import metrics as m
 from assay.evals.labels import load_all, load_split
@@ -200,23 +200,30 @@ def _share(kinds: list[str]) -> float:
     return sum(k in RHETORIC_KINDS for k in kinds) / len(kinds)
 
 
-def evaluate(featurize: Featurizer, c: float, embedder: MiniLMEmbeddings) -> dict[str, Any]:
+def evaluate(featurize: Featurizer, c: float, embedder: MiniLMEmbeddings, words: bool = False) -> dict[str, Any]:
+    """With `words`, each fit also weighs the statements' words (classifier.Vocabulary, fitted on that
+    fit's training statements only)."""
     split, labels = load_split(), load_all()
     articles = {a.id: a for a in sample_articles()}
-    data: dict[str, tuple[np.ndarray, list[str]]] = {}
+    data: dict[str, tuple[np.ndarray, list[str], list[str]]] = {}
     started = time.perf_counter()
     for article_id in [*split.train, *split.dev]:
         found, kinds = gold_statements(articles[article_id], labels[article_id]), [s.kind.value for s in labels[article_id].statements]
-        data[article_id] = (featurize(articles[article_id], found, embedder), kinds)
+        data[article_id] = (featurize(articles[article_id], found, embedder), kinds, [s.text for s in found])
     seconds = (time.perf_counter() - started) / len(data)
 
-    def fit(ids: list[str]) -> LabelClassifier:
+    def rows(ids: list[str], vocabulary: Vocabulary | None) -> np.ndarray:
         x = np.vstack([data[i][0] for i in ids])
-        y = [k for i in ids for k in data[i][1]]
-        return LabelClassifier.fit(x, y, LABELS["kind"], c=c)
+        return np.hstack([x, vocabulary.transform([t for i in ids for t in data[i][2]])]) if vocabulary else x
 
-    def predict(model: LabelClassifier, article_id: str) -> list[str]:
-        return [label for label, _ in model.predict_features(data[article_id][0])]
+    def fit(ids: list[str]) -> tuple[LabelClassifier, Vocabulary | None]:
+        vocabulary = Vocabulary.fit([t for i in ids for t in data[i][2]]) if words else None
+        y = [k for i in ids for k in data[i][1]]
+        return LabelClassifier.fit(rows(ids, vocabulary), y, LABELS["kind"], c=c), vocabulary
+
+    def predict(fitted: tuple[LabelClassifier, Vocabulary | None], article_id: str) -> list[str]:
+        model, vocabulary = fitted
+        return [label for label, _ in model.predict_features(rows([article_id], vocabulary))]
 
     fixed = fit(split.train)
     dev = [(data[i][1], predict(fixed, i)) for i in split.dev]
@@ -234,16 +241,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", default=",".join(SETS))
     parser.add_argument("--c", default="0.3")
+    parser.add_argument("--words", action="store_true", help="Each set also weighs the statements' words (tf-idf).")
     args = parser.parse_args()
     embedder = MiniLMEmbeddings(batch_size=8)
     print("| feature set | C | dev macro-F1 [95 % CI] | leave-one-article-out macro-F1 [95 % CI] | rhetoric-share r (LOAO) | s / article |")
     print("|---|---|---|---|---|---|")
     for name in args.sets.split(","):
         for c in (float(v) for v in args.c.split(",")):
-            r = evaluate(SETS[name], c, embedder)
+            r = evaluate(SETS[name], c, embedder, args.words)
             dev_ci, loao_ci = r["dev_ci"], r["loao_ci"]
             print(
-                f"| {name} | {c} | {r['dev']:.3f} [{dev_ci[0]:.2f}, {dev_ci[1]:.2f}] | {r['loao']:.3f} [{loao_ci[0]:.2f}, {loao_ci[1]:.2f}] "
+                f"| {name}{' + words' if args.words else ''} | {c} | {r['dev']:.3f} [{dev_ci[0]:.2f}, {dev_ci[1]:.2f}] | {r['loao']:.3f} [{loao_ci[0]:.2f}, {loao_ci[1]:.2f}] "
                 f"| {r['share_r']:.2f} | {r['s_per_article']:.3f} |",
                 flush=True,
             )

@@ -117,6 +117,35 @@ def test_uncertain_below_the_threshold_and_a_rationale_naming_the_cues(embedder)
     assert "“REEx Take”" in take or "“largest”" in take or "“This”" in take or "wording" in take, take
 
 
+def test_the_words_are_weighed_as_scikit_learns_tf_idf():
+    """The vocabulary is computed here so the fitted file holds only words and numbers; it must be the
+    tf-idf it was measured with (sublinear counts, smoothed idf, unit rows, words of two letters or more)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from assay.classifier import Vocabulary
+
+    train = ["Lynas said output rose 12%.", "Output rose, Lynas said, and said it again.", "A historic, world-class plant.",
+             "The plant is world-class, the company claims.", "Beijing says the hype is a smear.", "Hype, hype and more hype."]
+    test = ["Lynas claims the plant is world-class hype.", "Nothing known here: x y z.", ""]
+    ours = Vocabulary.fit(train)
+    theirs = TfidfVectorizer(min_df=2, sublinear_tf=True).fit(train)
+    assert list(ours.terms) == list(theirs.get_feature_names_out())
+    np.testing.assert_allclose(ours.transform(test), theirs.transform(test).toarray(), atol=1e-6)
+    assert Vocabulary.from_json(ours.to_json()).terms == ours.terms
+
+
+def test_the_shipped_classifiers_weigh_words_and_name_only_telling_ones():
+    from assay.classifier import word_cue
+
+    classifiers = StatementClassifiers.load()
+    assert classifiers.vocabulary is not None and len(classifiers.vocabulary.terms) > 1000
+    width = classifiers.by_label["kind"].coef.shape[1]
+    assert len(classifiers.cue_names) == width - 384 and classifiers.cue_names[-1].startswith("word:")
+    # Attribution does not weigh them (measured: it read other publishers' speakers worse with them).
+    assert not classifiers.by_label["attribution"].coef[:, width - len(classifiers.vocabulary.terms):].any()
+    assert word_cue("word:claims") == "the word “claims”" and word_cue("word:the") == "" and word_cue("quotation") == ""
+
+
 def test_a_classifier_file_of_another_feature_layout_fails_with_the_fix(embedder):
     classifiers = StatementClassifiers.load()
     found = statements(article())

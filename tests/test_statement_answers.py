@@ -234,6 +234,6 @@ def test_the_speaker_reading_script_lists_every_labelled_company_or_government_s
 
     main(["--set", "outside", "--countries"])
     lines = capsys.readouterr().out.splitlines()
-    assert lines[-1].endswith("of 391 company or government statements given a speaker") and len(lines) == 392
+    assert lines[-1].endswith("of 727 company or government statements given a speaker") and len(lines) == 728
     commission = [line for line in lines if "t11-european-commissio" in line and " government -> " in line]
     assert commission and all("-> European Union |" in line for line in commission)  # not the last of its member states
