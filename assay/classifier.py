@@ -154,7 +154,9 @@ _WORD = re.compile(r"(?u)\b\w\w+\b")  # scikit-learn's default token: two or mor
 # Words too common to name as a reason ("the", "of"): still weighed, never shown in a rationale.
 _UNTELLING = frozenset(
     "a an and are as at be been but by for from had has have he her his in into is it its more of on or she than that the their "
-    "them these they this those to us was were which with".split()
+    "them these they this those to us was were which with"
+    # the pieces of contractions the tokeniser leaves ("we're", "don't")
+    " re ll ve don isn doesn didn won aren wasn couldn wouldn shouldn".split()
 )
 
 

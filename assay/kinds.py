@@ -163,7 +163,13 @@ def rationale(article: Article, found: Sequence[Statement], i: int, kind: str, p
     words = cue_words(article, found, i)
     # A word is named only where it pushed hard: the weaker ones are as often the topic ("kg", "management") as a cue.
     said_as = {name: words.get(name) or (word_cue(name) if push >= WORD_CUE_MIN else "") for name, push in pushes.items() if push > 0.1}
-    strongest = [name for name, _ in sorted(pushes.items(), key=lambda kv: -kv[1]) if said_as.get(name)]
-    said = list(dict.fromkeys(said_as[name] for name in strongest))[:3]
+    said: list[str] = []
+    for name, _ in sorted(pushes.items(), key=lambda kv: -kv[1]):
+        cue = said_as.get(name, "")
+        # "the word “our”" after "first person “our”" says nothing new.
+        quoted = cue[cue.find("“"):].lower() if name.startswith("word:") else ""
+        if cue and cue not in said and not (quoted and any(quoted in c.lower() for c in said)):
+            said.append(cue)
+    said = said[:3]
     because = "; ".join(said) if said else f"its wording is like the labelled {kind} examples"
     return f"{kind} (p={p:.2f}): {because}"

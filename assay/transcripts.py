@@ -122,7 +122,7 @@ _INLINE_SPEAKER = re.compile(r"^(?P<name>[A-Z][\w.'’ -]{1,60}?)\s*:\s+(?=\S)")
 # label is the statement.
 QA_LABEL = re.compile(r"^(?:Q|A|Question|Answer)\s*:\s+")
 _ANSWER = re.compile(r"^(?:A|Answer)\s*:\s+")
-_QUESTION = re.compile(r"^(?:Q|Question)\s*:\s+")
+QUESTION_LABEL = re.compile(r"^(?:Q|Question)\s*:\s+")  # the interviewer's (or an FAQ's) question
 # What an interview's opening says of itself, and an explainer's FAQ does not.
 _INTERVIEW_CUE = re.compile(r"\binterview(?:ed|s)?\b|\bspoke (?:to|with)\b|\bin conversation with\b|\bsat down with\b|\btalked (?:to|with)\b", re.I)
 
@@ -134,7 +134,7 @@ def _interview(body: str, lines: list[tuple[int, str]]) -> list[Turn]:
     an opening that says it is an interview: an explainer's "Q&A" section (sample train: "Project Vault
     — Q&A") is the publication's own voice, and reading it as an interview cost 28 statements."""
     answers = [start for start, text in lines if _ANSWER.match(text)]
-    questions = [start for start, text in lines if _QUESTION.match(text)]
+    questions = [start for start, text in lines if QUESTION_LABEL.match(text)]
     if len(answers) < 2 or len(questions) < 2:
         return []
     opening = body[: min(questions[0], answers[0])].strip()

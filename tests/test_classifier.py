@@ -146,6 +146,16 @@ def test_the_shipped_classifiers_weigh_words_and_name_only_telling_ones():
     assert word_cue("word:claims") == "the word “claims”" and word_cue("word:the") == "" and word_cue("quotation") == ""
 
 
+def test_a_rationale_names_a_word_once_and_never_a_piece_of_one():
+    """Seen on an interview: "first person “our”; the word “our”" and "the word “re”" (of "we're")."""
+    from assay.kinds import rationale
+
+    text = "Our plant is the best, we're sure."
+    flat = Article(id="flat", title="t", source="test", source_url="test", body=text, sections=[Section(heading=None, start=0, end=len(text))])
+    pushes = {"first_person": 1.0, "word:our": 0.9, "word:re": 0.8, "word:plant": 0.5, "word:sure": 0.2, "word:best": 0.05}
+    assert rationale(flat, statements(flat), 0, "claim", 0.6, pushes) == "claim (p=0.60): first person “Our”; the word “plant”"
+
+
 def test_a_classifier_file_of_another_feature_layout_fails_with_the_fix(embedder):
     classifiers = StatementClassifiers.load()
     found = statements(article())

@@ -199,3 +199,8 @@ def test_an_interview_s_questions_and_labels_are_no_highlights(embedder):
     _, _, (item,) = parse(Fetched(source="/tmp/desk/lacaze.txt", content=INTERVIEW.encode(), content_type="text/plain"))
     chosen = key_sentences(to_article(item), embedder, k=3)
     assert chosen and not [s for s in chosen if s.endswith("?") or s.startswith(("Q:", "A:"))], chosen
+    # Nor is a question's lead-in, a sentence of its own (seen on a trade magazine's CEO interview).
+    lead_in = INTERVIEW.replace("China cut its quotas last week.", "China cut its rare earth mining quotas again last week.")
+    _, _, (item,) = parse(Fetched(source="/tmp/desk/lacaze.txt", content=lead_in.encode(), content_type="text/plain"))
+    everything = key_sentences(to_article(item), embedder, k=20)  # more than there are: every candidate
+    assert any(s.startswith("We produced") for s in everything) and not [s for s in everything if "quotas" in s], everything
