@@ -25,6 +25,13 @@ def lines(text: str) -> list[str]:
         ("By Ann Lee\nOpinion | The Perth Ledger | March 2, 2026\n\n"
          "Canberra has finally discovered that a strategic reserve is only as strategic as the refinery that feeds it, and that is not yet built.",
          ("The Perth Ledger", "masthead")),
+        # a magazine's interview: the byline, then the magazine and its issue, a comma apart
+        ("By Tom Ashcroft, Senior Editor\nCritical Materials Review, February 2026\n\n"
+         "Bayline Rare Earth Refining began commissioning its solvent extraction plant in Port Allen, Louisiana, in late 2025.",
+         ("Critical Materials Review", "masthead")),
+        ("By Tom Ashcroft\nFinancial Times, 3 February 2026\n\n"
+         "Bayline Rare Earth Refining began commissioning its solvent extraction plant in Port Allen, Louisiana, in late 2025.",
+         ("Financial Times", "masthead")),
         ("Hollis Minerals Advisory — Market Brief No. 7\nPublished 4 May 2026\n\n"
          "Dysprosium oxide delivered to Rotterdam traded at a premium of more than three times the Chinese domestic price in April.",
          ("Hollis Minerals Advisory", "masthead")),

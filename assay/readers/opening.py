@@ -169,6 +169,11 @@ def is_site_name(text: str) -> bool:
     return bool(_DOMAIN.match(text.strip()))
 
 
+# A date after a publication's name on its line, as a magazine prints its issue: ", February 3, 2026",
+# ", 3 February 2026", ", February 2026".
+_TRAILING_DATE = re.compile(r",\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+|\d{1,2}\s+[A-Z][a-z]{2,8}\.?\s+|[A-Z][a-z]{2,8}\.?\s+)\d{4}\s*$")
+
+
 def _masthead(head: list[str]) -> str | None:
     """The first organisation a short line above the body names, alone or among a masthead's parts
     ("Opinion | The Midland Ledger | February 2, 2026"); a byline's reporter is passed over."""
@@ -181,7 +186,7 @@ def _masthead(head: list[str]) -> str | None:
         for part in parts:
             if NAMES_ONLY_BYLINE.match(part) or part.lower().startswith("by "):
                 continue
-            if name := _organisation(part):
+            if name := _organisation(_TRAILING_DATE.sub("", part)):  # "Critical Materials Review, February 3, 2026"
                 return name
     return None
 
