@@ -369,9 +369,9 @@ _LOWER_OK = frozenset("of and the de du la le for on in at & y".split())
 
 
 def entity_rejected(entity: Entity, article: Article) -> str | None:
-    """Why `entity` is no entity of the article, or None: not in the body, a section heading, or a phrase
+    """Why `entity` is no entity of the article, or None: not in the body, a section heading, a phrase
     (digits among words, more than 6 words, or for anything but a material mostly lower-case words or
-    a lower-case first word)."""
+    a lower-case first word), or a "country" that is a place and its state."""
     name = entity.name.strip()
     if normalise(name) not in normalise(article.body):
         return "not in the article"
@@ -387,4 +387,8 @@ def entity_rejected(entity: Entity, article: Article) -> str | None:
     # A name opens with a capital ("eVTOL" aside): "refiner in China" as a company is a description.
     if entity.type != EntityType.material and plain and plain[0] == words[0] and words[0].islower() and words[0] not in _LOWER_OK:
         return "a phrase"
+    # "Port Allen, Louisiana" as a country (seen on an interview nobody here labelled): a place and its
+    # state or country. No country's name as news writes it holds a comma.
+    if entity.type == EntityType.country and "," in name:
+        return "a place within a country"
     return None

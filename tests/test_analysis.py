@@ -439,6 +439,11 @@ def test_headings_and_phrases_are_no_entities(prose_parts):
     assert reasons == {"Midstream Movement": "a section heading", "2026 with sharp year-over-year gains": "a phrase",
                        "the company said": "a phrase", "NdPr oxide": None, "Iluka": "not in the article",
                        "refiner in China": "a phrase"}  # seen on a brief nobody here wrote
+    # Seen on an interview nobody here labelled: a city and its state typed as a country.
+    plant = Article(id="plant", title="Bayline", source="test", source_url="test",
+                    body="Bayline began commissioning its plant in Port Allen, Louisiana, in late 2025, with feed from Brazil.")
+    assert entity_rejected(Entity(name="Port Allen, Louisiana", type="country"), plant) == "a place within a country"
+    assert entity_rejected(Entity(name="Brazil", type="country"), plant) is None
 
 
 def test_no_prose_ends_in_an_ellipsis(prose_parts):
