@@ -163,8 +163,9 @@ _UNTELLING = frozenset(
 @dataclass
 class Vocabulary:
     """The words the classifiers weigh, each statement's as tf-idf (sublinear counts, smoothed idf, unit
-    length: scikit-learn's TfidfVectorizer, computed here so the fitted file holds only words and
-    numbers). The sentence vector carries what a statement is about; the words carry the cues a reader
+    length: scikit-learn's TfidfVectorizer, which a test holds this to). Computed here rather than by
+    scikit-learn because importing its text module costs ~0.6 s in every process that analyses, and the
+    fitted file then holds only words and numbers, not a pickle. The sentence vector carries what a statement is about; the words carry the cues a reader
     notices ("claims", "hegemony", "we expect"). Measured before adding them (evals/README.md): kind
     macro-F1 leave-one-article-out over the sample's train + dev 0.550 -> 0.563, other publishers' dev
     0.610 -> 0.665 (gold spans)."""

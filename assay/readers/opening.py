@@ -171,7 +171,7 @@ def is_site_name(text: str) -> bool:
 
 # A date after a publication's name on its line, as a magazine prints its issue: ", February 3, 2026",
 # ", 3 February 2026", ", February 2026".
-_TRAILING_DATE = re.compile(r",\s+(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+|\d{1,2}\s+[A-Z][a-z]{2,8}\.?\s+|[A-Z][a-z]{2,8}\.?\s+)\d{4}\s*$")
+_TRAILING_DATE = re.compile(rf",\s+(?:{DAY_DATE}|[A-Z][a-z]{{2,8}}\.?\s+\d{{4}})\s*$")
 
 
 def _masthead(head: list[str]) -> str | None:
