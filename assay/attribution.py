@@ -46,7 +46,7 @@ VOICE = {
 _VERB = (r"(?:said|says|(?<!\ba )say|told|tells|stated|added|adds|announced|argued|argues|claimed|warned|warns|wrote|noted|"
          r"expects|expected|believes|predicted|predicts|insisted|insists|stressed|emphasi[sz]ed|explained|commented|"
          r"reported that|declined to say|according to|highlights|highlighted|showcased|touts|touted|"
-         r"outlines|describes|concludes|cites|asserts|asserted|contends|contended|positions itself|acknowledged|states(?=\s+(?:it|its|they|we)\b)|claims(?=\s+(?:the|it|its|a|an|to)\b)|reports(?=\s+(?:that|a|an|its|the|significant|record)\b)|emphasi[sz]es|documents(?=\s+how\b)|frames(?=\s+\S+\s+as\b)|framed(?=\s+\S+(?:\s+\S+)?\s+as\b)|"
+         r"outlines|describes|concludes|cites|asserts|asserted|contends|contended|positions itself|acknowledged|states(?=\s+(?:it|its|they|we)\b)|claims(?=\s+(?:the|it|its|a|an|to|will|would)\b)|reports(?=\s+(?:that|a|an|its|the|significant|record)\b)|emphasi[sz]es|documents(?=\s+how\b)|frames(?=\s+\S+\s+as\b)|framed(?=\s+\S+(?:\s+\S+)?\s+as\b)|"
          r"called(?=\s+(?:it|this|that|them|the\s+\S+(?:\s+\S+)?)\s+(?:a\s+|an\s+|the\s+)?[“\"]))")
 _VERB_RE = re.compile(rf"\b{_VERB}\b", re.I)
 # Third-person verbs that are as often nouns ("claims", "reports", "documents"): a verb only with its
@@ -81,8 +81,14 @@ _ROLES: list[tuple[re.Pattern[str], Attribution]] = [
                 r"management|spokes(?:person|man|woman)|project director|general manager|head of)|"
                 r"CEO|CFO|COO|CTO|Inc|Corp|Corporation|Ltd|Limited|plc|LLC|AG|SA|NV|Group)\b"), Attribution.company),
 ]
-# How a piece of a sentence goes on with reported speech: "and that …", "adding that …".
-_GOES_ON = re.compile(r"(?:(?:and|but|or)\s+)?(?:that|adding(?:\s+that)?|while noting that)\b")
+# How a piece of a sentence goes on with reported speech: "and that …", "adding that …", or the
+# speaker's own act with its subject left out: "…, blaming a shortfall in feed", "but described the
+# setback as temporary" (wire copy nobody here labelled).
+_GOES_ON = re.compile(
+    r"(?:(?:and|but|or)\s+)?(?:that|adding(?:\s+that)?|while noting that|"
+    r"(?:citing|blaming|saying|noting|warning|arguing|describing|calling|predicting|pointing to)\b)"
+    r"|(?:and|but)\s+(?:added|said|says|described|called|warned|noted|argued|predicted|blamed|cited|insisted|stressed)\b"
+)
 _PRONOUN = re.compile(r"^\s*(?:he|she|they|it|we)\b", re.I)
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'’-]+(?:\s+[A-Z][a-zA-Z'’-]+)*")
 # Opening and closing quotation marks, curly or straight (a straight mark opens after a space or a line
@@ -177,7 +183,8 @@ def speaker_words(text: str) -> list[tuple[str, bool]]:
         verb = match.group(0).lower()
         head = re.split(r"[“”\"]|(?<!\b[A-Z])[.;:!?]\s", text[: match.start()])[-1]  # "The U.S. says": no full stop
         after = re.split(r"(?<!\b[A-Z])\.|[;:“”\"]", text[match.end() :])[0][:100]  # "said Thomas R. Hardy, USTDA's…"
-        if verb in _NEEDS_SUBJECT and (not head.strip(" ,") or head.split()[-1].lower() in _NOT_BEFORE_A_VERB):
+        # "the company's claims will be tested": a possessive before it makes it a noun.
+        if verb in _NEEDS_SUBJECT and (not head.strip(" ,") or head.split()[-1].lower() in _NOT_BEFORE_A_VERB or head.rstrip().endswith(("'s", "’s"))):
             continue
         if verb == "according to":
             sides = [(after.split(",")[0], False)]

@@ -196,7 +196,8 @@ def show(article_id: Annotated[str, typer.Argument(help="Article id, or a unique
         _print_json(article.model_dump(mode="json") | {"analysis": analysis.model_dump(mode="json") if analysis else None})
         return
     out.print(f"[bold]{escape(article.title)}[/bold]")
-    out.print(f"[dim]{article.id} · {_when(article.published)} · {escape(article.source)} · {escape(article.url or article.source_url)}[/dim]")
+    by = f" · {escape(article.author)}" if article.author else ""
+    out.print(f"[dim]{article.id} · {_when(article.published)} · {escape(article.source)}{by} · {escape(article.url or article.source_url)}[/dim]")
     if article.reading_notes:  # how the text was read; OCR's possible misreadings stand out
         out.print("[dim]How the text was read:[/dim]")
         for note in article.reading_notes:

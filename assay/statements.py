@@ -80,6 +80,9 @@ _BOILERPLATE = re.compile(
     r"|^view (?:this|it|the) (?:e-?mail |newsletter |message )?(?:in|on) (?:your|a|the) (?:browser|web)"
     r"|" + CREDIT_LINE +
     r"|\bcontributed (?:reporting )?to this (?:report|story|article)\b"
+    # A newsletter's colophon: "The Magnet Ledger is written by Ilse Brandt. Views are her own."
+    r"|^(?-i:(?:The\s+)?(?:[A-Z][\w'’&.-]*\s+){1,5})is (?:written|edited|compiled) by\b"
+    r"|\b(?:the )?views (?:expressed )?(?:here |in this \w+ )?are (?:her|his|their|my|our|the authors?['’]?s?) own\b"
     r"|^about (?-i:[A-Z][\w&.,’'()-]*(?: [A-Z][\w&.,’'()-]*)*)$"  # "About Vantage Magnetics, Inc.", never "About half of…"
     r"|[\w.+-]+@[\w-]+\.\w|\+\d[\d ()-]{7,}\d|\bwww\.\S+",
     re.I,
@@ -101,11 +104,12 @@ _DATELINE = re.compile(
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "10"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
+SPLITTER_VERSION = "11"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
 # 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies, an interview's Q:/A: labels,
 # a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone; 8: a name a speaker addresses,
 # a pasted page's photo captions and sign-up calls; 9: a "Published <date>" line, a table's header row of years
 # 10: Business Wire's dateline; an exchange announcement's set phrases; a speaker's titles joined by "and"
+# 11: an issue's kicker line, a letter's or notice's addressees, a newsletter's colophon
 
 
 @dataclass(frozen=True)
@@ -185,12 +189,21 @@ PAGE_FURNITURE = re.compile(r"^(?:item \d+ of \d+\b|\[\d+/\d+\])|\b(?:sign up|su
                             r"|^\((?:file )?(?:image|photo|picture|graphic)s?\b[^)]*\)\.?$", re.I)  # "(Image courtesy of Lynas.)"
 
 
+# A newsletter's kicker with its issue number and date ("Notes from the magnet supply chain. Issue 112,
+# 29 November 2026."), and the addressees a notice or a letter opens with ("To the competent
+# departments of all provinces …:", "Dear shareholders,"): seen on texts nobody here labelled.
+_ISSUE_LINE = re.compile(
+    rf"^[*_\s]*(?:[^.!?]{{1,100}}[.!?]\s+)?(?:Issue|No\.|Vol\.?|Volume|Edition|Week)\s+\d+[,:]?\s+{DAY_DATE}\.?[*_\s]*$")
+_ADDRESSEES = re.compile(r"^(?:To\s+(?:the|all|each|every)\s.{3,400}:|Dear\s[^.!?]{1,120}[:,])$")
+
+
 def is_furniture_line(line: str) -> bool:
     """Whether a body line is page furniture rather than prose: sources, footnotes, credits, a dated
-    kicker or byline, a date alone, a table's header row, a pasted page's photo caption or sign-up call."""
+    kicker or byline, a date alone, an issue's kicker, a letter's addressees, a table's header row, a
+    pasted page's photo caption or sign-up call."""
     text = line.strip()
     return bool(_SKIP_LINE.match(text) or _DATED_LINE.match(text) or _DATE_ONLY_LINE.match(text) or _is_table_row(text)
-                or PAGE_FURNITURE.search(text))
+                or PAGE_FURNITURE.search(text) or _ISSUE_LINE.match(text) or _ADDRESSEES.match(text))
 
 
 def _is_table_row(text: str) -> bool:

@@ -184,12 +184,48 @@ def clean(items: list[Fed]) -> tuple[list[Cleaned], list[ItemResult]]:
 SYNDICATION_MIN_WORDS = 40
 
 
+# A reading shares this much of its word triples with the article last read from the same file to be
+# that article again (an edit, or a newer reader): a different article saved under the same name
+# shares almost none.
+SAME_FILE_MIN_SHARED = 0.5
+
+
+def _triples(text: str) -> set[tuple[str, ...]]:
+    words = text.lower().split()
+    return {tuple(words[i : i + 3]) for i in range(max(len(words) - 2, 1))}
+
+
+def shared_text(a: str, b: str) -> float:
+    """The share of the shorter text's word triples that the other text holds."""
+    ta, tb = _triples(a), _triples(b)
+    return len(ta & tb) / max(min(len(ta), len(tb)), 1)
+
+
+def _same_file_kept(articles: list[Cleaned], known: dict[str, str], registry: Registry) -> list[Cleaned]:
+    """A local file read again after an edit, or by a newer reader, stays the article it was. A file's
+    article takes its id from its text (it has no URL), so each new reading would otherwise be one
+    more article, and the old reading would "corroborate" the new one in every cross-check."""
+    paths = {a.source_url for a, _, _ in articles if a.url is None and a.id not in known}
+    stored = registry.local_file_articles(paths)
+    kept: list[Cleaned] = []
+    for article, feed, notes in articles:
+        earlier = stored.get(article.source_url, []) if article.url is None and article.id not in known else []
+        same = max(earlier, key=lambda e: shared_text(e[1], article.body), default=None)
+        if same is not None and shared_text(same[1], article.body) >= SAME_FILE_MIN_SHARED:
+            article = article.model_copy(update={"id": same[0]})
+            notes = [*notes, f"read again from the same file: a new version of article {same[0]}"]
+        kept.append((article, feed, notes))
+    return kept
+
+
 @task(name="dedupe", cache_policy=NO_CACHE)
 def dedupe(articles: list[Cleaned], settings: Settings) -> tuple[list[Pending], list[ItemResult], list[tuple[str, str]]]:
     """Drop repeats within the batch and articles whose content the registry already has. The same
     text under another URL (syndication) is the article already known, or first seen in this run:
     its URL becomes an alias of that article, returned as (article id, url) to record once it is stored."""
     registry = services(settings).registry
+    known = registry.content_hashes([a.id for a, _, _ in articles])
+    articles = _same_file_kept(articles, known, registry)
     known = registry.content_hashes([a.id for a, _, _ in articles])
     digests = {a.id: body_hash(a.body) for a, _, _ in articles}
     stored_bodies = registry.find_by_body_hashes([digests[a.id] for a, _, _ in articles if a.id not in known])

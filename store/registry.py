@@ -643,6 +643,22 @@ class Registry:
         except IntegrityError:
             return False  # another writer added the same URL meanwhile
 
+    def local_file_articles(self, source_urls: Collection[str]) -> dict[str, list[tuple[str, str]]]:
+        """For each of these file paths, the (id, body) of the articles read from it that have no URL,
+        the latest updated first: one look-up for a whole batch, as an ingest asks."""
+        if not source_urls:
+            return {}
+        with self.session() as s:
+            rows = s.execute(
+                select(ArticleRow.source_url, ArticleRow.id, ArticleRow.body)
+                .where(ArticleRow.url.is_(None), ArticleRow.source_url.in_(sorted(source_urls)))
+                .order_by(ArticleRow.updated_at.desc(), ArticleRow.id)
+            ).tuples().all()
+        found: dict[str, list[tuple[str, str]]] = {}
+        for source_url, article_id, body in rows:
+            found.setdefault(source_url, []).append((article_id, body))
+        return found
+
     def article_for_url(self, url: str) -> str | None:
         """The id of the article at this URL, as its own URL or as an alias; None if there is none."""
         with self.session() as s:

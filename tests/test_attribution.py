@@ -33,6 +33,7 @@ from assay.types import Article, Attribution, SourceType
     ("The company touted the plant as the cleanest in the world.", Attribution.company),
     ("Northern Rare Earth states it is actively shaping international rare-earth standards.", Attribution.company),
     ("The company claims the system enables long-range, cold-weather performance.", Attribution.company),
+    ("Neo's Narva plant, which the company claims will reach 2,000 tonnes a year in 2027.", Attribution.company),  # a newsletter nobody here labelled
     ("China Northern Rare Earth Group reports significant progress in technology.", Attribution.company),
     ("The company frames innovation as its central growth engine.", Attribution.company),
     ("Secretary Marco Rubio, delivering opening remarks, framed critical minerals as a foundation.", Attribution.government),
@@ -68,6 +69,7 @@ def test_a_named_speaker_decides_the_attribution(text, who):
     "claims that underscore China's push to industrialize the clean-energy stack.",  # the noun, no speaker before it
     "The reports the ministry filed in March were late.",
     "The company faces legal claims to the land.",
+    "The company's claims will be tested when the plant opens.",  # a possessive before it: the noun
     "The company is investigating reports that the mine polluted a river.",
     "Company documents that were leaked show a delay.",
 ])
@@ -139,6 +141,15 @@ def test_a_piece_that_goes_on_with_what_was_said_keeps_its_speaker():
     got = _attributed(body, SourceType.state_media)
     assert [who for who, _ in got.values()] == [Attribution.third_party, Attribution.third_party, Attribution.state_media], got
     assert "same sentence's named speaker" in list(got.values())[1][1]
+
+
+@pytest.mark.parametrize("rest", [", blaming a shortfall in mixed feed from its Mount Weld mine.", ", but described the setback as temporary."])
+def test_a_piece_that_goes_on_with_the_speaker_s_own_act_keeps_its_speaker(rest):
+    """Seen on wire copy nobody here labelled: the speaker's act goes on with its subject left out."""
+    body = ("Analysts at Macquarie said the delay would cut the company's 2027 earnings by about 8% and the shares could fall further "
+            f"as investors reassessed the timetable{rest} Lynas shares fell 6.2% to A$7.84 in Sydney.")
+    got = _attributed(body, SourceType.wire)
+    assert [who for who, _ in got.values()] == [Attribution.third_party, Attribution.third_party, Attribution.author], got
 
 
 def _text_article(body: str, source: str = "exports") -> Article:

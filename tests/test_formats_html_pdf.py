@@ -523,6 +523,30 @@ def test_a_two_column_brief_reads_column_by_column_with_its_masthead_as_publishe
     assert article.body.index("Rotterdam") < article.body.index("We expect the premium")  # the left column, then the right
 
 
+def lines_pdf(path: Path, lines: tuple[str, ...], title: str | None = None, size: int = 10) -> None:
+    """A one-page PDF of these lines, under a bold title if given."""
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
+
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    if title:
+        pdf.set_font("Helvetica", "B", 16)
+        pdf.multi_cell(190, 8, title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.set_font("Helvetica", size=size)
+    for line in lines:
+        pdf.multi_cell(190, 6, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.output(str(path))
+
+
+def test_a_pdf_s_byline_is_its_author(tmp_path):
+    lines_pdf(tmp_path / "column.pdf", ("By Ana Ferreira and Tom Okafor", "3 March 2026", "",
+                                        "Price floors are back in fashion in Washington, and the magnet makers who would live under "
+                                        "them are not convinced."), title="Why price floors will not save Western magnets")
+    _, _, (item,) = parse(pdf_file("column.pdf", tmp_path))
+    assert item.author == "Ana Ferreira and Tom Okafor"
+
+
 def test_a_running_header_still_dates_and_names_the_note_it_is_removed_from(tmp_path):
     """Seen on a broker note nobody here labelled: its only date and publisher are in the running
     header on every page, which is furniture as body text but the note's dateline and masthead."""
@@ -674,17 +698,8 @@ def test_a_web_article_printed_to_pdf_is_published_by_its_dateline_or_its_addres
 def test_a_text_printed_to_pdf_is_titled_by_its_first_line_over_a_date_line(tmp_path):
     """Seen on a call transcript printed to PDF: one plain type throughout, so no line stands out by
     size or weight; its first line, over a line that is only a date, is still its title."""
-    from fpdf import FPDF
-    from fpdf.enums import XPos, YPos
-
-    pdf = FPDF(format="A4")
-    pdf.add_page()
-    pdf.set_font("Helvetica", size=11)
-    for line in ("MP Materials Corp. (MP) Q3 2026 Earnings Call Transcript", "November 6, 2026, 5:00 PM ET", "",
-                 "MP Materials reported record NdPr oxide production of 721 metric tons in the quarter."):
-        pdf.multi_cell(190, 6, line, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    path = tmp_path / "mp_call.pdf"
-    pdf.output(str(path))
+    lines_pdf(tmp_path / "mp_call.pdf", ("MP Materials Corp. (MP) Q3 2026 Earnings Call Transcript", "November 6, 2026, 5:00 PM ET", "",
+                                         "MP Materials reported record NdPr oxide production of 721 metric tons in the quarter."), size=11)
     _, _, (item,) = parse(pdf_file("mp_call.pdf", tmp_path))
     article = to_article(item)
     assert article.title == "MP Materials Corp. (MP) Q3 2026 Earnings Call Transcript"

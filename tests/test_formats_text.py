@@ -748,6 +748,32 @@ def test_a_text_files_dateline_names_its_publisher(opening, agency):
     assert dateline_agency(["By 2030, demand doubles", "", opening]) is None  # a sentence, not a byline: the first paragraph
 
 
+def test_a_text_files_byline_is_its_author(tmp_path: Path):
+    path = tmp_path / "lynas.txt"
+    path.write_text("Lynas lifts NdPr output\n\nBy Melanie Burton and Ernest Scheyder\n\n"
+                    "SYDNEY, Feb 10, 2026 (Reuters) - Lynas Rare Earths said on Tuesday it had lifted NdPr output by 12% in the quarter.\n")
+    article, _ = read_article(path)
+    assert (article.author, article.source) == ("Melanie Burton and Ernest Scheyder", "Reuters")
+    assert article.body.startswith("By Melanie Burton")  # the byline stays in the text the user gave
+
+
+def test_a_notice_under_its_ministry_s_name_and_a_newsletter_issue_name_their_publishers(tmp_path: Path):
+    """Seen on texts nobody here labelled: a ministry's name in title case over its notice's title (a
+    blank line between), and a newsletter titled with its issue."""
+    notice = tmp_path / "notice.txt"
+    notice.write_text("Ministry of Industry and Information Technology of the People's Republic of China\n\n"
+                      "Notice on Issuing the Total Amount Control Indicators for Rare Earth Mining for 2026\n\nDecember 1, 2026\n\n"
+                      "The total amount control indicator for rare earth mining in 2026 is 270,000 tonnes of rare earth oxide.\n")
+    article, _ = read_article(notice)
+    assert article.title == "Notice on Issuing the Total Amount Control Indicators for Rare Earth Mining for 2026"
+    assert article.source == "Ministry of Industry and Information Technology of the People's Republic of China"
+    issue = tmp_path / "ledger.md"
+    issue.write_text("# The Magnet Ledger — Week 48\n\nThe European Commission proposed on Tuesday a 25% duty on sintered NdFeB "
+                     "magnets imported from China, to take effect in July 2027.\n")
+    article, notes = read_article(issue)
+    assert article.source == "The Magnet Ledger" and "source taken from the title: The Magnet Ledger" in notes
+
+
 def test_a_dateline_that_opens_with_its_date_names_its_agency():
     from assay.readers.opening import dateline_agency
 

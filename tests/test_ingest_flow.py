@@ -415,6 +415,35 @@ def test_re_ingesting_an_article_read_before_its_notes_were_kept_adds_them(inges
     assert again.reading_notes == row.reading_notes and again.version == row.version
 
 
+def test_a_local_file_read_again_after_an_edit_is_a_new_version_of_its_article(ingest, assay_home, tmp_path):
+    """A file has no URL, so its article's id comes from its text: an edit (or a newer reader) must
+    still make a new version of that article, not a second article that "corroborates" the first.
+    Another article saved later under the same name is another article."""
+    path = tmp_path / "lynas.txt"
+    text = ("Lynas flags slower ramp-up\n\nSYDNEY, March 4, 2026 (Reuters) - Lynas Rare Earths said on Wednesday that output of "
+            "separated dysprosium and terbium at its Malaysian plant would reach only about half of its planned rate by June, "
+            "blaming a shortfall in mixed feed from its Mount Weld mine. The company had told investors in August that the "
+            "heavy rare earths circuit would run at full rate by the end of the year.\n")
+    path.write_text(text)
+    assert ingest([str(path)]).counts["new"] == 1
+    registry = stores(assay_home)[0]
+    (first,) = registry.articles()
+
+    path.write_text(text.replace("about half", "about 40%"))  # the user corrects a figure
+    report = ingest([str(path)])
+    assert report.counts["updated"] == 1 and not report.counts["new"], report
+    assert any(f"new version of article {first.id}" in n for n in report.results[0].notes)
+    (again,) = registry.articles()
+    assert (again.id, again.version) == (first.id, 2) and "about 40%" in again.body
+    assert ingest([str(path)]).counts["unchanged"] == 1
+
+    path.write_text("MP Materials starts magnets\n\nMP Materials said its Fort Worth plant shipped its first sintered NdFeB "
+                    "magnets to General Motors this week, two years after construction began on the site.\n")
+    assert ingest([str(path)]).counts["new"] == 1
+    assert len(registry.articles()) == 2 and registry.get(first.id).body == again.body  # the earlier article is kept whole
+    assert_consistent(assay_home)
+
+
 def test_local_folder_of_text_markdown_and_html(ingest, assay_home, tmp_path):
     folder = tmp_path / "notes"
     folder.mkdir()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assay.readers.opening import file_publisher, publisher
+from assay.readers.opening import byline_author, file_publisher, publisher, title_publication
 
 
 def lines(text: str) -> list[str]:
@@ -147,3 +147,38 @@ def test_a_text_file_is_dated_by_its_opening_unless_its_front_matter_dates_it():
 def test_a_masthead_in_capitals_of_acronyms_alone_is_no_organisation_and_no_loop():
     assert publisher(lines("BHP NRG CRM\n\nLynas Rare Earths said it produced 3.4 tons of dysprosium oxide in Malaysia.")) is None
 
+
+
+@pytest.mark.parametrize(
+    ("opening", "author"),
+    [
+        ("Rare earths rally\nBy Melanie Burton and Ernest Scheyder\n\nSYDNEY, Feb 10 (Reuters) - Lynas said.", "Melanie Burton and Ernest Scheyder"),
+        ("Lynas lifts output\nBy Jane Doe, Reuters\n\nLynas Rare Earths said on Tuesday it had lifted output.", "Jane Doe"),  # the outlet left out
+        ("Opinion | The Midland Ledger | By Sam Ortiz | February 2, 2026\n\nPrice floors are back in fashion.", "Sam Ortiz"),
+        # no person: a staff byline, an outlet, a site, a board, or a sentence that opens with "By"
+        ("By Global Times Staff Reporters\nPublished: Feb 16, 2026\n\nChina's guidelines are lawful, experts said.", None),
+        ("Title\nBy Reuters\n\nLynas said.", None),
+        ("Title\nBy Mining.com\n\nLynas said.", None),
+        ("Title\nBy The Editorial Board\n\nPrice floors are back.", None),
+        ("By 2030, demand for NdPr oxide will double, the agency said in its outlook published on Monday in Paris.", None),
+    ],
+)
+def test_a_byline_names_the_author(opening, author):
+    assert byline_author(lines(opening)) == author
+
+
+@pytest.mark.parametrize(
+    ("title", "publication"),
+    [
+        ("The Magnet Ledger — Week 48", "The Magnet Ledger"),
+        ("Critical Materials Review: February 2026", "Critical Materials Review"),
+        ("Rare Earth Weekly | Issue 12", "Rare Earth Weekly"),
+        ("Mining Journal - 3 March 2026", "Mining Journal"),
+        # headlines: no issue after the name, or no publication before it
+        ("Lynas — Week 48 output rises", None),
+        ("Lynas lifts output: March 2026", None),
+        ("Rare Earth Weekly", None),
+    ],
+)
+def test_a_periodical_s_title_names_the_publication(title, publication):
+    assert title_publication(title) == publication

@@ -121,6 +121,9 @@ def _head(lines: list[str], limit: int = 8) -> tuple[list[str], str]:
     return head, ""
 
 
+_STATE_BODY = re.compile(r"^(?:The\s+)?(?:Ministry|Department|Office|Commission|Bureau|Administration|Agency|State Council|General Office)\b")
+
+
 def _organisation(text: str) -> str | None:
     """`text` when it reads as an organisation's name: a few capitalised words, one of them an
     organisation's word, or a web domain ("Mining.com"). A name in capitals, as a letterhead or a
@@ -134,7 +137,8 @@ def _organisation(text: str) -> str | None:
     if len(letters) >= 8 and all(c.isupper() for c in letters) and (cased := title_case(text)) != text:
         return _organisation(cased)
     words = text.split()
-    if not 1 <= len(words) <= 9 or _LABEL.match(text) or DATE_LINE.match(text) or _TICKER.search(text) or any(c.isdigit() for c in text):
+    # A state body's full name runs longer: "Ministry of Industry and Information Technology of the People's Republic of China".
+    if not 1 <= len(words) <= (12 if _STATE_BODY.match(text) else 9) or _LABEL.match(text) or DATE_LINE.match(text) or _TICKER.search(text) or any(c.isdigit() for c in text):
         return None
     if _AGENCY_NAMES.get(text.lower()):
         return _AGENCY_NAMES[text.lower()]
@@ -189,6 +193,29 @@ def _masthead(head: list[str]) -> str | None:
             if name := _organisation(_TRAILING_DATE.sub("", part)):  # "Critical Materials Review, February 3, 2026"
                 return name
     return None
+
+
+# The outlets a byline names after its reporter ("By Jane Doe, Reuters"): the dateline agencies'.
+_BYLINE_OUTLETS = {name.lower() for _, name in _DATELINE_AGENCIES} | {"associated press", "agence france-presse", "agence france presse"}
+
+
+def byline_author(lines: list[str]) -> str | None:
+    """The reporters a byline above the body names ("By Melanie Burton and Ernest Scheyder"), without
+    the outlet it may add ("By Jane Doe, Reuters"); None for a staff byline, which names no person."""
+    head, _ = _head(lines)
+    for line in head:
+        for part in re.split(r"\s+\|\s+|\s+[—–]\s+|\s{3,}", line):
+            if not NAMES_ONLY_BYLINE.match(part) or _STAFF_BYLINE.match(part):
+                continue
+            names = [n.strip() for n in part[3:].split(",")]
+            while len(names) > 1 and (names[-1].lower() in _BYLINE_OUTLETS or _organisation(names[-1])):
+                names.pop()
+            author = ", ".join(names)
+            return None if author.lower() in _BYLINE_OUTLETS or _organisation(author) or _NO_PERSON.search(author) else author
+    return None
+
+
+_NO_PERSON = re.compile(r"\b(?:staff|editors?|editorial|newsroom|desk|team|correspondents?)\b", re.I)
 
 
 def letterhead(line: str) -> str | None:
@@ -329,6 +356,19 @@ def call_holder(title: str) -> str | None:
 _GENERIC_FOLDERS = {"downloads", "download", "desktop", "documents", "my documents", "tmp", "temp", "home", "inbox", "files", "new folder"}
 
 
+# A periodical's issue as its title names it after the publication: "The Magnet Ledger — Week 48".
+_ISSUE_PART = re.compile(rf"^(?:(?:Week|Issue|No\.|Vol\.?|Volume|Edition|Number)\s*#?\d+|{DAY_DATE}|[A-Z][a-z]{{2,8}}\.? \d{{4}})$")
+
+
+def title_publication(title: str) -> str | None:
+    """The publication a title names with one of its issues ("The Magnet Ledger — Week 48",
+    "Critical Materials Review: February 2026"); None for a headline."""
+    parts = re.split(r"\s+[—–|-]\s+|:\s+", title.strip())
+    if len(parts) == 2 and _ISSUE_PART.match(parts[1].strip()):
+        return _organisation(parts[0])
+    return None
+
+
 def file_publisher(
     lines: list[str], path: Path, notes: list[str], hint: str = "; front matter's `source:` can", sender: str | None = None,
     title: str | None = None, masthead: Sequence[str] = (),
@@ -344,6 +384,9 @@ def file_publisher(
         name, where = found
         notes.append(f"source taken from the {where}: {name}")
         return name
+    if title and (publication := title_publication(title)):
+        notes.append(f"source taken from the title: {publication}")
+        return publication
     if sender:
         notes.append(f"source: the sender, {sender}")
         return sender

@@ -27,7 +27,7 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, P
 
 from assay.readers.announcements import exchange_announcement
 from assay.readers.exports import export_items
-from assay.readers.opening import date_in, file_publisher, letterhead, meaningful_title, opening_date
+from assay.readers.opening import byline_author, date_in, file_publisher, letterhead, meaningful_title, opening_date
 from assay.sources import SourceError, publisher_host, source_address, source_suffix
 from assay.types import Fetched, RawItem, SourceKind
 
@@ -538,6 +538,7 @@ def item_from_lines(read: list[list[Line]], fetched: Fetched, notes: list[str], 
         source_url=source_address(fetched),
         url=fetched.url,
         title=title,
+        author=byline_author([p.text for p in found_paragraphs]),
         published=published,
         content=body,
         content_format="text",

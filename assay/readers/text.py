@@ -35,7 +35,7 @@ from assay.readers.exports import export_items
 from assay.readers.feed_text import feed_text_items
 from assay.readers.headlines import link_list_items
 from assay.readers.html import is_html_markup, looks_like_html, parse_date
-from assay.readers.opening import DATE_LINE, file_publisher, is_site_name, letterhead, opening_date
+from assay.readers.opening import DATE_LINE, byline_author, file_publisher, is_site_name, letterhead, opening_date
 from assay.readers.pdf import Line, remove_page_furniture, running_lines
 from assay.sources import SourceError, decode, decoding_notes, publisher_host, source_suffix
 from assay.statements import CREDIT_LINE, PAGE_FURNITURE, sentences
@@ -237,11 +237,15 @@ def _title(lines: list[str], fmt: str, given: str | None, stem: str, notes: list
             return given, lines[:first] + lines[end:]
         return given, lines
     layout = text_layout("\n".join(lines))  # once: it reads the whole text
-    if following and line.strip().isupper() and letterhead(line.strip()) and _looks_like_title(following, None, layout):
-        # A letterhead in capitals over the title ("MOJAVE MAGNETICS CORP." over "Letter to Shareholders"),
-        # as the PDF reader reads one: the line under it is the title; the letterhead stays to name the publisher.
+    head = line.strip()
+    # The line under a letterhead, a blank line between them or not.
+    under = next((i for i in range(end, min(end + 2, len(lines))) if lines[i].strip()), None)
+    if under is not None and letterhead(head) and (head.isupper() or letterhead(head) == head) and _looks_like_title(lines[under], None, layout):
+        # A letterhead over the title ("MOJAVE MAGNETICS CORP." over "Letter to Shareholders", a ministry's
+        # name over its notice's), as the PDF reader reads one: the line under it is the title; the
+        # letterhead stays to name the publisher. A line of any case must be the organisation's name alone.
         notes.append(f"the title is the line under the letterhead {line.strip()!r}")
-        return _heading_text(following), lines[:end] + lines[end + 1:]
+        return _heading_text(lines[under]), lines[:under] + lines[under + 1:]
     if _looks_like_title(line, following, layout):
         rest = lines[:first] + lines[end:]
         # A file of one line is its own title and body: taking the title out would leave nothing.
@@ -386,7 +390,7 @@ def read_text_file(text: str, fetched: Fetched, sender: str | None = None, masth
         source_url=source_url,
         url=meta.url or url,
         title=title,
-        author=meta.author,
+        author=meta.author or byline_author(lines),
         published=published,
         categories=meta.categories,
         content="\n".join(lines).strip("\n"),
