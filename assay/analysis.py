@@ -46,9 +46,11 @@ from assay.statements import (
     is_boilerplate,
     is_furniture_line,
     is_question,
+    post_number_end,
     sentences,
     statements,
     text_sentences,
+    trimmed,
     word_stems,
 )
 from assay.transcripts import QA_LABEL, QUESTION_LABEL, address_end, is_procedure, turns
@@ -216,7 +218,8 @@ def _as_highlight(sentence: str) -> str:
     or an interview's "A:", which say nothing: still an exact quote of the body."""
     text = _BULLET.sub("", sentence)
     text = text[dateline_end(text) :]
-    return text[qa.end() :] if (qa := QA_LABEL.match(text)) else text  # "A: We produced…"
+    text = text[qa.end() :] if (qa := QA_LABEL.match(text)) else text  # "A: We produced…"
+    return trimmed(Statement(text[post_number_end(text) :], 0, 0)).text  # "1/ MOFCOM approved… 🚨"
 
 
 # --- grounding ------------------------------------------------------------------------------------

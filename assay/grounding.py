@@ -368,6 +368,30 @@ class ProseGrounding:
 _LOWER_OK = frozenset("of and the de du la le for on in at & y".split())
 
 
+# Provinces, states and cities the minerals trade names as often as countries, which a small model
+# types as countries ("Jiangxi", "Ganzhou", "Idaho", seen on texts nobody here labelled). No list of
+# them ships offline for China's provinces (pycountry spells them "Jiangxi Sheng"), so the ones the
+# trade names are listed here. The UK's nations stay countries, as the labellers typed them.
+PLACES_WITHIN_COUNTRIES = frozenset(p.lower() for p in (
+    # China: the rare earth provinces and regions, and the cities of the trade
+    "Inner Mongolia", "Jiangxi", "Guangdong", "Guangxi", "Fujian", "Sichuan", "Hunan", "Yunnan", "Shandong", "Jiangsu",
+    "Zhejiang", "Hebei", "Henan", "Hubei", "Anhui", "Shanxi", "Shaanxi", "Gansu", "Qinghai", "Xinjiang", "Tibet", "Guizhou",
+    "Hainan", "Heilongjiang", "Jilin", "Liaoning", "Ningxia", "Baotou", "Ganzhou", "Longnan", "Bayan Obo", "Shanghai",
+    "Chongqing", "Tianjin", "Shenzhen", "Xiamen", "Chengdu", "Liangshan", "Mianning",  # not Beijing: "Beijing said" is the government
+    # The United States
+    "Alabama", "Alaska", "Arizona", "Arkansas", "California", "Colorado", "Connecticut", "Delaware", "Florida", "Hawaii",
+    "Idaho", "Illinois", "Indiana", "Iowa", "Kansas", "Kentucky", "Louisiana", "Maine", "Maryland", "Massachusetts",
+    "Michigan", "Minnesota", "Mississippi", "Missouri", "Montana", "Nebraska", "Nevada", "New Hampshire", "New Jersey",
+    "New Mexico", "North Carolina", "North Dakota", "Ohio", "Oklahoma", "Oregon", "Pennsylvania", "Rhode Island",
+    "South Carolina", "South Dakota", "Tennessee", "Texas", "Utah", "Vermont", "Virginia", "West Virginia", "Wisconsin",
+    "Wyoming",
+    # Australia, Canada, and others of the trade
+    "Western Australia", "Northern Territory", "Queensland", "New South Wales", "Victoria", "South Australia", "Tasmania",
+    "Quebec", "Québec", "Ontario", "Saskatchewan", "British Columbia", "Alberta", "Manitoba", "Labrador", "Nunavut",
+    "Pahang", "Kuantan", "Kachin", "Kachin State", "Minas Gerais", "Goiás", "Bahia",
+))
+
+
 def entity_rejected(entity: Entity, article: Article) -> str | None:
     """Why `entity` is no entity of the article, or None: not in the body, a section heading, a phrase
     (digits among words, more than 6 words, or for anything but a material mostly lower-case words or
@@ -389,6 +413,6 @@ def entity_rejected(entity: Entity, article: Article) -> str | None:
         return "a phrase"
     # "Port Allen, Louisiana" as a country (seen on an interview nobody here labelled): a place and its
     # state or country. No country's name as news writes it holds a comma.
-    if entity.type == EntityType.country and "," in name:
+    if entity.type == EntityType.country and ("," in name or name.lower() in PLACES_WITHIN_COUNTRIES):
         return "a place within a country"
     return None

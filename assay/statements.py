@@ -10,6 +10,7 @@ and fragments too short to assert anything are skipped.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 from assay.transcripts import QA_LABEL, address_end, is_procedure, turns
@@ -75,6 +76,9 @@ _BOILERPLATE = re.compile(
     # labelled comment with ("Disclaimer: This news item originates from People's Daily…").
     r"|past performance is (?:not|no)\b|(?:may|might) (?:hold|have) (?:a )?positions? in\b|for professional investors only"
     r"|(?:does not|do not|doesn't) constitute (?:investment |financial )?advice|\bnot (?:investment|financial) advice\b"
+    # A subscriber report's terms and a social post's sign-off ("follow me for more", "DYOR").
+    r"|\bfor subscribers only\b|\bmay not be (?:re-?distributed|reproduced|copied|forwarded|shared)\b"
+    r"|\bfollow (?:me|us) (?:for|on)\b|\bDYOR\b|\bdo your own research\b"
     # A newsletter's chrome, whether saved as an email or as a page.
     r"|\byou (?:are )?receiv(?:e|ing|ed) this (?:e-?mail|message|newsletter|because)\b|\bunsubscribe\b"
     r"|^view (?:this|it|the) (?:e-?mail |newsletter |message )?(?:in|on) (?:your|a|the) (?:browser|web)"
@@ -104,12 +108,13 @@ _DATELINE = re.compile(
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "11"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
+SPLITTER_VERSION = "12"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
 # 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies, an interview's Q:/A: labels,
 # a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone; 8: a name a speaker addresses,
 # a pasted page's photo captions and sign-up calls; 9: a "Published <date>" line, a table's header row of years
 # 10: Business Wire's dateline; an exchange announcement's set phrases; a speaker's titles joined by "and"
-# 11: an issue's kicker line, a letter's or notice's addressees, a newsletter's colophon
+# 11: an issue's kicker line, a letter's or notice's addressees, a newsletter's colophon; 12: a report's terms, a post's
+# sign-off, a thread's post numbers, emoji and closing hashtags; a hearing's titled speakers ("Senator X:") are no part of what they say
 
 
 @dataclass(frozen=True)
@@ -279,6 +284,36 @@ def _introduces_speech(piece: Statement, body: str) -> bool:
             and not re.search(r"\d", text) and not _CLAUSE_WORDS.intersection(words))
 
 
+# A social thread's post number ("1/ MOFCOM approved…", "2/6 Western magnet makers…"): no part of
+# what is said. Not a fraction opening a sentence ("1/3 of supply…"): a capital, a handle or a mark follows.
+_POST_NUMBER = re.compile(r"^(?P<n>\d{1,2})/(?P<of>\d{1,2})?\s+(?=[A-Z@#\"“(]|[^\w\s])")
+_HASHTAGS = re.compile(r"(?:\s+#\w+)+\s*$")
+
+
+def post_number_end(text: str) -> int:
+    """Where the words start after a thread's post number at the start of `text`; 0 when there is none."""
+    found = _POST_NUMBER.match(text)
+    if found is None or (found["of"] and int(found["n"]) > int(found["of"])):
+        return 0
+    return found.end()
+
+
+def _symbol(c: str) -> bool:
+    return unicodedata.category(c) == "So"  # emoji and pictographs: "🚨", "🧵", "🙄"
+
+
+def trimmed(piece: Statement) -> Statement:
+    """The statement without the emoji around it and the hashtags it ends with, which say nothing."""
+    text = _HASHTAGS.sub("", piece.text)
+    end = len(text)
+    while end and (_symbol(text[end - 1]) or text[end - 1].isspace() or text[end - 1] == "\ufe0f"):
+        end -= 1
+    start = 0
+    while start < end and (_symbol(text[start]) or text[start].isspace() or text[start] == "\ufe0f"):
+        start += 1
+    return piece if (start, end) == (0, len(piece.text)) else Statement(text[start:end], piece.start + start, piece.start + end)
+
+
 def is_question(text: str) -> bool:
     return text.rstrip("\"”’)]").endswith(("?", "？", "؟"))
 
@@ -299,6 +334,7 @@ def statements(article: Article) -> list[Statement]:
         lead += dateline_end(line[lead:])
         if qa := QA_LABEL.match(line[lead:]):  # "A: We produced…": the label is no part of what is said
             lead += qa.end()
+        lead += post_number_end(line[lead:])
         # Nor is a speaker's name before their words: "James Litinsky: Thanks, Martin…".
         lead = max([lead, *(turn.start - start for turn in spoken if start < turn.start < position - 1)])
         for sentence in sentences(line[lead:], start + lead):
@@ -306,6 +342,6 @@ def statements(article: Article) -> list[Statement]:
                 continue
             if cut := address_end(spoken, sentence.text, sentence.start):  # "Laurence, our circuit…": the name is said to him
                 sentence = Statement(sentence.text[cut:], sentence.start + cut, sentence.end)
-            found.extend(piece for clause in clauses(sentence) for piece in comma_clauses(clause)
-                         if len(piece.text.split()) >= MIN_WORDS and not _introduces_speech(piece, article.body))
+            pieces = (trimmed(piece) for clause in clauses(sentence) for piece in comma_clauses(clause))
+            found.extend(piece for piece in pieces if len(piece.text.split()) >= MIN_WORDS and not _introduces_speech(piece, article.body))
     return found

@@ -66,7 +66,7 @@ class Turn:
         """Whose turn it is, for a rationale."""
         if self.speaker == INTERVIEWEE:
             return "an answer of the interviewee the opening introduces"
-        return f"{self.speaker}'s turn in the transcript ({self.role})"
+        return f"{self.speaker}'s turn in the transcript" + (f" ({self.role})" if self.role else "")
 
 
 def _lines(body: str) -> list[tuple[int, str]]:
@@ -147,6 +147,25 @@ def _interview(body: str, lines: list[tuple[int, str]]) -> list[Turn]:
     return out
 
 
+# A hearing's or a parliament's transcript (Hansard, a congressional hearing): no participants list;
+# each turn opens with a title, a name and a colon ("Senator CANAVAN:", "Ms Jones:", "The CHAIR:").
+_TITLE = r"(?:Senator|Sen|Mr|Mrs|Ms|Miss|Dr|Prof|Professor|Rep|Representative|Minister|Secretary|Chairman|Chairwoman|Chair|CHAIR|Madam)"
+_TITLED_SPEAKER = re.compile(
+    rf"^(?P<name>(?:The\s+)?(?P<title>{_TITLE})\.?(?:\s+(?:the\s+Hon\.?\s+)?[A-Z][\w.'’-]*){{0,3}}?|(?:The\s+)?CHAIR(?:MAN|WOMAN)?)\s*:\s+(?=\S)")
+_HONORIFICS = {"Mr", "Mrs", "Ms", "Miss", "Dr", "Prof", "Professor", "Madam"}  # say nothing of whom the speaker speaks for
+
+
+def _hearing(body: str, lines: list[tuple[int, str]]) -> list[Turn]:
+    """A hearing's turns: at least three lines opening with a titled speaker, and two speakers. The
+    role is the title ("Senator"), which says whom a speaker speaks for; an honorific says nothing."""
+    heads = [(start, start + found.end(), found["name"], found["title"] or "Chair")
+             for start, text in lines if (found := _TITLED_SPEAKER.match(text))]
+    if len(heads) < 3 or len({name for _, _, name, _ in heads}) < 2:
+        return []
+    ends = [line for line, _, _, _ in heads[1:]] + [len(body)]
+    return [Turn(words, end, name, "" if title in _HONORIFICS else title, Side.unknown) for (_, words, name, title), end in zip(heads, ends)]
+
+
 def turns(body: str) -> list[Turn]:
     """The body's turns in order; [] when it is no transcript (no participants list and speaker lines,
     no interview's answers)."""
@@ -158,7 +177,7 @@ def _turns(body: str) -> tuple[Turn, ...]:
     lines = _lines(body)
     participants = _participants(lines)
     if len(participants) < 2:
-        return tuple(_interview(body, lines))
+        return tuple(_hearing(body, lines) or _interview(body, lines))
     # The participants list itself is no turn: a speaker line counts once the list is behind it.
     list_end = max((start for start, text in lines[:80] if _PARTICIPANT.match(text) and _speaker(text, participants)), default=-1)
     heads = []  # (where the line starts, where the turn's words start, who)

@@ -444,6 +444,11 @@ def test_headings_and_phrases_are_no_entities(prose_parts):
                     body="Bayline began commissioning its plant in Port Allen, Louisiana, in late 2025, with feed from Brazil.")
     assert entity_rejected(Entity(name="Port Allen, Louisiana", type="country"), plant) == "a place within a country"
     assert entity_rejected(Entity(name="Brazil", type="country"), plant) is None
+    # Seen on a price report and an interview nobody here labelled: a province, a city, a state.
+    prices = Article(id="prices", title="Prices", source="test", source_url="test",
+                     body="Traders said plants in Jiangxi held back material; a trader in Ganzhou agreed, as did one in Idaho and one in Wales.")
+    assert [entity_rejected(Entity(name=n, type="country"), prices) for n in ("Jiangxi", "Ganzhou", "Idaho", "Wales")] == [
+        "a place within a country"] * 3 + [None]  # the UK's nations stay countries, as the labellers typed them
 
 
 def test_no_prose_ends_in_an_ellipsis(prose_parts):

@@ -69,6 +69,7 @@ def test_a_named_speaker_decides_the_attribution(text, who):
     "claims that underscore China's push to industrialize the clean-energy stack.",  # the noun, no speaker before it
     "The reports the ministry filed in March were late.",
     "The company faces legal claims to the land.",
+    "Prices (ex-works China, VAT included, yuan per tonne unless stated)",  # a price table's caption, no speaker
     "The company's claims will be tested when the plant opens.",  # a possessive before it: the noun
     "The company is investigating reports that the mine polluted a river.",
     "Company documents that were leaked show a delay.",

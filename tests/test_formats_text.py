@@ -774,6 +774,24 @@ def test_a_notice_under_its_ministry_s_name_and_a_newsletter_issue_name_their_pu
     assert article.source == "The Magnet Ledger" and "source taken from the title: The Magnet Ledger" in notes
 
 
+def test_a_copied_social_post_and_a_report_dated_in_its_title(tmp_path: Path):
+    """Seen on texts nobody here labelled: a thread copied with its header line, a price report whose
+    only date ends its title."""
+    post = tmp_path / "thread.txt"
+    post.write_text("Ray Kessler (@raykessler_metals) · Nov 30, 2026\n\n🚨 THREAD: China just quietly cut heavy rare earth "
+                    "export licences again. Here's what nobody is telling you. 🧵\n\n1/ MOFCOM approved only 41 licences.\n")
+    article, _ = read_article(post)
+    assert (article.title, article.author, article.source) == (
+        "THREAD: China just quietly cut heavy rare earth export licences again.", "Ray Kessler", "@raykessler_metals")
+    assert article.published == datetime(2026, 11, 30, tzinfo=UTC)
+    assert article.body.startswith("🚨 THREAD: China") and "@raykessler_metals" not in article.body  # the post stays whole
+    report = tmp_path / "prices.txt"
+    report.write_text("Asian Rare Earth Price Watch — 28 November 2026\n\nNdPr oxide rose for a third straight week as magnet "
+                      "makers restocked ahead of the December quota announcement.\n")
+    article, notes = read_article(report)
+    assert article.published == datetime(2026, 11, 28, tzinfo=UTC) and any(n.startswith("dated from its title") for n in notes)
+
+
 def test_a_dateline_that_opens_with_its_date_names_its_agency():
     from assay.readers.opening import dateline_agency
 

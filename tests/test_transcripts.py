@@ -204,3 +204,38 @@ def test_an_interview_s_questions_and_labels_are_no_highlights(embedder):
     _, _, (item,) = parse(Fetched(source="/tmp/desk/lacaze.txt", content=lead_in.encode(), content_type="text/plain"))
     everything = key_sentences(to_article(item), embedder, k=20)  # more than there are: every candidate
     assert any(s.startswith("We produced") for s in everything) and not [s for s in everything if "quotas" in s], everything
+
+
+# A parliamentary committee's hearing as Hansard prints it (written here; the figures invented).
+HEARING = """Senate Economics Legislation Committee — Estimates
+Wednesday, 25 November 2026
+
+Senator CANAVAN: Minister, how much of the Critical Minerals Strategic Reserve's $1.2 billion has actually been spent?
+
+Senator AYRES: The reserve has signed offtake agreements with two producers so far.
+
+Ms Jones: If I could assist the committee, Senator. The department has committed $180 million under the two agreements.
+
+Senator CANAVAN: This reserve is a press release, not a policy.
+"""
+
+
+def test_a_hearing_s_titled_speakers_open_their_turns(embedder):
+    """Seen on a Senate estimates hearing nobody here labelled: no participants list, each turn opens
+    with a title, a name and a colon; the label is no part of a statement or a highlight."""
+    _, _, (item,) = parse(Fetched(source="/tmp/hansard/estimates.txt", content=HEARING.encode(), content_type="text/plain"))
+    article = to_article(item)
+    assert [(t.speaker, t.role) for t in turns(article.body)] == [
+        ("Senator CANAVAN", "Senator"), ("Senator AYRES", "Senator"), ("Ms Jones", ""), ("Senator CANAVAN", "Senator")]
+    found, _, labels = label_statements(article, ClassifierKindDecider(StatementClassifiers.load(), 0.5), embedder)
+    by_start = {s.text[:30]: label for s, label in zip(found, labels)}
+    assert not [s for s in found if s.text.startswith(("Senator", "Ms Jones"))]
+    assert by_start["The reserve has signed offtake"].attribution == Attribution.government  # a senator's turn
+    assert "Senator AYRES's turn" in by_start["The reserve has signed offtake"].rationale
+    assert not [s for s in key_sentences(article, embedder, k=10) if s.startswith(("Senator", "Ms Jones"))]
+
+
+def test_lines_that_open_with_a_title_are_no_hearing_unless_several_speakers_take_turns():
+    one = "Mr Smith: the plant will open in 2027.\n\nMr Smith: output will double.\n\nMr Smith: we are confident."
+    assert turns(one) == []  # one speaker
+    assert turns("Minister: the reserve is funded.\n\nSenator CANAVAN: it is not.") == []  # two lines

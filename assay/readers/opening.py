@@ -337,6 +337,18 @@ def opening_date(texts: list[str]) -> tuple[datetime, int] | None:
     return None
 
 
+# A report's or an issue's date ending its title after a separator: "Asian Rare Earth Price Watch —
+# 28 November 2026", "Weekly brief | Nov. 28, 2026"; a date inside a headline's sentence is not its date.
+_TITLE_DATE = re.compile(rf"(?:\s[—–|·-]|,|:)\s+(?P<date>{DAY_DATE})\s*$")
+
+
+def title_date(title: str) -> datetime | None:
+    """The date a title ends with after a separator; None for any other title."""
+    found = _TITLE_DATE.search(title.strip())
+    dated = date_in(found["date"]) if found else None
+    return dated[0] if dated else None
+
+
 # A call transcript's title names the company holding the call: "MP Materials Corp. (MP) Q3 2026
 # Earnings Call Transcript", "Lynas Rare Earths Ltd FY2026 Results Briefing".
 _CALL_TITLE = re.compile(

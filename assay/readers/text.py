@@ -35,10 +35,19 @@ from assay.readers.exports import export_items
 from assay.readers.feed_text import feed_text_items
 from assay.readers.headlines import link_list_items
 from assay.readers.html import is_html_markup, looks_like_html, parse_date
-from assay.readers.opening import DATE_LINE, byline_author, file_publisher, is_site_name, letterhead, opening_date
+from assay.readers.opening import (
+    DATE_LINE,
+    byline_author,
+    date_in,
+    file_publisher,
+    is_site_name,
+    letterhead,
+    opening_date,
+    title_date,
+)
 from assay.readers.pdf import Line, remove_page_furniture, running_lines
 from assay.sources import SourceError, decode, decoding_notes, publisher_host, source_suffix
-from assay.statements import CREDIT_LINE, PAGE_FURNITURE, sentences
+from assay.statements import CREDIT_LINE, PAGE_FURNITURE, Statement, sentences, trimmed
 from assay.types import Fetched, RawItem, SourceKind
 
 _FORMATS = {".txt": "text", ".md": "markdown", ".markdown": "markdown"}
@@ -352,6 +361,30 @@ def _without_page_chrome(lines: list[str], notes: list[str]) -> tuple[list[str],
     return lines, []
 
 
+# A social post's header as it is copied: "Ray Kessler (@raykessler_metals) · Nov 30, 2026",
+# "Ray Kessler @raykessler_metals · 2h".
+_POST_HEADER = re.compile(r"^(?P<name>[^@()\n·|]{2,60}?)(?:\s+|\s*\()(?P<handle>@\w{2,30})\)?\s*(?:[·•|–—-]\s*(?P<when>.{1,40}))?$")
+
+
+def _social_post(lines: list[str], meta: _FrontMatter, fmt: str, notes: list[str]) -> list[str]:
+    """A copied social post or thread: its header line gives the author, the account that published
+    it and its date, and is out of the body; its title is its first sentence, which stays in the body
+    (a post has no headline). Other texts are returned as they are."""
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is None or meta.title or (header := _POST_HEADER.match(lines[first].strip())) is None:
+        return lines
+    rest = lines[:first] + lines[first + 1 :]
+    meta.author = meta.author or header["name"].strip()
+    meta.source = meta.source or header["handle"]
+    if meta.published is None and header["when"] and (found := date_in(header["when"])):
+        meta.published = found[0]
+    sentence = _first_sentence(rest, fmt)
+    meta.title = trimmed(Statement(sentence, 0, 0)).text if sentence else header["handle"]
+    notes.append(f"a social post's header {lines[first].strip()[:60]!r}: by {meta.author}, published by {meta.source}"
+                 + ("" if meta.published else ", undated"))
+    return rest
+
+
 def read_text_file(text: str, fetched: Fetched, sender: str | None = None, masthead: Sequence[str] = ()) -> RawItem:
     """One article from a text export. `sender`: who mailed it; `masthead`: lines a reader took out
     of the text that may name the publisher (a deck's footer), as `file_publisher` reads them."""
@@ -366,6 +399,7 @@ def read_text_file(text: str, fetched: Fetched, sender: str | None = None, masth
         meta.title, meta.source = meta.title or announcement.title, meta.source or announcement.issuer
         meta.published = meta.published or announcement.published
     lines, sites = _without_page_chrome(lines, notes)
+    lines = _social_post(lines, meta, fmt, notes)
     name = Path(fetched.filename or (urlsplit(fetched.source).path if fetched.url else fetched.source))
     title, lines = _title(lines, fmt, meta.title, name.stem or fetched.source, notes)
     published = meta.published
@@ -375,6 +409,8 @@ def read_text_file(text: str, fetched: Fetched, sender: str | None = None, masth
         if found:
             published = found[0]
             notes.append(f"dated from the opening line {opening[found[1]].strip()[:60]!r}")
+        elif (published := title_date(title)) is not None:
+            notes.append(f"dated from its title {title[:60]!r}")
         else:  # a wire dateline without a year ("BEIJING, Nov. 28 (Xinhua) --") is not guessed at
             notes.append("no date in its opening lines: left undated (a front matter `date:` line dates it)")
     if fetched.url:  # fetched over HTTP: the URL is its identity, so an edited page stays one article
