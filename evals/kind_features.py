@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import functools
 import os
+import re
 import tempfile
 import time
 from collections.abc import Callable
@@ -184,7 +185,27 @@ def probe_context(article: Article, found: list[Statement], embedder: MiniLMEmbe
     return np.hstack([context(article, found, embedder), llm_kind_probe(article, found)])
 
 
+# A paragraph's closing aphorism, which the kind model misses as rhetoric ("The digital economy may feel
+# weightless—but it runs on metal."): an antithesis, and a short line with no figure that ends its
+# paragraph (tried 2026-12-03, not kept: evals/README.md, "Six texts of new forms…").
+_ANTITHESIS = re.compile(r"(?:,|—|–|;|:)\s*(?:not|never|but|yet)\b|\bnot\s+\w+(?:\s+\w+)?,?\s+but\b|\bno longer\b", re.I)
+
+
+def rhetoric_cues(article: Article, found: list[Statement]) -> np.ndarray:
+    rows = []
+    for s in found:
+        ends_paragraph = article.body[s.end :].lstrip(" .”\"’)").startswith("\n") or not article.body[s.end :].strip(" .”\"’)")
+        short = len(s.text.split()) <= 14 and not re.search(r"\d", s.text)
+        rows.append([float(bool(_ANTITHESIS.search(s.text))), float(short and ends_paragraph)])
+    return np.asarray(rows, dtype=np.float32).reshape(len(found), 2)
+
+
+def context_rhetoric(article: Article, found: list[Statement], embedder: MiniLMEmbeddings) -> np.ndarray:
+    return np.hstack([context(article, found, embedder), rhetoric_cues(article, found)])
+
+
 SETS: dict[str, Featurizer] = {
+    "context+rhetoric": context_rhetoric,
     "base": base, "context_only": context_only, "context": context,
     "context+neighbours": context_neighbours, "context+heading": context_heading,
     "e5+context": e5_context, "llm+context": llm_context, "llm+minilm+context": llm_minilm_context,
