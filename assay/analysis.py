@@ -40,6 +40,7 @@ from assay.llms import StructuredOutputError, model_name, structured
 from assay.prompts import PromptFile
 from assay.settings import Settings
 from assay.statements import (
+    SKIPPED_HEADING,
     SPLITTER_VERSION,
     Statement,
     dateline_end,
@@ -167,13 +168,15 @@ SummaryReplies = SummaryReply | SummaryReplyV2 | SummaryReplyV5
 
 
 # A release's legal and contact sections echo its content words, so centrality would pick them.
-_BOILERPLATE_HEADING = re.compile(r"forward[- ]looking|cautionary|disclaimer|safe harbou?r|\bcontacts?\b|notes? to editors|"
-                                  r"competent person|qualified person|^about\b", re.I)
+# The splitter's skipped sections, and those that hold no key sentence though their statements count:
+# contacts, notes to editors, a competent or qualified person's statement, "About …".
+_BOILERPLATE_HEADING = re.compile(SKIPPED_HEADING.pattern + r"|cautionary|\bcontacts?\b|notes? to editors|competent person|qualified person|^about\b", re.I)
 _BULLET = re.compile(r"^[•\-–*]\s+")
 # The version of `key_sentences`'s choice: part of the analysis key, so changing it re-analyses.
-KEY_SENTENCES_VERSION = "8"  # 2: the splitter's boilerplate rule; 3: its narrower form; 4: no dateline; 5: five, not three;
+KEY_SENTENCES_VERSION = "9"  # 2: the splitter's boilerplate rule; 3: its narrower form; 4: no dateline; 5: five, not three;
 # 6: no footnote, source or dated kicker line; 7: no transcript procedure, disclaimer, table header row, question or speaker label;
-# 8: no name a speaker addresses
+# 8: no name a speaker addresses; 9: no addressees, issue line, colophon, post number, emoji, hashtags, hearing label,
+# footnote marker or notes section
 # How many key sentences an analysis shows. The sample's publisher writes 5.45 highlights an article;
 # coverage F1 of the central k (highlights alone, train / dev): k=3 0.512 / 0.372, 4 0.542 / 0.416,
 # 5 0.538 / 0.460, 6 0.539 / 0.515; lead-k stays at 0.32-0.34 / 0.36-0.42 (evals/README.md).

@@ -256,9 +256,15 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
+# A credit or metadata line: "Source: Xinhua | Editor: Li Wei | 2026-11-27" (seen on a state-media story
+# nobody here labelled) is no heading over the story.
+_LABELLED_LINE = re.compile(r"^(?:sources?|editors?|reporters?|authors?|photos?|credits?|published|updated|posted)\s*:", re.I)
+
+
 def looks_like_heading(line: str) -> bool:
-    """Plain text has no tags: a short line without closing punctuation is a heading."""
-    return display_width(line) <= 100 and len(line.split()) <= 14 and not line.endswith(_SENTENCE_END)
+    """Plain text has no tags: a short line without closing punctuation is a heading, unless it is a
+    credit or metadata line."""
+    return display_width(line) <= 100 and len(line.split()) <= 14 and not line.endswith(_SENTENCE_END) and not _LABELLED_LINE.match(line)
 
 
 @dataclass(frozen=True)

@@ -392,6 +392,9 @@ PLACES_WITHIN_COUNTRIES = frozenset(p.lower() for p in (
 ))
 
 
+_PLACE_SUFFIX = re.compile(r"\s+(?:autonomous region|special administrative region|province|prefecture|state|city|county)$")
+
+
 def entity_rejected(entity: Entity, article: Article) -> str | None:
     """Why `entity` is no entity of the article, or None: not in the body, a section heading, a phrase
     (digits among words, more than 6 words, or for anything but a material mostly lower-case words or
@@ -413,6 +416,7 @@ def entity_rejected(entity: Entity, article: Article) -> str | None:
         return "a phrase"
     # "Port Allen, Louisiana" as a country (seen on an interview nobody here labelled): a place and its
     # state or country. No country's name as news writes it holds a comma.
-    if entity.type == EntityType.country and ("," in name or name.lower() in PLACES_WITHIN_COUNTRIES):
+    place = _PLACE_SUFFIX.sub("", name.lower())  # "Inner Mongolia Autonomous Region", "Jiangxi Province"
+    if entity.type == EntityType.country and ("," in name or place in PLACES_WITHIN_COUNTRIES):
         return "a place within a country"
     return None

@@ -26,8 +26,12 @@ _ABBREVIATIONS = {
 # space and a capital (Latin, Greek, Cyrillic), a digit or a letter of a script without case (Arabic,
 # Hebrew); at an Arabic question mark or Urdu full stop followed by space; and at a CJK full stop,
 # question or exclamation mark (。！？), which need no space after them.
+# A footnote's marker after the stop ("capacity.[1] Since…", "2023.³ Yet…") ends the sentence with it,
+# and is no part of either sentence: its number is no figure of the statement.
+_FOOTNOTE = r"(?:\[\d{1,3}\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)"
+_FOOTNOTE_TAIL = re.compile(rf"(?<=[.!?…\"”’)]){_FOOTNOTE}$")
 _SENTENCE_END = re.compile(
-    r"[.!?…]+[\"”’)\]]*\s+(?=[\"“‘(\[«]?[A-Z0-9$£€•\u0391-\u03a9\u0410-\u042f\u0401\u0590-\u05ff\u0600-\u06ff])"
+    rf"(?P<stop>[.!?…]+[\"”’)\]]*){_FOOTNOTE}?\s+(?=[\"“‘(\[«]?[A-Z0-9$£€•\u0391-\u03a9\u0410-\u042f\u0401\u0590-\u05ff\u0600-\u06ff])"
     r"|[؟۔]+[\"”’)\]»]*\s+"
     r"|[。！？]+[」』”’\"）)\]]*\s*"
 )
@@ -37,7 +41,7 @@ _SENTENCE_END = re.compile(
 _CLAUSE_BREAK = re.compile(r"\s*(?:—|--|;)\s*|\s+–\s+|:\s+(?=[a-z“\"])")
 _DASH = re.compile(r"—|--|\s–\s")
 _SKIP_LINE = re.compile(r"^(?:(?:sources?|disclosures?|important (?:notice|information|disclosures?)|photo|image|credit|"
-                        r"footnotes?|references|bibliography)\b|notes?\s*:)", re.I)
+                        r"footnotes?|references|bibliography)\b|notes?\s*:|\[\d{1,3}\]\s)", re.I)  # "[1] International Energy Agency, …"
 # A kicker or byline line with its date ("Notes from the Mining Desk — 27 November 2026", "By Kenji Mori,
 # Tokyo | 26 November 2026"): a few words and a date set apart by a separator, no sentence.
 # A date with its day, as datelines and date lines write it ("27 November 2026", "Nov. 28, 2026", "2026-11-27").
@@ -91,7 +95,11 @@ _BOILERPLATE = re.compile(
     r"|[\w.+-]+@[\w-]+\.\w|\+\d[\d ()-]{7,}\d|\bwww\.\S+",
     re.I,
 )
-_LEGAL_HEADING = re.compile(r"forward[- ]looking|cautionary (?:note|statement|language)|disclaimer|safe harbou?r", re.I)
+# Sections skipped whole: legal notices, and a report's notes and references. Not a mining release's
+# competent (JORC) or qualified (NI 43-101) person's statement: the labellers keep it, as it says
+# whether the person who vouches for the figures is the company's employee.
+SKIPPED_HEADING = re.compile(r"forward[- ]looking|cautionary (?:note|statement|language)|disclaimer|safe harbou?r"
+                             r"|^(?:notes|end ?notes|footnotes|references|bibliography|works cited)$", re.I)
 # A wire or release dateline opening a paragraph: "BEIJING, Feb. 10 (Xinhua) --", "SYDNEY, Feb 10 (Reuters) -",
 # "LAS VEGAS, March 03, 2026 (GLOBE NEWSWIRE) --", "NEW YORK, Jan. 5, 2026 /PRNewswire/ --",
 # "WASHINGTON (AP) —". It says where and
@@ -108,13 +116,14 @@ _DATELINE = re.compile(
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "12"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
+SPLITTER_VERSION = "13"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
 # 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies, an interview's Q:/A: labels,
 # a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone; 8: a name a speaker addresses,
 # a pasted page's photo captions and sign-up calls; 9: a "Published <date>" line, a table's header row of years
 # 10: Business Wire's dateline; an exchange announcement's set phrases; a speaker's titles joined by "and"
 # 11: an issue's kicker line, a letter's or notice's addressees, a newsletter's colophon; 12: a report's terms, a post's
-# sign-off, a thread's post numbers, emoji and closing hashtags; a hearing's titled speakers ("Senator X:") are no part of what they say
+# sign-off, a thread's post numbers, emoji and closing hashtags; a hearing's titled speakers ("Senator X:") are no part of what they say;
+# 13: a footnote's marker ends a sentence; notes and references are skipped
 
 
 @dataclass(frozen=True)
@@ -140,11 +149,12 @@ def sentences(text: str, offset: int = 0) -> list[Statement]:
         dot = match.start()
         if text[dot] == "." and _is_abbreviation(text, dot):
             continue
-        end = match.end() - (len(match.group()) - len(match.group().rstrip()))
+        end = dot + len(match["stop"]) if match["stop"] else match.end() - (len(match.group()) - len(match.group().rstrip()))
         out.append((start, end))
         start = match.end()
     if text[start:].strip():
-        out.append((start, len(text.rstrip())))
+        rest = text.rstrip()
+        out.append((start, len(rest) - len(tail.group()) if (tail := _FOOTNOTE_TAIL.search(rest)) else len(rest)))
     return [Statement(text[a:b], offset + a, offset + b) for a, b in out if text[a:b].strip()]
 
 
@@ -321,7 +331,7 @@ def is_question(text: str) -> bool:
 def statements(article: Article) -> list[Statement]:
     """Every candidate statement of the body, in order, each an exact span of it."""
     headings = {s.heading for s in article.sections if s.heading}
-    legal = [(s.start, s.end) for s in article.sections if s.heading and _LEGAL_HEADING.search(s.heading)]
+    legal = [(s.start, s.end) for s in article.sections if s.heading and SKIPPED_HEADING.search(s.heading)]
     spoken = turns(article.body)
     found: list[Statement] = []
     position = 0

@@ -449,6 +449,9 @@ def test_headings_and_phrases_are_no_entities(prose_parts):
                      body="Traders said plants in Jiangxi held back material; a trader in Ganzhou agreed, as did one in Idaho and one in Wales.")
     assert [entity_rejected(Entity(name=n, type="country"), prices) for n in ("Jiangxi", "Ganzhou", "Idaho", "Wales")] == [
         "a place within a country"] * 3 + [None]  # the UK's nations stay countries, as the labellers typed them
+    region = Article(id="region", title="Output", source="test", source_url="test",
+                     body="A magnet plant in Baotou, north China's Inner Mongolia Autonomous Region, doubled its output.")
+    assert entity_rejected(Entity(name="Inner Mongolia Autonomous Region", type="country"), region) == "a place within a country"
 
 
 def test_no_prose_ends_in_an_ellipsis(prose_parts):

@@ -792,6 +792,22 @@ def test_a_copied_social_post_and_a_report_dated_in_its_title(tmp_path: Path):
     assert article.published == datetime(2026, 11, 28, tzinfo=UTC) and any(n.startswith("dated from its title") for n in notes)
 
 
+def test_a_release_s_label_date_and_issuer_lines_are_above_its_title_and_a_credit_line_is_no_heading(tmp_path: Path):
+    """Seen on an ASX quarterly report and a state-media story nobody here labelled."""
+    report = tmp_path / "quarterly.txt"
+    report.write_text("ASX ANNOUNCEMENT\n29 October 2026\n\nKestrel Rare Earths Limited (ASX: KRE)\n"
+                      "Quarterly Activities Report for the period ending 30 September 2026\n\n"
+                      "The Definitive Feasibility Study for the Mt Weston Rare Earths Project was completed during the quarter.\n")
+    article, _ = read_article(report)
+    assert (article.title, article.source) == ("Quarterly Activities Report for the period ending 30 September 2026", "Kestrel Rare Earths Limited")
+    assert article.published == datetime(2026, 10, 29, tzinfo=UTC)
+    story = tmp_path / "xinhua.txt"
+    story.write_text("China's rare earth output hits record\n\nSource: Xinhua | Editor: Li Wei | 2026-11-27\n\n"
+                     "BAOTOU, Nov. 27 (Xinhua) -- China's output of rare earth products hit a record high in the first ten months.\n")
+    article, _ = read_article(story)
+    assert [s.heading for s in article.sections if s.heading] == [] and article.source == "Xinhua"
+
+
 def test_a_dateline_that_opens_with_its_date_names_its_agency():
     from assay.readers.opening import dateline_agency
 

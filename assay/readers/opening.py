@@ -245,6 +245,18 @@ def release_issuer(text: str) -> str | None:
     return name if 1 <= len(name.split()) <= 8 else None
 
 
+# A release's issuer on a line of its own with its ticker: "Kestrel Rare Earths Limited (ASX: KRE)".
+_ISSUER_LINE = re.compile(rf"^(?P<name>{_NAME})\s*\((?:{_TICKER.pattern})\)$")
+
+
+def release_label(line: str) -> bool:
+    """Whether a line is only a release's label ("ASX ANNOUNCEMENT", "MEDIA RELEASE") or its issuer
+    and ticker ("Kestrel Rare Earths Limited (ASX: KRE)"): what a release prints above its title."""
+    text = line.strip()
+    label = _LABEL.match(text)
+    return bool((label and not text[label.end() :].strip(" :|-—–")) or _ISSUER_LINE.match(text))
+
+
 def publisher(lines: list[str]) -> tuple[str, str] | None:
     """The publisher the opening lines name, and where it was read ("dateline", "masthead",
     "release"); None when they name none."""
@@ -257,6 +269,8 @@ def publisher(lines: list[str]) -> tuple[str, str] | None:
         return (issuer, "release") if issuer else (agency, "dateline")
     if name := _masthead(head):
         return name, "masthead"
+    if issuer := next((found["name"] for line in head if (found := _ISSUER_LINE.match(line))), None):
+        return issuer, "release"
     release = any(_LABEL.match(line) or _TICKER.search(line) for line in head) or bool(_RELEASE_CUE.search(body[:300]))
     if release and body and (issuer := release_issuer(body)):
         return issuer, "release"

@@ -43,6 +43,7 @@ from assay.readers.opening import (
     is_site_name,
     letterhead,
     opening_date,
+    release_label,
     title_date,
 )
 from assay.readers.pdf import Line, remove_page_furniture, running_lines
@@ -246,6 +247,18 @@ def _title(lines: list[str], fmt: str, given: str | None, stem: str, notes: list
             return given, lines[:first] + lines[end:]
         return given, lines
     layout = text_layout("\n".join(lines))  # once: it reads the whole text
+    # A release's label, date and issuer lines above its title ("ASX ANNOUNCEMENT", "29 October 2026",
+    # "Kestrel Rare Earths Limited (ASX: KRE)"): the title is the first line under them that reads as one.
+    if release_label(line):
+        title_at = first
+        for _ in range(3):
+            title_at = next((i for i in range(title_at + 1, len(lines)) if lines[i].strip()), len(lines))
+            if title_at == len(lines) or not (release_label(lines[title_at]) or DATE_LINE.match(lines[title_at].strip())):
+                break
+        below = title_at + 1 if title_at + 1 < len(lines) and lines[title_at + 1].strip() else None
+        if title_at < len(lines) and _looks_like_title(lines[title_at], lines[below] if below is not None else None, layout):
+            notes.append(f"the title is the first line under the release's label {line.strip()!r}")
+            return _heading_text(lines[title_at]), lines[:title_at] + lines[title_at + 1 :]
     head = line.strip()
     # The line under a letterhead, a blank line between them or not.
     under = next((i for i in range(end, min(end + 2, len(lines))) if lines[i].strip()), None)
