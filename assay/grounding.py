@@ -156,6 +156,8 @@ def _in_body(words: Sequence[str], norm_body: str) -> bool:
     keys = [normalise(w.lstrip("$")) for w in words]
     if len(keys) == 1 and (_contains(norm_body, keys[0].removesuffix("s")) or _contains(norm_body, keys[0] + "s")):
         return True  # "EV" and "EVs"
+    if len(keys) == 1 and re.search(rf"(?<!\w){re.escape(keys[0])}\d{{1,3}}(?!\w)", norm_body):
+        return True  # "NPV" and "NPV8", the net present value at an 8 % discount rate (an ASX report nobody here labelled)
     pattern = r"(?:\s+\S+){0,3}?\s+".join(re.escape(k) for k in keys)
     return re.search(rf"(?<!\w){pattern}(?!\w)", norm_body) is not None
 

@@ -498,6 +498,9 @@ def test_names_in_prose_are_found_precisely():
         "talks with the U.S. Department and J. D. Vance")  # the body spaces "J. D.": left as it is
     assert unknown_names("Meanwhile Iluka Resources and MP Materials back Lynas.", body) == ["Iluka Resources", "MP Materials"]
     assert unknown_names("Lynas signed with Kazakhstan’s AltynGroup in March.", body) == ["Kazakhstan", "AltynGroup"]
+    # An ASX report's "NPV8" (at an 8 % discount rate) is the summary's "NPV"; "EBITDA" it never writes.
+    report = "The DFS confirms a post-tax NPV8 of A$1.1 billion and an IRR of 27%."
+    assert unknown_names("The study gives an NPV of A$1.1 billion and EBITDA of A$300 million.", report) == ["EBITDA"]
     assert invented_quotes("Klinger wrote of “China’s grip”, “a total monopoly”.", body) == ["a total monopoly"]
     # A title before a name the body writes after it (train, an answer: "USTDA’s Deputy Director Thomas R.
     # Hardy" for "said Thomas R. Hardy, USTDA’s Deputy Director"); a name the body lacks is still unknown.
