@@ -55,7 +55,9 @@ _DATED_LINE = re.compile(
 # articles, sample and outside pooled: detection F1 0.773 without them, 0.789 with them.
 _COMMA = re.compile(r",\s+(\S+)")
 _CONTRAST = frozenset("but while yet whereas although though".split())
-_NOT_PARTICIPLES = frozenset("including according excluding following during using".split())
+_NOT_PARTICIPLES = frozenset("including according excluding following during using managing".split())  # "managing director"
+# "…, said Ryan Castilloux, managing director at Adamas": the words after a speaker's name describe the speaker.
+_SPEAKER_NAMED = re.compile(r"\b(?:said|says|added|adds|noted|wrote|told \w+)\s+(?:[A-Z][\w.'’-]*\s*){1,4}$")
 # ", as" opens a clause ("…, as Beijing processed more licences"), not in these fixed phrases.
 _NOT_AS_CLAUSE = frozenset("well of amended a an part lead such usual needed required expected noted described applicable "
                            "appropriate soon long much many far follows".split())
@@ -66,13 +68,14 @@ _VERBS = frozenset("is are was were will would has have had can could may might 
                    "expects expect expected remains remain became become becomes".split())
 _LIST_BEFORE = re.compile(r",\s+[^,]{1,40},$")  # "A, B, and C": the comma ends a list item, not a clause
 # A wire story's credit line: "Reporting by Melanie Burton; Editing by Jamie Freed".
-CREDIT_LINE = r"^\(?(?:additional |further )?(?:reporting|editing|writing|compiled|edited) by\b"
+CREDIT_LINE = r"^\(?(?:additional |further )?(?:reporting|editing|writing|compiled|edited) by\b|^[—–-]*\s*with assistance (?:from|by)\b"
 # Legal and contact boilerplate: nothing in it is a statement to check, and its content words would
 # make it look central to the key-sentence choice too (seen: "This news release contains
 # forward-looking information…" as a highlight). Sections under these headings are skipped whole.
 _BOILERPLATE = re.compile(
     r"forward[- ]looking (?:information|statements?)|\bthis (?:news|press|media) release\b|safe harbou?r|not for distribution"
     r"|^for (?:further|more) information\b|media (?:contact|enquiries|inquiries)|undertakes? no obligation|place undue reliance"
+    r"|^for (?:inquiries|enquiries)\b|^(?:public|investor|media) relations\b|^corporate communications\b"
     r"|regulation services provider|authori[sz]ed for release|^analyst certification\b"
     # An exchange announcement's set phrases (HKEX): who makes it and why, and the caution to investors.
     r"|^this announcement is made (?:by .{1,160}? )?(?:on a voluntary basis|pursuant to)\b|exercise caution when dealing in the (?:securities|shares)\b"
@@ -123,7 +126,8 @@ SPLITTER_VERSION = "13"  # 2: datelines are not statements; 3: comma clauses, as
 # 10: Business Wire's dateline; an exchange announcement's set phrases; a speaker's titles joined by "and"
 # 11: an issue's kicker line, a letter's or notice's addressees, a newsletter's colophon; 12: a report's terms, a post's
 # sign-off, a thread's post numbers, emoji and closing hashtags; a hearing's titled speakers ("Senator X:") are no part of what they say;
-# 13: a footnote's marker ends a sentence; notes and references are skipped
+# 13: a footnote's marker ends a sentence; notes and references are skipped; no cut inside parentheses or after a
+# named speaker; a wire's update note, an assistance credit, an inquiries line, a line that is only the publisher's name
 
 
 @dataclass(frozen=True)
@@ -176,6 +180,9 @@ def clauses(sentence: Statement) -> list[Statement]:
             continue
         left = sentence.text[start : match.start()]
         right = sentence.text[match.end() :]
+        before = sentence.text[: match.start()]
+        if before.count("(") + before.count("（") > before.count(")") + before.count("）"):
+            continue  # "(Head Office: Tokyo; President: …)": inside parentheses, nothing is joined
         if len(left.split()) >= MIN_WORDS and len(right.split()) >= MIN_WORDS:
             pieces.append((start, match.start()))
             start = match.end()
@@ -201,6 +208,8 @@ _DATE_ONLY_LINE = re.compile(
 # A pasted page's photo caption ("Item 1 of 2 A worker at…", "[1/2] A worker at…", "(Image courtesy of
 # Lynas.)") and a newsletter's call to sign up ("Get a look at the day ahead… Sign up here.").
 PAGE_FURNITURE = re.compile(r"^(?:item \d+ of \d+\b|\[\d+/\d+\])|\b(?:sign up|subscribe|register) (?:here|now|today)\.?$"
+                            # A wire story's note of what changed: "(Updates with analyst comment in fifth paragraph.)"
+                            r"|^\((?:updates?|adds?|corrects?|recasts?|rewrites?|refiles?|changes?|fixes)\b[^()]*\)\.?$"
                             r"|^\((?:file )?(?:image|photo|picture|graphic)s?\b[^)]*\)\.?$", re.I)  # "(Image courtesy of Lynas.)"
 
 
@@ -245,7 +254,7 @@ def _opens_clause(text: str, comma: re.Match[str]) -> bool:
     written = comma.group(1).strip("“\"(‘")
     word = written.lower()
     left, right = text[: comma.start()].split(), text[comma.start(1) :].split()
-    if len(left) < MIN_WORDS or len(right) < MIN_WORDS or _SPEAKER_TAIL.match(text[comma.start(1) :]):
+    if len(left) < MIN_WORDS or len(right) < MIN_WORDS or _SPEAKER_TAIL.match(text[comma.start(1) :]) or _SPEAKER_NAMED.search(text[: comma.start()]):
         return False
     if word in _CONTRAST:
         return True
@@ -338,8 +347,8 @@ def statements(article: Article) -> list[Statement]:
     for line in article.body.split("\n"):
         start, position = position, position + len(line) + 1
         text = line.strip()
-        if not text or text in headings or is_furniture_line(text) or any(a <= start < b for a, b in legal):
-            continue
+        if not text or text in headings or text == article.source or is_furniture_line(text) or any(a <= start < b for a, b in legal):
+            continue  # a line that is only the publisher's name ("Shin-Etsu Chemical Co., Ltd.") is its letterhead
         lead = len(line) - len(line.lstrip()) + (2 if text.startswith("• ") else 0)
         lead += dateline_end(line[lead:])
         if qa := QA_LABEL.match(line[lead:]):  # "A: We produced…": the label is no part of what is said

@@ -808,6 +808,24 @@ def test_a_release_s_label_date_and_issuer_lines_are_above_its_title_and_a_credi
     assert [s.heading for s in article.sections if s.heading] == [] and article.source == "Xinhua"
 
 
+def test_a_network_post_s_header_and_a_release_s_date_over_its_issuer(tmp_path: Path):
+    """Seen on a post copied from a professional network and a Japanese company's release nobody here labelled."""
+    post = tmp_path / "post.txt"
+    post.write_text("Jane Okafor • 2nd\nCEO at Meridian Magnetics | Building the Western magnet supply chain\n3d • Edited\n\n"
+                    "Big news: Meridian Magnetics just closed a $45M Series B to build our first magnet line in Ohio. 🎉\n")
+    article, notes = read_article(post)
+    assert (article.title, article.author, article.source, article.published) == (
+        "Big news: Meridian Magnetics just closed a $45M Series B to build our first magnet line in Ohio.", "Jane Okafor", "Jane Okafor", None)
+    assert article.body.startswith("Big news") and any("CEO at Meridian Magnetics" in n for n in notes)
+    release = tmp_path / "release.txt"
+    release.write_text("November 28, 2026\nShin-Etsu Chemical Co., Ltd.\n\n"
+                       "Shin-Etsu Chemical to Expand Rare Earth Magnet Production Capacity in Japan\n\n"
+                       "Shin-Etsu Chemical Co., Ltd. has decided to invest approximately 30 billion yen in its Takefu Plant.\n")
+    article, _ = read_article(release)
+    assert (article.title, article.source) == ("Shin-Etsu Chemical to Expand Rare Earth Magnet Production Capacity in Japan", "Shin-Etsu Chemical Co., Ltd.")
+    assert article.published == datetime(2026, 11, 28, tzinfo=UTC)
+
+
 def test_a_dateline_that_opens_with_its_date_names_its_agency():
     from assay.readers.opening import dateline_agency
 

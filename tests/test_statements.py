@@ -278,6 +278,23 @@ def test_footnote_markers_end_sentences_and_notes_are_skipped_but_a_competent_pe
     ]
 
 
+def test_a_wire_s_update_note_and_credits_a_release_s_contacts_and_its_letterhead_are_no_statements():
+    """Seen on a Bloomberg story and a Japanese company's release nobody here labelled; nor is a
+    sentence cut inside parentheses or between a named speaker and their title."""
+    body = ("Shin-Etsu Chemical Co., Ltd.\n"
+            "(Updates with analyst comment in fifth paragraph.)\n"
+            "Shin-Etsu Chemical Co., Ltd. (Head Office: Tokyo; President: Yasuhiko Saitoh) has decided to invest 30 billion yen.\n"
+            "The squeeze is likely to persist until at least 2028, said Ryan Castilloux, managing director at Adamas Intelligence.\n"
+            "— With assistance from Jing Li.\n"
+            "For inquiries regarding this release:\n"
+            "Public Relations Department, Shin-Etsu Chemical Co., Ltd.")
+    item = article(body).model_copy(update={"source": "Shin-Etsu Chemical Co., Ltd."})
+    assert [s.text for s in statements(item)] == [
+        "Shin-Etsu Chemical Co., Ltd. (Head Office: Tokyo; President: Yasuhiko Saitoh) has decided to invest 30 billion yen.",
+        "The squeeze is likely to persist until at least 2028, said Ryan Castilloux, managing director at Adamas Intelligence.",
+    ]
+
+
 def test_statement_detection_on_the_outside_dev_articles():
     # Measured 0.805 on the outside dev half at IoU >= 0.5 (0.743 before the comma, question and
     # boilerplate rules); the floor catches regressions.

@@ -248,16 +248,21 @@ def _title(lines: list[str], fmt: str, given: str | None, stem: str, notes: list
         return given, lines
     layout = text_layout("\n".join(lines))  # once: it reads the whole text
     # A release's label, date and issuer lines above its title ("ASX ANNOUNCEMENT", "29 October 2026",
-    # "Kestrel Rare Earths Limited (ASX: KRE)"): the title is the first line under them that reads as one.
-    if release_label(line):
+    # "Kestrel Rare Earths Limited (ASX: KRE)"; a Japanese release's date over its issuer's name): the
+    # title is the first line under them that reads as one.
+    def above_title(text: str) -> bool:
+        text = text.strip()
+        return release_label(text) or bool(DATE_LINE.match(text)) or letterhead(text) == text
+
+    if release_label(line) or DATE_LINE.match(line.strip()):
         title_at = first
         for _ in range(3):
             title_at = next((i for i in range(title_at + 1, len(lines)) if lines[i].strip()), len(lines))
-            if title_at == len(lines) or not (release_label(lines[title_at]) or DATE_LINE.match(lines[title_at].strip())):
+            if title_at == len(lines) or not above_title(lines[title_at]):
                 break
         below = title_at + 1 if title_at + 1 < len(lines) and lines[title_at + 1].strip() else None
         if title_at < len(lines) and _looks_like_title(lines[title_at], lines[below] if below is not None else None, layout):
-            notes.append(f"the title is the first line under the release's label {line.strip()!r}")
+            notes.append(f"the title is the first line under {line.strip()!r} and the lines like it")
             return _heading_text(lines[title_at]), lines[:title_at] + lines[title_at + 1 :]
     head = line.strip()
     # The line under a letterhead, a blank line between them or not.
@@ -379,21 +384,37 @@ def _without_page_chrome(lines: list[str], notes: list[str]) -> tuple[list[str],
 _POST_HEADER = re.compile(r"^(?P<name>[^@()\n·|]{2,60}?)(?:\s+|\s*\()(?P<handle>@\w{2,30})\)?\s*(?:[·•|–—-]\s*(?P<when>.{1,40}))?$")
 
 
+# A professional network's post as it is copied: "Jane Okafor • 2nd", the author's headline, then when
+# it was posted, relative to the day it was copied ("3d • Edited"), so no date.
+_NETWORK_NAME = re.compile(r"^(?P<name>[^•·|@\n]{2,60}?)\s+[•·]\s+(?:1st|2nd|3rd\+?|Following|Author|Premium)\b")
+_POSTED_AGO = re.compile(r"^\d{1,2}\s?(?:s|m|min|h|hr|d|w|wk|mo|y|yr)s?\b\s*(?:[•·].*)?$")
+
+
 def _social_post(lines: list[str], meta: _FrontMatter, fmt: str, notes: list[str]) -> list[str]:
-    """A copied social post or thread: its header line gives the author, the account that published
-    it and its date, and is out of the body; its title is its first sentence, which stays in the body
-    (a post has no headline). Other texts are returned as they are."""
-    first = next((i for i, line in enumerate(lines) if line.strip()), None)
-    if first is None or meta.title or (header := _POST_HEADER.match(lines[first].strip())) is None:
+    """A copied social post or thread: its header gives the author, the account that published it and
+    its date (a network post's header: its author, their headline and how long ago it was posted), and
+    is out of the body; its title is its first sentence, which stays in the body (a post has no
+    headline). Other texts are returned as they are."""
+    filled = [i for i, line in enumerate(lines) if line.strip()]
+    if not filled or meta.title:
         return lines
-    rest = lines[:first] + lines[first + 1 :]
-    meta.author = meta.author or header["name"].strip()
-    meta.source = meta.source or header["handle"]
-    if meta.published is None and header["when"] and (found := date_in(header["when"])):
+    first, top = filled[0], lines[filled[0]].strip()
+    if header := _POST_HEADER.match(top):
+        name, account, when, dropped = header["name"].strip(), header["handle"], header["when"], {first}
+    elif (network := _NETWORK_NAME.match(top)) and (ago := next((i for i in filled[1:3] if _POSTED_AGO.match(lines[i].strip())), None)):
+        name, when, dropped = network["name"].strip(), None, set(range(first, ago + 1))
+        account = name
+        notes.append("the headline under the author's name: " + " ".join(lines[i].strip() for i in filled[1:3] if i < ago)[:120])
+    else:
+        return lines
+    rest = [line for i, line in enumerate(lines) if i not in dropped]
+    meta.author = meta.author or name
+    meta.source = meta.source or account
+    if meta.published is None and when and (found := date_in(when)):
         meta.published = found[0]
     sentence = _first_sentence(rest, fmt)
-    meta.title = trimmed(Statement(sentence, 0, 0)).text if sentence else header["handle"]
-    notes.append(f"a social post's header {lines[first].strip()[:60]!r}: by {meta.author}, published by {meta.source}"
+    meta.title = trimmed(Statement(sentence, 0, 0)).text if sentence else account
+    notes.append(f"a social post's header {top[:60]!r}: by {meta.author}, published by {meta.source}"
                  + ("" if meta.published else ", undated"))
     return rest
 
