@@ -792,38 +792,48 @@ def test_a_copied_social_post_and_a_report_dated_in_its_title(tmp_path: Path):
     assert article.published == datetime(2026, 11, 28, tzinfo=UTC) and any(n.startswith("dated from its title") for n in notes)
 
 
-def test_a_release_s_label_date_and_issuer_lines_are_above_its_title_and_a_credit_line_is_no_heading(tmp_path: Path):
-    """Seen on an ASX quarterly report and a state-media story nobody here labelled."""
-    report = tmp_path / "quarterly.txt"
-    report.write_text("ASX ANNOUNCEMENT\n29 October 2026\n\nKestrel Rare Earths Limited (ASX: KRE)\n"
-                      "Quarterly Activities Report for the period ending 30 September 2026\n\n"
-                      "The Definitive Feasibility Study for the Mt Weston Rare Earths Project was completed during the quarter.\n")
-    article, _ = read_article(report)
-    assert (article.title, article.source) == ("Quarterly Activities Report for the period ending 30 September 2026", "Kestrel Rare Earths Limited")
-    assert article.published == datetime(2026, 10, 29, tzinfo=UTC)
-    story = tmp_path / "xinhua.txt"
-    story.write_text("China's rare earth output hits record\n\nSource: Xinhua | Editor: Li Wei | 2026-11-27\n\n"
-                     "BAOTOU, Nov. 27 (Xinhua) -- China's output of rare earth products hit a record high in the first ten months.\n")
-    article, _ = read_article(story)
+def _read_text(tmp_path: Path, text: str) -> tuple[Article, list[str]]:
+    path = tmp_path / "saved.txt"
+    path.write_text(text)
+    return read_article(path)
+
+
+@pytest.mark.parametrize(
+    ("text", "title", "source", "published"),
+    [
+        # an ASX quarterly report: its label, date and issuer lines above its title
+        ("ASX ANNOUNCEMENT\n29 October 2026\n\nKestrel Rare Earths Limited (ASX: KRE)\n"
+         "Quarterly Activities Report for the period ending 30 September 2026\n\n"
+         "The Definitive Feasibility Study for the Mt Weston Rare Earths Project was completed during the quarter.\n",
+         "Quarterly Activities Report for the period ending 30 September 2026", "Kestrel Rare Earths Limited", datetime(2026, 10, 29, tzinfo=UTC)),
+        # a Japanese company's release: its date over its issuer's name
+        ("November 28, 2026\nShin-Etsu Chemical Co., Ltd.\n\nShin-Etsu Chemical to Expand Rare Earth Magnet Production Capacity in Japan\n\n"
+         "Shin-Etsu Chemical Co., Ltd. has decided to invest approximately 30 billion yen in its Takefu Plant.\n",
+         "Shin-Etsu Chemical to Expand Rare Earth Magnet Production Capacity in Japan", "Shin-Etsu Chemical Co., Ltd.",
+         datetime(2026, 11, 28, tzinfo=UTC)),
+    ],
+)
+def test_the_lines_a_release_prints_above_its_title_name_its_publisher_and_date(tmp_path: Path, text, title, source, published):
+    """Seen on releases nobody here labelled."""
+    article, _ = _read_text(tmp_path, text)
+    assert (article.title, article.source, article.published) == (title, source, published)
+
+
+def test_a_credit_line_is_no_heading(tmp_path: Path):
+    """Seen on a state-media story nobody here labelled."""
+    article, _ = _read_text(tmp_path, "China's rare earth output hits record\n\nSource: Xinhua | Editor: Li Wei | 2026-11-27\n\n"
+                                      "BAOTOU, Nov. 27 (Xinhua) -- China's output of rare earth products hit a record high in the first ten months.\n")
     assert [s.heading for s in article.sections if s.heading] == [] and article.source == "Xinhua"
 
 
-def test_a_network_post_s_header_and_a_release_s_date_over_its_issuer(tmp_path: Path):
-    """Seen on a post copied from a professional network and a Japanese company's release nobody here labelled."""
-    post = tmp_path / "post.txt"
-    post.write_text("Jane Okafor • 2nd\nCEO at Meridian Magnetics | Building the Western magnet supply chain\n3d • Edited\n\n"
-                    "Big news: Meridian Magnetics just closed a $45M Series B to build our first magnet line in Ohio. 🎉\n")
-    article, notes = read_article(post)
+def test_a_network_post_s_header_gives_its_author(tmp_path: Path):
+    """Seen on a post copied from a professional network nobody here labelled."""
+    article, notes = _read_text(tmp_path, "Jane Okafor • 2nd\nCEO at Meridian Magnetics | Building the Western magnet supply chain\n"
+                                          "3d • Edited\n\nBig news: Meridian Magnetics just closed a $45M Series B to build our first "
+                                          "magnet line in Ohio. 🎉\n")
     assert (article.title, article.author, article.source, article.published) == (
         "Big news: Meridian Magnetics just closed a $45M Series B to build our first magnet line in Ohio.", "Jane Okafor", "Jane Okafor", None)
     assert article.body.startswith("Big news") and any("CEO at Meridian Magnetics" in n for n in notes)
-    release = tmp_path / "release.txt"
-    release.write_text("November 28, 2026\nShin-Etsu Chemical Co., Ltd.\n\n"
-                       "Shin-Etsu Chemical to Expand Rare Earth Magnet Production Capacity in Japan\n\n"
-                       "Shin-Etsu Chemical Co., Ltd. has decided to invest approximately 30 billion yen in its Takefu Plant.\n")
-    article, _ = read_article(release)
-    assert (article.title, article.source) == ("Shin-Etsu Chemical to Expand Rare Earth Magnet Production Capacity in Japan", "Shin-Etsu Chemical Co., Ltd.")
-    assert article.published == datetime(2026, 11, 28, tzinfo=UTC)
 
 
 def test_a_dateline_that_opens_with_its_date_names_its_agency():
