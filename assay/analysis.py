@@ -51,7 +51,7 @@ from assay.statements import (
     sentences,
     statements,
     text_sentences,
-    trimmed,
+    trim_span,
     word_stems,
 )
 from assay.transcripts import QA_LABEL, QUESTION_LABEL, address_end, is_procedure, turns
@@ -222,7 +222,9 @@ def _as_highlight(sentence: str) -> str:
     text = _BULLET.sub("", sentence)
     text = text[dateline_end(text) :]
     text = text[qa.end() :] if (qa := QA_LABEL.match(text)) else text  # "A: We produced…"
-    return trimmed(Statement(text[post_number_end(text) :], 0, 0)).text  # "1/ MOFCOM approved… 🚨"
+    text = text[post_number_end(text) :]  # "1/ MOFCOM approved… 🚨"
+    start, end = trim_span(text)
+    return text[start:end]
 
 
 # --- grounding ------------------------------------------------------------------------------------

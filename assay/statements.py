@@ -321,16 +321,21 @@ def _symbol(c: str) -> bool:
     return unicodedata.category(c) == "So"  # emoji and pictographs: "🚨", "🧵", "🙄"
 
 
-def trimmed(piece: Statement) -> Statement:
-    """The statement without the emoji around it and the hashtags it ends with, which say nothing."""
-    text = _HASHTAGS.sub("", piece.text)
-    end = len(text)
+def trim_span(text: str) -> tuple[int, int]:
+    """Where `text` starts and ends without the emoji around it and the hashtags it ends with, which say nothing."""
+    end = len(_HASHTAGS.sub("", text))
     while end and (_symbol(text[end - 1]) or text[end - 1].isspace() or text[end - 1] == "\ufe0f"):
         end -= 1
     start = 0
     while start < end and (_symbol(text[start]) or text[start].isspace() or text[start] == "\ufe0f"):
         start += 1
-    return piece if (start, end) == (0, len(piece.text)) else Statement(text[start:end], piece.start + start, piece.start + end)
+    return start, end
+
+
+def trimmed(piece: Statement) -> Statement:
+    """The statement without the emoji around it and the hashtags it ends with (`trim_span`)."""
+    start, end = trim_span(piece.text)
+    return piece if (start, end) == (0, len(piece.text)) else Statement(piece.text[start:end], piece.start + start, piece.start + end)
 
 
 def is_question(text: str) -> bool:

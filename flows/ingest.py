@@ -210,10 +210,11 @@ def _same_file_kept(articles: list[Cleaned], known: dict[str, str], registry: Re
     kept: list[Cleaned] = []
     for article, feed, notes in articles:
         earlier = stored.get(article.source_url, []) if article.url is None and article.id not in known else []
-        same = max(earlier, key=lambda e: shared_text(e[1], article.body), default=None)
-        if same is not None and shared_text(same[1], article.body) >= SAME_FILE_MIN_SHARED:
-            article = article.model_copy(update={"id": same[0]})
-            notes = [*notes, f"read again from the same file: a new version of article {same[0]}"]
+        # The likeliest earlier reading; of equals, the one updated last (the registry's order).
+        shared, same = max(((shared_text(body, article.body), earlier_id) for earlier_id, body in earlier), key=lambda x: x[0], default=(0.0, ""))
+        if shared >= SAME_FILE_MIN_SHARED:
+            article = article.model_copy(update={"id": same})
+            notes = [*notes, f"read again from the same file: a new version of article {same}"]
         kept.append((article, feed, notes))
     return kept
 
@@ -226,7 +227,7 @@ def dedupe(articles: list[Cleaned], settings: Settings) -> tuple[list[Pending], 
     registry = services(settings).registry
     known = registry.content_hashes([a.id for a, _, _ in articles])
     articles = _same_file_kept(articles, known, registry)
-    known = registry.content_hashes([a.id for a, _, _ in articles])
+    known |= registry.content_hashes([a.id for a, _, _ in articles if a.id not in known])  # the files read again
     digests = {a.id: body_hash(a.body) for a, _, _ in articles}
     stored_bodies = registry.find_by_body_hashes([digests[a.id] for a, _, _ in articles if a.id not in known])
     pending: list[Pending] = []

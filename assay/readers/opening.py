@@ -173,9 +173,12 @@ def is_site_name(text: str) -> bool:
     return bool(_DOMAIN.match(text.strip()))
 
 
-# A date after a publication's name on its line, as a magazine prints its issue: ", February 3, 2026",
-# ", 3 February 2026", ", February 2026".
-_TRAILING_DATE = re.compile(rf",\s+(?:{DAY_DATE}|[A-Z][a-z]{{2,8}}\.?\s+\d{{4}})\s*$")
+# A month of a year, as an issue's date: "February 2026".
+_MONTH_YEAR = r"[A-Z][a-z]{2,8}\.?\s+\d{4}"
+# A date ending a line or a title after a separator, as a magazine prints its issue (", February 3,
+# 2026", ", February 2026") and a report its date ("… Price Watch — 28 November 2026"); a date inside a
+# headline's sentence is none.
+_TRAILING_DATE = re.compile(rf"(?:\s[—–|·-]|,|:)\s+(?P<date>{DAY_DATE}|{_MONTH_YEAR})\s*$")
 
 
 def _masthead(head: list[str]) -> str | None:
@@ -196,7 +199,7 @@ def _masthead(head: list[str]) -> str | None:
 
 
 # The outlets a byline names after its reporter ("By Jane Doe, Reuters"): the dateline agencies'.
-_BYLINE_OUTLETS = {name.lower() for _, name in _DATELINE_AGENCIES} | {"associated press", "agence france-presse", "agence france presse"}
+_BYLINE_OUTLETS = {name.lower() for _, name in _DATELINE_AGENCIES} | set(_AGENCY_NAMES)
 
 
 def byline_author(lines: list[str]) -> str | None:
@@ -351,14 +354,10 @@ def opening_date(texts: list[str]) -> tuple[datetime, int] | None:
     return None
 
 
-# A report's or an issue's date ending its title after a separator: "Asian Rare Earth Price Watch —
-# 28 November 2026", "Weekly brief | Nov. 28, 2026"; a date inside a headline's sentence is not its date.
-_TITLE_DATE = re.compile(rf"(?:\s[—–|·-]|,|:)\s+(?P<date>{DAY_DATE})\s*$")
-
-
 def title_date(title: str) -> datetime | None:
-    """The date a title ends with after a separator; None for any other title."""
-    found = _TITLE_DATE.search(title.strip())
+    """The day a title ends with after a separator ("Asian Rare Earth Price Watch — 28 November 2026");
+    None for any other title, and for a month alone."""
+    found = _TRAILING_DATE.search(title.strip())
     dated = date_in(found["date"]) if found else None
     return dated[0] if dated else None
 
@@ -383,7 +382,7 @@ _GENERIC_FOLDERS = {"downloads", "download", "desktop", "documents", "my documen
 
 
 # A periodical's issue as its title names it after the publication: "The Magnet Ledger — Week 48".
-_ISSUE_PART = re.compile(rf"^(?:(?:Week|Issue|No\.|Vol\.?|Volume|Edition|Number)\s*#?\d+|{DAY_DATE}|[A-Z][a-z]{{2,8}}\.? \d{{4}})$")
+_ISSUE_PART = re.compile(rf"^(?:(?:Week|Issue|No\.|Vol\.?|Volume|Edition|Number)\s*#?\d+|{DAY_DATE}|{_MONTH_YEAR})$")
 
 
 def title_publication(title: str) -> str | None:

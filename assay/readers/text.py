@@ -48,7 +48,7 @@ from assay.readers.opening import (
 )
 from assay.readers.pdf import Line, remove_page_furniture, running_lines
 from assay.sources import SourceError, decode, decoding_notes, publisher_host, source_suffix
-from assay.statements import CREDIT_LINE, PAGE_FURNITURE, Statement, sentences, trimmed
+from assay.statements import CREDIT_LINE, PAGE_FURNITURE, sentences, trim_span
 from assay.types import Fetched, RawItem, SourceKind
 
 _FORMATS = {".txt": "text", ".md": "markdown", ".markdown": "markdown"}
@@ -247,14 +247,16 @@ def _title(lines: list[str], fmt: str, given: str | None, stem: str, notes: list
             return given, lines[:first] + lines[end:]
         return given, lines
     layout = text_layout("\n".join(lines))  # once: it reads the whole text
-    # A release's label, date and issuer lines above its title ("ASX ANNOUNCEMENT", "29 October 2026",
-    # "Kestrel Rare Earths Limited (ASX: KRE)"; a Japanese release's date over its issuer's name): the
-    # title is the first line under them that reads as one.
+    # What a letterhead or a release prints above its title: a letterhead ("MOJAVE MAGNETICS CORP.", a
+    # ministry's name in any case), a release's label ("ASX ANNOUNCEMENT"), its date, its issuer and
+    # ticker ("Kestrel Rare Earths Limited (ASX: KRE)"). The title is the first line under them that
+    # reads as one, as the PDF reader reads a letterhead; they stay in the text to name the publisher.
     def above_title(text: str) -> bool:
         text = text.strip()
-        return release_label(text) or bool(DATE_LINE.match(text)) or letterhead(text) == text
+        name = letterhead(text)
+        return release_label(text) or bool(DATE_LINE.match(text)) or (name is not None and (text.isupper() or name == text))
 
-    if release_label(line) or DATE_LINE.match(line.strip()):
+    if above_title(line):
         title_at = first
         for _ in range(3):
             title_at = next((i for i in range(title_at + 1, len(lines)) if lines[i].strip()), len(lines))
@@ -262,17 +264,8 @@ def _title(lines: list[str], fmt: str, given: str | None, stem: str, notes: list
                 break
         below = title_at + 1 if title_at + 1 < len(lines) and lines[title_at + 1].strip() else None
         if title_at < len(lines) and _looks_like_title(lines[title_at], lines[below] if below is not None else None, layout):
-            notes.append(f"the title is the first line under {line.strip()!r} and the lines like it")
+            notes.append(f"the title is the first line under {line.strip()!r}")
             return _heading_text(lines[title_at]), lines[:title_at] + lines[title_at + 1 :]
-    head = line.strip()
-    # The line under a letterhead, a blank line between them or not.
-    under = next((i for i in range(end, min(end + 2, len(lines))) if lines[i].strip()), None)
-    if under is not None and letterhead(head) and (head.isupper() or letterhead(head) == head) and _looks_like_title(lines[under], None, layout):
-        # A letterhead over the title ("MOJAVE MAGNETICS CORP." over "Letter to Shareholders", a ministry's
-        # name over its notice's), as the PDF reader reads one: the line under it is the title; the
-        # letterhead stays to name the publisher. A line of any case must be the organisation's name alone.
-        notes.append(f"the title is the line under the letterhead {line.strip()!r}")
-        return _heading_text(lines[under]), lines[:under] + lines[under + 1:]
     if _looks_like_title(line, following, layout):
         rest = lines[:first] + lines[end:]
         # A file of one line is its own title and body: taking the title out would leave nothing.
@@ -413,7 +406,7 @@ def _social_post(lines: list[str], meta: _FrontMatter, fmt: str, notes: list[str
     if meta.published is None and when and (found := date_in(when)):
         meta.published = found[0]
     sentence = _first_sentence(rest, fmt)
-    meta.title = trimmed(Statement(sentence, 0, 0)).text if sentence else account
+    meta.title = sentence[slice(*trim_span(sentence))] if sentence else account
     notes.append(f"a social post's header {top[:60]!r}: by {meta.author}, published by {meta.source}"
                  + ("" if meta.published else ", undated"))
     return rest
