@@ -81,7 +81,7 @@ class Services:
 
     @property
     def crosscheck(self) -> CorpusCrossCheck:
-        return self._once("crosscheck", lambda: CorpusCrossCheck(self.chunk_store, self.embedder))
+        return self._once("crosscheck", lambda: CorpusCrossCheck(self.chunk_store, self.embedder, self.keyword_index()))
 
     def keyword_index(self) -> KeywordIndex:
         """The keyword index in the registry's database; the first use fills it from the chunk store

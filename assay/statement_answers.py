@@ -38,6 +38,15 @@ _MONTH_NAMES = {m[:3]: {m[:3], m, *(("sept",) if m == "september" else ())} for 
 # Words every question here shares ("rare earth magnets"): a topic of only these would match everything.
 _TOPIC_STOP = frozenset("the a an of and or in on for to its their his her with by from at as any all rare earth earths element "
                         "elements critical mineral minerals metal metals".split())
+# What the trade's collective names stand for: a statement about dysprosium output is about heavy
+# rare earths though it never says so ("What has Lynas claimed about heavy rare earths?" left out
+# Lynas's line on its dysprosium and terbium output, seen on a wire story written here).
+_TOPIC_MEMBERS = {
+    "heavy rare earth": ("dysprosium", "terbium", "yttrium", "holmium", "gadolinium", "hree", "hrees"),
+    "light rare earth": ("neodymium", "praseodymium", "ndpr", "lanthanum", "cerium", "samarium", "lree", "lrees"),
+    "ndpr": ("neodymium", "praseodymium"),
+    "magnet": ("ndfeb", "smco"),
+}
 # Kinds that are someone's assertion; opinion is the author's voice and rhetoric is listed too,
 # because "what has X said" includes X's slogans.
 _ASSERTED = (Kind.fact, Kind.claim, Kind.rhetoric)
@@ -49,6 +58,7 @@ class ClaimsQuestion:
     entity_type: EntityType
     topic_words: tuple[str, ...]
     since: date | None
+    topic: str = ""  # as the question writes it, for the answer's first line
 
 
 def asked_about(question: str) -> str | None:
@@ -70,8 +80,10 @@ def claims_question(question: str, aliases: AliasBook, today: date | None = None
     named = aliases.canonical(who) if who is not None else None
     if asked is None or named is None or named.type in _NOT_SPEAKERS:
         return None
-    topic = tuple(w for w in re.findall(r"[^\W_]+", (asked["topic"] or "").lower()) if w not in _TOPIC_STOP and len(w) > 2)
-    return ClaimsQuestion(named.name, named.type, topic, _since(asked["since"], today or datetime.now(UTC).date()))
+    written = (asked["topic"] or "").strip()
+    topic = tuple(w for w in re.findall(r"[^\W_]+", written.lower()) if w not in _TOPIC_STOP and len(w) > 2)
+    members = tuple(m for name, found in _TOPIC_MEMBERS.items() if name in written.lower() for m in found)
+    return ClaimsQuestion(named.name, named.type, topic + members, _since(asked["since"], today or datetime.now(UTC).date()), written)
 
 
 def _since(text: str | None, today: date) -> date | None:
@@ -154,7 +166,7 @@ def contradictions(query: ClaimsQuestion, found: list[StatementRecord], corpus: 
 def describe(query: ClaimsQuestion, statements: list[StatementRecord], against: list[StatementRecord] | None = None) -> str:
     """The answer's text: one line per statement with its [n], kind, date and corpus verdict, then the
     statements that contradict them, each with the [n]s it disputes."""
-    about = f" about {' '.join(query.topic_words)}" if query.topic_words else ""
+    about = f" about {query.topic}" if query.topic_words else ""
     since = f" since {query.since.isoformat()}" if query.since else ""
     if not statements:
         return f"The corpus holds no analysed statement by {query.entity}{about}{since}."

@@ -453,6 +453,12 @@ class KeywordSearch(Protocol):
     def search(self, query: str, k: int, article_ids: set[str] | None = None) -> list[KeywordHit]: ...
 
 
+class TermWeights(Protocol):
+    """Each text's terms, weighed by how rare they are in the corpus (idf): the keyword index."""
+
+    def term_weights(self, texts: Sequence[str]) -> list[dict[str, float]]: ...
+
+
 class ArticleCatalog(Protocol):
     """Articles and their analyses: the registry as the domain sees it."""
 

@@ -25,7 +25,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Collection, Iterable
+from collections.abc import Collection, Iterable, Sequence
 from typing import NamedTuple, Protocol
 
 from sqlalchemy import inspect, text
@@ -90,6 +90,8 @@ class _Dialect(Protocol):
 
     def search(self, session: Session, terms: list[str], k: int, article_ids: list[str] | None) -> list[tuple[str, float]]: ...
 
+    def document_frequencies(self, session: Session, terms: list[str]) -> dict[str, int]: ...
+
 
 class KeywordIndex:
     """The keyword index of the chunks, in `registry`'s database (implements `KeywordSearch`)."""
@@ -129,6 +131,19 @@ class KeywordIndex:
         with self.registry.session() as s:
             found = self._sql.search(s, terms, k, sorted(article_ids) if article_ids is not None else None)
         return [KeywordHit(chunk_id=chunk_id, score=score) for chunk_id, score in found if score > 0]
+
+    def term_weights(self, texts: Sequence[str]) -> list[dict[str, float]]:
+        """Each text's index terms with their idf over the indexed chunks, as BM25 weighs them (FTS5's
+        idf: a term in half the chunks or more weighs almost nothing). Without an index every term
+        weighs 1."""
+        terms = [set(index_terms(t)) for t in texts]
+        every = sorted(set().union(*terms))
+        if not every or not self.present:
+            return [dict.fromkeys(t, 1.0) for t in terms]
+        with self.registry.session() as s:
+            rows = int(s.scalar(text("SELECT count(*) FROM keyword_chunks")) or 0)
+            df = self._sql.document_frequencies(s, every)
+        return [{term: _idf(rows, df.get(term, 0)) for term in t} for t in terms]
 
     def count(self) -> int:
         if not self.present:
@@ -186,13 +201,21 @@ class _SQLite:
         )
         return [(chunk_id, float(score)) for chunk_id, score in rows.tuples()]
 
+    def document_frequencies(self, session: Session, terms: list[str]) -> dict[str, int]:
+        if self.vocabulary:
+            found = session.execute(text("SELECT term, doc FROM keyword_vocab WHERE term IN (SELECT value FROM json_each(:terms))"),
+                                    {"terms": json.dumps(terms)})
+            return {term: int(doc) for term, doc in found.tuples()}
+        return {  # a registry of an earlier release, opened read-only: one count per term
+            term: int(session.scalar(text("SELECT count(*) FROM keyword_fts WHERE keyword_fts MATCH :match"), {"match": _match([term])}) or 0)
+            for term in terms
+        }
+
     def _rare_terms(self, session: Session, terms: list[str]) -> _Rare | None:
         """The terms the common-terms query matches, with what it needs to score rows again; None
         where the plain query is cheap enough (see RANKED_POSTINGS)."""
         # fts5vocab counts a term's rows by reading its postings: a few ms for a term in most rows at 1M.
-        found = session.execute(text("SELECT term, doc FROM keyword_vocab WHERE term IN (SELECT value FROM json_each(:terms))"),
-                                {"terms": json.dumps(terms)})
-        df: dict[str, int] = {term: int(doc) for term, doc in found.tuples()}
+        df = self.document_frequencies(session, terms)
         if sum(df.values()) <= RANKED_POSTINGS:
             return None
         rows, tokens = _fts5_totals(session.scalar(text("SELECT block FROM keyword_fts_data WHERE id = 1")))
@@ -321,6 +344,16 @@ class _Postgres:
             {"terms": terms, "query": " | ".join(_lexeme(t) for t in terms), "article_ids": article_ids, "k": k},
         )
         return [(chunk_id, float(score)) for chunk_id, score in rows.tuples()]
+
+
+    def document_frequencies(self, session: Session, terms: list[str]) -> dict[str, int]:
+        found = session.execute(
+            text("SELECT t.lexeme, count(*) FROM keyword_chunks AS c, "
+                 "unnest(ts_filter(setweight(c.terms, 'A', CAST(:terms AS text[])), '{a}')) AS t "
+                 "WHERE c.terms @@ CAST(:query AS tsquery) GROUP BY t.lexeme"),
+            {"terms": terms, "query": " | ".join(_lexeme(t) for t in terms)},
+        )
+        return {lexeme: int(n) for lexeme, n in found.tuples()}
 
 
 def _lexeme(term: str) -> str:

@@ -1,13 +1,13 @@
-"""Corpus cross-check through a real (embedded) Chroma collection."""
+"""Corpus cross-check through a real (embedded) Chroma collection and the registry's keyword index."""
 
 from datetime import UTC, datetime
 
 from assay.chunking import chunk_article
-from assay.crosscheck import CorpusCrossCheck
-from assay.embeddings import MiniLMEmbeddings
+from assay.crosscheck import CLOSE, shared_weight
+from assay.services import services
 from assay.settings import Settings
 from assay.statements import statements
-from assay.store.vectors import ChunkStore
+from assay.store.keywords import KeywordRow
 from assay.types import Article, Section
 
 
@@ -19,32 +19,49 @@ def article(article_id: str, body: str, day: int) -> Article:
 
 
 def test_same_figure_corroborates_other_figure_conflicts_and_repeats_are_linked(assay_home):
-    embedder, store = MiniLMEmbeddings(batch_size=Settings().embed_batch_size), ChunkStore(assay_home)
+    made = services(assay_home)
+    embedder, store, index = made.embedder, made.chunk_store, made.keyword_index()
     others = [
         article("a1", "China Northern Rare Earth raised its annual rare-earth metal capacity to 11,200 tons at Baotou.", 1),
         article("a2", "Lynas Rare Earths shipped its first heavy rare earth oxide from Malaysia to Japan this week.", 2),
+        article("a3", "Lynas Rare Earths opened a heavy rare earths plant in Texas this year.", 3),
     ]
     for other in others:
         chunks = chunk_article(other, Settings().chunk_size, Settings().chunk_overlap)
         store.upsert([(other, chunks, embedder.forward([c.text for c in chunks]))])
+        index.add(KeywordRow(c.id, other.id, c.text) for c in chunks)
 
     subject = article(
         "s",
         "China Northern Rare Earth raised its annual rare-earth metal capacity to 11,200 tons at Baotou. "
         "China Northern Rare Earth raised its yearly rare-earth metal capacity to 9,000 tons in Baotou. "
-        "Ghana’s cocoa harvest was delayed by heavy rains across the western region.",
+        "Ghana’s cocoa harvest was delayed by heavy rains across the western region. "
+        "Lynas told investors in August that its heavy rare earths circuit would run at full rate by the end of the year.",
         5,
     )
     found = statements(subject)
-    repeat, conflict, unrelated = CorpusCrossCheck(store, embedder)(subject, found)
+    repeat, conflict, unrelated, same_topic = made.crosscheck(subject, found)
 
     assert repeat.status == "corroborated" and repeat.repeated_by == ["a1"]
     assert repeat.first_seen == "2026-02-01T00:00:00+00:00"
     assert repeat.evidence[0].article_id == "a1" and repeat.evidence[0].chunk_id.startswith("a1-")
     assert conflict.status == "conflicting"
     assert unrelated.status == "no_other_source" and unrelated.evidence == []
+    # The Texas plant story is close enough by its vector to corroborate by similarity alone (the
+    # same company and topic), but it writes almost none of what is particular to the statement
+    # (investors, August, circuit, full rate), so it is no evidence of it.
+    nearest = store.nearest(embedder.forward([found[3].text]), 4, exclude_article="s")[0]
+    assert any(c.article_id == "a3" and (c.similarity or 0) >= CLOSE for c in nearest)
+    assert same_topic.status == "no_other_source" and same_topic.evidence == []
     # Asking for more neighbours than the store holds returns what there is (nearest does not count first).
-    assert sorted(c.article_id for c in store.nearest(embedder.forward(["rare earth capacity"]), 20)[0]) == ["a1", "a2"]
+    assert sorted(c.article_id for c in store.nearest(embedder.forward(["rare earth capacity"]), 20)[0]) == ["a1", "a2", "a3"]
+
+
+def test_shared_weight_is_the_share_of_the_rare_terms_held():
+    own = {"lynas": 2.0, "circuit": 1.5, "rare": 0.0, "investors": 0.5}
+    assert shared_weight(own, {"lynas": 1.0, "rare": 1.0}) == 0.5
+    assert shared_weight(own, {"rare": 1.0}) == 0.0
+    assert shared_weight({}, {"rare": 1.0}) == 0.0
 
 
 def test_figures_conflict_only_in_the_same_unit():

@@ -303,6 +303,17 @@ def test_doctor_finds_lost_and_stale_keyword_rows_and_repair_mends_them(tmp_path
     assert check(registry, store).keyword_index == "not checked"
 
 
+def test_term_weights_are_bm25s_idf_on_both_engines(registry):
+    index = KeywordIndex(registry)
+    index.add(ROWS)
+    rows = len(ROWS)
+    lynas, unknown = index.term_weights(["Lynas rare earth", "Praseodymium"])
+    assert lynas["lynas"] == pytest.approx(math.log((rows - 1 + 0.5) / 1.5))  # in one chunk of 12
+    assert lynas["rare"] == lynas["earth"] == 1e-6  # in most chunks: weighs almost nothing
+    assert unknown == {"praseodymium": pytest.approx(math.log((rows + 0.5) / 0.5))}
+    assert index.term_weights(["the and of"]) == [{}]
+
+
 def test_keyword_tokens_keep_codes_whole_and_read_figures_one_way():
     assert keyword_tokens("NdFeB, Dy2O3 and 6,000 t at the ASX") == ["ndfeb", "dy2o3", "6000", "t", "asx"]
     assert keyword_tokens("U.S. output rose 1.5%") == ["u", "s", "output", "rose", "1.5"]

@@ -26,7 +26,11 @@ def views(tmp_path_factory) -> tuple[CorpusView, AliasBook]:
 def test_the_question_names_who_what_about_and_since_when(views):
     _, aliases = views
     asked = claims_question("What has MP Materials claimed about NdPr supply since January 2026?", aliases)
-    assert asked is not None and asked.entity == MP and asked.topic_words == ("ndpr", "supply") and asked.since == date(2026, 1, 1)
+    assert asked is not None and asked.entity == MP and asked.since == date(2026, 1, 1)
+    assert asked.topic_words == ("ndpr", "supply", "neodymium", "praseodymium") and asked.topic == "NdPr supply"
+    # A collective name stands for its members: dysprosium output is about heavy rare earths.
+    heavy = claims_question("What has MP Materials claimed about heavy rare earths?", aliases)
+    assert heavy.topic_words == ("heavy", "dysprosium", "terbium", "yttrium", "holmium", "gadolinium", "hree", "hrees")
     # A month alone is its latest past one; another spelling is the same entity.
     asked = claims_question("what did MP say since July", aliases, today=date(2026, 3, 1))
     assert asked is not None and asked.entity == MP and asked.since == date(2025, 7, 1)
@@ -64,6 +68,8 @@ def test_a_topic_and_a_date_narrow_the_list(views):
     later = matching_statements(claims_question("What has MP Materials claimed since February 2026?", aliases), corpus, aliases)
     assert about and set(s.id for s in about) < set(s.id for s in every) and all("Pentagon" in s.quote or "supply" in s.quote for s in about)
     assert later and all(s.when.date() >= date(2026, 2, 1) for s in later) and len(later) < len(every)
+    asked = claims_question("What has MP Materials claimed about Pentagon supply?", aliases)
+    assert " about Pentagon supply in " in as_answer("q", asked, about).answer.splitlines()[0]  # the topic as asked
 
 
 def test_disagreeing_sources_are_said_and_both_sides_cited(views):
