@@ -143,7 +143,8 @@ class _Speakers:
 
     def _entity(self, name: str) -> Attribution | None:
         """The speaker a known entity's name is (a company, a government), now the last speaker."""
-        named = self.aliases.canonical(name)
+        # A social account's handle runs the name together: "@LynasRareEarths says …" is Lynas Rare Earths.
+        named = self.aliases.canonical(name) or self.aliases.canonical(re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name))
         if named is None or named.type not in SPEAKER_ATTRIBUTION:
             return None
         self.last = SPEAKER_ATTRIBUTION[named.type]

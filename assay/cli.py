@@ -153,7 +153,12 @@ def analyse(
         err.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(1) from None
     if not ids:
-        err.print("nothing to analyse: give article ids, --all or --pending")
+        if pending:
+            err.print("nothing pending: every article has an analysis (--all re-analyses those the analysis has changed for)")
+        elif all_articles:
+            err.print("nothing to analyse: the corpus has no articles (assay ingest adds some)")
+        else:
+            err.print("nothing to analyse: give article ids, --all or --pending")
         raise typer.Exit(1 if not (all_articles or pending) else 0)
     report = _analyse_with_progress(ids, prompt, show_progress=not json_output and err.is_terminal)
     if json_output:

@@ -119,7 +119,7 @@ _DATELINE = re.compile(
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "13"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
+SPLITTER_VERSION = "14"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
 # 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies, an interview's Q:/A: labels,
 # a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone; 8: a name a speaker addresses,
 # a pasted page's photo captions and sign-up calls; 9: a "Published <date>" line, a table's header row of years
@@ -127,7 +127,8 @@ SPLITTER_VERSION = "13"  # 2: datelines are not statements; 3: comma clauses, as
 # 11: an issue's kicker line, a letter's or notice's addressees, a newsletter's colophon; 12: a report's terms, a post's
 # sign-off, a thread's post numbers, emoji and closing hashtags; a hearing's titled speakers ("Senator X:") are no part of what they say;
 # 13: a footnote's marker ends a sentence; notes and references are skipped; no cut inside parentheses or after a
-# named speaker; a wire's update note, an assistance credit, an inquiries line, a line that is only the publisher's name
+# named speaker; a wire's update note, an assistance credit, an inquiries line, a line that is only the publisher's name;
+# 14: a table's units caption ("Prices (ex-works China, … yuan per tonne)")
 
 
 @dataclass(frozen=True)
@@ -221,13 +222,22 @@ _ISSUE_LINE = re.compile(
 _ADDRESSEES = re.compile(r"^(?:To\s+(?:the|all|each|every)\s.{3,400}:|Dear\s[^.!?]{1,120}[:,])$")
 
 
+# A table's caption that gives its units ("Prices (ex-works China, VAT included, yuan per tonne unless
+# stated)", seen on a price report written here): a few words, no sentence's end, and a parenthesis of
+# units or terms of delivery closing the line.
+_UNITS_CAPTION = re.compile(
+    r"^[A-Z][\w'’&/-]*(?:\s+[\w'’&/-]+){0,5}\s*\((?=[^()]*\b(?:per|yuan|US\$|USD|RMB|tonnes?|t|kg|ex-works|FOB|CIF|VAT|"
+    r"unless (?:stated|noted|otherwise))\b)[^()]{2,200}\)$"
+)
+
+
 def is_furniture_line(line: str) -> bool:
     """Whether a body line is page furniture rather than prose: sources, footnotes, credits, a dated
-    kicker or byline, a date alone, an issue's kicker, a letter's addressees, a table's header row, a
-    pasted page's photo caption or sign-up call."""
+    kicker or byline, a date alone, an issue's kicker, a letter's addressees, a table's header row or
+    units caption, a pasted page's photo caption or sign-up call."""
     text = line.strip()
     return bool(_SKIP_LINE.match(text) or _DATED_LINE.match(text) or _DATE_ONLY_LINE.match(text) or _is_table_row(text)
-                or PAGE_FURNITURE.search(text) or _ISSUE_LINE.match(text) or _ADDRESSEES.match(text))
+                or PAGE_FURNITURE.search(text) or _ISSUE_LINE.match(text) or _ADDRESSEES.match(text) or _UNITS_CAPTION.match(text))
 
 
 def _is_table_row(text: str) -> bool:

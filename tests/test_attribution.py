@@ -51,6 +51,8 @@ from assay.types import Article, Attribution, SourceType
     ("Saskatchewan Premier Scott Moe called it “a historic day for Canadian mineral sovereignty.”", Attribution.government),
     ("A company called Lynas makes oxide in Malaysia.", None),
     ("Lawmakers called for accelerating decoupling from Chinese rare earths.", None),
+    # Seen on a social thread written here: an account's handle runs the name together.
+    ("Meanwhile @LynasRareEarths says its Malaysian heavy rare earths circuit will be at full rate.", Attribution.company),
 ])
 def test_a_named_speaker_decides_the_attribution(text, who):
     assert speaker(text) == who

@@ -492,3 +492,10 @@ def test_a_publication_time_reads_as_a_day_when_only_the_day_is_known():
     assert _when(datetime(2026, 3, 9, tzinfo=UTC)) == "2026-03-09"  # a dateline's day: no "00:00:00+00:00"
     assert _when(datetime(2026, 3, 9, 22, 5, tzinfo=timezone(timedelta(hours=8)))) == "2026-03-09 14:05 UTC"
     assert _when(None) == "undated"
+
+
+def test_analyse_with_nothing_to_do_says_why(assay_home):
+    pending, every, none = invoke("analyse", "--pending"), invoke("analyse", "--all"), invoke("analyse")
+    assert pending.exit_code == 0 and "nothing pending" in pending.stderr
+    assert every.exit_code == 0 and "the corpus has no articles" in every.stderr
+    assert none.exit_code == 1 and "give article ids, --all or --pending" in none.stderr

@@ -237,6 +237,18 @@ def test_a_newsletter_s_issue_line_and_colophon_and_a_notice_s_addressees_are_no
     assert len(statements(article(kept))) == 3
 
 
+def test_a_table_s_units_caption_is_not_a_statement():
+    """Seen on a price report written here: the caption above a plain-text table of prices."""
+    body = ("Prices (ex-works China, VAT included, yuan per tonne unless stated)\n"
+            "Terbium oxide (yuan/kg)\n"
+            "NdPr oxide rose for a third straight week as magnet makers restocked.")
+    assert [s.text for s in statements(article(body))] == ["NdPr oxide rose for a third straight week as magnet makers restocked."]
+    kept = ("Output rose 12% in the quarter (see chart).\n"
+            "Lynas shipped 1,500 tonnes of oxide to Japan (t).\n"
+            "China Northern Rare Earth raised its quota (600111.SS)")
+    assert len(statements(article(kept))) == 3
+
+
 def test_a_thread_s_post_numbers_emoji_hashtags_and_sign_off_are_no_part_of_its_statements():
     """Seen on a copied thread nobody here labelled; every statement is still an exact span."""
     body = ("🚨 THREAD: China just quietly cut heavy rare earth export licences again. 🧵\n"
