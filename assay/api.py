@@ -447,8 +447,8 @@ def release(
 
 def _eval_context(settings: Settings) -> EvalContext:
     """The eval corpus (built by the ingest flow when needed), the configured model with the eval's output cache."""
-    from assay.evals.cache import SQLiteOutputCache
     from assay.evals.runner import eval_context
+    from assay.store.output_cache import SQLiteOutputCache
 
     model = services(settings).chat_model(cache=SQLiteOutputCache(settings.evals_dir / "llm-cache.sqlite"))
     with in_process_flow_settings():

@@ -19,6 +19,10 @@ from langchain_core.outputs import LLMResult
 
 from assay.types import CallLog
 
+# In a generation's info: the reply was read back from an output cache (`assay/store/output_cache.py`),
+# and no call was made, so none is logged.
+CACHED = "assay_cached"
+
 # USD per million tokens (input, output); local models cost nothing per call.
 PRICES_PER_MTOK: dict[str, tuple[float, float]] = {
     "gpt-4o-mini": (0.15, 0.60),
@@ -72,6 +76,8 @@ class LLMCallLogger(BaseCallbackHandler):
     def on_llm_end(self, response: LLMResult, *, run_id: UUID, **kwargs: Any) -> None:
         started, text, metadata, model = self._started.pop(run_id, (time.perf_counter(), "", {}, "unknown"))
         generation = response.generations[0][0]
+        if (generation.generation_info or {}).get(CACHED):
+            return
         message = getattr(generation, "message", None)
         model = str((getattr(message, "response_metadata", None) or {}).get("model_name") or model)
         input_tokens, output_tokens = usage_of(response)

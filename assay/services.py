@@ -29,6 +29,7 @@ from assay.retrieval import HybridRetriever
 from assay.settings import Settings
 from assay.store.keywords import KeywordIndex
 from assay.store.maintenance import fill_keyword_index
+from assay.store.output_cache import SQLiteOutputCache
 from assay.store.registry import Registry
 from assay.store.vectors import ChunkStore
 
@@ -82,6 +83,10 @@ class Services:
     @property
     def crosscheck(self) -> CorpusCrossCheck:
         return self._once("crosscheck", lambda: CorpusCrossCheck(self.chunk_store, self.embedder, self.keyword_index()))
+
+    def analysis_cache(self) -> SQLiteOutputCache:
+        """The model's replies to analysis prompts, one connection per process."""
+        return self._once("analysis_cache", lambda: SQLiteOutputCache(self.settings.analysis_cache_path))
 
     def keyword_index(self) -> KeywordIndex:
         """The keyword index in the registry's database; the first use fills it from the chunk store

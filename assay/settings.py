@@ -165,6 +165,11 @@ class Settings(BaseSettings):
         return self.home / "evals"
 
     @property
+    def analysis_cache_path(self) -> Path:
+        """The model's replies to analysis prompts, by their exact input (`store/output_cache.py`)."""
+        return self.home / "llm-cache.sqlite"
+
+    @property
     def chroma_path(self) -> Path:
         return self.home / "chroma"
 

@@ -3,7 +3,7 @@
 The eval has its own corpus, the 25 sample articles under ASSAY_HOME/evals/corpus (Chroma and a
 registry, built once by the same ingest flow as `assay ingest`), so scores do not depend on what a
 user has ingested, and
-its own cache of model outputs (evals/cache.py), so re-running costs no LLM call.
+its own cache of model outputs (store/output_cache.py), so re-running costs no LLM call.
 Learned parts (the kind classifier) are fitted on `train`: evals run on `dev` or `test` only.
 """
 

@@ -26,7 +26,6 @@ from pydantic import BaseModel
 
 from assay.ask import AnswerChecks, answer_prompt, answer_question
 from assay.evals import metrics as m
-from assay.evals.cache import SQLiteOutputCache
 from assay.evals.labels import load_split
 from assay.evals.runner import EvalContext, eval_context
 from assay.prompts import load_prompts
@@ -34,6 +33,7 @@ from assay.runtime import configure_prefect, in_process_flow_settings
 from assay.services import services
 from assay.settings import get_settings
 from assay.stats import bootstrap
+from assay.store.output_cache import SQLiteOutputCache
 
 
 class CitedPassage(BaseModel):

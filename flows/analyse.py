@@ -71,7 +71,9 @@ def analyse_one(article_id: str, prompt_overrides: list[str], settings: Settings
         return AnalyseResult(article_id=article.id, title=article.title, status="skipped",
                              error=f"analysis is English-only for now, and {not_english}")
     prompts = {name: p for name, p in load_prompts(prompt_overrides).items() if name in ANALYSIS_PROMPTS}
-    model = made.chat_model()
+    # A reply to the same input by the same model is read back, not asked again: a release that changes
+    # only the rules around the model re-analyses every article at the cost of those rules alone.
+    model = made.chat_model(cache=made.analysis_cache())
     versions = {name: p.version for name, p in prompts.items()}
     key = analysis_key(
         article.content_hash, versions, made.kind_decider.name, made.crosscheck.name, model_name(model), settings.prose_min_support

@@ -229,7 +229,7 @@ def test_serve_polls_a_feed_on_a_schedule_and_analyses_what_it_ingests(tmp_path,
 
 @pytest.mark.slow
 @pytest.mark.skipif(importlib.util.find_spec("llama_cpp") is None, reason="llama-cpp-python comes with `make setup`")
-def test_ingest_analyses_new_articles_then_show_and_reanalyse_cost_nothing(prefect_harness, assay_home, http_server):
+def test_ingest_analyses_new_articles_then_show_and_reanalyse_cost_nothing(prefect_harness, assay_home, http_server, monkeypatch):
     """End to end through real llama.cpp and the embedded Qwen model, on an article that tries a prompt injection."""
     from tests.test_analysis import INJECTION
 
@@ -249,6 +249,15 @@ def test_ingest_analyses_new_articles_then_show_and_reanalyse_cost_nothing(prefe
     assert again["counts"] == {"analysed": 0, "unchanged": 1, "skipped": 0, "busy": 0, "failed": 0}
     assert json.loads(invoke("status", "--json").stdout)["llm_calls"] == calls >= 1
     assert "Real vs. rhetoric" in invoke("show", analysed["article_id"]).stdout
+    # A rule around the model changes (as a release's splitter or cross-check does): the article is
+    # analysed again, and the model's reply to the same input is read back, not asked for again.
+    from assay.settings import get_settings
+
+    monkeypatch.setenv("ASSAY_PROSE_MIN_SUPPORT", "0.3")
+    get_settings.cache_clear()
+    rerun = json.loads(invoke("analyse", analysed["article_id"], "--json").stdout)
+    assert rerun["counts"]["analysed"] == 1
+    assert json.loads(invoke("status", "--json").stdout)["llm_calls"] == calls
 
 
 def test_serve_and_deploy_refuse_a_feed_list_that_is_none_before_starting_prefect(assay_home, tmp_path, capsys):

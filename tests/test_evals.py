@@ -260,9 +260,9 @@ def test_release_moves_the_release_file_only_when_the_gate_passes(fake_eval):
 @pytest.mark.skipif(importlib.util.find_spec("llama_cpp") is None, reason="llama-cpp-python comes with `make setup`")
 def test_real_model_eval_on_two_articles_and_the_rerun_is_cached(prefect_harness, tmp_path):
     """The embedded Qwen model on two dev articles with one question of each kind (about 2 minutes)."""
-    from assay.evals.cache import SQLiteOutputCache
     from assay.llms import chat_model
     from assay.settings import Settings
+    from assay.store.output_cache import SQLiteOutputCache
     settings = Settings(home=tmp_path / "home")  # models from the machine's cache, where `make setup` put them
     model = chat_model(settings, cache=SQLiteOutputCache(settings.home / "evals" / "llm-cache.sqlite"))
     ctx = eval_context(settings, model)
@@ -281,6 +281,7 @@ def test_crosscheck_tuning_prints_every_threshold_pair(prefect_harness, assay_ho
     tune_crosscheck.main()
     lines = capsys.readouterr().out.splitlines()
     rows = [line.split() for line in lines[1:-1]]
-    assert len(rows) == sum(c >= r for r in tune_crosscheck.RELATED for c in tune_crosscheck.CLOSE)
+    pairs = sum(c >= r for r in tune_crosscheck.RELATED for c in tune_crosscheck.CLOSE)
+    assert len(rows) == len(tune_crosscheck.NEAREST) * len(tune_crosscheck.SHARED) * pairs
     assert all(0 <= float(v) <= 1 for row in rows for v in row[2:])
     assert lines[-1] == "65 gold statements of 5 dev articles"

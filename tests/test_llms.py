@@ -13,6 +13,7 @@ from pydantic import BaseModel, Field
 from assay.llm_log import LLMCallLogger
 from assay.llms import StructuredOutputError, chat_model, structured
 from assay.models import ModelMissing, smollm2_path
+from assay.settings import get_settings
 from assay.store.registry import Registry
 
 
@@ -31,8 +32,6 @@ def completion(content: str, prompt_tokens: int = 120, completion_tokens: int = 
 
 @pytest.fixture
 def openai_backend(assay_home, http_server, monkeypatch):
-    from assay.settings import get_settings
-
     monkeypatch.setenv("ASSAY_LLM", "openai")
     monkeypatch.setenv("ASSAY_LLM_MODEL", "gpt-4o-mini")
     monkeypatch.setenv("ASSAY_LLM_BASE_URL", http_server.url("/v1"))
@@ -70,6 +69,26 @@ def test_openai_backend_returns_a_validated_object_and_logs_the_call(openai_back
         assert (row.input_tokens, row.output_tokens) == (120, 12) and "world's best producer" in row.input
         assert row.cost_usd == pytest.approx((120 * 0.15 + 12 * 0.60) / 1e6)
     assert registry.llm_totals()["llm_calls"] == 1
+
+
+def test_a_reply_read_back_from_the_output_cache_is_no_call(openai_backend, tmp_path):
+    """The analysis's output cache: the same input to the same model is answered from the cache,
+    logged once (the call that was made), and a cache that cannot be opened only costs the call."""
+    from assay.store.output_cache import SQLiteOutputCache
+
+    _, config, registry, server = openai_backend
+    cache = SQLiteOutputCache(tmp_path / "llm-cache.sqlite")
+    model = chat_model(get_settings(), cache=cache)
+    server.posts["/v1/chat/completions"].append(completion('{"kind": "claim", "reason": "superiority without evidence"}'))
+    first, _ = structured(model, MESSAGES, Verdict, config)
+    again, _ = structured(model, MESSAGES, Verdict, config)  # the server holds no second reply: a call would fail
+    assert first == again and (cache.hits, len(server.post_bodies["/v1/chat/completions"])) == (1, 1)
+    assert registry.llm_totals()["llm_calls"] == 1
+    (tmp_path / "blocked").write_text("a file where the cache's folder should be")
+    unusable = SQLiteOutputCache(tmp_path / "blocked" / "llm-cache.sqlite")
+    server.posts["/v1/chat/completions"].append(completion('{"kind": "fact", "reason": "a figure"}'))
+    verdict, _ = structured(chat_model(get_settings(), cache=unusable), MESSAGES, Verdict, config)
+    assert verdict.kind == "fact" and registry.llm_totals()["llm_calls"] == 2
 
 
 def test_a_validation_error_goes_back_once_then_fails_loudly(openai_backend):
