@@ -114,6 +114,9 @@ def _print_analyse_report(report: AnalyseReport) -> None:
     skipped = f", {counts['skipped']} skipped" if counts["skipped"] else ""
     busy = f", {counts['busy']} being analysed by another worker" if counts["busy"] else ""
     out.print(f"analysis: {counts['analysed']} analysed, {counts['unchanged']} unchanged{skipped}{busy}, {counts['failed']} failed")
+    if report.rechecked:
+        n = len(report.rechecked)
+        out.print(f"cross-checked again: {n} earlier article{'s' * (n != 1)} that the new ones corroborate or contradict")
 
 
 def _analyse_with_progress(ids: list[str], prompt: list[str] | None, *, show_progress: bool) -> AnalyseReport:
@@ -267,6 +270,8 @@ def _print_analysis(analysis: Analysis, body_chars: int) -> None:
     provenance = analysis.provenance
     out.print(f"\n[dim]{escape(provenance.model)} · prompts {provenance.prompts} · {escape(provenance.kind_decided_by)} · "
               f"{provenance.input_tokens}+{provenance.output_tokens} tokens[/dim]")
+    if provenance.crosschecked_at:
+        out.print(f"[dim]cross-checked again {provenance.crosschecked_at:%Y-%m-%d %H:%M} UTC, as later articles arrived[/dim]")
 
 
 # --- entities and repeated claims -------------------------------------------------------

@@ -216,6 +216,9 @@ class AnalyseResult(BaseModel):
 
 class AnalyseReport(BaseModel):
     results: list[AnalyseResult] = Field(default_factory=list)
+    rechecked: list[str] = Field(
+        default_factory=list, description="Articles analysed earlier whose cross-checks these analyses changed (corroborated or contradicted since)."
+    )
 
     @computed_field  # type: ignore[prop-decorator]  # pydantic's documented way to serialise a property
     @property
@@ -373,6 +376,9 @@ class Provenance(BaseModel):
         False, description="Nothing of the model's summary was grounded in the body after the repair retry: the summary is the article's own most central sentences, quoted exactly.",
     )
     analysed_at: datetime
+    crosschecked_at: datetime | None = Field(
+        None, description="When the cross-check was run again because later articles may corroborate or contradict it."
+    )
 
     @model_validator(mode="before")
     @classmethod

@@ -17,6 +17,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
+from datetime import UTC, datetime
 from typing import Any
 
 from prefect import flow, get_client, task
@@ -38,6 +39,7 @@ from assay.llms import backend_fault, model_name
 from assay.prompts import load_prompts
 from assay.services import services
 from assay.settings import Settings, get_settings
+from assay.statements import Statement
 from assay.store.registry import Registry
 from assay.types import AnalyseReport, AnalyseResult
 
@@ -184,12 +186,48 @@ def analyse_articles(article_ids: list[str], prompt_overrides: list[str], settin
     for article_id, future in futures:
         report.results.append(_outcome(article_id, future, settings))
         report_progress("analyse", 1)
-    alert_watchers(_analysed(report), settings)
+    _after_analyses(report, settings)
     return report
 
 
 def _analysed(report: AnalyseReport) -> list[str]:
     return [r.article_id for r in report.results if r.status == "analysed"]
+
+
+def _after_analyses(report: AnalyseReport, settings: Settings) -> None:
+    """What new analyses change elsewhere: earlier articles' cross-checks, then the watchers' alerts."""
+    report.rechecked = recheck_related(_analysed(report), settings)
+    alert_watchers(_analysed(report), settings)
+
+
+def recheck_related(analysed: list[str], settings: Settings) -> list[str]:
+    """Cross-check again the articles analysed earlier that these new analyses found related (their
+    chunks are evidence for a new statement): the new articles may corroborate or contradict them,
+    and a cross-check is otherwise frozen at its own analysis, against the corpus of that day. No
+    LLM call: the statements, their vectors and the corpus. Returns the articles whose cross-checks
+    changed; a fault here is logged and leaves the stored cross-checks as they were."""
+    made = services(settings)
+    registry = made.registry
+    fresh = set(analysed)
+    related: set[str] = set()
+    for article_id in analysed:
+        if (analysis := registry.latest_analysis(article_id)) is not None:
+            related |= {e.article_id for s in analysis.statements if s.crosscheck for e in s.crosscheck.evidence}
+    changed = []
+    for article_id in sorted(related - fresh):
+        try:
+            article, analysis = registry.get(article_id), registry.latest_analysis(article_id)
+            checked = [s for s in analysis.statements if s.crosscheck is not None] if analysis else []
+            if article is None or not checked:
+                continue
+            found = [Statement(text=s.quote, start=s.start, end=s.end) for s in checked]
+            now = made.crosscheck(article, found)
+            if [c.model_dump() for c in now] != [s.crosscheck.model_dump() for s in checked if s.crosscheck]:
+                registry.update_crosschecks(article_id, {(s.start, s.end): c for s, c in zip(found, now, strict=True)}, datetime.now(UTC))
+                changed.append(article_id)
+        except Exception as exc:  # noqa: BLE001 - a saving step: the analyses themselves are stored
+            logging.getLogger(__name__).warning("cross-check of %s not refreshed: %s", article_id, exc)
+    return changed
 
 
 def _analyse_task(settings: Settings) -> Any:
@@ -228,14 +266,14 @@ def analyse_backlog(
     while True:
         left = [i for i in registry.unanalysed_ids() if i not in tried]
         if not left:
-            alert_watchers(_analysed(report), settings)
+            _after_analyses(report, settings)
             return report
         held = registry.claims()
         free = [i for i in left if i not in held]
         if not free:  # the rest is in other workers' hands: wait for them to finish, or for a lease to lapse
             waited_since = waited_since or time.monotonic()
             if time.monotonic() - waited_since > patience:
-                alert_watchers(_analysed(report), settings)
+                _after_analyses(report, settings)
                 return report
             time.sleep(min(5.0, settings.analysis_lease_s / 4))
             continue

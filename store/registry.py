@@ -20,6 +20,7 @@ PostgreSQL): a registry is migrated on first use by a release that knows a newer
 from __future__ import annotations
 
 import atexit
+import copy
 import hashlib
 import logging
 import os
@@ -60,7 +61,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModu
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from assay.store import migrations
-from assay.types import Analysis, Article, StoredArticle
+from assay.types import Analysis, Article, CrossCheck, StoredArticle
 from assay.watch import NewAlert, WatchAlert, WatchItem, WatchKind, WatchSpec
 
 log = logging.getLogger(__name__)
@@ -74,6 +75,8 @@ _DRIVER_PACKAGES = {
     "pymysql": "pymysql", "MySQLdb": "mysqlclient", "mysql": "mysql-connector-python", "oracledb": "oracledb",
     "pyodbc": "pyodbc",
 }
+
+
 
 
 class RegistryError(RuntimeError):
@@ -305,6 +308,16 @@ def sqlite_read_only_reason(path: Path) -> str | None:
     if not os.access(path.parent, os.W_OK):
         return f"this user cannot write to its folder {path.parent}"
     return None
+
+
+def _latest_analysis_row(s: Session, article_id: str, *, for_update: bool = False) -> AnalysisRow | None:
+    """The newest analysis row of the article's current content."""
+    article = s.get(ArticleRow, article_id)
+    if article is None:
+        return None
+    query = (select(AnalysisRow).where(AnalysisRow.article_id == article_id, AnalysisRow.content_hash == article.content_hash)
+             .order_by(AnalysisRow.id.desc()).limit(1))
+    return s.scalars(query.with_for_update() if for_update else query).first()
 
 
 class Registry:
@@ -752,16 +765,26 @@ class Registry:
     def latest_analysis(self, article_id: str) -> Analysis | None:
         """The newest analysis of the article's current content (stored JSON of earlier versions loads too)."""
         with self.session() as s:
-            article = s.get(ArticleRow, article_id)
-            if article is None:
-                return None
-            row = s.scalars(
-                select(AnalysisRow)
-                .where(AnalysisRow.article_id == article_id, AnalysisRow.content_hash == article.content_hash)
-                .order_by(AnalysisRow.id.desc())
-                .limit(1)
-            ).first()
+            row = _latest_analysis_row(s, article_id)
             return Analysis.model_validate(row.analysis) if row else None
+
+    def update_crosschecks(self, article_id: str, checks: dict[tuple[int, int], CrossCheck], when: datetime) -> bool:
+        """Replace the cross-checks of the article's newest analysis, statement by statement (keyed by
+        (start, end)), in one transaction, and note when; False when it has no analysis of its
+        current content. Nothing else of the analysis changes, nor its key."""
+        self._writable()
+        with self.session() as s:
+            row = _latest_analysis_row(s, article_id, for_update=True)
+            if row is None:
+                return False
+            data = copy.deepcopy(row.analysis)
+            for statement in data.get("statements", []):
+                check = checks.get((statement["start"], statement["end"]))
+                if check is not None:
+                    statement["crosscheck"] = check.model_dump(mode="json")
+            data["provenance"]["crosschecked_at"] = when.isoformat()
+            row.analysis = data  # a new object, so SQLAlchemy writes the JSON column
+        return True
 
     def latest_analyses(self, article_ids: Collection[str] | None = None) -> dict[str, Analysis]:
         """`latest_analysis` of every article (or of the given ones) in one query: the cross-article views

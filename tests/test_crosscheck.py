@@ -9,6 +9,7 @@ from assay.settings import Settings
 from assay.statements import statements
 from assay.store.keywords import KeywordRow
 from assay.types import Article, Section
+from tests.conftest import article_html, rss
 
 
 def article(article_id: str, body: str, day: int) -> Article:
@@ -76,3 +77,40 @@ def test_figures_conflict_only_in_the_same_unit():
     assert figures_conflict("China's mining share trends toward ~65%.", "China accounts for roughly 60% of supply.")
     assert not figures_conflict("China's share is 60%, down from 65%.", "China accounts for roughly 60% of supply.")
     assert figures_conflict("capacity of 11,200 tons", "capacity to 9,000 tonnes")
+
+
+def test_a_later_article_corroborates_an_earlier_ones_statements(ingest, assay_home, http_server, extractive_llm, monkeypatch):
+    """Through the real ingest and analyse flows (Prefect, Chroma, SQLite, an LLM on loopback): the
+    first article is analysed alone, with no other source; when the second, saying the same, is
+    analysed, the first's cross-checks are run again and name it."""
+    from assay import api
+    from assay.settings import get_settings
+
+    for key, value in {"ASSAY_LLM": "openai", "ASSAY_LLM_BASE_URL": extractive_llm.url, "ASSAY_LLM_MODEL": "extractive",
+                       "OPENAI_API_KEY": "test-key"}.items():
+        monkeypatch.setenv(key, value)
+    get_settings.cache_clear()
+    settings = get_settings()
+    registry = services(settings).registry
+
+    def add(n: int) -> str:
+        feed = http_server.set(f"/later-{n}.xml", rss([{"title": f"Shipments {n}", "link": f"https://example.com/later/{n}", "html": article_html(n)}]),
+                               content_type="application/xml")
+        (result,) = ingest([feed]).results
+        return result.article_id
+
+    first = add(1)
+    alone = api.analyse([first], settings)
+    assert alone.rechecked == []
+    before = registry.latest_analysis(first)
+    assert {s.crosscheck.status for s in before.statements if s.crosscheck} == {"no_other_source"}
+    second = add(2)
+    report = api.analyse([second], settings)
+    assert report.rechecked == [first]
+    after = registry.latest_analysis(first)
+    corroborated = [s for s in after.statements if s.crosscheck and s.crosscheck.status == "corroborated"]
+    assert corroborated and all(second in {e.article_id for e in s.crosscheck.evidence} for s in corroborated)
+    assert after.provenance.crosschecked_at is not None
+    # Nothing else of the analysis changed, and asking again changes nothing more.
+    assert [s.quote for s in after.statements] == [s.quote for s in before.statements] and after.summary == before.summary
+    assert api.analyse([second], settings).rechecked == []

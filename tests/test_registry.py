@@ -17,7 +17,17 @@ from sqlalchemy import create_engine, inspect, text
 
 from assay.store import migrations
 from assay.store.registry import Base, Registry, RegistryError
-from assay.types import Analysis, Article, Provenance
+from assay.types import (
+    Analysis,
+    Article,
+    Attribution,
+    CrossCheck,
+    Evidence,
+    EvidenceChunk,
+    Kind,
+    Provenance,
+    StatementAnalysis,
+)
 from tests.conftest import registry_url_for
 
 
@@ -230,3 +240,22 @@ def test_how_an_article_was_read_is_kept_with_it(registry_url):
     assert registry.refresh_reading_notes({article(8).id: ["read by a newer reader"], "f" * 32: ["no such article"]}) == 0
     registry.close()
 
+
+
+def test_a_cross_check_is_replaced_in_the_newest_analysis_only(registry_url):
+    registry = Registry(registry_url)
+    item = Article(id="c" * 32, title="Article", source="Test", source_url="https://example.com",
+                   body="Lynas shipped 1,200 tonnes in October. The outlook is uncertain.")
+    registry.record_article(item, 0)
+    quote = "Lynas shipped 1,200 tonnes in October."
+    statement = StatementAnalysis(quote=quote, start=0, end=len(quote), kind=Kind.fact, kind_confidence=0.9, attribution=Attribution.author,
+                                  evidence=Evidence.none, rationale="a figure", crosscheck=CrossCheck(status="no_other_source"))
+    assert registry.record_analysis(analysis_of(item).model_copy(update={"statements": [statement]}), "key")
+    later = CrossCheck(status="corroborated", evidence=[EvidenceChunk(chunk_id="d-0", article_id="d" * 32, title="Later", similarity=0.8)])
+    when = datetime(2026, 12, 3, tzinfo=UTC)
+    assert registry.update_crosschecks(item.id, {(0, len(quote)): later}, when)
+    stored = registry.latest_analysis(item.id)
+    assert stored.statements[0].crosscheck == later and stored.provenance.crosschecked_at == when
+    assert stored.statements[0].quote == quote and registry.has_analysis(item.id, "key")  # the key and the rest unchanged
+    assert not registry.update_crosschecks("e" * 32, {}, when)  # no such article
+    registry.close()
