@@ -224,10 +224,15 @@ class AliasBook:
         return sorted(unique.values(), key=lambda n: n.name.casefold())
 
     def mention_spans(self, text: str) -> list[tuple[int, int, str]]:
-        """(start, end, canonical name) of every mention in `text`, in no set order."""
+        """(start, end, canonical name) of every mention in `text`, in no set order; a social account's
+        handle that runs a known name together ("@LynasRareEarths") is a mention too."""
         if self._matcher is None:
             self._matcher = _Matcher.of([(spelling, named.name) for named in self.entities() for spelling in named.variants])
-        return self._matcher.spans(text)
+        spans = self._matcher.spans(text)
+        for handle in _HANDLE.finditer(text):
+            if (named := self.canonical(spelled_out(handle[1]))) is not None:
+                spans.append((handle.start(), handle.end(), named.name))
+        return spans
 
     def mentions(self, text: str) -> list[str]:
         """Canonical names of the entities `text` mentions, in order of first mention."""
@@ -259,6 +264,15 @@ class AliasBook:
 # A name a reply lists under several types ("UAE" as a company and as a country) is typed once. A
 # place is named as a place far more often than a company is named after one, so the types that
 # name a place or a state win over company (seen in the demo: "UAE" and "U.S." listed as companies).
+# An account's handle with its name's words run together in capitals: "@LynasRareEarths", "@IEA" is no such.
+_HANDLE = re.compile(r"(?<![\w@])@([A-Z][a-z]+(?:[A-Z][a-z]+)+)\b")
+
+
+def spelled_out(handle: str) -> str:
+    """A handle's words apart: "LynasRareEarths" -> "Lynas Rare Earths"."""
+    return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", handle)
+
+
 _TYPE_PRECEDENCE = [EntityType.country, EntityType.government, EntityType.material, EntityType.project,
                     EntityType.company, EntityType.person, EntityType.other]
 

@@ -228,7 +228,9 @@ def claims_answer(question: str, settings: Settings, filters: Filters | None = N
     # answer costs what the entity's articles cost, not the whole corpus.
     known = AliasBook.load(settings.home).canonical(who)
     spellings = sorted({who, *(known.variants if known else ())}, key=len, reverse=True)
-    named = re.compile("|".join(rf"(?<!\w){re.escape(s)}(?!\w)" for s in spellings), re.I)
+    # A social account's handle runs a name together ("@LynasRareEarths"): `AliasBook.mention_spans`.
+    handles = [rf"@{re.escape(s.replace(' ', ''))}(?!\w)" for s in spellings if " " in s]
+    named = re.compile("|".join([*(rf"(?<!\w){re.escape(s)}(?!\w)" for s in spellings), *handles]), re.I)
     registry = services(settings).registry
     allowed = allowed_articles(registry, filters) if filters else None
     mentioned = [a.id for a in registry.articles() if (allowed is None or a.id in allowed) and named.search(f"{a.title}\n{a.body}")]

@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from assay.aliases import AliasBook
+from assay.aliases import AliasBook, spelled_out
 from assay.statements import Statement
 from assay.transcripts import Side, Turn, turn_at, turns
 from assay.types import SPEAKER_ATTRIBUTION, Article, Attribution, SourceType
@@ -144,7 +144,7 @@ class _Speakers:
     def _entity(self, name: str) -> Attribution | None:
         """The speaker a known entity's name is (a company, a government), now the last speaker."""
         # A social account's handle runs the name together: "@LynasRareEarths says …" is Lynas Rare Earths.
-        named = self.aliases.canonical(name) or self.aliases.canonical(re.sub(r"(?<=[a-z])(?=[A-Z])", " ", name))
+        named = self.aliases.canonical(name) or self.aliases.canonical(spelled_out(name))
         if named is None or named.type not in SPEAKER_ATTRIBUTION:
             return None
         self.last = SPEAKER_ATTRIBUTION[named.type]

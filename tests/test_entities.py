@@ -52,6 +52,9 @@ def test_short_and_capital_aliases_match_only_as_written():
     assert book.mentions("Let us know") == [] and book.mentions("US output") == ["United States"]
     assert book.mentions("rare-earth magnets and NDPR OXIDE") == ["Rare earth magnets", "NdPr"]  # long names: any case
     assert book.mentions("China Northern Rare Earth (Group) High-Tech said") == [CNRE]  # the longest spelling, once
+    # A social account's handle runs a known name together (seen on a thread written here).
+    assert book.mentions("Meanwhile @LynasRareEarths says its circuit will be at full rate") == ["Lynas Rare Earths"]
+    assert book.mentions("@AcmeMiningCo and email@LynasRareEarths") == []  # an unknown name; not a handle inside a word
 
 
 def test_alias_file_errors_are_one_line_naming_the_file_and_the_fix(tmp_path):

@@ -243,3 +243,26 @@ def test_the_speaker_reading_script_lists_every_labelled_company_or_government_s
     assert lines[-1].endswith("of 727 company or government statements given a speaker") and len(lines) == 728
     commission = [line for line in lines if "t11-european-commissio" in line and " government -> " in line]
     assert commission and all("-> European Union |" in line for line in commission)  # not the last of its member states
+
+
+def test_a_social_account_s_handle_is_its_owner_s_name(assay_home):
+    """Seen on a thread written here: "@LynasRareEarths says …" is Lynas's statement, and the article
+    that holds it is read although it never writes "Lynas" apart."""
+    from assay import api
+    from assay.store.registry import Registry
+    from assay.types import Analysis, Article, Provenance, StatementAnalysis
+
+    body = 'Meanwhile @LynasRareEarths says its Malaysian heavy rare earths circuit will be at full rate "within months".'
+    thread = Article(id="f" * 16, title="THREAD: heavy rare earths", source="@raykessler_metals", source_url="file:///thread.txt",
+                     published=datetime(2026, 11, 30, tzinfo=UTC), body=body)
+    statement = StatementAnalysis(quote=body, start=0, end=len(body), kind=Kind.claim, kind_confidence=0.8, attribution=Attribution.company,
+                                  evidence=Evidence.none, rationale="a promise")
+    registry = Registry(assay_home.registry_url)
+    registry.record_article(thread, chunk_count=0)
+    registry.record_analysis(Analysis(article_id=thread.id, content_hash=thread.content_hash, summary="A thread.", highlights=[], entities=[],
+                                      figures=[], statements=[statement], rhetoric_share=0.0,
+                                      provenance=Provenance(model="test", prompts={}, kind_decided_by="test", timings_s={},
+                                                            analysed_at=datetime.now(UTC))), "key")
+    registry.close()
+    answer = api.claims_answer("What has Lynas claimed about heavy rare earths?", assay_home)
+    assert answer is not None and [c.quote for c in answer.citations] == [body]
