@@ -449,6 +449,8 @@ def ask(
     if answer.abstained:
         if answer.abstain_reason != "no_relevant_chunks" and answer.output_tokens:
             out.print()
+            if "".join(streamed).strip():  # the draft is on screen: say plainly that it does not stand
+                out.print("[yellow]Withdrawn: the draft above did not pass the checks against its passages.[/yellow]")
         out.print(f"[bold]{answer.answer}[/bold] [dim]({answer.abstain_reason.replace('_', ' ') if answer.abstain_reason else ''})[/dim]")
         return
     out.print("\n")

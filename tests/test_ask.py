@@ -721,6 +721,25 @@ def test_the_terminal_shows_the_checked_answer_when_the_checks_changed_the_strea
     assert "answers it: p 0.91" in printed  # the model's own judgement beside the citation
 
 
+def test_the_terminal_says_a_streamed_draft_is_withdrawn_when_the_checks_decline_it(assay_home, capsys, monkeypatch):
+    from assay import api
+    from assay.ask import Answer
+    from assay.cli import main
+
+    def ask(question, settings, *, on_text=None, **_):
+        on_text("Benchmark reported terbium oxide in Rotterdam at 6,850 yuan/kg [2].")  # what the model streamed
+        return Answer(question=question, answer="The corpus does not say.", abstained=True, abstain_reason="names_not_in_cited_passages",
+                      citations=[], output_tokens=20)
+
+    monkeypatch.setattr(api, "ask", ask)
+    with pytest.raises(SystemExit) as exited:
+        main(["ask", "What price did Benchmark report for terbium oxide in Rotterdam?"])
+    printed = capsys.readouterr().out
+    assert exited.value.code in (0, None)
+    after = printed.split("6,850 yuan/kg [2].")[1]
+    assert after.index("Withdrawn: the draft above did not pass the checks") < after.index("The corpus does not say.")
+
+
 def test_a_structured_answer_that_breaks_its_schema_goes_back_once_with_the_error(corpus, http_server, monkeypatch):
     """On the OpenAI-compatible backend: an answer that claims to be in the corpus but gives no sentence
     is shown its error once; the repaired one is checked like any answer. A reply saying the passages
