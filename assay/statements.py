@@ -119,7 +119,7 @@ _DATELINE = re.compile(
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "14"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
+SPLITTER_VERSION = "15"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
 # 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies, an interview's Q:/A: labels,
 # a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone; 8: a name a speaker addresses,
 # a pasted page's photo captions and sign-up calls; 9: a "Published <date>" line, a table's header row of years
@@ -128,7 +128,8 @@ SPLITTER_VERSION = "14"  # 2: datelines are not statements; 3: comma clauses, as
 # sign-off, a thread's post numbers, emoji and closing hashtags; a hearing's titled speakers ("Senator X:") are no part of what they say;
 # 13: a footnote's marker ends a sentence; notes and references are skipped; no cut inside parentheses or after a
 # named speaker; a wire's update note, an assistance credit, an inquiries line, a line that is only the publisher's name;
-# 14: a table's units caption ("Prices (ex-works China, … yuan per tonne)")
+# 14: a table's units caption ("Prices (ex-works China, … yuan per tonne)"); 15: a hearing's procedural lines
+# ("If I could assist the committee, Senator.", "I'll take that on notice.")
 
 
 @dataclass(frozen=True)

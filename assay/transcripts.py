@@ -33,10 +33,13 @@ _LIST_HEADING = re.compile(
 # "James Litinsky - Founder, Chairman and CEO", "Ben Kallo -- Baird", "Ryan Corbett, Chief Financial Officer".
 _PARTICIPANT = re.compile(r"^(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.&'’-]*){1,6}?)\s*(?:\s-{1,2}\s|\s[–—]\s|,\s)\s*(?P<role>\S.{0,120})$")
 _OPERATOR = re.compile(r"^(?:operator|moderator|host)\s*:?$", re.I)
-# What a speaker says to run the call, not about the business: short, no figure.
+# What a speaker says to run the call or the hearing, not about the business: short, no figure
+# ("If I could assist the committee, Senator.", "I'll take that on notice.": a hearing written here).
 _COURTESY = re.compile(
     r"^(?:(?:thanks|thank you|good (?:morning|afternoon|evening|day)|congrat\w*|hey|hi|hello|welcome)\b[^.!?\d]{0,60}[.!?]$"
-    r"|[^\d]{0,80}\bturn (?:the call|it|things) (?:back )?over to\b[^\d]{0,60}$)",
+    r"|[^\d]{0,80}\bturn (?:the call|it|things) (?:back )?over to\b[^\d]{0,60}$"
+    r"|(?:if i (?:could|may|might)|may i|through you|with respect)\b[^.!?\d]{0,60}\b(?:committee|chair|senator|minister)\b[^.!?\d]{0,20}[.!?]$"
+    r"|i(?:'ll|’ll| will) (?:have to )?take (?:that|it|the question) on notice[^.!?\d]{0,40}[.!?]$)",
     re.I,
 )
 

@@ -230,6 +230,8 @@ def test_a_hearing_s_titled_speakers_open_their_turns(embedder):
     found, _, labels = label_statements(article, ClassifierKindDecider(StatementClassifiers.load(), 0.5), embedder)
     by_start = {s.text[:30]: label for s, label in zip(found, labels)}
     assert not [s for s in found if s.text.startswith(("Senator", "Ms Jones"))]
+    assert not [s for s in found if s.text.startswith("If I could assist")]  # running the hearing, not about the reserve
+    assert [s for s in found if s.text.startswith("The department has committed $180 million")]
     assert by_start["The reserve has signed offtake"].attribution == Attribution.government  # a senator's turn
     assert "Senator AYRES's turn" in by_start["The reserve has signed offtake"].rationale
     assert not [s for s in key_sentences(article, embedder, k=10) if s.startswith(("Senator", "Ms Jones"))]
