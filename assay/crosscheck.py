@@ -21,7 +21,7 @@ import numpy as np
 
 from assay.analysis import CURRENCY, UNIT_DIMENSIONS, YEAR, numbers
 from assay.embeddings import MiniLMEmbeddings
-from assay.statements import Statement
+from assay.statements import Statement, text_sentences
 from assay.types import Article, ChunkSearch, CrossCheck, EvidenceChunk, StoredChunk, TermWeights
 
 # A figure and what it is a figure of, as far as its unit says: two numbers conflict only when they
@@ -87,7 +87,7 @@ class CorpusCrossCheck:
     def name(self) -> str:
         """Its thresholds and conflict rule: part of every analysis's cache key, so changing one re-analyses."""
         return (f"crosscheck(related={self.related:g},close={self.close:g},shared={self.shared:g},repeat={self.repeat:g},"
-                f"k={self.k},conflicts=units)")
+                f"k={self.k},conflicts=units-in-closest-sentence)")
 
     def __call__(self, article: Article, found: Sequence[Statement], vectors: np.ndarray | None = None) -> list[CrossCheck]:
         if not found or self.store.count() == 0:
@@ -95,16 +95,21 @@ class CorpusCrossCheck:
         vectors = self.embedder.forward([s.text for s in found]) if vectors is None else vectors
         hits = self.store.nearest(vectors, self.k, exclude_article=article.id)
         chunks = {c.chunk_id: c.text for near in hits for c in near}
-        # One look-up of the corpus's term counts for the article's statements and all their chunks.
-        weights = self.terms.term_weights([*(s.text for s in found), *chunks.values()])
-        chunk_terms = dict(zip(chunks, weights[len(found):], strict=True))
+        sentences = {chunk_id: [s.text for s in text_sentences(text)] or [text] for chunk_id, text in chunks.items()}
+        # One look-up of the corpus's term counts for the statements, their chunks and the chunks' sentences.
+        texts = [*(s.text for s in found), *chunks.values(), *(t for chunk in sentences.values() for t in chunk)]
+        weights = iter(self.terms.term_weights(texts))
+        own_terms = [next(weights) for _ in found]
+        chunk_terms = {chunk_id: next(weights) for chunk_id in chunks}
+        sentence_terms = {chunk_id: [(text, next(weights)) for text in chunk] for chunk_id, chunk in sentences.items()}
         return [
-            self._judge(article, statement, near, own, chunk_terms)
-            for statement, near, own in zip(found, hits, weights[: len(found)], strict=True)
+            self._judge(article, statement, near, own, chunk_terms, sentence_terms)
+            for statement, near, own in zip(found, hits, own_terms, strict=True)
         ]
 
     def _judge(
-        self, article: Article, statement: Statement, chunks: list[StoredChunk], own: dict[str, float], chunk_terms: dict[str, dict[str, float]]
+        self, article: Article, statement: Statement, chunks: list[StoredChunk], own: dict[str, float],
+        chunk_terms: dict[str, dict[str, float]], sentence_terms: dict[str, list[tuple[str, dict[str, float]]]],
     ) -> CrossCheck:
         evidence: list[EvidenceChunk] = []
         repeats: list[EvidenceChunk] = []
@@ -123,9 +128,13 @@ class CorpusCrossCheck:
             if similarity >= self.repeat:
                 repeats.append(evidence[-1])
             if own_numbers:
+                # Another figure of the same unit contradicts only where the chunk says the same thing:
+                # in its sentence closest to the statement. Anywhere in the chunk, a wire's "shares fell
+                # 6.2%" contradicted a price report's "rose 12%" about the same oxide.
+                closest = max(sentence_terms[chunk.chunk_id], key=lambda sentence: shared_weight(own, sentence[1]))[0]
                 if own_numbers & numbers(chunk.text):
                     agreeing = True
-                elif similarity >= self.close and figures_conflict(statement.text, chunk.text):
+                elif similarity >= self.close and figures_conflict(statement.text, closest):
                     conflicting = True
             elif similarity >= self.close:
                 agreeing = True

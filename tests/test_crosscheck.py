@@ -26,6 +26,8 @@ def test_same_figure_corroborates_other_figure_conflicts_and_repeats_are_linked(
         article("a1", "China Northern Rare Earth raised its annual rare-earth metal capacity to 11,200 tons at Baotou.", 1),
         article("a2", "Lynas Rare Earths shipped its first heavy rare earth oxide from Malaysia to Japan this week.", 2),
         article("a3", "Lynas Rare Earths opened a heavy rare earths plant in Texas this year.", 3),
+        article("a4", "Dysprosium oxide prices in Rotterdam have more than tripled, according to Benchmark Mineral Intelligence. "
+                      "Lynas shares fell 6.2% in Sydney.", 4),
     ]
     for other in others:
         chunks = chunk_article(other, Settings().chunk_size, Settings().chunk_overlap)
@@ -37,11 +39,12 @@ def test_same_figure_corroborates_other_figure_conflicts_and_repeats_are_linked(
         "China Northern Rare Earth raised its annual rare-earth metal capacity to 11,200 tons at Baotou. "
         "China Northern Rare Earth raised its yearly rare-earth metal capacity to 9,000 tons in Baotou. "
         "Ghana’s cocoa harvest was delayed by heavy rains across the western region. "
-        "Lynas told investors in August that its heavy rare earths circuit would run at full rate by the end of the year.",
+        "Lynas told investors in August that its heavy rare earths circuit would run at full rate by the end of the year. "
+        "Dysprosium oxide prices in Rotterdam rose 12% last week, according to Benchmark Mineral Intelligence.",
         5,
     )
     found = statements(subject)
-    repeat, conflict, unrelated, same_topic = made.crosscheck(subject, found)
+    repeat, conflict, unrelated, same_topic, other_share = made.crosscheck(subject, found)
 
     assert repeat.status == "corroborated" and repeat.repeated_by == ["a1"]
     assert repeat.first_seen == "2026-02-01T00:00:00+00:00"
@@ -54,8 +57,11 @@ def test_same_figure_corroborates_other_figure_conflicts_and_repeats_are_linked(
     nearest = store.nearest(embedder.forward([found[3].text]), 4, exclude_article="s")[0]
     assert any(c.article_id == "a3" and (c.similarity or 0) >= CLOSE for c in nearest)
     assert same_topic.status == "no_other_source" and same_topic.evidence == []
+    # The Rotterdam story is evidence, but its other share (the shares' 6.2% fall) is in another
+    # sentence than the one that speaks of dysprosium prices: no conflict.
+    assert [e.article_id for e in other_share.evidence] == ["a4"] and other_share.status == "no_other_source"
     # Asking for more neighbours than the store holds returns what there is (nearest does not count first).
-    assert sorted(c.article_id for c in store.nearest(embedder.forward(["rare earth capacity"]), 20)[0]) == ["a1", "a2", "a3"]
+    assert sorted(c.article_id for c in store.nearest(embedder.forward(["rare earth capacity"]), 20)[0]) == ["a1", "a2", "a3", "a4"]
 
 
 def test_shared_weight_is_the_share_of_the_rare_terms_held():
