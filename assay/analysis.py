@@ -182,10 +182,11 @@ KEY_SENTENCES_VERSION = "9"  # 2: the splitter's boilerplate rule; 3: its narrow
 # 5 0.538 / 0.460, 6 0.539 / 0.515; lead-k stays at 0.32-0.34 / 0.36-0.42 (evals/README.md).
 HIGHLIGHTS = 5
 # The version of what code makes of the reply's names, figures and prose (`typed_once`, `_figure`, `tidy_cut`): part of the key too.
-NAMES_VERSION = "6"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
+NAMES_VERSION = "7"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
 # 2: a figure as the body writes it, what it measures in its sentence, no years; 3: a summary's unfinished last sentence dropped;
 # 4: a figure's value holds a number; 5: a title before a name the body writes after it is that name, and a call's
-# holder may be its summary's subject (grounding); 6: "NPV" is the body's "NPV8"; a province or state is no country
+# holder may be its summary's subject (grounding); 6: "NPV" is the body's "NPV8"; a province or state is no country;
+# 7: a name's trailing comma; a name ending in a common noun, a title or a person by their title, a demonym are no company
 
 
 def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = HIGHLIGHTS) -> list[str]:
@@ -518,7 +519,8 @@ def analyse_article(
     if isinstance(reply, SummaryReplyV5):  # the article's own key sentences: exact quotes, grounded as they are
         highlights = key_sentences(article, embedder)
 
-    found_entities = [e for e in reply.entity_list() if entity_rejected(e, article) is None]  # invented names, headings, phrases
+    named = [e.model_copy(update={"name": e.name.strip().rstrip(",;:").strip()}) for e in reply.entity_list()]  # "Clarios, "
+    found_entities = [e for e in named if entity_rejected(e, article) is None]  # invented names, headings, phrases, titles
     entities = [e.model_copy(update={"name": initials_as_written(e.name, article.body)})
                 for e in typed_once(found_entities, aliases or AliasBook.load())]
     summary = initials_as_written(summary, article.body)

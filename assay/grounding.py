@@ -12,6 +12,7 @@ year-over-year gains") is no entity.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Sequence
@@ -19,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assay.aliases import DEMONYM_PLACES, DEMONYM_SUFFIX
+from assay.aliases import DEMONYM_PLACES, DEMONYM_SUFFIX, AliasBook
 from assay.embeddings import MiniLMEmbeddings, english_words
 from assay.readers.opening import call_holder, release_issuer
 from assay.statements import sentences, statements, text_sentences
@@ -394,6 +395,14 @@ PLACES_WITHIN_COUNTRIES = frozenset(p.lower() for p in (
 ))
 
 
+@functools.cache
+def _shipped_aliases() -> AliasBook:
+    return AliasBook.load()
+
+
+# Words written before a person's surname; a company may be named "Premier …" or "General …", so only these.
+_HONORIFICS = frozenset("mr mrs ms miss dr prof professor sir dame senator minister".split())
+
 _PLACE_SUFFIX = re.compile(r"\s+(?:autonomous region|special administrative region|province|prefecture|state|city|county)$")
 
 
@@ -416,6 +425,21 @@ def entity_rejected(entity: Entity, article: Article) -> str | None:
     # A name opens with a capital ("eVTOL" aside): "refiner in China" as a company is a description.
     if entity.type != EntityType.material and plain and plain[0] == words[0] and words[0].islower() and words[0] not in _LOWER_OK:
         return "a phrase"
+    # Seen on texts nobody here labelled: "German universities", "Policy reform" as a company or a
+    # government. An organisation's name ends in a name's word ("Bank of China", "Rare Earths Group"),
+    # not a common noun; a project's may ("Kalgoorlie plant", "Mountain Pass mine").
+    if entity.type in (EntityType.company, EntityType.government, EntityType.country) and len(plain) > 1 and plain[-1] == words[-1] and words[-1][0].islower() and words[-1] not in _LOWER_OK:
+        return "a phrase"
+    # "Minister", "Ms Jones", "Senator Canavan" as a company or a government: a title, or a person by their title.
+    if entity.type in (EntityType.company, EntityType.government) and (
+        name.lower() in _TITLES or (len(words) <= 3 and words[0].lower().rstrip(".") in _HONORIFICS)
+    ):
+        return "a person or a title"
+    # "Chinese", "Australian" as a company: a people, not an organisation ("Japan" is a name the book knows).
+    known = _shipped_aliases()
+    if entity.type in (EntityType.company, EntityType.government) and len(words) == 1 and known.canonical(name) is None \
+            and known.country_of(name) is not None:
+        return "a demonym"
     # "Port Allen, Louisiana" as a country (seen on an interview nobody here labelled): a place and its
     # state or country. No country's name as news writes it holds a comma.
     place = _PLACE_SUFFIX.sub("", name.lower())  # "Inner Mongolia Autonomous Region", "Jiangxi Province"

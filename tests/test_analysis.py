@@ -452,6 +452,18 @@ def test_headings_and_phrases_are_no_entities(prose_parts):
     region = Article(id="region", title="Output", source="test", source_url="test",
                      body="A magnet plant in Baotou, north China's Inner Mongolia Autonomous Region, doubled its output.")
     assert entity_rejected(Entity(name="Inner Mongolia Autonomous Region", type="country"), region) == "a place within a country"
+    # Seen on a hearing, a thread and the sample: a common noun's phrase, a title, a person by their title,
+    # a people, as a company or a government; the names beside them stay.
+    hearing = Article(id="hearing", title="Estimates", source="test", source_url="test", body=(
+        "German universities and UK collaborators joined. Policy reform was urged. The Minister and Ms Jones answered "
+        "Senator Canavan. Chinese and Japanese buyers met Japan's Bank of China and General Electric, and Premier African Minerals."))
+    assert {n: entity_rejected(Entity(name=n, type=t), hearing) for n, t in [
+        ("German universities", "company"), ("UK collaborators", "company"), ("Policy reform", "government"), ("Minister", "government"),
+        ("Ms Jones", "company"), ("Senator Canavan", "government"), ("Chinese", "company"), ("Japan", "government"),
+        ("Bank of China", "company"), ("General Electric", "company"), ("Premier African Minerals", "company")]} == {
+        "German universities": "a phrase", "UK collaborators": "a phrase", "Policy reform": "a phrase", "Minister": "a person or a title",
+        "Ms Jones": "a person or a title", "Senator Canavan": "a person or a title", "Chinese": "a demonym", "Japan": None,
+        "Bank of China": None, "General Electric": None, "Premier African Minerals": None}
 
 
 def test_no_prose_ends_in_an_ellipsis(prose_parts):
