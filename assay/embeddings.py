@@ -60,12 +60,20 @@ def _package_file(package: str, parts: tuple[str, ...]) -> Path:
     return path
 
 
+# One tokenizer and ONNX session per thread count and process, shared by every instance: a session
+# and its arena take ~310 MB here, and each settings' services (a home, an eval's own home, each test's
+# home) had its own, so the test suite's process grew to 17 GB. Both are thread-safe to share
+# (`InferenceSession.run`, the tokenizer's encoding).
+_SESSIONS: dict[int, tuple[Any, Any]] = {}
+_SESSIONS_LOCK = threading.Lock()
+
+
 class MiniLMEmbeddings(Embeddings):
     """all-MiniLM-L6-v2 (int8 ONNX) as a LangChain `Embeddings`.
 
     Constructing is cheap: the tokenizer and ONNX session load on first use,
-    once, under a lock, and are then shared by all threads (onnxruntime's
-    `InferenceSession.run` is thread-safe).
+    once per process, under a lock, and are then shared by all instances and
+    threads (onnxruntime's `InferenceSession.run` is thread-safe).
     """
 
     def __init__(self, batch_size: int, intra_op_num_threads: int | None = None):
@@ -73,7 +81,6 @@ class MiniLMEmbeddings(Embeddings):
             raise ValueError("batch_size must be >= 1")
         self.batch_size = batch_size
         self.intra_op_num_threads = intra_op_num_threads or os.cpu_count() or 1
-        self._lock = threading.Lock()
         # The tokenizer and the onnxruntime InferenceSession (untyped), loaded together on first use.
         self._loaded: tuple[Tokenizer, Any] | None = None
 
@@ -90,10 +97,11 @@ class MiniLMEmbeddings(Embeddings):
         # Double-checked so the common path takes no lock.
         loaded = self._loaded
         if loaded is None:
-            with self._lock:
-                loaded = self._loaded
+            with _SESSIONS_LOCK:
+                loaded = _SESSIONS.get(self.intra_op_num_threads)
                 if loaded is None:
-                    loaded = self._loaded = self._build()
+                    loaded = _SESSIONS[self.intra_op_num_threads] = self._build()
+            self._loaded = loaded
         return loaded
 
     def _build(self) -> tuple[Tokenizer, Any]:

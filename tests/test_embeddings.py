@@ -62,3 +62,11 @@ def test_empty_list(emb):
 
 def test_model_id():
     assert MiniLMEmbeddings(batch_size=Settings().embed_batch_size).model_id == "all-MiniLM-L6-v2-onnx-int8"
+
+
+def test_every_instance_shares_one_session_per_process():
+    """Each settings' services make their own embedder; the ~310 MB session is loaded once for all of them."""
+    first, second = MiniLMEmbeddings(batch_size=8), MiniLMEmbeddings(batch_size=32)
+    assert first.forward(["Lynas shipped oxide."]).shape == (1, 384)
+    assert second._load() is first._load()
+    assert (second.forward(["Lynas shipped oxide."]) == first.forward(["Lynas shipped oxide."])).all()
