@@ -220,32 +220,37 @@ def test_questions_credits_contacts_and_legal_sections_are_not_statements():
     assert len(statements(article(kept))) == 3
 
 
-def test_a_newsletter_s_issue_line_and_colophon_and_a_notice_s_addressees_are_not_statements():
-    """Seen on texts nobody here labelled: a Markdown newsletter's kicker and colophon, a ministry's notice."""
-    body = (
+# Seen on texts nobody here labelled or written here: (lines that are no statements, with the one
+# statement among them; lines like them that stay statements).
+_FURNITURE_LINES = {
+    "a newsletter's kicker and colophon, a ministry's notice": (
         "Notes from the rare earth magnet supply chain. Issue 112, 29 November 2026.\n"
         "To the competent departments of industry and information technology of all relevant provinces, and to China "
         "Rare Earth Group Co., Ltd.:\n"
         "Dear shareholders,\n"
         "The total amount control indicator for rare earth mining in 2026 is 270,000 tonnes.\n"
-        "The Magnet Ledger is written by Ilse Brandt. Views are her own."
-    )
-    assert [s.text for s in statements(article(body))] == ["The total amount control indicator for rare earth mining in 2026 is 270,000 tonnes."]
-    kept = ("To date, the company has produced 40 tonnes of separated oxide at the pilot plant.\n"
-            "The study is written by two geologists at the British Geological Survey.\n"
-            "Output in Issue 3 of the quarterly report rose 12% on the year.")
-    assert len(statements(article(kept))) == 3
+        "The Magnet Ledger is written by Ilse Brandt. Views are her own.",
+        "The total amount control indicator for rare earth mining in 2026 is 270,000 tonnes.",
+        "To date, the company has produced 40 tonnes of separated oxide at the pilot plant.\n"
+        "The study is written by two geologists at the British Geological Survey.\n"
+        "Output in Issue 3 of the quarterly report rose 12% on the year.",
+    ),
+    "a price report's units caption above its table": (
+        "Prices (ex-works China, VAT included, yuan per tonne unless stated)\n"
+        "Terbium oxide (yuan/kg)\n"
+        "NdPr oxide rose for a third straight week as magnet makers restocked.",
+        "NdPr oxide rose for a third straight week as magnet makers restocked.",
+        "Output rose 12% in the quarter (see chart).\n"
+        "Lynas shipped 1,500 tonnes of oxide to Japan (t).\n"
+        "China Northern Rare Earth raised its quota (600111.SS)",
+    ),
+}
 
 
-def test_a_table_s_units_caption_is_not_a_statement():
-    """Seen on a price report written here: the caption above a plain-text table of prices."""
-    body = ("Prices (ex-works China, VAT included, yuan per tonne unless stated)\n"
-            "Terbium oxide (yuan/kg)\n"
-            "NdPr oxide rose for a third straight week as magnet makers restocked.")
-    assert [s.text for s in statements(article(body))] == ["NdPr oxide rose for a third straight week as magnet makers restocked."]
-    kept = ("Output rose 12% in the quarter (see chart).\n"
-            "Lynas shipped 1,500 tonnes of oxide to Japan (t).\n"
-            "China Northern Rare Earth raised its quota (600111.SS)")
+@pytest.mark.parametrize("seen", list(_FURNITURE_LINES))
+def test_a_newsletter_s_and_a_notice_s_furniture_and_a_table_s_caption_are_not_statements(seen):
+    body, statement, kept = _FURNITURE_LINES[seen]
+    assert [s.text for s in statements(article(body))] == [statement]
     assert len(statements(article(kept))) == 3
 
 
