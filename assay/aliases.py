@@ -273,13 +273,23 @@ def spelled_out(handle: str) -> str:
     return re.sub(r"(?<=[a-z])(?=[A-Z])", " ", handle)
 
 
+# State agencies whose names read like a company's ("Corporation", "Bank"): attribution reads them as
+# the government's voice, and an entity so named is a government's.
+STATE_AGENCIES = (r"JOGMEC|Japan Organization for Metals and Energy Security|KOMIR|Development Finance Corporation|DFC|"
+                  r"Export-Import Bank|Export Finance Australia|Geological Survey|USGS|Geoscience Australia")
+# A state body's name: one of those, or a ministry's, department's, agency's... after at most three
+# capitalised words ("United States Department of Defense", "European Commission").
+_STATE_NAME = re.compile(rf"\b(?:{STATE_AGENCIES}|USTDA)\b"
+                         r"|^(?:The\s+)?(?:[A-Z][\w.&'’-]*\s+){0,3}(?:Ministry|Department|Agency|Commission|Bureau|Administration)\b")
+
 _TYPE_PRECEDENCE = [EntityType.country, EntityType.government, EntityType.material, EntityType.project,
                     EntityType.company, EntityType.person, EntityType.other]
 
 
 def typed_once(entities: Iterable[Entity], book: AliasBook) -> list[Entity]:
     """Each name once, in the order first listed: typed as the alias file types it when it knows the
-    name (its type is reviewed), else by the precedence above among the types the reply gave it."""
+    name (its type is reviewed), else by the precedence above among the types the reply gave it, and
+    a state body's name typed a company is a government's."""
     types: dict[str, list[EntityType]] = {}
     spelled: dict[str, str] = {}
     for entity in entities:
@@ -294,6 +304,8 @@ def typed_once(entities: Iterable[Entity], book: AliasBook) -> list[Entity]:
         chosen: EntityType = min(given, key=_TYPE_PRECEDENCE.index)
         if known is not None and known.type is not EntityType.other:
             chosen = known.type
+        elif chosen is EntityType.company and _STATE_NAME.search(spelled[key]):  # "U.S. Export-Import Bank" typed a company
+            chosen = EntityType.government
         typed.append(Entity(name=spelled[key], type=chosen))
     return typed
 

@@ -186,7 +186,8 @@ NAMES_VERSION = "7"  # 1: a name typed once; a unit the value carries shown once
 # 2: a figure as the body writes it, what it measures in its sentence, no years; 3: a summary's unfinished last sentence dropped;
 # 4: a figure's value holds a number; 5: a title before a name the body writes after it is that name, and a call's
 # holder may be its summary's subject (grounding); 6: "NPV" is the body's "NPV8"; a province or state is no country;
-# 7: a name's trailing comma; a name ending in a common noun, a title or a person by their title, a demonym are no company
+# 7: a name's trailing comma; a name ending in a common noun, a title or a person by their title, a demonym are no company;
+# a state body's name typed a company is a government's
 
 
 def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = HIGHLIGHTS) -> list[str]:

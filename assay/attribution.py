@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from assay.aliases import AliasBook, spelled_out
+from assay.aliases import STATE_AGENCIES, AliasBook, spelled_out
 from assay.statements import Statement
 from assay.transcripts import Side, Turn, turn_at, turns
 from assay.types import SPEAKER_ATTRIBUTION, Article, Attribution, SourceType
@@ -75,8 +75,7 @@ _ROLES: list[tuple[re.Pattern[str], Attribution]] = [
                 r"White House|Pentagon|State Council|MOFCOM|Congress|DOE|DoD|USTR|EXIM|European Union|EU|Canberra|Beijing|"
                 r"Washington|Brussels|"
                 # State agencies whose names read like a company's ("Corporation", "Bank"), before the company words.
-                r"JOGMEC|Japan Organization for Metals and Energy Security|KOMIR|Development Finance Corporation|DFC|"
-                r"Export-Import Bank|Export Finance Australia|Geological Survey|USGS|Geoscience Australia)\b"), Attribution.government),
+                rf"{STATE_AGENCIES})\b"), Attribution.government),
     (re.compile(r"\b(?:(?i:company|(?:the|both|two|three) companies|firm|chief executive|managing director|chairman|chairwoman|executive|founder|"
                 r"management|spokes(?:person|man|woman)|project director|general manager|head of)|"
                 r"CEO|CFO|COO|CTO|Inc|Corp|Corporation|Ltd|Limited|plc|LLC|AG|SA|NV|Group)\b"), Attribution.company),

@@ -119,6 +119,9 @@ def test_a_name_listed_under_several_types_is_typed_once_as_a_place_or_as_the_al
     ]
     mine = AliasBook([AliasEntry(name="Mubadala", type=EntityType.government)])  # a user's file types it too
     assert typed_once([Entity(name="Mubadala", type=c)], mine)[0].type is g
+    # Seen on the home of this session's texts: state bodies the model typed as companies.
+    bodies = ["U.S. Export-Import Bank", "USTDA", "Department of Commerce", "European Commission", "Premier African Minerals", "Vulcan Elements"]
+    assert [e.type for e in typed_once([Entity(name=n, type=c) for n in bodies], AliasBook([]))] == [g, g, g, g, c, c]
 
 
 def test_entity_slugs_are_safe_and_unique():
