@@ -520,10 +520,10 @@ def analyse_article(
     if isinstance(reply, SummaryReplyV5):  # the article's own key sentences: exact quotes, grounded as they are
         highlights = key_sentences(article, embedder)
 
+    book = aliases or AliasBook.load()
     named = [e.model_copy(update={"name": e.name.strip().rstrip(",;:").strip()}) for e in reply.entity_list()]  # "Clarios, "
-    found_entities = [e for e in named if entity_rejected(e, article) is None]  # invented names, headings, phrases, titles
-    entities = [e.model_copy(update={"name": initials_as_written(e.name, article.body)})
-                for e in typed_once(found_entities, aliases or AliasBook.load())]
+    found_entities = [e for e in named if entity_rejected(e, article, book) is None]  # invented names, headings, phrases, titles
+    entities = [e.model_copy(update={"name": initials_as_written(e.name, article.body)}) for e in typed_once(found_entities, book)]
     summary = initials_as_written(summary, article.body)
     figures = [f for f in (_figure(d, article.body) for d in reply.figures) if f is not None]
 

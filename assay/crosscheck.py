@@ -75,6 +75,13 @@ def shared_weight(own: dict[str, float], other: dict[str, float]) -> float:
     return sum(w for term, w in own.items() if term in other) / total if total else 0.0
 
 
+def _closest(own: dict[str, float], sentences: list[tuple[str, dict[str, float]]]) -> str:
+    """The sentence holding most of the statement's term weight: where another figure of the same unit
+    contradicts it. Anywhere in the chunk, a wire's "shares fell 6.2%" contradicted a price report's
+    "rose 12%" about the same oxide."""
+    return max(sentences, key=lambda sentence: shared_weight(own, sentence[1]))[0]
+
+
 class CorpusCrossCheck:
     def __init__(
         self, store: ChunkSearch, embedder: MiniLMEmbeddings, terms: TermWeights, *, related: float = RELATED, close: float = CLOSE,
@@ -128,13 +135,9 @@ class CorpusCrossCheck:
             if similarity >= self.repeat:
                 repeats.append(evidence[-1])
             if own_numbers:
-                # Another figure of the same unit contradicts only where the chunk says the same thing:
-                # in its sentence closest to the statement. Anywhere in the chunk, a wire's "shares fell
-                # 6.2%" contradicted a price report's "rose 12%" about the same oxide.
-                closest = max(sentence_terms[chunk.chunk_id], key=lambda sentence: shared_weight(own, sentence[1]))[0]
                 if own_numbers & numbers(chunk.text):
                     agreeing = True
-                elif similarity >= self.close and figures_conflict(statement.text, closest):
+                elif similarity >= self.close and figures_conflict(statement.text, _closest(own, sentence_terms[chunk.chunk_id])):
                     conflicting = True
             elif similarity >= self.close:
                 agreeing = True

@@ -406,10 +406,11 @@ _HONORIFICS = frozenset("mr mrs ms miss dr prof professor sir dame senator minis
 _PLACE_SUFFIX = re.compile(r"\s+(?:autonomous region|special administrative region|province|prefecture|state|city|county)$")
 
 
-def entity_rejected(entity: Entity, article: Article) -> str | None:
+def entity_rejected(entity: Entity, article: Article, aliases: AliasBook | None = None) -> str | None:
     """Why `entity` is no entity of the article, or None: not in the body, a section heading, a phrase
     (digits among words, more than 6 words, or for anything but a material mostly lower-case words or
-    a lower-case first word), or a "country" that is a place and its state."""
+    a lower-case first word), a title or a person by their title, a people (by `aliases`, the
+    analysis's alias book: by default the shipped file), or a "country" that is a place and its state."""
     name = entity.name.strip()
     if normalise(name) not in normalise(article.body):
         return "not in the article"
@@ -436,7 +437,7 @@ def entity_rejected(entity: Entity, article: Article) -> str | None:
     ):
         return "a person or a title"
     # "Chinese", "Australian" as a company: a people, not an organisation ("Japan" is a name the book knows).
-    known = _shipped_aliases()
+    known = aliases or _shipped_aliases()
     if entity.type in (EntityType.company, EntityType.government) and len(words) == 1 and known.canonical(name) is None \
             and known.country_of(name) is not None:
         return "a demonym"
