@@ -56,7 +56,16 @@ from assay.store.vector_cache import CachedEmbedding
 from assay.store.vectors import ChunkStoreDamaged, ChunkStoreReadOnly
 from assay.timelines import RepeatedClaim
 from assay.timelines import repeated_claims as find_repeated_claims
-from assay.types import AnalyseReport, Analysis, Deployed, PipelineReport, SourceKind, StoredArticle
+from assay.types import (
+    AnalyseReport,
+    Analysis,
+    Deployed,
+    PipelineReport,
+    RemovedArticle,
+    RemoveReport,
+    SourceKind,
+    StoredArticle,
+)
 from assay.watch import (
     BLOCK_NAME,
     DEFAULT_BLOCK_TYPE,
@@ -155,12 +164,64 @@ def select_articles(settings: Settings, refs: list[str] | None = None, *, every:
     return [article(settings, ref).article.id for ref in refs or []]
 
 
+def to_remove(settings: Settings, refs: list[str]) -> tuple[list[StoredArticle], list[RemovedArticle]]:
+    """The articles these refs name, and those they name that were removed before (removing again is
+    safe: it says when, and does nothing); ArticleNotFound for a ref that names neither."""
+    registry = services(settings).registry
+    chosen: list[StoredArticle] = []
+    already: list[RemovedArticle] = []
+    for ref in refs:
+        if (found := registry.get(ref)) is not None:
+            chosen.append(found)
+        elif (earlier := registry.removed_as(ref)) is not None:
+            already.append(earlier)
+        else:
+            raise ArticleNotFound(f"no article with id {ref!r} (see `assay articles`)")
+    return chosen, already
+
+
+def remove(settings: Settings, refs: list[str]) -> RemoveReport:
+    """Take articles (ids or unique prefixes) out of the corpus: their chunks out of the vector store and
+    the keyword index, then their record, analyses and alerts; the pages, files and feeds they came from
+    are untouched. Every ref is resolved before anything is removed, so a typo removes nothing. Chunks
+    go first: a crash part-way leaves the article listed with chunks missing, and removing it again
+    finishes the job. The articles whose cross-checks cited a removed one are cross-checked again."""
+    made = services(settings)
+    registry = made.registry
+    chosen, already = to_remove(settings, refs)
+    report = RemoveReport(already=already)
+    ids = list(dict.fromkeys(a.id for a in chosen))
+    keywords = made.keyword_index()
+    for article_id in ids:
+        chunk_ids = sorted(made.chunk_store.chunk_ids(article_id))
+        made.chunk_store.delete(chunk_ids)
+        keywords.delete(chunk_ids)
+        if (removed := registry.remove_article(article_id)) is not None:
+            report.removed.append(removed)
+            report.chunks += len(chunk_ids)
+    gone = set(ids)
+    cited = sorted(
+        article_id for article_id, analysis in registry.latest_analyses().items()
+        if any(s.crosscheck and (gone & {e.article_id for e in s.crosscheck.evidence} or gone & set(s.crosscheck.repeated_by))
+               for s in analysis.statements)
+    )
+    if cited:
+        configure_prefect(settings)
+        from assay.flows.analyse import recheck
+
+        report.rechecked = recheck(cited, settings)
+    return report
+
+
 # --- reading the corpus -----------------------------------------------------------------------------
 
 
-def articles(settings: Settings) -> list[StoredArticle]:
-    """The corpus, newest first."""
-    return services(settings).registry.articles()
+def articles(settings: Settings, filters: Filters | None = None) -> list[StoredArticle]:
+    """The corpus, newest first; with filters, the articles `assay ask` would read under them."""
+    registry = services(settings).registry
+    rows = registry.articles()
+    allowed = allowed_articles(registry, filters) if filters else None
+    return rows if allowed is None else [row for row in rows if row.id in allowed]
 
 
 def article(settings: Settings, ref: str) -> ArticleView:

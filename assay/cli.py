@@ -175,9 +175,17 @@ def analyse(
 
 
 @app.command()
-def articles(json_output: JsonFlag = False) -> None:
-    """List the articles in the corpus, newest first."""
-    rows = api.articles(get_settings())
+def articles(
+    since: Annotated[str | None, typer.Option(help="Only articles published on or after this day (YYYY-MM-DD).")] = None,
+    until: Annotated[str | None, typer.Option(help="Only articles published on or before this day (YYYY-MM-DD).")] = None,
+    source: Annotated[str | None, typer.Option(help="Only articles whose source or site contains this.")] = None,
+    entity: Annotated[str | None, typer.Option(help="Only articles that mention this name.")] = None,
+    limit: Annotated[int | None, typer.Option("--limit", "-n", help="The newest N only.", min=1)] = None,
+    json_output: JsonFlag = False,
+) -> None:
+    """List the articles in the corpus, newest first (undated ones last); the filters are `assay ask`'s."""
+    filters = Filters(since=_day(since, "--since"), until=_day(until, "--until"), source=source, entity=entity)
+    rows = api.articles(get_settings(), filters if filters.any() else None)[:limit]
     if json_output:
         _print_json([
             {"id": r.id, "title": r.title, "url": r.url, "published": r.published, "source": r.source,
@@ -189,6 +197,42 @@ def articles(json_output: JsonFlag = False) -> None:
     for r in rows:
         table.add_row(r.id[:12], r.published.date().isoformat() if r.published else "", escape(r.source), escape(r.title), str(r.chunk_count))
     out.print(table)
+
+
+@app.command()
+def remove(
+    refs: Annotated[list[str], typer.Argument(help="Article ids, or unique prefixes of them (see `assay articles`).")],
+    yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask first.")] = False,
+    json_output: JsonFlag = False,
+) -> None:
+    """Take articles out of the corpus: their chunks, analyses and alerts. The pages, files and feeds
+    they came from are not touched; a feed or folder that offers one again keeps it out, and
+    `assay ingest` naming its page or file takes it back."""
+    settings = get_settings()
+    try:
+        chosen, _ = api.to_remove(settings, refs)
+    except api.ArticleNotFound as exc:
+        err.print(f"[red]{escape(str(exc))}: nothing removed[/red]")
+        raise typer.Exit(1) from None
+    if chosen and not yes:
+        if not sys.stdin.isatty():
+            err.print("[red]assay remove asks before it removes: add --yes to remove without asking[/red]")
+            raise typer.Exit(1)
+        for article in chosen:
+            err.print(f"  {article.id[:12]}  {escape(article.title)}", highlight=False)
+        if not typer.confirm(f"Remove {len(chosen)} article{'s' if len(chosen) != 1 else ''} and their analyses?", err=True):
+            err.print("nothing removed")
+            raise typer.Exit(1)
+    report = api.remove(settings, refs)
+    if json_output:
+        _print_json(report.model_dump(mode="json"))
+        return
+    for removed in report.already:
+        out.print(f"{removed.article_id[:12]} was removed on {removed.removed_at:%Y-%m-%d}  {escape(removed.title)}", highlight=False)
+    for removed in report.removed:
+        out.print(f"removed {removed.article_id[:12]}  {escape(removed.title)}", highlight=False)
+    rechecked = f"; cross-checks of {len(report.rechecked)} other articles changed" if report.rechecked else ""
+    out.print(f"{len(report.removed)} removed, {report.chunks} chunks deleted{rechecked}", highlight=False)
 
 
 @app.command()

@@ -47,7 +47,7 @@ class SourceError(Exception):
 def expand_source(source: str, suffixes: Sequence[str]) -> list[str]:
     """A URL stays as it is; a folder becomes its files with one of `suffixes` (the readers' formats),
     sorted; a subscription list (OPML) becomes its feeds' addresses; a missing path is an error."""
-    path = _local_path(source)
+    path = local_path(source)
     if path is None:
         return [unwrapped_link(source)]
     if path.is_dir():
@@ -64,11 +64,11 @@ def expand_source(source: str, suffixes: Sequence[str]) -> list[str]:
 
 def subscription_list(source: str) -> Path | None:
     """The subscription list (OPML) a source names, if it names one."""
-    path = _local_path(source)
+    path = local_path(source)
     return path if path is not None and path.is_file() and is_subscription_list(path) else None
 
 
-def _local_path(source: str) -> Path | None:
+def local_path(source: str) -> Path | None:
     """The file or folder a source names (a path, or a file:// URL); None for an http(s) URL."""
     scheme = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*)://", source)
     if scheme:

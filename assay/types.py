@@ -166,6 +166,7 @@ class ItemStatus(StrEnum):
     updated = "updated"
     unchanged = "unchanged"
     duplicate = "duplicate"
+    removed = "removed"  # an article the user removed (`assay remove`), offered again by a feed or a folder: kept out
     failed = "failed"
 
 
@@ -200,7 +201,8 @@ class IngestReport(BaseModel):
         return sum(r.chunks for r in self.results)
 
     def summary_line(self) -> str:
-        return ", ".join(f"{n} {status}" for status, n in self.counts.items())
+        # "0 removed" on every ingest would say nothing: the kept-out count shows when there is one.
+        return ", ".join(f"{n} {status}" for status, n in self.counts.items() if n or status != ItemStatus.removed)
 
 
 class AnalyseResult(BaseModel):
@@ -258,6 +260,25 @@ class StoredArticle(Article):
 
     def article(self) -> Article:
         return Article.model_validate(self.model_dump(include=set(Article.model_fields)))
+
+
+class RemovedArticle(BaseModel):
+    """An article the user took out of the corpus (`assay remove`). Its source is untouched; a feed or
+    a folder that offers it again is not read into the corpus, a page or file named on its own is."""
+
+    article_id: str
+    title: str
+    location: str = Field(description="Its URL, or the path of the file it was read from.")
+    removed_at: datetime
+
+
+class RemoveReport(BaseModel):
+    removed: list[RemovedArticle] = Field(default_factory=list)
+    already: list[RemovedArticle] = Field(default_factory=list, description="Named, and removed before: nothing to do.")
+    chunks: int = Field(0, description="Chunks taken out of the vector store and the keyword index.")
+    rechecked: list[str] = Field(
+        default_factory=list, description="Articles whose cross-checks changed: the removed articles were evidence in them."
+    )
 
 
 # --- the analysis of one article, as stored -----------------------------------------------------

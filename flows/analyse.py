@@ -217,8 +217,16 @@ def recheck_related(analysed: list[str], settings: Settings) -> list[str]:
     except Exception as exc:  # noqa: BLE001 - a saving step: the analyses themselves are stored
         logging.getLogger(__name__).warning("earlier articles' cross-checks not refreshed: %s", exc)
         return []
+    return recheck(sorted(related - fresh), settings)
+
+
+def recheck(article_ids: list[str], settings: Settings) -> list[str]:
+    """Cross-check these articles' statements again against the corpus as it is now (no LLM call);
+    returns those whose cross-checks changed. A fault is logged and leaves that article's as they were."""
+    made = services(settings)
+    registry = made.registry
     changed = []
-    for article_id in sorted(related - fresh):
+    for article_id in article_ids:
         try:
             article, analysis = registry.get(article_id), registry.latest_analysis(article_id)
             checked = [s for s in analysis.statements if s.crosscheck is not None] if analysis else []

@@ -41,13 +41,25 @@ from assay.sources import (
     expand_source,
     fetch_url,
     is_url,
+    local_path,
     opens_a_subscription_list,
     read_file,
     subscription_feeds_in,
+    unwrapped_link,
 )
 from assay.store.keywords import KeywordRow
 from assay.store.registry import Registry, RegistryError, body_hash
-from assay.types import Article, Chunk, Fetched, IngestReport, ItemResult, ItemStatus, RawItem, SourceKind
+from assay.types import (
+    Article,
+    Chunk,
+    Fetched,
+    IngestReport,
+    ItemResult,
+    ItemStatus,
+    RawItem,
+    RemovedArticle,
+    SourceKind,
+)
 
 
 @dataclass
@@ -219,19 +231,42 @@ def _same_file_kept(articles: list[Cleaned], known: dict[str, str], registry: Re
     return kept
 
 
+def _removed_kept_out(articles: list[Cleaned], named: frozenset[str], registry: Registry) -> tuple[list[Cleaned], list[ItemResult]]:
+    """The articles to go on with, and the results of those the user removed (`assay remove`) that a
+    feed or a folder offers again. One whose page or file the user `named` alone comes back in. A local
+    file is matched by its path too: an edited file's text, so its article's id, changes."""
+    removed = registry.removed([a.id for a, _, _ in articles], locations=[a.source_url for a, _, _ in articles if a.url is None])
+    kept: list[Cleaned] = []
+    kept_out: list[ItemResult] = []
+    for article, feed, notes in articles:
+        earlier = removed.get(article.id) or (removed.get(article.source_url) if article.url is None else None)
+        if earlier is None:
+            kept.append((article, feed, notes))
+        elif feed is None and named & {article.url, article.source_url}:  # a feed's item records the feed as its source_url
+            registry.unremove([earlier.article_id, earlier.location])
+            kept.append((article, feed, [*notes, f"removed on {earlier.removed_at:%Y-%m-%d}; named again, so taken back in"]))
+        else:
+            kept_out.append(_kept_out(earlier, article.url or article.source_url, feed))
+    return kept, kept_out
+
+
 @task(name="dedupe", cache_policy=NO_CACHE)
-def dedupe(articles: list[Cleaned], settings: Settings) -> tuple[list[Pending], list[ItemResult], list[tuple[str, str]]]:
+def dedupe(
+    articles: list[Cleaned], settings: Settings, named: frozenset[str] = frozenset()
+) -> tuple[list[Pending], list[ItemResult], list[tuple[str, str]]]:
     """Drop repeats within the batch and articles whose content the registry already has. The same
     text under another URL (syndication) is the article already known, or first seen in this run:
-    its URL becomes an alias of that article, returned as (article id, url) to record once it is stored."""
+    its URL becomes an alias of that article, returned as (article id, url) to record once it is stored.
+    An article the user removed is kept out, unless its page or file is one of those `named` alone."""
     registry = services(settings).registry
     known = registry.content_hashes([a.id for a, _, _ in articles])
     articles = _same_file_kept(articles, known, registry)
+    articles, kept_out = _removed_kept_out(articles, named, registry)
     known |= registry.content_hashes([a.id for a, _, _ in articles if a.id not in known])  # the files read again
     digests = {a.id: body_hash(a.body) for a, _, _ in articles}
     stored_bodies = registry.find_by_body_hashes([digests[a.id] for a, _, _ in articles if a.id not in known])
     pending: list[Pending] = []
-    done: list[ItemResult] = []
+    done: list[ItemResult] = kept_out
     aliases: list[tuple[str, str]] = []
     seen: set[str] = set()
     bodies: dict[str, str] = {}  # body hash -> the article first seen with it in this run
@@ -436,7 +471,7 @@ def ingest_sources(sources: list[str], expect: SourceKind | None, settings: Sett
     articles, failures = clean(items)
     report.results.extend(failures)
     notes_of = {article.id: article.reading_notes for article, _, _ in articles}
-    pending, done, aliases = dedupe(articles, settings)
+    pending, done, aliases = dedupe(articles, settings, named_alone(sources))
     report.results.extend(done)
     # How an unchanged article was read may be news (an article ingested before notes were kept).
     registry.refresh_reading_notes({r.article_id: notes_of[r.article_id] for r in done
@@ -490,11 +525,36 @@ def _already_read(items: list[Fed], registry: Registry) -> dict[str, ItemResult]
         if article:
             found[item.url] = article
     stored = registry.content_hashes(list(set(found.values())))  # one no longer stored (a home restored from a backup) is read again
+    removed = registry.removed(set(found.values()))  # one the user removed is not fetched either
     return {
         item.url: ItemResult(location=item.url, status=ItemStatus.unchanged, article_id=found[item.url], title=item.title,
                              url=item.url, feed=feed, guid=item.guid)
-        for item, feed in items if item.url in found and found[item.url] in stored
+        if found[item.url] in stored else _kept_out(removed[found[item.url]], item.url, feed, item.guid)
+        for item, feed in items if item.url in found and (found[item.url] in stored or found[item.url] in removed)
     }
+
+
+def _kept_out(removed: RemovedArticle, location: str, feed: str | None = None, guid: str | None = None) -> ItemResult:
+    return ItemResult(
+        location=location, status=ItemStatus.removed, article_id=removed.article_id, title=removed.title, feed=feed, guid=guid,
+        error=f"removed with `assay remove` on {removed.removed_at:%Y-%m-%d}: kept out; `assay ingest {removed.location}` takes it back",
+    )
+
+
+def named_alone(sources: list[str]) -> frozenset[str]:
+    """The pages and files the user named themselves (not a folder's files or a feed's items), as an
+    article records where it came from: an article removed earlier that one of these yields comes back."""
+    alone: set[str] = set()
+    for source in sources:
+        try:
+            path = local_path(source)
+        except SourceError:  # an unreadable source has failed with its own message already
+            continue
+        if path is None:
+            alone |= {source, unwrapped_link(source), canonical_url(unwrapped_link(source))}
+        elif path.is_file():
+            alone.add(str(path.resolve()))
+    return frozenset(alone)
 
 
 LINKED_LIST_DEPTH = 2  # a feed's link to a filing's index, and the index's exhibits: no further

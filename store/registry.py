@@ -61,7 +61,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModu
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from assay.store import migrations
-from assay.types import Analysis, Article, CrossCheck, StoredArticle
+from assay.types import Analysis, Article, CrossCheck, RemovedArticle, StoredArticle
 from assay.watch import NewAlert, WatchAlert, WatchItem, WatchKind, WatchSpec
 
 log = logging.getLogger(__name__)
@@ -284,6 +284,20 @@ class WatchAlertRow(Base):
     error: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     claimed_until: Mapped[datetime | None]
+
+
+class RemovedArticleRow(Base):
+    """An article the user removed: its id, so that a feed or a folder offering it again is kept out."""
+
+    __tablename__ = "removed_articles"
+
+    article_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    title: Mapped[str] = mapped_column(Text)
+    location: Mapped[str] = mapped_column(Text)
+    removed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    def to_removed(self) -> RemovedArticle:
+        return RemovedArticle(article_id=self.article_id, title=self.title, location=self.location, removed_at=as_utc(self.removed_at))
 
 
 def as_utc(value: datetime | None) -> datetime | None:
@@ -625,9 +639,50 @@ class Registry:
                 row = matches[0] if len(matches) == 1 else None
             return row.to_stored() if row else None
 
+    def remove_article(self, article_id: str) -> RemovedArticle | None:
+        """Delete the article with everything recorded of it (versions, analyses, aliases, alerts: the
+        foreign keys cascade) and remember its id as removed, in one transaction; None when there is no
+        such article. Its chunks are the chunk store's and the keyword index's to delete."""
+        self._writable()
+        with self.session() as s:
+            row = s.get(ArticleRow, article_id)
+            if row is None:
+                return None
+            removed = RemovedArticleRow(article_id=row.id, title=row.title, location=row.url or row.source_url, removed_at=utcnow())
+            s.delete(row)
+            s.merge(removed)
+            return removed.to_removed()
+
+    def removed(self, article_ids: Collection[str], locations: Collection[str] = ()) -> dict[str, RemovedArticle]:
+        """Of these ids, the articles the user removed, by id; of these locations (local files' paths: an
+        edited file's text, so its id, changes), those of removed articles, by location."""
+        if not article_ids and not locations:
+            return {}
+        with self.session() as s:
+            query = select(RemovedArticleRow).where(
+                or_(RemovedArticleRow.article_id.in_(list(article_ids)), RemovedArticleRow.location.in_(list(locations))))
+            found = [row.to_removed() for row in s.scalars(query)]
+        wanted = set(article_ids), set(locations)
+        return {key: r for r in found for key in (r.article_id, r.location) if key in wanted[0] or key in wanted[1]}
+
+    def removed_as(self, ref: str) -> RemovedArticle | None:
+        """The removed article this id, or unique prefix of one, names; None when none or several do."""
+        with self.session() as s:
+            rows = s.scalars(select(RemovedArticleRow).where(RemovedArticleRow.article_id.startswith(ref.lower(), autoescape=True)).limit(2)).all()
+            return rows[0].to_removed() if len(rows) == 1 else None
+
+    def unremove(self, keys: Collection[str]) -> None:
+        """Forget that these articles (ids, or the files they were read from) were removed: the user named
+        their page or file again."""
+        if keys:
+            self._writable()
+            with self.session() as s:
+                s.execute(delete(RemovedArticleRow).where(
+                    or_(RemovedArticleRow.article_id.in_(list(keys)), RemovedArticleRow.location.in_(list(keys)))))
+
     def articles(self) -> list[StoredArticle]:
         with self.session() as s:
-            return [row.to_stored() for row in s.scalars(select(ArticleRow).order_by(ArticleRow.published.desc(), ArticleRow.id))]
+            return [row.to_stored() for row in s.scalars(select(ArticleRow).order_by(ArticleRow.published.desc().nulls_last(), ArticleRow.id))]
 
     def counts(self) -> dict[str, int]:
         with self.session() as s:

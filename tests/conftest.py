@@ -437,6 +437,18 @@ class ExtractiveLLM:
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
 
+def use_extractive_llm(monkeypatch, llm: ExtractiveLLM, **extra: str):
+    """Settings whose LLM is `llm` (the OpenAI-compatible extractive model on loopback), with any other
+    ASSAY_* settings in `extra` (by their variable names); returns the settings."""
+    from assay.settings import get_settings
+
+    for key, value in {"ASSAY_LLM": "openai", "ASSAY_LLM_BASE_URL": llm.url, "ASSAY_LLM_MODEL": "extractive",
+                       "OPENAI_API_KEY": "test-key", **extra}.items():
+        monkeypatch.setenv(key, value)
+    get_settings.cache_clear()
+    return get_settings()
+
+
 @pytest.fixture
 def extractive_llm():
     llm = ExtractiveLLM(delay_s=0.0)

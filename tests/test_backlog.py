@@ -7,7 +7,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from tests.conftest import article_html, rss
+from tests.conftest import article_html, rss, use_extractive_llm
 
 
 @pytest.fixture
@@ -15,10 +15,7 @@ def backlog_home(ingest, assay_home, http_server, extractive_llm, monkeypatch):
     """Six articles ingested, none analysed; the LLM is the extractive one."""
     from assay.settings import get_settings
 
-    for key, value in {"ASSAY_LLM": "openai", "ASSAY_LLM_BASE_URL": extractive_llm.url, "ASSAY_LLM_MODEL": "extractive",
-                       "OPENAI_API_KEY": "test-key", "ASSAY_LLM_CONCURRENCY": "2", "ASSAY_ANALYSIS_LEASE_S": "3"}.items():
-        monkeypatch.setenv(key, value)
-    get_settings.cache_clear()
+    use_extractive_llm(monkeypatch, extractive_llm, ASSAY_LLM_CONCURRENCY="2", ASSAY_ANALYSIS_LEASE_S="3")
     items = [{"title": f"Backlog {n}", "link": f"https://example.com/backlog/{n}", "html": article_html(n)} for n in range(6)]
     assert ingest([http_server.set("/backlog.xml", rss(items), content_type="application/xml")]).counts["new"] == 6
     return get_settings()

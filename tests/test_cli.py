@@ -508,3 +508,20 @@ def test_analyse_with_nothing_to_do_says_why(assay_home):
     assert pending.exit_code == 0 and "nothing pending" in pending.stderr
     assert every.exit_code == 0 and "the corpus has no articles" in every.stderr
     assert none.exit_code == 1 and "give article ids, --all or --pending" in none.stderr
+
+
+def test_articles_are_filtered_as_ask_filters_them(prefect_harness, assay_home, http_server):
+    items = [{"title": f"Listed {n}", "link": f"https://example.com/listed/{n}", "html": article_html(n),
+              "date": f"Tue, 0{n} Dec 2026 10:00:00 +0000"} for n in (1, 2, 3)]
+    feed = http_server.set("/listed.xml", rss(items, title="Listing Feed"), content_type="application/xml")
+    assert invoke("ingest", feed, "--no-analyse").exit_code == 0
+
+    def titles(*options: str) -> list[str]:
+        return [a["title"] for a in json.loads(invoke("articles", *options, "--json").stdout)]
+
+    assert titles() == ["Listed 3", "Listed 2", "Listed 1"]
+    assert titles("--since", "2026-12-02") == ["Listed 3", "Listed 2"]
+    assert titles("--until", "2026-12-01", "--source", "listing") == ["Listed 1"]
+    assert titles("--limit", "1") == ["Listed 3"] and titles("--source", "elsewhere") == []
+    wrong = runner.invoke(app, ["articles", "--since", "yesterday"])
+    assert wrong.exit_code == 2 and "expected a date like 2026-01-31" in wrong.stderr

@@ -9,7 +9,7 @@ from assay.settings import Settings
 from assay.statements import statements
 from assay.store.keywords import KeywordRow
 from assay.types import Article, Section
-from tests.conftest import article_html, rss
+from tests.conftest import article_html, rss, use_extractive_llm
 
 
 def article(article_id: str, body: str, day: int) -> Article:
@@ -90,13 +90,8 @@ def test_a_later_article_corroborates_an_earlier_ones_statements(ingest, assay_h
     first article is analysed alone, with no other source; when the second, saying the same, is
     analysed, the first's cross-checks are run again and name it."""
     from assay import api
-    from assay.settings import get_settings
 
-    for key, value in {"ASSAY_LLM": "openai", "ASSAY_LLM_BASE_URL": extractive_llm.url, "ASSAY_LLM_MODEL": "extractive",
-                       "OPENAI_API_KEY": "test-key"}.items():
-        monkeypatch.setenv(key, value)
-    get_settings.cache_clear()
-    settings = get_settings()
+    settings = use_extractive_llm(monkeypatch, extractive_llm)
     registry = services(settings).registry
 
     def add(n: int) -> str:

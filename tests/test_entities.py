@@ -336,18 +336,14 @@ def test_entities_of_real_articles_ingested_and_analysed(ingest, assay_home, ext
     the entities come from the alias file's spellings in the stored statements."""
     from assay import api
     from assay.articles import sample_articles
-    from assay.settings import get_settings
+    from tests.conftest import use_extractive_llm
 
-    for key, value in {"ASSAY_LLM": "openai", "ASSAY_LLM_BASE_URL": extractive_llm.url, "ASSAY_LLM_MODEL": "extractive",
-                       "OPENAI_API_KEY": "test-key"}.items():
-        monkeypatch.setenv(key, value)
-    get_settings.cache_clear()
+    settings = use_extractive_llm(monkeypatch, extractive_llm)
     book = AliasBook.load()
     chosen = [a for a in sample_articles() if len(book.mentions(a.body)) >= 3][:2]
     for n, article in enumerate(chosen):
         (tmp_path / f"{n}.md").write_text(f"---\ntitle: {json.dumps(article.title)}\n---\n\n{article.body}\n", encoding="utf-8")
     assert ingest([str(tmp_path)]).counts["new"] == 2
-    settings = get_settings()
     report = api.analyse(api.select_articles(settings, every=True), settings)
     assert report.counts["analysed"] == 2, report
     listed = _cli_json(capsys, "entities")

@@ -47,7 +47,7 @@ def private_links(monkeypatch):
 
 def test_sample_feed_by_file_then_over_http_is_the_same_corpus(ingest, assay_home, http_server):
     first = ingest([str(SAMPLE_FEED)])
-    assert first.counts == {"new": 25, "updated": 0, "unchanged": 0, "duplicate": 0, "failed": 0}
+    assert first.counts == {"new": 25, "updated": 0, "unchanged": 0, "duplicate": 0, "removed": 0, "failed": 0}
     assert first.chunks_embedded > 100
     registry, store = stores(assay_home)
     assert registry.counts()["articles"] == 25 and store.count() == first.chunks_embedded
@@ -236,7 +236,7 @@ def test_a_store_failure_fails_that_article_only_and_a_rerun_repairs_it(ingest, 
     assert registry.feeds()[0].etag is None and registry.feeds()[0].last_status == "partial"
 
     monkeypatch.setattr(Registry, "record_article", real)
-    assert ingest([url]).counts == {"new": 1, "updated": 0, "unchanged": 1, "duplicate": 0, "failed": 0}
+    assert ingest([url]).counts == {"new": 1, "updated": 0, "unchanged": 1, "duplicate": 0, "removed": 0, "failed": 0}
     assert_consistent(assay_home)
 
 
@@ -340,7 +340,7 @@ def test_an_alert_email_ingests_the_articles_it_links_to(ingest, assay_home, htt
     (tmp_path / "reads.txt").write_text(f"Worth a read:\n\n- Lynas lifts Kalgoorlie rare earth output: {lynas}\n- {http_server.url('/mail/mp')}\n")
     http_server.set("/mail/mp", page.replace("Lynas lifts output", "MP ships magnets").replace("Lynas Rare Earths", "MP Materials"))
     report = ingest([str(tmp_path / "reads.txt")])
-    assert report.counts == {"new": 1, "updated": 0, "unchanged": 1, "duplicate": 0, "failed": 0}
+    assert report.counts == {"new": 1, "updated": 0, "unchanged": 1, "duplicate": 0, "removed": 0, "failed": 0}
     titles = {r.title for r in stores(assay_home)[0].articles()}
     assert titles == {"Lynas lifts Kalgoorlie rare earth output", "MP ships magnets"}
 

@@ -259,3 +259,41 @@ def test_a_cross_check_is_replaced_in_the_newest_analysis_only(registry_url):
     assert stored.statements[0].quote == quote and registry.has_analysis(item.id, "key")  # the key and the rest unchanged
     assert not registry.update_crosschecks("e" * 32, {}, when)  # no such article
     registry.close()
+
+
+def test_a_removed_article_takes_its_record_with_it_and_is_remembered(registry_url):
+    """`assay remove`'s registry half: the article's versions, analyses and URL aliases go with it (the
+    foreign keys cascade, on both databases) and its id is remembered, by id, unique prefix and
+    location, until the user takes it back; nothing else is touched."""
+    registry = Registry(registry_url)
+    kept, gone = article(1), article(2).model_copy(update={"url": "https://example.com/two"})
+    for item in (kept, gone):
+        registry.record_article(item, 0)
+        assert registry.record_analysis(analysis_of(item), "key")
+    registry.record_article(gone.model_copy(update={"body": "Body of article 2, edited.", "content_hash": "h2"}), 0)
+    assert registry.add_alias(gone.id, "https://example.com/two-syndicated")
+
+    removed = registry.remove_article(gone.id)
+    assert (removed.article_id, removed.title, removed.location) == (gone.id, "Article 2", "https://example.com/two")
+    assert registry.get(gone.id) is None and registry.latest_analysis(gone.id) is None
+    assert registry.article_for_url("https://example.com/two-syndicated") is None
+    with registry.session() as s:
+        for table in ("article_versions", "analyses", "aliases"):
+            assert s.execute(text(f"SELECT count(*) FROM {table} WHERE article_id = :id"), {"id": gone.id}).scalar() == 0
+    assert [a.id for a in registry.articles()] == [kept.id] and registry.latest_analysis(kept.id) is not None
+    assert registry.remove_article(gone.id) is None  # removing again does nothing
+
+    assert registry.removed([gone.id, kept.id]) == {gone.id: removed}
+    assert registry.removed([], locations=["https://example.com/two"]) == {"https://example.com/two": removed}
+    assert registry.removed_as(gone.id[:12]) == removed and registry.removed_as("f") is None
+    registry.unremove([gone.id])
+    assert registry.removed([gone.id]) == {} and registry.removed_as(gone.id) is None
+    registry.close()
+
+
+def test_articles_are_listed_newest_first_and_undated_last_on_either_database(registry_url):
+    registry = Registry(registry_url)  # PostgreSQL sorts NULL first in a descending order, SQLite last
+    for n, day in ((1, None), (2, datetime(2026, 11, 2, tzinfo=UTC)), (3, datetime(2026, 11, 3, tzinfo=UTC))):
+        registry.record_article(article(n).model_copy(update={"published": day}), 0)
+    assert [a.title for a in registry.articles()] == ["Article 3", "Article 2", "Article 1"]
+    registry.close()

@@ -419,7 +419,7 @@ def test_a_registry_of_an_earlier_release_gains_the_new_tables_and_loses_nothing
     registry, articles = filled_registry(tmp_path, n=3)
     with registry.session() as s:  # as an earlier release left it: no migrations, aliases, body hashes, url index...
         for table in ("alembic_version", "aliases", "article_bodies", "analysis_claims", "keyword_vocab", "keyword_fts", "keyword_chunks",
-                      "watch_alerts", "watch_items", "statement_vectors"):  # every table a migration adds
+                      "watch_alerts", "watch_items", "statement_vectors", "removed_articles"):  # every table a migration adds
             s.execute(text(f"DROP TABLE {table}"))
         s.execute(text("DROP INDEX ix_articles_url"))
     registry.close()

@@ -330,14 +330,9 @@ def test_a_poll_writes_its_digest_and_the_export_has_every_stored_statement(
     """The flow `assay serve` polls, with digest_after_poll on, over real sample articles analysed by the extractive LLM."""
     from assay.flows.pipeline import ingest_and_analyse
     from assay.services import services
-    from assay.settings import get_settings
-    from tests.conftest import article_html, rss
+    from tests.conftest import article_html, rss, use_extractive_llm
 
-    for key, value in {"ASSAY_LLM": "openai", "ASSAY_LLM_BASE_URL": extractive_llm.url, "ASSAY_LLM_MODEL": "extractive",
-                       "OPENAI_API_KEY": "test-key", "ASSAY_DIGEST_AFTER_POLL": "true"}.items():
-        monkeypatch.setenv(key, value)
-    get_settings.cache_clear()
-    settings = get_settings()
+    settings = use_extractive_llm(monkeypatch, extractive_llm, ASSAY_DIGEST_AFTER_POLL="true")
     items = [{"title": f"Views {n}", "link": f"https://example.com/views/{n}", "html": article_html(n)} for n in range(3)]
     feed = http_server.set("/views.xml", rss(items), content_type="application/xml")
 

@@ -13,7 +13,7 @@ from assay.aliases import AliasBook
 from assay.corpus import load_corpus
 from assay.store.registry import Registry
 from assay.watch import WatchError, WatchKind, match_statements, phrase_pattern, watch_spec
-from tests.conftest import article_html, rss
+from tests.conftest import article_html, rss, use_extractive_llm
 from tests.views_corpus import views_registry
 
 
@@ -159,16 +159,11 @@ def test_alerts_reach_a_webhook_once_and_a_failed_send_goes_out_on_the_next_run(
 ):
     from assay import api
     from assay.flows import watch as watch_flow
-    from assay.settings import get_settings
 
     code, output, _ = run_cli(capsys, "watch", "notify", "--webhook", http_server.url("/alerts"), "--name", "assay-test-alerts", "--json")
     block = json.loads(output)["block"]
     assert code == 0 and block == "custom-webhook/assay-test-alerts"
-    for key, value in {"ASSAY_LLM": "openai", "ASSAY_LLM_BASE_URL": extractive_llm.url, "ASSAY_LLM_MODEL": "extractive",
-                       "OPENAI_API_KEY": "test-key", "ASSAY_ALERT_BLOCK": block}.items():
-        monkeypatch.setenv(key, value)
-    get_settings.cache_clear()
-    settings = get_settings()
+    settings = use_extractive_llm(monkeypatch, extractive_llm, ASSAY_ALERT_BLOCK=block)
     assert json.loads(run_cli(capsys, "watch", "add", "Lynas", "--json")[1])["item"]["canonical"] == "Lynas Rare Earths"
 
     events: list[dict] = []

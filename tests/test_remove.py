@@ -1,0 +1,122 @@
+"""`assay remove`, through the real ingest and analyse flows (Prefect, Chroma, SQLite): an article taken
+out leaves nothing of it in the corpus, a feed or a folder that offers it again keeps it out, naming
+its page or file takes it back, and the cross-checks it was evidence in are run again."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+from assay.cli import app
+from assay.services import services
+from assay.store.keywords import KeywordIndex
+from tests.conftest import article_html, rss, use_extractive_llm
+from tests.test_ingest_flow import assert_consistent, by_status
+
+runner = CliRunner()
+
+
+def invoke(*args: str):
+    return runner.invoke(app, list(args), catch_exceptions=False)
+
+
+def _page(n: int) -> str:
+    return f"<html><head><title>Removal {n}</title></head><body><article><h1>Removal {n}</h1>{article_html(n)}</article></body></html>"
+
+
+def test_a_removed_article_leaves_nothing_and_its_feed_keeps_it_out_until_its_page_is_named(ingest, assay_home, http_server):
+    pages = {n: http_server.set(f"/removal/{n}.html", _page(n)) for n in (1, 2)}
+    feed = http_server.set("/removal/feed.xml", rss([{"title": f"Removal {n}", "link": pages[n], "html": article_html(n)} for n in (1, 2)]),
+                           content_type="application/xml")
+    ids = {r.title: r.article_id for r in ingest([feed]).results}
+    kept, gone = ids["Removal 1"], ids["Removal 2"]
+    registry, store = services(assay_home).registry, services(assay_home).chunk_store
+    gone_chunks = store.chunk_ids(gone)
+    assert gone_chunks
+
+    refused = invoke("remove", gone[:10])  # not a terminal: it will not remove without --yes
+    assert refused.exit_code == 1 and "add --yes" in refused.stderr and registry.get(gone) is not None
+    typo = invoke("remove", gone[:10], "ffffffffff", "--yes")
+    assert typo.exit_code == 1 and "no article with id 'ffffffffff'" in typo.stderr and "nothing removed" in typo.stderr
+    assert registry.get(gone) is not None
+
+    done = invoke("remove", gone[:10], "--yes", "--json")
+    assert done.exit_code == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert [r["article_id"] for r in report["removed"]] == [gone] and report["chunks"] > 0
+    assert registry.get(gone) is None and [a.id for a in registry.articles()] == [kept]
+    assert not store.chunk_ids(gone) and store.chunk_ids(kept)
+    hits = {hit.chunk_id for hit in KeywordIndex(registry).search("paragraph article lynas kalgoorlie", 20)}
+    assert hits and not hits & gone_chunks
+    assert_consistent(assay_home)
+    again = invoke("remove", gone[:10], "--yes")  # safe to re-run: it says when
+    assert again.exit_code == 0 and f"{gone[:12]} was removed on" in again.stdout
+
+    offered = by_status(ingest([feed]))  # the feed still lists it
+    assert [r.article_id for r in offered["removed"]] == [gone] and [r.article_id for r in offered["unchanged"]] == [kept]
+    assert f"assay ingest {pages[2]}" in offered["removed"][0].error and registry.get(gone) is None
+
+    back = by_status(ingest([pages[2]]))  # named on its own: the user wants it back
+    assert [r.article_id for r in back["new"]] == [gone] and registry.removed([gone]) == {}
+    assert not {"removed", "new", "failed"} & by_status(ingest([feed])).keys()  # the feed's copy is that article again
+    assert_consistent(assay_home)
+
+
+def test_a_folder_keeps_a_removed_file_out_even_edited_and_the_file_named_alone_comes_back(ingest, assay_home, tmp_path):
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "lynas.txt").write_text("Lynas update\n\nLynas Rare Earths produced 10,600 tonnes of NdPr oxide in the year to June.\n")
+    (folder / "mp.txt").write_text("MP Materials update\n\nMP Materials began commercial magnet production in Fort Worth this quarter.\n")
+    ids = {r.title: r.article_id for r in ingest([str(folder)]).results}
+    assert invoke("remove", ids["Lynas update"], "--yes").exit_code == 0
+
+    (folder / "lynas.txt").write_text("Lynas update\n\nLynas Rare Earths produced 10,900 tonnes of NdPr oxide in the year to June.\n")
+    report = ingest([str(folder)])  # an edited file is another text, so another id: its path keeps it out
+    assert report.counts["removed"] == 1 and report.counts["unchanged"] == 1 and not report.counts["new"]
+    assert "1 removed" in report.summary_line()
+    back = ingest([str(folder / "lynas.txt")])
+    assert back.counts["new"] == 1 and "10,900" in services(assay_home).registry.get(back.results[0].article_id).body
+    assert ingest([str(folder)]).counts["unchanged"] == 2
+    assert_consistent(assay_home)
+
+
+@pytest.mark.slow
+def test_removing_an_article_runs_again_the_cross_checks_it_corroborated(ingest, assay_home, http_server, extractive_llm, monkeypatch):
+    from assay import api
+
+    settings = use_extractive_llm(monkeypatch, extractive_llm)
+    registry = services(settings).registry
+    ids = []
+    for n in (1, 2):
+        feed = http_server.set(f"/corroborated-{n}.xml", rss([{"title": f"Corroborated {n}", "link": f"https://example.com/corroborated/{n}",
+                                                                  "html": article_html(n)}]), content_type="application/xml")
+        ids.append(ingest([feed]).results[0].article_id)
+    first, second = ids
+    api.analyse([first, second], settings)
+
+    def cited(article_id: str) -> set[str]:
+        analysis = registry.latest_analysis(article_id)
+        return {e.article_id for s in analysis.statements if s.crosscheck for e in s.crosscheck.evidence}
+
+    assert second in cited(first)
+    report = api.remove(settings, [second])
+    assert report.rechecked == [first] and second not in cited(first)
+    assert registry.latest_analysis(second) is None
+
+
+def test_a_teaser_feed_does_not_fetch_a_removed_articles_page_again(ingest, assay_home, http_server, monkeypatch):
+    from assay.settings import get_settings
+
+    monkeypatch.setenv("ASSAY_FETCH_PRIVATE_LINKS", "true")  # the feed's links are this loopback server's pages
+    get_settings.cache_clear()
+    pages = {n: http_server.set(f"/removal-teasers/{n}.html", _page(n)) for n in (1, 2)}
+    feed = http_server.set("/removal-teasers.xml", rss([{"title": f"Story {n}", "link": pages[n], "description": "Short teaser…"} for n in (1, 2)]),
+                           content_type="application/xml")
+    ids = [r.article_id for r in ingest([feed]).results]
+    assert all(ids)
+    assert invoke("remove", ids[1], "--yes").exit_code == 0
+    fetched = http_server.hits.get("/removal-teasers/2.html", 0)
+    offered = by_status(ingest([feed]))
+    assert [r.article_id for r in offered["removed"]] == [ids[1]] and http_server.hits.get("/removal-teasers/2.html", 0) == fetched
