@@ -1013,14 +1013,31 @@ def fault_line(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {first} (run with --debug for the traceback)"
 
 
+# Every step records its own result (an item ingested, an article analysed), so stopping loses only the one in hand.
+INTERRUPTED = "interrupted: what was finished is kept; run the command again to go on (it skips what is done)"
+
+
+def _after_interrupt(exc: BaseException) -> bool:
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, KeyboardInterrupt):
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 def main(argv: list[str] | None = None) -> None:
     """The `assay` command: Typer's app, with every unexpected fault as one line and exit code 1."""
     args = sys.argv[1:] if argv is None else argv
     try:
         app(args=args, prog_name="assay")
     except KeyboardInterrupt:
-        err.print("interrupted")
+        err.print(INTERRUPTED)
         raise SystemExit(130) from None
+    except SystemExit as exc:
+        if exc.code == 130 and _after_interrupt(exc):  # Typer turns Ctrl-C into a silent exit 130
+            err.print(INTERRUPTED)
+        raise
     except Exception as exc:  # noqa: BLE001 - the one place faults become one line
         if "--debug" in args:
             raise

@@ -525,3 +525,17 @@ def test_articles_are_filtered_as_ask_filters_them(prefect_harness, assay_home, 
     assert titles("--limit", "1") == ["Listed 3"] and titles("--source", "elsewhere") == []
     wrong = runner.invoke(app, ["articles", "--since", "yesterday"])
     assert wrong.exit_code == 2 and "expected a date like 2026-01-31" in wrong.stderr
+
+
+def test_ctrl_c_says_what_is_kept_and_exits_130(assay_home, monkeypatch, capsys):
+    """Typer turns Ctrl-C into a silent exit 130; the user is told that finished work is kept."""
+    from assay import api
+    from assay.cli import main
+
+    def interrupted(*_args, **_kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(api, "articles", interrupted)
+    with pytest.raises(SystemExit) as stopped:
+        main(["articles"])
+    assert stopped.value.code == 130 and "interrupted: what was finished is kept" in capsys.readouterr().err
