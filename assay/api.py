@@ -34,6 +34,7 @@ from assay.digest import Digest, build_digest
 from assay.entities import EntityPage, EntitySummary, entity_page, entity_summaries
 from assay.export import ExportResult, write_export
 from assay.flows.progress import ProgressListener, progress_listener
+from assay.ids import canonical_url
 from assay.llm_log import LLMCallLogger
 from assay.models import install_default_model
 from assay.profiles import SourceProfile, source_type_profiles
@@ -45,7 +46,7 @@ from assay.retrieval import Filters, allowed_articles
 from assay.runtime import configure_prefect, in_process_flow_settings, prefect_api
 from assay.services import services
 from assay.settings import Settings
-from assay.sources import SourceError, expand_source, subscription_list
+from assay.sources import SourceError, expand_source, is_url, subscription_list, unwrapped_link
 from assay.statement_answers import as_answer, asked_about, claims_question, contradictions, matching_statements
 from assay.store.keywords import KeywordRow
 from assay.store.maintenance import BackupResult, ConsistencyReport, RepairResult
@@ -165,19 +166,37 @@ def select_articles(settings: Settings, refs: list[str] | None = None, *, every:
 
 
 def to_remove(settings: Settings, refs: list[str]) -> tuple[list[StoredArticle], list[RemovedArticle]]:
-    """The articles these refs name, and those they name that were removed before (removing again is
-    safe: it says when, and does nothing); ArticleNotFound for a ref that names neither."""
+    """The articles these refs name (an id or unique prefix, the URL an article was read from, or a
+    local file: every article read from it), and those they name that were removed before (removing
+    again is safe: it says when, and does nothing); ArticleNotFound for a ref that names neither."""
     registry = services(settings).registry
     chosen: list[StoredArticle] = []
     already: list[RemovedArticle] = []
     for ref in refs:
-        if (found := registry.get(ref)) is not None:
-            chosen.append(found)
-        elif (earlier := registry.removed_as(ref)) is not None:
+        location = _location(ref)
+        if location is None:
+            found = [registry.get(ref)]
+        elif location.startswith(("http://", "https://")):
+            found = [registry.get(article_id) if (article_id := registry.article_for_url(location)) else None]
+        else:
+            found = [registry.get(article_id) for article_id, _ in registry.local_file_articles([location]).get(location, [])]
+        if any(found):
+            chosen.extend(a for a in found if a is not None)
+        elif (earlier := registry.removed_as(ref) if location is None else registry.removed([], locations=[location]).get(location)):
             already.append(earlier)
         else:
-            raise ArticleNotFound(f"no article with id {ref!r} (see `assay articles`)")
+            raise ArticleNotFound(f"no article {'with id' if location is None else 'read from'} {ref!r} (see `assay articles`)")
     return chosen, already
+
+
+def _location(ref: str) -> str | None:
+    """Where an article named by `ref` was read from: a URL as the registry keeps it, or a file's full
+    path; None for an id (hex, as `assay articles` shows it)."""
+    if is_url(ref):
+        return canonical_url(unwrapped_link(ref))
+    if re.fullmatch(r"[0-9a-fA-F]+", ref) and not Path(ref).exists():
+        return None
+    return str(Path(ref).expanduser().resolve())
 
 
 def remove(settings: Settings, refs: list[str]) -> RemoveReport:

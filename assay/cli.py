@@ -201,7 +201,7 @@ def articles(
 
 @app.command()
 def remove(
-    refs: Annotated[list[str], typer.Argument(help="Article ids, or unique prefixes of them (see `assay articles`).")],
+    refs: Annotated[list[str], typer.Argument(help="Article ids or unique prefixes of them (see `assay articles`), the URLs they were read from, or files (every article read from one).")],
     yes: Annotated[bool, typer.Option("--yes", "-y", help="Do not ask first.")] = False,
     json_output: JsonFlag = False,
 ) -> None:

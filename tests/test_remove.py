@@ -62,6 +62,9 @@ def test_a_removed_article_leaves_nothing_and_its_feed_keeps_it_out_until_its_pa
     assert [r.article_id for r in back["new"]] == [gone] and registry.removed([gone]) == {}
     assert not {"removed", "new", "failed"} & by_status(ingest([feed])).keys()  # the feed's copy is that article again
     assert_consistent(assay_home)
+    by_url = invoke("remove", pages[2], "--yes")  # the address the user knows, in place of the id
+    assert by_url.exit_code == 0 and f"removed {gone[:12]}" in by_url.stdout and registry.get(gone) is None
+    assert "was removed on" in invoke("remove", pages[2], "--yes").stdout
 
 
 def test_a_folder_keeps_a_removed_file_out_even_edited_and_the_file_named_alone_comes_back(ingest, assay_home, tmp_path):
@@ -70,7 +73,10 @@ def test_a_folder_keeps_a_removed_file_out_even_edited_and_the_file_named_alone_
     (folder / "lynas.txt").write_text("Lynas update\n\nLynas Rare Earths produced 10,600 tonnes of NdPr oxide in the year to June.\n")
     (folder / "mp.txt").write_text("MP Materials update\n\nMP Materials began commercial magnet production in Fort Worth this quarter.\n")
     ids = {r.title: r.article_id for r in ingest([str(folder)]).results}
-    assert invoke("remove", ids["Lynas update"], "--yes").exit_code == 0
+    removed = invoke("remove", str(folder / "lynas.txt"), "--yes")  # a file names the articles read from it
+    assert removed.exit_code == 0 and f"removed {ids['Lynas update'][:12]}" in removed.stdout
+    missing = invoke("remove", str(folder / "none.txt"), "--yes")
+    assert missing.exit_code == 1 and "no article read from" in missing.stderr
 
     (folder / "lynas.txt").write_text("Lynas update\n\nLynas Rare Earths produced 10,900 tonnes of NdPr oxide in the year to June.\n")
     report = ingest([str(folder)])  # an edited file is another text, so another id: its path keeps it out
