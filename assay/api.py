@@ -211,16 +211,19 @@ def remove(settings: Settings, refs: list[str]) -> RemoveReport:
     report = RemoveReport(already=already)
     ids = list(dict.fromkeys(a.id for a in chosen))
     keywords = made.keyword_index()
+    chunks_of = made.chunk_store.chunk_ids_by_article(ids)
     for article_id in ids:
-        chunk_ids = sorted(made.chunk_store.chunk_ids(article_id))
+        chunk_ids = sorted(chunks_of.get(article_id, set()))
         made.chunk_store.delete(chunk_ids)
         keywords.delete(chunk_ids)
         if (removed := registry.remove_article(article_id)) is not None:
             report.removed.append(removed)
             report.chunks += len(chunk_ids)
     gone = set(ids)
+    # The database finds the analyses that name a removed id; their latest analyses say whether a cross-check cites it.
+    candidates = registry.latest_analyses(registry.analysed_mentioning(ids)) if ids else {}
     cited = sorted(
-        article_id for article_id, analysis in registry.latest_analyses().items()
+        article_id for article_id, analysis in candidates.items()
         if any(s.crosscheck and (gone & {e.article_id for e in s.crosscheck.evidence} or gone & set(s.crosscheck.repeated_by))
                for s in analysis.statements)
     )

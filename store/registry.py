@@ -46,6 +46,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    cast,
     create_engine,
     delete,
     event,
@@ -670,6 +671,16 @@ class Registry:
         with self.session() as s:
             rows = s.scalars(select(RemovedArticleRow).where(RemovedArticleRow.article_id.startswith(ref.lower(), autoescape=True)).limit(2)).all()
             return rows[0].to_removed() if len(rows) == 1 else None
+
+    def analysed_mentioning(self, article_ids: Collection[str]) -> set[str]:
+        """The articles with an analysis whose stored JSON names any of these ids (a cross-check's
+        evidence or repeat): found by the database, without reading every analysis into Python."""
+        if not article_ids:
+            return set()
+        text_of = cast(AnalysisRow.analysis, Text)
+        with self.session() as s:
+            query = select(AnalysisRow.article_id).where(or_(*(text_of.contains(i, autoescape=True) for i in article_ids))).distinct()
+            return set(s.scalars(query))
 
     def unremove(self, keys: Collection[str]) -> None:
         """Forget that these articles (ids, or the files they were read from) were removed: the user named

@@ -258,6 +258,7 @@ def test_a_cross_check_is_replaced_in_the_newest_analysis_only(registry_url):
     assert stored.statements[0].crosscheck == later and stored.provenance.crosschecked_at == when
     assert stored.statements[0].quote == quote and registry.has_analysis(item.id, "key")  # the key and the rest unchanged
     assert not registry.update_crosschecks("e" * 32, {}, when)  # no such article
+    assert registry.analysed_mentioning(["d" * 32]) == {item.id} and registry.analysed_mentioning(["f" * 32, "%"]) == set()
     registry.close()
 
 
