@@ -208,6 +208,8 @@ def remove(settings: Settings, refs: list[str]) -> RemoveReport:
     made = services(settings)
     registry = made.registry
     chosen, already = to_remove(settings, refs)
+    if chosen:
+        registry.require_writable()  # before any chunk goes: a registry that cannot forget the article keeps all of it
     report = RemoveReport(already=already)
     ids = list(dict.fromkeys(a.id for a in chosen))
     keywords = made.keyword_index()

@@ -477,7 +477,8 @@ class Registry:
         except DBAPIError as exc:
             raise self._error(exc) from exc
 
-    def _writable(self) -> None:
+    def require_writable(self) -> None:
+        """RegistryError, saying why and what to do, when this registry cannot be written."""
         if self.read_only:
             raise self._read_only_error(self.read_only)
 
@@ -581,7 +582,7 @@ class Registry:
         time (or one that looked before the other wrote) record each content once. When two
         writers race, the loser's insert conflicts, and it looks again.
         """
-        self._writable()
+        self.require_writable()
         for attempt in range(3):
             try:
                 return self._record_article(article, chunk_count)
@@ -623,7 +624,7 @@ class Registry:
 
     def set_chunk_count(self, article_id: str, chunk_count: int) -> None:
         """After its chunks were stored again (`assay doctor --repair`): how many the article has now."""
-        self._writable()
+        self.require_writable()
         with self.session() as s:
             row = s.get(ArticleRow, article_id)
             if row is not None:
@@ -644,7 +645,7 @@ class Registry:
         """Delete the article with everything recorded of it (versions, analyses, aliases, alerts: the
         foreign keys cascade) and remember its id as removed, in one transaction; None when there is no
         such article. Its chunks are the chunk store's and the keyword index's to delete."""
-        self._writable()
+        self.require_writable()
         with self.session() as s:
             row = s.get(ArticleRow, article_id)
             if row is None:
@@ -686,7 +687,7 @@ class Registry:
         """Forget that these articles (ids, or the files they were read from) were removed: the user named
         their page or file again."""
         if keys:
-            self._writable()
+            self.require_writable()
             with self.session() as s:
                 s.execute(delete(RemovedArticleRow).where(
                     or_(RemovedArticleRow.article_id.in_(list(keys)), RemovedArticleRow.location.in_(list(keys)))))
@@ -710,7 +711,7 @@ class Registry:
     def add_alias(self, article_id: str, url: str) -> bool:
         """Record `url` as another address of the article; False when the URL is already known
         (as this or another article's URL or alias: the first article to claim a URL keeps it)."""
-        self._writable()
+        self.require_writable()
         try:
             with self.session() as s:
                 if s.get(ArticleRow, article_id) is None:
@@ -811,7 +812,7 @@ class Registry:
         """Stored whole in one transaction: an analysis is never half there. With `claimed_by`, only
         while that worker still holds the article's claim (released by the same commit); False,
         storing nothing, when its lease lapsed and another worker took the article."""
-        self._writable()
+        self.require_writable()
         provenance = analysis.provenance
         with self.session() as s:
             if claimed_by is not None:
@@ -838,7 +839,7 @@ class Registry:
         """Replace the cross-checks of the article's newest analysis, statement by statement (keyed by
         (start, end)), in one transaction, and note when; False when it has no analysis of its
         current content. Nothing else of the analysis changes, nor its key."""
-        self._writable()
+        self.require_writable()
         with self.session() as s:
             row = _latest_analysis_row(s, article_id, for_update=True)
             if row is None:
@@ -898,7 +899,7 @@ class Registry:
         """Take the article for `worker` until `lease_s` from now; False when another worker holds a
         live claim on it. Atomic on both engines: the insert conflicts on the key, and the takeover
         of a lapsed lease is one conditional update."""
-        self._writable()
+        self.require_writable()
         now = utcnow()
         expires = now + timedelta(seconds=lease_s)
         try:
@@ -945,7 +946,7 @@ class Registry:
 
     def add_watch_item(self, spec: WatchSpec) -> tuple[WatchItem, bool]:
         """Store the watch item; (it, True), or (the one already stored under its key, False)."""
-        self._writable()
+        self.require_writable()
         for _ in range(2):
             with self.session() as s:
                 found = s.scalar(select(WatchItemRow).where(WatchItemRow.kind == spec.kind.value, WatchItemRow.key == spec.key))
@@ -969,7 +970,7 @@ class Registry:
 
     def remove_watch_item(self, watch_id: int) -> WatchItem | None:
         """Delete the item and its alerts; None when there is no such item."""
-        self._writable()
+        self.require_writable()
         with self.session() as s:
             row = s.get(WatchItemRow, watch_id)
             if row is None:
@@ -981,7 +982,7 @@ class Registry:
 
     def record_watch_alerts(self, alerts: list[NewAlert]) -> list[WatchAlert]:
         """Record the alerts not recorded before (per watch item and statement); returns the new ones."""
-        self._writable()
+        self.require_writable()
         recorded: list[WatchAlert] = []
         for alert in alerts:
             try:
@@ -1013,7 +1014,7 @@ class Registry:
 
     def claim_watch_alert(self, alert_id: int, lease_s: float = 60.0) -> bool:
         """Take an unsent alert for sending; False when it was sent, or another worker is sending it now."""
-        self._writable()
+        self.require_writable()
         now = utcnow()
         with self.session() as s:
             taken = s.execute(
@@ -1027,7 +1028,7 @@ class Registry:
 
     def mark_watch_alert(self, alert_id: int, *, error: str | None = None) -> None:
         """After a send: sent (no error), or failed with why, to be sent again by the next run."""
-        self._writable()
+        self.require_writable()
         values: dict[str, Any] = {"claimed_until": None, "error": error}
         if error is None:
             values["sent_at"] = utcnow()
@@ -1038,7 +1039,7 @@ class Registry:
     # --- LLM calls ------------------------------------------------------------------
 
     def log_llm_call(self, **fields: Any) -> None:
-        self._writable()
+        self.require_writable()
         with self.session() as s:
             s.add(LLMCallRow(**fields))
 
@@ -1074,7 +1075,7 @@ class Registry:
     ) -> None:
         """Feed state after a poll. Validators are only replaced when every item went in,
         so a failed item is fetched again next time instead of hiding behind a 304."""
-        self._writable()
+        self.require_writable()
         with self.session() as s:
             row = s.get(FeedRow, url) or FeedRow(url=url)
             s.add(row)

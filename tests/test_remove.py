@@ -126,3 +126,20 @@ def test_a_teaser_feed_does_not_fetch_a_removed_articles_page_again(ingest, assa
     fetched = http_server.hits.get("/removal-teasers/2.html", 0)
     offered = by_status(ingest([feed]))
     assert [r.article_id for r in offered["removed"]] == [ids[1]] and http_server.hits.get("/removal-teasers/2.html", 0) == fetched
+
+
+def test_a_read_only_registry_refuses_in_one_line_and_keeps_every_chunk(ingest, assay_home, tmp_path, monkeypatch):
+    import os
+
+    from assay import services as made
+
+    (tmp_path / "one.txt").write_text("Lynas update\n\nLynas Rare Earths produced 10,600 tonnes of NdPr oxide in the year to June.\n")
+    (article_id,) = [r.article_id for r in ingest([str(tmp_path / "one.txt")]).results]
+    chunks = services(assay_home).chunk_store.chunk_ids(article_id)
+    real_access = os.access  # as for a user without write permission (tests run as root)
+    monkeypatch.setattr(os, "access", lambda path, mode, **kw: False if mode & os.W_OK and str(path).endswith(".sqlite") else real_access(path, mode, **kw))
+    monkeypatch.setattr(made, "_made", {})
+    refused = runner.invoke(app, ["remove", article_id, "--yes"])
+    assert refused.exit_code == 1 and "is read-only" in str(refused.exception) and "\n" not in str(refused.exception).strip()
+    monkeypatch.undo()
+    assert services(assay_home).chunk_store.chunk_ids(article_id) == chunks and services(assay_home).registry.get(article_id)
