@@ -175,13 +175,13 @@ def to_remove(settings: Settings, refs: list[str]) -> tuple[list[StoredArticle],
     for ref in refs:
         location = _location(ref)
         if location is None:
-            found = [registry.get(ref)]
-        elif location.startswith(("http://", "https://")):
-            found = [registry.get(article_id) if (article_id := registry.article_for_url(location)) else None]
+            ids = [ref]
+        elif is_url(location):
+            ids = [article_id] if (article_id := registry.article_for_url(location)) else []
         else:
-            found = [registry.get(article_id) for article_id, _ in registry.local_file_articles([location]).get(location, [])]
-        if any(found):
-            chosen.extend(a for a in found if a is not None)
+            ids = [article_id for article_id, _ in registry.local_file_articles([location]).get(location, [])]
+        if found := [a for a in map(registry.get, ids) if a is not None]:
+            chosen.extend(found)
         elif (earlier := registry.removed_as(ref) if location is None else registry.removed([], locations=[location]).get(location)):
             already.append(earlier)
         else:
@@ -224,11 +224,7 @@ def remove(settings: Settings, refs: list[str]) -> RemoveReport:
     gone = set(ids)
     # The database finds the analyses that name a removed id; their latest analyses say whether a cross-check cites it.
     candidates = registry.latest_analyses(registry.analysed_mentioning(ids)) if ids else {}
-    cited = sorted(
-        article_id for article_id, analysis in candidates.items()
-        if any(s.crosscheck and (gone & {e.article_id for e in s.crosscheck.evidence} or gone & set(s.crosscheck.repeated_by))
-               for s in analysis.statements)
-    )
+    cited = sorted(article_id for article_id, analysis in candidates.items() if gone & analysis.crosschecked_against(repeats=True))
     if cited:
         configure_prefect(settings)
         from assay.flows.analyse import recheck

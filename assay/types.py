@@ -435,6 +435,11 @@ class Analysis(BaseModel):
             data = {**data, "statements": data["claims"]}
         return data
 
+    def crosschecked_against(self, *, repeats: bool = False) -> set[str]:
+        """The other articles its cross-checks cite as evidence (and, with `repeats`, as repeating a statement)."""
+        return {a for s in self.statements if s.crosscheck
+                for a in [*(e.article_id for e in s.crosscheck.evidence), *(s.crosscheck.repeated_by if repeats else [])]}
+
 
 # --- what the domain asks of the store (store/ implements these) ---------------------------------
 

@@ -213,7 +213,7 @@ def recheck_related(analysed: list[str], settings: Settings) -> list[str]:
     try:
         for article_id in analysed:
             if (analysis := registry.latest_analysis(article_id)) is not None:
-                related |= {e.article_id for s in analysis.statements if s.crosscheck for e in s.crosscheck.evidence}
+                related |= analysis.crosschecked_against()
     except Exception as exc:  # noqa: BLE001 - a saving step: the analyses themselves are stored
         logging.getLogger(__name__).warning("earlier articles' cross-checks not refreshed: %s", exc)
         return []
