@@ -621,6 +621,7 @@ class DoctorReport(BaseModel):
     repaired: RepairResult | None = Field(None, description="With --repair: orphan chunks deleted.")
     restored: list[str] = Field(default_factory=list, description="With --repair: articles whose chunks were stored again from the registry.")
     after: ConsistencyReport | None = Field(None, description="With --repair: the check again, afterwards.")
+    moved_aside: str | None = Field(None, description="With --repair: where a damaged chunk store was moved (renamed, not deleted) before it was rebuilt.")
 
 
 def doctor(settings: Settings, *, repair: bool = False) -> DoctorReport:
@@ -630,10 +631,17 @@ def doctor(settings: Settings, *, repair: bool = False) -> DoctorReport:
     copy of their clean body (chunk, embed, upsert, index, as ingestion does: no network, nothing lost)."""
     made = services(settings)
     keywords = made.keyword_index()
-    found = check_consistency(made.registry, made.chunk_store, keywords)
+    found = check_consistency(made.registry, made.chunk_store, keywords, vectors=True)
     if not repair:
         return DoctorReport(check=found)
-    repaired = repair_consistency(made.registry, made.chunk_store, found, keywords)
+    moved_aside = None
+    to_repair = found
+    if found.unreadable_vectors:
+        # A damaged graph cannot be mended in place (Chroma fails even to delete from it): an empty
+        # store takes its place and every article is stored again from the registry below.
+        moved_aside = str(made.chunk_store.move_aside())
+        to_repair = check_consistency(made.registry, made.chunk_store, keywords)
+    repaired = repair_consistency(made.registry, made.chunk_store, to_repair, keywords)
     for article_id in repaired.reingest:
         stored = made.registry.get(article_id)
         if stored is None:
@@ -647,8 +655,8 @@ def doctor(settings: Settings, *, repair: bool = False) -> DoctorReport:
         made.chunk_store.delete(stale)
         keywords.delete(stale)
         made.registry.set_chunk_count(article.id, len(chunks))  # the chunk settings may have changed since
-    after = check_consistency(made.registry, made.chunk_store, keywords)
-    return DoctorReport(check=found, repaired=repaired, restored=repaired.reingest, after=after)
+    after = check_consistency(made.registry, made.chunk_store, keywords, vectors=True)
+    return DoctorReport(check=found, repaired=repaired, restored=repaired.reingest, after=after, moved_aside=moved_aside)
 
 
 def backup(settings: Settings, target: Path) -> BackupResult:

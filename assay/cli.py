@@ -621,7 +621,8 @@ def status(json_output: JsonFlag = False) -> None:
 
 @app.command()
 def doctor(
-    repair: Annotated[bool, typer.Option("--repair", help="Delete orphan chunks and store missing chunks again.")] = False,
+    repair: Annotated[bool, typer.Option(
+        "--repair", help="Delete orphan chunks and store missing chunks again; a damaged chunk store is moved aside and rebuilt.")] = False,
     json_output: JsonFlag = False,
 ) -> None:
     """Check that the registry and the chunk store agree (what a crash can leave); --repair fixes it."""
@@ -632,6 +633,12 @@ def doctor(
         found = report.check
         out.print(f"{found.articles} articles, {found.chunks} chunks; {len(found.orphan_chunks)} orphan chunks, "
                   f"{len(found.missing)} articles with missing or extra chunks; keyword index {found.keyword_index}")
+        if found.unreadable_vectors:
+            out.print(f"the chunk store's index is damaged: {found.unreadable_vectors} chunks' vectors cannot be read back, so questions "
+                      "miss them (the usual cause: two processes wrote it at once, before Assay took turns at it)")
+        if report.moved_aside:
+            out.print(f"moved the damaged chunk store to {escape(report.moved_aside)} (nothing deleted) and built it again from the registry",
+                      highlight=False)
         if report.repaired is not None and report.after is not None:
             out.print(f"repaired: {len(report.repaired.deleted_chunks)} orphan chunks deleted, {len(report.restored)} articles stored again; "
                       f"now {'consistent' if report.after.ok else 'still inconsistent'}")

@@ -40,6 +40,8 @@ class Settings(BaseSettings):
     chroma_collection: str = Field("assay_chunks", description="Chroma collection holding article chunks.")
     chroma_ef_search: int = Field(
         400, ge=1, description="Candidates Chroma's HNSW index explores per search (its ef_search): more is slower and nearer exact.")
+    chroma_wait_s: float = Field(
+        600, ge=0, description="Seconds a command waits while another process uses the embedded chunk store (one process at a time) before giving up.")
     database_url: SecretStr | None = Field(
         None, description="(Kept secret: flows record their parameters.) SQLAlchemy URL of the registry database; default: SQLite file under home."
     )

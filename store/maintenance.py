@@ -73,11 +73,13 @@ class ConsistencyReport(BaseModel):
     keyword_index: KeywordIndexState = Field("not checked", description="The keyword index against the chunks held now.")
     keyword_missing: list[str] = Field(default_factory=list, description="Chunks in the chunk store that the keyword index lacks.")
     keyword_extra: list[str] = Field(default_factory=list, description="Keyword index rows whose chunk the chunk store does not hold.")
+    unreadable_vectors: int | None = Field(
+        None, description="Chunks whose vectors the chunk store cannot give back (a damaged graph); None: not read.")
 
     @computed_field  # type: ignore[prop-decorator]  # pydantic's documented way to serialise a property
     @property
     def ok(self) -> bool:
-        return not self.orphan_chunks and not self.missing and self.keyword_index != "stale"
+        return not self.orphan_chunks and not self.missing and self.keyword_index != "stale" and not self.unreadable_vectors
 
 
 class RepairResult(BaseModel):
@@ -99,8 +101,10 @@ class BackupResult(BaseModel):
     written: datetime
 
 
-def check(registry: Registry, store: ChunkStore, keywords: KeywordIndex | None = None) -> ConsistencyReport:
-    """Compare the registry's articles with the chunk store's chunks (and the keyword index with the chunks, if given)."""
+def check(registry: Registry, store: ChunkStore, keywords: KeywordIndex | None = None, *, vectors: bool = False) -> ConsistencyReport:
+    """Compare the registry's articles with the chunk store's chunks (and the keyword index with the
+    chunks, if given); with `vectors`, also read every chunk's vector back (a minute or so a million
+    chunks): a damaged graph still counts and answers queries, it only loses chunks."""
     owners = store.chunk_article_ids()
     expected = registry.chunk_counts()  # read second: an article recorded meanwhile is not taken for missing
     held = Counter(owners.values())
@@ -116,6 +120,7 @@ def check(registry: Registry, store: ChunkStore, keywords: KeywordIndex | None =
         articles=len(expected), chunks=len(owners), orphan_chunks=orphans, missing=missing,
         chunk_counts={a: (expected[a], held.get(a, 0)) for a in missing}, keyword_index=state,
         keyword_missing=keyword_missing, keyword_extra=keyword_extra,
+        unreadable_vectors=store.unreadable_vectors() if vectors else None,
     )
 
 

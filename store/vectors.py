@@ -1,5 +1,15 @@
 """Chunks and their embeddings in Chroma: embedded PersistentClient, or a server by URL.
 
+Embedded Chroma is one process's database: each client holds the HNSW graph in memory and writes it
+back whole, so two processes using one folder at once lose each other's chunks. Measured here: two
+`assay ingest` of 200 files each into one home left a graph Chroma could no longer read vectors
+from (`assay backup` failed), while `assay doctor` counted every chunk. So a process touches an
+embedded folder only in its turn (`EmbeddedFolder`): an exclusive lock on `chroma.lock` beside it,
+held for one call of the store (one upsert, one query, one walk through every page), and the
+folder opened afresh first whenever another process has written since this one last did. A second
+`assay` command waits for the first's call to end; a Chroma server (ASSAY_CHROMA_URL) needs none of
+this and serves many processes at once.
+
 The only module that speaks Chroma's API: the rest of Assay asks for nearest chunks, chunks by
 id and pages of all chunks (`assay.types.ChunkSearch`). Vectors always come from Assay's own
 embedder: Chroma's default embedding function downloads a model, so nothing here ever passes
@@ -8,9 +18,16 @@ embedder: Chroma's default embedding function downloads a model, so nothing here
 
 from __future__ import annotations
 
+import fcntl
+import logging
 import os
+import sys
+import threading
+import time
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -22,6 +39,8 @@ from assay.settings import Settings
 from assay.types import Article, Chunk, StoredChunk
 
 PAGE = 5000  # chunks per `get`: one huge `get` hits SQLite's variable limit
+TURN_NOTICE_S = 2.0  # a wait for another process's turn longer than this is said once, as a warning
+log = logging.getLogger(__name__)
 
 
 class ChunkRecords(NamedTuple):
@@ -46,30 +65,47 @@ class ChunkStoreDamaged(StoreError):
     `assay doctor --repair` rebuilds the chunks from it once the damaged folder is moved away."""
 
 
+class ChunkStoreBusy(StoreError):
+    """Another process kept its turn at an embedded chunk store longer than this one would wait."""
+
+
 def chroma_client(settings: Settings) -> Any:  # chromadb.ClientAPI; chromadb's stubs make it Any anyway
-    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    """A client of the Chroma server, or of the embedded folder: use the embedded one only in a turn."""
     if settings.chroma_url:
         host, port, ssl = settings.chroma_host_port
         try:
-            return chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=chroma_settings)
+            return chromadb.HttpClient(host=host, port=port, ssl=ssl, settings=_chroma_settings())
         except Exception as exc:  # chromadb raises ValueError or httpx errors for a server that is not there
             raise StoreError(
                 f"cannot reach the Chroma server at {settings.chroma_url} ({type(exc).__name__}): is it running? (ASSAY_CHROMA_URL)"
             ) from exc
-    path = settings.chroma_path
+    return _persistent_client(settings.chroma_path)
+
+
+def _chroma_settings() -> ChromaSettings:
+    return ChromaSettings(anonymized_telemetry=False)  # a new one for each client: Chroma's clients write their own into it
+
+
+def _persistent_client(path: Path) -> Any:
     if not path.exists() and path.parent.exists() and not os.access(path.parent, os.W_OK):
-        raise ChunkStoreReadOnly(f"the data folder {path.parent} is read-only: there is no chunk store in it yet, and none can be made")
+        raise ChunkStoreReadOnly(_no_store_here(path))
     path.mkdir(parents=True, exist_ok=True)
     if not os.access(path, os.W_OK) or any(not os.access(f, os.W_OK) for f in path.glob("*.sqlite3")):
-        # Embedded Chroma writes to its SQLite file even to read; it fails deep inside with "attempt to write a readonly database".
-        raise ChunkStoreReadOnly(
-            f"the chunk store {path} is read-only, and embedded Chroma needs write access even to read: "
-            "`assay articles`, `show` and `report` still work; give this user write access to use the others"
-        )
+        raise ChunkStoreReadOnly(_read_only(path))
     try:
-        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+        return chromadb.PersistentClient(path=str(path), settings=_chroma_settings())
     except chromadb.errors.InternalError as exc:
         raise ChunkStoreDamaged(_damaged(path, exc)) from exc
+
+
+def _no_store_here(path: Path) -> str:
+    return f"the data folder {path.parent} is read-only: there is no chunk store in it yet, and none can be made"
+
+
+def _read_only(path: Path) -> str:
+    # Embedded Chroma writes to its SQLite file even to read; it fails deep inside with "attempt to write a readonly database".
+    return (f"the chunk store {path} is read-only, and embedded Chroma needs write access even to read: "
+            "`assay articles`, `show` and `report` still work; give this user write access to use the others")
 
 
 def _damaged(path: Path, exc: Exception) -> str:
@@ -77,26 +113,187 @@ def _damaged(path: Path, exc: Exception) -> str:
             "`assay doctor --repair` to rebuild it from the registry, or restore a backup (`assay backup`)")
 
 
+class EmbeddedFolder:
+    """One embedded Chroma folder as this process uses it: its client, and its turns.
+
+    A turn is an exclusive `flock` on `<folder>.lock`, shared by this process's threads (the ingest
+    flow's tasks write from several at once) and given back when the last of them is done. The lock
+    file also holds the folder's generation, raised by every write: a turn that finds it moved since
+    this process's last look closes the client and opens the folder again, so the graph in memory is
+    the one on disk and a write never puts back a graph that lacks another process's chunks. The
+    lock file sits beside the folder, so that it outlives a damaged folder moved away.
+    """
+
+    _folders: dict[Path, EmbeddedFolder] = {}
+    _folders_lock = threading.Lock()
+
+    @classmethod
+    def of(cls, path: Path) -> EmbeddedFolder:
+        key = path.absolute()
+        with cls._folders_lock:
+            if key not in cls._folders:
+                cls._folders[key] = cls(key)
+            return cls._folders[key]
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.lock_path = path.with_name(path.name + ".lock")
+        self._mutex = threading.RLock()
+        self._users = 0
+        self._fd: int | None = None
+        self._client: Any = None
+        self._seen: int | None = None  # the generation the open client holds
+        self._collections: dict[Hashable, Any] = {}
+        self._warned = False
+
+    @contextmanager
+    def turn(self, *, wait_s: float, writes: bool = False) -> Iterator[Any]:
+        """The open client, for as long as the block runs; `writes` raises the generation first,
+        so that a write that fails half-way still sends every other process back to the disk."""
+        with self._mutex:
+            if self._users == 0:
+                self._take(wait_s)
+            self._users += 1
+            try:
+                if self._client is None or self._generation() != self._seen:
+                    self._reopen()
+                if writes:
+                    self._write_generation(self._generation() + 1)
+                    self._seen = self._generation()
+            except BaseException:
+                self._give_back()
+                raise
+        try:
+            yield self._client
+        finally:
+            with self._mutex:
+                self._give_back()
+
+    @property
+    def client(self) -> Any:
+        return self._client
+
+    def collection(self, key: Hashable, open_collection: Callable[[Any], Any]) -> Any:
+        """The collection `open_collection` opens with the open client, once per client (call within a turn)."""
+        with self._mutex:
+            if key not in self._collections:
+                self._collections[key] = open_collection(self._client)
+            return self._collections[key]
+
+    def _take(self, wait_s: float) -> None:
+        if self._fd is None:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                self._fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+            except PermissionError as exc:
+                if self.path.exists():
+                    raise ChunkStoreReadOnly(_read_only(self.path)) from exc
+                raise ChunkStoreReadOnly(_no_store_here(self.path)) from exc
+        started = time.monotonic()
+        while True:
+            try:
+                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                waited = time.monotonic() - started
+                if waited >= wait_s:
+                    raise ChunkStoreBusy(
+                        f"the chunk store {self.path} is still in use by {self._holder()} after {waited:.0f} s: embedded Chroma serves one "
+                        "process at a time; run the command again when that one ends, raise ASSAY_CHROMA_WAIT_S, or share a Chroma "
+                        "server (ASSAY_CHROMA_URL)") from None
+                if waited >= TURN_NOTICE_S and not self._warned:
+                    log.warning("waiting for %s to finish with the chunk store %s (embedded Chroma serves one process at a time)",
+                                self._holder(), self.path)
+                    self._warned = True  # once a process: a long command may wait at many turns
+                time.sleep(0.01)
+        self._write_generation(self._generation())  # names this process as the holder, for whoever waits
+
+    def _give_back(self) -> None:
+        self._users -= 1
+        if self._users == 0 and self._fd is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        """Let go of the folder's files (call within a turn): the next turn opens them again."""
+        self._close()
+
+    def _close(self) -> None:
+        if self._client is not None:
+            self._client.close()  # the last client of this folder in the process: Chroma drops its graph
+            self._client = None
+        self._collections.clear()
+
+    def _reopen(self) -> None:
+        self._close()
+        self._client = _persistent_client(self.path)
+        self._seen = self._generation()
+
+    def _lock_text(self) -> str:
+        assert self._fd is not None
+        return os.pread(self._fd, 4096, 0).decode("utf-8", "replace")
+
+    def _generation(self) -> int:
+        first = self._lock_text().partition("\n")[0].strip()
+        return int(first) if first.isdigit() else 0
+
+    def _holder(self) -> str:
+        _, _, holder = self._lock_text().partition("\n")
+        return holder.strip() or "another process"
+
+    def _write_generation(self, generation: int) -> None:
+        assert self._fd is not None
+        command = " ".join([Path(sys.argv[0]).name, *sys.argv[1:]])[:200] if sys.argv and sys.argv[0] else "python"
+        data = f"{generation}\nprocess {os.getpid()} (`{command}`)\n".encode()
+        os.ftruncate(self._fd, 0)
+        os.pwrite(self._fd, data, 0)
+
+
 class ChunkStore:
     def __init__(self, settings: Settings):
-        self.client = chroma_client(settings)
         self.name = settings.chroma_collection
+        self._ef_search = settings.chroma_ef_search
+        self._wait_s = settings.chroma_wait_s
+        self._damaged_path = None if settings.chroma_url else settings.chroma_path
+        self._folder = None if settings.chroma_url else EmbeddedFolder.of(settings.chroma_path)
+        self._server: Any = None
+        self._server_url = settings.chroma_url
+        if self._folder is None:
+            self._server = chroma_client(settings)
+            self._server_collection = self._open_collection(self._server)
+        else:
+            with self._use():
+                pass  # opened now, so a read-only or damaged folder is said at once
+
+    @property
+    def client(self) -> Any:
+        """Chroma's client (an embedded folder's only within a turn)."""
+        return self._server if self._folder is None else self._folder.client
+
+    @contextmanager
+    def _use(self, *, writes: bool = False) -> Iterator[Any]:
+        """The collection, in this process's turn at an embedded folder (a server needs no turn)."""
+        if self._folder is None:
+            yield self._server_collection
+            return
+        with self._folder.turn(wait_s=self._wait_s, writes=writes):
+            yield self._folder.collection((self.name, self._ef_search), self._open_collection)
+
+    def _open_collection(self, client: Any) -> Any:
         try:
             # Cosine, because MiniLM vectors are normalised and compared by angle.
-            self._collection = self.client.get_or_create_collection(
-                self.name, metadata={"hnsw:space": "cosine"}, embedding_function=None
-            )
+            collection = client.get_or_create_collection(self.name, metadata={"hnsw:space": "cosine"}, embedding_function=None)
         except chromadb.errors.InternalError as exc:  # embedded Chroma's SQLite file is not a database
-            if settings.chroma_url:
+            if self._damaged_path is None:
                 raise
-            raise ChunkStoreDamaged(_damaged(settings.chroma_path, exc)) from exc
+            raise ChunkStoreDamaged(_damaged(self._damaged_path, exc)) from exc
         # Chroma's default ef_search (100) let embedded Chroma return a different top 20 for the same
         # question in about one process of ten (its graph is rebuilt on load, in no fixed order), and
         # so a different answer: 400 gave the exact top 20 in 20 of 20 processes on the eval corpus.
         # It is one of the settings Chroma lets an existing collection change.
-        hnsw = (self._collection.configuration or {}).get("hnsw") or {}
-        if hnsw.get("ef_search") != settings.chroma_ef_search:
-            self._collection.modify(configuration={"hnsw": {"ef_search": settings.chroma_ef_search}})
+        hnsw = (collection.configuration or {}).get("hnsw") or {}
+        if hnsw.get("ef_search") != self._ef_search:
+            collection.modify(configuration={"hnsw": {"ef_search": self._ef_search}})
+        return collection
 
     # --- reading ---------------------------------------------------------------------------
 
@@ -113,10 +310,11 @@ class ChunkStore:
             where = {"article_id": {"$in": sorted(only_articles)}}
         # n_results may exceed the chunks stored (Chroma returns what there is); counting them first
         # cost 43 ms a query at 1M chunks, twenty times the HNSW search itself.
-        got = self._collection.query(
-            query_embeddings=np.asarray(vectors, dtype=np.float32), n_results=max(1, k), where=where,
-            include=["documents", "metadatas", "distances"],
-        )
+        with self._use() as collection:
+            got = collection.query(
+                query_embeddings=np.asarray(vectors, dtype=np.float32), n_results=max(1, k), where=where,
+                include=["documents", "metadatas", "distances"],
+            )
         return [
             [_chunk(i, d, m, similarity=1.0 - float(distance)) for i, d, m, distance in zip(ids, docs, metas, distances)]
             for ids, docs, metas, distances in zip(got["ids"], got["documents"], got["metadatas"], got["distances"])
@@ -126,7 +324,8 @@ class ChunkStore:
         """The chunks with these ids that exist, in no particular order."""
         if not ids:
             return []
-        got = self._collection.get(ids=list(ids), include=["documents", "metadatas"])
+        with self._use() as collection:
+            got = collection.get(ids=list(ids), include=["documents", "metadatas"])
         return [_chunk(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
 
     def pages(self, page: int = PAGE) -> Iterator[list[StoredChunk]]:
@@ -139,13 +338,16 @@ class ChunkStore:
         return [chunk_id for got in self._pages([], page) for chunk_id in got["ids"]]
 
     def _pages(self, include: list[str], page: int) -> Iterator[Any]:
-        offset = 0
-        while True:
-            got = self._collection.get(include=include, limit=page, offset=offset)
-            yield got
-            if len(got["ids"]) < page:
-                return
-            offset += page
+        # One turn for the whole walk: offsets into a collection another process changes meanwhile
+        # would skip or repeat chunks.
+        with self._use() as collection:
+            offset = 0
+            while True:
+                got = collection.get(include=include, limit=page, offset=offset)
+                yield got
+                if len(got["ids"]) < page:
+                    return
+                offset += page
 
     def chunk_ids(self, article_id: str) -> set[str]:
         return self.chunk_ids_by_article([article_id])[article_id]
@@ -153,21 +355,23 @@ class ChunkStore:
     def chunk_ids_by_article(self, article_ids: Sequence[str]) -> dict[str, set[str]]:
         found: dict[str, set[str]] = {a: set() for a in article_ids}
         if article_ids:
-            got = self._collection.get(where={"article_id": {"$in": list(article_ids)}}, include=["metadatas"])
+            with self._use() as collection:
+                got = collection.get(where={"article_id": {"$in": list(article_ids)}}, include=["metadatas"])
             for chunk_id, meta in zip(got["ids"], got["metadatas"] or []):
                 found[str(meta["article_id"])].add(chunk_id)
         return found
 
     def count(self) -> int:
-        return int(self._collection.count())
+        with self._use() as collection:
+            return int(collection.count())
 
     def chunk_article_ids(self, ids: Sequence[str] | None = None, page: int = PAGE) -> dict[str, str]:
         """The article id of every chunk (of the chunks with these ids, when given); "" for a chunk without one."""
         if ids is not None:
             found: dict[str, str] = {}
-            for start in range(0, len(ids), page):
-                got = self._collection.get(ids=list(ids[start : start + page]), include=["metadatas"])
-                found.update(_owners(got))
+            with self._use() as collection:
+                for start in range(0, len(ids), page):
+                    found.update(_owners(collection.get(ids=list(ids[start : start + page]), include=["metadatas"])))
             return found
         return {chunk_id: owner for got in self._pages(["metadatas"], page) for chunk_id, owner in _owners(got).items()}
 
@@ -186,33 +390,66 @@ class ChunkStore:
                     metadatas=[dict(m or {}) for m in got["metadatas"] or []],
                 )
 
+    def unreadable_vectors(self, page: int = 1000) -> int:
+        """Chunks whose vectors the store cannot give back: its graph is damaged (two processes
+        wrote one embedded folder at once, before turns), though counts and queries still answer."""
+
+        def unreadable(collection: Any, ids: list[str]) -> int:
+            try:
+                collection.get(ids=ids, include=["embeddings"])
+                return 0
+            except chromadb.errors.InternalError:  # which of them: halves, down to the chunk
+                if len(ids) == 1:
+                    return 1
+                return unreadable(collection, ids[: len(ids) // 2]) + unreadable(collection, ids[len(ids) // 2 :])
+
+        with self._use() as collection:
+            ids = [chunk_id for got in self._pages([], PAGE) for chunk_id in got["ids"]]
+            return sum(unreadable(collection, ids[start : start + page]) for start in range(0, len(ids), page))
+
     # --- writing ---------------------------------------------------------------------------
+
+    def move_aside(self) -> Path:
+        """Rename a damaged embedded folder (nothing is deleted) so that an empty one takes its place;
+        returns where it went. Every process opens the new one at its next turn."""
+        if self._folder is None:
+            raise StoreError(f"the Chroma server at {self._server_url} holds a damaged collection {self.name!r}: "
+                             "restore it from a backup (`assay backup`), or delete the collection and run `assay doctor --repair`")
+        with self._folder.turn(wait_s=self._wait_s, writes=True):
+            self._folder.close()
+            stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+            aside = self._folder.path.with_name(f"{self._folder.path.name}.damaged-{stamp}")
+            self._folder.path.rename(aside)
+            return aside
 
     def upsert(self, batch: Sequence[tuple[Article, Sequence[Chunk], np.ndarray]]) -> None:
         """Chunks of several articles in one call: one write is much cheaper than one per article."""
         rows = [(article, chunk, vector) for article, chunks, vectors in batch for chunk, vector in zip(chunks, vectors, strict=True)]
         if not rows:
             return
-        self._collection.upsert(
-            ids=[c.id for _, c, _ in rows],
-            embeddings=np.asarray([v for _, _, v in rows], dtype=np.float32),
-            documents=[c.text for _, c, _ in rows],
-            metadatas=[c.metadata(a) for a, c, _ in rows],
-        )
+        with self._use(writes=True) as collection:
+            collection.upsert(
+                ids=[c.id for _, c, _ in rows],
+                embeddings=np.asarray([v for _, _, v in rows], dtype=np.float32),
+                documents=[c.text for _, c, _ in rows],
+                metadatas=[c.metadata(a) for a, c, _ in rows],
+            )
 
     def delete(self, ids: Sequence[str]) -> None:
         if ids:
-            self._collection.delete(ids=list(ids))
+            with self._use(writes=True) as collection:
+                collection.delete(ids=list(ids))
 
     def add_records(self, records: ChunkRecords) -> None:
         """Chunks as `records` gave them, vectors included (nothing is embedded again)."""
-        step = max(1, min(PAGE, int(self.client.get_max_batch_size())))
-        for start in range(0, len(records.ids), step):
-            end = start + step
-            self._collection.upsert(
-                ids=records.ids[start:end], embeddings=records.embeddings[start:end],
-                documents=records.documents[start:end], metadatas=records.metadatas[start:end],
-            )
+        with self._use(writes=True) as collection:
+            step = max(1, min(PAGE, int(self.client.get_max_batch_size())))
+            for start in range(0, len(records.ids), step):
+                end = start + step
+                collection.upsert(
+                    ids=records.ids[start:end], embeddings=records.embeddings[start:end],
+                    documents=records.documents[start:end], metadatas=records.metadatas[start:end],
+                )
 
 
 def _owners(got: Any) -> dict[str, str]:

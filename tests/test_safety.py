@@ -496,6 +496,44 @@ def test_repair_spares_a_chunk_whose_article_was_recorded_meanwhile(tmp_path):
     assert check(registry, store).ok
 
 
+@pytest.mark.slow
+def test_doctor_finds_a_graph_whose_vectors_cannot_be_read_and_repair_rebuilds_it_keeping_the_old_one(tmp_path, monkeypatch):
+    """The damage two processes writing at once left (before turns): counts and queries answer, the
+    vectors of some chunks cannot be read back. Made here by zeroing part of the graph's vector file,
+    which gives the same error ("Error getting embedding")."""
+    from assay import api
+    from assay.cli import main
+
+    # Past Chroma's sync threshold (1,000 chunks): below it the vectors are also read from its log.
+    settings, registry, store, articles = corpus(tmp_path / "home", n=140)
+    monkeypatch.setenv("ASSAY_HOME", str(settings.home))
+    chunks = store.count()
+    with store._use():
+        store._folder.close()  # as if this process had ended
+        (graph,) = settings.chroma_path.glob("*/data_level0.bin")
+        size = graph.stat().st_size
+        with graph.open("r+b") as damaged:
+            damaged.seek(size // 3)
+            damaged.write(b"\0" * (size // 3))
+    found = api.doctor(settings).check
+    assert not found.ok and 0 < found.unreadable_vectors < chunks
+    assert (found.orphan_chunks, found.missing, found.keyword_index) == ([], [], "current")  # what doctor saw before: nothing
+
+    repaired = api.doctor(settings, repair=True)
+    aside = Path(repaired.moved_aside)
+    assert aside.parent == settings.home and aside.name.startswith("chroma.damaged-") and (aside / "chroma.sqlite3").exists()
+    assert sorted(repaired.restored) == sorted(a.id for a in articles)
+    # Stored again as ingestion stores them (the shipped chunk size, not this corpus's 400 characters).
+    rebuilt = sum(registry.chunk_counts().values())
+    assert repaired.after.ok and repaired.after.unreadable_vectors == 0 and store.count() == rebuilt > 0
+    assert sum(len(r.ids) for r in store.records()) == rebuilt
+
+    # The CLI says it in lines a user can act on, and exit 0 once whole.
+    with pytest.raises(SystemExit) as exited:
+        main(["doctor"])
+    assert exited.value.code == 0
+
+
 def test_backup_restores_into_a_working_registry_and_store(tmp_path):
     settings, registry, store, articles = corpus(tmp_path / "home")
     registry.add_alias(articles[0].id, "https://mirror.example/a")

@@ -22,10 +22,15 @@ def test_a_store_made_with_chromas_default_search_gets_the_configured_one_and_ke
     made.close()  # released, not left to the collector: the store's own client otherwise found SQLite locked (2 runs in 6)
 
     store = ChunkStore(settings)
-    assert store._collection.configuration["hnsw"]["ef_search"] == settings.chroma_ef_search == 400
+    assert ef_search(store) == settings.chroma_ef_search == 400
     assert store.count() == 30
     assert [c.chunk_id for c in store.nearest(vectors[:1], 3)[0]][0] == "c0"
     # A user's own value is applied the same way, and opening again changes nothing.
     tuned = Settings(home=tmp_path / "home", chroma_ef_search=50)
-    assert ChunkStore(tuned)._collection.configuration["hnsw"]["ef_search"] == 50
-    assert ChunkStore(tuned)._collection.configuration["hnsw"]["ef_search"] == 50
+    assert ef_search(ChunkStore(tuned)) == 50
+    assert ef_search(ChunkStore(tuned)) == 50
+
+
+def ef_search(store: ChunkStore) -> int:
+    with store._use() as collection:
+        return int(collection.configuration["hnsw"]["ef_search"])
