@@ -103,8 +103,8 @@ class BackupResult(BaseModel):
 
 def check(registry: Registry, store: ChunkStore, keywords: KeywordIndex | None = None, *, vectors: bool = False) -> ConsistencyReport:
     """Compare the registry's articles with the chunk store's chunks (and the keyword index with the
-    chunks, if given); with `vectors`, also read every chunk's vector back (a minute or so a million
-    chunks): a damaged graph still counts and answers queries, it only loses chunks."""
+    chunks, if given); with `vectors`, also read every chunk's vector back (about 0.1 ms a chunk
+    here: 0.35 s for 3,712): a damaged graph still counts and answers queries, it only loses chunks."""
     owners = store.chunk_article_ids()
     expected = registry.chunk_counts()  # read second: an article recorded meanwhile is not taken for missing
     held = Counter(owners.values())
