@@ -18,12 +18,10 @@ embedder: Chroma's default embedding function downloads a model, so nothing here
 
 from __future__ import annotations
 
-import fcntl
 import logging
 import os
 import sys
 import threading
-import time
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -34,6 +32,7 @@ from typing import Any, NamedTuple
 import chromadb
 import numpy as np
 from chromadb.config import Settings as ChromaSettings
+from filelock import FileLock, Timeout
 
 from assay.settings import Settings
 from assay.types import Article, Chunk, StoredChunk
@@ -116,12 +115,12 @@ def _damaged(path: Path, exc: Exception) -> str:
 class EmbeddedFolder:
     """One embedded Chroma folder as this process uses it: its client, and its turns.
 
-    A turn is an exclusive `flock` on `<folder>.lock`, shared by this process's threads (the ingest
-    flow's tasks write from several at once) and given back when the last of them is done. The lock
-    file also holds the folder's generation, raised by every write: a turn that finds it moved since
-    this process's last look closes the client and opens the folder again, so the graph in memory is
-    the one on disk and a write never puts back a graph that lacks another process's chunks. The
-    lock file sits beside the folder, so that it outlives a damaged folder moved away.
+    A turn holds `<folder>.lock` (filelock's flock), shared by this process's threads (the ingest
+    flow's tasks write from several at once) and given back when the last of them is done.
+    `<folder>.turn` holds the folder's generation, raised by every write, and who holds the turn: a
+    turn that finds the generation moved since this process's last look opens the folder again, so
+    the graph in memory is the one on disk and a write never puts back a graph that lacks another
+    process's chunks. Both files sit beside the folder, so that they outlive a damaged folder moved away.
     """
 
     _folders: dict[Path, EmbeddedFolder] = {}
@@ -137,10 +136,10 @@ class EmbeddedFolder:
 
     def __init__(self, path: Path):
         self.path = path
-        self.lock_path = path.with_name(path.name + ".lock")
+        self._lock = FileLock(path.with_name(path.name + ".lock"), thread_local=False)
+        self._turn_file = path.with_name(path.name + ".turn")
         self._mutex = threading.RLock()
         self._users = 0
-        self._fd: int | None = None
         self._client: Any = None
         self._seen: int | None = None  # the generation the open client holds
         self._collections: dict[Hashable, Any] = {}
@@ -158,8 +157,8 @@ class EmbeddedFolder:
                 if self._client is None or self._generation() != self._seen:
                     self._reopen()
                 if writes:
-                    self._write_generation(self._generation() + 1)
-                    self._seen = self._generation()
+                    self._seen = self._generation() + 1
+                    self._write_turn(self._seen)
             except BaseException:
                 self._give_back()
                 raise
@@ -180,72 +179,62 @@ class EmbeddedFolder:
                 self._collections[key] = open_collection(self._client)
             return self._collections[key]
 
-    def _take(self, wait_s: float) -> None:
-        if self._fd is None:
-            try:
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                self._fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-            except PermissionError as exc:
-                if self.path.exists():
-                    raise ChunkStoreReadOnly(_read_only(self.path)) from exc
-                raise ChunkStoreReadOnly(_no_store_here(self.path)) from exc
-        started = time.monotonic()
-        while True:
-            try:
-                fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                waited = time.monotonic() - started
-                if waited >= wait_s:
-                    raise ChunkStoreBusy(
-                        f"the chunk store {self.path} is still in use by {self._holder()} after {waited:.0f} s: embedded Chroma serves one "
-                        "process at a time; run the command again when that one ends, raise ASSAY_CHROMA_WAIT_S, or share a Chroma "
-                        "server (ASSAY_CHROMA_URL)") from None
-                if waited >= TURN_NOTICE_S and not self._warned:
-                    log.warning("waiting for %s to finish with the chunk store %s (embedded Chroma serves one process at a time)",
-                                self._holder(), self.path)
-                    self._warned = True  # once a process: a long command may wait at many turns
-                time.sleep(0.01)
-        self._write_generation(self._generation())  # names this process as the holder, for whoever waits
-
-    def _give_back(self) -> None:
-        self._users -= 1
-        if self._users == 0 and self._fd is not None:
-            fcntl.flock(self._fd, fcntl.LOCK_UN)
-
     def close(self) -> None:
         """Let go of the folder's files (call within a turn): the next turn opens them again."""
-        self._close()
-
-    def _close(self) -> None:
         if self._client is not None:
             self._client.close()  # the last client of this folder in the process: Chroma drops its graph
             self._client = None
         self._collections.clear()
 
+    def _take(self, wait_s: float) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self._lock.acquire(timeout=min(wait_s, TURN_NOTICE_S), poll_interval=0.01)
+            except Timeout:
+                if wait_s <= TURN_NOTICE_S:
+                    raise
+                if not self._warned:  # once a process: a long command may wait at many turns
+                    log.warning("waiting for %s to finish with the chunk store %s (embedded Chroma serves one process at a time)",
+                                self._holder(), self.path)
+                    self._warned = True
+                self._lock.acquire(timeout=wait_s - TURN_NOTICE_S, poll_interval=0.01)
+        except Timeout:
+            raise ChunkStoreBusy(
+                f"the chunk store {self.path} is still in use by {self._holder()} after {wait_s:g} s: embedded Chroma serves one "
+                "process at a time; run the command again when that one ends, raise ASSAY_CHROMA_WAIT_S, or share a Chroma "
+                "server (ASSAY_CHROMA_URL)") from None
+        except PermissionError as exc:
+            raise ChunkStoreReadOnly(_read_only(self.path) if self.path.exists() else _no_store_here(self.path)) from exc
+        self._write_turn(self._generation())  # names this process as the holder, for whoever waits
+
+    def _give_back(self) -> None:
+        self._users -= 1
+        if self._users == 0:
+            self._lock.release()
+
     def _reopen(self) -> None:
-        self._close()
+        self.close()
         self._client = _persistent_client(self.path)
         self._seen = self._generation()
 
-    def _lock_text(self) -> str:
-        assert self._fd is not None
-        return os.pread(self._fd, 4096, 0).decode("utf-8", "replace")
+    def _turn_lines(self) -> list[str]:
+        try:
+            return self._turn_file.read_text(encoding="utf-8").splitlines()
+        except FileNotFoundError:
+            return []
 
     def _generation(self) -> int:
-        first = self._lock_text().partition("\n")[0].strip()
-        return int(first) if first.isdigit() else 0
+        lines = self._turn_lines()
+        return int(lines[0]) if lines and lines[0].isdigit() else 0  # a torn write reads as a move: the folder is opened again
 
     def _holder(self) -> str:
-        _, _, holder = self._lock_text().partition("\n")
-        return holder.strip() or "another process"
+        lines = self._turn_lines()
+        return lines[1] if len(lines) > 1 else "another process"
 
-    def _write_generation(self, generation: int) -> None:
-        assert self._fd is not None
+    def _write_turn(self, generation: int) -> None:
         command = " ".join([Path(sys.argv[0]).name, *sys.argv[1:]])[:200] if sys.argv and sys.argv[0] else "python"
-        data = f"{generation}\nprocess {os.getpid()} (`{command}`)\n".encode()
-        os.ftruncate(self._fd, 0)
-        os.pwrite(self._fd, data, 0)
+        self._turn_file.write_text(f"{generation}\nprocess {os.getpid()} (`{command}`)\n", encoding="utf-8")
 
 
 class ChunkStore:
