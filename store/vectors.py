@@ -154,6 +154,8 @@ class EmbeddedFolder:
                 self._take(wait_s)
             self._users += 1
             try:
+                if self._users == 1:
+                    self._write_turn(self._generation())  # names this process as the holder, for whoever waits
                 if self._client is None or self._generation() != self._seen:
                     self._reopen()
                 if writes:
@@ -206,7 +208,6 @@ class EmbeddedFolder:
                 "server (ASSAY_CHROMA_URL)") from None
         except PermissionError as exc:
             raise ChunkStoreReadOnly(_read_only(self.path) if self.path.exists() else _no_store_here(self.path)) from exc
-        self._write_turn(self._generation())  # names this process as the holder, for whoever waits
 
     def _give_back(self) -> None:
         self._users -= 1

@@ -34,3 +34,25 @@ def test_a_store_made_with_chromas_default_search_gets_the_configured_one_and_ke
 def ef_search(store: ChunkStore) -> int:
     with store._use() as collection:
         return int(collection.configuration["hnsw"]["ef_search"])
+
+
+def test_a_turn_that_cannot_write_its_bookkeeping_gives_the_lock_back(tmp_path, monkeypatch):
+    import errno
+
+    import pytest
+
+    from assay.store.vectors import EmbeddedFolder
+
+    settings = Settings(home=tmp_path / "home")
+    store = ChunkStore(settings)
+    folder = EmbeddedFolder.of(settings.chroma_path)
+
+    def disk_full(generation: int) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(folder, "_write_turn", disk_full)
+    with pytest.raises(OSError, match="No space"):
+        store.count()
+    assert not folder._lock.is_locked  # another process may take its turn
+    monkeypatch.undo()
+    assert store.count() == 0
