@@ -144,6 +144,8 @@ class EmbeddedFolder:
         self._seen: int | None = None  # the generation the open client holds
         self._collections: dict[Hashable, Any] = {}
         self._warned = False
+        command = " ".join([Path(sys.argv[0]).name, *sys.argv[1:]])[:200] if sys.argv and sys.argv[0] else "python"
+        self._me = f"process {os.getpid()} (`{command}`)"
 
     @contextmanager
     def turn(self, *, wait_s: float, writes: bool = False) -> Iterator[Any]:
@@ -154,12 +156,13 @@ class EmbeddedFolder:
                 self._take(wait_s)
             self._users += 1
             try:
-                if self._users == 1:
-                    self._write_turn(self._generation())  # names this process as the holder, for whoever waits
-                if self._client is None or self._generation() != self._seen:
-                    self._reopen()
+                generation, holder = self._read_turn()  # one read a turn: a turn is taken for every call
+                if self._users == 1 and holder != self._me:
+                    self._write_turn(generation)  # names this process as the holder, for whoever waits
+                if self._client is None or generation != self._seen:
+                    self._reopen(generation)
                 if writes:
-                    self._seen = self._generation() + 1
+                    self._seen = generation + 1
                     self._write_turn(self._seen)
             except BaseException:
                 self._give_back()
@@ -214,28 +217,25 @@ class EmbeddedFolder:
         if self._users == 0:
             self._lock.release()
 
-    def _reopen(self) -> None:
+    def _reopen(self, generation: int) -> None:
         self.close()
         self._client = _persistent_client(self.path)
-        self._seen = self._generation()
+        self._seen = generation
 
-    def _turn_lines(self) -> list[str]:
+    def _read_turn(self) -> tuple[int, str]:
+        """The generation and who holds (or last held) the turn."""
         try:
-            return self._turn_file.read_text(encoding="utf-8").splitlines()
+            lines = self._turn_file.read_text(encoding="utf-8").splitlines()
         except FileNotFoundError:
-            return []
-
-    def _generation(self) -> int:
-        lines = self._turn_lines()
-        return int(lines[0]) if lines and lines[0].isdigit() else 0  # a torn write reads as a move: the folder is opened again
+            lines = []
+        generation = int(lines[0]) if lines and lines[0].isdigit() else 0  # a torn write reads as a move: the folder is opened again
+        return generation, lines[1] if len(lines) > 1 else "another process"
 
     def _holder(self) -> str:
-        lines = self._turn_lines()
-        return lines[1] if len(lines) > 1 else "another process"
+        return self._read_turn()[1]
 
     def _write_turn(self, generation: int) -> None:
-        command = " ".join([Path(sys.argv[0]).name, *sys.argv[1:]])[:200] if sys.argv and sys.argv[0] else "python"
-        self._turn_file.write_text(f"{generation}\nprocess {os.getpid()} (`{command}`)\n", encoding="utf-8")
+        self._turn_file.write_text(f"{generation}\n{self._me}\n", encoding="utf-8")
 
 
 class ChunkStore:
