@@ -287,7 +287,8 @@ _TYPE_PRECEDENCE = [EntityType.country, EntityType.government, EntityType.materi
 
 
 def typed_once(entities: Iterable[Entity], book: AliasBook) -> list[Entity]:
-    """Each name once, in the order first listed: typed as the alias file types it when it knows the
+    """Each entity once, in the order first listed and by its first spelling ("Lynas Rare Earths Ltd"
+    and then "Lynas" are one, by the alias file): typed as the alias file types it when it knows the
     name (its type is reviewed), else by the precedence above among the types the reply gave it, and
     a state body's name typed a company is a government's."""
     types: dict[str, list[EntityType]] = {}
@@ -296,6 +297,8 @@ def typed_once(entities: Iterable[Entity], book: AliasBook) -> list[Entity]:
         key = normalise(entity.name)
         if not key:  # punctuation only: no name to type
             continue
+        if (known := book.canonical(entity.name)) is not None:
+            key = normalise(known.name)
         spelled.setdefault(key, entity.name)
         types.setdefault(key, []).append(entity.type)
     typed = []

@@ -33,7 +33,14 @@ from pydantic import BaseModel, Field, StringConstraints
 
 from assay.aliases import AliasBook, typed_once
 from assay.embeddings import MiniLMEmbeddings
-from assay.grounding import ProseGrounding, entity_rejected, initials_as_written, normalise, prose_units
+from assay.grounding import (
+    ProseGrounding,
+    as_the_body_writes,
+    entity_rejected,
+    initials_as_written,
+    normalise,
+    prose_units,
+)
 from assay.kinds import KindDecider
 from assay.llm_log import UsageCounter
 from assay.llms import StructuredOutputError, model_name, structured
@@ -182,12 +189,13 @@ KEY_SENTENCES_VERSION = "9"  # 2: the splitter's boilerplate rule; 3: its narrow
 # 5 0.538 / 0.460, 6 0.539 / 0.515; lead-k stays at 0.32-0.34 / 0.36-0.42 (evals/README.md).
 HIGHLIGHTS = 5
 # The version of what code makes of the reply's names, figures and prose (`typed_once`, `_figure`, `tidy_cut`): part of the key too.
-NAMES_VERSION = "7"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
+NAMES_VERSION = "8"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
 # 2: a figure as the body writes it, what it measures in its sentence, no years; 3: a summary's unfinished last sentence dropped;
 # 4: a figure's value holds a number; 5: a title before a name the body writes after it is that name, and a call's
 # holder may be its summary's subject (grounding); 6: "NPV" is the body's "NPV8"; a province or state is no country;
 # 7: a name's trailing comma; a name ending in a common noun, a title or a person by their title, a demonym are no company;
-# a state body's name typed a company is a government's
+# a state body's name typed a company is a government's; 8: a name is whole words of the body ("U. S." is not in
+# "industry"), a name the body writes another way is spelt as it does, spellings of one entity are one; a figure's initials
 
 
 def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = HIGHLIGHTS) -> list[str]:
@@ -521,11 +529,13 @@ def analyse_article(
         highlights = key_sentences(article, embedder)
 
     book = aliases or AliasBook.load()
-    named = [e.model_copy(update={"name": e.name.strip().rstrip(",;:").strip()}) for e in reply.entity_list()]  # "Clarios, "
+    # "Clarios, "; "U. S." where the body writes "United States"
+    named = [e.model_copy(update={"name": as_the_body_writes(e.name.strip().rstrip(",;:").strip(), article.body, book)}) for e in reply.entity_list()]
     found_entities = [e for e in named if entity_rejected(e, article, book) is None]  # invented names, headings, phrases, titles
     entities = [e.model_copy(update={"name": initials_as_written(e.name, article.body)}) for e in typed_once(found_entities, book)]
     summary = initials_as_written(summary, article.body)
-    figures = [f for f in (_figure(d, article.body) for d in reply.figures) if f is not None]
+    figures = [f.model_copy(update={"measures": initials_as_written(f.measures, article.body)})
+               for f in (_figure(d, article.body) for d in reply.figures) if f is not None]
 
     started = time.perf_counter()
     checks: Sequence[CrossCheck | None] = crosscheck(article, found, vectors) if crosscheck else [None] * len(found)

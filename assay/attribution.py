@@ -88,6 +88,8 @@ _GOES_ON = re.compile(
     r"(?:citing|blaming|saying|noting|warning|arguing|describing|calling|predicting|pointing to)\b)"
     r"|(?:and|but)\s+(?:added|said|says|described|called|warned|noted|argued|predicted|blamed|cited|insisted|stressed)\b"
 )
+# A modal or "to" right before the verb: speech someone ought to, could or is to give, not speech given.
+_UNSPOKEN = re.compile(r"\b(?:should|would|could|must|might|may|can|shall|will|to)\s+(?:not\s+|never\s+|also\s+|now\s+)?$", re.I)
 _PRONOUN = re.compile(r"^\s*(?:he|she|they|it|we)\b", re.I)
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'’-]+(?:\s+[A-Z][a-zA-Z'’-]+)*")
 # Opening and closing quotation marks, curly or straight (a straight mark opens after a space or a line
@@ -186,6 +188,8 @@ def speaker_words(text: str) -> list[tuple[str, bool]]:
         # "the company's claims will be tested": a possessive before it makes it a noun.
         if verb in _NEEDS_SUBJECT and (not head.strip(" ,") or head.split()[-1].lower() in _NOT_BEFORE_A_VERB or head.rstrip().endswith(("'s", "’s"))):
             continue
+        if _UNSPOKEN.search(head):  # "Washington should say so plainly": what someone ought to say, not what they said
+            continue
         if verb == "according to":
             sides = [(after.split(",")[0], False)]
         elif not head.strip(" ,"):
@@ -193,7 +197,10 @@ def speaker_words(text: str) -> list[tuple[str, bool]]:
         elif head.rstrip().endswith(",") and verb in _INVERTED:  # "Demand will double, said Jane Doe, an analyst"
             sides = [(after, False), (head[-80:], True)]
         else:
-            sides = [(head[-80:], True)]
+            # The clause next to the verb first: "…brings total Pentagon support to $378 million, Lynas
+            # said" is Lynas speaking; "Jane Doe, an analyst at Adamas, said" is the analyst.
+            near = next((part for part in reversed(head[-80:].split(",")) if part.strip()), "")
+            sides = [(near, True), (head[-80:], True)] if near.strip() != head[-80:].strip() else [(head[-80:], True)]
         found += [(words, before) for words, before in sides if words.strip()]
     return found
 

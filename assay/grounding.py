@@ -406,13 +406,30 @@ _HONORIFICS = frozenset("mr mrs ms miss dr prof professor sir dame senator minis
 _PLACE_SUFFIX = re.compile(r"\s+(?:autonomous region|special administrative region|province|prefecture|state|city|county)$")
 
 
+def _written(name: str, norm_body: str) -> bool:
+    """`name` (normalised) as whole words of the body, or their plural: "U. S." ("us") is not written by
+    "industry", "Lynas Rare Earth" is by "Lynas Rare Earths"."""
+    return bool(name) and re.search(rf"(?<!\w){re.escape(name)}(?:e?s)?(?!\w)", norm_body) is not None
+
+
+def as_the_body_writes(name: str, body: str, aliases: AliasBook) -> str:
+    """`name`, or where the body never writes it, the spelling of the same entity that the body does
+    (`aliases` knows them): the canonical name first, else the longest. The 1.5B model lists "U. S."
+    for an article that only writes "United States"."""
+    norm_body = normalise(body)
+    if _written(normalise(name), norm_body) or (known := aliases.canonical(name)) is None:
+        return name
+    written = [v for v in (known.name, *sorted(known.variants, key=len, reverse=True)) if _written(normalise(v), norm_body)]
+    return written[0] if written else name
+
+
 def entity_rejected(entity: Entity, article: Article, aliases: AliasBook | None = None) -> str | None:
     """Why `entity` is no entity of the article, or None: not in the body, a section heading, a phrase
     (digits among words, more than 6 words, or for anything but a material mostly lower-case words or
     a lower-case first word), a title or a person by their title, a people (by `aliases`, the
     analysis's alias book: by default the shipped file), or a "country" that is a place and its state."""
     name = entity.name.strip()
-    if normalise(name) not in normalise(article.body):
+    if not _written(normalise(name), normalise(article.body)):
         return "not in the article"
     if normalise(name) in {normalise(s.heading) for s in article.sections if s.heading}:
         return "a section heading"

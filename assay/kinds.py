@@ -24,14 +24,15 @@ from assay.types import Article, Attribution, Evidence, Kind, StatementLabels
 # The version of the rules around the classifiers: attribution (assay/attribution.py), the source-type
 # cues it reads (assay/corpus.py), the voice's kinds and the evidence fallback below. Part of the
 # decider's name, so changing them re-analyses.
-ATTRIBUTION_RULES = "12"  # 4: "X states that/it …"; 5: "The U.S. says" (no full stop after an initial);
+ATTRIBUTION_RULES = "13"  # 4: "X states that/it …"; 5: "The U.S. says" (no full stop after an initial);
 # 6: "the companies said", agencies named like companies, a piece going on "and that …" keeps its speaker;
 # 7: a transcript's turn is its speaker's, an interview's answer the interviewee's; "X called it “…”";
 # 8: a publisher named as a company ("MP Materials Corp") publishes company releases (its decks);
 # 9: "Department for …" (the UK's departments) and a geological survey publish as a government;
 # 10: a piece going on with the speaker's act, its subject left out ("…, blaming …", "but described …"), keeps its speaker;
 # "the company claims will…"; 11: "unless stated" names no speaker; a hearing's titled speakers ("Senator X:") have turns;
-# 12: a social account's handle names its owner ("@LynasRareEarths says")
+# 12: a social account's handle names its owner ("@LynasRareEarths says");
+# 13: the clause next to the verb names its speaker first ("…Pentagon support…, Lynas said"); "should say" reports nothing
 
 
 class KindDecider(Protocol):

@@ -10,12 +10,14 @@ from __future__ import annotations
 import base64
 import codecs
 import email.message
+import email.utils
 import ipaddress
 import mimetypes
 import re
 import socket
 import zlib
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
 from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
@@ -451,6 +453,7 @@ def _get(
                 charset=response.charset_encoding,
                 etag=response.headers.get("etag"),
                 last_modified=response.headers.get("last-modified"),
+                modified=_http_date(response.headers.get("last-modified")) or datetime.now(UTC),
             )
     except httpx.TimeoutException as exc:
         raise SourceError(f"timed out after {settings.fetch_timeout_s:g} s fetching {url} ({type(exc).__name__})", retryable=True) from exc
@@ -557,7 +560,16 @@ def read_file(path: str, settings: Settings, content_type: str) -> Fetched:
     size = file.stat().st_size
     if size > settings.max_source_bytes:
         raise SourceError(_too_large(path, size, settings))
-    return Fetched(source=path, content=file.read_bytes(), content_type=content_type)
+    modified = datetime.fromtimestamp(file.stat().st_mtime, UTC)
+    return Fetched(source=path, content=file.read_bytes(), content_type=content_type, modified=modified)
+
+
+def _http_date(value: str | None) -> datetime | None:
+    try:
+        moment = email.utils.parsedate_to_datetime(value) if value else None
+    except (TypeError, ValueError):
+        return None
+    return moment.astimezone(UTC) if moment is not None and moment.tzinfo else None
 
 
 def _too_large(source: str, size: int, settings: Settings) -> str:

@@ -71,6 +71,9 @@ class Fetched(BaseModel):
     etag: str | None = None
     last_modified: str | None = None
     not_modified: bool = Field(False, description="A conditional GET answered 304: nothing new.")
+    modified: datetime | None = Field(
+        None, description="When the file last changed (its mtime), or the page (Last-Modified, else when it was fetched): "
+        "the year a wire dateline without one is read in.")
 
 
 class RawItem(BaseModel):

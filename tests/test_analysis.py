@@ -410,6 +410,27 @@ def test_the_publisher_is_not_the_subject(prose_parts):
     assert publisher_as_subject("Kestrel Metals Corp. announced the results.", article.model_copy(update={"source": "Kestrel Metals Corp."})) is not None
 
 
+def test_an_entity_is_named_once_and_as_the_body_writes_it(prose_parts):
+    """Seen on a column and a wire story written here: the 1.5B model listed "U. S." for an article that
+    only writes "United States" (passed because "us" is inside "industry"), and "Lynas Rare Earths Ltd"
+    and "Lynas" as two companies."""
+    _, decider, embedder = prose_parts
+    from assay.types import Article, Entity, Section
+
+    body = ("Lynas Rare Earths Ltd said the United States would add $120 million to its funding. "
+            "The industry expects Lynas to start building in 2027.")
+    article = Article(id="names", title="Lynas funding", source="test", source_url="test", body=body,
+                      sections=[Section(heading=None, start=0, end=len(body))])
+    answer = reply(companies=["Lynas Rare Earths Ltd", "Lynas"], countries=["U. S."], materials=[], projects=[],
+                   figures=[{"value": "$120 million", "unit": "", "measures": "U. S. funding"}],
+                   summary="Lynas Rare Earths Ltd said the United States would add $120 million to its funding.",
+                   highlights=["The United States would add $120 million."])
+    analysis, _ = run(article, decider, embedder, answer)
+    assert [(e.name, e.type.value) for e in analysis.entities] == [("Lynas Rare Earths Ltd", "company"), ("United States", "country")]
+    assert entity_rejected(Entity(name="U. S.", type="country"), article) == "not in the article"  # whole words only
+    assert entity_rejected(Entity(name="Lynas Rare Earth", type="company"), article) is None  # the body's plural
+
+
 def test_headings_and_phrases_are_no_entities(prose_parts):
     _, decider, embedder = prose_parts
     from assay.types import Article, Entity, Section

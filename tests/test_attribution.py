@@ -53,6 +53,9 @@ from assay.types import Article, Attribution, SourceType
     ("Lawmakers called for accelerating decoupling from Chinese rare earths.", None),
     # Seen on a social thread written here: an account's handle runs the name together.
     ("Meanwhile @LynasRareEarths says its Malaysian heavy rare earths circuit will be at full rate.", Attribution.company),
+    # Seen on wire copy written here: the clause next to the verb names the speaker, not a name earlier in the sentence.
+    ("The additional money brings total Pentagon support for the project to about $378 million, Lynas said in a statement.", Attribution.company),
+    ("Officials in Canberra, who met Lynas on Monday, said the plant was on schedule.", Attribution.government),
 ])
 def test_a_named_speaker_decides_the_attribution(text, who):
     assert speaker(text) == who
@@ -75,6 +78,9 @@ def test_a_named_speaker_decides_the_attribution(text, who):
     "The company's claims will be tested when the plant opens.",  # a possessive before it: the noun
     "The company is investigating reports that the mine polluted a river.",
     "Company documents that were leaked show a delay.",
+    # A column written here: what someone ought to say is the writer's, not a report of speech.
+    "Washington should say so plainly instead of pretending that one more grant will fix it.",
+    "It is fair to say the plant is late.",
 ])
 def test_no_named_speaker_is_none(text):
     assert speaker(text) is None

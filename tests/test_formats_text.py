@@ -18,7 +18,7 @@ import time
 import tracemalloc
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
@@ -390,8 +390,14 @@ def test_text_fixture_reads_back_as_the_article_it_was_made_from(case: Case):
     assert "Highlights" not in article.body and "• " not in article.body
     decoding = [n for n in notes if n.startswith("decoded as")]
     assert decoding == ([case.note] if case.note else [])
-    # An undated article says so (a wire dateline's "Feb. 10" has no year, and is not guessed at).
+    # An undated article says so; a wire dateline's "Feb. 10" has no year: the latest Feb. 10 on or
+    # before the file's last change, which a checkout sets, said in a note.
     assert any("left undated" in n for n in notes) == (article.published is None), notes
+    if any(n.startswith("dated from the dateline") for n in notes):
+        changed = datetime.fromtimestamp((FIXTURES / case.file).stat().st_mtime, UTC)
+        assert article.published is not None and (article.published.month, article.published.day) == (2, 10)
+        assert changed - timedelta(days=366) < article.published <= changed + timedelta(days=2)
+        article = article.model_copy(update={"published": None})
     if case.published or case.url or case.source or case.author:
         assert (article.published, article.url, article.source, article.author) == (case.published, case.url, case.source, case.author)
     else:  # a local file: known by its path, published by whom its opening names or else its folder
@@ -499,6 +505,38 @@ def test_front_matter_dates_are_utc_and_aware():
         assert article.published == expected, value
     _, notes = parse_text("---\ndate: sometime soon\n---\nKestrel update\n\nOutput rose.\n", "/n/a.md")
     assert "front matter date 'sometime soon' not understood" in notes
+
+
+def test_header_lines_without_dashes_are_front_matter():
+    """A text export that writes its metadata as "Title: …" lines (seen on a column saved by a note-taking
+    app, written here) used to keep "Title: " in its title and the other lines in its body."""
+    article, notes = parse_text("Title: The West is still sleepwalking\nAuthor: A. Columnist\nDate: 2026-11-20\n\n"
+                                "China still refines nine in ten tonnes. That is a dependency.\n")
+    assert (article.title, article.author, article.published) == ("The West is still sleepwalking", "A. Columnist", datetime(2026, 11, 20, tzinfo=UTC))
+    assert article.body == "China still refines nine in ten tonnes. That is a dependency."
+    assert "metadata read from its header lines (Title, Author, Date)" in notes
+    # One such line, or lines of other keys, are the article's own text.
+    for text in ("Date: 2026-11-20\nKestrel update\n\nOutput rose.\n", "From: Jane\nSubject: Kestrel\n\nOutput rose.\n",
+                 "Source: company filings\nOutput rose 12% in the quarter.\n"):
+        assert "metadata read" not in " ".join(parse_text(text)[1]), text
+
+
+@pytest.mark.parametrize(("opening", "modified", "expected"), [
+    ("SYDNEY, Dec 1 (Reuters) - Shares of Lynas rose.", datetime(2026, 12, 3, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC)),
+    ("BAOTOU, Nov. 28 (Xinhua) -- Output rose.", datetime(2026, 12, 3, tzinfo=UTC), datetime(2026, 11, 28, tzinfo=UTC)),
+    ("SYDNEY, Dec 30 (Reuters) - Shares of Lynas rose.", datetime(2027, 1, 2, tzinfo=UTC), datetime(2026, 12, 30, tzinfo=UTC)),
+    ("新华社北京12月2日电 稀土产量增长。", datetime(2026, 12, 3, tzinfo=UTC), datetime(2026, 12, 2, tzinfo=UTC)),
+    ("SYDNEY, Feb 30 (Reuters) - No such day.", datetime(2026, 12, 3, tzinfo=UTC), None),
+])
+def test_a_wire_dateline_without_a_year_is_read_in_the_year_of_the_file(opening, modified, expected):
+    """Wire copy saved as text gives the day, not the year: the latest year that puts the day on or
+    before the file's last change, said in a note (seen on wire copy and a dispatch written here)."""
+    text = f"Lynas shares jump\n\n{opening}\n"
+    _, _, (item,) = parse(Fetched(source="/n/wire.txt", content=text.encode(), content_type="text/plain", modified=modified))
+    assert to_article(item).published == expected
+    assert any(n.startswith("dated from the dateline") for n in item.notes) is (expected is not None)
+    _, _, (unknown,) = parse(Fetched(source="/n/wire.txt", content=text.encode(), content_type="text/plain"))
+    assert unknown.published is None  # no clock to read the year from: left undated
 
 
 # --- non-Latin text: sentences and chunks ---------------------------------------------------------

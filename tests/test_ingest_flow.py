@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import socket
+from datetime import UTC, datetime
 
 import pytest
 
@@ -509,6 +511,8 @@ def test_files_saved_in_downloads_are_published_by_whom_their_opening_names(inge
     folder.mkdir()
     (folder / "wire.txt").write_text("Lynas lifts output\n\nSYDNEY, March 4 (Reuters) - Lynas Rare Earths said on Wednesday it produced "
                                      "3.4 tons of dysprosium oxide in Malaysia in January and February.\n")
+    saved = datetime(2026, 3, 5, 8, tzinfo=UTC).timestamp()  # saved the day after it ran: the dateline's year is the file's
+    os.utime(folder / "wire.txt", (saved, saved))
     (folder / "release.txt").write_text(
         "Acme Metals reports Kasba assays\n\nTORONTO, Feb. 3, 2026 (GLOBE NEWSWIRE) -- Acme Metals Corp. (TSXV: ACM) is pleased to "
         "report assays from its Kasba project, including 12 metres of 2.1% TREO.\n")
@@ -525,8 +529,8 @@ def test_files_saved_in_downloads_are_published_by_whom_their_opening_names(inge
                        "Kestrel Rare Earths Commissions Second Separation Circuit": "Kestrel Rare Earths Limited",
                        "Lynas lifts heavy rare earths output": "Mining Weekly"}
     dated = {r.title: r.published.date().isoformat() for r in articles if r.published}
-    assert dated == {"NdPr outlook": "2026-03-03", "Acme Metals reports Kasba assays": "2026-02-03",
-                     "Kestrel Rare Earths Commissions Second Separation Circuit": "2026-03-09", "Lynas lifts heavy rare earths output": "2026-03-03"}  # the wire story's dateline has no year
+    assert dated == {"NdPr outlook": "2026-03-03", "Acme Metals reports Kasba assays": "2026-02-03", "Lynas lifts output": "2026-03-04",
+                     "Kestrel Rare Earths Commissions Second Separation Circuit": "2026-03-09", "Lynas lifts heavy rare earths output": "2026-03-03"}
 
 
 def test_an_event_is_emitted_for_each_new_or_changed_article(ingest, assay_home, http_server, monkeypatch):

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from assay.statements import DAY_DATE, is_furniture_line
@@ -351,6 +351,36 @@ def opening_date(texts: list[str]) -> tuple[datetime, int] | None:
             continue
         if len(text) <= 80 or _DATELINE_PREFIX.match(before):
             return date, index
+    return None
+
+
+# A wire dateline that gives the day and not the year: "SYDNEY, Dec 1 (Reuters) -", "BAOTOU, Nov. 28
+# (Xinhua) --", "新华社北京12月2日电".
+_YEARLESS_DATELINE = re.compile(
+    rf"^[A-Z][A-Z'’.\- ]+,(?:\s*[A-Z][\w.'’ -]{{1,30}},)?\s*{_MONTH}\s+(?P<day>\d{{1,2}})\s*(?:\([^()\n]{{1,40}}\))?\s*(?:--|[-–—])",
+    re.IGNORECASE,
+)
+_CJK_YEARLESS_DATELINE = re.compile(r"^[^\s，。]{0,16}?(?P<month>\d{1,2})月(?P<day>\d{1,2})日(?:电|讯)")
+_DATELINE_AHEAD = timedelta(days=2)  # a dateline may run ahead of the file's clock by a time zone or two
+
+
+def yearless_dateline(texts: list[str], as_of: datetime) -> tuple[datetime, int] | None:
+    """The day of a wire dateline in the first lines that gives no year, and the line's index: in the
+    year that puts it on or before `as_of` (when the file or page last changed), as a reader of the wire
+    takes it; None for a day no calendar has ("Feb 30")."""
+    for index, text in enumerate(texts[:_DATELINE_LINES]):
+        found = _YEARLESS_DATELINE.match(text.strip()) or _CJK_YEARLESS_DATELINE.match(text.strip())
+        if found is None:
+            continue
+        month = found["month"]
+        number = int(month) if month.isdigit() else _MONTHS[month.lower().rstrip(".")]
+        for year in (as_of.year, as_of.year - 1):
+            try:
+                day = datetime(year, number, int(found["day"]), tzinfo=UTC)
+            except ValueError:
+                return None
+            if day <= as_of + _DATELINE_AHEAD:
+                return day, index
     return None
 
 

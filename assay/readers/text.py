@@ -45,6 +45,7 @@ from assay.readers.opening import (
     opening_date,
     release_label,
     title_date,
+    yearless_dateline,
 )
 from assay.readers.pdf import Line, remove_page_furniture, running_lines
 from assay.sources import SourceError, decode, decoding_notes, publisher_host, source_suffix
@@ -117,6 +118,31 @@ def _split_front_matter(lines: list[str], notes: list[str]) -> tuple[_FrontMatte
         notes.append("front matter ignored: not a list of fields")
         return _FrontMatter(), lines
     return _read_front_matter({str(k).strip().lower(): v for k, v in data.items()}, notes), lines[end + 1 :]
+
+
+# A text export's header lines, the front matter without its `---` ("Title: …", "Author: …", "Date: …"),
+# as note-taking apps and scrapers write them. Only these keys, so a mail's "From:" or a transcript's
+# "Moderator:" is never read as one.
+_HEADER_LINE = re.compile(
+    r"^\s*(title|headline|author|authors|by|byline|date|published|source|publisher|url|link|tags|keywords|categories)\s*:\s*(\S.*?)\s*$",
+    re.IGNORECASE,
+)
+
+
+def _split_header_lines(lines: list[str], notes: list[str]) -> tuple[_FrontMatter, list[str]]:
+    """Two or more header lines at the top, one of them a title or a date: read as front matter and
+    taken out; anything else is left as it is."""
+    first = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+    fields: dict[str, str] = {}
+    end = first
+    while end < len(lines) and (match := _HEADER_LINE.match(lines[end])) and match[1].lower() not in fields:
+        fields[match[1].lower()] = match[2]
+        end += 1
+    if len(fields) < 2 or not fields.keys() & {"title", "headline", "date", "published"}:
+        return _FrontMatter(), lines
+    fields["author"] = fields.get("author") or fields.get("by") or ""
+    notes.append(f"metadata read from its header lines ({', '.join(k.capitalize() for k in fields if fields[k])})")
+    return _read_front_matter(fields, notes), lines[end:]
 
 
 def _first(meta: dict[str, Any], *keys: str) -> Any:
@@ -420,6 +446,8 @@ def read_text_file(text: str, fetched: Fetched, sender: str | None = None, masth
     paged, header = _without_page_furniture(str(text).removeprefix("\ufeff"), notes)
     lines = [line.rstrip() for line in LINE_BREAKS.split(paged)]
     meta, lines = _split_front_matter(lines, notes)
+    if meta == _FrontMatter():
+        meta, lines = _split_header_lines(lines, notes)
     if announcement := exchange_announcement(lines):  # an HKEX or SGX announcement's disclaimer, issuer and closing
         lines = [line for i, line in enumerate(lines) if i not in announcement.dropped]
         notes.extend(announcement.notes)
@@ -438,7 +466,13 @@ def read_text_file(text: str, fetched: Fetched, sender: str | None = None, masth
             notes.append(f"dated from the opening line {opening[found[1]].strip()[:60]!r}")
         elif (published := title_date(title)) is not None:
             notes.append(f"dated from its title {title[:60]!r}")
-        else:  # a wire dateline without a year ("BEIJING, Nov. 28 (Xinhua) --") is not guessed at
+        elif fetched.modified is not None and (day := yearless_dateline(opening, fetched.modified)) is not None:
+            published = day[0]
+            changed = "the page was fetched or last changed" if fetched.url else "the file was last changed"
+            notes.append(f"dated from the dateline {opening[day[1]].strip()[:40]!r}, which gives no year: {published.year}, "
+                         f"the year that puts it on or before {fetched.modified:%Y-%m-%d}, when {changed} "
+                         "(a front matter `date:` line says otherwise)")
+        else:
             notes.append("no date in its opening lines: left undated (a front matter `date:` line dates it)")
     if fetched.url:  # fetched over HTTP: the URL is its identity, so an edited page stays one article
         url: str | None = fetched.url
