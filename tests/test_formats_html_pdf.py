@@ -126,6 +126,20 @@ def test_a_year_in_the_text_does_not_date_a_page():
     assert any("left undated" in note for note in item.notes)
 
 
+def test_a_saved_wire_page_without_date_metadata_is_dated_by_its_dateline_in_the_year_it_was_saved():
+    """Wire copy saved from a browser (written here): no date metadata, "SYDNEY, Dec 1 (Reuters) -"."""
+    from datetime import UTC, datetime
+
+    html = ("<html><head><title>Lynas shares jump</title></head><body><article><h1>Lynas shares jump</h1>"
+            "<p>SYDNEY, Dec 1 (Reuters) - Shares of Lynas Rare Earths rose 8.3% on Tuesday after the miner said the Pentagon "
+            "would add funding for its Texas plant.</p><p>The plant will make 5,000 tonnes a year, Lynas said.</p></article></body></html>")
+    for saved, expected in [(datetime(2026, 12, 3, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC)),
+                            (datetime(2027, 1, 4, tzinfo=UTC), datetime(2026, 12, 1, tzinfo=UTC)), (None, None)]:
+        _, _, (item,) = parse(Fetched(source="/n/lynas.html", content=html.encode(), content_type="text/html", modified=saved))
+        assert item.published == expected
+        assert any("dated from the dateline" in n for n in item.notes) is (expected is not None)
+
+
 def test_a_saved_page_without_date_metadata_is_dated_by_its_byline(tmp_path):
     """Seen on a page nobody here wrote: "By Kenji Mori, Tokyo | 26 November 2026" under the headline,
     no date in the metadata; the byline dates it as a text export's would."""

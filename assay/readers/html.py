@@ -26,7 +26,7 @@ import trafilatura
 
 from assay.cleaning import is_paywall_prompt
 from assay.readers.edgar import filing_index_items
-from assay.readers.opening import EXHIBIT_LABEL, file_publisher, meaningful_title, opening_date
+from assay.readers.opening import EXHIBIT_LABEL, file_publisher, meaningful_title, opening_date, yearless_dateline
 from assay.sources import SourceError, decode, decoding_notes, names_no_publisher, source_suffix
 from assay.types import Fetched, RawItem, SourceKind
 
@@ -398,6 +398,11 @@ def extract_page(text: str, fetched: Fetched, sender: str | None = None) -> RawI
     if published is None and (found := opening_date(lines := _text_lines(doc))):
         published = found[0]
         notes.append(f"no publication date in the page's metadata: dated from the opening line {lines[found[1]][:60]!r}")
+    elif published is None and fetched.modified is not None and (day := yearless_dateline(lines, fetched.modified)) is not None:
+        published = day[0]
+        changed = "the page was fetched or last changed" if fetched.url else "the file was last changed"
+        notes.append(f"no publication date in the page's metadata: dated from the dateline {lines[day[1]].strip()[:40]!r}, which gives "
+                     f"no year: {published.year}, the year that puts it on or before {fetched.modified:%Y-%m-%d}, when {changed}")
     elif published is None:
         notes.append("no publication date in the page's metadata or its opening lines: left undated")
     if published:
