@@ -557,10 +557,10 @@ def _read_body(url: str, response: httpx.Response, limit: int) -> bytes:
 def read_file(path: str, settings: Settings, content_type: str) -> Fetched:
     """A local file's bytes; `content_type` is what a server would have sent (the readers know it by suffix)."""
     file = Path(path)
-    size = file.stat().st_size
-    if size > settings.max_source_bytes:
-        raise SourceError(_too_large(path, size, settings))
-    modified = datetime.fromtimestamp(file.stat().st_mtime, UTC)
+    stat = file.stat()
+    if stat.st_size > settings.max_source_bytes:
+        raise SourceError(_too_large(path, stat.st_size, settings))
+    modified = datetime.fromtimestamp(stat.st_mtime, UTC)
     return Fetched(source=path, content=file.read_bytes(), content_type=content_type, modified=modified)
 
 

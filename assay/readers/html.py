@@ -398,11 +398,9 @@ def extract_page(text: str, fetched: Fetched, sender: str | None = None) -> RawI
     if published is None and (found := opening_date(lines := _text_lines(doc))):
         published = found[0]
         notes.append(f"no publication date in the page's metadata: dated from the opening line {lines[found[1]][:60]!r}")
-    elif published is None and fetched.modified is not None and (day := yearless_dateline(lines, fetched.modified)) is not None:
+    elif published is None and (day := yearless_dateline(lines, fetched)) is not None:
         published = day[0]
-        changed = "the page was fetched or last changed" if fetched.url else "the file was last changed"
-        notes.append(f"no publication date in the page's metadata: dated from the dateline {lines[day[1]].strip()[:40]!r}, which gives "
-                     f"no year: {published.year}, the year that puts it on or before {fetched.modified:%Y-%m-%d}, when {changed}")
+        notes.append(f"no publication date in the page's metadata: {day[1]}")
     elif published is None:
         notes.append("no publication date in the page's metadata or its opening lines: left undated")
     if published:

@@ -26,6 +26,7 @@ from pathlib import Path
 
 from assay.statements import DAY_DATE, is_furniture_line
 from assay.transcripts import turns
+from assay.types import Fetched
 
 # The agency or distributor a wire, state-media or release dateline names ("SYDNEY, Feb 10 (Reuters) -",
 # "(Xinhua) --", "/PRNewswire/", "新华社北京2月10日电").
@@ -354,33 +355,39 @@ def opening_date(texts: list[str]) -> tuple[datetime, int] | None:
     return None
 
 
-# A wire dateline that gives the day and not the year: "SYDNEY, Dec 1 (Reuters) -", "BAOTOU, Nov. 28
-# (Xinhua) --", "新华社北京12月2日电".
-_YEARLESS_DATELINE = re.compile(
-    rf"^[A-Z][A-Z'’.\- ]+,(?:\s*[A-Z][\w.'’ -]{{1,30}},)?\s*{_MONTH}\s+(?P<day>\d{{1,2}})\s*(?:\([^()\n]{{1,40}}\))?\s*(?:--|[-–—])",
-    re.IGNORECASE,
+# "PERTH, Australia (Reuters) - ", "BEIJING, Feb. 10 (Xinhua) -- ", "TORONTO, Feb. 10, 2026 /PRNewswire/ -- ", "SYDNEY — "
+DATELINE = re.compile(
+    r"^(?=[A-Z][A-Z'’.\- ]{2}[A-Z])[A-Z][A-Z'’.\-]*(?:\s+[A-Z][A-Z'’.\-]+)*(?:,[^\n()]{0,40}?)?\s*(?:\([^()\n]{1,40}\))?\s*(?:--|[-–—])\s+"
 )
-_CJK_YEARLESS_DATELINE = re.compile(r"^[^\s，。]{0,16}?(?P<month>\d{1,2})月(?P<day>\d{1,2})日(?:电|讯)")
+# "新华社北京2月10日电（记者 王某）": agency, place and date, then the reporter.
+CJK_DATELINE = re.compile(r"^[^\s，。]{0,16}?(?P<month>\d{1,2})月(?P<day>\d{1,2})日(?:电|讯)\s*(?:[（(][^）)\n]{0,30}[）)])?\s*")
+_MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})\b", re.IGNORECASE)
 _DATELINE_AHEAD = timedelta(days=2)  # a dateline may run ahead of the file's clock by a time zone or two
 
 
-def yearless_dateline(texts: list[str], as_of: datetime) -> tuple[datetime, int] | None:
-    """The day of a wire dateline in the first lines that gives no year, and the line's index: in the
-    year that puts it on or before `as_of` (when the file or page last changed), as a reader of the wire
-    takes it; None for a day no calendar has ("Feb 30")."""
-    for index, text in enumerate(texts[:_DATELINE_LINES]):
-        found = _YEARLESS_DATELINE.match(text.strip()) or _CJK_YEARLESS_DATELINE.match(text.strip())
-        if found is None:
+def yearless_dateline(texts: list[str], fetched: Fetched) -> tuple[datetime, str] | None:
+    """The day of a wire dateline in the first lines that gives the day and not the year ("SYDNEY,
+    Dec 1 (Reuters) -", "新华社北京12月2日电"), in the year that puts it on or before the file's or
+    page's last change, as a reader of the wire takes it, and the note that says so; None without a
+    clock to read the year from, and for a day no calendar has ("Feb 30")."""
+    if fetched.modified is None:
+        return None
+    for text in texts[:_DATELINE_LINES]:
+        line = text.strip()
+        found = CJK_DATELINE.match(line) or ((prefix := DATELINE.match(line)) and _MONTH_DAY.search(prefix.group()))
+        if not found:
             continue
         month = found["month"]
         number = int(month) if month.isdigit() else _MONTHS[month.lower().rstrip(".")]
-        for year in (as_of.year, as_of.year - 1):
+        for year in (fetched.modified.year, fetched.modified.year - 1):
             try:
                 day = datetime(year, number, int(found["day"]), tzinfo=UTC)
             except ValueError:
                 return None
-            if day <= as_of + _DATELINE_AHEAD:
-                return day, index
+            if day <= fetched.modified + _DATELINE_AHEAD:
+                changed = "the page was fetched or last changed" if fetched.url else "the file was last changed"
+                return day, (f"dated from the dateline {line[:40]!r}, which gives no year: {year}, the year that puts it on "
+                             f"or before {fetched.modified:%Y-%m-%d}, when {changed}")
     return None
 
 

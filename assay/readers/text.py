@@ -36,7 +36,9 @@ from assay.readers.feed_text import feed_text_items
 from assay.readers.headlines import link_list_items
 from assay.readers.html import is_html_markup, looks_like_html, parse_date
 from assay.readers.opening import (
+    CJK_DATELINE,
     DATE_LINE,
+    DATELINE,
     byline_author,
     date_in,
     file_publisher,
@@ -61,12 +63,6 @@ SECTION_LABELS = {
     "key takeaways", "takeaways", "tl;dr", "tldr", "executive summary", "contents", "table of contents", "notes",
     "摘要", "要点", "内容提要", "概要", "导读",
 }
-# "PERTH, Australia (Reuters) - ", "BEIJING, Feb. 10 (Xinhua) -- ", "TORONTO, Feb. 10, 2026 /PRNewswire/ -- ", "SYDNEY — "
-_DATELINE = re.compile(
-    r"^(?=[A-Z][A-Z'’.\- ]{2}[A-Z])[A-Z][A-Z'’.\-]*(?:\s+[A-Z][A-Z'’.\-]+)*(?:,[^\n()]{0,40}?)?\s*(?:\([^()\n]{1,40}\))?\s*(?:--|[-–—])\s+"
-)
-# "新华社北京2月10日电（记者 王某）": agency, place and date, then the reporter.
-_CJK_DATELINE = re.compile(r"^[^\s，。]{0,16}?\d{1,2}月\d{1,2}日(?:电|讯)\s*(?:[（(][^）)\n]{0,30}[）)])?\s*")
 _BYLINE = re.compile(r"^by\s+\S", re.IGNORECASE)
 _MARKDOWN_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(?P<text>.+?)\s*#*\s*$")
 _SETEXT_UNDERLINE = re.compile(r"^\s{0,3}(?:=+|-+)\s*$")
@@ -204,7 +200,7 @@ def _is_label(line: str) -> bool:
 
 
 def is_dateline(line: str) -> bool:
-    return bool(_DATELINE.match(line) or _CJK_DATELINE.match(line) or DATE_LINE.match(line) or _BYLINE.match(line))
+    return bool(DATELINE.match(line) or CJK_DATELINE.match(line) or DATE_LINE.match(line) or _BYLINE.match(line))
 
 
 def _looks_like_title(line: str, following: str | None, layout: TextLayout) -> bool:
@@ -245,7 +241,7 @@ def _first_sentence(lines: list[str], fmt: str) -> str | None:
     )
     if not paragraph:
         return None
-    paragraph = _CJK_DATELINE.sub("", _DATELINE.sub("", paragraph, count=1), count=1).strip()
+    paragraph = CJK_DATELINE.sub("", DATELINE.sub("", paragraph, count=1), count=1).strip()
     found = sentences(paragraph)
     sentence = found[0].text.strip() if found else paragraph
     if len(sentence) <= TITLE_FROM_SENTENCE_MAX:
@@ -466,12 +462,9 @@ def read_text_file(text: str, fetched: Fetched, sender: str | None = None, masth
             notes.append(f"dated from the opening line {opening[found[1]].strip()[:60]!r}")
         elif (published := title_date(title)) is not None:
             notes.append(f"dated from its title {title[:60]!r}")
-        elif fetched.modified is not None and (day := yearless_dateline(opening, fetched.modified)) is not None:
+        elif (day := yearless_dateline(opening, fetched)) is not None:
             published = day[0]
-            changed = "the page was fetched or last changed" if fetched.url else "the file was last changed"
-            notes.append(f"dated from the dateline {opening[day[1]].strip()[:40]!r}, which gives no year: {published.year}, "
-                         f"the year that puts it on or before {fetched.modified:%Y-%m-%d}, when {changed} "
-                         "(a front matter `date:` line says otherwise)")
+            notes.append(f"{day[1]} (a front matter `date:` line says otherwise)")
         else:
             notes.append("no date in its opening lines: left undated (a front matter `date:` line dates it)")
     if fetched.url:  # fetched over HTTP: the URL is its identity, so an edited page stays one article
