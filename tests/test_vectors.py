@@ -19,7 +19,7 @@ def test_a_store_made_with_chromas_default_search_gets_the_configured_one_and_ke
     made.get_or_create_collection(settings.chroma_collection, metadata={"hnsw:space": "cosine"}, embedding_function=None).add(
         ids=[f"c{i}" for i in range(30)], embeddings=vectors, documents=["text"] * 30, metadatas=[{"article_id": "a"}] * 30)
     assert made.get_collection(settings.chroma_collection).configuration["hnsw"]["ef_search"] == 100
-    made.close()  # released, not left to the collector: the store's own client otherwise found SQLite locked (2 runs in 6)
+    made.close()  # released, not left to the collector; the store still retries Chroma's own brief lock (`_while_busy`)
 
     store = ChunkStore(settings)
     assert ef_search(store) == settings.chroma_ef_search == 400
@@ -29,6 +29,40 @@ def test_a_store_made_with_chromas_default_search_gets_the_configured_one_and_ke
     tuned = Settings(home=tmp_path / "home", chroma_ef_search=50)
     assert ef_search(ChunkStore(tuned)) == 50
     assert ef_search(ChunkStore(tuned)) == 50
+
+
+def test_a_write_chroma_finds_locked_is_made_again_and_any_other_fault_is_raised_at_once(monkeypatch):
+    import pytest
+
+    from assay.store import vectors
+
+    monkeypatch.setattr(vectors.time, "sleep", lambda s: None)
+    calls = []
+
+    def locked_twice() -> str:
+        calls.append(1)
+        if len(calls) < 3:
+            raise chromadb.errors.InternalError("Database error: error returned from database: (code: 5) database is locked")
+        return "done"
+
+    assert vectors._while_busy(locked_twice) == "done" and len(calls) == 3
+    def always_locked() -> None:
+        calls.append(1)
+        raise chromadb.errors.InternalError("(code: 5) database is locked")
+
+    calls.clear()
+    with pytest.raises(chromadb.errors.InternalError, match="locked"):
+        vectors._while_busy(always_locked)
+    assert len(calls) == 5  # then it fails loudly: a lock that lasts is not Chroma's brief own
+
+    def damaged() -> None:
+        calls.append(1)
+        raise chromadb.errors.InternalError("Failed to apply logs to the hnsw segment writer")
+
+    calls.clear()
+    with pytest.raises(chromadb.errors.InternalError, match="hnsw"):
+        vectors._while_busy(damaged)
+    assert len(calls) == 1
 
 
 def ef_search(store: ChunkStore) -> int:
