@@ -282,6 +282,12 @@ STATE_AGENCIES = (r"JOGMEC|Japan Organization for Metals and Energy Security|KOM
 _STATE_NAME = re.compile(rf"\b(?:{STATE_AGENCIES}|USTDA)\b"
                          r"|^(?:The\s+)?(?:[A-Z][\w.&'’-]*\s+){0,3}(?:Ministry|Department|Agency|Commission|Bureau|Administration)\b")
 
+# A company's name by its legal form or trade word, and the words of a state body's, which win over it.
+_COMPANY_NAME = re.compile(r"\b(?:Inc|Corp|Corporation|Co|Ltd|Limited|plc|PLC|LLC|AG|SE|SA|NV|Group|Holdings|Motors?|Materials|Resources|"
+                           r"Mining|Metals|Magnetics|Technologies|Industries)\b")
+_STATE_WORD = re.compile(rf"\b(?:{STATE_AGENCIES}|Ministry|Department|Agency|Commission|Bureau|Administration|Government|Council|"
+                         r"Authority|Office|State|National|People's|Federal|Republic)\b")
+
 _TYPE_PRECEDENCE = [EntityType.country, EntityType.government, EntityType.material, EntityType.project,
                     EntityType.company, EntityType.person, EntityType.other]
 
@@ -309,6 +315,8 @@ def typed_once(entities: Iterable[Entity], book: AliasBook) -> list[Entity]:
             chosen = known.type
         elif chosen is EntityType.company and _STATE_NAME.search(spelled[key]):  # "U.S. Export-Import Bank" typed a company
             chosen = EntityType.government
+        elif chosen is EntityType.government and _COMPANY_NAME.search(spelled[key]) and not _STATE_WORD.search(spelled[key]):
+            chosen = EntityType.company  # "Ford Motor Co." typed a government (the model read "General Motors" as a general's)
         typed.append(Entity(name=spelled[key], type=chosen))
     return typed
 

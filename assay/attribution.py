@@ -69,9 +69,10 @@ _ROLES: list[tuple[re.Pattern[str], Attribution]] = [
                 r"think[- ]tank|institute|university|study|report|paper|(?<!Geological )survey|Benchmark Mineral|Adamas|Fastmarkets|Argus|"
                 r"Wood Mackenzie|Macquarie|Goldman|Morgan Stanley|Citi|UBS|BMO|Jefferies|IEA|International Energy Agency|"
                 r"Reuters|Bloomberg|Associated Press|Financial Times|newspaper|outlet|traders?|observers?|industry sources?|"
-                r"sources familiar)\b", re.I), Attribution.third_party),
+                r"sources familiar|activists?|campaigners?|environmentalists?|environmental groups?|advocacy groups?|residents?|"
+                r"critics?|opponents?|NGOs?)\b", re.I), Attribution.third_party),
     (re.compile(r"\b(?:(?i:minister|ministry|department|secretary|government|administration|officials?|agency|commission|"
-                r"senator|lawmakers?|embassy|ambassador|premier|governor|regulator|authorit(?:y|ies)|committee|bureau)|"
+                r"senator|lawmakers?|mayor|(?:county )?judge|embassy|ambassador|premier|governor|regulator|authorit(?:y|ies)|committee|bureau)|"
                 r"White House|Pentagon|State Council|MOFCOM|Congress|DOE|DoD|USTR|EXIM|European Union|EU|Canberra|Beijing|"
                 r"Washington|Brussels|"
                 # State agencies whose names read like a company's ("Corporation", "Bank"), before the company words.
@@ -90,6 +91,7 @@ _GOES_ON = re.compile(
 )
 # A modal or "to" right before the verb: speech someone ought to, could or is to give, not speech given.
 _UNSPOKEN = re.compile(r"\b(?:should|would|could|must|might|may|can|shall|will|to)\s+(?:not\s+|never\s+|also\s+|now\s+)?$", re.I)
+_INTRODUCED = re.compile(r"(?P<name>\b[A-Z][a-zA-Z'’-]+(?:\s+[A-Z][a-zA-Z'’-]+)+)(?:,\s+(?:a|an)\s|\s+of\s+(?:the\s+)?[A-Z])")
 _PRONOUN = re.compile(r"^\s*(?:he|she|they|it|we)\b", re.I)
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'’-]+(?:\s+[A-Z][a-zA-Z'’-]+)*")
 # Opening and closing quotation marks, curly or straight (a straight mark opens after a space or a line
@@ -115,8 +117,9 @@ class _Speakers:
 
     def learn(self, text: str, who: Attribution) -> None:
         for name in _NAME.findall(text):
-            words = name.split()
-            if len(words) >= 2 and not _names_a_role(name):
+            # The person after a role in the same run of capitals: "MP Materials Chief Executive James Litinsky" -> "James Litinsky".
+            words = name[max((m.end() for p, _ in _ROLES for m in p.finditer(name)), default=0):].split()
+            if len(words) >= 2:
                 self.names.setdefault(words[-1], who)  # "Gavin Pryce" -> "Pryce"
         self.last = who
 
@@ -140,6 +143,11 @@ class _Speakers:
                 return known
         if _PRONOUN.match(clause) or re.search(r"\b(?:he|she|they)\s+(?:said|added|says)\b", clause, re.I):
             return self.last
+        if (introduced := _INTRODUCED.search(clause)) is not None:
+            # A person introduced by what they are, in words no role names ("said Ane Lynge, a member
+            # of the municipal council"; "Malik Berthelsen, a 27-year-old mechanic, said"): an outside voice.
+            self.learn(introduced.group("name"), Attribution.third_party)
+            return Attribution.third_party
         return None
 
     def _entity(self, name: str) -> Attribution | None:
@@ -150,10 +158,6 @@ class _Speakers:
             return None
         self.last = SPEAKER_ATTRIBUTION[named.type]
         return self.last
-
-
-def _names_a_role(name: str) -> bool:
-    return any(p.search(name) for p, _ in _ROLES)
 
 
 def voice(source: SourceType) -> Attribution | None:
@@ -220,6 +224,10 @@ def _quotation_speaker(body: str, span: tuple[int, int], speakers: _Speakers) ->
     for clause in (after, before):
         if _VERB_RE.search(clause) and (who := _clause_speaker(clause, speakers)) is not None:
             return who
+    if any(len(name.split()) >= 2 for words, _ in speaker_words(after) for name in _NAME.findall(words)):
+        # The quotation names its speaker, by no role we know ("…,” Granite Peak said): someone new
+        # speaks, so neither it nor a later "she added" is the previous speaker's.
+        speakers.last = None
     return None
 
 

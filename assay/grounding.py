@@ -198,13 +198,27 @@ _TITLES = frozenset(
 )
 
 
+# A title's short form, for the words the body may write instead ("CEO" for "Chief Executive").
+_TITLE_SHORT = {"ceo": ("chief executive",), "cfo": ("chief financial",), "coo": ("chief operating",), "cto": ("chief technology",),
+                "md": ("managing director",), "vp": ("vice president",)}
+
+
+def _title_written(words: Sequence[str], norm_body: str) -> bool:
+    short = _TITLE_SHORT.get(words[0].lower().rstrip(".")) if len(words) == 1 else None
+    return _in_body(words, norm_body) or any(_contains(norm_body, long) for long in short or ())
+
+
 def _unknown(name: Name, norm_body: str) -> str | None:
     """The name as `text` writes it (without an ordinary first word) if the body never writes it."""
     words = name.words[1:] if name.first_may_be_ordinary else name.words
     if not words or _in_body(name.words, norm_body) or _in_body(words, norm_body):
         return None
-    titled = len(list(itertools.takewhile(lambda w: w.lower().rstrip(".") in _TITLES, words)))
-    if 0 < titled < len(words) and _in_body(words[:titled], norm_body) and _in_body(words[titled:], norm_body):
+    # Titles split a name into the names around them, each of which the body must write, and the
+    # titles too, in full or short: "MP Materials CEO James Litinsky" for the body's "MP Materials Chief
+    # Executive James Litinsky" (an interview nobody here labelled: its whole summary was dropped).
+    runs = [(titled, list(group)) for titled, group in itertools.groupby(words, lambda w: w.lower().rstrip(".") in _TITLES)]
+    if len(runs) > 1 and any(not titled for titled, _ in runs) and all(
+            _title_written(group, norm_body) if titled else _in_body(group, norm_body) for titled, group in runs):
         return None
     if len(words) == 1 and (_spelt_out(words[0], norm_body) or _demonym_or_place(words[0], norm_body)):
         return None

@@ -540,6 +540,12 @@ def test_names_in_prose_are_found_precisely():
     quoted = "“We welcome it,” said Thomas R. Hardy, USTDA’s Deputy Director."
     assert unknown_names("USTDA’s Deputy Director Thomas R. Hardy is quoted.", quoted) == []
     assert unknown_names("USTDA’s Deputy Director Samuel Lee is quoted.", quoted) == ["Deputy Director Samuel Lee"]
+    # A title inside a name, written short ("CEO" for the body's "Chief Executive"; an interview nobody
+    # here labelled lost its whole summary to it); another title or person is still unknown.
+    interview = "MP Materials Chief Executive James Litinsky told the newsletter that the plant would run."
+    assert unknown_names("MP Materials CEO James Litinsky announced the plant.", interview) == []
+    assert unknown_names("MP Materials CFO James Litinsky announced it.", interview) == ["MP Materials CFO James Litinsky"]
+    assert unknown_names("MP Materials CEO John Smith announced it.", interview) == ["MP Materials CEO John Smith"]
 
 
 def test_a_body_longer_than_the_context_is_summarised_from_its_opening(parts):

@@ -129,6 +129,38 @@ def test_quotations_belong_to_the_speaker_their_clause_names_and_later_mentions_
     assert got["Solvay shares were up 1.8% at "] == Attribution.author
 
 
+AP_STORY = (
+    "SEADRIFT, Texas (AP) — Lynas Rare Earths has paused work on its planned plant, the company said Thursday.\n\n"
+    "\"This was supposed to be the biggest investment in the county in a generation,\" County Judge Richard Meyer said.\n\n"
+    "\"The Pentagon has been writing blank checks to a company that cannot say where its waste will go,\" said Diane Wilson, "
+    "a local environmental activist.\n\n"
+    "\"Everyone suddenly wants to be our friend,\" said Ane Lynge, a member of the fishing association.\n\n"
+    "\"Few companies outside China have a mine and a magnet plan in one place,\" said Kelsey Moreau of Bridgewater Point.\n\n"
+    "\"We expected this,\" Granite Hill said in a written reply.\n\n"
+    "\"It will not be the last delay.\"\n"
+)
+
+
+def test_an_outside_voice_is_a_third_party_and_an_unknown_speaker_is_not_the_last_one():
+    # Wire copy nobody here labelled: the activist's quotation took the county judge's attribution
+    # (the last speaker's) because no role named her.
+    found = _attributed(AP_STORY, SourceType.wire)
+    got = {text[:20]: who for text, (who, _) in found.items()}
+    assert got["\"This was supposed t"] == Attribution.government
+    assert got["\"The Pentagon has be"] == Attribution.third_party  # "activist", though "Pentagon" is in it
+    assert got["\"Everyone suddenly w"] == Attribution.third_party  # introduced by what she is
+    assert got["\"Few companies outsi"] == Attribution.third_party  # "of" an organisation no list knows
+    # Someone no role or list names speaks: neither their quotation nor the next one is the analyst's.
+    assert got["\"We expected this,\" "] == Attribution.author
+    assert got["\"It will not be the "] == Attribution.author
+    # A person named after their role in one run of capitals is known by surname later; a place in a
+    # quotation's clause ("at the company's Las Vegas offices") is no new speaker.
+    interview = ("MP Materials Chief Executive James Litinsky told the newsletter the plant would run next year.\n\n"
+                 "\"Nobody else is close,\" Litinsky said in an interview at the company's Las Vegas offices.\n\n"
+                 "He said the mine had produced more oxide than in any quarter before.\n")
+    assert {who for who, _ in _attributed(interview, SourceType.news).values()} == {Attribution.company}
+
+
 def test_the_publications_own_voice_follows_what_the_publication_is():
     body = "The plant is the most advanced magnet facility in North America."
     for source, who in ((SourceType.company_release, Attribution.company), (SourceType.state_media, Attribution.state_media),

@@ -122,6 +122,11 @@ def test_a_name_listed_under_several_types_is_typed_once_as_a_place_or_as_the_al
     # Seen on the home of this session's texts: state bodies the model typed as companies.
     bodies = ["U.S. Export-Import Bank", "USTDA", "Department of Commerce", "European Commission", "Premier African Minerals", "Vulcan Elements"]
     assert [e.type for e in typed_once([Entity(name=n, type=c) for n in bodies], AliasBook([]))] == [g, g, g, g, c, c]
+    # And the other way: companies the model typed as governments (an interview nobody here labelled:
+    # "General Motors", which the shipped file now knows); state bodies and state firms' ministries stay.
+    companies = ["Ford Motor Co.", "Acme Magnetics", "General Motors", "Development Finance Corporation", "State Grid Corporation",
+                 "Department of Energy", "Pentagon"]
+    assert [e.type for e in typed_once([Entity(name=n, type=g) for n in companies], AliasBook.load())] == [c, c, c, g, g, g, g]
 
 
 def test_entity_slugs_are_safe_and_unique():
