@@ -530,6 +530,12 @@ _HOW_MUCH_NOUNS = re.compile(
     r"^\s*(?:in |at |by |for )?how (?:much|many)\s+((?:(?!" + _SKIPPED + r"\b)(?![a-z]+ed\b)[\w’'.-]+\s+){1,4}?)(?=" + _SKIPPED + r"\b|[a-z]+ed\b)", re.I)
 # "What is the estimated total capital cost of …" -> "estimated total capital cost".
 _WHAT_IS_THE = re.compile(r"^\s*what (?:is|was|are|were|will be) the ((?:[\w’'.-]+\s+){0,3}?[\w’'-]+)\s+(?:of|for|at|in|on|to)\b", re.I)
+# "How much will the plant cost to build?": the measure asked by its verb, not a noun (a user's question
+# on a wire story: answered with the Pentagon's $378 million support, from a passage that states no cost).
+_HOW_MUCH_VERB = re.compile(r"^\s*(?:in |at |by |for )?how much\s+(?:will|would|did|does|do|could|might|should|has|have|had|is|was|are|were)\b"
+                            r"(?:(?!\bhow\b)[^?])*?\b(cost|costs|spend|spent|produce|produced|invest|invested|earn|earned)\b", re.I)
+_VERB_MEASURE = {"cost": "cost", "costs": "cost", "spend": "spending", "spent": "spending", "produce": "output", "produced": "output",
+                 "invest": "investment", "invested": "investment", "earn": "revenue", "earned": "revenue"}
 # Words that say which figure of a measure is asked, not what it measures: "the estimated total
 # capital cost" is a cost of capital whatever the passage calls it.
 _GENERIC_QUALIFIERS = frozenset(
@@ -546,7 +552,9 @@ class AskedMeasure(NamedTuple):
 def asked_measure(question: str) -> AskedMeasure | None:
     """The measure a figure question asks for, or None when it asks for no figure or for one any bare
     number states ("What share…", "How many tonnes…")."""
-    if (how := _HOW_MUCH_NOUNS.match(question)) is not None:
+    if (verb := _HOW_MUCH_VERB.match(question)) is not None:
+        phrase = [_VERB_MEASURE[verb.group(1).lower()]]
+    elif (how := _HOW_MUCH_NOUNS.match(question)) is not None:
         phrase = how.group(1).split()
     elif (what_is := _WHAT_IS_THE.match(question)) is not None:
         phrase = what_is.group(1).split()

@@ -70,7 +70,7 @@ _ROLES: list[tuple[re.Pattern[str], Attribution]] = [
                 r"Wood Mackenzie|Macquarie|Goldman|Morgan Stanley|Citi|UBS|BMO|Jefferies|IEA|International Energy Agency|"
                 r"Reuters|Bloomberg|Associated Press|Financial Times|newspaper|outlet|traders?|observers?|industry sources?|"
                 r"sources familiar|activists?|campaigners?|environmentalists?|environmental groups?|advocacy groups?|residents?|"
-                r"critics?|opponents?|NGOs?)\b", re.I), Attribution.third_party),
+                r"critics?|opponents?|NGOs?|(?:market )?participants)\b", re.I), Attribution.third_party),
     (re.compile(r"\b(?:(?i:minister|ministry|department|secretary|government|administration|officials?|agency|commission|"
                 r"senator|lawmakers?|mayor|(?:county )?judge|embassy|ambassador|premier|governor|regulator|authorit(?:y|ies)|committee|bureau)|"
                 r"White House|Pentagon|State Council|MOFCOM|Congress|DOE|DoD|USTR|EXIM|European Union|EU|Canberra|Beijing|"
@@ -78,7 +78,8 @@ _ROLES: list[tuple[re.Pattern[str], Attribution]] = [
                 # State agencies whose names read like a company's ("Corporation", "Bank"), before the company words.
                 rf"{STATE_AGENCIES})\b"), Attribution.government),
     (re.compile(r"\b(?:(?i:company|(?:the|both|two|three) companies|firm|chief executive|managing director|chairman|chairwoman|executive|founder|"
-                r"management|spokes(?:person|man|woman)|project director|general manager|head of)|"
+                r"management|spokes(?:person|man|woman)|project director|general manager|head of|"
+                r"(?:sales|marketing|plant|operations|procurement|purchasing) managers?)|"
                 r"CEO|CFO|COO|CTO|Inc|Corp|Corporation|Ltd|Limited|plc|LLC|AG|SA|NV|Group)\b"), Attribution.company),
 ]
 # How a piece of a sentence goes on with reported speech: "and that …", "adding that …", or the
@@ -231,6 +232,27 @@ def _quotation_speaker(body: str, span: tuple[int, int], speakers: _Speakers) ->
     return None
 
 
+_ROW = re.compile(r"^[^\n]*\d[^\n]*$")
+
+
+def _table_rows(body: str) -> list[tuple[int, int]]:
+    """The lines of a table as a text export keeps it: two or more lines in a row, each holding a figure,
+    at most two ordinary words and no full stop at its end ("NdPr oxide 561,500 +2.3%"); a list of a
+    deal's terms ("16.1 million common shares issued at…") is sentences, whoever says them."""
+    rows: list[tuple[int, int]] = []
+    run: list[tuple[int, int]] = []
+    for line in re.finditer(r"[^\n]*", body):
+        text = line.group().strip()
+        if (text and _ROW.match(text) and len(re.findall(r"(?<![\w$])[a-z]+\b", text)) <= 2
+                and not text.endswith((".", "!", "?", ":", ";", ","))):
+            run.append(line.span())
+            continue
+        if len(run) >= 2:
+            rows += run
+        run = [] if text or not run else run  # a blank line between rows does not end the table
+    return rows + (run if len(run) >= 2 else [])
+
+
 def turn_speaker(turn: Turn) -> Attribution | None:
     """Who speaks a transcript's turn: the company's people for the company; the others (analysts on
     a call) by their role ("Jefferies" is a third party), else as third parties; a listed participant
@@ -252,6 +274,7 @@ def attributions(
     speakers = _Speakers(aliases)
     quotes = _quotations(article.body)
     spoken = turns(article.body)
+    table = _table_rows(article.body)
     quote_speaker: dict[tuple[int, int], Attribution | None] = {}
     out: list[tuple[Attribution, str]] = []
     # The previous piece's speaker where a reporting verb named it, and where that piece ended.
@@ -279,6 +302,10 @@ def attributions(
             out.append((said, turn.described()))
         elif (own := voice(source)) is not None:
             out.append((own, f"the publication's own voice ({source.value.replace('_', ' ')})"))
+        elif any(a <= statement.start < b for a, b in table):
+            # Nobody says a table's row: it is the publication's data (a price report's rows were
+            # given to the company by the classifier, which learned from sentences).
+            out.append((Attribution.author, "a row of the publication's own table"))
         elif p >= CLASSIFIER_MIN_CONFIDENCE:
             out.append((guess, f"the attribution model (p={p:.2f})"))
         else:

@@ -292,6 +292,12 @@ def test_unstated_measure_reads_what_the_figure_is_of():
     assert not unstated_measure("What effective NdPr price floor is included?", "effective NdPr price-floor protection (~$110/kg)")
     assert unstated_measure("How much revenue did it earn in 2025?", "It delivered 20,000 motors in 2025.")
     assert not unstated_measure("What interest rate applies to the loan?", "a 4.5% loan")
+    # A measure asked by its verb (a user's question on a wire story, answered with the Pentagon's support).
+    support = "The money brings total Pentagon support for the project to about $378 million, Lynas said."
+    assert unstated_measure("How much will the Seadrift plant cost to build?", support)
+    assert not unstated_measure("How much will the Seadrift plant cost to build?", support + " The plant will cost $500 million.")
+    assert unstated_measure("How much did the company spend on R&D in 2025?", "Its R&D team grew to 400 people in 2025.")
+    assert not unstated_measure("How much did MP Materials produce in the quarter?", "It produced 1,420 tonnes of NdPr oxide.")
     # A measure of something the passages never name: the tin price is no answer about tungsten.
     assert unstated_measure("What tungsten price does the Hallgarten report cite?", "tin prices exceeding $50,000/tonne")
     assert not unstated_measure("What tin price does the Hallgarten report cite?", "tin prices exceeding $50,000/tonne")

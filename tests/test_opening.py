@@ -122,6 +122,9 @@ def test_a_file_without_a_named_publisher_takes_its_folder_unless_the_folder_is_
         ("Quarterly report for the period ended 31 December 2025\n\nOutput rose 12% in the quarter, the company said.", None),
         ("SYDNEY, March 4 (Reuters) - Lynas Rare Earths said on Wednesday it produced 3.4 tons of dysprosium oxide.", None),
         ("Lynas Rare Earths said that on March 3, 2026 it had shipped its first heavy rare earths from Malaysia to Japan.", None),
+        # a label and its date ending a long line's first sentence (a weekly price report), not a date in a sentence
+        ("*Weekly price review, 28 November 2026. Prices are ex-works China, VAT included, quoted in yuan per tonne.*", "2026-11-28"),
+        ("China will ban the export of these technologies from 1 December 2026, the ministry said in a notice on Friday.", None),
     ],
 )
 def test_the_opening_dates_the_article(opening, day):

@@ -352,6 +352,10 @@ def opening_date(texts: list[str]) -> tuple[datetime, int] | None:
             continue
         if len(text) <= 80 or _DATELINE_PREFIX.match(before):
             return date, index
+        # A label and its date end the line's first sentence: "*Weekly price review, 28 November 2026.
+        # Prices are ex-works China.*" (a price report nobody here labelled was left undated).
+        if match.end() <= 80 and re.match(r"[.*_]*(?:\s|$)", text[match.end() :]) and _TRAILING_DATE.search(text[: match.end()]):
+            return date, index
     return None
 
 
