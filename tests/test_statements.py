@@ -122,6 +122,10 @@ def test_shipped_classifiers_were_fitted_on_train_only_and_still_score(embedder)
         ("WASHINGTON (AP) — The Trump administration said Thursday it will impose tariffs on magnets.", "The Trump administration"),
         ("LAS VEGAS--(BUSINESS WIRE)--MP Materials Corp. (NYSE: MP) today announced its results for the third quarter.", "MP Materials"),
         ("SAN JOSE, Calif.--(BUSINESS WIRE)--Jan. 24, 2026--Niron Magnetics, Inc. today announced a second magnet plant.", "Niron Magnetics"),
+        # a place alone before a long dash, and a live blog's time stamp (texts nobody here labelled)
+        ("PERTH — Iluka Resources has pushed back the commissioning of its Eneabba refinery to 2028.", "Iluka Resources"),
+        ("09:05 GMT — China's Ministry of Commerce said its new licensing rules took effect on Monday.", "China's Ministry"),
+        ("10:15 a.m. ET -- Analysts at Benchmark said the rules would add weeks to delivery times.", "Analysts at Benchmark"),
     ],
 )
 def test_a_dateline_is_not_part_of_the_statement(body, first):
@@ -158,6 +162,8 @@ def test_a_speakers_name_before_a_colon_is_no_statement_of_its_own():
 def test_a_sentence_that_only_looks_like_a_dateline_is_kept_whole():
     body = "US, China agree - to hold more talks on rare earth exports soon."
     assert [s.text for s in statements(Article(id="x", title="t", source="s", source_url="s", body=body))] == [body]
+    for body in ("NdPr — the key magnet material — rose 2% in the week.", "MP — the only US miner — rose 4% on the day."):
+        assert [s.text for s in statements(Article(id="x", title="t", source="s", source_url="s", body=body))][0].startswith(body[:4])
 
 
 @pytest.mark.parametrize(
