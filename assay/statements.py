@@ -119,7 +119,7 @@ _DATELINE = re.compile(
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "17"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
+SPLITTER_VERSION = "16"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
 # 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies, an interview's Q:/A: labels,
 # a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone; 8: a name a speaker addresses,
 # a pasted page's photo captions and sign-up calls; 9: a "Published <date>" line, a table's header row of years
@@ -130,8 +130,7 @@ SPLITTER_VERSION = "17"  # 2: datelines are not statements; 3: comma clauses, as
 # named speaker; a wire's update note, an assistance credit, an inquiries line, a line that is only the publisher's name;
 # 14: a table's units caption ("Prices (ex-works China, … yuan per tonne)"); 15: a hearing's procedural lines
 # ("If I could assist the committee, Senator.", "I'll take that on notice.")
-# 16: a place alone before a long dash ("PERTH — ") and a live blog's time stamp ("09:05 GMT — ") are datelines;
-# 17: a page's note of its correction ("Correction: …", "Editor's note: …") is no statement
+# 16: a place alone before a long dash ("PERTH — ") and a live blog's time stamp ("09:05 GMT — ") are datelines
 
 
 @dataclass(frozen=True)
@@ -214,8 +213,6 @@ _DATE_ONLY_LINE = re.compile(
 PAGE_FURNITURE = re.compile(r"^(?:item \d+ of \d+\b|\[\d+/\d+\])|\b(?:sign up|subscribe|register) (?:here|now|today)\.?$"
                             # A wire story's note of what changed: "(Updates with analyst comment in fifth paragraph.)"
                             r"|^\((?:updates?|adds?|corrects?|recasts?|rewrites?|refiles?|changes?|fixes)\b[^()]*\)\.?$"
-                            # and a page's note of its own correction ("Correction: This article has been updated to…")
-                            r"|^(?:correction|clarification|editor['’]s note)\s*:\s"
                             r"|^\((?:file )?(?:image|photo|picture|graphic)s?\b[^)]*\)\.?$", re.I)  # "(Image courtesy of Lynas.)"
 
 

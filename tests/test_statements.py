@@ -250,14 +250,6 @@ _FURNITURE_LINES = {
         "Lynas shipped 1,500 tonnes of oxide to Japan (t).\n"
         "China Northern Rare Earth raised its quota (600111.SS)",
     ),
-    "a page's note of its own correction": (
-        "Correction: This article has been updated to correct the refinery's planned capacity, which is 17,500 tonnes a year.\n"
-        "Iluka Resources has pushed back the commissioning of its Eneabba refinery to 2028.",
-        "Iluka Resources has pushed back the commissioning of its Eneabba refinery to 2028.",
-        "The correction of prices ran for a third week as buyers waited.\n"
-        "Update: MP Materials said on Friday it had shipped its first magnets to General Motors.\n"
-        "Analysts called the correction overdue.",
-    ),
 }
 
 
