@@ -197,7 +197,7 @@ NAMES_VERSION = "9"  # 1: a name typed once; a unit the value carries shown once
 # a state body's name typed a company is a government's; 8: a name is whole words of the body ("U. S." is not in
 # "industry"), a name the body writes another way is spelt as it does, spellings of one entity are one; a figure's initials
 # 9: a title inside a name, written short ("MP Materials CEO James Litinsky"), is the body's; a company's name typed a
-# government is a company's
+# government is a company's; an entity is spelt as the body writes it letter for letter where it can ("EU", not "E.U.")
 
 
 def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = HIGHLIGHTS) -> list[str]:

@@ -426,15 +426,25 @@ def _written(name: str, norm_body: str) -> bool:
     return bool(name) and re.search(rf"(?<!\w){re.escape(name)}(?:e?s)?(?!\w)", norm_body) is not None
 
 
+def _verbatim(name: str, body: str) -> bool:
+    return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", body) is not None
+
+
 def as_the_body_writes(name: str, body: str, aliases: AliasBook) -> str:
-    """`name`, or where the body never writes it, the spelling of the same entity that the body does
-    (`aliases` knows them): the canonical name first, else the longest. The 1.5B model lists "U. S."
-    for an article that only writes "United States"."""
-    norm_body = normalise(body)
-    if _written(normalise(name), norm_body) or (known := aliases.canonical(name)) is None:
+    """`name`, or where the body never writes it letter for letter, the spelling of the same entity
+    that the body does (`aliases` knows them): the canonical name first, else the longest; else a
+    spelling the body writes once normalised. The 1.5B model lists "U. S." for an article that only
+    writes "United States", and "E.U." for one that writes "EU"."""
+    if _verbatim(name, body):
         return name
-    written = [v for v in (known.name, *sorted(known.variants, key=len, reverse=True)) if _written(normalise(v), norm_body)]
-    return written[0] if written else name
+    known = aliases.canonical(name)
+    spellings = [known.name, *sorted(known.variants, key=len, reverse=True)] if known is not None else []
+    if (letter_for_letter := next((v for v in spellings if _verbatim(v, body)), None)) is not None:
+        return letter_for_letter
+    norm_body = normalise(body)
+    if _written(normalise(name), norm_body):
+        return name
+    return next((v for v in spellings if _written(normalise(v), norm_body)), name)
 
 
 def entity_rejected(entity: Entity, article: Article, aliases: AliasBook | None = None) -> str | None:

@@ -429,6 +429,13 @@ def test_an_entity_is_named_once_and_as_the_body_writes_it(prose_parts):
     assert [(e.name, e.type.value) for e in analysis.entities] == [("Lynas Rare Earths Ltd", "company"), ("United States", "country")]
     assert entity_rejected(Entity(name="U. S.", type="country"), article) == "not in the article"  # whole words only
     assert entity_rejected(Entity(name="Lynas Rare Earth", type="company"), article) is None  # the body's plural
+    # A spelling the body has letter for letter wins over one that only normalises alike (a live blog wrote
+    # "EU-China"; the entity was listed as "E.U.").
+    from assay.aliases import AliasBook
+    from assay.grounding import as_the_body_writes
+
+    blog = "The European Commission will raise it at the next EU-China trade dialogue."
+    assert {as_the_body_writes(n, blog, AliasBook.load()) for n in ("EU", "E.U.", "European Union")} == {"EU"}
 
 
 def test_headings_and_phrases_are_no_entities(prose_parts):
