@@ -31,38 +31,38 @@ def test_a_store_made_with_chromas_default_search_gets_the_configured_one_and_ke
     assert ef_search(ChunkStore(tuned)) == 50
 
 
+LOCKED = "Database error: error returned from database: (code: 5) database is locked"
+
+
+class _Failing:
+    """A Chroma call that fails with `message` its first `times` calls, then answers."""
+
+    def __init__(self, message: str, times: int) -> None:
+        self.message, self.times, self.calls = message, times, 0
+
+    def __call__(self) -> str:
+        self.calls += 1
+        if self.calls <= self.times:
+            raise chromadb.errors.InternalError(self.message)
+        return "done"
+
+
 def test_a_write_chroma_finds_locked_is_made_again_and_any_other_fault_is_raised_at_once(monkeypatch):
     import pytest
 
     from assay.store import vectors
 
     monkeypatch.setattr(vectors.time, "sleep", lambda s: None)
-    calls = []
-
-    def locked_twice() -> str:
-        calls.append(1)
-        if len(calls) < 3:
-            raise chromadb.errors.InternalError("Database error: error returned from database: (code: 5) database is locked")
-        return "done"
-
-    assert vectors._while_busy(locked_twice) == "done" and len(calls) == 3
-    def always_locked() -> None:
-        calls.append(1)
-        raise chromadb.errors.InternalError("(code: 5) database is locked")
-
-    calls.clear()
+    twice = _Failing(LOCKED, 2)
+    assert vectors._while_busy(twice) == "done" and twice.calls == 3
+    always = _Failing(LOCKED, 100)
     with pytest.raises(chromadb.errors.InternalError, match="locked"):
-        vectors._while_busy(always_locked)
-    assert len(calls) == 5  # then it fails loudly: a lock that lasts is not Chroma's brief own
-
-    def damaged() -> None:
-        calls.append(1)
-        raise chromadb.errors.InternalError("Failed to apply logs to the hnsw segment writer")
-
-    calls.clear()
+        vectors._while_busy(always)
+    assert always.calls == 5  # then it fails loudly: a lock that lasts is not Chroma's brief own
+    damaged = _Failing("Failed to apply logs to the hnsw segment writer", 100)
     with pytest.raises(chromadb.errors.InternalError, match="hnsw"):
         vectors._while_busy(damaged)
-    assert len(calls) == 1
+    assert damaged.calls == 1
 
 
 def ef_search(store: ChunkStore) -> int:
