@@ -19,10 +19,11 @@ from datetime import datetime
 
 import numpy as np
 
+from assay.aliases import AliasBook
 from assay.analysis import CURRENCY, UNIT_DIMENSIONS, YEAR, numbers
 from assay.embeddings import MiniLMEmbeddings
 from assay.statements import Statement, text_sentences
-from assay.types import Article, ChunkSearch, CrossCheck, EvidenceChunk, StoredChunk, TermWeights
+from assay.types import Article, ChunkSearch, CrossCheck, EntityType, EvidenceChunk, StoredChunk, TermWeights
 
 # A figure and what it is a figure of, as far as its unit says: two numbers conflict only when they
 # measure in the same unit (tonnes against tonnes, a share against a share, money against money),
@@ -88,13 +89,14 @@ class CorpusCrossCheck:
         shared: float = SHARED, repeat: float = REPEAT, k: int = TOP_K,
     ) -> None:
         self.store, self.embedder, self.terms = store, embedder, terms
+        self.aliases = AliasBook.load()  # the shipped spellings, as the kind decider's: the analysis key does not move with a user's file
         self.related, self.close, self.shared, self.repeat, self.k = related, close, shared, repeat, k
 
     @property
     def name(self) -> str:
         """Its thresholds and conflict rule: part of every analysis's cache key, so changing one re-analyses."""
         return (f"crosscheck(related={self.related:g},close={self.close:g},shared={self.shared:g},repeat={self.repeat:g},"
-                f"k={self.k},conflicts=units-in-closest-sentence)")
+                f"k={self.k},conflicts=units-in-closest-sentence,subjects=known-companies)")
 
     def __call__(self, article: Article, found: Sequence[Statement], vectors: np.ndarray | None = None) -> list[CrossCheck]:
         if not found or self.store.count() == 0:
@@ -113,6 +115,19 @@ class CorpusCrossCheck:
             self._judge(article, statement, near, own, chunk_terms, sentence_terms)
             for statement, near, own in zip(found, hits, own_terms, strict=True)
         ]
+
+    def _about_others(self, article: Article, statement: Statement, chunk: StoredChunk) -> bool:
+        """Whether the chunk's article is about other companies or projects than the statement: both
+        name some that the alias file knows, none in common. Iluka's refinery "designed to produce up
+        to 17,500 tonnes a year" conflicted with Lynas' plant's 5,000 tonnes (texts nobody here labelled).
+        Another company's words neither corroborate nor contradict: on dev's and test's gold statuses
+        this changed none (their evidence names the same companies, or none the file knows)."""
+        own, theirs = self._named(f"{article.title}\n{statement.text}"), self._named(f"{chunk.title}\n{chunk.text}")
+        return bool(own) and bool(theirs) and not own & theirs
+
+    def _named(self, text: str) -> set[str]:
+        known = (self.aliases.canonical(name) for name in self.aliases.mentions(text))
+        return {n.name for n in known if n is not None and n.type in (EntityType.company, EntityType.project)}
 
     def _judge(
         self, article: Article, statement: Statement, chunks: list[StoredChunk], own: dict[str, float],
@@ -134,12 +149,13 @@ class CorpusCrossCheck:
             )
             if similarity >= self.repeat:
                 repeats.append(evidence[-1])
+            other = self._about_others(article, statement, chunk)
             if own_numbers:
-                if own_numbers & numbers(chunk.text):
+                if own_numbers & numbers(chunk.text) and not other:
                     agreeing = True
-                elif similarity >= self.close and figures_conflict(statement.text, _closest(own, sentence_terms[chunk.chunk_id])):
+                elif similarity >= self.close and not other and figures_conflict(statement.text, _closest(own, sentence_terms[chunk.chunk_id])):
                     conflicting = True
-            elif similarity >= self.close:
+            elif similarity >= self.close and not other:
                 agreeing = True
         status = "corroborated" if agreeing else "conflicting" if conflicting else "no_other_source"
         dates = [d for d in [article.published.isoformat() if article.published else None, *(r.published for r in repeats)] if d]

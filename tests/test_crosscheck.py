@@ -64,6 +64,30 @@ def test_same_figure_corroborates_other_figure_conflicts_and_repeats_are_linked(
     assert sorted(c.article_id for c in store.nearest(embedder.forward(["rare earth capacity"]), 20)[0]) == ["a1", "a2", "a3", "a4"]
 
 
+def test_another_companys_figure_in_the_same_words_is_no_conflict(assay_home):
+    """Seen on texts nobody here labelled: Iluka's refinery "designed to produce up to 17,500 tonnes a
+    year" conflicted with Lynas' plant's 5,000 tonnes, written in nearly the same words."""
+    made = services(assay_home)
+    embedder, store, index = made.embedder, made.chunk_store, made.keyword_index()
+    corpus = [
+        article("lynas", "Lynas Rare Earths said its plant is designed to produce up to 5,000 tonnes a year of separated "
+                         "rare earth products, including dysprosium and terbium.", 1),
+        article("cocoa", "Ghana’s cocoa harvest was delayed by heavy rains across the western region.", 2),
+        article("quota", "China issued its first batch of mining quotas for the year to state-owned groups.", 3),
+    ]
+    for other in corpus:
+        chunks = chunk_article(other, Settings().chunk_size, Settings().chunk_overlap)
+        store.upsert([(other, chunks, embedder.forward([c.text for c in chunks]))])
+        index.add(KeywordRow(c.id, other.id, c.text) for c in chunks)
+    said = ("The refinery is designed to produce up to 17,500 tonnes a year of separated rare earth products, "
+            "including dysprosium and terbium.")
+    for title, status in (("Iluka delays Eneabba refinery commissioning to 2028", "no_other_source"),
+                          ("Lynas delays its refinery's commissioning to 2028", "conflicting")):
+        subject = article("s", said, 5).model_copy(update={"title": title})
+        (check,) = made.crosscheck(subject, statements(subject))
+        assert check.status == status, title
+
+
 def test_shared_weight_is_the_share_of_the_rare_terms_held():
     own = {"lynas": 2.0, "circuit": 1.5, "rare": 0.0, "investors": 0.5}
     assert shared_weight(own, {"lynas": 1.0, "rare": 1.0}) == 0.5
