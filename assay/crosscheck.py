@@ -13,6 +13,7 @@ gold statuses (below).
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from datetime import datetime
@@ -90,6 +91,8 @@ class CorpusCrossCheck:
     ) -> None:
         self.store, self.embedder, self.terms = store, embedder, terms
         self.aliases = AliasBook.load()  # the shipped spellings, as the kind decider's: the analysis key does not move with a user's file
+        # A statement's names are read once for all its chunks, and a chunk's once for all the statements near it.
+        self._named = functools.lru_cache(maxsize=4096)(self._names_in)
         self.related, self.close, self.shared, self.repeat, self.k = related, close, shared, repeat, k
 
     @property
@@ -125,9 +128,9 @@ class CorpusCrossCheck:
         own, theirs = self._named(f"{article.title}\n{statement.text}"), self._named(f"{chunk.title}\n{chunk.text}")
         return bool(own) and bool(theirs) and not own & theirs
 
-    def _named(self, text: str) -> set[str]:
+    def _names_in(self, text: str) -> frozenset[str]:
         known = (self.aliases.canonical(name) for name in self.aliases.mentions(text))
-        return {n.name for n in known if n is not None and n.type in (EntityType.company, EntityType.project)}
+        return frozenset(n.name for n in known if n is not None and n.type in (EntityType.company, EntityType.project))
 
     def _judge(
         self, article: Article, statement: Statement, chunks: list[StoredChunk], own: dict[str, float],
