@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assay.aliases import STATE_AGENCIES, AliasBook, spelled_out
-from assay.statements import Statement
+from assay.statements import Statement, is_abbreviation
 from assay.transcripts import Side, Turn, turn_at, turns
 from assay.types import SPEAKER_ATTRIBUTION, Article, Attribution, SourceType
 
@@ -44,7 +44,7 @@ VOICE = {
 # (a newsletter nobody here labelled: "Saskatchewan Premier Scott Moe called it “a historic day…”") is
 # in no labelled article, so it changed none.
 _VERB = (r"(?:said|says|(?<!\ba )say|told|tells|(?<!unless )(?<!otherwise )(?<!as )stated|added|adds|announced|argued|argues|claimed|warned|warns|wrote|noted|"
-         r"expects|expected|believes|predicted|predicts|insisted|insists|stressed|emphasi[sz]ed|explained|commented|"
+         r"expects|expected|believes|(?<!was )(?<!were )(?<!been )(?<!be )(?<!is )(?<!are )blamed|blames|predicted|predicts|insisted|insists|stressed|emphasi[sz]ed|explained|commented|"
          r"reported that|declined to say|according to|highlights|highlighted|showcased|touts|touted|"
          r"outlines|describes|concludes|cites|asserts|asserted|contends|contended|positions itself|acknowledged|states(?=\s+(?:it|its|they|we)\b)|claims(?=\s+(?:the|it|its|a|an|to|will|would)\b)|reports(?=\s+(?:that|a|an|its|the|significant|record)\b)|emphasi[sz]es|documents(?=\s+how\b)|frames(?=\s+\S+\s+as\b)|framed(?=\s+\S+(?:\s+\S+)?\s+as\b)|"
          r"called(?=\s+(?:it|this|that|them|the\s+\S+(?:\s+\S+)?)\s+(?:a\s+|an\s+|the\s+)?[“\"]))")
@@ -67,7 +67,7 @@ _ROLES: list[tuple[re.Pattern[str], Attribution]] = [
     (re.compile(r"\b(?:Xinhua|Global Times|China Daily|People'?s Daily|CGTN|CCTV|state media|state broadcaster)\b", re.I), Attribution.state_media),
     (re.compile(r"\b(?:analysts?|experts?|economists?|consultan\w*|research(?:ers?| firm| house| group)|professor|academic|"
                 r"think[- ]tank|institute|university|study|report|paper|(?<!Geological )survey|Benchmark Mineral|Adamas|Fastmarkets|Argus|"
-                r"Wood Mackenzie|Macquarie|Goldman|Morgan Stanley|Citi|UBS|BMO|Jefferies|IEA|International Energy Agency|"
+                r"Wood Mackenzie|Macquarie|price[- ]reporting agency|price agency|Shanghai Metals Market|SMM|Asian Metal|Goldman|Morgan Stanley|Citi|UBS|BMO|Jefferies|IEA|International Energy Agency|"
                 r"Reuters|Bloomberg|Associated Press|Financial Times|newspaper|outlet|traders?|observers?|industry sources?|"
                 r"sources familiar|activists?|campaigners?|environmentalists?|environmental groups?|advocacy groups?|residents?|"
                 r"critics?|opponents?|NGOs?|(?:market )?participants)\b", re.I), Attribution.third_party),
@@ -188,8 +188,8 @@ def speaker_words(text: str) -> list[tuple[str, bool]]:
     for match in [*(m for m in matches if m.group(0).lower() not in _NEEDS_SUBJECT),
                   *(m for m in matches if m.group(0).lower() in _NEEDS_SUBJECT)]:
         verb = match.group(0).lower()
-        head = re.split(r"[“”\"]|(?<!\b[A-Z])[.;:!?]\s", text[: match.start()])[-1]  # "The U.S. says": no full stop
-        after = re.split(r"(?<!\b[A-Z])\.|[;:“”\"]", text[match.end() :])[0][:100]  # "said Thomas R. Hardy, USTDA's…"
+        head = _last_sentence(re.split(r"[“”\"]|[;:!?]\s", text[: match.start()])[-1])  # "The U.S. says": no full stop
+        after = _first_sentence(re.split(r"[;:“”\"]", text[match.end() :])[0])[:100]  # "said Thomas R. Hardy, USTDA's…"
         # "the company's claims will be tested": a possessive before it makes it a noun.
         if verb in _NEEDS_SUBJECT and (not head.strip(" ,") or head.split()[-1].lower() in _NOT_BEFORE_A_VERB or head.rstrip().endswith(("'s", "’s"))):
             continue
@@ -210,6 +210,23 @@ def speaker_words(text: str) -> list[tuple[str, bool]]:
     return found
 
 
+def _sentence_ends(text: str) -> list[int]:
+    """Where the text's sentences end: a full stop, question or exclamation mark before a space or the
+    end, but not an abbreviation's or an initial's full stop (“…,” said Dr. Priya Raman, an economist;
+    "The U.S. says")."""
+    return [m.end() for m in re.finditer(r"[.!?](?=\s|$)", text) if not (m.group() == "." and is_abbreviation(text, m.start()))]
+
+
+def _first_sentence(text: str) -> str:
+    ends = _sentence_ends(text)
+    return text[: ends[0]] if ends else text
+
+
+def _last_sentence(text: str) -> str:
+    ends = [end for end in _sentence_ends(text) if end < len(text)]
+    return text[ends[-1] :] if ends else text
+
+
 def _quotations(body: str) -> list[tuple[int, int]]:
     return [(m.start(), m.end()) for m in _QUOTATION.finditer(body)]
 
@@ -218,10 +235,9 @@ def _quotation_speaker(body: str, span: tuple[int, int], speakers: _Speakers) ->
     """The clause right after the closing mark (“…,” Pryce said.) or before the opening one (He said: “…)."""
     start, end = span
     after = body[end : end + 160].split("\n", 1)[0]
-    after = re.split(r"(?<=[.!?])\s", after, maxsplit=1)[0]
+    after = _first_sentence(after)
     line_start = body.rfind("\n", 0, start) + 1
-    before = body[max(line_start, start - 160) : start]
-    before = re.split(r"[.!?]\s", before)[-1]
+    before = _last_sentence(body[max(line_start, start - 160) : start])
     for clause in (after, before):
         if _VERB_RE.search(clause) and (who := _clause_speaker(clause, speakers)) is not None:
             return who

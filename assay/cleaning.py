@@ -500,6 +500,16 @@ def markdown_blocks(text: str) -> list[Block]:
     ]
 
 
+def _lone_item_heading(blocks: list[Block], i: int) -> bool:
+    """A list of one item, no sentence, with a paragraph under it: a briefing's numbered story heading
+    ("1. Lynas signs Japanese offtake", then the story), seen on a newsletter written here, where each
+    became a statement that repeats its story's first sentence."""
+    block = blocks[i]
+    return (block.kind == "item" and 0 < i + 1 < len(blocks) and blocks[i + 1].kind == "paragraph"
+            and (i == 0 or (blocks[i - 1].kind != "item" and not blocks[i - 1].text.rstrip().endswith((":", "："))))
+            and looks_like_heading(block.text.strip()))
+
+
 def mostly_capitalised(line: str) -> bool:
     """Title case: at least 60 % of the words of 4 letters or more start with a capital."""
     words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line) if len(w) > 3]
@@ -565,4 +575,7 @@ def clean_blocks(blocks: list[Block]) -> CleanText:
 
 def blocks_for(content: str, content_format: str) -> list[Block]:
     readers = {"html": html_blocks, "extracted": extracted_blocks, "text": text_blocks, "markdown": markdown_blocks}
-    return readers[content_format](content)
+    blocks = readers[content_format](content)
+    if content_format in ("text", "markdown"):  # a page's list is tagged as one; a text's numbered heading looks like one
+        blocks = [Block("heading", b.text.strip()) if _lone_item_heading(blocks, i) else b for i, b in enumerate(blocks)]
+    return blocks

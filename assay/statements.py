@@ -66,6 +66,8 @@ _SPEAKER_TAIL = re.compile(r"^(?:\S+\s+){0,4}?(?:said|says|told|added|noted|wrot
 _PRONOUNS = frozenset("we it they he she i this that these those there".split())
 _VERBS = frozenset("is are was were will would has have had can could may might must shall should said says say "
                    "expects expect expected remains remain became become becomes".split())
+_SUBJECTS = frozenset("we it they he she i there".split())
+_PREPOSITIONS = frozenset("from in at to for with by on under through into over via across between among within without".split())
 _LIST_BEFORE = re.compile(r",\s+[^,]{1,40},$")  # "A, B, and C": the comma ends a list item, not a clause
 # A wire story's credit line: "Reporting by Melanie Burton; Editing by Jamie Freed".
 CREDIT_LINE = r"^\(?(?:additional |further )?(?:reporting|editing|writing|compiled|edited) by\b|^[—–-]*\s*with assistance (?:from|by)\b"
@@ -119,7 +121,7 @@ _DATELINE = re.compile(
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "16"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
+SPLITTER_VERSION = "17"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
 # 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies, an interview's Q:/A: labels,
 # a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone; 8: a name a speaker addresses,
 # a pasted page's photo captions and sign-up calls; 9: a "Published <date>" line, a table's header row of years
@@ -131,6 +133,8 @@ SPLITTER_VERSION = "16"  # 2: datelines are not statements; 3: comma clauses, as
 # 14: a table's units caption ("Prices (ex-works China, … yuan per tonne)"); 15: a hearing's procedural lines
 # ("If I could assist the committee, Senator.", "I'll take that on notice.")
 # 16: a place alone before a long dash ("PERTH — ") and a live blog's time stamp ("09:05 GMT — ") are datelines
+# 17: a date line naming its desk ("Published 27 November 2026 by Mineral Facts Desk"), a newsletter's "You received this
+# briefing because…", no cut before ", and from recycled magnets" (a phrase, not a clause)
 
 
 @dataclass(frozen=True)
@@ -140,7 +144,7 @@ class Statement:
     end: int
 
 
-def _is_abbreviation(text: str, dot: int) -> bool:
+def is_abbreviation(text: str, dot: int) -> bool:
     """Whether the full stop at `dot` belongs to an abbreviation or an initial ("J.D.", "U.S.")."""
     word = re.search(r"([A-Za-z][A-Za-z.]*)$", text[:dot])
     if not word:
@@ -154,7 +158,7 @@ def sentences(text: str, offset: int = 0) -> list[Statement]:
     out, start = [], 0
     for match in _SENTENCE_END.finditer(text):
         dot = match.start()
-        if text[dot] == "." and _is_abbreviation(text, dot):
+        if text[dot] == "." and is_abbreviation(text, dot):
             continue
         end = dot + len(match["stop"]) if match["stop"] else match.end() - (len(match.group()) - len(match.group().rstrip()))
         out.append((start, end))
@@ -204,13 +208,17 @@ def word_stems(text: str, min_letters: int = 1) -> set[str]:
 _DATE_ONLY_LINE = re.compile(
     r"^(?:(?i:(?:first\s+)?published|(?:last\s+)?updated|released|issued|posted|dated|date)(?:\s+on)?:?\s+)?"
     rf"(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?,?\s+)?{DAY_DATE}"
-    r"(?:,?\s+(?:at\s+)?\d{1,2}[:.]\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?(?:\s*[A-Z]{2,5})?)?\.?$"
+    r"(?:,?\s+(?:at\s+)?\d{1,2}[:.]\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?(?:\s*[A-Z]{2,5})?)?"
+    # ... and the desk or writer it names ("Published 27 November 2026 by Mineral Facts Desk", a fact-check's opening)
+    r"(?:\s+by\s+[A-Z][\w.'’&-]*(?:\s+(?:[A-Z][\w.'’&-]*|and|of|the)){0,6})?\.?$"
 )
 
 
 # A pasted page's photo caption ("Item 1 of 2 A worker at…", "[1/2] A worker at…", "(Image courtesy of
 # Lynas.)") and a newsletter's call to sign up ("Get a look at the day ahead… Sign up here.").
 PAGE_FURNITURE = re.compile(r"^(?:item \d+ of \d+\b|\[\d+/\d+\])|\b(?:sign up|subscribe|register) (?:here|now|today)\.?$"
+                            # A newsletter's footer: "You received this briefing because you subscribed at …"
+                            r"|^you(?:'re|’re| are)? (?:received|receiving|getting) this (?:e-?mail|briefing|newsletter|message|alert|digest|bulletin)\b"
                             # A wire story's note of what changed: "(Updates with analyst comment in fifth paragraph.)"
                             r"|^\((?:updates?|adds?|corrects?|recasts?|rewrites?|refiles?|changes?|fixes)\b[^()]*\)\.?$"
                             r"|^\((?:file )?(?:image|photo|picture|graphic)s?\b[^)]*\)\.?$", re.I)  # "(Image courtesy of Lynas.)"
@@ -276,6 +284,9 @@ def _opens_clause(text: str, comma: re.Match[str]) -> bool:
         return True
     if word == "and" and not _LIST_BEFORE.search(text[: comma.start() + 1]):
         following = [w.lower().strip("“\"(,") for w in right[1:7]]
+        if following and following[0] in _PREPOSITIONS:
+            # "…, and from recycled magnets": a phrase, unless a clause follows it ("…, and in 2027 it will…").
+            return any(w in _SUBJECTS and (v in _VERBS or v.endswith("ed")) for w, v in zip(following[1:6], following[2:7]))
         return bool(following) and (following[0] in _PRONOUNS or any(w in _VERBS or w.endswith("ed") for w in following[1:5]))
     return False
 

@@ -56,6 +56,14 @@ from assay.types import Article, Attribution, SourceType
     # Seen on wire copy written here: the clause next to the verb names the speaker, not a name earlier in the sentence.
     ("The additional money brings total Pentagon support for the project to about $378 million, Lynas said in a statement.", Attribution.company),
     ("Officials in Canberra, who met Lynas on Monday, said the plant was on schedule.", Attribution.government),
+    # Seen on a briefing written here: a company's act of blame, and a price reporter is no government agency.
+    ("The company blamed higher labour costs.", Attribution.company),
+    ("The delay was blamed on the weather.", None),
+    ("NdPr oxide was assessed at 565,000 yuan a tonne on Monday, according to price reporting agency Shanghai Metals Market.",
+     Attribution.third_party),
+    # An honorific's full stop ends no sentence: the speaker is the economist the words after "Dr." name.
+    ("Funding is not the same as supply, said Dr. Priya Raman, a materials economist at the University of Michigan.",
+     Attribution.third_party),
 ])
 def test_a_named_speaker_decides_the_attribution(text, who):
     assert speaker(text) == who
@@ -159,6 +167,16 @@ def test_an_outside_voice_is_a_third_party_and_an_unknown_speaker_is_not_the_las
                  "\"Nobody else is close,\" Litinsky said in an interview at the company's Las Vegas offices.\n\n"
                  "He said the mine had produced more oxide than in any quarter before.\n")
     assert {who for who, _ in _attributed(interview, SourceType.news).values()} == {Attribution.company}
+
+
+def test_a_quotations_speaker_named_with_an_honorific_is_not_the_last_speaker():
+    # A fact check written here: "said Dr. Priya Raman" was cut at "Dr.", so the economist's quotation
+    # and the one after it took the company's attribution from the sentence before.
+    text = ("It produced 1,294 tonnes of NdPr oxide in 2024, the company said.\n\n"
+            "\"Funding is not the same as supply,\" said Dr. Priya Raman, a materials economist at the University of Michigan. "
+            "\"The dependence ends when the magnets ship, not when the cheque clears.\"\n")
+    got = [who for who, _ in _attributed(text, SourceType.news).values()]
+    assert got == [Attribution.company, Attribution.third_party, Attribution.third_party]
 
 
 def test_a_tables_rows_are_the_publications_and_a_list_of_terms_is_left_to_the_rules():

@@ -19,9 +19,16 @@ def article(article_id: str, body: str, day: int) -> Article:
     )
 
 
+def stored(made, corpus: list[Article]) -> None:
+    """The articles chunked, embedded and indexed, as ingestion stores them."""
+    for other in corpus:
+        chunks = chunk_article(other, Settings().chunk_size, Settings().chunk_overlap)
+        made.chunk_store.upsert([(other, chunks, made.embedder.forward([c.text for c in chunks]))])
+        made.keyword_index().add(KeywordRow(c.id, other.id, c.text) for c in chunks)
+
+
 def test_same_figure_corroborates_other_figure_conflicts_and_repeats_are_linked(assay_home):
     made = services(assay_home)
-    embedder, store, index = made.embedder, made.chunk_store, made.keyword_index()
     others = [
         article("a1", "China Northern Rare Earth raised its annual rare-earth metal capacity to 11,200 tons at Baotou.", 1),
         article("a2", "Lynas Rare Earths shipped its first heavy rare earth oxide from Malaysia to Japan this week.", 2),
@@ -29,10 +36,7 @@ def test_same_figure_corroborates_other_figure_conflicts_and_repeats_are_linked(
         article("a4", "Dysprosium oxide prices in Rotterdam have more than tripled, according to Benchmark Mineral Intelligence. "
                       "Lynas shares fell 6.2% in Sydney.", 4),
     ]
-    for other in others:
-        chunks = chunk_article(other, Settings().chunk_size, Settings().chunk_overlap)
-        store.upsert([(other, chunks, embedder.forward([c.text for c in chunks]))])
-        index.add(KeywordRow(c.id, other.id, c.text) for c in chunks)
+    stored(made, others)
 
     subject = article(
         "s",
@@ -54,31 +58,27 @@ def test_same_figure_corroborates_other_figure_conflicts_and_repeats_are_linked(
     # The Texas plant story is close enough by its vector to corroborate by similarity alone (the
     # same company and topic), but it writes almost none of what is particular to the statement
     # (investors, August, circuit, full rate), so it is no evidence of it.
-    nearest = store.nearest(embedder.forward([found[3].text]), 4, exclude_article="s")[0]
+    nearest = made.chunk_store.nearest(made.embedder.forward([found[3].text]), 4, exclude_article="s")[0]
     assert any(c.article_id == "a3" and (c.similarity or 0) >= CLOSE for c in nearest)
     assert same_topic.status == "no_other_source" and same_topic.evidence == []
     # The Rotterdam story is evidence, but its other share (the shares' 6.2% fall) is in another
     # sentence than the one that speaks of dysprosium prices: no conflict.
     assert [e.article_id for e in other_share.evidence] == ["a4"] and other_share.status == "no_other_source"
     # Asking for more neighbours than the store holds returns what there is (nearest does not count first).
-    assert sorted(c.article_id for c in store.nearest(embedder.forward(["rare earth capacity"]), 20)[0]) == ["a1", "a2", "a3", "a4"]
+    assert sorted(c.article_id for c in made.chunk_store.nearest(made.embedder.forward(["rare earth capacity"]), 20)[0]) == ["a1", "a2", "a3", "a4"]
 
 
 def test_another_companys_figure_in_the_same_words_is_no_conflict(assay_home):
     """Seen on texts nobody here labelled: Iluka's refinery "designed to produce up to 17,500 tonnes a
     year" conflicted with Lynas' plant's 5,000 tonnes, written in nearly the same words."""
     made = services(assay_home)
-    embedder, store, index = made.embedder, made.chunk_store, made.keyword_index()
     corpus = [
         article("lynas", "Lynas Rare Earths said its plant is designed to produce up to 5,000 tonnes a year of separated "
                          "rare earth products, including dysprosium and terbium.", 1),
         article("cocoa", "Ghana’s cocoa harvest was delayed by heavy rains across the western region.", 2),
         article("quota", "China issued its first batch of mining quotas for the year to state-owned groups.", 3),
     ]
-    for other in corpus:
-        chunks = chunk_article(other, Settings().chunk_size, Settings().chunk_overlap)
-        store.upsert([(other, chunks, embedder.forward([c.text for c in chunks]))])
-        index.add(KeywordRow(c.id, other.id, c.text) for c in chunks)
+    stored(made, corpus)
     said = ("The refinery is designed to produce up to 17,500 tonnes a year of separated rare earth products, "
             "including dysprosium and terbium.")
     for title, status in (("Iluka delays Eneabba refinery commissioning to 2028", "no_other_source"),
@@ -86,6 +86,29 @@ def test_another_companys_figure_in_the_same_words_is_no_conflict(assay_home):
         subject = article("s", said, 5).model_copy(update={"title": title})
         (check,) = made.crosscheck(subject, statements(subject))
         assert check.status == status, title
+
+
+def test_a_figure_of_another_year_or_another_day_is_no_conflict(assay_home):
+    """Seen on texts written here: a fact check's "1,294 tonnes … in 2024" conflicted with a price
+    report's "2,010 tonnes in the quarter to September" of this year, and a briefing's Monday price
+    with a price of the Friday before."""
+    made = services(assay_home)
+    corpus = [
+        article("report", "The plant produced 2,010 tonnes of NdPr oxide in the quarter to September, the company said.", 5),
+        article("prices", "NdPr oxide was assessed at 561,500 yuan a tonne in China on Friday, according to Shanghai Metals Market.", 6),
+        article("cocoa", "Ghana’s cocoa harvest was delayed by heavy rains across the western region.", 2),
+        article("quota", "China issued its first batch of mining quotas for the year to state-owned groups.", 3),
+    ]
+    stored(made, corpus)
+    for said, day, status in (
+        ("The plant produced 1,294 tonnes of NdPr oxide in 2024, the company said.", 9, "no_other_source"),
+        ("The plant produced 1,294 tonnes of NdPr oxide in the quarter to September, the company said.", 9, "conflicting"),
+        ("NdPr oxide was assessed at 565,000 yuan a tonne in China on Monday, according to Shanghai Metals Market.", 9, "no_other_source"),
+        ("NdPr oxide was assessed at 565,000 yuan a tonne in China on Friday, according to Shanghai Metals Market.", 6, "conflicting"),
+    ):
+        subject = article("s", said, day)
+        (check,) = made.crosscheck(subject, statements(subject))
+        assert check.status == status, said
 
 
 def test_shared_weight_is_the_share_of_the_rare_terms_held():

@@ -482,6 +482,25 @@ def test_a_title_case_line_of_its_own_in_markdown_is_a_section_heading():
                                                      "Arafura is developing the Nolans Project near Alice Springs."]
 
 
+def test_a_briefings_numbered_story_headings_are_headings_and_a_list_stays_a_list():
+    """A morning briefing written here: each story under "1. Lynas signs Japanese offtake" became a
+    statement repeating the story's first sentence. A list of one after a lead-in ("Key points:") and
+    a list of several stay items."""
+    from assay.statements import statements
+
+    text = ("CRITICAL MINERALS BRIEFING\nTuesday, 1 December 2026\n\n"
+            "1. Lynas signs Japanese offtake\nLynas Rare Earths agreed to supply up to 3,000 tonnes a year of NdPr oxide to Sojitz.\n\n"
+            "2. Iluka's Eneabba refinery over budget\nIluka Resources raised its cost estimate for the refinery to A$1.9 billion.\n\n"
+            "Key points:\n\n- Output rose at Mount Weld\n\nThe company said output rose 12% in the quarter.\n\n"
+            "- Prices held\n- Shipments rose\n\nMore on both next week, the editors said in a note.\n")
+    article, _ = parse_text(text, "/n/briefing.txt")
+    assert [s.heading for s in article.sections][1:3] == ["Lynas signs Japanese offtake", "Iluka's Eneabba refinery over budget"]
+    found = [s.text for s in statements(article)]
+    assert not any(text.startswith(("Lynas signs", "Iluka's Eneabba")) for text in found)
+    assert "Output rose at Mount Weld" in article.body and "Output rose at Mount Weld" not in [s.heading for s in article.sections]
+    assert "• Prices held" in article.body
+
+
 def test_a_wrapped_first_line_is_not_taken_for_a_title():
     text = textwrap.fill(CASES[1].body[1] + " " + CASES[1].body[4], 72)  # no title, wrapped at 72
     article, _ = parse_text(text)

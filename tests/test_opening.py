@@ -70,6 +70,10 @@ def lines(text: str) -> list[str]:
          "export controls on seven items.", ("Ministry of Commerce", "release")),
         ("U.S. GEOLOGICAL SURVEY | MINERAL COMMODITY SUMMARIES 2026\n\nDomestic production of rare earth mineral concentrates rose in 2025.",
          ("U.S. Geological Survey", "masthead")),
+        # a fact check's date line, naming the desk behind it (written here)
+        ("Fact check: Did the US end its dependence on Chinese rare earths?\n*Published 27 November 2026 by Mineral Facts Desk*\n\n"
+         "The claim: In a speech in Ohio on 20 November, a senator said the United States had ended its dependence.",
+         ("Mineral Facts Desk", "masthead")),
     ],
 )
 def test_the_opening_names_its_publisher(opening, expected):
@@ -91,6 +95,7 @@ def test_the_opening_names_its_publisher(opening, expected):
         "MP Materials Q3 2026 Earnings Call\nNovember 6, 2026\n\nCompany Participants\nJames Litinsky - Chief Executive Officer\n\n"
         "Good afternoon, and welcome to the MP Materials third quarter 2026 earnings conference call, and thank you all for joining us.",
         # a column by a named author in no named outlet
+        "Published 2 March 2026 by Richard Roe\n\nThe Pentagon's price floor for NdPr drew objections from free-market economists.",
         "By Richard Roe\nMarch 2, 2026\n\nWhen the Pentagon agreed to guarantee a minimum price for NdPr, free-market economists objected loudly.",
     ],
 )

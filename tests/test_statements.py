@@ -181,6 +181,11 @@ def test_a_sentence_that_only_looks_like_a_dateline_is_kept_whole():
         ("The plant will make 2,000 tonnes a year, including in-house production of samarium-cobalt alloy.",
          ["The plant will make 2,000 tonnes a year, including in-house production of samarium-cobalt alloy."]),
         ("Exports rose 12% in November, but slightly.", ["Exports rose 12% in November, but slightly."]),
+        # An interview's answer written here: "and" before a phrase joins no clause, before a clause it does
+        ("From a mine in Norway under a ten-year agreement, and from recycled magnets.",
+         ["From a mine in Norway under a ten-year agreement, and from recycled magnets."]),
+        ("Output rose sharply last year, and in 2027 it will double again.",
+         ["Output rose sharply last year", "and in 2027 it will double again."]),
         # A tail naming the speaker, a place name ending in -ing, fixed phrases with "as"
         ("Rare earths are a strategic resource for the nation, Beijing said on Tuesday at a briefing.",
          ["Rare earths are a strategic resource for the nation, Beijing said on Tuesday at a briefing."]),
@@ -240,6 +245,15 @@ _FURNITURE_LINES = {
         "To date, the company has produced 40 tonnes of separated oxide at the pilot plant.\n"
         "The study is written by two geologists at the British Geological Survey.\n"
         "Output in Issue 3 of the quarterly report rose 12% on the year.",
+    ),
+    "a fact check's date line with its desk, and a briefing's footer": (
+        "Published 27 November 2026 by Mineral Facts Desk\n"
+        "Lynas signed a five-year supply contract with Sojitz on Monday.\n"
+        "You received this briefing because you subscribed at ledger.example.com.",
+        "Lynas signed a five-year supply contract with Sojitz on Monday.",
+        "Published figures show output rose by 12% in the quarter to September.\n"
+        "The plant was built in 2024 by Lynas and its partners in Malaysia.\n"
+        "You said this briefing would cover prices, and it does.",
     ),
     "a price report's units caption above its table": (
         "Prices (ex-works China, VAT included, yuan per tonne unless stated)\n"
