@@ -89,7 +89,7 @@ _BOILERPLATE = re.compile(
     r"|\bfor subscribers only\b|\bmay not be (?:re-?distributed|reproduced|copied|forwarded|shared)\b"
     r"|\bfollow (?:me|us) (?:for|on)\b|\bDYOR\b|\bdo your own research\b"
     # A newsletter's chrome, whether saved as an email or as a page.
-    r"|\byou (?:are )?receiv(?:e|ing|ed) this (?:e-?mail|message|newsletter|because)\b|\bunsubscribe\b"
+    r"|\byou (?:are )?receiv(?:e|ing|ed) this (?:e-?mail|message|newsletter|briefing|bulletin|digest|alert|because)\b|\bunsubscribe\b"
     r"|^view (?:this|it|the) (?:e-?mail |newsletter |message )?(?:in|on) (?:your|a|the) (?:browser|web)"
     r"|" + CREDIT_LINE +
     r"|\bcontributed (?:reporting )?to this (?:report|story|article)\b"
@@ -217,8 +217,6 @@ _DATE_ONLY_LINE = re.compile(
 # A pasted page's photo caption ("Item 1 of 2 A worker at…", "[1/2] A worker at…", "(Image courtesy of
 # Lynas.)") and a newsletter's call to sign up ("Get a look at the day ahead… Sign up here.").
 PAGE_FURNITURE = re.compile(r"^(?:item \d+ of \d+\b|\[\d+/\d+\])|\b(?:sign up|subscribe|register) (?:here|now|today)\.?$"
-                            # A newsletter's footer: "You received this briefing because you subscribed at …"
-                            r"|^you(?:'re|’re| are)? (?:received|receiving|getting) this (?:e-?mail|briefing|newsletter|message|alert|digest|bulletin)\b"
                             # A wire story's note of what changed: "(Updates with analyst comment in fifth paragraph.)"
                             r"|^\((?:updates?|adds?|corrects?|recasts?|rewrites?|refiles?|changes?|fixes)\b[^()]*\)\.?$"
                             r"|^\((?:file )?(?:image|photo|picture|graphic)s?\b[^)]*\)\.?$", re.I)  # "(Image courtesy of Lynas.)"
