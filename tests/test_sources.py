@@ -1,3 +1,4 @@
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -375,8 +376,37 @@ def test_a_json_feed_is_read_as_its_items():
 def test_json_that_is_no_feed_says_so():
     with pytest.raises(SourceError, match=r"not a JSON Feed \(title: Field required\)"):
         parse(fetched('{"version": "https://jsonfeed.org/version/1", "items": []}', source="feed.json", content_type="text/plain"))
-    with pytest.raises(SourceError, match="package.json: is JSON data, not an article or a JSON Feed"):
+    with pytest.raises(SourceError, match="package.json: is JSON data, not an article, a JSON Feed or a news API's articles"):
         parse(fetched('{"name": "assay", "dependencies": {"a": "1", "b": "2"}, "scripts": {"x": "y"}}', source="package.json", content_type="text/plain"))
+    # Records with no text or link field are data too, not articles.
+    with pytest.raises(SourceError, match="items.json: is JSON data"):
+        parse(fetched('{"items": [{"sku": "A1", "price": 3}, {"sku": "B2", "price": 4}]}', source="items.json", content_type="text/plain"))
+
+
+_LYNAS = ("Lynas Rare Earths said on Monday its NdPr output rose to 2,100 tonnes in the quarter to November, as its Malaysian "
+          "plant ran at its full rate for the first time. The company said heavy rare earths output would double next year.")
+
+
+def test_a_news_apis_json_and_json_lines_are_read_as_articles_a_record_each():
+    """A user's export from a news API (NewsAPI's shape: the records under "articles", the outlet under
+    "source"/"name") was refused as JSON data; each record is an article, as a table's row is."""
+    response = {"status": "ok", "totalResults": 2, "articles": [
+        {"source": {"id": None, "name": "Mining Weekly"}, "author": "Jane Roe", "title": "Lynas lifts NdPr output",
+         "description": "Output rose.", "url": "https://example.com/lynas-output", "publishedAt": "2026-11-30T08:15:00Z",
+         "content": _LYNAS},
+        {"source": {"name": "Metal Tribune"}, "author": ["Ann Lee", "Bo Chan"], "title": "China's exports fall",
+         "url": "https://example.com/china-exports", "publishedAt": "2026-12-02T03:00:00Z", "content": None},
+    ]}
+    kind, _, (first, second) = parse(fetched(json.dumps(response), source="/exports/newsapi.json", content_type="text/plain"))
+    assert kind == SourceKind.file
+    assert (first.title, first.source, first.author, first.url) == ("Lynas lifts NdPr output", "Mining Weekly", "Jane Roe", "https://example.com/lynas-output")
+    assert first.published == datetime(2026, 11, 30, 8, 15, tzinfo=UTC) and to_article(first).body.startswith("Lynas Rare Earths said on Monday")
+    assert "newsapi.json: 2 article records" in " ".join(first.notes)
+    # A record with no text of its own is read from its page, as a table's teaser row is.
+    assert (second.read_at_url, second.source, second.author) == (True, "Metal Tribune", "Ann Lee, Bo Chan")
+    lines = "\n".join(json.dumps({"headline": "Lynas lifts NdPr output", "body": _LYNAS, "outlet": "Mining Weekly"}) for _ in range(2))
+    _, _, items = parse(fetched(lines, source="/exports/gdelt.jsonl", content_type=""))
+    assert [item.source for item in items] == ["Mining Weekly", "Mining Weekly"]
 
 
 def test_a_link_blogs_own_text_about_another_sites_article_is_the_blogs():

@@ -23,7 +23,7 @@ from assay.readers.pdf import PdfReader
 from assay.readers.pptx import PptxReader
 from assay.readers.rtf import RtfReader
 from assay.readers.subtitles import SubtitleReader
-from assay.readers.table import TableReader, WorkbookReader
+from assay.readers.table import JsonArticlesReader, TableReader, WorkbookReader
 from assay.readers.text import TextReader
 from assay.readers.word97 import Word97Reader
 from assay.sources import SourceError, decode, opens_a_subscription_list
@@ -56,7 +56,8 @@ class Reader(Protocol):
 # opens with its markup), HTML beats an .xml URL.
 READERS: list[Reader] = [
     FeedReader(),
-    JsonFeedReader(),  # before text: a .json file is refused as data, unless it is a feed
+    JsonFeedReader(),  # before text: a .json file is refused as data, unless it is a feed…
+    JsonArticlesReader(),  # …or a news API's article records
     SubtitleReader(),  # before text: cue numbers and timings are no statements
     TableReader(),  # before text: a row's cells are no article's lines
     EdgarReader(),  # before text and HTML: an SEC submission is a .txt of SGML holding HTML documents

@@ -1,5 +1,5 @@
 """A table of articles, a row each: what media-monitoring tools and news APIs export (a .csv, .tsv or
-Excel workbook of headline, date, outlet, link and often the text). Before, such a .csv was one
+Excel workbook of headline, date, outlet, link and often the text; or a news API's JSON, a record each). Before, such a .csv was one
 article titled with its first row, its cells for statements, and a workbook was refused.
 
 The header row says which column is what, by the names these exports use (`_ROLES`): a title, a text,
@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from datetime import UTC, date, datetime
 from pathlib import PurePath
@@ -118,8 +119,9 @@ def _rows(text: str, fetched: Fetched) -> list[list[str]]:
         raise SourceError(f"{fetched.source}: not a readable table ({exc}): export it again as CSV") from None
 
 
-def table_items(fetched: Fetched, rows: list[list[str]], read_notes: list[str]) -> list[RawItem]:
-    """The articles a table's rows hold (its first row the header); `read_notes` say how the file was read."""
+def table_items(fetched: Fetched, rows: list[list[str]], read_notes: list[str], what: str = "a table of {} rows") -> list[RawItem]:
+    """The articles a table's rows hold (its first row the header); `read_notes` say how the file was
+    read, `what` what its rows are (a JSON file's are "{} article records")."""
     if not rows:
         raise SourceError(f"{fetched.source}: an empty table")
     header, rows = rows[0], rows[1:]
@@ -175,7 +177,7 @@ def table_items(fetched: Fetched, rows: list[list[str]], read_notes: list[str]) 
         raise SourceError(f"{fetched.source}: no row of the table holds an article's text ({MIN_TEXT_WORDS} words or more) "
                           "or a link to one")
     roles = ", ".join(f"{role} from {header[at].strip()!r}" for role, at in columns.items())
-    notes = [*read_notes, f"{name}: a table of {len(rows)} rows ({roles})"]
+    notes = [*read_notes, f"{name}: {what.format(len(rows))} ({roles})"]
     if from_pages:
         notes.append(f"{from_pages} row{'s' * (from_pages > 1)} with only a teaser: read from {'their pages' if from_pages > 1 else 'its page'}")
     if left_out:
@@ -249,3 +251,73 @@ class WorkbookReader:
     def read(self, fetched: Fetched, text: str | None) -> tuple[str | None, list[RawItem]]:
         rows, notes = workbook_rows(fetched.content, fetched.source)
         return None, table_items(fetched, rows, notes)
+
+
+# Where a news API's response keeps its list of article records ({"status": "ok", "articles": [...]}).
+_RECORD_DEPTH = 3
+
+
+def _records(value: object, depth: int = 0) -> list[dict[str, object]] | None:
+    """The first list of objects in a JSON value: the value itself, or under a key, a level or three down."""
+    if isinstance(value, list) and value and all(isinstance(v, dict) for v in value):
+        return value
+    if isinstance(value, dict) and depth < _RECORD_DEPTH:
+        return next((found for v in value.values() if (found := _records(v, depth + 1))), None)
+    return None
+
+
+def _flattened(record: dict[str, object], prefix: str = "") -> dict[str, str]:
+    """A record's fields as cells: a nested object's by its path ({"source": {"name": …}} is "source name"),
+    a list of names joined ("authors": ["A", "B"] is "A, B")."""
+    cells: dict[str, str] = {}
+    for key, value in record.items():
+        name = f"{prefix} {key}".strip()
+        if isinstance(value, dict):
+            cells.update(_flattened(value, name))
+        elif isinstance(value, list):
+            cells[name] = ", ".join(str(v.get("name", "")) if isinstance(v, dict) else str(v) for v in value if v is not None)
+        elif value is not None:
+            cells[name] = str(value)
+    return cells
+
+
+def json_rows(text: str) -> list[list[str]] | None:
+    """A JSON document's (or JSON Lines file's) article records as a table's rows, the header first;
+    None when it holds no records with a text or a link field, so it is other data."""
+    try:
+        value: object = json.loads(text)
+    except ValueError:
+        try:
+            value = [json.loads(line) for line in text.splitlines() if line.strip()]
+        except ValueError:
+            return None
+    records = _records(value)
+    if not records:
+        return None
+    flat = [_flattened(record) for record in records]
+    header = list(dict.fromkeys(name for cells in flat for name in cells))
+    if not {"text", "url"} & _columns(header).keys():
+        return None
+    return [header, *([cells.get(name, "") for name in header] for cells in flat)]
+
+
+class JsonArticlesReader:
+    """A news API's response or export saved as JSON (NewsAPI's {"articles": [{"title", "content", "url",
+    "publishedAt", "source": {"name"}}]}), or as JSON Lines: each record is a table's row. Other JSON is
+    refused as data, as before."""
+
+    name = "json-articles"
+    kind = SourceKind.file
+    suffixes: tuple[str, ...] = ()  # as for a JSON Feed: a folder's .json files are data more often; named ones are sniffed
+    content_type = "application/json"
+    binary = False
+    description = "a news API's articles as JSON"
+
+    def sniff(self, fetched: Fetched, text: str | None) -> bool:
+        named = source_suffix(fetched) in (".json", ".jsonl", ".ndjson") or fetched.content_type.startswith(
+            ("application/json", "application/x-ndjson", "application/jsonl"))
+        return named and json_rows(decode(fetched) if text is None else text) is not None
+
+    def read(self, fetched: Fetched, text: str | None) -> tuple[str | None, list[RawItem]]:
+        text = decode(fetched) if text is None else text
+        return None, table_items(fetched, json_rows(text) or [], decoding_notes(text), "{} article records")

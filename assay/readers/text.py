@@ -504,7 +504,8 @@ def code_reason(text: str) -> str | None:
     if text.lstrip()[:1] in ("{", "["):
         try:
             json.loads(text)
-            return "is JSON data, not an article or a JSON Feed: leave it out, or save the article's own text"
+            return ("is JSON data, not an article, a JSON Feed or a news API's articles (records with a text or link field): "
+                    "leave it out, or save the article's own text")
         except ValueError:
             pass  # a paragraph that opens with a bracket
     shown = [c for c in _LINK_OR_ADDRESS.sub(r" \1 ", text) if not c.isspace()]
