@@ -285,6 +285,10 @@ _STATE_NAME = re.compile(rf"\b(?:{STATE_AGENCIES}|USTDA)\b"
 # A company's name by its legal form or trade word, and the words of a state body's, which win over it.
 _COMPANY_NAME = re.compile(r"\b(?:Inc|Corp|Corporation|Co|Ltd|Limited|plc|PLC|LLC|AG|SE|SA|NV|Group|Holdings|Motors?|Materials|Resources|"
                            r"Mining|Metals|Magnetics|Technologies|Industries)\b")
+# A firm's name that no legal form marks: analysts, consultants and investors ("Adamas Intelligence",
+# "Benchmark Mineral Intelligence", "Wood Mackenzie Research", "Orion Resource Partners").
+_FIRM_NAME = re.compile(r"\b(?:Intelligence|Analytics|Research|Consulting|Consultants|Advisory|Advisors|Partners|Capital|Securities|"
+                        r"Associates|Investments|Ventures)\b")
 _STATE_WORD = re.compile(rf"\b(?:{STATE_AGENCIES}|Ministry|Department|Agency|Commission|Bureau|Administration|Government|Council|"
                          r"Authority|Office|State|National|People's|Federal|Republic)\b")
 
@@ -317,6 +321,8 @@ def typed_once(entities: Iterable[Entity], book: AliasBook) -> list[Entity]:
             chosen = EntityType.government
         elif chosen is EntityType.government and _COMPANY_NAME.search(spelled[key]) and not _STATE_WORD.search(spelled[key]):
             chosen = EntityType.company  # "Ford Motor Co." typed a government (the model read "General Motors" as a general's)
+        elif chosen is EntityType.project and (_COMPANY_NAME.search(spelled[key]) or _FIRM_NAME.search(spelled[key])):
+            chosen = EntityType.company  # "Adamas Intelligence" typed a project: a firm is no project
         typed.append(Entity(name=spelled[key], type=chosen))
     return typed
 

@@ -127,6 +127,10 @@ def test_a_name_listed_under_several_types_is_typed_once_as_a_place_or_as_the_al
     companies = ["Ford Motor Co.", "Acme Magnetics", "General Motors", "Development Finance Corporation", "State Grid Corporation",
                  "Department of Energy", "Pentagon"]
     assert [e.type for e in typed_once([Entity(name=n, type=g) for n in companies], AliasBook.load())] == [c, c, c, g, g, g, g]
+    # A firm typed a project (a news API's article written here: "Adamas Intelligence"); projects stay projects.
+    firms = ["Adamas Intelligence", "Benchmark Mineral Intelligence", "Orion Resource Partners", "Arafura Resources Ltd",
+             "Nolans Project", "Eneabba refinery", "Mountain Pass"]
+    assert [e.type for e in typed_once([Entity(name=n, type=p) for n in firms], AliasBook([]))] == [c, c, c, c, p, p, p]
 
 
 def test_entity_slugs_are_safe_and_unique():
