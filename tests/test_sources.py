@@ -395,7 +395,7 @@ def test_a_news_apis_json_and_json_lines_are_read_as_articles_a_record_each():
          "description": "Output rose.", "url": "https://example.com/lynas-output", "publishedAt": "2026-11-30T08:15:00Z",
          "content": _LYNAS},
         {"source": {"name": "Metal Tribune"}, "author": ["Ann Lee", "Bo Chan"], "title": "China's exports fall",
-         "url": "https://example.com/china-exports", "publishedAt": "2026-12-02T03:00:00Z", "content": None},
+         "url": "https://example.com/china-exports", "publishedAt": 1764644400, "content": None},  # Unix time, as some APIs give it
     ]}
     kind, _, (first, second) = parse(fetched(json.dumps(response), source="/exports/newsapi.json", content_type="text/plain"))
     assert kind == SourceKind.file
@@ -404,6 +404,7 @@ def test_a_news_apis_json_and_json_lines_are_read_as_articles_a_record_each():
     assert "newsapi.json: 2 article records" in " ".join(first.notes)
     # A record with no text of its own is read from its page, as a table's teaser row is.
     assert (second.read_at_url, second.source, second.author) == (True, "Metal Tribune", "Ann Lee, Bo Chan")
+    assert second.published == datetime(2025, 12, 2, 3, tzinfo=UTC)
     lines = "\n".join(json.dumps({"headline": "Lynas lifts NdPr output", "body": _LYNAS, "outlet": "Mining Weekly"}) for _ in range(2))
     _, _, items = parse(fetched(lines, source="/exports/gdelt.jsonl", content_type=""))
     assert [item.source for item in items] == ["Mining Weekly", "Mining Weekly"]

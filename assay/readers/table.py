@@ -75,6 +75,9 @@ def _columns(header: list[str]) -> dict[str, int]:
     return found
 
 
+_EPOCH = re.compile(r"1[0-9]{9}(?:[0-9]{3})?")  # 2001-09 to 2286: ten digits of seconds, or thirteen of milliseconds
+
+
 def _day_first(values: list[str]) -> bool | None:
     """Whether the column's numeric dates ("27/11/2026", "11/27/2026") put the day first: True or
     False when some date says so (a first number over 12, or a second), None when none does."""
@@ -91,6 +94,8 @@ def _day_first(values: list[str]) -> bool | None:
 
 
 def _date(value: str, day_first: bool | None) -> datetime | None:
+    if _EPOCH.fullmatch(value.strip()):  # a news API's Unix time, in seconds or milliseconds ("1764490500")
+        return datetime.fromtimestamp(int(value.strip()[:10]), UTC)
     if match := _NUMERIC_DATE.match(value.strip()):
         if day_first is None:
             return None  # "03/04/2026": March or April, and nothing in the column says which
