@@ -210,8 +210,14 @@ _DATE_ONLY_LINE = re.compile(
     rf"(?:(?:Mon|Tues?|Wed(?:nes)?|Thu(?:rs)?|Fri|Sat(?:ur)?|Sun)(?:day)?\.?,?\s+)?{DAY_DATE}"
     r"(?:,?\s+(?:at\s+)?\d{1,2}[:.]\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?(?:\s*[A-Z]{2,5})?)?"
     # ... and the desk or writer it names ("Published 27 November 2026 by Mineral Facts Desk", a fact-check's opening)
-    r"(?:\s+by\s+[A-Z][\w.'’&-]*(?:\s+(?:[A-Z][\w.'’&-]*|and|of|the)){0,6})?\.?$"
+    r"(?:\s+by\s+(?P<by>[A-Z][\w.'’&-]*(?:\s+(?:[A-Z][\w.'’&-]*|and|of|the)){0,6}))?\.?$"
 )
+
+
+def dated_by(line: str) -> str | None:
+    """Whom a date line names as its desk or writer ("Published 27 November 2026 by Mineral Facts Desk"), if any."""
+    match = _DATE_ONLY_LINE.match(line.strip().strip("*_").strip())
+    return match["by"].rstrip(".") if match and match["by"] else None
 
 
 # A pasted page's photo caption ("Item 1 of 2 A worker at…", "[1/2] A worker at…", "(Image courtesy of

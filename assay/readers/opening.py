@@ -24,7 +24,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from assay.statements import DAY_DATE, is_furniture_line
+from assay.statements import DAY_DATE, dated_by, is_furniture_line
 from assay.transcripts import turns
 from assay.types import Fetched
 
@@ -193,9 +193,8 @@ def _masthead(head: list[str]) -> str | None:
         parts = re.split(r"\s+\|\s+|\s+[—–]\s+|\s+-\s+|\s{3,}", line)  # a text export's header spaces its parts apart
         for part in parts:
             # A date line naming the desk or outlet behind it: "Published 27 November 2026 by Mineral Facts Desk".
-            if (by := _DATED_BY.match(part.strip("*_ "))) and (name := by.group("name").strip(" .")) and (
-                    _organisation(name) or _NO_PERSON.search(name)):
-                return _AGENCY_NAMES.get(name.lower(), name)
+            if (desk := dated_by(part)) and (_organisation(desk) or _NO_PERSON.search(desk)):
+                return _AGENCY_NAMES.get(desk.lower(), desk)
             if NAMES_ONLY_BYLINE.match(part) or part.lower().startswith("by "):
                 continue
             if name := _organisation(_TRAILING_DATE.sub("", part)):  # "Critical Materials Review, February 3, 2026"
@@ -203,7 +202,6 @@ def _masthead(head: list[str]) -> str | None:
     return None
 
 
-_DATED_BY = re.compile(r"^(?:first\s+)?(?:published|posted|updated|released|issued)\b[^|]{4,40}?\bby\s+(?P<name>[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,5})\.?$", re.I)
 # The outlets a byline names after its reporter ("By Jane Doe, Reuters"): the dateline agencies'.
 _BYLINE_OUTLETS = {name.lower() for _, name in _DATELINE_AGENCIES} | set(_AGENCY_NAMES)
 
