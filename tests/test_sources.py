@@ -185,7 +185,10 @@ def test_content_wins_over_the_name_in_registry_order(content, source, url, cont
 
 
 def test_no_reader_accepts_an_unknown_content_type():
-    with pytest.raises(SourceError, match="unsupported content type 'application/json'"):
+    with pytest.raises(SourceError, match="unsupported content type 'application/x-protobuf'"):
+        parse(fetched('\x08\x96\x01', "https://ex.com/api", url="https://ex.com/api", content_type="application/x-protobuf"))
+    # An API answering JSON that holds no articles says what it is.
+    with pytest.raises(SourceError, match="https://ex.com/api: is JSON data"):
         parse(fetched('{"a": 1}', "https://ex.com/api", url="https://ex.com/api", content_type="application/json"))
 
 
@@ -408,6 +411,12 @@ def test_a_news_apis_json_and_json_lines_are_read_as_articles_a_record_each():
     lines = "\n".join(json.dumps({"headline": "Lynas lifts NdPr output", "body": _LYNAS, "outlet": "Mining Weekly"}) for _ in range(2))
     _, _, items = parse(fetched(lines, source="/exports/gdelt.jsonl", content_type=""))
     assert [item.source for item in items] == ["Mining Weekly", "Mining Weekly"]
+    # A download cut off: JSON Lines keeps its whole records and says which line it left out; a JSON
+    # document is refused saying where it breaks (it was read as a text titled "{" before).
+    _, _, items = parse(fetched(lines + '\n{"headline": "Lynas', source="/exports/cut.jsonl", content_type=""))
+    assert len(items) == 2 and "line 3 not valid JSON: left out" in items[0].notes
+    with pytest.raises(SourceError, match=r"newsapi.json: not valid JSON \(.*line 1 column \d+.*\): the file may be cut off"):
+        parse(fetched(json.dumps(response)[:200], source="/exports/newsapi.json", content_type="text/plain"))
 
 
 def test_a_link_blogs_own_text_about_another_sites_article_is_the_blogs():

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 
 from assay.readers.archive import ZIP_MAGIC, zip_holds
 from assay.readers.html import parse_date
-from assay.readers.text import read_text_file
+from assay.readers.text import JSON_DATA, read_text_file
 from assay.sources import SourceError, decode, decoding_notes, source_address, source_suffix, unwrapped_link
 from assay.types import Fetched, RawItem, SourceKind
 
@@ -286,16 +286,31 @@ def _flattened(record: dict[str, object], prefix: str = "") -> dict[str, str]:
     return cells
 
 
-def json_rows(text: str) -> list[list[str]] | None:
-    """A JSON document's (or JSON Lines file's) article records as a table's rows, the header first;
-    None when it holds no records with a text or a link field, so it is other data."""
+def _json_value(text: str) -> tuple[object, list[str]]:
+    """The value of a JSON document, or of a JSON Lines file the list of its lines' objects, and notes;
+    a line that is not JSON (a download cut off in its last record) is left out with a note. ValueError,
+    saying where, when it is neither."""
     try:
-        value: object = json.loads(text)
-    except ValueError:
-        try:
-            value = [json.loads(line) for line in text.splitlines() if line.strip()]
-        except ValueError:
-            return None
+        return json.loads(text), []
+    except ValueError as whole:
+        objects, bad = [], []
+        lines = [(number, line) for number, line in enumerate(text.splitlines(), 1) if line.strip()]
+        for number, line in lines:
+            try:
+                value = json.loads(line)
+            except ValueError:
+                bad.append(number)
+                continue
+            objects.append(value)
+        if len([o for o in objects if isinstance(o, dict)]) < max(2, len(lines) / 2):  # one document, cut off or broken
+            raise whole
+        shown = ", ".join(map(str, bad[:5])) + (" …" if len(bad) > 5 else "")
+        return objects, [f"line{'s' * (len(bad) > 1)} {shown} not valid JSON: left out"] if bad else []
+
+
+def json_rows(value: object) -> list[list[str]] | None:
+    """A JSON value's article records as a table's rows, the header first; None when it holds no
+    records with a text or a link field, so it is other data."""
     records = _records(value)
     if not records:
         return None
@@ -308,8 +323,9 @@ def json_rows(text: str) -> list[list[str]] | None:
 
 class JsonArticlesReader:
     """A news API's response or export saved as JSON (NewsAPI's {"articles": [{"title", "content", "url",
-    "publishedAt", "source": {"name"}}]}), or as JSON Lines: each record is a table's row. Other JSON is
-    refused as data, as before."""
+    "publishedAt", "source": {"name"}}]}), or as JSON Lines: each record is a table's row. A file named
+    as JSON that holds other data, or that is not valid JSON (cut off in its download), is refused
+    saying so, never read as a text."""
 
     name = "json-articles"
     kind = SourceKind.file
@@ -321,8 +337,15 @@ class JsonArticlesReader:
     def sniff(self, fetched: Fetched, text: str | None) -> bool:
         named = source_suffix(fetched) in (".json", ".jsonl", ".ndjson") or fetched.content_type.startswith(
             ("application/json", "application/x-ndjson", "application/jsonl"))
-        return named and json_rows(decode(fetched) if text is None else text) is not None
+        return named and (decode(fetched) if text is None else text).lstrip()[:1] in ("{", "[")
 
     def read(self, fetched: Fetched, text: str | None) -> tuple[str | None, list[RawItem]]:
         text = decode(fetched) if text is None else text
-        return None, table_items(fetched, json_rows(text) or [], decoding_notes(text), "{} article records")
+        try:
+            value, notes = _json_value(text)
+        except ValueError as exc:
+            raise SourceError(f"{fetched.source}: not valid JSON ({exc}): the file may be cut off; export or download it again") from None
+        rows = json_rows(value)
+        if rows is None:
+            raise SourceError(f"{fetched.source}: {JSON_DATA}")
+        return None, table_items(fetched, rows, [*decoding_notes(text), *notes], "{} article records")

@@ -498,14 +498,17 @@ _LINK_OR_ADDRESS = re.compile(r"\[([^\]]*)\]\([^)\s]*\)|<?https?://\S+|\S+@\S+\.
 CODE_SHARE = 0.02
 
 
+JSON_DATA = ("is JSON data, not an article, a JSON Feed or a news API's articles (records with a text or link field): "
+             "leave it out, or save the article's own text")
+
+
 def code_reason(text: str) -> str | None:
     """Why a text file is no article but code or data (a script or a config file in a folder of
     articles), in a user's words; None for prose. Analysed, such a file became statements of code."""
     if text.lstrip()[:1] in ("{", "["):
         try:
             json.loads(text)
-            return ("is JSON data, not an article, a JSON Feed or a news API's articles (records with a text or link field): "
-                    "leave it out, or save the article's own text")
+            return JSON_DATA
         except ValueError:
             pass  # a paragraph that opens with a bracket
     shown = [c for c in _LINK_OR_ADDRESS.sub(r" \1 ", text) if not c.isspace()]
