@@ -45,7 +45,7 @@ VOICE = {
 # in no labelled article, so it changed none.
 _VERB = (r"(?:said|says|(?<!\ba )say|told|tells|(?<!unless )(?<!otherwise )(?<!as )stated|added|adds|announced|argued|argues|claimed|warned|warns|wrote|noted|"
          r"expects|expected|believes|(?<!was )(?<!were )(?<!been )(?<!be )(?<!is )(?<!are )blamed|blames|predicted|predicts|insisted|insists|stressed|emphasi[sz]ed|explained|commented|"
-         r"reported that|declined to say|according to|highlights|highlighted|showcased|touts|touted|"
+         r"reported that|declined to say|according to|(?:(?<=,\s)|(?<=—\s)|(?<=^))per(?=\s+(?:the|an?|its|their)\s|\s+[A-Z][a-z])|highlights|highlighted|showcased|touts|touted|"
          r"outlines|describes|concludes|cites|asserts|asserted|contends|contended|positions itself|acknowledged|states(?=\s+(?:it|its|they|we)\b)|claims(?=\s+(?:the|it|its|a|an|to|will|would)\b)|reports(?=\s+(?:that|a|an|its|the|significant|record)\b)|emphasi[sz]es|documents(?=\s+how\b)|frames(?=\s+\S+\s+as\b)|framed(?=\s+\S+(?:\s+\S+)?\s+as\b)|"
          r"called(?=\s+(?:it|this|that|them|the\s+\S+(?:\s+\S+)?)\s+(?:a\s+|an\s+|the\s+)?[“\"]))")
 _VERB_RE = re.compile(rf"\b{_VERB}\b", re.I)
@@ -77,7 +77,7 @@ _ROLES: list[tuple[re.Pattern[str], Attribution]] = [
                 r"Washington|Brussels|"
                 # State agencies whose names read like a company's ("Corporation", "Bank"), before the company words.
                 rf"{STATE_AGENCIES})\b"), Attribution.government),
-    (re.compile(r"\b(?:(?i:company|(?:the|both|two|three) companies|firm|chief executive|managing director|chairman|chairwoman|executive|founder|"
+    (re.compile(r"\b(?:(?i:company|(?:the|both|two|three) companies|firm|producer|miner|refiner|magnet maker|chief executive|managing director|chairman|chairwoman|executive|founder|"
                 r"management|spokes(?:person|man|woman)|project director|general manager|head of|"
                 r"(?:sales|marketing|plant|operations|procurement|purchasing) managers?)|"
                 r"CEO|CFO|COO|CTO|Inc|Corp|Corporation|Ltd|Limited|plc|LLC|AG|SA|NV|Group)\b"), Attribution.company),
@@ -94,6 +94,9 @@ _GOES_ON = re.compile(
 _UNSPOKEN = re.compile(r"\b(?:should|would|could|must|might|may|can|shall|will|to)\s+(?:not\s+|never\s+|also\s+|now\s+)?$", re.I)
 _INTRODUCED = re.compile(r"(?P<name>\b[A-Z][a-zA-Z'’-]+(?:\s+[A-Z][a-zA-Z'’-]+)+)(?:,\s+(?:a|an)\s|\s+of\s+(?:the\s+)?[A-Z])")
 _PRONOUN = re.compile(r"^\s*(?:he|she|they|it|we)\b", re.I)
+# "Lynas is the only producer outside China…, and it expects…": a pronoun after "and" or "but" is
+# the same sentence's subject, not a place the sentence names on its way.
+_SAME_SUBJECT = re.compile(r"^\s*(?:and|but)\s+(?:it|they|he|she)\s*$", re.I)
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'’-]+(?:\s+[A-Z][a-zA-Z'’-]+)*")
 # Opening and closing quotation marks, curly or straight (a straight mark opens after a space or a line
 # start), within one paragraph: an unclosed mark must not lend its speaker to the paragraphs after it.
@@ -195,7 +198,7 @@ def speaker_words(text: str) -> list[tuple[str, bool]]:
             continue
         if _UNSPOKEN.search(head):  # "Washington should say so plainly": what someone ought to say, not what they said
             continue
-        if verb == "according to":
+        if verb in ("according to", "per"):  # "…, per the company": who the phrase names is the source
             sides = [(after.split(",")[0], False)]
         elif not head.strip(" ,"):
             sides = [(after, False)]
@@ -205,6 +208,8 @@ def speaker_words(text: str) -> list[tuple[str, bool]]:
             # The clause next to the verb first: "…brings total Pentagon support to $378 million, Lynas
             # said" is Lynas speaking; "Jane Doe, an analyst at Adamas, said" is the analyst.
             near = next((part for part in reversed(head[-80:].split(",")) if part.strip()), "")
+            if _SAME_SUBJECT.match(near):
+                near = head.split(",")[0]  # the sentence's own subject, before its first comma
             sides = [(near, True), (head[-80:], True)] if near.strip() != head[-80:].strip() else [(head[-80:], True)]
         found += [(words, before) for words, before in sides if words.strip()]
     return found

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assay.statements import Statement
+from assay.statements import Statement, run_in_heading_end
 from assay.types import Article, Attribution, Evidence, Kind
 
 LABELS = {name: tuple(v.value for v in enum) for name, enum in (("kind", Kind), ("attribution", Attribution), ("evidence", Evidence))}
@@ -89,13 +89,26 @@ CONTEXT_FEATURES = (
 )
 
 
+def statement_heading(article: Article, statement: Statement) -> tuple[str, bool]:
+    """The heading a statement sits under, and whether it opens its paragraph after a run-in heading: a
+    run-in heading ("REEx Takeaway: This is…", "Recycling: Limited quantities…") is its paragraph's,
+    nearer than the section's, and the statement right after it still opens the paragraph."""
+    body = article.body
+    line_start = body.rfind("\n", 0, statement.start) + 1
+    line_end = body.find("\n", line_start)
+    if cut := run_in_heading_end(body[line_start : line_end if line_end >= 0 else len(body)]):
+        run_in = body[line_start : line_start + cut].strip()
+        return run_in.rstrip(":").strip(), body[line_start : statement.start].strip() == run_in
+    section = next((x for x in article.sections if x.start <= statement.start < x.end), None)
+    return (section.heading if section and section.heading else ""), False
+
+
 def context_features(article: Article, found: Sequence[Statement]) -> np.ndarray:
     """What a reader uses beyond the sentence itself: the section it sits in, where it sits, quotation
     marks, who speaks (first person, "This ..." commentary) and whether a neighbour reports speech."""
     body, rows = article.body, []
     for i, statement in enumerate(found):
-        section = next((x for x in article.sections if x.start <= statement.start < x.end), None)
-        heading = section.heading if section and section.heading else ""
+        heading, run_in = statement_heading(article, statement)
         line_start = body.rfind("\n", 0, statement.start) + 1
         lead = body[line_start : statement.start].strip()
         neighbours = " ".join(found[j].text for j in (i - 1, i + 1) if 0 <= j < len(found))
@@ -104,7 +117,7 @@ def context_features(article: Article, found: Sequence[Statement]) -> np.ndarray
             float(not heading),
             statement.start / max(len(body), 1),
             float(statement.start > 0.8 * len(body)),
-            float(lead in ("", "•")),
+            float(lead in ("", "•") or run_in),
             float(body[line_start : line_start + 2] == "• "),
             float(bool(_QUOTE_MARK.search(statement.text))),
             float(bool(_FIRST_PERSON.search(statement.text))),
@@ -130,8 +143,7 @@ def _reporting_word(text: str) -> str:
 def cue_words(article: Article, found: Sequence[Statement], i: int) -> dict[str, str]:
     """Each cue of statement i in words, naming what the text actually says."""
     text = found[i].text
-    section = next((s for s in article.sections if s.start <= found[i].start < s.end), None)
-    heading = f"under the heading “{section.heading}”" if section and section.heading else ""
+    heading = f"under the heading “{named}”" if (named := statement_heading(article, found[i])[0]) else ""
     superlative = _word(_SUPERLATIVE, text)
     return {
         "has_digit": f"a figure{_word(_FIGURE, text)}",

@@ -208,6 +208,12 @@ def _extracted_text(element: lxml.etree._Element) -> str:
     return "\n".join(" ".join(line.split()) for line in text(element).strip().split("\n"))
 
 
+# A page's standfirst, set as a heading above the text ("<h3 class="subtitle">Europe's magnet makers are
+# paying 40% more than in June, and nobody is talking about it</h3>"): the article's first block, as
+# long as a sentence. It is what the article says, not a section's name over all of it.
+_STANDFIRST_WORDS = 8
+
+
 def extracted_blocks(xml: str) -> list[Block]:
     """Blocks of trafilatura's XML output for a whole page (main text only)."""
     root = lxml.etree.fromstring(xml.encode())
@@ -219,7 +225,7 @@ def extracted_blocks(xml: str) -> list[Block]:
     def walk(element: lxml.etree._Element, depth: int) -> None:
         for child in element:
             text = _extracted_text(child) if child.tag != "item" else (child.text or "")
-            if child.tag == "head":
+            if child.tag == "head" and not (not blocks and len(text.split()) >= _STANDFIRST_WORDS):
                 blocks.append(Block("heading", text))
             elif child.tag == "list":
                 walk(child, depth + 1)

@@ -27,8 +27,10 @@ _ABBREVIATIONS = {
 # Hebrew); at an Arabic question mark or Urdu full stop followed by space; and at a CJK full stop,
 # question or exclamation mark (。！？), which need no space after them.
 # A footnote's marker after the stop ("capacity.[1] Since…", "2023.³ Yet…") ends the sentence with it,
-# and is no part of either sentence: its number is no figure of the statement.
-_FOOTNOTE = r"(?:\[\d{1,3}\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)"
+# and is no part of either sentence: its number is no figure of the statement. So do a bracketed run
+# ("[1, 2]", "[3–5]") and, as text pasted from a page or a PDF keeps a superscript, a bare number right
+# after a word's full stop ("at the time.1 The floor…"; never "3.1", "No.1" or "Fig.1").
+_FOOTNOTE = r"(?:\[\d{1,3}(?:[,–-]\s?\d{1,3})*\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|(?<=[a-z]\.)\d{1,2}(?!\d))"
 _FOOTNOTE_TAIL = re.compile(rf"(?<=[.!?…\"”’)]){_FOOTNOTE}$")
 _SENTENCE_END = re.compile(
     rf"(?P<stop>[.!?…]+[\"”’)\]]*){_FOOTNOTE}?\s+(?=[\"“‘(\[«]?[A-Z0-9$£€•\u0391-\u03a9\u0410-\u042f\u0401\u0590-\u05ff\u0600-\u06ff])"
@@ -40,6 +42,9 @@ _SENTENCE_END = re.compile(
 # Chosen on the labelled train + dev articles: detection F1 0.789 cutting at every dash, 0.804 so.
 _CLAUSE_BREAK = re.compile(r"\s*(?:—|--|;)\s*|\s+–\s+|:\s+(?=[a-z“\"])")
 _DASH = re.compile(r"—|--|\s–\s")
+# An item of a list of shares or amounts, as statistical summaries write them ("…were catalysts, 60%;
+# ceramics and glass, 15%; and other, 5%"): a label of a few words, a comma and its figure, no clause.
+_LIST_ITEM = re.compile(r"^\s*(?:and\s+)?[^\W\d][\w'’ -]{0,40},\s*(?:about\s+|nearly\s+)?[$€£¥]?\d[\d.,]*\s*(?:%|percent|per cent|[a-z]{0,6})\.?\s*$")
 _SKIP_LINE = re.compile(r"^(?:(?:sources?|disclosures?|important (?:notice|information|disclosures?)|photo|image|credit|"
                         r"footnotes?|references|bibliography)\b|notes?\s*:|\[\d{1,3}\]\s)", re.I)  # "[1] International Energy Agency, …"
 # A kicker or byline line with its date ("Notes from the Mining Desk — 27 November 2026", "By Kenji Mori,
@@ -70,7 +75,7 @@ _SUBJECTS = frozenset("we it they he she i there".split())
 _PREPOSITIONS = frozenset("from in at to for with by on under through into over via across between among within without".split())
 _LIST_BEFORE = re.compile(r",\s+[^,]{1,40},$")  # "A, B, and C": the comma ends a list item, not a clause
 # A wire story's credit line: "Reporting by Melanie Burton; Editing by Jamie Freed".
-CREDIT_LINE = r"^\(?(?:additional |further )?(?:reporting|editing|writing|compiled|edited) by\b|^[—–-]*\s*with assistance (?:from|by)\b"
+CREDIT_LINE = r"^\(?(?:additional |further )?(?:reporting|editing|writing|compiled|edited|prepared) by\b|^[—–-]*\s*with assistance (?:from|by)\b"
 # Legal and contact boilerplate: nothing in it is a statement to check, and its content words would
 # make it look central to the key-sentence choice too (seen: "This news release contains
 # forward-looking information…" as a highlight). Sections under these headings are skipped whole.
@@ -87,10 +92,15 @@ _BOILERPLATE = re.compile(
     r"|(?:does not|do not|doesn't) constitute (?:investment |financial )?advice|\bnot (?:investment|financial) advice\b"
     # A subscriber report's terms and a social post's sign-off ("follow me for more", "DYOR").
     r"|\bfor subscribers only\b|\bmay not be (?:re-?distributed|reproduced|copied|forwarded|shared)\b"
-    r"|\bfollow (?:me|us) (?:for|on)\b|\bDYOR\b|\bdo your own research\b"
+    r"|\bfollow (?:me|us) (?:for|on)\b|^follow for more\b|\bDYOR\b|\bdo your own research\b"
     # A newsletter's chrome, whether saved as an email or as a page.
     r"|\byou (?:are )?receiv(?:e|ing|ed) this (?:e-?mail|message|newsletter|briefing|bulletin|digest|alert|because)\b|\bunsubscribe\b"
     r"|^view (?:this|it|the) (?:e-?mail |newsletter |message )?(?:in|on) (?:your|a|the) (?:browser|web)"
+    # A newsletter's greeting and sign-off: "Welcome back to The Heavy Metal Letter.", "That's all for this week.",
+    # "If you found this useful, forward it to a colleague.", "Thanks for reading!"
+    r"|^welcome (?:back )?to (?-i:(?:The\s+)?[A-Z][\w'’&-]*(?:\s+[A-Z][\w'’&-]*){0,5})[.!]?$"
+    r"|^that['’]?s (?:all|it) (?:for (?:this week|today|now|this issue|this edition)|from (?:me|us))\b"
+    r"|\bforward (?:it|this|the \w+) to (?:a|your) (?:colleague|friend)s?\b|^thanks? (?:you )?for reading\b"
     r"|" + CREDIT_LINE +
     r"|\bcontributed (?:reporting )?to this (?:report|story|article)\b"
     # A newsletter's colophon: "The Magnet Ledger is written by Ilse Brandt. Views are her own."
@@ -121,7 +131,7 @@ _DATELINE = re.compile(
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "17"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
+SPLITTER_VERSION = "18"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
 # 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies, an interview's Q:/A: labels,
 # a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone; 8: a name a speaker addresses,
 # a pasted page's photo captions and sign-up calls; 9: a "Published <date>" line, a table's header row of years
@@ -135,6 +145,9 @@ SPLITTER_VERSION = "17"  # 2: datelines are not statements; 3: comma clauses, as
 # 16: a place alone before a long dash ("PERTH — ") and a live blog's time stamp ("09:05 GMT — ") are datelines
 # 17: a date line naming its desk ("Published 27 November 2026 by Mineral Facts Desk"), a newsletter's "You received this
 # briefing because…", no cut before ", and from recycled magnets" (a phrase, not a clause)
+# 18: a bare footnote number after a word's full stop ("the time.1 The…") and a bracketed run ("[1, 2]") end a sentence;
+# a list's "label, figure" items are one statement; a run-in heading ("Recycling: …") opens no statement; a newsletter's
+# greeting and sign-off, a thread's "Follow for more"
 
 
 @dataclass(frozen=True)
@@ -190,6 +203,8 @@ def clauses(sentence: Statement) -> list[Statement]:
         before = sentence.text[: match.start()]
         if before.count("(") + before.count("（") > before.count(")") + before.count("）"):
             continue  # "(Head Office: Tokyo; President: …)": inside parentheses, nothing is joined
+        if match.group().strip() == ";" and _LIST_ITEM.match(right.split(";", 1)[0]):
+            continue  # "catalysts, 60%; ceramics and glass, 15%; …": a list's items, one statement
         if len(left.split()) >= MIN_WORDS and len(right.split()) >= MIN_WORDS:
             pieces.append((start, match.start()))
             start = match.end()
@@ -242,6 +257,9 @@ _ADDRESSEES = re.compile(r"^(?:To\s+(?:the|all|each|every)\s.{3,400}:|Dear\s[^.!
 _UNITS_CAPTION = re.compile(
     r"^[A-Z][\w'’&/-]*(?:\s+[\w'’&/-]+){0,5}\s*\((?=[^()]*\b(?:per|yuan|US\$|USD|RMB|tonnes?|t|kg|ex-works|FOB|CIF|VAT|"
     r"unless (?:stated|noted|otherwise))\b)[^()]{2,200}\)$"
+    # A statistical summary's note of its units, a whole line in parentheses: "(Data in metric tons of
+    # rare-earth-oxide (REO) equivalent unless otherwise specified)".
+    r"|^\((?i:data|figures|values|amounts|prices) (?:are )?(?:in|as)\b.{2,200}\)$"
 )
 
 
@@ -357,6 +375,27 @@ def post_number_end(text: str) -> int:
     return found.end()
 
 
+# A run-in heading opening a paragraph, as statistical summaries and fact sheets write them ("Domestic
+# Production and Use: In 2025, …", "Import Sources (2020–23): Rare-earth compounds…"): a few capitalised
+# words and a colon before a capital. It names the paragraph's topic and is no part of its statement.
+_RUN_IN_WORD = r"(?:[A-Z][\w'’.&-]*,?|and|of|the|for|in|on|by|to|\(\d{4}[–-]\d{2,4}\))"
+_RUN_IN_HEADING = re.compile(rf"^[A-Z][\w'’.&-]*,?(?:\s+{_RUN_IN_WORD}){{0,5}}:\s+(?=[A-Z“\"])")
+
+
+def is_author_bio(text: str, author: str | None) -> bool:
+    """Whether a sentence introduces the article's own author ("Hannah Okafor is a senior fellow in the
+    Energy Security Program…"): who wrote it, not what it says."""
+    if not author or "," in author or " and " in author:
+        return False
+    return re.match(rf"{re.escape(author.strip())}\s+(?:is|was|has been|serves as|writes)\s", text.strip().lstrip("*_")) is not None
+
+
+def run_in_heading_end(text: str) -> int:
+    """Where the words start after a run-in heading at the start of `text`; 0 when there is none."""
+    found = _RUN_IN_HEADING.match(text)
+    return found.end() if found else 0
+
+
 def _symbol(c: str) -> bool:
     return unicodedata.category(c) == "So"  # emoji and pictographs: "🚨", "🧵", "🙄"
 
@@ -399,10 +438,12 @@ def statements(article: Article) -> list[Statement]:
         if qa := QA_LABEL.match(line[lead:]):  # "A: We produced…": the label is no part of what is said
             lead += qa.end()
         lead += post_number_end(line[lead:])
+        lead += run_in_heading_end(line[lead:])
         # Nor is a speaker's name before their words: "James Litinsky: Thanks, Martin…".
         lead = max([lead, *(turn.start - start for turn in spoken if start < turn.start < position - 1)])
         for sentence in sentences(line[lead:], start + lead):
-            if is_question(sentence.text) or is_boilerplate(sentence.text) or is_procedure(spoken, sentence.text, sentence.start):
+            if (is_question(sentence.text) or is_boilerplate(sentence.text) or is_procedure(spoken, sentence.text, sentence.start)
+                    or is_author_bio(sentence.text, article.author)):
                 continue
             if cut := address_end(spoken, sentence.text, sentence.start):  # "Laurence, our circuit…": the name is said to him
                 sentence = Statement(sentence.text[cut:], sentence.start + cut, sentence.end)

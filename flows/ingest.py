@@ -553,7 +553,7 @@ def named_alone(sources: list[str]) -> frozenset[str]:
         if path is None:
             alone |= {source, unwrapped_link(source), canonical_url(unwrapped_link(source))}
         elif path.is_file():
-            alone.add(str(path.resolve()))
+            alone |= {str(path.resolve()), source}  # as typed too: a saved page was once recorded so
     return frozenset(alone)
 
 

@@ -64,6 +64,13 @@ from assay.types import Article, Attribution, SourceType
     # An honorific's full stop ends no sentence: the speaker is the economist the words after "Dr." name.
     ("Funding is not the same as supply, said Dr. Priya Raman, a materials economist at the University of Michigan.",
      Attribution.third_party),
+    # Seen on a social thread and a newsletter written here: "per" names a source as "according to" does,
+    # a pronoun after "and" is the sentence's subject (not the country on the way), a producer is a company.
+    ("The Defense Department's funding for the Texas plant is still under review, per the company.", Attribution.company),
+    ("Per Reuters, the plant will close.", Attribution.third_party),
+    ("Lynas is the only producer outside China separating heavy rare earths, from its Malaysian plant, and it expects to produce "
+     "1.5 tonnes of dysprosium a month.", Attribution.company),
+    ("The domestic producer reported that it had stopped shipping concentrate to China.", Attribution.company),
 ])
 def test_a_named_speaker_decides_the_attribution(text, who):
     assert speaker(text) == who
@@ -89,6 +96,8 @@ def test_a_named_speaker_decides_the_attribution(text, who):
     # A column written here: what someone ought to say is the writer's, not a report of speech.
     "Washington should say so plainly instead of pretending that one more grant will fix it.",
     "It is fair to say the plant is late.",
+    "The floor is $110 per kilogram, roughly double the Chinese price.",  # "per" a rate, not a source
+    "Prices rose 5 per cent in the quarter.",
 ])
 def test_no_named_speaker_is_none(text):
     assert speaker(text) is None

@@ -49,6 +49,20 @@ def test_context_features_read_the_heading_position_voice_and_bullets():
     assert rows["reported_nearby"][1] == 1.0  # its neighbour "said"
 
 
+def test_a_run_in_heading_is_its_paragraph_s_heading():
+    """A run-in heading ("REEx Takeaway: This is…") is no part of the statement after it, so the reader's
+    cue it gives is its paragraph's heading, and that statement still opens the paragraph."""
+    from assay.classifier import cue_words
+
+    text = f"{OPENING}\nREEx Takeaway: This is a necessary pivot for the industry. Success will be measured in tonnes."
+    flat = Article(id="run-in", title="t", source="test", source_url="test", body=text, sections=[Section(heading=None, start=0, end=len(text))])
+    found = statements(flat)
+    assert [s.text for s in found][1] == "This is a necessary pivot for the industry."
+    rows = {name: column for name, column in zip(CONTEXT_FEATURES, context_features(flat, found).T)}
+    assert list(rows["heading_author"]) == [0.0, 1.0, 1.0] and list(rows["paragraph_start"]) == [1.0, 1.0, 0.0]
+    assert cue_words(flat, found, 2)["heading_author"] == "under the heading “REEx Takeaway”"
+
+
 def test_the_cues_in_words_name_only_what_the_text_says():
     """Seen on wire copy: "first person “US”", "a figure “2025.”", and "the article's opening section"
     in an article without a single heading."""

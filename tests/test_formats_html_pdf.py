@@ -161,6 +161,24 @@ def test_a_saved_page_without_date_metadata_is_dated_by_its_byline(tmp_path):
     assert item.published == datetime(2026, 11, 26, tzinfo=UTC)
 
 
+def test_a_page_s_footnote_references_and_its_standfirst(tmp_path):
+    """Seen on a think tank's commentary and a newsletter's page written here: a superscript footnote
+    number glued onto the sentence ("time.1 The floor"), and a standfirst set as a heading, which made it
+    the heading of every statement. A superscript power stays one."""
+    html = ("<html><head><title>The Magnet Gap</title></head><body><article><h1>The Magnet Gap</h1>"
+            "<h3 class='subtitle'>Europe's magnet makers are paying 40% more than in June, and nobody is talking about it</h3>"
+            "<p>The floor is roughly double the Chinese price at the time.<sup><a href='#fn1'>1</a></sup> The floor has made one "
+            "company bankable, and its site covers 2 km<sup>2</sup> of the desert.</p>"
+            "<h2>What the floor does not buy</h2><p>A price floor guarantees revenue for oxide; it does not build magnet lines.</p>"
+            "</article></body></html>")
+    path = tmp_path / "gap.html"
+    path.write_text(html)
+    item = to_article(parse(Fetched(source=str(path), content=path.read_bytes(), content_type="text/html"))[2][0])
+    assert "at the time.[1] The floor has made" in item.body and "2 km2 of the desert" in item.body
+    assert [s.heading for s in item.sections if s.heading] == ["What the floor does not buy"]
+    assert item.body.startswith("Europe's magnet makers are paying 40% more")
+
+
 def test_broken_json_ld_is_ignored_with_a_note():
     _, _, (item,) = parse(page("wire_release", "https://www.globenewswire.com/news-release/x.html"))
     assert any("JSON-LD" in note and "not valid JSON" in note for note in item.notes)

@@ -842,6 +842,12 @@ def test_a_copied_social_post_and_a_report_dated_in_its_title(tmp_path: Path):
         "THREAD: China just quietly cut heavy rare earth export licences again.", "Ray Kessler", "@raykessler_metals")
     assert article.published == datetime(2026, 11, 30, tzinfo=UTC)
     assert article.body.startswith("🚨 THREAD: China") and "@raykessler_metals" not in article.body  # the post stays whole
+    # An unrolled thread's header: "Thread by @handle (Name) on <date>".
+    post.write_text("Thread by @REminingwatch (Rare Earth Mining Watch) on 28 Nov 2026\n\n1/ Big news from Lynas today: first heavy "
+                    "rare earth production at Kalgoorlie is now expected in Q2 2027. 🧵\n\n2/ Follow for more rare earths news.\n")
+    article, _ = read_article(post)
+    assert (article.author, article.source, article.published) == ("Rare Earth Mining Watch", "@REminingwatch", datetime(2026, 11, 28, tzinfo=UTC))
+    assert article.body.startswith("1/ Big news") and article.title.startswith("Big news from Lynas today")
     report = tmp_path / "prices.txt"
     report.write_text("Asian Rare Earth Price Watch — 28 November 2026\n\nNdPr oxide rose for a third straight week as magnet "
                       "makers restocked ahead of the December quota announcement.\n")

@@ -88,6 +88,23 @@ def test_a_folder_keeps_a_removed_file_out_even_edited_and_the_file_named_alone_
     assert_consistent(assay_home)
 
 
+def test_a_saved_page_named_by_a_relative_path_comes_back_when_named_again(ingest, assay_home, tmp_path, monkeypatch):
+    """Seen on a newsletter's page saved to disk: removed, it was kept out by the very command its
+    message offered (`assay ingest arts/page.html`), as the page was recorded by the path as typed."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "arts").mkdir()
+    (tmp_path / "arts" / "page.html").write_text(
+        "<html><head><title>Dysprosium's quiet squeeze</title></head><body><article><h1>Dysprosium's quiet squeeze</h1>"
+        "<p>Dysprosium oxide delivered in Rotterdam traded at $890 per kilogram last week, according to Fastmarkets.</p>"
+        "<p>Neo Performance Materials said its Estonian magnet plant is running at 40% of capacity.</p></article></body></html>")
+    first = ingest(["arts/page.html"]).results[0]
+    assert invoke("remove", first.article_id, "--yes").exit_code == 0
+    kept_out = ingest([str(tmp_path / "arts")]).results[0]
+    assert kept_out.status == "removed" and f"`assay ingest {tmp_path / 'arts' / 'page.html'}` takes it back" in kept_out.error
+    assert ingest(["arts/page.html"]).counts["new"] == 1
+    assert_consistent(assay_home)
+
+
 @pytest.mark.slow
 def test_removing_an_article_runs_again_the_cross_checks_it_corroborated(ingest, assay_home, http_server, extractive_llm, monkeypatch):
     from assay import api

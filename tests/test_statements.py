@@ -255,6 +255,17 @@ _FURNITURE_LINES = {
         "The plant was built in 2024 by Lynas and its partners in Malaysia.\n"
         "You said this briefing would cover prices, and it does.",
     ),
+    "a newsletter's greeting and sign-off, a statistical summary's units note and its credit": (
+        "Welcome back to The Heavy Metal Letter.\n"
+        "(Data in metric tons of rare-earth-oxide (REO) equivalent unless otherwise specified)\n"
+        "Dysprosium oxide delivered in Rotterdam traded at $890 per kilogram last week.\n"
+        "That's all for this week. If you found this useful, forward it to a colleague. Thanks for reading!\n"
+        "Prepared by the National Minerals Information Center.",
+        "Dysprosium oxide delivered in Rotterdam traded at $890 per kilogram last week.",
+        "Welcome to the new era of magnets made in America, the company said.\n"
+        "That's all the oxide the plant made in its first year of running.\n"
+        "The plant was prepared by its owners for a restart in 2027.",
+    ),
     "a price report's units caption above its table": (
         "Prices (ex-works China, VAT included, yuan per tonne unless stated)\n"
         "Terbium oxide (yuan/kg)\n"
@@ -313,6 +324,30 @@ def test_footnote_markers_end_sentences_and_notes_are_skipped_but_a_competent_pe
         "Yet no plant outside China operates at scale.",
         "The information in this report that relates to Ore Reserves is based on information compiled by Mr David Ng.",
     ]
+
+
+def test_a_pasted_footnote_number_a_list_s_items_a_run_in_heading_and_the_author_s_bio():
+    """Seen on a think tank's commentary and a statistical summary written here: a superscript pasted as
+    a bare number after the full stop, "label, figure" items between semicolons, a run-in heading."""
+    body = ("The floor is roughly double the Chinese price at the time.1 The floor has made one company bankable.[2, 3]\n"
+            "The estimated leading end uses were catalysts, 60%; ceramics and glass, 15%; and other, 5%.\n"
+            "Output rose 12% in the quarter at the plant; exports of oxide fell 3% in October.\n"
+            "Domestic Production and Use: In 2025, rare earths were mined by one company in California.\n"
+            "Grew 3.1 The world No.1 producer is China.\n"
+            "Hannah Okafor is a senior fellow in the Energy Security Program at the Center for Resource Strategy.")
+    item = article(body).model_copy(update={"author": "Hannah Okafor"})
+    found = statements(item)
+    assert [s.text for s in found] == [
+        "The floor is roughly double the Chinese price at the time.",
+        "The floor has made one company bankable.",
+        "The estimated leading end uses were catalysts, 60%; ceramics and glass, 15%; and other, 5%.",
+        "Output rose 12% in the quarter at the plant",
+        "exports of oxide fell 3% in October.",
+        "In 2025, rare earths were mined by one company in California.",
+        "Grew 3.1 The world No.1 producer is China.",  # a decimal and "No.1" are no footnote numbers
+    ]
+    assert all(item.body[s.start : s.end] == s.text for s in found)
+    assert len(statements(article(body.replace("Hannah Okafor is", "Lynas is")))) == 8  # another's description is a statement
 
 
 def test_a_wire_s_update_note_and_credits_a_release_s_contacts_and_its_letterhead_are_no_statements():

@@ -27,7 +27,7 @@ import trafilatura
 from assay.cleaning import is_paywall_prompt
 from assay.readers.edgar import filing_index_items
 from assay.readers.opening import EXHIBIT_LABEL, file_publisher, meaningful_title, opening_date, yearless_dateline
-from assay.sources import SourceError, decode, decoding_notes, names_no_publisher, source_suffix
+from assay.sources import SourceError, decode, decoding_notes, names_no_publisher, source_address, source_suffix
 from assay.types import Fetched, RawItem, SourceKind
 
 _HTML_START = re.compile(r"^\s*(?:<!doctype html|<html|<head|<body)", re.IGNORECASE)
@@ -339,15 +339,25 @@ def _is_bold(element: Any, block: Any) -> bool:
     return False
 
 
-def bold_blocks_as_headings(html: str) -> str:
-    """The page with each short block whose text is all bold made an <h3>; the page as it was when
-    there are none. A block that ends as a sentence does, or holds other blocks, stays."""
-    if not _ANY_BOLD.search(html):
+def _edited(html: str, cue: re.Pattern[str], edit: Callable[[lxml.html.HtmlElement], bool]) -> str:
+    """The page as `edit` changes its tree, when the page holds `cue` and `edit` changed something;
+    else the page as it was (untouched, so never re-serialised)."""
+    if not cue.search(html):
         return html
     try:
         root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", html))
     except (lxml.etree.ParserError, ValueError):
         return html
+    return lxml.html.tostring(root, encoding="unicode") if edit(root) else html
+
+
+def bold_blocks_as_headings(html: str) -> str:
+    """The page with each short block whose text is all bold made an <h3>; the page as it was when
+    there are none. A block that ends as a sentence does, or holds other blocks, stays."""
+    return _edited(html, _ANY_BOLD, _bold_blocks_to_headings)
+
+
+def _bold_blocks_to_headings(root: lxml.html.HtmlElement) -> bool:
     made = False
     for block in root.iter("p", "div"):
         if block.find(".//p") is not None or block.find(".//div") is not None or block.find(".//table") is not None:
@@ -360,11 +370,43 @@ def bold_blocks_as_headings(html: str) -> str:
         if all(_is_bold(owner, block) for owner in owners):
             block.tag = "h3"
             made = True
-    return lxml.html.tostring(root, encoding="unicode") if made else html
+    return made
+
+
+# A footnote's reference: a superscript number linked to its note, or right after a sentence's or a
+# clause's punctuation ("…at the time.<sup><a href="#fn1">1</a></sup> The floor…"). Read as text it
+# glues onto the word ("time.1 The"); written "[1]" it is a marker the splitter knows. Any other
+# superscript ("km<sup>2</sup>", "10<sup>6</sup>") is a power, and stays as it is.
+_REFERENCE = re.compile(r"^\s*\[?\s*(\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\s*\]?\s*$")
+
+
+def footnote_references(html: str) -> str:
+    """The page with each footnote reference written "[n]"; the page as it was when there are none."""
+    return _edited(html, _SUPERSCRIPT, _references_as_markers)
+
+
+_SUPERSCRIPT = re.compile(r"<sup[\s>]", re.IGNORECASE)
+
+
+def _references_as_markers(root: lxml.html.HtmlElement) -> bool:
+    made = False
+    for sup in list(root.iter("sup")):
+        number = _REFERENCE.match(sup.text_content())
+        previous, parent = sup.getprevious(), sup.getparent()
+        before = ((previous.tail or previous.text_content()) if previous is not None else (parent.text if parent is not None else "")) or ""
+        linked = any((a.get("href") or "").startswith("#") for a in sup.iter("a"))
+        if number is None or re.search(r"\d$", before) or not (linked or re.search(r"[.,;:!?\"”’)]$", before)):
+            continue
+        for child in list(sup):
+            sup.remove(child)
+        sup.text = "[" + re.sub(r"\s+", "", number.group(1)) + "]"
+        sup.drop_tag()  # its text and tail join what came before
+        made = True
+    return made
 
 
 def extract_page(text: str, fetched: Fetched, sender: str | None = None) -> RawItem:
-    text = bold_blocks_as_headings(text)
+    text = footnote_references(bold_blocks_as_headings(text))
     xml = trafilatura.extract(
         text, url=fetched.url, output_format="xml", with_metadata=True, include_comments=False, include_tables=True, favor_recall=True
     )
@@ -424,7 +466,7 @@ def extract_page(text: str, fetched: Fetched, sender: str | None = None) -> RawI
         # A page shared from Drive or filed on EDGAR is no page of theirs: its own opening names its publisher.
         source=meta.site or (None if names_no_publisher(canonical) else urlsplit(canonical or "").netloc) or file_publisher(
             _text_lines(doc), Path(fetched.filename or "") if fetched.url else Path(fetched.source), notes, hint="", sender=sender, title=title),
-        source_url=fetched.url or fetched.source,
+        source_url=source_address(fetched),  # a saved page's file by its resolved path, as `assay remove` and `ingest` name it
         url=doc.get("url") or fetched.url,
         title=title,
         author=meta.author,

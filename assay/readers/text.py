@@ -51,7 +51,7 @@ from assay.readers.opening import (
 )
 from assay.readers.pdf import Line, remove_page_furniture, running_lines
 from assay.sources import SourceError, decode, decoding_notes, publisher_host, source_suffix
-from assay.statements import CREDIT_LINE, PAGE_FURNITURE, sentences, trim_span
+from assay.statements import CREDIT_LINE, PAGE_FURNITURE, post_number_end, sentences, trim_span
 from assay.types import Fetched, RawItem, SourceKind
 
 _FORMATS = {".txt": "text", ".md": "markdown", ".markdown": "markdown"}
@@ -242,6 +242,7 @@ def _first_sentence(lines: list[str], fmt: str) -> str | None:
     if not paragraph:
         return None
     paragraph = CJK_DATELINE.sub("", DATELINE.sub("", paragraph, count=1), count=1).strip()
+    paragraph = paragraph[post_number_end(paragraph) :]  # a thread's "1/" numbers its post, and titles nothing
     found = sentences(paragraph)
     sentence = found[0].text.strip() if found else paragraph
     if len(sentence) <= TITLE_FROM_SENTENCE_MAX:
@@ -397,6 +398,9 @@ def _without_page_chrome(lines: list[str], notes: list[str]) -> tuple[list[str],
 # A social post's header as it is copied: "Ray Kessler (@raykessler_metals) · Nov 30, 2026",
 # "Ray Kessler @raykessler_metals · 2h".
 _POST_HEADER = re.compile(r"^(?P<name>[^@()\n·|]{2,60}?)(?:\s+|\s*\()(?P<handle>@\w{2,30})\)?\s*(?:[·•|–—-]\s*(?P<when>.{1,40}))?$")
+# A thread as unrolling services and exports head it: "Thread by @REminingwatch (Rare Earth Mining Watch) on 28 Nov 2026".
+_THREAD_HEADER = re.compile(r"^(?i:thread|posts?|tweets?)\s+(?i:by|from)\s+(?P<handle>@\w{2,30})(?:\s*\((?P<name>[^()\n]{2,60})\))?"
+                            r"(?:\s+(?:on|[·•|–—-])\s*(?P<when>.{1,40}))?$")
 
 
 # A professional network's post as it is copied: "Jane Okafor • 2nd", the author's headline, then when
@@ -416,6 +420,8 @@ def _social_post(lines: list[str], meta: _FrontMatter, fmt: str, notes: list[str
     first, top = filled[0], lines[filled[0]].strip()
     if header := _POST_HEADER.match(top):
         name, account, when, dropped = header["name"].strip(), header["handle"], header["when"], {first}
+    elif thread := _THREAD_HEADER.match(top):
+        name, account, when, dropped = (thread["name"] or thread["handle"]).strip(), thread["handle"], thread["when"], {first}
     elif (network := _NETWORK_NAME.match(top)) and (ago := next((i for i in filled[1:3] if _POSTED_AGO.match(lines[i].strip())), None)):
         name, when, dropped = network["name"].strip(), None, set(range(first, ago + 1))
         account = name
