@@ -189,7 +189,7 @@ KEY_SENTENCES_VERSION = "9"  # 2: the splitter's boilerplate rule; 3: its narrow
 # 5 0.538 / 0.460, 6 0.539 / 0.515; lead-k stays at 0.32-0.34 / 0.36-0.42 (evals/README.md).
 HIGHLIGHTS = 5
 # The version of what code makes of the reply's names, figures and prose (`typed_once`, `_figure`, `tidy_cut`): part of the key too.
-NAMES_VERSION = "10"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
+NAMES_VERSION = "11"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
 # 2: a figure as the body writes it, what it measures in its sentence, no years; 3: a summary's unfinished last sentence dropped;
 # 4: a figure's value holds a number; 5: a title before a name the body writes after it is that name, and a call's
 # holder may be its summary's subject (grounding); 6: "NPV" is the body's "NPV8"; a province or state is no country;
@@ -199,6 +199,7 @@ NAMES_VERSION = "10"  # 1: a name typed once; a unit the value carries shown onc
 # 9: a title inside a name, written short ("MP Materials CEO James Litinsky"), is the body's; a company's name typed a
 # government is a company's; an entity is spelt as the body writes it letter for letter where it can ("EU", not "E.U.")
 # 10: a firm's name typed a project ("Adamas Intelligence", or one with a legal form or trade word) is a company's
+# 11: a state or province typed a company ("California") is no entity
 
 
 def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = HIGHLIGHTS) -> list[str]:

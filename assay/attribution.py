@@ -305,7 +305,10 @@ def attributions(
         # splitter cut from the same sentence that goes on with what was said has the same speaker.
         goes_on = (named_before is not None and _GOES_ON.match(statement.text) is not None
                    and not re.search(r"[.!?]\s|\n", article.body[named_before[1] : statement.start]))
-        inside = next((q for q in quotes if q[0] <= statement.start < q[1]), None)
+        # Inside a quotation, or a quotation a colon introduces: "The reason given: "commissioning … is taking
+        # longer than planned."" is the quotation's speaker's (not a name in quotation marks: "Known as the "…"").
+        inside = next((q for q in quotes if q[0] <= statement.start < q[1]), None) or next(
+            (q for q in quotes if statement.start < q[0] < statement.end and article.body[statement.start : q[0]].rstrip().endswith(":")), None)
         if inside is not None and inside not in quote_speaker:
             quote_speaker[inside] = _quotation_speaker(article.body, inside, speakers) or speakers.last
         quoted = quote_speaker.get(inside) if inside is not None else None

@@ -487,4 +487,7 @@ def entity_rejected(entity: Entity, article: Article, aliases: AliasBook | None 
     place = _PLACE_SUFFIX.sub("", name.lower())  # "Inner Mongolia Autonomous Region", "Jiangxi Province"
     if entity.type == EntityType.country and ("," in name or place in PLACES_WITHIN_COUNTRIES):
         return "a place within a country"
+    # "California" as a company (seen on a statistical summary written here: "mined by one company in California").
+    if entity.type == EntityType.company and place in PLACES_WITHIN_COUNTRIES:
+        return "a place, not a company"
     return None

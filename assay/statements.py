@@ -60,7 +60,7 @@ _DATED_LINE = re.compile(
 # articles, sample and outside pooled: detection F1 0.773 without them, 0.789 with them.
 _COMMA = re.compile(r",\s+(\S+)")
 _CONTRAST = frozenset("but while yet whereas although though".split())
-_NOT_PARTICIPLES = frozenset("including according excluding following during using managing".split())  # "managing director"
+_NOT_PARTICIPLES = frozenset("including according excluding following during using managing starting beginning ranging".split())  # "managing director"
 # "…, said Ryan Castilloux, managing director at Adamas": the words after a speaker's name describe the speaker.
 _SPEAKER_NAMED = re.compile(r"\b(?:said|says|added|adds|noted|wrote|told \w+)\s+(?:[A-Z][\w.'’-]*\s*){1,4}$")
 # ", as" opens a clause ("…, as Beijing processed more licences"), not in these fixed phrases.
@@ -131,7 +131,7 @@ _DATELINE = re.compile(
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "18"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
+SPLITTER_VERSION = "19"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
 # 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies, an interview's Q:/A: labels,
 # a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone; 8: a name a speaker addresses,
 # a pasted page's photo captions and sign-up calls; 9: a "Published <date>" line, a table's header row of years
@@ -148,6 +148,7 @@ SPLITTER_VERSION = "18"  # 2: datelines are not statements; 3: comma clauses, as
 # 18: a bare footnote number after a word's full stop ("the time.1 The…") and a bracketed run ("[1, 2]") end a sentence;
 # a list's "label, figure" items are one statement; a run-in heading ("Recycling: …") opens no statement; a newsletter's
 # greeting and sign-off, a thread's "Follow for more"
+# 19: ", starting with …" (and "beginning", "ranging") is a phrase, not a participle's clause
 
 
 @dataclass(frozen=True)

@@ -480,6 +480,11 @@ def test_headings_and_phrases_are_no_entities(prose_parts):
     region = Article(id="region", title="Output", source="test", source_url="test",
                      body="A magnet plant in Baotou, north China's Inner Mongolia Autonomous Region, doubled its output.")
     assert entity_rejected(Entity(name="Inner Mongolia Autonomous Region", type="country"), region) == "a place within a country"
+    # Seen on a statistical summary written here: a state typed a company; a company named for its state stays.
+    mined = Article(id="mined", title="Rare earths", source="test", source_url="test",
+                    body="In 2025, rare earths were mined by one company in California. Texas Mineral Resources drilled.")
+    assert entity_rejected(Entity(name="California", type="company"), mined) == "a place, not a company"
+    assert entity_rejected(Entity(name="Texas Mineral Resources", type="company"), mined) is None
     # Seen on a hearing, a thread and the sample: a common noun's phrase, a title, a person by their title,
     # a people, as a company or a government; the names beside them stay.
     hearing = Article(id="hearing", title="Estimates", source="test", source_url="test", body=(

@@ -146,6 +146,17 @@ def test_quotations_belong_to_the_speaker_their_clause_names_and_later_mentions_
     assert got["Solvay shares were up 1.8% at "] == Attribution.author
 
 
+def test_a_quotation_a_colon_introduces_is_its_speaker_s_and_a_quoted_name_is_not():
+    """Seen on a thread written here: "The reason given: "…"" went to the author, as the statement does
+    not start inside the quotation."""
+    body = ("Lynas said first heavy rare earth production at Kalgoorlie is now expected in Q2 2027.\n\n"
+            "The reason given: \"commissioning of the cracking and leaching circuit is taking longer than planned.\"\n\n"
+            "The city is known as the \"rare earth capital of the world\" by its residents.")
+    got = {text[:20]: who for text, (who, _) in _attributed(body, SourceType.news).items()}
+    assert got["The reason given: \"c"] == Attribution.company
+    assert got["The city is known as"] == Attribution.author
+
+
 AP_STORY = (
     "SEADRIFT, Texas (AP) — Lynas Rare Earths has paused work on its planned plant, the company said Thursday.\n\n"
     "\"This was supposed to be the biggest investment in the county in a generation,\" County Judge Richard Meyer said.\n\n"

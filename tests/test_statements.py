@@ -181,6 +181,9 @@ def test_a_sentence_that_only_looks_like_a_dateline_is_kept_whole():
         ("The plant will make 2,000 tonnes a year, including in-house production of samarium-cobalt alloy.",
          ["The plant will make 2,000 tonnes a year, including in-house production of samarium-cobalt alloy."]),
         ("Exports rose 12% in November, but slightly.", ["Exports rose 12% in November, but slightly."]),
+        # A think tank's recommendation written here: "starting with" joins a phrase, not a participle's clause
+        ("Extend the price floor mechanism to heavy rare earth oxides, starting with dysprosium and terbium.",
+         ["Extend the price floor mechanism to heavy rare earth oxides, starting with dysprosium and terbium."]),
         # An interview's answer written here: "and" before a phrase joins no clause, before a clause it does
         ("From a mine in Norway under a ten-year agreement, and from recycled magnets.",
          ["From a mine in Norway under a ten-year agreement, and from recycled magnets."]),
