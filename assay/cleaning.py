@@ -244,7 +244,7 @@ def extracted_blocks(xml: str) -> list[Block]:
 
 
 # A list item a text writes with a bullet or a number ("• …", "- …", "2) …"): its indent and its text.
-BULLET_LINE = re.compile(r"^(?P<indent>\s*)(?:[•*\-–]|\d+[.)])\s+(?P<text>\S.*)$")
+BULLET_LINE = re.compile(r"^(?P<indent>\s*)(?:[•*\-–]|\d+[.)]|\(\d{1,2}\)|\([a-z]\))\s+(?P<text>\S.*)$")  # "(1) …", "(a) …": a notice's clauses
 # Closing punctuation: a line ending in one of these is not a heading.
 _SENTENCE_END = (
     ".", "!", "?", ":", ";", ",", "”", '"', ")", "…",
@@ -499,7 +499,13 @@ def markdown_blocks(text: str) -> list[Block]:
     Statements" as a line of its own, not as "## …"."""
     # "tables" (built into Python-Markdown): a pipe table is rows of cells, as a page's table is, never
     # one line of pipes and dashes read as a statement.
-    blocks = html_blocks(_soft_breaks_as_spaces(markdown.markdown(_markdown_paragraphs(text), extensions=["tables"])))
+    # "footnotes" (built in too): a reference "[^1]" is written "[1]", a marker the splitter knows, and the
+    # notes go under a "Notes" heading, which it skips (seen on a Markdown analysis written here: both were
+    # statements, the notes highlights).
+    html = markdown.markdown(_markdown_paragraphs(text), extensions=["tables", "footnotes"], extension_configs={
+        "footnotes": {"SUPERSCRIPT_TEXT": "[{}]", "BACKLINK_TEXT": "", "SEPARATOR": "-"}})
+    html = html.replace('<div class="footnote">\n<hr />', '<div class="footnote"><h2>Notes</h2>', 1)
+    blocks = html_blocks(_soft_breaks_as_spaces(html))
     return [
         Block("heading", b.text.strip()) if b.kind == "paragraph" and i + 1 < len(blocks) and _titled_line(b.text) else b
         for i, b in enumerate(blocks)

@@ -121,13 +121,14 @@ class CorpusCrossCheck:
         self.aliases = AliasBook.load()  # the shipped spellings, as the kind decider's: the analysis key does not move with a user's file
         # A statement's names are read once for all its chunks, and a chunk's once for all the statements near it.
         self._named = functools.lru_cache(maxsize=4096)(self._names_in)
+        self._materials = functools.lru_cache(maxsize=4096)(self._materials_in)
         self.related, self.close, self.shared, self.repeat, self.k = related, close, shared, repeat, k
 
     @property
     def name(self) -> str:
         """Its thresholds and conflict rule: part of every analysis's cache key, so changing one re-analyses."""
         return (f"crosscheck(related={self.related:g},close={self.close:g},shared={self.shared:g},repeat={self.repeat:g},"
-                f"k={self.k},conflicts=units-in-closest-sentence-same-period,subjects=known-companies)")
+                f"k={self.k},conflicts=units-in-closest-sentence-same-period-same-material,subjects=known-companies)")
 
     def __call__(self, article: Article, found: Sequence[Statement], vectors: np.ndarray | None = None) -> list[CrossCheck]:
         if not found or self.store.count() == 0:
@@ -157,8 +158,21 @@ class CorpusCrossCheck:
         return bool(own) and bool(theirs) and not own & theirs
 
     def _names_in(self, text: str) -> frozenset[str]:
+        return self._known_in(text, (EntityType.company, EntityType.project))
+
+    def _materials_in(self, text: str) -> frozenset[str]:
+        return self._known_in(text, (EntityType.material,))
+
+    def _known_in(self, text: str, types: tuple[EntityType, ...]) -> frozenset[str]:
         known = (self.aliases.canonical(name) for name in self.aliases.mentions(text))
-        return frozenset(n.name for n in known if n is not None and n.type in (EntityType.company, EntityType.project))
+        return frozenset(n.name for n in known if n is not None and n.type in types)
+
+    def _other_material(self, statement: str, closest: str) -> bool:
+        """Whether two sentences price or count different materials: both name some the alias file knows,
+        none in common. Terbium oxide's "$3,950 per kilogram" conflicted with NdPr oxide's "$110 per
+        kilogram" (texts nobody here labelled)."""
+        own, theirs = self._materials(statement), self._materials(closest)
+        return bool(own) and bool(theirs) and not own & theirs
 
     def _judge(
         self, article: Article, statement: Statement, chunks: list[StoredChunk], own: dict[str, float],
@@ -187,7 +201,8 @@ class CorpusCrossCheck:
                     agreeing = True
                 elif (similarity >= self.close and not other
                       and figures_conflict(statement.text, closest := _closest(own, sentence_terms[chunk.chunk_id]))
-                      and same_period(statement.text, published, closest, chunk.published)):
+                      and same_period(statement.text, published, closest, chunk.published)
+                      and not self._other_material(statement.text, closest)):
                     conflicting = True
             elif similarity >= self.close and not other:
                 agreeing = True

@@ -101,6 +101,8 @@ _BOILERPLATE = re.compile(
     r"|^welcome (?:back )?to (?-i:(?:The\s+)?[A-Z][\w'’&-]*(?:\s+[A-Z][\w'’&-]*){0,5})[.!]?$"
     r"|^that['’]?s (?:all|it) (?:for (?:this week|today|now|this issue|this edition)|from (?:me|us))\b"
     r"|\bforward (?:it|this|the \w+) to (?:a|your) (?:colleague|friend)s?\b|^thanks? (?:you )?for reading\b"
+    # A notice's lead-in to its clauses: "The relevant matters are hereby announced as follows:"
+    r"|\b(?:is|are) hereby (?:announced|notified|published|given) as follows\b"
     r"|" + CREDIT_LINE +
     r"|\bcontributed (?:reporting )?to this (?:report|story|article)\b"
     # A newsletter's colophon: "The Magnet Ledger is written by Ilse Brandt. Views are her own."
@@ -131,7 +133,7 @@ _DATELINE = re.compile(
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "19"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
+SPLITTER_VERSION = "20"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
 # 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies, an interview's Q:/A: labels,
 # a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone; 8: a name a speaker addresses,
 # a pasted page's photo captions and sign-up calls; 9: a "Published <date>" line, a table's header row of years
@@ -149,6 +151,7 @@ SPLITTER_VERSION = "19"  # 2: datelines are not statements; 3: comma clauses, as
 # a list's "label, figure" items are one statement; a run-in heading ("Recycling: …") opens no statement; a newsletter's
 # greeting and sign-off, a thread's "Follow for more"
 # 19: ", starting with …" (and "beginning", "ranging") is a phrase, not a participle's clause
+# 20: a notice's lead-in "… are hereby announced as follows:"
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,14 @@ def article(article_id: str, body: str, day: int) -> Article:
     )
 
 
+def unrelated() -> list[Article]:
+    """Two articles about something else, so that the keyword index's idf tells rare terms from common ones."""
+    return [
+        article("cocoa", "Ghana’s cocoa harvest was delayed by heavy rains across the western region.", 2),
+        article("quota", "China issued its first batch of mining quotas for the year to state-owned groups.", 3),
+    ]
+
+
 def stored(made, corpus: list[Article]) -> None:
     """The articles chunked, embedded and indexed, as ingestion stores them."""
     for other in corpus:
@@ -75,8 +83,7 @@ def test_another_companys_figure_in_the_same_words_is_no_conflict(assay_home):
     corpus = [
         article("lynas", "Lynas Rare Earths said its plant is designed to produce up to 5,000 tonnes a year of separated "
                          "rare earth products, including dysprosium and terbium.", 1),
-        article("cocoa", "Ghana’s cocoa harvest was delayed by heavy rains across the western region.", 2),
-        article("quota", "China issued its first batch of mining quotas for the year to state-owned groups.", 3),
+        *unrelated(),
     ]
     stored(made, corpus)
     said = ("The refinery is designed to produce up to 17,500 tonnes a year of separated rare earth products, "
@@ -96,8 +103,7 @@ def test_a_figure_of_another_year_or_another_day_is_no_conflict(assay_home):
     corpus = [
         article("report", "The plant produced 2,010 tonnes of NdPr oxide in the quarter to September, the company said.", 5),
         article("prices", "NdPr oxide was assessed at 561,500 yuan a tonne in China on Friday, according to Shanghai Metals Market.", 6),
-        article("cocoa", "Ghana’s cocoa harvest was delayed by heavy rains across the western region.", 2),
-        article("quota", "China issued its first batch of mining quotas for the year to state-owned groups.", 3),
+        *unrelated(),
     ]
     stored(made, corpus)
     for said, day, status in (
@@ -107,6 +113,27 @@ def test_a_figure_of_another_year_or_another_day_is_no_conflict(assay_home):
         ("NdPr oxide was assessed at 565,000 yuan a tonne in China on Friday, according to Shanghai Metals Market.", 6, "conflicting"),
     ):
         subject = article("s", said, day)
+        (check,) = made.crosscheck(subject, statements(subject))
+        assert check.status == status, said
+
+
+def test_a_price_of_another_material_is_no_conflict(assay_home):
+    """Seen on texts written here: terbium oxide's "$3,950 per kilogram" in Europe conflicted with a
+    price floor of "$110 per kilogram" for NdPr oxide."""
+    made = services(assay_home)
+    corpus = [
+        article("floor", "The agreement set a floor of $110 per kilogram for NdPr oxide in Europe in February, roughly double "
+                         "the Chinese domestic price.", 5),
+        *unrelated(),
+    ]
+    stored(made, corpus)
+    for said, status in (
+        ("The agreement set a floor of $3,950 per kilogram for terbium oxide in Europe in February, roughly double the Chinese "
+         "domestic price.", "no_other_source"),
+        ("The agreement set a floor of $150 per kilogram for NdPr oxide in Europe in February, roughly double the Chinese "
+         "domestic price.", "conflicting"),
+    ):
+        subject = article("s", said, 9)
         (check,) = made.crosscheck(subject, statements(subject))
         assert check.status == status, said
 

@@ -855,6 +855,32 @@ def test_a_copied_social_post_and_a_report_dated_in_its_title(tmp_path: Path):
     assert article.published == datetime(2026, 11, 28, tzinfo=UTC) and any(n.startswith("dated from its title") for n in notes)
 
 
+def test_markdown_footnotes_and_a_notice_s_numbered_clauses(tmp_path: Path):
+    """Seen on a Markdown analysis and a ministry's notice written here: "[^1]" markers and their notes
+    were statements (the notes highlights too); a notice's "(1) …" clauses kept their numbers, and its
+    lead-in "…hereby announced as follows:" was a statement."""
+    from assay.statements import statements
+
+    analysis = tmp_path / "terbium.md"
+    analysis.write_text("# Terbium after the controls\n\nChina exported 11.2 tonnes of terbium products in October.[^1] "
+                        "Japan took the largest share, 4.8 tonnes.[^2]\n\n[^1]: China General Administration of Customs, "
+                        "October 2026 trade data.\n[^2]: Ibid.\n")
+    article, _ = read_article(analysis)
+    assert [s.text for s in statements(article)] == [
+        "China exported 11.2 tonnes of terbium products in October.", "Japan took the largest share, 4.8 tonnes."]
+    assert "October.[1] Japan" in article.body and "Notes" in [s.heading for s in article.sections]
+    notice = tmp_path / "notice.txt"
+    notice.write_text("Announcement No. 18 of 2025 on Export Control on Certain Rare Earth Items\n\nApril 4, 2025\n\n"
+                      "It is decided to implement export control on the following items. The relevant matters are hereby "
+                      "announced as follows:\n\n(1) Samarium-related items, including samarium metal and samarium-cobalt alloy.\n\n"
+                      "(2) Gadolinium, terbium, dysprosium, lutetium, scandium and yttrium, in metal and oxide forms.\n")
+    article, _ = read_article(notice)
+    assert [s.text for s in statements(article)] == [
+        "It is decided to implement export control on the following items.",
+        "Samarium-related items, including samarium metal and samarium-cobalt alloy.",
+        "Gadolinium, terbium, dysprosium, lutetium, scandium and yttrium, in metal and oxide forms."]
+
+
 def _read_text(tmp_path: Path, text: str) -> tuple[Article, list[str]]:
     path = tmp_path / "saved.txt"
     path.write_text(text)
