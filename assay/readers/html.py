@@ -326,6 +326,7 @@ def _same_text(a: str, b: str) -> bool:
 _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|[6-9]00)", re.IGNORECASE)
 _HEADING_MAX_WORDS = 12
 _ANY_BOLD = re.compile(r"<(?:b|strong)[\s>]|font-weight\s*:\s*(?:bold|[6-9]00)", re.IGNORECASE)
+_SUPERSCRIPT = re.compile(r"<sup[\s>]", re.IGNORECASE)
 
 
 def _is_bold(element: Any, block: Any) -> bool:
@@ -339,25 +340,24 @@ def _is_bold(element: Any, block: Any) -> bool:
     return False
 
 
-def _edited(html: str, cue: re.Pattern[str], edit: Callable[[lxml.html.HtmlElement], bool]) -> str:
-    """The page as `edit` changes its tree, when the page holds `cue` and `edit` changed something;
-    else the page as it was (untouched, so never re-serialised)."""
-    if not cue.search(html):
+def page_edits(html: str) -> str:
+    """The page as trafilatura should read it: blocks of bold text made headings and footnote
+    references written "[n]" (each edit only where the page has what it edits, and the page parsed
+    once for all); the page as it was when neither changed anything, never re-serialised."""
+    edits = [edit for cue, edit in ((_ANY_BOLD, _bold_blocks_to_headings), (_SUPERSCRIPT, _references_as_markers)) if cue.search(html)]
+    if not edits:
         return html
     try:
         root = lxml.html.document_fromstring(_XML_DECLARATION.sub("", html))
     except (lxml.etree.ParserError, ValueError):
         return html
-    return lxml.html.tostring(root, encoding="unicode") if edit(root) else html
-
-
-def bold_blocks_as_headings(html: str) -> str:
-    """The page with each short block whose text is all bold made an <h3>; the page as it was when
-    there are none. A block that ends as a sentence does, or holds other blocks, stays."""
-    return _edited(html, _ANY_BOLD, _bold_blocks_to_headings)
+    changed = [edit(root) for edit in edits]  # every edit runs: a list, not any()'s short cut
+    return lxml.html.tostring(root, encoding="unicode") if any(changed) else html
 
 
 def _bold_blocks_to_headings(root: lxml.html.HtmlElement) -> bool:
+    """Each short block whose text is all bold made an <h3>, as Word and Workiva export headings; a
+    block that ends as a sentence does, or holds other blocks, stays. Whether any was."""
     made = False
     for block in root.iter("p", "div"):
         if block.find(".//p") is not None or block.find(".//div") is not None or block.find(".//table") is not None:
@@ -380,15 +380,8 @@ def _bold_blocks_to_headings(root: lxml.html.HtmlElement) -> bool:
 _REFERENCE = re.compile(r"^\s*\[?\s*(\d{1,3}(?:\s*[,–-]\s*\d{1,3})*)\s*\]?\s*$")
 
 
-def footnote_references(html: str) -> str:
-    """The page with each footnote reference written "[n]"; the page as it was when there are none."""
-    return _edited(html, _SUPERSCRIPT, _references_as_markers)
-
-
-_SUPERSCRIPT = re.compile(r"<sup[\s>]", re.IGNORECASE)
-
-
 def _references_as_markers(root: lxml.html.HtmlElement) -> bool:
+    """Each footnote reference written "[n]"; whether any was."""
     made = False
     for sup in list(root.iter("sup")):
         number = _REFERENCE.match(sup.text_content())
@@ -406,7 +399,7 @@ def _references_as_markers(root: lxml.html.HtmlElement) -> bool:
 
 
 def extract_page(text: str, fetched: Fetched, sender: str | None = None) -> RawItem:
-    text = footnote_references(bold_blocks_as_headings(text))
+    text = page_edits(text)
     xml = trafilatura.extract(
         text, url=fetched.url, output_format="xml", with_metadata=True, include_comments=False, include_tables=True, favor_recall=True
     )
