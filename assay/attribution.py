@@ -297,6 +297,10 @@ def attributions(
     spoken = turns(article.body)
     table = _table_rows(article.body)
     quote_speaker: dict[tuple[int, int], Attribution | None] = {}
+    # State media speaks only where the article is state media's or names a state outlet: the model's
+    # guess of it elsewhere ("Our view: … China does not need to ban anything", a briefing's own
+    # comment) reads the topic, not the speaker.
+    state_outlet_named = source == SourceType.state_media or _ROLES[0][0].search(article.body) is not None
     out: list[tuple[Attribution, str]] = []
     # The previous piece's speaker where a reporting verb named it, and where that piece ended.
     named_before: tuple[Attribution, int] | None = None
@@ -330,7 +334,7 @@ def attributions(
             # Nobody says a table's row: it is the publication's data (a price report's rows were
             # given to the company by the classifier, which learned from sentences).
             out.append((Attribution.author, "a row of the publication's own table"))
-        elif p >= CLASSIFIER_MIN_CONFIDENCE:
+        elif p >= CLASSIFIER_MIN_CONFIDENCE and not (guess == Attribution.state_media and not state_outlet_named):
             out.append((guess, f"the attribution model (p={p:.2f})"))
         else:
             out.append((Attribution.author, "the publication's own voice"))

@@ -157,6 +157,17 @@ def test_a_quotation_a_colon_introduces_is_its_speaker_s_and_a_quoted_name_is_no
     assert got["The city is known as"] == Attribution.author
 
 
+def test_the_model_s_guess_of_state_media_needs_state_media_in_sight():
+    """Seen on a briefing written here: its own "Our view: …" went to state media, the model reading
+    the topic (China's controls), not the speaker."""
+    view = "Our view: China does not need to ban anything to keep the market guessing about its export licences."
+    guess = (Attribution.state_media, 0.64)
+    assert next(iter(_attributed(view, SourceType.news, guess).values()))[0] == Attribution.author
+    assert next(iter(_attributed(view, SourceType.state_media, guess).values()))[0] == Attribution.state_media
+    named = f"{view}\n\nThe Global Times ran a similar comment on Monday about rare earth export licences."
+    assert next(iter(_attributed(named, SourceType.news, guess).values()))[0] == Attribution.state_media
+
+
 AP_STORY = (
     "SEADRIFT, Texas (AP) — Lynas Rare Earths has paused work on its planned plant, the company said Thursday.\n\n"
     "\"This was supposed to be the biggest investment in the county in a generation,\" County Judge Richard Meyer said.\n\n"
