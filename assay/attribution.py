@@ -63,8 +63,9 @@ _INVERTED = {"said", "says", "added", "adds", "wrote", "noted", "stated", "expla
 
 # Who a speaker is, by the words that name them; checked in this order (an "analyst at a company"
 # is an analyst, a "spokesperson for the ministry" is the government).
+_STATE_OUTLET = re.compile(r"\b(?:Xinhua|Global Times|China Daily|People'?s Daily|CGTN|CCTV|state media|state broadcaster)\b", re.I)
 _ROLES: list[tuple[re.Pattern[str], Attribution]] = [
-    (re.compile(r"\b(?:Xinhua|Global Times|China Daily|People'?s Daily|CGTN|CCTV|state media|state broadcaster)\b", re.I), Attribution.state_media),
+    (_STATE_OUTLET, Attribution.state_media),
     (re.compile(r"\b(?:analysts?|experts?|economists?|consultan\w*|research(?:ers?| firm| house| group)|professor|academic|"
                 r"think[- ]tank|institute|university|study|report|paper|(?<!Geological )survey|Benchmark Mineral|Adamas|Fastmarkets|Argus|"
                 r"Wood Mackenzie|Macquarie|price[- ]reporting agency|price agency|Shanghai Metals Market|SMM|Asian Metal|Goldman|Morgan Stanley|Citi|UBS|BMO|Jefferies|IEA|International Energy Agency|"
@@ -300,7 +301,7 @@ def attributions(
     # State media speaks only where the article is state media's or names a state outlet: the model's
     # guess of it elsewhere ("Our view: … China does not need to ban anything", a briefing's own
     # comment) reads the topic, not the speaker.
-    state_outlet_named = source == SourceType.state_media or _ROLES[0][0].search(article.body) is not None
+    state_outlet_named = source == SourceType.state_media or _STATE_OUTLET.search(article.body) is not None
     out: list[tuple[Attribution, str]] = []
     # The previous piece's speaker where a reporting verb named it, and where that piece ended.
     named_before: tuple[Attribution, int] | None = None
