@@ -19,6 +19,7 @@ written, with word boundaries, so "mp" in a word or "Mp3" do not count; longer n
 
 from __future__ import annotations
 
+import functools
 import re
 import tomllib
 import unicodedata
@@ -285,6 +286,7 @@ _STATE_NAME = re.compile(rf"\b(?:{STATE_AGENCIES}|USTDA)\b"
 # A company's name by its legal form or trade word, and the words of a state body's, which win over it.
 _COMPANY_NAME = re.compile(r"\b(?:Inc|Corp|Corporation|Co|Ltd|Limited|plc|PLC|LLC|AG|SE|SA|NV|Group|Holdings|Motors?|Materials|Resources|"
                            r"Mining|Metals|Magnetics|Technologies|Industries)\b")
+_LEGAL_FORM = re.compile(r"\b(?:Inc|Corp|Corporation|Ltd|Limited|plc|PLC|LLC|AG|NV)\b")
 # A firm's name that no legal form marks: analysts, consultants and investors ("Adamas Intelligence",
 # "Benchmark Mineral Intelligence", "Wood Mackenzie Research", "Orion Resource Partners").
 _FIRM_NAME = re.compile(r"\b(?:Intelligence|Analytics|Research|Consulting|Consultants|Advisory|Advisors|Partners|Capital|Securities|"
@@ -294,6 +296,23 @@ _STATE_WORD = re.compile(rf"\b(?:{STATE_AGENCIES}|Ministry|Department|Agency|Com
 
 _TYPE_PRECEDENCE = [EntityType.country, EntityType.government, EntityType.material, EntityType.project,
                     EntityType.company, EntityType.person, EntityType.other]
+
+
+@functools.cache
+def shipped_book() -> AliasBook:
+    """The shipped alias file alone: what code that must not move with a user's file reads (the splitter, the checks)."""
+    return AliasBook.load()
+
+
+_ACTOR_TYPES = frozenset({EntityType.company, EntityType.government, EntityType.country})
+
+
+def names_an_actor(name: str) -> bool:
+    """Whether `name` is a company, government or country: the shipped file knows it so, or a
+    company's legal form says so ("Arafura Rare Earths Ltd"). Not a trade word: a fact sheet's "World
+    Resources:" is a heading."""
+    known = shipped_book().canonical(name)
+    return (known is not None and known.type in _ACTOR_TYPES) or _LEGAL_FORM.search(name) is not None
 
 
 def typed_once(entities: Iterable[Entity], book: AliasBook) -> list[Entity]:
@@ -317,7 +336,8 @@ def typed_once(entities: Iterable[Entity], book: AliasBook) -> list[Entity]:
         chosen: EntityType = min(given, key=_TYPE_PRECEDENCE.index)
         if known is not None and known.type is not EntityType.other:
             chosen = known.type
-        elif chosen is EntityType.company and _STATE_NAME.search(spelled[key]):  # "U.S. Export-Import Bank" typed a company
+        elif chosen in (EntityType.company, EntityType.country) and _STATE_NAME.search(spelled[key]):
+            # "U.S. Export-Import Bank" typed a company; "U.S. Geological Survey" a country (seen on a feed written here)
             chosen = EntityType.government
         elif chosen is EntityType.government and _COMPANY_NAME.search(spelled[key]) and not _STATE_WORD.search(spelled[key]):
             chosen = EntityType.company  # "Ford Motor Co." typed a government (the model read "General Motors" as a general's)

@@ -19,6 +19,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import math
 import re
 import time
 from collections.abc import Callable, Sequence
@@ -28,10 +29,11 @@ from typing import Annotated, ClassVar, Protocol
 import numpy as np
 from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.language_models import BaseChatModel
+from langchain_core.messages import BaseMessage
 from langchain_core.runnables import RunnableConfig
 from pydantic import BaseModel, Field, StringConstraints
 
-from assay.aliases import AliasBook, typed_once
+from assay.aliases import AliasBook, shipped_book, typed_once
 from assay.embeddings import MiniLMEmbeddings
 from assay.grounding import (
     ProseGrounding,
@@ -43,7 +45,7 @@ from assay.grounding import (
 )
 from assay.kinds import KindDecider
 from assay.llm_log import UsageCounter
-from assay.llms import StructuredOutputError, model_name, structured
+from assay.llms import StructuredOutputError, model_name, structured, yes_probability
 from assay.prompts import PromptFile
 from assay.settings import Settings
 from assay.statements import (
@@ -79,9 +81,10 @@ from assay.types import (
 
 # The prompts an analysis uses: its cache key and provenance name only these, so releasing another
 # prompt (the answer prompt, say) does not make every analysis stale.
-ANALYSIS_PROMPTS = ("summary",)
+ANALYSIS_PROMPTS = ("summary", "says")
 # The support a summary sentence or highlight needs when the caller names none (measured: assay/settings.py).
 PROSE_MIN_SUPPORT: float = Settings.model_fields["prose_min_support"].default
+PROSE_NAMES_MARGIN: float | None = Settings.model_fields["prose_names_margin"].default
 
 # --- what the LLM fills (caps keep grammar-constrained output finite) ---------------------------
 
@@ -189,7 +192,7 @@ KEY_SENTENCES_VERSION = "9"  # 2: the splitter's boilerplate rule; 3: its narrow
 # 5 0.538 / 0.460, 6 0.539 / 0.515; lead-k stays at 0.32-0.34 / 0.36-0.42 (evals/README.md).
 HIGHLIGHTS = 5
 # The version of what code makes of the reply's names, figures and prose (`typed_once`, `_figure`, `tidy_cut`): part of the key too.
-NAMES_VERSION = "11"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
+NAMES_VERSION = "12"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
 # 2: a figure as the body writes it, what it measures in its sentence, no years; 3: a summary's unfinished last sentence dropped;
 # 4: a figure's value holds a number; 5: a title before a name the body writes after it is that name, and a call's
 # holder may be its summary's subject (grounding); 6: "NPV" is the body's "NPV8"; a province or state is no country;
@@ -200,6 +203,8 @@ NAMES_VERSION = "11"  # 1: a name typed once; a unit the value carries shown onc
 # government is a company's; an entity is spelt as the body writes it letter for letter where it can ("EU", not "E.U.")
 # 10: a firm's name typed a project ("Adamas Intelligence", or one with a legal form or trade word) is a company's
 # 11: a state or province typed a company ("California") is no entity
+# 12: a name the body follows with a person's role ("He Yongqian, spokesperson for…") is no company or government; a
+# state body's name typed a country ("U.S. Geological Survey") is a government's
 
 
 def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = HIGHLIGHTS) -> list[str]:
@@ -313,6 +318,73 @@ def _prose_check(grounding: ProseGrounding) -> Callable[[BaseModel], None]:
             )
 
     return check
+
+
+class NameSupport(BaseModel):
+    """The says@ probe's reading of one name in a sentence: the model's probability that the article
+    says the sentence as written, and the best of the copies naming another entity of that type."""
+
+    name: str
+    written: float
+    instead: str
+    alternative: float
+
+
+# The most names of one type tried in place of a name (the article's most mentioned first): each is a probe.
+WHO_DID_WHAT_TRIES = 4
+
+
+def _logit(p: float) -> float:
+    p = min(max(p, 1e-6), 1 - 1e-6)
+    return math.log(p / (1 - p))
+
+
+def who_did_what(
+    model: BaseChatModel, messages: list[BaseMessage], probe: PromptFile, article: Article, margin: float, config: RunnableConfig | None = None
+) -> Callable[[str], str | None]:
+    """A check of who did what in a sentence of prose, by contrast: for each name the shipped alias file
+    knows, the model's yes-probability that the article says the sentence, against the same sentence
+    with that name replaced by each other name of the same type the article mentions. A copy ahead by
+    more than `margin` (in log-odds) means the sentence named the wrong one ("Lynas and Iluka signed…"
+    where only Lynas did). Sentence vectors cannot see this: a swapped name moves the cosine by nothing
+    (evals/README.md, "Who did what"). None when the backend gives no log-probabilities."""
+    book = shipped_book()
+    counts: dict[str, int] = {}
+    written_as: dict[str, str] = {}
+    for start, end, name in book.mention_spans(article.body):
+        counts[name] = counts.get(name, 0) + 1
+        written_as.setdefault(name, article.body[start:end])
+    type_of = {named.name: named.type for name in {*counts} if (named := book.canonical(name))}
+    seen: dict[str, float | None] = {}
+
+    def says(text: str) -> float | None:
+        if text not in seen:
+            seen[text] = yes_probability(model, [*messages, *probe.template().format_messages(claim=text)], config)
+        return seen[text]
+
+    def check(text: str) -> str | None:
+        spans = _separate(book.mention_spans(text))
+        named = {name for _, _, name in spans}
+        for start, end, name in spans:
+            kind = type_of.get(name) or (known.type if (known := book.canonical(name)) else None)
+            others = sorted((n for n in counts if n not in named and type_of.get(n) is kind), key=lambda n: -counts[n])[:WHO_DID_WHAT_TRIES]
+            if not others or (written := says(text)) is None:
+                continue
+            tried = [(p, n) for n in others if (p := says(text[:start] + written_as[n] + text[end:])) is not None]
+            if tried and _logit(max(tried)[0]) > _logit(written) + margin:
+                return f"says {text[start:end]} where the article points to {written_as[max(tried)[1]]}: name who in the article did it"
+        return None
+
+    return check
+
+
+def _separate(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """Mentions in text order, the longer of two that overlap ("MP Materials" over "MP")."""
+    kept: list[tuple[int, int, str]] = []
+    for span in sorted(spans, key=lambda s: (s[0], -(s[1] - s[0]))):
+        if not kept or span[0] >= kept[-1][1]:
+            kept.append(span)
+    return kept
 
 
 def grounded_prose(reply: SummaryReplies, grounding: ProseGrounding) -> tuple[str, list[str], list[str]]:
@@ -478,10 +550,13 @@ def label_statements(
 
 
 def analysis_key(
-    content_hash: str, prompts: dict[str, str], decider: str, crosscheck: str, model: str, prose_min_support: float
+    content_hash: str, prompts: dict[str, str], decider: str, crosscheck: str, model: str, prose_min_support: float,
+    prose_names_margin: float | None = None,
 ) -> str:
     """Everything that changes an analysis's output: same key, same analysis, no LLM call."""
     parts = [content_hash, prompts, decider, SPLITTER_VERSION, crosscheck, model, prose_min_support, KEY_SENTENCES_VERSION, NAMES_VERSION]
+    if prose_names_margin is not None:  # keys made before the check existed stay valid where it is off
+        parts.append(prose_names_margin)
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
@@ -495,6 +570,7 @@ def analyse_article(
     crosscheck: CrossChecker | None = None,
     callbacks: list[BaseCallbackHandler] | None = None,
     min_support: float = PROSE_MIN_SUPPORT,
+    names_margin: float | None = PROSE_NAMES_MARGIN,
     max_prompt_chars: int | None = None,
     aliases: AliasBook | None = None,
 ) -> Analysis:
@@ -515,7 +591,9 @@ def analyse_article(
         "metadata": {"prompt": prompt.name, "prompt_version": prompt.version, "article_id": article.id},
     }
     started = time.perf_counter()
-    grounding = ProseGrounding(article, embedder, min_support)
+    probe = prompts.get("says")
+    names_check = who_did_what(model, messages, probe, article, names_margin, config) if probe and names_margin is not None else None
+    grounding = ProseGrounding(article, embedder, min_support, names_check)
     answer, retries = structured(
         model, messages, prompt.reply_schema(), config, check=_prose_check(grounding), recheck=_schema_only
     )
@@ -565,7 +643,7 @@ def analyse_article(
         rhetoric_share_interval=share_interval,
         provenance=Provenance(
             model=model_name(model),
-            prompts={name: prompts[name].version for name in ANALYSIS_PROMPTS},
+            prompts={name: prompts[name].version for name in ANALYSIS_PROMPTS if name != "says" or names_check},  # the prompts it ran
             kind_decided_by=decider.name,
             splitter=SPLITTER_VERSION,
             crosscheck=crosscheck.name if crosscheck else "",

@@ -45,7 +45,7 @@ VOICE = {
 # in no labelled article, so it changed none.
 _VERB = (r"(?:said|says|(?<!\ba )say|told|tells|(?<!unless )(?<!otherwise )(?<!as )stated|added|adds|announced|argued|argues|claimed|warned|warns|wrote|noted|"
          r"expects|expected|believes|(?<!was )(?<!were )(?<!been )(?<!be )(?<!is )(?<!are )blamed|blames|predicted|predicts|insisted|insists|stressed|emphasi[sz]ed|explained|commented|"
-         r"reported that|declined to say|according to|(?:(?<=,\s)|(?<=—\s)|(?<=^))per(?=\s+(?:the|an?|its|their)\s|\s+[A-Z][a-z])|highlights|highlighted|showcased|touts|touted|"
+         r"reported that|reported(?=\s+(?:(?:a|an|its|record|quarterly|annual|half-year|first-half|full-year)\s+){0,2}(?:revenue|revenues|sales|profit|net|output|production|earnings|loss|EBITDA|income)\b)|declined to say|according to|(?:(?<=,\s)|(?<=—\s)|(?<=^))per(?=\s+(?:the|an?|its|their)\s|\s+[A-Z][a-z])|highlights|highlighted|showcased|touts|touted|"
          r"outlines|describes|concludes|cites|asserts|asserted|contends|contended|positions itself|acknowledged|states(?=\s+(?:it|its|they|we)\b)|claims(?=\s+(?:the|it|its|a|an|to|will|would)\b)|reports(?=\s+(?:that|a|an|its|the|significant|record)\b)|emphasi[sz]es|documents(?=\s+how\b)|frames(?=\s+\S+\s+as\b)|framed(?=\s+\S+(?:\s+\S+)?\s+as\b)|"
          r"called(?=\s+(?:it|this|that|them|the\s+\S+(?:\s+\S+)?)\s+(?:a\s+|an\s+|the\s+)?[“\"]))")
 _VERB_RE = re.compile(rf"\b{_VERB}\b", re.I)

@@ -12,15 +12,14 @@ year-over-year gains") is no entity.
 
 from __future__ import annotations
 
-import functools
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
-from assay.aliases import DEMONYM_PLACES, DEMONYM_SUFFIX, AliasBook
+from assay.aliases import DEMONYM_PLACES, DEMONYM_SUFFIX, AliasBook, shipped_book
 from assay.embeddings import MiniLMEmbeddings, english_words
 from assay.readers.opening import call_holder, release_issuer
 from assay.statements import sentences, statements, text_sentences
@@ -198,6 +197,24 @@ _TITLES = frozenset(
 )
 
 
+# A person's role written after their name: "He Yongqian, spokesperson for…", "Lin Boqiang, director of…",
+# "Jane Doe, a senior analyst at…". Not a firm's description ("Wood Mackenzie, an analyst firm").
+_ROLE_WORDS = ("spokesperson|spokesman|spokeswoman|director|chief executive|CEO|chairman|chairwoman|president|analyst|minister|"
+               "founder|co-founder|professor|economist|secretary|head of|manager|partner at|researcher|fellow|editor|deputy")
+_PERSON_ROLE_AFTER = re.compile(
+    rf"^(?:\s*\([^)]*\))?,\s+(?:the\s+|a\s+|an\s+)?(?:(?!(?:whose|which|its|their|by|led|headed|run|where|and)\b)[\w-]+\s+){{0,2}}(?:{_ROLE_WORDS})\b")
+_ORGANISATION_AFTER = re.compile(r"^(?:\s*\([^)]*\))?,\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,3}(?:firm|company|group|house|agency|consultancy|bank)\b")
+
+
+def _named_as_a_person(name: str, body: str) -> bool:
+    """Whether the body follows a mention of `name` with a person's role (`_PERSON_ROLE_AFTER`)."""
+    for mention in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", body):
+        after = body[mention.end() : mention.end() + 80]
+        if _PERSON_ROLE_AFTER.match(after) and not _ORGANISATION_AFTER.match(after):
+            return True
+    return False
+
+
 # A title's short form, for the words the body may write instead ("CEO" for "Chief Executive").
 _TITLE_SHORT = {"ceo": ("chief executive",), "cfo": ("chief financial",), "coo": ("chief operating",), "cto": ("chief technology",),
                 "md": ("managing director",), "vp": ("vice president",)}
@@ -341,10 +358,14 @@ def support_units(article: Article) -> list[str]:
 class ProseGrounding:
     """Checks the prose of one article; the body's support units are embedded once, when first needed."""
 
-    def __init__(self, article: Article, embedder: MiniLMEmbeddings, min_support: float) -> None:
+    def __init__(
+        self, article: Article, embedder: MiniLMEmbeddings, min_support: float, names_check: Callable[[str], str | None] | None = None
+    ) -> None:
         self.article = article
         self.embedder = embedder
         self.min_support = min_support
+        # Who did what, where a model can tell (`assay.analysis.who_did_what`): sentence vectors cannot.
+        self.names_check = names_check
         self._body_vectors: np.ndarray | None = None
         self._support: dict[str, float] = {}
 
@@ -372,6 +393,8 @@ class ProseGrounding:
                 why.append(f"{publisher} is the publisher, not the subject: name who in the article did it")
             if support < self.min_support:
                 why.append("no sentence of the article says this")
+            elif self.names_check is not None and (wrong := self.names_check(text)):
+                why.append(wrong)
             out.append("; ".join(why) or None)
         return out
 
@@ -407,11 +430,6 @@ PLACES_WITHIN_COUNTRIES = frozenset(p.lower() for p in (
     "Quebec", "Québec", "Ontario", "Saskatchewan", "British Columbia", "Alberta", "Manitoba", "Labrador", "Nunavut",
     "Pahang", "Kuantan", "Kachin", "Kachin State", "Minas Gerais", "Goiás", "Bahia",
 ))
-
-
-@functools.cache
-def _shipped_aliases() -> AliasBook:
-    return AliasBook.load()
 
 
 # Words written before a person's surname; a company may be named "Premier …" or "General …", so only these.
@@ -477,8 +495,12 @@ def entity_rejected(entity: Entity, article: Article, aliases: AliasBook | None 
         name.lower() in _TITLES or (len(words) <= 3 and words[0].lower().rstrip(".") in _HONORIFICS)
     ):
         return "a person or a title"
+    # "He Yongqian (何咏前)" as a company (seen on a state outlet's English page written here): the body
+    # names a person by their role right after the name ("…, spokesperson for the Ministry of Commerce").
+    if entity.type in (EntityType.company, EntityType.government) and _named_as_a_person(name, article.body):
+        return "a person, by the role the article gives them"
     # "Chinese", "Australian" as a company: a people, not an organisation ("Japan" is a name the book knows).
-    known = aliases or _shipped_aliases()
+    known = aliases or shipped_book()
     if entity.type in (EntityType.company, EntityType.government) and len(words) == 1 and known.canonical(name) is None \
             and known.country_of(name) is not None:
         return "a demonym"

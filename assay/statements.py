@@ -13,6 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from assay.aliases import names_an_actor
 from assay.transcripts import QA_LABEL, address_end, is_procedure, turns
 from assay.types import Article
 
@@ -133,7 +134,7 @@ _DATELINE = re.compile(
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "20"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
+SPLITTER_VERSION = "21"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
 # 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies, an interview's Q:/A: labels,
 # a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone; 8: a name a speaker addresses,
 # a pasted page's photo captions and sign-up calls; 9: a "Published <date>" line, a table's header row of years
@@ -152,6 +153,7 @@ SPLITTER_VERSION = "20"  # 2: datelines are not statements; 3: comma clauses, as
 # greeting and sign-off, a thread's "Follow for more"
 # 19: ", starting with …" (and "beginning", "ranging") is a phrase, not a participle's clause
 # 20: a notice's lead-in "… are hereby announced as follows:"
+# 21: a run-in "heading" that names a company, government or country ("Lynas: Shares rose…") is the line's subject, kept
 
 
 @dataclass(frozen=True)
@@ -395,9 +397,13 @@ def is_author_bio(text: str, author: str | None) -> bool:
 
 
 def run_in_heading_end(text: str) -> int:
-    """Where the words start after a run-in heading at the start of `text`; 0 when there is none."""
+    """Where the words start after a run-in heading at the start of `text`; 0 when there is none, or
+    when the "heading" names who the line is about: a roundup's "Lynas: Shares rose 4%…" keeps its
+    subject, or the statement would say nothing of whom."""
     found = _RUN_IN_HEADING.match(text)
-    return found.end() if found else 0
+    if found is None or names_an_actor(found[0].strip().rstrip(":")):
+        return 0
+    return found.end()
 
 
 def _symbol(c: str) -> bool:

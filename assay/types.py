@@ -130,8 +130,12 @@ class Article(BaseModel):
     @computed_field  # type: ignore[prop-decorator]  # pydantic's documented way to serialise a property
     @property
     def content_hash(self) -> str:
-        """Changes when anything a reader or the analysis sees changes."""
+        """Changes when anything a reader or the analysis sees changes: the headings too (the classifier
+        reads a statement's section), so a reader that learns a file's headings updates it on the next
+        ingest. Sections without headings add nothing: a plain text's hash is what it always was."""
         parts = [self.title, self.published.isoformat() if self.published else "", *self.highlights, self.body]
+        if any(s.heading for s in self.sections):
+            parts += [f"\x1e{s.heading or ''}\x1e{s.start}" for s in self.sections]
         return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 

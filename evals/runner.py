@@ -352,7 +352,7 @@ def run_eval(
         try:
             analysis: Analysis | None = analyse_article(
                 article, model=ctx.model, prompts=analysis_prompts, decider=ctx.decider, embedder=ctx.embedder, callbacks=[usage],
-                min_support=ctx.settings.prose_min_support,
+                min_support=ctx.settings.prose_min_support, names_margin=ctx.settings.prose_names_margin,
             )
         except StructuredOutputError as exc:
             analysis, error = None, str(exc)

@@ -78,7 +78,8 @@ def analyse_one(article_id: str, prompt_overrides: list[str], settings: Settings
     model = made.chat_model(cache=made.analysis_cache())
     versions = {name: p.version for name, p in prompts.items()}
     key = analysis_key(
-        article.content_hash, versions, made.kind_decider.name, made.crosscheck.name, model_name(model), settings.prose_min_support
+        article.content_hash, versions, made.kind_decider.name, made.crosscheck.name, model_name(model), settings.prose_min_support,
+        settings.prose_names_margin,
     )
     if registry.has_analysis(article.id, key):
         return AnalyseResult(article_id=article.id, title=article.title, status="unchanged")
@@ -91,7 +92,7 @@ def analyse_one(article_id: str, prompt_overrides: list[str], settings: Settings
             analysis = analyse_article(
                 article, model=model, prompts=prompts, decider=made.kind_decider, embedder=made.embedder,
                 crosscheck=made.crosscheck, callbacks=[LLMCallLogger(registry, local=settings.llm == "local")],
-                min_support=settings.prose_min_support, max_prompt_chars=prompt_chars(settings), aliases=AliasBook.load(settings.home),
+                min_support=settings.prose_min_support, names_margin=settings.prose_names_margin, max_prompt_chars=prompt_chars(settings), aliases=AliasBook.load(settings.home),
             )
         if not registry.record_analysis(analysis, key, claimed_by=worker):
             return AnalyseResult(article_id=article.id, title=article.title, status="busy",

@@ -151,7 +151,7 @@ def test_analysis_is_grounded_in_the_body_and_drops_what_is_not(parts):
     low, high = analysis.rhetoric_share_interval
     assert low <= analysis.rhetoric_share <= high
     p = analysis.provenance
-    assert (p.prompts, p.kind_decided_by, p.llm_calls, p.input_tokens, p.repair_retries) == ({"summary": released()["summary"]}, decider.name, 1, 300, 0)
+    assert (p.prompts, p.kind_decided_by, p.llm_calls, p.input_tokens, p.repair_retries) == ({"summary": released()["summary"], "says": released()["says"]}, decider.name, 1, 300, 0)
     assert p.kind_decided_by.startswith("classifier@") and p.splitter
     assert all(c.crosscheck is None for c in analysis.statements if c.kind in ("rhetoric", "opinion"))
 
@@ -159,7 +159,7 @@ def test_analysis_is_grounded_in_the_body_and_drops_what_is_not(parts):
 def test_an_older_prompt_version_with_its_own_schema_still_runs(parts):
     article, decider, embedder = parts
     analysis, _ = run(article, decider, embedder, reply_v1(), prompts=["summary@1"])
-    assert [e.name for e in analysis.entities] == ["Lynas Rare Earths"] and analysis.provenance.prompts == {"summary": "1"}
+    assert [e.name for e in analysis.entities] == ["Lynas Rare Earths"] and analysis.provenance.prompts == {"summary": "1", "says": "1"}
 
 
 def test_prose_cut_by_the_length_cap_ends_cleanly():
@@ -235,10 +235,10 @@ def test_numbers_are_compared_without_thousands_separators():
 
 
 def test_the_analysis_key_names_every_input_that_changes_the_output():
-    base = ("hash", {"summary": "3"}, "classifier@v1", "crosscheck(related=0.6)", "qwen", 0.45)
+    base = ("hash", {"summary": "3"}, "classifier@v1", "crosscheck(related=0.6)", "qwen", 0.45, 0.25)
     key = analysis_key(*base)
     assert analysis_key(*base) == key
-    for i, other in enumerate(("hash2", {"summary": "2"}, "llm-kinds@v1", "crosscheck(related=0.5)", "gpt", 0.5)):
+    for i, other in enumerate(("hash2", {"summary": "2"}, "llm-kinds@v1", "crosscheck(related=0.5)", "gpt", 0.5, None)):
         changed = list(base)
         changed[i] = other
         assert analysis_key(*changed) != key, f"input {i} does not change the key"
@@ -485,6 +485,15 @@ def test_headings_and_phrases_are_no_entities(prose_parts):
                     body="In 2025, rare earths were mined by one company in California. Texas Mineral Resources drilled.")
     assert entity_rejected(Entity(name="California", type="company"), mined) == "a place, not a company"
     assert entity_rejected(Entity(name="Texas Mineral Resources", type="company"), mined) is None
+    # Seen on a state outlet's English page written here: a spokesperson typed a company; a company a
+    # person leads, and a firm described after its name, stay.
+    page = Article(id="page", title="Output", source="test", source_url="test", body=(
+        "He Yongqian (何咏前), spokesperson for the Ministry of Commerce, spoke. MP Materials, whose chief executive spoke, "
+        "agreed, as did Wood Mackenzie, an analyst firm, and Lin Boqiang, director of a research centre."))
+    assert [entity_rejected(Entity(name=n, type="company"), page) for n in ("He Yongqian (何咏前)", "He Yongqian", "Lin Boqiang")] == [
+        "a person, by the role the article gives them"] * 3
+    assert [entity_rejected(Entity(name=n, type=t), page) for n, t in (
+        ("MP Materials", "company"), ("Wood Mackenzie", "company"), ("Ministry of Commerce", "government"))] == [None] * 3
     # Seen on a hearing, a thread and the sample: a common noun's phrase, a title, a person by their title,
     # a people, as a company or a government; the names beside them stay.
     hearing = Article(id="hearing", title="Estimates", source="test", source_url="test", body=(
@@ -627,3 +636,69 @@ def test_key_sentences_leave_out_boilerplate_and_bullet_marks(parts):
     notes = "Footnotes: CircuMag magnet recycling pilot plant report on neodymium and dysprosium oxides, 2025."
     furnished = article.model_copy(update={"body": "\n".join([kicker, *points, notes]), "sections": []})
     assert key_sentences(furnished, embedder) == [p.removeprefix("• ") for p in points]
+
+
+class SaysFake(FakeMessagesListChatModel):
+    """Replies in order like its parent; a probe (a call asking for log-probabilities) gets "yes" with the
+    probability `believes` gives its claim, in OpenAI's logprobs shape, and is recorded."""
+
+    believes: dict[str, float] = Field(default_factory=dict)
+    probes: list[str] = Field(default_factory=list)
+
+    def _generate(self, messages, stop=None, run_manager=None, **kwargs):
+        if not kwargs.get("logprobs"):
+            return super()._generate(messages, stop, run_manager, **kwargs)
+        import math
+
+        from langchain_core.outputs import ChatGeneration, ChatResult
+
+        claim = str(messages[-1].content)
+        self.probes.append(claim)
+        p = next((v for k, v in self.believes.items() if k in claim), 0.5)
+        top = [{"token": "Yes", "logprob": math.log(p)}, {"token": "No", "logprob": math.log(1 - p)}]
+        message = AIMessage(content="Yes", response_metadata={"logprobs": {"content": [{"token": "Yes", "logprob": math.log(p), "top_logprobs": top}]}})
+        return ChatResult(generations=[ChatGeneration(message=message)])
+
+
+WHO_DID_WHAT = ("Lynas Rare Earths signed a supply contract with the Department of Defense in March. "
+                "Iluka Resources raised the cost estimate for its Eneabba refinery to A$1.7 billion.")
+
+
+def test_a_sentence_naming_the_wrong_company_is_caught_by_contrast_and_repaired(parts):
+    """Seen on a briefing: the summary gave Lynas's contract to Iluka too. Sentence vectors cannot see a
+    swapped name; the model's own yes for the sentence against the same sentence naming the article's
+    other company can."""
+    from assay.analysis import who_did_what
+    from assay.types import Article, Section
+
+    _, decider, embedder = parts
+    article = Article(id="who", title="Contracts and costs", source="test", source_url="test", body=WHO_DID_WHAT,
+                      sections=[Section(heading=None, start=0, end=len(WHO_DID_WHAT))])
+    believes = {"Iluka Resources signed": 0.62, "Lynas Rare Earths signed": 0.97, "Lynas Rare Earths raised": 0.2, "Iluka Resources raised": 0.96}
+    model = SaysFake(responses=[], believes=believes)
+    check = who_did_what(model, [], load_prompt("says"), article, margin=0.25)
+    assert check("Iluka Resources signed a supply contract with the Department of Defense.") == (
+        "says Iluka Resources where the article points to Lynas Rare Earths: name who in the article did it")
+    assert check("Lynas Rare Earths signed a supply contract with the Department of Defense.") is None
+    assert check("Iluka Resources raised the cost estimate for its refinery.") is None
+    assert check("The cost estimate rose.") is None and len(model.probes) == 4  # no name, no probe; each claim asked once
+    check("Iluka Resources signed a supply contract with the Department of Defense.")
+    assert len(model.probes) == 4
+    # A backend without log-probabilities gives no judgement, and no fault.
+    assert who_did_what(FakeMessagesListChatModel(responses=[AIMessage(content="Yes")] * 4), [], load_prompt("says"), article, 0.25)(
+        "Iluka Resources signed a supply contract with the Department of Defense.") is None
+
+    def summary(text: str) -> AIMessage:
+        data = {"companies": ["Lynas Rare Earths", "Iluka Resources"], "governments": [], "countries": [], "materials": [], "projects": [],
+                "figures": [], "summary": text}
+        return AIMessage(content=json.dumps(data), usage_metadata={"input_tokens": 300, "output_tokens": 60, "total_tokens": 360})
+
+    wrong = "Iluka Resources signed a supply contract with the Department of Defense. Iluka Resources raised its refinery cost estimate."
+    right = "Lynas Rare Earths signed a supply contract with the Department of Defense. Iluka Resources raised its refinery cost estimate."
+    model = SaysFake(responses=[summary(wrong), summary(right)], believes=believes)
+    analysis = analyse_article(article, model=model, prompts=load_prompts(), decider=decider, embedder=embedder)
+    assert analysis.summary == right and analysis.provenance.repair_retries == 1
+    # Off (unset margin): the wrong sentence stands, and the probe prompt is not in the provenance.
+    model = SaysFake(responses=[summary(wrong)], believes=believes)
+    analysis = analyse_article(article, model=model, prompts=load_prompts(), decider=decider, embedder=embedder, names_margin=None)
+    assert analysis.summary == wrong and model.probes == [] and "says" not in analysis.provenance.prompts

@@ -71,6 +71,11 @@ from assay.types import Article, Attribution, SourceType
     ("Lynas is the only producer outside China separating heavy rare earths, from its Malaysian plant, and it expects to produce "
      "1.5 tonnes of dysprosium a month.", Attribution.company),
     ("The domestic producer reported that it had stopped shipping concentrate to China.", Attribution.company),
+    # Seen on a state outlet's English page written here: a company reporting its own figures.
+    ("China Northern Rare Earth (Group) High-Tech Co (北方稀土), the country's largest producer, reported revenue of 26.3 billion "
+     "yuan ($3.6 billion) for the first three quarters, up 12 percent.", Attribution.company),
+    ("Lynas reported record quarterly revenue of A$200 million.", Attribution.company),
+    ("Output fell, the reported figures show.", None),
 ])
 def test_a_named_speaker_decides_the_attribution(text, who):
     assert speaker(text) == who

@@ -122,6 +122,9 @@ def test_a_name_listed_under_several_types_is_typed_once_as_a_place_or_as_the_al
     # Seen on the home of this session's texts: state bodies the model typed as companies.
     bodies = ["U.S. Export-Import Bank", "USTDA", "Department of Commerce", "European Commission", "Premier African Minerals", "Vulcan Elements"]
     assert [e.type for e in typed_once([Entity(name=n, type=c) for n in bodies], AliasBook([]))] == [g, g, g, g, c, c]
+    # And as countries (a feed written here: "U.S. Geological Survey"); countries stay.
+    agencies = ["U.S. Geological Survey", "Ministry of Natural Resources and Environment", "Vietnam", "Democratic Republic of Congo"]
+    assert [e.type for e in typed_once([Entity(name=n, type=k) for n in agencies], AliasBook([]))] == [g, g, k, k]
     # And the other way: companies the model typed as governments (an interview nobody here labelled:
     # "General Motors", which the shipped file now knows); state bodies and state firms' ministries stay.
     companies = ["Ford Motor Co.", "Acme Magnetics", "General Motors", "Development Finance Corporation", "State Grid Corporation",

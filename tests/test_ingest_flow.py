@@ -417,6 +417,26 @@ def test_re_ingesting_an_article_read_before_its_notes_were_kept_adds_them(inges
     assert again.reading_notes == row.reading_notes and again.version == row.version
 
 
+def test_re_ingesting_after_a_reader_learns_a_file_s_headings_updates_the_article(ingest, assay_home, tmp_path):
+    """The body is the same but the headings are new (a newer reader): the classifier reads a statement's
+    section, so the article is updated, not left as it was read before."""
+    (tmp_path / "note.md").write_text("# Lynas lifts output\n\n## What the company said\n\nLynas Rare Earths said it produced "
+                                      "3.4 tons of dysprosium oxide in January.\n\n## Our view\n\nThe ramp-up looks slow to us.\n")
+    assert ingest([str(tmp_path / "note.md")]).counts["new"] == 1
+    registry = stores(assay_home)[0]
+    (row,) = registry.articles()
+    assert [s.heading for s in row.sections if s.heading] == ["What the company said", "Our view"]
+    from assay.types import Section
+
+    older = row.model_copy(update={"sections": [Section(heading=None, start=0, end=len(row.body))]})  # as an older reader left it
+    assert older.content_hash != row.content_hash
+    registry.record_article(older, row.chunk_count)
+    assert ingest([str(tmp_path / "note.md")]).counts["updated"] == 1
+    again = stores(assay_home)[0].get(row.id)
+    assert [s.heading for s in again.sections if s.heading] == ["What the company said", "Our view"] and again.body == row.body
+    assert ingest([str(tmp_path / "note.md")]).counts["unchanged"] == 1
+
+
 def test_a_local_file_read_again_after_an_edit_is_a_new_version_of_its_article(ingest, assay_home, tmp_path):
     """A file has no URL, so its article's id comes from its text: an edit (or a newer reader) must
     still make a new version of that article, not a second article that "corroborates" the first.

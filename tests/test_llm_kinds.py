@@ -158,7 +158,7 @@ def test_services_build_the_llm_decider_and_its_name_enters_provenance(openai_ba
         article(), model=summary_model, prompts=load_prompts(), decider=decider, embedder=MiniLMEmbeddings(batch_size=8)
     )
     assert analysis.provenance.kind_decided_by == "llm:gpt-4o-mini@kinds1"
-    assert analysis.provenance.prompts == {"summary": released()["summary"]}
+    assert analysis.provenance.prompts == {"summary": released()["summary"], "says": released()["says"]}
     assert [(s.kind, s.rationale) for s in analysis.statements] == [(k, r) for k, _, _, r in LABELS]
     assert analysis.rhetoric_share == 0.5  # a claim and a rhetoric of four sure statements
 

@@ -83,6 +83,42 @@ def test_a_registry_written_before_migrations_is_upgraded_in_place(registry_url)
     again.close()
 
 
+def test_articles_whose_hash_now_covers_their_headings_keep_their_analyses(registry_url):
+    """Revision 0009: an article with headings gets its new content hash, and its versions and analyses
+    follow it, so its analysis is still its current one; an article without headings is untouched."""
+    import hashlib
+
+    from assay.types import Section
+
+    headed = article(1).model_copy(update={"body": "Intro.\nOur view: it is slow.", "published": datetime(2026, 3, 4, tzinfo=UTC),
+                                           "sections": [Section(heading=None, start=0, end=6), Section(heading="Our view", start=7, end=27)]})
+    plain = article(2)
+    registry = Registry(registry_url)
+    for item in (headed, plain):
+        registry.record_article(item, 0)
+        assert registry.record_analysis(analysis_of(item), "key")
+    registry.close()
+    before = hashlib.sha256("\x1f".join([headed.title, headed.published.isoformat(), headed.body]).encode()).hexdigest()  # the old formula
+    engine = create_engine(registry_url)
+    with engine.begin() as connection:
+        for table in ("articles", "article_versions", "analyses"):
+            column = "id" if table == "articles" else "article_id"
+            connection.execute(text(f"UPDATE {table} SET content_hash = :old WHERE {column} = :id"), {"old": before, "id": headed.id})
+        connection.execute(text("UPDATE alembic_version SET version_num = '0008_removed_articles'"))
+    engine.dispose()
+    registry = Registry(registry_url)
+    assert registry.schema_before == "0008_removed_articles"
+    with registry.engine.connect() as connection:
+        stored = {table: connection.execute(text(f"SELECT content_hash FROM {table} WHERE {column} = :id"), {"id": headed.id}).scalar_one()
+                  for table, column in (("articles", "id"), ("article_versions", "article_id"), ("analyses", "article_id"))}
+    assert set(stored.values()) == {headed.content_hash} and headed.content_hash != before
+    assert registry.latest_analysis(headed.id) is not None and registry.latest_analysis(plain.id) is not None
+    # What the old hash would have broken: an analysis made now (under the article's hash) is its current one.
+    newer = analysis_of(headed).model_copy(update={"summary": "A newer summary of the article, long enough."})
+    assert registry.record_analysis(newer, "key2") and registry.latest_analysis(headed.id).summary == newer.summary
+    registry.close()
+
+
 def test_a_registry_from_a_newer_release_is_refused_in_one_line(registry_url):
     Registry(registry_url).close()
     engine = create_engine(registry_url)

@@ -97,3 +97,14 @@ def test_a_setting_that_cannot_be_read_is_named_with_where_to_fix_it(monkeypatch
     with pytest.raises(SettingsError, match=rf"^{tmp_path / 'assay.toml'} is not valid TOML \(.*\): fix it, or remove it"):
         get_settings()
     get_settings.cache_clear()
+
+
+def test_the_who_did_what_check_is_turned_off_by_name(monkeypatch):
+    from assay.settings import Settings
+
+    assert Settings().prose_names_margin == 0.25
+    for off in ("off", "", "None"):
+        monkeypatch.setenv("ASSAY_PROSE_NAMES_MARGIN", off)
+        assert Settings().prose_names_margin is None
+    monkeypatch.setenv("ASSAY_PROSE_NAMES_MARGIN", "0.5")
+    assert Settings().prose_names_margin == 0.5

@@ -353,6 +353,21 @@ def test_a_pasted_footnote_number_a_list_s_items_a_run_in_heading_and_the_author
     assert len(statements(article(body.replace("Hannah Okafor is", "Lynas is")))) == 8  # another's description is a statement
 
 
+def test_a_roundup_line_s_company_is_its_subject_not_a_run_in_heading():
+    """A market roundup writes "Lynas: Shares rose…": the name is who the line is about, so it stays in
+    the statement; a fact sheet's "World Resources:" (a trade word, no legal form) is still a heading."""
+    body = ("Lynas: Shares rose 4% after the company reported record NdPr output.\n"
+            "Arafura Rare Earths Ltd: The company signed an offtake with a German magnet maker.\n"
+            "China: Exports of magnets fell 8% in October from a year earlier.\n"
+            "World Resources: Rare-earth resources are large in relation to demand.")
+    assert [s.text for s in statements(article(body))] == [
+        "Lynas: Shares rose 4% after the company reported record NdPr output.",
+        "Arafura Rare Earths Ltd: The company signed an offtake with a German magnet maker.",
+        "China: Exports of magnets fell 8% in October from a year earlier.",
+        "Rare-earth resources are large in relation to demand.",
+    ]
+
+
 def test_a_wire_s_update_note_and_credits_a_release_s_contacts_and_its_letterhead_are_no_statements():
     """Seen on a Bloomberg story and a Japanese company's release nobody here labelled; nor is a
     sentence cut inside parentheses or between a named speaker and their title."""
