@@ -345,9 +345,11 @@ def who_did_what(
     """A check of who did what in a sentence of prose, by contrast: for each name the shipped alias file
     knows, the model's yes-probability that the article says the sentence, against the same sentence
     with that name replaced by each other name of the same type the article mentions. A copy ahead by
-    more than `margin` (in log-odds) means the sentence named the wrong one ("Lynas and Iluka signed…"
-    where only Lynas did). Sentence vectors cannot see this: a swapped name moves the cosine by nothing
-    (evals/README.md, "Who did what"). None when the backend gives no log-probabilities."""
+    more than `margin` (in log-odds) means the sentence named the wrong one ("Iluka signed…" where
+    Lynas did). Two names of a type joined ("Lynas and Iluka signed…") are tried each alone too: one
+    alone ahead by the margin means the sentence joined two stories (where only Lynas did). Sentence
+    vectors cannot see either: a swapped name moves the cosine by nothing (evals/README.md, "Who did
+    what"). None when the backend gives no log-probabilities."""
     book = shipped_book()
     counts: dict[str, int] = {}
     written_as: dict[str, str] = {}
@@ -365,6 +367,12 @@ def who_did_what(
     def check(text: str) -> str | None:
         spans = _separate(book.mention_spans(text))
         named = {name for _, _, name in spans}
+        for (start, end, name), (start2, end2, name2) in zip(spans, spans[1:]):
+            if type_of.get(name) is not type_of.get(name2) or not _JOINED.fullmatch(text[end:start2]) or (written := says(text)) is None:
+                continue
+            alone = [(p, text[a:b]) for a, b in ((start, end), (start2, end2)) if (p := says(text[:start] + text[a:b] + text[end2:])) is not None]
+            if alone and _logit(max(alone)[0]) > _logit(written) + margin:
+                return f"says {text[start:end2]} where the article points to {max(alone)[1]} alone: name only who in the article did it"
         for start, end, name in spans:
             kind = type_of.get(name) or (known.type if (known := book.canonical(name)) else None)
             others = sorted((n for n in counts if n not in named and type_of.get(n) is kind), key=lambda n: -counts[n])[:WHO_DID_WHAT_TRIES]
@@ -376,6 +384,10 @@ def who_did_what(
         return None
 
     return check
+
+
+# What joins two names into one subject: "Lynas and Iluka", "Lynas & Iluka", "Lynas, Iluka".
+_JOINED = re.compile(r"\s+(?:and|&)\s+|,\s+(?:and\s+)?")
 
 
 def _separate(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:

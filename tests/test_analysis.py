@@ -674,7 +674,8 @@ def test_a_sentence_naming_the_wrong_company_is_caught_by_contrast_and_repaired(
     _, decider, embedder = parts
     article = Article(id="who", title="Contracts and costs", source="test", source_url="test", body=WHO_DID_WHAT,
                       sections=[Section(heading=None, start=0, end=len(WHO_DID_WHAT))])
-    believes = {"Iluka Resources signed": 0.62, "Lynas Rare Earths signed": 0.97, "Lynas Rare Earths raised": 0.2, "Iluka Resources raised": 0.96}
+    believes = {"Lynas Rare Earths and Iluka Resources signed": 0.7, "Iluka Resources signed": 0.62, "Lynas Rare Earths signed": 0.97,
+                "Lynas Rare Earths raised": 0.2, "Iluka Resources raised": 0.96}
     model = SaysFake(responses=[], believes=believes)
     check = who_did_what(model, [], load_prompt("says"), article, margin=0.25)
     assert check("Iluka Resources signed a supply contract with the Department of Defense.") == (
@@ -684,6 +685,9 @@ def test_a_sentence_naming_the_wrong_company_is_caught_by_contrast_and_repaired(
     assert check("The cost estimate rose.") is None and len(model.probes) == 4  # no name, no probe; each claim asked once
     check("Iluka Resources signed a supply contract with the Department of Defense.")
     assert len(model.probes) == 4
+    # Two stories joined: each name alone is tried too, and the one the article says wins.
+    assert check("Lynas Rare Earths and Iluka Resources signed a supply contract with the Department of Defense.") == (
+        "says Lynas Rare Earths and Iluka Resources where the article points to Lynas Rare Earths alone: name only who in the article did it")
     # A backend without log-probabilities gives no judgement, and no fault.
     assert who_did_what(FakeMessagesListChatModel(responses=[AIMessage(content="Yes")] * 4), [], load_prompt("says"), article, 0.25)(
         "Iluka Resources signed a supply contract with the Department of Defense.") is None
