@@ -855,6 +855,20 @@ def test_a_copied_social_post_and_a_report_dated_in_its_title(tmp_path: Path):
     assert article.published == datetime(2026, 11, 28, tzinfo=UTC) and any(n.startswith("dated from its title") for n in notes)
 
 
+def test_an_outlook_dated_by_its_month_alone(tmp_path: Path):
+    """Seen on an outlook written here: "November 2026" under the title left it undated. A month alone
+    on its line dates it to the month's first day, saying so; a month inside a sentence is text."""
+    outlook = tmp_path / "outlook.txt"
+    outlook.write_text("Rare Earths Outlook\n\nNovember 2026\n\nBy Jane Smith\n\nNdPr oxide prices rose 12% in the third quarter.\n")
+    article, notes = read_article(outlook)
+    assert article.published == datetime(2026, 11, 1, tzinfo=UTC)
+    assert any("gives the month only: taken as its first day" in n for n in notes)
+    outlook.write_text("Rare Earths Outlook\n\nPublished: Sept. 2026\n\nNdPr oxide prices rose 12% in the third quarter.\n")
+    assert read_article(outlook)[0].published == datetime(2026, 9, 1, tzinfo=UTC)
+    outlook.write_text("Rare Earths Outlook\n\nIn November 2026 NdPr oxide prices rose 12% as export licences slowed.\n")
+    assert read_article(outlook)[0].published is None
+
+
 def test_markdown_footnotes_and_a_notice_s_numbered_clauses(tmp_path: Path):
     """Seen on a Markdown analysis and a ministry's notice written here: "[^1]" markers and their notes
     were statements (the notes highlights too); a notice's "(1) …" clauses kept their numbers, and its

@@ -362,6 +362,19 @@ def opening_date(texts: list[str]) -> tuple[datetime, int] | None:
     return None
 
 
+# A date line that gives only the month ("November 2026", "Published: Nov. 2026"), as outlooks, fact
+# sheets and monthly reports are dated: the whole line, so "in November 2026 the plant…" is text.
+_MONTH_LINE = re.compile(rf"^[*_]*(?:(?:published|posted|updated|date|issued|released)\b\s*:?\s*)?{_MONTH}\s+{_YEAR}[*_.]*$", re.IGNORECASE)
+
+
+def month_line_date(texts: list[str]) -> tuple[datetime, int] | None:
+    """The first day of the month a date line in the first lines gives alone, and the line's index."""
+    for index, text in enumerate(texts[:_DATELINE_LINES]):
+        if found := _MONTH_LINE.match(text.strip()):
+            return datetime(int(found["year"]), _MONTHS[found["month"].lower().rstrip(".")], 1, tzinfo=UTC), index
+    return None
+
+
 # "PERTH, Australia (Reuters) - ", "BEIJING, Feb. 10 (Xinhua) -- ", "TORONTO, Feb. 10, 2026 /PRNewswire/ -- ", "SYDNEY — "
 DATELINE = re.compile(
     r"^(?=[A-Z][A-Z'’.\- ]{2}[A-Z])[A-Z][A-Z'’.\-]*(?:\s+[A-Z][A-Z'’.\-]+)*(?:,[^\n()]{0,40}?)?\s*(?:\([^()\n]{1,40}\))?\s*(?:--|[-–—])\s+"

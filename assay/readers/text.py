@@ -44,6 +44,7 @@ from assay.readers.opening import (
     file_publisher,
     is_site_name,
     letterhead,
+    month_line_date,
     opening_date,
     release_label,
     title_date,
@@ -468,6 +469,10 @@ def read_text_file(text: str, fetched: Fetched, sender: str | None = None, masth
             notes.append(f"dated from the opening line {opening[found[1]].strip()[:60]!r}")
         elif (published := title_date(title)) is not None:
             notes.append(f"dated from its title {title[:60]!r}")
+        elif month := month_line_date(opening):
+            published = month[0]
+            notes.append(f"dated from the opening line {opening[month[1]].strip()[:60]!r}, which gives the month only: "
+                         f"taken as its first day (a front matter `date:` line says otherwise)")
         elif (day := yearless_dateline(opening, fetched)) is not None:
             published = day[0]
             notes.append(f"{day[1]} (a front matter `date:` line says otherwise)")
