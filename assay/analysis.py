@@ -360,6 +360,8 @@ def who_did_what(
     seen: dict[str, float | None] = {}
 
     def says(text: str) -> float | None:
+        if None in seen.values():  # the backend gave no log-probabilities once: it will not the next time, so ask no more
+            return None
         if text not in seen:
             seen[text] = yes_probability(model, [*messages, *probe.template().format_messages(claim=text)], config)
         return seen[text]

@@ -402,10 +402,12 @@ def extractive_summary(prompt: str) -> dict:
 
 
 class ExtractiveLLM:
-    """The loopback LLM server: counts calls, and takes `delay_s` per answer (time to kill a worker mid-analysis)."""
+    """The loopback LLM server: counts calls (and among them the probes, which ask for log-probabilities and
+    get none), and takes `delay_s` per answer (time to kill a worker mid-analysis)."""
 
     def __init__(self, delay_s: float):
         self.calls = 0
+        self.probes = 0
         self.lock = threading.Lock()
         llm = self
 
@@ -414,6 +416,7 @@ class ExtractiveLLM:
                 request = json.loads(self.rfile.read(int(self.headers.get("Content-Length") or 0)))
                 with llm.lock:
                     llm.calls += 1
+                    llm.probes += bool(request.get("logprobs"))
                 time.sleep(delay_s)
                 prompt = next(str(m.get("content")) for m in reversed(request["messages"]) if m.get("role") == "user")
                 reply = json.dumps({

@@ -688,9 +688,11 @@ def test_a_sentence_naming_the_wrong_company_is_caught_by_contrast_and_repaired(
     # Two stories joined: each name alone is tried too, and the one the article says wins.
     assert check("Lynas Rare Earths and Iluka Resources signed a supply contract with the Department of Defense.") == (
         "says Lynas Rare Earths and Iluka Resources where the article points to Lynas Rare Earths alone: name only who in the article did it")
-    # A backend without log-probabilities gives no judgement, and no fault.
-    assert who_did_what(FakeMessagesListChatModel(responses=[AIMessage(content="Yes")] * 4), [], load_prompt("says"), article, 0.25)(
-        "Iluka Resources signed a supply contract with the Department of Defense.") is None
+    # A backend without log-probabilities gives no judgement, and no fault; it is asked once, not again.
+    silent = RecordingChat(responses=[AIMessage(content="Yes")] * 4)
+    check = who_did_what(silent, [], load_prompt("says"), article, 0.25)
+    assert check("Iluka Resources signed a supply contract with the Department of Defense.") is None
+    assert check("Lynas Rare Earths raised the cost estimate.") is None and len(silent.seen) == 1
 
     def summary(text: str) -> AIMessage:
         data = {"companies": ["Lynas Rare Earths", "Iluka Resources"], "governments": [], "countries": [], "materials": [], "projects": [],
