@@ -321,17 +321,28 @@ def _prose_check(grounding: ProseGrounding) -> Callable[[BaseModel], None]:
 
 
 class NameSupport(BaseModel):
-    """The says@ probe's reading of one name in a sentence: the model's probability that the article
-    says the sentence as written, and the best of the copies naming another entity of that type."""
+    """The says@ probe's reading of the names in a sentence: the model's probability that the article
+    says the sentence as written, and the best of the copies naming another entity (or one name alone)."""
 
-    name: str
-    written: float
-    instead: str
-    alternative: float
+    name: str = Field(description="The name or joined names as the sentence writes them.")
+    written: float = Field(ge=0, le=1)
+    instead: str = Field(description="What the best copy names instead.")
+    alternative: float = Field(ge=0, le=1)
+    alone: bool = Field(False, description="The copy names one of two joined names alone.")
+
+    def fault(self, margin: float) -> str | None:
+        """What is wrong, in words the model can act on, when the copy is ahead by more than `margin` log-odds."""
+        if _logit(self.alternative) <= _logit(self.written) + margin:
+            return None
+        if self.alone:
+            return f"says {self.name} where the article points to {self.instead} alone: name only who in the article did it"
+        return f"says {self.name} where the article points to {self.instead}: name who in the article did it"
 
 
 # The most names of one type tried in place of a name (the article's most mentioned first): each is a probe.
 WHO_DID_WHAT_TRIES = 4
+# What joins two names into one subject: "Lynas and Iluka", "Lynas & Iluka", "Lynas, Iluka".
+_JOINED = re.compile(r"\s+(?:and|&)\s+|,\s+(?:and\s+)?")
 
 
 def _logit(p: float) -> float:
@@ -373,23 +384,20 @@ def who_did_what(
             if type_of.get(name) is not type_of.get(name2) or not _JOINED.fullmatch(text[end:start2]) or (written := says(text)) is None:
                 continue
             alone = [(p, text[a:b]) for a, b in ((start, end), (start2, end2)) if (p := says(text[:start] + text[a:b] + text[end2:])) is not None]
-            if alone and _logit(max(alone)[0]) > _logit(written) + margin:
-                return f"says {text[start:end2]} where the article points to {max(alone)[1]} alone: name only who in the article did it"
+            if alone and (fault := NameSupport(name=text[start:end2], written=written, instead=max(alone)[1], alternative=max(alone)[0],
+                                               alone=True).fault(margin)):
+                return fault
         for start, end, name in spans:
             kind = type_of.get(name) or (known.type if (known := book.canonical(name)) else None)
             others = sorted((n for n in counts if n not in named and type_of.get(n) is kind), key=lambda n: -counts[n])[:WHO_DID_WHAT_TRIES]
             if not others or (written := says(text)) is None:
                 continue
-            tried = [(p, n) for n in others if (p := says(text[:start] + written_as[n] + text[end:])) is not None]
-            if tried and _logit(max(tried)[0]) > _logit(written) + margin:
-                return f"says {text[start:end]} where the article points to {written_as[max(tried)[1]]}: name who in the article did it"
+            tried = [(p, written_as[n]) for n in others if (p := says(text[:start] + written_as[n] + text[end:])) is not None]
+            if tried and (fault := NameSupport(name=text[start:end], written=written, instead=max(tried)[1], alternative=max(tried)[0]).fault(margin)):
+                return fault
         return None
 
     return check
-
-
-# What joins two names into one subject: "Lynas and Iluka", "Lynas & Iluka", "Lynas, Iluka".
-_JOINED = re.compile(r"\s+(?:and|&)\s+|,\s+(?:and\s+)?")
 
 
 def _separate(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
@@ -569,8 +577,7 @@ def analysis_key(
 ) -> str:
     """Everything that changes an analysis's output: same key, same analysis, no LLM call."""
     parts = [content_hash, prompts, decider, SPLITTER_VERSION, crosscheck, model, prose_min_support, KEY_SENTENCES_VERSION, NAMES_VERSION]
-    if prose_names_margin is not None:  # keys made before the check existed stay valid where it is off
-        parts.append(prose_names_margin)
+    parts.append(prose_names_margin)
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 
