@@ -152,7 +152,7 @@ class Settings(BaseSettings):
     # and catches 25 of 31 swapped; 0 catches 28 but drops 4 true ones.
     prose_names_margin: float | None = Field(
         0.25, ge=0,
-        description="Log-odds by which a copy of a summary sentence naming another entity must beat the sentence to fault it; unset turns the check off.",
+        description="Log-odds by which a copy of a summary sentence naming another entity must beat the sentence to fault it; `off` turns the check off.",
     )
 
     alert_block: str | None = Field(
