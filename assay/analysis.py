@@ -37,6 +37,7 @@ from assay.aliases import AliasBook, shipped_book, typed_once
 from assay.embeddings import MiniLMEmbeddings
 from assay.grounding import (
     ProseGrounding,
+    as_the_body_types,
     as_the_body_writes,
     entity_rejected,
     initials_as_written,
@@ -192,7 +193,7 @@ KEY_SENTENCES_VERSION = "9"  # 2: the splitter's boilerplate rule; 3: its narrow
 # 5 0.538 / 0.460, 6 0.539 / 0.515; lead-k stays at 0.32-0.34 / 0.36-0.42 (evals/README.md).
 HIGHLIGHTS = 5
 # The version of what code makes of the reply's names, figures and prose (`typed_once`, `_figure`, `tidy_cut`): part of the key too.
-NAMES_VERSION = "12"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
+NAMES_VERSION = "13"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
 # 2: a figure as the body writes it, what it measures in its sentence, no years; 3: a summary's unfinished last sentence dropped;
 # 4: a figure's value holds a number; 5: a title before a name the body writes after it is that name, and a call's
 # holder may be its summary's subject (grounding); 6: "NPV" is the body's "NPV8"; a province or state is no country;
@@ -205,6 +206,7 @@ NAMES_VERSION = "12"  # 1: a name typed once; a unit the value carries shown onc
 # 11: a state or province typed a company ("California") is no entity
 # 12: a name the body follows with a person's role ("He Yongqian, spokesperson for…") is no company or government; a
 # state body's name typed a country ("U.S. Geological Survey") is a government's
+# 13: a firm whose analysts the body quotes ("Analysts at Macquarie said…") typed a government or country is a company
 
 
 def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = HIGHLIGHTS) -> list[str]:
@@ -634,7 +636,7 @@ def analyse_article(
     book = aliases or AliasBook.load()
     # "Clarios, "; "U. S." where the body writes "United States"
     named = [e.model_copy(update={"name": as_the_body_writes(e.name.strip().rstrip(",;:").strip(), article.body, book)}) for e in reply.entity_list()]
-    found_entities = [e for e in named if entity_rejected(e, article, book) is None]  # invented names, headings, phrases, titles
+    found_entities = [as_the_body_types(e, article.body) for e in named if entity_rejected(e, article, book) is None]  # invented names, headings, phrases, titles
     entities = [e.model_copy(update={"name": initials_as_written(e.name, article.body)}) for e in typed_once(found_entities, book)]
     summary = initials_as_written(summary, article.body)
     figures = [f.model_copy(update={"measures": initials_as_written(f.measures, article.body)})

@@ -295,6 +295,7 @@ def ask(
         retriever=made.retriever(), catalog=made.registry, embedder=made.embedder, model=made.chat_model(),
         prompt=answer_prompt(settings, prompts := load_prompts(prompt_overrides)), checks=answer_checks(settings, prompts),
         k=k or settings.ask_k, min_similarity=settings.ask_min_similarity, passage_chars=settings.ask_passage_chars,
+        passage_word_weight=settings.ask_passage_word_weight,
         filters=filters, on_text=on_text, callbacks=[LLMCallLogger(made.registry, local=settings.llm == "local")],
     )
 

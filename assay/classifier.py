@@ -36,6 +36,8 @@ DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "statement-classifiers
 _DIGIT = re.compile(r"\d")
 # A figure as the cue shows it: "A$200 million", "5.9%", "2025" (not "2025." with the sentence's stop).
 _FIGURE = re.compile(r"(?:[A-Z]{1,2}\$|[$€£¥])?\d(?:[\d,.]*\d)?(?:\s?%|\s(?:million|billion|trillion|percent|per cent)\b)?")
+# The figure a rationale shows: not a digit inside a label ("Q3 2026", "Dy2O3"), which a table's row opens with.
+_SHOWN_FIGURE = re.compile(rf"(?<![A-Za-z\d]){_FIGURE.pattern}(?![A-Za-z])")
 _REPORTING = re.compile(
     r"\b(?:said|says|say|stated|states|reported|reports|announced|announces|according to|told|noted|notes|"
     r"confirmed|disclosed|claims?|claimed|argues?|argued|contends?|asserts?|emphasi[sz]ed|stressed|touted)\b",
@@ -146,7 +148,7 @@ def cue_words(article: Article, found: Sequence[Statement], i: int) -> dict[str,
     heading = f"under the heading “{named}”" if (named := statement_heading(article, found[i])[0]) else ""
     superlative = _word(_SUPERLATIVE, text)
     return {
-        "has_digit": f"a figure{_word(_FIGURE, text)}",
+        "has_digit": f"a figure{_word(_SHOWN_FIGURE, text) or _word(_FIGURE, text)}",
         "reporting_verb": _reporting_word(text),
         "superlative": f"superlative{superlative}" + ("" if _DIGIT.search(text) else " with no figure"),
         "hedge": f"hedged or forward-looking{_word(_HEDGE, text)}",

@@ -163,9 +163,9 @@ def html_blocks(html: str) -> list[Block]:
                 blocks.append(Block("heading", child.text_content()))
             elif tag in ("ul", "ol"):
                 walk(child, depth + 1)
-            elif tag == "table":  # a row per line, its cells apart ("NdPr oxide 612,000 +2.1%"), as a page's table reads
-                rows = [" ".join(" ".join(cell.text_content().split()) for cell in row.iter("td", "th")) for row in child.iter("tr")]
-                blocks.append(Block("paragraph", "\n".join(r for r in rows if r.strip())))
+            elif tag == "table":  # a row per line (`table_lines`), as a page's table reads
+                rows = [[(cell.text_content(), cell.tag == "th") for cell in row.iter("td", "th")] for row in child.iter("tr")]
+                blocks.append(Block("paragraph", "\n".join(table_lines(rows))))
             elif tag == "li":
                 blocks.append(Block("item", _own_text(child), level=max(depth - 1, 0)))
                 for nested in child.iter("ul", "ol"):
@@ -190,9 +190,36 @@ def html_blocks(html: str) -> list[Block]:
     return [Block(b.kind, re.sub(r"[ \t]+\n", "\n", b.text), b.level) for b in blocks]
 
 
+def table_lines(rows: list[list[tuple[str, bool]]]) -> list[str]:
+    """A table's rows (each cell's text, and whether it is a header cell), a line each. Under a header
+    row, each row of its width names its figures by their columns, as text writes an estimates row
+    ("Revenue: 2025A 512; 2026E 604"): "NdPr oxide produced (mt): Q3 2026 721; Q3 2025 477; Change 51%".
+    With its cells apart, as before, the row was "NdPr oxide produced (mt) 721 477 51%": a statement that
+    said none of what its figures were (seen on a results release written here). Without a header row,
+    and for a row of another width, the cells apart ("NdPr oxide 612,000 +2.1%")."""
+    cells = [[" ".join(text.split()) for text, _ in row] for row in rows]
+    head = next((i for i, row in enumerate(rows) if row), len(rows))
+    names = cells[head] if head < len(rows) and all(is_head for _, is_head in rows[head]) else []
+    if len(names) < 2 or not any(names[1:]) or not any(cells[head + 1 :]):  # no header, or nothing under it
+        return [line for row in cells if (line := " ".join(c for c in row if c))]
+    lines = []
+    for row in cells[head + 1 :]:
+        if len(row) != len(names) or not any(row[1:]):
+            if line := " ".join(c for c in row if c):
+                lines.append(line)
+            continue
+        named = "; ".join(f"{name} {value}" if name else value for name, value in zip(names[1:], row[1:], strict=True) if value)
+        lines.append(f"{row[0].rstrip(':')}: {named}" if row[0] else named)
+    return lines
+
+
 def _extracted_text(element: lxml.etree._Element) -> str:
     """An element's text in trafilatura's XML, with its line breaks (`<lb/>`) as line breaks and a
-    table's rows as lines of cells ("KB-01 42.6 1.87%"), never glued ("winter.Drilling")."""
+    table's rows as lines (`table_lines`), never glued ("winter.Drilling")."""
+    if element.tag == "table":
+        rows = [[("".join(cell.itertext()), cell.get("role") == "head") for cell in row.iter("cell")] for row in element.iter("row")]
+        return "\n".join(table_lines(rows))
+
     def text(node: lxml.etree._Element) -> str:
         structural = node.tag in ("table", "row")  # their own text and tails are the XML's indentation
         parts = [] if structural else [node.text or ""]

@@ -181,7 +181,28 @@ def source_type(article: Article) -> SourceType:
     for pattern, kind in _TEXT_CUES:
         if pattern.search(opening):
             return kind
+    if _speaks_as_a_company(opening):
+        return SourceType.company_release
     return SourceType.news
+
+
+# A company writing in its own voice, outside quotation marks: "our Narva plant", "our team" (seen on a
+# company's social post pasted into a text file, its statements given to the author). A news story or an
+# op-ed says "our view", "our estimates", "our country", never "our plant" but in a quotation.
+_OWN_ASSETS = re.compile(
+    r"\bour (?:[A-Z][\w-]+ )*(?:plants?|facility|facilities|mines?|refinery|refineries|team|employees|operations|sites?|factory|"
+    r"factories|customers|shareholders)\b", re.I)
+
+
+def _speaks_as_a_company(opening: str) -> bool:
+    """Whether the opening says "our plant" (`_OWN_ASSETS`) outside any quotation."""
+    for match in _OWN_ASSETS.finditer(opening):
+        before = opening[: match.start()]
+        curly_open = before.count("“") > before.count("”")
+        straight_open = before.count('"') % 2 == 1
+        if not (curly_open or straight_open):
+            return True
+    return False
 
 
 _FIGURE = re.compile(r"(?<![\w.])\d[\d,.]*\s*(?:%|per ?cent|percent|tonnes?|tons?|t\b|kt|mt|million|billion|bn|m\b)?", re.I)

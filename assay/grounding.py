@@ -215,6 +215,26 @@ def _named_as_a_person(name: str, body: str) -> bool:
     return False
 
 
+# A firm the body names as the employer of analysts ("Analysts at Macquarie said…", "economists from
+# Capital Economics", "Goldman Sachs analysts wrote"): a company, whatever type the model gave it (a
+# roundup written here had "Macquarie" typed a government).
+_ANALYSTS = r"(?i:analysts?|economists?|strategists?|researchers?|brokers?)"
+
+
+def employs_analysts(name: str, body: str) -> bool:
+    """Whether the body writes `name` as the firm its analysts work for (`_ANALYSTS`)."""
+    named = re.escape(name)
+    return re.search(rf"\b{_ANALYSTS}\s+(?:at|from|with)\s+{named}(?!\w)|(?<!\w){named}(?:[’']s)?\s+{_ANALYSTS}\b", body) is not None
+
+
+def as_the_body_types(entity: Entity, body: str) -> Entity:
+    """`entity` typed a company where the body has it employ analysts (`employs_analysts`) and the model
+    typed it a government or a country; otherwise as the model typed it."""
+    if entity.type in (EntityType.government, EntityType.country) and employs_analysts(entity.name, body):
+        return entity.model_copy(update={"type": EntityType.company})
+    return entity
+
+
 # A title's short form, for the words the body may write instead ("CEO" for "Chief Executive").
 _TITLE_SHORT = {"ceo": ("chief executive",), "cfo": ("chief financial",), "coo": ("chief operating",), "cto": ("chief technology",),
                 "md": ("managing director",), "vp": ("vice president",)}

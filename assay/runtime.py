@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -40,11 +41,41 @@ def configure_prefect(settings: Settings, *, quiet: bool = True) -> None:
         # a rollback cancelled at exit). Not the root logger itself: Assay's own warnings go through it.
         for name in _NOISY_AT_EXIT:
             logging.getLogger(name).setLevel(logging.CRITICAL)
+        # The temporary server is a subprocess (`uvicorn … prefect.server.api.server:create_app`) that
+        # configures its logging from Prefect's file alone: the levels above do not reach it, and its
+        # pool's cancelled rollback printed a traceback after a successful `assay ingest` (1 run in 5).
+        if (quiet_config := _quiet_logging_config(settings.home / "prefect")) is not None:
+            os.environ.setdefault("PREFECT_LOGGING_SETTINGS_PATH", str(quiet_config))
 
 
 # Seen under the one-line report of `assay ingest /nonexistent.txt`: the warning on every run, the
 # traceback in 1 run of 4. Prefect names its services' loggers by their class.
 _NOISY_AT_EXIT = ("EventsWorker", "APILogWorker", "sqlalchemy.pool")
+
+
+def _quiet_logging_config(folder: Path) -> Path | None:
+    """Prefect's own logging configuration with the `_NOISY_AT_EXIT` loggers at CRITICAL, written to
+    `folder` (Assay's PREFECT_HOME) for every process Prefect starts; None where it cannot be written
+    (a read-only home), and Prefect's default stands."""
+    import importlib.util
+
+    import yaml
+
+    spec = importlib.util.find_spec("prefect")  # found, not imported: configure_prefect runs before Prefect loads
+    if spec is None or spec.origin is None:
+        return None
+    config = yaml.safe_load((Path(spec.origin).parent / "logging" / "logging.yml").read_text(encoding="utf-8"))
+    config.setdefault("loggers", {}).update({name: {"level": "CRITICAL"} for name in _NOISY_AT_EXIT})
+    text = yaml.safe_dump(config, sort_keys=False)
+    path = folder / "logging-quiet.yml"  # not Prefect's default name, which `assay --debug` would read too
+    try:
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            partial = folder / f".logging-quiet.yml.{os.getpid()}"
+            partial.write_text(text, encoding="utf-8")
+            partial.replace(path)  # whole or not at all, for a process reading it now
+    except OSError:
+        return None
+    return path
 
 
 @contextmanager
@@ -61,8 +92,40 @@ def in_process_flow_settings() -> Iterator[None]:
         return
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
 
+    _start_temporary_server()
     with temporary_settings(updates={PREFECT_FLOWS_HEARTBEAT_FREQUENCY: None}):
         yield
+
+
+def _start_temporary_server() -> None:
+    """Start Prefect's temporary API server now, from the main thread, so that it dies with this process.
+
+    Prefect starts it as a subprocess on first use and stops it at exit; a process killed by SIGKILL (an
+    out-of-memory kill, `timeout -s KILL`) runs no exit hook, and each such `assay ingest` left its server
+    serving (seen here). Started here, the subprocess gets `_die_with_parent`, as `assay serve`'s server
+    does: Linux sends the signal when the thread that started it ends, hence the main thread, which ends
+    only with the process. Prefect then finds it running and uses it."""
+    import threading
+
+    from prefect.server.api import server as prefect_server
+    from prefect.settings import PREFECT_API_URL, PREFECT_SERVER_EPHEMERAL_ENABLED
+
+    if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():  # a profile's server, or none wanted
+        return
+    found = prefect_server.SubprocessASGIServer()  # one per process: Prefect's own calls get this one
+    if found.running or threading.current_thread() is not threading.main_thread():
+        return
+    popen = subprocess.Popen
+
+    def dying_with_parent(*args: Any, **kwargs: Any) -> subprocess.Popen[Any]:
+        kwargs.setdefault("preexec_fn", _die_with_parent)
+        return popen(*args, **kwargs)
+
+    subprocess.Popen = dying_with_parent  # type: ignore[misc,assignment]  # for this one start only; Prefect calls `subprocess.Popen`
+    try:
+        found.start()
+    finally:
+        subprocess.Popen = popen  # type: ignore[misc]
 
 
 @contextmanager

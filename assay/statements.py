@@ -45,6 +45,13 @@ _CLAUSE_BREAK = re.compile(r"\s*(?:—|--|;)\s*|\s+–\s+|:\s+(?=[a-z“\"])")
 _DASH = re.compile(r"—|--|\s–\s")
 # An item of a list of shares or amounts, as statistical summaries write them ("…were catalysts, 60%;
 # ceramics and glass, 15%; and other, 5%"): a label of a few words, a comma and its figure, no clause.
+# A table's row as the readers write it under its header ("NdPr oxide produced (mt): Q3 2026 721; Q3
+# 2025 477; Change 51%", `cleaning.table_lines`), or as text writes an estimates row ("Revenue: 2025A
+# 512; 2026E 604"): a label, then columns each ending in its figure. One statement, never cut at its
+# semicolons, unless it sets estimates beside actuals ("2025A 0.38; 2026E 0.71"): the labellers cut those
+# apart, the reported figure a fact and the estimate the author's opinion.
+_TABLE_ROW = re.compile(r"^[^;:]{1,80}:\s+[^;]{1,40}?\S*\d\S*(?:;\s+[^;]{1,40}?\S*\d\S*)+$")
+_ESTIMATE_COLUMN = re.compile(r"\b(?:FY|CY)?(?:19|20)?\d\d[EF]\b")
 _LIST_ITEM = re.compile(r"^\s*(?:and\s+)?[^\W\d][\w'’ -]{0,40},\s*(?:about\s+|nearly\s+)?[$€£¥]?\d[\d.,]*\s*(?:%|percent|per cent|[a-z]{0,6})\.?\s*$")
 _SKIP_LINE = re.compile(r"^(?:(?:sources?|disclosures?|important (?:notice|information|disclosures?)|photo|image|credit|"
                         r"footnotes?|references|bibliography)\b|notes?\s*:|\[\d{1,3}\]\s)", re.I)  # "[1] International Energy Agency, …"
@@ -134,7 +141,7 @@ _DATELINE = re.compile(
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "21"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
+SPLITTER_VERSION = "22"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
 # 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies, an interview's Q:/A: labels,
 # a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone; 8: a name a speaker addresses,
 # a pasted page's photo captions and sign-up calls; 9: a "Published <date>" line, a table's header row of years
@@ -154,6 +161,7 @@ SPLITTER_VERSION = "21"  # 2: datelines are not statements; 3: comma clauses, as
 # 19: ", starting with …" (and "beginning", "ranging") is a phrase, not a participle's clause
 # 20: a notice's lead-in "… are hereby announced as follows:"
 # 21: a run-in "heading" that names a company, government or country ("Lynas: Shares rose…") is the line's subject, kept
+# 22: a table's row ("NdPr oxide produced (mt): Q3 2026 721; Q3 2025 477; Change 51%") is one statement
 
 
 @dataclass(frozen=True)
@@ -199,6 +207,8 @@ def text_sentences(text: str, offset: int = 0) -> list[Statement]:
 
 def clauses(sentence: Statement) -> list[Statement]:
     """Cut a sentence where a dash, semicolon or colon joins two statements that each stand alone."""
+    if _TABLE_ROW.match(sentence.text) and not _ESTIMATE_COLUMN.search(sentence.text):
+        return [sentence]
     pieces, start = [], 0
     aside = len(_DASH.findall(sentence.text)) >= 2
     for match in _CLAUSE_BREAK.finditer(sentence.text):

@@ -310,7 +310,8 @@ def ask_metrics(
     for q in answerable + unanswerable:
         got = answer_question(q.question, retriever=ctx.retriever, catalog=ctx.services.registry, embedder=ctx.embedder, model=ctx.model,
                               prompt=answer_prompt(ctx.settings, prompts), checks=answer_checks(ctx.settings, prompts), k=ctx.settings.ask_k, min_similarity=ctx.settings.ask_min_similarity,
-                              passage_chars=ctx.settings.ask_passage_chars, callbacks=[usage])
+                              passage_chars=ctx.settings.ask_passage_chars, passage_word_weight=ctx.settings.ask_passage_word_weight,
+                              callbacks=[usage])
         if not q.answerable:
             scores["abstention_accuracy"].append(float(got.abstained))
             continue

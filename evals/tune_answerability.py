@@ -62,7 +62,7 @@ def ask_all(ctx: EvalContext, split: str) -> list[AskedQuestion]:
             got = answer_question(
                 q.question, retriever=ctx.retriever, catalog=ctx.services.registry, embedder=ctx.embedder, model=ctx.model,
                 prompt=answer_prompt(ctx.settings, prompts), k=ctx.settings.ask_k, min_similarity=ctx.settings.ask_min_similarity,
-                passage_chars=ctx.settings.ask_passage_chars, checks=probes,
+                passage_chars=ctx.settings.ask_passage_chars, passage_word_weight=ctx.settings.ask_passage_word_weight, checks=probes,
             )
             support = [(article.body.find(s), article.body.find(s) + len(s)) for s in q.supporting_quotes]
             beside = {j.key: j.probability for j in got.answerability}

@@ -494,6 +494,14 @@ def test_headings_and_phrases_are_no_entities(prose_parts):
         "a person, by the role the article gives them"] * 3
     assert [entity_rejected(Entity(name=n, type=t), page) for n, t in (
         ("MP Materials", "company"), ("Wood Mackenzie", "company"), ("Ministry of Commerce", "government"))] == [None] * 3
+    # Seen on a roundup written here: "Analysts at Macquarie said…" with Macquarie typed a government.
+    from assay.grounding import as_the_body_types
+
+    roundup = "Iluka Resources: Flat. Analysts at Macquarie said the overrun was priced in. Chinese analysts agreed, as did China."
+    assert as_the_body_types(Entity(name="Macquarie", type="government"), roundup).type == "company"
+    assert as_the_body_types(Entity(name="Goldman Sachs", type="country"), "Goldman Sachs analysts wrote.").type == "company"
+    assert as_the_body_types(Entity(name="China", type="country"), roundup).type == "country"
+    assert as_the_body_types(Entity(name="Iluka Resources", type="project"), roundup).type == "project"  # only a government or country moves
     # Seen on a hearing, a thread and the sample: a common noun's phrase, a title, a person by their title,
     # a people, as a company or a government; the names beside them stay.
     hearing = Article(id="hearing", title="Estimates", source="test", source_url="test", body=(

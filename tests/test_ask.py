@@ -125,6 +125,9 @@ def test_citations_the_model_judged_weaker_are_dropped_with_sentences_left_uncit
     assert weaker_citations_dropped(text, {1: 0.9, 2: 0.87}, 0.05) == text  # within the margin: both stay
     assert weaker_citations_dropped("A [1, 2]. B [3].", {1: 0.9, 2: 0.88, 3: 0.5}, 0.05) == "A [1][2]."
     assert weaker_citations_dropped(text, {}, 0.05) == text  # no judgement: nothing dropped
+    # The citation left keeps its space when the one before it goes (seen on test: "…like magnets[3].").
+    assert clean_citations(weaker_citations_dropped("Used in magnets [1][3].", {1: 0.2, 3: 0.9}, 0.05), {1, 3}) == (
+        "Used in magnets [3].", [3])
     # A citation after the full stop belongs to the sentence before it.
     after = "Energy Fuels agreed to buy ASM. [1] The deal closes in 2026. [2]"
     assert weaker_citations_dropped(after, {1: 0.5, 2: 0.9}, 0.05) == "The deal closes in 2026 [2]."
@@ -149,6 +152,37 @@ def test_a_citation_holding_little_of_its_sentence_is_dropped_but_a_sentence_kee
     # another sentence's passage holds.
     both = "Energy Fuels agreed to acquire ASM in an all-share deal [1]. The deal values ASM at about A$1.2 billion [3]."
     assert unsupported_citations_dropped(both, question, passages, 0.3) == both
+
+
+def test_citation_support_compares_words_by_their_stems():
+    """"operates" is held by "operating", "Korea" by "Korean": a sentence the model phrases in its own
+    inflections is still held by the passage it comes from."""
+    from assay.ask import citation_support
+
+    passage = "ASM contributes metallization, already operating at its Korean Metals Plant."
+    question = "Does ASM run a plant?"
+    assert citation_support("ASM operates a metals plant in Korea [1].", question, passage) == 1.0
+    assert citation_support("ASM operates a refinery in Texas [1].", question, passage) == pytest.approx(1 / 3)  # "operates" alone
+
+
+def test_a_sentence_citing_a_passage_that_never_names_the_question_s_name_is_cited_to_one_that_does():
+    """Seen on the sample feed: "Does ASM operate a metals plant in Korea?" answered right, cited to the
+    deal's summary (no Korea there), while the passage beside it held the plant; the names check
+    declined it. A passage that names the question's names and holds the sentence takes its citation."""
+    from assay.ask import recited_to_named
+
+    by_key = {1: "The deal combines Energy Fuels' separation with ASM's metallization capabilities.",
+              2: "ASM contributes metallization, already operating at its Korean Metals Plant.",
+              3: "Korea's trade ministry said nothing."}
+    named = {key: f"Energy Fuels-ASM Deal {text}" for key, text in by_key.items()}
+    question = "Does ASM operate a metals plant in Korea?"
+    assert recited_to_named("Yes, ASM operates a metals plant in Korea [1].", question, by_key, named) == (
+        "Yes, ASM operates a metals plant in Korea [2].")
+    # A passage that names Korea but does not hold the sentence takes nothing; nor does a sentence whose
+    # cited passage names what the question names.
+    assert recited_to_named("Yes, ASM operates a refinery in Busan [1].", question, by_key, named) == (
+        "Yes, ASM operates a refinery in Busan [1].")
+    assert recited_to_named("ASM runs a plant in Korea [2].", question, by_key, named) == "ASM runs a plant in Korea [2]."
 
 
 def test_a_citation_holding_little_of_its_sentence_is_dropped_through_ask(corpus):
@@ -264,6 +298,19 @@ def test_missing_answer_reads_the_kind_of_question():
     assert missing_answer("How many countries have expressed interest?", "Roughly 30 countries have.") is None
     assert missing_answer("How many tonnes of NdPr oxide does the mill produce?", "Up to 6,000 tonnes a year.") is None
     assert missing_answer("Why did prices rise?", "Prices rose because supply fell.") is None
+
+
+def test_each_chunk_s_passage_holds_the_question_s_words(corpus):
+    """Seen on dev: "What is the Belfast plant designed to produce?" was given the chunk's sentence on
+    the plant's £12 million grant (closer by cosine), and the sentence that answers it did not fit
+    beside it; the model answered "light rare earths" from another article's passage."""
+    settings, retriever, _, embed = corpus
+    question = "What is the Belfast plant designed to produce?"
+    hits = retriever.search(question, k=settings.ask_k).hits
+    by_similarity = passages(question, hits, embed, settings.ask_passage_chars)
+    by_words_too = passages(question, hits, embed, settings.ask_passage_chars, settings.ask_passage_word_weight)
+    assert not any("designed to produce ~400 tonnes" in p.quote for p in by_similarity)
+    assert any("designed to produce ~400 tonnes" in p.quote for p in by_words_too)
 
 
 def test_a_figure_of_something_else_is_an_abstention(corpus):

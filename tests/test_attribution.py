@@ -281,6 +281,12 @@ def _text_article(body: str, source: str = "exports") -> Article:
     ("The U.S. Department of Energy announced $1 billion for plants.", SourceType.news),
     ("Prices rose, according to analysts: Chinese supply is tight.", SourceType.news),
     ("Iluka (ASX: ILU) shares rose 5% on Tuesday.", SourceType.news),
+    # A company's own post, pasted without its header (seen here): "our Narva plant" is the company's voice;
+    # a chief executive quoted saying so in a news story, and an op-ed's "our view", are not.
+    ("Big news from our team today! Neo Performance Materials has produced the first magnets at our Narva plant.",
+     SourceType.company_release),
+    ("Lynas said output rose. “Our Kalgoorlie plant is running well,” its chief executive said.", SourceType.news),
+    ("In our view, the rally looks stretched and our country needs a plan.", SourceType.news),
 ])
 def test_the_opening_of_a_text_export_says_what_published_it(opening, expected):
     assert source_type(_text_article(opening + "\n\nMore text follows here.")) == expected

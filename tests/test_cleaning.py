@@ -59,7 +59,21 @@ def test_breaks_and_table_cells_never_glue_words():
     # A table as Markdown writes it (and as Python-Markdown's HTML indents it): a row per line, never one
     # line of pipes and dashes (seen on a Notion export nobody here labelled).
     markdown = "Prices firmed.\n\n| Product | Price (CNY/t) |\n|---|---|\n| NdPr oxide | 612,000 |\n| Dy oxide | 1,650,000 |\n\nEnd."
-    assert [b.text for b in blocks_for(markdown, "markdown")] == ["Prices firmed.", "Product Price (CNY/t)\nNdPr oxide 612,000\nDy oxide 1,650,000", "End."]
+    # Under its header row, each row names its figures by their column (seen on a results release
+    # written here: "NdPr oxide produced (mt) 721 477 51%" said none of what its figures were).
+    assert [b.text for b in blocks_for(markdown, "markdown")] == [
+        "Prices firmed.", "NdPr oxide: Price (CNY/t) 612,000\nDy oxide: Price (CNY/t) 1,650,000", "End."]
+    results = ("<table><tr><th></th><th>Q3 2026</th><th>Q3 2025</th><th>Change</th></tr><tr><td>NdPr oxide produced (mt)</td>"
+               "<td>721</td><td>477</td><td>51%</td></tr><tr><td>Note: unaudited</td></tr><tr><td>Price</td><td>59</td><td></td><td></td></tr></table>")
+    assert [b.text for b in html_blocks(results)] == [
+        "NdPr oxide produced (mt): Q3 2026 721; Q3 2025 477; Change 51%\nNote: unaudited\nPrice: Q3 2026 59"]
+    # ... and such a row is one statement, as the labellers count an estimates row ("Revenue: 2025A 512; 2026E 604").
+    from assay.statements import statements
+    from assay.types import Article
+
+    release = clean_html(f"<p>MP Materials reported its third-quarter results on Thursday.</p>{results}")
+    found = [s.text for s in statements(Article(id="r", title="Results", source="test", source_url="test", body=release.body))]
+    assert "NdPr oxide produced (mt): Q3 2026 721; Q3 2025 477; Change 51%" in found
     indented = "<table>\n  <thead>\n    <tr>\n      <th>NdPr</th>\n      <th>2,400 t</th>\n    </tr>\n  </thead>\n</table>"
     assert [b.text for b in html_blocks(indented)] == ["NdPr 2,400 t"]
 

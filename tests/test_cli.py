@@ -169,6 +169,49 @@ def test_prefect_logs_nothing_to_the_console_unless_debugging(tmp_path, monkeypa
         assert levels == ([None] * 2 if debug else ["CRITICAL"] * 2)
         assert all(logger.getEffectiveLevel() == logging.CRITICAL for logger in noisy) is not debug
         assert logging.getLogger("assay.store.maintenance").getEffectiveLevel() <= logging.WARNING
+        # The temporary server runs in a subprocess that reads Prefect's logging file alone: seen after a
+        # successful `assay ingest`, 1 run in 5, its pool's traceback. The process Prefect starts reads ours.
+        server = subprocess.run(
+            [sys.executable, "-c", "import logging; from prefect.logging.configuration import setup_logging; setup_logging(); "
+             "print(logging.getLogger('sqlalchemy.pool.impl.AsyncAdaptedQueuePool').getEffectiveLevel())"],
+            env=dict(os.environ), capture_output=True, text=True, timeout=120, check=True)
+        assert (server.stdout.strip() == str(logging.CRITICAL)) is not debug, server.stdout + server.stderr
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
+def test_the_temporary_prefect_server_dies_with_a_killed_process(tmp_path):
+    """Seen here: `assay ingest` killed by SIGKILL (no exit hook runs) left Prefect's temporary server
+    serving, one more each time. Started by Assay from the main thread, it goes with the process."""
+    import signal
+    import time
+
+    script = ("from assay.runtime import configure_prefect, in_process_flow_settings\n"
+              "from assay.settings import Settings\n"
+              "configure_prefect(Settings())\n"
+              "with in_process_flow_settings():\n"
+              "    from prefect.server.api.server import SubprocessASGIServer\n"
+              "    print(SubprocessASGIServer().server_process.pid, flush=True)\n"
+              "    import time; time.sleep(600)\n")
+    process = subprocess.Popen([sys.executable, "-c", script], env=subprocess_env(tmp_path / "home"), stdout=subprocess.PIPE, text=True)
+    try:
+        server = int(process.stdout.readline())
+        os.kill(server, 0)  # serving
+    finally:
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=30)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            os.kill(server, 0)
+        except ProcessLookupError:
+            return  # gone with the process that started it (and reaped by init)
+        with open(f"/proc/{server}/stat") as stat:
+            if stat.read().split(") ")[1].startswith("Z"):
+                return  # exited, not yet reaped
+        time.sleep(0.5)
+    os.kill(server, signal.SIGKILL)
+    raise AssertionError("the temporary Prefect server outlived the killed process")
 
 
 @pytest.mark.slow

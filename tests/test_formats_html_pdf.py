@@ -521,7 +521,7 @@ def test_a_pages_line_breaks_and_tables_never_glue_words():
     _, _, (item,) = parse(Fetched(source="https://example.com/a", url="https://example.com/a", content=html.encode(), content_type="text/html"))
     body = to_article(item).body
     assert "this winter.\nDrilling will resume" in body
-    assert "Hole Metres TREO\nKB-01 42.6 1.87%" in body
+    assert "\nKB-01: Metres 42.6; TREO 1.87%\n" in body  # under its header row, each figure named by its column
     assert "subject to assays from" in body
 
 
@@ -782,3 +782,24 @@ def test_a_paywalled_page_is_read_as_far_as_it_shows_and_says_so():
                         'include magnet makers in Japan, Korea and Germany, who already sign long-term contracts against it.</p><div class="paywall">')
     _, _, (item,) = parse(Fetched(source=url, url=url, content=free.encode(), content_type="text/html"))
     assert "which covers 40 rare earth products" in to_article(item).body
+
+
+def test_an_outlook_dated_by_its_month_alone_as_a_pdf_and_as_a_page(tmp_path):
+    """A text export's "November 2026" under the title dated it (the text reader); a PDF's cover and a
+    saved page with the same line were left undated. Each is dated to the month's first day, saying so,
+    and the month's line is no text of the PDF; a month inside a sentence dates nothing."""
+    text = "NdPr oxide prices rose 12% in the third quarter as export licences slowed, and buyers paid more for Dy."
+    lines_pdf(tmp_path / "outlook.pdf", ("November 2026", "", text), title="Rare Earths Outlook")
+    _, _, (item,) = parse(pdf_file("outlook.pdf", tmp_path))
+    article = to_article(item)
+    assert article.published == datetime(2026, 11, 1, tzinfo=UTC) and "November 2026" not in article.body
+    assert any("gives the month only: taken as its first day" in note for note in item.notes)
+    lines_pdf(tmp_path / "outlook.pdf", (f"In November 2026 {text[0].lower()}{text[1:]}",), title="Rare Earths Outlook")
+    assert parse(pdf_file("outlook.pdf", tmp_path))[2][0].published is None
+
+    page = tmp_path / "outlook.html"
+    page.write_text(f"<html><head><title>Rare Earths Outlook</title></head><body><article><h1>Rare Earths Outlook</h1>"
+                    f"<p>November 2026</p><p>{text}</p><p>{text.replace('third', 'fourth')}</p></article></body></html>")
+    _, _, (item,) = parse(Fetched(source=str(page), content=page.read_bytes(), content_type="text/html"))
+    assert item.published == datetime(2026, 11, 1, tzinfo=UTC)
+    assert any("gives the month only: taken as its first day" in note for note in item.notes)

@@ -55,7 +55,7 @@ def test_a_results_deck_reads_slide_by_slide():
     assert article.source == "MP Materials Corp."  # its footer, on every slide, names it; the footer is no statement
     assert [s.heading for s in article.sections if s.heading] == ["Third Quarter Highlights", "2027 Guidance"]
     assert "• Revenue of $61.0 million, up 53%.\n• Magnetics segment revenue" in article.body
-    assert "NdPr oxide (t) 2,800 3,500-4,000" in article.body and "We expect 10X commissioning" in article.body
+    assert "NdPr oxide (t): 2026 2,800; 2027E 3,500-4,000" in article.body and "We expect 10X commissioning" in article.body
     assert "NYSE" not in article.body and "a record quarter" not in article.body
     assert "speaker notes of 1 slide not read" in " ".join(item.notes)
 

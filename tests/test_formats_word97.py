@@ -40,7 +40,7 @@ def test_a_company_release_reads_as_word_shows_it(unicode_from):
     assert "Unaudited" not in body
     assert "Managing Director Sarah Lin said the circuit made Kestrel “the largest separator outside China”." in body
     assert "TC" not in body and "HYPERLINK" not in body and "More at kestrel.example/investors." in body  # a field's result, not its code
-    assert "NdPr oxide 2,400" in body and "\x07" not in body
+    assert "NdPr oxide: Capacity (tpa) 2,400" in body and "\x07" not in body  # its column named
     assert [s.heading for s in article.sections if s.heading] == ["Outlook"]
     assert "1 table read a row to a line" in " ".join(item.notes)
 

@@ -412,3 +412,16 @@ def test_statement_detection_on_the_outside_dev_articles():
 def test_an_aside_between_dashes_and_a_compound_stay_whole(sentence, pieces):
     found = statements(Article(id="x", title="t", source="s", source_url="s", body=sentence))
     assert [s.text for s in found] == pieces
+
+
+def test_a_table_row_is_one_statement_unless_it_sets_estimates_beside_actuals():
+    """A results table's row, as the readers write it under its header, was cut at its semicolons
+    ("NdPr oxide produced (mt): Q3 2026 721" and "Q3 2025 477; Change 51%"; seen on a release written
+    here). An estimates row is still cut where the labellers cut it: the reported figure apart from the
+    analyst's estimates (outside train, a broker's note)."""
+    body = ("MP Materials reported its third-quarter results on Thursday in Las Vegas.\n\n"
+            "NdPr oxide produced (mt): Q3 2026 721; Q3 2025 477; Change 51%\n"
+            "EPS (US$): 2025A 0.38; 2026E 0.71 (prior 0.60); 2027E 1.09")
+    found = [s.text for s in statements(Article(id="t", title="Results", source="test", source_url="test", body=body))]
+    assert "NdPr oxide produced (mt): Q3 2026 721; Q3 2025 477; Change 51%" in found
+    assert "EPS (US$): 2025A 0.38" in found and "2026E 0.71 (prior 0.60); 2027E 1.09" in found

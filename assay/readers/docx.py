@@ -10,6 +10,7 @@ by whom the file was made, not the article's.
 
 from __future__ import annotations
 
+import html
 import io
 import re
 from typing import TYPE_CHECKING, Any
@@ -68,11 +69,19 @@ def _table_rows(table: Table) -> str:
 
 
 def pipe_table(rows: list[list[str]]) -> str:
-    """Rows of cells as a Markdown pipe table (a cell's own "|" as "/"); empty rows left out."""
-    lines = ["| " + " | ".join(" ".join(cell.split()).replace("|", "/") for cell in cells) + " |" for cells in rows if any(c.strip() for c in cells)]
-    if not lines:
+    """Rows of cells as a Markdown pipe table (a cell's own "|" as "/"); empty rows left out. A table
+    with a merged cell (a row narrower than the others) is written as one line of HTML instead, which
+    Markdown passes through: a pipe table pads the row, and its merged cell would be read as the first
+    column's value alone ("NdPr oxide — 2024: no UK output", where it spans 2024 and 2035)."""
+    kept = [cells for cells in rows if any(c.strip() for c in cells)]
+    if not kept:
         return ""
-    width = max(len(cells) for cells in rows)
+    width = max(len(cells) for cells in kept)
+    if any(len(cells) != width for cells in kept):
+        def row(cells: list[str], tag: str) -> str:
+            return "<tr>" + "".join(f"<{tag}>{html.escape(' '.join(cell.split()))}</{tag}>" for cell in cells) + "</tr>"
+        return "<table>" + row(kept[0], "th") + "".join(row(cells, "td") for cells in kept[1:]) + "</table>"
+    lines = ["| " + " | ".join(" ".join(cell.split()).replace("|", "/") for cell in cells) + " |" for cells in kept]
     return "\n".join([lines[0], "|" + "---|" * width, *lines[1:]])
 
 

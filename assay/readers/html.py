@@ -26,7 +26,14 @@ import trafilatura
 
 from assay.cleaning import is_paywall_prompt
 from assay.readers.edgar import filing_index_items
-from assay.readers.opening import EXHIBIT_LABEL, file_publisher, meaningful_title, opening_date, yearless_dateline
+from assay.readers.opening import (
+    EXHIBIT_LABEL,
+    file_publisher,
+    meaningful_title,
+    month_line_date,
+    opening_date,
+    yearless_dateline,
+)
 from assay.sources import SourceError, decode, decoding_notes, names_no_publisher, source_address, source_suffix
 from assay.types import Fetched, RawItem, SourceKind
 
@@ -436,6 +443,10 @@ def extract_page(text: str, fetched: Fetched, sender: str | None = None) -> RawI
     elif published is None and (day := yearless_dateline(lines, fetched)) is not None:
         published = day[0]
         notes.append(f"no publication date in the page's metadata: {day[1]}")
+    elif published is None and (month := month_line_date(lines)) is not None:
+        published = month[0]
+        notes.append(f"no publication date in the page's metadata: dated from the opening line {lines[month[1]][:60]!r}, "
+                     "which gives the month only: taken as its first day")
     elif published is None:
         notes.append("no publication date in the page's metadata or its opening lines: left undated")
     if published:

@@ -27,7 +27,15 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, P
 
 from assay.readers.announcements import exchange_announcement
 from assay.readers.exports import export_items
-from assay.readers.opening import byline_author, date_in, file_publisher, letterhead, meaningful_title, opening_date
+from assay.readers.opening import (
+    byline_author,
+    date_in,
+    file_publisher,
+    letterhead,
+    meaningful_title,
+    month_line_date,
+    opening_date,
+)
 from assay.sources import SourceError, publisher_host, source_address, source_suffix
 from assay.types import Fetched, RawItem, SourceKind
 
@@ -178,6 +186,13 @@ def running_lines(read: list[list[Line]], cleaned: list[list[Line]], top: bool) 
 def dateline(lines: list[Line]) -> tuple[datetime, Line] | None:
     """The date of a dateline in the first lines of the first page (`opening_date`), and its line."""
     found = opening_date([line.text for line in lines])
+    return (found[0], lines[found[1]]) if found else None
+
+
+def month_date(lines: list[Line]) -> tuple[datetime, Line] | None:
+    """The first day of the month a line in the first lines gives alone ("November 2026" on an outlook's
+    cover, `month_line_date`), and its line."""
+    found = month_line_date([line.text for line in lines])
     return (found[0], lines[found[1]]) if found else None
 
 
@@ -507,6 +522,10 @@ def item_from_lines(read: list[list[Line]], fetched: Fetched, notes: list[str], 
         notes.append(f"dated from the first page's {where} {line.text.strip()[:60]!r}")
         if _is_bare_dateline(line):
             lines = [other for other in lines if other is not line]
+    elif month := month_date(header + [line for line in first_page if not any(line is p for p in prominent)]):
+        published, line = month
+        notes.append(f"dated from the first page's line {line.text.strip()[:60]!r}, which gives the month only: taken as its first day")
+        lines = [other for other in lines if other is not line]  # the month alone on its line: the cover's, no text
     else:
         notes.append("no dateline on the first page: left undated (the file's creation date is not its publication date)")
     # "Meridian Critical Minerals Advisory | 24 February 2026", a dateline or the running header: out of
