@@ -195,21 +195,37 @@ def table_lines(rows: list[list[tuple[str, bool]]]) -> list[str]:
     row, each row of its width names its figures by their columns, as text writes an estimates row
     ("Revenue: 2025A 512; 2026E 604"): "NdPr oxide produced (mt): Q3 2026 721; Q3 2025 477; Change 51%".
     With its cells apart, as before, the row was "NdPr oxide produced (mt) 721 477 51%": a statement that
-    said none of what its figures were (seen on a results release written here). Without a header row,
-    and for a row of another width, the cells apart ("NdPr oxide 612,000 +2.1%")."""
-    cells = [[" ".join(text.split()) for text, _ in row] for row in rows]
-    head = next((i for i, row in enumerate(rows) if row), len(rows))
-    names = cells[head] if head < len(rows) and all(is_head for _, is_head in rows[head]) else []
-    if len(names) < 2 or not any(names[1:]) or not any(cells[head + 1 :]):  # no header, or nothing under it
-        return [line for row in cells if (line := " ".join(c for c in row if c))]
-    lines = []
-    for row in cells[head + 1 :]:
-        if len(row) != len(names) or not any(row[1:]):
-            if line := " ".join(c for c in row if c):
-                lines.append(line)
+    said none of what its figures were (seen on a results release written here). A header row that
+    names the rows under it is not a line of its own; the last of several stands. Without a header row,
+    for a row of another width (under a merged heading), and for a section's one-cell heading row, the
+    cells apart ("NdPr oxide 612,000 +2.1%")."""
+    lines: list[str] = []
+    names: list[str] = []
+    unused: list[tuple[int, str]] = []  # header rows no row under them has named yet, and where they stood
+
+    def keep_unused() -> None:
+        for shift, (at, line) in enumerate(unused):
+            lines.insert(at + shift, line)
+        unused.clear()
+
+    for row in rows:
+        cells = [" ".join(text.split()) for text, _ in row]
+        apart = " ".join(c for c in cells if c)
+        if not apart:
             continue
-        named = "; ".join(f"{name} {value}" if name else value for name, value in zip(names[1:], row[1:], strict=True) if value)
-        lines.append(f"{row[0].rstrip(':')}: {named}" if row[0] else named)
+        if all(is_head for _, is_head in row) and len(cells) >= 2 and any(cells[1:]):
+            names = cells
+            unused.append((len(lines), apart))
+            continue
+        if len(cells) == len(names) and any(cells[1:]):
+            named = "; ".join(f"{name} {value}" if name else value for name, value in zip(names[1:], cells[1:], strict=True) if value)
+            lines.append(f"{cells[0].rstrip(':')}: {named}" if cells[0] else named)
+            unused.clear()  # the header is in every row it names
+        else:
+            lines.append(apart)
+            if sum(bool(c) for c in cells) > 1:  # a row the header does not name; not a section's label ("Light rare earths")
+                keep_unused()
+    keep_unused()
     return lines
 
 

@@ -67,6 +67,16 @@ def test_breaks_and_table_cells_never_glue_words():
                "<td>721</td><td>477</td><td>51%</td></tr><tr><td>Note: unaudited</td></tr><tr><td>Price</td><td>59</td><td></td><td></td></tr></table>")
     assert [b.text for b in html_blocks(results)] == [
         "NdPr oxide produced (mt): Q3 2026 721; Q3 2025 477; Change 51%\nNote: unaudited\nPrice: Q3 2026 59"]
+    # A section's one-cell heading row keeps the header; of two header rows the last names the rows; rows under a
+    # merged heading, narrower or wider than it, keep their cells apart, and so does the header then.
+    sectioned = ("<table><tr><th>Product</th><th>Q3 2026</th><th>Q3 2025</th></tr><tr><th colspan=3>Light rare earths</th></tr>"
+                 "<tr><td>NdPr</td><td>721</td><td>477</td></tr></table>")
+    assert [b.text for b in html_blocks(sectioned)] == ["Light rare earths\nNdPr: Q3 2026 721; Q3 2025 477"]
+    two = "<table><tr><th>Metric</th><th>Quarter</th></tr><tr><th></th><th>Q3 2026</th></tr><tr><td>NdPr</td><td>721</td></tr></table>"
+    assert [b.text for b in html_blocks(two)] == ["NdPr: Q3 2026 721"]
+    merged = ("<table><tr><th rowspan=2>Metric</th><th colspan=2>Quarter</th></tr><tr><th>Q3 2026</th><th>Q3 2025</th></tr>"
+              "<tr><td>NdPr</td><td>721</td><td>477</td></tr></table>")
+    assert [b.text for b in html_blocks(merged)] == ["Metric Quarter\nQ3 2026 Q3 2025\nNdPr 721 477"]
     # ... and such a row is one statement, as the labellers count an estimates row ("Revenue: 2025A 512; 2026E 604").
     from assay.statements import statements
     from assay.types import Article
