@@ -189,9 +189,9 @@ def source_type(article: Article) -> SourceType:
 # A company writing in its own voice, outside quotation marks: "our Narva plant", "our team" (seen on a
 # company's social post pasted into a text file, its statements given to the author). A news story or an
 # op-ed says "our view", "our estimates", "our country", never "our plant" but in a quotation.
-_OWN_ASSETS = re.compile(
-    r"\bour (?:[A-Z][\w-]+ )*(?:plants?|facility|facilities|mines?|refinery|refineries|team|employees|operations|sites?|factory|"
-    r"factories|customers|shareholders)\b", re.I)
+_OWN_ASSETS = re.compile(  # a name between ("our Narva plant") is capitalised; "our view the plant…" is no asset of ours
+    r"\b(?i:our) (?:[A-Z][\w-]+ )*(?i:plants?|facility|facilities|mines?|refinery|refineries|team|employees|operations|sites?|"
+    r"factory|factories|customers|shareholders)\b")
 
 
 def _speaks_as_a_company(opening: str) -> bool:

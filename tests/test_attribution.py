@@ -287,6 +287,7 @@ def _text_article(body: str, source: str = "exports") -> Article:
      SourceType.company_release),
     ("Lynas said output rose. “Our Kalgoorlie plant is running well,” its chief executive said.", SourceType.news),
     ("In our view, the rally looks stretched and our country needs a plan.", SourceType.news),
+    ("In our view the plant will close before the mine does.", SourceType.news),
 ])
 def test_the_opening_of_a_text_export_says_what_published_it(opening, expected):
     assert source_type(_text_article(opening + "\n\nMore text follows here.")) == expected
