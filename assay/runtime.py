@@ -113,8 +113,8 @@ def _start_temporary_server() -> None:
     if PREFECT_API_URL.value() or not PREFECT_SERVER_EPHEMERAL_ENABLED.value():  # a profile's server, or none wanted
         return
     found = prefect_server.SubprocessASGIServer()  # one per process: Prefect's own calls get this one
-    if found.running or threading.current_thread() is not threading.main_thread():
-        return
+    if found.running or threading.current_thread() is not threading.main_thread() or not sys.platform.startswith("linux"):
+        return  # elsewhere Prefect starts it on first use, as before (Windows has no preexec_fn)
     popen = subprocess.Popen
 
     def dying_with_parent(*args: Any, **kwargs: Any) -> subprocess.Popen[Any]:
