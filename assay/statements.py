@@ -50,7 +50,7 @@ _DASH = re.compile(r"—|--|\s–\s")
 # 512; 2026E 604"): a label, then columns each ending in its figure. One statement, never cut at its
 # semicolons, unless it sets estimates beside actuals ("2025A 0.38; 2026E 0.71"): the labellers cut those
 # apart, the reported figure a fact and the estimate the author's opinion.
-_TABLE_ROW = re.compile(r"^[^;:]{1,80}:\s+[^;]{1,40}?\S*\d\S*(?:;\s+[^;]{1,40}?\S*\d\S*)+$")
+_TABLE_ROW = re.compile(r"^[^;:]{1,80}:\s+(?:\S+\s+){0,3}\S*\d\S*(?:;\s+(?:\S+\s+){0,3}\S*\d\S*)+$")  # columns of few words: not prose
 _ESTIMATE_COLUMN = re.compile(r"\b(?:FY|CY)?(?:19|20)?\d\d[EF]\b")
 _LIST_ITEM = re.compile(r"^\s*(?:and\s+)?[^\W\d][\w'’ -]{0,40},\s*(?:about\s+|nearly\s+)?[$€£¥]?\d[\d.,]*\s*(?:%|percent|per cent|[a-z]{0,6})\.?\s*$")
 _SKIP_LINE = re.compile(r"^(?:(?:sources?|disclosures?|important (?:notice|information|disclosures?)|photo|image|credit|"

@@ -425,3 +425,7 @@ def test_a_table_row_is_one_statement_unless_it_sets_estimates_beside_actuals():
     found = [s.text for s in statements(Article(id="t", title="Results", source="test", source_url="test", body=body))]
     assert "NdPr oxide produced (mt): Q3 2026 721; Q3 2025 477; Change 51%" in found
     assert "EPS (US$): 2025A 0.38" in found and "2026E 0.71 (prior 0.60); 2027E 1.09" in found
+    # Prose with a colon and a semicolon is no row: its clauses are cut as before.
+    prose = "The company gave its results on Thursday: output rose 5% in the year to 2025; costs fell 3% in 2026."
+    found = [s.text for s in statements(Article(id="p", title="Results", source="test", source_url="test", body=prose))]
+    assert "costs fell 3% in 2026." in found, found
