@@ -862,9 +862,10 @@ def answer_question(
     if not cited:
         return abstain("asked_not_said")
     by_key = {p.key: p for p in found}
-    # Each cited article's title, publisher and site name its subject too: a company's announcement says
-    # "the Company" where the question names it ("…the Baotou project of Jade River?"), as the check
-    # before the model reads titles. Measured on the labelled questions (dev): see evals/README.md.
+    # What names each passage's subject, for the names checks below: its text, and its article's title,
+    # publisher and site (a company's announcement says "the Company" where the question names it:
+    # "…the Baotou project of Jade River?"). A sentence citing passages that name none of the question's
+    # names is first cited to one that does and holds it (`recited_to_named`; evals/README.md).
     named = {p.key: f"{held[p.key]} {p.hit.source} {urlsplit(p.hit.url).netloc if p.hit.url else ''}" for p in found}
     text, cited = clean_citations(recited_to_named(text, question, held, named), valid)
     # The figure is there, but of what? "What is the total capital cost…" answered with a grant, read
