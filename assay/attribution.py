@@ -233,7 +233,8 @@ def _last_sentence(text: str) -> str:
     return text[ends[-1] :] if ends else text
 
 
-def _quotations(body: str) -> list[tuple[int, int]]:
+def quotation_spans(body: str) -> list[tuple[int, int]]:
+    """(start, end) of each quotation in the body, its marks included (curly, or straight ones set as quotes)."""
     return [(m.start(), m.end()) for m in _QUOTATION.finditer(body)]
 
 
@@ -294,7 +295,7 @@ def attributions(
     publication's own voice when it is a company, a state agency or a government; else the
     classifier's label (`predicted`, with its probability) when it is sure, else the author."""
     speakers = _Speakers(aliases)
-    quotes = _quotations(article.body)
+    quotes = quotation_spans(article.body)
     spoken = turns(article.body)
     table = _table_rows(article.body)
     quote_speaker: dict[tuple[int, int], Attribution | None] = {}

@@ -24,7 +24,7 @@ from urllib.parse import urlsplit
 from pydantic import BaseModel, Field, ValidationError
 
 from assay.aliases import AliasBook
-from assay.attribution import speaker_words
+from assay.attribution import quotation_spans, speaker_words
 from assay.types import (
     SPEAKER_ATTRIBUTION,
     Analysis,
@@ -181,7 +181,7 @@ def source_type(article: Article) -> SourceType:
     for pattern, kind in _TEXT_CUES:
         if pattern.search(opening):
             return kind
-    if _speaks_as_a_company(opening):
+    if _speaks_as_a_company(f"{article.title}\n{article.body}", len(opening)):
         return SourceType.company_release
     return SourceType.news
 
@@ -194,15 +194,11 @@ _OWN_ASSETS = re.compile(  # a name between ("our Narva plant") is capitalised; 
     r"factory|factories|customers|shareholders)\b")
 
 
-def _speaks_as_a_company(opening: str) -> bool:
-    """Whether the opening says "our plant" (`_OWN_ASSETS`) outside any quotation."""
-    for match in _OWN_ASSETS.finditer(opening):
-        before = opening[: match.start()]
-        curly_open = before.count("“") > before.count("”")
-        straight_open = before.count('"') % 2 == 1
-        if not (curly_open or straight_open):
-            return True
-    return False
+def _speaks_as_a_company(text: str, opening: int) -> bool:
+    """Whether the text's first `opening` characters say "our plant" (`_OWN_ASSETS`) outside every
+    quotation (`quotation_spans`, read over the whole text so that a quotation the opening cuts still counts)."""
+    quoted = quotation_spans(text)
+    return any(not any(a <= match.start() < b for a, b in quoted) for match in _OWN_ASSETS.finditer(text[:opening]))
 
 
 _FIGURE = re.compile(r"(?<![\w.])\d[\d,.]*\s*(?:%|per ?cent|percent|tonnes?|tons?|t\b|kt|mt|million|billion|bn|m\b)?", re.I)
