@@ -190,6 +190,10 @@ def html_blocks(html: str) -> list[Block]:
     return [Block(b.kind, re.sub(r"[ \t]+\n", "\n", b.text), b.level) for b in blocks]
 
 
+# A header's first cell that gives the unit of the figures under it, not a label ("Metric", "Segment").
+_UNIT_HEADING = re.compile(r"[$€£¥]|\b(?:millions?|thousands?|billions?|tonnes?|metric tons)\b|\((?:t|mt|kt|m|bn|k)\)", re.I)
+
+
 def table_lines(rows: list[list[tuple[str, bool]]]) -> list[str]:
     """A table's rows (each cell's text, and whether it is a header cell), a line each. Under a header
     row, each row of its width names its figures by their columns, as text writes an estimates row
@@ -198,9 +202,11 @@ def table_lines(rows: list[list[tuple[str, bool]]]) -> list[str]:
     said none of what its figures were (seen on a results release written here). A header row that
     names the rows under it is not a line of its own; the last of several stands. Without a header row,
     for a row of another width (under a merged heading), and for a section's one-cell heading row, the
-    cells apart ("NdPr oxide 612,000 +2.1%")."""
+    cells apart ("NdPr oxide 612,000 +2.1%"). A header's first cell that gives the figures' unit ("($ in
+    millions)") goes with each row's label: "Revenue ($ in millions): Q3 2026 84.2; …"."""
     lines: list[str] = []
     names: list[str] = []
+    unit = ""  # the header's first cell when it gives the table's unit: "($ in millions)", "US$m"
     unused: list[tuple[int, str]] = []  # header rows no row under them has named yet, and where they stood
 
     def keep_unused() -> None:
@@ -215,11 +221,15 @@ def table_lines(rows: list[list[tuple[str, bool]]]) -> list[str]:
             continue
         if all(is_head for _, is_head in row) and len(cells) >= 2 and any(cells[1:]):
             names = cells
+            unit = cells[0] if _UNIT_HEADING.search(cells[0]) else ""
+            unit = unit if unit.startswith("(") else f"({unit})" if unit else ""
             unused.append((len(lines), apart))
             continue
         if len(cells) == len(names) and any(cells[1:]):
             named = "; ".join(f"{name} {value}" if name else value for name, value in zip(names[1:], cells[1:], strict=True) if value)
-            lines.append(f"{cells[0].rstrip(':')}: {named}" if cells[0] else named)
+            own_unit = cells[0].rstrip(":").endswith(")")  # "NdPr oxide produced (mt)": its own unit, not the header's
+            label = " ".join(part for part in (cells[0].rstrip(":"), "" if own_unit else unit) if part)
+            lines.append(f"{label}: {named}" if label else named)
             unused.clear()  # the header is in every row it names
         else:
             lines.append(apart)
@@ -307,13 +317,20 @@ def display_width(text: str) -> int:
 
 # A credit or metadata line: "Source: Xinhua | Editor: Li Wei | 2026-11-27" (seen on a state-media story
 # nobody here labelled) is no heading over the story.
+# A table's row as `table_lines` writes it under a header: a label, then columns of a few words that
+# end in a figure ("n/m" where there is none). Not prose, not a heading.
+_TABLE_VALUE = r"(?:\S+\s+){0,3}(?:\S*\d\S*|n/?[ma]|[-–—])"
+TABLE_ROW = re.compile(rf"^[^;:]{{1,80}}:\s+{_TABLE_VALUE}(?:;\s+{_TABLE_VALUE})+$")
 _LABELLED_LINE = re.compile(r"^(?:sources?|editors?|reporters?|authors?|photos?|credits?|published|updated|posted)\s*:", re.I)
 
 
 def looks_like_heading(line: str) -> bool:
     """Plain text has no tags: a short line without closing punctuation is a heading, unless it is a
-    credit or metadata line."""
-    return display_width(line) <= 100 and len(line.split()) <= 14 and not line.endswith(_SENTENCE_END) and not _LABELLED_LINE.match(line)
+    credit or metadata line, or a table's row."""
+    return (
+        display_width(line) <= 100 and len(line.split()) <= 14 and not line.endswith(_SENTENCE_END)
+        and not _LABELLED_LINE.match(line) and not TABLE_ROW.match(line)
+    )
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,7 @@ import unicodedata
 from dataclasses import dataclass
 
 from assay.aliases import names_an_actor
+from assay.cleaning import TABLE_ROW
 from assay.transcripts import QA_LABEL, address_end, is_procedure, turns
 from assay.types import Article
 
@@ -50,7 +51,6 @@ _DASH = re.compile(r"—|--|\s–\s")
 # 512; 2026E 604"): a label, then columns each ending in its figure. One statement, never cut at its
 # semicolons, unless it sets estimates beside actuals ("2025A 0.38; 2026E 0.71"): the labellers cut those
 # apart, the reported figure a fact and the estimate the author's opinion.
-_TABLE_ROW = re.compile(r"^[^;:]{1,80}:\s+(?:\S+\s+){0,3}\S*\d\S*(?:;\s+(?:\S+\s+){0,3}\S*\d\S*)+$")  # columns of few words: not prose
 _ESTIMATE_COLUMN = re.compile(r"\b(?:FY|CY)?(?:19|20)?\d\d[EF]\b")
 _LIST_ITEM = re.compile(r"^\s*(?:and\s+)?[^\W\d][\w'’ -]{0,40},\s*(?:about\s+|nearly\s+)?[$€£¥]?\d[\d.,]*\s*(?:%|percent|per cent|[a-z]{0,6})\.?\s*$")
 _SKIP_LINE = re.compile(r"^(?:(?:sources?|disclosures?|important (?:notice|information|disclosures?)|photo|image|credit|"
@@ -141,7 +141,7 @@ _DATELINE = re.compile(
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "22"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
+SPLITTER_VERSION = "23"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
 # 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies, an interview's Q:/A: labels,
 # a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone; 8: a name a speaker addresses,
 # a pasted page's photo captions and sign-up calls; 9: a "Published <date>" line, a table's header row of years
@@ -162,6 +162,7 @@ SPLITTER_VERSION = "22"  # 2: datelines are not statements; 3: comma clauses, as
 # 20: a notice's lead-in "… are hereby announced as follows:"
 # 21: a run-in "heading" that names a company, government or country ("Lynas: Shares rose…") is the line's subject, kept
 # 22: a table's row ("NdPr oxide produced (mt): Q3 2026 721; Q3 2025 477; Change 51%") is one statement
+# 23: a row whose last column has no figure ("% Change n/m") too; plain text reads such rows as no headings
 
 
 @dataclass(frozen=True)
@@ -207,7 +208,7 @@ def text_sentences(text: str, offset: int = 0) -> list[Statement]:
 
 def clauses(sentence: Statement) -> list[Statement]:
     """Cut a sentence where a dash, semicolon or colon joins two statements that each stand alone."""
-    if _TABLE_ROW.match(sentence.text) and not _ESTIMATE_COLUMN.search(sentence.text):
+    if TABLE_ROW.match(sentence.text) and not _ESTIMATE_COLUMN.search(sentence.text):
         return [sentence]
     pieces, start = [], 0
     aside = len(_DASH.findall(sentence.text)) >= 2

@@ -1,7 +1,7 @@
 """Choose the answer checks' thresholds on `dev` (settings `ask_min_answerable`, `ask_citation_margin`,
 `ask_min_cited_answers`): the model's own yes/no probabilities that passages answer a question.
 
-    .venv/bin/python -m assay.evals.tune_answerability [--split dev]
+    .venv/bin/python -m assay.evals.tune_answerability [--split dev] [--prompt answer@3]
 
 Every labelled question of the split is asked as `assay eval` asks it (the eval's corpus and its
 cache of model outputs), with every probe run and none of them deciding, so each threshold can be
@@ -52,8 +52,8 @@ class AskedQuestion(BaseModel):
     cited: list[CitedPassage]
 
 
-def ask_all(ctx: EvalContext, split: str) -> list[AskedQuestion]:
-    prompts = load_prompts(None)
+def ask_all(ctx: EvalContext, split: str, overrides: list[str] | None = None) -> list[AskedQuestion]:
+    prompts = load_prompts(overrides)
     probes = AnswerChecks(answerable=prompts["answerable"], cited_answers=prompts["cited_answers"])  # every probe, no threshold
     out = []
     for article_id in getattr(load_split(), split):
@@ -132,13 +132,14 @@ def citation_precision(questions: list[AskedQuestion], margin: float | None) -> 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--split", default="dev", choices=["train", "dev", "test"])
+    parser.add_argument("--prompt", action="append", metavar="NAME@VERSION", help="a candidate prompt instead of the released one (repeatable)")
     args = parser.parse_args()
     settings = get_settings()
     configure_prefect(settings)
     model = services(settings).chat_model(cache=SQLiteOutputCache(settings.evals_dir / "llm-cache.sqlite"))
     with in_process_flow_settings():
         ctx = eval_context(settings, model)
-    questions = ask_all(ctx, args.split)
+    questions = ask_all(ctx, args.split, args.prompt)
     answerable = [q for q in questions if q.answerable]
     unanswerable = [q for q in questions if not q.answerable]
     print(f"{args.split}: {len(answerable)} answerable, {len(unanswerable)} unanswerable questions")

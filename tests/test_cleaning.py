@@ -72,6 +72,13 @@ def test_breaks_and_table_cells_never_glue_words():
     sectioned = ("<table><tr><th>Product</th><th>Q3 2026</th><th>Q3 2025</th></tr><tr><th colspan=3>Light rare earths</th></tr>"
                  "<tr><td>NdPr</td><td>721</td><td>477</td></tr></table>")
     assert [b.text for b in html_blocks(sectioned)] == ["Light rare earths\nNdPr: Q3 2026 721; Q3 2025 477"]
+    # A header's first cell that gives the figures' unit goes with each row's label, unless the row gives its own.
+    units = ("<table><tr><th>($ in millions)</th><th>Q3 2026</th><th>Q3 2025</th></tr><tr><td>Revenue</td><td>84.2</td><td>62.9</td></tr>"
+             "<tr><td>NdPr oxide produced (mt)</td><td>721</td><td>477</td></tr></table>")
+    assert [b.text for b in html_blocks(units)] == [
+        "Revenue ($ in millions): Q3 2026 84.2; Q3 2025 62.9\nNdPr oxide produced (mt): Q3 2026 721; Q3 2025 477"]
+    assert html_blocks(units.replace("($ in millions)", "US$m"))[0].text.startswith("Revenue (US$m): Q3 2026 84.2;")
+    assert html_blocks(units.replace("($ in millions)", "Metric"))[0].text.startswith("Revenue: Q3 2026 84.2;")
     two = "<table><tr><th>Metric</th><th>Quarter</th></tr><tr><th></th><th>Q3 2026</th></tr><tr><td>NdPr</td><td>721</td></tr></table>"
     assert [b.text for b in html_blocks(two)] == ["NdPr: Q3 2026 721"]
     merged = ("<table><tr><th rowspan=2>Metric</th><th colspan=2>Quarter</th></tr><tr><th>Q3 2026</th><th>Q3 2025</th></tr>"

@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 import pypdf
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PdfStreamError
 
+from assay.cleaning import table_lines
 from assay.readers.announcements import exchange_announcement
 from assay.readers.exports import export_items
 from assay.readers.opening import (
@@ -53,6 +54,11 @@ class Line:
     """Baseline of the line's first text, in points from the bottom of the page; None when unknown."""
     size: float | None = None
     bold: bool = False
+    cells: list[tuple[float, str]] | None = None
+    """Each piece of text the page shows apart on the line, with where it starts across the page (a
+    table's cells); None when a piece's place is unknown."""
+    table_row: bool = False
+    """A table's row, written as `cleaning.table_lines` writes one: a paragraph of its own."""
 
 
 # --- lines with their positions ----------------------------------------------------------
@@ -72,16 +78,17 @@ def _page_lines(page: Any, number: int) -> list[Line]:
     pypdf hands every piece of text it extracts to a visitor with its text matrix; joined, the pieces are
     exactly the extracted text, so each line's position is known without laying the page out again.
     """
-    pieces: list[tuple[str, float, float, bool]] = []
+    pieces: list[tuple[str, float, float, float, bool]] = []
 
     def visit(text: str, cm: list[float], tm: list[float], font: Any, font_size: float) -> None:
         a = tm[0] * cm[0] + tm[1] * cm[2]
         b = tm[0] * cm[1] + tm[1] * cm[3]
         c = tm[2] * cm[0] + tm[3] * cm[2]
         d = tm[2] * cm[1] + tm[3] * cm[3]
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
         y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
         size = abs(font_size) * math.sqrt(abs(a * d - b * c))
-        pieces.append((text, y, size, _font_is_bold(font)))
+        pieces.append((text, x, y, size, _font_is_bold(font)))
 
     try:
         text = page.extract_text(visitor_text=visit)
@@ -92,7 +99,7 @@ def _page_lines(page: Any, number: int) -> list[Line]:
         return [Line(line, number) for line in text.split("\n")]
 
     lines: list[Line] = []
-    current = Line("", number)
+    current = Line("", number, cells=[])
     weights: Counter[tuple[float, bool]] = Counter()
 
     def close() -> None:
@@ -100,9 +107,9 @@ def _page_lines(page: Any, number: int) -> list[Line]:
         if weights:
             (current.size, current.bold), _ = weights.most_common(1)[0]
         lines.append(current)
-        current, weights = Line("", number), Counter()
+        current, weights = Line("", number, cells=[]), Counter()
 
-    for piece, y, size, bold in pieces:
+    for piece, x, y, size, bold in pieces:
         placed = False  # a piece's position is where its first text starts
         for i, part in enumerate(piece.split("\n")):
             if i:
@@ -112,9 +119,95 @@ def _page_lines(page: Any, number: int) -> list[Line]:
                 weights[(round(size, 1), bold)] += len(part.strip())
                 if not placed and current.y is None:
                     current.y = y
+                if current.cells is not None:
+                    # After a line break inside a piece, where the text starts is unknown.
+                    current.cells = [*current.cells, (x, part.strip())] if not placed and i == 0 else None
                 placed = True
     close()
     return lines
+
+
+# --- tables -------------------------------------------------------------------------------
+
+# A cell that holds a figure: "2,104", "(12.4)", "34%", "A$68.4", "+2.1%", "n/m", "—".
+_FIGURE_CELL = re.compile(r"[(+\-–−]?[A-Z]{0,2}[$€£¥]?\d[\d,.]*(?:%|x|bn|m|k|pp|bps)?\)?|n/?[ma]|[-–—]+", re.IGNORECASE)
+_CELL_MAX_WORDS = 4  # a column's cell is a few words at most ("Q3 2026", "% Change"); longer is prose beside prose
+
+
+def _columns_line_up(rows: list[list[tuple[float, str]]]) -> bool:
+    """Each column's cells start within their own band across the page, left of the next column's:
+    a column may be aligned left or right, and still never reaches into the next."""
+    starts = list(zip(*([x for x, _ in row] for row in rows), strict=True))
+    return all(max(column) < min(following) for column, following in zip(starts, starts[1:]))
+
+
+def _table_at(lines: list[Line], start: int) -> tuple[int, bool] | None:
+    """The table whose rows start at `lines[start]`: how many lines it spans, and whether its first is
+    a header row (words over columns of figures); None when no table starts there. A table is three
+    lines at least, each with the same number of cells (two or more), every cell after the first a few
+    words, the columns lined up, and figures in most of the cells under the first row: two columns of
+    prose side by side are none."""
+    first = lines[start]
+    if not first.cells or len(first.cells) < 2:
+        return None
+    width = len(first.cells)
+    end = start
+    while (
+        end < len(lines) and (cells := lines[end].cells) is not None and len(cells) == width and lines[end].page == first.page
+        and all(len(text.split()) <= _CELL_MAX_WORDS for _, text in cells[1:]) and _columns_line_up([c for line in lines[start : end + 1] if (c := line.cells)])
+    ):
+        end += 1
+    if end - start < 3:
+        return None
+    values = [text for line in lines[start + 1 : end] for _, text in (line.cells or [])[1:]]
+    if sum(bool(_FIGURE_CELL.fullmatch(v)) for v in values) < 0.6 * len(values):
+        return None
+    head = [text for _, text in first.cells[1:]]
+    return end - start, not all(_FIGURE_CELL.fullmatch(h) for h in head)
+
+
+def _header_over(line: Line, first_row: Line, rows: list[list[tuple[float, str]]]) -> bool:
+    """The line is the header of these rows with its first cell empty (a table's top-left corner):
+    one cell fewer than a row, words, each over its own column, right of the rows' labels."""
+    if not line.cells or len(line.cells) != len(rows[0]) - 1 or line.page != first_row.page:
+        return False
+    if all(_FIGURE_CELL.fullmatch(text) for _, text in line.cells):
+        return False
+    starts = list(zip(*([x for x, _ in row] for row in rows), strict=True))
+    bounds = [max(column) for column in starts[:-1]]  # a header cell starts right of the column before its own
+    return all(
+        low < x and (j + 1 == len(line.cells) or x < min(starts[j + 2]))
+        for j, ((x, _), low) in enumerate(zip(line.cells, bounds, strict=True))
+    )
+
+
+def with_tables(lines: list[Line]) -> tuple[list[Line], int]:
+    """Lines where a table's rows are written as `cleaning.table_lines` writes an HTML table's rows
+    (under a header row: "NdPr oxide produced (mt): Q3 2026 721; Q3 2025 477; Change 51%"), each a
+    paragraph of its own, and how many tables there were. Read as lines, a results release's table
+    was a paragraph of figures run together ("Revenue 84.2 62.9 34% NdPr oxide produced (mt) 721…")
+    and its header's cells glued ("Q3 2026Q3 2025% Change"): seen on a release printed from a browser."""
+    out: list[Line] = []
+    tables = 0
+    i = 0
+    while i < len(lines):
+        found = _table_at(lines, i)
+        if found is None:
+            out.append(lines[i])
+            i += 1
+            continue
+        span, headed = found
+        rows = lines[i : i + span]
+        cells = [list(row.cells or []) for row in rows]
+        if not headed and out and _header_over(out[-1], rows[0], cells):
+            above = out.pop()  # a header row with an empty first cell: a cell short
+            rows, cells, headed = [above, *rows], [[(0.0, ""), *(above.cells or [])], *cells], True
+        written = table_lines([[(text, headed and r == 0) for _, text in row] for r, row in enumerate(cells)])
+        template = rows[1] if headed else rows[0]
+        out.extend(Line(text, template.page, template.y, template.size, template.bold, table_row=True) for text in written)
+        tables += 1
+        i += span
+    return out, tables
 
 
 # --- running headers, footers and page numbers ------------------------------------------
@@ -262,7 +355,7 @@ _COMPOUND_FIRST = {"non", "self", "long", "short", "well", "high", "low", "mid",
                    "world", "first", "second", "third", "half", "semi", "anti", "ex", "all", "full", "part", "year", "end", "price",
                    "large", "small", "medium", "near", "co", "pre", "post", "sub", "one", "two", "three", "four", "five", "ten"}
 _COMPOUND_SECOND = {"based", "owned", "term", "scale", "grade", "earth", "earths", "year", "time", "level", "made", "led", "run",
-                    "free", "wide", "related", "specific", "driven", "funded", "listed", "backed", "linked", "only"}
+                    "free", "wide", "related", "specific", "driven", "funded", "listed", "backed", "linked", "only", "up"}
 
 
 @dataclass
@@ -362,9 +455,12 @@ def paragraphs(lines: list[Line]) -> tuple[list[Paragraph], int]:
     repaired = 0
     previous: Line | None = None
     for line, text in zip(lines, texts):
-        starts = previous is None or not out or _starts_paragraph(previous, out[-1], line, typical, pitch, body_size)
+        starts = (
+            previous is None or not out or line.table_row or previous.table_row
+            or _starts_paragraph(previous, out[-1], line, typical, pitch, body_size)
+        )
         in_list_or_new = starts or (bool(out) and (out[-1].marker is not None or out[-1].last_line.endswith(":")))
-        item = _list_item(text, heading=line.bold or (line.size or 0) > (body_size or 0) + 0.5, in_list_or_new=in_list_or_new)
+        item = None if line.table_row else _list_item(text, heading=line.bold or (line.size or 0) > (body_size or 0) + 0.5, in_list_or_new=in_list_or_new)
         if starts or item is not None:
             out.append(Paragraph(item[1], item[0], text) if item else Paragraph(text, None, text))
         elif _LINE_END_HYPHEN.search(out[-1].text):
@@ -541,6 +637,9 @@ def item_from_lines(read: list[list[Line]], fetched: Fetched, notes: list[str], 
     # A page printed from a browser has its address in the header or footer: its site ("reuters.com") names the publisher.
     masthead += [host.removeprefix("www.") for line in masthead if (host := urlsplit(line.strip()).netloc) and line.strip().startswith("http")]
 
+    lines, tables = with_tables(lines)
+    if tables:
+        notes.append(f"read {tables} table{'s' if tables > 1 else ''} row by row, each row's figures named by their columns")
     found_paragraphs, repaired = paragraphs(lines)
     if repaired:
         notes.append(f"joined {repaired} word{'s' if repaired > 1 else ''} hyphenated at line ends")
