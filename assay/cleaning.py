@@ -239,6 +239,79 @@ def table_lines(rows: list[list[tuple[str, bool]]]) -> list[str]:
     return lines
 
 
+# A cell that holds a figure: "2,104", "(12.4)", "34%", "A$68.4", "+2.1%", "n/m", "—".
+_FIGURE_CELL = re.compile(r"[(+\-–−]?(?:[A-Z]{0,3}[$€£¥])?\d[\d,.]*(?:%|x|bn|m|k|pp|bps)?\)?|n/?[ma]|[-–—]+", re.IGNORECASE)
+_YEAR_CELL = re.compile(r"(?:19|20)\d\d[AEF]?")
+
+
+def _heads_a_column(text: str) -> bool:
+    """A cell a header holds: words ("Q3 2026", "% Change"), or a year over figures, not a figure."""
+    return not _FIGURE_CELL.fullmatch(text) or bool(_YEAR_CELL.fullmatch(text))
+_CELL_MAX_WORDS = 4  # a column's cell is a few words at most ("Q3 2026", "% Change"); longer is prose beside prose
+Cells = list[tuple[float, str]]
+"""A line's pieces of text set apart, each with where it starts across the line (a PDF's points, a text file's columns)."""
+
+
+@dataclass(frozen=True)
+class FoundTable:
+    start: int
+    end: int
+    headed: bool
+    lines: list[str]
+    """The rows as `table_lines` writes them."""
+
+
+def _columns_line_up(rows: list[Cells]) -> bool:
+    """Each column's cells start within their own band across the line, left of the next column's:
+    a column may be aligned left or right, and still never reaches into the next."""
+    starts = list(zip(*([x for x, _ in row] for row in rows), strict=True))
+    return all(max(column) < min(following) for column, following in zip(starts, starts[1:], strict=False))
+
+
+def _header_over(line: Cells | None, rows: list[Cells]) -> bool:
+    """The line is the header of these rows with its first cell empty (a table's top-left corner):
+    one cell fewer than a row, words, each over its own column, right of the rows' labels."""
+    if not line or len(line) != len(rows[0]) - 1 or not any(_heads_a_column(text) for _, text in line):
+        return False
+    starts = list(zip(*([x for x, _ in row] for row in rows), strict=True))
+    return all(
+        max(starts[j]) < x and (j + 1 == len(line) or x < min(starts[j + 2]))  # right of the column before its own
+        for j, (x, _) in enumerate(line)
+    )
+
+
+def find_tables(lines: list[Cells | None]) -> list[FoundTable]:
+    """The tables among lines given as their cells (None: not known). A table is three lines at least,
+    each with the same number of cells (two or more), every cell after the first a few words, the
+    columns lined up, and figures in most of the cells under the first row: two columns of prose side
+    by side are none. Its first line is a header when it holds words over the columns of figures; a
+    line above with one cell fewer, over the columns, is a header with an empty corner."""
+    found: list[FoundTable] = []
+    i = 0
+    while i < len(lines):
+        first = lines[i]
+        if not first or len(first) < 2:
+            i += 1
+            continue
+        end = i
+        while (
+            end < len(lines) and (cells := lines[end]) is not None and len(cells) == len(first)
+            and all(len(text.split()) <= _CELL_MAX_WORDS for _, text in cells[1:]) and _columns_line_up([c for c in lines[i : end + 1] if c])
+        ):
+            end += 1
+        values = [text for cells in lines[i + 1 : end] for _, text in (cells or [])[1:]]
+        if end - i < 3 or sum(bool(_FIGURE_CELL.fullmatch(v)) for v in values) < 0.6 * len(values):
+            i += 1
+            continue
+        rows = [list(cells or []) for cells in lines[i:end]]
+        start, headed = i, any(_heads_a_column(text) for _, text in first[1:])
+        if not headed and i > 0 and (not found or found[-1].end < i) and _header_over(lines[i - 1], rows):
+            start, headed, rows = i - 1, True, [[(0.0, ""), *(lines[i - 1] or [])], *rows]
+        found.append(FoundTable(start, end, headed, table_lines([[(text, headed and r == 0) for _, text in row] for r, row in enumerate(rows)])))
+        i = end
+    return found
+
+
 def _extracted_text(element: lxml.etree._Element) -> str:
     """An element's text in trafilatura's XML, with its line breaks (`<lb/>`) as line breaks and a
     table's rows as lines (`table_lines`), never glued ("winter.Drilling")."""
@@ -421,11 +494,19 @@ def join_lines(lines: list[str]) -> str:
     return joined
 
 
+def _text_cells(line: str) -> Cells:
+    """A plain-text line's pieces set apart by two spaces or more, each with the column it starts at."""
+    line = line.expandtabs(8)
+    return [(display_width(line[: m.start()]), m.group()) for m in re.finditer(r"\S+(?: \S+)*", line)]
+
+
 def text_blocks(text: str) -> list[Block]:
     """Blocks of plain text, read line by line with the file's `text_layout`: a blank line always
     ends a paragraph; a bullet line is a list item (an indented or lower-case line after it carries
     it on); any other line starts a paragraph unless `_continues` says it carries on the last one.
-    A one-line paragraph that looks like a heading is a heading."""
+    A one-line paragraph that looks like a heading is a heading. A table set out in columns of
+    spaces is read as a page's table is (`find_tables`): the wire's "NdPr oxide produced (t)   2,104
+    1,892   11%" under its header was a heading, and said none of what its figures were."""
     layout = text_layout(text)
     blocks: list[Block] = []
     paragraph: list[str] = []
@@ -444,7 +525,18 @@ def text_blocks(text: str) -> list[Block]:
         items.clear()
 
     previous = ""
-    for line in _highlights_as_bullets(LINE_BREAKS.split(text)):
+    lines = _highlights_as_bullets(LINE_BREAKS.split(text))
+    tables = {table.start: table for table in find_tables([_text_cells(line) for line in lines])}
+    skip_to = 0
+    for at, line in enumerate(lines):
+        if at < skip_to:
+            continue
+        if table := tables.get(at):  # a table set out in columns of spaces (wire copy, pdftotext -layout): its rows
+            end_paragraph()
+            end_list()
+            blocks.append(Block("paragraph", "\n".join(table.lines)))
+            skip_to, previous = table.end, ""
+            continue
         line = line.rstrip()
         bullet = BULLET_LINE.match(line)
         if not line.strip():

@@ -117,6 +117,34 @@ def test_plain_text_headings_bullets_and_paragraphs():
     ]
 
 
+def test_a_plain_text_table_set_out_in_spaces_names_each_figure_by_its_column():
+    """Wire copy's table in columns of spaces: its rows were headings ("NdPr oxide produced (t) 2,104
+    1,892 11%"), no statements, saying none of what their figures were. Read as a page's table is."""
+    wire = ("Lynas Rare Earths on Wednesday reported an 11% rise in quarterly NdPr output.\n\nKEY FIGURES\n"
+            "                             Q1 FY27    Q4 FY26    Change\n"
+            "NdPr oxide produced (t)        2,104      1,892       11%\n"
+            "Total REO produced (t)         3,310      3,050        9%\n"
+            "Sales revenue (A$m)            201.5      187.2        8%\n\n"
+            "Chief executive Amanda Lacaze said the company expects further growth.")
+    assert [(b.kind, b.text) for b in text_blocks(wire)] == [
+        ("paragraph", "Lynas Rare Earths on Wednesday reported an 11% rise in quarterly NdPr output."),
+        ("heading", "KEY FIGURES"),
+        ("paragraph", "NdPr oxide produced (t): Q1 FY27 2,104; Q4 FY26 1,892; Change 11%\n"
+                      "Total REO produced (t): Q1 FY27 3,310; Q4 FY26 3,050; Change 9%\n"
+                      "Sales revenue (A$m): Q1 FY27 201.5; Q4 FY26 187.2; Change 8%"),
+        ("paragraph", "Chief executive Amanda Lacaze said the company expects further growth."),
+    ]
+    # A header with its corner filled in, tabs for spaces, and a unit over the labels (pdftotext -layout's way).
+    layout = "US$ million\tFY2026\tFY2025\nRevenue\t\t512.0\t430.1\nEBITDA\t\t96.4\t71.0\nNet cash\t38.2\t(12.5)"
+    assert text_blocks(layout)[0].text == "Revenue (US$ million): FY2026 512.0; FY2025 430.1\nEBITDA (US$ million): FY2026 96.4; FY2025 71.0\nNet cash (US$ million): FY2026 38.2; FY2025 (12.5)"
+    years = "                 2026      2025\nNdPr (t)        2,104     1,892\nDy (t)             41        38\nTb (t)              9         7"
+    assert text_blocks(years)[0].text == "NdPr (t): 2026 2,104; 2025 1,892\nDy (t): 2026 41; 2025 38\nTb (t): 2026 9; 2025 7"
+    # Sentences two spaces apart, wrapped, are prose, not columns.
+    prose = ("Prices rose 12% in the quarter.  Buyers paid more for\ndysprosium as licences slowed.  Analysts expect\n"
+             "that to last into 2027.  The ministry said 14 licences\nwere granted in October.  Exports fell 9%.")
+    assert [b.kind for b in text_blocks(prose)] == ["paragraph"] and "Buyers paid more for dysprosium" in text_blocks(prose)[0].text
+
+
 def test_markdown_is_read_through_its_html():
     clean = clean_blocks(blocks_for("# Lynas\n\nLynas makes **NdPr**.\n\n## Outlook\n\n- Kalgoorlie\n- Malaysia\n", "markdown"))
     assert clean.body == "Lynas\n\nLynas makes NdPr.\n\nOutlook\n\n• Kalgoorlie\n• Malaysia"

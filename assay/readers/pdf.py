@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 import pypdf
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PdfStreamError
 
-from assay.cleaning import table_lines
+from assay.cleaning import find_tables
 from assay.readers.announcements import exchange_announcement
 from assay.readers.exports import export_items
 from assay.readers.opening import (
@@ -129,84 +129,26 @@ def _page_lines(page: Any, number: int) -> list[Line]:
 
 # --- tables -------------------------------------------------------------------------------
 
-# A cell that holds a figure: "2,104", "(12.4)", "34%", "A$68.4", "+2.1%", "n/m", "—".
-_FIGURE_CELL = re.compile(r"[(+\-–−]?[A-Z]{0,2}[$€£¥]?\d[\d,.]*(?:%|x|bn|m|k|pp|bps)?\)?|n/?[ma]|[-–—]+", re.IGNORECASE)
-_CELL_MAX_WORDS = 4  # a column's cell is a few words at most ("Q3 2026", "% Change"); longer is prose beside prose
-
-
-def _columns_line_up(rows: list[list[tuple[float, str]]]) -> bool:
-    """Each column's cells start within their own band across the page, left of the next column's:
-    a column may be aligned left or right, and still never reaches into the next."""
-    starts = list(zip(*([x for x, _ in row] for row in rows), strict=True))
-    return all(max(column) < min(following) for column, following in zip(starts, starts[1:]))
-
-
-def _table_at(lines: list[Line], start: int) -> tuple[int, bool] | None:
-    """The table whose rows start at `lines[start]`: how many lines it spans, and whether its first is
-    a header row (words over columns of figures); None when no table starts there. A table is three
-    lines at least, each with the same number of cells (two or more), every cell after the first a few
-    words, the columns lined up, and figures in most of the cells under the first row: two columns of
-    prose side by side are none."""
-    first = lines[start]
-    if not first.cells or len(first.cells) < 2:
-        return None
-    width = len(first.cells)
-    end = start
-    while (
-        end < len(lines) and (cells := lines[end].cells) is not None and len(cells) == width and lines[end].page == first.page
-        and all(len(text.split()) <= _CELL_MAX_WORDS for _, text in cells[1:]) and _columns_line_up([c for line in lines[start : end + 1] if (c := line.cells)])
-    ):
-        end += 1
-    if end - start < 3:
-        return None
-    values = [text for line in lines[start + 1 : end] for _, text in (line.cells or [])[1:]]
-    if sum(bool(_FIGURE_CELL.fullmatch(v)) for v in values) < 0.6 * len(values):
-        return None
-    head = [text for _, text in first.cells[1:]]
-    return end - start, not all(_FIGURE_CELL.fullmatch(h) for h in head)
-
-
-def _header_over(line: Line, first_row: Line, rows: list[list[tuple[float, str]]]) -> bool:
-    """The line is the header of these rows with its first cell empty (a table's top-left corner):
-    one cell fewer than a row, words, each over its own column, right of the rows' labels."""
-    if not line.cells or len(line.cells) != len(rows[0]) - 1 or line.page != first_row.page:
-        return False
-    if all(_FIGURE_CELL.fullmatch(text) for _, text in line.cells):
-        return False
-    starts = list(zip(*([x for x, _ in row] for row in rows), strict=True))
-    bounds = [max(column) for column in starts[:-1]]  # a header cell starts right of the column before its own
-    return all(
-        low < x and (j + 1 == len(line.cells) or x < min(starts[j + 2]))
-        for j, ((x, _), low) in enumerate(zip(line.cells, bounds, strict=True))
-    )
-
 
 def with_tables(lines: list[Line]) -> tuple[list[Line], int]:
-    """Lines where a table's rows are written as `cleaning.table_lines` writes an HTML table's rows
-    (under a header row: "NdPr oxide produced (mt): Q3 2026 721; Q3 2025 477; Change 51%"), each a
-    paragraph of its own, and how many tables there were. Read as lines, a results release's table
-    was a paragraph of figures run together ("Revenue 84.2 62.9 34% NdPr oxide produced (mt) 721…")
-    and its header's cells glued ("Q3 2026Q3 2025% Change"): seen on a release printed from a browser."""
+    """Lines where a table's rows (`cleaning.find_tables`, by where each piece of text starts on the
+    page) are written as `cleaning.table_lines` writes an HTML table's rows (under a header row: "NdPr
+    oxide produced (mt): Q3 2026 721; Q3 2025 477; Change 51%"), each a paragraph of its own, and how
+    many tables there were. Read as lines, a results release's table was a paragraph of figures run
+    together ("Revenue 84.2 62.9 34% NdPr oxide produced (mt) 721…") and its header's cells glued
+    ("Q3 2026Q3 2025% Change"): seen on a release printed from a browser. A table ends with its page."""
     out: list[Line] = []
     tables = 0
-    i = 0
-    while i < len(lines):
-        found = _table_at(lines, i)
-        if found is None:
-            out.append(lines[i])
-            i += 1
-            continue
-        span, headed = found
-        rows = lines[i : i + span]
-        cells = [list(row.cells or []) for row in rows]
-        if not headed and out and _header_over(out[-1], rows[0], cells):
-            above = out.pop()  # a header row with an empty first cell: a cell short
-            rows, cells, headed = [above, *rows], [[(0.0, ""), *(above.cells or [])], *cells], True
-        written = table_lines([[(text, headed and r == 0) for _, text in row] for r, row in enumerate(cells)])
-        template = rows[1] if headed else rows[0]
-        out.extend(Line(text, template.page, template.y, template.size, template.bold, table_row=True) for text in written)
-        tables += 1
-        i += span
+    for page in dict.fromkeys(line.page for line in lines):
+        on_page = [line for line in lines if line.page == page]
+        done = 0
+        for table in find_tables([line.cells for line in on_page]):
+            out.extend(on_page[done : table.start])
+            template = on_page[table.start + 1 if table.headed else table.start]
+            out.extend(Line(text, page, template.y, template.size, template.bold, table_row=True) for text in table.lines)
+            tables += 1
+            done = table.end
+        out.extend(on_page[done:])
     return out, tables
 
 
