@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from assay.cleaning import TABLE_ROW
 from assay.statements import Statement, run_in_heading_end
 from assay.types import Article, Attribution, Evidence, Kind
 
@@ -135,6 +136,14 @@ def _word(pattern: re.Pattern[str], text: str) -> str:
     return f" “{match.group(0)}”" if match else ""
 
 
+def _shown_figure(text: str) -> str:
+    """The figure a rationale shows: a table's row's first value ("721" of "NdPr oxide produced (mt): Q3
+    2026 721; …", not its column's "2026"), else the first figure that is no part of a label."""
+    if TABLE_ROW.match(text):
+        return f" “{text.split(':', 1)[1].split(';', 1)[0].split()[-1]}”"
+    return _word(_SHOWN_FIGURE, text) or _word(_FIGURE, text)
+
+
 def _reporting_word(text: str) -> str:
     """The reporting verb as the cue shows it; "" when the only match is a name ("United States"):
     the feature still counts it (changing that means refitting), but no rationale calls it speech."""
@@ -148,7 +157,7 @@ def cue_words(article: Article, found: Sequence[Statement], i: int) -> dict[str,
     heading = f"under the heading “{named}”" if (named := statement_heading(article, found[i])[0]) else ""
     superlative = _word(_SUPERLATIVE, text)
     return {
-        "has_digit": f"a figure{_word(_SHOWN_FIGURE, text) or _word(_FIGURE, text)}",
+        "has_digit": f"a figure{_shown_figure(text)}",
         "reporting_verb": _reporting_word(text),
         "superlative": f"superlative{superlative}" + ("" if _DIGIT.search(text) else " with no figure"),
         "hedge": f"hedged or forward-looking{_word(_HEDGE, text)}",

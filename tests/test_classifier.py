@@ -73,10 +73,10 @@ def test_the_cues_in_words_name_only_what_the_text_says():
     words = cue_words(flat, statements(flat), 0)
     assert (words["first_person"], words["no_heading"]) == ("", "")
     assert words["has_digit"] == "a figure “A$200 million”"
-    # A table's row opens with its column's label: "Q3" is no figure "3" (seen on a results release written here).
+    # A table's row opens with its column's label: "Q3" is no figure "3", nor "2026" one (seen on results releases written here).
     row = "NdPr oxide produced (mt): Q3 2026 721; Q3 2025 477; Change 51%"
     table = Article(id="row", title="t", source="test", source_url="test", body=row, sections=[Section(heading=None, start=0, end=len(row))])
-    assert cue_words(table, statements(table), 0)["has_digit"] == "a figure “2026”"
+    assert cue_words(table, statements(table), 0)["has_digit"] == "a figure “721”"
     sectioned = cue_words(article(), statements(article()), 0)
     assert sectioned["no_heading"] == "in the article's opening section"
     assert cue_words(article(), statements(article()), 2)["first_person"] == "first person “We”"
