@@ -166,6 +166,8 @@ def html_blocks(html: str) -> list[Block]:
             elif tag == "table":  # a row per line (`table_lines`), as a page's table reads
                 rows = [[(cell.text_content(), cell.tag == "th") for cell in row.iter("td", "th")] for row in child.iter("tr")]
                 blocks.append(Block("paragraph", "\n".join(table_lines(rows))))
+            elif tag == "pre":  # a wire's table set out in spaces: its rows, as a table's read
+                blocks.append(Block("paragraph", "\n".join(spaced_tables(child.text_content().strip("\n").split("\n")))))
             elif tag == "li":
                 blocks.append(Block("item", _own_text(child), level=max(depth - 1, 0)))
                 for nested in child.iter("ul", "ol"):
@@ -331,7 +333,7 @@ def _extracted_text(element: lxml.etree._Element) -> str:
                 parts.append(child.tail or "")
         return "".join(parts)
 
-    return "\n".join(" ".join(line.split()) for line in text(element).strip().split("\n"))
+    return "\n".join(" ".join(line.split()) for line in spaced_tables(text(element).strip("\n").split("\n")))
 
 
 # A page's standfirst, set as a heading above the text ("<h3 class="subtitle">Europe's magnet makers are
@@ -492,6 +494,18 @@ def join_lines(lines: list[str]) -> str:
         else:
             joined += " " + line
     return joined
+
+
+def spaced_tables(lines: list[str]) -> list[str]:
+    """Lines where a table set out in columns of spaces (`find_tables`) is written a row to a line as
+    `table_lines` writes one; every other line as it was."""
+    out: list[str] = []
+    done = 0
+    for table in find_tables([_text_cells(line) for line in lines]):
+        out.extend(lines[done : table.start])
+        out.extend(table.lines)
+        done = table.end
+    return out + lines[done:]
 
 
 def _text_cells(line: str) -> Cells:

@@ -525,6 +525,21 @@ def test_a_pages_line_breaks_and_tables_never_glue_words():
     assert "subject to assays from" in body
 
 
+def test_a_wire_page_s_table_in_a_pre_block_names_each_figure_by_its_column():
+    """A wire story's table set out in spaces inside <pre>: its rows were "Exports (t) 4,127 4,690 5,012"
+    under a line of bare column names."""
+    rows = ("               Oct 2026    Sep 2026    Oct 2025\nExports (t)       4,127       4,690       5,012\n"
+            "Imports (t)      10,220       9,804      11,390\nMagnets (t)       5,108       5,520       4,960\n")
+    html = ("<html><head><title>China's rare earth exports fall</title></head><body><article><h1>China's rare earth exports fall</h1>"
+            "<p>BEIJING, Nov 7 (Metals Wire) - China's exports of rare earths fell 12% in October from a month earlier, customs data "
+            f"showed on Friday.</p><p>The following table shows China's rare earth exports by month:</p><pre>\n{rows}</pre><p>Analysts "
+            "said the decline reflected slower approvals rather than weaker demand, according to traders in Beijing.</p></article></body></html>")
+    _, _, (item,) = parse(Fetched(source="https://example.com/a", url="https://example.com/a", content=html.encode(), content_type="text/html"))
+    body = to_article(item).body
+    assert ("by month:\n\nExports (t): Oct 2026 4,127; Sep 2026 4,690; Oct 2025 5,012\nImports (t): Oct 2026 10,220; Sep 2026 9,804; "
+            "Oct 2025 11,390\nMagnets (t): Oct 2026 5,108; Sep 2026 5,520; Oct 2025 4,960\n\nAnalysts") in body
+
+
 def test_a_two_column_brief_reads_column_by_column_with_its_masthead_as_publisher(tmp_path):
     """A research brief laid out in two columns under a masthead line that is also its dateline."""
     from fpdf import FPDF
