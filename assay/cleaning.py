@@ -143,6 +143,26 @@ def _own_text(element: lxml.html.HtmlElement) -> str:
     return "".join(parts)
 
 
+def _own_cells(table: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """A table's cells in reading order, not those of the tables inside it."""
+    rows = [row for part in table if isinstance(part.tag, str) for row in ([part] if part.tag == "tr" else part.iterchildren("tr"))]
+    return [cell for row in rows for cell in row.iterchildren("td", "th")]
+
+
+def _lays_out(table: lxml.html.HtmlElement) -> bool:
+    """A table that lays a page out (an HTML email's, a newsletter feed's) rather than holding data: a
+    table inside it, or a cell with a heading or with two paragraphs or more. Read as data, a newsletter
+    came out with its heading glued to its text ("Rare Earths WeeklyNdPr prices…") and each nested
+    table's text repeated once for every table around it."""
+    if any(True for _ in table.iterdescendants("table")):
+        return True
+    return any(
+        any(True for _ in cell.iterdescendants(*_HEADING_TAGS))
+        or sum(1 for c in cell if isinstance(c.tag, str) and c.tag in {"p", "div", "ul", "ol", "blockquote"}) >= 2
+        for cell in _own_cells(table)
+    )
+
+
 def html_blocks(html: str) -> list[Block]:
     """Blocks of an HTML fragment or document (feed `content:encoded`, Markdown output)."""
     if not html.strip():
@@ -163,6 +183,14 @@ def html_blocks(html: str) -> list[Block]:
                 blocks.append(Block("heading", child.text_content()))
             elif tag in ("ul", "ol"):
                 walk(child, depth + 1)
+            elif tag == "table" and _lays_out(child):  # an email's layout: its cells' text, in order
+                for cell in _own_cells(child):
+                    if not any(isinstance(c.tag, str) and c.tag in _BLOCK_TAGS | _HEADING_TAGS | {"ul", "ol", "table"} for c in cell):
+                        blocks.append(Block("paragraph", cell.text_content()))  # a cell of text alone: one paragraph
+                        continue
+                    if (cell.text or "").strip():
+                        blocks.append(Block("paragraph", cell.text))
+                    walk(cell, depth)
             elif tag == "table":  # a row per line (`table_lines`), as a page's table reads
                 rows = [[(cell.text_content(), cell.tag == "th") for cell in row.iter("td", "th")] for row in child.iter("tr")]
                 blocks.append(Block("paragraph", "\n".join(table_lines(rows))))

@@ -91,6 +91,10 @@ def test_breaks_and_table_cells_never_glue_words():
     release = clean_html(f"<p>MP Materials reported its third-quarter results on Thursday.</p>{results}")
     found = [s.text for s in statements(Article(id="r", title="Results", source="test", source_url="test", body=release.body))]
     assert "NdPr oxide produced (mt): Q3 2026 721; Q3 2025 477; Change 51%" in found
+    # A table that lays out an email (a table inside it, a cell with a heading or paragraphs) is read as its text, once.
+    layout = "<table><tr><td><table><tr><td><h2>Weekly</h2><p>Prices rose.</p><p>Lynas ran.</p></td></tr></table></td></tr><tr><td>End <b>now</b></td></tr></table>"
+    assert [(b.kind, b.text) for b in html_blocks(layout)] == [
+        ("heading", "Weekly"), ("paragraph", "Prices rose."), ("paragraph", "Lynas ran."), ("paragraph", "End now")]
     indented = "<table>\n  <thead>\n    <tr>\n      <th>NdPr</th>\n      <th>2,400 t</th>\n    </tr>\n  </thead>\n</table>"
     assert [b.text for b in html_blocks(indented)] == ["NdPr 2,400 t"]
 

@@ -607,6 +607,25 @@ def test_a_guessed_encoding_is_noted_on_feed_items():
     assert to_article(item).body == "“Hélène” said the €45m line runs."
 
 
+def test_a_newsletter_feed_s_email_layout_is_read_as_its_text_once():
+    """A newsletter platform's feed carries each issue's email HTML, laid out in tables inside tables.
+    Read as a data table, the heading was glued to the text ("Rare Earths WeeklyNdPr prices…") and the
+    inner table's text came out once for every table around it."""
+    from tests.conftest import rss
+
+    issue = ("<table width='600'><tr><td><table><tr><td><h1>Rare Earths Weekly</h1><p>NdPr prices rose 4% this week as buyers "
+             "restocked ahead of the new licensing round.</p><p>Lynas said its Kalgoorlie plant is running at its full rate.</p></td>"
+             "</tr><tr><td><p>MP Materials shipped its first magnets to General Motors from Fort Worth.</p></td></tr></table></td></tr>"
+             "<tr><td>Prices: <b>NdPr oxide</b> CNY 612,000/t</td></tr></table>")
+    feed = rss([{"title": "Rare Earths Weekly, issue 41", "link": "https://news.example.com/41", "html": issue}]).encode()
+    _, _, (item,) = parse(Fetched(source="https://news.example.com/feed", url="https://news.example.com/feed", content=feed,
+                                  content_type="application/rss+xml"))
+    body = to_article(item).body
+    assert body.count("NdPr prices rose 4%") == 1 and body.count("first magnets") == 1 and "WeeklyNdPr" not in body
+    assert "Lynas said its Kalgoorlie plant is running at its full rate.\n\nMP Materials shipped" in body
+    assert body.endswith("Prices: NdPr oxide CNY 612,000/t")
+
+
 def test_a_guessed_encoding_is_noted_on_a_page():
     page = (
         "<html><head><title>Rochefort</title></head><body><article><h1>Rochefort restarts its line</h1><p>“Hélène Marchand” "
