@@ -291,11 +291,10 @@ class FoundTable:
     """The rows as `table_lines` writes them."""
 
 
-def _columns_line_up(rows: list[Cells]) -> bool:
-    """Each column's cells start within their own band across the line, left of the next column's:
-    a column may be aligned left or right, and still never reaches into the next."""
-    starts = list(zip(*([x for x, _ in row] for row in rows), strict=True))
-    return all(max(column) < min(following) for column, following in zip(starts, starts[1:], strict=False))
+def _columns_line_up(lowest: list[float], highest: list[float]) -> bool:
+    """Each column's cells start within their own band across the line (from `lowest` to `highest`),
+    left of the next column's: a column may be aligned left or right, and still never reaches into the next."""
+    return all(high < low for high, low in zip(highest, lowest[1:], strict=False))
 
 
 def _header_over(line: Cells | None, rows: list[Cells]) -> bool:
@@ -323,15 +322,16 @@ def find_tables(lines: list[Cells | None]) -> list[FoundTable]:
         if not first or len(first) < 2:
             i += 1
             continue
-        end = i
-        while (
-            end < len(lines) and (cells := lines[end]) is not None and len(cells) == len(first)
-            and all(len(text.split()) <= _CELL_MAX_WORDS for _, text in cells[1:]) and _columns_line_up([c for c in lines[i : end + 1] if c])
-        ):
-            end += 1
+        end = i + 1
+        lowest = highest = [x for x, _ in first]  # where each column's cells start, leftmost and rightmost so far
+        while end < len(lines) and (cells := lines[end]) is not None and len(cells) == len(first):
+            low, high = [min(a, x) for a, (x, _) in zip(lowest, cells, strict=True)], [max(a, x) for a, (x, _) in zip(highest, cells, strict=True)]
+            if any(len(text.split()) > _CELL_MAX_WORDS for _, text in cells[1:]) or not _columns_line_up(low, high):
+                break
+            lowest, highest, end = low, high, end + 1
         values = [text for cells in lines[i + 1 : end] for _, text in (cells or [])[1:]]
         if end - i < 3 or sum(bool(_FIGURE_CELL.fullmatch(v)) for v in values) < 0.6 * len(values):
-            i += 1
+            i = end if end - i >= 3 else i + 1  # a run of lined-up words is no table, nor is any run inside it
             continue
         rows = [list(cells or []) for cells in lines[i:end]]
         start, headed = i, any(_heads_a_column(text) for _, text in first[1:])
