@@ -657,6 +657,19 @@ def test_an_answer_is_cited_sentence_by_sentence_but_never_at_a_quoted_titles_qu
         "The End of Empire? Hallgarten's report cites tin prices exceeding $50,000/tonne [1]. It also covers Project Vault [2].")
 
 
+def test_an_uncited_answer_from_a_table_s_row_is_cited_to_it_whatever_words_join_its_figures():
+    """A results table's row holds the answer's figures and names; the sentence's "which" was a word no
+    passage held, and the right answer went uncited and was withdrawn (seen on a results release)."""
+    from assay.ask import cite_by_support
+
+    question = "How much NdPr oxide did MP Materials produce in Q3 2026, and how did that compare with a year earlier?"
+    text = "MP Materials produced 721 mt of NdPr oxide in Q3 2026, which was a 51% increase compared to Q3 2025."
+    passages = {1: "MP Materials reports third quarter 2026 results. Revenue ($ in millions): Q3 2026 84.2; Q3 2025 62.9",
+                2: "MP Materials reports third quarter 2026 results. NdPr oxide produced (mt): Q3 2026 721; Q3 2025 477; % Change 51%"}
+    assert cite_by_support(text, question, passages) == text[:-1] + " [2]."
+    assert cite_by_support(text.replace("721", "712"), question, passages) is None  # a figure no passage holds: still none
+
+
 def test_an_answer_citing_the_wrong_passage_after_its_full_stop_is_cited_to_the_right_one(corpus):
     settings, retriever, _, embed = corpus
     found = passages(ENERGY_FUELS, retriever.search(ENERGY_FUELS, k=settings.ask_k).hits, embed, settings.ask_passage_chars)
