@@ -573,9 +573,12 @@ def test_a_two_column_brief_reads_column_by_column_with_its_masthead_as_publishe
 def test_a_results_table_in_a_pdf_names_each_figure_by_its_column_and_keeps_its_rows_apart():
     """Printed by a browser (results_release.pdf, from its .html beside it), a results table's header
     cells came out glued ("Q3 2026Q3 2025% Change") and its rows run into one paragraph of figures that
-    said none of what they were. The cells' places on the page part them, as an HTML table's are read."""
+    said none of what they were. The cells' places on the page part them, as an HTML table's are read.
+    Its labels' column is narrow: a label wrapped onto five lines, its figures level with the middle one,
+    and one whose second line shares the figures' baseline, are each one row."""
     _, _, (item,) = parse(pdf_file("results_release.pdf"))
     body = to_article(item).body
+    assert "\n\nAverage realised price of NdPr oxide sold to customers in the quarter ($/kg): Q3 2026 59.2; Q3 2025 48.7; % Change 22%\n\n" in body
     assert "\n\nRevenue ($ in millions): Q3 2026 84.2; Q3 2025 62.9; % Change 34%\n\n" in body
     assert "\n\nNdPr oxide produced (mt): Q3 2026 721; Q3 2025 477; % Change 51%\n\n" in body  # its own unit, not the header's
     assert "Adjusted EBITDA ($ in millions): Q3 2026 (12.4); Q3 2025 (18.1); % Change n/m" in body
@@ -601,7 +604,8 @@ def test_a_pdf_table_with_an_empty_corner_and_prose_side_by_side(tmp_path):
     pdf.set_font("Helvetica", size=10)
     pdf.multi_cell(190, 5, "Arafura Rare Earths said on 20 October 2026 that funding for the Nolans project was complete.",
                    new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    rows = [("", "Q3 2026", "Q3 2025"), ("Cash at bank (A$m)", "412.0", "98.3"), ("Exploration spend (A$m)", "3.1", "2.7"), ("Staff", "212", "140")]
+    rows = [("", "Q3 2026", "Q3 2025"), ("Cash at bank (A$m)", "412.0", "98.3"), ("Exploration spend (A$m)", "3.1", "2.7"), ("Staff", "212", "140"),
+            ("Average selling price of NdPr oxide delivered to customers in Asia and Europe (A$/kg)", "68.4", "61.9")]
     with pdf.table(col_widths=(80, 40, 40), text_align=("LEFT", "RIGHT", "RIGHT")) as table:
         for cells in rows:
             row = table.row()
@@ -612,7 +616,8 @@ def test_a_pdf_table_with_an_empty_corner_and_prose_side_by_side(tmp_path):
     pdf.output(str(tmp_path / "update.pdf"))
     _, _, (item,) = parse(pdf_file("update.pdf", tmp_path))
     body = to_article(item).body
-    assert "\n\nCash at bank (A$m): Q3 2026 412.0; Q3 2025 98.3\n\nExploration spend (A$m): Q3 2026 3.1; Q3 2025 2.7\n\nStaff: Q3 2026 212; Q3 2025 140\n\n" in body
+    assert ("\n\nCash at bank (A$m): Q3 2026 412.0; Q3 2025 98.3\n\nExploration spend (A$m): Q3 2026 3.1; Q3 2025 2.7\n\nStaff: Q3 2026 212; "
+            "Q3 2025 140\n\nAverage selling price of NdPr oxide delivered to customers in Asia and Europe (A$/kg): Q3 2026 68.4; Q3 2025 61.9\n\n") in body
 
     prose = [Line(f"{left} {right}", 1, 700.0 - 12 * i, 10.0, cells=[(30.0, left), (300.0, right)]) for i, (left, right) in enumerate([
         ("China tightened export licences", "for 2026 and 2027 again"), ("for seven heavy rare earths", "as prices rose 12%"),

@@ -130,6 +130,54 @@ def _page_lines(page: Any, number: int) -> list[Line]:
 # --- tables -------------------------------------------------------------------------------
 
 
+_LABEL_MAX_LINES = 6  # a row's label wrapped in a narrow column: "Average realised / price of NdPr oxide / …"
+
+
+def _label_lines_above(out: list[tuple[Line, list[Line]]], x: float | None = None) -> list[Line]:
+    """The lines right above the last of `out` that hold one piece each, starting at one place (`x`
+    where given) and a line apart: a wrapped label's lines, or a paragraph's, or none."""
+    run: list[Line] = []
+    for before, _ in reversed(out[:-1]):
+        if len(run) == _LABEL_MAX_LINES or not before.cells or len(before.cells) != 1 or before.y is None or before.table_row:
+            break
+        below = run[0] if run else out[-1][0]
+        at = before.cells[0][0] if x is None and not run else x if x is not None else run[0].cells[0][0]  # type: ignore[index]
+        if abs(before.cells[0][0] - at) > 1 or (run or x is not None) and not 0 < before.y - (below.y or 0) <= 2.5 * (before.size or 12):
+            break
+        run.insert(0, before)
+    return run
+
+
+def _wrapped_label_rows(lines: list[Line]) -> list[tuple[Line, list[Line]]]:
+    """Each line with the lines it stands for, where a table's row label wraps, joined into one row:
+    - the label's lines (one piece each, at one place, a line apart) above the row's figures, set on
+      their own baseline level with the label's middle (a cell centred in its row) or its first line
+      (a cell set at the top). Read as they came, the row broke the table ("Average selling price of
+      zircon premium and standard delivered to" / "customers (US$/t)" / "2,010 2,050");
+    - or the label's last line on the figures' own baseline, going on in lower case ("NdPr oxide" /
+      "produced (mt) 721 477 51%", printed by a browser)."""
+    out: list[tuple[Line, list[Line]]] = []
+    for line in lines:
+        out.append((line, [line]))
+        if not line.cells or line.y is None:
+            continue
+        first_x, first_text = line.cells[0]
+        if len(line.cells) >= 2 and first_text[:1].islower() and (run := _label_lines_above(out, first_x)):
+            label, cells = run, [(first_x, " ".join([*(part.cells[0][1] for part in run), first_text])), *line.cells[1:]]  # type: ignore[index]
+        else:
+            run = _label_lines_above(out)
+            if len(run) < 2 or first_x <= run[0].cells[0][0] + 1:  # type: ignore[index]
+                continue
+            found = next((run[-k:] for k in range(len(run), 1, -1)
+                          if abs(line.y - (run[-k].y + run[-1].y) / 2) <= 1 or abs(line.y - run[-k].y) <= 1), None)  # type: ignore[operator]
+            if found is None:
+                continue
+            label, cells = found, [(found[0].cells[0][0], " ".join(part.cells[0][1] for part in found)), *line.cells]  # type: ignore[index]
+        del out[-1 - len(label) :]
+        out.append((Line(" ".join(text for _, text in cells), line.page, label[0].y, label[0].size, label[0].bold, cells=cells), [*label, line]))
+    return out
+
+
 def with_tables(lines: list[Line]) -> tuple[list[Line], int]:
     """Lines where a table's rows (`cleaning.find_tables`, by where each piece of text starts on the
     page) are written as `cleaning.table_lines` writes an HTML table's rows (under a header row: "NdPr
@@ -140,15 +188,15 @@ def with_tables(lines: list[Line]) -> tuple[list[Line], int]:
     out: list[Line] = []
     tables = 0
     for page in dict.fromkeys(line.page for line in lines):
-        on_page = [line for line in lines if line.page == page]
+        rows = _wrapped_label_rows([line for line in lines if line.page == page])
         done = 0
-        for table in find_tables([line.cells for line in on_page]):
-            out.extend(on_page[done : table.start])
-            template = on_page[table.start + 1 if table.headed else table.start]
+        for table in find_tables([row.cells for row, _ in rows]):
+            out.extend(line for _, read in rows[done : table.start] for line in read)
+            template = rows[table.start + 1 if table.headed else table.start][0]
             out.extend(Line(text, page, template.y, template.size, template.bold, table_row=True) for text in table.lines)
             tables += 1
             done = table.end
-        out.extend(on_page[done:])
+        out.extend(line for _, read in rows[done:] for line in read)  # a label's lines joined for no table: as they were read
     return out, tables
 
 
