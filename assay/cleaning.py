@@ -297,6 +297,15 @@ def _columns_line_up(lowest: list[float], highest: list[float]) -> bool:
     return all(high < low for high, low in zip(highest, lowest[1:], strict=False))
 
 
+def heads_columns(first: list[str], rest: list[list[str]]) -> bool:
+    """Whether a table's first row names the columns of the rows under it: words (or years) over them,
+    and under them figures, or three columns or more. Two columns of words are a list of labels and
+    values ("Project | Nolans", "Location | Northern Territory"), whose first row names nothing."""
+    values = [cell for row in rest for cell in row[1:] if cell.strip()]
+    figures = sum(bool(_FIGURE_CELL.fullmatch(v.strip())) for v in values) >= 0.6 * len(values) if values else False
+    return any(_heads_a_column(cell.strip()) for cell in first[1:] if cell.strip()) and (figures or len(first) >= 3)
+
+
 def _header_over(line: Cells | None, rows: list[Cells]) -> bool:
     """The line is the header of these rows with its first cell empty (a table's top-left corner):
     one cell fewer than a row, words, each over its own column, right of the rows' labels."""
@@ -334,7 +343,7 @@ def find_tables(lines: list[Cells | None]) -> list[FoundTable]:
             i = end if end - i >= 3 else i + 1  # a run of lined-up words is no table, nor is any run inside it
             continue
         rows = [list(cells or []) for cells in lines[i:end]]
-        start, headed = i, any(_heads_a_column(text) for _, text in first[1:])
+        start, headed = i, heads_columns([text for _, text in first], [[text for _, text in cells or []] for cells in lines[i + 1 : end]])
         if not headed and i > 0 and (not found or found[-1].end < i) and _header_over(lines[i - 1], rows):
             start, headed, rows = i - 1, True, [[(0.0, ""), *(lines[i - 1] or [])], *rows]
         found.append(FoundTable(start, end, headed, table_lines([[(text, headed and r == 0) for _, text in row] for r, row in enumerate(rows)])))

@@ -78,6 +78,26 @@ def test_a_word_table_is_read_a_row_to_a_line():
     assert "NdPr oxide: Capacity (tpa) 2,400; Change +100%\nTb | Dy oxide 60" in body, body
 
 
+def test_a_word_table_of_labels_and_values_names_no_column_by_its_first_row():
+    """A fact sheet's table of labels and values: its first row is no header. Read as one (a pipe
+    table's first row always is), it named the rows' values by it: "Location: Nolans Northern Territory"."""
+    import docx
+
+    from assay.articles import to_article
+
+    document = docx.Document()
+    document.add_paragraph("Nolans project fact sheet", style="Title")
+    document.add_paragraph("Arafura Rare Earths is developing the Nolans project in the Northern Territory of Australia.")
+    facts = document.add_table(rows=3, cols=2)
+    for row, (label, value) in enumerate([("Project", "Nolans"), ("Location", "Northern Territory"), ("Ownership", "100%")]):
+        facts.cell(row, 0).text, facts.cell(row, 1).text = label, value
+    out = io.BytesIO()
+    document.save(out)
+    _, _, (item,) = read("Downloads/nolans.docx", out.getvalue())
+    body = to_article(item).body
+    assert "Project Nolans\nLocation Northern Territory\nOwnership 100%" in body and "Nolans Northern" not in body
+
+
 def test_a_word_releases_highlights_leave_the_body_with_their_heading():
     from assay.articles import to_article
 

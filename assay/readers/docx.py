@@ -15,6 +15,7 @@ import io
 import re
 from typing import TYPE_CHECKING, Any
 
+from assay.cleaning import heads_columns
 from assay.readers.archive import ZIP_MAGIC, zip_holds
 from assay.readers.exports import export_items
 from assay.readers.text import read_text_file
@@ -82,6 +83,10 @@ def pipe_table(rows: list[list[str]]) -> str:
             return "<tr>" + "".join(f"<{tag}>{html.escape(' '.join(cell.split()))}</{tag}>" for cell in cells) + "</tr>"
         return "<table>" + row(kept[0], "th") + "".join(row(cells, "td") for cells in kept[1:]) + "</table>"
     lines = ["| " + " | ".join(" ".join(cell.split()).replace("|", "/") for cell in cells) + " |" for cells in kept]
+    if not heads_columns(kept[0], kept[1:]):
+        # A pipe table's first row is its header: a table whose first row names no column (labels and
+        # values, "Project | Nolans") gets an empty one, or "Location: Nolans Northern Territory" followed.
+        lines.insert(0, "|" + "  |" * width)
     return "\n".join([lines[0], "|" + "---|" * width, *lines[1:]])
 
 
