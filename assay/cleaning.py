@@ -224,6 +224,17 @@ def html_blocks(html: str) -> list[Block]:
 _UNIT_HEADING = re.compile(r"[$€£¥]|\b(?:millions?|thousands?|billions?|tonnes?|metric tons)\b|\((?:t|mt|kt|m|bn|k)\)", re.I)
 
 
+def _words_over_figures(rows: list[list[tuple[str, bool]]]) -> bool:
+    """A table's first row holds words (or years) over columns that are mostly figures, in rows of its width."""
+    first = [text.strip() for text, _ in rows[0]]
+    rest = [[text for text, _ in row] for row in rows[1:] if len(row) == len(first)]
+    values = [cell.strip() for row in rest for cell in row[1:] if cell.strip()]
+    return (
+        len(first) >= 2 and bool(values) and any(_heads_a_column(cell) for cell in first[1:] if cell)
+        and sum(bool(_FIGURE_CELL.fullmatch(v)) for v in values) >= 0.6 * len(values)
+    )
+
+
 def table_lines(rows: list[list[tuple[str, bool]]]) -> list[str]:
     """A table's rows (each cell's text, and whether it is a header cell), a line each. Under a header
     row, each row of its width names its figures by their columns, as text writes an estimates row
@@ -234,6 +245,9 @@ def table_lines(rows: list[list[tuple[str, bool]]]) -> list[str]:
     for a row of another width (under a merged heading), and for a section's one-cell heading row, the
     cells apart ("NdPr oxide 612,000 +2.1%"). A header's first cell that gives the figures' unit ("($ in
     millions)") goes with each row's label: "Revenue ($ in millions): Q3 2026 84.2; …"."""
+    if rows and not any(is_head for row in rows for _, is_head in row) and _words_over_figures(rows):
+        # No header cell marked (an older page's first row of bold <td>s): a first row of words over figures is one.
+        rows = [[(text, True) for text, _ in rows[0]], *rows[1:]]
     lines: list[str] = []
     names: list[str] = []
     unit = ""  # the header's first cell when it gives the table's unit: "($ in millions)", "US$m"
@@ -269,8 +283,8 @@ def table_lines(rows: list[list[tuple[str, bool]]]) -> list[str]:
     return lines
 
 
-# A cell that holds a figure: "2,104", "(12.4)", "34%", "A$68.4", "+2.1%", "n/m", "—".
-_FIGURE_CELL = re.compile(r"[(+\-–−]?(?:[A-Z]{0,3}[$€£¥])?\d[\d,.]*(?:%|x|bn|m|k|pp|bps)?\)?|n/?[ma]|[-–—]+", re.IGNORECASE)
+# A cell that holds a figure: "2,104", "(12.4)", "34%", "A$68.4", "+2.1%", "2,400 t", "n/m", "—".
+_FIGURE_CELL = re.compile(r"[(+\-–−]?(?:[A-Z]{0,3}[$€£¥])?\d[\d,.]*(?:\s?(?:%|x|bn|m|k|t|kt|mt|pp|bps))?\)?|n/?[ma]|[-–—]+", re.IGNORECASE)
 _YEAR_CELL = re.compile(r"(?:19|20)\d\d[AEF]?")
 
 

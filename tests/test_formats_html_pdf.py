@@ -525,6 +525,18 @@ def test_a_pages_line_breaks_and_tables_never_glue_words():
     assert "subject to assays from" in body
 
 
+def test_a_page_s_table_headed_by_bold_cells_names_each_figure_by_its_column():
+    """An older page's table marks its header with bold <td>s, not <th>: a first row of words over
+    columns of figures is its header all the same."""
+    html = ("<html><head><title>Lynas quarterly</title></head><body><article><h1>Lynas quarterly report</h1><p>PERTH, Oct 22 - Lynas "
+            "Rare Earths reported record NdPr production for the September quarter on Wednesday, helped by Kalgoorlie.</p><table>"
+            "<tr><td><b>Metric</b></td><td><b>Q1 FY27</b></td><td><b>Q4 FY26</b></td></tr><tr><td>NdPr oxide (t)</td><td>2,104</td>"
+            "<td>1,892</td></tr><tr><td>Total REO (t)</td><td>3,310</td><td>3,050</td></tr></table><p>Chief executive Amanda Lacaze "
+            "said growth would continue as the Seadrift facility progresses in Texas.</p></article></body></html>")
+    _, _, (item,) = parse(Fetched(source="https://example.com/a", url="https://example.com/a", content=html.encode(), content_type="text/html"))
+    assert "\nNdPr oxide (t): Q1 FY27 2,104; Q4 FY26 1,892\nTotal REO (t): Q1 FY27 3,310; Q4 FY26 3,050\n" in to_article(item).body
+
+
 def test_a_wire_page_s_table_in_a_pre_block_names_each_figure_by_its_column():
     """A wire story's table set out in spaces inside <pre>: its rows were "Exports (t) 4,127 4,690 5,012"
     under a line of bare column names."""
