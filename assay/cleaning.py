@@ -284,7 +284,7 @@ def table_lines(rows: list[list[tuple[str, bool]]]) -> list[str]:
 
 
 # A cell that holds a figure: "2,104", "(12.4)", "34%", "A$68.4", "+2.1%", "2,400 t", "n/m", "—".
-_FIGURE_CELL = re.compile(r"[(+\-–−]?(?:[A-Z]{0,3}[$€£¥])?\d[\d,.]*(?:\s?(?:%|x|bn|m|k|t|kt|mt|pp|bps))?\)?|n/?[ma]|[-–—]+", re.IGNORECASE)
+_FIGURE_CELL = re.compile(r"(?:[A-Z]{0,3}[$€£¥]\s?)?[(+\-–−]?(?:[A-Z]{0,3}[$€£¥])?\d[\d,.]*(?:\s?(?:%|x|bn|m|k|t|kt|mt|pp|bps))?\)?|n/?[ma]|[-–—]+", re.IGNORECASE)
 _YEAR_CELL = re.compile(r"(?:19|20)\d\d[AEF]?")
 
 
@@ -559,10 +559,19 @@ def spaced_tables(lines: list[str]) -> list[str]:
     return out + lines[done:]
 
 
+_CURRENCY = re.compile(r"[A-Z]{0,3}[$€£¥]")
+
+
 def _text_cells(line: str) -> Cells:
     """A plain-text line's pieces set apart by two spaces or more, each with the column it starts at."""
     line = line.expandtabs(8)
-    return [(display_width(line[: m.start()]), m.group()) for m in re.finditer(r"\S+(?: \S+)*", line)]
+    cells: Cells = []
+    for m in re.finditer(r"\S+(?: \S+)*", line):
+        if cells and _CURRENCY.fullmatch(cells[-1][1]):  # "$   84.2", a filing's way: the sign goes with its figure
+            cells[-1] = (cells[-1][0], f"{cells[-1][1]} {m.group()}")
+        else:
+            cells.append((display_width(line[: m.start()]), m.group()))
+    return cells
 
 
 def text_blocks(text: str) -> list[Block]:

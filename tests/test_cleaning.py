@@ -143,6 +143,10 @@ def test_a_plain_text_table_set_out_in_spaces_names_each_figure_by_its_column():
     assert text_blocks(layout)[0].text == "Revenue (US$ million): FY2026 512.0; FY2025 430.1\nEBITDA (US$ million): FY2026 96.4; FY2025 71.0\nNet cash (US$ million): FY2026 38.2; FY2025 (12.5)"
     years = "                 2026      2025\nNdPr (t)        2,104     1,892\nDy (t)             41        38\nTb (t)              9         7"
     assert text_blocks(years)[0].text == "NdPr (t): 2026 2,104; 2025 1,892\nDy (t): 2026 41; 2025 38\nTb (t): 2026 9; 2025 7"
+    # A filing's table: a currency sign set apart from its figure, and a header of years over the columns.
+    filing = ("                            2026         2025\nRevenue                  $   84.2     $   62.9\n"
+              "Cost of sales               (70.1)       (58.3)\nNet loss                 $  (12.4)    $  (18.1)")
+    assert text_blocks(filing)[0].text == "Revenue: 2026 $ 84.2; 2025 $ 62.9\nCost of sales: 2026 (70.1); 2025 (58.3)\nNet loss: 2026 $ (12.4); 2025 $ (18.1)"
     # A feed's <pre> holds such a table too; a <pre> that is no table keeps its lines.
     pre = "<p>Intro.</p><pre>\n" + wire.split("KEY FIGURES\n")[1].split("\n\n")[0] + "\n</pre>"
     assert html_blocks(pre)[1].text.startswith("NdPr oxide produced (t): Q1 FY27 2,104; Q4 FY26 1,892; Change 11%\nTotal REO")
