@@ -224,17 +224,6 @@ def html_blocks(html: str) -> list[Block]:
 _UNIT_HEADING = re.compile(r"[$€£¥]|\b(?:millions?|thousands?|billions?|tonnes?|metric tons)\b|\((?:t|mt|kt|m|bn|k)\)", re.I)
 
 
-def _words_over_figures(rows: list[list[tuple[str, bool]]]) -> bool:
-    """A table's first row holds words (or years) over columns that are mostly figures, in rows of its width."""
-    first = [text.strip() for text, _ in rows[0]]
-    rest = [[text for text, _ in row] for row in rows[1:] if len(row) == len(first)]
-    values = [cell.strip() for row in rest for cell in row[1:] if cell.strip()]
-    return (
-        len(first) >= 2 and bool(values) and any(_heads_a_column(cell) for cell in first[1:] if cell)
-        and sum(bool(_FIGURE_CELL.fullmatch(v)) for v in values) >= 0.6 * len(values)
-    )
-
-
 def table_lines(rows: list[list[tuple[str, bool]]]) -> list[str]:
     """A table's rows (each cell's text, and whether it is a header cell), a line each. Under a header
     row, each row of its width names its figures by their columns, as text writes an estimates row
@@ -245,7 +234,9 @@ def table_lines(rows: list[list[tuple[str, bool]]]) -> list[str]:
     for a row of another width (under a merged heading), and for a section's one-cell heading row, the
     cells apart ("NdPr oxide 612,000 +2.1%"). A header's first cell that gives the figures' unit ("($ in
     millions)") goes with each row's label: "Revenue ($ in millions): Q3 2026 84.2; …"."""
-    if rows and not any(is_head for row in rows for _, is_head in row) and _words_over_figures(rows):
+    first = [text for text, _ in rows[0]] if rows else []
+    rest = [[text for text, _ in row] for row in rows[1:] if len(row) == len(first)]
+    if rows and not any(is_head for row in rows for _, is_head in row) and _words_over(first) and _mostly_figures(rest):
         # No header cell marked (an older page's first row of bold <td>s): a first row of words over figures is one.
         rows = [[(text, True) for text, _ in rows[0]], *rows[1:]]
     lines: list[str] = []
@@ -291,6 +282,19 @@ _YEAR_CELL = re.compile(r"(?:19|20)\d\d[AEF]?")
 def _heads_a_column(text: str) -> bool:
     """A cell a header holds: words ("Q3 2026", "% Change"), or a year over figures, not a figure."""
     return not _FIGURE_CELL.fullmatch(text) or bool(_YEAR_CELL.fullmatch(text))
+
+
+def _words_over(first: list[str]) -> bool:
+    """A first row that could head columns: words or years in a cell after its first."""
+    return any(_heads_a_column(cell.strip()) for cell in first[1:] if cell.strip())
+
+
+def _mostly_figures(rows: list[list[str]]) -> bool:
+    """At least 60 % of the cells after each row's first hold figures (none: no)."""
+    values = [cell.strip() for row in rows for cell in row[1:] if cell.strip()]
+    return bool(values) and sum(bool(_FIGURE_CELL.fullmatch(v)) for v in values) >= 0.6 * len(values)
+
+
 _CELL_MAX_WORDS = 4  # a column's cell is a few words at most ("Q3 2026", "% Change"); longer is prose beside prose
 Cells = list[tuple[float, str]]
 """A line's pieces of text set apart, each with where it starts across the line (a PDF's points, a text file's columns)."""
@@ -315,15 +319,13 @@ def heads_columns(first: list[str], rest: list[list[str]]) -> bool:
     """Whether a table's first row names the columns of the rows under it: words (or years) over them,
     and under them figures, or three columns or more. Two columns of words are a list of labels and
     values ("Project | Nolans", "Location | Northern Territory"), whose first row names nothing."""
-    values = [cell for row in rest for cell in row[1:] if cell.strip()]
-    figures = sum(bool(_FIGURE_CELL.fullmatch(v.strip())) for v in values) >= 0.6 * len(values) if values else False
-    return any(_heads_a_column(cell.strip()) for cell in first[1:] if cell.strip()) and (figures or len(first) >= 3)
+    return _words_over(first) and (_mostly_figures(rest) or len(first) >= 3)
 
 
 def _header_over(line: Cells | None, rows: list[Cells]) -> bool:
     """The line is the header of these rows with its first cell empty (a table's top-left corner):
     one cell fewer than a row, words, each over its own column, right of the rows' labels."""
-    if not line or len(line) != len(rows[0]) - 1 or not any(_heads_a_column(text) for _, text in line):
+    if not line or len(line) != len(rows[0]) - 1 or not _words_over(["", *(text for _, text in line)]):
         return False
     starts = list(zip(*([x for x, _ in row] for row in rows), strict=True))
     return all(
@@ -352,8 +354,7 @@ def find_tables(lines: list[Cells | None]) -> list[FoundTable]:
             if any(len(text.split()) > _CELL_MAX_WORDS for _, text in cells[1:]) or not _columns_line_up(low, high):
                 break
             lowest, highest, end = low, high, end + 1
-        values = [text for cells in lines[i + 1 : end] for _, text in (cells or [])[1:]]
-        if end - i < 3 or sum(bool(_FIGURE_CELL.fullmatch(v)) for v in values) < 0.6 * len(values):
+        if end - i < 3 or not _mostly_figures([[text for _, text in cells or []] for cells in lines[i + 1 : end]]):
             i = end if end - i >= 3 else i + 1  # a run of lined-up words is no table, nor is any run inside it
             continue
         rows = [list(cells or []) for cells in lines[i:end]]
@@ -441,12 +442,12 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-# A credit or metadata line: "Source: Xinhua | Editor: Li Wei | 2026-11-27" (seen on a state-media story
-# nobody here labelled) is no heading over the story.
 # A table's row as `table_lines` writes it under a header: a label, then columns of a few words that
 # end in a figure ("n/m" where there is none). Not prose, not a heading.
 _TABLE_VALUE = r"(?:\S+\s+){0,3}(?:\S*\d\S*|n/?[ma]|[-–—])"
 TABLE_ROW = re.compile(rf"^[^;:]{{1,80}}:\s+{_TABLE_VALUE}(?:;\s+{_TABLE_VALUE})+$")
+# A credit or metadata line: "Source: Xinhua | Editor: Li Wei | 2026-11-27" (seen on a state-media story
+# nobody here labelled) is no heading over the story.
 _LABELLED_LINE = re.compile(r"^(?:sources?|editors?|reporters?|authors?|photos?|credits?|published|updated|posted)\s*:", re.I)
 
 

@@ -133,18 +133,36 @@ def _page_lines(page: Any, number: int) -> list[Line]:
 _LABEL_MAX_LINES = 6  # a row's label wrapped in a narrow column: "Average realised / price of NdPr oxide / …"
 
 
-def _label_lines_above(out: list[tuple[Line, list[Line]]], x: float | None = None) -> list[Line]:
-    """The lines right above the last of `out` that hold one piece each, starting at one place (`x`
-    where given) and a line apart: a wrapped label's lines, or a paragraph's, or none."""
-    run: list[Line] = []
+@dataclass
+class _Piece:
+    """A line that holds one piece of text: where it starts across the page, its baseline, its text."""
+
+    x: float
+    y: float
+    text: str
+    line: Line
+
+
+def _single_piece(line: Line) -> _Piece | None:
+    if line.cells and len(line.cells) == 1 and line.y is not None and not line.table_row:
+        return _Piece(line.cells[0][0], line.y, line.cells[0][1], line)
+    return None
+
+
+def _label_lines_above(out: list[tuple[Line, list[Line]]], x: float | None, below: float | None) -> list[_Piece]:
+    """The lines right above the last of `out` that hold one piece each, starting at `x` (at the first
+    one's place when None), each a line above the next (and above `below` where given): a wrapped
+    label's lines, or a paragraph's, or none."""
+    run: list[_Piece] = []
     for before, _ in reversed(out[:-1]):
-        if len(run) == _LABEL_MAX_LINES or not before.cells or len(before.cells) != 1 or before.y is None or before.table_row:
+        piece = _single_piece(before)
+        if piece is None or len(run) == _LABEL_MAX_LINES:
             break
-        below = run[0] if run else out[-1][0]
-        at = before.cells[0][0] if x is None and not run else x if x is not None else run[0].cells[0][0]  # type: ignore[index]
-        if abs(before.cells[0][0] - at) > 1 or (run or x is not None) and not 0 < before.y - (below.y or 0) <= 2.5 * (before.size or 12):
+        at = x if x is not None else run[0].x if run else piece.x
+        under = run[0].y if run else below
+        if abs(piece.x - at) > 1 or (under is not None and not 0 < piece.y - under <= 2.5 * (before.size or 12)):
             break
-        run.insert(0, before)
+        run.insert(0, piece)
     return run
 
 
@@ -162,19 +180,21 @@ def _wrapped_label_rows(lines: list[Line]) -> list[tuple[Line, list[Line]]]:
         if not line.cells or line.y is None:
             continue
         first_x, first_text = line.cells[0]
-        if len(line.cells) >= 2 and first_text[:1].islower() and (run := _label_lines_above(out, first_x)):
-            label, cells = run, [(first_x, " ".join([*(part.cells[0][1] for part in run), first_text])), *line.cells[1:]]  # type: ignore[index]
+        if len(line.cells) >= 2 and first_text[:1].islower() and (run := _label_lines_above(out, first_x, line.y)):
+            label, cells = run, [(first_x, " ".join([*(piece.text for piece in run), first_text])), *line.cells[1:]]
         else:
-            run = _label_lines_above(out)
-            if len(run) < 2 or first_x <= run[0].cells[0][0] + 1:  # type: ignore[index]
+            run = _label_lines_above(out, None, None)
+            if len(run) < 2 or first_x <= run[0].x + 1:
                 continue
-            found = next((run[-k:] for k in range(len(run), 1, -1)
-                          if abs(line.y - (run[-k].y + run[-1].y) / 2) <= 1 or abs(line.y - run[-k].y) <= 1), None)  # type: ignore[operator]
+            y = line.y
+            found = next((run[-k:] for k in range(len(run), 1, -1) if abs(y - (run[-k].y + run[-1].y) / 2) <= 1 or abs(y - run[-k].y) <= 1), None)
             if found is None:
                 continue
-            label, cells = found, [(found[0].cells[0][0], " ".join(part.cells[0][1] for part in found)), *line.cells]  # type: ignore[index]
+            label, cells = found, [(found[0].x, " ".join(piece.text for piece in found)), *line.cells]
         del out[-1 - len(label) :]
-        out.append((Line(" ".join(text for _, text in cells), line.page, label[0].y, label[0].size, label[0].bold, cells=cells), [*label, line]))
+        first = label[0].line
+        out.append((Line(" ".join(text for _, text in cells), line.page, first.y, first.size, first.bold, cells=cells),
+                    [*(piece.line for piece in label), line]))
     return out
 
 
