@@ -48,6 +48,12 @@ def pdf_file(name: str, folder: Path = PDF) -> Fetched:
     return Fetched(source=str(path), content=path.read_bytes(), content_type=content_type_for(path.suffix))
 
 
+def page_body(html: str) -> str:
+    """The clean body of a page served at an address, as `assay ingest URL` reads it."""
+    _, _, (item,) = parse(Fetched(source="https://example.com/a", url="https://example.com/a", content=html.encode(), content_type="text/html"))
+    return to_article(item).body
+
+
 # --- HTML pages ------------------------------------------------------------------------------
 
 PAGES = [
@@ -518,8 +524,7 @@ def test_a_pages_line_breaks_and_tables_never_glue_words():
             "after the thaw, the company said.</p><table><tr><th>Hole</th><th>Metres</th><th>TREO</th></tr><tr><td>KB-01</td>"
             "<td>42.6</td><td>1.87%</td></tr></table><p>The company expects a resource estimate by the end of 2026, subject to "
             "<b>assays</b> from the remaining holes.</p></article></body></html>")
-    _, _, (item,) = parse(Fetched(source="https://example.com/a", url="https://example.com/a", content=html.encode(), content_type="text/html"))
-    body = to_article(item).body
+    body = page_body(html)
     assert "this winter.\nDrilling will resume" in body
     assert "\nKB-01: Metres 42.6; TREO 1.87%\n" in body  # under its header row, each figure named by its column
     assert "subject to assays from" in body
@@ -533,8 +538,7 @@ def test_a_page_s_table_headed_by_bold_cells_names_each_figure_by_its_column():
             "<tr><td><b>Metric</b></td><td><b>Q1 FY27</b></td><td><b>Q4 FY26</b></td></tr><tr><td>NdPr oxide (t)</td><td>2,104</td>"
             "<td>1,892</td></tr><tr><td>Total REO (t)</td><td>3,310</td><td>3,050</td></tr></table><p>Chief executive Amanda Lacaze "
             "said growth would continue as the Seadrift facility progresses in Texas.</p></article></body></html>")
-    _, _, (item,) = parse(Fetched(source="https://example.com/a", url="https://example.com/a", content=html.encode(), content_type="text/html"))
-    assert "\nNdPr oxide (t): Q1 FY27 2,104; Q4 FY26 1,892\nTotal REO (t): Q1 FY27 3,310; Q4 FY26 3,050\n" in to_article(item).body
+    assert "\nNdPr oxide (t): Q1 FY27 2,104; Q4 FY26 1,892\nTotal REO (t): Q1 FY27 3,310; Q4 FY26 3,050\n" in page_body(html)
 
 
 def test_a_wire_page_s_table_in_a_pre_block_names_each_figure_by_its_column():
@@ -546,8 +550,7 @@ def test_a_wire_page_s_table_in_a_pre_block_names_each_figure_by_its_column():
             "<p>BEIJING, Nov 7 (Metals Wire) - China's exports of rare earths fell 12% in October from a month earlier, customs data "
             f"showed on Friday.</p><p>The following table shows China's rare earth exports by month:</p><pre>\n{rows}</pre><p>Analysts "
             "said the decline reflected slower approvals rather than weaker demand, according to traders in Beijing.</p></article></body></html>")
-    _, _, (item,) = parse(Fetched(source="https://example.com/a", url="https://example.com/a", content=html.encode(), content_type="text/html"))
-    body = to_article(item).body
+    body = page_body(html)
     assert ("by month:\n\nExports (t): Oct 2026 4,127; Sep 2026 4,690; Oct 2025 5,012\nImports (t): Oct 2026 10,220; Sep 2026 9,804; "
             "Oct 2025 11,390\nMagnets (t): Oct 2026 5,108; Sep 2026 5,520; Oct 2025 4,960\n\nAnalysts") in body
 

@@ -207,8 +207,11 @@ def with_tables(lines: list[Line]) -> tuple[list[Line], int]:
     ("Q3 2026Q3 2025% Change"): seen on a release printed from a browser. A table ends with its page."""
     out: list[Line] = []
     tables = 0
-    for page in dict.fromkeys(line.page for line in lines):
-        rows = _wrapped_label_rows([line for line in lines if line.page == page])
+    pages: dict[int, list[Line]] = {}
+    for line in lines:
+        pages.setdefault(line.page, []).append(line)
+    for page, on_page in pages.items():
+        rows = _wrapped_label_rows(on_page)
         done = 0
         for table in find_tables([row.cells for row, _ in rows]):
             out.extend(line for _, read in rows[done : table.start] for line in read)
