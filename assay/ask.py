@@ -29,6 +29,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from assay.analysis import numbers
 from assay.embeddings import MiniLMEmbeddings
 from assay.grounding import unknown_names, unmentioned_names, unmentioned_years
+from assay.language import ENGLISH_WORDS
 from assay.llms import StructuredOutputError, model_name, structured, yes_probability
 from assay.prompts import PromptFile, released
 from assay.retrieval import Filters, Hit, HybridRetriever, chunk_hit
@@ -212,9 +213,9 @@ def passages(question: str, hits: list[Hit], embedder: MiniLMEmbeddings, max_cha
 
 
 # A question's own words that say nothing of its subject ("What does…", "Which…", "How much…").
-# Words that join a sentence and say nothing a passage must hold: "…721 mt in Q3 2026, which was a 51%
+# English's most frequent words say nothing a passage must hold: "…721 mt in Q3 2026, which was a 51%
 # increase" was held by none of its passages for its "which" (seen on a results table's row).
-_FUNCTION_STEMS = word_stems("which that this these those with from were have been than also their there they while into", 4)
+_FUNCTION_STEMS = word_stems(" ".join(ENGLISH_WORDS), 4)
 _QUESTION_STEMS = word_stems("what which when where whose does have were with about according article", 4)
 
 
