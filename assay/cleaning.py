@@ -143,6 +143,12 @@ def _own_text(element: lxml.html.HtmlElement) -> str:
     return "".join(parts)
 
 
+def _holds_blocks(element: lxml.html.HtmlElement) -> bool:
+    """An element with blocks of its own inside (paragraphs, headings, lists, tables), to be walked, not
+    read as one paragraph: a <div> holding only a table is that table, its rows named by their columns."""
+    return any(isinstance(c.tag, str) and c.tag in _BLOCK_TAGS | _HEADING_TAGS | {"ul", "ol", "table"} for c in element)
+
+
 def _own_cells(table: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     """A table's cells in reading order, not those of the tables inside it."""
     rows = [row for part in table if isinstance(part.tag, str) for row in ([part] if part.tag == "tr" else part.iterchildren("tr"))]
@@ -185,7 +191,7 @@ def html_blocks(html: str) -> list[Block]:
                 walk(child, depth + 1)
             elif tag == "table" and _lays_out(child):  # an email's layout: its cells' text, in order
                 for cell in _own_cells(child):
-                    if not any(isinstance(c.tag, str) and c.tag in _BLOCK_TAGS | _HEADING_TAGS | {"ul", "ol", "table"} for c in cell):
+                    if not _holds_blocks(cell):
                         blocks.append(Block("paragraph", cell.text_content()))  # a cell of text alone: one paragraph
                         continue
                     if (cell.text or "").strip():
@@ -201,7 +207,7 @@ def html_blocks(html: str) -> list[Block]:
                 for nested in child.iter("ul", "ol"):
                     if nested.getparent() is child:
                         walk(nested, depth + 1)
-            elif tag in _BLOCK_TAGS and any(isinstance(c.tag, str) and c.tag in _BLOCK_TAGS | _HEADING_TAGS | {"ul", "ol"} for c in child):
+            elif tag in _BLOCK_TAGS and _holds_blocks(child):
                 if (child.text or "").strip():
                     blocks.append(Block("paragraph", child.text))
                 walk(child, depth)
@@ -256,8 +262,7 @@ def table_lines(rows: list[list[tuple[str, bool]]]) -> list[str]:
             continue
         if all(is_head for _, is_head in row) and len(cells) >= 2 and any(cells[1:]):
             names = cells
-            unit = cells[0] if _UNIT_HEADING.search(cells[0]) else ""
-            unit = unit if unit.startswith("(") else f"({unit})" if unit else ""
+            unit = "" if not _UNIT_HEADING.search(cells[0]) else cells[0] if cells[0].startswith("(") else f"({cells[0]})"
             unused.append((len(lines), apart))
             continue
         if len(cells) == len(names) and any(cells[1:]):

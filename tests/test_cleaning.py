@@ -91,6 +91,8 @@ def test_breaks_and_table_cells_never_glue_words():
     release = clean_html(f"<p>MP Materials reported its third-quarter results on Thursday.</p>{results}")
     found = [s.text for s in statements(Article(id="r", title="Results", source="test", source_url="test", body=release.body))]
     assert "NdPr oxide produced (mt): Q3 2026 721; Q3 2025 477; Change 51%" in found
+    # A <div> holding only a table is that table, its rows named by their columns.
+    assert html_blocks(f"<div>{units}</div>")[0].text.startswith("Revenue ($ in millions): Q3 2026 84.2;")
     # A table that lays out an email (a table inside it, a cell with a heading or paragraphs) is read as its text, once.
     layout = "<table><tr><td><table><tr><td><h2>Weekly</h2><p>Prices rose.</p><p>Lynas ran.</p></td></tr></table></td></tr><tr><td>End <b>now</b></td></tr></table>"
     assert [(b.kind, b.text) for b in html_blocks(layout)] == [

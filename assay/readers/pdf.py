@@ -25,7 +25,7 @@ from urllib.parse import urlsplit
 import pypdf
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PdfStreamError
 
-from assay.cleaning import find_tables
+from assay.cleaning import Cells, find_tables
 from assay.readers.announcements import exchange_announcement
 from assay.readers.exports import export_items
 from assay.readers.opening import (
@@ -54,7 +54,7 @@ class Line:
     """Baseline of the line's first text, in points from the bottom of the page; None when unknown."""
     size: float | None = None
     bold: bool = False
-    cells: list[tuple[float, str]] | None = None
+    cells: Cells | None = None
     """Each piece of text the page shows apart on the line, with where it starts across the page (a
     table's cells); None when a piece's place is unknown."""
     table_row: bool = False
