@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assay.cleaning import blocks_for, clean_blocks, repair_text
+from assay.cleaning import blocks_for, clean_blocks, repair_text, without_version_tag
 from assay.ids import article_id, canonical_url
 from assay.readers import parse
 from assay.sources import SourceError
@@ -20,10 +20,10 @@ def to_article(item: RawItem) -> Article:
         raise SourceError(f"{item.url or item.source_url}: no article text left after cleaning")
     url = canonical_url(item.url) if item.url and item.url.startswith(("http://", "https://")) else None
     return Article(
-        id=article_id(url, clean.body),
+        id=article_id(url, clean.body, item.story_id),
         url=url,
         guid=item.guid,
-        title=repair_text(item.title) or "(untitled)",
+        title=without_version_tag(repair_text(item.title)) or "(untitled)",
         author=item.author,
         published=item.published,
         source=item.source,

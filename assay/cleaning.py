@@ -86,6 +86,19 @@ def repair_text(text: str) -> str:
     return _SPACES.sub(" ", text).strip()
 
 
+# A wire story's version tag, which its provider puts before the headline of each version sent
+# again ("UPDATE 2-", "CORRECTED-", "REFILE-", "RPT-"): no words of the title. A genre tag
+# ("EXCLUSIVE-", "ANALYSIS-") says what the story is, and stays.
+_VERSION_TAG = re.compile(r"^(?:UPDATE(?:\s+\d+)?|UPDATED|CORRECTED|CORRECTION|REFILE|RPT|REPEAT|\d+(?:ST|ND|RD|TH)\s+LD(?:-Writethru)?)\s*[-–—:]\s*(?=\S)")
+
+
+def without_version_tag(title: str) -> str:
+    """"CORRECTED-UPDATE 1-China raises quota" as "China raises quota"."""
+    while match := _VERSION_TAG.match(title):
+        title = title[match.end():]
+    return title
+
+
 # --- boilerplate -------------------------------------------------------------
 
 _BOILERPLATE = re.compile(

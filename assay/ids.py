@@ -25,9 +25,9 @@ def _short_hash(text: str) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
-def article_id(url: str | None, body: str) -> str:
-    """From the canonical URL; from the content when there is no URL (a local text file, say)."""
-    return _short_hash(canonical_url(url) if url else "content:" + body)
+def article_id(url: str | None, body: str, story_id: str | None = None) -> str:
+    """From the canonical URL; else from a wire story's id; else from the content (a local text file, say)."""
+    return _short_hash(canonical_url(url) if url else f"story:{story_id}" if story_id else "content:" + body)
 
 
 def chunk_id(article: str, index: int, text: str) -> str:

@@ -83,6 +83,10 @@ class RawItem(BaseModel):
     source_url: str = Field(description="The feed, page or file this item came from.")
     url: str | None = Field(None, description="Canonical URL of the article, if it has one.")
     guid: str | None = Field(None, description="The feed's guid/id for this item.")
+    story_id: str | None = Field(
+        None, description="A wire story's id, the same in each version the provider sends (NITF's doc-id, NewsML-G2's guid): "
+                          "its identity when it has no URL, so an update replaces the version before."
+    )
     title: str = ""
     author: str | None = None
     published: datetime | None = None

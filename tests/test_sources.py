@@ -156,7 +156,7 @@ def test_text_file_identity_is_its_content():
 
 def test_empty_folder_names_the_registered_suffixes(tmp_path):
     (tmp_path / "skip.png").write_bytes(b"x")
-    with pytest.raises(SourceError, match=r"folder holds no \.xml, \.rss, \.atom, \.vtt, \.srt, \.csv, \.tsv, \.txt, \.md, \.markdown, \.html, \.htm, \.pdf, \.docx, \.pptx, \.odt, \.xlsx, \.rtf, \.doc, \.msg, \.zip, \.mhtml, \.mht or \.eml files"):
+    with pytest.raises(SourceError, match=r"folder holds no \.nitf, \.xml, \.rss, \.atom, \.vtt, \.srt, \.csv, \.tsv, \.txt, \.md, \.markdown, \.html, \.htm, \.pdf, \.docx, \.pptx, \.odt, \.xlsx, \.rtf, \.doc, \.msg, \.zip, \.mhtml, \.mht or \.eml files"):
         expand_source(str(tmp_path), supported_suffixes())
 
 

@@ -25,6 +25,7 @@ from assay.readers.rtf import RtfReader
 from assay.readers.subtitles import SubtitleReader
 from assay.readers.table import JsonArticlesReader, TableReader, WorkbookReader
 from assay.readers.text import TextReader
+from assay.readers.wire import WireReader
 from assay.readers.word97 import Word97Reader
 from assay.sources import SourceError, decode, opens_a_subscription_list
 from assay.types import Fetched, RawItem, SourceKind
@@ -55,6 +56,7 @@ class Reader(Protocol):
 # a feed's markup beats a .txt name, a local .txt/.md name beats HTML inside the text (not a page that
 # opens with its markup), HTML beats an .xml URL.
 READERS: list[Reader] = [
+    WireReader(),  # before feeds and JSON: a wire story's XML is no feed, its ninjs no news API's records
     FeedReader(),
     JsonFeedReader(),  # before text: a .json file is refused as data, unless it is a feed…
     JsonArticlesReader(),  # …or a news API's article records

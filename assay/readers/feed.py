@@ -29,6 +29,8 @@ from assay.sources import (
 )
 from assay.types import Fetched, RawItem, SourceKind
 
+# The root element's name, after the declaration, comments and a doctype.
+_ROOT = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:(?:<!--.*?-->|<!DOCTYPE[^>]*>|<\?[^>]*\?>)\s*)*<(?P<name>[\w.:-]+)", re.DOTALL)
 _FEED_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF)\b", re.DOTALL)
 
 
@@ -85,7 +87,10 @@ def parse_feed(text: str, fetched: Fetched) -> tuple[str, list[RawItem]]:
     if parsed.bozo and isinstance(parsed.bozo_exception, SAXException):
         raise SourceError(f"{fetched.source}: malformed feed XML: {parsed.bozo_exception}")
     if not parsed.version:
-        raise SourceError(f"{fetched.source}: not an RSS or Atom feed")
+        root = _ROOT.match(text)
+        held = f"an XML document of <{root['name']}>" if root else "not XML"
+        raise SourceError(f"{fetched.source}: {held}, not a feed or a wire story: Assay reads RSS, Atom, OPML, NITF and "
+                          "NewsML-G2; save the article itself as HTML, PDF or text")
     feed_title = parsed.feed.get("title") or urlsplit(fetched.url or "").netloc or Path(fetched.source).stem
     own = _own_sites([parsed.feed.get("link", ""), *(link.get("href", "") for link in parsed.feed.get("links", []))], fetched)
     items = []

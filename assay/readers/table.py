@@ -286,7 +286,7 @@ def _flattened(record: dict[str, object], prefix: str = "") -> dict[str, str]:
     return cells
 
 
-def _json_value(text: str) -> tuple[object, list[str]]:
+def json_value(text: str) -> tuple[object, list[str]]:
     """The value of a JSON document, or of a JSON Lines file the list of its lines' objects, and notes;
     a line that is not JSON (a download cut off in its last record) is left out with a note. ValueError,
     saying where, when it is neither."""
@@ -342,7 +342,7 @@ class JsonArticlesReader:
     def read(self, fetched: Fetched, text: str | None) -> tuple[str | None, list[RawItem]]:
         text = decode(fetched) if text is None else text
         try:
-            value, notes = _json_value(text)
+            value, notes = json_value(text)
         except ValueError as exc:
             raise SourceError(f"{fetched.source}: not valid JSON ({exc}): the file may be cut off; export or download it again") from None
         rows = json_rows(value)
