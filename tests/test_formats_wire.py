@@ -88,6 +88,22 @@ def test_ninjs_is_read_whether_a_provider_wraps_it_or_not():
     assert article.body.endswith("the company said.")
 
 
+@pytest.mark.parametrize("doctype", [
+    "",
+    '<!DOCTYPE nitf SYSTEM "nitf-3-6.dtd">',
+    '<!DOCTYPE nitf [<!ENTITY secret SYSTEM "file:///etc/passwd"><!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>',
+])
+def test_html_characters_are_read_and_no_entity_is_expanded(doctype):
+    """Wire copy writes "&mdash;" and "&nbsp;", which NITF's DTD defines: they were refused as undefined
+    (or, under a doctype, dropped). A document's own entities (a file's contents, a billion laughs) are
+    never expanded."""
+    story = (f'<?xml version="1.0"?>\n{doctype}\n<nitf><body><body.head><hedline><hl1>Lynas</hl1></hedline></body.head>'
+             "<body.content><p>Output rose 10%&nbsp;in the quarter &mdash; a record, at &euro;5 &amp; more.&secret;&b;</p>"
+             "</body.content></body></nitf>")
+    [item] = _read("entities.xml", story)[2]
+    assert to_article(item).body == "Output rose 10% in the quarter — a record, at €5 & more."
+
+
 def test_a_version_tag_is_no_words_of_a_title():
     assert without_version_tag("CORRECTED-UPDATE 2-Lynas lifts output") == "Lynas lifts output"
     assert without_version_tag("RPT-China raises quota") == "China raises quota"

@@ -30,7 +30,7 @@ from assay.sources import (
 from assay.types import Fetched, RawItem, SourceKind
 
 # The root element's name, after the declaration, comments and a doctype.
-_ROOT = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:(?:<!--.*?-->|<!DOCTYPE[^>]*>|<\?[^>]*\?>)\s*)*<(?P<name>[\w.:-]+)", re.DOTALL)
+_ROOT = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:(?:<!--.*?-->|<!DOCTYPE[^[>]*(?:\[.*?\])?\s*>|<\?[^>]*\?>)\s*)*<(?P<name>[\w.:-]+)", re.DOTALL)
 _FEED_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF)\b", re.DOTALL)
 
 

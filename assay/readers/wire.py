@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from datetime import datetime
+from html.entities import name2codepoint
 from typing import Any, Literal
 
 from lxml import etree
@@ -30,7 +31,7 @@ from assay.types import Fetched, RawItem, SourceKind
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 # The root element, after the declaration, comments, a doctype and processing instructions.
 _WIRE_ROOT = re.compile(
-    r"^\s*(?:<\?xml[^>]*>\s*)?(?:(?:<!--.*?-->|<!DOCTYPE[^>]*>|<\?[^>]*\?>)\s*)*<(?:\w+:)?(?P<root>nitf|newsMessage|newsItem|NewsML)\b",
+    r"^\s*(?:<\?xml[^>]*>\s*)?(?:(?:<!--.*?-->|<!DOCTYPE[^[>]*(?:\[.*?\])?\s*>|<\?[^>]*\?>)\s*)*<(?:\w+:)?(?P<root>nitf|newsMessage|newsItem|NewsML)\b",
     re.DOTALL,
 )
 # NITF's body names that HTML spells otherwise; elements with no text of the story are left out.
@@ -42,12 +43,27 @@ _QCODE = re.compile(r"^[\w-]+:(?P<code>.+)$")
 _VERSIONED = re.compile(r"^(?P<story>.+):(?P<version>\d+)$")
 
 
+# NITF's DTD names HTML's characters ("&mdash;", "&nbsp;"), and wire copy uses them. No DTD is read
+# (no network, no files) and no entity a document declares is expanded (no file's contents, no
+# billion laughs): HTML's are put in as characters before parsing, XML's own five stay, others go.
+_NAMED_ENTITY = re.compile(r"&([A-Za-z][A-Za-z0-9._-]*);")
+_XML_ENTITIES = frozenset({"amp", "lt", "gt", "quot", "apos"})
+
+
+def _html_character(match: re.Match[str]) -> str:
+    name = match[1]
+    if name in _XML_ENTITIES:
+        return match[0]
+    return chr(name2codepoint[name]) if name in name2codepoint else ""
+
+
 def _parsed(text: str, fetched: Fetched) -> etree._Element:
     """The document's root, its elements' names without their namespaces. lxml refuses a string that
     declares its encoding, which `decode` has already used; entities and the network stay closed."""
     parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, remove_comments=True, remove_pis=True)
+    text = _NAMED_ENTITY.sub(_html_character, _XML_DECLARATION.sub("", text, count=1))
     try:
-        root = etree.fromstring(_XML_DECLARATION.sub("", text, count=1), parser)
+        root = etree.fromstring(text, parser)
     except etree.XMLSyntaxError as exc:
         raise SourceError(f"{fetched.source}: malformed XML ({exc}): the file may be cut off; save or download it again") from None
     for element in root.iter():
