@@ -325,6 +325,8 @@ class FoundTable:
     headed: bool
     lines: list[str]
     """The rows as `table_lines` writes them."""
+    header: list[str] | None = None
+    """The header's cells, a column each (an empty corner as ""); None for a table without one."""
 
 
 def _columns_line_up(lowest: list[float], highest: list[float]) -> bool:
@@ -352,14 +354,29 @@ def _header_over(line: Cells | None, rows: list[Cells]) -> bool:
     )
 
 
-def find_tables(lines: list[Cells | None]) -> list[FoundTable]:
+def _continued(lines: list[Cells | None], header: list[str]) -> FoundTable | None:
+    """The rows that open `lines` and carry on a table with this header from the page before: its
+    number of cells, a few words in each after the first, mostly figures, and no header of their own."""
+    end = 0
+    while end < len(lines) and (cells := lines[end]) and len(cells) == len(header) and all(
+            len(text.split()) <= _CELL_MAX_WORDS for _, text in cells[1:]):
+        end += 1
+    rows = [[text for _, text in cells or []] for cells in lines[:end]]
+    if not end or not _mostly_figures(rows) or heads_columns(rows[0], rows[1:]):
+        return None
+    return FoundTable(0, end, True, table_lines([[(text, True) for text in header], *([(text, False) for text in row] for row in rows)]), header)
+
+
+def find_tables(lines: list[Cells | None], continued: list[str] | None = None) -> list[FoundTable]:
     """The tables among lines given as their cells (None: not known). A table is three lines at least,
     each with the same number of cells (two or more), every cell after the first a few words, the
     columns lined up, and figures in most of the cells under the first row: two columns of prose side
     by side are none. Its first line is a header when it holds words over the columns of figures; a
-    line above with one cell fewer, over the columns, is a header with an empty corner."""
-    found: list[FoundTable] = []
-    i = 0
+    line above with one cell fewer, over the columns, is a header with an empty corner. `continued`:
+    the header of a table that ran to the foot of the page before, whose rows may open these lines
+    (one or two of them are rows too), named by that header when they have none of their own."""
+    found: list[FoundTable] = [table] if continued and (table := _continued(lines, continued)) else []
+    i = found[0].end if found else 0
     while i < len(lines):
         first = lines[i]
         if not first or len(first) < 2:
@@ -379,7 +396,8 @@ def find_tables(lines: list[Cells | None]) -> list[FoundTable]:
         start, headed = i, heads_columns([text for _, text in first], [[text for _, text in cells or []] for cells in lines[i + 1 : end]])
         if not headed and i > 0 and (not found or found[-1].end < i) and _header_over(lines[i - 1], rows):
             start, headed, rows = i - 1, True, [[(0.0, ""), *(lines[i - 1] or [])], *rows]
-        found.append(FoundTable(start, end, headed, table_lines([[(text, headed and r == 0) for _, text in row] for r, row in enumerate(rows)])))
+        found.append(FoundTable(start, end, headed, table_lines([[(text, headed and r == 0) for _, text in row] for r, row in enumerate(rows)]),
+                                [text for _, text in rows[0]] if headed else None))
         i = end
     return found
 

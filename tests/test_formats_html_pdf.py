@@ -640,6 +640,50 @@ def test_a_pdf_table_with_an_empty_corner_and_prose_side_by_side(tmp_path):
     assert pdf_reader.with_tables(prose) == (prose, 0)
 
 
+@pytest.mark.parametrize("repeat_header", [False, True])
+def test_a_pdf_table_over_a_page_break_is_one_table(tmp_path, repeat_header):
+    """Customs' monthly exports, a table that runs on to a second page with its header repeated (fpdf2's
+    default) or not. Its rows at the foot of the first page were dropped as "running footers" (alike
+    but for their figures, as rows at the foot of the second were), and the second page's rows were bare
+    figures ("Jan 2026 4,888 38.0")."""
+    from fpdf import FPDF
+    from fpdf.enums import TableHeadingsDisplay, XPos, YPos
+
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    for _ in range(6):
+        pdf.multi_cell(190, 5, "China's rare earth exports fell in most months after the licensing regime took effect in April, customs data "
+                       "showed, and traders said buyers in Japan and Europe had drawn down stocks rather than pay the premium.",
+                       new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(3)
+    months = [f"{month} {year}" for year in (2024, 2025, 2026) for month in "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()]
+    rows = [("Month", "Exports (t)", "Value (US$m)"), *((month, f"{4000 + 37 * i:,}", f"{30 + i / 3:.1f}") for i, month in enumerate(months))]
+    headings = TableHeadingsDisplay.ON_TOP_OF_EVERY_PAGE if repeat_header else TableHeadingsDisplay.NONE
+    with pdf.table(col_widths=(60, 40, 40), text_align=("LEFT", "RIGHT", "RIGHT"), repeat_headings=headings) as table:
+        for cells in rows:
+            row = table.row()
+            for cell in cells:
+                row.cell(cell)
+    pdf.multi_cell(190, 5, "Customs will publish November's figures on 20 December, the agency said.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    assert pdf.page_no() == 2
+    pdf.output(str(tmp_path / "exports.pdf"))
+    _, _, (item,) = parse(pdf_file("exports.pdf", tmp_path))
+    body = to_article(item).body
+    assert [line for line in body.split("\n\n") if line[:3] in "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec"] == [
+        f"{month}: Exports (t) {4000 + 37 * i:,}; Value (US$m) {30 + i / 3:.1f}" for i, month in enumerate(months)]
+    assert "Month" not in body and any("read 1 table row by row" in note for note in item.notes)
+
+
+def test_a_running_footer_alike_but_for_its_page_number_is_still_furniture():
+    footer = "Harbour Street Research | Critical Minerals Weekly | 24 November 2026 | {}"
+    words = "Lynas China quota magnets terbium Kalgoorlie Texas refinery offtake prices exports licences Malaysia MP Iluka Arafura Neo Nolans".split()
+    pages = [[Line(f"{words[page * 6 + n - 6]} is the subject of this line.", page, 700.0 - 12 * n, 10.0) for n in range(6)]
+             + [Line(footer.format(page), page, 40.0, 8.0)] for page in (1, 2, 3)]
+    cleaned, removed = remove_page_furniture(pages)
+    assert removed == 3 and all(not line.text.startswith("Harbour") for page in cleaned for line in page)
+
+
 def lines_pdf(path: Path, lines: tuple[str, ...], title: str | None = None, size: int = 10) -> None:
     """A one-page PDF of these lines, under a bold title if given."""
     from fpdf import FPDF

@@ -204,22 +204,27 @@ def with_tables(lines: list[Line]) -> tuple[list[Line], int]:
     oxide produced (mt): Q3 2026 721; Q3 2025 477; Change 51%"), each a paragraph of its own, and how
     many tables there were. Read as lines, a results release's table was a paragraph of figures run
     together ("Revenue 84.2 62.9 34% NdPr oxide produced (mt) 721…") and its header's cells glued
-    ("Q3 2026Q3 2025% Change"): seen on a release printed from a browser. A table ends with its page."""
+    ("Q3 2026Q3 2025% Change"): seen on a release printed from a browser. A table that runs to the foot
+    of its page and on to the next is one table: the next page's rows, without a header of their own,
+    are named by its header (they were bare figures: "Jan 2026 4,888 38.0")."""
     out: list[Line] = []
     tables = 0
     pages: dict[int, list[Line]] = {}
     for line in lines:
         pages.setdefault(line.page, []).append(line)
+    carried: list[str] | None = None  # the header of a table that ran to the foot of the page before
     for page, on_page in pages.items():
         rows = _wrapped_label_rows(on_page)
         done = 0
-        for table in find_tables([row.cells for row, _ in rows]):
+        found = find_tables([row.cells for row, _ in rows], carried)
+        for table in found:
             out.extend(line for _, read in rows[done : table.start] for line in read)
-            template = rows[table.start + 1 if table.headed else table.start][0]
+            template = rows[table.start + 1 if table.headed and table.end > table.start + 1 else table.start][0]
             out.extend(Line(text, page, template.y, template.size, template.bold, table_row=True) for text in table.lines)
-            tables += 1
+            tables += not (carried and table.start == 0 and table.header == carried)  # one carried on (its header repeated or not) counted once
             done = table.end
         out.extend(line for _, read in rows[done:] for line in read)  # a label's lines joined for no table: as they were read
+        carried = found[-1].header if found and found[-1].end == len(rows) else None
     return out, tables
 
 
@@ -245,14 +250,23 @@ def _key(line: Line) -> str:
     return f"{text} @{round(line.size)}" if text and line.size else text
 
 
+def _one_number_varies(texts: set[str]) -> bool:
+    """Whether lines alike but for their numbers differ in one number at most: a running footer's page
+    number ("Quarterly report | 24 November 2026 | 3"). Table rows that meet at page breaks differ in
+    each figure ("Nov 2025 4,814 37.3" and "Nov 2026 5,258 41.3"), and were taken for footers."""
+    numbers = [re.findall(r"\d+", text) for text in texts]
+    return sum(len(set(column)) > 1 for column in zip(*numbers, strict=False)) <= 1
+
+
 def remove_page_furniture(pages: list[list[Line]]) -> tuple[list[list[Line]], int]:
-    """Pages without their running headers and footers (lines that repeat, digits aside, at the top or
-    bottom of most pages) and page numbers, peeled from the top and bottom edges of each page."""
+    """Pages without their running headers and footers (lines that repeat, but for a page number, at the
+    top or bottom of most pages) and page numbers, peeled from the top and bottom edges of each page."""
     pages = [[line for line in page if line.text.strip()] for page in pages]
-    zones = [{_key(line) for line in page[:_ZONE] + page[-_ZONE:]} for page in pages]
+    zones = [{_key(line): line.text for line in page[:_ZONE] + page[-_ZONE:]} for page in pages]
     counts = Counter(key for zone in zones for key in zone)
     needed = max(2, math.ceil(len([p for p in pages if p]) / 2))
-    running = {key for key, n in counts.items() if n >= needed and key}
+    running = {key for key, n in counts.items()
+               if n >= needed and key and _one_number_varies({zone[key] for zone in zones if key in zone})}
 
     def furniture(line: Line) -> bool:
         return _key(line) in running or bool(_PAGE_NUMBER.match(line.text.strip()))
