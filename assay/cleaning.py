@@ -313,7 +313,8 @@ def _mostly_figures(rows: list[list[str]]) -> bool:
     return bool(values) and sum(bool(_FIGURE_CELL.fullmatch(v)) for v in values) >= 0.6 * len(values)
 
 
-_CELL_MAX_WORDS = 4  # a column's cell is a few words at most ("Q3 2026", "% Change"); longer is prose beside prose
+CELL_MAX_WORDS = 4  # a column's cell is a few words at most ("Q3 2026", "% Change"); longer is prose beside prose
+_HEADER_MAX_LINES = 3  # a header set over more lines than this is text above a table
 Cells = list[tuple[float, str]]
 """A line's pieces of text set apart, each with where it starts across the line (a PDF's points, a text file's columns)."""
 
@@ -359,7 +360,7 @@ def _continued(lines: list[Cells | None], header: list[str]) -> FoundTable | Non
     number of cells, a few words in each after the first, mostly figures, and no header of their own."""
     end = 0
     while end < len(lines) and (cells := lines[end]) and len(cells) == len(header) and all(
-            len(text.split()) <= _CELL_MAX_WORDS for _, text in cells[1:]):
+            len(text.split()) <= CELL_MAX_WORDS for _, text in cells[1:]):
         end += 1
     rows = [[text for _, text in cells or []] for cells in lines[:end]]
     if not end or not _mostly_figures(rows) or heads_columns(rows[0], rows[1:]):
@@ -386,7 +387,7 @@ def find_tables(lines: list[Cells | None], continued: list[str] | None = None) -
         lowest = highest = [x for x, _ in first]  # where each column's cells start, leftmost and rightmost so far
         while end < len(lines) and (cells := lines[end]) is not None and len(cells) == len(first):
             low, high = [min(a, x) for a, (x, _) in zip(lowest, cells, strict=True)], [max(a, x) for a, (x, _) in zip(highest, cells, strict=True)]
-            if any(len(text.split()) > _CELL_MAX_WORDS for _, text in cells[1:]) or not _columns_line_up(low, high):
+            if any(len(text.split()) > CELL_MAX_WORDS for _, text in cells[1:]) or not _columns_line_up(low, high):
                 break
             lowest, highest, end = low, high, end + 1
         if end - i < 3 or not _mostly_figures([[text for _, text in cells or []] for cells in lines[i + 1 : end]]):
@@ -396,6 +397,15 @@ def find_tables(lines: list[Cells | None], continued: list[str] | None = None) -
         start, headed = i, heads_columns([text for _, text in first], [[text for _, text in cells or []] for cells in lines[i + 1 : end]])
         if not headed and i > 0 and (not found or found[-1].end < i) and _header_over(lines[i - 1], rows):
             start, headed, rows = i - 1, True, [[(0.0, ""), *(lines[i - 1] or [])], *rows]
+            # A header set over lines ("2026" over "(tonnes)", "Three months ended" over "Sep 30, 2026"):
+            # each column's words read down. Before, the top line stood alone and the bottom one named the figures.
+            # The top line may fill the corner ("Month" over the labels).
+            while (start > 0 and i - start < _HEADER_MAX_LINES and (not found or found[-1].end < start)
+                   and (above := lines[start - 1]) and all(len(text.split()) <= CELL_MAX_WORDS for _, text in above)
+                   and _header_over(columns := above[1:] if len(above) == len(rows[1]) else above, rows[1:])):
+                corner = f"{above[0][1]} {rows[0][0][1]}".strip() if len(above) == len(rows[1]) else rows[0][0][1]
+                rows[0] = [(0.0, corner), *((x, f"{top} {text}") for (x, text), (_, top) in zip(rows[0][1:], columns, strict=True))]
+                start -= 1
         found.append(FoundTable(start, end, headed, table_lines([[(text, headed and r == 0) for _, text in row] for r, row in enumerate(rows)]),
                                 [text for _, text in rows[0]] if headed else None))
         i = end

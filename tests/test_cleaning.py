@@ -149,6 +149,19 @@ def test_a_plain_text_table_set_out_in_spaces_names_each_figure_by_its_column():
     filing = ("                            2026         2025\nRevenue                  $   84.2     $   62.9\n"
               "Cost of sales               (70.1)       (58.3)\nNet loss                 $  (12.4)    $  (18.1)")
     assert text_blocks(filing)[0].text == "Revenue: 2026 $ 84.2; 2025 $ 62.9\nCost of sales: 2026 (70.1); 2025 (58.3)\nNet loss: 2026 $ (12.4); 2025 $ (18.1)"
+    # A header set over two lines: each column's words read down ("2026" over "(tonnes)"). The top line
+    # stood alone and the bottom one named the figures ("Exports: (tonnes) 4,127").
+    stacked = ("                           2026          2025         Pct\n"
+               "                         (tonnes)      (tonnes)      change\n"
+               "  Exports                   4,127         4,690       -12.0\n"
+               "  Imports                   1,020           890        14.6\n"
+               "  Net exports               3,107         3,800       -18.2")
+    assert [b.text for b in text_blocks(f"The customs figures.\n\n{stacked}")][1] == (
+        "Exports: 2026 (tonnes) 4,127; 2025 (tonnes) 4,690; Pct change -12.0\n"
+        "Imports: 2026 (tonnes) 1,020; 2025 (tonnes) 890; Pct change 14.6\n"
+        "Net exports: 2026 (tonnes) 3,107; 2025 (tonnes) 3,800; Pct change -18.2")
+    filled = "Metric              2026          2025         Pct\n" + stacked.split("\n", 1)[1].replace("  Exports  ", "Exports    ")
+    assert text_blocks(filled)[0].text.startswith("Exports: 2026 (tonnes) 4,127; 2025 (tonnes) 4,690; Pct change -12.0\n")
     # A feed's <pre> holds such a table too; a <pre> that is no table keeps its lines.
     pre = "<p>Intro.</p><pre>\n" + wire.split("KEY FIGURES\n")[1].split("\n\n")[0] + "\n</pre>"
     assert html_blocks(pre)[1].text.startswith("NdPr oxide produced (t): Q1 FY27 2,104; Q4 FY26 1,892; Change 11%\nTotal REO")

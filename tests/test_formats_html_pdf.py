@@ -675,6 +675,35 @@ def test_a_pdf_table_over_a_page_break_is_one_table(tmp_path, repeat_header):
     assert "Month" not in body and any("read 1 table row by row" in note for note in item.notes)
 
 
+@pytest.mark.parametrize("corner", ["", "Month"])
+def test_a_pdf_table_s_header_wrapped_over_two_lines_names_each_column(tmp_path, corner):
+    """fpdf2 draws a header's wrapped cells one at a time ("2026", "(tonnes)", "2025", "(tonnes)"…), a
+    corner's label in the middle of them: each was read as a line of its own, before the table's bare
+    rows ("Exports 4,127 4,690 -12.0")."""
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
+
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    pdf.multi_cell(190, 5, "China's rare earth exports fell 12% in October from a year earlier, customs data showed on Thursday.",
+                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    rows = [(corner, "2026\n(tonnes)", "2025\n(tonnes)", "Pct\nchange"), ("Exports", "4,127", "4,690", "-12.0"),
+            ("Imports", "1,020", "890", "14.6"), ("Net exports", "3,107", "3,800", "-18.2")]
+    with pdf.table(col_widths=(60, 40, 40, 40), text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT")) as table:
+        for cells in rows:
+            row = table.row()
+            for cell in cells:
+                row.cell(cell)
+    pdf.multi_cell(190, 5, "Traders said buyers had drawn down stocks.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.output(str(tmp_path / "exports.pdf"))
+    _, _, (item,) = parse(pdf_file("exports.pdf", tmp_path))
+    assert to_article(item).body.split("\n\n")[1:-1] == [
+        "Exports: 2026 (tonnes) 4,127; 2025 (tonnes) 4,690; Pct change -12.0",
+        "Imports: 2026 (tonnes) 1,020; 2025 (tonnes) 890; Pct change 14.6",
+        "Net exports: 2026 (tonnes) 3,107; 2025 (tonnes) 3,800; Pct change -18.2"]
+
+
 def test_a_running_footer_alike_but_for_its_page_number_is_still_furniture():
     footer = "Harbour Street Research | Critical Minerals Weekly | 24 November 2026 | {}"
     words = "Lynas China quota magnets terbium Kalgoorlie Texas refinery offtake prices exports licences Malaysia MP Iluka Arafura Neo Nolans".split()

@@ -12,6 +12,7 @@ file was made, not when the document was published, so without a dateline the it
 from __future__ import annotations
 
 import io
+import itertools
 import math
 import re
 import statistics
@@ -25,7 +26,7 @@ from urllib.parse import urlsplit
 import pypdf
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PdfStreamError
 
-from assay.cleaning import Cells, find_tables
+from assay.cleaning import CELL_MAX_WORDS, Cells, find_tables
 from assay.readers.announcements import exchange_announcement
 from assay.readers.exports import export_items
 from assay.readers.opening import (
@@ -198,6 +199,47 @@ def _wrapped_label_rows(lines: list[Line]) -> list[tuple[Line, list[Line]]]:
     return out
 
 
+_STACKED_MAX_LINES = 3  # a header's cells wrapped onto two lines or three ("2026" over "(tonnes)")
+
+
+def _stacked_rows(rows: list[tuple[Line, list[Line]]]) -> list[tuple[Line, list[Line]]]:
+    """Rows where a table row's cells wrap and the page draws them a cell at a time ("2026", "(tonnes)",
+    "2025", "(tonnes)"…, each read as a line of its own) set back as the lines they form across the
+    page, one for each baseline, the cells left to right. A run of short one-piece lines on two or three
+    baselines, each baseline's pieces further right as they come. The first such line stands for all
+    the lines read, the others for none, so that no table among them leaves them as they were read."""
+    out: list[tuple[Line, list[Line]]] = []
+    i = 0
+    while i < len(rows):
+        end = i
+        while end < len(rows) and (piece := _single_piece(rows[end][0])) and rows[end][1] == [rows[end][0]] and (
+                len(piece.text.split()) <= CELL_MAX_WORDS):
+            end += 1
+        pieces = [piece for line, _ in rows[i:end] if (piece := _single_piece(line))]
+        baselines: dict[float, list[_Piece]] = {}
+        for piece in pieces:
+            baselines.setdefault(round(piece.y), []).append(piece)
+        if not (end - i >= 3 and 2 <= len(baselines) <= _STACKED_MAX_LINES and len(baselines) < len(pieces)
+                and all(all(a.x < b.x for a, b in itertools.pairwise(on)) for on in baselines.values())):
+            out.append(rows[i])
+            i += 1
+            continue
+        read = [line for _, lines in rows[i:end] for line in lines]
+        lines = [on for _, on in sorted(baselines.items(), key=lambda kv: -kv[0])]  # top of the page first
+        # A corner's label set in the middle of the header's height ("Month"): the top line's first cell.
+        label = next((on for on in lines[1:-1] if max(p.x for p in on) < min(p.x for other in lines if other is not on for p in other)), None)
+        if label is not None:
+            lines.remove(label)
+            lines[0] = [*label, *lines[0]]
+        for n, on in enumerate(lines):
+            first = on[0].line
+            cells = [(piece.x, piece.text) for piece in on]
+            out.append((Line(" ".join(text for _, text in cells), first.page, first.y, first.size, first.bold, cells=cells),
+                        read if n == 0 else []))
+        i = end
+    return out
+
+
 def with_tables(lines: list[Line]) -> tuple[list[Line], int]:
     """Lines where a table's rows (`cleaning.find_tables`, by where each piece of text starts on the
     page) are written as `cleaning.table_lines` writes an HTML table's rows (under a header row: "NdPr
@@ -214,7 +256,7 @@ def with_tables(lines: list[Line]) -> tuple[list[Line], int]:
         pages.setdefault(line.page, []).append(line)
     carried: list[str] | None = None  # the header of a table that ran to the foot of the page before
     for page, on_page in pages.items():
-        rows = _wrapped_label_rows(on_page)
+        rows = _stacked_rows(_wrapped_label_rows(on_page))
         done = 0
         found = find_tables([row.cells for row, _ in rows], carried)
         for table in found:
