@@ -15,6 +15,7 @@ and the commands that only read the registry should not pay for importing it.
 
 from __future__ import annotations
 
+import hashlib
 import re
 import threading
 from collections.abc import Callable
@@ -125,6 +126,31 @@ class Status(BaseModel):
 
 
 # --- ingest and analyse ---------------------------------------------------------------------------
+
+
+STANDARD_INPUT = "-"
+
+
+def keep_standard_input(data: bytes, settings: Settings) -> str:
+    """What `assay ingest -` read from standard input (an article copied from a browser, `curl … |`),
+    kept as a file in the data folder (`pasted/`), named by its content, and read as that file is: the
+    same text piped again is the same file, and unchanged. SourceError when there is nothing to read."""
+    if not data.strip():
+        raise SourceError("standard input is empty: pipe an article in (pbpaste | assay ingest -)")
+    if len(data) > settings.max_source_bytes:
+        raise SourceError(f"standard input holds {len(data):,} bytes, over max_source_bytes ({settings.max_source_bytes:,})")
+    from assay.readers import reader_for
+    from assay.types import Fetched
+
+    reader, _ = reader_for(Fetched(source="standard input", content=data, content_type="text/plain"))
+    folder = settings.home / "pasted"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{hashlib.sha256(data).hexdigest()[:16]}{reader.suffixes[0] if reader.suffixes else '.txt'}"
+    if not path.exists():
+        temporary = path.with_suffix(".partial")
+        temporary.write_bytes(data)
+        temporary.replace(path)  # whole or not at all, should another ingest read it meanwhile
+    return str(path)
 
 
 def ingest(

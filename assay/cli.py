@@ -25,6 +25,7 @@ from assay.ask import citations_before_stops, refers_to_one_article
 from assay.llms import backend_fault
 from assay.retrieval import Filters
 from assay.settings import get_settings
+from assay.sources import SourceError
 from assay.types import KIND_COLOURS, KINDS, AnalyseReport, Analysis, IngestReport, PipelineReport, SourceKind
 
 if TYPE_CHECKING:  # imports Prefect, which `configure_prefect` must precede
@@ -83,12 +84,23 @@ def _print_report(report: IngestReport) -> None:
 
 @app.command()
 def ingest(
-    sources: Annotated[list[str], typer.Argument(help="Feed URLs, page URLs, files, folders or OPML subscription lists (their feeds).")],
+    sources: Annotated[list[str], typer.Argument(help="Feed URLs, page URLs, files, folders or OPML subscription lists (their feeds); - for standard input.")],
     as_feed: Annotated[bool, typer.Option("--feed", help="Every source must be a feed (an HTML page is an error).")] = False,
     no_analyse: Annotated[bool, typer.Option("--no-analyse", help="Do not analyse new and changed articles.")] = False,
     json_output: JsonFlag = False,
 ) -> None:
-    """Ingest feeds, pages, files and folders into the corpus, then analyse what is new. Safe to re-run."""
+    """Ingest feeds, pages, files and folders into the corpus, then analyse what is new. Safe to re-run.
+    `-` reads an article from standard input (pbpaste | assay ingest -)."""
+    if api.STANDARD_INPUT in sources:
+        if sys.stdin.isatty():
+            err.print("[red]assay ingest -: reads an article from standard input; pipe one in (pbpaste | assay ingest -)[/red]")
+            raise typer.Exit(1)
+        try:
+            kept = api.keep_standard_input(sys.stdin.buffer.read(), get_settings())
+        except SourceError as exc:
+            err.print(f"[red]{escape(str(exc))}[/red]")
+            raise typer.Exit(1) from None
+        sources = [kept if source == api.STANDARD_INPUT else source for source in sources]
     show_progress = not json_output and err.is_terminal
     result = _ingest_with_progress(sources, SourceKind.feed if as_feed else None, analyse=not no_analyse, show_progress=show_progress)
     if json_output:

@@ -50,6 +50,24 @@ def test_ingest_articles_show_status_as_json(prefect_harness, assay_home, http_s
     assert text.exit_code == 0 and "0 new, 0 updated, 2 unchanged, 0 duplicate, 0 failed; 0 chunks embedded" in text.stdout
 
 
+def test_an_article_piped_in_is_kept_and_read_as_a_file(prefect_harness, assay_home):
+    """`pbpaste | assay ingest -`: the text kept in the data folder, read as a file of its kind, and the
+    same text piped again unchanged. Nothing piped in: one line, and no file."""
+    article = ("Lynas lifts NdPr output\n\nSYDNEY, Oct 28 (Reuters) - Lynas Rare Earths produced 2,204 tonnes of NdPr in the "
+               "September quarter, up 12% on the previous quarter, as its Kalgoorlie plant ramped up.\n")
+    first = runner.invoke(app, ["ingest", "-", "--no-analyse", "--json"], input=article)
+    assert first.exit_code == 0, first.output
+    [result] = json.loads(first.stdout)["results"]
+    assert (result["status"], result["title"]) == ("new", "Lynas lifts NdPr output")
+    kept = Path(result["location"])
+    assert kept.parent == assay_home.home / "pasted" and kept.suffix == ".txt" and kept.read_text() == article
+    again = runner.invoke(app, ["ingest", "-", "--no-analyse", "--json"], input=article)
+    assert json.loads(again.stdout)["counts"]["unchanged"] == 1
+    empty = runner.invoke(app, ["ingest", "-"], input="")
+    assert empty.exit_code == 1 and "standard input is empty: pipe an article in" in empty.output
+    assert sorted(p.name for p in kept.parent.iterdir()) == [kept.name]
+
+
 def test_show_unknown_id_is_a_clear_error(assay_home):
     result = runner.invoke(app, ["show", "nope"])
     assert result.exit_code == 1 and "no article with id 'nope'" in result.output

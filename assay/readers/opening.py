@@ -435,7 +435,7 @@ def call_holder(title: str) -> str | None:
 
 
 # Folders people save anything in: their name says nothing of who published what is in them.
-_GENERIC_FOLDERS = {"downloads", "download", "desktop", "documents", "my documents", "tmp", "temp", "home", "inbox", "files", "new folder"}
+_GENERIC_FOLDERS = {"downloads", "download", "desktop", "documents", "my documents", "tmp", "temp", "home", "inbox", "files", "new folder", "pasted"}
 
 
 # A periodical's issue as its title names it after the publication: "The Magnet Ledger — Week 48".
