@@ -195,6 +195,48 @@ def shared_file(url: str) -> SharedFile | None:
     return None
 
 
+# --- web archives: a page as the Internet Archive's Wayback Machine kept it ----------------------------
+# Analysts read a paywalled, changed or deleted article in its archived copy. The copy is the
+# publisher's article: known by its own address (the same article as the live page, when that is read
+# too) and published by its site, not by web.archive.org.
+
+
+class ArchivedCopy(NamedTuple):
+    original: str
+    """The page's own address: the article's identity, and its publisher's site."""
+    download: str
+    """The capture as the site served it: Wayback's `id_` form, without its toolbar and rewritten links."""
+
+
+_WAYBACK = re.compile(r"^https?://(?:web|wayback)\.archive\.org/web/(?P<stamp>\d{1,14})(?:[a-z]{2}_)?/(?P<original>.+)$", re.I)
+_WAYBACK_LIST = re.compile(r"^https?://(?:web|wayback)\.archive\.org/web/\d*\*", re.I)
+
+
+def archived_copy(url: str) -> ArchivedCopy | None:
+    """The page a Wayback Machine address holds a capture of; None for any other address. Its list of
+    captures (`/web/*/…`) is refused with the way out."""
+    url = url.strip()
+    if _WAYBACK_LIST.match(url):
+        raise SourceError(f"{url}: the Wayback Machine's list of captures, not a page: open one capture and ingest its address")
+    found = _WAYBACK.match(url)
+    if found is None:
+        return None
+    original = re.sub(r"^(https?):/+", r"\1://", found["original"], flags=re.I)  # "https:/www…" as some links carry it
+    original = original if re.match(r"^https?://", original, re.I) else f"http://{original}"
+    return ArchivedCopy(original, f"https://web.archive.org/web/{found['stamp']}id_/{original}")
+
+
+def capture_time(address: str) -> datetime | None:
+    """When the capture at a Wayback address was taken, from its 14-digit timestamp (UTC)."""
+    found = _WAYBACK.match(address)
+    if found is None or len(found["stamp"]) != 14:
+        return None
+    try:
+        return datetime.strptime(found["stamp"], "%Y%m%d%H%M%S").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+
+
 def is_shared_file(url: str | None) -> bool:
     """Whether an article's address is a file-sharing link, whose host names no publisher."""
     try:
@@ -351,6 +393,8 @@ def fetch_url(
     a public address (see `is_private_address`). A file-sharing link (`shared_file`) is fetched from
     where its service gives the file, and keeps the share link as its address.
     """
+    if (archived := archived_copy(url)) is not None:
+        return _archived(url, archived, settings, allow_private)
     shared = shared_file(url)
     if shared is None:
         fetched = _get(url, url, settings, etag=etag, last_modified=last_modified, allow_private=allow_private)
@@ -363,6 +407,23 @@ def fetch_url(
         # not scan for viruses) or a notice, not the file.
         raise SourceError(f"{url}: {shared.service} answered with a web page instead of the file: download it and ingest the file")
     return fetched.model_copy(update={"url": shared.link})
+
+
+def _archived(url: str, archived: ArchivedCopy, settings: Settings, allow_private: bool) -> Fetched:
+    """A Wayback capture, known by the page's own address. The archive answers with the capture nearest
+    the time asked for (a redirect), whose time the note gives and a wire dateline's year is read in."""
+    try:
+        fetched = _get(url, archived.download, settings, allow_private=allow_private)
+    except SourceError as exc:
+        if str(exc).startswith("HTTP 404"):
+            raise SourceError(f"{url}: the Wayback Machine has no capture of {archived.original}: "
+                              "ingest the page's own address, or another capture") from None
+        raise
+    captured = capture_time(fetched.url or "") or capture_time(url)
+    when = f" captured {captured:%Y-%m-%d %H:%M} UTC" if captured else ""
+    return fetched.model_copy(update={
+        "url": archived.original, "modified": captured or fetched.modified,
+        "notes": [f"read from the Internet Archive's copy{when} ({fetched.url or url}); known by the page's own address"]})
 
 
 # The ASX shows its terms of use before an announcement's PDF ("displayAnnouncement.do?display=pdf&idsId=…"):

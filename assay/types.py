@@ -74,6 +74,7 @@ class Fetched(BaseModel):
     modified: datetime | None = Field(
         None, description="When the file last changed (its mtime), or the page (Last-Modified, else when it was fetched): "
         "the year a wire dateline without one is read in.")
+    notes: list[str] = Field(default_factory=list, description="What fetching did that the ingest report says (read from an archived copy).")
 
 
 class RawItem(BaseModel):

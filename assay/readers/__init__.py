@@ -135,4 +135,6 @@ def parse(fetched: Fetched, expect: SourceKind | None = None) -> tuple[SourceKin
     """Decode and parse one fetched source into its items: (kind, feed title, items)."""
     reader, text = reader_for(fetched, expect)
     title, items = reader.read(fetched, text)
+    for item in items:
+        item.notes[:0] = fetched.notes
     return reader.kind, title, items
