@@ -958,6 +958,17 @@ def test_a_network_post_s_header_gives_its_author(tmp_path: Path):
     assert article.body.startswith("Big news") and any("CEO at Meridian Magnetics" in n for n in notes)
 
 
+def test_a_company_page_s_post_is_published_by_the_company(tmp_path: Path):
+    """A company's post copied from its page: its name, its followers and when, then the text. The
+    source was "files" and the followers and "3d • Edited" were the body's first statements."""
+    article, _ = _read_text(tmp_path, "MP Materials\n48,211 followers\n3d • Edited\n\nToday we shipped the first commercial "
+                                      "volumes of NdFeB magnets from Fort Worth to General Motors.\n\nWe expect to reach 1,000 "
+                                      "tonnes of annual magnet capacity by the end of 2027.\n")
+    assert (article.source, article.author, article.published) == ("MP Materials", "MP Materials", None)
+    assert article.title == "Today we shipped the first commercial volumes of NdFeB magnets from Fort Worth to General Motors."
+    assert article.body.startswith("Today we shipped") and "followers" not in article.body
+
+
 def test_a_dateline_that_opens_with_its_date_names_its_agency():
     from assay.readers.opening import dateline_agency
 

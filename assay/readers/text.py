@@ -78,6 +78,8 @@ class _FrontMatter:
     source: str | None = None
     author: str | None = None
     categories: list[str] = field(default_factory=list)
+    title_is_text: bool = False
+    """The title is the text's first sentence (a post's, which has no headline): it stays in the body."""
 
 
 def named_as_text(fetched: Fetched) -> bool:
@@ -254,9 +256,9 @@ def _first_sentence(lines: list[str], fmt: str) -> str | None:
     return cut.rstrip(" ,;:-–—") + "…"
 
 
-def _title(lines: list[str], fmt: str, given: str | None, stem: str, notes: list[str]) -> tuple[str, list[str]]:
+def _title(lines: list[str], fmt: str, given: str | None, stem: str, notes: list[str], given_is_text: bool = False) -> tuple[str, list[str]]:
     """The title and the lines left for the body. In this order: the front matter's title (its
-    line, if the text repeats it first, is dropped); the first line when `_looks_like_title`
+    line, if the text repeats it first, is dropped, unless `given_is_text`: a post's first sentence); the first line when `_looks_like_title`
     (dropped from the body); the first Markdown heading; the first sentence; the file name."""
     first = next((i for i, line in enumerate(lines) if line.strip()), None)
     if first is None:
@@ -267,7 +269,7 @@ def _title(lines: list[str], fmt: str, given: str | None, stem: str, notes: list
     line = lines[first]
     following = lines[end] if end < len(lines) and lines[end].strip() else None
     if given:
-        if " ".join(_heading_text(line).split()).casefold() == " ".join(given.split()).casefold():
+        if not given_is_text and " ".join(_heading_text(line).split()).casefold() == " ".join(given.split()).casefold():
             return given, lines[:first] + lines[end:]
         return given, lines
     layout = text_layout("\n".join(lines))  # once: it reads the whole text
@@ -408,6 +410,8 @@ _THREAD_HEADER = re.compile(r"^(?i:thread|posts?|tweets?)\s+(?i:by|from)\s+(?P<h
 # it was posted, relative to the day it was copied ("3d • Edited"), so no date.
 _NETWORK_NAME = re.compile(r"^(?P<name>[^•·|@\n]{2,60}?)\s+[•·]\s+(?:1st|2nd|3rd\+?|Following|Author|Premium)\b")
 _POSTED_AGO = re.compile(r"^\d{1,2}\s?(?:s|m|min|h|hr|d|w|wk|mo|y|yr)s?\b\s*(?:[•·].*)?$")
+# A company page's post: the company's name, its followers ("48,211 followers"), then when ("3d • Edited").
+_FOLLOWERS = re.compile(r"^[\d.,]+\s?[KkMm]?\s+followers$", re.I)
 
 
 def _social_post(lines: list[str], meta: _FrontMatter, fmt: str, notes: list[str]) -> list[str]:
@@ -427,6 +431,9 @@ def _social_post(lines: list[str], meta: _FrontMatter, fmt: str, notes: list[str
         name, when, dropped = network["name"].strip(), None, set(range(first, ago + 1))
         account = name
         notes.append("the headline under the author's name: " + " ".join(lines[i].strip() for i in filled[1:3] if i < ago)[:120])
+    elif (len(filled) > 2 and len(top) <= 60 and _FOLLOWERS.match(lines[filled[1]].strip())
+          and (ago := next((i for i in filled[2:4] if _POSTED_AGO.match(lines[i].strip())), None))):
+        name, account, when, dropped = top, top, None, set(range(first, ago + 1))
     else:
         return lines
     rest = [line for i, line in enumerate(lines) if i not in dropped]
@@ -436,6 +443,7 @@ def _social_post(lines: list[str], meta: _FrontMatter, fmt: str, notes: list[str
         meta.published = found[0]
     sentence = _first_sentence(rest, fmt)
     meta.title = sentence[slice(*trim_span(sentence))] if sentence else account
+    meta.title_is_text = bool(sentence)
     notes.append(f"a social post's header {top[:60]!r}: by {meta.author}, published by {meta.source}"
                  + ("" if meta.published else ", undated"))
     return rest
@@ -459,7 +467,7 @@ def read_text_file(text: str, fetched: Fetched, sender: str | None = None, masth
     lines, sites = _without_page_chrome(lines, notes)
     lines = _social_post(lines, meta, fmt, notes)
     name = Path(fetched.filename or (urlsplit(fetched.source).path if fetched.url else fetched.source))
-    title, lines = _title(lines, fmt, meta.title, name.stem or fetched.source, notes)
+    title, lines = _title(lines, fmt, meta.title, name.stem or fetched.source, notes, meta.title_is_text)
     published = meta.published
     if published is None:  # a text export keeps its date in a dateline or a date line under the title
         opening = [line for line in lines if line.strip()]
