@@ -91,6 +91,7 @@ _BOILERPLATE = re.compile(
     r"forward[- ]looking (?:information|statements?)|\bthis (?:news|press|media) release\b|safe harbou?r|not for distribution"
     r"|^for (?:further|more) information\b|media (?:contact|enquiries|inquiries)|undertakes? no obligation|place undue reliance"
     r"|^for (?:inquiries|enquiries)\b|^(?:public|investor|media) relations\b|^corporate communications\b"
+    r"|^to contact the (?:reporters?|editors?|writers?)\b"  # a Bloomberg story's footer
     r"|regulation services provider|authori[sz]ed for release|^analyst certification\b"
     # An exchange announcement's set phrases (HKEX): who makes it and why, and the caution to investors.
     r"|^this announcement is made (?:by .{1,160}? )?(?:on a voluntary basis|pursuant to)\b|exercise caution when dealing in the (?:securities|shares)\b"
@@ -138,10 +139,12 @@ _DATELINE = re.compile(
     r"\s*(?:—|–|--|-)\s+"
     # Business Wire's, with no spaces and its date after its tag: "LAS VEGAS--(BUSINESS WIRE)--November 5, 2026--".
     rf"|^[A-Z][A-Z.'’ ]{{1,40}}(?:,\s*[A-Z][A-Za-z.'’ ]{{1,30}})?--(?P<wire>\([A-Z][A-Za-z ]{{2,30}}\))--(?:{_MONTH}\s+\d{{1,2}},\s*\d{{4}}--)?"
+    # Bloomberg's, with no place: "(Bloomberg) -- China Northern Rare Earth raised…".
+    r"|^(?P<bare>\((?:Bloomberg|Bloomberg News|Dow Jones|MarketWatch)\))\s*(?:—|–|--|-)\s+"
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "23"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
+SPLITTER_VERSION = "24"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
 # 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies, an interview's Q:/A: labels,
 # a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone; 8: a name a speaker addresses,
 # a pasted page's photo captions and sign-up calls; 9: a "Published <date>" line, a table's header row of years
@@ -163,6 +166,7 @@ SPLITTER_VERSION = "23"  # 2: datelines are not statements; 3: comma clauses, as
 # 21: a run-in "heading" that names a company, government or country ("Lynas: Shares rose…") is the line's subject, kept
 # 22: a table's row ("NdPr oxide produced (mt): Q3 2026 721; Q3 2025 477; Change 51%") is one statement
 # 23: a row whose last column has no figure ("% Change n/m") too; plain text reads such rows as no headings
+# 24: Bloomberg's dateline without a place ("(Bloomberg) -- "), its "To contact the reporter on this story:" footer
 
 
 @dataclass(frozen=True)
@@ -360,7 +364,7 @@ def dateline_end(line: str) -> int:
     """Where a wire or release dateline opening `line` ends (`_DATELINE`, or a place or time alone
     before a long dash); 0 when it has none."""
     dateline = _DATELINE.match(line)
-    if dateline and (dateline.group("date") or dateline.group("agency") or dateline.group("wire")):
+    if dateline and (dateline.group("date") or dateline.group("agency") or dateline.group("wire") or dateline.group("bare")):
         return dateline.end()
     bare = _PLACE_OR_TIME_DASH.match(line)
     return bare.end() if bare else 0

@@ -958,6 +958,15 @@ def test_a_network_post_s_header_gives_its_author(tmp_path: Path):
     assert article.body.startswith("Big news") and any("CEO at Meridian Magnetics" in n for n in notes)
 
 
+def test_a_terminal_s_story_is_published_by_its_agency(tmp_path: Path):
+    """A Bloomberg story as a terminal exports it: headline, a time stamp, the byline, then "(Bloomberg) --".
+    The time stamp was no date line, so the dateline under it was never read, and the folder published it."""
+    article, notes = _read_text(tmp_path, "China Northern Rare Earth Raises NdPr Prices for Third Month\n\n2026-11-27 08:14:22.512 GMT\n\n"
+                                          "By Alfred Cang\n\n(Bloomberg) -- China Northern Rare Earth Group High-Tech Co. raised its "
+                                          "listed price for NdPr oxide for a third month.\n")
+    assert (article.source, article.author, article.published) == ("Bloomberg", "Alfred Cang", datetime(2026, 11, 27, tzinfo=UTC))
+
+
 def test_a_company_page_s_post_is_published_by_the_company(tmp_path: Path):
     """A company's post copied from its page: its name, its followers and when, then the text. The
     source was "files" and the followers and "3d • Edited" were the body's first statements."""

@@ -126,6 +126,8 @@ def test_shipped_classifiers_were_fitted_on_train_only_and_still_score(embedder)
         ("PERTH — Iluka Resources has pushed back the commissioning of its Eneabba refinery to 2028.", "Iluka Resources"),
         ("09:05 GMT — China's Ministry of Commerce said its new licensing rules took effect on Monday.", "China's Ministry"),
         ("10:15 a.m. ET -- Analysts at Benchmark said the rules would add weeks to delivery times.", "Analysts at Benchmark"),
+        # Bloomberg's, with no place (a story nobody here labelled)
+        ("(Bloomberg) -- China Northern Rare Earth raised its listed price for NdPr oxide for a third month.", "China Northern"),
     ],
 )
 def test_a_dateline_is_not_part_of_the_statement(body, first):
@@ -141,6 +143,14 @@ def test_an_exchange_announcements_set_phrases_are_no_statements():
             "Shareholders and potential investors are advised to exercise caution when dealing in the securities of the Company.")
     found = [s.text for s in statements(Article(id="x", title="t", source="s", source_url="s", body=body))]
     assert found == ["The Company's magnet plant in Baotou began trial production on 3 November 2026."]
+
+
+def test_a_bloomberg_story_s_contact_footer_is_no_statement():
+    body = ("The Baotou-based company set the December price at 625,000 yuan a ton, up 4% from November.\n\n"
+            "To contact the reporter on this story:\nAlfred Cang in Singapore at acang@bloomberg.net\n"
+            "To contact the editors responsible for this story:\nPaul Smith at psmith@bloomberg.net")
+    assert [s.text for s in statements(Article(id="x", title="t", source="s", source_url="s", body=body))] == [
+        "The Baotou-based company set the December price at 625,000 yuan a ton, up 4% from November."]
 
 
 def test_a_speakers_name_before_a_colon_is_no_statement_of_its_own():

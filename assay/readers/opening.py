@@ -50,6 +50,8 @@ _AGENCY_NAMES = {"associated press": "AP", "agence france-presse": "AFP", "agenc
 DATE_LINE = re.compile(
     r"^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+)?"
     rf"{DAY_DATE}"
+    # and its time, as a terminal's export stamps a story: "2026-11-27 08:14:22.512 GMT"
+    r"(?:,?\s+\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:\s*[AP]M)?(?:\s+(?:GMT|UTC|[A-Z]{2,4}T|[+-]\d{2}:?\d{2}))?)?"
     r"|^(?:published|posted|updated|date|release time)\b\s*:?",
     re.IGNORECASE,
 )
