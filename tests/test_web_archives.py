@@ -3,8 +3,9 @@ address and published by its site. Before, the archive's page was read with its 
 article of web.archive.org at the archive's address, a second article beside the live page's.
 
 The archive cannot be reached here, so a fake answers over httpx's transport as the Wayback Machine
-does: a capture asked for at one time is redirected to the nearest one taken, `id_` gives the page as
-the site served it, a page never captured is a 404.
+does: a capture asked for at one time is redirected to the nearest one taken, served with the archive's
+toolbar and its links rewritten to the archive's copies, but for `id_`, which gives the page as the
+site served it; a page never captured is a 404.
 """
 
 from __future__ import annotations
@@ -40,7 +41,8 @@ def fake_wayback(request: httpx.Request) -> httpx.Response:
         return httpx.Response(404, text="<html>Hrm. The Wayback Machine has not archived that URL.</html>", headers={"content-type": "text/html"})
     if stamp.removesuffix("id_") != TAKEN:  # the capture nearest the time asked for
         return httpx.Response(302, headers={"location": f"https://web.archive.org/web/{TAKEN}{'id_' if stamp.endswith('id_') else ''}/{ORIGINAL}"})
-    body = PAGE if stamp.endswith("id_") else PAGE.replace("<body>", f"<body>{TOOLBAR}")
+    # As the archive serves a capture but for `id_`: its toolbar in, every link rewritten to its own copy.
+    body = PAGE if stamp.endswith("id_") else PAGE.replace("<body>", f"<body>{TOOLBAR}").replace('href="', f'href="https://web.archive.org/web/{TAKEN}/')
     return httpx.Response(200, text=body, headers={"content-type": "text/html; charset=utf-8"})
 
 
