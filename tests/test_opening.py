@@ -43,6 +43,11 @@ def lines(text: str) -> list[str]:
          ("Global Times", "masthead")),
         ("By CGTN's Wang Li\n\nA new separation line in Ganzhou began operating on Wednesday, the company running it told reporters at the site.",
          ("CGTN", "masthead")),
+        # a byline that names its outlet, alone or after the writer (the outside set's; they were the folder's)
+        ("By Global Times\nPublished: Mar 04, 2026 10:18 PM\n\nJapan and the US on Tuesday unveiled what they called a partnership.",
+         ("Global Times", "masthead")),
+        ("By Zhong Sheng (People's Daily) 08:56, March 09, 2026\n\nRare earths are known as the vitamins of modern industry, and more.",
+         ("People's Daily", "masthead")),
         # a wire's name on its own line under the byline, and in the dateline
         ("By Dana Ortiz\nAssociated Press\n\nIMLAY, Nev. — For most of the last 40 years, the old tungsten mine above this hamlet was a ruin, until the drill rigs came.",
          ("AP", "masthead")),
@@ -57,6 +62,13 @@ def lines(text: str) -> list[str]:
          ("Kestrel Separations, Inc.", "release")),
         ("NEW YORK, Jan. 5, 2026 /PRNewswire/ -- Shares of rare earth magnet makers rose sharply on Monday after the tariff decision was announced.",
          ("PR Newswire", "dateline")),
+        # ... under its deck, or under a headline too long to be read as the title (the outside set's; they were the folder's)
+        ("Round led by Halvard Capital; funds to build 1,500-tonne production facility in Ohio\n\nCOLUMBUS, Ohio, Feb. 18, 2026 "
+         "/PRNewswire/ -- Corvane Magnetics, Inc., a developer of permanent magnets, today announced an $86 million round.",
+         ("Corvane Magnetics, Inc.", "release")),
+        ("Borealis Critical Metals Intersects 42.6 Metres of 1.87% TREO Including 8.1 Metres of 4.92% TREO at Kasba Lake Project, "
+         "Confirms High-Value Heavy Rare Earth Zone\n\nVANCOUVER, British Columbia, Feb. 3, 2026 (GLOBE NEWSWIRE) -- Borealis Critical "
+         'Metals Corp. (TSXV: BCM) ("Borealis" or the "Company") is pleased to announce assay results.', ("Borealis Critical Metals Corp.", "release")),
         # a release without a distributor: its label, then the issuer that opens it
         ("ASX ANNOUNCEMENT\n9 March 2026\n\nKestrel Rare Earths Limited (ASX: KRE) (“Kestrel” or “the Company”) is pleased to announce the "
          "results of its definitive feasibility study.", ("Kestrel Rare Earths Limited", "release")),
@@ -97,6 +109,7 @@ def test_the_opening_names_its_publisher(opening, expected):
         # a column by a named author in no named outlet
         "Published 2 March 2026 by Richard Roe\n\nThe Pentagon's price floor for NdPr drew objections from free-market economists.",
         "By Richard Roe\nMarch 2, 2026\n\nWhen the Pentagon agreed to guarantee a minimum price for NdPr, free-market economists objected loudly.",
+        "By Richard Roe (Contributor)\n\nWhen the Pentagon agreed to guarantee a minimum price for NdPr, free-market economists objected.",
     ],
 )
 def test_an_opening_that_names_no_publisher(opening):

@@ -96,15 +96,29 @@ def dateline_agency(lines: list[str]) -> str | None:
     """The agency the first paragraph's dateline names, if it names one; a byline or a date line
     above it ("By Melanie Burton") is passed over, as wire copy puts one there, and so are a pasted
     page's "Updated 2 hours ago" and photo captions."""
-    for line in lines:
-        if not line.strip():
+    filled = [line.strip() for line in lines if line.strip()]
+    deck = False
+    for n, line in enumerate(filled):
+        agency = _agency_in(line)
+        passed_over = NAMES_ONLY_BYLINE.match(line[:120]) or DATE_LINE.fullmatch(line[:120]) or _UPDATED.match(line[:120]) or is_furniture_line(line)
+        # A release's deck, or a headline too long to be read as its title, right above the dateline's
+        # paragraph: one line that ends no sentence ("Round led by Halvard Capital…; funds to build … in Ohio").
+        if (not agency and not passed_over and not deck and n + 1 < len(filled) and _agency_in(filled[n + 1])
+                and not _ENDS_SENTENCE.search(line) and len(line.split()) <= _DECK_WORDS and not DATELINE.match(line)):
+            deck = True
             continue
-        opening = line.strip()[:120]
-        agency = next((name for pattern, name in _DATELINE_AGENCIES if pattern.search(opening)), None)
-        passed_over = NAMES_ONLY_BYLINE.match(opening) or DATE_LINE.fullmatch(opening) or _UPDATED.match(opening) or is_furniture_line(line)
         if agency or not passed_over:
             return agency
     return None
+
+
+def _agency_in(line: str) -> str | None:
+    """The agency a dateline at the start of the line names."""
+    return next((name for pattern, name in _DATELINE_AGENCIES if pattern.search(line[:120])), None)
+
+
+_ENDS_SENTENCE = re.compile(r"[.!?。！？][\"”’)\]]*$")
+_DECK_WORDS = 60
 
 
 _UPDATED = re.compile(r"^(?:updated|published|posted)\b[^.!?]{0,40}$", re.I)
@@ -184,6 +198,23 @@ _MONTH_YEAR = r"[A-Z][a-z]{2,8}\.?\s+\d{4}"
 _TRAILING_DATE = re.compile(rf"(?:\s[—–|·-]|,|:)\s+(?P<date>{DAY_DATE}|{_MONTH_YEAR})\s*$")
 
 
+# A byline that names its outlet, alone or after the writer: "By Global Times", "By Zhong Sheng (People's
+# Daily) 08:56, March 09, 2026". Two of the outside set's commentaries were published by their folder.
+_BYLINE_OUTLET = re.compile(
+    r"^[Bb]y\s+(?:(?P<alone>[A-Z][\w'’&.-]*(?:\s+[A-Z][\w'’&.-]*){0,4})\s*$"
+    r"|[^()]{2,60}?\((?P<outlet>[A-Z][\w'’&.-]*(?:\s+[A-Z][\w'’&.-]*){0,4})\))"
+)
+_STATE_OUTLETS = frozenset({"xinhua", "global times", "china daily", "people's daily", "cgtn", "cctv"})
+
+
+def _byline_outlet(line: str) -> str | None:
+    found = _BYLINE_OUTLET.match(line)
+    name = (found["alone"] or found["outlet"]) if found else None
+    if name and (name.lower().replace("’", "'") in _STATE_OUTLETS | _BYLINE_OUTLETS or _organisation(name)):
+        return _AGENCY_NAMES.get(name.lower(), name)
+    return None
+
+
 def _masthead(head: list[str]) -> str | None:
     """The first organisation a short line above the body names, alone or among a masthead's parts
     ("Opinion | The Midland Ledger | February 2, 2026"); a byline's reporter is passed over."""
@@ -192,6 +223,8 @@ def _masthead(head: list[str]) -> str | None:
         if staff and "|" not in line:
             name = staff.group("name").strip()
             return _AGENCY_NAMES.get(name.lower(), name)
+        if outlet := _byline_outlet(line):
+            return outlet
         parts = re.split(r"\s+\|\s+|\s+[—–]\s+|\s+-\s+|\s{3,}", line)  # a text export's header spaces its parts apart
         for part in parts:
             # A date line naming the desk or outlet behind it: "Published 27 November 2026 by Mineral Facts Desk".
@@ -273,8 +306,9 @@ def publisher(lines: list[str]) -> tuple[str, str] | None:
     head, body = _head(lines)
     if agency and agency not in _DISTRIBUTORS:
         return agency, "dateline"
-    if agency:
-        issuer = release_issuer(body) if body else None
+    if agency:  # a distributor's: the release's issuer opens the dateline's paragraph (a deck may stand above it)
+        dated = next((line.strip() for line in lines if _agency_in(line.strip()) == agency), body)
+        issuer = release_issuer(dated) if dated else None
         return (issuer, "release") if issuer else (agency, "dateline")
     if name := _masthead(head):
         return name, "masthead"
