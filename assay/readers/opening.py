@@ -5,11 +5,12 @@ is no publisher.
 When (`opening_date`): a dateline or date line in the first five lines ("Published 24 February
 2026", "VANCOUVER, Feb. 3, 2026 (GLOBE NEWSWIRE)"), never a period's end or a date in a sentence.
 
-Who (`publisher`), in order: the agency a wire or state-media dateline names ("SYDNEY, Feb 10 (Reuters) -"); the issuer a
-release distributor's dateline introduces ("… (GLOBE NEWSWIRE) -- Borealis Critical Metals Corp.
+Who (`publisher`), in order: the agency a wire or state-media dateline names ("SYDNEY, Feb 10 (Reuters) -", under a
+release's deck too); the issuer a release distributor's dateline introduces ("… (GLOBE NEWSWIRE) -- Borealis Critical Metals Corp.
 (TSXV: BCM)"), else the distributor; a masthead line ("Harbourline Securities | Equity Research |
 17 February 2026", "Frontier Rivers Watch — Report summary", "Associated Press"); a staff byline
-("By Global Times Staff Reporters", "By CGTN's Liu Fang"); the issuer a release opens with
+("By Global Times Staff Reporters", "By CGTN's Liu Fang") or one naming its outlet ("By Global Times", "By Zhong
+Sheng (People's Daily)"); the issuer a release opens with
 ("Red Ochre Rare Earths Limited (“Red Ochre” or “the Company”) is pleased to…"). None of them: None,
 and the caller falls back to the folder's name.
 
