@@ -583,22 +583,36 @@ def feeds_to_poll(feeds: list[str], *, read_lists: bool) -> list[str]:
     return list(dict.fromkeys(polled))
 
 
+def folders_to_poll(folders: list[str]) -> list[str]:
+    """Each folder a poll reads, as an absolute path; a missing one, or a file, fails now, not at every poll."""
+    polled = []
+    for folder in folders:
+        path = Path(folder).expanduser()
+        if not path.is_dir():
+            raise DeployError(f"{folder}: {'not a folder' if path.exists() else 'no such folder'}: name a folder to poll, "
+                              "or ingest a file with `assay ingest`")
+        polled.append(str(path.resolve()))
+    return list(dict.fromkeys(polled))
+
+
 def serve(
-    settings: Settings, feeds: list[str], *, interval: timedelta, name: str = "assay-poll",
+    settings: Settings, feeds: list[str], *, folders: list[str] | None = None, interval: timedelta, name: str = "assay-poll",
     on_ready: Callable[[str], None] | None = None, stop: threading.Event | None = None,
 ) -> str:
-    """Poll feeds on a schedule, ingesting and analysing what is new, until SIGINT/SIGTERM (or `stop`).
+    """Poll feeds and folders on a schedule, ingesting and analysing what is new, until SIGINT/SIGTERM
+    (or `stop`). A folder's poll reads its files again, as `assay ingest FOLDER` does: new and changed
+    ones are stored, the others cost a read each.
 
     Uses PREFECT_API_URL when set, else starts a local Prefect server for the process: the
     temporary in-process API runs no scheduler."""
-    polled = feeds_to_poll(feeds, read_lists=False)
+    polled, drops = feeds_to_poll(feeds, read_lists=False), folders_to_poll(folders or [])
     configure_prefect(settings, quiet=False)
     with prefect_api(settings) as api_url:
         from assay.flows.serve import serve_feeds
 
         if on_ready:
             on_ready(api_url)
-        return serve_feeds(polled, name=name, interval=interval, stop=stop)
+        return serve_feeds(polled, folders=drops, name=name, interval=interval, stop=stop)
 
 
 def deploy(

@@ -951,19 +951,24 @@ def export(
 
 @app.command()
 def serve(
-    feeds: Annotated[list[str], typer.Option("--feed", help="Feed URL, feed file or OPML subscription list to poll (repeatable); a list is re-read at each poll.")],
+    feeds: Annotated[list[str] | None, typer.Option("--feed", help="Feed URL, feed file or OPML subscription list to poll (repeatable); a list is re-read at each poll.")] = None,
+    folders: Annotated[list[str] | None, typer.Option("--folder", help="Folder to poll for new and changed files (repeatable): a wire service's drop folder, a synced one.")] = None,
     every: Annotated[str, typer.Option("--every", help="Polling interval, e.g. 15m.")] = "15m",
     name: Annotated[str, typer.Option(help="Deployment name.")] = "assay-poll",
 ) -> None:
-    """Serve a deployment that polls feeds on a schedule and analyses what is new (Ctrl-C stops it)."""
+    """Serve a deployment that polls feeds and folders on a schedule and analyses what is new (Ctrl-C stops it)."""
     interval = parse_interval(every)
+    if not feeds and not folders:
+        err.print("[red]assay serve polls feeds or folders: name one with --feed URL or --folder PATH[/red]")
+        raise typer.Exit(2)
 
     def ready(api_url: str) -> None:
-        count = len(api.feeds_to_poll(feeds, read_lists=True))
-        out.print(f"Polling {count} feed(s) every {interval} through the Prefect API at {api_url}, "
+        count = len(api.feeds_to_poll(feeds or [], read_lists=True))
+        polled = " and ".join(part for part in (f"{count} feed(s)" if feeds else "", f"{len(folders)} folder(s)" if folders else "") if part)
+        out.print(f"Polling {polled} every {interval} through the Prefect API at {api_url}, "
                   "analysing what is new; Ctrl-C to stop.")
 
-    api.serve(get_settings(), feeds, interval=interval, name=name, on_ready=ready)
+    api.serve(get_settings(), feeds or [], folders=folders or [], interval=interval, name=name, on_ready=ready)
     out.print("Stopped; the deployment is paused.")
 
 

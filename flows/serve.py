@@ -1,4 +1,4 @@
-"""Serve the ingest-and-analyse flow as a scheduled deployment that polls feeds and analyses what is new.
+"""Serve the ingest-and-analyse flow as scheduled deployments that poll feeds and folders and analyse what is new.
 
 `Flow.serve()` would do, but Prefect 3.8's runner neither stops on SIGTERM (its
 handler never awaits its own stop) nor on Ctrl-C (the cancelled start is
@@ -19,15 +19,22 @@ from assay.flows.pipeline import ingest_and_analyse
 from assay.types import SourceKind
 
 
-def serve_feeds(feeds: list[str], *, name: str, interval: timedelta, stop: threading.Event | None = None) -> str:
-    """Register the deployment, poll on schedule until SIGINT/SIGTERM (or `stop`), then pause it."""
+def serve_feeds(feeds: list[str], *, folders: list[str] | None = None, name: str, interval: timedelta,
+                stop: threading.Event | None = None) -> str:
+    """Register the deployments (the feeds', the folders'), poll on schedule until SIGINT/SIGTERM (or
+    `stop`), then pause them. Returns the first deployment's id."""
     stop = stop or threading.Event()
     # One poll at a time: a poll that runs past the interval (a first one loading the models, a big
     # backlog) is not overlapped by the next, which would ingest and analyse the same new articles again.
     runner = Runner(name=name, pause_on_shutdown=True, limit=1)
-    deployment_id = runner.add_flow(
-        ingest_and_analyse, name=name, interval=interval, parameters={"sources": feeds, "expect": SourceKind.feed.value, "poll": True}
-    )
+    ids = []
+    if feeds:
+        ids.append(runner.add_flow(
+            ingest_and_analyse, name=name, interval=interval, parameters={"sources": feeds, "expect": SourceKind.feed.value, "poll": True}))
+    if folders:  # any file a folder holds, read as `assay ingest FOLDER` reads it
+        ids.append(runner.add_flow(
+            ingest_and_analyse, name=f"{name}-folders", interval=interval, parameters={"sources": folders, "expect": None, "poll": True}))
+    deployment_id = ids[0]
     loop = asyncio.new_event_loop()
     worker = threading.Thread(target=loop.run_until_complete, args=(runner.start(),), name="assay-runner", daemon=True)
 

@@ -248,7 +248,7 @@ def test_demo_ingests_the_sample_corpus_with_its_own_prefect(tmp_path):
 
 
 @pytest.mark.slow
-def test_serve_polls_a_feed_on_a_schedule_and_analyses_what_it_ingests(tmp_path, http_server):
+def test_serve_polls_a_feed_and_a_folder_on_a_schedule_and_analyses_what_they_bring(tmp_path, http_server):
     from tests.test_llms import completion
 
     items = [{"title": "Served", "link": "https://example.com/served", "html": article_html(9)}]
@@ -260,32 +260,47 @@ def test_serve_polls_a_feed_on_a_schedule_and_analyses_what_it_ingests(tmp_path,
         "summary": "Lynas Rare Earths shipped NdPr oxide from its Kalgoorlie plant while MP Materials ramped up Mountain Pass.",
         "highlights": ["Lynas shipped NdPr oxide from Kalgoorlie", "MP Materials ramped up separation", "The outlook is uncertain"],
     }
-    http_server.posts["/serve/v1/chat/completions"] = [completion(json.dumps(reply))]
+    http_server.posts["/serve/v1/chat/completions"] = [completion(json.dumps(reply))] * 3
     env = subprocess_env(tmp_path / "home") | {
         "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "2", "ASSAY_LLM": "openai", "ASSAY_LLM_MODEL": "gpt-4o-mini",
         "ASSAY_LLM_BASE_URL": http_server.url("/serve/v1"), "OPENAI_API_KEY": "test-key",
     }
     # Polled through the analyst's subscription list (OPML), which each poll reads again.
     (tmp_path / "subscriptions.opml").write_text(f'<opml version="2.0"><body><outline type="rss" text="Served" xmlUrl="{feed}"/></body></opml>')
+    # And a drop folder, as a wire service delivers files: one there from the start, one dropped later.
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    (drop / "first.html").write_text(f"<html><head><title>Dropped first</title></head><body>{article_html(10)}</body></html>")
     server = subprocess.Popen(
-        [ASSAY, "serve", "--feed", "subscriptions.opml", "--every", "5s"], env=env, cwd=tmp_path,
+        [ASSAY, "serve", "--feed", "subscriptions.opml", "--folder", "drop", "--every", "5s"], env=env, cwd=tmp_path,
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )
-    try:
+
+    def wait_for(done, what: str) -> None:
         deadline = time.monotonic() + 240
-        while time.monotonic() < deadline and http_server.hits.get("/served.xml", 0) < 2:
+        while time.monotonic() < deadline and not done():
             assert server.poll() is None, server.stdout.read()[-3000:]
             time.sleep(1)
-        assert http_server.hits.get("/served.xml", 0) >= 2, "the feed was not polled twice"
+        assert done(), what
+
+    def analysed() -> int:
+        return len(http_server.post_bodies.get("/serve/v1/chat/completions", []))
+
+    try:
+        wait_for(lambda: http_server.hits.get("/served.xml", 0) >= 2 and analysed() >= 2, "the feed and the folder were not polled")
+        (drop / "second.html").write_text(f"<html><head><title>Dropped second</title></head><body>{article_html(11)}</body></html>")
+        wait_for(lambda: analysed() >= 3, "a file dropped later was not ingested and analysed")
+        polls = http_server.hits["/served.xml"]
+        wait_for(lambda: http_server.hits["/served.xml"] >= polls + 2, "the polls did not go on")
     finally:
         server.terminate()
         server.wait(timeout=60)
     status = json.loads(
         subprocess.run([ASSAY, "status", "--json"], env=env, capture_output=True, text=True, check=True, cwd=REPO).stdout
     )
-    assert status["articles"] == 1 and status["feeds"] == 1
-    assert status["analyses"] == 1 and status["llm_calls"] == 1, "the scheduled poll did not analyse what it ingested"
-    assert len(http_server.post_bodies["/serve/v1/chat/completions"]) == 1  # later polls found nothing new to analyse
+    assert status["articles"] == 3 and status["feeds"] == 1
+    assert status["analyses"] == 3 and status["llm_calls"] == 3, "the scheduled polls did not analyse what they ingested"
+    assert analysed() == 3  # later polls found nothing new to analyse
 
 
 @pytest.mark.slow
