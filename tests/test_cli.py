@@ -343,12 +343,17 @@ def test_serve_and_deploy_refuse_a_feed_list_that_is_none_before_starting_prefec
     for command, said in (
         (["serve", "--feed", str(tmp_path / "subs.opml")], "subs.opml: not a subscription list"),
         (["deploy", "--pool", "p", "--feed", str(tmp_path / "gone.opml")], "gone.opml: no such file"),
+        (["serve", "--folder", str(tmp_path / "drop")], "drop: no such folder: name a folder to poll"),
+        (["serve", "--folder", str(tmp_path / "subs.opml")], "subs.opml: not a folder"),
     ):
         with pytest.raises(SystemExit) as exited:
             main(command)
         printed = capsys.readouterr().err.strip()
         assert exited.value.code == 1 and "Traceback" not in printed and len(printed.splitlines()) == 1
         assert said in printed
+    with pytest.raises(SystemExit) as exited:
+        main(["serve"])
+    assert exited.value.code == 2 and "name one with --feed URL or --folder PATH" in capsys.readouterr().err
 
 
 def test_a_damaged_registry_is_one_line_and_exit_1(assay_home, capsys):
