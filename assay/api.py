@@ -617,11 +617,11 @@ def serve(
 
 def deploy(
     settings: Settings, pool: str, *, name: str = "assay", feeds: list[str] | None = None,
-    every: timedelta = timedelta(minutes=15), sweep_every: timedelta = timedelta(hours=1),
+    every: timedelta = timedelta(minutes=15), sweep_every: timedelta = timedelta(hours=1), folders: list[str] | None = None,
 ) -> list[Deployed]:
     """Register the analyse (event-triggered), backlog, ingest and feed-poll deployments with the
     Prefect server at PREFECT_API_URL, for `prefect worker start --pool POOL` workers to run."""
-    feeds = feeds_to_poll(feeds or [], read_lists=True)
+    feeds, folders = feeds_to_poll(feeds or [], read_lists=True), folders_to_poll(folders or [])
     configure_prefect(settings, quiet=False)
     from prefect.settings import PREFECT_API_URL
 
@@ -634,7 +634,7 @@ def deploy(
     from assay.flows.deploy import deploy as deploy_flows
 
     try:
-        return deploy_flows(pool, settings, name=name, feeds=feeds, every=every, sweep_every=sweep_every)
+        return deploy_flows(pool, settings, name=name, feeds=feeds, every=every, sweep_every=sweep_every, folders=folders)
     except httpx.HTTPError as exc:
         raise DeployError(f"cannot reach the Prefect server at {api_url} ({type(exc).__name__}): "
                           "start it, or correct PREFECT_API_URL") from exc

@@ -976,6 +976,7 @@ def serve(
 def deploy(
     pool: Annotated[str, typer.Option("--pool", help="The Prefect work pool (a process pool is created if missing).")],
     feeds: Annotated[list[str] | None, typer.Option("--feed", help="Feed URL, or OPML subscription list (read now, for workers anywhere), to poll (repeatable).")] = None,
+    folders: Annotated[list[str] | None, typer.Option("--folder", help="Folder to poll (repeatable), at the same path on every worker.")] = None,
     every: Annotated[str, typer.Option("--every", help="Polling interval, e.g. 15m.")] = "15m",
     sweep_every: Annotated[str, typer.Option("--sweep-every", help="How often the backlog deployment picks up what events missed.")] = "1h",
     name: Annotated[str, typer.Option(help="Deployment name.")] = "assay",
@@ -983,8 +984,9 @@ def deploy(
 ) -> None:
     """Register Assay's deployments with the Prefect server at PREFECT_API_URL, for workers to run
     (`prefect worker start --pool POOL`): analyse on each new-article event, a backlog sweep,
-    on-demand ingest and, with --feed, a feed poll."""
-    deployed = api.deploy(get_settings(), pool, name=name, feeds=feeds, every=parse_interval(every), sweep_every=parse_interval(sweep_every))
+    on-demand ingest and, with --feed or --folder, a poll of them."""
+    deployed = api.deploy(get_settings(), pool, name=name, feeds=feeds, every=parse_interval(every), sweep_every=parse_interval(sweep_every),
+                          folders=folders)
     if json_output:
         _print_json([d.model_dump(mode="json") for d in deployed])
         return

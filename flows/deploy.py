@@ -8,6 +8,7 @@
   was missed, or whose worker died mid-analysis once its claim lapsed);
 - `ingest/<name>`: on demand (`prefect deployment run 'ingest/<name>' --param sources=[...]`);
 - `ingest/<name>-poll`: with feeds, polls them every `every`; it only ingests, the events do the rest.
+- `ingest/<name>-folders`: with folders, polls them the same way (the path must be the same on every worker).
 
 A worker killed mid-run leaves its flow run "Running" for ever unless something notices: `deploy`
 also creates the automation Prefect recommends for such zombie runs (`ZOMBIE_AUTOMATION`): a flow
@@ -41,7 +42,8 @@ ARTICLE_EVENTS = {"assay.article.new", "assay.article.updated"}
 ZOMBIE_AUTOMATION = "assay: crash flow runs whose heartbeats stopped"
 
 
-def deployments(name: str, *, feeds: list[str], every: timedelta, sweep_every: timedelta) -> list[RunnerDeployment]:
+def deployments(name: str, *, feeds: list[str], every: timedelta, sweep_every: timedelta,
+                folders: list[str] | None = None) -> list[RunnerDeployment]:
     """What `deploy` registers, before it is registered (module-path entrypoints, settings from the worker)."""
     made = [
         _deployment(
@@ -71,6 +73,13 @@ def deployments(name: str, *, feeds: list[str], every: timedelta, sweep_every: t
                 description="Poll the feeds; what is new is analysed through its event.",
             )
         )
+    if folders:
+        made.append(
+            _deployment(
+                ingest, f"{name}-folders", interval=every, parameters={"sources": folders},
+                description="Poll the folders (each at the same path on every worker); what is new is analysed through its event.",
+            )
+        )
     return made
 
 
@@ -83,7 +92,7 @@ def _deployment(flow: Any, name: str, **options: Any) -> RunnerDeployment:
 
 def deploy(
     pool: str, settings: Settings, *, name: str = "assay", feeds: list[str] | None = None,
-    every: timedelta = timedelta(minutes=15), sweep_every: timedelta = timedelta(hours=1),
+    every: timedelta = timedelta(minutes=15), sweep_every: timedelta = timedelta(hours=1), folders: list[str] | None = None,
 ) -> list[Deployed]:
     """Register the deployments with the Prefect server, creating the (process) work pool if missing,
     and set the global limit on LLM calls to `settings.llm_concurrency`."""
@@ -99,7 +108,7 @@ def deploy(
             client.create_global_concurrency_limit(GlobalConcurrencyLimitCreate(name=LLM_LIMIT, limit=settings.llm_concurrency))
     crash_zombie_runs()
     deployed = []
-    for deployment in deployments(name, feeds=feeds or [], every=every, sweep_every=sweep_every):
+    for deployment in deployments(name, feeds=feeds or [], every=every, sweep_every=sweep_every, folders=folders):
         deployment_id = deployment.apply(work_pool_name=pool)
         deployed.append(Deployed(name=f"{deployment.flow_name}/{deployment.name}", id=str(deployment_id), pool=pool,
                                  schedule=_schedule(deployment), triggered_by=sorted(ARTICLE_EVENTS) if deployment.triggers else []))

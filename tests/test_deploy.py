@@ -14,9 +14,9 @@ from tests.test_cli import ASSAY, subprocess_env
 def test_the_deployments_workers_run():
     from assay.flows.deploy import ARTICLE_EVENTS, deployments
 
-    made = {f"{d.flow_name}/{d.name}": d for d in deployments("assay", feeds=["https://example.com/feed.xml"],
+    made = {f"{d.flow_name}/{d.name}": d for d in deployments("assay", feeds=["https://example.com/feed.xml"], folders=["/srv/wire-drop"],
                                                               every=timedelta(minutes=15), sweep_every=timedelta(hours=1))}
-    assert set(made) == {"analyse/assay", "analyse-backlog/assay", "ingest/assay", "ingest/assay-poll"}
+    assert set(made) == {"analyse/assay", "analyse-backlog/assay", "ingest/assay", "ingest/assay-poll", "ingest/assay-folders"}
     for deployment in made.values():  # workers import the installed package: no code storage, no image
         assert deployment.entrypoint.startswith("assay.flows.") and deployment.storage is None
     (trigger,) = made["analyse/assay"].triggers
@@ -26,6 +26,8 @@ def test_the_deployments_workers_run():
     poll = made["ingest/assay-poll"]
     assert poll.parameters == {"sources": ["https://example.com/feed.xml"], "expect": "feed"}
     assert poll.schedules[0].schedule.interval == timedelta(minutes=15)
+    folders = made["ingest/assay-folders"]  # any file there, not feeds only
+    assert folders.parameters == {"sources": ["/srv/wire-drop"]} and folders.schedules[0].schedule.interval == timedelta(minutes=15)
 
 
 @pytest.mark.parametrize("api_url, says", [
