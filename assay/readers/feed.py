@@ -29,8 +29,14 @@ from assay.sources import (
 )
 from assay.types import Fetched, RawItem, SourceKind
 
-# The root element's name, after the declaration, comments and a doctype.
+# The root element's name, after the declaration, comments, processing instructions and a doctype.
 _ROOT = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:(?:<!--.*?-->|<!DOCTYPE[^[>]*(?:\[.*?\])?\s*>|<\?[^>]*\?>)\s*)*<(?P<name>[\w.:-]+)", re.DOTALL)
+
+
+def xml_root(text: str) -> str | None:
+    """The name of an XML document's root element, without its namespace prefix; None when the text opens with none."""
+    found = _ROOT.match(text)
+    return found["name"].rsplit(":", 1)[-1] if found else None
 _FEED_START = re.compile(r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:rss|feed|rdf:RDF)\b", re.DOTALL)
 
 
@@ -87,8 +93,8 @@ def parse_feed(text: str, fetched: Fetched) -> tuple[str, list[RawItem]]:
     if parsed.bozo and isinstance(parsed.bozo_exception, SAXException):
         raise SourceError(f"{fetched.source}: malformed feed XML: {parsed.bozo_exception}")
     if not parsed.version:
-        root = _ROOT.match(text)
-        held = f"an XML document of <{root['name']}>" if root else "not XML"
+        root = xml_root(text)
+        held = f"an XML document of <{root}>" if root else "not XML"
         raise SourceError(f"{fetched.source}: {held}, not a feed or a wire story: Assay reads RSS, Atom, OPML, NITF and "
                           "NewsML-G2; save the article itself as HTML, PDF or text")
     feed_title = parsed.feed.get("title") or urlsplit(fetched.url or "").netloc or Path(fetched.source).stem

@@ -22,6 +22,7 @@ from typing import Any, Literal
 
 from lxml import etree
 
+from assay.readers.feed import xml_root
 from assay.readers.html import parse_date
 from assay.readers.opening import NAMES_ONLY_BYLINE, title_case
 from assay.readers.table import json_value
@@ -29,11 +30,7 @@ from assay.sources import SourceError, decode, decoding_notes, source_address, s
 from assay.types import Fetched, RawItem, SourceKind
 
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
-# The root element, after the declaration, comments, a doctype and processing instructions.
-_WIRE_ROOT = re.compile(
-    r"^\s*(?:<\?xml[^>]*>\s*)?(?:(?:<!--.*?-->|<!DOCTYPE[^[>]*(?:\[.*?\])?\s*>|<\?[^>]*\?>)\s*)*<(?:\w+:)?(?P<root>nitf|newsMessage|newsItem|NewsML)\b",
-    re.DOTALL,
-)
+_WIRE_ROOTS = frozenset({"nitf", "newsMessage", "newsItem", "NewsML"})
 # NITF's body names that HTML spells otherwise; elements with no text of the story are left out.
 _HTML_NAMES = {"hl2": "h2", "block": "div", "bq": "blockquote", "credit": "p"}
 _LEFT_OUT = frozenset({"media", "note", "fn", "body.end", "tagline", "byline", "dateline", "distributor", "hedline", "abstract"})
@@ -353,14 +350,14 @@ class WireReader:
     def sniff(self, fetched: Fetched, text: str | None) -> bool:
         text = decode(fetched) if text is None else text
         head = text[:8192]
-        if _WIRE_ROOT.match(head):
+        if xml_root(head) in _WIRE_ROOTS:
             return True
         named_json = source_suffix(fetched) in (".json", ".jsonl", ".ndjson") or "json" in fetched.content_type
         return named_json and head.lstrip()[:1] in ("{", "[") and bool(_NINJS_START.search(head)) and bool(_NINJS_BODY.search(text))
 
     def read(self, fetched: Fetched, text: str | None) -> tuple[str | None, list[RawItem]]:
         text = decode(fetched) if text is None else text
-        if _WIRE_ROOT.match(text[:8192]):
+        if xml_root(text[:8192]) in _WIRE_ROOTS:
             items = parse_wire_xml(text, fetched)
         else:
             try:
