@@ -131,10 +131,12 @@ class Status(BaseModel):
 STANDARD_INPUT = "-"
 
 
-def keep_standard_input(data: bytes, settings: Settings) -> str:
+def keep_standard_input(data: bytes, settings: Settings, url: str | None = None) -> str:
     """What `assay ingest -` read from standard input (an article copied from a browser, `curl … |`),
     kept as a file in the data folder (`pasted/`), named by its content, and read as that file is: the
-    same text piped again is the same file, and unchanged. SourceError when there is nothing to read."""
+    same text piped again is the same file, and unchanged. `url`: the address a pasted text was copied
+    from, its identity and its publisher's site (written as its front matter's `url:`). SourceError when
+    there is nothing to read, or a `url` that is no web address or comes with other than text."""
     if not data.strip():
         raise SourceError("standard input is empty: pipe an article in (pbpaste | assay ingest -)")
     if len(data) > settings.max_source_bytes:
@@ -143,6 +145,14 @@ def keep_standard_input(data: bytes, settings: Settings) -> str:
     from assay.types import Fetched
 
     reader, _ = reader_for(Fetched(source="standard input", content=data, content_type="text/plain"))
+    if url is not None:
+        if not re.match(r"^https?://[^\s/]+", url):
+            raise SourceError(f"--url {url!r}: not a web address (https://…)")
+        if reader.name != "text":
+            raise SourceError(f"--url names where a pasted text came from; standard input holds {reader.description}, which says so itself")
+        lines = data.split(b"\n", 1)
+        opens_front_matter = lines[0].strip() == b"---" and len(lines) > 1
+        data = (b"---\nurl: " + url.encode() + b"\n" + lines[1]) if opens_front_matter else (b"---\nurl: " + url.encode() + b"\n---\n" + data)
     folder = settings.home / "pasted"
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{hashlib.sha256(data).hexdigest()[:16]}{reader.suffixes[0] if reader.suffixes else '.txt'}"

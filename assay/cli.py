@@ -87,16 +87,20 @@ def ingest(
     sources: Annotated[list[str], typer.Argument(help="Feed URLs, page URLs, files, folders or OPML subscription lists (their feeds); - for standard input.")],
     as_feed: Annotated[bool, typer.Option("--feed", help="Every source must be a feed (an HTML page is an error).")] = False,
     no_analyse: Annotated[bool, typer.Option("--no-analyse", help="Do not analyse new and changed articles.")] = False,
+    url: Annotated[str | None, typer.Option("--url", help="With -: the address the pasted text was copied from (its identity and its site).")] = None,
     json_output: JsonFlag = False,
 ) -> None:
     """Ingest feeds, pages, files and folders into the corpus, then analyse what is new. Safe to re-run.
-    `-` reads an article from standard input (pbpaste | assay ingest -)."""
+    `-` reads an article from standard input (pbpaste | assay ingest - --url https://…)."""
+    if url is not None and api.STANDARD_INPUT not in sources:
+        err.print("[red]--url names where a pasted text came from: use it with - (pbpaste | assay ingest - --url https://…)[/red]")
+        raise typer.Exit(2)
     if api.STANDARD_INPUT in sources:
         if sys.stdin.isatty():
             err.print("[red]assay ingest -: reads an article from standard input; pipe one in (pbpaste | assay ingest -)[/red]")
             raise typer.Exit(1)
         try:
-            kept = api.keep_standard_input(sys.stdin.buffer.read(), get_settings())
+            kept = api.keep_standard_input(sys.stdin.buffer.read(), get_settings(), url)
         except SourceError as exc:
             err.print(f"[red]{escape(str(exc))}[/red]")
             raise typer.Exit(1) from None

@@ -16,6 +16,7 @@ from typer.testing import CliRunner
 
 from assay.cli import app, parse_interval
 from tests.conftest import REPO, article_html, rss
+from tests.test_formats_html_pdf import PDF
 
 ASSAY = str(Path(sys.executable).with_name("assay"))
 runner = CliRunner()
@@ -66,6 +67,15 @@ def test_an_article_piped_in_is_kept_and_read_as_a_file(prefect_harness, assay_h
     empty = runner.invoke(app, ["ingest", "-"], input="")
     assert empty.exit_code == 1 and "standard input is empty: pipe an article in" in empty.output
     assert sorted(p.name for p in kept.parent.iterdir()) == [kept.name]
+    # Copied from a page the analyst names: known by that address, published by its site (the opening names none).
+    copied = "Lynas lifts NdPr output\n\nLynas Rare Earths produced 2,205 tonnes of NdPr in the September quarter, up 12% on the quarter before.\n"
+    named = runner.invoke(app, ["ingest", "-", "--url", "https://www.ft.com/content/lynas-ndpr", "--no-analyse", "--json"], input=copied)
+    [result] = json.loads(named.stdout)["results"]
+    assert (result["status"], result["url"]) == ("new", "https://www.ft.com/content/lynas-ndpr")
+    [row] = [a for a in json.loads(invoke("articles", "--json").stdout) if a["url"]]
+    assert row["source"] == "www.ft.com"
+    refused = runner.invoke(app, ["ingest", "-", "--url", "https://x.example/a"], input=(PDF / "press_release.pdf").read_bytes())
+    assert refused.exit_code == 1 and "standard input holds a PDF, which says so itself" in " ".join(refused.output.split())
 
 
 def test_show_unknown_id_is_a_clear_error(assay_home):

@@ -490,10 +490,11 @@ def title_publication(title: str) -> str | None:
 
 def file_publisher(
     lines: list[str], path: Path, notes: list[str], hint: str = "; front matter's `source:` can", sender: str | None = None,
-    title: str | None = None, masthead: Sequence[str] = (),
+    title: str | None = None, masthead: Sequence[str] = (), site: str | None = None,
 ) -> str:
     """A local file's publisher: the one its opening lines name, else the `sender` of the message
-    that carried it, else the company a call transcript's `title` names, else its folder's name (a
+    that carried it, else the company a call transcript's `title` names, else the `site` of the
+    address it was copied from (front matter's `url:`), else its folder's name (a
     folder per publisher is how people file articles), else "files"; `notes` says which. `masthead`:
     lines a reader took out of the text that may name the publisher (a PDF's running header and
     footer, a pasted page's site), read before the opening lines unless those open with a wire
@@ -512,6 +513,9 @@ def file_publisher(
     if title and turns("\n".join(lines)) and (holder := call_holder(title)):  # a transcript, not a headline about a call
         notes.append(f"source: the company holding the call, as the title names it: {holder}")
         return holder
+    if site:
+        notes.append(f"source: the site of the address it was copied from, {site}")
+        return site
     folder = path.parent.name
     # A .zip's name is the service's that made it ("Files (100).zip"), a mail's its subject's (an
     # attachment's "folder") and an SEC submission's its accession number: none is a folder the user named.

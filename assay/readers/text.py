@@ -492,8 +492,9 @@ def read_text_file(text: str, fetched: Fetched, sender: str | None = None, masth
     else:
         path = Path(fetched.source)
         url, source_url = None, str(path.resolve())
+    copied_from = publisher_host(Fetched(source=meta.url, url=meta.url)) if meta.url else None
     source = meta.source or publisher_host(fetched) or file_publisher(
-        lines, path, notes, sender=sender, title=title, masthead=[*masthead, *header, *sites])
+        lines, path, notes, sender=sender, title=title, masthead=[*masthead, *header, *sites], site=copied_from)
     return RawItem(
         source=meta.source or source,
         source_url=source_url,
