@@ -16,6 +16,7 @@ and the commands that only read the registry should not pay for importing it.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import re
 import threading
 from collections.abc import Callable
@@ -44,6 +45,7 @@ from assay.prompts import load_prompts
 from assay.readers import supported_suffixes
 from assay.report import default_eval_report, default_report_dir, write_report
 from assay.retrieval import Filters, allowed_articles
+from assay.revisions import revision
 from assay.runtime import configure_prefect, in_process_flow_settings, prefect_api
 from assay.services import services
 from assay.settings import Settings
@@ -65,6 +67,7 @@ from assay.types import (
     PipelineReport,
     RemovedArticle,
     RemoveReport,
+    Revision,
     SourceKind,
     StoredArticle,
 )
@@ -106,6 +109,7 @@ class SchemaUpgrade(BaseModel):
 class ArticleView(BaseModel):
     article: StoredArticle
     analysis: Analysis | None = None
+    revisions: list[Revision] = Field(default_factory=list, description="What each of its last versions changed, newest first.")
 
 
 class Status(BaseModel):
@@ -286,7 +290,9 @@ def article(settings: Settings, ref: str) -> ArticleView:
     found = registry.get(ref)
     if found is None:
         raise ArticleNotFound(f"no article with id {ref!r} (see `assay articles`)")
-    return ArticleView(article=found, analysis=registry.latest_analysis(found.id))
+    versions = registry.versions(found.id) if found.version > 1 else []
+    revisions = [revision(later[0], later[1], earlier[2], earlier[3], later[2], later[3]) for earlier, later in itertools.pairwise(versions)]
+    return ArticleView(article=found, analysis=registry.latest_analysis(found.id), revisions=revisions[::-1])
 
 
 def status(settings: Settings) -> Status:

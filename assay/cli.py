@@ -26,7 +26,7 @@ from assay.llms import backend_fault
 from assay.retrieval import Filters
 from assay.settings import get_settings
 from assay.sources import SourceError
-from assay.types import KIND_COLOURS, KINDS, AnalyseReport, Analysis, IngestReport, PipelineReport, SourceKind
+from assay.types import KIND_COLOURS, KINDS, AnalyseReport, Analysis, IngestReport, PipelineReport, Revision, SourceKind
 
 if TYPE_CHECKING:  # imports Prefect, which `configure_prefect` must precede
     from assay.evals.release import Evaluation
@@ -261,7 +261,8 @@ def show(article_id: Annotated[str, typer.Argument(help="Article id, or a unique
         raise typer.Exit(1) from None
     article, analysis = view.article, view.analysis
     if json_output:
-        _print_json(article.model_dump(mode="json") | {"analysis": analysis.model_dump(mode="json") if analysis else None})
+        _print_json(article.model_dump(mode="json") | {"analysis": analysis.model_dump(mode="json") if analysis else None,
+                                                        "revisions": [r.model_dump(mode="json") for r in view.revisions]})
         return
     out.print(f"[bold]{escape(article.title)}[/bold]")
     by = f" · {escape(article.author)}" if article.author else ""
@@ -270,6 +271,7 @@ def show(article_id: Annotated[str, typer.Argument(help="Article id, or a unique
         out.print("[dim]How the text was read:[/dim]")
         for note in article.reading_notes:
             out.print(f"[{'yellow' if 'OCR' in note else 'dim'}]  - {escape(note)}[/]", highlight=False)
+    _print_revisions(view.revisions)
     if article.highlights:
         out.print("\n[bold]Publisher's highlights[/bold]")
         for h in article.highlights:
@@ -279,6 +281,25 @@ def show(article_id: Annotated[str, typer.Argument(help="Article id, or a unique
     else:
         out.print()
         out.print(article.body, highlight=False, markup=False)
+
+
+def _print_revisions(revisions: list[Revision]) -> None:
+    """What each version changed, newest first: a figure that moved stands out ("1.5 → 1.6")."""
+    for revision in revisions:
+        count = len(revision.changes)
+        out.print(f"\n[bold]Changed in version {revision.version}[/bold] [dim](read {_when(revision.at)}; "
+                  f"{count} sentence{'s' * (count != 1)})[/dim]")
+        if revision.title_before:
+            out.print(f"  title was: {escape(revision.title_before)}", highlight=False)
+        for change in revision.changes:
+            if change.kind == "changed":
+                moved = "; ".join(f"{a} → {b}" for a, b in change.figures)
+                out.print(f"  [yellow]~[/yellow] {escape(change.after or '')}" + (f"  [bold yellow]({moved})[/bold yellow]" if moved else ""), highlight=False)
+                out.print(f"    [dim]was: {escape(change.before or '')}[/dim]", highlight=False)
+            elif change.kind == "added":
+                out.print(f"  [green]+[/green] {escape(change.after or '')}", highlight=False)
+            else:
+                out.print(f"  [red]-[/red] [dim]{escape(change.before or '')}[/dim]", highlight=False)
 
 
 def _print_analysis(analysis: Analysis, body_chars: int) -> None:

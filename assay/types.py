@@ -261,6 +261,25 @@ class PipelineReport(BaseModel):
         return self.ingest.counts["failed"] + (self.analysis.counts["failed"] if self.analysis else 0)
 
 
+class TextChange(BaseModel):
+    """A sentence one version of an article had and the next changed, added or took out."""
+
+    kind: Literal["changed", "added", "removed"]
+    before: str | None = Field(None, description="As the earlier version had it; None for an added sentence.")
+    after: str | None = Field(None, description="As the later version has it; None for a removed one.")
+    figures: list[tuple[str, str]] = Field(
+        default_factory=list, description="For a changed sentence, each figure the earlier had and the later has instead (\"1.5\" -> \"1.6\").")
+
+
+class Revision(BaseModel):
+    """What changed in an article from one version to the next (a correction, an agency's update, a quiet edit)."""
+
+    version: int = Field(description="The later version's number; the earlier is the one before it.")
+    at: datetime = Field(description="When the later version was read.")
+    title_before: str | None = Field(None, description="The earlier title, when the title changed.")
+    changes: list[TextChange] = Field(default_factory=list)
+
+
 class StoredArticle(Article):
     """An article as the registry holds it: the article and its record."""
 

@@ -622,6 +622,15 @@ class Registry:
             s.merge(ArticleBodyRow(article_id=article.id, body_hash=body_hash(article.body)))
             return row.version
 
+    def versions(self, article_id: str, last: int = 6) -> list[tuple[int, datetime, str, str]]:
+        """The article's `last` versions, oldest first: (version, when it was read, title, body)."""
+        with self.session() as s:
+            rows = s.execute(
+                select(ArticleVersionRow.version, ArticleVersionRow.created_at, ArticleVersionRow.title, ArticleVersionRow.body)
+                .where(ArticleVersionRow.article_id == article_id).order_by(ArticleVersionRow.version.desc()).limit(last)
+            ).tuples().all()
+        return [(version, when, title, body) for version, when, title, body in reversed(rows)]
+
     def set_chunk_count(self, article_id: str, chunk_count: int) -> None:
         """After its chunks were stored again (`assay doctor --repair`): how many the article has now."""
         self.require_writable()

@@ -143,4 +143,17 @@ def test_an_update_replaces_the_version_before(ingest, assay_home, tmp_path):
     [row] = Registry(assay_home.registry_url).articles()
     assert (row.title, row.version) == ("Lynas lifts heavy rare earths output at Malaysia plant", 2)
     assert "1.6 tonnes" in row.body and "1.5 tonnes" not in row.body
+    # `assay show` says what the update changed.
+    from assay import api
+    from assay.settings import get_settings
+
+    [changed] = api.article(get_settings(), row.id).revisions
+    assert changed.version == 2 and changed.title_before is None
+    assert [(c.kind, c.figures) for c in changed.changes] == [("changed", [("1.5", "1.6")])]
+    from typer.testing import CliRunner
+
+    from assay.cli import app
+
+    shown = " ".join(CliRunner().invoke(app, ["show", row.id[:8]]).output.split())
+    assert "Changed in version 2" in shown and "(1.5 → 1.6)" in shown and "was: SYDNEY, Nov 28 (Example Wire) - Lynas" in shown
     assert ingest([str(update)]).counts["unchanged"] == 1
