@@ -32,7 +32,7 @@ from assay.aliases import AliasBook
 from assay.ask import Answer, answer_checks, answer_prompt, answer_question
 from assay.chunking import chunk_article
 from assay.corpus import CorpusView, SourceRules, load_corpus
-from assay.digest import Digest, build_digest
+from assay.digest import Digest, RevisedArticle, build_digest
 from assay.entities import EntityPage, EntitySummary, entity_page, entity_summaries
 from assay.export import ExportResult, write_export
 from assay.flows.progress import ProgressListener, progress_listener
@@ -518,9 +518,30 @@ def digest(
     other article by its title."""
     start = None if article_ids is not None else _since(since)
     view, aliases = corpus_view(settings, since=start, article_ids=article_ids)
-    titles = {a.id: a.title for a in services(settings).registry.articles()}
-    return build_digest(view, since=start, titles=titles, types={n.name: n.type for n in aliases.entities()},
-                        top=top or settings.digest_top)
+    registry = services(settings).registry
+    stored = registry.articles()
+
+    def changed_in_window(article: StoredArticle) -> bool:
+        if article.version < 2:
+            return False
+        if article_ids is not None:
+            return article.id in article_ids
+        if article.updated_at is None or start is None:
+            return article.updated_at is not None
+        updated = article.updated_at if article.updated_at.tzinfo else article.updated_at.replace(tzinfo=UTC)  # SQLite's are naive UTC
+        return updated >= start
+
+    changed = [a for a in stored if changed_in_window(a)]
+    revised = []
+    for found in changed:
+        versions = registry.versions(found.id, last=2)
+        if len(versions) == 2:
+            (_, _, title_before, body_before), (version, at, title, body) = versions
+            latest = revision(version, at, title_before, body_before, title, body)
+            if latest.changes or latest.title_before:
+                revised.append(RevisedArticle(article_id=found.id, title=found.title, source=found.source, url=found.url, revision=latest))
+    return build_digest(view, since=start, titles={a.id: a.title for a in stored}, types={n.name: n.type for n in aliases.entities()},
+                        top=top or settings.digest_top, revised=revised)
 
 
 def export(

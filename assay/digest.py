@@ -30,7 +30,7 @@ from pydantic import BaseModel, Field
 from assay.corpus import SOURCE_TYPE_LABELS, CorpusView, StatementRecord
 from assay.export import write_file
 from assay.report import external_link
-from assay.types import EntityType, Kind
+from assay.types import EntityType, Kind, Revision
 
 OTHER = "Other"
 DIGESTS_DIR = "digests"
@@ -47,6 +47,16 @@ class DigestGroup(BaseModel):
     items: list[DigestItem] = Field(description="Best first.")
 
 
+class RevisedArticle(BaseModel):
+    """An article read again with other text in the digest's window: a correction, an update, a quiet edit."""
+
+    article_id: str
+    title: str
+    source: str
+    url: str | None = None
+    revision: Revision = Field(description="What its latest version changed.")
+
+
 class Digest(BaseModel):
     since: datetime | None = Field(None, description="Articles first stored since then; None when the digest covers given articles.")
     generated_at: datetime
@@ -54,6 +64,24 @@ class Digest(BaseModel):
     statements: int = Field(0, description="Check-worthy statements in the new articles.")
     shown: int = Field(0, description="Of those, the best ones the digest holds (all unless a top N was asked for).")
     groups: list[DigestGroup] = Field(default_factory=list, description="Best first; Other last.")
+    revised: list[RevisedArticle] = Field(default_factory=list, description="Articles changed in the window, those whose figures moved first.")
+
+
+def revised_first(revised: list[RevisedArticle]) -> list[RevisedArticle]:
+    """Moved figures first (a correction is what a reader acts on), then the most changed, then the newest."""
+    return sorted(revised, key=lambda r: (-sum(len(c.figures) for c in r.revision.changes), -len(r.revision.changes),
+                                          -r.revision.at.timestamp(), r.article_id))
+
+
+def revision_summary(revision: Revision) -> str:
+    """One line for a revision: its moved figures, then how many sentences it edited, added and took out."""
+    moved = [f"{a} → {b}" for change in revision.changes for a, b in change.figures]
+    counts = Counter(change.kind for change in revision.changes)
+    parts = [f"figures {', '.join(moved)}"] if moved else []
+    parts += [f"{counts[kind]} sentence{'s' * (counts[kind] != 1)} {kind}" for kind in ("changed", "added", "removed") if counts[kind]]
+    if revision.title_before:
+        parts.append("its title changed")
+    return "; ".join(parts) or "its text changed"
 
 
 def check_worthy(record: StatementRecord) -> bool:
@@ -97,6 +125,7 @@ def rank(record: StatementRecord, titles: Mapping[str, str], types: Mapping[str,
 def build_digest(
     corpus_new: CorpusView, *, since: datetime | None = None, titles: Mapping[str, str] | None = None,
     types: Mapping[str, EntityType] | None = None, now: datetime | None = None, top: int | None = None,
+    revised: list[RevisedArticle] | None = None,
 ) -> Digest:
     """The digest of `corpus_new` (the new articles); `titles` names the earlier articles a conflict points to,
     `types` the type of each entity (the alias book's), so that statements group under a party before a material."""
@@ -118,7 +147,7 @@ def build_digest(
     groups = [DigestGroup(entity=name, items=found) for name, found in grouped.items()]
     groups.sort(key=lambda g: (g.entity == OTHER, -g.items[0].score, -len(g.items), g.entity.casefold()))
     return Digest(since=since, generated_at=now or datetime.now(UTC), articles=len(corpus_new.articles), statements=found,
-                  shown=len(items), groups=groups)
+                  shown=len(items), groups=groups, revised=revised_first(revised or []))
 
 
 # --- rendering -------------------------------------------------------------------------------------
@@ -151,8 +180,19 @@ def _heading(digest: Digest) -> str:
 
 def render_markdown(digest: Digest) -> str:
     lines = ["# Assay digest", "", f"{_heading(digest)}; generated {digest.generated_at.strftime('%Y-%m-%d %H:%M')} UTC.", ""]
-    if not digest.groups:
+    if not digest.groups and not digest.revised:
         lines += ["Nothing new to check.", ""]
+    if digest.revised:
+        lines += ["## Changed since first read", ""]
+        for revised in digest.revised:
+            link = safe_link(revised.url)
+            title = markdown_text(revised.title)
+            lines.append(f"- {f'[{title}](<{link}>)' if link else title} ({markdown_text(revised.source)}), "
+                         f"version {revised.revision.version}: {markdown_text(revision_summary(revised.revision))}.")
+            for change in revised.revision.changes:
+                if change.figures:
+                    lines.append(f"  - now: “{markdown_text(change.after or '')}” (was: “{markdown_text(change.before or '')}”)")
+        lines.append("")
     for group in digest.groups:
         lines += [f"## {markdown_text(group.entity)}", ""]
         for item in group.items:
@@ -187,7 +227,15 @@ blockquote { margin: 0.2rem 0; padding-left: 0.8rem; border-left: 4px solid #999
 <body>
 <h1>Assay digest</h1>
 <p>{{ heading }}; generated {{ generated }} UTC.</p>
-{% if not groups %}<p>Nothing new to check.</p>{% endif %}
+{% if not groups and not revised %}<p>Nothing new to check.</p>{% endif %}
+{% if revised %}<h2>Changed since first read</h2>
+<ol>
+{% for item in revised %}
+<li>{% if item.link %}<a href="{{ item.link }}" rel="noopener noreferrer">{{ item.title }}</a>{% else %}{{ item.title }}{% endif %}
+({{ item.source }}), version {{ item.version }}: {{ item.summary }}.
+{% for change in item.moved %}<blockquote>{{ change.after }}</blockquote><div class="why">was: {{ change.before }}</div>{% endfor %}</li>
+{% endfor %}
+</ol>{% endif %}
 {% for group in groups %}
 <h2>{{ group.entity }}</h2>
 <ol>
@@ -216,8 +264,10 @@ def render_html(digest: Digest) -> str:
             for item in group.items]}
         for group in digest.groups
     ]
+    revised = [{"title": r.title, "link": safe_link(r.url), "source": r.source, "version": r.revision.version,
+                "summary": revision_summary(r.revision), "moved": [c for c in r.revision.changes if c.figures]} for r in digest.revised]
     return environment.from_string(_HTML).render(
-        heading=_heading(digest), generated=digest.generated_at.strftime("%Y-%m-%d %H:%M"), groups=groups)
+        heading=_heading(digest), generated=digest.generated_at.strftime("%Y-%m-%d %H:%M"), groups=groups, revised=revised)
 
 
 def render(digest: Digest, fmt: str) -> str:

@@ -156,4 +156,7 @@ def test_an_update_replaces_the_version_before(ingest, assay_home, tmp_path):
 
     shown = " ".join(CliRunner().invoke(app, ["show", row.id[:8]]).output.split())
     assert "Changed in version 2" in shown and "(1.5 → 1.6)" in shown and "was: SYDNEY, Nov 28 (Example Wire) - Lynas" in shown
+    # ... and so does the day's digest, the correction first.
+    [revised] = api.digest(get_settings()).revised
+    assert (revised.article_id, revised.revision.changes[0].figures) == (row.id, [("1.5", "1.6")])
     assert ingest([str(update)]).counts["unchanged"] == 1

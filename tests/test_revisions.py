@@ -26,3 +26,21 @@ def test_a_correction_shows_the_sentence_and_the_figure_that_moved():
 def test_the_same_text_again_changes_nothing():
     found = revision(3, WHEN, "Lynas lifts output", BEFORE, "Lynas lifts output", BEFORE.replace("\n\n", "\n\n\n"))
     assert found.changes == [] and found.title_before is None
+
+
+def test_the_digest_puts_moved_figures_first_and_escapes_what_it_quotes():
+    from assay.corpus import CorpusView
+    from assay.digest import RevisedArticle, build_digest, render_html, render_markdown
+
+    corrected = RevisedArticle(article_id="a1", title="Lynas lifts output <b>", source="Example Wire", url="https://wire.example/lynas",
+                               revision=revision(2, WHEN, "Lynas lifts output <b>", BEFORE, "Lynas lifts output <b>", AFTER))
+    retitled = RevisedArticle(article_id="a2", title="China raises quota", source="Example News", revision=revision(
+        2, datetime(2026, 11, 29, tzinfo=UTC), "UPDATE 1-China raises quota", "Quota rose 6%.", "China raises quota", "Quota rose 6%."))
+    digest = build_digest(CorpusView(articles=[], analyses={}, source_types={}, statements=[]), now=WHEN, revised=[retitled, corrected])
+    assert [r.article_id for r in digest.revised] == ["a1", "a2"]  # the moved figure first
+    md = render_markdown(digest)
+    assert "## Changed since first read" in md and "Nothing new to check" not in md
+    assert "version 2: figures 1.5 → 1.6; 1 sentence changed; 1 sentence added; 1 sentence removed." in md
+    assert "Lynas lifts output &lt;b&gt;" in md and "China raises quota (Example News), version 2: its title changed." in md
+    html = render_html(digest)
+    assert "Changed since first read" in html and "&lt;b&gt;" in html and "<b>" not in html
