@@ -16,7 +16,6 @@ and the commands that only read the registry should not pay for importing it.
 from __future__ import annotations
 
 import hashlib
-import itertools
 import re
 import threading
 from collections.abc import Callable
@@ -45,7 +44,7 @@ from assay.prompts import load_prompts
 from assay.readers import supported_suffixes
 from assay.report import default_eval_report, default_report_dir, write_report
 from assay.retrieval import Filters, allowed_articles
-from assay.revisions import revision
+from assay.revisions import revisions
 from assay.runtime import configure_prefect, in_process_flow_settings, prefect_api
 from assay.services import services
 from assay.settings import Settings
@@ -290,9 +289,8 @@ def article(settings: Settings, ref: str) -> ArticleView:
     found = registry.get(ref)
     if found is None:
         raise ArticleNotFound(f"no article with id {ref!r} (see `assay articles`)")
-    versions = registry.versions(found.id) if found.version > 1 else []
-    revisions = [revision(later[0], later[1], earlier[2], earlier[3], later[2], later[3]) for earlier, later in itertools.pairwise(versions)]
-    return ArticleView(article=found, analysis=registry.latest_analysis(found.id), revisions=revisions[::-1])
+    changed = revisions(registry.versions(found.id)) if found.version > 1 else []
+    return ArticleView(article=found, analysis=registry.latest_analysis(found.id), revisions=changed)
 
 
 def status(settings: Settings) -> Status:
@@ -406,6 +404,7 @@ def report(settings: Settings, out_dir: Path | None = None) -> Path:
     return write_report(
         out_dir or default_report_dir(settings), running.registry, default_eval_report(settings),
         aliases=AliasBook.load(settings.home), rules=SourceRules.load(settings.home), embed=statement_embedding(settings),
+        history=lambda article_id: revisions(running.registry.versions(article_id)),
     )
 
 
@@ -534,12 +533,9 @@ def digest(
     changed = [a for a in stored if changed_in_window(a)]
     revised = []
     for found in changed:
-        versions = registry.versions(found.id, last=2)
-        if len(versions) == 2:
-            (_, _, title_before, body_before), (version, at, title, body) = versions
-            latest = revision(version, at, title_before, body_before, title, body)
-            if latest.changes or latest.title_before:
-                revised.append(RevisedArticle(article_id=found.id, title=found.title, source=found.source, url=found.url, revision=latest))
+        latest = next(iter(revisions(registry.versions(found.id, last=2))), None)
+        if latest is not None and (latest.changes or latest.title_before):
+            revised.append(RevisedArticle(article_id=found.id, title=found.title, source=found.source, url=found.url, revision=latest))
     return build_digest(view, since=start, titles={a.id: a.title for a in stored}, types={n.name: n.type for n in aliases.entities()},
                         top=top or settings.digest_top, revised=revised)
 

@@ -60,7 +60,7 @@ from assay.entities import EntitySummary, entity_page, entity_summaries
 from assay.profiles import SourceProfile, source_profiles, source_type_profiles
 from assay.settings import Settings
 from assay.timelines import RepeatedClaim, repeated_claims
-from assay.types import KIND_COLOURS, KINDS, Analysis, Article, ArticleCatalog, StatementAnalysis
+from assay.types import KIND_COLOURS, KINDS, Analysis, Article, ArticleCatalog, Revision, StatementAnalysis
 
 log = logging.getLogger(__name__)
 
@@ -609,10 +609,11 @@ def _render(template: str, nav: Sequence[tuple[str, str]] = (), **context: objec
 
 def render_article(
     article: Article, analysis: Analysis | None, known: dict[str, str], missing: str = "", *,
-    nav: Sequence[tuple[str, str]] = (), entity_links: dict[str, str] | None = None,
+    nav: Sequence[tuple[str, str]] = (), entity_links: dict[str, str] | None = None, revisions: Sequence[Revision] = (),
 ) -> str:
     """One article's page; `known` maps the ids of articles in the site to their page names, and
-    `entity_links` the spellings of entities that have a page to that page."""
+    `entity_links` the spellings of entities that have a page to that page; `revisions`, what its later
+    versions changed, newest first."""
     statements = analysis.statements if analysis else []
     runs, placed = place_statements(article.body, statements, heading_ranges(article))
     return _render(
@@ -630,6 +631,7 @@ def render_article(
         statements=statement_views(statements, known),
         runs=runs,
         figures=figure_views(analysis, placed) if analysis else [],
+        revisions=revisions,
     )
 
 
@@ -682,6 +684,7 @@ def render_search(pages: CorpusPages) -> str:
 def write_report(
     out_dir: Path, catalog: ArticleCatalog, eval_report: Path | None = None, *, aliases: AliasBook | None = None,
     rules: SourceRules | None = None, embed: Callable[[list[str]], np.ndarray] | None = None,
+    history: Callable[[str], list[Revision]] | None = None,
 ) -> Path:
     """Write the site into `out_dir` and return its index.html.
 
@@ -689,7 +692,8 @@ def write_report(
     articles no longer in the corpus are removed), eval/report.html and the cross-article pages, as
     the folder's manifest lists them; anything else there is left alone. `eval_report` is copied in
     and linked when it exists. Given `aliases` (with `rules` for source types), the entity, source
-    and search pages are written too, and given `embed` as well, the repeated claims' page.
+    and search pages are written too, and given `embed` as well, the repeated claims' page. Given
+    `history`, an article read in several versions shows what each changed.
     Raises ReportFolderError, before writing anything, for a folder that is not empty and not a
     report, or that has a symbolic link where the report would write.
     """
@@ -717,7 +721,8 @@ def write_report(
     for row in rows:
         article = row.article()
         analysis, missing = loaded[row.id]
-        page = render_article(article, analysis, known, missing, nav=nav, entity_links=entity_links)
+        changed = history(row.id) if history is not None and row.version > 1 else []
+        page = render_article(article, analysis, known, missing, nav=nav, entity_links=entity_links, revisions=changed)
         _write_file(out_dir / ARTICLES_DIR / known[row.id], page)
         counts = KindCounts.of(analysis.statements) if analysis else KindCounts()
         entities = " ".join(e.name for e in analysis.entities) if analysis else ""

@@ -11,7 +11,9 @@ one most like it, if any is alike enough to be the same sentence edited.
 from __future__ import annotations
 
 import difflib
+import itertools
 import re
+from collections.abc import Sequence
 from datetime import datetime
 
 from assay.statements import text_sentences
@@ -62,3 +64,12 @@ def revision(version: int, at: datetime, title_before: str, body_before: str, ti
         elif tag == "insert":
             changes.extend(TextChange(kind="added", after=text) for text in after[j1:j2])
     return Revision(version=version, at=at, title_before=title_before if title_before != title_after else None, changes=changes)
+
+
+Version = tuple[int, datetime, str, str]
+"""One version of an article as the registry keeps it: its number, when it was read, its title, its body."""
+
+
+def revisions(versions: Sequence[Version]) -> list[Revision]:
+    """What each version changed from the one before it, newest first (`versions` oldest first)."""
+    return [revision(later[0], later[1], earlier[2], earlier[3], later[2], later[3]) for earlier, later in itertools.pairwise(versions)][::-1]

@@ -159,4 +159,8 @@ def test_an_update_replaces_the_version_before(ingest, assay_home, tmp_path):
     # ... and so does the day's digest, the correction first.
     [revised] = api.digest(get_settings()).revised
     assert (revised.article_id, revised.revision.changes[0].figures) == (row.id, [("1.5", "1.6")])
+    # ... and the report's page of the article.
+    site = api.report(get_settings(), tmp_path / "site").parent
+    page = next((site / "articles").glob(f"{row.id}*.html")).read_text(encoding="utf-8")
+    assert "Changed since first read (1 later version)" in page and "1.5 → 1.6" in page
     assert ingest([str(update)]).counts["unchanged"] == 1
