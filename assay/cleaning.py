@@ -406,6 +406,12 @@ def find_tables(lines: list[Cells | None], continued: list[str] | None = None) -
                 corner = f"{above[0][1]} {rows[0][0][1]}".strip() if len(above) == len(rows[1]) else rows[0][0][1]
                 rows[0] = [(0.0, corner), *((x, f"{top} {text}") for (x, text), (_, top) in zip(rows[0][1:], columns, strict=True))]
                 start -= 1
+            # A line of one cell over all the figures' columns ("Three months ended"): each column's, read first.
+            if (start > 0 and len(rows[0]) > 2 and (not found or found[-1].end < start) and (above := lines[start - 1])
+                    and len(above) == 1 and len(above[0][1].split()) <= CELL_MAX_WORDS and not _FIGURE_CELL.fullmatch(above[0][1])
+                    and above[0][0] > max(row[0][0] for row in rows[1:])):
+                rows[0] = [rows[0][0], *((x, f"{above[0][1]} {text}") for x, text in rows[0][1:])]
+                start -= 1
         found.append(FoundTable(start, end, headed, table_lines([[(text, headed and r == 0) for _, text in row] for r, row in enumerate(rows)]),
                                 [text for _, text in rows[0]] if headed else None))
         i = end

@@ -162,6 +162,13 @@ def test_a_plain_text_table_set_out_in_spaces_names_each_figure_by_its_column():
         "Net exports: 2026 (tonnes) 3,107; 2025 (tonnes) 3,800; Pct change -18.2")
     filled = "Metric              2026          2025         Pct\n" + stacked.split("\n", 1)[1].replace("  Exports  ", "Exports    ")
     assert text_blocks(filled)[0].text.startswith("Exports: 2026 (tonnes) 4,127; 2025 (tonnes) 4,690; Pct change -12.0\n")
+    # A filing's header: a line over every column ("Three months ended"), then dates over two lines. The
+    # top line was a section heading of its own.
+    filing_header = ("                        Three months ended\n                     Sept 30,       Sept 30,\n"
+                     "                       2026           2025\nRevenue                84.2           62.9\n"
+                     "Cost of sales         (70.1)         (58.3)\nNet loss              (12.4)         (18.1)")
+    assert [(b.kind, b.text.split("\n")[0]) for b in text_blocks(filing_header)] == [
+        ("paragraph", "Revenue: Three months ended Sept 30, 2026 84.2; Three months ended Sept 30, 2025 62.9")]
     # A feed's <pre> holds such a table too; a <pre> that is no table keeps its lines.
     pre = "<p>Intro.</p><pre>\n" + wire.split("KEY FIGURES\n")[1].split("\n\n")[0] + "\n</pre>"
     assert html_blocks(pre)[1].text.startswith("NdPr oxide produced (t): Q1 FY27 2,104; Q4 FY26 1,892; Change 11%\nTotal REO")
