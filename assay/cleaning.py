@@ -162,13 +162,123 @@ def _holds_blocks(element: lxml.html.HtmlElement) -> bool:
     return any(isinstance(c.tag, str) and c.tag in _BLOCK_TAGS | _HEADING_TAGS | {"ul", "ol", "table"} for c in element)
 
 
+def _own_rows(table: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """A table's rows, not those of the tables inside it."""
+    return [row for part in table if isinstance(part.tag, str) for row in ([part] if part.tag == "tr" else part.iterchildren("tr"))]
+
+
 def _own_cells(table: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
     """A table's cells in reading order, not those of the tables inside it."""
-    rows = [row for part in table if isinstance(part.tag, str) for row in ([part] if part.tag == "tr" else part.iterchildren("tr"))]
-    return [cell for row in rows for cell in row.iterchildren("td", "th")]
+    return [cell for row in _own_rows(table) for cell in row.iterchildren("td", "th")]
 
 
-def _lays_out(table: lxml.html.HtmlElement) -> bool:
+# A filing's financial table, as EDGAR's HTML has it (Workiva and its kin write it so), spreads each
+# figure over cells, "$" in one, "(12,400" in the next, ")" in a third, spans each header over them
+# ("Three Months Ended September 30," over a year over "$ | figure | )") and pads with empty cells.
+# Read cell by cell, each row was a run of bare figures ("Net loss $ (12,400 ) (18,100 ) …") that
+# said none of what they were. As a grid: a column per figure, its header rows read down.
+_LONE_CURRENCY = re.compile(r"^(?:[A-Z]{0,3}[$€£¥])$")
+_CLOSING = re.compile(r"^(?:\)|%|\)%|%\))$")
+_MAX_SPAN = 20
+
+
+def _span(cell: lxml.html.HtmlElement, attribute: str = "colspan") -> int:
+    value = (cell.get(attribute) or "1").strip()
+    return min(max(int(value), 1), _MAX_SPAN) if value.isdigit() else 1
+
+
+def _placed(rows: list[list[lxml.html.HtmlElement]], texts: list[list[str]], figures: list[bool]) -> list[list[str]]:
+    """Each row's text by column, as a browser lays the cells out: a cell spanning rows fills its column
+    in the rows under it; one spanning columns names each of a header's, and is one figure in a row of them."""
+    carried: dict[int, list] = {}  # column: [text, rows still to fill]
+    placed_rows = []
+    for cells, row_texts, has_figures in zip(rows, texts, figures, strict=True):
+        placed: dict[int, str] = {}
+        below: dict[int, list] = {}
+        column = 0
+        for cell, text in zip(cells, row_texts, strict=True):
+            while column in carried:
+                column += 1
+            span, down = _span(cell), _span(cell, "rowspan")
+            for k in range(span):
+                placed[column + k] = text if not has_figures or k == span - 1 else ""
+                if down > 1:
+                    below[column + k] = [placed[column + k], down - 1]
+            column += span
+        for at, (text, left) in list(carried.items()):
+            placed[at] = text
+            if left > 1:
+                below[at] = [text, left - 1]
+        carried = below
+        placed_rows.append(placed)
+    width = max((max(placed) + 1 for placed in placed_rows if placed), default=0)
+    return [[placed.get(j, "") for j in range(width)] for placed in placed_rows]
+
+
+def _is_figure_row(texts: list[str]) -> bool:
+    return any(_FIGURE_CELL.fullmatch(t) and not _YEAR_CELL.fullmatch(t) for t in texts[1:] if t)
+
+
+def table_grid(table: lxml.html.HtmlElement) -> list[list[tuple[str, bool]]] | None:
+    """A filing's table as rows of (text, is a header cell), a figure to a cell, under one header row
+    read down from the rows above the figures; None for a table with no spanned cell and no figure
+    split over cells, which is read as it is."""
+    rows = [cells for row in _own_rows(table) if (cells := list(row.iterchildren("td", "th")))]
+    texts = [[" ".join(cell.text_content().split()) for cell in cells] for cells in rows]
+    spanned = any(_span(cell) > 1 or _span(cell, "rowspan") > 1 for cells in rows for cell in cells)
+    if not spanned and not any(_LONE_CURRENCY.match(t) or _CLOSING.match(t) for row in texts for t in row):
+        return None
+    figures = [_is_figure_row(row) for row in texts]
+    grid = _placed(rows, texts, figures)
+    width = len(grid[0]) if grid else 0
+    for cells, has_figures in zip(grid, figures, strict=True):
+        if not has_figures:
+            continue
+        for j, text in enumerate(cells):  # "$" | "(12,400" | ")" as "$(12,400)"
+            if _LONE_CURRENCY.match(text) and (k := next((k for k in range(j + 1, width) if cells[k]), None)) is not None:
+                cells[k], cells[j] = text + cells[k], ""
+            elif _CLOSING.match(text) and (k := next((k for k in range(j - 1, 0, -1) if cells[k]), None)) is not None:
+                cells[k], cells[j] = cells[k] + text, ""
+    if not any(figures):
+        return None
+    first = figures.index(True)
+    kept = [0] + [j for j in range(1, width) if any(cells[j] for cells, f in zip(grid, figures, strict=True) if f)]
+    # A row whose words are all in its first cell (spanned or not) is a section's label ("Light rare
+    # earths", "Operating expenses:"), not a header's line.
+    labels = [i for i, row in enumerate(texts[:first]) if row[0] and not any(row[1:])]
+    heads = [cells for i, cells in enumerate(grid[:first]) if i not in labels]
+    for cells in heads:  # a header's words over a column that holds no figure go to the next that does
+        for j in range(1, width):
+            if j not in kept and cells[j] and (k := next((k for k in kept if k > j), None)) is not None and not cells[k]:
+                cells[k] = cells[j]
+    header = [" ".join(dict.fromkeys(cells[j] for cells in heads if cells[j])) for j in kept]
+    out = [[(text, True) for text in header]] if any(header[1:]) else []
+    out.extend([(texts[i][0], False)] for i in labels)
+    for cells, has_figures in zip(grid[first:], figures[first:], strict=True):
+        # A row of words among the figures is a section's label too: one cell.
+        out.append([(cells[j], False) for j in kept] if has_figures else [(" ".join(c for c in cells if c), False)])
+    return out
+
+
+def as_grid(table: lxml.html.HtmlElement) -> bool:
+    """The table rewritten as `table_grid` reads it (a header row of <th>, a <td> a figure), for a
+    reader that reads its cells, as trafilatura does; whether it was."""
+    rows = table_grid(table)
+    if rows is None:
+        return False
+    for child in list(table):
+        table.remove(child)
+    for row in rows:
+        tr = lxml.html.Element("tr")
+        for text, is_head in row:
+            cell = lxml.html.Element("th" if is_head else "td")
+            cell.text = text
+            tr.append(cell)
+        table.append(tr)
+    return True
+
+
+def lays_out(table: lxml.html.HtmlElement) -> bool:
     """A table that lays a page out (an HTML email's, a newsletter feed's) rather than holding data: a
     table inside it, or a cell with a heading or with two paragraphs or more. Read as data, a newsletter
     came out with its heading glued to its text ("Rare Earths WeeklyNdPr prices…") and each nested
@@ -202,7 +312,7 @@ def html_blocks(html: str) -> list[Block]:
                 blocks.append(Block("heading", child.text_content()))
             elif tag in ("ul", "ol"):
                 walk(child, depth + 1)
-            elif tag == "table" and _lays_out(child):  # an email's layout: its cells' text, in order
+            elif tag == "table" and lays_out(child):  # an email's layout: its cells' text, in order
                 for cell in _own_cells(child):
                     if not _holds_blocks(cell):
                         blocks.append(Block("paragraph", cell.text_content()))  # a cell of text alone: one paragraph
@@ -211,7 +321,7 @@ def html_blocks(html: str) -> list[Block]:
                         blocks.append(Block("paragraph", cell.text))
                     walk(cell, depth)
             elif tag == "table":  # a row per line (`table_lines`), as a page's table reads
-                rows = [[(cell.text_content(), cell.tag == "th") for cell in row.iter("td", "th")] for row in child.iter("tr")]
+                rows = table_grid(child) or [[(cell.text_content(), cell.tag == "th") for cell in row.iter("td", "th")] for row in child.iter("tr")]
                 blocks.append(Block("paragraph", "\n".join(table_lines(rows))))
             elif tag == "pre":  # a wire's table set out in spaces: its rows, as a table's read
                 blocks.append(Block("paragraph", "\n".join(spaced_tables(child.text_content().strip("\n").split("\n")))))

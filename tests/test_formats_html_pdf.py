@@ -606,6 +606,24 @@ def test_a_results_table_in_a_pdf_names_each_figure_by_its_column_and_keeps_its_
     assert "NdPr oxide produced (mt): Q3 2026 721; Q3 2025 477; % Change 51%" in found
 
 
+def test_a_filing_s_table_names_each_figure_by_its_period():
+    """An EX-99.1 results table as EDGAR's HTML lays it out (filing_table.htm, written here in that
+    layout): "$", "(12,400" and ")" in cells of their own, periods spanning the years under them, a
+    row of words among the figures. Each row was its bare figures: "Net loss $ (12,400 ) $ (18,100 ) …"."""
+    _, _, (item,) = parse(Fetched(source=str(HTML / "filing_table.htm"), content=(HTML / "filing_table.htm").read_bytes(),
+                                  content_type="text/html"))
+    lines = to_article(item).body.split("\n")
+    assert ("Net loss (in thousands, except per share data): Three Months Ended September 30, 2026 $(12,400); Three Months Ended "
+            "September 30, 2025 $(18,100); Nine Months Ended September 30, 2026 $(30,200); Nine Months Ended September 30, 2025 $(45,000)") in lines
+    assert "Operating expenses:" in lines and not any(line.startswith("Three Months Ended") for line in lines)
+    # The same table in a feed's HTML, read by `html_blocks`.
+    from assay.cleaning import html_blocks
+
+    table = (HTML / "filing_table.htm").read_text().split("<table", 1)[1].split("</table>")[0]
+    rows = html_blocks(f"<table{table}</table>")[0].text.split("\n")
+    assert rows[0].startswith("Revenue (in thousands, except per share data): Three Months Ended September 30, 2026 $84,200;")
+
+
 def test_a_pdf_table_with_an_empty_corner_and_prose_side_by_side(tmp_path):
     """fpdf2's table (each cell drawn on its own) with its top-left cell empty: the header is a cell
     short and still names the columns. Two columns of prose side by side are no table."""

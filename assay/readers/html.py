@@ -24,7 +24,7 @@ import lxml.etree
 import lxml.html
 import trafilatura
 
-from assay.cleaning import is_paywall_prompt
+from assay.cleaning import as_grid, is_paywall_prompt, lays_out
 from assay.readers.edgar import filing_index_items
 from assay.readers.opening import (
     EXHIBIT_LABEL,
@@ -351,7 +351,8 @@ def page_edits(html: str) -> str:
     """The page as trafilatura should read it: blocks of bold text made headings and footnote
     references written "[n]" (each edit only where the page has what it edits, and the page parsed
     once for all); the page as it was when neither changed anything, never re-serialised."""
-    edits = [edit for cue, edit in ((_ANY_BOLD, _bold_blocks_to_headings), (_SUPERSCRIPT, _references_as_markers)) if cue.search(html)]
+    edits = [edit for cue, edit in ((_ANY_BOLD, _bold_blocks_to_headings), (_SUPERSCRIPT, _references_as_markers),
+                                    (_TABLE, _filing_tables)) if cue.search(html)]
     if not edits:
         return html
     try:
@@ -360,6 +361,15 @@ def page_edits(html: str) -> str:
         return html
     changed = [edit(root) for edit in edits]  # every edit runs: a list, not any()'s short cut
     return lxml.html.tostring(root, encoding="unicode") if any(changed) else html
+
+
+_TABLE = re.compile(r"<table\b", re.I)
+
+
+def _filing_tables(root: lxml.html.HtmlElement) -> bool:
+    """Each table whose figures are split over cells or under spanned headers (a filing's) made a grid,
+    a figure to a cell (`cleaning.table_grid`); a table laying the page out stays. Whether any was."""
+    return any([as_grid(table) for table in root.iter("table") if not lays_out(table)])  # a list: every table, no short cut
 
 
 def _bold_blocks_to_headings(root: lxml.html.HtmlElement) -> bool:
