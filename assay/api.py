@@ -534,7 +534,8 @@ def digest(
     revised = []
     for found in changed:
         latest = next(iter(revisions(registry.versions(found.id, last=2))), None)
-        if latest is not None and (latest.changes or latest.title_before):
+        # A version a newer Assay made by reading unchanged text afresh is no news: left out.
+        if latest is not None and not latest.reread and (latest.changes or latest.title_before):
             revised.append(RevisedArticle(article_id=found.id, title=found.title, source=found.source, url=found.url, revision=latest))
     return build_digest(view, since=start, titles={a.id: a.title for a in stored}, types={n.name: n.type for n in aliases.entities()},
                         top=top or settings.digest_top, revised=revised)

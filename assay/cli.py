@@ -289,6 +289,8 @@ def _print_revisions(revisions: list[Revision]) -> None:
         count = len(revision.changes)
         out.print(f"\n[bold]Changed in version {revision.version}[/bold] [dim](read {_when(revision.at)}; "
                   f"{count} sentence{'s' * (count != 1)})[/dim]")
+        if revision.reread:
+            out.print("  [dim](read again by a newer Assay: some of these changes may be its reading, not the publisher's edit)[/dim]")
         if revision.title_before:
             out.print(f"  title was: {escape(revision.title_before)}", highlight=False)
         for change in revision.changes:

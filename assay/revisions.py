@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from assay.statements import text_sentences
-from assay.types import Revision, TextChange
+from assay.types import Revision, TextChange, Version
 
 # Two sentences at least this alike (difflib's ratio over their characters) are one sentence edited.
 SAME_SENTENCE = 0.6
@@ -66,10 +66,11 @@ def revision(version: int, at: datetime, title_before: str, body_before: str, ti
     return Revision(version=version, at=at, title_before=title_before if title_before != title_after else None, changes=changes)
 
 
-Version = tuple[int, datetime, str, str]
-"""One version of an article as the registry keeps it: its number, when it was read, its title, its body."""
-
-
 def revisions(versions: Sequence[Version]) -> list[Revision]:
-    """What each version changed from the one before it, newest first (`versions` oldest first)."""
-    return [revision(later[0], later[1], earlier[2], earlier[3], later[2], later[3]) for earlier, later in itertools.pairwise(versions)][::-1]
+    """What each version changed from the one before it, newest first (`versions` oldest first). A
+    version a newer reading made (its `read_by` not the earlier one's) is marked `reread`."""
+    return [
+        revision(later.version, later.read_at, earlier.title, earlier.body, later.title, later.body)
+        .model_copy(update={"reread": (later.read_by or "1") != (earlier.read_by or "1")})
+        for earlier, later in itertools.pairwise(versions)
+    ][::-1]

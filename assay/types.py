@@ -131,6 +131,8 @@ class Article(BaseModel):
         default_factory=list,
         description="How the text was read: its reader's notes (read by OCR, an encoding guessed, where the date came from). Not content.",
     )
+    read_by: str | None = Field(
+        None, description="Which reading of the sources made it (`assay.articles.READER_VERSION`), kept with each version. Not content.")
 
     @computed_field  # type: ignore[prop-decorator]  # pydantic's documented way to serialise a property
     @property
@@ -261,6 +263,16 @@ class PipelineReport(BaseModel):
         return self.ingest.counts["failed"] + (self.analysis.counts["failed"] if self.analysis else 0)
 
 
+class Version(BaseModel):
+    """One version of an article as the registry keeps it."""
+
+    version: int
+    read_at: datetime
+    title: str
+    body: str
+    read_by: str | None = Field(None, description="The reading of the sources that made it; None: stored before it was kept.")
+
+
 class TextChange(BaseModel):
     """A sentence one version of an article had and the next changed, added or took out."""
 
@@ -276,6 +288,8 @@ class Revision(BaseModel):
 
     version: int = Field(description="The later version's number; the earlier is the one before it.")
     at: datetime = Field(description="When the later version was read.")
+    reread: bool = Field(False, description="A newer reading of the sources made the later version: some of the changes may be "
+                                            "Assay's reading, not the publisher's edit.")
     title_before: str | None = Field(None, description="The earlier title, when the title changed.")
     changes: list[TextChange] = Field(default_factory=list)
 

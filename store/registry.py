@@ -62,7 +62,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModu
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from assay.store import migrations
-from assay.types import Analysis, Article, CrossCheck, RemovedArticle, StoredArticle
+from assay.types import Analysis, Article, CrossCheck, RemovedArticle, StoredArticle, Version
 from assay.watch import NewAlert, WatchAlert, WatchItem, WatchKind, WatchSpec
 
 log = logging.getLogger(__name__)
@@ -139,6 +139,7 @@ class ArticleVersionRow(Base):
     highlights: Mapped[list] = mapped_column(default=list)
     body: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    read_by: Mapped[str | None] = mapped_column(String(16), nullable=True)  # READER_VERSION; None: before it was kept
 
 
 class FeedRow(Base):
@@ -594,7 +595,7 @@ class Registry:
         raise AssertionError("unreachable")
 
     def _record_article(self, article: Article, chunk_count: int) -> int:
-        fields = article.model_dump(exclude={"content_hash"}, mode="python")
+        fields = article.model_dump(exclude={"content_hash", "read_by"}, mode="python")
         fields["sections"] = [s.model_dump() for s in article.sections]
         with self.session() as s:
             row = s.get(ArticleRow, article.id, populate_existing=True)
@@ -616,20 +617,21 @@ class Registry:
                     title=article.title,
                     highlights=article.highlights,
                     body=article.body,
+                    read_by=article.read_by,
                 )
             )
             s.flush()  # the article row first: the body row refers to it
             s.merge(ArticleBodyRow(article_id=article.id, body_hash=body_hash(article.body)))
             return row.version
 
-    def versions(self, article_id: str, last: int = 6) -> list[tuple[int, datetime, str, str]]:
-        """The article's `last` versions, oldest first: (version, when it was read, title, body)."""
+    def versions(self, article_id: str, last: int = 6) -> list[Version]:
+        """The article's `last` versions, oldest first."""
         with self.session() as s:
-            rows = s.execute(
-                select(ArticleVersionRow.version, ArticleVersionRow.created_at, ArticleVersionRow.title, ArticleVersionRow.body)
-                .where(ArticleVersionRow.article_id == article_id).order_by(ArticleVersionRow.version.desc()).limit(last)
-            ).tuples().all()
-        return [(version, when, title, body) for version, when, title, body in reversed(rows)]
+            rows = s.scalars(
+                select(ArticleVersionRow).where(ArticleVersionRow.article_id == article_id)
+                .order_by(ArticleVersionRow.version.desc()).limit(last)
+            ).all()
+            return [Version(version=r.version, read_at=r.created_at, title=r.title, body=r.body, read_by=r.read_by) for r in reversed(rows)]
 
     def set_chunk_count(self, article_id: str, chunk_count: int) -> None:
         """After its chunks were stored again (`assay doctor --repair`): how many the article has now."""

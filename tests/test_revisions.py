@@ -44,3 +44,27 @@ def test_the_digest_puts_moved_figures_first_and_escapes_what_it_quotes():
     assert "Lynas lifts output &lt;b&gt;" in md and "China raises quota (Example News), version 2: its title changed." in md
     html = render_html(digest)
     assert "Changed since first read" in html and "&lt;b&gt;" in html and "<b>" not in html
+
+
+def test_a_version_a_newer_reading_made_is_marked_and_kept_out_of_the_digest(assay_home):
+    """The text did not change, Assay's reading of it did (a table laid out anew): `assay show` says so
+    and the digest, which reports publishers' edits, leaves it out. A publisher's edit read the same way
+    is in."""
+    from assay import api
+    from assay.services import services
+    from assay.types import Article
+
+    registry = services(assay_home).registry
+    first = Article(id="r1", title="Lynas lifts output", source="Example Wire", source_url="u", body=BEFORE, read_by=None)
+    registry.record_article(first, 0)
+    reread = first.model_copy(update={"body": BEFORE.replace("Shares rose 4.2% in Sydney.", "Shares: rose 4.2%; in Sydney."), "read_by": "2"})
+    registry.record_article(reread, 0)
+    [marked] = api.article(assay_home, "r1").revisions
+    assert marked.reread and marked.changes
+    assert api.digest(assay_home).revised == []
+    edited = reread.model_copy(update={"body": reread.body.replace("1.5 tonnes", "1.6 tonnes")})
+    registry.record_article(edited, 0)
+    latest, earlier = api.article(assay_home, "r1").revisions
+    assert (latest.reread, earlier.reread) == (False, True)
+    [revised] = api.digest(assay_home).revised
+    assert revised.revision.version == 3 and revised.revision.changes[0].figures == [("1.5", "1.6")]
