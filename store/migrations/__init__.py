@@ -79,3 +79,13 @@ def _no_implicit_transactions(dbapi_connection: Any, _record: Any) -> None:
     # SQLAlchemy's recipe for SQLite: the driver leaves transactions alone; "begin" above opens them.
     dbapi_connection.isolation_level = None
     dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+
+def add_column_if_missing(table: str, column: Any) -> None:
+    """In a migration: add the column, unless the table has it already (a registry whose tables a release
+    before migrations made from today's models)."""
+    from alembic import op
+    from sqlalchemy import inspect
+
+    if column.name not in {found["name"] for found in inspect(op.get_bind()).get_columns(table)}:
+        op.add_column(table, column)

@@ -6,6 +6,8 @@ Articles ingested before have none (an empty list) until ingested again."""
 import sqlalchemy as sa
 from alembic import op
 
+from assay.store.migrations import add_column_if_missing
+
 revision = "0007_reading_notes"
 down_revision = "0006_keyword_vocab"
 branch_labels = None
@@ -13,9 +15,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # A registry whose tables a release before migrations made from today's models has the column already.
-    if "reading_notes" not in {column["name"] for column in sa.inspect(op.get_bind()).get_columns("articles")}:
-        op.add_column("articles", sa.Column("reading_notes", sa.JSON(), nullable=False, server_default=sa.text("'[]'")))
+    add_column_if_missing("articles", sa.Column("reading_notes", sa.JSON(), nullable=False, server_default=sa.text("'[]'")))
 
 
 def downgrade() -> None:

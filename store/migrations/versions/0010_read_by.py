@@ -1,9 +1,11 @@
-"""Which reading of the sources made each version of an article (`assay.readers.READER_VERSION`): a
+"""Which reading of the sources made each version of an article (`assay.articles.READER_VERSION`): a
 version made by a newer reading of unchanged text is Assay's rereading, not the publisher's edit, and
 the digest leaves it out. Versions stored before have none, as if read by the oldest reading."""
 
 import sqlalchemy as sa
 from alembic import op
+
+from assay.store.migrations import add_column_if_missing
 
 revision = "0010_read_by"
 down_revision = "0009_headings_in_content_hash"
@@ -12,9 +14,7 @@ depends_on = None
 
 
 def upgrade() -> None:
-    # A registry whose tables a release before migrations made from today's models has the column already.
-    if "read_by" not in {column["name"] for column in sa.inspect(op.get_bind()).get_columns("article_versions")}:
-        op.add_column("article_versions", sa.Column("read_by", sa.String(length=16), nullable=True))
+    add_column_if_missing("article_versions", sa.Column("read_by", sa.String(length=16), nullable=True))
 
 
 def downgrade() -> None:
