@@ -250,12 +250,12 @@ def _as_highlight(sentence: str) -> str:
 
 # --- grounding ------------------------------------------------------------------------------------
 
-_NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
 def numbers(text: str) -> set[str]:
     """Numbers as written, without thousands separators: '11,200' and '11200' are the same figure."""
-    return {n.replace(",", "").rstrip(".") for n in _NUMBER.findall(text)}
+    return {n.replace(",", "").rstrip(".") for n in NUMBER.findall(text)}
 
 
 def ungrounded_numbers(reply: SummaryReplies, body: str) -> set[str]:

@@ -12,16 +12,15 @@ from __future__ import annotations
 
 import difflib
 import itertools
-import re
 from collections.abc import Sequence
 from datetime import datetime
 
+from assay.analysis import NUMBER
 from assay.statements import text_sentences
 from assay.types import Revision, TextChange, Version
 
 # Two sentences at least this alike (difflib's ratio over their characters) are one sentence edited.
 SAME_SENTENCE = 0.6
-_FIGURE = re.compile(r"\d[\d,]*(?:\.\d+)?")
 
 
 def _sentences(body: str) -> list[str]:
@@ -30,7 +29,7 @@ def _sentences(body: str) -> list[str]:
 
 def _moved_figures(before: str, after: str) -> list[tuple[str, str]]:
     """The figures of a sentence, in order, that its edit changed: pairs of (was, is)."""
-    was, now = _FIGURE.findall(before), _FIGURE.findall(after)
+    was, now = NUMBER.findall(before), NUMBER.findall(after)
     matcher = difflib.SequenceMatcher(None, was, now, autojunk=False)
     return [(a, b) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag == "replace"
             for a, b in zip(was[i1:i2], now[j1:j2], strict=False)]

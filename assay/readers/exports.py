@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from assay.readers.opening import NAMES_ONLY_BYLINE, date_in
+from assay.readers.opening import byline_names, date_in
 from assay.sources import source_address
 from assay.types import Fetched, RawItem
 
@@ -43,12 +43,6 @@ class _Article:
     body: list[str]
 
 
-def _author(byline: str) -> str | None:
-    """The names of a byline ("By Melanie Burton" -> "Melanie Burton"), else the byline as written."""
-    named = byline if byline[:3].lower() == "by " else f"By {byline}"
-    return named[3:].strip() if NAMES_ONLY_BYLINE.match(named) else (byline or None)
-
-
 def _factiva(chunk: list[str]) -> _Article | None:
     """Headline, [byline], "512 words", date, [time], publication, [code, language], copyright; then the text."""
     lines = [line.strip() for line in chunk]
@@ -68,7 +62,7 @@ def _factiva(chunk: list[str]) -> _Article | None:
     # The publication follows the date (and its time); without the date line, the word count.
     publication = next((lines[i] for i in after if i > (date[0] if date else words_at) and not _TIME.match(lines[i])), None)
     start = (meta_end if meta_end is not None else date[0] + 1 if date else words_at + 1) + 1
-    return _Article(lines[title_at], publication, date[1] if date else None, _author(byline), chunk[start:])
+    return _Article(lines[title_at], publication, date[1] if date else None, byline_names(byline), chunk[start:])
 
 
 def _factiva_fields(chunk: list[str]) -> dict[str, list[str]]:
@@ -94,7 +88,7 @@ def _factiva_indexed(chunk: list[str]) -> _Article | None:
     byline = " ".join(" ".join(fields.get("BY", [])).split())
     body = [*fields.get("LP", []), "", *fields.get("TD", [])]
     return _Article(title, " ".join(" ".join(fields["SN"]).split()), found[0] if found else None,
-                    _author(byline), body)
+                    byline_names(byline), body)
 
 
 def _nexis(chunk: list[str]) -> _Article | None:

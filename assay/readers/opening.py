@@ -59,6 +59,19 @@ DATE_LINE = re.compile(
 # A byline that is only names ("By Melanie Burton and Ernest Scheyder"), never "By 2030, demand…".
 NAMES_ONLY_BYLINE = re.compile(r"^[Bb]y\s+[A-Z][\w.'’-]*(?:,?\s+(?:and\s+)?[A-Z][\w.'’-]*){0,6}$")
 
+
+def byline_names(byline: str) -> str | None:
+    """The names of a byline a source gives apart ("By Melanie Burton" -> "Melanie Burton", AP's "By MARY
+    SMITH" -> "Mary Smith"); else the byline as written ("Jane Doe, Commodities Correspondent"); None for none."""
+    byline = byline.strip()
+    if not byline:
+        return None
+    named = byline if byline[:3].lower() == "by " else f"By {byline}"
+    if not NAMES_ONLY_BYLINE.match(named):
+        return byline
+    names = named[3:].strip()
+    return title_case(names).replace(" And ", " and ") if names.isupper() else names
+
 # Words an organisation's name holds and a person's, a place's or a section label's does not.
 _ORGANISATION_WORDS = re.compile(
     r"\b(?:Press|News|Newswire|Daily|Times|Post|Journal|Herald|Gazette|Tribune|Ledger|Review|Weekly|Monthly|Magazine|"

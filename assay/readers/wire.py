@@ -24,7 +24,7 @@ from lxml import etree
 
 from assay.readers.feed import xml_root
 from assay.readers.html import parse_date
-from assay.readers.opening import NAMES_ONLY_BYLINE, title_case
+from assay.readers.opening import byline_names
 from assay.readers.table import json_value
 from assay.sources import SourceError, decode, decoding_notes, source_address, source_suffix
 from assay.types import Fetched, RawItem, SourceKind
@@ -95,19 +95,6 @@ def _named(element: etree._Element | None) -> str:
     return match["code"] if (match := _QCODE.match(code)) else code
 
 
-def _author(byline: str) -> str | None:
-    """"By Jane Doe" -> "Jane Doe", AP's "By MARY SMITH" -> "Mary Smith"; a byline with a title ("Jane
-    Doe, Commodities Correspondent") as written."""
-    byline = byline.strip()
-    if not byline:
-        return None
-    named = byline if byline[:3].lower() == "by " else f"By {byline}"
-    if not NAMES_ONLY_BYLINE.match(named):
-        return byline
-    names = named[3:].strip()
-    return title_case(names).replace(" And ", " and ") if names.isupper() else names
-
-
 def _date(*values: str) -> datetime | None:
     """The first value that is a date: ISO 8601, in NITF's basic form too ("20261128T041500+0000")."""
     return next((found for value in values if value and (found := parse_date(value))), None)
@@ -153,7 +140,7 @@ def _nitf_item(nitf: etree._Element, fetched: Fetched) -> RawItem:
         guid=_attribute(docdata, "doc-id", "id-string") or None,
         story_id=f"{source}/{story}" if story else None,
         title=_first(head, "hedline/hl1") or _first(nitf, "head/title"),
-        author=_author(byline),
+        author=byline_names(byline),
         published=_date(_attribute(docdata, "date.issue", "norm"), _attribute(docdata, "date.release", "norm"),
                         _attribute(head, "dateline/story.date", "norm"), _attribute(nitf, "head/pubdata", "date.publication")),
         categories=list(dict.fromkeys([*keywords, *subjects])),
@@ -211,7 +198,7 @@ def _g2_item(item: etree._Element, fetched: Fetched) -> RawItem | None:
         guid=guid or None,
         story_id=_story_id(guid, (item.get("version") or "").strip()) if guid else None,
         title=_first(meta, "headline"),
-        author=_author(_first(meta, "by")) or (", ".join(creators) or None),
+        author=byline_names(_first(meta, "by")) or (", ".join(creators) or None),
         published=_date(_first(meta, "contentCreated"), _first(item_meta, "firstCreated"), _first(item_meta, "versionCreated")),
         categories=list(dict.fromkeys([*subjects, *keywords])),
         content=content,
@@ -240,7 +227,7 @@ def _newsml1_item(news_item: etree._Element, fetched: Fetched) -> RawItem | None
         guid=public or None,
         story_id=_NEWSML1_REVISION.sub("", public) if public else None,
         title=_first(news_item, ".//NewsLines/HeadLine") or (_first(head, "hedline/hl1") if head is not None else ""),
-        author=_author(_first(news_item, ".//NewsLines/ByLine")),
+        author=byline_names(_first(news_item, ".//NewsLines/ByLine")),
         published=_date(_first(news_item, ".//NewsManagement/FirstCreated"), _first(news_item, ".//NewsManagement/ThisRevisionCreated")),
         content=_body_html(content) if content is not None else (plain.text or "") if plain is not None else "",
         content_format="html" if content is not None else "text",
@@ -315,7 +302,7 @@ def _ninjs_item(record: dict[str, Any], fetched: Fetched) -> RawItem | None:
         guid=uri,
         story_id=_story_id(uri, version),
         title=str(title),
-        author=_author(str(byline)) if byline else None,
+        author=byline_names(str(byline)) if byline else None,
         published=_date(str(record.get("firstcreated") or ""), str(record.get("versioncreated") or "")),
         categories=list(dict.fromkeys(_names(record.get("subject")) + _names(record.get("keywords")))),
         content=str(html or plain),
