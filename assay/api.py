@@ -642,11 +642,11 @@ def serve(
     polled, drops = feeds_to_poll(feeds, read_lists=False), folders_to_poll(folders or [])
     configure_prefect(settings, quiet=False)
     with prefect_api(settings) as api_url:
-        from assay.flows.serve import serve_feeds
+        from assay.flows.serve import serve_polls
 
         if on_ready:
             on_ready(api_url)
-        return serve_feeds(polled, folders=drops, name=name, interval=interval, stop=stop)
+        return serve_polls(polled, folders=drops, name=name, interval=interval, stop=stop)
 
 
 def deploy(

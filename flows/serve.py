@@ -19,7 +19,7 @@ from assay.flows.pipeline import ingest_and_analyse
 from assay.types import SourceKind
 
 
-def serve_feeds(feeds: list[str], *, folders: list[str] | None = None, name: str, interval: timedelta,
+def serve_polls(feeds: list[str], *, folders: list[str] | None = None, name: str, interval: timedelta,
                 stop: threading.Event | None = None) -> str:
     """Register the deployments (the feeds', the folders'), poll on schedule until SIGINT/SIGTERM (or
     `stop`), then pause them. Returns the first deployment's id."""

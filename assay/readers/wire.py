@@ -33,7 +33,7 @@ _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _WIRE_ROOTS = frozenset({"nitf", "newsMessage", "newsItem", "NewsML"})
 # NITF's body names that HTML spells otherwise; elements with no text of the story are left out.
 _HTML_NAMES = {"hl2": "h2", "block": "div", "bq": "blockquote", "credit": "p"}
-_LEFT_OUT = frozenset({"media", "note", "fn", "body.end", "tagline", "byline", "dateline", "distributor", "hedline", "abstract"})
+_LEFT_OUT = frozenset({"media", "note", "fn", "tagline", "byline", "dateline", "distributor"})
 # A provider's QCode names it after its scheme ("nprov:REUTERS"): the code is the name.
 _QCODE = re.compile(r"^[\w-]+:(?P<code>.+)$")
 # A NewsML-G2 item's guid may end with its version (Reuters: "tag:reuters.com,2026:newsml_L4N3X1:2").
