@@ -161,8 +161,12 @@ def keep_standard_input(data: bytes, settings: Settings, url: str | None = None)
     path = folder / f"{hashlib.sha256(data).hexdigest()[:16]}{reader.suffixes[0] if reader.suffixes else '.txt'}"
     if not path.exists():
         temporary = path.with_suffix(".partial")
-        temporary.write_bytes(data)
-        temporary.replace(path)  # whole or not at all, should another ingest read it meanwhile
+        try:
+            temporary.write_bytes(data)
+            temporary.replace(path)  # whole or not at all, should another ingest read it meanwhile
+        except OSError:
+            temporary.unlink(missing_ok=True)  # a disk that filled up keeps no half a paste
+            raise
     return str(path)
 
 

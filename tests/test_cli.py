@@ -630,3 +630,22 @@ def test_ctrl_c_says_what_is_kept_and_exits_130(assay_home, monkeypatch, capsys)
     with pytest.raises(SystemExit) as stopped:
         main(["articles"])
     assert stopped.value.code == 130 and "interrupted: what was finished is kept" in capsys.readouterr().err
+
+
+def test_a_paste_the_disk_cannot_hold_leaves_no_half_file(tmp_path, monkeypatch):
+    import errno
+
+    from assay import api
+    from assay.settings import Settings
+
+    settings = Settings(home=tmp_path / "home")
+
+    def full(self, data):  # as a disk that fills up part way through the write
+        with open(self, "wb") as handle:
+            handle.write(data[:10])
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Path, "write_bytes", full)
+    with pytest.raises(OSError):
+        api.keep_standard_input(b"Lynas lifts output\n\nLynas said output rose 12% in the quarter.\n", settings)
+    assert list((tmp_path / "home" / "pasted").iterdir()) == []
