@@ -41,7 +41,7 @@ from assay.models import install_default_model
 from assay.profiles import SourceProfile, source_type_profiles
 from assay.profiles import source_profiles as profile_sources
 from assay.prompts import load_prompts
-from assay.readers import supported_suffixes
+from assay.readers import json_stories, supported_suffixes
 from assay.report import default_eval_report, default_report_dir, write_report
 from assay.retrieval import Filters, allowed_articles
 from assay.revisions import revisions
@@ -614,7 +614,7 @@ def feeds_to_poll(feeds: list[str], *, read_lists: bool) -> list[str]:
     polled: list[str] = []
     for feed in feeds:
         try:
-            named = expand_source(feed, supported_suffixes())
+            named = expand_source(feed, supported_suffixes(), json_stories)
         except SourceError as exc:
             raise DeployError(str(exc)) from exc
         polled.extend(named if read_lists and subscription_list(feed) else [feed])

@@ -16,7 +16,7 @@ import mimetypes
 import re
 import socket
 import zlib
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
@@ -46,14 +46,15 @@ class SourceError(Exception):
 # --- naming sources ------------------------------------------------------------------
 
 
-def expand_source(source: str, suffixes: Sequence[str]) -> list[str]:
+def expand_source(source: str, suffixes: Sequence[str], also: Callable[[Path], bool] | None = None) -> list[str]:
     """A URL stays as it is; a folder becomes its files with one of `suffixes` (the readers' formats),
-    sorted; a subscription list (OPML) becomes its feeds' addresses; a missing path is an error."""
+    and those `also` accepts (read by their content), sorted; a subscription list (OPML) becomes its
+    feeds' addresses; a missing path is an error."""
     path = local_path(source)
     if path is None:
         return [unwrapped_link(source)]
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
+        files = sorted(p for p in path.rglob("*") if p.is_file() and (p.suffix.lower() in suffixes or (also is not None and also(p))))
         if not files:
             raise SourceError(f"{path}: folder holds no {', '.join(suffixes[:-1])} or {suffixes[-1]} files")
         return [str(p) for p in files]

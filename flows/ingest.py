@@ -32,7 +32,7 @@ from assay.chunking import chunk_article
 from assay.embeddings import DIMENSIONS
 from assay.flows.progress import report_progress
 from assay.ids import canonical_url
-from assay.readers import content_type_for, parse, supported_suffixes
+from assay.readers import content_type_for, json_stories, parse, supported_suffixes
 from assay.readers.feed import is_teaser
 from assay.services import services
 from assay.settings import MAX_FETCH_CONCURRENCY, Settings, get_settings
@@ -438,7 +438,7 @@ def ingest_sources(sources: list[str], expect: SourceKind | None, settings: Sett
     named: list[str] = []
     for source in sources:
         try:
-            named.extend(expand_source(source, supported_suffixes()))
+            named.extend(expand_source(source, supported_suffixes(), json_stories))
         except SourceError as exc:
             report.results.append(_failed(source, exc))
     report_progress("fetch", 0, len(named))

@@ -164,3 +164,21 @@ def test_an_update_replaces_the_version_before(ingest, assay_home, tmp_path):
     page = next((site / "articles").glob(f"{row.id}*.html")).read_text(encoding="utf-8")
     assert "Changed since first read (1 later version)" in page and "1.5 → 1.6" in page
     assert ingest([str(update)]).counts["unchanged"] == 1
+
+
+def test_a_drop_folder_of_wire_files_reads_its_stories_and_not_its_data(ingest, assay_home, tmp_path):
+    """A wire service's drop folder: ninjs as `.json` beside NITF. A folder's `.json` files had all been
+    passed over (data more often than articles); now those that open as stories are read, and other
+    JSON (a tool's settings) still is not."""
+    import shutil
+
+    from assay.store.registry import Registry
+
+    drop = tmp_path / "drop"
+    drop.mkdir()
+    for name in ("ap-ninjs.json", "lynas.nitf.xml"):
+        shutil.copy(WIRE / name, drop / name)
+    (drop / "settings.json").write_text('{"name": "wire-client", "poll_seconds": 60}')
+    report = ingest([str(drop)])
+    assert report.counts["new"] == 2 and report.counts["failed"] == 0, report
+    assert {r.source for r in Registry(assay_home.registry_url).articles()} == {"The Associated Press", "Example Wire Service"}

@@ -7,6 +7,7 @@ when several could read the same content.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Protocol
 
 from assay.readers.archive import ZipReader, unread_package
@@ -88,6 +89,27 @@ _UNREAD_FORMATS = [
 
 def supported_suffixes() -> list[str]:
     return [suffix for reader in READERS for suffix in reader.suffixes]
+
+
+# A folder's `.json` files are data more often than articles: of them, a folder gives only those whose
+# opening says they are stories (ninjs, as a wire service's drop folder holds them) or a JSON Feed. A
+# news API's records are read when the file is named.
+_JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
+_JSON_HEAD = 65_536
+
+
+def json_stories(path: Path) -> bool:
+    """Whether a folder's JSON file holds stories: wire items (ninjs) or a JSON Feed, by its opening."""
+    if path.suffix.lower() not in _JSON_SUFFIXES:
+        return False
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(_JSON_HEAD)
+    except OSError:
+        return False
+    fetched = Fetched(source=str(path), content=head, content_type="application/json")
+    text = head.decode("utf-8", errors="ignore")
+    return WireReader().sniff(fetched, text) or JsonFeedReader().sniff(fetched, text)
 
 
 def content_type_for(suffix: str) -> str:
