@@ -190,11 +190,11 @@ def _span(cell: lxml.html.HtmlElement, attribute: str = "colspan") -> int:
 def _placed(rows: list[list[lxml.html.HtmlElement]], texts: list[list[str]], figures: list[bool]) -> list[list[str]]:
     """Each row's text by column, as a browser lays the cells out: a cell spanning rows fills its column
     in the rows under it; one spanning columns names each of a header's, and is one figure in a row of them."""
-    carried: dict[int, list] = {}  # column: [text, rows still to fill]
+    carried: dict[int, tuple[str, int]] = {}  # column: (text, rows still to fill)
     placed_rows = []
     for cells, row_texts, has_figures in zip(rows, texts, figures, strict=True):
         placed: dict[int, str] = {}
-        below: dict[int, list] = {}
+        below: dict[int, tuple[str, int]] = {}
         column = 0
         for cell, text in zip(cells, row_texts, strict=True):
             while column in carried:
@@ -203,12 +203,12 @@ def _placed(rows: list[list[lxml.html.HtmlElement]], texts: list[list[str]], fig
             for k in range(span):
                 placed[column + k] = text if not has_figures or k == span - 1 else ""
                 if down > 1:
-                    below[column + k] = [placed[column + k], down - 1]
+                    below[column + k] = (placed[column + k], down - 1)
             column += span
-        for at, (text, left) in list(carried.items()):
+        for at, (text, left) in carried.items():
             placed[at] = text
             if left > 1:
-                below[at] = [text, left - 1]
+                below[at] = (text, left - 1)
         carried = below
         placed_rows.append(placed)
     width = max((max(placed) + 1 for placed in placed_rows if placed), default=0)

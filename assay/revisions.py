@@ -51,8 +51,9 @@ def _paired(before: list[str], after: list[str]) -> list[TextChange]:
     return changes
 
 
-def revision(version: int, at: datetime, title_before: str, body_before: str, title_after: str, body_after: str) -> Revision:
-    """What changed from the version before `version` to `version`."""
+def revision(version: int, at: datetime, title_before: str, body_before: str, title_after: str, body_after: str,
+             reread: bool = False) -> Revision:
+    """What changed from the version before `version` to `version` (`reread`: a newer reading made it)."""
     before, after = _sentences(body_before), _sentences(body_after)
     changes: list[TextChange] = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, before, after, autojunk=False).get_opcodes():
@@ -62,14 +63,14 @@ def revision(version: int, at: datetime, title_before: str, body_before: str, ti
             changes.extend(TextChange(kind="removed", before=text) for text in before[i1:i2])
         elif tag == "insert":
             changes.extend(TextChange(kind="added", after=text) for text in after[j1:j2])
-    return Revision(version=version, at=at, title_before=title_before if title_before != title_after else None, changes=changes)
+    return Revision(version=version, at=at, reread=reread, title_before=title_before if title_before != title_after else None, changes=changes)
 
 
 def revisions(versions: Sequence[Version]) -> list[Revision]:
     """What each version changed from the one before it, newest first (`versions` oldest first). A
     version a newer reading made (its `read_by` not the earlier one's) is marked `reread`."""
     return [
-        revision(later.version, later.read_at, earlier.title, earlier.body, later.title, later.body)
-        .model_copy(update={"reread": (later.read_by or "1") != (earlier.read_by or "1")})
+        revision(later.version, later.read_at, earlier.title, earlier.body, later.title, later.body,
+                 reread=(later.read_by or "1") != (earlier.read_by or "1"))
         for earlier, later in itertools.pairwise(versions)
     ][::-1]
