@@ -7,6 +7,7 @@ for feeds, pages and files alike.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -458,11 +459,70 @@ def _header_over(line: Cells | None, rows: list[Cells]) -> bool:
     one cell fewer than a row, words, each over its own column, right of the rows' labels."""
     if not line or len(line) != len(rows[0]) - 1 or not _words_over(["", *(text for _, text in line)]):
         return False
+    rows = [row for row in rows if len(row) == len(rows[0])]  # not a section's label among them
     starts = list(zip(*([x for x, _ in row] for row in rows), strict=True))
     return all(
         max(starts[j]) < x and (j + 1 == len(line) or x < min(starts[j + 2]))  # right of the column before its own
         for j, (x, _) in enumerate(line)
     )
+
+
+# The day of a heading's date wrapped onto a line of its own ("Three Months Ended September" over "30,").
+_DAY_WRAPPED = re.compile(r"[0-3]?\d,")
+_SPANNING_MAX_WORDS = 6  # "Three Months Ended September 30,"
+_SPANNING_MAX_LINES = 2  # "Three Months Ended" over "September 30," over the header's years
+
+
+def _spanning(line: Cells, rows: list[list[tuple[float, str]]], char_width: float) -> list[str] | None:
+    """Each figure column's heading in `line`, a line above the header `rows[0]`, when the line holds
+    headings over groups of the columns, side by side: one over all of them, or one over each group
+    ("Three Months Ended", "Nine Months Ended"). The columns are parted into groups, in order and none
+    empty, each column as near its heading as can be (`apart`); a heading must reach over its group. None when the
+    line is no such line: figures, prose, a cell over the rows' labels, more headings than columns."""
+    columns = len(rows[0]) - 1
+    rows = [row for row in rows if len(row) == len(rows[0])]  # not a section's label among them
+    texts = [text for _, text in line]
+    if not 1 <= len(line) <= columns or columns < 2 or any(
+            len(text.split()) > _SPANNING_MAX_WORDS or not (_heads_a_column(text) or _DAY_WRAPPED.fullmatch(text)) for text in texts):
+        return None
+    if min(x for x, _ in line) <= max(row[0][0] for row in rows[1:]):  # over the labels: a title or a sentence
+        return None
+
+    def width(text: str) -> float:
+        return display_width(text) * char_width
+
+    # Where each column's figures lie (the header's cells may hold the words of lines read already).
+    left = [min(row[j][0] for row in rows[1:]) for j in range(1, columns + 1)]
+    right = [max(row[j][0] + width(row[j][1]) for row in rows[1:]) for j in range(1, columns + 1)]
+    def apart(x: float, text: str, j: int) -> tuple[float, float]:
+        """How far a heading is from column j: the gap between them (none where it reaches over it), then
+        between their middles. Figures set right under a centred heading lie right of its middle."""
+        end = x + width(text)
+        return max(left[j] - end, x - right[j], 0.0), abs((x + end) / 2 - (left[j] + right[j]) / 2)
+
+    best: tuple[tuple[float, float], list[int]] | None = None
+    for cuts in itertools.combinations(range(1, columns), len(line) - 1):
+        bounds = [0, *cuts, columns]
+        groups = list(itertools.pairwise(bounds))
+        if any(x + width(text) < left[a] or x > right[b - 1] for (x, text), (a, b) in zip(line, groups, strict=True)):
+            continue  # a heading that reaches over none of its group's columns
+        far = [apart(x, text, j) for (x, text), (a, b) in zip(line, groups, strict=True) for j in range(a, b)]
+        cost = (sum(gap for gap, _ in far), sum(middle for _, middle in far))
+        if best is None or cost < best[0]:
+            best = (cost, bounds)
+    if best is None:
+        return None
+    return [texts[g] for g, (a, b) in enumerate(itertools.pairwise(best[1])) for _ in range(a, b)]
+
+
+_SECTION_LABEL_MAX_WORDS = 6
+
+
+def _section_label(cells: Cells, figures_from: float) -> bool:
+    """A line of one short cell in a table's labels' column, no sentence: a section's label among its
+    rows ("Operating expenses:", "Light rare earths")."""
+    return (len(cells) == 1 and cells[0][0] < figures_from and len(cells[0][1].split()) <= _SECTION_LABEL_MAX_WORDS
+            and not cells[0][1].endswith((".", "!", "?")) and not _FIGURE_CELL.fullmatch(cells[0][1]))
 
 
 def _continued(lines: list[Cells | None], header: list[str]) -> FoundTable | None:
@@ -478,14 +538,16 @@ def _continued(lines: list[Cells | None], header: list[str]) -> FoundTable | Non
     return FoundTable(0, end, True, table_lines([[(text, True) for text in header], *([(text, False) for text in row] for row in rows)]), header)
 
 
-def find_tables(lines: list[Cells | None], continued: list[str] | None = None) -> list[FoundTable]:
+def find_tables(lines: list[Cells | None], continued: list[str] | None = None, char_width: float = 1.0) -> list[FoundTable]:
     """The tables among lines given as their cells (None: not known). A table is three lines at least,
     each with the same number of cells (two or more), every cell after the first a few words, the
     columns lined up, and figures in most of the cells under the first row: two columns of prose side
     by side are none. Its first line is a header when it holds words over the columns of figures; a
     line above with one cell fewer, over the columns, is a header with an empty corner. `continued`:
     the header of a table that ran to the foot of the page before, whose rows may open these lines
-    (one or two of them are rows too), named by that header when they have none of their own."""
+    (one or two of them are rows too), named by that header when they have none of their own.
+    `char_width`: a character's width in the cells' positions' unit (a text file's columns: 1; a PDF's
+    points: about half the type's size), to find where a heading's middle is."""
     found: list[FoundTable] = [table] if continued and (table := _continued(lines, continued)) else []
     i = found[0].end if found else 0
     while i < len(lines):
@@ -495,12 +557,19 @@ def find_tables(lines: list[Cells | None], continued: list[str] | None = None) -
             continue
         end = i + 1
         lowest = highest = [x for x, _ in first]  # where each column's cells start, leftmost and rightmost so far
-        while end < len(lines) and (cells := lines[end]) is not None and len(cells) == len(first):
+        while end < len(lines) and (cells := lines[end]) is not None:
+            if _section_label(cells, lowest[1]) and end + 1 < len(lines) and (after := lines[end + 1]) and len(after) == len(first):
+                end += 1  # "Operating expenses:" between a filing's rows: a row of the table, its one cell apart
+                continue
+            if len(cells) != len(first):
+                break
             low, high = [min(a, x) for a, (x, _) in zip(lowest, cells, strict=True)], [max(a, x) for a, (x, _) in zip(highest, cells, strict=True)]
             if any(len(text.split()) > CELL_MAX_WORDS for _, text in cells[1:]) or not _columns_line_up(low, high):
                 break
             lowest, highest, end = low, high, end + 1
-        if end - i < 3 or not _mostly_figures([[text for _, text in cells or []] for cells in lines[i + 1 : end]]):
+        while end > i + 1 and len(lines[end - 1] or []) != len(first):  # a label the run ends on is the table's no more
+            end -= 1
+        if end - i < 3 or not _mostly_figures([[text for _, text in cells or []] for cells in lines[i + 1 : end] if len(cells or []) == len(first)]):
             i = end if end - i >= 3 else i + 1  # a run of lined-up words is no table, nor is any run inside it
             continue
         rows = [list(cells or []) for cells in lines[i:end]]
@@ -516,12 +585,15 @@ def find_tables(lines: list[Cells | None], continued: list[str] | None = None) -
                 corner = f"{above[0][1]} {rows[0][0][1]}".strip() if len(above) == len(rows[1]) else rows[0][0][1]
                 rows[0] = [(0.0, corner), *((x, f"{top} {text}") for (x, text), (_, top) in zip(rows[0][1:], columns, strict=True))]
                 start -= 1
-            # A line of one cell over all the figures' columns ("Three months ended"): each column's, read first.
-            if (start > 0 and len(rows[0]) > 2 and (not found or found[-1].end < start) and (above := lines[start - 1])
-                    and len(above) == 1 and len(above[0][1].split()) <= CELL_MAX_WORDS and not _FIGURE_CELL.fullmatch(above[0][1])
-                    and above[0][0] > max(row[0][0] for row in rows[1:])):
-                rows[0] = [rows[0][0], *((x, f"{above[0][1]} {text}") for x, text in rows[0][1:])]
-                start -= 1
+        # Lines of headings each over a group of the columns ("Three Months Ended" over two years, "Nine
+        # Months Ended" over two more; or one over all of them): each column's, read first. Before, a
+        # filing's quarter and nine months were both "2026", and the line above was a heading of its own.
+        header_line = start if headed else None
+        while (header_line is not None and start > 0 and header_line - start < _SPANNING_MAX_LINES
+               and (not found or found[-1].end < start) and (above := lines[start - 1])
+               and (over := _spanning(above, rows, char_width)) is not None):
+            rows[0] = [rows[0][0], *((x, f"{heading} {text}") for (x, text), heading in zip(rows[0][1:], over, strict=True))]
+            start -= 1
         found.append(FoundTable(start, end, headed, table_lines([[(text, headed and r == 0) for _, text in row] for r, row in enumerate(rows)]),
                                 [text for _, text in rows[0]] if headed else None))
         i = end
@@ -605,8 +677,9 @@ def display_width(text: str) -> int:
 
 
 # A table's row as `table_lines` writes it under a header: a label, then columns of a few words that
-# end in a figure ("n/m" where there is none). Not prose, not a heading.
-_TABLE_VALUE = r"(?:\S+\s+){0,3}(?:\S*\d\S*|n/?[ma]|[-–—])"
+# end in a figure ("n/m" where there is none). Not prose, not a heading. A column's name read down a
+# filing's header takes six words ("Three Months Ended September 30, 2026 $84,200").
+_TABLE_VALUE = r"(?:\S+\s+){0,6}(?:\S*\d\S*|n/?[ma]|[-–—])"
 TABLE_ROW = re.compile(rf"^[^;:]{{1,80}}:\s+{_TABLE_VALUE}(?:;\s+{_TABLE_VALUE})+$")
 # A credit or metadata line: "Source: Xinhua | Editor: Li Wei | 2026-11-27" (seen on a state-media story
 # nobody here labelled) is no heading over the story.
@@ -722,19 +795,29 @@ def spaced_tables(lines: list[str]) -> list[str]:
     return out + lines[done:]
 
 
-_CURRENCY = re.compile(r"[A-Z]{0,3}[$€£¥]")
+_SIGN_SPACED = re.compile(r"^([A-Z]{0,3}[$€£¥])\s+(?=[(\d])")
+
+
+def signs_joined(cells: Cells) -> Cells:
+    """A line's cells with a figure's signs set apart joined to it, as a filing sets them ("$   84.2",
+    "$ | (12,400 | )"): the currency sign goes with the figure after it, at its place ("$84.2"); a
+    closing bracket or a per cent sign with the figure before it ("$(12,400)")."""
+    joined: Cells = []
+    for x, text in cells:
+        text = _SIGN_SPACED.sub(r"\1", text)  # "$ 231.5", one space apart: one cell already
+        if joined and _LONE_CURRENCY.match(joined[-1][1]):
+            joined[-1] = (joined[-1][0], joined[-1][1] + text)  # "$84.2", as an HTML filing's cells are joined
+        elif joined and _CLOSING.match(text):
+            joined[-1] = (joined[-1][0], joined[-1][1] + text)
+        else:
+            joined.append((x, text))
+    return joined
 
 
 def _text_cells(line: str) -> Cells:
     """A plain-text line's pieces set apart by two spaces or more, each with the column it starts at."""
     line = line.expandtabs(8)
-    cells: Cells = []
-    for m in re.finditer(r"\S+(?: \S+)*", line):
-        if cells and _CURRENCY.fullmatch(cells[-1][1]):  # "$   84.2", a filing's way: the sign goes with its figure
-            cells[-1] = (cells[-1][0], f"{cells[-1][1]} {m.group()}")
-        else:
-            cells.append((display_width(line[: m.start()]), m.group()))
-    return cells
+    return signs_joined([(display_width(line[: m.start()]), m.group()) for m in re.finditer(r"\S+(?: \S+)*", line)])
 
 
 def text_blocks(text: str) -> list[Block]:

@@ -144,7 +144,7 @@ _DATELINE = re.compile(
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "24"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
+SPLITTER_VERSION = "25"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
 # 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies, an interview's Q:/A: labels,
 # a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone; 8: a name a speaker addresses,
 # a pasted page's photo captions and sign-up calls; 9: a "Published <date>" line, a table's header row of years
@@ -167,6 +167,7 @@ SPLITTER_VERSION = "24"  # 2: datelines are not statements; 3: comma clauses, as
 # 22: a table's row ("NdPr oxide produced (mt): Q3 2026 721; Q3 2025 477; Change 51%") is one statement
 # 23: a row whose last column has no figure ("% Change n/m") too; plain text reads such rows as no headings
 # 24: Bloomberg's dateline without a place ("(Bloomberg) -- "), its "To contact the reporter on this story:" footer
+# 25: a table's row whose columns are named over six words ("Three Months Ended September 30, 2026 $84,200") is one statement
 
 
 @dataclass(frozen=True)

@@ -150,7 +150,7 @@ def test_a_plain_text_table_set_out_in_spaces_names_each_figure_by_its_column():
     # A filing's table: a currency sign set apart from its figure, and a header of years over the columns.
     filing = ("                            2026         2025\nRevenue                  $   84.2     $   62.9\n"
               "Cost of sales               (70.1)       (58.3)\nNet loss                 $  (12.4)    $  (18.1)")
-    assert text_blocks(filing)[0].text == "Revenue: 2026 $ 84.2; 2025 $ 62.9\nCost of sales: 2026 (70.1); 2025 (58.3)\nNet loss: 2026 $ (12.4); 2025 $ (18.1)"
+    assert text_blocks(filing)[0].text == "Revenue: 2026 $84.2; 2025 $62.9\nCost of sales: 2026 (70.1); 2025 (58.3)\nNet loss: 2026 $(12.4); 2025 $(18.1)"
     # A header set over two lines: each column's words read down ("2026" over "(tonnes)"). The top line
     # stood alone and the bottom one named the figures ("Exports: (tonnes) 4,127").
     stacked = ("                           2026          2025         Pct\n"
@@ -171,6 +171,47 @@ def test_a_plain_text_table_set_out_in_spaces_names_each_figure_by_its_column():
                      "Cost of sales         (70.1)         (58.3)\nNet loss              (12.4)         (18.1)")
     assert [(b.kind, b.text.split("\n")[0]) for b in text_blocks(filing_header)] == [
         ("paragraph", "Revenue: Three months ended Sept 30, 2026 84.2; Three months ended Sept 30, 2025 62.9")]
+    # A filing's two periods side by side: "Three Months Ended" over two years, "Nine Months Ended" over two
+    # more, a date line under each. Both periods' columns were "2026" and "2025", and the headings a section
+    # heading and a paragraph of their own. A section's label among the rows stays a row of the table.
+    periods = ("                                   Three Months Ended          Nine Months Ended\n"
+               "                                      September 30,               September 30,\n"
+               "($ in millions)                      2026        2025           2026        2025\n"
+               "Revenue                           $  84.2     $  62.9        $ 231.5     $ 190.4\n"
+               "Operating expenses:\n"
+               "  Cost of sales                      70.1        58.3          200.5       170.0\n"
+               "Net loss                          $ (12.4)    $ (18.1)       $ (41.0)    $ (52.3)\n"
+               "NdPr oxide produced (mt)              721         477          2,013       1,295")
+    assert [(b.kind, b.text) for b in text_blocks(f"MP Materials reported its results.\n\n{periods}\n\nOutput rose.")] == [
+        ("paragraph", "MP Materials reported its results."),
+        ("paragraph", "Revenue ($ in millions): Three Months Ended September 30, 2026 $84.2; Three Months Ended September 30, 2025 $62.9; "
+                      "Nine Months Ended September 30, 2026 $231.5; Nine Months Ended September 30, 2025 $190.4\n"
+                      "Operating expenses:\n"
+                      "Cost of sales ($ in millions): Three Months Ended September 30, 2026 70.1; Three Months Ended September 30, 2025 58.3; "
+                      "Nine Months Ended September 30, 2026 200.5; Nine Months Ended September 30, 2025 170.0\n"
+                      "Net loss ($ in millions): Three Months Ended September 30, 2026 $(12.4); Three Months Ended September 30, 2025 $(18.1); "
+                      "Nine Months Ended September 30, 2026 $(41.0); Nine Months Ended September 30, 2025 $(52.3)\n"
+                      "NdPr oxide produced (mt): Three Months Ended September 30, 2026 721; Three Months Ended September 30, 2025 477; "
+                      "Nine Months Ended September 30, 2026 2,013; Nine Months Ended September 30, 2025 1,295"),
+        ("paragraph", "Output rose."),
+    ]
+    # Headings wider than the columns under them, centred (the first starts over no column of its own), or
+    # set left over their first column: each column still goes under the heading nearest it.
+    wide = ("                      Three Months Ended September 30,   Nine Months Ended September 30,\n"
+            "                                   2026        2025           2026        2025\n"
+            "Revenue                         $  84.2     $  62.9        $ 231.5     $ 190.4\n"
+            "Net loss                        $ (12.4)    $ (18.1)       $ (41.0)    $ (52.3)\n"
+            "Output (mt)                         721         477          2,013       1,295")
+    assert text_blocks(wide)[0].text.split("\n")[0] == (
+        "Revenue: Three Months Ended September 30, 2026 $84.2; Three Months Ended September 30, 2025 $62.9; "
+        "Nine Months Ended September 30, 2026 $231.5; Nine Months Ended September 30, 2025 $190.4")
+    left = wide.replace("                      Three Months Ended September 30,   Nine Months Ended September 30,",
+                        "                                Three Months Ended     Nine Months Ended")
+    assert text_blocks(left)[0].text.split("\n")[0] == (
+        "Revenue: Three Months Ended 2026 $84.2; Three Months Ended 2025 $62.9; Nine Months Ended 2026 $231.5; Nine Months Ended 2025 $190.4")
+    # A sentence over the labels is no heading of the columns, nor is a label under the last row.
+    above = "The figures are unaudited.\n" + wide.split("\n", 1)[1] + "\nSegment data:"
+    assert [b.text.split("\n")[0] for b in text_blocks(above)] == ["The figures are unaudited.", "Revenue: 2026 $84.2; 2025 $62.9; 2026 $231.5; 2025 $190.4", "Segment data:"]
     # A feed's <pre> holds such a table too; a <pre> that is no table keeps its lines.
     pre = "<p>Intro.</p><pre>\n" + wire.split("KEY FIGURES\n")[1].split("\n\n")[0] + "\n</pre>"
     assert html_blocks(pre)[1].text.startswith("NdPr oxide produced (t): Q1 FY27 2,104; Q4 FY26 1,892; Change 11%\nTotal REO")

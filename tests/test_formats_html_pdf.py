@@ -658,6 +658,58 @@ def test_a_pdf_table_with_an_empty_corner_and_prose_side_by_side(tmp_path):
     assert pdf_reader.with_tables(prose) == (prose, 0)
 
 
+def test_a_filing_s_table_printed_to_pdf_reads_as_its_html_does():
+    """filing_table.htm printed by Chromium (as a release's PDF on a company's site is): "$", "(12,400"
+    and ")" are pieces of their own, "Three Months Ended September" wraps over "30,", and "Operating
+    expenses:" stands among the rows. It was read as runs of bare figures ("Net loss $ (12,400 ) $
+    (18,100 ) …"), the headings as paragraphs of their own. Now each row as the page's HTML reads."""
+    _, _, (item,) = parse(pdf_file("filing_table.pdf"))
+    paragraphs = to_article(item).body.split("\n\n")
+    assert ("Net loss (in thousands, except per share data): Three Months Ended September 30, 2026 $(12,400); Three Months Ended "
+            "September 30, 2025 $(18,100); Nine Months Ended September 30, 2026 $(30,200); Nine Months Ended September 30, 2025 $(45,000)") in paragraphs
+    assert ("Cost of sales (in thousands, except per share data): Three Months Ended September 30, 2026 70,100; Three Months Ended "
+            "September 30, 2025 58,300; Nine Months Ended September 30, 2026 200,500; Nine Months Ended September 30, 2025 170,000") in paragraphs
+    assert "Operating expenses:" in paragraphs and not any(p.startswith(("Three Months", "30,")) for p in paragraphs)
+    # The opening is one paragraph: the table's long rows once made its wrapped line look short (a heading's).
+    assert paragraphs[0].endswith("today announced financial results for the third quarter ended September 30, 2026, with revenue up 34% as NdPr oxide output rose.")
+    # ... and a row is one statement, its label in it (it was cut at each ";" once its columns' names ran to six words).
+    from assay.statements import statements
+    found = [s.text for s in statements(to_article(item))]
+    assert sum(text.startswith("Net loss (in thousands") and text.endswith("$(45,000)") for text in found) == 1
+    assert not any(text.startswith(("Three Months Ended", "Nine Months Ended")) for text in found)
+
+
+def test_a_pdf_table_s_periods_spanning_their_columns_name_each_figure(tmp_path):
+    """fpdf2's table with a period's heading over two columns each (a cell spanning them, centred), the
+    figures set right: each column is named by the heading over it, the quarter's apart from the nine
+    months'. Before, both periods' columns were "2026" and "2025"."""
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
+
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    pdf.multi_cell(190, 5, "MP Materials Corp. today announced results for the third quarter ended September 30, 2026.",
+                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    with pdf.table(col_widths=(62, 32, 32, 32, 32), text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT")) as table:
+        row = table.row()
+        row.cell("")
+        row.cell("Three Months Ended", colspan=2, align="CENTER")
+        row.cell("Nine Months Ended", colspan=2, align="CENTER")
+        for cells in [("($ in millions)", "2026", "2025", "2026", "2025"), ("Revenue", "84.2", "62.9", "231.5", "190.4"),
+                      ("Net loss", "(12.4)", "(18.1)", "(41.0)", "(52.3)"), ("NdPr oxide produced (mt)", "721", "477", "2,013", "1,295")]:
+            row = table.row()
+            for cell in cells:
+                row.cell(cell)
+    pdf.multi_cell(190, 5, "The company said output rose on higher recoveries.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.output(str(tmp_path / "results.pdf"))
+    _, _, (item,) = parse(pdf_file("results.pdf", tmp_path))
+    assert to_article(item).body.split("\n\n")[1:-1] == [
+        "Revenue ($ in millions): Three Months Ended 2026 84.2; Three Months Ended 2025 62.9; Nine Months Ended 2026 231.5; Nine Months Ended 2025 190.4",
+        "Net loss ($ in millions): Three Months Ended 2026 (12.4); Three Months Ended 2025 (18.1); Nine Months Ended 2026 (41.0); Nine Months Ended 2025 (52.3)",
+        "NdPr oxide produced (mt): Three Months Ended 2026 721; Three Months Ended 2025 477; Nine Months Ended 2026 2,013; Nine Months Ended 2025 1,295"]
+
+
 @pytest.mark.parametrize("repeat_header", [False, True])
 def test_a_pdf_table_over_a_page_break_is_one_table(tmp_path, repeat_header):
     """Customs' monthly exports, a table that runs on to a second page with its header repeated (fpdf2's

@@ -26,7 +26,7 @@ from urllib.parse import urlsplit
 import pypdf
 from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PdfStreamError
 
-from assay.cleaning import CELL_MAX_WORDS, Cells, find_tables
+from assay.cleaning import CELL_MAX_WORDS, Cells, find_tables, signs_joined
 from assay.readers.announcements import exchange_announcement
 from assay.readers.exports import export_items
 from assay.readers.opening import (
@@ -258,7 +258,9 @@ def with_tables(lines: list[Line]) -> tuple[list[Line], int]:
     for page, on_page in pages.items():
         rows = _stacked_rows(_wrapped_label_rows(on_page))
         done = 0
-        found = find_tables([row.cells for row, _ in rows], carried)
+        sizes = sorted(row.size for row, _ in rows if row.size)
+        # A character's width, in points, as about half its type's size: where a heading's middle is.
+        found = find_tables([row.cells and signs_joined(row.cells) for row, _ in rows], carried, char_width=sizes[len(sizes) // 2] / 2 if sizes else 5.0)
         for table in found:
             out.extend(line for _, read in rows[done : table.start] for line in read)
             template = rows[table.start + 1 if table.headed and table.end > table.start + 1 else table.start][0]
@@ -505,7 +507,8 @@ def paragraphs(lines: list[Line]) -> tuple[list[Paragraph], int]:
     # (A hyphen that is only ever one, U+2010 or a soft hyphen, may come out of pypdf with a space before it.)
     texts = [re.sub(r"(?<=[A-Za-z]) ([\u2010\u00ad])$", r"\1", re.sub(r"\s+", " ", line.text).strip()) for line in lines]
     known = _Words.of(texts)
-    lengths = sorted(len(t) for t in texts if len(t) > 20)
+    # A line's typical length, of the text's lines: a table's rows, written a line each, run longer.
+    lengths = sorted(len(t) for t, line in zip(texts, lines, strict=True) if len(t) > 20 and not line.table_row)
     typical = lengths[int(len(lengths) * 0.8)] if lengths else 80
     sizes = [line.size for line in lines if line.size]
     body_size = statistics.median(sizes) if sizes else None
@@ -517,7 +520,10 @@ def paragraphs(lines: list[Line]) -> tuple[list[Paragraph], int]:
     # The pitch of a paragraph's lines: the smallest gap that recurs and is no narrower than the type,
     # not the median gap, which in a slide deck (bullets mostly of one line, further apart than a
     # bullet's wrapped lines) is the gap between bullets: every wrapped line started a paragraph.
-    recurring = [gap for gap, count in Counter(round(p * 2) / 2 for p in pitches).items() if count >= 2 and gap >= (body_size or 0)]
+    # A gap within the type's ordinary leading (up to 1.3 times its size) is a pitch seen once too: a
+    # short release's one wrapped paragraph, its table's rows apart, is otherwise only gaps between paragraphs.
+    recurring = [gap for gap, count in Counter(round(p * 2) / 2 for p in pitches).items()
+                 if (count >= 2 or gap <= 1.3 * (body_size or 0)) and gap >= (body_size or 0)]
     pitch = min(recurring) if recurring else statistics.median(pitches) if pitches else None
 
     out: list[Paragraph] = []
