@@ -79,3 +79,15 @@ def test_a_word_document_is_still_read_as_one():
 def test_an_office_package_no_reader_reads_is_named_with_the_way_out(files, said):
     with pytest.raises(SourceError, match=said):
         read(zipped(files, zipfile.ZIP_STORED), "report")
+
+
+def test_a_wire_service_s_zip_of_ninjs_stories_is_read():
+    """A wire service's batch as a .zip of ninjs `.json` files (and its manifest) gives the stories, as a
+    drop folder of them does. Before, each was skipped: "not a format articles come in (.json)"."""
+    from pathlib import Path
+
+    story = (Path(__file__).parent / "fixtures" / "formats" / "wire" / "ap-ninjs.json").read_bytes()
+    items = read(zipped({"batch/ap-ninjs.json": story, "manifest.json": b'{"batch": 41, "files": 1}'}), "ap-batch.zip")
+    (article,) = [to_article(item) for item in items]
+    assert article.title == "Pentagon signs heavy rare earths deal with Texas refiner"
+    assert "manifest.json: not a format articles come in" in " ".join(items[0].notes)

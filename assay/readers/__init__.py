@@ -7,7 +7,7 @@ when several could read the same content.
 
 from __future__ import annotations
 
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Protocol
 
 from assay.readers.archive import ZipReader, unread_package
@@ -91,25 +91,32 @@ def supported_suffixes() -> list[str]:
     return [suffix for reader in READERS for suffix in reader.suffixes]
 
 
-# A folder's `.json` files are data more often than articles: of them, a folder gives only those whose
-# opening says they are stories (ninjs, as a wire service's drop folder holds them) or a JSON Feed. A
-# news API's records are read when the file is named.
-_JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
-_JSON_HEAD = 65_536
+# A folder's (or a .zip's) `.json` files are data more often than articles: of them, it gives only those
+# whose opening says they are stories (ninjs, as a wire service's drop folder holds them) or a JSON Feed.
+# A news API's records are read when the file is named.
+JSON_SUFFIXES = (".json", ".jsonl", ".ndjson")
+JSON_HEAD = 65_536
+
+
+def opens_as_stories(name: str, head: bytes) -> bool:
+    """Whether a JSON file, by its name and opening, holds stories: wire items (ninjs) or a JSON Feed."""
+    if PurePosixPath(name).suffix.lower() not in JSON_SUFFIXES:
+        return False
+    head = head[:JSON_HEAD]
+    fetched = Fetched(source=name, content=head, content_type="application/json")
+    text = head.decode("utf-8", errors="ignore")
+    return WireReader().sniff(fetched, text) or JsonFeedReader().sniff(fetched, text)
 
 
 def json_stories(path: Path) -> bool:
-    """Whether a folder's JSON file holds stories: wire items (ninjs) or a JSON Feed, by its opening."""
-    if path.suffix.lower() not in _JSON_SUFFIXES:
+    """Whether a folder's JSON file holds stories (`opens_as_stories`)."""
+    if path.suffix.lower() not in JSON_SUFFIXES:
         return False
     try:
         with path.open("rb") as handle:
-            head = handle.read(_JSON_HEAD)
+            return opens_as_stories(path.name, handle.read(JSON_HEAD))
     except OSError:
         return False
-    fetched = Fetched(source=str(path), content=head, content_type="application/json")
-    text = head.decode("utf-8", errors="ignore")
-    return WireReader().sniff(fetched, text) or JsonFeedReader().sniff(fetched, text)
 
 
 def content_type_for(suffix: str) -> str:

@@ -68,7 +68,8 @@ def _hidden(name: str) -> bool:
 
 
 def archive_items(fetched: Fetched) -> list[RawItem]:
-    from assay.readers import parse_inner, supported_suffixes  # the registry holds this reader too
+    # Imported here: the registry in assay.readers holds this reader too.
+    from assay.readers import JSON_HEAD, JSON_SUFFIXES, opens_as_stories, parse_inner, supported_suffixes
 
     try:
         archive = zipfile.ZipFile(io.BytesIO(fetched.content))
@@ -85,7 +86,9 @@ def archive_items(fetched: Fetched) -> list[RawItem]:
         for member in members:
             # A member's name as a path inside the archive, never above it ("../../etc/passwd" is "etc/passwd").
             name = PurePosixPath(*[part for part in PurePosixPath(member.filename.replace("\\", "/")).parts if part not in ("/", "..", ".")])
-            if name.suffix.lower() not in supported_suffixes():  # as a folder's files are chosen
+            # As a folder's files are chosen: JSON only where it opens as stories (a wire service's ninjs).
+            suffix = name.suffix.lower()
+            if suffix not in supported_suffixes() and not (suffix in JSON_SUFFIXES and opens_as_stories(name.name, archive.open(member).read(JSON_HEAD))):
                 unread.append(f"{name}: not a format articles come in ({name.suffix or 'no suffix'})")
                 continue
             try:
