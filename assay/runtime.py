@@ -102,7 +102,7 @@ def _start_temporary_server() -> None:
 
     Prefect starts it as a subprocess on first use and stops it at exit; a process killed by SIGKILL (an
     out-of-memory kill, `timeout -s KILL`) runs no exit hook, and each such `assay ingest` left its server
-    serving (seen here). Started here, the subprocess gets `_die_with_parent`, as `assay serve`'s server
+    serving (seen here). Started here, the subprocess gets `die_with_parent`, as `assay serve`'s server
     does: Linux sends the signal when the thread that started it ends, hence the main thread, which ends
     only with the process. Prefect then finds it running and uses it."""
     import threading
@@ -118,7 +118,7 @@ def _start_temporary_server() -> None:
     popen = subprocess.Popen
 
     def dying_with_parent(*args: Any, **kwargs: Any) -> subprocess.Popen[Any]:
-        kwargs.setdefault("preexec_fn", _die_with_parent)
+        kwargs.setdefault("preexec_fn", die_with_parent)
         return popen(*args, **kwargs)
 
     subprocess.Popen = dying_with_parent  # type: ignore[misc,assignment]  # for this one start only; Prefect calls `subprocess.Popen`
@@ -148,7 +148,7 @@ def prefect_api(settings: Settings, *, startup_timeout_s: float = 90.0) -> Itera
         stdout=log,
         stderr=subprocess.STDOUT,
         env=os.environ.copy(),
-        preexec_fn=_die_with_parent,
+        preexec_fn=die_with_parent,
     )
     url = f"http://127.0.0.1:{port}/api"
     try:
@@ -175,8 +175,9 @@ def prefect_api(settings: Settings, *, startup_timeout_s: float = 90.0) -> Itera
         log.close()
 
 
-def _die_with_parent() -> None:
-    """Linux: the server gets SIGTERM when `assay serve` dies, even by SIGKILL, so none is left behind."""
+def die_with_parent() -> None:
+    """Linux: the process gets SIGTERM when the one that started it dies, even by SIGKILL, so none is left
+    behind (`assay serve`'s server, the tests' PostgreSQL). Call it after any change of user: that clears it."""
     if sys.platform.startswith("linux"):
         import ctypes
         import signal

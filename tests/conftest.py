@@ -308,15 +308,24 @@ def _postgres_bin() -> Path | None:
 @pytest.fixture(scope="session")
 def postgres_server():
     """A throwaway PostgreSQL cluster for the session (trust auth on 127.0.0.1, fsync off); skipped,
-    saying why, where the server is not installed."""
+    saying why, where the server is not installed. The server runs as this process's child, not
+    daemonised by pg_ctl, and dies with it: a test run killed (Ctrl-C twice, a CI timeout) left its
+    server running and its cluster in /tmp, one more each time."""
     import pwd
+    import signal
     import socket
     import subprocess
+
+    import psycopg
+
+    from assay.runtime import die_with_parent
 
     bindir = _postgres_bin()
     if bindir is None:
         pytest.skip("PostgreSQL's server is not installed (apt-get install postgresql, which `make test` does as root)")
+    _remove_dead_clusters()
     as_user: list[str] = []
+    owner = None
     folder = Path(tempfile.mkdtemp(prefix="assay-pg-"))
     if os.getuid() == 0:  # initdb refuses to run as root: the cluster belongs to Debian's postgres user
         try:
@@ -329,17 +338,56 @@ def postgres_server():
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     data, log = folder / "data", folder / "server.log"
+    subprocess.run([*as_user, str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C"],
+                   check=True, capture_output=True, timeout=120)
 
-    def run(*command: str) -> None:
-        subprocess.run([*as_user, *command], check=True, capture_output=True, timeout=120)
+    def become_owner() -> None:
+        if owner is not None:
+            os.setgroups([])
+            os.setgid(owner.pw_gid)
+            os.setuid(owner.pw_uid)
+        die_with_parent()  # after the change of user, which clears it
 
-    run(str(bindir / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--locale=C")
-    options = f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
-    run(str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(log), "-w", "-t", "60", "start")
+    options = ["-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "synchronous_commit=off", "-c", "full_page_writes=off"]
+    with log.open("ab") as written:
+        server = subprocess.Popen([str(bindir / "postgres"), "-D", str(data), "-p", str(port), "-k", str(folder), *options],
+                                  stdout=written, stderr=subprocess.STDOUT, preexec_fn=become_owner)
     try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                psycopg.connect(host="127.0.0.1", port=port, user="postgres", dbname="postgres", connect_timeout=2).close()
+                break
+            except psycopg.OperationalError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"the test PostgreSQL did not start: {log.read_text(errors='replace')[-500:]}") from None
+                time.sleep(0.2)
         yield PostgresServer("127.0.0.1", port)
     finally:
-        subprocess.run([*as_user, str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "stop"], capture_output=True, timeout=60)
+        server.send_signal(signal.SIGQUIT)  # immediate shutdown: the cluster is thrown away
+        try:
+            server.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            server.kill()
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _remove_dead_clusters() -> None:
+    """The clusters of test runs killed before this fixture's server died with them: their folders,
+    older than ten minutes, whose server is gone (no postmaster.pid, or one naming no live process)."""
+    for folder in Path(tempfile.gettempdir()).glob("assay-pg-*"):
+        pid_file = folder / "data" / "postmaster.pid"
+        if time.time() - folder.stat().st_mtime < 600:
+            continue  # another run's, perhaps still making its cluster
+        try:
+            pid = int(pid_file.read_text().split("\n", 1)[0]) if pid_file.exists() else None
+            if pid is not None:
+                os.kill(pid, 0)
+                continue  # a live server: another run's
+        except ProcessLookupError:
+            pass
+        except (OSError, ValueError):
+            continue  # not ours to judge
         shutil.rmtree(folder, ignore_errors=True)
 
 
