@@ -287,6 +287,14 @@ _STATE_NAME = re.compile(rf"\b(?:{STATE_AGENCIES}|USTDA)\b"
 _COMPANY_NAME = re.compile(r"\b(?:Inc|Corp|Corporation|Co|Ltd|Limited|plc|PLC|LLC|AG|SE|SA|NV|Group|Holdings|Motors?|Materials|Resources|"
                            r"Mining|Metals|Magnetics|Technologies|Industries)\b")
 _LEGAL_FORM = re.compile(r"\b(?:Inc|Corp|Corporation|Ltd|Limited|plc|PLC|LLC|AG|NV)\b")
+# A company's name as a text writes it with its legal form: up to four capitalised words before it
+# ("Mojave Magnetics Corp.", "Arafura Rare Earths Ltd").
+_LEGAL_NAME = re.compile(r"\b(?:[A-Z][\w&'’.-]*\s+){1,4}(?:Inc|Corp|Corporation|Ltd|Limited|plc|PLC|LLC|AG|NV)\b")
+
+
+def legal_names(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, name) of the companies a text names with their legal form, known to no file."""
+    return [(m.start(), m.end(), m.group()) for m in _LEGAL_NAME.finditer(text)]
 # A firm's name that no legal form marks: analysts, consultants and investors ("Adamas Intelligence",
 # "Benchmark Mineral Intelligence", "Wood Mackenzie Research", "Orion Resource Partners").
 _FIRM_NAME = re.compile(r"\b(?:Intelligence|Analytics|Research|Consulting|Consultants|Advisory|Advisors|Partners|Capital|Securities|"

@@ -20,10 +20,10 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from assay.aliases import AliasBook
-from assay.analysis import CURRENCY, UNIT_DIMENSIONS, YEAR, numbers
+from assay.aliases import AliasBook, legal_names, normalise
+from assay.analysis import CURRENCY, NUMBER, UNIT_DIMENSIONS, YEAR
 from assay.embeddings import MiniLMEmbeddings
-from assay.statements import Statement, text_sentences
+from assay.statements import DAY_DATE, Statement, text_sentences
 from assay.types import Article, ChunkSearch, CrossCheck, EntityType, EvidenceChunk, StoredChunk, TermWeights
 
 # A figure and what it is a figure of, as far as its unit says: two numbers conflict only when they
@@ -53,6 +53,18 @@ def figure_units(text: str) -> dict[str, set[str]]:
             continue
         found.setdefault(dimension, set()).add(number)
     return found
+
+
+# What numbers a date or a period holds ("September 30, 2026", "Q3", "H1"): no figure either text gives.
+_DATED = re.compile(rf"{DAY_DATE}|\b[QH][1-4]\b")
+
+
+def agreeing_figures(text: str) -> set[str]:
+    """The numbers by which another text agrees with this one: not a date's, a quarter's or a year's.
+    MP's "today announced results for the third quarter ended September 30, 2026" was corroborated by
+    another company's release of the same day, which wrote the same date (a text nobody here labelled)."""
+    written = [n.rstrip(",.") for n in NUMBER.findall(_DATED.sub(" ", text))]
+    return {n.replace(",", "") for n in written if not YEAR.match(n)}  # "2026" a year, "2,026" tonnes
 
 
 def figures_conflict(statement: str, other: str) -> bool:
@@ -128,7 +140,7 @@ class CorpusCrossCheck:
     def name(self) -> str:
         """Its thresholds and conflict rule: part of every analysis's cache key, so changing one re-analyses."""
         return (f"crosscheck(related={self.related:g},close={self.close:g},shared={self.shared:g},repeat={self.repeat:g},"
-                f"k={self.k},conflicts=units-in-closest-sentence-same-period-same-material,subjects=known-companies)")
+                f"k={self.k},conflicts=units-in-closest-sentence-same-period-same-material,subjects=known-and-legal-names,agree=figures-not-dates)")
 
     def __call__(self, article: Article, found: Sequence[Statement], vectors: np.ndarray | None = None) -> list[CrossCheck]:
         if not found or self.store.count() == 0:
@@ -155,10 +167,17 @@ class CorpusCrossCheck:
         Another company's words neither corroborate nor contradict: on dev's and test's gold statuses
         this changed none (their evidence names the same companies, or none the file knows)."""
         own, theirs = self._named(f"{article.title}\n{statement.text}"), self._named(f"{chunk.title}\n{chunk.text}")
-        return bool(own) and bool(theirs) and not own & theirs
+        # One name's words in another's are one company ("Tuesday Mojave Magnetics Corp" is Mojave Magnetics).
+        return bool(own) and bool(theirs) and not any(set(a.split()) <= set(b.split()) or set(b.split()) <= set(a.split())
+                                                      for a in own for b in theirs)
 
     def _names_in(self, text: str) -> frozenset[str]:
-        return self._known_in(text, (EntityType.company, EntityType.project))
+        """The companies and projects a text names, as keys (`normalise`): those the alias file knows, and
+        those it writes with a legal form ("Mojave Magnetics Corp."), which no alias file lists."""
+        known = {normalise(name) for name in self._known_in(text, (EntityType.company, EntityType.project))}
+        spans = self.aliases.mention_spans(text)
+        known.update(normalise(name) for start, end, name in legal_names(text) if not any(a < end and b > start for a, b, _ in spans))
+        return frozenset(known)
 
     def _materials_in(self, text: str) -> frozenset[str]:
         return self._known_in(text, (EntityType.material,))
@@ -181,7 +200,7 @@ class CorpusCrossCheck:
         evidence: list[EvidenceChunk] = []
         repeats: list[EvidenceChunk] = []
         agreeing = conflicting = False
-        own_numbers = numbers(statement.text)
+        own_numbers = agreeing_figures(statement.text)
         published = article.published.isoformat() if article.published else None
         for chunk in chunks:
             similarity = chunk.similarity or 0.0
@@ -197,7 +216,7 @@ class CorpusCrossCheck:
                 repeats.append(evidence[-1])
             other = self._about_others(article, statement, chunk)
             if own_numbers:
-                if own_numbers & numbers(chunk.text) and not other:
+                if own_numbers & agreeing_figures(chunk.text) and not other:
                     agreeing = True
                 elif (similarity >= self.close and not other
                       and figures_conflict(statement.text, closest := _closest(own, sentence_terms[chunk.chunk_id]))

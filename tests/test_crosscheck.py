@@ -95,6 +95,35 @@ def test_another_companys_figure_in_the_same_words_is_no_conflict(assay_home):
         assert check.status == status, title
 
 
+def test_another_company_s_release_of_the_same_day_corroborates_nothing(assay_home):
+    """Seen on two results releases ingested together: MP's "today announced results for the third
+    quarter ended September 30, 2026" was corroborated by Mojave Magnetics' release, which wrote the
+    same date. A date's numbers agree on nothing, and a company named with its legal form ("Mojave
+    Magnetics Corp.", in no alias file) is another company than MP."""
+    made = services(assay_home)
+    corpus = [
+        article("mojave", "Mojave Magnetics Corp. (NYSE: MJV) today announced financial results for the third quarter ended "
+                          "September 30, 2026, with revenue up 34% as NdPr oxide output rose.", 5).model_copy(
+            update={"title": "Mojave Magnetics Reports Third Quarter 2026 Results"}),
+        *unrelated(),
+    ]
+    stored(made, corpus)
+    subject = article("mp", "MP Materials Corp. (NYSE: MP) today announced results for the third quarter ended September 30, 2026.", 6)
+    (check,) = made.crosscheck(subject.model_copy(update={"title": "MP Materials Reports Third Quarter 2026 Results"}), statements(subject))
+    assert check.status == "no_other_source" and [e.article_id for e in check.evidence] == ["mojave"]
+    # The same words from Mojave itself (another of its articles) still corroborate, by words alone.
+    own = article("mojave2", "Mojave Magnetics Corp. today announced results for the third quarter ended September 30, 2026.", 6)
+    (check,) = made.crosscheck(own, statements(own))
+    assert check.status == "corroborated"
+
+
+def test_agreeing_figures_are_no_dates_quarters_or_years():
+    from assay.crosscheck import agreeing_figures
+
+    assert agreeing_figures("In Q3 2026, to September 30, 2026, output rose 12% to 2,013 tonnes; FY2025's ended 30 Nov. 2025") == {"12", "2013"}
+    assert agreeing_figures("Results for the quarter ended Sept. 30, 2026 (H1: 4)") == {"4"}
+
+
 def test_a_figure_of_another_year_or_another_day_is_no_conflict(assay_home):
     """Seen on texts written here: a fact check's "1,294 tonnes … in 2024" conflicted with a price
     report's "2,010 tonnes in the quarter to September" of this year, and a briefing's Monday price
