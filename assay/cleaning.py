@@ -111,6 +111,13 @@ _BOILERPLATE = re.compile(
       | (?:share|share\ this|related\ posts?|read\ more|continue\ reading)[:.…]?
       | you\ must\ be\ logged\ in\ to\ post\ a\ comment\.?
       | cancel\ reply
+      # A page's links to its other stories, set in the text: "Read more: What the new licences mean…"
+      | (?:read\ more|also\ read|read\ also|see\ also|related|recommended|read\ next|more\ on\ this|further\ reading|watch)
+        \s*[:|–—-]\s*(?:\S+\s+){0,24}\S+
+      # An advertisement's slot: "Advertisement · Scroll to continue", "Story continues below advertisement"
+      | advertisement(?:\s*[·•|–—-]?\s*scroll\ to\ continue(?:\ with\ content)?)?
+      | scroll\ to\ continue(?:\ with\ content)?
+      | (?:the\ )?(?:story|article)\ continues\ (?:below|after)(?:\ (?:this\ )?(?:advertisement|ad))?
     )$""",
     re.I | re.X,
 )

@@ -30,6 +30,19 @@ def test_comment_boilerplate_is_dropped():
     assert clean.body == "NdPr prices rose 4% in January."
 
 
+def test_links_to_other_stories_and_advertisement_slots_are_dropped():
+    """A news page's furniture set among its paragraphs (seen on a page written here in a wire site's
+    layout, and an outside-set Bloomberg text's "Read more:" line): each was a paragraph, and a statement."""
+    clean = clean_html(
+        "<p>China widened its export licences to seven more elements.</p><div>Advertisement · Scroll to continue</div>"
+        "<p>Read more: What the new licences mean for magnet makers</p><p>Story continues below advertisement</p>"
+        "<p>Related: Lynas shares jump on US deal</p><p>Related stocks rose 4% after the ministry spoke.</p>"
+        "<p>Read more about the licences in the ministry's notice.</p>"
+    )
+    assert clean.body == ("China widened its export licences to seven more elements.\n\nRelated stocks rose 4% after the ministry spoke.\n\n"
+                          "Read more about the licences in the ministry's notice.")
+
+
 def test_highlights_are_split_from_the_body_and_kept():
     clean = clean_html(
         "<h2>Highlights</h2><ul><li>First point.</li><li>Second point:<ul><li>nested detail</li></ul></li></ul>"

@@ -992,6 +992,20 @@ def test_a_page_saved_under_a_text_name_is_read_as_a_page_and_says_so():
     assert "read as an HTML page, by its markup, though named .txt" in item.notes
 
 
+def test_a_news_page_s_caption_advertisement_and_links_are_no_statements():
+    """clutter.html, written here in a wire site's layout: a photo's caption, an advertisement's slot, a
+    "Related" box, a "Read more:" link and a newsletter's sign-up among the paragraphs. The slot and the
+    link were statements ("Advertisement · Scroll to continue"); now the body is the story's paragraphs."""
+    from assay.statements import statements
+
+    body = page_body((HTML / "clutter.html").read_text())
+    assert "Advertisement" not in body and "Read more" not in body and "Sign up" not in body and "REUTERS/Stringer" not in body
+    found = [s.text for s in statements(to_article(parse(Fetched(source="https://metalswire.example/a", url="https://metalswire.example/a",
+                                                                 content=(HTML / "clutter.html").read_bytes(), content_type="text/html"))[2][0]))]
+    assert found[-1] == "Analysts said the move would push up prices for dysprosium and terbium outside China, which rose 8% last week."
+    assert not any("Scroll" in text or "Read more" in text for text in found)
+
+
 def test_a_paywalled_page_is_read_as_far_as_it_shows_and_says_so():
     """Seen on trade publications: the opening paragraphs, then "Subscribe to continue reading": the prompt
     is no statement, and the reading notes say only the free part was read."""
