@@ -145,6 +145,7 @@ AbstainReason = Literal[
     "no_relevant_chunks", "names_not_in_corpus", "years_not_in_corpus", "model_found_no_support", "no_valid_citations", "unsupported_numbers",
     "unsupported_names", "miscited", "no_figure_in_answer", "no_new_name_in_answer", "measure_not_in_passages",
     "names_not_in_cited_passages", "years_not_in_cited_passages", "no_passage_answers", "cited_passages_do_not_answer", "asked_not_said",
+    "figure_of_another_subject",
 ]
 
 
@@ -342,6 +343,23 @@ def recited_to_named(text: str, question: str, by_key: dict[int, str], named: di
     return text
 
 
+def figure_of_another_subject(text: str, question: str, by_key: dict[int, str], named: dict[int, str]) -> bool:
+    """Whether a sentence of the answer gives a figure (not the question's) that only cited passages
+    whose articles name none of the question's names hold (`named`: what each passage's article names):
+    a figure of another company, read beside one about it."""
+    asked = set(unmentioned_names(question, "", strict=True))  # every name the question holds
+    if not asked:
+        return False
+    for sentence in text_sentences(text):
+        keys = [k for k in citation_keys(sentence.text) if k in by_key]
+        for figure in numbers(_CITATION.sub("", sentence.text)) - numbers(question):
+            holders = [k for k in keys if figure in numbers(by_key[k])]
+            # None of them names any: "…approve for Project Vault, and which OEMs…" is Project Vault's where "OEMs" is not named.
+            if holders and all(set(unmentioned_names(question, named[k], strict=True)) >= asked for k in holders):
+                return True
+    return False
+
+
 def asked_not_said(text: str, by_key: dict[int, str]) -> list[str]:
     """Sentences of the answer that state what their cited passages only ask: the passage sentence
     holding the most of the answer sentence's words (four letters or more) is a question, and holds at
@@ -362,12 +380,36 @@ def asked_not_said(text: str, by_key: dict[int, str]) -> list[str]:
     return found
 
 
-def weaker_citations_dropped(text: str, probability: dict[int, float], margin: float) -> str:
+def _holds(sentence: str, keys: set[int], question: str, by_key: dict[int, str]) -> bool:
+    """Whether these passages (and the question) hold every number and name of the sentence."""
+    words, cited = _CITATION.sub("", sentence), " ".join([question, *(by_key[k] for k in sorted(keys))])
+    return not (numbers(words) - numbers(cited) or unknown_names(words, cited))
+
+
+def _needed(sentence: str, weak: set[int], rank: Callable[[int], float], question: str, by_key: dict[int, str] | None) -> set[int]:
+    """Of a sentence's weak citations, those it cannot do without: dropped, the rest would no longer
+    hold its numbers and names ("… $231.5 million [3][4]", 231.5 in [3] alone). The weakest go first.
+    None when the sentence's citations never held it (then dropping changes nothing it could lose)."""
+    keys = {k for k in citation_keys(sentence) if by_key is not None and k in by_key}
+    if by_key is None or not keys or not _holds(sentence, keys, question, by_key):
+        return set()
+    kept, dropped = set(), set()
+    for key in sorted(weak & keys, key=rank):
+        rest = keys - dropped - {key}
+        (dropped if rest and _holds(sentence, rest, question, by_key) else kept).add(key)
+    return kept
+
+
+def weaker_citations_dropped(
+    text: str, probability: dict[int, float], margin: float, question: str = "", by_key: dict[int, str] | None = None
+) -> str:
     """The answer without its citations of passages the model itself judged less likely to answer
     than the best cited one, by more than `margin`; a sentence left citing nothing goes too. Measured
     on the labelled dev questions: the 1.5B model cites [1] and adds [2] beside it, and the [2] is
     mostly from another article (dev citation precision 0.59 -> 0.66 at 0.05, no right citation lost).
-    A citation written after the full stop ("… ASM. [1]") belongs to the sentence before it."""
+    A citation written after the full stop ("… ASM. [1]") belongs to the sentence before it. With the
+    passages (`by_key`), a sentence keeps the citation that alone holds a figure or name of it
+    (`_needed`): the checks after this one then read where its figure came from."""
     cited = [k for k in citation_keys(text) if k in probability]
     if not cited:
         return text
@@ -377,7 +419,8 @@ def weaker_citations_dropped(text: str, probability: dict[int, float], margin: f
         return text
     text = citations_before_stops(text)
     for sentence in reversed(text_sentences(text)):  # edited from the end, so earlier offsets hold
-        trimmed = _CITATION.sub(lambda m: _cited_keys(m, lambda k: k not in weak)[0], sentence.text)
+        dropped = weak - _needed(sentence.text, weak, probability.__getitem__, question, by_key)
+        trimmed = _CITATION.sub(_citations_without(dropped), sentence.text)
         if _CITATION.search(sentence.text) and not _CITATION.search(trimmed):
             trimmed = ""
         text = text[: sentence.start] + trimmed + text[sentence.end :]
@@ -411,6 +454,7 @@ def unsupported_citations_dropped(text: str, question: str, by_key: dict[int, st
             continue
         support = {key: citation_support(sentence.text, question, by_key[key]) for key in cited}
         weak = {key for key, share in support.items() if share < max(support.values()) - margin}
+        weak -= _needed(sentence.text, weak, support.__getitem__, question, by_key)  # the one that holds its figure stays
         trimmed = _CITATION.sub(_citations_without(weak), sentence.text)
         text = text[: sentence.start] + trimmed + text[sentence.end :]
     return re.sub(r"[ \t]{2,}", " ", text).strip()
@@ -896,12 +940,20 @@ def answer_question(
         return abstain("years_not_in_cited_passages")
     probability = {j.key: j.probability for j in answer.answerability if j.probability is not None}
     if checks.citation_margin is not None and probability:
-        text, cited = clean_citations(weaker_citations_dropped(text, probability, checks.citation_margin), valid)
+        text, cited = clean_citations(weaker_citations_dropped(text, probability, checks.citation_margin, question, held), valid)
         missing = missing_answer(question, _CITATION.sub("", text))  # the dropped sentence may have held it
         if missing is not None:
             return abstain(missing)
     if checks.citation_support_margin is not None:  # never drops a sentence, so what it says is unchanged
         text, cited = clean_citations(unsupported_citations_dropped(text, question, held, checks.citation_support_margin), valid)
+    # Each figure from a passage about what the question names: "What was Mojave Magnetics' nine-month
+    # revenue?" answered "$231.5 million [3][4]", where 231.5 is in [3] alone, MP's release ([4] is
+    # Mojave's, without the figure). The names check reads the cited passages together, so it passed.
+    # What a passage's article names, read from all of its passages here: "The proposed plant is designed
+    # to produce ~400 tonnes…" is Belfast's, named in the passages beside it.
+    article_named = {p.key: " ".join(named[q.key] for q in found if q.hit.article_id == p.hit.article_id) for p in found}
+    if figure_of_another_subject(text, question, held, article_named):
+        return abstain("figure_of_another_subject")
     answers: dict[int, float | None] = {}
     if checks.cited_answers is not None:
         step = time.perf_counter()

@@ -134,6 +134,56 @@ def test_citations_the_model_judged_weaker_are_dropped_with_sentences_left_uncit
     assert weaker_citations_dropped(after, {1: 0.9, 2: 0.5}, 0.05) == "Energy Fuels agreed to buy ASM [1]."
     # Lines stay lines; a list item whose sentence went goes with it.
     assert weaker_citations_dropped("- X [2].\n- Y [1].\n- Z [1].", {1: 0.9, 2: 0.5}, 0.05) == "- Y [1].\n- Z [1]."
+    # Given the passages, a weaker citation that alone holds a figure of its sentence stays: dropped, the
+    # sentence cited a passage without its figure ("$231.5 million [4]", 231.5 in [3] alone).
+    revenue = "Mojave Magnetics' nine-month revenue was $231.5 million [3][4]."
+    passages = {3: "MP Materials Corp. Revenue: Nine Months Ended September 30, 2026 $231.5", 4: "Mojave Magnetics Corp. reported results."}
+    assert clean_citations(weaker_citations_dropped(revenue, {3: 0.77, 4: 0.85}, 0.05), {3, 4})[0] == (
+        "Mojave Magnetics' nine-month revenue was $231.5 million [4].")
+    assert weaker_citations_dropped(revenue, {3: 0.77, 4: 0.85}, 0.05, "What was Mojave's revenue?", passages) == revenue
+    both = {**passages, 4: "Mojave Magnetics Corp. reported revenue of $231.5 million."}  # [4] holds it too: [3] goes
+    assert clean_citations(weaker_citations_dropped(revenue, {3: 0.77, 4: 0.85}, 0.05, "What was Mojave's revenue?", both), {3, 4})[0] == (
+        "Mojave Magnetics' nine-month revenue was $231.5 million [4].")
+
+
+def test_a_figure_only_another_company_s_article_holds_is_an_abstention():
+    """"What was Mojave Magnetics' revenue for the nine months…?" answered "$231.5 million [3][4]" over two
+    results releases ingested together: 231.5 is MP's figure, in [3] alone; [4], Mojave's, made the
+    names check pass. Seen through `assay ask` on two releases written here."""
+    from assay.ask import figure_of_another_subject
+    from assay.embeddings import MiniLMEmbeddings
+    from assay.retrieval import Hit, Retrieval
+    from assay.settings import Settings
+
+    texts = {"mp": "Revenue ($ in millions): Three Months Ended September 30, 2026 $84.2; Nine Months Ended September 30, 2026 $231.5",
+             "mojave": "Revenue (in thousands): Three Months Ended September 30, 2026 $84,200; Nine Months Ended September 30, 2026 $241,300"}
+    titles = {"mp": "MP Materials Reports Third Quarter 2026 Results", "mojave": "Mojave Magnetics Reports Third Quarter 2026 Results"}
+
+    class TwoReleases:
+        store = None
+
+        def search(self, question, k, filters=None):
+            hits = [Hit(chunk_id=f"{a}-0000-x", article_id=a, text=text, start=0, end=len(text), published="2026-11-06", title=titles[a],
+                        source=titles[a].split(" Reports")[0], dense_similarity=0.7, dense_rank=i, rrf=0.03) for i, (a, text) in enumerate(texts.items(), 1)]
+            return Retrieval(hits=hits, best_dense_similarity=0.7)
+
+    class NoAnalyses:
+        def latest_analysis(self, article_id):
+            return None
+
+    settings = Settings()
+    question = "What was Mojave Magnetics' revenue for the nine months to September 30, 2026?"
+    for reply, reason in (("Mojave Magnetics' revenue for the nine months was $231.5 million [1][2].", "figure_of_another_subject"),
+                          ("Mojave Magnetics' revenue for the nine months was $241,300 thousand [1][2].", None)):
+        got = answer_question(question, retriever=TwoReleases(), catalog=NoAnalyses(), embedder=MiniLMEmbeddings(batch_size=settings.embed_batch_size),
+                              model=FakeListChatModel(responses=[reply]), prompt=load_prompt("answer"), k=settings.ask_k,
+                              min_similarity=settings.ask_min_similarity, passage_chars=settings.ask_passage_chars)
+        assert got.abstain_reason == reason, got
+    # A question that names nothing has no subject to check; one naming two is answered by a passage naming either.
+    passages = {1: "Output rose to 721 t.", 2: "Prices fell."}
+    assert not figure_of_another_subject("Output was 721 t [1].", "How much oxide was produced?", passages, passages)
+    named = {1: "Project Vault got a $10 billion loan.", 2: ""}
+    assert not figure_of_another_subject("It was $10 billion [1].", "How large a loan did Project Vault get, and which OEMs joined?", named, named)
 
 
 def test_a_citation_holding_little_of_its_sentence_is_dropped_but_a_sentence_keeps_its_best():
@@ -148,6 +198,10 @@ def test_a_citation_holding_little_of_its_sentence_is_dropped_but_a_sentence_kee
     assert citation_support(text, question, passages[1]) == 1.0 and citation_support(text, question, passages[2]) < 0.5
     assert unsupported_citations_dropped(text, question, passages, 0.3) == (
         "Energy Fuels agreed to acquire Australian Strategic Materials in an all-share deal [1].")
+    # ... unless the weaker one alone holds a figure of the sentence: then both stay.
+    valued = "Energy Fuels agreed to acquire Australian Strategic Materials in an all-share deal worth A$1.2 billion. [1][3]"
+    assert unsupported_citations_dropped(valued, question, passages, 0.3) == (
+        "Energy Fuels agreed to acquire Australian Strategic Materials in an all-share deal worth A$1.2 billion [1][3].")
     # Each sentence is judged on its own: a sentence citing one passage keeps it, however little of it
     # another sentence's passage holds.
     both = "Energy Fuels agreed to acquire ASM in an all-share deal [1]. The deal values ASM at about A$1.2 billion [3]."
