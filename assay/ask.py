@@ -393,7 +393,8 @@ def _needed(sentence: str, weak: set[int], rank: Callable[[int], float], questio
     keys = {k for k in citation_keys(sentence) if by_key is not None and k in by_key}
     if by_key is None or not keys or not _holds(sentence, keys, question, by_key):
         return set()
-    kept, dropped = set(), set()
+    kept: set[int] = set()
+    dropped: set[int] = set()
     for key in sorted(weak & keys, key=rank):
         rest = keys - dropped - {key}
         (dropped if rest and _holds(sentence, rest, question, by_key) else kept).add(key)
