@@ -389,7 +389,7 @@ def _holds(sentence: str, keys: set[int], question: str, by_key: dict[int, str])
 def _needed(sentence: str, weak: set[int], rank: Callable[[int], float], question: str, by_key: dict[int, str] | None) -> set[int]:
     """Of a sentence's weak citations, those it cannot do without: dropped, the rest would no longer
     hold its numbers and names ("… $231.5 million [3][4]", 231.5 in [3] alone). The weakest go first.
-    None when the sentence's citations never held it (then dropping changes nothing it could lose)."""
+    None of them when the sentence's citations never held it (dropping then loses nothing it had)."""
     keys = {k for k in citation_keys(sentence) if by_key is not None and k in by_key}
     if by_key is None or not keys or not _holds(sentence, keys, question, by_key):
         return set()

@@ -480,12 +480,13 @@ _SPANNING_MAX_WORDS = 6  # "Three Months Ended September 30,"
 _SPANNING_MAX_LINES = 2  # "Three Months Ended" over "September 30," over the header's years
 
 
-def _spanning(line: Cells, rows: list[list[tuple[float, str]]], char_width: float) -> list[str] | None:
+def _spanning(line: Cells, rows: list[Cells], char_width: float) -> list[str] | None:
     """Each figure column's heading in `line`, a line above the header `rows[0]`, when the line holds
     headings over groups of the columns, side by side: one over all of them, or one over each group
     ("Three Months Ended", "Nine Months Ended"). The columns are parted into groups, in order and none
-    empty, each column as near its heading as can be (`apart`); a heading must reach over its group. None when the
-    line is no such line: figures, prose, a cell over the rows' labels, more headings than columns."""
+    empty, each column as near its heading as can be (`apart`); a heading must reach over its group.
+    None when the line is no such line: figures, prose, a cell over the rows' labels, more headings
+    than columns."""
     columns = len(rows[0]) - 1
     rows = [row for row in rows if len(row) == len(rows[0])]  # not a section's label among them
     texts = [text for _, text in line]
@@ -501,6 +502,7 @@ def _spanning(line: Cells, rows: list[list[tuple[float, str]]], char_width: floa
     # Where each column's figures lie (the header's cells may hold the words of lines read already).
     left = [min(row[j][0] for row in rows[1:]) for j in range(1, columns + 1)]
     right = [max(row[j][0] + width(row[j][1]) for row in rows[1:]) for j in range(1, columns + 1)]
+
     def apart(x: float, text: str, j: int) -> tuple[float, float]:
         """How far a heading is from column j: the gap between them (none where it reaches over it), then
         between their middles. Figures set right under a centred heading lie right of its middle."""
@@ -812,10 +814,8 @@ def signs_joined(cells: Cells) -> Cells:
     joined: Cells = []
     for x, text in cells:
         text = _SIGN_SPACED.sub(r"\1", text)  # "$ 231.5", one space apart: one cell already
-        if joined and _LONE_CURRENCY.match(joined[-1][1]):
+        if joined and (_LONE_CURRENCY.match(joined[-1][1]) or _CLOSING.match(text)):
             joined[-1] = (joined[-1][0], joined[-1][1] + text)  # "$84.2", as an HTML filing's cells are joined
-        elif joined and _CLOSING.match(text):
-            joined[-1] = (joined[-1][0], joined[-1][1] + text)
         else:
             joined.append((x, text))
     return joined
