@@ -46,11 +46,11 @@ from assay.report import default_eval_report, default_report_dir, write_report
 from assay.retrieval import Filters, allowed_articles
 from assay.revisions import revisions
 from assay.runtime import configure_prefect, in_process_flow_settings, prefect_api
-from assay.services import services
+from assay.services import Services, services
 from assay.settings import Settings
 from assay.sources import SourceError, expand_source, is_url, subscription_list, unwrapped_link
 from assay.statement_answers import as_answer, asked_about, claims_question, contradictions, matching_statements
-from assay.store.keywords import KeywordRow
+from assay.store.keywords import KeywordIndex, KeywordRow
 from assay.store.maintenance import BackupResult, ConsistencyReport, RepairResult
 from assay.store.maintenance import backup as backup_store
 from assay.store.maintenance import check as check_consistency
@@ -62,6 +62,8 @@ from assay.timelines import repeated_claims as find_repeated_claims
 from assay.types import (
     AnalyseReport,
     Analysis,
+    Article,
+    Chunk,
     Deployed,
     PipelineReport,
     RemovedArticle,
@@ -703,6 +705,27 @@ class DoctorReport(BaseModel):
     moved_aside: str | None = Field(None, description="With --repair: where a damaged chunk store was moved (renamed, not deleted) before it was rebuilt.")
 
 
+def _store_again(group: list[tuple[Article, list[Chunk]]], made: Services, keywords: KeywordIndex) -> None:
+    """Articles' chunks stored again as ingestion stores them: one forward pass and one write for the
+    group (article by article, a store of 5,000 articles took one small batch each), their keyword
+    rows, and their old chunks that no longer are (the chunk settings may have changed since)."""
+    if not group:
+        return
+    vectors = made.embedder.forward([c.text for _, chunks in group for c in chunks])
+    batch, at = [], 0
+    for article, chunks in group:
+        batch.append((article, chunks, vectors[at : at + len(chunks)]))
+        at += len(chunks)
+    old = {article.id: made.chunk_store.chunk_ids(article.id) for article, _ in group}
+    made.chunk_store.upsert(batch)
+    keywords.add(KeywordRow(c.id, c.article_id, c.text) for _, chunks in group for c in chunks)
+    stale = sorted(i for article, chunks in group for i in old[article.id] - {c.id for c in chunks})
+    made.chunk_store.delete(stale)
+    keywords.delete(stale)
+    for article, chunks in group:
+        made.registry.set_chunk_count(article.id, len(chunks))
+
+
 def doctor(settings: Settings, *, repair: bool = False) -> DoctorReport:
     """Check the registry against the chunk store, and the keyword index against the chunks; with
     `repair`, fix what a crash can leave: orphan chunks are deleted, the keyword index is made to hold
@@ -721,19 +744,17 @@ def doctor(settings: Settings, *, repair: bool = False) -> DoctorReport:
         moved_aside = str(made.chunk_store.move_aside())
         to_repair = check_consistency(made.registry, made.chunk_store, keywords)
     repaired = repair_consistency(made.registry, made.chunk_store, to_repair, keywords)
+    group: list[tuple[Article, list[Chunk]]] = []
     for article_id in repaired.reingest:
         stored = made.registry.get(article_id)
         if stored is None:
             continue
         article = stored.article()
-        chunks = chunk_article(article, settings.chunk_size, settings.chunk_overlap)
-        old = made.chunk_store.chunk_ids(article.id)
-        made.chunk_store.upsert([(article, chunks, made.embedder.forward([c.text for c in chunks]))])
-        keywords.add(KeywordRow(c.id, c.article_id, c.text) for c in chunks)
-        stale = sorted(old - {c.id for c in chunks})
-        made.chunk_store.delete(stale)
-        keywords.delete(stale)
-        made.registry.set_chunk_count(article.id, len(chunks))  # the chunk settings may have changed since
+        group.append((article, chunk_article(article, settings.chunk_size, settings.chunk_overlap)))
+        if sum(len(chunks) for _, chunks in group) >= settings.embed_group_chunks:
+            _store_again(group, made, keywords)
+            group = []
+    _store_again(group, made, keywords)
     after = check_consistency(made.registry, made.chunk_store, keywords, vectors=True)
     return DoctorReport(check=found, repaired=repaired, restored=repaired.reingest, after=after, moved_aside=moved_aside)
 
