@@ -62,6 +62,11 @@ def lines(text: str) -> list[str]:
          ("Kestrel Separations, Inc.", "release")),
         ("NEW YORK, Jan. 5, 2026 /PRNewswire/ -- Shares of rare earth magnet makers rose sharply on Monday after the tariff decision was announced.",
          ("PR Newswire", "dateline")),
+        # ... listed as US and Canadian miners write it ("NYSE American: UUUU" was no ticker: the distributor published it)
+        ("LAKEWOOD, Colo., Nov. 20, 2026 /PRNewswire/ -- Energy Fuels Inc. (NYSE American: UUUU) today announced record NdPr output.",
+         ("Energy Fuels Inc.", "release")),
+        ("HALIFAX, Nova Scotia, Nov. 21, 2026 (GLOBE NEWSWIRE) -- Ucore Rare Metals Inc. (TSX-V: UCU) said its plant ran for 30 days.",
+         ("Ucore Rare Metals Inc.", "release")),
         # ... under its deck, or under a headline too long to be read as the title (the outside set's; they were the folder's)
         ("Round led by Halvard Capital; funds to build 1,500-tonne production facility in Ohio\n\nCOLUMBUS, Ohio, Feb. 18, 2026 "
          "/PRNewswire/ -- Corvane Magnetics, Inc., a developer of permanent magnets, today announced an $86 million round.",

@@ -93,7 +93,8 @@ _LABEL = re.compile(
     r"(?:(?:company|corporate|conference call|call) )?participants)\b",  # a transcript's list of who speaks
     re.IGNORECASE,
 )
-_TICKER = re.compile(r"\b(?:ASX|TSXV?|NYSE|NASDAQ|Nasdaq|OTCQ[XB]|OTC|LSE|AIM|CSE|HKEX|SGX|JSE|FSE)\s*:\s*[A-Z0-9.]{1,6}\b")
+# "NYSE American: UUUU" and "TSX-V: UCU" too, as US and Canadian miners write their listings.
+_TICKER = re.compile(r"\b(?:ASX|TSX(?:-?V)?|NYSE(?:\s(?:American|MKT|Arca))?|NASDAQ|Nasdaq|OTCQ[XB]|OTC|LSE|AIM|CSE|HKEX|SGX|JSE|FSE)\s*:\s*[A-Z0-9.]{1,6}\b")
 _SMALL_WORDS = {"of", "and", "the", "for", "in", "on", "de", "du", "des", "la", "le", "&", "at", "to"}
 _NAME = r"(?:The\s)?[A-Z][\w&.,'’\-]*(?:\s(?:[A-Z][\w&.,'’\-]*|of|and|&|the|for|de)){0,7}?"
 # A release's issuer: its name, then its ticker, its defined short name ("“Red Ochre” or “the Company”")
