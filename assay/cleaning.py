@@ -480,13 +480,14 @@ _SPANNING_MAX_WORDS = 6  # "Three Months Ended September 30,"
 _SPANNING_MAX_LINES = 2  # "Three Months Ended" over "September 30," over the header's years
 
 
-def _spanning(line: Cells, rows: list[Cells], char_width: float) -> list[str] | None:
+def _spanning(line: Cells, rows: list[Cells], char_width: float, exact: bool) -> list[str] | None:
     """Each figure column's heading in `line`, a line above the header `rows[0]`, when the line holds
     headings over groups of the columns, side by side: one over all of them, or one over each group
     ("Three Months Ended", "Nine Months Ended"). The columns are parted into groups, in order and none
     empty, each column as near its heading as can be (`apart`); a heading must reach over its group.
     None when the line is no such line: figures, prose, a cell over the rows' labels, more headings
-    than columns."""
+    than columns. With `exact` widths, a column at either end that no heading reaches ("Change" beside
+    "Q3 | Q3 | Nine months") is under none ("")."""
     columns = len(rows[0]) - 1
     rows = [row for row in rows if len(row) == len(rows[0])]  # not a section's label among them
     texts = [text for _, text in line]
@@ -521,7 +522,11 @@ def _spanning(line: Cells, rows: list[Cells], char_width: float) -> list[str] | 
             best = (cost, bounds)
     if best is None:
         return None
-    return [texts[g] for g, (a, b) in enumerate(itertools.pairwise(best[1])) for _ in range(a, b)]
+    over = [texts[g] for g, (a, b) in enumerate(itertools.pairwise(best[1])) for _ in range(a, b)]
+    if exact:  # where widths are known (a text's columns), a column at either end that no heading reaches is under none
+        starts, ends = line[0][0], line[-1][0] + width(line[-1][1])
+        over = [heading if starts <= right[j] and left[j] <= ends else "" for j, heading in enumerate(over)]
+    return over
 
 
 _SECTION_LABEL_MAX_WORDS = 6
@@ -547,7 +552,9 @@ def _continued(lines: list[Cells | None], header: list[str]) -> FoundTable | Non
     return FoundTable(0, end, True, table_lines([[(text, True) for text in header], *([(text, False) for text in row] for row in rows)]), header)
 
 
-def find_tables(lines: list[Cells | None], continued: list[str] | None = None, char_width: float = 1.0) -> list[FoundTable]:
+def find_tables(
+    lines: list[Cells | None], continued: list[str] | None = None, char_width: float = 1.0, char_width_exact: bool = True
+) -> list[FoundTable]:
     """The tables among lines given as their cells (None: not known). A table is three lines at least,
     each with the same number of cells (two or more), every cell after the first a few words, the
     columns lined up, and figures in most of the cells under the first row: two columns of prose side
@@ -555,8 +562,8 @@ def find_tables(lines: list[Cells | None], continued: list[str] | None = None, c
     line above with one cell fewer, over the columns, is a header with an empty corner. `continued`:
     the header of a table that ran to the foot of the page before, whose rows may open these lines
     (one or two of them are rows too), named by that header when they have none of their own.
-    `char_width`: a character's width in the cells' positions' unit (a text file's columns: 1; a PDF's
-    points: about half the type's size), to find where a heading's middle is."""
+    `char_width`: a character's width in the cells' positions' unit (a text file's columns: 1, exact; a
+    PDF's points: about half the type's size, an estimate), to find where a heading's middle is."""
     found: list[FoundTable] = [table] if continued and (table := _continued(lines, continued)) else []
     i = found[0].end if found else 0
     while i < len(lines):
@@ -600,8 +607,8 @@ def find_tables(lines: list[Cells | None], continued: list[str] | None = None, c
         header_line = start if headed else None
         while (header_line is not None and start > 0 and header_line - start < _SPANNING_MAX_LINES
                and (not found or found[-1].end < start) and (above := lines[start - 1])
-               and (over := _spanning(above, rows, char_width)) is not None):
-            rows[0] = [rows[0][0], *((x, f"{heading} {text}") for (x, text), heading in zip(rows[0][1:], over, strict=True))]
+               and (over := _spanning(above, rows, char_width, char_width_exact)) is not None):
+            rows[0] = [rows[0][0], *((x, f"{heading} {text}".strip()) for (x, text), heading in zip(rows[0][1:], over, strict=True))]
             start -= 1
         found.append(FoundTable(start, end, headed, table_lines([[(text, headed and r == 0) for _, text in row] for r, row in enumerate(rows)]),
                                 [text for _, text in rows[0]] if headed else None))

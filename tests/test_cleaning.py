@@ -222,6 +222,13 @@ def test_a_plain_text_table_set_out_in_spaces_names_each_figure_by_its_column():
                         "                                Three Months Ended     Nine Months Ended")
     assert text_blocks(left)[0].text.split("\n")[0] == (
         "Revenue: Three Months Ended 2026 $84.2; Three Months Ended 2025 $62.9; Nine Months Ended 2026 $231.5; Nine Months Ended 2025 $190.4")
+    # A column at the end that no heading reaches is under none: "Change" beside "Q3 | Q3 | Nine months".
+    change = ("                         Q3          Q3          Nine months\n"
+              "                       2026        2025        2026       2025     Change\n"
+              "Revenue                84.2        62.9       231.5      190.4        22%\n"
+              "Net loss              (12.4)      (18.1)      (41.0)     (52.3)        n/m\n"
+              "Output (mt)             721         477       2,013      1,295        55%")
+    assert text_blocks(change)[0].text.split("\n")[0] == "Revenue: Q3 2026 84.2; Q3 2025 62.9; Nine months 2026 231.5; Nine months 2025 190.4; Change 22%"
     # A sentence over the labels is no heading of the columns, nor is a label under the last row.
     above = "The figures are unaudited.\n" + wide.split("\n", 1)[1] + "\nSegment data:"
     assert [b.text.split("\n")[0] for b in text_blocks(above)] == ["The figures are unaudited.", "Revenue: 2026 $84.2; 2025 $62.9; 2026 $231.5; 2025 $190.4", "Segment data:"]

@@ -259,8 +259,9 @@ def with_tables(lines: list[Line]) -> tuple[list[Line], int]:
         rows = _stacked_rows(_wrapped_label_rows(on_page))
         done = 0
         sizes = sorted(row.size for row, _ in rows if row.size)
-        # A character's width, in points, as about half its type's size: where a heading's middle is.
-        found = find_tables([row.cells and signs_joined(row.cells) for row, _ in rows], carried, char_width=sizes[len(sizes) // 2] / 2 if sizes else 5.0)
+        # A character's width, in points, as about half its type's size (an estimate): where a heading's middle is.
+        char_width = sizes[len(sizes) // 2] / 2 if sizes else 5.0
+        found = find_tables([row.cells and signs_joined(row.cells) for row, _ in rows], carried, char_width, char_width_exact=False)
         for table in found:
             out.extend(line for _, read in rows[done : table.start] for line in read)
             template = rows[table.start + 1 if table.headed and table.end > table.start + 1 else table.start][0]
