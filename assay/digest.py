@@ -40,6 +40,7 @@ class DigestItem(BaseModel):
     statement: StatementRecord
     score: float = Field(description="Higher ranks first: conflict 4, figure 2, named party 1, plus the kind's confidence (below 1).")
     reasons: list[str] = Field(description='Why it is here, in words: "states a figure", "names MP Materials", ...')
+    also_in: list[str] = Field(default_factory=list, description='The other new articles that state it word for word: “title” (source, day).')
 
 
 class DigestGroup(BaseModel):
@@ -122,6 +123,23 @@ def rank(record: StatementRecord, titles: Mapping[str, str], types: Mapping[str,
     return DigestItem(statement=record, score=round(score, 4), reasons=reasons)
 
 
+def once_each(items: list[DigestItem], titles: Mapping[str, str]) -> list[DigestItem]:
+    """Each statement once: a quote several new articles state word for word (a release carried by its
+    distributor and posted on the company's site, each with its own boilerplate) is the best-ranked
+    item, naming the others. The digest listed the chief executive's words twice."""
+    best: dict[str, DigestItem] = {}
+    others: dict[str, list[str]] = {}
+    for item in sorted(items, key=lambda i: (-i.score, i.statement.when.timestamp() if i.statement.when else 0, i.statement.id)):
+        key = " ".join(item.statement.quote.split()).casefold()
+        if key in best:
+            if item.statement.article_id != best[key].statement.article_id:
+                s = item.statement
+                others[key].append(f"“{titles.get(s.article_id, s.title)}” ({s.source}, {s.day})")
+            continue
+        best[key], others[key] = item, []
+    return [item.model_copy(update={"also_in": list(dict.fromkeys(others[key]))}) for key, item in best.items()]
+
+
 def build_digest(
     corpus_new: CorpusView, *, since: datetime | None = None, titles: Mapping[str, str] | None = None,
     types: Mapping[str, EntityType] | None = None, now: datetime | None = None, top: int | None = None,
@@ -130,7 +148,7 @@ def build_digest(
     """The digest of `corpus_new` (the new articles); `titles` names the earlier articles a conflict points to,
     `types` the type of each entity (the alias book's), so that statements group under a party before a material."""
     known = {a.id: a.title for a in corpus_new.articles} | dict(titles or {})
-    items = [rank(record, known, types) for record in corpus_new.statements if check_worthy(record)]
+    items = once_each([rank(record, known, types) for record in corpus_new.statements if check_worthy(record)], known)
     found = len(items)
     if top is not None:  # a digest is read in minutes: the best `top`, the count of the rest in the heading
         items = sorted(items, key=lambda i: (-i.score, i.statement.id))[:top]
@@ -202,7 +220,8 @@ def render_markdown(digest: Digest) -> str:
             link = safe_link(s.url)
             where = f"[{title}](<{link}>)" if link else title
             lines.append(f"- **{s.kind.value}**: “{markdown_text(s.quote)}”  ")
-            lines.append(f"  {source}, {where}, {s.day}. Why: {markdown_text('; '.join(item.reasons))}.")
+            lines.append(f"  {source}, {where}, {s.day}. Why: {markdown_text('; '.join(item.reasons))}."
+                         + (f" Also in {markdown_text('; '.join(item.also_in))}." if item.also_in else ""))
         lines.append("")
     return "\n".join(lines)
 
@@ -244,7 +263,7 @@ blockquote { margin: 0.2rem 0; padding-left: 0.8rem; border-left: 4px solid #999
 <blockquote>{{ item.quote }}</blockquote>
 <div class="meta">{{ item.source }} ({{ item.source_type }}),
 {% if item.link %}<a href="{{ item.link }}" rel="noopener noreferrer">{{ item.title }}</a>{% else %}{{ item.title }}{% endif %}, {{ item.date }}</div>
-<div class="why">Why: {{ item.reasons }}</div></li>
+<div class="why">Why: {{ item.reasons }}{% if item.also_in %}. Also in {{ item.also_in }}{% endif %}</div></li>
 {% endfor %}
 </ol>
 {% endfor %}
@@ -260,7 +279,8 @@ def render_html(digest: Digest) -> str:
         {"entity": group.entity, "entries": [
             {"kind": item.statement.kind.value, "quote": item.statement.quote, "source": item.statement.source,
              "source_type": SOURCE_TYPE_LABELS[item.statement.source_type], "title": item.statement.title,
-             "link": safe_link(item.statement.url), "date": item.statement.day, "reasons": "; ".join(item.reasons)}
+             "link": safe_link(item.statement.url), "date": item.statement.day, "reasons": "; ".join(item.reasons),
+             "also_in": "; ".join(item.also_in)}
             for item in group.items]}
         for group in digest.groups
     ]

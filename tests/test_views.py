@@ -171,6 +171,28 @@ def test_digest_ranks_conflicts_then_figures_then_named_parties_and_groups_by_en
     assert all(i.statement.entities or i.statement.speaker == g.entity for g in digest.groups if g.entity != OTHER for i in g.items)
 
 
+def test_a_quote_several_new_articles_state_is_one_item_naming_the_others(tmp_path):
+    """A release carried by its distributor and posted on the company's site (each with its own
+    boilerplate, so two articles): the digest listed the chief executive's words twice."""
+    from assay.digest import build_digest, render_html, render_markdown
+
+    view, aliases = views_corpus(tmp_path)
+    types = {n.name: n.type for n in aliases.entities()}
+    before = build_digest(view, types=types)
+    first = next(i.statement for g in before.groups for i in g.items)
+    other = next(a for a in view.articles if a.id != first.article_id)
+    copy = first.model_copy(update={"id": f"{other.id}:copy", "article_id": other.id, "title": other.title, "source": "PR Newswire",
+                                    "quote": "  " + first.quote.upper() + " "})  # spacing and case aside, the same words
+    digest = build_digest(view.model_copy(update={"statements": [*view.statements, copy]}), types=types)
+    items = [i for g in digest.groups for i in g.items]
+    assert len(items) == before.statements == digest.statements
+    (shown,) = [i for i in items if " ".join(i.statement.quote.split()).casefold() == " ".join(first.quote.split()).casefold()]
+    hidden = copy if shown.statement.article_id == first.article_id else first  # ranked alike: either may be the one shown
+    title = next(a.title for a in view.articles if a.id == hidden.article_id)
+    assert shown.also_in == [f"“{title}” ({hidden.source}, {hidden.day})"]
+    assert "Also in “" in render_markdown(digest) and "Also in “" in render_html(digest)
+
+
 def test_digest_command_md_html_json(views_home, capsys, tmp_path):
     code, out, _ = run_cli(capsys, "digest", "--format", "json")
     assert code == 0
