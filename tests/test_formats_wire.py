@@ -86,6 +86,13 @@ def test_ninjs_is_read_whether_a_provider_wraps_it_or_not():
     assert (article.title, article.author, article.source) == (
         "Neo Performance opens Estonia magnet plant", "Anna Tamm", "Example Baltic News")
     assert article.body.endswith("the company said.")
+    # API responses saved a line each (JSON Lines): each line's story, the wrapping one level deeper.
+    # It was "ninjs with no item that holds text".
+    wrapped = json.loads((WIRE / "ap-ninjs.json").read_text())
+    lines = "\n".join(json.dumps(response) for response in (wrapped, {"api_version": "2", "data": {"items": [{"item": ninjs_2}]}}))
+    _, _, items = parse(Fetched(source="/tmp/wire/responses.jsonl", content=lines.encode(), content_type="text/plain"))
+    assert [to_article(item).title for item in items] == [
+        "Pentagon signs heavy rare earths deal with Texas refiner", "Neo Performance opens Estonia magnet plant"]
 
 
 @pytest.mark.parametrize("doctype", [

@@ -257,7 +257,7 @@ def parse_wire_xml(text: str, fetched: Fetched) -> list[RawItem]:
 
 # --- ninjs, IPTC's news in JSON (1.x: headline, body_html; 2.x: headlines, bodies) ---------------------
 
-_NINJS_DEPTH = 4
+_NINJS_DEPTH = 6  # a JSON Lines file of API responses: the lines, the response, data, items, an entry, its item
 
 
 def _ninjs_objects(value: Any, depth: int = 0) -> Iterator[dict[str, Any]]:
