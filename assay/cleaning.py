@@ -112,7 +112,8 @@ _BOILERPLATE = re.compile(
       | you\ must\ be\ logged\ in\ to\ post\ a\ comment\.?
       | cancel\ reply
       # A page's links to its other stories, set in the text: "Read more: What the new licences mean…"
-      | (?:read\ more|also\ read|read\ also|see\ also|related|recommended|read\ next|more\ on\ this|further\ reading|watch)
+      # ("Watch:" is not one: a briefing's "Watch: MP Materials reports on Thursday" is its content.)
+      | (?:read\ more|also\ read|read\ also|see\ also|related|recommended|read\ next|more\ on\ this|further\ reading)
         \s*[:|–—-]\s*(?:\S+\s+){0,24}\S+
       # An advertisement's slot: "Advertisement · Scroll to continue", "Story continues below advertisement"
       | advertisement(?:\s*[·•|–—-]?\s*scroll\ to\ continue(?:\ with\ content)?)?

@@ -37,10 +37,10 @@ def test_links_to_other_stories_and_advertisement_slots_are_dropped():
         "<p>China widened its export licences to seven more elements.</p><div>Advertisement · Scroll to continue</div>"
         "<p>Read more: What the new licences mean for magnet makers</p><p>Story continues below advertisement</p>"
         "<p>Related: Lynas shares jump on US deal</p><p>Related stocks rose 4% after the ministry spoke.</p>"
-        "<p>Read more about the licences in the ministry's notice.</p>"
+        "<p>Read more about the licences in the ministry's notice.</p><p>Watch: MP Materials reports on Thursday</p>"
     )
     assert clean.body == ("China widened its export licences to seven more elements.\n\nRelated stocks rose 4% after the ministry spoke.\n\n"
-                          "Read more about the licences in the ministry's notice.")
+                          "Read more about the licences in the ministry's notice.\n\nWatch: MP Materials reports on Thursday")
 
 
 def test_highlights_are_split_from_the_body_and_kept():
