@@ -575,7 +575,8 @@ def find_tables(
         end = i + 1
         lowest = highest = [x for x, _ in first]  # where each column's cells start, leftmost and rightmost so far
         while end < len(lines) and (cells := lines[end]) is not None:
-            if _section_label(cells, lowest[1]) and end + 1 < len(lines) and (after := lines[end + 1]) and len(after) == len(first):
+            if (_section_label(cells, lowest[1]) and end + 1 < len(lines) and (after := lines[end + 1]) and len(after) == len(first)
+                    and _mostly_figures([[text for _, text in after]])):  # a row of figures under it, not another table's header
                 end += 1  # "Operating expenses:" between a filing's rows: a row of the table, its one cell apart
                 continue
             if len(cells) != len(first):

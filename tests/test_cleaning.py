@@ -222,6 +222,12 @@ def test_a_plain_text_table_set_out_in_spaces_names_each_figure_by_its_column():
                         "                                Three Months Ended     Nine Months Ended")
     assert text_blocks(left)[0].text.split("\n")[0] == (
         "Revenue: Three Months Ended 2026 $84.2; Three Months Ended 2025 $62.9; Nine Months Ended 2026 $231.5; Nine Months Ended 2025 $190.4")
+    # A label over another table's header ends the first table: the two are not one.
+    two = ("                         2026        2025\nRevenue                  84.2        62.9\nNet loss                (12.4)      (18.1)\n"
+           "Segment results\n                         Q3          Q2\nMagnetics                12.1        10.4\n"
+           "Separation               72.1        52.5\nOther                     0.0         0.0")
+    assert [(b.kind, b.text.split("\n")[0]) for b in text_blocks(two)] == [
+        ("paragraph", "Revenue: 2026 84.2; 2025 62.9"), ("heading", "Segment results"), ("paragraph", "Magnetics: Q3 12.1; Q2 10.4")]
     # A column at the end that no heading reaches is under none: "Change" beside "Q3 | Q3 | Nine months".
     change = ("                         Q3          Q3          Nine months\n"
               "                       2026        2025        2026       2025     Change\n"
