@@ -224,7 +224,7 @@ def test_a_plain_text_table_set_out_in_spaces_names_each_figure_by_its_column():
         "Revenue: Three Months Ended 2026 $84.2; Three Months Ended 2025 $62.9; Nine Months Ended 2026 $231.5; Nine Months Ended 2025 $190.4")
     # A label over another table's header ends the first table: the two are not one.
     two = ("                         2026        2025\nRevenue                  84.2        62.9\nNet loss                (12.4)      (18.1)\n"
-           "Output (mt)               721         477\nSegment results\n                         Q3          Q2\nMagnetics                12.1        10.4\n"
+           "Output (mt)               721         477\nSegment results\nDivision                 Q3          Q2\nMagnetics                12.1        10.4\n"
            "Separation               72.1        52.5\nOther                     0.0         0.0")
     assert [(b.kind, b.text.split("\n")[0]) for b in text_blocks(two)] == [
         ("paragraph", "Revenue: 2026 84.2; 2025 62.9"), ("heading", "Segment results"), ("paragraph", "Magnetics: Q3 12.1; Q2 10.4")]
