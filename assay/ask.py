@@ -262,12 +262,8 @@ def miscited_sentences(text: str, question: str, by_key: dict[int, str]) -> list
     question): a fact taken from passage [2] but cited as [1] points the reader at the wrong source."""
     bad = []
     for sentence in text_sentences(text):
-        keys = [k for k in citation_keys(sentence.text) if k in by_key]
-        if not keys:
-            continue
-        cited = " ".join([question, *(by_key[k] for k in keys)])
-        words = _CITATION.sub("", sentence.text)
-        if numbers(words) - numbers(cited) or unknown_names(words, cited):
+        keys = {k for k in citation_keys(sentence.text) if k in by_key}
+        if keys and not _holds(sentence.text, keys, question, by_key):
             bad.append(sentence.text)
     return bad
 
@@ -315,8 +311,7 @@ def supporting_passage(sentence: str, question: str, by_key: dict[int, str]) -> 
     words = _CITATION.sub("", sentence)
     best, best_share = None, 0.5
     for key, passage in by_key.items():
-        holds = " ".join([question, passage])
-        if numbers(words) - numbers(holds) or unknown_names(words, holds):
+        if not _holds(words, {key}, question, by_key):
             continue
         share = citation_support(words, question, passage)
         if share >= best_share and (best is None or share > best_share):

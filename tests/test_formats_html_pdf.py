@@ -679,32 +679,39 @@ def test_a_filing_s_table_printed_to_pdf_reads_as_its_html_does():
     assert not any(text.startswith(("Three Months Ended", "Nine Months Ended")) for text in found)
 
 
-def test_a_pdf_table_s_periods_spanning_their_columns_name_each_figure(tmp_path):
-    """fpdf2's table with a period's heading over two columns each (a cell spanning them, centred), the
-    figures set right: each column is named by the heading over it, the quarter's apart from the nine
-    months'. Before, both periods' columns were "2026" and "2025"."""
+def table_pdf_body(tmp_path, before: str, rows: list[tuple], col_widths: tuple[int, ...], after: str) -> str:
+    """The body read from a one-page PDF of a paragraph, an fpdf2 table (each cell drawn on its own: its
+    first column set left, the others right; a cell given as (text, n) spans n columns, centred) and a
+    paragraph."""
     from fpdf import FPDF
     from fpdf.enums import XPos, YPos
 
     pdf = FPDF(format="A4")
     pdf.add_page()
     pdf.set_font("Helvetica", size=10)
-    pdf.multi_cell(190, 5, "MP Materials Corp. today announced results for the third quarter ended September 30, 2026.",
-                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    with pdf.table(col_widths=(62, 32, 32, 32, 32), text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT", "RIGHT")) as table:
-        row = table.row()
-        row.cell("")
-        row.cell("Three Months Ended", colspan=2, align="CENTER")
-        row.cell("Nine Months Ended", colspan=2, align="CENTER")
-        for cells in [("($ in millions)", "2026", "2025", "2026", "2025"), ("Revenue", "84.2", "62.9", "231.5", "190.4"),
-                      ("Net loss", "(12.4)", "(18.1)", "(41.0)", "(52.3)"), ("NdPr oxide produced (mt)", "721", "477", "2,013", "1,295")]:
+    pdf.multi_cell(190, 5, before, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    with pdf.table(col_widths=col_widths, text_align=("LEFT", *["RIGHT"] * (len(col_widths) - 1))) as table:
+        for cells in rows:
             row = table.row()
             for cell in cells:
-                row.cell(cell)
-    pdf.multi_cell(190, 5, "The company said output rose on higher recoveries.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.output(str(tmp_path / "results.pdf"))
-    _, _, (item,) = parse(pdf_file("results.pdf", tmp_path))
-    assert to_article(item).body.split("\n\n")[1:-1] == [
+                text, span = cell if isinstance(cell, tuple) else (cell, 1)
+                row.cell(text, colspan=span, **({"align": "CENTER"} if span > 1 else {}))
+    pdf.multi_cell(190, 5, after, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+    pdf.output(str(tmp_path / "table.pdf"))
+    _, _, (item,) = parse(pdf_file("table.pdf", tmp_path))
+    return to_article(item).body
+
+
+def test_a_pdf_table_s_periods_spanning_their_columns_name_each_figure(tmp_path):
+    """fpdf2's table with a period's heading over two columns each (a cell spanning them, centred), the
+    figures set right: each column is named by the heading over it, the quarter's apart from the nine
+    months'. Before, both periods' columns were "2026" and "2025"."""
+    rows = [("", ("Three Months Ended", 2), ("Nine Months Ended", 2)), ("($ in millions)", "2026", "2025", "2026", "2025"),
+            ("Revenue", "84.2", "62.9", "231.5", "190.4"), ("Net loss", "(12.4)", "(18.1)", "(41.0)", "(52.3)"),
+            ("NdPr oxide produced (mt)", "721", "477", "2,013", "1,295")]
+    body = table_pdf_body(tmp_path, "MP Materials Corp. today announced results for the third quarter ended September 30, 2026.",
+                          rows, (62, 32, 32, 32, 32), "The company said output rose on higher recoveries.")
+    assert body.split("\n\n")[1:-1] == [
         "Revenue ($ in millions): Three Months Ended 2026 84.2; Three Months Ended 2025 62.9; Nine Months Ended 2026 231.5; Nine Months Ended 2025 190.4",
         "Net loss ($ in millions): Three Months Ended 2026 (12.4); Three Months Ended 2025 (18.1); Nine Months Ended 2026 (41.0); Nine Months Ended 2025 (52.3)",
         "NdPr oxide produced (mt): Three Months Ended 2026 721; Three Months Ended 2025 477; Nine Months Ended 2026 2,013; Nine Months Ended 2025 1,295"]
@@ -750,25 +757,11 @@ def test_a_pdf_table_s_header_wrapped_over_two_lines_names_each_column(tmp_path,
     """fpdf2 draws a header's wrapped cells one at a time ("2026", "(tonnes)", "2025", "(tonnes)"…), a
     corner's label in the middle of them: each was read as a line of its own, before the table's bare
     rows ("Exports 4,127 4,690 -12.0")."""
-    from fpdf import FPDF
-    from fpdf.enums import XPos, YPos
-
-    pdf = FPDF(format="A4")
-    pdf.add_page()
-    pdf.set_font("Helvetica", size=10)
-    pdf.multi_cell(190, 5, "China's rare earth exports fell 12% in October from a year earlier, customs data showed on Thursday.",
-                   new_x=XPos.LMARGIN, new_y=YPos.NEXT)
     rows = [(corner, "2026\n(tonnes)", "2025\n(tonnes)", "Pct\nchange"), ("Exports", "4,127", "4,690", "-12.0"),
             ("Imports", "1,020", "890", "14.6"), ("Net exports", "3,107", "3,800", "-18.2")]
-    with pdf.table(col_widths=(60, 40, 40, 40), text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT")) as table:
-        for cells in rows:
-            row = table.row()
-            for cell in cells:
-                row.cell(cell)
-    pdf.multi_cell(190, 5, "Traders said buyers had drawn down stocks.", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-    pdf.output(str(tmp_path / "exports.pdf"))
-    _, _, (item,) = parse(pdf_file("exports.pdf", tmp_path))
-    assert to_article(item).body.split("\n\n")[1:-1] == [
+    body = table_pdf_body(tmp_path, "China's rare earth exports fell 12% in October from a year earlier, customs data showed on Thursday.",
+                          rows, (60, 40, 40, 40), "Traders said buyers had drawn down stocks.")
+    assert body.split("\n\n")[1:-1] == [
         "Exports: 2026 (tonnes) 4,127; 2025 (tonnes) 4,690; Pct change -12.0",
         "Imports: 2026 (tonnes) 1,020; 2025 (tonnes) 890; Pct change 14.6",
         "Net exports: 2026 (tonnes) 3,107; 2025 (tonnes) 3,800; Pct change -18.2"]
