@@ -174,16 +174,18 @@ class CorpusCrossCheck:
     def _names_in(self, text: str) -> frozenset[str]:
         """The companies and projects a text names, as keys (`normalise`): those the alias file knows, and
         those it writes with a legal form ("Mojave Magnetics Corp."), which no alias file lists."""
-        known = {normalise(name) for name in self._known_in(text, (EntityType.company, EntityType.project))}
-        spans = self.aliases.mention_spans(text)
+        spans = self.aliases.mention_spans(text)  # the text's alias matches, read once for both
+        known = {normalise(name) for name in self._known_in(text, (EntityType.company, EntityType.project), spans)}
         known.update(normalise(name) for start, end, name in legal_names(text) if not any(a < end and b > start for a, b, _ in spans))
         return frozenset(known)
 
     def _materials_in(self, text: str) -> frozenset[str]:
         return self._known_in(text, (EntityType.material,))
 
-    def _known_in(self, text: str, types: tuple[EntityType, ...]) -> frozenset[str]:
-        known = (self.aliases.canonical(name) for name in self.aliases.mentions(text))
+    def _known_in(self, text: str, types: tuple[EntityType, ...], spans: list[tuple[int, int, str]] | None = None) -> frozenset[str]:
+        """The alias file's names of these types that the text mentions (from its `spans`, when read already)."""
+        names = {name for _, _, name in spans} if spans is not None else set(self.aliases.mentions(text))
+        known = (self.aliases.canonical(name) for name in names)
         return frozenset(n.name for n in known if n is not None and n.type in types)
 
     def _other_material(self, statement: str, closest: str) -> bool:
