@@ -193,7 +193,7 @@ KEY_SENTENCES_VERSION = "9"  # 2: the splitter's boilerplate rule; 3: its narrow
 # 5 0.538 / 0.460, 6 0.539 / 0.515; lead-k stays at 0.32-0.34 / 0.36-0.42 (evals/README.md).
 HIGHLIGHTS = 5
 # The version of what code makes of the reply's names, figures and prose (`typed_once`, `_figure`, `tidy_cut`): part of the key too.
-NAMES_VERSION = "13"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
+NAMES_VERSION = "14"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
 # 2: a figure as the body writes it, what it measures in its sentence, no years; 3: a summary's unfinished last sentence dropped;
 # 4: a figure's value holds a number; 5: a title before a name the body writes after it is that name, and a call's
 # holder may be its summary's subject (grounding); 6: "NPV" is the body's "NPV8"; a province or state is no country;
@@ -207,6 +207,7 @@ NAMES_VERSION = "13"  # 1: a name typed once; a unit the value carries shown onc
 # 12: a name the body follows with a person's role ("He Yongqian, spokesperson for…") is no company or government; a
 # state body's name typed a country ("U.S. Geological Survey") is a government's
 # 13: a firm whose analysts the body quotes ("Analysts at Macquarie said…") typed a government or country is a company
+# 14: a material and its measure ("NdPr output") is no project; the alias file's new materials type themselves
 
 
 def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = HIGHLIGHTS) -> list[str]:
@@ -376,7 +377,7 @@ def who_did_what(
         if None in seen.values():  # the backend gave no log-probabilities once: it will not the next time, so ask no more
             return None
         if text not in seen:
-            seen[text] = yes_probability(model, [*messages, *probe.template().format_messages(claim=text)], config)
+            seen[text] = yes_probability(model, [*messages, *probe.template().format_messages(claim=text)], probe.logged(config))
         return seen[text]
 
     def check(text: str) -> str | None:

@@ -727,7 +727,7 @@ def passage_answerability(
     return [
         PassageAnswerability(
             key=p.key,
-            probability=yes_probability(model, [*messages, *probe.template().format_messages(key=p.key, question=question)], config),
+            probability=yes_probability(model, [*messages, *probe.template().format_messages(key=p.key, question=question)], probe.logged(config)),
         )
         for p in found
     ]
@@ -736,7 +736,7 @@ def passage_answerability(
 def cited_answerability(model: BaseChatModel, passage: Passage, question: str, probe: PromptFile, config: RunnableConfig) -> float | None:
     """The probability that `passage`, read alone, answers the question."""
     messages = probe.template().format_messages(question=question, title=passage.hit.title, passage=passage.quote)
-    return yes_probability(model, messages, config)
+    return yes_probability(model, messages, probe.logged(config))
 
 
 # --- disagreement ------------------------------------------------------------------------------

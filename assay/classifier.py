@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from assay.cleaning import TABLE_ROW
-from assay.statements import Statement, run_in_heading_end
+from assay.statements import DAY_DATE, Statement, run_in_heading_end
 from assay.types import Article, Attribution, Evidence, Kind
 
 LABELS = {name: tuple(v.value for v in enum) for name, enum in (("kind", Kind), ("attribution", Attribution), ("evidence", Evidence))}
@@ -138,10 +138,20 @@ def _word(pattern: re.Pattern[str], text: str) -> str:
 
 def _shown_figure(text: str) -> str:
     """The figure a rationale shows: a table's row's first value ("721" of "NdPr oxide produced (mt): Q3
-    2026 721; …", not its column's "2026"), else the first figure that is no part of a label."""
+    2026 721; …", not its column's "2026"), else the first figure that is no part of a label, nor a year
+    or a date's day when the statement gives another ("set the 2026 mining quota at 270,000 tonnes" showed
+    "2026"; "on October 30, the ministry said 4.2%" showed "30")."""
     if TABLE_ROW.match(text):
         return f" “{text.split(':', 1)[1].split(';', 1)[0].split()[-1]}”"
-    return _word(_SHOWN_FIGURE, text) or _word(_FIGURE, text)
+    dated = [m.span() for m in _DATED.finditer(text)]
+    found = list(_SHOWN_FIGURE.finditer(text)) or list(_FIGURE.finditer(text))
+    shown = next((m for m in found if not _YEAR.fullmatch(m.group(0)) and not any(a <= m.start() < b for a, b in dated)),
+                 found[0] if found else None)
+    return f" “{shown.group(0)}”" if shown else ""
+
+
+_DATED = re.compile(DAY_DATE)
+_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
 def _reporting_word(text: str) -> str:

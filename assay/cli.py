@@ -345,7 +345,7 @@ def _print_analysis(analysis: Analysis, body_chars: int) -> None:
         else:
             out.print(f"\n[bold]? uncertain ({len(mine)})[/bold] [dim]the kind is a guess; not counted in the share[/dim]")
         for s in mine:
-            note = f" [{s.crosscheck.status.replace('_', ' ')}]" if s.crosscheck else ""
+            note = f" [{s.crosscheck.label}]" if s.crosscheck else ""
             p = f" (p={s.kind_confidence:.2f})" if s.kind_confidence is not None else ""
             head = f"[{colour}]“{escape(s.quote)}”[/{colour}] —" if colour else f"? “{escape(s.quote)}” — probably {s.kind.value}{p},"
             out.print(f"  {head} {s.attribution.value}, evidence {s.evidence.value}{escape(note)}", highlight=False)
@@ -445,7 +445,7 @@ def entity(name: Annotated[str, typer.Argument(help="A name, or any spelling of 
         note = " [dim]the kind is a guess[/dim]" if group == "uncertain" else ""
         out.print(f"\n[bold {style}]{group} ({len(statements)})[/bold {style}]{note}")
         for s in statements:
-            check = f" [{s.crosscheck.replace('_', ' ')}]" if s.crosscheck else ""
+            check = f" [{s.crosscheck_label}]" if s.crosscheck else ""
             guess = f"probably {s.kind.value}, " if s.uncertain else ""
             out.print(f"  [{style}]“{escape(s.quote)}”[/{style}] — {guess}{s.attribution.value}{escape(check)}", highlight=False)
             out.print(f"    [dim]{s.day} · {escape(s.source)} · {escape(s.title)} · {s.article_id[:12]}[/dim]", highlight=False)

@@ -38,6 +38,7 @@ from assay.types import (
     SourceType,
     StatementAnalysis,
     StoredArticle,
+    crosscheck_label,
 )
 
 SOURCES_FILE = "sources.toml"
@@ -244,6 +245,7 @@ class StatementRecord(BaseModel):
     crosscheck: CrossCheckStatus | None = Field(None, description="None for rhetoric and opinion, which are not checked.")
     corroborated_by: list[str] = Field(default_factory=list, description="Articles whose chunks corroborate or contradict it.")
     repeated_by: list[str] = Field(default_factory=list)
+    claimant_only: list[str] = Field(default_factory=list, description="Articles that only repeat its claimant's word (`CrossCheck`).")
     first_seen: str | None = Field(None, description="Earliest publication among this article and those repeating it.")
     entities: list[str] = Field(default_factory=list, description="Canonical names of the entities it names (aliases.py).")
     speaker: str | None = Field(
@@ -254,6 +256,11 @@ class StatementRecord(BaseModel):
     def names_and_speaker(self) -> list[str]:
         """The entities it names, then the one it speaks for when it does not name it: whom it concerns."""
         return [*self.entities, *([self.speaker] if self.speaker and self.speaker not in self.entities else [])]
+
+    @property
+    def crosscheck_label(self) -> str:
+        """Its cross-check's verdict in words ("" when not checked)."""
+        return crosscheck_label(self.crosscheck, bool(self.claimant_only)) if self.crosscheck else ""
 
     @property
     def when(self) -> datetime | None:
@@ -357,8 +364,9 @@ def statement_record(
         rhetoric_probability=statement.rhetoric_probability, attribution=statement.attribution, evidence=statement.evidence,
         rationale=statement.rationale,
         crosscheck=check.status if check else None,
-        corroborated_by=sorted({e.article_id for e in check.evidence}) if check else [],
+        corroborated_by=sorted({e.article_id for e in check.evidence} - set(check.claimant_only)) if check else [],
         repeated_by=list(check.repeated_by) if check else [],
+        claimant_only=list(check.claimant_only) if check else [],
         first_seen=check.first_seen if check else None,
         entities=aliases.mentions(statement.quote),
         speaker=(speaker or speaker_finder(article, aliases))(statement.start, statement.end, statement.attribution),

@@ -6,7 +6,9 @@ from the keyword index) that a chunk holds. Similarity alone reads a topic: a qu
 story of a company's late plant are both "about heavy rare earths", and the first "corroborated"
 the second. With numbers in the statement, a piece of evidence that repeats one of them
 corroborates it and a close one with only other numbers in the same unit conflicts with it; without
-numbers, a close one corroborates it. A near duplicate in another article is a repeat of the same
+numbers, a close one corroborates it. Agreement counts only from someone other than the statement's
+claimant: the company's own release, or another article reporting what the company said, is the same
+source again (`CrossCheck.claimant_only`). A near duplicate in another article is a repeat of the same
 claim, linked with the earliest date it was seen. The thresholds were chosen on the `dev` split's
 gold statuses (below).
 """
@@ -22,6 +24,7 @@ import numpy as np
 
 from assay.aliases import AliasBook, legal_names, normalise
 from assay.analysis import CURRENCY, NUMBER, UNIT_DIMENSIONS, YEAR
+from assay.attribution import speaker_words
 from assay.embeddings import MiniLMEmbeddings
 from assay.statements import DAY_DATE, Statement, text_sentences
 from assay.types import Article, ChunkSearch, CrossCheck, EntityType, EvidenceChunk, StoredChunk, TermWeights
@@ -103,10 +106,12 @@ def _moment(iso: str) -> datetime:
 
 # Chosen on dev's gold statuses (`python -m assay.evals.tune_crosscheck`, 65 facts and claims): status
 # accuracy 0.77 and corroboration precision / recall 0.87 / 0.52, against 0.68 and 0.69 / 0.36 by
-# similarity alone (0.60, 0.60, 4 chunks); evals/README.md has the grid and the test figures.
+# similarity alone (0.60, 0.60, 4 chunks); evals/README.md has the grid and the test figures. SHARED
+# re-chosen (0.30 -> 0.25) when term weights became Lucene's idf (store/keywords.py `_smoothed_idf`):
+# dev accuracy 0.800, corroboration precision / recall 0.81 / 0.68 (0.30: 0.769, 0.87 / 0.52).
 RELATED = 0.45  # a chunk this similar, and sharing SHARED of the statement's term weight, is evidence about it
 CLOSE = 0.50  # close enough that differing numbers are a conflict, and agreeing words a corroboration
-SHARED = 0.30
+SHARED = 0.25
 REPEAT = 0.85  # another article says nearly the same thing (no gold for repeats: first setting)
 TOP_K = 8
 
@@ -124,6 +129,18 @@ def _closest(own: dict[str, float], sentences: list[tuple[str, dict[str, float]]
     return max(sentences, key=lambda sentence: shared_weight(own, sentence[1]))[0]
 
 
+def _in_common(names: frozenset[str], others: frozenset[str]) -> bool:
+    """Whether two sets of name keys share a party: one name's words in another's are one company
+    ("Tuesday Mojave Magnetics Corp" is Mojave Magnetics)."""
+    return any(set(a.split()) <= set(b.split()) or set(b.split()) <= set(a.split()) for a in names for b in others)
+
+
+# A speaker named by what it is, not by name: "The company", "it", "officials".
+_UNNAMED_SPEAKER = re.compile(r"^(?:the|this|that|it|its|he|she|they|we|company|officials?|management)\b", re.I)
+_CAPITALISED = re.compile(r"\b[A-Z]")
+_PARTIES = (EntityType.company, EntityType.project, EntityType.government, EntityType.country)
+
+
 class CorpusCrossCheck:
     def __init__(
         self, store: ChunkSearch, embedder: MiniLMEmbeddings, terms: TermWeights, *, related: float = RELATED, close: float = CLOSE,
@@ -133,6 +150,7 @@ class CorpusCrossCheck:
         self.aliases = AliasBook.load()  # the shipped spellings, as the kind decider's: the analysis key does not move with a user's file
         # A statement's names are read once for all its chunks, and a chunk's once for all the statements near it.
         self._named = functools.lru_cache(maxsize=4096)(self._names_in)
+        self._parties = functools.lru_cache(maxsize=4096)(self._parties_in)
         self._materials = functools.lru_cache(maxsize=4096)(self._materials_in)
         self.related, self.close, self.shared, self.repeat, self.k = related, close, shared, repeat, k
 
@@ -140,7 +158,8 @@ class CorpusCrossCheck:
     def name(self) -> str:
         """Its thresholds and conflict rule: part of every analysis's cache key, so changing one re-analyses."""
         return (f"crosscheck(related={self.related:g},close={self.close:g},shared={self.shared:g},repeat={self.repeat:g},"
-                f"k={self.k},conflicts=units-in-closest-sentence-same-period-same-material,subjects=known-and-legal-names,agree=figures-not-dates)")
+                f"k={self.k},conflicts=units-in-closest-sentence-same-period-same-material,subjects=known-and-legal-names,agree=figures-not-dates,"
+                f"agree-independently=not-the-claimant,idf=smoothed)")
 
     def __call__(self, article: Article, found: Sequence[Statement], vectors: np.ndarray | None = None) -> list[CrossCheck]:
         if not found or self.store.count() == 0:
@@ -167,15 +186,48 @@ class CorpusCrossCheck:
         Another company's words neither corroborate nor contradict: on dev's and test's gold statuses
         this changed none (their evidence names the same companies, or none the file knows)."""
         own, theirs = self._named(f"{article.title}\n{statement.text}"), self._named(f"{chunk.title}\n{chunk.text}")
-        # One name's words in another's are one company ("Tuesday Mojave Magnetics Corp" is Mojave Magnetics).
-        return bool(own) and bool(theirs) and not any(set(a.split()) <= set(b.split()) or set(b.split()) <= set(a.split())
-                                                      for a in own for b in theirs)
+        return bool(own) and bool(theirs) and not _in_common(own, theirs)
+
+    def _own_word(self, article: Article, statement: Statement, chunk: StoredChunk, sentences: Sequence[str]) -> bool:
+        """Whether the chunk agrees with the statement only by repeating its claimant: the chunk's publisher
+        is a party the statement or its release's issuer names, or the sentences that agree with it report
+        that party's words. A wire's "Lynas said … 1,480 tonnes" was "corroborated" by Lynas's own release,
+        and the release by the wire (texts written here): one source, not two."""
+        claimants = self._claimants(article, statement)
+        if not claimants:
+            return False
+        if _in_common(claimants, self._parties(chunk.source)):
+            return True
+        return any(_in_common(claimants, self._said_by(sentence, chunk.title)) for sentence in sentences)
 
     def _names_in(self, text: str) -> frozenset[str]:
         """The companies and projects a text names, as keys (`normalise`): those the alias file knows, and
         those it writes with a legal form ("Mojave Magnetics Corp."), which no alias file lists."""
         spans = self.aliases.mention_spans(text)  # the text's alias matches, read once for both
         known = {normalise(name) for name in self._known_in(text, (EntityType.company, EntityType.project), spans)}
+        known.update(normalise(name) for start, end, name in legal_names(text) if not any(a < end and b > start for a, b, _ in spans))
+        return frozenset(known)
+
+    def _claimants(self, article: Article, statement: Statement) -> frozenset[str]:
+        """Whose word a statement is, as name keys: the parties its reporting verb names ("Lynas said"),
+        else, for "the company said", the ones it names or its title does; and always its publisher's
+        (a release's issuer: nobody else for a statement no verb attributes, as in a news story's own voice)."""
+        return self._said_by(statement.text, article.title) | self._parties(article.source)
+
+    def _said_by(self, text: str, title: str) -> frozenset[str]:
+        """The parties a text's reporting verbs name ("Lynas said"); for a speaker named by no name ("the
+        company said", "it said"), the ones the text names, else its title; none without a reporting verb,
+        and none for a speaker no alias or legal form knows ("Rare Earth Exchanges reports that the EU…")."""
+        said_by = [words.strip() for words, _ in speaker_words(text)]
+        named = frozenset().union(*(self._parties(words) for words in said_by))
+        if named or not any(_UNNAMED_SPEAKER.match(words) and not _CAPITALISED.search(words, 1) for words in said_by):
+            return named
+        return self._parties(text) or self._parties(title)
+
+    def _parties_in(self, text: str) -> frozenset[str]:
+        """The companies, projects, governments and countries a text names, as keys: who may have said it."""
+        spans = self.aliases.mention_spans(text)
+        known = {normalise(name) for name in self._known_in(text, _PARTIES, spans)}
         known.update(normalise(name) for start, end, name in legal_names(text) if not any(a < end and b > start for a, b, _ in spans))
         return frozenset(known)
 
@@ -201,7 +253,9 @@ class CorpusCrossCheck:
     ) -> CrossCheck:
         evidence: list[EvidenceChunk] = []
         repeats: list[EvidenceChunk] = []
-        agreeing = conflicting = False
+        conflicting = False
+        agreed_by: set[str] = set()
+        own_word: set[str] = set()  # articles that agree by repeating the statement's claimant
         own_numbers = agreeing_figures(statement.text)
         published = article.published.isoformat() if article.published else None
         for chunk in chunks:
@@ -217,21 +271,24 @@ class CorpusCrossCheck:
             if similarity >= self.repeat:
                 repeats.append(evidence[-1])
             other = self._about_others(article, statement, chunk)
+            sentences = sentence_terms[chunk.chunk_id]
             if own_numbers:
-                if own_numbers & agreeing_figures(chunk.text) and not other:
-                    agreeing = True
+                if (shared := own_numbers & agreeing_figures(chunk.text)) and not other:
+                    holding = [text for text, _ in sentences if shared & agreeing_figures(text)] or [chunk.text]
+                    (own_word if self._own_word(article, statement, chunk, holding) else agreed_by).add(chunk.article_id)
                 elif (similarity >= self.close and not other
-                      and figures_conflict(statement.text, closest := _closest(own, sentence_terms[chunk.chunk_id]))
+                      and figures_conflict(statement.text, closest := _closest(own, sentences))
                       and same_period(statement.text, published, closest, chunk.published)
                       and not self._other_material(statement.text, closest)):
                     conflicting = True
             elif similarity >= self.close and not other:
-                agreeing = True
-        status = "corroborated" if agreeing else "conflicting" if conflicting else "no_other_source"
+                (own_word if self._own_word(article, statement, chunk, [_closest(own, sentences)]) else agreed_by).add(chunk.article_id)
+        status = "corroborated" if agreed_by else "conflicting" if conflicting else "no_other_source"
         dates = [d for d in [article.published.isoformat() if article.published else None, *(r.published for r in repeats)] if d]
         return CrossCheck(
             status=status,
             evidence=evidence,
             repeated_by=sorted({r.article_id for r in repeats}),
+            claimant_only=sorted(own_word - agreed_by),
             first_seen=min(dates, key=datetime.fromisoformat) if repeats and dates else None,
         )

@@ -37,7 +37,7 @@ COLUMNS: list[tuple[str, str]] = [
     ("published", "timestamp"), ("seen", "timestamp"), ("quote", "string"), ("start", "int"), ("end", "int"),
     ("kind", "string"), ("kind_confidence", "float"), ("uncertain", "bool"), ("rhetoric_probability", "float"),
     ("attribution", "string"), ("evidence", "string"), ("rationale", "string"), ("crosscheck", "string"),
-    ("corroborated_by", "list"), ("repeated_by", "list"), ("first_seen", "string"), ("entities", "list"), ("speaker", "string"),
+    ("corroborated_by", "list"), ("repeated_by", "list"), ("claimant_only", "list"), ("first_seen", "string"), ("entities", "list"), ("speaker", "string"),
 ]
 LIST_SEPARATOR = "; "
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -62,6 +62,7 @@ def export_row(record: StatementRecord) -> dict[str, Any]:
         "uncertain": record.uncertain, "rhetoric_probability": record.rhetoric_probability,
         "attribution": record.attribution.value, "evidence": record.evidence.value, "rationale": record.rationale,
         "crosscheck": record.crosscheck, "corroborated_by": list(record.corroborated_by), "repeated_by": list(record.repeated_by),
+        "claimant_only": list(record.claimant_only),
         "first_seen": record.first_seen, "entities": list(record.entities), "speaker": record.speaker,
     }
 

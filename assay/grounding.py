@@ -529,6 +529,11 @@ def entity_rejected(entity: Entity, article: Article, aliases: AliasBook | None 
     place = _PLACE_SUFFIX.sub("", name.lower())  # "Inner Mongolia Autonomous Region", "Jiangxi Province"
     if entity.type == EntityType.country and ("," in name or place in PLACES_WITHIN_COUNTRIES):
         return "a place within a country"
+    # "NdPr output" as a project (seen on a release written here): a material and what is measured of it.
+    if entity.type == EntityType.project and any(
+            (named := known.canonical(" ".join(words[:n]))) is not None and named.type == EntityType.material
+            and all(w[0].islower() for w in words[n:]) for n in range(1, len(words))):
+        return "a material's measure, not a project"
     # "California" as a company (seen on a statistical summary written here: "mined by one company in California").
     if entity.type == EntityType.company and place in PLACES_WITHIN_COUNTRIES:
         return "a place, not a company"

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import yaml
 from langchain_core.prompts import ChatPromptTemplate
+from langchain_core.runnables import RunnableConfig
 from pydantic import BaseModel, Field
 
 PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
@@ -22,6 +23,12 @@ class PromptFile(BaseModel):
     @property
     def key(self) -> str:
         return f"{self.name}@{self.version}"
+
+    def logged(self, config: RunnableConfig | None) -> RunnableConfig:
+        """`config` with this prompt's name and version in its metadata, for the call log: a probe asked
+        after another prompt's messages is logged as itself, not as that prompt."""
+        config = config or {}
+        return {**config, "metadata": {**(config.get("metadata") or {}), "prompt": self.name, "prompt_version": self.version}}
 
     def template(self) -> ChatPromptTemplate:
         return ChatPromptTemplate.from_messages([(m["role"], m["content"]) for m in self.messages])

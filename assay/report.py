@@ -175,6 +175,7 @@ class SourceLink(BaseModel):
     date: str | None = None
     similarity: float
     repeat: bool = False
+    claimant: bool = Field(False, description="It agrees only by repeating the statement's claimant.")
 
 
 class StatementView(BaseModel):
@@ -312,7 +313,6 @@ def _date(value: datetime | str | None) -> str | None:
     return value.date().isoformat()
 
 
-_STATUS = {"corroborated": "corroborated", "conflicting": "conflicting", "no_other_source": "no other source"}
 _SOURCES_LABEL = {
     "corroborated": "Corroborating articles",
     "conflicting": "Conflicting articles",
@@ -334,6 +334,7 @@ def statement_views(statements: list[StatementAnalysis], known: dict[str, str]) 
                     sources[chunk.article_id] = SourceLink(
                         article_id=chunk.article_id, title=chunk.title, href=known.get(chunk.article_id),
                         date=_date(chunk.published), similarity=chunk.similarity, repeat=chunk.article_id in repeats,
+                        claimant=chunk.article_id in check.claimant_only,
                     )
         views.append(
             StatementView(
@@ -343,7 +344,7 @@ def statement_views(statements: list[StatementAnalysis], known: dict[str, str]) 
                 evidence=statement.evidence.value.replace("_", "-"),
                 rationale=statement.rationale,
                 status=check.status if check else None,
-                status_label=_STATUS[check.status] if check else None,
+                status_label=check.label if check else None,
                 first_seen=_date(check.first_seen) if check and check.first_seen else None,
                 sources=sorted(sources.values(), key=lambda s: -s.similarity),
                 sources_label=_SOURCES_LABEL[check.status] if check else "",
@@ -559,7 +560,7 @@ def search_data(pages: CorpusPages) -> dict[str, object]:
     for r in pages.corpus.statements:
         statements.append({
             "q": r.quote, "k": r.kind.value, "u": r.uncertain, "s": r.source, "t": SOURCE_TYPE_LABELS[r.source_type],
-            "ti": r.title, "d": _date(r.when), "e": r.entities, "c": _STATUS.get(r.crosscheck or "", ""),
+            "ti": r.title, "d": _date(r.when), "e": r.entities, "c": r.crosscheck_label,
             "h": pages.statement_href(r, ""),
         })
     spellings = {named.name: sorted(named.variants) for named in pages.aliases.entities()}
@@ -659,8 +660,7 @@ def render_entity(pages: CorpusPages, summary: EntitySummary) -> str | None:
         return None
     groups = [(kind, page.groups[kind]) for kind in (*KINDS, "uncertain") if page.groups.get(kind)]
     groups += [(kind, records) for kind, records in page.groups.items() if kind not in (*KINDS, "uncertain") and records]
-    return _render("entity.html", nav=pages.nav(), root="../", entity=page, groups=groups, pages=pages,
-                   status=_STATUS, date=_date)
+    return _render("entity.html", nav=pages.nav(), root="../", entity=page, groups=groups, pages=pages, date=_date)
 
 
 def render_source_index(pages: CorpusPages) -> str:
@@ -674,7 +674,7 @@ def render_source(pages: CorpusPages, profile: SourceProfile) -> str:
 
 
 def render_claims(pages: CorpusPages) -> str:
-    return _render("claims.html", nav=pages.nav(), root="", claims=pages.claims or [], pages=pages, status=_STATUS, date=_date)
+    return _render("claims.html", nav=pages.nav(), root="", claims=pages.claims or [], pages=pages, date=_date)
 
 
 def render_search(pages: CorpusPages) -> str:
@@ -760,7 +760,7 @@ def _write_corpus_pages(out_dir: Path, pages: CorpusPages) -> None:
     for summary, name in pages.entities:
         html = render_entity(pages, summary)
         if html is None:  # listed by the summaries, so never; a page still stands, saying so
-            html = _render("entity.html", nav=pages.nav(), root="../", entity=summary, groups=[], pages=pages, status=_STATUS, date=_date)
+            html = _render("entity.html", nav=pages.nav(), root="../", entity=summary, groups=[], pages=pages, date=_date)
         _write_file(out_dir / ENTITIES_DIR / name, html)
     _write_file(out_dir / ENTITIES_INDEX, render_entity_index(pages))
     for profile, name in pages.sources:

@@ -147,9 +147,7 @@ def _about(quote: str, topic: tuple[str, ...]) -> bool:
 
 # The cross-check's verdict and how many other articles it read beside it (related ones, not only
 # those that agree or contradict).
-_VERDICT: dict[CrossCheckStatus, str] = {
-    "corroborated": "corroborated ({n})", "conflicting": "contradicted ({n})", "no_other_source": "no other source",
-}
+_VERDICT: dict[CrossCheckStatus, str] = {"corroborated": "corroborated ({n})", "conflicting": "contradicted ({n})"}
 
 
 def contradictions(query: ClaimsQuestion, found: list[StatementRecord], corpus: CorpusView) -> list[StatementRecord]:
@@ -177,7 +175,7 @@ def describe(query: ClaimsQuestion, statements: list[StatementRecord], against: 
         verdict = ""
         if s.crosscheck is not None:
             n = len(s.corroborated_by)
-            verdict = " · " + _VERDICT[s.crosscheck].format(n=f"{n} related article{'s' * (n != 1)}")
+            verdict = " · " + _VERDICT.get(s.crosscheck, s.crosscheck_label).format(n=f"{n} related article{'s' * (n != 1)}")
         lines.append(f"- {s.day} · {'uncertain' if s.uncertain else s.kind.value}{verdict}: “{s.quote}” [{i}]")
     if against:
         lines.append("Sources disagree:")

@@ -385,12 +385,25 @@ class EvidenceChunk(BaseModel):
 
 
 CrossCheckStatus = Literal["corroborated", "conflicting", "no_other_source"]
+_CROSSCHECK_LABELS: dict[str, str] = {"corroborated": "corroborated", "conflicting": "conflicting", "no_other_source": "no other source"}
+
+
+def crosscheck_label(status: CrossCheckStatus, claimant_only: bool = False) -> str:
+    """A cross-check's verdict in words; with no other source but articles that repeat the claimant, says so."""
+    return "no independent source: only the claimant's word" if status == "no_other_source" and claimant_only else _CROSSCHECK_LABELS[status]
 
 
 class CrossCheck(BaseModel):
     status: CrossCheckStatus
     evidence: list[EvidenceChunk] = Field(default_factory=list)
     repeated_by: list[str] = Field(default_factory=list, description="Articles that say nearly the same thing.")
+    claimant_only: list[str] = Field(
+        default_factory=list, description="Articles that agree only by repeating the statement's claimant (its own release, "
+        "or its words reported): no independent source, so the status stays no_other_source.")
+
+    @property
+    def label(self) -> str:
+        return crosscheck_label(self.status, bool(self.claimant_only))
     first_seen: str | None = Field(None, description="Earliest publication date among this article and its repeats.")
 
 

@@ -467,6 +467,12 @@ def test_headings_and_phrases_are_no_entities(prose_parts):
     assert reasons == {"Midstream Movement": "a section heading", "2026 with sharp year-over-year gains": "a phrase",
                        "the company said": "a phrase", "NdPr oxide": None, "Iluka": "not in the article",
                        "refiner in China": "a phrase"}  # seen on a brief nobody here wrote
+    # Seen on a release written here: a material and its measure typed as a project; a plant named for its place is one.
+    release = Article(id="release", title="Lynas", source="test", source_url="test",
+                      body="Lynas said its NdPr output reached 2,210 tonnes, and its Kalgoorlie plant ran at full rate.")
+    assert entity_rejected(Entity(name="NdPr output", type="project"), release) == "a material's measure, not a project"
+    assert entity_rejected(Entity(name="Kalgoorlie plant", type="project"), release) is None
+    assert entity_rejected(Entity(name="NdPr", type="material"), release) is None
     # Seen on an interview nobody here labelled: a city and its state typed as a country.
     plant = Article(id="plant", title="Bayline", source="test", source_url="test",
                     body="Bayline began commissioning its plant in Port Allen, Louisiana, in late 2025, with feed from Brazil.")

@@ -52,13 +52,15 @@ def test_a_lapsed_claim_is_taken_and_a_live_one_waited_for(backlog_home, extract
 
 
 def test_only_calls_to_an_llm_server_take_a_slot_of_the_global_limit():
-    from contextlib import nullcontext
+    import threading
 
     from assay.flows.analyse import llm_slot
     from assay.settings import Settings
 
-    assert isinstance(llm_slot(Settings(llm="local")), nullcontext)  # each worker's own model: nothing shared to wait for
-    assert not isinstance(llm_slot(Settings(llm="openai")), nullcontext)
+    # each worker's own model: nothing shared between processes, one article at a time within one
+    local = llm_slot(Settings(llm="local"))
+    assert isinstance(local, type(threading.Lock())) and local is llm_slot(Settings(llm="local"))
+    assert not isinstance(llm_slot(Settings(llm="openai")), type(threading.Lock()))
 
 
 def test_the_llm_limit_made_by_another_run_at_the_same_moment_is_no_fault(monkeypatch):

@@ -77,6 +77,12 @@ def test_the_cues_in_words_name_only_what_the_text_says():
     row = "NdPr oxide produced (mt): Q3 2026 721; Q3 2025 477; Change 51%"
     table = Article(id="row", title="t", source="test", source_url="test", body=row, sections=[Section(heading=None, start=0, end=len(row))])
     assert cue_words(table, statements(table), 0)["has_digit"] == "a figure “721”"
+    # A year or a date's day is no figure to show when the statement gives another (written here).
+    for text, shown in (("China set the 2026 mining quota at 270,000 tonnes of rare earth oxide.", "270,000"),
+                        ("On October 30, 2026, the ministry said exports of magnets fell 4.2% from a year before.", "4.2%"),
+                        ("The separation plant in Texas opened in 2025 after two years of delays.", "2025")):
+        one = Article(id="y", title="t", source="test", source_url="test", body=text, sections=[Section(heading=None, start=0, end=len(text))])
+        assert cue_words(one, statements(one), 0)["has_digit"] == f"a figure “{shown}”", text
     sectioned = cue_words(article(), statements(article()), 0)
     assert sectioned["no_heading"] == "in the article's opening section"
     assert cue_words(article(), statements(article()), 2)["first_person"] == "first person “We”"

@@ -117,6 +117,37 @@ def test_another_company_s_release_of_the_same_day_corroborates_nothing(assay_ho
     assert check.status == "corroborated"
 
 
+def test_the_claimants_own_word_again_is_no_independent_source(assay_home):
+    """Written here, as a company's quarter is reported: its release, a wire that reports what it said,
+    and a customs record. The wire agrees with the release only by repeating Lynas, and the release with
+    the wire: one source. The customs figure is another's. In a corpus this small FTS5's idf weighed
+    Lynas, Kalgoorlie and 1,480 at nothing and nothing was evidence of anything."""
+    made = services(assay_home)
+    release = article("release", "Lynas Rare Earths Ltd today announced that its Kalgoorlie facility produced 1,480 tonnes of "
+                                 "mixed rare earth carbonate in the September quarter, up 22% from the June quarter.", 14).model_copy(
+        update={"source": "Lynas Rare Earths Ltd", "title": "Lynas lifts Kalgoorlie output"})
+    wire = article("wire", "Australia's Lynas Rare Earths said on Tuesday its Kalgoorlie plant produced 1,480 tonnes of mixed rare "
+                           "earth carbonate in the September quarter, up 22% from the previous quarter.", 15).model_copy(
+        update={"source": "Fastmarkets", "title": "Lynas says Kalgoorlie output rose 22%"})
+    stored(made, [wire, *unrelated()])
+    (check,) = made.crosscheck(release, statements(release))
+    assert check.status == "no_other_source" and check.claimant_only == ["wire"]
+    assert check.label == "no independent source: only the claimant's word"
+    stored(made, [release])
+    (check,) = made.crosscheck(wire, statements(wire))
+    assert check.status == "no_other_source" and check.claimant_only == ["release"]
+
+    customs = article("customs", "Customs records show the Kalgoorlie facility of Lynas Rare Earths produced 1,480 tonnes of mixed rare "
+                                 "earth carbonate in the September quarter, up 22%.", 20).model_copy(update={"source": "Western Australia Customs Desk"})
+    stored(made, [customs])
+    (check,) = made.crosscheck(release, statements(release))
+    assert check.status == "corroborated" and check.claimant_only == ["wire"] and check.label == "corroborated"
+    # A tonnage of NdPr is no conflict with one of carbonate (the alias file's materials).
+    ndpr = article("ndpr", "Lynas Rare Earths said its NdPr output at Kalgoorlie reached 2,210 tonnes in the September quarter.", 16)
+    (check,) = made.crosscheck(ndpr, statements(ndpr))
+    assert check.status != "conflicting"
+
+
 def test_agreeing_figures_are_no_dates_quarters_or_years():
     from assay.crosscheck import agreeing_figures
 
@@ -191,15 +222,17 @@ def test_figures_conflict_only_in_the_same_unit():
 def test_a_later_article_corroborates_an_earlier_ones_statements(ingest, assay_home, http_server, extractive_llm, monkeypatch):
     """Through the real ingest and analyse flows (Prefect, Chroma, SQLite, an LLM on loopback): the
     first article is analysed alone, with no other source; when the second, saying the same, is
-    analysed, the first's cross-checks are run again and name it."""
+    analysed, the first's cross-checks are run again and name it. What the second says in its own voice
+    corroborates; what it reports MP Materials saying is MP's word again, no independent source."""
     from assay import api
 
     settings = use_extractive_llm(monkeypatch, extractive_llm)
     registry = services(settings).registry
+    shipped = "Lynas Rare Earths shipped 480 tonnes of NdPr oxide to Japan in March, its largest cargo so far."
 
     def add(n: int) -> str:
-        feed = http_server.set(f"/later-{n}.xml", rss([{"title": f"Shipments {n}", "link": f"https://example.com/later/{n}", "html": article_html(n)}]),
-                               content_type="application/xml")
+        feed = http_server.set(f"/later-{n}.xml", rss([{"title": f"Shipments {n}", "link": f"https://example.com/later/{n}",
+                                                        "html": article_html(n, shipped)}]), content_type="application/xml")
         (result,) = ingest([feed]).results
         return result.article_id
 
@@ -213,7 +246,12 @@ def test_a_later_article_corroborates_an_earlier_ones_statements(ingest, assay_h
     assert report.rechecked == [first]
     after = registry.latest_analysis(first)
     corroborated = [s for s in after.statements if s.crosscheck and s.crosscheck.status == "corroborated"]
-    assert corroborated and all(second in {e.article_id for e in s.crosscheck.evidence} for s in corroborated)
+    assert shipped in [s.quote for s in corroborated]
+    assert all(second in {e.article_id for e in s.crosscheck.evidence} for s in corroborated)
+    mp_said = [s for s in after.statements if "MP Materials said" in s.quote]
+    # (the paragraphs that share no figure with the second's conflict with it: other tonnages in the same words)
+    assert mp_said and all(s.crosscheck.status != "corroborated" and s.crosscheck.claimant_only == [second] for s in mp_said)
+    assert "no independent source: only the claimant's word" in {s.crosscheck.label for s in mp_said}
     assert after.provenance.crosschecked_at is not None
     # Nothing else of the analysis changed, and asking again changes nothing more.
     assert [s.quote for s in after.statements] == [s.quote for s in before.statements] and after.summary == before.summary

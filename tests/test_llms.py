@@ -175,6 +175,19 @@ def test_yes_probability_reads_an_openai_server_s_logprobs(openai_backend):
         (400, json.dumps({"error": {"message": "logprobs are not supported", "type": "invalid_request_error"}}).encode()))
     assert yes_probability(model, MESSAGES, config) is None  # a server that refuses log-probabilities: no judgement either
     assert registry.llm_totals()["llm_calls"] == 3  # probes are logged like every call, the refused one too
+    # A probe asked after another prompt's messages is logged under its own name, not that prompt's (the
+    # analysis's name probes were logged as "summary").
+    from assay.prompts import load_prompts
+    from assay.store.registry import LLMCallRow
+
+    says = load_prompts(None)["says"]
+    server.posts["/v1/chat/completions"].append(first_token({"Yes": math.log(0.9), "No": math.log(0.1)}))
+    summary_config = {**config, "metadata": {"prompt": "summary", "prompt_version": "5", "article_id": "abc"}}
+    assert yes_probability(model, MESSAGES, says.logged(summary_config)) == pytest.approx(0.9)
+    with registry.session() as s:
+        last = s.query(LLMCallRow).order_by(LLMCallRow.id.desc()).first()
+        assert (last.prompt, last.prompt_version, last.article_id) == ("says", says.version, "abc")
+    assert summary_config["metadata"]["prompt"] == "summary"  # the caller's config is not changed
 
 
 @pytest.mark.llm

@@ -91,6 +91,9 @@ def lines(text: str) -> list[str]:
         ("Fact check: Did the US end its dependence on Chinese rare earths?\n*Published 27 November 2026 by Mineral Facts Desk*\n\n"
          "The claim: In a speech in Ohio on 20 November, a senator said the United States had ended its dependence.",
          ("Mineral Facts Desk", "masthead")),
+        # an outlet no list here knows, in its dateline's brackets; the staff byline above names a role (written here)
+        ("By Staff Reporter\nOctober 15, 2026\n\nLONDON, Oct 15 (Fastmarkets) - Lynas Rare Earths said its Kalgoorlie plant produced "
+         "1,480 tonnes of mixed rare earth carbonate in the September quarter, up 22% from the quarter before.", ("Fastmarkets", "dateline")),
     ],
 )
 def test_the_opening_names_its_publisher(opening, expected):
@@ -115,6 +118,12 @@ def test_the_opening_names_its_publisher(opening, expected):
         "Published 2 March 2026 by Richard Roe\n\nThe Pentagon's price floor for NdPr drew objections from free-market economists.",
         "By Richard Roe\nMarch 2, 2026\n\nWhen the Pentagon agreed to guarantee a minimum price for NdPr, free-market economists objected loudly.",
         "By Richard Roe (Contributor)\n\nWhen the Pentagon agreed to guarantee a minimum price for NdPr, free-market economists objected.",
+        # a byline's role is no outlet ("Reporter" is an outlet's word, as in "The Hollywood Reporter")
+        "By Staff Reporter\nOctober 15, 2026\n\nAustralia's Lynas Rare Earths said on Tuesday its Kalgoorlie plant produced 1,480 tonnes "
+        "of mixed rare earth carbonate in the September quarter.",
+        "Special Correspondent\n\nAustralia's Lynas Rare Earths said on Tuesday its Kalgoorlie plant produced 1,480 tonnes of carbonate.",
+        # a dateline's brackets holding a ticker, not an outlet
+        "PERTH (ASX: LYC) - Lynas Rare Earths said on Tuesday its Kalgoorlie plant produced 1,480 tonnes of mixed rare earth carbonate.",
     ],
 )
 def test_an_opening_that_names_no_publisher(opening):

@@ -12,7 +12,18 @@ from assay.aliases import AliasBook
 from assay.corpus import CorpusView, speaker_finder, statement_record
 from assay.digest import build_digest
 from assay.statement_answers import as_answer, claims_question, contradictions, matching_statements
-from assay.types import Attribution, Entity, EntityType, Evidence, Kind, SourceType, StatementAnalysis, StoredArticle
+from assay.types import (
+    Attribution,
+    CrossCheck,
+    Entity,
+    EntityType,
+    Evidence,
+    EvidenceChunk,
+    Kind,
+    SourceType,
+    StatementAnalysis,
+    StoredArticle,
+)
 from tests.views_corpus import REPEATED, views_registry, views_view
 
 MP = "MP Materials"
@@ -217,6 +228,30 @@ def test_an_undated_statement_is_shown_as_undated_with_the_day_it_was_stored():
     record = statement_record(article, statement, SourceType.news, aliases)
     answer = as_answer("What has Lynas claimed?", claims_question("What has Lynas claimed?", aliases), [record])
     assert "undated, stored 2026-12-01 · claim" in answer.answer and answer.citations[0].published is None
+
+
+def test_a_claim_only_its_claimant_repeats_says_so_in_every_view():
+    """The cross-check's `claimant_only` (the company's own release, a wire reporting its words): the
+    answer, the export's row and the report's statement say "no independent source", and the claimant's
+    articles are not among those that corroborate it."""
+    from assay.export import export_row
+    from assay.report import statement_views
+
+    article, aliases = _article(), _aliases()
+    start, end = _at("The company claims its Texas plant will open in 2027.")
+    evidence = [EvidenceChunk(chunk_id="own-0000-1", article_id="own", title="Lynas release", similarity=0.9),
+                EvidenceChunk(chunk_id="news-0000-1", article_id="news", title="Another story", similarity=0.6)]
+    statement = StatementAnalysis(
+        quote=_BODY[start:end], start=start, end=end, kind=Kind.claim, kind_confidence=0.9, attribution=Attribution.company,
+        evidence=Evidence.self_reported, rationale="", crosscheck=CrossCheck(status="no_other_source", evidence=evidence, claimant_only=["own"]))
+    record = statement_record(article, statement, SourceType.news, aliases)
+    assert record.crosscheck_label == "no independent source: only the claimant's word"
+    assert record.corroborated_by == ["news"] and export_row(record)["claimant_only"] == ["own"]
+    answer = as_answer("What has Lynas claimed?", claims_question("What has Lynas claimed?", aliases), [record])
+    assert "claim · no independent source: only the claimant's word:" in answer.answer
+    (view,) = statement_views([statement], {})
+    assert view.status_label == "no independent source: only the claimant's word"
+    assert {(s.article_id, s.claimant) for s in view.sources} == {("own", True), ("news", False)}
 
 
 def test_what_the_company_claims_is_listed_for_the_company_it_speaks_for():

@@ -250,7 +250,7 @@ def test_export_in_all_three_formats_reads_back(views_home, capsys, tmp_path):
     assert code == 0 and len(rows) == total
     assert list(rows[0]) == ["article_id", "title", "source", "source_type", "url", "published", "seen", "quote", "start", "end",
                              "kind", "kind_confidence", "uncertain", "rhetoric_probability", "attribution", "evidence", "rationale",
-                             "crosscheck", "corroborated_by", "repeated_by", "first_seen", "entities", "speaker"]
+                             "crosscheck", "corroborated_by", "repeated_by", "claimant_only", "first_seen", "entities", "speaker"]
     repeat = next(r for r in rows if r["quote"].endswith("the company said."))
     assert repeat["repeated_by"] == [views_id("release")] and repeat["crosscheck"] == "corroborated"
     assert isinstance(repeat["entities"], list) and "MP Materials" in repeat["entities"]

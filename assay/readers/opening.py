@@ -128,8 +128,21 @@ def dateline_agency(lines: list[str]) -> str | None:
 
 
 def _agency_in(line: str) -> str | None:
-    """The agency a dateline at the start of the line names."""
-    return next((name for pattern, name in _DATELINE_AGENCIES if pattern.search(line[:120])), None)
+    """The agency a dateline at the start of the line names: a known one anywhere in the dateline, else
+    the outlet a dateline's brackets name ("SYDNEY (Fastmarkets) -", "LONDON, Nov 3 (Argus) -")."""
+    known = next((name for pattern, name in _DATELINE_AGENCIES if pattern.search(line[:120])), None)
+    if known or not (dateline := DATELINE.match(line)):
+        return known
+    outlet = _DATELINE_OUTLET.search(dateline.group())
+    return outlet["name"] if outlet and not _ROLE_ONLY.match(outlet["name"]) else None
+
+
+# An outlet's name in a dateline's brackets: a few capitalised words, never a ticker ("(ASX: LYC)") or a date.
+_DATELINE_OUTLET = re.compile(r"\((?P<name>[A-Z][\w&.'’-]*(?:\s[A-Z][\w&.'’-]*){0,3})\)")
+# A byline's role, not an outlet's name: "By Staff Reporter", "Our Correspondent", "Editorial Board".
+_ROLE_ONLY = re.compile(
+    r"^(?:(?:our|the|staff|special|senior|chief|editorial|own|reporters?|writers?|correspondents?|"
+    r"editors?|board|desk|team)(?:\s+|$))+$", re.IGNORECASE)
 
 
 _ENDS_SENTENCE = re.compile(r"[.!?。！？][\"”’)\]]*$")
@@ -170,7 +183,7 @@ def _organisation(text: str) -> str | None:
         return _organisation(cased)
     words = text.split()
     # A state body's full name runs longer: "Ministry of Industry and Information Technology of the People's Republic of China".
-    if not 1 <= len(words) <= (12 if _STATE_BODY.match(text) else 9) or _LABEL.match(text) or DATE_LINE.match(text) or _TICKER.search(text) or any(c.isdigit() for c in text):
+    if not 1 <= len(words) <= (12 if _STATE_BODY.match(text) else 9) or _LABEL.match(text) or _ROLE_ONLY.match(text) or DATE_LINE.match(text) or _TICKER.search(text) or any(c.isdigit() for c in text):
         return None
     if _AGENCY_NAMES.get(text.lower()):
         return _AGENCY_NAMES[text.lower()]
