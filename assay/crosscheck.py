@@ -70,16 +70,47 @@ def agreeing_figures(text: str) -> set[str]:
     return {n.replace(",", "") for n in written if not YEAR.match(n)}  # "2026" a year, "2,026" tonnes
 
 
-def figures_conflict(statement: str, other: str) -> bool:
-    """Whether another text gives a different number in a unit the statement measures in, and none of its numbers."""
-    own, theirs = figure_units(statement), figure_units(other)
+def figures_conflict(statement: str, other: str, *, ignore: frozenset[str] = frozenset(), ignore_own: frozenset[str] = frozenset()) -> bool:
+    """Whether another text gives a different number in a unit the statement measures in, and none of its
+    numbers; the numbers in `ignore` (the other's) and `ignore_own` (the statement's) are another's word
+    that the text only cites (`claimed_figures`)."""
+    own = {d: v - ignore_own for d, v in figure_units(statement).items() if v - ignore_own}
+    theirs = {d: v - ignore for d, v in figure_units(other).items() if v - ignore}
     return any(dimension in theirs and not (values & theirs[dimension]) for dimension, values in own.items())
+
+
+# A figure a text cites as someone's word rather than gives as its own: "below the 1,480 tonnes the company
+# reported", "the 1,500 tonnes Lynas says it will make", "short of the company's guidance of 1,500 tonnes",
+# "its target of 5,000 tonnes". An analyst's note that cites a company's figure beside its own estimate
+# corroborated the figure it disputed (texts written here).
+_FIGURE = r"(?P<figure>\d(?:[\d,]*\d)?(?:\.\d+)?)"  # never with a clause's comma: "in 2025, the ministry said"
+_WHO = r"(?P<who>the (?:company|firm|miner|group|producer|government|ministry)|it|they|[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,4})"
+_CLAIMED_FIGURE = [
+    re.compile(_FIGURE + r"(?:\s+[\w%$-]+){0,4}?\s+(?:that\s+)?" + _WHO +
+               r"\s+(?:had\s+|has\s+)?(?:reported|reports|said|says|claimed|claims|announced|disclosed|forecast|projected|"
+               r"targeted|targets|promised|touted|expects|expected|guided)\b"),
+    re.compile(r"(?P<who>the (?:company|firm|miner|group|producer|government|ministry)|its|their|[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,4})"
+               r"(?:['’]s?)?\s+(?:own\s+)?(?:reported|claimed|announced|stated|official\s+)?\s*(?:guidance|target|forecast|estimate|"
+               r"figure|claim|projection)s?\s+(?:of|at|for)\s+(?:about\s+|around\s+|some\s+|up\s+to\s+)?" + _FIGURE),
+]
+
+
+def claimed_figures(text: str) -> list[tuple[str, str]]:
+    """The figures a text cites as someone's word (`_CLAIMED_FIGURE`), as (number, who) with the number
+    written as `agreeing_figures` writes it."""
+    return [(found["figure"].replace(",", ""), re.sub(r"['’]s?$", "", found["who"]))
+            for pattern in _CLAIMED_FIGURE for found in pattern.finditer(text)]
 
 
 # The years a sentence names ("in 2024", "2025's output"), and the words that tie a figure to one day
 # ("on Monday", "overnight"): a price or a share move of another day is no contradiction.
 _YEAR_NAMED = re.compile(r"(?<![\d,.])(?:19|20)\d\d(?![\d,.]\d)")
 _DAY_NAMED = re.compile(r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day\b|\b(?:today|yesterday|overnight|intraday|this week|last week)\b", re.I)
+# The day a figure was told, not the day it measures: "today announced", "said on Tuesday" (a release's
+# 1,480 tonnes "today announced" met no figure of another week).
+_SAID_ON = re.compile(r"\b(?:today|yesterday)\s+(?:announced|reported|said|released|published|confirmed|unveiled|disclosed)\b|"
+                      r"\b(?:announced|reported|said|says|released|published|confirmed|unveiled|disclosed|told \w+)\s+(?:on\s+)?"
+                      r"(?:today|yesterday|(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day)\b", re.I)
 SAME_DAY = 2  # days apart that two articles' "on Monday" may still mean the same day
 
 
@@ -94,7 +125,7 @@ def same_period(statement: str, published: str | None, other: str, other_publish
     theirs = theirs or ({other_published[:4]} if other_published else set())
     if own and theirs and not own & theirs:
         return False
-    if (_DAY_NAMED.search(statement) or _DAY_NAMED.search(other)) and published and other_published:
+    if (_DAY_NAMED.search(_SAID_ON.sub(" ", statement)) or _DAY_NAMED.search(_SAID_ON.sub(" ", other))) and published and other_published:
         return abs(_moment(published) - _moment(other_published)).days <= SAME_DAY
     return True
 
@@ -136,7 +167,7 @@ def _in_common(names: frozenset[str], others: frozenset[str]) -> bool:
 
 
 # A speaker named by what it is, not by name: "The company", "it", "officials".
-_UNNAMED_SPEAKER = re.compile(r"^(?:the|this|that|it|its|he|she|they|we|company|officials?|management)\b", re.I)
+_UNNAMED_SPEAKER = re.compile(r"^(?:the|this|that|it|its|their|he|she|they|we|company|officials?|management)\b", re.I)
 _CAPITALISED = re.compile(r"\b[A-Z]")
 _PARTIES = (EntityType.company, EntityType.project, EntityType.government, EntityType.country)
 
@@ -159,7 +190,7 @@ class CorpusCrossCheck:
         """Its thresholds and conflict rule: part of every analysis's cache key, so changing one re-analyses."""
         return (f"crosscheck(related={self.related:g},close={self.close:g},shared={self.shared:g},repeat={self.repeat:g},"
                 f"k={self.k},conflicts=units-in-closest-sentence-same-period-same-material,subjects=known-and-legal-names,agree=figures-not-dates,"
-                f"agree-independently=not-the-claimant,idf=smoothed)")
+                f"agree-independently=not-the-claimant,cited-figures=not-own,told-day=not-measured,idf=smoothed)")
 
     def __call__(self, article: Article, found: Sequence[Statement], vectors: np.ndarray | None = None) -> list[CrossCheck]:
         if not found or self.store.count() == 0:
@@ -207,6 +238,19 @@ class CorpusCrossCheck:
         known = {normalise(name) for name in self._known_in(text, (EntityType.company, EntityType.project), spans)}
         known.update(normalise(name) for start, end, name in legal_names(text) if not any(a < end and b > start for a, b, _ in spans))
         return frozenset(known)
+
+    def _claimants_figures(self, article: Article, statement: Statement, chunk: StoredChunk, sentence: str) -> frozenset[str]:
+        """The figures a sentence of the chunk cites as the statement's claimant's word ("the 1,480 tonnes
+        the company reported", with the company the sentence or its title names)."""
+        claimants = self._claimants(article, statement)
+        if not claimants:
+            return frozenset()
+        figures = set()
+        for figure, who in claimed_figures(sentence):
+            named = self._parties(who) or (self._parties(sentence) or self._parties(chunk.title) if _UNNAMED_SPEAKER.match(who) else frozenset())
+            if _in_common(claimants, named):
+                figures.add(figure)
+        return frozenset(figures)
 
     def _claimants(self, article: Article, statement: Statement) -> frozenset[str]:
         """Whose word a statement is, as name keys: the parties its reporting verb names ("Lynas said"),
@@ -256,7 +300,8 @@ class CorpusCrossCheck:
         conflicting = False
         agreed_by: set[str] = set()
         own_word: set[str] = set()  # articles that agree by repeating the statement's claimant
-        own_numbers = agreeing_figures(statement.text)
+        cited = frozenset(figure for figure, _ in claimed_figures(statement.text))
+        own_numbers = agreeing_figures(statement.text) - cited
         published = article.published.isoformat() if article.published else None
         for chunk in chunks:
             similarity = chunk.similarity or 0.0
@@ -273,13 +318,18 @@ class CorpusCrossCheck:
             other = self._about_others(article, statement, chunk)
             sentences = sentence_terms[chunk.chunk_id]
             if own_numbers:
-                if (shared := own_numbers & agreeing_figures(chunk.text)) and not other:
-                    holding = [text for text, _ in sentences if shared & agreeing_figures(text)] or [chunk.text]
+                theirs = {text: self._claimants_figures(article, statement, chunk, text) for text, _ in sentences}
+                shared = {text: own_numbers & (agreeing_figures(text) - theirs[text]) for text, _ in sentences}
+                holding = [text for text, figures in shared.items() if figures]
+                if holding and not other:
                     (own_word if self._own_word(article, statement, chunk, holding) else agreed_by).add(chunk.article_id)
-                elif (similarity >= self.close and not other
-                      and figures_conflict(statement.text, closest := _closest(own, sentences))
-                      and same_period(statement.text, published, closest, chunk.published)
-                      and not self._other_material(statement.text, closest)):
+                elif any(theirs.values()) and not other and own_numbers & agreeing_figures(chunk.text):
+                    own_word.add(chunk.article_id)  # it agrees only where it cites the claimant's figure
+                if (not holding and similarity >= self.close and not other
+                        and figures_conflict(statement.text, closest := _closest(own, sentences), ignore=frozenset(theirs.get(closest, ())),
+                                             ignore_own=cited)
+                        and same_period(statement.text, published, closest, chunk.published)
+                        and not self._other_material(statement.text, closest)):
                     conflicting = True
             elif similarity >= self.close and not other:
                 (own_word if self._own_word(article, statement, chunk, [_closest(own, sentences)]) else agreed_by).add(chunk.article_id)

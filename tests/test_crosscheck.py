@@ -148,6 +148,31 @@ def test_the_claimants_own_word_again_is_no_independent_source(assay_home):
     assert check.status != "conflicting"
 
 
+def test_a_figure_cited_as_the_claimants_beside_another_estimate_is_a_conflict_not_a_corroboration(assay_home):
+    """Written here: an analyst's note gives its own estimate beside "the 1,480 tonnes the company
+    reported". It repeats the release's figure only to dispute it: the release's statement conflicts
+    with it, and so does the note's with the release. The release's "today announced" is the day it was
+    told, not the day the tonnage measures, so a note of three weeks later still meets it."""
+    from assay.crosscheck import claimed_figures
+
+    assert claimed_figures("below the 1,480 tonnes the company reported") == [("1480", "the company")]
+    assert claimed_figures("Output fell short of Lynas's guidance of 1,500 tonnes.") == [("1500", "Lynas")]
+    assert claimed_figures("Prices rose 12% in 2025, the ministry said.") == []  # the whole sentence is the ministry's
+    made = services(assay_home)
+    release = article("release", "Lynas Rare Earths Ltd today announced that its Kalgoorlie facility produced 1,480 tonnes of "
+                                 "mixed rare earth carbonate in the September quarter.", 14).model_copy(
+        update={"source": "Lynas Rare Earths Ltd", "title": "Lynas lifts Kalgoorlie output"})
+    note = article("note", "Benchmark Mineral Intelligence estimates that Lynas produced about 1,200 tonnes of mixed rare earth "
+                           "carbonate at Kalgoorlie in the September quarter, below the 1,480 tonnes the company reported.", 28).model_copy(
+        update={"source": "Kestrel Research", "title": "Heavy rare earths: the numbers behind the promises"})
+    stored(made, [note, *unrelated()])
+    (check,) = made.crosscheck(release, statements(release))
+    assert check.status == "conflicting" and check.claimant_only == ["note"]
+    stored(made, [release])
+    (check,) = made.crosscheck(note, statements(note))
+    assert check.status == "conflicting"  # its own figure is 1,200; the 1,480 is the company's, cited
+
+
 def test_agreeing_figures_are_no_dates_quarters_or_years():
     from assay.crosscheck import agreeing_figures
 
