@@ -117,15 +117,20 @@ def test_another_company_s_release_of_the_same_day_corroborates_nothing(assay_ho
     assert check.status == "corroborated"
 
 
+def lynas_release(more: str = "") -> Article:
+    """A company's release of its quarter (written here)."""
+    return article("release", "Lynas Rare Earths Ltd today announced that its Kalgoorlie facility produced 1,480 tonnes of "
+                              f"mixed rare earth carbonate in the September quarter{more}.", 14).model_copy(
+        update={"source": "Lynas Rare Earths Ltd", "title": "Lynas lifts Kalgoorlie output"})
+
+
 def test_the_claimants_own_word_again_is_no_independent_source(assay_home):
     """Written here, as a company's quarter is reported: its release, a wire that reports what it said,
     and a customs record. The wire agrees with the release only by repeating Lynas, and the release with
     the wire: one source. The customs figure is another's. In a corpus this small FTS5's idf weighed
     Lynas, Kalgoorlie and 1,480 at nothing and nothing was evidence of anything."""
     made = services(assay_home)
-    release = article("release", "Lynas Rare Earths Ltd today announced that its Kalgoorlie facility produced 1,480 tonnes of "
-                                 "mixed rare earth carbonate in the September quarter, up 22% from the June quarter.", 14).model_copy(
-        update={"source": "Lynas Rare Earths Ltd", "title": "Lynas lifts Kalgoorlie output"})
+    release = lynas_release(", up 22% from the June quarter")
     wire = article("wire", "Australia's Lynas Rare Earths said on Tuesday its Kalgoorlie plant produced 1,480 tonnes of mixed rare "
                            "earth carbonate in the September quarter, up 22% from the previous quarter.", 15).model_copy(
         update={"source": "Fastmarkets", "title": "Lynas says Kalgoorlie output rose 22%"})
@@ -159,9 +164,7 @@ def test_a_figure_cited_as_the_claimants_beside_another_estimate_is_a_conflict_n
     assert claimed_figures("Output fell short of Lynas's guidance of 1,500 tonnes.") == [("1500", "Lynas")]
     assert claimed_figures("Prices rose 12% in 2025, the ministry said.") == []  # the whole sentence is the ministry's
     made = services(assay_home)
-    release = article("release", "Lynas Rare Earths Ltd today announced that its Kalgoorlie facility produced 1,480 tonnes of "
-                                 "mixed rare earth carbonate in the September quarter.", 14).model_copy(
-        update={"source": "Lynas Rare Earths Ltd", "title": "Lynas lifts Kalgoorlie output"})
+    release = lynas_release()
     note = article("note", "Benchmark Mineral Intelligence estimates that Lynas produced about 1,200 tonnes of mixed rare earth "
                            "carbonate at Kalgoorlie in the September quarter, below the 1,480 tonnes the company reported.", 28).model_copy(
         update={"source": "Kestrel Research", "title": "Heavy rare earths: the numbers behind the promises"})
