@@ -285,7 +285,7 @@ _STATE_NAME = re.compile(rf"\b(?:{STATE_AGENCIES}|USTDA)\b"
 
 # A company's name by its legal form or trade word, and the words of a state body's, which win over it.
 _COMPANY_NAME = re.compile(r"\b(?:Inc|Corp|Corporation|Co|Ltd|Limited|plc|PLC|LLC|AG|SE|SA|NV|Group|Holdings|Motors?|Materials|Resources|"
-                           r"Mining|Metals|Magnetics|Technologies|Industries)\b")
+                           r"Mining|Metals|Magnetics|Technologies|Industries|Refining|Separations|Chemicals|Minerals)\b")
 _LEGAL_FORM = re.compile(r"\b(?:Inc|Corp|Corporation|Ltd|Limited|plc|PLC|LLC|AG|NV)\b")
 # A company's name as a text writes it with its legal form: up to four capitalised words before it
 # ("Mojave Magnetics Corp.", "Arafura Rare Earths Ltd").

@@ -169,6 +169,10 @@ def _in_common(names: frozenset[str], others: frozenset[str]) -> bool:
 # A speaker named by what it is, not by name: "The company", "it", "officials".
 _UNNAMED_SPEAKER = re.compile(r"^(?:the|this|that|it|its|their|he|she|they|we|company|officials?|management)\b", re.I)
 _CAPITALISED = re.compile(r"\b[A-Z]")
+_UNNAMED_KINDS = [
+    (re.compile(r"\b(?:company|firm|miner|group|producer|refiner|developer|management)\b", re.I), (EntityType.company, EntityType.project)),
+    (re.compile(r"\b(?:government|ministry|officials?|department|agency|authorities)\b", re.I), (EntityType.government, EntityType.country)),
+]
 _PARTIES = (EntityType.company, EntityType.project, EntityType.government, EntityType.country)
 
 
@@ -247,8 +251,7 @@ class CorpusCrossCheck:
             return frozenset()
         figures = set()
         for figure, who in claimed_figures(sentence):
-            named = self._parties(who) or (self._parties(sentence) or self._parties(chunk.title) if _UNNAMED_SPEAKER.match(who) else frozenset())
-            if _in_common(claimants, named):
+            if _in_common(claimants, self._parties(who) or self._unnamed(who, sentence, chunk.title)):
                 figures.add(figure)
         return frozenset(figures)
 
@@ -264,15 +267,25 @@ class CorpusCrossCheck:
         and none for a speaker no alias or legal form knows ("Rare Earth Exchanges reports that the EU…")."""
         said_by = [words.strip() for words, _ in speaker_words(text)]
         named = frozenset().union(*(self._parties(words) for words in said_by))
-        if named or not any(_UNNAMED_SPEAKER.match(words) and not _CAPITALISED.search(words, 1) for words in said_by):
-            return named
-        return self._parties(text) or self._parties(title)
+        return named or frozenset().union(*(self._unnamed(words, text, title) for words in said_by))
 
-    def _parties_in(self, text: str) -> frozenset[str]:
-        """The companies, projects, governments and countries a text names, as keys: who may have said it."""
+    def _unnamed(self, who: str, text: str, title: str) -> frozenset[str]:
+        """Whom a speaker named by what it is means ("the company", "it", "officials"): the parties of its
+        kind the text names, else its title names ("the company said" is Bayline's word, not the
+        Pentagon's its headline names); none for a speaker named by name."""
+        if not _UNNAMED_SPEAKER.match(who) or _CAPITALISED.search(who, 1):
+            return frozenset()
+        types = next((kinds for pattern, kinds in _UNNAMED_KINDS if pattern.search(who)), _PARTIES)
+        return self._parties(text, types) or self._parties(title, types)
+
+    def _parties_in(self, text: str, types: tuple[EntityType, ...] = ()) -> frozenset[str]:
+        """The parties of these types (by default companies, projects, governments and countries) a text
+        names, as keys: who may have said it. A name with a legal form is a company's."""
+        types = types or _PARTIES
         spans = self.aliases.mention_spans(text)
-        known = {normalise(name) for name in self._known_in(text, _PARTIES, spans)}
-        known.update(normalise(name) for start, end, name in legal_names(text) if not any(a < end and b > start for a, b, _ in spans))
+        known = {normalise(name) for name in self._known_in(text, types, spans)}
+        if EntityType.company in types:
+            known.update(normalise(name) for start, end, name in legal_names(text) if not any(a < end and b > start for a, b, _ in spans))
         return frozenset(known)
 
     def _materials_in(self, text: str) -> frozenset[str]:

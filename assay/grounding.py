@@ -62,6 +62,13 @@ def invented_quotes(text: str, body: str) -> list[str]:
     return [q for q in quotes(text) if normalise(q) not in norm]
 
 
+def foreign_letters(text: str, body: str) -> list[str]:
+    """Runs of letters beyond the Latin alphabets that the body never writes: the 1.5B model slipped
+    "工业" into an English summary ("strengthens the defense工业 base", a release written here)."""
+    runs = re.findall(r"[^\W\d_\u0000-\u024f\u1e00-\u1eff]+", text)
+    return list(dict.fromkeys(r for r in runs if any(c not in body for c in r)))
+
+
 # --- names ----------------------------------------------------------------------------------------
 
 # A capitalised first word of a sentence or clause may be an ordinary word ("Analysts expect…"): one
@@ -407,6 +414,8 @@ class ProseGrounding:
             why: list[str] = []
             if invented := invented_quotes(text, body):
                 why.append("quotes words the article does not say: " + ", ".join(f"“{q}”" for q in invented))
+            if foreign := foreign_letters(text, body):
+                why.append("writes in another language than the article: " + ", ".join(f"“{r}”" for r in foreign))
             if unknown := unknown_names(text, f"{self.article.title}\n{body}"):  # the title names the subject too
                 why.append("names what the article never mentions: " + ", ".join(unknown))
             if publisher := publisher_as_subject(text, self.article):
@@ -529,6 +538,11 @@ def entity_rejected(entity: Entity, article: Article, aliases: AliasBook | None 
     place = _PLACE_SUFFIX.sub("", name.lower())  # "Inner Mongolia Autonomous Region", "Jiangxi Province"
     if entity.type == EntityType.country and ("," in name or place in PLACES_WITHIN_COUNTRIES):
         return "a place within a country"
+    # "Port Allen, Louisiana" as a project (seen on a release written here): a town and its state or country.
+    last = name.rsplit(",", 1)[-1].strip()
+    if entity.type in (EntityType.project, EntityType.company) and "," in name and (
+            last.lower() in PLACES_WITHIN_COUNTRIES or ((named := known.canonical(last)) is not None and named.type == EntityType.country)):
+        return "a place"
     # "NdPr output" as a project (seen on a release written here): a material and what is measured of it.
     if entity.type == EntityType.project and any(
             (named := known.canonical(" ".join(words[:n]))) is not None and named.type == EntityType.material

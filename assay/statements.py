@@ -144,7 +144,7 @@ _DATELINE = re.compile(
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "25"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
+SPLITTER_VERSION = "26"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
 # 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies, an interview's Q:/A: labels,
 # a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone; 8: a name a speaker addresses,
 # a pasted page's photo captions and sign-up calls; 9: a "Published <date>" line, a table's header row of years
@@ -168,6 +168,7 @@ SPLITTER_VERSION = "25"  # 2: datelines are not statements; 3: comma clauses, as
 # 23: a row whose last column has no figure ("% Change n/m") too; plain text reads such rows as no headings
 # 24: Bloomberg's dateline without a place ("(Bloomberg) -- "), its "To contact the reporter on this story:" footer
 # 25: a table's row whose columns are named over six words ("Three Months Ended September 30, 2026 $84,200") is one statement
+# 26: a dateline's state abbreviation before its agency ("PORT ALLEN, La. (AP) —") ends no sentence
 
 
 @dataclass(frozen=True)
@@ -186,6 +187,10 @@ def is_abbreviation(text: str, dot: int) -> bool:
     return token in _ABBREVIATIONS or len(token) == 1 or bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", token))
 
 
+# A dateline's agency after a place ("La. (AP) —", "Wash. (Reuters) -"): no sentence starts with one.
+_AGENCY_AFTER = re.compile(r"\([^()\n]{1,40}\)\s*(?:—|–|--|-)\s")
+
+
 def sentences(text: str, offset: int = 0) -> list[Statement]:
     """Sentences of one paragraph, with offsets into the body."""
     out, start = [], 0
@@ -193,6 +198,8 @@ def sentences(text: str, offset: int = 0) -> list[Statement]:
         dot = match.start()
         if text[dot] == "." and is_abbreviation(text, dot):
             continue
+        if _AGENCY_AFTER.match(text, match.end()):
+            continue  # "PORT ALLEN, La. (AP) — …": a dateline's state, not a sentence's end
         end = dot + len(match["stop"]) if match["stop"] else match.end() - (len(match.group()) - len(match.group().rstrip()))
         out.append((start, end))
         start = match.end()

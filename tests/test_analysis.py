@@ -10,6 +10,7 @@ from langchain_core.language_models.fake_chat_models import FakeMessagesListChat
 from langchain_core.messages import AIMessage, BaseMessage
 from pydantic import Field
 
+from assay.aliases import AliasBook, typed_once
 from assay.analysis import (
     SummaryReply,
     SummaryReplyV2,
@@ -154,6 +155,21 @@ def test_analysis_is_grounded_in_the_body_and_drops_what_is_not(parts):
     assert (p.prompts, p.kind_decided_by, p.llm_calls, p.input_tokens, p.repair_retries) == ({"summary": released()["summary"], "says": released()["says"]}, decider.name, 1, 300, 0)
     assert p.kind_decided_by.startswith("classifier@") and p.splitter
     assert all(c.crosscheck is None for c in analysis.statements if c.kind in ("rhetoric", "opinion"))
+
+
+def test_a_summary_that_slips_into_another_language_is_asked_again_then_dropped(parts):
+    """The embedded model wrote "strengthens the defense工业 base" into an English summary (a release
+    written here): letters the article never writes go back to the model once, then the sentence goes."""
+    from assay.grounding import foreign_letters
+
+    assert foreign_letters("strengthens the defense工业 base", "strengthens our defense industrial base") == ["工业"]
+    assert foreign_letters("Northern Rare Earth (北方稀土) and São Paulo", "北方稀土 raised prices in São Paulo") == []
+    article, decider, embedder = parts
+    slipped = "Lynas reported NdPr output of 10,500 tonnes in 2025. It praised its Kalgoorlie工厂 plant."
+    analysis, model = run(article, decider, embedder, reply(summary=slipped), reply(summary=slipped))
+    assert analysis.summary == "Lynas reported NdPr output of 10,500 tonnes in 2025."
+    assert any("another language" in why and "工厂" in why for why in analysis.provenance.prose_dropped)
+    assert analysis.provenance.repair_retries == 1
 
 
 def test_an_older_prompt_version_with_its_own_schema_still_runs(parts):
@@ -473,6 +489,11 @@ def test_headings_and_phrases_are_no_entities(prose_parts):
     assert entity_rejected(Entity(name="NdPr output", type="project"), release) == "a material's measure, not a project"
     assert entity_rejected(Entity(name="Kalgoorlie plant", type="project"), release) is None
     assert entity_rejected(Entity(name="NdPr", type="material"), release) is None
+    award = Article(id="award", title="DoD", source="test", source_url="test",
+                    body="The award to Bayline Rare Earth Refining expands its Port Allen, Louisiana, facility.")
+    assert entity_rejected(Entity(name="Port Allen, Louisiana", type="project"), award) == "a place"
+    assert typed_once([Entity(name="Bayline Rare Earth Refining", type="project")], AliasBook.load()) == [
+        Entity(name="Bayline Rare Earth Refining", type="company")]  # a refiner's name, not a plant's
     # Seen on an interview nobody here labelled: a city and its state typed as a country.
     plant = Article(id="plant", title="Bayline", source="test", source_url="test",
                     body="Bayline began commissioning its plant in Port Allen, Louisiana, in late 2025, with feed from Brazil.")

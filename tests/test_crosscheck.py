@@ -153,6 +153,22 @@ def test_the_claimants_own_word_again_is_no_independent_source(assay_home):
     assert check.status != "conflicting"
 
 
+def test_the_company_that_says_it_is_a_company_not_the_government_its_headline_names(assay_home):
+    """Written here: a wire's "The company says … 400 tonnes" under a headline naming the company and the
+    Pentagon. The Pentagon's release of the award says the same: the Pentagon is another party than
+    "the company", so it corroborates (it was taken for the claimant's own word)."""
+    made = services(assay_home)
+    award = article("award", "The award will support production of 400 tonnes a year of separated dysprosium and terbium "
+                             "oxides by 2028 at the Port Allen plant.", 18).model_copy(
+        update={"source": "Department of Defense", "title": "Department of Defense awards $35 million for heavy rare earths"})
+    stored(made, [award, *unrelated()])
+    wire = article("wire", "The company says the expansion will let it produce 400 tonnes a year of separated dysprosium and "
+                           "terbium oxides by 2028 at the Port Allen plant.", 19).model_copy(
+        update={"source": "AP", "title": "Kestrel Separations Inc. wins Pentagon money for heavy rare earths plant"})
+    (check,) = made.crosscheck(wire, statements(wire))
+    assert check.status == "corroborated" and check.claimant_only == []
+
+
 def test_a_figure_cited_as_the_claimants_beside_another_estimate_is_a_conflict_not_a_corroboration(assay_home):
     """Written here: an analyst's note gives its own estimate beside "the 1,480 tonnes the company
     reported". It repeats the release's figure only to dispute it: the release's statement conflicts
