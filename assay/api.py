@@ -49,7 +49,16 @@ from assay.runtime import configure_prefect, in_process_flow_settings, prefect_a
 from assay.services import Services, services
 from assay.settings import Settings
 from assay.sources import SourceError, expand_source, is_url, subscription_list, unwrapped_link
-from assay.statement_answers import as_answer, asked_about, claims_question, contradictions, matching_statements
+from assay.statement_answers import (
+    as_answer,
+    asked_about,
+    checked_statements,
+    checks_question,
+    claims_question,
+    contradictions,
+    describe_checks,
+    matching_statements,
+)
 from assay.store.keywords import KeywordIndex, KeywordRow
 from assay.store.maintenance import BackupResult, ConsistencyReport, RepairResult
 from assay.store.maintenance import backup as backup_store
@@ -348,7 +357,16 @@ def ask(
 
 def claims_answer(question: str, settings: Settings, filters: Filters | None = None) -> Answer | None:
     """The entity's statements across the corpus (within the filters), or None when the question names
-    no entity the corpus knows or the corpus holds none of its statements."""
+    no entity the corpus knows or the corpus holds none of its statements. "Was X's … corroborated?"
+    lists the facts and claims about X with what the cross-check found, naming the articles."""
+    aliases = AliasBook.load(settings.home)
+    if (checks := checks_question(question, aliases)) is not None:
+        registry = services(settings).registry
+        allowed = allowed_articles(registry, filters) if filters else None
+        view, aliases = corpus_view(settings, article_ids=[a.id for a in registry.articles() if allowed is None or a.id in allowed])
+        checked = checked_statements(checks, view, aliases)
+        titles = {a.id: a.title for a in view.articles}
+        return as_answer(question, checks, checked, text=describe_checks(checks, checked, titles)) if checked else None
     who = asked_about(question)
     if who is None:
         return None

@@ -243,7 +243,9 @@ class StatementRecord(BaseModel):
     evidence: Evidence
     rationale: str = ""
     crosscheck: CrossCheckStatus | None = Field(None, description="None for rhetoric and opinion, which are not checked.")
-    corroborated_by: list[str] = Field(default_factory=list, description="Articles whose chunks corroborate or contradict it.")
+    corroborated_by: list[str] = Field(
+        default_factory=list, description="The articles behind its cross-check: those that corroborate it, or contradict it, or are related to it "
+        "(`CrossCheck.verdict_articles`).")
     repeated_by: list[str] = Field(default_factory=list)
     claimant_only: list[str] = Field(default_factory=list, description="Articles that only repeat its claimant's word (`CrossCheck`).")
     first_seen: str | None = Field(None, description="Earliest publication among this article and those repeating it.")
@@ -364,7 +366,7 @@ def statement_record(
         rhetoric_probability=statement.rhetoric_probability, attribution=statement.attribution, evidence=statement.evidence,
         rationale=statement.rationale,
         crosscheck=check.status if check else None,
-        corroborated_by=sorted({e.article_id for e in check.evidence} - set(check.claimant_only)) if check else [],
+        corroborated_by=check.verdict_articles if check else [],
         repeated_by=list(check.repeated_by) if check else [],
         claimant_only=list(check.claimant_only) if check else [],
         first_seen=check.first_seen if check else None,

@@ -54,8 +54,15 @@ def figure_units(text: str) -> dict[str, set[str]]:
             dimension = next((name for name, (pattern, _) in UNIT_DIMENSIONS.items() if unit and pattern.fullmatch(unit)), unit.rstrip("s"))
         if not dimension or (YEAR.match(number) and dimension not in UNIT_DIMENSIONS):
             continue
+        if dimension == "share" and (_CHANGE_BEFORE.search(text, 0, match.start()) or _CHANGE_AFTER.match(text, match.end())):
+            dimension = "change"  # "up 22% from the previous quarter" is no share "90 percent of the world's output" measures
         found.setdefault(dimension, set()).add(number)
     return found
+
+
+_CHANGE_BEFORE = re.compile(r"\b(?:up|down|rose|fell|rise|fall|rising|falling|increased?|decreased?|gained?|lost|jumped|climbed|dropped|"
+                            r"declined|grew|slipped|surged|plunged|by)\s+(?:(?:about|around|nearly|almost|some|more than|over)\s+)?\W?$", re.I)
+_CHANGE_AFTER = re.compile(r"\s*(?:from\b|year[- ]on[- ]year|y/y|yoy\b|on the year|higher\b|lower\b|increase|rise\b|drop\b|decline|gain|jump)", re.I)
 
 
 # What numbers a date or a period holds ("September 30, 2026", "Q3", "H1"): no figure either text gives.
@@ -194,7 +201,7 @@ class CorpusCrossCheck:
         """Its thresholds and conflict rule: part of every analysis's cache key, so changing one re-analyses."""
         return (f"crosscheck(related={self.related:g},close={self.close:g},shared={self.shared:g},repeat={self.repeat:g},"
                 f"k={self.k},conflicts=units-in-closest-sentence-same-period-same-material,subjects=known-and-legal-names,agree=figures-not-dates,"
-                f"agree-independently=not-the-claimant,cited-figures=not-own,told-day=not-measured,idf=smoothed)")
+                f"agree-independently=not-the-claimant,cited-figures=not-own,told-day=not-measured,changes-not-shares,idf=smoothed)")
 
     def __call__(self, article: Article, found: Sequence[Statement], vectors: np.ndarray | None = None) -> list[CrossCheck]:
         if not found or self.store.count() == 0:
@@ -310,7 +317,7 @@ class CorpusCrossCheck:
     ) -> CrossCheck:
         evidence: list[EvidenceChunk] = []
         repeats: list[EvidenceChunk] = []
-        conflicting = False
+        conflicting: set[str] = set()
         agreed_by: set[str] = set()
         own_word: set[str] = set()  # articles that agree by repeating the statement's claimant
         cited = frozenset(figure for figure, _ in claimed_figures(statement.text))
@@ -343,7 +350,7 @@ class CorpusCrossCheck:
                                              ignore_own=cited)
                         and same_period(statement.text, published, closest, chunk.published)
                         and not self._other_material(statement.text, closest)):
-                    conflicting = True
+                    conflicting.add(chunk.article_id)
             elif similarity >= self.close and not other:
                 (own_word if self._own_word(article, statement, chunk, [_closest(own, sentences)]) else agreed_by).add(chunk.article_id)
         status = "corroborated" if agreed_by else "conflicting" if conflicting else "no_other_source"
@@ -353,5 +360,7 @@ class CorpusCrossCheck:
             evidence=evidence,
             repeated_by=sorted({r.article_id for r in repeats}),
             claimant_only=sorted(own_word - agreed_by),
+            agreeing=sorted(agreed_by),
+            conflicting_with=sorted(conflicting),
             first_seen=min(dates, key=datetime.fromisoformat) if repeats and dates else None,
         )

@@ -176,6 +176,7 @@ class SourceLink(BaseModel):
     similarity: float
     repeat: bool = False
     claimant: bool = Field(False, description="It agrees only by repeating the statement's claimant.")
+    role: str = Field("", description="What it does to the statement: corroborates it, contradicts it, or neither (related).")
 
 
 class StatementView(BaseModel):
@@ -313,9 +314,9 @@ def _date(value: datetime | str | None) -> str | None:
     return value.date().isoformat()
 
 
-_SOURCES_LABEL = {
-    "corroborated": "Corroborating articles",
-    "conflicting": "Conflicting articles",
+_SOURCES_LABEL = {  # each link says which of them corroborate or contradict it; the rest are related
+    "corroborated": "Corroborating and related articles",
+    "conflicting": "Conflicting and related articles",
     "no_other_source": "Related articles",
 }
 
@@ -335,6 +336,8 @@ def statement_views(statements: list[StatementAnalysis], known: dict[str, str]) 
                         article_id=chunk.article_id, title=chunk.title, href=known.get(chunk.article_id),
                         date=_date(chunk.published), similarity=chunk.similarity, repeat=chunk.article_id in repeats,
                         claimant=chunk.article_id in check.claimant_only,
+                        role="corroborates it" if chunk.article_id in check.agreeing else
+                             "contradicts it" if chunk.article_id in check.conflicting_with else "",
                     )
         views.append(
             StatementView(

@@ -194,10 +194,66 @@ def _overlap(a: str, b: str) -> float:
     return len(x & y) / max(1, len(x | y))
 
 
+# "Was Lynas's Kalgoorlie output corroborated?", "Has the 1,480 tonnes been disputed?", "Did anyone
+# confirm MP's magnet output?": what the cross-check found, not what a passage says (the model answered
+# "Yes, the passage corroborates…" citing the company's own release).
+_CHECKED = re.compile(
+    r"^\s*(?:(?:was|were|is|are|has|have|had)\s+(?P<subject>.+?)\s+(?:been\s+|ever\s+|independently\s+)*"
+    r"(?:corroborated|confirmed|verified|backed up|disputed|contradicted|challenged|denied)\b(?:\s+by\s+anyone|\s+by\s+another\s+source)?"
+    r"|(?:did|has|have|does)\s+(?:anyone|anybody|any other source|another source|any source|anything)\s+(?:else\s+)?"
+    r"(?:corroborate|confirm|verify|back up|dispute|contradict|challenge|deny)(?:d|ed)?\s+(?P<other_subject>.+?))\s*\??\s*$",
+    re.I,
+)
+# Words of such a question that name no topic: what is being checked, not what it is about.
+_CHECK_STOP = frozenset("figure figures number numbers claim claims statement statements report reports that this what "
+                        "said says output's".split())
+
+
+def checks_question(question: str, aliases: AliasBook) -> ClaimsQuestion | None:
+    """The question as a request for what the corpus says of an entity's statements ("Was Lynas's
+    Kalgoorlie output figure corroborated?"), when it is one and names an entity the alias file knows."""
+    asked = _CHECKED.match(question) if len(question) <= 300 and "\n" not in question else None
+    subject = (asked["subject"] or asked["other_subject"]) if asked else None
+    names = aliases.mentions(subject) if subject else []
+    if not subject or not names or (named := aliases.canonical(names[0])) is None:
+        return None
+    spelled = {w for spelling in [*named.variants, named.name] for w in re.findall(r"[^\W_]+", spelling.lower())}
+    words = [w for w in re.findall(r"[^\W_]+", re.sub(r"['’]s\b", "", subject.lower())) if w not in spelled]
+    topic = tuple(w for w in words if w not in _TOPIC_STOP and w not in _CHECK_STOP and len(w) > 2)
+    return ClaimsQuestion(named.name, named.type, topic, None, subject.strip())
+
+
+def checked_statements(query: ClaimsQuestion, corpus: CorpusView, aliases: AliasBook) -> list[StatementRecord]:
+    """The facts and claims about the entity, by anyone, that share a topic word, newest first: those
+    that name it or speak for it, and those of its own releases."""
+    own_releases = {a.id for a in corpus.articles
+                    if corpus.source_types.get(a.id) is SourceType.company_release and query.entity in aliases.mentions(a.source)}
+    return newest_first([
+        s for s in corpus.statements
+        if s.crosscheck is not None and (query.entity in s.names_and_speaker or s.article_id in own_releases)
+        and (not query.topic_words or _about(s.quote, query.topic_words))
+    ])
+
+
+def describe_checks(query: ClaimsQuestion, statements: list[StatementRecord], titles: dict[str, str]) -> str:
+    """The answer's text: one line per statement with its [n] and what the rest of the corpus does to it, naming the articles."""
+    if not statements:
+        return f"The corpus holds no checked fact or claim about {query.topic or query.entity}."
+    lines = [f"What the rest of the corpus says of {len(statements)} statement{'s' * (len(statements) != 1)} about {query.topic}, newest first:"]
+    for i, s in enumerate(statements, start=1):
+        named = ", ".join(f"“{titles.get(a, a[:12])}”" for a in s.corroborated_by)
+        verdict = {"corroborated": f"corroborated by {named}", "conflicting": f"contradicted by {named}"}.get(s.crosscheck or "", "")
+        if not verdict:
+            own = ", ".join(f"“{titles.get(a, a[:12])}”" for a in s.claimant_only)
+            verdict = s.crosscheck_label + (f" ({own} only repeat{'s' * (len(s.claimant_only) == 1)} it)" if own else "")
+        lines.append(f"- {s.day} · {s.source} · {'uncertain' if s.uncertain else s.kind.value}: “{s.quote}” [{i}] — {verdict}")
+    return "\n".join(lines)
+
+
 def as_answer(question: str, query: ClaimsQuestion, statements: list[StatementRecord],
-              against: list[StatementRecord] | None = None) -> Answer:
+              against: list[StatementRecord] | None = None, text: str | None = None) -> Answer:
     """The statements (and those contradicting them) as an answer with one citation each: the
-    statement itself, with its breakdown."""
+    statement itself, with its breakdown; `text` is the answer's words when not `describe`'s."""
     citations = [
         Citation(
             key=i, chunk_id=None, article_id=s.article_id, title=s.title, url=s.url,
@@ -207,5 +263,5 @@ def as_answer(question: str, query: ClaimsQuestion, statements: list[StatementRe
         )
         for i, s in enumerate([*statements, *(against or [])], start=1)
     ]
-    return Answer(question=question, answer=describe(query, statements, against), abstained=False, citations=citations,
+    return Answer(question=question, answer=text or describe(query, statements, against), abstained=False, citations=citations,
                   model="statements of the analysed corpus (no LLM)")

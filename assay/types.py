@@ -400,6 +400,19 @@ class CrossCheck(BaseModel):
     claimant_only: list[str] = Field(
         default_factory=list, description="Articles that agree only by repeating the statement's claimant (its own release, "
         "or its words reported): no independent source, so the status stays no_other_source.")
+    agreeing: list[str] = Field(default_factory=list, description="Articles that corroborate it (the rest of `evidence` is related only).")
+    conflicting_with: list[str] = Field(default_factory=list, description="Articles that contradict it.")
+
+    @property
+    def verdict_articles(self) -> list[str]:
+        """The articles behind the status: those that corroborate it, else those that contradict it, else
+        the related ones (all of `evidence` for an analysis made before the two lists were kept)."""
+        if self.status == "corroborated" and self.agreeing:
+            return list(self.agreeing)
+        if self.status == "conflicting" and self.conflicting_with:
+            return list(self.conflicting_with)
+        related = {e.article_id for e in self.evidence}
+        return sorted(related if self.status != "no_other_source" else related - set(self.claimant_only))
 
     @property
     def label(self) -> str:

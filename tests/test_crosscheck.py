@@ -147,6 +147,7 @@ def test_the_claimants_own_word_again_is_no_independent_source(assay_home):
     stored(made, [customs])
     (check,) = made.crosscheck(release, statements(release))
     assert check.status == "corroborated" and check.claimant_only == ["wire"] and check.label == "corroborated"
+    assert check.agreeing == ["customs"] and check.verdict_articles == ["customs"]  # the wire is evidence, not agreement
     # A tonnage of NdPr is no conflict with one of carbonate (the alias file's materials).
     ndpr = article("ndpr", "Lynas Rare Earths said its NdPr output at Kalgoorlie reached 2,210 tonnes in the September quarter.", 16)
     (check,) = made.crosscheck(ndpr, statements(ndpr))
@@ -186,7 +187,7 @@ def test_a_figure_cited_as_the_claimants_beside_another_estimate_is_a_conflict_n
         update={"source": "Kestrel Research", "title": "Heavy rare earths: the numbers behind the promises"})
     stored(made, [note, *unrelated()])
     (check,) = made.crosscheck(release, statements(release))
-    assert check.status == "conflicting" and check.claimant_only == ["note"]
+    assert check.status == "conflicting" and check.claimant_only == ["note"] and check.conflicting_with == ["note"]
     stored(made, [release])
     (check,) = made.crosscheck(note, statements(note))
     assert check.status == "conflicting"  # its own figure is 1,200; the 1,480 is the company's, cited
@@ -255,12 +256,17 @@ def test_figures_conflict_only_in_the_same_unit():
     from assay.crosscheck import figure_units, figures_conflict
 
     assert figure_units("a 20-MW turbine, 2,000 tonnes, US$1.5 billion, up 6%, 158 patents in 2025") == {
-        "power": {"20"}, "mass": {"2000"}, "money": {"1.5"}, "share": {"6"}, "patent": {"158"}}
+        "power": {"20"}, "mass": {"2000"}, "money": {"1.5"}, "change": {"6"}, "patent": {"158"}}
     assert not figures_conflict("We produced 4.2 tonnes of dysprosium oxide.", "Oxide fell to US$820 per kilogram, down 6%.")
     assert not figures_conflict("This reviews a 2026 white paper.", "The 2024 paper said so.")
     assert figures_conflict("China's mining share trends toward ~65%.", "China accounts for roughly 60% of supply.")
     assert not figures_conflict("China's share is 60%, down from 65%.", "China accounts for roughly 60% of supply.")
     assert figures_conflict("capacity of 11,200 tons", "capacity to 9,000 tonnes")
+    # A change is no share (written here: a quarter "up 22% from the previous quarter" conflicted with China's
+    # "about 90 percent of the world's" heavy rare earths); two changes still can.
+    quarter = "Its plant produced 1,480 tonnes in the September quarter, up 22% from the previous quarter."
+    assert not figures_conflict(quarter, "China produced about 90 percent of the world's separated heavy rare earths.")
+    assert figures_conflict(quarter, "Its plant's output rose 15% from the previous quarter.")
 
 
 def test_a_later_article_corroborates_an_earlier_ones_statements(ingest, assay_home, http_server, extractive_llm, monkeypatch):

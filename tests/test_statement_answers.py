@@ -99,20 +99,55 @@ def test_disagreeing_sources_are_said_and_both_sides_cited(views):
     assert len(answer.citations) == len(found) + len(against) and answer.citations[-1].quote == against[-1].quote
 
 
-def test_cli_ask_lists_the_statements_without_an_llm(assay_home, capsys):
+def cli_answer(settings, capsys, question: str) -> dict:
+    """`assay ask QUESTION --json` on the views corpus, read back."""
     from assay.cli import main
 
-    views_registry(assay_home.registry_url).close()
+    views_registry(settings.registry_url).close()
     with pytest.raises(SystemExit) as exited:
-        main(["ask", "What has MP Materials claimed about NdPr?", "--json"])
+        main(["ask", question, "--json"])
     printed = capsys.readouterr()
     assert exited.value.code in (0, None), printed.err
-    answer = json.loads(printed.out)
+    return json.loads(printed.out)
+
+
+def test_cli_ask_lists_the_statements_without_an_llm(assay_home, capsys):
+    answer = cli_answer(assay_home, capsys, "What has MP Materials claimed about NdPr?")
     assert not answer["abstained"] and answer["citations"] and answer["model"].endswith("(no LLM)")
     assert all(c["chunk_id"] is None for c in answer["citations"])
     assert [c["kinds"][0]["attribution"] for c in answer["citations"]] == ["company"] * 4 + ["third_party"]  # MP's four on NdPr, then the other side
     main_text = answer["answer"]
     assert "Sources disagree:" in main_text and "Mining Weekly" in main_text
+
+
+def test_was_it_corroborated_lists_what_the_cross_check_found_naming_the_articles(views):
+    """ "Was … corroborated?" is asked of the cross-check, not of a passage: the model answered "Yes, the
+    passage corroborates…" citing the company's own release (a corpus written here)."""
+    from assay.statement_answers import checked_statements, checks_question, describe_checks
+
+    corpus, aliases = views
+    asked = checks_question("Was MP Materials' Pentagon supply figure corroborated?", aliases)
+    assert asked is not None and asked.entity == MP and asked.topic_words == ("pentagon", "supply")
+    assert checks_question("Did anyone dispute MP Materials' NdPr output?", aliases).topic_words == ("ndpr", "output")
+    assert checks_question("What has MP Materials claimed?", aliases) is None
+    assert checks_question("Was Mubadala's offer confirmed?", aliases) is None  # nobody the alias file knows
+    found = checked_statements(asked, corpus, aliases)
+    assert found and all(s.crosscheck is not None for s in found)  # facts and claims only, by anyone
+    assert "Mining Weekly" in {s.source for s in found}  # the other side is listed too, with its own verdict
+    titles = {a.id: a.title for a in corpus.articles}
+    text = describe_checks(asked, found, titles)
+    lines = {line.split("“")[1].split("”")[0]: line for line in text.splitlines()[1:]}
+    assert lines[f"{REPEATED[:-1]}, the company said."].endswith("corroborated by “MP Materials signs NdPr supply agreement”")
+    assert lines["MP Materials will not supply 1,000 tonnes of NdPr oxide to the Pentagon by 2027, sources said."].endswith(
+        "contradicted by “MP Materials signs NdPr supply agreement”")
+    assert lines[REPEATED].endswith("— no other source")
+
+
+def test_cli_ask_was_it_corroborated_answers_from_the_breakdowns_without_an_llm(assay_home, capsys):
+    answer = cli_answer(assay_home, capsys, "Was MP Materials' Pentagon supply corroborated?")
+    assert answer["model"].endswith("(no LLM)") and answer["answer"].startswith("What the rest of the corpus says of")
+    assert "contradicted by “MP Materials signs NdPr supply agreement”" in answer["answer"]
+    assert [c["quote"] for c in answer["citations"]] == [line.split("“")[1].split("”")[0] for line in answer["answer"].splitlines()[1:]]
 
 
 def test_api_reads_only_the_articles_that_write_the_name(assay_home, monkeypatch):
@@ -252,6 +287,11 @@ def test_a_claim_only_its_claimant_repeats_says_so_in_every_view():
     (view,) = statement_views([statement], {})
     assert view.status_label == "no independent source: only the claimant's word"
     assert {(s.article_id, s.claimant) for s in view.sources} == {("own", True), ("news", False)}
+    # Corroborated by one of two related articles: the record lists that one, the page says which it is.
+    agreed = statement.model_copy(update={"crosscheck": CrossCheck(status="corroborated", evidence=evidence, agreeing=["news"])})
+    assert statement_record(article, agreed, SourceType.news, aliases).corroborated_by == ["news"]
+    (view,) = statement_views([agreed], {})
+    assert {(s.article_id, s.role) for s in view.sources} == {("own", ""), ("news", "corroborates it")}
 
 
 def test_what_the_company_claims_is_listed_for_the_company_it_speaks_for():
