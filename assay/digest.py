@@ -111,6 +111,10 @@ def rank(record: StatementRecord, titles: Mapping[str, str], types: Mapping[str,
         score += 4
         others = [titles.get(a, f"article {a[:8]}") for a in record.corroborated_by if a != record.article_id]
         reasons.append(f"conflicts with what {_names(others)} says" if others else "conflicts with another article")
+    elif record.crosscheck == "no_other_source" and record.claimant_only:
+        # not scored: a reader weighs it, the ranking does not move
+        own = [titles.get(a, f"article {a[:8]}") for a in record.claimant_only]
+        reasons.append(f"no independent source: only the claimant's word again in {_names(own)}")
     if record.has_figure:
         score += 2
         reasons.append("states a figure")

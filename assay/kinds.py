@@ -24,7 +24,7 @@ from assay.types import Article, Attribution, Evidence, Kind, StatementLabels
 # The version of the rules around the classifiers: attribution (assay/attribution.py), the source-type
 # cues it reads (assay/corpus.py), the voice's kinds and the evidence fallback below. Part of the
 # decider's name, so changing them re-analyses.
-ATTRIBUTION_RULES = "21"  # 4: "X states that/it …"; 5: "The U.S. says" (no full stop after an initial);
+ATTRIBUTION_RULES = "22"  # 4: "X states that/it …"; 5: "The U.S. says" (no full stop after an initial);
 # 6: "the companies said", agencies named like companies, a piece going on "and that …" keeps its speaker;
 # 7: a transcript's turn is its speaker's, an interview's answer the interviewee's; "X called it “…”";
 # 8: a publisher named as a company ("MP Materials Corp") publishes company releases (its decks);
@@ -42,6 +42,7 @@ ATTRIBUTION_RULES = "21"  # 4: "X states that/it …"; 5: "The U.S. says" (no fu
 # 19: the model's guess of state media stands only in state media's articles or where a state outlet is named
 # 20: a company that "reported revenue" (sales, profit, output…) reports its own figures
 # 21: a text that says "our plant" (our team, our mine…) outside quotation marks is a company's own voice (corpus.source_type)
+# 22: "X estimates that …" names its speaker
 
 
 class KindDecider(Protocol):

@@ -76,6 +76,8 @@ from assay.types import Article, Attribution, SourceType
      "yuan ($3.6 billion) for the first three quarters, up 12 percent.", Attribution.company),
     ("Lynas reported record quarterly revenue of A$200 million.", Attribution.company),
     ("Output fell, the reported figures show.", None),
+    # Seen on an analyst's note written here: "estimates that" is a verb, its speaker an outside firm.
+    ("Benchmark Mineral Intelligence estimates that Lynas produced about 1,200 tonnes of carbonate in the quarter.", Attribution.third_party),
 ])
 def test_a_named_speaker_decides_the_attribution(text, who):
     assert speaker(text) == who

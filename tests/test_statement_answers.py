@@ -290,6 +290,10 @@ def test_a_claim_only_its_claimant_repeats_says_so_in_every_view():
     # Corroborated by one of two related articles: the record lists that one, the page says which it is.
     agreed = statement.model_copy(update={"crosscheck": CrossCheck(status="corroborated", evidence=evidence, agreeing=["news"])})
     assert statement_record(article, agreed, SourceType.news, aliases).corroborated_by == ["news"]
+    # The digest gives it as a reason (not a score): the claimant's word again, in the article it names.
+    from assay.digest import rank
+
+    assert "no independent source: only the claimant's word again in “Lynas release”" in rank(record, {"own": "Lynas release"}).reasons
     (view,) = statement_views([agreed], {})
     assert {(s.article_id, s.role) for s in view.sources} == {("own", ""), ("news", "corroborates it")}
 
