@@ -73,7 +73,8 @@ _ROLES: list[tuple[re.Pattern[str], Attribution]] = [
                 r"Wood Mackenzie|Macquarie|price[- ]reporting agency|price agency|Shanghai Metals Market|SMM|Asian Metal|Goldman|Morgan Stanley|Citi|UBS|BMO|Jefferies|IEA|International Energy Agency|"
                 r"Reuters|Bloomberg|Associated Press|Financial Times|newspaper|outlet|traders?|observers?|industry sources?|"
                 r"sources familiar|activists?|campaigners?|environmentalists?|environmental groups?|advocacy groups?|residents?|"
-                r"critics?|opponents?|NGOs?|(?:market )?participants)\b", re.I), Attribution.third_party),
+                r"critics?|opponents?|supporters?|proponents?|skeptics?|sceptics?|detractors?|NGOs?|(?:market )?participants)\b", re.I),
+     Attribution.third_party),
     (re.compile(r"\b(?:(?i:minister|ministry|department|secretary|government|administration|officials?|agency|commission|"
                 r"senator|lawmakers?|mayor|(?:county )?judge|embassy|ambassador|premier|governor|regulator|authorit(?:y|ies)|committee|bureau)|"
                 r"White House|Pentagon|State Council|MOFCOM|Congress|DOE|DoD|USTR|EXIM|European Union|EU|Canberra|Beijing|"

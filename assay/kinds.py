@@ -42,7 +42,7 @@ ATTRIBUTION_RULES = "22"  # 4: "X states that/it …"; 5: "The U.S. says" (no fu
 # 19: the model's guess of state media stands only in state media's articles or where a state outlet is named
 # 20: a company that "reported revenue" (sales, profit, output…) reports its own figures
 # 21: a text that says "our plant" (our team, our mine…) outside quotation marks is a company's own voice (corpus.source_type)
-# 22: "X estimates that …" names its speaker
+# 22: "X estimates that …" names its speaker; supporters, proponents, skeptics and detractors are outside voices
 
 
 class KindDecider(Protocol):

@@ -78,6 +78,8 @@ from assay.types import Article, Attribution, SourceType
     ("Output fell, the reported figures show.", None),
     # Seen on an analyst's note written here: "estimates that" is a verb, its speaker an outside firm.
     ("Benchmark Mineral Intelligence estimates that Lynas produced about 1,200 tonnes of carbonate in the quarter.", Attribution.third_party),
+    # An op-ed written here: the policy's supporters are outside voices, as its critics are (outside train: one more right).
+    ("Supporters say the floor protects American producers from Chinese dumping.", Attribution.third_party),
 ])
 def test_a_named_speaker_decides_the_attribution(text, who):
     assert speaker(text) == who

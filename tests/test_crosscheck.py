@@ -170,6 +170,24 @@ def test_the_company_that_says_it_is_a_company_not_the_government_its_headline_n
     assert check.status == "corroborated" and check.claimant_only == []
 
 
+def test_words_alone_corroborate_only_where_the_evidence_names_the_statements_subject(assay_home):
+    """Written here: a release's "Lynas Rare Earths is the world's only significant producer of separated
+    rare earths outside China" was corroborated by a story of another plant that says China produced 90
+    percent of the world's separated heavy rare earths: the same words, nothing about Lynas."""
+    made = services(assay_home)
+    other_plant = article("plant", "China produced about 90 percent of the world's separated heavy rare earths last year, "
+                                   "and no producer outside China separates them at scale, according to the IEA.", 19)
+    stored(made, [other_plant, *unrelated()])
+    boast = article("boast", "Lynas Rare Earths is the world's only significant producer of separated rare earths outside China.", 14)
+    (check,) = made.crosscheck(boast, statements(boast))
+    assert [e.article_id for e in check.evidence] == ["plant"] and check.status == "no_other_source"
+    about_lynas = other_plant.model_copy(update={"id": "lynas", "body": other_plant.body.replace("no producer outside China",
+                                                                                                   "only Lynas Rare Earths outside China")})
+    stored(made, [about_lynas])
+    (check,) = made.crosscheck(boast, statements(boast))
+    assert check.status == "corroborated" and check.agreeing == ["lynas"]
+
+
 def test_a_figure_cited_as_the_claimants_beside_another_estimate_is_a_conflict_not_a_corroboration(assay_home):
     """Written here: an analyst's note gives its own estimate beside "the 1,480 tonnes the company
     reported". It repeats the release's figure only to dispute it: the release's statement conflicts
