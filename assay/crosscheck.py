@@ -6,11 +6,12 @@ from the keyword index) that a chunk holds. Similarity alone reads a topic: a qu
 story of a company's late plant are both "about heavy rare earths", and the first "corroborated"
 the second. With numbers in the statement, a piece of evidence that repeats one of them
 corroborates it and a close one with only other numbers in the same unit conflicts with it; without
-numbers, a close one corroborates it. Agreement counts only from someone other than the statement's
-claimant: the company's own release, or another article reporting what the company said, is the same
-source again (`CrossCheck.claimant_only`). A near duplicate in another article is a repeat of the same
-claim, linked with the earliest date it was seen. The thresholds were chosen on the `dev` split's
-gold statuses (below).
+numbers, a close one that names the statement's company or project corroborates it. Agreement counts
+only from someone other than the statement's claimant: the company's own release, or another article
+reporting what the company said, is the same source again (`CrossCheck.claimant_only`), and a figure
+a text only cites as the claimant's ("the 1,480 tonnes the company reported") agrees with nothing. A
+near duplicate in another article is a repeat of the same claim, linked with the earliest date it was
+seen. The thresholds were chosen on the `dev` split's gold statuses (below).
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ _FIGURE_UNIT = re.compile(
 
 def figure_units(text: str) -> dict[str, set[str]]:
     """The numbers of a text by the dimension their unit measures (`UNIT_DIMENSIONS`: "mass", "share",
-    "money", "power"…, or else the word after them), without years and numbers no unit follows."""
+    "money", "power"…, or else the word after them; a percentage that changes is a "change"), without
+    years and numbers no unit follows."""
     found: dict[str, set[str]] = {}
     for match in _FIGURE_UNIT.finditer(text):
         number = match["number"].replace(",", "").rstrip(".")
@@ -60,6 +62,7 @@ def figure_units(text: str) -> dict[str, set[str]]:
     return found
 
 
+# A percentage that measures a change, not a share: "up 22%", "rose by about 5%", "12% from", "18 percent year-on-year".
 _CHANGE_BEFORE = re.compile(r"\b(?:up|down|rose|fell|rise|fall|rising|falling|increased?|decreased?|gained?|lost|jumped|climbed|dropped|"
                             r"declined|grew|slipped|surged|plunged|by)\s+(?:(?:about|around|nearly|almost|some|more than|over)\s+)?\W?$", re.I)
 _CHANGE_AFTER = re.compile(r"\s*(?:from\b|year[- ]on[- ]year|y/y|yoy\b|on the year|higher\b|lower\b|increase|rise\b|drop\b|decline|gain|jump)", re.I)
@@ -191,7 +194,6 @@ class CorpusCrossCheck:
         self.store, self.embedder, self.terms = store, embedder, terms
         self.aliases = AliasBook.load()  # the shipped spellings, as the kind decider's: the analysis key does not move with a user's file
         # A statement's names are read once for all its chunks, and a chunk's once for all the statements near it.
-        self._named = functools.lru_cache(maxsize=4096)(self._names_in)
         self._parties = functools.lru_cache(maxsize=4096)(self._parties_in)
         self._materials = functools.lru_cache(maxsize=4096)(self._materials_in)
         self.related, self.close, self.shared, self.repeat, self.k = related, close, shared, repeat, k
@@ -250,13 +252,9 @@ class CorpusCrossCheck:
             return True
         return any(_in_common(claimants, self._said_by(sentence, chunk.title)) for sentence in sentences)
 
-    def _names_in(self, text: str) -> frozenset[str]:
-        """The companies and projects a text names, as keys (`normalise`): those the alias file knows, and
-        those it writes with a legal form ("Mojave Magnetics Corp."), which no alias file lists."""
-        spans = self.aliases.mention_spans(text)  # the text's alias matches, read once for both
-        known = {normalise(name) for name in self._known_in(text, (EntityType.company, EntityType.project), spans)}
-        known.update(normalise(name) for start, end, name in legal_names(text) if not any(a < end and b > start for a, b, _ in spans))
-        return frozenset(known)
+    def _named(self, text: str) -> frozenset[str]:
+        """The companies and projects a text names (`_parties_in`): what it is about."""
+        return self._parties(text, (EntityType.company, EntityType.project))
 
     def _claimants_figures(self, article: Article, statement: Statement, chunk: StoredChunk, sentence: str) -> frozenset[str]:
         """The figures a sentence of the chunk cites as the statement's claimant's word ("the 1,480 tonnes
@@ -295,9 +293,10 @@ class CorpusCrossCheck:
 
     def _parties_in(self, text: str, types: tuple[EntityType, ...] = ()) -> frozenset[str]:
         """The parties of these types (by default companies, projects, governments and countries) a text
-        names, as keys: who may have said it. A name with a legal form is a company's."""
+        names, as keys (`normalise`): who may have said it. Those the alias file knows, and companies written
+        with a legal form ("Mojave Magnetics Corp."), which no alias file lists. Read once per text and types."""
         types = types or _PARTIES
-        spans = self.aliases.mention_spans(text)
+        spans = self.aliases.mention_spans(text)  # the text's alias matches, read once for both
         known = {normalise(name) for name in self._known_in(text, types, spans)}
         if EntityType.company in types:
             known.update(normalise(name) for start, end, name in legal_names(text) if not any(a < end and b > start for a, b, _ in spans))
