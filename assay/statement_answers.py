@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from assay.aliases import AliasBook
+from assay.analysis import YEAR, numbers
 from assay.ask import Answer, Citation, StatementRef
 from assay.corpus import CorpusView, StatementRecord
 from assay.entities import newest_first
@@ -211,10 +212,13 @@ _CHECK_STOP = frozenset("figure figures number numbers claim claims statement st
 
 def checks_question(question: str, aliases: AliasBook) -> ClaimsQuestion | None:
     """The question as a request for what the corpus says of an entity's statements ("Was Lynas's
-    Kalgoorlie output figure corroborated?"), when it is one and names an entity the alias file knows."""
+    Kalgoorlie output figure corroborated?"), when it is one and names an entity the alias file knows,
+    or of the statements that give a figure ("Has the 1,480 tonnes been disputed?": entity "")."""
     asked = _CHECKED.match(question) if len(question) <= 300 and "\n" not in question else None
     subject = (asked["subject"] or asked["other_subject"]) if asked else None
     names = aliases.mentions(subject) if subject else []
+    if subject and not names and (figures := tuple(sorted(n for n in numbers(subject) if not YEAR.match(n)))):
+        return ClaimsQuestion("", EntityType.other, figures, None, subject.strip())
     if not subject or not names or (named := aliases.canonical(names[0])) is None:
         return None
     spelled = {w for spelling in [*named.variants, named.name] for w in re.findall(r"[^\W_]+", spelling.lower())}
@@ -225,7 +229,9 @@ def checks_question(question: str, aliases: AliasBook) -> ClaimsQuestion | None:
 
 def checked_statements(query: ClaimsQuestion, corpus: CorpusView, aliases: AliasBook) -> list[StatementRecord]:
     """The facts and claims about the entity, by anyone, that share a topic word, newest first: those
-    that name it or speak for it, and those of its own releases."""
+    that name it or speak for it, and those of its own releases; with no entity, those that give the figure."""
+    if not query.entity:
+        return newest_first([s for s in corpus.statements if s.crosscheck is not None and set(query.topic_words) & numbers(s.quote)])
     own_releases = {a.id for a in corpus.articles
                     if corpus.source_types.get(a.id) is SourceType.company_release and query.entity in aliases.mentions(a.source)}
     return newest_first([

@@ -141,6 +141,12 @@ def test_was_it_corroborated_lists_what_the_cross_check_found_naming_the_article
     assert lines["MP Materials will not supply 1,000 tonnes of NdPr oxide to the Pentagon by 2027, sources said."].endswith(
         "contradicted by “MP Materials signs NdPr supply agreement”")
     assert lines[REPEATED].endswith("— no other source")
+    # A figure without a name: the statements that give it, whoever they name.
+    figure = checks_question("Has the 1,000 tonnes been disputed?", aliases)
+    assert figure is not None and (figure.entity, figure.topic_words) == ("", ("1000",))
+    given = checked_statements(figure, corpus, aliases)
+    assert given and all("1,000" in s.quote for s in given) and "Mining Weekly" in {s.source for s in given}
+    assert checks_question("Was the 2027 plan confirmed?", aliases) is None  # a year is no figure to look for
 
 
 def test_cli_ask_was_it_corroborated_answers_from_the_breakdowns_without_an_llm(assay_home, capsys):
