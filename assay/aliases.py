@@ -302,6 +302,9 @@ _FIRM_NAME = re.compile(r"\b(?:Intelligence|Analytics|Research|Consulting|Consul
 _STATE_WORD = re.compile(rf"\b(?:{STATE_AGENCIES}|Ministry|Department|Agency|Commission|Bureau|Administration|Government|Council|"
                          r"Authority|Office|State|National|People's|Federal|Republic)\b")
 
+# A place of learning: no company, government or project ("Xiamen University", "Colorado School of Mines").
+_ACADEMIC_NAME = re.compile(r"\b(?:University|College|Academy|School of)\b")
+
 _TYPE_PRECEDENCE = [EntityType.country, EntityType.government, EntityType.material, EntityType.project,
                     EntityType.company, EntityType.person, EntityType.other]
 
@@ -351,6 +354,8 @@ def typed_once(entities: Iterable[Entity], book: AliasBook) -> list[Entity]:
             chosen = EntityType.company  # "Ford Motor Co." typed a government (the model read "General Motors" as a general's)
         elif chosen is EntityType.project and (_COMPANY_NAME.search(spelled[key]) or _FIRM_NAME.search(spelled[key])):
             chosen = EntityType.company  # "Adamas Intelligence" typed a project: a firm is no project
+        elif chosen in (EntityType.company, EntityType.project) and _ACADEMIC_NAME.search(spelled[key]):
+            chosen = EntityType.other  # "Xiamen University" typed a company (a state outlet's page written here)
         typed.append(Entity(name=spelled[key], type=chosen))
     return typed
 

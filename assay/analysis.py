@@ -208,7 +208,8 @@ NAMES_VERSION = "14"  # 1: a name typed once; a unit the value carries shown onc
 # state body's name typed a country ("U.S. Geological Survey") is a government's
 # 13: a firm whose analysts the body quotes ("Analysts at Macquarie said…") typed a government or country is a company
 # 14: a material and its measure ("NdPr output") is no project, nor a town and its state ("Port Allen, Louisiana"); a
-# refiner's name ("… Refining", "… Separations") typed a project is a company's; the alias file's new materials type themselves
+# refiner's name ("… Refining", "… Separations") typed a project is a company's, a university's no company's; the alias
+# file's new materials type themselves
 
 
 def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = HIGHLIGHTS) -> list[str]:

@@ -279,7 +279,8 @@ class CorpusCrossCheck:
         company said", "it said"), the ones the text names, else its title; none without a reporting verb,
         and none for a speaker no alias or legal form knows ("Rare Earth Exchanges reports that the EU…")."""
         said_by = [words.strip() for words, _ in speaker_words(text)]
-        named = frozenset().union(*(self._parties(words) for words in said_by))
+        # A company its clause names is the speaker, not the country before it ("Australia's Lynas said").
+        named = frozenset().union(*(self._named(words) or self._parties(words) for words in said_by))
         return named or frozenset().union(*(self._unnamed(words, text, title) for words in said_by))
 
     def _unnamed(self, who: str, text: str, title: str) -> frozenset[str]:

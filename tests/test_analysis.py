@@ -494,6 +494,8 @@ def test_headings_and_phrases_are_no_entities(prose_parts):
     assert entity_rejected(Entity(name="Port Allen, Louisiana", type="project"), award) == "a place"
     assert typed_once([Entity(name="Bayline Rare Earth Refining", type="project")], AliasBook.load()) == [
         Entity(name="Bayline Rare Earth Refining", type="company")]  # a refiner's name, not a plant's
+    assert typed_once([Entity(name="Xiamen University", type="company")], AliasBook.load()) == [
+        Entity(name="Xiamen University", type="other")]  # a state outlet's page written here: a university is no company
     # Seen on an interview nobody here labelled: a city and its state typed as a country.
     plant = Article(id="plant", title="Bayline", source="test", source_url="test",
                     body="Bayline began commissioning its plant in Port Allen, Louisiana, in late 2025, with feed from Brazil.")

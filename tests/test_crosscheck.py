@@ -168,6 +168,13 @@ def test_the_company_that_says_it_is_a_company_not_the_government_its_headline_n
         update={"source": "AP", "title": "Kestrel Separations Inc. wins Pentagon money for heavy rare earths plant"})
     (check,) = made.crosscheck(wire, statements(wire))
     assert check.status == "corroborated" and check.claimant_only == []
+    # "Australia's Lynas said" is Lynas speaking: the Australian government's release of the grant is another party.
+    grant = article("grant", "Lynas Rare Earths will receive A$200 million for its Kalgoorlie processing plant.", 20).model_copy(
+        update={"source": "Government of Australia", "title": "Grant for Kalgoorlie"})
+    stored(made, [article("said", "Australia's Lynas Rare Earths said it will receive A$200 million for its Kalgoorlie processing "
+                                  "plant.", 21).model_copy(update={"source": "Fastmarkets"})])
+    (check,) = made.crosscheck(grant, statements(grant))
+    assert check.status == "corroborated" and check.agreeing == ["said"]
 
 
 def test_words_alone_corroborate_only_where_the_evidence_names_the_statements_subject(assay_home):
