@@ -30,7 +30,9 @@ _ASKED = re.compile(
     r"^\s*what\s+(?:(?:has|have|had|did|does|do)\s+)?(?P<who>.+?)\s+"
     r"(?:claim(?:ed|s)?|sa(?:id|y|ys)|announce[ds]?|stated?|promised?|asserted?|reported?)\b"
     r"(?:\s+(?:about|on|regarding|concerning)\s+(?P<topic>.+?))?"
-    r"(?:\s+(?:since|after)\s+(?P<since>[\w ,.-]+?))?\s*\??\s*$",
+    r"(?:\s+(?:since|after)\s+(?P<since>[\w ,.-]+?))?"
+    # "…, and was any of it corroborated?": the list gives each statement's verdict (the issue's own question lost its "since July")
+    r"(?:,?\s+and\s+(?:was|were|is|are|has|have|did|does)\s+(?:any|all|some|it|they|each)\b[^?]*)?\s*\??\s*$",
     re.I,
 )
 _MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), start=1)}
@@ -111,7 +113,7 @@ def _since(text: str | None, today: date) -> date | None:
 
 def _is_month(text: str, abbreviation: str) -> bool:
     """A whole month name or its abbreviation ("jul", "july", "sept."), not a word that starts like one ("decree")."""
-    return any(word.rstrip(".") in _MONTH_NAMES[abbreviation] for word in text.split())
+    return any(word.rstrip(".,;") in _MONTH_NAMES[abbreviation] for word in text.split())
 
 
 def matching_statements(query: ClaimsQuestion, corpus: CorpusView, aliases: AliasBook) -> list[StatementRecord]:

@@ -53,6 +53,10 @@ def test_the_question_names_who_what_about_and_since_when(views):
     assert claims_question("What did MP say about the decision?", aliases, today=date(2026, 3, 1)).since is None
     assert claims_question("What did MP say since 2025-02-30?", aliases).since is None
     assert claims_question("What did MP say " + "about supply " * 40 + "?", aliases) is None  # no backtracking on long text
+    # The issue's own question: its tail asks for the verdicts the list gives, and had swallowed "since July".
+    both = claims_question("What has MP Materials claimed about magnet output since July, and was any of it corroborated?", aliases,
+                           today=date(2026, 12, 5))
+    assert both is not None and both.since == date(2026, 7, 1) and both.topic == "magnet output"
 
 
 def test_the_entitys_statements_from_every_article_newest_first(views):
