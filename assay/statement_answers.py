@@ -148,9 +148,9 @@ def _about(quote: str, topic: tuple[str, ...]) -> bool:
     return any(t[:5] in words for t in topic)
 
 
-# The cross-check's verdict and how many other articles it read beside it (related ones, not only
-# those that agree or contradict).
-_VERDICT: dict[CrossCheckStatus, str] = {"corroborated": "corroborated ({n})", "conflicting": "contradicted ({n})"}
+# The cross-check's verdict and how many other articles it rests on (`CrossCheck.verdict_articles`: those
+# that corroborate or contradict it; all related ones for an analysis made before they were kept apart).
+_VERDICT: dict[CrossCheckStatus, str] = {"corroborated": "corroborated by {n}", "conflicting": "contradicted by {n}"}
 
 
 def contradictions(query: ClaimsQuestion, found: list[StatementRecord], corpus: CorpusView) -> list[StatementRecord]:
@@ -178,7 +178,7 @@ def describe(query: ClaimsQuestion, statements: list[StatementRecord], against: 
         verdict = ""
         if s.crosscheck is not None:
             n = len(s.corroborated_by)
-            verdict = " · " + _VERDICT.get(s.crosscheck, s.crosscheck_label).format(n=f"{n} related article{'s' * (n != 1)}")
+            verdict = " · " + _VERDICT.get(s.crosscheck, s.crosscheck_label).format(n=f"{n} other article{'s' * (n != 1)}")
         lines.append(f"- {s.day} · {'uncertain' if s.uncertain else s.kind.value}{verdict}: “{s.quote}” [{i}]")
     if against:
         lines.append("Sources disagree:")

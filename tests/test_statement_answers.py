@@ -74,6 +74,8 @@ def test_the_entitys_statements_from_every_article_newest_first(views):
     assert not answer.abstained and [c.key for c in answer.citations] == list(range(1, len(found) + 1))
     assert all(f"[{c.key}]" in answer.answer and c.kinds[0].quote == c.quote for c in answer.citations)
     assert REPEATED in answer.answer
+    # the verdict counts the articles it rests on: the wire story's repeat of the release
+    assert f"claim · corroborated by 1 other article: “{REPEATED[:-1]}, the company said.”" in answer.answer
 
 
 def test_a_topic_and_a_date_narrow_the_list(views):
