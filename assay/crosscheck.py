@@ -240,12 +240,11 @@ class CorpusCrossCheck:
         own = self._named(statement.text)
         return not own or _in_common(own, self._named(f"{chunk.title}\n{chunk.text}"))
 
-    def _own_word(self, article: Article, statement: Statement, chunk: StoredChunk, sentences: Sequence[str]) -> bool:
+    def _own_word(self, claimants: frozenset[str], chunk: StoredChunk, sentences: Sequence[str]) -> bool:
         """Whether the chunk agrees with the statement only by repeating its claimant: the chunk's publisher
         is a party the statement or its release's issuer names, or the sentences that agree with it report
         that party's words. A wire's "Lynas said … 1,480 tonnes" was "corroborated" by Lynas's own release,
-        and the release by the wire (texts written here): one source, not two."""
-        claimants = self._claimants(article, statement)
+        and the release by the wire (texts written here): one source, not two. `claimants`: `_claimants`."""
         if not claimants:
             return False
         if _in_common(claimants, self._parties(chunk.source)):
@@ -256,10 +255,9 @@ class CorpusCrossCheck:
         """The companies and projects a text names (`_parties_in`): what it is about."""
         return self._parties(text, (EntityType.company, EntityType.project))
 
-    def _claimants_figures(self, article: Article, statement: Statement, chunk: StoredChunk, sentence: str) -> frozenset[str]:
+    def _claimants_figures(self, claimants: frozenset[str], chunk: StoredChunk, sentence: str) -> frozenset[str]:
         """The figures a sentence of the chunk cites as the statement's claimant's word ("the 1,480 tonnes
         the company reported", with the company the sentence or its title names)."""
-        claimants = self._claimants(article, statement)
         if not claimants:
             return frozenset()
         figures = set()
@@ -328,6 +326,7 @@ class CorpusCrossCheck:
         conflicting: set[str] = set()
         agreed_by: set[str] = set()
         own_word: set[str] = set()  # articles that agree by repeating the statement's claimant
+        claimants = self._claimants(article, statement)  # read once for all its chunks
         cited = frozenset(figure for figure, _ in claimed_figures(statement.text))
         own_numbers = agreeing_figures(statement.text) - cited
         published = article.published.isoformat() if article.published else None
@@ -346,11 +345,11 @@ class CorpusCrossCheck:
             other = self._about_others(article, statement, chunk)
             sentences = sentence_terms[chunk.chunk_id]
             if own_numbers:
-                theirs = {text: self._claimants_figures(article, statement, chunk, text) for text, _ in sentences}
+                theirs = {text: self._claimants_figures(claimants, chunk, text) for text, _ in sentences}
                 shared = {text: own_numbers & (agreeing_figures(text) - theirs[text]) for text, _ in sentences}
                 holding = [text for text, figures in shared.items() if figures]
                 if holding and not other:
-                    (own_word if self._own_word(article, statement, chunk, holding) else agreed_by).add(chunk.article_id)
+                    (own_word if self._own_word(claimants, chunk, holding) else agreed_by).add(chunk.article_id)
                 elif any(theirs.values()) and not other and own_numbers & agreeing_figures(chunk.text):
                     own_word.add(chunk.article_id)  # it agrees only where it cites the claimant's figure
                 if (not holding and similarity >= self.close and not other
@@ -360,7 +359,7 @@ class CorpusCrossCheck:
                         and not self._other_material(statement.text, closest)):
                     conflicting.add(chunk.article_id)
             elif similarity >= self.close and not other and self._names_its_subject(article, statement, chunk):
-                (own_word if self._own_word(article, statement, chunk, [_closest(own, sentences)]) else agreed_by).add(chunk.article_id)
+                (own_word if self._own_word(claimants, chunk, [_closest(own, sentences)]) else agreed_by).add(chunk.article_id)
         status = "corroborated" if agreed_by else "conflicting" if conflicting else "no_other_source"
         dates = [d for d in [article.published.isoformat() if article.published else None, *(r.published for r in repeats)] if d]
         return CrossCheck(
