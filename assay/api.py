@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -361,25 +361,15 @@ def claims_answer(question: str, settings: Settings, filters: Filters | None = N
     lists the facts and claims about X with what the cross-check found, naming the articles."""
     aliases = AliasBook.load(settings.home)
     if (checks := checks_question(question, aliases)) is not None:
-        registry = services(settings).registry
-        allowed = allowed_articles(registry, filters) if filters else None
-        view, aliases = corpus_view(settings, article_ids=[a.id for a in registry.articles() if allowed is None or a.id in allowed])
+        written = _spelled(checks.entity, aliases) if checks.entity else _figures_written(checks.topic_words)
+        view, aliases = corpus_view(settings, article_ids=_articles_that_write(written, settings, filters))
         checked = checked_statements(checks, view, aliases)
         titles = {a.id: a.title for a in view.articles}
         return as_answer(question, checks, checked, text=describe_checks(checks, checked, titles)) if checked else None
     who = asked_about(question)
     if who is None:
         return None
-    # Only the articles that write the name (or a spelling the alias files give it) are read, so the
-    # answer costs what the entity's articles cost, not the whole corpus.
-    known = AliasBook.load(settings.home).canonical(who)
-    spellings = sorted({who, *(known.variants if known else ())}, key=len, reverse=True)
-    # A social account's handle runs a name together ("@LynasRareEarths"): `AliasBook.mention_spans`.
-    handles = [rf"@{re.escape(s.replace(' ', ''))}(?!\w)" for s in spellings if " " in s]
-    named = re.compile("|".join([*(rf"(?<!\w){re.escape(s)}(?!\w)" for s in spellings), *handles]), re.I)
-    registry = services(settings).registry
-    allowed = allowed_articles(registry, filters) if filters else None
-    mentioned = [a.id for a in registry.articles() if (allowed is None or a.id in allowed) and named.search(f"{a.title}\n{a.body}")]
+    mentioned = _articles_that_write(_spelled(who, aliases), settings, filters)
     if not mentioned:
         return None
     view, aliases = corpus_view(settings, article_ids=mentioned)
@@ -388,6 +378,32 @@ def claims_answer(question: str, settings: Settings, filters: Filters | None = N
         return None
     found = matching_statements(query, view, aliases)
     return as_answer(question, query, found, contradictions(query, found, view)) if found else None
+
+
+def _articles_that_write(written: re.Pattern[str], settings: Settings, filters: Filters | None) -> list[str]:
+    """The articles (within the filters) whose title or body the pattern finds: a question about one
+    entity or figure costs what its articles cost, not the whole corpus."""
+    registry = services(settings).registry
+    allowed = allowed_articles(registry, filters) if filters else None
+    return [a.id for a in registry.articles() if (allowed is None or a.id in allowed) and written.search(f"{a.title}\n{a.body}")]
+
+
+def _spelled(who: str, aliases: AliasBook) -> re.Pattern[str]:
+    """A name as written, or any spelling the alias files give it; a social account's handle runs a
+    name together ("@LynasRareEarths": `AliasBook.mention_spans`)."""
+    known = aliases.canonical(who)
+    spellings = sorted({who, *(known.variants if known else ())}, key=len, reverse=True)
+    handles = [rf"@{re.escape(s.replace(' ', ''))}(?!\w)" for s in spellings if " " in s]
+    return re.compile("|".join([*(rf"(?<!\w){re.escape(s)}(?!\w)" for s in spellings), *handles]), re.I)
+
+
+def _figures_written(figures: Sequence[str]) -> re.Pattern[str]:
+    """Figures as a text may write them, with or without thousands separators ("1480": "1,480" or "1480")."""
+    def written(figure: str) -> str:
+        whole, _, fraction = figure.partition(".")
+        groups = [whole[max(0, end - 3):end] for end in range(len(whole), 0, -3)][::-1]
+        return ",?".join(groups) + (rf"\.{fraction}" if fraction else "")
+    return re.compile("|".join(rf"(?<![\d.,]){written(f)}(?![\d]|[.,]\d)" for f in figures))
 
 
 def corpus_view(

@@ -122,10 +122,7 @@ def matching_statements(query: ClaimsQuestion, corpus: CorpusView, aliases: Alia
     speaker, and those of its own releases (published under its name: a company's release speaks for
     it without naming it; a title that names it may be another company's release)."""
     speaker = SPEAKER_ATTRIBUTION.get(query.entity_type)
-    own_releases = {
-        a.id for a in corpus.articles
-        if corpus.source_types.get(a.id) is SourceType.company_release and query.entity in aliases.mentions(a.source)
-    }
+    own_releases = _own_releases(query, corpus, aliases)
     found = []
     for s in corpus.statements:
         if s.kind not in _ASSERTED or (query.entity not in s.names_and_speaker and s.article_id not in own_releases):
@@ -140,6 +137,12 @@ def matching_statements(query: ClaimsQuestion, corpus: CorpusView, aliases: Alia
             continue
         found.append(s)
     return newest_first(found)
+
+
+def _own_releases(query: ClaimsQuestion, corpus: CorpusView, aliases: AliasBook) -> set[str]:
+    """The entity's own releases: published under its name (a title that names it may be another company's release)."""
+    return {a.id for a in corpus.articles
+            if corpus.source_types.get(a.id) is SourceType.company_release and query.entity in aliases.mentions(a.source)}
 
 
 def _about(quote: str, topic: tuple[str, ...]) -> bool:
@@ -234,8 +237,7 @@ def checked_statements(query: ClaimsQuestion, corpus: CorpusView, aliases: Alias
     that name it or speak for it, and those of its own releases; with no entity, those that give the figure."""
     if not query.entity:
         return newest_first([s for s in corpus.statements if s.crosscheck is not None and set(query.topic_words) & numbers(s.quote)])
-    own_releases = {a.id for a in corpus.articles
-                    if corpus.source_types.get(a.id) is SourceType.company_release and query.entity in aliases.mentions(a.source)}
+    own_releases = _own_releases(query, corpus, aliases)
     return newest_first([
         s for s in corpus.statements
         if s.crosscheck is not None and (query.entity in s.names_and_speaker or s.article_id in own_releases)
@@ -250,7 +252,7 @@ def describe_checks(query: ClaimsQuestion, statements: list[StatementRecord], ti
     lines = [f"What the rest of the corpus says of {len(statements)} statement{'s' * (len(statements) != 1)} about {query.topic}, newest first:"]
     for i, s in enumerate(statements, start=1):
         named = ", ".join(f"“{titles.get(a, a[:12])}”" for a in s.corroborated_by)
-        verdict = {"corroborated": f"corroborated by {named}", "conflicting": f"contradicted by {named}"}.get(s.crosscheck or "", "")
+        verdict = _VERDICT[s.crosscheck].format(n=named) if s.crosscheck in _VERDICT else ""
         if not verdict:
             own = ", ".join(f"“{titles.get(a, a[:12])}”" for a in s.claimant_only)
             verdict = s.crosscheck_label + (f" ({own} only repeat{'s' * (len(s.claimant_only) == 1)} it)" if own else "")

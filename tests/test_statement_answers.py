@@ -173,6 +173,10 @@ def test_api_reads_only_the_articles_that_write_the_name(assay_home, monkeypatch
     listed = api.claims_answer("What has CNRE said?", assay_home)  # a spelling of China Northern Rare Earth
     assert listed is not None and read and 0 < len(read[-1]) < 8  # its articles only, not all eight
     assert listed.answer.startswith("China Northern Rare Earth:")
+    # "Was … corroborated?" reads the articles that write the entity, or the figure, too.
+    checked = api.claims_answer("Was the 1,000 tonnes disputed?", assay_home)
+    assert checked is not None and 0 < len(read[-1]) < 8 and "1,000 tonnes" in checked.answer
+    assert api.claims_answer("Was CNRE's NdPr price confirmed?", assay_home) is not None and 0 < len(read[-1]) < 8
 
 
 # --- who speaks when a statement names nobody -----------------------------------------------------
