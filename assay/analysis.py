@@ -193,7 +193,7 @@ KEY_SENTENCES_VERSION = "9"  # 2: the splitter's boilerplate rule; 3: its narrow
 # 5 0.538 / 0.460, 6 0.539 / 0.515; lead-k stays at 0.32-0.34 / 0.36-0.42 (evals/README.md).
 HIGHLIGHTS = 5
 # The version of what code makes of the reply's names, figures and prose (`typed_once`, `_figure`, `tidy_cut`): part of the key too.
-NAMES_VERSION = "14"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
+NAMES_VERSION = "15"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
 # 2: a figure as the body writes it, what it measures in its sentence, no years; 3: a summary's unfinished last sentence dropped;
 # 4: a figure's value holds a number; 5: a title before a name the body writes after it is that name, and a call's
 # holder may be its summary's subject (grounding); 6: "NPV" is the body's "NPV8"; a province or state is no country;
@@ -210,6 +210,8 @@ NAMES_VERSION = "14"  # 1: a name typed once; a unit the value carries shown onc
 # 14: a material and its measure ("NdPr output") is no project, nor a town and its state ("Port Allen, Louisiana"); a
 # refiner's name ("… Refining", "… Separations") typed a project is a company's, a university's no company's; the alias
 # file's new materials type themselves
+# 15: a port a price report names ("cif Rotterdam") is no country; the US departments by their short names ("Defense
+# Department") and the USGS are the alias file's governments
 
 
 def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = HIGHLIGHTS) -> list[str]:
@@ -444,7 +446,7 @@ def grounded_prose(reply: SummaryReplies, grounding: ProseGrounding) -> tuple[st
 # What the body writes around a figure's number: a currency before it, a scale word, a percent sign
 # or a per-unit after it ("$9 billion", "1%", "$50,000/tonne"); the figure shows them as written.
 # A currency as it is written before an amount: "US$", "A$", "NZ$", "€", "RMB ".
-CURRENCY = r"(?:[A-Z]{1,3})?[$€£¥]|\b(?:USD|RMB|CNY|AUD|CAD|EUR|GBP)\s?"
+CURRENCY = r"(?:[A-Z]{1,3})?[$€£¥₩]|\b(?:USD|RMB|CNY|AUD|CAD|EUR|GBP|JPY|KRW)\s?"
 _CURRENCY_BEFORE = re.compile(rf"(?:{CURRENCY})$")
 _AFTER_NUMBER = re.compile(r"(?:\s?(?:%|per\s?cent\b)|\s?(?:thousand|million|billion|trillion|bn)\b(?:\s?(?:%|per\s?cent\b))?)?(?:/[^\W\d_]+)?",
                            re.I)
@@ -470,7 +472,7 @@ _QUANTITY = "capacity output production volume tonnage supply demand shipments q
 UNIT_DIMENSIONS: dict[str, tuple[re.Pattern[str], frozenset[str]]] = {
     name: (re.compile(unit, re.I), frozenset(words.split())) for name, unit, words in (
         ("temperature", r"°|℃|degrees", "temperature heat"),
-        ("money", r"[$€£¥]|\b(?:usd|rmb|cny|aud|eur|gbp|yuan|dollars?|euros?|pounds?)\b",
+        ("money", r"[$€£¥₩]|\b(?:usd|rmb|cny|aud|eur|gbp|jpy|krw|yuan|yen|won|dollars?|euros?|pounds?)\b",
          "price prices cost costs value worth investment funding financing loan revenue spending budget grant capital"),
         ("share", r"%|\bper\s?cent\b|\bpercent\b", "share percentage proportion rate growth increase decline rise fall"),
         ("duration", r"\b(?:days?|weeks?|months?|years?)\b", "duration time period timeline deadline"),
@@ -578,11 +580,14 @@ def label_statements(
 
 def analysis_key(
     content_hash: str, prompts: dict[str, str], decider: str, crosscheck: str, model: str, prose_min_support: float,
-    prose_names_margin: float | None = None,
+    prose_names_margin: float | None = None, source: str | None = None,
 ) -> str:
-    """Everything that changes an analysis's output: same key, same analysis, no LLM call."""
+    """Everything that changes an analysis's output: same key, same analysis, no LLM call. The publisher
+    is no content but decides whose voice the article's own sentences are (a company's release)."""
     parts = [content_hash, prompts, decider, SPLITTER_VERSION, crosscheck, model, prose_min_support, KEY_SENTENCES_VERSION, NAMES_VERSION]
     parts.append(prose_names_margin)
+    if source is not None:
+        parts.append(source)
     return hashlib.sha256(json.dumps(parts, sort_keys=True).encode()).hexdigest()
 
 

@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from assay.aliases import STATE_AGENCIES, AliasBook, spelled_out
+from assay.aliases import STATE_AGENCIES, AliasBook, legal_names, spelled_out
 from assay.statements import Statement, is_abbreviation
 from assay.transcripts import Side, Turn, turn_at, turns
 from assay.types import SPEAKER_ATTRIBUTION, Article, Attribution, SourceType
@@ -45,15 +45,15 @@ VOICE = {
 # in no labelled article, so it changed none. Nor does "estimates that" / "estimated that", a verb by the
 # "that" after it ("Benchmark Mineral Intelligence estimates that Lynas produced about 1,200 tonnes",
 # an analyst's note written here, was the author's).
-_VERB = (r"(?:said|says|(?<!\ba )say|told|tells|(?<!unless )(?<!otherwise )(?<!as )stated|added|adds|announced|argued|argues|claimed|warned|warns|wrote|noted|"
+_VERB = (r"(?:(?:was |were )?quoted as saying|said|says|(?<!\ba )say|told|tells|(?<!unless )(?<!otherwise )(?<!as )stated|added|adds|announced|argued|argues|claimed|warned|warns|wrote|noted|"
          r"expects|expected|believes|(?<!was )(?<!were )(?<!been )(?<!be )(?<!is )(?<!are )blamed|blames|predicted|predicts|insisted|insists|stressed|emphasi[sz]ed|explained|commented|"
-         r"estimates that|estimated that|reported that|reported(?=\s+(?:(?:a|an|its|record|quarterly|annual|half-year|first-half|full-year)\s+){0,2}(?:revenue|revenues|sales|profit|net|output|production|earnings|loss|EBITDA|income)\b)|declined to say|according to|(?:(?<=,\s)|(?<=—\s)|(?<=^))per(?=\s+(?:the|an?|its|their)\s|\s+[A-Z][a-z])|highlights|highlighted|showcased|touts|touted|"
+         r"estimates that|estimated that|estimates(?=\s+(?:the|its|that|it|total|a|an)\s)|reported that|reported(?=\s+(?:(?:a|an|its|record|quarterly|annual|half-year|first-half|full-year)\s+){0,2}(?:revenue|revenues|sales|profit|net|output|production|earnings|loss|EBITDA|income)\b)|declined to say|according to|(?:(?<=,\s)|(?<=—\s)|(?<=^))per(?=\s+(?:the|an?|its|their)\s|\s+[A-Z][a-z])|highlights|highlighted|showcased|touts|touted|"
          r"outlines|describes|concludes|cites|asserts|asserted|contends|contended|positions itself|acknowledged|states(?=\s+(?:it|its|they|we)\b)|claims(?=\s+(?:the|it|its|a|an|to|will|would)\b)|reports(?=\s+(?:that|a|an|its|the|significant|record)\b)|emphasi[sz]es|documents(?=\s+how\b)|frames(?=\s+\S+\s+as\b)|framed(?=\s+\S+(?:\s+\S+)?\s+as\b)|"
          r"called(?=\s+(?:it|this|that|them|the\s+\S+(?:\s+\S+)?)\s+(?:a\s+|an\s+|the\s+)?[“\"]))")
 _VERB_RE = re.compile(rf"\b{_VERB}\b", re.I)
 # Third-person verbs that are as often nouns ("claims", "reports", "documents"): a verb only with its
 # speaker before it ("The company claims the system…"), never at a clause's start ("claims that underscore…").
-_NEEDS_SUBJECT = {"states", "claims", "reports", "emphasizes", "emphasises", "documents", "frames", "framed"}
+_NEEDS_SUBJECT = {"estimates", "states", "claims", "reports", "emphasizes", "emphasises", "documents", "frames", "framed"}
 # Words after which those are nouns: "faces claims", "investigating reports", "legal claims", "to the states".
 _NOT_BEFORE_A_VERB = frozenset(
     "faces face facing rejected rejects denied denies dismissed dismisses received receives investigating investigates "
@@ -82,7 +82,7 @@ _ROLES: list[tuple[re.Pattern[str], Attribution]] = [
                 # State agencies whose names read like a company's ("Corporation", "Bank"), before the company words.
                 rf"{STATE_AGENCIES})\b"), Attribution.government),
     (re.compile(r"\b(?:(?i:company|(?:the|both|two|three) companies|firm|producer|miner|refiner|magnet maker|chief executive|managing director|chairman|chairwoman|executive|founder|"
-                r"management|spokes(?:person|man|woman)|project director|general manager|head of|"
+                r"management|spokes(?:person|man|woman)|project director|general director|general manager|head of|"
                 r"(?:sales|marketing|plant|operations|procurement|purchasing) managers?)|"
                 r"CEO|CFO|COO|CTO|Inc|Corp|Corporation|Ltd|Limited|plc|LLC|AG|SA|NV|Group)\b"), Attribution.company),
 ]
@@ -97,10 +97,16 @@ _GOES_ON = re.compile(
 # A modal or "to" right before the verb: speech someone ought to, could or is to give, not speech given.
 _UNSPOKEN = re.compile(r"\b(?:should|would|could|must|might|may|can|shall|will|to)\s+(?:not\s+|never\s+|also\s+|now\s+)?$", re.I)
 _INTRODUCED = re.compile(r"(?P<name>\b[A-Z][a-zA-Z'’-]+(?:\s+[A-Z][a-zA-Z'’-]+)+)(?:,\s+(?:a|an)\s|\s+of\s+(?:the\s+)?[A-Z])")
-_PRONOUN = re.compile(r"^\s*(?:he|she|they|it|we)\b", re.I)
+# A pronoun, or the document the last speaker put out ("…, the company said in a statement. … , the statement said").
+_PRONOUN = re.compile(r"^\s*(?:he|she|they|it|we|the (?:statement|release|announcement|filing|notice))\b", re.I)
 # "Lynas is the only producer outside China…, and it expects…": a pronoun after "and" or "but" is
 # the same sentence's subject, not a place the sentence names on its way.
-_SAME_SUBJECT = re.compile(r"^\s*(?:and|but)\s+(?:it|they|he|she)\s*$", re.I)
+# An organisation's name before a role its people hold: "a POSCO International official", "Lynas executives".
+_ROLE_OWNER = re.compile(r"\b(?P<name>[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,4})\s+(?:officials?|executives?|spokes(?:person|man|woman)|sources?)\b")
+_LEGAL_FORM_END = re.compile(r"[\s,]+(?:Corp|Corporation|Inc|Ltd|Limited|Co|plc|LLC|AG|SA|NV)\.?$")
+_SAME_SUBJECT = re.compile(r"^\s*(?:and|but)(?:\s+(?:it|they|he|she))?\s*$", re.I)
+# A currency sign that spells a country ("US$", "A$"): no speaker.
+_CURRENCY_SIGN = re.compile(r"\b(?:US|U\.S\.|A|AU|C|CA|NZ|HK|S)\$")
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'’-]+(?:\s+[A-Z][a-zA-Z'’-]+)*")
 # Opening and closing quotation marks, curly or straight (a straight mark opens after a space or a line
 # start), within one paragraph: an unclosed mark must not lend its speaker to the paragraphs after it.
@@ -122,6 +128,7 @@ class _Speakers:
     aliases: AliasBook
     names: dict[str, Attribution] = field(default_factory=dict)
     last: Attribution | None = None
+    companies: frozenset[str] = frozenset()  # the names the article gives a legal form ("POSCO International Corp."), without it
 
     def learn(self, text: str, who: Attribution) -> None:
         for name in _NAME.findall(text):
@@ -134,6 +141,11 @@ class _Speakers:
     def who(self, clause: str) -> Attribution | None:
         """The attribution of the speaker a clause names ("said Jane Doe, an analyst", "Pryce said", "he added")."""
         clause = re.split(r"\btold\b", clause, maxsplit=1)[0] or clause  # "X told Reuters": X speaks, Reuters listens
+        clause = _CURRENCY_SIGN.sub("$", clause)  # "cost US$410 million, and expects": a currency, not the United States speaking
+        # "a POSCO International official said": the company's official, not a government's.
+        if (owner := _ROLE_OWNER.search(clause)) and (self._entity(owner["name"]) == Attribution.company or owner["name"] in self.companies):
+            self.last = Attribution.company
+            return self.last
         for pattern, who in _ROLES:
             if pattern.search(clause):
                 self.learn(clause, who)
@@ -297,7 +309,7 @@ def attributions(
     clause names (or the previous quotation's); a speaker named beside a reporting verb; the
     publication's own voice when it is a company, a state agency or a government; else the
     classifier's label (`predicted`, with its probability) when it is sure, else the author."""
-    speakers = _Speakers(aliases)
+    speakers = _Speakers(aliases, companies=frozenset(_LEGAL_FORM_END.sub("", name) for _, _, name in legal_names(article.body)))
     quotes = quotation_spans(article.body)
     spoken = turns(article.body)
     table = _table_rows(article.body)

@@ -140,17 +140,19 @@ def _shown_figure(text: str) -> str:
     """The figure a rationale shows: a table's row's first value ("721" of "NdPr oxide produced (mt): Q3
     2026 721; …", not its column's "2026"), else the first figure that is no part of a label, nor a year
     or a date's day when the statement gives another ("set the 2026 mining quota at 270,000 tonnes" showed
-    "2026"; "on October 30, the ministry said 4.2%" showed "30")."""
+    "2026"; "on October 30, the ministry said 4.2%" showed "30"), nor a part's number ("Phase 2")."""
     if TABLE_ROW.match(text):
         return f" “{text.split(':', 1)[1].split(';', 1)[0].split()[-1]}”"
     dated = [m.span() for m in _DATED.finditer(text)]
     found = list(_SHOWN_FIGURE.finditer(text)) or list(_FIGURE.finditer(text))
-    shown = next((m for m in found if not _YEAR.fullmatch(m.group(0)) and not any(a <= m.start() < b for a, b in dated)),
-                 found[0] if found else None)
+    shown = next((m for m in found if not _YEAR.fullmatch(m.group(0)) and not any(a <= m.start() < b for a, b in dated)
+                  and not _NUMBERED.search(text, 0, m.start())), found[0] if found else None)
     return f" “{shown.group(0)}”" if shown else ""
 
 
 _DATED = re.compile(DAY_DATE)
+# A number that names a part, not a figure: "Phase 2 … is designed to produce 6,000 tpa" showed "2".
+_NUMBERED = re.compile(r"\b(?:Phase|Stage|Line|Unit|Train|Block|Tranche|Tier|Level|Section|Article|Lot|No\.)\s*$")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
 

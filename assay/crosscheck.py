@@ -19,7 +19,9 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import Decimal
 
 import numpy as np
 
@@ -35,30 +37,76 @@ from assay.types import Article, ChunkSearch, CrossCheck, EntityType, EvidenceCh
 # never a production figure against a price, nor a year against a year ("a 2026 white paper"
 # conflicted with a chunk's other numbers on dev; an interview's "4.2 tonnes of dysprosium oxide"
 # with a brief's "US$820 per kilogram").
-_SCALE = r"(?:\s?(?:thousand|million|billion|trillion|bn|mn|m|k)\b)?"
+_SCALE = r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|bln|mn|mln|tn|trn|m|k)\b)?"
 _FIGURE_UNIT = re.compile(
     rf"(?P<currency>{CURRENCY})?(?P<number>\d[\d,]*(?:\.\d+)?)" + _SCALE +
-    r"[\s-]?(?P<unit>%|per ?cent\b|percent\b|[A-Za-z/$€]+)?"
+    r"[\s-]?(?P<unit>%|per ?cent\b|percent\b|metric\s+(?:tons?|tonnes?)\b|[A-Za-z/$€]+)?"
 )
+# One measure per dimension, so that "1,250 kg" and "1.25 tonnes", "6 ktpa" and "6,000 tpa", "$410
+# million" and "US$410m" are one figure. A wire's "1.25 tonnes" conflicted with the price report that
+# cited the release's "1,250 kg" beside China's 2,000 tonnes (texts written here). Money is in its
+# currency: "A$250 million" does not contradict the "US$170 million" it converts to.
+_SCALES = {"thousand": 1_000, "k": 1_000, "million": 1_000_000, "mn": 1_000_000, "m": 1_000_000,
+           "billion": 1_000_000_000, "bn": 1_000_000_000, "trillion": 1_000_000_000_000,
+           "mln": 1_000_000, "bln": 1_000_000_000, "tn": 1_000_000_000_000, "trn": 1_000_000_000_000}  # Interfax's "RUB 5 bln"
+_TONNES = [  # a mass unit as written (lower case, "Mt" apart), in tonnes
+    (re.compile(r"metric\s+(?:tons?|tonnes?)|tonnes?|tons?|t|mt|tpa|tpy|t/y|t/yr"), Decimal(1)),
+    (re.compile(r"kg|kgs|kilos?|kilograms?|kilogrammes?"), Decimal("0.001")),
+    (re.compile(r"kt|ktpa|kilotonnes?|kilotons?"), Decimal(1_000)),
+    (re.compile(r"mtpa|mmt"), Decimal(1_000_000)),
+]
+_CURRENCIES = [  # the currency a sign or word writes; "$" alone is the US dollar
+    (re.compile(r"a\$|au\$|aud|australian"), "AUD"), (re.compile(r"c\$|ca\$|cad|canadian"), "CAD"),
+    (re.compile(r"nz\$|nzd"), "NZD"), (re.compile(r"hk\$|hkd"), "HKD"), (re.compile(r"s\$|sgd"), "SGD"),
+    (re.compile(r"us\$|\$|usd|dollars?"), "USD"), (re.compile(r"rmb|cny|yuan"), "CNY"), (re.compile(r"yen|jpy"), "JPY"),
+    (re.compile(r"€|eur|euros?"), "EUR"), (re.compile(r"£|gbp|pounds?"), "GBP"), (re.compile(r"₩|krw|won"), "KRW"),
+]
 
 
-def figure_units(text: str) -> dict[str, set[str]]:
-    """The numbers of a text by the dimension their unit measures (`UNIT_DIMENSIONS`: "mass", "share",
-    "money", "power"…, or else the word after them; a percentage that changes is a "change"), without
-    years and numbers no unit follows."""
-    found: dict[str, set[str]] = {}
+@dataclass(frozen=True)
+class Quantity:
+    """A number as written (`number`, as `agreeing_figures` writes it), the dimension its unit measures,
+    and its value in that dimension's one unit where the unit converts (tonnes; a currency's units), else
+    the number."""
+
+    number: str
+    dimension: str
+    value: str
+
+
+def quantities(text: str) -> list[Quantity]:
+    """The numbers of a text with a unit (`UNIT_DIMENSIONS`: "mass", "share", "money", "power"…, or else
+    the word after them; a percentage that changes is a "change"), without years and numbers no unit follows."""
+    found = []
     for match in _FIGURE_UNIT.finditer(text):
         number = match["number"].replace(",", "").rstrip(".")
-        unit = (match["unit"] or "").lower().rstrip(".")
-        if match["currency"]:
-            dimension = "money"
+        unit = (match["unit"] or "").rstrip(".")
+        lower = unit.lower()
+        scale = Decimal(_SCALES[match["scale"].lower()]) if match["scale"] else Decimal(1)
+        factor: Decimal | None = None
+        if match["currency"] or (lower and UNIT_DIMENSIONS["money"][0].fullmatch(lower)):
+            sign = (match["currency"] or lower).strip().lower()
+            dimension = "money:" + next((code for pattern, code in _CURRENCIES if pattern.fullmatch(sign)), sign)
+            factor = Decimal(1)
+        elif unit == "Mt" or (factor := next((f for pattern, f in _TONNES if pattern.fullmatch(lower)), None)) is not None:
+            dimension, factor = "mass", factor if unit != "Mt" else Decimal(1_000_000)  # "Mt": million tonnes, "mt": metric tons
         else:
-            dimension = next((name for name, (pattern, _) in UNIT_DIMENSIONS.items() if unit and pattern.fullmatch(unit)), unit.rstrip("s"))
-        if not dimension or (YEAR.match(number) and dimension not in UNIT_DIMENSIONS):
+            dimension = next((name for name, (pattern, _) in UNIT_DIMENSIONS.items() if lower and pattern.fullmatch(lower)), lower.rstrip("s"))
+        if not dimension or (YEAR.match(number) and dimension.split(":")[0] not in UNIT_DIMENSIONS):
             continue
         if dimension == "share" and (_CHANGE_BEFORE.search(text, 0, match.start()) or _CHANGE_AFTER.match(text, match.end())):
             dimension = "change"  # "up 22% from the previous quarter" is no share "90 percent of the world's output" measures
-        found.setdefault(dimension, set()).add(number)
+        value = number if factor is None else format((Decimal(number) * scale * factor).normalize(), "f")
+        found.append(Quantity(number, dimension, value))
+    return found
+
+
+def figure_units(text: str, ignore: frozenset[str] = frozenset()) -> dict[str, set[str]]:
+    """The values of a text's figures by dimension (`quantities`), but for the numbers in `ignore`."""
+    found: dict[str, set[str]] = {}
+    for quantity in quantities(text):
+        if quantity.number not in ignore:
+            found.setdefault(quantity.dimension, set()).add(quantity.value)
     return found
 
 
@@ -72,20 +120,24 @@ _CHANGE_AFTER = re.compile(r"\s*(?:from\b|year[- ]on[- ]year|y/y|yoy\b|on the ye
 _DATED = re.compile(rf"{DAY_DATE}|\b[QH][1-4]\b")
 
 
-def agreeing_figures(text: str) -> set[str]:
-    """The numbers by which another text agrees with this one: not a date's, a quarter's or a year's.
-    MP's "today announced results for the third quarter ended September 30, 2026" was corroborated by
-    another company's release of the same day, which wrote the same date (a text nobody here labelled)."""
+def agreeing_figures(text: str, cited: frozenset[str] = frozenset()) -> set[str]:
+    """The numbers by which another text agrees with this one: not a date's, a quarter's or a year's, nor
+    those in `cited` (figures the text only cites as another's word); with each figure's converted value
+    ("mass=1.25" for "1,250 kg"), so that a figure written in another unit agrees. MP's "today announced
+    results for the third quarter ended September 30, 2026" was corroborated by another company's
+    release of the same day, which wrote the same date (a text nobody here labelled)."""
     written = [n.rstrip(",.") for n in NUMBER.findall(_DATED.sub(" ", text))]
-    return {n.replace(",", "") for n in written if not YEAR.match(n)}  # "2026" a year, "2,026" tonnes
+    numbers = {n.replace(",", "") for n in written if not YEAR.match(n)} - cited  # "2026" a year, "2,026" tonnes
+    converted = {f"{q.dimension}={q.value}" for q in quantities(text) if q.number in numbers and q.dimension.startswith(("mass", "money:"))}
+    return numbers | converted
 
 
 def figures_conflict(statement: str, other: str, *, ignore: frozenset[str] = frozenset(), ignore_own: frozenset[str] = frozenset()) -> bool:
-    """Whether another text gives a different number in a unit the statement measures in, and none of its
-    numbers; the numbers in `ignore` (the other's) and `ignore_own` (the statement's) are another's word
+    """Whether another text gives a different figure in a dimension the statement measures in, and none of its
+    figures; the numbers in `ignore` (the other's) and `ignore_own` (the statement's) are another's word
     that the text only cites (`claimed_figures`)."""
-    own = {d: v - ignore_own for d, v in figure_units(statement).items() if v - ignore_own}
-    theirs = {d: v - ignore for d, v in figure_units(other).items() if v - ignore}
+    own = figure_units(statement, ignore_own)
+    theirs = figure_units(other, ignore)
     return any(dimension in theirs and not (values & theirs[dimension]) for dimension, values in own.items())
 
 
@@ -102,7 +154,16 @@ _CLAIMED_FIGURE = [
     re.compile(r"(?P<who>the (?:company|firm|miner|group|producer|government|ministry)|its|their|[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,4})"
                r"(?:['’]s?)?\s+(?:own\s+)?(?:reported|claimed|announced|stated|official\s+)?\s*(?:guidance|target|forecast|estimate|"
                r"figure|claim|projection)s?\s+(?:of|at|for)\s+(?:about\s+|around\s+|some\s+|up\s+to\s+)?" + _FIGURE),
+    # "Energy Fuels' announcement that it produced 1,250 kg …" (a price report written here)
+    re.compile(r"(?P<who>[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,4}|the company|the firm|the ministry)['’]s?\s+(?:announcement|statement|"
+               r"claim|report|disclosure|release|news)\s+that\s+(?:it|they|the company)\s+(?:had\s+|has\s+|would\s+|will\s+)?\w+"
+               r"(?:\s+(?:about|around|some|nearly|almost|more than|up to))?\s+" + _FIGURE),
 ]
+
+
+# A figure a party's possessive owns: "China's annual output of more than 2,000 tonnes", "Japan's imports of 1,730 tonnes".
+_OWNED_FIGURE = re.compile(r"(?P<who>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3})['’]s?\s+(?:[a-z-]+\s+){0,4}?(?:of\s+)?"
+                           r"(?:(?:about|around|roughly|nearly|almost|some|more than|over|at least|less than|under|just)\s+)?" + _FIGURE)
 
 
 def claimed_figures(text: str) -> list[tuple[str, str]]:
@@ -203,7 +264,7 @@ class CorpusCrossCheck:
         """Its thresholds and conflict rule: part of every analysis's cache key, so changing one re-analyses."""
         return (f"crosscheck(related={self.related:g},close={self.close:g},shared={self.shared:g},repeat={self.repeat:g},"
                 f"k={self.k},conflicts=units-in-closest-sentence-same-period-same-material,subjects=known-and-legal-names,agree=figures-not-dates,"
-                f"agree-independently=not-the-claimant,cited-figures=not-own,told-day=not-measured,changes-not-shares,wordy-agree=names-its-subject,idf=smoothed)")
+                f"agree-independently=not-the-claimant,cited-figures=not-own,told-day=not-measured,changes-not-shares,wordy-agree=names-its-subject,idf=smoothed,units=converted,another-partys-figure=no-conflict)")
 
     def __call__(self, article: Article, found: Sequence[Statement], vectors: np.ndarray | None = None) -> list[CrossCheck]:
         if not found or self.store.count() == 0:
@@ -231,6 +292,17 @@ class CorpusCrossCheck:
         this changed none (their evidence names the same companies, or none the file knows)."""
         own, theirs = self._named(f"{article.title}\n{statement.text}"), self._named(f"{chunk.title}\n{chunk.text}")
         return bool(own) and bool(theirs) and not _in_common(own, theirs)
+
+    def _others_figures(self, sentence: str, other: str, claimants: frozenset[str]) -> frozenset[str]:
+        """The figures a sentence gives as a party's that the other text (or `claimants`) does not name
+        ("China's annual output of more than 2,000 tonnes"): no contradiction of the other's figures, either
+        way. A price report's "Energy Fuels' 1,250 kg … small compared with China's annual output of more than
+        2,000 tonnes" contradicted a wire's 1.25 tonnes, and an op-ed's 1,250 kg (texts written here)."""
+        owners = [(found["figure"].replace(",", ""), found["who"]) for found in _OWNED_FIGURE.finditer(sentence)]
+        if not owners:
+            return frozenset()
+        named = self._parties(other) | claimants
+        return frozenset(figure for figure, who in owners if (parties := self._parties(who)) and not _in_common(parties, named))
 
     def _names_its_subject(self, article: Article, statement: Statement, chunk: StoredChunk) -> bool:
         """Whether the chunk names a company or project the statement names, when it names one: words
@@ -328,7 +400,7 @@ class CorpusCrossCheck:
         own_word: set[str] = set()  # articles that agree by repeating the statement's claimant
         claimants = self._claimants(article, statement)  # read once for all its chunks
         cited = frozenset(figure for figure, _ in claimed_figures(statement.text))
-        own_numbers = agreeing_figures(statement.text) - cited
+        own_numbers = agreeing_figures(statement.text, cited)
         published = article.published.isoformat() if article.published else None
         for chunk in chunks:
             similarity = chunk.similarity or 0.0
@@ -346,15 +418,16 @@ class CorpusCrossCheck:
             sentences = sentence_terms[chunk.chunk_id]
             if own_numbers:
                 theirs = {text: self._claimants_figures(claimants, chunk, text) for text, _ in sentences}
-                shared = {text: own_numbers & (agreeing_figures(text) - theirs[text]) for text, _ in sentences}
+                shared = {text: own_numbers & agreeing_figures(text, theirs[text]) for text, _ in sentences}
                 holding = [text for text, figures in shared.items() if figures]
                 if holding and not other:
                     (own_word if self._own_word(claimants, chunk, holding) else agreed_by).add(chunk.article_id)
                 elif any(theirs.values()) and not other and own_numbers & agreeing_figures(chunk.text):
                     own_word.add(chunk.article_id)  # it agrees only where it cites the claimant's figure
                 if (not holding and similarity >= self.close and not other
-                        and figures_conflict(statement.text, closest := _closest(own, sentences), ignore=frozenset(theirs.get(closest, ())),
-                                             ignore_own=cited)
+                        and figures_conflict(statement.text, closest := _closest(own, sentences),
+                                             ignore=frozenset(theirs.get(closest, ())) | self._others_figures(closest, statement.text, claimants),
+                                             ignore_own=cited | self._others_figures(statement.text, closest, frozenset()))
                         and same_period(statement.text, published, closest, chunk.published)
                         and not self._other_material(statement.text, closest)):
                     conflicting.add(chunk.article_id)

@@ -458,6 +458,8 @@ PLACES_WITHIN_COUNTRIES = frozenset(p.lower() for p in (
     "Western Australia", "Northern Territory", "Queensland", "New South Wales", "Victoria", "South Australia", "Tasmania",
     "Quebec", "Québec", "Ontario", "Saskatchewan", "British Columbia", "Alberta", "Manitoba", "Labrador", "Nunavut",
     "Pahang", "Kuantan", "Kachin", "Kachin State", "Minas Gerais", "Goiás", "Bahia",
+    # ports and hubs a price report names ("cif Rotterdam" typed a country, written here)
+    "Rotterdam", "Antwerp", "Hamburg", "Houston", "Baltimore", "Busan", "Yokohama",
 ))
 
 

@@ -133,7 +133,8 @@ SKIPPED_HEADING = re.compile(r"forward[- ]looking|cautionary (?:note|statement|l
 # date or an agency are both required, so "US, China agree" is never taken for one.
 _MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
 _DATELINE = re.compile(
-    r"^[A-Z][A-Z.'’\- ]{1,40}(?:,\s*[A-Z][A-Za-z.'’\- ]{1,30})?(?:,\s*|\s+(?=[(/]))"  # AP's "WASHINGTON (AP) —" has no comma
+    # AP's "WASHINGTON (AP) —" has no comma, Interfax's "MOSCOW. Nov 24 (Interfax) -" a full stop
+    rf"^[A-Z][A-Z.'’\- ]{{1,40}}(?:,\s*[A-Z][A-Za-z.'’\- ]{{1,30}})?(?:,\s*|\s+(?=[(/])|(?<=\.)\s+(?={_MONTH}\s+\d))"
     rf"(?:(?P<date>{_MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?)\s*)?"
     r"(?P<agency>\([^()]{2,40}\)|/[^/]{2,40}/)?"
     r"\s*(?:—|–|--|-)\s+"
@@ -141,10 +142,14 @@ _DATELINE = re.compile(
     rf"|^[A-Z][A-Z.'’ ]{{1,40}}(?:,\s*[A-Z][A-Za-z.'’ ]{{1,30}})?--(?P<wire>\([A-Z][A-Za-z ]{{2,30}}\))--(?:{_MONTH}\s+\d{{1,2}},\s*\d{{4}}--)?"
     # Bloomberg's, with no place: "(Bloomberg) -- China Northern Rare Earth raised…".
     r"|^(?P<bare>\((?:Bloomberg|Bloomberg News|Dow Jones|MarketWatch)\))\s*(?:—|–|--|-)\s+"
+    # A place not in capitals, with both a day and an agency: "Seoul, Nov. 26, 2026 (Yonhap) -- POSCO said…".
+    rf"|^(?P<cased>[A-Z][A-Za-z.'’\- ]{{1,40}},\s*{_MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?\s*\([A-Z][A-Za-z ]{{1,30}}\))\s*(?:—|–|--|-)\s+"
+    # Reuters' with no place, a day and the agency: "Nov 18 (Reuters) - Energy Fuels said…".
+    rf"|^(?P<placeless>{_MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?\s*\([A-Z][A-Za-z ]{{1,30}}\))\s*(?:—|–|--|-)\s+"
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "26"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
+SPLITTER_VERSION = "27"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
 # 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies, an interview's Q:/A: labels,
 # a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone; 8: a name a speaker addresses,
 # a pasted page's photo captions and sign-up calls; 9: a "Published <date>" line, a table's header row of years
@@ -169,6 +174,8 @@ SPLITTER_VERSION = "26"  # 2: datelines are not statements; 3: comma clauses, as
 # 24: Bloomberg's dateline without a place ("(Bloomberg) -- "), its "To contact the reporter on this story:" footer
 # 25: a table's row whose columns are named over six words ("Three Months Ended September 30, 2026 $84,200") is one statement
 # 26: a dateline's state abbreviation before its agency ("PORT ALLEN, La. (AP) —") ends no sentence
+# 27: Reuters' dateline with no place ("Nov 18 (Reuters) - ") and one with its place not in capitals ("Seoul, Nov. 26,
+# 2026 (Yonhap) --"), Interfax's ("MOSCOW. Nov 24 (Interfax) -") are no part of the statement
 
 
 @dataclass(frozen=True)
@@ -372,7 +379,8 @@ def dateline_end(line: str) -> int:
     """Where a wire or release dateline opening `line` ends (`_DATELINE`, or a place or time alone
     before a long dash); 0 when it has none."""
     dateline = _DATELINE.match(line)
-    if dateline and (dateline.group("date") or dateline.group("agency") or dateline.group("wire") or dateline.group("bare")):
+    if dateline and (dateline.group("date") or dateline.group("agency") or dateline.group("wire") or dateline.group("bare")
+                     or dateline.group("placeless") or dateline.group("cased")):
         return dateline.end()
     bare = _PLACE_OR_TIME_DASH.match(line)
     return bare.end() if bare else 0

@@ -79,7 +79,7 @@ def analyse_one(article_id: str, prompt_overrides: list[str], settings: Settings
     versions = {name: p.version for name, p in prompts.items()}
     key = analysis_key(
         article.content_hash, versions, made.kind_decider.name, made.crosscheck.name, model_name(model), settings.prose_min_support,
-        settings.prose_names_margin,
+        settings.prose_names_margin, article.source,
     )
     if registry.has_analysis(article.id, key):
         return AnalyseResult(article_id=article.id, title=article.title, status="unchanged")

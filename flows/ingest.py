@@ -470,12 +470,12 @@ def ingest_sources(sources: list[str], expect: SourceKind | None, settings: Sett
 
     articles, failures = clean(items)
     report.results.extend(failures)
-    notes_of = {article.id: article.reading_notes for article, _, _ in articles}
+    read = {article.id: article for article, _, _ in articles}
     pending, done, aliases = dedupe(articles, settings, named_alone(sources))
     report.results.extend(done)
-    # How an unchanged article was read may be news (an article ingested before notes were kept).
-    registry.refresh_reading_notes({r.article_id: notes_of[r.article_id] for r in done
-                                    if r.status is ItemStatus.unchanged and r.article_id in notes_of})
+    # How an unchanged article was read may be news (an article ingested before notes were kept, a
+    # publisher a newer reader finds in its opening).
+    registry.refresh_reading([read[r.article_id] for r in done if r.status is ItemStatus.unchanged and r.article_id in read])
     report_progress("store", len(done), len(articles))
     if pending:
         report.results.extend(_store(pending, settings))

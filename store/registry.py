@@ -558,18 +558,25 @@ class Registry:
             rows = s.execute(select(ArticleRow.id, ArticleRow.content_hash).where(ArticleRow.id.in_(ids)))
             return dict(rows.tuples().all())
 
-    def refresh_reading_notes(self, notes: dict[str, list[str]]) -> int:
+    def refresh_reading(self, articles: list[Article]) -> int:
         """Store how unchanged articles were read where it differs from what is stored (an article
-        ingested before notes were kept, or read by a newer reader): no new version, the notes being no
-        content. Returns how many changed."""
-        if not notes or self.read_only:  # notes are no content: a read-only registry keeps the ones it has
+        ingested before notes were kept, or read by a newer reader): their notes, and the publisher and
+        author the reader took from the opening, with no new version, none of them being the body's
+        content (a newer reader's notes said "from the masthead: Fastmarkets" over the folder's name kept
+        as the source). Returns how many changed."""
+        if not articles or self.read_only:  # no content: a read-only registry keeps what it has
             return 0
+        read = {a.id: {"reading_notes": a.reading_notes, "source": a.source, "author": a.author} for a in articles}
         with self.session() as s:
-            stored = dict(s.execute(select(ArticleRow.id, ArticleRow.reading_notes).where(ArticleRow.id.in_(list(notes)))).tuples().all())
-            changed = [article_id for article_id, kept in stored.items() if (kept or []) != notes[article_id]]
-            for article_id in changed:
-                s.execute(update(ArticleRow).where(ArticleRow.id == article_id).values(reading_notes=notes[article_id]))
-            return len(changed)
+            rows = s.execute(select(ArticleRow.id, ArticleRow.reading_notes, ArticleRow.source, ArticleRow.author)
+                             .where(ArticleRow.id.in_(list(read)))).tuples().all()
+            changed = 0
+            for article_id, notes, source, author in rows:
+                stored = {"reading_notes": notes or [], "source": source, "author": author}
+                if differs := {key: value for key, value in read[article_id].items() if stored[key] != value}:
+                    s.execute(update(ArticleRow).where(ArticleRow.id == article_id).values(**differs))
+                    changed += 1
+            return changed
 
     def chunk_counts(self) -> dict[str, int]:
         """Every article's id and the number of chunks it should have in the chunk store (reads no bodies)."""

@@ -251,10 +251,11 @@ def test_numbers_are_compared_without_thousands_separators():
 
 
 def test_the_analysis_key_names_every_input_that_changes_the_output():
-    base = ("hash", {"summary": "3"}, "classifier@v1", "crosscheck(related=0.6)", "qwen", 0.45, 0.25)
+    # The publisher too: it decides whose voice a release's own sentences are, and a newer reader may find it.
+    base = ("hash", {"summary": "3"}, "classifier@v1", "crosscheck(related=0.6)", "qwen", 0.45, 0.25, "in")
     key = analysis_key(*base)
     assert analysis_key(*base) == key
-    for i, other in enumerate(("hash2", {"summary": "2"}, "llm-kinds@v1", "crosscheck(related=0.5)", "gpt", 0.5, None)):
+    for i, other in enumerate(("hash2", {"summary": "2"}, "llm-kinds@v1", "crosscheck(related=0.5)", "gpt", 0.5, None, "Fastmarkets")):
         changed = list(base)
         changed[i] = other
         assert analysis_key(*changed) != key, f"input {i} does not change the key"
@@ -496,6 +497,12 @@ def test_headings_and_phrases_are_no_entities(prose_parts):
         Entity(name="Bayline Rare Earth Refining", type="company")]  # a refiner's name, not a plant's
     assert typed_once([Entity(name="Xiamen University", type="company")], AliasBook.load()) == [
         Entity(name="Xiamen University", type="other")]  # a state outlet's page written here: a university is no company
+    # A price report written here: its port typed a country, the Defense Department a project.
+    prices = Article(id="prices", title="Prices", source="test", source_url="test",
+                     body="Dysprosium oxide cif Rotterdam was assessed at $850-900/kg. The Defense Department has awarded $439 million.")
+    assert entity_rejected(Entity(name="Rotterdam", type="country"), prices) == "a place within a country"
+    assert typed_once([Entity(name="Defense Department", type="project")], AliasBook.load()) == [
+        Entity(name="Defense Department", type="government")]
     # Seen on an interview nobody here labelled: a city and its state typed as a country.
     plant = Article(id="plant", title="Bayline", source="test", source_url="test",
                     body="Bayline began commissioning its plant in Port Allen, Louisiana, in late 2025, with feed from Brazil.")

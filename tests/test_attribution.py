@@ -78,6 +78,15 @@ from assay.types import Article, Attribution, SourceType
     ("Output fell, the reported figures show.", None),
     # Seen on an analyst's note written here: "estimates that" is a verb, its speaker an outside firm.
     ("Benchmark Mineral Intelligence estimates that Lynas produced about 1,200 tonnes of carbonate in the quarter.", Attribution.third_party),
+    # A release written here: "estimates the …" names its speaker, and "US$" is a currency, not the United States
+    # (the sentence was the government's).
+    ("Energy Fuels estimates the Phase 2 expansion will cost between US$410 million and US$440 million, and expects to fund it "
+     "from cash on hand.", Attribution.company),
+    ("The plant will cost US$410 million, and expects to open in 2027.", None),
+    # Interfax, written here: "was quoted as saying", and a Russian company's "general director".
+    ("\"Our country will no longer depend on imports,\" SMW general director Sergei Rubtsov was quoted as saying.", Attribution.company),
+    # A Korean wire written here: a company's official, not a government's.
+    ("This partnership will make us the most reliable magnet supplier, a Lynas official said.", Attribution.company),
     # An op-ed written here: the policy's supporters are outside voices, as its critics are (outside train: one more right).
     ("Supporters say the floor protects American producers from Chinese dumping.", Attribution.third_party),
 ])
@@ -153,6 +162,23 @@ def test_quotations_belong_to_the_speaker_their_clause_names_and_later_mentions_
     assert got["Lemoine said the line would op"] == Attribution.company  # a surname seen with a role before
     # No speaker, a wire story, an unsure classifier: the author's voice.
     assert got["Solvay shares were up 1.8% at "] == Attribution.author
+
+
+def test_an_official_of_a_company_the_article_names_with_its_legal_form_speaks_for_the_company():
+    """A Korean wire written here: "a POSCO International official said" went to the government ("official"),
+    for a company no alias file knows but the article names as "POSCO International Corp."; a ministry's
+    official is still the government's."""
+    body = ("POSCO International Corp. said Thursday it has signed a magnet deal with a U.S. refiner.\n\n"
+            "\"This partnership will make us the most reliable magnet supplier outside China,\" a POSCO International official said.\n\n"
+            "\"The rules are clear and will not change,\" a Commerce Ministry official said.")
+    got = {text[:12]: who for text, (who, _) in _attributed(body, SourceType.wire).items()}
+    assert got["\"This partne"] == Attribution.company
+    assert got["\"The rules a"] == Attribution.government
+    # "the statement said" is the last speaker's statement (Interfax, written here)
+    body = ("Solikamsk Magnesium Works plans to raise output to 2.5 thousand tonnes in 2027, the company said in a statement.\n\n"
+            "The plant will invest RUB 5.2 bln in a new separation line, the statement said.")
+    got = {text[:12]: who for text, (who, _) in _attributed(body, SourceType.wire, guess=(Attribution.author, 0.3)).items()}
+    assert got["The plant wi"] == Attribution.company
 
 
 def test_a_quotation_a_colon_introduces_is_its_speaker_s_and_a_quoted_name_is_not():

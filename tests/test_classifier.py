@@ -80,7 +80,9 @@ def test_the_cues_in_words_name_only_what_the_text_says():
     # A year or a date's day is no figure to show when the statement gives another (written here).
     for text, shown in (("China set the 2026 mining quota at 270,000 tonnes of rare earth oxide.", "270,000"),
                         ("On October 30, 2026, the ministry said exports of magnets fell 4.2% from a year before.", "4.2%"),
-                        ("The separation plant in Texas opened in 2025 after two years of delays.", "2025")):
+                        ("The separation plant in Texas opened in 2025 after two years of delays.", "2025"),
+                        # a part's number is no figure either (a release written here showed "2")
+                        ("Phase 2 of the circuit is designed to produce 6,000 tpa of NdPr oxide.", "6,000")):
         one = Article(id="y", title="t", source="test", source_url="test", body=text, sections=[Section(heading=None, start=0, end=len(text))])
         assert cue_words(one, statements(one), 0)["has_digit"] == f"a figure “{shown}”", text
     sectioned = cue_words(article(), statements(article()), 0)

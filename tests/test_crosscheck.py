@@ -205,6 +205,8 @@ def test_a_figure_cited_as_the_claimants_beside_another_estimate_is_a_conflict_n
     assert claimed_figures("below the 1,480 tonnes the company reported") == [("1480", "the company")]
     assert claimed_figures("Output fell short of Lynas's guidance of 1,500 tonnes.") == [("1500", "Lynas")]
     assert claimed_figures("Prices rose 12% in 2025, the ministry said.") == []  # the whole sentence is the ministry's
+    assert claimed_figures("Energy Fuels' announcement that it produced 1,250 kg of dysprosium oxide had little effect.") == [
+        ("1250", "Energy Fuels")]  # a price report written here
     made = services(assay_home)
     release = lynas_release()
     note = article("note", "Benchmark Mineral Intelligence estimates that Lynas produced about 1,200 tonnes of mixed rare earth "
@@ -221,7 +223,7 @@ def test_a_figure_cited_as_the_claimants_beside_another_estimate_is_a_conflict_n
 def test_agreeing_figures_are_no_dates_quarters_or_years():
     from assay.crosscheck import agreeing_figures
 
-    assert agreeing_figures("In Q3 2026, to September 30, 2026, output rose 12% to 2,013 tonnes; FY2025's ended 30 Nov. 2025") == {"12", "2013"}
+    assert agreeing_figures("In Q3 2026, to September 30, 2026, output rose 12% to 2,013 tonnes; FY2025's ended 30 Nov. 2025") == {"12", "2013", "mass=2013"}
     assert agreeing_figures("Results for the quarter ended Sept. 30, 2026 (H1: 4)") == {"4"}
 
 
@@ -281,7 +283,7 @@ def test_figures_conflict_only_in_the_same_unit():
     from assay.crosscheck import figure_units, figures_conflict
 
     assert figure_units("a 20-MW turbine, 2,000 tonnes, US$1.5 billion, up 6%, 158 patents in 2025") == {
-        "power": {"20"}, "mass": {"2000"}, "money": {"1.5"}, "change": {"6"}, "patent": {"158"}}
+        "power": {"20"}, "mass": {"2000"}, "money:USD": {"1500000000"}, "change": {"6"}, "patent": {"158"}}
     assert not figures_conflict("We produced 4.2 tonnes of dysprosium oxide.", "Oxide fell to US$820 per kilogram, down 6%.")
     assert not figures_conflict("This reviews a 2026 white paper.", "The 2024 paper said so.")
     assert figures_conflict("China's mining share trends toward ~65%.", "China accounts for roughly 60% of supply.")
@@ -292,6 +294,51 @@ def test_figures_conflict_only_in_the_same_unit():
     quarter = "Its plant produced 1,480 tonnes in the September quarter, up 22% from the previous quarter."
     assert not figures_conflict(quarter, "China produced about 90 percent of the world's separated heavy rare earths.")
     assert figures_conflict(quarter, "Its plant's output rose 15% from the previous quarter.")
+
+
+def test_a_figure_in_another_unit_is_the_same_figure():
+    """Written here: a wire's "1.25 tonnes" of dysprosium oxide conflicted with a price report that cited the
+    release's "1,250 kg" beside China's 2,000 tonnes, and agreed with nothing; a wire's "metric tons" was
+    no mass at all. Money is compared in its own currency: a deal's A$ is no contradiction of its US$."""
+    from assay.crosscheck import agreeing_figures, figures_conflict
+
+    wire = "Energy Fuels said it had produced 1.25 tonnes of dysprosium oxide in October."
+    report = "Its 1,250 kg of dysprosium oxide is small beside China's annual output of more than 2,000 tonnes."
+    assert not figures_conflict(wire, report)
+    assert agreeing_figures(wire) & agreeing_figures(report)
+    assert agreeing_figures("6 ktpa of NdPr oxide") & agreeing_figures("6,000 tonnes a year of NdPr oxide")
+    assert agreeing_figures("a reserve of 18.9 Mt") & agreeing_figures("18.9 million tonnes of ore")
+    assert agreeing_figures("it cost US$410m") & agreeing_figures("$410 million")
+    assert agreeing_figures("$1.2 bln") & agreeing_figures("US$1,200 million")  # Interfax's
+    assert agreeing_figures("2.5 thousand tonnes") & agreeing_figures("2,500 tonnes")
+    assert figures_conflict("would produce 6,500 metric tons a year", "is designed to produce 6,000 tpa")
+    assert not figures_conflict("in a deal worth about A$250 million", "a deal then worth US$170 million")
+    assert figures_conflict("in a deal worth about A$250 million", "a deal worth A$200 million")
+    assert not figures_conflict("will invest 1.4 trillion won in the plant", "will invest US$1 billion in the plant")
+    # a figure cited as the claimant's word is cited in every unit
+    assert not agreeing_figures("the 1,250 kg the company reported", frozenset({"1250"}))
+
+
+def test_the_claimants_figure_in_another_unit_beside_another_partys_is_no_conflict(assay_home):
+    """Written here: a wire's "1.25 tonnes" of dysprosium oxide, and a price report that cites the release's
+    "1,250 kg" beside China's annual output of more than 2,000 tonnes. The report repeats the company's word
+    (in kilograms), and China's tonnage is China's: the wire's figure is neither corroborated nor contradicted."""
+    made = services(assay_home)
+    wire = article("wire", "Energy Fuels said on Tuesday it had produced 1.25 tonnes of dysprosium oxide at its Utah mill in October, "
+                           "the first commercial output of the heavy rare earth in the United States.", 18).model_copy(
+        update={"source": "Reuters", "title": "US miner Energy Fuels says it made first commercial dysprosium"})
+    report = article("report", "Energy Fuels' announcement that it produced 1,250 kg of dysprosium oxide at its Utah mill in October had "
+                               "little effect on prices, given the volume is small compared with China's annual output of more than "
+                               "2,000 tonnes.", 27).model_copy(update={"source": "Fastmarkets", "title": "Heavy rare earth prices slip"})
+    stored(made, [report, *unrelated()])
+    (check,) = made.crosscheck(wire, statements(wire))
+    assert (check.status, check.claimant_only, check.conflicting_with) == ("no_other_source", ["report"], [])
+    # and the report's statement, China's tonnage and the company's cited kilograms, contradicts no op-ed's kilograms
+    oped = article("oped", "Energy Fuels produced 1,250 kg of dysprosium oxide at its Utah mill in October, an announcement that had "
+                           "little effect on dysprosium prices.", 20)
+    stored(made, [oped, wire])
+    (check,) = made.crosscheck(report, statements(report))
+    assert check.conflicting_with == []
 
 
 def test_a_later_article_corroborates_an_earlier_ones_statements(ingest, assay_home, http_server, extractive_llm, monkeypatch):

@@ -546,6 +546,12 @@ def test_header_lines_without_dashes_are_front_matter():
     ("SYDNEY, Dec 30 (Reuters) - Shares of Lynas rose.", datetime(2027, 1, 2, tzinfo=UTC), datetime(2026, 12, 30, tzinfo=UTC)),
     ("新华社北京12月2日电 稀土产量增长。", datetime(2026, 12, 3, tzinfo=UTC), datetime(2026, 12, 2, tzinfo=UTC)),
     ("SYDNEY, Feb 30 (Reuters) - No such day.", datetime(2026, 12, 3, tzinfo=UTC), None),
+    # Reuters' with no place, over a story put together from releases (written here)
+    ("Nov 18 (Reuters) - Energy Fuels said on Tuesday it had produced 1.25 tonnes of dysprosium oxide.",
+     datetime(2026, 11, 19, tzinfo=UTC), datetime(2026, 11, 18, tzinfo=UTC)),
+    # Interfax's, a full stop after the place (written here)
+    ("MOSCOW. Nov 24 (Interfax) - Solikamsk Magnesium Works plans to raise output.", datetime(2026, 11, 25, tzinfo=UTC),
+     datetime(2026, 11, 24, tzinfo=UTC)),
 ])
 def test_a_wire_dateline_without_a_year_is_read_in_the_year_of_the_file(opening, modified, expected):
     """Wire copy saved as text gives the day, not the year: the latest year that puts the day on or

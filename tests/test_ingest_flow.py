@@ -411,10 +411,14 @@ def test_re_ingesting_an_article_read_before_its_notes_were_kept_adds_them(inges
     registry = stores(assay_home)[0]
     (row,) = registry.articles()
     assert "source taken from the dateline: Reuters" in row.reading_notes
-    registry.refresh_reading_notes({row.id: []})  # as an article ingested before notes were kept
+    registry.refresh_reading([row.model_copy(update={"reading_notes": []})])  # as an article ingested before notes were kept
     assert ingest([str(tmp_path / "wire.txt")]).counts["unchanged"] == 1
     again = stores(assay_home)[0].get(row.id)
     assert again.reading_notes == row.reading_notes and again.version == row.version
+    # A publisher read before the reader knew the opening's (the folder's name) becomes the reader's, as the notes say.
+    registry.refresh_reading([row.model_copy(update={"source": "n"})])
+    assert ingest([str(tmp_path / "wire.txt")]).counts["unchanged"] == 1
+    assert stores(assay_home)[0].get(row.id).source == "Reuters"
 
 
 def test_re_ingesting_after_a_reader_learns_a_file_s_headings_updates_the_article(ingest, assay_home, tmp_path):

@@ -94,6 +94,14 @@ def lines(text: str) -> list[str]:
         # an outlet no list here knows, in its dateline's brackets; the staff byline above names a role (written here)
         ("By Staff Reporter\nOctober 15, 2026\n\nLONDON, Oct 15 (Fastmarkets) - Lynas Rare Earths said its Kalgoorlie plant produced "
          "1,480 tonnes of mixed rare earth carbonate in the September quarter, up 22% from the quarter before.", ("Fastmarkets", "dateline")),
+        # Asia's national agencies, a place not in capitals (written here)
+        ("POSCO signs magnet deal\n\nSeoul, Nov. 26, 2026 (Yonhap) -- POSCO International Corp. said Thursday it has signed a deal "
+         "with U.S. refiner ReElement Technologies.", ("Yonhap", "dateline")),
+        # a price reporter's name and the date on a line of their own, no organisation's word in it (written here)
+        ("Heavy rare earth prices slip\n\nFastmarkets, November 27, 2026\n\nChinese domestic prices for dysprosium and terbium fell "
+         "this week as consumers held back purchases ahead of the next round of export licence approvals.", ("Fastmarkets", "masthead")),
+        ("Heavy rare earth prices slip\n\nLondon, November 27, 2026\n\nChinese domestic prices for dysprosium and terbium fell "
+         "this week as consumers held back purchases ahead of the next round of export licence approvals.", None),
     ],
 )
 def test_the_opening_names_its_publisher(opening, expected):
@@ -157,6 +165,10 @@ def test_a_file_without_a_named_publisher_takes_its_folder_unless_the_folder_is_
         # a label and its date ending a long line's first sentence (a weekly price report), not a date in a sentence
         ("*Weekly price review, 28 November 2026. Prices are ex-works China, VAT included, quoted in yuan per tonne.*", "2026-11-28"),
         ("China will ban the export of these technologies from 1 December 2026, the ministry said in a notice on Friday.", None),
+        # Portuguese, French and German datelines (a Brazilian story written here was left undated)
+        ("MINAÇU, 20 de novembro de 2026 — A mineradora Serra Verde informou que produziu 1.200 toneladas.", "2026-11-20"),
+        ("PARIS, 3 mars 2026 - Solvay a annoncé l'agrandissement de son usine de La Rochelle.", "2026-03-03"),
+        ("BERLIN, 20. November 2026 - Vacuumschmelze baut ein neues Werk.", "2026-11-20"),
     ],
 )
 def test_the_opening_dates_the_article(opening, day):

@@ -128,6 +128,10 @@ def test_shipped_classifiers_were_fitted_on_train_only_and_still_score(embedder)
         ("10:15 a.m. ET -- Analysts at Benchmark said the rules would add weeks to delivery times.", "Analysts at Benchmark"),
         # Bloomberg's, with no place (a story nobody here labelled)
         ("(Bloomberg) -- China Northern Rare Earth raised its listed price for NdPr oxide for a third month.", "China Northern"),
+        # Reuters' with no place (written here): its "18" was the statement's figure, "Reuters" its speaker
+        ("Nov 18 (Reuters) - Energy Fuels said on Tuesday it had produced 1.25 tonnes of dysprosium oxide at its Utah mill.", "Energy Fuels said"),
+        ("Seoul, Nov. 26, 2026 (Yonhap) -- POSCO International Corp. said Thursday it has signed a magnet deal.", "POSCO International"),
+        ("MOSCOW. Nov 24 (Interfax) - Solikamsk Magnesium Works plans to raise output of rare earth oxides.", "Solikamsk"),
     ],
 )
 def test_a_dateline_is_not_part_of_the_statement(body, first):

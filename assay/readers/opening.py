@@ -39,6 +39,8 @@ _DATELINE_AGENCIES = [
     (re.compile(r"\(Bloomberg\)"), "Bloomberg"),
     (re.compile(r"\(Interfax\)|/Interfax/|^Интерфакс|[(/]Интерфакс[)/]"), "Interfax"),
     (re.compile(r"\(Kyodo\)"), "Kyodo"),
+    # Asia's and Europe's national agencies, as their English services write them ("SEOUL, Nov. 26 (Yonhap) --")
+    *((re.compile(rf"\({name}\)"), name) for name in ("Yonhap", "Jiji", "Bernama", "TASS", "PTI", "Antara", "dpa", "ANSA", "EFE")),
     (re.compile(r"\(GLOBE NEWSWIRE\)", re.IGNORECASE), "GlobeNewswire"),
     (re.compile(r"\(BUSINESS WIRE\)", re.IGNORECASE), "Business Wire"),
     (re.compile(r"/PRNewswire/", re.IGNORECASE), "PR Newswire"),
@@ -47,6 +49,11 @@ _DATELINE_AGENCIES = [
 _DISTRIBUTORS = {"GlobeNewswire", "Business Wire", "PR Newswire"}
 # Wire services under their full names, as a masthead or byline line writes them.
 _AGENCY_NAMES = {"associated press": "AP", "agence france-presse": "AFP", "agence france presse": "AFP"}
+# The metals trade's price reporters and press, whose names hold no organisation's word ("Fastmarkets,
+# November 27, 2026" over a price report was published by its folder), as they write them.
+_TRADE_OUTLETS = {name.lower(): name for name in (
+    "Fastmarkets", "Argus", "Argus Media", "Asian Metal", "SMM", "Shanghai Metals Market", "Platts", "S&P Global Platts",
+    "Metal Bulletin", "Kitco", "MetalMiner", "Roskill", "Project Blue", "Mysteel", "Baiinfo", "Metal-Pages", "Metal Pages")}
 
 DATE_LINE = re.compile(
     r"^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+)?"
@@ -185,8 +192,8 @@ def _organisation(text: str) -> str | None:
     # A state body's full name runs longer: "Ministry of Industry and Information Technology of the People's Republic of China".
     if not 1 <= len(words) <= (12 if _STATE_BODY.match(text) else 9) or _LABEL.match(text) or _ROLE_ONLY.match(text) or DATE_LINE.match(text) or _TICKER.search(text) or any(c.isdigit() for c in text):
         return None
-    if _AGENCY_NAMES.get(text.lower()):
-        return _AGENCY_NAMES[text.lower()]
+    if known := _AGENCY_NAMES.get(text.lower()) or _TRADE_OUTLETS.get(text.lower()):
+        return known
     if not all(w[0].isupper() or w.lower() in _SMALL_WORDS or not w[0].isalpha() for w in words):
         return None
     return text if _ORGANISATION_WORDS.search(text) and not _DOCUMENT.match(text) else None
@@ -374,11 +381,19 @@ _MONTHS = {m: i for i, names in enumerate(
     [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"), ("jul", "july"),
      ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"), ("dec", "december")], start=1
 ) for m in names}
+# The months as Portuguese, Spanish, French and German datelines write them ("MINAÇU, 20 de novembro de
+# 2026 —" left a Brazilian story undated): an article the analysis does not read is still listed by its day.
+_MONTHS |= {m: i for i, names in enumerate(
+    [("janeiro", "enero", "janvier", "januar"), ("fevereiro", "febrero", "février", "fevrier", "februar"),
+     ("março", "marco", "marzo", "mars", "märz"), ("abril", "avril"), ("maio", "mayo", "mai"), ("junho", "junio", "juin", "juni"),
+     ("julho", "julio", "juillet", "juli"), ("agosto", "août", "aout"), ("setembro", "septiembre", "setiembre", "septembre"),
+     ("outubro", "octubre", "octobre", "oktober"), ("novembro", "noviembre", "novembre"), ("dezembro", "diciembre", "décembre", "dezember")],
+    start=1) for m in names}
 _MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _DATES = [
     re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_YEAR}\b", re.IGNORECASE),
-    re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+{_YEAR}\b", re.IGNORECASE),
+    re.compile(rf"\b(?P<day>\d{{1,2}})(?:st|nd|rd|th|\.|er)?\s+(?:de\s+)?{_MONTH},?\s+(?:de\s+)?{_YEAR}\b", re.IGNORECASE),
     re.compile(rf"\b{_YEAR}-(?P<month>\d\d)-(?P<day>\d\d)\b"),
 ]
 # What may come before a dateline's date on its line: "PERTH, Australia," or "Date:".
@@ -441,7 +456,10 @@ def month_line_date(texts: list[str]) -> tuple[datetime, int] | None:
 
 # "PERTH, Australia (Reuters) - ", "BEIJING, Feb. 10 (Xinhua) -- ", "TORONTO, Feb. 10, 2026 /PRNewswire/ -- ", "SYDNEY — "
 DATELINE = re.compile(
-    r"^(?=[A-Z][A-Z'’.\- ]{2}[A-Z])[A-Z][A-Z'’.\-]*(?:\s+[A-Z][A-Z'’.\-]+)*(?:,[^\n()]{0,40}?)?\s*(?:\([^()\n]{1,40}\))?\s*(?:--|[-–—])\s+"
+    r"^(?=[A-Z][A-Z'’.\- ]{2}[A-Z])[A-Z][A-Z'’.\-]*(?:\s+[A-Z][A-Z'’.\-]+)*(?:,[^\n()]{0,40}?|(?<=\.)\s+(?i:" + _MONTH.replace("?P<month>", "?:") + r")\s+\d{1,2})?"
+    r"\s*(?:\([^()\n]{1,40}\))?\s*(?:--|[-–—])\s+"
+    # Reuters' with no place: "Nov 18 (Reuters) - " (a story put together from releases).
+    rf"|^(?i:{_MONTH})\s+\d{{1,2}}(?:,\s*\d{{4}})?\s*\([A-Z][A-Za-z ]{{1,30}}\)\s*(?:--|[-–—])\s+"
 )
 # "新华社北京2月10日电（记者 王某）": agency, place and date, then the reporter.
 CJK_DATELINE = re.compile(r"^[^\s，。]{0,16}?(?P<month>\d{1,2})月(?P<day>\d{1,2})日(?:电|讯)\s*(?:[（(][^）)\n]{0,30}[）)])?\s*")
