@@ -211,7 +211,8 @@ NAMES_VERSION = "15"  # 1: a name typed once; a unit the value carries shown onc
 # refiner's name ("… Refining", "… Separations") typed a project is a company's, a university's no company's; the alias
 # file's new materials type themselves
 # 15: a port a price report names ("cif Rotterdam") is no country; the US departments by their short names ("Defense
-# Department") and the USGS are the alias file's governments
+# Department") and the USGS are the alias file's governments; a figure the reply gives no unit shows the one its
+# sentence writes ("1.25 tonnes")
 
 
 def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = HIGHLIGHTS) -> list[str]:
@@ -521,7 +522,18 @@ def _figure(reply: FigureReply, body: str) -> Figure | None:
         unit = unit[len(last[0]) + 1 :]  # "1.2 million" with "million tonnes": "tonnes"
     if unit and not re.match(rf"\s*(?:of\s+)?{re.escape(unit.lower().rstrip('s') or unit.lower())}", following):
         unit = ""  # a unit the sentence does not write after the value ("number"; "of rare earths" before it)
+    if not unit and not _shows_its_unit(value) and (written := _UNIT_AFTER.match(body, after.end() if after else match.end())):
+        unit = written["unit"]  # the unit the sentence writes, where the reply gave none: "1.25" read "1.25 tonnes"
     return Figure(value=value, unit=unit, measures=reply.measures, sentence=sentence.text, start=sentence.start, end=sentence.end)
+
+
+# A unit of measure written right after a value: "1.25 tonnes", "6,000 metric tons", "20 MW".
+_UNIT_AFTER = re.compile(r"[\s-]?(?P<unit>metric (?:tons?|tonnes?)|tonnes?|tons?|kilograms?|kg|kt|ktpa|tpa|Mt|mtpa|MW|GW|GWh)\b")
+
+
+def _shows_its_unit(value: str) -> bool:
+    """Whether a figure's value already shows what it counts in: a currency, a percentage or a per-unit."""
+    return bool(re.search(r"[$€£¥₩%]|/|per\s?cent|\b(?:USD|RMB|CNY|AUD|EUR|GBP|yuan|yen|won)\b", value, re.I))
 
 
 _CLAUSE_END = re.compile(r"[,;:]\s|\s[–—]\s")

@@ -472,10 +472,15 @@ def ingest_sources(sources: list[str], expect: SourceKind | None, settings: Sett
     report.results.extend(failures)
     read = {article.id: article for article, _, _ in articles}
     pending, done, aliases = dedupe(articles, settings, named_alone(sources))
-    report.results.extend(done)
     # How an unchanged article was read may be news (an article ingested before notes were kept, a
-    # publisher a newer reader finds in its opening).
-    registry.refresh_reading([read[r.article_id] for r in done if r.status is ItemStatus.unchanged and r.article_id in read])
+    # publisher a newer reader finds in its opening). A new publisher decides whose voice its own
+    # sentences are: the article counts as updated, so that it is analysed again.
+    refreshed = registry.refresh_reading([read[r.article_id] for r in done if r.status is ItemStatus.unchanged and r.article_id in read])
+    for i, result in enumerate(done):
+        if result.article_id in refreshed and (before := refreshed[result.article_id]) is not None:
+            done[i] = result.model_copy(update={"status": ItemStatus.updated, "notes": [
+                *result.notes, f"publisher read again: {read[result.article_id].source} (was {before}); its text is unchanged"]})
+    report.results.extend(done)
     report_progress("store", len(done), len(articles))
     if pending:
         report.results.extend(_store(pending, settings))

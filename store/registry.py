@@ -558,24 +558,24 @@ class Registry:
             rows = s.execute(select(ArticleRow.id, ArticleRow.content_hash).where(ArticleRow.id.in_(ids)))
             return dict(rows.tuples().all())
 
-    def refresh_reading(self, articles: list[Article]) -> int:
+    def refresh_reading(self, articles: list[Article]) -> dict[str, str | None]:
         """Store how unchanged articles were read where it differs from what is stored (an article
         ingested before notes were kept, or read by a newer reader): their notes, and the publisher and
         author the reader took from the opening, with no new version, none of them being the body's
         content (a newer reader's notes said "from the masthead: Fastmarkets" over the folder's name kept
-        as the source). Returns how many changed."""
+        as the source). Returns the articles changed, each with the publisher it had when that changed."""
         if not articles or self.read_only:  # no content: a read-only registry keeps what it has
-            return 0
+            return {}
         read = {a.id: {"reading_notes": a.reading_notes, "source": a.source, "author": a.author} for a in articles}
         with self.session() as s:
             rows = s.execute(select(ArticleRow.id, ArticleRow.reading_notes, ArticleRow.source, ArticleRow.author)
                              .where(ArticleRow.id.in_(list(read)))).tuples().all()
-            changed = 0
+            changed: dict[str, str | None] = {}
             for article_id, notes, source, author in rows:
                 stored = {"reading_notes": notes or [], "source": source, "author": author}
                 if differs := {key: value for key, value in read[article_id].items() if stored[key] != value}:
                     s.execute(update(ArticleRow).where(ArticleRow.id == article_id).values(**differs))
-                    changed += 1
+                    changed[article_id] = source if "source" in differs else None
             return changed
 
     def chunk_counts(self) -> dict[str, int]:

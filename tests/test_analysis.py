@@ -111,7 +111,12 @@ def test_a_figure_shows_its_value_as_the_body_writes_it_and_its_unit_once():
              if (f := _figure(FigureReply(value=v, unit=u, measures="output"), body)) is not None}
     assert shown == {("5%", "%"): ("5%", ""), ("10MW", "MW"): ("10MW", ""), ("5%", "percent"): ("5%", ""),
                      ("1.2 million", "million tonnes"): ("1.2 million", "tonnes"),
-                     ("5 million", "m"): ("5 million", ""), ("2,000 tonnes", "t"): ("2,000 tonnes", ""), ("5", "s"): ("5%", "")}
+                     ("5 million", "m"): ("5 million", "tonnes"), ("2,000 tonnes", "t"): ("2,000 tonnes", ""), ("5", "s"): ("5%", "")}
+    # A value the reply gives with no unit shows the one the sentence writes after it (a wire written here: "1.25 —
+    # tonne of dysprosium oxide"); a currency or a percentage shows its own.
+    wire = "Energy Fuels said it had produced 1.25 tonnes of dysprosium oxide in October, and would spend $410 million."
+    shown = {v: (f.value, f.unit) for v in ("1.25", "$410 million") if (f := _figure(FigureReply(value=v, unit="", measures="oxide spend"), wire))}
+    assert shown == {"1.25": ("1.25", "tonnes"), "$410 million": ("$410 million", "")}
 
 
 def test_a_figure_is_what_its_sentence_says_or_nothing():

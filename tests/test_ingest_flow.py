@@ -417,8 +417,9 @@ def test_re_ingesting_an_article_read_before_its_notes_were_kept_adds_them(inges
     assert again.reading_notes == row.reading_notes and again.version == row.version
     # A publisher read before the reader knew the opening's (the folder's name) becomes the reader's, as the notes say.
     registry.refresh_reading([row.model_copy(update={"source": "n"})])
-    assert ingest([str(tmp_path / "wire.txt")]).counts["unchanged"] == 1
-    assert stores(assay_home)[0].get(row.id).source == "Reuters"
+    report = ingest([str(tmp_path / "wire.txt")])
+    assert report.counts["updated"] == 1 and "publisher read again: Reuters (was n); its text is unchanged" in report.results[0].notes
+    assert stores(assay_home)[0].get(row.id).source == "Reuters" and stores(assay_home)[0].get(row.id).version == row.version
 
 
 def test_re_ingesting_after_a_reader_learns_a_file_s_headings_updates_the_article(ingest, assay_home, tmp_path):

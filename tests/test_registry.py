@@ -272,11 +272,11 @@ def test_how_an_article_was_read_is_kept_with_it(registry_url):
     assert registry.get(article(8).id).reading_notes == []
     # Re-read unchanged: the notes are refreshed where they differ, with no new version.
     newer = article(8).model_copy(update={"reading_notes": ["read by a newer reader"]})
-    assert registry.refresh_reading([article(7).model_copy(update={"reading_notes": notes}), newer]) == 1
+    assert registry.refresh_reading([article(7).model_copy(update={"reading_notes": notes}), newer]) == {article(8).id: None}
     assert registry.get(article(8).id).reading_notes == ["read by a newer reader"] and registry.get(article(8).id).version == 1
-    assert registry.refresh_reading([newer, article(9)]) == 0  # article 9 is not stored: nothing to refresh
+    assert registry.refresh_reading([newer, article(9)]) == {}  # article 9 is not stored: nothing to refresh
     # a publisher a newer reader finds in the opening replaces the one read before, still with no new version
-    assert registry.refresh_reading([newer.model_copy(update={"source": "Fastmarkets", "author": "Jane Doe"})]) == 1
+    assert registry.refresh_reading([newer.model_copy(update={"source": "Fastmarkets", "author": "Jane Doe"})]) == {article(8).id: "Test"}
     assert (registry.get(article(8).id).source, registry.get(article(8).id).author, registry.get(article(8).id).version) == (
         "Fastmarkets", "Jane Doe", 1)
     registry.close()

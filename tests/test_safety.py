@@ -270,7 +270,7 @@ def test_a_read_only_folder_is_detected_before_sqlite_is_asked(tmp_path, monkeyp
     assert reader.counts()["articles"] == 2 and reader.find_by_body_hash(body_hash(articles[0].body)) == articles[0].id
     with pytest.raises(RegistryError, match=r"is read-only: .*make it writable$"):
         reader.record_article(article(7), chunk_count=1)
-    assert reader.refresh_reading([articles[0].model_copy(update={"reading_notes": ["read again"]})]) == 0  # no content: kept as they are, no error
+    assert reader.refresh_reading([articles[0].model_copy(update={"reading_notes": ["read again"]})]) == {}  # no content: kept as they are, no error
     with pytest.raises(RegistryError, match="is read-only"):  # past the check, SQLite refuses too
         with reader.session() as s:
             s.execute(text("DELETE FROM articles"))
