@@ -532,8 +532,8 @@ _UNIT_AFTER = re.compile(r"[\s-]?(?P<unit>metric (?:tons?|tonnes?)|tonnes?|tons?
 
 
 def _shows_its_unit(value: str) -> bool:
-    """Whether a figure's value already shows what it counts in: a currency, a percentage or a per-unit."""
-    return bool(re.search(r"[$€£¥₩%]|/|per\s?cent|\b(?:USD|RMB|CNY|AUD|EUR|GBP|yuan|yen|won)\b", value, re.I))
+    """Whether a figure's value already shows what it counts in: a currency, a percentage (`UNIT_DIMENSIONS`) or a per-unit."""
+    return "/" in value or any(UNIT_DIMENSIONS[name][0].search(value) for name in ("money", "share"))
 
 
 _CLAUSE_END = re.compile(r"[,;:]\s|\s[–—]\s")
