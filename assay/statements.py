@@ -126,30 +126,50 @@ _BOILERPLATE = re.compile(
 # whether the person who vouches for the figures is the company's employee.
 SKIPPED_HEADING = re.compile(r"forward[- ]looking|cautionary (?:note|statement|language)|disclaimer|safe harbou?r"
                              r"|^(?:notes|end ?notes|footnotes|references|bibliography|works cited)$", re.I)
+# The months as datelines write them: English, and Portuguese, Spanish, French and German ("MINAÇU, 20 de
+# novembro de 2026 —" left a Brazilian story undated: an article the analysis does not read is still listed by its day).
+MONTHS: dict[str, int] = {m: i for i, names in enumerate(
+    [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"), ("jul", "july"),
+     ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"), ("dec", "december")], start=1
+) for m in names}
+MONTHS |= {m: i for i, names in enumerate(
+    [("janeiro", "enero", "janvier", "januar"), ("fevereiro", "febrero", "février", "fevrier", "februar"),
+     ("março", "marco", "marzo", "mars", "märz"), ("abril", "avril"), ("maio", "mayo", "mai"), ("junho", "junio", "juin", "juni"),
+     ("julho", "julio", "juillet", "juli"), ("agosto", "août", "aout"), ("setembro", "septiembre", "setiembre", "septembre"),
+     ("outubro", "octubre", "octobre", "oktober"), ("novembro", "noviembre", "novembre"), ("dezembro", "diciembre", "décembre", "dezember")],
+    start=1) for m in names}
+MONTH = r"(?i:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")(?![a-z])\.?"
+# A dateline's day: "Nov 18", "Feb. 10, 2026", "March 03, 2026", "1 December 2026", "20 de novembro de 2026", "20. November 2026".
+_DAY_FIRST = rf"\d{{1,2}}(?:st|nd|rd|th|er|\.)?\s+(?:de\s+)?{MONTH}"
+_DATELINE_DAY = rf"(?:{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s*\d{{4}})?|{_DAY_FIRST}(?:,?\s+(?:de\s+)?\d{{4}})?)"
+_DATELINE_DAY_YEAR = rf"(?:{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s*\d{{4}}|{_DAY_FIRST},?\s+(?:de\s+)?\d{{4}})"
+_CAPITALS = "A-ZÀ-ÖØ-Þ"  # "MINAÇU"
+_DATELINE_DASH = r"\s*(?:—|–|--|-)\s+"
 # A wire or release dateline opening a paragraph: "BEIJING, Feb. 10 (Xinhua) --", "SYDNEY, Feb 10 (Reuters) -",
-# "LAS VEGAS, March 03, 2026 (GLOBE NEWSWIRE) --", "NEW YORK, Jan. 5, 2026 /PRNewswire/ --",
-# "WASHINGTON (AP) —". It says where and
-# when the story was filed, nothing to check: the statement starts after it. A city in capitals and a
-# date or an agency are both required, so "US, China agree" is never taken for one.
-_MONTH = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
-_DATELINE = re.compile(
+# "LAS VEGAS, March 03, 2026 (GLOBE NEWSWIRE) --", "NEW YORK, Jan. 5, 2026 /PRNewswire/ --", "WASHINGTON (AP) —",
+# "LONDON, 1 December 2026 —". It says where and when the story was filed, nothing to check: the statement
+# starts after it, and the opening reader dates the article by it and takes its agency. A city in capitals and
+# a date or an agency are both required (`dateline_end`), so "US, China agree" is never taken for one.
+# The one dateline pattern: the splitter and the opening reader each kept one, and each missed forms the
+# other knew ("NEW DELHI, Nov 30 (PTI) --" left a story undated; "London, 1 December 2026 —" was a statement).
+DATELINE = re.compile(
     # AP's "WASHINGTON (AP) —" has no comma, Interfax's "MOSCOW. Nov 24 (Interfax) -" a full stop
-    rf"^[A-Z][A-Z.'’\- ]{{1,40}}(?:,\s*[A-Z][A-Za-z.'’\- ]{{1,30}})?(?:,\s*|\s+(?=[(/])|(?<=\.)\s+(?={_MONTH}\s+\d))"
-    rf"(?:(?P<date>{_MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?)\s*)?"
-    r"(?P<agency>\([^()]{2,40}\)|/[^/]{2,40}/)?"
-    r"\s*(?:—|–|--|-)\s+"
+    rf"^[{_CAPITALS}][{_CAPITALS}.'’\- ]{{1,40}}(?:,\s*[A-Z][A-Za-z.'’\- ]{{1,30}})?(?:,\s*|\s+(?=[(/])|(?<=\.)\s+(?={MONTH}\s+\d))"
+    rf"(?:(?P<date>{_DATELINE_DAY})\s*)?"
+    r"(?P<agency>\([^()]{2,40}\)|/[^/]{2,40}/)?" + _DATELINE_DASH +
     # Business Wire's, with no spaces and its date after its tag: "LAS VEGAS--(BUSINESS WIRE)--November 5, 2026--".
-    rf"|^[A-Z][A-Z.'’ ]{{1,40}}(?:,\s*[A-Z][A-Za-z.'’ ]{{1,30}})?--(?P<wire>\([A-Z][A-Za-z ]{{2,30}}\))--(?:{_MONTH}\s+\d{{1,2}},\s*\d{{4}}--)?"
+    rf"|^[A-Z][A-Z.'’ ]{{1,40}}(?:,\s*[A-Z][A-Za-z.'’ ]{{1,30}})?--(?P<wire>\([A-Z][A-Za-z ]{{2,30}}\))--(?:{MONTH}\s+\d{{1,2}},\s*\d{{4}}--)?"
     # Bloomberg's, with no place: "(Bloomberg) -- China Northern Rare Earth raised…".
-    r"|^(?P<bare>\((?:Bloomberg|Bloomberg News|Dow Jones|MarketWatch)\))\s*(?:—|–|--|-)\s+"
-    # A place not in capitals, with both a day and an agency: "Seoul, Nov. 26, 2026 (Yonhap) -- POSCO said…".
-    rf"|^(?P<cased>[A-Z][A-Za-z.'’\- ]{{1,40}},\s*{_MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?\s*\([A-Z][A-Za-z ]{{1,30}}\))\s*(?:—|–|--|-)\s+"
+    r"|^(?P<bare>\((?:Bloomberg|Bloomberg News|Dow Jones|MarketWatch)\))" + _DATELINE_DASH +
+    # A place not in capitals, with a day and an agency or a year: "Seoul, Nov. 26, 2026 (Yonhap) -- POSCO said…",
+    # a release's "**London, 1 December 2026** — Rainbow Rare Earths … today announced".
+    rf"|^[*_]{{0,2}}(?P<cased>[A-Z][A-Za-z.'’\- ]{{1,40}},\s*(?:{_DATELINE_DAY}\s*\([A-Z][A-Za-z ]{{1,30}}\)|{_DATELINE_DAY_YEAR}))[*_]{{0,2}}" + _DATELINE_DASH +
     # Reuters' with no place, a day and the agency: "Nov 18 (Reuters) - Energy Fuels said…".
-    rf"|^(?P<placeless>{_MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?\s*\([A-Z][A-Za-z ]{{1,30}}\))\s*(?:—|–|--|-)\s+"
+    rf"|^(?P<placeless>{MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?\s*\([A-Z][A-Za-z ]{{1,30}}\))" + _DATELINE_DASH
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "27"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
+SPLITTER_VERSION = "28"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
 # 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies, an interview's Q:/A: labels,
 # a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone; 8: a name a speaker addresses,
 # a pasted page's photo captions and sign-up calls; 9: a "Published <date>" line, a table's header row of years
@@ -176,6 +196,8 @@ SPLITTER_VERSION = "27"  # 2: datelines are not statements; 3: comma clauses, as
 # 26: a dateline's state abbreviation before its agency ("PORT ALLEN, La. (AP) —") ends no sentence
 # 27: Reuters' dateline with no place ("Nov 18 (Reuters) - ") and one with its place not in capitals ("Seoul, Nov. 26,
 # 2026 (Yonhap) --"), Interfax's ("MOSCOW. Nov 24 (Interfax) -") are no part of the statement
+# 28: one dateline pattern with the opening reader's: a day before its month ("LONDON, 1 December 2026 —"), a place not
+# in capitals with a year ("**London, 1 December 2026** —"), a place's accented capitals ("MINAÇU, 20 de novembro de 2026 —")
 
 
 @dataclass(frozen=True)
@@ -370,15 +392,15 @@ _SPEECH_INTRO = re.compile(r"^(?:\S+\s+){0,7}(?:said|says|added|stated|noted|com
 # paragraphs' style) and a live blog's time stamp ("09:05 GMT — "): seen on texts nobody here labelled,
 # where they opened the statement and the highlight. A long dash only: "NdPr - the…" is no dateline.
 _PLACE_OR_TIME_DASH = re.compile(
-    r"^(?:[A-Z][A-Z.'’]{3,}(?:\s+[A-Z][A-Z.'’]+){0,2}(?:,\s*[A-Z][A-Za-z.'’]+(?:\s+[A-Z][A-Za-z.'’]+){0,2})?"
+    r"^(?:(?=[A-Z][A-Z.'’ ]{3})[A-Z][A-Z.'’]*(?:\s+[A-Z][A-Z.'’]+){0,2}(?:,\s*[A-Z][A-Za-z.'’]+(?:\s+[A-Z][A-Za-z.'’]+){0,2})?"
     r"|\d{1,2}[:.]\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?(?:\s*[A-Z]{2,5})?)\s*(?:—|–|--)\s+"
 )
 
 
 def dateline_end(line: str) -> int:
-    """Where a wire or release dateline opening `line` ends (`_DATELINE`, or a place or time alone
+    """Where a wire or release dateline opening `line` ends (`DATELINE`, or a place or time alone
     before a long dash); 0 when it has none."""
-    dateline = _DATELINE.match(line)
+    dateline = DATELINE.match(line)
     if dateline and (dateline.group("date") or dateline.group("agency") or dateline.group("wire") or dateline.group("bare")
                      or dateline.group("placeless") or dateline.group("cased")):
         return dateline.end()

@@ -503,11 +503,13 @@ def test_meaningful_pdf_title(title, meaningful):
          "Lynas Rare Earths said on Tuesday it produced a record 2,000 tonnes of NdPr oxide in the quarter.", "examplenews.com"),
         ("", "TORONTO, Feb. 3, 2026 (GLOBE NEWSWIRE) -- Kestrel Metals Corp. (TSXV: KMC) is pleased to report assays from its "
              "Kasba project, including 12 metres of 2.1% TREO.", "Kestrel Metals Corp."),
-        ("", "China Northern Rare Earth raised its smelting capacity to 11,200 tons a year at its Baotou smelter on Monday.", "files"),
+        # no address and an opening that names nobody: the site's name its title gives after the headline (an analyst's
+        # page written here was published by its folder)
+        ("", "China Northern Rare Earth raised its smelting capacity to 11,200 tons a year at its Baotou smelter on Monday.", "Example News"),
     ],
 )
 def test_a_page_saved_to_disk_is_published_by_its_site_not_its_file_name(tmp_path, head, first_paragraph, source):
-    """"Save page as…" into Downloads: the site's canonical URL, else whom the opening names."""
+    """"Save page as…" into Downloads: the site's canonical URL, else whom the opening names, else the site its title names."""
     path = tmp_path / "Downloads" / "saved.html"
     path.parent.mkdir()
     path.write_text(f"<html><head><title>Saved | Example News</title>{head}</head><body><article><h1>Saved</h1><p>{first_paragraph}</p>"

@@ -97,6 +97,9 @@ def lines(text: str) -> list[str]:
         # Asia's national agencies, a place not in capitals (written here)
         ("POSCO signs magnet deal\n\nSeoul, Nov. 26, 2026 (Yonhap) -- POSCO International Corp. said Thursday it has signed a deal "
          "with U.S. refiner ReElement Technologies.", ("Yonhap", "dateline")),
+        # a place of two words whose first has three letters (written here: the opening reader's own dateline pattern missed it)
+        ("IREL to double rare earth capacity\n\nNEW DELHI, Nov 30 (PTI) -- State-run IREL (India) Ltd plans to double the capacity "
+         "of its rare earth separation plant at Chatrapur, a senior company official said on Sunday.", ("PTI", "dateline")),
         # a price reporter's name and the date on a line of their own, no organisation's word in it (written here)
         ("Heavy rare earth prices slip\n\nFastmarkets, November 27, 2026\n\nChinese domestic prices for dysprosium and terbium fell "
          "this week as consumers held back purchases ahead of the next round of export licence approvals.", ("Fastmarkets", "masthead")),
@@ -169,6 +172,8 @@ def test_a_file_without_a_named_publisher_takes_its_folder_unless_the_folder_is_
         ("MINAÇU, 20 de novembro de 2026 — A mineradora Serra Verde informou que produziu 1.200 toneladas.", "2026-11-20"),
         ("PARIS, 3 mars 2026 - Solvay a annoncé l'agrandissement de son usine de La Rochelle.", "2026-03-03"),
         ("BERLIN, 20. November 2026 - Vacuumschmelze baut ein neues Werk.", "2026-11-20"),
+        # a release's place not in capitals, its day before its month, in bold (written here)
+        ("**London, 1 December 2026** — Rainbow Rare Earths today announced results from its pilot plant.", "2026-12-01"),
     ],
 )
 def test_the_opening_dates_the_article(opening, day):
@@ -229,3 +234,24 @@ def test_a_byline_names_the_author(opening, author):
 )
 def test_a_periodical_s_title_names_the_publication(title, publication):
     assert title_publication(title) == publication
+
+
+@pytest.mark.parametrize(
+    ("line", "day"),
+    [
+        ("BAOTOU, Dec. 1 (Xinhua) -- China Northern Rare Earth produced more than 120,000 tonnes.", "2026-12-01"),
+        # a place whose first word has three letters: the opening reader's own pattern missed it (written here)
+        ("NEW DELHI, Nov 30 (PTI) -- State-run IREL (India) Ltd plans to double its capacity.", "2026-11-30"),
+        ("NEW YORK, Dec 10 (Reuters) - Shares of MP Materials rose 6% on Friday.", "2025-12-10"),  # after the file's clock: a year back
+        ("US, China agree - to hold more talks on rare earth exports on Dec 1.", None),
+    ],
+)
+def test_a_yearless_wire_dateline_dates_the_article_by_the_files_clock(line, day):
+    from datetime import UTC, datetime
+
+    from assay.readers.opening import yearless_dateline
+    from assay.types import Fetched
+
+    fetched = Fetched(source="clips/x.txt", content=b"", content_type="text/plain", modified=datetime(2026, 12, 2, tzinfo=UTC))
+    found = yearless_dateline(["Headline", line], fetched)
+    assert (found[0].date().isoformat() if found else None) == day

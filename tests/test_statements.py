@@ -132,6 +132,12 @@ def test_shipped_classifiers_were_fitted_on_train_only_and_still_score(embedder)
         ("Nov 18 (Reuters) - Energy Fuels said on Tuesday it had produced 1.25 tonnes of dysprosium oxide at its Utah mill.", "Energy Fuels said"),
         ("Seoul, Nov. 26, 2026 (Yonhap) -- POSCO International Corp. said Thursday it has signed a magnet deal.", "POSCO International"),
         ("MOSCOW. Nov 24 (Interfax) - Solikamsk Magnesium Works plans to raise output of rare earth oxides.", "Solikamsk"),
+        # one pattern with the opening reader's (written here): a day before its month, a place not in capitals with a year,
+        # accented capitals, a place whose first word has two letters
+        ("LONDON, 1 December 2026 — Rainbow Rare Earths today announced results from its pilot plant.", "Rainbow Rare Earths"),
+        ("London, 1 December 2026 — Rainbow Rare Earths today announced results from its pilot plant.", "Rainbow Rare Earths"),
+        ("MINAÇU, 20 de novembro de 2026 — Serra Verde said it produced 1,200 tonnes of concentrate.", "Serra Verde"),
+        ("LA ROCHELLE, France — Rochefort Chimie has restarted its separation line after a two-month halt.", "Rochefort Chimie"),
     ],
 )
 def test_a_dateline_is_not_part_of_the_statement(body, first):

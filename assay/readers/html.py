@@ -66,6 +66,9 @@ _SITE_METAS = ("og:site_name", "application-name")
 
 # Separators between a title and the site's name in "<title>Title | Site</title>".
 _TITLE_SEPARATOR = re.compile(r"\s+[|\-–—·•»>:]{1,2}\s+")
+# A site's name as a title gives it after the headline: a few words, the first capitalised, no date or figure.
+_SITE_NAME = re.compile(r"^(?!.*\d)[A-Z][\w&.'’-]*(?:\s+[\w&.'’-]+){0,5}$")
+_SECTION_WORDS = frozenset("opinion news markets analysis blog commentary home business world energy mining metals features article".split())
 _BYLINE = re.compile(r"^by\s+", re.IGNORECASE)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 
@@ -463,6 +466,7 @@ def extract_page(text: str, fetched: Fetched, sender: str | None = None) -> RawI
         doc.set("date", published.isoformat())
     # The page's headline repeated as the body's first block is the title, not text.
     first = main[0] if main is not None and len(main) else None
+    site_after_title = None
     if first is not None and first.tag in ("head", "p"):
         headline = "".join(first.itertext())
         # "Lynas lifts output | Example News" over a headline "Lynas lifts output": a site's name no
@@ -470,16 +474,22 @@ def extract_page(text: str, fetched: Fetched, sender: str | None = None) -> RawI
         cut = next((m for m in _TITLE_SEPARATOR.finditer(title) if _same_text(headline, title[: m.start()])), None)
         if cut is not None:
             notes.append(f"title without {title[cut.end():]!r}, which follows the page's headline")
+            site_after_title = _TITLE_SEPARATOR.split(title[cut.end():])[-1].strip()  # "Notes | Kestrel Metals Notes": the last
             title = title[: cut.start()].strip()
         if _same_text(headline, title):
             main.remove(first)
     canonical = doc.get("url") or fetched.url
+    # A page saved to disk with no site in its metadata or address: the name its title gives after the headline
+    # ("Phalaborwa: the numbers behind the pilot | Kestrel Metals Notes" was published by its folder, "in").
+    title_site = (site_after_title if site_after_title and _SITE_NAME.match(site_after_title)
+                  and site_after_title.lower() not in _SECTION_WORDS else None)
     return RawItem(
         # A page saved to disk is published by its site, the host of the URL it says it came from, or
         # else whom its opening names; never its file's name.
         # A page shared from Drive or filed on EDGAR is no page of theirs: its own opening names its publisher.
         source=meta.site or (None if names_no_publisher(canonical) else urlsplit(canonical or "").netloc) or file_publisher(
-            _text_lines(doc), Path(fetched.filename or "") if fetched.url else Path(fetched.source), notes, hint="", sender=sender, title=title),
+            _text_lines(doc), Path(fetched.filename or "") if fetched.url else Path(fetched.source), notes, hint="", sender=sender, title=title,
+            title_site=title_site),
         source_url=source_address(fetched),  # a saved page's file by its resolved path, as `assay remove` and `ingest` name it
         url=doc.get("url") or fetched.url,
         title=title,

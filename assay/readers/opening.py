@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from assay.statements import DAY_DATE, dated_by, is_furniture_line
+from assay.statements import DAY_DATE, MONTHS, dated_by, dateline_end, is_furniture_line
 from assay.transcripts import turns
 from assay.types import Fetched
 
@@ -126,7 +126,7 @@ def dateline_agency(lines: list[str]) -> str | None:
         # A release's deck, or a headline too long to be read as its title, right above the dateline's
         # paragraph: one line that ends no sentence ("Round led by Halvard Capital…; funds to build … in Ohio").
         if (not agency and not passed_over and not deck and n + 1 < len(filled) and _agency_in(filled[n + 1])
-                and not _ENDS_SENTENCE.search(line) and len(line.split()) <= _DECK_WORDS and not DATELINE.match(line)):
+                and not _ENDS_SENTENCE.search(line) and len(line.split()) <= _DECK_WORDS and not dateline_end(line)):
             deck = True
             continue
         if agency or not passed_over:
@@ -138,9 +138,9 @@ def _agency_in(line: str) -> str | None:
     """The agency a dateline at the start of the line names: a known one anywhere in the dateline, else
     the outlet a dateline's brackets name ("SYDNEY (Fastmarkets) -", "LONDON, Nov 3 (Argus) -")."""
     known = next((name for pattern, name in _DATELINE_AGENCIES if pattern.search(line[:120])), None)
-    if known or not (dateline := DATELINE.match(line)):
+    if known or not (end := dateline_end(line)):
         return known
-    outlet = _DATELINE_OUTLET.search(dateline.group())
+    outlet = _DATELINE_OUTLET.search(line[:end])
     return outlet["name"] if outlet and not _ROLE_ONLY.match(outlet["name"]) else None
 
 
@@ -377,19 +377,7 @@ def meaningful_title(title: str | None, file_name: str = "") -> str | None:
 
 # --- when: the date in the opening lines ---------------------------------------------------------
 
-_MONTHS = {m: i for i, names in enumerate(
-    [("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"), ("may",), ("jun", "june"), ("jul", "july"),
-     ("aug", "august"), ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"), ("dec", "december")], start=1
-) for m in names}
-# The months as Portuguese, Spanish, French and German datelines write them ("MINAÇU, 20 de novembro de
-# 2026 —" left a Brazilian story undated): an article the analysis does not read is still listed by its day.
-_MONTHS |= {m: i for i, names in enumerate(
-    [("janeiro", "enero", "janvier", "januar"), ("fevereiro", "febrero", "février", "fevrier", "februar"),
-     ("março", "marco", "marzo", "mars", "märz"), ("abril", "avril"), ("maio", "mayo", "mai"), ("junho", "junio", "juin", "juni"),
-     ("julho", "julio", "juillet", "juli"), ("agosto", "août", "aout"), ("setembro", "septiembre", "setiembre", "septembre"),
-     ("outubro", "octubre", "octobre", "oktober"), ("novembro", "noviembre", "novembre"), ("dezembro", "diciembre", "décembre", "dezember")],
-    start=1) for m in names}
-_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_MONTH = r"(?P<month>" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?"
 _YEAR = r"(?P<year>(?:19|20)\d\d)"
 _DATES = [
     re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+{_YEAR}\b", re.IGNORECASE),
@@ -411,7 +399,7 @@ def date_in(line: str) -> tuple[datetime, re.Match[str]] | None:
     for pattern in _DATES:
         for match in pattern.finditer(line):
             month = match["month"]
-            number = int(month) if month.isdigit() else _MONTHS[month.lower().rstrip(".")]
+            number = int(month) if month.isdigit() else MONTHS[month.lower().rstrip(".")]
             try:
                 return datetime(int(match["year"]), number, int(match["day"]), tzinfo=UTC), match
             except ValueError:
@@ -450,17 +438,10 @@ def month_line_date(texts: list[str]) -> tuple[datetime, int] | None:
     """The first day of the month a date line in the first lines gives alone, and the line's index."""
     for index, text in enumerate(texts[:_DATELINE_LINES]):
         if found := _MONTH_LINE.match(text.strip()):
-            return datetime(int(found["year"]), _MONTHS[found["month"].lower().rstrip(".")], 1, tzinfo=UTC), index
+            return datetime(int(found["year"]), MONTHS[found["month"].lower().rstrip(".")], 1, tzinfo=UTC), index
     return None
 
 
-# "PERTH, Australia (Reuters) - ", "BEIJING, Feb. 10 (Xinhua) -- ", "TORONTO, Feb. 10, 2026 /PRNewswire/ -- ", "SYDNEY — "
-DATELINE = re.compile(
-    r"^(?=[A-Z][A-Z'’.\- ]{2}[A-Z])[A-Z][A-Z'’.\-]*(?:\s+[A-Z][A-Z'’.\-]+)*(?:,[^\n()]{0,40}?|(?<=\.)\s+(?i:" + _MONTH.replace("?P<month>", "?:") + r")\s+\d{1,2})?"
-    r"\s*(?:\([^()\n]{1,40}\))?\s*(?:--|[-–—])\s+"
-    # Reuters' with no place: "Nov 18 (Reuters) - " (a story put together from releases).
-    rf"|^(?i:{_MONTH})\s+\d{{1,2}}(?:,\s*\d{{4}})?\s*\([A-Z][A-Za-z ]{{1,30}}\)\s*(?:--|[-–—])\s+"
-)
 # "新华社北京2月10日电（记者 王某）": agency, place and date, then the reporter.
 CJK_DATELINE = re.compile(r"^[^\s，。]{0,16}?(?P<month>\d{1,2})月(?P<day>\d{1,2})日(?:电|讯)\s*(?:[（(][^）)\n]{0,30}[）)])?\s*")
 _MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})\b", re.IGNORECASE)
@@ -476,11 +457,11 @@ def yearless_dateline(texts: list[str], fetched: Fetched) -> tuple[datetime, str
         return None
     for text in texts[:_DATELINE_LINES]:
         line = text.strip()
-        found = CJK_DATELINE.match(line) or ((prefix := DATELINE.match(line)) and _MONTH_DAY.search(prefix.group()))
+        found = CJK_DATELINE.match(line) or _MONTH_DAY.search(line[:dateline_end(line)])
         if not found:
             continue
         month = found["month"]
-        number = int(month) if month.isdigit() else _MONTHS[month.lower().rstrip(".")]
+        number = int(month) if month.isdigit() else MONTHS[month.lower().rstrip(".")]
         for year in (fetched.modified.year, fetched.modified.year - 1):
             try:
                 day = datetime(year, number, int(found["day"]), tzinfo=UTC)
@@ -535,11 +516,12 @@ def title_publication(title: str) -> str | None:
 
 def file_publisher(
     lines: list[str], path: Path, notes: list[str], hint: str = "; front matter's `source:` can", sender: str | None = None,
-    title: str | None = None, masthead: Sequence[str] = (), site: str | None = None,
+    title: str | None = None, masthead: Sequence[str] = (), site: str | None = None, title_site: str | None = None,
 ) -> str:
     """A local file's publisher: the one its opening lines name, else the `sender` of the message
     that carried it, else the company a call transcript's `title` names, else the `site` of the
-    address it was copied from (front matter's `url:`), else its folder's name (a
+    address it was copied from (front matter's `url:`), else the `title_site` a saved page's title names
+    after its headline ("… | Kestrel Metals Notes"), else its folder's name (a
     folder per publisher is how people file articles), else "files"; `notes` says which. `masthead`:
     lines a reader took out of the text that may name the publisher (a PDF's running header and
     footer, a pasted page's site), read before the opening lines unless those open with a wire
@@ -561,6 +543,9 @@ def file_publisher(
     if site:
         notes.append(f"source: the site of the address it was copied from, {site}")
         return site
+    if title_site:
+        notes.append(f"source: the site's name after the headline in the page's title, {title_site!r}")
+        return title_site
     folder = path.parent.name
     # A .zip's name is the service's that made it ("Files (100).zip"), a mail's its subject's (an
     # attachment's "folder") and an SEC submission's its accession number: none is a folder the user named.

@@ -38,7 +38,6 @@ from assay.readers.html import is_html_markup, looks_like_html, parse_date
 from assay.readers.opening import (
     CJK_DATELINE,
     DATE_LINE,
-    DATELINE,
     byline_author,
     date_in,
     file_publisher,
@@ -52,7 +51,7 @@ from assay.readers.opening import (
 )
 from assay.readers.pdf import Line, remove_page_furniture, running_lines
 from assay.sources import SourceError, decode, decoding_notes, publisher_host, source_suffix
-from assay.statements import CREDIT_LINE, PAGE_FURNITURE, post_number_end, sentences, trim_span
+from assay.statements import CREDIT_LINE, PAGE_FURNITURE, dateline_end, post_number_end, sentences, trim_span
 from assay.types import Fetched, RawItem, SourceKind
 
 _FORMATS = {".txt": "text", ".md": "markdown", ".markdown": "markdown"}
@@ -203,7 +202,7 @@ def _is_label(line: str) -> bool:
 
 
 def is_dateline(line: str) -> bool:
-    return bool(DATELINE.match(line) or CJK_DATELINE.match(line) or DATE_LINE.match(line) or _BYLINE.match(line))
+    return bool(dateline_end(line) or CJK_DATELINE.match(line) or DATE_LINE.match(line) or _BYLINE.match(line))
 
 
 def _looks_like_title(line: str, following: str | None, layout: TextLayout) -> bool:
@@ -244,7 +243,7 @@ def _first_sentence(lines: list[str], fmt: str) -> str | None:
     )
     if not paragraph:
         return None
-    paragraph = CJK_DATELINE.sub("", DATELINE.sub("", paragraph, count=1), count=1).strip()
+    paragraph = CJK_DATELINE.sub("", paragraph[dateline_end(paragraph):], count=1).strip()
     paragraph = paragraph[post_number_end(paragraph) :]  # a thread's "1/" numbers its post, and titles nothing
     found = sentences(paragraph)
     sentence = found[0].text.strip() if found else paragraph
