@@ -288,13 +288,45 @@ _COMPANY_NAME = re.compile(r"\b(?:Inc|Corp|Corporation|Co|Ltd|Limited|plc|PLC|LL
                            r"Mining|Metals|Magnetics|Technologies|Industries|Refining|Separations|Chemicals|Minerals)\b")
 _LEGAL_FORM = re.compile(r"\b(?:Inc|Corp|Corporation|Ltd|Limited|plc|PLC|LLC|AG|NV)\b")
 # A company's name as a text writes it with its legal form: up to four capitalised words before it
-# ("Mojave Magnetics Corp.", "Arafura Rare Earths Ltd").
-_LEGAL_NAME = re.compile(r"\b(?:[A-Z][\w&'’.-]*\s+){1,4}(?:Inc|Corp|Corporation|Ltd|Limited|plc|PLC|LLC|AG|NV)\b")
+# ("Mojave Magnetics Corp.", "Arafura Rare Earths Ltd", "IREL (India) Ltd").
+_LEGAL_NAME = re.compile(r"\b(?:[A-Z][\w&'’.-]*\s+)(?:(?:[A-Z][\w&'’.-]*|\([A-Z][\w&'’.-]*\))\s+){0,3}(?:Inc|Corp|Corporation|Ltd|Limited|plc|PLC|LLC|AG|NV)\b")
 
 
 def legal_names(text: str) -> list[tuple[int, int, str]]:
     """(start, end, name) of the companies a text names with their legal form, known to no file."""
     return [(m.start(), m.end(), m.group()) for m in _LEGAL_NAME.finditer(text)]
+# A company's name as a text writes it with a trade word and no legal form, which no alias file lists:
+# up to four capitalised words, one of them no word of the trade or a state's, before the trade word
+# ("Solikamsk Magnesium Works", "Mkango Resources", "Energy Transition Minerals"); never "Critical
+# Minerals" or "Heavy Rare Earths", nor a state body's ("Ministry of Natural Resources"). Read only
+# where a company is expected (a speaker, a publisher): "Deep Sea Mining" is a name nowhere else.
+_TRADE_WORDS = r"Works|Mining|Minerals|Metals|Materials|Resources|Magnetics|Rare Earths|Industries|Technologies|Refining|Chemicals|Holdings|Group"
+_TRADE_NAME = re.compile(rf"\b(?:[A-Z][\w&'’.-]*\s+){{1,4}}(?:{_TRADE_WORDS})\b(?!\s+[A-Z])")
+_LEADING_WORDS = frozenset("The A An In At On For But And As Its Their Our This That These".split())  # a sentence's, not the name's
+_GENERIC_WORDS = frozenset(
+    "Critical Rare Earth Earths Strategic Heavy Light Battery Global World National International Key New Green Clean Energy Magnet "
+    "Magnets Permanent Advanced Mineral Minerals Metal Metals Materials Mining Resources Chemicals Refining Industries Technologies "
+    "Holdings Group Works Magnetics Natural Base Precious Industrial Technology".split())
+
+
+def trade_names(text: str) -> list[tuple[int, int, str]]:
+    """(start, end, name) of the companies a text names by a trade word alone (`_TRADE_NAME`), without a
+    leading "the" or owner ("Russia's Solikamsk Magnesium Works" is Solikamsk Magnesium Works)."""
+    found = []
+    for match in _TRADE_NAME.finditer(text):
+        name, start = match.group(), match.start()
+        if (owner := re.match(r".*['’]s?\s+", name)) is not None:
+            name, start = name[owner.end():], start + owner.end()
+        words = name.split()
+        while words and words[0] in _LEADING_WORDS:
+            start += len(words[0]) + 1
+            words = words[1:]
+        name = " ".join(words)
+        if len(words) >= 2 and any(w not in _GENERIC_WORDS for w in words) and not _STATE_WORD.search(name):
+            found.append((start, match.end(), name))
+    return found
+
+
 # A firm's name that no legal form marks: analysts, consultants and investors ("Adamas Intelligence",
 # "Benchmark Mineral Intelligence", "Wood Mackenzie Research", "Orion Resource Partners").
 _FIRM_NAME = re.compile(r"\b(?:Intelligence|Analytics|Research|Consulting|Consultants|Advisory|Advisors|Partners|Capital|Securities|"

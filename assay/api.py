@@ -50,9 +50,11 @@ from assay.services import Services, services
 from assay.settings import Settings
 from assay.sources import SourceError, expand_source, is_url, subscription_list, unwrapped_link
 from assay.statement_answers import (
+    LEADING_NAME,
     as_answer,
     asked_about,
     checked_statements,
+    checked_subject,
     checks_question,
     claims_question,
     contradictions,
@@ -360,7 +362,13 @@ def claims_answer(question: str, settings: Settings, filters: Filters | None = N
     no entity the corpus knows or the corpus holds none of its statements. "Was X's … corroborated?"
     lists the facts and claims about X with what the cross-check found, naming the articles."""
     aliases = AliasBook.load(settings.home)
-    if (checks := checks_question(question, aliases)) is not None:
+    checks = checks_question(question, aliases)
+    if checks is None and (subject := checked_subject(question)) and (lead := LEADING_NAME.match(subject)):
+        # A name no alias file knows ("Was Rainbow Rare Earths' pilot output corroborated?"): the names the analyses of
+        # the articles that write it found. Before, the model answered "Yes, … corroborated by the company's own estimate".
+        if mentioned := _articles_that_write(_spelled(lead["name"], aliases), settings, filters):
+            checks = checks_question(question, corpus_view(settings, article_ids=mentioned)[1])
+    if checks is not None:
         written = _spelled(checks.entity, aliases) if checks.entity else _figures_written(checks.topic_words)
         view, aliases = corpus_view(settings, article_ids=_articles_that_write(written, settings, filters))
         checked = checked_statements(checks, view, aliases)

@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from assay.aliases import STATE_AGENCIES, AliasBook, legal_names, spelled_out
+from assay.aliases import STATE_AGENCIES, AliasBook, legal_names, spelled_out, trade_names
 from assay.statements import Statement, is_abbreviation
 from assay.transcripts import Side, Turn, turn_at, turns
 from assay.types import SPEAKER_ATTRIBUTION, Article, Attribution, SourceType
@@ -75,7 +75,7 @@ _ROLES: list[tuple[re.Pattern[str], Attribution]] = [
                 r"sources familiar|activists?|campaigners?|environmentalists?|environmental groups?|advocacy groups?|residents?|"
                 r"critics?|opponents?|supporters?|proponents?|skeptics?|sceptics?|detractors?|NGOs?|(?:market )?participants)\b", re.I),
      Attribution.third_party),
-    (re.compile(r"\b(?:(?i:minister|ministry|department|secretary|government|administration|officials?|agency|commission|"
+    (re.compile(r"\b(?:(?i:minister|ministry|department|secretary|government|administration|(?<!company )(?<!firm's )(?<!company's )officials?|agency|commission|"
                 r"senator|lawmakers?|mayor|(?:county )?judge|embassy|ambassador|premier|governor|regulator|authorit(?:y|ies)|committee|bureau)|"
                 r"White House|Pentagon|State Council|MOFCOM|Congress|DOE|DoD|USTR|EXIM|European Union|EU|Canberra|Beijing|"
                 r"Washington|Brussels|"
@@ -103,6 +103,8 @@ _PRONOUN = re.compile(r"^\s*(?:he|she|they|it|we|the (?:statement|release|announ
 # the same sentence's subject, not a place the sentence names on its way.
 # An organisation's name before a role its people hold: "a POSCO International official", "Lynas executives".
 _ROLE_OWNER = re.compile(r"\b(?P<name>[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,4})\s+(?:officials?|executives?|spokes(?:person|man|woman)|sources?)\b")
+# An official named before, again: "the official said", "the same official added".
+_THE_OFFICIAL = re.compile(r"^\s*the\s+(?:same\s+)?official\b", re.I)
 _LEGAL_FORM_END = re.compile(r"[\s,]+(?:Corp|Corporation|Inc|Ltd|Limited|Co|plc|LLC|AG|SA|NV)\.?$")
 _SAME_SUBJECT = re.compile(r"^\s*(?:and|but)(?:\s+(?:it|they|he|she))?\s*$", re.I)
 # A currency sign that spells a country ("US$", "A$"): no speaker.
@@ -128,7 +130,8 @@ class _Speakers:
     aliases: AliasBook
     names: dict[str, Attribution] = field(default_factory=dict)
     last: Attribution | None = None
-    companies: frozenset[str] = frozenset()  # the names the article gives a legal form ("POSCO International Corp."), without it
+    # the names the article gives a legal form ("POSCO International Corp.", without it) or a trade word ("Solikamsk Magnesium Works")
+    companies: frozenset[str] = frozenset()
 
     def learn(self, text: str, who: Attribution) -> None:
         for name in _NAME.findall(text):
@@ -142,6 +145,8 @@ class _Speakers:
         """The attribution of the speaker a clause names ("said Jane Doe, an analyst", "Pryce said", "he added")."""
         clause = re.split(r"\btold\b", clause, maxsplit=1)[0] or clause  # "X told Reuters": X speaks, Reuters listens
         clause = _CURRENCY_SIGN.sub("$", clause)  # "cost US$410 million, and expects": a currency, not the United States speaking
+        if self.last is not None and _THE_OFFICIAL.search(clause):
+            return self.last  # "…, the official said": the official named before ("a senior company official said")
         # "a POSCO International official said": the company's official, not a government's.
         if (owner := _ROLE_OWNER.search(clause)) and (self._entity(owner["name"]) == Attribution.company or owner["name"] in self.companies):
             self.last = Attribution.company
@@ -157,6 +162,9 @@ class _Speakers:
                     return self.last
             if (known := self._entity(name)) is not None:
                 return known
+            if any(name == company or name.endswith(" " + company) for company in self.companies):
+                self.last = Attribution.company  # "Solikamsk Magnesium Works said", which no alias file knows
+                return self.last
         # A name no capitalised word spells, right before the verb: "The U.S. says" (not "a U.S. manufacturer … announced").
         for _, end, name in self.aliases.mention_spans(clause):
             if not clause[end:].strip(" ,") and (known := self._entity(name)) is not None:
@@ -309,7 +317,8 @@ def attributions(
     clause names (or the previous quotation's); a speaker named beside a reporting verb; the
     publication's own voice when it is a company, a state agency or a government; else the
     classifier's label (`predicted`, with its probability) when it is sure, else the author."""
-    speakers = _Speakers(aliases, companies=frozenset(_LEGAL_FORM_END.sub("", name) for _, _, name in legal_names(article.body)))
+    companies = {_LEGAL_FORM_END.sub("", name) for _, _, name in legal_names(article.body)} | {name for *_, name in trade_names(article.body)}
+    speakers = _Speakers(aliases, companies=frozenset(companies))
     quotes = quotation_spans(article.body)
     spoken = turns(article.body)
     table = _table_rows(article.body)

@@ -25,11 +25,11 @@ from decimal import Decimal
 
 import numpy as np
 
-from assay.aliases import AliasBook, legal_names, normalise
+from assay.aliases import AliasBook, legal_names, normalise, trade_names
 from assay.analysis import CURRENCY, NUMBER, UNIT_DIMENSIONS, YEAR
 from assay.attribution import speaker_words
 from assay.embeddings import MiniLMEmbeddings
-from assay.statements import DAY_DATE, Statement, text_sentences
+from assay.statements import DAY_DATE, Statement, dateline_end, text_sentences
 from assay.types import Article, ChunkSearch, CrossCheck, EntityType, EvidenceChunk, StoredChunk, TermWeights
 
 # A figure and what it is a figure of, as far as its unit says: two numbers conflict only when they
@@ -63,15 +63,53 @@ _CURRENCIES = [  # the currency a sign or word writes; "$" alone is the US dolla
 ]
 
 
+# The words that make a figure a bound or a round figure: "more than 2,000 tonnes" is no contradiction
+# of 2,400 tonnes, "up to 6,000 tpa" none of 4,200, "about 1,500" none of 1,480. A price report's "China's
+# annual output of more than 2,000 tonnes" was read as exactly 2,000 (texts written here).
+_AT_LEAST = re.compile(r"\b(?:more than|over|above|at least|exceeding|in excess of|upwards of|north of|no less than)\s+$", re.I)
+_AT_MOST = re.compile(r"\b(?:up to|less than|under|below|at most|no more than|fewer than|as much as|as many as|as high as|a maximum of)\s+$", re.I)
+_ROUGHLY = re.compile(r"(?:\b(?:about|around|roughly|nearly|almost|some|approximately|an estimated|close to|circa|c\.)\s+|~\s?)$", re.I)
+
+
 @dataclass(frozen=True)
 class Quantity:
     """A number as written (`number`, as `agreeing_figures` writes it), the dimension its unit measures,
     and its value in that dimension's one unit where the unit converts (tonnes; a currency's units), else
-    the number."""
+    the number; `bound` says whether the text gives it as a lower or upper bound ("min", "max"), a
+    round figure ("about") or exactly ("")."""
 
     number: str
     dimension: str
     value: str
+    bound: str = ""
+
+    def span(self) -> tuple[Decimal, Decimal]:
+        """The values the text allows: one value, a half-line for a bound, and for a round figure those
+        that round to it at the precision it is written in, within 5% ("about 1,500": 1,450 to 1,550; "about 60%": 57 to 63)."""
+        value = Decimal(self.value)
+        if self.bound == "min":
+            return value, Decimal("Infinity")
+        if self.bound == "max":
+            return Decimal(0), value
+        if self.bound == "about":
+            written = Decimal(self.number)
+            exponent = written.as_tuple().exponent
+            step = Decimal(1).scaleb(exponent if isinstance(exponent, int) and exponent < 0 else len(self.number) - len(self.number.rstrip("0")))
+            # at most 5% either way: "about 2,000" is 1,900 to 2,100, not 1,500 to 2,500; in the value's unit ("about 1.5 million")
+            half = min(step / 2, abs(written) / 20) * (value / written if written else 1)
+            return value - half, value + half
+        return value, value
+
+    def allows(self, other: Quantity) -> bool:
+        """Whether the two figures may be the same amount: the values each text allows overlap (`span`; a
+        round figure's upper end is not its own, it rounds up). Exact figures must be equal, and so must two bounds
+        that bound the same way; "about 60%" and "~65%" differ."""
+        if self.bound == other.bound and self.bound in ("min", "max"):
+            return self.value == other.value  # two ceilings of one plant ("up to 17,500" and "up to 5,000 tonnes a year") differ
+        (low, high), (other_low, other_high) = self.span(), other.span()
+        below = low < other_high if other.bound == "about" else low <= other_high
+        above = other_low < high if self.bound == "about" else other_low <= high
+        return below and above
 
 
 def quantities(text: str) -> list[Quantity]:
@@ -97,16 +135,9 @@ def quantities(text: str) -> list[Quantity]:
         if dimension == "share" and (_CHANGE_BEFORE.search(text, 0, match.start()) or _CHANGE_AFTER.match(text, match.end())):
             dimension = "change"  # "up 22% from the previous quarter" is no share "90 percent of the world's output" measures
         value = number if factor is None else format((Decimal(number) * scale * factor).normalize(), "f")
-        found.append(Quantity(number, dimension, value))
-    return found
-
-
-def figure_units(text: str, ignore: frozenset[str] = frozenset()) -> dict[str, set[str]]:
-    """The values of a text's figures by dimension (`quantities`), but for the numbers in `ignore`."""
-    found: dict[str, set[str]] = {}
-    for quantity in quantities(text):
-        if quantity.number not in ignore:
-            found.setdefault(quantity.dimension, set()).add(quantity.value)
+        before = text[max(0, match.start() - 40):match.start()]
+        bound = "min" if _AT_LEAST.search(before) else "max" if _AT_MOST.search(before) else "about" if _ROUGHLY.search(before) else ""
+        found.append(Quantity(number, dimension, value, bound))
     return found
 
 
@@ -116,8 +147,10 @@ _CHANGE_BEFORE = re.compile(r"\b(?:up|down|rose|fell|rise|fall|rising|falling|in
 _CHANGE_AFTER = re.compile(r"\s*(?:from\b|year[- ]on[- ]year|y/y|yoy\b|on the year|higher\b|lower\b|increase|rise\b|drop\b|decline|gain|jump)", re.I)
 
 
-# What numbers a date or a period holds ("September 30, 2026", "Q3", "H1"): no figure either text gives.
-_DATED = re.compile(rf"{DAY_DATE}|\b[QH][1-4]\b")
+# What numbers a date or a period holds ("September 30, 2026", "Q3", "H1", a dateline's "Dec. 1"): no figure either
+# text gives. Xinhua's "BAOTOU, Dec. 1" agreed with "less than 1 per cent" (texts written here).
+_MONTH_NAME = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
+_DATED = re.compile(rf"{DAY_DATE}|\b[QH][1-4]\b|\b{_MONTH_NAME}\s+\d{{1,2}}\b(?![\d,.]\d)|\b\d{{1,2}}\s+{_MONTH_NAME}(?![a-z])")
 
 
 def agreeing_figures(text: str, cited: frozenset[str] = frozenset()) -> set[str]:
@@ -133,18 +166,22 @@ def agreeing_figures(text: str, cited: frozenset[str] = frozenset()) -> set[str]
 
 
 def figures_conflict(statement: str, other: str, *, ignore: frozenset[str] = frozenset(), ignore_own: frozenset[str] = frozenset()) -> bool:
-    """Whether another text gives a different figure in a dimension the statement measures in, and none of its
-    figures; the numbers in `ignore` (the other's) and `ignore_own` (the statement's) are another's word
+    """Whether another text gives a different figure in a dimension the statement measures in, and none it
+    allows (`Quantity.allows`: a bound or a round figure allows more than one); the numbers in `ignore` (the other's) and `ignore_own` (the statement's) are another's word
     that the text only cites (`claimed_figures`)."""
-    own = figure_units(statement, ignore_own)
-    theirs = figure_units(other, ignore)
-    return any(dimension in theirs and not (values & theirs[dimension]) for dimension, values in own.items())
+    own = [q for q in quantities(statement) if q.number not in ignore_own]
+    theirs = [q for q in quantities(other) if q.number not in ignore]
+    dimensions = {q.dimension for q in own} & {q.dimension for q in theirs}
+    return any(not any(a.allows(b) for a in own if a.dimension == dimension for b in theirs if b.dimension == dimension)
+               for dimension in dimensions)
 
 
 # A figure a text cites as someone's word rather than gives as its own: "below the 1,480 tonnes the company
 # reported", "the 1,500 tonnes Lynas says it will make", "short of the company's guidance of 1,500 tonnes",
 # "its target of 5,000 tonnes". An analyst's note that cites a company's figure beside its own estimate
 # corroborated the figure it disputed (texts written here).
+# The words before a figure that round or bound it: "the company's figure of roughly 70%" cites it as much as "of 70%".
+_ROUND_WORDS = r"(?:about|around|roughly|some|nearly|almost|approximately|more than|over|at least|up to|close to)"
 _FIGURE = r"(?P<figure>\d(?:[\d,]*\d)?(?:\.\d+)?)"  # never with a clause's comma: "in 2025, the ministry said"
 _WHO = r"(?P<who>the (?:company|firm|miner|group|producer|government|ministry)|it|they|[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,4})"
 _CLAIMED_FIGURE = [
@@ -153,11 +190,11 @@ _CLAIMED_FIGURE = [
                r"targeted|targets|promised|touted|expects|expected|guided)\b"),
     re.compile(r"(?P<who>the (?:company|firm|miner|group|producer|government|ministry)|its|their|[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,4})"
                r"(?:['’]s?)?\s+(?:own\s+)?(?:reported|claimed|announced|stated|official\s+)?\s*(?:guidance|target|forecast|estimate|"
-               r"figure|claim|projection)s?\s+(?:of|at|for)\s+(?:about\s+|around\s+|some\s+|up\s+to\s+)?" + _FIGURE),
+               r"figure|claim|projection)s?\s+(?:of|at|for)\s+(?:" + _ROUND_WORDS + r"\s+)?" + _FIGURE),
     # "Energy Fuels' announcement that it produced 1,250 kg …" (a price report written here)
     re.compile(r"(?P<who>[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,4}|the company|the firm|the ministry)['’]s?\s+(?:announcement|statement|"
                r"claim|report|disclosure|release|news)\s+that\s+(?:it|they|the company)\s+(?:had\s+|has\s+|would\s+|will\s+)?\w+"
-               r"(?:\s+(?:about|around|some|nearly|almost|more than|up to))?\s+" + _FIGURE),
+               r"(?:\s+" + _ROUND_WORDS + r")?\s+" + _FIGURE),
 ]
 
 
@@ -238,13 +275,28 @@ def _in_common(names: frozenset[str], others: frozenset[str]) -> bool:
 
 
 # A speaker named by what it is, not by name: "The company", "it", "officials".
+# A party's own plan or promise ("Solikamsk Magnesium Works has promised to lift output to 2,500 tonnes",
+# "Lynas plans to", "MP aims to"): only the party knows it, so a text that restates it repeats the party's
+# word. Not an attribution rule: the labellers give such a sentence to the author's voice.
+_COMMITS_TO = re.compile(r"(?P<who>[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,4})(?:\s*\([^)]{1,20}\))?\s+(?:has\s+|had\s+|have\s+|is\s+|was\s+)?"
+                         r"(?:promised|pledged|vowed|plans|planned|planning|aims|aimed|aiming|intends|intended|committed|"
+                         r"targets|targeted|targeting|hopes|hoped)\s+to\b")
+# A sentence's subject named first: "Rainbow Rare Earths' pilot produced …", "Lynas shipped …".
+_SUBJECT = re.compile(r"^(?:The\s+)?(?P<name>[A-Z][\w&.'’-]*(?:\s+(?:[A-Z][\w&.'’-]*|\([A-Z][\w&.'’-]*\)))*)(?:['’]s?)?\s+[a-z(]")
 _UNNAMED_SPEAKER = re.compile(r"^(?:the|this|that|it|its|their|he|she|they|we|company|officials?|management)\b", re.I)
 _CAPITALISED = re.compile(r"\b[A-Z]")
+# A sentence that speaks of a claim as a claim: it repeats the claim, whoever it says made it.
+_CITES_A_CLAIM = re.compile(r"\b(?:claims?|assertions?|promises?|boasts?|pledges?)\s+that\b", re.I)
+# Where a speaker's words go on to describe it: "company developing a rare earths project in South Africa".
+_MODIFIER = re.compile(r"\s(?:developing|building|running|operating|that|which|who|with|in|at|from|based|behind)\b")
+# A speaker a wire's lede names by what it is, the name held back: "A British company developing a rare earths project …".
+_INDEFINITE_SPEAKER = re.compile(r"^an?\s+(?:[A-Z][\w-]*\s+|[a-z-]+\s+){0,3}(?:company|firm|miner|developer|producer|refiner|group)\b", re.I)
 _UNNAMED_KINDS = [
     (re.compile(r"\b(?:company|firm|miner|group|producer|refiner|developer|management)\b", re.I), (EntityType.company, EntityType.project)),
     (re.compile(r"\b(?:government|ministry|officials?|department|agency|authorities)\b", re.I), (EntityType.government, EntityType.country)),
 ]
 _PARTIES = (EntityType.company, EntityType.project, EntityType.government, EntityType.country)
+_OPENING = 400  # characters of an article's body whose companies say whom "the company" means
 
 
 class CorpusCrossCheck:
@@ -256,6 +308,7 @@ class CorpusCrossCheck:
         self.aliases = AliasBook.load()  # the shipped spellings, as the kind decider's: the analysis key does not move with a user's file
         # A statement's names are read once for all its chunks, and a chunk's once for all the statements near it.
         self._parties = functools.lru_cache(maxsize=4096)(self._parties_in)
+        self._speakers = functools.lru_cache(maxsize=4096)(self._speakers_in)
         self._materials = functools.lru_cache(maxsize=4096)(self._materials_in)
         self.related, self.close, self.shared, self.repeat, self.k = related, close, shared, repeat, k
 
@@ -264,7 +317,7 @@ class CorpusCrossCheck:
         """Its thresholds and conflict rule: part of every analysis's cache key, so changing one re-analyses."""
         return (f"crosscheck(related={self.related:g},close={self.close:g},shared={self.shared:g},repeat={self.repeat:g},"
                 f"k={self.k},conflicts=units-in-closest-sentence-same-period-same-material,subjects=known-and-legal-names,agree=figures-not-dates,"
-                f"agree-independently=not-the-claimant,cited-figures=not-own,told-day=not-measured,changes-not-shares,wordy-agree=names-its-subject,idf=smoothed,units=converted,another-partys-figure=no-conflict)")
+                f"agree-independently=not-the-claimant,cited-figures=not-own,told-day=not-measured,changes-not-shares,wordy-agree=names-its-subject,idf=smoothed,units=converted,another-partys-figure=no-conflict,bounds=ranges,speakers=trade-names,plans=the-party's-word,conflicts=same-party,subject=claimant,cited-party=claimant,unnamed=passage-without-modifiers,speaker=after-dateline,cited-claim=its-word,days-not-figures)")
 
     def __call__(self, article: Article, found: Sequence[Statement], vectors: np.ndarray | None = None) -> list[CrossCheck]:
         if not found or self.store.count() == 0:
@@ -315,13 +368,16 @@ class CorpusCrossCheck:
     def _own_word(self, claimants: frozenset[str], chunk: StoredChunk, sentences: Sequence[str]) -> bool:
         """Whether the chunk agrees with the statement only by repeating its claimant: the chunk's publisher
         is a party the statement or its release's issuer names, or the sentences that agree with it report
-        that party's words. A wire's "Lynas said … 1,480 tonnes" was "corroborated" by Lynas's own release,
+        that party's words or a claim as a claim. A wire's "Lynas said … 1,480 tonnes" was "corroborated" by Lynas's own release,
         and the release by the wire (texts written here): one source, not two. `claimants`: `_claimants`."""
         if not claimants:
             return False
-        if _in_common(claimants, self._parties(chunk.source)):
+        if _in_common(claimants, self._speakers(chunk.source)):
             return True
-        return any(_in_common(claimants, self._said_by(sentence, chunk.title)) for sentence in sentences)
+        # "the headline claim that Phalaborwa will be the lowest-cost source …" cites the claim, to doubt it: an analyst's
+        # page "corroborated" the release it questions (texts written here)
+        return any(_CITES_A_CLAIM.search(sentence) or _in_common(claimants, self._said_by(sentence, chunk.title, chunk.text))
+                   for sentence in sentences)
 
     def _named(self, text: str) -> frozenset[str]:
         """The companies and projects a text names (`_parties_in`): what it is about."""
@@ -334,7 +390,7 @@ class CorpusCrossCheck:
             return frozenset()
         figures = set()
         for figure, who in claimed_figures(sentence):
-            if _in_common(claimants, self._parties(who) or self._unnamed(who, sentence, chunk.title)):
+            if _in_common(claimants, self._speakers(who) or self._unnamed(who, sentence, chunk.title, chunk.text)):
                 figures.add(figure)
         return frozenset(figures)
 
@@ -342,25 +398,39 @@ class CorpusCrossCheck:
         """Whose word a statement is, as name keys: the parties its reporting verb names ("Lynas said"),
         else, for "the company said", the ones it names or its title does; and always its publisher's
         (a release's issuer: nobody else for a statement no verb attributes, as in a news story's own voice)."""
-        return self._said_by(statement.text, article.title) | self._parties(article.source)
+        said = self._said_by(statement.text, article.title, article.body[:_OPENING]) | self._speakers(article.source)
+        # The party whose figure it cites ("the 1,900 tonnes a year the company targets would make Phalaborwa one of the
+        # three largest"): it rests on that party's word, so the party's release is no independent source (written here).
+        for _, who in claimed_figures(statement.text):
+            said |= self._speakers(who) or self._unnamed(who, statement.text, article.title, article.body[:_OPENING])
+        if said:
+            return said
+        # A company's own deed in the author's voice ("Rainbow Rare Earths' pilot produced 2,100 kg"): the company is
+        # its one source, so a story that reports its word repeats it (an analyst's page and a wire written here).
+        subject = _SUBJECT.match(statement.text)
+        return self._speakers(subject.group("name"), (EntityType.company,)) if subject else frozenset()
 
-    def _said_by(self, text: str, title: str) -> frozenset[str]:
-        """The parties a text's reporting verbs name ("Lynas said"); for a speaker named by no name ("the
-        company said", "it said"), the ones the text names, else its title; none without a reporting verb,
+    def _said_by(self, text: str, title: str, context: str = "") -> frozenset[str]:
+        """The parties a text's reporting verbs name ("Lynas said"), or whose plan it tells (`_COMMITS_TO`); for a speaker named by no name ("the
+        company said", "it said"), the ones the text names, else its title, else its `context` (`_unnamed`); none without a reporting verb,
         and none for a speaker no alias or legal form knows ("Rare Earth Exchanges reports that the EU…")."""
-        said_by = [words.strip() for words, _ in speaker_words(text)]
+        text = text[dateline_end(text):]  # "JOHANNESBURG (AP) — A British company … said": the company speaks, not the dateline
+        said_by = [words.strip() for words, _ in speaker_words(text)] + [found["who"] for found in _COMMITS_TO.finditer(text)]
         # A company its clause names is the speaker, not the country before it ("Australia's Lynas said").
-        named = frozenset().union(*(self._named(words) or self._parties(words) for words in said_by))
-        return named or frozenset().union(*(self._unnamed(words, text, title) for words in said_by))
+        named = frozenset().union(*(self._named(words) or self._speakers(words) for words in said_by))
+        return named or frozenset().union(*(self._unnamed(words, text, title, context) for words in said_by))
 
-    def _unnamed(self, who: str, text: str, title: str) -> frozenset[str]:
-        """Whom a speaker named by what it is means ("the company", "it", "officials"): the parties of its
-        kind the text names, else its title names ("the company said" is Bayline's word, not the
-        Pentagon's its headline names); none for a speaker named by name."""
-        if not _UNNAMED_SPEAKER.match(who) or _CAPITALISED.search(who, 1):
+    def _unnamed(self, who: str, text: str, title: str, context: str = "") -> frozenset[str]:
+        """Whom a speaker named by what it is means ("the company", "it", "officials", "a British company
+        developing …"): the parties of its kind the text names, else its title names ("the company said" is
+        Bayline's word, not the Pentagon's its headline names), else its `context` does (the passage around it:
+        AP's "A British company … said Monday that a pilot plant had produced about 2,100 kilograms" names
+        Rainbow Rare Earths a sentence later, written here); none for a speaker named by name."""
+        head = _MODIFIER.split(who, maxsplit=1)[0]  # "company developing a … project in South Africa": the place names no speaker
+        if not (_UNNAMED_SPEAKER.match(head) and not _CAPITALISED.search(head, 1)) and not _INDEFINITE_SPEAKER.match(head):
             return frozenset()
         types = next((kinds for pattern, kinds in _UNNAMED_KINDS if pattern.search(who)), _PARTIES)
-        return self._parties(text, types) or self._parties(title, types)
+        return self._speakers(text, types) or self._speakers(title, types) or self._speakers(context, types)
 
     def _parties_in(self, text: str, types: tuple[EntityType, ...] = ()) -> frozenset[str]:
         """The parties of these types (by default companies, projects, governments and countries) a text
@@ -373,6 +443,15 @@ class CorpusCrossCheck:
             known.update(normalise(name) for start, end, name in legal_names(text) if not any(a < end and b > start for a, b, _ in spans))
         return frozenset(known)
 
+    def _speakers_in(self, text: str, types: tuple[EntityType, ...] = ()) -> frozenset[str]:
+        """The parties a text names that may speak (`_parties_in`), else, where a company may, the companies it
+        names by a trade word alone (`trade_names`): "Solikamsk Magnesium Works …, the company said", which no
+        alias file knows, was nobody's word, so a trade note's restatement of its promise corroborated it (texts written here)."""
+        known = self._parties(text, types)
+        if known or (types and EntityType.company not in types):
+            return known
+        return frozenset(normalise(name) for _, _, name in trade_names(text))
+
     def _materials_in(self, text: str) -> frozenset[str]:
         return self._known_in(text, (EntityType.material,))
 
@@ -381,6 +460,19 @@ class CorpusCrossCheck:
         names = {name for _, _, name in spans} if spans is not None else set(self.aliases.mentions(text))
         known = (self.aliases.canonical(name) for name in names)
         return frozenset(n.name for n in known if n is not None and n.type in types)
+
+    def _other_parties(self, article: Article, statement: str, closest: str) -> bool:
+        """Whether two sentences give figures of different parties: both name companies, projects, governments
+        or countries, none in common. For a statement that names none ("The company currently produces around
+        4,500 tonnes…"), its title's, else the companies its article's opening names. IREL's 4,500 tonnes
+        conflicted with China Northern's "more than 120,000 tonnes", and the IEA's "China produces about 90%"
+        with "India … accounts for less than 1 per cent" (texts written here)."""
+        theirs = self._parties(closest)
+        if not theirs:
+            return False
+        own = (self._parties(statement) or self._parties(article.title)
+               or self._speakers(article.body[:_OPENING], (EntityType.company, EntityType.project)))
+        return bool(own) and not _in_common(own, theirs)
 
     def _other_material(self, statement: str, closest: str) -> bool:
         """Whether two sentences price or count different materials: both name some the alias file knows,
@@ -429,7 +521,8 @@ class CorpusCrossCheck:
                                              ignore=frozenset(theirs.get(closest, ())) | self._others_figures(closest, statement.text, claimants),
                                              ignore_own=cited | self._others_figures(statement.text, closest, frozenset()))
                         and same_period(statement.text, published, closest, chunk.published)
-                        and not self._other_material(statement.text, closest)):
+                        and not self._other_material(statement.text, closest)
+                        and not self._other_parties(article, statement.text, closest)):
                     conflicting.add(chunk.article_id)
             elif similarity >= self.close and not other and self._names_its_subject(article, statement, chunk):
                 (own_word if self._own_word(claimants, chunk, [_closest(own, sentences)]) else agreed_by).add(chunk.article_id)

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from assay.aliases import AliasBook
+from assay.aliases import AliasBook, normalise
 from assay.analysis import YEAR, numbers
 from assay.ask import Answer, Citation, StatementRef
 from assay.corpus import CorpusView, StatementRecord
@@ -215,13 +215,28 @@ _CHECK_STOP = frozenset("figure figures number numbers claim claims statement st
                         "said says output's".split())
 
 
+def checked_subject(question: str) -> str | None:
+    """What a question asks the cross-check about ("Lynas's Kalgoorlie output figure" of "Was Lynas's
+    Kalgoorlie output figure corroborated?"), or None for another question."""
+    asked = _CHECKED.match(question) if len(question) <= 300 and "\n" not in question else None
+    return (asked["subject"] or asked["other_subject"]) if asked else None
+
+
+# A name a question starts its subject with: "Rainbow" of "Rainbow's pilot plant output".
+LEADING_NAME = re.compile(r"^(?:the\s+)?(?P<name>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*)")
+
+
 def checks_question(question: str, aliases: AliasBook) -> ClaimsQuestion | None:
     """The question as a request for what the corpus says of an entity's statements ("Was Lynas's
-    Kalgoorlie output figure corroborated?"), when it is one and names an entity the alias file knows,
+    Kalgoorlie output figure corroborated?"), when it is one and names an entity `aliases` knows (or one
+    of its names begins with the subject's name: "Rainbow's" for an analysis's "Rainbow Rare Earths"),
     or of the statements that give a figure ("Has the 1,480 tonnes been disputed?": entity "")."""
-    asked = _CHECKED.match(question) if len(question) <= 300 and "\n" not in question else None
-    subject = (asked["subject"] or asked["other_subject"]) if asked else None
+    subject = checked_subject(question)
     names = aliases.mentions(subject) if subject else []
+    if subject and not names and (lead := LEADING_NAME.match(subject)):
+        start = normalise(lead["name"]) + " "
+        names = [n.name for n in aliases.entities() if n.type in _CHECKED_TYPES and normalise(n.name).startswith(start)][:2]
+        names = names if len(names) == 1 else []  # "China" begins two names: neither is meant
     if subject and not names and (figures := tuple(sorted(n for n in numbers(subject) if not YEAR.match(n)))):
         return ClaimsQuestion("", EntityType.other, figures, None, subject.strip())
     if not subject or not names or (named := aliases.canonical(names[0])) is None:
@@ -230,6 +245,9 @@ def checks_question(question: str, aliases: AliasBook) -> ClaimsQuestion | None:
     words = [w for w in re.findall(r"[^\W_]+", re.sub(r"['’]s\b", "", subject.lower())) if w not in spelled]
     topic = tuple(w for w in words if w not in _TOPIC_STOP and w not in _CHECK_STOP and len(w) > 2)
     return ClaimsQuestion(named.name, named.type, topic, None, subject.strip())
+
+
+_CHECKED_TYPES = frozenset({EntityType.company, EntityType.project, EntityType.government})
 
 
 def checked_statements(query: ClaimsQuestion, corpus: CorpusView, aliases: AliasBook) -> list[StatementRecord]:

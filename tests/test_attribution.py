@@ -181,6 +181,31 @@ def test_an_official_of_a_company_the_article_names_with_its_legal_form_speaks_f
     assert got["The plant wi"] == Attribution.company
 
 
+def test_a_company_named_by_a_trade_word_alone_speaks_for_itself():
+    """Interfax, written here: "Solikamsk Magnesium Works" (no alias file knows it, no legal form marks it)
+    said, and the classifier was unsure: the author's voice. "Heavy Rare Earths" is no company."""
+    body = ("Russia's Solikamsk Magnesium Works said its new separation line would open in 2027.\n\n"
+            "Heavy Rare Earths said to be in short supply rose again.")
+    got = {text[:12]: who for text, (who, _) in _attributed(body, SourceType.wire, guess=(Attribution.author, 0.3)).items()}
+    assert got["Russia's Sol"] == Attribution.company
+    assert got["Heavy Rare E"] == Attribution.author
+
+
+def test_a_company_official_speaks_for_the_company_and_the_official_again_for_the_same_side():
+    """PTI, written here: "…, a senior company official said" and then "…, the official said" went to the
+    government ("official"); a ministry's officials are still the government's."""
+    body = ("State-run IREL (India) Ltd plans to double the capacity of its separation plant to 10,000 tonnes a year by 2028, "
+            "a senior company official said on Sunday.\n\n"
+            "The company currently produces around 4,500 tonnes of rare earth oxides a year, the official said, requesting anonymity.\n\n"
+            "The Ministry of Mines has proposed incentives for magnet manufacturing, officials said.\n\n"
+            "The rules will take effect in April, the official said.")
+    got = {text[:12]: who for text, (who, _) in _attributed(body, SourceType.wire, guess=(Attribution.author, 0.3)).items()}
+    assert got["State-run IR"] == Attribution.company
+    assert got["The company "] == Attribution.company
+    assert got["The Ministry"] == Attribution.government
+    assert got["The rules wi"] == Attribution.government
+
+
 def test_a_quotation_a_colon_introduces_is_its_speaker_s_and_a_quoted_name_is_not():
     """Seen on a thread written here: "The reason given: "…"" went to the author, as the statement does
     not start inside the quotation."""

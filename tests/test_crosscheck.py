@@ -27,6 +27,12 @@ def unrelated() -> list[Article]:
     ]
 
 
+def only_check(made, subject: Article):
+    """The cross-check of an article that holds one statement."""
+    (check,) = made.crosscheck(subject, statements(subject))
+    return check
+
+
 def stored(made, corpus: list[Article]) -> None:
     """The articles chunked, embedded and indexed, as ingestion stores them."""
     for other in corpus:
@@ -207,6 +213,8 @@ def test_a_figure_cited_as_the_claimants_beside_another_estimate_is_a_conflict_n
     assert claimed_figures("Prices rose 12% in 2025, the ministry said.") == []  # the whole sentence is the ministry's
     assert claimed_figures("Energy Fuels' announcement that it produced 1,250 kg of dysprosium oxide had little effect.") == [
         ("1250", "Energy Fuels")]  # a price report written here
+    # a rounded figure is cited as much as an exact one (an analyst's blog written here)
+    assert claimed_figures("Recoveries of about 68% are in line with the company's figure of roughly 70%.") == [("70", "the company")]
     made = services(assay_home)
     release = lynas_release()
     note = article("note", "Benchmark Mineral Intelligence estimates that Lynas produced about 1,200 tonnes of mixed rare earth "
@@ -280,10 +288,10 @@ def test_shared_weight_is_the_share_of_the_rare_terms_held():
 def test_figures_conflict_only_in_the_same_unit():
     """Seen on an interview nobody here labelled: "4.2 tonnes of dysprosium oxide" conflicted with a
     brief's "US$820 per kilogram, down 6%"; on dev, "a 2026 white paper" with another year."""
-    from assay.crosscheck import figure_units, figures_conflict
+    from assay.crosscheck import figures_conflict, quantities
 
-    assert figure_units("a 20-MW turbine, 2,000 tonnes, US$1.5 billion, up 6%, 158 patents in 2025") == {
-        "power": {"20"}, "mass": {"2000"}, "money:USD": {"1500000000"}, "change": {"6"}, "patent": {"158"}}
+    assert {(q.dimension, q.value) for q in quantities("a 20-MW turbine, 2,000 tonnes, US$1.5 billion, up 6%, 158 patents in 2025")} == {
+        ("power", "20"), ("mass", "2000"), ("money:USD", "1500000000"), ("change", "6"), ("patent", "158")}
     assert not figures_conflict("We produced 4.2 tonnes of dysprosium oxide.", "Oxide fell to US$820 per kilogram, down 6%.")
     assert not figures_conflict("This reviews a 2026 white paper.", "The 2024 paper said so.")
     assert figures_conflict("China's mining share trends toward ~65%.", "China accounts for roughly 60% of supply.")
@@ -311,12 +319,33 @@ def test_a_figure_in_another_unit_is_the_same_figure():
     assert agreeing_figures("it cost US$410m") & agreeing_figures("$410 million")
     assert agreeing_figures("$1.2 bln") & agreeing_figures("US$1,200 million")  # Interfax's
     assert agreeing_figures("2.5 thousand tonnes") & agreeing_figures("2,500 tonnes")
+    # a day is no figure: Xinhua's "BAOTOU, Dec. 1" agreed with "less than 1 per cent" (written here)
+    assert agreeing_figures("BAOTOU, Dec. 1 (Xinhua) -- it produced more than 120,000 tonnes on 3 November") == {"120000", "mass=120000"}
     assert figures_conflict("would produce 6,500 metric tons a year", "is designed to produce 6,000 tpa")
     assert not figures_conflict("in a deal worth about A$250 million", "a deal then worth US$170 million")
     assert figures_conflict("in a deal worth about A$250 million", "a deal worth A$200 million")
     assert not figures_conflict("will invest 1.4 trillion won in the plant", "will invest US$1 billion in the plant")
     # a figure cited as the claimant's word is cited in every unit
     assert not agreeing_figures("the 1,250 kg the company reported", frozenset({"1250"}))
+
+
+def test_a_bound_or_a_round_figure_allows_the_figures_it_covers():
+    """Written here: a price report's "more than 2,000 tonnes" was read as exactly 2,000, and so
+    contradicted 2,400 tonnes; "up to 6,000 tpa" a plant's 4,200 tonnes; "about 1,500 tonnes" the 1,480 reported."""
+    from assay.crosscheck import figures_conflict, quantities
+
+    assert [q.bound for q in quantities("more than 2,000 t, up to 6,000 tpa, about 1,500 t, ~65%, 1,480 t, at least US$1 billion")] == [
+        "min", "max", "about", "about", "", "min"]
+    assert not figures_conflict("China produced more than 2,000 tonnes.", "China produced 2,400 tonnes.")
+    assert figures_conflict("China produced more than 2,000 tonnes.", "China produced 1,800 tonnes.")
+    assert not figures_conflict("The plant can make up to 6,000 tpa.", "The plant made 4,200 tonnes.")
+    assert figures_conflict("The plant can make up to 6,000 tpa.", "The plant made 6,500 tonnes.")
+    assert not figures_conflict("It made about 1,500 tonnes.", "It made 1,480 tonnes.")
+    assert figures_conflict("It made about 1,500 tonnes.", "It made 1,400 tonnes.")
+    assert figures_conflict("It made about 2,000 tonnes.", "It made 1,600 tonnes.")  # a round figure within 5%, not 2,000 ± 500
+    assert not figures_conflict("a deal worth about US$1.5 billion", "a deal worth $1.52 billion")
+    assert not figures_conflict("more than 2,000 tonnes", "at most 2,500 tonnes")  # two bounds that meet
+    assert figures_conflict("designed to produce up to 17,500 tonnes a year", "designed to produce up to 5,000 tonnes a year")
 
 
 def test_the_claimants_figure_in_another_unit_beside_another_partys_is_no_conflict(assay_home):
@@ -339,6 +368,96 @@ def test_the_claimants_figure_in_another_unit_beside_another_partys_is_no_confli
     stored(made, [oped, wire])
     (check,) = made.crosscheck(report, statements(report))
     assert check.conflicting_with == []
+
+
+def test_a_company_no_alias_file_knows_and_its_restated_plan_are_its_own_word(assay_home):
+    """Written here: Interfax's "Solikamsk Magnesium Works (SMW) … plans to raise output … to 2.5 thousand
+    tonnes in 2027 …, the company said", and a trade note's "Solikamsk Magnesium Works has promised to lift
+    … output to 2,500 tonnes in 2027". No alias file knows the company and no legal form marks it, so the
+    company was nobody and each text "corroborated" the other: one promise, told twice."""
+    from assay.aliases import trade_names
+
+    assert [name for *_, name in trade_names("Russia's Solikamsk Magnesium Works (SMW) and Mkango Resources said; "
+                                             "Heavy Rare Earths, the Ministry of Natural Resources")] == [
+        "Solikamsk Magnesium Works", "Mkango Resources"]
+    made = services(assay_home)
+    wire = article("wire", "Solikamsk Magnesium Works (SMW), Russia's only producer of rare earth metals, plans to raise output of "
+                           "rare earth oxides to 2.5 thousand tonnes in 2027 from about 1.8 thousand tonnes this year, the company "
+                           "said in a statement.\n\nThe plant will invest RUB 5.2 bln in a new separation line, the statement said. "
+                           "State corporation Rosatom holds a controlling stake in SMW.", 24).model_copy(
+        update={"source": "Interfax", "title": "Solikamsk Magnesium Works to raise rare earth output to 2.5 thousand tonnes"})
+    note = article("note", "Solikamsk Magnesium Works has promised to lift rare earth oxide output to 2,500 tonnes in 2027, but "
+                           "analysts doubt it can get there.\n\nThe company's RUB 5.2 billion investment plan was first announced "
+                           "in 2023 and has since been delayed twice.", 28).model_copy(
+        update={"source": "Metal Bulletin", "title": "Russia's rare earth push faces long odds"})
+    stored(made, [wire, note, *unrelated()])
+    for subject, other in ((wire, "note"), (note, "wire")):
+        check = made.crosscheck(subject, statements(subject))[0]
+        assert (check.status, check.claimant_only) == ("no_other_source", [other]), subject.id
+
+
+def test_a_companys_own_deed_told_by_a_story_that_reports_its_word_is_its_word_again(assay_home):
+    """Written here: an analyst's page says "Rainbow Rare Earths' pilot produced 2,100 kg of NdPr oxide" in its own
+    voice, and AP's story "Rainbow Rare Earths said its pilot plant had produced about 2,100 kilograms" was its
+    corroboration: the company is the one source of both. Data another party gives still corroborates."""
+    made = services(assay_home)
+    # AP's lede holds the name back: "A British company … said" is the company the passage names next
+    ap = article("ap", "JOHANNESBURG (AP) — A British company developing a rare earths project on old phosphate waste in South Africa "
+                       "said Monday that its pilot plant at Phalaborwa had produced about 2,100 kg of NdPr oxide from phosphogypsum "
+                       "stacks. Rainbow Rare Earths said recoveries averaged 70%.", 1).model_copy(update={"source": "AP", "title": "Pilot plant works"})
+    stored(made, [ap, *unrelated()])
+    blog = article("blog", "Rainbow Rare Earths' pilot plant at Phalaborwa produced 2,100 kg of NdPr oxide from phosphogypsum "
+                           "stacks, a respectable result.", 2).model_copy(update={"source": "Kestrel Metals Notes", "title": "The numbers"})
+    assert (only_check(made, blog).status, only_check(made, blog).claimant_only) == ("no_other_source", ["ap"])
+    customs = article("customs", "Customs data showed 2,100 kg of NdPr oxide from Rainbow Rare Earths' pilot plant at Phalaborwa "
+                                 "leaving South Africa from phosphogypsum stacks.", 3).model_copy(update={"source": "Trade Data Weekly"})
+    stored(made, [customs])
+    assert (only_check(made, blog).status, only_check(made, blog).agreeing) == ("corroborated", ["customs"])
+    # a judgement resting on the figure it cites as the company's: the company's release is its word again
+    release = article("release", "Phalaborwa is expected to produce up to 1,900 tonnes of NdPr oxide a year from 2029, making it one "
+                                 "of the largest producers outside China.", 4).model_copy(update={"source": "Rainbow Rare Earths"})
+    stored(made, [release])
+    judged = article("judged", "Rainbow Rare Earths has a respectable pilot result behind it.\n\nThe 1,900 tonnes a year the company "
+                               "targets would make Phalaborwa one of the three largest NdPr producers outside China.", 5).model_copy(
+        update={"source": "Kestrel Metals Notes", "title": "Phalaborwa: the numbers behind the pilot"})
+    found = statements(judged)
+    check = made.crosscheck(judged, found)[-1]
+    assert check.agreeing == [] and check.claimant_only == ["release"]
+    # a page that names the release's claim as a claim, to doubt it, repeats it: no corroboration
+    claim = article("claim", "The results confirm that Phalaborwa can be the lowest-cost source of separated rare earths outside "
+                             "China, Chief Executive George Bennett said.", 6).model_copy(update={"source": "Rainbow Rare Earths"})
+    doubt = article("doubt", "Rainbow Rare Earths' headline claim that Phalaborwa will be the lowest-cost source of separated rare "
+                             "earths outside China rests on a capital cost nobody has reviewed.", 7).model_copy(update={"source": "Kestrel Metals Notes"})
+    stored(made, [doubt])
+    assert (only_check(made, claim).agreeing, only_check(made, claim).claimant_only) == ([], ["doubt"])
+
+
+def test_figures_of_different_parties_are_no_conflict(assay_home):
+    """Written here: PTI's "The company currently produces around 4,500 tonnes of rare earth oxides a year" (the
+    company being IREL, which its opening names) conflicted with Xinhua's China Northern "produced more than 120,000
+    tonnes of rare earth oxides", and AP's "China produces about 90%" with "India … less than 1 per cent"."""
+    made = services(assay_home)
+    xinhua = article("xinhua", "China Northern Rare Earth (Group) High-Tech Co., Ltd., the world's largest rare earth producer, "
+                               "produced more than 120,000 tonnes of rare earth oxides in the first ten months of this year, a record "
+                               "high, the company said on Monday.", 1).model_copy(update={"source": "Xinhua", "title": "China Northern posts record output"})
+    pti = article("pti", "State-run IREL (India) Ltd plans to double the capacity of its rare earth separation plant at Chatrapur in "
+                         "Odisha to 10,000 tonnes a year by 2028, a senior company official said on Sunday.\n\nThe company currently "
+                         "produces around 4,500 tonnes of rare earth oxides a year, the official said.\n\nIndia holds about 6 per cent "
+                         "of the world's rare earth reserves but accounts for less than 1 per cent of global production.", 2).model_copy(
+        update={"source": "PTI", "title": "IREL to double rare earth separation capacity at Odisha plant"})
+    stored(made, [xinhua, *unrelated()])
+    found = statements(pti)
+    checks = dict(zip((s.text[:20] for s in found), made.crosscheck(pti, found), strict=True))
+    assert checks["The company currentl"].conflicting_with == []
+    ap = article("ap", "China produces about 90% of the world's separated rare earths, according to the International Energy Agency.", 3)
+    stored(made, [pti])
+    (check,) = made.crosscheck(ap, statements(ap))
+    assert check.conflicting_with == []
+    # the same party's figures still conflict
+    lower = article("lower", "China Northern Rare Earth produced 95,000 tonnes of rare earth oxides in the first ten months of this "
+                             "year, the company said on Monday.", 4).model_copy(update={"title": "China Northern output"})
+    (check,) = made.crosscheck(lower, statements(lower))
+    assert check.conflicting_with == ["xinhua"]
 
 
 def test_a_later_article_corroborates_an_earlier_ones_statements(ingest, assay_home, http_server, extractive_llm, monkeypatch):

@@ -13,6 +13,8 @@ from assay.corpus import CorpusView, speaker_finder, statement_record
 from assay.digest import build_digest
 from assay.statement_answers import as_answer, claims_question, contradictions, matching_statements
 from assay.types import (
+    Analysis,
+    Article,
     Attribution,
     CrossCheck,
     Entity,
@@ -20,6 +22,8 @@ from assay.types import (
     Evidence,
     EvidenceChunk,
     Kind,
+    Provenance,
+    Section,
     SourceType,
     StatementAnalysis,
     StoredArticle,
@@ -177,6 +181,40 @@ def test_api_reads_only_the_articles_that_write_the_name(assay_home, monkeypatch
     checked = api.claims_answer("Was the 1,000 tonnes disputed?", assay_home)
     assert checked is not None and 0 < len(read[-1]) < 8 and "1,000 tonnes" in checked.answer
     assert api.claims_answer("Was CNRE's NdPr price confirmed?", assay_home) is not None and 0 < len(read[-1]) < 8
+
+
+def test_was_it_corroborated_of_a_company_no_alias_file_knows_reads_the_names_its_articles_analyses_found(assay_home):
+    """Written here: "Was Rainbow's pilot plant output corroborated?" went to the model, which answered "Yes, … by
+    the company's own estimate": no alias file knows Rainbow Rare Earths, though the analyses found it."""
+    from assay import api
+    from assay.statement_answers import checks_question
+    from assay.store.registry import Registry
+
+    found = AliasBook.load()
+    assert checks_question("Was Rainbow's pilot plant output corroborated?", found) is None
+    found.add_found([Entity(name="Rainbow Rare Earths", type=EntityType.company)])
+    asked = checks_question("Was Rainbow's pilot plant output corroborated?", found)
+    assert asked is not None and (asked.entity, asked.topic_words) == ("Rainbow Rare Earths", ("pilot", "plant", "output"))
+    found.add_found([Entity(name="Rainbow Minerals", type=EntityType.company)])
+    assert checks_question("Was Rainbow's pilot plant output corroborated?", found) is None  # two names begin so: neither is meant
+    # through the API: the registry's analyses name it, and the answer is the cross-check's, no model
+    body = "Rainbow Rare Earths' pilot plant produced 2,100 kg of NdPr oxide, the company said."
+    article = Article(id="rainbow", title="Pilot plant works", source="AP", source_url="https://example.com/rainbow", body=body,
+                      published=datetime(2026, 12, 1, tzinfo=UTC), sections=[Section(heading=None, start=0, end=len(body))])
+    analysis = Analysis(
+        article_id=article.id, content_hash=article.content_hash, summary="Pilot.", highlights=[], figures=[],
+        entities=[Entity(name="Rainbow Rare Earths", type=EntityType.company)],
+        statements=[StatementAnalysis(quote=body, start=0, end=len(body), kind="fact", kind_confidence=0.9, uncertain=False,
+                                      rhetoric_probability=0.1, attribution="company", evidence="self_reported", rationale="fact cue",
+                                      crosscheck=CrossCheck(status="no_other_source"))],
+        rhetoric_share=0.0, rhetoric_share_interval=(0.0, 0.2),
+        provenance=Provenance(model="test", prompts={}, kind_decided_by="test", timings_s={}, analysed_at=datetime(2026, 12, 1, tzinfo=UTC)))
+    registry = Registry(assay_home.registry_url)
+    registry.record_article(article, chunk_count=0)
+    registry.record_analysis(analysis, "test")
+    registry.close()
+    answer = api.claims_answer("Was Rainbow's pilot plant output corroborated?", assay_home)
+    assert answer is not None and answer.answer.startswith("What the rest of the corpus says of 1 statement")
 
 
 # --- who speaks when a statement names nobody -----------------------------------------------------
