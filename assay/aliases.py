@@ -331,6 +331,13 @@ def trade_names(text: str) -> list[tuple[int, int, str]]:
 # "Benchmark Mineral Intelligence", "Wood Mackenzie Research", "Orion Resource Partners").
 _FIRM_NAME = re.compile(r"\b(?:Intelligence|Analytics|Research|Consulting|Consultants|Advisory|Advisors|Partners|Capital|Securities|"
                         r"Associates|Investments|Ventures)\b")
+
+
+def is_firm_name(name: str) -> bool:
+    """Whether a name is an analysts', consultants' or investors' firm's (`_FIRM_NAME`): "Adamas Intelligence"."""
+    return _FIRM_NAME.search(name) is not None
+
+
 _STATE_WORD = re.compile(rf"\b(?:{STATE_AGENCIES}|Ministry|Department|Agency|Commission|Bureau|Administration|Government|Council|"
                          r"Authority|Office|State|National|People's|Federal|Republic)\b")
 

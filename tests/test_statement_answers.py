@@ -258,6 +258,16 @@ def _finder(body: str, *entities: Entity) -> tuple[Callable[[int, int, Attributi
     return finder, lambda sentence: (body.index(sentence), body.index(sentence) + len(sentence))
 
 
+def test_an_analysts_firm_is_no_company_that_speaks():
+    """AP, written here: "The company said it expects …" after an analyst's quote went to the analyst's firm, which the
+    model typed a company."""
+    body = ("Rainbow Rare Earths said the plant recovered roughly 70% of the metals. "
+            "\"A pilot plant is not a mine,\" said Thandi Mokoena, a mining analyst at Johannesburg-based Anchor Research. "
+            "The company said it expects to produce up to 1,900 metric tons a year from 2029.")
+    speaker, at = _finder(body, Entity(name="Rainbow Rare Earths", type=EntityType.company), Entity(name="Anchor Research", type=EntityType.company))
+    assert speaker(*at("The company said it expects to produce up to 1,900 metric tons a year from 2029."), Attribution.company) == "Rainbow Rare Earths"
+
+
 def test_a_speaker_named_beside_the_reporting_verb_speaks_not_a_name_in_the_words_quoted():
     body = ("“The program is an alternative that reduces China’s stranglehold on supply chains,” said Thomas R. Hardy, USTDA’s Deputy Director. "
             "Baotou, a city in north China, reached output of 118.6 billion yuan (about 16.5 billion U.S. dollars), local authorities said. "
