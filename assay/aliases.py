@@ -226,10 +226,11 @@ class AliasBook:
 
     def mention_spans(self, text: str) -> list[tuple[int, int, str]]:
         """(start, end, canonical name) of every mention in `text`, in no set order; a social account's
-        handle that runs a known name together ("@LynasRareEarths") is a mention too."""
+        handle that runs a known name together ("@LynasRareEarths") is a mention too; a currency's sign is none
+        ("US$326 million" named the United States beside the claim it prices, written here)."""
         if self._matcher is None:
             self._matcher = _Matcher.of([(spelling, named.name) for named in self.entities() for spelling in named.variants])
-        spans = self._matcher.spans(text)
+        spans = [(a, b, name) for a, b, name in self._matcher.spans(text) if not text.startswith("$", b)]
         for handle in _HANDLE.finditer(text):
             if (named := self.canonical(spelled_out(handle[1]))) is not None:
                 spans.append((handle.start(), handle.end(), named.name))

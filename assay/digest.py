@@ -159,9 +159,10 @@ def build_digest(
     mentions = Counter(name for item in items for name in item.statement.entities)
     grouped: dict[str, list[DigestItem]] = {}
     for item in items:
-        # A statement that names no party goes under the one it speaks for ("The company claims its Texas
-        # plant …"), else under what it names, else Other.
-        named = parties(item.statement, types) or ([item.statement.speaker] if item.statement.speaker else []) or item.statement.entities
+        # A statement goes under the party it speaks for ("The company claims its Texas plant …"; Rainbow Rare
+        # Earths' "… the lowest-cost source of separated rare earths outside China" went under China, written
+        # here), else under what it names, else Other.
+        named = ([item.statement.speaker] if item.statement.speaker else []) or parties(item.statement, types) or item.statement.entities
         entity = max(named, key=lambda n: (mentions[n], -named.index(n))) if named else OTHER
         grouped.setdefault(entity, []).append(item)
     for group in grouped.values():

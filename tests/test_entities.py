@@ -50,6 +50,7 @@ def test_short_and_capital_aliases_match_only_as_written():
     for text in ("an mp3 player", "Mp said so", "the cnre index", "AMP shares", "mp too"):
         assert "MP Materials" not in book.mentions(text) and CNRE not in book.mentions(text), text
     assert book.mentions("Let us know") == [] and book.mentions("US output") == ["United States"]
+    assert book.mentions("a capital cost of US$326 million") == []  # a currency's sign names no country (written here)
     assert book.mentions("rare-earth magnets and NDPR OXIDE") == ["Rare earth magnets", "NdPr"]  # long names: any case
     assert book.mentions("China Northern Rare Earth (Group) High-Tech said") == [CNRE]  # the longest spelling, once
     # A social account's handle runs a known name together (seen on a thread written here).

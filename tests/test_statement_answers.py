@@ -376,6 +376,11 @@ def test_what_the_company_claims_is_listed_for_the_company_it_speaks_for():
     # The digest puts it under the company, not under "Other", and does not say it names the company.
     group = build_digest(corpus, types={n.name: n.type for n in aliases.entities()}).groups[0]
     assert group.entity == "Lynas Rare Earths" and not any(r.startswith("names") for r in group.items[0].reasons)
+    # A claim that names another party goes under its speaker too: Rainbow Rare Earths' "… the lowest-cost source of
+    # separated rare earths outside China" went under China (written here).
+    named = record.model_copy(update={"entities": ["China"], "quote": "It will be the lowest-cost source outside China."})
+    corpus = CorpusView(articles=[article], analyses={}, source_types={article.id: SourceType.news}, statements=[named])
+    assert build_digest(corpus, types={n.name: n.type for n in aliases.entities()}).groups[0].entity == "Lynas Rare Earths"
 
 
 def test_the_speaker_reading_script_lists_every_labelled_company_or_government_statement(capsys):
