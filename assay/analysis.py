@@ -24,6 +24,7 @@ import re
 import time
 from collections.abc import Callable, Sequence
 from datetime import datetime
+from decimal import Decimal
 from typing import Annotated, ClassVar, Protocol
 
 import numpy as np
@@ -193,7 +194,7 @@ KEY_SENTENCES_VERSION = "9"  # 2: the splitter's boilerplate rule; 3: its narrow
 # 5 0.538 / 0.460, 6 0.539 / 0.515; lead-k stays at 0.32-0.34 / 0.36-0.42 (evals/README.md).
 HIGHLIGHTS = 5
 # The version of what code makes of the reply's names, figures and prose (`typed_once`, `_figure`, `tidy_cut`): part of the key too.
-NAMES_VERSION = "16"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
+NAMES_VERSION = "17"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
 # 2: a figure as the body writes it, what it measures in its sentence, no years; 3: a summary's unfinished last sentence dropped;
 # 4: a figure's value holds a number; 5: a title before a name the body writes after it is that name, and a call's
 # holder may be its summary's subject (grounding); 6: "NPV" is the body's "NPV8"; a province or state is no country;
@@ -214,6 +215,7 @@ NAMES_VERSION = "16"  # 1: a name typed once; a unit the value carries shown onc
 # Department") and the USGS are the alias file's governments; a figure the reply gives no unit shows the one its
 # sentence writes ("1.25 tonnes")
 # 16: a currency's sign ("US$326 million") names no country
+# 17: one list of mass units (`MASS_UNITS`): "kg", "kilotonnes", "mtpa" are mass wherever a unit's dimension is read
 
 
 def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = HIGHLIGHTS) -> list[str]:
@@ -471,6 +473,16 @@ def _words_in(words: str, sentence: str) -> bool:
 # measure: what a figure measures may be the dimension its unit already says ("800°C" — "temperature"),
 # not a word of its sentence; and the cross-check reads two numbers as conflicting only in one dimension.
 _QUANTITY = "capacity output production volume tonnage supply demand shipments quantity"
+# The mass units as texts write them (in lower case; "Mt", million tonnes, is told from "mt", metric tons, by its
+# case where that matters) and each one's worth in tonnes: one list for the dimension a figure measures
+# (`UNIT_DIMENSIONS`), the unit a reply left off (`_UNIT_AFTER`) and the cross-check's conversions (`crosscheck.quantities`).
+MASS_UNITS: list[tuple[str, Decimal]] = [
+    (r"metric\s+(?:tons?|tonnes?)|tonnes?|tons?|t|mt|tpa|tpy|t/y|t/yr", Decimal(1)),
+    (r"kg|kgs|kilos?|kilograms?|kilogrammes?", Decimal("0.001")),
+    (r"kt|ktpa|kilotonnes?|kilotons?", Decimal(1_000)),
+    (r"mtpa|mmt", Decimal(1_000_000)),
+]
+_MASS_UNIT = "|".join(pattern for pattern, _ in MASS_UNITS)
 UNIT_DIMENSIONS: dict[str, tuple[re.Pattern[str], frozenset[str]]] = {
     name: (re.compile(unit, re.I), frozenset(words.split())) for name, unit, words in (
         ("temperature", r"°|℃|degrees", "temperature heat"),
@@ -478,7 +490,7 @@ UNIT_DIMENSIONS: dict[str, tuple[re.Pattern[str], frozenset[str]]] = {
          "price prices cost costs value worth investment funding financing loan revenue spending budget grant capital"),
         ("share", r"%|\bper\s?cent\b|\bpercent\b", "share percentage proportion rate growth increase decline rise fall"),
         ("duration", r"\b(?:days?|weeks?|months?|years?)\b", "duration time period timeline deadline"),
-        ("mass", r"\b(?:tonnes?|tons?|t|kt|mt|tpa)\b", _QUANTITY),
+        ("mass", rf"\b(?:{_MASS_UNIT})\b", _QUANTITY),
         ("power", r"\b(?:mw|gw|gwh)\b", _QUANTITY),
     )
 }
@@ -529,7 +541,7 @@ def _figure(reply: FigureReply, body: str) -> Figure | None:
 
 
 # A unit of measure written right after a value: "1.25 tonnes", "6,000 metric tons", "20 MW".
-_UNIT_AFTER = re.compile(r"[\s-]?(?P<unit>metric (?:tons?|tonnes?)|tonnes?|tons?|kilograms?|kg|kt|ktpa|tpa|Mt|mtpa|MW|GW|GWh)\b")
+_UNIT_AFTER = re.compile(rf"[\s-]?(?P<unit>{_MASS_UNIT}|mw|gw|gwh)\b", re.I)
 
 
 def _shows_its_unit(value: str) -> bool:

@@ -26,7 +26,7 @@ from decimal import Decimal
 import numpy as np
 
 from assay.aliases import AliasBook, legal_names, normalise, trade_names
-from assay.analysis import CURRENCY, NUMBER, UNIT_DIMENSIONS, YEAR
+from assay.analysis import CURRENCY, MASS_UNITS, NUMBER, UNIT_DIMENSIONS, YEAR
 from assay.attribution import speaker_words
 from assay.embeddings import MiniLMEmbeddings
 from assay.statements import DAY_DATE, Statement, dateline_end, text_sentences
@@ -49,12 +49,7 @@ _FIGURE_UNIT = re.compile(
 _SCALES = {"thousand": 1_000, "k": 1_000, "million": 1_000_000, "mn": 1_000_000, "m": 1_000_000,
            "billion": 1_000_000_000, "bn": 1_000_000_000, "trillion": 1_000_000_000_000,
            "mln": 1_000_000, "bln": 1_000_000_000, "tn": 1_000_000_000_000, "trn": 1_000_000_000_000}  # Interfax's "RUB 5 bln"
-_TONNES = [  # a mass unit as written (lower case, "Mt" apart), in tonnes
-    (re.compile(r"metric\s+(?:tons?|tonnes?)|tonnes?|tons?|t|mt|tpa|tpy|t/y|t/yr"), Decimal(1)),
-    (re.compile(r"kg|kgs|kilos?|kilograms?|kilogrammes?"), Decimal("0.001")),
-    (re.compile(r"kt|ktpa|kilotonnes?|kilotons?"), Decimal(1_000)),
-    (re.compile(r"mtpa|mmt"), Decimal(1_000_000)),
-]
+_TONNES = [(re.compile(pattern), factor) for pattern, factor in MASS_UNITS]  # a mass unit as written, in lower case
 _CURRENCIES = [  # the currency a sign or word writes; "$" alone is the US dollar
     (re.compile(r"a\$|au\$|aud|australian"), "AUD"), (re.compile(r"c\$|ca\$|cad|canadian"), "CAD"),
     (re.compile(r"nz\$|nzd"), "NZD"), (re.compile(r"hk\$|hkd"), "HKD"), (re.compile(r"s\$|sgd"), "SGD"),

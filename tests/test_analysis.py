@@ -117,6 +117,11 @@ def test_a_figure_shows_its_value_as_the_body_writes_it_and_its_unit_once():
     wire = "Energy Fuels said it had produced 1.25 tonnes of dysprosium oxide in October, and would spend $410 million."
     shown = {v: (f.value, f.unit) for v in ("1.25", "$410 million") if (f := _figure(FigureReply(value=v, unit="", measures="oxide spend"), wire))}
     assert shown == {"1.25": ("1.25", "tonnes"), "$410 million": ("$410 million", "")}
+    # One list of mass units (`MASS_UNITS`) for the unit a reply left off: "kilotonnes" were no unit to show
+    pilot = "The pilot plant produced 2,100 kg of NdPr oxide; the full plant would make 1.9 kilotonnes a year."
+    shown = {v: (f.value, f.unit) for v, m in (("2,100", "NdPr oxide"), ("1.9", "full plant"))
+             if (f := _figure(FigureReply(value=v, unit="", measures=m), pilot))}
+    assert shown == {"2,100": ("2,100", "kg"), "1.9": ("1.9", "kilotonnes")}
 
 
 def test_a_figure_is_what_its_sentence_says_or_nothing():
