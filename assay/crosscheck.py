@@ -29,7 +29,7 @@ from assay.aliases import AliasBook, legal_names, normalise, trade_names
 from assay.analysis import CURRENCY, MASS_UNITS, NUMBER, UNIT_DIMENSIONS, YEAR
 from assay.attribution import speaker_words
 from assay.embeddings import MiniLMEmbeddings
-from assay.statements import DAY_DATE, Statement, dateline_end, text_sentences
+from assay.statements import DAY_DATE, MONTH, Statement, dateline_end, text_sentences
 from assay.types import Article, ChunkSearch, CrossCheck, EntityType, EvidenceChunk, StoredChunk, TermWeights
 
 # A figure and what it is a figure of, as far as its unit says: two numbers conflict only when they
@@ -144,8 +144,8 @@ _CHANGE_AFTER = re.compile(r"\s*(?:from\b|year[- ]on[- ]year|y/y|yoy\b|on the ye
 
 # What numbers a date or a period holds ("September 30, 2026", "Q3", "H1", a dateline's "Dec. 1"): no figure either
 # text gives. Xinhua's "BAOTOU, Dec. 1" agreed with "less than 1 per cent" (texts written here).
-_MONTH_NAME = r"(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
-_DATED = re.compile(rf"{DAY_DATE}|\b[QH][1-4]\b|\b{_MONTH_NAME}\s+\d{{1,2}}\b(?![\d,.]\d)|\b\d{{1,2}}\s+{_MONTH_NAME}(?![a-z])")
+# A month only as a name, capitalised: "may 10" is a verb's.
+_DATED = re.compile(rf"{DAY_DATE}|\b[QH][1-4]\b|\b(?=[A-Z]){MONTH}\s+\d{{1,2}}\b(?![\d,.]\d)|\b\d{{1,2}}\s+(?=[A-Z]){MONTH}")
 
 
 def agreeing_figures(text: str, cited: frozenset[str] = frozenset()) -> set[str]:
@@ -162,8 +162,8 @@ def agreeing_figures(text: str, cited: frozenset[str] = frozenset()) -> set[str]
 
 def figures_conflict(statement: str, other: str, *, ignore: frozenset[str] = frozenset(), ignore_own: frozenset[str] = frozenset()) -> bool:
     """Whether another text gives a different figure in a dimension the statement measures in, and none it
-    allows (`Quantity.allows`: a bound or a round figure allows more than one); the numbers in `ignore` (the other's) and `ignore_own` (the statement's) are another's word
-    that the text only cites (`claimed_figures`)."""
+    allows (`Quantity.allows`: a bound or a round figure allows more than one); the numbers in `ignore` (the
+    other's) and `ignore_own` (the statement's) are another's word that the text only cites (`claimed_figures`)."""
     own = [q for q in quantities(statement) if q.number not in ignore_own]
     theirs = [q for q in quantities(other) if q.number not in ignore]
     dimensions = {q.dimension for q in own} & {q.dimension for q in theirs}
@@ -269,7 +269,6 @@ def _in_common(names: frozenset[str], others: frozenset[str]) -> bool:
     return any(set(a.split()) <= set(b.split()) or set(b.split()) <= set(a.split()) for a in names for b in others)
 
 
-# A speaker named by what it is, not by name: "The company", "it", "officials".
 # A party's own plan or promise ("Solikamsk Magnesium Works has promised to lift output to 2,500 tonnes",
 # "Lynas plans to", "MP aims to"): only the party knows it, so a text that restates it repeats the party's
 # word. Not an attribution rule: the labellers give such a sentence to the author's voice.
@@ -278,6 +277,7 @@ _COMMITS_TO = re.compile(r"(?P<who>[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,4
                          r"targets|targeted|targeting|hopes|hoped)\s+to\b")
 # A sentence's subject named first: "Rainbow Rare Earths' pilot produced …", "Lynas shipped …".
 _SUBJECT = re.compile(r"^(?:The\s+)?(?P<name>[A-Z][\w&.'’-]*(?:\s+(?:[A-Z][\w&.'’-]*|\([A-Z][\w&.'’-]*\)))*)(?:['’]s?)?\s+[a-z(]")
+# A speaker named by what it is, not by name: "The company", "it", "officials".
 _UNNAMED_SPEAKER = re.compile(r"^(?:the|this|that|it|its|their|he|she|they|we|company|officials?|management)\b", re.I)
 _CAPITALISED = re.compile(r"\b[A-Z]")
 # A sentence that speaks of a claim as a claim: it repeats the claim, whoever it says made it.
@@ -390,9 +390,11 @@ class CorpusCrossCheck:
         return frozenset(figures)
 
     def _claimants(self, article: Article, statement: Statement) -> frozenset[str]:
-        """Whose word a statement is, as name keys: the parties its reporting verb names ("Lynas said"),
-        else, for "the company said", the ones it names or its title does; and always its publisher's
-        (a release's issuer: nobody else for a statement no verb attributes, as in a news story's own voice)."""
+        """Whose word a statement is, as name keys: the parties its reporting verb names ("Lynas said") or whose
+        plan it tells, else, for "the company said", the ones it names, its title or its article's opening does;
+        the parties whose figures it cites; and always its publisher's (a release's issuer). A statement none of
+        these attributes is its subject company's when it opens with one ("Rainbow Rare Earths' pilot produced …"),
+        else nobody's (a news story's own voice)."""
         said = self._said_by(statement.text, article.title, article.body[:_OPENING]) | self._speakers(article.source)
         # The party whose figure it cites ("the 1,900 tonnes a year the company targets would make Phalaborwa one of the
         # three largest"): it rests on that party's word, so the party's release is no independent source (written here).
@@ -406,9 +408,10 @@ class CorpusCrossCheck:
         return self._speakers(subject.group("name"), (EntityType.company,)) if subject else frozenset()
 
     def _said_by(self, text: str, title: str, context: str = "") -> frozenset[str]:
-        """The parties a text's reporting verbs name ("Lynas said"), or whose plan it tells (`_COMMITS_TO`); for a speaker named by no name ("the
-        company said", "it said"), the ones the text names, else its title, else its `context` (`_unnamed`); none without a reporting verb,
-        and none for a speaker no alias or legal form knows ("Rare Earth Exchanges reports that the EU…")."""
+        """The parties a text's reporting verbs name ("Lynas said"), or whose plan it tells (`_COMMITS_TO`); for a
+        speaker named by no name ("the company said", "it said"), the ones the text names, else its title, else its
+        `context` (`_unnamed`); none without a reporting verb, and none for a speaker no alias file, legal form or
+        trade word knows ("Rare Earth Exchanges reports that the EU…")."""
         text = text[dateline_end(text):]  # "JOHANNESBURG (AP) — A British company … said": the company speaks, not the dateline
         said_by = [words.strip() for words, _ in speaker_words(text)] + [found["who"] for found in _COMMITS_TO.finditer(text)]
         # A company its clause names is the speaker, not the country before it ("Australia's Lynas said").

@@ -321,6 +321,7 @@ def test_a_figure_in_another_unit_is_the_same_figure():
     assert agreeing_figures("2.5 thousand tonnes") & agreeing_figures("2,500 tonnes")
     # a day is no figure: Xinhua's "BAOTOU, Dec. 1" agreed with "less than 1 per cent" (written here)
     assert agreeing_figures("BAOTOU, Dec. 1 (Xinhua) -- it produced more than 120,000 tonnes on 3 November") == {"120000", "mass=120000"}
+    assert "10" in agreeing_figures("output may 10 times exceed demand")  # "may" a verb's, no month
     assert figures_conflict("would produce 6,500 metric tons a year", "is designed to produce 6,000 tpa")
     assert not figures_conflict("in a deal worth about A$250 million", "a deal then worth US$170 million")
     assert figures_conflict("in a deal worth about A$250 million", "a deal worth A$200 million")
