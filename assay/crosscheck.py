@@ -285,9 +285,10 @@ _CITES_A_CLAIM = re.compile(r"\b(?:claims?|assertions?|promises?|boasts?|pledges
 # Where a speaker's words go on to describe it: "company developing a rare earths project in South Africa".
 _MODIFIER = re.compile(r"\s(?:developing|building|running|operating|that|which|who|with|in|at|from|based|behind)\b")
 # A speaker a wire's lede names by what it is, the name held back: "A British company developing a rare earths project …".
-_INDEFINITE_SPEAKER = re.compile(r"^an?\s+(?:[A-Z][\w-]*\s+|[a-z-]+\s+){0,3}(?:company|firm|miner|developer|producer|refiner|group)\b", re.I)
+_COMPANY_NOUNS = r"company|firm|miner|group|producer|refiner|developer"  # what a company is called when its name is not
+_INDEFINITE_SPEAKER = re.compile(rf"^an?\s+(?:[A-Z][\w-]*\s+|[a-z-]+\s+){{0,3}}(?:{_COMPANY_NOUNS})\b", re.I)
 _UNNAMED_KINDS = [
-    (re.compile(r"\b(?:company|firm|miner|group|producer|refiner|developer|management)\b", re.I), (EntityType.company, EntityType.project)),
+    (re.compile(rf"\b(?:{_COMPANY_NOUNS}|management)\b", re.I), (EntityType.company, EntityType.project)),
     (re.compile(r"\b(?:government|ministry|officials?|department|agency|authorities)\b", re.I), (EntityType.government, EntityType.country)),
 ]
 _PARTIES = (EntityType.company, EntityType.project, EntityType.government, EntityType.country)
