@@ -194,7 +194,7 @@ KEY_SENTENCES_VERSION = "9"  # 2: the splitter's boilerplate rule; 3: its narrow
 # 5 0.538 / 0.460, 6 0.539 / 0.515; lead-k stays at 0.32-0.34 / 0.36-0.42 (evals/README.md).
 HIGHLIGHTS = 5
 # The version of what code makes of the reply's names, figures and prose (`typed_once`, `_figure`, `tidy_cut`): part of the key too.
-NAMES_VERSION = "17"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
+NAMES_VERSION = "18"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
 # 2: a figure as the body writes it, what it measures in its sentence, no years; 3: a summary's unfinished last sentence dropped;
 # 4: a figure's value holds a number; 5: a title before a name the body writes after it is that name, and a call's
 # holder may be its summary's subject (grounding); 6: "NPV" is the body's "NPV8"; a province or state is no country;
@@ -216,6 +216,7 @@ NAMES_VERSION = "17"  # 1: a name typed once; a unit the value carries shown onc
 # sentence writes ("1.25 tonnes")
 # 16: a currency's sign ("US$326 million") names no country
 # 17: one list of mass units (`MASS_UNITS`): "kg", "kilotonnes", "mtpa" are mass wherever a unit's dimension is read
+# 18: China's State Council and General Administration of Customs are the alias file's governments
 
 
 def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = HIGHLIGHTS) -> list[str]:

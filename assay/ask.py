@@ -28,13 +28,13 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 
 from assay.analysis import numbers
 from assay.embeddings import MiniLMEmbeddings
-from assay.grounding import unknown_names, unmentioned_names, unmentioned_years
+from assay.grounding import unknown_names, unmentioned_materials, unmentioned_names, unmentioned_years
 from assay.language import ENGLISH_WORDS
 from assay.llms import StructuredOutputError, model_name, structured, yes_probability
 from assay.prompts import PromptFile, released
 from assay.retrieval import Filters, Hit, HybridRetriever, chunk_hit
 from assay.settings import Settings
-from assay.statements import is_question, text_sentences, word_stems
+from assay.statements import DAY_DATE, MONTH, is_question, text_sentences, word_stems
 from assay.types import Analysis, ArticleCatalog, Attribution, ChunkSearch, CrossCheckStatus, Kind
 
 # The closing run of a sentence: full stops, question and exclamation marks and closing quotes (not
@@ -145,7 +145,7 @@ AbstainReason = Literal[
     "no_relevant_chunks", "names_not_in_corpus", "years_not_in_corpus", "model_found_no_support", "no_valid_citations", "unsupported_numbers",
     "unsupported_names", "miscited", "no_figure_in_answer", "no_new_name_in_answer", "measure_not_in_passages",
     "names_not_in_cited_passages", "years_not_in_cited_passages", "no_passage_answers", "cited_passages_do_not_answer", "asked_not_said",
-    "figure_of_another_subject",
+    "figure_of_another_subject", "materials_not_in_cited_passages",
 ]
 
 
@@ -194,6 +194,11 @@ def passages(question: str, hits: list[Hit], embedder: MiniLMEmbeddings, max_cha
     if word_weight and asked:
         held = [len(asked & word_stems(s.text, 4)) / len(asked) for found in per_hit for s in found]
         scores = scores + word_weight * np.asarray(held)
+    if asks_day(question):
+        # A question about when wants the sentence that gives a day: "When do China's samarium export
+        # controls take effect?" was shown a wire's lede on the controls, not "…will need licences from
+        # Jan. 1, 2027", and the model answered with the lede's "on Monday".
+        scores = scores + DAY_WEIGHT * np.asarray([bool(_DATED.search(s.text)) for found in per_hit for s in found])
     out, position = [], 0
     for key, (hit, found) in enumerate(zip(hits, per_hit), start=1):
         if not found:
@@ -211,6 +216,20 @@ def passages(question: str, hits: list[Hit], embedder: MiniLMEmbeddings, max_cha
         a, b = found[first].start, found[last].end
         out.append(Passage(key=key, hit=hit, quote=hit.text[a:b], start=hit.start + a, end=hit.start + b))
     return [p.model_copy(update={"key": i}) for i, p in enumerate(out, start=1)]
+
+
+_ASKS_DAY = re.compile(r"^\s*(?:when|by when|until when|since when|how soon|(?:on|by|from|in|until) what (?:date|day|month|year)|"
+                        r"what (?:date|day|month|year))\b|,? and when\b", re.I)
+# A day, month or year the sentence says something happens on: after a preposition ("from Jan. 1, 2027",
+# "by 2028"), never a wire's dateline ("TOKYO/BEIJING, Dec 4 (Reuters) -"), which says when it was filed.
+_DATED = re.compile(rf"\b(?:on|from|by|until|till|since|before|after|in|during|effective|through|as of)\s+(?:the\s+)?(?:end\s+of\s+)?"
+                    rf"(?:{DAY_DATE}|{MONTH}\s+\d{{1,2}}\b|\d{{1,2}}\s+{MONTH}|{MONTH}\s+(?:19|20)\d\d\b|(?:19|20)\d\d\b)", re.I)
+DAY_WEIGHT = 0.2  # as much as holding all of the question's words (settings.ask_passage_word_weight)
+
+
+def asks_day(question: str) -> bool:
+    """Whether a question asks for a day, a month or a year ("When…", "…, and when?")."""
+    return _ASKS_DAY.search(question) is not None
 
 
 # A question's own words that say nothing of its subject ("What does…", "Which…", "How much…").
@@ -934,6 +953,10 @@ def answer_question(
     # 0 (the one answerable it fires on was miscited, and declined by that check anyway); test unchanged.
     if unmentioned_years(question, " ".join(f"{held[key]} {by_date.get(key) or ''}" for key in cited)):
         return abstain("years_not_in_cited_passages")
+    # The same for a material: "When do China's samarium export controls take effect?" answered from
+    # a passage on rare earth processing in general, in a corpus with no samarium (the eval's).
+    if unmentioned_materials(question, " ".join(named[key] for key in cited)):
+        return abstain("materials_not_in_cited_passages")
     probability = {j.key: j.probability for j in answer.answerability if j.probability is not None}
     if checks.citation_margin is not None and probability:
         text, cited = clean_citations(weaker_citations_dropped(text, probability, checks.citation_margin, question, held), valid)

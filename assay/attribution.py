@@ -301,10 +301,15 @@ def _table_rows(body: str) -> list[tuple[int, int]]:
 
 def turn_speaker(turn: Turn) -> Attribution | None:
     """Who speaks a transcript's turn: the company's people for the company; the others (analysts on
-    a call) by their role ("Jefferies" is a third party), else as third parties; a listed participant
-    without a side, or an interviewee, by the role named first."""
+    a call) by their role ("Jefferies" is a third party), else as third parties; a hearing's witness
+    with no title but an honorific as a third party; a listed participant without a side, or an
+    interviewee, by the role named first."""
     if turn.side == Side.company:
         return Attribution.company
+    if turn.side == Side.unknown and not turn.role:
+        # A hearing's witness, titled only "Mr." or "Ms.": whom they speak for the transcript does not
+        # say, but the words are theirs, never the publication's (they read as the author's).
+        return Attribution.third_party
     # The role named first: an interview's opening introduces its interviewee before anyone else.
     named = [(found.start(), who) for pattern, who in _ROLES if (found := pattern.search(turn.role))]
     return min(named, key=lambda n: n[0])[1] if named else (Attribution.third_party if turn.side == Side.others else None)

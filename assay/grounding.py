@@ -319,6 +319,25 @@ def unmentioned_names(question: str, passages: str, strict: bool = False) -> lis
     return unmentioned
 
 
+def unmentioned_materials(question: str, passages: str) -> list[str]:
+    """The materials a question asks about by one word or symbol (the alias file's: "samarium", "NdPr",
+    "Dy"; not a group such as "rare earth magnets") that the passages never name, by any of their
+    spellings or the element a spelling starts with ("samarium-cobalt", "neodymium and praseodymium").
+    "When do China's samarium export controls take effect?", asked of a corpus with no samarium, was
+    answered with another article's "expansion plans extend to 2028–2029"."""
+    book = shipped_book()
+    asked = {name for *_, name in book.mention_spans(question)
+             if (named := book.canonical(name)) is not None and named.type == EntityType.material and " " not in name}
+    held = {name for *_, name in book.mention_spans(passages)}
+    missing = []
+    for name in sorted(asked - held):
+        named = book.canonical(name)
+        elements = {re.split(r"[\s-]", v)[0].lower() for v in (named.variants if named else [name])} - {"rare"}
+        if not any(len(e) >= 4 and re.search(rf"(?<!\w){re.escape(e)}", passages, re.I) for e in elements):
+            missing.append(name)
+    return missing
+
+
 # --- the publisher --------------------------------------------------------------------------------
 
 _REPORTING = (

@@ -154,7 +154,8 @@ _DATELINE_DASH = r"\s*(?:—|–|--|-)\s+"
 # other knew ("NEW DELHI, Nov 30 (PTI) --" left a story undated; "London, 1 December 2026 —" was a statement).
 DATELINE = re.compile(
     # AP's "WASHINGTON (AP) —" has no comma, Interfax's "MOSCOW. Nov 24 (Interfax) -" a full stop
-    rf"^[{_CAPITALS}][{_CAPITALS}.'’\- ]{{1,40}}(?:,\s*[A-Z][A-Za-z.'’\- ]{{1,30}})?(?:,\s*|\s+(?=[(/])|(?<=\.)\s+(?={MONTH}\s+\d))"
+    # A story filed from two cities writes both: "TOKYO/BEIJING, Dec 4 (Reuters) -".
+    rf"^[{_CAPITALS}](?:[{_CAPITALS}.'’\- ]|/(?=[{_CAPITALS}])){{1,40}}(?:,\s*[A-Z][A-Za-z.'’\- ]{{1,30}})?(?:,\s*|\s+(?=[(/])|(?<=\.)\s+(?={MONTH}\s+\d))"
     rf"(?:(?P<date>{_DATELINE_DAY})\s*)?"
     r"(?P<agency>\([^()]{2,40}\)|/[^/]{2,40}/)?" + _DATELINE_DASH +
     # Business Wire's, with no spaces and its date after its tag: "LAS VEGAS--(BUSINESS WIRE)--November 5, 2026--".
@@ -169,7 +170,7 @@ DATELINE = re.compile(
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "28"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
+SPLITTER_VERSION = "29"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
 # 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies, an interview's Q:/A: labels,
 # a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone; 8: a name a speaker addresses,
 # a pasted page's photo captions and sign-up calls; 9: a "Published <date>" line, a table's header row of years
@@ -198,6 +199,7 @@ SPLITTER_VERSION = "28"  # 2: datelines are not statements; 3: comma clauses, as
 # 2026 (Yonhap) --"), Interfax's ("MOSCOW. Nov 24 (Interfax) -") are no part of the statement
 # 28: one dateline pattern with the opening reader's: a day before its month ("LONDON, 1 December 2026 —"), a place not
 # in capitals with a year ("**London, 1 December 2026** —"), a place's accented capitals ("MINAÇU, 20 de novembro de 2026 —")
+# 29: a dateline of two cities ("TOKYO/BEIJING, Dec 4 (Reuters) -")
 
 
 @dataclass(frozen=True)

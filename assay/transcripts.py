@@ -34,9 +34,9 @@ _LIST_HEADING = re.compile(
 _PARTICIPANT = re.compile(r"^(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.&'’-]*){1,6}?)\s*(?:\s-{1,2}\s|\s[–—]\s|,\s)\s*(?P<role>\S.{0,120})$")
 _OPERATOR = re.compile(r"^(?:operator|moderator|host)\s*:?$", re.I)
 # What a speaker says to run the call or the hearing, not about the business: short, no figure
-# ("If I could assist the committee, Senator.", "I'll take that on notice.": a hearing written here).
+# ("If I could assist the committee, Senator.", "I'll take that on notice.", "Thank you, Mr. Chairman.": hearings written here).
 _COURTESY = re.compile(
-    r"^(?:(?:thanks|thank you|good (?:morning|afternoon|evening|day)|congrat\w*|hey|hi|hello|welcome)\b[^.!?\d]{0,60}[.!?]$"
+    r"^(?:(?:thanks|thank you|good (?:morning|afternoon|evening|day)|congrat\w*|hey|hi|hello|welcome)\b(?:[^.!?\d]|\b(?:Mr|Mrs|Ms|Dr)\.){0,60}[.!?]$"
     r"|[^\d]{0,80}\bturn (?:the call|it|things) (?:back )?over to\b[^\d]{0,60}$"
     r"|(?:if i (?:could|may|might)|may i|through you|with respect)\b[^.!?\d]{0,60}\b(?:committee|chair|senator|minister)\b[^.!?\d]{0,20}[.!?]$"
     r"|i(?:'ll|’ll| will) (?:have to )?take (?:that|it|the question) on notice[^.!?\d]{0,40}[.!?]$)",
@@ -151,18 +151,32 @@ def _interview(body: str, lines: list[tuple[int, str]]) -> list[Turn]:
 
 
 # A hearing's or a parliament's transcript (Hansard, a congressional hearing): no participants list;
-# each turn opens with a title, a name and a colon ("Senator CANAVAN:", "Ms Jones:", "The CHAIR:").
-_TITLE = r"(?:Senator|Sen|Mr|Mrs|Ms|Miss|Dr|Prof|Professor|Rep|Representative|Minister|Secretary|Chairman|Chairwoman|Chair|CHAIR|Madam)"
+# each turn opens with a title, a name and a colon ("Senator CANAVAN:", "Ms Jones:", "The CHAIR:"), a
+# news service's transcript writes the title in capitals too ("SEN. HARRIS:", "MR. DELGADO:"), and the
+# Government Publishing Office's ends the name with a full stop ("Senator HARRIS. Thank you…").
+_TITLE = r"(?:Senator|Sen|Mr|Mrs|Ms|Miss|Dr|Prof|Professor|Rep|Representative|Minister|Secretary|Chairman|Chairwoman|Chair|Madam)"
 _TITLED_SPEAKER = re.compile(
-    rf"^(?P<name>(?:The\s+)?(?P<title>{_TITLE})\.?(?:\s+(?:the\s+Hon\.?\s+)?[A-Z][\w.'’-]*){{0,3}}?|(?:The\s+)?CHAIR(?:MAN|WOMAN)?)\s*:\s+(?=\S)")
+    rf"^(?P<name>(?:The\s+)?(?P<title>{_TITLE}|(?-i:{_TITLE.upper()}))\.?(?:\s+(?:the\s+Hon\.?\s+)?[A-Z][\w.'’-]*){{0,3}}?"
+    r"|(?:The\s+)?CHAIR(?:MAN|WOMAN)?)\s*:\s+(?=\S)")
+_GPO_SPEAKER = re.compile(  # the name in capitals is what marks it: "Senator Harris. …" is a sentence
+    rf"^(?P<name>(?:The\s+)?(?P<title>{_TITLE})\.?(?:\s+[A-Z][a-z]+)?\s+[A-Z]{{2,}}(?:[-'’][A-Z]+)?|The\s+CHAIR(?:MAN|WOMAN)?)\.\s+(?=[A-Z])")
 _HONORIFICS = {"Mr", "Mrs", "Ms", "Miss", "Dr", "Prof", "Professor", "Madam"}  # say nothing of whom the speaker speaks for
+_SHORT_TITLES = {"Sen": "Senator", "Rep": "Representative"}
+
+
+def _title(written: str | None) -> str:
+    """A speaker's title as a role: "SEN" and "Sen" are "Senator"; no title is the chair's."""
+    if not written:
+        return "Chair"
+    title = written.capitalize() if written.isupper() else written
+    return _SHORT_TITLES.get(title, title)
 
 
 def _hearing(body: str, lines: list[tuple[int, str]]) -> list[Turn]:
     """A hearing's turns: at least three lines opening with a titled speaker, and two speakers. The
     role is the title ("Senator"), which says whom a speaker speaks for; an honorific says nothing."""
-    heads = [(start, start + found.end(), found["name"], found["title"] or "Chair")
-             for start, text in lines if (found := _TITLED_SPEAKER.match(text))]
+    heads = [(start, start + found.end(), found["name"], _title(found["title"]))
+             for start, text in lines if (found := _TITLED_SPEAKER.match(text) or _GPO_SPEAKER.match(text))]
     if len(heads) < 3 or len({name for _, _, name, _ in heads}) < 2:
         return []
     ends = [line for line, _, _, _ in heads[1:]] + [len(body)]

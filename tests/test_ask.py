@@ -367,6 +367,46 @@ def test_each_chunk_s_passage_holds_the_question_s_words(corpus):
     assert any("designed to produce ~400 tonnes" in p.quote for p in by_words_too)
 
 
+# A wire story written here: its lede is closest to a "when" question, but says only when the story was filed.
+_SAMARIUM_WIRE = ("By Kaori Tanaka and Liam Ford\n\nTOKYO/BEIJING, Dec 4 (Reuters) - Japan and the United States on Thursday voiced concern "
+                  "over China's new export controls on samarium, a rare earth used in heat-resistant magnets for missiles and jet engines, "
+                  "as manufacturers scrambled to secure supplies.\n\nChina's commerce ministry said on Monday that exporters of samarium "
+                  "metal, samarium oxide and samarium-cobalt magnet technology will need licences from Jan. 1, 2027. The ministry will "
+                  "decide on applications within 45 working days, it said.")
+
+
+def test_a_question_about_when_is_given_the_sentence_that_states_a_day():
+    from assay.embeddings import MiniLMEmbeddings
+    from assay.retrieval import Hit
+    from assay.settings import Settings
+
+    settings = Settings()
+    embed = MiniLMEmbeddings(batch_size=settings.embed_batch_size)
+    hit = Hit(chunk_id="w-0", article_id="w", text=_SAMARIUM_WIRE, start=0, end=len(_SAMARIUM_WIRE), title="Japan, US voice concern", rrf=1.0)
+    when = passages("When do China's samarium export controls take effect?", [hit], embed, settings.ask_passage_chars, settings.ask_passage_word_weight)
+    assert "from Jan. 1, 2027" in when[0].quote
+    what = passages("What did Japan say about China's samarium export controls?", [hit], embed, settings.ask_passage_chars, settings.ask_passage_word_weight)
+    assert "voiced concern" in what[0].quote and "Jan. 1, 2027" not in what[0].quote  # the same chunk, asked another thing
+
+
+def test_asks_day_reads_questions_about_a_day_month_or_year():
+    from assay.ask import asks_day
+
+    assert [asks_day(q) for q in ("When does the RFP close?", "Who wrote the report, and when?", "On what date was it signed?",
+                                  "How long does a mine take to build?", "What did the ministry say on Monday?")] == [True, True, True, False, False]
+
+
+def test_unmentioned_materials_reads_a_material_by_any_spelling_or_its_element():
+    from assay.grounding import unmentioned_materials
+
+    assert unmentioned_materials("When do China's samarium export controls take effect?", "Most expansion plans extend to 2028–2029.") == ["Samarium"]
+    assert unmentioned_materials("What share of samarium does China produce?", "Samarium-cobalt magnets are made in China.") == []
+    assert unmentioned_materials("What NdPr price did SMM report?", "Neodymium and praseodymium oxide traded at CNY 566,000/t.") == []
+    assert unmentioned_materials("What is the Dy price?", "Dysprosium oxide rose 4%.") == []
+    assert unmentioned_materials("What tungsten price does the report cite?", "Tin prices exceed $50,000/tonne.") == ["Tungsten"]
+    assert unmentioned_materials("How many rare earth magnets did China export?", "Magnet exports rose 14%.") == []  # a group, not one material
+
+
 def test_a_figure_of_something_else_is_an_abstention(corpus):
     settings, retriever, _, embed = corpus
     question = "What is the estimated total capital cost of Ionic Technologies' Belfast recycling plant?"

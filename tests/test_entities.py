@@ -118,6 +118,9 @@ def test_a_name_listed_under_several_types_is_typed_once_as_a_place_or_as_the_al
         ("Ucore Rare", k),  # listed as a company and a country, known to no file: the place wins
         ("MP Materials", c), ("Pentagon", g),  # the file's reviewed type over the reply's
     ]
+    # China's cabinet and customs, in a ministry's notice written here: the model typed the State Council a company.
+    assert [(e.name, e.type) for e in typed_once([Entity(name="State Council", type=c), Entity(name="General Administration of Customs", type=c)],
+                                                 AliasBook.load())] == [("State Council", g), ("General Administration of Customs", g)]
     mine = AliasBook([AliasEntry(name="Mubadala", type=EntityType.government)])  # a user's file types it too
     assert typed_once([Entity(name="Mubadala", type=c)], mine)[0].type is g
     # Seen on the home of this session's texts: state bodies the model typed as companies.

@@ -138,6 +138,8 @@ def test_shipped_classifiers_were_fitted_on_train_only_and_still_score(embedder)
         ("London, 1 December 2026 — Rainbow Rare Earths today announced results from its pilot plant.", "Rainbow Rare Earths"),
         ("MINAÇU, 20 de novembro de 2026 — Serra Verde said it produced 1,200 tonnes of concentrate.", "Serra Verde"),
         ("LA ROCHELLE, France — Rochefort Chimie has restarted its separation line after a two-month halt.", "Rochefort Chimie"),
+        # a story filed from two cities (written here): the dateline was the statement's opening and "4" its figure
+        ("TOKYO/BEIJING, Dec 4 (Reuters) - Japan and the United States on Thursday voiced concern over China's export controls.", "Japan and"),
     ],
 )
 def test_a_dateline_is_not_part_of_the_statement(body, first):

@@ -237,7 +237,37 @@ def test_a_hearing_s_titled_speakers_open_their_turns(embedder):
     assert not [s for s in key_sentences(article, embedder, k=10) if s.startswith(("Senator", "Ms Jones"))]
 
 
+# A congressional hearing as a news service writes it, and as the Government Publishing Office prints it
+# (written here; the figures invented): the speakers were read as the author, their labels as part of the
+# first statement, and "Thank you, Mr. Chairman." as rhetoric.
+US_HEARING = """Hearing on Critical Minerals and the Defense Industrial Base
+December 3, 2026
+
+SEN. HARRIS: Thank you, Mr. Chairman. China controls 99 percent of the world's samarium supply.
+
+MR. DELGADO: Senator, our estimate is that China accounts for roughly 90 percent of samarium production.
+
+SEN. OKAFOR: How much samarium does the United States produce today?
+"""
+
+
+@pytest.mark.parametrize("style", ["news service", "GPO"])
+def test_a_us_hearing_s_speakers_open_their_turns(style, embedder):
+    text = US_HEARING if style == "news service" else US_HEARING.replace("SEN. ", "Senator ").replace("MR. ", "Mr. ").replace("HARRIS:", "HARRIS.").replace("DELGADO:", "DELGADO.").replace("OKAFOR:", "OKAFOR.")
+    _, _, (item,) = parse(Fetched(source="/tmp/hearings/samarium.txt", content=text.encode(), content_type="text/plain"))
+    article = to_article(item)
+    assert [t.role for t in turns(article.body)] == ["Senator", "", "Senator"]
+    found, _, labels = label_statements(article, ClassifierKindDecider(StatementClassifiers.load(), 0.5), embedder)
+    texts = [s.text for s in found]
+    assert texts[0] == "China controls 99 percent of the world's samarium supply.", texts  # no label, no courtesy
+    assert labels[0].attribution == Attribution.government  # a senator's turn
+    assert labels[1].attribution == Attribution.third_party  # a witness's words, not the publication's
+    assert not [t for t in texts if t.startswith(("SEN", "MR", "Senator HARRIS", "Mr. DELGADO"))]
+
+
 def test_lines_that_open_with_a_title_are_no_hearing_unless_several_speakers_take_turns():
     one = "Mr Smith: the plant will open in 2027.\n\nMr Smith: output will double.\n\nMr Smith: we are confident."
     assert turns(one) == []  # one speaker
     assert turns("Minister: the reserve is funded.\n\nSenator CANAVAN: it is not.") == []  # two lines
+    # a name not in capitals is a sentence's subject: "Senator Harris. She spoke." is no speaker line
+    assert turns("Senator Harris. She spoke.\n\nSenator Jones. He spoke.\n\nMr. Smith. Hi there.") == []

@@ -491,9 +491,14 @@ _CALL_TITLE = re.compile(
 )
 
 
+# A hearing's title opens with the committee that held it: "Senate Armed Services Committee, Subcommittee
+# on Readiness", "Senate Economics Legislation Committee — Estimates", "House Select Committee on the CCP".
+_HEARING_TITLE = re.compile(r"^(?P<name>(?:[A-Z][\w&'’-]*\s+){1,6}(?:Committee|Subcommittee|Commission)(?:\s+on(?:\s+(?:the\s+)?[A-Z][\w&'’-]*)+)?)(?=$|[,:;]|\s+[—–-]\s)")
+
+
 def call_holder(title: str) -> str | None:
-    """The company a call transcript's title says held the call."""
-    found = _CALL_TITLE.match(title.strip())
+    """The company a call transcript's title says held the call, or the committee a hearing's title names."""
+    found = _CALL_TITLE.match(title.strip()) or _HEARING_TITLE.match(title.strip())
     return found["name"].strip(" ,-") if found else None
 
 
@@ -538,7 +543,7 @@ def file_publisher(
         notes.append(f"source: the sender, {sender}")
         return sender
     if title and turns("\n".join(lines)) and (holder := call_holder(title)):  # a transcript, not a headline about a call
-        notes.append(f"source: the company holding the call, as the title names it: {holder}")
+        notes.append(f"source: who held the call or the hearing, as the title names it: {holder}")
         return holder
     if site:
         notes.append(f"source: the site of the address it was copied from, {site}")
