@@ -357,6 +357,9 @@ def test_the_opening_of_a_text_export_says_what_published_it(opening, expected):
     ("Mining Weekly", SourceType.news),
     ("Department for Business and Trade", SourceType.government),  # a UK department, as its .odt paper's masthead names it
     ("U.S. Geological Survey", SourceType.government),
+    ("Senate Armed Services Committee", SourceType.government),  # a hearing's publisher, as its title names it (written here)
+    ("Senate Economics Legislation Committee", SourceType.government),
+    ("Kestrel Metals Audit Committee Report", SourceType.news),  # a committee, but no legislature's
 ])
 def test_a_publisher_named_with_a_legal_form_publishes_company_releases(publisher, expected):
     assert source_type(_text_article("Record NdPr oxide production of 721 metric tons.", source=publisher)) == expected
