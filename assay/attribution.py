@@ -98,7 +98,9 @@ _GOES_ON = re.compile(
 _UNSPOKEN = re.compile(r"\b(?:should|would|could|must|might|may|can|shall|will|to)\s+(?:not\s+|never\s+|also\s+|now\s+)?$", re.I)
 _INTRODUCED = re.compile(r"(?P<name>\b[A-Z][a-zA-Z'’-]+(?:\s+[A-Z][a-zA-Z'’-]+)+)(?:,\s+(?:a|an)\s|\s+of\s+(?:the\s+)?[A-Z])")
 # A pronoun, or the document the last speaker put out ("…, the company said in a statement. … , the statement said").
-_PRONOUN = re.compile(r"^\s*(?:he|she|they|it|we|the (?:statement|release|announcement|filing|notice))\b", re.I)
+# Not "we": outside quotation marks it is the writer ("We estimate the expansion adds A$45m", in a broker's
+# note written here, had been the company that the sentence before named).
+_PRONOUN = re.compile(r"^\s*(?:he|she|they|it|the (?:statement|release|announcement|filing|notice))\b", re.I)
 # "Lynas is the only producer outside China…, and it expects…": a pronoun after "and" or "but" is
 # the same sentence's subject, not a place the sentence names on its way.
 # An organisation's name before a role its people hold: "a POSCO International official", "Lynas executives".

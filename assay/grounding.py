@@ -21,7 +21,7 @@ import numpy as np
 
 from assay.aliases import DEMONYM_PLACES, DEMONYM_SUFFIX, AliasBook, shipped_book
 from assay.embeddings import MiniLMEmbeddings, english_words
-from assay.readers.opening import call_holder, release_issuer
+from assay.readers.opening import call_holder, publisher, release_issuer
 from assay.statements import sentences, statements, text_sentences
 from assay.transcripts import turns
 from assay.types import Article, Entity, EntityType
@@ -366,8 +366,11 @@ def publisher_as_subject(text: str, article: Article) -> str | None:
     ingestion reads it) has the publisher doing the acts. So does a call transcript, whose publisher is
     the company holding the call ("MP Materials Corp. produced 1,310 metric tons…" had been dropped), and
     an exchange announcement whose issuer names itself "the Company" ("This announcement is made by
-    Jade River Magnet Technology Co., Ltd. (the "Company"…)")."""
+    Jade River Magnet Technology Co., Ltd. (the "Company"…)"), and a text whose opening lines name its issuer
+    with its ticker (a chairman's address to the AGM)."""
     issuer = release_issuer(next((p for p in article.body.split("\n\n") if len(p) >= 60), article.body))
+    if issuer is None and (read := publisher(article.body.split("\n")[:12])) and read[1] == "release":
+        issuer = read[0]  # its issuer's line above the text: "**Kestrel Rare Earths Limited (ASX: KRE) — 27 November 2026**"
     holder = call_holder(article.title) if turns(article.body) else None
     for name in publisher_names(article):
         named = re.escape(normalise(name))

@@ -59,8 +59,10 @@ _SKIP_LINE = re.compile(r"^(?:(?:sources?|disclosures?|important (?:notice|infor
 # Tokyo | 26 November 2026"): a few words and a date set apart by a separator, no sentence.
 # A date with its day, as datelines and date lines write it ("27 November 2026", "Nov. 28, 2026", "2026-11-27").
 DAY_DATE = r"(?:\d{1,2}\s+[A-Z][a-z]{2,8}\.?,?\s+\d{4}|[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{4}年\d{1,2}月\d{1,2}日)"
+# An issuer's line names it with its ticker: "Kestrel Rare Earths Limited (ASX: KRE) — 27 November 2026".
+_TICKER_PART = r"(?:\([A-Z][A-Za-z]{1,10}(?:\s[A-Z][A-Za-z]{1,10})?:\s*[A-Z0-9.]{1,8}\)[\s,]*)?"
 _DATED_LINE = re.compile(
-    rf"^[*_\s]*(?:(?:[^\W\d_][\w'’.&]*[\s,]*){{1,6}}[—–|·•/-]\s*{DAY_DATE}|{DAY_DATE}\s*[—–|·•/-](?:[\s,]*[^\W\d_][\w'’.&]*){{1,6}})[*_\s]*$"
+    rf"^[*_\s]*(?:(?:[^\W\d_][\w'’.&]*[\s,]*){{1,6}}{_TICKER_PART}[—–|·•/-]\s*{DAY_DATE}|{DAY_DATE}\s*[—–|·•/-](?:[\s,]*[^\W\d_][\w'’.&]*){{1,6}})[*_\s]*$"
 )
 # A comma opens a second statement when a contrast, a participle clause ("…, underscoring Beijing's
 # grip"), an "as" clause or an "and" with a clause of its own follows: the labellers cut there about
@@ -97,7 +99,7 @@ _BOILERPLATE = re.compile(
     r"|^this announcement is made (?:by .{1,160}? )?(?:on a voluntary basis|pursuant to)\b|exercise caution when dealing in the (?:securities|shares)\b"
     # A research note's disclaimer; not "Disclaimer:" itself, which the sample's publisher opens its own
     # labelled comment with ("Disclaimer: This news item originates from People's Daily…").
-    r"|past performance is (?:not|no)\b|(?:may|might) (?:hold|have) (?:a )?positions? in\b|for professional investors only"
+    r"|past performance is (?:not|no)\b|(?:may|might) (?:hold|have) (?:a )?positions? in\b|for (?:professional|wholesale|institutional|sophisticated) (?:investors|clients) only"
     r"|(?:does not|do not|doesn't) constitute (?:investment |financial )?advice|\bnot (?:investment|financial) advice\b"
     # A subscriber report's terms and a social post's sign-off ("follow me for more", "DYOR").
     r"|\bfor subscribers only\b|\bmay not be (?:re-?distributed|reproduced|copied|forwarded|shared)\b"
@@ -170,7 +172,7 @@ DATELINE = re.compile(
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "29"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
+SPLITTER_VERSION = "31"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
 # 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies, an interview's Q:/A: labels,
 # a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone; 8: a name a speaker addresses,
 # a pasted page's photo captions and sign-up calls; 9: a "Published <date>" line, a table's header row of years
@@ -200,6 +202,8 @@ SPLITTER_VERSION = "29"  # 2: datelines are not statements; 3: comma clauses, as
 # 28: one dateline pattern with the opening reader's: a day before its month ("LONDON, 1 December 2026 —"), a place not
 # in capitals with a year ("**London, 1 December 2026** —"), a place's accented capitals ("MINAÇU, 20 de novembro de 2026 —")
 # 29: a dateline of two cities ("TOKYO/BEIJING, Dec 4 (Reuters) -")
+# 30: an issuer's line with its ticker and day ("Kestrel Rare Earths Limited (ASX: KRE) — 27 November 2026")
+# 31: a broker's "This note is for wholesale clients only." is boilerplate
 
 
 @dataclass(frozen=True)

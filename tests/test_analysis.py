@@ -431,7 +431,10 @@ def test_the_publisher_is_not_the_subject(prose_parts):
                          ("Kestrel Metals Corp.", "ASX ANNOUNCEMENT\n\n9 March 2026\n\n" + release.split(" -- ")[1]),
                          # an exchange announcement, in which the company names itself "the Company"
                          ("Jade River Magnet Technology Co., Ltd.", 'This announcement is made by Jade River Magnet Technology Co., Ltd. (the '
-                          '"Company", together with its subsidiaries, the "Group") on a voluntary basis.\n\nTrial production began.')):
+                          '"Company", together with its subsidiaries, the "Group") on a voluntary basis.\n\nTrial production began.'),
+                         # its issuer's line above a chairman's address (written here): "…completed the feasibility study" had been dropped
+                         ("Kestrel Rare Earths Limited", "Kestrel Rare Earths Limited (ASX: KRE) — 27 November 2026\n\n"
+                          "Good morning, ladies and gentlemen, and welcome to the 2026 Annual General Meeting of Kestrel Rare Earths.")):
         own = article.model_copy(update={"source": source, "body": body})
         assert publisher_as_subject(f"{source} announced the results.", own) is None
     assert publisher_as_subject("Kestrel Metals Corp. announced the results.", article.model_copy(update={"source": "Kestrel Metals Corp."})) is not None

@@ -382,6 +382,16 @@ def test_the_classifier_decider_attributes_a_releases_own_voice_to_the_company(e
     assert by_text[next(t for t in by_text if t.startswith("Output"))] == Attribution.third_party
 
 
+def test_we_outside_quotation_marks_is_the_writer_not_the_last_speaker(embedder):
+    """A broker's note written here: "We estimate…" after "Lynas announced…" was the company's."""
+    body = ("Analyst: Priya Raman, CFA\n\nLynas announced a A$60m expansion of samarium oxide capacity to 400tpa by end-2027.\n\n"
+            "We estimate the expansion adds A$45m to annual revenue at current samarium prices of US$14/kg.")
+    article = _text_article(body, source="Harbourline Securities")
+    found, _, labels = label_statements(article, ClassifierKindDecider(StatementClassifiers.load(), 0.5), embedder)
+    by_text = {s.text[:12]: label.attribution for s, label in zip(found, labels)}
+    assert by_text["Lynas announ"] == Attribution.company and by_text["We estimate "] == Attribution.author
+
+
 def test_a_first_person_judgement_is_a_kind_only_when_it_judges():
     from assay.kinds import voice_kind
 

@@ -940,6 +940,17 @@ def _read_text(tmp_path: Path, text: str) -> tuple[Article, list[str]]:
          "Shin-Etsu Chemical Co., Ltd. has decided to invest approximately 30 billion yen in its Takefu Plant.\n",
          "Shin-Etsu Chemical to Expand Rare Earth Magnet Production Capacity in Japan", "Shin-Etsu Chemical Co., Ltd.",
          datetime(2026, 11, 28, tzinfo=UTC)),
+        # written here (twenty-fifth session): a broker's masthead had been the title, and the note published by its folder
+        ("Harbourline Securities | Morning Note | 3 December 2026\n\nLynas Rare Earths (LYC.AX): Samarium expansion a modest positive; "
+         "reiterate Buy\n\nAnalyst: Priya Raman, CFA\n\n- Lynas announced a A$60m expansion of samarium oxide capacity to 400tpa by end-2027.\n",
+         "Lynas Rare Earths (LYC.AX): Samarium expansion a modest positive; reiterate Buy", "Harbourline Securities", datetime(2026, 12, 3, tzinfo=UTC)),
+        # a White House fact sheet under the house's name, and a chairman's address with its issuer's line in bold
+        ("FACT SHEET: President Secures Historic Critical Minerals Partnership with Kazakhstan\n\nThe White House\nDecember 2, 2026\n\n"
+         "Today, the President secured a historic agreement with the Republic of Kazakhstan.\n",
+         "FACT SHEET: President Secures Historic Critical Minerals Partnership with Kazakhstan", "The White House", datetime(2026, 12, 2, tzinfo=UTC)),
+        ("# Chairman's Address to the 2026 Annual General Meeting\n\n**Kestrel Rare Earths Limited (ASX: KRE) — 27 November 2026**\n\n"
+         "This has been a transformational year for your company.\n",
+         "Chairman's Address to the 2026 Annual General Meeting", "Kestrel Rare Earths Limited", datetime(2026, 11, 27, tzinfo=UTC)),
     ],
 )
 def test_the_lines_a_release_prints_above_its_title_name_its_publisher_and_date(tmp_path: Path, text, title, source, published):

@@ -32,6 +32,9 @@ def test_statements_are_exact_spans_and_skip_headings_and_sources():
         # Seen on a brief nobody here wrote: a dated kicker, a byline and footnotes are no statements.
         "Notes from the Mining Desk — 27 November 2026\n\n"
         "By Kenji Mori, Tokyo | 26 November 2026\n\n"
+        "**Kestrel Rare Earths Limited (ASX: KRE) — 27 November 2026**\n\n"  # an issuer's line with its ticker (an AGM address written here)
+        # a broker's note written here; "Disclaimer:" stays a run-in heading, as the sample's publisher opens its labelled source notes with it
+        "Disclaimer: This note is for wholesale clients only. Harbourline Securities may hold positions in the securities mentioned.\n\n"
         "Footnotes: ANM licence register, accessed 20 November 2026; DFC board minutes, 18 September 2026.\n\n"
         "Note: tonnages are rounded to the nearest hundred.\n\n"
         "November 6, 2026, 5:00 PM ET\n\n"  # a page's date line left in its text (a transcript saved as HTML)

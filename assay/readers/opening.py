@@ -86,6 +86,7 @@ _ORGANISATION_WORDS = re.compile(
     r"Securities|Capital|Markets|Bank|Partners|Associates|Advisory|Advisors|Consulting|Research|Analytics|Intelligence|"
     r"Institute|Institution|Foundation|Council|Centre|Center|Forum|Society|Association|Alliance|Coalition|Initiative|"
     r"University|Ministry|Department|Office|Agency|Commission|Bureau|Administration|Authority|Government|Parliament|Survey|"
+    r"White House|Committee|Senate|Treasury|"
     r"Group|Limited|Ltd|Inc|Corp|Corporation|Company|plc|AG|SA|GmbH)\b\.?"
 )
 # A document's kind, not who publishes it: "Quarterly Activities Report", "Annual Report".
@@ -250,6 +251,9 @@ def _byline_outlet(line: str) -> str | None:
     return None
 
 
+_MASTHEAD_PARTS = re.compile(r"\s+\|\s+|\s+[—–]\s+|\s+-\s+|\s{3,}")
+
+
 def _masthead(head: list[str]) -> str | None:
     """The first organisation a short line above the body names, alone or among a masthead's parts
     ("Opinion | The Midland Ledger | February 2, 2026"); a byline's reporter is passed over."""
@@ -260,7 +264,7 @@ def _masthead(head: list[str]) -> str | None:
             return _AGENCY_NAMES.get(name.lower(), name)
         if outlet := _byline_outlet(line):
             return outlet
-        parts = re.split(r"\s+\|\s+|\s+[—–]\s+|\s+-\s+|\s{3,}", line)  # a text export's header spaces its parts apart
+        parts = _MASTHEAD_PARTS.split(line)  # a text export's header spaces its parts apart
         for part in parts:
             # A date line naming the desk or outlet behind it: "Published 27 November 2026 by Mineral Facts Desk".
             if (desk := dated_by(part)) and (_organisation(desk) or _NO_PERSON.search(desk)):
@@ -347,7 +351,10 @@ def publisher(lines: list[str]) -> tuple[str, str] | None:
         return (issuer, "release") if issuer else (agency, "dateline")
     if name := _masthead(head):
         return name, "masthead"
-    if issuer := next((found["name"] for line in head if (found := _ISSUER_LINE.match(line))), None):
+    # Alone on its line, or beside the day in bold: "**Kestrel Rare Earths Limited (ASX: KRE) — 27 November 2026**"
+    # (a chairman's address to the AGM, written here).
+    if issuer := next((found["name"] for line in head for part in _MASTHEAD_PARTS.split(line.strip(" *_"))
+                       if (found := _ISSUER_LINE.match(part.strip(" *_")))), None):
         return issuer, "release"
     release = any(_LABEL.match(line) or _TICKER.search(line) for line in head) or bool(_RELEASE_CUE.search(body[:300]))
     if release and body and (issuer := release_issuer(body)):

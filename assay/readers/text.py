@@ -255,6 +255,14 @@ def _first_sentence(lines: list[str], fmt: str) -> str | None:
     return cut.rstrip(" ,;:-–—") + "…"
 
 
+def _masthead_line(text: str) -> bool:
+    """A research note's or newsletter's masthead: its publisher, labels and day between bars
+    ("Harbourline Securities | Morning Note | 3 December 2026"), which had been taken for the title."""
+    parts = [p.strip() for p in text.split(" | ")]
+    return (len(parts) >= 2 and letterhead(parts[0]) == parts[0] and any(DATE_LINE.match(p) for p in parts[1:])
+            and all(DATE_LINE.match(p) or len(p.split()) <= 3 for p in parts[1:]))
+
+
 def _title(lines: list[str], fmt: str, given: str | None, stem: str, notes: list[str], given_is_text: bool = False) -> tuple[str, list[str]]:
     """The title and the lines left for the body. In this order: the front matter's title (its
     line, if the text repeats it first, is dropped, unless `given_is_text`: a post's first sentence); the first line when `_looks_like_title`
@@ -279,7 +287,8 @@ def _title(lines: list[str], fmt: str, given: str | None, stem: str, notes: list
     def above_title(text: str) -> bool:
         text = text.strip()
         name = letterhead(text)
-        return release_label(text) or bool(DATE_LINE.match(text)) or (name is not None and (text.isupper() or name == text))
+        return (release_label(text) or bool(DATE_LINE.match(text)) or (name is not None and (text.isupper() or name == text))
+                or _masthead_line(text))
 
     if above_title(line):
         title_at = first
