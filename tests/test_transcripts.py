@@ -7,13 +7,14 @@ import pytest
 from assay.analysis import key_sentences, label_statements
 from assay.articles import to_article
 from assay.classifier import StatementClassifiers
+from assay.corpus import source_type
 from assay.embeddings import MiniLMEmbeddings
 from assay.kinds import ClassifierKindDecider
 from assay.readers import parse
 from assay.settings import Settings
 from assay.statements import statements
 from assay.transcripts import Side, turns
-from assay.types import Article, Attribution, Fetched
+from assay.types import Article, Attribution, Fetched, SourceType
 
 # An earnings call as a transcript service exports it (written here; the shape is the usual one).
 CALL = """MP Materials Corp. (MP) Q3 2026 Earnings Call Transcript
@@ -225,6 +226,7 @@ def test_a_hearing_s_titled_speakers_open_their_turns(embedder):
     with a title, a name and a colon; the label is no part of a statement or a highlight."""
     _, _, (item,) = parse(Fetched(source="/tmp/hansard/estimates.txt", content=HEARING.encode(), content_type="text/plain"))
     article = to_article(item)
+    assert article.source == "Senate Economics Legislation Committee"  # the committee its title names (written here)
     assert [(t.speaker, t.role) for t in turns(article.body)] == [
         ("Senator CANAVAN", "Senator"), ("Senator AYRES", "Senator"), ("Ms Jones", ""), ("Senator CANAVAN", "Senator")]
     found, _, labels = label_statements(article, ClassifierKindDecider(StatementClassifiers.load(), 0.5), embedder)
@@ -240,7 +242,8 @@ def test_a_hearing_s_titled_speakers_open_their_turns(embedder):
 # A congressional hearing as a news service writes it, and as the Government Publishing Office prints it
 # (written here; the figures invented): the speakers were read as the author, their labels as part of the
 # first statement, and "Thank you, Mr. Chairman." as rhetoric.
-US_HEARING = """Hearing on Critical Minerals and the Defense Industrial Base
+US_HEARING = """Senate Armed Services Committee, Subcommittee on Readiness
+Hearing on Critical Minerals and the Defense Industrial Base
 December 3, 2026
 
 SEN. HARRIS: Thank you, Mr. Chairman. China controls 99 percent of the world's samarium supply.
@@ -256,6 +259,10 @@ def test_a_us_hearing_s_speakers_open_their_turns(style, embedder):
     text = US_HEARING if style == "news service" else US_HEARING.replace("SEN. ", "Senator ").replace("MR. ", "Mr. ").replace("HARRIS:", "HARRIS.").replace("DELGADO:", "DELGADO.").replace("OKAFOR:", "OKAFOR.")
     _, _, (item,) = parse(Fetched(source="/tmp/hearings/samarium.txt", content=text.encode(), content_type="text/plain"))
     article = to_article(item)
+    # the committee's line over the title publishes it, as a government (it had been the title, the folder the publisher)
+    assert (article.title, article.source) == ("Hearing on Critical Minerals and the Defense Industrial Base",
+                                               "Senate Armed Services Committee, Subcommittee on Readiness")
+    assert source_type(article) == SourceType.government
     assert [t.role for t in turns(article.body)] == ["Senator", "", "Senator"]
     found, _, labels = label_statements(article, ClassifierKindDecider(StatementClassifiers.load(), 0.5), embedder)
     texts = [s.text for s in found]
