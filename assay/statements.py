@@ -158,8 +158,9 @@ DATELINE = re.compile(
     # AP's "WASHINGTON (AP) —" has no comma, Interfax's "MOSCOW. Nov 24 (Interfax) -" a full stop
     # A story filed from two cities writes both: "TOKYO/BEIJING, Dec 4 (Reuters) -".
     rf"^[{_CAPITALS}](?:[{_CAPITALS}.'’\- ]|/(?=[{_CAPITALS}])){{1,40}}(?:,\s*[A-Z][A-Za-z.'’\- ]{{1,30}})?(?:,\s*|\s+(?=[(/])|(?<=\.)\s+(?={MONTH}\s+\d))"
-    rf"(?:(?P<date>{_DATELINE_DAY})\s*)?"
-    r"(?P<agency>\([^()]{2,40}\)|/[^/]{2,40}/)?" + _DATELINE_DASH +
+    rf"(?:(?P<date>{_DATELINE_DAY})\.?\s*)?"
+    # TASS closes its date and its name with full stops: "ASTANA, December 3. /TASS/. Kazakhstan and Russia…"
+    r"(?P<agency>\([^()]{2,40}\)|/[^/]{2,40}/)?(?:" + _DATELINE_DASH + r"|(?<=/)\.\s+)" +
     # Business Wire's, with no spaces and its date after its tag: "LAS VEGAS--(BUSINESS WIRE)--November 5, 2026--".
     rf"|^[A-Z][A-Z.'’ ]{{1,40}}(?:,\s*[A-Z][A-Za-z.'’ ]{{1,30}})?--(?P<wire>\([A-Z][A-Za-z ]{{2,30}}\))--(?:{MONTH}\s+\d{{1,2}},\s*\d{{4}}--)?"
     # Bloomberg's, with no place: "(Bloomberg) -- China Northern Rare Earth raised…".
@@ -168,11 +169,13 @@ DATELINE = re.compile(
     # a release's "**London, 1 December 2026** — Rainbow Rare Earths … today announced".
     rf"|^[*_]{{0,2}}(?P<cased>[A-Z][A-Za-z.'’\- ]{{1,40}},\s*(?:{_DATELINE_DAY}\s*\([A-Z][A-Za-z ]{{1,30}}\)|{_DATELINE_DAY_YEAR}))[*_]{{0,2}}" + _DATELINE_DASH +
     # Reuters' with no place, a day and the agency: "Nov 18 (Reuters) - Energy Fuels said…".
-    rf"|^(?P<placeless>{MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?\s*\([A-Z][A-Za-z ]{{1,30}}\))" + _DATELINE_DASH
+    rf"|^(?P<placeless>{MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?\s*\([A-Z][A-Za-z ]{{1,30}}\))" + _DATELINE_DASH +
+    # A price reporter's, its name and the day before a colon: "SMM, Dec 3: Spot prices of NdPr oxide…".
+    rf"|^(?P<outlet>SMM|Mysteel|Asian Metal|Baiinfo|Fastmarkets|Argus),\s*{MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?\s*[:：]\s+"
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "31"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
+SPLITTER_VERSION = "32"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
 # 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies, an interview's Q:/A: labels,
 # a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone; 8: a name a speaker addresses,
 # a pasted page's photo captions and sign-up calls; 9: a "Published <date>" line, a table's header row of years
@@ -204,6 +207,7 @@ SPLITTER_VERSION = "31"  # 2: datelines are not statements; 3: comma clauses, as
 # 29: a dateline of two cities ("TOKYO/BEIJING, Dec 4 (Reuters) -")
 # 30: an issuer's line with its ticker and day ("Kestrel Rare Earths Limited (ASX: KRE) — 27 November 2026")
 # 31: a broker's "This note is for wholesale clients only." is boilerplate
+# 32: TASS's dateline ("ASTANA, December 3. /TASS/.") and a price reporter's ("SMM, Dec 3:")
 
 
 @dataclass(frozen=True)
@@ -408,7 +412,7 @@ def dateline_end(line: str) -> int:
     before a long dash); 0 when it has none."""
     dateline = DATELINE.match(line)
     if dateline and (dateline.group("date") or dateline.group("agency") or dateline.group("wire") or dateline.group("bare")
-                     or dateline.group("placeless") or dateline.group("cased")):
+                     or dateline.group("placeless") or dateline.group("cased") or dateline.group("outlet")):
         return dateline.end()
     bare = _PLACE_OR_TIME_DASH.match(line)
     return bare.end() if bare else 0

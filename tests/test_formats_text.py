@@ -818,6 +818,10 @@ def test_a_text_file_that_mentions_the_pdf_header_is_text():
         ("LAS VEGAS, March 03, 2026 (GLOBE NEWSWIRE) -- MP Materials Corp. today announced", "GlobeNewswire"),
         ("NEW YORK, Jan. 5, 2026 /PRNewswire/ -- Acme Corp today announced", "PR Newswire"),
         ("TOKYO (Kyodo) -- Japan will fund a rare earth stockpile", "Kyodo"),
+        # written here: TASS's full stops, a price reporter's name and day before a colon, a story from two cities
+        ("ASTANA, December 3. /TASS/. Kazakhstan and Russia have agreed to study joint processing", "TASS"),
+        ("SMM, Dec 3: Spot prices of NdPr oxide in China were flat on Wednesday", "SMM"),
+        ("TOKYO/BEIJING, Dec 4 (Reuters) - Japan and the United States voiced concern", "Reuters"),
         ("LA ROCHELLE, France — Rochefort Chimie has restarted its line", None),
         ("Reuters reported (Reuters) only later in the piece" + " x" * 80 + " (Xinhua)", "Reuters"),
     ],

@@ -244,6 +244,8 @@ def test_a_periodical_s_title_names_the_publication(title, publication):
         ("NEW DELHI, Nov 30 (PTI) -- State-run IREL (India) Ltd plans to double its capacity.", "2026-11-30"),
         ("NEW YORK, Dec 10 (Reuters) - Shares of MP Materials rose 6% on Friday.", "2025-12-10"),  # after the file's clock: a year back
         ("TOKYO/BEIJING, Dec 4 (Reuters) - Japan and the United States voiced concern.", "2026-12-04"),  # filed from two cities (written here)
+        ("ASTANA, December 3. /TASS/. Kazakhstan and Russia have agreed.", "2026-12-03"),
+        ("SMM, Dec 3: Spot prices of NdPr oxide in China were flat.", "2026-12-03"),
         ("US, China agree - to hold more talks on rare earth exports on Dec 1.", None),
         ("US/China agree - to hold more talks on rare earth exports on Dec 1.", None),
     ],

@@ -143,6 +143,8 @@ def test_shipped_classifiers_were_fitted_on_train_only_and_still_score(embedder)
         ("LA ROCHELLE, France — Rochefort Chimie has restarted its separation line after a two-month halt.", "Rochefort Chimie"),
         # a story filed from two cities (written here): the dateline was the statement's opening and "4" its figure
         ("TOKYO/BEIJING, Dec 4 (Reuters) - Japan and the United States on Thursday voiced concern over China's export controls.", "Japan and"),
+        ("ASTANA, December 3. /TASS/. Kazakhstan and Russia have agreed to study joint processing of rare earths.", "Kazakhstan and"),
+        ("SMM, Dec 3: Spot prices of NdPr oxide in China were flat at 572,000-576,000 yuan/mt on Wednesday.", "Spot prices"),
     ],
 )
 def test_a_dateline_is_not_part_of_the_statement(body, first):

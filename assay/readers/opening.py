@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from assay.statements import DAY_DATE, MONTHS, dated_by, dateline_end, is_furniture_line
+from assay.statements import DATELINE, DAY_DATE, MONTHS, dated_by, dateline_end, is_furniture_line
 from assay.transcripts import turns
 from assay.types import Fetched
 
@@ -40,7 +40,8 @@ _DATELINE_AGENCIES = [
     (re.compile(r"\(Interfax\)|/Interfax/|^Интерфакс|[(/]Интерфакс[)/]"), "Interfax"),
     (re.compile(r"\(Kyodo\)"), "Kyodo"),
     # Asia's and Europe's national agencies, as their English services write them ("SEOUL, Nov. 26 (Yonhap) --")
-    *((re.compile(rf"\({name}\)"), name) for name in ("Yonhap", "Jiji", "Bernama", "TASS", "PTI", "Antara", "dpa", "ANSA", "EFE")),
+    # ("ASTANA, December 3. /TASS/."): in brackets or between slashes
+    *((re.compile(rf"\({name}\)|/{name}/"), name) for name in ("Yonhap", "Jiji", "Bernama", "TASS", "PTI", "Antara", "dpa", "ANSA", "EFE")),
     (re.compile(r"\(GLOBE NEWSWIRE\)", re.IGNORECASE), "GlobeNewswire"),
     (re.compile(r"\(BUSINESS WIRE\)", re.IGNORECASE), "Business Wire"),
     (re.compile(r"/PRNewswire/", re.IGNORECASE), "PR Newswire"),
@@ -141,6 +142,8 @@ def _agency_in(line: str) -> str | None:
     known = next((name for pattern, name in _DATELINE_AGENCIES if pattern.search(line[:120])), None)
     if known or not (end := dateline_end(line)):
         return known
+    if (found := DATELINE.match(line)) and (reporter := found["outlet"]):
+        return _AGENCY_NAMES.get(reporter.lower(), reporter)  # a price reporter's "SMM, Dec 3: …"
     outlet = _DATELINE_OUTLET.search(line[:end])
     return outlet["name"] if outlet and not _ROLE_ONLY.match(outlet["name"]) else None
 
