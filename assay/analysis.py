@@ -194,7 +194,7 @@ KEY_SENTENCES_VERSION = "9"  # 2: the splitter's boilerplate rule; 3: its narrow
 # 5 0.538 / 0.460, 6 0.539 / 0.515; lead-k stays at 0.32-0.34 / 0.36-0.42 (evals/README.md).
 HIGHLIGHTS = 5
 # The version of what code makes of the reply's names, figures and prose (`typed_once`, `_figure`, `tidy_cut`): part of the key too.
-NAMES_VERSION = "18"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
+NAMES_VERSION = "19"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
 # 2: a figure as the body writes it, what it measures in its sentence, no years; 3: a summary's unfinished last sentence dropped;
 # 4: a figure's value holds a number; 5: a title before a name the body writes after it is that name, and a call's
 # holder may be its summary's subject (grounding); 6: "NPV" is the body's "NPV8"; a province or state is no country;
@@ -217,6 +217,7 @@ NAMES_VERSION = "18"  # 1: a name typed once; a unit the value carries shown onc
 # 16: a currency's sign ("US$326 million") names no country
 # 17: one list of mass units (`MASS_UNITS`): "kg", "kilotonnes", "mtpa" are mass wherever a unit's dimension is read
 # 18: China's State Council and General Administration of Customs are the alias file's governments
+# 19: "270 kilo tonnes" is 270,000 tonnes, not 270 kilos
 
 
 def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = HIGHLIGHTS) -> list[str]:
@@ -477,10 +478,10 @@ _QUANTITY = "capacity output production volume tonnage supply demand shipments q
 # The mass units as texts write them (in lower case; "Mt", million tonnes, is told from "mt", metric tons, by its
 # case where that matters) and each one's worth in tonnes: one list for the dimension a figure measures
 # (`UNIT_DIMENSIONS`), the unit a reply left off (`_UNIT_AFTER`) and the cross-check's conversions (`crosscheck.quantities`).
-MASS_UNITS: list[tuple[str, Decimal]] = [
+MASS_UNITS: list[tuple[str, Decimal]] = [  # "kilo tonnes" before "kilo": the first that matches is the unit read
+    (r"kt|ktpa|kilo[\s-]?tonnes?|kilo[\s-]?tons?", Decimal(1_000)),  # India's government writes "270 kilo tonnes"
     (r"metric\s+(?:tons?|tonnes?)|tonnes?|tons?|t|mt|tpa|tpy|t/y|t/yr", Decimal(1)),
     (r"kg|kgs|kilos?|kilograms?|kilogrammes?", Decimal("0.001")),
-    (r"kt|ktpa|kilotonnes?|kilotons?", Decimal(1_000)),
     (r"mtpa|mmt", Decimal(1_000_000)),
 ]
 _MASS_UNIT = "|".join(pattern for pattern, _ in MASS_UNITS)

@@ -40,7 +40,7 @@ from assay.types import Article, ChunkSearch, CrossCheck, EntityType, EvidenceCh
 _SCALE = r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|bln|mn|mln|tn|trn|m|k)\b)?"
 _FIGURE_UNIT = re.compile(
     rf"(?P<currency>{CURRENCY})?(?P<number>\d[\d,]*(?:\.\d+)?)" + _SCALE +
-    r"[\s-]?(?P<unit>%|per ?cent\b|percent\b|metric\s+(?:tons?|tonnes?)\b|[A-Za-z/$€]+)?"
+    r"[\s-]?(?P<unit>%|per ?cent\b|percent\b|metric\s+(?:tons?|tonnes?)\b|kilo[\s-]tonnes?\b|kilo[\s-]tons?\b|[A-Za-z/$€]+)?"
 )
 # One measure per dimension, so that "1,250 kg" and "1.25 tonnes", "6 ktpa" and "6,000 tpa", "$410
 # million" and "US$410m" are one figure. A wire's "1.25 tonnes" conflicted with the price report that
@@ -313,7 +313,7 @@ class CorpusCrossCheck:
         """Its thresholds and conflict rule: part of every analysis's cache key, so changing one re-analyses."""
         return (f"crosscheck(related={self.related:g},close={self.close:g},shared={self.shared:g},repeat={self.repeat:g},"
                 f"k={self.k},conflicts=units-in-closest-sentence-same-period-same-material,subjects=known-and-legal-names,agree=figures-not-dates,"
-                f"agree-independently=not-the-claimant,cited-figures=not-own,told-day=not-measured,changes-not-shares,wordy-agree=names-its-subject,idf=smoothed,units=converted,another-partys-figure=no-conflict,bounds=ranges,speakers=trade-names,plans=the-party's-word,conflicts=same-party,subject=claimant,cited-party=claimant,unnamed=passage-without-modifiers,speaker=after-dateline,cited-claim=its-word,days-not-figures)")
+                f"agree-independently=not-the-claimant,cited-figures=not-own,told-day=not-measured,changes-not-shares,wordy-agree=names-its-subject,idf=smoothed,units=converted,another-partys-figure=no-conflict,bounds=ranges,speakers=trade-names,plans=the-party's-word,conflicts=same-party,subject=claimant,cited-party=claimant,unnamed=passage-without-modifiers,speaker=after-dateline,cited-claim=its-word,days-not-figures,kilo-tonnes)")
 
     def __call__(self, article: Article, found: Sequence[Statement], vectors: np.ndarray | None = None) -> list[CrossCheck]:
         if not found or self.store.count() == 0:

@@ -319,6 +319,9 @@ def test_a_figure_in_another_unit_is_the_same_figure():
     assert agreeing_figures("it cost US$410m") & agreeing_figures("$410 million")
     assert agreeing_figures("$1.2 bln") & agreeing_figures("US$1,200 million")  # Interfax's
     assert agreeing_figures("2.5 thousand tonnes") & agreeing_figures("2,500 tonnes")
+    # India's government writes "kilo tonnes" (a release written here): 270 of them were 270 kilos
+    assert agreeing_figures("at least 270 kilo tonnes of annual recycling capacity") & agreeing_figures("270,000 tonnes a year")
+    assert agreeing_figures("2,100 kilos of oxide") & agreeing_figures("2.1 tonnes of oxide")
     # a day is no figure: Xinhua's "BAOTOU, Dec. 1" agreed with "less than 1 per cent" (written here)
     assert agreeing_figures("BAOTOU, Dec. 1 (Xinhua) -- it produced more than 120,000 tonnes on 3 November") == {"120000", "mass=120000"}
     assert "10" in agreeing_figures("output may 10 times exceed demand")  # "may" a verb's, no month
