@@ -147,6 +147,10 @@ _DATELINE_DAY = rf"(?:{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s*\d{{4}})?|{_DAY
 _DATELINE_DAY_YEAR = rf"(?:{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s*\d{{4}}|{_DAY_FIRST},?\s+(?:de\s+)?\d{{4}})"
 _CAPITALS = "A-ZÀ-ÖØ-Þ"  # "MINAÇU"
 _DATELINE_DASH = r"\s*(?:—|–|--|-)\s+"
+# The metals trade's price reporters and press, as they write their names: a price flash's dateline
+# ("SMM, Dec 3:") and a masthead (`readers.opening`) name them.
+PRICE_REPORTERS = ("Fastmarkets", "Argus", "Argus Media", "Asian Metal", "SMM", "Shanghai Metals Market", "Platts", "S&P Global Platts",
+                   "Metal Bulletin", "Kitco", "MetalMiner", "Roskill", "Project Blue", "Mysteel", "Baiinfo", "Metal-Pages", "Metal Pages")
 # A wire or release dateline opening a paragraph: "BEIJING, Feb. 10 (Xinhua) --", "SYDNEY, Feb 10 (Reuters) -",
 # "LAS VEGAS, March 03, 2026 (GLOBE NEWSWIRE) --", "NEW YORK, Jan. 5, 2026 /PRNewswire/ --", "WASHINGTON (AP) —",
 # "LONDON, 1 December 2026 —". It says where and when the story was filed, nothing to check: the statement
@@ -171,7 +175,7 @@ DATELINE = re.compile(
     # Reuters' with no place, a day and the agency: "Nov 18 (Reuters) - Energy Fuels said…".
     rf"|^(?P<placeless>{MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?\s*\([A-Z][A-Za-z ]{{1,30}}\))" + _DATELINE_DASH +
     # A price reporter's, its name and the day before a colon: "SMM, Dec 3: Spot prices of NdPr oxide…".
-    rf"|^(?P<outlet>SMM|Mysteel|Asian Metal|Baiinfo|Fastmarkets|Argus),\s*{MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?\s*[:：]\s+"
+    rf"|^(?P<outlet>{'|'.join(re.escape(name) for name in PRICE_REPORTERS)}),\s*{MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?\s*[:：]\s+"
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.

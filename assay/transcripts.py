@@ -156,7 +156,7 @@ def _interview(body: str, lines: list[tuple[int, str]]) -> list[Turn]:
 # Government Publishing Office's ends the name with a full stop ("Senator HARRIS. Thank you…").
 _TITLE = r"(?:Senator|Sen|Mr|Mrs|Ms|Miss|Dr|Prof|Professor|Rep|Representative|Minister|Secretary|Chairman|Chairwoman|Chair|Madam)"
 _TITLED_SPEAKER = re.compile(
-    rf"^(?P<name>(?:The\s+)?(?P<title>{_TITLE}|(?-i:{_TITLE.upper()}))\.?(?:\s+(?:the\s+Hon\.?\s+)?[A-Z][\w.'’-]*){{0,3}}?"
+    rf"^(?P<name>(?:The\s+)?(?P<title>{_TITLE}|{_TITLE.upper()})\.?(?:\s+(?:the\s+Hon\.?\s+)?[A-Z][\w.'’-]*){{0,3}}?"
     r"|(?:The\s+)?CHAIR(?:MAN|WOMAN)?)\s*:\s+(?=\S)")
 _GPO_SPEAKER = re.compile(  # the name in capitals is what marks it: "Senator Harris. …" is a sentence
     rf"^(?P<name>(?:The\s+)?(?P<title>{_TITLE})\.?(?:\s+[A-Z][a-z]+)?\s+[A-Z]{{2,}}(?:[-'’][A-Z]+)?|The\s+CHAIR(?:MAN|WOMAN)?)\.\s+(?=[A-Z])")

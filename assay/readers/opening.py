@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from assay.statements import DATELINE, DAY_DATE, MONTHS, dated_by, dateline_end, is_furniture_line
+from assay.statements import DATELINE, DAY_DATE, MONTHS, PRICE_REPORTERS, dated_by, dateline_end, is_furniture_line
 from assay.transcripts import turns
 from assay.types import Fetched
 
@@ -51,10 +51,8 @@ _DISTRIBUTORS = {"GlobeNewswire", "Business Wire", "PR Newswire"}
 # Wire services under their full names, as a masthead or byline line writes them.
 _AGENCY_NAMES = {"associated press": "AP", "agence france-presse": "AFP", "agence france presse": "AFP"}
 # The metals trade's price reporters and press, whose names hold no organisation's word ("Fastmarkets,
-# November 27, 2026" over a price report was published by its folder), as they write them.
-_TRADE_OUTLETS = {name.lower(): name for name in (
-    "Fastmarkets", "Argus", "Argus Media", "Asian Metal", "SMM", "Shanghai Metals Market", "Platts", "S&P Global Platts",
-    "Metal Bulletin", "Kitco", "MetalMiner", "Roskill", "Project Blue", "Mysteel", "Baiinfo", "Metal-Pages", "Metal Pages")}
+# November 27, 2026" over a price report was published by its folder), as they write them (`statements.PRICE_REPORTERS`).
+_TRADE_OUTLETS = {name.lower(): name for name in PRICE_REPORTERS}
 
 DATE_LINE = re.compile(
     r"^(?:(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun)[a-z]*\.?,?\s+)?"
