@@ -12,6 +12,7 @@ year-over-year gains") is no entity.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from collections.abc import Callable, Sequence
@@ -358,6 +359,15 @@ def publisher_names(article: Article) -> list[str]:
     return found
 
 
+@functools.lru_cache(maxsize=8)  # read once per article, not once per sentence of its prose
+def _own_voices(body: str, title: str) -> tuple[str | None, str | None]:
+    """The issuer whose own release the body is, and the company holding the call a transcript records."""
+    issuer = release_issuer(next((p for p in body.split("\n\n") if len(p) >= 60), body))
+    if issuer is None and (read := publisher(body.split("\n")[:12])) and read[1] == "release":
+        issuer = read[0]  # its issuer's line above the text: "**Kestrel Rare Earths Limited (ASX: KRE) — 27 November 2026**"
+    return issuer, call_holder(title) if turns(body) else None
+
+
 def publisher_as_subject(text: str, article: Article) -> str | None:
     """The publisher's name if `text` makes it the one who announced, said or reported something, and
     the body does not say so too. A body whose first paragraph of prose (past labels and date lines:
@@ -368,10 +378,7 @@ def publisher_as_subject(text: str, article: Article) -> str | None:
     an exchange announcement whose issuer names itself "the Company" ("This announcement is made by
     Jade River Magnet Technology Co., Ltd. (the "Company"…)"), and a text whose opening lines name its issuer
     with its ticker (a chairman's address to the AGM)."""
-    issuer = release_issuer(next((p for p in article.body.split("\n\n") if len(p) >= 60), article.body))
-    if issuer is None and (read := publisher(article.body.split("\n")[:12])) and read[1] == "release":
-        issuer = read[0]  # its issuer's line above the text: "**Kestrel Rare Earths Limited (ASX: KRE) — 27 November 2026**"
-    holder = call_holder(article.title) if turns(article.body) else None
+    issuer, holder = _own_voices(article.body, article.title)
     for name in publisher_names(article):
         named = re.escape(normalise(name))
         if any(own and normalise(name) in normalise(own) for own in (issuer, holder)):
