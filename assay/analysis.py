@@ -59,6 +59,7 @@ from assay.statements import (
     is_furniture_line,
     is_question,
     post_number_end,
+    run_in_heading_end,
     sentences,
     statements,
     text_sentences,
@@ -194,7 +195,7 @@ KEY_SENTENCES_VERSION = "9"  # 2: the splitter's boilerplate rule; 3: its narrow
 # 5 0.538 / 0.460, 6 0.539 / 0.515; lead-k stays at 0.32-0.34 / 0.36-0.42 (evals/README.md).
 HIGHLIGHTS = 5
 # The version of what code makes of the reply's names, figures and prose (`typed_once`, `_figure`, `tidy_cut`): part of the key too.
-NAMES_VERSION = "19"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
+NAMES_VERSION = "20"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
 # 2: a figure as the body writes it, what it measures in its sentence, no years; 3: a summary's unfinished last sentence dropped;
 # 4: a figure's value holds a number; 5: a title before a name the body writes after it is that name, and a call's
 # holder may be its summary's subject (grounding); 6: "NPV" is the body's "NPV8"; a province or state is no country;
@@ -218,6 +219,7 @@ NAMES_VERSION = "19"  # 1: a name typed once; a unit the value carries shown onc
 # 17: one list of mass units (`MASS_UNITS`): "kg", "kilotonnes", "mtpa" are mass wherever a unit's dimension is read
 # 18: China's State Council and General Administration of Customs are the alias file's governments
 # 19: "270 kilo tonnes" is 270,000 tonnes, not 270 kilos
+# 20: the US Bureau of Industry and Security ("BIS"), China's foreign ministry and Japan's METI are governments in the alias file
 
 
 def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = HIGHLIGHTS) -> list[str]:
@@ -249,11 +251,12 @@ def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = HIGHLIG
 
 
 def _as_highlight(sentence: str) -> str:
-    """The sentence without a bullet's mark, an opening dateline ("DARWIN, March 3, 2026 /PRNewswire/ --")
-    or an interview's "A:", which say nothing: still an exact quote of the body."""
+    """The sentence without a bullet's mark, an opening dateline ("DARWIN, March 3, 2026 /PRNewswire/ --"),
+    an interview's "A:" or a run-in heading ("SUMMARY:", a rule's), which say nothing: still an exact quote of the body."""
     text = _BULLET.sub("", sentence)
     text = text[dateline_end(text) :]
     text = text[qa.end() :] if (qa := QA_LABEL.match(text)) else text  # "A: We produced…"
+    text = text[run_in_heading_end(text) :]
     text = text[post_number_end(text) :]  # "1/ MOFCOM approved… 🚨"
     start, end = trim_span(text)
     return text[start:end]

@@ -194,18 +194,24 @@ def passages(question: str, hits: list[Hit], embedder: MiniLMEmbeddings, max_cha
     if word_weight and asked:
         held = [len(asked & word_stems(s.text, 4)) / len(asked) for found in per_hit for s in found]
         scores = scores + word_weight * np.asarray(held)
-    if asks_day(question):
+    dated = np.zeros(len(scores), dtype=bool)
+    if when := asks_day(question):
         # A question about when wants the sentence that gives a day: "When do China's samarium export
         # controls take effect?" was shown a wire's lede on the controls, not "…will need licences from
         # Jan. 1, 2027", and the model answered with the lede's "on Monday".
-        scores = scores + DAY_WEIGHT * np.asarray([bool(_DATED.search(s.text)) for found in per_hit for s in found])
+        dated = np.asarray([bool(_DATED.search(s.text)) for found in per_hit for s in found], dtype=bool)
+        scores = scores + DAY_WEIGHT * dated
     out, position = [], 0
     for key, (hit, found) in enumerate(zip(hits, per_hit), start=1):
         if not found:
             continue
-        own = scores[position : position + len(found)]
+        own, own_dated = scores[position : position + len(found)], dated[position : position + len(found)]
         position += len(found)
-        first = last = int(np.argmax(own))
+        # And the passage is built around the closest sentence that gives one, where the chunk has one: a
+        # rule's "SUMMARY: … controls on equipment designed for refining gallium…" was closest to "When does
+        # the BIS rule on gallium … take effect?", and its "This rule is effective December 4, 2026." two
+        # sentences on did not fit beside it (a Federal Register rule written here).
+        first = last = int(np.argmax(np.where(own_dated, own, -np.inf))) if when and own_dated.any() else int(np.argmax(own))
         while True:  # grow towards the better neighbour while it fits
             options = [i for i in (first - 1, last + 1) if 0 <= i < len(found)]
             options = [i for i in options if found[max(last, i)].end - found[min(first, i)].start <= max_chars]

@@ -308,6 +308,8 @@ def turn_speaker(turn: Turn) -> Attribution | None:
     interviewee, by the role named first."""
     if turn.side == Side.company:
         return Attribution.company
+    if turn.side == Side.host:  # a ministry's spokesperson at its briefing, a podcast's host: the publication's own voice
+        return None
     if turn.side == Side.unknown and not turn.role:
         # A hearing's witness, titled only "Mr." or "Ms.": whom they speak for the transcript does not
         # say, but the words are theirs, never the publication's (they read as the author's).

@@ -676,7 +676,7 @@ def extracted_blocks(xml: str) -> list[Block]:
 
 
 # A list item a text writes with a bullet or a number ("• …", "- …", "2) …"): its indent and its text.
-BULLET_LINE = re.compile(r"^(?P<indent>\s*)(?:[•*\-–]|\d+[.)]|\(\d{1,2}\)|\([a-z]\))\s+(?P<text>\S.*)$")  # "(1) …", "(a) …": a notice's clauses
+BULLET_LINE = re.compile(r"^(?P<indent>\s*)(?P<mark>[•*\-–]|\d+[.)]|\(\d{1,2}\)|\([a-z]\))\s+(?P<text>\S.*)$")  # "(1) …", "(a) …": a notice's clauses
 # Closing punctuation: a line ending in one of these is not a heading.
 _SENTENCE_END = (
     ".", "!", "?", ":", ";", ",", "”", '"', ")", "…",
@@ -847,6 +847,7 @@ def text_blocks(text: str) -> list[Block]:
     blocks: list[Block] = []
     paragraph: list[str] = []
     items: list[tuple[int, list[str]]] = []  # (indent, lines) of the list being read
+    marks: list[str] = []  # each item's mark ("2.", "(1)")
 
     def end_paragraph() -> None:
         if len(paragraph) == 1 and looks_like_heading(paragraph[0].strip()):
@@ -856,9 +857,16 @@ def text_blocks(text: str) -> list[Block]:
         paragraph.clear()
 
     def end_list() -> None:
+        # A numbered heading over its clauses ("2. Outline of the facility" over "(1) Location: …", a
+        # Tokyo-listed company's notice): a heading, not the list's first item.
+        if (len(items) >= 2 and re.fullmatch(r"\d+[.)]", marks[0]) and all(m.startswith("(") for m in marks[1:])
+                and len(items[0][1]) == 1 and looks_like_heading(items[0][1][0].strip())):
+            blocks.append(Block("heading", items[0][1][0].strip()))
+            del items[0]
         indents = sorted({indent for indent, _ in items})
         blocks.extend(Block("item", join_lines(lines), level=indents.index(indent)) for indent, lines in items)
         items.clear()
+        marks.clear()
 
     previous = ""
     lines = _highlights_as_bullets(LINE_BREAKS.split(text))
@@ -881,6 +889,7 @@ def text_blocks(text: str) -> list[Block]:
         elif bullet:
             end_paragraph()
             items.append((len(bullet["indent"].expandtabs(4)), [bullet["text"]]))
+            marks.append(bullet["mark"])
         elif items and (line[:1].isspace() or (_starts_lowercase(line.strip()) and not ENDS_SENTENCE.search(previous))):
             items[-1][1].append(line)
         else:

@@ -83,7 +83,7 @@ _NAMES: list[tuple[re.Pattern[str], SourceType]] = [
     # "Department for Business and Trade" is how the UK names its departments; a geological survey is a state agency.
     # A legislature's committee publishes its hearings: "Senate Armed Services Committee", "House Select Committee on the CCP".
     (re.compile(r"department (?:of|for)|ministry|\.gov\b|government|prime minister|white house|hm treasury|cabinet office|"
-                r"european commission|geological survey|\b(?:senate|house|parliament(?:ary)?|congressional|legislative|legislation|"
+                r"european commission|geological survey|\bmofcom\b|\bmofa\b|\bmiit\b|\b(?:senate|house|parliament(?:ary)?|congressional|legislative|legislation|"
                 r"select|standing)\b[\w\s,'’&-]{0,60}\bcommittee\b", re.I), SourceType.government),
     # A publisher named as a company ("MP Materials Corp", "Kestrel Rare Earths Limited"): its own deck,
     # release or report, whose opening may hold no ticker or distributor line. After the wires and

@@ -92,7 +92,7 @@ CREDIT_LINE = r"^\(?(?:additional |further )?(?:reporting|editing|writing|compil
 _BOILERPLATE = re.compile(
     r"forward[- ]looking (?:information|statements?)|\bthis (?:news|press|media) release\b|safe harbou?r|not for distribution"
     r"|^for (?:further|more) information\b|media (?:contact|enquiries|inquiries)|undertakes? no obligation|place undue reliance"
-    r"|^for (?:inquiries|enquiries)\b|^(?:public|investor|media) relations\b|^corporate communications\b"
+    r"|^for (?:inquiries|enquiries)\b|^(?:general )?(?:public |press |media )?(?:inquiries|enquiries)\s*:|^(?:public|investor|media) relations\b|^corporate communications\b"
     r"|^to contact the (?:reporters?|editors?|writers?)\b"  # a Bloomberg story's footer
     r"|regulation services provider|authori[sz]ed for release|^analyst certification\b"
     # An exchange announcement's set phrases (HKEX): who makes it and why, and the caution to investors.
@@ -112,6 +112,9 @@ _BOILERPLATE = re.compile(
     r"|^welcome (?:back )?to (?-i:(?:The\s+)?[A-Z][\w'’&-]*(?:\s+[A-Z][\w'’&-]*){0,5})[.!]?$"
     r"|^that['’]?s (?:all|it) (?:for (?:this week|today|now|this issue|this edition)|from (?:me|us))\b"
     r"|\bforward (?:it|this|the \w+) to (?:a|your) (?:colleague|friend)s?\b|^thanks? (?:you )?for reading\b"
+    # A translation's notice: "This document is an English translation of the original Japanese document…",
+    # "In the event of any discrepancy, the Japanese original shall prevail." (a Tokyo-listed company's notice).
+    r"|\ban english translation of\b|\b(?:original|version|text) shall prevail\b"
     # A notice's lead-in to its clauses: "The relevant matters are hereby announced as follows:"
     r"|\b(?:is|are) hereby (?:announced|notified|published|given) as follows\b"
     r"|" + CREDIT_LINE +
@@ -140,6 +143,9 @@ MONTHS |= {m: i for i, names in enumerate(
      ("julho", "julio", "juillet", "juli"), ("agosto", "août", "aout"), ("setembro", "septiembre", "setiembre", "septembre"),
      ("outubro", "octubre", "octobre", "oktober"), ("novembro", "noviembre", "novembre"), ("dezembro", "diciembre", "décembre", "dezember")],
     start=1) for m in names}
+# Their abbreviations, as a wire's dateline writes them ("SANTIAGO, 4 dic (Reuters) -"); not those that are English
+# words ("set", "out", "ago").
+MONTHS |= {"ene": 1, "janv": 1, "fev": 2, "fevr": 2, "févr": 2, "abr": 4, "avr": 4, "juil": 7, "okt": 10, "dic": 12, "dez": 12, "déc": 12}
 MONTH = r"(?i:" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")(?![a-z])\.?"
 # A dateline's day: "Nov 18", "Feb. 10, 2026", "March 03, 2026", "1 December 2026", "20 de novembro de 2026", "20. November 2026".
 _DAY_FIRST = rf"\d{{1,2}}(?:st|nd|rd|th|er|\.)?\s+(?:de\s+)?{MONTH}"
@@ -179,7 +185,7 @@ DATELINE = re.compile(
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "32"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
+SPLITTER_VERSION = "33"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
 # 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies, an interview's Q:/A: labels,
 # a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone; 8: a name a speaker addresses,
 # a pasted page's photo captions and sign-up calls; 9: a "Published <date>" line, a table's header row of years
@@ -212,6 +218,9 @@ SPLITTER_VERSION = "32"  # 2: datelines are not statements; 3: comma clauses, as
 # 30: an issuer's line with its ticker and day ("Kestrel Rare Earths Limited (ASX: KRE) — 27 November 2026")
 # 31: a broker's "This note is for wholesale clients only." is boilerplate
 # 32: TASS's dateline ("ASTANA, December 3. /TASS/.") and a price reporter's ("SMM, Dec 3:")
+# 33: a briefing's and a time-stamped transcript's turns ("CCTV: …" / "Lin Jian: …", "Jane Morrow (00:00:04):"), a
+# courtesy after the name it addresses ("David, thanks for coming on."); a rule's preamble and fields ("AGENCY: …"); a
+# translation's notice, "General public inquiries:"; a long title before "said:"
 
 
 @dataclass(frozen=True)
@@ -335,13 +344,24 @@ _UNITS_CAPTION = re.compile(
 )
 
 
+# What the Federal Register prints above a rule's title: its running head ("Federal Register / Vol. 91, No. 232 /
+# Friday, December 4, 2026 / Rules and Regulations"), the CFR parts, the docket and the regulation's number.
+RULE_PREAMBLE = re.compile(r"^(?:Federal Register\s*/\s*Vol\.\s*\d+\b.*|\d+\s+CFR\s+(?:Parts?|Ch(?:apter)?\.?)\s.*|"
+                           r"\[(?:Docket|FR Doc|EPA-|Release)[^\]]*\]|RIN\s+\d{4}-[A-Z0-9]{4})$", re.IGNORECASE)
+# A rule's labelled lines that say who issues it, what it is and whom to write to ("AGENCY: Bureau of Industry
+# and Security, Commerce.", "ACTION: Interim final rule."): the record's fields, not statements. Its
+# "SUMMARY:" and "DATES:" say what the rule does and when: those are kept.
+_RULE_FIELD = re.compile(r"^(?:AGENCY|ACTION|ADDRESSES|FOR FURTHER INFORMATION CONTACT|SUPPLEMENTARY INFORMATION)\s*:")
+
+
 def is_furniture_line(line: str) -> bool:
     """Whether a body line is page furniture rather than prose: sources, footnotes, credits, a dated
     kicker or byline, a date alone, an issue's kicker, a letter's addressees, a table's header row or
-    units caption, a pasted page's photo caption or sign-up call."""
+    units caption, a pasted page's photo caption or sign-up call, a rule's preamble and fields."""
     text = line.strip()
     return bool(_SKIP_LINE.match(text) or _DATED_LINE.match(text) or _DATE_ONLY_LINE.match(text) or _is_table_row(text)
-                or PAGE_FURNITURE.search(text) or _ISSUE_LINE.match(text) or _ADDRESSEES.match(text) or _UNITS_CAPTION.match(text))
+                or PAGE_FURNITURE.search(text) or _ISSUE_LINE.match(text) or _ADDRESSEES.match(text) or _UNITS_CAPTION.match(text)
+                or RULE_PREAMBLE.match(text) or _RULE_FIELD.match(text))
 
 
 def _is_table_row(text: str) -> bool:
@@ -399,7 +419,8 @@ def comma_clauses(clause: Statement) -> list[Statement]:
 # "Managing Director Darryl Cuzzubbo said:" before a quotation names the speaker and says nothing
 # itself: the quotation after the colon is the statement.
 _CLAUSE_WORDS = frozenset("as after when while because before since and but if though although until once".split())
-_SPEECH_INTRO = re.compile(r"^(?:\S+\s+){0,7}(?:said|says|added|stated|noted|commented|explained|wrote|told reporters)$", re.I)
+# A title may run long: "Executive Vice-President for Prosperity and Industrial Strategy, Stéphane Séjourné, said:".
+_SPEECH_INTRO = re.compile(r"^(?:\S+\s+){0,11}(?:said|says|added|stated|noted|commented|explained|wrote|told reporters)$", re.I)
 
 
 # A place alone before a dash ("PERTH — ", "WASHINGTON, D.C. -- ", a newspaper's and AP's later
@@ -498,6 +519,12 @@ def is_question(text: str) -> bool:
     return text.rstrip("\"”’)]").endswith(("?", "？", "؟"))
 
 
+# A signature: a name with its comma on one line, the signer's title on the next ("Jeffrey Kessler," over "Under
+# Secretary for Industry and Security.", as a rule or a letter is signed). The title is no statement.
+_SIGNER = re.compile(r"^[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3},$")
+_SIGNER_TITLE = re.compile(r"^[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|of|for|and|the|&))*\.?$")
+
+
 def statements(article: Article) -> list[Statement]:
     """Every candidate statement of the body, in order, each an exact span of it."""
     headings = {s.heading for s in article.sections if s.heading}
@@ -505,10 +532,13 @@ def statements(article: Article) -> list[Statement]:
     spoken = turns(article.body)
     found: list[Statement] = []
     position = 0
+    previous = ""
     for line in article.body.split("\n"):
         start, position = position, position + len(line) + 1
         text = line.strip()
-        if not text or text in headings or text == article.source or is_furniture_line(text) or any(a <= start < b for a, b in legal):
+        signed, previous = bool(_SIGNER.match(previous) and _SIGNER_TITLE.match(text)), text or previous
+        if (not text or text in headings or text == article.source or is_furniture_line(text) or any(a <= start < b for a, b in legal)
+                or signed):
             continue  # a line that is only the publisher's name ("Shin-Etsu Chemical Co., Ltd.") is its letterhead
         lead = len(line) - len(line.lstrip()) + (2 if text.startswith("• ") else 0)
         lead += dateline_end(line[lead:])

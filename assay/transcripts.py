@@ -37,9 +37,16 @@ _OPERATOR = re.compile(r"^(?:operator|moderator|host)\s*:?$", re.I)
 # ("If I could assist the committee, Senator.", "I'll take that on notice.", "Thank you, Mr. Chairman.": hearings written here).
 _COURTESY = re.compile(
     r"^(?:(?:thanks|thank you|good (?:morning|afternoon|evening|day)|congrat\w*|hey|hi|hello|welcome)\b(?:[^.!?\d]|\b(?:Mr|Mrs|Ms|Dr)\.){0,60}[.!?]$"
+    r"|(?:it['’]s )?(?:good|great|glad|nice|a pleasure|happy) to (?:be here|be with you|be back|have you|join you)\b[^.!?\d]{0,30}[.!?]$"
     r"|[^\d]{0,80}\bturn (?:the call|it|things) (?:back )?over to\b[^\d]{0,60}$"
     r"|(?:if i (?:could|may|might)|may i|through you|with respect)\b[^.!?\d]{0,60}\b(?:committee|chair|senator|minister)\b[^.!?\d]{0,20}[.!?]$"
-    r"|i(?:'ll|’ll| will) (?:have to )?take (?:that|it|the question) on notice[^.!?\d]{0,40}[.!?]$)",
+    r"|i(?:'ll|’ll| will) (?:have to )?take (?:that|it|the question) on notice[^.!?\d]{0,40}[.!?]$"
+    # A spokesperson's set answers that answer nothing ("I'd refer you to the competent authorities.", "I'm not aware
+    # of the report you mentioned.", "We will release information in due course.": a foreign ministry's briefing).
+    r"|i(?:['’]d| would) refer you to\b[^.!?\d]{0,80}[.!?]$"
+    r"|i(?:['’]m| am) not aware of (?:the|that|what)\b[^.!?\d]{0,50}[.!?]$|i have no information (?:to (?:offer|share)|on (?:that|this))\b[^.!?\d]{0,30}[.!?]$"
+    r"|i have (?:one|two|a few|a couple of) things? at the top\b[^.!?\d]{0,30}[.!?]$|(?:with that, )?i(?:['’]ll| will) (?:now )?take your questions[.!?]$"
+    r"|we will (?:release|share|provide) (?:the )?information (?:in due course|in a timely manner)[^.!?\d]{0,20}[.!?]$)",
     re.I,
 )
 
@@ -51,6 +58,7 @@ class Side(StrEnum):
     company = "company"  # under "Company Participants", "Executives"
     others = "others"  # under "Conference Call Participants", "Analysts": the people asking
     unknown = "unknown"  # under "Participants": the role says
+    host = "host"  # who holds a briefing or a show: speaks in the publication's voice, whoever publishes it
 
 
 @dataclass(frozen=True)
@@ -183,6 +191,54 @@ def _hearing(body: str, lines: list[tuple[int, str]]) -> list[Turn]:
     return [Turn(words, end, name, "" if title in _HONORIFICS else title, Side.unknown) for (_, words, name, title), end in zip(heads, ends)]
 
 
+# A news outlet asking at a briefing ("CCTV:", "Bloomberg:", "China News Service:", "Reporter:"), as a
+# foreign ministry's or a commerce ministry's regular press conference is transcribed.
+_OUTLET_ASKING = re.compile(
+    r"^(?:(?:The\s+)?[A-Z][\w'’&.-]*(?:\s+[A-Z][\w'’&.-]*){0,3}\s+(?:News|TV|Television|Daily|Times|Post|Agency|Radio|Media|Press|"
+    r"Journal|Network|Broadcasting|Shimbun|Service|Group|Review)"
+    r"|CCTV|CGTN|Xinhua|AFP|AP|Reuters|Bloomberg|EFE|Kyodo|NHK|Nikkei|Yonhap|KBS|TASS|RIA Novosti|Sputnik|Al Jazeera|BBC|CNN|CNBC|"
+    r"Caixin|Yicai|Bernama|Antara|PTI|ANSA|dpa|Lusa|The Paper|Phoenix TV|Dragon TV|Reporter|Journalist|Correspondent|Question|"
+    r"REPORTER|QUESTION)$")  # a State Department briefing's "QUESTION:"
+
+
+def _briefing(body: str, lines: list[tuple[int, str]]) -> list[Turn]:
+    """A press conference's turns: outlets asking ("CCTV: …") and one person answering ("Lin Jian: …"),
+    at least two of each. The outlet's turn is its reporter's (the premise of a question is theirs); the
+    answers are the host's, the spokesperson's, who speaks for the publisher (a ministry's transcript)."""
+    heads = [(start, start + found.end(), found["name"].strip()) for start, text in lines if (found := _INLINE_SPEAKER.match(text))]
+    asking = [head for head in heads if _OUTLET_ASKING.match(head[2])]
+    answering = {name for _, _, name in heads if not _OUTLET_ASKING.match(name)}
+    if len(asking) < 2 or len(answering) != 1 or len(heads) - len(asking) < 2:
+        return []
+    ends = [line for line, _, _ in heads[1:]] + [len(body)]
+    return [Turn(words, end, name, name if _OUTLET_ASKING.match(name) else "", Side.others if _OUTLET_ASKING.match(name) else Side.host)
+            for (_, words, name), end in zip(heads, ends)]
+
+
+# A transcription service's speaker line with the time the turn starts: "Jane Morrow (00:00:04):", "[00:01:20] David Okafor:",
+# "Jane Morrow  0:04", as podcasts, webinars and videos are transcribed.
+_STAMPED_SPEAKER = re.compile(
+    r"^(?:\[?(?P<before>\d{1,2}:\d{2}(?::\d{2})?)\]?\s+)?(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})"
+    r"(?(before)\s*:|\s*[(\[]?\s*\d{1,2}:\d{2}(?::\d{2})?\s*[)\]]?\s*:?)\s*(?=\S|$)")
+
+
+def _stamped(body: str, lines: list[tuple[int, str]]) -> list[Turn]:
+    """A time-stamped transcript's turns (a podcast, a webinar): at least three speaker lines, two
+    speakers. The first to speak hosts it and speaks in the publication's voice; the others are its
+    guests, whose words are their own (a third party's, unless what they say names someone else)."""
+    heads = [(start, start + found.end(), found["name"]) for start, text in lines if (found := _STAMPED_SPEAKER.match(text))]
+    if len(heads) < 3 or len({name for _, _, name in heads}) < 2:
+        return []
+    ends = [line for line, _, _ in heads[1:]] + [len(body)]
+    if any(_OPERATOR.match(name) for _, _, name in heads):
+        # A call transcribed so ("Operator (00:00:01):"): which speakers are the company's it does not say, so
+        # all but the operator speak in the publication's voice, as they did before their turns were read.
+        return [Turn(words, end, "Operator" if _OPERATOR.match(name) else name, "", None if _OPERATOR.match(name) else Side.host)
+                for (_, words, name), end in zip(heads, ends)]
+    host = heads[0][2]
+    return [Turn(words, end, name, "", Side.host if name == host else Side.unknown) for (_, words, name), end in zip(heads, ends)]
+
+
 def turns(body: str) -> list[Turn]:
     """The body's turns in order; [] when it is no transcript (no participants list and speaker lines,
     no interview's answers)."""
@@ -194,7 +250,7 @@ def _turns(body: str) -> tuple[Turn, ...]:
     lines = _lines(body)
     participants = _participants(lines)
     if len(participants) < 2:
-        return tuple(_hearing(body, lines) or _interview(body, lines))
+        return tuple(_hearing(body, lines) or _briefing(body, lines) or _stamped(body, lines) or _interview(body, lines))
     # The participants list itself is no turn: a speaker line counts once the list is behind it.
     list_end = max((start for start, text in lines[:80] if _PARTICIPANT.match(text) and _speaker(text, participants)), default=-1)
     heads = []  # (where the line starts, where the turn's words start, who)
@@ -239,4 +295,7 @@ def is_procedure(found: list[Turn], sentence: str, offset: int) -> bool:
     """Whether a sentence at `offset` runs the call rather than saying anything: the operator's, or a
     courtesy in a turn ("Thank you, operator.", "With that, I will turn the call over to Jim.")."""
     turn = turn_at(found, offset)
-    return turn is not None and (turn.is_operator or bool(_COURTESY.match(sentence.strip())))
+    if turn is None:
+        return False
+    # "David, thanks for coming on.": a courtesy after the name it addresses.
+    return turn.is_operator or any(_COURTESY.match(said.strip()) for said in (sentence, sentence[address_end(found, sentence, offset) :]))

@@ -688,6 +688,9 @@ def test_key_sentences_leave_out_boilerplate_and_bullet_marks(parts):
     lead = "TORONTO, March 3, 2026 /PRNewswire/ -- Northbrook Metals agreed to buy CircuMag, a magnet recycler in Ontario."
     dated = article.model_copy(update={"body": "\n".join([lead, *points[1:]]), "sections": []})
     assert key_sentences(dated, embedder)[0] == "Northbrook Metals agreed to buy CircuMag, a magnet recycler in Ontario."
+    # Nor does a rule's run-in "SUMMARY:" (a Federal Register rule written here, twenty-sixth session).
+    labelled = article.model_copy(update={"body": "\n".join(["SUMMARY: " + lead.split("-- ")[1], *points[1:]]), "sections": []})
+    assert key_sentences(labelled, embedder)[0] == "Northbrook Metals agreed to buy CircuMag, a magnet recycler in Ontario."
     # A dated kicker and a footnote line are furniture, however central their words (seen on a brief nobody here wrote).
     kicker = "Notes from the Magnet Recycling Desk — 27 November 2026"
     notes = "Footnotes: CircuMag magnet recycling pilot plant report on neodymium and dysprosium oxides, 2025."

@@ -389,6 +389,27 @@ def test_a_question_about_when_is_given_the_sentence_that_states_a_day():
     assert "voiced concern" in what[0].quote and "Jan. 1, 2027" not in what[0].quote  # the same chunk, asked another thing
 
 
+# A Federal Register rule written here (twenty-sixth session): its summary is closest to a "when" question, and the
+# sentence that gives the day is two on, beyond what fits beside the summary.
+_RULE = ("SUMMARY: In this interim final rule, the Bureau of Industry and Security (BIS) amends the Export Administration "
+         "Regulations (EAR) to impose controls on equipment designed for refining gallium and germanium to purities of 99.9999 "
+         "percent or higher. BIS is taking this action to protect the national security of the United States by limiting the "
+         "transfer of refining technology to countries of concern.\n\nDATES: Effective date: This rule is effective December 4, 2026. "
+         "Comments must be received by BIS no later than February 2, 2027.")
+
+
+def test_a_question_about_when_is_given_a_passage_around_the_sentence_that_states_a_day():
+    from assay.embeddings import MiniLMEmbeddings
+    from assay.retrieval import Hit
+    from assay.settings import Settings
+
+    settings = Settings()
+    embed = MiniLMEmbeddings(batch_size=settings.embed_batch_size)
+    hit = Hit(chunk_id="r-0", article_id="r", text=_RULE, start=0, end=len(_RULE), title="Additions of Gallium and Germanium Refining Items", rrf=1.0)
+    question = "When does the BIS rule on gallium and germanium refining equipment take effect?"
+    assert "effective December 4, 2026" in passages(question, [hit], embed, 300, settings.ask_passage_word_weight)[0].quote
+
+
 def test_asks_day_reads_questions_about_a_day_month_or_year():
     from assay.ask import asks_day
 

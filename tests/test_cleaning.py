@@ -138,6 +138,16 @@ def test_plain_text_headings_bullets_and_paragraphs():
     ]
 
 
+def test_a_numbered_heading_over_its_clauses_is_a_heading():
+    """A Tokyo-listed company's notice written here: "2. Outline of the facility" had been the list's first item, and a statement."""
+    blocks = text_blocks("2. Outline of the facility\n(1) Location: Akita Refinery\n(2) Capacity: 50 tonnes of gallium per year\n\n"
+                         "1. Lynas shipped 10,000 tonnes.\n2. MP shipped 2,000 tonnes.")
+    assert [(b.kind, b.text) for b in blocks] == [
+        ("heading", "Outline of the facility"), ("item", "Location: Akita Refinery"), ("item", "Capacity: 50 tonnes of gallium per year"),
+        ("item", "Lynas shipped 10,000 tonnes."), ("item", "MP shipped 2,000 tonnes."),  # one kind of number: a list
+    ]
+
+
 def test_a_plain_text_table_set_out_in_spaces_names_each_figure_by_its_column():
     """Wire copy's table in columns of spaces: its rows were headings ("NdPr oxide produced (t) 2,104
     1,892 11%"), no statements, saying none of what their figures were. Read as a page's table is."""

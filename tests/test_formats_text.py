@@ -955,12 +955,45 @@ def _read_text(tmp_path: Path, text: str) -> tuple[Article, list[str]]:
         ("# Chairman's Address to the 2026 Annual General Meeting\n\n**Kestrel Rare Earths Limited (ASX: KRE) — 27 November 2026**\n\n"
          "This has been a transformational year for your company.\n",
          "Chairman's Address to the 2026 Annual General Meeting", "Kestrel Rare Earths Limited", datetime(2026, 11, 27, tzinfo=UTC)),
+        # written here (twenty-sixth session): the Commission's label over its title had been the title, the folder the publisher
+        ("European Commission - Press release\n\nCommission selects 13 new Strategic Projects to secure supply of gallium\n\n"
+         "Brussels, 4 December 2026\n\nToday, the Commission selected 13 new Strategic Projects under the Critical Raw Materials Act.\n",
+         "Commission selects 13 new Strategic Projects to secure supply of gallium", "European Commission", datetime(2026, 12, 4, tzinfo=UTC)),
+        # a rule's running head had been its title, and the rule undated
+        ("Federal Register / Vol. 91, No. 232 / Friday, December 4, 2026 / Rules and Regulations\n\nDEPARTMENT OF COMMERCE\n\n"
+         "Bureau of Industry and Security\n\n15 CFR Parts 742 and 774\n\n[Docket No. 261130-0318]\n\nRIN 0694-AJ87\n\n"
+         "Additions of Gallium and Germanium Refining Items to the Commerce Control List\n\nAGENCY: Bureau of Industry and Security, Commerce.\n\n"
+         "SUMMARY: In this interim final rule, BIS amends the Export Administration Regulations.\n",
+         "Additions of Gallium and Germanium Refining Items to the Commerce Control List", "Department of Commerce", datetime(2026, 12, 4, tzinfo=UTC)),
+        # a Tokyo-listed company's notice: its company's field had been the title, "Inquiries: …" the publisher
+        ("December 4, 2026\n\nCompany name: DOWA HOLDINGS CO., LTD.\nName of representative: Akira Sekiguchi, President and CEO\n"
+         "(Securities code: 5714; Prime Market of the Tokyo Stock Exchange)\nInquiries: Kenji Tanaka, General Manager, Corporate Planning\n"
+         "(Telephone: +81-3-6847-1106)\n\nNotice Regarding Investment in a Gallium Recovery Facility\n\n"
+         "DOWA HOLDINGS CO., LTD. (the \"Company\") hereby announces that its Board of Directors resolved to construct a facility.\n",
+         "Notice Regarding Investment in a Gallium Recovery Facility", "Dowa Holdings Co., Ltd.", datetime(2026, 12, 4, tzinfo=UTC)),
+        # a show's episode, published by its show (it had been by its folder)
+        ("Critical Metals Weekly, Episode 112: The Antimony Shock\nPublished December 3, 2026\n\nJane Morrow (00:00:04):\n"
+         "Welcome back. With me is David Okafor.\n\nDavid Okafor (00:00:15):\nThanks, Jane.\n\nJane Morrow (00:00:18):\nSo antimony.\n",
+         "Critical Metals Weekly, Episode 112: The Antimony Shock", "Critical Metals Weekly", datetime(2026, 12, 3, tzinfo=UTC)),
+        # a commerce ministry's press conference, dated by its title's bracketed day (it had been undated, and its folder's)
+        ("MOFCOM Regular Press Conference (December 4, 2026)\n\nReporter: What is MOFCOM's response to the US rule?\n\n"
+         "He Yadong: China will take necessary measures to firmly safeguard its rights.\n\nReporter: Can you confirm the export figures?\n\n"
+         "He Yadong: China exported 5,230 tonnes of rare earths in November.\n",
+         "MOFCOM Regular Press Conference (December 4, 2026)", "MOFCOM", datetime(2026, 12, 4, tzinfo=UTC)),
     ],
 )
 def test_the_lines_a_release_prints_above_its_title_name_its_publisher_and_date(tmp_path: Path, text, title, source, published):
     """Seen on releases nobody here labelled."""
     article, _ = _read_text(tmp_path, text)
     assert (article.title, article.source, article.published) == (title, source, published)
+
+
+def test_a_title_with_its_day_after_a_dash_is_still_the_title(tmp_path: Path):
+    """A State Department briefing written here: a publisher's name and a release's label between dashes are
+    above the title ("European Commission - Press release"); a title and its day are not."""
+    article, _ = _read_text(tmp_path, "Department Press Briefing – December 3, 2026\n\nMatthew Miller, Spokesperson\n\n"
+                                      "MR MILLER: Good afternoon. Today the Secretary signed a memorandum on critical minerals.\n")
+    assert (article.title, article.published) == ("Department Press Briefing – December 3, 2026", datetime(2026, 12, 3, tzinfo=UTC))
 
 
 def test_a_credit_line_is_no_heading(tmp_path: Path):

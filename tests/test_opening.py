@@ -246,6 +246,9 @@ def test_a_periodical_s_title_names_the_publication(title, publication):
         ("TOKYO/BEIJING, Dec 4 (Reuters) - Japan and the United States voiced concern.", "2026-12-04"),  # filed from two cities (written here)
         ("ASTANA, December 3. /TASS/. Kazakhstan and Russia have agreed.", "2026-12-03"),
         ("SMM, Dec 3: Spot prices of NdPr oxide in China were flat.", "2026-12-03"),
+        # a Spanish wire's day before its abbreviated month (written here, twenty-sixth session): it had been undated
+        ("SANTIAGO, 1 dic (Reuters) - Los gobiernos de Chile y Argentina firmaron el jueves un memorando.", "2026-12-01"),
+        ("PARIS, 30 nov. (Reuters) - Le groupe a annoncé.", "2026-11-30"),
         ("US, China agree - to hold more talks on rare earth exports on Dec 1.", None),
         ("US/China agree - to hold more talks on rare earth exports on Dec 1.", None),
     ],

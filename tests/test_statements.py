@@ -49,7 +49,18 @@ def test_statements_are_exact_spans_and_skip_headings_and_sources():
         "Revenue 2025A 2026E FY2027\n\n"
         "Published in 2025 were 12 new licences in total\n\n"
         "Harbour Street Research may hold positions in the securities mentioned. Past performance is not a guide to future returns.\n\n"
-        "Note that the deal closed on March 3, 2026 — a week late."
+        "Note that the deal closed on March 3, 2026 — a week late.\n\n"
+        # Written here (twenty-sixth session): a rule's running head and fields, a translation's notice, the
+        # Commission's inquiries line; each had been a statement.
+        "Federal Register / Vol. 91, No. 232 / Friday, December 4, 2026 / Rules and Regulations\n\n"
+        "AGENCY: Bureau of Industry and Security, Commerce.\n\n"
+        "ACTION: Interim final rule; request for comments.\n\n"
+        "DATES: This rule is effective December 4, 2026.\n\n"
+        "(Note) This document is an English translation of the original Japanese document. In the event of any discrepancy, "
+        "the Japanese original shall prevail.\n\n"
+        "General public inquiries: Europe Direct by phone 00 800 67 89 10 11 or by email\n\n"
+        "Executive Vice-President for Prosperity and Industrial Strategy, Stéphane Séjourné, said: \"Europe will refine gallium at home.\"\n\n"
+        "Jeffrey Kessler,\n\nUnder Secretary for Industry and Security."  # a rule's signature
     )
     found = statements(article(body, ("Why It Matters",)))
     assert [s.text for s in found] == [
@@ -61,6 +72,8 @@ def test_statements_are_exact_spans_and_skip_headings_and_sources():
         "Q1 FY27 2,984 1,902 201.6",
         "Published in 2025 were 12 new licences in total",
         "Note that the deal closed on March 3, 2026 — a week late.",
+        "This rule is effective December 4, 2026.",
+        "\"Europe will refine gallium at home.\"",
     ]
     assert all(body[s.start : s.end] == s.text for s in found)
 

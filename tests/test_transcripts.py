@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from assay.analysis import key_sentences, label_statements
@@ -13,7 +15,7 @@ from assay.kinds import ClassifierKindDecider
 from assay.readers import parse
 from assay.settings import Settings
 from assay.statements import statements
-from assay.transcripts import Side, turns
+from assay.transcripts import Side, is_procedure, turns
 from assay.types import Article, Attribution, Fetched, SourceType
 
 # An earnings call as a transcript service exports it (written here; the shape is the usual one).
@@ -278,3 +280,97 @@ def test_lines_that_open_with_a_title_are_no_hearing_unless_several_speakers_tak
     assert turns("Minister: the reserve is funded.\n\nSenator CANAVAN: it is not.") == []  # two lines
     # a name not in capitals is a sentence's subject: "Senator Harris. She spoke." is no speaker line
     assert turns("Senator Harris. She spoke.\n\nSenator Jones. He spoke.\n\nMr. Smith. Hi there.") == []
+
+
+# Written here (twenty-sixth session), as a foreign ministry transcribes its regular press conference.
+BRIEFING = """Foreign Ministry Spokesperson Lin Jian's Regular Press Conference on December 4, 2026
+
+2026-12-04 19:30
+
+CCTV: The US Department of Commerce yesterday published a rule adding gallium refining equipment to its export control list. What is China's comment?
+
+Lin Jian: China firmly opposes the US side's overstretching the concept of national security. This is a typical act of economic coercion.
+
+Bloomberg: According to customs data, China exported no gallium to the United States between January and October. Is the ban still in force?
+
+Lin Jian: I'd refer you to the competent authorities for the specifics. China has always been committed to stable supply chains.
+"""
+
+
+def test_a_press_conference_s_outlets_ask_and_its_spokesperson_answers_for_the_ministry(embedder):
+    _, _, (item,) = parse(Fetched(source="/tmp/briefings/mfa.txt", content=BRIEFING.encode(), content_type="text/plain"))
+    article = to_article(item)
+    # the ministry its title names publishes it (it had been the folder), as a government
+    assert article.source == "Foreign Ministry" and source_type(article) == SourceType.government
+    assert [(t.speaker, t.side) for t in turns(article.body)] == [
+        ("CCTV", Side.others), ("Lin Jian", Side.host), ("Bloomberg", Side.others), ("Lin Jian", Side.host)]
+    found, _, labels = label_statements(article, ClassifierKindDecider(StatementClassifiers.load(), 0.5), embedder)
+    said = {s.text: label.attribution for s, label in zip(found, labels)}
+    # before, every statement was the publication's (a news outlet's folder) or the model's guess
+    assert said["China firmly opposes the US side's overstretching the concept of national security."] == Attribution.government
+    assert said["According to customs data, China exported no gallium to the United States between January and October."] == Attribution.third_party
+    assert said["The US Department of Commerce yesterday published a rule adding gallium refining equipment to its export control list."] == Attribution.state_media
+    assert not [t for t in said if t.startswith(("CCTV", "Lin Jian", "Bloomberg"))]
+    assert "I'd refer you to the competent authorities for the specifics." not in said  # a set answer that answers nothing
+
+
+def test_a_state_department_briefing_s_questions_are_the_reporters_and_its_set_phrases_no_statements():
+    body = ("MR MILLER: Good afternoon, everyone. I have one thing at the top. Today the Secretary signed a memorandum on tungsten. "
+            "With that, I'll take your questions.\n\nQUESTION: China says the new US rule is economic coercion. Your response?\n\n"
+            "MR MILLER: I'd refer you to the Commerce Department for the details of the rule. The DFC committed $50 million.\n\n"
+            "QUESTION: Thank you.\n")
+    found = turns(body)
+    assert [(t.speaker, t.side) for t in found] == [("MR MILLER", Side.host), ("QUESTION", Side.others), ("MR MILLER", Side.host), ("QUESTION", Side.others)]
+    texts = [s.text for s in statements(Article(id="b", title="Department Press Briefing", source="s", source_url="u", body=body))]
+    assert texts == ["Today the Secretary signed a memorandum on tungsten.", "China says the new US rule is economic coercion.",
+                     "The DFC committed $50 million."]
+
+
+def test_outlets_named_before_colons_are_no_briefing_without_one_person_answering():
+    # a roundup of what outlets reported, no one answering
+    assert turns("Reuters: Lynas raised output.\n\nBloomberg: MP cut prices.\n\nXinhua: China set quotas.") == []
+    # two people answer: a panel, not a spokesperson's briefing
+    assert turns("CCTV: Why?\n\nLin Jian: Because.\n\nAFP: When?\n\nMao Ning: Soon.") == []
+
+
+PODCAST = """Critical Metals Weekly, Episode 112: The Antimony Shock
+Published December 3, 2026
+
+Jane Morrow (00:00:04):
+Welcome back to Critical Metals Weekly. I'm Jane Morrow, and with me today is David Okafor, who runs antimony trading at Halvorsen Metals.
+
+David Okafor (00:00:15):
+Thanks, Jane. Good to be here.
+
+Jane Morrow (00:00:18):
+David, thanks for coming on. Perpetua Resources says its Stibnite mine will supply 35 percent of US antimony demand.
+
+David Okafor (00:00:27):
+Rotterdam antimony trioxide hit $60,000 a tonne this spring. Honestly, I think the market is completely broken.
+"""
+
+
+@pytest.mark.parametrize("stamp", ["Name (00:00:04):", "[00:00:04] Name:"])
+def test_a_time_stamped_transcript_s_host_speaks_for_the_show_and_its_guest_for_himself(stamp, embedder):
+    text = PODCAST
+    if stamp.startswith("["):
+        text = re.sub(r"^(\w+ \w+) \((\d\d:\d\d:\d\d)\):$", r"[\2] \1:", PODCAST, flags=re.M)
+    _, _, (item,) = parse(Fetched(source="/tmp/shows/ep112.txt", content=text.encode(), content_type="text/plain"))
+    article = to_article(item)
+    assert [(t.speaker, t.side) for t in turns(article.body)] == [
+        ("Jane Morrow", Side.host), ("David Okafor", Side.unknown), ("Jane Morrow", Side.host), ("David Okafor", Side.unknown)]
+    found, _, labels = label_statements(article, ClassifierKindDecider(StatementClassifiers.load(), 0.5), embedder)
+    said = {s.text: label.attribution for s, label in zip(found, labels)}
+    assert said["Honestly, I think the market is completely broken."] == Attribution.third_party  # the guest's, not the show's
+    assert said["Perpetua Resources says its Stibnite mine will supply 35 percent of US antimony demand."] == Attribution.company
+    # courtesies, one after the name it addresses, are no statements (they had been three)
+    assert not [t for t in said if "thanks" in t.lower() or "good to be here" in t.lower()], list(said)
+
+
+def test_a_call_transcribed_with_time_stamps_keeps_the_publication_s_voice_but_for_its_operator():
+    call = ("Operator (00:00:01):\nGood day and welcome to the MP Materials third quarter call.\n\n"
+            "James Litinsky (00:01:10):\nWe produced 721 metric tons of NdPr oxide.\n\n"
+            "Ben Kallo (00:09:30):\nHow should we think about magnet pricing?\n\nOperator (00:12:00):\nThis concludes the call.\n")
+    found = turns(call)
+    assert [(t.speaker, t.side) for t in found] == [("Operator", None), ("James Litinsky", Side.host), ("Ben Kallo", Side.host), ("Operator", None)]
+    assert is_procedure(found, "This concludes the call.", call.index("This concludes"))

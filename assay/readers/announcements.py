@@ -1,4 +1,5 @@
-"""A listed company's announcement in the layout the Hong Kong and Singapore exchanges prescribe:
+"""A listed company's announcement in the layout the Hong Kong and Singapore exchanges prescribe (and a
+Tokyo-listed company's notice, below):
 the exchange's disclaimer first, then the issuer's name in capitals (its Chinese name, where it
 incorporated, its stock code), the announcement's title in capitals ("VOLUNTARY ANNOUNCEMENT" over
 its subject), the text, and at the end "By order of the Board", the signer, the place and date, and
@@ -59,10 +60,53 @@ def _issuer_detail(rest: list[str]) -> bool:
     return bool(_mostly_chinese(following) or _INCORPORATED.match(following) or _STOCK_CODE.match(following))
 
 
+# A Tokyo-listed company's notice (its "timely disclosure" in English): the date, then labelled lines
+# naming the company, its representative, its securities code and whom to ask, then the title ("Notice
+# Regarding Investment in …"). Read as any text, "Company name: DOWA HOLDINGS CO., LTD." had been its
+# title, "Inquiries: Kenji Tanaka, General Manager…" its publisher and the securities code a statement.
+_NOTICE_FIELD = re.compile(
+    r"^\(?\s*(?:company(?:['’]s)? name|name of (?:the )?(?:listed )?company|listed company|(?:name (?:and title )?of )?representative|"
+    r"(?:securities |stock )?code(?: number| no\.?)?|listed (?:stock )?exchanges?|stock exchange listings?|contact(?: person)?|"
+    r"inquir(?:ies|y)|(?:tel(?:ephone)?|phone)(?: number)?|url)\s*[:：]", re.IGNORECASE)
+_COMPANY_FIELD = re.compile(r"^(?:company(?:['’]s)? name|name of (?:the )?(?:listed )?company|listed company)\s*[:：]\s*(?P<name>\S.*)$", re.IGNORECASE)
+
+
+def _tokyo_notice(lines: list[str]) -> Announcement | None:
+    """A Tokyo-listed company's notice, when its opening lines name the company in a labelled field;
+    the date and the fields are taken out, the company is the publisher and the line under them the title."""
+    filled = [i for i, line in enumerate(lines) if line.strip()][:_OPENING_LINES]
+    block: list[int] = []
+    for i in filled:
+        text = lines[i].strip()
+        short_date = len(text) <= 40 and date_in(text) is not None
+        if not (short_date or _NOTICE_FIELD.match(text) or (block and text.startswith("(") and text.endswith(")"))):
+            break
+        block.append(i)
+    company = next((found["name"].strip() for i in block if (found := _COMPANY_FIELD.match(lines[i].strip()))), None)
+    if company is None or sum(bool(_NOTICE_FIELD.match(lines[i].strip())) for i in block) < 2:
+        return None
+    issuer = title_case(company) if _capitals(company) else company
+    published = next((dated[0] for i in block if (dated := date_in(lines[i]))), None)
+    dropped = set(block)
+    title_at = next((i for i in range(block[-1] + 1, len(lines)) if lines[i].strip()), None)
+    title = None
+    if title_at is not None and len(lines[title_at].strip()) <= 150 and not lines[title_at].rstrip().endswith("."):
+        title = lines[title_at].strip()
+        dropped.add(title_at)
+    notes = ["left out the notice's fields (the company, its representative, its code, whom to ask)",
+             f"source: the company its notice names, {issuer}"]
+    if published:
+        notes.append(f"dated from its opening, {published.date().isoformat()}")
+    return Announcement(title, issuer, published, dropped, notes)
+
+
 def exchange_announcement(lines: list[str], *, blank_lines_part_paragraphs: bool = True) -> Announcement | None:
     """The announcement `lines` hold, when they open with an exchange's disclaimer or an issuer's
-    stock code; None for any other text. A PDF's lines have no blank lines between paragraphs
-    (`blank_lines_part_paragraphs=False`): its disclaimer, one sentence, ends at the line that ends it."""
+    stock code, or with a Tokyo-listed company's fields; None for any other text. A PDF's lines have no
+    blank lines between paragraphs (`blank_lines_part_paragraphs=False`): its disclaimer, one sentence,
+    ends at the line that ends it."""
+    if notice := _tokyo_notice(lines):
+        return notice
     filled = [i for i, line in enumerate(lines) if line.strip()][:_OPENING_LINES]
     disclaimer = next((i for i in filled if _DISCLAIMER.search(" ".join(lines[i : i + 4]))), None)
     code = next((i for i in filled if _STOCK_CODE.match(lines[i].strip())), None)

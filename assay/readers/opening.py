@@ -232,7 +232,8 @@ _MONTH_YEAR = r"[A-Z][a-z]{2,8}\.?\s+\d{4}"
 # A date ending a line or a title after a separator, as a magazine prints its issue (", February 3,
 # 2026", ", February 2026") and a report its date ("… Price Watch — 28 November 2026"); a date inside a
 # headline's sentence is none.
-_TRAILING_DATE = re.compile(rf"(?:\s[—–|·-]|,|:)\s+(?P<date>{DAY_DATE}|{_MONTH_YEAR})\s*$")
+# A date in brackets ends a title too: "MOFCOM Regular Press Conference (December 4, 2026)".
+_TRAILING_DATE = re.compile(rf"(?:(?:\s[—–|·-]|,|:)\s+|\s\()(?P<date>{DAY_DATE}|{_MONTH_YEAR})\)?\s*$")
 
 
 # A byline that names its outlet, alone or after the writer: "By Global Times", "By Zhong Sheng (People's
@@ -395,7 +396,7 @@ _DATES = [
 # What may come before a dateline's date on its line: "PERTH, Australia," or "Date:".
 # Business Wire's dateline puts the date after its tag: "LAS VEGAS--(BUSINESS WIRE)--November 5, 2026--".
 _DATELINE_PREFIX = re.compile(
-    r"^(?:(?:date[d]?|issued|released?|published)\s*:?\s*|[A-Z][\w .'’()-]*,\s*|[-–—|/]\s*"
+    r"^(?:(?:date[d]?|issued|released?|published)\s*:?\s*|[A-Z][\w .'’()-]*,\s*|[-–—|/]\s*|Federal Register\s*/\s*Vol\.\s*\d+,\s*No\.\s*\d+\s*/\s*"
     r"|[A-Z][\w .,'’]*(?:--|—|–)\s*\([A-Z][A-Za-z .]+\)\s*(?:--|—|–)\s*)*$",
     re.IGNORECASE,
 )
@@ -452,7 +453,8 @@ def month_line_date(texts: list[str]) -> tuple[datetime, int] | None:
 
 # "新华社北京2月10日电（记者 王某）": agency, place and date, then the reporter.
 CJK_DATELINE = re.compile(r"^[^\s，。]{0,16}?(?P<month>\d{1,2})月(?P<day>\d{1,2})日(?:电|讯)\s*(?:[（(][^）)\n]{0,30}[）)])?\s*")
-_MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})\b", re.IGNORECASE)
+# "Dec 1", and the day first as European wires write it ("SANTIAGO, 4 dic (Reuters) -", "PARIS, 4 déc. (Reuters) -").
+_MONTH_DAY = re.compile(rf"\b{_MONTH}\s+(?P<day>\d{{1,2}})\b|\b(?P<day_first>\d{{1,2}})\.?\s+(?:de\s+)?{_MONTH.replace('<month>', '<month_after>')}", re.IGNORECASE)
 _DATELINE_AHEAD = timedelta(days=2)  # a dateline may run ahead of the file's clock by a time zone or two
 
 
@@ -468,11 +470,12 @@ def yearless_dateline(texts: list[str], fetched: Fetched) -> tuple[datetime, str
         found = CJK_DATELINE.match(line) or _MONTH_DAY.search(line[:dateline_end(line)])
         if not found:
             continue
-        month = found["month"]
+        groups = found.groupdict()
+        month, day_of_month = groups.get("month") or groups["month_after"], groups.get("day") or groups["day_first"]
         number = int(month) if month.isdigit() else MONTHS[month.lower().rstrip(".")]
         for year in (fetched.modified.year, fetched.modified.year - 1):
             try:
-                day = datetime(year, number, int(found["day"]), tzinfo=UTC)
+                day = datetime(year, number, int(day_of_month), tzinfo=UTC)
             except ValueError:
                 return None
             if day <= fetched.modified + _DATELINE_AHEAD:
@@ -504,9 +507,17 @@ _CALL_TITLE = re.compile(
 _HEARING_TITLE = re.compile(r"^(?P<name>(?:[A-Z][\w&'’-]*\s+){1,6}(?:Committee|Subcommittee|Commission)(?:\s+on(?:\s+(?:the\s+)?[A-Z][\w&'’-]*)+)?)(?=$|[,:;]|\s+[—–-]\s)")
 
 
+# A press conference's title names the ministry whose spokesperson holds it: "Foreign Ministry Spokesperson Lin
+# Jian's Regular Press Conference on December 4, 2026", "Ministry of Commerce Spokesperson He Yadong's Remarks…".
+_BRIEFING_TITLE = re.compile(
+    r"^(?P<name>(?:[A-Z][\w'’-]*\s+){0,4}(?:Ministry|Department|Office|Commission|Council|Bureau|Administration)"
+    r"(?:\s+of(?:\s+(?:the\s+)?[A-Z][\w'’-]*)+)?|MOFCOM|MOFA|MIIT)\s+(?:Spokes(?:person|man|woman)\b|(?:Regular\s+)?Press Conference\b)")
+
+
 def call_holder(title: str) -> str | None:
-    """The company a call transcript's title says held the call, or the committee a hearing's title names."""
-    found = _CALL_TITLE.match(title.strip()) or _HEARING_TITLE.match(title.strip())
+    """The company a call transcript's title says held the call, the committee a hearing's title names,
+    or the ministry whose spokesperson holds a press conference."""
+    found = _CALL_TITLE.match(title.strip()) or _HEARING_TITLE.match(title.strip()) or _BRIEFING_TITLE.match(title.strip())
     return found["name"].strip(" ,-") if found else None
 
 
@@ -518,9 +529,16 @@ _GENERIC_FOLDERS = {"downloads", "download", "desktop", "documents", "my documen
 _ISSUE_PART = re.compile(rf"^(?:(?:Week|Issue|No\.|Vol\.?|Volume|Edition|Number)\s*#?\d+|{DAY_DATE}|{_MONTH_YEAR})$")
 
 
+# A show's episode as its title names it: "Critical Metals Weekly, Episode 112: The Antimony Shock", "The Magnet Hour Ep. 7 — …".
+_EPISODE = re.compile(r"^(?P<show>[A-Z][^,:|—–]{2,60}?)\s*(?:[,:|—–-]\s*)?(?:Episode|Ep\.?)\s*#?\d+\b")
+
+
 def title_publication(title: str) -> str | None:
-    """The publication a title names with one of its issues ("The Magnet Ledger — Week 48",
-    "Critical Materials Review: February 2026"); None for a headline."""
+    """The publication a title names with one of its issues or episodes ("The Magnet Ledger — Week 48",
+    "Critical Materials Review: February 2026", "Critical Metals Weekly, Episode 112: …"); None for a headline."""
+    episode = _EPISODE.match(title.strip())
+    if episode and all(w[0].isupper() or w in _SMALL_WORDS for w in episode["show"].split()):
+        return episode["show"]
     parts = re.split(r"\s+[—–|-]\s+|:\s+", title.strip())
     if len(parts) == 2 and _ISSUE_PART.match(parts[1].strip()):
         return _organisation(parts[0])
@@ -551,7 +569,7 @@ def file_publisher(
         notes.append(f"source: the sender, {sender}")
         return sender
     if title and turns("\n".join(lines)) and (holder := call_holder(title)):  # a transcript, not a headline about a call
-        notes.append(f"source: who held the call or the hearing, as the title names it: {holder}")
+        notes.append(f"source: who held the call, the hearing or the press conference, as the title names it: {holder}")
         return holder
     if site:
         notes.append(f"source: the site of the address it was copied from, {site}")

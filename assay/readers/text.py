@@ -51,7 +51,15 @@ from assay.readers.opening import (
 )
 from assay.readers.pdf import Line, remove_page_furniture, running_lines
 from assay.sources import SourceError, decode, decoding_notes, publisher_host, source_suffix
-from assay.statements import CREDIT_LINE, PAGE_FURNITURE, dateline_end, post_number_end, sentences, trim_span
+from assay.statements import (
+    CREDIT_LINE,
+    PAGE_FURNITURE,
+    RULE_PREAMBLE,
+    dateline_end,
+    post_number_end,
+    sentences,
+    trim_span,
+)
 from assay.types import Fetched, RawItem, SourceKind
 
 _FORMATS = {".txt": "text", ".md": "markdown", ".markdown": "markdown"}
@@ -257,10 +265,17 @@ def _first_sentence(lines: list[str], fmt: str) -> str | None:
 
 def _masthead_line(text: str) -> bool:
     """A research note's or newsletter's masthead: its publisher, labels and day between bars
-    ("Harbourline Securities | Morning Note | 3 December 2026"), which had been taken for the title."""
+    ("Harbourline Securities | Morning Note | 3 December 2026"), or a publisher and a release's label
+    between dashes too ("European Commission - Press release"); either had been taken for the title."""
     parts = [p.strip() for p in text.split(" | ")]
-    return (len(parts) >= 2 and letterhead(parts[0]) == parts[0] and any(DATE_LINE.match(p) for p in parts[1:])
-            and all(DATE_LINE.match(p) or len(p.split()) <= 3 for p in parts[1:]))
+    if (len(parts) >= 2 and letterhead(parts[0]) == parts[0] and any(DATE_LINE.match(p) for p in parts[1:])
+            and all(DATE_LINE.match(p) or len(p.split()) <= 3 for p in parts[1:])):
+        return True
+    # Dashes only before a release's label: a headline may hold a dash ("Lynas — Kalgoorlie restarts"), and so may
+    # a title with its day ("Department Press Briefing – December 3, 2026").
+    parts = [p.strip() for p in re.split(r"\s+[|—–-]\s+", text)]
+    return (len(parts) >= 2 and letterhead(parts[0]) == parts[0] and any(release_label(p) for p in parts[1:])
+            and all(release_label(p) or DATE_LINE.match(p) for p in parts[1:]))
 
 
 def _title(lines: list[str], fmt: str, given: str | None, stem: str, notes: list[str], given_is_text: bool = False) -> tuple[str, list[str]]:
@@ -288,11 +303,11 @@ def _title(lines: list[str], fmt: str, given: str | None, stem: str, notes: list
         text = text.strip()
         name = letterhead(text)
         return (release_label(text) or bool(DATE_LINE.match(text)) or (name is not None and (text.isupper() or name == text))
-                or _masthead_line(text))
+                or _masthead_line(text) or bool(RULE_PREAMBLE.match(text)))
 
     if above_title(line):
         title_at = first
-        for _ in range(3):
+        for _ in range(6):  # a rule's preamble runs to six lines
             title_at = next((i for i in range(title_at + 1, len(lines)) if lines[i].strip()), len(lines))
             if title_at == len(lines) or not above_title(lines[title_at]):
                 break
