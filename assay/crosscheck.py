@@ -160,6 +160,23 @@ def agreeing_figures(text: str, cited: frozenset[str] = frozenset()) -> set[str]
     return numbers | converted
 
 
+def other_measures(statement: str, other: str, shared: set[str]) -> set[str]:
+    """The shared numbers that measure different things in the two texts: each text gives the number a unit
+    of a known dimension (mass, money, a share or a change, power…; not any word after it: "17 metallic
+    elements" and "17 rare earths" count alike), and no dimension is the same. A commerce ministry's reporter's
+    "exports in November rose 12 percent" agreed with a rule's "imports of unwrought gallium fell to 12 tonnes"
+    (texts written here)."""
+    def measured(text: str) -> dict[str, set[str]]:
+        found: dict[str, set[str]] = {}
+        for quantity in quantities(text):
+            if quantity.dimension.split(":")[0] in UNIT_DIMENSIONS or quantity.dimension == "change":
+                found.setdefault(quantity.number, set()).add(quantity.dimension.split(":")[0])
+        return found
+
+    own, theirs = measured(statement), measured(other)
+    return {n for n in shared if own.get(n) and theirs.get(n) and not own[n] & theirs[n]}
+
+
 def figures_conflict(statement: str, other: str, *, ignore: frozenset[str] = frozenset(), ignore_own: frozenset[str] = frozenset()) -> bool:
     """Whether another text gives a different figure in a dimension the statement measures in, and none it
     allows (`Quantity.allows`: a bound or a round figure allows more than one); the numbers in `ignore` (the
@@ -313,7 +330,7 @@ class CorpusCrossCheck:
         """Its thresholds and conflict rule: part of every analysis's cache key, so changing one re-analyses."""
         return (f"crosscheck(related={self.related:g},close={self.close:g},shared={self.shared:g},repeat={self.repeat:g},"
                 f"k={self.k},conflicts=units-in-closest-sentence-same-period-same-material,subjects=known-and-legal-names,agree=figures-not-dates,"
-                f"agree-independently=not-the-claimant,cited-figures=not-own,told-day=not-measured,changes-not-shares,wordy-agree=names-its-subject,idf=smoothed,units=converted,another-partys-figure=no-conflict,bounds=ranges,speakers=trade-names,plans=the-party's-word,conflicts=same-party,subject=claimant,cited-party=claimant,unnamed=passage-without-modifiers,speaker=after-dateline,cited-claim=its-word,days-not-figures,kilo-tonnes)")
+                f"agree-independently=not-the-claimant,cited-figures=not-own,told-day=not-measured,changes-not-shares,wordy-agree=names-its-subject,idf=smoothed,units=converted,another-partys-figure=no-conflict,bounds=ranges,speakers=trade-names,plans=the-party's-word,conflicts=same-party,subject=claimant,cited-party=claimant,unnamed=passage-without-modifiers,speaker=after-dateline,cited-claim=its-word,days-not-figures,kilo-tonnes,same-number-other-measure=no-agreement)")
 
     def __call__(self, article: Article, found: Sequence[Statement], vectors: np.ndarray | None = None) -> list[CrossCheck]:
         if not found or self.store.count() == 0:
@@ -509,7 +526,8 @@ class CorpusCrossCheck:
             sentences = sentence_terms[chunk.chunk_id]
             if own_numbers:
                 theirs = {text: self._claimants_figures(claimants, chunk, text) for text, _ in sentences}
-                shared = {text: own_numbers & agreeing_figures(text, theirs[text]) for text, _ in sentences}
+                shared = {text: (common := own_numbers & agreeing_figures(text, theirs[text])) - other_measures(statement.text, text, common)
+                          for text, _ in sentences}
                 holding = [text for text, figures in shared.items() if figures]
                 if holding and not other:
                     (own_word if self._own_word(claimants, chunk, holding) else agreed_by).add(chunk.article_id)

@@ -278,6 +278,25 @@ def test_a_price_of_another_material_is_no_conflict(assay_home):
         assert check.status == status, said
 
 
+def test_the_same_number_of_another_measure_agrees_with_nothing(assay_home):
+    """Written here (twenty-sixth session): a reporter's "rare earth exports in November rose 12 percent" was corroborated
+    by a rule's "imports of unwrought gallium fell to 12 tonnes"; in the other publishers' set, "processing fewer than
+    1,000 tonnes per year" by "prices above $1,000/kg", "invested more than 3 billion yuan" by "a batch of 3 tons"."""
+    from assay.crosscheck import other_measures
+
+    assert other_measures("exports in November rose 12 percent", "imports of gallium fell to 12 tonnes", {"12"}) == {"12"}
+    assert other_measures("recyclers processing fewer than 1,000 tonnes per year", "prices above $1,000/kg", {"1000"}) == {"1000"}
+    assert other_measures("output of 1,500 tonnes", "output of 1,500 t in the year", {"1500"}) == set()  # the same measure
+    assert other_measures("Rare earths are a group of 17 metallic elements.", "the 17 rare earths", {"17"}) == set()  # no unit
+    made = services(assay_home)
+    stored(made, [article("rule", "United States imports of unwrought gallium from China fell to 12 tonnes in November, "
+                                  "customs statistics show.", 5), *unrelated()])
+    for said, status in (("China's gallium exports to the United States in November rose 12 percent, customs statistics show.", "no_other_source"),
+                         ("China's gallium exports to the United States in November fell to 12 tonnes, customs statistics show.", "corroborated")):
+        subject = article("s", said, 9)
+        assert only_check(made, subject).status == status, said
+
+
 def test_shared_weight_is_the_share_of_the_rare_terms_held():
     own = {"lynas": 2.0, "circuit": 1.5, "rare": 0.0, "investors": 0.5}
     assert shared_weight(own, {"lynas": 1.0, "rare": 1.0}) == 0.5

@@ -28,11 +28,12 @@ import assay.sources
 from assay.articles import to_article
 from assay.chunking import chunk_article
 from assay.cleaning import text_blocks, text_layout
+from assay.corpus import source_type
 from assay.readers import content_type_for, parse
 from assay.settings import Settings
 from assay.sources import SourceError, decode, fetch_url, is_private_address, read_file
 from assay.statements import text_sentences
-from assay.types import Article, Fetched, SourceKind
+from assay.types import Article, Fetched, SourceKind, SourceType
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "formats" / "text"
 
@@ -994,6 +995,7 @@ def test_a_title_with_its_day_after_a_dash_is_still_the_title(tmp_path: Path):
     article, _ = _read_text(tmp_path, "Department Press Briefing – December 3, 2026\n\nMatthew Miller, Spokesperson\n\n"
                                       "MR MILLER: Good afternoon. Today the Secretary signed a memorandum on critical minerals.\n")
     assert (article.title, article.published) == ("Department Press Briefing – December 3, 2026", datetime(2026, 12, 3, tzinfo=UTC))
+    assert article.source == "U.S. Department of State" and source_type(article) == SourceType.government  # as the State Department titles them
 
 
 def test_a_credit_line_is_no_heading(tmp_path: Path):

@@ -533,6 +533,11 @@ _ISSUE_PART = re.compile(rf"^(?:(?:Week|Issue|No\.|Vol\.?|Volume|Edition|Number)
 _EPISODE = re.compile(r"^(?P<show>[A-Z][^,:|—–]{2,60}?)\s*(?:[,:|—–-]\s*)?(?:Episode|Ep\.?)\s*#?\d+\b")
 
 
+# Briefings whose title names no one, as their publisher titles each of them: the State Department's
+# "Department Press Briefing – December 3, 2026" (a briefing written here had been published by "Department Press Briefing").
+_TITLED_BRIEFINGS = {"department press briefing": "U.S. Department of State"}
+
+
 def title_publication(title: str) -> str | None:
     """The publication a title names with one of its issues or episodes ("The Magnet Ledger — Week 48",
     "Critical Materials Review: February 2026", "Critical Metals Weekly, Episode 112: …"); None for a headline."""
@@ -541,7 +546,7 @@ def title_publication(title: str) -> str | None:
         return episode["show"]
     parts = re.split(r"\s+[—–|-]\s+|:\s+", title.strip())
     if len(parts) == 2 and _ISSUE_PART.match(parts[1].strip()):
-        return _organisation(parts[0])
+        return _TITLED_BRIEFINGS.get(parts[0].strip().lower()) or _organisation(parts[0])
     return None
 
 
