@@ -13,7 +13,7 @@ from assay.types import Article, Fetched, RawItem
 # Which reading of the sources the readers and the cleaning give: bump it when a change to them makes an
 # unchanged source read otherwise, so that the version it makes is known for Assay's rereading, not the
 # publisher's edit (the digest leaves such versions out; `assay show` says so).
-READER_VERSION = "10"  # 1: before it was kept (None in the registry); 2: wire formats, filing tables, tables over pages;
+READER_VERSION = "11"  # 1: before it was kept (None in the registry); 2: wire formats, filing tables, tables over pages;
 # 3: periods side by side over a text or PDF table's columns, a filing's signs and section labels in them; a page's
 # "Read more:" links and advertisement slots; "NYSE American:" and "TSX-V:" listings; 4: an outlet in a dateline's
 # brackets ("LONDON (Fastmarkets) -"), a byline's role ("By Staff Reporter") no publisher; 5: Reuters' dateline with no
@@ -30,6 +30,8 @@ READER_VERSION = "10"  # 1: before it was kept (None in the registry); 2: wire f
 # publisher and a release's label ("European Commission - Press release") and a rule's preamble ("Federal Register / Vol. 91
 # …", "RIN 0694-AJ87") are no title; a ministry's press conference is published by the ministry its title names, a
 # show's episode by its show ("Critical Metals Weekly, Episode 112: …"); a numbered heading over its clauses is a heading
+# 11: Kyodo's dateline ("TOKYO, Dec. 4 Kyodo -"); an EU act ("REGULATION (EU) 2024/1252 …") is published by the Union; the
+# State Department's "Department Press Briefing – <day>" by the State Department
 
 # The bundled sample corpus: 25 real articles of one feed (the demo's input, the eval's corpus).
 SAMPLE_FEED = Path(__file__).resolve().parents[1] / "samples" / "rare-earth-exchanges.xml"

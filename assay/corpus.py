@@ -75,7 +75,9 @@ _HOSTS: dict[str, SourceType] = {
 }
 _NAMES: list[tuple[re.Pattern[str], SourceType]] = [
     (re.compile(r"xinhua|global times|china daily|people'?s daily|cgtn|cctv|\btass\b", re.I), SourceType.state_media),
-    (re.compile(r"reuters|associated press|\bap\b|bloomberg|\bafp\b|interfax|kyodo", re.I), SourceType.wire),
+    # National news agencies that sell a wire service ("(Yonhap)", "(Jiji)", "(PTI)"…): state media are listed above.
+    (re.compile(r"reuters|associated press|\bap\b|bloomberg|\bafp\b|interfax|kyodo|yonhap|\bjiji\b|\bpti\b|press trust of india|"
+                r"\bansa\b|\befe\b|\bdpa\b", re.I), SourceType.wire),
     (re.compile(r"pr ?newswire|business ?wire|globe ?newswire|newsfile|accesswire|investor relations|press release", re.I),
      SourceType.company_release),
     (re.compile(r"rare earth exchanges|adamas|benchmark mineral|fastmarkets|argus|shanghai metals market|\bsmm\b", re.I),
@@ -83,7 +85,7 @@ _NAMES: list[tuple[re.Pattern[str], SourceType]] = [
     # "Department for Business and Trade" is how the UK names its departments; a geological survey is a state agency.
     # A legislature's committee publishes its hearings: "Senate Armed Services Committee", "House Select Committee on the CCP".
     (re.compile(r"department (?:of|for)|ministry|\.gov\b|government|prime minister|white house|hm treasury|cabinet office|"
-                r"european commission|geological survey|\bmofcom\b|\bmofa\b|\bmiit\b|\b(?:senate|house|parliament(?:ary)?|congressional|legislative|legislation|"
+                r"european commission|\beuropean union$|geological survey|\bmofcom\b|\bmofa\b|\bmiit\b|\b(?:senate|house|parliament(?:ary)?|congressional|legislative|legislation|"
                 r"select|standing)\b[\w\s,'’&-]{0,60}\bcommittee\b", re.I), SourceType.government),
     # A publisher named as a company ("MP Materials Corp", "Kestrel Rare Earths Limited"): its own deck,
     # release or report, whose opening may hold no ticker or distributor line. After the wires and

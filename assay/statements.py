@@ -170,7 +170,8 @@ DATELINE = re.compile(
     rf"^[{_CAPITALS}](?:[{_CAPITALS}.'’\- ]|/(?=[{_CAPITALS}])){{1,40}}(?:,\s*[A-Z][A-Za-z.'’\- ]{{1,30}})?(?:,\s*|\s+(?=[(/])|(?<=\.)\s+(?={MONTH}\s+\d))"
     rf"(?:(?P<date>{_DATELINE_DAY})\.?\s*)?"
     # TASS closes its date and its name with full stops: "ASTANA, December 3. /TASS/. Kazakhstan and Russia…"
-    r"(?P<agency>\([^()]{2,40}\)|/[^/]{2,40}/)?(?:" + _DATELINE_DASH + r"|(?<=/)\.\s+)" +
+    # Kyodo names itself after the day without brackets: "TOKYO, Dec. 4 Kyodo - Japan and the United States…".
+    r"(?P<agency>\([^()]{2,40}\)|/[^/]{2,40}/|(?<=\d\s)Kyodo)?(?:" + _DATELINE_DASH + r"|(?<=/)\.\s+)" +
     # Business Wire's, with no spaces and its date after its tag: "LAS VEGAS--(BUSINESS WIRE)--November 5, 2026--".
     rf"|^[A-Z][A-Z.'’ ]{{1,40}}(?:,\s*[A-Z][A-Za-z.'’ ]{{1,30}})?--(?P<wire>\([A-Z][A-Za-z ]{{2,30}}\))--(?:{MONTH}\s+\d{{1,2}},\s*\d{{4}}--)?"
     # Bloomberg's, with no place: "(Bloomberg) -- China Northern Rare Earth raised…".
@@ -185,7 +186,7 @@ DATELINE = re.compile(
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "33"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
+SPLITTER_VERSION = "34"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
 # 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies, an interview's Q:/A: labels,
 # a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone; 8: a name a speaker addresses,
 # a pasted page's photo captions and sign-up calls; 9: a "Published <date>" line, a table's header row of years
@@ -221,6 +222,7 @@ SPLITTER_VERSION = "33"  # 2: datelines are not statements; 3: comma clauses, as
 # 33: a briefing's and a time-stamped transcript's turns ("CCTV: …" / "Lin Jian: …", "Jane Morrow (00:00:04):"), a
 # courtesy after the name it addresses ("David, thanks for coming on."); a rule's preamble and fields ("AGENCY: …"); a
 # translation's notice, "General public inquiries:"; a long title before "said:"
+# 34: Kyodo's dateline ("TOKYO, Dec. 4 Kyodo -"); a legislative act's formulae ("HAVE ADOPTED THIS REGULATION:", "Having regard to…")
 
 
 @dataclass(frozen=True)
@@ -352,6 +354,10 @@ RULE_PREAMBLE = re.compile(r"^(?:Federal Register\s*/\s*Vol\.\s*\d+\b.*|\d+\s+CF
 # and Security, Commerce.", "ACTION: Interim final rule."): the record's fields, not statements. Its
 # "SUMMARY:" and "DATES:" say what the rule does and when: those are kept.
 _RULE_FIELD = re.compile(r"^(?:AGENCY|ACTION|ADDRESSES|FOR FURTHER INFORMATION CONTACT|SUPPLEMENTARY INFORMATION)\s*:")
+# A legislative act's formulae: who enacts it and on what authority ("THE EUROPEAN PARLIAMENT AND THE COUNCIL OF THE
+# EUROPEAN UNION,", "Having regard to the Treaty…", "HAVE ADOPTED THIS REGULATION:"): a line in capitals that ends
+# with a comma or a colon, or a citation of the act's legal basis (an EU regulation written here).
+_LEGAL_FORMULA = re.compile(r"^(?:[^a-z]{12,}[,:]|(?i:having regard to|after transmission of|acting in accordance with|after consulting)\b.*)$")
 
 
 def is_furniture_line(line: str) -> bool:
@@ -361,7 +367,7 @@ def is_furniture_line(line: str) -> bool:
     text = line.strip()
     return bool(_SKIP_LINE.match(text) or _DATED_LINE.match(text) or _DATE_ONLY_LINE.match(text) or _is_table_row(text)
                 or PAGE_FURNITURE.search(text) or _ISSUE_LINE.match(text) or _ADDRESSEES.match(text) or _UNITS_CAPTION.match(text)
-                or RULE_PREAMBLE.match(text) or _RULE_FIELD.match(text))
+                or RULE_PREAMBLE.match(text) or _RULE_FIELD.match(text) or _LEGAL_FORMULA.match(text))
 
 
 def _is_table_row(text: str) -> bool:

@@ -359,6 +359,10 @@ def test_the_opening_of_a_text_export_says_what_published_it(opening, expected):
     ("U.S. Geological Survey", SourceType.government),
     ("Senate Armed Services Committee", SourceType.government),  # a hearing's publisher, as its title names it (written here)
     ("Senate Economics Legislation Committee", SourceType.government),
+    ("European Union", SourceType.government),  # an EU regulation's, as its title names it (written here)
+    ("European Union Chamber of Commerce in China", SourceType.news),
+    ("Yonhap", SourceType.wire),  # a national agency's wire (written here: it had been news)
+    ("Kyodo", SourceType.wire),
     ("Kestrel Metals Audit Committee Report", SourceType.news),  # a committee, but no legislature's
 ])
 def test_a_publisher_named_with_a_legal_form_publishes_company_releases(publisher, expected):

@@ -823,6 +823,7 @@ def test_a_text_file_that_mentions_the_pdf_header_is_text():
         ("ASTANA, December 3. /TASS/. Kazakhstan and Russia have agreed to study joint processing", "TASS"),
         ("SMM, Dec 3: Spot prices of NdPr oxide in China were flat on Wednesday", "SMM"),
         ("TOKYO/BEIJING, Dec 4 (Reuters) - Japan and the United States voiced concern", "Reuters"),
+        ("TOKYO, Dec. 4 Kyodo - Japan and the United States agreed Thursday to cooperate", "Kyodo"),  # Kyodo's own, no brackets
         ("LA ROCHELLE, France — Rochefort Chimie has restarted its line", None),
         ("Reuters reported (Reuters) only later in the piece" + " x" * 80 + " (Xinhua)", "Reuters"),
     ],
@@ -981,6 +982,11 @@ def _read_text(tmp_path: Path, text: str) -> tuple[Article, list[str]]:
          "He Yadong: China will take necessary measures to firmly safeguard its rights.\n\nReporter: Can you confirm the export figures?\n\n"
          "He Yadong: China exported 5,230 tonnes of rare earths in November.\n",
          "MOFCOM Regular Press Conference (December 4, 2026)", "MOFCOM", datetime(2026, 12, 4, tzinfo=UTC)),
+        # an act of the Union, as the Official Journal titles it (it had been published by its folder)
+        ("REGULATION (EU) 2024/1252 OF THE EUROPEAN PARLIAMENT AND OF THE COUNCIL\n\nof 11 April 2024\n\nestablishing a framework for "
+         "ensuring a secure and sustainable supply of critical raw materials\n\nWhereas:\n\n(1) Raw materials are found at the beginning "
+         "of all industrial value chains.\n",
+         "REGULATION (EU) 2024/1252 OF THE EUROPEAN PARLIAMENT AND OF THE COUNCIL", "European Union", datetime(2024, 4, 11, tzinfo=UTC)),
     ],
 )
 def test_the_lines_a_release_prints_above_its_title_name_its_publisher_and_date(tmp_path: Path, text, title, source, published):

@@ -247,6 +247,7 @@ def test_a_periodical_s_title_names_the_publication(title, publication):
         ("ASTANA, December 3. /TASS/. Kazakhstan and Russia have agreed.", "2026-12-03"),
         ("SMM, Dec 3: Spot prices of NdPr oxide in China were flat.", "2026-12-03"),
         # a Spanish wire's day before its abbreviated month (written here, twenty-sixth session): it had been undated
+        ("TOKYO, Dec. 1 Kyodo - Japan and the United States agreed Thursday to cooperate on gallium recycling.", "2026-12-01"),
         ("SANTIAGO, 1 dic (Reuters) - Los gobiernos de Chile y Argentina firmaron el jueves un memorando.", "2026-12-01"),
         ("PARIS, 30 nov. (Reuters) - Le groupe a annoncé.", "2026-11-30"),
         ("US, China agree - to hold more talks on rare earth exports on Dec 1.", None),

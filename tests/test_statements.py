@@ -60,7 +60,12 @@ def test_statements_are_exact_spans_and_skip_headings_and_sources():
         "the Japanese original shall prevail.\n\n"
         "General public inquiries: Europe Direct by phone 00 800 67 89 10 11 or by email\n\n"
         "Executive Vice-President for Prosperity and Industrial Strategy, Stéphane Séjourné, said: \"Europe will refine gallium at home.\"\n\n"
-        "Jeffrey Kessler,\n\nUnder Secretary for Industry and Security."  # a rule's signature
+        "Jeffrey Kessler,\n\nUnder Secretary for Industry and Security.\n\n"  # a rule's signature
+        # an EU regulation's formulae
+        "THE EUROPEAN PARLIAMENT AND THE COUNCIL OF THE EUROPEAN UNION,\n\n"
+        "Having regard to the Treaty on the Functioning of the European Union, and in particular Article 114 thereof,\n\n"
+        "HAVE ADOPTED THIS REGULATION:\n\n"
+        "TOKYO, Dec. 4 Kyodo - Japan and the United States agreed Thursday to cooperate on gallium recycling."
     )
     found = statements(article(body, ("Why It Matters",)))
     assert [s.text for s in found] == [
@@ -74,6 +79,7 @@ def test_statements_are_exact_spans_and_skip_headings_and_sources():
         "Note that the deal closed on March 3, 2026 — a week late.",
         "This rule is effective December 4, 2026.",
         "\"Europe will refine gallium at home.\"",
+        "Japan and the United States agreed Thursday to cooperate on gallium recycling.",
     ]
     assert all(body[s.start : s.end] == s.text for s in found)
 

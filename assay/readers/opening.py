@@ -38,7 +38,7 @@ _DATELINE_AGENCIES = [
     (re.compile(r"\(AFP\)"), "AFP"),
     (re.compile(r"\(Bloomberg\)"), "Bloomberg"),
     (re.compile(r"\(Interfax\)|/Interfax/|^Интерфакс|[(/]Интерфакс[)/]"), "Interfax"),
-    (re.compile(r"\(Kyodo\)"), "Kyodo"),
+    (re.compile(r"\(Kyodo\)|^[A-Z][A-Z .'’-]+,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}\s+Kyodo\b"), "Kyodo"),
     # Asia's and Europe's national agencies, as their English services write them ("SEOUL, Nov. 26 (Yonhap) --")
     # ("ASTANA, December 3. /TASS/."): in brackets or between slashes
     *((re.compile(rf"\({name}\)|/{name}/"), name) for name in ("Yonhap", "Jiji", "Bernama", "TASS", "PTI", "Antara", "dpa", "ANSA", "EFE")),
@@ -538,9 +538,18 @@ _EPISODE = re.compile(r"^(?P<show>[A-Z][^,:|—–]{2,60}?)\s*(?:[,:|—–-]\s*
 _TITLED_BRIEFINGS = {"department press briefing": "U.S. Department of State"}
 
 
+# A legislative act of the European Union, as the Official Journal titles it: "REGULATION (EU) 2024/1252 OF THE
+# EUROPEAN PARLIAMENT AND OF THE COUNCIL", "Commission Implementing Regulation (EU) 2025/112".
+_EU_ACT = re.compile(r"^(?:COMMISSION\s+|COUNCIL\s+)?(?:(?:IMPLEMENTING|DELEGATED)\s+)?(?:REGULATION|DIRECTIVE|DECISION)\s*\((?:EU|EC|EEC|Euratom)\)",
+                     re.IGNORECASE)
+
+
 def title_publication(title: str) -> str | None:
     """The publication a title names with one of its issues or episodes ("The Magnet Ledger — Week 48",
-    "Critical Materials Review: February 2026", "Critical Metals Weekly, Episode 112: …"); None for a headline."""
+    "Critical Materials Review: February 2026", "Critical Metals Weekly, Episode 112: …"), or the Union whose act it
+    is ("REGULATION (EU) 2024/1252 OF THE EUROPEAN PARLIAMENT AND OF THE COUNCIL"); None for a headline."""
+    if _EU_ACT.match(title.strip()):
+        return "European Union"
     episode = _EPISODE.match(title.strip())
     if episode and all(w[0].isupper() or w in _SMALL_WORDS for w in episode["show"].split()):
         return episode["show"]
