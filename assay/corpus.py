@@ -25,6 +25,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from assay.aliases import AliasBook, is_firm_name
 from assay.attribution import quotation_spans, speaker_words
+from assay.transcripts import Side, turns
 from assay.types import (
     SPEAKER_ATTRIBUTION,
     Analysis,
@@ -201,8 +202,10 @@ _OWN_ASSETS = re.compile(  # a name between ("our Narva plant") is capitalised; 
 
 def _speaks_as_a_company(text: str, opening: int) -> bool:
     """Whether the text's first `opening` characters say "our plant" (`_OWN_ASSETS`) outside every
-    quotation (`quotation_spans`, read over the whole text so that a quotation the opening cuts still counts)."""
-    quoted = quotation_spans(text)
+    quotation (`quotation_spans`, read over the whole text so that a quotation the opening cuts still counts)
+    and outside a transcript's turns but its host's: an interviewee's "Our customers understand that." made an
+    interview a company's release (written here)."""
+    quoted = quotation_spans(text) + [(t.start, t.end) for t in turns(text) if t.side != Side.host]
     return any(not any(a <= match.start() < b for a, b in quoted) for match in _OWN_ASSETS.finditer(text[:opening]))
 
 

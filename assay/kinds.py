@@ -24,7 +24,7 @@ from assay.types import Article, Attribution, Evidence, Kind, StatementLabels
 # The version of the rules around the classifiers: attribution (assay/attribution.py), the source-type
 # cues it reads (assay/corpus.py), the voice's kinds and the evidence fallback below. Part of the
 # decider's name, so changing them re-analyses.
-ATTRIBUTION_RULES = "29"  # 4: "X states that/it …"; 5: "The U.S. says" (no full stop after an initial);
+ATTRIBUTION_RULES = "30"  # 4: "X states that/it …"; 5: "The U.S. says" (no full stop after an initial);
 # 6: "the companies said", agencies named like companies, a piece going on "and that …" keeps its speaker;
 # 7: a transcript's turn is its speaker's, an interview's answer the interviewee's; "X called it “…”";
 # 8: a publisher named as a company ("MP Materials Corp") publishes company releases (its decks);
@@ -54,6 +54,8 @@ ATTRIBUTION_RULES = "29"  # 4: "X states that/it …"; 5: "The U.S. says" (no fu
 # 28: a briefing's outlets ask as third parties (or state media), its spokesperson answers in the publication's voice; a
 # time-stamped transcript's first speaker hosts it (the publication's voice), its guests are third parties
 # 29: national agencies' wires (Yonhap, Jiji, PTI, ANSA, EFE, dpa) are wires; the European Union publishes as a government
+# 30: an interview as "Outlet: …" / "Name: …" gives the answers to the interviewee its opening introduces; "our customers" in
+# someone's turn does not make the publication a company
 
 
 class KindDecider(Protocol):

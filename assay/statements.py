@@ -186,7 +186,7 @@ DATELINE = re.compile(
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "34"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
+SPLITTER_VERSION = "35"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
 # 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies, an interview's Q:/A: labels,
 # a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone; 8: a name a speaker addresses,
 # a pasted page's photo captions and sign-up calls; 9: a "Published <date>" line, a table's header row of years
@@ -223,6 +223,7 @@ SPLITTER_VERSION = "34"  # 2: datelines are not statements; 3: comma clauses, as
 # courtesy after the name it addresses ("David, thanks for coming on."); a rule's preamble and fields ("AGENCY: …"); a
 # translation's notice, "General public inquiries:"; a long title before "said:"
 # 34: Kyodo's dateline ("TOKYO, Dec. 4 Kyodo -"); a legislative act's formulae ("HAVE ADOPTED THIS REGULATION:", "Having regard to…")
+# 35: an interview's "Mining Weekly:" / "Lacaze:" and a transcription service's "Speaker 2  0:15" are turns (their labels no part of a statement)
 
 
 @dataclass(frozen=True)

@@ -195,7 +195,7 @@ def _hearing(body: str, lines: list[tuple[int, str]]) -> list[Turn]:
 # foreign ministry's or a commerce ministry's regular press conference is transcribed.
 _OUTLET_ASKING = re.compile(
     r"^(?:(?:The\s+)?[A-Z][\w'’&.-]*(?:\s+[A-Z][\w'’&.-]*){0,3}\s+(?:News|TV|Television|Daily|Times|Post|Agency|Radio|Media|Press|"
-    r"Journal|Network|Broadcasting|Shimbun|Service|Group|Review)"
+    r"Journal|Network|Broadcasting|Shimbun|Service|Group|Review|Weekly|Monthly|Magazine|Insider|Intelligence)"
     r"|CCTV|CGTN|Xinhua|AFP|AP|Reuters|Bloomberg|EFE|Kyodo|NHK|Nikkei|Yonhap|KBS|TASS|RIA Novosti|Sputnik|Al Jazeera|BBC|CNN|CNBC|"
     r"Caixin|Yicai|Bernama|Antara|PTI|ANSA|dpa|Lusa|The Paper|Phoenix TV|Dragon TV|Reporter|Journalist|Correspondent|Question|"
     r"REPORTER|QUESTION)$")  # a State Department briefing's "QUESTION:"
@@ -204,21 +204,26 @@ _OUTLET_ASKING = re.compile(
 def _briefing(body: str, lines: list[tuple[int, str]]) -> list[Turn]:
     """A press conference's turns: outlets asking ("CCTV: …") and one person answering ("Lin Jian: …"),
     at least two of each. The outlet's turn is its reporter's (the premise of a question is theirs); the
-    answers are the host's, the spokesperson's, who speaks for the publisher (a ministry's transcript)."""
+    answers are the host's, the spokesperson's, who speaks for the publisher (a ministry's transcript).
+    Where the opening says it is an interview ("… spoke to Mining Weekly"), the one answering is its
+    interviewee instead, whom the opening introduces (`Turn.role`), as for "Q:" / "A:"."""
     heads = [(start, start + found.end(), found["name"].strip()) for start, text in lines if (found := _INLINE_SPEAKER.match(text))]
     asking = [head for head in heads if _OUTLET_ASKING.match(head[2])]
     answering = {name for _, _, name in heads if not _OUTLET_ASKING.match(name)}
     if len(asking) < 2 or len(answering) != 1 or len(heads) - len(asking) < 2:
         return []
+    opening = body[: heads[0][0]].strip()
+    interview = bool(_INTERVIEW_CUE.search(opening[-1500:]))
     ends = [line for line, _, _ in heads[1:]] + [len(body)]
-    return [Turn(words, end, name, name if _OUTLET_ASKING.match(name) else "", Side.others if _OUTLET_ASKING.match(name) else Side.host)
+    return [Turn(words, end, name, name, Side.others) if _OUTLET_ASKING.match(name)
+            else Turn(words, end, name, opening[-600:], Side.unknown) if interview else Turn(words, end, name, "", Side.host)
             for (_, words, name), end in zip(heads, ends)]
 
 
 # A transcription service's speaker line with the time the turn starts: "Jane Morrow (00:00:04):", "[00:01:20] David Okafor:",
-# "Jane Morrow  0:04", as podcasts, webinars and videos are transcribed.
+# "Jane Morrow  0:04", "Speaker 2  0:15", as podcasts, webinars and videos are transcribed.
 _STAMPED_SPEAKER = re.compile(
-    r"^(?:\[?(?P<before>\d{1,2}:\d{2}(?::\d{2})?)\]?\s+)?(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3})"
+    r"^(?:\[?(?P<before>\d{1,2}:\d{2}(?::\d{2})?)\]?\s+)?(?P<name>[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,3}(?:\s+\d{1,2})?)"
     r"(?(before)\s*:|\s*[(\[]?\s*\d{1,2}:\d{2}(?::\d{2})?\s*[)\]]?\s*:?)\s*(?=\S|$)")
 
 

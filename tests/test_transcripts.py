@@ -374,3 +374,30 @@ def test_a_call_transcribed_with_time_stamps_keeps_the_publication_s_voice_but_f
     found = turns(call)
     assert [(t.speaker, t.side) for t in found] == [("Operator", None), ("James Litinsky", Side.host), ("Ben Kallo", Side.host), ("Operator", None)]
     assert is_procedure(found, "This concludes the call.", call.index("This concludes"))
+
+
+def test_an_interview_written_as_outlet_and_name_gives_the_answers_to_the_interviewee(embedder):
+    """Written here: "**Mining Weekly:** … / **Lacaze:** …" under an opening that says it is an interview. The answers
+    are the chief executive's (the company's), not the publication's; her "Our customers…" made it a company's release."""
+    text = ("# We will not chase volume\n\n*Lynas Rare Earths chief executive Amanda Lacaze spoke to Mining Weekly in Perth.*\n\n"
+            "**Mining Weekly:** Lynas produced its first dysprosium this year. How much will you make in 2027?\n\n"
+            "**Lacaze:** We expect to produce about 1,500 tonnes of heavy rare earth oxides a year by 2027.\n\n"
+            "**Mining Weekly:** Chinese prices for terbium have fallen. Does that worry you?\n\n"
+            "**Lacaze:** Frankly, Chinese pricing is a political weapon. Our customers understand that.\n")
+    _, _, (item,) = parse(Fetched(source="/tmp/interviews/lacaze.md", content=text.encode(), content_type="text/markdown"))
+    article = to_article(item)
+    assert source_type(article) == SourceType.news
+    assert [(t.speaker, t.side) for t in turns(article.body)] == [
+        ("Mining Weekly", Side.others), ("Lacaze", Side.unknown), ("Mining Weekly", Side.others), ("Lacaze", Side.unknown)]
+    found, _, labels = label_statements(article, ClassifierKindDecider(StatementClassifiers.load(), 0.5), embedder)
+    said = {s.text: label.attribution for s, label in zip(found, labels)}
+    assert said["Frankly, Chinese pricing is a political weapon."] == Attribution.company
+    assert said["We expect to produce about 1,500 tonnes of heavy rare earth oxides a year by 2027."] == Attribution.company
+
+
+def test_a_transcription_service_s_numbered_speakers_take_turns():
+    body = ("Speaker 1  0:04\nWelcome everyone to today's rare earth roundtable. I'm the moderator.\n\n"
+            "Speaker 2  0:15\nThanks Priya. Our view is that NdPr prices will average $95 a kilogram in 2027.\n\n"
+            "Speaker 1  0:32\nAnd the Chinese quota?\n\nSpeaker 2  0:35\nWe think the quota will rise about 6 percent.\n")
+    assert [(t.speaker, t.side) for t in turns(body)] == [
+        ("Speaker 1", Side.host), ("Speaker 2", Side.unknown), ("Speaker 1", Side.host), ("Speaker 2", Side.unknown)]
