@@ -201,13 +201,19 @@ _OUTLET_ASKING = re.compile(
     r"REPORTER|QUESTION)$")  # a State Department briefing's "QUESTION:"
 
 
+# Run-in labels that open lines as a speaker's name does: nobody answering ("Note: prices are ex-works").
+_LABELS = {"note", "notes", "source", "sources", "update", "updated", "correction", "clarification", "editor's note", "editor’s note",
+           "disclaimer", "disclosure", "background", "context", "summary", "why it matters", "bottom line"}
+
+
 def _briefing(body: str, lines: list[tuple[int, str]]) -> list[Turn]:
     """A press conference's turns: outlets asking ("CCTV: …") and one person answering ("Lin Jian: …"),
     at least two of each. The outlet's turn is its reporter's (the premise of a question is theirs); the
     answers are the host's, the spokesperson's, who speaks for the publisher (a ministry's transcript).
     Where the opening says it is an interview ("… spoke to Mining Weekly"), the one answering is its
     interviewee instead, whom the opening introduces (`Turn.role`), as for "Q:" / "A:"."""
-    heads = [(start, start + found.end(), found["name"].strip()) for start, text in lines if (found := _INLINE_SPEAKER.match(text))]
+    heads = [(start, start + found.end(), found["name"].strip()) for start, text in lines
+             if (found := _INLINE_SPEAKER.match(text)) and found["name"].strip().lower() not in _LABELS]
     asking = [head for head in heads if _OUTLET_ASKING.match(head[2])]
     answering = {name for _, _, name in heads if not _OUTLET_ASKING.match(name)}
     if len(asking) < 2 or len(answering) != 1 or len(heads) - len(asking) < 2:
@@ -229,10 +235,12 @@ _STAMPED_SPEAKER = re.compile(
 
 def _stamped(body: str, lines: list[tuple[int, str]]) -> list[Turn]:
     """A time-stamped transcript's turns (a podcast, a webinar): at least three speaker lines, two
-    speakers. The first to speak hosts it and speaks in the publication's voice; the others are its
-    guests, whose words are their own (a third party's, unless what they say names someone else)."""
+    speakers, one of them speaking again (an agenda's "Opening Remarks 9:00", "Panel 10:30" names each item
+    once). The first to speak hosts it and speaks in the publication's voice; the others are its guests,
+    whose words are their own (a third party's, unless what they say names someone else)."""
     heads = [(start, start + found.end(), found["name"]) for start, text in lines if (found := _STAMPED_SPEAKER.match(text))]
-    if len(heads) < 3 or len({name for _, _, name in heads}) < 2:
+    names = [name for _, _, name in heads]
+    if len(heads) < 3 or len(set(names)) < 2 or len(set(names)) == len(names):
         return []
     ends = [line for line, _, _ in heads[1:]] + [len(body)]
     if any(_OPERATOR.match(name) for _, _, name in heads):

@@ -395,6 +395,14 @@ def test_an_interview_written_as_outlet_and_name_gives_the_answers_to_the_interv
     assert said["We expect to produce about 1,500 tonnes of heavy rare earth oxides a year by 2027."] == Attribution.company
 
 
+def test_an_agenda_s_times_and_a_note_s_labels_are_no_turns():
+    agenda = "Opening Remarks 9:00\nWelcome by the chair.\n\nMarket Outlook 9:30\nNdPr prices.\n\nPanel Discussion 10:30\nSupply chains.\n"
+    assert turns(agenda) == []  # no one speaks twice
+    notes = ("Reuters: Lynas raised output by 12%.\n\nNote: figures are rounded.\n\nBloomberg: MP cut prices.\n\n"
+             "Note: prices are ex-works.\n")
+    assert turns(notes) == []
+
+
 def test_a_transcription_service_s_numbered_speakers_take_turns():
     body = ("Speaker 1  0:04\nWelcome everyone to today's rare earth roundtable. I'm the moderator.\n\n"
             "Speaker 2  0:15\nThanks Priya. Our view is that NdPr prices will average $95 a kilogram in 2027.\n\n"
