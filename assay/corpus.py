@@ -205,7 +205,8 @@ def _speaks_as_a_company(text: str, opening: int) -> bool:
     quotation (`quotation_spans`, read over the whole text so that a quotation the opening cuts still counts)
     and outside a transcript's turns but its host's: an interviewee's "Our customers understand that." made an
     interview a company's release (written here)."""
-    quoted = quotation_spans(text) + [(t.start, t.end) for t in turns(text) if t.side != Side.host]
+    body = text.find("\n") + 1  # the body's turns, read once per body (`turns` caches them), placed after the title
+    quoted = quotation_spans(text) + [(body + t.start, body + t.end) for t in turns(text[body:]) if t.side != Side.host]
     return any(not any(a <= match.start() < b for a, b in quoted) for match in _OWN_ASSETS.finditer(text[:opening]))
 
 

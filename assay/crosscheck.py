@@ -173,6 +173,8 @@ def other_measures(statement: str, other: str, shared: set[str]) -> set[str]:
                 found.setdefault(quantity.number, set()).add(quantity.dimension.split(":")[0])
         return found
 
+    if not shared:  # most sentences share no number: nothing to measure
+        return set()
     own, theirs = measured(statement), measured(other)
     return {n for n in shared if own.get(n) and theirs.get(n) and not own[n] & theirs[n]}
 
