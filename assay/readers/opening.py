@@ -38,7 +38,7 @@ _DATELINE_AGENCIES = [
     (re.compile(r"\(AFP\)"), "AFP"),
     (re.compile(r"\(Bloomberg\)"), "Bloomberg"),
     (re.compile(r"\(Interfax\)|/Interfax/|^Интерфакс|[(/]Интерфакс[)/]"), "Interfax"),
-    (re.compile(r"\(Kyodo\)|^[A-Z][A-Z .'’-]+,\s*[A-Z][a-z]{2,8}\.?\s+\d{1,2}\s+Kyodo\b"), "Kyodo"),
+    (re.compile(r"\(Kyodo\)"), "Kyodo"),
     # Asia's and Europe's national agencies, as their English services write them ("SEOUL, Nov. 26 (Yonhap) --")
     # ("ASTANA, December 3. /TASS/."): in brackets or between slashes
     *((re.compile(rf"\({name}\)|/{name}/"), name) for name in ("Yonhap", "Jiji", "Bernama", "TASS", "PTI", "Antara", "dpa", "ANSA", "EFE")),
@@ -142,6 +142,8 @@ def _agency_in(line: str) -> str | None:
         return known
     if (found := DATELINE.match(line)) and (reporter := found["outlet"]):
         return _AGENCY_NAMES.get(reporter.lower(), reporter)  # a price reporter's "SMM, Dec 3: …"
+    if found and found["agency"] and found["agency"][0] not in "(/":
+        return found["agency"]  # named without brackets: Kyodo's "TOKYO, Dec. 4 Kyodo -"
     outlet = _DATELINE_OUTLET.search(line[:end])
     return outlet["name"] if outlet and not _ROLE_ONLY.match(outlet["name"]) else None
 
