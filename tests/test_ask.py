@@ -375,18 +375,22 @@ _SAMARIUM_WIRE = ("By Kaori Tanaka and Liam Ford\n\nTOKYO/BEIJING, Dec 4 (Reuter
                   "decide on applications within 45 working days, it said.")
 
 
-def test_a_question_about_when_is_given_the_sentence_that_states_a_day():
+def _passage_of(question: str, text: str, max_chars: int | None = None) -> str:
+    """The passage `passages` cuts for `question` from one chunk holding `text`, with the shipped settings."""
     from assay.embeddings import MiniLMEmbeddings
     from assay.retrieval import Hit
     from assay.settings import Settings
 
     settings = Settings()
     embed = MiniLMEmbeddings(batch_size=settings.embed_batch_size)
-    hit = Hit(chunk_id="w-0", article_id="w", text=_SAMARIUM_WIRE, start=0, end=len(_SAMARIUM_WIRE), title="Japan, US voice concern", rrf=1.0)
-    when = passages("When do China's samarium export controls take effect?", [hit], embed, settings.ask_passage_chars, settings.ask_passage_word_weight)
-    assert "from Jan. 1, 2027" in when[0].quote
-    what = passages("What did Japan say about China's samarium export controls?", [hit], embed, settings.ask_passage_chars, settings.ask_passage_word_weight)
-    assert "voiced concern" in what[0].quote and "Jan. 1, 2027" not in what[0].quote  # the same chunk, asked another thing
+    hit = Hit(chunk_id="c-0", article_id="c", text=text, start=0, end=len(text), title="A chunk", rrf=1.0)
+    return passages(question, [hit], embed, max_chars or settings.ask_passage_chars, settings.ask_passage_word_weight)[0].quote
+
+
+def test_a_question_about_when_is_given_the_sentence_that_states_a_day():
+    assert "from Jan. 1, 2027" in _passage_of("When do China's samarium export controls take effect?", _SAMARIUM_WIRE)
+    what = _passage_of("What did Japan say about China's samarium export controls?", _SAMARIUM_WIRE)
+    assert "voiced concern" in what and "Jan. 1, 2027" not in what  # the same chunk, asked another thing
 
 
 # A Federal Register rule written here (twenty-sixth session): its summary is closest to a "when" question, and the
@@ -399,15 +403,8 @@ _RULE = ("SUMMARY: In this interim final rule, the Bureau of Industry and Securi
 
 
 def test_a_question_about_when_is_given_a_passage_around_the_sentence_that_states_a_day():
-    from assay.embeddings import MiniLMEmbeddings
-    from assay.retrieval import Hit
-    from assay.settings import Settings
-
-    settings = Settings()
-    embed = MiniLMEmbeddings(batch_size=settings.embed_batch_size)
-    hit = Hit(chunk_id="r-0", article_id="r", text=_RULE, start=0, end=len(_RULE), title="Additions of Gallium and Germanium Refining Items", rrf=1.0)
     question = "When does the BIS rule on gallium and germanium refining equipment take effect?"
-    assert "effective December 4, 2026" in passages(question, [hit], embed, 300, settings.ask_passage_word_weight)[0].quote
+    assert "effective December 4, 2026" in _passage_of(question, _RULE, 300)
 
 
 def test_asks_day_reads_questions_about_a_day_month_or_year():
