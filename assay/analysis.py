@@ -42,6 +42,7 @@ from assay.grounding import (
     as_the_body_writes,
     entity_rejected,
     initials_as_written,
+    joined_names,
     normalise,
     prose_units,
 )
@@ -195,7 +196,7 @@ KEY_SENTENCES_VERSION = "9"  # 2: the splitter's boilerplate rule; 3: its narrow
 # 5 0.538 / 0.460, 6 0.539 / 0.515; lead-k stays at 0.32-0.34 / 0.36-0.42 (evals/README.md).
 HIGHLIGHTS = 5
 # The version of what code makes of the reply's names, figures and prose (`typed_once`, `_figure`, `tidy_cut`): part of the key too.
-NAMES_VERSION = "20"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
+NAMES_VERSION = "21"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
 # 2: a figure as the body writes it, what it measures in its sentence, no years; 3: a summary's unfinished last sentence dropped;
 # 4: a figure's value holds a number; 5: a title before a name the body writes after it is that name, and a call's
 # holder may be its summary's subject (grounding); 6: "NPV" is the body's "NPV8"; a province or state is no country;
@@ -220,6 +221,7 @@ NAMES_VERSION = "20"  # 1: a name typed once; a unit the value carries shown onc
 # 18: China's State Council and General Administration of Customs are the alias file's governments
 # 19: "270 kilo tonnes" is 270,000 tonnes, not 270 kilos
 # 20: the US Bureau of Industry and Security ("BIS"), China's foreign ministry and Japan's METI are governments in the alias file
+# 21: two names given as one ("Australia and Canada") are two; a peer ("Baroness Cole of Meadowbank") is no organisation
 
 
 def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = HIGHLIGHTS) -> list[str]:
@@ -673,7 +675,8 @@ def analyse_article(
 
     book = aliases or AliasBook.load()
     # "Clarios, "; "U. S." where the body writes "United States"
-    named = [e.model_copy(update={"name": as_the_body_writes(e.name.strip().rstrip(",;:").strip(), article.body, book)}) for e in reply.entity_list()]
+    named = [e.model_copy(update={"name": as_the_body_writes(e.name.strip().rstrip(",;:").strip(), article.body, book)})
+             for joined in reply.entity_list() for e in joined_names(joined, book)]
     found_entities = [as_the_body_types(e, article.body) for e in named if entity_rejected(e, article, book) is None]  # invented names, headings, phrases, titles
     entities = [e.model_copy(update={"name": initials_as_written(e.name, article.body)}) for e in typed_once(found_entities, book)]
     summary = initials_as_written(summary, article.body)

@@ -13,7 +13,7 @@ from assay.types import Article, Fetched, RawItem
 # Which reading of the sources the readers and the cleaning give: bump it when a change to them makes an
 # unchanged source read otherwise, so that the version it makes is known for Assay's rereading, not the
 # publisher's edit (the digest leaves such versions out; `assay show` says so).
-READER_VERSION = "11"  # 1: before it was kept (None in the registry); 2: wire formats, filing tables, tables over pages;
+READER_VERSION = "12"  # 1: before it was kept (None in the registry); 2: wire formats, filing tables, tables over pages;
 # 3: periods side by side over a text or PDF table's columns, a filing's signs and section labels in them; a page's
 # "Read more:" links and advertisement slots; "NYSE American:" and "TSX-V:" listings; 4: an outlet in a dateline's
 # brackets ("LONDON (Fastmarkets) -"), a byline's role ("By Staff Reporter") no publisher; 5: Reuters' dateline with no
@@ -32,6 +32,11 @@ READER_VERSION = "11"  # 1: before it was kept (None in the registry); 2: wire f
 # show's episode by its show ("Critical Metals Weekly, Episode 112: …"); a numbered heading over its clauses is a heading
 # 11: Kyodo's dateline ("TOKYO, Dec. 4 Kyodo -"); an EU act ("REGULATION (EU) 2024/1252 …") is published by the Union; the
 # State Department's "Department Press Briefing – <day>" by the State Department
+# 12: an interview put in an outlet's name ("Mining Weekly: …" under "… spoke to Mining Weekly") is that outlet's; a
+# Shanghai-listed company's announcement (header, guarantee and closing out); a newsletter post pasted from its page (its
+# name over the title, its buttons, its writer alone over the day); a parliament's written answer (its site's heading,
+# the day it was answered); a wire story's rail of other headlines and its contacts; a determination's address line and
+# case number above its title, and its closing day ("Issued: December 2, 2026")
 
 # The bundled sample corpus: 25 real articles of one feed (the demo's input, the eval's corpus).
 SAMPLE_FEED = Path(__file__).resolve().parents[1] / "samples" / "rare-earth-exchanges.xml"

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assay.aliases import STATE_AGENCIES, AliasBook, legal_names, spelled_out, trade_names
-from assay.statements import Statement, is_abbreviation
+from assay.statements import Statement, dateline_end, is_abbreviation
 from assay.transcripts import Side, Turn, turn_at, turns
 from assay.types import SPEAKER_ATTRIBUTION, Article, Attribution, SourceType
 
@@ -301,6 +301,22 @@ def _table_rows(body: str) -> list[tuple[int, int]]:
     return rows + (run if len(run) >= 2 else [])
 
 
+def list_introduction(body: str, start: int) -> str | None:
+    """The line that introduces the list whose item holds `start`, when it ends with a colon: a wire brief's
+    "Dec 4 (Reuters) - Lynas Rare Earths Ltd:" over the company's points, "The company said:" (without
+    the dateline and the colon). None for no list's item, or a list no such line introduces."""
+    line_start = body.rfind("\n", 0, start) + 1
+    if not body.startswith("• ", line_start):
+        return None
+    while line_start > 0:
+        above = body.rfind("\n", 0, line_start - 1) + 1
+        line = body[above : line_start - 1].strip()
+        if line and not line.startswith("• "):
+            return line[dateline_end(line) :].removesuffix(":").strip() if line.endswith(":") else None
+        line_start = above
+    return None
+
+
 def turn_speaker(turn: Turn) -> Attribution | None:
     """Who speaks a transcript's turn: the company's people for the company; the others (analysts on
     a call) by their role ("Jefferies" is a third party), else as third parties; a hearing's witness
@@ -360,6 +376,9 @@ def attributions(
         elif goes_on and named_before is not None:
             named = named_before[0]
             out.append((named, "goes on with what the same sentence's named speaker said"))
+        elif ((introduction := list_introduction(article.body, statement.start)) and (_VERB_RE.search(introduction) or _NAME.fullmatch(introduction))
+              and (listed := speakers.who(introduction)) is not None):  # "China's measures include:" introduces no speaker
+            out.append((listed, "an item of the list its speaker introduces"))
         elif (turn := turn_at(spoken, statement.start)) is not None and (said := turn_speaker(turn)) is not None:
             speakers.last = said
             out.append((said, turn.described()))

@@ -84,9 +84,10 @@ _NAMES: list[tuple[re.Pattern[str], SourceType]] = [
     (re.compile(r"rare earth exchanges|adamas|benchmark mineral|fastmarkets|argus|shanghai metals market|\bsmm\b", re.I),
      SourceType.analyst),
     # "Department for Business and Trade" is how the UK names its departments; a geological survey is a state agency.
-    # A legislature's committee publishes its hearings: "Senate Armed Services Committee", "House Select Committee on the CCP".
+    # A legislature's committee publishes its hearings: "Senate Armed Services Committee", "House Select Committee on the CCP";
+    # a parliament its written answers ("UK Parliament").
     (re.compile(r"department (?:of|for)|ministry|\.gov\b|government|prime minister|white house|hm treasury|cabinet office|"
-                r"european commission|\beuropean union$|geological survey|\bmofcom\b|\bmofa\b|\bmiit\b|\b(?:senate|house|parliament(?:ary)?|congressional|legislative|legislation|"
+                r"european commission|\beuropean union$|^(?:uk |scottish |european |the )?parliament$|house of (?:commons|lords|representatives)$|\bcommission$|geological survey|\bmofcom\b|\bmofa\b|\bmiit\b|\b(?:senate|house|parliament(?:ary)?|congressional|legislative|legislation|"
                 r"select|standing)\b[\w\s,'’&-]{0,60}\bcommittee\b", re.I), SourceType.government),
     # A publisher named as a company ("MP Materials Corp", "Kestrel Rare Earths Limited"): its own deck,
     # release or report, whose opening may hold no ticker or distributor line. After the wires and

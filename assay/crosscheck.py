@@ -160,6 +160,12 @@ def agreeing_figures(text: str, cited: frozenset[str] = frozenset()) -> set[str]
     return numbers | converted
 
 
+# Rare earths as a group, "earth" in lower case ("rare earth exports", "Rare-earth output"); "China Northern Rare
+# Earth" and "rare earth magnets" are longer names the alias file matches first.
+_RARE_EARTHS = re.compile(r"\b[Rr]are[- ]earths?\b")
+_RARE_EARTHS_GROUP = "rare earths (the group)"
+
+
 def other_measures(statement: str, other: str, shared: set[str]) -> set[str]:
     """The shared numbers that measure different things in the two texts: each text gives the number a unit
     of a known dimension (mass, money, a share or a change, power…; not any word after it: "17 metallic
@@ -332,7 +338,7 @@ class CorpusCrossCheck:
         """Its thresholds and conflict rule: part of every analysis's cache key, so changing one re-analyses."""
         return (f"crosscheck(related={self.related:g},close={self.close:g},shared={self.shared:g},repeat={self.repeat:g},"
                 f"k={self.k},conflicts=units-in-closest-sentence-same-period-same-material,subjects=known-and-legal-names,agree=figures-not-dates,"
-                f"agree-independently=not-the-claimant,cited-figures=not-own,told-day=not-measured,changes-not-shares,wordy-agree=names-its-subject,idf=smoothed,units=converted,another-partys-figure=no-conflict,bounds=ranges,speakers=trade-names,plans=the-party's-word,conflicts=same-party,subject=claimant,cited-party=claimant,unnamed=passage-without-modifiers,speaker=after-dateline,cited-claim=its-word,days-not-figures,kilo-tonnes,same-number-other-measure=no-agreement)")
+                f"agree-independently=not-the-claimant,cited-figures=not-own,told-day=not-measured,changes-not-shares,wordy-agree=names-its-subject,idf=smoothed,units=converted,another-partys-figure=no-conflict,bounds=ranges,speakers=trade-names,plans=the-party's-word,conflicts=same-party,subject=claimant,cited-party=claimant,unnamed=passage-without-modifiers,speaker=after-dateline,cited-claim=its-word,days-not-figures,kilo-tonnes,same-number-other-measure=no-agreement,rare-earths=a-material)")
 
     def __call__(self, article: Article, found: Sequence[Statement], vectors: np.ndarray | None = None) -> list[CrossCheck]:
         if not found or self.store.count() == 0:
@@ -471,7 +477,14 @@ class CorpusCrossCheck:
         return frozenset(normalise(name) for _, _, name in trade_names(text))
 
     def _materials_in(self, text: str) -> frozenset[str]:
-        return self._known_in(text, (EntityType.material,))
+        """The materials the alias file knows that `text` names, and rare earths as a group where it names
+        them so outside a longer name: MOFCOM's "rare earth exports … rose 12 percent" had conflicted with
+        "Chinese antimony exports fell 97 percent" (written here). Not in the alias file, where the group
+        would be an entity of every article; "earth" in lower case only, as a company's name never writes it."""
+        spans = self.aliases.mention_spans(text)
+        known = self._known_in(text, (EntityType.material,), spans)
+        group = any(not any(a <= found.start() < b for a, b, _ in spans) for found in _RARE_EARTHS.finditer(text))
+        return known | {_RARE_EARTHS_GROUP} if group else known
 
     def _known_in(self, text: str, types: tuple[EntityType, ...], spans: list[tuple[int, int, str]] | None = None) -> frozenset[str]:
         """The alias file's names of these types that the text mentions (from its `spans`, when read already)."""

@@ -494,6 +494,8 @@ PLACES_WITHIN_COUNTRIES = frozenset(p.lower() for p in (
 
 # Words written before a person's surname; a company may be named "Premier …" or "General …", so only these.
 _HONORIFICS = frozenset("mr mrs ms miss dr prof professor sir dame senator minister".split())
+# A peer is named by rank and, often, place: "Baroness Cole of Meadowbank", "Lord Hartwell" (a UK written answer written here).
+_PEERAGE = frozenset("lord lady baroness baron viscount viscountess earl countess".split())
 
 _PLACE_SUFFIX = re.compile(r"\s+(?:autonomous region|special administrative region|province|prefecture|state|city|county)$")
 
@@ -525,6 +527,25 @@ def as_the_body_writes(name: str, body: str, aliases: AliasBook) -> str:
     return next((v for v in spellings if _written(normalise(v), norm_body)), name)
 
 
+# The countries whose own name holds "and".
+_COUNTRIES_WITH_AND = frozenset(("bosnia and herzegovina", "trinidad and tobago", "antigua and barbuda", "saint kitts and nevis",
+                                 "saint vincent and the grenadines", "sao tome and principe", "são tomé and príncipe", "heard island and mcdonald islands"))
+
+
+def joined_names(entity: Entity, aliases: AliasBook) -> list[Entity]:
+    """Two names the model gave as one ("Australia and Canada" as a country, written here) as two: countries
+    when each part is a name and the alias book knows one of them as a country, other types when it knows
+    each as that type ("Johnson and Johnson" stays one). Any other entity as it is."""
+    parts = [part.strip() for part in re.split(r"\s+(?:and|&)\s+|,\s*", entity.name) if part.strip()]
+    if len(parts) < 2 or entity.name.lower() in _COUNTRIES_WITH_AND:
+        return [entity]
+    known = [(named := aliases.canonical(part)) is not None and named.type == entity.type for part in parts]
+    names = all(re.fullmatch(r"(?:the\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2}", part) for part in parts)
+    if not (all(known) or (entity.type == EntityType.country and names and any(known))):
+        return [entity]
+    return [entity.model_copy(update={"name": part}) for part in parts]
+
+
 def entity_rejected(entity: Entity, article: Article, aliases: AliasBook | None = None) -> str | None:
     """Why `entity` is no entity of the article, or None: not in the body, a section heading, a phrase
     (digits among words, more than 6 words, or for anything but a material mostly lower-case words or
@@ -552,7 +573,7 @@ def entity_rejected(entity: Entity, article: Article, aliases: AliasBook | None 
         return "a phrase"
     # "Minister", "Ms Jones", "Senator Canavan" as a company or a government: a title, or a person by their title.
     if entity.type in (EntityType.company, EntityType.government) and (
-        name.lower() in _TITLES or (len(words) <= 3 and words[0].lower().rstrip(".") in _HONORIFICS)
+        name.lower() in _TITLES or (len(words) <= 3 and words[0].lower().rstrip(".") in _HONORIFICS) or words[0].lower() in _PEERAGE
     ):
         return "a person or a title"
     # "He Yongqian (何咏前)" as a company (seen on a state outlet's English page written here): the body

@@ -112,6 +112,9 @@ _BOILERPLATE = re.compile(
     r"|^welcome (?:back )?to (?-i:(?:The\s+)?[A-Z][\w'’&-]*(?:\s+[A-Z][\w'’&-]*){0,5})[.!]?$"
     r"|^that['’]?s (?:all|it) (?:for (?:this week|today|now|this issue|this edition)|from (?:me|us))\b"
     r"|\bforward (?:it|this|the \w+) to (?:a|your) (?:colleague|friend)s?\b|^thanks? (?:you )?for reading\b"
+    r"|^subscribe (?:for free |now |today )?to (?:receive|get) (?:new|future|more) (?:posts|issues|editions)\b"  # a Substack's prompt
+    r"|^the answer (?:is|was) accurate as (?:of|at) the date\b"  # a parliament's written answer
+    r"|^by order of the (?:commission|board|council|court|secretary|minister)\.?$"  # a determination's or an order's closing
     # A translation's notice: "This document is an English translation of the original Japanese document…",
     # "In the event of any discrepancy, the Japanese original shall prevail." (a Tokyo-listed company's notice).
     r"|\ban english translation of\b|\b(?:original|version|text) shall prevail\b"
@@ -186,7 +189,7 @@ DATELINE = re.compile(
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "35"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
+SPLITTER_VERSION = "36"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
 # 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies, an interview's Q:/A: labels,
 # a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone; 8: a name a speaker addresses,
 # a pasted page's photo captions and sign-up calls; 9: a "Published <date>" line, a table's header row of years
@@ -224,6 +227,10 @@ SPLITTER_VERSION = "35"  # 2: datelines are not statements; 3: comma clauses, as
 # translation's notice, "General public inquiries:"; a long title before "said:"
 # 34: Kyodo's dateline ("TOKYO, Dec. 4 Kyodo -"); a legislative act's formulae ("HAVE ADOPTED THIS REGULATION:", "Having regard to…")
 # 35: an interview's "Mining Weekly:" / "Lacaze:" and a transcription service's "Speaker 2  0:15" are turns (their labels no part of a statement)
+# 36: a second run-in label after a field's ("DATES: Effective date: This rule…") is no part of the statement; a possessive
+# before a full stop ends the sentence ("above China's. That…"); a wire brief's items in capitals are statements and its
+# "Lynas Rare Earths Ltd:" none; a parliament's written question, its answer's caveat, a Substack's prompt, a trade case's
+# number and "By order of the Commission." are none
 
 
 @dataclass(frozen=True)
@@ -236,8 +243,8 @@ class Statement:
 def is_abbreviation(text: str, dot: int) -> bool:
     """Whether the full stop at `dot` belongs to an abbreviation or an initial ("J.D.", "U.S.")."""
     word = re.search(r"([A-Za-z][A-Za-z.]*)$", text[:dot])
-    if not word:
-        return False
+    if not word or text[word.start() - 1 : word.start()] in ("'", "’"):
+        return False  # a possessive's "s" is no initial: "…at a price above China's. That should…" (an op-ed written here)
     token = word.group(1).lower().rstrip(".")
     return token in _ABBREVIATIONS or len(token) == 1 or bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", token))
 
@@ -322,6 +329,8 @@ def dated_by(line: str) -> str | None:
 # A pasted page's photo caption ("Item 1 of 2 A worker at…", "[1/2] A worker at…", "(Image courtesy of
 # Lynas.)") and a newsletter's call to sign up ("Get a look at the day ahead… Sign up here.").
 PAGE_FURNITURE = re.compile(r"^(?:item \d+ of \d+\b|\[\d+/\d+\])|\b(?:sign up|subscribe|register) (?:here|now|today)\.?$"
+                            # A newsletter platform's buttons, pasted as lines of their own (Substack's).
+                            r"|^(?:share|subscribe|leave a comment|restack|upgrade to paid|share this post|give a gift subscription)$"
                             # A wire story's note of what changed: "(Updates with analyst comment in fifth paragraph.)"
                             r"|^\((?:updates?|adds?|corrects?|recasts?|rewrites?|refiles?|changes?|fixes)\b[^()]*\)\.?$"
                             r"|^\((?:file )?(?:image|photo|picture|graphic)s?\b[^)]*\)\.?$", re.I)  # "(Image courtesy of Lynas.)"
@@ -350,7 +359,9 @@ _UNITS_CAPTION = re.compile(
 # What the Federal Register prints above a rule's title: its running head ("Federal Register / Vol. 91, No. 232 /
 # Friday, December 4, 2026 / Rules and Regulations"), the CFR parts, the docket and the regulation's number.
 RULE_PREAMBLE = re.compile(r"^(?:Federal Register\s*/\s*Vol\.\s*\d+\b.*|\d+\s+CFR\s+(?:Parts?|Ch(?:apter)?\.?)\s.*|"
-                           r"\[(?:Docket|FR Doc|EPA-|Release)[^\]]*\]|RIN\s+\d{4}-[A-Z0-9]{4})$", re.IGNORECASE)
+                           r"\[(?:Docket|FR Doc|EPA-|Release)[^\]]*\]|RIN\s+\d{4}-[A-Z0-9]{4}"
+                           # a trade case's number ("Investigation No. 731-TA-1712 (Final)", the US International Trade Commission's)
+                           r"|Investigations?\s+Nos?\.\s*[\w-]+(?:(?:,|\s+and)\s+[\w-]+)*(?:\s+\((?:Preliminary|Final|Review)\))?)$", re.IGNORECASE)
 # A rule's labelled lines that say who issues it, what it is and whom to write to ("AGENCY: Bureau of Industry
 # and Security, Commerce.", "ACTION: Interim final rule."): the record's fields, not statements. Its
 # "SUMMARY:" and "DATES:" say what the rule does and when: those are kept.
@@ -376,8 +387,9 @@ def _is_table_row(text: str) -> bool:
     labels with no sentence's end, hardly a word of them in lower case, and no figure. A row with
     figures stays: the labellers count an estimates row ("Revenue: 2025A 512; 2026E 604") as a claim."""
     words = text.split()
-    # Years head a table's columns ("Material 2024 2035 target"): labels, not figures.
-    if len(words) < 3 or re.search(r"[.!?;:,\"”’]$", text) or any(re.search(r"\d", w) and not _YEAR_LABEL.match(w) for w in words):
+    # Years head a table's columns ("Material 2024 2035 target"): labels, not figures. A list's item is no row: a
+    # wire brief's "• LYNAS - EXPECTS KALGOORLIE … TO START IN Q2 2027" is in capitals throughout.
+    if len(words) < 3 or text.startswith("• ") or re.search(r"[.!?;:,\"”’]$", text) or any(re.search(r"\d", w) and not _YEAR_LABEL.match(w) for w in words):
         return False
     return sum(not w[0].islower() for w in words) >= 0.7 * len(words)
 
@@ -453,8 +465,15 @@ def dateline_end(line: str) -> int:
 _TITLES_AND = re.compile(r"(\b[A-Z][\w.]*) and (?=[A-Z])")
 
 
+# A list's introduction that is only a name and a colon: a wire brief's "Lynas Rare Earths Ltd:" over its items.
+_NAME_AND_COLON = re.compile(r"(?:[A-Z][\w&.,'’()-]*\s+){0,7}[A-Z][\w&.'’()-]*:")
+
+
 def _introduces_speech(piece: Statement, body: str) -> bool:
-    """Only a speaker and the verb: no figure, and no clause of its own ("Output rose 12% as the company said:")."""
+    """Only a speaker and the verb: no figure, and no clause of its own ("Output rose 12% as the company said:");
+    or only a name over the list of what it says (`_NAME_AND_COLON`)."""
+    if _NAME_AND_COLON.fullmatch(body[piece.start : piece.end + 1].strip()):
+        return True
     text = piece.text.strip()
     # "and" between capitalised words joins a speaker's titles ("Managing Director and CEO"), not clauses.
     words = _TITLES_AND.sub(r"\1 ", text).lower().split()
@@ -481,6 +500,8 @@ def post_number_end(text: str) -> int:
 # words and a colon before a capital. It names the paragraph's topic and is no part of its statement.
 _RUN_IN_WORD = r"(?:[A-Z][\w'’.&-]*,?|and|of|the|for|in|on|by|to|\(\d{4}[–-]\d{2,4}\))"
 _RUN_IN_HEADING = re.compile(rf"^[A-Z][\w'’.&-]*,?(?:\s+{_RUN_IN_WORD}){{0,5}}:\s+(?=[A-Z“\"])")
+# After one, a label in sentence case is one too ("Effective date:"); alone, "The reason given: …" is a sentence.
+_SECOND_LABEL = re.compile(r"^[A-Z][a-z]+(?:\s+[a-z]+){0,2}:\s+(?=[A-Z“\"])")
 
 
 def is_author_bio(text: str, author: str | None) -> bool:
@@ -494,11 +515,13 @@ def is_author_bio(text: str, author: str | None) -> bool:
 def run_in_heading_end(text: str) -> int:
     """Where the words start after a run-in heading at the start of `text`; 0 when there is none, or
     when the "heading" names who the line is about: a roundup's "Lynas: Shares rose 4%…" keeps its
-    subject, or the statement would say nothing of whom."""
+    subject, or the statement would say nothing of whom. Two in a row are both headings: a rule's
+    "DATES: Effective date: This rule is effective…" names its field and then the date's."""
     found = _RUN_IN_HEADING.match(text)
     if found is None or names_an_actor(found[0].strip().rstrip(":")):
         return 0
-    return found.end()
+    second = _SECOND_LABEL.match(text[found.end():]) or _RUN_IN_HEADING.match(text[found.end():])
+    return found.end() + (second.end() if second and not names_an_actor(second[0].strip().rstrip(":")) else 0)
 
 
 def _symbol(c: str) -> bool:
@@ -522,8 +545,14 @@ def trimmed(piece: Statement) -> Statement:
     return piece if (start, end) == (0, len(piece.text)) else Statement(piece.text[start:end], piece.start + start, piece.start + end)
 
 
+# A parliament's written question, which asks without a question mark: "To ask His Majesty's Government what
+# assessment they have made of…" (the UK's; written here).
+_WRITTEN_QUESTION = re.compile(r"^to ask (?:his|her) majesty['’]s government\b|^to ask the (?:secretary of state|minister|chancellor|prime minister)\b",
+                               re.IGNORECASE)
+
+
 def is_question(text: str) -> bool:
-    return text.rstrip("\"”’)]").endswith(("?", "？", "؟"))
+    return text.rstrip("\"”’)]").endswith(("?", "？", "؟")) or bool(_WRITTEN_QUESTION.match(text.strip()))
 
 
 # A signature: a name with its comma on one line, the signer's title on the next ("Jeffrey Kessler," over "Under

@@ -211,7 +211,8 @@ def _briefing(body: str, lines: list[tuple[int, str]]) -> list[Turn]:
     at least two of each. The outlet's turn is its reporter's (the premise of a question is theirs); the
     answers are the host's, the spokesperson's, who speaks for the publisher (a ministry's transcript).
     Where the opening says it is an interview ("… spoke to Mining Weekly"), the one answering is its
-    interviewee instead, whom the opening introduces (`Turn.role`), as for "Q:" / "A:"."""
+    interviewee instead, whom the opening introduces (`Turn.role`), as for "Q:" / "A:", and the one
+    asking is the publication's own journalist: its questions' premises are its voice (the host's)."""
     heads = [(start, start + found.end(), found["name"].strip()) for start, text in lines
              if (found := _INLINE_SPEAKER.match(text)) and found["name"].strip().lower() not in _LABELS]
     asking = [head for head in heads if _OUTLET_ASKING.match(head[2])]
@@ -221,9 +222,23 @@ def _briefing(body: str, lines: list[tuple[int, str]]) -> list[Turn]:
     opening = body[: heads[0][0]].strip()
     interview = bool(_INTERVIEW_CUE.search(opening[-1500:]))
     ends = [line for line, _, _ in heads[1:]] + [len(body)]
-    return [Turn(words, end, name, name, Side.others) if _OUTLET_ASKING.match(name)
+    return [(Turn(words, end, name, "", Side.host) if interview else Turn(words, end, name, name, Side.others)) if _OUTLET_ASKING.match(name)
             else Turn(words, end, name, opening[-600:], Side.unknown) if interview else Turn(words, end, name, "", Side.host)
             for (_, words, name), end in zip(heads, ends)]
+
+
+# Who asks at a briefing without naming an outlet.
+_ANONYMOUS_ASKING = {"reporter", "journalist", "correspondent", "question"}
+
+
+def interviewer(body: str) -> str | None:
+    """The outlet an interview's questions are put in the name of ("Mining Weekly: …" under "… spoke to
+    Mining Weekly"): the interview is its, so it publishes it when nothing else names a publisher."""
+    asking = {turn.speaker for turn in turns(body) if turn.side == Side.host and _OUTLET_ASKING.match(turn.speaker)}
+    if len(asking) != 1:
+        return None
+    name = asking.pop()
+    return None if name.lower() in _ANONYMOUS_ASKING else name
 
 
 # A transcription service's speaker line with the time the turn starts: "Jane Morrow (00:00:04):", "[00:01:20] David Okafor:",

@@ -28,6 +28,7 @@ from assay.grounding import (
     ProseGrounding,
     entity_rejected,
     invented_quotes,
+    joined_names,
     prose_units,
     publisher_as_subject,
     unknown_names,
@@ -563,6 +564,24 @@ def test_headings_and_phrases_are_no_entities(prose_parts):
         "German universities": "a phrase", "UK collaborators": "a phrase", "Policy reform": "a phrase", "Minister": "a person or a title",
         "Ms Jones": "a person or a title", "Senator Canavan": "a person or a title", "Chinese": "a demonym", "Japan": None,
         "Bank of China": None, "General Electric": None, "Premier African Minerals": None}
+    # A UK written answer written here (twenty-seventh session): a peer by rank and place as a company.
+    answer = hearing.model_copy(update={"body": "Answered by Baroness Cole of Meadowbank. Lord Hartwell asked."})
+    assert entity_rejected(Entity(name="Baroness Cole of Meadowbank", type="company"), answer) == "a person or a title"
+    assert entity_rejected(Entity(name="Lord Hartwell", type="government"), answer) == "a person or a title"
+
+
+def test_two_names_given_as_one_are_two():
+    """The same answer: "Australia and Canada" as one country. Countries split where the book knows one of them;
+    other types where it knows each; a country whose name holds "and" and a company's name stay whole."""
+    from assay.types import Entity
+
+    book = AliasBook.load()
+    split = {name: [e.name for e in joined_names(Entity(name=name, type=kind), book)] for name, kind in [
+        ("Australia and Canada", "country"), ("Japan, Korea and Canada", "country"), ("Trinidad and Tobago", "country"),
+        ("Lynas and MP Materials", "company"), ("Rio Tinto and Partners", "company"), ("the G7 and partners", "country")]}
+    assert split == {"Australia and Canada": ["Australia", "Canada"], "Japan, Korea and Canada": ["Japan", "Korea", "Canada"],
+                     "Trinidad and Tobago": ["Trinidad and Tobago"], "Lynas and MP Materials": ["Lynas", "MP Materials"],
+                     "Rio Tinto and Partners": ["Rio Tinto and Partners"], "the G7 and partners": ["the G7 and partners"]}
 
 
 def test_no_prose_ends_in_an_ellipsis(prose_parts):

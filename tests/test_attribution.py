@@ -421,3 +421,19 @@ def test_the_user_s_source_types_decide_whose_voice_an_article_is(embedder):
     assert {label.attribution for label in as_release} == {Attribution.company}
     # Rules that change attributions change the decider's name, so analyses keyed by it are redone.
     assert users.name != builtin.name and "sources@" in users.name and "sources@" not in builtin.name
+
+
+def test_a_list_s_items_belong_to_the_speaker_its_introduction_names():
+    """A Reuters brief written here (twenty-seventh session): its items under "Lynas Rare Earths Ltd:" are the company's;
+    those without a verb had been a table's rows, the publication's. A list under "China's measures include:" has no speaker."""
+    brief = ("Dec 4 (Reuters) - Lynas Rare Earths Ltd:\n\n• LYNAS RARE EARTHS LTD - QUARTERLY REVENUE A$201.6 MILLION\n"
+             "• LYNAS RARE EARTHS LTD - NDPR PRODUCTION OF 2,210 TONNES IN QUARTER\n")
+    assert {who for who, _ in _attributed(brief, SourceType.wire, (Attribution.author, 0.3)).values()} == {Attribution.company}
+    measures = "China's measures include:\n\n• Export licences for seven heavy rare earths since April.\n• A ban on exports of separation technology.\n"
+    assert {who for who, _ in _attributed(measures, SourceType.news, (Attribution.author, 0.3)).values()} == {Attribution.author}
+
+
+@pytest.mark.parametrize("publisher", ["United States International Trade Commission", "UK Parliament", "House of Lords"])
+def test_a_commission_and_a_parliament_publish_as_governments(publisher):
+    """Written here (twenty-seventh session): a trade commission's determination and a parliament's written answer were news."""
+    assert source_type(_text_article("The Commission determines that an industry is injured.", source=publisher)) == SourceType.government

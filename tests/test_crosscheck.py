@@ -278,6 +278,23 @@ def test_a_price_of_another_material_is_no_conflict(assay_home):
         assert check.status == status, said
 
 
+def test_rare_earths_as_a_group_are_a_material_of_their_own(assay_home):
+    """Written here (twenty-sixth session): a reporter's "rare earth exports … rose 12 percent" conflicted with
+    "antimony exports fell 97 percent". The group is a material where it is written in lower case, not inside a
+    company's name ("China Northern Rare Earth") or a longer material ("rare earth magnets")."""
+    made = services(assay_home)
+    stored(made, [article("antimony", "China's antimony exports in November fell 97 percent from a year earlier, customs data showed.", 5),
+                  *unrelated()])
+    for said, status in (("China's rare earth exports in November rose 12 percent from a year earlier, customs data showed.", "no_other_source"),
+                         ("China's antimony exports in November rose 12 percent from a year earlier, customs data showed.", "conflicting")):
+        subject = article("s", said, 9)
+        assert only_check(made, subject).status == status, said
+    materials = made.crosscheck._materials_in
+    assert materials("China Northern Rare Earth raised its prices.") == frozenset()
+    assert materials("Exports of rare earth magnets rose.") == {"Rare earth magnets"}
+    assert materials("Rare-earth output rose.") == materials("rare earths output rose.") != frozenset()
+
+
 def test_the_same_number_of_another_measure_agrees_with_nothing(assay_home):
     """Written here (twenty-sixth session): a reporter's "rare earth exports in November rose 12 percent" was corroborated
     by a rule's "imports of unwrought gallium fell to 12 tonnes"; in the other publishers' set, "processing fewer than

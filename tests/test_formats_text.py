@@ -987,12 +987,101 @@ def _read_text(tmp_path: Path, text: str) -> tuple[Article, list[str]]:
          "ensuring a secure and sustainable supply of critical raw materials\n\nWhereas:\n\n(1) Raw materials are found at the beginning "
          "of all industrial value chains.\n",
          "REGULATION (EU) 2024/1252 OF THE EUROPEAN PARLIAMENT AND OF THE COUNCIL", "European Union", datetime(2024, 4, 11, tzinfo=UTC)),
+        # written here (twenty-seventh session): a trade commission's determination, its address the title and undated
+        ("UNITED STATES INTERNATIONAL TRADE COMMISSION\nWashington, DC 20436\n\nInvestigation No. 731-TA-1712 (Final)\n\n"
+         "Sintered Neodymium-Iron-Boron Magnets from China\n\nDETERMINATION\n\nOn the basis of the record, the Commission determines "
+         "that an industry in the United States is materially injured by reason of imports of magnets from China.\n\n"
+         "By order of the Commission.\n\nIssued: December 2, 2026\n\nLisa R. Barton\nSecretary to the Commission\n",
+         "Sintered Neodymium-Iron-Boron Magnets from China", "United States International Trade Commission", datetime(2026, 12, 2, tzinfo=UTC)),
     ],
 )
 def test_the_lines_a_release_prints_above_its_title_name_its_publisher_and_date(tmp_path: Path, text, title, source, published):
     """Seen on releases nobody here labelled."""
     article, _ = _read_text(tmp_path, text)
     assert (article.title, article.source, article.published) == (title, source, published)
+
+
+def test_a_shanghai_listed_company_s_announcement_leaves_its_header_guarantee_and_closing_out(tmp_path: Path):
+    """Written here (twenty-seventh session): China Northern Rare Earth's quarterly concentrate price, as the
+    Shanghai exchange's announcements are written in English. Its header had been its title, the board's
+    guarantee two statements, "It is hereby announced." and the board's name statements, and it was undated."""
+    text = ("Securities Code: 600111    Securities Abbreviation: Northern Rare Earth    Announcement No.: 2026-071\n\n"
+            "China Northern Rare Earth (Group) High-Tech Co., Ltd.\n"
+            "Announcement on Adjusting the Price of Rare Earth Concentrate for the First Quarter of 2027\n\n"
+            "The Board of Directors and all directors of the Company guarantee that there are no false records, misleading "
+            "statements or major omissions in the contents of this announcement.\n\n"
+            "The adjusted price represents an increase of 4.6% compared with the price of RMB 18,269 per ton in the fourth quarter.\n\n"
+            "It is hereby announced.\n\nBoard of Directors of China Northern Rare Earth (Group) High-Tech Co., Ltd.\nDecember 5, 2026\n")
+    article, _ = _read_text(tmp_path, text)
+    assert (article.title, article.source, article.published) == (
+        "Announcement on Adjusting the Price of Rare Earth Concentrate for the First Quarter of 2027",
+        "China Northern Rare Earth (Group) High-Tech Co., Ltd.", datetime(2026, 12, 5, tzinfo=UTC))
+    assert article.body == "The adjusted price represents an increase of 4.6% compared with the price of RMB 18,269 per ton in the fourth quarter."
+    assert source_type(article) == SourceType.company_release
+    # Without a company's line, its abbreviation names it.
+    article, _ = _read_text(tmp_path, text.replace("China Northern Rare Earth (Group) High-Tech Co., Ltd.\nAnnouncement", "Announcement"))
+    assert article.source == "Northern Rare Earth"
+    # A PDF's lines: no blank line ends the guarantee, its full stop does.
+    from assay.readers.announcements import exchange_announcement
+    lines = [line for line in text.split("\n") if line]
+    lines[3:4] = ["The Board of Directors and all directors of the Company guarantee that there are no false records, misleading",
+                  "statements or major omissions in the contents of this announcement."]
+    found = exchange_announcement(lines, blank_lines_part_paragraphs=False)
+    assert found is not None and [line for i, line in enumerate(lines) if i not in found.dropped] == [lines[5]]
+
+
+def test_a_newsletter_post_pasted_from_its_page(tmp_path: Path):
+    """Written here (twenty-seventh session): a Substack post pasted as text. The newsletter's name over the title
+    had been the title and its folder the publisher; the writer's name alone over the day no byline; its buttons
+    ("Share", "Subscribe") stayed in the text and its sign-up prompt was a statement."""
+    from assay.statements import statements
+
+    article, notes = _read_text(tmp_path, "The Oxide Letter\nWhy the NdPr floor price is a trap\n\nMarta Quintero\nDec 3, 2026\n\nShare\n\n"
+                                          "The Pentagon's $110/kg NdPr floor was supposed to make Western separation bankable.\n\nSubscribe\n\n"
+                                          "Thanks for reading The Oxide Letter! Subscribe for free to receive new posts and support my work.\n\n"
+                                          "I think the floor will outlive its usefulness by 2028.\n\nLeave a comment\n")
+    assert (article.title, article.source, article.author, article.published) == (
+        "Why the NdPr floor price is a trap", "The Oxide Letter", "Marta Quintero", datetime(2026, 12, 3, tzinfo=UTC))
+    assert not {"Share", "Subscribe", "Leave a comment"} & set(article.body.split("\n"))
+    assert [s.text for s in statements(article)] == [
+        "The Pentagon's $110/kg NdPr floor was supposed to make Western separation bankable.", "I think the floor will outlive its usefulness by 2028."]
+    # A dek in title case over the day is no writer: its words are the text's own.
+    article, _ = _read_text(tmp_path, "NdPr outlook\n\nPrices Rise Again\nDec 3, 2026\n\nNdPr prices rise again as buyers restock ahead of the quota.\n")
+    assert article.author is None
+
+
+def test_a_parliament_s_written_answer(tmp_path: Path):
+    """Written here (twenty-seventh session): a UK written question and its answer as the parliament's site prints
+    them. Its site's heading had been the title, the day the question was tabled its date, the publication news,
+    and the question and the answer's caveat statements."""
+    from assay.statements import statements
+
+    article, _ = _read_text(tmp_path, "UK Parliament\nWritten questions, answers and statements\n\nCritical Minerals: Rare Earth Elements\n"
+                                      "Question for Department for Business and Trade\nUIN HL4123, tabled on 20 November 2026\n\nAsked by Lord Hartwell\n\n"
+                                      "To ask His Majesty's Government what assessment they have made of the UK's dependence on China for sintered "
+                                      "rare earth magnets; and what steps they are taking to secure alternative supplies.\n\n"
+                                      "Answered on 3 December 2026 by Baroness Cole of Meadowbank\n\n"
+                                      "The UK imported around 2,800 tonnes of rare earth magnets in 2025, of which around 90% came from China.\n\n"
+                                      "The answer is accurate as of the date it was given.\n")
+    assert (article.title, article.source, article.published) == (
+        "Critical Minerals: Rare Earth Elements", "UK Parliament", datetime(2026, 12, 3, tzinfo=UTC))
+    assert source_type(article) == SourceType.government
+    assert [s.text for s in statements(article)] == [
+        "The UK imported around 2,800 tonnes of rare earth magnets in 2025, of which around 90% came from China."]
+
+
+def test_a_wire_story_s_rail_of_other_headlines_and_its_contacts_are_no_text(tmp_path: Path):
+    """Written here (twenty-seventh session): a Bloomberg story pasted with its "Most Read from Bloomberg" rail
+    and its reporters' and editors' addresses under "--With assistance from"; both had stayed in the text."""
+    article, _ = _read_text(tmp_path, "China's Dysprosium Prices Jump\n\nBy Alfred Cang\nDecember 4, 2026\n\n"
+                                      "(Bloomberg) -- Prices of dysprosium oxide in China surged to the highest in two years.\n\n"
+                                      "Most Read from Bloomberg\nFed Officials Signal Patience on Rate Cuts\nOil Heads for Weekly Loss\n\n"
+                                      "Dysprosium oxide rose 6.1% to 1,920 yuan a kilogram in Shanghai on Thursday.\n\n"
+                                      "--With assistance from Dan Murtaugh.\n\nTo contact the reporters on this story:\n"
+                                      "Alfred Cang in Singapore at acang@bloomberg.net\n\nTo contact the editors responsible for this story:\n"
+                                      "Ramsey Al-Rikabi at ralrikabi@bloomberg.net\n\n©2026 Bloomberg L.P.\n")
+    assert "Fed Officials" not in article.body and "Most Read" not in article.body and "contact" not in article.body
+    assert "Dysprosium oxide rose 6.1%" in article.body and article.body.endswith("--With assistance from Dan Murtaugh.")
 
 
 def test_a_title_with_its_day_after_a_dash_is_still_the_title(tmp_path: Path):

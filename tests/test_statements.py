@@ -9,7 +9,7 @@ from assay.evals.metrics import match_spans, prf
 from assay.evals.outside import load_outside
 from assay.evals.train_classifier import dev_scores, fit
 from assay.settings import Settings
-from assay.statements import statements
+from assay.statements import sentences, statements
 from assay.types import Article, Section
 from tests.test_chunking_and_ids import sample_articles
 
@@ -55,7 +55,7 @@ def test_statements_are_exact_spans_and_skip_headings_and_sources():
         "Federal Register / Vol. 91, No. 232 / Friday, December 4, 2026 / Rules and Regulations\n\n"
         "AGENCY: Bureau of Industry and Security, Commerce.\n\n"
         "ACTION: Interim final rule; request for comments.\n\n"
-        "DATES: This rule is effective December 4, 2026.\n\n"
+        "DATES: Effective date: This rule is effective December 4, 2026.\n\n"  # a field's label, then the date's
         "(Note) This document is an English translation of the original Japanese document. In the event of any discrepancy, "
         "the Japanese original shall prevail.\n\n"
         "General public inquiries: Europe Direct by phone 00 800 67 89 10 11 or by email\n\n"
@@ -475,3 +475,29 @@ def test_a_table_row_is_one_statement_unless_it_sets_estimates_beside_actuals():
     prose = "The company gave its results on Thursday: output rose 5% in the year to 2025; costs fell 3% in 2026."
     found = [s.text for s in statements(Article(id="p", title="Results", source="test", source_url="test", body=prose))]
     assert "costs fell 3% in 2026." in found, found
+
+
+def test_a_possessive_before_the_full_stop_ends_the_sentence():
+    """An op-ed written here (twenty-seventh session): "…at a price above China's. That should…" was one statement,
+    its "s" read as an initial's."""
+    assert [s.text for s in sentences("No plant has signed at a price above China's. That should worry anyone. J. Smith agreed.")] == [
+        "No plant has signed at a price above China's.", "That should worry anyone.", "J. Smith agreed."]
+
+
+def test_a_wire_brief_s_items_in_capitals_are_statements_and_its_company_line_none():
+    """A Reuters brief written here (twenty-seventh session): "Lynas Rare Earths Ltd:" over its items in capitals. The
+    line had been a statement, and the items without a figure a table's header rows."""
+    body = ("Dec 4 (Reuters) - Lynas Rare Earths Ltd:\n\n• LYNAS RARE EARTHS LTD - QUARTERLY REVENUE A$201.6 MILLION\n"
+            "• LYNAS - EXPECTS KALGOORLIE HEAVY RARE EARTHS CIRCUIT TO START IN Q2 2027\n"
+            "• LYNAS - SAYS DEMAND FROM MAGNET MAKERS OUTSIDE CHINA REMAINS STRONG\n")
+    assert [s.text for s in statements(article(body))] == [
+        "LYNAS RARE EARTHS LTD - QUARTERLY REVENUE A$201.6 MILLION", "LYNAS - EXPECTS KALGOORLIE HEAVY RARE EARTHS CIRCUIT TO START IN Q2 2027",
+        "LYNAS - SAYS DEMAND FROM MAGNET MAKERS OUTSIDE CHINA REMAINS STRONG"]
+
+
+def test_a_determination_s_case_number_and_closing_are_no_statements():
+    """A trade commission's determination written here (twenty-seventh session): both had been statements."""
+    body = ("Investigation No. 731-TA-1712 (Final)\n\nCommerce found dumping margins ranging from 86.3 percent to 142.7 percent.\n\n"
+            "By order of the Commission.\n\nCommissioner Jason E. Kearns dissenting.\n")
+    assert [s.text for s in statements(article(body))] == [
+        "Commerce found dumping margins ranging from 86.3 percent to 142.7 percent.", "Commissioner Jason E. Kearns dissenting."]

@@ -378,7 +378,8 @@ def test_a_call_transcribed_with_time_stamps_keeps_the_publication_s_voice_but_f
 
 def test_an_interview_written_as_outlet_and_name_gives_the_answers_to_the_interviewee(embedder):
     """Written here: "**Mining Weekly:** … / **Lacaze:** …" under an opening that says it is an interview. The answers
-    are the chief executive's (the company's), not the publication's; her "Our customers…" made it a company's release."""
+    are the chief executive's (the company's), not the publication's; her "Our customers…" made it a company's release.
+    The questions are the publication's own: they were a third party's, and the folder published the interview."""
     text = ("# We will not chase volume\n\n*Lynas Rare Earths chief executive Amanda Lacaze spoke to Mining Weekly in Perth.*\n\n"
             "**Mining Weekly:** Lynas produced its first dysprosium this year. How much will you make in 2027?\n\n"
             "**Lacaze:** We expect to produce about 1,500 tonnes of heavy rare earth oxides a year by 2027.\n\n"
@@ -386,11 +387,12 @@ def test_an_interview_written_as_outlet_and_name_gives_the_answers_to_the_interv
             "**Lacaze:** Frankly, Chinese pricing is a political weapon. Our customers understand that.\n")
     _, _, (item,) = parse(Fetched(source="/tmp/interviews/lacaze.md", content=text.encode(), content_type="text/markdown"))
     article = to_article(item)
-    assert source_type(article) == SourceType.news
+    assert (article.source, source_type(article)) == ("Mining Weekly", SourceType.news)
     assert [(t.speaker, t.side) for t in turns(article.body)] == [
-        ("Mining Weekly", Side.others), ("Lacaze", Side.unknown), ("Mining Weekly", Side.others), ("Lacaze", Side.unknown)]
+        ("Mining Weekly", Side.host), ("Lacaze", Side.unknown), ("Mining Weekly", Side.host), ("Lacaze", Side.unknown)]
     found, _, labels = label_statements(article, ClassifierKindDecider(StatementClassifiers.load(), 0.5), embedder)
     said = {s.text: label.attribution for s, label in zip(found, labels)}
+    assert said["Chinese prices for terbium have fallen."] == Attribution.author
     assert said["Frankly, Chinese pricing is a political weapon."] == Attribution.company
     assert said["We expect to produce about 1,500 tonnes of heavy rare earth oxides a year by 2027."] == Attribution.company
 

@@ -1,5 +1,5 @@
 """A listed company's announcement in the layout the Hong Kong and Singapore exchanges prescribe (and a
-Tokyo-listed company's notice, below):
+Tokyo-listed company's notice and a Shanghai- or Shenzhen-listed one's, below):
 the exchange's disclaimer first, then the issuer's name in capitals (its Chinese name, where it
 incorporated, its stock code), the announcement's title in capitals ("VOLUNTARY ANNOUNCEMENT" over
 its subject), the text, and at the end "By order of the Board", the signer, the place and date, and
@@ -100,12 +100,82 @@ def _tokyo_notice(lines: list[str]) -> Announcement | None:
     return Announcement(title, issuer, published, dropped, notes)
 
 
+# A Shanghai- or Shenzhen-listed company's announcement in English: a header of fields ("Securities Code: 600111
+# Securities Abbreviation: Northern Rare Earth Announcement No.: 2026-071"), the company, the title ("Announcement on
+# …"), the board's guarantee that nothing in it is false, the text, and "It is hereby announced." over the board's
+# name and the day. Read as any text, the header had been the title, the guarantee two statements, the closing a
+# statement and the announcement undated (written here).
+_MAINLAND_HEADER = re.compile(
+    r"(?:securities|stock)\s+(?:code|abbreviation|short\s+name)\s*[:：].{0,120}?(?:announcement|notice|serial)\s+no|证券代码", re.IGNORECASE)
+_ABBREVIATION = re.compile(r"(?:securities|stock)\s+(?:abbreviation|short\s+name)\s*[:：]\s*(?P<name>.+?)\s*(?:(?:announcement|notice|serial)\s+no|$)",
+                           re.IGNORECASE)
+_LEGAL_FORM = re.compile(r"\b(?:Co\.,?\s*Ltd\.?|Company\s+Limited|Limited|Corporation|Inc\.)\s*$|股份有限公司$", re.IGNORECASE)
+_GUARANTEE = re.compile(r"\bguarantees?\b.{0,160}\b(?:false records?|misleading statements?)", re.IGNORECASE | re.DOTALL)
+_HEREBY = re.compile(r"^(?:it is )?hereby (?:announced|notified)\.?$|^(?:this is|we hereby make) (?:the|this) announcement\.?$|^特此公告", re.IGNORECASE)
+
+
+def _paragraph_end(lines: list[str], start: int, blank_lines_part_paragraphs: bool) -> int:
+    """The index after the paragraph that starts at `start`: up to a blank line, or, where blank lines part
+    nothing (a PDF's), up to the line that ends a sentence."""
+    end = start
+    while end < len(lines) and lines[end].strip():
+        end += 1
+        if not blank_lines_part_paragraphs and lines[end - 1].rstrip().endswith("."):
+            break
+    return end
+
+
+def _closed(found: Announcement, lines: list[str], closing: int | None, what: str) -> Announcement:
+    """`found` with its closing out, from the line at `closing` to the end (`what` it holds, in words), dated
+    by the first short line there that gives a day, and its notes on who issues it and when."""
+    if closing is not None:
+        for j in range(closing, len(lines)):
+            dated = date_in(lines[j])
+            if dated and found.published is None and len(lines[j].strip()) <= 80:
+                found.published = dated[0]
+            found.dropped.add(j)
+        found.notes.append(f"left out the closing ({what})")
+    if found.issuer:
+        found.notes.append(f"source: the issuer its announcement names, {found.issuer}")
+    if found.published:
+        found.notes.append(f"dated from its closing, {found.published.date().isoformat()}")
+    return found
+
+
+def _mainland_notice(lines: list[str], blank_lines_part_paragraphs: bool) -> Announcement | None:
+    """A Shanghai- or Shenzhen-listed company's announcement, when a line near the top holds its code, its
+    abbreviation and the announcement's number: the header, the company's line, the title, the board's
+    guarantee and the closing are taken out; the company publishes it and the closing's day dates it."""
+    filled = [i for i, line in enumerate(lines) if line.strip()][:_OPENING_LINES]
+    header = next((i for i in filled if _MAINLAND_HEADER.search(lines[i])), None)
+    if header is None:
+        return None
+    dropped = {header}
+    after = [i for i in filled if i > header]
+    issuer = None
+    if after and _LEGAL_FORM.search(lines[after[0]].strip()):
+        issuer = lines[after[0]].strip()
+        dropped.add(after.pop(0))
+    elif abbreviation := _ABBREVIATION.search(lines[header]):
+        issuer = abbreviation["name"].strip()
+    title = None
+    if after and len(lines[after[0]].strip()) <= 200 and not lines[after[0]].rstrip().endswith("."):
+        title = lines[after[0]].strip()
+        dropped.add(after.pop(0))
+    notes = ["left out the announcement's header (its code, abbreviation and number)"]
+    if guarantee := next((i for i in after[:4] if _GUARANTEE.search(" ".join(lines[i : i + 4]))), None):
+        dropped.update(range(guarantee, _paragraph_end(lines, guarantee, blank_lines_part_paragraphs)))
+        notes.append("left out the board's guarantee that nothing in it is false")
+    closing = next((j for j in range(max(dropped) + 1, len(lines)) if _HEREBY.match(lines[j].strip())), None)
+    return _closed(Announcement(title, issuer, None, dropped, notes), lines, closing, "\"It is hereby announced.\", the board's name and the day")
+
+
 def exchange_announcement(lines: list[str], *, blank_lines_part_paragraphs: bool = True) -> Announcement | None:
     """The announcement `lines` hold, when they open with an exchange's disclaimer or an issuer's
-    stock code, or with a Tokyo-listed company's fields; None for any other text. A PDF's lines have no
+    stock code, or with a Tokyo-listed company's fields or a mainland-listed one's header; None for any other text. A PDF's lines have no
     blank lines between paragraphs (`blank_lines_part_paragraphs=False`): its disclaimer, one sentence,
     ends at the line that ends it."""
-    if notice := _tokyo_notice(lines):
+    if notice := _tokyo_notice(lines) or _mainland_notice(lines, blank_lines_part_paragraphs):
         return notice
     filled = [i for i, line in enumerate(lines) if line.strip()][:_OPENING_LINES]
     disclaimer = next((i for i in filled if _DISCLAIMER.search(" ".join(lines[i : i + 4]))), None)
@@ -116,11 +186,7 @@ def exchange_announcement(lines: list[str], *, blank_lines_part_paragraphs: bool
     dropped: set[int] = set()
     start = 0
     if disclaimer is not None:  # its paragraph, hard-wrapped or not
-        end = disclaimer
-        while end < len(lines) and lines[end].strip():
-            end += 1
-            if not blank_lines_part_paragraphs and lines[end - 1].rstrip().endswith("."):
-                break
+        end = _paragraph_end(lines, disclaimer, blank_lines_part_paragraphs)
         dropped.update(range(disclaimer, end))
         start = end
         notes.append("left out the exchange's disclaimer")
@@ -150,17 +216,5 @@ def exchange_announcement(lines: list[str], *, blank_lines_part_paragraphs: bool
         i += 1
     title = ": ".join(heads) if heads else None
     # The closing: the signature, the place and date, the board's members, a footnote.
-    published = None
     closing = next((j for j in range(i, len(lines)) if _BY_ORDER.match(lines[j].strip())), None)
-    if closing is not None:
-        for j in range(closing, len(lines)):
-            found = date_in(lines[j])
-            if found and published is None and len(lines[j].strip()) <= 80:
-                published = found[0]
-            dropped.add(j)
-        notes.append("left out the closing (the signature, the board's members)")
-    if issuer:
-        notes.append(f"source: the issuer its announcement names, {issuer}")
-    if published:
-        notes.append(f"dated from its closing, {published.date().isoformat()}")
-    return Announcement(title, issuer, published, dropped, notes)
+    return _closed(Announcement(title, issuer, None, dropped, notes), lines, closing, "the signature, the board's members")

@@ -26,7 +26,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from assay.statements import DATELINE, DAY_DATE, MONTHS, PRICE_REPORTERS, dated_by, dateline_end, is_furniture_line
-from assay.transcripts import turns
+from assay.transcripts import interviewer, turns
 from assay.types import Fetched
 
 # The agency or distributor a wire, state-media or release dateline names ("SYDNEY, Feb 10 (Reuters) -",
@@ -97,6 +97,7 @@ _LABEL = re.compile(
     r"^(?:opinion|commentary|comment|analysis|editorial|feature|column|news|exclusive|interview|insight|briefing|"
     r"(?:equity |market |sector )?research|market (?:note|brief|update|commentary)|report(?: summary)?|"
     r"(?:joint )?(?:press |media |news )?release|(?:asx |company )?announcement|for immediate release|immediate release|"
+    r"written (?:questions?|answers?)(?:,? answers?)?(?: and statements)?|"  # a parliament's written questions, as its site heads them
     r"(?:(?:company|corporate|conference call|call) )?participants)\b",  # a transcript's list of who speaks
     re.IGNORECASE,
 )
@@ -297,7 +298,18 @@ def byline_author(lines: list[str]) -> str | None:
                 names.pop()
             author = ", ".join(names)
             return None if author.lower() in _BYLINE_OUTLETS or _organisation(author) or _NO_PERSON.search(author) else author
+    # A name alone over the day, as a newsletter's post is pasted ("Marta Quintero" over "Dec 3, 2026"): a
+    # person's, when no word of it is written in lower case in the text ("Prices Rise Again" over a day is a dek).
+    text = " ".join(lines)
+    for line, below in zip(head, head[1:]):
+        if (_NAME_ALONE.match(line) and DATE_LINE.match(below) and not _organisation(line) and not _NO_PERSON.search(line)
+                and not any(re.search(rf"\b{re.escape(word.lower())}\b", text) for word in line.split() if word[0].isupper())):
+            return line
     return None
+
+
+_NAME_WORD = r"[A-Z][a-zà-ÿ'’]+(?:-[A-Z]?[a-zà-ÿ]+)?"  # "Quintero", "O’Neill", "Jean-Luc"
+_NAME_ALONE = re.compile(rf"^{_NAME_WORD}(?:\s+[A-Z]\.)?(?:\s+(?:(?:de|van|von|da|del|di|le)\s+)?{_NAME_WORD}){{1,2}}$")
 
 
 _NO_PERSON = re.compile(r"\b(?:staff|editors?|editorial|newsroom|desk|team|correspondents?)\b", re.I)
@@ -402,7 +414,11 @@ _DATELINE_PREFIX = re.compile(
     r"|[A-Z][\w .,'’]*(?:--|—|–)\s*\([A-Z][A-Za-z .]+\)\s*(?:--|—|–)\s*)*$",
     re.IGNORECASE,
 )
-_PERIOD = re.compile(r"\b(?:ended|ending|to|until|from|as at|period|quarter|year|between)\s*$", re.IGNORECASE)
+# Before a date that is no document's: a period's ("the quarter ended 31 December"), when a question was put to a
+# parliament ("tabled on 20 November 2026": it is published when it is answered).
+_PERIOD = re.compile(r"\b(?:ended|ending|to|until|from|as at|period|quarter|year|between|tabled on|asked on)\s*$", re.IGNORECASE)
+# A parliament's written answer, dated below its question: "Answered on 3 December 2026 by Baroness Cole".
+_ANSWERED = re.compile(r"^answered on\b", re.IGNORECASE)
 _DATELINE_LINES = 5  # a date further down is text, not the document's date
 
 
@@ -421,7 +437,11 @@ def date_in(line: str) -> tuple[datetime, re.Match[str]] | None:
 def opening_date(texts: list[str]) -> tuple[datetime, int] | None:
     """The date of a dateline ("PERTH, Australia, March 3, 2026 --", "29 January 2026", "Published 24
     February 2026") in the first lines, and the line's index; a date further down, inside a sentence
-    or ending a period ("the quarter ended 31 December 2025") is text, not the document's date."""
+    or ending a period ("the quarter ended 31 December 2025") is text, not the document's date; a written
+    answer's day is the line that says when it was answered, below the question."""
+    answered = next(((found[0], i) for i, text in enumerate(texts[:12]) if _ANSWERED.match(text.strip()) and (found := date_in(text))), None)
+    if answered:
+        return answered
     for index, text in enumerate(texts[:_DATELINE_LINES]):
         text = text.strip()
         found = date_in(text)
@@ -437,6 +457,21 @@ def opening_date(texts: list[str]) -> tuple[datetime, int] | None:
         # Prices are ex-works China.*" (a price report nobody here labelled was left undated).
         if match.end() <= 80 and re.match(r"[.*_]*(?:\s|$)", text[match.end() :]) and _TRAILING_DATE.search(text[: match.end()]):
             return date, index
+    return None
+
+
+# The day an order or a determination is signed, at its end: "Issued: December 2, 2026", "Dated this 2nd day…" is not
+# read (no date pattern), "Done at Brussels, 11 April 2024".
+_CLOSING_DATE = re.compile(r"^(?:issued|dated|signed|adopted|done at [A-Z][\w -]{1,30})\s*(?:on\b|:|,)?\s*", re.IGNORECASE)
+
+
+def closing_date(texts: list[str]) -> tuple[datetime, int] | None:
+    """The day a closing line in the last lines gives ("Issued: December 2, 2026"), and the line's index."""
+    filled = [i for i, text in enumerate(texts) if text.strip()][-8:]
+    for index in reversed(filled):
+        text = texts[index].strip()
+        if len(text) <= 60 and (lead := _CLOSING_DATE.match(text)) and (found := date_in(text)) and found[1].start() <= lead.end() + 12:
+            return found[0], index
     return None
 
 
@@ -566,10 +601,11 @@ def file_publisher(
     title: str | None = None, masthead: Sequence[str] = (), site: str | None = None, title_site: str | None = None,
 ) -> str:
     """A local file's publisher: the one its opening lines name, else the `sender` of the message
-    that carried it, else the company a call transcript's `title` names, else the `site` of the
-    address it was copied from (front matter's `url:`), else the `title_site` a saved page's title names
-    after its headline ("… | Kestrel Metals Notes"), else its folder's name (a
-    folder per publisher is how people file articles), else "files"; `notes` says which. `masthead`:
+    that carried it, else the company a call transcript's `title` names, else the outlet that asks an
+    interview's questions, else the `site` of the address it was copied from (front matter's `url:`),
+    else the `title_site` a saved page's title names after its headline ("… | Kestrel Metals Notes"),
+    else its folder's name (a folder per publisher is how people file articles), else "files"; `notes`
+    says which. `masthead`:
     lines a reader took out of the text that may name the publisher (a PDF's running header and
     footer, a pasted page's site), read before the opening lines unless those open with a wire
     dateline, which names the story's publisher ("SYDNEY, Oct 28 (Reuters) -" under a print header)."""
@@ -584,9 +620,13 @@ def file_publisher(
     if sender:
         notes.append(f"source: the sender, {sender}")
         return sender
-    if title and turns("\n".join(lines)) and (holder := call_holder(title)):  # a transcript, not a headline about a call
+    text = "\n".join(lines).replace("**", "")  # the turns as the body will read them: Markdown's "**Lacaze:**" is "Lacaze:"
+    if title and turns(text) and (holder := call_holder(title)):  # a transcript, not a headline about a call
         notes.append(f"source: who held the call, the hearing or the press conference, as the title names it: {holder}")
         return holder
+    if asking := interviewer(text):
+        notes.append(f"source: the outlet that asks the interview's questions, {asking}")
+        return asking
     if site:
         notes.append(f"source: the site of the address it was copied from, {site}")
         return site

@@ -39,6 +39,7 @@ from assay.readers.opening import (
     CJK_DATELINE,
     DATE_LINE,
     byline_author,
+    closing_date,
     date_in,
     file_publisher,
     is_site_name,
@@ -263,6 +264,10 @@ def _first_sentence(lines: list[str], fmt: str) -> str | None:
     return cut.rstrip(" ,;:-–—") + "…"
 
 
+# A letterhead's address under its name: "Washington, DC 20436", "Canberra ACT 2600" (a US agency's determination written here).
+_POSTAL_LINE = re.compile(r"^[A-Z][\w.' -]{1,40},?\s+(?:[A-Z]{2,3}|D\.C\.)\s+\d{4,5}(?:-\d{4})?$")
+
+
 def _masthead_line(text: str) -> bool:
     """A research note's or newsletter's masthead: its publisher, labels and day between bars
     ("Harbourline Securities | Morning Note | 3 December 2026"), or a publisher and a release's label
@@ -303,7 +308,7 @@ def _title(lines: list[str], fmt: str, given: str | None, stem: str, notes: list
         text = text.strip()
         name = letterhead(text)
         return (release_label(text) or bool(DATE_LINE.match(text)) or (name is not None and (text.isupper() or name == text))
-                or _masthead_line(text) or bool(RULE_PREAMBLE.match(text)))
+                or _masthead_line(text) or bool(RULE_PREAMBLE.match(text)) or bool(_POSTAL_LINE.match(text)))
 
     if above_title(line):
         title_at = first
@@ -369,6 +374,12 @@ def _without_page_furniture(text: str, notes: list[str]) -> tuple[str, list[str]
 # to main content", published by "Markets" (a menu item), undated (its date line was 13 lines down).
 _SKIP_LINK = re.compile(r"^skip to (?:the )?(?:main )?(?:content|navigation|article)\b", re.I)
 _CREDIT = re.compile(CREDIT_LINE, re.I)
+# A wire story's contacts under its credit line ("To contact the reporters on this story:", "Alfred Cang in Singapore at
+# acang@bloomberg.net", "©2026 Bloomberg L.P."): footer, as menus are.
+_CONTACT_LINE = re.compile(r"^to contact the\b|\b[\w.+-]+@[\w-]+\.[\w.]+\b|^(?:©|\(c\)\s|copyright\b)", re.I)
+_RAIL_LABEL = re.compile(r"^(?:most (?:read|popular|viewed)(?: (?:from|on) .{1,40})?|related (?:stories|articles|coverage|news)"
+                         r"|recommended(?: for you| stories)?|trending(?: now)?|you (?:may|might) also like|read next)\s*:?$"
+                         r"|^more from (?-i:[A-Z])[^:]{0,40}$", re.I)  # "More from Bloomberg", not "More from the interview:"
 
 
 def _is_menu_line(line: str) -> bool:
@@ -409,10 +420,18 @@ def _without_page_chrome(lines: list[str], notes: list[str]) -> tuple[list[str],
     credit = next((i for i in reversed(tail) if _CREDIT.match(lines[i].strip())), None)
     if credit is not None and credit < end:
         after = [i for i in tail if credit < i < end]
-        if after and sum(_is_menu_line(lines[i]) or len(lines[i].split()) <= 4 for i in after) >= 0.6 * len(after):
+        if after and sum(_is_menu_line(lines[i]) or len(lines[i].split()) <= 4 or bool(_CONTACT_LINE.search(lines[i])) for i in after) >= 0.6 * len(after):
             end = credit + 1
     # Its photo captions and sign-up calls, before the layout joins them to the paragraph under them.
     captions = {i for i in filled if start <= i < end and PAGE_FURNITURE.search(lines[i].strip())}
+    # A rail of other stories' headlines inside the text ("Most Read from Bloomberg" over them): up to a line that ends a sentence.
+    for n, i in enumerate(filled):
+        if start <= i < end and _RAIL_LABEL.match(lines[i].strip()):
+            captions.add(i)
+            for j in filled[n + 1 : n + 8]:
+                if lines[j].rstrip().endswith((".", "!", "?", '"', "”", ":")) or len(lines[j].split()) > 16:
+                    break
+                captions.add(j)
     if start or end < len(lines) or captions:
         notes.append(f"left out a pasted page's menus, links and captions: {len([i for i in filled if i < start])} lines above "
                      f"the article, {len([i for i in filled if i >= end])} below, {len(captions)} within")
@@ -472,6 +491,26 @@ def _social_post(lines: list[str], meta: _FrontMatter, fmt: str, notes: list[str
     return rest
 
 
+# A newsletter's sign-off that names it: "Thanks for reading The Oxide Letter! Subscribe for free…" (Substack's).
+_THANKS_FOR_READING = re.compile(r"^(?i:thanks?(?: you)? for reading)\s+(?P<name>(?:The\s+)?[A-Z][\w'’&-]*(?:\s+[A-Z][\w'’&-]*){0,5})\s*[!.]")
+
+
+def _newsletter_name(lines: list[str], meta: _FrontMatter, notes: list[str]) -> list[str]:
+    """A newsletter post pasted from its page: the sign-off names the newsletter, which publishes it, and the
+    same name over the title is its masthead, not the title (a Substack post's "The Oxide Letter" had been
+    the title, and its folder the publisher). Other texts are returned as they are."""
+    name = next((found["name"] for line in lines if (found := _THANKS_FOR_READING.match(line.strip()))), None)
+    if name is None:
+        return lines
+    meta.source = meta.source or name
+    notes.append(f"source: the newsletter its sign-off names, {name}")
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    if first is not None and _heading_text(lines[first]).casefold() == name.casefold():
+        notes.append(f"left out the newsletter's name over the title, {name!r}")
+        return lines[:first] + lines[first + 1 :]
+    return lines
+
+
 def read_text_file(text: str, fetched: Fetched, sender: str | None = None, masthead: Sequence[str] = ()) -> RawItem:
     """One article from a text export. `sender`: who mailed it; `masthead`: lines a reader took out
     of the text that may name the publisher (a deck's footer), as `file_publisher` reads them."""
@@ -489,6 +528,7 @@ def read_text_file(text: str, fetched: Fetched, sender: str | None = None, masth
         meta.published = meta.published or announcement.published
     lines, sites = _without_page_chrome(lines, notes)
     lines = _social_post(lines, meta, fmt, notes)
+    lines = _newsletter_name(lines, meta, notes)
     name = Path(fetched.filename or (urlsplit(fetched.source).path if fetched.url else fetched.source))
     title, lines = _title(lines, fmt, meta.title, name.stem or fetched.source, notes, meta.title_is_text)
     published = meta.published
@@ -507,6 +547,9 @@ def read_text_file(text: str, fetched: Fetched, sender: str | None = None, masth
         elif (day := yearless_dateline(opening, fetched)) is not None:
             published = day[0]
             notes.append(f"{day[1]} (a front matter `date:` line says otherwise)")
+        elif closing := closing_date(opening):
+            published = closing[0]
+            notes.append(f"dated from its closing line {opening[closing[1]].strip()[:60]!r}")
         else:
             notes.append("no date in its opening lines: left undated (a front matter `date:` line dates it)")
     if fetched.url:  # fetched over HTTP: the URL is its identity, so an edited page stays one article
