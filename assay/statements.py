@@ -469,10 +469,15 @@ _TITLES_AND = re.compile(r"(\b[A-Z][\w.]*) and (?=[A-Z])")
 _NAME_AND_COLON = re.compile(r"(?:[A-Z][\w&.,'’()-]*\s+){0,7}[A-Z][\w&.'’()-]*:")
 
 
+def introduces_a_list(text: str) -> bool:
+    """Whether `text` is only a name and a colon, over the list of what it says ("Lynas Rare Earths Ltd:")."""
+    return _NAME_AND_COLON.fullmatch(text.strip()) is not None
+
+
 def _introduces_speech(piece: Statement, body: str) -> bool:
     """Only a speaker and the verb: no figure, and no clause of its own ("Output rose 12% as the company said:");
-    or only a name over the list of what it says (`_NAME_AND_COLON`)."""
-    if _NAME_AND_COLON.fullmatch(body[piece.start : piece.end + 1].strip()):
+    or only a name over the list of what it says (`introduces_a_list`)."""
+    if introduces_a_list(body[piece.start : piece.end + 1]):
         return True
     text = piece.text.strip()
     # "and" between capitalised words joins a speaker's titles ("Managing Director and CEO"), not clauses.

@@ -715,6 +715,9 @@ def test_key_sentences_leave_out_boilerplate_and_bullet_marks(parts):
     notes = "Footnotes: CircuMag magnet recycling pilot plant report on neodymium and dysprosium oxides, 2025."
     furnished = article.model_copy(update={"body": "\n".join([kicker, *points, notes]), "sections": []})
     assert key_sentences(furnished, embedder) == [p.removeprefix("• ") for p in points]
+    # Nor is a wire brief's company line over its items (a Reuters brief written here, twenty-seventh session).
+    brief = article.model_copy(update={"body": "\n".join(["Dec 4 (Reuters) - Northbrook Metals Ltd:", *points]), "sections": []})
+    assert key_sentences(brief, embedder) == [p.removeprefix("• ") for p in points]
 
 
 class SaysFake(FakeMessagesListChatModel):

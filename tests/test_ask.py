@@ -562,6 +562,16 @@ def test_unmentioned_names_judges_a_name_by_its_distinctive_words():
     assert unmentioned_names("How many tonnes of magnets does the Fujian turbine use?", belfast) == []
     assert unmentioned_names("How many tonnes of magnets does the Fujian turbine use?", belfast, strict=True) == ["Fujian"]
     assert unmentioned_names("What does the Kazakh feedstock supply to Belfast?", belfast, strict=True) == []
+    # A name the alias file knows, by another of its spellings (a trade commission's determination written here,
+    # twenty-seventh session: "NdFeB" was not in the corpus, which wrote "neodymium-iron-boron magnets").
+    determination = "Commerce found dumping margins on sintered neodymium-iron-boron magnets from China."
+    assert unmentioned_names("What dumping margins did Commerce find on Chinese NdFeB magnets?", determination) == []
+    assert unmentioned_names("What did Mubadala say about NdFeB?", "Imports of magnets rose.") == ["Mubadala", "NdFeB"]
+    # Strictly too, its people by its country: the cited passage, under its article's title, says "China", not "Chinese".
+    cited = "Sintered Neodymium-Iron-Boron Magnets from China. Commerce found dumping margins ranging from 86.3 percent."
+    assert unmentioned_names("What dumping margins did Commerce find on Chinese NdFeB magnets?", cited, strict=True) == []
+    assert unmentioned_names("What dumping margins did Commerce find on Chinese NdFeB magnets?", determination.replace("China", "Japan"),
+                             strict=True) == ["Chinese NdFeB"]
 
 
 def test_an_answer_cited_to_a_passage_that_never_names_the_question_s_place_is_declined(corpus):

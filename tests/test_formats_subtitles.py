@@ -56,3 +56,18 @@ def test_subtitles_with_no_cue_say_so(content):
 
     with pytest.raises(SourceError, match="subtitles with no cue to read"):
         read(Path("/tmp/broken.vtt"), content.encode())
+
+
+def test_captions_without_punctuation_are_cut_into_runs_of_whole_cues():
+    """Written here (twenty-seventh session): automatic captions with no full stop at all, as a video platform makes
+    them, had been one statement of every word between two pauses. Now a run of whole cues of about eighteen words
+    is one, and the reading notes say the statements are no sentences."""
+    from assay.statements import statements
+
+    item, article = read(FIXTURES / "The metals desk, December 2026.en.vtt")
+    found = [s.text for s in statements(article)]
+    assert len(found) == 5 and max(len(s.split()) for s in found) <= 30
+    assert found[0] == "hey everyone welcome back to the metals desk today we're talking about the new chinese export controls on"
+    assert any("the captions have no punctuation" in note for note in item.notes)
+    _, punctuated = read(FIXTURES / "Lynas interview.srt")  # sentences stay as they are
+    assert "\n\nThe company expects to reach nameplate capacity by the middle of 2027." in punctuated.body

@@ -1050,6 +1050,20 @@ def test_a_newsletter_post_pasted_from_its_page(tmp_path: Path):
     assert article.author is None
 
 
+def test_a_forum_post_and_a_french_byline(tmp_path: Path):
+    """Written here (twenty-seventh session): a Reddit post copied with its header had the community as its title and
+    its folder as publisher; a French story's "Par Claire Dubois" named no writer."""
+    article, _ = _read_text(tmp_path, "r/RareEarths\nPosted by u/separation_guy\n3 hr. ago\n\n"
+                                      "MP Materials Q3: NdPr output up 51% but realised price still below $60/kg\n\n"
+                                      "So MP reported this morning. NdPr oxide production was 721 tonnes in Q3.\n\n142 comments\nShare\nSave\n")
+    assert (article.title, article.author, article.source, article.published) == (
+        "MP Materials Q3: NdPr output up 51% but realised price still below $60/kg", "u/separation_guy", "r/RareEarths", None)
+    assert article.body.startswith("So MP reported this morning.")
+    article, _ = _read_text(tmp_path, "Terres rares : Paris et Tokyo s'allient\n\nPar Claire Dubois\nPublié le 3 déc. 2026 à 18:05\n\n"
+                                      "La France et le Japon ont signé mercredi un accord de coopération sur les terres rares.\n")
+    assert (article.author, article.published) == ("Claire Dubois", datetime(2026, 12, 3, tzinfo=UTC))
+
+
 def test_a_parliament_s_written_answer(tmp_path: Path):
     """Written here (twenty-seventh session): a UK written question and its answer as the parliament's site prints
     them. Its site's heading had been the title, the day the question was tabled its date, the publication news,

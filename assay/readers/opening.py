@@ -63,7 +63,7 @@ DATE_LINE = re.compile(
     re.IGNORECASE,
 )
 # A byline that is only names ("By Melanie Burton and Ernest Scheyder"), never "By 2030, demand…".
-NAMES_ONLY_BYLINE = re.compile(r"^[Bb]y\s+[A-Z][\w.'’-]*(?:,?\s+(?:and\s+)?[A-Z][\w.'’-]*){0,6}$")
+NAMES_ONLY_BYLINE = re.compile(r"^(?:[Bb]y|Par|Por|Von)\s+[A-Z][\w.'’-]*(?:,?\s+(?:and|et|y|e|und)?\s*[A-Z][\w.'’-]*){0,6}$")  # French, Spanish, Portuguese, German too
 
 
 def byline_names(byline: str) -> str | None:
@@ -293,7 +293,7 @@ def byline_author(lines: list[str]) -> str | None:
         for part in re.split(r"\s+\|\s+|\s+[—–]\s+|\s{3,}", line):
             if not NAMES_ONLY_BYLINE.match(part) or _STAFF_BYLINE.match(part):
                 continue
-            names = [n.strip() for n in part[3:].split(",")]
+            names = [n.strip() for n in part.split(None, 1)[1].split(",")]
             while len(names) > 1 and (names[-1].lower() in _BYLINE_OUTLETS or _organisation(names[-1])):
                 names.pop()
             author = ", ".join(names)

@@ -69,7 +69,30 @@ def subtitle_text(text: str, source: str = "subtitles") -> str:
             paragraphs[-1].append(f"{voice.strip()}: {line}" if voice else line)
     if not spoken:
         raise SourceError(f"{source}: subtitles with no cue to read (a cue is a timing line, '00:00:01.000 --> 00:00:04.000', then its text)")
+    if unpunctuated(spoken):
+        paragraphs = [run for p in paragraphs for run in _runs(p)]
     return "\n\n".join(" ".join(p) for p in paragraphs if p) + "\n"
+
+
+RUN_WORDS = 18  # an unpunctuated caption run is cut after about this many words: a sentence's length
+
+
+def unpunctuated(lines: list[str]) -> bool:
+    """Whether captions carry no sentence's end, as automatic captions do ("hey everyone welcome back…"): fewer
+    than one full stop, question or exclamation mark in 60 words."""
+    words = sum(len(line.split()) for line in lines)
+    return words >= 40 and sum(len(re.findall(r"[.!?](?:\s|$)", line)) for line in lines) * 60 < words
+
+
+def _runs(lines: list[str]) -> list[list[str]]:
+    """A paragraph of unpunctuated captions as runs of whole cues of about `RUN_WORDS` words each: without
+    them the paragraph was one statement of hundreds of words. Where the speaker's sentences end, nothing says."""
+    runs: list[list[str]] = [[]]
+    for line in lines:
+        if sum(len(x.split()) for x in runs[-1]) >= RUN_WORDS:
+            runs.append([])
+        runs[-1].append(line)
+    return runs
 
 
 def read_subtitles(fetched: Fetched, text: str) -> RawItem:
@@ -78,6 +101,9 @@ def read_subtitles(fetched: Fetched, text: str) -> RawItem:
     markdown = f"---\ntitle: {title!r}\n---\n\n{subtitle_text(text, fetched.source)}"
     item = read_text_file(markdown, fetched.model_copy(update={"content_type": "text/markdown"}))
     item.notes.append("subtitles: read as the spoken text, without cue numbers and timings; titled by the file's name")
+    if unpunctuated(item.content.splitlines()):
+        item.notes.append(f"the captions have no punctuation (automatic captions): each statement is a run of whole cues of about "
+                          f"{RUN_WORDS} words, not a sentence")
     return item
 
 

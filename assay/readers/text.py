@@ -451,9 +451,21 @@ _THREAD_HEADER = re.compile(r"^(?i:thread|posts?|tweets?)\s+(?i:by|from)\s+(?P<h
 # A professional network's post as it is copied: "Jane Okafor • 2nd", the author's headline, then when
 # it was posted, relative to the day it was copied ("3d • Edited"), so no date.
 _NETWORK_NAME = re.compile(r"^(?P<name>[^•·|@\n]{2,60}?)\s+[•·]\s+(?:1st|2nd|3rd\+?|Following|Author|Premium)\b")
-_POSTED_AGO = re.compile(r"^\d{1,2}\s?(?:s|m|min|h|hr|d|w|wk|mo|y|yr)s?\b\s*(?:[•·].*)?$")
+_POSTED_AGO = re.compile(r"^\d{1,2}\s?(?:s|m|min|h|hr|d|w|wk|mo|y|yr)s?\b\.?(?:\s+ago)?\s*(?:[•·].*)?$")
+# A forum's post as it is copied: its community ("r/RareEarths"), "Posted by u/separation_guy", when ("3 hr. ago"), then its title.
+_COMMUNITY = re.compile(r"^r/\w{2,30}$")
+_POSTED_BY = re.compile(r"^(?:posted by\s+)?(?P<user>u/[\w-]{2,30})\b", re.I)
 # A company page's post: the company's name, its followers ("48,211 followers"), then when ("3d • Edited").
 _FOLLOWERS = re.compile(r"^[\d.,]+\s?[KkMm]?\s+followers$", re.I)
+
+
+def _forum_header(lines: list[str], filled: list[int]) -> tuple[int, str] | None:
+    """Where a forum post's header ("r/RareEarths", "Posted by u/separation_guy", "3 hr. ago") ends, and who
+    posted it; None for another text."""
+    if len(filled) < 2 or not _COMMUNITY.match(lines[filled[0]].strip()) or not (poster := _POSTED_BY.match(lines[filled[1]].strip())):
+        return None
+    ago = [i for i in filled[2:3] if _POSTED_AGO.match(lines[i].strip())]
+    return (ago or filled[1:2])[0], poster["user"]
 
 
 def _social_post(lines: list[str], meta: _FrontMatter, fmt: str, notes: list[str]) -> list[str]:
@@ -476,6 +488,13 @@ def _social_post(lines: list[str], meta: _FrontMatter, fmt: str, notes: list[str
     elif (len(filled) > 2 and len(top) <= 60 and _FOLLOWERS.match(lines[filled[1]].strip())
           and (ago := next((i for i in filled[2:4] if _POSTED_AGO.match(lines[i].strip())), None))):
         name, account, when, dropped = top, top, None, set(range(first, ago + 1))
+    elif (forum := _forum_header(lines, filled)) and (title_at := next((i for i in filled if i > forum[0]), None)) is not None:
+        # The title under the header is the post's own: it stays the title, out of the text, as a page's headline.
+        rest = [line for i, line in enumerate(lines) if i > title_at or not lines[i].strip()]
+        meta.author, meta.source = meta.author or forum[1], meta.source or top
+        meta.title = lines[title_at].strip()
+        notes.append(f"a forum post's header {top!r}: by {meta.author}, published by {meta.source}, undated (it says when relative to the copy)")
+        return rest
     else:
         return lines
     rest = [line for i, line in enumerate(lines) if i not in dropped]
