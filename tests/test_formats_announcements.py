@@ -243,3 +243,56 @@ def test_an_asx_announcements_letterhead_is_out_of_its_text():
     assert article.body.startswith("Tasman Rare Earths Limited (ASX: TRE, OTC: TRERF)")
     assert not {"TASMAN RARE EARTHS LIMITED", "ASX ANNOUNCEMENT"} & {s.heading for s in article.sections}
     assert article.source == "Tasman Rare Earths Limited" and article.published == datetime(2026, 11, 5, tzinfo=UTC)
+
+
+def _one_type_pdf(lines: list[str]) -> bytes:
+    """Every line in one type, as an exchange's or an agency's PDF often is: no larger type marks the title."""
+    from fpdf import FPDF
+
+    pdf = FPDF(format="A4")
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=10)
+    for line in lines:
+        if line:
+            pdf.multi_cell(160, 5, line)
+        else:
+            pdf.ln(3)
+    return bytes(pdf.output())
+
+
+def _pdf_article(lines: list[str]):
+    (item,) = parse(Fetched(source="/tmp/filings/notice.pdf", content=_one_type_pdf(lines), content_type="application/pdf"))[2]
+    return to_article(item)
+
+
+def test_a_shanghai_listed_company_s_announcement_as_a_pdf():
+    """Written here (twenty-seventh session): China Northern Rare Earth's quarterly concentrate price, its title wrapped
+    over two lines. Its header had been its title, the guarantee and the closing statements; now the company
+    publishes it, its wrapped title is whole and its closing dates it."""
+    article = _pdf_article([
+        "Securities Code: 600111    Securities Abbreviation: Northern Rare Earth    Announcement No.: 2026-071", "",
+        "China Northern Rare Earth (Group) High-Tech Co., Ltd.",
+        "Announcement on Adjusting the Price of Rare Earth Concentrate in the Related-Party Transaction for the First Quarter",
+        "of 2027", "",
+        "The Board of Directors and all directors of the Company guarantee that there are no false records, misleading statements "
+        "or major omissions in the contents of this announcement.", "",
+        "The adjusted price represents an increase of 4.6% compared with the price of RMB 18,269 per ton in the fourth quarter of 2026.", "",
+        "It is hereby announced.", "", "Board of Directors of China Northern Rare Earth (Group) High-Tech Co., Ltd.", "December 5, 2026"])
+    assert (article.title, article.source, article.published) == (
+        "Announcement on Adjusting the Price of Rare Earth Concentrate in the Related-Party Transaction for the First Quarter of 2027",
+        "China Northern Rare Earth (Group) High-Tech Co., Ltd.", datetime(2026, 12, 5, tzinfo=UTC))
+    assert [s.text for s in statements(article)] == [
+        "The adjusted price represents an increase of 4.6% compared with the price of RMB 18,269 per ton in the fourth quarter of 2026."]
+
+
+def test_a_trade_commission_s_determination_as_a_pdf():
+    """Written here (twenty-seventh session): its address line under the letterhead had been the title, and it was
+    undated; the title is the line under the address and the case number, and "Issued: …" at its end dates it."""
+    article = _pdf_article([
+        "UNITED STATES INTERNATIONAL TRADE COMMISSION", "Washington, DC 20436", "", "Investigation No. 731-TA-1712 (Final)", "",
+        "Sintered Neodymium-Iron-Boron Magnets from China", "", "DETERMINATION", "",
+        "On the basis of the record developed in the subject investigation, the Commission determines that an industry in the "
+        "United States is materially injured by reason of imports of sintered neodymium-iron-boron magnets from China.", "",
+        "By order of the Commission.", "", "Issued: December 2, 2026"])
+    assert (article.title, article.source, article.published) == (
+        "Sintered Neodymium-Iron-Boron Magnets from China", "United States International Trade Commission", datetime(2026, 12, 2, tzinfo=UTC))

@@ -152,6 +152,8 @@ def _mainland_notice(lines: list[str], blank_lines_part_paragraphs: bool) -> Ann
         return None
     dropped = {header}
     after = [i for i in filled if i > header]
+    while after and re.fullmatch(r"[\w./:-]{1,20}", lines[after[0]].strip()) and re.search(r"\d", lines[after[0]]):
+        dropped.add(after.pop(0))  # the header's number, wrapped onto a line of its own ("2026-071") in a PDF
     issuer = None
     if after and _LEGAL_FORM.search(lines[after[0]].strip()):
         issuer = lines[after[0]].strip()
@@ -162,6 +164,10 @@ def _mainland_notice(lines: list[str], blank_lines_part_paragraphs: bool) -> Ann
     if after and len(lines[after[0]].strip()) <= 200 and not lines[after[0]].rstrip().endswith("."):
         title = lines[after[0]].strip()
         dropped.add(after.pop(0))
+        # A PDF wraps a long title: "…for the First Quarter" over "of 2027", a line no heading or sentence opens so.
+        while after and re.match(r"[a-z0-9(]", lines[after[0]].strip()) and not lines[after[0]].rstrip().endswith("."):
+            title += " " + lines[after[0]].strip()
+            dropped.add(after.pop(0))
     notes = ["left out the announcement's header (its code, abbreviation and number)"]
     if guarantee := next((i for i in after[:4] if _GUARANTEE.search(" ".join(lines[i : i + 4]))), None):
         dropped.update(range(guarantee, _paragraph_end(lines, guarantee, blank_lines_part_paragraphs)))

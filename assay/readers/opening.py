@@ -460,6 +460,10 @@ def opening_date(texts: list[str]) -> tuple[datetime, int] | None:
     return None
 
 
+# A letterhead's address under its name: "Washington, DC 20436", "Canberra ACT 2600" (a US agency's determination written here).
+POSTAL_LINE = re.compile(r"^[A-Z][\w.' -]{1,40},?\s+(?:[A-Z]{2,3}|D\.C\.)\s+\d{4,5}(?:-\d{4})?$")
+
+
 # The day an order or a determination is signed, at its end: "Issued: December 2, 2026", "Dated this 2nd day…" is not
 # read (no date pattern), "Done at Brussels, 11 April 2024".
 _CLOSING_DATE = re.compile(r"^(?:issued|dated|signed|adopted|done at [A-Z][\w -]{1,30})\s*(?:on\b|:|,)?\s*", re.IGNORECASE)

@@ -30,7 +30,9 @@ from assay.cleaning import CELL_MAX_WORDS, Cells, find_tables, signs_joined
 from assay.readers.announcements import exchange_announcement
 from assay.readers.exports import export_items
 from assay.readers.opening import (
+    POSTAL_LINE,
     byline_author,
+    closing_date,
     date_in,
     file_publisher,
     letterhead,
@@ -39,6 +41,7 @@ from assay.readers.opening import (
     opening_date,
 )
 from assay.sources import SourceError, publisher_host, source_address, source_suffix
+from assay.statements import RULE_PREAMBLE
 from assay.types import Fetched, RawItem, SourceKind
 
 MAX_PAGES = 300
@@ -388,8 +391,10 @@ def _title_lines(page: list[Line], body_size: float | None) -> list[Line]:
     # is set apart as one: bold, of unknown weight, or over a line that is only a date (a text printed
     # to PDF: "… Earnings Call Transcript" over "November 6, 2026, 5:00 PM ET").
     first = page[0] if page else None
-    if first and _reads_as_title(first) and not first.bold and len(page) > 1 and _reads_as_title(page[1]) and letterhead(first.text):
-        return [page[1]]  # a letterhead over the title, in one type ("ACME RARE EARTHS LTD" over "Notice of Annual General Meeting")
+    # A letterhead's address and a case's number between it and the title ("Washington, DC 20436", "Investigation No. …").
+    under = next((i for i in range(1, min(len(page), 5)) if not (POSTAL_LINE.match(page[i].text.strip()) or RULE_PREAMBLE.match(page[i].text.strip()))), 1)
+    if first and _reads_as_title(first) and not first.bold and len(page) > under and _reads_as_title(page[under]) and letterhead(first.text):
+        return [page[under]]  # a letterhead over the title, in one type ("ACME RARE EARTHS LTD" over "Notice of Annual General Meeting")
     if first and _reads_as_title(first):
         dated_below = len(page) > 1 and _is_bare_dateline(page[1])
         return [first] if first.bold or first.size is None or dated_below else []
@@ -698,6 +703,9 @@ def item_from_lines(read: list[list[Line]], fetched: Fetched, notes: list[str], 
         published, line = month
         notes.append(f"dated from the first page's line {line.text.strip()[:60]!r}, which gives the month only: taken as its first day")
         lines = [other for other in lines if other is not line]  # the month alone on its line: the cover's, no text
+    elif closing := closing_date([line.text for line in lines]):  # "Issued: December 2, 2026" under a determination
+        published = closing[0]
+        notes.append(f"dated from its closing line {lines[closing[1]].text.strip()[:60]!r}")
     else:
         notes.append("no dateline on the first page: left undated (the file's creation date is not its publication date)")
     # "Meridian Critical Minerals Advisory | 24 February 2026", a dateline or the running header: out of

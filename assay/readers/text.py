@@ -38,6 +38,7 @@ from assay.readers.html import is_html_markup, looks_like_html, parse_date
 from assay.readers.opening import (
     CJK_DATELINE,
     DATE_LINE,
+    POSTAL_LINE,
     byline_author,
     closing_date,
     date_in,
@@ -264,10 +265,6 @@ def _first_sentence(lines: list[str], fmt: str) -> str | None:
     return cut.rstrip(" ,;:-–—") + "…"
 
 
-# A letterhead's address under its name: "Washington, DC 20436", "Canberra ACT 2600" (a US agency's determination written here).
-_POSTAL_LINE = re.compile(r"^[A-Z][\w.' -]{1,40},?\s+(?:[A-Z]{2,3}|D\.C\.)\s+\d{4,5}(?:-\d{4})?$")
-
-
 def _masthead_line(text: str) -> bool:
     """A research note's or newsletter's masthead: its publisher, labels and day between bars
     ("Harbourline Securities | Morning Note | 3 December 2026"), or a publisher and a release's label
@@ -308,7 +305,7 @@ def _title(lines: list[str], fmt: str, given: str | None, stem: str, notes: list
         text = text.strip()
         name = letterhead(text)
         return (release_label(text) or bool(DATE_LINE.match(text)) or (name is not None and (text.isupper() or name == text))
-                or _masthead_line(text) or bool(RULE_PREAMBLE.match(text)) or bool(_POSTAL_LINE.match(text)))
+                or _masthead_line(text) or bool(RULE_PREAMBLE.match(text)) or bool(POSTAL_LINE.match(text)))
 
     if above_title(line):
         title_at = first
