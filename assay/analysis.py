@@ -223,7 +223,7 @@ NAMES_VERSION = "21"  # 1: a name typed once; a unit the value carries shown onc
 # 19: "270 kilo tonnes" is 270,000 tonnes, not 270 kilos
 # 20: the US Bureau of Industry and Security ("BIS"), China's foreign ministry and Japan's METI are governments in the alias file
 # 21: two names given as one ("Australia and Canada") are two; a peer ("Baroness Cole of Meadowbank") is no organisation;
-# "neodymium-iron-boron magnets" are rare earth magnets in the alias file
+# "neodymium-iron-boron magnets" are rare earth magnets in the alias file; India's states are places within a country
 
 
 def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = HIGHLIGHTS) -> list[str]:

@@ -497,6 +497,9 @@ PLACES_WITHIN_COUNTRIES = frozenset(p.lower() for p in (
     "Western Australia", "Northern Territory", "Queensland", "New South Wales", "Victoria", "South Australia", "Tasmania",
     "Quebec", "Québec", "Ontario", "Saskatchewan", "British Columbia", "Alberta", "Manitoba", "Labrador", "Nunavut",
     "Pahang", "Kuantan", "Kachin", "Kachin State", "Minas Gerais", "Goiás", "Bahia",
+    # India's states of the trade (a Ministry of Mines release written here: "Kerala" and "Odisha" typed countries)
+    "Kerala", "Odisha", "Andhra Pradesh", "Tamil Nadu", "Jharkhand", "Rajasthan", "Gujarat", "Maharashtra", "Karnataka",
+    "West Bengal", "Telangana", "Chhattisgarh", "Madhya Pradesh",
     # ports and hubs a price report names ("cif Rotterdam" typed a country, written here)
     "Rotterdam", "Antwerp", "Hamburg", "Houston", "Baltimore", "Busan", "Yokohama",
 ))

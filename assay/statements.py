@@ -64,6 +64,8 @@ _TICKER_PART = r"(?:\([A-Z][A-Za-z]{1,10}(?:\s[A-Z][A-Za-z]{1,10})?:\s*[A-Z0-9.]
 _DATED_LINE = re.compile(
     rf"^[*_\s]*(?:(?:[^\W\d_][\w'’.&]*[\s,]*){{1,6}}{_TICKER_PART}[—–|·•/-]\s*{DAY_DATE}|{DAY_DATE}\s*[—–|·•/-](?:[\s,]*[^\W\d_][\w'’.&]*){{1,6}})[*_\s]*$"
 )
+# A post quoted in a story, under its account's line: "Lynas Rare Earths (@LynasRareEarths) December 4, 2026:" (written here).
+_POST_LINE = re.compile(rf"^[*_\s]*[^@()\n]{{2,60}}\s*\(@\w{{2,30}}\)\s*(?:[·•|–—-]\s*)?(?:on\s+)?{DAY_DATE}?\s*:?[*_\s]*$")
 # A comma opens a second statement when a contrast, a participle clause ("…, underscoring Beijing's
 # grip"), an "as" clause or an "and" with a clause of its own follows: the labellers cut there about
 # as often as not, and these are the cases where they mostly did. Chosen on the labelled train + dev
@@ -114,6 +116,7 @@ _BOILERPLATE = re.compile(
     r"|\bforward (?:it|this|the \w+) to (?:a|your) (?:colleague|friend)s?\b|^thanks? (?:you )?for reading\b"
     r"|^subscribe (?:for free |now |today )?to (?:receive|get) (?:new|future|more) (?:posts|issues|editions)\b"  # a Substack's prompt
     r"|^the answer (?:is|was) accurate as (?:of|at) the date\b"  # a parliament's written answer
+    r"|^live (?:updates?|coverage|blog) (?:from|by) (?:our|the)\b"  # a live blog's standfirst
     r"|^by order of the (?:commission|board|council|court|secretary|minister)\.?$"  # a determination's or an order's closing
     # A translation's notice: "This document is an English translation of the original Japanese document…",
     # "In the event of any discrepancy, the Japanese original shall prevail." (a Tokyo-listed company's notice).
@@ -230,7 +233,7 @@ SPLITTER_VERSION = "36"  # 2: datelines are not statements; 3: comma clauses, as
 # 36: a second run-in label after a field's ("DATES: Effective date: This rule…") is no part of the statement; a possessive
 # before a full stop ends the sentence ("above China's. That…"); a wire brief's items in capitals are statements and its
 # "Lynas Rare Earths Ltd:" none; a parliament's written question, its answer's caveat, a Substack's prompt, a trade case's
-# number and "By order of the Commission." are none
+# number and "By order of the Commission." are none; nor a quoted post's account line or a live blog's standfirst
 
 
 @dataclass(frozen=True)
@@ -377,7 +380,7 @@ def is_furniture_line(line: str) -> bool:
     kicker or byline, a date alone, an issue's kicker, a letter's addressees, a table's header row or
     units caption, a pasted page's photo caption or sign-up call, a rule's preamble and fields."""
     text = line.strip()
-    return bool(_SKIP_LINE.match(text) or _DATED_LINE.match(text) or _DATE_ONLY_LINE.match(text) or _is_table_row(text)
+    return bool(_SKIP_LINE.match(text) or _DATED_LINE.match(text) or _DATE_ONLY_LINE.match(text) or _is_table_row(text) or _POST_LINE.match(text)
                 or PAGE_FURNITURE.search(text) or _ISSUE_LINE.match(text) or _ADDRESSEES.match(text) or _UNITS_CAPTION.match(text)
                 or RULE_PREAMBLE.match(text) or _RULE_FIELD.match(text) or _LEGAL_FORMULA.match(text))
 

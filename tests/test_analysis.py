@@ -568,6 +568,9 @@ def test_headings_and_phrases_are_no_entities(prose_parts):
     answer = hearing.model_copy(update={"body": "Answered by Baroness Cole of Meadowbank. Lord Hartwell asked."})
     assert entity_rejected(Entity(name="Baroness Cole of Meadowbank", type="company"), answer) == "a person or a title"
     assert entity_rejected(Entity(name="Lord Hartwell", type="government"), answer) == "a person or a title"
+    # India's Ministry of Mines written here: its states typed countries.
+    mines = hearing.model_copy(update={"body": "IREL operates a separation plant at Chavara in Kerala and a refinery in Odisha."})
+    assert {entity_rejected(Entity(name=n, type="country"), mines) for n in ("Kerala", "Odisha")} == {"a place within a country"}
 
 
 def test_two_names_given_as_one_are_two():

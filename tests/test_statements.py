@@ -484,20 +484,26 @@ def test_a_possessive_before_the_full_stop_ends_the_sentence():
         "No plant has signed at a price above China's.", "That should worry anyone.", "J. Smith agreed."]
 
 
-def test_a_wire_brief_s_items_in_capitals_are_statements_and_its_company_line_none():
-    """A Reuters brief written here (twenty-seventh session): "Lynas Rare Earths Ltd:" over its items in capitals. The
-    line had been a statement, and the items without a figure a table's header rows."""
-    body = ("Dec 4 (Reuters) - Lynas Rare Earths Ltd:\n\n• LYNAS RARE EARTHS LTD - QUARTERLY REVENUE A$201.6 MILLION\n"
-            "• LYNAS - EXPECTS KALGOORLIE HEAVY RARE EARTHS CIRCUIT TO START IN Q2 2027\n"
-            "• LYNAS - SAYS DEMAND FROM MAGNET MAKERS OUTSIDE CHINA REMAINS STRONG\n")
-    assert [s.text for s in statements(article(body))] == [
-        "LYNAS RARE EARTHS LTD - QUARTERLY REVENUE A$201.6 MILLION", "LYNAS - EXPECTS KALGOORLIE HEAVY RARE EARTHS CIRCUIT TO START IN Q2 2027",
-        "LYNAS - SAYS DEMAND FROM MAGNET MAKERS OUTSIDE CHINA REMAINS STRONG"]
-
-
-def test_a_determination_s_case_number_and_closing_are_no_statements():
-    """A trade commission's determination written here (twenty-seventh session): both had been statements."""
-    body = ("Investigation No. 731-TA-1712 (Final)\n\nCommerce found dumping margins ranging from 86.3 percent to 142.7 percent.\n\n"
-            "By order of the Commission.\n\nCommissioner Jason E. Kearns dissenting.\n")
-    assert [s.text for s in statements(article(body))] == [
-        "Commerce found dumping margins ranging from 86.3 percent to 142.7 percent.", "Commissioner Jason E. Kearns dissenting."]
+@pytest.mark.parametrize(("body", "expected"), [
+    # A Reuters brief: "Lynas Rare Earths Ltd:" over its items in capitals. The line had been a statement, and the
+    # items without a figure a table's header rows.
+    ("Dec 4 (Reuters) - Lynas Rare Earths Ltd:\n\n• LYNAS RARE EARTHS LTD - QUARTERLY REVENUE A$201.6 MILLION\n"
+     "• LYNAS - EXPECTS KALGOORLIE HEAVY RARE EARTHS CIRCUIT TO START IN Q2 2027\n"
+     "• LYNAS - SAYS DEMAND FROM MAGNET MAKERS OUTSIDE CHINA REMAINS STRONG\n",
+     ["LYNAS RARE EARTHS LTD - QUARTERLY REVENUE A$201.6 MILLION", "LYNAS - EXPECTS KALGOORLIE HEAVY RARE EARTHS CIRCUIT TO START IN Q2 2027",
+      "LYNAS - SAYS DEMAND FROM MAGNET MAKERS OUTSIDE CHINA REMAINS STRONG"]),
+    # A trade commission's determination: its case number and its closing had been statements.
+    ("Investigation No. 731-TA-1712 (Final)\n\nCommerce found dumping margins ranging from 86.3 percent to 142.7 percent.\n\n"
+     "By order of the Commission.\n\nCommissioner Jason E. Kearns dissenting.\n",
+     ["Commerce found dumping margins ranging from 86.3 percent to 142.7 percent.", "Commissioner Jason E. Kearns dissenting."]),
+    # A live blog's standfirst and a quoted post's account line had been statements; the entries and the post's words stay.
+    ("Live updates from our commodities desk. All times GMT.\n\n"
+     "14:05 — Lynas shares closed 9.4% higher in Sydney, their biggest one-day gain since March.\n\n"
+     "Lynas Rare Earths (@LynasRareEarths) December 4, 2026:\n"
+     "\"Proud to announce first Dy oxide from our Lynas Malaysia heavy rare earths circuit.\"\n",
+     ["Lynas shares closed 9.4% higher in Sydney, their biggest one-day gain since March.",
+      "\"Proud to announce first Dy oxide from our Lynas Malaysia heavy rare earths circuit.\""]),
+])
+def test_the_furniture_of_forms_written_here_is_no_statement(body, expected):
+    """Written here (twenty-seventh session): a wire brief, a determination, a live blog with a quoted post."""
+    assert [s.text for s in statements(article(body))] == expected
