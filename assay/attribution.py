@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from assay.aliases import STATE_AGENCIES, AliasBook, legal_names, spelled_out, trade_names
-from assay.statements import Statement, dateline_end, is_abbreviation
+from assay.statements import Statement, dateline_end, introduces_a_list, is_abbreviation
 from assay.transcripts import Side, Turn, turn_at, turns
 from assay.types import SPEAKER_ATTRIBUTION, Article, Attribution, SourceType
 
@@ -376,7 +376,7 @@ def attributions(
         elif goes_on and named_before is not None:
             named = named_before[0]
             out.append((named, "goes on with what the same sentence's named speaker said"))
-        elif ((introduction := list_introduction(article.body, statement.start)) and (_VERB_RE.search(introduction) or _NAME.fullmatch(introduction))
+        elif ((introduction := list_introduction(article.body, statement.start)) and (_VERB_RE.search(introduction) or introduces_a_list(introduction + ":"))
               and (listed := speakers.who(introduction)) is not None):  # "China's measures include:" introduces no speaker
             out.append((listed, "an item of the list its speaker introduces"))
         elif (turn := turn_at(spoken, statement.start)) is not None and (said := turn_speaker(turn)) is not None:
