@@ -59,9 +59,20 @@ That concludes today's question-and-answer session. You may now disconnect.
 """
 
 
-def _call_from(text: str) -> Article:
-    _, _, (item,) = parse(Fetched(source="/tmp/calls/mp-q3.txt", content=text.encode(), content_type="text/plain"))
+def _read(text: str, source: str, content_type: str = "text/plain") -> Article:
+    """The article a text saved at `source` reads as."""
+    _, _, (item,) = parse(Fetched(source=source, content=text.encode(), content_type=content_type))
     return to_article(item)
+
+
+def _labelled(article: Article, embedder) -> tuple[list, list]:
+    """The article's statements and their labels, by the shipped classifiers and the rules."""
+    found, _, labels = label_statements(article, ClassifierKindDecider(StatementClassifiers.load(), 0.5), embedder)
+    return found, labels
+
+
+def _call_from(text: str) -> Article:
+    return _read(text, "/tmp/calls/mp-q3.txt")
 
 
 def _call() -> Article:
@@ -173,9 +184,8 @@ A: At these prices the whole industry outside China is losing money.
 
 
 def test_an_interview_s_answers_are_the_interviewee_s(embedder):
-    _, _, (item,) = parse(Fetched(source="/tmp/desk/lacaze.txt", content=INTERVIEW.encode(), content_type="text/plain"))
-    article = to_article(item)
-    found, _, labels = label_statements(article, ClassifierKindDecider(StatementClassifiers.load(), 0.5), embedder)
+    article = _read(INTERVIEW, "/tmp/desk/lacaze.txt")
+    found, labels = _labelled(article, embedder)
     by_start = {s.text[:30]: (label.attribution, label.rationale) for s, label in zip(found, labels)}
     # The label is no part of the statement, and the chief executive speaks for the company.
     assert by_start["We produced 4.2 tonnes of dysp"][0] == Attribution.company
@@ -191,7 +201,7 @@ def test_a_speaker_s_name_and_colon_before_their_words_opens_their_turn(embedder
         inline = inline.replace(f"\n{name}\n", f"\n{name}: ")
     article = _call_from(inline)
     assert [t.speaker for t in turns(article.body)] == [t.speaker for t in turns(_call().body)]
-    found, _, labels = label_statements(article, ClassifierKindDecider(StatementClassifiers.load(), 0.5), embedder)
+    found, labels = _labelled(article, embedder)
     by_start = {s.text[:30]: label.attribution for s, label in zip(found, labels)}
     assert by_start["We produced 1,310 metric tons "] == Attribution.company  # the name is no part of the statement
     assert by_start["Spot dysprosium in Rotterdam i"] == Attribution.third_party
@@ -199,13 +209,11 @@ def test_a_speaker_s_name_and_colon_before_their_words_opens_their_turn(embedder
 
 
 def test_an_interview_s_questions_and_labels_are_no_highlights(embedder):
-    _, _, (item,) = parse(Fetched(source="/tmp/desk/lacaze.txt", content=INTERVIEW.encode(), content_type="text/plain"))
-    chosen = key_sentences(to_article(item), embedder, k=3)
+    chosen = key_sentences(_read(INTERVIEW, "/tmp/desk/lacaze.txt"), embedder, k=3)
     assert chosen and not [s for s in chosen if s.endswith("?") or s.startswith(("Q:", "A:"))], chosen
     # Nor is a question's lead-in, a sentence of its own (seen on a trade magazine's CEO interview).
     lead_in = INTERVIEW.replace("China cut its quotas last week.", "China cut its rare earth mining quotas again last week.")
-    _, _, (item,) = parse(Fetched(source="/tmp/desk/lacaze.txt", content=lead_in.encode(), content_type="text/plain"))
-    everything = key_sentences(to_article(item), embedder, k=20)  # more than there are: every candidate
+    everything = key_sentences(_read(lead_in, "/tmp/desk/lacaze.txt"), embedder, k=20)  # more than there are: every candidate
     assert any(s.startswith("We produced") for s in everything) and not [s for s in everything if "quotas" in s], everything
 
 
@@ -226,12 +234,11 @@ Senator CANAVAN: This reserve is a press release, not a policy.
 def test_a_hearing_s_titled_speakers_open_their_turns(embedder):
     """Seen on a Senate estimates hearing nobody here labelled: no participants list, each turn opens
     with a title, a name and a colon; the label is no part of a statement or a highlight."""
-    _, _, (item,) = parse(Fetched(source="/tmp/hansard/estimates.txt", content=HEARING.encode(), content_type="text/plain"))
-    article = to_article(item)
+    article = _read(HEARING, "/tmp/hansard/estimates.txt")
     assert article.source == "Senate Economics Legislation Committee"  # the committee its title names (written here)
     assert [(t.speaker, t.role) for t in turns(article.body)] == [
         ("Senator CANAVAN", "Senator"), ("Senator AYRES", "Senator"), ("Ms Jones", ""), ("Senator CANAVAN", "Senator")]
-    found, _, labels = label_statements(article, ClassifierKindDecider(StatementClassifiers.load(), 0.5), embedder)
+    found, labels = _labelled(article, embedder)
     by_start = {s.text[:30]: label for s, label in zip(found, labels)}
     assert not [s for s in found if s.text.startswith(("Senator", "Ms Jones"))]
     assert not [s for s in found if s.text.startswith("If I could assist")]  # running the hearing, not about the reserve
@@ -259,14 +266,13 @@ SEN. OKAFOR: How much samarium does the United States produce today?
 @pytest.mark.parametrize("style", ["news service", "GPO"])
 def test_a_us_hearing_s_speakers_open_their_turns(style, embedder):
     text = US_HEARING if style == "news service" else US_HEARING.replace("SEN. ", "Senator ").replace("MR. ", "Mr. ").replace("HARRIS:", "HARRIS.").replace("DELGADO:", "DELGADO.").replace("OKAFOR:", "OKAFOR.")
-    _, _, (item,) = parse(Fetched(source="/tmp/hearings/samarium.txt", content=text.encode(), content_type="text/plain"))
-    article = to_article(item)
+    article = _read(text, "/tmp/hearings/samarium.txt")
     # the committee's line over the title publishes it, as a government (it had been the title, the folder the publisher)
     assert (article.title, article.source) == ("Hearing on Critical Minerals and the Defense Industrial Base",
                                                "Senate Armed Services Committee, Subcommittee on Readiness")
     assert source_type(article) == SourceType.government
     assert [t.role for t in turns(article.body)] == ["Senator", "", "Senator"]
-    found, _, labels = label_statements(article, ClassifierKindDecider(StatementClassifiers.load(), 0.5), embedder)
+    found, labels = _labelled(article, embedder)
     texts = [s.text for s in found]
     assert texts[0] == "China controls 99 percent of the world's samarium supply.", texts  # no label, no courtesy
     assert labels[0].attribution == Attribution.government  # a senator's turn
@@ -298,13 +304,12 @@ Lin Jian: I'd refer you to the competent authorities for the specifics. China ha
 
 
 def test_a_press_conference_s_outlets_ask_and_its_spokesperson_answers_for_the_ministry(embedder):
-    _, _, (item,) = parse(Fetched(source="/tmp/briefings/mfa.txt", content=BRIEFING.encode(), content_type="text/plain"))
-    article = to_article(item)
+    article = _read(BRIEFING, "/tmp/briefings/mfa.txt")
     # the ministry its title names publishes it (it had been the folder), as a government
     assert article.source == "Foreign Ministry" and source_type(article) == SourceType.government
     assert [(t.speaker, t.side) for t in turns(article.body)] == [
         ("CCTV", Side.others), ("Lin Jian", Side.host), ("Bloomberg", Side.others), ("Lin Jian", Side.host)]
-    found, _, labels = label_statements(article, ClassifierKindDecider(StatementClassifiers.load(), 0.5), embedder)
+    found, labels = _labelled(article, embedder)
     said = {s.text: label.attribution for s, label in zip(found, labels)}
     # before, every statement was the publication's (a news outlet's folder) or the model's guess
     assert said["China firmly opposes the US side's overstretching the concept of national security."] == Attribution.government
@@ -355,11 +360,10 @@ def test_a_time_stamped_transcript_s_host_speaks_for_the_show_and_its_guest_for_
     text = PODCAST
     if stamp.startswith("["):
         text = re.sub(r"^(\w+ \w+) \((\d\d:\d\d:\d\d)\):$", r"[\2] \1:", PODCAST, flags=re.M)
-    _, _, (item,) = parse(Fetched(source="/tmp/shows/ep112.txt", content=text.encode(), content_type="text/plain"))
-    article = to_article(item)
+    article = _read(text, "/tmp/shows/ep112.txt")
     assert [(t.speaker, t.side) for t in turns(article.body)] == [
         ("Jane Morrow", Side.host), ("David Okafor", Side.unknown), ("Jane Morrow", Side.host), ("David Okafor", Side.unknown)]
-    found, _, labels = label_statements(article, ClassifierKindDecider(StatementClassifiers.load(), 0.5), embedder)
+    found, labels = _labelled(article, embedder)
     said = {s.text: label.attribution for s, label in zip(found, labels)}
     assert said["Honestly, I think the market is completely broken."] == Attribution.third_party  # the guest's, not the show's
     assert said["Perpetua Resources says its Stibnite mine will supply 35 percent of US antimony demand."] == Attribution.company
@@ -385,12 +389,11 @@ def test_an_interview_written_as_outlet_and_name_gives_the_answers_to_the_interv
             "**Lacaze:** We expect to produce about 1,500 tonnes of heavy rare earth oxides a year by 2027.\n\n"
             "**Mining Weekly:** Chinese prices for terbium have fallen. Does that worry you?\n\n"
             "**Lacaze:** Frankly, Chinese pricing is a political weapon. Our customers understand that.\n")
-    _, _, (item,) = parse(Fetched(source="/tmp/interviews/lacaze.md", content=text.encode(), content_type="text/markdown"))
-    article = to_article(item)
+    article = _read(text, "/tmp/interviews/lacaze.md", "text/markdown")
     assert (article.source, source_type(article)) == ("Mining Weekly", SourceType.news)
     assert [(t.speaker, t.side) for t in turns(article.body)] == [
         ("Mining Weekly", Side.host), ("Lacaze", Side.unknown), ("Mining Weekly", Side.host), ("Lacaze", Side.unknown)]
-    found, _, labels = label_statements(article, ClassifierKindDecider(StatementClassifiers.load(), 0.5), embedder)
+    found, labels = _labelled(article, embedder)
     said = {s.text: label.attribution for s, label in zip(found, labels)}
     assert said["Chinese prices for terbium have fallen."] == Attribution.author
     assert said["Frankly, Chinese pricing is a political weapon."] == Attribution.company
