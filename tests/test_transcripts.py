@@ -71,6 +71,11 @@ def _labelled(article: Article, embedder) -> tuple[list, list]:
     return found, labels
 
 
+def _said(article: Article, embedder) -> dict[str, Attribution]:
+    """Each statement's text and its attribution."""
+    return {s.text: label.attribution for s, label in zip(*_labelled(article, embedder))}
+
+
 def _call_from(text: str) -> Article:
     return _read(text, "/tmp/calls/mp-q3.txt")
 
@@ -309,8 +314,7 @@ def test_a_press_conference_s_outlets_ask_and_its_spokesperson_answers_for_the_m
     assert article.source == "Foreign Ministry" and source_type(article) == SourceType.government
     assert [(t.speaker, t.side) for t in turns(article.body)] == [
         ("CCTV", Side.others), ("Lin Jian", Side.host), ("Bloomberg", Side.others), ("Lin Jian", Side.host)]
-    found, labels = _labelled(article, embedder)
-    said = {s.text: label.attribution for s, label in zip(found, labels)}
+    said = _said(article, embedder)
     # before, every statement was the publication's (a news outlet's folder) or the model's guess
     assert said["China firmly opposes the US side's overstretching the concept of national security."] == Attribution.government
     assert said["According to customs data, China exported no gallium to the United States between January and October."] == Attribution.third_party
@@ -363,8 +367,7 @@ def test_a_time_stamped_transcript_s_host_speaks_for_the_show_and_its_guest_for_
     article = _read(text, "/tmp/shows/ep112.txt")
     assert [(t.speaker, t.side) for t in turns(article.body)] == [
         ("Jane Morrow", Side.host), ("David Okafor", Side.unknown), ("Jane Morrow", Side.host), ("David Okafor", Side.unknown)]
-    found, labels = _labelled(article, embedder)
-    said = {s.text: label.attribution for s, label in zip(found, labels)}
+    said = _said(article, embedder)
     assert said["Honestly, I think the market is completely broken."] == Attribution.third_party  # the guest's, not the show's
     assert said["Perpetua Resources says its Stibnite mine will supply 35 percent of US antimony demand."] == Attribution.company
     # courtesies, one after the name it addresses, are no statements (they had been three)
@@ -393,8 +396,7 @@ def test_an_interview_written_as_outlet_and_name_gives_the_answers_to_the_interv
     assert (article.source, source_type(article)) == ("Mining Weekly", SourceType.news)
     assert [(t.speaker, t.side) for t in turns(article.body)] == [
         ("Mining Weekly", Side.host), ("Lacaze", Side.unknown), ("Mining Weekly", Side.host), ("Lacaze", Side.unknown)]
-    found, labels = _labelled(article, embedder)
-    said = {s.text: label.attribution for s, label in zip(found, labels)}
+    said = _said(article, embedder)
     assert said["Chinese prices for terbium have fallen."] == Attribution.author
     assert said["Frankly, Chinese pricing is a political weapon."] == Attribution.company
     assert said["We expect to produce about 1,500 tonnes of heavy rare earth oxides a year by 2027."] == Attribution.company
