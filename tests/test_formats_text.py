@@ -1048,6 +1048,9 @@ def test_a_newsletter_post_pasted_from_its_page(tmp_path: Path):
     # A dek in title case over the day is no writer: its words are the text's own.
     article, _ = _read_text(tmp_path, "NdPr outlook\n\nPrices Rise Again\nDec 3, 2026\n\nNdPr prices rise again as buyers restock ahead of the quota.\n")
     assert article.author is None
+    # Nor is an organisation by its trade word ("Benchmark Minerals") over the day.
+    article, _ = _read_text(tmp_path, "NdPr outlook\n\nBenchmark Minerals\nDec 3, 2026\n\nNdPr prices were flat as buyers waited.\n")
+    assert article.author is None
 
 
 def test_a_forum_post_and_a_french_byline(tmp_path: Path):

@@ -25,6 +25,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from assay.aliases import names_an_actor, trade_names
 from assay.statements import DATELINE, DAY_DATE, MONTHS, PRICE_REPORTERS, dated_by, dateline_end, is_furniture_line
 from assay.transcripts import interviewer, turns
 from assay.types import Fetched
@@ -303,6 +304,7 @@ def byline_author(lines: list[str]) -> str | None:
     text = " ".join(lines)
     for line, below in zip(head, head[1:]):
         if (_NAME_ALONE.match(line) and DATE_LINE.match(below) and not _organisation(line) and not _NO_PERSON.search(line)
+                and not names_an_actor(line) and not trade_names(line)  # "Benchmark Minerals", "Rio Tinto": organisations
                 and not any(re.search(rf"\b{re.escape(word.lower())}\b", text) for word in line.split() if word[0].isupper())):
             return line
     return None
