@@ -70,6 +70,7 @@ from assay.statements import (
 )
 from assay.transcripts import QA_LABEL, QUESTION_LABEL, address_end, is_procedure, turns
 from assay.types import (
+    FIGURE_MAX_CHARS,
     RHETORIC_KINDS,
     Analysis,
     Article,
@@ -197,7 +198,7 @@ KEY_SENTENCES_VERSION = "10"  # 2: the splitter's boilerplate rule; 3: its narro
 # 5 0.538 / 0.460, 6 0.539 / 0.515; lead-k stays at 0.32-0.34 / 0.36-0.42 (evals/README.md).
 HIGHLIGHTS = 5
 # The version of what code makes of the reply's names, figures and prose (`typed_once`, `_figure`, `tidy_cut`): part of the key too.
-NAMES_VERSION = "21"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
+NAMES_VERSION = "22"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
 # 2: a figure as the body writes it, what it measures in its sentence, no years; 3: a summary's unfinished last sentence dropped;
 # 4: a figure's value holds a number; 5: a title before a name the body writes after it is that name, and a call's
 # holder may be its summary's subject (grounding); 6: "NPV" is the body's "NPV8"; a province or state is no country;
@@ -224,6 +225,7 @@ NAMES_VERSION = "21"  # 1: a name typed once; a unit the value carries shown onc
 # 20: the US Bureau of Industry and Security ("BIS"), China's foreign ministry and Japan's METI are governments in the alias file
 # 21: two names given as one ("Australia and Canada") are two; a peer ("Baroness Cole of Meadowbank") is no organisation;
 # "neodymium-iron-boron magnets" are rare earth magnets in the alias file; India's states are places within a country
+# 22: a figure longer than a figure's length is none (the analysis had failed on it)
 
 
 def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = HIGHLIGHTS) -> list[str]:
@@ -530,7 +532,10 @@ def _figure(reply: FigureReply, body: str) -> Figure | None:
     after = _AFTER_NUMBER.match(body, match.end())
     start = before.start() + max(sentence.start, match.start() - 5) if before else match.start()
     value = body[start : after.end() if after else match.end()]
-    if YEAR.match(value):
+    # The sign before and the words after can take a reply's value past a figure's length ("$21 per kilogram at
+    # 1,000" from "21 per kilogram at 1,000", seen on a research paper written here): then it is no figure, and the
+    # analysis had failed on it.
+    if YEAR.match(value) or len(value) > FIGURE_MAX_CHARS:
         return None
     if not (_words_in(reply.measures, sentence.text) or _measures_dimension(reply.measures, f"{value} {reply.unit}")):
         return None

@@ -13,7 +13,7 @@ from assay.types import Article, Fetched, RawItem
 # Which reading of the sources the readers and the cleaning give: bump it when a change to them makes an
 # unchanged source read otherwise, so that the version it makes is known for Assay's rereading, not the
 # publisher's edit (the digest leaves such versions out; `assay show` says so).
-READER_VERSION = "12"  # 1: before it was kept (None in the registry); 2: wire formats, filing tables, tables over pages;
+READER_VERSION = "13"  # 1: before it was kept (None in the registry); 2: wire formats, filing tables, tables over pages;
 # 3: periods side by side over a text or PDF table's columns, a filing's signs and section labels in them; a page's
 # "Read more:" links and advertisement slots; "NYSE American:" and "TSX-V:" listings; 4: an outlet in a dateline's
 # brackets ("LONDON (Fastmarkets) -"), a byline's role ("By Staff Reporter") no publisher; 5: Reuters' dateline with no
@@ -37,6 +37,8 @@ READER_VERSION = "12"  # 1: before it was kept (None in the registry); 2: wire f
 # name over the title, its buttons, its writer alone over the day); a parliament's written answer (its site's heading,
 # the day it was answered); a wire story's rail of other headlines and its contacts; a determination's address line and
 # case number above its title, and its closing day ("Issued: December 2, 2026")
+# 13: a research article's head (journal, DOI, history, authors) and a USGS summary page's running head; a table's rows
+# set in under a label ending in a colon carry it ("Imports – Compounds and metals"); a header over some of the columns
 
 # The bundled sample corpus: 25 real articles of one feed (the demo's input, the eval's corpus).
 SAMPLE_FEED = Path(__file__).resolve().parents[1] / "samples" / "rare-earth-exchanges.xml"

@@ -65,6 +65,7 @@ _INVERTED = {"said", "says", "added", "adds", "wrote", "noted", "stated", "expla
 
 # Who a speaker is, by the words that name them; checked in this order (an "analyst at a company"
 # is an analyst, a "spokesperson for the ministry" is the government).
+_AUTHORS_WE = re.compile(r"^(?:We|Here,? we|In this (?:paper|study|article|note),? we)\b|\b(?:in|to) our (?:view|mind|estimates?|analysis)\b")
 _STATE_OUTLET = re.compile(r"\b(?:Xinhua|Global Times|China Daily|People'?s Daily|CGTN|CCTV|state media|state broadcaster)\b", re.I)
 _ROLES: list[tuple[re.Pattern[str], Attribution]] = [
     (_STATE_OUTLET, Attribution.state_media),
@@ -384,6 +385,11 @@ def attributions(
             out.append((said, turn.described()))
         elif (own := voice(source)) is not None:
             out.append((own, f"the publication's own voice ({source.value.replace('_', ' ')})"))
+        elif _AUTHORS_WE.search(statement.text):
+            # A paper's or an op-ed's "We report results…", "in our view", outside quotation marks and turns, in a
+            # publication that speaks as no company: its writers'. The attribution model gave a research paper's
+            # "We report results from a … pilot line" to a company (written here).
+            out.append((Attribution.author, "the writers' own \"we\""))
         elif any(a <= statement.start < b for a, b in table):
             # Nobody says a table's row: it is the publication's data (a price report's rows were
             # given to the company by the classifier, which learned from sentences).

@@ -475,6 +475,28 @@ def _header_over(line: Cells | None, rows: list[Cells]) -> bool:
     )
 
 
+def _partial_header(line: Cells | None, rows: list[Cells]) -> Cells | None:
+    """The line as the header of these rows when it heads some of their figure columns only, each of its
+    cells over one column of its own ("2025  2026e" over mine production's two columns, none over the
+    reserves' third, whose heading is on the line above): the header's cells, a column each, "" over
+    the columns it leaves. Widths exact (a text's columns): a cell is over a column when they overlap."""
+    columns = len(rows[0]) - 1
+    if not line or not 1 <= len(line) < columns or not _words_over(["", *(text for _, text in line)]):
+        return None
+    rows = [row for row in rows if len(row) == len(rows[0])]
+    left = [min(row[j][0] for row in rows) for j in range(1, columns + 1)]
+    right = [max(row[j][0] + display_width(row[j][1]) for row in rows) for j in range(1, columns + 1)]
+    if min(x for x, _ in line) <= max(row[0][0] for row in rows):  # over the labels: a title or a sentence
+        return None
+    over: dict[int, str] = {}
+    for x, text in line:
+        under = [j for j in range(columns) if x < right[j] and left[j] < x + display_width(text)]
+        if len(under) != 1 or under[0] in over or (over and under[0] < max(over)):
+            return None
+        over[under[0]] = text
+    return [(float(left[j]), over.get(j, "")) for j in range(columns)]
+
+
 # The day of a heading's date wrapped onto a line of its own ("Three Months Ended September" over "30,").
 _DAY_WRAPPED = re.compile(r"[0-3]?\d,")
 _SPANNING_MAX_WORDS = 6  # "Three Months Ended September 30,"
@@ -531,6 +553,29 @@ def _spanning(line: Cells, rows: list[Cells], char_width: float, exact: bool) ->
 
 
 _SECTION_LABEL_MAX_WORDS = 6
+
+
+def _under_sections(rows: list[Cells]) -> list[Cells]:
+    """The rows with the rows set in under a section's label that ends in a colon named by it ("Imports:" over
+    "  Compounds and metals  9,000 …": "Imports – Compounds and metals"), the label's own line then gone. Before,
+    the USGS summary's imports and exports were two rows called "Compounds and metals" (written here)."""
+    out: list[Cells] = []
+    section: tuple[float, str] | None = None
+    named = False  # whether a row has carried the section's label yet
+    for row in rows:
+        if len(row) == 1 and row[0][1].endswith(":"):
+            if section and not named:
+                out.append([section])
+            section, named = row[0], False
+            continue
+        if section and len(row) > 1 and row[0][0] > section[0]:
+            row, named = [(row[0][0], f"{section[1].removesuffix(':')} – {row[0][1]}"), *row[1:]], True
+        else:
+            if section and not named:
+                out.append([section])
+            section = None
+        out.append(row)
+    return [*out, [section]] if section and not named else out
 
 
 def _section_label(cells: Cells, figures_from: float) -> bool:
@@ -592,7 +637,10 @@ def find_tables(
             continue
         rows = [list(cells or []) for cells in lines[i:end]]
         start, headed = i, heads_columns([text for _, text in first], [[text for _, text in cells or []] for cells in lines[i + 1 : end]])
-        if not headed and i > 0 and (not found or found[-1].end < i) and _header_over(lines[i - 1], rows):
+        if (not headed and i > 0 and (not found or found[-1].end < i) and char_width_exact
+                and (partial := _partial_header(lines[i - 1], rows)) is not None):
+            start, headed, rows = i - 1, True, [[(0.0, ""), *partial], *rows]
+        elif not headed and i > 0 and (not found or found[-1].end < i) and _header_over(lines[i - 1], rows):
             start, headed, rows = i - 1, True, [[(0.0, ""), *(lines[i - 1] or [])], *rows]
             # A header set over lines ("2026" over "(tonnes)", "Three months ended" over "Sep 30, 2026"):
             # each column's words read down. Before, the top line stood alone and the bottom one named the figures.
@@ -612,6 +660,7 @@ def find_tables(
                and (over := _spanning(above, rows, char_width, char_width_exact)) is not None):
             rows[0] = [rows[0][0], *((x, f"{heading} {text}".strip()) for (x, text), heading in zip(rows[0][1:], over, strict=True))]
             start -= 1
+        rows = _under_sections(rows)
         found.append(FoundTable(start, end, headed, table_lines([[(text, headed and r == 0) for _, text in row] for r, row in enumerate(rows)]),
                                 [text for _, text in rows[0]] if headed else None))
         i = end

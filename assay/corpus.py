@@ -109,8 +109,9 @@ _TEXT_CUES: list[tuple[re.Pattern[str], SourceType]] = [
                 r"(?: \([A-Za-z]{2,6}\))? today announced|\bMinistry of [A-Z][\w ]{2,40} of the People's Republic\b|"
                 r"\bSpokesperson (?:Answers|Remarks)\b|\b(?:Today, )?the (?:European )?Commission has (?:today )?"
                 r"(?:selected|adopted|proposed|approved|announced)\b"), SourceType.government),
-    # A broker's or consultancy's note names tickers too: its research header comes first.
-    (re.compile(r"\bEquity Research\b|\bRating: ?(?i:outperform|underperform|buy|sell|hold|overweight|underweight|neutral)\b|"
+    # A broker's or consultancy's note names tickers too: its research header comes first. A research
+    # paper's text opens with its abstract (`readers.papers` takes out the journal's head above it).
+    (re.compile(r"(?m:^Abstract\s*$)|\bEquity Research\b|\bRating: ?(?i:outperform|underperform|buy|sell|hold|overweight|underweight|neutral)\b|"
                 r"(?m:^Analysts?: [A-Z])"), SourceType.analyst),
     # A company's release: a distributor's line, its own "News Release" line, or its ticker followed by
     # what it announces ("Iluka (ASX: ILU) shares rose" in a news story is neither).

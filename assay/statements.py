@@ -53,8 +53,12 @@ _DASH = re.compile(r"—|--|\s–\s")
 # apart, the reported figure a fact and the estimate the author's opinion.
 _ESTIMATE_COLUMN = re.compile(r"\b(?:FY|CY)?(?:19|20)?\d\d[EF]\b")
 _LIST_ITEM = re.compile(r"^\s*(?:and\s+)?[^\W\d][\w'’ -]{0,40},\s*(?:about\s+|nearly\s+)?[$€£¥]?\d[\d.,]*\s*(?:%|percent|per cent|[a-z]{0,6})\.?\s*$")
+# A footnote under a table marks its number in superscript ("¹Data include lanthanides…", "² Defined as imports –
+# exports."); a statistical table's legend spells its signs out ("e Estimated. NA Not available. — Zero."): written here
+# after the USGS Mineral Commodity Summaries, whose footnotes had been five statements.
 _SKIP_LINE = re.compile(r"^(?:(?:sources?|disclosures?|important (?:notice|information|disclosures?)|photo|image|credit|"
-                        r"footnotes?|references|bibliography)\b|notes?\s*:|\[\d{1,3}\]\s)", re.I)  # "[1] International Energy Agency, …"
+                        r"footnotes?|references|bibliography|acknowledge?ments?)\b|notes?\s*:|\[\d{1,3}\]\s|"  # "[1] International Energy Agency, …"
+                        r"[¹²³⁴⁵⁶⁷⁸⁹⁰†‡]+\s?\S|(?:\S{1,3}\s+(?:estimated|not available|zero|revised|preliminary|withheld|not applicable)[.;]\s*)+$)", re.I)
 # A kicker or byline line with its date ("Notes from the Mining Desk — 27 November 2026", "By Kenji Mori,
 # Tokyo | 26 November 2026"): a few words and a date set apart by a separator, no sentence.
 # A date with its day, as datelines and date lines write it ("27 November 2026", "Nov. 28, 2026", "2026-11-27").
@@ -118,6 +122,10 @@ _BOILERPLATE = re.compile(
     r"|^the answer (?:is|was) accurate as (?:of|at) the date\b"  # a parliament's written answer
     r"|^live (?:updates?|coverage|blog) (?:from|by) (?:our|the)\b"  # a live blog's standfirst
     r"|^by order of the (?:commission|board|council|court|secretary|minister)\.?$"  # a determination's or an order's closing
+    # A speech's greeting and thanks ("Good morning ladies and gentlemen, and welcome to Iluka's 2026 Annual General
+    # Meeting.", "I would like to thank our shareholders for their continued support.": a chair's address written here);
+    # not "Thanks to strong demand, prices rose.", which says something.
+    r"|^good (?:morning|afternoon|evening)\b[^.!?]{0,120}[.!?]$|^(?:i|we)(?:['’]d| would) like to (?:thank|welcome)\b[^.!?\d]{0,100}[.!?]$"
     # A translation's notice: "This document is an English translation of the original Japanese document…",
     # "In the event of any discrepancy, the Japanese original shall prevail." (a Tokyo-listed company's notice).
     r"|\ban english translation of\b|\b(?:original|version|text) shall prevail\b"
@@ -192,7 +200,7 @@ DATELINE = re.compile(
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "36"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
+SPLITTER_VERSION = "37"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
 # 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies, an interview's Q:/A: labels,
 # a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone; 8: a name a speaker addresses,
 # a pasted page's photo captions and sign-up calls; 9: a "Published <date>" line, a table's header row of years
@@ -234,6 +242,8 @@ SPLITTER_VERSION = "36"  # 2: datelines are not statements; 3: comma clauses, as
 # before a full stop ends the sentence ("above China's. That…"); a wire brief's items in capitals are statements and its
 # "Lynas Rare Earths Ltd:" none; a parliament's written question, its answer's caveat, a Substack's prompt, a trade case's
 # number and "By order of the Commission." are none; nor a quoted post's account line or a live blog's standfirst
+# 37: footnotes marked in superscript, a statistical table's legend and acknowledgements are none; nor a heading of
+# capitalised and small words over a table ("World Mine Production and Reserves:")
 
 
 @dataclass(frozen=True)
@@ -469,7 +479,8 @@ _TITLES_AND = re.compile(r"(\b[A-Z][\w.]*) and (?=[A-Z])")
 
 
 # A list's introduction that is only a name and a colon: a wire brief's "Lynas Rare Earths Ltd:" over its items.
-_NAME_AND_COLON = re.compile(r"(?:[A-Z][\w&.,'’()-]*\s+){0,7}[A-Z][\w&.'’()-]*:")
+# A name or a heading of capitalised words, small words between ("World Mine Production and Reserves:", over a table).
+_NAME_AND_COLON = re.compile(r"(?:[A-Z][\w&.,'’()-]*\s+(?:(?:and|of|the|for|in|on|to|&)\s+)?){0,7}[A-Z][\w&.'’()-]*:")
 
 
 def introduces_a_list(text: str) -> bool:
@@ -520,11 +531,19 @@ def is_author_bio(text: str, author: str | None) -> bool:
     return re.match(rf"{re.escape(author.strip())}\s+(?:is|was|has been|serves as|writes)\s", text.strip().lstrip("*_")) is not None
 
 
+# A legal act's article or section number before its words: "Article 5 Imported rare earth ores…" (a ministry's
+# measures written here); not "Section 232 tariffs…", whose next word is no sentence's first.
+_ARTICLE_NUMBER = re.compile(r"^(?:Article|Art\.|Section|Sec\.|§)\s*\d+[a-z]?\.?\s+(?=[A-Z“\"])")
+
+
 def run_in_heading_end(text: str) -> int:
     """Where the words start after a run-in heading at the start of `text`; 0 when there is none, or
     when the "heading" names who the line is about: a roundup's "Lynas: Shares rose 4%…" keeps its
     subject, or the statement would say nothing of whom. Two in a row are both headings: a rule's
-    "DATES: Effective date: This rule is effective…" names its field and then the date's."""
+    "DATES: Effective date: This rule is effective…" names its field and then the date's. A legal act's
+    article number ("Article 5 ") is one too."""
+    if article := _ARTICLE_NUMBER.match(text):
+        return article.end()
     found = _RUN_IN_HEADING.match(text)
     if found is None or names_an_actor(found[0].strip().rstrip(":")):
         return 0

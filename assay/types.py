@@ -362,11 +362,14 @@ class Entity(BaseModel):
     type: EntityType
 
 
+FIGURE_MAX_CHARS = 24  # "US$1.2 billion", "640,000 yuan/t": longer is a phrase, not a figure
+
+
 class FigureReply(BaseModel):
     """A key figure as the LLM names it."""
 
-    value: str = Field(min_length=1, max_length=24, description="The number exactly as the article writes it.")
-    unit: str = Field("", max_length=24)
+    value: str = Field(min_length=1, max_length=FIGURE_MAX_CHARS, description="The number exactly as the article writes it.")
+    unit: str = Field("", max_length=FIGURE_MAX_CHARS)
     measures: str = Field(min_length=1, max_length=80)
 
 

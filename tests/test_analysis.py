@@ -146,6 +146,10 @@ def test_a_figure_is_what_its_sentence_says_or_nothing():
     assert rate is not None and rate.value == "1%"
     # Seen on an interview nobody here labelled: a word for a value is no figure.
     assert _figure(FigureReply(value="prices", unit="", measures="of the whole industry"), "At these prices the whole industry is losing money.") is None
+    # Seen on a research paper written here: the sign before a reply's value took it past a figure's length, and the
+    # article's analysis failed on the validation error.
+    paper = "We estimate a cost of $21 per kilogram at 1,000 tonnes a year."
+    assert _figure(FigureReply(value="21 per kilogram at 1,000", unit="", measures="cost"), paper) is None
 
 
 def test_analysis_is_grounded_in_the_body_and_drops_what_is_not(parts):

@@ -196,7 +196,7 @@ def test_a_plain_text_table_set_out_in_spaces_names_each_figure_by_its_column():
         ("paragraph", "Revenue: Three months ended Sept 30, 2026 84.2; Three months ended Sept 30, 2025 62.9")]
     # A filing's two periods side by side: "Three Months Ended" over two years, "Nine Months Ended" over two
     # more, a date line under each. Both periods' columns were "2026" and "2025", and the headings a section
-    # heading and a paragraph of their own. A section's label among the rows stays a row of the table.
+    # heading and a paragraph of their own. A section's label among the rows names the rows set in under it.
     periods = ("                                   Three Months Ended          Nine Months Ended\n"
                "                                      September 30,               September 30,\n"
                "($ in millions)                      2026        2025           2026        2025\n"
@@ -209,8 +209,7 @@ def test_a_plain_text_table_set_out_in_spaces_names_each_figure_by_its_column():
         ("paragraph", "MP Materials reported its results."),
         ("paragraph", "Revenue ($ in millions): Three Months Ended September 30, 2026 $84.2; Three Months Ended September 30, 2025 $62.9; "
                       "Nine Months Ended September 30, 2026 $231.5; Nine Months Ended September 30, 2025 $190.4\n"
-                      "Operating expenses:\n"
-                      "Cost of sales ($ in millions): Three Months Ended September 30, 2026 70.1; Three Months Ended September 30, 2025 58.3; "
+                      "Operating expenses – Cost of sales ($ in millions): Three Months Ended September 30, 2026 70.1; Three Months Ended September 30, 2025 58.3; "
                       "Nine Months Ended September 30, 2026 200.5; Nine Months Ended September 30, 2025 170.0\n"
                       "Net loss ($ in millions): Three Months Ended September 30, 2026 $(12.4); Three Months Ended September 30, 2025 $(18.1); "
                       "Nine Months Ended September 30, 2026 $(41.0); Nine Months Ended September 30, 2025 $(52.3)\n"

@@ -14,6 +14,7 @@ from assay.readers import parse
 from assay.readers.announcements import exchange_announcement
 from assay.statements import statements
 from assay.types import Fetched
+from tests.one_type_pdf import one_type_pdf
 
 DISCLAIMER = ("Hong Kong Exchanges and Clearing Limited and The Stock Exchange of Hong Kong Limited take no responsibility for the contents "
               "of this announcement, make no representation as to its accuracy or completeness and expressly disclaim any liability "
@@ -245,23 +246,8 @@ def test_an_asx_announcements_letterhead_is_out_of_its_text():
     assert article.source == "Tasman Rare Earths Limited" and article.published == datetime(2026, 11, 5, tzinfo=UTC)
 
 
-def _one_type_pdf(lines: list[str]) -> bytes:
-    """Every line in one type, as an exchange's or an agency's PDF often is: no larger type marks the title."""
-    from fpdf import FPDF
-
-    pdf = FPDF(format="A4")
-    pdf.add_page()
-    pdf.set_font("Helvetica", size=10)
-    for line in lines:
-        if line:
-            pdf.multi_cell(160, 5, line)
-        else:
-            pdf.ln(3)
-    return bytes(pdf.output())
-
-
 def _pdf_article(lines: list[str]):
-    (item,) = parse(Fetched(source="/tmp/filings/notice.pdf", content=_one_type_pdf(lines), content_type="application/pdf"))[2]
+    (item,) = parse(Fetched(source="/tmp/filings/notice.pdf", content=one_type_pdf(lines), content_type="application/pdf"))[2]
     return to_article(item)
 
 

@@ -507,3 +507,24 @@ def test_a_possessive_before_the_full_stop_ends_the_sentence():
 def test_the_furniture_of_forms_written_here_is_no_statement(body, expected):
     """Written here (twenty-seventh session): a wire brief, a determination, a live blog with a quoted post."""
     assert [s.text for s in statements(article(body))] == expected
+
+
+def test_a_legal_act_s_article_numbers_a_speech_s_courtesies_and_a_table_s_footnotes_are_no_statements():
+    """Written here (twenty-eighth session): a ministry's measures ("Article 5 Imported rare earth ores…"), a chair's address
+    to a company's meeting, and the USGS summary's legend and footnotes, which had all been statements or part of one."""
+    body = ("Article 5 Imported rare earth ores and concentrates shall be included in the total quantity control.\n"
+            "Section 232 tariffs on magnets took effect in March.\n"
+            "Good morning ladies and gentlemen, and welcome to Iluka's 2026 Annual General Meeting.\n"
+            "Good demand lifted zircon prices by 4 percent.\n"
+            "I would like to thank our shareholders for their continued support.\n"
+            "Thanks to strong demand, prices rose.\n"
+            "e Estimated. NA Not available. — Zero.\n"
+            "¹Data include lanthanides and yttrium but exclude most scandium.\n"
+            "World Mine Production and Reserves:\n"
+            "Acknowledgements This work was funded by the EU Horizon Europe programme.")
+    assert [s.text for s in statements(article(body))] == [
+        "Imported rare earth ores and concentrates shall be included in the total quantity control.",
+        "Section 232 tariffs on magnets took effect in March.",
+        "Good demand lifted zircon prices by 4 percent.",
+        "Thanks to strong demand, prices rose.",
+    ]

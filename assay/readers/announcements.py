@@ -41,6 +41,7 @@ class Announcement:
     dropped: set[int]
     """The indices of the lines taken out: the disclaimer, the issuer's block, the title, the closing."""
     notes: list[str] = field(default_factory=list)
+    author: str | None = None  # a research paper's authors (`papers.paper_head`)
 
 
 def _capitals(line: str) -> bool:

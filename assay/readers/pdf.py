@@ -40,6 +40,7 @@ from assay.readers.opening import (
     month_line_date,
     opening_date,
 )
+from assay.readers.papers import paper_head
 from assay.sources import SourceError, publisher_host, source_address, source_suffix
 from assay.statements import RULE_PREAMBLE
 from assay.types import Fetched, RawItem, SourceKind
@@ -662,7 +663,9 @@ def item_from_lines(read: list[list[Line]], fetched: Fetched, notes: list[str], 
         raise SourceError(f"{fetched.source}: no text left in the PDF once headers and footers are removed")
     sizes = [line.size for line in lines if line.size]
     # An HKEX or SGX announcement: its disclaimer, issuer's block and closing out; its capitals the title.
-    announcement = exchange_announcement([line.text for line in lines], blank_lines_part_paragraphs=False)
+    # A research paper's or a USGS summary's head: out; its journal or issuer the publisher.
+    texts = [line.text for line in lines]
+    announcement = exchange_announcement(texts, blank_lines_part_paragraphs=False) or paper_head(texts)
     if announcement:
         kept = {id(line) for i, line in enumerate(lines) if i not in announcement.dropped}
         pages = [[line for line in page if id(line) in kept] for page in pages]
@@ -740,7 +743,7 @@ def item_from_lines(read: list[list[Line]], fetched: Fetched, notes: list[str], 
         source_url=source_address(fetched),
         url=fetched.url,
         title=title,
-        author=byline_author([p.text for p in found_paragraphs]),
+        author=(announcement and announcement.author) or byline_author([p.text for p in found_paragraphs]),
         published=published,
         content=body,
         content_format="text",

@@ -51,6 +51,7 @@ from assay.readers.opening import (
     title_date,
     yearless_dateline,
 )
+from assay.readers.papers import paper_head
 from assay.readers.pdf import Line, remove_page_furniture, running_lines
 from assay.sources import SourceError, decode, decoding_notes, publisher_host, source_suffix
 from assay.statements import (
@@ -537,11 +538,12 @@ def read_text_file(text: str, fetched: Fetched, sender: str | None = None, masth
     meta, lines = _split_front_matter(lines, notes)
     if meta == _FrontMatter():
         meta, lines = _split_header_lines(lines, notes)
-    if announcement := exchange_announcement(lines):  # an HKEX or SGX announcement's disclaimer, issuer and closing
+    # An exchange announcement's disclaimer, issuer and closing; a research paper's or a USGS summary's head.
+    if announcement := exchange_announcement(lines) or paper_head(lines):
         lines = [line for i, line in enumerate(lines) if i not in announcement.dropped]
         notes.extend(announcement.notes)
         meta.title, meta.source = meta.title or announcement.title, meta.source or announcement.issuer
-        meta.published = meta.published or announcement.published
+        meta.published, meta.author = meta.published or announcement.published, meta.author or announcement.author
     lines, sites = _without_page_chrome(lines, notes)
     lines = _social_post(lines, meta, fmt, notes)
     lines = _newsletter_name(lines, meta, notes)
