@@ -57,6 +57,8 @@ class AliasEntry(BaseModel):
     name: str = Field(min_length=1, description="The canonical name, shown on the entity page.")
     type: EntityType = EntityType.other
     aliases: list[str] = Field(default_factory=list, description="Every other spelling, acronym or ticker of it.")
+    firm: bool = Field(False, description="An analysts', consultants', banks' or price reporters' firm: a company that speaks "
+                       "as an outside voice (a third party), never as \"the company\" of a story about another.")
 
 
 class AliasFile(BaseModel):
@@ -128,6 +130,7 @@ class Named:
     name: str
     type: EntityType
     variants: dict[str, str] = field(default_factory=dict)  # spelling -> why it is this entity
+    firm: bool = False  # `AliasEntry.firm`
 
 
 @dataclass(frozen=True)
@@ -153,7 +156,7 @@ class AliasBook:
     def __post_init__(self) -> None:
         # Later entries win a spelling two entries share: `load` puts the user's file last.
         for entry in self.entries:
-            named = Named(entry.name, entry.type, {entry.name: "alias file"})
+            named = Named(entry.name, entry.type, {entry.name: "alias file"}, firm=entry.firm)
             for alias in entry.aliases:
                 named.variants.setdefault(alias, "alias file")
             self._by_name[entry.name] = named
@@ -204,6 +207,11 @@ class AliasBook:
     def canonical(self, name: str) -> Named | None:
         """The entity `name` is a spelling of: its canonical name exactly, else by the rules above."""
         return self._by_name.get(name) or self._by_key.get(normalise(name))
+
+    def is_firm(self, name: str) -> bool:
+        """Whether `name` is an analysts', consultants', investors' or price reporters' firm: by its name
+        ("Adamas Intelligence": `is_firm_name`) or as the alias file marks it ("Macquarie", "Fastmarkets")."""
+        return is_firm_name(name) or ((named := self.canonical(name)) is not None and named.firm)
 
     def country_of(self, demonym: str) -> Named | None:
         """The country a demonym names ("Chinese" -> China, "Angolan" -> Angola), if the book knows it:

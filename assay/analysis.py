@@ -198,7 +198,7 @@ KEY_SENTENCES_VERSION = "10"  # 2: the splitter's boilerplate rule; 3: its narro
 # 5 0.538 / 0.460, 6 0.539 / 0.515; lead-k stays at 0.32-0.34 / 0.36-0.42 (evals/README.md).
 HIGHLIGHTS = 5
 # The version of what code makes of the reply's names, figures and prose (`typed_once`, `_figure`, `tidy_cut`): part of the key too.
-NAMES_VERSION = "22"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
+NAMES_VERSION = "23"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
 # 2: a figure as the body writes it, what it measures in its sentence, no years; 3: a summary's unfinished last sentence dropped;
 # 4: a figure's value holds a number; 5: a title before a name the body writes after it is that name, and a call's
 # holder may be its summary's subject (grounding); 6: "NPV" is the body's "NPV8"; a province or state is no country;
@@ -226,6 +226,8 @@ NAMES_VERSION = "22"  # 1: a name typed once; a unit the value carries shown onc
 # 21: two names given as one ("Australia and Canada") are two; a peer ("Baroness Cole of Meadowbank") is no organisation;
 # "neodymium-iron-boron magnets" are rare earth magnets in the alias file; India's states are places within a country
 # 22: a figure longer than a figure's length is none (the analysis had failed on it)
+# 23: a person by title and name ("Prime Minister Anthony Albanese of Australia") is no company; what is done with a
+# material ("rare earth mining") is no material; the alias file's analysts' firms and price reporters
 
 
 def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = HIGHLIGHTS) -> list[str]:

@@ -182,12 +182,13 @@ class _Speakers:
         return None
 
     def _entity(self, name: str) -> Attribution | None:
-        """The speaker a known entity's name is (a company, a government), now the last speaker."""
+        """The speaker a known entity's name is (a company, a government, a firm's outside voice), now the last speaker."""
         # A social account's handle runs the name together: "@LynasRareEarths says …" is Lynas Rare Earths.
         named = self.aliases.canonical(name) or self.aliases.canonical(spelled_out(name))
         if named is None or named.type not in SPEAKER_ATTRIBUTION:
             return None
-        self.last = SPEAKER_ATTRIBUTION[named.type]
+        # An analysts' firm or a price reporter speaks as an outside voice: "Adamas Intelligence said in a note…".
+        self.last = Attribution.third_party if self.aliases.is_firm(named.name) else SPEAKER_ATTRIBUTION[named.type]
         return self.last
 
 

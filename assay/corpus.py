@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 
 from pydantic import BaseModel, Field, ValidationError
 
-from assay.aliases import AliasBook, is_firm_name
+from assay.aliases import AliasBook
 from assay.attribution import quotation_spans, speaker_words
 from assay.transcripts import Side, turns
 from assay.types import (
@@ -354,7 +354,7 @@ def speaker_finder(article: Article, aliases: AliasBook) -> Callable[[int, int, 
                 return named[0][2]
         # An analysts' or investors' firm the model typed a company ("Anchor Research") is no company that speaks: AP's
         # "The company said it expects …", after an analyst's quote, went to the analyst's firm (written here).
-        body = [(a, b, name) for a, b, kind, name in mentions(article.body) if kind in wanted and not is_firm_name(name)]
+        body = [(a, b, name) for a, b, kind, name in mentions(article.body) if kind in wanted and not aliases.is_firm(name)]
         own = [name for a, b, name in body if start <= a and b <= end]
         before = [name for a, b, name in body if b <= start]
         titled = [name for _, _, kind, name in mentions(article.title) if kind in wanted]

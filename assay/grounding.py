@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assay.aliases import DEMONYM_PLACES, DEMONYM_SUFFIX, AliasBook, shipped_book
+from assay.aliases import DEMONYM_PLACES, DEMONYM_SUFFIX, AliasBook, names_an_actor, shipped_book, trade_names
 from assay.embeddings import MiniLMEmbeddings, english_words
 from assay.readers.opening import call_holder, publisher, release_issuer
 from assay.statements import sentences, statements, text_sentences
@@ -203,6 +203,13 @@ _TITLES = frozenset(
     "senator general manager managing head ambassador commissioner administrator spokesperson spokesman spokeswoman "
     "professor dr mr mrs ms ceo cfo coo founder".split()
 )
+
+
+# A title before a person's first and last names: "Prime Minister Anthony Albanese", "Minister Wang Wentao", "President Donald J. Trump".
+_TITLED_PERSON = re.compile(r"^(?:(?:Prime|Vice|Deputy|Foreign|Trade|Commerce)\s+)?(?:President|Minister|Premier|Senator|Secretary|Chancellor|"
+                            r"Governor|Ambassador|Commissioner|Representative)\s+[A-Z][a-z]+\.?(?:\s+[A-Z]\.)?\s+[A-Z][\w'’-]+")
+_ACTIVITY_OR_MEASURE = re.compile(r"\b(?:mining|smelting|separation|processing|refining|production|recycling|extraction|exports|imports|"
+                                  r"output|supply|demand|prices?|industry|sector|market)$", re.I)
 
 
 # A person's role written after their name: "He Yongqian, spokesperson for…", "Lin Boqiang, director of…",
@@ -589,6 +596,16 @@ def entity_rejected(entity: Entity, article: Article, aliases: AliasBook | None 
         name.lower() in _TITLES or (len(words) <= 3 and words[0].lower().rstrip(".") in _HONORIFICS) or words[0].lower() in _PEERAGE
     ):
         return "a person or a title"
+    # "Prime Minister Anthony Albanese of Australia", "President Donald J. Trump" as a company (a fact sheet written here):
+    # a person by their title and name.
+    # Not a company whose name opens so ("Premier African Minerals", "President Energy PLC").
+    if entity.type in (EntityType.company, EntityType.government) and _TITLED_PERSON.match(name) and not trade_names(name) \
+            and not names_an_actor(name):
+        return "a person or a title"
+    # "rare earth mining", "rare earth smelting and separation" as materials (a ministry's measures written here): what
+    # is done with a material, or a measure of it, is no material.
+    if entity.type == EntityType.material and len(words) > 1 and _ACTIVITY_OR_MEASURE.search(name):
+        return "an activity or a measure, not a material"
     # "He Yongqian (何咏前)" as a company (seen on a state outlet's English page written here): the body
     # names a person by their role right after the name ("…, spokesperson for the Ministry of Commerce").
     if entity.type in (EntityType.company, EntityType.government) and _named_as_a_person(name, article.body):

@@ -62,6 +62,7 @@ class ClaimsQuestion:
     topic_words: tuple[str, ...]
     since: date | None
     topic: str = ""  # as the question writes it, for the answer's first line
+    firm: bool = False  # an analysts' firm or a price reporter (`AliasBook.is_firm`): it speaks as a third party
 
 
 def asked_about(question: str) -> str | None:
@@ -86,7 +87,8 @@ def claims_question(question: str, aliases: AliasBook, today: date | None = None
     written = (asked["topic"] or "").strip()
     topic = tuple(w for w in re.findall(r"[^\W_]+", written.lower()) if w not in _TOPIC_STOP and len(w) > 2)
     members = tuple(m for name, found in _TOPIC_MEMBERS.items() if name in written.lower() for m in found)
-    return ClaimsQuestion(named.name, named.type, topic + members, _since(asked["since"], today or datetime.now(UTC).date()), written)
+    return ClaimsQuestion(named.name, named.type, topic + members, _since(asked["since"], today or datetime.now(UTC).date()), written,
+                          firm=aliases.is_firm(named.name))
 
 
 def _since(text: str | None, today: date) -> date | None:
@@ -121,13 +123,15 @@ def matching_statements(query: ClaimsQuestion, corpus: CorpusView, aliases: Alia
     claims" after the article named it: `corpus.speaker_finder`) and are attributed to its kind of
     speaker, and those of its own releases (published under its name: a company's release speaks for
     it without naming it; a title that names it may be another company's release)."""
-    speaker = SPEAKER_ATTRIBUTION.get(query.entity_type)
+    # A firm is quoted as an outside voice ("Adamas Intelligence said in a note…"); its own notes are in its writers' voice.
+    speaker = Attribution.third_party if query.firm else SPEAKER_ATTRIBUTION.get(query.entity_type)
     own_releases = _own_releases(query, corpus, aliases)
     found = []
     for s in corpus.statements:
         if s.kind not in _ASSERTED or (query.entity not in s.names_and_speaker and s.article_id not in own_releases):
             continue
-        if speaker is not None and s.attribution is not speaker:
+        own_voice = query.firm and s.article_id in own_releases and s.attribution is Attribution.author
+        if speaker is not None and s.attribution is not speaker and not own_voice:
             continue
         if speaker is None and s.attribution is Attribution.author:  # a person or an unknown kind: anyone but the author
             continue
@@ -140,9 +144,10 @@ def matching_statements(query: ClaimsQuestion, corpus: CorpusView, aliases: Alia
 
 
 def _own_releases(query: ClaimsQuestion, corpus: CorpusView, aliases: AliasBook) -> set[str]:
-    """The entity's own releases: published under its name (a title that names it may be another company's release)."""
+    """The entity's own releases: published under its name (a title that names it may be another company's release);
+    a firm's, whatever their type (an analysts' firm's release is typed an analyst's)."""
     return {a.id for a in corpus.articles
-            if corpus.source_types.get(a.id) is SourceType.company_release and query.entity in aliases.mentions(a.source)}
+            if (query.firm or corpus.source_types.get(a.id) is SourceType.company_release) and query.entity in aliases.mentions(a.source)}
 
 
 def _about(quote: str, topic: tuple[str, ...]) -> bool:

@@ -511,6 +511,17 @@ def test_headings_and_phrases_are_no_entities(prose_parts):
     award = Article(id="award", title="DoD", source="test", source_url="test",
                     body="The award to Bayline Rare Earth Refining expands its Port Allen, Louisiana, facility.")
     assert entity_rejected(Entity(name="Port Allen, Louisiana", type="project"), award) == "a place"
+    # A fact sheet and a ministry's measures written here (twenty-eighth session): a head of government by title and name
+    # typed a company, and what is done with a material typed a material.
+    sheet = Article(id="sheet", title="Fact sheet", source="test", source_url="test",
+                    body="President Donald J. Trump met Prime Minister Anthony Albanese of Australia. Rare earth mining and rare earth "
+                         "smelting and separation need quotas; imported rare earth ores count. The Secretary of Energy agreed.")
+    assert [entity_rejected(Entity(name=name, type=kind), sheet) for name, kind in (
+        ("Prime Minister Anthony Albanese of Australia", "company"), ("President Donald J. Trump", "government"),
+        ("Rare earth mining", "material"), ("rare earth smelting and separation", "material"), ("rare earth ores", "material"),
+        ("Secretary of Energy", "government"))] == [
+        "a person or a title", "a person or a title", "an activity or a measure, not a material", "an activity or a measure, not a material",
+        None, None]
     assert typed_once([Entity(name="Bayline Rare Earth Refining", type="project")], AliasBook.load()) == [
         Entity(name="Bayline Rare Earth Refining", type="company")]  # a refiner's name, not a plant's
     assert typed_once([Entity(name="Xiamen University", type="company")], AliasBook.load()) == [

@@ -383,6 +383,51 @@ def test_what_the_company_claims_is_listed_for_the_company_it_speaks_for():
     assert build_digest(corpus, types={n.name: n.type for n in aliases.entities()}).groups[0].entity == "Lynas Rare Earths"
 
 
+def test_what_an_analysts_firm_said_is_listed_from_stories_that_quote_it_and_from_its_own_notes():
+    """Written here (twenty-eighth session): "What has Adamas Intelligence said about magnet demand?" went to the passages,
+    which cited one statement; the firm's own release and the story quoting it hold five. The alias file marks the trade's
+    analysts and price reporters as firms: quoted, they speak as a third party, and their own notes in their writers' voice."""
+    aliases = AliasBook.load()
+    assert aliases.is_firm("Macquarie") and aliases.is_firm("SMM") and aliases.is_firm("Orion Resource Partners")
+    assert not aliases.is_firm("Lynas")
+    story = StoredArticle(id="s1", url="https://example.com/s1", title="NdPr prices hit a two-year high", source="Example Wire",
+                          source_url="https://example.com", published=datetime(2026, 12, 3, tzinfo=UTC), sections=[],
+                          body="Adamas Intelligence said global demand for rare earth magnets would grow 9 percent a year. "
+                               "Lynas said magnet demand was strong.")
+    note = StoredArticle(id="n1", url="https://example.com/n1", title="Adamas Intelligence Releases Magnet Market Outlook",
+                         source="Adamas Intelligence", source_url="https://example.com", published=datetime(2026, 12, 1, tzinfo=UTC),
+                         sections=[], body="Global consumption of NdFeB magnets rose 11 percent in 2026 to 241,000 tonnes.")
+
+    def record(article: StoredArticle, quote: str, attribution: Attribution, source_kind: SourceType):
+        start = article.body.index(quote)
+        return statement_record(article, StatementAnalysis(
+            quote=quote, start=start, end=start + len(quote), kind=Kind.fact, kind_confidence=0.9, attribution=attribution,
+            evidence=Evidence.none, rationale=""), source_kind, aliases)
+
+    records = [record(story, "Adamas Intelligence said global demand for rare earth magnets would grow 9 percent a year.",
+                      Attribution.third_party, SourceType.news),
+               record(story, "Lynas said magnet demand was strong.", Attribution.company, SourceType.news),
+               record(note, note.body, Attribution.author, SourceType.analyst)]
+    corpus = CorpusView(articles=[story, note], analyses={}, source_types={"s1": SourceType.news, "n1": SourceType.analyst},
+                        statements=records)
+    asked = claims_question("What has Adamas Intelligence said about magnet demand?", aliases)
+    assert asked is not None and asked.firm
+    assert [s.article_id for s in matching_statements(asked, corpus, aliases)] == ["s1", "n1"]
+    # A company still speaks as a company: Lynas's line, not the firm's.
+    lynas = claims_question("What has Lynas said about magnet demand?", aliases)
+    assert lynas is not None and [s.quote for s in matching_statements(lynas, corpus, aliases)] == ["Lynas said magnet demand was strong."]
+
+
+def test_a_firm_the_alias_file_marks_is_no_company_that_speaks_and_quoted_it_is_a_third_party():
+    from assay.attribution import speaker as speaker_of
+
+    body = ("Lynas Rare Earths reported record output. Analysts at Macquarie said the output was a milestone. "
+            "The company said it expects further growth.")
+    finder, at = _finder(body)
+    assert finder(*at("The company said it expects further growth."), Attribution.company) == "Lynas Rare Earths"
+    assert speaker_of("Adamas Intelligence said in a note that demand would grow.", AliasBook.load()) == Attribution.third_party
+
+
 def test_the_speaker_reading_script_lists_every_labelled_company_or_government_statement(capsys):
     from assay.evals.speakers import main
 
