@@ -28,8 +28,10 @@ _NOT_SPEAKERS = (EntityType.material, EntityType.project)
 SPEAKER_TYPES = frozenset(EntityType) - set(_NOT_SPEAKERS)
 _ASKED = re.compile(
     r"^\s*what\s+(?:(?:has|have|had|did|does|do)\s+)?(?P<who>.+?)\s+"
-    r"(?:claim(?:ed|s)?|sa(?:id|y|ys)|announce[ds]?|stated?|promised?|asserted?|reported?)\b"
-    r"(?:\s+(?:about|on|regarding|concerning)\s+(?P<topic>.+?))?"
+    # An analyst's or a company's outlook is asked so too: "What has Adamas Intelligence forecast for NdPr prices?".
+    r"(?:claim(?:ed|s)?|sa(?:id|y|ys)|announce[ds]?|stated?|promised?|asserted?|reported?|forecasts?|forecasted|predict(?:ed|s)?|"
+    r"expect(?:ed|s)?|estimated?|estimates|project(?:ed|s)?)\b"
+    r"(?:\s+(?:about|on|regarding|concerning|for)\s+(?P<topic>.+?))?"
     r"(?:\s+(?:since|after)\s+(?P<since>[\w ,.-]+?))?"
     # "…, and was any of it corroborated?": the list gives each statement's verdict (the issue's own question lost its "since July")
     r"(?:,?\s+and\s+(?:was|were|is|are|has|have|did|does)\s+(?:any|all|some|it|they|each)\b[^?]*)?\s*\??\s*$",
@@ -65,6 +67,11 @@ class ClaimsQuestion:
     firm: bool = False  # an analysts' firm or a price reporter (`AliasBook.is_firm`): it speaks as a third party
 
 
+# The people who speak for an entity, after its name: "What did Macquarie analysts say…" asks what Macquarie said.
+_ITS_PEOPLE = re.compile(r"(?:['’]s?)?\s+(?:analysts?|economists?|strategists?|researchers?|executives?|officials?|management|"
+                         r"spokes(?:person|man|woman))$", re.I)
+
+
 def asked_about(question: str) -> str | None:
     """Who a claims question asks about, as written ("MP Materials"), or None for another question or
     when it names no one: a name starts with a capital or a digit ("the study", "analysts" do not)."""
@@ -74,6 +81,7 @@ def asked_about(question: str) -> str | None:
     if asked is None:
         return None
     who = re.sub(r"^the\s+", "", asked["who"].strip(), flags=re.I)
+    who = _ITS_PEOPLE.sub("", who) or who  # "Macquarie analysts", "Lynas's executives": the firm or the company
     return who if who[:1].isupper() or who[:1].isdigit() else None
 
 
@@ -128,9 +136,11 @@ def matching_statements(query: ClaimsQuestion, corpus: CorpusView, aliases: Alia
     own_releases = _own_releases(query, corpus, aliases)
     found = []
     for s in corpus.statements:
-        if s.kind not in _ASSERTED or (query.entity not in s.names_and_speaker and s.article_id not in own_releases):
-            continue
         own_voice = query.firm and s.article_id in own_releases and s.attribution is Attribution.author
+        # A firm's judgement is its view, what is asked of it ("SMM expects Pr-Nd oxide prices to stay high", labelled opinion).
+        if (s.kind not in _ASSERTED and not (query.firm and s.kind is Kind.opinion)) or (
+                query.entity not in s.names_and_speaker and s.article_id not in own_releases):
+            continue
         if speaker is not None and s.attribution is not speaker and not own_voice:
             continue
         if speaker is None and s.attribution is Attribution.author:  # a person or an unknown kind: anyone but the author

@@ -61,6 +61,13 @@ def test_the_question_names_who_what_about_and_since_when(views):
     both = claims_question("What has MP Materials claimed about magnet output since July, and was any of it corroborated?", aliases,
                            today=date(2026, 12, 5))
     assert both is not None and both.since == date(2026, 7, 1) and both.topic == "magnet output"
+    # An outlook is asked so too, and a firm's or a company's people speak for it (written here, twenty-eighth session:
+    # both went to the passages, which cited the story's line and not the firm's own "$95 per kilogram in 2030").
+    outlook = claims_question("What has Adamas Intelligence forecast for NdPr prices?", aliases)
+    assert outlook is not None and (outlook.entity, outlook.topic, outlook.firm) == ("Adamas Intelligence", "NdPr prices", True)
+    assert claims_question("What did Macquarie analysts say about NdPr prices?", aliases).entity == "Macquarie"
+    assert claims_question("What did MP's executives expect?", aliases).entity == MP
+    assert claims_question("What did analysts say?", aliases) is None  # no one named
 
 
 def test_the_entitys_statements_from_every_article_newest_first(views):
@@ -396,23 +403,26 @@ def test_what_an_analysts_firm_said_is_listed_from_stories_that_quote_it_and_fro
                                "Lynas said magnet demand was strong.")
     note = StoredArticle(id="n1", url="https://example.com/n1", title="Adamas Intelligence Releases Magnet Market Outlook",
                          source="Adamas Intelligence", source_url="https://example.com", published=datetime(2026, 12, 1, tzinfo=UTC),
-                         sections=[], body="Global consumption of NdFeB magnets rose 11 percent in 2026 to 241,000 tonnes.")
+                         sections=[], body="Global consumption of NdFeB magnets rose 11 percent in 2026 to 241,000 tonnes. "
+                                             "We expect magnet demand to stay strong.")
 
-    def record(article: StoredArticle, quote: str, attribution: Attribution, source_kind: SourceType):
+    def record(article: StoredArticle, quote: str, attribution: Attribution, source_kind: SourceType, kind: Kind = Kind.fact):
         start = article.body.index(quote)
         return statement_record(article, StatementAnalysis(
-            quote=quote, start=start, end=start + len(quote), kind=Kind.fact, kind_confidence=0.9, attribution=attribution,
+            quote=quote, start=start, end=start + len(quote), kind=kind, kind_confidence=0.9, attribution=attribution,
             evidence=Evidence.none, rationale=""), source_kind, aliases)
 
     records = [record(story, "Adamas Intelligence said global demand for rare earth magnets would grow 9 percent a year.",
                       Attribution.third_party, SourceType.news),
                record(story, "Lynas said magnet demand was strong.", Attribution.company, SourceType.news),
-               record(note, note.body, Attribution.author, SourceType.analyst)]
+               record(note, "Global consumption of NdFeB magnets rose 11 percent in 2026 to 241,000 tonnes.", Attribution.author, SourceType.analyst),
+               # A firm's judgement is its view, what an analyst asks of it: listed, though a company's opinion would not be.
+               record(note, "We expect magnet demand to stay strong.", Attribution.author, SourceType.analyst, Kind.opinion)]
     corpus = CorpusView(articles=[story, note], analyses={}, source_types={"s1": SourceType.news, "n1": SourceType.analyst},
                         statements=records)
     asked = claims_question("What has Adamas Intelligence said about magnet demand?", aliases)
     assert asked is not None and asked.firm
-    assert [s.article_id for s in matching_statements(asked, corpus, aliases)] == ["s1", "n1"]
+    assert [s.article_id for s in matching_statements(asked, corpus, aliases)] == ["s1", "n1", "n1"]
     # A company still speaks as a company: Lynas's line, not the firm's.
     lynas = claims_question("What has Lynas said about magnet demand?", aliases)
     assert lynas is not None and [s.quote for s in matching_statements(lynas, corpus, aliases)] == ["Lynas said magnet demand was strong."]
