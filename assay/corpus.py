@@ -81,7 +81,9 @@ _NAMES: list[tuple[re.Pattern[str], SourceType]] = [
                 r"\bansa\b|\befe\b|\bdpa\b", re.I), SourceType.wire),
     (re.compile(r"pr ?newswire|business ?wire|globe ?newswire|newsfile|accesswire|investor relations|press release", re.I),
      SourceType.company_release),
-    (re.compile(r"rare earth exchanges|adamas|benchmark mineral|fastmarkets|argus|shanghai metals market|\bsmm\b", re.I),
+    # A think tank publishes analysis: "Center for Strategic Minerals Policy", "Institute for Energy Research".
+    (re.compile(r"rare earth exchanges|adamas|benchmark mineral|fastmarkets|argus|shanghai metals market|\bsmm\b|"
+                r"\b(?:cent(?:er|re)|institute)\s+for\b|\bthink[- ]tank\b", re.I),
      SourceType.analyst),
     # "Department for Business and Trade" is how the UK names its departments; a geological survey is a state agency.
     # A legislature's committee publishes its hearings: "Senate Armed Services Committee", "House Select Committee on the CCP";

@@ -137,6 +137,7 @@ _BOILERPLATE = re.compile(
     r"|^(?-i:(?:The\s+)?(?:[A-Z][\w'’&.-]*\s+){1,5})is (?:written|edited|compiled) by\b"
     r"|\b(?:the )?views (?:expressed )?(?:here |in this \w+ )?are (?:her|his|their|my|our|the authors?['’]?s?) own\b"
     r"|^about (?-i:[A-Z][\w&.,’'()-]*(?: [A-Z][\w&.,’'()-]*)*)$"  # "About Vantage Magnetics, Inc.", never "About half of…"
+    r"|^about the authors?\s*[:.]"  # a brief's note on who wrote it ("About the authors: Dr. Helen Park is a senior fellow…")
     r"|[\w.+-]+@[\w-]+\.\w|\+\d[\d ()-]{7,}\d|\bwww\.\S+",
     re.I,
 )
@@ -200,7 +201,7 @@ DATELINE = re.compile(
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "37"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
+SPLITTER_VERSION = "38"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
 # 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies, an interview's Q:/A: labels,
 # a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone; 8: a name a speaker addresses,
 # a pasted page's photo captions and sign-up calls; 9: a "Published <date>" line, a table's header row of years
@@ -244,6 +245,7 @@ SPLITTER_VERSION = "37"  # 2: datelines are not statements; 3: comma clauses, as
 # number and "By order of the Commission." are none; nor a quoted post's account line or a live blog's standfirst
 # 37: footnotes marked in superscript, a statistical table's legend and acknowledgements are none; nor a heading of
 # capitalised and small words over a table ("World Mine Production and Reserves:")
+# 38: a brief's "About the authors: …" is none
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,7 @@ from assay.corpus import source_type
 from assay.readers import content_type_for, parse
 from assay.settings import Settings
 from assay.sources import SourceError, decode, fetch_url, is_private_address, read_file
-from assay.statements import text_sentences
+from assay.statements import statements, text_sentences
 from assay.types import Article, Fetched, SourceKind, SourceType
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "formats" / "text"
@@ -993,6 +993,22 @@ def _read_text(tmp_path: Path, text: str) -> tuple[Article, list[str]]:
          "that an industry in the United States is materially injured by reason of imports of magnets from China.\n\n"
          "By order of the Commission.\n\nIssued: December 2, 2026\n\nLisa R. Barton\nSecretary to the Commission\n",
          "Sintered Neodymium-Iron-Boron Magnets from China", "United States International Trade Commission", datetime(2026, 12, 2, tzinfo=UTC)),
+        # written here (twenty-eighth session): a Malaysian ministry's statement, Malay over English; its Malay name had
+        # been the title, "Kenyataan Media" the publisher, and its headline in capitals was passed over as a letterhead
+        ("KENYATAAN MEDIA\nMEDIA STATEMENT\n\nKEMENTERIAN PELABURAN, PERDAGANGAN DAN INDUSTRI\nMINISTRY OF INVESTMENT, TRADE AND INDUSTRY\n\n"
+         "GOVERNMENT APPROVES LYNAS MALAYSIA'S HEAVY RARE EARTHS EXPANSION\n\nKUALA LUMPUR, 3 December 2026 – The Government has "
+         "approved Lynas Malaysia Sdn Bhd's application to expand its heavy rare earths separation capacity.\n",
+         "GOVERNMENT APPROVES LYNAS MALAYSIA'S HEAVY RARE EARTHS EXPANSION", "Ministry of Investment, Trade and Industry",
+         datetime(2026, 12, 3, tzinfo=UTC)),
+        # a Nikkei story's byline gives its writer's post ("KENJI SATO, Nikkei staff writer"): it had been published by its folder
+        ("Japan to fund rare earth recycling plants in bid to cut China reliance\n\nKENJI SATO, Nikkei staff writer\n"
+         "December 4, 2026 18:02 JST\n\nTOKYO -- Japan's Ministry of Economy, Trade and Industry will subsidize up to half the cost "
+         "of new plants that recover rare earths.\n",
+         "Japan to fund rare earth recycling plants in bid to cut China reliance", "Nikkei", datetime(2026, 12, 4, tzinfo=UTC)),
+        # a think tank's brief dated by its masthead's month ("… | Policy Brief No. 14 | November 2026"), undated before
+        ("Breaking the Chokehold: Allied Options for Heavy Rare Earths\n\nCenter for Strategic Minerals Policy | Policy Brief No. 14 | "
+         "November 2026\n\nKey Findings\n\n1. China accounts for more than 99 percent of global heavy rare earth separation capacity.\n",
+         "Breaking the Chokehold: Allied Options for Heavy Rare Earths", "Center for Strategic Minerals Policy", datetime(2026, 11, 1, tzinfo=UTC)),
     ],
 )
 def test_the_lines_a_release_prints_above_its_title_name_its_publisher_and_date(tmp_path: Path, text, title, source, published):
@@ -1361,3 +1377,62 @@ Email
                       "Products\nOxides\nMetals\nAlloys\nMagnets\n\nLynas also said prices rose strongly in the period.\n")
     _, _, (listed,) = parse(Fetched(source="/tmp/notes/list.txt", content=menu_then_list.encode(), content_type="text/plain"))
     assert listed.title == "Lynas update" and "Lynas said output rose" in to_article(listed).body
+
+
+def test_a_byline_with_the_writer_s_post_names_the_writer_and_a_think_tank_is_an_analyst_s(tmp_path: Path):
+    nikkei, _ = _read_text(tmp_path, "Japan to fund recycling plants\n\nKENJI SATO, Nikkei staff writer\nDecember 4, 2026\n\n"
+                                     "TOKYO -- Japan's industry ministry will subsidize up to half the cost of new plants.\n")
+    assert nikkei.author == "Kenji Sato"
+    brief, _ = _read_text(tmp_path, "Breaking the Chokehold\n\nCenter for Strategic Minerals Policy | Policy Brief No. 14 | November 2026\n\n"
+                                    "China accounts for more than 99 percent of heavy rare earth separation capacity.\n\n"
+                                    "About the authors: Dr. Helen Park is a senior fellow at the Center for Strategic Minerals Policy.\n")
+    assert source_type(brief) is SourceType.analyst
+    assert [s.text for s in statements(brief)] == ["China accounts for more than 99 percent of heavy rare earth separation capacity."]
+
+
+@pytest.mark.parametrize(("name", "text", "source", "author", "published", "said"), [
+    # Telegram Desktop's copy of a channel's posts: the channel's name and the time over each message
+    ("alerts.txt", "Rare Earth Alerts, [04.12.26 09:14]\nMOFCOM says licence applications will now be processed within 30 working days.\n\n"
+     "Rare Earth Alerts, [04.12.26 09:15]\nSource: MOFCOM press conference, Dec 4.\n\n"
+     "Rare Earth Alerts, [04.12.26 15:02]\nBREAKING: Lynas says its Kalgoorlie plant restarted after a 3-week outage.\n",
+     "Rare Earth Alerts", "Rare Earth Alerts", datetime(2026, 12, 4, 9, 14, tzinfo=UTC),
+     ["MOFCOM says licence applications will now be processed within 30 working days.",
+      "Lynas says its Kalgoorlie plant restarted after a 3-week outage."]),
+    # WhatsApp's export of a group: its notice and omitted media out, messages with no full stop still statements
+    ("WhatsApp Chat with Rare Earth Traders.txt",
+     "04/12/2026, 08:55 - Messages and calls are end-to-end encrypted. No one outside of this chat can read them.\n"
+     "04/12/2026, 09:02 - Anna Kowalski: Heard from a trader in Ganzhou that separation plants cut runs again this week\n"
+     "04/12/2026, 09:10 - Tom Reyes: Fastmarkets has Dy oxide CIF Rotterdam at $850-900/kg, unchanged\n"
+     "04/12/2026, 09:11 - Tom Reyes: <Media omitted>\n",
+     "Rare Earth Traders", None, datetime(2026, 12, 4, 9, 2, tzinfo=UTC),
+     ["Heard from a trader in Ganzhou that separation plants cut runs again this week",
+      "Fastmarkets has Dy oxide CIF Rotterdam at $850-900/kg, unchanged"]),
+    # an iPhone's export, a US phone's days month first (24 is no month)
+    ("chat.txt", "[12/24/26, 9:02:11 AM] Anna Kowalski: Separation plants cut runs again this week.\n"
+     "[12/24/26, 9:05:40 PM] Anna Kowalski: Feed from Myanmar is still stuck at the border.\n",
+     "Anna Kowalski", "Anna Kowalski", datetime(2026, 12, 24, 9, 2, tzinfo=UTC),
+     ["Separation plants cut runs again this week.", "Feed from Myanmar is still stuck at the border."]),
+])
+def test_a_chat_s_messages_are_paragraphs_without_their_time_and_sender(tmp_path: Path, name, text, source, author, published, said):
+    """Written here (twenty-eighth session): each message's time and sender had opened its statement, the channel's name
+    was the title, the folder the publisher and the chat undated; a group's messages without a full stop were headings."""
+    path = tmp_path / name
+    path.write_text(text)
+    article, _ = read_article(path)
+    assert (article.source, article.author, article.published) == (source, author, published)
+    assert article.title == said[0]  # the first message's first sentence, without its sender
+    assert [s.text for s in statements(article)] == said
+
+
+def test_an_obsidian_clipping_gives_its_page_s_address_and_writer_and_its_callouts_no_markers(tmp_path: Path):
+    """Obsidian's web clipper writes the page's address as `source:`, the writer as a link to a note ("[[Priya Natarajan]]")
+    and callouts ("> [!quote]"): the address had been the publisher, the link the writer and the marker part of a statement."""
+    path = tmp_path / "clipping.md"
+    path.write_text('---\ntitle: "Vulcan Elements closes $620M loan"\nsource: "https://www.example-mining-news.com/vulcan"\n'
+                    'author:\n  - "[[Priya Natarajan]]"\npublished: 2026-11-30\n---\n\nVulcan Elements has closed a $620 million loan.\n\n'
+                    '> [!quote]\n> "This loan puts American magnet manufacturing back on the map," said John Maslin.\n')
+    article, _ = read_article(path)
+    assert (article.source, article.author, article.url) == ("www.example-mining-news.com", "Priya Natarajan", "https://www.example-mining-news.com/vulcan")
+    assert [s.text for s in statements(article)] == [
+        "Vulcan Elements has closed a $620 million loan.",
+        '"This loan puts American magnet manufacturing back on the map," said John Maslin.']

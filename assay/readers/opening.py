@@ -98,6 +98,8 @@ _LABEL = re.compile(
     r"^(?:opinion|commentary|comment|analysis|editorial|feature|column|news|exclusive|interview|insight|briefing|"
     r"(?:equity |market |sector )?research|market (?:note|brief|update|commentary)|report(?: summary)?|"
     r"(?:joint )?(?:press |media |news )?release|(?:asx |company )?announcement|for immediate release|immediate release|"
+    # A media statement, and its Malay and Indonesian labels over it ("KENYATAAN MEDIA" over "MEDIA STATEMENT", Malaysia's way).
+    r"(?:press |media )statement|kenyataan (?:media|akhbar)|siaran (?:pers|media|akhbar)|"
     r"written (?:questions?|answers?)(?:,? answers?)?(?: and statements)?|"  # a parliament's written questions, as its site heads them
     r"(?:(?:company|corporate|conference call|call) )?participants)\b",  # a transcript's list of who speaks
     re.IGNORECASE,
@@ -264,6 +266,8 @@ def _masthead(head: list[str]) -> str | None:
     """The first organisation a short line above the body names, alone or among a masthead's parts
     ("Opinion | The Midland Ledger | February 2, 2026"); a byline's reporter is passed over."""
     for line in head:
+        if posted := role_byline(line):
+            return posted[1]
         staff = _STAFF_BYLINE.match(line)
         if staff and "|" not in line:
             name = staff.group("name").strip()
@@ -282,6 +286,21 @@ def _masthead(head: list[str]) -> str | None:
     return None
 
 
+# A byline that gives the writer's post at an outlet, Nikkei Asia's way: "KENJI SATO, Nikkei staff writer",
+# "Jane Doe, Nikkei Asia correspondent". Before, the story had no writer and was published by its folder.
+_ROLE_BYLINE = re.compile(r"^(?P<name>[A-Z][A-Za-z.'’-]+(?:\s+[A-Z][A-Za-z.'’-]+){1,3}),\s+(?P<outlet>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,3})\s+"
+                          r"(?:(?:senior|chief|deputy|staff|contributing)\s+)?(?:staff\s+writers?|writers?|correspondents?|reporters?|editors?)$")
+
+
+def role_byline(line: str) -> tuple[str, str] | None:
+    """(writer, outlet) of a byline that gives the writer's post at the outlet (`_ROLE_BYLINE`); a name in capitals is title-cased."""
+    found = _ROLE_BYLINE.match(line.strip())
+    if found is None:
+        return None
+    name = found["name"]
+    return (name.title() if name.isupper() else name), found["outlet"]
+
+
 # The outlets a byline names after its reporter ("By Jane Doe, Reuters"): the dateline agencies'.
 _BYLINE_OUTLETS = {name.lower() for _, name in _DATELINE_AGENCIES} | set(_AGENCY_NAMES)
 
@@ -291,6 +310,8 @@ def byline_author(lines: list[str]) -> str | None:
     the outlet it may add ("By Jane Doe, Reuters"); None for a staff byline, which names no person."""
     head, _ = _head(lines)
     for line in head:
+        if posted := role_byline(line):
+            return posted[0]
         for part in re.split(r"\s+\|\s+|\s+[—–]\s+|\s{3,}", line):
             if not NAMES_ONLY_BYLINE.match(part) or _STAFF_BYLINE.match(part):
                 continue
@@ -348,12 +369,18 @@ def release_issuer(text: str) -> str | None:
 _ISSUER_LINE = re.compile(rf"^(?P<name>{_NAME})\s*\((?:{_TICKER.pattern})\)$")
 
 
+# A state body's name in Malay or Indonesian over its English one ("KEMENTERIAN PELABURAN, PERDAGANGAN DAN INDUSTRI"
+# over "MINISTRY OF INVESTMENT, TRADE AND INDUSTRY"): it had been the title of a Malaysian ministry's statement.
+_NATIVE_STATE_BODY = re.compile(r"^(?:kementerian|kementrian|jabatan|lembaga|badan)\b", re.IGNORECASE)
+
+
 def release_label(line: str) -> bool:
-    """Whether a line is only a release's label ("ASX ANNOUNCEMENT", "MEDIA RELEASE") or its issuer
-    and ticker ("Kestrel Rare Earths Limited (ASX: KRE)"): what a release prints above its title."""
+    """Whether a line is only a release's label ("ASX ANNOUNCEMENT", "MEDIA RELEASE"), its issuer
+    and ticker ("Kestrel Rare Earths Limited (ASX: KRE)") or a state body's name in Malay or Indonesian
+    over its English one: what a release prints above its title."""
     text = line.strip()
     label = _LABEL.match(text)
-    return bool((label and not text[label.end() :].strip(" :|-—–")) or _ISSUER_LINE.match(text))
+    return bool((label and not text[label.end() :].strip(" :|-—–")) or _ISSUER_LINE.match(text) or _NATIVE_STATE_BODY.match(text))
 
 
 def publisher(lines: list[str]) -> tuple[str, str] | None:
@@ -487,9 +514,12 @@ _MONTH_LINE = re.compile(rf"^[*_]*(?:(?:published|posted|updated|date|issued|rel
 
 
 def month_line_date(texts: list[str]) -> tuple[datetime, int] | None:
-    """The first day of the month a date line in the first lines gives alone, and the line's index."""
+    """The first day of the month a date line in the first lines gives alone, or a masthead's last part
+    ("Center for Strategic Minerals Policy | Policy Brief No. 14 | November 2026": a think tank's brief
+    written here had been undated), and the line's index."""
     for index, text in enumerate(texts[:_DATELINE_LINES]):
-        if found := _MONTH_LINE.match(text.strip()):
+        parts = re.split(r"\s+\|\s+", text.strip())
+        if found := _MONTH_LINE.match(text.strip()) or (len(parts) > 1 and _MONTH_LINE.match(parts[-1])):
             return datetime(int(found["year"]), MONTHS[found["month"].lower().rstrip(".")], 1, tzinfo=UTC), index
     return None
 

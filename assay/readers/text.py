@@ -31,6 +31,7 @@ from assay.cleaning import (
     text_layout,
 )
 from assay.readers.announcements import exchange_announcement
+from assay.readers.chats import chat_export, without_message_header
 from assay.readers.exports import export_items
 from assay.readers.feed_text import feed_text_items
 from assay.readers.headlines import link_list_items
@@ -158,15 +159,25 @@ def _first(meta: dict[str, Any], *keys: str) -> Any:
     return next((meta[k] for k in keys if meta.get(k) not in (None, "", [])), None)
 
 
+# An Obsidian note's link to another note: "[[Priya Natarajan]]", "[[people/priya|Priya Natarajan]]" (its web clipper's author line).
+_WIKILINK = re.compile(r"\[\[(?:[^\]|]*\|)?([^\]|]*)\]\]")
+# An Obsidian callout's marker: "> [!summary]", "> [!quote]-". The words under it are the note's.
+_CALLOUT = re.compile(r"^(\s*>\s*)\[![\w-]+\][+-]?\s*")
+
+
 def _read_front_matter(meta: dict[str, Any], notes: list[str]) -> _FrontMatter:
     title = _first(meta, "title", "headline")
     url = _first(meta, "url", "link", "canonical_url", "canonical")
     source = _first(meta, "source", "publisher", "site", "outlet")
+    if isinstance(source, str) and source.strip().startswith(("http://", "https://")):
+        url, source = url or source.strip(), None  # Obsidian's web clipper writes the page's address as "source"
     author = _first(meta, "author", "authors", "byline")
     if isinstance(author, list):
-        author = ", ".join(str(a.get("name", a) if isinstance(a, dict) else a) for a in author)
+        author = ", ".join(_WIKILINK.sub(r"\1", str(a.get("name", a) if isinstance(a, dict) else a)) for a in author)
     elif isinstance(author, dict):
         author = author.get("name")
+    elif isinstance(author, str):
+        author = _WIKILINK.sub(r"\1", author)
     tags = _first(meta, "tags", "categories", "keywords")
     if isinstance(tags, str):
         tags = [t.strip() for t in tags.split(",")]
@@ -313,6 +324,13 @@ def _title(lines: list[str], fmt: str, given: str | None, stem: str, notes: list
         for _ in range(6):  # a rule's preamble runs to six lines
             title_at = next((i for i in range(title_at + 1, len(lines)) if lines[i].strip()), len(lines))
             if title_at == len(lines) or not above_title(lines[title_at]):
+                break
+            # A headline in capitals right over the dateline is the title, though it names an organisation: a Malaysian
+            # ministry's "GOVERNMENT APPROVES LYNAS MALAYSIA'S HEAVY RARE EARTHS EXPANSION" had been passed over.
+            after = next((i for i in range(title_at + 1, len(lines)) if lines[i].strip()), None)
+            text = lines[title_at].strip()
+            if (after is not None and dateline_end(lines[after].strip()) and letterhead(text) and not release_label(text)
+                    and not DATE_LINE.match(text)):
                 break
         below = title_at + 1 if title_at + 1 < len(lines) and lines[title_at + 1].strip() else None
         if title_at < len(lines) and _looks_like_title(lines[title_at], lines[below] if below is not None else None, layout):
@@ -508,6 +526,33 @@ def _social_post(lines: list[str], meta: _FrontMatter, fmt: str, notes: list[str
     return rest
 
 
+_WHATSAPP_FILE = re.compile(r"^WhatsApp Chat (?:with|-)\s+(?P<name>.+)$", re.IGNORECASE)
+
+
+def _chat(lines: list[str], meta: _FrontMatter, fmt: str, notes: list[str]) -> list[str] | None:
+    """A chat's or a channel's messages (`chats.chat_export`), each a paragraph without its header; a sender's name
+    opens its message where several speak, as a transcript's turn. One sender writes and publishes it; the first
+    message dates it; its title is its first sentence. None for any other text."""
+    chat = chat_export(lines) if not meta.title else None
+    if chat is None:
+        return None
+    senders = chat.senders
+    one = len(senders) == 1
+    rest: list[str] = []
+    for message in chat.messages:
+        spoken = message.lines if one else [f"{message.sender}: {message.lines[0]}", *message.lines[1:]]
+        rest.extend([*spoken, ""])
+    meta.source = meta.source or (senders[0] if one else None)
+    meta.author = meta.author or (senders[0] if one else None)
+    meta.published = meta.published or chat.first_sent()
+    sentence = _first_sentence(chat.messages[0].lines, "markdown")  # without its sender's name; a paragraph, full stop or not
+    meta.title, meta.title_is_text = (sentence[slice(*trim_span(sentence))], True) if sentence else (senders[0], False)
+    notes.append(f"a chat's {len(chat.messages)} messages from {', '.join(senders[:3])}{' and others' if len(senders) > 3 else ''}, "
+                 f"each a paragraph without its time and sender; days read {'day' if chat.day_first else 'month'} first"
+                 + ("" if meta.published else ", undated"))
+    return rest
+
+
 # A newsletter's sign-off that names it: "Thanks for reading The Oxide Letter! Subscribe for free…" (Substack's).
 _THANKS_FOR_READING = re.compile(r"^(?i:thanks?(?: you)? for reading)\s+(?P<name>(?:The\s+)?[A-Z][\w'’&-]*(?:\s+[A-Z][\w'’&-]*){0,5})\s*[!.]")
 
@@ -544,8 +589,16 @@ def read_text_file(text: str, fetched: Fetched, sender: str | None = None, masth
         notes.extend(announcement.notes)
         meta.title, meta.source = meta.title or announcement.title, meta.source or announcement.issuer
         meta.published, meta.author = meta.published or announcement.published, meta.author or announcement.author
+    if fmt == "markdown":
+        lines = [_CALLOUT.sub(r"\1", line) for line in lines]
     lines, sites = _without_page_chrome(lines, notes)
-    lines = _social_post(lines, meta, fmt, notes)
+    if (messages := _chat(lines, meta, fmt, notes)) is not None:
+        lines, fmt = messages, "markdown"  # a message is a paragraph, never a heading for want of a full stop
+        # WhatsApp names its export after the group: "WhatsApp Chat with Rare Earth Traders.txt".
+        if meta.source is None and (group := _WHATSAPP_FILE.match(Path(fetched.filename or fetched.source).stem)):
+            meta.source = group["name"].strip()
+    else:
+        lines = _social_post(lines, meta, fmt, notes)
     lines = _newsletter_name(lines, meta, notes)
     name = Path(fetched.filename or (urlsplit(fetched.source).path if fetched.url else fetched.source))
     title, lines = _title(lines, fmt, meta.title, name.stem or fetched.source, notes, meta.title_is_text)
@@ -600,6 +653,8 @@ def read_text_file(text: str, fetched: Fetched, sender: str | None = None, masth
 _CODE_CHARACTERS = frozenset("{}[];=<>_\\")
 _LINK_OR_ADDRESS = re.compile(r"\[([^\]]*)\]\([^)\s]*\)|<?https?://\S+|\S+@\S+\.\w+")
 CODE_SHARE = 0.02
+_FRONT_MATTER_BLOCK = re.compile(r"\A\ufeff?---\n.*?\n---\n", re.DOTALL)
+_QUOTE_MARKS = re.compile(r"^\s*(?:>\s*)+|\[!\w[\w-]*\][+-]?|\[\[|\]\]")
 
 
 JSON_DATA = ("is JSON data, not an article, a JSON Feed or a news API's articles (records with a text or link field): "
@@ -615,7 +670,11 @@ def code_reason(text: str) -> str | None:
             return JSON_DATA
         except ValueError:
             pass  # a paragraph that opens with a bracket
-    shown = [c for c in _LINK_OR_ADDRESS.sub(r" \1 ", text) if not c.isspace()]
+    # Marks prose files carry that code is dense in too: a Markdown quote's ">", an Obsidian note's front matter, links
+    # ("[[Priya Natarajan]]") and callouts ("[!quote]"), a chat's headers ("Rare Earth Alerts, [04.12.26 09:14]"). A short
+    # channel copy and a clipping were turned away as code (written here).
+    prose = "\n".join(_QUOTE_MARKS.sub("", without_message_header(line)) for line in _FRONT_MATTER_BLOCK.sub("", text).splitlines())
+    shown = [c for c in _LINK_OR_ADDRESS.sub(r" \1 ", prose) if not c.isspace()]
     if len(shown) < 200:  # a short note says too little to judge by
         return None
     share = sum(c in _CODE_CHARACTERS for c in shown) / len(shown)
