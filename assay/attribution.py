@@ -44,12 +44,14 @@ VOICE = {
 # (a newsletter nobody here labelled: "Saskatchewan Premier Scott Moe called it “a historic day…”") is
 # in no labelled article, so it changed none. Nor does "estimates that" / "estimated that", a verb by the
 # "that" after it ("Benchmark Mineral Intelligence estimates that Lynas produced about 1,200 tonnes",
-# an analyst's note written here, was the author's).
+# an analyst's note written here, was the author's). Nor does "raised their … forecast" (a story written here).
 _VERB = (r"(?:(?:was |were )?quoted as saying|said|says|(?<!\ba )say|told|tells|(?<!unless )(?<!otherwise )(?<!as )stated|added|adds|announced|argued|argues|claimed|warned|warns|wrote|noted|"
          r"expects|expected|believes|(?<!was )(?<!were )(?<!been )(?<!be )(?<!is )(?<!are )blamed|blames|predicted|predicts|insisted|insists|stressed|emphasi[sz]ed|explained|commented|"
          r"estimates that|estimated that|estimates(?=\s+(?:the|its|that|it|total|a|an)\s)|reported that|reported(?=\s+(?:(?:a|an|its|record|quarterly|annual|half-year|first-half|full-year)\s+){0,2}(?:revenue|revenues|sales|profit|net|output|production|earnings|loss|EBITDA|income)\b)|declined to say|according to|(?:(?<=,\s)|(?<=—\s)|(?<=^))per(?=\s+(?:the|an?|its|their)\s|\s+[A-Z][a-z])|highlights|highlighted|showcased|touts|touted|"
          r"outlines|describes|concludes|cites|asserts|asserted|contends|contended|positions itself|acknowledged|states(?=\s+(?:it|its|they|we)\b)|claims(?=\s+(?:the|it|its|a|an|to|will|would)\b)|reports(?=\s+(?:that|a|an|its|the|significant|record)\b)|emphasi[sz]es|documents(?=\s+how\b)|frames(?=\s+\S+\s+as\b)|framed(?=\s+\S+(?:\s+\S+)?\s+as\b)|"
-         r"called(?=\s+(?:it|this|that|them|the\s+\S+(?:\s+\S+)?)\s+(?:a\s+|an\s+|the\s+)?[“\"]))")
+         r"called(?=\s+(?:it|this|that|them|the\s+\S+(?:\s+\S+)?)\s+(?:a\s+|an\s+|the\s+)?[“\"])|"
+         # Revising one's own outlook says it anew: "Analysts at Macquarie raised their 2027 NdPr price forecast…" (written here).
+         r"(?:raised|lifted|cut|lowered|trimmed)(?=\s+(?:its|their|his|her)\s+(?:[\w$.-]+\s+){0,4}(?:forecasts?|estimates?|targets?|outlook|guidance)\b))")
 _VERB_RE = re.compile(rf"\b{_VERB}\b", re.I)
 # Third-person verbs that are as often nouns ("claims", "reports", "documents"): a verb only with its
 # speaker before it ("The company claims the system…"), never at a clause's start ("claims that underscore…").

@@ -95,7 +95,11 @@ def claims_question(question: str, aliases: AliasBook, today: date | None = None
     written = (asked["topic"] or "").strip()
     topic = tuple(w for w in re.findall(r"[^\W_]+", written.lower()) if w not in _TOPIC_STOP and len(w) > 2)
     members = tuple(m for name, found in _TOPIC_MEMBERS.items() if name in written.lower() for m in found)
-    return ClaimsQuestion(named.name, named.type, topic + members, _since(asked["since"], today or datetime.now(UTC).date()), written,
+    # A material by any of its spellings: "dysprosium" is the "Dy oxide" of a price line (a channel's post written here).
+    # Only a spelling of one word ("Dy", "PrNd"): the words of "dysprosium oxide" would find every oxide.
+    spelled = tuple(variant.lower() for word in topic if (known := aliases.canonical(word)) is not None and known.type is EntityType.material
+                    for variant in known.variants if re.fullmatch(r"[^\W_]+", variant) and variant.lower() not in topic)
+    return ClaimsQuestion(named.name, named.type, tuple(dict.fromkeys(topic + members + spelled)), _since(asked["since"], today or datetime.now(UTC).date()), written,
                           firm=aliases.is_firm(named.name))
 
 

@@ -89,6 +89,11 @@ from assay.types import Article, Attribution, SourceType
     ("This partnership will make us the most reliable magnet supplier, a Lynas official said.", Attribution.company),
     # An op-ed written here: the policy's supporters are outside voices, as its critics are (outside train: one more right).
     ("Supporters say the floor protects American producers from Chinese dumping.", Attribution.third_party),
+    # A story written here (twenty-eighth session): revising one's own outlook says it anew; the firm the alias file marks speaks
+    # as a third party.
+    ("Analysts at Macquarie raised their 2027 NdPr price forecast to $85 per kilogram from $72.", Attribution.third_party),
+    ("Lynas raised its full-year guidance for NdPr output.", Attribution.company),
+    ("Adamas Intelligence said in a note that magnet demand would grow 9 percent a year.", Attribution.third_party),
 ])
 def test_a_named_speaker_decides_the_attribution(text, who):
     assert speaker(text) == who

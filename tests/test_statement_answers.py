@@ -42,7 +42,9 @@ def test_the_question_names_who_what_about_and_since_when(views):
     _, aliases = views
     asked = claims_question("What has MP Materials claimed about NdPr supply since January 2026?", aliases)
     assert asked is not None and asked.entity == MP and asked.since == date(2026, 1, 1)
-    assert asked.topic_words == ("ndpr", "supply", "neodymium", "praseodymium") and asked.topic == "NdPr supply"
+    assert asked.topic_words == ("ndpr", "supply", "neodymium", "praseodymium", "prnd") and asked.topic == "NdPr supply"
+    # A material by its other one-word spellings: "dysprosium" is a price line's "Dy oxide" (a channel's post written here).
+    assert claims_question("What has Fastmarkets said about dysprosium prices?", aliases).topic_words == ("dysprosium", "prices", "dy")
     # A collective name stands for its members: dysprosium output is about heavy rare earths.
     heavy = claims_question("What has MP Materials claimed about heavy rare earths?", aliases)
     assert heavy.topic_words == ("heavy", "dysprosium", "terbium", "yttrium", "holmium", "gadolinium", "hree", "hrees")
