@@ -67,9 +67,10 @@ def _research_article(lines: list[str], filled: list[int]) -> Announcement | Non
         elif _ELSEVIER_LINES.match(text) or (_DOI.search(text) and len(_DOI.sub("", text).split()) <= 2):
             pass
         elif _HISTORY.match(text):
+            # The day it was published, else the history's last day ("Received: … / Accepted: 14 October 2026").
             after = _PUBLISHED.search(text)
-            dated = date_in(after["rest"]) if after else None
-            published = (dated or date_in(text.split("/")[-1]) or (None,))[0] or published
+            if dated := date_in(after["rest"] if after else text.split("/")[-1]):
+                published = dated[0]
         elif _COPYRIGHT.match(text) or _LABEL.match(text):
             pass
         elif title is not None and authors is None and (named := _authors(text)) and (

@@ -529,10 +529,10 @@ def _social_post(lines: list[str], meta: _FrontMatter, fmt: str, notes: list[str
 _WHATSAPP_FILE = re.compile(r"^WhatsApp Chat (?:with|-)\s+(?P<name>.+)$", re.IGNORECASE)
 
 
-def _chat(lines: list[str], meta: _FrontMatter, fmt: str, notes: list[str]) -> list[str] | None:
+def _chat(lines: list[str], meta: _FrontMatter, notes: list[str]) -> list[str] | None:
     """A chat's or a channel's messages (`chats.chat_export`), each a paragraph without its header; a sender's name
-    opens its message where several speak, as a transcript's turn. One sender writes and publishes it; the first
-    message dates it; its title is its first sentence. None for any other text."""
+    opens its message where several speak. One sender writes and publishes it; the first message dates it; its
+    title is its first sentence. None for any other text."""
     chat = chat_export(lines) if not meta.title else None
     if chat is None:
         return None
@@ -592,7 +592,7 @@ def read_text_file(text: str, fetched: Fetched, sender: str | None = None, masth
     if fmt == "markdown":
         lines = [_CALLOUT.sub(r"\1", line) for line in lines]
     lines, sites = _without_page_chrome(lines, notes)
-    if (messages := _chat(lines, meta, fmt, notes)) is not None:
+    if (messages := _chat(lines, meta, notes)) is not None:
         lines, fmt = messages, "markdown"  # a message is a paragraph, never a heading for want of a full stop
         # WhatsApp names its export after the group: "WhatsApp Chat with Rare Earth Traders.txt".
         if meta.source is None and (group := _WHATSAPP_FILE.match(Path(fetched.filename or fetched.source).stem)):
