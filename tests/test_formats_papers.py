@@ -76,6 +76,15 @@ def test_a_research_article_is_published_by_its_journal_written_by_its_authors_a
     assert "Adamas" not in article.body  # its references are no part of what it says
 
 
+def test_a_paper_s_history_on_a_line_each_is_dated_by_the_day_it_was_published():
+    lines = [line for line in PAPER if not line.startswith("Received")]
+    at = lines.index("Abstract")
+    dated = lines[:at] + ["Published online: 3 November 2026", "Accepted: 14 October 2026", ""] + lines[at:]
+    assert _text_article("\n".join(dated)).published == datetime(2026, 11, 3, tzinfo=UTC)
+    accepted = lines[:at] + ["Received: 2 June 2026", "Accepted: 14 October 2026", ""] + lines[at:]
+    assert _text_article("\n".join(accepted)).published == datetime(2026, 10, 14, tzinfo=UTC)  # unpublished: its last day
+
+
 def test_a_research_article_as_a_pdf():
     (item,) = parse(Fetched(source="/tmp/downloads/paper.pdf", content=one_type_pdf(PAPER), content_type="application/pdf"))[2]
     article = to_article(item)

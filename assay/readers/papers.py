@@ -58,7 +58,8 @@ def _research_article(lines: list[str], filled: list[int]) -> Announcement | Non
         return None
     head = [i for i in filled if i < abstract]
     dropped: set[int] = set()
-    journal = published = authors = title = None
+    journal = authors = title = None
+    days: dict[bool, datetime] = {}  # the history's days: True, the day it was published; False, the last other one
     title_end = -1  # the title's last line: a long title wraps onto the next, above its authors
     for i in head:
         text = lines[i].strip()
@@ -67,10 +68,11 @@ def _research_article(lines: list[str], filled: list[int]) -> Announcement | Non
         elif _ELSEVIER_LINES.match(text) or (_DOI.search(text) and len(_DOI.sub("", text).split()) <= 2):
             pass
         elif _HISTORY.match(text):
-            # The day it was published, else the history's last day ("Received: … / Accepted: 14 October 2026").
+            # The day it was published, else the history's last day ("Received: … / Accepted: 14 October 2026"), on one
+            # line or on a line each.
             after = _PUBLISHED.search(text)
             if dated := date_in(after["rest"] if after else text.split("/")[-1]):
-                published = dated[0]
+                days[after is not None] = dated[0]
         elif _COPYRIGHT.match(text) or _LABEL.match(text):
             pass
         elif title is not None and authors is None and (named := _authors(text)) and (
@@ -84,6 +86,7 @@ def _research_article(lines: list[str], filled: list[int]) -> Announcement | Non
         dropped.add(i)
     if title is None:
         return None
+    published = days.get(True) or days.get(False)
     notes = ["read as a research article: its journal's citation line, DOI, history and copyright left out"]
     # Its references: the works it cites are no part of what it says (their publishers had been entities of the analysis).
     if (references := next((i for i in range(abstract, len(lines)) if _REFERENCES.match(lines[i].strip())), None)) is not None:
