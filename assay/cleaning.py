@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -475,6 +476,12 @@ def _header_over(line: Cells | None, rows: list[Cells]) -> bool:
     )
 
 
+def _column_extents(rows: list[Cells], width: Callable[[str], float]) -> tuple[list[float], list[float]]:
+    """Where each figure column's cells start, leftmost, and end, rightmost (`width`: a cell's width in the positions' unit)."""
+    columns = range(1, len(rows[0]))
+    return [min(row[j][0] for row in rows) for j in columns], [max(row[j][0] + width(row[j][1]) for row in rows) for j in columns]
+
+
 def _partial_header(line: Cells | None, rows: list[Cells]) -> Cells | None:
     """The line as the header of these rows when it heads some of their figure columns only, each of its
     cells over one column of its own ("2025  2026e" over mine production's two columns, none over the
@@ -484,8 +491,7 @@ def _partial_header(line: Cells | None, rows: list[Cells]) -> Cells | None:
     if not line or not 1 <= len(line) < columns or not _words_over(["", *(text for _, text in line)]):
         return None
     rows = [row for row in rows if len(row) == len(rows[0])]
-    left = [min(row[j][0] for row in rows) for j in range(1, columns + 1)]
-    right = [max(row[j][0] + display_width(row[j][1]) for row in rows) for j in range(1, columns + 1)]
+    left, right = _column_extents(rows, display_width)
     if min(x for x, _ in line) <= max(row[0][0] for row in rows):  # over the labels: a title or a sentence
         return None
     over: dict[int, str] = {}
@@ -524,8 +530,7 @@ def _spanning(line: Cells, rows: list[Cells], char_width: float, exact: bool) ->
         return display_width(text) * char_width
 
     # Where each column's figures lie (the header's cells may hold the words of lines read already).
-    left = [min(row[j][0] for row in rows[1:]) for j in range(1, columns + 1)]
-    right = [max(row[j][0] + width(row[j][1]) for row in rows[1:]) for j in range(1, columns + 1)]
+    left, right = _column_extents(rows[1:], width)
 
     def apart(x: float, text: str, j: int) -> tuple[float, float]:
         """How far a heading is from column j: the gap between them (none where it reaches over it), then
