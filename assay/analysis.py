@@ -198,7 +198,7 @@ KEY_SENTENCES_VERSION = "10"  # 2: the splitter's boilerplate rule; 3: its narro
 # 5 0.538 / 0.460, 6 0.539 / 0.515; lead-k stays at 0.32-0.34 / 0.36-0.42 (evals/README.md).
 HIGHLIGHTS = 5
 # The version of what code makes of the reply's names, figures and prose (`typed_once`, `_figure`, `tidy_cut`): part of the key too.
-NAMES_VERSION = "23"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
+NAMES_VERSION = "24"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
 # 2: a figure as the body writes it, what it measures in its sentence, no years; 3: a summary's unfinished last sentence dropped;
 # 4: a figure's value holds a number; 5: a title before a name the body writes after it is that name, and a call's
 # holder may be its summary's subject (grounding); 6: "NPV" is the body's "NPV8"; a province or state is no country;
@@ -228,6 +228,8 @@ NAMES_VERSION = "23"  # 1: a name typed once; a unit the value carries shown onc
 # 22: a figure longer than a figure's length is none (the analysis had failed on it)
 # 23: a person by title and name ("Prime Minister Anthony Albanese of Australia") is no company; what is done with a
 # material ("rare earth mining") is no material; the alias file's analysts' firms and price reporters
+# 24: an office ("Secretary of Defense") or a law ("Critical Raw Materials Act") is no company, a facility ("cracking and
+# leaching plant") no material, a name the body writes only in lower case ("qualifying country") no name
 
 
 def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = HIGHLIGHTS) -> list[str]:
@@ -279,6 +281,26 @@ NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
 def numbers(text: str) -> set[str]:
     """Numbers as written, without thousands separators: '11,200' and '11200' are the same figure."""
     return {n.replace(",", "").rstrip(".") for n in NUMBER.findall(text)}
+
+
+# A number written as a share: "100%", "70 percent", "5 per cent".
+_PERCENT_AFTER = re.compile(r"^\s?(?:%|-?\s?percent(?:age points?)?\b|per\s?cent\b)", re.I)
+
+
+def _number_uses(text: str) -> dict[str, set[bool]]:
+    """Each number of the text, without thousands separators, and whether each use of it is a share (`_PERCENT_AFTER`)."""
+    uses: dict[str, set[bool]] = {}
+    for found in NUMBER.finditer(text):
+        uses.setdefault(found.group().replace(",", "").rstrip("."), set()).add(bool(_PERCENT_AFTER.match(text[found.end() :])))
+    return uses
+
+
+def unsupported_numbers(text: str, support: str) -> set[str]:
+    """The numbers of `text` that `support` does not hold as the same kind of figure: a share only by a share, an amount
+    only by a number that is no share. "Meridian paid $100 million" is not held by "its 100%-owned project" (an answer the
+    model invented, written here)."""
+    held = _number_uses(support)
+    return {number for number, shares in _number_uses(text).items() if not shares <= held.get(number, set())}
 
 
 def ungrounded_numbers(reply: SummaryReplies, body: str) -> set[str]:

@@ -47,11 +47,13 @@ VOICE = {
 # an analyst's note written here, was the author's). Nor does "raised their … forecast" (a story written here).
 _VERB = (r"(?:(?:was |were )?quoted as saying|said|says|(?<!\ba )say|told|tells|(?<!unless )(?<!otherwise )(?<!as )stated|added|adds|announced|argued|argues|claimed|warned|warns|wrote|noted|"
          r"expects|expected|believes|(?<!was )(?<!were )(?<!been )(?<!be )(?<!is )(?<!are )blamed|blames|predicted|predicts|insisted|insists|stressed|emphasi[sz]ed|explained|commented|"
-         r"estimates that|estimated that|estimates(?=\s+(?:the|its|that|it|total|a|an)\s)|reported that|reported(?=\s+(?:(?:a|an|its|record|quarterly|annual|half-year|first-half|full-year)\s+){0,2}(?:revenue|revenues|sales|profit|net|output|production|earnings|loss|EBITDA|income)\b)|declined to say|according to|(?:(?<=,\s)|(?<=—\s)|(?<=^))per(?=\s+(?:the|an?|its|their)\s|\s+[A-Z][a-z])|highlights|highlighted|showcased|touts|touted|"
+         r"estimates that|estimated that|estimates(?=\s+(?:the|its|that|it|total|a|an)\s)|reported that|reported(?=\s+(?:(?:a|an|its|record|quarterly|annual|half-year|first-half|full-year)\s+){0,2}(?:revenue|revenues|sales|profit|net|output|production|earnings|loss|EBITDA|income)\b)|declined to say|according to|(?:(?<=,\s)|(?<=—\s)|(?<=^))per(?=\s+(?:the|an?|its|their)\s|\s+[A-Z][a-z])|(?<=\s)per(?=\s+[A-Z][a-z]+[.,]?$)|highlights|highlighted|showcased|touts|touted|"
          r"outlines|describes|concludes|cites|asserts|asserted|contends|contended|positions itself|acknowledged|states(?=\s+(?:it|its|they|we)\b)|claims(?=\s+(?:the|it|its|a|an|to|will|would)\b)|reports(?=\s+(?:that|a|an|its|the|significant|record)\b)|emphasi[sz]es|documents(?=\s+how\b)|frames(?=\s+\S+\s+as\b)|framed(?=\s+\S+(?:\s+\S+)?\s+as\b)|"
          r"called(?=\s+(?:it|this|that|them|the\s+\S+(?:\s+\S+)?)\s+(?:a\s+|an\s+|the\s+)?[“\"])|"
          # Revising one's own outlook says it anew: "Analysts at Macquarie raised their 2027 NdPr price forecast…" (written here).
-         r"(?:raised|lifted|cut|lowered|trimmed)(?=\s+(?:its|their|his|her)\s+(?:[\w$.-]+\s+){0,4}(?:forecasts?|estimates?|targets?|outlook|guidance)\b))")
+         r"(?:raised|lifted|cut|lowered|trimmed)(?=\s+(?:its|their|his|her)\s+(?:[\w$.-]+\s+){0,4}(?:forecasts?|estimates?|targets?|outlook|guidance)\b)|"
+         # A price reporter's assessment: "Fastmarkets has Dy oxide CIF Rotterdam at $850-900/kg", "Argus assessed NdPr oxide at…".
+         r"(?:has|had|assessed|assesses|puts|put)(?=\s+(?:[\w-]+\s+){1,5}at\s+(?:US|A|C)?[$€¥£]))")
 _VERB_RE = re.compile(rf"\b{_VERB}\b", re.I)
 # Third-person verbs that are as often nouns ("claims", "reports", "documents"): a verb only with its
 # speaker before it ("The company claims the system…"), never at a clause's start ("claims that underscore…").
@@ -76,7 +78,8 @@ _ROLES: list[tuple[re.Pattern[str], Attribution]] = [
                 r"Wood Mackenzie|Macquarie|price[- ]reporting agency|price agency|Shanghai Metals Market|SMM|Asian Metal|Goldman|Morgan Stanley|Citi|UBS|BMO|Jefferies|IEA|International Energy Agency|"
                 r"Reuters|Bloomberg|Associated Press|Financial Times|newspaper|outlet|traders?|observers?|industry sources?|"
                 r"sources familiar|activists?|campaigners?|environmentalists?|environmental groups?|advocacy groups?|residents?|"
-                r"critics?|opponents?|supporters?|proponents?|skeptics?|sceptics?|detractors?|NGOs?|(?:market )?participants)\b", re.I),
+                r"critics?|opponents?|supporters?|proponents?|skeptics?|sceptics?|detractors?|NGOs?|(?:market )?participants|"
+                r"(?:industry|trade|lobby|business|pressure) groups?)\b", re.I),
      Attribution.third_party),
     (re.compile(r"\b(?:(?i:minister|ministry|department|secretary|government|administration|(?<!company )(?<!firm's )(?<!company's )officials?|agency|commission|"
                 r"senator|lawmakers?|mayor|(?:county )?judge|embassy|ambassador|premier|governor|regulator|authorit(?:y|ies)|committee|bureau)|"
@@ -86,9 +89,15 @@ _ROLES: list[tuple[re.Pattern[str], Attribution]] = [
                 rf"{STATE_AGENCIES})\b"), Attribution.government),
     (re.compile(r"\b(?:(?i:company|(?:the|both|two|three) companies|firm|producer|miner|refiner|magnet maker|chief executive|managing director|chairman|chairwoman|executive|founder|"
                 r"management|spokes(?:person|man|woman)|project director|general director|general manager|head of|"
-                r"(?:sales|marketing|plant|operations|procurement|purchasing) managers?)|"
+                r"(?:sales|marketing|plant|operations|procurement|purchasing) managers?|(?:[\w-]+ )?(?:chemicals?|mining|metals?|materials|industrial|"
+                r"trading|steel|energy|battery|resources) group|conglomerate|manufacturer|automaker|carmaker)|"
                 r"CEO|CFO|COO|CTO|Inc|Corp|Corporation|Ltd|Limited|plc|LLC|AG|SA|NV|Group)\b"), Attribution.company),
 ]
+# The titles a company's people and a government's officials share.
+_OFFICIALS_TOO = frozenset({"executive", "chief executive", "chairman", "chairwoman", "spokesperson", "spokesman", "spokeswoman",
+                            "head of", "management", "general director", "general manager"})
+# An organisation that owns the title: "Keystone's president and chief executive officer", "IREL's Chairman".
+_OWNER = re.compile(r"\b[A-Z][\w&.-]*['’]s\b")
 # How a piece of a sentence goes on with reported speech: "and that …", "adding that …", or the
 # speaker's own act with its subject left out: "…, blaming a shortfall in feed", "but described the
 # setback as temporary" (wire copy nobody here labelled).
@@ -112,6 +121,9 @@ _ROLE_OWNER = re.compile(r"\b(?P<name>[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){
 _THE_OFFICIAL = re.compile(r"^\s*the\s+(?:same\s+)?official\b", re.I)
 _LEGAL_FORM_END = re.compile(r"[\s,]+(?:Corp|Corporation|Inc|Ltd|Limited|Co|plc|LLC|AG|SA|NV)\.?$")
 _SAME_SUBJECT = re.compile(r"^\s*(?:and|but)(?:\s+(?:it|they|he|she))?\s*$", re.I)
+# A second verb of one subject: "The Company plans to begin a scoping study in 2027 and expects…" (a release written here).
+_COORDINATED = re.compile(r"^\s*(?P<subject>[A-Z][^,]{0,60}?)\s+(?:plans|planned|aims|intends|began|begins|will|has|had|is|was|"
+                          r"signed|agreed|completed|started|reported|posted|raised|approved|announced)\b[^,]*\s(?:and|but)\s*$")
 # A currency sign that spells a country ("US$", "A$"): no speaker.
 _CURRENCY_SIGN = re.compile(r"\b(?:US|U\.S\.|A|AU|C|CA|NZ|HK|S)\$")
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'’-]+(?:\s+[A-Z][a-zA-Z'’-]+)*")
@@ -137,6 +149,7 @@ class _Speakers:
     last: Attribution | None = None
     # the names the article gives a legal form ("POSCO International Corp.", without it) or a trade word ("Solikamsk Magnesium Works")
     companies: frozenset[str] = frozenset()
+    voice: Attribution | None = None  # the publication's own (`VOICE`)
 
     def learn(self, text: str, who: Attribution) -> None:
         for name in _NAME.findall(text):
@@ -157,7 +170,12 @@ class _Speakers:
             self.last = Attribution.company
             return self.last
         for pattern, who in _ROLES:
-            if pattern.search(clause):
+            if found := pattern.search(clause):
+                # A government's own release: its "Executive Vice-President" or "spokesperson" is an official
+                # (the European Commission's, written here), unless a company is named beside the title.
+                if who is Attribution.company and self.voice is Attribution.government and found.group().lower() in _OFFICIALS_TOO \
+                        and not self._names_a_company(clause) and not _OWNER.search(clause):
+                    who = Attribution.government
                 self.learn(clause, who)
                 return who
         for name in _NAME.findall(clause):
@@ -182,6 +200,11 @@ class _Speakers:
             self.learn(introduced.group("name"), Attribution.third_party)
             return Attribution.third_party
         return None
+
+    def _names_a_company(self, clause: str) -> bool:
+        known = (SPEAKER_ATTRIBUTION.get(named.type) for *_, name in self.aliases.mention_spans(clause)
+                 if (named := self.aliases.canonical(name)) is not None)
+        return Attribution.company in known or any(re.search(rf"\b{re.escape(company)}\b", clause) for company in self.companies)
 
     def _entity(self, name: str) -> Attribution | None:
         """The speaker a known entity's name is (a company, a government, a firm's outside voice), now the last speaker."""
@@ -240,6 +263,8 @@ def speaker_words(text: str) -> list[tuple[str, bool]]:
             near = next((part for part in reversed(head[-80:].split(",")) if part.strip()), "")
             if _SAME_SUBJECT.match(near):
                 near = head.split(",")[0]  # the sentence's own subject, before its first comma
+            elif coordinated := _COORDINATED.match(near):
+                near = coordinated["subject"]  # "The Company plans to begin a scoping study … and expects": the Company, not the study
             sides = [(near, True), (head[-80:], True)] if near.strip() != head[-80:].strip() else [(head[-80:], True)]
         found += [(words, before) for words, before in sides if words.strip()]
     return found
@@ -347,7 +372,7 @@ def attributions(
     publication's own voice when it is a company, a state agency or a government; else the
     classifier's label (`predicted`, with its probability) when it is sure, else the author."""
     companies = {_LEGAL_FORM_END.sub("", name) for _, _, name in legal_names(article.body)} | {name for *_, name in trade_names(article.body)}
-    speakers = _Speakers(aliases, companies=frozenset(companies))
+    speakers = _Speakers(aliases, companies=frozenset(companies), voice=voice(source))
     quotes = quotation_spans(article.body)
     spoken = turns(article.body)
     table = _table_rows(article.body)

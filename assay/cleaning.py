@@ -730,7 +730,7 @@ def extracted_blocks(xml: str) -> list[Block]:
 
 
 # A list item a text writes with a bullet or a number ("• …", "- …", "2) …"): its indent and its text.
-BULLET_LINE = re.compile(r"^(?P<indent>\s*)(?P<mark>[•*\-–]|\d+[.)]|\(\d{1,2}\)|\([a-z]\))\s+(?P<text>\S.*)$")  # "(1) …", "(a) …": a notice's clauses
+BULLET_LINE = re.compile(r"^(?P<indent>\s*)(?P<mark>[•*\-–]|\d+[.)]|\(\d{1,2}\)|\([a-z]\)|\((?:i{1,3}|iv|vi{0,3}|ix|x)\))\s+(?P<text>\S.*)$")  # "(1) …", "(a) …": a notice's clauses
 # Closing punctuation: a line ending in one of these is not a heading.
 _SENTENCE_END = (
     ".", "!", "?", ":", ";", ",", "”", '"', ")", "…",

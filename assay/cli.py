@@ -79,6 +79,10 @@ def _print_report(report: IngestReport) -> None:
             out.print(f"[dim]{escape(r.title or r.location)}: {escape(note)}[/dim]", highlight=False)
     for feed in report.not_modified:
         out.print(f"[dim]{escape(feed)}: not modified since the last poll[/dim]", highlight=False)
+    if report.unread:
+        shown = ", ".join(Path(f).name for f in report.unread[:5]) + (f" and {len(report.unread) - 5} more" if len(report.unread) > 5 else "")
+        out.print(f"[dim]left out {len(report.unread)} file{'s' if len(report.unread) > 1 else ''} of a type Assay does not take "
+                  f"from a folder ({escape(shown)}): name one to have it read by its content[/dim]", highlight=False)
     out.print(f"{report.summary_line()}; {report.chunks_embedded} chunks embedded")
 
 

@@ -88,7 +88,9 @@ _NAMES: list[tuple[re.Pattern[str], SourceType]] = [
     # "Department for Business and Trade" is how the UK names its departments; a geological survey is a state agency.
     # A legislature's committee publishes its hearings: "Senate Armed Services Committee", "House Select Committee on the CCP";
     # a parliament its written answers ("UK Parliament").
+    # A state's agency ("Defense Logistics Agency", not "Xinhua News Agency"), a chamber ("U.S. Senate") and a court.
     (re.compile(r"department (?:of|for)|ministry|\.gov\b|government|prime minister|white house|hm treasury|cabinet office|"
+                r"(?<!news )\bagency$|^(?:u\.s\. |united states )?senate$|\b(?:district|supreme|appeals|bankruptcy|circuit) court\b|\bcourt of\b|"
                 r"european commission|\beuropean union$|^(?:uk |scottish |european |the )?parliament$|house of (?:commons|lords|representatives)$|\bcommission$|geological survey|\bmofcom\b|\bmofa\b|\bmiit\b|\b(?:senate|house|parliament(?:ary)?|congressional|legislative|legislation|"
                 r"select|standing)\b[\w\s,'’&-]{0,60}\bcommittee\b", re.I), SourceType.government),
     # A publisher named as a company ("MP Materials Corp", "Kestrel Rare Earths Limited"): its own deck,

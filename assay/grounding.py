@@ -208,6 +208,13 @@ _TITLES = frozenset(
 # A title before a person's first and last names: "Prime Minister Anthony Albanese", "Minister Wang Wentao", "President Donald J. Trump".
 _TITLED_PERSON = re.compile(r"^(?:(?:Prime|Vice|Deputy|Foreign|Trade|Commerce)\s+)?(?:President|Minister|Premier|Senator|Secretary|Chancellor|"
                             r"Governor|Ambassador|Commissioner|Representative)\s+[A-Z][a-z]+\.?(?:\s+[A-Z]\.)?\s+[A-Z][\w'’-]+")
+# An office ("Secretary of Defense", "Minister for Resources"): a post someone holds, no company.
+_OFFICE = re.compile(r"^(?:the\s+)?(?:(?:Deputy|Under|Assistant|Vice)\s+)?(?:Secretary|Minister|Commissioner|Administrator|Governor|"
+                     r"Ambassador|Attorney General|Comptroller|Director|Chair(?:man)?)\s+(?:of|for)\b")
+# A law or a programme ("Critical Raw Materials Act", "Defense Production Act", "Inflation Reduction Act"): no company.
+_LAW_OR_PROGRAMME = re.compile(r"\b(?:Act|Law|Regulation|Directive|Bill|Treaty|Programme|Program|Initiative|Strategy)$")
+# A place where a material is mined or made ("cracking and leaching plant", "magnet line"): no material.
+_FACILITY = re.compile(r"\b(?:plant|facility|refinery|mine|line|circuit|factory|site|smelter|project)s?$", re.I)
 _ACTIVITY_OR_MEASURE = re.compile(r"\b(?:mining|smelting|separation|processing|refining|production|recycling|extraction|exports|imports|"
                                   r"output|supply|demand|prices?|industry|sector|market)$", re.I)
 
@@ -602,6 +609,17 @@ def entity_rejected(entity: Entity, article: Article, aliases: AliasBook | None 
     if entity.type in (EntityType.company, EntityType.government) and _TITLED_PERSON.match(name) and not trade_names(name) \
             and not names_an_actor(name):
         return "a person or a title"
+    # Seen on texts written here (twenty-ninth session): "Secretary of Defense" and "Critical Raw Materials Act" as
+    # companies, "Qualifying Country" (the body's "a qualifying country as defined in…") as a country, "cracking and
+    # leaching plant" as a material.
+    if entity.type == EntityType.company and (_OFFICE.match(name) or _LAW_OR_PROGRAMME.search(name)):
+        return "an office, a law or a programme, not a company"
+    if entity.type != EntityType.material and name[:1].isupper() and not any(
+            found.group()[:1].isupper() for found in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", article.body, re.I)) and re.search(
+            rf"(?<!\w){re.escape(name)}(?!\w)", article.body, re.I):
+        return "a common noun the article writes in lower case, not a name"
+    if entity.type == EntityType.material and _FACILITY.search(name):
+        return "a facility, not a material"
     # "rare earth mining", "rare earth smelting and separation" as materials (a ministry's measures written here): what
     # is done with a material, or a measure of it, is no material.
     if entity.type == EntityType.material and len(words) > 1 and _ACTIVITY_OR_MEASURE.search(name):

@@ -24,7 +24,7 @@ from assay.types import Article, Attribution, Evidence, Kind, StatementLabels
 # The version of the rules around the classifiers: attribution (assay/attribution.py), the source-type
 # cues it reads (assay/corpus.py), the voice's kinds and the evidence fallback below. Part of the
 # decider's name, so changing them re-analyses.
-ATTRIBUTION_RULES = "34"  # 4: "X states that/it …"; 5: "The U.S. says" (no full stop after an initial);
+ATTRIBUTION_RULES = "35"  # 4: "X states that/it …"; 5: "The U.S. says" (no full stop after an initial);
 # 6: "the companies said", agencies named like companies, a piece going on "and that …" keeps its speaker;
 # 7: a transcript's turn is its speaker's, an interview's answer the interviewee's; "X called it “…”";
 # 8: a publisher named as a company ("MP Materials Corp") publishes company releases (its decks);
@@ -62,6 +62,9 @@ ATTRIBUTION_RULES = "34"  # 4: "X states that/it …"; 5: "The U.S. says" (no fu
 # 32: a paper's or an op-ed's own "we" ("We report…", "in our view") is its writers', outside quotations and turns
 # 33: an analysts' firm or price reporter the alias file marks (`firm = true`) speaks as a third party
 # 34: revising one's own outlook ("raised their 2027 NdPr price forecast") is a reporting verb
+# 35: a price reporter's assessment ("Fastmarkets has Dy oxide … at $850-900/kg", "… per Fastmarkets."); "the Belgian
+# chemicals group said" is the company, an industry group a third party; "The Company plans … and expects" its subject's;
+# a government's release's "Executive Vice-President" an official
 
 
 class KindDecider(Protocol):

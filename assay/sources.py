@@ -54,7 +54,7 @@ def expand_source(source: str, suffixes: Sequence[str], also: Callable[[Path], b
     if path is None:
         return [unwrapped_link(source)]
     if path.is_dir():
-        files = sorted(p for p in path.rglob("*") if p.is_file() and (p.suffix.lower() in suffixes or (also is not None and also(p))))
+        files = sorted(p for p in path.rglob("*") if p.is_file() and _taken(p, suffixes, also))
         if not files:
             raise SourceError(f"{path}: folder holds no {', '.join(suffixes[:-1])} or {suffixes[-1]} files")
         return [str(p) for p in files]
@@ -63,6 +63,21 @@ def expand_source(source: str, suffixes: Sequence[str], also: Callable[[Path], b
     if is_subscription_list(path):
         return subscription_feeds(path)
     return [str(path)]
+
+
+def _taken(path: Path, suffixes: Sequence[str], also: Callable[[Path], bool] | None) -> bool:
+    return path.suffix.lower() in suffixes or (also is not None and also(path))
+
+
+def unread_files(source: str, suffixes: Sequence[str], also: Callable[[Path], bool] | None = None) -> list[str]:
+    """The files of a folder that `expand_source` leaves out (of no format a reader takes by its name),
+    so the ingest report can name them rather than pass over them; none for a file or a URL. Hidden
+    files and folders (".DS_Store", ".git/") are no one's articles and are not named."""
+    path = local_path(source)
+    if path is None or not path.is_dir():
+        return []
+    return sorted(str(p) for p in path.rglob("*") if p.is_file() and not _taken(p, suffixes, also)
+                  and not any(part.startswith(".") for part in p.relative_to(path).parts))
 
 
 def subscription_list(source: str) -> Path | None:

@@ -22,7 +22,7 @@ from assay.types import Article
 _ABBREVIATIONS = {
     "u.s", "u.k", "e.u", "u.n", "e.g", "i.e", "etc", "vs", "mr", "mrs", "ms", "dr", "prof", "st", "no", "inc", "corp",
     "ltd", "co", "jr", "sr", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "approx",
-    "est", "fig", "al", "gov", "sen", "rep", "gen", "dept", "u.s.a", "d.c", "p.m", "a.m", "ph.d",
+    "est", "fig", "al", "gov", "sen", "rep", "gen", "dept", "u.s.a", "d.c", "p.m", "a.m", "ph.d", "nos", "para", "paras", "vol", "pp",
 }
 # A sentence ends at a full stop, question or exclamation mark (and any closing quotes) followed by
 # space and a capital (Latin, Greek, Cyrillic), a digit or a letter of a script without case (Arabic,
@@ -88,6 +88,7 @@ _PRONOUNS = frozenset("we it they he she i this that these those there".split())
 _VERBS = frozenset("is are was were will would has have had can could may might must shall should said says say "
                    "expects expect expected remains remain became become becomes".split())
 _SUBJECTS = frozenset("we it they he she i there".split())
+_ARTICLES = frozenset("a an the".split())
 _PREPOSITIONS = frozenset("from in at to for with by on under through into over via across between among within without".split())
 _LIST_BEFORE = re.compile(r",\s+[^,]{1,40},$")  # "A, B, and C": the comma ends a list item, not a clause
 # A wire story's credit line: "Reporting by Melanie Burton; Editing by Jamie Freed".
@@ -201,7 +202,7 @@ DATELINE = re.compile(
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "38"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
+SPLITTER_VERSION = "39"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
 # 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies, an interview's Q:/A: labels,
 # a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone; 8: a name a speaker addresses,
 # a pasted page's photo captions and sign-up calls; 9: a "Published <date>" line, a table's header row of years
@@ -246,6 +247,9 @@ SPLITTER_VERSION = "38"  # 2: datelines are not statements; 3: comma clauses, as
 # 37: footnotes marked in superscript, a statistical table's legend and acknowledgements are none; nor a heading of
 # capitalised and small words over a table ("World Mine Production and Reserves:")
 # 38: a brief's "About the authors: …" is none
+# 39: a table row's label is its name, no heading ("Indicated: Tonnes (Mt) 256; …"); "Nos." ends no sentence; a bill's
+# section headings, run-in headings ("(a) In General.—") and enacting clause are none; a statement said again is none;
+# "…, as amended, to" and "…, and a sintered magnet plant" open no clause
 
 
 @dataclass(frozen=True)
@@ -374,17 +378,20 @@ _UNITS_CAPTION = re.compile(
 # What the Federal Register prints above a rule's title: its running head ("Federal Register / Vol. 91, No. 232 /
 # Friday, December 4, 2026 / Rules and Regulations"), the CFR parts, the docket and the regulation's number.
 RULE_PREAMBLE = re.compile(r"^(?:Federal Register\s*/\s*Vol\.\s*\d+\b.*|\d+\s+CFR\s+(?:Parts?|Ch(?:apter)?\.?)\s.*|"
-                           r"\[(?:Docket|FR Doc|EPA-|Release)[^\]]*\]|RIN\s+\d{4}-[A-Z0-9]{4}"
+                           r"\[(?:Docket|FR Doc|EPA-|Release)[^\]]*\]|RIN\s+\d{4}-[A-Z0-9]{2,6}"
                            # a trade case's number ("Investigation No. 731-TA-1712 (Final)", the US International Trade Commission's)
                            r"|Investigations?\s+Nos?\.\s*[\w-]+(?:(?:,|\s+and)\s+[\w-]+)*(?:\s+\((?:Preliminary|Final|Review)\))?)$", re.IGNORECASE)
 # A rule's labelled lines that say who issues it, what it is and whom to write to ("AGENCY: Bureau of Industry
 # and Security, Commerce.", "ACTION: Interim final rule."): the record's fields, not statements. Its
 # "SUMMARY:" and "DATES:" say what the rule does and when: those are kept.
+# A bill's section heading: "SEC. 3. PROHIBITION ON PROCUREMENT OF CERTAIN RARE EARTH MAGNETS."
+_SECTION_HEADING = re.compile(r"^(?:SECTION|SEC\.)\s*\d+[A-Z]?\.\s+[^a-z]+$")
 _RULE_FIELD = re.compile(r"^(?:AGENCY|ACTION|ADDRESSES|FOR FURTHER INFORMATION CONTACT|SUPPLEMENTARY INFORMATION)\s*:")
 # A legislative act's formulae: who enacts it and on what authority ("THE EUROPEAN PARLIAMENT AND THE COUNCIL OF THE
 # EUROPEAN UNION,", "Having regard to the Treaty…", "HAVE ADOPTED THIS REGULATION:"): a line in capitals that ends
 # with a comma or a colon, or a citation of the act's legal basis (an EU regulation written here).
-_LEGAL_FORMULA = re.compile(r"^(?:[^a-z]{12,}[,:]|(?i:having regard to|after transmission of|acting in accordance with|after consulting)\b.*)$")
+_LEGAL_FORMULA = re.compile(r"^(?:[^a-z]{12,}[,:]|(?i:having regard to|after transmission of|acting in accordance with|after consulting|"
+                            r"be it enacted by)\b.*)$")
 
 
 def is_furniture_line(line: str) -> bool:
@@ -394,7 +401,7 @@ def is_furniture_line(line: str) -> bool:
     text = line.strip()
     return bool(_SKIP_LINE.match(text) or _DATED_LINE.match(text) or _DATE_ONLY_LINE.match(text) or _is_table_row(text) or _POST_LINE.match(text)
                 or PAGE_FURNITURE.search(text) or _ISSUE_LINE.match(text) or _ADDRESSEES.match(text) or _UNITS_CAPTION.match(text)
-                or RULE_PREAMBLE.match(text) or _RULE_FIELD.match(text) or _LEGAL_FORMULA.match(text))
+                or RULE_PREAMBLE.match(text) or _RULE_FIELD.match(text) or _LEGAL_FORMULA.match(text) or _SECTION_HEADING.match(text))
 
 
 def _is_table_row(text: str) -> bool:
@@ -427,15 +434,23 @@ def _opens_clause(text: str, comma: re.Match[str]) -> bool:
     if word in _CONTRAST:
         return True
     if word == "as":
-        return len(right) > 1 and right[1].lower() not in _NOT_AS_CLAUSE
+        return len(right) > 1 and right[1].lower().strip(",;:.)") not in _NOT_AS_CLAUSE  # "…, as amended, to determine"
     if word.endswith("ing") and len(word) > 4 and written[0].islower() and word not in _NOT_PARTICIPLES:  # not "Beijing"
         return True
     if word == "and" and not _LIST_BEFORE.search(text[: comma.start() + 1]):
-        following = [w.lower().strip("“\"(,") for w in right[1:7]]
+        following = [w.lower().strip("“\"(,") for w in right[1:8]]
         if following and following[0] in _PREPOSITIONS:
             # "…, and from recycled magnets": a phrase, unless a clause follows it ("…, and in 2027 it will…").
             return any(w in _SUBJECTS and (v in _VERBS or v.endswith("ed")) for w, v in zip(following[1:6], following[2:7]))
-        return bool(following) and (following[0] in _PRONOUNS or any(w in _VERBS or w.endswith("ed") for w in following[1:5]))
+        if not following:
+            return False
+        if following[0] in _PRONOUNS or any(w in _VERBS or (w.endswith("ed") and before not in _ARTICLES)
+                                            for before, w in zip(following, following[1:5])):
+            return True
+        # A participle after an article describes its noun ("…, and a sintered magnet plant in Slovenia"): a clause
+        # only if a verb follows that subject ("…, and an updated Mineral Resource estimate is scheduled").
+        return any(w.endswith("ed") and before in _ARTICLES for before, w in zip(following, following[1:5])) and any(
+            w in _VERBS for w in following[5:8])
     return False
 
 
@@ -536,6 +551,8 @@ def is_author_bio(text: str, author: str | None) -> bool:
 # A legal act's article or section number before its words: "Article 5 Imported rare earth ores…" (a ministry's
 # measures written here); not "Section 232 tariffs…", whose next word is no sentence's first.
 _ARTICLE_NUMBER = re.compile(r"^(?:Article|Art\.|Section|Sec\.|§)\s*\d+[a-z]?\.?\s+(?=[A-Z“\"])")
+# A bill's run-in headings, before a long dash: "(a) In General.—Beginning on…", "(1) COVERED ITEM.—The term…".
+_LEGAL_RUN_IN = re.compile(r"^[A-Z][\w'’-]*(?:\s+[\w'’-]+){0,5}\.\s?—\s*(?=[A-Z“\"])")
 
 
 def run_in_heading_end(text: str) -> int:
@@ -543,8 +560,11 @@ def run_in_heading_end(text: str) -> int:
     when the "heading" names who the line is about: a roundup's "Lynas: Shares rose 4%…" keeps its
     subject, or the statement would say nothing of whom. Two in a row are both headings: a rule's
     "DATES: Effective date: This rule is effective…" names its field and then the date's. A legal act's
-    article number ("Article 5 ") is one too."""
-    if article := _ARTICLE_NUMBER.match(text):
+    article number ("Article 5 ") is one too. A table row's label is its row's name, no heading
+    ("Indicated: Tonnes (Mt) 256; TREO (ppm) 845; …": without it the figures were of no row)."""
+    if TABLE_ROW.match(text):
+        return 0
+    if article := _ARTICLE_NUMBER.match(text) or _LEGAL_RUN_IN.match(text):
         return article.end()
     found = _RUN_IN_HEADING.match(text)
     if found is None or names_an_actor(found[0].strip().rstrip(":")):
@@ -596,6 +616,7 @@ def statements(article: Article) -> list[Statement]:
     legal = [(s.start, s.end) for s in article.sections if s.heading and SKIPPED_HEADING.search(s.heading)]
     spoken = turns(article.body)
     found: list[Statement] = []
+    said: set[str] = set()  # each sentence as written so far, without its quotation marks
     position = 0
     previous = ""
     for line in article.body.split("\n"):
@@ -620,5 +641,11 @@ def statements(article: Article) -> list[Statement]:
             if cut := address_end(spoken, sentence.text, sentence.start):  # "Laurence, our circuit…": the name is said to him
                 sentence = Statement(sentence.text[cut:], sentence.start + cut, sentence.end)
             pieces = (trimmed(piece) for clause in clauses(sentence) for piece in comma_clauses(clause))
-            found.extend(piece for piece in pieces if len(piece.text.split()) >= MIN_WORDS and not _introduces_speech(piece, article.body))
+            for piece in pieces:
+                # A statement said again is no new one: a release's "Quotes:" box repeats its quotations (the
+                # European Commission's, written here).
+                bare = " ".join(piece.text.strip("“”\"‘’' ").split())
+                if len(piece.text.split()) >= MIN_WORDS and not _introduces_speech(piece, article.body) and bare not in said:
+                    found.append(piece)
+                    said.add(bare)
     return found

@@ -203,6 +203,9 @@ class IngestReport(BaseModel):
     results: list[ItemResult] = Field(default_factory=list)
     not_modified: list[str] = Field(default_factory=list, description="Feeds that answered 304.")
     fetched: list[str] = Field(default_factory=list, description="Every URL fetched, in order, including pages linked from feeds.")
+    unread: list[str] = Field(
+        default_factory=list, description="Files of a named folder in no format Assay reads by name: left out, and named here."
+    )
 
     @computed_field  # type: ignore[prop-decorator]  # pydantic's documented way to serialise a property
     @property

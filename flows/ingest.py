@@ -45,6 +45,7 @@ from assay.sources import (
     opens_a_subscription_list,
     read_file,
     subscription_feeds_in,
+    unread_files,
     unwrapped_link,
 )
 from assay.store.keywords import KeywordRow
@@ -439,6 +440,7 @@ def ingest_sources(sources: list[str], expect: SourceKind | None, settings: Sett
     for source in sources:
         try:
             named.extend(expand_source(source, supported_suffixes(), json_stories))
+            report.unread.extend(unread_files(source, supported_suffixes(), json_stories))
         except SourceError as exc:
             report.results.append(_failed(source, exc))
     report_progress("fetch", 0, len(named))

@@ -11,6 +11,7 @@ def one_type_pdf(lines: list[str]) -> bytes:
     pdf = FPDF(format="A4")
     pdf.add_page()
     pdf.set_font("Helvetica", size=10)
+    pdf.core_fonts_encoding = "cp1252"  # the core fonts' own encoding (WinAnsi): long dashes and curly quotes too
     for line in lines:
         if line:
             pdf.multi_cell(160, 5, line)

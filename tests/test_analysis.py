@@ -586,6 +586,19 @@ def test_headings_and_phrases_are_no_entities(prose_parts):
     # India's Ministry of Mines written here: its states typed countries.
     mines = hearing.model_copy(update={"body": "IREL operates a separation plant at Chavara in Kerala and a refinery in Odisha."})
     assert {entity_rejected(Entity(name=n, type="country"), mines) for n in ("Kerala", "Odisha")} == {"a place within a country"}
+    # A bill, a story and a contract notice written here (twenty-ninth session): an office and a law typed companies, a
+    # common noun the body writes in lower case typed a country, a facility typed a material.
+    notice = hearing.model_copy(update={"body": (
+        "The Secretary of Defense may not procure magnets. The Critical Raw Materials Act sets goals. Material must come from a "
+        "qualifying country. Its cracking and leaching plant ran at nameplate. Lynas sells NdPr oxide, and the Department of Defense buys it.")})
+    assert {n: entity_rejected(Entity(name=n, type=t), notice) for n, t in [
+        ("Secretary of Defense", "company"), ("Critical Raw Materials Act", "company"), ("Qualifying Country", "country"),
+        ("cracking and leaching plant", "material"), ("NdPr oxide", "material"), ("Lynas", "company"),
+        ("Department of Defense", "government")]} == {
+        "Secretary of Defense": "an office, a law or a programme, not a company",
+        "Critical Raw Materials Act": "an office, a law or a programme, not a company",
+        "Qualifying Country": "a common noun the article writes in lower case, not a name",
+        "cracking and leaching plant": "a facility, not a material", "NdPr oxide": None, "Lynas": None, "Department of Defense": None}
 
 
 def test_two_names_given_as_one_are_two():

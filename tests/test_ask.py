@@ -273,6 +273,19 @@ def test_an_answer_with_a_number_no_passage_holds_is_an_abstention(corpus):
     assert got.abstained and got.abstain_reason == "unsupported_numbers" and not got.citations
 
 
+def test_a_number_is_held_only_by_the_same_kind_of_figure():
+    """Written here (twenty-ninth session): asked what Meridian paid for a project its release calls "100%-owned", the
+    model answered "$100 million" and the answer stood, its number being in the passage as a share."""
+    from assay.analysis import unsupported_numbers
+
+    passage = "Meridian announced a resource for its 100%-owned Corrigan project. Output rose 12 percent to 2,210 tonnes."
+    assert unsupported_numbers("Meridian paid $100 million for Corrigan.", passage) == {"100"}
+    assert unsupported_numbers("Meridian owns 100% of Corrigan.", passage) == set()
+    assert unsupported_numbers("Output rose 12% to 2210 tonnes.", passage) == set()
+    assert unsupported_numbers("Output rose 2,210% in a year.", passage) == {"2210"}
+    assert unsupported_numbers("Prices rose 3 percentage points.", "a rise of 3 percentage points") == set()
+
+
 def test_an_answer_naming_someone_no_passage_names_is_an_abstention(corpus):
     got, _ = answer(corpus, ENERGY_FUELS, "Energy Fuels agreed to acquire ASM, said chief executive Margaret Thornbury [1].")
     assert got.abstained and got.abstain_reason == "unsupported_names" and not got.citations

@@ -94,6 +94,16 @@ from assay.types import Article, Attribution, SourceType
     ("Analysts at Macquarie raised their 2027 NdPr price forecast to $85 per kilogram from $72.", Attribution.third_party),
     ("Lynas raised its full-year guidance for NdPr output.", Attribution.company),
     ("Adamas Intelligence said in a note that magnet demand would grow 9 percent a year.", Attribution.third_party),
+    # Written here (twenty-ninth session): a price reporter's assessment; a company by what it makes, an industry's
+    # group an outside voice; a second verb of the company ("… a scoping study … and expects") is the company's, not the study's.
+    ("Fastmarkets has Dy oxide CIF Rotterdam at $850-900/kg, unchanged", Attribution.third_party),
+    ("Dy oxide in Rotterdam steady at $850-900/kg per Fastmarkets.", Attribution.third_party),
+    ("Argus assessed NdPr oxide at $62/kg on Friday.", Attribution.third_party),
+    ("Costs came to A$12 per Tonne.", None),
+    ("The Belgian chemicals group said the expansion would make La Rochelle the largest plant, a claim analysts said was hard to check.",
+     Attribution.company),
+    ("An industry group said prices would rise.", Attribution.third_party),
+    ("The Company plans to begin a scoping study in the first quarter of 2027 and expects to complete it by mid-2027.", Attribution.company),
 ])
 def test_a_named_speaker_decides_the_attribution(text, who):
     assert speaker(text) == who
@@ -452,3 +462,18 @@ def test_a_list_s_items_belong_to_the_speaker_its_introduction_names():
 def test_a_commission_and_a_parliament_publish_as_governments(publisher):
     """Written here (twenty-seventh session): a trade commission's determination and a parliament's written answer were news."""
     assert source_type(_text_article("The Commission determines that an industry is injured.", source=publisher)) == SourceType.government
+
+
+
+def test_a_government_s_own_officials_are_the_government_whatever_their_title():
+    """A European Commission release written here (twenty-ninth session): its Executive Vice-President's quotation had been a
+    company's; a company's chief executive quoted in it is still the company's."""
+    release = ("Today, the Commission selected 13 new Strategic Projects.\n\n"
+               "Stéphane Séjourné, Executive Vice-President for Prosperity and Industrial Strategy, said: \"Europe will no longer "
+               "be at the mercy of a single supplier.\"\n\n"
+               "Lynas Chief Executive Amanda Lacaze said: \"We welcome the decision.\"\n")
+    said = {text: who for text, (who, _) in _attributed(release, SourceType.government, (Attribution.author, 0.3)).items()}
+    assert said['"Europe will no longer be at the mercy of a single supplier."'] == Attribution.government
+    assert said['"We welcome the decision."'] == Attribution.company
+    # In a news story the same title is a company's executive.
+    assert speaker("The group's Executive Vice-President said demand would double.") == Attribution.company

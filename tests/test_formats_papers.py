@@ -128,3 +128,35 @@ def test_a_label_over_rows_not_set_in_under_it_stays_a_line_of_its_own():
     flat = ("                      2026      2025\nRevenue               84.2      62.9\nExpenses:\n"
             "Cost of sales         70.1      58.3\nNet loss             (12.4)    (18.1)")
     assert text_blocks(flat)[0].text.split("\n")[1:3] == ["Expenses:", "Cost of sales: 2026 70.1; 2025 58.3"]
+
+
+PATENT = """US20260187342A1 - Method for recovering rare earth elements from magnet swarf by selective chlorination - Google Patents
+
+Method for recovering rare earth elements from magnet swarf by selective chlorination
+
+Abstract
+A method for recovering rare earth elements from magnet grinding swarf comprises oxidative roasting and selective chlorination, recovering more than 95% of the neodymium.
+
+Inventors: Chen Wei, Liu Fang, Zhang Hao
+Current Assignee: Ganzhou Rare Earth Research Institute Co., Ltd.
+Application US18/902,114 events
+2025-06-30 Application filed by Ganzhou Rare Earth Research Institute Co., Ltd.
+2026-07-02 Publication of US20260187342A1
+Status: Pending
+
+Description
+The present invention recovers rare earths with less acid than processes in current use.
+"""
+
+
+def test_a_patent_s_page_is_published_by_its_assignee_written_by_its_inventors_and_dated_by_its_publication():
+    """Written here (twenty-ninth session). Before: titled by the page's title with "Google Patents", published by the
+    folder, undated; the assignee's name and the application's events were statements."""
+    article = _text_article(PATENT, "patent.txt")
+    assert (article.title, article.source, article.author, article.published) == (
+        "Method for recovering rare earth elements from magnet swarf by selective chlorination (US20260187342A1)",
+        "Ganzhou Rare Earth Research Institute Co., Ltd.", "Chen Wei, Liu Fang, Zhang Hao", datetime(2026, 7, 2, tzinfo=UTC))
+    assert source_type(article) is SourceType.company_release  # what it says of its invention is the assignee's claim
+    said = [s.text for s in statements(article)]
+    assert said[0].startswith("A method for recovering rare earth elements") and "recovering more than 95%" in said[1]
+    assert said[2:] == ["The present invention recovers rare earths with less acid than processes in current use."]

@@ -8,7 +8,7 @@ from assay import readers
 from assay.articles import to_article
 from assay.readers import content_type_for, parse, reader_for, supported_suffixes
 from assay.settings import Settings
-from assay.sources import SourceError, decode, expand_source, read_file
+from assay.sources import SourceError, decode, expand_source, read_file, unread_files
 from assay.types import Fetched, RawItem, SourceKind
 from tests.conftest import SAMPLE_FEED, article_html, rss
 
@@ -156,8 +156,22 @@ def test_text_file_identity_is_its_content():
 
 def test_empty_folder_names_the_registered_suffixes(tmp_path):
     (tmp_path / "skip.png").write_bytes(b"x")
-    with pytest.raises(SourceError, match=r"folder holds no \.nitf, \.xml, \.rss, \.atom, \.vtt, \.srt, \.csv, \.tsv, \.txt, \.md, \.markdown, \.html, \.htm, \.pdf, \.docx, \.pptx, \.odt, \.xlsx, \.rtf, \.doc, \.msg, \.zip, \.mhtml, \.mht or \.eml files"):
+    with pytest.raises(SourceError, match=r"folder holds no \.nitf, \.enex, \.xml, \.rss, \.atom, \.vtt, \.srt, \.csv, \.tsv, \.txt, \.md, \.markdown, \.html, \.htm, \.pdf, \.docx, \.pptx, \.odt, \.xlsx, \.rtf, \.doc, \.msg, \.zip, \.mhtml, \.mht or \.eml files"):
         expand_source(str(tmp_path), supported_suffixes())
+
+
+def test_a_folders_files_no_reader_takes_by_name_are_named_not_passed_over(tmp_path):
+    # An Evernote export had been passed over without a word before its reader was written.
+    (tmp_path / "story.txt").write_text("Lynas\n\nLynas raised output.")
+    (tmp_path / "photo.png").write_bytes(b"x")
+    (tmp_path / "notes").mkdir()
+    (tmp_path / "notes" / "clip.onepkg").write_bytes(b"x")
+    (tmp_path / ".DS_Store").write_bytes(b"x")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "HEAD").write_text("ref")
+    assert expand_source(str(tmp_path), supported_suffixes()) == [str(tmp_path / "story.txt")]
+    assert unread_files(str(tmp_path), supported_suffixes()) == [str(tmp_path / "notes" / "clip.onepkg"), str(tmp_path / "photo.png")]
+    assert unread_files(str(tmp_path / "story.txt"), supported_suffixes()) == []
 
 
 # Today's precedence, from the registry's order and each reader's sniff: feed markup first, then a

@@ -244,6 +244,14 @@ def test_a_sentence_that_only_looks_like_a_dateline_is_kept_whole():
          ["The company sells oxide to magnet makers in Japan, as well as metal to alloy makers in Korea."]),
         ("China tightened export licences in April 2025, as Beijing sought leverage in trade talks.",
          ["China tightened export licences in April 2025", "as Beijing sought leverage in trade talks."]),
+        # A European Commission release written here (twenty-ninth session): a participle after an article describes its
+        # noun, unless a verb follows the subject it opens
+        ("The projects include a separation plant in Estonia, two magnet recycling projects in France and Germany, and a sintered "
+         "magnet plant in Slovenia.",
+         ["The projects include a separation plant in Estonia, two magnet recycling projects in France and Germany, and a sintered "
+          "magnet plant in Slovenia."]),
+        ("Remaining assays are expected in February, and an updated Mineral Resource estimate is scheduled for June.",
+         ["Remaining assays are expected in February", "and an updated Mineral Resource estimate is scheduled for June."]),
         # A space before the comma stays out of the first statement
         ("Lynas expanded its Kalgoorlie plant last year , but the heavy circuit is still ramping up.",
          ["Lynas expanded its Kalgoorlie plant last year", "but the heavy circuit is still ramping up."]),
@@ -528,3 +536,18 @@ def test_a_legal_act_s_article_numbers_a_speech_s_courtesies_and_a_table_s_footn
         "Good demand lifted zircon prices by 4 percent.",
         "Thanks to strong demand, prices rose.",
     ]
+
+
+def test_a_table_row_keeps_its_label_and_a_statement_said_again_is_none():
+    """Written here (twenty-nineth session): a mineral resource table's rows had lost their category ("Indicated:", read as
+    a run-in heading) and been cut in two at a semicolon; a release's "Quotes:" box had repeated its quotation."""
+    body = ("Indicated: Tonnes (Mt) 256; TREO (ppm) 845; MREO (ppm) 205; Dy2O3 (ppm) 32; Tb4O7 (ppm) 5\n\n"
+            'Executive Vice-President Stéphane Séjourné said: "Europe will no longer be at the mercy of a single supplier for its magnets. We are building factories."\n\n'
+            "Quotes:\n\n"
+            '"Europe will no longer be at the mercy of a single supplier for its magnets."\n\n'
+            "Domestic Production and Use: In 2025, one company mined rare earths.")
+    found = [s.text for s in statements(article(body))]
+    assert found == [
+        "Indicated: Tonnes (Mt) 256; TREO (ppm) 845; MREO (ppm) 205; Dy2O3 (ppm) 32; Tb4O7 (ppm) 5",
+        '"Europe will no longer be at the mercy of a single supplier for its magnets.', 'We are building factories."',
+        "In 2025, one company mined rare earths."]  # a run-in heading over prose is still no part of its statement

@@ -13,6 +13,7 @@ from typing import Protocol
 from assay.readers.archive import ZipReader, unread_package
 from assay.readers.docx import DocxReader
 from assay.readers.edgar import EdgarReader
+from assay.readers.evernote import EnexReader
 from assay.readers.feed import FeedReader, JsonFeedReader
 from assay.readers.html import HtmlReader
 from assay.readers.mail import EmailReader
@@ -58,6 +59,7 @@ class Reader(Protocol):
 # opens with its markup), HTML beats an .xml URL.
 READERS: list[Reader] = [
     WireReader(),  # before feeds and JSON: a wire story's XML is no feed, its ninjs no news API's records
+    EnexReader(),  # before feeds and text: an XML document of notes, not a feed and not markup to read as text
     FeedReader(),
     JsonFeedReader(),  # before text: a .json file is refused as data, unless it is a feed…
     JsonArticlesReader(),  # …or a news API's article records

@@ -28,6 +28,7 @@ from assay.cleaning import as_grid, is_paywall_prompt, lays_out
 from assay.readers.edgar import filing_index_items
 from assay.readers.opening import (
     EXHIBIT_LABEL,
+    byline_author,
     file_publisher,
     meaningful_title,
     month_line_date,
@@ -493,7 +494,8 @@ def extract_page(text: str, fetched: Fetched, sender: str | None = None) -> RawI
         source_url=source_address(fetched),  # a saved page's file by its resolved path, as `assay remove` and `ingest` name it
         url=doc.get("url") or fetched.url,
         title=title,
-        author=meta.author,
+        # A page with no author in its metadata (a clipped note's, a saved page's) may name one in a byline over its text.
+        author=meta.author or byline_author(_text_lines(doc)),
         published=published,
         categories=[c for c in (doc.get("categories") or "").split(";") if c],
         content=lxml.etree.tostring(doc, encoding="unicode"),

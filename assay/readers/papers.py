@@ -13,6 +13,13 @@ reserves against: its running head ("U.S. Geological Survey, Mineral Commodity S
 2027"), the commodity in capitals with a footnote's mark ("RARE EARTHS¹"), the fields, and "Prepared
 by …" with the specialist's telephone and address. Read as any text, the running head had been the
 title, the folder the publisher and the page undated; the specialist's line went as a contact line.
+
+A patent as Google Patents shows it (a rare-earth recovery method, written here): its page's title
+("US20260187342A1 - Method for … - Google Patents"), the title again, the abstract, the inventors, the
+assignee and the application's events ("2026-07-02 Publication of US20260187342A1"). Read as any text,
+the page's title was the title, the folder the publisher, the assignee's name and an event statements
+and the patent undated. Here the assignee publishes it (what it says of its invention is its claim),
+the inventors write it and its publication dates it.
 """
 
 from __future__ import annotations
@@ -130,7 +137,42 @@ def _mineral_summary(lines: list[str], filled: list[int]) -> Announcement | None
     return Announcement(title, found["issuer"], published, dropped, notes, author=author)
 
 
+_PATENT_NUMBER = r"(?:US|EP|WO|CN|JP|KR|DE|GB|AU|CA)\s?[\d/,]{5,}\s?[A-Z]\d?"
+_PATENT_PAGE = re.compile(rf"^(?P<number>{_PATENT_NUMBER})\s+-\s+(?P<title>.+?)(?:\s+-\s+Google Patents)?$")
+_PATENT_FIELD = re.compile(r"^(?P<key>Inventors?|(?:Current |Original )?Assignee|Applicants?|Status|Priority date|Publication number|"
+                           r"Application number|Info|Prior art date|Legal status)\s*:?\s*(?P<value>.*)$", re.IGNORECASE)
+_PATENT_EVENT = re.compile(r"^(?:\d{4}-\d{2}-\d{2}\s+\S.*|Application\s+\S+\s+events)$")
+
+
+def _patent(lines: list[str], filled: list[int]) -> Announcement | None:
+    """A patent's page: its fields and the application's events out, its assignee the publisher."""
+    page = _PATENT_PAGE.match(lines[filled[0]].strip()) if filled else None
+    if page is None:
+        return None
+    title = page["title"].strip()
+    dropped = {filled[0]}
+    values: dict[str, str] = {}
+    published = None
+    for i in filled[1:]:
+        text = lines[i].strip()
+        if text == title or text == page["number"]:
+            dropped.add(i)
+        elif (field := _PATENT_FIELD.match(text)) and field["value"]:
+            values.setdefault(field["key"].lower().removeprefix("current ").removeprefix("original "), field["value"].strip())
+            dropped.add(i)
+        elif _PATENT_EVENT.match(text):
+            dropped.add(i)
+            if "publication of" in text.lower() and (day := date_in(text)) is not None:
+                published = published or day[0]
+    issuer = values.get("assignee") or values.get("applicant") or values.get("applicants")
+    notes = [f"read as a patent's page: its fields and events left out; published by {issuer or 'no assignee named'}, which holds it"]
+    if published:
+        notes.append(f"dated by its publication, {published.date().isoformat()}")
+    return Announcement(f"{title} ({page['number']})", issuer, published, dropped, notes,
+                        author=values.get("inventors") or values.get("inventor"))
+
+
 def paper_head(lines: list[str]) -> Announcement | None:
-    """The head of a research article or of a USGS summary's page that `lines` hold; None for any other text."""
+    """The head of a research article, a USGS summary's page or a patent's page that `lines` hold; None for any other text."""
     filled = [i for i, line in enumerate(lines) if line.strip()]
-    return _mineral_summary(lines, filled) or _research_article(lines, filled[:_HEAD_LINES * 2])
+    return _mineral_summary(lines, filled) or _research_article(lines, filled[:_HEAD_LINES * 2]) or _patent(lines, filled)

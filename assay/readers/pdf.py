@@ -29,6 +29,7 @@ from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, P
 from assay.cleaning import CELL_MAX_WORDS, Cells, find_tables, signs_joined
 from assay.readers.announcements import exchange_announcement
 from assay.readers.exports import export_items
+from assay.readers.legal import legal_head
 from assay.readers.opening import (
     POSTAL_LINE,
     byline_author,
@@ -665,7 +666,7 @@ def item_from_lines(read: list[list[Line]], fetched: Fetched, notes: list[str], 
     # An HKEX or SGX announcement: its disclaimer, issuer's block and closing out; its capitals the title.
     # A research paper's or a USGS summary's head: out; its journal or issuer the publisher.
     texts = [line.text for line in lines]
-    announcement = exchange_announcement(texts, blank_lines_part_paragraphs=False) or paper_head(texts)
+    announcement = exchange_announcement(texts, blank_lines_part_paragraphs=False) or paper_head(texts) or legal_head(texts)
     if announcement:
         kept = {id(line) for i, line in enumerate(lines) if i not in announcement.dropped}
         pages = [[line for line in page if id(line) in kept] for page in pages]

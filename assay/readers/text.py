@@ -36,6 +36,7 @@ from assay.readers.exports import export_items
 from assay.readers.feed_text import feed_text_items
 from assay.readers.headlines import link_list_items
 from assay.readers.html import is_html_markup, looks_like_html, parse_date
+from assay.readers.legal import legal_head
 from assay.readers.opening import (
     CJK_DATELINE,
     DATE_LINE,
@@ -91,6 +92,8 @@ class _FrontMatter:
     categories: list[str] = field(default_factory=list)
     title_is_text: bool = False
     """The title is the text's first sentence (a post's, which has no headline): it stays in the body."""
+    saved: datetime | None = None
+    """When the note was saved (a Notion page's Created): the date of last resort."""
 
 
 def named_as_text(fetched: Fetched) -> bool:
@@ -137,6 +140,34 @@ _HEADER_LINE = re.compile(
     r"^\s*(title|headline|author|authors|by|byline|date|published|source|publisher|url|link|tags|keywords|categories)\s*:\s*(\S.*?)\s*$",
     re.IGNORECASE,
 )
+
+
+# A Notion page exported as Markdown: its "# Title", then its properties a line each, named as the
+# user named them ("Created: December 4, 2026 9:12 AM", "URL: …", "Status: To read").
+_MARKDOWN_TITLE = re.compile(r"^#\s+(\S.*?)\s*#*\s*$")
+_PROPERTY_LINE = re.compile(r"^([A-Z][\w'’-]*(?: [\w'’-]+){0,2})\s*:\s*(\S.*?)\s*$")
+_PROPERTY_KEYS = {"created", "url", "author", "authors", "tags", "source", "published", "date"}
+
+
+def _notion_properties(lines: list[str], notes: list[str]) -> tuple[_FrontMatter, list[str]]:
+    """A Markdown title over two or more property lines, one of them a page's (`_PROPERTY_KEYS`): the
+    properties read as front matter and taken out, each one (a "Status" too, no text of the article)."""
+    first = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+    if first == len(lines) or not (title := _MARKDOWN_TITLE.match(lines[first])):
+        return _FrontMatter(), lines
+    start = next((i for i in range(first + 1, len(lines)) if lines[i].strip()), len(lines))
+    end = start
+    fields: dict[str, str] = {}
+    while end < len(lines) and (match := _PROPERTY_LINE.match(lines[end].strip())) and match[1].lower() not in fields:
+        fields[match[1].lower()] = match[2]
+        end += 1
+    if len(fields) < 2 or not fields.keys() & _PROPERTY_KEYS:
+        return _FrontMatter(), lines
+    notes.append(f"metadata read from its properties ({', '.join(k.capitalize() for k in fields)})")
+    meta = _read_front_matter({"title": title[1], **fields}, notes)
+    # Created is when the page was saved, not published: it dates the article only when its text does not.
+    meta.saved = _to_datetime(fields["created"]) if "created" in fields else None
+    return meta, lines[end:]
 
 
 def _split_header_lines(lines: list[str], notes: list[str]) -> tuple[_FrontMatter, list[str]]:
@@ -582,9 +613,11 @@ def read_text_file(text: str, fetched: Fetched, sender: str | None = None, masth
     lines = [line.rstrip() for line in LINE_BREAKS.split(paged)]
     meta, lines = _split_front_matter(lines, notes)
     if meta == _FrontMatter():
+        meta, lines = _notion_properties(lines, notes)
+    if meta == _FrontMatter():
         meta, lines = _split_header_lines(lines, notes)
     # An exchange announcement's disclaimer, issuer and closing; a research paper's or a USGS summary's head.
-    if announcement := exchange_announcement(lines) or paper_head(lines):
+    if announcement := exchange_announcement(lines) or paper_head(lines) or legal_head(lines):
         lines = [line for i, line in enumerate(lines) if i not in announcement.dropped]
         notes.extend(announcement.notes)
         meta.title, meta.source = meta.title or announcement.title, meta.source or announcement.issuer
@@ -621,6 +654,9 @@ def read_text_file(text: str, fetched: Fetched, sender: str | None = None, masth
         elif closing := closing_date(opening):
             published = closing[0]
             notes.append(f"dated from its closing line {opening[closing[1]].strip()[:60]!r}")
+        elif meta.saved is not None:
+            published = meta.saved
+            notes.append("no date in its text: dated by the day the page was saved (its Created property)")
         else:
             notes.append("no date in its opening lines: left undated (a front matter `date:` line dates it)")
     if fetched.url:  # fetched over HTTP: the URL is its identity, so an edited page stays one article
