@@ -307,7 +307,7 @@ def ungrounded_numbers(reply: SummaryReplies, body: str) -> set[str]:
     """Numbers in the prose that the body does not have: worth a repair retry. A figure whose value is
     not in the body is simply dropped (measured: the model repeats an invented figure when asked again)."""
     written = " ".join(prose(reply))
-    return numbers(written) - numbers(body)
+    return unsupported_numbers(written, body)
 
 
 def prose(reply: SummaryReplies) -> list[str]:
@@ -467,7 +467,7 @@ def grounded_prose(reply: SummaryReplies, grounding: ProseGrounding) -> tuple[st
     units = summary_sentences + highlights
     problems: list[str | None] = []
     for text, problem in zip(units, grounding.problems(units)):
-        invented = numbers(text) - numbers(grounding.article.body)
+        invented = unsupported_numbers(text, grounding.article.body)
         reasons = [w for w in (problem, f"gives numbers the article does not: {', '.join(sorted(invented))}" if invented else None) if w]
         problems.append("; ".join(reasons) or None)
     dropped += [f"{text} [{why}]" for text, why in zip(units, problems) if why]

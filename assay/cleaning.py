@@ -1108,10 +1108,37 @@ class CleanText:
     highlights: list[str]
 
 
+# What a chart leaves in a PDF's text (an outlook's figure written here): its axis ticks a line each ("120", "100", …
+# "0"), the years under them ("2020 2022 2024 2026 2028 2030") and its unit over them ("kt", "US$/kg", "%").
+_AXIS_TICK = re.compile(r"^[-–−]?\d[\d,.]{0,6}\s?%?$")
+_AXIS_YEARS = re.compile(r"^(?:(?:19|20)\d\d(?:[-–/]\d{2})?e?\s+){2,}(?:19|20)\d\d(?:[-–/]\d{2})?e?$")
+_AXIS_UNIT = re.compile(r"^(?:[A-Za-z$€¥/%'’]{1,4}(?:/[A-Za-z]{1,3})?|(?:US|A|C)?\$\s?(?:m|bn|/kg|/t)|thousand tonnes|tonnes|kt|Mt)$")
+
+
+def without_chart_axes(blocks: list[Block]) -> list[Block]:
+    """The blocks without a chart's axis: three or more ticks in a row (a line each, no words), with the years
+    and the unit beside them. Numbers a line each with no label say nothing a reader could use."""
+    ticks = [bool(_AXIS_TICK.match(b.text.strip())) for b in blocks]
+    dropped: set[int] = set()
+    i = 0
+    while i < len(blocks):
+        end = i
+        while end < len(blocks) and ticks[end]:
+            end += 1
+        if end - i >= 3:
+            dropped.update(range(i, end))
+            if i > 0 and _AXIS_UNIT.match(blocks[i - 1].text.strip()):
+                dropped.add(i - 1)
+            if end < len(blocks) and _AXIS_YEARS.match(blocks[end].text.strip()):
+                dropped.add(end)
+        i = max(end, i + 1)
+    return [b for j, b in enumerate(blocks) if j not in dropped]
+
+
 def clean_blocks(blocks: list[Block]) -> CleanText:
-    """Repair every block, drop boilerplate, split off Highlights, and lay the body out with offsets."""
+    """Repair every block, drop boilerplate and a chart's axes, split off Highlights, and lay the body out with offsets."""
     repaired = [Block(b.kind, repair_text(b.text), b.level) for b in blocks]
-    repaired = [b for b in repaired if not is_boilerplate(b.text)]
+    repaired = without_chart_axes([b for b in repaired if not is_boilerplate(b.text)])
     highlights, body_blocks = split_highlights(repaired)
     # Trailing headings with nothing under them (a "Comments" title, say) are navigation.
     while body_blocks and body_blocks[-1].kind == "heading":

@@ -81,9 +81,10 @@ _NAMES: list[tuple[re.Pattern[str], SourceType]] = [
                 r"\bansa\b|\befe\b|\bdpa\b", re.I), SourceType.wire),
     (re.compile(r"pr ?newswire|business ?wire|globe ?newswire|newsfile|accesswire|investor relations|press release", re.I),
      SourceType.company_release),
-    # A think tank publishes analysis: "Center for Strategic Minerals Policy", "Institute for Energy Research".
+    # A think tank publishes analysis: "Center for Strategic Minerals Policy", "Institute for Energy Research"; so does the
+    # International Energy Agency, an agency of governments whose outlooks are its analysts' (not a government's word).
     (re.compile(r"rare earth exchanges|adamas|benchmark mineral|fastmarkets|argus|shanghai metals market|\bsmm\b|"
-                r"\b(?:cent(?:er|re)|institute)\s+for\b|\bthink[- ]tank\b", re.I),
+                r"\b(?:cent(?:er|re)|institute)\s+for\b|\bthink[- ]tank\b|international energy agency|^iea$", re.I),
      SourceType.analyst),
     # "Department for Business and Trade" is how the UK names its departments; a geological survey is a state agency.
     # A legislature's committee publishes its hearings: "Senate Armed Services Committee", "House Select Committee on the CCP";

@@ -24,7 +24,7 @@ from assay.types import Article, Attribution, Evidence, Kind, StatementLabels
 # The version of the rules around the classifiers: attribution (assay/attribution.py), the source-type
 # cues it reads (assay/corpus.py), the voice's kinds and the evidence fallback below. Part of the
 # decider's name, so changing them re-analyses.
-ATTRIBUTION_RULES = "35"  # 4: "X states that/it …"; 5: "The U.S. says" (no full stop after an initial);
+ATTRIBUTION_RULES = "36"  # 4: "X states that/it …"; 5: "The U.S. says" (no full stop after an initial);
 # 6: "the companies said", agencies named like companies, a piece going on "and that …" keeps its speaker;
 # 7: a transcript's turn is its speaker's, an interview's answer the interviewee's; "X called it “…”";
 # 8: a publisher named as a company ("MP Materials Corp") publishes company releases (its decks);
@@ -65,6 +65,8 @@ ATTRIBUTION_RULES = "35"  # 4: "X states that/it …"; 5: "The U.S. says" (no fu
 # 35: a price reporter's assessment ("Fastmarkets has Dy oxide … at $850-900/kg", "… per Fastmarkets."); "the Belgian
 # chemicals group said" is the company, an industry group a third party; "The Company plans … and expects" its subject's;
 # a government's release's "Executive Vice-President" an official
+# 36: a pleading's allegation ("On information and belief, …") is a claim; a state's agency, the Senate and a court publish
+# as governments, the International Energy Agency as an analyst
 
 
 class KindDecider(Protocol):
@@ -178,10 +180,17 @@ _JUDGEMENT = re.compile(
 )
 
 
+# A pleading's allegation: "On information and belief, Northstar's magnets are made using the methods claimed…"
+# (a complaint written here had it labelled fact). A party asserts it and a court has yet to find it.
+_ALLEGATION = re.compile(r"\b(?:on|upon) information and belief\b", re.I)
+
+
 def voice_kind(text: str, attribution: Attribution) -> tuple[str, str] | None:
-    """(kind, why) when a first-person judgement settles the kind by who speaks; else None. The
-    decider does not ask it about what the classifier took for rhetoric ("We remain committed to a
+    """(kind, why) when a first-person judgement or a pleading's allegation settles the kind by who speaks; else None.
+    The decider does not ask it about what the classifier took for rhetoric ("We remain committed to a
     world-class supply chain")."""
+    if allegation := _ALLEGATION.search(text):
+        return Kind.claim, f"an allegation made “{allegation.group(0)}”"
     judgement = _JUDGEMENT.search(text)
     if judgement is None:
         return None

@@ -429,6 +429,9 @@ def test_a_first_person_judgement_is_a_kind_only_when_it_judges():
     assert voice_kind("We raise our 2026 forecast to US$78/kg.", Attribution.author)[0] == "opinion"
     assert voice_kind("We cut production by 10% in the third quarter.", Attribution.company) is None  # an act, not a judgement
     assert voice_kind("We remain committed to a world-class supply chain.", Attribution.company) is None
+    # A complaint written here (twenty-ninth session): a pleading's allegation had been labelled fact.
+    assert voice_kind("On information and belief, Northstar's magnets are made using the claimed methods.", Attribution.company) == (
+        "claim", "an allegation made “On information and belief”")
 
 
 def test_the_user_s_source_types_decide_whose_voice_an_article_is(embedder):
@@ -477,3 +480,13 @@ def test_a_government_s_own_officials_are_the_government_whatever_their_title():
     assert said['"We welcome the decision."'] == Attribution.company
     # In a news story the same title is a company's executive.
     assert speaker("The group's Executive Vice-President said demand would double.") == Attribution.company
+
+
+@pytest.mark.parametrize(("publisher", "expected"), [
+    ("Defense Logistics Agency", SourceType.government), ("U.S. Senate", SourceType.government),
+    ("United States District Court for the District of Delaware", SourceType.government),
+    ("International Energy Agency", SourceType.analyst), ("Xinhua News Agency", SourceType.state_media),
+])
+def test_a_state_agency_a_chamber_and_a_court_publish_as_governments_and_the_iea_as_analysts(publisher, expected):
+    """Written here (twenty-ninth session): a contract notice by the Defense Logistics Agency had been news."""
+    assert source_type(_text_article("The agency will buy 150 tonnes of NdPr oxide.", source=publisher)) == expected

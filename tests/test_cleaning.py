@@ -265,3 +265,17 @@ def test_markdown_is_read_through_its_html():
 def test_scripts_and_navigation_never_reach_the_body():
     clean = clean_html("<nav>Home | About</nav><p>Real text.</p><script>alert(1)</script><footer>© site</footer>")
     assert clean.body == "Real text."
+
+
+def test_a_chart_s_axis_is_no_text_but_a_column_of_labelled_figures_is():
+    """An outlook's chart as a PDF's text gives it, written here (twenty-ninth session): its unit, ticks a line each
+    and years had been the body's lines, in its chunks and the passages answers are built from."""
+    from assay.cleaning import Block, without_chart_axes
+
+    lines = ["Figure 3.1 Demand for magnet rare earths by end use", "kt", "120", "100", "80", "60", "40", "20", "0",
+             "2020 2022 2024 2026 2028 2030", "Demand rose 9% in 2026."]
+    kept = [b.text for b in without_chart_axes([Block("paragraph", line) for line in lines])]
+    assert kept == ["Figure 3.1 Demand for magnet rare earths by end use", "Demand rose 9% in 2026."]
+    # Two numbers alone are kept (a year over a figure, say), and a line of words with numbers is text.
+    short = ["NdPr oxide", "2026", "61.5", "Output rose to 2,210 tonnes."]
+    assert [b.text for b in without_chart_axes([Block("paragraph", line) for line in short])] == short
