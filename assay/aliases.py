@@ -290,7 +290,8 @@ STATE_AGENCIES = (r"JOGMEC|Japan Organization for Metals and Energy Security|KOM
 # A state body's name: one of those, or a ministry's, department's, agency's... after at most three
 # capitalised words ("United States Department of Defense", "European Commission").
 _STATE_NAME = re.compile(rf"\b(?:{STATE_AGENCIES}|USTDA)\b"
-                         r"|^(?:The\s+)?(?:[A-Z][\w.&'’-]*\s+){0,3}(?:Ministry|Department|Agency|Commission|Bureau|Administration)\b")
+                         r"|^(?:The\s+)?(?:[A-Z][\w.&'’-]*\s+){0,3}(?:Ministry|Department|Agency|Commission|Bureau|Administration|Authority)\b"
+                         r"|^(?:[A-Z][\w.&'’-]*\s+){1,3}Service$")  # "Korea Customs Service", "Internal Revenue Service"
 
 # A company's name by its legal form or trade word, and the words of a state body's, which win over it.
 _COMPANY_NAME = re.compile(r"\b(?:Inc|Corp|Corporation|Co|Ltd|Limited|plc|PLC|LLC|AG|SE|SA|NV|Group|Holdings|Motors?|Materials|Resources|"
@@ -395,8 +396,9 @@ def typed_once(entities: Iterable[Entity], book: AliasBook) -> list[Entity]:
         chosen: EntityType = min(given, key=_TYPE_PRECEDENCE.index)
         if known is not None and known.type is not EntityType.other:
             chosen = known.type
-        elif chosen in (EntityType.company, EntityType.country) and _STATE_NAME.search(spelled[key]):
-            # "U.S. Export-Import Bank" typed a company; "U.S. Geological Survey" a country (seen on a feed written here)
+        elif chosen in (EntityType.company, EntityType.country, EntityType.project) and _STATE_NAME.search(spelled[key]):
+            # "U.S. Export-Import Bank" typed a company; "U.S. Geological Survey" a country (seen on a feed written here);
+            # "Korea Customs Service" and "KOMIR" projects (a Yonhap story written here, twenty-ninth session)
             chosen = EntityType.government
         elif chosen is EntityType.government and _COMPANY_NAME.search(spelled[key]) and not _STATE_WORD.search(spelled[key]):
             chosen = EntityType.company  # "Ford Motor Co." typed a government (the model read "General Motors" as a general's)

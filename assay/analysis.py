@@ -198,7 +198,7 @@ KEY_SENTENCES_VERSION = "10"  # 2: the splitter's boilerplate rule; 3: its narro
 # 5 0.538 / 0.460, 6 0.539 / 0.515; lead-k stays at 0.32-0.34 / 0.36-0.42 (evals/README.md).
 HIGHLIGHTS = 5
 # The version of what code makes of the reply's names, figures and prose (`typed_once`, `_figure`, `tidy_cut`): part of the key too.
-NAMES_VERSION = "24"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
+NAMES_VERSION = "25"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
 # 2: a figure as the body writes it, what it measures in its sentence, no years; 3: a summary's unfinished last sentence dropped;
 # 4: a figure's value holds a number; 5: a title before a name the body writes after it is that name, and a call's
 # holder may be its summary's subject (grounding); 6: "NPV" is the body's "NPV8"; a province or state is no country;
@@ -230,6 +230,8 @@ NAMES_VERSION = "24"  # 1: a name typed once; a unit the value carries shown onc
 # material ("rare earth mining") is no material; the alias file's analysts' firms and price reporters
 # 24: an office ("Secretary of Defense") or a law ("Critical Raw Materials Act") is no company, a facility ("cracking and
 # leaching plant") no material, a name the body writes only in lower case ("qualifying country") no name
+# 25: a state organ typed a project ("Korea Customs Service", "KOMIR") is a government; "… Authority" and "… Service" are state
+# names; a prefecture or province by its word ("Fukui Prefecture") is no country
 
 
 def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = HIGHLIGHTS) -> list[str]:

@@ -308,6 +308,11 @@ def unmentioned_years(question: str, passages: str) -> list[str]:
     return [year for year in dict.fromkeys(_YEAR.findall(question)) if not re.search(rf"(?<!\d){year}(?!\d)", passages)]
 
 
+# The words many companies' names share (`unmentioned_names`).
+_TRADE_WORDS = frozenset("rare earth earths minerals mineral resources metals metal mining materials group corp corporation "
+                         "limited ltd inc holdings technology technologies international industries company magnetics".split())
+
+
 def unmentioned_names(question: str, passages: str, strict: bool = False) -> list[str]:
     """Names a question asks about that the passages never mention, judged by their distinctive words:
     a name counts as mentioned when each of its words that is no ordinary English word ("Lutnick",
@@ -331,14 +336,17 @@ def unmentioned_names(question: str, passages: str, strict: bool = False) -> lis
             if (named := book.canonical(known)) is not None and any(_contains(norm, normalise(v)) for v in named.variants):
                 left = left[:start] + " " * (end - start) + left[end:]
         words = [w for w in re.findall(r"[^\W\d_][\w’'-]*", left) if len(w) >= 3]
-        starts = [normalise(w)[: max(3, len(w) - 2)] for w in words]
+        # A company's trade words say nothing of which one: "Who is the chief executive of Meridian Rare Earths?" was
+        # answered from a passage on Lynas Rare Earths (written here). The name's other words must be in the passages.
+        own = [w for w in words if w.lower() not in _TRADE_WORDS]
+        starts = [normalise(w)[: max(3, len(w) - 2)] for w in (own or words)]
         # A people is named by its country: "Chinese" by "China", which no start of the word spells.
         countries = [country for w in words if (country := book.country_of(w)) is not None]
         if strict and words and not any(re.search(rf"(?<!\w){re.escape(start)}", norm) for start in starts) and not any(
                 _contains(norm, normalise(v)) for country in countries for v in country.variants):
             unmentioned.append(name)
             continue
-        distinctive = [w for w in words if w.lower() not in english_words()]
+        distinctive = [w for w in (own or words) if w.lower() not in english_words()]
         if distinctive and any(not _contains(norm, normalise(w)) for w in distinctive):
             unmentioned.append(name)
     return unmentioned
@@ -636,7 +644,8 @@ def entity_rejected(entity: Entity, article: Article, aliases: AliasBook | None 
     # "Port Allen, Louisiana" as a country (seen on an interview nobody here labelled): a place and its
     # state or country. No country's name as news writes it holds a comma.
     place = _PLACE_SUFFIX.sub("", name.lower())  # "Inner Mongolia Autonomous Region", "Jiangxi Province"
-    if entity.type == EntityType.country and ("," in name or place in PLACES_WITHIN_COUNTRIES):
+    # A name a province's or a prefecture's word ends is one ("Fukui Prefecture", a METI release written here).
+    if entity.type == EntityType.country and ("," in name or place in PLACES_WITHIN_COUNTRIES or place != name.lower()):
         return "a place within a country"
     # "Port Allen, Louisiana" as a project (seen on a release written here): a town and its state or country.
     last = name.rsplit(",", 1)[-1].strip()

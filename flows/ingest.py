@@ -577,12 +577,14 @@ def _fetch_full_text(
     index, as EDGAR's feeds link to) is those documents, read the same way; one that holds several
     articles (an export, a .zip) is those articles. A link read before is not read again
     (`_already_read`). Returns the items to clean, and the results of those that end here."""
-    short = {
-        item.url: i
-        for i, (item, feed) in enumerate(items)
-        if item.url and is_url(item.url)
-        and (item.read_at_url or (feed and is_teaser(item.content, settings.full_page_below_chars)))
-    }
+    def teaser(item: RawItem, feed: str | None) -> bool:
+        return bool(item.read_at_url or (feed and is_teaser(item.content, settings.full_page_below_chars)))
+
+    # A link whose article the same sources give whole (a Notion export's reading list beside its pages) is not
+    # fetched: the article is here, and a page that could not be reached had failed it.
+    whole = {canonical_url(item.url) for item, feed in items if item.url and not teaser(item, feed)}
+    items = [(item, feed) for item, feed in items if not (teaser(item, feed) and item.url and canonical_url(item.url) in whole)]
+    short = {item.url: i for i, (item, feed) in enumerate(items) if item.url and is_url(item.url) and teaser(item, feed)}
     read_before = _already_read([items[i] for i in short.values()], services(settings).registry)
     short = {url: i for url, i in short.items() if url not in read_before}
     if not short:

@@ -526,6 +526,11 @@ def test_headings_and_phrases_are_no_entities(prose_parts):
         Entity(name="Bayline Rare Earth Refining", type="company")]  # a refiner's name, not a plant's
     assert typed_once([Entity(name="Xiamen University", type="company")], AliasBook.load()) == [
         Entity(name="Xiamen University", type="other")]  # a state outlet's page written here: a university is no company
+    # A Yonhap story written here (twenty-ninth session): a state's customs service and its minerals agency typed projects.
+    assert typed_once([Entity(name="Korea Customs Service", type="project"), Entity(name="KOMIR", type="project"),
+                       Entity(name="Mountain Pass", type="project")], AliasBook.load()) == [
+        Entity(name="Korea Customs Service", type="government"), Entity(name="KOMIR", type="government"),
+        Entity(name="Mountain Pass", type="project")]
     # A price report written here: its port typed a country, the Defense Department a project.
     prices = Article(id="prices", title="Prices", source="test", source_url="test",
                      body="Dysprosium oxide cif Rotterdam was assessed at $850-900/kg. The Defense Department has awarded $439 million.")
@@ -586,6 +591,10 @@ def test_headings_and_phrases_are_no_entities(prose_parts):
     # India's Ministry of Mines written here: its states typed countries.
     mines = hearing.model_copy(update={"body": "IREL operates a separation plant at Chavara in Kerala and a refinery in Odisha."})
     assert {entity_rejected(Entity(name=n, type="country"), mines) for n in ("Kerala", "Odisha")} == {"a place within a country"}
+    # A METI release written here (twenty-ninth session): a prefecture no list of places knows, by its word.
+    takefu = hearing.model_copy(update={"body": "Shin-Etsu will expand its Takefu plant in Fukui Prefecture, Japan."})
+    assert entity_rejected(Entity(name="Fukui Prefecture", type="country"), takefu) == "a place within a country"
+    assert entity_rejected(Entity(name="Japan", type="country"), takefu) is None
     # A bill, a story and a contract notice written here (twenty-ninth session): an office and a law typed companies, a
     # common noun the body writes in lower case typed a country, a facility typed a material.
     notice = hearing.model_copy(update={"body": (

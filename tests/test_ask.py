@@ -585,6 +585,12 @@ def test_unmentioned_names_judges_a_name_by_its_distinctive_words():
     assert unmentioned_names("What dumping margins did Commerce find on Chinese NdFeB magnets?", cited, strict=True) == []
     assert unmentioned_names("What dumping margins did Commerce find on Chinese NdFeB magnets?", determination.replace("China", "Japan"),
                              strict=True) == ["Chinese NdFeB"]
+    # A company by its own word, not the trade's (written here, twenty-ninth session): "Who is the chief executive of
+    # Meridian Rare Earths?" had been answered "Amanda Lacaze", cited to a passage on Lynas Rare Earths.
+    lynas = "Lynas Rare Earths said its Kalgoorlie plant reached nameplate, Chief Executive Amanda Lacaze said."
+    assert unmentioned_names("Who is the chief executive of Meridian Rare Earths?", lynas, strict=True) == ["Meridian Rare Earths"]
+    assert unmentioned_names("Who is the managing director of Meridian Rare Earths?", "Meridian's Helen Prescott said.", strict=True) == []
+    assert unmentioned_names("What did Lynas Rare Earths say about output?", "Lynas said output rose.") == []
 
 
 def test_an_answer_cited_to_a_passage_that_never_names_the_question_s_place_is_declined(corpus):

@@ -35,7 +35,7 @@ ENEX = """<?xml version="1.0" encoding="UTF-8"?>
   <note>
     <title>Neo Narva magnet plant update</title>
     <created>20261204T140000Z</created>
-    <content><![CDATA[<en-note><div>Neo Performance Materials said its sintered magnet plant in Narva, Estonia, shipped its first commercial magnets to a German automotive supplier in November.</div></en-note>]]></content>
+    <content><![CDATA[<en-note><div>Neo Performance Materials said its sintered magnet plant in Narva, Estonia, shipped its first commercial magnets to a German automotive supplier in November.</div><en-crypt cipher="AES" length="128" hint="desk">RU5DMI1mnQ7fKjBk9f0a57gSc9Nfbuw3uuwMKs32Y+wJGLZa0N8PcTzf7pu3/2VOBqZMvfkKGh4mnJuGy45ZT2TwOfqt+ey8Tic7BmhGg7b4=</en-crypt></en-note>]]></content>
   </note>
   <note>
     <title>Screenshot</title>
@@ -66,6 +66,8 @@ def test_an_evernote_export_is_its_notes_each_read_as_the_page_it_was_clipped_fr
     # A note with no date in its text and no address: dated by the day it was made, known by its text.
     assert bare.published == datetime(2026, 12, 4, 14, 0, tzinfo=UTC) and bare.url is None
     assert bare.title == "Neo Narva magnet plant update"
+    # A part encrypted in Evernote is a cipher's base64, no words: left out, and said so.
+    assert "RU5DMI" not in bare.body and any(note.startswith("its encrypted text left out") for note in items[1].notes)
 
 
 def test_an_evernote_export_that_is_broken_or_empty_is_refused_saying_so():
@@ -101,6 +103,9 @@ def test_a_notion_page_s_properties_are_its_metadata_not_its_text():
     assert article.published == datetime(2026, 12, 4, 9, 12, tzinfo=UTC)
     dated = NOTION.replace("PERTH —", "PERTH, Dec. 3, 2026 —")
     assert to_article(_items(dated, "Lynas.md")[0]).published == datetime(2026, 12, 3, tzinfo=UTC)
+    # A clipping's front matter (Joplin's, Obsidian's) writes the same day as `created:`: a date of last resort too.
+    joplin = "---\ntitle: Lynas update\ncreated: 2026-12-04 09:12:00Z\nsource: https://www.example.com/lynas\n---\n\nLynas said output rose.\n"
+    assert to_article(_items(joplin, "Lynas update.md")[0]).published == datetime(2026, 12, 4, 9, 12, tzinfo=UTC)
     # A Markdown title over lines that are the article's own ("Note: …", "Update: …") is no page's properties.
     prose = "# Lynas update\n\nNote: prices rose.\nUpdate: output fell.\n\nLynas said output fell in November.\n"
     assert "Note: prices rose." in to_article(_items(prose, "update.md")[0]).body
@@ -121,3 +126,22 @@ def test_an_evernote_export_in_a_folder_ingests_its_notes(ingest, assay_home, tm
     rows = {r.title: r for r in Registry(assay_home.registry_url).articles()}
     assert rows["Solvay to expand La Rochelle rare earth separation"].source == "example-metals.com"
     assert ingest([str(folder)]).counts["unchanged"] == 2  # read again: nothing new
+
+
+@pytest.mark.slow
+def test_a_notion_export_s_reading_list_does_not_fail_the_pages_it_holds(ingest, assay_home, tmp_path):
+    """A Notion export (.zip) holds each page as Markdown and the database as a CSV listing the same pages' addresses.
+    The CSV's rows, links to read, had been fetched, and a page that could not be reached failed the page the export
+    holds whole (written here, twenty-ninth session)."""
+    import zipfile
+
+    url = "http://127.0.0.1:9/lynas-kalgoorlie-nameplate"  # nothing answers there, and a list's link to it is refused
+    page = NOTION.replace("https://www.example-mining-news.com.au/lynas-kalgoorlie-nameplate", url)
+    export = tmp_path / "Export-7f3a.zip"
+    with zipfile.ZipFile(export, "w") as archive:
+        archive.writestr("Export-7f3a/Lynas Kalgoorlie cracking 2b3f9a1c4d5e6f7a8b9c0d1e2f3a4b5c.md", page)
+        archive.writestr("Export-7f3a/Reading list 9c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f.csv",
+                         f'Name,Created,URL,Status\nLynas Kalgoorlie cracking and leaching plant reaches nameplate,"December 4, 2026",{url},To read\n')
+    report = ingest([str(export)])
+    assert report.counts["new"] == 1 and report.counts["failed"] == 0, report.results
+    assert report.fetched == []  # the page is in the export: nothing is fetched

@@ -22,6 +22,8 @@ from assay.types import Fetched, RawItem, SourceKind
 
 # ENML's body: its `<en-note>` element, after the XML declaration and doctype Evernote writes.
 _EN_NOTE = re.compile(r"<en-note\b[^>]*>(?P<body>.*)</en-note>", re.DOTALL)
+# A part the user encrypted in Evernote: its text is a cipher's base64, no words.
+_ENCRYPTED = re.compile(r"<en-crypt\b[^>]*>.*?</en-crypt>", re.DOTALL)
 # No entity is expanded and nothing is fetched: the export's DTD is named by URL.
 _PARSER = lxml.etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False, huge_tree=True, recover=False)
 
@@ -40,6 +42,7 @@ def _note_item(note: lxml.etree._Element, fetched: Fetched) -> RawItem:
     url = address if address.startswith(("http://", "https://")) else None
     enml = note.findtext("content") or ""
     body = found["body"] if (found := _EN_NOTE.search(enml)) else enml
+    body, encrypted = _ENCRYPTED.subn("", body)
     page = f"<html><head><title>{escape(title)}</title></head><body><article>{body}</article></body></html>"
     item = extract_page(page, fetched.model_copy(update={"url": url, "content_type": "text/html", "filename": None}))
     item.source_url = source_address(fetched)  # `assay remove` names the export, as it names a feed
@@ -50,6 +53,8 @@ def _note_item(note: lxml.etree._Element, fetched: Fetched) -> RawItem:
         item.published = saved
         item.notes.append("no date in the clipped text: dated by the day the note was made")
     item.notes.append("a note clipped to Evernote" + (f" from {url}" if url else ""))
+    if encrypted:
+        item.notes.append("its encrypted text left out: decrypt it in Evernote and export the note again to have it read")
     return item
 
 

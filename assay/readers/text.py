@@ -93,7 +93,7 @@ class _FrontMatter:
     title_is_text: bool = False
     """The title is the text's first sentence (a post's, which has no headline): it stays in the body."""
     saved: datetime | None = None
-    """When the note was saved (a Notion page's Created): the date of last resort."""
+    """When the note was made or the page clipped (a Notion page's Created, a clipping's `created:`): the date of last resort."""
 
 
 def named_as_text(fetched: Fetched) -> bool:
@@ -164,10 +164,7 @@ def _notion_properties(lines: list[str], notes: list[str]) -> tuple[_FrontMatter
     if len(fields) < 2 or not fields.keys() & _PROPERTY_KEYS:
         return _FrontMatter(), lines
     notes.append(f"metadata read from its properties ({', '.join(k.capitalize() for k in fields)})")
-    meta = _read_front_matter({"title": title[1], **fields}, notes)
-    # Created is when the page was saved, not published: it dates the article only when its text does not.
-    meta.saved = _to_datetime(fields["created"]) if "created" in fields else None
-    return meta, lines[end:]
+    return _read_front_matter({"title": title[1], **fields}, notes), lines[end:]
 
 
 def _split_header_lines(lines: list[str], notes: list[str]) -> tuple[_FrontMatter, list[str]]:
@@ -219,7 +216,11 @@ def _read_front_matter(meta: dict[str, Any], notes: list[str]) -> _FrontMatter:
     if url is not None and not str(url).startswith(("http://", "https://")):
         notes.append(f"front matter url {url!r} ignored: not an http(s) URL")
         url = None
+    # When the note was made or the page clipped (Notion's "Created", Obsidian's and Joplin's `created:`), not published:
+    # it dates the article only when its text does not.
+    saved = _to_datetime(_first(meta, "created", "clipped", "saved"))
     return _FrontMatter(
+        saved=saved,
         title=str(title).strip() if title is not None else None,
         published=published,
         url=str(url).strip() if url else None,
@@ -656,7 +657,7 @@ def read_text_file(text: str, fetched: Fetched, sender: str | None = None, masth
             notes.append(f"dated from its closing line {opening[closing[1]].strip()[:60]!r}")
         elif meta.saved is not None:
             published = meta.saved
-            notes.append("no date in its text: dated by the day the page was saved (its Created property)")
+            notes.append("no date in its text: dated by the day the note was made or the page clipped (its Created property)")
         else:
             notes.append("no date in its opening lines: left undated (a front matter `date:` line dates it)")
     if fetched.url:  # fetched over HTTP: the URL is its identity, so an edited page stays one article
