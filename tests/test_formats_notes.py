@@ -73,6 +73,9 @@ def test_an_evernote_export_is_its_notes_each_read_as_the_page_it_was_clipped_fr
 def test_an_evernote_export_that_is_broken_or_empty_is_refused_saying_so():
     with pytest.raises(SourceError, match="not well-formed XML .*export the notes again"):
         _items(ENEX[: len(ENEX) // 2], "Evernote.enex")
+    # A page saved under the name is read as the page it is.
+    (page,) = _items("<html><body><p>Lynas said its NdPr output rose to a record in the quarter.</p></body></html>", "saved.enex")
+    assert "read as an HTML page, by its markup, though named .enex" in page.notes
     with pytest.raises(SourceError, match="no note that holds text"):
         _items('<?xml version="1.0"?><en-export><note><title>x</title><content><![CDATA[<en-note></en-note>]]></content></note></en-export>',
                "empty.enex")

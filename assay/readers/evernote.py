@@ -17,7 +17,7 @@ import lxml.etree
 
 from assay.readers.feed import xml_root
 from assay.readers.html import extract_page
-from assay.sources import SourceError, decode, decoding_notes, source_address, source_suffix
+from assay.sources import SourceError, decode, decoding_notes, source_address
 from assay.types import Fetched, RawItem, SourceKind
 
 # ENML's body: its `<en-note>` element, after the XML declaration and doctype Evernote writes.
@@ -67,7 +67,8 @@ class EnexReader:
     description = "an Evernote export"
 
     def sniff(self, fetched: Fetched, text: str | None) -> bool:
-        return source_suffix(fetched) in self.suffixes or (text is not None and xml_root(text[:4000]) == "en-export")
+        # By its root, whatever its name: a page saved as .enex is read as the page it is.
+        return text is not None and xml_root(text[:4000]) == "en-export"
 
     def read(self, fetched: Fetched, text: str | None) -> tuple[str | None, list[RawItem]]:
         content = decode(fetched) if text is None else text
