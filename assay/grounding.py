@@ -622,9 +622,8 @@ def entity_rejected(entity: Entity, article: Article, aliases: AliasBook | None 
     # leaching plant" as a material.
     if entity.type == EntityType.company and (_OFFICE.match(name) or _LAW_OR_PROGRAMME.search(name)):
         return "an office, a law or a programme, not a company"
-    if entity.type != EntityType.material and name[:1].isupper() and not any(
-            found.group()[:1].isupper() for found in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", article.body, re.I)) and re.search(
-            rf"(?<!\w){re.escape(name)}(?!\w)", article.body, re.I):
+    written = [found.group() for found in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", article.body, re.I)]
+    if entity.type != EntityType.material and name[:1].isupper() and written and not any(w[:1].isupper() for w in written):
         return "a common noun the article writes in lower case, not a name"
     if entity.type == EntityType.material and _FACILITY.search(name):
         return "a facility, not a material"

@@ -86,8 +86,8 @@ def _bill(lines: list[str], filled: list[int]) -> Announcement | None:
     notes = [f"read as a bill: its number, session, official title and enacting clause left out; published by the {issuer}"]
     if published:
         notes.append(f"dated by the day it was introduced, {published.date().isoformat()}")
-    return Announcement(title, issuer, published, dropped, notes, author=f"Rep. {sponsor}" if sponsor and issuer.endswith("Representatives")
-                        else f"Sen. {sponsor}" if sponsor else None)
+    member = "Sen." if issuer == "U.S. Senate" else "Rep."
+    return Announcement(title, issuer, published, dropped, notes, author=f"{member} {sponsor}" if sponsor else None)
 
 
 # --- a court filing ---------------------------------------------------------------------------------
@@ -117,7 +117,7 @@ def _filing(lines: list[str], filled: list[int]) -> Announcement | None:
     court_at = next((i for i in filled[:3] if _COURT.match(lines[i].strip())), None)
     if court_at is None:
         return None
-    court = title_case(lines[court_at].strip().removeprefix("IN THE ").strip())
+    court = title_case(_COURT.match(lines[court_at].strip())["court"])  # type: ignore[index]  # matched just above
     dropped = {court_at}
     sides: dict[str, list[str]] = {}
     names: list[str] = []
@@ -142,7 +142,7 @@ def _filing(lines: list[str], filled: list[int]) -> Announcement | None:
         return None
     first, second = (_parties(names)[0] for names in sides.values())
     document = lines[document_at].strip()
-    title = f"{first} v. {second}: {_sentence_title(document)}"
+    title = f"{first} v. {second}: {title_case(document)}"
     # Who files it: the court, for its own opinion or order; else the side its counsel signs for, the
     # plaintiffs for a complaint. Its allegations are that party's claims.
     signed = next((found["role"].lower().rstrip("s") for line in lines if (found := _COUNSEL_FOR.match(line.strip()))), None)
@@ -167,11 +167,6 @@ def _filing(lines: list[str], filled: list[int]) -> Announcement | None:
     return Announcement(title, issuer, published, dropped, notes)
 
 
-def _sentence_title(capitals: str) -> str:
-    """"COMPLAINT FOR PATENT INFRINGEMENT" as "Complaint for Patent Infringement"."""
-    return title_case(" ".join(word.capitalize() for word in capitals.split()))
-
-
 # --- a contract notice ------------------------------------------------------------------------------
 
 _NOTICE_FIELD = re.compile(r"^(?P<key>Notice ID|Related Notice|Department/Ind\.? Agency|Sub-tier|Office|Contract Opportunity Type"
@@ -183,8 +178,8 @@ _NOTICE_LABEL = re.compile(r"^(?:Contract Opportunity|General Information|Classi
 
 def _contract_notice(lines: list[str], filled: list[int]) -> Announcement | None:
     fields = {i: found for i in filled[:30] if (found := _NOTICE_FIELD.match(lines[i].strip()))}
-    values = {found["key"].lower(): found["value"].strip() for found in fields.values()}
-    if "notice id" not in values or not values.keys() & {"department/ind. agency", "department/ind agency", "sub-tier", "office"}:
+    values = {found["key"].lower().replace(".", ""): found["value"].strip() for found in fields.values()}
+    if "notice id" not in values or not values.keys() & {"department/ind agency", "sub-tier", "office"}:
         return None
     dropped = set(fields) | {i for i in filled[:30] if _NOTICE_LABEL.match(lines[i].strip())}
     title_at = next((i for i in filled if i not in dropped), None)
@@ -194,7 +189,7 @@ def _contract_notice(lines: list[str], filled: list[int]) -> Announcement | None
         dropped.add(title_at)
     kind = re.sub(r"\s*\(.*\)$", "", values.get("contract opportunity type", "")) or "Contract notice"
     title = title or f"{kind} {values['notice id']}"
-    agency = values.get("sub-tier") or values.get("department/ind. agency") or values.get("department/ind agency") or ""
+    agency = values.get("sub-tier") or values.get("department/ind agency") or ""
     issuer = title_case(agency.title()) if agency else None
     day = next((date_in(values[key]) for key in ("original published date", "published date", "updated published date") if key in values), None)
     notes = [f"read as a contract notice: its fields left out; published by {issuer}, the agency that buys"]

@@ -149,18 +149,23 @@ _PROPERTY_LINE = re.compile(r"^([A-Z][\w'’-]*(?: [\w'’-]+){0,2})\s*:\s*(\S.*
 _PROPERTY_KEYS = {"created", "url", "author", "authors", "tags", "source", "published", "date"}
 
 
+def _field_lines(lines: list[str], start: int, pattern: re.Pattern[str]) -> tuple[dict[str, str], int]:
+    """The "Key: value" lines from `start` on, each key once, by their lower-case keys; and where they end."""
+    fields: dict[str, str] = {}
+    end = start
+    while end < len(lines) and (match := pattern.match(lines[end].strip())) and match[1].lower() not in fields:
+        fields[match[1].lower()] = match[2]
+        end += 1
+    return fields, end
+
+
 def _notion_properties(lines: list[str], notes: list[str]) -> tuple[_FrontMatter, list[str]]:
     """A Markdown title over two or more property lines, one of them a page's (`_PROPERTY_KEYS`): the
     properties read as front matter and taken out, each one (a "Status" too, no text of the article)."""
     first = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
     if first == len(lines) or not (title := _MARKDOWN_TITLE.match(lines[first])):
         return _FrontMatter(), lines
-    start = next((i for i in range(first + 1, len(lines)) if lines[i].strip()), len(lines))
-    end = start
-    fields: dict[str, str] = {}
-    while end < len(lines) and (match := _PROPERTY_LINE.match(lines[end].strip())) and match[1].lower() not in fields:
-        fields[match[1].lower()] = match[2]
-        end += 1
+    fields, end = _field_lines(lines, next((i for i in range(first + 1, len(lines)) if lines[i].strip()), len(lines)), _PROPERTY_LINE)
     if len(fields) < 2 or not fields.keys() & _PROPERTY_KEYS:
         return _FrontMatter(), lines
     notes.append(f"metadata read from its properties ({', '.join(k.capitalize() for k in fields)})")
@@ -170,12 +175,7 @@ def _notion_properties(lines: list[str], notes: list[str]) -> tuple[_FrontMatter
 def _split_header_lines(lines: list[str], notes: list[str]) -> tuple[_FrontMatter, list[str]]:
     """Two or more header lines at the top, one of them a title or a date: read as front matter and
     taken out; anything else is left as it is."""
-    first = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
-    fields: dict[str, str] = {}
-    end = first
-    while end < len(lines) and (match := _HEADER_LINE.match(lines[end])) and match[1].lower() not in fields:
-        fields[match[1].lower()] = match[2]
-        end += 1
+    fields, end = _field_lines(lines, next((i for i, line in enumerate(lines) if line.strip()), len(lines)), _HEADER_LINE)
     if len(fields) < 2 or not fields.keys() & {"title", "headline", "date", "published"}:
         return _FrontMatter(), lines
     fields["author"] = fields.get("author") or fields.get("by") or ""
