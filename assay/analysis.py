@@ -198,7 +198,7 @@ KEY_SENTENCES_VERSION = "10"  # 2: the splitter's boilerplate rule; 3: its narro
 # 5 0.538 / 0.460, 6 0.539 / 0.515; lead-k stays at 0.32-0.34 / 0.36-0.42 (evals/README.md).
 HIGHLIGHTS = 5
 # The version of what code makes of the reply's names, figures and prose (`typed_once`, `_figure`, `tidy_cut`): part of the key too.
-NAMES_VERSION = "25"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
+NAMES_VERSION = "26"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
 # 2: a figure as the body writes it, what it measures in its sentence, no years; 3: a summary's unfinished last sentence dropped;
 # 4: a figure's value holds a number; 5: a title before a name the body writes after it is that name, and a call's
 # holder may be its summary's subject (grounding); 6: "NPV" is the body's "NPV8"; a province or state is no country;
@@ -232,6 +232,8 @@ NAMES_VERSION = "25"  # 1: a name typed once; a unit the value carries shown onc
 # leaching plant") no material, a name the body writes only in lower case ("qualifying country") no name
 # 25: a state organ typed a project ("Korea Customs Service", "KOMIR") is a government; "… Authority" and "… Service" are state
 # names; a prefecture or province by its word ("Fukui Prefecture") is no country
+# 26: a joint venture or a deposit is no material, a stock exchange no government; a summary that gives a speaker's
+# first-person words as its own is sent back (grounding)
 
 
 def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = HIGHLIGHTS) -> list[str]:
@@ -277,12 +279,22 @@ def _as_highlight(sentence: str) -> str:
 
 # --- grounding ------------------------------------------------------------------------------------
 
-NUMBER = re.compile(r"\d[\d,]*(?:\.\d+)?")
+# A number as written: "11,200", "0.82", and with spaces between its thousands, as South African, French
+# and SI style sets them ("412 000 oz", "R22 450/4Eoz", a mining weekly's story written here: read as
+# "412" and "000", its summary's "412,000 oz" had been a number the article does not give).
+NUMBER_PATTERN = r"\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?![\d,.]?\d)|\d[\d,]*(?:\.\d+)?"
+NUMBER = re.compile(NUMBER_PATTERN)
+_SEPARATORS = re.compile(r"[, \u00a0\u202f\u2009]")
+
+
+def plain_number(written: str) -> str:
+    """A number without its thousands separators and a full stop after it: "11,200" and "11 200" are "11200"."""
+    return _SEPARATORS.sub("", written).rstrip(".")
 
 
 def numbers(text: str) -> set[str]:
     """Numbers as written, without thousands separators: '11,200' and '11200' are the same figure."""
-    return {n.replace(",", "").rstrip(".") for n in NUMBER.findall(text)}
+    return {plain_number(n) for n in NUMBER.findall(text)}
 
 
 # A number written as a share: "100%", "70 percent", "5 per cent".
@@ -293,7 +305,7 @@ def _number_uses(text: str) -> dict[str, set[bool]]:
     """Each number of the text, without thousands separators, and whether each use of it is a share (`_PERCENT_AFTER`)."""
     uses: dict[str, set[bool]] = {}
     for found in NUMBER.finditer(text):
-        uses.setdefault(found.group().replace(",", "").rstrip("."), set()).add(bool(_PERCENT_AFTER.match(text[found.end() :])))
+        uses.setdefault(plain_number(found.group()), set()).add(bool(_PERCENT_AFTER.match(text[found.end() :])))
     return uses
 
 

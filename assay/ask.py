@@ -145,7 +145,7 @@ AbstainReason = Literal[
     "no_relevant_chunks", "names_not_in_corpus", "years_not_in_corpus", "model_found_no_support", "no_valid_citations", "unsupported_numbers",
     "unsupported_names", "miscited", "no_figure_in_answer", "no_new_name_in_answer", "measure_not_in_passages",
     "names_not_in_cited_passages", "years_not_in_cited_passages", "no_passage_answers", "cited_passages_do_not_answer", "asked_not_said",
-    "figure_of_another_subject", "materials_not_in_cited_passages",
+    "figure_of_another_subject", "materials_not_in_cited_passages", "figure_of_another_period",
 ]
 
 
@@ -376,6 +376,31 @@ def figure_of_another_subject(text: str, question: str, by_key: dict[int, str], 
             holders = [k for k in keys if figure in numbers(by_key[k])]
             # None of them names any: "…approve for Project Vault, and which OEMs…" is Project Vault's where "OEMs" is not named.
             if holders and all(set(unmentioned_names(question, named[k], strict=True)) >= asked for k in holders):
+                return True
+    return False
+
+
+# A part of a year a question asks about ("in the third quarter", "Q3", "the September quarter", "H1"), and a
+# whole year a passage's sentence gives its figure for ("full-year 2026 net sales", "FY27 guidance", "annual").
+_PART_OF_YEAR = re.compile(r"\b(?:Q[1-4]|[1-4]Q|(?:first|second|third|fourth|1st|2nd|3rd|4th)[- ]quarter|(?:March|June|September|December)[- ]quarter|"
+                           r"quarter(?:ly)?|H[12]|(?:first|second)[- ]half|half[- ]year(?:ly)?|interim|nine months|six months|three months)\b", re.I)
+_WHOLE_YEAR = re.compile(r"\b(?:full[- ]year|annual(?:ly)?|for the (?:full |whole )?year|per (?:year|annum)|a year(?!\s+(?:earlier|ago|before|prior|later))|"
+                         r"FY\s?'?\d{2,4}|year[- ]end)\b", re.I)
+
+
+def figure_of_another_period(text: str, question: str, by_key: dict[int, str]) -> bool:
+    """Whether a sentence of the answer gives a figure (not the question's) that its cited passages hold only in
+    sentences giving a whole year's figure, where the question asks about part of one: "What were Albemarle's net
+    sales in the third quarter of 2026?" answered "$5.2 billion to $5.5 billion [3]", from "Albemarle now expects
+    full-year 2026 net sales of $5.2 billion to $5.5 billion" (a results release written here)."""
+    if not _PART_OF_YEAR.search(question) or _WHOLE_YEAR.search(question):
+        return False
+    for sentence in text_sentences(text):
+        keys = [k for k in citation_keys(sentence.text) if k in by_key]
+        passage_sentences = [s.text for k in keys for s in text_sentences(by_key[k])]
+        for figure in numbers(_CITATION.sub("", sentence.text)) - numbers(question) - {y for y in numbers(sentence.text) if re.fullmatch(r"(?:19|20)\d\d", y)}:
+            holders = [s for s in passage_sentences if figure in numbers(s)]
+            if holders and all(_WHOLE_YEAR.search(s) and not _PART_OF_YEAR.search(s) for s in holders):
                 return True
     return False
 
@@ -884,7 +909,9 @@ def answer_question(
     text, cited = clean_citations(written.text, valid)
     # Every check below reads the answer sentence by sentence, each with the citations it holds.
     text = citations_before_stops(without_header_dates(text.strip(), found))
-    held = {p.key: f"{p.hit.title} {p.quote}" for p in found}  # what each passage holds, for the checks below
+    # What each passage holds, for the checks below; its publisher too: "PLS Group Limited's FY27 production guidance is
+    # 820,000-870,000 dmt [1]" was withdrawn as miscited, from the company's own report, which its text calls "the Company".
+    held = {p.key: f"{p.hit.title} {p.hit.source} {p.quote}" for p in found}
     by_date = {p.key: p.hit.published for p in found}
     if NOT_IN_CORPUS in written.text.upper():
         return abstain("model_found_no_support")
@@ -979,6 +1006,8 @@ def answer_question(
     article_named = {p.key: " ".join(named[q.key] for q in found if q.hit.article_id == p.hit.article_id) for p in found}
     if figure_of_another_subject(text, question, held, article_named):
         return abstain("figure_of_another_subject")
+    if figure_of_another_period(text, question, {p.key: p.quote for p in found}):  # the quote alone: a title names its period
+        return abstain("figure_of_another_period")
     answers: dict[int, float | None] = {}
     if checks.cited_answers is not None:
         step = time.perf_counter()

@@ -87,7 +87,7 @@ _ROLES: list[tuple[re.Pattern[str], Attribution]] = [
                 r"Washington|Brussels|"
                 # State agencies whose names read like a company's ("Corporation", "Bank"), before the company words.
                 rf"{STATE_AGENCIES})\b"), Attribution.government),
-    (re.compile(r"\b(?:(?i:company|(?:the|both|two|three) companies|firm|producer|miner|refiner|magnet maker|chief executive|managing director|chairman|chairwoman|executive|founder|"
+    (re.compile(r"\b(?:(?i:company|(?:the|both|two|three) companies|firm|producer|miner|refiner|magnet maker|chief executive|managing director|chairman|chairwoman|executives?|founder|"
                 r"management|spokes(?:person|man|woman)|project director|general director|general manager|head of|"
                 r"(?:sales|marketing|plant|operations|procurement|purchasing) managers?|(?:[\w-]+ )?(?:chemicals?|mining|metals?|materials|industrial|"
                 r"trading|steel|energy|battery|resources) group|conglomerate|manufacturer|automaker|carmaker)|"
@@ -127,6 +127,13 @@ _COORDINATED = re.compile(r"^\s*(?P<subject>[A-Z][^,]{0,60}?)\s+(?:plans|planned
 # A currency sign that spells a country ("US$", "A$"): no speaker.
 _CURRENCY_SIGN = re.compile(r"\b(?:US|U\.S\.|A|AU|C|CA|NZ|HK|S)\$")
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'’-]+(?:\s+[A-Z][a-zA-Z'’-]+)*")
+# A clause set off between commas that says what its subject is or does, right before the verb.
+_RELATIVE_END = re.compile(r",\s+(?:which|who)\s+[^“”\"]*?,\s*$")
+# ... and one that says it makes or sells things: a company's.
+_MAKER = re.compile(r",\s+which\s+(?:makes|produces|manufactures|mines|refines|processes|supplies|sells|builds|operates|owns)\b")
+# A short name an article defines in brackets after the full one: "Strategic Minerals … Authority (ARECOMS)".
+_DEFINED = re.compile(r"(?P<name>\b[A-Z][\w'’&.-]*(?:\s+(?:[A-Z][\w'’&.-]*|of|and|for|the|de|on)){1,9})\s+\((?P<short>[A-Z][A-Za-z]{1,9})\)")
+_SHORT_NAME = re.compile(r"\b[A-Z][A-Za-z]{1,9}\b")
 # Opening and closing quotation marks, curly or straight (a straight mark opens after a space or a line
 # start), within one paragraph: an unclosed mark must not lend its speaker to the paragraphs after it.
 _QUOTATION = re.compile(r"“[^”\n]{2,1500}”|(?:(?<=\s)|(?<=^)|(?<=[(\[—-]))\"[^\"\n]{2,1500}\"", re.M)
@@ -150,6 +157,9 @@ class _Speakers:
     # the names the article gives a legal form ("POSCO International Corp.", without it) or a trade word ("Solikamsk Magnesium Works")
     companies: frozenset[str] = frozenset()
     voice: Attribution | None = None  # the publication's own (`VOICE`)
+    # The short names the article defines, as whom their full names speak for: "the Strategic Minerals Market
+    # Regulation and Control Authority (ARECOMS)" makes "ARECOMS chairman Patrick Luabeya" an official.
+    defined: dict[str, Attribution] = field(default_factory=dict)
 
     def learn(self, text: str, who: Attribution) -> None:
         for name in _NAME.findall(text):
@@ -165,6 +175,10 @@ class _Speakers:
         clause = _CURRENCY_SIGN.sub("$", clause)  # "cost US$410 million, and expects": a currency, not the United States speaking
         if self.last is not None and _THE_OFFICIAL.search(clause):
             return self.last  # "…, the official said": the official named before ("a senior company official said")
+        # Before the roles: a defined short name owns the title beside it ("ARECOMS chairman" is no company's).
+        if defined := next((self.defined[w] for w in _SHORT_NAME.findall(clause) if w in self.defined), None):
+            self.last = defined
+            return self.last
         # "a POSCO International official said": the company's official, not a government's.
         if (owner := _ROLE_OWNER.search(clause)) and (self._entity(owner["name"]) == Attribution.company or owner["name"] in self.companies):
             self.last = Attribution.company
@@ -185,14 +199,19 @@ class _Speakers:
                     return self.last
             if (known := self._entity(name)) is not None:
                 return known
-            if any(name == company or name.endswith(" " + company) for company in self.companies):
-                self.last = Attribution.company  # "Solikamsk Magnesium Works said", which no alias file knows
+            # "Solikamsk Magnesium Works said", which no alias file knows, and "CMOC said" of the "CMOC Group" named before.
+            if any(name == company or name.endswith(" " + company) or company.startswith(name + " ") for company in self.companies):
+                self.last = Attribution.company
                 return self.last
         # A name no capitalised word spells, right before the verb: "The U.S. says" (not "a U.S. manufacturer … announced").
         for _, end, name in self.aliases.mention_spans(clause):
             if not clause[end:].strip(" ,") and (known := self._entity(name)) is not None:
                 return known
         if _PRONOUN.match(clause) or re.search(r"\b(?:he|she|they)\s+(?:said|added|says)\b", clause, re.I):
+            return self.last
+        if _MAKER.search(clause):
+            # "South Korea's POSCO Future M, which makes anode material, said…": what it does makes it a company.
+            self.last = Attribution.company
             return self.last
         if (introduced := _INTRODUCED.search(clause)) is not None:
             # A person introduced by what they are, in words no role names ("said Ane Lynge, a member
@@ -215,6 +234,19 @@ class _Speakers:
         # An analysts' firm or a price reporter speaks as an outside voice: "Adamas Intelligence said in a note…".
         self.last = Attribution.third_party if self.aliases.is_firm(named.name) else SPEAKER_ATTRIBUTION[named.type]
         return self.last
+
+
+def defined_names(body: str, aliases: AliasBook) -> dict[str, Attribution]:
+    """The short names the text defines in brackets, as whom their full names speak for (by the roles
+    and the alias file); a short name the alias file already knows keeps its own."""
+    out: dict[str, Attribution] = {}
+    for found in _DEFINED.finditer(body):
+        short = found["short"]
+        if short in out or aliases.canonical(short) is not None:
+            continue
+        if (who := _Speakers(aliases).who(found["name"])) is not None:
+            out[short] = who
+    return out
 
 
 def voice(source: SourceType) -> Attribution | None:
@@ -240,6 +272,7 @@ def speaker_words(text: str) -> list[tuple[str, bool]]:
     the IEA, …")."""
     matches = list(_VERB_RE.finditer(text))
     found = []
+    relative = None
     # A word that may be a noun ("claims", "reports") is read as a verb only when no surer verb names a speaker.
     for match in [*(m for m in matches if m.group(0).lower() not in _NEEDS_SUBJECT),
                   *(m for m in matches if m.group(0).lower() in _NEEDS_SUBJECT)]:
@@ -255,8 +288,14 @@ def speaker_words(text: str) -> list[tuple[str, bool]]:
             sides = [(after.split(",")[0], False)]
         elif not head.strip(" ,"):
             sides = [(after, False)]
-        elif head.rstrip().endswith(",") and verb in _INVERTED:  # "Demand will double, said Jane Doe, an analyst"
+        elif head.rstrip().endswith(",") and verb in _INVERTED and not (relative := _RELATIVE_END.search(head)) \
+                and not _PRONOUN.match(after):  # "Demand will double, said Jane Doe, an analyst"; not "…, said it had"
             sides = [(after, False), (head[-80:], True)]
+        elif relative:
+            # "Syrah Resources, which operates the Balama mine … in Vidalia, Louisiana, said": the subject before
+            # the clause speaks, not the place that ends it (the sentence had been the writer's).
+            near = next((part for part in reversed(head[: relative.start()].split(",")) if part.strip()), "")
+            sides = [(near, True), (head[-80:], True)]
         else:
             # The clause next to the verb first: "…brings total Pentagon support to $378 million, Lynas
             # said" is Lynas speaking; "Jane Doe, an analyst at Adamas, said" is the analyst.
@@ -372,7 +411,7 @@ def attributions(
     publication's own voice when it is a company, a state agency or a government; else the
     classifier's label (`predicted`, with its probability) when it is sure, else the author."""
     companies = {_LEGAL_FORM_END.sub("", name) for _, _, name in legal_names(article.body)} | {name for *_, name in trade_names(article.body)}
-    speakers = _Speakers(aliases, companies=frozenset(companies), voice=voice(source))
+    speakers = _Speakers(aliases, companies=frozenset(companies), voice=voice(source), defined=defined_names(article.body, aliases))
     quotes = quotation_spans(article.body)
     spoken = turns(article.body)
     table = _table_rows(article.body)

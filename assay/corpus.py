@@ -78,7 +78,7 @@ _NAMES: list[tuple[re.Pattern[str], SourceType]] = [
     (re.compile(r"xinhua|global times|china daily|people'?s daily|cgtn|cctv|\btass\b", re.I), SourceType.state_media),
     # National news agencies that sell a wire service ("(Yonhap)", "(Jiji)", "(PTI)"…): state media are listed above.
     (re.compile(r"reuters|associated press|\bap\b|bloomberg|\bafp\b|interfax|kyodo|yonhap|\bjiji\b|\bpti\b|press trust of india|"
-                r"\bansa\b|\befe\b|\bdpa\b", re.I), SourceType.wire),
+                r"\bansa\b|\befe\b|\bdpa\b|\bantara\b|\bbernama\b", re.I), SourceType.wire),
     (re.compile(r"pr ?newswire|business ?wire|globe ?newswire|newsfile|accesswire|investor relations|press release", re.I),
      SourceType.company_release),
     # A think tank publishes analysis: "Center for Strategic Minerals Policy", "Institute for Energy Research"; so does the
@@ -122,7 +122,8 @@ _TEXT_CUES: list[tuple[re.Pattern[str], SourceType]] = [
     # what it announces ("Iluka (ASX: ILU) shares rose" in a news story is neither).
     (re.compile(r"/PRNewswire/|\(BUSINESS WIRE\)|GLOBE NEWSWIRE|/CNW/|ACCESSWIRE|(?m:^(?:News|Press) Release\b)|"
                 r"Forward-Looking Statements|\bASX Announcement\b|is pleased to (?:announce|present|report|provide)|[“\"]the Company[”\"]|"
-                r"\((?:NYSE|NASDAQ|ASX|TSXV?|TSX-V|LSE|AIM|CSE|OTCQ[XB]): ?[A-Z.]+\)[^.]{0,200}?\b(?:today )?announce", re.I),
+                # a second listing in the brackets too: "(NYSE: SQM; Santiago Stock Exchange: SQM-B, SQM-A) today announced"
+                r"\((?:NYSE|NASDAQ|ASX|TSXV?|TSX-V|LSE|AIM|CSE|OTCQ[XB]): ?[A-Z.]+(?:;[^)]{0,80})?\)[^.]{0,200}?\b(?:today )?announce", re.I),
      SourceType.company_release),
 ]
 

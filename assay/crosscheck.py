@@ -26,7 +26,7 @@ from decimal import Decimal
 import numpy as np
 
 from assay.aliases import AliasBook, legal_names, normalise, trade_names
-from assay.analysis import CURRENCY, MASS_UNITS, NUMBER, UNIT_DIMENSIONS, YEAR
+from assay.analysis import CURRENCY, MASS_UNITS, NUMBER, NUMBER_PATTERN, UNIT_DIMENSIONS, YEAR, plain_number
 from assay.attribution import speaker_words
 from assay.embeddings import MiniLMEmbeddings
 from assay.statements import DAY_DATE, MONTH, Statement, dateline_end, text_sentences
@@ -39,7 +39,7 @@ from assay.types import Article, ChunkSearch, CrossCheck, EntityType, EvidenceCh
 # with a brief's "US$820 per kilogram").
 _SCALE = r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|bln|mn|mln|tn|trn|m|k)\b)?"
 _FIGURE_UNIT = re.compile(
-    rf"(?P<currency>{CURRENCY})?(?P<number>\d[\d,]*(?:\.\d+)?)" + _SCALE +
+    rf"(?P<currency>{CURRENCY})?(?P<number>{NUMBER_PATTERN})" + _SCALE +
     r"[\s-]?(?P<unit>%|per ?cent\b|percent\b|metric\s+(?:tons?|tonnes?)\b|kilo[\s-]tonnes?\b|kilo[\s-]tons?\b|[A-Za-z/$€]+)?"
 )
 # One measure per dimension, so that "1,250 kg" and "1.25 tonnes", "6 ktpa" and "6,000 tpa", "$410
@@ -112,7 +112,7 @@ def quantities(text: str) -> list[Quantity]:
     the word after them; a percentage that changes is a "change"), without years and numbers no unit follows."""
     found = []
     for match in _FIGURE_UNIT.finditer(text):
-        number = match["number"].replace(",", "").rstrip(".")
+        number = plain_number(match["number"])
         unit = (match["unit"] or "").rstrip(".")
         lower = unit.lower()
         scale = Decimal(_SCALES[match["scale"].lower()]) if match["scale"] else Decimal(1)
@@ -155,7 +155,7 @@ def agreeing_figures(text: str, cited: frozenset[str] = frozenset()) -> set[str]
     results for the third quarter ended September 30, 2026" was corroborated by another company's
     release of the same day, which wrote the same date (a text nobody here labelled)."""
     written = [n.rstrip(",.") for n in NUMBER.findall(_DATED.sub(" ", text))]
-    numbers = {n.replace(",", "") for n in written if not YEAR.match(n)} - cited  # "2026" a year, "2,026" tonnes
+    numbers = {plain_number(n) for n in written if not YEAR.match(n)} - cited  # "2026" a year, "2,026" tonnes
     converted = {f"{q.dimension}={q.value}" for q in quantities(text) if q.number in numbers and q.dimension.startswith(("mass", "money:"))}
     return numbers | converted
 

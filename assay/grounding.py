@@ -63,6 +63,23 @@ def invented_quotes(text: str, body: str) -> list[str]:
     return [q for q in quotes(text) if normalise(q) not in norm]
 
 
+# The first person: a summary speaks of the article in the third person. Not "US" (the country), nor
+# "I", which a phase or a class of things is too ("Phase I").
+_FIRST_PERSON = re.compile(r"\b(?:[Ww]e|[Oo]urs?|us|[Mm]y|me)\b")
+
+
+def speaker_unnamed(text: str, body: str) -> list[str]:
+    """The first-person words `text` writes outside quotation marks where the body writes such words
+    only inside them: a speaker's words given as the prose's own. A cobalt story's summary ended
+    "…ensures that our country, not traders, captures the benefits…", a regulator's chairman's quote
+    (written here). An article that speaks in the first person itself (an op-ed, a release) is left
+    to the other checks: there "we" may be its own voice."""
+    said = _FIRST_PERSON.findall(_QUOTED.sub(" ", text))
+    if not said or _FIRST_PERSON.search(_QUOTED.sub(" ", body)):
+        return []
+    return list(dict.fromkeys(said))
+
+
 def foreign_letters(text: str, body: str) -> list[str]:
     """Runs of letters beyond the Latin alphabets that the body never writes: the 1.5B model slipped
     "工业" into an English summary ("strengthens the defense工业 base", a release written here)."""
@@ -214,7 +231,11 @@ _OFFICE = re.compile(r"^(?:the\s+)?(?:(?:Deputy|Under|Assistant|Vice)\s+)?(?:Sec
 # A law or a programme ("Critical Raw Materials Act", "Defense Production Act", "Inflation Reduction Act"): no company.
 _LAW_OR_PROGRAMME = re.compile(r"\b(?:Act|Law|Regulation|Directive|Bill|Treaty|Programme|Program|Initiative|Strategy)$")
 # A place where a material is mined or made ("cracking and leaching plant", "magnet line"): no material.
-_FACILITY = re.compile(r"\b(?:plant|facility|refinery|mine|line|circuit|factory|site|smelter|project)s?$", re.I)
+# And a venture or a deposit: "greenbushes joint venture" as a material (a lithium results release written here).
+_FACILITY = re.compile(r"\b(?:plant|facility|refinery|mine|line|circuit|factory|site|smelter|project|joint venture|JV|operation|deposit)s?$", re.I)
+# A stock exchange named for a listing ("ASX", typed a government on an ASX miner's report written here).
+_EXCHANGE = re.compile(r"^(?:ASX|NYSE(?: American)?|NASDAQ|Nasdaq|TSX(?:-?V)?|TSXV|LSE|AIM|HKEX|SGX|JSE|CSE|Australian Securities Exchange|"
+                       r"New York Stock Exchange|London Stock Exchange|Hong Kong Stock Exchange|Toronto Stock Exchange)$")
 _ACTIVITY_OR_MEASURE = re.compile(r"\b(?:mining|smelting|separation|processing|refining|production|recycling|extraction|exports|imports|"
                                   r"output|supply|demand|prices?|industry|sector|market)$", re.I)
 
@@ -475,6 +496,8 @@ class ProseGrounding:
             why: list[str] = []
             if invented := invented_quotes(text, body):
                 why.append("quotes words the article does not say: " + ", ".join(f"“{q}”" for q in invented))
+            if unnamed := speaker_unnamed(text, body):
+                why.append(f"gives a speaker's words as its own (“{unnamed[0]}”): say who said them")
             if foreign := foreign_letters(text, body):
                 why.append("writes in another language than the article: " + ", ".join(f"“{r}”" for r in foreign))
             if unknown := unknown_names(text, f"{self.article.title}\n{body}"):  # the title names the subject too
@@ -625,6 +648,8 @@ def entity_rejected(entity: Entity, article: Article, aliases: AliasBook | None 
     written = [found.group() for found in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", article.body, re.I)]
     if entity.type != EntityType.material and name[:1].isupper() and written and not any(w[:1].isupper() for w in written):
         return "a common noun the article writes in lower case, not a name"
+    if entity.type == EntityType.government and _EXCHANGE.match(name):
+        return "a stock exchange, not a government"
     if entity.type == EntityType.material and _FACILITY.search(name):
         return "a facility, not a material"
     # "rare earth mining", "rare earth smelting and separation" as materials (a ministry's measures written here): what

@@ -24,7 +24,7 @@ from assay.types import Article, Attribution, Evidence, Kind, StatementLabels
 # The version of the rules around the classifiers: attribution (assay/attribution.py), the source-type
 # cues it reads (assay/corpus.py), the voice's kinds and the evidence fallback below. Part of the
 # decider's name, so changing them re-analyses.
-ATTRIBUTION_RULES = "36"  # 4: "X states that/it …"; 5: "The U.S. says" (no full stop after an initial);
+ATTRIBUTION_RULES = "37"  # 4: "X states that/it …"; 5: "The U.S. says" (no full stop after an initial);
 # 6: "the companies said", agencies named like companies, a piece going on "and that …" keeps its speaker;
 # 7: a transcript's turn is its speaker's, an interview's answer the interviewee's; "X called it “…”";
 # 8: a publisher named as a company ("MP Materials Corp") publishes company releases (its decks);
@@ -67,6 +67,8 @@ ATTRIBUTION_RULES = "36"  # 4: "X states that/it …"; 5: "The U.S. says" (no fu
 # a government's release's "Executive Vice-President" an official
 # 36: a pleading's allegation ("On information and belief, …") is a claim; a state's agency, the Senate and a court publish
 # as governments, the International Energy Agency as an analyst
+# 37: "X, which operates …, said" is X speaking (and a company when the clause says it makes or sells things); a short
+# name the text defines ("… Authority (ARECOMS)") speaks as its full name; "CMOC said" of the "CMOC Group" named before
 
 
 class KindDecider(Protocol):

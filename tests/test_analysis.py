@@ -263,6 +263,14 @@ def test_numbers_are_compared_without_thousands_separators():
     d = SummaryReplyV2.model_validate(json.loads(reply().content))
     assert ungrounded_numbers(d, "It made 10500 tonnes in 2025.") == set()
     assert ungrounded_numbers(d, "It made 10500 tonnes.") == {"2025"}
+    # Spaces between the thousands, South African, French and SI style (a mining weekly's story written here, thirtieth
+    # session): "412 000 oz" had been 412 and 000, so a summary's "412,000 oz" was a number the article does not give.
+    from assay.analysis import numbers, unsupported_numbers
+    from assay.crosscheck import quantities
+
+    assert numbers("fell 4% to 412 000 oz, R22 450/4Eoz, in 2025 100 tonnes, 1\u202f250 kg") == {"4", "412000", "22450", "2025", "100", "1250"}
+    assert unsupported_numbers("Output fell to 412,000 oz.", "PGM output fell 4% to 412 000 oz 4E.") == set()
+    assert [(q.number, q.dimension) for q in quantities("to produce 15 000 t/y of lithium hydroxide")] == [("15000", "mass")]
 
 
 def test_the_analysis_key_names_every_input_that_changes_the_output():
@@ -608,6 +616,32 @@ def test_headings_and_phrases_are_no_entities(prose_parts):
         "Critical Raw Materials Act": "an office, a law or a programme, not a company",
         "Qualifying Country": "a common noun the article writes in lower case, not a name",
         "cracking and leaching plant": "a facility, not a material", "NdPr oxide": None, "Lynas": None, "Department of Defense": None}
+
+
+def test_a_venture_is_no_material_and_an_exchange_no_government():
+    """Lithium releases written here (thirtieth session): "greenbushes joint venture" typed a material, "ASX" a government."""
+    from assay.types import Article, Entity
+
+    release = Article(id="pls", title="Quarterly", source="test", source_url="test",
+                      body="PLS Group Limited (ASX: PLS) sold spodumene. Volumes rose at the Greenbushes joint venture.")
+    assert {n: entity_rejected(Entity(name=n, type=t), release) for n, t in [
+        ("greenbushes joint venture", "material"), ("ASX", "government"), ("spodumene", "material"), ("PLS Group Limited", "company")]} == {
+        "greenbushes joint venture": "a facility, not a material", "ASX": "a stock exchange, not a government",
+        "spodumene": None, "PLS Group Limited": None}
+
+
+def test_a_summary_that_gives_a_speaker_s_words_as_its_own_is_caught():
+    """A cobalt story written here (thirtieth session): the summary ended "…ensures that our country, not traders, captures
+    the benefits of its resources", a regulator's chairman's words without the quotation marks or the chairman."""
+    from assay.grounding import speaker_unnamed
+
+    body = ('The quota keeps shipments low. "This policy ensures that our country, not traders, captures the benefits," '
+            "the chairman said. The US buys cobalt.")
+    assert speaker_unnamed("The policy ensures that our country, not traders, captures the benefits.", body) == ["our"]
+    assert speaker_unnamed('The chairman said the policy ensures that "our country" captures the benefits.', body) == []
+    assert speaker_unnamed("The US and the chairman welcomed the quota.", body) == []
+    # An article that speaks in the first person itself (an op-ed's "In my view") is left to the other checks.
+    assert speaker_unnamed("We should set price floors.", "In my view, we should set price floors.") == []
 
 
 def test_two_names_given_as_one_are_two():

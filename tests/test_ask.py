@@ -186,6 +186,50 @@ def test_a_figure_only_another_company_s_article_holds_is_an_abstention():
     assert not figure_of_another_subject("It was $10 billion [1].", "How large a loan did Project Vault get, and which OEMs joined?", named, named)
 
 
+def test_a_whole_year_s_figure_answers_no_question_about_a_quarter_and_a_publisher_is_named_by_its_passages():
+    """Lithium releases written here (thirtieth session): "What were Albemarle's net sales in the third quarter of 2026?"
+    answered with the release's full-year guidance; "What is PLS's FY27 production guidance?" answered right from the
+    company's own report, and withdrawn as miscited (the report says "PLS" only in its issuer's line, not in the passage)."""
+    from assay.ask import figure_of_another_period
+    from assay.embeddings import MiniLMEmbeddings
+    from assay.retrieval import Hit, Retrieval
+    from assay.settings import Settings
+
+    texts = {"alb": "Albemarle now expects full-year 2026 net sales of $5.2 billion to $5.5 billion. Energy Storage net sales were "
+                    "$682 million, down 15% from a year earlier.",
+             "pls": "Production guidance of 820,000-870,000 dmt and unit cost guidance of A$570-620/t are unchanged.",
+             "pls-opening": "ASX ANNOUNCEMENT\n\nPLS Group Limited (ASX: PLS)\n\nShipments totalled 213,800 dmt."}
+    titles = {"alb": ("Albemarle Reports Third Quarter 2026 Results", "Albemarle Corporation"),
+              "pls": ("September Quarter Activities Report", "PLS Group Limited"),
+              "pls-opening": ("September Quarter Activities Report", "PLS Group Limited")}
+
+    class Releases:
+        store = None
+
+        def search(self, question, k, filters=None):
+            hits = [Hit(chunk_id=f"{a}-0000-x", article_id=a.split("-")[0], text=text, start=0, end=len(text), published="2026-11-04", title=titles[a][0],
+                        source=titles[a][1], dense_similarity=0.7, dense_rank=i, rrf=0.03) for i, (a, text) in enumerate(texts.items(), 1)]
+            return Retrieval(hits=hits, best_dense_similarity=0.7)
+
+    class NoAnalyses:
+        def latest_analysis(self, article_id):
+            return None
+
+    settings = Settings()
+    for question, reply, reason in (
+            ("What were Albemarle's net sales in the third quarter of 2026?", "Net sales were $5.2 billion to $5.5 billion [1].", "figure_of_another_period"),
+            ("What were Albemarle's Energy Storage net sales in the third quarter of 2026?", "They were $682 million [1].", None),
+            ("What is PLS's FY27 production guidance?", "PLS Group Limited's FY27 production guidance is 820,000-870,000 dmt [2].", None)):
+        got = answer_question(question, retriever=Releases(), catalog=NoAnalyses(), embedder=MiniLMEmbeddings(batch_size=settings.embed_batch_size),
+                              model=FakeListChatModel(responses=[reply]), prompt=load_prompt("answer"), k=settings.ask_k,
+                              min_similarity=settings.ask_min_similarity, passage_chars=settings.ask_passage_chars)
+        assert got.abstain_reason == reason, (question, got)
+    # A question about the year, or a passage that gives the quarter's figure beside the year's, is no mismatch.
+    guidance = {1: "Albemarle now expects full-year 2026 net sales of $5.2 billion."}
+    assert not figure_of_another_period("Net sales were $5.2 billion [1].", "What are Albemarle's full-year net sales?", guidance)
+    assert not figure_of_another_period("It was $1.4 billion [1].", "What were Q3 net sales?", {1: "Q3 net sales were $1.4 billion; full-year guidance holds."})
+
+
 def test_a_citation_holding_little_of_its_sentence_is_dropped_but_a_sentence_keeps_its_best():
     from assay.ask import citation_support, unsupported_citations_dropped
 

@@ -490,3 +490,38 @@ def test_a_government_s_own_officials_are_the_government_whatever_their_title():
 def test_a_state_agency_a_chamber_and_a_court_publish_as_governments_and_the_iea_as_analysts(publisher, expected):
     """Written here (twenty-ninth session): a contract notice by the Defense Logistics Agency had been news."""
     assert source_type(_text_article("The agency will buy 150 tonnes of NdPr oxide.", source=publisher)) == expected
+
+
+def test_a_speaker_described_between_commas_a_defined_short_name_and_a_group_s_short_name_speak():
+    """Battery-minerals stories written here (thirtieth session): "Syrah Resources, which operates the Balama mine … in
+    Vidalia, Louisiana, said" had been the writer's; "POSCO Future M, which makes anode material, said it had…" the last
+    speaker's (the "it" after the verb); a regulator's chairman ("ARECOMS chairman", the text's short name for an
+    Authority) a company's; "CMOC said" after "CMOC Group" the writer's."""
+    story = ("The Strategic Minerals Market Regulation and Control Authority (ARECOMS) set the quota on Monday, with CMOC Group "
+             "allocated 31,200 tons.\n\n"
+             "\"This policy restores the value of Congolese cobalt,\" ARECOMS chairman Patrick Luabeya said.\n\n"
+             "CMOC said in a filing that it would comply with the quota.\n\n"
+             "China produced about 77% of the world's graphite, according to the International Energy Agency.\n\n"
+             "South Korea's POSCO Future M, which makes anode material, said it had secured about six months of inventory.\n\n"
+             "Australian producer Syrah Resources, which operates the Balama mine in Mozambique and an anode plant in Vidalia, "
+             "Louisiana, said the controls underlined the value of other supply.\n\n"
+             "China, which produces most of the world's magnets, said the rules were not aimed at any country.\n")
+    found = _attributed(story, SourceType.wire, (Attribution.author, 0.3))
+    said = {start: next(who for text, (who, _) in found.items() if text.startswith(start))
+            for start in ('"This policy', "CMOC said", "South Korea's", "Australian producer", "China, which")}
+    assert said == {'"This policy': Attribution.government, "CMOC said": Attribution.company, "South Korea's": Attribution.company,
+                    "Australian producer": Attribution.company, "China, which": Attribution.government}
+    # "…, said they were…": the pronoun after the verb is what was said; executives are a company's (outside set, train).
+    assert speaker("Two executives at bidding companies, speaking on condition of anonymity, said they were concerned.") == Attribution.company
+    # An inverted speaker still reads after the verb: "…, said Jane Doe, an analyst".
+    assert speaker("Demand will double, said Jane Doe, an analyst at Adamas.") == Attribution.third_party
+
+
+@pytest.mark.parametrize(("body", "source", "expected"), [
+    ("Jakarta (ANTARA) - The government will stop issuing smelter permits.", "Antara", SourceType.wire),
+    ('SANTIAGO, Chile, December 1, 2026 -- Sociedad Química y Minera de Chile S.A. ("SQM") (NYSE: SQM; Santiago Stock Exchange: '
+     "SQM-B, SQM-A) today announced the completion of its partnership.", "Codelco", SourceType.company_release),
+])
+def test_a_national_agency_is_a_wire_and_a_release_listed_twice_is_a_company_s(body, source, expected):
+    """Written here (thirtieth session): Antara's story and a release naming two listings in its brackets were news."""
+    assert source_type(_text_article(body, source=source)) == expected

@@ -941,6 +941,10 @@ def _read_text(tmp_path: Path, text: str) -> tuple[Article, list[str]]:
          "Quarterly Activities Report for the period ending 30 September 2026\n\n"
          "The Definitive Feasibility Study for the Mt Weston Rare Earths Project was completed during the quarter.\n",
          "Quarterly Activities Report for the period ending 30 September 2026", "Kestrel Rare Earths Limited", datetime(2026, 10, 29, tzinfo=UTC)),
+        # written here (thirtieth session): a report named with its period had been the publisher, "ASX ANNOUNCEMENT" the title
+        ("ASX ANNOUNCEMENT\n29 October 2026\n\nPLS Group Limited (ASX: PLS)\n\nSeptember Quarter Activities Report\n\nHighlights\n"
+         "• Spodumene concentrate production of 221,400 dmt\n\nOperations\nProduction of 221,400 dmt was 8% higher than the previous quarter.\n",
+         "September Quarter Activities Report", "PLS Group Limited", datetime(2026, 10, 29, tzinfo=UTC)),
         # a Japanese company's release: its date over its issuer's name
         ("November 28, 2026\nShin-Etsu Chemical Co., Ltd.\n\nShin-Etsu Chemical to Expand Rare Earth Magnet Production Capacity in Japan\n\n"
          "Shin-Etsu Chemical Co., Ltd. has decided to invest approximately 30 billion yen in its Takefu Plant.\n",

@@ -103,6 +103,14 @@ def lines(text: str) -> list[str]:
         # a price reporter's name and the date on a line of their own, no organisation's word in it (written here)
         ("Heavy rare earth prices slip\n\nFastmarkets, November 27, 2026\n\nChinese domestic prices for dysprosium and terbium fell "
          "this week as consumers held back purchases ahead of the next round of export licence approvals.", ("Fastmarkets", "masthead")),
+        # written here (thirtieth session): Antara's own capitals, a trade weekly's site in the dateline's brackets, and a
+        # state-owned miner's release whose name holds Spanish particles ("del", "y"): each had been published by its folder
+        ("Indonesia to tighten nickel smelter permits\n\nJakarta (ANTARA) - The Indonesian government will stop issuing new permits "
+         "for nickel pig iron smelters, the minister said.", ("Antara", "dateline")),
+        ("By: Martin Creamer\n27th November 2026\n\nJOHANNESBURG (miningweekly.com) – "
+         "JSE-listed Sibanye-Stillwater on Thursday reported that PGM output fell 4% to 412 000 oz.", ("miningweekly.com", "dateline")),
+        ("Codelco and SQM complete joint venture\n\nSANTIAGO, Chile, December 1, 2026 -- Corporación Nacional del Cobre de Chile "
+         "(\"Codelco\") and SQM today announced the completion of their partnership.", ("Corporación Nacional del Cobre de Chile", "release")),
         ("Heavy rare earth prices slip\n\nLondon, November 27, 2026\n\nChinese domestic prices for dysprosium and terbium fell "
          "this week as consumers held back purchases ahead of the next round of export licence approvals.", None),
     ],
@@ -172,6 +180,7 @@ def test_a_file_without_a_named_publisher_takes_its_folder_unless_the_folder_is_
         ("MINAÇU, 20 de novembro de 2026 — A mineradora Serra Verde informou que produziu 1.200 toneladas.", "2026-11-20"),
         ("PARIS, 3 mars 2026 - Solvay a annoncé l'agrandissement de son usine de La Rochelle.", "2026-03-03"),
         ("BERLIN, 20. November 2026 - Vacuumschmelze baut ein neues Werk.", "2026-11-20"),
+        ("Kinshasa, le 24 novembre 2026 – L'ARECOMS a fixé le quota d'exportation de cobalt à 96 600 tonnes pour l'année 2027.", "2026-11-24"),
         # a release's place not in capitals, its day before its month, in bold (written here)
         ("**London, 1 December 2026** — Rainbow Rare Earths today announced results from its pilot plant.", "2026-12-01"),
     ],
@@ -207,6 +216,7 @@ def test_a_masthead_in_capitals_of_acronyms_alone_is_no_organisation_and_no_loop
         ("Rare earths rally\nBy Melanie Burton and Ernest Scheyder\n\nSYDNEY, Feb 10 (Reuters) - Lynas said.", "Melanie Burton and Ernest Scheyder"),
         ("Lynas lifts output\nBy Jane Doe, Reuters\n\nLynas Rare Earths said on Tuesday it had lifted output.", "Jane Doe"),  # the outlet left out
         ("Opinion | The Midland Ledger | By Sam Ortiz | February 2, 2026\n\nPrice floors are back in fashion.", "Sam Ortiz"),
+        ("Sibanye lifts lithium hopes\n\nBy: Martin Creamer\n27th November 2026\n\nJOHANNESBURG (miningweekly.com) – Output fell.", "Martin Creamer"),
         # no person: a staff byline, an outlet, a site, a board, or a sentence that opens with "By"
         ("By Global Times Staff Reporters\nPublished: Feb 16, 2026\n\nChina's guidelines are lawful, experts said.", None),
         ("Title\nBy Reuters\n\nLynas said.", None),

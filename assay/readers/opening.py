@@ -42,7 +42,8 @@ _DATELINE_AGENCIES = [
     (re.compile(r"\(Kyodo\)"), "Kyodo"),
     # Asia's and Europe's national agencies, as their English services write them ("SEOUL, Nov. 26 (Yonhap) --")
     # ("ASTANA, December 3. /TASS/."): in brackets or between slashes
-    *((re.compile(rf"\({name}\)|/{name}/"), name) for name in ("Yonhap", "Jiji", "Bernama", "TASS", "PTI", "Antara", "dpa", "ANSA", "EFE")),
+    # (in capitals too, as Antara's English service writes itself: "Jakarta (ANTARA) -")
+    *((re.compile(rf"\({name}\)|/{name}/", re.IGNORECASE), name) for name in ("Yonhap", "Jiji", "Bernama", "TASS", "PTI", "Antara", "dpa", "ANSA", "EFE")),
     (re.compile(r"\(GLOBE NEWSWIRE\)", re.IGNORECASE), "GlobeNewswire"),
     (re.compile(r"\(BUSINESS WIRE\)", re.IGNORECASE), "Business Wire"),
     (re.compile(r"/PRNewswire/", re.IGNORECASE), "PR Newswire"),
@@ -64,7 +65,7 @@ DATE_LINE = re.compile(
     re.IGNORECASE,
 )
 # A byline that is only names ("By Melanie Burton and Ernest Scheyder"), never "By 2030, demand…".
-NAMES_ONLY_BYLINE = re.compile(r"^(?:[Bb]y|Par|Por|Von)\s+[A-Z][\w.'’-]*(?:,?\s+(?:and|et|y|e|und)?\s*[A-Z][\w.'’-]*){0,6}$")  # French, Spanish, Portuguese, German too
+NAMES_ONLY_BYLINE = re.compile(r"^(?:[Bb]y|BY|Par|Por|Von):?\s+[A-Z][\w.'’-]*(?:,?\s+(?:and|et|y|e|und)?\s*[A-Z][\w.'’-]*){0,6}$")  # French, Spanish, Portuguese, German too
 
 
 def byline_names(byline: str) -> str | None:
@@ -73,7 +74,7 @@ def byline_names(byline: str) -> str | None:
     byline = byline.strip()
     if not byline:
         return None
-    named = byline if byline[:3].lower() == "by " else f"By {byline}"
+    named = byline if byline[:3].lower() in ("by ", "by:") else f"By {byline}"
     if not NAMES_ONLY_BYLINE.match(named):
         return byline
     names = named[3:].strip()
@@ -89,9 +90,12 @@ _ORGANISATION_WORDS = re.compile(
     r"White House|Committee|Senate|Treasury|"
     r"Group|Limited|Ltd|Inc|Corp|Corporation|Company|plc|AG|SA|GmbH)\b\.?"
 )
-# A document's kind, not who publishes it: "Quarterly Activities Report", "Annual Report".
+# A document's kind, not who publishes it: "Quarterly Activities Report", "Annual Report", and with the
+# period it covers, as an ASX miner titles its quarterly ("September Quarter Activities Report" had
+# published a lithium miner's report, its issuer's line "PLS Group Limited (ASX: PLS)" above it).
 _DOCUMENT = re.compile(r"^(?:(?:quarterly|annual|half[- ]year(?:ly)?|interim|activities|sustainability|financial|investor|technical|"
-                       r"research|market|progress|monthly|weekly)\s+)+(?:report|review|update)$", re.I)
+                       r"research|market|progress|monthly|weekly|quarter|production|operations|operating|exploration|"
+                       r"(?:jan|febr)uary|march|april|may|june|july|august|september|october|november|december)\s+)+(?:report|review|update)$", re.I)
 _DOMAIN = re.compile(r"^[A-Za-z][\w-]*(?:\.[A-Za-z][\w-]*)*\.(?:com|net|org|news|io|co|info|gov|au|ca|uk|cn)$", re.IGNORECASE)
 # A masthead's parts that are labels, not names: the piece's genre or section.
 _LABEL = re.compile(
@@ -107,7 +111,8 @@ _LABEL = re.compile(
 # "NYSE American: UUUU" and "TSX-V: UCU" too, as US and Canadian miners write their listings.
 _TICKER = re.compile(r"\b(?:ASX|TSX(?:-?V)?|NYSE(?:\s(?:American|MKT|Arca))?|NASDAQ|Nasdaq|OTCQ[XB]|OTC|LSE|AIM|CSE|HKEX|SGX|JSE|FSE)\s*:\s*[A-Z0-9.]{1,6}\b")
 _SMALL_WORDS = {"of", "and", "the", "for", "in", "on", "de", "du", "des", "la", "le", "&", "at", "to"}
-_NAME = r"(?:The\s)?[A-Z][\w&.,'’\-]*(?:\s(?:[A-Z][\w&.,'’\-]*|of|and|&|the|for|de)){0,7}?"
+# Spanish, French and others' particles too: "Corporación Nacional del Cobre de Chile", "Sociedad Química y Minera".
+_NAME = r"(?:The\s)?[A-Z][\w&.,'’\-]*(?:\s(?:[A-Z][\w&.,'’\-]*|of|and|&|the|for|de|del|la|y|du|des|da|do|von|van|der)){0,7}?"
 # A release's issuer: its name, then its ticker, its defined short name ("“Red Ochre” or “the Company”")
 # or ", a …" / "today announced" / "is pleased to".
 _ISSUER = re.compile(
@@ -152,8 +157,9 @@ def _agency_in(line: str) -> str | None:
     return outlet["name"] if outlet and not _ROLE_ONLY.match(outlet["name"]) else None
 
 
-# An outlet's name in a dateline's brackets: a few capitalised words, never a ticker ("(ASX: LYC)") or a date.
-_DATELINE_OUTLET = re.compile(r"\((?P<name>[A-Z][\w&.'’-]*(?:\s[A-Z][\w&.'’-]*){0,3})\)")
+# An outlet's name in a dateline's brackets: a few capitalised words, never a ticker ("(ASX: LYC)") or a date,
+# or its site's address ("JOHANNESBURG (miningweekly.com) –", a trade weekly's story written here).
+_DATELINE_OUTLET = re.compile(r"\((?P<name>[A-Z][\w&.'’-]*(?:\s[A-Z][\w&.'’-]*){0,3}|[a-z][\w-]*(?:\.[a-z][\w-]*)*\.(?:com|net|org|news|co\.za|com\.au|co\.uk|ca|au))\)")
 # A byline's role, not an outlet's name: "By Staff Reporter", "Our Correspondent", "Editorial Board".
 _ROLE_ONLY = re.compile(
     r"^(?:(?:our|the|staff|special|senior|chief|editorial|own|reporters?|writers?|correspondents?|"
@@ -439,7 +445,7 @@ _DATES = [
 # What may come before a dateline's date on its line: "PERTH, Australia," or "Date:".
 # Business Wire's dateline puts the date after its tag: "LAS VEGAS--(BUSINESS WIRE)--November 5, 2026--".
 _DATELINE_PREFIX = re.compile(
-    r"^(?:(?:date[d]?|issued|released?|published)\s*:?\s*|[A-Z][\w .'’()-]*,\s*|[-–—|/]\s*|Federal Register\s*/\s*Vol\.\s*\d+,\s*No\.\s*\d+\s*/\s*"
+    r"^(?:(?:date[d]?|issued|released?|published)\s*:?\s*|[A-Z][\w .'’()-]*,\s*(?:le\s+|el\s+|am\s+)?|[-–—|/]\s*|Federal Register\s*/\s*Vol\.\s*\d+,\s*No\.\s*\d+\s*/\s*"
     r"|[A-Z][\w .,'’]*(?:--|—|–)\s*\([A-Z][A-Za-z .]+\)\s*(?:--|—|–)\s*)*$",
     re.IGNORECASE,
 )
