@@ -233,7 +233,7 @@ NAMES_VERSION = "26"  # 1: a name typed once; a unit the value carries shown onc
 # 25: a state organ typed a project ("Korea Customs Service", "KOMIR") is a government; "… Authority" and "… Service" are state
 # names; a prefecture or province by its word ("Fukui Prefecture") is no country
 # 26: a joint venture or a deposit is no material, a stock exchange no government; a summary that gives a speaker's
-# first-person words as its own is sent back (grounding)
+# first-person words as its own is sent back (grounding); a technology or a process is no material
 
 
 def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = HIGHLIGHTS) -> list[str]:

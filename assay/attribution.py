@@ -47,7 +47,7 @@ VOICE = {
 # an analyst's note written here, was the author's). Nor does "raised their … forecast" (a story written here).
 _VERB = (r"(?:(?:was |were )?quoted as saying|said|says|(?<!\ba )say|told|tells|(?<!unless )(?<!otherwise )(?<!as )stated|added|adds|announced|argued|argues|claimed|warned|warns|wrote|noted|"
          r"expects|expected|believes|(?<!was )(?<!were )(?<!been )(?<!be )(?<!is )(?<!are )blamed|blames|predicted|predicts|insisted|insists|stressed|emphasi[sz]ed|explained|commented|"
-         r"estimates that|estimated that|estimates(?=\s+(?:the|its|that|it|total|a|an)\s)|reported that|reported(?=\s+(?:(?:a|an|its|record|quarterly|annual|half-year|first-half|full-year)\s+){0,2}(?:revenue|revenues|sales|profit|net|output|production|earnings|loss|EBITDA|income)\b)|declined to say|according to|(?:(?<=,\s)|(?<=—\s)|(?<=^))per(?=\s+(?:the|an?|its|their)\s|\s+[A-Z][a-z])|(?<=\s)per(?=\s+[A-Z][a-z]+[.,]?$)|highlights|highlighted|showcased|touts|touted|"
+         r"estimates that|estimated that|estimates(?=\s+(?:the|its|that|it|total|a|an)\s)|reported that|reported(?=\s+(?:(?:a|an|its|record|quarterly|annual|half-year|first-half|full-year)\s+){0,2}(?:revenue|revenues|sales|profit|net|output|production|earnings|loss|EBITDA|income)\b)|recorded(?=\s+(?:[\w-]+\s+){0,3}(?:investments?|exports|imports|output|production|revenues?|sales|profits?|loss|growth|surplus|deficit)\b)|declined to say|according to|(?:(?<=,\s)|(?<=—\s)|(?<=^))per(?=\s+(?:the|an?|its|their)\s|\s+[A-Z][a-z])|(?<=\s)per(?=\s+[A-Z][a-z]+[.,]?$)|highlights|highlighted|showcased|touts|touted|"
          r"outlines|describes|concludes|cites|asserts|asserted|contends|contended|positions itself|acknowledged|states(?=\s+(?:it|its|they|we)\b)|claims(?=\s+(?:the|it|its|a|an|to|will|would)\b)|reports(?=\s+(?:that|a|an|its|the|significant|record)\b)|emphasi[sz]es|documents(?=\s+how\b)|frames(?=\s+\S+\s+as\b)|framed(?=\s+\S+(?:\s+\S+)?\s+as\b)|"
          r"called(?=\s+(?:it|this|that|them|the\s+\S+(?:\s+\S+)?)\s+(?:a\s+|an\s+|the\s+)?[“\"])|"
          # Revising one's own outlook says it anew: "Analysts at Macquarie raised their 2027 NdPr price forecast…" (written here).
@@ -79,7 +79,7 @@ _ROLES: list[tuple[re.Pattern[str], Attribution]] = [
                 r"Reuters|Bloomberg|Associated Press|Financial Times|newspaper|outlet|traders?|observers?|industry sources?|"
                 r"sources familiar|activists?|campaigners?|environmentalists?|environmental groups?|advocacy groups?|residents?|"
                 r"critics?|opponents?|supporters?|proponents?|skeptics?|sceptics?|detractors?|NGOs?|(?:market )?participants|"
-                r"(?:industry|trade|lobby|business|pressure) groups?)\b", re.I),
+                r"(?:industry|trade|lobby|business|pressure) groups?|associations?)\b", re.I),
      Attribution.third_party),
     (re.compile(r"\b(?:(?i:minister|ministry|department|secretary|government|administration|(?<!company )(?<!firm's )(?<!company's )officials?|agency|commission|"
                 r"senator|lawmakers?|mayor|(?:county )?judge|embassy|ambassador|premier|governor|regulator|authorit(?:y|ies)|committee|bureau)|"
@@ -90,7 +90,7 @@ _ROLES: list[tuple[re.Pattern[str], Attribution]] = [
     (re.compile(r"\b(?:(?i:company|(?:the|both|two|three) companies|firm|producer|miner|refiner|magnet maker|chief executive|managing director|chairman|chairwoman|executives?|founder|"
                 r"management|spokes(?:person|man|woman)|project director|general director|general manager|head of|"
                 r"(?:sales|marketing|plant|operations|procurement|purchasing) managers?|(?:[\w-]+ )?(?:chemicals?|mining|metals?|materials|industrial|"
-                r"trading|steel|energy|battery|resources) group|conglomerate|manufacturer|automaker|carmaker)|"
+                r"trading|steel|energy|battery|resources) group|conglomerate|manufacturer|automaker|carmaker|listed)|"
                 r"CEO|CFO|COO|CTO|Inc|Corp|Corporation|Ltd|Limited|plc|LLC|AG|SA|NV|Group)\b"), Attribution.company),
 ]
 # The titles a company's people and a government's officials share.

@@ -236,8 +236,9 @@ _FACILITY = re.compile(r"\b(?:plant|facility|refinery|mine|line|circuit|factory|
 # A stock exchange named for a listing ("ASX", typed a government on an ASX miner's report written here).
 _EXCHANGE = re.compile(r"^(?:ASX|NYSE(?: American)?|NASDAQ|Nasdaq|TSX(?:-?V)?|TSXV|LSE|AIM|HKEX|SGX|JSE|CSE|Australian Securities Exchange|"
                        r"New York Stock Exchange|London Stock Exchange|Hong Kong Stock Exchange|Toronto Stock Exchange)$")
+# ... and a way of doing it: "rotary kiln electric furnace (RKEF) technology" (a nickel story written here).
 _ACTIVITY_OR_MEASURE = re.compile(r"\b(?:mining|smelting|separation|processing|refining|production|recycling|extraction|exports|imports|"
-                                  r"output|supply|demand|prices?|industry|sector|market)$", re.I)
+                                  r"output|supply|demand|prices?|industry|sector|market|technology|technologies|process|furnaces?)$", re.I)
 
 
 # A person's role written after their name: "He Yongqian, spokesperson for…", "Lin Boqiang, director of…",

@@ -68,7 +68,8 @@ ATTRIBUTION_RULES = "37"  # 4: "X states that/it …"; 5: "The U.S. says" (no fu
 # 36: a pleading's allegation ("On information and belief, …") is a claim; a state's agency, the Senate and a court publish
 # as governments, the International Energy Agency as an analyst
 # 37: "X, which operates …, said" is X speaking (and a company when the clause says it makes or sells things); a short
-# name the text defines ("… Authority (ARECOMS)") speaks as its full name; "CMOC said" of the "CMOC Group" named before
+# name the text defines ("… Authority (ARECOMS)") speaks as its full name; "CMOC said" of the "CMOC Group" named before;
+# an association is a third party, a "JSE-listed" one a company; "The ministry recorded … investment of…" the ministry's
 
 
 class KindDecider(Protocol):

@@ -194,7 +194,9 @@ DATELINE = re.compile(
     r"|^(?P<bare>\((?:Bloomberg|Bloomberg News|Dow Jones|MarketWatch)\))" + _DATELINE_DASH +
     # A place not in capitals, with a day and an agency or a year: "Seoul, Nov. 26, 2026 (Yonhap) -- POSCO said…",
     # a release's "**London, 1 December 2026** — Rainbow Rare Earths … today announced".
-    rf"|^[*_]{{0,2}}(?P<cased>[A-Z][A-Za-z.'’\- ]{{1,40}},\s*(?:{_DATELINE_DAY}\s*\([A-Z][A-Za-z ]{{1,30}}\)|{_DATELINE_DAY_YEAR}))[*_]{{0,2}}" + _DATELINE_DASH +
+    # And with a national agency alone, as Antara writes it: "Jakarta (ANTARA) - The Indonesian government…".
+    rf"|^[*_]{{0,2}}(?P<cased>[A-Z][A-Za-z.'’\- ]{{1,40}},\s*(?:{_DATELINE_DAY}\s*\([A-Z][A-Za-z ]{{1,30}}\)|{_DATELINE_DAY_YEAR})"
+    r"|[A-Z][A-Za-z.'’\- ]{1,40}\s+\((?i:antara|bernama|yonhap|pti|afp|ap|reuters|xinhua|kyodo|jiji|tass|efe|ansa|dpa)\))[*_]{0,2}" + _DATELINE_DASH +
     # Reuters' with no place, a day and the agency: "Nov 18 (Reuters) - Energy Fuels said…".
     rf"|^(?P<placeless>{MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?\s*\([A-Z][A-Za-z ]{{1,30}}\))" + _DATELINE_DASH +
     # A price reporter's, its name and the day before a colon: "SMM, Dec 3: Spot prices of NdPr oxide…".
@@ -202,7 +204,7 @@ DATELINE = re.compile(
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "39"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
+SPLITTER_VERSION = "40"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
 # 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies, an interview's Q:/A: labels,
 # a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone; 8: a name a speaker addresses,
 # a pasted page's photo captions and sign-up calls; 9: a "Published <date>" line, a table's header row of years
@@ -250,6 +252,7 @@ SPLITTER_VERSION = "39"  # 2: datelines are not statements; 3: comma clauses, as
 # 39: a table row's label is its name, no heading ("Indicated: Tonnes (Mt) 256; …"); "Nos." ends no sentence; a bill's
 # section headings, run-in headings ("(a) In General.—") and enacting clause are none; a statement said again is none;
 # "…, as amended, to" and "…, and a sintered magnet plant" open no clause
+# 40: a place and a national agency alone ("Jakarta (ANTARA) -") are a dateline
 
 
 @dataclass(frozen=True)

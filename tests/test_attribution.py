@@ -513,6 +513,14 @@ def test_a_speaker_described_between_commas_a_defined_short_name_and_a_group_s_s
                     "Australian producer": Attribution.company, "China, which": Attribution.government}
     # "…, said they were…": the pronoun after the verb is what was said; executives are a company's (outside set, train).
     assert speaker("Two executives at bidding companies, speaking on condition of anonymity, said they were concerned.") == Attribution.company
+    # A nickel story and a trade weekly's (thirtieth session): an industry association's secretary general had been a
+    # government's ("secretary"), a listed company and a ministry recording figures the writer's.
+    story = ("The Indonesian Nickel Miners Association (APNI) welcomed the policy.\n\n"
+             "APNI secretary general Meidy Katrin Lengkey said the moratorium would support ore prices.\n\n"
+             "The ministry recorded nickel downstreaming investment of Rp158.2 trillion in the period.\n\n"
+             "JSE- and NYSE-listed Sibanye-Stillwater on Thursday reported that PGM output fell 4%.\n")
+    found = _attributed(story, SourceType.wire, (Attribution.author, 0.3))
+    assert [who for who, _ in found.values()] == [Attribution.author, Attribution.third_party, Attribution.government, Attribution.company]
     # An inverted speaker still reads after the verb: "…, said Jane Doe, an analyst".
     assert speaker("Demand will double, said Jane Doe, an analyst at Adamas.") == Attribution.third_party
 

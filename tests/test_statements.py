@@ -164,6 +164,9 @@ def test_shipped_classifiers_were_fitted_on_train_only_and_still_score(embedder)
         ("TOKYO/BEIJING, Dec 4 (Reuters) - Japan and the United States on Thursday voiced concern over China's export controls.", "Japan and"),
         ("ASTANA, December 3. /TASS/. Kazakhstan and Russia have agreed to study joint processing of rare earths.", "Kazakhstan and"),
         ("SMM, Dec 3: Spot prices of NdPr oxide in China were flat at 572,000-576,000 yuan/mt on Wednesday.", "Spot prices"),
+        # a place and a national agency alone, as Antara writes it (written here, thirtieth session); no company's ticker
+        ("Jakarta (ANTARA) - The Indonesian government will stop issuing new permits for nickel smelters.", "The Indonesian"),
+        ("Lynas (ASX) - shares rose 4% after the company reported record quarterly revenue.", "Lynas (ASX)"),
     ],
 )
 def test_a_dateline_is_not_part_of_the_statement(body, first):
