@@ -424,6 +424,18 @@ def test_each_chunk_s_passage_holds_the_question_s_words(corpus):
     assert any("designed to produce ~400 tonnes" in p.quote for p in by_words_too)
 
 
+def test_a_passage_grows_past_a_weak_sentence_to_a_better_one_within_three():
+    """A results release written here (thirtieth session): the passage grew from "• Net income attributable to
+    Albemarle…" towards the stronger neighbour only, and left "• Net sales of $1.41 billion…" two bullets away; "What
+    were Albemarle's net sales in the third quarter of 2026?" was answered with the full-year guidance."""
+    release = ("Third Quarter 2026 Highlights\n• Net sales of $1.41 billion, a decrease of 8% compared to the prior-year quarter, "
+               "driven by lower lithium pricing.\n• Energy Storage volumes increased 11% year-over-year.\n• Net income attributable to "
+               "Albemarle of $96 million, or $0.82 per diluted share.\n• Adjusted EBITDA of $312 million.\n\n\"We delivered another "
+               "quarter of strong operational execution in a challenging pricing environment,\" said Kent Masters, Albemarle's "
+               "Chairman and CEO.")
+    assert "Net sales of $1.41 billion" in _passage_of("What were Albemarle's net sales in the third quarter of 2026?", release)
+
+
 # A wire story written here: its lede is closest to a "when" question, but says only when the story was filed.
 _SAMARIUM_WIRE = ("By Kaori Tanaka and Liam Ford\n\nTOKYO/BEIJING, Dec 4 (Reuters) - Japan and the United States on Thursday voiced concern "
                   "over China's new export controls on samarium, a rare earth used in heat-resistant magnets for missiles and jet engines, "
