@@ -533,3 +533,11 @@ def test_a_speaker_described_between_commas_a_defined_short_name_and_a_group_s_s
 def test_a_national_agency_is_a_wire_and_a_release_listed_twice_is_a_company_s(body, source, expected):
     """Written here (thirtieth session): Antara's story and a release naming two listings in its brackets were news."""
     assert source_type(_text_article(body, source=source)) == expected
+
+
+def test_battery_minerals_companies_speak_as_companies_by_their_short_names():
+    """The alias file lists lithium, graphite, cobalt and nickel producers (thirtieth session): "Syrah said…" had been the
+    writer's (no legal form or trade word beside it), "CMOC said" a third party's where the story wrote no "CMOC Group"."""
+    for sentence in ("Syrah said the controls underlined the value of other supply.", "CMOC said it would comply with the quota.",
+                     "Albemarle said volumes rose 11%.", "Tsingshan said it would build a second smelter."):
+        assert speaker(sentence) == Attribution.company, sentence
