@@ -545,7 +545,7 @@ PLACES_WITHIN_COUNTRIES = frozenset(p.lower() for p in (
     "Pahang", "Kuantan", "Kachin", "Kachin State", "Minas Gerais", "Goiás", "Bahia",
     # India's states of the trade (a Ministry of Mines release written here: "Kerala" and "Odisha" typed countries)
     "Kerala", "Odisha", "Andhra Pradesh", "Tamil Nadu", "Jharkhand", "Rajasthan", "Gujarat", "Maharashtra", "Karnataka",
-    "West Bengal", "Telangana", "Chhattisgarh", "Madhya Pradesh",
+    "West Bengal", "Telangana", "Chhattisgarh", "Madhya Pradesh", "Jammu and Kashmir", "Ladakh",
     # ports and hubs a price report names ("cif Rotterdam" typed a country, written here)
     "Rotterdam", "Antwerp", "Hamburg", "Houston", "Baltimore", "Busan", "Yokohama",
 ))

@@ -599,6 +599,9 @@ def test_headings_and_phrases_are_no_entities(prose_parts):
     # India's Ministry of Mines written here: its states typed countries.
     mines = hearing.model_copy(update={"body": "IREL operates a separation plant at Chavara in Kerala and a refinery in Odisha."})
     assert {entity_rejected(Entity(name=n, type="country"), mines) for n in ("Kerala", "Odisha")} == {"a place within a country"}
+    # An auction written here (thirtieth session): a union territory typed a country.
+    block = hearing.model_copy(update={"body": "Coal India won the Salal-Haimana lithium block in Jammu and Kashmir."})
+    assert entity_rejected(Entity(name="Jammu and Kashmir", type="country"), block) == "a place within a country"
     # A METI release written here (twenty-ninth session): a prefecture no list of places knows, by its word.
     takefu = hearing.model_copy(update={"body": "Shin-Etsu will expand its Takefu plant in Fukui Prefecture, Japan."})
     assert entity_rejected(Entity(name="Fukui Prefecture", type="country"), takefu) == "a place within a country"

@@ -529,6 +529,8 @@ def test_a_speaker_described_between_commas_a_defined_short_name_and_a_group_s_s
     ("Jakarta (ANTARA) - The government will stop issuing smelter permits.", "Antara", SourceType.wire),
     ('SANTIAGO, Chile, December 1, 2026 -- Sociedad Química y Minera de Chile S.A. ("SQM") (NYSE: SQM; Santiago Stock Exchange: '
      "SQM-B, SQM-A) today announced the completion of its partnership.", "Codelco", SourceType.company_release),
+    ("SEOUL, Dec. 1, 2026 -- EcoPro BM Co. (KOSDAQ: 247540), a cathode maker, today announced an investment.", "EcoPro BM",
+     SourceType.company_release),
 ])
 def test_a_national_agency_is_a_wire_and_a_release_listed_twice_is_a_company_s(body, source, expected):
     """Written here (thirtieth session): Antara's story and a release naming two listings in its brackets were news."""

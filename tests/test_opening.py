@@ -109,6 +109,8 @@ def lines(text: str) -> list[str]:
          "for nickel pig iron smelters, the minister said.", ("Antara", "dateline")),
         ("By: Martin Creamer\n27th November 2026\n\nJOHANNESBURG (miningweekly.com) – "
          "JSE-listed Sibanye-Stillwater on Thursday reported that PGM output fell 4% to 412 000 oz.", ("miningweekly.com", "dateline")),
+        ("SEOUL, Dec. 1, 2026 /PRNewswire/ -- EcoPro BM Co., Ltd. (KOSDAQ: 247540), a South Korean cathode materials maker, today "
+         "announced it will invest KRW 1.2 trillion in its Hungarian plant.", ("EcoPro BM Co., Ltd.", "release")),
         ("Codelco and SQM complete joint venture\n\nSANTIAGO, Chile, December 1, 2026 -- Corporación Nacional del Cobre de Chile "
          "(\"Codelco\") and SQM today announced the completion of their partnership.", ("Corporación Nacional del Cobre de Chile", "release")),
         ("Heavy rare earth prices slip\n\nLondon, November 27, 2026\n\nChinese domestic prices for dysprosium and terbium fell "
