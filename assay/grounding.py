@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from assay.aliases import DEMONYM_PLACES, DEMONYM_SUFFIX, AliasBook, names_an_actor, shipped_book, trade_names
+from assay.attribution import quotation_spans, speaker_words
 from assay.embeddings import MiniLMEmbeddings, english_words
 from assay.readers.opening import call_holder, publisher, release_issuer
 from assay.statements import sentences, statements, text_sentences
@@ -78,6 +79,19 @@ def speaker_unnamed(text: str, body: str) -> list[str]:
     if not said or _FIRST_PERSON.search(_QUOTED.sub(" ", body)):
         return []
     return list(dict.fromkeys(said))
+
+
+def restated_quotation(text: str, best: str, body: str) -> str | None:
+    """The body's words in quotation marks that `text` draws on most (`best`, its best support unit),
+    when `text` names no speaker (no reporting verb) and quotes nothing itself: a speaker's claim given
+    as the prose's fact. A lithium miner's summary ended "The company's balance sheet gives it the
+    strength to ride out the cycle.", its chief executive's quoted "…our balance sheet gives us the
+    strength…" (written here); texts of earlier sessions, re-read: 2 of 67 summary sentences, both so."""
+    if not best or _QUOTED.search(text) or speaker_words(text):
+        return None
+    at = body.find(best)
+    inside = at >= 0 and any(start <= at and at + len(best) <= end for start, end in quotation_spans(body))
+    return " ".join(best.strip(" \"“”").split()[:8]) + "…" if inside else None
 
 
 def foreign_letters(text: str, body: str) -> list[str]:
@@ -478,15 +492,18 @@ class ProseGrounding:
         self.names_check = names_check
         self._body_vectors: np.ndarray | None = None
         self._support: dict[str, float] = {}
+        self._best: dict[str, str] = {}  # each text's best support unit
 
     def support(self, texts: Sequence[str]) -> list[float]:
         """Cosine of each text with its best support unit: a body sentence, clause or piece (MiniLM vectors are unit length)."""
         new = [t for t in dict.fromkeys(texts) if t not in self._support]
         if new:
+            units = support_units(self.article)
             if self._body_vectors is None:
-                self._body_vectors = np.asarray(self.embedder.forward(support_units(self.article)))
-            best = (np.asarray(self.embedder.forward(new)) @ self._body_vectors.T).max(axis=1)
-            self._support.update(zip(new, (float(b) for b in best)))
+                self._body_vectors = np.asarray(self.embedder.forward(units))
+            similarity = np.asarray(self.embedder.forward(new)) @ self._body_vectors.T
+            self._support.update(zip(new, (float(b) for b in similarity.max(axis=1))))
+            self._best.update(zip(new, (units[int(i)] for i in similarity.argmax(axis=1))))
         return [self._support[t] for t in texts]
 
     def problems(self, texts: Sequence[str]) -> list[str | None]:
@@ -499,6 +516,8 @@ class ProseGrounding:
                 why.append("quotes words the article does not say: " + ", ".join(f"“{q}”" for q in invented))
             if unnamed := speaker_unnamed(text, body):
                 why.append(f"gives a speaker's words as its own (“{unnamed[0]}”): say who said them")
+            elif quoted := restated_quotation(text, self._best.get(text, ""), body):
+                why.append(f"gives what a speaker said as fact (“{quoted}”): say who said it")
             if foreign := foreign_letters(text, body):
                 why.append("writes in another language than the article: " + ", ".join(f"“{r}”" for r in foreign))
             if unknown := unknown_names(text, f"{self.article.title}\n{body}"):  # the title names the subject too

@@ -384,6 +384,26 @@ def test_a_name_the_title_writes_is_one_the_article_mentions(prose_parts):
     assert kept is None and dropped is not None and "never mentions: Lynas Rare Earths" in dropped
 
 
+def test_prose_that_gives_a_speaker_s_claim_as_fact_is_sent_back(prose_parts):
+    """A lithium miner's report written here (thirtieth session): its summary ended "The company's balance sheet gives it
+    the strength to ride out the cycle.", the chief executive's quoted claim given as a fact. Said with its speaker, or a
+    fact the body states outside quotation marks, it passes."""
+    from assay.types import Article, Section
+
+    body = ("Production of 221,400 dmt was 8% higher than the previous quarter.\n\n"
+            "Managing Director Dale Henderson said: \"We believe we are the lowest cost producer, and our balance sheet gives us "
+            "the strength to ride out the cycle.\"")
+    article = Article(id="pls", title="September Quarter Activities Report", source="PLS Group Limited", source_url="test",
+                      body=body, sections=[Section(heading=None, start=0, end=len(body))])
+    grounding = ProseGrounding(article, prose_parts[2], Settings().prose_min_support)
+    restated, attributed, fact = grounding.problems([
+        "The company's balance sheet gives it the strength to ride out the cycle.",
+        "Henderson said the balance sheet gives the company the strength to ride out the cycle.",
+        "Production was 221,400 dmt, 8% higher than the previous quarter."])
+    assert restated is not None and "gives what a speaker said as fact" in restated
+    assert attributed is None and fact is None
+
+
 def test_an_invented_quote_goes_back_once_and_is_fixed(prose_parts):
     article, decider, embedder = prose_parts
     invented = reply(summary="Lynas called its Kalgoorlie plant “the greatest plant on earth” after making 10,500 tonnes in 2025.")
