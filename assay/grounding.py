@@ -247,6 +247,8 @@ _LAW_OR_PROGRAMME = re.compile(r"\b(?:Act|Law|Regulation|Directive|Bill|Treaty|P
 # A place where a material is mined or made ("cracking and leaching plant", "magnet line"): no material.
 # And a venture or a deposit: "greenbushes joint venture" as a material (a lithium results release written here).
 _FACILITY = re.compile(r"\b(?:plant|facility|refinery|mine|line|circuit|factory|site|smelter|project|joint venture|JV|operation|deposit)s?$", re.I)
+_GENERIC_MATERIALS = frozenset({"ore", "ores", "metal", "metals", "mineral", "minerals", "raw material", "raw materials", "commodity",
+                                "commodities", "material", "materials"})
 # A stock exchange named for a listing ("ASX", typed a government on an ASX miner's report written here).
 _EXCHANGE = re.compile(r"^(?:ASX|NYSE(?: American)?|NASDAQ|Nasdaq|TSX(?:-?V)?|TSXV|LSE|AIM|HKEX|SGX|JSE|CSE|Australian Securities Exchange|"
                        r"New York Stock Exchange|London Stock Exchange|Hong Kong Stock Exchange|Toronto Stock Exchange)$")
@@ -670,6 +672,9 @@ def entity_rejected(entity: Entity, article: Article, aliases: AliasBook | None 
         return "a common noun the article writes in lower case, not a name"
     if entity.type == EntityType.government and _EXCHANGE.match(name):
         return "a stock exchange, not a government"
+    # "ore" as a material (a nickel story and a lithium one written here, thirtieth session): what any mine digs.
+    if entity.type == EntityType.material and name.lower() in _GENERIC_MATERIALS:
+        return "a generic word, not a material"
     if entity.type == EntityType.material and _FACILITY.search(name):
         return "a facility, not a material"
     # "rare earth mining", "rare earth smelting and separation" as materials (a ministry's measures written here): what

@@ -647,12 +647,13 @@ def test_a_venture_is_no_material_and_an_exchange_no_government():
 
     release = Article(id="pls", title="Quarterly", source="test", source_url="test",
                       body="PLS Group Limited (ASX: PLS) sold spodumene. Volumes rose at the Greenbushes joint venture. "
-                           "Smelters use rotary kiln electric furnace technology.")
+                           "Smelters use rotary kiln electric furnace technology to smelt ore.")
     assert {n: entity_rejected(Entity(name=n, type=t), release) for n, t in [
         ("greenbushes joint venture", "material"), ("ASX", "government"), ("spodumene", "material"), ("PLS Group Limited", "company"),
-        ("rotary kiln electric furnace technology", "material")]} == {
+        ("rotary kiln electric furnace technology", "material"), ("ore", "material")]} == {
         "greenbushes joint venture": "a facility, not a material", "ASX": "a stock exchange, not a government",
         "rotary kiln electric furnace technology": "an activity or a measure, not a material",
+        "ore": "a generic word, not a material",
         "spodumene": None, "PLS Group Limited": None}
 
 
