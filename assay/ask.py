@@ -26,7 +26,7 @@ from langchain_core.messages.ai import add_usage
 from langchain_core.runnables import RunnableConfig
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from assay.analysis import numbers, unsupported_numbers
+from assay.analysis import YEAR, numbers, unsupported_numbers
 from assay.embeddings import MiniLMEmbeddings
 from assay.grounding import unknown_names, unmentioned_materials, unmentioned_names, unmentioned_years
 from assay.language import ENGLISH_WORDS
@@ -422,7 +422,7 @@ def figure_of_another_period(text: str, question: str, by_key: dict[int, str]) -
     for sentence in text_sentences(text):
         keys = [k for k in citation_keys(sentence.text) if k in by_key]
         passage_sentences = [s.text for k in keys for s in text_sentences(by_key[k])]
-        for figure in numbers(_CITATION.sub("", sentence.text)) - numbers(question) - {y for y in numbers(sentence.text) if re.fullmatch(r"(?:19|20)\d\d", y)}:
+        for figure in numbers(_CITATION.sub("", sentence.text)) - numbers(question) - {y for y in numbers(sentence.text) if YEAR.match(y)}:
             holders = [s for s in passage_sentences if figure in numbers(s)]
             if holders and all(_WHOLE_YEAR.search(s) and not _PART_OF_YEAR.search(s) for s in holders):
                 return True
@@ -986,7 +986,7 @@ def answer_question(
     # publisher and site (a company's announcement says "the Company" where the question names it:
     # "…the Baotou project of Jade River?"). A sentence citing passages that name none of the question's
     # names is first cited to one that does and holds it (`recited_to_named`; evals/README.md).
-    named = {p.key: f"{held[p.key]} {p.hit.source} {urlsplit(p.hit.url).netloc if p.hit.url else ''}" for p in found}
+    named = {p.key: f"{held[p.key]} {urlsplit(p.hit.url).netloc if p.hit.url else ''}" for p in found}  # `held` names the publisher
     text, cited = clean_citations(recited_to_named(text, question, held, named), valid)
     # The figure is there, but of what? "What is the total capital cost…" answered with a grant, read
     # from a passage that states no cost; "What tungsten price…" with the tin price. Measured on the

@@ -25,6 +25,7 @@ from pydantic import BaseModel, Field, ValidationError
 
 from assay.aliases import AliasBook
 from assay.attribution import quotation_spans, speaker_words
+from assay.readers.opening import EXCHANGES
 from assay.transcripts import Side, turns
 from assay.types import (
     SPEAKER_ATTRIBUTION,
@@ -123,7 +124,7 @@ _TEXT_CUES: list[tuple[re.Pattern[str], SourceType]] = [
     (re.compile(r"/PRNewswire/|\(BUSINESS WIRE\)|GLOBE NEWSWIRE|/CNW/|ACCESSWIRE|(?m:^(?:News|Press) Release\b)|"
                 r"Forward-Looking Statements|\bASX Announcement\b|is pleased to (?:announce|present|report|provide)|[“\"]the Company[”\"]|"
                 # a second listing in the brackets too: "(NYSE: SQM; Santiago Stock Exchange: SQM-B, SQM-A) today announced"
-                r"\((?:NYSE|NASDAQ|ASX|TSXV?|TSX-V|LSE|AIM|CSE|OTCQ[XB]|KOSDAQ|KOSPI|KRX|TYO|TSE|SSE|SZSE|NSE|BSE|HKEX|SGX): ?[A-Z0-9.]+(?:;[^)]{0,80})?\)"
+                rf"\((?:{EXCHANGES}): ?[A-Z0-9.]+(?:;[^)]{{0,80}})?\)"
                 r"[^.]{0,200}?\b(?:today )?announce", re.I),
      SourceType.company_release),
 ]

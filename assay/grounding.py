@@ -23,7 +23,7 @@ import numpy as np
 from assay.aliases import DEMONYM_PLACES, DEMONYM_SUFFIX, AliasBook, names_an_actor, shipped_book, trade_names
 from assay.attribution import quotation_spans, speaker_words
 from assay.embeddings import MiniLMEmbeddings, english_words
-from assay.readers.opening import call_holder, publisher, release_issuer
+from assay.readers.opening import EXCHANGES, call_holder, publisher, release_issuer
 from assay.statements import sentences, statements, text_sentences
 from assay.transcripts import turns
 from assay.types import Article, Entity, EntityType
@@ -250,8 +250,8 @@ _FACILITY = re.compile(r"\b(?:plant|facility|refinery|mine|line|circuit|factory|
 _GENERIC_MATERIALS = frozenset({"ore", "ores", "metal", "metals", "mineral", "minerals", "raw material", "raw materials", "commodity",
                                 "commodities", "material", "materials"})
 # A stock exchange named for a listing ("ASX", typed a government on an ASX miner's report written here).
-_EXCHANGE = re.compile(r"^(?:ASX|NYSE(?: American)?|NASDAQ|Nasdaq|TSX(?:-?V)?|TSXV|LSE|AIM|HKEX|SGX|JSE|CSE|Australian Securities Exchange|"
-                       r"New York Stock Exchange|London Stock Exchange|Hong Kong Stock Exchange|Toronto Stock Exchange)$")
+_EXCHANGE = re.compile(rf"^(?:{EXCHANGES}|TSXV|Australian Securities Exchange|New York Stock Exchange|London Stock Exchange|"
+                       r"Hong Kong Stock Exchange|Toronto Stock Exchange)$")
 # ... and a way of doing it: "rotary kiln electric furnace (RKEF) technology" (a nickel story written here).
 _ACTIVITY_OR_MEASURE = re.compile(r"\b(?:mining|smelting|separation|processing|refining|production|recycling|extraction|exports|imports|"
                                   r"output|supply|demand|prices?|industry|sector|market|technology|technologies|process|furnaces?)$", re.I)
@@ -492,6 +492,7 @@ class ProseGrounding:
         self.min_support = min_support
         # Who did what, where a model can tell (`assay.analysis.who_did_what`): sentence vectors cannot.
         self.names_check = names_check
+        self._units: list[str] = []
         self._body_vectors: np.ndarray | None = None
         self._support: dict[str, float] = {}
         self._best: dict[str, str] = {}  # each text's best support unit
@@ -500,12 +501,12 @@ class ProseGrounding:
         """Cosine of each text with its best support unit: a body sentence, clause or piece (MiniLM vectors are unit length)."""
         new = [t for t in dict.fromkeys(texts) if t not in self._support]
         if new:
-            units = support_units(self.article)
             if self._body_vectors is None:
-                self._body_vectors = np.asarray(self.embedder.forward(units))
+                self._units = support_units(self.article)
+                self._body_vectors = np.asarray(self.embedder.forward(self._units))
             similarity = np.asarray(self.embedder.forward(new)) @ self._body_vectors.T
             self._support.update(zip(new, (float(b) for b in similarity.max(axis=1))))
-            self._best.update(zip(new, (units[int(i)] for i in similarity.argmax(axis=1))))
+            self._best.update(zip(new, (self._units[int(i)] for i in similarity.argmax(axis=1))))
         return [self._support[t] for t in texts]
 
     def problems(self, texts: Sequence[str]) -> list[str | None]:

@@ -111,8 +111,9 @@ _LABEL = re.compile(
 # "NYSE American: UUUU" and "TSX-V: UCU" too, as US and Canadian miners write their listings.
 # Asia's exchanges too, with their numeric codes: "EcoPro BM Co., Ltd. (KOSDAQ: 247540)" (a release written here had been
 # published by PR Newswire, its distributor).
-_TICKER = re.compile(r"\b(?:ASX|TSX(?:-?V)?|NYSE(?:\s(?:American|MKT|Arca))?|NASDAQ|Nasdaq|OTCQ[XB]|OTC|LSE|AIM|CSE|HKEX|SGX|JSE|FSE|"
-                     r"KOSDAQ|KOSPI|KRX|TYO|TSE|SSE|SZSE|NSE|BSE|TWSE|IDX|SET|Bursa)\s*:\s*[A-Z0-9.]{1,6}\b")
+EXCHANGES = (r"ASX|TSX(?:-?V)?|NYSE(?:\s(?:American|MKT|Arca))?|NASDAQ|Nasdaq|OTCQ[XB]|OTC|LSE|AIM|CSE|HKEX|SGX|JSE|FSE|"
+             r"KOSDAQ|KOSPI|KRX|TYO|TSE|SSE|SZSE|NSE|BSE|TWSE|IDX|SET|Bursa")
+_TICKER = re.compile(rf"\b(?:{EXCHANGES})\s*:\s*[A-Z0-9.]{{1,6}}\b")
 _SMALL_WORDS = {"of", "and", "the", "for", "in", "on", "de", "du", "des", "la", "le", "&", "at", "to"}
 # Spanish, French and others' particles too: "Corporación Nacional del Cobre de Chile", "Sociedad Química y Minera".
 _NAME = r"(?:The\s)?[A-Z][\w&.,'’\-]*(?:\s(?:[A-Z][\w&.,'’\-]*|of|and|&|the|for|de|del|la|y|du|des|da|do|von|van|der)){0,7}?"
