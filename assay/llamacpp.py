@@ -24,7 +24,8 @@ Two changes to llama-cpp-python's decoding, measured on the sample articles (2 c
 from __future__ import annotations
 
 import ctypes
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 import llama_cpp
@@ -98,12 +99,46 @@ class GreedyGrammarSampler:
         self.close()
 
 
+def built_with_amx() -> bool:
+    """Whether this llama.cpp was built with Intel AMX kernels: a source build on a Sapphire Rapids or newer
+    Xeon compiles them in (`-march=native`)."""
+    return "AMX_INT8 = 1" in llama_cpp.llama_print_system_info().decode("utf-8", "replace")
+
+
+@contextmanager
+def safe_loading() -> Iterator[None]:
+    """Load a model inside this: where the build has AMX kernels, without llama.cpp's extra weight buffers (AMX,
+    repacked). A build with AMX kernels crashed in its first decode (SIGSEGV in the AMX matrix multiply, llama.cpp
+    issue 20824) with the embedded model on this project's machine on 2026-12-06: `make setup` builds from source
+    with `-march=native`, and that machine was a Sapphire Rapids Xeon. Without the AMX buffer the same build
+    answers, as fast as the AVX2 builds measured before (158 prompt and 58 answer tokens in 6.8 s).
+
+    `Llama.__init__` takes its model parameters from `llama_model_default_params()` and loads in the same call,
+    so the default is changed around it; callers hold `llms._llamas_lock` (tests load alone)."""
+    if not built_with_amx():
+        yield
+        return
+    default = llama_cpp.llama_cpp.llama_model_default_params
+
+    def params() -> Any:
+        found = default()
+        found.use_extra_bufts = False
+        return found
+
+    llama_cpp.llama_cpp.llama_model_default_params = params
+    try:
+        yield
+    finally:
+        llama_cpp.llama_cpp.llama_model_default_params = default
+
+
 class FastLlama(Llama):
     """`Llama` with the two decoding changes above; everything else (chat templates, the prompt
     cache, JSON-schema grammars) is llama-cpp-python's own."""
 
     def __init__(self, *args: Any, drafts: bool = True, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
+        with safe_loading():
+            super().__init__(*args, **kwargs)
         if drafts:
             self.draft_model = JsonDrafts(
                 tokenize=lambda text: self.tokenize(text.encode("utf-8"), add_bos=False, special=False),

@@ -91,12 +91,13 @@ def _answer(llama, request: dict) -> str:
 def test_grammar_checked_last_picks_the_same_tokens_as_llama_cpp_python():
     from llama_cpp import Llama
 
-    from assay.llamacpp import FastLlama
+    from assay.llamacpp import FastLlama, safe_loading
     from assay.models import smollm2_path
 
     request, options = _summary_request(120), {"model_path": str(smollm2_path()), "n_ctx": 2048, "verbose": False}
     ours = _answer(FastLlama(drafts=False, **options), request)
-    stock = _answer(Llama(**options), request)  # llama-cpp-python's sampler: grammar checked on every token
+    with safe_loading():  # the same weight buffers as ours
+        stock = _answer(Llama(**options), request)  # llama-cpp-python's sampler: grammar checked on every token
     assert ours == stock
     assert ours.startswith('{')
 
@@ -117,3 +118,21 @@ def test_drafts_are_accepted_and_keep_the_answer_in_the_schema():
     # the prompt is one pass; every other pass sampled one token plus whatever drafts held
     assert len(forward_passes) - 1 < generated
     assert max(forward_passes[1:]) > 1 + LOOKUP_DRAFT_TOKENS  # only the schema drafts that many
+
+
+@pytest.mark.llm
+@needs_llama
+def test_a_build_with_amx_kernels_loads_without_its_extra_buffers(monkeypatch):
+    """The AMX matrix multiply crashed decoding the embedded model (llama.cpp issue 20824): a build that has it
+    loads without the extra buffers, one without loads as llama.cpp would, and the default is restored after."""
+    import llama_cpp
+
+    from assay import llamacpp
+    from assay.models import smollm2_path
+
+    options = {"model_path": str(smollm2_path()), "n_ctx": 512, "verbose": False}
+    monkeypatch.setattr(llamacpp, "built_with_amx", lambda: True)
+    assert llamacpp.FastLlama(**options).model_params.use_extra_bufts is False
+    monkeypatch.setattr(llamacpp, "built_with_amx", lambda: False)
+    assert llamacpp.FastLlama(**options).model_params.use_extra_bufts is True
+    assert llama_cpp.llama_cpp.llama_model_default_params().use_extra_bufts is True
