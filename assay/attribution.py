@@ -82,9 +82,12 @@ _ROLES: list[tuple[re.Pattern[str], Attribution]] = [
                 r"(?:industry|trade|lobby|business|pressure) groups?|associations?)\b", re.I),
      Attribution.third_party),
     (re.compile(r"\b(?:(?i:minister|ministry|department|secretary|government|administration|(?<!company )(?<!firm's )(?<!company's )officials?|agency|commission|"
-                r"senator|lawmakers?|mayor|(?:county )?judge|embassy|ambassador|premier|governor|regulator|authorit(?:y|ies)|committee|bureau)|"
+                r"senator|lawmakers?|mayor|(?:county )?judge|embassy|ambassador|premier|governor|regulator|authorit(?:y|ies)|committee|bureau|police|prosecutors?|investigators|customs (?:authorit(?:y|ies)|officials?|office|service|administration|department)|(?:licensing|regulatory) board)|"
                 r"White House|Pentagon|State Council|MOFCOM|Congress|DOE|DoD|USTR|EXIM|European Union|EU|Canberra|Beijing|"
                 r"Washington|Brussels|"
+                # A country's customs, named by its adjective ("according to Chinese customs data"); not customs data alone,
+                # which the labels leave to the writer.
+                r"[A-Z][a-z]+\s+customs|"
                 # State agencies whose names read like a company's ("Corporation", "Bank"), before the company words.
                 rf"{STATE_AGENCIES})\b"), Attribution.government),
     (re.compile(r"\b(?:(?i:company|(?:the|both|two|three) companies|firm|producer|miner|refiner|magnet maker|chief executive|managing director|chairman|chairwoman|executives?|founder|"
@@ -112,11 +115,22 @@ _INTRODUCED = re.compile(r"(?P<name>\b[A-Z][a-zA-Z'’-]+(?:\s+[A-Z][a-zA-Z'’-
 # A pronoun, or the document the last speaker put out ("…, the company said in a statement. … , the statement said").
 # Not "we": outside quotation marks it is the writer ("We estimate the expansion adds A$45m", in a broker's
 # note written here, had been the company that the sentence before named).
-_PRONOUN = re.compile(r"^\s*(?:he|she|they|it|the (?:statement|release|announcement|filing|notice))\b", re.I)
+_PRONOUN = re.compile(r"^\s*(?:he|she|they|it|the (?:statement|release|announcement|filing|notice|board))\b", re.I)
 # "Lynas is the only producer outside China…, and it expects…": a pronoun after "and" or "but" is
 # the same sentence's subject, not a place the sentence names on its way.
 # An organisation's name before a role its people hold: "a POSCO International official", "Lynas executives".
 _ROLE_OWNER = re.compile(r"\b(?P<name>[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,4})\s+(?:officials?|executives?|spokes(?:person|man|woman)|sources?)\b")
+# A group named before, owning the title of who speaks: "Environmental group Save Malaysia Stop Lynas said … | "…," the
+# group's chairman Tan Bun Teet claimed" (a story written here: the chairman had been a company's).
+_THE_GROUPS = re.compile(r"^\s*(?:the|its)\s+(?:group|organi[sz]ation|association|coalition|campaign|alliance|body)['’]s?\s", re.I)
+# A document its owner put out: "according to Lynas' annual report" is Lynas's word, not an outside report's.
+_OWNED_DOCUMENT = re.compile(r"^\s*(?P<owner>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0,3})(?:['’]s|(?<=s)['’])\s+(?:[\w-]+\s+){0,2}?"
+                            r"(?:report|filing|statement|accounts|results|data|figures|website|presentation|release)s?\b")
+# An act its subject takes towards what others did, which the sentence goes on to give its reasons for: "Lynas Malaysia
+# vice-president Datuk Mashal Ahmad welcomed the decision, | saying the plant employed about 1,000 people" (written here).
+# The act is the writer's to report (the labels give "X welcomed the decision" to the author); what follows is X's.
+_ACT = re.compile(r"^(?P<subject>[A-Z][^,;:“”\"]{2,120}?)\s+(?:welcomed|hailed|praised|critici[sz]ed|condemned|rejected|denied|defended|"
+                  r"disputed|dismissed|questioned|opposed)\b")
 # An official named before, again: "the official said", "the same official added".
 _THE_OFFICIAL = re.compile(r"^\s*the\s+(?:same\s+)?official\b", re.I)
 _LEGAL_FORM_END = re.compile(r"[\s,]+(?:Corp|Corporation|Inc|Ltd|Limited|Co|plc|LLC|AG|SA|NV)\.?$")
@@ -175,6 +189,10 @@ class _Speakers:
         clause = _CURRENCY_SIGN.sub("$", clause)  # "cost US$410 million, and expects": a currency, not the United States speaking
         if self.last is not None and _THE_OFFICIAL.search(clause):
             return self.last  # "…, the official said": the official named before ("a senior company official said")
+        if self.last is not None and _THE_GROUPS.search(clause):
+            return self.last  # "the group's chairman": the group named before, whatever its chairman's title says
+        if (document := _OWNED_DOCUMENT.search(clause)) and (publisher := self._named(document["owner"])) is not None:
+            return publisher
         # Before the roles: a defined short name owns the title beside it ("ARECOMS chairman" is no company's).
         if defined := next((self.defined[w] for w in _SHORT_NAME.findall(clause) if w in self.defined), None):
             self.last = defined
@@ -197,7 +215,7 @@ class _Speakers:
                 if word in self.names:
                     self.last = self.names[word]
                     return self.last
-            if (known := self._entity(name)) is not None:
+            if (known := self._entity(name) or self._subsidiary(name)) is not None:
                 return known
             # "Solikamsk Magnesium Works said", which no alias file knows, and "CMOC said" of the "CMOC Group" named before.
             if any(name == company or name.endswith(" " + company) or company.startswith(name + " ") for company in self.companies):
@@ -218,6 +236,25 @@ class _Speakers:
             # of the municipal council"; "Malik Berthelsen, a 27-year-old mechanic, said"): an outside voice.
             self.learn(introduced.group("name"), Attribution.third_party)
             return Attribution.third_party
+        return None
+
+    def _named(self, name: str) -> Attribution | None:
+        """Who a name is, if the alias file or the article's legal names know it."""
+        if (known := self._entity(name) or self._subsidiary(name)) is not None:
+            return known
+        if any(name == company or company.startswith(name + " ") for company in self.companies):
+            self.last = Attribution.company
+            return self.last
+        return None
+
+    def _subsidiary(self, name: str) -> Attribution | None:
+        """A known company's name and more: "Lynas Malaysia" (its subsidiary), "Lynas Kalgoorlie"; only a company's
+        ("USA Rare Earth" is no country's)."""
+        words = name.split()
+        for n in range(len(words) - 1, 0, -1):
+            named = self.aliases.canonical(" ".join(words[:n]))
+            if named is not None and SPEAKER_ATTRIBUTION.get(named.type) is Attribution.company:
+                return self._entity(" ".join(words[:n]))
         return None
 
     def _names_a_company(self, clause: str) -> bool:
@@ -465,5 +502,7 @@ def attributions(
             out.append((guess, f"the attribution model (p={p:.2f})"))
         else:
             out.append((Attribution.author, "the publication's own voice"))
+        if named is None and (act := _ACT.match(statement.text)) and (actor := speakers.who(act["subject"])) is not None:
+            named = actor  # the act's subject speaks in what the sentence goes on with, and is the last speaker
         named_before = (named, statement.end) if named is not None else None
     return out

@@ -729,8 +729,10 @@ def extracted_blocks(xml: str) -> list[Block]:
     return blocks
 
 
-# A list item a text writes with a bullet or a number ("• …", "- …", "2) …"): its indent and its text.
-BULLET_LINE = re.compile(r"^(?P<indent>\s*)(?P<mark>[•*\-–]|\d+[.)]|\(\d{1,2}\)|\([a-z]\)|\((?:i{1,3}|iv|vi{0,3}|ix|x)\))\s+(?P<text>\S.*)$")  # "(1) …", "(a) …": a notice's clauses
+# A list item a text writes with a bullet or a number ("• …", "- …", "2) …"): its indent and its text. Word's symbol
+# bullets come out as "·", "▪", "o" or "" in a copy (an exchange's RNS announcement's "· US$85 million senior debt
+# facility…" had been a heading each, so no statement).
+BULLET_LINE = re.compile(r"^(?P<indent>\s*)(?P<mark>[•*\-–·▪◦‣■►➢]|\d+[.)]|\(\d{1,2}\)|\([a-z]\)|\((?:i{1,3}|iv|vi{0,3}|ix|x)\))\s+(?P<text>\S.*)$")  # "(1) …", "(a) …": a notice's clauses
 # Closing punctuation: a line ending in one of these is not a heading.
 _SENTENCE_END = (
     ".", "!", "?", ":", ";", ",", "”", '"', ")", "…",

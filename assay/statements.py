@@ -58,6 +58,8 @@ _LIST_ITEM = re.compile(r"^\s*(?:and\s+)?[^\W\d][\w'’ -]{0,40},\s*(?:about\s+|
 # after the USGS Mineral Commodity Summaries, whose footnotes had been five statements.
 _SKIP_LINE = re.compile(r"^(?:(?:sources?|disclosures?|important (?:notice|information|disclosures?)|photo|image|credit|"
                         r"footnotes?|references|bibliography|acknowledge?ments?)\b|notes?\s*:|\[\d{1,3}\]\s|"  # "[1] International Energy Agency, …"
+                        # A distributor's line over the release it carries: "News Provided By Aclara Resources Inc."
+                        r"(?:news|content|release) (?:provided|distributed) by\s+\S.{0,80}$|"
                         r"[¹²³⁴⁵⁶⁷⁸⁹⁰†‡]+\s?\S|(?:\S{1,3}\s+(?:estimated|not available|zero|revised|preliminary|withheld|not applicable)[.;]\s*)+$)", re.I)
 # A kicker or byline line with its date ("Notes from the Mining Desk — 27 November 2026", "By Kenji Mori,
 # Tokyo | 26 November 2026"): a few words and a date set apart by a separator, no sentence.
@@ -102,6 +104,8 @@ _BOILERPLATE = re.compile(
     r"|^for (?:inquiries|enquiries)\b|^(?:general )?(?:public |press |media )?(?:inquiries|enquiries)\s*:|^(?:public|investor|media) relations\b|^corporate communications\b"
     r"|^to contact the (?:reporters?|editors?|writers?)\b"  # a Bloomberg story's footer
     r"|regulation services provider|authori[sz]ed for release|^analyst certification\b"
+    # The London Stock Exchange's RNS footer and the market-abuse notice its announcements carry.
+    r"|^this information is provided by rns\b|^rns is approved by\b|\bcontains inside information for the purposes of\b"
     # An exchange announcement's set phrases (HKEX): who makes it and why, and the caution to investors.
     r"|^this announcement is made (?:by .{1,160}? )?(?:on a voluntary basis|pursuant to)\b|exercise caution when dealing in the (?:securities|shares)\b"
     # A research note's disclaimer; not "Disclaimer:" itself, which the sample's publisher opens its own
@@ -190,6 +194,10 @@ DATELINE = re.compile(
     r"(?P<agency>\([^()]{2,40}\)|/[^/]{2,40}/|(?<=\d\s)Kyodo)?(?:" + _DATELINE_DASH + r"|(?<=/)\.\s+)" +
     # Business Wire's, with no spaces and its date after its tag: "LAS VEGAS--(BUSINESS WIRE)--November 5, 2026--".
     rf"|^[A-Z][A-Z.'’ ]{{1,40}}(?:,\s*[A-Z][A-Za-z.'’ ]{{1,30}})?--(?P<wire>\([A-Z][A-Za-z ]{{2,30}}\))--(?:{MONTH}\s+\d{{1,2}},\s*\d{{4}}--)?"
+    # Canada's distributors', the date inside: "Vancouver, British Columbia--(Newsfile Corp. - December 1, 2026) - Aclara…",
+    # "VANCOUVER, BC / ACCESSWIRE / December 1, 2026 / Aclara…".
+    rf"|^(?P<distributed>[A-Z][A-Za-z.'’ ]{{1,40}}(?:,\s*[A-Z][A-Za-z.'’ ]{{1,30}})?(?:--\(Newsfile Corp\.\s*[-–—]\s*[^()]{{0,30}}\)\s*(?:--|—|–|-)"
+    r"|\s*/\s*ACCESSWIRE\s*/\s*[^/]{0,30}/))\s*"
     # Bloomberg's, with no place: "(Bloomberg) -- China Northern Rare Earth raised…".
     r"|^(?P<bare>\((?:Bloomberg|Bloomberg News|Dow Jones|MarketWatch)\))" + _DATELINE_DASH +
     # A place not in capitals, with a day and an agency or a year: "Seoul, Nov. 26, 2026 (Yonhap) -- POSCO said…",
@@ -204,7 +212,7 @@ DATELINE = re.compile(
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "40"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
+SPLITTER_VERSION = "41"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
 # 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies, an interview's Q:/A: labels,
 # a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone; 8: a name a speaker addresses,
 # a pasted page's photo captions and sign-up calls; 9: a "Published <date>" line, a table's header row of years
@@ -253,6 +261,7 @@ SPLITTER_VERSION = "40"  # 2: datelines are not statements; 3: comma clauses, as
 # section headings, run-in headings ("(a) In General.—") and enacting clause are none; a statement said again is none;
 # "…, as amended, to" and "…, and a sintered magnet plant" open no clause
 # 40: a place and a national agency alone ("Jakarta (ANTARA) -") are a dateline
+# 41: Newsfile's and ACCESSWIRE's datelines; a distributor's "News Provided By" line; the RNS footer and market-abuse notice
 
 
 @dataclass(frozen=True)
@@ -489,7 +498,7 @@ def dateline_end(line: str) -> int:
     before a long dash); 0 when it has none."""
     dateline = DATELINE.match(line)
     if dateline and (dateline.group("date") or dateline.group("agency") or dateline.group("wire") or dateline.group("bare")
-                     or dateline.group("placeless") or dateline.group("cased") or dateline.group("outlet")):
+                     or dateline.group("placeless") or dateline.group("cased") or dateline.group("outlet") or dateline.group("distributed")):
         return dateline.end()
     bare = _PLACE_OR_TIME_DASH.match(line)
     return bare.end() if bare else 0

@@ -543,3 +543,32 @@ def test_battery_minerals_companies_speak_as_companies_by_their_short_names():
     for sentence in ("Syrah said the controls underlined the value of other supply.", "CMOC said it would comply with the quota.",
                      "Albemarle said volumes rose 11%.", "Tsingshan said it would build a second smelter."):
         assert speaker(sentence) == Attribution.company, sentence
+
+
+def test_a_licensing_board_its_group_and_an_owner_s_report_speak_for_whom_they_are():
+    """Written here (thirty-first session), a Malaysian paper's story on Lynas's licence: the licensing board's sentences had
+    been the writer's, the residents' group's chairman a company's, "according to Lynas' annual report" an outside report's,
+    and the vice-president's "saying …" and "…, he said" the writer's ("welcomed" names no speaker)."""
+    story = ("KUANTAN: Lynas Malaysia Sdn Bhd has been granted a three-year renewal of its operating licence, the Atomic Energy "
+             "Licensing Board (AELB) said.\n\n"
+             "\"Lynas has met the conditions set in 2023,\" the board said.\n\n"
+             "Lynas Malaysia vice-president Datuk Mashal Ahmad welcomed the decision, saying the plant employed about 1,000 people.\n\n"
+             "\"This gives certainty to our employees,\" he said.\n\n"
+             "The Gebeng plant produced 10,500 tonnes of rare earth oxides in the 2026 financial year, according to Lynas' annual report.\n\n"
+             "Environmental group Save Malaysia Stop Lynas said it was disappointed with the decision.\n\n"
+             "\"The residue is still here,\" the group's chairman Tan Bun Teet claimed.\n\n"
+             "Investigators said the company had reported only part of its output.\n")
+    found = _attributed(story, SourceType.news, (Attribution.author, 0.3))
+    who = {text[:24]: attribution for text, (attribution, _) in found.items()}
+    assert who == {
+        "Lynas Malaysia Sdn Bhd h": Attribution.government, "\"Lynas has met the condi": Attribution.government,
+        "Lynas Malaysia vice-pres": Attribution.author,  # the act is the writer's to report (the labels' way)
+        "saying the plant employe": Attribution.company, "\"This gives certainty to": Attribution.company,
+        "The Gebeng plant produce": Attribution.company, "Environmental group Save": Attribution.third_party,
+        "\"The residue is still he": Attribution.third_party, "Investigators said the c": Attribution.government,
+    }
+    # A country's customs is its government's; customs data alone the writer's, as the labels have it.
+    assert speaker("Myanmar supplied 57% of the feedstock, according to Chinese customs data.") == Attribution.government
+    assert speaker("Export demand has recovered, according to customs data.") is None
+    # A known company's name and more is the company ("Lynas Malaysia"); a country's name and more is not a country.
+    assert speaker("Lynas Malaysia said the plant would keep running.") == Attribution.company

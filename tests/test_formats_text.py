@@ -1013,6 +1013,21 @@ def _read_text(tmp_path: Path, text: str) -> tuple[Article, list[str]]:
         ("Breaking the Chokehold: Allied Options for Heavy Rare Earths\n\nCenter for Strategic Minerals Policy | Policy Brief No. 14 | "
          "November 2026\n\nKey Findings\n\n1. China accounts for more than 99 percent of global heavy rare earth separation capacity.\n",
          "Breaking the Chokehold: Allied Options for Heavy Rare Earths", "Center for Strategic Minerals Policy", datetime(2026, 11, 1, tzinfo=UTC)),
+        # written here (thirty-first session): an RNS announcement had been titled by its number, "RNS Number : 4821T"
+        ("RNS Number : 4821T\nMkango Resources Ltd\n02 December 2026\n\nMkango Resources Ltd. (AIM/TSX-V: MKA)\n\n"
+         "Songwe Hill Rare Earths Project Secures US$85 Million Debt Package\n\nMkango Resources Ltd. (\"Mkango\" or the \"Company\") "
+         "is pleased to announce that its subsidiary has signed a term sheet for a US$85 million senior debt facility.\n",
+         "Songwe Hill Rare Earths Project Secures US$85 Million Debt Package", "Mkango Resources Ltd", datetime(2026, 12, 2, tzinfo=UTC)),
+        # a Newsfile release, its date inside the distributor's brackets: undated and published by its folder
+        ("Aclara Resources Announces Positive Pre-Feasibility Study for Carolina Heavy Rare Earths Project\n\n"
+         "News Provided By Aclara Resources Inc.\n\nVancouver, British Columbia--(Newsfile Corp. - December 1, 2026) - Aclara "
+         "Resources Inc. (TSX: ARA) (\"Aclara\" or the \"Company\") is pleased to announce the results of the pre-feasibility study.\n",
+         "Aclara Resources Announces Positive Pre-Feasibility Study for Carolina Heavy Rare Earths Project", "Aclara Resources Inc.",
+         datetime(2026, 12, 1, tzinfo=UTC)),
+        # a fact sheet's day among its masthead's parts: it had been undated
+        ("Critical Minerals Production Tax Incentive\n\nFact sheet | Department of Industry, Science and Resources | Updated 1 December 2026\n\n"
+         "The incentive is a refundable tax offset equal to 10% of eligible expenditure on processing.\n",
+         "Critical Minerals Production Tax Incentive", "Department of Industry, Science and Resources", datetime(2026, 12, 1, tzinfo=UTC)),
     ],
 )
 def test_the_lines_a_release_prints_above_its_title_name_its_publisher_and_date(tmp_path: Path, text, title, source, published):
@@ -1440,3 +1455,24 @@ def test_an_obsidian_clipping_gives_its_page_s_address_and_writer_and_its_callou
     assert [s.text for s in statements(article)] == [
         "Vulcan Elements has closed a $620 million loan.",
         '"This loan puts American magnet manufacturing back on the map," said John Maslin.']
+
+
+def test_an_rns_announcement_s_symbol_bullets_are_its_highlights_and_its_footer_no_statement(tmp_path: Path):
+    """Written here (thirty-first session): Word's symbol bullets ("· US$85 million senior debt facility…") had each been read
+    as a heading, so two of the three highlights were no statement and the third was; and the exchange's footer was three."""
+    from assay.statements import statements
+
+    article, _ = _read_text(tmp_path, (
+        "RNS Number : 4821T\nMkango Resources Ltd\n02 December 2026\n\nSongwe Hill Secures US$85 Million Debt Package\n\n"
+        "Mkango Resources Ltd. is pleased to announce a term sheet for a US$85 million senior debt facility.\n\nHighlights\n\n"
+        "· US$85 million senior debt facility with a seven-year tenor\n\n· Facility subject to final credit approval\n\n"
+        "· Together with the US$40 million equity commitment, funds over 60% of the project's capital cost\n\n"
+        "The Company expects to make a final investment decision in the second half of 2027.\n\n"
+        "This announcement contains inside information for the purposes of Article 7 of the UK version of Regulation (EU) No 596/2014.\n\n"
+        "This information is provided by RNS, the news service of the London Stock Exchange. RNS is approved by the Financial "
+        "Conduct Authority to act as a Primary Information Provider in the United Kingdom.\n\nEND\n"))
+    assert article.highlights == ["US$85 million senior debt facility with a seven-year tenor", "Facility subject to final credit approval",
+                                  "Together with the US$40 million equity commitment, funds over 60% of the project's capital cost"]
+    assert [s.text for s in statements(article)] == [
+        "Mkango Resources Ltd. is pleased to announce a term sheet for a US$85 million senior debt facility.",
+        "The Company expects to make a final investment decision in the second half of 2027."]

@@ -219,6 +219,9 @@ def test_a_masthead_in_capitals_of_acronyms_alone_is_no_organisation_and_no_loop
         ("Lynas lifts output\nBy Jane Doe, Reuters\n\nLynas Rare Earths said on Tuesday it had lifted output.", "Jane Doe"),  # the outlet left out
         ("Opinion | The Midland Ledger | By Sam Ortiz | February 2, 2026\n\nPrice floors are back in fashion.", "Sam Ortiz"),
         ("Sibanye lifts lithium hopes\n\nBy: Martin Creamer\n27th November 2026\n\nJOHANNESBURG (miningweekly.com) – Output fell.", "Martin Creamer"),
+        # an op-ed's writer with a post elsewhere (written here, thirty-first session: it had no writer)
+        ("Opinion: The West's heavy rare earth problem\n\nBy Maria Alvarez, senior fellow at the Lowy Institute\n\nNovember 29, 2026\n\n"
+         "Every electric car sold in Europe depends on a war zone.", "Maria Alvarez"),
         # no person: a staff byline, an outlet, a site, a board, or a sentence that opens with "By"
         ("By Global Times Staff Reporters\nPublished: Feb 16, 2026\n\nChina's guidelines are lawful, experts said.", None),
         ("Title\nBy Reuters\n\nLynas said.", None),

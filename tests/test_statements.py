@@ -144,6 +144,10 @@ def test_shipped_classifiers_were_fitted_on_train_only_and_still_score(embedder)
         ("WASHINGTON (AP) — The Trump administration said Thursday it will impose tariffs on magnets.", "The Trump administration"),
         ("LAS VEGAS--(BUSINESS WIRE)--MP Materials Corp. (NYSE: MP) today announced its results for the third quarter.", "MP Materials"),
         ("SAN JOSE, Calif.--(BUSINESS WIRE)--Jan. 24, 2026--Niron Magnetics, Inc. today announced a second magnet plant.", "Niron Magnetics"),
+        # Canada's distributors (written here, thirty-first session): the dateline had opened the release's first statement
+        ("Vancouver, British Columbia--(Newsfile Corp. - December 1, 2026) - Aclara Resources Inc. (TSX: ARA) is pleased to announce "
+         "the results of its study.", "Aclara Resources"),
+        ("VANCOUVER, BC / ACCESSWIRE / December 1, 2026 / Aclara Resources Inc. (TSX: ARA) is pleased to announce the results.", "Aclara Resources"),
         # a place alone before a long dash, and a live blog's time stamp (texts nobody here labelled)
         ("PERTH — Iluka Resources has pushed back the commissioning of its Eneabba refinery to 2028.", "Iluka Resources"),
         ("09:05 GMT — China's Ministry of Commerce said its new licensing rules took effect on Monday.", "China's Ministry"),

@@ -47,9 +47,14 @@ _DATELINE_AGENCIES = [
     (re.compile(r"\(GLOBE NEWSWIRE\)", re.IGNORECASE), "GlobeNewswire"),
     (re.compile(r"\(BUSINESS WIRE\)", re.IGNORECASE), "Business Wire"),
     (re.compile(r"/PRNewswire/", re.IGNORECASE), "PR Newswire"),
+    # Canada's juniors' distributors: "Vancouver, British Columbia--(Newsfile Corp. - December 1, 2026) - Aclara…",
+    # "VANCOUVER, BC / ACCESSWIRE / December 1, 2026 / …", "TORONTO, Dec. 1, 2026 /CNW/ - …".
+    (re.compile(r"\(Newsfile Corp\.", re.IGNORECASE), "Newsfile"),
+    (re.compile(r"/\s*ACCESSWIRE\s*/", re.IGNORECASE), "ACCESSWIRE"),
+    (re.compile(r"/CNW/"), "Canada Newswire"),
 ]
 # Distributors carry a company's own release: the company is its publisher.
-_DISTRIBUTORS = {"GlobeNewswire", "Business Wire", "PR Newswire"}
+_DISTRIBUTORS = {"GlobeNewswire", "Business Wire", "PR Newswire", "Newsfile", "ACCESSWIRE", "Canada Newswire"}
 # Wire services under their full names, as a masthead or byline line writes them.
 _AGENCY_NAMES = {"associated press": "AP", "agence france-presse": "AFP", "agence france presse": "AFP"}
 # The metals trade's price reporters and press, whose names hold no organisation's word ("Fastmarkets,
@@ -105,7 +110,9 @@ _LABEL = re.compile(
     # A media statement, and its Malay and Indonesian labels over it ("KENYATAAN MEDIA" over "MEDIA STATEMENT", Malaysia's way).
     r"(?:press |media )statement|kenyataan (?:media|akhbar)|siaran (?:pers|media|akhbar)|"
     r"written (?:questions?|answers?)(?:,? answers?)?(?: and statements)?|"  # a parliament's written questions, as its site heads them
-    r"(?:(?:company|corporate|conference call|call) )?participants)\b",  # a transcript's list of who speaks
+    r"(?:(?:company|corporate|conference call|call) )?participants|"  # a transcript's list of who speaks
+    # The London Stock Exchange's RNS numbers each announcement over it: "RNS Number : 4821T" (it had been the title).
+    r"rns number\s*:\s*[A-Z0-9]{4,6})\b",
     re.IGNORECASE,
 )
 # "NYSE American: UUUU" and "TSX-V: UCU" too, as US and Canadian miners write their listings.
@@ -113,7 +120,8 @@ _LABEL = re.compile(
 # published by PR Newswire, its distributor).
 EXCHANGES = (r"ASX|TSX(?:-?V)?|NYSE(?:\s(?:American|MKT|Arca))?|NASDAQ|Nasdaq|OTCQ[XB]|OTC|LSE|AIM|CSE|HKEX|SGX|JSE|FSE|"
              r"KOSDAQ|KOSPI|KRX|TYO|TSE|SSE|SZSE|NSE|BSE|TWSE|IDX|SET|Bursa")
-_TICKER = re.compile(rf"\b(?:{EXCHANGES})\s*:\s*[A-Z0-9.]{{1,6}}\b")
+# A joint listing writes its exchanges together: "Mkango Resources Ltd. (AIM/TSX-V: MKA)".
+_TICKER = re.compile(rf"\b(?:{EXCHANGES})(?:\s*/\s*(?:{EXCHANGES}))*\s*:\s*[A-Z0-9.]{{1,6}}\b")
 _SMALL_WORDS = {"of", "and", "the", "for", "in", "on", "de", "du", "des", "la", "le", "&", "at", "to"}
 # Spanish, French and others' particles too: "Corporación Nacional del Cobre de Chile", "Sociedad Química y Minera".
 _NAME = r"(?:The\s)?[A-Z][\w&.,'’\-]*(?:\s(?:[A-Z][\w&.,'’\-]*|of|and|&|the|for|de|del|la|y|du|des|da|do|von|van|der)){0,7}?"
@@ -311,6 +319,11 @@ def role_byline(line: str) -> tuple[str, str] | None:
     return (name.title() if name.isupper() else name), found["outlet"]
 
 
+# An op-ed's byline gives its writer's post elsewhere: "By Maria Alvarez, senior fellow at the Lowy Institute" (written here,
+# thirty-first session: the piece had no writer). The post's organisation is no publisher of the piece.
+_POSTED_ELSEWHERE = re.compile(r"^(?:[Bb]y|BY):?\s+(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3}),\s+(?:an?\s+|the\s+)?"
+                               r"[a-z][a-z -]{2,50}?\s+(?:at|of|with|for)\s+(?:the\s+)?[A-Z][^,;]{1,80}$")
+
 # The outlets a byline names after its reporter ("By Jane Doe, Reuters"): the dateline agencies'.
 _BYLINE_OUTLETS = {name.lower() for _, name in _DATELINE_AGENCIES} | set(_AGENCY_NAMES)
 
@@ -322,6 +335,8 @@ def byline_author(lines: list[str]) -> str | None:
     for line in head:
         if posted := role_byline(line):
             return posted[0]
+        if elsewhere := _POSTED_ELSEWHERE.match(line):
+            return elsewhere["name"]
         for part in re.split(r"\s+\|\s+|\s+[—–]\s+|\s{3,}", line):
             if not NAMES_ONLY_BYLINE.match(part) or _STAFF_BYLINE.match(part):
                 continue
@@ -353,14 +368,17 @@ def letterhead(line: str) -> str | None:
     return _masthead([line])
 
 
-# Business Wire's dateline, its date included when it has one: "SAN JOSE, Calif.--(BUSINESS WIRE)--Jan. 24, 2026--".
-_BUSINESS_WIRE_DATELINE = re.compile(
-    r"^.{0,80}?\(BUSINESS WIRE\)\s*(?:--|—|–)\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}\s*(?:--|—|–)\s*)?", re.IGNORECASE)
+# Business Wire's dateline, its date included when it has one: "SAN JOSE, Calif.--(BUSINESS WIRE)--Jan. 24, 2026--";
+# Newsfile's, the date in its brackets: "Vancouver, British Columbia--(Newsfile Corp. - December 1, 2026) - "; ACCESSWIRE's
+# between slashes: "VANCOUVER, BC / ACCESSWIRE / December 1, 2026 / ".
+_DISTRIBUTOR_DATELINE = re.compile(
+    r"^.{0,80}?(?:\(BUSINESS WIRE\)\s*(?:--|—|–)\s*(?:[A-Z][a-z]{2,8}\.?\s+\d{1,2},?\s+\d{4}\s*(?:--|—|–)\s*)?"
+    r"|\(Newsfile Corp\.\s*[-–—]\s*[^()]{0,30}\)\s*(?:--|—|–|-)\s*|/\s*ACCESSWIRE\s*/\s*[^/]{0,30}/\s*)", re.IGNORECASE)
 
 
 def release_issuer(text: str) -> str | None:
     """The organisation a release's first sentence opens with, after its dateline if it has one."""
-    if wire := _BUSINESS_WIRE_DATELINE.match(text):
+    if wire := _DISTRIBUTOR_DATELINE.match(text):
         opening = text[wire.end():]
     else:
         dash = _AFTER_DATELINE_DASH.search(text[:160])
@@ -382,6 +400,9 @@ _ISSUER_LINE = re.compile(rf"^(?P<name>{_NAME})\s*\((?:{_TICKER.pattern})\)$")
 # A state body's name in Malay or Indonesian over its English one ("KEMENTERIAN PELABURAN, PERDAGANGAN DAN INDUSTRI"
 # over "MINISTRY OF INVESTMENT, TRADE AND INDUSTRY"): it had been the title of a Malaysian ministry's statement.
 _NATIVE_STATE_BODY = re.compile(r"^(?:kementerian|kementrian|jabatan|lembaga|badan)\b", re.IGNORECASE)
+
+
+_PROVIDED_BY = re.compile(rf"^(?:news|content|release) (?:provided|distributed) by\s+(?P<name>{_NAME})\.?$", re.IGNORECASE)
 
 
 def release_label(line: str) -> bool:
@@ -406,6 +427,9 @@ def publisher(lines: list[str]) -> tuple[str, str] | None:
         return (issuer, "release") if issuer else (agency, "dateline")
     if name := _masthead(head):
         return name, "masthead"
+    # A distributor's page names whose release it carries: "News Provided By Aclara Resources Inc."
+    if provided := next((found["name"] for line in head if (found := _PROVIDED_BY.match(line))), None):
+        return provided, "release"
     # Alone on its line, or beside the day in bold: "**Kestrel Rare Earths Limited (ASX: KRE) — 27 November 2026**"
     # (a chairman's address to the AGM, written here).
     if issuer := next((found["name"] for line in head for part in _MASTHEAD_PARTS.split(line.strip(" *_"))
@@ -450,7 +474,8 @@ _DATES = [
 # Business Wire's dateline puts the date after its tag: "LAS VEGAS--(BUSINESS WIRE)--November 5, 2026--".
 _DATELINE_PREFIX = re.compile(
     r"^(?:(?:date[d]?|issued|released?|published)\s*:?\s*|[A-Z][\w .'’()-]*,\s*(?:le\s+|el\s+|am\s+)?|[-–—|/]\s*|Federal Register\s*/\s*Vol\.\s*\d+,\s*No\.\s*\d+\s*/\s*"
-    r"|[A-Z][\w .,'’]*(?:--|—|–)\s*\([A-Z][A-Za-z .]+\)\s*(?:--|—|–)\s*)*$",
+    r"|[A-Z][\w .,'’]*(?:--|—|–)\s*\([A-Z][A-Za-z .]+\)\s*(?:--|—|–)\s*"
+    r"|[A-Z][\w .'’]*(?:--|—|–)\s*\(Newsfile Corp\.\s*[-–—]\s*|[A-Z][\w .'’]*/\s*ACCESSWIRE\s*/\s*)*$",
     re.IGNORECASE,
 )
 # Before a date that is no document's: a period's ("the quarter ended 31 December"), when a question was put to a
@@ -496,6 +521,12 @@ def opening_date(texts: list[str]) -> tuple[datetime, int] | None:
         # Prices are ex-works China.*" (a price report nobody here labelled was left undated).
         if match.end() <= 80 and re.match(r"[.*_]*(?:\s|$)", text[match.end() :]) and _TRAILING_DATE.search(text[: match.end()]):
             return date, index
+        # A masthead's parts between bars, one of them the day, alone or labelled: "Fact sheet | Department of Industry,
+        # Science and Resources | Updated 1 December 2026" (a government's fact sheet written here had been undated).
+        for part in text.split(" | ")[1:]:
+            part = part.strip()
+            if len(part) <= 40 and (in_part := date_in(part)) and (not part[: in_part[1].start()].strip() or DATE_LINE.match(part)):
+                return in_part[0], index
     return None
 
 
