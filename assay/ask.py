@@ -145,7 +145,8 @@ AbstainReason = Literal[
     "no_relevant_chunks", "names_not_in_corpus", "years_not_in_corpus", "model_found_no_support", "no_valid_citations", "unsupported_numbers",
     "unsupported_names", "miscited", "no_figure_in_answer", "no_new_name_in_answer", "measure_not_in_passages",
     "names_not_in_cited_passages", "years_not_in_cited_passages", "no_passage_answers", "cited_passages_do_not_answer", "asked_not_said",
-    "figure_of_another_subject", "materials_not_in_cited_passages", "figure_of_another_period",
+    "figure_of_another_subject", "materials_not_in_cited_passages", "figure_of_another_period", "event_not_in_passages",
+    "planned_not_done",
 ]
 
 
@@ -429,6 +430,103 @@ def figure_of_another_period(text: str, question: str, by_key: dict[int, str]) -
     return False
 
 
+# What happened, as a question asks it, and the words a passage may say it with (word starts). A figure or day is the
+# answer only where its sentence (or one beside it) says that happened: "When did Greenland approve the Kvanefjeld
+# mining licence?" (it never did) was answered "in 2020", the year another project "received an exploitation licence";
+# "When did Vietnam lift its ban on rare earth exports?" (it plans one) "in 2027"; "How much did the tribunal award
+# Energy Transition Minerals?" (nothing) "$150 million", what the company had invested (texts written here, thirty-first session).
+_EVENTS: dict[str, tuple[str, ...]] = {
+    "approve": ("approv", "authori", "clear", "green-light", "greenlit", "endors", "sanction"),
+    "grant": ("grant", "award", "issu", "receiv", "gave", "give"),
+    "award": ("award", "grant", "gave", "give"),
+    "lift": ("lift", "remov", "scrap", "end", "eas", "relax", "abolish", "drop", "revok", "rescind"),
+    "ban": ("ban", "prohibit", "bar", "halt", "stop", "restrict", "forbid", "forbad"),
+    "pay": ("pay", "paid", "spen", "cost", "price", "bought", "buy", "purchas", "acqui", "valu", "consideration"),
+    "seek": ("seek", "sought", "claim", "demand", "ask"),
+    "grow": ("grow", "grew", "rose", "rise", "increas", "gain", "jump", "climb", "up ", "+", "yoy", "y/y", "year-on-year", "year on year"),
+    "close": ("clos", "shut", "halt", "stop", "suspend", "ceas"),
+    "sign": ("sign", "agree", "ink", "conclud", "enter"),
+    "acquire": ("acqui", "bought", "buy", "purchas", "takeover", "take over", "took over"),
+    "sell": ("sell", "sold", "divest"),
+    "invest": ("invest", "spen", "fund", "commit", "capital"),
+    "fine": ("fine", "penal"),
+    "reject": ("reject", "dismiss", "refus", "deni", "deny", "block", "turn"),
+    "raise": ("rais", "increas", "lift", "hike", "rose"),
+    "cut": ("cut", "reduc", "lower", "trim", "slash"),
+}
+_IRREGULAR = {"paid": "pay", "sought": "seek", "grew": "grow", "sold": "sell", "granted": "grant", "lifted": "lift"}
+_BEFORE_A_NOUN = frozenset("the a an its their his her this that these those our your any no".split())
+
+
+def asked_events(question: str) -> list[str]:
+    """The events a question asks about, by the verbs it asks with: "When did Vietnam lift its ban…?" asks about a lifting
+    ("its ban" is a noun: a determiner before it)."""
+    words = re.findall(r"[\w’'-]+", question)
+    found = []
+    for before, word in zip(["", *words], words, strict=False):
+        base = _IRREGULAR.get(word, word)
+        base = next((b for b in _EVENTS if base in (b, b + "s", b + "ed", b + "d", b + "ing")), None)
+        if base and before.lower() not in _BEFORE_A_NOUN and not before.endswith(("'s", "’s")) and word.islower():
+            found.append(base)
+    return found
+
+
+def _says(text: str, event: str) -> bool:
+    return any(re.search(rf"(?<![\w-]){re.escape(start)}", text, re.IGNORECASE) for start in _EVENTS[event])
+
+
+def _answer_sentences_held(text: str, question: str, by_key: dict[int, str]) -> list[list[str]]:
+    """For each figure of the answer's sentences (days and years too), the sentences of its cited passages that hold it, each
+    with the sentences beside it: where the passages say what the figure is."""
+    held = []
+    for sentence in text_sentences(text):
+        keys = [k for k in citation_keys(sentence.text) if k in by_key]
+        for figure in numbers(_CITATION.sub("", sentence.text)) - numbers(question):
+            around = []
+            for key in keys:
+                units = [u.text for u in text_sentences(by_key[key])]
+                around += [" ".join(units[max(0, i - 1) : i + 2]) for i, unit in enumerate(units) if figure in numbers(unit)]
+            if around:
+                held.append(around)
+    return held
+
+
+def event_not_in_passages(text: str, question: str, by_key: dict[int, str]) -> bool:
+    """Whether the answer gives a figure that its cited passages hold only where they do not say the event the question
+    asks about happened (see `_EVENTS`): a figure of something else, or a false premise answered."""
+    events = asked_events(question)
+    held = _answer_sentences_held(text, question, by_key)
+    if not events or not held:
+        return False
+    # One figure said with the event is enough: "What was China's installed capacity at end-2025, and how fast did it grow?"
+    # asks for a figure of no event too (a labelled dev question, lost when every figure had to be).
+    return not any(all(_says(unit, event) for event in events) for units in held for unit in units)
+
+
+# A question about what has happened ("When did…", "How much did…") and a sentence that only plans or expects it.
+_ASKS_PAST = re.compile(r"^\s*(?:when|how (?:much|many)(?: \w+){0,3}|what \w+(?: \w+){0,2}) did\b", re.I)
+# In lower case: "in May 2026" is a month, and a planned "plans" or "targets" comes with its "to".
+_PLANNED = re.compile(r"\b(?:expects?|expected to|(?:plans?|planned|planning|intends?|intended|aims?|aimed|hopes?|seeks?|set|is|are) to|"
+                      r"targeting|scheduled|proposed|proposes?|will|would|could|may|might)\b")
+_DONE = re.compile(r"\b(?:[a-z]{3,}ed|was|were|had|did|made|took|began|won|paid|sold|bought|grew|rose|fell)\b")
+
+
+def planned_not_done(text: str, question: str, by_key: dict[int, str]) -> bool:
+    """Whether a question about what happened ("When did Mkango make its final investment decision…?") is answered with a
+    figure its passages give only as planned or expected ("The Company expects to make a final investment decision in the
+    second half of 2027", a release written here)."""
+    if not _ASKS_PAST.match(question):
+        return False
+    for sentence in text_sentences(text):
+        keys = [k for k in citation_keys(sentence.text) if k in by_key]
+        units = [u.text for k in keys for u in text_sentences(by_key[k])]
+        for figure in numbers(_CITATION.sub("", sentence.text)) - numbers(question):
+            holders = [u for u in units if figure in numbers(u)]
+            if holders and all(_PLANNED.search(u) and not _DONE.search(_PLANNED.split(u)[0]) for u in holders):
+                return True
+    return False
+
+
 def asked_not_said(text: str, by_key: dict[int, str]) -> list[str]:
     """Sentences of the answer that state what their cited passages only ask: the passage sentence
     holding the most of the answer sentence's words (four letters or more) is a question, and holds at
@@ -588,7 +686,10 @@ _FUNCTION_WORDS = r"(?:does|did|do|is|are|was|were|will|would|can|could|should|h
 _QUALIFIERS = r"(?:(?!" + _FUNCTION_WORDS + r"\b)(?![\w’'.-]*(?:ed|s)\s)[\w’'.-]+\s+){0,3}"  # no verb ("drove", "caused", "worries")
 _ASKS_FIGURE = re.compile(
     r"^\s*(?:in |at |by |for )?(?:how (?:much|many|large|big|far|long|high)\b|what " + _QUALIFIERS + r"(?:percentage|percent|share|"
-    r"proportion|fraction|price|rate|cost|capacity|volume|grade|value|amount|size|level|tonnage|output|budget|figure|number)s?\b)", re.I)
+    r"proportion|fraction|price|rate|cost|capacity|volume|grade|value|amount|size|level|tonnage|output|budget|figure|number)s?\b"
+    # "What is the Carolina project's production in 2027?" (answered with the year its feasibility study begins, a release written here)
+    r"|what (?:is|was|are|were|will be) (?:the )?(?:[\w’'.-]+\s+){0,4}?(?:production|output|capacity|revenue|sales|capex|value|worth)"
+    r"(?=\s+(?:in|of|for|at|by|this|last|next)\b|\s*\?))", re.I)
 _NUMBER_WORD = re.compile(r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|hundred|thousand|million|billion|"
                           r"half|double|triple|twice|doubled|tripled)\b", re.I)
 # A year is an answer to "how long", and "doubled" to how much something changed; neither says how much
@@ -627,6 +728,13 @@ def refers_to_one_article(question: str) -> bool:
     return _ONE_ARTICLE.search(question) is not None
 
 
+_ASKS_MONEY = re.compile(r"^\s*how much (?:money )?(?:did|does|do|will|would|could|has|have|had|is|was|were|are)\b[^?]*?\b(?:pay|paid|cost|spend|spent|"
+                         r"invest(?:ed)?|worth|borrow(?:ed)?|lend|lent|earn(?:ed)?|charge[ds]?|owe[ds]?|fined?|award(?:ed)?)\b", re.I)
+_MONEY = re.compile(r"[$€£¥₹]|\b(?:USD|AUD|CAD|EUR|GBP|JPY|CNY|RMB|VND|KRW|INR|MYR|IDR|ZAR|BRL|CHF|SEK|NOK|Rs|Rp|R)\s?\d|"
+                    r"\b(?:USD|AUD|CAD|EUR|GBP|JPY|CNY|RMB|VND|KRW|INR|MYR|IDR|ZAR|BRL)\b|"
+                    r"\b(?:dollars?|euros?|pounds|yen|yuan|renminbi|won|rupees?|ringgit|rupiah|rand|reais|real|crore|lakh|francs?)\b", re.I)
+
+
 def missing_answer(question: str, text: str) -> AbstainReason | None:
     """Whether the answer lacks the kind of thing the question asks for: a figure it does not copy from
     the question, or a name the question does not already hold."""
@@ -639,6 +747,10 @@ def missing_answer(question: str, text: str) -> AbstainReason | None:
         asked = {w.lower() for w in _NUMBER_WORD.findall(question)}
         if not figures and not [w for w in _NUMBER_WORD.findall(_MAGNITUDE.sub("", words)) if w.lower() not in asked]:
             return "no_figure_in_answer"
+    # "How much did Lynas pay for its licence renewal?" answered with "a three-year renewal" (a text written here, which
+    # gives no price): a question about money wants an amount of money.
+    if _ASKS_MONEY.match(question) and not _MONEY.search(text):
+        return "no_figure_in_answer"
     # "How many “Rare Earth + Agriculture” products…?" answered with "158 patent filings": a count of
     # something else. The answer must name what is counted (its first five letters: "countries" ~ "country").
     if (counted := _HOW_MANY.match(question)) is not None and counted["noun"].lower()[:5] not in word_stems(text, 4):
@@ -687,6 +799,10 @@ _WHAT_IS_THE = re.compile(r"^\s*what (?:is|was|are|were|will be) the ((?:[\w’'
 # on a wire story: answered with the Pentagon's $378 million support, from a passage that states no cost).
 _HOW_MUCH_VERB = re.compile(r"^\s*(?:in |at |by |for )?how much\s+(?:will|would|did|does|do|could|might|should|has|have|had|is|was|are|were)\b"
                             r"(?:(?!\bhow\b)[^?])*?\b(cost|costs|spend|spent|produce|produced|invest|invested|earn|earned)\b", re.I)
+# "How much did Shin-Etsu's magnet sales grow in 2026?": the measure is the noun that changes (answered with an investment
+# that would "increase production capacity", a notice written here, thirty-first session).
+_HOW_MUCH_CHANGE = re.compile(r"^\s*(?:by )?how much\s+(?:will|would|did|does|do|could|has|have|had|is|was|are|were)\s+"
+                              r"((?:[\w’'.-]+\s+){0,4}?[\w’'-]+)\s+(?:grow|grown|rise|risen|fall|fallen|increase|increased|decrease|decline|drop|change|jump|climb)\b", re.I)
 _VERB_MEASURE = {"cost": "cost", "costs": "cost", "spend": "spending", "spent": "spending", "produce": "output", "produced": "output",
                  "invest": "investment", "invested": "investment", "earn": "revenue", "earned": "revenue"}
 # Words that say which figure of a measure is asked, not what it measures: "the estimated total
@@ -707,6 +823,8 @@ def asked_measure(question: str) -> AskedMeasure | None:
     number states ("What share…", "How many tonnes…")."""
     if (verb := _HOW_MUCH_VERB.match(question)) is not None:
         phrase = [_VERB_MEASURE[verb.group(1).lower()]]
+    elif (change := _HOW_MUCH_CHANGE.match(question)) is not None:
+        phrase = change.group(1).split()
     elif (how := _HOW_MUCH_NOUNS.match(question)) is not None:
         phrase = how.group(1).split()
     elif (what_is := _WHAT_IS_THE.match(question)) is not None:
@@ -719,7 +837,9 @@ def asked_measure(question: str) -> AskedMeasure | None:
     stated = next((stated for asked, stated in _MEASURES if phrase[-1].lower() in asked), None)
     if stated is None:
         return None
-    qualifiers = [w for word in phrase[:-1] for w in re.split(r"[-–]", word.strip("’'")) if len(w) > 2 and w.lower() not in _GENERIC_QUALIFIERS]
+    # A possessive names its owner: "Shin-Etsu's magnet sales" is stated by "Shin-Etsu … sales".
+    qualifiers = [w for word in phrase[:-1] for w in re.split(r"[-–]", re.sub(r"['’]s$", "", word).strip("’'"))
+                  if len(w) > 2 and w.lower() not in _GENERIC_QUALIFIERS]
     return AskedMeasure(stated, qualifiers)
 
 
@@ -1032,6 +1152,10 @@ def answer_question(
         return abstain("figure_of_another_subject")
     if figure_of_another_period(text, question, {p.key: p.quote for p in found}):  # the quote alone: a title names its period
         return abstain("figure_of_another_period")
+    if event_not_in_passages(text, question, {p.key: p.quote for p in found}):
+        return abstain("event_not_in_passages")
+    if planned_not_done(text, question, {p.key: p.quote for p in found}):
+        return abstain("planned_not_done")
     answers: dict[int, float | None] = {}
     if checks.cited_answers is not None:
         step = time.perf_counter()

@@ -230,6 +230,88 @@ def test_a_whole_year_s_figure_answers_no_question_about_a_quarter_and_a_publish
     assert not figure_of_another_period("It was $1.4 billion [1].", "What were Q3 net sales?", {1: "Q3 net sales were $1.4 billion; full-year guidance holds."})
 
 
+def test_a_false_premise_a_plan_and_an_amount_of_something_else_are_declined():
+    """Texts written here (thirty-first session), asked as a user would: each question was answered from a passage that does not
+    say what it asks ("When did Greenland approve the Kvanefjeld mining licence?" "In 2020", the year another project received
+    one; "When did Mkango make its final investment decision?" "in the second half of 2027", when it expects to). Through
+    `answer_question` with the model's replies as they came, then the same passages' right answers, which stand."""
+    from assay.embeddings import MiniLMEmbeddings
+    from assay.retrieval import Hit, Retrieval
+    from assay.settings import Settings
+
+    texts = {"gl": "Greenland has sought to attract Western investment in its minerals. The Tanbreez project in the south, owned by "
+                   "Critical Metals Corp, received an exploitation licence in 2020 and is not affected by the uranium ban. "
+                   "\"We invested more than A$150 million in Kvanefjeld in good faith,\" managing director Daniel Mamadou said.",
+             "mk": "The Company expects to make a final investment decision on Songwe Hill in the second half of 2027, subject to financing. "
+                   "Mkango signed a term sheet for a US$85 million senior debt facility.",
+             "vn": "The government plans to ban the export of unprocessed rare earths from 2027. Vietnam's rare earth reserves are 3.5 million tonnes.",
+             "ly": "Lynas Malaysia Sdn Bhd has been granted a three-year renewal of its operating licence for its plant in Gebeng. "
+                   "The renewal is effective from March 3, 2027.",
+             "se": "Shin-Etsu will invest approximately 30 billion yen to increase production capacity for rare earth magnets at its Takefu Plant."}
+    titles = {"gl": "Greenland tribunal rejects Energy Transition Minerals' claim over Kvanefjeld", "mk": "Songwe Hill Secures Debt Package",
+              "vn": "Rare earth firm chairman arrested in Vietnam", "ly": "Lynas gets licence renewal", "se": "Shin-Etsu Notice on Magnet Capacity"}
+
+    class Stories:
+        store = None
+
+        def search(self, question, k, filters=None):
+            hits = [Hit(chunk_id=f"{a}-0000-x", article_id=a, text=text, start=0, end=len(text), published="2026-12-02", title=titles[a],
+                        source="Wire", dense_similarity=0.7, dense_rank=i, rrf=0.03) for i, (a, text) in enumerate(texts.items(), 1)]
+            return Retrieval(hits=hits, best_dense_similarity=0.7)
+
+    class NoAnalyses:
+        def latest_analysis(self, article_id):
+            return None
+
+    settings = Settings()
+    embedder = MiniLMEmbeddings(batch_size=settings.embed_batch_size)
+    for question, reply, reason in (
+            ("When did Greenland approve the Kvanefjeld mining licence?", "Greenland approved the Kvanefjeld mining licence in 2020 [{gl}].",
+             "event_not_in_passages"),
+            ("How much did the tribunal award Energy Transition Minerals?", "The tribunal awarded Energy Transition Minerals A$150 million [{gl}].",
+             "event_not_in_passages"),
+            ("When did Vietnam lift its ban on rare earth exports?", "Vietnam lifted its ban on rare earth exports in 2027 [{vn}].", "event_not_in_passages"),
+            ("When did Mkango make its final investment decision on Songwe Hill?",
+             "Mkango's final investment decision on Songwe Hill was made in the second half of 2027 [{mk}].", "planned_not_done"),
+            ("How much did Lynas pay for its licence renewal?", "Lynas Malaysia Sdn Bhd has been granted a three-year renewal of its licence [{ly}].",
+             "no_figure_in_answer"),
+            ("How much did Shin-Etsu's magnet sales grow in 2026?", "Shin-Etsu increased capacity by approximately 30 billion yen [{se}].",
+             "measure_not_in_passages"),
+            # what the passages do say is answered
+            ("When does Mkango expect to make its final investment decision on Songwe Hill?",
+             "Mkango expects to make it in the second half of 2027 [{mk}].", None),
+            ("When does Lynas's renewed licence take effect?", "It takes effect on March 3, 2027 [{ly}].", None),
+            ("How much will Shin-Etsu invest in its Takefu magnet plant?", "Shin-Etsu will invest approximately 30 billion yen [{se}].", None)):
+        found = passages(question, Stories().search(question, 5).hits, embedder, settings.ask_passage_chars)
+        keys = {p.hit.article_id: p.key for p in found}
+        got = answer_question(question, retriever=Stories(), catalog=NoAnalyses(), embedder=embedder,
+                              model=FakeListChatModel(responses=[reply.format(**keys)]), prompt=load_prompt("answer"), k=settings.ask_k,
+                              min_similarity=settings.ask_min_similarity, passage_chars=settings.ask_passage_chars)
+        assert got.abstain_reason == reason, (question, got.answer, got.abstain_reason)
+
+
+def test_the_events_a_question_asks_about_are_its_verbs_not_its_nouns():
+    from assay.ask import asked_events, event_not_in_passages
+
+    assert asked_events("When did Vietnam lift its ban on rare earth exports?") == ["lift"]  # "its ban" is a noun
+    assert asked_events("When does registration for the production tax incentive open?") == []
+    assert asked_events("How much compensation did Energy Transition Minerals seek over Kvanefjeld?") == ["seek"]
+    # One figure said with the event is enough: a labelled dev question asks for a figure of no event beside the growth.
+    passage = {1: "By end-2025, China's total installed generation capacity reached 3.89 TW (+16.1% YoY)."}
+    assert not event_not_in_passages("It reached 3.89 TW, up 16.1% [1].", "What was China's capacity at end-2025, and how fast did it grow?", passage)
+
+
+def test_a_long_name_is_not_written_by_half_its_words():
+    """A fact sheet written here (thirty-first session): "How much is the Critical Minerals Production Tax Incentive worth?"
+    was answered with Aclara's NPV, its passage's "annual production" and "after-tax" writing two words of the name."""
+    from assay.grounding import unmentioned_names
+
+    question = "How much is the Critical Minerals Production Tax Incentive worth?"
+    aclara = "After-tax net present value (8%) of US$1.1 billion. Average annual production of 4,900 tonnes."
+    assert unmentioned_names(question, aclara, strict=True) == ["Critical Minerals Production Tax Incentive"]
+    assert unmentioned_names(question, "The Government estimates the production tax incentive will cost about $7 billion.", strict=True) == []
+
+
 def test_a_citation_holding_little_of_its_sentence_is_dropped_but_a_sentence_keeps_its_best():
     from assay.ask import citation_support, unsupported_citations_dropped
 
