@@ -26,7 +26,7 @@ from langchain_core.messages.ai import add_usage
 from langchain_core.runnables import RunnableConfig
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from assay.analysis import YEAR, numbers, unsupported_numbers
+from assay.analysis import UNIT_DIMENSIONS, YEAR, numbers, unsupported_numbers
 from assay.embeddings import MiniLMEmbeddings
 from assay.grounding import unknown_names, unmentioned_materials, unmentioned_names, unmentioned_years
 from assay.language import ENGLISH_WORDS
@@ -413,6 +413,18 @@ _WHOLE_YEAR = re.compile(r"\b(?:full[- ]year|annual(?:ly)?|for the (?:full |whol
                          r"FY\s?'?\d{2,4}|year[- ]end)\b", re.I)
 
 
+def _figure_holders(text: str, question: str, by_key: dict[int, str], beside: int = 0) -> list[tuple[str, list[str]]]:
+    """Each figure an answer's sentences give (days and years too; not the question's), with the sentences of the
+    passages that sentence cites that hold it, each with `beside` sentences either side of it."""
+    found = []
+    for sentence in text_sentences(text):
+        cited = [[u.text for u in text_sentences(by_key[k])] for k in citation_keys(sentence.text) if k in by_key]
+        for figure in numbers(_CITATION.sub("", sentence.text)) - numbers(question):
+            found.append((figure, [" ".join(units[max(0, i - beside) : i + beside + 1]) for units in cited for i, unit in enumerate(units)
+                                   if figure in numbers(unit)]))
+    return found
+
+
 def figure_of_another_period(text: str, question: str, by_key: dict[int, str]) -> bool:
     """Whether a sentence of the answer gives a figure (not the question's) that its cited passages hold only in
     sentences giving a whole year's figure, where the question asks about part of one: "What were Albemarle's net
@@ -420,14 +432,8 @@ def figure_of_another_period(text: str, question: str, by_key: dict[int, str]) -
     full-year 2026 net sales of $5.2 billion to $5.5 billion" (a results release written here)."""
     if not _PART_OF_YEAR.search(question) or _WHOLE_YEAR.search(question):
         return False
-    for sentence in text_sentences(text):
-        keys = [k for k in citation_keys(sentence.text) if k in by_key]
-        passage_sentences = [s.text for k in keys for s in text_sentences(by_key[k])]
-        for figure in numbers(_CITATION.sub("", sentence.text)) - numbers(question) - {y for y in numbers(sentence.text) if YEAR.match(y)}:
-            holders = [s for s in passage_sentences if figure in numbers(s)]
-            if holders and all(_WHOLE_YEAR.search(s) and not _PART_OF_YEAR.search(s) for s in holders):
-                return True
-    return False
+    return any(holders and all(_WHOLE_YEAR.search(s) and not _PART_OF_YEAR.search(s) for s in holders)
+               for figure, holders in _figure_holders(text, question, by_key) if not YEAR.match(figure))
 
 
 # What happened, as a question asks it, and the words a passage may say it with (word starts). A figure or day is the
@@ -475,27 +481,11 @@ def _says(text: str, event: str) -> bool:
     return any(re.search(rf"(?<![\w-]){re.escape(start)}", text, re.IGNORECASE) for start in _EVENTS[event])
 
 
-def _answer_sentences_held(text: str, question: str, by_key: dict[int, str]) -> list[list[str]]:
-    """For each figure of the answer's sentences (days and years too), the sentences of its cited passages that hold it, each
-    with the sentences beside it: where the passages say what the figure is."""
-    held = []
-    for sentence in text_sentences(text):
-        keys = [k for k in citation_keys(sentence.text) if k in by_key]
-        for figure in numbers(_CITATION.sub("", sentence.text)) - numbers(question):
-            around = []
-            for key in keys:
-                units = [u.text for u in text_sentences(by_key[key])]
-                around += [" ".join(units[max(0, i - 1) : i + 2]) for i, unit in enumerate(units) if figure in numbers(unit)]
-            if around:
-                held.append(around)
-    return held
-
-
 def event_not_in_passages(text: str, question: str, by_key: dict[int, str]) -> bool:
     """Whether the answer gives a figure that its cited passages hold only where they do not say the event the question
     asks about happened (see `_EVENTS`): a figure of something else, or a false premise answered."""
     events = asked_events(question)
-    held = _answer_sentences_held(text, question, by_key)
+    held = [around for _, around in _figure_holders(text, question, by_key, beside=1) if around]  # where the passages say what it is
     if not events or not held:
         return False
     # One figure said with the event is enough: "What was China's installed capacity at end-2025, and how fast did it grow?"
@@ -517,14 +507,8 @@ def planned_not_done(text: str, question: str, by_key: dict[int, str]) -> bool:
     second half of 2027", a release written here)."""
     if not _ASKS_PAST.match(question):
         return False
-    for sentence in text_sentences(text):
-        keys = [k for k in citation_keys(sentence.text) if k in by_key]
-        units = [u.text for k in keys for u in text_sentences(by_key[k])]
-        for figure in numbers(_CITATION.sub("", sentence.text)) - numbers(question):
-            holders = [u for u in units if figure in numbers(u)]
-            if holders and all(_PLANNED.search(u) and not _DONE.search(_PLANNED.split(u)[0]) for u in holders):
-                return True
-    return False
+    return any(holders and all(_PLANNED.search(u) and not _DONE.search(_PLANNED.split(u)[0]) for u in holders)
+               for _, holders in _figure_holders(text, question, by_key))
 
 
 def asked_not_said(text: str, by_key: dict[int, str]) -> list[str]:
@@ -730,9 +714,9 @@ def refers_to_one_article(question: str) -> bool:
 
 _ASKS_MONEY = re.compile(r"^\s*how much (?:money )?(?:did|does|do|will|would|could|has|have|had|is|was|were|are)\b[^?]*?\b(?:pay|paid|cost|spend|spent|"
                          r"invest(?:ed)?|worth|borrow(?:ed)?|lend|lent|earn(?:ed)?|charge[ds]?|owe[ds]?|fined?|award(?:ed)?)\b", re.I)
-_MONEY = re.compile(r"[$€£¥₹]|\b(?:USD|AUD|CAD|EUR|GBP|JPY|CNY|RMB|VND|KRW|INR|MYR|IDR|ZAR|BRL|CHF|SEK|NOK|Rs|Rp|R)\s?\d|"
-                    r"\b(?:USD|AUD|CAD|EUR|GBP|JPY|CNY|RMB|VND|KRW|INR|MYR|IDR|ZAR|BRL)\b|"
-                    r"\b(?:dollars?|euros?|pounds|yen|yuan|renminbi|won|rupees?|ringgit|rupiah|rand|reais|real|crore|lakh|francs?)\b", re.I)
+# The analysis's money, and the currencies of the answers' other markets it does not list (dong, rupees, ringgit…).
+_MONEY = re.compile(UNIT_DIMENSIONS["money"][0].pattern + r"|₹|\b(?:Rs|Rp|R)\s?\d|\b(?:VND|INR|MYR|IDR|ZAR|BRL|CAD|CHF|SEK|NOK)\b|"
+                    r"\b(?:renminbi|rupees?|ringgit|rupiah|rand|reais|real|crore|lakh|francs?)\b", re.I)
 
 
 def missing_answer(question: str, text: str) -> AbstainReason | None:

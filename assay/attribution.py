@@ -215,12 +215,8 @@ class _Speakers:
                 if word in self.names:
                     self.last = self.names[word]
                     return self.last
-            if (known := self._entity(name) or self._subsidiary(name)) is not None:
+            if (known := self._named(name)) is not None:
                 return known
-            # "Solikamsk Magnesium Works said", which no alias file knows, and "CMOC said" of the "CMOC Group" named before.
-            if any(name == company or name.endswith(" " + company) or company.startswith(name + " ") for company in self.companies):
-                self.last = Attribution.company
-                return self.last
         # A name no capitalised word spells, right before the verb: "The U.S. says" (not "a U.S. manufacturer … announced").
         for _, end, name in self.aliases.mention_spans(clause):
             if not clause[end:].strip(" ,") and (known := self._entity(name)) is not None:
@@ -242,7 +238,8 @@ class _Speakers:
         """Who a name is, if the alias file or the article's legal names know it."""
         if (known := self._entity(name) or self._subsidiary(name)) is not None:
             return known
-        if any(name == company or company.startswith(name + " ") for company in self.companies):
+        # "Solikamsk Magnesium Works said", which no alias file knows, and "CMOC said" of the "CMOC Group" named before.
+        if any(name == company or name.endswith(" " + company) or company.startswith(name + " ") for company in self.companies):
             self.last = Attribution.company
             return self.last
         return None
