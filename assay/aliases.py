@@ -299,7 +299,11 @@ _COMPANY_NAME = re.compile(r"\b(?:Inc|Corp|Corporation|Co|Ltd|Limited|plc|PLC|LL
 _LEGAL_FORM = re.compile(r"\b(?:Inc|Corp|Corporation|Ltd|Limited|plc|PLC|LLC|AG|NV)\b")
 # A company's name as a text writes it with its legal form: up to four capitalised words before it
 # ("Mojave Magnetics Corp.", "Arafura Rare Earths Ltd", "IREL (India) Ltd").
-_LEGAL_NAME = re.compile(r"\b(?:[A-Z][\w&'’.-]*\s+)(?:(?:[A-Z][\w&'’.-]*|\([A-Z][\w&'’.-]*\))\s+){0,3}(?:Inc|Corp|Corporation|Ltd|Limited|plc|PLC|LLC|AG|NV)\b")
+# "Co." with its full stop: "Ford Motor Co.", "General Motors Co." (an Automotive News story written here: "Ford said" had been the writer's).
+# Its words within one paragraph: "05:45 PM\n\nFord Motor Co." is no company's name.
+_NAME_SPACE = r"(?:[^\S\n]+\n?[^\S\n]*|\n[^\S\n]*)"
+_LEGAL_NAME = re.compile(rf"\b(?:[A-Z][\w&'’.-]*{_NAME_SPACE})(?:(?:[A-Z][\w&'’.-]*|\([A-Z][\w&'’.-]*\)){_NAME_SPACE}){{0,3}}"
+                         r"(?:Inc|Corp|Corporation|Ltd|Limited|plc|PLC|LLC|AG|NV|Co(?=\.))\b")
 
 
 def legal_names(text: str) -> list[tuple[int, int, str]]:

@@ -35,6 +35,7 @@ from langchain_core.runnables import RunnableConfig
 from pydantic import BaseModel, Field, StringConstraints
 
 from assay.aliases import AliasBook, shipped_book, typed_once
+from assay.attribution import quotation_spans
 from assay.embeddings import MiniLMEmbeddings
 from assay.grounding import (
     ProseGrounding,
@@ -189,16 +190,16 @@ SummaryReplies = SummaryReply | SummaryReplyV2 | SummaryReplyV5
 _BOILERPLATE_HEADING = re.compile(SKIPPED_HEADING.pattern + r"|cautionary|\bcontacts?\b|notes? to editors|competent person|qualified person|^about\b", re.I)
 _BULLET = re.compile(r"^[•\-–*]\s+")
 # The version of `key_sentences`'s choice: part of the analysis key, so changing it re-analyses.
-KEY_SENTENCES_VERSION = "10"  # 2: the splitter's boilerplate rule; 3: its narrower form; 4: no dateline; 5: five, not three;
+KEY_SENTENCES_VERSION = "11"  # 2: the splitter's boilerplate rule; 3: its narrower form; 4: no dateline; 5: five, not three;
 # 6: no footnote, source or dated kicker line; 7: no transcript procedure, disclaimer, table header row, question or speaker label;
 # 8: no name a speaker addresses; 9: no addressees, issue line, colophon, post number, emoji, hashtags, hearing label,
-# footnote marker or notes section; 10: no list's introduction ("Lynas Rare Earths Ltd:")
+# footnote marker or notes section; 10: no list's introduction ("Lynas Rare Earths Ltd:"); 11: a quotation's sentences are one
 # How many key sentences an analysis shows. The sample's publisher writes 5.45 highlights an article;
 # coverage F1 of the central k (highlights alone, train / dev): k=3 0.512 / 0.372, 4 0.542 / 0.416,
 # 5 0.538 / 0.460, 6 0.539 / 0.515; lead-k stays at 0.32-0.34 / 0.36-0.42 (evals/README.md).
 HIGHLIGHTS = 5
 # The version of what code makes of the reply's names, figures and prose (`typed_once`, `_figure`, `tidy_cut`): part of the key too.
-NAMES_VERSION = "29"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
+NAMES_VERSION = "30"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
 # 2: a figure as the body writes it, what it measures in its sentence, no years; 3: a summary's unfinished last sentence dropped;
 # 4: a figure's value holds a number; 5: a title before a name the body writes after it is that name, and a call's
 # holder may be its summary's subject (grounding); 6: "NPV" is the body's "NPV8"; a province or state is no country;
@@ -237,6 +238,8 @@ NAMES_VERSION = "29"  # 1: a name typed once; a unit the value carries shown onc
 # 27: India's union territories ("Jammu and Kashmir", "Ladakh") are no countries
 # 28: prose drawing on words the body quotes, naming no speaker, is sent back (grounding.restated_quotation)
 # 29: a generic word ("ore", "metals", "raw materials") is no material
+# 30: a product ("power seats", "speakers") is no material, an industry's association no government, a "Union Minister for …"
+# an office
 
 
 def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = HIGHLIGHTS) -> list[str]:
@@ -251,9 +254,10 @@ def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = HIGHLIG
     boilerplate = [(s.start, s.end) for s in article.sections if s.heading and _BOILERPLATE_HEADING.search(s.heading)]
     body = article.body
     spoken = turns(body)
+    sentences = whole_quotations(body, text_sentences(body))
     # A speaker's name before their words ("James Litinsky: We produced…") is no part of a highlight.
-    said = [body[max([s.start, *(t.start for t in spoken if s.start < t.start < s.end)]) : s.end] for s in text_sentences(body)]
-    candidates = [_as_highlight(text[address_end(spoken, text, s.start) :]) for s, text in zip(text_sentences(body), said)
+    said = [body[max([s.start, *(t.start for t in spoken if s.start < t.start < s.end)]) : s.end] for s in sentences]
+    candidates = [_as_highlight(text[address_end(spoken, text, s.start) :]) for s, text in zip(sentences, said)
                   if s.text not in headings and len(s.text.split()) >= 6 and len(s.text) <= 400 and not is_question(s.text)
                   and not is_boilerplate(s.text) and not any(a <= s.start < b for a, b in boilerplate)
                   and not is_procedure(spoken, text, s.start)
@@ -266,6 +270,21 @@ def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = HIGHLIG
     centre = vectors.mean(axis=0)
     centre /= np.linalg.norm(centre) or 1.0
     return [candidates[i] for i in sorted(np.argsort(-(vectors @ centre))[:k])]
+
+
+def whole_quotations(body: str, sentences: list[Statement]) -> list[Statement]:
+    """The sentences with those of one quotation joined: a highlight that quotes stops where the quotation does. An
+    Automotive News story written here had two highlights, "\"Automakers treated magnets like a commodity." and "They are
+    now learning that a $3 part can stop a $50,000 vehicle,\" he said.", each with one quotation mark."""
+    quotes = quotation_spans(body)
+    joined: list[Statement] = []
+    for sentence in sentences:
+        previous = joined[-1] if joined else None
+        if previous is not None and any(a < sentence.start < b and a < previous.end for a, b in quotes if b > previous.start):
+            joined[-1] = Statement(text=body[previous.start : sentence.end], start=previous.start, end=sentence.end)
+        else:
+            joined.append(sentence)
+    return joined
 
 
 def _as_highlight(sentence: str) -> str:

@@ -26,7 +26,8 @@ from langchain_core.messages.ai import add_usage
 from langchain_core.runnables import RunnableConfig
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from assay.analysis import UNIT_DIMENSIONS, YEAR, numbers, unsupported_numbers
+from assay.aliases import shipped_book
+from assay.analysis import NUMBER, UNIT_DIMENSIONS, YEAR, numbers, plain_number, unsupported_numbers
 from assay.embeddings import MiniLMEmbeddings
 from assay.grounding import unknown_names, unmentioned_materials, unmentioned_names, unmentioned_years
 from assay.language import ENGLISH_WORDS
@@ -35,7 +36,7 @@ from assay.prompts import PromptFile, released
 from assay.retrieval import Filters, Hit, HybridRetriever, chunk_hit
 from assay.settings import Settings
 from assay.statements import DAY_DATE, MONTH, Statement, is_question, text_sentences, word_stems
-from assay.types import Analysis, ArticleCatalog, Attribution, ChunkSearch, CrossCheckStatus, Kind
+from assay.types import Analysis, ArticleCatalog, Attribution, ChunkSearch, CrossCheckStatus, EntityType, Kind
 
 # The closing run of a sentence: full stops, question and exclamation marks and closing quotes (not
 # brackets: "[3]" is a citation, and keys after "(…)" read as the sentence's).
@@ -146,7 +147,8 @@ AbstainReason = Literal[
     "unsupported_names", "miscited", "no_figure_in_answer", "no_new_name_in_answer", "measure_not_in_passages",
     "names_not_in_cited_passages", "years_not_in_cited_passages", "no_passage_answers", "cited_passages_do_not_answer", "asked_not_said",
     "figure_of_another_subject", "materials_not_in_cited_passages", "figure_of_another_period", "event_not_in_passages",
-    "planned_not_done",
+    "planned_not_done", "figure_of_another_named", "negated_in_passages", "name_of_another_subject",
+    "count_of_something_else",
 ]
 
 
@@ -195,6 +197,12 @@ def passages(question: str, hits: list[Hit], embedder: MiniLMEmbeddings, max_cha
     if word_weight and asked:
         held = [len(asked & word_stems(s.text, 4)) / len(asked) for found in per_hit for s in found]
         scores = scores + word_weight * np.asarray(held)
+    if events := asked_events(question):
+        # A question asking with a verb of what happens wants the sentence that says it happened: "How much will LS Eco
+        # Energy invest in its Vietnam rare earth metal plant?" was shown the deal's memorandum, closer by cosine, and not
+        # "The company will invest 120 billion won…" beside it (a Yonhap story written here, thirty-second session).
+        told = np.asarray([all(_says(s.text, event) for event in events) for found in per_hit for s in found], dtype=float)
+        scores = scores + EVENT_WEIGHT * told
     dated = np.zeros(len(scores), dtype=bool)
     if when := asks_day(question):
         # A question about when wants the sentence that gives a day: "When do China's samarium export
@@ -253,9 +261,12 @@ _ASKS_DAY = re.compile(r"^\s*(?:when|by when|until when|since when|how soon|(?:o
                         r"what (?:date|day|month|year))\b|,? and when\b", re.I)
 # A day, month or year the sentence says something happens on: after a preposition ("from Jan. 1, 2027",
 # "by 2028"), never a wire's dateline ("TOKYO/BEIJING, Dec 4 (Reuters) -"), which says when it was filed.
-_DATED = re.compile(rf"\b(?:on|from|by|until|till|since|before|after|in|during|effective|through|as of)\s+(?:the\s+)?(?:end\s+of\s+)?"
+# A part of a year before it counts: "scheduled to start operations in the second half of 2028" (a Yonhap story written here).
+_DATED = re.compile(rf"\b(?:on|from|by|until|till|since|before|after|in|during|effective|through|as of)\s+(?:the\s+)?"
+                    r"(?:(?:end|start|beginning|middle|(?:first|second)\s+half|(?:first|second|third|fourth)\s+quarter)\s+of\s+|(?:early|late|mid)[\s-])?"
                     rf"(?:{DAY_DATE}|{MONTH}\s+\d{{1,2}}\b|\d{{1,2}}\s+{MONTH}|{MONTH}\s+(?:19|20)\d\d\b|(?:19|20)\d\d\b)", re.I)
 DAY_WEIGHT = 0.2  # as much as holding all of the question's words (settings.ask_passage_word_weight)
+EVENT_WEIGHT = 0.2  # the same for a sentence that says the event a question asks about (`asked_events`)
 
 
 def asks_day(question: str) -> bool:
@@ -405,6 +416,23 @@ def figure_of_another_subject(text: str, question: str, by_key: dict[int, str], 
     return False
 
 
+def name_of_another_subject(text: str, question: str, by_key: dict[int, str], named: dict[int, str]) -> bool:
+    """Whether a question asking for a name ("Which company…", "Who…") is answered with a name that only cited passages
+    whose articles name none of the question's names hold (`named`, as for `figure_of_another_subject`): "Which company won
+    India's rare earth magnet scheme tender?" answered "LS Eco Energy won … [2][3]", India's scheme from [2] and the company
+    from [3], another article's (texts written here, thirty-second session)."""
+    asked = set(unmentioned_names(question, "", strict=True))
+    if not asked or not _ASKS_NAME.match(question):
+        return False
+    for sentence in text_sentences(text):
+        keys = [k for k in citation_keys(sentence.text) if k in by_key]
+        for name in unknown_names(_CITATION.sub("", sentence.text), question):
+            holders = [k for k in keys if not unmentioned_names(name, by_key[k], strict=True)]
+            if holders and all(set(unmentioned_names(question, named[k], strict=True)) >= asked for k in holders):
+                return True
+    return False
+
+
 # A part of a year a question asks about ("in the third quarter", "Q3", "the September quarter", "H1"), and a
 # whole year a passage's sentence gives its figure for ("full-year 2026 net sales", "FY27 guidance", "annual").
 _PART_OF_YEAR = re.compile(r"\b(?:Q[1-4]|[1-4]Q|(?:first|second|third|fourth|1st|2nd|3rd|4th)[- ]quarter|(?:March|June|September|December)[- ]quarter|"
@@ -496,7 +524,10 @@ def event_not_in_passages(text: str, question: str, by_key: dict[int, str]) -> b
 # A question about what has happened ("When did…", "How much did…") and a sentence that only plans or expects it.
 _ASKS_PAST = re.compile(r"^\s*(?:when|how (?:much|many)(?: \w+){0,3}|what \w+(?: \w+){0,2}) did\b", re.I)
 # In lower case: "in May 2026" is a month, and a planned "plans" or "targets" comes with its "to".
-_PLANNED = re.compile(r"\b(?:expects?|expected to|(?:plans?|planned|planning|intends?|intended|aims?|aimed|hopes?|seeks?|set|is|are) to|"
+# "is designed to produce … once complete in 2029" plans too (a Bloomberg story written here: "When did Niron's Sartell plant
+# begin production?" had been answered "in 2029").
+_PLANNED = re.compile(r"\b(?:expects?|expected to|(?:plans?|planned|planning|intends?|intended|aims?|aimed|hopes?|seeks?|set|is|are|designed|"
+                      r"due|slated|on track) to|once (?:complete|completed|built|finished|operational|running)|"
                       r"targeting|scheduled|proposed|proposes?|will|would|could|may|might)\b")
 _DONE = re.compile(r"\b(?:[a-z]{3,}ed|was|were|had|did|made|took|began|won|paid|sold|bought|grew|rose|fell)\b")
 
@@ -507,8 +538,95 @@ def planned_not_done(text: str, question: str, by_key: dict[int, str]) -> bool:
     second half of 2027", a release written here)."""
     if not _ASKS_PAST.match(question):
         return False
-    return any(holders and all(_PLANNED.search(u) and not _DONE.search(_PLANNED.split(u)[0]) for u in holders)
-               for _, holders in _figure_holders(text, question, by_key))
+    return any(holders and all(_planned_before(u, figure) for u in holders) for figure, holders in _figure_holders(text, question, by_key))
+
+
+def _planned_before(sentence: str, figure: str) -> bool:
+    """Whether the last word of plan or of deed before `figure` in `sentence` plans: "is designed to produce … once complete in
+    2029" plans, "The plant, designed to produce 1,500 tonnes, opened in 2025" was done."""
+    at = next((m.start() for m in NUMBER.finditer(sentence) if plain_number(m.group()) == figure), len(sentence))
+    planned = [m.span() for m in _PLANNED.finditer(sentence[:at])]
+    done = [m.end() for m in _DONE.finditer(sentence[:at]) if not any(a <= m.start() < b for a, b in planned)]
+    return bool(planned) and planned[-1][1] > max(done, default=-1)
+
+
+def count_of_something_else(text: str, question: str, by_key: dict[int, str]) -> bool:
+    """Whether a "How many <things>…?" question is answered only with figures whose passage sentences do not name the things
+    (a unit aside: "How many tonnes…" is answered by "10,500 t"): "How many beneficiaries will India's magnet scheme select?"
+    answered "…beneficiaries based on the capacity of … 6,000 metric tonnes per annum [2]", from a sentence on capacity (a
+    release written here, thirty-second session; "allocated to five beneficiaries" was beside it)."""
+    counted = _HOW_MANY.match(question)
+    if counted is None or any(unit.search(counted["noun"]) for unit, _ in UNIT_DIMENSIONS.values()):
+        return False
+    stem = counted["noun"].lower()[:5]
+    held = [holders for _, holders in _figure_holders(text, question, by_key) if holders]
+    return bool(held) and not any(stem in word_stems(u, 4) for holders in held for u in holders)
+
+
+# A figure's sentence about another company or project: a name at its opening, before any verb, that the question does not
+# hold, followed by a facility's word or ending in a company's ("The Tanbreez project in the south, owned by Critical Metals
+# Corp, received an exploitation licence in 2020": Kvanefjeld's licence was asked, a Reuters story written here).
+_SUBJECT_REACH = 40  # characters: a sentence's subject opens it ("The Tanbreez project", "Rival MP Materials")
+_FACILITY_AFTER = re.compile(r"^['’]?s?\s+(?:rare earths?\s+|magnet\s+|separation\s+|processing\s+)?"
+                             r"(?:project|mine|deposit|plant|refinery|facility|smelter|operation|prospect|complex)s?\b", re.I)
+_COMPANY_END = re.compile(r"\b(?:Corp|Corporation|Inc|Ltd|Limited|plc|PLC|Group|Holdings|AG|SA|NV|Co)\.?$")
+
+
+def _asked_names(question: str, said: str = "") -> set[str]:
+    """The names a question asks about that `said` does not mention, materials aside ("NdPr" names no one's figure)."""
+    book = shipped_book()
+    return {n for n in unmentioned_names(question, said, strict=True) if (known := book.canonical(n)) is None or known.type != EntityType.material}
+
+
+def _about_another(sentence: str, question: str) -> bool:
+    """Whether a passage sentence is about a company or project the question does not name, and names none it does."""
+    if _asked_names(question, sentence) != _asked_names(question):
+        return False
+    book = shipped_book()
+    for name in unknown_names(sentence, question):
+        at = sentence.find(name)
+        if not 0 <= at <= _SUBJECT_REACH or re.search(r"\b[a-z]{3,}(?:ed|s)\b", sentence[:at]):
+            continue  # not its subject: "Lynas said that rival MP Materials…" opens with a verb before the name
+        named = book.canonical(name)
+        if _FACILITY_AFTER.match(sentence[at + len(name) :]) or _COMPANY_END.search(name) or (named and named.type == EntityType.company):
+            return True
+    return False
+
+
+def figure_of_another_named(text: str, question: str, by_key: dict[int, str]) -> bool:
+    """Whether the answer gives a figure its cited passages hold only in sentences about another company or project
+    (`_about_another`) with most of the question's names unsaid beside them too: the article names them elsewhere, so the
+    article-wide check passes. "Its Mt Weld mine produced…" after "Lynas said…" stays Lynas's figure."""
+    asked = _asked_names(question)
+    if not asked:
+        return False
+    return any(around and all(2 * len(_asked_names(question, a)) > len(asked)
+                              and any(_about_another(u.text, question) for u in text_sentences(a) if figure in numbers(u.text)) for a in around)
+               for figure, around in _figure_holders(text, question, by_key, beside=1))
+
+
+# A yes/no question answered "Yes" against a passage that says no: "Is mining eligible for the Critical Minerals Production
+# Tax Incentive?" answered "Yes, mining is eligible…" from "Mining itself is not eligible." (a fact sheet written here).
+_ASKS_YES_NO = re.compile(r"^\s*(?:is|are|was|were|does|do|did|has|have|had|can|could|will|would|should)\b", re.I)
+_YES = re.compile(r"^\s*yes\b", re.I)
+_NEGATED_WORD = re.compile(r"(?:\b(?:not|never|no|cannot)|n['’]t)\s+(?:(?:be|been|being|yet|currently|directly|itself|themselves)\s+){0,2}([^\W\d_]{4,})", re.I)
+
+
+def negated_in_passages(text: str, question: str, by_key: dict[int, str]) -> bool:
+    """Whether a "Yes" answers a yes/no question that a passage's sentence denies: one holding two or more of the
+    question's words (four letters or more, no function words), one of them straight after a negation. Every passage, not
+    only the cited, and the whole of each one's chunk (`by_key`): the model cited the fact sheet's opening ("…10% of eligible
+    expenditure on processing…"), and the denial was in the same chunk, three sentences on, under "Who can claim it?"."""
+    if not _ASKS_YES_NO.match(question) or not _YES.match(text):
+        return False
+    asked = {w.lower() for w in _CONTENT.findall(question)} - ENGLISH_WORDS - {"does", "what", "when", "with"}
+    for passage in by_key.values():
+        for sentence in text_sentences(passage):
+            words = {w.lower() for w in _CONTENT.findall(sentence.text)}
+            denied = {m.group(1).lower() for m in _NEGATED_WORD.finditer(sentence.text)}
+            if len(words & asked) >= 2 and denied & asked:
+                return True
+    return False
 
 
 def asked_not_said(text: str, by_key: dict[int, str]) -> list[str]:
@@ -1134,12 +1252,22 @@ def answer_question(
     article_named = {p.key: " ".join(named[q.key] for q in found if q.hit.article_id == p.hit.article_id) for p in found}
     if figure_of_another_subject(text, question, held, article_named):
         return abstain("figure_of_another_subject")
-    if figure_of_another_period(text, question, {p.key: p.quote for p in found}):  # the quote alone: a title names its period
+    if name_of_another_subject(text, question, held, article_named):
+        return abstain("name_of_another_subject")
+    # The checks below read each cited passage's sentences, the quote alone: a title names its period, its subject.
+    quoted = {p.key: p.quote for p in found}
+    if figure_of_another_period(text, question, quoted):
         return abstain("figure_of_another_period")
-    if event_not_in_passages(text, question, {p.key: p.quote for p in found}):
+    if event_not_in_passages(text, question, quoted):
         return abstain("event_not_in_passages")
-    if planned_not_done(text, question, {p.key: p.quote for p in found}):
+    if planned_not_done(text, question, quoted):
         return abstain("planned_not_done")
+    if figure_of_another_named(text, question, quoted):
+        return abstain("figure_of_another_named")
+    if count_of_something_else(text, question, quoted):
+        return abstain("count_of_something_else")
+    if negated_in_passages(text, question, {p.key: p.hit.text for p in found}):  # the whole chunks: a denial beside the chosen sentences counts
+        return abstain("negated_in_passages")
     answers: dict[int, float | None] = {}
     if checks.cited_answers is not None:
         step = time.perf_counter()

@@ -45,7 +45,7 @@ VOICE = {
 # in no labelled article, so it changed none. Nor does "estimates that" / "estimated that", a verb by the
 # "that" after it ("Benchmark Mineral Intelligence estimates that Lynas produced about 1,200 tonnes",
 # an analyst's note written here, was the author's). Nor does "raised their … forecast" (a story written here).
-_VERB = (r"(?:(?:was |were )?quoted as saying|said|says|(?<!\ba )say|told|tells|(?<!unless )(?<!otherwise )(?<!as )stated|added|adds|announced|argued|argues|claimed|warned|warns|wrote|noted|"
+_VERB = (r"(?:(?:was |were )?quoted as saying|said|says|(?<!\ba )say|told|tells|(?<!unless )(?<!otherwise )(?<!as )stated|added|adds|announced|argued|argues|claimed|(?<!was )(?<!were )(?<!been )(?<!be )(?<!is )(?<!are )warned|warns|wrote|noted|"
          r"expects|expected|believes|(?<!was )(?<!were )(?<!been )(?<!be )(?<!is )(?<!are )blamed|blames|predicted|predicts|insisted|insists|stressed|emphasi[sz]ed|explained|commented|"
          r"estimates that|estimated that|estimates(?=\s+(?:the|its|that|it|total|a|an)\s)|reported that|reported(?=\s+(?:(?:a|an|its|record|quarterly|annual|half-year|first-half|full-year)\s+){0,2}(?:revenue|revenues|sales|profit|net|output|production|earnings|loss|EBITDA|income)\b)|recorded(?=\s+(?:[\w-]+\s+){0,3}(?:investments?|exports|imports|output|production|revenues?|sales|profits?|loss|growth|surplus|deficit)\b)|declined to say|according to|(?:(?<=,\s)|(?<=—\s)|(?<=^))per(?=\s+(?:the|an?|its|their)\s|\s+[A-Z][a-z])|(?<=\s)per(?=\s+[A-Z][a-z]+[.,]?$)|highlights|highlighted|showcased|touts|touted|"
          r"outlines|describes|concludes|cites|asserts|asserted|contends|contended|positions itself|acknowledged|states(?=\s+(?:it|its|they|we)\b)|claims(?=\s+(?:the|it|its|a|an|to|will|would)\b)|reports(?=\s+(?:that|a|an|its|the|significant|record)\b)|emphasi[sz]es|documents(?=\s+how\b)|frames(?=\s+\S+\s+as\b)|framed(?=\s+\S+(?:\s+\S+)?\s+as\b)|"
@@ -77,7 +77,13 @@ _ROLES: list[tuple[re.Pattern[str], Attribution]] = [
                 r"think[- ]tank|institute|university|study|report|paper|(?<!Geological )survey|Benchmark Mineral|Adamas|Fastmarkets|Argus|"
                 r"Wood Mackenzie|Macquarie|price[- ]reporting agency|price agency|Shanghai Metals Market|SMM|Asian Metal|Goldman|Morgan Stanley|Citi|UBS|BMO|Jefferies|IEA|International Energy Agency|"
                 r"Reuters|Bloomberg|Associated Press|Financial Times|newspaper|outlet|traders?|observers?|industry sources?|"
-                r"sources familiar|activists?|campaigners?|environmentalists?|environmental groups?|advocacy groups?|residents?|"
+                r"sources familiar|"
+                # Unnamed sources: "people familiar with the matter said", "said the people, who asked not to be identified",
+                # "one of the people said" (a Bloomberg story written here had been the writer's and the company's).
+                r"people (?:familiar|with (?:direct )?knowledge|briefed|close to|involved)|an?(?: other)? (?:person|source) (?:familiar|with (?:direct )?knowledge|briefed|close to)|"
+                r"(?:one|two|three|some|several|both) of (?:the|those) people|the people(?=,?\s+(?:who|familiar|with|briefed))|"
+                # A trade union, in lower case: "a union spokesman said" (not the European Union, nor India's "Union Minister").
+                r"(?-i:(?:(?:trade|labou?r|workers'?)\s+)?unions?)(?=\s|,|['’])|activists?|campaigners?|environmentalists?|environmental groups?|advocacy groups?|residents?|"
                 r"critics?|opponents?|supporters?|proponents?|skeptics?|sceptics?|detractors?|NGOs?|(?:market )?participants|"
                 r"(?:industry|trade|lobby|business|pressure) groups?|associations?)\b", re.I),
      Attribution.third_party),
@@ -132,6 +138,10 @@ _OWNED_DOCUMENT = re.compile(r"^\s*(?P<owner>[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*){0
 _ACT = re.compile(r"^(?P<subject>[A-Z][^,;:“”\"]{2,120}?)\s+(?:welcomed|hailed|praised|critici[sz]ed|condemned|rejected|denied|defended|"
                   r"disputed|dismissed|questioned|opposed)\b")
 # An official named before, again: "the official said", "the same official added".
+# A company's own document, which the story does not name the company beside: "according to a regulatory filing", "according to
+# a company presentation seen by Bloomberg News" (Yonhap's and Bloomberg's stories written here: the writer's, and an outlet's).
+_COMPANY_DOCUMENT = re.compile(r"^\s*(?:a|an|the|its|their)\s+(?:company(?:['’]s)?|regulatory|(?:stock )?exchange|securities|corporate)\s+"
+                               r"(?:presentation|filing|disclosure|statement|release|report|document|website|prospectus|announcement)s?\b", re.I)
 _THE_OFFICIAL = re.compile(r"^\s*the\s+(?:same\s+)?official\b", re.I)
 _LEGAL_FORM_END = re.compile(r"[\s,]+(?:Corp|Corporation|Inc|Ltd|Limited|Co|plc|LLC|AG|SA|NV)\.?$")
 _SAME_SUBJECT = re.compile(r"^\s*(?:and|but)(?:\s+(?:it|they|he|she))?\s*$", re.I)
@@ -193,6 +203,9 @@ class _Speakers:
             return self.last  # "the group's chairman": the group named before, whatever its chairman's title says
         if (document := _OWNED_DOCUMENT.search(clause)) and (publisher := self._named(document["owner"])) is not None:
             return publisher
+        if _COMPANY_DOCUMENT.search(clause):
+            self.last = Attribution.company
+            return self.last
         # Before the roles: a defined short name owns the title beside it ("ARECOMS chairman" is no company's).
         if defined := next((self.defined[w] for w in _SHORT_NAME.findall(clause) if w in self.defined), None):
             self.last = defined

@@ -240,7 +240,7 @@ _TITLES = frozenset(
 _TITLED_PERSON = re.compile(r"^(?:(?:Prime|Vice|Deputy|Foreign|Trade|Commerce)\s+)?(?:President|Minister|Premier|Senator|Secretary|Chancellor|"
                             r"Governor|Ambassador|Commissioner|Representative)\s+[A-Z][a-z]+\.?(?:\s+[A-Z]\.)?\s+[A-Z][\w'’-]+")
 # An office ("Secretary of Defense", "Minister for Resources"): a post someone holds, no company.
-_OFFICE = re.compile(r"^(?:the\s+)?(?:(?:Deputy|Under|Assistant|Vice)\s+)?(?:Secretary|Minister|Commissioner|Administrator|Governor|"
+_OFFICE = re.compile(r"^(?:the\s+)?(?:(?:Deputy|Under|Assistant|Vice|Union|Federal|State|Cabinet)\s+)?(?:Secretary|Minister|Commissioner|Administrator|Governor|"
                      r"Ambassador|Attorney General|Comptroller|Director|Chair(?:man)?)\s+(?:of|for)\b")
 # A law or a programme ("Critical Raw Materials Act", "Defense Production Act", "Inflation Reduction Act"): no company.
 _LAW_OR_PROGRAMME = re.compile(r"\b(?:Act|Law|Regulation|Directive|Bill|Treaty|Programme|Program|Initiative|Strategy)$")
@@ -252,6 +252,13 @@ _GENERIC_MATERIALS = frozenset({"ore", "ores", "metal", "metals", "mineral", "mi
 # A stock exchange named for a listing ("ASX", typed a government on an ASX miner's report written here).
 _EXCHANGE = re.compile(rf"^(?:{EXCHANGES}|TSXV|Australian Securities Exchange|New York Stock Exchange|London Stock Exchange|"
                        r"Hong Kong Stock Exchange|Toronto Stock Exchange)$")
+# A product made with a material, not one ("power seats", "speakers" and "windshield wipers" as materials, from an Automotive
+# News story written here: what the magnets are used in).
+_PRODUCT = re.compile(r"\b(?:seats?|speakers?|wipers?|motors?|vehicles?|cars?|trucks?|(?:smart)?phones?|turbines?|drones?|missiles?|aircraft|"
+                      r"jets?|appliances?|sensors?|electronics|computers?|laptops?|headphones?|robots?|fighter jets?|wind turbines?)$", re.I)
+# An industry's association typed a government ("European Association of Automotive Suppliers", the same story): a body of
+# companies, not of states ("Association of Southeast Asian Nations" is one of states).
+_TRADE_ASSOCIATION = re.compile(r"\bAssociation\b(?!.*\b(?:Nations|States|Countries)\b)")
 # ... and a way of doing it: "rotary kiln electric furnace (RKEF) technology" (a nickel story written here).
 _ACTIVITY_OR_MEASURE = re.compile(r"\b(?:mining|smelting|separation|processing|refining|production|recycling|extraction|exports|imports|"
                                   r"output|supply|demand|prices?|industry|sector|market|technology|technologies|process|furnaces?)$", re.I)
@@ -289,9 +296,12 @@ def employs_analysts(name: str, body: str) -> bool:
 
 def as_the_body_types(entity: Entity, body: str) -> Entity:
     """`entity` typed a company where the body has it employ analysts (`employs_analysts`) and the model
-    typed it a government or a country; otherwise as the model typed it."""
+    typed it a government or a country, an industry's association typed a government as other; otherwise as the model
+    typed it."""
     if entity.type in (EntityType.government, EntityType.country) and employs_analysts(entity.name, body):
         return entity.model_copy(update={"type": EntityType.company})
+    if entity.type == EntityType.government and _TRADE_ASSOCIATION.search(entity.name):
+        return entity.model_copy(update={"type": EntityType.other})
     return entity
 
 
@@ -683,6 +693,8 @@ def entity_rejected(entity: Entity, article: Article, aliases: AliasBook | None 
         return "a generic word, not a material"
     if entity.type == EntityType.material and _FACILITY.search(name):
         return "a facility, not a material"
+    if entity.type == EntityType.material and _PRODUCT.search(name):
+        return "a product, not a material"
     # "rare earth mining", "rare earth smelting and separation" as materials (a ministry's measures written here): what
     # is done with a material, or a measure of it, is no material.
     if entity.type == EntityType.material and len(words) > 1 and _ACTIVITY_OR_MEASURE.search(name):

@@ -24,7 +24,7 @@ from assay.types import Article, Attribution, Evidence, Kind, StatementLabels
 # The version of the rules around the classifiers: attribution (assay/attribution.py), the source-type
 # cues it reads (assay/corpus.py), the voice's kinds and the evidence fallback below. Part of the
 # decider's name, so changing them re-analyses.
-ATTRIBUTION_RULES = "38"  # 4: "X states that/it …"; 5: "The U.S. says" (no full stop after an initial);
+ATTRIBUTION_RULES = "39"  # 4: "X states that/it …"; 5: "The U.S. says" (no full stop after an initial);
 # 6: "the companies said", agencies named like companies, a piece going on "and that …" keeps its speaker;
 # 7: a transcript's turn is its speaker's, an interview's answer the interviewee's; "X called it “…”";
 # 8: a publisher named as a company ("MP Materials Corp") publishes company releases (its decks);
@@ -73,6 +73,9 @@ ATTRIBUTION_RULES = "38"  # 4: "X states that/it …"; 5: "The U.S. says" (no fu
 # 38: police, investigators, a licensing board and a country's customs are the government; "the board said" the last speaker;
 # "the group's chairman" the group named before; "according to Lynas' annual report" Lynas; a known company's name and more
 # ("Lynas Malaysia") the company; "X welcomed the decision, saying …": what follows is X's
+# 39: unnamed sources ("people familiar with the matter", "one of the people") and a trade union are an outside voice; "Ford Motor
+# Co." names a company ("Ford said"); "according to a regulatory filing" or "a company presentation" is the company's; "they were
+# warned" names no speaker
 
 
 class KindDecider(Protocol):

@@ -657,6 +657,39 @@ def test_a_venture_is_no_material_and_an_exchange_no_government():
         "spodumene": None, "PLS Group Limited": None}
 
 
+def test_a_product_is_no_material_an_association_no_government_and_a_union_minister_an_office():
+    """Texts written here (thirty-second session): an Automotive News story's "power seats" and "speakers" typed materials and
+    "European Association of Automotive Suppliers" a government; India's "Union Minister for Heavy Industries" a company."""
+    from assay.grounding import as_the_body_types
+    from assay.types import Article, Entity
+
+    story = Article(id="ford", title="Ford idles plant", source="test", source_url="test",
+                    body="The magnets, used in power seats, speakers and rare earth magnets, come from China, according to the European "
+                         "Association of Automotive Suppliers. Union Minister for Heavy Industries H.D. Kumaraswamy spoke. "
+                         "ASEAN, the Association of Southeast Asian Nations, met.")
+    assert {n: entity_rejected(Entity(name=n, type=t), story) for n, t in [
+        ("power seats", "material"), ("speakers", "material"), ("rare earth magnets", "material"),
+        ("Union Minister for Heavy Industries", "company")]} == {
+        "power seats": "a product, not a material", "speakers": "a product, not a material", "rare earth magnets": None,
+        "Union Minister for Heavy Industries": "an office, a law or a programme, not a company"}
+    assert as_the_body_types(Entity(name="European Association of Automotive Suppliers", type="government"), story.body).type == "other"
+    assert as_the_body_types(Entity(name="Association of Southeast Asian Nations", type="government"), story.body).type == "government"
+
+
+def test_a_highlight_that_quotes_holds_the_whole_quotation(parts):
+    """The same story: a two-sentence quotation had been two highlights, each with one quotation mark."""
+    from assay.analysis import key_sentences
+    from assay.types import Article
+
+    _, _, embedder = parts
+    body = ("Ford will idle its Chicago plant for a week because of a shortage of rare earth magnets.\n\n"
+            "\"Automakers treated magnets like a commodity. They are now learning that a $3 part can stop a $50,000 vehicle,\" he said.\n\n"
+            "The magnets are almost entirely supplied from China, which tightened export licensing in April.")
+    chosen = key_sentences(Article(id="q", title="Ford idles plant", source="test", source_url="test", body=body), embedder)
+    assert chosen[1] == "\"Automakers treated magnets like a commodity. They are now learning that a $3 part can stop a $50,000 vehicle,\" he said."
+    assert all(c.count("\"") % 2 == 0 for c in chosen)
+
+
 def test_a_summary_that_gives_a_speaker_s_words_as_its_own_is_caught():
     """A cobalt story written here (thirtieth session): the summary ended "…ensures that our country, not traders, captures
     the benefits of its resources", a regulator's chairman's words without the quotation marks or the chairman."""

@@ -242,14 +242,22 @@ def test_a_false_premise_a_plan_and_an_amount_of_something_else_are_declined():
     texts = {"gl": "Greenland has sought to attract Western investment in its minerals. The Tanbreez project in the south, owned by "
                    "Critical Metals Corp, received an exploitation licence in 2020 and is not affected by the uranium ban. "
                    "\"We invested more than A$150 million in Kvanefjeld in good faith,\" managing director Daniel Mamadou said.",
+             "gk": "Greenland has sought to attract Western investment in its minerals since the United States and the European Union "
+                   "signed partnerships on raw materials with the island. The Tanbreez project in the south, owned by Critical Metals "
+                   "Corp, received an exploitation licence in 2020 and is not affected by the uranium ban. Analysts said the ruling "
+                   "removes a legal overhang for Greenland.",
              "mk": "The Company expects to make a final investment decision on Songwe Hill in the second half of 2027, subject to financing. "
                    "Mkango signed a term sheet for a US$85 million senior debt facility.",
              "vn": "The government plans to ban the export of unprocessed rare earths from 2027. Vietnam's rare earth reserves are 3.5 million tonnes.",
              "ly": "Lynas Malaysia Sdn Bhd has been granted a three-year renewal of its operating licence for its plant in Gebeng. "
                    "The renewal is effective from March 3, 2027.",
-             "se": "Shin-Etsu will invest approximately 30 billion yen to increase production capacity for rare earth magnets at its Takefu Plant."}
-    titles = {"gl": "Greenland tribunal rejects Energy Transition Minerals' claim over Kvanefjeld", "mk": "Songwe Hill Secures Debt Package",
-              "vn": "Rare earth firm chairman arrested in Vietnam", "ly": "Lynas gets licence renewal", "se": "Shin-Etsu Notice on Magnet Capacity"}
+             "se": "Shin-Etsu will invest approximately 30 billion yen to increase production capacity for rare earth magnets at its Takefu Plant.",
+             "fs": "Companies that carry out eligible processing activities in Australia on one or more of the 31 minerals "
+                   "on Australia's Critical Minerals List. Mining itself is not eligible."}
+    titles = {"gl": "Greenland tribunal rejects Energy Transition Minerals' claim over Kvanefjeld",
+              "gk": "Greenland tribunal rejects Energy Transition Minerals' claim over Kvanefjeld", "mk": "Songwe Hill Secures Debt Package",
+              "vn": "Rare earth firm chairman arrested in Vietnam", "ly": "Lynas gets licence renewal", "se": "Shin-Etsu Notice on Magnet Capacity",
+              "fs": "Critical Minerals Production Tax Incentive"}
 
     class Stories:
         store = None
@@ -277,7 +285,15 @@ def test_a_false_premise_a_plan_and_an_amount_of_something_else_are_declined():
              "no_figure_in_answer"),
             ("How much did Shin-Etsu's magnet sales grow in 2026?", "Shin-Etsu increased capacity by approximately 30 billion yen [{se}].",
              "measure_not_in_passages"),
+            # a figure of another project in the same article, and a "Yes" its passage denies (thirty-second session)
+            ("When did Greenland grant Energy Transition Minerals an exploitation licence for Kvanefjeld?",
+             "Greenland granted Energy Transition Minerals an exploitation licence in 2020 [{gk}].", "figure_of_another_named"),
+            ("Is mining eligible for the Critical Minerals Production Tax Incentive?",
+             "Yes, mining is eligible for the Critical Minerals Production Tax Incentive [{fs}].", "negated_in_passages"),
             # what the passages do say is answered
+            ("When did the Tanbreez project receive an exploitation licence?", "The Tanbreez project received one in 2020 [{gl}].", None),
+            ("Is processing eligible for the Critical Minerals Production Tax Incentive?",
+             "Yes, eligible processing activities in Australia are [{fs}].", None),
             ("When does Mkango expect to make its final investment decision on Songwe Hill?",
              "Mkango expects to make it in the second half of 2027 [{mk}].", None),
             ("When does Lynas's renewed licence take effect?", "It takes effect on March 3, 2027 [{ly}].", None),
@@ -556,6 +572,23 @@ _RULE = ("SUMMARY: In this interim final rule, the Bureau of Industry and Securi
 def test_a_question_about_when_is_given_a_passage_around_the_sentence_that_states_a_day():
     question = "When does the BIS rule on gallium and germanium refining equipment take effect?"
     assert "effective December 4, 2026" in _passage_of(question, _RULE, 300)
+
+
+# A Yonhap story written here (thirty-second session): the memorandum's sentence was closer by cosine to a question about
+# the investment, and a day "in the second half of 2028" was no day.
+_YONHAP = ("SEOUL, Dec. 1 (Yonhap) -- LS Eco Energy Ltd., a cable affiliate of South Korea's LS Group, said Monday it will build a rare "
+           "earth metal plant in northern Vietnam to supply magnet makers in South Korea and the United States, as Seoul seeks to "
+           "reduce its reliance on China.\n\nThe company will invest 120 billion won (US$82 million) in the plant in Hai Phong, which "
+           "is scheduled to start operations in the second half of 2028 with an annual capacity of 1,800 tons of "
+           "neodymium-praseodymium metal, according to a regulatory filing.\n\nLS Eco Energy signed a memorandum of understanding "
+           "with Vietnam Rare Earth JSC, which operates a separation plant near Hanoi, to secure oxide feedstock, it said.\n\n"
+           "South Korea imported 89.2 percent of its rare earth permanent magnets from China last year, according to the Korea "
+           "International Trade Association.")
+
+
+def test_a_question_asking_with_a_verb_of_what_happens_is_given_the_sentence_that_says_it():
+    assert "will invest 120 billion won" in _passage_of("How much will LS Eco Energy invest in its Vietnam rare earth metal plant?", _YONHAP, 300)
+    assert "second half of 2028" in _passage_of("When will LS Eco Energy's Vietnam plant start operations?", _YONHAP, 300)
 
 
 def test_asks_day_reads_questions_about_a_day_month_or_year():
@@ -1168,3 +1201,63 @@ def test_the_answer_format_follows_the_backend_unless_set():
     assert answer_prompt(Settings(llm="openai"), candidate).key == "answer@99"
     candidate = prompts | {"structured_answer": prompts["structured_answer"].model_copy(update={"version": "99"})}
     assert answer_prompt(Settings(llm="local"), candidate).key == "structured_answer@99"
+
+
+def test_a_figure_is_of_the_company_or_project_its_sentence_opens_with():
+    """"The Tanbreez project …, owned by Critical Metals Corp, received an exploitation licence in 2020" answered a question
+    about Kvanefjeld's licence (a Reuters story written here, thirty-second session). A figure whose sentence opens with the
+    question's company's own mine, said beside the company's name, is the company's."""
+    from assay.ask import figure_of_another_named
+
+    question = "How much NdPr did Lynas produce in 2025?"
+    assert figure_of_another_named("Lynas produced 1,300 tonnes [1].", question, {1: "Rival MP Materials produced 1,300 tonnes of NdPr in 2025."})
+    assert not figure_of_another_named("Lynas produced 10,500 tonnes [1].", question,
+                                       {1: "Lynas produced 10,500 tonnes of NdPr in 2025, more than rival MP Materials."})
+    assert not figure_of_another_named("Lynas produced 10,500 tonnes [1].", question,
+                                       {1: "Lynas said output rose. Its Mt Weld mine produced 10,500 tonnes of NdPr in 2025."})
+    # a name the sentence opens with only after a verb is not its subject
+    assert not figure_of_another_named("Lynas produced 10,500 tonnes [1].", question,
+                                       {1: "Analysts expected MP Materials to lag; output reached 10,500 tonnes of NdPr in 2025."})
+
+
+def test_a_plan_is_the_last_word_of_plan_or_deed_before_the_figure_and_a_half_year_dates_a_sentence():
+    """Texts written here (thirty-second session): "When did Niron's Sartell plant begin production?" had been answered "in 2029"
+    from "…is designed to produce … once complete in 2029"; Yonhap's "scheduled to start operations in the second half of 2028"
+    gave no day, so "When will LS Eco Energy's Vietnam plant start operations?" was shown other sentences."""
+    from assay.ask import _DATED, planned_not_done
+
+    niron = {1: "The plant in Sartell, Minnesota, is designed to produce 1,500 metric tons of magnets a year once complete in 2029."}
+    assert planned_not_done("The Sartell plant began production in 2029 [1].", "When did Niron's Sartell plant begin production?", niron)
+    done = {1: "The plant, designed to produce 1,500 tonnes a year, opened in 2025."}
+    assert not planned_not_done("It opened in 2025 [1].", "When did the plant open?", done)
+    assert _DATED.search("which is scheduled to start operations in the second half of 2028")
+    assert _DATED.search("output should recover by mid-2027") and not _DATED.search("in the plant in Hai Phong")
+
+
+def test_a_name_asked_for_comes_from_an_article_about_what_the_question_names():
+    """"Which company won India's rare earth magnet scheme tender?" (nobody has) had been answered "LS Eco Energy won … [2][3]":
+    India's scheme from one article's passage, the company from another's (texts written here, thirty-second session)."""
+    from assay.ask import name_of_another_subject
+
+    question = "Which company won India's rare earth magnet scheme tender?"
+    by_key = {1: "The Union Cabinet approved the scheme for India with an outlay of ₹7,280 crore.",
+              2: "LS Eco Energy signed a memorandum of understanding with Vietnam Rare Earth JSC."}
+    named = {1: "Cabinet approves magnet scheme " + by_key[1], 2: "LS Eco Energy to build plant in Vietnam " + by_key[2]}
+    assert name_of_another_subject("LS Eco Energy won India's tender [1][2].", question, by_key, named)
+    # The name from an article about India's scheme stands.
+    by_key[1] += " Sona Comstar won the first tender for India's scheme."
+    named[1] += " Sona Comstar won the first tender for India's scheme."
+    assert not name_of_another_subject("Sona Comstar won it [1].", question, by_key, named)
+
+
+def test_a_count_comes_from_a_sentence_that_names_what_is_counted():
+    """"How many beneficiaries will India's magnet scheme select?" had been answered with the scheme's 6,000 tonnes of capacity
+    (a release written here, thirty-second session). A unit counted ("How many tonnes…") needs no such sentence."""
+    from assay.ask import count_of_something_else
+
+    release = {1: "The scheme aims to establish capacity of 6,000 metric tonnes per annum (MTPA) in India. "
+                  "The total capacity will be allocated to five beneficiaries, each eligible for up to 1,200 MTPA."}
+    question = "How many beneficiaries will India's magnet scheme select?"
+    assert count_of_something_else("It will select beneficiaries for 6,000 metric tonnes per annum [1].", question, release)
+    assert not count_of_something_else("Five, each eligible for up to 1,200 MTPA [1].", question, release)
+    assert not count_of_something_else("It produced 10,500 t [1].", "How many tonnes did Lynas produce?", {1: "Lynas produced 10,500 t of NdPr."})

@@ -572,3 +572,34 @@ def test_a_licensing_board_its_group_and_an_owner_s_report_speak_for_whom_they_a
     assert speaker("Export demand has recovered, according to customs data.") is None
     # A known company's name and more is the company ("Lynas Malaysia"); a country's name and more is not a country.
     assert speaker("Lynas Malaysia said the plant would keep running.") == Attribution.company
+
+
+def test_unnamed_sources_a_union_a_company_s_filing_and_a_passive_verb():
+    """Written here (thirty-second session): a Bloomberg story's "people familiar with the matter said" had been the writer's
+    and "said the people, who asked not to be identified" the company's; an Automotive News story's "a union spokesman said"
+    a company's, "Ford said" (after "Ford Motor Co.", under a time line) the writer's, and "they were warned" (passive) the
+    last speaker's; Yonhap's "according to a regulatory filing" the writer's."""
+    story = ("By Michael Martinez\nAutomotive News\nDecember 2, 2026 05:45 PM\n\n"
+             "Ford Motor Co. will idle its Chicago Assembly Plant for a week starting Dec. 8, the automaker said Tuesday.\n\n"
+             "The shutdown affects about 4,600 hourly workers represented by the UAW, a union spokesman said. "
+             "Ford said it expects to make up the lost production in the first quarter.\n\n"
+             "Mark Wakefield, an analyst at consultancy AlixPartners, said the industry had underestimated the risk.\n\n"
+             "In our view, purchasing departments have only themselves to blame: they were warned for years and chose the cheapest bid.\n\n"
+             "Niron Magnetics raised $150 million to build its first commercial plant, people familiar with the matter said. "
+             "The round was led by Samsung Ventures, said the people, who asked not to be identified. "
+             "The round values Niron at about $1.1 billion, one of the people said.\n\n"
+             "The plant is designed to produce 1,500 metric tons a year, according to a company presentation seen by Bloomberg News. "
+             "The company will invest 120 billion won in the plant, according to a regulatory filing.\n")
+    found = _attributed(story, SourceType.news, (Attribution.author, 0.3))
+    who = {text[:24]: attribution for text, (attribution, _) in found.items()}
+    assert who["The shutdown affects abo"] == Attribution.third_party
+    assert who["Ford said it expects to "] == Attribution.company
+    assert who["they were warned for yea"] == Attribution.author
+    assert who["Niron Magnetics raised $"] == Attribution.third_party
+    assert who["The round was led by Sam"] == Attribution.third_party
+    assert who["The round values Niron a"] == Attribution.third_party
+    assert who["The plant is designed to"] == Attribution.company
+    assert who["The company will invest "] == Attribution.company
+    # Not a union: the European Union, and India's "Union Minister".
+    assert speaker("The European Union said the rules would apply from 2027.") == Attribution.government
+    assert speaker("Union Minister H.D. Kumaraswamy said the scheme would create jobs.") == Attribution.government

@@ -401,8 +401,8 @@ def test_text_fixture_reads_back_as_the_article_it_was_made_from(case: Case):
         article = article.model_copy(update={"published": None})
     if case.published or case.url or case.source or case.author:
         assert (article.published, article.url, article.source, article.author) == (case.published, case.url, case.source, case.author)
-    else:  # a local file: known by its path, published by whom its opening names or else its folder
-        assert (article.url, article.source, article.source_url) == (None, case.publisher or "text", str((FIXTURES / case.file).resolve()))
+    else:  # a local file: known by its path, published by whom its opening names; its folder, "text", names no publisher
+        assert (article.url, article.source, article.source_url) == (None, case.publisher or "files", str((FIXTURES / case.file).resolve()))
 
 
 def test_the_layouts_are_told_apart():

@@ -157,6 +157,8 @@ def test_a_file_without_a_named_publisher_takes_its_folder_unless_the_folder_is_
     assert file_publisher(body, tmp_path / "reuters-clips" / "lynas.txt", notes) == "reuters-clips"
     assert "folder's name" in notes[-1]
     assert file_publisher(body, tmp_path / "Downloads" / "lynas.txt", notes) == "files"
+    assert file_publisher(body, tmp_path / "in" / "lynas.txt", notes) == "files"  # named for the workflow, not a publisher
+    assert file_publisher(body, tmp_path / "To Read" / "lynas.txt", notes) == "files"
     assert file_publisher(body, Path.home() / "lynas.txt", notes) == "files"
     assert file_publisher(body, Path("lynas.txt"), notes) == "files"
     assert "front matter" in notes[-1]  # says how to name it

@@ -635,8 +635,12 @@ def call_holder(title: str) -> str | None:
     return found["name"].strip(" ,-") if found else None
 
 
-# Folders people save anything in: their name says nothing of who published what is in them.
-_GENERIC_FOLDERS = {"downloads", "download", "desktop", "documents", "my documents", "tmp", "temp", "home", "inbox", "files", "new folder", "pasted"}
+# Folders people save anything in: their name says nothing of who published what is in them. Nor does one named for
+# what it holds or where it is in a workflow ("in", "articles", "to read"): eight texts written here, in a folder "in",
+# had each been published by "in" (thirty-first session).
+_GENERIC_FOLDERS = {"downloads", "download", "desktop", "documents", "my documents", "tmp", "temp", "home", "inbox", "files", "new folder", "pasted",
+                    "in", "input", "inputs", "incoming", "new", "articles", "news", "stories", "texts", "text", "docs", "pdfs", "clippings",
+                    "clips", "to read", "toread", "reading", "misc", "scratch", "saved", "attachments", "uploads"}
 
 
 # A periodical's issue as its title names it after the publication: "The Magnet Ledger — Week 48".
