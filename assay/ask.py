@@ -26,7 +26,7 @@ from langchain_core.messages.ai import add_usage
 from langchain_core.runnables import RunnableConfig
 from pydantic import BaseModel, Field, field_validator, model_validator
 
-from assay.aliases import shipped_book
+from assay.aliases import names_an_actor, shipped_book, trade_names
 from assay.analysis import NUMBER, UNIT_DIMENSIONS, YEAR, numbers, plain_number, unsupported_numbers
 from assay.embeddings import MiniLMEmbeddings
 from assay.grounding import unknown_names, unmentioned_materials, unmentioned_names, unmentioned_years
@@ -563,13 +563,13 @@ def count_of_something_else(text: str, question: str, by_key: dict[int, str]) ->
     return bool(held) and not any(stem in word_stems(u, 4) for holders in held for u in holders)
 
 
-# A figure's sentence about another company or project: a name at its opening, before any verb, that the question does not
-# hold, followed by a facility's word or ending in a company's ("The Tanbreez project in the south, owned by Critical Metals
-# Corp, received an exploitation licence in 2020": Kvanefjeld's licence was asked, a Reuters story written here).
+# A figure's sentence about another actor or project: a name at its opening, before any verb, that the question does not
+# hold, followed by a facility's word or naming a company, government or country ("The Tanbreez project in the south, owned
+# by Critical Metals Corp, received an exploitation licence in 2020": Kvanefjeld's licence was asked, a Reuters story
+# written here).
 _SUBJECT_REACH = 40  # characters: a sentence's subject opens it ("The Tanbreez project", "Rival MP Materials")
 _FACILITY_AFTER = re.compile(r"^['’]?s?\s+(?:rare earths?\s+|magnet\s+|separation\s+|processing\s+)?"
                              r"(?:project|mine|deposit|plant|refinery|facility|smelter|operation|prospect|complex)s?\b", re.I)
-_COMPANY_END = re.compile(r"\b(?:Corp|Corporation|Inc|Ltd|Limited|plc|PLC|Group|Holdings|AG|SA|NV|Co)\.?$")
 
 
 def _asked_names(question: str, said: str = "") -> set[str]:
@@ -579,16 +579,14 @@ def _asked_names(question: str, said: str = "") -> set[str]:
 
 
 def _about_another(sentence: str, question: str) -> bool:
-    """Whether a passage sentence is about a company or project the question does not name, and names none it does."""
+    """Whether a passage sentence is about an actor or project the question does not name, and names none it does."""
     if _asked_names(question, sentence) != _asked_names(question):
         return False
-    book = shipped_book()
     for name in unknown_names(sentence, question):
         at = sentence.find(name)
         if not 0 <= at <= _SUBJECT_REACH or re.search(r"\b[a-z]{3,}(?:ed|s)\b", sentence[:at]):
             continue  # not its subject: "Lynas said that rival MP Materials…" opens with a verb before the name
-        named = book.canonical(name)
-        if _FACILITY_AFTER.match(sentence[at + len(name) :]) or _COMPANY_END.search(name) or (named and named.type == EntityType.company):
+        if _FACILITY_AFTER.match(sentence[at + len(name) :]) or names_an_actor(name) or trade_names(name):
             return True
     return False
 
