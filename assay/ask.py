@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Annotated, Literal, NamedTuple
 from urllib.parse import urlsplit
 
@@ -399,38 +399,39 @@ def recited_to_named(text: str, question: str, by_key: dict[int, str], named: di
     return text
 
 
-def figure_of_another_subject(text: str, question: str, by_key: dict[int, str], named: dict[int, str]) -> bool:
-    """Whether a sentence of the answer gives a figure (not the question's) that only cited passages
-    whose articles name none of the question's names hold (`named`: what each passage's article names):
-    a figure of another company, read beside one about it."""
+def _held_apart(text: str, question: str, by_key: dict[int, str], named: dict[int, str],
+                given: Callable[[str], Iterable[str]], holds: Callable[[str, str], bool]) -> bool:
+    """Whether something a sentence of the answer gives (`given` of the sentence) is held (`holds`) only by cited passages
+    whose articles name none of the question's names (`named`: what each passage's article names)."""
     asked = set(unmentioned_names(question, "", strict=True))  # every name the question holds
     if not asked:
         return False
     for sentence in text_sentences(text):
         keys = [k for k in citation_keys(sentence.text) if k in by_key]
-        for figure in numbers(_CITATION.sub("", sentence.text)) - numbers(question):
-            holders = [k for k in keys if figure in numbers(by_key[k])]
+        for item in given(_CITATION.sub("", sentence.text)):
+            holders = [k for k in keys if holds(item, by_key[k])]
             # None of them names any: "…approve for Project Vault, and which OEMs…" is Project Vault's where "OEMs" is not named.
             if holders and all(set(unmentioned_names(question, named[k], strict=True)) >= asked for k in holders):
                 return True
     return False
 
 
+def figure_of_another_subject(text: str, question: str, by_key: dict[int, str], named: dict[int, str]) -> bool:
+    """Whether a sentence of the answer gives a figure (not the question's) that only cited passages
+    whose articles name none of the question's names hold (`named`: what each passage's article names):
+    a figure of another company, read beside one about it."""
+    return _held_apart(text, question, by_key, named, lambda sentence: numbers(sentence) - numbers(question),
+                       lambda figure, passage: figure in numbers(passage))
+
+
 def name_of_another_subject(text: str, question: str, by_key: dict[int, str], named: dict[int, str]) -> bool:
     """Whether a question asking for a name ("Which company…", "Who…") is answered with a name that only cited passages
-    whose articles name none of the question's names hold (`named`, as for `figure_of_another_subject`): "Which company won
+    whose articles name none of the question's names hold (as for `figure_of_another_subject`): "Which company won
     India's rare earth magnet scheme tender?" answered "LS Eco Energy won … [2][3]", India's scheme from [2] and the company
     from [3], another article's (texts written here, thirty-second session)."""
-    asked = set(unmentioned_names(question, "", strict=True))
-    if not asked or not _ASKS_NAME.match(question):
-        return False
-    for sentence in text_sentences(text):
-        keys = [k for k in citation_keys(sentence.text) if k in by_key]
-        for name in unknown_names(_CITATION.sub("", sentence.text), question):
-            holders = [k for k in keys if not unmentioned_names(name, by_key[k], strict=True)]
-            if holders and all(set(unmentioned_names(question, named[k], strict=True)) >= asked for k in holders):
-                return True
-    return False
+    return bool(_ASKS_NAME.match(question)) and _held_apart(
+        text, question, by_key, named, lambda sentence: unknown_names(sentence, question),
+        lambda name, passage: not unmentioned_names(name, passage, strict=True))
 
 
 # A part of a year a question asks about ("in the third quarter", "Q3", "the September quarter", "H1"), and a
