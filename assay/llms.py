@@ -36,6 +36,10 @@ from assay.settings import Settings
 Schema = TypeVar("Schema", bound=BaseModel)
 
 
+class BackendNotConfigured(RuntimeError):
+    """The configured LLM backend lacks what it needs to start (its message names the setting)."""
+
+
 class StructuredOutputError(RuntimeError):
     """The model's answer did not fit the schema, even after it was shown the error once."""
 
@@ -175,9 +179,16 @@ def chat_model(settings: Settings, **overrides: Any) -> BaseChatModel:
     if settings.llm == "openai":
         from langchain_openai import ChatOpenAI
 
+        api_key = os.environ.get("OPENAI_API_KEY")
+        if not api_key and settings.llm_base_url is None:
+            raise BackendNotConfigured("ASSAY_LLM=openai without OPENAI_API_KEY: set the key for the OpenAI API, "
+                                       "or point ASSAY_LLM_BASE_URL at an OpenAI-compatible server of your own")
         return ChatOpenAI(
             model=settings.llm_model or "gpt-4o-mini",
             base_url=settings.llm_base_url,
+            # A server of one's own (vLLM, llama.cpp's, Ollama) takes no key, but the client will not start without one:
+            # the OpenAI library's "Missing credentials" had been all a user with such a server was told.
+            api_key=api_key or "none",
             temperature=0,
             max_tokens=settings.llm_max_tokens,
             timeout=settings.llm_timeout_s,

@@ -126,6 +126,22 @@ def test_missing_local_model_names_the_repair(assay_home, monkeypatch, tmp_path)
         chat_model(get_settings())
 
 
+def test_a_server_of_one_s_own_needs_no_key_and_the_openai_api_says_which_it_needs(assay_home, monkeypatch):
+    """`ASSAY_LLM=openai ASSAY_LLM_BASE_URL=http://127.0.0.1:8000/v1` without OPENAI_API_KEY (a vLLM or llama.cpp server)
+    had failed with the OpenAI library's "Missing credentials" (thirty-second session)."""
+    from assay.llms import BackendNotConfigured
+    from assay.settings import get_settings
+
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.setenv("ASSAY_LLM", "openai")
+    get_settings.cache_clear()
+    with pytest.raises(BackendNotConfigured, match="OPENAI_API_KEY.*ASSAY_LLM_BASE_URL"):
+        chat_model(get_settings())
+    monkeypatch.setenv("ASSAY_LLM_BASE_URL", "http://127.0.0.1:8000/v1")
+    get_settings.cache_clear()
+    assert chat_model(get_settings()).openai_api_base == "http://127.0.0.1:8000/v1"
+
+
 @pytest.mark.llm
 @pytest.mark.skipif(importlib.util.find_spec("llama_cpp") is None, reason="llama-cpp-python is installed by `make setup`")
 def test_local_llama_cpp_gives_schema_valid_json(assay_home, monkeypatch):
