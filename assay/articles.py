@@ -13,7 +13,7 @@ from assay.types import Article, Fetched, RawItem
 # Which reading of the sources the readers and the cleaning give: bump it when a change to them makes an
 # unchanged source read otherwise, so that the version it makes is known for Assay's rereading, not the
 # publisher's edit (the digest leaves such versions out; `assay show` says so).
-READER_VERSION = "21"  # 1: before it was kept (None in the registry); 2: wire formats, filing tables, tables over pages;
+READER_VERSION = "24"  # 1: before it was kept (None in the registry); 2: wire formats, filing tables, tables over pages;
 # 3: periods side by side over a text or PDF table's columns, a filing's signs and section labels in them; a page's
 # "Read more:" links and advertisement slots; "NYSE American:" and "TSX-V:" listings; 4: an outlet in a dateline's
 # brackets ("LONDON (Fastmarkets) -"), a byline's role ("By Staff Reporter") no publisher; 5: Reuters' dateline with no

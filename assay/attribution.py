@@ -45,8 +45,8 @@ VOICE = {
 # in no labelled article, so it changed none. Nor does "estimates that" / "estimated that", a verb by the
 # "that" after it ("Benchmark Mineral Intelligence estimates that Lynas produced about 1,200 tonnes",
 # an analyst's note written here, was the author's). Nor does "raised their … forecast" (a story written here).
-_VERB = (r"(?:(?:was |were )?quoted as saying|said|says|(?<!\ba )say|told|tells|(?<!unless )(?<!otherwise )(?<!as )stated|added|adds|announced|argued|argues|claimed|(?<!was )(?<!were )(?<!been )(?<!be )(?<!is )(?<!are )warned|warns|wrote|noted|"
-         r"expects|expected|believes|(?<!was )(?<!were )(?<!been )(?<!be )(?<!is )(?<!are )blamed|blames|predicted|predicts|insisted|insists|stressed|emphasi[sz]ed|explained|commented|"
+_VERB = (r"(?:(?:was |were )?quoted as saying|said|says|(?<!\ba )say|told|tells|(?<!unless )(?<!otherwise )(?<!as )(?<!their )(?<!its )(?<!the )(?<!his )(?<!her )stated|added|adds|announced|argued|argues|claimed|(?<!was )(?<!were )(?<!been )(?<!be )(?<!is )(?<!are )warned|warns|wrote|noted|"
+         r"expects|expected|(?<=\w )(?<!\bto )(?<!\bi )(?<!\bwe )(?<!\byou )expect(?=\s)|believes|(?<!was )(?<!were )(?<!been )(?<!be )(?<!is )(?<!are )blamed|blames|predicted|predicts|insisted|insists|stressed|emphasi[sz]ed|explained|commented|"
          r"estimates that|estimated that|estimates(?=\s+(?:the|its|that|it|total|a|an)\s)|reported that|reported(?=\s+(?:(?:a|an|its|record|quarterly|annual|half-year|first-half|full-year)\s+){0,2}(?:revenue|revenues|sales|profit|net|output|production|earnings|loss|EBITDA|income)\b)|recorded(?=\s+(?:[\w-]+\s+){0,3}(?:investments?|exports|imports|output|production|revenues?|sales|profits?|loss|growth|surplus|deficit)\b)|declined to say|according to|(?:(?<=,\s)|(?<=—\s)|(?<=^))per(?=\s+(?:the|an?|its|their)\s|\s+[A-Z][a-z])|(?<=\s)per(?=\s+[A-Z][a-z]+[.,]?$)|highlights|highlighted|showcased|touts|touted|"
          r"outlines|describes|concludes|cites|asserts|asserted|contends|contended|positions itself|acknowledged|states(?=\s+(?:it|its|they|we)\b)|claims(?=\s+(?:the|it|its|a|an|to|will|would)\b)|reports(?=\s+(?:that|a|an|its|the|significant|record)\b)|emphasi[sz]es|documents(?=\s+how\b)|frames(?=\s+\S+\s+as\b)|framed(?=\s+\S+(?:\s+\S+)?\s+as\b)|"
          r"called(?=\s+(?:it|this|that|them|the\s+\S+(?:\s+\S+)?)\s+(?:a\s+|an\s+|the\s+)?[“\"])|"
@@ -85,7 +85,10 @@ _ROLES: list[tuple[re.Pattern[str], Attribution]] = [
                 # A trade union, in lower case: "a union spokesman said" (not the European Union, nor India's "Union Minister").
                 r"(?-i:(?:(?:trade|labou?r|workers'?)\s+)?unions?)(?=\s|,|['’])|activists?|campaigners?|environmentalists?|environmental groups?|advocacy groups?|residents?|"
                 r"critics?|opponents?|supporters?|proponents?|skeptics?|sceptics?|detractors?|NGOs?|(?:market )?participants|"
-                r"(?:industry|trade|lobby|business|pressure) groups?|associations?)\b", re.I),
+                r"(?:industry|trade|lobby|business|pressure) groups?|associations?|"
+                # An armed group, in Myanmar's borderlands: "A spokesperson for the Kachin Independence Organisation said…" (a
+                # campaign group's release written here had it a company's, by "spokesperson").
+                r"armed groups?|rebels?|militias?|insurgents?|independence (?:organi[sz]ation|army))\b", re.I),
      Attribution.third_party),
     (re.compile(r"\b(?:(?i:minister|ministry|department|secretary|government|administration|(?<!company )(?<!firm's )(?<!company's )officials?|agency|commission|"
                 r"senator|lawmakers?|mayor|(?:county )?judge|embassy|ambassador|premier|governor|regulator|authorit(?:y|ies)|committee|bureau|police|prosecutors?|investigators|customs (?:authorit(?:y|ies)|officials?|office|service|administration|department)|(?:licensing|regulatory) board)|"
@@ -113,7 +116,7 @@ _OWNER = re.compile(r"\b[A-Z][\w&.-]*['’]s\b")
 _GOES_ON = re.compile(
     r"(?:(?:and|but|or)\s+)?(?:that|adding(?:\s+that)?|while noting that|"
     r"(?:citing|blaming|saying|noting|warning|arguing|describing|calling|predicting|pointing to)\b)"
-    r"|(?:and|but)\s+(?:added|said|says|described|called|warned|noted|argued|predicted|blamed|cited|insisted|stressed)\b"
+    r"|(?:and|but)\s+(?:added|said|says|say|expect|described|called|warned|noted|argued|predicted|blamed|cited|insisted|stressed)\b"
 )
 # A modal or "to" right before the verb: speech someone ought to, could or is to give, not speech given.
 _UNSPOKEN = re.compile(r"\b(?:should|would|could|must|might|may|can|shall|will|to)\s+(?:not\s+|never\s+|also\s+|now\s+)?$", re.I)
@@ -125,7 +128,9 @@ _PRONOUN = re.compile(r"^\s*(?:he|she|they|it|the (?:statement|release|announcem
 # "Lynas is the only producer outside China…, and it expects…": a pronoun after "and" or "but" is
 # the same sentence's subject, not a place the sentence names on its way.
 # An organisation's name before a role its people hold: "a POSCO International official", "Lynas executives".
-_ROLE_OWNER = re.compile(r"\b(?P<name>[A-Z][\w&.'’-]*(?:\s+[A-Z][\w&.'’-]*){0,4})\s+(?:officials?|executives?|spokes(?:person|man|woman)|sources?)\b")
+# The whole name, its small words too: "Department of Mineral and Petroleum Resources spokesperson …" is the department's,
+# not "Petroleum Resources"' (a company's by its trade word; a Mining Weekly story written here).
+_ROLE_OWNER = re.compile(r"\b(?P<name>[A-Z][\w&.'’-]*(?:\s+(?:(?:of|and|for|the|&)\s+)?[A-Z][\w&.'’-]*){0,5})\s+(?:officials?|executives?|spokes(?:person|man|woman)|sources?)\b")
 # A group named before, owning the title of who speaks: "Environmental group Save Malaysia Stop Lynas said … | "…," the
 # group's chairman Tan Bun Teet claimed" (a story written here: the chairman had been a company's).
 _THE_GROUPS = re.compile(r"^\s*(?:the|its)\s+(?:group|organi[sz]ation|association|coalition|campaign|alliance|body)['’]s?\s", re.I)
@@ -151,6 +156,9 @@ _COORDINATED = re.compile(r"^\s*(?P<subject>[A-Z][^,]{0,60}?)\s+(?:plans|planned
 # A currency sign that spells a country ("US$", "A$"): no speaker.
 _CURRENCY_SIGN = re.compile(r"\b(?:US|U\.S\.|A|AU|C|CA|NZ|HK|S)\$")
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'’-]+(?:\s+[A-Z][a-zA-Z'’-]+)*")
+# A person's name may open with initials: "chairman D Singh said …", then "Singh told reporters" (The Economic Times' way; a
+# story written here had the second the writer's). Not "A" or "I", which open sentences.
+_INITIALLED_NAME = re.compile(r"\b(?:(?![AI]\s)[A-Z]\.?\s+)*[A-Z][a-zA-Z'’-]+(?:\s+[A-Z][a-zA-Z'’-]+)*")
 # A clause set off between commas that says what its subject is or does, right before the verb.
 _RELATIVE_END = re.compile(r",\s+(?:which|who)\s+[^“”\"]*?,\s*$")
 # ... and one that says it makes or sells things: a company's.
@@ -186,7 +194,7 @@ class _Speakers:
     defined: dict[str, Attribution] = field(default_factory=dict)
 
     def learn(self, text: str, who: Attribution) -> None:
-        for name in _NAME.findall(text):
+        for name in _INITIALLED_NAME.findall(text):
             # The person after a role in the same run of capitals: "MP Materials Chief Executive James Litinsky" -> "James Litinsky".
             words = name[max((m.end() for p, _ in _ROLES for m in p.finditer(name)), default=0):].split()
             if len(words) >= 2:
@@ -514,5 +522,9 @@ def attributions(
             out.append((Attribution.author, "the publication's own voice"))
         if named is None and (act := _ACT.match(statement.text)) and (actor := speakers.who(act["subject"])) is not None:
             named = actor  # the act's subject speaks in what the sentence goes on with, and is the last speaker
+        if named is None and quoted is not None and inside is not None and statement.end > inside[1]:
+            # '"Our ore is ten times richer…," Blench said, | adding that the company had raised R180-million': the
+            # quotation's speaker, named after it, goes on (a Mining Weekly story written here had the rest the writer's).
+            named = quoted
         named_before = (named, statement.end) if named is not None else None
     return out

@@ -1088,7 +1088,10 @@ def _titled_line(text: str) -> bool:
 
 # --- assembly ------------------------------------------------------------------
 
-HIGHLIGHTS_HEADINGS = {"highlights", "key highlights"}
+HIGHLIGHTS_HEADINGS = {"highlights", "key highlights", "synopsis"}
+# A deck under its heading, one paragraph the publisher wrote to sum the story up: The Economic Times' "Synopsis" (a story written
+# here, thirty-third session: its synopsis had been two statements and two highlights, repeating the lede).
+_DECK_HEADINGS = {"synopsis"}
 
 
 def split_highlights(blocks: list[Block]) -> tuple[list[str], list[Block]]:
@@ -1100,6 +1103,8 @@ def split_highlights(blocks: list[Block]) -> tuple[list[str], list[Block]]:
                 end += 1
             if end > i + 1:
                 return [b.text for b in blocks[i + 1 : end]], blocks[:i] + blocks[end:]
+            if block.text.strip().rstrip(":").lower() in _DECK_HEADINGS and end < len(blocks) and blocks[end].kind == "paragraph":
+                return [blocks[end].text], blocks[:i] + blocks[end + 1 :]
     return [], blocks
 
 

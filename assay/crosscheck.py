@@ -77,6 +77,7 @@ class Quantity:
     dimension: str
     value: str
     bound: str = ""
+    base: str = ""  # a share's whole, by its first word: "world" for "90% of the world's supply", "europe" for "30% of Europe's demand"
 
     def span(self) -> tuple[Decimal, Decimal]:
         """The values the text allows: one value, a half-line for a bound, and for a round figure those
@@ -132,8 +133,16 @@ def quantities(text: str) -> list[Quantity]:
         value = number if factor is None else format((Decimal(number) * scale * factor).normalize(), "f")
         before = text[max(0, match.start() - 40):match.start()]
         bound = "min" if _AT_LEAST.search(before) else "max" if _AT_MOST.search(before) else "about" if _ROUGHLY.search(before) else ""
-        found.append(Quantity(number, dimension, value, bound))
+        whole = _SHARE_OF.match(text, match.end()) if dimension == "share" else None
+        base = _SAME_WHOLE.get(word := whole["word"].lower(), word) if whole else ""
+        found.append(Quantity(number, dimension, value, bound, base))
     return found
+
+
+# A share's whole, by the first word after "of": "less than 1% of the world's rare earths" and "30% of Europe's demand" measure
+# shares of different things (a letter and a factbox written here had been read as contradicting each other).
+_SHARE_OF = re.compile(r"\s*of\s+(?:the\s+)?(?P<word>[A-Za-z][\w-]*?)(?:['’]s?)?\b")
+_SAME_WHOLE = {"global": "world", "worldwide": "world", "world": "world", "total": "world"}
 
 
 # A percentage that measures a change, not a share: "up 22%", "rose by about 5%", "12% from", "18 percent year-on-year".
@@ -192,8 +201,13 @@ def figures_conflict(statement: str, other: str, *, ignore: frozenset[str] = fro
     own = [q for q in quantities(statement) if q.number not in ignore_own]
     theirs = [q for q in quantities(other) if q.number not in ignore]
     dimensions = {q.dimension for q in own} & {q.dimension for q in theirs}
-    return any(not any(a.allows(b) for a in own if a.dimension == dimension for b in theirs if b.dimension == dimension)
-               for dimension in dimensions)
+    for dimension in dimensions:
+        # Two shares of different wholes measure different things (`Quantity.base`); one whose whole is unsaid may be either.
+        pairs = [(a, b) for a in own if a.dimension == dimension for b in theirs if b.dimension == dimension
+                 and not (a.base and b.base and a.base != b.base)]
+        if pairs and not any(a.allows(b) for a, b in pairs):
+            return True
+    return False
 
 
 # A figure a text cites as someone's word rather than gives as its own: "below the 1,480 tonnes the company
@@ -338,7 +352,7 @@ class CorpusCrossCheck:
         """Its thresholds and conflict rule: part of every analysis's cache key, so changing one re-analyses."""
         return (f"crosscheck(related={self.related:g},close={self.close:g},shared={self.shared:g},repeat={self.repeat:g},"
                 f"k={self.k},conflicts=units-in-closest-sentence-same-period-same-material,subjects=known-and-legal-names,agree=figures-not-dates,"
-                f"agree-independently=not-the-claimant,cited-figures=not-own,told-day=not-measured,changes-not-shares,wordy-agree=names-its-subject,idf=smoothed,units=converted,another-partys-figure=no-conflict,bounds=ranges,speakers=trade-names,plans=the-party's-word,conflicts=same-party,subject=claimant,cited-party=claimant,unnamed=passage-without-modifiers,speaker=after-dateline,cited-claim=its-word,days-not-figures,kilo-tonnes,same-number-other-measure=no-agreement,rare-earths=a-material)")
+                f"agree-independently=not-the-claimant,cited-figures=not-own,told-day=not-measured,changes-not-shares,wordy-agree=names-its-subject,idf=smoothed,units=converted,another-partys-figure=no-conflict,bounds=ranges,speakers=trade-names,plans=the-party's-word,conflicts=same-party,subject=claimant,cited-party=claimant,unnamed=passage-without-modifiers,speaker=after-dateline,cited-claim=its-word,days-not-figures,kilo-tonnes,same-number-other-measure=no-agreement,rare-earths=a-material,shares=of-one-whole)")
 
     def __call__(self, article: Article, found: Sequence[Statement], vectors: np.ndarray | None = None) -> list[CrossCheck]:
         if not found or self.store.count() == 0:

@@ -329,6 +329,10 @@ def _unknown(name: Name, norm_body: str) -> str | None:
         return None
     if len(words) == 1 and (_spelt_out(words[0], norm_body) or _demonym_or_place(words[0], norm_body)):
         return None
+    # A place of two or three words by its demonym: "South African" for the body's "South Africa" (a Mining Weekly
+    # story written here had its whole summary dropped for it).
+    if len(words) <= 3 and _demonym_or_place(" ".join(words), norm_body):
+        return None
     return " ".join(words)
 
 

@@ -23,6 +23,8 @@ _ABBREVIATIONS = {
     "u.s", "u.k", "e.u", "u.n", "e.g", "i.e", "etc", "vs", "mr", "mrs", "ms", "dr", "prof", "st", "no", "inc", "corp",
     "ltd", "co", "jr", "sr", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "approx",
     "est", "fig", "al", "gov", "sen", "rep", "gen", "dept", "u.s.a", "d.c", "p.m", "a.m", "ph.d", "nos", "para", "paras", "vol", "pp",
+    # Titles before a name: the Gulf's engineers ("Eng. Robert Wilt, Chief Executive Officer of Ma'aden, said"), office holders.
+    "eng", "hon", "amb", "capt", "col", "lt",
 }
 # A sentence ends at a full stop, question or exclamation mark (and any closing quotes) followed by
 # space and a capital (Latin, Greek, Cyrillic), a digit or a letter of a script without case (Arabic,
@@ -203,8 +205,11 @@ DATELINE = re.compile(
     # A place not in capitals, with a day and an agency or a year: "Seoul, Nov. 26, 2026 (Yonhap) -- POSCO said…",
     # a release's "**London, 1 December 2026** — Rainbow Rare Earths … today announced".
     # And with a national agency alone, as Antara writes it: "Jakarta (ANTARA) - The Indonesian government…".
-    rf"|^[*_]{{0,2}}(?P<cased>[A-Z][A-Za-z.'’\- ]{{1,40}},\s*(?:{_DATELINE_DAY}\s*\([A-Z][A-Za-z ]{{1,30}}\)|{_DATELINE_DAY_YEAR})"
-    r"|[A-Z][A-Za-z.'’\- ]{1,40}\s+\((?i:antara|bernama|yonhap|pti|afp|ap|reuters|xinhua|kyodo|jiji|tass|efe|ansa|dpa)\))[*_]{0,2}" + _DATELINE_DASH +
+    # The Gulf's releases name the country, put a dash before the day and a colon after it: "Riyadh, Saudi Arabia –
+    # 18 November 2026: Saudi Arabian Mining Company (Ma'aden) … today announced" (a release written here was undated).
+    rf"|^[*_]{{0,2}}(?P<cased>[A-Z][A-Za-z.'’\- ]{{1,40}}(?:,\s*[A-Z][A-Za-z.'’\- ]{{1,30}})?(?:,\s*|\s*(?:—|–|-)\s*)"
+    rf"(?:{_DATELINE_DAY}\s*\([A-Z][A-Za-z ]{{1,30}}\)|{_DATELINE_DAY_YEAR})"
+    r"|[A-Z][A-Za-z.'’\- ]{1,40}\s+\((?i:antara|bernama|yonhap|pti|afp|ap|reuters|xinhua|kyodo|jiji|tass|efe|ansa|dpa)\))[*_]{0,2}(?:" + _DATELINE_DASH + r"|\s*[:：]\s+)" +
     # Reuters' with no place, a day and the agency: "Nov 18 (Reuters) - Energy Fuels said…".
     rf"|^(?P<placeless>{MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?\s*\([A-Z][A-Za-z ]{{1,30}}\))" + _DATELINE_DASH +
     # A price reporter's, its name and the day before a colon: "SMM, Dec 3: Spot prices of NdPr oxide…".
@@ -212,7 +217,7 @@ DATELINE = re.compile(
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "41"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
+SPLITTER_VERSION = "42"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
 # 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies, an interview's Q:/A: labels,
 # a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone; 8: a name a speaker addresses,
 # a pasted page's photo captions and sign-up calls; 9: a "Published <date>" line, a table's header row of years

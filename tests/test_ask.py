@@ -310,7 +310,34 @@ def test_the_events_a_question_asks_about_are_its_verbs_not_its_nouns():
     from assay.ask import asked_events, event_not_in_passages
 
     assert asked_events("When did Vietnam lift its ban on rare earth exports?") == ["lift"]  # "its ban" is a noun
-    assert asked_events("When does registration for the production tax incentive open?") == []
+    assert asked_events("When does registration for the production tax incentive end?") == []
+    # Opening and beginning (a factbox written here, thirty-third session): Lynas has no magnet plant, and had been said to open
+    # one in the month it "produced its first dysprosium oxide at its Malaysian plant".
+    assert asked_events("When did Lynas open its magnet plant?") == ["open"]
+    assert asked_events("When did Ma'aden begin producing NdPr oxide?") == ["begin"]
+    lynas = {1: "Australia's Lynas produced its first dysprosium oxide at its Malaysian plant in May 2025. It has no magnet plant of its own."}
+    assert event_not_in_passages("Lynas opened its magnet plant in May 2025 [1].", "When did Lynas open its magnet plant?", lynas)
+    neo = {1: "The Toronto-listed company opened a plant in Narva, Estonia, in September 2025 with 2,000 tonnes of annual capacity."}
+    assert not event_not_in_passages("It opened the plant in September 2025 [1].", "When did Neo open its magnet plant in Estonia?", neo)
+    # Rises, falls and stops (texts written here, thirty-third session), and a month alone answering "When…": "When did China stop
+    # buying rare earth ore from Myanmar's armed groups?" (it has not) had been answered "in October" from a count "as of October".
+    assert [asked_events(q) for q in ("How much did Lynas shares rise on Wednesday?", "How far did prices fall?")] == [["rise"], ["fall"]]
+    witness = {1: "The number of mining sites has tripled since 2023. The group identified 720 mining sites as of October 2026, up "
+                  "from 240 in early 2023. At least 90 of the new sites are in Shan State.",
+               2: "Global Witness calls on carmakers to audit their supply chains and on China to stop buying ore from armed groups."}
+    stop = "When did China stop buying rare earth ore from Myanmar's armed groups?"
+    assert event_not_in_passages("China stopped buying ore from the armed groups in October [1].", stop, witness)
+    assert not event_not_in_passages("The group counted 720 sites in October [1].", "When did the group count 720 sites?", witness)
+    # A sentence cited to a passage that does not say the event is cited to the one that says it and holds the sentence (a fact
+    # sheet written here: "from 1 July 2027 to 30 June 2040" had been cited for when registration opens, and the answer declined).
+    from assay.ask import recited_to_event
+
+    sheet = {1: "What is the incentive? It will be available for income years from 1 July 2027 to 30 June 2040.",
+             2: "When can I apply? Registration with the Department opens on 1 July 2027. Claims are made in the tax return."}
+    question = "When does registration for the production tax incentive open?"
+    assert recited_to_event("Registration with the Department opens on 1 July 2027 [1].", question, sheet) == (
+        "Registration with the Department opens on 1 July 2027 [2].")
+    assert recited_to_event("It runs from 1 July 2027 to 30 June 2040 [1].", "When does the incentive run?", sheet).endswith("[1].")
     assert asked_events("How much compensation did Energy Transition Minerals seek over Kvanefjeld?") == ["seek"]
     # One figure said with the event is enough: a labelled dev question asks for a figure of no event beside the growth.
     passage = {1: "By end-2025, China's total installed generation capacity reached 3.89 TW (+16.1% YoY)."}
@@ -589,6 +616,21 @@ _YONHAP = ("SEOUL, Dec. 1 (Yonhap) -- LS Eco Energy Ltd., a cable affiliate of S
 def test_a_question_asking_with_a_verb_of_what_happens_is_given_the_sentence_that_says_it():
     assert "will invest 120 billion won" in _passage_of("How much will LS Eco Energy invest in its Vietnam rare earth metal plant?", _YONHAP, 300)
     assert "second half of 2028" in _passage_of("When will LS Eco Energy's Vietnam plant start operations?", _YONHAP, 300)
+
+
+# A Gulf release written here (thirty-third session): its opening, on Saudi Arabia and the refinery, was closer to a question
+# about the refinery's cost than "The total investment is estimated at SAR 3.75 billion" two sentences on.
+_MAADEN = ("Riyadh, Saudi Arabia – 18 November 2026: Saudi Arabian Mining Company (Ma'aden) (Tadawul: 1211) today announced the "
+           "signing of a binding joint venture agreement with MP Materials Corp. (NYSE: MP) to build a rare earth separation and "
+           "refining facility at Ras Al-Khair Industrial City.\n\nUnder the agreement, Ma'aden will hold 51% of the joint venture and "
+           "MP Materials 49%. The facility is expected to process 12,000 tonnes of mixed rare earth concentrate a year and produce "
+           "about 2,500 tonnes of neodymium-praseodymium (NdPr) oxide when it reaches full capacity in 2030. The total investment is "
+           "estimated at SAR 3.75 billion (US$1 billion).")
+
+
+def test_a_question_about_money_is_given_a_passage_around_the_sentence_that_gives_an_amount():
+    assert "SAR 3.75 billion" in _passage_of("How much will the Saudi rare earth refinery cost?", _MAADEN, 300)
+    assert "SAR 3.75 billion" not in _passage_of("What stake will Ma'aden hold in the Saudi refinery venture?", _MAADEN, 300)
 
 
 def test_asks_day_reads_questions_about_a_day_month_or_year():
@@ -1048,6 +1090,14 @@ def test_an_answer_whose_sources_disagree_says_so_and_cites_both_sides(corpus):
     assert registry.get(other.article_id).body[second.start : second.end] == second.quote  # an exact span of the other article
     assert f"Sources disagree: “{quote}” [1] is contradicted by {other.title}" in got.answer and got.answer.endswith(f"[{second.key}].")
     assert "".join(shown).strip() == got.answer  # the terminal shows the other side too
+    # An answer that took none of the disputed statement's figures or words (another sentence of the same passage) is not told
+    # of its dispute (a letter written here: Japan's dependence had been answered with Europe's share disputed).
+    from assay.ask import disagreements
+
+    catalog = AnalysedCatalog(registry, {cited.article_id: analysis})
+    args = ([first], {cited.article_id: analysis}, retriever.store, catalog, embed, settings.ask_passage_chars, 99)
+    assert disagreements(*args, "The plant employs 300 people [1].") == ([], [])
+    assert len(disagreements(*args, "Energy Fuels agreed to acquire ASM [1].")[0]) == 1
 
 
 def test_ask_on_an_openai_compatible_server_probes_with_logprobs_then_answers(corpus, http_server, monkeypatch):
@@ -1230,6 +1280,10 @@ def test_a_plan_is_the_last_word_of_plan_or_deed_before_the_figure_and_a_half_ye
     assert planned_not_done("The Sartell plant began production in 2029 [1].", "When did Niron's Sartell plant begin production?", niron)
     done = {1: "The plant, designed to produce 1,500 tonnes a year, opened in 2025."}
     assert not planned_not_done("It opened in 2025 [1].", "When did the plant open?", done)
+    # A participle after "of", "a", "the"… describes a noun, it says no deed (a Gulf release written here, thirty-third session).
+    maaden = {1: "The facility is expected to process 12,000 tonnes of mixed rare earth concentrate a year and produce about 2,500 tonnes "
+                 "of NdPr oxide when it reaches full capacity in 2030."}
+    assert planned_not_done("Ma'aden began producing NdPr oxide in 2030 [1].", "When did Ma'aden begin producing NdPr oxide?", maaden)
     assert _DATED.search("which is scheduled to start operations in the second half of 2028")
     assert _DATED.search("output should recover by mid-2027") and not _DATED.search("in the plant in Hai Phong")
 

@@ -163,6 +163,11 @@ def _attributed(body: str, source: SourceType, guess=(Attribution.company, 0.3))
     return {s.text: who for s, who in zip(found, attributions(article, found, [guess] * len(found), source, AliasBook.load()))}
 
 
+def _news_speakers(story: str) -> dict[str, Attribution]:
+    """Each statement's attribution in a news story, by its first 24 characters; the attribution model unsure (the writer's)."""
+    return {text[:24]: attribution for text, (attribution, _) in _attributed(story, SourceType.news, (Attribution.author, 0.3)).items()}
+
+
 def test_quotations_belong_to_the_speaker_their_clause_names_and_later_mentions_follow():
     found = _attributed(WIRE, SourceType.wire)
     got = {start: next(who for text, (who, _) in found.items() if text.startswith(start)) for start in (
@@ -558,8 +563,7 @@ def test_a_licensing_board_its_group_and_an_owner_s_report_speak_for_whom_they_a
              "Environmental group Save Malaysia Stop Lynas said it was disappointed with the decision.\n\n"
              "\"The residue is still here,\" the group's chairman Tan Bun Teet claimed.\n\n"
              "Investigators said the company had reported only part of its output.\n")
-    found = _attributed(story, SourceType.news, (Attribution.author, 0.3))
-    who = {text[:24]: attribution for text, (attribution, _) in found.items()}
+    who = _news_speakers(story)
     assert who == {
         "Lynas Malaysia Sdn Bhd h": Attribution.government, "\"Lynas has met the condi": Attribution.government,
         "Lynas Malaysia vice-pres": Attribution.author,  # the act is the writer's to report (the labels' way)
@@ -590,8 +594,7 @@ def test_unnamed_sources_a_union_a_company_s_filing_and_a_passive_verb():
              "The round values Niron at about $1.1 billion, one of the people said.\n\n"
              "The plant is designed to produce 1,500 metric tons a year, according to a company presentation seen by Bloomberg News. "
              "The company will invest 120 billion won in the plant, according to a regulatory filing.\n")
-    found = _attributed(story, SourceType.news, (Attribution.author, 0.3))
-    who = {text[:24]: attribution for text, (attribution, _) in found.items()}
+    who = _news_speakers(story)
     assert who["The shutdown affects abo"] == Attribution.third_party
     assert who["Ford said it expects to "] == Attribution.company
     assert who["they were warned for yea"] == Attribution.author
@@ -603,3 +606,37 @@ def test_unnamed_sources_a_union_a_company_s_filing_and_a_passive_verb():
     # Not a union: the European Union, and India's "Union Minister".
     assert speaker("The European Union said the rules would apply from 2027.") == Attribution.government
     assert speaker("Union Minister H.D. Kumaraswamy said the scheme would create jobs.") == Attribution.government
+
+
+def test_a_department_s_spokesperson_a_quotation_s_speaker_going_on_analysts_who_expect_and_a_stated_figure():
+    """Written here (thirty-third session): a Mining Weekly story's "Department of Mineral and Petroleum Resources spokesperson
+    … said" had been a company's ("Petroleum Resources", by its trade word), and ', adding that the company had raised …' after
+    '"…," Blench said' the writer's; a timeline's "Analysts at Benchmark Mineral Intelligence expect … but say …" the writer's; a
+    factbox's "with their stated capacity" a government's (China, named before the adjective)."""
+    story = ("JOHANNESBURG (miningweekly.com) – Steenkampskraal Holdings expects to restart mining in 2027, CEO Trevor Blench said.\n\n"
+             "\"Our ore is ten times richer than most of the projects being talked about in Africa,\" Blench said, adding that the "
+             "company had raised R180-million from local and Chinese investors this year.\n\n"
+             "Department of Mineral and Petroleum Resources spokesperson Makhosonke Buthelezi said the department had renewed "
+             "Steenkampskraal's mining right in September for a further 30 years.\n\n"
+             "The one-year suspension ends in November 2026. Analysts at Benchmark Mineral Intelligence expect Beijing to extend it, "
+             "but say the April 2025 licensing regime is here to stay.\n\n"
+             "Below are the main plants being built or expanded outside China, with their stated capacity and start dates.\n")
+    who = _news_speakers(story)
+    assert who["adding that the company "] == Attribution.company
+    assert who["Department of Mineral an"] == Attribution.government
+    assert who["Analysts at Benchmark Mi"] == Attribution.third_party
+    assert who["but say the April 2025 l"] == Attribution.third_party
+    assert who["Below are the main plant"] == Attribution.author
+    # Not a speaker's verb: "to expect", "we expect" outside quotation marks (the writers').
+    assert speaker("Investors have little reason to expect a quick recovery in prices.") is None
+
+
+def test_a_name_with_an_initial_is_learned_and_an_armed_group_speaks_as_an_outside_voice():
+    """Written here (thirty-third session): The Economic Times' "chairman D Singh said", then "…, Singh told reporters" (had been the
+    writer's); a campaign group's release quoting "A spokesperson for the Kachin Independence Organisation" (had been a company's)."""
+    story = ("NEW DELHI: State-run IREL (India) Ltd will invest Rs 1,200 crore in its Odisha plant, chairman D Singh said on Tuesday.\n\n"
+             "The expansion will raise monazite processing to 20,000 tonnes a year by 2029, Singh told reporters in Mumbai.\n\n"
+             "A spokesperson for the Kachin Independence Organisation said the group regulated mining in its territory.\n")
+    who = _news_speakers(story)
+    assert who["The expansion will raise"] == Attribution.company
+    assert who["A spokesperson for the K"] == Attribution.third_party

@@ -51,6 +51,12 @@ def test_highlights_are_split_from_the_body_and_kept():
     assert clean.highlights == ["First point.", "Second point:", "nested detail"]
     assert "First point" not in clean.body and "Highlights" not in clean.body
     assert clean.body == "Body paragraph.\n\nOutlook\n\nMore text."
+    # The Economic Times' deck, one paragraph under "Synopsis" (a story written here, thirty-third session: it had been two
+    # statements repeating the lede); a paragraph under another heading stays text.
+    deck = clean_blocks(blocks_for("Synopsis\nIREL plans to double capacity, its chairman said.\n\nNEW DELHI: IREL will invest Rs 1,200 crore.", "text"))
+    assert deck.highlights == ["IREL plans to double capacity, its chairman said."] and deck.body == "NEW DELHI: IREL will invest Rs 1,200 crore."
+    outlook = clean_blocks(blocks_for("Outlook\nIREL plans to double capacity.\n\nIREL will invest Rs 1,200 crore.", "text"))
+    assert outlook.highlights == [] and "IREL plans to double capacity." in outlook.body
 
 
 def test_a_list_item_that_holds_a_paragraph_keeps_its_text():

@@ -338,6 +338,10 @@ def test_figures_conflict_only_in_the_same_unit():
     quarter = "Its plant produced 1,480 tonnes in the September quarter, up 22% from the previous quarter."
     assert not figures_conflict(quarter, "China produced about 90 percent of the world's separated heavy rare earths.")
     assert figures_conflict(quarter, "Its plant's output rose 15% from the previous quarter.")
+    # Shares of different wholes (a letter and a factbox written here, thirty-third session); the world's by any name is one.
+    letter = "Europe separates less than 1% of the world's rare earths, and its only large separation plant depends on imports."
+    assert not figures_conflict(letter, "Solvay said it could meet 30% of Europe's demand for rare earths used in magnets by 2030.")
+    assert figures_conflict(letter, "Europe separates about 5% of global rare earth output.")
 
 
 def test_a_figure_in_another_unit_is_the_same_figure():

@@ -159,11 +159,28 @@ def test_a_file_without_a_named_publisher_takes_its_folder_unless_the_folder_is_
     assert file_publisher(body, tmp_path / "Downloads" / "lynas.txt", notes) == "files"
     assert file_publisher(body, tmp_path / "in" / "lynas.txt", notes) == "files"  # named for the workflow, not a publisher
     assert file_publisher(body, tmp_path / "To Read" / "lynas.txt", notes) == "files"
+    # numbered copies too (a second batch written here, thirty-third session, had been published by "in2")
+    assert [file_publisher(body, tmp_path / folder / "lynas.txt", notes) for folder in ("in2", "New folder (2)", "articles 3")] == ["files"] * 3
+    assert file_publisher(body, tmp_path / "Mining2030" / "lynas.txt", notes) == "Mining2030"
     assert file_publisher(body, Path.home() / "lynas.txt", notes) == "files"
     assert file_publisher(body, Path("lynas.txt"), notes) == "files"
     assert "front matter" in notes[-1]  # says how to name it
     assert file_publisher(["By Ann Lee", "Opinion | The Perth Ledger", "", *body[2:]], tmp_path / "Downloads" / "x.txt", notes) == "The Perth Ledger"
     assert notes[-1] == "source taken from the masthead: The Perth Ledger"
+
+
+def test_a_short_line_over_the_day_names_the_outlet_below_a_byline_or_in_one_word():
+    """Texts written here (thirty-third session) had been published by their folder: "Stockhead" over the day, and "Mining
+    Explained" between the writer's byline and the day. A section's label over the day is no outlet."""
+    story = "Rare earths stocks had their best day in months on Wednesday, after reports that Washington was considering a price floor."
+    assert publisher(lines(f"ASX rare earths stocks surge\n\nStockhead\nDecember 3, 2026\n\n{story}")) == ("Stockhead", "masthead")
+    explainer = f"Explainer: heavy rare earths\n\nBy Tomás Ferreira\nMining Explained\n1 December 2026\n\n{story}"
+    assert publisher(lines(explainer)) == ("Mining Explained", "masthead") and byline_author(lines(explainer)) == "Tomás Ferreira"
+    assert publisher(lines(f"Prices rise\n\nOpinion\nDecember 3, 2026\n\n{story}")) is None
+    # a name the text has people work at (a campaign group's release written here); not a writer's name alone over the day
+    release = f"Mining sites triple\n\nGlobal Witness\n4 December 2026\n\n{story} \"It poisons rivers,\" said Clara Ng, campaigner at Global Witness."
+    assert publisher(lines(release)) == ("Global Witness", "masthead")
+    assert publisher(lines(f"Prices rise\n\nMarta Quintero\nDecember 3, 2026\n\n{story}")) is None
 
 
 @pytest.mark.parametrize(
@@ -187,6 +204,9 @@ def test_a_file_without_a_named_publisher_takes_its_folder_unless_the_folder_is_
         ("Kinshasa, le 24 novembre 2026 – L'ARECOMS a fixé le quota d'exportation de cobalt à 96 600 tonnes pour l'année 2027.", "2026-11-24"),
         # a release's place not in capitals, its day before its month, in bold (written here)
         ("**London, 1 December 2026** — Rainbow Rare Earths today announced results from its pilot plant.", "2026-12-01"),
+        # the Gulf's: the country, a dash before the day, a colon after it (written here, thirty-third session)
+        ("Riyadh, Saudi Arabia – 18 November 2026: Saudi Arabian Mining Company (Ma'aden) (Tadawul: 1211) today announced the "
+         "signing of a binding joint venture agreement with MP Materials Corp. (NYSE: MP).", "2026-11-18"),
     ],
 )
 def test_the_opening_dates_the_article(opening, day):
@@ -230,6 +250,10 @@ def test_a_masthead_in_capitals_of_acronyms_alone_is_no_organisation_and_no_loop
         ("Title\nBy Mining.com\n\nLynas said.", None),
         ("Title\nBy The Editorial Board\n\nPrice floors are back.", None),
         ("By 2030, demand for NdPr oxide will double, the agency said in its outlook published on Monday in Paris.", None),
+        # a letter to the editor's writer and where they write from (written here, thirty-third session); not an outlet or a company
+        ("Letter: Stockpiles are no substitute for a refining industry\n\nFrom Helen Okafor, London SW1, UK\n\nYour editorial errs.",
+         "Helen Okafor"),
+        ("Letter: Rare earths\n\nFrom Lynas Rare Earths, Perth\n\nYour editorial errs.", None),
     ],
 )
 def test_a_byline_names_the_author(opening, author):
@@ -280,3 +304,14 @@ def test_a_yearless_wire_dateline_dates_the_article_by_the_files_clock(line, day
     fetched = Fetched(source="clips/x.txt", content=b"", content_type="text/plain", modified=datetime(2026, 12, 2, tzinfo=UTC))
     found = yearless_dateline(["Headline", line], fetched)
     assert (found[0].date().isoformat() if found else None) == day
+
+
+def test_a_gulf_release_is_published_by_its_issuer_named_with_its_short_name_and_ticker():
+    from assay.readers.opening import publisher
+
+    # written here (thirty-third session): the dateline had not been read, so the release was undated, published by its
+    # folder, and its own voice the writer's rather than the company's
+    opening = ["Ma'aden and MP Materials sign agreement to develop rare earth refinery in Saudi Arabia", "",
+               "Riyadh, Saudi Arabia – 18 November 2026: Saudi Arabian Mining Company (Ma'aden) (Tadawul: 1211) today announced "
+               "the signing of a binding joint venture agreement with MP Materials Corp. (NYSE: MP)."]
+    assert publisher(opening) == ("Saudi Arabian Mining Company", "release")

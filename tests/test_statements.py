@@ -171,6 +171,9 @@ def test_shipped_classifiers_were_fitted_on_train_only_and_still_score(embedder)
         # a place and a national agency alone, as Antara writes it (written here, thirtieth session); no company's ticker
         ("Jakarta (ANTARA) - The Indonesian government will stop issuing new permits for nickel smelters.", "The Indonesian"),
         ("Lynas (ASX) - shares rose 4% after the company reported record quarterly revenue.", "Lynas (ASX)"),
+        # the Gulf's releases, the day between a dash and a colon, or between commas (written here, thirty-third session)
+        ("Riyadh, Saudi Arabia – 18 November 2026: Saudi Arabian Mining Company (Ma'aden) today announced a joint venture.", "Saudi Arabian"),
+        ("Abu Dhabi, UAE, 18 November 2026: ADNOC today announced a stake in a rare earth refinery.", "ADNOC today"),
     ],
 )
 def test_a_dateline_is_not_part_of_the_statement(body, first):
@@ -558,3 +561,11 @@ def test_a_table_row_keeps_its_label_and_a_statement_said_again_is_none():
         "Indicated: Tonnes (Mt) 256; TREO (ppm) 845; MREO (ppm) 205; Dy2O3 (ppm) 32; Tb4O7 (ppm) 5",
         '"Europe will no longer be at the mercy of a single supplier for its magnets.', 'We are building factories."',
         "In 2025, one company mined rare earths."]  # a run-in heading over prose is still no part of its statement
+
+
+def test_a_title_s_full_stop_ends_no_sentence():
+    # a Gulf release written here (thirty-third session): "Eng. Robert Wilt, Chief Executive Officer of Ma'aden, said: …"
+    # had been cut after "Eng."
+    body = "Eng. Robert Wilt, Chief Executive Officer of Ma'aden, said the partnership marks a historic milestone for the Kingdom."
+    found = statements(Article(id="x", title="t", source="s", source_url="s", body=body))
+    assert [s.text for s in found] == [body]

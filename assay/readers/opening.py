@@ -119,16 +119,17 @@ _LABEL = re.compile(
 # Asia's exchanges too, with their numeric codes: "EcoPro BM Co., Ltd. (KOSDAQ: 247540)" (a release written here had been
 # published by PR Newswire, its distributor).
 EXCHANGES = (r"ASX|TSX(?:-?V)?|NYSE(?:\s(?:American|MKT|Arca))?|NASDAQ|Nasdaq|OTCQ[XB]|OTC|LSE|AIM|CSE|HKEX|SGX|JSE|FSE|"
-             r"KOSDAQ|KOSPI|KRX|TYO|TSE|SSE|SZSE|NSE|BSE|TWSE|IDX|SET|Bursa")
+             r"KOSDAQ|KOSPI|KRX|TYO|TSE|SSE|SZSE|NSE|BSE|TWSE|IDX|SET|Bursa|Tadawul|ADX|DFM|QSE|EGX")
 # A joint listing writes its exchanges together: "Mkango Resources Ltd. (AIM/TSX-V: MKA)".
 _TICKER = re.compile(rf"\b(?:{EXCHANGES})(?:\s*/\s*(?:{EXCHANGES}))*\s*:\s*[A-Z0-9.]{{1,6}}\b")
 _SMALL_WORDS = {"of", "and", "the", "for", "in", "on", "de", "du", "des", "la", "le", "&", "at", "to"}
 # Spanish, French and others' particles too: "Corporación Nacional del Cobre de Chile", "Sociedad Química y Minera".
 _NAME = r"(?:The\s)?[A-Z][\w&.,'’\-]*(?:\s(?:[A-Z][\w&.,'’\-]*|of|and|&|the|for|de|del|la|y|du|des|da|do|von|van|der)){0,7}?"
 # A release's issuer: its name, then its ticker, its defined short name ("“Red Ochre” or “the Company”")
-# or ", a …" / "today announced" / "is pleased to".
+# or ", a …" / "today announced" / "is pleased to"; a short name in brackets may come first: "Saudi Arabian
+# Mining Company (Ma'aden) (Tadawul: 1211) today announced".
 _ISSUER = re.compile(
-    rf"(?P<name>{_NAME})(?:,)?\s(?:\((?:[“\"]|the\s+[“\"](?:Company|Group|Issuer)\b|{_TICKER.pattern})|\([A-Za-z]{{2,6}}\)\s+today\b|(?:an?|the)\s|today\s|is pleased to\b|announced\b|announces\b)"
+    rf"(?P<name>{_NAME})(?:,)?\s(?:\((?:[“\"]|the\s+[“\"](?:Company|Group|Issuer)\b|{_TICKER.pattern})|\([A-Z][A-Za-z'’.\-]{{1,19}}\)\s+(?:today\b|\((?:{_TICKER.pattern})\))|(?:an?|the)\s|today\s|is pleased to\b|announced\b|announces\b)"
 )
 _AFTER_DATELINE_DASH = re.compile(r"(?:--|—|–|\s-\s)\s*")
 _STAFF_BYLINE = re.compile(r"^[Bb]y\s+(?P<name>.+?)(?:\s+[Ss]taff(?:\s+(?:[Rr]eporters?|[Ww]riters?))?|['’]s\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})\s*$")
@@ -304,6 +305,28 @@ def _masthead(head: list[str]) -> str | None:
     return None
 
 
+# A short line between the byline and the day names the outlet ("By Tomás Ferreira" / "Mining Explained" / "1 December 2026"),
+# and so does a name of one word over the day ("Stockhead" / "December 3, 2026"), where it is no section's label: texts written
+# here (thirty-third session) had been published by their folder.
+_ONE_WORD_OUTLET = re.compile(r"^[A-Z][\w.&'’-]{2,30}$")
+_SECTION_LABELS = frozenset("opinion analysis explainer exclusive updated breaking commentary editorial news feature features markets "
+                            "podcast video live interview review column letters letter insight comment brief briefing factbox".split())
+
+
+def _outlet_over_day(head: list[str], text: str) -> str | None:
+    """The outlet a short line over the day names, below a byline, in one word (`_ONE_WORD_OUTLET`), or one that the text
+    has people work at ("said Clara Ng, senior campaigner at Global Witness": a campaign group's release written here)."""
+    for above, line, below in zip(["", *head], head, head[1:]):
+        if not DATE_LINE.match(below) or DATE_LINE.match(line) or line.lower().strip(" :") in _SECTION_LABELS or any(c.isdigit() for c in line):
+            continue
+        bylined = bool(NAMES_ONLY_BYLINE.match(above)) and not _STAFF_BYLINE.match(above)
+        words = line.split()
+        named = 1 <= len(words) <= 5 and all(w[0].isupper() or w.lower() in _SMALL_WORDS for w in words)
+        if _ONE_WORD_OUTLET.match(line) or (named and (bylined or re.search(rf"\b(?:at|with) {re.escape(line)}\b", text))):
+            return line
+    return None
+
+
 # A byline that gives the writer's post at an outlet, Nikkei Asia's way: "KENJI SATO, Nikkei staff writer",
 # "Jane Doe, Nikkei Asia correspondent". Before, the story had no writer and was published by its folder.
 _ROLE_BYLINE = re.compile(r"^(?P<name>[A-Z][A-Za-z.'’-]+(?:\s+[A-Z][A-Za-z.'’-]+){1,3}),\s+(?P<outlet>[A-Z][\w&'’.-]*(?:\s+[A-Z][\w&'’.-]*){0,3})\s+"
@@ -324,6 +347,9 @@ def role_byline(line: str) -> tuple[str, str] | None:
 _POSTED_ELSEWHERE = re.compile(r"^(?:[Bb]y|BY):?\s+(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3}),\s+(?:an?\s+|the\s+)?"
                                r"[a-z][a-z -]{2,50}?\s+(?:at|of|with|for)\s+(?:the\s+)?[A-Z][^,;]{1,80}$")
 
+# A letter to the editor's writer and where they write from: "From Helen Okafor, London SW1, UK" (a letter written here).
+_LETTER_FROM = re.compile(r"^From\s+(?P<name>[^,]{3,60}),\s+[A-Z][^.;:]{1,80}$")
+
 # The outlets a byline names after its reporter ("By Jane Doe, Reuters"): the dateline agencies'.
 _BYLINE_OUTLETS = {name.lower() for _, name in _DATELINE_AGENCIES} | set(_AGENCY_NAMES)
 
@@ -337,6 +363,9 @@ def byline_author(lines: list[str]) -> str | None:
             return posted[0]
         if elsewhere := _POSTED_ELSEWHERE.match(line):
             return elsewhere["name"]
+        if (letter := _LETTER_FROM.match(line)) and _NAME_ALONE.match(letter["name"]) and not _organisation(letter["name"]) \
+                and not names_an_actor(letter["name"]):
+            return letter["name"]
         for part in re.split(r"\s+\|\s+|\s+[—–]\s+|\s{3,}", line):
             if not NAMES_ONLY_BYLINE.match(part) or _STAFF_BYLINE.match(part):
                 continue
@@ -380,6 +409,8 @@ def release_issuer(text: str) -> str | None:
     """The organisation a release's first sentence opens with, after its dateline if it has one."""
     if wire := _DISTRIBUTOR_DATELINE.match(text):
         opening = text[wire.end():]
+    elif end := dateline_end(text):
+        opening = text[end:]
     else:
         dash = _AFTER_DATELINE_DASH.search(text[:160])
         opening = text[dash.end():] if dash else text
@@ -425,7 +456,7 @@ def publisher(lines: list[str]) -> tuple[str, str] | None:
         dated = next((line.strip() for line in lines if _agency_in(line.strip()) == agency), body)
         issuer = release_issuer(dated) if dated else None
         return (issuer, "release") if issuer else (agency, "dateline")
-    if name := _masthead(head):
+    if name := _masthead(head) or _outlet_over_day(head, "\n".join(lines)):
         return name, "masthead"
     # A distributor's page names whose release it carries: "News Provided By Aclara Resources Inc."
     if provided := next((found["name"] for line in head if (found := _PROVIDED_BY.match(line))), None):
@@ -515,7 +546,7 @@ def opening_date(texts: list[str]) -> tuple[datetime, int] | None:
         before = text[: match.start()]
         if _PERIOD.search(before):
             continue
-        if len(text) <= 80 or _DATELINE_PREFIX.match(before):
+        if len(text) <= 80 or _DATELINE_PREFIX.match(before) or dateline_end(text) >= match.end():
             return date, index
         # A label and its date end the line's first sentence: "*Weekly price review, 28 November 2026.
         # Prices are ex-works China.*" (a price report nobody here labelled was left undated).
@@ -640,7 +671,11 @@ def call_holder(title: str) -> str | None:
 # had each been published by "in" (thirty-first session).
 _GENERIC_FOLDERS = {"downloads", "download", "desktop", "documents", "my documents", "tmp", "temp", "home", "inbox", "files", "new folder", "pasted",
                     "in", "input", "inputs", "incoming", "new", "articles", "news", "stories", "texts", "text", "docs", "pdfs", "clippings",
-                    "clips", "to read", "toread", "reading", "misc", "scratch", "saved", "attachments", "uploads"}
+                    "clips", "to read", "toread", "reading", "misc", "scratch", "saved", "attachments", "uploads", "batch"}
+
+
+# Their numbered copies name no publisher either: "in2", "articles 3", "New folder (2)", "downloads-1" (a second batch written here).
+_NUMBERED = re.compile(r"[\s_-]*(?:\(\d+\)|\d+)$")
 
 
 # A periodical's issue as its title names it after the publication: "The Magnet Ledger — Week 48".
@@ -717,7 +752,7 @@ def file_publisher(
     folder = path.parent.name
     # A .zip's name is the service's that made it ("Files (100).zip"), a mail's its subject's (an
     # attachment's "folder") and an SEC submission's its accession number: none is a folder the user named.
-    if folder and folder.lower() not in _GENERIC_FOLDERS and not folder.lower().endswith((".zip", ".eml", ".msg", ".txt")) and path.parent.resolve() != Path.home():
+    if folder and _NUMBERED.sub("", folder.lower()) not in _GENERIC_FOLDERS and not folder.lower().endswith((".zip", ".eml", ".msg", ".txt")) and path.parent.resolve() != Path.home():
         notes.append(f"source: the folder's name, {folder!r} (the opening names no publisher)")
         return folder
     notes.append(f"source: \"files\" (neither the opening nor the folder names a publisher{hint})")
