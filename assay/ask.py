@@ -505,6 +505,9 @@ def figure_of_another_period(text: str, question: str, by_key: dict[int, str]) -
 # mining licence?" (it never did) was answered "in 2020", the year another project "received an exploitation licence";
 # "When did Vietnam lift its ban on rare earth exports?" (it plans one) "in 2027"; "How much did the tribunal award
 # Energy Transition Minerals?" (nothing) "$150 million", what the company had invested (texts written here, thirty-first session).
+# Beginning, as a passage says it: "produced its first…", "came online", "entered production" (not an opening: Lynas "produced its
+# first dysprosium oxide at its Malaysian plant" opened no magnet plant).
+_BEGINNING = ("begin", "began", "begun", "start", "commenc", "first", "launch", "open", "inaugurat", "commission", "online", "enter")
 _EVENTS: dict[str, tuple[str, ...]] = {
     "approve": ("approv", "authori", "clear", "green-light", "greenlit", "endors", "sanction"),
     "grant": ("grant", "award", "issu", "receiv", "gave", "give"),
@@ -531,8 +534,8 @@ _EVENTS: dict[str, tuple[str, ...]] = {
     "rise": ("rise", "rose", "risen", "gain", "jump", "climb", "increas", "soar", "surg", "rall", "up "),
     "fall": ("fall", "fell", "fallen", "drop", "declin", "slid", "slump", "lost", "los", "down ", "plung", "tumbl", "decreas"),
     "stop": ("stop", "halt", "ceas", "end", "suspend", "quit", "ban", "scrap", "abandon", "shut"),
-    "begin": ("begin", "began", "begun", "start", "commenc", "first", "launch", "open", "inaugurat", "commission", "online", "enter"),
-    "start": ("start", "begin", "began", "begun", "commenc", "first", "launch", "open", "inaugurat", "commission", "online", "enter"),
+    "begin": _BEGINNING,
+    "start": _BEGINNING,
 }
 _IRREGULAR = {"paid": "pay", "sought": "seek", "grew": "grow", "sold": "sell", "granted": "grant", "lifted": "lift", "began": "begin", "begun": "begin",
               "rose": "rise", "risen": "rise", "fell": "fall", "fallen": "fall", "stopped": "stop"}
@@ -579,7 +582,7 @@ _PLANNED = re.compile(r"\b(?:expects?|expected to|(?:plans?|planned|planning|int
 _DONE = re.compile(r"\b(?:[a-z]{3,}ed|was|were|had|did|made|took|began|won|paid|sold|bought|grew|rose|fell)\b")
 # After these a participle describes a noun, it says no deed: "is expected to process 12,000 tonnes of mixed rare earth concentrate
 # … in 2030" plans ("When did Ma'aden begin producing NdPr oxide?" had been answered "in 2030"; a Gulf release written here).
-_BEFORE_AN_ADJECTIVE = re.compile(r"\b(?:of|a|an|the|its|their|his|her|our|this|that|these|those|with|for|from|into|per|\d[\d,.]*)\s+$", re.I)
+_BEFORE_AN_ADJECTIVE = re.compile(r"\b(?:of|a|an|the|its|their|his|her|our|with|for|from|into|per|\d[\d,.]*)\s+$", re.I)
 
 
 def planned_not_done(text: str, question: str, by_key: dict[int, str]) -> bool:
@@ -795,8 +798,16 @@ def without_header_dates(text: str, found: Sequence[Passage]) -> str:
 
 def citations_before_stops(text: str) -> str:
     """Each run of citations written after a sentence's full stop moved before it, into the sentence it
-    belongs to: "ASM. [1] The" -> "ASM [1]. The". Split as written, the "[1]" is a sentence of its own."""
+    belongs to: "ASM. [1] The" -> "ASM [1]. The". Split as written, the "[1]" is a sentence of its own.
+    So does a sentence that only points at passages: "…within a decade. This is supported by passage [3]." ->
+    "…within a decade [3]." (the embedded model's habit; the pointer had been a sentence citing [3], the one before none)."""
+    text = _POINTER.sub(lambda m: " " + "".join(re.findall(r"\[\d+\]", m["keys"])) + m.group(1), text)
     return _TRAILING_CITATION.sub(r" \2\1", text)
+
+
+_POINTER = re.compile(r"([.!?])\s+(?:This|That|It|The (?:answer|information))\s+(?:is\s+|was\s+|comes\s+)?(?:supported by|based on|taken from|"
+                      r"drawn from|from|found in|stated in|given in|mentioned in|according to)(?:\s+the\s+information(?:\s+provided)?(?:\s+in)?)?"
+                      r"\s+(?:the\s+)?(?:passages?\s*)?(?P<keys>\[\d+\](?:\s*(?:,|and)?\s*\[\d+\])*)\s*[.!]?", re.I)
 
 
 class CitationStream:
@@ -924,7 +935,11 @@ def missing_answer(question: str, text: str) -> AbstainReason | None:
 _PER_YEAR = r"|per (?:year|annum)|a year|tpa|t/y"
 _MEASURES: tuple[tuple[frozenset[str], re.Pattern[str]], ...] = tuple(
     (frozenset(asked.split()), re.compile(r"(?<![^\W\d_])(?:" + stated + r")(?![^\W\d_])", re.I)) for asked, stated in (
-        ("cost costs capex expenditure price prices", r"cost(?:s|ing)?|capex|expenditures?|prices?|priced|spen(?:d|ds|t|ding)|/kg|per (?:kg|kilogram|tonne|ton|pound)"),
+        # A plant's cost is its investment too: "How much will the Saudi rare earth refinery cost?" is stated by "The total
+        # investment is estimated at SAR 3.75 billion" (a Gulf release written here); a price is not.
+        ("cost costs capex expenditure", r"cost(?:s|ing)?|capex|expenditures?|invest(?:ment|ments)|prices?|priced|spen(?:d|ds|t|ding)|/kg|"
+                                         r"per (?:kg|kilogram|tonne|ton|pound)"),
+        ("price prices", r"cost(?:s|ing)?|capex|expenditures?|prices?|priced|spen(?:d|ds|t|ding)|/kg|per (?:kg|kilogram|tonne|ton|pound)"),
         ("capacity capacities", r"capacity|capacities|nameplate|[kMG]Wh?" + _PER_YEAR),
         ("revenue revenues sales turnover", r"revenues?|sales|turnover|income"),
         ("output production", r"output|production|produc(?:e|ed|es|ing)" + _PER_YEAR),

@@ -681,6 +681,9 @@ def test_unstated_measure_reads_what_the_figure_is_of():
     support = "The money brings total Pentagon support for the project to about $378 million, Lynas said."
     assert unstated_measure("How much will the Seadrift plant cost to build?", support)
     assert not unstated_measure("How much will the Seadrift plant cost to build?", support + " The plant will cost $500 million.")
+    # A plant's cost is its investment too (a Gulf release written here, thirty-third session); a price is not.
+    assert not unstated_measure("How much will the Saudi refinery cost?", "The total investment is estimated at SAR 3.75 billion.")
+    assert unstated_measure("What is the price of NdPr oxide in China?", "The total investment is estimated at SAR 3.75 billion.")
     assert unstated_measure("How much did the company spend on R&D in 2025?", "Its R&D team grew to 400 people in 2025.")
     assert not unstated_measure("How much did MP Materials produce in the quarter?", "It produced 1,420 tonnes of NdPr oxide.")
     # A measure of something the passages never name: the tin price is no answer about tungsten.
@@ -998,6 +1001,13 @@ def test_a_sentence_citing_the_wrong_passage_is_found_and_cited_to_the_one_that_
     text = citations_before_stops("Energy Fuels agreed to acquire ASM. [1] Dubbo makes 6,000 tonnes a year. [1]")
     assert text == "Energy Fuels agreed to acquire ASM [1]. Dubbo makes 6,000 tonnes a year [1]."
     assert miscited_sentences(text, "Who is buying ASM?", passages) == ["Dubbo makes 6,000 tonnes a year [1]."]
+    # A sentence that only points at a passage cites the sentence before it (the embedded model's "This is supported by
+    # passage [3].": the answer's own sentence had cited nothing, and the pointer a wrong passage; texts written here).
+    assert citations_before_stops("It fell from about 90% to 60% within a decade. This is supported by passage [3].") == (
+        "It fell from about 90% to 60% within a decade [3].")
+    assert citations_before_stops("It makes 2,500 tonnes. This is based on the information provided in passages [1] and [2].") == (
+        "It makes 2,500 tonnes [1][2].")
+    assert citations_before_stops("This is a milestone for the company [1].") == "This is a milestone for the company [1]."
 
 
 def test_an_answer_is_cited_sentence_by_sentence_but_never_at_a_quoted_titles_question_mark():
