@@ -396,15 +396,9 @@ def recited_to_named(text: str, question: str, by_key: dict[int, str], named: di
     passage beside it ("ASM … already operating at its Korean Metals Plant") went unused, so the
     names check declined a right answer. A sentence with no such passage keeps its citations, and the
     names check declines as before."""
-    for sentence in text_sentences(text):
-        keys = [k for k in citation_keys(sentence.text) if k in by_key]
-        if not keys or not unmentioned_names(question, " ".join(named[k] for k in keys), strict=True):
-            continue
-        naming = {k: by_key[k] for k in by_key if not unmentioned_names(question, named[k], strict=True)}
-        best = supporting_passage(sentence.text, question, naming)
-        if best is not None:
-            text = text.replace(sentence.text, recited(sentence.text, best))
-    return text
+    naming = {k: by_key[k] for k in by_key if not unmentioned_names(question, named[k], strict=True)}
+    return _recited_among(text, question, by_key, naming,
+                          lambda keys: not unmentioned_names(question, " ".join(named[k] for k in keys), strict=True))
 
 
 def recited_to_event(text: str, question: str, by_key: dict[int, str]) -> str:
@@ -416,11 +410,17 @@ def recited_to_event(text: str, question: str, by_key: dict[int, str]) -> str:
     if not (events := asked_events(question)):
         return text
     saying = {k: passage for k, passage in by_key.items() if all(_says(passage, event) for event in events)}
+    return _recited_among(text, question, by_key, saying, lambda keys: any(k in saying for k in keys))
+
+
+def _recited_among(text: str, question: str, by_key: dict[int, str], fitting: dict[int, str], cited_fit: Callable[[list[int]], bool]) -> str:
+    """The answer with each citing sentence whose cited passages do not fit (`cited_fit` of their keys) cited instead to the
+    passage among `fitting` that holds the sentence (`supporting_passage`); a sentence with none keeps its citations."""
     for sentence in text_sentences(text):
         keys = [k for k in citation_keys(sentence.text) if k in by_key]
-        if not keys or any(k in saying for k in keys):
+        if not keys or cited_fit(keys):
             continue
-        if (best := supporting_passage(sentence.text, question, saying)) is not None:
+        if (best := supporting_passage(sentence.text, question, fitting)) is not None:
             text = text.replace(sentence.text, recited(sentence.text, best))
     return text
 
