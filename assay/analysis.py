@@ -199,7 +199,7 @@ KEY_SENTENCES_VERSION = "11"  # 2: the splitter's boilerplate rule; 3: its narro
 # 5 0.538 / 0.460, 6 0.539 / 0.515; lead-k stays at 0.32-0.34 / 0.36-0.42 (evals/README.md).
 HIGHLIGHTS = 5
 # The version of what code makes of the reply's names, figures and prose (`typed_once`, `_figure`, `tidy_cut`): part of the key too.
-NAMES_VERSION = "31"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
+NAMES_VERSION = "32"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
 # 2: a figure as the body writes it, what it measures in its sentence, no years; 3: a summary's unfinished last sentence dropped;
 # 4: a figure's value holds a number; 5: a title before a name the body writes after it is that name, and a call's
 # holder may be its summary's subject (grounding); 6: "NPV" is the body's "NPV8"; a province or state is no country;
@@ -241,6 +241,7 @@ NAMES_VERSION = "31"  # 1: a name typed once; a unit the value carries shown onc
 # 30: a product ("power seats", "speakers") is no material, an industry's association no government, a "Union Minister for …"
 # an office
 # 31: a place of two or three words is named by its demonym ("South African" by "South Africa")
+# 32: a summary sentence that gives as certain what its best supporting body words hedge ("would", "if confirmed") is repaired or dropped
 
 
 def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = HIGHLIGHTS) -> list[str]:

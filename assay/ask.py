@@ -35,7 +35,7 @@ from assay.llms import StructuredOutputError, model_name, structured, yes_probab
 from assay.prompts import PromptFile, released
 from assay.retrieval import Filters, Hit, HybridRetriever, chunk_hit
 from assay.settings import Settings
-from assay.statements import DAY_DATE, MONTH, Statement, is_question, text_sentences, word_stems
+from assay.statements import DAY_DATE, FOOTNOTE_MARKERS, MONTH, Statement, is_question, text_sentences, word_stems
 from assay.types import Analysis, ArticleCatalog, Attribution, ChunkSearch, CrossCheckStatus, EntityType, Kind
 
 # The closing run of a sentence: full stops, question and exclamation marks and closing quotes (not
@@ -201,7 +201,7 @@ def passages(question: str, hits: list[Hit], embedder: MiniLMEmbeddings, max_cha
         # A question asking with a verb of what happens wants the sentence that says it happened: "How much will LS Eco
         # Energy invest in its Vietnam rare earth metal plant?" was shown the deal's memorandum, closer by cosine, and not
         # "The company will invest 120 billion won…" beside it (a Yonhap story written here, thirty-second session).
-        told = np.asarray([all(_says(s.text, event) for event in events) for found in per_hit for s in found], dtype=float)
+        told = np.asarray([all(_says(s.text, event) for event in events) for found in per_hit for s in found], dtype=bool)
         scores = scores + EVENT_WEIGHT * told
     # The sentences that give what the question asks for, where it asks for a day or an amount of money.
     wanted = np.zeros(len(scores), dtype=bool)
@@ -217,6 +217,11 @@ def passages(question: str, hits: list[Hit], embedder: MiniLMEmbeddings, max_cha
         # chunk, and declined (a Gulf release written here, thirty-third session).
         wanted = np.asarray([bool(_MONEY.search(s.text)) for found in per_hit for s in found], dtype=bool)
         scores = scores + MONEY_WEIGHT * wanted
+    elif wants := bool(events and _ASKS_CHANGE.match(question)):
+        # And one that asks how much something rose or fell wants a sentence that says it did with a figure: "How much did
+        # Lynas shares rise on Wednesday?" was shown "Lynas shares are still 12% below their October peak", closer by its
+        # words, and not "Lynas Rare Earths (ASX:LYC) rose 8.4%…" in the same chunk (a market wrap written here).
+        wanted = told & np.asarray([bool(re.search(r"\d", s.text)) for found in per_hit for s in found], dtype=bool)
     out, position = [], 0
     for key, (hit, found) in enumerate(zip(hits, per_hit), start=1):
         if not found:
@@ -294,8 +299,25 @@ def header_date(hit: Hit) -> str:
     return (hit.published or "undated")[:10]
 
 
+# A passage that refers back to what its article named before it: "It is understood that the project has a total investment of
+# 2.8 billion yuan…", "…supplied 4,000 tons of praseodymium-neodymium metal to the project" (a translated Chinese story written
+# here, thirty-fourth session: "How much did the Jinli magnet project in Baotou cost?" was declined, as its passage never wrote
+# "Jinli").
+_REFERS_BACK = re.compile(r"\b(?:the|this|its) (?:project|plant|facility|mine|deposit|refinery|company|deal|agreement|venture|scheme)\b", re.I)
+
+
+def referents(passage: Passage, found: list[Passage]) -> str:
+    """What a passage that refers back (`_REFERS_BACK`) names by it: the chunk it was cut from, and its article's other
+    passages among `found`; "" for a passage that does not refer back."""
+    if not _REFERS_BACK.search(passage.quote):
+        return ""
+    return " ".join([passage.hit.text, *(p.quote for p in found if p.hit.article_id == passage.hit.article_id and p.key != passage.key)])
+
+
 def render_passages(found: list[Passage]) -> str:
-    return "\n\n".join(f"[{p.key}] {p.hit.title} ({header_date(p.hit)})\n{p.quote}" for p in found)
+    """The passages as the model reads them, each under its key, title and day. A page's footnote markers are left out: the
+    model copied "[7]" and "[13]" from a page copied from Wikipedia as its citations, which name no passage (written here)."""
+    return "\n\n".join(f"[{p.key}] {p.hit.title} ({header_date(p.hit)})\n{FOOTNOTE_MARKERS.sub('', p.quote)}" for p in found)
 
 
 # --- citations --------------------------------------------------------------------------------
@@ -702,9 +724,17 @@ def asked_not_said(text: str, by_key: dict[int, str]) -> list[str]:
 
 
 def _holds(sentence: str, keys: set[int], question: str, by_key: dict[int, str]) -> bool:
-    """Whether these passages (and the question) hold every number and name of the sentence."""
+    """Whether these passages (and the question) hold every number, name and month of the sentence."""
     words, cited = _CITATION.sub("", sentence), " ".join([question, *(by_key[k] for k in sorted(keys))])
-    return not (unsupported_numbers(words, cited) or unknown_names(words, cited))
+    return not (unsupported_numbers(words, cited) or unknown_names(words, cited) or unsaid_months(words, cited))
+
+
+def unsaid_months(text: str, support: str) -> list[str]:
+    """The month names of `text` that `support` writes neither in full nor shortened ("Oct.", "Sept"). The names check
+    leaves months out, yet a month can be the whole answer: "When did China stop buying rare earth ore from Myanmar's armed
+    groups?" (it has not) was answered "in October [2]", a month only another passage wrote (written here)."""
+    return [month for month in dict.fromkeys(_MONTH_NAME.findall(text))
+            if not re.search(rf"\b(?:{month}|{month[:3]}{'|Sept' if month == 'September' else ''})\b", support, re.I)]
 
 
 def _needed(sentence: str, weak: set[int], rank: Callable[[int], float], question: str, by_key: dict[int, str] | None) -> set[int]:
@@ -1284,7 +1314,8 @@ def answer_question(
     # publisher and site (a company's announcement says "the Company" where the question names it:
     # "…the Baotou project of Jade River?"). A sentence citing passages that name none of the question's
     # names is first cited to one that does and holds it (`recited_to_named`; evals/README.md).
-    named = {p.key: f"{held[p.key]} {urlsplit(p.hit.url).netloc if p.hit.url else ''}" for p in found}  # `held` names the publisher
+    # A passage that refers back ("the project has a total investment of…") names what its chunk and article name (`referents`).
+    named = {p.key: f"{held[p.key]} {urlsplit(p.hit.url).netloc if p.hit.url else ''} {referents(p, found)}" for p in found}  # `held` names the publisher
     text, cited = clean_citations(recited_to_event(recited_to_named(text, question, held, named), question, held), valid)
     # The figure is there, but of what? "What is the total capital cost…" answered with a grant, read
     # from a passage that states no cost; "What tungsten price…" with the tin price. Measured on the

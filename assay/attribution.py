@@ -50,6 +50,10 @@ _VERB = (r"(?:(?:was |were )?quoted as saying|said|says|(?<!\ba )say|told|tells|
          r"estimates that|estimated that|estimates(?=\s+(?:the|its|that|it|total|a|an)\s)|reported that|reported(?=\s+(?:(?:a|an|its|record|quarterly|annual|half-year|first-half|full-year)\s+){0,2}(?:revenue|revenues|sales|profit|net|output|production|earnings|loss|EBITDA|income)\b)|recorded(?=\s+(?:[\w-]+\s+){0,3}(?:investments?|exports|imports|output|production|revenues?|sales|profits?|loss|growth|surplus|deficit)\b)|declined to say|according to|(?:(?<=,\s)|(?<=—\s)|(?<=^))per(?=\s+(?:the|an?|its|their)\s|\s+[A-Z][a-z])|(?<=\s)per(?=\s+[A-Z][a-z]+[.,]?$)|highlights|highlighted|showcased|touts|touted|"
          r"outlines|describes|concludes|cites|asserts|asserted|contends|contended|positions itself|acknowledged|states(?=\s+(?:it|its|they|we)\b)|claims(?=\s+(?:the|it|its|a|an|to|will|would)\b)|reports(?=\s+(?:that|a|an|its|the|significant|record)\b)|emphasi[sz]es|documents(?=\s+how\b)|frames(?=\s+\S+\s+as\b)|framed(?=\s+\S+(?:\s+\S+)?\s+as\b)|"
          r"called(?=\s+(?:it|this|that|them|the\s+\S+(?:\s+\S+)?)\s+(?:a\s+|an\s+|the\s+)?[“\"])|"
+         # "Critics have described the deal as…" (a page copied from Wikipedia, written here); never the passive "was described as".
+         r"(?:(?<=has )|(?<=have )|(?<=had ))described(?=\s+(?:\S+\s+){0,4}as\b)|"
+         # A translated Chinese story's source: "the reporter learned from the … Development Zone that…" (written here).
+         r"(?:learned|learnt) from(?=\s)|"
          # Revising one's own outlook says it anew: "Analysts at Macquarie raised their 2027 NdPr price forecast…" (written here).
          r"(?:raised|lifted|cut|lowered|trimmed)(?=\s+(?:its|their|his|her)\s+(?:[\w$.-]+\s+){0,4}(?:forecasts?|estimates?|targets?|outlook|guidance)\b)|"
          # A price reporter's assessment: "Fastmarkets has Dy oxide CIF Rotterdam at $850-900/kg", "Argus assessed NdPr oxide at…".
@@ -84,14 +88,15 @@ _ROLES: list[tuple[re.Pattern[str], Attribution]] = [
                 r"(?:one|two|three|some|several|both) of (?:the|those) people|the people(?=,?\s+(?:who|familiar|with|briefed))|"
                 # A trade union, in lower case: "a union spokesman said" (not the European Union, nor India's "Union Minister").
                 r"(?-i:(?:(?:trade|labou?r|workers'?)\s+)?unions?)(?=\s|,|['’])|activists?|campaigners?|environmentalists?|environmental groups?|advocacy groups?|residents?|"
-                r"critics?|opponents?|supporters?|proponents?|skeptics?|sceptics?|detractors?|NGOs?|(?:market )?participants|"
+                r"critics?|opponents?|supporters?|community (?:leaders?|members?|representatives?)|village (?:heads?|chiefs?|elders?|leaders?)|"
+                r"traditional (?:leaders?|chiefs?)|villagers?|farmers?|proponents?|skeptics?|sceptics?|detractors?|NGOs?|(?:market )?participants|"
                 r"(?:industry|trade|lobby|business|pressure) groups?|associations?|"
                 # An armed group, in Myanmar's borderlands: "A spokesperson for the Kachin Independence Organisation said…" (a
                 # campaign group's release written here had it a company's, by "spokesperson").
                 r"armed groups?|rebels?|militias?|insurgents?|independence (?:organi[sz]ation|army))\b", re.I),
      Attribution.third_party),
     (re.compile(r"\b(?:(?i:minister|ministry|department|secretary|government|administration|(?<!company )(?<!firm's )(?<!company's )officials?|agency|commission|"
-                r"senator|lawmakers?|mayor|(?:county )?judge|embassy|ambassador|premier|governor|regulator|authorit(?:y|ies)|committee|bureau|police|prosecutors?|investigators|customs (?:authorit(?:y|ies)|officials?|office|service|administration|department)|(?:licensing|regulatory) board)|"
+                r"senator|lawmakers?|mayor|(?:development|economic|industrial|high-tech|free[- ]trade) zone|(?:county )?judge|embassy|ambassador|premier|governor|regulator|authorit(?:y|ies)|committee|bureau|police|prosecutors?|investigators|customs (?:authorit(?:y|ies)|officials?|office|service|administration|department)|(?:licensing|regulatory) board)|"
                 r"White House|Pentagon|State Council|MOFCOM|Congress|DOE|DoD|USTR|EXIM|European Union|EU|Canberra|Beijing|"
                 r"Washington|Brussels|"
                 # A country's customs, named by its adjective ("according to Chinese customs data"); not customs data alone,
@@ -341,6 +346,8 @@ def speaker_words(text: str) -> list[tuple[str, bool]]:
             continue
         if verb in ("according to", "per"):  # "…, per the company": who the phrase names is the source
             sides = [(after.split(",")[0], False)]
+        elif verb.startswith("learn"):  # "the reporter learned from the ministry that…": the ministry, not the reporter
+            sides = [(re.split(r",|\bthat\b", after)[0], False)]
         elif not head.strip(" ,"):
             sides = [(after, False)]
         elif head.rstrip().endswith(",") and verb in _INVERTED and not (relative := _RELATIVE_END.search(head)) \

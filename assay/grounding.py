@@ -94,6 +94,22 @@ def restated_quotation(text: str, best: str, body: str) -> str | None:
     return " ".join(best.strip(" \"“”").split()[:8]) + "…" if inside else None
 
 
+# What makes a statement uncertain or conditional: a modal, a condition, a plan or hope, an estimate. Verbs only where the
+# noun says nothing uncertain ("raised the cost estimate", "its plans", "more than expected" are facts about them); never the
+# month ("in May 2025"), nor a modal denied ("could not be reached for comment" is a fact).
+_HEDGE = re.compile(r"\b(?:(?:would|could|might|(?-i:may))(?!\s+not\b)|if (?:confirmed|approved|completed|built|successful)|(?:expect(?:s|ed)?|plans?|planned|"
+                    r"aims?|intends?|hopes?) to|potential(?:ly)?|estimated|preliminary|likely|proposed)\b", re.IGNORECASE)
+
+
+def dropped_hedge(text: str, best: str) -> str | None:
+    """The hedge of the body's words that `text` draws on most (`best`, its best support unit), when `text` has none: what the
+    article holds uncertain given as certain. A Kazakh story's summary said the discovery "places Kazakhstan among the top
+    three countries in the world by rare earth reserves", where the story says "If confirmed, the deposit would place…"
+    (written here, thirty-fourth session; of 142 summary sentences and highlights of the texts written here, the one so)."""
+    found = _HEDGE.search(best)
+    return found.group() if found and not _HEDGE.search(text) else None
+
+
 def foreign_letters(text: str, body: str) -> list[str]:
     """Runs of letters beyond the Latin alphabets that the body never writes: the 1.5B model slipped
     "工业" into an English summary ("strengthens the defense工业 base", a release written here)."""
@@ -540,6 +556,8 @@ class ProseGrounding:
                 why.append(f"gives a speaker's words as its own (“{unnamed[0]}”): say who said them")
             elif quoted := restated_quotation(text, self._best.get(text, ""), body):
                 why.append(f"gives what a speaker said as fact (“{quoted}”): say who said it")
+            if hedge := dropped_hedge(text, self._best.get(text, "")):
+                why.append(f"states as certain what the article hedges (“{hedge}”): keep the article's hedge")
             if foreign := foreign_letters(text, body):
                 why.append("writes in another language than the article: " + ", ".join(f"“{r}”" for r in foreign))
             if unknown := unknown_names(text, f"{self.article.title}\n{body}"):  # the title names the subject too

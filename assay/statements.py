@@ -33,8 +33,13 @@ _ABBREVIATIONS = {
 # A footnote's marker after the stop ("capacity.[1] Since…", "2023.³ Yet…") ends the sentence with it,
 # and is no part of either sentence: its number is no figure of the statement. So do a bracketed run
 # ("[1, 2]", "[3–5]") and, as text pasted from a page or a PDF keeps a superscript, a bare number right
-# after a word's full stop ("at the time.1 The floor…"; never "3.1", "No.1" or "Fig.1").
-_FOOTNOTE = r"(?:\[\d{1,3}(?:[,–-]\s?\d{1,3})*\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|(?<=[a-z]\.)\d{1,2}(?!\d))"
+# after a word's full stop ("at the time.1 The floor…"; never "3.1", "No.1" or "Fig.1"). A page copied from Wikipedia
+# runs its markers ("NdPr oxide.[10][11] Most of…" had been one statement) and marks notes "[a]", "[note 2]" and
+# doubts "[citation needed]", "[when?]".
+_MARKER = r"\[(?:\d{1,3}(?:[,–-]\s?\d{1,3})*|[a-z]|note \d{1,3}|[a-z]+(?: [a-z]+){0,2} needed|(?:by|according to) whom\?|when\?|which\?|who\?)\]"
+# The markers as a page leaves them after its words, for text shown to the model (`assay.ask.render_passages`).
+FOOTNOTE_MARKERS = re.compile(rf"(?<=\S)(?:{_MARKER})+")
+_FOOTNOTE = rf"(?:(?:{_MARKER})+|[¹²³⁴⁵⁶⁷⁸⁹⁰]+|(?<=[a-z]\.)\d{{1,2}}(?!\d))"
 _FOOTNOTE_TAIL = re.compile(rf"(?<=[.!?…\"”’)]){_FOOTNOTE}$")
 _SENTENCE_END = re.compile(
     rf"(?P<stop>[.!?…]+[\"”’)\]]*){_FOOTNOTE}?\s+(?=[\"“‘(\[«]?[A-Z0-9$£€•\u0391-\u03a9\u0410-\u042f\u0401\u0590-\u05ff\u0600-\u06ff])"
@@ -217,7 +222,7 @@ DATELINE = re.compile(
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "42"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
+SPLITTER_VERSION = "43"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
 # 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies, an interview's Q:/A: labels,
 # a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone; 8: a name a speaker addresses,
 # a pasted page's photo captions and sign-up calls; 9: a "Published <date>" line, a table's header row of years
@@ -267,6 +272,8 @@ SPLITTER_VERSION = "42"  # 2: datelines are not statements; 3: comma clauses, as
 # "…, as amended, to" and "…, and a sintered magnet plant" open no clause
 # 40: a place and a national agency alone ("Jakarta (ANTARA) -") are a dateline
 # 41: Newsfile's and ACCESSWIRE's datelines; a distributor's "News Provided By" line; the RNS footer and market-abuse notice
+# 43: a run of footnote markers ("oxide.[10][11] Most…") and Wikipedia's "[citation needed]", "[a]", "[note 2]" end a sentence;
+# "Subscribe to X for…" is furniture
 
 
 @dataclass(frozen=True)
@@ -367,6 +374,8 @@ def dated_by(line: str) -> str | None:
 PAGE_FURNITURE = re.compile(r"^(?:item \d+ of \d+\b|\[\d+/\d+\])|\b(?:sign up|subscribe|register) (?:here|now|today)\.?$"
                             # A newsletter platform's buttons, pasted as lines of their own (Substack's).
                             r"|^(?:share|subscribe|leave a comment|restack|upgrade to paid|share this post|give a gift subscription)$"
+                            # An outlet's call under its story: "Subscribe to BNamericas for the latest news on Latin American mining."
+                            r"|^(?:subscribe|sign up) (?:to|for) [^.!?]{2,100}[.!]?$"
                             # A wire story's note of what changed: "(Updates with analyst comment in fifth paragraph.)"
                             r"|^\((?:updates?|adds?|corrects?|recasts?|rewrites?|refiles?|changes?|fixes)\b[^()]*\)\.?$"
                             r"|^\((?:file )?(?:image|photo|picture|graphic)s?\b[^)]*\)\.?$", re.I)  # "(Image courtesy of Lynas.)"

@@ -388,20 +388,44 @@ def test_prose_that_gives_a_speaker_s_claim_as_fact_is_sent_back(prose_parts):
     """A lithium miner's report written here (thirtieth session): its summary ended "The company's balance sheet gives it
     the strength to ride out the cycle.", the chief executive's quoted claim given as a fact. Said with its speaker, or a
     fact the body states outside quotation marks, it passes."""
-    from assay.types import Article, Section
-
     body = ("Production of 221,400 dmt was 8% higher than the previous quarter.\n\n"
             "Managing Director Dale Henderson said: \"We believe we are the lowest cost producer, and our balance sheet gives us "
             "the strength to ride out the cycle.\"")
-    article = Article(id="pls", title="September Quarter Activities Report", source="PLS Group Limited", source_url="test",
-                      body=body, sections=[Section(heading=None, start=0, end=len(body))])
-    grounding = ProseGrounding(article, prose_parts[2], Settings().prose_min_support)
-    restated, attributed, fact = grounding.problems([
+    restated, attributed, fact = _prose_problems(prose_parts, body, [
         "The company's balance sheet gives it the strength to ride out the cycle.",
         "Henderson said the balance sheet gives the company the strength to ride out the cycle.",
         "Production was 221,400 dmt, 8% higher than the previous quarter."])
     assert restated is not None and "gives what a speaker said as fact" in restated
     assert attributed is None and fact is None
+
+
+def _prose_problems(prose_parts, body: str, texts: list[str]) -> list[str | None]:
+    """`ProseGrounding.problems` of `texts` against an article of one section holding `body`."""
+    from assay.types import Article, Section
+
+    article = Article(id="a", title="An article", source="test", source_url="test", body=body,
+                      sections=[Section(heading=None, start=0, end=len(body))])
+    return ProseGrounding(article, prose_parts[2], Settings().prose_min_support).problems(texts)
+
+
+def test_prose_that_drops_the_article_s_hedge_is_not_grounded(prose_parts):
+    """A Kazakh story written here (thirty-fourth session): its summary said the discovery "places Kazakhstan among the top three
+    countries…", where the story says "If confirmed, the deposit would place…"."""
+    body = ("ASTANA – Kazakhstan's Ministry of Industry and Construction announced on Monday the discovery of the Zhana Kazakhstan "
+            "deposit in the Karaganda region.\n\nIf confirmed, the deposit would place Kazakhstan among the top three countries in "
+            "the world by rare earth reserves, the ministry said.\n\nExploration was carried out to a depth of 300 metres.")
+    certain, hedged, plain = _prose_problems(prose_parts, body, [
+        "The discovery places Kazakhstan among the top three countries in the world by rare earth reserves.",
+        "If confirmed, the deposit would place Kazakhstan among the top three countries by rare earth reserves.",
+        "Exploration was carried out to a depth of 300 metres."])
+    assert certain is not None and "states as certain what the article hedges" in certain
+    assert hedged is None and plain is None
+    # A month, a denied modal and a noun hedge nothing.
+    from assay.grounding import dropped_hedge
+
+    assert dropped_hedge("Output began in 2025.", "Output began in May 2025.") is None
+    assert dropped_hedge("Lynas did not comment.", "Lynas could not be reached for comment.") is None
+    assert dropped_hedge("Iluka raised its cost estimate.", "Iluka raised the cost estimate for its refinery.") is None
 
 
 def test_an_invented_quote_goes_back_once_and_is_fixed(prose_parts):

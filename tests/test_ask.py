@@ -633,6 +633,76 @@ def test_a_question_about_money_is_given_a_passage_around_the_sentence_that_give
     assert "SAR 3.75 billion" not in _passage_of("What stake will Ma'aden hold in the Saudi refinery venture?", _MAADEN, 300)
 
 
+# A market wrap written here (thirty-third session): "Lynas shares are still 12% below…" shares the question's words, and the
+# sentence that says the shares rose, with the figure, is further on in the chunk.
+_WRAP = ("Rare earths stocks had their best day in months on Wednesday, after reports that Washington was considering a price floor "
+         "for NdPr oxide.\n\nLynas Rare Earths (ASX:LYC) rose 8.4% to A$14.20, while Arafura Rare Earths (ASX:ARU) jumped 17% to "
+         "41.5c.\n\nIluka Resources (ASX:ILU), which is building a refinery at Eneabba with a A$1.65 billion government loan, gained "
+         "5.1% to A$7.02. Among the small caps, Meteoric Resources (ASX:MEI) soared 32% to 18c after it said its Caldeira project in "
+         "Brazil could produce 13,600 tonnes of rare earth oxides a year.\n\nThe S&P/ASX 200 closed up 0.4%.\n\n\"The market is "
+         "pricing in a floor before anything has been announced,\" said Jon Mills, an analyst at Morningstar. \"If it doesn't come, "
+         "a lot of these gains will unwind.\"\n\nLynas shares are still 12% below their October peak.")
+
+
+def test_a_question_about_how_much_something_rose_is_given_the_sentence_that_says_it_rose_with_a_figure():
+    assert "rose 8.4%" in _passage_of("How much did Lynas shares rise on Wednesday?", _WRAP, 250)
+    assert "rose 8.4%" not in _passage_of("How far below their October peak are Lynas shares?", _WRAP, 250)
+
+
+def test_a_passage_that_refers_back_names_what_its_chunk_and_article_name_and_the_model_reads_no_footnote_markers():
+    """A translated Chinese story written here (thirty-fourth session): "It is understood that the project has a total investment
+    of 2.8 billion yuan" never writes "Jinli", which its chunk's first sentence does; a page copied from Wikipedia's markers were
+    copied by the model as its citations ("[7]")."""
+    from assay.ask import Passage, referents, render_passages
+    from assay.retrieval import Hit
+
+    lede = "The magnet project of Inner Mongolia Jinli Magnet Co., Ltd. was put into production. "
+    cost = "It is understood that the project has a total investment of 2.8 billion yuan."
+    hit = Hit(chunk_id="b-0", article_id="b", text=lede + cost, start=0, end=len(lede + cost), title="Baotou zone", rrf=1.0)
+    other = Hit(chunk_id="w-0", article_id="w", text="Molycorp filed for bankruptcy in June 2015.[8] It restarted.", start=0, end=60,
+                title="Mountain Pass", rrf=0.5)
+    found = [Passage(key=1, hit=hit, quote=cost, start=len(lede), end=len(lede + cost)),
+             Passage(key=2, hit=other, quote=other.text, start=0, end=60)]
+    assert "Jinli" in referents(found[0], found)
+    assert referents(found[1], found) == ""  # refers back to nothing
+    assert "[8]" not in render_passages(found) and "bankruptcy in June 2015. It restarted." in render_passages(found)
+
+
+def test_an_answer_from_a_passage_that_refers_back_to_the_asked_project_is_kept():
+    """The names check reads what a passage refers back to: "How much did the Jinli magnet project in Baotou cost?" had been
+    declined, its passage ("It is understood that the project has a total investment of 2.8 billion yuan…") never writing "Jinli"
+    (a translated Chinese story written here). A passage about another article's project still names nothing of it."""
+    from assay.embeddings import MiniLMEmbeddings
+    from assay.retrieval import Hit, Retrieval
+    from assay.settings import Settings
+
+    text = ("On November 27, the 10,000-ton magnet material project of Inner Mongolia Jinli Magnet Co., Ltd. was officially put into "
+            "production.\n\nIt is understood that the project has a total investment of 2.8 billion yuan and covers 320 mu.")
+
+    class OneStory:
+        store = None
+
+        def __init__(self, title: str) -> None:
+            self.title = title
+
+        def search(self, question, k, filters=None):
+            return Retrieval(hits=[Hit(chunk_id="b-0000-x", article_id="b", text=text, start=0, end=len(text), published="2026-11-28",
+                                       title=self.title, source="Baotou Daily", dense_similarity=0.7, dense_rank=1, rrf=0.03)],
+                             best_dense_similarity=0.7)
+
+    class NoAnalyses:
+        def latest_analysis(self, article_id):
+            return None
+
+    settings = Settings()
+    question = "How much did the Jinli magnet project in Baotou cost?"
+    got = answer_question(question, retriever=OneStory("Baotou zone: magnet project put into production"), catalog=NoAnalyses(),
+                          embedder=MiniLMEmbeddings(batch_size=settings.embed_batch_size),
+                          model=FakeListChatModel(responses=["The Jinli magnet project cost 2.8 billion yuan [1]."]), prompt=load_prompt("answer"),
+                          k=settings.ask_k, min_similarity=settings.ask_min_similarity, passage_chars=120)
+    assert not got.abstained and got.citations[0].quote.startswith("It is understood"), got
+
+
 def test_asks_day_reads_questions_about_a_day_month_or_year():
     from assay.ask import asks_day
 
@@ -995,6 +1065,13 @@ def test_a_sentence_citing_the_wrong_passage_is_found_and_cited_to_the_one_that_
     assert supporting_passage("Dubbo makes 6,000 tonnes a year [1].", "Who is buying ASM?", passages) == 2
     assert recited("Dubbo makes 6,000 tonnes a year [1][3].", 2) == "Dubbo makes 6,000 tonnes a year [2]."
     assert supporting_passage("Dubbo makes 9,000 tonnes a year.", "Who is buying ASM?", passages) is None  # no passage holds it
+    # A month is checked as a number is: "in October [2]", a month only another passage wrote (a campaign group's release
+    # written here, thirty-third session), is no answer from [2]; "Oct." and "Sept" write their months.
+    months = {1: "China's imports from Myanmar rose in October.", 2: "Global Witness calls on China to stop buying ore."}
+    assert miscited_sentences("China stopped buying ore in October [2].", "When did China stop buying ore?", months) == [
+        "China stopped buying ore in October [2]."]
+    assert miscited_sentences("China stopped buying ore in October [2].", "When did China stop buying ore?", {2: "It stopped in Oct. 2026."}) == []
+    assert miscited_sentences("It stopped in September [2].", "When did it stop?", {2: "It stopped on Sept 3."}) == []
     # Written after its full stop, a citation is still the sentence's: split as written, "[1]" was a
     # sentence of its own and the one before it, citing nothing, was never checked (train: a Belfast
     # plant's "400 tonnes" answered a question about a Fujian turbine, cited to the turbine's passage).

@@ -640,3 +640,22 @@ def test_a_name_with_an_initial_is_learned_and_an_armed_group_speaks_as_an_outsi
     who = _news_speakers(story)
     assert who["The expansion will raise"] == Attribution.company
     assert who["A spokesperson for the K"] == Attribution.third_party
+
+
+def test_a_community_leader_critics_who_described_and_a_source_the_reporter_learned_from():
+    """Written here (thirty-fourth session): a Namibian story's "Community leader Maria Gawises said…" and her "…," she said had been
+    the writer's and the minister's; a page copied from Wikipedia's "Critics have described the deal as…" the writer's; a translated
+    Chinese story's "the reporter learned from the Baotou … Development Zone that…" the writer's (the zone's administration told it)."""
+    story = ("WINDHOEK – Mines minister Natangwe Ithete said government wants value addition inside the country.\n\n"
+             "Community leader Maria Gawises said the village's boreholes were already running dry. \"Nobody has told us where the "
+             "mine's water will come from,\" she said.\n\n"
+             "Critics have described the deal as a \"nationalisation in all but name\".\n\n"
+             "On November 27, the reporter learned from the Baotou Rare Earth High-tech Industrial Development Zone that the magnet "
+             "project was officially put into production.\n")
+    who = _news_speakers(story)
+    assert who["Community leader Maria G"] == Attribution.third_party
+    assert who["\"Nobody has told us wher"] == Attribution.third_party
+    assert who["Critics have described t"] == Attribution.third_party
+    assert who["On November 27, the repo"] == Attribution.government
+    # A passive names no speaker: "was described as" is the writer's.
+    assert speaker("The plant was described as the largest in Asia.") is None

@@ -1476,3 +1476,22 @@ def test_an_rns_announcement_s_symbol_bullets_are_its_highlights_and_its_footer_
     assert [s.text for s in statements(article)] == [
         "Mkango Resources Ltd. is pleased to announce a term sheet for a US$85 million senior debt facility.",
         "The Company expects to make a final investment decision in the second half of 2027."]
+
+
+def test_an_outlet_that_asks_its_readers_to_subscribe_names_itself_over_the_headline(tmp_path: Path):
+    """Written here (thirty-fourth session): BNamericas' name over its headline had been the title, the story published by "files",
+    and its "Subscribe to BNamericas for the latest news…" a statement and a highlight."""
+    from assay.statements import statements
+
+    article, _ = _read_text(tmp_path, (
+        "BNamericas\n\nSerra Verde secures US$465mn DFC loan for Goiás rare earths expansion\n\n"
+        "Published: Wednesday, November 25, 2026\n\n"
+        "Rare earths producer Serra Verde has signed a US$465mn loan with the US International Development Finance Corporation "
+        "(DFC) to expand its Pela Ema mine in Minaçu, Goiás state, the company said in a statement.\n\n"
+        "Serra Verde sells all its concentrate to China today.\n\n"
+        "Subscribe to BNamericas for the latest news on Latin American mining.\n"))
+    assert (article.title, article.source) == ("Serra Verde secures US$465mn DFC loan for Goiás rare earths expansion", "BNamericas")
+    assert [s.text for s in statements(article)][-1] == "Serra Verde sells all its concentrate to China today."
+    # An outlet named only in the call, and not over the story, is no publisher read from the opening.
+    other, _ = _read_text(tmp_path, "Prices rise\n\nNdPr oxide rose 3% this week in China.\n\nSubscribe to Mining Weekly for more.\n")
+    assert other.source != "Mining Weekly"

@@ -183,6 +183,18 @@ def test_a_short_line_over_the_day_names_the_outlet_below_a_byline_or_in_one_wor
     assert publisher(lines(f"Prices rise\n\nMarta Quintero\nDecember 3, 2026\n\n{story}")) is None
 
 
+def test_a_portal_s_source_line_and_wikipedia_s_tagline_name_the_publisher():
+    """Written here (thirty-fourth session): a Chinese portal's story as a browser translates it ("Source: Baotou Daily  2026-11-28
+    09:15  Font size: large medium small") and a page copied from Wikipedia had been published by "files". A chart's "Source:
+    company data" names no publisher."""
+    story = "On November 27, the reporter learned from the Baotou Rare Earth High-tech Industrial Development Zone that the project was put into production."
+    portal = f"Baotou magnet project put into production\n\nSource: Baotou Daily  2026-11-28 09:15  Font size: large medium small\n\n{story}"
+    assert publisher(lines(portal)) == ("Baotou Daily", "masthead")
+    assert publisher(lines(f"Baotou magnet project\n\nSource: Xinhua 2026-11-28\n\n{story}")) == ("Xinhua", "masthead")
+    assert publisher(lines(f"Mountain Pass Rare Earth Mine\n\nFrom Wikipedia, the free encyclopedia\n\n{story}")) == ("Wikipedia", "masthead")
+    assert publisher(lines(f"Output rises\n\nSource: company data\n\n{story}")) is None
+
+
 @pytest.mark.parametrize(
     ("opening", "day"),
     [
@@ -315,3 +327,14 @@ def test_a_gulf_release_is_published_by_its_issuer_named_with_its_short_name_and
                "Riyadh, Saudi Arabia – 18 November 2026: Saudi Arabian Mining Company (Ma'aden) (Tadawul: 1211) today announced "
                "the signing of a binding joint venture agreement with MP Materials Corp. (NYSE: MP)."]
     assert publisher(opening) == ("Saudi Arabian Mining Company", "release")
+
+
+def test_a_title_ending_with_its_day_after_for_or_on_dates_the_text():
+    """The Pentagon's daily contracts page, written here (thirty-fourth session), had been undated: "Contracts For Nov. 24, 2026"."""
+    from datetime import UTC, datetime
+
+    from assay.readers.opening import title_date
+
+    assert title_date("Contracts For Nov. 24, 2026") == datetime(2026, 11, 24, tzinfo=UTC)
+    assert title_date("Spokesperson Lin Jian's Regular Press Conference on December 4, 2026") == datetime(2026, 12, 4, tzinfo=UTC)
+    assert title_date("Outlook for December 2026") is None and title_date("Lynas sets output target for 2027") is None

@@ -393,6 +393,21 @@ def test_footnote_markers_end_sentences_and_notes_are_skipped_but_a_competent_pe
     ]
 
 
+def test_a_run_of_footnote_markers_and_wikipedia_s_doubts_end_sentences():
+    """A page copied from Wikipedia, written here (thirty-fourth session): "oxide.[10][11] Most of…" had been one statement,
+    its markers inside it."""
+    body = ("In 2024 the separation facility produced 1,294 tonnes of NdPr oxide.[10][11] Most of the concentrate was shipped to "
+            "China until April 2025.[12]\nCritics have described the deal as a nationalisation.[citation needed] The mine was "
+            "restarted in 2018.[a] It employs about 800 people.[when?]")
+    assert [s.text for s in statements(article(body))] == [
+        "In 2024 the separation facility produced 1,294 tonnes of NdPr oxide.",
+        "Most of the concentrate was shipped to China until April 2025.",
+        "Critics have described the deal as a nationalisation.",
+        "The mine was restarted in 2018.",
+        "It employs about 800 people.",
+    ]
+
+
 def test_a_pasted_footnote_number_a_list_s_items_a_run_in_heading_and_the_author_s_bio():
     """Seen on a think tank's commentary and a statistical summary written here: a superscript pasted as
     a bare number after the full stop, "label, figure" items between semicolons, a run-in heading."""

@@ -259,6 +259,9 @@ _MONTH_YEAR = r"[A-Z][a-z]{2,8}\.?\s+\d{4}"
 # headline's sentence is none.
 # A date in brackets ends a title too: "MOFCOM Regular Press Conference (December 4, 2026)".
 _TRAILING_DATE = re.compile(rf"(?:(?:\s[—–|·-]|,|:)\s+|\s\()(?P<date>{DAY_DATE}|{_MONTH_YEAR})\)?\s*$")
+# A title's day after "For" or "on": the Pentagon's daily "Contracts For Nov. 24, 2026" (written here, thirty-fourth session, had
+# been undated) and a ministry's "… Regular Press Conference on December 4, 2026"; in a sentence it is what happened that day.
+_TITLE_DAY = re.compile(rf"\s(?i:for|on)\s+(?P<date>{DAY_DATE})\s*$")
 
 
 # A byline that names its outlet, alone or after the writer: "By Global Times", "By Zhong Sheng (People's
@@ -281,10 +284,21 @@ def _byline_outlet(line: str) -> str | None:
 _MASTHEAD_PARTS = re.compile(r"\s+\|\s+|\s+[—–]\s+|\s+-\s+|\s{3,}")
 
 
+# A Chinese portal's line under the headline names the paper the story is from: "Source: Baotou Daily  2026-11-28 09:15
+# Font size: large medium small", as a browser translates "来源：包头日报" (a story written here had been published by
+# "files"); and a page copied from Wikipedia says so under its title.
+_SOURCE_LINE = re.compile(r"^(?:Source|来源)\s*[:：]\s*(?P<name>[^\W\d][\w&'’.-]*(?: [^\W\d][\w&'’.-]*){0,5})\s*(?P<day>(?:19|20)\d\d-\d\d-\d\d)?")
+_ENCYCLOPEDIA = re.compile(r"^From Wikipedia, the free encyclopedia$", re.IGNORECASE)
+
+
 def _masthead(head: list[str]) -> str | None:
     """The first organisation a short line above the body names, alone or among a masthead's parts
     ("Opinion | The Midland Ledger | February 2, 2026"); a byline's reporter is passed over."""
     for line in head:
+        if _ENCYCLOPEDIA.match(line):
+            return "Wikipedia"
+        if (found := _SOURCE_LINE.match(line)) and (found["day"] or _organisation(found["name"])):
+            return _AGENCY_NAMES.get(found["name"].lower(), found["name"])
         if posted := role_byline(line):
             return posted[1]
         staff = _STAFF_BYLINE.match(line)
@@ -633,7 +647,7 @@ def yearless_dateline(texts: list[str], fetched: Fetched) -> tuple[datetime, str
 def title_date(title: str) -> datetime | None:
     """The day a title ends with after a separator ("Asian Rare Earth Price Watch — 28 November 2026");
     None for any other title, and for a month alone."""
-    found = _TRAILING_DATE.search(title.strip())
+    found = _TRAILING_DATE.search(title.strip()) or _TITLE_DAY.search(title.strip())
     dated = date_in(found["date"]) if found else None
     return dated[0] if dated else None
 

@@ -387,6 +387,25 @@ def _title(lines: list[str], fmt: str, given: str | None, stem: str, notes: list
 
 # --- the reader ------------------------------------------------------------------------
 
+# The outlet a story asks its readers to subscribe to: "Subscribe to BNamericas for the latest news…" (written here,
+# thirty-fourth session: its name over the headline had been the title, and the story published by "files").
+_SUBSCRIBE_TO = re.compile(r"^(?:Subscribe|Sign up) to (?P<name>[A-Z][\w.&'’-]*(?: [A-Z][\w.&'’-]*){0,3})(?: for\b| today\b|[.!]?$)")
+
+
+def _subscribed_outlet(lines: list[str], meta: _FrontMatter, notes: list[str]) -> list[str]:
+    """The lines without a first line that names the outlet the text asks its readers to subscribe to (`_SUBSCRIBE_TO`), which
+    is then the publisher where nothing else names one."""
+    first = next((i for i, line in enumerate(lines) if line.strip()), None)
+    outlets = {found["name"] for line in lines if (found := _SUBSCRIBE_TO.match(line.strip()))}
+    if first is None or lines[first].strip() not in outlets:
+        return lines
+    if meta.source is None:
+        meta.source = lines[first].strip()
+        notes.append(f"source: the outlet over the headline that the text asks its readers to subscribe to, {meta.source}")
+    return lines[:first] + lines[first + 1 :]
+
+
+
 
 def _without_page_furniture(text: str, notes: list[str]) -> tuple[str, list[str]]:
     """A text whose pages a form feed parts (`pdftotext`'s output, a printout saved as text): its
@@ -613,6 +632,7 @@ def read_text_file(text: str, fetched: Fetched, sender: str | None = None, masth
     paged, header = _without_page_furniture(str(text).removeprefix("\ufeff"), notes)
     lines = [line.rstrip() for line in LINE_BREAKS.split(paged)]
     meta, lines = _split_front_matter(lines, notes)
+    lines = _subscribed_outlet(lines, meta, notes)
     if meta == _FrontMatter():
         meta, lines = _notion_properties(lines, notes)
     if meta == _FrontMatter():
