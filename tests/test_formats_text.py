@@ -1495,3 +1495,21 @@ def test_an_outlet_that_asks_its_readers_to_subscribe_names_itself_over_the_head
     # An outlet named only in the call, and not over the story, is no publisher read from the opening.
     other, _ = _read_text(tmp_path, "Prices rise\n\nNdPr oxide rose 3% this week in China.\n\nSubscribe to Mining Weekly for more.\n")
     assert other.source != "Mining Weekly"
+
+
+def test_a_forwarded_message_pasted_as_text_is_titled_by_its_subject_and_published_by_its_sender(tmp_path: Path):
+    """Written here (thirty-fourth session): a newsletter forwarded from Gmail and saved as text had been titled "----------
+    Forwarded message ---------" and published by "From: Magnet Metals Weekly <editor@…>", its header lines its text."""
+    article, notes = _read_text(tmp_path, (
+        "---------- Forwarded message ---------\nFrom: Magnet Metals Weekly <editor@magnetmetalsweekly.com>\n"
+        "Date: Fri, Dec 4, 2026 at 7:02 AM\nSubject: Fwd: Magnet Metals Weekly #212: Dy prices at a two-year high\n"
+        "To: <j.hartley@example.com>\n\n\nDysprosium oxide prices in Europe climbed to $920 a kilogram this week, the highest in "
+        "two years.\n\nTerbium oxide rose 4% to $3,450/kg.\n"))
+    assert (article.title, article.source) == ("Magnet Metals Weekly #212: Dy prices at a two-year high", "Magnet Metals Weekly")
+    assert article.published == datetime(2026, 12, 4, 7, 2, tzinfo=UTC)
+    assert article.body.startswith("Dysprosium oxide prices") and "j.hartley" not in article.body
+    # Outlook's separator, with "Sent:" for the day; a sender without a name is no publisher of its own.
+    outlook, _ = _read_text(tmp_path, "-----Original Message-----\nFrom: editor@example.com\nSent: 4 December 2026 07:02\n"
+                                      "Subject: FW: Prices\n\nTerbium oxide rose 4% to $3,450/kg this week.\n")
+    assert outlook.title == "Prices" and outlook.published == datetime(2026, 12, 4, 7, 2, tzinfo=UTC)
+    assert outlook.source != "editor@example.com"

@@ -183,6 +183,32 @@ def _split_header_lines(lines: list[str], notes: list[str]) -> tuple[_FrontMatte
     return _read_front_matter(fields, notes), lines[end:]
 
 
+# A message forwarded and pasted or saved as text: Gmail's "---------- Forwarded message ---------", Apple Mail's "Begin forwarded
+# message:", Outlook's "-----Original Message-----", then its header lines (a newsletter written here, thirty-fourth session, had
+# been titled by the separator and published by "From: Magnet Metals Weekly <editor@…>").
+_FORWARDED = re.compile(r"^(?:-{2,}\s*(?:forwarded message|original message)\s*-{2,}|begin forwarded message:)$", re.IGNORECASE)
+_MAIL_HEADER = re.compile(r"^\s*(from|date|sent|subject|to|cc|reply-to)\s*:\s*(\S.*?)\s*$", re.IGNORECASE)
+
+
+def _forwarded_message(lines: list[str], notes: list[str]) -> tuple[_FrontMatter, list[str]]:
+    """A forwarded message's header (`_FORWARDED`) read as front matter: its subject the title (without "Fwd:"), its sender's
+    name the publisher, its date the day; the separator and header lines taken out. Anything else is left as it is."""
+    first = next((i for i, line in enumerate(lines) if line.strip()), len(lines))
+    if first == len(lines) or not _FORWARDED.match(lines[first].strip()):
+        return _FrontMatter(), lines
+    fields, end = _field_lines(lines, first + 1, _MAIL_HEADER)
+    if not fields.keys() & {"from", "subject"}:
+        return _FrontMatter(), lines
+    name = re.sub(r"\s*<[^>]*>\s*$", "", fields.get("from", "")).strip(" \"'")
+    sender = name if name and "@" not in name else None  # an address alone names nobody
+    subject = re.sub(r"^(?:(?:fwd?|fw|re)\s*:\s*)+", "", fields.get("subject", ""), flags=re.IGNORECASE).strip() or None
+    day = fields.get("date") or fields.get("sent")
+    published = parse_date(re.sub(r"\s+at\s+", " ", day)) if day else None  # Gmail's "Fri, Dec 4, 2026 at 7:02 AM"
+    notes.append("read as a forwarded message: " + ", ".join(f"{k} from its {h}" for k, h, v in (
+        ("title", "subject", subject), ("source", "sender", sender), ("date", "date line", published)) if v))
+    return _FrontMatter(title=subject, source=sender, published=published), lines[end:]
+
+
 def _first(meta: dict[str, Any], *keys: str) -> Any:
     return next((meta[k] for k in keys if meta.get(k) not in (None, "", [])), None)
 
@@ -635,6 +661,8 @@ def read_text_file(text: str, fetched: Fetched, sender: str | None = None, masth
     lines = _subscribed_outlet(lines, meta, notes)
     if meta == _FrontMatter():
         meta, lines = _notion_properties(lines, notes)
+    if meta == _FrontMatter():
+        meta, lines = _forwarded_message(lines, notes)
     if meta == _FrontMatter():
         meta, lines = _split_header_lines(lines, notes)
     # An exchange announcement's disclaimer, issuer and closing; a research paper's or a USGS summary's head.
