@@ -8,6 +8,7 @@ by URL keeps its URL as its identity; a local file is known by its path and its 
 
 from __future__ import annotations
 
+import email.utils
 import json
 import re
 from collections.abc import Sequence
@@ -199,7 +200,7 @@ def _forwarded_message(lines: list[str], notes: list[str]) -> tuple[_FrontMatter
     fields, end = _field_lines(lines, first + 1, _MAIL_HEADER)
     if not fields.keys() & {"from", "subject"}:
         return _FrontMatter(), lines
-    name = re.sub(r"\s*<[^>]*>\s*$", "", fields.get("from", "")).strip(" \"'")
+    name = email.utils.parseaddr(fields.get("from", ""))[0].strip()
     sender = name if name and "@" not in name else None  # an address alone names nobody
     subject = re.sub(r"^(?:(?:fwd?|fw|re)\s*:\s*)+", "", fields.get("subject", ""), flags=re.IGNORECASE).strip() or None
     day = fields.get("date") or fields.get("sent")
