@@ -558,9 +558,12 @@ _EVENTS: dict[str, tuple[str, ...]] = {
     "stop": ("stop", "halt", "ceas", "end", "suspend", "quit", "ban", "scrap", "abandon", "shut"),
     "begin": _BEGINNING,
     "start": _BEGINNING,
+    # Getting something: "When will Lynas and Energy Fuels get the Pentagon's price floor?" had been answered "by March", the month
+    # the Pentagon is to publish the contract terms (an Axios-style newsletter written here, thirty-fifth session).
+    "get": ("get", "got", "receiv", "gain", "extend", "win", "won", "award", "grant", "secur", "obtain", "qualif", "eligib", "land"),
 }
 _IRREGULAR = {"paid": "pay", "sought": "seek", "grew": "grow", "sold": "sell", "granted": "grant", "lifted": "lift", "began": "begin", "begun": "begin",
-              "rose": "rise", "risen": "rise", "fell": "fall", "fallen": "fall", "stopped": "stop"}
+              "rose": "rise", "risen": "rise", "fell": "fall", "fallen": "fall", "stopped": "stop", "got": "get", "gotten": "get", "getting": "get"}
 _BEFORE_A_NOUN = frozenset("the a an its their his her this that these those our your any no".split())
 
 

@@ -73,12 +73,15 @@ _INVERTED = {"said", "says", "added", "adds", "wrote", "noted", "stated", "expla
 
 # Who a speaker is, by the words that name them; checked in this order (an "analyst at a company"
 # is an analyst, a "spokesperson for the ministry" is the government).
-_AUTHORS_WE = re.compile(r"^(?:We|Here,? we|In this (?:paper|study|article|note),? we)\b|\b(?:in|to) our (?:view|mind|estimates?|analysis)\b")
+# "We" or "our" anywhere outside quotation marks, turns and named speech: "Most of the quarter's gain came from our
+# position in Lynas…" (a fund's letter written here) had been a company's, by the attribution model.
+_AUTHORS_WE = re.compile(r"^(?:We|Our|Here,? we|In this (?:paper|study|article|note),? we)\b|\b(?:in|to) our (?:view|mind|estimates?|analysis)\b"
+                         r"|(?-i:\b(?:we|our|us)\b)")
 _STATE_OUTLET = re.compile(r"\b(?:Xinhua|Global Times|China Daily|People'?s Daily|CGTN|CCTV|state media|state broadcaster)\b", re.I)
 _ROLES: list[tuple[re.Pattern[str], Attribution]] = [
     (_STATE_OUTLET, Attribution.state_media),
     (re.compile(r"\b(?:analysts?|experts?|economists?|consultan\w*|research(?:ers?| firm| house| group)|professor|academic|"
-                r"think[- ]tank|institute|university|study|report|paper|(?<!Geological )survey|Benchmark Mineral|Adamas|Fastmarkets|Argus|"
+                r"think[- ]tank|institute|(?-i:Cent(?:er|re) for [A-Z]\w*)|university|study|report|paper|(?<!Geological )survey|Benchmark Mineral|Adamas|Fastmarkets|Argus|"
                 r"Wood Mackenzie|Macquarie|price[- ]reporting agency|price agency|Shanghai Metals Market|SMM|Asian Metal|Goldman|Morgan Stanley|Citi|UBS|BMO|Jefferies|IEA|International Energy Agency|"
                 r"Reuters|Bloomberg|Associated Press|Financial Times|newspaper|outlet|traders?|observers?|industry sources?|"
                 r"sources familiar|"
@@ -158,6 +161,9 @@ _SAME_SUBJECT = re.compile(r"^\s*(?:and|but)(?:\s+(?:it|they|he|she))?\s*$", re.
 # A second verb of one subject: "The Company plans to begin a scoping study in 2027 and expects…" (a release written here).
 _COORDINATED = re.compile(r"^\s*(?P<subject>[A-Z][^,]{0,60}?)\s+(?:plans|planned|aims|intends|began|begins|will|has|had|is|was|"
                           r"signed|agreed|completed|started|reported|posted|raised|approved|announced)\b[^,]*\s(?:and|but)\s*$")
+# A reporting verb in a clause of time or cause after the sentence's own: "the shares rose after the company reported…".
+# Not one opening the sentence ("When the company reported…, it…"), nor "as" ("…, as the company said").
+_SUBORDINATE = re.compile(r"\w[\w,%’']*\s+(?:after|before|when|since|until|once|because|while)\s+(?:[\w’'&.-]+\s+){0,3}[\w’'&.-]+\s*$", re.I)
 # A currency sign that spells a country ("US$", "A$"): no speaker.
 _CURRENCY_SIGN = re.compile(r"\b(?:US|U\.S\.|A|AU|C|CA|NZ|HK|S)\$")
 _NAME = re.compile(r"\b[A-Z][a-zA-Z'’-]+(?:\s+[A-Z][a-zA-Z'’-]+)*")
@@ -197,6 +203,7 @@ class _Speakers:
     # The short names the article defines, as whom their full names speak for: "the Strategic Minerals Market
     # Regulation and Control Authority (ARECOMS)" makes "ARECOMS chairman Patrick Luabeya" an official.
     defined: dict[str, Attribution] = field(default_factory=dict)
+    publication: str = ""  # the publisher's name, as the article's source gives it
 
     def learn(self, text: str, who: Attribution) -> None:
         for name in _INITIALLED_NAME.findall(text):
@@ -209,6 +216,11 @@ class _Speakers:
     def who(self, clause: str) -> Attribution | None:
         """The attribution of the speaker a clause names ("said Jane Doe, an analyst", "Pryce said", "he added")."""
         clause = re.split(r"\btold\b", clause, maxsplit=1)[0] or clause  # "X told Reuters": X speaks, Reuters listens
+        if self._is_publication(clause):
+            # The publication naming itself speaks in its own voice: "Fitch expects output of…" in Fitch's rating action
+            # (written here) had been a company's, by the "Fitch Australia Pty Ltd." of its contact block.
+            self.last = self.voice or Attribution.author
+            return self.last
         clause = _CURRENCY_SIGN.sub("$", clause)  # "cost US$410 million, and expects": a currency, not the United States speaking
         if self.last is not None and _THE_OFFICIAL.search(clause):
             return self.last  # "…, the official said": the official named before ("a senior company official said")
@@ -259,6 +271,18 @@ class _Speakers:
             self.learn(introduced.group("name"), Attribution.third_party)
             return Attribution.third_party
         return None
+
+    def _is_publication(self, clause: str) -> bool:
+        """Whether the clause's speaker is the publication, by its name or its first word, where neither is an entity the
+        alias file knows ("Fitch" of "Fitch Ratings"; never "China" of "China Daily", nor "Lynas" where a folder named
+        "Lynas" gave the source)."""
+        if not self.publication:
+            return False
+        names = _NAME.findall(clause)
+        last = names[-1] if names else ""
+        first = self.publication.split()[0]
+        return ((last == self.publication or (last == first and len(first) > 2 and first.lower() not in {"the", "global", "daily", "new"}))
+                and self.aliases.canonical(last) is None)
 
     def _named(self, name: str) -> Attribution | None:
         """Who a name is, if the alias file or the article's legal names know it."""
@@ -343,6 +367,10 @@ def speaker_words(text: str) -> list[tuple[str, bool]]:
         if verb in _NEEDS_SUBJECT and (not head.strip(" ,") or head.split()[-1].lower() in _NOT_BEFORE_A_VERB or head.rstrip().endswith(("'s", "’s"))):
             continue
         if _UNSPOKEN.search(head):  # "Washington should say so plainly": what someone ought to say, not what they said
+            continue
+        if _SUBORDINATE.search(head):
+            # "…, which rose 38% in the quarter after the company reported record NdPr output": the speaker's words are
+            # when the sentence's own assertion happened, which is not theirs (a fund's letter written here: the company's).
             continue
         if verb in ("according to", "per"):  # "…, per the company": who the phrase names is the source
             sides = [(after.split(",")[0], False)]
@@ -473,7 +501,8 @@ def attributions(
     publication's own voice when it is a company, a state agency or a government; else the
     classifier's label (`predicted`, with its probability) when it is sure, else the author."""
     companies = {_LEGAL_FORM_END.sub("", name) for _, _, name in legal_names(article.body)} | {name for *_, name in trade_names(article.body)}
-    speakers = _Speakers(aliases, companies=frozenset(companies), voice=voice(source), defined=defined_names(article.body, aliases))
+    speakers = _Speakers(aliases, companies=frozenset(companies), voice=voice(source), defined=defined_names(article.body, aliases),
+                         publication=article.source if article.source != "files" else "")
     quotes = quotation_spans(article.body)
     spoken = turns(article.body)
     table = _table_rows(article.body)

@@ -37,8 +37,9 @@ DEFAULT_PATH = Path(__file__).resolve().parent / "data" / "statement-classifiers
 _DIGIT = re.compile(r"\d")
 # A figure as the cue shows it: "A$200 million", "5.9%", "2025" (not "2025." with the sentence's stop).
 _FIGURE = re.compile(r"(?:[A-Z]{1,2}\$|[$€£¥])?\d(?:[\d,.]*\d)?(?:\s?%|\s(?:million|billion|trillion|percent|per cent)\b)?")
-# The figure a rationale shows: not a digit inside a label ("Q3 2026", "Dy2O3"), which a table's row opens with.
-_SHOWN_FIGURE = re.compile(rf"(?<![A-Za-z\d]){_FIGURE.pattern}(?![A-Za-z])")
+# The figure a rationale shows: not a digit inside a label ("Q3 2026", "Dy2O3"), which a table's row opens with,
+# nor part of a number ("1960s" had shown "196"); a decade whole.
+_SHOWN_FIGURE = re.compile(rf"(?<![A-Za-z\d])(?:(?:19|20)\d0s|{_FIGURE.pattern})(?![A-Za-z\d])")
 _REPORTING = re.compile(
     r"\b(?:said|says|say|stated|states|reported|reports|announced|announces|according to|told|noted|notes|"
     r"confirmed|disclosed|claims?|claimed|argues?|argued|contends?|asserts?|emphasi[sz]ed|stressed|touted)\b",
@@ -153,7 +154,7 @@ def _shown_figure(text: str) -> str:
 _DATED = re.compile(DAY_DATE)
 # A number that names a part, not a figure: "Phase 2 … is designed to produce 6,000 tpa" showed "2".
 _NUMBERED = re.compile(r"\b(?:Phase|Stage|Line|Unit|Train|Block|Tranche|Tier|Level|Section|Article|Lot|No\.)\s*$")
-_YEAR = re.compile(r"(?:19|20)\d\d")
+_YEAR = re.compile(r"(?:19|20)\d\d|(?:19|20)\d0s")  # a year or a decade
 
 
 def _reporting_word(text: str) -> str:

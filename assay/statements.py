@@ -77,6 +77,9 @@ _TICKER_PART = r"(?:\([A-Z][A-Za-z]{1,10}(?:\s[A-Z][A-Za-z]{1,10})?:\s*[A-Z0-9.]
 _DATED_LINE = re.compile(
     rf"^[*_\s]*(?:(?:[^\W\d_][\w'’.&]*[\s,]*){{1,6}}{_TICKER_PART}[—–|·•/-]\s*{DAY_DATE}|{DAY_DATE}\s*[—–|·•/-](?:[\s,]*[^\W\d_][\w'’.&]*){{1,6}})[*_\s]*$"
 )
+# A byline with the outlet and the day: "Posted by Sarah Lindqvist, Nordic Metals Review, 4 December 2026" (a conference
+# write-up written here had it as a statement).
+_BYLINE_LINE = re.compile(rf"^[*_\s]*(?:(?i:posted|written|published)\s+)?(?i:by)\s+[A-Z][^,\n]{{2,60}},\s+[A-Z][^,\n]{{2,60}},\s+{DAY_DATE}\.?[*_\s]*$")
 # A post quoted in a story, under its account's line: "Lynas Rare Earths (@LynasRareEarths) December 4, 2026:" (written here).
 _POST_LINE = re.compile(rf"^[*_\s]*[^@()\n]{{2,60}}\s*\(@\w{{2,30}}\)\s*(?:[·•|–—-]\s*)?(?:on\s+)?{DAY_DATE}?\s*:?[*_\s]*$")
 # A comma opens a second statement when a contrast, a participle clause ("…, underscoring Beijing's
@@ -149,6 +152,13 @@ _BOILERPLATE = re.compile(
     r"|^(?-i:(?:The\s+)?(?:[A-Z][\w'’&.-]*\s+){1,5})is (?:written|edited|compiled) by\b"
     r"|\b(?:the )?views (?:expressed )?(?:here |in this \w+ )?are (?:her|his|their|my|our|the authors?['’]?s?) own\b"
     r"|^about (?-i:[A-Z][\w&.,’'()-]*(?: [A-Z][\w&.,’'()-]*)*)$"  # "About Vantage Magnetics, Inc.", never "About half of…"
+    # A rating agency's and a fund letter's disclaimers ("ALL FITCH CREDIT RATINGS ARE SUBJECT TO CERTAIN LIMITATIONS AND
+    # DISCLAIMERS.", "This letter is for informational purposes only and does not constitute an offer to sell…", "The views
+    # expressed are those of … and are subject to change.") and a letter's thanks and offer of help: texts written here.
+    r"|\blimitations and disclaimers\b|\bfor informational purposes only\b|\bsolicitation of an offer to\b"
+    r"|\bviews expressed\b[^.!?]{0,160}\bsubject to change\b|\bsubject to change without notice\b"
+    r"|^(?:as always, )?(?:we |i )?thank you for your (?:continued |ongoing )?(?:trust|support|confidence|partnership|interest|patience)\b[^.!?\d]{0,60}[.!?]$"
+    r"|^please (?:do not hesitate to |don['’]t hesitate to |feel free to )?(?:reach out|contact us|get in touch)\b[^.!?\d]{0,60}[.!?]$"
     r"|^about the authors?\s*[:.]"  # a brief's note on who wrote it ("About the authors: Dr. Helen Park is a senior fellow…")
     r"|[\w.+-]+@[\w-]+\.\w|\+\d[\d ()-]{7,}\d|\bwww\.\S+",
     re.I,
@@ -222,7 +232,7 @@ DATELINE = re.compile(
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "43"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
+SPLITTER_VERSION = "44"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
 # 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies, an interview's Q:/A: labels,
 # a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone; 8: a name a speaker addresses,
 # a pasted page's photo captions and sign-up calls; 9: a "Published <date>" line, a table's header row of years
@@ -274,6 +284,9 @@ SPLITTER_VERSION = "43"  # 2: datelines are not statements; 3: comma clauses, as
 # 41: Newsfile's and ACCESSWIRE's datelines; a distributor's "News Provided By" line; the RNS footer and market-abuse notice
 # 43: a run of footnote markers ("oxide.[10][11] Most…") and Wikipedia's "[citation needed]", "[a]", "[note 2]" end a sentence;
 # "Subscribe to X for…" is furniture
+# 44: newsletters' stock labels in sentence case ("Why it matters:", "Our take:") are run-in headings, no part of a statement;
+# a rating agency's and a fund letter's disclaimers, a letter's thanks, a contact block's company alone on its line and a
+# byline with its outlet and day are none
 
 
 @dataclass(frozen=True)
@@ -379,6 +392,9 @@ PAGE_FURNITURE = re.compile(r"^(?:item \d+ of \d+\b|\[\d+/\d+\])|\b(?:sign up|su
                             # A wire story's note of what changed: "(Updates with analyst comment in fifth paragraph.)"
                             r"|^\((?:updates?|adds?|corrects?|recasts?|rewrites?|refiles?|changes?|fixes)\b[^()]*\)\.?$"
                             r"|^\((?:file )?(?:image|photo|picture|graphic)s?\b[^)]*\)\.?$", re.I)  # "(Image courtesy of Lynas.)"
+# A company's name alone on its line, as a contact block or a letterhead prints it: "Fitch Australia Pty Ltd." had been
+# a statement (a rating action written here).
+_COMPANY_LINE = re.compile(r"^[A-Z][\w&'’.-]*(?:\s[A-Z][\w&'’.-]*){0,5}\s(?:Pty\.? Ltd|Ltd|Limited|Inc|LLC|GmbH|plc|PLC|S\.A|AG|Corp|Co\., Ltd)\.?$")
 
 
 # A newsletter's kicker with its issue number and date ("Notes from the magnet supply chain. Issue 112,
@@ -427,7 +443,8 @@ def is_furniture_line(line: str) -> bool:
     text = line.strip()
     return bool(_SKIP_LINE.match(text) or _DATED_LINE.match(text) or _DATE_ONLY_LINE.match(text) or _is_table_row(text) or _POST_LINE.match(text)
                 or PAGE_FURNITURE.search(text) or _ISSUE_LINE.match(text) or _ADDRESSEES.match(text) or _UNITS_CAPTION.match(text)
-                or RULE_PREAMBLE.match(text) or _RULE_FIELD.match(text) or _LEGAL_FORMULA.match(text) or _SECTION_HEADING.match(text))
+                or RULE_PREAMBLE.match(text) or _RULE_FIELD.match(text) or _LEGAL_FORMULA.match(text) or _SECTION_HEADING.match(text)
+                or _COMPANY_LINE.match(text) or _BYLINE_LINE.match(text))
 
 
 def _is_table_row(text: str) -> bool:
@@ -564,6 +581,15 @@ _RUN_IN_WORD = r"(?:[A-Z][\w'’.&-]*,?|and|of|the|for|in|on|by|to|\(\d{4}[–-]
 _RUN_IN_HEADING = re.compile(rf"^[A-Z][\w'’.&-]*,?(?:\s+{_RUN_IN_WORD}){{0,5}}:\s+(?=[A-Z“\"])")
 # After one, a label in sentence case is one too ("Effective date:"); alone, "The reason given: …" is a sentence.
 _SECOND_LABEL = re.compile(r"^[A-Z][a-z]+(?:\s+[a-z]+){0,2}:\s+(?=[A-Z“\"])")
+# Newsletters' stock labels, in sentence case and often before a small letter ("Why it matters: The deal…",
+# "Our take: the gap…", Axios's and its imitators'): a closed list, as a sentence-case label in general
+# reads like a sentence ("The reason given: …").
+_NEWSLETTER_LABEL = re.compile(
+    r"^(?:why it matters|the big picture|big picture|between the lines|yes, but|what's next|what’s next|what to watch"
+    r"|driving the news|state of play|zoom in|zoom out|by the numbers|the bottom line|bottom line|our take|my take"
+    r"|the takeaway|the intrigue|reality check|flashback|catch up quick|go deeper|the other side|what they're saying"
+    r"|what they’re saying|the backstory|context|be smart|the catch|why now|what we're watching|what we’re watching)"
+    r":\s+(?=[\w“\"])", re.I)
 
 
 def is_author_bio(text: str, author: str | None) -> bool:
@@ -592,6 +618,8 @@ def run_in_heading_end(text: str) -> int:
         return 0
     if article := _ARTICLE_NUMBER.match(text) or _LEGAL_RUN_IN.match(text):
         return article.end()
+    if label := _NEWSLETTER_LABEL.match(text):
+        return label.end()
     found = _RUN_IN_HEADING.match(text)
     if found is None or names_an_actor(found[0].strip().rstrip(":")):
         return 0

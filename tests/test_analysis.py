@@ -428,6 +428,23 @@ def test_prose_that_drops_the_article_s_hedge_is_not_grounded(prose_parts):
     assert dropped_hedge("Iluka raised its cost estimate.", "Iluka raised the cost estimate for its refinery.") is None
 
 
+def test_what_the_body_says_with_the_sentence_s_own_names_is_not_faulted_by_the_model_s_contrast(prose_parts):
+    """A fund letter written here (thirty-fifth session): the model's contrast of names faulted the true "The Fund exited its
+    position in MP Materials in August." for Arafura, and the repair wrote the exit of Arafura, which the contrast passed."""
+    from assay.types import Article, Section
+
+    body = ("The Fund returned 14.2% in the quarter. During the quarter we initiated a position in Arafura Rare Earths. Arafura's "
+            "Nolans project has received A$1.1 billion in conditional debt commitments.\n\nWe exited our position in MP Materials "
+            "in August. The Pentagon's price floor protects the company's downside.")
+    article = Article(id="a", title="An article", source="test", source_url="test", body=body, sections=[Section(heading=None, start=0, end=len(body))])
+    contrast = lambda text: "says a name where the article points to another"  # noqa: E731 - a model that always prefers another name
+    true, swapped = ProseGrounding(article, prose_parts[2], Settings().prose_min_support, names_check=contrast).problems([
+        "The Fund exited its position in MP Materials in August.",
+        "The Fund exited its position in Arafura Rare Earths in August."])
+    assert true is None
+    assert swapped == "says a name where the article points to another"  # the body's nearest words name another: the model decides
+
+
 def test_an_invented_quote_goes_back_once_and_is_fixed(prose_parts):
     article, decider, embedder = prose_parts
     invented = reply(summary="Lynas called its Kalgoorlie plant “the greatest plant on earth” after making 10,500 tonnes in 2025.")
@@ -679,6 +696,12 @@ def test_a_venture_is_no_material_and_an_exchange_no_government():
         "rotary kiln electric furnace technology": "an activity or a measure, not a material",
         "ore": "a generic word, not a material",
         "spodumene": None, "PLS Group Limited": None}
+    # A rating action written here (thirty-fifth session): "oxide" alone and "Kalgoorlie and Malaysian expansions" as materials.
+    rating = Article(id="fitch", title="Fitch", source="test", source_url="test",
+                     body="Lynas is exposed to NdPr oxide prices and to execution risk at its Kalgoorlie and Malaysian expansions. "
+                          "The price of the oxide rose.")
+    assert {n: entity_rejected(Entity(name=n, type="material"), rating) for n in ("oxide", "Kalgoorlie and Malaysian expansions", "NdPr oxide")} == {
+        "oxide": "a generic word, not a material", "Kalgoorlie and Malaysian expansions": "a facility, not a material", "NdPr oxide": None}
 
 
 def test_a_product_is_no_material_an_association_no_government_and_a_union_minister_an_office():
@@ -881,6 +904,13 @@ def test_key_sentences_leave_out_boilerplate_and_bullet_marks(parts):
     # Nor is a wire brief's company line over its items (a Reuters brief written here, twenty-seventh session).
     brief = article.model_copy(update={"body": "\n".join(["Dec 4 (Reuters) - Northbrook Metals Ltd:", *points]), "sections": []})
     assert key_sentences(brief, embedder) == [p.removeprefix("• ") for p in points]
+    # Nor a numbered heading's words, which the splitter cuts from its number ("1. Heavy rare earths are the new bottleneck": a
+    # conference write-up written here, thirty-fifth session), nor a byline with its outlet and day.
+    numbered = "1. CircuMag recycles neodymium and dysprosium magnets"
+    body = "\n".join(["Posted by Sarah Lindqvist, Magnet Recycling Review, 4 December 2026", numbered, *points])
+    at = body.index(numbered)
+    headed = article.model_copy(update={"body": body, "sections": [Section(heading=None, start=0, end=at), Section(heading=numbered, start=at, end=len(body))]})
+    assert key_sentences(headed, embedder) == [p.removeprefix("• ") for p in points]
 
 
 class SaysFake(FakeMessagesListChatModel):

@@ -328,6 +328,15 @@ def test_the_events_a_question_asks_about_are_its_verbs_not_its_nouns():
     stop = "When did China stop buying rare earth ore from Myanmar's armed groups?"
     assert event_not_in_passages("China stopped buying ore from the armed groups in October [1].", stop, witness)
     assert not event_not_in_passages("The group counted 720 sites in October [1].", "When did the group count 720 sites?", witness)
+    # Getting (an Axios-style newsletter written here, thirty-fifth session): the month the Pentagon is to publish the terms is not when
+    # Lynas and Energy Fuels get the floor; the day it is extended to them is.
+    get = "When will Lynas and Energy Fuels get the Pentagon's price floor?"
+    axios = {1: "What's next: The Pentagon plans to publish the contract terms for Lynas and Energy Fuels by March.",
+             2: "The Defense Department said Tuesday it will extend its $110-per-kilogram price floor for NdPr oxide to two more producers, "
+                "Lynas Rare Earths and Energy Fuels, starting in 2027."}
+    assert asked_events(get) == ["get"]
+    assert event_not_in_passages("The Pentagon plans to publish the contract terms for Lynas and Energy Fuels by March [1].", get, axios)
+    assert not event_not_in_passages("They get the floor starting in 2027 [2].", get, axios)
     # A sentence cited to a passage that does not say the event is cited to the one that says it and holds the sentence (a fact
     # sheet written here: "from 1 July 2027 to 30 June 2040" had been cited for when registration opens, and the answer declined).
     from assay.ask import recited_to_event

@@ -61,6 +61,12 @@ def test_a_run_in_heading_is_its_paragraph_s_heading():
     rows = {name: column for name, column in zip(CONTEXT_FEATURES, context_features(flat, found).T)}
     assert list(rows["heading_author"]) == [0.0, 1.0, 1.0] and list(rows["paragraph_start"]) == [1.0, 1.0, 0.0]
     assert cue_words(flat, found, 2)["heading_author"] == "under the heading “REEx Takeaway”"
+    # A newsletter's stock label in sentence case, before a small letter, is one too (written here in Axios's manner).
+    text = f"{OPENING}\nOur take: buyers outside China are paying for security. They should get used to it."
+    flat = Article(id="our-take", title="t", source="test", source_url="test", body=text, sections=[Section(heading=None, start=0, end=len(text))])
+    found = statements(flat)
+    assert found[1].text == "buyers outside China are paying for security."
+    assert cue_words(flat, found, 1)["heading_author"] == "under the heading “Our take”"
 
 
 def test_the_cues_in_words_name_only_what_the_text_says():
@@ -82,7 +88,10 @@ def test_the_cues_in_words_name_only_what_the_text_says():
                         ("On October 30, 2026, the ministry said exports of magnets fell 4.2% from a year before.", "4.2%"),
                         ("The separation plant in Texas opened in 2025 after two years of delays.", "2025"),
                         # a part's number is no figure either (a release written here showed "2")
-                        ("Phase 2 of the circuit is designed to produce 6,000 tpa of NdPr oxide.", "6,000")):
+                        ("Phase 2 of the circuit is designed to produce 6,000 tpa of NdPr oxide.", "6,000"),
+                        # a decade whole, and no other figure's place taken by it (a Wikipedia page written here showed "196")
+                        ("From the 1960s until the 1980s the mine was the world's largest source.", "1960s"),
+                        ("In the 1990s China produced 80% of the world's rare earths.", "80%")):
         one = Article(id="y", title="t", source="test", source_url="test", body=text, sections=[Section(heading=None, start=0, end=len(text))])
         assert cue_words(one, statements(one), 0)["has_digit"] == f"a figure “{shown}”", text
     sectioned = cue_words(article(), statements(article()), 0)

@@ -1513,3 +1513,29 @@ def test_a_forwarded_message_pasted_as_text_is_titled_by_its_subject_and_publish
                                       "Subject: FW: Prices\n\nTerbium oxide rose 4% to $3,450/kg this week.\n")
     assert outlook.title == "Prices" and outlook.published == datetime(2026, 12, 4, 7, 2, tzinfo=UTC)
     assert outlook.source != "editor@example.com"
+
+
+def test_a_newsletter_s_name_over_its_byline_a_rating_action_and_a_byline_with_its_outlet_name_their_publishers(tmp_path: Path):
+    """Written here (thirty-fifth session): Axios's newsletter name over the byline and day had been the title and the
+    story published by "files"; so had Fitch's rating action; a write-up "Posted by X, Outlet, day" had been its folder's."""
+    axios, _ = _read_text(tmp_path, (
+        "Axios Markets\nBy Emily Peck and Matt Phillips\nDec 3, 2026\n\nThe price floor that built a magnet industry\n\n"
+        "MP Materials' deal with the Pentagon is starting to look less like a bailout and more like a template.\n\n"
+        "Why it matters: The floor is roughly double what Chinese buyers pay for the same oxide.\n"))
+    assert (axios.title, axios.source, axios.author) == ("The price floor that built a magnet industry", "Axios Markets", "Emily Peck and Matt Phillips")
+    assert axios.published == datetime(2026, 12, 3, tzinfo=UTC)
+    # A story's own title over its byline and day is still its title, its first paragraph no headline.
+    story, _ = _read_text(tmp_path, "Lynas Opens Texas Plant\nBy Jane Doe\nDec 3, 2026\n\nLynas Rare Earths opened its plant in Seadrift on Tuesday, the company said.\n")
+    assert story.title == "Lynas Opens Texas Plant"
+    fitch, _ = _read_text(tmp_path, (
+        "Fitch Affirms Lynas Rare Earths at 'BBB-'; Outlook Stable\n\n"
+        "Fitch Ratings - Sydney - 03 Dec 2026: Fitch Ratings has affirmed Lynas Rare Earths Limited's Long-Term Issuer Default "
+        "Rating (IDR) at 'BBB-'. The Outlook is Stable.\n\nFitch expects output of around 12,000 tonnes in FY27.\n"))
+    assert (fitch.source, fitch.published) == ("Fitch Ratings", datetime(2026, 12, 3, tzinfo=UTC))
+    # A story about a rating action is not the agency's: the agency does not open it.
+    about, _ = _read_text(tmp_path, "Lynas keeps its rating\n\nLynas Rare Earths said Fitch Ratings has affirmed its rating at 'BBB-'.\n")
+    assert about.source != "Fitch Ratings"
+    posted, _ = _read_text(tmp_path, (
+        "# Five takeaways from Rare Earths Week in Amsterdam\n\n*Posted by Sarah Lindqvist, Nordic Metals Review, 4 December 2026*\n\n"
+        "More than 600 delegates crowded into the RAI for three days of panels on magnets, separation and recycling.\n"))
+    assert (posted.source, posted.author, posted.published) == ("Nordic Metals Review", "Sarah Lindqvist", datetime(2026, 12, 4, tzinfo=UTC))

@@ -447,6 +447,39 @@ def test_a_roundup_line_s_company_is_its_subject_not_a_run_in_heading():
     ]
 
 
+def test_a_newsletter_s_stock_labels_are_run_in_headings():
+    """A newsletter written here in Axios's manner: "Why it matters:" and "Our take: the gap…" label their
+    paragraphs and are no part of the statement; a sentence-case label of no newsletter stays a sentence."""
+    body = ("Why it matters: The deal gives MP Materials a price floor for ten years.\n"
+            "Our take: the gap between Chinese and European prices is the clearest sign yet of a split market.\n"
+            "Yes, but: the plant will not run at capacity before 2028.\n"
+            "The reason given: demand from carmakers had fallen.")
+    assert [s.text for s in statements(article(body))] == [
+        "The deal gives MP Materials a price floor for ten years.",
+        "the gap between Chinese and European prices is the clearest sign yet of a split market.",
+        "the plant will not run at capacity before 2028.",
+        "The reason given: demand from carmakers had fallen.",
+    ]
+
+
+def test_a_rating_action_s_and_a_fund_letter_s_disclaimers_and_sign_off_are_no_statements():
+    """Written here (thirty-fifth session): Fitch's "ALL FITCH CREDIT RATINGS ARE SUBJECT TO…", its contact block's company,
+    a fund letter's thanks, offer of help and disclaimers, and a write-up's byline with its outlet and day had been
+    statements (one of them "rhetoric")."""
+    body = ("Lynas had AUD 1.1 billion of cash at end-June 2026.\n\nFitch Australia Pty Ltd.\n\n"
+            "ALL FITCH CREDIT RATINGS ARE SUBJECT TO CERTAIN LIMITATIONS AND DISCLAIMERS. PLEASE READ THESE LIMITATIONS AND "
+            "DISCLAIMERS BY FOLLOWING THIS LINK.\n\nAs always, we thank you for your trust. Please reach out with any questions.\n\n"
+            "This letter is for informational purposes only and does not constitute an offer to sell or a solicitation of an "
+            "offer to buy any securities. The views expressed are those of Kestrel Resources Partners as of the date of this "
+            "letter and are subject to change.\n\n"
+            "Thank you for your support, the minister told the 400 workers at the plant.\n\n"
+            "*Posted by Sarah Lindqvist, Nordic Metals Review, 4 December 2026*\n")
+    assert [s.text for s in statements(article(body))] == [
+        "Lynas had AUD 1.1 billion of cash at end-June 2026.",
+        "Thank you for your support, the minister told the 400 workers at the plant.",
+    ]
+
+
 def test_a_wire_s_update_note_and_credits_a_release_s_contacts_and_its_letterhead_are_no_statements():
     """Seen on a Bloomberg story and a Japanese company's release nobody here labelled; nor is a
     sentence cut inside parentheses or between a named speaker and their title."""

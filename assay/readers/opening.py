@@ -131,6 +131,9 @@ _NAME = r"(?:The\s)?[A-Z][\w&.,'’\-]*(?:\s(?:[A-Z][\w&.,'’\-]*|of|and|&|the|
 _ISSUER = re.compile(
     rf"(?P<name>{_NAME})(?:,)?\s(?:\((?:[“\"]|the\s+[“\"](?:Company|Group|Issuer)\b|{_TICKER.pattern})|\([A-Z][A-Za-z'’.\-]{{1,19}}\)\s+(?:today\b|\((?:{_TICKER.pattern})\))|(?:an?|the)\s|today\s|is pleased to\b|announced\b|announces\b)"
 )
+_RATING_AGENCY = re.compile(
+    r"(?P<name>Fitch Ratings|Moody's Ratings|Moody's Investors Service|S&P Global Ratings|Morningstar DBRS|DBRS Morningstar"
+    r"|Kroll Bond Rating Agency|Scope Ratings|Japan Credit Rating Agency)(?:\s*\([^)]{1,30}\))?\s+(?:has|have|today|said)\b")
 _AFTER_DATELINE_DASH = re.compile(r"(?:--|—|–|\s-\s)\s*")
 _STAFF_BYLINE = re.compile(r"^[Bb]y\s+(?P<name>.+?)(?:\s+[Ss]taff(?:\s+(?:[Rr]eporters?|[Ww]riters?))?|['’]s\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})\s*$")
 _RELEASE_CUE = re.compile(r"is pleased to (?:announce|present|report|provide)|\btoday announced\b|\bannounced today\b|\bannounces\b")
@@ -301,6 +304,8 @@ def _masthead(head: list[str]) -> str | None:
             return _AGENCY_NAMES.get(found["name"].lower(), found["name"])
         if posted := role_byline(line):
             return posted[1]
+        if (dated := _BYLINE_OUTLET_DAY.match(line.strip(" *_"))) and not _STATE_BODY.match(dated["outlet"]):
+            return dated["outlet"]
         staff = _STAFF_BYLINE.match(line)
         if staff and "|" not in line:
             name = staff.group("name").strip()
@@ -361,6 +366,11 @@ def role_byline(line: str) -> tuple[str, str] | None:
 _POSTED_ELSEWHERE = re.compile(r"^(?:[Bb]y|BY):?\s+(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3}),\s+(?:an?\s+|the\s+)?"
                                r"[a-z][a-z -]{2,50}?\s+(?:at|of|with|for)\s+(?:the\s+)?[A-Z][^,;]{1,80}$")
 
+# A byline that names the outlet and the day after the writer: "Posted by Sarah Lindqvist, Nordic Metals Review, 4 December
+# 2026" (a conference write-up written here had been published by its folder).
+_BYLINE_OUTLET_DAY = re.compile(rf"^(?:(?i:posted|written|published)\s+)?(?i:by)\s+(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){{1,3}}),\s+"
+                                rf"(?P<outlet>[A-Z][\w&'’.-]*(?:\s+(?:[A-Z][\w&'’.-]*|of|the|and|&)){{0,4}}),\s+(?:{DAY_DATE})\.?$")
+
 # A letter to the editor's writer and where they write from: "From Helen Okafor, London SW1, UK" (a letter written here).
 _LETTER_FROM = re.compile(r"^From\s+(?P<name>[^,]{3,60}),\s+[A-Z][^.;:]{1,80}$")
 
@@ -377,6 +387,8 @@ def byline_author(lines: list[str]) -> str | None:
             return posted[0]
         if elsewhere := _POSTED_ELSEWHERE.match(line):
             return elsewhere["name"]
+        if dated := _BYLINE_OUTLET_DAY.match(line.strip(" *_")):
+            return dated["name"]
         if (letter := _LETTER_FROM.match(line)) and _NAME_ALONE.match(letter["name"]) and not _organisation(letter["name"]) \
                 and not names_an_actor(letter["name"]):
             return letter["name"]
@@ -480,6 +492,10 @@ def publisher(lines: list[str]) -> tuple[str, str] | None:
     if issuer := next((found["name"] for line in head for part in _MASTHEAD_PARTS.split(line.strip(" *_"))
                        if (found := _ISSUER_LINE.match(part.strip(" *_")))), None):
         return issuer, "release"
+    # A rating agency's action opens with the agency after its dateline ("Fitch Ratings - Sydney - 03 Dec 2026: Fitch
+    # Ratings has affirmed…"): a rating action written here had been published by "files".
+    if body and (rating := _RATING_AGENCY.match(body[dateline_end(body):])):
+        return rating["name"], "release"
     release = any(_LABEL.match(line) or _TICKER.search(line) for line in head) or bool(_RELEASE_CUE.search(body[:300]))
     if release and body and (issuer := release_issuer(body)):
         return issuer, "release"

@@ -41,6 +41,7 @@ from assay.readers.legal import legal_head
 from assay.readers.opening import (
     CJK_DATELINE,
     DATE_LINE,
+    NAMES_ONLY_BYLINE,
     POSTAL_LINE,
     byline_author,
     closing_date,
@@ -351,6 +352,10 @@ def _masthead_line(text: str) -> bool:
             and all(release_label(p) or DATE_LINE.match(p) for p in parts[1:]))
 
 
+# A publication's name: one to four capitalised words ("Axios Markets", "The Oxide Letter"), no figure, no stop.
+_OUTLET_NAME = re.compile(r"^(?:The\s)?[A-Z][\w&'’.-]*(?:\s[A-Z][\w&'’.-]*){0,3}$")
+
+
 def _title(lines: list[str], fmt: str, given: str | None, stem: str, notes: list[str], given_is_text: bool = False) -> tuple[str, list[str]]:
     """The title and the lines left for the body. In this order: the front matter's title (its
     line, if the text repeats it first, is dropped, unless `given_is_text`: a post's first sentence); the first line when `_looks_like_title`
@@ -378,10 +383,20 @@ def _title(lines: list[str], fmt: str, given: str | None, stem: str, notes: list
         return (release_label(text) or bool(DATE_LINE.match(text)) or (name is not None and (text.isupper() or name == text))
                 or _masthead_line(text) or bool(RULE_PREAMBLE.match(text)) or bool(POSTAL_LINE.match(text)))
 
-    if above_title(line):
+    # A newsletter's name over its byline and day, the headline under them ("Axios Markets" / "By Emily Peck…" /
+    # "Dec 3, 2026" / "The price floor that built…"): the name had been the title, and the publisher the folder.
+    opening = [i for i, x in enumerate(lines) if x.strip()][:5]
+    headline = lines[opening[3]].strip() if len(opening) == 5 else ""
+    over_byline = (bool(headline) and _OUTLET_NAME.match(line.strip()) is not None
+                   and NAMES_ONLY_BYLINE.match(lines[opening[1]].strip()) is not None and DATE_LINE.match(lines[opening[2]].strip()) is not None
+                   and 5 <= len(headline.split()) <= 20 and not headline.endswith((".", "!", "?", ":"))
+                   and _looks_like_title(headline, lines[opening[4]], layout))
+    if above_title(line) or over_byline:
         title_at = first
         for _ in range(6):  # a rule's preamble runs to six lines
             title_at = next((i for i in range(title_at + 1, len(lines)) if lines[i].strip()), len(lines))
+            if over_byline and title_at in opening[1:3]:
+                continue
             if title_at == len(lines) or not above_title(lines[title_at]):
                 break
             # A headline in capitals right over the dateline is the title, though it names an organisation: a Malaysian
