@@ -190,11 +190,11 @@ SummaryReplies = SummaryReply | SummaryReplyV2 | SummaryReplyV5
 _BOILERPLATE_HEADING = re.compile(SKIPPED_HEADING.pattern + r"|cautionary|\bcontacts?\b|notes? to editors|competent person|qualified person|^about\b", re.I)
 _BULLET = re.compile(r"^[•\-–*]\s+")
 # The version of `key_sentences`'s choice: part of the analysis key, so changing it re-analyses.
-KEY_SENTENCES_VERSION = "12"  # 2: the splitter's boilerplate rule; 3: its narrower form; 4: no dateline; 5: five, not three;
+KEY_SENTENCES_VERSION = "13"  # 2: the splitter's boilerplate rule; 3: its narrower form; 4: no dateline; 5: five, not three;
 # 6: no footnote, source or dated kicker line; 7: no transcript procedure, disclaimer, table header row, question or speaker label;
 # 8: no name a speaker addresses; 9: no addressees, issue line, colophon, post number, emoji, hashtags, hearing label,
 # footnote marker or notes section; 10: no list's introduction ("Lynas Rare Earths Ltd:"); 11: a quotation's sentences are one;
-# 12: no numbered heading's words
+# 12: no numbered heading's words; 13: a summary of the article's own sentences none that opens by pointing back ("Its chief executive…")
 # How many key sentences an analysis shows. The sample's publisher writes 5.45 highlights an article;
 # coverage F1 of the central k (highlights alone, train / dev): k=3 0.512 / 0.372, 4 0.542 / 0.416,
 # 5 0.538 / 0.460, 6 0.539 / 0.515; lead-k stays at 0.32-0.34 / 0.36-0.42 (evals/README.md).
@@ -247,7 +247,11 @@ NAMES_VERSION = "33"  # 1: a name typed once; a unit the value carries shown onc
 # the body says with its own names and half its words is not faulted by the model's contrast of names
 
 
-def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = HIGHLIGHTS) -> list[str]:
+# A sentence that opens by pointing back ("Its chief executive … told delegates…") needs the one before it: no summary alone.
+_POINTS_BACK = re.compile(r"^[\"“(]?(?:It|Its|He|His|She|Her|They|Their|Them|This|That|These|Those|Such|Both|Neither)\b")
+
+
+def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = HIGHLIGHTS, standalone: bool = False) -> list[str]:
     """The article's k most central sentences, in its order: those closest (MiniLM cosine) to the mean
     of all its sentences, as exact quotes (a bullet's mark dropped). Headings, fragments under 6
     words, runs over 400 characters (a flattened list, not a sentence), an interview's questions and
@@ -270,6 +274,8 @@ def key_sentences(article: Article, embedder: MiniLMEmbeddings, k: int = HIGHLIG
                   and line.strip() not in headings  # a numbered heading's words ("1. Heavy rare earths are the new bottleneck")
                   and not QUESTION_LABEL.match(line)]  # "Q: Feedstock has been a problem…": the interviewer's lead-in
     candidates = [c for c in candidates if not introduces_a_list(c)]  # a wire brief's "Lynas Rare Earths Ltd:" over its items
+    if standalone:  # for a summary of the article's own sentences (a conference write-up written here, thirty-fifth session)
+        candidates = [c for c in candidates if not _POINTS_BACK.match(c)] or candidates
     if len(candidates) <= k:
         return candidates
     vectors = np.asarray(embedder.forward(candidates))
@@ -741,7 +747,7 @@ def analyse_article(
     # company"): the article's own central sentences, marked as such, rather than no analysis at all.
     summary_from_article = not summary
     if summary_from_article:
-        summary = " ".join(key_sentences(article, embedder, k=2))
+        summary = " ".join(key_sentences(article, embedder, k=2, standalone=True))
         if not summary:
             raise StructuredOutputError(f"nothing of the summary is grounded in the article: {'; '.join(dropped) or 'it was cut off'}")
     if isinstance(reply, SummaryReplyV5):  # the article's own key sentences: exact quotes, grounded as they are

@@ -476,7 +476,7 @@ def test_when_nothing_of_the_summary_is_grounded_the_articles_own_sentences_stan
     invented = reply(summary="Iluka Resources bought Arafura Rare Earths outright and closed its Nolans project.")
     analysis, _ = run(article, decider, embedder, invented, invented)
     assert analysis.provenance.summary_from_article and analysis.summary
-    assert analysis.summary == " ".join(key_sentences(article, embedder, k=2))
+    assert analysis.summary == " ".join(key_sentences(article, embedder, k=2, standalone=True))
     assert all(s.text in article.body for s in sentences(analysis.summary))  # exact quotes
     assert [d.split(" [")[0] for d in analysis.provenance.prose_dropped] == [json.loads(invented.content)["summary"]]
     # An article with no sentence to stand in still fails, saying why.
@@ -904,6 +904,11 @@ def test_key_sentences_leave_out_boilerplate_and_bullet_marks(parts):
     # Nor is a wire brief's company line over its items (a Reuters brief written here, twenty-seventh session).
     brief = article.model_copy(update={"body": "\n".join(["Dec 4 (Reuters) - Northbrook Metals Ltd:", *points]), "sections": []})
     assert key_sentences(brief, embedder) == [p.removeprefix("• ") for p in points]
+    # For a summary, a sentence that opens by pointing back ("Its chief executive…") stands alone only where nothing else can.
+    pointing = article.model_copy(update={"body": "\n".join([*points, "Its chief executive said CircuMag recovers neodymium and dysprosium "
+                                                                        "oxides from scrap magnets at the pilot plant."]), "sections": []})
+    assert any(c.startswith("Its ") for c in key_sentences(pointing, embedder, k=4))
+    assert not any(c.startswith("Its ") for c in key_sentences(pointing, embedder, k=2, standalone=True))
     # Nor a numbered heading's words, which the splitter cuts from its number ("1. Heavy rare earths are the new bottleneck": a
     # conference write-up written here, thirty-fifth session), nor a byline with its outlet and day.
     numbered = "1. CircuMag recycles neodymium and dysprosium magnets"

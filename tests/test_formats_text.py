@@ -1539,3 +1539,18 @@ def test_a_newsletter_s_name_over_its_byline_a_rating_action_and_a_byline_with_i
         "# Five takeaways from Rare Earths Week in Amsterdam\n\n*Posted by Sarah Lindqvist, Nordic Metals Review, 4 December 2026*\n\n"
         "More than 600 delegates crowded into the RAI for three days of panels on magnets, separation and recycling.\n"))
     assert (posted.source, posted.author, posted.published) == ("Nordic Metals Review", "Sarah Lindqvist", datetime(2026, 12, 4, tzinfo=UTC))
+
+
+def test_a_letter_to_an_office_holder_is_titled_by_what_it_asks(tmp_path: Path):
+    """Written here (thirty-fifth session): senators' letter to the Secretary of Commerce had been titled "The Honorable Howard
+    Lutnick", its addressee's block; a letter has no title line, so its first sentence after the salutation is its title."""
+    from assay.statements import statements
+
+    letter, _ = _read_text(tmp_path, (
+        "United States Senate\nWASHINGTON, DC 20510\n\nNovember 20, 2026\n\nThe Honorable Howard Lutnick\nSecretary of Commerce\n"
+        "U.S. Department of Commerce\n1401 Constitution Avenue NW\nWashington, DC 20230\n\nDear Secretary Lutnick:\n\n"
+        "We write to urge the Department of Commerce to open an investigation into imports of sintered rare earth magnets.\n\n"
+        "China produces roughly 90 percent of the world's sintered neodymium magnets.\n\nSincerely,\n\nSenator Jane Harlow\n"))
+    assert letter.title.startswith("We write to urge the Department of Commerce")
+    assert (letter.source, letter.published) == ("United States Senate", datetime(2026, 11, 20, tzinfo=UTC))
+    assert [s.text for s in statements(letter)][0].startswith("We write to urge")  # the addressee's block is no statement

@@ -352,6 +352,8 @@ def _masthead_line(text: str) -> bool:
             and all(release_label(p) or DATE_LINE.match(p) for p in parts[1:]))
 
 
+_SALUTATION = re.compile(r"^Dear\s+[^\n]{2,80}[:,]$")
+_HONOURED_ADDRESSEE = re.compile(r"^(?:The\s+)?(?:Honou?rable|Hon\.)\s+[A-Z]")
 # A publication's name: one to four capitalised words ("Axios Markets", "The Oxide Letter"), no figure, no stop.
 _OUTLET_NAME = re.compile(r"^(?:The\s)?[A-Z][\w&'’.-]*(?:\s[A-Z][\w&'’.-]*){0,3}$")
 
@@ -373,6 +375,14 @@ def _title(lines: list[str], fmt: str, given: str | None, stem: str, notes: list
             return given, lines[:first] + lines[end:]
         return given, lines
     layout = text_layout("\n".join(lines))  # once: it reads the whole text
+    # A letter to an office holder has no title: its addressee's block ("The Honorable Howard Lutnick" / "Secretary of
+    # Commerce" / …) had been the title of senators' letter written here (thirty-fifth session); what it asks is its first sentence.
+    opening_lines = [i for i, x in enumerate(lines) if x.strip()][:15]
+    salutation = next((i for i in opening_lines if _SALUTATION.match(lines[i].strip())), None)
+    if salutation is not None and any(_HONOURED_ADDRESSEE.match(lines[i].strip()) for i in opening_lines if i < salutation) \
+            and (sentence := _first_sentence(lines[salutation + 1 :], fmt)):
+        notes.append("a letter to an office holder: the title is its first sentence after the salutation")
+        return sentence, lines
     # What a letterhead or a release prints above its title: a letterhead ("MOJAVE MAGNETICS CORP.", a
     # ministry's name in any case), a release's label ("ASX ANNOUNCEMENT"), its date, its issuer and
     # ticker ("Kestrel Rare Earths Limited (ASX: KRE)"). The title is the first line under them that
