@@ -79,7 +79,8 @@ _DATED_LINE = re.compile(
 )
 # A byline with the outlet and the day: "Posted by Sarah Lindqvist, Nordic Metals Review, 4 December 2026" (a conference
 # write-up written here had it as a statement).
-_BYLINE_LINE = re.compile(rf"^[*_\s]*(?:(?i:posted|written|published)\s+)?(?i:by)\s+[A-Z][^,\n]{{2,60}},\s+[A-Z][^,\n]{{2,60}},\s+{DAY_DATE}\.?[*_\s]*$")
+BYLINE_WITH_OUTLET = re.compile(rf"^[*_\s]*(?:(?i:posted|written|published)\s+)?(?i:by)\s+(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){{1,3}}),\s+"
+                                rf"(?P<outlet>[A-Z][\w&'’.-]*(?:\s+(?:[A-Z][\w&'’.-]*|of|the|and|&)){{0,4}}),\s+(?:{DAY_DATE})\.?[*_\s]*$")
 # A post quoted in a story, under its account's line: "Lynas Rare Earths (@LynasRareEarths) December 4, 2026:" (written here).
 _POST_LINE = re.compile(rf"^[*_\s]*[^@()\n]{{2,60}}\s*\(@\w{{2,30}}\)\s*(?:[·•|–—-]\s*)?(?:on\s+)?{DAY_DATE}?\s*:?[*_\s]*$")
 # A comma opens a second statement when a contrast, a participle clause ("…, underscoring Beijing's
@@ -402,7 +403,8 @@ _COMPANY_LINE = re.compile(r"^[A-Z][\w&'’.-]*(?:\s[A-Z][\w&'’.-]*){0,5}\s(?:
 # departments of all provinces …:", "Dear shareholders,"): seen on texts nobody here labelled.
 _ISSUE_LINE = re.compile(
     rf"^[*_\s]*(?:[^.!?]{{1,100}}[.!?]\s+)?(?:Issue|No\.|Vol\.?|Volume|Edition|Week)\s+\d+[,:]?\s+{DAY_DATE}\.?[*_\s]*$")
-_ADDRESSEES = re.compile(r"^(?:To\s+(?:the|all|each|every)\s.{3,400}:|Dear\s[^.!?]{1,120}[:,])$")
+SALUTATION = r"Dear\s[^.!?]{1,120}[:,]"  # a letter's: "Dear shareholders,", "Dear Secretary Lutnick:"
+_ADDRESSEES = re.compile(rf"^(?:To\s+(?:the|all|each|every)\s.{{3,400}}:|{SALUTATION})$")
 
 
 # A table's caption that gives its units ("Prices (ex-works China, VAT included, yuan per tonne unless
@@ -444,7 +446,7 @@ def is_furniture_line(line: str) -> bool:
     return bool(_SKIP_LINE.match(text) or _DATED_LINE.match(text) or _DATE_ONLY_LINE.match(text) or _is_table_row(text) or _POST_LINE.match(text)
                 or PAGE_FURNITURE.search(text) or _ISSUE_LINE.match(text) or _ADDRESSEES.match(text) or _UNITS_CAPTION.match(text)
                 or RULE_PREAMBLE.match(text) or _RULE_FIELD.match(text) or _LEGAL_FORMULA.match(text) or _SECTION_HEADING.match(text)
-                or _COMPANY_LINE.match(text) or _BYLINE_LINE.match(text))
+                or _COMPANY_LINE.match(text) or BYLINE_WITH_OUTLET.match(text))
 
 
 def _is_table_row(text: str) -> bool:

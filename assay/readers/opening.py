@@ -26,7 +26,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from assay.aliases import names_an_actor, trade_names
-from assay.statements import DATELINE, DAY_DATE, MONTHS, PRICE_REPORTERS, dated_by, dateline_end, is_furniture_line
+from assay.statements import (
+    BYLINE_WITH_OUTLET,
+    DATELINE,
+    DAY_DATE,
+    MONTHS,
+    PRICE_REPORTERS,
+    dated_by,
+    dateline_end,
+    is_furniture_line,
+)
 from assay.transcripts import interviewer, turns
 from assay.types import Fetched
 
@@ -304,7 +313,8 @@ def _masthead(head: list[str]) -> str | None:
             return _AGENCY_NAMES.get(found["name"].lower(), found["name"])
         if posted := role_byline(line):
             return posted[1]
-        if (dated := _BYLINE_OUTLET_DAY.match(line.strip(" *_"))) and not _STATE_BODY.match(dated["outlet"]):
+        # "Posted by Sarah Lindqvist, Nordic Metals Review, 4 December 2026" (a conference write-up written here had been published by its folder)
+        if (dated := BYLINE_WITH_OUTLET.match(line)) and not _STATE_BODY.match(dated["outlet"]):
             return dated["outlet"]
         staff = _STAFF_BYLINE.match(line)
         if staff and "|" not in line:
@@ -366,11 +376,6 @@ def role_byline(line: str) -> tuple[str, str] | None:
 _POSTED_ELSEWHERE = re.compile(r"^(?:[Bb]y|BY):?\s+(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){1,3}),\s+(?:an?\s+|the\s+)?"
                                r"[a-z][a-z -]{2,50}?\s+(?:at|of|with|for)\s+(?:the\s+)?[A-Z][^,;]{1,80}$")
 
-# A byline that names the outlet and the day after the writer: "Posted by Sarah Lindqvist, Nordic Metals Review, 4 December
-# 2026" (a conference write-up written here had been published by its folder).
-_BYLINE_OUTLET_DAY = re.compile(rf"^(?:(?i:posted|written|published)\s+)?(?i:by)\s+(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){{1,3}}),\s+"
-                                rf"(?P<outlet>[A-Z][\w&'’.-]*(?:\s+(?:[A-Z][\w&'’.-]*|of|the|and|&)){{0,4}}),\s+(?:{DAY_DATE})\.?$")
-
 # A letter to the editor's writer and where they write from: "From Helen Okafor, London SW1, UK" (a letter written here).
 _LETTER_FROM = re.compile(r"^From\s+(?P<name>[^,]{3,60}),\s+[A-Z][^.;:]{1,80}$")
 
@@ -387,7 +392,7 @@ def byline_author(lines: list[str]) -> str | None:
             return posted[0]
         if elsewhere := _POSTED_ELSEWHERE.match(line):
             return elsewhere["name"]
-        if dated := _BYLINE_OUTLET_DAY.match(line.strip(" *_")):
+        if dated := BYLINE_WITH_OUTLET.match(line):
             return dated["name"]
         if (letter := _LETTER_FROM.match(line)) and _NAME_ALONE.match(letter["name"]) and not _organisation(letter["name"]) \
                 and not names_an_actor(letter["name"]):

@@ -62,6 +62,7 @@ from assay.statements import (
     CREDIT_LINE,
     PAGE_FURNITURE,
     RULE_PREAMBLE,
+    SALUTATION,
     dateline_end,
     post_number_end,
     sentences,
@@ -352,7 +353,7 @@ def _masthead_line(text: str) -> bool:
             and all(release_label(p) or DATE_LINE.match(p) for p in parts[1:]))
 
 
-_SALUTATION = re.compile(r"^Dear\s+[^\n]{2,80}[:,]$")
+_SALUTATION = re.compile(rf"^{SALUTATION}$")
 _HONOURED_ADDRESSEE = re.compile(r"^(?:The\s+)?(?:Honou?rable|Hon\.)\s+[A-Z]")
 # A publication's name: one to four capitalised words ("Axios Markets", "The Oxide Letter"), no figure, no stop.
 _OUTLET_NAME = re.compile(r"^(?:The\s)?[A-Z][\w&'’.-]*(?:\s[A-Z][\w&'’.-]*){0,3}$")
