@@ -293,17 +293,20 @@ _STATE_NAME = re.compile(rf"\b(?:{STATE_AGENCIES}|USTDA)\b"
                          r"|^(?:The\s+)?(?:[A-Z][\w.&'’-]*\s+){0,3}(?:Ministry|Department|Agency|Commission|Bureau|Administration|Authority)\b"
                          r"|^(?:[A-Z][\w.&'’-]*\s+){1,3}Service$")  # "Korea Customs Service", "Internal Revenue Service"
 
+# A company's legal form as its name ends with it; the one list each reader of names builds on (plc before PLC:
+# `title_case` writes a form in capitals as the first of its spellings here).
+LEGAL_FORMS = "Inc|Corp|Corporation|Ltd|Limited|plc|PLC|LLC|AG|NV|GmbH"
 # A company's name by its legal form or trade word, and the words of a state body's, which win over it.
-_COMPANY_NAME = re.compile(r"\b(?:Inc|Corp|Corporation|Co|Ltd|Limited|plc|PLC|LLC|AG|SE|SA|NV|Group|Holdings|Motors?|Materials|Resources|"
+_COMPANY_NAME = re.compile(rf"\b(?:{LEGAL_FORMS}|Co|SE|SA|Group|Holdings|Motors?|Materials|Resources|"
                            r"Mining|Metals|Magnetics|Technologies|Industries|Refining|Separations|Chemicals|Minerals)\b")
-_LEGAL_FORM = re.compile(r"\b(?:Inc|Corp|Corporation|Ltd|Limited|plc|PLC|LLC|AG|NV)\b")
+_LEGAL_FORM = re.compile(rf"\b(?:{LEGAL_FORMS})\b")
 # A company's name as a text writes it with its legal form: up to four capitalised words before it
 # ("Mojave Magnetics Corp.", "Arafura Rare Earths Ltd", "IREL (India) Ltd").
 # "Co." with its full stop: "Ford Motor Co.", "General Motors Co." (an Automotive News story written here: "Ford said" had been the writer's).
 # Its words within one paragraph: "05:45 PM\n\nFord Motor Co." is no company's name.
 _NAME_SPACE = r"(?:[^\S\n]+\n?[^\S\n]*|\n[^\S\n]*)"
 _LEGAL_NAME = re.compile(rf"\b(?:[A-Z][\w&'’.-]*{_NAME_SPACE})(?:(?:[A-Z][\w&'’.-]*|\([A-Z][\w&'’.-]*\)){_NAME_SPACE}){{0,3}}"
-                         r"(?:Inc|Corp|Corporation|Ltd|Limited|plc|PLC|LLC|AG|NV|Co(?=\.))\b")
+                         rf"(?:{LEGAL_FORMS}|Co(?=\.))\b")
 
 
 def legal_names(text: str) -> list[tuple[int, int, str]]:

@@ -17,7 +17,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from assay.aliases import STATE_AGENCIES, AliasBook, legal_names, spelled_out, trade_names
+from assay.aliases import LEGAL_FORMS, STATE_AGENCIES, AliasBook, legal_names, spelled_out, trade_names
 from assay.statements import Statement, dateline_end, introduces_a_list, is_abbreviation
 from assay.transcripts import Side, Turn, turn_at, turns
 from assay.types import SPEAKER_ATTRIBUTION, Article, Attribution, SourceType
@@ -156,7 +156,7 @@ _ACT = re.compile(r"^(?P<subject>[A-Z][^,;:“”\"]{2,120}?)\s+(?:welcomed|hail
 _COMPANY_DOCUMENT = re.compile(r"^\s*(?:a|an|the|its|their)\s+(?:company(?:['’]s)?|regulatory|(?:stock )?exchange|securities|corporate)\s+"
                                r"(?:presentation|filing|disclosure|statement|release|report|document|website|prospectus|announcement)s?\b", re.I)
 _THE_OFFICIAL = re.compile(r"^\s*the\s+(?:same\s+)?official\b", re.I)
-_LEGAL_FORM_END = re.compile(r"[\s,]+(?:Corp|Corporation|Inc|Ltd|Limited|Co|plc|LLC|AG|SA|NV)\.?$")
+_LEGAL_FORM_END = re.compile(rf"[\s,]+(?:{LEGAL_FORMS}|Co|SA)\.?$")
 _SAME_SUBJECT = re.compile(r"^\s*(?:and|but)(?:\s+(?:it|they|he|she))?\s*$", re.I)
 # A second verb of one subject: "The Company plans to begin a scoping study in 2027 and expects…" (a release written here).
 _COORDINATED = re.compile(r"^\s*(?P<subject>[A-Z][^,]{0,60}?)\s+(?:plans|planned|aims|intends|began|begins|will|has|had|is|was|"

@@ -13,7 +13,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
-from assay.aliases import names_an_actor
+from assay.aliases import LEGAL_FORMS, names_an_actor
 from assay.cleaning import TABLE_ROW
 from assay.transcripts import QA_LABEL, address_end, is_procedure, turns
 from assay.types import Article
@@ -233,7 +233,7 @@ DATELINE = re.compile(
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "44"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
+SPLITTER_VERSION = "45"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
 # 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies, an interview's Q:/A: labels,
 # a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone; 8: a name a speaker addresses,
 # a pasted page's photo captions and sign-up calls; 9: a "Published <date>" line, a table's header row of years
@@ -288,6 +288,7 @@ SPLITTER_VERSION = "44"  # 2: datelines are not statements; 3: comma clauses, as
 # 44: newsletters' stock labels in sentence case ("Why it matters:", "Our take:") are run-in headings, no part of a statement;
 # a rating agency's and a fund letter's disclaimers, a letter's thanks, a contact block's company alone on its line and a
 # byline with its outlet and day are none
+# 45: one list of legal forms: a company's name with "Corporation" or "NV" alone on its line is no statement either
 
 
 @dataclass(frozen=True)
@@ -395,7 +396,7 @@ PAGE_FURNITURE = re.compile(r"^(?:item \d+ of \d+\b|\[\d+/\d+\])|\b(?:sign up|su
                             r"|^\((?:file )?(?:image|photo|picture|graphic)s?\b[^)]*\)\.?$", re.I)  # "(Image courtesy of Lynas.)"
 # A company's name alone on its line, as a contact block or a letterhead prints it: "Fitch Australia Pty Ltd." had been
 # a statement (a rating action written here).
-_COMPANY_LINE = re.compile(r"^[A-Z][\w&'’.-]*(?:\s[A-Z][\w&'’.-]*){0,5}\s(?:Pty\.? Ltd|Ltd|Limited|Inc|LLC|GmbH|plc|PLC|S\.A|AG|Corp|Co\., Ltd)\.?$")
+_COMPANY_LINE = re.compile(rf"^[A-Z][\w&'’.-]*(?:\s[A-Z][\w&'’.-]*){{0,5}}\s(?:Pty\.? Ltd|Co\., Ltd|S\.A|{LEGAL_FORMS})\.?$")
 
 
 # A newsletter's kicker with its issue number and date ("Notes from the magnet supply chain. Issue 112,

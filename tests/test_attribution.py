@@ -200,6 +200,12 @@ def test_an_official_of_a_company_the_article_names_with_its_legal_form_speaks_f
     got = {text[:12]: who for text, (who, _) in _attributed(body, SourceType.wire, guess=(Attribution.author, 0.3)).items()}
     assert got["The plant wi"] == Attribution.company
 
+    # A German company's legal form (the German release written in the thirty-fifth session)
+    body = ("Neo Magnetwerk GmbH will build a magnet plant in Saxony.\n\n"
+            "\"We will supply carmakers from 2028,\" a Neo Magnetwerk official said.")
+    got = {text[:12]: who for text, (who, _) in _attributed(body, SourceType.news, guess=(Attribution.author, 0.3)).items()}
+    assert got["\"We will sup"] == Attribution.company
+
 
 def test_a_company_named_by_a_trade_word_alone_speaks_for_itself():
     """Interfax, written here: "Solikamsk Magnesium Works" (no alias file knows it, no legal form marks it)

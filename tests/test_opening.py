@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from assay.readers.opening import byline_author, file_publisher, publisher, title_publication
+from assay.readers.opening import byline_author, file_publisher, publisher, title_case, title_publication
 
 
 def lines(text: str) -> list[str]:
@@ -338,3 +338,9 @@ def test_a_title_ending_with_its_day_after_for_or_on_dates_the_text():
     assert title_date("Contracts For Nov. 24, 2026") == datetime(2026, 11, 24, tzinfo=UTC)
     assert title_date("Spokesperson Lin Jian's Regular Press Conference on December 4, 2026") == datetime(2026, 12, 4, tzinfo=UTC)
     assert title_date("Outlook for December 2026") is None and title_date("Lynas sets output target for 2027") is None
+
+
+def test_a_title_in_capitals_keeps_each_legal_form_as_written():
+    """One list of legal forms (assay.aliases.LEGAL_FORMS) cases them: "AG" had been "Ag", "GMBH" stayed in capitals."""
+    assert title_case("SIEMENS AG AND NEO MAGNETWERK GMBH SIGN WITH LYNAS RARE EARTHS PLC") == (
+        "Siemens AG and Neo Magnetwerk GmbH Sign With Lynas Rare Earths plc")

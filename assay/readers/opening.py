@@ -25,7 +25,7 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from assay.aliases import names_an_actor, trade_names
+from assay.aliases import LEGAL_FORMS, names_an_actor, trade_names
 from assay.statements import (
     BYLINE_WITH_OUTLET,
     DATELINE,
@@ -238,7 +238,8 @@ def _organisation(text: str) -> str | None:
     return text if _ORGANISATION_WORDS.search(text) and not _DOCUMENT.match(text) else None
 
 
-_LEGAL_FORMS = {"ltd": "Ltd", "inc": "Inc", "plc": "plc", "pty": "Pty", "co": "Co", "corp": "Corp", "llc": "LLC"}
+# Each form as the first of its spellings writes it: "plc", not "PLC".
+_LEGAL_FORMS = {form.lower(): form for form in reversed([*LEGAL_FORMS.split("|"), "Pty", "Co"])}
 
 
 def title_case(text: str) -> str:
