@@ -200,7 +200,7 @@ KEY_SENTENCES_VERSION = "13"  # 2: the splitter's boilerplate rule; 3: its narro
 # 5 0.538 / 0.460, 6 0.539 / 0.515; lead-k stays at 0.32-0.34 / 0.36-0.42 (evals/README.md).
 HIGHLIGHTS = 5
 # The version of what code makes of the reply's names, figures and prose (`typed_once`, `_figure`, `tidy_cut`): part of the key too.
-NAMES_VERSION = "33"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
+NAMES_VERSION = "34"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
 # 2: a figure as the body writes it, what it measures in its sentence, no years; 3: a summary's unfinished last sentence dropped;
 # 4: a figure's value holds a number; 5: a title before a name the body writes after it is that name, and a call's
 # holder may be its summary's subject (grounding); 6: "NPV" is the body's "NPV8"; a province or state is no country;
@@ -245,6 +245,7 @@ NAMES_VERSION = "33"  # 1: a name typed once; a unit the value carries shown onc
 # 32: a summary sentence that gives as certain what its best supporting body words hedge ("would", "if confirmed") is repaired or dropped
 # 33: "oxide" or "concentrate" alone is no material, nor an expansion ("Kalgoorlie and Malaysian expansions"); a prose sentence
 # the body says with its own names and half its words is not faulted by the model's contrast of names
+# 34: a decimal comma and full stops between thousands read as their writers mean ("EUR 85,5 million" had been 855 million)
 
 
 # A sentence that opens by pointing back ("Its chief executive … told delegates…") needs the one before it: no summary alone.
@@ -315,40 +316,65 @@ def _as_highlight(sentence: str) -> str:
 
 # A number as written: "11,200", "0.82", and with spaces between its thousands, as South African, French
 # and SI style sets them ("412 000 oz", "R22 450/4Eoz", a mining weekly's story written here: read as
-# "412" and "000", its summary's "412,000 oz" had been a number the article does not give).
-NUMBER_PATTERN = r"\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?![\d,.]?\d)|\d[\d,]*(?:\.\d+)?"
+# "412" and "000", its summary's "412,000 oz" had been a number the article does not give); and as German,
+# French or Brazilian writers set it in English, full stops between its thousands and a decimal comma
+# ("1.000.000", "1.234,5"; a German release written here: "EUR 85,5 million" had been 855 million).
+NUMBER_PATTERN = (r"\d{1,3}(?:[ \u00a0\u202f\u2009]\d{3})+(?![\d,.]?\d)"
+                  r"|\d{1,3}(?:\.\d{3}){2,}(?:,\d+)?(?![\d.]?\d)|\d{1,3}\.\d{3},\d+(?!\d)"
+                  r"|\d[\d,]*(?:\.\d+)?")
 NUMBER = re.compile(NUMBER_PATTERN)
 _SEPARATORS = re.compile(r"[, \u00a0\u202f\u2009]")
+_DOTTED_THOUSANDS = re.compile(r"\d{1,3}(?:\.\d{3})+(?:,\d+)?")
+# A comma with one or two figures after it is a decimal comma: thousands come in threes, and lakhs
+# ("2,50,000") in twos only before a last three.
+_DECIMAL_COMMA = re.compile(r"\d+,\d{1,2}")
+# How a text marks its decimals: a comma where it writes a decimal comma or full stops between thousands
+# ("85,5", "1.234.567") and never a decimal point ("0.82"; not a day's "03.12.2026").
+_COMMA_DECIMAL_CUE = re.compile(r"(?<![\d.,])(?:\d+,\d{1,2}|\d{1,3}(?:\.\d{3}){2,})(?![\d.,]?\d)")
+_POINT_DECIMAL_CUE = re.compile(r"(?<![\d.,])\d+\.\d{1,2}(?![\d.,]?\d)|\d,\d{3}\.\d")
 
 
-def plain_number(written: str) -> str:
-    """A number without its thousands separators and a full stop after it: "11,200" and "11 200" are "11200"."""
-    return _SEPARATORS.sub("", written).rstrip(".")
+def comma_decimals(text: str) -> bool:
+    """Whether the text writes its decimals with a comma, so that "1.000 tonnes" is a thousand tonnes."""
+    return bool(_COMMA_DECIMAL_CUE.search(text)) and not _POINT_DECIMAL_CUE.search(text)
 
 
-def numbers(text: str) -> set[str]:
+def plain_number(written: str, comma_decimal: bool = False) -> str:
+    """A number without its thousands separators and a full stop after it, its decimals after a point:
+    "11,200" and "11 200" are "11200", "85,5" is "85.5", and so is "1.000" "1000" in a text that writes
+    decimal commas (`comma_decimals`)."""
+    written = written.rstrip(".")
+    if _DECIMAL_COMMA.fullmatch(written):
+        return written.replace(",", ".")
+    if _DOTTED_THOUSANDS.fullmatch(written) and (comma_decimal or written.count(".") > 1 or "," in written):
+        return written.replace(".", "").replace(",", ".")
+    return _SEPARATORS.sub("", written)
+
+
+def numbers(text: str, comma_decimal: bool = False) -> set[str]:
     """Numbers as written, without thousands separators: '11,200' and '11200' are the same figure."""
-    return {plain_number(n) for n in NUMBER.findall(text)}
+    return {plain_number(n, comma_decimal) for n in NUMBER.findall(text)}
 
 
 # A number written as a share: "100%", "70 percent", "5 per cent".
 _PERCENT_AFTER = re.compile(r"^\s?(?:%|-?\s?percent(?:age points?)?\b|per\s?cent\b)", re.I)
 
 
-def _number_uses(text: str) -> dict[str, set[bool]]:
+def _number_uses(text: str, comma_decimal: bool) -> dict[str, set[bool]]:
     """Each number of the text, without thousands separators, and whether each use of it is a share (`_PERCENT_AFTER`)."""
     uses: dict[str, set[bool]] = {}
     for found in NUMBER.finditer(text):
-        uses.setdefault(plain_number(found.group()), set()).add(bool(_PERCENT_AFTER.match(text[found.end() :])))
+        uses.setdefault(plain_number(found.group(), comma_decimal), set()).add(bool(_PERCENT_AFTER.match(text[found.end() :])))
     return uses
 
 
 def unsupported_numbers(text: str, support: str) -> set[str]:
     """The numbers of `text` that `support` does not hold as the same kind of figure: a share only by a share, an amount
     only by a number that is no share. "Meridian paid $100 million" is not held by "its 100%-owned project" (an answer the
-    model invented, written here)."""
-    held = _number_uses(support)
-    return {number for number, shares in _number_uses(text).items() if not shares <= held.get(number, set())}
+    model invented, written here). Both are read as `support` writes decimals: the model copies its "1.000 tonnes"."""
+    comma_decimal = comma_decimals(support)
+    held = _number_uses(support, comma_decimal)
+    return {number for number, shares in _number_uses(text, comma_decimal).items() if not shares <= held.get(number, set())}
 
 
 def ungrounded_numbers(reply: SummaryReplies, body: str) -> set[str]:

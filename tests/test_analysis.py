@@ -273,6 +273,28 @@ def test_numbers_are_compared_without_thousands_separators():
     assert [(q.number, q.dimension) for q in quantities("to produce 15 000 t/y of lithium hydroxide")] == [("15000", "mass")]
 
 
+def test_a_decimal_comma_and_full_stops_between_thousands_are_read_as_their_writers_mean():
+    """A German company's release in English, written here (thirty-fifth session): "EUR 85,5 million" had been 855 million,
+    so a summary or an answer giving "EUR 85.5 million" was a number the article does not give."""
+    from assay.analysis import comma_decimals, numbers, plain_number, unsupported_numbers
+    from assay.crosscheck import quantities
+
+    release = ("Neo Magnetwerk will invest EUR 85,5 million in a plant for 1.000 tonnes of magnets a year, 12,5% of Europe's "
+               "demand; its 1.250.000 magnets were shipped on 03.12.2026.")
+    assert comma_decimals(release)
+    assert {"85.5", "1000", "12.5", "1250000"} <= numbers(release, comma_decimal=True)
+    for written in ("It will invest EUR 85.5 million for 1,000 tonnes (12.5%).", "It invests EUR 85,5 million for 1.000 tonnes."):
+        assert unsupported_numbers(written, release) == set(), written
+    assert unsupported_numbers("It will invest EUR 855 million.", release) == {"855"}
+    assert [(q.number, q.dimension) for q in quantities("a EUR 85,5 million plant")] == [("85.5", "money:EUR")]
+    # English text keeps its reading: a decimal point, commas between thousands, an Indian lakh, and "1.000" is one.
+    english = "Output rose 1.5% to 11,200 tonnes; Rs 2,50,000 a tonne; a 1.000 mm gauge."
+    assert not comma_decimals(english)
+    assert numbers(english) == {"1.5", "11200", "250000", "1.000"}
+    assert unsupported_numbers("a 1,000 mm gauge", english) == {"1000"}
+    assert plain_number("1.234,5") == "1234.5" and plain_number("85,5.") == "85.5"
+
+
 def test_the_analysis_key_names_every_input_that_changes_the_output():
     # The publisher too: it decides whose voice a release's own sentences are, and a newer reader may find it.
     base = ("hash", {"summary": "3"}, "classifier@v1", "crosscheck(related=0.6)", "qwen", 0.45, 0.25, "in")
