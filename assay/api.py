@@ -67,7 +67,7 @@ from assay.store.maintenance import backup as backup_store
 from assay.store.maintenance import check as check_consistency
 from assay.store.maintenance import repair as repair_consistency
 from assay.store.vector_cache import CachedEmbedding
-from assay.store.vectors import ChunkStoreDamaged, ChunkStoreReadOnly
+from assay.store.vectors import ChunkStoreDamaged, ChunkStoreFull, ChunkStoreReadOnly
 from assay.timelines import RepeatedClaim
 from assay.timelines import repeated_claims as find_repeated_claims
 from assay.types import (
@@ -315,7 +315,7 @@ def status(settings: Settings) -> Status:
     warnings: list[str] = []
     try:
         chunks: int | None = made.chunk_store.count()
-    except (ChunkStoreReadOnly, ChunkStoreDamaged) as exc:  # the registry's counts are still worth showing
+    except (ChunkStoreReadOnly, ChunkStoreDamaged, ChunkStoreFull) as exc:  # the registry's counts are still worth showing
         chunks = None
         warnings.append(str(exc))
     return Status(

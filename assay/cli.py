@@ -24,7 +24,7 @@ from assay.articles import SAMPLE_FEED
 from assay.ask import citations_before_stops, refers_to_one_article
 from assay.llms import backend_fault
 from assay.retrieval import Filters
-from assay.settings import get_settings
+from assay.settings import Settings, get_settings
 from assay.sources import SourceError
 from assay.types import KIND_COLOURS, KINDS, AnalyseReport, Analysis, IngestReport, PipelineReport, Revision, SourceKind
 
@@ -1037,6 +1037,8 @@ def _options(
 
 # Below this, Prefect's local server cannot create its database (it needs a few MiB) and only times out.
 _PREFECT_MIN_FREE = 16 * 1024 * 1024
+# A disk this full fails whatever writes next (SQLite needs room for its journal), however the fault reads.
+_NOTHING_LEFT = 1024 * 1024
 
 
 def fault_line(exc: BaseException) -> str:
@@ -1055,10 +1057,12 @@ def fault_line(exc: BaseException) -> str:
         settings, backend = None, None
     if settings is not None and "ephemeral Prefect API server" in str(exc):
         # Seen with a full disk: Prefect's local server cannot create its database and only times out.
-        home = settings.home if settings.home.exists() else settings.home.parent
-        free = shutil.disk_usage(home).free if home.exists() else None
-        if free is not None and free < _PREFECT_MIN_FREE:
-            return f"no space left on the device holding {settings.home} ({free // 1024} KiB free): free some space and run the command again"
+        if full := _full_disk(settings, _PREFECT_MIN_FREE):
+            return full
+        prefect_home = settings.home / "prefect"
+        if prefect_home.exists() and not os.access(prefect_home, os.W_OK):  # seen with a home another user owns
+            return (f"Prefect's local server cannot write its database in {prefect_home} (read-only for this user): "
+                    "give this user write access to ASSAY_HOME, or set PREFECT_API_URL to a running Prefect server")
         return (f"Prefect's local server did not start (its database is in {settings.home / 'prefect'}): "
                 "run with --debug for its logs, or set PREFECT_API_URL to a running Prefect server")
     if backend is not None:  # `assay ask` with the server down says where and what to check, as `analyse` does
@@ -1067,7 +1071,23 @@ def fault_line(exc: BaseException) -> str:
     first = lines[0] if lines else type(exc).__name__
     if isinstance(exc, (RuntimeError, ValueError, LookupError, OSError)) and type(exc).__module__.startswith("assay"):
         return first  # Assay's own errors already name the cause and the fix
+    # Seen filling a disk with `assay ingest`: Prefect's local server, writing its database under ASSAY_HOME, answered
+    # "500 Internal Server Error"; a fault nobody foresaw on a disk with nothing left is the disk's.
+    if settings is not None and (full := _full_disk(settings, _NOTHING_LEFT)):
+        return full
     return f"{type(exc).__name__}: {first} (run with --debug for the traceback)"
+
+
+def _full_disk(settings: Settings, below: int) -> str | None:
+    """The full-disk line when the device holding ASSAY_HOME has less than `below` bytes free."""
+    home = settings.home if settings.home.exists() else settings.home.parent
+    try:
+        free = shutil.disk_usage(home).free
+    except OSError:
+        return None
+    if free >= below:
+        return None
+    return f"no space left on the device holding {settings.home} ({free // 1024} KiB free): free some space and run the command again"
 
 
 # Every step records its own result (an item ingested, an article analysed), so stopping loses only the one in hand.

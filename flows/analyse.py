@@ -83,6 +83,8 @@ def analyse_one(article_id: str, prompt_overrides: list[str], settings: Settings
     )
     if registry.has_analysis(article.id, key):
         return AnalyseResult(article_id=article.id, title=article.title, status="unchanged")
+    if full := registry.too_full():  # said before the model runs, not after, for every article of the batch
+        return AnalyseResult(article_id=article.id, title=article.title, status="failed", error=full)
     with claimed(registry, article.id, key, settings.analysis_lease_s) as worker:
         if worker is None:
             return AnalyseResult(article_id=article.id, title=article.title, status="busy")

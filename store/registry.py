@@ -25,6 +25,7 @@ import hashlib
 import logging
 import os
 import re
+import shutil
 import sqlite3
 import time
 import weakref
@@ -70,6 +71,8 @@ log = logging.getLogger(__name__)
 _HEX = re.compile(r"[0-9a-f]+")
 WAL_SWITCH_WAIT_S = 5.0  # as long as Python's sqlite3 waits on a lock by default
 CHECKPOINT_WAIT_MS = 200  # close() waits this long for another process's transaction, then leaves the log to it
+# An analysis stores some tens of KB (its JSON 10-15 KB, its model calls and statement vectors); below this, `Registry.too_full`.
+REGISTRY_MIN_FREE = 1024 * 1024
 # Python packages of the drivers SQLAlchemy's URLs name by default, for the message when one is missing.
 _DRIVER_PACKAGES = {
     "psycopg2": "psycopg2-binary", "psycopg": "psycopg[binary]", "pg8000": "pg8000", "asyncpg": "asyncpg",
@@ -437,6 +440,18 @@ class Registry:
             "or move it away to start afresh"
         )
 
+    def too_full(self) -> str | None:
+        """Why nothing more can be stored, when an SQLite registry's disk has less than `REGISTRY_MIN_FREE` left; else None.
+        Asked before work that ends in a write: a batch of analyses on a full disk had run the model for every article and
+        failed to store each (seen here on a small tmpfs)."""
+        if self.path is None or self.read_only:
+            return None
+        try:
+            free = shutil.disk_usage(self.path.parent).free
+        except OSError:
+            return None
+        return None if free >= REGISTRY_MIN_FREE else f"no space left on the device holding {self.where}: free some space, then run the command again"
+
     def _error(self, exc: DBAPIError) -> RegistryError:
         """The one-line RegistryError for a database failure."""
         orig = exc.orig
@@ -457,6 +472,8 @@ class Registry:
         if name.startswith("SQLITE_CANTOPEN"):
             return RegistryError(f"cannot open the registry {self.where} ({text}): check that it exists and this user may read it")
         if name.startswith("SQLITE_IOERR"):
+            if full := self.too_full():  # seen opening a registry on a full disk: SQLite cannot map its shared-memory file
+                return RegistryError(full)
             return RegistryError(f"cannot read or write the registry {self.where} ({text}): check the disk holding it")
         if self.engine.dialect.name != "sqlite" and isinstance(exc, OperationalError):
             return RegistryError(

@@ -20,6 +20,8 @@ from __future__ import annotations
 
 import logging
 import os
+import re
+import shutil
 import sys
 import threading
 import time
@@ -32,6 +34,7 @@ from typing import Any, NamedTuple
 
 import chromadb
 import numpy as np
+from chromadb.api.shared_system_client import SharedSystemClient
 from chromadb.config import Settings as ChromaSettings
 from filelock import FileLock, Timeout
 
@@ -39,6 +42,11 @@ from assay.settings import Settings
 from assay.types import Article, Chunk, StoredChunk
 
 PAGE = 5000  # chunks per `get`: one huge `get` hits SQLite's variable limit
+# Embedded Chroma writing to a full disk never returns: `assay ingest` onto a disk with 256 KiB left waited in its upsert
+# for ten minutes, holding Python's interpreter lock, so that not even Ctrl-C stopped it (measured here, Chroma 1.x). So a
+# write first needs this much room, and as much again as the largest graph file, which Chroma rewrites as it grows.
+CHROMA_MIN_FREE = 64 * 1024 * 1024
+_DISK_FULL = re.compile(r"database or disk is full|no space left", re.I)
 TURN_NOTICE_S = 2.0  # a wait for another process's turn longer than this is said once, as a warning
 log = logging.getLogger(__name__)
 
@@ -63,6 +71,10 @@ class ChunkStoreReadOnly(StoreError):
 class ChunkStoreDamaged(StoreError):
     """An embedded chunk store whose files are not a database: the registry can still be read, and
     `assay doctor --repair` rebuilds the chunks from it once the damaged folder is moved away."""
+
+
+class ChunkStoreFull(StoreError):
+    """Too little room on the embedded folder's disk to write safely."""
 
 
 class ChunkStoreBusy(StoreError):
@@ -95,7 +107,24 @@ def _persistent_client(path: Path) -> Any:
     try:
         return chromadb.PersistentClient(path=str(path), settings=_chroma_settings())
     except chromadb.errors.InternalError as exc:
-        raise ChunkStoreDamaged(_damaged(path, exc)) from exc
+        # Chroma keeps the system it failed to start and hands it to the folder's next client, which then fails with
+        # "'RustBindingsAPI' object has no attribute 'bindings'" (seen on a full disk): let it go.
+        SharedSystemClient._identifier_to_system.pop(str(path), None)
+        raise _store_fault(path, exc) from exc
+
+
+def _store_fault(path: Path, exc: Exception) -> StoreError:
+    """Chroma's fault opening a folder: a full disk ("database or disk is full", which is no damage: a store moved
+    aside for it would be rebuilt for nothing) or a damaged store."""
+    if _DISK_FULL.search(str(exc)):
+        free = shutil.disk_usage(path if path.exists() else path.parent).free
+        return ChunkStoreFull(_no_room(path, free, CHROMA_MIN_FREE))
+    return ChunkStoreDamaged(_damaged(path, exc))
+
+
+def _no_room(path: Path, free: int, needed: int) -> str:
+    return (f"no space left for the chunk store {path}: {free / 2**20:.0f} MiB free, {needed / 2**20:.0f} MiB needed to write "
+            "safely (embedded Chroma never returns from a write to a full disk): free some space and run the command again")
 
 
 def _no_store_here(path: Path) -> str:
@@ -267,16 +296,18 @@ class ChunkStore:
             yield self._server_collection
             return
         with self._folder.turn(wait_s=self._wait_s, writes=writes):
+            if writes:
+                _room_to_write(self._folder.path)
             yield self._folder.collection((self.name, self._ef_search), self._open_collection)
 
     def _open_collection(self, client: Any) -> Any:
         try:
             # Cosine, because MiniLM vectors are normalised and compared by angle.
             collection = client.get_or_create_collection(self.name, metadata={"hnsw:space": "cosine"}, embedding_function=None)
-        except chromadb.errors.InternalError as exc:  # embedded Chroma's SQLite file is not a database
+        except chromadb.errors.InternalError as exc:  # embedded Chroma's SQLite file is not a database, or its disk is full
             if self._damaged_path is None:
                 raise
-            raise ChunkStoreDamaged(_damaged(self._damaged_path, exc)) from exc
+            raise _store_fault(self._damaged_path, exc) from exc
         # Chroma's default ef_search (100) let embedded Chroma return a different top 20 for the same
         # question in about one process of ten (its graph is rebuilt on load, in no fixed order), and
         # so a different answer: 400 gave the exact top 20 in 20 of 20 processes on the eval corpus.
@@ -441,6 +472,14 @@ class ChunkStore:
                     ids=records.ids[start:end], embeddings=records.embeddings[start:end],
                     documents=records.documents[start:end], metadatas=records.metadatas[start:end],
                 )
+
+
+def _room_to_write(path: Path) -> None:
+    """Raise `ChunkStoreFull` unless the disk holding the embedded folder has room for a write (`CHROMA_MIN_FREE`)."""
+    free = shutil.disk_usage(path if path.exists() else path.parent).free
+    needed = CHROMA_MIN_FREE + max((graph.stat().st_size for graph in path.glob("*/data_level0.bin")), default=0)
+    if free < needed:
+        raise ChunkStoreFull(_no_room(path, free, needed))
 
 
 def _while_busy(call: Callable[[], Any], tries: int = 5) -> Any:

@@ -97,3 +97,26 @@ def test_the_llm_limit_made_by_another_run_at_the_same_moment_is_no_fault(monkey
     Client.status = 500
     with pytest.raises(PrefectHTTPStatusError):
         analyse_module.ensure_llm_limit(2)
+
+
+def test_a_registry_on_a_full_disk_fails_each_analysis_before_the_model_runs(backlog_home, extractive_llm, monkeypatch):
+    """Seen here on a small tmpfs: a batch of analyses on a full disk ran the model for every article, then failed
+    to store each. Now each says why at once, with no model call, and the next run after space is freed analyses them."""
+    import shutil
+
+    from assay import api
+    from assay.services import services
+    from assay.store.registry import REGISTRY_MIN_FREE
+
+    registry = services(backlog_home).registry
+    if registry.path is None:
+        pytest.skip("a PostgreSQL registry's disk is its server's, which says so itself")
+    ids = registry.unanalysed_ids()
+    real = shutil.disk_usage
+    monkeypatch.setattr("assay.store.registry.shutil.disk_usage", lambda path: real(path)._replace(free=REGISTRY_MIN_FREE - 1))
+    report = api.analyse(ids, settings=backlog_home)
+    assert [r.status for r in report.results] == ["failed"] * len(ids)
+    assert report.results[0].error == f"no space left on the device holding {registry.where}: free some space, then run the command again"
+    assert extractive_llm.calls == 0 and registry.unanalysed_ids() == ids
+    monkeypatch.setattr("assay.store.registry.shutil.disk_usage", real)
+    assert {r.status for r in api.analyse(ids, settings=backlog_home).results} == {"analysed"}

@@ -136,6 +136,22 @@ def test_a_fault_is_one_line_naming_the_cause_and_the_fix(assay_home, monkeypatc
     assert fault_line(prefect_down).endswith("(200 KiB free): free some space and run the command again")
     monkeypatch.setattr("shutil.disk_usage", lambda path: type("Usage", (), {"free": 10**10})())
     assert "Prefect's local server did not start" in fault_line(prefect_down) and "PREFECT_API_URL" in fault_line(prefect_down)
+    # A home another user owns, seen running as that user: the server cannot write its database there.
+    (get_settings().home / "prefect").mkdir(parents=True, exist_ok=True)
+    import os
+
+    real_access = os.access
+    monkeypatch.setattr("assay.cli.os.access", lambda path, mode: False)
+    assert fault_line(prefect_down).startswith("Prefect's local server cannot write its database in ")
+    assert "(read-only for this user): give this user write access to ASSAY_HOME" in fault_line(prefect_down)
+    monkeypatch.setattr("assay.cli.os.access", real_access)
+    monkeypatch.setattr("shutil.disk_usage", lambda path: type("Usage", (), {"free": 10**10})())
+    # Seen filling a disk with `assay ingest`: Prefect's local server answered "500 Internal Server Error" as its database
+    # could not grow; with nothing left on the disk, any such fault is the disk's, with room to spare it is told as it is.
+    server_error = RuntimeError("Server error '500 Internal Server Error' for url 'http://127.0.0.1:8337/api/flow_runs/1/set_state'")
+    assert fault_line(server_error).startswith("RuntimeError: Server error '500")
+    monkeypatch.setattr("shutil.disk_usage", lambda path: type("Usage", (), {"free": 0})())
+    assert fault_line(server_error).startswith("no space left on the device holding ")
     monkeypatch.setattr("shutil.disk_usage", real_disk_usage)
     assert fault_line(FileNotFoundError(errno.ENOENT, "No such file or directory", "/proc/report")) == (
         "/proc/report: No such file or directory: check the path (its folder must exist, or be one Assay can create)")

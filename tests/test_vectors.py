@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import chromadb
 import numpy as np
+import pytest
 from chromadb.config import Settings as ChromaSettings
 
 from assay.settings import Settings
@@ -90,3 +91,56 @@ def test_a_turn_that_cannot_write_its_bookkeeping_gives_the_lock_back(tmp_path, 
     assert not folder._lock.is_locked  # another process may take its turn
     monkeypatch.undo()
     assert store.count() == 0
+
+
+def test_a_write_to_a_disk_without_room_is_refused_before_chroma_hangs_in_it(tmp_path, monkeypatch):
+    """Seen here filling a disk (a small tmpfs) with `assay ingest`: embedded Chroma's upsert never returned, holding
+    Python's interpreter lock; a write now first asks for room, says how much, and writes nothing; reading goes on."""
+    import shutil
+    from datetime import UTC, datetime
+
+    from assay.cli import fault_line
+    from assay.store.vectors import CHROMA_MIN_FREE, ChunkStoreFull
+    from assay.types import Article, Chunk, Section
+
+    store = ChunkStore(Settings(home=tmp_path / "home"))
+    article = Article(id="a" * 16, url=None, title="t", source="s", source_url="s", body="x" * 4,
+                      published=datetime(2026, 1, 1, tzinfo=UTC), sections=[Section(heading=None, start=0, end=4)])
+    chunks = [Chunk(id=f"c{i}", article_id=article.id, index=i, text=f"chunk {i}", start=i, end=i + 1) for i in range(2)]
+    vectors = np.random.default_rng(0).normal(size=(2, 8)).astype(np.float32)
+    store.upsert([(article, chunks[:1], vectors[:1])])
+    real = shutil.disk_usage
+    monkeypatch.setattr("assay.store.vectors.shutil.disk_usage", lambda path: real(path)._replace(free=CHROMA_MIN_FREE - 1))
+    with pytest.raises(ChunkStoreFull) as raised:
+        store.upsert([(article, chunks[1:], vectors[1:])])
+    assert fault_line(raised.value).startswith(f"no space left for the chunk store {store._folder.path}: 64 MiB free, ")
+    assert fault_line(raised.value).endswith("free some space and run the command again")
+    assert store.count() == 1 and store.chunk_ids(article.id) == {"c0"}
+    monkeypatch.setattr("assay.store.vectors.shutil.disk_usage", real)
+    store.upsert([(article, chunks[1:], vectors[1:])])
+    assert store.chunk_ids(article.id) == {"c0", "c1"}
+
+
+def test_chroma_failing_to_open_a_folder_on_a_full_disk_says_so_and_never_calls_it_damaged(tmp_path, monkeypatch):
+    """Seen on a full disk: Chroma's "database or disk is full" had been read as a damaged store (whose fix, moving it
+    aside and rebuilding, would cost every vector for nothing), and the next client got Chroma's half-started system."""
+    import shutil
+
+    from assay.store import vectors
+    from assay.store.vectors import ChunkStoreDamaged, ChunkStoreFull
+
+    path = tmp_path / "chroma"
+    faults = iter(["error returned from database: (code: 13) database or disk is full", "file is not a database"])
+
+    def failing(path: str, settings: ChromaSettings) -> None:
+        vectors.SharedSystemClient._identifier_to_system[path] = "a system that never started"
+        raise chromadb.errors.InternalError(next(faults))
+
+    monkeypatch.setattr(vectors.chromadb, "PersistentClient", failing)
+    real = shutil.disk_usage
+    monkeypatch.setattr("assay.store.vectors.shutil.disk_usage", lambda p: real(p)._replace(free=0))
+    with pytest.raises(ChunkStoreFull, match=r"^no space left for the chunk store .*: 0 MiB free, 64 MiB needed"):
+        vectors._persistent_client(path)
+    assert str(path) not in vectors.SharedSystemClient._identifier_to_system
+    with pytest.raises(ChunkStoreDamaged):
+        vectors._persistent_client(path)
