@@ -560,7 +560,7 @@ def grounded_prose(reply: SummaryReplies, grounding: ProseGrounding) -> tuple[st
 # What the body writes around a figure's number: a currency before it, a scale word, a percent sign
 # or a per-unit after it ("$9 billion", "1%", "$50,000/tonne"); the figure shows them as written.
 # A currency as it is written before an amount: "US$", "A$", "NZ$", "€", "RMB ".
-CURRENCY = r"(?:[A-Z]{1,3})?[$€£¥₩]|\b(?:USD|RMB|CNY|AUD|CAD|EUR|GBP|JPY|KRW)\s?"
+CURRENCY = r"(?:[A-Z]{1,3})?[$€£¥₩₹]|\b(?:USD|RMB|CNY|AUD|CAD|EUR|GBP|JPY|KRW|INR)\s?|\bRs\.?\s?"  # Indian texts' "Rs 1,200 crore"
 _CURRENCY_BEFORE = re.compile(rf"(?:{CURRENCY})$")
 _AFTER_NUMBER = re.compile(r"(?:\s?(?:%|per\s?cent\b)|\s?(?:thousand|million|billion|trillion|bn)\b(?:\s?(?:%|per\s?cent\b))?)?(?:/[^\W\d_]+)?",
                            re.I)
@@ -596,7 +596,7 @@ _MASS_UNIT = "|".join(pattern for pattern, _ in MASS_UNITS)
 UNIT_DIMENSIONS: dict[str, tuple[re.Pattern[str], frozenset[str]]] = {
     name: (re.compile(unit, re.I), frozenset(words.split())) for name, unit, words in (
         ("temperature", r"°|℃|degrees", "temperature heat"),
-        ("money", r"[$€£¥₩]|\b(?:usd|rmb|cny|aud|eur|gbp|jpy|krw|yuan|yen|won|dollars?|euros?|pounds?)\b",
+        ("money", r"[$€£¥₩₹]|\b(?:usd|rmb|cny|aud|eur|gbp|jpy|krw|inr|yuan|yen|won|rupees?|dollars?|euros?|pounds?)\b",
          "price prices cost costs value worth investment funding financing loan revenue spending budget grant capital"),
         ("share", r"%|\bper\s?cent\b|\bpercent\b", "share percentage proportion rate growth increase decline rise fall"),
         ("duration", r"\b(?:days?|weeks?|months?|years?)\b", "duration time period timeline deadline"),

@@ -37,7 +37,7 @@ from assay.types import Article, ChunkSearch, CrossCheck, EntityType, EvidenceCh
 # never a production figure against a price, nor a year against a year ("a 2026 white paper"
 # conflicted with a chunk's other numbers on dev; an interview's "4.2 tonnes of dysprosium oxide"
 # with a brief's "US$820 per kilogram").
-_SCALE = r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|bln|mn|mln|tn|trn|m|k)\b)?"
+_SCALE = r"(?:\s?(?P<scale>thousand|million|billion|trillion|bn|bln|mn|mln|tn|trn|m|k|crores?|lakhs?)\b)?"
 _FIGURE_UNIT = re.compile(
     rf"(?P<currency>{CURRENCY})?(?P<number>{NUMBER_PATTERN})" + _SCALE +
     r"[\s-]?(?P<unit>%|per ?cent\b|percent\b|metric\s+(?:tons?|tonnes?)\b|kilo[\s-]tonnes?\b|kilo[\s-]tons?\b|[A-Za-z/$€]+)?"
@@ -48,13 +48,14 @@ _FIGURE_UNIT = re.compile(
 # currency: "A$250 million" does not contradict the "US$170 million" it converts to.
 _SCALES = {"thousand": 1_000, "k": 1_000, "million": 1_000_000, "mn": 1_000_000, "m": 1_000_000,
            "billion": 1_000_000_000, "bn": 1_000_000_000, "trillion": 1_000_000_000_000,
-           "mln": 1_000_000, "bln": 1_000_000_000, "tn": 1_000_000_000_000, "trn": 1_000_000_000_000}  # Interfax's "RUB 5 bln"
+           "mln": 1_000_000, "bln": 1_000_000_000, "tn": 1_000_000_000_000, "trn": 1_000_000_000_000,  # Interfax's "RUB 5 bln"
+           "crore": 10_000_000, "crores": 10_000_000, "lakh": 100_000, "lakhs": 100_000}  # PTI's "Rs 1,200 crore", "2.5 lakh tonnes"
 _TONNES = [(re.compile(pattern), factor) for pattern, factor in MASS_UNITS]  # a mass unit as written, in lower case
 _CURRENCIES = [  # the currency a sign or word writes; "$" alone is the US dollar
     (re.compile(r"a\$|au\$|aud|australian"), "AUD"), (re.compile(r"c\$|ca\$|cad|canadian"), "CAD"),
     (re.compile(r"nz\$|nzd"), "NZD"), (re.compile(r"hk\$|hkd"), "HKD"), (re.compile(r"s\$|sgd"), "SGD"),
     (re.compile(r"us\$|\$|usd|dollars?"), "USD"), (re.compile(r"rmb|cny|yuan"), "CNY"), (re.compile(r"yen|jpy"), "JPY"),
-    (re.compile(r"€|eur|euros?"), "EUR"), (re.compile(r"£|gbp|pounds?"), "GBP"), (re.compile(r"₩|krw|won"), "KRW"),
+    (re.compile(r"₹|inr|rs\.?|rupees?"), "INR"), (re.compile(r"€|eur|euros?"), "EUR"), (re.compile(r"£|gbp|pounds?"), "GBP"), (re.compile(r"₩|krw|won"), "KRW"),
 ]
 
 
@@ -352,7 +353,7 @@ class CorpusCrossCheck:
         """Its thresholds and conflict rule: part of every analysis's cache key, so changing one re-analyses."""
         return (f"crosscheck(related={self.related:g},close={self.close:g},shared={self.shared:g},repeat={self.repeat:g},"
                 f"k={self.k},conflicts=units-in-closest-sentence-same-period-same-material,subjects=known-and-legal-names,agree=figures-not-dates,"
-                f"agree-independently=not-the-claimant,cited-figures=not-own,told-day=not-measured,changes-not-shares,wordy-agree=names-its-subject,idf=smoothed,units=converted,another-partys-figure=no-conflict,bounds=ranges,speakers=trade-names,plans=the-party's-word,conflicts=same-party,subject=claimant,cited-party=claimant,unnamed=passage-without-modifiers,speaker=after-dateline,cited-claim=its-word,days-not-figures,kilo-tonnes,same-number-other-measure=no-agreement,rare-earths=a-material,shares=of-one-whole)")
+                f"agree-independently=not-the-claimant,cited-figures=not-own,told-day=not-measured,changes-not-shares,wordy-agree=names-its-subject,idf=smoothed,units=converted,another-partys-figure=no-conflict,bounds=ranges,speakers=trade-names,plans=the-party's-word,conflicts=same-party,subject=claimant,cited-party=claimant,unnamed=passage-without-modifiers,speaker=after-dateline,cited-claim=its-word,days-not-figures,kilo-tonnes,same-number-other-measure=no-agreement,rare-earths=a-material,shares=of-one-whole,rupees-crores-lakhs,decimal-commas)")
 
     def __call__(self, article: Article, found: Sequence[Statement], vectors: np.ndarray | None = None) -> list[CrossCheck]:
         if not found or self.store.count() == 0:

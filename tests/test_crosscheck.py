@@ -362,6 +362,11 @@ def test_a_figure_in_another_unit_is_the_same_figure():
     # India's government writes "kilo tonnes" (a release written here): 270 of them were 270 kilos
     assert agreeing_figures("at least 270 kilo tonnes of annual recycling capacity") & agreeing_figures("270,000 tonnes a year")
     assert agreeing_figures("2,100 kilos of oxide") & agreeing_figures("2.1 tonnes of oxide")
+    # Indian texts count in crores and lakhs, in rupees (IREL's stories): "Rs 1,200 crore" had been 1,200 "crore"s of nothing
+    assert agreeing_figures("IREL will invest Rs 1,200 crore") & agreeing_figures("an INR 12 billion investment")
+    assert not agreeing_figures("IREL will invest ₹1,200 crore") & agreeing_figures("an INR 1.2 billion investment")
+    assert agreeing_figures("2.5 lakh tonnes of ore a year") & agreeing_figures("250,000 tonnes of ore a year")
+    assert figures_conflict("IREL will invest Rs 1,200 crore in the Odisha plant.", "IREL will invest Rs 900 crore in the Odisha plant.")
     # a day is no figure: Xinhua's "BAOTOU, Dec. 1" agreed with "less than 1 per cent" (written here)
     assert agreeing_figures("BAOTOU, Dec. 1 (Xinhua) -- it produced more than 120,000 tonnes on 3 November") == {"120000", "mass=120000"}
     assert "10" in agreeing_figures("output may 10 times exceed demand")  # "may" a verb's, no month
