@@ -13,7 +13,7 @@ from assay.types import Article, Fetched, RawItem
 # Which reading of the sources the readers and the cleaning give: bump it when a change to them makes an
 # unchanged source read otherwise, so that the version it makes is known for Assay's rereading, not the
 # publisher's edit (the digest leaves such versions out; `assay show` says so).
-READER_VERSION = "29"  # 1: before it was kept (None in the registry); 2: wire formats, filing tables, tables over pages;
+READER_VERSION = "30"  # 1: before it was kept (None in the registry); 2: wire formats, filing tables, tables over pages;
 # 3: periods side by side over a text or PDF table's columns, a filing's signs and section labels in them; a page's
 # "Read more:" links and advertisement slots; "NYSE American:" and "TSX-V:" listings; 4: an outlet in a dateline's
 # brackets ("LONDON (Fastmarkets) -"), a byline's role ("By Staff Reporter") no publisher; 5: Reuters' dateline with no
@@ -60,6 +60,7 @@ READER_VERSION = "29"  # 1: before it was kept (None in the registry); 2: wire f
 # has affirmed…"); "Posted by X, Outlet, day" names the writer and the outlet
 # 28: a letter to an office holder ("The Honorable …" over "Dear …:") is titled by its first sentence after the salutation
 # 29: a title in capitals keeps "AG", "GmbH", "NV" as written (one list of legal forms; "AG" had been "Ag")
+# 30: PTI's dateline with no dash after its name dates the story ("New Delhi, Dec 5 (PTI) State-run…" had been undated)
 
 # The bundled sample corpus: 25 real articles of one feed (the demo's input, the eval's corpus).
 SAMPLE_FEED = Path(__file__).resolve().parents[1] / "samples" / "rare-earth-exchanges.xml"

@@ -156,6 +156,7 @@ _ACT = re.compile(r"^(?P<subject>[A-Z][^,;:“”\"]{2,120}?)\s+(?:welcomed|hail
 _COMPANY_DOCUMENT = re.compile(r"^\s*(?:a|an|the|its|their)\s+(?:company(?:['’]s)?|regulatory|(?:stock )?exchange|securities|corporate)\s+"
                                r"(?:presentation|filing|disclosure|statement|release|report|document|website|prospectus|announcement)s?\b", re.I)
 _THE_OFFICIAL = re.compile(r"^\s*the\s+(?:same\s+)?official\b", re.I)
+_AN_OFFICIAL = re.compile(r"\bofficials?\b", re.I)
 _LEGAL_FORM_END = re.compile(rf"[\s,]+(?:{LEGAL_FORMS}|Co|SA)\.?$")
 _SAME_SUBJECT = re.compile(r"^\s*(?:and|but)(?:\s+(?:it|they|he|she))?\s*$", re.I)
 # A second verb of one subject: "The Company plans to begin a scoping study in 2027 and expects…" (a release written here).
@@ -197,6 +198,7 @@ class _Speakers:
     aliases: AliasBook
     names: dict[str, Attribution] = field(default_factory=dict)
     last: Attribution | None = None
+    official: Attribution | None = None  # whose the last official introduced as one was: "the official" is theirs again
     # the names the article gives a legal form ("POSCO International Corp.", without it) or a trade word ("Solikamsk Magnesium Works")
     companies: frozenset[str] = frozenset()
     voice: Attribution | None = None  # the publication's own (`VOICE`)
@@ -215,6 +217,12 @@ class _Speakers:
 
     def who(self, clause: str) -> Attribution | None:
         """The attribution of the speaker a clause names ("said Jane Doe, an analyst", "Pryce said", "he added")."""
+        found = self._who(clause)
+        if found is not None and _AN_OFFICIAL.search(clause) and not _THE_OFFICIAL.search(clause):
+            self.official = found
+        return found
+
+    def _who(self, clause: str) -> Attribution | None:
         clause = re.split(r"\btold\b", clause, maxsplit=1)[0] or clause  # "X told Reuters": X speaks, Reuters listens
         if self._is_publication(clause):
             # The publication naming itself speaks in its own voice: "Fitch expects output of…" in Fitch's rating action
@@ -222,8 +230,10 @@ class _Speakers:
             self.last = self.voice or Attribution.author
             return self.last
         clause = _CURRENCY_SIGN.sub("$", clause)  # "cost US$410 million, and expects": a currency, not the United States speaking
-        if self.last is not None and _THE_OFFICIAL.search(clause):
-            return self.last  # "…, the official said": the official named before ("a senior company official said")
+        if (before := self.official or self.last) is not None and _THE_OFFICIAL.search(clause):
+            # "…, the official said": the official named before ("a senior company official said"), not the last speaker
+            # ("…, according to the Department of Atomic Energy" between them, in a PTI story written here)
+            return before
         if self.last is not None and _THE_GROUPS.search(clause):
             return self.last  # "the group's chairman": the group named before, whatever its chairman's title says
         if (document := _OWNED_DOCUMENT.search(clause)) and (publisher := self._named(document["owner"])) is not None:

@@ -191,6 +191,10 @@ _DATELINE_DAY = rf"(?:{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?(?:,?\s*\d{{4}})?|{_DAY
 _DATELINE_DAY_YEAR = rf"(?:{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s*\d{{4}}|{_DAY_FIRST},?\s+(?:de\s+)?\d{{4}})"
 _CAPITALS = "A-ZÀ-ÖØ-Þ"  # "MINAÇU"
 _DATELINE_DASH = r"\s*(?:—|–|--|-)\s+"
+# PTI writes no dash after its name: "New Delhi, Dec 5 (PTI) State-run IREL…" (a story written here was undated, its first
+# statement and highlight opening with the dateline), nor do India's other agencies and reprints of the big three. Only
+# after such an agency's brackets, before the story's capital: "MP MATERIALS (NYSE: MP) Reports…" is no dateline.
+_AFTER_AGENCY = "|(?:" + "|".join(rf"(?<=\({name}\))" for name in ("PTI", "IANS", "ANI", "UNI", "AP", "AFP", "Reuters")) + r")\s+(?=[A-Z“\"])"
 # The metals trade's price reporters and press, as they write their names: a price flash's dateline
 # ("SMM, Dec 3:") and a masthead (`readers.opening`) name them.
 PRICE_REPORTERS = ("Fastmarkets", "Argus", "Argus Media", "Asian Metal", "SMM", "Shanghai Metals Market", "Platts", "S&P Global Platts",
@@ -209,7 +213,7 @@ DATELINE = re.compile(
     rf"(?:(?P<date>{_DATELINE_DAY})\.?\s*)?"
     # TASS closes its date and its name with full stops: "ASTANA, December 3. /TASS/. Kazakhstan and Russia…"
     # Kyodo names itself after the day without brackets: "TOKYO, Dec. 4 Kyodo - Japan and the United States…".
-    r"(?P<agency>\([^()]{2,40}\)|/[^/]{2,40}/|(?<=\d\s)Kyodo)?(?:" + _DATELINE_DASH + r"|(?<=/)\.\s+)" +
+    r"(?P<agency>\([^()]{2,40}\)|/[^/]{2,40}/|(?<=\d\s)Kyodo)?(?:" + _DATELINE_DASH + r"|(?<=/)\.\s+" + _AFTER_AGENCY + ")" +
     # Business Wire's, with no spaces and its date after its tag: "LAS VEGAS--(BUSINESS WIRE)--November 5, 2026--".
     rf"|^[A-Z][A-Z.'’ ]{{1,40}}(?:,\s*[A-Z][A-Za-z.'’ ]{{1,30}})?--(?P<wire>\([A-Z][A-Za-z ]{{2,30}}\))--(?:{MONTH}\s+\d{{1,2}},\s*\d{{4}}--)?"
     # Canada's distributors', the date inside: "Vancouver, British Columbia--(Newsfile Corp. - December 1, 2026) - Aclara…",
@@ -225,7 +229,8 @@ DATELINE = re.compile(
     # 18 November 2026: Saudi Arabian Mining Company (Ma'aden) … today announced" (a release written here was undated).
     rf"|^[*_]{{0,2}}(?P<cased>[A-Z][A-Za-z.'’\- ]{{1,40}}(?:,\s*[A-Z][A-Za-z.'’\- ]{{1,30}})?(?:,\s*|\s*(?:—|–|-)\s*)"
     rf"(?:{_DATELINE_DAY}\s*\([A-Z][A-Za-z ]{{1,30}}\)|{_DATELINE_DAY_YEAR})"
-    r"|[A-Z][A-Za-z.'’\- ]{1,40}\s+\((?i:antara|bernama|yonhap|pti|afp|ap|reuters|xinhua|kyodo|jiji|tass|efe|ansa|dpa)\))[*_]{0,2}(?:" + _DATELINE_DASH + r"|\s*[:：]\s+)" +
+    r"|[A-Z][A-Za-z.'’\- ]{1,40}\s+\((?i:antara|bernama|yonhap|pti|afp|ap|reuters|xinhua|kyodo|jiji|tass|efe|ansa|dpa)\))[*_]{0,2}(?:" + _DATELINE_DASH +
+    r"|\s*[:：]\s+" + _AFTER_AGENCY + ")" +
     # Reuters' with no place, a day and the agency: "Nov 18 (Reuters) - Energy Fuels said…".
     rf"|^(?P<placeless>{MONTH}\s+\d{{1,2}}(?:,\s*\d{{4}})?\s*\([A-Z][A-Za-z ]{{1,30}}\))" + _DATELINE_DASH +
     # A price reporter's, its name and the day before a colon: "SMM, Dec 3: Spot prices of NdPr oxide…".
@@ -233,7 +238,7 @@ DATELINE = re.compile(
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "45"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
+SPLITTER_VERSION = "46"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
 # 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies, an interview's Q:/A: labels,
 # a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone; 8: a name a speaker addresses,
 # a pasted page's photo captions and sign-up calls; 9: a "Published <date>" line, a table's header row of years
@@ -289,6 +294,7 @@ SPLITTER_VERSION = "45"  # 2: datelines are not statements; 3: comma clauses, as
 # a rating agency's and a fund letter's disclaimers, a letter's thanks, a contact block's company alone on its line and a
 # byline with its outlet and day are none
 # 45: one list of legal forms: a company's name with "Corporation" or "NV" alone on its line is no statement either
+# 46: PTI's dateline with no dash after its name ("New Delhi, Dec 5 (PTI) State-run IREL…"), and other agencies' reprinted so
 
 
 @dataclass(frozen=True)

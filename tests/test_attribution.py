@@ -230,6 +230,13 @@ def test_a_company_official_speaks_for_the_company_and_the_official_again_for_th
     assert got["The company "] == Attribution.company
     assert got["The Ministry"] == Attribution.government
     assert got["The rules wi"] == Attribution.government
+    # A source named between them is no official: "the official" is still the company's (a PTI story written here).
+    body = ("State-run IREL (India) Ltd will invest Rs 1,200 crore in its Odisha plant, a senior company official said on Friday.\n\n"
+            "IREL currently processes about 1.8 lakh tonnes of monazite a year, according to the Department of Atomic Energy.\n\n"
+            "\"The country cannot depend on imports for magnets,\" the official said.")
+    got = {text[:12]: who for text, (who, _) in _attributed(body, SourceType.wire, guess=(Attribution.author, 0.3)).items()}
+    assert got["IREL current"] == Attribution.government
+    assert got["\"The country"] == Attribution.company
 
 
 def test_a_quotation_a_colon_introduces_is_its_speaker_s_and_a_quoted_name_is_not():

@@ -295,6 +295,8 @@ def test_a_periodical_s_title_names_the_publication(title, publication):
         ("BAOTOU, Dec. 1 (Xinhua) -- China Northern Rare Earth produced more than 120,000 tonnes.", "2026-12-01"),
         # a place whose first word has three letters: the opening reader's own pattern missed it (written here)
         ("NEW DELHI, Nov 30 (PTI) -- State-run IREL (India) Ltd plans to double its capacity.", "2026-11-30"),
+        # PTI as news sites print it, with no dash after its name (written here, thirty-sixth session: undated)
+        ("New Delhi, Dec 1 (PTI) State-run IREL (India) Ltd will invest Rs 1,200 crore in its Odisha plant.", "2026-12-01"),
         ("NEW YORK, Dec 10 (Reuters) - Shares of MP Materials rose 6% on Friday.", "2025-12-10"),  # after the file's clock: a year back
         ("TOKYO/BEIJING, Dec 4 (Reuters) - Japan and the United States voiced concern.", "2026-12-04"),  # filed from two cities (written here)
         ("ASTANA, December 3. /TASS/. Kazakhstan and Russia have agreed.", "2026-12-03"),

@@ -174,6 +174,10 @@ def test_shipped_classifiers_were_fitted_on_train_only_and_still_score(embedder)
         # the Gulf's releases, the day between a dash and a colon, or between commas (written here, thirty-third session)
         ("Riyadh, Saudi Arabia – 18 November 2026: Saudi Arabian Mining Company (Ma'aden) today announced a joint venture.", "Saudi Arabian"),
         ("Abu Dhabi, UAE, 18 November 2026: ADNOC today announced a stake in a rare earth refinery.", "ADNOC today"),
+        # PTI with no dash after its name (written here, thirty-sixth session); a release's ticker in brackets is no agency
+        ("NEW DELHI, Dec 5 (PTI) State-run IREL (India) Ltd will invest Rs 1,200 crore in its Odisha plant.", "State-run IREL"),
+        ("New Delhi, Dec 5 (PTI) State-run IREL (India) Ltd will invest Rs 1,200 crore in its Odisha plant.", "State-run IREL"),
+        ("MP MATERIALS (NYSE: MP) Reports Record Quarterly Revenue From Its Magnetics Segment.", "MP MATERIALS (NYSE: MP)"),
     ],
 )
 def test_a_dateline_is_not_part_of_the_statement(body, first):
