@@ -302,8 +302,11 @@ def header_date(hit: Hit) -> str:
 # A passage that refers back to what its article named before it: "It is understood that the project has a total investment of
 # 2.8 billion yuan…", "…supplied 4,000 tons of praseodymium-neodymium metal to the project" (a translated Chinese story written
 # here, thirty-fourth session: "How much did the Jinli magnet project in Baotou cost?" was declined, as its passage never wrote
-# "Jinli").
-_REFERS_BACK = re.compile(r"\b(?:the|this|its) (?:project|plant|facility|mine|deposit|refinery|company|deal|agreement|venture|scheme)\b", re.I)
+# "Jinli"). And a release's "The investment amounts to EUR 85,5 million…", "The line has a capacity of…" under a first
+# paragraph naming the company and the place (a German release written here, thirty-fifth session: "How much is Neo
+# Magnetwerk investing in its Bitterfeld-Wolfen magnet line?" was declined, as its passage never wrote the place).
+_REFERS_BACK = re.compile(r"\b(?:the|this|its) (?:project|plant|facility|mine|deposit|refinery|company|deal|agreement|venture|scheme|"
+                          r"investment|expansion|line|acquisition|transaction|loan|grant)\b", re.I)
 
 
 def referents(passage: Passage, found: list[Passage]) -> str:

@@ -675,6 +675,11 @@ def test_a_passage_that_refers_back_names_what_its_chunk_and_article_name_and_th
     assert "Jinli" in referents(found[0], found)
     assert referents(found[1], found) == ""  # refers back to nothing
     assert "[8]" not in render_passages(found) and "bankruptcy in June 2015. It restarted." in render_passages(found)
+    # A release's "The investment amounts to…" under the paragraph naming the place (a German release written here)
+    opening = "Neo Magnetwerk GmbH today opened its first line for sintered magnets in Bitterfeld-Wolfen. "
+    money = "The investment amounts to EUR 85,5 million."
+    hit = Hit(chunk_id="n-0", article_id="n", text=opening + money, start=0, end=len(opening + money), title="Neo Magnetwerk", rrf=1.0)
+    assert "Bitterfeld-Wolfen" in referents(Passage(key=1, hit=hit, quote=money, start=len(opening), end=len(opening + money)), [])
 
 
 def test_an_answer_from_a_passage_that_refers_back_to_the_asked_project_is_kept():
