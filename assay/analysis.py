@@ -351,6 +351,17 @@ def plain_number(written: str, comma_decimal: bool = False) -> str:
     return _SEPARATORS.sub("", written)
 
 
+def point_decimals(text: str) -> str:
+    """The text with each number written plainly, as read in a text that writes decimal commas ("1.000 tonnes" as "1000
+    tonnes", "EUR 85,5 million" as "EUR 85.5 million"), for checks that read one sentence at a time; a comma or full stop
+    after a number ("in 2025, the ministry") stays."""
+    def plain(found: re.Match[str]) -> str:
+        written = found.group()
+        number = written.rstrip(",.")
+        return plain_number(number, comma_decimal=True) + written[len(number):]
+    return NUMBER.sub(plain, text)
+
+
 def numbers(text: str, comma_decimal: bool = False) -> set[str]:
     """Numbers as written, without thousands separators: '11,200' and '11200' are the same figure."""
     return {plain_number(n, comma_decimal) for n in NUMBER.findall(text)}

@@ -19,14 +19,24 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from decimal import Decimal
 
 import numpy as np
 
 from assay.aliases import AliasBook, legal_names, normalise, trade_names
-from assay.analysis import CURRENCY, MASS_UNITS, NUMBER, NUMBER_PATTERN, UNIT_DIMENSIONS, YEAR, plain_number
+from assay.analysis import (
+    CURRENCY,
+    MASS_UNITS,
+    NUMBER,
+    NUMBER_PATTERN,
+    UNIT_DIMENSIONS,
+    YEAR,
+    comma_decimals,
+    plain_number,
+    point_decimals,
+)
 from assay.attribution import speaker_words
 from assay.embeddings import MiniLMEmbeddings
 from assay.statements import DAY_DATE, MONTH, Statement, dateline_end, text_sentences
@@ -156,6 +166,12 @@ _CHANGE_AFTER = re.compile(r"\s*(?:from\b|year[- ]on[- ]year|y/y|yoy\b|on the ye
 # text gives. Xinhua's "BAOTOU, Dec. 1" agreed with "less than 1 per cent" (texts written here).
 # A month only as a name, capitalised: "may 10" is a verb's.
 _DATED = re.compile(rf"{DAY_DATE}|\b[QH][1-4]\b|\b(?=[A-Z]){MONTH}\s+\d{{1,2}}\b(?![\d,.]\d)|\b\d{{1,2}}\s+(?=[A-Z]){MONTH}")
+
+
+def _as_figures(sentence: str, whole: str) -> str:
+    """A sentence of `whole` (a chunk) with its numbers written plainly where `whole` writes decimal commas: a German
+    company's "1.000 tonnes" had been one tonne, against another story's "1,000 tonnes" (a release written here)."""
+    return point_decimals(sentence) if comma_decimals(whole) else sentence
 
 
 def agreeing_figures(text: str, cited: frozenset[str] = frozenset()) -> set[str]:
@@ -361,13 +377,16 @@ class CorpusCrossCheck:
         vectors = self.embedder.forward([s.text for s in found]) if vectors is None else vectors
         hits = self.store.nearest(vectors, self.k, exclude_article=article.id)
         chunks = {c.chunk_id: c.text for near in hits for c in near}
-        sentences = {chunk_id: [s.text for s in text_sentences(text)] or [text] for chunk_id, text in chunks.items()}
+        sentences = {chunk_id: [_as_figures(s.text, text) for s in text_sentences(text)] or [_as_figures(text, text)]
+                     for chunk_id, text in chunks.items()}
         # One look-up of the corpus's term counts for the statements, their chunks and the chunks' sentences.
         texts = [*(s.text for s in found), *chunks.values(), *(t for chunk in sentences.values() for t in chunk)]
         weights = iter(self.terms.term_weights(texts))
         own_terms = [next(weights) for _ in found]
         chunk_terms = {chunk_id: next(weights) for chunk_id in chunks}
         sentence_terms = {chunk_id: [(text, next(weights)) for text in chunk] for chunk_id, chunk in sentences.items()}
+        if comma_decimals(article.body):  # its figures as `_as_figures` writes them: its statements' text is read for nothing else here
+            found = [replace(statement, text=point_decimals(statement.text)) for statement in found]
         return [
             self._judge(article, statement, near, own, chunk_terms, sentence_terms)
             for statement, near, own in zip(found, hits, own_terms, strict=True)
@@ -561,7 +580,7 @@ class CorpusCrossCheck:
                 holding = [text for text, figures in shared.items() if figures]
                 if holding and not other:
                     (own_word if self._own_word(claimants, chunk, holding) else agreed_by).add(chunk.article_id)
-                elif any(theirs.values()) and not other and own_numbers & agreeing_figures(chunk.text):
+                elif any(theirs.values()) and not other and own_numbers & agreeing_figures(_as_figures(chunk.text, chunk.text)):
                     own_word.add(chunk.article_id)  # it agrees only where it cites the claimant's figure
                 if (not holding and similarity >= self.close and not other
                         and figures_conflict(statement.text, closest := _closest(own, sentences),

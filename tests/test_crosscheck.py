@@ -546,3 +546,15 @@ def test_a_later_article_corroborates_an_earlier_ones_statements(ingest, assay_h
     # Nothing else of the analysis changed, and asking again changes nothing more.
     assert [s.quote for s in after.statements] == [s.quote for s in before.statements] and after.summary == before.summary
     assert api.analyse([second], settings).rechecked == []
+
+
+def test_a_text_that_writes_decimal_commas_is_read_as_its_writer_means(assay_home):
+    """A German company's release in English (written here, thirty-fifth session): its "1.000 tonnes" had been one tonne,
+    against a trade story's "1,000 tonnes"; read in its own style, the two agree, and "1.500 tonnes" still differs."""
+    made = services(assay_home)
+    stored(made, [*unrelated(), article("trade", "Neo Magnetwerk's first sintered magnet line in Bitterfeld-Wolfen has a capacity "
+                                                  "of 1,000 tonnes of NdFeB magnets a year, the company said.", 1)])
+    release = ("Neo Magnetwerk GmbH opened its first sintered magnet line in Bitterfeld-Wolfen, with a capacity of 1.000 tonnes "
+               "of NdFeB magnets a year and costing EUR 85,5 million, the company said.")
+    assert only_check(made, article("release", release, 5)).status == "corroborated"
+    assert only_check(made, article("other", release.replace("1.000 tonnes", "1.500 tonnes"), 5)).status == "conflicting"
