@@ -6,7 +6,6 @@ import errno
 import json
 import os
 import re
-import shutil
 import sys
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
@@ -26,6 +25,7 @@ from assay.llms import backend_fault
 from assay.retrieval import Filters
 from assay.settings import Settings, get_settings
 from assay.sources import SourceError
+from assay.store.disk import free_bytes
 from assay.types import KIND_COLOURS, KINDS, AnalyseReport, Analysis, IngestReport, PipelineReport, Revision, SourceKind
 
 if TYPE_CHECKING:  # imports Prefect, which `configure_prefect` must precede
@@ -1080,12 +1080,8 @@ def fault_line(exc: BaseException) -> str:
 
 def _full_disk(settings: Settings, below: int) -> str | None:
     """The full-disk line when the device holding ASSAY_HOME has less than `below` bytes free."""
-    home = settings.home if settings.home.exists() else settings.home.parent
-    try:
-        free = shutil.disk_usage(home).free
-    except OSError:
-        return None
-    if free >= below:
+    free = free_bytes(settings.home)
+    if free is None or free >= below:
         return None
     return f"no space left on the device holding {settings.home} ({free // 1024} KiB free): free some space and run the command again"
 

@@ -168,10 +168,11 @@ _CHANGE_AFTER = re.compile(r"\s*(?:from\b|year[- ]on[- ]year|y/y|yoy\b|on the ye
 _DATED = re.compile(rf"{DAY_DATE}|\b[QH][1-4]\b|\b(?=[A-Z]){MONTH}\s+\d{{1,2}}\b(?![\d,.]\d)|\b\d{{1,2}}\s+(?=[A-Z]){MONTH}")
 
 
-def _as_figures(sentence: str, whole: str) -> str:
-    """A sentence of `whole` (a chunk) with its numbers written plainly where `whole` writes decimal commas: a German
-    company's "1.000 tonnes" had been one tonne, against another story's "1,000 tonnes" (a release written here)."""
-    return point_decimals(sentence) if comma_decimals(whole) else sentence
+def _as_figures(text: str) -> list[str]:
+    """A chunk's sentences, their numbers written plainly where the chunk writes decimal commas (its style read once): a
+    German company's "1.000 tonnes" had been one tonne, against another story's "1,000 tonnes" (a release written here)."""
+    sentences = [s.text for s in text_sentences(text)] or [text]
+    return [point_decimals(s) for s in sentences] if comma_decimals(text) else sentences
 
 
 def agreeing_figures(text: str, cited: frozenset[str] = frozenset()) -> set[str]:
@@ -377,8 +378,7 @@ class CorpusCrossCheck:
         vectors = self.embedder.forward([s.text for s in found]) if vectors is None else vectors
         hits = self.store.nearest(vectors, self.k, exclude_article=article.id)
         chunks = {c.chunk_id: c.text for near in hits for c in near}
-        sentences = {chunk_id: [_as_figures(s.text, text) for s in text_sentences(text)] or [_as_figures(text, text)]
-                     for chunk_id, text in chunks.items()}
+        sentences = {chunk_id: _as_figures(text) for chunk_id, text in chunks.items()}
         # One look-up of the corpus's term counts for the statements, their chunks and the chunks' sentences.
         texts = [*(s.text for s in found), *chunks.values(), *(t for chunk in sentences.values() for t in chunk)]
         weights = iter(self.terms.term_weights(texts))
@@ -580,7 +580,7 @@ class CorpusCrossCheck:
                 holding = [text for text, figures in shared.items() if figures]
                 if holding and not other:
                     (own_word if self._own_word(claimants, chunk, holding) else agreed_by).add(chunk.article_id)
-                elif any(theirs.values()) and not other and own_numbers & agreeing_figures(_as_figures(chunk.text, chunk.text)):
+                elif any(theirs.values()) and not other and own_numbers & agreeing_figures(point_decimals(chunk.text) if comma_decimals(chunk.text) else chunk.text):
                     own_word.add(chunk.article_id)  # it agrees only where it cites the claimant's figure
                 if (not holding and similarity >= self.close and not other
                         and figures_conflict(statement.text, closest := _closest(own, sentences),

@@ -25,7 +25,6 @@ import hashlib
 import logging
 import os
 import re
-import shutil
 import sqlite3
 import time
 import weakref
@@ -63,6 +62,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, IntegrityError, NoSuchModu
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from assay.store import migrations
+from assay.store.disk import free_bytes
 from assay.types import Analysis, Article, CrossCheck, RemovedArticle, StoredArticle, Version
 from assay.watch import NewAlert, WatchAlert, WatchItem, WatchKind, WatchSpec
 
@@ -446,11 +446,8 @@ class Registry:
         failed to store each (seen here on a small tmpfs)."""
         if self.path is None or self.read_only:
             return None
-        try:
-            free = shutil.disk_usage(self.path.parent).free
-        except OSError:
-            return None
-        return None if free >= REGISTRY_MIN_FREE else f"no space left on the device holding {self.where}: free some space, then run the command again"
+        free = free_bytes(self.path)
+        return None if free is None or free >= REGISTRY_MIN_FREE else f"no space left on the device holding {self.where}: free some space, then run the command again"
 
     def _error(self, exc: DBAPIError) -> RegistryError:
         """The one-line RegistryError for a database failure."""

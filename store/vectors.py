@@ -21,7 +21,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import shutil
 import sys
 import threading
 import time
@@ -39,6 +38,7 @@ from chromadb.config import Settings as ChromaSettings
 from filelock import FileLock, Timeout
 
 from assay.settings import Settings
+from assay.store.disk import free_bytes
 from assay.types import Article, Chunk, StoredChunk
 
 PAGE = 5000  # chunks per `get`: one huge `get` hits SQLite's variable limit
@@ -117,8 +117,7 @@ def _store_fault(path: Path, exc: Exception) -> StoreError:
     """Chroma's fault opening a folder: a full disk ("database or disk is full", which is no damage: a store moved
     aside for it would be rebuilt for nothing) or a damaged store."""
     if _DISK_FULL.search(str(exc)):
-        free = shutil.disk_usage(path if path.exists() else path.parent).free
-        return ChunkStoreFull(_no_room(path, free, CHROMA_MIN_FREE))
+        return ChunkStoreFull(_no_room(path, free_bytes(path) or 0, CHROMA_MIN_FREE))
     return ChunkStoreDamaged(_damaged(path, exc))
 
 
@@ -476,9 +475,9 @@ class ChunkStore:
 
 def _room_to_write(path: Path) -> None:
     """Raise `ChunkStoreFull` unless the disk holding the embedded folder has room for a write (`CHROMA_MIN_FREE`)."""
-    free = shutil.disk_usage(path if path.exists() else path.parent).free
+    free = free_bytes(path)
     needed = CHROMA_MIN_FREE + max((graph.stat().st_size for graph in path.glob("*/data_level0.bin")), default=0)
-    if free < needed:
+    if free is not None and free < needed:
         raise ChunkStoreFull(_no_room(path, free, needed))
 
 

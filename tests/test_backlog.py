@@ -113,10 +113,10 @@ def test_a_registry_on_a_full_disk_fails_each_analysis_before_the_model_runs(bac
         pytest.skip("a PostgreSQL registry's disk is its server's, which says so itself")
     ids = registry.unanalysed_ids()
     real = shutil.disk_usage
-    monkeypatch.setattr("assay.store.registry.shutil.disk_usage", lambda path: real(path)._replace(free=REGISTRY_MIN_FREE - 1))
+    monkeypatch.setattr("assay.store.disk.shutil.disk_usage", lambda path: real(path)._replace(free=REGISTRY_MIN_FREE - 1))
     report = api.analyse(ids, settings=backlog_home)
     assert [r.status for r in report.results] == ["failed"] * len(ids)
     assert report.results[0].error == f"no space left on the device holding {registry.where}: free some space, then run the command again"
     assert extractive_llm.calls == 0 and registry.unanalysed_ids() == ids
-    monkeypatch.setattr("assay.store.registry.shutil.disk_usage", real)
+    monkeypatch.setattr("assay.store.disk.shutil.disk_usage", real)
     assert {r.status for r in api.analyse(ids, settings=backlog_home).results} == {"analysed"}

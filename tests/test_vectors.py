@@ -110,13 +110,13 @@ def test_a_write_to_a_disk_without_room_is_refused_before_chroma_hangs_in_it(tmp
     vectors = np.random.default_rng(0).normal(size=(2, 8)).astype(np.float32)
     store.upsert([(article, chunks[:1], vectors[:1])])
     real = shutil.disk_usage
-    monkeypatch.setattr("assay.store.vectors.shutil.disk_usage", lambda path: real(path)._replace(free=CHROMA_MIN_FREE - 1))
+    monkeypatch.setattr("assay.store.disk.shutil.disk_usage", lambda path: real(path)._replace(free=CHROMA_MIN_FREE - 1))
     with pytest.raises(ChunkStoreFull) as raised:
         store.upsert([(article, chunks[1:], vectors[1:])])
     assert fault_line(raised.value).startswith(f"no space left for the chunk store {store._folder.path}: 64 MiB free, ")
     assert fault_line(raised.value).endswith("free some space and run the command again")
     assert store.count() == 1 and store.chunk_ids(article.id) == {"c0"}
-    monkeypatch.setattr("assay.store.vectors.shutil.disk_usage", real)
+    monkeypatch.setattr("assay.store.disk.shutil.disk_usage", real)
     store.upsert([(article, chunks[1:], vectors[1:])])
     assert store.chunk_ids(article.id) == {"c0", "c1"}
 
@@ -138,7 +138,7 @@ def test_chroma_failing_to_open_a_folder_on_a_full_disk_says_so_and_never_calls_
 
     monkeypatch.setattr(vectors.chromadb, "PersistentClient", failing)
     real = shutil.disk_usage
-    monkeypatch.setattr("assay.store.vectors.shutil.disk_usage", lambda p: real(p)._replace(free=0))
+    monkeypatch.setattr("assay.store.disk.shutil.disk_usage", lambda p: real(p)._replace(free=0))
     with pytest.raises(ChunkStoreFull, match=r"^no space left for the chunk store .*: 0 MiB free, 64 MiB needed"):
         vectors._persistent_client(path)
     assert str(path) not in vectors.SharedSystemClient._identifier_to_system
