@@ -200,7 +200,7 @@ KEY_SENTENCES_VERSION = "13"  # 2: the splitter's boilerplate rule; 3: its narro
 # 5 0.538 / 0.460, 6 0.539 / 0.515; lead-k stays at 0.32-0.34 / 0.36-0.42 (evals/README.md).
 HIGHLIGHTS = 5
 # The version of what code makes of the reply's names, figures and prose (`typed_once`, `_figure`, `tidy_cut`): part of the key too.
-NAMES_VERSION = "34"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
+NAMES_VERSION = "35"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
 # 2: a figure as the body writes it, what it measures in its sentence, no years; 3: a summary's unfinished last sentence dropped;
 # 4: a figure's value holds a number; 5: a title before a name the body writes after it is that name, and a call's
 # holder may be its summary's subject (grounding); 6: "NPV" is the body's "NPV8"; a province or state is no country;
@@ -246,6 +246,7 @@ NAMES_VERSION = "34"  # 1: a name typed once; a unit the value carries shown onc
 # 33: "oxide" or "concentrate" alone is no material, nor an expansion ("Kalgoorlie and Malaysian expansions"); a prose sentence
 # the body says with its own names and half its words is not faulted by the model's contrast of names
 # 34: a decimal comma and full stops between thousands read as their writers mean ("EUR 85,5 million" had been 855 million)
+# 35: a currency sign with a space before its amount ("US$ 5 million") is the figure's currency
 
 
 # A sentence that opens by pointing back ("Its chief executive … told delegates…") needs the one before it: no summary alone.
@@ -570,8 +571,9 @@ def grounded_prose(reply: SummaryReplies, grounding: ProseGrounding) -> tuple[st
 
 # What the body writes around a figure's number: a currency before it, a scale word, a percent sign
 # or a per-unit after it ("$9 billion", "1%", "$50,000/tonne"); the figure shows them as written.
-# A currency as it is written before an amount: "US$", "A$", "NZ$", "€", "RMB ".
-CURRENCY = r"(?:[A-Z]{1,3})?[$€£¥₩₹]|\b(?:USD|RMB|CNY|AUD|CAD|EUR|GBP|JPY|KRW|INR)\s?|\bRs\.?\s?"  # Indian texts' "Rs 1,200 crore"
+# A currency as it is written before an amount: "US$", "A$", "NZ$", "€", "RMB ", and with a space after a sign
+# ("US$ 5 million", "€ 85 million"), which had been no money at all to the cross-check.
+CURRENCY = r"(?:[A-Z]{1,3})?[$€£¥₩₹][ \u00a0]?|\b(?:USD|RMB|CNY|AUD|CAD|EUR|GBP|JPY|KRW|INR)\s?|\bRs\.?\s?"  # Indian texts' "Rs 1,200 crore"
 _CURRENCY_BEFORE = re.compile(rf"(?:{CURRENCY})$")
 _AFTER_NUMBER = re.compile(r"(?:\s?(?:%|per\s?cent\b)|\s?(?:thousand|million|billion|trillion|bn)\b(?:\s?(?:%|per\s?cent\b))?)?(?:/[^\W\d_]+)?",
                            re.I)

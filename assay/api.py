@@ -67,7 +67,7 @@ from assay.store.maintenance import backup as backup_store
 from assay.store.maintenance import check as check_consistency
 from assay.store.maintenance import repair as repair_consistency
 from assay.store.vector_cache import CachedEmbedding
-from assay.store.vectors import ChunkStoreDamaged, ChunkStoreFull, ChunkStoreReadOnly
+from assay.store.vectors import ChunksMissing, ChunkStoreDamaged, ChunkStoreFull, ChunkStoreReadOnly
 from assay.timelines import RepeatedClaim
 from assay.timelines import repeated_claims as find_repeated_claims
 from assay.types import (
@@ -318,8 +318,11 @@ def status(settings: Settings) -> Status:
     except (ChunkStoreReadOnly, ChunkStoreDamaged, ChunkStoreFull) as exc:  # the registry's counts are still worth showing
         chunks = None
         warnings.append(str(exc))
+    counts = made.registry.counts()
+    if chunks == 0 and counts["chunks"]:
+        warnings.append(str(_chunks_missing(settings, counts["chunks"])))
     return Status(
-        **made.registry.counts(),
+        **counts,
         chunks_in_chroma=chunks,
         warnings=warnings,
         **made.registry.llm_totals(),
@@ -347,6 +350,9 @@ def ask(
         if on_text is not None:
             on_text(listed.answer)
         return listed
+    if made.chunk_store.count() == 0 and (chunks := made.registry.counts()["chunks"]):
+        # Every question had been answered "The corpus does not say" (seen here, the chunk folder deleted).
+        raise _chunks_missing(settings, chunks)
     return answer_question(
         question,
         retriever=made.retriever(), catalog=made.registry, embedder=made.embedder, model=made.chat_model(),
@@ -355,6 +361,11 @@ def ask(
         passage_word_weight=settings.ask_passage_word_weight,
         filters=filters, on_text=on_text, callbacks=[LLMCallLogger(made.registry, local=settings.llm == "local")],
     )
+
+
+def _chunks_missing(settings: Settings, listed: int) -> ChunksMissing:
+    return ChunksMissing(f"the chunk store ({settings.chroma_url or settings.chroma_path}) holds none of the corpus's {listed} chunks "
+                         "(deleted or moved?): run `assay doctor --repair` to store them again from the registry")
 
 
 def claims_answer(question: str, settings: Settings, filters: Filters | None = None) -> Answer | None:

@@ -6,7 +6,9 @@ import errno
 import json
 import os
 import re
+import signal
 import sys
+import threading
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -23,9 +25,10 @@ from assay.articles import SAMPLE_FEED
 from assay.ask import citations_before_stops, refers_to_one_article
 from assay.llms import backend_fault
 from assay.retrieval import Filters
+from assay.runtime import STOP_REQUESTED
 from assay.settings import Settings, get_settings
 from assay.sources import SourceError
-from assay.store.disk import free_bytes
+from assay.store.disk import free_bytes, sqlite_damage
 from assay.types import KIND_COLOURS, KINDS, AnalyseReport, Analysis, IngestReport, PipelineReport, Revision, SourceKind
 
 if TYPE_CHECKING:  # imports Prefect, which `configure_prefect` must precede
@@ -1060,6 +1063,10 @@ def fault_line(exc: BaseException) -> str:
         if full := _full_disk(settings, _PREFECT_MIN_FREE):
             return full
         prefect_home = settings.home / "prefect"
+        database = Path(os.environ.get("PREFECT_HOME") or prefect_home) / "prefect.db"
+        if (damage := sqlite_damage(database)) is not None:  # seen here: zeros over half of it
+            return (f"Prefect's local database {database} is damaged ({damage}): move it away and run the command again "
+                    "(it holds Prefect's run history only; the corpus is in the registry)")
         if prefect_home.exists() and not os.access(prefect_home, os.W_OK):  # seen with a home another user owns
             return (f"Prefect's local server cannot write its database in {prefect_home} (read-only for this user): "
                     "give this user write access to ASSAY_HOME, or set PREFECT_API_URL to a running Prefect server")
@@ -1099,23 +1106,53 @@ def _after_interrupt(exc: BaseException) -> bool:
     return False
 
 
+STOPPING = "stopping once the work in hand is finished and kept (Ctrl-C again to stop at once)"
+STOPPED_AT_ONCE = "stopped at once: what was finished is kept; the work in hand is done again next run"
+
+
+def _first_interrupt(signum: int, frame: object) -> None:
+    """Ctrl-C stops a run only after the article or item in hand, which Prefect's task runner waits for: with
+    the local model that can be a minute of silence (seen here), so say so, and begin nothing more."""
+    signal.signal(signal.SIGINT, _second_interrupt)
+    STOP_REQUESTED.set()
+    err.print(STOPPING, soft_wrap=True)
+    raise KeyboardInterrupt
+
+
+def _second_interrupt(signum: int, frame: object) -> None:
+    """A second Ctrl-C ends the process now: raised as an exception, Python's exit would still wait for the
+    threads running tasks. What each step stored is whole (every write is a transaction, or checked by
+    `assay doctor` as after a kill); the article in hand keeps a claim the next run takes at once, its process gone."""
+    err.print(STOPPED_AT_ONCE, soft_wrap=True)
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(130)
+
+
 def main(argv: list[str] | None = None) -> None:
     """The `assay` command: Typer's app, with every unexpected fault as one line and exit code 1."""
     args = sys.argv[1:] if argv is None else argv
+    ours = threading.current_thread() is threading.main_thread() and signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    STOP_REQUESTED.clear()
+    if ours:  # not where Ctrl-C is ignored (a background job) or handled by whoever called main
+        signal.signal(signal.SIGINT, _first_interrupt)
     try:
         app(args=args, prog_name="assay")
     except KeyboardInterrupt:
-        err.print(INTERRUPTED)
+        err.print(INTERRUPTED, soft_wrap=True)
         raise SystemExit(130) from None
     except SystemExit as exc:
         if exc.code == 130 and _after_interrupt(exc):  # Typer turns Ctrl-C into a silent exit 130
-            err.print(INTERRUPTED)
+            err.print(INTERRUPTED, soft_wrap=True)
         raise
     except Exception as exc:  # noqa: BLE001 - the one place faults become one line
         if "--debug" in args:
             raise
         err.print(f"[red]error:[/red] {escape(fault_line(exc))}", highlight=False, soft_wrap=True)
         raise SystemExit(1) from None
+    finally:
+        if ours:
+            signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -370,7 +370,7 @@ class CorpusCrossCheck:
         """Its thresholds and conflict rule: part of every analysis's cache key, so changing one re-analyses."""
         return (f"crosscheck(related={self.related:g},close={self.close:g},shared={self.shared:g},repeat={self.repeat:g},"
                 f"k={self.k},conflicts=units-in-closest-sentence-same-period-same-material,subjects=known-and-legal-names,agree=figures-not-dates,"
-                f"agree-independently=not-the-claimant,cited-figures=not-own,told-day=not-measured,changes-not-shares,wordy-agree=names-its-subject,idf=smoothed,units=converted,another-partys-figure=no-conflict,bounds=ranges,speakers=trade-names,plans=the-party's-word,conflicts=same-party,subject=claimant,cited-party=claimant,unnamed=passage-without-modifiers,speaker=after-dateline,cited-claim=its-word,days-not-figures,kilo-tonnes,same-number-other-measure=no-agreement,rare-earths=a-material,shares=of-one-whole,rupees-crores-lakhs,decimal-commas)")
+                f"agree-independently=not-the-claimant,cited-figures=not-own,told-day=not-measured,changes-not-shares,wordy-agree=names-its-subject,idf=smoothed,units=converted,another-partys-figure=no-conflict,bounds=ranges,speakers=trade-names,plans=the-party's-word,conflicts=same-party,subject=claimant,cited-party=claimant,unnamed=passage-without-modifiers,speaker=after-dateline,cited-claim=its-word,days-not-figures,kilo-tonnes,same-number-other-measure=no-agreement,rare-earths=a-material,shares=of-one-whole,rupees-crores-lakhs,decimal-commas,sign-space-amount)")
 
     def __call__(self, article: Article, found: Sequence[Statement], vectors: np.ndarray | None = None) -> list[CrossCheck]:
         if not found or self.store.count() == 0:

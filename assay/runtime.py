@@ -7,6 +7,7 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,6 +17,10 @@ from typing import Any
 import httpx
 
 from assay.settings import Settings
+
+# Set by the CLI's first Ctrl-C: work still waiting for its turn (an article waiting for the local model)
+# is not begun, while the one in hand is finished and kept.
+STOP_REQUESTED = threading.Event()
 
 
 def configure_prefect(settings: Settings, *, quiet: bool = True) -> None:
@@ -28,6 +33,10 @@ def configure_prefect(settings: Settings, *, quiet: bool = True) -> None:
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
     os.environ.setdefault("PREFECT_HOME", str(settings.home / "prefect"))
+    # A concurrency slot's lease on disk, not in the server's memory: a server started again (`assay serve`'s,
+    # each time) then still knows a killed holder's lease and revokes it when it expires, where in memory
+    # the slot stayed taken for good.
+    os.environ.setdefault("PREFECT_SERVER_CONCURRENCY_LEASE_STORAGE", "prefect.server.concurrency.lease_storage.filesystem")
     # The temporary API server has 20 s to start by default; on a busy 2-core machine that is not always enough.
     os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "90")
     if quiet and not os.environ.get("ASSAY_DEBUG"):

@@ -54,7 +54,7 @@ class Settings(BaseSettings):
     llm_max_tokens: int = Field(1024, ge=16, description="Most tokens one answer may have.")
     llm_timeout_s: float = Field(120.0, gt=0, description="Per-call timeout for the openai backend.")
     llm_retries: int = Field(3, ge=0, description="Retries of an LLM call on rate limits, 5xx, timeouts and lost connections (backoff 4, 8, 16 s...).")
-    llm_concurrency: int = Field(1, ge=1, description="Calls at once to an LLM server (ASSAY_LLM=openai), across all workers (a Prefect global limit); a local model is each process's own.")
+    llm_concurrency: int = Field(1, ge=1, description="Calls at once to an LLM server (ASSAY_LLM=openai), across all workers where a Prefect server runs (a Prefect global limit), else within each process; a local model is each process's own.")
     analysis_lease_s: float = Field(
         300.0, gt=0, description="How long a worker's claim on an article it analyses lasts unrenewed (renewed every third of it while it works); a dead worker's article is taken again after this."
     )
@@ -173,6 +173,18 @@ class Settings(BaseSettings):
         "to ASSAY_HOME/digests/digest-<UTC time>.md and .html.",
     )
 
+    @field_validator("home")
+    @classmethod
+    def _a_folder(cls, home: Path) -> Path:
+        """A file where the data folder (or a folder above it) should be had failed deep inside, as
+        "FileExistsError: [Errno 17] File exists" (seen here)."""
+        for path in (home, *home.parents):
+            if path.exists():
+                if not path.is_dir():
+                    raise ValueError(f"{'a file' if path == home else f'{path} is a file'}, not a folder (a folder is made if missing)")
+                break
+        return home
+
     @field_validator("prose_names_margin", mode="before")
     @classmethod
     def _off(cls, value: object) -> object:
@@ -245,6 +257,7 @@ def _invalid_setting(exc: ValidationError) -> str:
     if not first["loc"]:  # a rule across settings
         return f"the settings: {first['msg']}: fix the ASSAY_* environment variables or {_toml_path()}"
     name = str(first["loc"][0])
+    first["msg"] = first["msg"].removeprefix("Value error, ")  # pydantic's label for a validator's own words
     variable = f"{Settings.model_config['env_prefix']}{name}".upper()
     where = (f"{variable}={os.environ[variable]!r}: {first['msg']}: fix or unset the environment variable" if variable in os.environ
              else f"{name} in {_toml_path()}: {first['msg']}: fix it there ({variable} overrides it)")

@@ -2,7 +2,8 @@
 
 An analysis is keyed by everything that produces it (`assay.analysis.analysis_key`): with all of it
 unchanged there is nothing to do and no LLM call is made. Calls to an LLM server go through a
-Prefect global concurrency limit ("assay-llm"), so workers on several machines share its budget;
+Prefect global concurrency limit ("assay-llm") where a Prefect server runs, so workers on several
+machines share its budget (without one, a limit within the process: `llm_slot`);
 a failed call (rate limit, 5xx, timeout) is retried with exponential backoff and jitter; an answer
 that is invalid twice fails the article, and nothing of it is stored.
 """
@@ -18,6 +19,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 from prefect import flow, get_client, task
@@ -37,6 +39,7 @@ from assay.language import english_reason
 from assay.llm_log import LLMCallLogger
 from assay.llms import backend_fault, model_name
 from assay.prompts import load_prompts
+from assay.runtime import STOP_REQUESTED
 from assay.services import services
 from assay.settings import Settings, get_settings
 from assay.statements import Statement
@@ -85,20 +88,24 @@ def analyse_one(article_id: str, prompt_overrides: list[str], settings: Settings
         return AnalyseResult(article_id=article.id, title=article.title, status="unchanged")
     if full := registry.too_full():  # said before the model runs, not after, for every article of the batch
         return AnalyseResult(article_id=article.id, title=article.title, status="failed", error=full)
-    with claimed(registry, article.id, key, settings.analysis_lease_s) as worker:
-        if worker is None:
-            return AnalyseResult(article_id=article.id, title=article.title, status="busy")
-        if registry.has_analysis(article.id, key):  # stored by the claim's previous holder just before it let go
-            return AnalyseResult(article_id=article.id, title=article.title, status="unchanged")
-        with llm_slot(settings):
+    # Its turn at the model first, then its claim: an article still waiting for its turn is not held from other workers.
+    with llm_slot(settings):
+        if STOP_REQUESTED.is_set():  # Ctrl-C while it waited for its turn: not begun
+            return AnalyseResult(article_id=article.id, title=article.title, status="skipped",
+                                 error="not begun: stopped by Ctrl-C (run the command again)")
+        with claimed(registry, article.id, key, settings.analysis_lease_s) as worker:
+            if worker is None:
+                return AnalyseResult(article_id=article.id, title=article.title, status="busy")
+            if registry.has_analysis(article.id, key):  # stored by the claim's previous holder just before it let go
+                return AnalyseResult(article_id=article.id, title=article.title, status="unchanged")
             analysis = analyse_article(
                 article, model=model, prompts=prompts, decider=made.kind_decider, embedder=made.embedder,
                 crosscheck=made.crosscheck, callbacks=[LLMCallLogger(registry, local=settings.llm == "local")],
                 min_support=settings.prose_min_support, names_margin=settings.prose_names_margin, max_prompt_chars=prompt_chars(settings), aliases=AliasBook.load(settings.home),
             )
-        if not registry.record_analysis(analysis, key, claimed_by=worker):
-            return AnalyseResult(article_id=article.id, title=article.title, status="busy",
-                                 error="its claim lapsed while analysing and another worker took it: not stored")
+            if not registry.record_analysis(analysis, key, claimed_by=worker):
+                return AnalyseResult(article_id=article.id, title=article.title, status="busy",
+                                     error="its claim lapsed while analysing and another worker took it: not stored")
     return AnalyseResult(
         article_id=article.id, title=article.title, status="analysed",
         llm_calls=analysis.provenance.llm_calls, seconds=sum(analysis.provenance.timings_s.values()),
@@ -112,17 +119,70 @@ def llm_slot(settings: Settings) -> AbstractContextManager[object]:
     `benchmarks/scale.py`, two workers no faster than one). Within a process one article at a time
     has the local model: its calls share a prompt prefix that llama.cpp's one KV cache keeps only while
     no other article's call comes between (three short articles ingested together: each name probe
-    took 3.3-5 s interleaved, 0.3 s in a row)."""
-    return _LOCAL_ARTICLE if settings.llm == "local" else concurrency(LLM_LIMIT, occupy=1)
+    took 3.3-5 s interleaved, 0.3 s in a row).
+
+    Without a Prefect server (PREFECT_API_URL), calls are limited within this process instead: Prefect's
+    temporary server keeps a slot's lease in its own memory and runs no service that revokes expired
+    ones, so a process killed while holding a slot left it taken for good, and every later analysis
+    waited for it (seen here: an `assay analyse` stopped by Ctrl-C twice)."""
+    if settings.llm == "local":
+        return _LOCAL_ARTICLE
+    if not shared_llm_limit():
+        with _LIMITS_LOCK:
+            return _LLM_CALLS_HERE.setdefault(settings.llm_concurrency, threading.BoundedSemaphore(settings.llm_concurrency))
+    return concurrency(LLM_LIMIT, occupy=1)
+
+
+def shared_llm_limit() -> bool:
+    """Whether calls to an LLM server take slots of the Prefect global limit: only where a Prefect server runs."""
+    return bool(os.environ.get("PREFECT_API_URL"))
 
 
 _LOCAL_ARTICLE = threading.Lock()
+_LLM_CALLS_HERE: dict[int, threading.BoundedSemaphore] = {}
+_LIMITS_LOCK = threading.Lock()
 
 
 def claimant() -> str:
-    """Who claims: host and process (for people reading the claims table), and a nonce, so that two
-    flows in one process are two claimants too."""
-    return f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    """Who claims: host, process and the process's id space (for people reading the claims table, and
+    for `holder_died`), and a nonce, so that two flows in one process are two claimants too."""
+    return f"{socket.gethostname()}:{os.getpid()}:{_process_space()}:{uuid.uuid4().hex[:8]}"
+
+
+def _process_space() -> str:
+    """The id space process ids are numbered in: the pid namespace on Linux (two containers sharing
+    their host's name number their processes apart), the host alone elsewhere."""
+    try:
+        return os.readlink("/proc/self/ns/pid").removeprefix("pid:").strip("[]")
+    except OSError:
+        return "host"
+
+
+def holder_died(worker: str) -> bool:
+    """True when the claim's holder is a process of this host's id space that no longer runs: killed
+    outright (kill -9, out of memory, a closed terminal), it left a lease that would otherwise keep its
+    articles "being analysed by another worker" until the lease lapsed. A holder elsewhere, one named
+    the old way (host:pid:nonce), or a process id since reused waits for its lease, as before."""
+    host, pid, space, _ = ([*worker.split(":"), "", "", ""])[:4]
+    if host != socket.gethostname() or space != _process_space() or not pid.isdigit() or int(pid) == os.getpid():
+        return False
+    return not _process_runs(int(pid))
+
+
+def _process_runs(pid: int) -> bool:
+    if os.name != "posix":  # on Windows os.kill(pid, 0) would end the process, not ask about it
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:  # another user's process, say: it runs
+        return True
+    try:  # an exited process its parent has not yet reaped keeps its id as a zombie
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return True
+    return state not in ("Z", "X")
 
 
 @contextmanager
@@ -135,8 +195,10 @@ def claimed(registry: Registry, article_id: str, cache_key: str, lease_s: float)
     """
     worker = claimant()
     if not registry.claim_analysis(article_id, cache_key, worker, lease_s):
-        yield None
-        return
+        holder = registry.claims().get(article_id)
+        if holder is None or not holder_died(holder) or not registry.take_over_claim(article_id, holder, cache_key, worker, lease_s):
+            yield None
+            return
     done = threading.Event()
 
     def renew() -> None:
@@ -187,7 +249,8 @@ def analyse(article_ids: list[str], prompt_overrides: list[str] | None = None, s
 
 def analyse_articles(article_ids: list[str], prompt_overrides: list[str], settings: Settings) -> AnalyseReport:
     """The analyse flow's body; the ingest-and-analyse flow runs it too, after ingesting."""
-    ensure_llm_limit(settings.llm_concurrency)
+    if shared_llm_limit():
+        ensure_llm_limit(settings.llm_concurrency)
     report_progress("analyse", 0, len(article_ids))
     report = AnalyseReport()
     task = _analyse_task(settings)
@@ -279,7 +342,8 @@ def analyse_backlog(
     """
     settings = settings or get_settings()
     registry = services(settings).registry
-    ensure_llm_limit(settings.llm_concurrency)
+    if shared_llm_limit():
+        ensure_llm_limit(settings.llm_concurrency)
     patience = max_wait_s if max_wait_s is not None else 2 * settings.analysis_lease_s
     report, tried = AnalyseReport(), set[str]()
     task = _analyse_task(settings)
@@ -289,7 +353,7 @@ def analyse_backlog(
         if not left:
             _after_analyses(report, settings)
             return report
-        held = registry.claims()
+        held = {i for i, worker in registry.claims().items() if not holder_died(worker)}
         free = [i for i in left if i not in held]
         if not free:  # the rest is in other workers' hands: wait for them to finish, or for a lease to lapse
             waited_since = waited_since or time.monotonic()

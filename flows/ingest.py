@@ -378,16 +378,23 @@ def _groups(pending: list[Pending], chunks_per_group: int) -> list[list[Pending]
 
 def _store(pending: list[Pending], settings: Settings) -> list[ItemResult]:
     """Embed group by group; each group is written to Chroma on a worker thread while the next
-    one embeds (the overlap matters most with a remote Chroma server)."""
+    one embeds (the overlap matters most with a remote Chroma server), and recorded once written,
+    before the next write starts (no two writes to the chunk store at once). Recorded group by group,
+    an ingest stopped halfway keeps what it finished: recorded all at the end, Ctrl-C 30 s into
+    a folder of 468 files had kept no article and left 257 orphan chunks (seen here)."""
     pending = chunk(pending, settings)
     old_ids_future = stored_chunk_ids.submit([one.article.id for one in pending], settings)  # looked up meanwhile
     report_progress("embed", 0, sum(len(one.chunks) for one in pending))
-    writes = []
+    results: list[ItemResult] = []
+    written: tuple[list[Pending], PrefectFuture[list[ItemResult]]] | None = None
     for group in _groups(pending, settings.embed_group_chunks):
         embedded = embed(group, settings)
-        writes.append(upsert.submit(embedded, old_ids_future.result(), settings))
-    failed = [r for write in writes for r in write.result()]
-    return record(pending, old_ids_future.result(), failed, settings)
+        if written is not None:
+            results += record(written[0], old_ids_future.result(), written[1].result(), settings)
+        written = (group, upsert.submit(embedded, old_ids_future.result(), settings))
+    if written is not None:
+        results += record(written[0], old_ids_future.result(), written[1].result(), settings)
+    return results
 
 
 def _preload_model(settings: Settings) -> None:

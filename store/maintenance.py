@@ -33,8 +33,10 @@ from __future__ import annotations
 
 import json
 import logging
+import shutil
 from collections import Counter
 from collections.abc import Collection
+from contextlib import suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Literal
@@ -187,24 +189,50 @@ def backup(settings: Settings, registry: Registry, store: ChunkStore, target_dir
     if target.exists() and any(target.iterdir()):
         raise BackupError(f"{target} is not empty: back up into a new or empty folder, nothing there is overwritten")
     copy_settings = settings.model_copy(update={"home": target, "chroma_url": None, "database_url": None})
+    created = not target.exists()
     try:
         target.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise BackupError(f"cannot create {target} ({exc.strerror}): choose a folder this user may write") from exc
     registry_copy = Path(copy_settings.registry_url.removeprefix("sqlite:///"))
-    registry.backup_to(registry_copy)  # first: every article in it already had its chunks written
-    copy_store = ChunkStore(copy_settings)
-    for records in store.records():
-        copy_store.add_records(records)
-    copy_registry = Registry(copy_settings.registry_url)
+    copy_store: ChunkStore | None = None
     try:
-        found = check(copy_registry, copy_store, KeywordIndex(copy_registry))
-    finally:
-        copy_registry.close()
-    result = BackupResult(
-        target=target, registry=registry_copy, chroma=copy_settings.chroma_path, articles=found.articles,
-        chunks=found.chunks, check=found, written=datetime.now(UTC),
-    )
-    manifest = {"format": "assay-backup/1", **json.loads(result.model_dump_json())}
-    (target / BACKUP_MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+        registry.backup_to(registry_copy)  # first: every article in it already had its chunks written
+        copy_store = ChunkStore(copy_settings)
+        for records in store.records():
+            copy_store.add_records(records)
+        copy_registry = Registry(copy_settings.registry_url)
+        try:
+            found = check(copy_registry, copy_store, KeywordIndex(copy_registry))
+        finally:
+            copy_registry.close()
+        result = BackupResult(
+            target=target, registry=registry_copy, chroma=copy_settings.chroma_path, articles=found.articles,
+            chunks=found.chunks, check=found, written=datetime.now(UTC),
+        )
+        manifest = {"format": "assay-backup/1", **json.loads(result.model_dump_json())}
+        (target / BACKUP_MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    except BaseException:
+        # Seen on a full disk: a registry without its chunks was left, a folder that looked like a backup, and
+        # the same command again refused it as not empty. What this backup wrote goes (the folder was empty).
+        _remove_copy(target, created, [registry_copy, copy_settings.chroma_path], copy_store)
+        raise
     return result
+
+
+def _remove_copy(target: Path, created: bool, copies: list[Path], copy_store: ChunkStore | None) -> None:
+    """The registry file and chunk folder a failed backup wrote, with their companions (SQLite's journal
+    files, the folder's lock and turn files), and the manifest; never anything else in `target`."""
+    with suppress(Exception):
+        if copy_store is not None:
+            copy_store.release()
+    ends = ("", "-wal", "-shm", "-journal", ".lock", ".turn")
+    for path in [*(copy.with_name(copy.name + end) for copy in copies for end in ends), target / BACKUP_MANIFEST]:
+        with suppress(OSError):
+            if path.is_dir() and not path.is_symlink():
+                shutil.rmtree(path)
+            else:
+                path.unlink(missing_ok=True)
+    if created:
+        with suppress(OSError):
+            target.rmdir()  # only if nothing else is in it

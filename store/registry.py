@@ -950,6 +950,20 @@ class Registry:
             )
             return bool(getattr(taken, "rowcount", 0))
 
+    def take_over_claim(self, article_id: str, holder: str, cache_key: str, worker: str, lease_s: float) -> bool:
+        """Take the article from `holder`, live lease or not (its process is known to have died); False
+        when the claim is no longer `holder`'s, so that of two workers taking it over only one does."""
+        self.require_writable()
+        now = utcnow()
+        with self.session() as s:
+            taken = s.execute(
+                update(AnalysisClaimRow)
+                .where(AnalysisClaimRow.article_id == article_id, AnalysisClaimRow.worker == holder)
+                .values(cache_key=cache_key, worker=worker, claimed_at=now, expires_at=now + timedelta(seconds=lease_s))
+                .execution_options(synchronize_session=False)
+            )
+            return bool(getattr(taken, "rowcount", 0))
+
     def renew_claim(self, article_id: str, worker: str, lease_s: float) -> bool:
         """Extend this worker's lease; False when it lapsed and another worker took the article."""
         with self.session() as s:

@@ -77,6 +77,11 @@ class ChunkStoreFull(StoreError):
     """Too little room on the embedded folder's disk to write safely."""
 
 
+class ChunksMissing(StoreError):
+    """A chunk store that holds none of the chunks the registry lists (its folder deleted or moved, a
+    server's collection dropped): `assay doctor --repair` stores them again from the registry."""
+
+
 class ChunkStoreBusy(StoreError):
     """Another process kept its turn at an embedded chunk store longer than this one would wait."""
 
@@ -429,6 +434,12 @@ class ChunkStore:
             return sum(unreadable(collection, ids[start : start + page]) for start in range(0, len(ids), page))
 
     # --- writing ---------------------------------------------------------------------------
+
+    def release(self) -> None:
+        """Let go of an embedded folder's files, so that they can be removed (a failed backup's copy)."""
+        if self._folder is not None:
+            with self._folder.turn(wait_s=self._wait_s, writes=True):
+                self._folder.close()
 
     def move_aside(self) -> Path:
         """Rename a damaged embedded folder (nothing is deleted) so that an empty one takes its place;

@@ -51,7 +51,72 @@ def test_a_lapsed_claim_is_taken_and_a_live_one_waited_for(backlog_home, extract
     assert registry.unanalysed_ids() == [busy]  # left for the next sweep, not analysed twice
 
 
-def test_only_calls_to_an_llm_server_take_a_slot_of_the_global_limit():
+def _claimant_of(pid: int) -> str:
+    """A claimant as the process `pid` of this machine would have named itself."""
+    import os
+
+    from assay.flows.analyse import claimant
+
+    host, own, space, nonce = claimant().split(":")
+    assert own == str(os.getpid())
+    return f"{host}:{pid}:{space}:{nonce}"
+
+
+def test_a_claim_whose_process_died_is_taken_at_once_and_a_running_one_s_is_not(backlog_home, extractive_llm):
+    """Seen by hand: `assay analyse --all` killed (kill -9) and run again left its two articles "being analysed by
+    another worker" for the rest of their five-minute leases. A holder on this machine that no longer runs holds nothing."""
+    import subprocess
+    import sys
+
+    from assay import api
+    from assay.services import services
+
+    registry = services(backlog_home).registry
+    killed, running, left_by_the_dead, *rest = registry.unanalysed_ids()
+    exited = subprocess.Popen([sys.executable, "-c", "pass"])
+    exited.wait()
+    alive = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        assert registry.claim_analysis(killed, "key", _claimant_of(exited.pid), lease_s=3600)
+        holder = _claimant_of(alive.pid)
+        assert registry.claim_analysis(running, "key", holder, lease_s=3600)
+        report = api.analyse([killed, running], backlog_home)
+        assert [r.status for r in report.results] == ["analysed", "busy"]
+        assert registry.claims() == {running: holder}
+        # the backlog neither waits for a dead holder's article nor takes a running one's
+        assert registry.claim_analysis(left_by_the_dead, "key", _claimant_of(exited.pid), lease_s=3600)
+        report = api.analyse_backlog(backlog_home, max_wait_s=1)
+        assert {r.article_id for r in report.results if r.status == "analysed"} == {left_by_the_dead, *rest}
+        assert registry.unanalysed_ids() == [running]
+    finally:
+        alive.kill()
+        alive.wait()
+
+
+def test_a_holder_died_only_when_it_is_a_process_of_this_machine_that_no_longer_runs():
+    import os
+    import subprocess
+    import sys
+
+    from assay.flows.analyse import claimant, holder_died
+
+    exited = subprocess.Popen([sys.executable, "-c", "pass"])
+    exited.wait()
+    dead = _claimant_of(exited.pid)
+    assert holder_died(dead)
+    assert not holder_died(claimant())  # this process, another flow in it
+    host, pid, space, nonce = dead.split(":")
+    assert not holder_died(f"another-host:{pid}:{space}:{nonce}")  # its processes are not ours to see
+    assert not holder_died(f"{host}:{pid}:1:{nonce}")  # nor another container's, numbered apart
+    assert not holder_died(f"{host}:{pid}:{nonce}")  # named the old way: its lease decides, as before
+    assert not holder_died("a-worker") and not holder_died(_claimant_of(os.getppid()))
+    zombie = subprocess.Popen([sys.executable, "-c", "pass"])
+    os.waitid(os.P_PID, zombie.pid, os.WEXITED | os.WNOWAIT)  # exited, and left unreaped
+    assert holder_died(_claimant_of(zombie.pid))
+    zombie.wait()
+
+
+def test_only_calls_to_an_llm_server_take_a_slot_of_the_global_limit(monkeypatch):
     import threading
 
     from assay.flows.analyse import llm_slot
@@ -60,7 +125,12 @@ def test_only_calls_to_an_llm_server_take_a_slot_of_the_global_limit():
     # each worker's own model: nothing shared between processes, one article at a time within one
     local = llm_slot(Settings(llm="local"))
     assert isinstance(local, type(threading.Lock())) and local is llm_slot(Settings(llm="local"))
-    assert not isinstance(llm_slot(Settings(llm="openai")), type(threading.Lock()))
+    # an LLM server's calls: the Prefect global limit where a Prefect server runs, else a limit in this process
+    monkeypatch.setenv("PREFECT_API_URL", "http://127.0.0.1:9/api")
+    assert not isinstance(llm_slot(Settings(llm="openai")), (type(threading.Lock()), threading.BoundedSemaphore))
+    monkeypatch.delenv("PREFECT_API_URL")
+    here = llm_slot(Settings(llm="openai", llm_concurrency=2))
+    assert isinstance(here, threading.BoundedSemaphore) and here is llm_slot(Settings(llm="openai", llm_concurrency=2))
 
 
 def test_the_llm_limit_made_by_another_run_at_the_same_moment_is_no_fault(monkeypatch):

@@ -146,6 +146,21 @@ def test_a_fault_is_one_line_naming_the_cause_and_the_fix(assay_home, monkeypatc
     assert "(read-only for this user): give this user write access to ASSAY_HOME" in fault_line(prefect_down)
     monkeypatch.setattr("assay.cli.os.access", real_access)
     monkeypatch.setattr("shutil.disk_usage", lambda path: type("Usage", (), {"free": 10**10})())
+    # Seen here: Prefect's local database with zeros over half of it; the server does not start, and the line names the file.
+    database = get_settings().home / "prefect" / "prefect.db"
+    monkeypatch.delenv("PREFECT_HOME", raising=False)
+    import sqlite3
+
+    with sqlite3.connect(database) as made:
+        made.executescript("CREATE TABLE runs (id INTEGER PRIMARY KEY, name TEXT);" + "INSERT INTO runs (name) VALUES (hex(randomblob(500)));" * 200)
+    made.close()
+    assert "Prefect's local server did not start" in fault_line(prefect_down)  # sound: told as before
+    with open(database, "r+b") as file:
+        file.seek(4096)
+        file.write(b"\0" * (database.stat().st_size // 2))
+    assert fault_line(prefect_down) == (f"Prefect's local database {database} is damaged (database disk image is malformed): move it "
+                                        "away and run the command again (it holds Prefect's run history only; the corpus is in the registry)")
+    database.unlink()
     # Seen filling a disk with `assay ingest`: Prefect's local server answered "500 Internal Server Error" as its database
     # could not grow; with nothing left on the disk, any such fault is the disk's, with room to spare it is told as it is.
     server_error = RuntimeError("Server error '500 Internal Server Error' for url 'http://127.0.0.1:8337/api/flow_runs/1/set_state'")
@@ -271,6 +286,70 @@ def test_demo_ingests_the_sample_corpus_with_its_own_prefect(tmp_path):
     index = Path(re.search(r"Report: (\S+index\.html)", done.stdout.replace("\n", "")).group(1))
     assert index.is_file() and index.parent == tmp_path / "home" / "report"
     assert len(list((index.parent / "articles").glob("*.html"))) == 25
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="signals and process ids as Linux has them")
+def test_ctrl_c_finishes_the_article_in_hand_a_second_stops_at_once_and_the_next_run_goes_on(tmp_path):
+    """Seen here: Ctrl-C on `assay analyse --all` with the local model said nothing for a minute, then went on to
+    analyse every article already waiting for the model; a second Ctrl-C still waited for the one in hand, and a
+    kill -9 left it "being analysed by another worker" for the rest of its five-minute lease."""
+    import signal
+    import sqlite3
+
+    from assay.cli import INTERRUPTED, STOPPED_AT_ONCE, STOPPING
+    from tests.conftest import ExtractiveLLM
+
+    llm = ExtractiveLLM(delay_s=3.0)  # each model call: time to press Ctrl-C in
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for n in range(4):
+        (folder / f"story{n}.txt").write_text(
+            f"Lynas Rare Earths to expand plant number {n}\n\n" + " ".join(
+                f"Lynas Rare Earths said on Monday that plant {n} would process {100 + m} tonnes of NdPr oxide in year {m}."
+                for m in range(6)))
+    env = subprocess_env(tmp_path / "home") | {
+        "ASSAY_LLM": "openai", "ASSAY_LLM_BASE_URL": llm.url, "ASSAY_LLM_MODEL": "extractive", "OPENAI_API_KEY": "test-key",
+        "ASSAY_LLM_CONCURRENCY": "1"}
+    registry = tmp_path / "home" / "registry.sqlite"
+
+    def rows(query: str) -> list[tuple]:
+        with sqlite3.connect(registry) as db:
+            return db.execute(query).fetchall()
+
+    def interrupt(command: str, times: int) -> subprocess.CompletedProcess:
+        """Run `assay analyse COMMAND`, press Ctrl-C `times` once the model is being asked, and wait for the end."""
+        process = subprocess.Popen([ASSAY, "analyse", command], env=env, cwd=tmp_path, stdout=subprocess.PIPE,
+                                   stderr=subprocess.PIPE, text=True)
+        calls = llm.calls
+        deadline = time.monotonic() + 120
+        while llm.calls == calls and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.1)
+        for _ in range(times):
+            process.send_signal(signal.SIGINT)
+            time.sleep(0.3)
+        stdout, stderr = process.communicate(timeout=120)
+        return subprocess.CompletedProcess(process.args, process.returncode, stdout, stderr)
+
+    try:
+        ingested = subprocess.run([ASSAY, "ingest", "--no-analyse", str(folder)], env=env, capture_output=True, text=True, timeout=300)
+        assert "4 new" in ingested.stdout, ingested.stdout + ingested.stderr
+
+        once = interrupt("--all", 1)
+        assert once.returncode == 130 and once.stderr.splitlines() == [STOPPING, INTERRUPTED]
+        assert len(rows("SELECT article_id FROM analyses")) == 1  # the one in hand, finished; the others not begun
+        assert rows("SELECT * FROM analysis_claims") == []
+
+        twice = interrupt("--pending", 2)
+        assert twice.returncode == 130 and twice.stderr.splitlines() == [STOPPING, STOPPED_AT_ONCE]
+        assert len(rows("SELECT article_id FROM analyses")) == 1  # the one in hand not waited for
+        assert len(rows("SELECT * FROM analysis_claims")) == 1  # its process gone, its claim left (the others were waiting)
+
+        again = subprocess.run([ASSAY, "analyse", "--pending"], env=env, capture_output=True, text=True, timeout=300)
+        assert "analysis: 3 analysed, 0 unchanged, 0 failed" in again.stdout, again.stdout + again.stderr
+        assert rows("SELECT * FROM analysis_claims") == []
+    finally:
+        llm.httpd.shutdown()
 
 
 @pytest.mark.slow
@@ -468,6 +547,26 @@ def test_a_damaged_chunk_store_is_named_with_its_fix_and_the_registry_still_read
     asked = subprocess.run([ASSAY, "ask", "What did Lynas ship?"], env=env, capture_output=True, text=True, timeout=120)
     assert asked.returncode == 1 and "Traceback" not in asked.stderr
     assert f"the chunk store {settings.chroma_path} is damaged" in asked.stderr and "`assay doctor --repair`" in asked.stderr
+
+
+def test_a_chunk_store_that_lost_every_chunk_is_said_to_not_answered_as_an_empty_corpus(assay_home, capsys):
+    """Seen here: with the chunk folder deleted, `assay ask` answered every question "The corpus does not say"."""
+    from assay.services import services
+    from assay.types import Article, Section
+
+    body = "Lynas Rare Earths said it shipped 1,000 tonnes of NdPr oxide from Kalgoorlie this quarter."
+    article = Article(id="cd" * 8, title="Lost chunks", source="Feed", source_url="test", body=body,
+                      sections=[Section(heading=None, start=0, end=len(body))])
+    services(assay_home).registry.record_article(article, chunk_count=2)  # the registry lists two chunks; Chroma holds none
+    said = (f"the chunk store ({assay_home.chroma_path}) holds none of the corpus's 2 chunks (deleted or moved?): "
+            "run `assay doctor --repair` to store them again from the registry")
+    from assay.cli import main
+
+    with pytest.raises(SystemExit) as asked:
+        main(["ask", "What did Lynas ship?"])
+    assert asked.value.code == 1 and capsys.readouterr().err == f"error: {said}\n"
+    status = json.loads(runner.invoke(app, ["status", "--json"]).stdout)
+    assert status["chunks"] == 2 and status["chunks_in_chroma"] == 0 and status["warnings"] == [said]
 
 
 @pytest.mark.slow

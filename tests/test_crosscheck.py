@@ -358,6 +358,10 @@ def test_a_figure_in_another_unit_is_the_same_figure():
     assert agreeing_figures("a reserve of 18.9 Mt") & agreeing_figures("18.9 million tonnes of ore")
     assert agreeing_figures("it cost US$410m") & agreeing_figures("$410 million")
     assert agreeing_figures("$1.2 bln") & agreeing_figures("US$1,200 million")  # Interfax's
+    # a space after the sign, as Asian and European texts often write it, had made no money of the figure
+    assert agreeing_figures("a grant of US$ 5 million") & agreeing_figures("a $5 million grant")
+    assert agreeing_figures("it invests € 85 million") & agreeing_figures("it invests EUR 85 million")
+    assert figures_conflict("Lynas won a grant of US$ 5 million for the plant.", "Lynas won a grant of US$7 million for the plant.")
     assert agreeing_figures("2.5 thousand tonnes") & agreeing_figures("2,500 tonnes")
     # India's government writes "kilo tonnes" (a release written here): 270 of them were 270 kilos
     assert agreeing_figures("at least 270 kilo tonnes of annual recycling capacity") & agreeing_figures("270,000 tonnes a year")

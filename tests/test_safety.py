@@ -561,6 +561,28 @@ def test_backup_restores_into_a_working_registry_and_store(tmp_path):
     assert nearest.article_id == store.chunks([some])[0].article_id
 
 
+def test_a_backup_that_fails_leaves_nothing_and_the_same_command_then_works(tmp_path, monkeypatch):
+    """Seen on a full disk: `assay backup` stopped with "no space left for the chunk store", leaving a registry
+    without its chunks (a folder that looked like a backup), which the same command then refused as not empty."""
+    from assay.store.vectors import ChunkStoreFull
+
+    settings, registry, store, _ = corpus(tmp_path / "home", n=2)
+    real = ChunkStore.add_records
+
+    def full(self, records):
+        raise ChunkStoreFull("no space left for the chunk store: free some space and run the command again")
+
+    monkeypatch.setattr(ChunkStore, "add_records", full)
+    new, empty = tmp_path / "backups" / "monday", tmp_path / "chosen"
+    empty.mkdir()
+    for target in (new, empty):
+        with pytest.raises(ChunkStoreFull):
+            backup(settings, registry, store, target)
+    assert not new.exists() and list(empty.iterdir()) == []  # the folder it made goes; the user's empty folder stays
+    monkeypatch.setattr(ChunkStore, "add_records", real)
+    assert backup(settings, registry, store, empty).check.ok
+
+
 def test_backup_overwrites_nothing(tmp_path):
     settings, registry, store, _ = corpus(tmp_path / "home", n=1)
     target = tmp_path / "occupied"

@@ -106,7 +106,7 @@ def test_two_workers_analyse_each_article_once_and_a_killed_workers_article_is_t
         def victim_claim() -> tuple[str, int] | None:
             with engine.connect() as connection:
                 for article_id, worker in connection.execute(text("SELECT article_id, worker FROM analysis_claims")).tuples():
-                    pid = int(worker.split(":")[-2])
+                    pid = int(worker.split(":")[1])  # host:pid:space:nonce
                     if victim.pid in _ancestors(pid):
                         return article_id, pid
             return None

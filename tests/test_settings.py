@@ -72,6 +72,26 @@ def test_the_database_url_is_a_secret_wherever_settings_are_recorded():
     assert settings.registry_url == "postgresql+psycopg://assay:hunter2@db.internal/assay"
 
 
+def test_a_data_folder_that_is_a_file_is_said_to_be_one(monkeypatch, tmp_path):
+    """Seen here: ASSAY_HOME naming a file had failed as "FileExistsError: [Errno 17] File exists"."""
+    import pytest
+
+    from assay.settings import SettingsError, get_settings
+
+    (tmp_path / "notes.txt").write_text("mine")
+    for home, said in ((tmp_path / "notes.txt", "a file, not a folder"), (tmp_path / "notes.txt" / "assay", f"{tmp_path / 'notes.txt'} is a file, not a folder")):
+        monkeypatch.setenv("ASSAY_HOME", str(home))
+        get_settings.cache_clear()
+        with pytest.raises(SettingsError) as bad:
+            get_settings()
+        assert str(bad.value) == f"ASSAY_HOME={str(home)!r}: {said} (a folder is made if missing): fix or unset the environment variable"
+    assert (tmp_path / "notes.txt").read_text() == "mine"
+    monkeypatch.setenv("ASSAY_HOME", str(tmp_path / "new" / "home"))  # missing: made when first used
+    get_settings.cache_clear()
+    assert get_settings().home == tmp_path / "new" / "home"
+    get_settings.cache_clear()
+
+
 def test_a_setting_that_cannot_be_read_is_named_with_where_to_fix_it(monkeypatch, tmp_path):
     import pytest
 
