@@ -17,7 +17,7 @@ import threading
 import time
 import uuid
 from collections.abc import Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, suppress
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -150,12 +150,16 @@ def claimant() -> str:
 
 
 def _process_space() -> str:
-    """The id space process ids are numbered in: the pid namespace on Linux (two containers sharing
-    their host's name number their processes apart), the host alone elsewhere."""
-    try:
-        return os.readlink("/proc/self/ns/pid").removeprefix("pid:").strip("[]")
-    except OSError:
-        return "host"
+    """The id space process ids are numbered in: this boot of this machine and, on Linux, the pid namespace
+    (containers sharing their host's name number their processes apart; cloned machines often share a
+    name, and every host's first namespace has the same number, but never a boot id). "host" where
+    neither can be read: the host's name alone then says whose processes these are."""
+    parts = []
+    with suppress(OSError):
+        parts.append(Path("/proc/sys/kernel/random/boot_id").read_text().strip().replace("-", "")[:12])
+    with suppress(OSError):
+        parts.append(os.readlink("/proc/self/ns/pid").removeprefix("pid:").strip("[]"))
+    return ".".join(parts) or "host"
 
 
 def holder_died(worker: str) -> bool:
