@@ -734,6 +734,28 @@ def test_articles_are_filtered_as_ask_filters_them(prefect_harness, assay_home, 
     assert wrong.exit_code == 2 and "expected a date like 2026-01-31" in wrong.stderr
 
 
+def test_ctrl_c_while_the_command_starts_is_one_line_too(monkeypatch, capsys):
+    """Seen here: Ctrl-C in the first two seconds of `assay report` (importing Chroma, LangChain…) printed a traceback
+    of Python's import machinery. The console script imports the CLI inside its own handling."""
+    import builtins
+    import tomllib
+
+    from assay import console
+
+    assert tomllib.loads((REPO / "pyproject.toml").read_text())["project"]["scripts"]["assay"] == "assay.console:main"
+    real_import = builtins.__import__
+
+    def interrupted(name, *args, **kwargs):
+        if name == "assay.cli":
+            raise KeyboardInterrupt
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", interrupted)
+    with pytest.raises(SystemExit) as stopped:
+        console.main()
+    assert stopped.value.code == 130 and capsys.readouterr().err == console.STOPPED_BEFORE + "\n"
+
+
 def test_ctrl_c_says_what_is_kept_and_exits_130(assay_home, monkeypatch, capsys):
     """Typer turns Ctrl-C into a silent exit 130; the user is told that finished work is kept."""
     from assay import api
