@@ -23,6 +23,11 @@ from assay.settings import Settings
 STOP_REQUESTED = threading.Event()
 
 
+def prefect_server_set() -> bool:
+    """Whether a Prefect server is named (PREFECT_API_URL): else Prefect runs its temporary one in this process."""
+    return bool(os.environ.get("PREFECT_API_URL"))
+
+
 def configure_prefect(settings: Settings, *, quiet: bool = True) -> None:
     """Keep Prefect's local state under ASSAY_HOME and its telemetry off, unless the user chose otherwise.
 
@@ -96,7 +101,7 @@ def in_process_flow_settings() -> Iterator[None]:
     thread's 1 s sleep adds about a second to every run's exit. With a real
     server (PREFECT_API_URL) heartbeats stay on.
     """
-    if os.environ.get("PREFECT_API_URL"):
+    if prefect_server_set():
         yield
         return
     from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
@@ -145,7 +150,7 @@ def prefect_api(settings: Settings, *, startup_timeout_s: float = 90.0) -> Itera
     would never run there; `assay serve` starts a real server instead, with its
     database under ASSAY_HOME, and stops it on exit.
     """
-    if os.environ.get("PREFECT_API_URL"):
+    if prefect_server_set():
         yield os.environ["PREFECT_API_URL"]
         return
     with socket.socket() as probe:

@@ -19,6 +19,7 @@ import uuid
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager, suppress
 from datetime import UTC, datetime
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,7 @@ from assay.language import english_reason
 from assay.llm_log import LLMCallLogger
 from assay.llms import backend_fault, model_name
 from assay.prompts import load_prompts
-from assay.runtime import STOP_REQUESTED
+from assay.runtime import STOP_REQUESTED, prefect_server_set
 from assay.services import services
 from assay.settings import Settings, get_settings
 from assay.statements import Statement
@@ -135,7 +136,7 @@ def llm_slot(settings: Settings) -> AbstractContextManager[object]:
 
 def shared_llm_limit() -> bool:
     """Whether calls to an LLM server take slots of the Prefect global limit: only where a Prefect server runs."""
-    return bool(os.environ.get("PREFECT_API_URL"))
+    return prefect_server_set()
 
 
 _LOCAL_ARTICLE = threading.Lock()
@@ -149,6 +150,7 @@ def claimant() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{_process_space()}:{uuid.uuid4().hex[:8]}"
 
 
+@cache  # the boot and the namespace are this process's for its life
 def _process_space() -> str:
     """The id space process ids are numbered in: this boot of this machine and, on Linux, the pid namespace
     (containers sharing their host's name number their processes apart; cloned machines often share a
