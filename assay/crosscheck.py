@@ -175,6 +175,11 @@ def _as_figures(text: str) -> list[str]:
     return [point_decimals(s) for s in sentences] if comma_decimals(text) else sentences
 
 
+def _point_style(text: str) -> str:
+    """The text with its numbers written plainly where it writes decimal commas, as `_as_figures` writes a chunk's sentences."""
+    return point_decimals(text) if comma_decimals(text) else text
+
+
 def agreeing_figures(text: str, cited: frozenset[str] = frozenset()) -> set[str]:
     """The numbers by which another text agrees with this one: not a date's, a quarter's or a year's, nor
     those in `cited` (figures the text only cites as another's word); with each figure's converted value
@@ -580,7 +585,7 @@ class CorpusCrossCheck:
                 holding = [text for text, figures in shared.items() if figures]
                 if holding and not other:
                     (own_word if self._own_word(claimants, chunk, holding) else agreed_by).add(chunk.article_id)
-                elif any(theirs.values()) and not other and own_numbers & agreeing_figures(point_decimals(chunk.text) if comma_decimals(chunk.text) else chunk.text):
+                elif any(theirs.values()) and not other and own_numbers & agreeing_figures(_point_style(chunk.text)):
                     own_word.add(chunk.article_id)  # it agrees only where it cites the claimant's figure
                 if (not holding and similarity >= self.close and not other
                         and figures_conflict(statement.text, closest := _closest(own, sentences),
