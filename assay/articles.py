@@ -62,8 +62,10 @@ READER_VERSION = "30"  # 1: before it was kept (None in the registry); 2: wire f
 # 29: a title in capitals keeps "AG", "GmbH", "NV" as written (one list of legal forms; "AG" had been "Ag")
 # 30: PTI's dateline with no dash after its name dates the story ("New Delhi, Dec 5 (PTI) State-run…" had been undated)
 
-# The bundled sample corpus: 25 real articles of one feed (the demo's input, the eval's corpus).
-SAMPLE_FEED = Path(__file__).resolve().parents[1] / "samples" / "rare-earth-exchanges.xml"
+# The bundled sample corpus: 25 real articles of one feed (the demo's input, the eval's corpus). Read through
+# the package (assay/data/samples links to the top-level samples/), so that an installed wheel carries it: read
+# beside the package, a `pip install .` had no sample feed and `assay demo` ingested nothing.
+SAMPLE_FEED = (Path(__file__).resolve().parent / "data" / "samples").resolve() / "rare-earth-exchanges.xml"
 
 
 def to_article(item: RawItem) -> Article:

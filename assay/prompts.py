@@ -10,7 +10,9 @@ from langchain_core.prompts import ChatPromptTemplate
 from langchain_core.runnables import RunnableConfig
 from pydantic import BaseModel, Field
 
-PROMPTS_DIR = Path(__file__).resolve().parents[1] / "prompts"
+# Read through the package (assay/data/prompts links to the top-level prompts/), so that an installed wheel
+# carries them: read beside the package, every analysis of a `pip install .` (a Prefect worker's image) failed.
+PROMPTS_DIR = (Path(__file__).resolve().parent / "data" / "prompts").resolve()
 
 
 class PromptFile(BaseModel):
