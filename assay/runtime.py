@@ -28,12 +28,37 @@ def prefect_server_set() -> bool:
     return bool(os.environ.get("PREFECT_API_URL"))
 
 
+# What is on this machine: never sent through a proxy.
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+
+
+def loopback_without_proxy() -> None:
+    """Add this machine's names to NO_PROXY where the environment names a proxy and NO_PROXY leaves them out.
+
+    Every HTTP client here (Prefect's, OpenAI's, Chroma's, httpx's) sends each request through the proxy that
+    HTTP_PROXY / HTTPS_PROXY / ALL_PROXY name, loopback included, unless NO_PROXY says otherwise. Seen here with
+    a proxy set and no NO_PROXY, as on many office machines: every command that runs a flow waited 97 s for
+    Prefect's temporary server on 127.0.0.1, through the proxy, then said it "did not start"; an LLM or Chroma
+    server on loopback was as unreachable. Feeds and pages still go through the proxy."""
+    import urllib.request
+
+    proxies = urllib.request.getproxies_environment()  # as httpx reads them: lower case wins over upper
+    if not any(proxies.get(scheme) for scheme in ("http", "https", "all")):
+        return
+    listed = [host.strip() for host in proxies.get("no", "").split(",") if host.strip()]
+    missing = [host for host in LOOPBACK_HOSTS if host not in listed]
+    if "*" in listed or not missing:
+        return
+    os.environ["NO_PROXY"] = os.environ["no_proxy"] = ",".join([*listed, *missing])
+
+
 def configure_prefect(settings: Settings, *, quiet: bool = True) -> None:
     """Keep Prefect's local state under ASSAY_HOME and its telemetry off, unless the user chose otherwise.
 
     A real Prefect server is used when PREFECT_API_URL is set; otherwise Prefect
     starts a temporary local one (about 10 s per process).
     """
+    loopback_without_proxy()  # the temporary server, and `assay serve`'s, are on 127.0.0.1
     (settings.home / "prefect").mkdir(parents=True, exist_ok=True)
     os.environ.setdefault("DO_NOT_TRACK", "1")
     os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")

@@ -26,6 +26,7 @@ from assay.llm_log import LLMCallLogger
 from assay.llms import chat_model
 from assay.prompts import load_prompt
 from assay.retrieval import HybridRetriever
+from assay.runtime import loopback_without_proxy
 from assay.settings import Settings
 from assay.store.keywords import KeywordIndex
 from assay.store.maintenance import fill_keyword_index
@@ -112,6 +113,7 @@ _made_lock = threading.Lock()
 
 def services(settings: Settings) -> Services:
     """The services for these settings, made once per process."""
+    loopback_without_proxy()  # an LLM or Chroma server on this machine, where the environment names a proxy
     key = settings.model_dump_json() + settings.registry_url  # the dump masks the database URL, a secret
     with _made_lock:
         if key not in _made:

@@ -237,6 +237,65 @@ def test_prefect_logs_nothing_to_the_console_unless_debugging(tmp_path, monkeypa
         assert (server.stdout.strip() == str(logging.CRITICAL)) is not debug, server.stdout + server.stderr
 
 
+def test_loopback_is_added_to_no_proxy_only_where_a_proxy_is_named(monkeypatch):
+    from assay.runtime import loopback_without_proxy
+
+    def after(**env: str) -> tuple[str | None, str | None]:
+        for key in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"):
+            monkeypatch.delenv(key, raising=False)
+        for key, value in env.items():
+            monkeypatch.setenv(key, value)
+        loopback_without_proxy()
+        return os.environ.get("NO_PROXY"), os.environ.get("no_proxy")
+
+    assert after() == (None, None)  # no proxy: nothing to bypass
+    assert after(HTTPS_PROXY="http://proxy:3128") == ("127.0.0.1,localhost,::1",) * 2
+    assert after(http_proxy="proxy:3128", NO_PROXY="example.com, localhost") == ("example.com,localhost,127.0.0.1,::1",) * 2
+    assert after(ALL_PROXY="socks5://proxy:1080", no_proxy="*") == (None, "*")  # nothing goes through it anyway
+    assert after(HTTP_PROXY="http://proxy:3128", NO_PROXY="::1,127.0.0.1,localhost") == ("::1,127.0.0.1,localhost", None)
+
+
+@pytest.mark.slow
+def test_a_proxy_in_the_environment_carries_feeds_not_this_machines_servers(tmp_path):
+    """Seen here with HTTP_PROXY and HTTPS_PROXY set and no NO_PROXY, as on many office machines: `assay ingest`
+    waited 97 s for Prefect's temporary server on 127.0.0.1, through the proxy, then said it "did not start"."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    feed = rss([{"title": "Proxied 1", "link": "http://news.example.test/a/1", "html": article_html(1)}])
+    asked: list[str] = []
+
+    class Proxy(BaseHTTPRequestHandler):  # a forward proxy that knows one feed of the outside world
+        def do_GET(self) -> None:  # noqa: N802
+            asked.append(self.path)  # absolute form: what the client asked the proxy to fetch
+            found = self.path == "http://news.example.test/feed.xml"
+            body = feed.encode() if found else b"the proxy cannot reach this"
+            self.send_response(200 if found else 502)
+            self.send_header("Content-Type", "application/rss+xml" if found else "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        do_POST = do_PATCH = do_PUT = do_DELETE = do_GET  # noqa: N815
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    proxy = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    try:
+        address = f"http://127.0.0.1:{proxy.server_address[1]}"
+        env = {k: v for k, v in subprocess_env(tmp_path / "home").items() if not k.lower().endswith("_proxy")}
+        env |= {"HTTP_PROXY": address, "HTTPS_PROXY": address, "http_proxy": address, "https_proxy": address}
+        done = subprocess.run([ASSAY, "ingest", "--no-analyse", "--json", "http://news.example.test/feed.xml"],
+                              env=env, capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    finally:
+        proxy.shutdown()
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert json.loads(done.stdout)["counts"]["new"] == 1
+    assert asked == ["http://news.example.test/feed.xml"]  # the feed through the proxy, Prefect's server not
+
+
 @pytest.mark.slow
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the parent-death signal is Linux's")
 def test_the_temporary_prefect_server_dies_with_a_killed_process(tmp_path):
