@@ -1,9 +1,11 @@
-"""The `assay` console script. It imports the CLI inside its own Ctrl-C handling: the import (Chroma,
-LangChain, Prefect's settings) takes about two seconds, and Ctrl-C in them had printed a traceback of
-Python's import machinery (seen here), where every other moment gets one line."""
+"""The `assay` console script. It imports the CLI inside its own handling: the import (Chroma, LangChain,
+Prefect's settings) takes about two seconds, and Ctrl-C in them had printed a traceback of Python's import
+machinery (seen here), where every other moment gets one line; so had a fault while loading, which the CLI's
+own one-line faults cannot catch before it is loaded."""
 
 from __future__ import annotations
 
+import os
 import sys
 
 STOPPED_BEFORE = "interrupted before it began: nothing was done"
@@ -15,4 +17,24 @@ def main() -> None:
     except KeyboardInterrupt:
         sys.stderr.write(STOPPED_BEFORE + "\n")
         raise SystemExit(130) from None
+    except Exception as exc:  # noqa: BLE001 - the CLI's own fault handling is not loaded yet
+        if "--debug" in sys.argv[1:]:
+            raise
+        sys.stderr.write(f"error: {start_fault(exc)}\n")
+        raise SystemExit(1) from None
     run()
+
+
+def start_fault(exc: Exception) -> str:
+    """One line for a fault while Assay loads: its cause and the fix."""
+    if isinstance(exc, RuntimeError) and "home directory" in str(exc):
+        # Chroma asks for the home folder as it is imported. Seen with HOME unset for a user id that has no entry
+        # in the user database (a container run under an arbitrary id, `env -i`).
+        uid = os.getuid() if hasattr(os, "getuid") else "?"
+        return (f"Assay cannot start without a home folder: HOME is unset and user id {uid} has none in the user "
+                "database: set HOME to a folder this user may write (e.g. HOME=/tmp)")
+    if isinstance(exc, ImportError):
+        name = f"{exc.name}: " if exc.name else ""
+        return (f"Assay cannot start: a package it needs did not load ({name}{exc}): reinstall it "
+                "(`make setup`, or pip install -c constraints.txt .), or run with --debug for the traceback")
+    return f"Assay cannot start ({type(exc).__name__}: {exc}): run with --debug for the traceback"

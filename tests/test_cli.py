@@ -815,6 +815,31 @@ def test_ctrl_c_while_the_command_starts_is_one_line_too(monkeypatch, capsys):
     assert stopped.value.code == 130 and capsys.readouterr().err == console.STOPPED_BEFORE + "\n"
 
 
+def test_a_fault_while_assay_loads_is_one_line_that_names_the_fix(tmp_path):
+    """Seen here: with HOME unset for a user id the user database does not know (a container under an arbitrary
+    id), every command printed a 20-frame traceback ending "Could not determine home directory" (Chroma asks
+    for it as it is imported); a package that does not load (a broken install) printed one too."""
+    no_home = ("import os, pwd, sys\n"
+               "def unknown(uid):\n    raise KeyError(uid)\n"
+               "pwd.getpwuid = unknown\nos.environ.pop('HOME', None)\n"
+               "sys.argv = ['assay', 'status']\nfrom assay.console import main\nmain()\n")
+    env = subprocess_env(tmp_path / "home")
+    done = subprocess.run([sys.executable, "-c", no_home], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr[-2000:]
+    assert done.stderr.strip().startswith("error: Assay cannot start without a home folder: HOME is unset and user id")
+    assert done.stderr.strip().endswith("set HOME to a folder this user may write (e.g. HOME=/tmp)")
+
+    broken = tmp_path / "broken" / "chromadb"
+    broken.mkdir(parents=True)
+    (broken / "__init__.py").write_text('raise ImportError("libstdc++.so.6: version GLIBCXX_3.4.32 not found", name="chromadb_bindings")\n')
+    env["PYTHONPATH"] = str(broken.parent)
+    done = subprocess.run([ASSAY, "status"], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1 and done.stderr.count("\n") == 1, done.stderr[-2000:]
+    assert "a package it needs did not load (chromadb_bindings: libstdc++.so.6: version GLIBCXX_3.4.32 not found)" in done.stderr
+    debug = subprocess.run([ASSAY, "--debug", "status"], env=env, capture_output=True, text=True, timeout=120)
+    assert debug.returncode == 1 and "Traceback" in debug.stderr  # --debug keeps it
+
+
 def test_ctrl_c_says_what_is_kept_and_exits_130(assay_home, monkeypatch, capsys):
     """Typer turns Ctrl-C into a silent exit 130; the user is told that finished work is kept."""
     from assay import api
