@@ -506,6 +506,8 @@ def _get(
             if response.status_code >= 400:
                 removed = (": the file was removed, or is not shared with anyone who has the link"
                            if shared and response.status_code in (401, 403, 404) else "")
+                if response.status_code == 407:  # a plain-http fetch through a proxy that wants credentials
+                    removed = f": the proxy refused it: {PROXY_FIX}"
                 if sec and response.status_code == 403:
                     removed = (": the SEC refuses automated requests that name no contact: set ASSAY_CONTACT_EMAIL to your email address"
                                " (sent to sec.gov only)" if not settings.contact_email else
@@ -534,10 +536,41 @@ def _get(
             )
     except httpx.TimeoutException as exc:
         raise SourceError(f"timed out after {settings.fetch_timeout_s:g} s fetching {url} ({type(exc).__name__})", retryable=True) from exc
+    except httpx.ProxyError as exc:  # before TransportError, its parent: the proxy, not the site, failed
+        raise SourceError(f"could not fetch {url} through the proxy ({exc or type(exc).__name__}): {PROXY_FIX}", retryable=True) from exc
     except httpx.TransportError as exc:
+        if "CERTIFICATE_VERIFY_FAILED" in str(exc):  # retrying will not help; the fix is a CA certificate
+            raise SourceError(f"could not reach {urlsplit(address).netloc}: {exc}: {UNTRUSTED_CERTIFICATE_FIX}") from exc
+        if isinstance(exc, httpx.ConnectError) and (proxy := _proxy_for(address)):  # the proxy itself is down or wrong
+            raise SourceError(f"could not reach the proxy {proxy} for {url} ({exc or type(exc).__name__}): {PROXY_FIX}", retryable=True) from exc
         raise SourceError(f"could not reach {urlsplit(address).netloc}: {exc or type(exc).__name__}", retryable=True) from exc
     except httpx.TooManyRedirects as exc:
         raise SourceError(f"{url}: more than {MAX_REDIRECTS} redirects") from exc
+
+
+# Seen as the bare reasons "407 Proxy Authentication Required" and "[SSL: CERTIFICATE_VERIFY_FAILED] certificate
+# verify failed: unable to get local issuer certificate" with no word of what to change: on office networks the
+# usual causes are a proxy's credentials and a proxy that inspects HTTPS with the company's own certificate.
+PROXY_FIX = "check HTTP_PROXY / HTTPS_PROXY, with the proxy's credentials if it wants them (http://USER:PASSWORD@HOST:PORT)"
+UNTRUSTED_CERTIFICATE_FIX = ("its certificate is not trusted here: if a proxy or firewall inspects HTTPS, set SSL_CERT_FILE "
+                             "to a file of its CA certificate (PEM)")
+
+
+def _proxy_for(address: str) -> str | None:
+    """The proxy the environment names for this address, as httpx chooses it (None: fetched directly); its
+    credentials left out, as the message shows it."""
+    import urllib.request
+
+    parts = urlsplit(address)
+    proxies = urllib.request.getproxies_environment()
+    # NO_PROXY as urllib reads it (in the module, not in its type stubs)
+    if urllib.request.proxy_bypass_environment(parts.hostname or "", proxies):  # type: ignore[attr-defined]
+        return None
+    proxy = proxies.get(parts.scheme) or proxies.get("all")
+    if not proxy:
+        return None
+    where = urlsplit(proxy if "://" in proxy else f"http://{proxy}")
+    return f"{where.scheme}://{where.hostname}" + (f":{where.port}" if where.port else "")
 
 
 def _is_sec(address: str) -> bool:

@@ -1,4 +1,6 @@
 import json
+import shutil
+import subprocess
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -439,3 +441,106 @@ def test_a_link_blogs_own_text_about_another_sites_article_is_the_blogs():
              {"title": "Teaser", "link": "https://www.reuters.com/markets/mp/", "description": "MP Materials ships magnets…"}]
     _, _, (own, teaser) = parse(fetched(rss(items, title="Magnet Notes"), source="https://magnetnotes.example/feed"))
     assert (own.source, teaser.source) == ("Magnet Notes", "www.reuters.com")
+
+
+# --- proxies and certificates, as office networks have them ------------------------------------------
+
+def _proxy_env(monkeypatch, proxy: str | None) -> None:
+    for key in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(key, raising=False)
+    if proxy:
+        for key in ("HTTP_PROXY", "HTTPS_PROXY"):
+            monkeypatch.setenv(key, proxy)
+
+
+def test_a_proxy_that_wants_credentials_or_is_down_is_named_with_the_fix(monkeypatch):
+    """Seen as the bare "407 Proxy Authentication Required" (https, from the CONNECT) or "HTTP 407…" (http), and
+    "could not reach news.example.test: All connection attempts failed" for a proxy that was down."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from assay.settings import Settings
+    from assay.sources import PROXY_FIX, fetch_url
+
+    class Proxy(BaseHTTPRequestHandler):  # wants credentials for everything
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_response(407)
+            self.send_header("Proxy-Authenticate", 'Basic realm="office"')
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        do_CONNECT = do_GET  # noqa: N815
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    proxy = ThreadingHTTPServer(("127.0.0.1", 0), Proxy)
+    threading.Thread(target=proxy.serve_forever, daemon=True).start()
+    settings = Settings()
+    try:
+        _proxy_env(monkeypatch, f"http://user:secret@127.0.0.1:{proxy.server_address[1]}")
+        with pytest.raises(SourceError) as https:
+            fetch_url("https://news.example.test/feed.xml", settings)
+        assert "through the proxy (407 Proxy Authentication Required)" in str(https.value) and str(https.value).endswith(PROXY_FIX)
+        with pytest.raises(SourceError) as http:
+            fetch_url("http://news.example.test/feed.xml", settings)
+        assert str(http.value) == f"HTTP 407 Proxy Authentication Required from http://news.example.test/feed.xml: the proxy refused it: {PROXY_FIX}"
+    finally:
+        proxy.shutdown()
+        proxy.server_close()
+    _proxy_env(monkeypatch, f"http://user:secret@127.0.0.1:{proxy.server_address[1]}")  # now nobody listens there
+    with pytest.raises(SourceError) as down:
+        fetch_url("https://news.example.test/feed.xml", settings)
+    assert str(down.value).startswith(f"could not reach the proxy http://127.0.0.1:{proxy.server_address[1]} for https://news.example.test/feed.xml (")
+    assert "secret" not in str(down.value) and down.value.retryable
+    monkeypatch.setenv("NO_PROXY", "example.test")  # bypassed: the site itself is named, as before
+    with pytest.raises(SourceError) as direct:
+        fetch_url("https://news.example.test/feed.xml", settings)
+    assert str(direct.value).startswith("could not reach news.example.test:")
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs the openssl command to make a certificate")
+def test_an_untrusted_certificate_says_to_set_ssl_cert_file_and_that_works(monkeypatch, tmp_path):
+    """An HTTPS site whose certificate this machine does not trust (as behind a proxy that inspects HTTPS with
+    the company's own certificate) said only "[SSL: CERTIFICATE_VERIFY_FAILED]…", and was retried for nothing."""
+    import ssl
+    import threading
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    from assay.settings import Settings
+    from assay.sources import UNTRUSTED_CERTIFICATE_FIX, fetch_url
+
+    cert, key = tmp_path / "office-ca.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=127.0.0.1",
+                    "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", str(key), "-out", str(cert)],
+                   check=True, capture_output=True, timeout=60)
+    body = rss([{"title": "Over TLS", "link": "https://example.com/tls/1", "html": article_html(1)}]).encode()
+
+    class Site(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802
+            self.send_response(200)
+            self.send_header("Content-Type", "application/rss+xml")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    site = ThreadingHTTPServer(("127.0.0.1", 0), Site)
+    context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    context.load_cert_chain(cert, key)
+    site.socket = context.wrap_socket(site.socket, server_side=True)
+    threading.Thread(target=site.serve_forever, daemon=True).start()
+    url = f"https://127.0.0.1:{site.server_address[1]}/feed.xml"
+    _proxy_env(monkeypatch, None)
+    monkeypatch.delenv("SSL_CERT_FILE", raising=False)
+    try:
+        with pytest.raises(SourceError) as untrusted:
+            fetch_url(url, Settings())
+        assert "CERTIFICATE_VERIFY_FAILED" in str(untrusted.value) and str(untrusted.value).endswith(UNTRUSTED_CERTIFICATE_FIX)
+        assert not untrusted.value.retryable
+        monkeypatch.setenv("SSL_CERT_FILE", str(cert))  # the fix the message names
+        assert fetch_url(url, Settings()).content == body
+    finally:
+        site.shutdown()
