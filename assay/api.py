@@ -108,6 +108,10 @@ class EntityNotFound(LookupError):
     """No statement of the corpus names an entity of this name or spelling."""
 
 
+class QuestionTooLong(ValueError):
+    """A question longer than `ask_max_question_words`; the message says what to do instead."""
+
+
 class DeployError(RuntimeError):
     """The deployments cannot be registered; the message names the cause and the fix."""
 
@@ -344,6 +348,11 @@ def ask(
     """Answer from the corpus with citations, or say the corpus does not say. A question about what
     someone has claimed ("What has Lynas claimed about output since July?") lists their analysed
     statements from every article instead, when the corpus holds any."""
+    if (words := len(question.split())) > settings.ask_max_question_words:
+        raise QuestionTooLong(
+            f"the question has {words:,} words, and a question may have {settings.ask_max_question_words} "
+            "(ASSAY_ASK_MAX_QUESTION_WORDS): ask about one point at a time, or ingest the text as an article "
+            "(`assay ingest -` reads it from standard input) to have its statements checked against the corpus")
     made = services(settings)
     listed = claims_answer(question, settings, filters)
     if listed is not None:

@@ -628,6 +628,30 @@ def test_a_chunk_store_that_lost_every_chunk_is_said_to_not_answered_as_an_empty
     assert status["chunks"] == 2 and status["chunks_in_chroma"] == 0 and status["warnings"] == [said]
 
 
+def test_a_pasted_text_is_no_question_and_says_what_to_do_instead(assay_home, monkeypatch, capsys):
+    """Seen here: a 3,500-word paste as the question of `assay ask` ran for over five minutes (the model reads the
+    question once per passage) and had answered nothing when stopped. The limit is checked before anything loads."""
+    from assay import api
+    from assay.cli import main
+
+    def loaded(*args, **kwargs):
+        raise AssertionError("the corpus and the model were loaded")
+
+    monkeypatch.setattr(api, "services", loaded)
+    pasted = "Lynas Rare Earths said it shipped more NdPr oxide this quarter than ever before. " * 300
+    with pytest.raises(SystemExit) as asked:
+        main(["ask", pasted])
+    said = capsys.readouterr().err
+    assert asked.value.code == 1 and said.count("\n") == 1
+    assert said.startswith("error: the question has 4,200 words, and a question may have 120 (ASSAY_ASK_MAX_QUESTION_WORDS): ")
+    assert "`assay ingest -`" in said
+    longest = " ".join(["word"] * assay_home.ask_max_question_words)
+    with pytest.raises(AssertionError, match="were loaded"):  # at the limit, asked as before
+        api.ask(longest, assay_home)
+    with pytest.raises(api.QuestionTooLong):
+        api.ask(longest + " more", assay_home)
+
+
 @pytest.mark.slow
 def test_doctor_repairs_what_a_crash_leaves_and_backup_copies_everything(prefect_harness, assay_home, tmp_path):
     """Chunks lost (a crash between steps) and an orphan chunk: doctor finds both, --repair stores the
