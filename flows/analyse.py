@@ -27,7 +27,7 @@ from prefect import flow, get_client, task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
 from prefect.concurrency.sync import concurrency
-from prefect.exceptions import ObjectAlreadyExists
+from prefect.exceptions import ObjectAlreadyExists, TerminationSignal
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 
@@ -261,9 +261,15 @@ def analyse_articles(article_ids: list[str], prompt_overrides: list[str], settin
     report = AnalyseReport()
     task = _analyse_task(settings)
     futures = [(article_id, task.submit(article_id, prompt_overrides, settings)) for article_id in article_ids]
-    for article_id, future in futures:
-        report.results.append(_outcome(article_id, future, settings))
-        report_progress("analyse", 1)
+    try:
+        for article_id, future in futures:
+            report.results.append(_outcome(article_id, future, settings))
+            report_progress("analyse", 1)
+    except (KeyboardInterrupt, TerminationSignal):
+        # Leaving the flow waits for every task submitted. Prefect turns SIGTERM into TerminationSignal here, and only
+        # then hands it to the CLI's handler: all the articles waiting for the model were analysed first (seen here).
+        STOP_REQUESTED.set()
+        raise
     _after_analyses(report, settings)
     return report
 
