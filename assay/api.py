@@ -48,7 +48,7 @@ from assay.revisions import revisions
 from assay.runtime import configure_prefect, in_process_flow_settings, prefect_api
 from assay.services import Services, services
 from assay.settings import Settings
-from assay.sources import SourceError, expand_source, is_url, subscription_list, unwrapped_link
+from assay.sources import SourceError, expand_source, flow_source, is_url, subscription_list, unwrapped_link
 from assay.statement_answers import (
     LEADING_NAME,
     as_answer,
@@ -82,6 +82,7 @@ from assay.types import (
     Revision,
     SourceKind,
     StoredArticle,
+    path_text,
 )
 from assay.watch import (
     BLOCK_NAME,
@@ -201,7 +202,7 @@ def ingest(
     from assay.flows.pipeline import ingest_and_analyse
 
     with _listening(on_progress), in_process_flow_settings():
-        return ingest_and_analyse(sources, expect, analyse, prompt_overrides, settings)
+        return ingest_and_analyse([flow_source(s) for s in sources], expect, analyse, prompt_overrides, settings)
 
 
 def analyse(
@@ -256,7 +257,7 @@ def _location(ref: str) -> str | None:
         return canonical_url(unwrapped_link(ref))
     if re.fullmatch(r"[0-9a-fA-F]+", ref) and not Path(ref).exists():
         return None
-    return str(Path(ref).expanduser().resolve())
+    return path_text(str(Path(ref).expanduser().resolve()))  # as its article records it
 
 
 def remove(settings: Settings, refs: list[str]) -> RemoveReport:

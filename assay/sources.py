@@ -13,6 +13,7 @@ import email.message
 import email.utils
 import ipaddress
 import mimetypes
+import os
 import re
 import socket
 import zlib
@@ -20,7 +21,7 @@ from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import NamedTuple
-from urllib.parse import parse_qsl, unquote, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, unquote, unquote_to_bytes, urlencode, urljoin, urlsplit, urlunsplit
 
 import charset_normalizer
 import httpx
@@ -30,7 +31,7 @@ import lxml.html
 
 from assay import __version__
 from assay.settings import Settings
-from assay.types import Fetched
+from assay.types import Fetched, path_text
 
 USER_AGENT = f"Assay/{__version__} (+https://github.com/assay; critical-minerals news analysis)"
 
@@ -76,7 +77,7 @@ def unread_files(source: str, suffixes: Sequence[str], also: Callable[[Path], bo
     path = local_path(source)
     if path is None or not path.is_dir():
         return []
-    return sorted(str(p) for p in path.rglob("*") if p.is_file() and not _taken(p, suffixes, also)
+    return sorted(path_text(str(p)) for p in path.rglob("*") if p.is_file() and not _taken(p, suffixes, also)
                   and not any(part.startswith(".") for part in p.relative_to(path).parts))
 
 
@@ -94,8 +95,18 @@ def local_path(source: str) -> Path | None:
             return None
         if scheme[1].lower() != "file":
             raise SourceError(f"unsupported URL scheme {scheme[1]!r}: only http, https and local files are read")
-        source = urlsplit(source).path
+        # Percent-escapes decoded to the file name's bytes: "file:///home/me/My%20Reports/x.pdf", as a browser's address
+        # bar shows it, had named no file; and a name of undecodable bytes crosses to a flow as such a URL.
+        return Path(os.fsdecode(unquote_to_bytes(urlsplit(source).path)))
     return Path(source).expanduser()
+
+
+def flow_source(source: str) -> str:
+    """A source as a flow's parameter, which Prefect sends as JSON: a path whose name is not UTF-8 (see `path_text`)
+    as its file:// URL, whose escapes keep its bytes; any other source is itself."""
+    if path_text(source) == source:
+        return source
+    return Path(source).expanduser().absolute().as_uri()
 
 
 def is_url(source: str) -> bool:
@@ -671,7 +682,7 @@ def read_file(path: str, settings: Settings, content_type: str) -> Fetched:
     if stat.st_size > settings.max_source_bytes:
         raise SourceError(_too_large(path, stat.st_size, settings))
     modified = datetime.fromtimestamp(stat.st_mtime, UTC)
-    return Fetched(source=path, content=file.read_bytes(), content_type=content_type, modified=modified)
+    return Fetched(source=path_text(path), content=file.read_bytes(), content_type=content_type, modified=modified)
 
 
 def _http_date(value: str | None) -> datetime | None:

@@ -9,7 +9,7 @@ from enum import StrEnum
 from typing import Any, Literal, NamedTuple, Protocol
 
 import numpy as np
-from pydantic import BaseModel, Field, computed_field, model_validator
+from pydantic import BaseModel, Field, computed_field, field_validator, model_validator
 
 # The labels of the real-vs-rhetoric breakdown, defined once here as LABELLING.md defines them.
 
@@ -184,6 +184,18 @@ class ItemStatus(StrEnum):
     failed = "failed"
 
 
+def path_text(path: str) -> str:
+    """A file's path as text that can be stored and printed. Python reads a file name whose bytes are not UTF-8
+    (an old Windows share's "B\xf6rse.txt", a zip's cp437 names unpacked) with lone surrogates, which no database
+    or UTF-8 terminal takes: a folder holding one such file had failed its whole ingest ("surrogates not allowed").
+    Those bytes become \\xNN escapes; any other path is itself."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 class ItemResult(BaseModel):
     """What ingestion did with one item (or with a whole source that failed before its items)."""
 
@@ -197,6 +209,11 @@ class ItemResult(BaseModel):
     feed: str | None = Field(None, description="The feed this item came from, as it was named.")
     guid: str | None = None
     notes: list[str] = Field(default_factory=list, description="What was guessed or repaired on the way in.")
+
+    @field_validator("location", "feed")
+    @classmethod
+    def _text(cls, value: str | None) -> str | None:  # a file's name as the report prints it
+        return None if value is None else path_text(value)
 
 
 class IngestReport(BaseModel):

@@ -60,6 +60,7 @@ from assay.types import (
     RawItem,
     RemovedArticle,
     SourceKind,
+    path_text,
 )
 
 
@@ -567,7 +568,7 @@ def named_alone(sources: list[str]) -> frozenset[str]:
         if path is None:
             alone |= {source, unwrapped_link(source), canonical_url(unwrapped_link(source))}
         elif path.is_file():
-            alone |= {str(path.resolve()), source}  # as typed too: a saved page was once recorded so
+            alone |= {path_text(str(path.resolve())), source}  # as typed too: a saved page was once recorded so
     return frozenset(alone)
 
 

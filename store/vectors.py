@@ -39,7 +39,7 @@ from filelock import FileLock, Timeout
 
 from assay.settings import Settings
 from assay.store.disk import free_bytes
-from assay.types import Article, Chunk, StoredChunk
+from assay.types import Article, Chunk, StoredChunk, path_text
 
 PAGE = 5000  # chunks per `get`: one huge `get` hits SQLite's variable limit
 # Embedded Chroma writing to a full disk never returns: `assay ingest` onto a disk with 256 KiB left waited in its upsert
@@ -179,6 +179,7 @@ class EmbeddedFolder:
         self._collections: dict[Hashable, Any] = {}
         self._warned = False
         command = " ".join([Path(sys.argv[0]).name, *sys.argv[1:]])[:200] if sys.argv and sys.argv[0] else "python"
+        command = path_text(command)  # a file named in undecodable bytes had failed `assay remove FILE` here
         self._me = f"process {os.getpid()} (`{command}`)"
 
     @contextmanager

@@ -5,6 +5,9 @@ its page or file takes it back, and the cross-checks it was evidence in are run 
 from __future__ import annotations
 
 import json
+import os
+import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -160,3 +163,41 @@ def test_a_read_only_registry_refuses_in_one_line_and_keeps_every_chunk(ingest, 
     assert refused.exit_code == 1 and "is read-only" in str(refused.exception) and "\n" not in str(refused.exception).strip()
     monkeypatch.undo()
     assert services(assay_home).chunk_store.chunk_ids(article_id) == chunks and services(assay_home).registry.get(article_id)
+
+
+@pytest.mark.skipif(os.name != "posix" or sys.platform == "darwin", reason="file names of arbitrary bytes: Linux's")
+def test_a_file_name_that_is_not_utf8_is_ingested_removed_and_named_again(prefect_harness, assay_home, tmp_path):
+    """Seen here: a folder holding one file named in Latin-1 bytes ("B\\xf6rse.txt", as an old Windows share or an
+    unpacked zip leaves them) failed its whole ingest with "surrogates not allowed"; named alone, the file failed
+    on its way to the flow (Prefect sends parameters as JSON), and `assay remove FILE` failed writing its turn."""
+    from assay import api
+
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    latin1 = os.fsdecode(bytes(folder) + b"/B\xf6rse Lynas.txt")  # how Python names it: a lone surrogate for \xf6
+    Path(latin1).write_text("Lynas update\n\nLynas Rare Earths produced 10,600 tonnes of NdPr oxide in the year to June.\n")
+    (folder / "mp.txt").write_text("MP Materials update\n\nMP Materials began commercial magnet production in Fort Worth this quarter.\n")
+
+    first = api.ingest([str(folder)], assay_home, analyse=False).ingest
+    assert first.counts["new"] == 2 and not first.counts["failed"]
+    recorded = {a.title: a.source_url for a in services(assay_home).registry.articles()}
+    assert recorded["Lynas update"] == f"{folder}/B\\xf6rse Lynas.txt"  # the byte, escaped, as stored and printed
+    assert api.ingest([str(folder)], assay_home, analyse=False).ingest.counts["unchanged"] == 2
+
+    assert invoke("remove", latin1, "--yes").exit_code == 0  # the name as the shell passes it
+    assert api.ingest([str(folder)], assay_home, analyse=False).ingest.counts["removed"] == 1
+    back = api.ingest([latin1], assay_home, analyse=False).ingest  # named alone: taken back
+    assert back.counts["new"] == 1 and "taken back in" in " ".join(back.results[0].notes)
+    assert_consistent(assay_home)
+
+
+def test_a_file_url_names_its_file_with_its_escapes_decoded(tmp_path):
+    from assay.sources import flow_source, local_path
+    from assay.types import path_text
+
+    spaced = tmp_path / "My Reports" / "x.pdf"
+    assert local_path(spaced.as_uri()) == spaced  # "file:///…/My%20Reports/x.pdf", from a browser's address bar
+    latin1 = os.fsdecode(bytes(tmp_path) + b"/B\xf6rse.txt")
+    assert flow_source(latin1) == f"{tmp_path.as_uri()}/B%F6rse.txt" and local_path(flow_source(latin1)) == Path(latin1)
+    assert flow_source(str(spaced)) == str(spaced) and flow_source("https://example.com/a") == "https://example.com/a"
+    assert path_text(latin1) == f"{tmp_path}/B\\xf6rse.txt" and path_text(str(spaced)) == str(spaced)
