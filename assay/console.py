@@ -12,6 +12,7 @@ STOPPED_BEFORE = "interrupted before it began: nothing was done"
 
 
 def main() -> None:
+    keep_printing()
     try:
         from assay.cli import main as run
     except KeyboardInterrupt:
@@ -23,6 +24,16 @@ def main() -> None:
         sys.stderr.write(f"error: {start_fault(exc)}\n")
         raise SystemExit(1) from None
     run()
+
+
+def keep_printing() -> None:
+    """A terminal whose encoding is not UTF-8 (an ISO-8859-1 or C locale with UTF-8 mode off, a Windows console) gets
+    what it cannot show as escapes: every article's "·", "—" and curly quotes had ended `assay show` in
+    "UnicodeEncodeError: 'ascii' codec can't encode character" (seen with LC_ALL=C PYTHONUTF8=0)."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
+        if encoding not in ("utf8", "utf8sig") and hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
 
 
 def start_fault(exc: Exception) -> str:

@@ -635,6 +635,21 @@ def test_a_chunk_store_that_lost_every_chunk_is_said_to_not_answered_as_an_empty
     assert status["chunks"] == 2 and status["chunks_in_chroma"] == 0 and status["warnings"] == [said]
 
 
+def test_a_terminal_that_is_not_utf8_gets_escapes_not_a_fault(tmp_path):
+    """Seen with LC_ALL=C and UTF-8 mode off (as an ISO-8859-1 or C locale without it): `assay show` ended at its first
+    "·" in "UnicodeEncodeError: 'ascii' codec can't encode character". The JSON stays the same JSON."""
+    from assay.settings import Settings
+
+    article_id = _record(Settings(home=tmp_path / "home"), "Lynas’s “record” quarter — 1,000 t")
+    env = subprocess_env(tmp_path / "home") | {"LC_ALL": "C", "LANG": "C", "PYTHONUTF8": "0", "PYTHONIOENCODING": ""}
+    shown = subprocess.run([ASSAY, "show", article_id], env=env, capture_output=True, timeout=120)
+    assert shown.returncode == 0, shown.stderr.decode()[-2000:]
+    text = shown.stdout.decode("ascii")  # nothing but ASCII reached the terminal
+    assert "Lynas\\u2019s \\u201crecord\\u201d quarter \\u2014 1,000 t" in text and "\\xb7" in text
+    listed = subprocess.run([ASSAY, "show", article_id, "--json"], env=env, capture_output=True, timeout=120)
+    assert json.loads(listed.stdout.decode("ascii"))["title"] == "Lynas’s “record” quarter — 1,000 t"
+
+
 def test_a_pasted_text_is_no_question_and_says_what_to_do_instead(assay_home, monkeypatch, capsys):
     """Seen here: a 3,500-word paste as the question of `assay ask` ran for over five minutes (the model reads the
     question once per passage) and had answered nothing when stopped. The limit is checked before anything loads."""
