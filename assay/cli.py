@@ -1051,6 +1051,8 @@ def fault_line(exc: BaseException) -> str:
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
         return f"no space left on the device{f' holding {exc.filename}' if exc.filename else ''}: free some space and run the command again"
     if isinstance(exc, OSError) and exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        if exc.filename and not _in_home(str(exc.filename)):  # `report --out DIR`, `release` in an installed package
+            return f"{exc.filename} cannot be written ({exc.strerror}): check its permissions, or choose another place"
         return f"{exc.filename or 'a file'} cannot be written ({exc.strerror}): check the permissions of ASSAY_HOME or point ASSAY_HOME elsewhere"
     if isinstance(exc, OSError) and exc.errno in (errno.ENOENT, errno.ENOTDIR, errno.EISDIR) and exc.filename:
         # "--out /proc/report": the path the user gave, not a bug of Assay's
@@ -1085,6 +1087,13 @@ def fault_line(exc: BaseException) -> str:
     if settings is not None and (full := _full_disk(settings, _NOTHING_LEFT)):
         return full
     return f"{type(exc).__name__}: {first} (run with --debug for the traceback)"
+
+
+def _in_home(path: str) -> bool:
+    try:
+        return Path(path).resolve().is_relative_to(get_settings().home.resolve())
+    except Exception:  # noqa: BLE001 - settings that cannot load: the home is where the fault is said to be
+        return True
 
 
 def _full_disk(settings: Settings, below: int) -> str | None:

@@ -124,6 +124,12 @@ def test_a_fault_is_one_line_naming_the_cause_and_the_fix(assay_home, monkeypatc
         "no space left on the device holding /data/registry.sqlite: free some space"
     )
     assert "cannot be written (Read-only file system)" in fault_line(OSError(errno.EROFS, "Read-only file system", "/data/x"))
+    # Outside the data folder (`report --out`, `release` in an installed package), ASSAY_HOME is not the thing to change.
+    home = get_settings().home
+    assert fault_line(OSError(errno.EACCES, "Permission denied", "/srv/www/report")) == (
+        "/srv/www/report cannot be written (Permission denied): check its permissions, or choose another place")
+    assert fault_line(OSError(errno.EACCES, "Permission denied", str(home / "registry.sqlite"))).endswith(
+        "check the permissions of ASSAY_HOME or point ASSAY_HOME elsewhere")
     assert fault_line(ModelMissing("the model is missing; run `assay models install`")) == "the model is missing; run `assay models install`"
     assert fault_line(KeyError("x")).endswith("(run with --debug for the traceback)")
     # A full disk, seen: Prefect's local server cannot start and only times out; the line names the disk.
