@@ -694,7 +694,7 @@ def folders_to_poll(folders: list[str]) -> list[str]:
         if not path.is_dir():
             raise DeployError(f"{folder}: {'not a folder' if path.exists() else 'no such folder'}: name a folder to poll, "
                               "or ingest a file with `assay ingest`")
-        polled.append(str(path.resolve()))
+        polled.append(flow_source(str(path.resolve())))  # a deployment's parameter: JSON, whatever bytes name the folder
     return list(dict.fromkeys(polled))
 
 

@@ -201,3 +201,7 @@ def test_a_file_url_names_its_file_with_its_escapes_decoded(tmp_path):
     assert flow_source(latin1) == f"{tmp_path.as_uri()}/B%F6rse.txt" and local_path(flow_source(latin1)) == Path(latin1)
     assert flow_source(str(spaced)) == str(spaced) and flow_source("https://example.com/a") == "https://example.com/a"
     assert path_text(latin1) == f"{tmp_path}/B\\xf6rse.txt" and path_text(str(spaced)) == str(spaced)
+    from assay.api import folders_to_poll
+
+    Path(latin1).mkdir()  # a folder of that name, polled by `assay serve` / `assay deploy` (parameters sent as JSON)
+    assert folders_to_poll([latin1]) == [f"{tmp_path.as_uri()}/B%F6rse.txt"]
