@@ -339,9 +339,17 @@ def record(pending: list[Pending], old_ids: dict[str, set[str]], failed: list[It
     store, registry, keywords = made.chunk_store, made.registry, made.keyword_index()
     failed_ids = {r.article_id for r in failed}
     results = list(failed)
+    # Two ingests of one folder or feed at once (a scheduled one overlapping one by hand) both found these articles
+    # new, and each reported them "new" and emitted their events. What the other stored meanwhile is unchanged here.
+    stored_now = registry.content_hashes([one.article.id for one in pending])
     for one in pending:
         article, new_ids = one.article, {c.id for c in one.chunks}
         if article.id in failed_ids:
+            continue
+        if stored_now.get(article.id) == article.content_hash:
+            one.notes.append("stored meanwhile by another ingest running at the same time")
+            results.append(one.result(ItemStatus.unchanged))
+            report_progress("store", 1)
             continue
         try:
             keywords.add(KeywordRow(c.id, article.id, c.text) for c in one.chunks)

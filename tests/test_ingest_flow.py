@@ -678,3 +678,44 @@ def test_short_bodies_alike_by_accident_are_not_syndicated_copies(assay_home):
     items = [RawItem(source="x", source_url="x", url=f"https://example.com/{n}", title=f"Page {n}", content=wall) for n in (1, 2)]
     pending, done, aliases = dedupe.fn([(to_article(i), None, []) for i in items], assay_home)
     assert len(pending) == 2 and done == [] and aliases == []
+
+
+def test_what_another_ingest_stored_meanwhile_is_unchanged_not_new_twice(ingest, assay_home, tmp_path, monkeypatch):
+    """Seen here: two `assay ingest` of the same 468 files at once each reported "457 new" (and emitted each
+    article's event twice), though the store held each once. Another ingest runs here between this one's look at
+    the registry and its record."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from assay.flows import ingest as ingest_module
+    from tests.test_cli import subprocess_env
+
+    folder = tmp_path / "notes"
+    folder.mkdir()
+    (folder / "lynas.txt").write_text("Lynas update\n\nLynas Rare Earths produced 10,600 tonnes of NdPr oxide in the year to June.\n")
+    (folder / "mp.txt").write_text("MP Materials update\n\nMP Materials began commercial magnet production in Fort Worth this quarter.\n")
+    looked = ingest_module.dedupe
+    other: list[str] = []
+
+    def another_ingest_meanwhile(*args, **kwargs):
+        found = looked(*args, **kwargs)
+        done = subprocess.run([str(Path(sys.executable).with_name("assay")), "ingest", "--no-analyse", str(folder)],
+                              env=subprocess_env(assay_home.home) | ({"ASSAY_DATABASE_URL": assay_home.registry_url}
+                                                                     if assay_home.database_url else {}),
+                              capture_output=True, text=True, timeout=300)
+        other.append(done.stdout + done.stderr)
+        return found
+
+    monkeypatch.setattr(ingest_module, "dedupe", another_ingest_meanwhile)
+    report = ingest([str(folder)])
+    assert "2 new, 0 updated, 0 unchanged" in other[0], other[0]
+    assert report.counts["new"] == 0 and report.counts["unchanged"] == 2
+    assert all("stored meanwhile by another ingest" in r.notes[-1] for r in report.results)
+    assert services_counts(assay_home) == (2, 2)
+    assert_consistent(assay_home)
+
+
+def services_counts(settings) -> tuple[int, int]:
+    counts = Registry(settings.registry_url).counts()
+    return counts["articles"], counts["article_versions"]
