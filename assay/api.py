@@ -109,6 +109,14 @@ class EntityNotFound(LookupError):
     """No statement of the corpus names an entity of this name or spelling."""
 
 
+class EmptyCorpus(LookupError):
+    """The corpus holds no article to answer from; the message says where it looked and what to do."""
+
+
+class NoArticleMatches(LookupError):
+    """The filters of a question keep no article of the corpus."""
+
+
 class QuestionTooLong(ValueError):
     """A question longer than `ask_max_question_words`; the message says what to do instead."""
 
@@ -355,6 +363,14 @@ def ask(
             "(ASSAY_ASK_MAX_QUESTION_WORDS): ask about one point at a time, or ingest the text as an article "
             "(`assay ingest -` reads it from standard input) to have its statements checked against the corpus")
     made = services(settings)
+    # Both had been answered "The corpus does not say. (no relevant chunks)": true, and no help to a user whose
+    # ASSAY_HOME names another folder than the one they ingested into, or whose filters keep nothing.
+    if not (articles_held := made.registry.counts()["articles"]):
+        raise EmptyCorpus(f"the corpus in {settings.home} holds no articles yet: ingest some (`assay ingest SOURCE`; `assay demo` "
+                          "ingests a sample feed), or set ASSAY_HOME to the data folder that holds them")
+    if filters is not None and filters.any() and not allowed_articles(made.registry, filters):
+        raise NoArticleMatches(f"no article of the corpus ({articles_held:,} in all) passes {filters.described()}: widen the filters "
+                               "(`assay articles` with the same options lists the articles they keep)")
     listed = claims_answer(question, settings, filters)
     if listed is not None:
         if on_text is not None:

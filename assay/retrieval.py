@@ -30,6 +30,12 @@ class Filters(BaseModel):
     def any(self) -> bool:
         return any(v is not None for v in (self.since, self.until, self.source, self.entity, self.article))
 
+    def described(self) -> str:
+        """The filters as the command's options: "--since 2026-05-01 --source 'Reuters'"."""
+        named = {"since": self.since, "until": self.until, "source": self.source, "entity": self.entity, "article": self.article}
+        return " ".join(f"--{name} {value!r}" if isinstance(value, str) else f"--{name} {value}"
+                        for name, value in named.items() if value is not None)
+
 
 class Hit(ChunkRef):
     """A retrieved chunk with its scores."""

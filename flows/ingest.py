@@ -327,6 +327,9 @@ def upsert(pending: list[Pending], old_ids: dict[str, set[str]], settings: Setti
     return []
 
 
+MEANWHILE = "stored meanwhile by another ingest running at the same time"
+
+
 @task(name="record", cache_policy=NO_CACHE)
 def record(pending: list[Pending], old_ids: dict[str, set[str]], failed: list[ItemResult], settings: Settings) -> list[ItemResult]:
     """Per article: its chunks into the keyword index, its registry row, then its stale chunks out of
@@ -347,13 +350,13 @@ def record(pending: list[Pending], old_ids: dict[str, set[str]], failed: list[It
         if article.id in failed_ids:
             continue
         if stored_now.get(article.id) == article.content_hash:
-            one.notes.append("stored meanwhile by another ingest running at the same time")
+            one.notes.append(MEANWHILE)
             results.append(one.result(ItemStatus.unchanged))
             report_progress("store", 1)
             continue
         try:
             keywords.add(KeywordRow(c.id, article.id, c.text) for c in one.chunks)
-            version = registry.record_article(article, len(one.chunks))
+            version, wrote = registry.record_article_once(article, len(one.chunks))
         except Exception as exc:  # noqa: BLE001 - a registry failure fails this item only
             doomed = sorted(new_ids - old_ids[article.id])
             store.delete(doomed)
@@ -362,6 +365,11 @@ def record(pending: list[Pending], old_ids: dict[str, set[str]], failed: list[It
             with suppress(RegistryError):
                 keywords.delete(doomed)
             results.append(one.result(ItemStatus.failed, error=f"could not record: {exc}"))
+            continue
+        if not wrote:  # recorded by the other ingest after the look above: its chunks are these, its event sent
+            one.notes.append(MEANWHILE)
+            results.append(one.result(ItemStatus.unchanged))
+            report_progress("store", 1)
             continue
         stale = sorted(old_ids[article.id] - new_ids)
         store.delete(stale)

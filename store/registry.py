@@ -604,6 +604,11 @@ class Registry:
         time (or one that looked before the other wrote) record each content once. When two
         writers race, the loser's insert conflicts, and it looks again.
         """
+        return self.record_article_once(article, chunk_count)[0]
+
+    def record_article_once(self, article: Article, chunk_count: int) -> tuple[int, bool]:
+        """`record_article`, and whether this call wrote it: False when the registry already held this content
+        (recorded by another writer since this one looked, as two ingests of one folder at once do)."""
         self.require_writable()
         for attempt in range(3):
             try:
@@ -615,13 +620,13 @@ class Registry:
                     ) from exc
         raise AssertionError("unreachable")
 
-    def _record_article(self, article: Article, chunk_count: int) -> int:
+    def _record_article(self, article: Article, chunk_count: int) -> tuple[int, bool]:
         fields = article.model_dump(exclude={"content_hash", "read_by"}, mode="python")
         fields["sections"] = [s.model_dump() for s in article.sections]
         with self.session() as s:
             row = s.get(ArticleRow, article.id, populate_existing=True)
             if row is not None and row.content_hash == article.content_hash:
-                return row.version
+                return row.version, False
             if row is None:
                 row = ArticleRow(**fields, content_hash=article.content_hash, version=1, chunk_count=chunk_count)
                 s.add(row)
@@ -643,7 +648,7 @@ class Registry:
             )
             s.flush()  # the article row first: the body row refers to it
             s.merge(ArticleBodyRow(article_id=article.id, body_hash=body_hash(article.body)))
-            return row.version
+            return row.version, True
 
     def versions(self, article_id: str, last: int = 6) -> list[Version]:
         """The article's `last` versions, oldest first."""

@@ -641,6 +641,26 @@ def test_a_chunk_store_that_lost_every_chunk_is_said_to_not_answered_as_an_empty
     assert status["chunks"] == 2 and status["chunks_in_chroma"] == 0 and status["warnings"] == [said]
 
 
+def test_an_empty_corpus_or_filters_that_keep_nothing_are_said_not_answered(assay_home, capsys):
+    """Both had been "The corpus does not say. (no relevant chunks)": no help to a user whose ASSAY_HOME names another
+    folder than the one they ingested into, or whose --since is after their --until."""
+    from assay.cli import main
+
+    with pytest.raises(SystemExit) as empty:
+        main(["ask", "How much NdPr did Lynas ship?"])
+    assert empty.value.code == 1 and " ".join(capsys.readouterr().err.split()) == (
+        f"error: the corpus in {assay_home.home} holds no articles yet: ingest some (`assay ingest SOURCE`; `assay demo` "
+        "ingests a sample feed), or set ASSAY_HOME to the data folder that holds them")
+    _record(assay_home, "Lynas ships")  # undated, from "[bold]Feed[/bold]"
+    for options, kept in ((["--since", "2026-05-01", "--until", "2026-01-01"], "--since 2026-05-01 --until 2026-01-01"),
+                          (["--source", "Reuters"], "--source 'Reuters'")):
+        with pytest.raises(SystemExit) as none:
+            main(["ask", "How much NdPr did Lynas ship?", *options])
+        assert none.value.code == 1 and " ".join(capsys.readouterr().err.split()) == (
+            f"error: no article of the corpus (1 in all) passes {kept}: widen the filters (`assay articles` with the same "
+            "options lists the articles they keep)")
+
+
 def test_a_terminal_that_is_not_utf8_gets_escapes_not_a_fault(tmp_path):
     """Seen with LC_ALL=C and UTF-8 mode off (as an ISO-8859-1 or C locale without it): `assay show` ended at its first
     "·" in "UnicodeEncodeError: 'ascii' codec can't encode character". The JSON stays the same JSON."""
@@ -804,10 +824,11 @@ def test_show_renders_an_analysis_stored_without_an_interval(assay_home):
 
 def test_ask_tells_a_question_about_one_unnamed_article_how_to_name_it(assay_home):
     hint = "pass --article ID to ask about one"
+    article_id = _record(assay_home, "Lynas ships")  # with no chunks: no chunk retrieved, no LLM call
     asked = runner.invoke(app, ["ask", "What is the source of this article?"], env={"COLUMNS": "300"})
     assert asked.exit_code == 0, asked.output
-    assert hint in asked.output and "The corpus does not say." in asked.output  # an empty corpus: no chunks, no LLM call
-    scoped = runner.invoke(app, ["ask", "What is the source of this article?", "--article", "0123abcd"], env={"COLUMNS": "300"})
+    assert hint in asked.output and "The corpus does not say." in asked.output
+    scoped = runner.invoke(app, ["ask", "What is the source of this article?", "--article", article_id[:8]], env={"COLUMNS": "300"})
     assert scoped.exit_code == 0 and hint not in scoped.output
 
 
