@@ -221,14 +221,14 @@ def test_bad_inputs_fail_one_by_one_and_leave_nothing_partial(ingest, assay_home
 def test_a_store_failure_fails_that_article_only_and_a_rerun_repairs_it(ingest, assay_home, http_server, monkeypatch):
     items = [{"title": f"Store {n}", "link": f"https://example.com/store/{n}", "html": article_html(n)} for n in (6, 7)]
     url = http_server.set("/store.xml", rss(items), content_type="application/xml")
-    real = Registry.record_article
+    real = Registry.record_article_once  # what the ingest records with
 
     def flaky_record(self, article, chunk_count):
         if article.title == "Store 7":
             raise RuntimeError("database is locked")
         return real(self, article, chunk_count)
 
-    monkeypatch.setattr(Registry, "record_article", flaky_record)
+    monkeypatch.setattr(Registry, "record_article_once", flaky_record)
     report = ingest([url])
     (failed,) = by_status(report)["failed"]
     assert failed.title == "Store 7" and "database is locked" in failed.error
@@ -237,7 +237,7 @@ def test_a_store_failure_fails_that_article_only_and_a_rerun_repairs_it(ingest, 
     assert store.chunk_ids(failed.article_id) == set()
     assert registry.feeds()[0].etag is None and registry.feeds()[0].last_status == "partial"
 
-    monkeypatch.setattr(Registry, "record_article", real)
+    monkeypatch.setattr(Registry, "record_article_once", real)
     assert ingest([url]).counts == {"new": 1, "updated": 0, "unchanged": 1, "duplicate": 0, "removed": 0, "failed": 0}
     assert_consistent(assay_home)
 
