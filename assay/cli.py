@@ -23,6 +23,7 @@ from rich.table import Table
 from assay import api
 from assay.articles import SAMPLE_FEED
 from assay.ask import citations_before_stops, refers_to_one_article
+from assay.console import writes_utf8
 from assay.llms import backend_fault
 from assay.retrieval import Filters
 from assay.runtime import STOP_REQUESTED
@@ -46,8 +47,7 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print one JSON object in
 
 def _print_json(data: Any) -> None:
     # Escaped where the terminal is not UTF-8: the same JSON, every character kept (see console.keep_printing).
-    utf8 = (sys.stdout.encoding or "").lower().replace("-", "").replace("_", "") in ("utf8", "utf8sig")
-    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=not utf8, default=str) + "\n")
+    sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=not writes_utf8(sys.stdout), default=str) + "\n")
 
 
 # --- ingest ----------------------------------------------------------------------------

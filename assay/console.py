@@ -31,9 +31,12 @@ def keep_printing() -> None:
     what it cannot show as escapes: every article's "·", "—" and curly quotes had ended `assay show` in
     "UnicodeEncodeError: 'ascii' codec can't encode character" (seen with LC_ALL=C PYTHONUTF8=0)."""
     for stream in (sys.stdout, sys.stderr):
-        encoding = (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "")
-        if encoding not in ("utf8", "utf8sig") and hasattr(stream, "reconfigure"):
+        if not writes_utf8(stream) and hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
+
+
+def writes_utf8(stream: object) -> bool:
+    return (getattr(stream, "encoding", None) or "").lower().replace("-", "").replace("_", "") in ("utf8", "utf8sig")
 
 
 def start_fault(exc: Exception) -> str:

@@ -327,9 +327,6 @@ def upsert(pending: list[Pending], old_ids: dict[str, set[str]], settings: Setti
     return []
 
 
-MEANWHILE = "stored meanwhile by another ingest running at the same time"
-
-
 @task(name="record", cache_policy=NO_CACHE)
 def record(pending: list[Pending], old_ids: dict[str, set[str]], failed: list[ItemResult], settings: Settings) -> list[ItemResult]:
     """Per article: its chunks into the keyword index, its registry row, then its stale chunks out of
@@ -342,17 +339,9 @@ def record(pending: list[Pending], old_ids: dict[str, set[str]], failed: list[It
     store, registry, keywords = made.chunk_store, made.registry, made.keyword_index()
     failed_ids = {r.article_id for r in failed}
     results = list(failed)
-    # Two ingests of one folder or feed at once (a scheduled one overlapping one by hand) both found these articles
-    # new, and each reported them "new" and emitted their events. What the other stored meanwhile is unchanged here.
-    stored_now = registry.content_hashes([one.article.id for one in pending])
     for one in pending:
         article, new_ids = one.article, {c.id for c in one.chunks}
         if article.id in failed_ids:
-            continue
-        if stored_now.get(article.id) == article.content_hash:
-            one.notes.append(MEANWHILE)
-            results.append(one.result(ItemStatus.unchanged))
-            report_progress("store", 1)
             continue
         try:
             keywords.add(KeywordRow(c.id, article.id, c.text) for c in one.chunks)
@@ -366,8 +355,10 @@ def record(pending: list[Pending], old_ids: dict[str, set[str]], failed: list[It
                 keywords.delete(doomed)
             results.append(one.result(ItemStatus.failed, error=f"could not record: {exc}"))
             continue
-        if not wrote:  # recorded by the other ingest after the look above: its chunks are these, its event sent
-            one.notes.append(MEANWHILE)
+        if not wrote:
+            # Two ingests of one folder or feed at once (a scheduled one overlapping one by hand) both found this article
+            # new; each had reported it "new" and emitted its event. The other recorded it first: its chunks are these.
+            one.notes.append("stored meanwhile by another ingest running at the same time")
             results.append(one.result(ItemStatus.unchanged))
             report_progress("store", 1)
             continue
