@@ -415,7 +415,8 @@ def test_ctrl_c_finishes_the_article_in_hand_a_second_stops_at_once_and_the_next
         terminated = interrupt("--pending", 1, signal.SIGTERM)
         assert terminated.returncode == 128 + signal.SIGTERM and terminated.stderr.splitlines() == [TERMINATED]
         assert len(rows("SELECT article_id FROM analyses")) == 2
-        assert len(rows("SELECT * FROM analysis_claims")) == 1  # the process killed at once still holds its one
+        # At most the claim the process killed at once left: none, where this run took its article (and finished it).
+        assert len(rows("SELECT * FROM analysis_claims")) <= 1
 
         again = subprocess.run([ASSAY, "analyse", "--pending"], env=env, capture_output=True, text=True, timeout=300)
         assert "analysis: 2 analysed, 0 unchanged, 0 failed" in again.stdout, again.stdout + again.stderr
