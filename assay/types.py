@@ -188,12 +188,8 @@ def path_text(path: str) -> str:
     """A file's path as text that can be stored and printed. Python reads a file name whose bytes are not UTF-8
     (an old Windows share's "B\xf6rse.txt", a zip's cp437 names unpacked) with lone surrogates, which no database
     or UTF-8 terminal takes: a folder holding one such file had failed its whole ingest ("surrogates not allowed").
-    Those bytes become \\xNN escapes; any other path is itself."""
-    try:
-        path.encode("utf-8")
-        return path
-    except UnicodeEncodeError:
-        return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    Those bytes become \\xNN escapes; any other path is itself (the round trip leaves UTF-8 as it is)."""
+    return path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 class ItemResult(BaseModel):
