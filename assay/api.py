@@ -40,7 +40,7 @@ from assay.llm_log import LLMCallLogger
 from assay.models import install_default_model
 from assay.profiles import SourceProfile, source_type_profiles
 from assay.profiles import source_profiles as profile_sources
-from assay.prompts import load_prompts
+from assay.prompts import PromptVersion, prompt_library
 from assay.readers import json_stories, supported_suffixes
 from assay.report import default_eval_report, default_report_dir, write_report
 from assay.retrieval import Filters, allowed_articles
@@ -206,6 +206,7 @@ def ingest(
     on_progress: ProgressListener | None = None,
 ) -> PipelineReport:
     """Ingest feeds, pages, files and folders, then analyse what is new or changed. Safe to re-run."""
+    _prompts_exist(settings, prompt_overrides if analyse else None)
     configure_prefect(settings)
     from assay.flows.pipeline import ingest_and_analyse
 
@@ -217,11 +218,18 @@ def analyse(
     article_ids: list[str], settings: Settings, *, prompt_overrides: list[str] | None = None, on_progress: ProgressListener | None = None
 ) -> AnalyseReport:
     """Analyse articles by id; an unchanged analysis costs a lookup, not an LLM call."""
+    _prompts_exist(settings, prompt_overrides)
     configure_prefect(settings)
     from assay.flows.analyse import analyse as analyse_flow
 
     with _listening(on_progress), in_process_flow_settings():
         return analyse_flow(article_ids, prompt_overrides, settings)
+
+
+def _prompts_exist(settings: Settings, overrides: list[str] | None) -> None:
+    """A `--prompt` that names no prompt fails once, before any work, not once per article."""
+    if overrides:
+        prompt_library(settings).load_all(overrides)
 
 
 def select_articles(settings: Settings, refs: list[str] | None = None, *, every: bool = False, pending: bool = False) -> list[str]:
@@ -382,7 +390,7 @@ def ask(
     return answer_question(
         question,
         retriever=made.retriever(), catalog=made.registry, embedder=made.embedder, model=made.chat_model(),
-        prompt=answer_prompt(settings, prompts := load_prompts(prompt_overrides)), checks=answer_checks(settings, prompts),
+        prompt=answer_prompt(settings, prompts := prompt_library(settings).load_all(prompt_overrides)), checks=answer_checks(settings, prompts),
         k=k or settings.ask_k, min_similarity=settings.ask_min_similarity, passage_chars=settings.ask_passage_chars,
         passage_word_weight=settings.ask_passage_word_weight,
         filters=filters, on_text=on_text, callbacks=[LLMCallLogger(made.registry, local=settings.llm == "local")],
@@ -650,6 +658,7 @@ def evaluate(
     on_article: Callable[[str], None] | None = None,
 ) -> Evaluation:
     """Score the released prompts (and candidates, through the gate) on a labelled split."""
+    _prompts_exist(settings, candidates)
     configure_prefect(settings)
     from assay.evals.release import evaluate as run_evaluation
 
@@ -667,11 +676,22 @@ def release(
     on_article: Callable[[str], None] | None = None,
 ) -> Evaluation:
     """Make prompt `ref` live if the eval gate passes on `split`."""
+    _prompts_exist(settings, [ref])
     configure_prefect(settings)
     from assay.evals.release import release as release_prompt
 
     ctx = _eval_context(settings)
     return release_prompt(ctx, settings, ref, split, limit=limit, max_questions=questions, on_article=on_article)
+
+
+def prompt_versions(settings: Settings) -> list[PromptVersion]:
+    """Every prompt version on file, shipped and the user's own, with the live ones marked."""
+    return prompt_library(settings).versions()
+
+
+def new_prompt(settings: Settings, name: str, source: str | None = None) -> PromptVersion:
+    """A copy of prompt `name`'s live version (or `source`) in the user's folder, numbered next, to edit and try."""
+    return prompt_library(settings).new_version(name, source)
 
 
 def _eval_context(settings: Settings) -> EvalContext:
@@ -761,6 +781,7 @@ def deploy(
 
 def analyse_backlog(settings: Settings, *, prompt_overrides: list[str] | None = None, max_wait_s: float | None = None) -> AnalyseReport:
     """Analyse every article never analysed, taking turns with other workers through claims."""
+    _prompts_exist(settings, prompt_overrides)
     configure_prefect(settings)
     from assay.flows.analyse import analyse_backlog as backlog_flow
 

@@ -32,7 +32,7 @@ from assay.embeddings import MiniLMEmbeddings
 from assay.grounding import unknown_names, unmentioned_materials, unmentioned_names, unmentioned_years
 from assay.language import ENGLISH_WORDS
 from assay.llms import StructuredOutputError, model_name, structured, yes_probability
-from assay.prompts import PromptFile, released
+from assay.prompts import PromptFile
 from assay.retrieval import Filters, Hit, HybridRetriever, chunk_hit
 from assay.settings import Settings
 from assay.statements import DAY_DATE, FOOTNOTE_MARKERS, MONTH, Statement, is_question, text_sentences, word_stems
@@ -1093,10 +1093,9 @@ def answer_prompt(settings: Settings, prompts: dict[str, PromptFile]) -> PromptF
     so an eval or a release of it runs it; else JSON on the openai backend and text on the local one."""
     chosen = settings.ask_answer_format
     if chosen == "auto":
-        live = released()
-        if prompts["answer"].version != live.get("answer"):
+        if not prompts["answer"].live:
             chosen = "text"
-        elif prompts["structured_answer"].version != live.get("structured_answer"):
+        elif not prompts["structured_answer"].live:
             chosen = "json"
         else:
             chosen = "json" if settings.llm == "openai" else "text"

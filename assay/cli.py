@@ -25,12 +25,23 @@ from assay.articles import SAMPLE_FEED
 from assay.ask import citations_before_stops, refers_to_one_article
 from assay.console import writes_utf8
 from assay.llms import backend_fault
+from assay.prompts import PROMPTS_DIR
 from assay.retrieval import Filters
 from assay.runtime import STOP_REQUESTED
 from assay.settings import Settings, get_settings
 from assay.sources import SourceError
 from assay.store.disk import free_bytes, sqlite_damage
-from assay.types import KIND_COLOURS, KINDS, AnalyseReport, Analysis, IngestReport, PipelineReport, Revision, SourceKind
+from assay.types import (
+    KIND_COLOURS,
+    KINDS,
+    AnalyseReport,
+    Analysis,
+    IngestReport,
+    PipelineReport,
+    Revision,
+    SourceKind,
+    path_text,
+)
 
 if TYPE_CHECKING:  # imports Prefect, which `configure_prefect` must precede
     from assay.evals.release import Evaluation
@@ -72,6 +83,18 @@ def _ingest_with_progress(sources: list[str], expect: SourceKind | None, *, anal
         return api.ingest(sources, get_settings(), expect=expect, analyse=analyse, on_progress=on_progress)
 
 
+_NOTES_APART = 5  # a note said of more items than this is said once, with a count
+
+
+def _notes_by_text(report: IngestReport) -> dict[str, list[str]]:
+    """Each note's text, and the items it was said of, in the report's order."""
+    notes: dict[str, list[str]] = {}
+    for r in report.results:
+        for note in r.notes:
+            notes.setdefault(note, []).append(r.title or r.location)
+    return notes
+
+
 def _print_report(report: IngestReport) -> None:
     problems = [r for r in report.results if r.error]
     if problems:
@@ -79,9 +102,13 @@ def _print_report(report: IngestReport) -> None:
         for r in problems:
             table.add_row(r.status.value, escape(r.title or r.location), escape(r.error or ""))
         out.print(table)
-    for r in report.results:
-        for note in r.notes:
-            out.print(f"[dim]{escape(r.title or r.location)}: {escape(note)}[/dim]", highlight=False)
+    for note, items in _notes_by_text(report).items():
+        if len(items) <= _NOTES_APART:
+            for item in items:
+                out.print(f"[dim]{escape(item)}: {escape(note)}[/dim]", highlight=False)
+        else:  # an overlapping ingest had printed "stored meanwhile…" once for each of 349 articles (seen here)
+            shown = ", ".join(items[:3])
+            out.print(f"[dim]{len(items)} items: {escape(note)} (among them {escape(shown)} …; --json lists each)[/dim]", highlight=False)
     for feed in report.not_modified:
         out.print(f"[dim]{escape(feed)}: not modified since the last poll[/dim]", highlight=False)
     if report.unread:
@@ -644,7 +671,10 @@ def release(
         _print_json(result.model_dump(mode="json"))
     else:
         _print_evaluation(result)
-        out.print(f"released {ref}" if result.gate is not None and result.gate.passed else f"[red]{ref} not released[/red]")
+        if result.release_file is not None:
+            out.print(f"released {escape(ref)} (in {escape(path_text(str(result.release_file)))})", highlight=False)
+        else:
+            out.print(f"[red]{escape(ref)} not released[/red]")
     if result.gate is None or not result.gate.passed:
         raise typer.Exit(1)
 
@@ -731,6 +761,45 @@ def models_install() -> None:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from None
     out.print(f"{path} (SHA-256 verified)")
+
+
+# --- prompts --------------------------------------------------------------------------
+
+prompts_app = typer.Typer(help="Prompt versions: the shipped ones and your own (ASSAY_PROMPTS_DIR, default ASSAY_HOME/prompts).")
+app.add_typer(prompts_app, name="prompts")
+
+
+@prompts_app.callback(invoke_without_command=True)
+def prompts_list(ctx: typer.Context, json_output: JsonFlag = False) -> None:
+    """Every prompt version on file, the live one of each marked, and where your own are kept."""
+    if ctx.invoked_subcommand is not None:
+        return
+    settings = get_settings()
+    versions = api.prompt_versions(settings)
+    if json_output:
+        _print_json([v.model_dump(mode="json") for v in versions])
+        return
+    table = Table("prompt", "version", "live", "where")
+    for v in versions:
+        table.add_row(v.name, v.version, "live" if v.live else "", "yours" if v.own else "[dim]shipped[/dim]")
+    out.print(table)
+    out.print(f"shipped: {escape(path_text(str(PROMPTS_DIR)))}\nyours: {escape(path_text(str(settings.own_prompts_dir)))} "
+              "(`assay prompts new NAME` copies the live version there to edit)", highlight=False)
+
+
+@prompts_app.command("new")
+def prompts_new(
+    name: Annotated[str, typer.Argument(help="The prompt: summary, answer, kinds …")],
+    source: Annotated[str | None, typer.Option("--from", help="Copy this version instead of the live one.")] = None,
+    json_output: JsonFlag = False,
+) -> None:
+    """Copy a prompt's live version into your own folder as its next version, to edit, try and release."""
+    made = api.new_prompt(get_settings(), name, source)
+    if json_output:
+        _print_json(made.model_dump(mode="json"))
+        return
+    out.print(f"wrote {escape(path_text(str(made.path)))}: edit it, try it with `assay eval --prompt {made.name}@{made.version}`, "
+              f"and make it live with `assay release {made.name}@{made.version}` (only if the eval gate passes)", highlight=False)
 
 
 # --- the database --------------------------------------------------------------------
@@ -853,8 +922,14 @@ def demo(
     result = _ingest_with_progress([str(SAMPLE_FEED)], SourceKind.feed, analyse=False, show_progress=err.is_terminal)
     _print_report(result.ingest)
     failed = result.failed
+    held = api.articles(get_settings())
+    if not held:  # the breakdown, status and report of nothing had followed (a broken install's sample feed)
+        why = next((r.error for r in result.ingest.results if r.error), "it held no articles")
+        err.print(f"[red]error:[/red] the sample feed gave the corpus no articles ({escape(why)}): "
+                  "reinstall Assay (`make setup`, or `pip install` its wheel again)", highlight=False, soft_wrap=True)
+        raise typer.Exit(1)
     if analyse_count > 0:
-        ids = [a.id for a in api.articles(get_settings())][:analyse_count]
+        ids = [a.id for a in held][:analyse_count]
         out.print(f"\nAnalysing {len(ids)} article(s) with the embedded model (about 25 s each on 2 cores)…")
         analysed = _analyse_with_progress(ids, None, show_progress=err.is_terminal)
         _print_analyse_report(analysed)

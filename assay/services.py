@@ -24,7 +24,7 @@ from assay.kinds import ClassifierKindDecider, KindDecider
 from assay.llm_kinds import LLMKindDecider
 from assay.llm_log import LLMCallLogger
 from assay.llms import chat_model
-from assay.prompts import load_prompt
+from assay.prompts import prompt_library
 from assay.retrieval import HybridRetriever
 from assay.runtime import loopback_without_proxy
 from assay.settings import Settings
@@ -78,7 +78,7 @@ class Services:
     def _make_kind_decider(self) -> KindDecider:
         if self.settings.kind_decider == "llm":
             logged = [LLMCallLogger(self.registry, local=self.settings.llm == "local")]
-            return LLMKindDecider(self.chat_model(), load_prompt("kinds"), callbacks=logged)
+            return LLMKindDecider(self.chat_model(), prompt_library(self.settings).load("kinds"), callbacks=logged)
         return ClassifierKindDecider(StatementClassifiers.load(), self.settings.kind_min_confidence, SourceRules.load(self.settings.home))
 
     @property

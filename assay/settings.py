@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ASSAY_", extra="ignore")
 
     home: Path = Field(default_factory=_default_home, description="Data folder: registry, Chroma, models.")
+    prompts_dir: Path | None = Field(
+        None, description="Your own prompt versions and releases, over the shipped ones; default: ASSAY_HOME/prompts.")
     models_dir: Path = Field(
         default_factory=_default_models_dir, description="Local model files, shared by every data folder; default: $XDG_CACHE_HOME/assay/models."
     )
@@ -197,6 +199,11 @@ class Settings(BaseSettings):
     @property
     def registry_url(self) -> str:
         return self.database_url.get_secret_value() if self.database_url else f"sqlite:///{self.home / 'registry.sqlite'}"
+
+    @property
+    def own_prompts_dir(self) -> Path:
+        """The user's prompt versions and releases (`assay prompts`), over the shipped ones."""
+        return self.prompts_dir or self.home / "prompts"
 
     @property
     def evals_dir(self) -> Path:

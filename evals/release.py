@@ -4,7 +4,6 @@ the gate passes."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from pydantic import BaseModel
 from assay.evals import report
 from assay.evals.gate import GateConfig, GateResult, compare
 from assay.evals.runner import EVAL_SPLITS, EvalContext, EvalRun, run_eval
-from assay.prompts import PROMPTS_DIR, load_prompts, parse_ref
+from assay.prompts import PromptLibrary, prompt_library
 from assay.settings import Settings
 
 
@@ -22,6 +21,7 @@ class Evaluation(BaseModel):
     candidate: EvalRun | None = None
     gate: GateResult | None = None
     report: Path | None = None
+    release_file: Path | None = None  # where a passed release was written
 
 
 def latest_report_dir(settings: Settings) -> Path:
@@ -36,15 +36,16 @@ def evaluate(
     split: str = "dev",
     *,
     report_dir: Path | None = None,
-    prompts_dir: Path = PROMPTS_DIR,
+    library: PromptLibrary | None = None,
     config: GateConfig | None = None,
     on_article: Callable[[str], None] | None = None,
     limit: int | None = None,
     max_questions: int | None = None,
 ) -> Evaluation:
     """The released prompts, and with `candidates` (NAME@VERSION) the candidate set, on the same articles."""
-    released_prompts = load_prompts(None, prompts_dir)
-    candidate_prompts = load_prompts(candidates, prompts_dir) if candidates else None  # a bad ref fails before any model call
+    library = library or prompt_library(settings)
+    released_prompts = library.load_all()
+    candidate_prompts = library.load_all(candidates) if candidates else None  # a bad ref fails before any model call
     if split not in EVAL_SPLITS:
         raise ValueError(f"split {split!r}: evals run on {' or '.join(EVAL_SPLITS)} (the classifier is fitted on train)")
     released = run_eval(ctx, released_prompts, split, on_article=on_article, limit=limit, max_questions=max_questions)
@@ -57,30 +58,20 @@ def evaluate(
     return result
 
 
-def write_release(ref: str, prompts_dir: Path = PROMPTS_DIR) -> None:
-    """Set NAME's live version in release.yaml, keeping its comments."""
-    name, version = parse_ref(ref)
-    path = prompts_dir / "release.yaml"
-    text = path.read_text(encoding="utf-8")
-    line = re.compile(rf"^{re.escape(name)}:.*$", re.M)
-    entry = f'{name}: "{version}"'
-    text = line.sub(entry, text) if line.search(text) else text.rstrip("\n") + f"\n{entry}\n"
-    path.write_text(text, encoding="utf-8")
-
-
 def release(
     ctx: EvalContext,
     settings: Settings,
     ref: str,
     split: str = "dev",
     *,
-    prompts_dir: Path = PROMPTS_DIR,
+    library: PromptLibrary | None = None,
     on_article: Callable[[str], None] | None = None,
     limit: int | None = None,
     max_questions: int | None = None,
 ) -> Evaluation:
     """Evaluate `ref` against the released prompts; update the release file only if the gate passes."""
-    result = evaluate(ctx, settings, [ref], split, prompts_dir=prompts_dir, on_article=on_article, limit=limit, max_questions=max_questions)
+    library = library or prompt_library(settings)
+    result = evaluate(ctx, settings, [ref], split, library=library, on_article=on_article, limit=limit, max_questions=max_questions)
     if result.gate is not None and result.gate.passed:
-        write_release(ref, prompts_dir)
+        result.release_file = library.write_release(ref)
     return result

@@ -132,7 +132,7 @@ class EvalRun(BaseModel):
 
 def eval_settings(settings: Settings) -> Settings:
     """The user's settings with the eval's own home: always embedded Chroma and SQLite."""
-    return settings.model_copy(update={"home": settings.evals_dir / "corpus", "chroma_url": None, "database_url": None})
+    return settings.model_copy(update={"home": settings.evals_dir / "corpus", "prompts_dir": settings.own_prompts_dir, "chroma_url": None, "database_url": None})
 
 
 def build_corpus(settings: Settings) -> dict[str, Article]:

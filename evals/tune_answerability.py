@@ -28,7 +28,7 @@ from assay.ask import AnswerChecks, answer_prompt, answer_question
 from assay.evals import metrics as m
 from assay.evals.labels import load_split
 from assay.evals.runner import EvalContext, eval_context
-from assay.prompts import load_prompts
+from assay.prompts import prompt_library
 from assay.runtime import configure_prefect, in_process_flow_settings
 from assay.services import services
 from assay.settings import get_settings
@@ -53,7 +53,7 @@ class AskedQuestion(BaseModel):
 
 
 def ask_all(ctx: EvalContext, split: str, overrides: list[str] | None = None) -> list[AskedQuestion]:
-    prompts = load_prompts(overrides)
+    prompts = prompt_library(ctx.settings).load_all(overrides)
     probes = AnswerChecks(answerable=prompts["answerable"], cited_answers=prompts["cited_answers"])  # every probe, no threshold
     out = []
     for article_id in getattr(load_split(), split):

@@ -39,7 +39,7 @@ from assay.flows.watch import alert_watchers
 from assay.language import english_reason
 from assay.llm_log import LLMCallLogger
 from assay.llms import backend_fault, model_name
-from assay.prompts import load_prompts
+from assay.prompts import prompt_library
 from assay.runtime import STOP_REQUESTED, prefect_server_set
 from assay.services import services
 from assay.settings import Settings, get_settings
@@ -76,7 +76,7 @@ def analyse_one(article_id: str, prompt_overrides: list[str], settings: Settings
     if not_english:  # said per article rather than analysed into nonsense
         return AnalyseResult(article_id=article.id, title=article.title, status="skipped",
                              error=f"analysis is English-only for now, and {not_english}")
-    prompts = {name: p for name, p in load_prompts(prompt_overrides).items() if name in ANALYSIS_PROMPTS}
+    prompts = {name: p for name, p in prompt_library(settings).load_all(prompt_overrides).items() if name in ANALYSIS_PROMPTS}
     # A reply to the same input by the same model is read back, not asked again: a release that changes
     # only the rules around the model re-analyses every article at the cost of those rules alone.
     model = made.chat_model(cache=made.analysis_cache())

@@ -9,6 +9,7 @@ runner runs on a thread of its own and the main thread owns the signals.
 from __future__ import annotations
 
 import asyncio
+import logging
 import signal
 import threading
 from datetime import timedelta
@@ -17,6 +18,12 @@ from prefect.runner import Runner
 
 from assay.flows.pipeline import ingest_and_analyse
 from assay.types import SourceKind
+
+
+def _pause_said_by_assay(record: logging.LogRecord) -> bool:
+    """`assay serve` says "Stopped; the deployment is paused." itself: Prefect's runner said it again in two
+    INFO lines after it (seen here)."""
+    return not record.getMessage().startswith(("Pausing all deployments", "All deployments have been paused"))
 
 
 def serve_polls(feeds: list[str], *, folders: list[str] | None = None, name: str, interval: timedelta,
@@ -35,6 +42,7 @@ def serve_polls(feeds: list[str], *, folders: list[str] | None = None, name: str
         ids.append(runner.add_flow(
             ingest_and_analyse, name=f"{name}-folders", interval=interval, parameters={"sources": folders, "expect": None, "poll": True}))
     deployment_id = ids[0]
+    logging.getLogger("prefect.runner").addFilter(_pause_said_by_assay)
     loop = asyncio.new_event_loop()
     worker = threading.Thread(target=loop.run_until_complete, args=(runner.start(),), name="assay-runner", daemon=True)
 

@@ -36,7 +36,7 @@ from assay.grounding import (
 from assay.kinds import ClassifierKindDecider
 from assay.llms import StructuredOutputError
 from assay.models import ModelMissing
-from assay.prompts import load_prompt, load_prompts, parse_ref, released
+from assay.prompts import PromptError, load_prompt, load_prompts, parse_ref, released
 from assay.settings import Settings
 from assay.statements import sentences
 from tests.test_chunking_and_ids import sample_articles
@@ -330,7 +330,7 @@ def test_prompt_refs_and_release_file():
     assert parse_ref("summary@v2") == ("summary", "2")
     with pytest.raises(ValueError, match="NAME@VERSION"):
         parse_ref("summary")
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(PromptError, match=r"no prompt summary@99 in .* \(on file: summary@1, .*summary@5\)"):
         load_prompts(["summary@99"])
     assert load_prompts()["summary"].version == released()["summary"]
     assert load_prompts(["summary@2"])["summary"].reply_schema() is SummaryReplyV2

@@ -473,6 +473,8 @@ def test_serve_polls_a_feed_and_a_folder_on_a_schedule_and_analyses_what_they_br
     finally:
         server.terminate()
         server.wait(timeout=60)
+    said = server.stdout.read()
+    assert "Stopped; the deployment is paused." in said and "Pausing all deployments" not in said  # once, in Assay's words
     status = json.loads(
         subprocess.run([ASSAY, "status", "--json"], env=env, capture_output=True, text=True, check=True, cwd=REPO).stdout
     )
@@ -979,3 +981,38 @@ def test_a_paste_the_disk_cannot_hold_leaves_no_half_file(tmp_path, monkeypatch)
     with pytest.raises(OSError):
         api.keep_standard_input(b"Lynas lifts output\n\nLynas said output rose 12% in the quarter.\n", settings)
     assert list((tmp_path / "home" / "pasted").iterdir()) == []
+
+
+def test_a_note_said_of_many_items_is_printed_once_with_a_count(monkeypatch):
+    """Two ingests of the same folder at once had printed "stored meanwhile by another ingest…" once for
+    each of 349 articles; a note of a few items is still printed beside each."""
+    import io
+
+    from rich.console import Console
+
+    from assay import cli
+    from assay.types import IngestReport, ItemResult, ItemStatus
+
+    printed = io.StringIO()
+    monkeypatch.setattr(cli, "out", Console(file=printed, width=300))
+    meanwhile = "stored meanwhile by another ingest running at the same time"
+    results = [ItemResult(location=f"/data/{n}.txt", status=ItemStatus.unchanged, title=f"Story {n}", notes=[meanwhile]) for n in range(40)]
+    results.append(ItemResult(location="/data/scan.pdf", status=ItemStatus.new, title="Scan", notes=["an image: its text read by OCR"]))
+    cli._print_report(IngestReport(results=results))
+    lines = printed.getvalue().splitlines()
+    assert [line for line in lines if meanwhile in line] == [
+        f"40 items: {meanwhile} (among them Story 0, Story 1, Story 2 …; --json lists each)"]
+    assert "Scan: an image: its text read by OCR" in lines
+
+
+@pytest.mark.slow
+def test_a_demo_whose_sample_feed_gives_nothing_stops_with_the_fix(prefect_harness, assay_home, tmp_path, monkeypatch, capsys):
+    """A broken install's demo had gone on to analyse 0 articles, a status of nothing and an empty report."""
+    from assay import cli
+
+    monkeypatch.setattr(cli, "SAMPLE_FEED", tmp_path / "gone" / "rare-earth-exchanges.xml")
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["demo"])
+    said = capsys.readouterr()
+    assert exited.value.code == 1 and "Analysing" not in said.out and "Report:" not in said.out
+    assert re.search(r"error: the sample feed gave the corpus no articles \(.*no such file.*\): reinstall Assay", " ".join(said.err.split()))

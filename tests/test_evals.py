@@ -6,7 +6,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import re
-import shutil
 from textwrap import shorten
 
 import numpy as np
@@ -19,7 +18,7 @@ from assay.embeddings import MiniLMEmbeddings
 from assay.evals import metrics as m
 from assay.evals.gate import GateConfig, MetricRule, compare
 from assay.evals.runner import ArticleEval, EvalRun, eval_context, run_eval
-from assay.prompts import PROMPTS_DIR, load_prompts, released
+from assay.prompts import PROMPTS_DIR, PromptLibrary, load_prompts, released
 from assay.settings import Settings
 
 # --- metrics ----------------------------------------------------------------------------------
@@ -188,13 +187,13 @@ def fake_eval(prefect_harness, tmp_path_factory):
     labels = load_all()
     model = PromptAwareFake(messages=iter([]), gold={a.source_item.title: a.highlights for a in labels.values()})
     ctx = eval_context(settings, model)
-    prompts_dir = home / "prompts"
-    shutil.copytree(PROMPTS_DIR, prompts_dir)
-    v2 = (prompts_dir / "summary" / "v2.yaml").read_text()
+    prompts_dir = home / "prompts"  # the user's own folder: candidates there, over the shipped prompts
+    (prompts_dir / "summary").mkdir(parents=True)
+    v2 = (PROMPTS_DIR / "summary" / "v2.yaml").read_text()
     for version, marker in (("90", "MARKER-WORSE"), ("91", "MARKER-BETTER")):
         text = v2.replace('version: "2"', f'version: "{version}"').replace("You are an analyst", f"{marker} You are an analyst")
         (prompts_dir / "summary" / f"v{version}.yaml").write_text(text)
-    return settings, ctx, prompts_dir
+    return settings, ctx, PromptLibrary(own=prompts_dir)
 
 
 def test_eval_scores_every_family_of_metrics(fake_eval):
@@ -242,17 +241,18 @@ def test_the_claims_path_is_scored_against_what_it_lists_from_the_labels(fake_ev
 def test_release_moves_the_release_file_only_when_the_gate_passes(fake_eval):
     from assay.evals.release import release
 
-    settings, ctx, prompts_dir = fake_eval
-    before = released(prompts_dir)
-    worse = release(ctx, settings, "summary@90", "dev", prompts_dir=prompts_dir, limit=5, max_questions=0)
-    assert not worse.gate.passed and released(prompts_dir) == before
+    settings, ctx, library = fake_eval
+    before, shipped_release = released(library), (PROMPTS_DIR / "release.yaml").read_bytes()
+    worse = release(ctx, settings, "summary@90", "dev", library=library, limit=5, max_questions=0)
+    assert not worse.gate.passed and released(library) == before and worse.release_file is None
     assert any(f.startswith("coverage") for f in worse.gate.failures())
     assert worse.report is not None and "Gate: FAILED" in (worse.report.parent / "report.md").read_text()
     assert "<svg" in worse.report.read_text()
-    better = release(ctx, settings, "summary@91", "dev", prompts_dir=prompts_dir, limit=5, max_questions=0)
+    better = release(ctx, settings, "summary@91", "dev", library=library, limit=5, max_questions=0)
     assert better.gate.passed, better.gate.failures()
-    assert released(prompts_dir)["summary"] == "91"
-    assert "# The live version" in (prompts_dir / "release.yaml").read_text()  # comments kept
+    assert released(library)["summary"] == "91" and better.release_file == library.own / "release.yaml"
+    assert "# The live version" in better.release_file.read_text()  # the release file says what it is
+    assert (PROMPTS_DIR / "release.yaml").read_bytes() == shipped_release  # the shipped prompts are not the user's to change
     assert (settings.home / "evals" / "latest" / "report.html").is_file()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fnmatch
+import json
 import os
 import shutil
 import subprocess
@@ -86,3 +87,18 @@ def test_a_wheel_installed_elsewhere_runs_the_demo_from_its_own_files(tmp_path, 
     assert f"Ingesting the sample corpus: {site}/assay/data/samples/rare-earth-exchanges.xml" in printed  # its own copy
     assert "25 new, 0 updated, 0 unchanged, 0 duplicate, 0 failed" in printed
     assert "analysis: 1 analysed, 0 unchanged, 0 failed" in printed and extractive_llm.calls >= 1
+
+    # A prompt change as an installed user makes one: the new version in their data folder, the package's untouched.
+    def assay(*args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([sys.executable, "-c", "from assay.console import main; main()", *args],
+                              env=env, cwd=tmp_path, capture_output=True, text=True, timeout=600)
+
+    shipped = {p: p.read_bytes() for p in (site / "assay" / "data" / "prompts").rglob("*") if p.is_file()}
+    made = assay("prompts", "new", "summary", "--json")
+    assert made.returncode == 0, made.stderr[-2000:]
+    version = json.loads(made.stdout)["version"]
+    assert json.loads(made.stdout)["path"] == str(tmp_path / "home" / "prompts" / "summary" / f"v{version}.yaml")
+    first = json.loads(assay("articles", "--json", "--limit", "1").stdout)[0]["id"]
+    tried = assay("analyse", first, "--prompt", f"summary@{version}", "--json")
+    assert tried.returncode == 0 and json.loads(tried.stdout)["counts"]["analysed"] == 1, tried.stderr[-2000:]
+    assert {p: p.read_bytes() for p in (site / "assay" / "data" / "prompts").rglob("*") if p.is_file()} == shipped
