@@ -45,7 +45,7 @@ from assay.readers import json_stories, supported_suffixes
 from assay.report import default_eval_report, default_report_dir, write_report
 from assay.retrieval import Filters, allowed_articles
 from assay.revisions import revisions
-from assay.runtime import configure_prefect, in_process_flow_settings, prefect_api
+from assay.runtime import configure_prefect, forget_old_runs, in_process_flow_settings, prefect_api
 from assay.services import Services, services
 from assay.settings import Settings
 from assay.sources import SourceError, expand_source, flow_source, is_url, subscription_list, unwrapped_link
@@ -211,7 +211,9 @@ def ingest(
     from assay.flows.pipeline import ingest_and_analyse
 
     with _listening(on_progress), in_process_flow_settings():
-        return ingest_and_analyse([flow_source(s) for s in sources], expect, analyse, prompt_overrides, settings)
+        report = ingest_and_analyse([flow_source(s) for s in sources], expect, analyse, prompt_overrides, settings)
+        forget_old_runs(settings)
+        return report
 
 
 def analyse(
@@ -223,7 +225,9 @@ def analyse(
     from assay.flows.analyse import analyse as analyse_flow
 
     with _listening(on_progress), in_process_flow_settings():
-        return analyse_flow(article_ids, prompt_overrides, settings)
+        report = analyse_flow(article_ids, prompt_overrides, settings)
+        forget_old_runs(settings)
+        return report
 
 
 def _prompts_exist(settings: Settings, overrides: list[str] | None) -> None:
@@ -786,7 +790,9 @@ def analyse_backlog(settings: Settings, *, prompt_overrides: list[str] | None = 
     from assay.flows.analyse import analyse_backlog as backlog_flow
 
     with in_process_flow_settings():
-        return backlog_flow(prompt_overrides, settings, max_wait_s)
+        report = backlog_flow(prompt_overrides, settings, max_wait_s)
+        forget_old_runs(settings)
+        return report
 
 
 def upgrade_database(settings: Settings) -> SchemaUpgrade:

@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ASSAY_", extra="ignore")
 
     home: Path = Field(default_factory=_default_home, description="Data folder: registry, Chroma, models.")
+    prefect_history_days: int = Field(
+        30, ge=1, description="Days of finished runs (and their task runs and logs) Assay's own Prefect server keeps; a server of yours keeps its own settings.")
     prompts_dir: Path | None = Field(
         None, description="Your own prompt versions and releases, over the shipped ones; default: ASSAY_HOME/prompts.")
     models_dir: Path = Field(

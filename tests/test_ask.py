@@ -1348,9 +1348,9 @@ def test_the_answer_format_follows_the_backend_unless_set():
     assert answer_prompt(Settings(llm="openai", ask_answer_format="text"), prompts).key == "answer@1"
     assert answer_prompt(Settings(llm="local", ask_answer_format="json"), prompts).key == "structured_answer@1"
     # A candidate of either prompt is what an eval or a release of it must run, whatever the backend.
-    candidate = prompts | {"answer": prompts["answer"].model_copy(update={"version": "99"})}
+    candidate = prompts | {"answer": prompts["answer"].model_copy(update={"version": "99", "live": False})}
     assert answer_prompt(Settings(llm="openai"), candidate).key == "answer@99"
-    candidate = prompts | {"structured_answer": prompts["structured_answer"].model_copy(update={"version": "99"})}
+    candidate = prompts | {"structured_answer": prompts["structured_answer"].model_copy(update={"version": "99", "live": False})}
     assert answer_prompt(Settings(llm="local"), candidate).key == "structured_answer@99"
 
 

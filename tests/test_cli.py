@@ -1016,3 +1016,71 @@ def test_a_demo_whose_sample_feed_gives_nothing_stops_with_the_fix(prefect_harne
     said = capsys.readouterr()
     assert exited.value.code == 1 and "Analysing" not in said.out and "Report:" not in said.out
     assert re.search(r"error: the sample feed gave the corpus no articles \(.*no such file.*\): reinstall Assay", " ".join(said.err.split()))
+
+
+VACUUM_PROBE = """
+import asyncio, datetime as dt, json, sqlite3, sys, time
+from assay.settings import get_settings
+from assay.runtime import configure_prefect, forget_old_runs, prefect_api
+from prefect import flow
+from prefect.client.orchestration import get_client
+from prefect.states import Completed
+
+settings = get_settings()
+configure_prefect(settings, quiet=False)
+
+@flow(name="a-poll")
+def poll():
+    pass
+
+async def finished_runs(ages_days):
+    async with get_client() as client:
+        ids = {}
+        for age in ages_days:
+            run = await client.create_flow_run(poll, name=f"{age} days old")
+            await client.set_flow_run_state(run.id, Completed(), force=True)
+            ended = dt.datetime.now(dt.UTC) - dt.timedelta(days=age)
+            with sqlite3.connect(settings.home / "prefect" / "prefect.db", timeout=30) as db:  # aged by hand: a month is not waited for
+                db.execute("UPDATE flow_run SET end_time = ? WHERE id = ?", (ended.strftime("%Y-%m-%d %H:%M:%S.%f"), str(run.id)))
+            ids[age] = run.id
+        return ids
+
+async def kept(ids):
+    async with get_client() as client:
+        left = {}
+        for age, run_id in ids.items():
+            try:
+                await client.read_flow_run(run_id)
+                left[age] = True
+            except Exception:
+                left[age] = False
+        return left
+
+if sys.argv[1] == "serve":  # `assay serve`'s own server: its vacuum service trims it
+    with prefect_api(settings):
+        ids = asyncio.run(finished_runs([40, 20]))
+        deadline = time.monotonic() + 60
+        while asyncio.run(kept(ids))[40] and time.monotonic() < deadline:
+            time.sleep(1)
+        print(json.dumps(asyncio.run(kept(ids))))
+else:  # the temporary server of every other command runs no vacuum service: each flow command trims it
+    poll()
+    ids = asyncio.run(finished_runs([40, 20, 31]))
+    forgotten = forget_old_runs(settings)
+    print(json.dumps({"forgotten": forgotten, **asyncio.run(kept(ids))}))
+"""
+
+
+@pytest.mark.slow
+def test_prefects_history_is_kept_for_a_month_not_for_good(tmp_path):
+    """Prefect kept every run, its task runs and logs for good: a home's prefect.db grew by about 45 KB an
+    ingested item. `assay serve`'s server deletes finished runs older than ASSAY_PREFECT_HISTORY_DAYS (30)
+    with its vacuum service; the temporary server of other commands has none, so each flow command does."""
+    env = subprocess_env(tmp_path / "home") | {"PREFECT_SERVER_SERVICES_DB_VACUUM_LOOP_SECONDS": "1"}
+    served = subprocess.run([sys.executable, "-c", VACUUM_PROBE, "serve"], env=env, capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert served.returncode == 0, served.stderr[-3000:]
+    assert json.loads(served.stdout.splitlines()[-1]) == {"40": False, "20": True}  # the month-old run gone, the newer kept
+    env["ASSAY_HOME"] = str(tmp_path / "other")
+    command = subprocess.run([sys.executable, "-c", VACUUM_PROBE, "command"], env=env, capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    assert command.returncode == 0, command.stderr[-3000:]
+    assert json.loads(command.stdout.splitlines()[-1]) == {"forgotten": 2, "40": False, "20": True, "31": False}
