@@ -28,7 +28,7 @@ from assay.llms import backend_fault
 from assay.prompts import PROMPTS_DIR
 from assay.retrieval import Filters
 from assay.runtime import STOP_REQUESTED
-from assay.settings import Settings, get_settings
+from assay.settings import Settings, get_settings, unknown_settings
 from assay.sources import SourceError
 from assay.store.disk import free_bytes, sqlite_damage
 from assay.types import (
@@ -1240,6 +1240,15 @@ def _terminated(signum: int, frame: object) -> None:
     os._exit(128 + signum)  # as the second Ctrl-C: an exception would wait for the threads running tasks
 
 
+def _warn_unknown_settings() -> None:
+    try:
+        unknown = unknown_settings()
+    except Exception:  # noqa: BLE001 - settings that cannot be read are said as the command's fault
+        return
+    for line in unknown:
+        err.print(f"[yellow]warning:[/yellow] {escape(line)}", highlight=False, soft_wrap=True)
+
+
 def main(argv: list[str] | None = None) -> None:
     """The `assay` command: Typer's app, with every unexpected fault as one line and exit code 1."""
     args = sys.argv[1:] if argv is None else argv
@@ -1251,6 +1260,7 @@ def main(argv: list[str] | None = None) -> None:
         signal.signal(signal.SIGINT, _first_interrupt)
     if terminating:  # `assay serve` puts Prefect's own in its place, which pauses the deployment
         signal.signal(signal.SIGTERM, _terminated)
+    _warn_unknown_settings()
     try:
         app(args=args, prog_name="assay")
     except KeyboardInterrupt:

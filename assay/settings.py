@@ -7,6 +7,7 @@ scales out to a Chroma server and a SQL database server.
 
 from __future__ import annotations
 
+import difflib
 import os
 import tomllib
 from functools import lru_cache
@@ -245,6 +246,42 @@ class Settings(BaseSettings):
 def _toml_path() -> Path:
     """The TOML file is optional: $ASSAY_CONFIG, else $ASSAY_HOME/assay.toml if present."""
     return Path(os.environ.get("ASSAY_CONFIG") or _default_home() / "assay.toml")
+
+
+# ASSAY_* variables read outside Settings: by the CLI, the tests and the eval scripts.
+OTHER_VARIABLES = frozenset({"ASSAY_CONFIG", "ASSAY_DEBUG", "ASSAY_CHROMIUM", "ASSAY_LLM_STATES_DIR"})
+
+
+def unknown_settings() -> list[str]:
+    """Each ASSAY_* variable and TOML key that names no setting, with the nearest that does: a typo
+    (`ask_kk = 3`, ASSAY_LLM_MODLE) had been ignored without a word, the default used instead."""
+    names = list(Settings.model_fields)
+    said = []
+    prefix = Settings.model_config["env_prefix"]
+    for variable in sorted(os.environ):
+        if variable.upper().startswith(prefix) and variable.upper() not in OTHER_VARIABLES:
+            name = variable[len(prefix):].lower()
+            if name not in names:
+                said.append(f"{variable} names no setting{_nearest(name, names, prefix.upper())}: it is ignored")
+    path = _toml_path()
+    if path.is_file():
+        try:
+            table = tomllib.loads(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            return said  # said as a fault by get_settings
+        for key, value in table.items():
+            if isinstance(value, dict):
+                meant = [f"{key}_{inner}" for inner in value if f"{key}_{inner}" in names]
+                said.append(f"[{key}] in {path} is a table, and settings are top-level keys"
+                            f"{f' (write {meant[0]} = … above every table)' if meant else ''}: it is ignored")
+            elif key not in names:
+                said.append(f"{key} in {path} is no setting{_nearest(key, names)}: it is ignored")
+    return said
+
+
+def _nearest(name: str, names: list[str], prefix: str = "") -> str:
+    close = difflib.get_close_matches(name, names, n=1, cutoff=0.75)
+    return f" (did you mean {prefix}{close[0].upper() if prefix else close[0]}?)" if close else ""
 
 
 class SettingsError(ValueError):

@@ -1,3 +1,5 @@
+import pytest
+
 from assay.settings import Settings
 
 
@@ -128,3 +130,35 @@ def test_the_who_did_what_check_is_turned_off_by_name(monkeypatch):
         assert Settings().prose_names_margin is None
     monkeypatch.setenv("ASSAY_PROSE_NAMES_MARGIN", "0.5")
     assert Settings().prose_names_margin == 0.5
+
+
+def test_a_misspelt_setting_is_named_with_the_one_meant(monkeypatch, tmp_path, capsys):
+    """`ask_kk = 3` in assay.toml, ASSAY_LLM_MODLE in the environment, an `[ask]` table: each had been ignored
+    without a word, the default used instead. Each is now a warning before the command runs."""
+    from assay.cli import main
+    from assay.settings import get_settings, unknown_settings
+
+    (tmp_path / "assay.toml").write_text('ask_kk = 3\nchunk_size = 650\n[ask]\nk = 4\n')
+    monkeypatch.setenv("ASSAY_HOME", str(tmp_path))
+    monkeypatch.setenv("ASSAY_LLM_MODLE", "gpt-4o")
+    monkeypatch.setenv("ASSAY_DEBUG", "")  # read by the CLI, not a setting: no warning
+    monkeypatch.setenv("ASSAY_ZZZ", "1")
+    assert unknown_settings() == [
+        "ASSAY_LLM_MODLE names no setting (did you mean ASSAY_LLM_MODEL?): it is ignored",
+        "ASSAY_ZZZ names no setting: it is ignored",
+        f"ask_kk in {tmp_path / 'assay.toml'} is no setting (did you mean ask_k?): it is ignored",
+        f"[ask] in {tmp_path / 'assay.toml'} is a table, and settings are top-level keys (write ask_k = … above every table): it is ignored",
+    ]
+    get_settings.cache_clear()
+    try:
+        with pytest.raises(SystemExit) as exited:
+            main(["prompts", "--json"])  # any command: the warnings come first, and the command runs
+    finally:
+        get_settings.cache_clear()
+    assert exited.value.code == 0
+    printed = capsys.readouterr()
+    assert " ".join(printed.err.split()).count("warning:") == 4 and '"name": "summary"' in printed.out
+    (tmp_path / "assay.toml").write_text("chunk_size = 650\n")
+    monkeypatch.delenv("ASSAY_LLM_MODLE")
+    monkeypatch.delenv("ASSAY_ZZZ")
+    assert unknown_settings() == []
