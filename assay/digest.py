@@ -63,6 +63,7 @@ class Digest(BaseModel):
     generated_at: datetime
     articles: int = Field(description="New articles the digest covers.")
     statements: int = Field(0, description="Check-worthy statements in the new articles.")
+    unanalysed: int = Field(0, description="Of the new articles, those with no analysis yet: their statements are not counted.")
     shown: int = Field(0, description="Of those, the best ones the digest holds (all unless a top N was asked for).")
     groups: list[DigestGroup] = Field(default_factory=list, description="Best first; Other last.")
     revised: list[RevisedArticle] = Field(default_factory=list, description="Articles changed in the window, those whose figures moved first.")
@@ -169,8 +170,9 @@ def build_digest(
         group.sort(key=lambda i: (-i.score, -(i.statement.when.timestamp() if i.statement.when else 0), i.statement.id))
     groups = [DigestGroup(entity=name, items=found) for name, found in grouped.items()]
     groups.sort(key=lambda g: (g.entity == OTHER, -g.items[0].score, -len(g.items), g.entity.casefold()))
+    unanalysed = sum(a.id not in corpus_new.analyses for a in corpus_new.articles)
     return Digest(since=since, generated_at=now or datetime.now(UTC), articles=len(corpus_new.articles), statements=found,
-                  shown=len(items), groups=groups, revised=revised_first(revised or []))
+                  shown=len(items), groups=groups, revised=revised_first(revised or []), unanalysed=unanalysed)
 
 
 # --- rendering -------------------------------------------------------------------------------------
@@ -197,8 +199,11 @@ def markdown_text(text: str) -> str:
 def _heading(digest: Digest) -> str:
     window = f"since {digest.since.strftime('%Y-%m-%d %H:%M')} UTC" if digest.since else "in this poll"
     best = f"the best {digest.shown} of " if digest.shown < digest.statements else ""
+    # 25 articles ingested with --no-analyse had read "0 check-worthy statements from 25 new articles… Nothing new to check."
+    unanalysed = (f" ({digest.unanalysed} of them not analysed yet, so not read here: `assay analyse --pending`)"
+                  if digest.unanalysed else "")
     return (f"{best}{digest.statements} check-worthy statement{'' if digest.statements == 1 else 's'} from {digest.articles} "
-            f"new article{'' if digest.articles == 1 else 's'} {window}")
+            f"new article{'' if digest.articles == 1 else 's'} {window}{unanalysed}")
 
 
 def render_markdown(digest: Digest) -> str:

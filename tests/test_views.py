@@ -131,7 +131,7 @@ def test_sources_command_json_and_table(views_home, capsys, monkeypatch):
 
 
 def test_digest_ranks_conflicts_then_figures_then_named_parties_and_groups_by_entity(tmp_path):
-    from assay.digest import OTHER, build_digest, rank
+    from assay.digest import OTHER, build_digest, rank, render_markdown
 
     view, aliases = views_corpus(tmp_path)
     digest = build_digest(view, types={n.name: n.type for n in aliases.entities()}, now=datetime(2026, 4, 1, tzinfo=UTC))
@@ -140,7 +140,11 @@ def test_digest_ranks_conflicts_then_figures_then_named_parties_and_groups_by_en
     assert kinds == {"claim", "rhetoric", "fact"} and "opinion" not in kinds
     assert all(i.statement.kind != "fact" or i.statement.crosscheck == "conflicting" for i in items)  # facts only when disputed
     assert digest.statements == len(items) == len({i.statement.id for i in items})  # each statement once
-    assert digest.articles == 8
+    assert digest.articles == 8 and digest.unanalysed == 0 and "not analysed yet" not in render_markdown(digest)
+    # Articles ingested with --no-analyse had read "0 check-worthy statements from 25 new articles… Nothing new to check."
+    waiting = build_digest(view.model_copy(update={"analyses": {}, "statements": []}), now=datetime(2026, 4, 1, tzinfo=UTC))
+    assert waiting.unanalysed == 8 and "0 check-worthy statements from 8 new articles in this poll (8 of them not analysed yet, so not " \
+        "read here: `assay analyse --pending`)" in render_markdown(waiting)
 
     top = digest.groups[0]
     assert top.entity == "MP Materials"
