@@ -475,6 +475,17 @@ def corpus_view(
     return view, aliases
 
 
+def unanalysed_note(settings: Settings) -> str | None:
+    """What the corpus-wide views leave out: articles with no analysis of their current text (ingested with
+    --no-analyse, or whose analysis failed). `assay entities` on 25 such articles had printed an empty
+    table, and `assay entity Lynas` "no entity named 'Lynas' in the corpus"."""
+    waiting = len(services(settings).registry.unanalysed_ids())
+    if not waiting:
+        return None
+    return (f"{waiting} article{'s are' if waiting != 1 else ' is'} not analysed yet, so {'their' if waiting != 1 else 'its'} "
+            "statements are not counted here: `assay analyse --pending`")
+
+
 def entities(settings: Settings) -> list[EntitySummary]:
     """Every entity the corpus's statements name, most statements first, with its spellings and the
     spellings that may be it but that the alias file does not merge."""
@@ -485,7 +496,9 @@ def entity(settings: Settings, name: str) -> EntityPage:
     """Every statement about one entity (any of its spellings, or its page's slug), grouped by kind, newest first."""
     page = entity_page(*corpus_view(settings), name)
     if page is None:
-        raise EntityNotFound(f"no entity named {name!r} in the corpus: see `assay entities` for the names and spellings it has")
+        waiting = unanalysed_note(settings)
+        raise EntityNotFound(f"no entity named {name!r} in the corpus's statements: see `assay entities` for the names and spellings it has"
+                             + (f" ({waiting})" if waiting else ""))
     return page
 
 

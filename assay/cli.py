@@ -452,6 +452,12 @@ def entities(json_output: JsonFlag = False) -> None:
         table.add_row(name, f"{e.statements} in {e.articles}", *counts, _day_or_undated(e.latest))
     out.print(table)
     _print_suggestions([(e.name, s) for e in found for s in e.suggestions])
+    _note_unanalysed()
+
+
+def _note_unanalysed() -> None:
+    if note := api.unanalysed_note(get_settings()):
+        err.print(f"[dim]note: {escape(note)}[/dim]", highlight=False, soft_wrap=True)
 
 
 def _print_suggestions(rows: list[tuple[str, Any]]) -> None:
@@ -503,6 +509,7 @@ def claims(
         return
     if not found:
         out.print("No assertion is said in more than one article.")
+        _note_unanalysed()
         return
     for claim in found:
         style = _VERDICT_STYLES[claim.verdict]
@@ -515,6 +522,7 @@ def claims(
             words = "" if s.quote == claim.quote else escape(s.quote)
             table.add_row(s.day, escape(s.source), stance, f"{a.similarity:.2f}", words)
         out.print(table)
+    _note_unanalysed()
 
 
 # --- ask -------------------------------------------------------------------------------
@@ -1009,6 +1017,8 @@ def sources(json_output: JsonFlag = False) -> None:
         out.print(table)
     if not by_source:
         out.print("No articles yet: `assay ingest SOURCE` first.")
+    else:
+        _note_unanalysed()
 
 
 SinceOption = Annotated[str, typer.Option("--since", help="Articles first stored since: 1d, 12h, 2w, or a date like 2026-03-01.")]

@@ -376,3 +376,23 @@ def test_a_poll_writes_its_digest_and_the_export_has_every_stored_statement(
     assert stored > 0
     code, out, _ = run_cli(capsys, "export", "--format", "jsonl")
     assert code == 0 and len(out.splitlines()) == stored
+
+
+def test_the_corpus_views_say_what_articles_they_leave_out_unanalysed(views_home, capsys):
+    """25 articles ingested with --no-analyse: `assay entities` had printed an empty table, `claims --repeated`
+    "No assertion is said in more than one article.", and `assay entity Lynas` "no entity named 'Lynas'"."""
+    from assay.store.registry import Registry
+
+    waiting = "1 article is not analysed yet, so its statements are not counted here: `assay analyse --pending`"
+    assert run_cli(capsys, "entities")[2] == ""  # every article analysed: nothing to say
+    registry = Registry(Settings().registry_url)
+    article = next(a for a, _ in views_articles()).model_copy(update={"id": views_id("unread"), "url": "https://example.com/unread"})
+    registry.record_article(article, chunk_count=0)  # stored, never analysed
+    registry.close()
+    for command in (["entities"], ["claims", "--repeated"], ["sources"]):
+        code, _, said = run_cli(capsys, *command)
+        assert code == 0 and " ".join(said.split()) == f"note: {waiting}", command
+    code, _, said = run_cli(capsys, "entity", "Nonesuch Metals")
+    assert code == 1 and f"in the corpus's statements: see `assay entities` for the names and spellings it has ({waiting})" in " ".join(said.split())
+    code, out, said = run_cli(capsys, "entities", "--json")
+    assert said == "" and out.startswith("[")  # JSON for scripts: the note is a person's
