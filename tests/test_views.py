@@ -396,3 +396,5 @@ def test_the_corpus_views_say_what_articles_they_leave_out_unanalysed(views_home
     assert code == 1 and f"in the corpus's statements: see `assay entities` for the names and spellings it has ({waiting})" in " ".join(said.split())
     code, out, said = run_cli(capsys, "entities", "--json")
     assert said == "" and out.startswith("[")  # JSON for scripts: the note is a person's
+    code, out, said = run_cli(capsys, "show", views_id("unread"))
+    assert code == 0 and f"note: not analysed yet (its breakdown comes with `assay analyse {views_id('unread')[:12]}`)" in said
