@@ -793,7 +793,7 @@ def prompts_list(ctx: typer.Context, json_output: JsonFlag = False) -> None:
         table.add_row(v.name, v.version, "live" if v.live else "", "yours" if v.own else "[dim]shipped[/dim]")
     out.print(table)
     out.print(f"shipped: {escape(path_text(str(PROMPTS_DIR)))}\nyours: {escape(path_text(str(settings.own_prompts_dir)))} "
-              "(`assay prompts new NAME` copies the live version there to edit)", highlight=False)
+              "(`assay prompts new NAME` copies the live version there to edit)", highlight=False, soft_wrap=True)
 
 
 @prompts_app.command("new")

@@ -96,13 +96,18 @@ class PromptLibrary:
     def released(self) -> dict[str, str]:
         live: dict[str, str] = {}
         for folder in reversed(self._folders()):  # the user's folder read last: its releases win
-            path = folder / "release.yaml"
-            if path.is_file():
-                entries = _read_yaml(path) or {}
-                if not isinstance(entries, dict):
-                    raise PromptError(f"{path} should map each prompt to its live version (summary: \"5\"); fix the file")
-                live |= {str(k): str(v) for k, v in entries.items()}
+            live |= self._release_entries(folder)
         return live
+
+    @staticmethod
+    def _release_entries(folder: Path) -> dict[str, str]:
+        path = folder / "release.yaml"
+        if not path.is_file():
+            return {}
+        entries = _read_yaml(path) or {}
+        if not isinstance(entries, dict):
+            raise PromptError(f"{path} should map each prompt to its live version (summary: \"5\"); fix the file")
+        return {str(k): str(v) for k, v in entries.items()}
 
     def path(self, name: str, version: str) -> Path | None:
         """The version's file: the user's if they wrote one, else the shipped one."""
@@ -124,8 +129,12 @@ class PromptLibrary:
         path = self.path(name, version)
         if path is None:
             known = ", ".join(f"{name}@{v.version}" for v in self.versions() if v.name == name) or "none"
+            if version == live:  # its file deleted or renamed after it was released
+                named_in = next(f / "release.yaml" for f in self._folders() if name in self._release_entries(f))
+                raise PromptError(f"{named_in} makes {name}@{version} live, and no such file is on file (on file: {known}): "
+                                  f"put the file back, or name another version there")
             raise PromptError(f"no prompt {name}@{version} in {' or '.join(str(f) for f in self._folders())} (on file: {known}); "
-                                    f"`assay prompts new {name}` writes the next version to edit")
+                              f"`assay prompts new {name}` writes the next version to edit")
         try:
             prompt = PromptFile.model_validate(_read_yaml(path))
         except ValidationError as exc:

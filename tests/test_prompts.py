@@ -138,3 +138,12 @@ def test_a_prompt_that_does_not_exist_fails_once_before_any_work(cli_home):
     assert not (cli_home / "evals").exists()  # no eval corpus built for a prompt that is not there
     with pytest.raises(PromptError, match="no prompt says@7"):
         api.analyse(["0123"], get_settings(), prompt_overrides=["says@7"])
+
+
+def test_a_released_version_whose_file_is_gone_names_the_release_file(installed):
+    made = installed.new_version("summary")
+    installed.write_release(f"summary@{made.version}")
+    made.path.unlink()
+    with pytest.raises(PromptError, match=rf"home/prompts/release.yaml makes summary@{made.version} live, and no such file is on file "
+                                          r"\(on file: summary@1, .*\): put the file back, or name another version there"):
+        installed.load_all()
