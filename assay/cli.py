@@ -228,8 +228,8 @@ def analyse(
 
 @app.command()
 def articles(
-    since: Annotated[str | None, typer.Option(help="Only articles published on or after this day (YYYY-MM-DD).")] = None,
-    until: Annotated[str | None, typer.Option(help="Only articles published on or before this day (YYYY-MM-DD).")] = None,
+    since: Annotated[str | None, typer.Option(help="Only articles published on or after this day: 2026-03-01, or back from now: 2w, 3d.")] = None,
+    until: Annotated[str | None, typer.Option(help="Only articles published on or before this day: 2026-03-01, or back from now: 1w.")] = None,
     source: Annotated[str | None, typer.Option(help="Only articles whose source or site contains this.")] = None,
     entity: Annotated[str | None, typer.Option(help="Only articles that mention this name.")] = None,
     limit: Annotated[int | None, typer.Option("--limit", "-n", help="The newest N only.", min=1)] = None,
@@ -537,16 +537,19 @@ def _day(value: str | None, option: str) -> Any:
     try:
         return date.fromisoformat(value)
     except ValueError:
-        err.print(f"[red]{option} {value!r}: expected a date like 2026-01-31[/red]")
-        raise typer.Exit(2) from None
+        pass
+    if value.strip() and _SINCE.match(value.strip()):  # `--since 2w`, as `assay digest` takes it (the day it falls on)
+        return parse_since(value).date()
+    err.print(f"[red]{option} {value!r}: expected a date like 2026-01-31, or a time back from now like 2w, 3d or 12h[/red]")
+    raise typer.Exit(2) from None
 
 
 @app.command()
 def ask(
     question: Annotated[str, typer.Argument(help="A question about the corpus.")],
     k: Annotated[int | None, typer.Option("-k", help="Chunks to draw the answer from (default 5).", min=1, max=20)] = None,
-    since: Annotated[str | None, typer.Option(help="Only articles published on or after this day (YYYY-MM-DD).")] = None,
-    until: Annotated[str | None, typer.Option(help="Only articles published on or before this day (YYYY-MM-DD).")] = None,
+    since: Annotated[str | None, typer.Option(help="Only articles published on or after this day: 2026-03-01, or back from now: 2w, 3d.")] = None,
+    until: Annotated[str | None, typer.Option(help="Only articles published on or before this day: 2026-03-01, or back from now: 1w.")] = None,
     source: Annotated[str | None, typer.Option(help="Only articles whose source or site contains this.")] = None,
     entity: Annotated[str | None, typer.Option(help="Only articles that mention this name.")] = None,
     article: Annotated[str | None, typer.Option(help="Only this article: its id or the start of it (see `assay articles`).")] = None,

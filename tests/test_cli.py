@@ -1084,3 +1084,17 @@ def test_prefects_history_is_kept_for_a_month_not_for_good(tmp_path):
     command = subprocess.run([sys.executable, "-c", VACUUM_PROBE, "command"], env=env, capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert command.returncode == 0, command.stderr[-3000:]
     assert json.loads(command.stdout.splitlines()[-1]) == {"forgotten": 2, "40": False, "20": True, "31": False}
+
+
+def test_the_filters_take_a_time_back_from_now_as_the_digest_does():
+    """`assay digest --since 2w` worked and `assay articles --since 2w` (or `ask`) said "expected a date"."""
+    from datetime import UTC, date, datetime, timedelta
+
+    from assay.cli import _day
+
+    assert _day("2026-03-01", "--since") == date(2026, 3, 1)
+    before = (datetime.now(UTC) - timedelta(weeks=2)).date()
+    assert _day("2w", "--since") in (before, before + timedelta(days=1))  # the day it falls on (a midnight may pass)
+    assert _day("3d12h", "--until") <= (datetime.now(UTC) - timedelta(days=3)).date()
+    wrong = runner.invoke(app, ["articles", "--since", "yesterday"])
+    assert wrong.exit_code == 2 and "expected a date like 2026-01-31, or a time back from now like 2w, 3d or 12h" in " ".join(wrong.stderr.split())
