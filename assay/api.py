@@ -36,6 +36,7 @@ from assay.entities import EntityPage, EntitySummary, entity_page, entity_summar
 from assay.export import ExportResult, write_export
 from assay.flows.progress import ProgressListener, progress_listener
 from assay.ids import canonical_url
+from assay.language import question_language_reason
 from assay.llm_log import LLMCallLogger
 from assay.models import install_default_model
 from assay.profiles import SourceProfile, source_type_profiles
@@ -119,6 +120,10 @@ class NoArticleMatches(LookupError):
 
 class QuestionTooLong(ValueError):
     """A question longer than `ask_max_question_words`; the message says what to do instead."""
+
+
+class QuestionNotEnglish(ValueError):
+    """A question in a language retrieval cannot read; the message says so."""
 
 
 class DeployError(RuntimeError):
@@ -374,6 +379,9 @@ def ask(
             f"the question has {words:,} words, and a question may have {settings.ask_max_question_words} "
             "(ASSAY_ASK_MAX_QUESTION_WORDS): ask about one point at a time, or ingest the text as an article "
             "(`assay ingest -` reads it from standard input) to have its statements checked against the corpus")
+    if other := question_language_reason(question):
+        raise QuestionNotEnglish(f"questions are answered in English for now, and {other}: ask it in English "
+                                 "(the corpus's names and figures are found as English spells them)")
     made = services(settings)
     # Both had been answered "The corpus does not say. (no relevant chunks)": true, and no help to a user whose
     # ASSAY_HOME names another folder than the one they ingested into, or whose filters keep nothing.

@@ -60,3 +60,34 @@ def english_reason(text: str) -> str | None:
         return None
     return (f"it does not read as English (only {share:.0%} of its words are common English words, "
             f"{known:.0%} of its longer ones English at all)")
+
+
+# Function words of the other languages analysts of this field write questions in, by language. A word here
+# may also be English ("die", "as"): a question is said to be in another language only when the article test
+# above also finds it not English, so neither signal decides alone.
+QUESTION_WORDS = {
+    "French": frozenset("le la les des du de sur est que qui une dans pour avec quel quelle quels combien pourquoi comment où été sont ont".split()),
+    "Spanish": frozenset("el la los las del de que qué sobre por una cuál cuánto cuántas cuándo dónde cómo está han fue para".split()),
+    "German": frozenset("der die das und über hat ist mit von wie wer wann warum welche welcher viel viele sind haben dem auf für".split()),
+    "Portuguese": frozenset("os as do da dos das sobre quanto qual quais quando onde como não são foi para com uma".split()),
+    "Italian": frozenset("il lo gli della del che sono una quanto quale quando dove perché per".split()),
+}
+
+
+def question_language_reason(question: str) -> str | None:
+    """None when a question can be asked of the corpus; otherwise which language it reads as. Retrieval and the
+    corpus are English: a Chinese question ("莱纳斯公司说了什么？", what did Lynas say?) retrieved another company's
+    passage and the answer gave Lynas its words (seen here); a French one was declined for naming "Qu'a".
+    The article test alone is too strict for a question: "Lynas NdPr output 2025?" has no function words."""
+    letters = [c for c in question if c.isalpha()]
+    if not letters:
+        return None
+    main = max({script_of(c) for c in letters}, key=lambda script: sum(script_of(c) == script for c in letters))
+    if main != "LATIN":
+        return f"it is written in the {_SCRIPT_NAMES.get(main, main.title())} script"
+    if english_reason(question) is None:
+        return None
+    words = {w.lower() for w in _WORD.findall(question)}
+    hits = {language: len(words & function_words) for language, function_words in QUESTION_WORDS.items()}
+    language, found = max(hits.items(), key=lambda kv: kv[1])
+    return f"it reads as {language}" if found >= 2 else None

@@ -1098,3 +1098,27 @@ def test_the_filters_take_a_time_back_from_now_as_the_digest_does():
     assert _day("3d12h", "--until") <= (datetime.now(UTC) - timedelta(days=3)).date()
     wrong = runner.invoke(app, ["articles", "--since", "yesterday"])
     assert wrong.exit_code == 2 and "expected a date like 2026-01-31, or a time back from now like 2w, 3d or 12h" in " ".join(wrong.stderr.split())
+
+
+def test_a_question_in_another_language_is_said_to_be_one_not_answered_from_the_wrong_passage(assay_home, capsys):
+    """"莱纳斯公司说了什么？" (what did Lynas say?) retrieved a Shenghe passage and answered that Lynas said it; a French
+    question was declined for naming "Qu'a". Retrieval and the corpus are English: said so, before any model runs.
+    English questions with no function words ("NdPr price?") are asked as before, as are all 225 labelled ones."""
+    from assay import api
+    from assay.cli import main
+    from assay.evals.labels import load_all
+    from assay.language import question_language_reason
+
+    assert [q.question for a in load_all().values() for q in a.questions if question_language_reason(q.question)] == []
+    for english in ("Lynas NdPr output 2025?", "NdPr price?", "La Paz lithium deal?", "Des Moines plant status?"):
+        assert question_language_reason(english) is None, english
+    assert question_language_reason("Was hat Lynas über die Produktion gesagt?") == "it reads as German"
+    assert question_language_reason("¿Qué dijo Lynas sobre la producción de NdPr?") == "it reads as Spanish"
+    with pytest.raises(api.QuestionNotEnglish, match=r"it is written in the Cyrillic script: ask it in English"):
+        api.ask("Что сказала Lynas?", assay_home)
+    with pytest.raises(SystemExit) as asked:
+        main(["ask", "莱纳斯公司说了什么？"])
+    said = capsys.readouterr().err
+    assert asked.value.code == 1 and " ".join(said.split()) == (
+        "error: questions are answered in English for now, and it is written in the Chinese (Han) script: ask it in English "
+        "(the corpus's names and figures are found as English spells them)")
