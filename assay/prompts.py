@@ -142,6 +142,13 @@ class PromptLibrary:
             raise PromptError(f"{path} is no prompt file: {'.'.join(map(str, first['loc'])) or 'it'}: {first['msg']}; fix the file") from None
         if (prompt.name, prompt.version) != (name, version):
             raise PromptError(f"{path} says it is {prompt.key}: its name and version must match its path")
+        try:  # checked now: a wrong `schema:` line had failed every article, one by one, as "AttributeError: …"
+            schema: object = prompt.reply_schema()
+        except (ImportError, AttributeError, ValueError):
+            schema = None
+        if not (isinstance(schema, type) and issubclass(schema, BaseModel)):
+            raise PromptError(f"{path}: schema {prompt.schema_ref!r} names no reply model (module:Class of a pydantic model, "
+                              "as in the version it was copied from); fix the file")
         self._not_shadowing(path, name, version)
         return prompt.model_copy(update={"live": version == live})
 

@@ -97,6 +97,10 @@ def test_broken_prompt_files_name_the_file_and_the_fix(installed):
     (folder / "v42.yaml").write_text((installed.shipped / "summary" / "v5.yaml").read_text())
     with pytest.raises(PromptError, match=r"v42.yaml says it is summary@5: its name and version must match its path"):
         installed.load("summary", "42")
+    (folder / "v44.yaml").write_text((installed.shipped / "summary" / "v5.yaml").read_text().replace('version: "5"', 'version: "44"')
+                                     .replace("schema: assay.analysis:SummaryReplyV5", "schema: assay.analysis:Nope"))
+    with pytest.raises(PromptError, match=r"v44.yaml: schema 'assay.analysis:Nope' names no reply model .*; fix the file"):
+        installed.load("summary", "44")
     with pytest.raises(PromptError, match=r"no prompt summary@43 in .*home/prompts or .*prompts \(on file: summary@1, .*\); `assay prompts new summary`"):
         installed.load("summary", "43")
     (installed.own / "release.yaml").write_text("summary: [\n")
