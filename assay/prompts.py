@@ -150,7 +150,23 @@ class PromptLibrary:
             raise PromptError(f"{path}: schema {prompt.schema_ref!r} names no reply model (module:Class of a pydantic model, "
                               "as in the version it was copied from); fix the file")
         self._not_shadowing(path, name, version)
+        self._fills(prompt, path)
         return prompt.model_copy(update={"live": version == live})
+
+    def _fills(self, prompt: PromptFile, path: Path) -> None:
+        """A user's version may use only the placeholders Assay fills for that prompt (the shipped versions'): a new
+        `{date}`, or a JSON example's braces read as one, had failed every call, one article at a time, as a KeyError."""
+        if path.is_relative_to(self.shipped):
+            return
+        try:
+            used = set(prompt.template().input_variables)
+        except (ValueError, KeyError) as exc:  # an unbalanced brace
+            raise PromptError(f"{path}: its messages cannot be read as a template ({exc}); write a literal brace as {{{{ or }}}}") from None
+        shipped = {v for p in sorted(self.shipped.glob(f"{prompt.name}/v*.yaml"))
+                   for v in PromptFile.model_validate(_read_yaml(p)).template().input_variables}
+        if unknown := sorted(used - shipped) if shipped else []:
+            raise PromptError(f"{path} uses {', '.join('{' + u + '}' for u in unknown)}, which Assay does not fill for {prompt.name} "
+                              f"(it fills {', '.join('{' + v + '}' for v in sorted(shipped))}): write a literal brace as {{{{ or }}}}")
 
     def load_all(self, overrides: list[str] | None = None) -> dict[str, PromptFile]:
         """Every released prompt, with `NAME@VERSION` overrides applied."""

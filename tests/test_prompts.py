@@ -101,6 +101,11 @@ def test_broken_prompt_files_name_the_file_and_the_fix(installed):
                                      .replace("schema: assay.analysis:SummaryReplyV5", "schema: assay.analysis:Nope"))
     with pytest.raises(PromptError, match=r"v44.yaml: schema 'assay.analysis:Nope' names no reply model .*; fix the file"):
         installed.load("summary", "44")
+    shipped = (installed.shipped / "summary" / "v5.yaml").read_text().replace('version: "5"', 'version: "45"')
+    (folder / "v45.yaml").write_text(shipped.replace("{body}", '{body} Answer as {"companies": []} does, dated {date}.', 1))
+    with pytest.raises(PromptError, match=r'v45.yaml uses \{"companies"\}, \{date\}, which Assay does not fill for summary '
+                                          r"\(it fills \{body\}, \{title\}\): write a literal brace as \{\{ or \}\}"):
+        installed.load("summary", "45")
     with pytest.raises(PromptError, match=r"no prompt summary@43 in .*home/prompts or .*prompts \(on file: summary@1, .*\); `assay prompts new summary`"):
         installed.load("summary", "43")
     (installed.own / "release.yaml").write_text("summary: [\n")
