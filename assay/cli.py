@@ -748,7 +748,8 @@ def backup(
     if json_output:
         _print_json(result.model_dump(mode="json"))
     else:
-        out.print(f"backed up {result.articles} articles and {result.chunks} chunks to {escape(str(result.target))} "
+        also = f", with your {', '.join(result.files)}," if result.files else ""
+        out.print(f"backed up {result.articles} articles and {result.chunks} chunks{escape(also)} to {escape(str(result.target))} "
                   f"(to restore, point ASSAY_HOME at it)", highlight=False)
     if not result.check.ok:  # taken during an ingest, say: the copy holds chunks and articles that disagree
         err.print(f"[yellow]warning:[/yellow] the copy is not consistent ({len(result.check.orphan_chunks)} orphan chunks, "

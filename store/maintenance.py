@@ -43,6 +43,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field, computed_field
 
+from assay.aliases import USER_FILE
+from assay.corpus import SOURCES_FILE
 from assay.settings import Settings
 from assay.store.keywords import KeywordIndex, KeywordRow
 from assay.store.registry import Registry
@@ -101,6 +103,7 @@ class BackupResult(BaseModel):
     chunks: int
     check: ConsistencyReport = Field(description="The copy, checked as `check` checks the original.")
     written: datetime
+    files: list[str] = Field(default_factory=list, description="The user's own files of the data folder copied beside them.")
 
 
 def check(registry: Registry, store: ChunkStore, keywords: KeywordIndex | None = None, *, vectors: bool = False) -> ConsistencyReport:
@@ -181,6 +184,15 @@ def fill_keyword_index(registry: Registry, store: ChunkStore, keywords: KeywordI
     sync_keyword_index(keywords, store)
 
 
+def user_files(settings: Settings) -> list[tuple[Path, str]]:
+    """What the user wrote into the data folder besides the corpus, with its name in a copy: settings, alias
+    and source-type files, their own prompt versions and releases, the texts piped in. A backup had left them
+    out, so a home restored from it analysed with the shipped prompts and merged no alias of theirs."""
+    home = settings.home
+    named = [(home / name, name) for name in ("assay.toml", USER_FILE, SOURCES_FILE, "pasted")]
+    return [(path, name) for path, name in [*named, (settings.own_prompts_dir, "prompts")] if path.exists()]
+
+
 def backup(settings: Settings, registry: Registry, store: ChunkStore, target_dir: Path) -> BackupResult:
     """Copy the registry and the chunks into `target_dir` (new, or an empty folder) as an ASSAY_HOME of their own."""
     target = Path(target_dir).absolute()
@@ -196,11 +208,15 @@ def backup(settings: Settings, registry: Registry, store: ChunkStore, target_dir
         raise BackupError(f"cannot create {target} ({exc.strerror}): choose a folder this user may write") from exc
     registry_copy = Path(copy_settings.registry_url.removeprefix("sqlite:///"))
     copy_store: ChunkStore | None = None
+    copied: list[str] = []
     try:
         registry.backup_to(registry_copy)  # first: every article in it already had its chunks written
         copy_store = ChunkStore(copy_settings)
         for records in store.records():
             copy_store.add_records(records)
+        for source, name in user_files(settings):
+            (shutil.copytree if source.is_dir() else shutil.copy2)(source, target / name)
+            copied.append(name)
         copy_registry = Registry(copy_settings.registry_url)
         try:
             found = check(copy_registry, copy_store, KeywordIndex(copy_registry))
@@ -208,14 +224,15 @@ def backup(settings: Settings, registry: Registry, store: ChunkStore, target_dir
             copy_registry.close()
         result = BackupResult(
             target=target, registry=registry_copy, chroma=copy_settings.chroma_path, articles=found.articles,
-            chunks=found.chunks, check=found, written=datetime.now(UTC),
+            chunks=found.chunks, check=found, written=datetime.now(UTC), files=copied,
         )
         manifest = {"format": "assay-backup/1", **json.loads(result.model_dump_json())}
         (target / BACKUP_MANIFEST).write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     except BaseException:
         # Seen on a full disk: a registry without its chunks was left, a folder that looked like a backup, and
         # the same command again refused it as not empty. What this backup wrote goes (the folder was empty).
-        _remove_copy(target, created, [registry_copy, copy_settings.chroma_path], copy_store)
+        _remove_copy(target, created, [registry_copy, copy_settings.chroma_path, *(target / name for _, name in user_files(settings))],
+                     copy_store)
         raise
     return result
 

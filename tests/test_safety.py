@@ -538,10 +538,19 @@ def test_backup_restores_into_a_working_registry_and_store(tmp_path):
     settings, registry, store, articles = corpus(tmp_path / "home")
     registry.add_alias(articles[0].id, "https://mirror.example/a")
     target = tmp_path / "backups" / "monday"
+    # What the user wrote into the data folder: restored with the corpus, or a restored home analyses with the
+    # shipped prompts and merges none of their aliases (a backup had left these out).
+    mine = {"aliases.toml": '[entities."Lynas Rare Earths"]\nspellings = ["Lynas Corp"]\n', "sources.toml": '[types]\n"Mining Weekly" = "news"\n',
+            "prompts/release.yaml": 'summary: "6"\n', "prompts/summary/v6.yaml": "name: summary\n", "pasted/3f2a.txt": "A pasted text.\n"}
+    for name, written in mine.items():
+        (settings.home / name).parent.mkdir(parents=True, exist_ok=True)
+        (settings.home / name).write_text(written)
 
     made = backup(settings, registry, store, target)
     assert made.check.ok and made.articles == 4 and made.chunks == store.count() and made.check.keyword_index == "current"
     assert json.loads((target / BACKUP_MANIFEST).read_text())["format"] == "assay-backup/1"
+    assert made.files == ["aliases.toml", "sources.toml", "pasted", "prompts"]
+    assert {name: (target / name).read_text() for name in mine} == mine
 
     # Restore: the backup is an ASSAY_HOME of its own; copy it into place as a user would.
     home = tmp_path / "restored"
@@ -580,7 +589,20 @@ def test_a_backup_that_fails_leaves_nothing_and_the_same_command_then_works(tmp_
             backup(settings, registry, store, target)
     assert not new.exists() and list(empty.iterdir()) == []  # the folder it made goes; the user's empty folder stays
     monkeypatch.setattr(ChunkStore, "add_records", real)
-    assert backup(settings, registry, store, empty).check.ok
+    (settings.home / "prompts" / "summary").mkdir(parents=True)
+    (settings.home / "prompts" / "summary" / "v6.yaml").write_text("name: summary\n")
+    (settings.home / "aliases.toml").write_text("")
+    from assay.store import maintenance
+
+    def disk_full(*args, **kwargs):  # after the user's files were copied
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(maintenance, "check", disk_full)
+    with pytest.raises(OSError):
+        backup(settings, registry, store, empty)
+    assert list(empty.iterdir()) == []  # the copied prompts and aliases go with the rest
+    monkeypatch.undo()
+    assert backup(settings, registry, store, empty).check.ok and (empty / "prompts" / "summary" / "v6.yaml").is_file()
 
 
 def test_backup_overwrites_nothing(tmp_path):
