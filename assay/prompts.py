@@ -196,17 +196,22 @@ class PromptLibrary:
         if self.own is None:
             raise PromptError("no folder of your own for prompts: set ASSAY_PROMPTS_DIR or ASSAY_HOME")
         base = self.load(name, source)
-        taken = [v.version for v in self.versions() if v.name == name and v.version.isdigit()]
-        version = str(max(map(int, taken), default=0) + 1)
-        text = (self.path(name, base.version) or Path()).read_text(encoding="utf-8")
-        text, replaced = re.subn(r'(?m)^version:.*$', f'version: "{version}"', text, count=1)
-        if not replaced:
-            raise PromptError(f"{name}@{base.version} has no `version:` line to renumber")
-        target = self.own / name / f"v{version}.yaml"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("x", encoding="utf-8") as out:  # never over a file: the number was free a moment ago
-            out.write(text)
-        return PromptVersion(name=name, version=version, path=target, own=True, live=False)
+        original = (self.path(name, base.version) or Path()).read_text(encoding="utf-8")
+        taken = [int(v.version) for v in self.versions() if v.name == name and v.version.isdigit()]
+        number = max(taken, default=0) + 1
+        (self.own / name).mkdir(parents=True, exist_ok=True)
+        while True:
+            text, replaced = re.subn(r'(?m)^version:.*$', f'version: "{number}"', original, count=1)
+            if not replaced:
+                raise PromptError(f"{name}@{base.version} has no `version:` line to renumber")
+            target = self.own / name / f"v{number}.yaml"
+            try:
+                with target.open("x", encoding="utf-8") as out:  # never over a file: another `prompts new` may have taken it
+                    out.write(text)
+            except FileExistsError:
+                number += 1
+                continue
+            return PromptVersion(name=name, version=str(number), path=target, own=True, live=False)
 
     def release_file(self, ref: str) -> Path:
         """Where releasing `ref` is written: beside a shipped version in a source checkout (its release file

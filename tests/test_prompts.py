@@ -156,3 +156,12 @@ def test_a_released_version_whose_file_is_gone_names_the_release_file(installed)
     with pytest.raises(PromptError, match=rf"home/prompts/release.yaml makes summary@{made.version} live, and no such file is on file "
                                           r"\(on file: summary@1, .*\): put the file back, or name another version there"):
         installed.load_all()
+
+
+def test_two_new_versions_at_once_take_two_numbers(installed, monkeypatch):
+    """Two `assay prompts new summary` at once both see 6 free; the second to write takes 7, never over the first."""
+    first = installed.new_version("summary")
+    seen_before = PromptLibrary(shipped=installed.shipped).versions()  # what the second saw: not the first's file
+    monkeypatch.setattr(PromptLibrary, "versions", lambda self: seen_before)
+    second = installed.new_version("summary")
+    assert int(second.version) == int(first.version) + 1 and f'version: "{first.version}"' in first.path.read_text()
