@@ -714,6 +714,11 @@ def prompt_versions(settings: Settings) -> list[PromptVersion]:
     return prompt_library(settings).versions()
 
 
+def pinned_prompts(settings: Settings) -> dict[str, tuple[str, str]]:
+    """The prompts the user's release file makes live over another shipped release: name -> (theirs, shipped)."""
+    return prompt_library(settings).pinned()
+
+
 def new_prompt(settings: Settings, name: str, source: str | None = None) -> PromptVersion:
     """A copy of prompt `name`'s live version (or `source`) in the user's folder, numbered next, to edit and try."""
     return prompt_library(settings).new_version(name, source)

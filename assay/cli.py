@@ -798,6 +798,10 @@ def prompts_list(ctx: typer.Context, json_output: JsonFlag = False) -> None:
     out.print(table)
     out.print(f"shipped: {escape(path_text(str(PROMPTS_DIR)))}\nyours: {escape(path_text(str(settings.own_prompts_dir)))} "
               "(`assay prompts new NAME` copies the live version there to edit)", highlight=False, soft_wrap=True)
+    for name, (yours, shipped) in api.pinned_prompts(settings).items():
+        out.print(f"{name}: your release makes {name}@{yours} live over the shipped release, {name}@{shipped} "
+                  f"(delete its line in {escape(path_text(str(settings.own_prompts_dir / 'release.yaml')))} to follow the shipped releases)",
+                  highlight=False, soft_wrap=True)
 
 
 @prompts_app.command("new")

@@ -99,6 +99,14 @@ class PromptLibrary:
             live |= self._release_entries(folder)
         return live
 
+    def pinned(self) -> dict[str, tuple[str, str]]:
+        """The prompts your release file makes live over another shipped release: name -> (yours, shipped). After an
+        upgrade that ships a newer release, yours still wins until you release again."""
+        if self.own is None:
+            return {}
+        shipped, own = self._release_entries(self.shipped), self._release_entries(self.own)
+        return {name: (version, shipped[name]) for name, version in own.items() if name in shipped and shipped[name] != version}
+
     @staticmethod
     def _release_entries(folder: Path) -> dict[str, str]:
         path = folder / "release.yaml"

@@ -63,6 +63,7 @@ def test_an_installed_packages_release_goes_to_the_users_folder_and_wins(install
     assert installed.write_release("summary@2") == installed.own / "release.yaml" and installed.released()["summary"] == "2"
     assert (installed.shipped / "release.yaml").read_bytes() == shipped_release
     assert installed.own.joinpath("release.yaml").read_text().count("summary:") == 1
+    assert installed.pinned() == {"summary": ("2", yaml.safe_load(shipped_release)["summary"])}  # said by `assay prompts`
 
 
 def test_a_checkouts_release_of_a_shipped_version_is_the_codes_and_the_users_own_gives_way(checkout):
@@ -134,6 +135,9 @@ def test_prompts_commands_list_and_copy_into_the_home(cli_home):
     assert sum(r["live"] for r in rows.values() if r["name"] == "summary") == 1
     table = runner.invoke(app, ["prompts"], catch_exceptions=False)
     assert f"yours: {cli_home / 'prompts'}" in table.output and f"shipped: {PROMPTS_DIR}" in table.output
+    (cli_home / "prompts" / "release.yaml").write_text('summary: "2"\n')
+    pinned = " ".join(runner.invoke(app, ["prompts"], catch_exceptions=False).output.split())
+    assert "summary: your release makes summary@2 live over the shipped release, summary@" in pinned
     unknown = runner.invoke(app, ["prompts", "new", "sumary"])
     assert unknown.exit_code != 0 and "no prompt named 'sumary': the prompts are answer, " in " ".join(str(unknown.exception).split())
 
