@@ -187,7 +187,7 @@ def keep_standard_input(data: bytes, settings: Settings, url: str | None = None)
         lines = data.split(b"\n", 1)
         opens_front_matter = lines[0].strip() == b"---" and len(lines) > 1
         data = (b"---\nurl: " + url.encode() + b"\n" + lines[1]) if opens_front_matter else (b"---\nurl: " + url.encode() + b"\n---\n" + data)
-    folder = settings.home / "pasted"
+    folder = settings.pasted_dir
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / f"{hashlib.sha256(data).hexdigest()[:16]}{reader.suffixes[0] if reader.suffixes else '.txt'}"
     if not path.exists():

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 
 from assay.embeddings import english_words
 
@@ -36,17 +37,22 @@ def script_of(letter: str) -> str:
     return name.split(" ", 1)[0] if name else "UNKNOWN"
 
 
+def main_script(text: str) -> tuple[str, float] | None:
+    """The script most of the text's letters are in, and their share; None without letters."""
+    scripts = Counter(script_of(c) for c in text if c.isalpha())
+    if not scripts:
+        return None
+    main, count = scripts.most_common(1)[0]
+    return main, count / scripts.total()
+
+
 def english_reason(text: str) -> str | None:
     """None when the text reads as English; otherwise why not, in a user's words."""
-    letters = [c for c in text if c.isalpha()]
-    if not letters:
+    written = main_script(text)
+    if written is None:
         return "it has no text to analyse"
-    scripts: dict[str, int] = {}
-    for letter in letters:
-        script = script_of(letter)
-        scripts[script] = scripts.get(script, 0) + 1
-    main, count = max(scripts.items(), key=lambda kv: kv[1])
-    if main != "LATIN" or count / len(letters) < 0.5:
+    main, share = written
+    if main != "LATIN" or share < 0.5:
         return f"it is written mostly in the {_SCRIPT_NAMES.get(main, main.title())} script"
     words = [w.lower() for w in _WORD.findall(text)]
     share = sum(w in ENGLISH_WORDS for w in words) / len(words)
@@ -79,10 +85,10 @@ def question_language_reason(question: str) -> str | None:
     corpus are English: a Chinese question ("莱纳斯公司说了什么？", what did Lynas say?) retrieved another company's
     passage and the answer gave Lynas its words (seen here); a French one was declined for naming "Qu'a".
     The article test alone is too strict for a question: "Lynas NdPr output 2025?" has no function words."""
-    letters = [c for c in question if c.isalpha()]
-    if not letters:
+    written = main_script(question)
+    if written is None:
         return None
-    main = max({script_of(c) for c in letters}, key=lambda script: sum(script_of(c) == script for c in letters))
+    main, _ = written
     if main != "LATIN":
         return f"it is written in the {_SCRIPT_NAMES.get(main, main.title())} script"
     if english_reason(question) is None:

@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib
 import re
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 import yaml
@@ -93,6 +94,9 @@ class PromptLibrary:
     def _folders(self) -> list[Path]:
         return [folder for folder in (self.own, self.shipped) if folder is not None]
 
+    def _is_own(self, path: Path) -> bool:
+        return self.own is not None and path.is_relative_to(self.own)
+
     def released(self) -> dict[str, str]:
         live: dict[str, str] = {}
         for folder in reversed(self._folders()):  # the user's folder read last: its releases win
@@ -101,7 +105,7 @@ class PromptLibrary:
 
     def pinned(self) -> dict[str, tuple[str, str]]:
         """The prompts your release file makes live over another shipped release: name -> (yours, shipped). After an
-        upgrade that ships a newer release, yours still wins until you release again."""
+        upgrade that ships a newer release, yours still wins until its line is deleted."""
         if self.own is None:
             return {}
         shipped, own = self._release_entries(self.shipped), self._release_entries(self.own)
@@ -124,9 +128,9 @@ class PromptLibrary:
                 return candidate
         return None
 
-    def load(self, name: str, version: str | None = None) -> PromptFile:
-        """The given version, or the released one."""
-        live = self.released().get(name)
+    def load(self, name: str, version: str | None = None, *, live_versions: dict[str, str] | None = None) -> PromptFile:
+        """The given version, or the released one (`live_versions`: `released()`, when the caller has read it)."""
+        live = (self.released() if live_versions is None else live_versions).get(name)
         version = version or live
         if version is None:
             names = sorted({v.name for v in self.versions()})
@@ -164,28 +168,28 @@ class PromptLibrary:
     def _fills(self, prompt: PromptFile, path: Path) -> None:
         """A user's version may use only the placeholders Assay fills for that prompt (the shipped versions'): a new
         `{date}`, or a JSON example's braces read as one, had failed every call, one article at a time, as a KeyError."""
-        if path.is_relative_to(self.shipped):
+        if not self._is_own(path):
             return
         try:
             used = set(prompt.template().input_variables)
         except (ValueError, KeyError) as exc:  # an unbalanced brace
             raise PromptError(f"{path}: its messages cannot be read as a template ({exc}); write a literal brace as {{{{ or }}}}") from None
-        shipped = {v for p in sorted(self.shipped.glob(f"{prompt.name}/v*.yaml"))
-                   for v in PromptFile.model_validate(_read_yaml(p)).template().input_variables}
+        shipped = _placeholders(self.shipped, prompt.name)
         if unknown := sorted(used - shipped) if shipped else []:
             raise PromptError(f"{path} uses {', '.join('{' + u + '}' for u in unknown)}, which Assay does not fill for {prompt.name} "
                               f"(it fills {', '.join('{' + v + '}' for v in sorted(shipped))}): write a literal brace as {{{{ or }}}}")
 
     def load_all(self, overrides: list[str] | None = None) -> dict[str, PromptFile]:
         """Every released prompt, with `NAME@VERSION` overrides applied."""
-        chosen = self.released() | dict(parse_ref(ref) for ref in overrides or [])
-        return {name: self.load(name, version) for name, version in chosen.items()}
+        live = self.released()
+        chosen = live | dict(parse_ref(ref) for ref in overrides or [])
+        return {name: self.load(name, version, live_versions=live) for name, version in chosen.items()}
 
     def _not_shadowing(self, path: Path, name: str, version: str) -> None:
         """A user's file with a shipped version's number but other text would make provenance
         ("summary@5") name two prompts; refused rather than silently preferred."""
         shipped = self.shipped / name / f"v{version}.yaml"
-        if self.own is not None and path.parent.parent == self.own and shipped.is_file() and shipped.read_bytes() != path.read_bytes():
+        if self._is_own(path) and shipped.is_file() and shipped.read_bytes() != path.read_bytes():
             raise PromptError(f"{path} has the number of a shipped prompt, {name}@{version}, and other text: give it a version of its own "
                              f"(rename it, and its `version:` line, to the next free number; `assay prompts` lists them)")
 
@@ -239,6 +243,13 @@ class PromptLibrary:
         if self.own is not None and target != self.own / "release.yaml" and (self.own / "release.yaml").is_file():
             _set_line(self.own / "release.yaml", name, None)
         return target
+
+
+@cache
+def _placeholders(shipped: Path, name: str) -> frozenset[str]:
+    """What Assay fills for prompt `name`: the placeholders of its shipped versions (read once a process)."""
+    return frozenset(v for path in sorted(shipped.glob(f"{name}/v*.yaml"))
+                     for v in PromptFile.model_validate(_read_yaml(path)).template().input_variables)
 
 
 def _in_checkout(folder: Path) -> bool:

@@ -209,6 +209,11 @@ class Settings(BaseSettings):
         return self.prompts_dir or self.home / "prompts"
 
     @property
+    def pasted_dir(self) -> Path:
+        """The texts piped into `assay ingest -`, each kept as a file named by its content."""
+        return self.home / "pasted"
+
+    @property
     def evals_dir(self) -> Path:
         """The eval suite's corpus, output cache and reports (`latest/` is the newest report)."""
         return self.home / "evals"

@@ -189,8 +189,9 @@ def user_files(settings: Settings) -> list[tuple[Path, str]]:
     and source-type files, their own prompt versions and releases, the texts piped in. A backup had left them
     out, so a home restored from it analysed with the shipped prompts and merged no alias of theirs."""
     home = settings.home
-    named = [(home / name, name) for name in ("assay.toml", USER_FILE, SOURCES_FILE, "pasted")]
-    return [(path, name) for path, name in [*named, (settings.own_prompts_dir, "prompts")] if path.exists()]
+    named = [(home / name, name) for name in ("assay.toml", USER_FILE, SOURCES_FILE)]
+    named += [(settings.pasted_dir, settings.pasted_dir.name), (settings.own_prompts_dir, "prompts")]
+    return [(path, name) for path, name in named if path.exists()]
 
 
 def backup(settings: Settings, registry: Registry, store: ChunkStore, target_dir: Path) -> BackupResult:
