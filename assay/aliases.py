@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assay.types import Entity, EntityType
 
@@ -54,6 +54,8 @@ class AliasFileError(ValueError):
 
 
 class AliasEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # `spelings = […]` had been ignored without a word
+
     name: str = Field(min_length=1, description="The canonical name, shown on the entity page.")
     type: EntityType = EntityType.other
     aliases: list[str] = Field(default_factory=list, description="Every other spelling, acronym or ticker of it.")
@@ -62,6 +64,8 @@ class AliasEntry(BaseModel):
 
 
 class AliasFile(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # `[entities."Lynas"]` for `[[entity]]` had been ignored without a word
+
     entity: list[AliasEntry] = Field(default_factory=list)
 
 
@@ -450,6 +454,9 @@ def _read(text: str, where: str) -> AliasFile:
     except ValidationError as exc:
         problem = exc.errors()[0]
         place = ".".join(str(p) for p in problem["loc"])
+        if problem["type"] == "extra_forbidden":
+            raise AliasFileError(f"{where}: {place} is not a key Assay reads (each entry is an [[entity]] table of name, type, aliases "
+                                 "and firm): correct it (see assay/data/aliases.toml)") from exc
         raise AliasFileError(f"{where}: {place}: {problem['msg']}: correct the entry (see assay/data/aliases.toml)") from exc
     owner: dict[str, str] = {}
     for entry in parsed.entity:

@@ -21,7 +21,7 @@ from datetime import datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from pydantic import BaseModel, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assay.aliases import AliasBook
 from assay.attribution import quotation_spans, speaker_words
@@ -137,6 +137,8 @@ class SourceTypeError(ValueError):
 class SourceRules(BaseModel):
     """`$ASSAY_HOME/sources.toml`: a type per source name or host, e.g. `"Mining Weekly" = "news"`."""
 
+    model_config = ConfigDict(extra="forbid")  # a `[typs]` table had been ignored without a word
+
     types: dict[str, SourceType] = Field(default_factory=dict)
 
     @classmethod
@@ -145,11 +147,13 @@ class SourceRules(BaseModel):
         if path is None or not path.is_file():
             return cls()
         try:
-            data = tomllib.loads(path.read_text(encoding="utf-8"))
-            return cls(types=data.get("types", {}))
+            return cls.model_validate(tomllib.loads(path.read_text(encoding="utf-8")))
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
             raise SourceTypeError(f"cannot read {path} ({exc}): correct it (a [types] table of name = type)") from exc
         except ValidationError as exc:
+            if (problem := exc.errors()[0])["type"] == "extra_forbidden":
+                raise SourceTypeError(f"{path}: {problem['loc'][0]} is not a table Assay reads: the file holds one [types] table "
+                                      "of name = type; correct it") from exc
             kinds = ", ".join(t.value for t in SourceType)
             raise SourceTypeError(f"{path}: a type is not one of {kinds}: correct it") from exc
 

@@ -65,6 +65,9 @@ def test_alias_file_errors_are_one_line_naming_the_file_and_the_fix(tmp_path):
         "[[entity]]\nname = 'Acme'\ntype = 'planet'": "entity.0.type",
         "[[entity]]\nname = 'Acme'\naliases = ['AC']\n[[entity]]\nname = 'Acme Two'\naliases = ['ac']": "'ac' is listed under both 'Acme' and 'Acme Two'",
         "[[entity]]\nname = 'Acme'\naliases = ['--']": "has no letters or digits",
+        # A misspelt key or table had been ignored without a word: the spellings never merged.
+        "[[entity]]\nname = 'Acme'\nspelings = ['AC']": "entity.0.spelings is not a key Assay reads (each entry is an [[entity]] table",
+        "[entities.Acme]\naliases = ['AC']": "entities is not a key Assay reads",
     }
     for text, expected in cases.items():
         (tmp_path / "aliases.toml").write_text(text, encoding="utf-8")
@@ -367,3 +370,17 @@ def test_entities_of_real_articles_ingested_and_analysed(ingest, assay_home, ext
     assert all(book.canonical(e["name"]) for e in listed)  # the extractive LLM names none: the alias file's spellings did
     page = _cli_json(capsys, "entity", listed[0]["name"])
     assert page["statements"] == listed[0]["statements"]
+
+
+def test_a_source_types_file_says_what_it_cannot_read(tmp_path):
+    """A `[typs]` table had been ignored without a word; a type that is none is named as before."""
+    from assay.corpus import SourceRules, SourceTypeError
+    from assay.types import SourceType
+
+    (tmp_path / "sources.toml").write_text('[types]\n"Mining Weekly" = "news"\n')
+    assert SourceRules.load(tmp_path).types == {"Mining Weekly": SourceType.news}
+    for text, expected in {'[typs]\n"Mining Weekly" = "news"\n': "typs is not a table Assay reads: the file holds one [types] table",
+                           '[types]\n"Mining Weekly" = "newz"\n': "a type is not one of company_release"}.items():
+        (tmp_path / "sources.toml").write_text(text)
+        with pytest.raises(SourceTypeError, match=re.escape(expected)):
+            SourceRules.load(tmp_path)

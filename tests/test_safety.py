@@ -540,7 +540,7 @@ def test_backup_restores_into_a_working_registry_and_store(tmp_path):
     target = tmp_path / "backups" / "monday"
     # What the user wrote into the data folder: restored with the corpus, or a restored home analyses with the
     # shipped prompts and merges none of their aliases (a backup had left these out).
-    mine = {"aliases.toml": '[entities."Lynas Rare Earths"]\nspellings = ["Lynas Corp"]\n', "sources.toml": '[types]\n"Mining Weekly" = "news"\n',
+    mine = {"aliases.toml": '[[entity]]\nname = "Lynas Rare Earths"\naliases = ["Lynas Corp"]\n', "sources.toml": '[types]\n"Mining Weekly" = "news"\n',
             "prompts/release.yaml": 'summary: "6"\n', "prompts/summary/v6.yaml": "name: summary\n", "pasted/3f2a.txt": "A pasted text.\n"}
     for name, written in mine.items():
         (settings.home / name).parent.mkdir(parents=True, exist_ok=True)
