@@ -399,7 +399,11 @@ def ask(
     if made.chunk_store.count() == 0 and (chunks := made.registry.counts()["chunks"]):
         # Every question had been answered "The corpus does not say" (seen here, the chunk folder deleted).
         raise _chunks_missing(settings, chunks)
-    return answer_question(
+    # "What has MP Materials claimed since January?" of articles ingested with --no-analyse had been answered from one
+    # passage, the author's own sentence about MP, with no word that the list of MP's statements needs the analyses.
+    notes = [f"this answer is from passages: a question about what someone said lists their statements from the analyses, "
+             f"and {waiting}"] if asked_about(question) and (waiting := unanalysed_note(settings)) else []
+    answer = answer_question(
         question,
         retriever=made.retriever(), catalog=made.registry, embedder=made.embedder, model=made.chat_model(),
         prompt=answer_prompt(settings, prompts := prompt_library(settings).load_all(prompt_overrides)), checks=answer_checks(settings, prompts),
@@ -407,6 +411,7 @@ def ask(
         passage_word_weight=settings.ask_passage_word_weight,
         filters=filters, on_text=on_text, callbacks=[LLMCallLogger(made.registry, local=settings.llm == "local")],
     )
+    return answer.model_copy(update={"notes": notes}) if notes else answer
 
 
 def _chunks_missing(settings: Settings, listed: int) -> ChunksMissing:

@@ -168,6 +168,7 @@ class Answer(BaseModel):
     input_tokens: int = 0
     output_tokens: int = 0
     latency_s: dict[str, float] = Field(default_factory=dict)
+    notes: list[str] = Field(default_factory=list, description="What the answer could not draw on, and what to run.")
 
 
 # --- passages ---------------------------------------------------------------------------------

@@ -457,8 +457,7 @@ def entities(json_output: JsonFlag = False) -> None:
 
 
 def _note_unanalysed() -> None:
-    if note := api.unanalysed_note(get_settings()):
-        err.print(f"[dim]note: {escape(note)}[/dim]", highlight=False, soft_wrap=True)
+    _print_notes(list(filter(None, [api.unanalysed_note(get_settings())])))
 
 
 def _print_suggestions(rows: list[tuple[str, Any]]) -> None:
@@ -583,6 +582,7 @@ def ask(
             if "".join(streamed).strip():  # the draft is on screen: say plainly that it does not stand
                 out.print("[yellow]Withdrawn: the draft above did not pass the checks against its passages.[/yellow]")
         out.print(f"[bold]{answer.answer}[/bold] [dim]({answer.abstain_reason.replace('_', ' ') if answer.abstain_reason else ''})[/dim]")
+        _print_notes(answer.notes)
         return
     out.print("\n")
     if " ".join(citations_before_stops("".join(streamed)).split()) != " ".join(answer.answer.split()):
@@ -605,6 +605,12 @@ def ask(
             said = ", ".join(str(v).replace("_", " ") for v in (statement.attribution, statement.corroboration) if v)
             out.print(f"    [{style}]{kind}[/{style}]: “{escape(statement.quote)}”" + (f" [dim]({said})[/dim]" if said else ""), highlight=False)
     out.print(f"[dim]{answer.model} · {answer.input_tokens}+{answer.output_tokens} tokens · {answer.latency_s.get('total', 0):.1f} s[/dim]")
+    _print_notes(answer.notes)
+
+
+def _print_notes(notes: list[str]) -> None:
+    for note in notes:  # after the answer, which streams to the same terminal
+        err.print(f"[dim]note: {escape(note)}[/dim]", highlight=False, soft_wrap=True)
 
 
 # --- eval and release ---------------------------------------------------------------------

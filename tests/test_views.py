@@ -378,7 +378,7 @@ def test_a_poll_writes_its_digest_and_the_export_has_every_stored_statement(
     assert code == 0 and len(out.splitlines()) == stored
 
 
-def test_the_corpus_views_say_what_articles_they_leave_out_unanalysed(views_home, capsys):
+def test_the_corpus_views_say_what_articles_they_leave_out_unanalysed(views_home, capsys, monkeypatch):
     """25 articles ingested with --no-analyse: `assay entities` had printed an empty table, `claims --repeated`
     "No assertion is said in more than one article.", and `assay entity Lynas` "no entity named 'Lynas'"."""
     from assay.store.registry import Registry
@@ -396,5 +396,13 @@ def test_the_corpus_views_say_what_articles_they_leave_out_unanalysed(views_home
     assert code == 1 and f"in the corpus's statements: see `assay entities` for the names and spellings it has ({waiting})" in " ".join(said.split())
     code, out, said = run_cli(capsys, "entities", "--json")
     assert said == "" and out.startswith("[")  # JSON for scripts: the note is a person's
+    # A question about what someone said, answered from passages while articles wait for their analyses, says so.
+    from assay import api
+    from assay.ask import Answer
+
+    monkeypatch.setattr(api, "answer_question", lambda question, **_: Answer(question=question, answer="From a passage [1].", abstained=False))
+    asked = api.ask("What has Nonesuch Metals claimed since January?", Settings())
+    assert asked.notes == [f"this answer is from passages: a question about what someone said lists their statements from the analyses, and {waiting}"]
+    assert api.ask("How much NdPr did Baotou produce?", Settings()).notes == []  # no one's statements asked for
     code, out, said = run_cli(capsys, "show", views_id("unread"))
     assert code == 0 and f"note: not analysed yet (its breakdown comes with `assay analyse {views_id('unread')[:12]}`)" in said
