@@ -317,7 +317,7 @@ def show(article_id: Annotated[str, typer.Argument(help="Article id, or a unique
     else:
         out.print()
         out.print(article.body, highlight=False, markup=False)
-        err.print(f"[dim]note: not analysed yet (its breakdown comes with `assay analyse {article.id[:12]}`)[/dim]", highlight=False)
+        _print_notes([f"not analysed yet (its breakdown comes with `assay analyse {article.id[:12]}`)"])
 
 
 def _print_revisions(revisions: list[Revision]) -> None:
