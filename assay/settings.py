@@ -248,9 +248,12 @@ class Settings(BaseSettings):
         return init_settings, env_settings, toml, file_secret_settings
 
 
+CONFIG_FILE = "assay.toml"  # in the data folder, unless ASSAY_CONFIG names another
+
+
 def _toml_path() -> Path:
     """The TOML file is optional: $ASSAY_CONFIG, else $ASSAY_HOME/assay.toml if present."""
-    return Path(os.environ.get("ASSAY_CONFIG") or _default_home() / "assay.toml")
+    return Path(os.environ.get("ASSAY_CONFIG") or _default_home() / CONFIG_FILE)
 
 
 # ASSAY_* variables read outside Settings: by the CLI, the tests and the eval scripts.

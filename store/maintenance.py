@@ -45,7 +45,7 @@ from pydantic import BaseModel, Field, computed_field
 
 from assay.aliases import USER_FILE
 from assay.corpus import SOURCES_FILE
-from assay.settings import Settings
+from assay.settings import CONFIG_FILE, Settings
 from assay.store.keywords import KeywordIndex, KeywordRow
 from assay.store.registry import Registry
 from assay.store.vectors import PAGE, ChunkStore
@@ -189,7 +189,7 @@ def user_files(settings: Settings) -> list[tuple[Path, str]]:
     and source-type files, their own prompt versions and releases, the texts piped in. A backup had left them
     out, so a home restored from it analysed with the shipped prompts and merged no alias of theirs."""
     home = settings.home
-    named = [(home / name, name) for name in ("assay.toml", USER_FILE, SOURCES_FILE)]
+    named = [(home / name, name) for name in (CONFIG_FILE, USER_FILE, SOURCES_FILE)]
     named += [(settings.pasted_dir, settings.pasted_dir.name), (settings.own_prompts_dir, "prompts")]
     return [(path, name) for path, name in named if path.exists()]
 
