@@ -675,39 +675,61 @@ def export(
 
 def evaluate(
     settings: Settings,
-    split: str = "dev",
+    split: str | None = None,
     candidates: list[str] | None = None,
     *,
     report_dir: Path | None = None,
     limit: int | None = None,
     questions: int | None = None,
     on_article: Callable[[str], None] | None = None,
+    labels: Path | None = None,
 ) -> Evaluation:
-    """Score the released prompts (and candidates, through the gate) on a labelled split."""
+    """Score the released prompts (and candidates, through the gate) on a labelled split, or on every
+    article of the user's label folder `labels` (evals/own.py)."""
     _prompts_exist(settings, candidates)
     configure_prefect(settings)
     from assay.evals.release import evaluate as run_evaluation
 
-    ctx = _eval_context(settings)
+    ctx = _eval_context(settings, labels)
+    split = _split(split, labels)
     return run_evaluation(ctx, settings, candidates, split, report_dir=report_dir, limit=limit, max_questions=questions, on_article=on_article)
 
 
 def release(
     settings: Settings,
     ref: str,
-    split: str = "dev",
+    split: str | None = None,
     *,
     limit: int | None = None,
     questions: int | None = None,
     on_article: Callable[[str], None] | None = None,
+    labels: Path | None = None,
 ) -> Evaluation:
-    """Make prompt `ref` live if the eval gate passes on `split`."""
+    """Make prompt `ref` live if the eval gate passes on `split`, or on the user's label folder `labels`."""
     _prompts_exist(settings, [ref])
     configure_prefect(settings)
     from assay.evals.release import release as release_prompt
 
-    ctx = _eval_context(settings)
-    return release_prompt(ctx, settings, ref, split, limit=limit, max_questions=questions, on_article=on_article)
+    ctx = _eval_context(settings, labels)
+    return release_prompt(ctx, settings, ref, _split(split, labels), limit=limit, max_questions=questions, on_article=on_article)
+
+
+def draft_labels(settings: Settings, files: list[Path], into: Path) -> list[Path]:
+    """A label file in `into` for each article file, drafted from Assay's own statements and guesses,
+    to be corrected by hand and scored with `evaluate(..., labels=into)`. Never overwrites one."""
+    configure_prefect(settings)
+    from assay.evals.own import draft_labels as draft
+
+    with in_process_flow_settings():
+        return draft(settings, files, into)
+
+
+def _split(split: str | None, labels: Path | None) -> str:
+    from assay.evals.own import OWN_SPLIT
+
+    if labels is not None and split not in (None, OWN_SPLIT):
+        raise ValueError(f"--split {split} picks a split of the shipped labels, and --labels scores every article of your folder: give one")
+    return OWN_SPLIT if labels is not None else split or "dev"
 
 
 def prompt_versions(settings: Settings) -> list[PromptVersion]:
@@ -725,14 +747,16 @@ def new_prompt(settings: Settings, name: str, source: str | None = None) -> Prom
     return prompt_library(settings).new_version(name, source)
 
 
-def _eval_context(settings: Settings) -> EvalContext:
-    """The eval corpus (built by the ingest flow when needed), the configured model with the eval's output cache."""
+def _eval_context(settings: Settings, labels: Path | None = None) -> EvalContext:
+    """The eval corpus (built by the ingest flow when needed), the configured model with the eval's output cache;
+    with `labels`, the user's labelled articles instead of the shipped ones."""
+    from assay.evals.own import own_context
     from assay.evals.runner import eval_context
     from assay.store.output_cache import SQLiteOutputCache
 
     model = services(settings).chat_model(cache=SQLiteOutputCache(settings.evals_dir / "llm-cache.sqlite"))
     with in_process_flow_settings():
-        return eval_context(settings, model)
+        return own_context(settings, model, labels) if labels is not None else eval_context(settings, model)
 
 
 # --- serving and set-up ------------------------------------------------------------------------------

@@ -615,7 +615,9 @@ def _print_notes(notes: list[str]) -> None:
 
 # --- eval and release ---------------------------------------------------------------------
 
-SplitOption = Annotated[str, typer.Option("--split", help="dev or test (the classifier is fitted on train).")]
+SplitOption = Annotated[str | None, typer.Option("--split", help="dev or test (the classifier is fitted on train); dev unless --labels.")]
+LabelsOption = Annotated[Path | None, typer.Option(
+    "--labels", help="Score every article of your own label folder instead of a shipped split (`assay label` drafts its files).")]
 LimitOption = Annotated[int | None, typer.Option("--articles", help="Only the first N articles of the split.", min=1)]
 QuestionsOption = Annotated[int | None, typer.Option("--questions", help="At most N answerable and N unanswerable questions per article.", min=0)]
 
@@ -624,7 +626,7 @@ def _print_evaluation(result: Evaluation) -> None:
     from assay.evals.report import fmt, signed
 
     released, candidate, gate = result.released, result.candidate, result.gate
-    table = Table(title=f"{released.split}: {len(released.articles)} articles · {released.model}")
+    table = Table(title=f"{released.described}: {len(released.articles)} articles · {released.model}")
     table.add_column("metric")
     table.add_column(f"released {released.prompts}", justify="right")
     if gate is None or candidate is None:
@@ -645,30 +647,32 @@ def _print_evaluation(result: Evaluation) -> None:
         out.print(f"[dim]report: {result.report}[/dim]")
 
 
-def _evaluate(split: str, candidates: list[str] | None, *, release_ref: str | None = None, report: Path | None = None,
-              limit: int | None = None, questions: int | None = None) -> Evaluation:
-    """Run an eval (or a release) with progress on stderr; a bad prompt ref or split exits 2 before any model call."""
-    options: dict[str, Any] = {"limit": limit, "questions": questions, "on_article": lambda a: err.print(f"[dim]scored {a}[/dim]")}
+def _evaluate(split: str | None, candidates: list[str] | None, *, release_ref: str | None = None, report: Path | None = None,
+              limit: int | None = None, questions: int | None = None, labels: Path | None = None) -> Evaluation:
+    """Run an eval (or a release) with progress on stderr; a bad prompt ref, split or label file exits 2 before any model call."""
+    options: dict[str, Any] = {"limit": limit, "questions": questions, "labels": labels,
+                               "on_article": lambda a: err.print(f"[dim]scored {a}[/dim]")}
     try:
         if release_ref:
             return api.release(get_settings(), release_ref, split, **options)
         return api.evaluate(get_settings(), split, candidates, report_dir=report, **options)
     except (ValueError, FileNotFoundError, KeyError) as exc:
-        err.print(f"[red]{escape(str(exc))}[/red]")
+        err.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True)
         raise typer.Exit(2) from None
 
 
 @app.command(name="eval")
 def eval_command(
     prompt: Annotated[list[str] | None, typer.Option("--prompt", help="Candidate NAME@VERSION, compared with the released prompts.")] = None,
-    split: SplitOption = "dev",
+    split: SplitOption = None,
     report: Annotated[Path | None, typer.Option("--report", help="Also write report.md and report.html here.")] = None,
     articles_limit: LimitOption = None,
     questions: QuestionsOption = None,
+    labels: LabelsOption = None,
     json_output: JsonFlag = False,
 ) -> None:
     """Score the released prompts (and candidates) on hand-labelled articles, side by side."""
-    result = _evaluate(split, prompt, report=report, limit=articles_limit, questions=questions)
+    result = _evaluate(split, prompt, report=report, limit=articles_limit, questions=questions, labels=labels)
     if json_output:
         _print_json(result.model_dump(mode="json"))
     else:
@@ -678,13 +682,14 @@ def eval_command(
 @app.command()
 def release(
     ref: Annotated[str, typer.Argument(help="NAME@VERSION to make live, e.g. summary@3.")],
-    split: SplitOption = "dev",
+    split: SplitOption = None,
     articles_limit: LimitOption = None,
     questions: QuestionsOption = None,
+    labels: LabelsOption = None,
     json_output: JsonFlag = False,
 ) -> None:
     """Release a prompt version if the eval gate passes; otherwise exit 1 and say what failed."""
-    result = _evaluate(split, None, release_ref=ref, limit=articles_limit, questions=questions)
+    result = _evaluate(split, None, release_ref=ref, limit=articles_limit, questions=questions, labels=labels)
     if json_output:
         _print_json(result.model_dump(mode="json"))
     else:
@@ -695,6 +700,26 @@ def release(
             out.print(f"[red]{escape(ref)} not released[/red]")
     if result.gate is None or not result.gate.passed:
         raise typer.Exit(1)
+
+
+@app.command()
+def label(
+    files: Annotated[list[Path], typer.Argument(help="Article files (any format `assay ingest` reads).")],
+    into: Annotated[Path, typer.Option("--into", help="The label folder to write the drafts into (made if missing).")],
+) -> None:
+    """Draft a label file per article for `assay eval --labels`: the statements Assay finds, with its guesses
+    of their labels marked, and the body; correct it by hand. Never overwrites a label file."""
+    from assay.evals.labels import LabelsError
+
+    try:
+        written = api.draft_labels(get_settings(), files, into)
+    except LabelsError as exc:
+        err.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True)
+        raise typer.Exit(2) from None
+    for path in written:
+        out.print(f"drafted {escape(path_text(str(path)))}", highlight=False)
+    err.print(f"correct the kinds, attributions and quotes marked `# guess`, add highlights and questions, then: "
+              f"assay eval --labels {escape(path_text(str(into)))}", highlight=False, soft_wrap=True)
 
 
 @app.command()

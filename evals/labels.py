@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from assay.types import Attribution, Evidence, Kind
 
@@ -28,6 +28,8 @@ class Split(StrEnum):
 
 
 class LabelledStatement(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a misspelt `attribtion:` or `notes:` must not pass unread
+
     quote: str = Field(min_length=3, description="Exact, contiguous words of the clean body.")
     kind: Kind
     attribution: Attribution
@@ -36,6 +38,8 @@ class LabelledStatement(BaseModel):
 
 
 class LabelledQuestion(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a misspelt `attribtion:` or `notes:` must not pass unread
+
     question: str
     answer: str | None = Field(description="Short gold answer; None when the corpus cannot answer it.")
     supporting_quotes: list[str] = Field(default_factory=list, description="Verbatim spans of this article's body.")
@@ -54,12 +58,16 @@ class LabelledQuestion(BaseModel):
 
 
 class GoldEntity(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a misspelt `attribtion:` or `notes:` must not pass unread
+
     names: list[str] = Field(min_length=1, description="Every spelling the body uses for this one entity, each verbatim.")
     type: Literal["company", "government", "country", "material", "project"]
     key: bool = Field(description="Expected in a short list of who and what the article is about (at most 3 per type).")
 
 
 class KeyFigure(BaseModel):
+    model_config = ConfigDict(extra="forbid")  # a misspelt `attribtion:` or `notes:` must not pass unread
+
     value: str = Field(min_length=1, description="The number as the body writes it, verbatim.")
     measures: str
 
@@ -130,3 +138,77 @@ def load_all(data_dir: Path = DATA_DIR) -> dict[str, LabelledArticle]:
 
 def load_split(data_dir: Path = DATA_DIR) -> SplitFile:
     return SplitFile.model_validate(yaml.safe_load((data_dir / "split.yaml").read_text(encoding="utf-8")))
+
+
+# --- a user's own labelled articles ------------------------------------------------------------
+
+
+class LabelsError(ValueError):
+    """A user's label folder or file cannot be used; the message names the file and the fix."""
+
+
+class OwnLabels(BaseModel):
+    """A user's label file: one article of their own (any file `assay ingest` reads), labelled as
+    LABELLING.md says. `assay label FILE --into FOLDER` drafts one. A part left out is not scored:
+    no `highlights`, no coverage; no `statements`, no detection or kinds; no `questions`, no answers."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    file: str = Field(min_length=1, description="The article's file: relative to the label file's folder, or absolute.")
+    statements: list[LabelledStatement] = Field(default_factory=list, description="Every check-worthy statement, in body order.")
+    highlights: list[str] = Field(default_factory=list, description="The points a good summary covers (the publisher's own, where it gives them).")
+    questions: list[LabelledQuestion] = Field(
+        default_factory=list, description="Questions with a gold answer and supporting quotes; `answer: null` for one your folder cannot answer."
+    )
+    entities: list[GoldEntity] | None = None
+    key_figures: list[KeyFigure] | None = None
+
+    def article_file(self, label_file: Path) -> Path:
+        path = Path(self.file).expanduser()
+        return (path if path.is_absolute() else label_file.parent / path).resolve()
+
+    def labelled_article(self, article_id: str, title: str, url: str) -> LabelledArticle:
+        """The labels in the shipped corpus's shape, for the same scoring."""
+        return LabelledArticle(article_id=article_id, source_item=SourceItem(title=title, url=url), highlights=self.highlights,
+                               statements=self.statements, questions=self.questions, entities=self.entities, key_figures=self.key_figures)
+
+
+def load_own_labels(folder: Path) -> dict[Path, OwnLabels]:
+    """Every `*.yaml` label file of `folder` (not its subfolders), checked: each names a file that is
+    there, no two name the same one. Quotes are checked against the body once it is read."""
+    if not folder.is_dir():
+        raise LabelsError(f"{folder} is not a folder: name the folder of your label files "
+                          "(`assay label ARTICLE --into FOLDER` drafts one per article)")
+    files = sorted(p for p in folder.glob("*.yaml") if p.is_file())
+    if not files:
+        raise LabelsError(f"{folder} holds no label files (*.yaml): draft one with `assay label ARTICLE --into {folder}`, "
+                          "correct it by hand, and run again")
+    labels: dict[Path, OwnLabels] = {}
+    named: dict[Path, Path] = {}
+    for path in files:
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            where = f" (line {mark.line + 1})" if mark is not None else ""
+            raise LabelsError(f"{path.name} is not valid YAML{where}: correct it") from exc
+        except UnicodeDecodeError as exc:
+            raise LabelsError(f"{path.name} is not UTF-8 text: save it as UTF-8") from exc
+        try:
+            own = OwnLabels.model_validate(data)
+        except ValidationError as exc:
+            problem = exc.errors()[0]
+            place = ".".join(str(p) for p in problem["loc"]) or "the file"
+            if problem["type"] == "extra_forbidden":
+                raise LabelsError(f"{path.name}: {place} is not a key Assay reads: correct it "
+                                  "(a label file holds file, statements, highlights, questions, entities and key_figures)") from exc
+            raise LabelsError(f"{path.name}: {place}: {problem['msg']}: correct it (LABELLING.md says what each label means)") from exc
+        article = own.article_file(path)
+        if not article.is_file():
+            raise LabelsError(f"{path.name}: file {own.file!r} is not there ({article}): correct `file:` "
+                              "(a path relative to the label file's folder, or absolute)")
+        if article in named:
+            raise LabelsError(f"{named[article].name} and {path.name} both label {article.name}: keep one")
+        named[article] = path
+        labels[path] = own
+    return labels

@@ -11,7 +11,7 @@ from pydantic import BaseModel
 
 from assay.evals import report
 from assay.evals.gate import GateConfig, GateResult, compare
-from assay.evals.runner import EVAL_SPLITS, EvalContext, EvalRun, run_eval
+from assay.evals.runner import EvalContext, EvalRun, run_eval
 from assay.prompts import PromptLibrary, prompt_library
 from assay.settings import Settings
 
@@ -46,8 +46,8 @@ def evaluate(
     library = library or prompt_library(settings)
     released_prompts = library.load_all()
     candidate_prompts = library.load_all(candidates) if candidates else None  # a bad ref fails before any model call
-    if split not in EVAL_SPLITS:
-        raise ValueError(f"split {split!r}: evals run on {' or '.join(EVAL_SPLITS)} (the classifier is fitted on train)")
+    if split not in ctx.splits:
+        raise ValueError(f"split {split!r}: evals run on {' or '.join(ctx.splits)}" + ("" if ctx.labels_folder else " (the classifier is fitted on train)"))
     released = run_eval(ctx, released_prompts, split, on_article=on_article, limit=limit, max_questions=max_questions)
     result = Evaluation(released=released)
     if candidate_prompts:

@@ -24,7 +24,7 @@ def signed(value: float | None) -> str:
 
 
 def markdown(released: EvalRun, candidate: EvalRun | None, gate: GateResult | None) -> str:
-    lines = [f"# Assay eval: {released.split} split, {len(released.articles)} articles", "",
+    lines = [f"# Assay eval: {released.described}, {len(released.articles)} articles", "",
              f"{datetime.now().astimezone():%Y-%m-%d %H:%M %Z} · model `{released.model}`", ""]
     if candidate is None:
         lines += [f"Prompts: {released.prompts}", "", "| metric | value |", "|---|---|"]
@@ -65,14 +65,14 @@ def _bar(v: MetricVerdict) -> dict[str, float] | None:
 
 
 _HTML = Environment(autoescape=True).from_string("""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Assay eval: {{ released.split }}</title>
+<html lang="en"><head><meta charset="utf-8"><title>Assay eval: {{ released.described }}</title>
 <style>
 body{font:14px/1.4 system-ui,sans-serif;margin:2rem;color:#222;max-width:1100px}
 table{border-collapse:collapse;margin:1rem 0}td,th{border:1px solid #ccc;padding:.25rem .5rem;text-align:right}
 td:first-child,th:first-child{text-align:left}.bad{background:#fde2e2}.ok{background:#e6f4ea}
 .pass{color:#137333}.fail{color:#c5221f}svg{display:block}
 </style></head><body>
-<h1>Assay eval: {{ released.split }} split, {{ released.articles|length }} articles</h1>
+<h1>Assay eval: {{ released.described }}, {{ released.articles|length }} articles</h1>
 <p>{{ when }} · model <code>{{ released.model }}</code> · released {{ released.prompts }}{% if candidate %} · candidate {{ candidate.prompts }}{% endif %}</p>
 {% if gate %}<h2 class="{{ 'pass' if gate.passed else 'fail' }}">Gate {{ 'passed' if gate.passed else 'failed' }}</h2>
 {% if gate.failures() %}<ul>{% for f in gate.failures() %}<li>{{ f }}</li>{% endfor %}</ul>{% endif %}

@@ -12,7 +12,8 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
 from langchain_core.language_models import BaseChatModel
@@ -38,7 +39,17 @@ from assay.services import Services, services
 from assay.settings import Settings
 from assay.statement_answers import SPEAKER_TYPES, ClaimsQuestion, matching_statements
 from assay.statements import Statement
-from assay.types import KINDS, RHETORIC_KINDS, Analysis, Article, Entity, EntityType, SourceKind, StatementLabels
+from assay.types import (
+    KINDS,
+    RHETORIC_KINDS,
+    Analysis,
+    Article,
+    Entity,
+    EntityType,
+    SourceKind,
+    StatementLabels,
+    path_text,
+)
 
 EVAL_SPLITS = ("dev", "test")
 
@@ -54,6 +65,7 @@ class EvalRun(BaseModel):
     prompts: dict[str, str] = Field(description="Prompt name -> version used.")
     model: str
     split: str
+    labels_folder: str | None = Field(None, description="The user's label folder, where the eval is of their own articles (split `own`).")
     articles: list[ArticleEval]
     kind_gold: list[str] = Field(default_factory=list, description="Gold kind of every matched statement, all articles.")
     kind_predicted: list[str] = Field(default_factory=list)
@@ -68,6 +80,11 @@ class EvalRun(BaseModel):
         values = [a.metrics.get(metric) for a in self.articles]
         present = [v for v in values if v is not None]
         return statistics.fmean(present) if present else None
+
+    @property
+    def described(self) -> str:
+        """What was scored, in words: "dev split", or the user's label folder."""
+        return f"your labels in {self.labels_folder}" if self.labels_folder else f"{self.split} split"
 
     def metric_names(self) -> list[str]:
         return list(dict.fromkeys(name for a in self.articles for name in a.metrics))
@@ -130,9 +147,10 @@ class EvalRun(BaseModel):
 # --- the eval's own corpus ------------------------------------------------------------------------
 
 
-def eval_settings(settings: Settings) -> Settings:
-    """The user's settings with the eval's own home: always embedded Chroma and SQLite."""
-    return settings.model_copy(update={"home": settings.evals_dir / "corpus", "prompts_dir": settings.own_prompts_dir, "chroma_url": None, "database_url": None})
+def eval_settings(settings: Settings, home: Path | None = None) -> Settings:
+    """The user's settings with an eval home (the sample's unless `home` is given): always embedded Chroma and SQLite."""
+    return settings.model_copy(update={"home": home or settings.evals_dir / "corpus", "prompts_dir": settings.own_prompts_dir,
+                                       "chroma_url": None, "database_url": None})
 
 
 def build_corpus(settings: Settings) -> dict[str, Article]:
@@ -155,6 +173,8 @@ class EvalContext:
     model: BaseChatModel
     articles: dict[str, Article]
     labels: dict[str, LabelledArticle]
+    splits: dict[str, list[str]] = field(default_factory=lambda: {name: getattr(load_split(), name) for name in EVAL_SPLITS})
+    labels_folder: Path | None = None  # a user's own labelled articles (evals/own.py), where the eval is of them
 
     @property
     def embedder(self) -> MiniLMEmbeddings:
@@ -175,18 +195,20 @@ def eval_context(settings: Settings, model: BaseChatModel, decider: KindDecider 
 def summary_metrics(
     article: Article, gold: LabelledArticle, analysis: Analysis | None, embedder: MiniLMEmbeddings, min_support: float
 ) -> dict[str, float | None]:
-    lead3 = m.lead3_coverage_f1(gold.highlights, article, embedder)  # the baseline the summary must beat
+    lead3 = m.lead3_coverage_f1(gold.highlights, article, embedder) if gold.highlights else None  # the baseline the summary must beat
     if analysis is None:  # the article failed: its summary scores nothing
-        failed = {"coverage_precision": 0.0, "coverage_recall": 0.0, "coverage_f1": 0.0, "lead3_coverage_f1": lead3,
-                  "prose_grounding": None, "rouge_l": 0.0, "numeric_faithfulness": 0.0, "summary_words": None,
+        scored = 0.0 if gold.highlights else None
+        failed = {"coverage_precision": scored, "coverage_recall": scored, "coverage_f1": scored, "lead3_coverage_f1": lead3,
+                  "prose_grounding": None, "rouge_l": scored, "numeric_faithfulness": 0.0, "summary_words": None,
                   "schema_valid": 0.0, "repair_retries": None}
         return failed | names_and_figures_metrics(gold, [], [])
-    p, r, f1 = m.highlight_coverage(gold.highlights, analysis.summary, analysis.highlights, embedder)
+    # A user's label file may give no highlights (evals/own.py): then coverage is not scored, rather than scored 0.
+    p, r, f1 = m.highlight_coverage(gold.highlights, analysis.summary, analysis.highlights, embedder) if gold.highlights else (None, None, None)
     picked = names_and_figures_metrics(gold, [(e.name, e.type.value) for e in analysis.entities], [f.value for f in analysis.figures])
     return picked | {
         "coverage_precision": p, "coverage_recall": r, "coverage_f1": f1, "lead3_coverage_f1": lead3,
         "prose_grounding": m.prose_grounding(article, analysis.summary, analysis.highlights, embedder, min_support),
-        "rouge_l": m.rouge_l(" ".join(gold.highlights), " ".join([analysis.summary, *analysis.highlights])),
+        "rouge_l": m.rouge_l(" ".join(gold.highlights), " ".join([analysis.summary, *analysis.highlights])) if gold.highlights else None,
         "numeric_faithfulness": m.numeric_faithfulness([analysis.summary, *analysis.highlights, *(f.value for f in analysis.figures)], article.body),
         "summary_words": float(len(m.words(analysis.summary))),
         "schema_valid": 1.0,
@@ -337,13 +359,14 @@ def run_eval(
     ask: bool = True,
     on_article: Callable[[str], None] | None = None,
 ) -> EvalRun:
-    if split not in EVAL_SPLITS:
-        raise ValueError(f"split {split!r}: evals run on {' or '.join(EVAL_SPLITS)} (the classifier is fitted on train)")
-    ids = getattr(load_split(), split)[:limit]
+    if split not in ctx.splits:
+        raise ValueError(f"split {split!r}: evals run on {' or '.join(ctx.splits)}" + ("" if ctx.labels_folder else " (the classifier is fitted on train)"))
+    ids = ctx.splits[split][:limit]
     cache = getattr(ctx.model, "cache", None)
     hits_before = getattr(cache, "hits", 0)
     started = time.perf_counter()
-    run = EvalRun(prompts={n: p.version for n, p in prompts.items()}, model=model_name(ctx.model), split=split, articles=[])
+    run = EvalRun(prompts={n: p.version for n, p in prompts.items()}, model=model_name(ctx.model), split=split, articles=[],
+                  labels_folder=path_text(str(ctx.labels_folder)) if ctx.labels_folder else None)
     analysis_prompts = {name: prompts[name] for name in ANALYSIS_PROMPTS}
     for article_id in ids:
         article, gold = ctx.articles[article_id], ctx.labels[article_id]
@@ -359,8 +382,9 @@ def run_eval(
             analysis, error = None, str(exc)
         wall = time.perf_counter() - step
         scores = summary_metrics(article, gold, analysis, ctx.embedder, ctx.settings.prose_min_support)
-        breakdown, kinds = breakdown_metrics(article, gold, analysis, ctx)
-        scores |= breakdown | crosscheck_metrics(article, gold, ctx) | claims_metrics(article, gold, analysis, ctx)
+        # A user's label file may label no statements (evals/own.py): then nothing of the breakdown is scored.
+        breakdown, kinds = breakdown_metrics(article, gold, analysis, ctx) if gold.statements else ({}, [])
+        scores |= breakdown | crosscheck_metrics(article, gold, ctx) | (claims_metrics(article, gold, analysis, ctx) if gold.statements else {})
         scores |= {"analysis_input_tokens": float(usage.input_tokens), "analysis_output_tokens": float(usage.output_tokens),
                    "analysis_llm_calls": float(usage.calls), "analysis_wall_s": wall}
         if ask:
@@ -371,7 +395,8 @@ def run_eval(
         run.kind_gold.extend(g for g, _, _ in kinds)
         run.kind_predicted.extend(p for _, p, _ in kinds)
         run.kind_confidence.extend(c for _, _, c in kinds)
-        run.rhetoric_shares.append((float(breakdown["rhetoric_share_gold"] or 0.0), float(breakdown["rhetoric_share"] or 0.0)))
+        if breakdown:
+            run.rhetoric_shares.append((float(breakdown["rhetoric_share_gold"] or 0.0), float(breakdown["rhetoric_share"] or 0.0)))
         run.articles.append(ArticleEval(article_id=article_id, title=article.title, metrics=scores, error=error))
         if on_article:
             on_article(article_id)
