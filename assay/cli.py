@@ -629,16 +629,21 @@ def _print_evaluation(result: Evaluation) -> None:
     table = Table(title=f"{released.described}: {len(released.articles)} articles · {released.model}")
     table.add_column("metric")
     table.add_column(f"released {released.prompts}", justify="right")
+    # A metric no article has data for (a user's label files with no highlights or questions) is named once, not listed as "–".
+    unscored = [name for name in released.metric_names() if released.mean(name) is None and (candidate is None or candidate.mean(name) is None)]
     if gate is None or candidate is None:
         for name in released.metric_names():
-            table.add_row(name, fmt(released.mean(name)))
+            if name not in unscored:
+                table.add_row(name, fmt(released.mean(name)))
     else:
         for column in (f"candidate {candidate.prompts}", "delta", "95% interval", "verdict"):
             table.add_column(column, justify="right")
-        for v in gate.verdicts:
+        for v in (v for v in gate.verdicts if v.metric not in unscored):
             verdict = "[red]regressed[/red]" if v.regressed else "[red]under floor[/red]" if v.below_floor else ("ok" if v.tolerance or v.floor is not None else "[dim]report only[/dim]")
             table.add_row(v.metric, fmt(v.released), fmt(v.candidate), signed(v.delta), f"[{signed(v.low)}, {signed(v.high)}]", verdict)
     out.print(table)
+    if unscored:
+        out.print(f"[dim]not scored (no labelled article has the data): {', '.join(unscored)}[/dim]", soft_wrap=True)
     for run in filter(None, [released, candidate]):
         out.print(f"{run.prompts}: {run.corpus_line()} · {run.cache_hits} cached model outputs · {run.wall_s:.0f} s", markup=False)
     if gate is not None:

@@ -49,7 +49,12 @@ def read_articles(settings: Settings, files: list[Path], fix: str = "take its la
     first_of: dict[str, Path] = {}
     articles: dict[Path, Article] = {}
     for path in files:
-        result = by_location.get(path_text(str(path)))
+        named = path_text(str(path))
+        result = by_location.get(named)
+        inside = [r for r in report.results if r.feed == named or r.location.startswith(named + "/")]
+        if result is None and inside:  # a feed file, or an archive read member by member
+            raise LabelsError(f"{path.name} holds {len(inside)} articles (a feed or an archive), and a label file labels one: "
+                              "save each article you label as a file of its own")
         if result is None or result.status == ItemStatus.failed or result.article_id is None:
             why = result.error if result is not None and result.error else "Assay reads no article from it"
             raise LabelsError(f"{path.name} cannot be read ({why}): correct the file, or {fix}")
@@ -166,7 +171,8 @@ def draft_text(source: Path, folder: Path, article: Article, statements: list[tu
                   f"  attribution: {attribution}  # guess", f"  evidence: {evidence}  # guess"]
     lines += [
         "# The points a good summary of this article covers, one per line (the publisher's own highlights where it gives them).",
-        "highlights: []",
+        *(["# The publisher's own highlights, as Assay read them: keep them, or write your own.", "highlights:",
+           *(f"- {json.dumps(h, ensure_ascii=False)}" for h in article.highlights)] if article.highlights else ["highlights: []"]),
         "# Questions and gold answers: supporting_quotes are exact body words; `answer: null` (no quotes) for a",
         "# question the articles of this folder cannot answer. For example:",
         "#   - question: What output did the company report for the quarter?",

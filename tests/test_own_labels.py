@@ -127,6 +127,17 @@ def test_a_draft_holds_assays_statements_as_guesses_and_the_body_and_loads_as_wr
     assert own.highlights == [] and own.questions == []
 
 
+def test_a_draft_keeps_the_publishers_own_highlights(labelled, tmp_path):
+    from assay.evals.own import draft_labels
+
+    settings, _, _ = labelled
+    page = tmp_path / "page.html"
+    page.write_text(WIRE.replace("<h1>Beijing tightens samarium exports</h1>", "<h1>Beijing tightens samarium exports</h1><h2>Highlights</h2>"
+                                 "<ul><li>Licences for samarium exports from May 1.</li><li>Used in missile guidance.</li></ul>"))
+    (drafted,) = draft_labels(settings, [page], tmp_path / "labels")
+    assert load_own_labels(tmp_path / "labels")[drafted].highlights == ["Licences for samarium exports from May 1.", "Used in missile guidance."]
+
+
 def test_a_draft_never_overwrites_a_label_file(labelled, tmp_path):
     from assay.evals.own import draft_labels
 
@@ -141,6 +152,10 @@ def test_a_draft_never_overwrites_a_label_file(labelled, tmp_path):
     with pytest.raises(LabelsError, match=r"empty.txt cannot be read \(.*empty\): correct the file, or draft the others without it"):
         draft_labels(settings, [tmp_path / "empty.txt"], tmp_path / "labels")
     assert not (tmp_path / "labels").exists()  # a failed draft leaves no folder behind
+    item = "<item><title>Item {0}</title><link>https://news.example.test/{0}</link><description>Lynas said output rose {0}0%.</description></item>"
+    (tmp_path / "feed.xml").write_text(f'<?xml version="1.0"?><rss version="2.0"><channel><title>F</title>{item.format(1)}{item.format(2)}</channel></rss>')
+    with pytest.raises(LabelsError, match="feed.xml holds 2 articles .*save each article you label as a file of its own"):
+        draft_labels(settings, [tmp_path / "feed.xml"], tmp_path / "labels")
     (tmp_path / "a-file").write_text("mine")
     with pytest.raises(LabelsError, match="a-file is a file: --into names the folder"):
         draft_labels(settings, [folder.parent / "articles" / "halden-release.txt"], tmp_path / "a-file")
@@ -260,3 +275,18 @@ def test_label_then_eval_through_the_cli_with_the_embedded_model(tmp_path):
     metrics = run["articles"][0]["metrics"]
     assert run["articles"][0]["error"] is None and metrics["detection_f1"] == 1.0  # the draft's statements, as drafted
     assert metrics["coverage_f1"] is not None and metrics["hit_at_k"] == 1.0 and metrics["grounding_rate"] == 1.0
+
+
+def test_the_printed_eval_names_unscored_metrics_once_instead_of_rows_of_dashes(capsys):
+    from assay.cli import _print_evaluation
+    from assay.evals.release import Evaluation
+    from assay.evals.runner import ArticleEval, EvalRun
+
+    articles = [ArticleEval(article_id=f"a{i}", title="t", metrics={"coverage_f1": None, "detection_f1": 0.8, "hit_at_k": None})
+                for i in range(2)]
+    _print_evaluation(Evaluation(released=EvalRun(prompts={"summary": "5"}, model="m", split="own", labels_folder="/x/labels",
+                                                  articles=articles)))
+    printed = capsys.readouterr().out
+    assert "your labels in /x/labels: 2 articles" in printed and "detection_f1" in printed
+    assert "not scored (no labelled article has the data): coverage_f1, hit_at_k" in printed
+    assert printed.count("coverage_f1") == 1
