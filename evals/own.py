@@ -16,6 +16,8 @@ import hashlib
 import json
 import os
 import re
+import shutil
+import time
 from datetime import date
 from pathlib import Path
 
@@ -33,11 +35,24 @@ from assay.types import Article, ItemStatus, SourceKind, path_text
 OWN_SPLIT = "own"
 
 
+KEPT_HOMES = 8  # eval homes of other sets of files kept for a later run (each a few MB: chunks and their vectors)
+KEPT_HOMES_DAYS = 1.0  # nor is one removed that a run used within this time (another process may be using it)
+
+
 def own_home(settings: Settings, files: list[Path]) -> Path:
     """The eval home of one set of article files: another set (a label file added or taken out) gets
-    another, so the corpus the questions are asked of is exactly the labelled articles."""
+    another, so the corpus the questions are asked of is exactly the labelled articles. Homes of other
+    sets beyond the newest few are removed: they hold only what the files give again."""
     key = hashlib.sha256("\n".join(sorted(path_text(str(f)) for f in files)).encode()).hexdigest()[:16]
-    return settings.evals_dir / "own" / key
+    home = settings.evals_dir / "own" / key
+    home.mkdir(parents=True, exist_ok=True)
+    os.utime(home)  # used now: the newest
+    others = sorted((p for p in home.parent.iterdir() if p.is_dir() and p != home), key=lambda p: p.stat().st_mtime, reverse=True)
+    stale = time.time() - KEPT_HOMES_DAYS * 86400
+    for old in others[KEPT_HOMES - 1 :]:
+        if old.stat().st_mtime < stale:
+            shutil.rmtree(old, ignore_errors=True)
+    return home
 
 
 def read_articles(settings: Settings, files: list[Path], fix: str = "take its label file out of the folder") -> dict[Path, Article]:

@@ -290,3 +290,25 @@ def test_the_printed_eval_names_unscored_metrics_once_instead_of_rows_of_dashes(
     assert "your labels in /x/labels: 2 articles" in printed and "detection_f1" in printed
     assert "not scored (no labelled article has the data): coverage_f1, hit_at_k" in printed
     assert printed.count("coverage_f1") == 1
+
+
+def test_eval_homes_of_other_sets_of_files_are_pruned_to_the_newest_few_and_never_a_fresh_one(tmp_path):
+    import os
+    import time
+
+    from assay.evals.own import KEPT_HOMES, own_home
+    from assay.settings import Settings
+
+    settings = Settings(home=tmp_path / "home")
+    root = settings.evals_dir / "own"
+    week_ago = time.time() - 7 * 86400
+    for i in range(12):
+        (root / f"old{i:02}").mkdir(parents=True)
+        os.utime(root / f"old{i:02}", (week_ago + i, week_ago + i))
+    (root / "fresh").mkdir()  # another process's, in use now
+    home = own_home(settings, [tmp_path / "a.txt"])
+    kept = sorted(p.name for p in root.iterdir())
+    assert home.is_dir() and "fresh" in kept and home.name in kept
+    assert len(kept) == KEPT_HOMES  # this one, the fresh one, and the newest of the rest
+    assert [n for n in kept if n.startswith("old")] == [f"old{i:02}" for i in range(12 - (KEPT_HOMES - 2), 12)]
+    assert own_home(settings, [tmp_path / "a.txt"]) == home  # the same files, the same home
