@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -28,6 +28,7 @@ import httpx
 from pydantic import BaseModel, Field
 
 from assay.aliases import AliasBook
+from assay.analysis import ANALYSIS_PROMPTS
 from assay.ask import Answer, answer_checks, answer_prompt, answer_question
 from assay.chunking import chunk_article
 from assay.corpus import CorpusView, SourceRules, load_corpus
@@ -140,6 +141,21 @@ class ArticleView(BaseModel):
     article: StoredArticle
     analysis: Analysis | None = None
     revisions: list[Revision] = Field(default_factory=list, description="What each of its last versions changed, newest first.")
+
+
+class PromptDrift(BaseModel):
+    """Articles analysed with another version of a prompt than the live one."""
+
+    prompt: str
+    live: str
+    articles: int
+    analysed: int = Field(description="Articles with an analysis of their current content, in all.")
+    versions: list[str] = Field(description="The versions they were analysed with.")
+
+    def line(self) -> str:
+        was = ", ".join(f"{self.prompt}@{v}" for v in self.versions)
+        return (f"{self.articles} of {self.analysed} analysed articles were analysed with {was}, and {self.prompt}@{self.live} is live: "
+                "`assay analyse --all` analyses them again with it")
 
 
 class Status(BaseModel):
@@ -347,6 +363,7 @@ def status(settings: Settings) -> Status:
     counts = made.registry.counts()
     if chunks == 0 and counts["chunks"]:
         warnings.append(str(_chunks_missing(settings, counts["chunks"])))
+    warnings.extend(drift.line() for drift in prompt_drift(settings))
     return Status(
         **counts,
         chunks_in_chroma=chunks,
@@ -730,6 +747,22 @@ def _split(split: str | None, labels: Path | None) -> str:
     if labels is not None and split not in (None, OWN_SPLIT):
         raise ValueError(f"--split {split} picks a split of the shipped labels, and --labels scores every article of your folder: give one")
     return OWN_SPLIT if labels is not None else split or "dev"
+
+
+def prompt_drift(settings: Settings, names: Collection[str] = ANALYSIS_PROMPTS) -> list[PromptDrift]:
+    """Per analysis prompt, the articles whose newest analysis used another version than the live one: after a
+    release, or an upgrade that ships one, they keep the old analysis until `assay analyse --all`."""
+    live = prompt_library(settings).released()
+    used = services(settings).registry.analysed_prompts()
+    drifts = []
+    for name in names:
+        if name not in live:
+            continue
+        versions = [prompts[name] for prompts in used.values() if prompts.get(name, live[name]) != live[name]]
+        if versions:
+            drifts.append(PromptDrift(prompt=name, live=live[name], articles=len(versions), analysed=len(used),
+                                      versions=sorted(set(versions), key=lambda v: (len(v), v))))
+    return drifts
 
 
 def prompt_versions(settings: Settings) -> list[PromptVersion]:

@@ -701,6 +701,8 @@ def release(
         _print_evaluation(result)
         if result.release_file is not None:
             out.print(f"released {escape(ref)} (in {escape(path_text(str(result.release_file)))})", highlight=False)
+            for drift in api.prompt_drift(get_settings(), [ref.partition("@")[0]]):  # the corpus keeps its analyses until asked
+                err.print(escape(drift.line()), highlight=False, soft_wrap=True)
         else:
             out.print(f"[red]{escape(ref)} not released[/red]")
     if result.gate is None or not result.gate.passed:

@@ -902,6 +902,15 @@ class Registry:
             newest = {article_id: data for article_id, data in s.execute(query).tuples()}  # later rows win: the newest
         return {article_id: Analysis.model_validate(data) for article_id, data in newest.items()}
 
+    def analysed_prompts(self) -> dict[str, dict[str, str]]:
+        """The prompt versions of each article's newest analysis of its current content, without reading the
+        analyses themselves (a corpus of thousands answers in one light query)."""
+        with self.session() as s:
+            query = (select(AnalysisRow.article_id, AnalysisRow.prompts)
+                     .join(ArticleRow, (ArticleRow.id == AnalysisRow.article_id) & (ArticleRow.content_hash == AnalysisRow.content_hash))
+                     .order_by(AnalysisRow.id))
+            return {article_id: dict(prompts or {}) for article_id, prompts in s.execute(query).tuples()}  # later rows win: the newest
+
     def statement_vectors(self, keys: Collection[str]) -> dict[str, bytes]:
         found: dict[str, bytes] = {}
         wanted = list(keys)

@@ -169,3 +169,34 @@ def test_two_new_versions_at_once_take_two_numbers(installed, monkeypatch):
     monkeypatch.setattr(PromptLibrary, "versions", lambda self: seen_before)
     second = installed.new_version("summary")
     assert int(second.version) == int(first.version) + 1 and f'version: "{first.version}"' in first.path.read_text()
+
+
+def test_status_and_release_say_how_many_articles_keep_an_analysis_of_another_prompt_version(tmp_path, monkeypatch):
+    """After a release (or an upgrade that ships one) the corpus keeps its analyses until `assay analyse --all`:
+    nothing had said so, and `assay show` went on showing the old prompt's summary."""
+    from assay import api
+    from assay.prompts import prompt_library
+    from assay.settings import Settings, get_settings
+    from assay.store.registry import Registry
+    from tests.views_corpus import views_articles
+
+    settings = Settings(home=tmp_path / "home")
+    live = prompt_library(settings).released()["summary"]
+    registry = Registry(settings.registry_url)
+    for i, (article, analysis) in enumerate(views_articles()[:3]):
+        registry.record_article(article, chunk_count=0)
+        old = {"summary": "3" if i else live, "says": prompt_library(settings).released()["says"]}
+        registry.record_analysis(analysis.model_copy(update={"provenance": analysis.provenance.model_copy(update={"prompts": old})}), f"k{i}")
+    registry.close()
+    (drift,) = api.prompt_drift(settings)
+    assert (drift.prompt, drift.live, drift.articles, drift.analysed, drift.versions) == ("summary", live, 2, 3, ["3"])
+    assert drift.line() == (f"2 of 3 analysed articles were analysed with summary@3, and summary@{live} is live: "
+                            "`assay analyse --all` analyses them again with it")
+    monkeypatch.setenv("ASSAY_HOME", str(settings.home))
+    get_settings.cache_clear()
+    try:
+        printed = CliRunner().invoke(app, ["status"])
+    finally:
+        get_settings.cache_clear()
+    assert printed.exit_code == 0 and "2 of 3 analysed articles were analysed with summary@3" in printed.output
+    assert api.prompt_drift(settings, ["says"]) == []
