@@ -168,15 +168,34 @@ def draft_labels(settings: Settings, files: list[Path], folder: Path) -> list[Pa
     return written
 
 
+# The labels in a line each, in LABELLING.md's words (the team's guide; evals/data/README.md records its hard cases),
+# for a labeller whose installed Assay has neither at hand.
+LEGEND = (
+    "#",
+    "# kind: fact (a specific, checkable statement of what is or what happened: a figure, a date, a named deal, a",
+    "#   capacity, a regulatory act, even from an untrustworthy source) | claim (an assertion of novelty, superiority,",
+    "#   significance or future performance the text does not back with checkable evidence) | rhetoric (words that",
+    "#   persuade rather than inform: slogans, political or nationalist framing, loaded language) | opinion (the",
+    "#   author's own analysis, judgment or prediction; anyone else's is a claim, attributed to them)",
+    "# attribution, who asserts it: company | state_media | government | third_party (an analyst firm, an independent",
+    "#   report, another outlet) | author (the publication itself)",
+    "# evidence, what the text offers to back it: none | self_reported (the claimant's own figures or statement) |",
+    "#   document (a named filing, report, standard or official record) | independent (confirmed by another named party)",
+    "# One statement, one label: a sentence holding a figure and a slogan is two quotes.",
+    "#",
+)
+
+
 def draft_text(source: Path, folder: Path, article: Article, statements: list[tuple[str, str, str, str, float | None]]) -> str:
     """The draft label file: header, the statements with Assay's guesses marked, the parts to fill, the body as a comment."""
     relative = Path(_relative(source.resolve(), folder.resolve()))
     lines = [
         f"# Labels for {source.name}, drafted by `assay label` on {date.today().isoformat()}: correct every line by hand.",
         "# The statements are those Assay cuts from the body; each kind, attribution and evidence is Assay's guess",
-        "# (marked `# guess`): left as they are, they would score Assay against itself. LABELLING.md says what",
-        "# each label means. A quote must be exact words of the body (at the end), in body order: delete a statement",
-        "# that is not check-worthy, add one Assay missed, widen or narrow a quote. A part you leave out is not scored.",
+        "# (marked `# guess`): left as they are, they would score Assay against itself. Each label is defined below.",
+        "# A quote must be exact words of the body (at the end), in body order: delete a statement that is not",
+        "# check-worthy, add one Assay missed, widen or narrow a quote. A part you leave out is not scored.",
+        *LEGEND,
         f"file: {json.dumps(str(relative), ensure_ascii=False)}",
         "statements:" if statements else "statements: []",
     ]
