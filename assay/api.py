@@ -364,6 +364,12 @@ def status(settings: Settings) -> Status:
     if chunks == 0 and counts["chunks"]:
         warnings.append(str(_chunks_missing(settings, counts["chunks"])))
     warnings.extend(drift.line() for drift in prompt_drift(settings))
+    library = prompt_library(settings)
+    for name, (yours, shipped) in library.pinned().items():
+        if _version_order(shipped) > _version_order(yours):  # an upgrade shipped a newer release than the user's own
+            warnings.append(f"your release of {name}@{yours} ({library.own / 'release.yaml' if library.own else 'release.yaml'}) keeps it live "
+                            f"over the newer shipped release, {name}@{shipped}: delete its line there to follow the shipped releases, "
+                            f"or compare them first (`assay eval --prompt {name}@{shipped}`)")
     return Status(
         **counts,
         chunks_in_chroma=chunks,
@@ -749,6 +755,11 @@ def _split(split: str | None, labels: Path | None) -> str:
     return OWN_SPLIT if labels is not None else split or "dev"
 
 
+def _version_order(version: str) -> tuple[int, str]:
+    """Prompt versions are numbers written as text: "10" comes after "9"."""
+    return (len(version), version)
+
+
 def prompt_drift(settings: Settings, names: Collection[str] = ANALYSIS_PROMPTS) -> list[PromptDrift]:
     """Per analysis prompt, the articles whose newest analysis used another version than the live one: after a
     release, or an upgrade that ships one, they keep the old analysis until `assay analyse --all`."""
@@ -761,7 +772,7 @@ def prompt_drift(settings: Settings, names: Collection[str] = ANALYSIS_PROMPTS) 
         versions = [prompts[name] for prompts in used.values() if prompts.get(name, live[name]) != live[name]]
         if versions:
             drifts.append(PromptDrift(prompt=name, live=live[name], articles=len(versions), analysed=len(used),
-                                      versions=sorted(set(versions), key=lambda v: (len(v), v))))
+                                      versions=sorted(set(versions), key=_version_order)))
     return drifts
 
 

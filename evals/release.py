@@ -53,7 +53,7 @@ def evaluate(
     if candidate_prompts:
         result.candidate = run_eval(ctx, candidate_prompts, split, on_article=on_article, limit=limit, max_questions=max_questions)
         result.gate = compare(released, result.candidate, config)
-    for folder in filter(None, [report_dir, latest_report_dir(settings)]):
+    for folder in filter(None, [latest_report_dir(settings), report_dir]):  # the folder the user named is the one reported
         result.report = report.write(folder, released, result.candidate, result.gate)
     return result
 

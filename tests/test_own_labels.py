@@ -188,7 +188,7 @@ def corrected(labelled):
     return settings, folder
 
 
-def test_eval_of_a_label_folder_scores_what_its_files_label_and_only_that(corrected):
+def test_eval_of_a_label_folder_scores_what_its_files_label_and_only_that(corrected, tmp_path):
     from assay.evals.own import OWN_SPLIT, own_context
     from assay.evals.runner import run_eval
     from assay.prompts import load_prompts
@@ -214,6 +214,11 @@ def test_eval_of_a_label_folder_scores_what_its_files_label_and_only_that(correc
     assert len(run.kind_gold) == release.metrics["matched_statements"] + wire.metrics["matched_statements"]
     with pytest.raises(ValueError, match="evals run on own"):
         run_eval(ctx, load_prompts(), "dev")
+    from assay.evals.release import evaluate
+
+    written = evaluate(ctx, settings, None, OWN_SPLIT, report_dir=tmp_path / "report", max_questions=0)
+    assert written.report == tmp_path / "report" / "report.html"  # the folder the user named is the one printed
+    assert "Assay eval: your labels in" in written.report.read_text() and (settings.evals_dir / "latest" / "report.html").is_file()
 
 
 def test_a_quote_the_body_does_not_hold_names_the_file_and_where_to_copy_from(corrected, tmp_path):

@@ -200,3 +200,21 @@ def test_status_and_release_say_how_many_articles_keep_an_analysis_of_another_pr
         get_settings.cache_clear()
     assert printed.exit_code == 0 and "2 of 3 analysed articles were analysed with summary@3" in printed.output
     assert api.prompt_drift(settings, ["says"]) == []
+
+
+def test_status_says_when_your_release_keeps_a_prompt_older_than_the_shipped_release(tmp_path):
+    from assay import api
+    from assay.prompts import prompt_library
+    from assay.settings import Settings
+
+    settings = Settings(home=tmp_path / "home")
+    shipped = prompt_library(settings).released()["summary"]
+    older = str(int(shipped) - 1)
+    assert not [w for w in api.status(settings).warnings if "your release" in w]
+    (settings.home / "prompts").mkdir(parents=True)
+    (settings.home / "prompts" / "release.yaml").write_text(f'summary: "{older}"\n')
+    (warning,) = [w for w in api.status(settings).warnings if "your release" in w]
+    assert warning.startswith(f"your release of summary@{older} ({settings.home / 'prompts' / 'release.yaml'}) keeps it live over the newer "
+                              f"shipped release, summary@{shipped}: delete its line there")
+    (settings.home / "prompts" / "release.yaml").write_text(f'summary: "{int(shipped) + 1}"\n')  # newer than the shipped one: as meant
+    assert not [w for w in api.status(settings).warnings if "your release" in w]
