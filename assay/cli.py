@@ -245,6 +245,13 @@ def articles(
             for r in rows
         ])
         return
+    if not rows:  # an empty table had said nothing of why: filters that keep nothing, or another data folder
+        settings = get_settings()
+        held = len(api.articles(settings)) if filters.any() else 0
+        err.print(f"no article of the corpus ({held:,} in all) passes {escape(filters.described())}: widen the filters" if held else
+                  f"the corpus in {escape(path_text(str(settings.home)))} holds no articles yet: ingest some (`assay ingest SOURCE`), "
+                  "or set ASSAY_HOME to the data folder that holds them", highlight=False, soft_wrap=True)
+        return
     table = Table("id", "published", "source", "title", "chunks")
     for r in rows:
         table.add_row(r.id[:12], r.published.date().isoformat() if r.published else "", escape(r.source), escape(r.title), str(r.chunk_count))

@@ -41,6 +41,9 @@ def test_ingest_articles_show_status_as_json(prefect_harness, assay_home, http_s
 
     listed = json.loads(invoke("articles", "--json").stdout)
     assert sorted(a["title"] for a in listed) == ["CLI 1", "CLI 2"]
+    none = invoke("articles", "--since", "2099-01-01")  # had printed an empty table and nothing of why
+    assert none.exit_code == 0 and "no article of the corpus (2 in all) passes --since 2099-01-01: widen the filters" in none.output
+    assert json.loads(invoke("articles", "--since", "2099-01-01", "--json").stdout) == []
     shown = json.loads(invoke("show", listed[0]["id"][:8], "--json").stdout)
     assert shown["highlights"] == [f"Point one of {shown['title'][-1]}.", f"Point two of {shown['title'][-1]}."]
     assert "Highlights" not in shown["body"] and shown["url"].startswith("https://example.com/cli/")
@@ -1122,3 +1125,8 @@ def test_a_question_in_another_language_is_said_to_be_one_not_answered_from_the_
     assert asked.value.code == 1 and " ".join(said.split()) == (
         "error: questions are answered in English for now, and it is written in the Chinese (Han) script: ask it in English "
         "(the corpus's names and figures are found as English spells them)")
+
+
+def test_articles_of_an_empty_corpus_says_where_it_looked(assay_home):
+    listed = invoke("articles")
+    assert listed.exit_code == 0 and f"the corpus in {assay_home.home} holds no articles yet" in listed.output.replace("\n", "")
