@@ -240,6 +240,20 @@ def test_latest_analyses_in_bulk_equal_one_by_one(registry_url):
         registry.close()
 
 
+def test_the_prompts_of_each_articles_newest_analysis_are_read_without_the_analyses(registry_url):
+    registry = Registry(registry_url)
+    try:
+        first, second = article(1), article(2)
+        for item in (first, second):
+            registry.record_article(item, 0)
+        older = analysis_of(first)
+        registry.record_analysis(older.model_copy(update={"provenance": older.provenance.model_copy(update={"prompts": {"summary": "4"}})}), "a")
+        registry.record_analysis(older.model_copy(update={"provenance": older.provenance.model_copy(update={"prompts": {"summary": "5"}})}), "b")
+        assert registry.analysed_prompts() == {first.id: {"summary": "5"}}  # the newest only; the unanalysed article not at all
+    finally:
+        registry.close()
+
+
 def test_statement_vectors_are_embedded_once_and_read_back(registry_url):
     import numpy as np
 
