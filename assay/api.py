@@ -42,7 +42,7 @@ from assay.llm_log import LLMCallLogger
 from assay.models import install_default_model
 from assay.profiles import SourceProfile, source_type_profiles
 from assay.profiles import source_profiles as profile_sources
-from assay.prompts import PromptVersion, prompt_library
+from assay.prompts import PromptError, PromptVersion, prompt_library
 from assay.readers import json_stories, supported_suffixes
 from assay.report import default_eval_report, default_report_dir, write_report
 from assay.retrieval import Filters, allowed_articles
@@ -363,13 +363,10 @@ def status(settings: Settings) -> Status:
     counts = made.registry.counts()
     if chunks == 0 and counts["chunks"]:
         warnings.append(str(_chunks_missing(settings, counts["chunks"])))
-    warnings.extend(drift.line() for drift in prompt_drift(settings))
-    library = prompt_library(settings)
-    for name, (yours, shipped) in library.pinned().items():
-        if _version_order(shipped) > _version_order(yours):  # an upgrade shipped a newer release than the user's own
-            warnings.append(f"your release of {name}@{yours} ({library.own / 'release.yaml' if library.own else 'release.yaml'}) keeps it live "
-                            f"over the newer shipped release, {name}@{shipped}: delete its line there to follow the shipped releases, "
-                            f"or compare them first (`assay eval --prompt {name}@{shipped}`)")
+    try:
+        warnings.extend(_prompt_warnings(settings))
+    except PromptError as exc:  # a broken release file is worth a line, and the counts are still worth showing
+        warnings.append(str(exc))
     return Status(
         **counts,
         chunks_in_chroma=chunks,
@@ -379,6 +376,19 @@ def status(settings: Settings) -> Status:
         chroma=settings.chroma_url or str(settings.chroma_path),
         database=settings.registry_url,
     )
+
+
+def _prompt_warnings(settings: Settings) -> list[str]:
+    """What a status should say of the prompts: analyses of other versions than the live ones, and a user's
+    release that keeps a prompt older than the shipped release."""
+    warnings = [drift.line() for drift in prompt_drift(settings)]
+    library = prompt_library(settings)
+    for name, (yours, shipped) in library.pinned().items():
+        if _version_order(shipped) > _version_order(yours):  # an upgrade shipped a newer release than the user's own
+            warnings.append(f"your release of {name}@{yours} ({library.own / 'release.yaml' if library.own else 'release.yaml'}) keeps it live "
+                            f"over the newer shipped release, {name}@{shipped}: delete its line there to follow the shipped releases, "
+                            f"or compare them first (`assay eval --prompt {name}@{shipped}`)")
+    return warnings
 
 
 def ask(

@@ -218,3 +218,14 @@ def test_status_says_when_your_release_keeps_a_prompt_older_than_the_shipped_rel
                               f"shipped release, summary@{shipped}: delete its line there")
     (settings.home / "prompts" / "release.yaml").write_text(f'summary: "{int(shipped) + 1}"\n')  # newer than the shipped one: as meant
     assert not [w for w in api.status(settings).warnings if "your release" in w]
+
+
+def test_status_still_counts_with_a_broken_release_file_and_names_it(tmp_path):
+    from assay import api
+    from assay.settings import Settings
+
+    settings = Settings(home=tmp_path / "home")
+    (settings.home / "prompts").mkdir(parents=True)
+    (settings.home / "prompts" / "release.yaml").write_text("summary: [5\n")
+    status = api.status(settings)
+    assert status.articles == 0 and any("release.yaml is not valid YAML (line 2)" in w for w in status.warnings)
