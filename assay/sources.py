@@ -293,6 +293,17 @@ def publisher_host(fetched: Fetched) -> str | None:
     return urlsplit(fetched.url).netloc
 
 
+def bot_guard(status: int, headers: httpx.Headers) -> str | None:
+    """Why a site refused a fetch as a bot's, in words, or None. Cloudflare marks its challenges with
+    `cf-mitigated: challenge` (and answers 403 or 503 as `server: cloudflare`), DataDome with `x-datadome`;
+    a plain 403 from any other site is taken as one too: news sites answer scripts so, and readers never."""
+    if headers.get("cf-mitigated", "").lower() == "challenge" or (status in (403, 503) and headers.get("server", "").lower() == "cloudflare"):
+        return "the site's bot protection (Cloudflare) refuses automated fetches"
+    if "x-datadome" in headers and status in (401, 403, 405):
+        return "the site's bot protection (DataDome) refuses automated fetches"
+    return "the site refuses automated fetches, as many news sites do" if status == 403 else None
+
+
 def _not_shared(url: str, service: str) -> str:
     return (f"{url}: {service} asks to sign in: the file is not shared with anyone who has the link; share it that way, "
             "or download it and ingest the file")
@@ -519,6 +530,10 @@ def _get(
                            if shared and response.status_code in (401, 403, 404) else "")
                 if response.status_code == 407:  # a plain-http fetch through a proxy that wants credentials
                     removed = f": the proxy refused it: {PROXY_FIX}"
+                if (guard := bot_guard(response.status_code, response.headers)) and not removed and not sec:
+                    # A news site's bot protection answers a script, never a reader: retrying cannot help, a browser can.
+                    raise SourceError(f"HTTP {response.status_code} {response.reason_phrase} from {url}: {guard}: save the page from your "
+                                      f"browser and ingest the file, or copy its text and paste it (`pbpaste | assay ingest - --url {url}`)")
                 if sec and response.status_code == 403:
                     removed = (": the SEC refuses automated requests that name no contact: set ASSAY_CONTACT_EMAIL to your email address"
                                " (sent to sec.gov only)" if not settings.contact_email else

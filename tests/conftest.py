@@ -107,6 +107,7 @@ class Route:
     etag: str | None = None
     delay_s: float = 0.0
     fail_first: int = 0  # answer 500 to this many requests first
+    headers: dict[str, str] | None = None  # more response headers (a CDN's bot challenge names itself in one)
 
 
 @dataclass
@@ -157,7 +158,7 @@ def http_server():
                 return self._send(500, b"try again", "text/plain")
             if route.etag and self.headers.get("If-None-Match") == route.etag:
                 return self._send(304, b"", None, etag=route.etag)
-            self._send(route.status, route.body, route.content_type, etag=route.etag)
+            self._send(route.status, route.body, route.content_type, etag=route.etag, headers=route.headers)
 
         def do_POST(self) -> None:  # noqa: N802
             server = state["server"]
@@ -170,13 +171,16 @@ def http_server():
             status, answer = answer if isinstance(answer, tuple) else (200, answer)
             self._send(status, answer, "application/json")
 
-        def _send(self, status: int, body: bytes, content_type: str | None, etag: str | None = None) -> None:
+        def _send(self, status: int, body: bytes, content_type: str | None, etag: str | None = None,
+                  headers: dict[str, str] | None = None) -> None:
             try:
                 self.send_response(status)
                 if content_type:
                     self.send_header("Content-Type", content_type)
                 if etag:
                     self.send_header("ETag", etag)
+                for name, value in (headers or {}).items():
+                    self.send_header(name, value)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
                 if status != 304:

@@ -544,3 +544,25 @@ def test_an_untrusted_certificate_says_to_set_ssl_cert_file_and_that_works(monke
         assert fetch_url(url, Settings()).content == body
     finally:
         site.shutdown()
+
+
+def test_a_sites_bot_protection_is_named_with_what_a_reader_can_do_and_not_retried(http_server):
+    """A Cloudflare challenge (503, `cf-mitigated: challenge`) was retried three times and reported as "HTTP 503 Service
+    Unavailable"; a news site's 403 as "HTTP 403 Forbidden": true, and no help. A browser can read what a script cannot."""
+    from assay.sources import fetch_url
+
+    challenge = http_server.set("/cf-story", "<title>Just a moment...</title>", status=503,
+                                headers={"cf-mitigated": "challenge", "Server": "cloudflare"})
+    forbidden = http_server.set("/403-story", "Forbidden", status=403)
+    gone = http_server.set("/410-story", "Gone", status=410)
+    with pytest.raises(SourceError) as cloudflare:
+        fetch_url(challenge, Settings())
+    assert str(cloudflare.value) == (f"HTTP 503 Service Unavailable from {challenge}: the site's bot protection (Cloudflare) refuses automated "
+                                     f"fetches: save the page from your browser and ingest the file, or copy its text and paste it "
+                                     f"(`pbpaste | assay ingest - --url {challenge}`)")
+    assert not cloudflare.value.retryable and http_server.hits["/cf-story"] == 1
+    with pytest.raises(SourceError, match="403 Forbidden from .*: the site refuses automated fetches, as many news sites do: save the page"):
+        fetch_url(forbidden, Settings())
+    with pytest.raises(SourceError) as other:
+        fetch_url(gone, Settings())
+    assert str(other.value) == f"HTTP 410 Gone from {gone}"
