@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from assay.cleaning import blocks_for, clean_blocks, repair_text, without_version_tag
+from assay.cleaning import JS_NOTICE, blocks_for, clean_blocks, repair_text, without_version_tag
 from assay.ids import article_id, canonical_url
 from assay.readers import parse
 from assay.sources import SourceError
@@ -13,7 +13,7 @@ from assay.types import Article, Fetched, RawItem
 # Which reading of the sources the readers and the cleaning give: bump it when a change to them makes an
 # unchanged source read otherwise, so that the version it makes is known for Assay's rereading, not the
 # publisher's edit (the digest leaves such versions out; `assay show` says so).
-READER_VERSION = "30"  # 1: before it was kept (None in the registry); 2: wire formats, filing tables, tables over pages;
+READER_VERSION = "31"  # 1: before it was kept (None in the registry); 2: wire formats, filing tables, tables over pages;
 # 3: periods side by side over a text or PDF table's columns, a filing's signs and section labels in them; a page's
 # "Read more:" links and advertisement slots; "NYSE American:" and "TSX-V:" listings; 4: an outlet in a dateline's
 # brackets ("LONDON (Fastmarkets) -"), a byline's role ("By Staff Reporter") no publisher; 5: Reuters' dateline with no
@@ -61,6 +61,7 @@ READER_VERSION = "30"  # 1: before it was kept (None in the registry); 2: wire f
 # 28: a letter to an office holder ("The Honorable …" over "Dear …:") is titled by its first sentence after the salutation
 # 29: a title in capitals keeps "AG", "GmbH", "NV" as written (one list of legal forms; "AG" had been "Ag")
 # 30: PTI's dateline with no dash after its name dates the story ("New Delhi, Dec 5 (PTI) State-run…" had been undated)
+# 31: a page's notice to readers without JavaScript ("You need to enable JavaScript to run this app.") is not its text
 
 # The bundled sample corpus: 25 real articles of one feed (the demo's input, the eval's corpus). Read through
 # the package (assay/data/samples links to the top-level samples/), so that an installed wheel carries it: read
@@ -69,9 +70,15 @@ SAMPLE_FEED = (Path(__file__).resolve().parent / "data" / "samples").resolve() /
 
 
 def to_article(item: RawItem) -> Article:
-    clean = clean_blocks(blocks_for(item.content, item.content_format))
+    blocks = blocks_for(item.content, item.content_format)
+    clean = clean_blocks(blocks)
     if not clean.body.strip():
-        raise SourceError(f"{item.url or item.source_url}: no article text left after cleaning")
+        where = item.url or item.source_url
+        if any(JS_NOTICE.search(b.text) for b in blocks):  # all it held was its notice to readers without JavaScript
+            paste = f"`pbpaste | assay ingest - --url {where}`" if str(where).startswith(("http://", "https://")) else "`pbpaste | assay ingest -`"
+            raise SourceError(f"{where}: the page draws its text with JavaScript, which Assay does not run: open it in a browser, let it "
+                              f"load, and save it (Save Page As…) to ingest that file, or copy its text and paste it ({paste})")
+        raise SourceError(f"{where}: no article text left after cleaning")
     url = canonical_url(item.url) if item.url and item.url.startswith(("http://", "https://")) else None
     return Article(
         id=article_id(url, clean.body, item.story_id),

@@ -120,6 +120,11 @@ _BOILERPLATE = re.compile(
       | advertisement(?:\s*[·•|–—-]?\s*scroll\ to\ continue(?:\ with\ content)?)?
       | scroll\ to\ continue(?:\ with\ content)?
       | (?:the\ )?(?:story|article)\ continues\ (?:below|after)(?:\ (?:this\ )?(?:advertisement|ad))?
+      # A page that draws its text with JavaScript tells a reader without it so (its <noscript>):
+      # "You need to enable JavaScript to run this app.", "JavaScript is disabled in your browser."
+      | (?:[\w',]+\ ){0,8}(?:enable|turn\ on|activate|allow)\ javascript(?:\ (?:in|on|and|to|for)\ [\w\ ,']{0,60})?[.!]?
+      | javascript\ is\ (?:disabled|required|not\ enabled|off)[\w\ ,.']{0,80}
+      | (?:this\ )?(?:site|page|app|website)\ requires\ javascript[\w\ ,.']{0,60}
     )$""",
     re.I | re.X,
 )
@@ -135,6 +140,11 @@ _PAYWALL_PROMPT = re.compile(
     re.I,
 )
 PAYWALL_PROMPT_MAX_WORDS = 40  # a prompt is short: a paragraph of the article that mentions subscribers is not one
+
+
+# The notice a page that draws its text with JavaScript shows a reader without it (the boilerplate above drops it).
+JS_NOTICE = re.compile(r"\b(?:enable|turn on|activate|allow) javascript\b|\bjavascript is (?:disabled|required|not enabled|off)\b"
+                       r"|\brequires javascript\b", re.I)
 
 
 def is_paywall_prompt(text: str) -> bool:

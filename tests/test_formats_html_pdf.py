@@ -1040,3 +1040,22 @@ def test_an_outlook_dated_by_its_month_alone_as_a_pdf_and_as_a_page(tmp_path):
     _, _, (item,) = parse(Fetched(source=str(page), content=page.read_bytes(), content_type="text/html"))
     assert item.published == datetime(2026, 11, 1, tzinfo=UTC)
     assert any("gives the month only: taken as its first day" in note for note in item.notes)
+
+
+SPA = ('<!doctype html><html><head><title>Lynas output rises | Mining News</title></head><body>'
+       '<noscript>You need to enable JavaScript to run this app.</noscript><div id="root"></div><script src="/main.js"></script></body></html>')
+
+
+def test_a_page_that_draws_its_text_with_javascript_says_so_and_how_to_read_it():
+    """Stored as an article whose body was "You need to enable JavaScript to run this app." (and analysed)."""
+    fetched = Fetched(source="https://news.example.test/lynas", url="https://news.example.test/lynas", content=SPA.encode(),
+                      content_type="text/html")
+    with pytest.raises(SourceError) as error:
+        [to_article(item) for item in parse(fetched)[2]]
+    assert str(error.value) == ("https://news.example.test/lynas: the page draws its text with JavaScript, which Assay does not run: open "
+                                "it in a browser, let it load, and save it (Save Page As…) to ingest that file, or copy its text and paste "
+                                "it (`pbpaste | assay ingest - --url https://news.example.test/lynas`)")
+    with_text = SPA.replace('<div id="root"></div>', "<article><h1>Lynas output rises</h1><p>Lynas Rare Earths lifted NdPr output 12% in "
+                            "the September quarter to 2,204 tonnes, the company said on Tuesday.</p></article>")
+    (item,) = parse(fetched.model_copy(update={"content": with_text.encode()}))[2]
+    assert to_article(item).body == "Lynas Rare Earths lifted NdPr output 12% in the September quarter to 2,204 tonnes, the company said on Tuesday."
