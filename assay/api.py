@@ -747,9 +747,10 @@ def release(
     return release_prompt(ctx, settings, ref, _split(split, labels), limit=limit, max_questions=questions, on_article=on_article)
 
 
-def draft_labels(settings: Settings, files: list[Path], into: Path) -> list[Path]:
-    """A label file in `into` for each article file, drafted from Assay's own statements and guesses,
-    to be corrected by hand and scored with `evaluate(..., labels=into)`. Never overwrites one."""
+def draft_labels(settings: Settings, files: list[Path], into: Path) -> tuple[list[Path], list[Path]]:
+    """A label file in `into` for each article file (or each file of a folder), drafted from Assay's own
+    statements and guesses, to be corrected by hand and scored with `evaluate(..., labels=into)`; (written,
+    already labelled). Never overwrites one."""
     configure_prefect(settings)
     from assay.evals.own import draft_labels as draft
 

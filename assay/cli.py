@@ -718,7 +718,7 @@ def release(
 
 @app.command()
 def label(
-    files: Annotated[list[Path], typer.Argument(help="Article files (any format `assay ingest` reads).")],
+    files: Annotated[list[Path], typer.Argument(help="Article files (any format `assay ingest` reads), or folders of them.")],
     into: Annotated[Path, typer.Option("--into", help="The label folder to write the drafts into (made if missing).")],
 ) -> None:
     """Draft a label file per article for `assay eval --labels`: the statements Assay finds, with its guesses
@@ -726,12 +726,16 @@ def label(
     from assay.evals.labels import LabelsError
 
     try:
-        written = api.draft_labels(get_settings(), files, into)
+        written, already = api.draft_labels(get_settings(), files, into)
     except LabelsError as exc:
         err.print(f"[red]{escape(str(exc))}[/red]", soft_wrap=True)
         raise typer.Exit(2) from None
     for path in written:
         out.print(f"drafted {escape(path_text(str(path)))}", highlight=False)
+    if already:
+        err.print(f"{len(already)} already labelled in {escape(path_text(str(into)))}, left as they are", highlight=False, soft_wrap=True)
+    if not written:
+        return
     err.print(f"correct the kinds, attributions and quotes marked `# guess`, add highlights and questions, then: "
               f"assay eval --labels {escape(path_text(str(into)))}", highlight=False, soft_wrap=True)
 

@@ -28,8 +28,10 @@ from assay.analysis import label_statements
 from assay.evals.labels import LabelledArticle, LabelsError, OwnLabels, load_own_labels, quote_spans
 from assay.evals.runner import EvalContext, eval_settings
 from assay.flows.ingest import ingest
+from assay.readers import json_stories, supported_suffixes
 from assay.services import services
 from assay.settings import Settings
+from assay.sources import SourceError, expand_source
 from assay.types import Article, ItemStatus, SourceKind, path_text
 
 OWN_SPLIT = "own"
@@ -132,23 +134,35 @@ def as_in_body(quote: str, body: str) -> str:
 # --- drafts -------------------------------------------------------------------------------------
 
 
-def draft_labels(settings: Settings, files: list[Path], folder: Path) -> list[Path]:
-    """A label file in `folder` for each article file, with the statements Assay finds in it and its
-    own guesses of their labels, to be corrected by hand. Never overwrites a label file: the user's
-    labels are theirs. No LLM is called (statements and kinds come from the splitter and the classifier)."""
-    missing = [f for f in files if not f.is_file()]
-    if missing:
-        raise LabelsError(f"{missing[0]} is not a file: name the article files to draft labels for")
+def draft_labels(settings: Settings, named: list[Path], folder: Path) -> tuple[list[Path], list[Path]]:
+    """A label file in `folder` for each article file (a folder named: each file in it), with the statements
+    Assay finds in it and its own guesses of their labels, to be corrected by hand; (written, already labelled).
+    Never overwrites a label file: the user's labels are theirs. Of a folder named, the files `folder` already
+    labels are passed over, so that drafting it again drafts only what was added. No LLM is called (statements
+    and kinds come from the splitter and the classifier)."""
+    files, from_folders = article_files(named)
     if folder.exists() and not folder.is_dir():
         raise LabelsError(f"{folder} is a file: --into names the folder to write label files into")
-    targets = {f: folder / f"{f.stem}.yaml" for f in files}
+    labelled_by = labelled_files(folder)
+    targets: dict[Path, Path] = {}
     seen: dict[Path, Path] = {}
-    for source, target in targets.items():
+    already: list[Path] = []
+    for source in files:
+        target = folder / f"{source.stem}.yaml"
+        if source in from_folders and (source.resolve() in labelled_by or target.exists()):
+            already.append(source)
+            continue
         if target.exists():
             raise LabelsError(f"{target} exists and may hold your labels: delete it to draft it again, or choose another --into folder")
+        if source.resolve() in labelled_by:
+            raise LabelsError(f"{labelled_by[source.resolve()].name} already labels {source.name}: correct that file, or delete it to draft it again")
         if target in seen:
             raise LabelsError(f"{seen[target].name} and {source.name} would both be drafted as {target.name}: draft them into two folders")
         seen[target] = source
+        targets[source] = target
+    if not targets:
+        return [], already
+    files = list(targets)
     paths = [f.resolve() for f in files]
     # The eval home of these files: `assay eval --labels` of the same articles reads them from it again.
     draft_settings = eval_settings(settings, home=own_home(settings, paths))
@@ -165,7 +179,22 @@ def draft_labels(settings: Settings, files: list[Path], folder: Path) -> list[Pa
         with open(target, "x", encoding="utf-8") as f:  # "x": a file that appeared meanwhile is not overwritten
             f.write(text)
         written.append(target)
-    return written
+    return written, already
+
+
+def labelled_files(folder: Path) -> dict[Path, Path]:
+    """The article files the label files of `folder` name (resolved) -> the label file; a file that does
+    not read is passed over here (`assay eval --labels` says what is wrong with it)."""
+    found: dict[Path, Path] = {}
+    for path in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+            name = data.get("file") if isinstance(data, dict) else None
+        except (yaml.YAMLError, UnicodeDecodeError, OSError):
+            continue
+        if isinstance(name, str) and name:
+            found.setdefault(OwnLabels.model_construct(file=name).article_file(path), path)
+    return found
 
 
 # The labels in a line each, in LABELLING.md's words (the team's guide; evals/data/README.md records its hard cases),
@@ -220,6 +249,26 @@ def draft_text(source: Path, folder: Path, article: Article, statements: list[tu
         "",
     ]
     return "\n".join(lines)
+
+
+def article_files(named: list[Path]) -> tuple[list[Path], set[Path]]:
+    """(the files named, those of them found in a named folder): a folder stands for the files in it that
+    `assay ingest FOLDER` reads (a team keeps the articles it labels together)."""
+    files: list[Path] = []
+    in_folders: set[Path] = set()
+    for path in named:
+        if path.is_dir():
+            try:
+                found = [Path(f) for f in expand_source(str(path), supported_suffixes(), json_stories)]
+            except SourceError as exc:
+                raise LabelsError(f"{exc}: name the article files to draft labels for") from None
+            files.extend(found)
+            in_folders.update(found)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise LabelsError(f"{path} is not a file: name the article files (or a folder of them) to draft labels for")
+    return list(dict.fromkeys(files)), in_folders - set(f for f in named if f.is_file())
 
 
 def _relative(path: Path, folder: Path) -> str:

@@ -111,7 +111,8 @@ def labelled(prefect_harness, tmp_path_factory):
     (articles / "samarium-wire.html").write_text(WIRE)
     settings = Settings(home=root / "home")
     folder = root / "labels"
-    drafts = draft_labels(settings, [articles / "halden-release.txt", articles / "samarium-wire.html"], folder)
+    drafts, already = draft_labels(settings, [articles / "halden-release.txt", articles / "samarium-wire.html"], folder)
+    assert already == []
     return settings, folder, drafts
 
 
@@ -127,6 +128,27 @@ def test_a_draft_holds_assays_statements_as_guesses_and_the_body_and_loads_as_wr
     assert own.highlights == [] and own.questions == []
 
 
+def test_a_folder_drafted_again_drafts_only_the_articles_added_to_it(labelled, tmp_path):
+    from assay.evals.own import draft_labels
+
+    settings, folder, drafts = labelled
+    articles = folder.parent / "articles"
+    before = {d: d.read_bytes() for d in drafts}
+    written, already = draft_labels(settings, [articles], folder)  # both already labelled (as named files, earlier)
+    assert written == [] and sorted(a.name for a in already) == ["halden-release.txt", "samarium-wire.html"]
+    added = articles / "added-note.txt"
+    added.write_text("Lynas Rare Earths said on Monday its Kalgoorlie plant processed 1,200 tonnes of concentrate in November.\n")
+    try:
+        written, already = draft_labels(settings, [articles], folder)
+        assert [w.name for w in written] == ["added-note.yaml"] and len(already) == 2
+        assert {d: d.read_bytes() for d in drafts} == before  # the labels already there are the user's: untouched
+        with pytest.raises(LabelsError, match="added-note.yaml exists and may hold your labels"):
+            draft_labels(settings, [added], folder)  # named on its own, it is not passed over in silence
+    finally:
+        added.unlink()
+        (folder / "added-note.yaml").unlink(missing_ok=True)
+
+
 def test_a_draft_keeps_the_publishers_own_highlights(labelled, tmp_path):
     from assay.evals.own import draft_labels
 
@@ -134,7 +156,7 @@ def test_a_draft_keeps_the_publishers_own_highlights(labelled, tmp_path):
     page = tmp_path / "page.html"
     page.write_text(WIRE.replace("<h1>Beijing tightens samarium exports</h1>", "<h1>Beijing tightens samarium exports</h1><h2>Highlights</h2>"
                                  "<ul><li>Licences for samarium exports from May 1.</li><li>Used in missile guidance.</li></ul>"))
-    (drafted,) = draft_labels(settings, [page], tmp_path / "labels")
+    (drafted,), _ = draft_labels(settings, [page], tmp_path / "labels")
     assert load_own_labels(tmp_path / "labels")[drafted].highlights == ["Licences for samarium exports from May 1.", "Used in missile guidance."]
 
 
@@ -146,7 +168,7 @@ def test_a_draft_never_overwrites_a_label_file(labelled, tmp_path):
     with pytest.raises(LabelsError, match="halden-release.yaml exists and may hold your labels"):
         draft_labels(settings, [folder.parent / "articles" / "halden-release.txt"], folder)
     assert drafts[0].read_bytes() == before
-    with pytest.raises(LabelsError, match="is not a file"):
+    with pytest.raises(LabelsError, match="is not a file: name the article files \\(or a folder of them\\)"):
         draft_labels(settings, [tmp_path / "missing.txt"], tmp_path / "labels")
     (tmp_path / "empty.txt").write_text("")
     with pytest.raises(LabelsError, match=r"empty.txt cannot be read \(.*empty\): correct the file, or draft the others without it"):
