@@ -1,5 +1,6 @@
 """The eval report, Markdown and HTML: the side-by-side table with deltas and their intervals (as
-charts in HTML), the gate's verdict and the kind confusion matrix. The HTML is one file with
+charts in HTML), the gate's verdict, the kind confusion matrix and each labelled statement the breakdown
+missed or labelled otherwise. The HTML is one file with
 inline styles and SVG: it opens from disk with no network."""
 
 from __future__ import annotations
@@ -45,6 +46,18 @@ def markdown(released: EvalRun, candidate: EvalRun | None, gate: GateResult | No
         lines += ["", f"## Kinds ({label})", "", run.corpus_line(), "", "Rows gold, columns predicted:", "",
                   "| gold \\ predicted | " + " | ".join(KINDS) + " |", "|---" * (len(KINDS) + 1) + "|"]
         lines += [f"| {kind} | " + " | ".join(str(n) for n in row) + " |" for kind, row in zip(KINDS, run.confusion())]
+    if released.disagreements:
+        titles = {a.article_id: a.title for a in released.articles}
+        lines += ["", "## Where the labels and the breakdown differ (released)", "",
+                  "Each labelled statement the breakdown missed, or labelled with another kind or attribution: a wrong label "
+                  "or a wrong breakdown, for a person to tell.", ""]
+        for article_id in dict.fromkeys(d.article_id for d in released.disagreements):
+            lines += [f"### {titles.get(article_id, article_id)}", "", "| labelled | breakdown | quote |", "|---|---|---|"]
+            for d in (d for d in released.disagreements if d.article_id == article_id):
+                found = f"{d.predicted_kind} · {d.predicted_attribution}" if d.predicted_kind else "not found"
+                quote = d.quote.replace("|", "\\|").replace("\n", " ")
+                lines.append(f"| {d.kind} · {d.attribution} | {found} | {quote} |")
+            lines.append("")
     errors = [a for run in (released, candidate) if run for a in run.articles if a.error]
     if errors:
         lines += ["", "## Failed articles", ""] + [f"- {a.article_id} {a.title}: {a.error}" for a in errors]
@@ -90,6 +103,12 @@ td:first-child,th:first-child{text-align:left}.bad{background:#fde2e2}.ok{backgr
 {% for run, label in runs %}<h2>Kinds ({{ label }})</h2><p>{{ run.corpus_line() }}</p>
 <table><tr><th>gold \\ predicted</th>{% for k in kinds %}<th>{{ k }}</th>{% endfor %}</tr>
 {% for row in run.confusion() %}<tr><td>{{ kinds[loop.index0] }}</td>{% for n in row %}<td>{{ n }}</td>{% endfor %}</tr>{% endfor %}</table>{% endfor %}
+{% if released.disagreements %}<h2>Where the labels and the breakdown differ (released)</h2>
+<p>Each labelled statement the breakdown missed, or labelled with another kind or attribution: a wrong label or a wrong breakdown, for a person to tell.</p>
+{% for article_id, title in differing %}<h3>{{ title }}</h3><table><tr><th>labelled</th><th>breakdown</th><th style="text-align:left">quote</th></tr>
+{% for d in released.disagreements if d.article_id == article_id %}<tr><td>{{ d.kind }} · {{ d.attribution }}</td>
+<td>{{ (d.predicted_kind ~ " · " ~ d.predicted_attribution) if d.predicted_kind else "not found" }}</td><td style="text-align:left">{{ d.quote }}</td></tr>{% endfor %}
+</table>{% endfor %}{% endif %}
 {% if errors %}<h2>Failed articles</h2><ul>{% for a in errors %}<li>{{ a.article_id }} {{ a.title }}: {{ a.error }}</li>{% endfor %}</ul>{% endif %}
 </body></html>
 """)
@@ -101,6 +120,7 @@ def html(released: EvalRun, candidate: EvalRun | None, gate: GateResult | None) 
         released=released, candidate=candidate, gate=gate, runs=runs, kinds=KINDS, fmt=fmt, signed=signed,
         bars={v.metric: _bar(v) for v in gate.verdicts} if gate else {},
         errors=[a for run, _ in runs for a in run.articles if a.error], when=f"{datetime.now().astimezone():%Y-%m-%d %H:%M %Z}",
+        differing=[(a.article_id, a.title) for a in released.articles if any(d.article_id == a.article_id for d in released.disagreements)],
     )
 
 

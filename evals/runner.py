@@ -61,6 +61,18 @@ class ArticleEval(BaseModel):
     error: str | None = Field(None, description="Why the analysis failed, if it did.")
 
 
+class Disagreement(BaseModel):
+    """A labelled statement the breakdown missed, or labelled otherwise than the labels: what a team reads
+    to tell a wrong label from a wrong breakdown."""
+
+    article_id: str
+    quote: str = Field(description="The labelled quote.")
+    kind: str = Field(description="Its labelled kind.")
+    attribution: str
+    predicted_kind: str | None = Field(None, description="The breakdown's kind; None where it found no statement there.")
+    predicted_attribution: str | None = None
+
+
 class EvalRun(BaseModel):
     prompts: dict[str, str] = Field(description="Prompt name -> version used.")
     model: str
@@ -73,6 +85,7 @@ class EvalRun(BaseModel):
     rhetoric_shares: list[tuple[float, float]] = Field(
         default_factory=list, description="(gold, predicted) rhetoric share of each article, in article order."
     )
+    disagreements: list[Disagreement] = Field(default_factory=list, description="Labelled statements missed or labelled otherwise.")
     cache_hits: int = 0
     wall_s: float = 0.0
 
@@ -243,8 +256,9 @@ def crosscheck_metrics(article: Article, gold: LabelledArticle, ctx: EvalContext
 
 def breakdown_metrics(
     article: Article, gold: LabelledArticle, analysis: Analysis | None, ctx: EvalContext
-) -> tuple[dict[str, float | None], list[tuple[str, str, float | None]]]:
-    """Detection, kind and attribution against the labels; (metrics, matched (gold kind, predicted kind) pairs)."""
+) -> tuple[dict[str, float | None], list[tuple[str, str, float | None]], list[Disagreement]]:
+    """Detection, kind and attribution against the labels; (metrics, matched (gold kind, predicted kind) pairs,
+    the labelled statements missed or labelled otherwise)."""
     if analysis is not None:
         labelled: list[StatementLabels] = list(analysis.statements)
         found = [(s.start, s.end, s.kind.value, s.attribution.value, s.quote) for s in analysis.statements]
@@ -259,6 +273,15 @@ def breakdown_metrics(
     gold_share = sum(s.kind in RHETORIC_KINDS for s in gold.statements) / len(gold.statements) if gold.statements else 0.0
     attributions = [(gold.statements[j].attribution.value, found[i][3]) for i, j in pairs]
     grounded = [article.body[a:b] == quote for a, b, _, _, quote in found]
+    matched = {j: i for i, j in pairs}
+    disagreements = []
+    for j, labelled_statement in enumerate(gold.statements):
+        i = matched.get(j)
+        predicted = (found[i][2], found[i][3]) if i is not None else (None, None)
+        if predicted != (labelled_statement.kind.value, labelled_statement.attribution.value):
+            disagreements.append(Disagreement(article_id=article.id, quote=labelled_statement.quote, kind=labelled_statement.kind.value,
+                                              attribution=labelled_statement.attribution.value, predicted_kind=predicted[0],
+                                              predicted_attribution=predicted[1]))
     return {
         "detection_precision": precision, "detection_recall": recall, "detection_f1": f1,
         # what a reader gets: a statement found and labelled right (finer spans can raise detection and lower kinds)
@@ -271,7 +294,7 @@ def breakdown_metrics(
         "rhetoric_share_gold": gold_share,
         "rhetoric_share": share,
         "rhetoric_share_error": abs(share - gold_share),
-    }, kinds
+    }, kinds, disagreements
 
 
 def claims_metrics(article: Article, gold: LabelledArticle, analysis: Analysis | None, ctx: EvalContext) -> dict[str, float | None]:
@@ -383,7 +406,7 @@ def run_eval(
         wall = time.perf_counter() - step
         scores = summary_metrics(article, gold, analysis, ctx.embedder, ctx.settings.prose_min_support)
         # A user's label file may label no statements (evals/own.py): then nothing of the breakdown is scored.
-        breakdown, kinds = breakdown_metrics(article, gold, analysis, ctx) if gold.statements else ({}, [])
+        breakdown, kinds, disagreements = breakdown_metrics(article, gold, analysis, ctx) if gold.statements else ({}, [], [])
         scores |= breakdown | crosscheck_metrics(article, gold, ctx) | (claims_metrics(article, gold, analysis, ctx) if gold.statements else {})
         scores |= {"analysis_input_tokens": float(usage.input_tokens), "analysis_output_tokens": float(usage.output_tokens),
                    "analysis_llm_calls": float(usage.calls), "analysis_wall_s": wall}
@@ -395,6 +418,7 @@ def run_eval(
         run.kind_gold.extend(g for g, _, _ in kinds)
         run.kind_predicted.extend(p for _, p, _ in kinds)
         run.kind_confidence.extend(c for _, _, c in kinds)
+        run.disagreements.extend(disagreements)
         if breakdown:
             run.rhetoric_shares.append((float(breakdown["rhetoric_share_gold"] or 0.0), float(breakdown["rhetoric_share"] or 0.0)))
         run.articles.append(ArticleEval(article_id=article_id, title=article.title, metrics=scores, error=error))

@@ -241,6 +241,13 @@ def test_eval_of_a_label_folder_scores_what_its_files_label_and_only_that(correc
     written = evaluate(ctx, settings, None, OWN_SPLIT, report_dir=tmp_path / "report", max_questions=0)
     assert written.report == tmp_path / "report" / "report.html"  # the folder the user named is the one printed
     assert "Assay eval: your labels in" in written.report.read_text() and (settings.evals_dir / "latest" / "report.html").is_file()
+    # Each labelled statement missed or labelled otherwise is listed: the wire story's labels are its draft's guesses, so none of it.
+    labelled_quotes = {s.quote for s in ctx.labels[release.article_id].statements}
+    assert run.disagreements and {d.article_id for d in run.disagreements} == {release.article_id}
+    assert all(d.quote in labelled_quotes and (d.predicted_kind, d.predicted_attribution) != (d.kind, d.attribution) for d in run.disagreements)
+    assert len(run.disagreements) >= len(labelled_quotes) - release.metrics["kind_accuracy"] * release.metrics["matched_statements"]
+    report = (tmp_path / "report" / "report.md").read_text()
+    assert "## Where the labels and the breakdown differ (released)" in report and run.disagreements[0].quote.replace("\n", " ") in report
 
 
 def test_a_quote_the_body_does_not_hold_names_the_file_and_where_to_copy_from(corrected, tmp_path):
