@@ -1059,3 +1059,33 @@ def test_a_page_that_draws_its_text_with_javascript_says_so_and_how_to_read_it()
                             "the September quarter to 2,204 tonnes, the company said on Tuesday.</p></article>")
     (item,) = parse(fetched.model_copy(update={"content": with_text.encode()}))[2]
     assert to_article(item).body == "Lynas Rare Earths lifted NdPr output 12% in the September quarter to 2,204 tonnes, the company said on Tuesday."
+
+
+REDIRECT = ('<!doctype html><html><head><title>Redirecting</title><meta content="0; URL=\'https://www.mining.com/lynas-output/\'" '
+            'http-equiv="Refresh"></head><body><p>Redirecting to <a href="https://www.mining.com/lynas-output/">the story</a>…</p></body></html>')
+CONSENT = ('<!doctype html><html><head><title>Before you continue to Yahoo</title></head><body><div class="consent">'
+           '<h2>Yahoo is part of the Yahoo family of brands.</h2><p>We, Yahoo, and our partners use cookies and similar technologies to store '
+           'and access information on your device, to provide our sites and apps, for authentication, security and to measure your use.</p>'
+           '<p>If you click Accept all, we and our partners will store and access information on your device. If you do not want us to, '
+           'click Reject all.</p><button>Accept all</button><button>Reject all</button><a>Manage privacy settings</a></div></body></html>')
+
+
+def test_a_page_that_only_redirects_or_asks_for_cookies_is_no_article_and_says_what_to_do():
+    """Both had been stored and analysed: an article titled "Redirecting", and one titled "Before you continue to Yahoo"."""
+    def read(html: str) -> list:
+        fetched = Fetched(source="/saved/page.html", content=html.encode(), content_type="text/html")
+        return [to_article(item) for item in parse(fetched)[2]]
+
+    with pytest.raises(SourceError) as redirect:
+        read(REDIRECT)
+    assert str(redirect.value) == ("/saved/page.html: the page only sends its reader on to https://www.mining.com/lynas-output/: "
+                                   "ingest that address (`assay ingest https://www.mining.com/lynas-output/`)")
+    with pytest.raises(SourceError, match="the page is a notice asking to accept cookies, not the article .*Save Page As"):
+        read(CONSENT)
+    story = ("<article><h1>Lynas output rises</h1><p>Lynas Rare Earths lifted NdPr output 12% in the September quarter to 2,204 tonnes, "
+             "the company said on Tuesday.</p><p>The Kalgoorlie plant is ramping up, it said.</p><p>Shares rose 3% in Sydney.</p></article>")
+    banner = '<div class="banner"><p>We use cookies. Accept all or Reject all. Manage privacy settings.</p></div>'
+    (article,) = read(f"<html><head><title>Lynas output rises</title></head><body>{banner}{story}</body></html>")
+    assert article.body.startswith("Lynas Rare Earths lifted NdPr output 12%")  # a short story under a cookie banner is read
+    live = '<html><head><meta http-equiv="refresh" content="300"><title>Lynas output rises</title></head><body>' + story + "</body></html>"
+    assert read(live)[0].title == "Lynas output rises"  # a live page that reloads itself is no redirect

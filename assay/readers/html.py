@@ -16,6 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
+from html import unescape
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -419,14 +420,53 @@ def _references_as_markers(root: lxml.html.HtmlElement) -> bool:
     return made
 
 
+# A page whose only job is to send its reader on: `<meta http-equiv="refresh" content="0; url=…">` (a link
+# shortener's or a news aggregator's stop, a moved page saved as it was) over a line or two of text.
+_META_TAG = re.compile(r"<meta\b[^>]*>", re.I)
+_REFRESH_URL = re.compile(r"""content\s*=\s*["']?\s*\d*(?:\.\d+)?\s*[;,]\s*url\s*=\s*['"]?([^"'\s>]+)""", re.I)
+STUB_MAX_WORDS = 40
+# A consent wall: a site's notice about cookies shown to a reader (or a script) it has not seen before.
+_CONSENT = re.compile(r"\b(?:accept all|reject all|manage (?:privacy|cookie) (?:settings|preferences)|cookie (?:settings|preferences|policy)"
+                      r"|we value your privacy|before you continue)\b", re.I)
+CONSENT_MAX_WORDS = 250
+_CONSENT_WORDS = re.compile(r"\b(?:cookies?|privacy|consent|partners|personal data|accept|reject|preferences)\b", re.I)
+
+
+def redirect_target(html_text: str) -> str | None:
+    """Where a page's meta refresh sends its reader (an http(s) address), if it does."""
+    for tag in _META_TAG.findall(html_text[:20_000]):
+        if re.search(r"http-equiv\s*=\s*[\"']?refresh", tag, re.I) and (found := _REFRESH_URL.search(tag)):
+            address = unescape(found.group(1)).strip()
+            return address if address.startswith(("http://", "https://")) else None
+    return None
+
+
+def is_consent_notice(blocks: list[str]) -> bool:
+    """The text is a notice about cookies: it names them, offers the notice's buttons, and most of its
+    paragraphs speak of them (a short article under a cookie banner is not one)."""
+    text = " ".join(blocks)
+    about = [b for b in blocks if _CONSENT_WORDS.search(b)]
+    return (bool(re.search(r"\bcookies?\b", text, re.I)) and len(set(m.lower() for m in _CONSENT.findall(text))) >= 2
+            and len(about) * 2 >= len([b for b in blocks if b.strip()]))
+
+
 def extract_page(text: str, fetched: Fetched, sender: str | None = None) -> RawItem:
     text = page_edits(text)
     xml = trafilatura.extract(
         text, url=fetched.url, output_format="xml", with_metadata=True, include_comments=False, include_tables=True, favor_recall=True
     )
-    if not xml:
+    target = redirect_target(text)
+    if not xml and target is None:
         raise SourceError(f"{fetched.source}: no article text found on the page")
-    doc = lxml.etree.fromstring(xml.encode())
+    doc = lxml.etree.fromstring(xml.encode()) if xml else None
+    words = len(" ".join(doc.itertext()).split()) if doc is not None else 0
+    if target is not None and words <= STUB_MAX_WORDS:  # a page saved or fetched on its way to another: "Redirecting…"
+        raise SourceError(f"{fetched.source}: the page only sends its reader on to {target}: ingest that address (`assay ingest {target}`)")
+    assert doc is not None  # the page had text, or the redirect above was raised
+    if words <= CONSENT_MAX_WORDS and is_consent_notice([_block_text(b) for b in (doc.find("main") if doc.find("main") is not None else doc)]):
+        raise SourceError(f"{fetched.source}: the page is a notice asking to accept cookies, not the article (a site shows it to a reader "
+                          "it has not seen before): open the article in a browser, answer the notice, and save the page (Save Page As…) "
+                          "to ingest that file, or copy its text and paste it (`pbpaste | assay ingest -`)")
     meta = page_metadata(text, fetched.url)
     notes = list(meta.notes)
     main = doc.find("main")
