@@ -1089,3 +1089,20 @@ def test_a_page_that_only_redirects_or_asks_for_cookies_is_no_article_and_says_w
     assert article.body.startswith("Lynas Rare Earths lifted NdPr output 12%")  # a short story under a cookie banner is read
     live = '<html><head><meta http-equiv="refresh" content="300"><title>Lynas output rises</title></head><body>' + story + "</body></html>"
     assert read(live)[0].title == "Lynas output rises"  # a live page that reloads itself is no redirect
+
+
+def test_a_sites_error_page_is_no_article_and_a_short_brief_that_sounds_like_one_is():
+    """A soft 404 and a CDN's refusal saved (or served with 200) had been stored as articles titled "Page not found" and "Access Denied"."""
+    def read(title: str, body: str) -> list:
+        html = f"<html><head><title>{title}</title></head><body><main><h1>{title.split(' |')[0]}</h1>{body}</main></body></html>"
+        return [to_article(item) for item in parse(Fetched(source="/saved/page.html", content=html.encode(), content_type="text/html"))[2]]
+
+    with pytest.raises(SourceError, match="the site's \"not found\" page, not an article: .*web.archive.org"):
+        read("Page not found | Mining News", "<p>Sorry, the page you are looking for does not exist or has been moved.</p>")
+    with pytest.raises(SourceError, match=r"the site's refusal \(\"Access Denied\"\), not an article: save the page from your browser"):
+        read("Access Denied", "<p>You don't have permission to access \"http://www.reuters.com/markets/lynas\" on this server.</p>"
+                              "<p>Reference #18.2f3d1002.1733570000.1a2b3c</p>")
+    brief = read("Lynas ships 404 tonnes of NdPr", "<p>Lynas Rare Earths shipped 404 tonnes of NdPr in October, the company said; "
+                                                   "a report that output had been moved to Malaysia was not found to be true.</p>")
+    assert brief[0].title == "Lynas ships 404 tonnes of NdPr"
+    assert read("US tariff on magnets removed", "<p>The US tariff on NdFeB magnets has been removed, the trade office said.</p>")

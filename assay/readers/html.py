@@ -432,6 +432,31 @@ CONSENT_MAX_WORDS = 250
 _CONSENT_WORDS = re.compile(r"\b(?:cookies?|privacy|consent|partners|personal data|accept|reject|preferences)\b", re.I)
 
 
+# A site's error page served as a page ("soft 404", a CDN's refusal answered 200, or saved from a browser):
+# a short text whose title or heading says so.
+ERROR_PAGE_MAX_WORDS = 80
+# The title (or the heading) opens with what the page is; the text says it again.
+_NOT_FOUND_TITLE = re.compile(r"^\W*(?:error\s*)?(?:404\b|(?:page|article|story|content|file)?\s*not\s+found\b"
+                              r"|(?:this\s+)?page\s+(?:does\s+not|doesn't|no\s+longer)\s+exists?\b|oops\b)", re.I)
+_NOT_FOUND = re.compile(r"\bnot\s+(?:be\s+)?found\b|\b(?:does not|doesn't|no longer) exists?\b|\bhas been (?:moved|removed|deleted)\b"
+                        r"|\bno longer available\b", re.I)
+_DENIED_TITLE = re.compile(r"^\W*(?:access\s+(?:denied|forbidden)|403\b|forbidden\b|request\s+blocked\b)", re.I)
+_DENIED = re.compile(r"\baccess (?:denied|forbidden)\b|\bpermission to access\b|\bforbidden\b|\bblocked\b", re.I)
+
+
+def error_page(titles: list[str], text: str) -> str | None:
+    """Why a short page is a site's error page rather than an article, with what to do; None otherwise. The
+    title or first heading must open with it ("Page not found | Mining News", "Access Denied"): a brief that
+    reports "404 tonnes" or a removed tariff is read."""
+    if any(_NOT_FOUND_TITLE.match(t) for t in titles) and _NOT_FOUND.search(text):
+        return ("the page is the site's \"not found\" page, not an article: the article was moved or taken down; find its new address, "
+                "or an archived copy (`assay ingest https://web.archive.org/web/2024/ADDRESS`)")
+    if any(_DENIED_TITLE.match(t) for t in titles) and _DENIED.search(text):
+        return ("the page is the site's refusal (\"Access Denied\"), not an article: save the page from your browser and ingest the file, "
+                "or copy its text and paste it (`pbpaste | assay ingest -`)")
+    return None
+
+
 def redirect_target(html_text: str) -> str | None:
     """Where a page's meta refresh sends its reader (an http(s) address), if it does."""
     for tag in _META_TAG.findall(html_text[:20_000]):
@@ -468,6 +493,9 @@ def extract_page(text: str, fetched: Fetched, sender: str | None = None) -> RawI
                           "it has not seen before): open the article in a browser, answer the notice, and save the page (Save Page As…) "
                           "to ingest that file, or copy its text and paste it (`pbpaste | assay ingest -`)")
     meta = page_metadata(text, fetched.url)
+    headings = [meta.title or "", doc.get("title") or "", *(_block_text(h) for h in doc.iter("head"))][:4]
+    if words <= ERROR_PAGE_MAX_WORDS and (refused := error_page([h for h in headings if h], " ".join(doc.itertext()))):
+        raise SourceError(f"{fetched.source}: {refused}")
     notes = list(meta.notes)
     main = doc.find("main")
     # An exhibit to a filing opens with its label ("Exhibit 99.1"): the filing's furniture, not the article's.
