@@ -62,7 +62,8 @@ READER_VERSION = "31"  # 1: before it was kept (None in the registry); 2: wire f
 # 29: a title in capitals keeps "AG", "GmbH", "NV" as written (one list of legal forms; "AG" had been "Ag")
 # 30: PTI's dateline with no dash after its name dates the story ("New Delhi, Dec 5 (PTI) State-run…" had been undated)
 # 31: a page's notice to readers without JavaScript ("You need to enable JavaScript to run this app.") is not its text;
-#     a page that only redirects (meta refresh), asks to accept cookies or is the site's error page is no article
+#     a page that only redirects (meta refresh), asks to accept cookies, is the site's error page or sign-in form,
+#     or lists stories (a home or section page) is no article
 
 # The bundled sample corpus: 25 real articles of one feed (the demo's input, the eval's corpus). Read through
 # the package (assay/data/samples links to the top-level samples/), so that an installed wheel carries it: read

@@ -1106,3 +1106,27 @@ def test_a_sites_error_page_is_no_article_and_a_short_brief_that_sounds_like_one
                                                    "a report that output had been moved to Malaysia was not found to be true.</p>")
     assert brief[0].title == "Lynas ships 404 tonnes of NdPr"
     assert read("US tariff on magnets removed", "<p>The US tariff on NdFeB magnets has been removed, the trade office said.</p>")
+
+
+def test_a_sign_in_form_or_a_section_page_is_no_article_and_a_section_page_names_its_feed():
+    """A saved sign-in page and a home or section page had been stored as articles ("Sign in | Fastmarkets", a list of headlines)."""
+    def read(html: str, url: str | None = None) -> list:
+        fetched = Fetched(source=url or "/saved/page.html", url=url, content=html.encode(), content_type="text/html")
+        return [to_article(item) for item in parse(fetched)[2]]
+
+    with pytest.raises(SourceError, match="the page is the site's sign-in form, not the article: the site wants a subscription"):
+        read("<html><head><title>Sign in | Fastmarkets</title></head><body><main><h1>Sign in to Fastmarkets</h1><form><label>Email</label>"
+             "<label>Password</label><button>Sign in</button></form><p>Not a subscriber? Request a free trial.</p></main></body></html>")
+    stories = "".join(f'<li><a href="/news/{i}">Rare earths story number {i}: Lynas and MP Materials move again</a> Dec {i}</li>'
+                      for i in range(1, 13))
+    section = ('<html><head><title>Rare Earths | Mining News</title><link rel="alternate" type="application/rss+xml" href="/feed/">'
+               f"</head><body><main><h1>Rare Earths</h1><ul>{stories}</ul></main></body></html>")
+    with pytest.raises(SourceError) as listed:
+        read(section, "https://news.example.test/rare-earths/")
+    assert str(listed.value) == ("https://news.example.test/rare-earths/: the page lists 12 stories (a home or section page), not one article: "
+                                 "ingest the stories' own addresses, or the site's feed (`assay ingest https://news.example.test/feed/`)")
+    # An article that links a few of its sources is an article.
+    linked = "".join(f'<p>Lynas Rare Earths said output rose {i}0% in the quarter, <a href="/s/{i}">according to the company statement '
+                     f'filed on Tuesday</a>, as prices for NdPr oxide held near their highs and buyers outside China signed new contracts.</p>'
+                     for i in range(1, 10))
+    assert read(f"<html><head><title>Lynas output rises</title></head><body><article><h1>Lynas output rises</h1>{linked}</article></body></html>")

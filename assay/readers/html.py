@@ -19,7 +19,7 @@ from email.utils import parsedate_to_datetime
 from html import unescape
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import lxml.etree
 import lxml.html
@@ -440,6 +440,8 @@ _NOT_FOUND_TITLE = re.compile(r"^\W*(?:error\s*)?(?:404\b|(?:page|article|story|
                               r"|(?:this\s+)?page\s+(?:does\s+not|doesn't|no\s+longer)\s+exists?\b|oops\b)", re.I)
 _NOT_FOUND = re.compile(r"\bnot\s+(?:be\s+)?found\b|\b(?:does not|doesn't|no longer) exists?\b|\bhas been (?:moved|removed|deleted)\b"
                         r"|\bno longer available\b", re.I)
+_SIGN_IN_TITLE = re.compile(r"^\W*(?:sign\s*in|log\s*in|login|sign\s*up|register|subscribe)\b", re.I)
+_SIGN_IN = re.compile(r"\bpassword\b|\b(?:sign|log)\s*in\b|\bsubscri(?:be|ber|ption)\b|\bfree trial\b", re.I)
 _DENIED_TITLE = re.compile(r"^\W*(?:access\s+(?:denied|forbidden)|403\b|forbidden\b|request\s+blocked\b)", re.I)
 _DENIED = re.compile(r"\baccess (?:denied|forbidden)\b|\bpermission to access\b|\bforbidden\b|\bblocked\b", re.I)
 
@@ -451,9 +453,41 @@ def error_page(titles: list[str], text: str) -> str | None:
     if any(_NOT_FOUND_TITLE.match(t) for t in titles) and _NOT_FOUND.search(text):
         return ("the page is the site's \"not found\" page, not an article: the article was moved or taken down; find its new address, "
                 "or an archived copy (`assay ingest https://web.archive.org/web/2024/ADDRESS`)")
+    if any(_SIGN_IN_TITLE.match(t) for t in titles) and len(_SIGN_IN.findall(text)) >= 2:
+        return ("the page is the site's sign-in form, not the article: the site wants a subscription or an account; sign in with your "
+                "browser and save the article's page (Save Page As…) to ingest that file, or copy its text and paste it (`pbpaste | assay ingest -`)")
     if any(_DENIED_TITLE.match(t) for t in titles) and _DENIED.search(text):
         return ("the page is the site's refusal (\"Access Denied\"), not an article: save the page from your browser and ingest the file, "
                 "or copy its text and paste it (`pbpaste | assay ingest -`)")
+    return None
+
+
+# A home or section page: its text is mostly headlines, each a link to its story.
+LISTING_MIN_LINKS = 8
+_HEADLINE_WORDS = 5
+
+
+def listing(html_text: str, words: int) -> int | None:
+    """How many stories a page lists, where it is a list of links to them rather than an article: at least
+    LISTING_MIN_LINKS links of headline length whose words are most of the extracted text."""
+    try:
+        root = lxml.html.fromstring(html_text)
+    except (lxml.etree.ParserError, ValueError):
+        return None
+    for dropped in root.xpath("//nav|//header|//footer|//aside"):
+        dropped.drop_tree()
+    headlines = [t for a in root.iter("a") if len((t := " ".join(a.text_content().split())).split()) >= _HEADLINE_WORDS]
+    linked = sum(len(t.split()) for t in headlines)
+    return len(headlines) if len(headlines) >= LISTING_MIN_LINKS and words and linked >= 0.6 * words else None
+
+
+def feed_link(html_text: str, url: str | None) -> str | None:
+    """The feed a page names in its head (`<link rel="alternate" type="application/rss+xml" href=…>`), as an address."""
+    for tag in re.findall(r"<link\b[^>]*>", html_text[:50_000], re.I):
+        if re.search(r"rel\s*=\s*[\"']?alternate", tag, re.I) and re.search(r"application/(?:rss|atom)\+xml", tag, re.I):
+            if found := re.search(r"""href\s*=\s*["']?([^"'\s>]+)""", tag, re.I):
+                address = urljoin(url or "", unescape(found.group(1)))
+                return address if address.startswith(("http://", "https://")) else None
     return None
 
 
@@ -492,6 +526,10 @@ def extract_page(text: str, fetched: Fetched, sender: str | None = None) -> RawI
         raise SourceError(f"{fetched.source}: the page is a notice asking to accept cookies, not the article (a site shows it to a reader "
                           "it has not seen before): open the article in a browser, answer the notice, and save the page (Save Page As…) "
                           "to ingest that file, or copy its text and paste it (`pbpaste | assay ingest -`)")
+    if (listed := listing(text, words)) is not None:
+        feed = feed_link(text, fetched.url)
+        raise SourceError(f"{fetched.source}: the page lists {listed} stories (a home or section page), not one article: ingest the "
+                          "stories' own addresses" + (f", or the site's feed (`assay ingest {feed}`)" if feed else ", or the site's feed"))
     meta = page_metadata(text, fetched.url)
     headings = [meta.title or "", doc.get("title") or "", *(_block_text(h) for h in doc.iter("head"))][:4]
     if words <= ERROR_PAGE_MAX_WORDS and (refused := error_page([h for h in headings if h], " ".join(doc.itertext()))):
