@@ -75,7 +75,7 @@ def read_articles(settings: Settings, files: list[Path], fix: str = "take its la
         if result is None or result.status == ItemStatus.failed or result.article_id is None:
             why = result.error if result is not None and result.error else "Assay reads no article from it"
             raise LabelsError(f"{path.name} cannot be read ({why}): correct the file, or {fix}")
-        if result.status == ItemStatus.duplicate and result.article_id in first_of:
+        if result.article_id in first_of:  # two files of one text (the second read as a duplicate of the first)
             raise LabelsError(f"{path.name} is the same article as {first_of[result.article_id].name}: label it once")
         stored = registry.get(result.article_id)
         if stored is None:

@@ -346,3 +346,14 @@ def test_eval_homes_of_other_sets_of_files_are_pruned_to_the_newest_few_and_neve
     assert len(kept) == KEPT_HOMES  # this one, the fresh one, and the newest of the rest
     assert [n for n in kept if n.startswith("old")] == [f"old{i:02}" for i in range(12 - (KEPT_HOMES - 2), 12)]
     assert own_home(settings, [tmp_path / "a.txt"]) == home  # the same files, the same home
+
+
+def test_two_label_files_of_one_text_in_two_files_are_refused(labelled, tmp_path):
+    from assay.evals.own import own_context
+
+    settings, folder, _ = labelled
+    for name in ("b-copy.txt", "a-copy.txt"):  # the copy named first in the folder's order, and the one read first, differ
+        (tmp_path / name).write_text(RELEASE)
+        write(tmp_path / f"{name[:-4]}.yaml", {"file": name})
+    with pytest.raises(LabelsError, match="is the same article as .*-copy.txt: label it once"):
+        own_context(settings, SummaryFake(messages=iter([])), tmp_path)
