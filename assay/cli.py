@@ -655,6 +655,10 @@ def _print_evaluation(result: Evaluation) -> None:
         out.print(f"{run.prompts}: {run.corpus_line()} · {run.cache_hits} cached model outputs · {run.wall_s:.0f} s", markup=False)
     if gate is not None:
         out.print("[green]gate passed[/green]" if gate.passed else "[red]gate failed[/red]: " + "; ".join(gate.failures()))
+    if released.disagreements:
+        missed = sum(d.predicted_kind is None for d in released.disagreements)
+        out.print(f"{len(released.disagreements)} labelled statements differ from the breakdown ({missed} not found, "
+                  f"{len(released.disagreements) - missed} labelled otherwise): each is listed in the report", soft_wrap=True)
     if result.report:
         out.print(f"[dim]report: {result.report}[/dim]")
 

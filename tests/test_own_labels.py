@@ -314,16 +314,19 @@ def test_label_then_eval_through_the_cli_with_the_embedded_model(tmp_path):
 def test_the_printed_eval_names_unscored_metrics_once_instead_of_rows_of_dashes(capsys):
     from assay.cli import _print_evaluation
     from assay.evals.release import Evaluation
-    from assay.evals.runner import ArticleEval, EvalRun
+    from assay.evals.runner import ArticleEval, Disagreement, EvalRun
 
     articles = [ArticleEval(article_id=f"a{i}", title="t", metrics={"coverage_f1": None, "detection_f1": 0.8, "hit_at_k": None})
                 for i in range(2)]
+    differ = [Disagreement(article_id="a0", quote="q", kind="fact", attribution="author"),
+              Disagreement(article_id="a1", quote="r", kind="claim", attribution="company", predicted_kind="fact", predicted_attribution="company")]
     _print_evaluation(Evaluation(released=EvalRun(prompts={"summary": "5"}, model="m", split="own", labels_folder="/x/labels",
-                                                  articles=articles)))
+                                                  articles=articles, disagreements=differ)))
     printed = capsys.readouterr().out
     assert "your labels in /x/labels: 2 articles" in printed and "detection_f1" in printed
     assert "not scored (no labelled article has the data): coverage_f1, hit_at_k" in printed
     assert printed.count("coverage_f1") == 1
+    assert "2 labelled statements differ from the breakdown (1 not found, 1 labelled otherwise): each is listed in the report" in printed
 
 
 def test_eval_homes_of_other_sets_of_files_are_pruned_to_the_newest_few_and_never_a_fresh_one(tmp_path):
