@@ -1130,3 +1130,9 @@ def test_a_sign_in_form_or_a_section_page_is_no_article_and_a_section_page_names
                      f'filed on Tuesday</a>, as prices for NdPr oxide held near their highs and buyers outside China signed new contracts.</p>'
                      for i in range(1, 10))
     assert read(f"<html><head><title>Lynas output rises</title></head><body><article><h1>Lynas output rises</h1>{linked}</article></body></html>")
+    # A short story beside a sidebar of "most read" headlines (in plain divs) is a story: only the links in the text read count.
+    side = "".join(f'<div><a href="/n/{i}">Most read story number {i}: Lynas and MP Materials move again</a></div>' for i in range(20))
+    (story,) = read('<html><head><title>Lynas output rises</title></head><body><article><h1>Lynas output rises</h1><p>Lynas Rare Earths '
+                    'lifted NdPr output 12% in the September quarter to 2,204 tonnes, the company said.</p></article>'
+                    f'<div class="sidebar"><h3>Most read</h3>{side}</div></body></html>')
+    assert story.body.startswith("Lynas Rare Earths lifted NdPr output 12%") and "Most read" not in story.body

@@ -467,16 +467,17 @@ LISTING_MIN_LINKS = 8
 _HEADLINE_WORDS = 5
 
 
-def listing(html_text: str, words: int) -> int | None:
+def listing(html_text: str, extracted: str) -> int | None:
     """How many stories a page lists, where it is a list of links to them rather than an article: at least
-    LISTING_MIN_LINKS links of headline length whose words are most of the extracted text."""
+    LISTING_MIN_LINKS links of headline length, in the text read from it, whose words are most of that text.
+    Only links in the text read count: a short story beside a sidebar of "most read" headlines is a story."""
+    text = " ".join(extracted.split())
+    words = len(text.split())
     try:
         root = lxml.html.fromstring(html_text)
     except (lxml.etree.ParserError, ValueError):
         return None
-    for dropped in root.xpath("//nav|//header|//footer|//aside"):
-        dropped.drop_tree()
-    headlines = [t for a in root.iter("a") if len((t := " ".join(a.text_content().split())).split()) >= _HEADLINE_WORDS]
+    headlines = [t for a in root.iter("a") if len((t := " ".join(a.text_content().split())).split()) >= _HEADLINE_WORDS and t in text]
     linked = sum(len(t.split()) for t in headlines)
     return len(headlines) if len(headlines) >= LISTING_MIN_LINKS and words and linked >= 0.6 * words else None
 
@@ -526,7 +527,7 @@ def extract_page(text: str, fetched: Fetched, sender: str | None = None) -> RawI
         raise SourceError(f"{fetched.source}: the page is a notice asking to accept cookies, not the article (a site shows it to a reader "
                           "it has not seen before): open the article in a browser, answer the notice, and save the page (Save Page As…) "
                           "to ingest that file, or copy its text and paste it (`pbpaste | assay ingest -`)")
-    if (listed := listing(text, words)) is not None:
+    if (listed := listing(text, " ".join(doc.itertext()))) is not None:
         feed = feed_link(text, fetched.url)
         raise SourceError(f"{fetched.source}: the page lists {listed} stories (a home or section page), not one article: ingest the "
                           "stories' own addresses" + (f", or the site's feed (`assay ingest {feed}`)" if feed else ", or the site's feed"))
