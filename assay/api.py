@@ -720,11 +720,11 @@ def evaluate(
     """Score the released prompts (and candidates, through the gate) on a labelled split, or on every
     article of the user's label folder `labels` (evals/own.py)."""
     _prompts_exist(settings, candidates)
+    split = _split(split, labels)  # before the eval corpus is read: a conflict costs nothing
     configure_prefect(settings)
     from assay.evals.release import evaluate as run_evaluation
 
     ctx = _eval_context(settings, labels)
-    split = _split(split, labels)
     return run_evaluation(ctx, settings, candidates, split, report_dir=report_dir, limit=limit, max_questions=questions, on_article=on_article)
 
 
@@ -740,11 +740,12 @@ def release(
 ) -> Evaluation:
     """Make prompt `ref` live if the eval gate passes on `split`, or on the user's label folder `labels`."""
     _prompts_exist(settings, [ref])
+    split = _split(split, labels)
     configure_prefect(settings)
     from assay.evals.release import release as release_prompt
 
     ctx = _eval_context(settings, labels)
-    return release_prompt(ctx, settings, ref, _split(split, labels), limit=limit, max_questions=questions, on_article=on_article)
+    return release_prompt(ctx, settings, ref, split, limit=limit, max_questions=questions, on_article=on_article)
 
 
 def draft_labels(settings: Settings, files: list[Path], into: Path) -> tuple[list[Path], list[Path]]:

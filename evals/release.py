@@ -46,8 +46,6 @@ def evaluate(
     library = library or prompt_library(settings)
     released_prompts = library.load_all()
     candidate_prompts = library.load_all(candidates) if candidates else None  # a bad ref fails before any model call
-    if split not in ctx.splits:
-        raise ValueError(f"split {split!r}: evals run on {' or '.join(ctx.splits)}" + ("" if ctx.labels_folder else " (the classifier is fitted on train)"))
     released = run_eval(ctx, released_prompts, split, on_article=on_article, limit=limit, max_questions=max_questions)
     result = Evaluation(released=released)
     if candidate_prompts:
