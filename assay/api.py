@@ -42,7 +42,7 @@ from assay.llm_log import LLMCallLogger
 from assay.models import install_default_model
 from assay.profiles import SourceProfile, source_type_profiles
 from assay.profiles import source_profiles as profile_sources
-from assay.prompts import PromptError, PromptVersion, prompt_library
+from assay.prompts import PromptError, PromptLibrary, PromptVersion, prompt_library
 from assay.readers import json_stories, supported_suffixes
 from assay.report import default_eval_report, default_report_dir, write_report
 from assay.retrieval import Filters, allowed_articles
@@ -381,8 +381,8 @@ def status(settings: Settings) -> Status:
 def _prompt_warnings(settings: Settings) -> list[str]:
     """What a status should say of the prompts: analyses of other versions than the live ones, and a user's
     release that keeps a prompt older than the shipped release."""
-    warnings = [drift.line() for drift in prompt_drift(settings)]
     library = prompt_library(settings)
+    warnings = [drift.line() for drift in prompt_drift(settings, library=library)]
     for name, (yours, shipped) in library.pinned().items():
         if _version_order(shipped) > _version_order(yours):  # an upgrade shipped a newer release than the user's own
             warnings.append(f"your release of {name}@{yours} ({library.own / 'release.yaml' if library.own else 'release.yaml'}) keeps it live "
@@ -772,10 +772,10 @@ def _version_order(version: str) -> tuple[int, str]:
     return (len(version), version)
 
 
-def prompt_drift(settings: Settings, names: Collection[str] = ANALYSIS_PROMPTS) -> list[PromptDrift]:
+def prompt_drift(settings: Settings, names: Collection[str] = ANALYSIS_PROMPTS, library: PromptLibrary | None = None) -> list[PromptDrift]:
     """Per analysis prompt, the articles whose newest analysis used another version than the live one: after a
     release, or an upgrade that ships one, they keep the old analysis until `assay analyse --all`."""
-    live = prompt_library(settings).released()
+    live = (library or prompt_library(settings)).released()
     used = services(settings).registry.analysed_prompts()
     drifts = []
     for name in names:

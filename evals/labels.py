@@ -164,13 +164,18 @@ class OwnLabels(BaseModel):
     key_figures: list[KeyFigure] | None = None
 
     def article_file(self, label_file: Path) -> Path:
-        path = Path(self.file).expanduser()
-        return (path if path.is_absolute() else label_file.parent / path).resolve()
+        return labelled_file(self.file, label_file)
 
     def labelled_article(self, article_id: str, title: str, url: str) -> LabelledArticle:
         """The labels in the shipped corpus's shape, for the same scoring."""
         return LabelledArticle(article_id=article_id, source_item=SourceItem(title=title, url=url), highlights=self.highlights,
                                statements=self.statements, questions=self.questions, entities=self.entities, key_figures=self.key_figures)
+
+
+def labelled_file(file: str, label_file: Path) -> Path:
+    """The article file a label file's `file:` names: relative to the label file's folder, or absolute."""
+    path = Path(file).expanduser()
+    return (path if path.is_absolute() else label_file.parent / path).resolve()
 
 
 def load_own_labels(folder: Path) -> dict[Path, OwnLabels]:

@@ -25,7 +25,7 @@ import yaml
 from langchain_core.language_models import BaseChatModel
 
 from assay.analysis import label_statements
-from assay.evals.labels import LabelledArticle, LabelsError, OwnLabels, load_own_labels, quote_spans
+from assay.evals.labels import LabelledArticle, LabelsError, OwnLabels, labelled_file, load_own_labels, quote_spans
 from assay.evals.runner import EvalContext, eval_settings
 from assay.flows.ingest import ingest
 from assay.readers import json_stories, supported_suffixes
@@ -193,7 +193,7 @@ def labelled_files(folder: Path) -> dict[Path, Path]:
         except (yaml.YAMLError, UnicodeDecodeError, OSError):
             continue
         if isinstance(name, str) and name:
-            found.setdefault(OwnLabels.model_construct(file=name).article_file(path), path)
+            found.setdefault(labelled_file(name, path), path)
     return found
 
 

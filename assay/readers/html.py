@@ -519,7 +519,8 @@ def extract_page(text: str, fetched: Fetched, sender: str | None = None) -> RawI
     if not xml and target is None:
         raise SourceError(f"{fetched.source}: no article text found on the page")
     doc = lxml.etree.fromstring(xml.encode()) if xml else None
-    words = len(" ".join(doc.itertext()).split()) if doc is not None else 0
+    read = " ".join(doc.itertext()) if doc is not None else ""  # the text read from the page, for the checks below
+    words = len(read.split())
     if target is not None and words <= STUB_MAX_WORDS:  # a page saved or fetched on its way to another: "Redirecting…"
         raise SourceError(f"{fetched.source}: the page only sends its reader on to {target}: ingest that address (`assay ingest {target}`)")
     assert doc is not None  # the page had text, or the redirect above was raised
@@ -527,13 +528,13 @@ def extract_page(text: str, fetched: Fetched, sender: str | None = None) -> RawI
         raise SourceError(f"{fetched.source}: the page is a notice asking to accept cookies, not the article (a site shows it to a reader "
                           "it has not seen before): open the article in a browser, answer the notice, and save the page (Save Page As…) "
                           "to ingest that file, or copy its text and paste it (`pbpaste | assay ingest -`)")
-    if (listed := listing(text, " ".join(doc.itertext()))) is not None:
+    if (listed := listing(text, read)) is not None:
         feed = feed_link(text, fetched.url)
         raise SourceError(f"{fetched.source}: the page lists {listed} stories (a home or section page), not one article: ingest the "
                           "stories' own addresses" + (f", or the site's feed (`assay ingest {feed}`)" if feed else ", or the site's feed"))
     meta = page_metadata(text, fetched.url)
     headings = [meta.title or "", doc.get("title") or "", *(_block_text(h) for h in doc.iter("head"))][:4]
-    if words <= ERROR_PAGE_MAX_WORDS and (refused := error_page([h for h in headings if h], " ".join(doc.itertext()))):
+    if words <= ERROR_PAGE_MAX_WORDS and (refused := error_page([h for h in headings if h], read)):
         raise SourceError(f"{fetched.source}: {refused}")
     notes = list(meta.notes)
     main = doc.find("main")
