@@ -155,7 +155,7 @@ class PromptDrift(BaseModel):
     def line(self) -> str:
         was = ", ".join(f"{self.prompt}@{v}" for v in self.versions)
         return (f"{self.articles} of {self.analysed} analysed articles were analysed with {was}, and {self.prompt}@{self.live} is live: "
-                "`assay analyse --all` analyses them again with it")
+                "`assay analyse --outdated` analyses them again with it")
 
 
 class Status(BaseModel):
@@ -253,13 +253,21 @@ def _prompts_exist(settings: Settings, overrides: list[str] | None) -> None:
         prompt_library(settings).load_all(overrides)
 
 
-def select_articles(settings: Settings, refs: list[str] | None = None, *, every: bool = False, pending: bool = False) -> list[str]:
-    """Article ids: every one, those without an analysis, or the given ids and unique prefixes."""
+def select_articles(
+    settings: Settings, refs: list[str] | None = None, *, every: bool = False, pending: bool = False, outdated: bool = False,
+    prompt_overrides: list[str] | None = None,
+) -> list[str]:
+    """Article ids: every one, those without an analysis, those whose analysis other rules made (with
+    `prompt_overrides`' prompts as the rules), or the given ids and unique prefixes."""
     registry = services(settings).registry
     if every:
         return [a.id for a in registry.articles()]
-    if pending:
-        return registry.unanalysed_ids()
+    if pending or outdated:
+        from assay.flows.analyse import outdated_ids
+
+        _prompts_exist(settings, prompt_overrides)
+        ids = registry.unanalysed_ids() if pending else []
+        return ids + [i for i in (outdated_ids(settings, prompt_overrides) if outdated else []) if i not in set(ids)]
     return [article(settings, ref).article.id for ref in refs or []]
 
 
@@ -774,7 +782,7 @@ def _version_order(version: str) -> tuple[int, str]:
 
 def prompt_drift(settings: Settings, names: Collection[str] = ANALYSIS_PROMPTS, library: PromptLibrary | None = None) -> list[PromptDrift]:
     """Per analysis prompt, the articles whose newest analysis used another version than the live one: after a
-    release, or an upgrade that ships one, they keep the old analysis until `assay analyse --all`."""
+    release, or an upgrade that ships one, they keep the old analysis until `assay analyse --outdated`."""
     live = (library or prompt_library(settings)).released()
     used = services(settings).registry.analysed_prompts()
     drifts = []

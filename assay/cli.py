@@ -190,6 +190,7 @@ def analyse(
     article_ids: Annotated[list[str] | None, typer.Argument(help="Article ids (or unique prefixes).")] = None,
     all_articles: Annotated[bool, typer.Option("--all", help="Every article in the corpus.")] = False,
     pending: Annotated[bool, typer.Option("--pending", help="Articles without an analysis of their current content.")] = False,
+    outdated: Annotated[bool, typer.Option("--outdated", help="Analysed articles whose analysis other rules made (a prompt released since, another model or upgrade); with --pending, both.")] = False,
     prompt: Annotated[list[str] | None, typer.Option("--prompt", help="Use NAME@VERSION instead of the released prompt.")] = None,
     backlog: Annotated[bool, typer.Option("--backlog", help="Every article never analysed, one at a time, taking turns with other workers (claims in the registry); waits for those others hold.")] = False,
     json_output: JsonFlag = False,
@@ -203,18 +204,22 @@ def analyse(
             _print_analyse_report(report)
         raise typer.Exit(1 if report.counts["failed"] else 0)
     try:
-        ids = api.select_articles(get_settings(), article_ids, every=all_articles, pending=pending)
+        ids = api.select_articles(get_settings(), article_ids, every=all_articles, pending=pending, outdated=outdated, prompt_overrides=prompt)
     except api.ArticleNotFound as exc:
         err.print(f"[red]{escape(str(exc))}[/red]")
         raise typer.Exit(1) from None
     if not ids:
-        if pending:
-            err.print("nothing pending: every article has an analysis (--all re-analyses those the analysis has changed for)")
+        if pending and outdated:
+            err.print("nothing to analyse: every article has an analysis, made by today's prompts, model and rules")
+        elif pending:
+            err.print("nothing pending: every article has an analysis (--outdated analyses again those made by other prompts or rules)")
+        elif outdated:
+            err.print("nothing outdated: every analysis was made by today's prompts, model and rules (--pending: articles never analysed)")
         elif all_articles:
             err.print("nothing to analyse: the corpus has no articles (assay ingest adds some)")
         else:
-            err.print("nothing to analyse: give article ids, --all or --pending")
-        raise typer.Exit(1 if not (all_articles or pending) else 0)
+            err.print("nothing to analyse: give article ids, --all, --pending or --outdated")
+        raise typer.Exit(1 if not (all_articles or pending or outdated) else 0)
     report = _analyse_with_progress(ids, prompt, show_progress=not json_output and err.is_terminal)
     if json_output:
         _print_json(report.model_dump(mode="json"))

@@ -23,6 +23,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from langchain_core.language_models import BaseChatModel
 from prefect import flow, get_client, task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
@@ -39,13 +40,13 @@ from assay.flows.watch import alert_watchers
 from assay.language import english_reason
 from assay.llm_log import LLMCallLogger
 from assay.llms import backend_fault, model_name
-from assay.prompts import prompt_library
+from assay.prompts import PromptFile, prompt_library
 from assay.runtime import STOP_REQUESTED, prefect_server_set
 from assay.services import services
 from assay.settings import Settings, get_settings
 from assay.statements import Statement
 from assay.store.registry import Registry
-from assay.types import AnalyseReport, AnalyseResult
+from assay.types import AnalyseReport, AnalyseResult, StoredArticle
 
 LLM_LIMIT = "assay-llm"
 
@@ -76,15 +77,11 @@ def analyse_one(article_id: str, prompt_overrides: list[str], settings: Settings
     if not_english:  # said per article rather than analysed into nonsense
         return AnalyseResult(article_id=article.id, title=article.title, status="skipped",
                              error=f"analysis is English-only for now, and {not_english}")
-    prompts = {name: p for name, p in prompt_library(settings).load_all(prompt_overrides).items() if name in ANALYSIS_PROMPTS}
+    prompts = _analysis_prompts(settings, prompt_overrides)
     # A reply to the same input by the same model is read back, not asked again: a release that changes
     # only the rules around the model re-analyses every article at the cost of those rules alone.
     model = made.chat_model(cache=made.analysis_cache())
-    versions = {name: p.version for name, p in prompts.items()}
-    key = analysis_key(
-        article.content_hash, versions, made.kind_decider.name, made.crosscheck.name, model_name(model), settings.prose_min_support,
-        settings.prose_names_margin, article.source,
-    )
+    key = _key(article, prompts, model, settings)
     if registry.has_analysis(article.id, key):
         return AnalyseResult(article_id=article.id, title=article.title, status="unchanged")
     if full := registry.too_full():  # said before the model runs, not after, for every article of the batch
@@ -111,6 +108,31 @@ def analyse_one(article_id: str, prompt_overrides: list[str], settings: Settings
         article_id=article.id, title=article.title, status="analysed",
         llm_calls=analysis.provenance.llm_calls, seconds=sum(analysis.provenance.timings_s.values()),
     )
+
+
+def _analysis_prompts(settings: Settings, prompt_overrides: list[str]) -> dict[str, PromptFile]:
+    return {name: p for name, p in prompt_library(settings).load_all(prompt_overrides).items() if name in ANALYSIS_PROMPTS}
+
+
+def _key(article: StoredArticle, prompts: dict[str, PromptFile], model: BaseChatModel, settings: Settings) -> str:
+    made = services(settings)
+    versions = {name: p.version for name, p in prompts.items()}
+    return analysis_key(
+        article.content_hash, versions, made.kind_decider.name, made.crosscheck.name, model_name(model), settings.prose_min_support,
+        settings.prose_names_margin, article.source,
+    )
+
+
+def outdated_ids(settings: Settings, prompt_overrides: list[str] | None = None) -> list[str]:
+    """The analysed articles whose analysis other rules made (a prompt released since, another model,
+    an upgrade's splitter...): what `analyse` would do again, without the articles never analysed.
+    No model is loaded; each key is a hash of what is on file."""
+    made = services(settings)
+    prompts = _analysis_prompts(settings, prompt_overrides or [])
+    model = made.chat_model()  # its name only: the local model's weights load on its first call
+    stored = made.registry.analysis_keys()
+    return [article.id for article in made.registry.articles()
+            if (key := stored.get(article.id)) is not None and key != _key(article, prompts, model, settings)]
 
 
 def llm_slot(settings: Settings) -> AbstractContextManager[object]:

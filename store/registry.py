@@ -911,6 +911,15 @@ class Registry:
                      .order_by(AnalysisRow.id))
             return {article_id: dict(prompts or {}) for article_id, prompts in s.execute(query).tuples()}  # later rows win: the newest
 
+    def analysis_keys(self) -> dict[str, str]:
+        """The key of each article's newest analysis of its current content (what made it: prompts, model,
+        decider...), to tell an analysis made by other rules from one that is current."""
+        with self.session() as s:
+            query = (select(AnalysisRow.article_id, AnalysisRow.cache_key)
+                     .join(ArticleRow, (ArticleRow.id == AnalysisRow.article_id) & (ArticleRow.content_hash == AnalysisRow.content_hash))
+                     .order_by(AnalysisRow.id))
+            return {article_id: key for article_id, key in s.execute(query).tuples()}  # later rows win: the newest
+
     def statement_vectors(self, keys: Collection[str]) -> dict[str, bytes]:
         found: dict[str, bytes] = {}
         wanted = list(keys)

@@ -850,9 +850,38 @@ def test_a_publication_time_reads_as_a_day_when_only_the_day_is_known():
 
 def test_analyse_with_nothing_to_do_says_why(assay_home):
     pending, every, none = invoke("analyse", "--pending"), invoke("analyse", "--all"), invoke("analyse")
+    outdated, both = invoke("analyse", "--outdated"), invoke("analyse", "--outdated", "--pending")
     assert pending.exit_code == 0 and "nothing pending" in pending.stderr
     assert every.exit_code == 0 and "the corpus has no articles" in every.stderr
-    assert none.exit_code == 1 and "give article ids, --all or --pending" in none.stderr
+    assert outdated.exit_code == 0 and "nothing outdated" in outdated.stderr
+    assert both.exit_code == 0 and "nothing to analyse: every article has an analysis" in both.stderr
+    assert none.exit_code == 1 and "give article ids, --all, --pending or --outdated" in none.stderr
+
+
+@pytest.mark.slow
+def test_analyse_outdated_takes_the_analyses_other_rules_made_and_not_the_articles_never_analysed(
+        prefect_harness, assay_home, http_server, extractive_llm, monkeypatch):
+    """The status line after a release said `assay analyse --all`, which also analysed every article
+    ingested with --no-analyse (15 s each with the local model): --outdated takes only those analysed
+    by other rules (here another model), and --pending with it takes both."""
+    from assay import api
+    from tests.conftest import use_extractive_llm
+
+    use_extractive_llm(monkeypatch, extractive_llm)
+    items = [{"title": f"Outdated {n}", "link": f"https://example.com/outdated/{n}", "html": article_html(n)} for n in (1, 2, 3)]
+    feed = http_server.set("/outdated.xml", rss(items), content_type="application/xml")
+    ids = [r["article_id"] for r in json.loads(invoke("ingest", feed, "--no-analyse", "--json").stdout)["results"]]
+    first, second, never = ids
+    assert invoke("analyse", first, second).exit_code == 0
+    assert invoke("analyse", "--outdated").exit_code == 0 and "nothing outdated" in invoke("analyse", "--outdated").stderr
+    settings = use_extractive_llm(monkeypatch, extractive_llm, ASSAY_LLM_MODEL="extractive-2")
+    assert sorted(api.select_articles(settings, outdated=True)) == sorted([first, second])
+    assert sorted(api.select_articles(settings, outdated=True, pending=True)) == sorted(ids)
+    calls = extractive_llm.calls
+    again = json.loads(invoke("analyse", "--outdated", "--json").stdout)
+    assert {r["article_id"]: r["status"] for r in again["results"]} == {first: "analysed", second: "analysed"}
+    assert extractive_llm.calls > calls and api.select_articles(settings, outdated=True) == []
+    assert api.select_articles(settings, pending=True) == [never]
 
 
 def test_articles_are_filtered_as_ask_filters_them(prefect_harness, assay_home, http_server):

@@ -172,7 +172,7 @@ def test_two_new_versions_at_once_take_two_numbers(installed, monkeypatch):
 
 
 def test_status_and_release_say_how_many_articles_keep_an_analysis_of_another_prompt_version(tmp_path, monkeypatch):
-    """After a release (or an upgrade that ships one) the corpus keeps its analyses until `assay analyse --all`:
+    """After a release (or an upgrade that ships one) the corpus keeps its analyses until `assay analyse --outdated`:
     nothing had said so, and `assay show` went on showing the old prompt's summary."""
     from assay import api
     from assay.prompts import prompt_library
@@ -191,7 +191,7 @@ def test_status_and_release_say_how_many_articles_keep_an_analysis_of_another_pr
     (drift,) = api.prompt_drift(settings)
     assert (drift.prompt, drift.live, drift.articles, drift.analysed, drift.versions) == ("summary", live, 2, 3, ["3"])
     assert drift.line() == (f"2 of 3 analysed articles were analysed with summary@3, and summary@{live} is live: "
-                            "`assay analyse --all` analyses them again with it")
+                            "`assay analyse --outdated` analyses them again with it")
     monkeypatch.setenv("ASSAY_HOME", str(settings.home))
     get_settings.cache_clear()
     try:
