@@ -34,6 +34,7 @@ from assay.flows.progress import report_progress
 from assay.ids import canonical_url
 from assay.readers import content_type_for, json_stories, parse, supported_suffixes
 from assay.readers.feed import is_teaser
+from assay.readers.html import refresh_stub_target
 from assay.services import services
 from assay.settings import MAX_FETCH_CONCURRENCY, Settings, get_settings
 from assay.sources import (
@@ -121,7 +122,12 @@ def fetch(
     location: str, settings: Settings, etag: str | None = None, last_modified: str | None = None, *, allow_private: bool = True
 ) -> Fetched:
     if is_url(location):
-        return fetch_url(location, settings, etag=etag, last_modified=last_modified, allow_private=allow_private)
+        fetched = fetch_url(location, settings, etag=etag, last_modified=last_modified, allow_private=allow_private)
+        if (target := refresh_stub_target(fetched)) is None:
+            return fetched
+        # One hop on, as a browser goes on from a "Redirecting…" page; a second stub is refused by its reader, naming the next.
+        onward = fetch_url(target, settings, allow_private=allow_private)
+        return onward.model_copy(update={"source": location, "notes": [*onward.notes, f"followed the page's refresh from {fetched.url} to {target}"]})
     return read_file(location, settings, content_type_for(Path(location).suffix.lower()))
 
 

@@ -719,3 +719,20 @@ def test_what_another_ingest_stored_meanwhile_is_unchanged_not_new_twice(ingest,
 def services_counts(settings) -> tuple[int, int]:
     counts = Registry(settings.registry_url).counts()
     return counts["articles"], counts["article_versions"]
+
+
+def test_a_page_that_only_sends_its_reader_on_is_followed_once_when_named_by_its_address(ingest, assay_home, http_server):
+    """A link shortener's or a moved story's stop (`<meta http-equiv="refresh" content="0; url=…">`) named by its URL
+    had been refused with "ingest that address": a browser goes on by itself, and so does a fetch, once."""
+    story = http_server.set("/moved/lynas-output", _deal_page(4))
+    stop = http_server.set("/go/lynas", '<html><head><title>Redirecting</title><meta http-equiv="refresh" content="0; url=/moved/lynas-output">'
+                                        '</head><body><p>Redirecting to <a href="/moved/lynas-output">the story</a>…</p></body></html>')
+    chain = http_server.set("/go/twice", f'<html><head><meta http-equiv="refresh" content="0;URL={stop}"></head><body>Moved.</body></html>')
+    report = ingest([stop])
+    (result,) = report.results
+    assert result.status.value == "new", result
+    (article,) = stores(assay_home)[0].articles()
+    assert article.url == story and "4000 tonnes" in article.body
+    assert any(f"followed the page's refresh from {stop} to {story}" in note for note in article.reading_notes)
+    (twice,) = ingest([chain]).results  # one hop only: the second stop is refused by name, as a saved one is
+    assert twice.status.value == "failed" and f"the page only sends its reader on to {story}" in twice.error

@@ -19,7 +19,7 @@ from email.utils import parsedate_to_datetime
 from html import unescape
 from pathlib import Path
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urldefrag, urljoin, urlsplit
 
 import lxml.etree
 import lxml.html
@@ -492,13 +492,37 @@ def feed_link(html_text: str, url: str | None) -> str | None:
     return None
 
 
-def redirect_target(html_text: str) -> str | None:
-    """Where a page's meta refresh sends its reader (an http(s) address), if it does."""
+def redirect_target(html_text: str, base: str | None = None) -> str | None:
+    """Where a page's meta refresh sends its reader (an http(s) address; a relative one resolved
+    against `base`, the page's own address, where it has one), if it does."""
     for tag in _META_TAG.findall(html_text[:20_000]):
         if re.search(r"http-equiv\s*=\s*[\"']?refresh", tag, re.I) and (found := _REFRESH_URL.search(tag)):
             address = unescape(found.group(1)).strip()
+            address = urljoin(base, address) if base else address
             return address if address.startswith(("http://", "https://")) else None
     return None
+
+
+def refresh_stub_target(fetched: Fetched) -> str | None:
+    """Where a fetched page that only sends its reader on sends it (a meta refresh over a line or two:
+    a link shortener's stop, a moved article's old address), resolved against the page's address; None
+    for any other page, and for one that refreshes itself (a live page's reload every few minutes)."""
+    if fetched.content_type not in ("text/html", "application/xhtml+xml") or not fetched.url or len(fetched.content) > 200_000:
+        return None
+    try:
+        page = decode(fetched)
+    except SourceError:
+        return None
+    target = redirect_target(page, fetched.url)
+    if target is None or urldefrag(target).url == urldefrag(fetched.url).url:
+        return None
+    try:
+        root = lxml.html.fromstring(page)
+    except (lxml.etree.ParserError, ValueError):
+        return None
+    for dropped in root.xpath("//script | //style | //noscript"):
+        dropped.drop_tree()
+    return target if len(root.text_content().split()) <= STUB_MAX_WORDS else None
 
 
 def is_consent_notice(blocks: list[str]) -> bool:
@@ -515,7 +539,7 @@ def extract_page(text: str, fetched: Fetched, sender: str | None = None) -> RawI
     xml = trafilatura.extract(
         text, url=fetched.url, output_format="xml", with_metadata=True, include_comments=False, include_tables=True, favor_recall=True
     )
-    target = redirect_target(text)
+    target = redirect_target(text, fetched.url)
     if not xml and target is None:
         raise SourceError(f"{fetched.source}: no article text found on the page")
     doc = lxml.etree.fromstring(xml.encode()) if xml else None
