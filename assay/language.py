@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from functools import cache
+from typing import Any
 
 from assay.embeddings import english_words
 
@@ -68,32 +70,61 @@ def english_reason(text: str) -> str | None:
             f"{known:.0%} of its longer ones English at all)")
 
 
-# Function words of the other languages analysts of this field write questions in, by language. A word here
-# may also be English ("die", "as"): a question is said to be in another language only when the article test
-# above also finds it not English, so neither signal decides alone.
-QUESTION_WORDS = {
-    "French": frozenset("le la les des du de sur est que qui une dans pour avec quel quelle quels combien pourquoi comment où été sont ont".split()),
-    "Spanish": frozenset("el la los las del de que qué sobre por una cuál cuánto cuántas cuándo dónde cómo está han fue para".split()),
-    "German": frozenset("der die das und über hat ist mit von wie wer wann warum welche welcher viel viele sind haben dem auf für".split()),
-    "Portuguese": frozenset("os as do da dos das sobre quanto qual quais quando onde como não são foi para com uma".split()),
-    "Italian": frozenset("il lo gli della del che sono una quanto quale quando dove perché per".split()),
+# Latin-script languages a question may come in, for the language identifier (py3langid, langid.py's model:
+# naive Bayes over byte n-grams, trained on 97 languages; shipped in its wheel, nothing downloaded). Narrowed
+# to these, it tells a short question's language far better than among all 97.
+QUESTION_LANGUAGES = {
+    "en": "English", "fr": "French", "es": "Spanish", "de": "German", "pt": "Portuguese", "it": "Italian", "nl": "Dutch",
+    "id": "Indonesian", "ms": "Malay", "vi": "Vietnamese", "tl": "Tagalog", "pl": "Polish", "cs": "Czech", "sk": "Slovak",
+    "hu": "Hungarian", "ro": "Romanian", "tr": "Turkish", "sv": "Swedish", "da": "Danish", "no": "Norwegian", "fi": "Finnish",
+    "ca": "Catalan",
 }
+# Words that make a question English whatever else it holds (none is a common word of the languages above): two
+# of them decide without the identifier, so a usual question costs no model load.
+ENGLISH_QUESTION_WORDS = frozenset(
+    "the of and to is that for with was are be from this its has have said will what how who which when where why did "
+    "does do much many were been would could should about their than any".split()
+)
+# The identifier's probability (among QUESTION_LANGUAGES) a question's common words must have of another language.
+QUESTION_LANGUAGE_MIN_P = 0.5
+_QUESTION_WORD = re.compile(r"[^\W\d_][^\W_]*(?:['’][^\W\d_]+)*")
+
+
+@cache
+def _identifier() -> Any:
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(list(QUESTION_LANGUAGES))
+    return identifier
+
+
+def common_words(question: str) -> list[str]:
+    """The question's words less its names: a name is the same in any language ("MP Materials", "NdPr", "CNRE",
+    "La Paz") and would only mislead the identifier. Names here: capitalised words after the first, runs of
+    capitalised words, words with digits or more than one capital."""
+    words = _QUESTION_WORD.findall(question)
+    capital = [w[0].isupper() for w in words]
+    # The first word is capitalised anyway: a name only before another capitalised word ("La Paz", not "Quanto NdPr").
+    first_is_name = len(words) > 1 and capital[0] and capital[1] and sum(c.isupper() for c in words[1]) == 1
+    return [w for i, w in enumerate(words)
+            if not (any(c.isdigit() for c in w) or sum(c.isupper() for c in w) > 1 or (capital[i] and (i > 0 or first_is_name)))]
 
 
 def question_language_reason(question: str) -> str | None:
     """None when a question can be asked of the corpus; otherwise which language it reads as. Retrieval and the
     corpus are English: a Chinese question ("莱纳斯公司说了什么？", what did Lynas say?) retrieved another company's
-    passage and the answer gave Lynas its words (seen here); a French one was declined for naming "Qu'a".
-    The article test alone is too strict for a question: "Lynas NdPr output 2025?" has no function words."""
+    passage and the answer gave Lynas its words (seen here); a French one was declined for naming "Qu'a"; an Italian
+    one ("Chi ha firmato l'accordo con MP Materials?") passed the function-word test this replaced. A question of
+    names and one word ("Lynas NdPr output 2025?") is too short to tell, and asked."""
     written = main_script(question)
     if written is None:
         return None
     main, _ = written
     if main != "LATIN":
         return f"it is written in the {_SCRIPT_NAMES.get(main, main.title())} script"
-    if english_reason(question) is None:
+    words = common_words(question)
+    if len(words) < 2 or sum(w.lower() in ENGLISH_QUESTION_WORDS for w in words) >= 2:
         return None
-    words = {w.lower() for w in _WORD.findall(question)}
-    hits = {language: len(words & function_words) for language, function_words in QUESTION_WORDS.items()}
-    language, found = max(hits.items(), key=lambda kv: kv[1])
-    return f"it reads as {language}" if found >= 2 else None
+    language, p = _identifier().classify(" ".join(words))
+    return f"it reads as {QUESTION_LANGUAGES[language]}" if language != "en" and p >= QUESTION_LANGUAGE_MIN_P else None

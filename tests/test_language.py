@@ -46,3 +46,28 @@ def test_english_prose_and_a_deck_of_terse_bullets_are_read():
     words = [w.lower() for w in _WORD.findall(text)]
     assert sum(w in ENGLISH_WORDS for w in words) / len(words) < 0.15  # what had it refused
     assert english_reason(text) is None
+
+
+def test_a_question_is_told_by_its_language_and_names_do_not_count():
+    """Italian and Portuguese questions ("Chi ha firmato l'accordo con MP Materials?") had passed the function-word test
+    and been asked of an English corpus; English questions that are mostly names ("La Paz lithium deal?", "CNRE quota
+    2026") must still be asked. The sets are in tests/data/question_languages.yaml; all labelled questions are asked too."""
+    from pathlib import Path
+
+    import yaml
+
+    from assay.evals.labels import load_all
+    from assay.language import common_words, question_language_reason
+
+    sets = yaml.safe_load((Path(__file__).parent / "data" / "question_languages.yaml").read_text(encoding="utf-8"))
+    labelled = [q.question for a in load_all().values() for q in a.questions]
+    for english in [*labelled, *sets["english_dev"], *sets["english_heldout"], "La Paz lithium deal?", "Des Moines plant status?"]:
+        assert question_language_reason(english) is None, english
+    for language, questions in {**sets["other_dev"], **sets["other_heldout"]}.items():
+        for question in questions:
+            said = question_language_reason(question)
+            assert said is not None, question
+            if language in ("Italian", "Portuguese", "Spanish", "French", "German"):
+                assert said == f"it reads as {language}", (question, said)
+    assert common_words("Quanto NdPr a Lynas produziu em 2025?") == ["Quanto", "a", "produziu", "em"]
+    assert common_words("La Paz lithium deal?") == ["lithium", "deal"]
