@@ -448,7 +448,7 @@ def ask(
         passage_word_weight=settings.ask_passage_word_weight,
         filters=filters, on_text=on_text, callbacks=[LLMCallLogger(made.registry, local=settings.llm == "local")],
     )
-    return answer.model_copy(update={"notes": notes}) if notes else answer
+    return answer.model_copy(update={"notes": [*answer.notes, *notes]}) if notes else answer
 
 
 def _chunks_missing(settings: Settings, listed: int) -> ChunksMissing:

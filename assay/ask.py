@@ -29,7 +29,7 @@ from pydantic import BaseModel, Field, field_validator, model_validator
 from assay.aliases import names_an_actor, shipped_book, trade_names
 from assay.analysis import NUMBER, UNIT_DIMENSIONS, YEAR, numbers, plain_number, unsupported_numbers
 from assay.embeddings import MiniLMEmbeddings
-from assay.grounding import unknown_names, unmentioned_materials, unmentioned_names, unmentioned_years
+from assay.grounding import respelled, unknown_names, unmentioned_materials, unmentioned_names, unmentioned_years
 from assay.language import ENGLISH_WORDS
 from assay.llms import StructuredOutputError, model_name, structured, yes_probability
 from assay.prompts import PromptFile
@@ -1231,7 +1231,10 @@ def answer_question(
     # A question about a company or person no retrieved chunk mentions ("What did Mubadala say ...?")
     # has no answer here, however close the chunks are on topic. Measured on the labelled train
     # questions: 8 of 60 unanswerable caught, 0 of 75 answerable declined (assay/grounding.py).
-    if unmentioned_names(question, " ".join(f"{h.title} {h.text}" for h in retrieval.hits)):
+    if unnamed := unmentioned_names(question, hits_text := " ".join(f"{h.title} {h.text}" for h in retrieval.hits)):
+        # A typing slip ("MP Materails") reads as a name nobody wrote about: the spelling the passages use is named.
+        answer.notes.extend(f"the corpus has no “{name}”; it has “{spelt}”: ask again with that spelling"
+                            for name in unnamed if (spelt := respelled(name, hits_text)))
         return abstain("names_not_in_corpus")
     # The same for years: "How much did X recover in 2018?" when no retrieved chunk (nor its article's
     # date) says 2018. Measured on the labelled questions: train 8 of 60 unanswerable caught and

@@ -477,6 +477,32 @@ def test_a_question_about_a_company_no_chunk_mentions_is_declined_before_any_llm
     assert not got.abstained
 
 
+def test_a_name_typed_with_a_slip_is_declined_naming_the_corpus_spelling_and_a_slipped_opening_word_is_asked(corpus):
+    """"What has MP Materails said about magnets?" was declined as a name nobody wrote about, with no word of the slip;
+    "Wich company will Energy Fuels acquire?" was declined for the name "Wich". A company the corpus lacks gets no
+    suggestion, nor does a coined name that resembles a word of the passages."""
+    got, _ = answer(corpus, "What has MP Materails said about magnets?")
+    assert got.abstain_reason == "names_not_in_corpus" and got.notes == [
+        "the corpus has no “MP Materails”; it has “MP Materials”: ask again with that spelling"]
+    got, _ = answer(corpus, "What did Energy Fules say about acquiring ASM?")
+    assert got.notes == ["the corpus has no “Energy Fules”; it has “Energy Fuels”: ask again with that spelling"]
+    for absent in ("What did Mubadala say about Energy Fuels acquiring ASM?", "What did ReElement say about Energy Fuels?"):
+        got, _ = answer(corpus, absent)
+        assert got.abstain_reason == "names_not_in_corpus" and got.notes == [], absent
+    got, _ = answer(corpus, "Wich company did Energy Fuels agree to acquire?", "Energy Fuels agreed to acquire ASM [1].")
+    assert not got.abstained
+
+
+def test_respelling_takes_only_the_passages_capitalised_words_one_slip_away():
+    from assay.grounding import respelled
+
+    passages = "Lynas Rare Earths and MP Materials’ Fort Worth plant; Iluka Resources said. Shares of Arafura rose."
+    assert respelled("Lynass", passages) == "Lynas" and respelled("Ilukka Resources", passages) == "Iluka Resources"
+    assert respelled("MP Materails", passages) == "MP Materials"  # the possessive is no part of the name
+    assert respelled("Meridian Rare Earths", passages) is None and respelled("HyProMagz", passages) is None
+    assert respelled("Lynas", passages) is None  # nothing to respell
+
+
 def test_a_question_about_a_year_no_chunk_mentions_is_declined_before_any_llm_call(corpus):
     got, model = answer(corpus, "Which company agreed to acquire Australian Strategic Materials in 2011?")  # no replies
     assert got.abstained and got.abstain_reason == "years_not_in_corpus" and got.model is None
