@@ -1135,6 +1135,8 @@ def export(
         _print_json(result.model_dump(mode="json"))
     elif result.path:
         err.print(f"{result.rows} statements written to {escape(result.path)}", highlight=False)
+    if not json_output:  # an export of articles ingested with --no-analyse had been an empty file with no word why
+        _note_unanalysed()
 
 
 @app.command()

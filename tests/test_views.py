@@ -389,7 +389,7 @@ def test_the_corpus_views_say_what_articles_they_leave_out_unanalysed(views_home
     article = next(a for a, _ in views_articles()).model_copy(update={"id": views_id("unread"), "url": "https://example.com/unread"})
     registry.record_article(article, chunk_count=0)  # stored, never analysed
     registry.close()
-    for command in (["entities"], ["claims", "--repeated"], ["sources"]):
+    for command in (["entities"], ["claims", "--repeated"], ["sources"], ["export", "--format", "jsonl"]):
         code, _, said = run_cli(capsys, *command)
         assert code == 0 and " ".join(said.split()) == f"note: {waiting}", command
     code, _, said = run_cli(capsys, "entity", "Nonesuch Metals")
