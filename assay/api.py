@@ -769,9 +769,12 @@ def draft_labels(settings: Settings, files: list[Path], into: Path) -> tuple[lis
 
 def _split(split: str | None, labels: Path | None) -> str:
     from assay.evals.own import OWN_SPLIT
+    from assay.evals.runner import EVAL_SPLITS
 
     if labels is not None and split not in (None, OWN_SPLIT):
         raise ValueError(f"--split {split} picks a split of the shipped labels, and --labels scores every article of your folder: give one")
+    if labels is None and split not in (None, *EVAL_SPLITS):  # said before a Prefect server starts, not after
+        raise ValueError(f"split {split!r}: evals run on {' or '.join(EVAL_SPLITS)} (the classifier is fitted on train)")
     return OWN_SPLIT if labels is not None else split or "dev"
 
 

@@ -277,6 +277,8 @@ def test_the_cli_drafts_scores_and_says_each_fault_in_a_line(corrected, monkeypa
     runner = CliRunner()
     both = runner.invoke(app, ["eval", "--labels", str(folder), "--split", "test"])
     assert both.exit_code == 2 and "--split test picks a split of the shipped labels" in both.output
+    train = runner.invoke(app, ["eval", "--split", "train"])  # said before the eval's Prefect server starts
+    assert train.exit_code == 2 and "split 'train': evals run on dev or test" in train.output and "Prefect" not in train.output
     again = runner.invoke(app, ["label", str(folder.parent / "articles" / "halden-release.txt"), "--into", str(folder)])
     assert again.exit_code == 2 and "exists and may hold your labels" in again.output and "Traceback" not in again.output
     empty = runner.invoke(app, ["eval", "--labels", str(tmp_path)])
