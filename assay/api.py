@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import shlex
 import threading
 from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -544,11 +545,15 @@ def entities(settings: Settings) -> list[EntitySummary]:
 
 def entity(settings: Settings, name: str) -> EntityPage:
     """Every statement about one entity (any of its spellings, or its page's slug), grouped by kind, newest first."""
-    page = entity_page(*corpus_view(settings), name)
+    view, book = corpus_view(settings)
+    page = entity_page(view, book, name)
     if page is None:
         waiting = unanalysed_note(settings)
-        raise EntityNotFound(f"no entity named {name!r} in the corpus's statements: see `assay entities` for the names and spellings it has"
-                             + (f" ({waiting})" if waiting else ""))
+        # A typing slip ("MP Materails") is named with the entity it likely is, where the corpus has statements of it.
+        meant = (f"; did you mean {close.name!r}? (`assay entity {shlex.quote(close.name)}`)"
+                 if (close := book.closest(name)) is not None and entity_page(view, book, close.name) is not None else "")
+        raise EntityNotFound(f"no entity named {name!r} in the corpus's statements{meant}: see `assay entities` for the names and "
+                             "spellings it has" + (f" ({waiting})" if waiting else ""))
     return page
 
 
@@ -594,6 +599,9 @@ def watch_add(settings: Settings, text: str, *, phrase: bool = False) -> WatchAd
         why = "a phrase, as asked"
     elif spec.kind is WatchKind.entity:
         why = f"an entity: {text!r} is {spec.canonical}" if spec.canonical != text else "an entity known by this name"
+    elif (close := aliases.closest(text)) is not None:  # a typing slip would watch for a phrase nobody writes
+        why = (f"a phrase: no known entity has this name, and {close.name!r} is one: if you meant it, "
+               f"`assay watch remove {item.id}` and `assay watch add {shlex.quote(close.name)}`")
     else:
         why = "a phrase: no known entity has this name (see `assay entities`)"
     return WatchAdded(item=item, added=added, why=why)

@@ -126,5 +126,10 @@ def question_language_reason(question: str) -> str | None:
     words = common_words(question)
     if len(words) < 2 or sum(w.lower() in ENGLISH_QUESTION_WORDS for w in words) >= 2:
         return None
+    # Every longer word an English one: English, whatever the identifier makes of a list of nouns ("word word word"
+    # read as Dutch). The other languages' questions written here have at most 75 % of them English.
+    longer = [w.lower() for w in words if len(w) >= 3]
+    if longer and all(w in english_words() for w in longer):
+        return None
     language, p = _identifier().classify(" ".join(words))
     return f"it reads as {QUESTION_LANGUAGES[language]}" if language != "en" and p >= QUESTION_LANGUAGE_MIN_P else None

@@ -305,7 +305,12 @@ def test_cli_entity_as_json_and_an_unknown_name_is_one_line(views_home, capsys):
         main(["entity", "Nobody Inc"])
     printed = capsys.readouterr().err.strip()
     assert exited.value.code == 1 and len(printed.splitlines()) == 1
-    assert "no entity named 'Nobody Inc' in the corpus" in printed and "assay entities" in printed
+    assert "no entity named 'Nobody Inc' in the corpus" in printed and "assay entities" in printed and "did you mean" not in printed
+    with pytest.raises(SystemExit):  # a typing slip is named with the entity it likely is
+        main(["entity", "China Northen Rare Earth"])
+    printed = " ".join(capsys.readouterr().err.split())
+    assert (f"no entity named 'China Northen Rare Earth' in the corpus's statements; did you mean '{CNRE}'? "
+            f"(`assay entity '{CNRE}'`)") in printed
 
 
 def test_cli_repeated_claims_as_json(views_home, capsys):
@@ -384,3 +389,10 @@ def test_a_source_types_file_says_what_it_cannot_read(tmp_path):
         (tmp_path / "sources.toml").write_text(text)
         with pytest.raises(SourceTypeError, match=re.escape(expected)):
             SourceRules.load(tmp_path)
+
+
+def test_the_closest_known_entity_is_one_slip_away_and_never_a_name_the_book_has():
+    book = AliasBook.load()
+    assert book.closest("Lynas Rare Earth").name == "Lynas Rare Earths" and book.closest("Arafrua Rare Earths").name == "Arafura Rare Earths"
+    assert book.closest("CNRE") is None  # a spelling it knows: nothing to suggest
+    assert book.closest("Lyons") is None and book.closest("Niron Magnetics") is None and book.closest("") is None

@@ -138,6 +138,11 @@ def test_watch_commands_as_json(assay_home, capsys):
     assert phrase["item"]["kind"] == "phrase" and "no known entity" in phrase["why"]
     forced = json.loads(run_cli(capsys, "watch", "add", "Lynas", "--phrase", "--json")[1])
     assert forced["item"]["kind"] == "phrase"
+    slip = json.loads(run_cli(capsys, "watch", "add", "MP Materails", "--json")[1])  # a phrase nobody writes: said, and the fix
+    assert slip["item"]["kind"] == "phrase" and slip["why"] == (
+        f"a phrase: no known entity has this name, and 'MP Materials' is one: if you meant it, `assay watch remove {slip['item']['id']}` "
+        "and `assay watch add 'MP Materials'`")
+    run_cli(capsys, "watch", "remove", str(slip["item"]["id"]))
 
     listed = json.loads(run_cli(capsys, "watch", "list", "--json")[1])
     assert [(i["kind"], i["text"]) for i in listed] == [("entity", "CNRE"), ("phrase", "export controls"), ("phrase", "Lynas")]
