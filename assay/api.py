@@ -102,6 +102,7 @@ from assay.watch import (
 if TYPE_CHECKING:  # their modules import Prefect
     from assay.evals.release import Evaluation
     from assay.evals.runner import EvalContext
+    from assay.store.registry import Registry
 
 
 class ArticleNotFound(LookupError):
@@ -272,6 +273,18 @@ def select_articles(
     return [article(settings, ref).article.id for ref in refs or []]
 
 
+def _named_articles(registry: Registry, ref: str, location: str | None) -> list[StoredArticle]:
+    """The articles `ref` names: by id or unique prefix (`location` None), by the URL one was read from, or every
+    article read from a local file."""
+    if location is None:
+        ids = [ref]
+    elif is_url(location):
+        ids = [article_id] if (article_id := registry.article_for_url(location)) else []
+    else:
+        ids = [article_id for article_id, _ in registry.local_file_articles([location]).get(location, [])]
+    return [a for a in map(registry.get, ids) if a is not None]
+
+
 def to_remove(settings: Settings, refs: list[str]) -> tuple[list[StoredArticle], list[RemovedArticle]]:
     """The articles these refs name (an id or unique prefix, the URL an article was read from, or a
     local file: every article read from it), and those they name that were removed before (removing
@@ -281,13 +294,7 @@ def to_remove(settings: Settings, refs: list[str]) -> tuple[list[StoredArticle],
     already: list[RemovedArticle] = []
     for ref in refs:
         location = _location(ref)
-        if location is None:
-            ids = [ref]
-        elif is_url(location):
-            ids = [article_id] if (article_id := registry.article_for_url(location)) else []
-        else:
-            ids = [article_id for article_id, _ in registry.local_file_articles([location]).get(location, [])]
-        if found := [a for a in map(registry.get, ids) if a is not None]:
+        if found := _named_articles(registry, ref, location):
             chosen.extend(found)
         elif (earlier := registry.removed_as(ref) if location is None else registry.removed([], locations=[location]).get(location)):
             already.append(earlier)
@@ -352,11 +359,16 @@ def articles(settings: Settings, filters: Filters | None = None) -> list[StoredA
 
 
 def article(settings: Settings, ref: str) -> ArticleView:
-    """One article by id or unique id prefix, with its latest analysis."""
+    """One article, with its latest analysis: by id or unique id prefix, by the URL it was read from, or by the
+    local file it was read from when that file holds one article (`assay show https://…` as it was ingested)."""
     registry = services(settings).registry
-    found = registry.get(ref)
-    if found is None:
-        raise ArticleNotFound(f"no article with id {ref!r} (see `assay articles`)")
+    location = _location(ref)
+    named = _named_articles(registry, ref, location)
+    if not named:
+        raise ArticleNotFound(f"no article {'with id' if location is None else 'read from'} {ref!r} (see `assay articles`)")
+    if len(named) > 1:
+        raise ArticleNotFound(f"{ref} holds {len(named)} articles: name one by its id (`assay articles` lists them)")
+    found = named[0]
     changed = revisions(registry.versions(found.id)) if found.version > 1 else []
     return ArticleView(article=found, analysis=registry.latest_analysis(found.id), revisions=changed)
 
@@ -426,6 +438,8 @@ def ask(
     if not (articles_held := made.registry.counts()["articles"]):
         raise EmptyCorpus(f"the corpus in {settings.home} holds no articles yet: ingest some (`assay ingest SOURCE`; `assay demo` "
                           "ingests a sample feed), or set ASSAY_HOME to the data folder that holds them")
+    if filters is not None and filters.article and _location(filters.article) is not None:  # `--article URL` as it was ingested
+        filters = filters.model_copy(update={"article": article(settings, filters.article).article.id})
     if filters is not None and filters.any() and not allowed_articles(made.registry, filters):
         raise NoArticleMatches(f"no article of the corpus ({articles_held:,} in all) passes {filters.described()}: widen the filters "
                                "(`assay articles` with the same options lists the articles they keep)")

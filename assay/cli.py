@@ -563,7 +563,7 @@ def ask(
     until: Annotated[str | None, typer.Option(help="Only articles published on or before this day: 2026-03-01, or back from now: 1w.")] = None,
     source: Annotated[str | None, typer.Option(help="Only articles whose source or site contains this.")] = None,
     entity: Annotated[str | None, typer.Option(help="Only articles that mention this name.")] = None,
-    article: Annotated[str | None, typer.Option(help="Only this article: its id or the start of it (see `assay articles`).")] = None,
+    article: Annotated[str | None, typer.Option(help="Only this article: its id or the start of it (see `assay articles`), or the URL or file it was read from.")] = None,
     prompt: Annotated[list[str] | None, typer.Option("--prompt", help="Use NAME@VERSION instead of the released prompt.")] = None,
     json_output: JsonFlag = False,
 ) -> None:

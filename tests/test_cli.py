@@ -47,11 +47,27 @@ def test_ingest_articles_show_status_as_json(prefect_harness, assay_home, http_s
     shown = json.loads(invoke("show", listed[0]["id"][:8], "--json").stdout)
     assert shown["highlights"] == [f"Point one of {shown['title'][-1]}.", f"Point two of {shown['title'][-1]}."]
     assert "Highlights" not in shown["body"] and shown["url"].startswith("https://example.com/cli/")
+    # An article named as it was ingested, by its address: `assay show URL` had said "no article with id 'https://…'".
+    assert json.loads(invoke("show", shown["url"], "--json").stdout)["id"] == shown["id"]
+    assert json.loads(invoke("show", shown["url"] + "?utm_source=newsletter", "--json").stdout)["id"] == shown["id"]
+    missing = invoke("show", "https://example.com/cli/9")
+    assert missing.exit_code == 1 and "no article read from 'https://example.com/cli/9'" in missing.stderr
     status = json.loads(invoke("status", "--json").stdout)
     assert status["articles"] == 2 and status["chunks"] == status["chunks_in_chroma"] > 0
 
     text = invoke("ingest", feed, "--no-analyse")
     assert text.exit_code == 0 and "0 new, 0 updated, 2 unchanged, 0 duplicate, 0 failed; 0 chunks embedded" in text.stdout
+
+
+def test_a_file_of_several_articles_named_to_show_asks_for_one_of_them(prefect_harness, assay_home, tmp_path):
+    from tests.test_formats_exports import FACTIVA
+
+    export = tmp_path / "factiva.txt"
+    export.write_text(FACTIVA)
+    assert json.loads(invoke("ingest", str(export), "--no-analyse", "--json").stdout)["counts"]["new"] == 3
+    several = invoke("show", str(export))
+    assert several.exit_code == 1 and f"{export} holds 3 articles: name one by its id (`assay articles` lists them)" in " ".join(
+        several.stderr.split())
 
 
 def test_an_article_piped_in_is_kept_and_read_as_a_file(prefect_harness, assay_home):
@@ -77,6 +93,7 @@ def test_an_article_piped_in_is_kept_and_read_as_a_file(prefect_harness, assay_h
     assert (result["status"], result["url"]) == ("new", "https://www.ft.com/content/lynas-ndpr")
     [row] = [a for a in json.loads(invoke("articles", "--json").stdout) if a["url"]]
     assert row["source"] == "www.ft.com"
+    assert json.loads(invoke("show", str(kept), "--json").stdout)["title"] == "Lynas lifts NdPr output"  # by the file it was read from
     refused = runner.invoke(app, ["ingest", "-", "--url", "https://x.example/a"], input=(PDF / "press_release.pdf").read_bytes())
     assert refused.exit_code == 1 and "standard input holds a PDF, which says so itself" in " ".join(refused.output.split())
 
@@ -836,6 +853,8 @@ def test_ask_tells_a_question_about_one_unnamed_article_how_to_name_it(assay_hom
     assert hint in asked.output and "The corpus does not say." in asked.output
     scoped = runner.invoke(app, ["ask", "What is the source of this article?", "--article", article_id[:8]], env={"COLUMNS": "300"})
     assert scoped.exit_code == 0 and hint not in scoped.output
+    by_address = runner.invoke(app, ["ask", "What did Lynas ship?", "--article", "https://example.com/never-read"], env={"COLUMNS": "300"})
+    assert by_address.exit_code == 1 and "no article read from 'https://example.com/never-read'" in str(by_address.exception)
 
 
 def test_a_publication_time_reads_as_a_day_when_only_the_day_is_known():
