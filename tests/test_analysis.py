@@ -724,6 +724,12 @@ def test_a_venture_is_no_material_and_an_exchange_no_government():
                           "The price of the oxide rose.")
     assert {n: entity_rejected(Entity(name=n, type="material"), rating) for n in ("oxide", "Kalgoorlie and Malaysian expansions", "NdPr oxide")} == {
         "oxide": "a generic word, not a material", "Kalgoorlie and Malaysian expansions": "a facility, not a material", "NdPr oxide": None}
+    # The sample feed analysed (forty-first session): "mining" and "recycling" among `assay entities`' materials.
+    review = Article(id="nyt", title="Review", source="test", source_url="test",
+                     body="Mining alone does not confer power, and recycling is no alternative to mining and processing dysprosium.")
+    assert {n: entity_rejected(Entity(name=n, type="material"), review) for n in ("mining", "recycling", "Mining", "dysprosium")} == {
+        "mining": "an activity or a measure, not a material", "recycling": "an activity or a measure, not a material",
+        "Mining": "an activity or a measure, not a material", "dysprosium": None}
 
 
 def test_a_product_is_no_material_an_association_no_government_and_a_union_minister_an_office():
