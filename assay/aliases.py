@@ -46,6 +46,14 @@ DEMONYM_PLACES = {
     "american": ("us", "usa", "united states", "america"), "british": ("uk", "britain", "united kingdom"),
     "emirati": ("uae", "emirates"), "dutch": ("netherlands", "holland"), "congolese": ("drc", "congo"),
     "western": ("west",), "eastern": ("east",), "southern": ("south",), "northern": ("north",),
+    "afghan": ("afghanistan",), "argentine": ("argentina",), "burkinabe": ("burkina faso",), "cypriot": ("cyprus",),
+    "czech": ("czechia",), "danish": ("denmark",), "finnish": ("finland",), "french": ("france",), "greek": ("greece",),
+    "greenlandic": ("greenland",), "greenlander": ("greenland",), "icelandic": ("iceland",), "irish": ("ireland",),
+    "ivorian": ("côte d'ivoire",), "kazakh": ("kazakhstan",), "kyrgyz": ("kyrgyzstan",), "lao": ("laos",), "laotian": ("laos",),
+    "malagasy": ("madagascar",), "mozambican": ("mozambique",), "nigerien": ("niger",), "nigerian": ("nigeria",), "dominican": ("dominican republic",), "norwegian": ("norway",),
+    "panamanian": ("panama",), "peruvian": ("peru",), "filipino": ("philippines",), "philippine": ("philippines",),
+    "portuguese": ("portugal",), "saudi": ("saudi arabia",), "slovak": ("slovakia",), "spanish": ("spain",),
+    "swiss": ("switzerland",), "tajik": ("tajikistan",), "thai": ("thailand",), "togolese": ("togo",), "uzbek": ("uzbekistan",),
 }
 
 
@@ -238,7 +246,7 @@ class AliasBook:
         one of the listed places, else a one-word name of a country that begins with the demonym's
         stem and runs at most three letters past it ("Germ-an" -> "Germany", never "Ind-ian" -> "Indonesia")."""
         key = normalise(demonym).removesuffix("s")
-        for place in DEMONYM_PLACES.get(key, ()):
+        for place in DEMONYM_PLACES.get(normalise(demonym), DEMONYM_PLACES.get(key, ())):  # "Swiss" is no plural
             if (named := self.canonical(place)) is not None and named.type is EntityType.country:
                 return named
         stem = DEMONYM_SUFFIX.sub("", key)

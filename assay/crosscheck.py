@@ -479,8 +479,9 @@ class CorpusCrossCheck:
         trade word knows ("Rare Earth Exchanges reports that the EU…")."""
         text = text[dateline_end(text):]  # "JOHANNESBURG (AP) — A British company … said": the company speaks, not the dateline
         said_by = [words.strip() for words, _ in speaker_words(text)] + [found["who"] for found in _COMMITS_TO.finditer(text)]
-        # A company its clause names is the speaker, not the country before it ("Australia's Lynas said").
-        named = frozenset().union(*(self._named(words) or self._speakers(words) for words in said_by))
+        # A company its clause names is the speaker, not the country before it ("Australia's Lynas said"), nor the place its
+        # description goes on to name ("A British company developing a … project in South Africa said").
+        named = frozenset().union(*(self._named(words) or self._speakers(_MODIFIER.split(words, maxsplit=1)[0]) for words in said_by))
         return named or frozenset().union(*(self._unnamed(words, text, title, context) for words in said_by))
 
     def _unnamed(self, who: str, text: str, title: str, context: str = "") -> frozenset[str]:
@@ -503,7 +504,9 @@ class CorpusCrossCheck:
         spans = self.aliases.mention_spans(text)  # the text's alias matches, read once for both
         known = {normalise(name) for name in self._known_in(text, types, spans)}
         if EntityType.company in types:
-            known.update(normalise(name) for start, end, name in legal_names(text) if not any(a < end and b > start for a, b, _ in spans))
+            # A legal name the alias file names already is that entity; one that only holds a place ("IREL (India) Ltd") is a company.
+            named = [(a, b) for a, b, name in spans if (entry := self.aliases.canonical(name)) is None or entry.type is not EntityType.country]
+            known.update(normalise(name) for start, end, name in legal_names(text) if not any(a < end and b > start for a, b in named))
         return frozenset(known)
 
     def _speakers_in(self, text: str, types: tuple[EntityType, ...] = ()) -> frozenset[str]:

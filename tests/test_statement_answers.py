@@ -323,9 +323,11 @@ def test_a_demonym_names_a_country_the_book_knows_and_nothing_else():
     aliases = AliasBook.load()
     aliases.add_found([Entity(name=n, type=EntityType.country) for n in ("Angola", "India", "Indonesia", "Germany")])
     named = {word: (c.name if (c := aliases.country_of(word)) else None)
-             for word in ("Chinese", "Angolan", "Indian", "Indonesian", "German", "American", "Emirati", "Morgan", "Brian", "Ukrainian")}
+             for word in ("Chinese", "Angolan", "Indian", "Indonesian", "German", "American", "Emirati", "Morgan", "Brian", "Ukrainian",
+                          "Nigerian", "Nigerien", "Swiss", "Martian", "Georgian")}
     assert named == {"Chinese": "China", "Angolan": "Angola", "Indian": "India", "Indonesian": "Indonesia", "German": "Germany",
-                     "American": "United States", "Emirati": "United Arab Emirates", "Morgan": None, "Brian": None, "Ukrainian": None}
+                     "American": "United States", "Emirati": "United Arab Emirates", "Morgan": None, "Brian": None, "Ukrainian": "Ukraine",
+                     "Nigerian": "Nigeria", "Nigerien": "Niger", "Swiss": "Switzerland", "Martian": None, "Georgian": None}
 
 
 def test_an_undated_statement_is_shown_as_undated_with_the_day_it_was_stored():
