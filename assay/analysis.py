@@ -200,7 +200,7 @@ KEY_SENTENCES_VERSION = "13"  # 2: the splitter's boilerplate rule; 3: its narro
 # 5 0.538 / 0.460, 6 0.539 / 0.515; lead-k stays at 0.32-0.34 / 0.36-0.42 (evals/README.md).
 HIGHLIGHTS = 5
 # The version of what code makes of the reply's names, figures and prose (`typed_once`, `_figure`, `tidy_cut`): part of the key too.
-NAMES_VERSION = "37"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
+NAMES_VERSION = "38"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
 # 2: a figure as the body writes it, what it measures in its sentence, no years; 3: a summary's unfinished last sentence dropped;
 # 4: a figure's value holds a number; 5: a title before a name the body writes after it is that name, and a call's
 # holder may be its summary's subject (grounding); 6: "NPV" is the body's "NPV8"; a province or state is no country;
@@ -249,6 +249,8 @@ NAMES_VERSION = "37"  # 1: a name typed once; a unit the value carries shown onc
 # 35: a currency sign with a space before its amount ("US$ 5 million") is the figure's currency
 # 36: an activity alone ("mining", "recycling") is no material
 # 37: the world's countries in the alias file (7 had been), so the model's "Mexico" as a company is a country
+# 38: a sector ("energy", "defense"), "alloys" or generators are no material, a list of names no one entity ("Lynas, Iluka and MP Materials"),
+# a person the body gives a role before the name ("geographer Julie Michelle Klinger") no company
 
 
 # A sentence that opens by pointing back ("Its chief executive … told delegates…") needs the one before it: no summary alone.

@@ -274,20 +274,24 @@ _LAW_OR_PROGRAMME = re.compile(r"\b(?:Act|Law|Regulation|Directive|Bill|Treaty|P
 # "Kalgoorlie and Malaysian expansions" as a material (a rating action written here): a project's word ends it.
 _FACILITY = re.compile(r"\b(?:plant|facility|refinery|mine|line|circuit|factory|site|smelter|project|joint venture|JV|operation|deposit|expansion)s?$", re.I)
 _GENERIC_MATERIALS = frozenset({"ore", "ores", "metal", "metals", "mineral", "minerals", "raw material", "raw materials", "commodity",
-                                "commodities", "material", "materials", "oxide", "oxides", "concentrate", "concentrates"})  # which oxide?
+                                "commodities", "material", "materials", "oxide", "oxides", "concentrate", "concentrates",  # which oxide?
+                                "alloy", "alloys"})
 # A stock exchange named for a listing ("ASX", typed a government on an ASX miner's report written here).
 _EXCHANGE = re.compile(rf"^(?:{EXCHANGES}|TSXV|Australian Securities Exchange|New York Stock Exchange|London Stock Exchange|"
                        r"Hong Kong Stock Exchange|Toronto Stock Exchange)$")
 # A product made with a material, not one ("power seats", "speakers" and "windshield wipers" as materials, from an Automotive
 # News story written here: what the magnets are used in).
 _PRODUCT = re.compile(r"\b(?:seats?|speakers?|wipers?|motors?|vehicles?|cars?|trucks?|(?:smart)?phones?|turbines?|drones?|missiles?|aircraft|"
-                      r"jets?|appliances?|sensors?|electronics|computers?|laptops?|headphones?|robots?|fighter jets?|wind turbines?)$", re.I)
+                      r"jets?|appliances?|sensors?|electronics|computers?|laptops?|headphones?|robots?|fighter jets?|wind turbines?|generators?)$", re.I)
 # An industry's association typed a government ("European Association of Automotive Suppliers", the same story): a body of
 # companies, not of states ("Association of Southeast Asian Nations" is one of states).
 _TRADE_ASSOCIATION = re.compile(r"\bAssociation\b(?!.*\b(?:Nations|States|Countries)\b)")
 # ... and a way of doing it: "rotary kiln electric furnace (RKEF) technology" (a nickel story written here).
+_LIST_LEGAL_FORMS = frozenset("co ltd inc llc plc ag sa nv pty asa ab gmbh spa jsc pjsc corp limited s.a l.p lp".split())
+# A sector is none either: "energy" and "defense" as materials (the sample feed analysed, forty-first session).
 _ACTIVITY_OR_MEASURE = re.compile(r"\b(?:mining|smelting|separation|processing|refining|production|recycling|extraction|exports|imports|"
-                                  r"output|supply|demand|prices?|industry|sector|market|technology|technologies|process|furnaces?)$", re.I)
+                                  r"metalli[sz]ation|alloying|output|supply|demand|prices?|industry|sector|market|technology|technologies|"
+                                  r"process|furnaces?|energy|defen[cs]e|aerospace|automotive|electronics|manufacturing)$", re.I)
 
 
 # A person's role written after their name: "He Yongqian, spokesperson for…", "Lin Boqiang, director of…",
@@ -299,11 +303,21 @@ _PERSON_ROLE_AFTER = re.compile(
 _ORGANISATION_AFTER = re.compile(r"^(?:\s*\([^)]*\))?,\s+(?:the\s+|a\s+|an\s+)?(?:[\w-]+\s+){0,3}(?:firm|company|group|house|agency|consultancy|bank)\b")
 
 
+# ... or written before it, in lower case as an apposition: "geographer Julie Michelle Klinger contends" (the sample feed's
+# "Julie Michelle Klinger" typed a company, forty-first session); "analyst firm Adamas" is a firm's.
+_PERSON_ROLE_BEFORE = re.compile(r"(?<![\w-])(?:geographer|economist|professor|author|researcher|scholar|historian|journalist|"
+                                 r"reporter|columnist|editor|geologist|scientist|engineer|lawyer|academic|commentator|"
+                                 r"spokes(?:person|man|woman)|chief executive|founder|chairman|chairwoman)\s+$")
+
+
 def _named_as_a_person(name: str, body: str) -> bool:
-    """Whether the body follows a mention of `name` with a person's role (`_PERSON_ROLE_AFTER`)."""
+    """Whether the body follows a mention of `name` with a person's role (`_PERSON_ROLE_AFTER`), or puts one in lower
+    case right before it (`_PERSON_ROLE_BEFORE`)."""
     for mention in re.finditer(rf"(?<!\w){re.escape(name)}(?!\w)", body):
         after = body[mention.end() : mention.end() + 80]
         if _PERSON_ROLE_AFTER.match(after) and not _ORGANISATION_AFTER.match(after):
+            return True
+        if len(name.split()) >= 2 and not trade_names(name) and _PERSON_ROLE_BEFORE.search(body[max(0, mention.start() - 40) : mention.start()]):
             return True
     return False
 
@@ -747,12 +761,17 @@ def entity_rejected(entity: Entity, article: Article, aliases: AliasBook | None 
     words = name.split()
     if len(words) > 6 or (len(words) > 1 and any(c.isdigit() for c in name)):
         return "a phrase"
-    plain = [w for w in words if re.fullmatch(r"[^\W\d_][\w'’.-]*", w)]  # words, not markup or symbols
+    # "Lynas, Iluka and MP Materials" as one company: names listed, each its own entity ("Co., Ltd." is one name's form).
+    parts = [p.strip() for p in re.split(r",|\s(?:and|&)\s", name)]
+    if "," in name and len(parts) >= 3 and all(p and p.rstrip(".").lower() not in _LIST_LEGAL_FORMS for p in parts):
+        return "a list of names"
+    # Words, not markup or symbols; a list's commas are no part of its words ("mining, refining, processing, and recycling projects").
+    plain = [w for w in (w.rstrip(",;:") for w in words) if re.fullmatch(r"[^\W\d_][\w'’.-]*", w)]
     lower = [w for w in plain if w[0].islower() and w not in _LOWER_OK]
     if entity.type != EntityType.material and len(lower) * 2 > len(words):
         return "a phrase"
     # A name opens with a capital ("eVTOL" aside): "refiner in China" as a company is a description.
-    if entity.type != EntityType.material and plain and plain[0] == words[0] and words[0].islower() and words[0] not in _LOWER_OK:
+    if entity.type != EntityType.material and plain and plain[0] == words[0].rstrip(",;:") and plain[0].islower() and plain[0] not in _LOWER_OK:
         return "a phrase"
     # Seen on texts nobody here labelled: "German universities", "Policy reform" as a company or a
     # government. An organisation's name ends in a name's word ("Bank of China", "Rare Earths Group"),

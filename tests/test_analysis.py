@@ -730,6 +730,23 @@ def test_a_venture_is_no_material_and_an_exchange_no_government():
     assert {n: entity_rejected(Entity(name=n, type="material"), review) for n in ("mining", "recycling", "Mining", "dysprosium")} == {
         "mining": "an activity or a measure, not a material", "recycling": "an activity or a measure, not a material",
         "Mining": "an activity or a measure, not a material", "dysprosium": None}
+    plan = Article(id="plan", title="Plan", source="test", source_url="test",
+                   body="The plan backs mining, refining, processing, and recycling projects for energy and defense, with alloys. "
+                        "Lynas, Iluka and MP Materials signed, as did Ucore Rare Metals, Inc. and Bosnia and Herzegovina.")
+    assert {n: entity_rejected(Entity(name=n, type=t), plan) for n, t in [
+        ("mining, refining, processing, and recycling projects", "project"), ("energy", "material"), ("defense", "material"),
+        ("alloys", "material"), ("Lynas, Iluka and MP Materials", "company"), ("Ucore Rare Metals, Inc.", "company"),
+        ("Bosnia and Herzegovina", "country")]} == {
+        "mining, refining, processing, and recycling projects": "a phrase", "energy": "an activity or a measure, not a material",
+        "defense": "an activity or a measure, not a material", "alloys": "a generic word, not a material",
+        "Lynas, Iluka and MP Materials": "a list of names", "Ucore Rare Metals, Inc.": None, "Bosnia and Herzegovina": None}
+    essay = Article(id="essay", title="Essay", source="test", source_url="test",
+                    body="In The New York Times, geographer Julie Michelle Klinger contends that fears are overblown. "
+                         "MP Materials chief executive James Litinsky disagreed, as did research firm Adamas Intelligence.")
+    assert {n: entity_rejected(Entity(name=n, type="company"), essay) for n in (
+        "Julie Michelle Klinger", "James Litinsky", "Adamas Intelligence", "The New York Times", "MP Materials")} == {
+        "Julie Michelle Klinger": "a person, by the role the article gives them", "James Litinsky": "a person, by the role the article gives them",
+        "Adamas Intelligence": None, "The New York Times": None, "MP Materials": None}
 
 
 def test_a_product_is_no_material_an_association_no_government_and_a_union_minister_an_office():
@@ -739,13 +756,14 @@ def test_a_product_is_no_material_an_association_no_government_and_a_union_minis
     from assay.types import Article, Entity
 
     story = Article(id="ford", title="Ford idles plant", source="test", source_url="test",
-                    body="The magnets, used in power seats, speakers and rare earth magnets, come from China, according to the European "
+                    body="The magnets, used in power seats, speakers, wind-power generators and rare earth magnets, come from China, according to the European "
                          "Association of Automotive Suppliers. Union Minister for Heavy Industries H.D. Kumaraswamy spoke. "
                          "ASEAN, the Association of Southeast Asian Nations, met.")
     assert {n: entity_rejected(Entity(name=n, type=t), story) for n, t in [
-        ("power seats", "material"), ("speakers", "material"), ("rare earth magnets", "material"),
+        ("power seats", "material"), ("speakers", "material"), ("rare earth magnets", "material"), ("wind-power generators", "material"),
         ("Union Minister for Heavy Industries", "company")]} == {
         "power seats": "a product, not a material", "speakers": "a product, not a material", "rare earth magnets": None,
+        "wind-power generators": "a product, not a material",
         "Union Minister for Heavy Industries": "an office, a law or a programme, not a company"}
     assert as_the_body_types(Entity(name="European Association of Automotive Suppliers", type="government"), story.body).type == "other"
     assert as_the_body_types(Entity(name="Association of Southeast Asian Nations", type="government"), story.body).type == "government"
