@@ -12,6 +12,7 @@ year-over-year gains") is no entity.
 
 from __future__ import annotations
 
+import difflib
 import functools
 import itertools
 import re
@@ -164,8 +165,6 @@ _OPENINGS = frozenset("which what when where who whom whose why how according wi
 
 def _ordinary(word: str, body_words: set[str]) -> bool:
     """An ordinary word capitalised to start a sentence: not an acronym ("MP") nor mixed case ("NdPr")."""
-    import difflib
-
     lowered = word.lower()
     title_case = word[1:] == word[1:].lower()
     return title_case and (lowered in _ORDINARY or lowered in body_words or lowered in english_words()
@@ -286,9 +285,10 @@ _PRODUCT = re.compile(r"\b(?:seats?|speakers?|wipers?|motors?|vehicles?|cars?|tr
 # An industry's association typed a government ("European Association of Automotive Suppliers", the same story): a body of
 # companies, not of states ("Association of Southeast Asian Nations" is one of states).
 _TRADE_ASSOCIATION = re.compile(r"\bAssociation\b(?!.*\b(?:Nations|States|Countries)\b)")
-# ... and a way of doing it: "rotary kiln electric furnace (RKEF) technology" (a nickel story written here).
+# The legal forms a name's comma may set off ("Ucore Rare Metals, Inc."): such a name is no list of names.
 _LIST_LEGAL_FORMS = frozenset("co ltd inc llc plc ag sa nv pty asa ab gmbh spa jsc pjsc corp limited s.a l.p lp".split())
-# A sector is none either: "energy" and "defense" as materials (the sample feed analysed, forty-first session).
+# ... and a way of doing it: "rotary kiln electric furnace (RKEF) technology" (a nickel story written here). A sector
+# is none either: "energy" and "defense" as materials (the sample feed analysed, forty-first session).
 _ACTIVITY_OR_MEASURE = re.compile(r"\b(?:mining|smelting|separation|processing|refining|production|recycling|extraction|exports|imports|"
                                   r"metalli[sz]ation|alloying|output|supply|demand|prices?|industry|sector|market|technology|technologies|"
                                   r"process|furnaces?|energy|defen[cs]e|aerospace|automotive|electronics|manufacturing)$", re.I)
@@ -417,10 +417,8 @@ _NAME_WORD = re.compile(r"[^\W\d_][\w’'-]*")
 def respelled(name: str, passages: str) -> str | None:
     """`name` as the passages spell it, where each of its words they lack is one letter or two from one of their
     capitalised words ("MP Materails" → "MP Materials", "Lynass" → "Lynas"); None when any such word has no close
-    match, or the respelt name is not in the passages whole. For a question declined for a name the corpus lacks:
-    a typing slip should be named, not read as a company nobody wrote about."""
-    import difflib
-
+    match, or is a coined name or an acronym. For a question declined for a name the corpus lacks: a typing slip
+    should be named, not read as a company nobody wrote about."""
     norm = normalise(passages)
     # A possessive is no part of the name: "MP Materials’ plant", "Lynas's output".
     capitalised = sorted({re.sub(r"[’']s?$", "", w) for w in _NAME_WORD.findall(passages) if w[0].isupper() and len(w) >= 3})

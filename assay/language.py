@@ -79,8 +79,9 @@ QUESTION_LANGUAGES = {
     "hu": "Hungarian", "ro": "Romanian", "tr": "Turkish", "sv": "Swedish", "da": "Danish", "no": "Norwegian", "fi": "Finnish",
     "ca": "Catalan",
 }
-# Words that make a question English whatever else it holds (none is a common word of the languages above): two
-# of them decide without the identifier, so a usual question costs no model load.
+# Words of English questions: two of them decide without the identifier, so a usual question costs no model load.
+# One alone decides nothing: a few are words of other languages too (Dutch "is" and "was", German "was" and "will",
+# Portuguese "do").
 ENGLISH_QUESTION_WORDS = frozenset(
     "the of and to is that for with was are be from this its has have said will what how who which when where why did "
     "does do much many were been would could should about their than any".split()
