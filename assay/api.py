@@ -264,12 +264,15 @@ def select_articles(
     registry = services(settings).registry
     if every:
         return [a.id for a in registry.articles()]
-    if pending or outdated:
+    if pending and not outdated:
+        return registry.unanalysed_ids()
+    if outdated:
+        _prompts_exist(settings, prompt_overrides)
+        configure_prefect(settings)  # before the flows' module loads Prefect: its own logging would print to the console
         from assay.flows.analyse import outdated_ids
 
-        _prompts_exist(settings, prompt_overrides)
         ids = registry.unanalysed_ids() if pending else []
-        return ids + [i for i in (outdated_ids(settings, prompt_overrides) if outdated else []) if i not in set(ids)]
+        return ids + [i for i in outdated_ids(settings, prompt_overrides) if i not in set(ids)]
     return [article(settings, ref).article.id for ref in refs or []]
 
 
@@ -362,7 +365,8 @@ def article(settings: Settings, ref: str) -> ArticleView:
     """One article, with its latest analysis: by id or unique id prefix, by the URL it was read from, or by the
     local file it was read from when that file holds one article (`assay show https://…` as it was ingested)."""
     registry = services(settings).registry
-    location = _location(ref)
+    # An address, or a file that is there; anything else is an id or its start ("nope" is no file of this folder).
+    location = _location(ref) if is_url(ref) or Path(ref).expanduser().exists() else None
     named = _named_articles(registry, ref, location)
     if not named:
         raise ArticleNotFound(f"no article {'with id' if location is None else 'read from'} {ref!r} (see `assay articles`)")
@@ -438,7 +442,7 @@ def ask(
     if not (articles_held := made.registry.counts()["articles"]):
         raise EmptyCorpus(f"the corpus in {settings.home} holds no articles yet: ingest some (`assay ingest SOURCE`; `assay demo` "
                           "ingests a sample feed), or set ASSAY_HOME to the data folder that holds them")
-    if filters is not None and filters.article and _location(filters.article) is not None:  # `--article URL` as it was ingested
+    if filters is not None and filters.article and (is_url(filters.article) or Path(filters.article).expanduser().exists()):  # `--article URL`
         filters = filters.model_copy(update={"article": article(settings, filters.article).article.id})
     if filters is not None and filters.any() and not allowed_articles(made.registry, filters):
         raise NoArticleMatches(f"no article of the corpus ({articles_held:,} in all) passes {filters.described()}: widen the filters "
