@@ -276,6 +276,12 @@ def select_articles(
     return [article(settings, ref).article.id for ref in refs or []]
 
 
+def _source_named(ref: str) -> str | None:
+    """`_location` of an address, or of a file that is there; None for anything else, an id or its start ("nope"
+    names no file of this folder), where `assay remove` reads any other ref as a file to say it was removed."""
+    return _location(ref) if is_url(ref) or Path(ref).expanduser().exists() else None
+
+
 def _named_articles(registry: Registry, ref: str, location: str | None) -> list[StoredArticle]:
     """The articles `ref` names: by id or unique prefix (`location` None), by the URL one was read from, or every
     article read from a local file."""
@@ -365,8 +371,7 @@ def article(settings: Settings, ref: str) -> ArticleView:
     """One article, with its latest analysis: by id or unique id prefix, by the URL it was read from, or by the
     local file it was read from when that file holds one article (`assay show https://…` as it was ingested)."""
     registry = services(settings).registry
-    # An address, or a file that is there; anything else is an id or its start ("nope" is no file of this folder).
-    location = _location(ref) if is_url(ref) or Path(ref).expanduser().exists() else None
+    location = _source_named(ref)
     named = _named_articles(registry, ref, location)
     if not named:
         raise ArticleNotFound(f"no article {'with id' if location is None else 'read from'} {ref!r} (see `assay articles`)")
@@ -442,7 +447,7 @@ def ask(
     if not (articles_held := made.registry.counts()["articles"]):
         raise EmptyCorpus(f"the corpus in {settings.home} holds no articles yet: ingest some (`assay ingest SOURCE`; `assay demo` "
                           "ingests a sample feed), or set ASSAY_HOME to the data folder that holds them")
-    if filters is not None and filters.article and (is_url(filters.article) or Path(filters.article).expanduser().exists()):  # `--article URL`
+    if filters is not None and filters.article and _source_named(filters.article) is not None:  # `--article URL` as it was ingested
         filters = filters.model_copy(update={"article": article(settings, filters.article).article.id})
     if filters is not None and filters.any() and not allowed_articles(made.registry, filters):
         raise NoArticleMatches(f"no article of the corpus ({articles_held:,} in all) passes {filters.described()}: widen the filters "
