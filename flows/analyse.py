@@ -46,7 +46,7 @@ from assay.services import services
 from assay.settings import Settings, get_settings
 from assay.statements import Statement
 from assay.store.registry import Registry
-from assay.types import AnalyseReport, AnalyseResult, StoredArticle
+from assay.types import AnalyseReport, AnalyseResult
 
 LLM_LIMIT = "assay-llm"
 
@@ -81,7 +81,7 @@ def analyse_one(article_id: str, prompt_overrides: list[str], settings: Settings
     # A reply to the same input by the same model is read back, not asked again: a release that changes
     # only the rules around the model re-analyses every article at the cost of those rules alone.
     model = made.chat_model(cache=made.analysis_cache())
-    key = _key(article, prompts, model, settings)
+    key = _key(article.content_hash, article.source, prompts, model, settings)
     if registry.has_analysis(article.id, key):
         return AnalyseResult(article_id=article.id, title=article.title, status="unchanged")
     if full := registry.too_full():  # said before the model runs, not after, for every article of the batch
@@ -114,12 +114,12 @@ def _analysis_prompts(settings: Settings, prompt_overrides: list[str]) -> dict[s
     return {name: p for name, p in prompt_library(settings).load_all(prompt_overrides).items() if name in ANALYSIS_PROMPTS}
 
 
-def _key(article: StoredArticle, prompts: dict[str, PromptFile], model: BaseChatModel, settings: Settings) -> str:
+def _key(content_hash: str, source: str, prompts: dict[str, PromptFile], model: BaseChatModel, settings: Settings) -> str:
     made = services(settings)
     versions = {name: p.version for name, p in prompts.items()}
     return analysis_key(
-        article.content_hash, versions, made.kind_decider.name, made.crosscheck.name, model_name(model), settings.prose_min_support,
-        settings.prose_names_margin, article.source,
+        content_hash, versions, made.kind_decider.name, made.crosscheck.name, model_name(model), settings.prose_min_support,
+        settings.prose_names_margin, source,
     )
 
 
@@ -130,9 +130,8 @@ def outdated_ids(settings: Settings, prompt_overrides: list[str] | None = None) 
     made = services(settings)
     prompts = _analysis_prompts(settings, prompt_overrides or [])
     model = made.chat_model()  # its name only: the local model's weights load on its first call
-    stored = made.registry.analysis_keys()
-    return [article.id for article in made.registry.articles()
-            if (key := stored.get(article.id)) is not None and key != _key(article, prompts, model, settings)]
+    return [article_id for article_id, (key, content_hash, source) in made.registry.analysis_keys().items()
+            if key != _key(content_hash, source, prompts, model, settings)]
 
 
 def llm_slot(settings: Settings) -> AbstractContextManager[object]:

@@ -911,14 +911,16 @@ class Registry:
                      .order_by(AnalysisRow.id))
             return {article_id: dict(prompts or {}) for article_id, prompts in s.execute(query).tuples()}  # later rows win: the newest
 
-    def analysis_keys(self) -> dict[str, str]:
-        """The key of each article's newest analysis of its current content (what made it: prompts, model,
-        decider...), to tell an analysis made by other rules from one that is current."""
+    def analysis_keys(self) -> dict[str, tuple[str, str, str]]:
+        """Per analysed article, the key of its newest analysis of its current content (what made it: prompts, model,
+        decider...) with that content's hash and the article's publisher, from which today's key is made: one light
+        query, no article's body read."""
         with self.session() as s:
-            query = (select(AnalysisRow.article_id, AnalysisRow.cache_key)
+            query = (select(AnalysisRow.article_id, AnalysisRow.cache_key, ArticleRow.content_hash, ArticleRow.source)
                      .join(ArticleRow, (ArticleRow.id == AnalysisRow.article_id) & (ArticleRow.content_hash == AnalysisRow.content_hash))
                      .order_by(AnalysisRow.id))
-            return {article_id: key for article_id, key in s.execute(query).tuples()}  # later rows win: the newest
+            # later rows win: the newest
+            return {article_id: (key, content_hash, source) for article_id, key, content_hash, source in s.execute(query).tuples()}
 
     def statement_vectors(self, keys: Collection[str]) -> dict[str, bytes]:
         found: dict[str, bytes] = {}
