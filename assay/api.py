@@ -284,13 +284,14 @@ def _source_named(ref: str) -> str | None:
 
 def _named_articles(registry: Registry, ref: str, location: str | None) -> list[StoredArticle]:
     """The articles `ref` names: by id or unique prefix (`location` None), by the URL one was read from, or every
-    article read from a local file."""
+    article read from a feed (its URL) or a local file. A feed's items and a text dump's articles keep their own
+    URLs; naming the feed or file they came from had found none of them."""
     if location is None:
         ids = [ref]
-    elif is_url(location):
-        ids = [article_id] if (article_id := registry.article_for_url(location)) else []
+    elif is_url(location) and (article_id := registry.article_for_url(location)):
+        ids = [article_id]
     else:
-        ids = [article_id for article_id, _ in registry.local_file_articles([location]).get(location, [])]
+        ids = registry.articles_read_from(location)
     return [a for a in map(registry.get, ids) if a is not None]
 
 

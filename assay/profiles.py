@@ -35,7 +35,7 @@ class SourceProfile(BaseModel):
     name: str = Field(description="The source's name, or the source type's label for a type's profile.")
     source_type: SourceType
     slug: str = Field(description="File-name-safe and unique: the report's sources/<slug>.html.")
-    articles: int
+    articles: int = Field(description="Analysed articles: those whose statements are counted.")
     statements: int
     kind_shares: dict[str, float] = Field(default_factory=dict, description="Share of the confident statements per kind.")
     uncertain: int = 0
@@ -45,11 +45,14 @@ class SourceProfile(BaseModel):
 
 
 def source_profiles(corpus: CorpusView) -> list[SourceProfile]:
-    """One profile per source, most articles first."""
+    """One profile per source, most analysed articles first."""
     by_source: dict[str, list[StoredArticle]] = defaultdict(list)
     for article in corpus.articles:
         by_source[article.source].append(article)
-    ordered = sorted(by_source.items(), key=lambda item: (-len(item[1]), item[0].casefold(), item[0]))
+    def analysed(articles: list[StoredArticle]) -> int:
+        return sum(1 for a in articles if a.id in corpus.analyses)
+
+    ordered = sorted(by_source.items(), key=lambda item: (-analysed(item[1]), -len(item[1]), item[0].casefold(), item[0]))
     taken: set[str] = set()
     profiles = []
     for name, articles in ordered:
@@ -75,6 +78,9 @@ def source_type_profiles(corpus: CorpusView) -> list[SourceProfile]:
 def _profile(corpus: CorpusView, name: str, kind: SourceType, articles: list[StoredArticle], slug: str) -> SourceProfile:
     ids = {a.id for a in articles}
     statements = [s for s in corpus.statements if s.article_id in ids]
+    # Articles are counted as statements are, analysed ones only: "233 in 25" had read as 25 articles' statements
+    # where 17 of the 25 were not analysed yet.
+    analysed = sum(1 for a in articles if a.id in corpus.analyses)
     share, interval = _rhetoric_share(corpus, articles)
     by_month: dict[str, list[StoredArticle]] = defaultdict(list)
     for article in articles:
@@ -87,11 +93,11 @@ def _profile(corpus: CorpusView, name: str, kind: SourceType, articles: list[Sto
         month_ids = {a.id for a in in_month}
         month_share, month_interval = _rhetoric_share(corpus, in_month)
         periods.append(ProfilePeriod(
-            period=month, articles=len(in_month), statements=sum(1 for s in statements if s.article_id in month_ids),
+            period=month, articles=sum(1 for a in in_month if a.id in corpus.analyses), statements=sum(1 for s in statements if s.article_id in month_ids),
             rhetoric_share=month_share, interval=month_interval,
         ))
     return SourceProfile(
-        name=name, source_type=kind, slug=slug, articles=len(articles), statements=len(statements),
+        name=name, source_type=kind, slug=slug, articles=analysed, statements=len(statements),
         kind_shares=kind_shares(statements), uncertain=sum(1 for s in statements if s.uncertain),
         rhetoric_share=share, interval=interval, periods=periods,
     )

@@ -776,6 +776,12 @@ class Registry:
             found.setdefault(source_url, []).append((article_id, body))
         return found
 
+    def articles_read_from(self, source_url: str) -> list[str]:
+        """The ids of the articles read from this feed, page or file (their `source_url`), with or without
+        URLs of their own: a feed's items, a text dump's articles. Oldest first."""
+        with self.session() as s:
+            return list(s.scalars(select(ArticleRow.id).where(ArticleRow.source_url == source_url).order_by(ArticleRow.first_seen, ArticleRow.id)))
+
     def article_for_url(self, url: str) -> str | None:
         """The id of the article at this URL, as its own URL or as an alias; None if there is none."""
         with self.session() as s:

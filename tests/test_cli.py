@@ -57,6 +57,12 @@ def test_ingest_articles_show_status_as_json(prefect_harness, assay_home, http_s
 
     text = invoke("ingest", feed, "--no-analyse")
     assert text.exit_code == 0 and "0 new, 0 updated, 2 unchanged, 0 duplicate, 0 failed; 0 chunks embedded" in text.stdout
+    # The feed named as it was ingested names its items, whose own addresses are their pages': show and
+    # remove had said "no article read from" the feed.
+    several = invoke("show", feed)
+    assert several.exit_code == 1 and f"{feed} holds 2 articles: name one by its id" in " ".join(several.stderr.split())
+    removed = json.loads(invoke("remove", feed, "--yes", "--json").stdout)
+    assert sorted(r["title"] for r in removed["removed"]) == ["CLI 1", "CLI 2"] and invoke("articles", "--json").stdout.strip() == "[]"
 
 
 def test_a_file_of_several_articles_named_to_show_asks_for_one_of_them(prefect_harness, assay_home, tmp_path):

@@ -385,6 +385,10 @@ def test_the_corpus_views_say_what_articles_they_leave_out_unanalysed(views_home
 
     waiting = "1 article is not analysed yet, so its statements are not counted here: `assay analyse --pending`"
     assert run_cli(capsys, "entities")[2] == ""  # every article analysed: nothing to say
+    def counts() -> dict[str, tuple[int, int]]:
+        return {p["name"]: (p["articles"], p["statements"]) for p in json.loads(run_cli(capsys, "sources", "--json")[1])["sources"]}
+
+    counts_before = counts()
     registry = Registry(Settings().registry_url)
     article = next(a for a, _ in views_articles()).model_copy(update={"id": views_id("unread"), "url": "https://example.com/unread"})
     registry.record_article(article, chunk_count=0)  # stored, never analysed
@@ -392,6 +396,8 @@ def test_the_corpus_views_say_what_articles_they_leave_out_unanalysed(views_home
     for command in (["entities"], ["claims", "--repeated"], ["sources"], ["export", "--format", "jsonl"]):
         code, _, said = run_cli(capsys, *command)
         assert code == 0 and " ".join(said.split()) == f"note: {waiting}", command
+    # A source's article count is of the articles whose statements it counts: "233 in 25" had said 25 where 17 waited.
+    assert counts() == counts_before
     code, _, said = run_cli(capsys, "entity", "Nonesuch Metals")
     assert code == 1 and f"in the corpus's statements: see `assay entities` for the names and spellings it has ({waiting})" in " ".join(said.split())
     code, out, said = run_cli(capsys, "entities", "--json")
