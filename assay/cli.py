@@ -501,7 +501,9 @@ def entity(name: Annotated[str, typer.Argument(help="A name, or any spelling of 
         for s in statements:
             check = f" [{s.crosscheck_label}]" if s.crosscheck else ""
             guess = f"probably {s.kind.value}, " if s.uncertain else ""
-            out.print(f"  [{style}]“{escape(s.quote)}”[/{style}] — {guess}{s.attribution.value}{escape(check)}", highlight=False)
+            # A clause cut from a longer sentence is shown in it, the rest dimmed: the label is the clause's.
+            quote = f"[dim]{escape(s.context_before)}[/dim][{style}]{escape(s.quote)}[/{style}][dim]{escape(s.context_after)}[/dim]"
+            out.print(f"  “{quote}” — {guess}{s.attribution.value}{escape(check)}", highlight=False)
             out.print(f"    [dim]{s.day} · {escape(s.source)} · {escape(s.title)} · {s.article_id[:12]}[/dim]", highlight=False)
     _print_suggestions([(page.name, s) for s in page.suggestions])
 

@@ -206,6 +206,16 @@ def _heading(digest: Digest) -> str:
             f"new article{'' if digest.articles == 1 else 's'} {window}{unanalysed}")
 
 
+def _in_its_sentence(s: StatementRecord) -> str:
+    """The quote in Markdown; a clause cut from a longer sentence in italics within the rest of it, which the
+    label is not of."""
+    if not (s.context_before or s.context_after):
+        return markdown_text(s.quote)
+    # markdown_text strips the space between the clause and the rest of its sentence: a stand-in keeps it.
+    before, after = markdown_text(s.context_before + "\x00")[:-1], markdown_text("\x00" + s.context_after)[1:]
+    return f"{before}*{markdown_text(s.quote)}*{after}"
+
+
 def render_markdown(digest: Digest) -> str:
     lines = ["# Assay digest", "", f"{_heading(digest)}; generated {digest.generated_at.strftime('%Y-%m-%d %H:%M')} UTC.", ""]
     if not digest.groups and not digest.revised:
@@ -229,7 +239,7 @@ def render_markdown(digest: Digest) -> str:
             title = markdown_text(s.title)
             link = safe_link(s.url)
             where = f"[{title}](<{link}>)" if link else title
-            lines.append(f"- **{s.kind.value}**: “{markdown_text(s.quote)}”  ")
+            lines.append(f"- **{s.kind.value}**: “{_in_its_sentence(s)}”  ")
             lines.append(f"  {source}, {where}, {s.day}. Why: {markdown_text('; '.join(item.reasons))}."
                          + (f" Also in {markdown_text('; '.join(item.also_in))}." if item.also_in else ""))
         lines.append("")
@@ -251,6 +261,7 @@ blockquote { margin: 0.2rem 0; padding-left: 0.8rem; border-left: 4px solid #999
 .kind { font-weight: 600; text-transform: uppercase; font-size: 0.8rem; }
 .claim { color: #8a5a00; } .rhetoric { color: #a0004a; } .fact { color: #00676b; }
 .meta, .why { color: #555; font-size: 0.9rem; }
+.context { color: #888; }
 </style>
 </head>
 <body>
@@ -270,7 +281,7 @@ blockquote { margin: 0.2rem 0; padding-left: 0.8rem; border-left: 4px solid #999
 <ol>
 {% for item in group.entries %}
 <li><span class="kind {{ item.kind }}">{{ item.kind }}</span>
-<blockquote>{{ item.quote }}</blockquote>
+<blockquote>{% if item.before or item.after %}<span class="context">{{ item.before }}</span>{{ item.quote }}<span class="context">{{ item.after }}</span>{% else %}{{ item.quote }}{% endif %}</blockquote>
 <div class="meta">{{ item.source }} ({{ item.source_type }}),
 {% if item.link %}<a href="{{ item.link }}" rel="noopener noreferrer">{{ item.title }}</a>{% else %}{{ item.title }}{% endif %}, {{ item.date }}</div>
 <div class="why">Why: {{ item.reasons }}{% if item.also_in %}. Also in {{ item.also_in }}{% endif %}</div></li>
@@ -287,7 +298,8 @@ def render_html(digest: Digest) -> str:
     environment = Environment(autoescape=True, undefined=StrictUndefined)
     groups = [
         {"entity": group.entity, "entries": [
-            {"kind": item.statement.kind.value, "quote": item.statement.quote, "source": item.statement.source,
+            {"kind": item.statement.kind.value, "quote": item.statement.quote, "before": item.statement.context_before,
+             "after": item.statement.context_after, "source": item.statement.source,
              "source_type": SOURCE_TYPE_LABELS[item.statement.source_type], "title": item.statement.title,
              "link": safe_link(item.statement.url), "date": item.statement.day, "reasons": "; ".join(item.reasons),
              "also_in": "; ".join(item.also_in)}

@@ -38,6 +38,7 @@ COLUMNS: list[tuple[str, str]] = [
     ("kind", "string"), ("kind_confidence", "float"), ("uncertain", "bool"), ("rhetoric_probability", "float"),
     ("attribution", "string"), ("evidence", "string"), ("rationale", "string"), ("crosscheck", "string"),
     ("corroborated_by", "list"), ("repeated_by", "list"), ("claimant_only", "list"), ("first_seen", "string"), ("entities", "list"), ("speaker", "string"),
+    ("sentence", "string"),  # last: scripts reading the columns before it by position keep working
 ]
 LIST_SEPARATOR = "; "
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -64,6 +65,7 @@ def export_row(record: StatementRecord) -> dict[str, Any]:
         "crosscheck": record.crosscheck, "corroborated_by": list(record.corroborated_by), "repeated_by": list(record.repeated_by),
         "claimant_only": list(record.claimant_only),
         "first_seen": record.first_seen, "entities": list(record.entities), "speaker": record.speaker,
+        "sentence": record.context_before + record.quote + record.context_after,
     }
 
 

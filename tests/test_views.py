@@ -230,6 +230,53 @@ def test_digest_command_md_html_json(views_home, capsys, tmp_path):
     assert code == 0 and page.read_text(encoding="utf-8").startswith("# Assay digest")
 
 
+def test_a_clause_cut_from_a_sentence_is_shown_in_it_wherever_it_stands_alone(views_home, capsys, tmp_path):
+    """The breakdown cuts a sentence's clauses apart; in a digest, an entity's page, the report and an alert,
+    "aiming to reduce reliance on China." had stood alone. The rest of its sentence now comes with it, marked as
+    not the statement's words."""
+    from assay.corpus import StatementRecord
+    from assay.store.registry import Registry
+    from assay.watch import WatchItem, alert_message
+
+    body = ("The United States and the United Arab Emirates have signed a framework on critical minerals, aiming to reduce "
+            "reliance on China. MP Materials said output rose.")
+    clause = "aiming to reduce reliance on China."
+    article, analysis = next((a, an) for a, an in views_articles() if a.id == views_id("xinhua"))
+    new_id = views_id("clause")
+    article = article.model_copy(update={"id": new_id, "body": body, "title": "A framework", "url": "http://www.news.cn/english/clause.htm"})
+    start = body.index(clause)
+    whole = body.index("MP Materials")
+    statements = [analysis.statements[0].model_copy(update={"quote": clause, "start": start, "end": start + len(clause), "kind": Kind.claim,
+                                                            "crosscheck": None}),
+                  analysis.statements[0].model_copy(update={"quote": body[whole:], "start": whole, "end": len(body), "kind": Kind.claim,
+                                                            "crosscheck": None})]
+    registry = Registry(Settings().registry_url)
+    registry.record_article(article, chunk_count=0)
+    registry.record_analysis(analysis.model_copy(update={"article_id": new_id, "content_hash": article.content_hash, "statements": statements}), "views-test")
+    registry.close()
+    before = "The United States and the United Arab Emirates have signed a framework on critical minerals, "
+
+    code, out, _ = run_cli(capsys, "digest", "--format", "json")
+    records = {i["statement"]["quote"]: i["statement"] for g in json.loads(out)["groups"] for i in g["items"]}
+    assert (records[clause]["context_before"], records[clause]["context_after"]) == (before, "")
+    assert (records[body[whole:]]["context_before"], records[body[whole:]]["context_after"]) == ("", "")  # a whole sentence: no context
+    code, md, _ = run_cli(capsys, "digest", "--format", "md")
+    assert f"“{before}*{clause}*”" in md and "<em>aiming to reduce reliance on China.</em>" in markdown.markdown(md)
+    page = tmp_path / "digest.html"
+    assert run_cli(capsys, "digest", "--format", "html", "--out", str(page))[0] == 0
+    assert f'<span class="context">{before}</span>{clause}<span class="context"></span>' in page.read_text(encoding="utf-8")
+    code, out, _ = run_cli(capsys, "entity", "China")
+    assert code == 0 and f"“{before}{clause}”" in " ".join(out.split())
+    assert run_cli(capsys, "report", "--out", str(tmp_path / "report"))[0] == 0
+    entity_pages = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "report" / "entities").glob("china-*.html"))
+    assert f'<span class="context">{before}</span>{clause}</blockquote>' in entity_pages
+    exported = {r["quote"]: r for r in map(json.loads, run_cli(capsys, "export", "--format", "jsonl")[1].splitlines())}
+    assert exported[clause]["sentence"] == before + clause and exported[body[whole:]]["sentence"] == body[whole:]
+    record = StatementRecord.model_validate(records[clause])
+    message = alert_message(WatchItem(id=1, kind="entity", text="China", canonical="China"), record)
+    assert f"“{clause}”\nIn: “{before}{clause}”\nKind: claim" in message.body
+
+
 def test_a_digest_holds_the_best_n_and_says_how_many_it_left_out(views_home, capsys):
     code, out, _ = run_cli(capsys, "digest", "--format", "json")
     everything = json.loads(out)
@@ -254,7 +301,9 @@ def test_export_in_all_three_formats_reads_back(views_home, capsys, tmp_path):
     assert code == 0 and len(rows) == total
     assert list(rows[0]) == ["article_id", "title", "source", "source_type", "url", "published", "seen", "quote", "start", "end",
                              "kind", "kind_confidence", "uncertain", "rhetoric_probability", "attribution", "evidence", "rationale",
-                             "crosscheck", "corroborated_by", "repeated_by", "claimant_only", "first_seen", "entities", "speaker"]
+                             "crosscheck", "corroborated_by", "repeated_by", "claimant_only", "first_seen", "entities", "speaker",
+                             "sentence"]
+    assert all(r["sentence"] == r["quote"] for r in rows)  # each of these statements is a whole sentence
     repeat = next(r for r in rows if r["quote"].endswith("the company said."))
     assert repeat["repeated_by"] == [views_id("release")] and repeat["crosscheck"] == "corroborated"
     assert isinstance(repeat["entities"], list) and "MP Materials" in repeat["entities"]
