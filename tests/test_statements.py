@@ -277,6 +277,31 @@ def test_a_comma_before_a_clause_of_its_own_starts_a_second_statement(sentence, 
     assert all(sentence[s.start : s.end] == s.text for s in found)
 
 
+@pytest.mark.parametrize(
+    ("sentence", "pieces"),
+    [
+        # What follows the mark lists or restates what comes before it: no statement of its own (the sample feed's
+        # "separation, metallurgical expertise, and downstream manufacturing capacity." had been a claim in the digest)
+        ("The bottleneck is midstream processing—separation, metallurgical expertise, and downstream manufacturing capacity.",
+         ["The bottleneck is midstream processing—separation, metallurgical expertise, and downstream manufacturing capacity."]),
+        ("Here again, structure matters: no offtake contract, no price floor, no binding timeline at all.",
+         ["Here again, structure matters: no offtake contract, no price floor, no binding timeline at all."]),
+        # The pattern is crude: an adjective in -ed reads as a verb ("no guaranteed offtake"), and the cut is made as before
+        ("Here again, structure matters: no guaranteed offtake, no price floor, no binding timeline at all.",
+         ["Here again, structure matters", "no guaranteed offtake, no price floor, no binding timeline at all."]),
+        # A clause of its own after the mark is still cut off, past tenses the pattern spells out included
+        ("Recycling and waste recovery are necessary—but they are nowhere near sufficient in the near term.",
+         ["Recycling and waste recovery are necessary", "but they are nowhere near sufficient in the near term."]),
+        ("Output rose 12% in the quarter at the plant; exports of oxide fell 3% in October.",
+         ["Output rose 12% in the quarter at the plant", "exports of oxide fell 3% in October."]),
+    ],
+)
+def test_no_cut_at_a_dash_semicolon_or_colon_before_words_with_no_verb(sentence, pieces):
+    found = statements(Article(id="x", title="t", source="s", source_url="s", body=sentence))
+    assert [s.text for s in found] == pieces
+    assert all(sentence[s.start : s.end] == s.text for s in found)
+
+
 def test_questions_credits_contacts_and_legal_sections_are_not_statements():
     body = (
         "Lynas shipped 10,000 tonnes of oxide last year.\n"
