@@ -238,7 +238,7 @@ DATELINE = re.compile(
 )
 MIN_WORDS = 4
 # Part of every analysis's cache key: bump it when a change here changes which spans are statements.
-SPLITTER_VERSION = "47"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
+SPLITTER_VERSION = "48"  # 2: datelines are not statements; 3: comma clauses, asides, questions and boilerplate; 4: AP datelines, review mends; 5: speech intros
 # 6: footnote and reference lines, dated kicker and byline lines; 7: a transcript's operator and courtesies, an interview's Q:/A: labels,
 # a research note's disclaimers, a newsletter's chrome, a table's header row, a date alone; 8: a name a speaker addresses,
 # a pasted page's photo captions and sign-up calls; 9: a "Published <date>" line, a table's header row of years
@@ -296,6 +296,7 @@ SPLITTER_VERSION = "47"  # 2: datelines are not statements; 3: comma clauses, as
 # 45: one list of legal forms: a company's name with "Corporation" or "NV" alone on its line is no statement either
 # 46: PTI's dateline with no dash after its name ("New Delhi, Dec 5 (PTI) State-run IREL…"), and other agencies' reprinted so
 # 47: no cut at a dash, semicolon or colon before a part with no verb form ("…processing—separation, expertise, and capacity.")
+# 48: a quotation after a colon is cut off whatever its verbs ("…said: “We welcome the decision.”")
 
 
 @dataclass(frozen=True)
@@ -362,7 +363,7 @@ def clauses(sentence: Statement) -> list[Statement]:
             continue  # "(Head Office: Tokyo; President: …)": inside parentheses, nothing is joined
         if match.group().strip() == ";" and _LIST_ITEM.match(right.split(";", 1)[0]):
             continue  # "catalysts, 60%; ceramics and glass, 15%; …": a list's items, one statement
-        if len(left.split()) >= MIN_WORDS and len(right.split()) >= MIN_WORDS and (row or _VERB_FORM.search(right)):
+        if len(left.split()) >= MIN_WORDS and len(right.split()) >= MIN_WORDS and (row or right.startswith(("“", '"')) or _VERB_FORM.search(right)):
             pieces.append((start, match.start()))
             start = match.end()
     pieces.append((start, len(sentence.text)))
@@ -374,7 +375,7 @@ def clauses(sentence: Statement) -> list[Statement]:
 # names. Crude on purpose (an auxiliary or modal, say, remain, a word in -ed or -es, a common irregular past): no tagger
 # ships here, and missing a verb only keeps a sentence whole, as labellers mostly did at these marks. The part before
 # is not asked for one: "China controls 90% of refining—and that is…" has a verb the pattern misses, and cutting there
-# is right. A table row's estimate columns are cut as before.
+# is right. A table row's estimate columns and a quotation after a colon ("…said: “We welcome it.”") are cut as before.
 _VERB_FORM = re.compile(r"\b(?:is|are|was|were|be|been|has|have|had|will|would|can|could|may|might|must|should|does|do|did|"
                         r"says?|said|remains?|rose|fell|grew|hit|made|took|led|cut|set|put|sold|bought|won|lost|paid|held|saw|"
                         r"began|became|came|went|gave|got|kept|left|met|ran|sent|spent|stood|told|thought|brought|built|found|"

@@ -294,6 +294,9 @@ def test_a_comma_before_a_clause_of_its_own_starts_a_second_statement(sentence, 
          ["Recycling and waste recovery are necessary", "but they are nowhere near sufficient in the near term."]),
         ("Output rose 12% in the quarter at the plant; exports of oxide fell 3% in October.",
          ["Output rose 12% in the quarter at the plant", "exports of oxide fell 3% in October."]),
+        # A quotation after a colon is what was said, whatever its verbs
+        ("The minister for industry told the assembly: “We welcome the decision.”",
+         ["The minister for industry told the assembly", "“We welcome the decision.”"]),
     ],
 )
 def test_no_cut_at_a_dash_semicolon_or_colon_before_words_with_no_verb(sentence, pieces):
