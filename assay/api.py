@@ -268,11 +268,8 @@ def select_articles(
         return registry.unanalysed_ids()
     if outdated:
         _prompts_exist(settings, prompt_overrides)
-        configure_prefect(settings)  # before the flows' module loads Prefect: its own logging would print to the console
-        from assay.flows.analyse import outdated_ids
-
         ids = registry.unanalysed_ids() if pending else []
-        return ids + [i for i in outdated_ids(settings, prompt_overrides) if i not in set(ids)]
+        return ids + [i for i in services(settings).outdated_ids(prompt_overrides) if i not in set(ids)]
     return [article(settings, ref).article.id for ref in refs or []]
 
 
@@ -396,6 +393,8 @@ def status(settings: Settings) -> Status:
         warnings.append(str(_chunks_missing(settings, counts["chunks"])))
     try:
         warnings.extend(_prompt_warnings(settings))
+        if chunks is not None and (line := _outdated_line(settings)):  # the key reads the chunk store's cross-check
+            warnings.append(line)
     except PromptError as exc:  # a broken release file is worth a line, and the counts are still worth showing
         warnings.append(str(exc))
     return Status(
@@ -407,6 +406,22 @@ def status(settings: Settings) -> Status:
         chroma=settings.chroma_url or str(settings.chroma_path),
         database=settings.registry_url,
     )
+
+
+def _outdated_line(settings: Settings) -> str | None:
+    """The analyses that other rules made than this Assay's, where no prompt's drift says so already: an upgrade's
+    splitter, cross-check or entity rules, another model or decider. Before, only a prompt release was told of."""
+    made = services(settings)
+    live = prompt_library(settings).released()
+    drifted = {article_id for article_id, prompts in made.registry.analysed_prompts().items()
+               if any(prompts.get(name, live[name]) != live[name] for name in ANALYSIS_PROMPTS if name in live)}
+    behind = [article_id for article_id in made.outdated_ids() if article_id not in drifted]
+    if not behind:
+        return None
+    many = len(behind) != 1
+    return (f"{len(behind)} analysed article{'s were' if many else ' was'} analysed under other rules than this Assay's (an earlier "
+            "release's splitter, cross-check or entity rules, another model or settings): `assay analyse --outdated` brings "
+            f"{'them' if many else 'it'} up to date")
 
 
 def _prompt_warnings(settings: Settings) -> list[str]:

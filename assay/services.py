@@ -16,6 +16,7 @@ from typing import Any, TypeVar
 from langchain_core.caches import BaseCache
 from langchain_core.language_models import BaseChatModel
 
+from assay.analysis import ANALYSIS_PROMPTS, analysis_key
 from assay.classifier import StatementClassifiers
 from assay.corpus import SourceRules
 from assay.crosscheck import CorpusCrossCheck
@@ -23,8 +24,8 @@ from assay.embeddings import MiniLMEmbeddings
 from assay.kinds import ClassifierKindDecider, KindDecider
 from assay.llm_kinds import LLMKindDecider
 from assay.llm_log import LLMCallLogger
-from assay.llms import chat_model
-from assay.prompts import prompt_library
+from assay.llms import chat_model, model_name
+from assay.prompts import PromptFile, prompt_library
 from assay.retrieval import HybridRetriever
 from assay.runtime import loopback_without_proxy
 from assay.settings import Settings
@@ -105,6 +106,25 @@ class Services:
     def chat_model(self, cache: BaseCache | None = None, **overrides: Any) -> BaseChatModel:
         """The configured LLM backend (the local model's weights load once per process, in assay.llms)."""
         return chat_model(self.settings, **({"cache": cache} if cache is not None else {}), **overrides)
+
+    def analysis_prompts(self, overrides: list[str] | None = None) -> dict[str, PromptFile]:
+        """The prompts an analysis uses: the live ones, or the versions `overrides` name ("summary@4")."""
+        return {name: p for name, p in prompt_library(self.settings).load_all(overrides or []).items() if name in ANALYSIS_PROMPTS}
+
+    def analysis_key(self, content_hash: str, source: str, prompts: dict[str, PromptFile], model: BaseChatModel) -> str:
+        """Today's key of an analysis of this text (`assay.analysis.analysis_key`): everything that would produce it."""
+        return analysis_key(
+            content_hash, {name: p.version for name, p in prompts.items()}, self.kind_decider.name, self.crosscheck.name,
+            model_name(model), self.settings.prose_min_support, self.settings.prose_names_margin, source,
+        )
+
+    def outdated_ids(self, overrides: list[str] | None = None) -> list[str]:
+        """The analysed articles whose analysis other rules made (a prompt released since, another model, an upgrade's
+        splitter…): what `assay analyse --outdated` does again. No model is loaded, and no Prefect: each key is a hash
+        of what is on file, so `assay status` can say it too."""
+        prompts, model = self.analysis_prompts(overrides), self.chat_model()  # the model's name only: weights load on a call
+        return [article_id for article_id, (key, content_hash, source) in self.registry.analysis_keys().items()
+                if key != self.analysis_key(content_hash, source, prompts, model)]
 
 
 _made: dict[str, Services] = {}

@@ -23,7 +23,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from langchain_core.language_models import BaseChatModel
 from prefect import flow, get_client, task
 from prefect.cache_policies import NO_CACHE
 from prefect.client.schemas.actions import GlobalConcurrencyLimitCreate
@@ -33,14 +32,13 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.tasks import exponential_backoff
 
 from assay.aliases import AliasBook
-from assay.analysis import ANALYSIS_PROMPTS, analyse_article, analysis_key
+from assay.analysis import analyse_article
 from assay.flows.ingest import state_error
 from assay.flows.progress import report_progress
 from assay.flows.watch import alert_watchers
 from assay.language import english_reason
 from assay.llm_log import LLMCallLogger
-from assay.llms import backend_fault, model_name
-from assay.prompts import PromptFile, prompt_library
+from assay.llms import backend_fault
 from assay.runtime import STOP_REQUESTED, prefect_server_set
 from assay.services import services
 from assay.settings import Settings, get_settings
@@ -77,11 +75,11 @@ def analyse_one(article_id: str, prompt_overrides: list[str], settings: Settings
     if not_english:  # said per article rather than analysed into nonsense
         return AnalyseResult(article_id=article.id, title=article.title, status="skipped",
                              error=f"analysis is English-only for now, and {not_english}")
-    prompts = _analysis_prompts(settings, prompt_overrides)
+    prompts = made.analysis_prompts(prompt_overrides)
     # A reply to the same input by the same model is read back, not asked again: a release that changes
     # only the rules around the model re-analyses every article at the cost of those rules alone.
     model = made.chat_model(cache=made.analysis_cache())
-    key = _key(article.content_hash, article.source, prompts, model, settings)
+    key = made.analysis_key(article.content_hash, article.source, prompts, model)
     if registry.has_analysis(article.id, key):
         return AnalyseResult(article_id=article.id, title=article.title, status="unchanged")
     if full := registry.too_full():  # said before the model runs, not after, for every article of the batch
@@ -108,30 +106,6 @@ def analyse_one(article_id: str, prompt_overrides: list[str], settings: Settings
         article_id=article.id, title=article.title, status="analysed",
         llm_calls=analysis.provenance.llm_calls, seconds=sum(analysis.provenance.timings_s.values()),
     )
-
-
-def _analysis_prompts(settings: Settings, prompt_overrides: list[str]) -> dict[str, PromptFile]:
-    return {name: p for name, p in prompt_library(settings).load_all(prompt_overrides).items() if name in ANALYSIS_PROMPTS}
-
-
-def _key(content_hash: str, source: str, prompts: dict[str, PromptFile], model: BaseChatModel, settings: Settings) -> str:
-    made = services(settings)
-    versions = {name: p.version for name, p in prompts.items()}
-    return analysis_key(
-        content_hash, versions, made.kind_decider.name, made.crosscheck.name, model_name(model), settings.prose_min_support,
-        settings.prose_names_margin, source,
-    )
-
-
-def outdated_ids(settings: Settings, prompt_overrides: list[str] | None = None) -> list[str]:
-    """The analysed articles whose analysis other rules made (a prompt released since, another model,
-    an upgrade's splitter...): what `analyse` would do again, without the articles never analysed.
-    No model is loaded; each key is a hash of what is on file."""
-    made = services(settings)
-    prompts = _analysis_prompts(settings, prompt_overrides or [])
-    model = made.chat_model()  # its name only: the local model's weights load on its first call
-    return [article_id for article_id, (key, content_hash, source) in made.registry.analysis_keys().items()
-            if key != _key(content_hash, source, prompts, model, settings)]
 
 
 def llm_slot(settings: Settings) -> AbstractContextManager[object]:

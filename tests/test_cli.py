@@ -899,14 +899,22 @@ def test_analyse_outdated_takes_the_analyses_other_rules_made_and_not_the_articl
     first, second, never = ids
     assert invoke("analyse", first, second).exit_code == 0
     assert invoke("analyse", "--outdated").exit_code == 0 and "nothing outdated" in invoke("analyse", "--outdated").stderr
+    behind = "2 analysed articles were analysed under other rules than this Assay's"
+    settings = use_extractive_llm(monkeypatch, extractive_llm)
+    assert not any(behind in w for w in api.status(settings).warnings)
     settings = use_extractive_llm(monkeypatch, extractive_llm, ASSAY_LLM_MODEL="extractive-2")
     assert sorted(api.select_articles(settings, outdated=True)) == sorted([first, second])
+    # `assay status` says so too: only a prompt release had been told of, never another model or an upgrade's rules.
+    assert any(behind in w and "`assay analyse --outdated`" in w for w in api.status(settings).warnings)
     assert sorted(api.select_articles(settings, outdated=True, pending=True)) == sorted(ids)
     calls = extractive_llm.calls
     again = json.loads(invoke("analyse", "--outdated", "--json").stdout)
     assert {r["article_id"]: r["status"] for r in again["results"]} == {first: "analysed", second: "analysed"}
     assert extractive_llm.calls > calls and api.select_articles(settings, outdated=True) == []
     assert api.select_articles(settings, pending=True) == [never]
+    assert not any(behind in w for w in api.status(settings).warnings)
+    monkeypatch.setattr("assay.analysis.SPLITTER_VERSION", "upgraded")  # an upgrade's splitter: every analysis is behind
+    assert any(behind in w for w in api.status(settings).warnings)
 
 
 def test_articles_are_filtered_as_ask_filters_them(prefect_harness, assay_home, http_server):
