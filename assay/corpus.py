@@ -280,6 +280,16 @@ class StatementRecord(BaseModel):
     context_after: str = Field("", description="The rest of its sentence after it: with `context_before`, what a reader of it alone needs.")
 
     @property
+    def sentence(self) -> str:
+        """The whole sentence it is in: the quote itself, unless it is a clause cut from a longer one."""
+        return self.context_before + self.quote + self.context_after
+
+    @property
+    def in_its_sentence(self) -> str:
+        """For a line of plain text after the quote: ', in “<its sentence>”' for a clause cut from a longer one, else ''."""
+        return f", in “{self.sentence}”" if self.context_before or self.context_after else ""
+
+    @property
     def names_and_speaker(self) -> list[str]:
         """The entities it names, then the one it speaks for when it does not name it: whom it concerns."""
         return [*self.entities, *([self.speaker] if self.speaker and self.speaker not in self.entities else [])]

@@ -65,7 +65,7 @@ def export_row(record: StatementRecord) -> dict[str, Any]:
         "crosscheck": record.crosscheck, "corroborated_by": list(record.corroborated_by), "repeated_by": list(record.repeated_by),
         "claimant_only": list(record.claimant_only),
         "first_seen": record.first_seen, "entities": list(record.entities), "speaker": record.speaker,
-        "sentence": record.context_before + record.quote + record.context_after,
+        "sentence": record.sentence,
     }
 
 

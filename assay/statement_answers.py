@@ -201,7 +201,7 @@ def describe(query: ClaimsQuestion, statements: list[StatementRecord], against: 
         if s.crosscheck is not None:
             n = len(s.corroborated_by)
             verdict = " · " + _VERDICT.get(s.crosscheck, s.crosscheck_label).format(n=f"{n} other article{'s' * (n != 1)}")
-        lines.append(f"- {s.day} · {'uncertain' if s.uncertain else s.kind.value}{verdict}: “{s.quote}” [{i}]")
+        lines.append(f"- {s.day} · {'uncertain' if s.uncertain else s.kind.value}{verdict}: “{s.quote}” [{i}]{s.in_its_sentence}")
     if against:
         lines.append("Sources disagree:")
         for j, s in enumerate(against, start=len(statements) + 1):
@@ -209,7 +209,7 @@ def describe(query: ClaimsQuestion, statements: list[StatementRecord], against: 
             # The cross-check names the article, not the statement: the ones that share its words.
             close = [i for i, mine in theirs if _overlap(mine.quote, s.quote) >= 0.5] or [i for i, _ in theirs]
             disputed = [f"[{i}]" for i in close]
-            lines.append(f"- {s.day} · {s.source}: “{s.quote}” [{j}] contradicts {', '.join(disputed)}")
+            lines.append(f"- {s.day} · {s.source}: “{s.quote}” [{j}]{s.in_its_sentence} contradicts {', '.join(disputed)}")
     return "\n".join(lines)
 
 
@@ -293,7 +293,7 @@ def describe_checks(query: ClaimsQuestion, statements: list[StatementRecord], ti
         if not verdict:
             own = ", ".join(f"“{titles.get(a, a[:12])}”" for a in s.claimant_only)
             verdict = s.crosscheck_label + (f" ({own} only repeat{'s' * (len(s.claimant_only) == 1)} it)" if own else "")
-        lines.append(f"- {s.day} · {s.source} · {'uncertain' if s.uncertain else s.kind.value}: “{s.quote}” [{i}] — {verdict}")
+        lines.append(f"- {s.day} · {s.source} · {'uncertain' if s.uncertain else s.kind.value}: “{s.quote}” [{i}]{s.in_its_sentence} — {verdict}")
     return "\n".join(lines)
 
 

@@ -187,8 +187,7 @@ def alert_message(item: WatchItem, statement: StatementRecord) -> AlertMessage:
         f"Watch: {item.label} ({item.kind.value})",
         f"“{statement.quote}”",
         # A clause cut from a longer sentence ("aiming to reduce reliance on China.") is read in that sentence.
-        *([f"In: “{statement.context_before}{statement.quote}{statement.context_after}”"]
-          if statement.context_before or statement.context_after else []),
+        *([f"In: “{statement.sentence}”"] if statement.in_its_sentence else []),
         f"Kind: {statement.kind.value}" + (" (uncertain)" if statement.uncertain else "")
         + (f"; cross-check: {statement.crosscheck.replace('_', ' ')}" if statement.crosscheck else ""),
         f"Source: {statement.source} ({SOURCE_TYPE_LABELS[statement.source_type]})",

@@ -394,6 +394,23 @@ def test_what_the_company_claims_is_listed_for_the_company_it_speaks_for():
     assert build_digest(corpus, types={n.name: n.type for n in aliases.entities()}).groups[0].entity == "Lynas Rare Earths"
 
 
+def test_a_clause_listed_for_its_speaker_comes_with_its_sentence():
+    """The answer lists statements apart from their articles: a clause cut from a longer sentence is given in it."""
+    aliases = AliasBook.load()
+    body = "Lynas lifted NdPr output in the quarter, aiming to cut its reliance on Chinese feed."
+    article = StoredArticle(id="c1", url="https://example.com/c1", title="Lynas output", source="Example Wire",
+                            source_url="https://example.com", published=datetime(2026, 12, 3, tzinfo=UTC), sections=[], body=body)
+    clause = "aiming to cut its reliance on Chinese feed."
+    start = body.index(clause)
+    record = statement_record(article, StatementAnalysis(
+        quote=clause, start=start, end=start + len(clause), kind=Kind.claim, kind_confidence=0.9, attribution=Attribution.company,
+        evidence=Evidence.none, rationale=""), SourceType.news, aliases)
+    assert record.sentence == body and record.context_after == ""
+    asked = claims_question("What has Lynas claimed?", aliases)
+    answer = as_answer("What has Lynas claimed?", asked, [record])
+    assert f"“{clause}” [1], in “{body}”" in answer.answer and answer.citations[0].quote == clause  # the citation stays exact
+
+
 def test_what_an_analysts_firm_said_is_listed_from_stories_that_quote_it_and_from_its_own_notes():
     """Written here (twenty-eighth session): "What has Adamas Intelligence said about magnet demand?" went to the passages,
     which cited one statement; the firm's own release and the story quoting it hold five. The alias file marks the trade's
