@@ -242,6 +242,9 @@ def analyse(
 ) -> AnalyseReport:
     """Analyse articles by id; an unchanged analysis costs a lookup, not an LLM call."""
     _prompts_exist(settings, prompt_overrides)
+    # A backend that cannot start (no key, no model file) fails once, before any work: it had failed each of
+    # eight articles with the same line. Making the model loads no weights.
+    services(settings).chat_model()
     configure_prefect(settings)
     from assay.flows.analyse import analyse as analyse_flow
 

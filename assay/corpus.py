@@ -394,8 +394,8 @@ CONTEXT_MAX_CHARS = 300  # of a sentence's rest on either side: a clause of a lo
 def sentence_context(body: str, sentences: list[Statement], start: int, end: int) -> tuple[str, str]:
     """The rest of the body's sentence around the span [start, end) on either side ("" and "" for a whole
     sentence, or a span that crosses sentences). The breakdown cuts a sentence's clauses apart where their
-    kinds may differ ("Processing is the bottleneck" | "and recycling does not bypass it."), and 129 of 233
-    statements of eight sample articles were such parts: read alone in a digest, "aiming to reduce reliance on
+    kinds may differ ("Processing is the bottleneck" | "and recycling does not bypass it."), and 112 of 223
+    statements of eight sample articles are such parts: read alone in a digest, "aiming to reduce reliance on
     China." or "separation, metallurgical expertise, and downstream manufacturing capacity." said nothing."""
     around = next((s for s in sentences if s.start <= start and end <= s.end), None)
     if around is None:

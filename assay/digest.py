@@ -206,7 +206,7 @@ def _heading(digest: Digest) -> str:
             f"new article{'' if digest.articles == 1 else 's'} {window}{unanalysed}")
 
 
-def _in_its_sentence(s: StatementRecord) -> str:
+def _quote_markdown(s: StatementRecord) -> str:
     """The quote in Markdown; a clause cut from a longer sentence in italics within the rest of it, which the
     label is not of."""
     if not (s.context_before or s.context_after):
@@ -239,7 +239,7 @@ def render_markdown(digest: Digest) -> str:
             title = markdown_text(s.title)
             link = safe_link(s.url)
             where = f"[{title}](<{link}>)" if link else title
-            lines.append(f"- **{s.kind.value}**: “{_in_its_sentence(s)}”  ")
+            lines.append(f"- **{s.kind.value}**: “{_quote_markdown(s)}”  ")
             lines.append(f"  {source}, {where}, {s.day}. Why: {markdown_text('; '.join(item.reasons))}."
                          + (f" Also in {markdown_text('; '.join(item.also_in))}." if item.also_in else ""))
         lines.append("")

@@ -184,7 +184,7 @@ def chat_model(settings: Settings, **overrides: Any) -> BaseChatModel:
             raise BackendNotConfigured("ASSAY_LLM=openai without OPENAI_API_KEY: set the key for the OpenAI API, "
                                        "or point ASSAY_LLM_BASE_URL at an OpenAI-compatible server of your own")
         return ChatOpenAI(
-            model=settings.llm_model or "gpt-4o-mini",
+            model=configured_model_name(settings),
             base_url=settings.llm_base_url,
             # A server of one's own (vLLM, llama.cpp's, Ollama) takes no key, but the client will not start without one:
             # the OpenAI library's "Missing credentials" had been all a user with such a server was told.
@@ -201,10 +201,9 @@ def chat_model(settings: Settings, **overrides: Any) -> BaseChatModel:
         raise ModelMissing(f"ASSAY_LLM_MODEL_PATH {path} does not exist")
     if not settings.llm_model_path:
         verify(path)  # the default model must be the exact file we pinned
-    name = path.stem
     return LocalLlamaChat(
         model_path=str(path),
-        model_name=name,
+        model_name=configured_model_name(settings),
         n_ctx=settings.llm_context_tokens,
         n_threads=settings.llm_threads,
         max_tokens=settings.llm_max_tokens,
@@ -228,6 +227,14 @@ def backend_fault(error: object, settings: Settings) -> str | None:
 
 def model_name(model: BaseChatModel) -> str:
     return str(getattr(model, "model_name", None) or getattr(model, "model", "unknown"))
+
+
+def configured_model_name(settings: Settings) -> str:
+    """`model_name` of the model `chat_model` would make, without making it: `assay status` names outdated analyses
+    with no key for the API and no model file on this machine, as it did before."""
+    if settings.llm == "openai":
+        return settings.llm_model or "gpt-4o-mini"
+    return (settings.llm_model_path or model_path(settings)).stem
 
 
 # --- probabilities ------------------------------------------------------------------------------

@@ -49,10 +49,7 @@ def source_profiles(corpus: CorpusView) -> list[SourceProfile]:
     by_source: dict[str, list[StoredArticle]] = defaultdict(list)
     for article in corpus.articles:
         by_source[article.source].append(article)
-    def analysed(articles: list[StoredArticle]) -> int:
-        return sum(1 for a in articles if a.id in corpus.analyses)
-
-    ordered = sorted(by_source.items(), key=lambda item: (-analysed(item[1]), -len(item[1]), item[0].casefold(), item[0]))
+    ordered = sorted(by_source.items(), key=lambda item: (-_analysed(corpus, item[1]), -len(item[1]), item[0].casefold(), item[0]))
     taken: set[str] = set()
     profiles = []
     for name, articles in ordered:
@@ -78,9 +75,6 @@ def source_type_profiles(corpus: CorpusView) -> list[SourceProfile]:
 def _profile(corpus: CorpusView, name: str, kind: SourceType, articles: list[StoredArticle], slug: str) -> SourceProfile:
     ids = {a.id for a in articles}
     statements = [s for s in corpus.statements if s.article_id in ids]
-    # Articles are counted as statements are, analysed ones only: "233 in 25" had read as 25 articles' statements
-    # where 17 of the 25 were not analysed yet.
-    analysed = sum(1 for a in articles if a.id in corpus.analyses)
     share, interval = _rhetoric_share(corpus, articles)
     by_month: dict[str, list[StoredArticle]] = defaultdict(list)
     for article in articles:
@@ -93,14 +87,20 @@ def _profile(corpus: CorpusView, name: str, kind: SourceType, articles: list[Sto
         month_ids = {a.id for a in in_month}
         month_share, month_interval = _rhetoric_share(corpus, in_month)
         periods.append(ProfilePeriod(
-            period=month, articles=sum(1 for a in in_month if a.id in corpus.analyses), statements=sum(1 for s in statements if s.article_id in month_ids),
+            period=month, articles=_analysed(corpus, in_month), statements=sum(1 for s in statements if s.article_id in month_ids),
             rhetoric_share=month_share, interval=month_interval,
         ))
     return SourceProfile(
-        name=name, source_type=kind, slug=slug, articles=analysed, statements=len(statements),
+        name=name, source_type=kind, slug=slug, articles=_analysed(corpus, articles), statements=len(statements),
         kind_shares=kind_shares(statements), uncertain=sum(1 for s in statements if s.uncertain),
         rhetoric_share=share, interval=interval, periods=periods,
     )
+
+
+def _analysed(corpus: CorpusView, articles: list[StoredArticle]) -> int:
+    """Articles are counted as their statements are, the analysed ones only: "233 in 25" had read as 25 articles'
+    statements where 17 of the 25 were not analysed yet."""
+    return sum(1 for a in articles if a.id in corpus.analyses)
 
 
 def kind_shares(statements: Iterable[StatementRecord]) -> dict[str, float]:

@@ -24,7 +24,7 @@ from assay.embeddings import MiniLMEmbeddings
 from assay.kinds import ClassifierKindDecider, KindDecider
 from assay.llm_kinds import LLMKindDecider
 from assay.llm_log import LLMCallLogger
-from assay.llms import chat_model, model_name
+from assay.llms import chat_model, configured_model_name
 from assay.prompts import PromptFile, prompt_library
 from assay.retrieval import HybridRetriever
 from assay.runtime import loopback_without_proxy
@@ -111,18 +111,19 @@ class Services:
         """The prompts an analysis uses: the live ones, or the versions `overrides` name ("summary@4")."""
         return {name: p for name, p in prompt_library(self.settings).load_all(overrides or []).items() if name in ANALYSIS_PROMPTS}
 
-    def analysis_key(self, content_hash: str, source: str, prompts: dict[str, PromptFile], model: BaseChatModel) -> str:
-        """Today's key of an analysis of this text (`assay.analysis.analysis_key`): everything that would produce it."""
+    def analysis_key(self, content_hash: str, source: str, prompts: dict[str, PromptFile], model: str) -> str:
+        """Today's key of an analysis of this text by the model named `model` (`assay.analysis.analysis_key`):
+        everything that would produce it."""
         return analysis_key(
             content_hash, {name: p.version for name, p in prompts.items()}, self.kind_decider.name, self.crosscheck.name,
-            model_name(model), self.settings.prose_min_support, self.settings.prose_names_margin, source,
+            model, self.settings.prose_min_support, self.settings.prose_names_margin, source,
         )
 
     def outdated_ids(self, overrides: list[str] | None = None) -> list[str]:
         """The analysed articles whose analysis other rules made (a prompt released since, another model, an upgrade's
         splitter…): what `assay analyse --outdated` does again. No model is loaded, and no Prefect: each key is a hash
         of what is on file, so `assay status` can say it too."""
-        prompts, model = self.analysis_prompts(overrides), self.chat_model()  # the model's name only: weights load on a call
+        prompts, model = self.analysis_prompts(overrides), configured_model_name(self.settings)  # no key or model file needed
         return [article_id for article_id, (key, content_hash, source) in self.registry.analysis_keys().items()
                 if key != self.analysis_key(content_hash, source, prompts, model)]
 

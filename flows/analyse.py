@@ -38,7 +38,7 @@ from assay.flows.progress import report_progress
 from assay.flows.watch import alert_watchers
 from assay.language import english_reason
 from assay.llm_log import LLMCallLogger
-from assay.llms import backend_fault
+from assay.llms import backend_fault, model_name
 from assay.runtime import STOP_REQUESTED, prefect_server_set
 from assay.services import services
 from assay.settings import Settings, get_settings
@@ -79,7 +79,7 @@ def analyse_one(article_id: str, prompt_overrides: list[str], settings: Settings
     # A reply to the same input by the same model is read back, not asked again: a release that changes
     # only the rules around the model re-analyses every article at the cost of those rules alone.
     model = made.chat_model(cache=made.analysis_cache())
-    key = made.analysis_key(article.content_hash, article.source, prompts, model)
+    key = made.analysis_key(article.content_hash, article.source, prompts, model_name(model))
     if registry.has_analysis(article.id, key):
         return AnalyseResult(article_id=article.id, title=article.title, status="unchanged")
     if full := registry.too_full():  # said before the model runs, not after, for every article of the batch

@@ -885,7 +885,7 @@ def test_analyse_with_nothing_to_do_says_why(assay_home):
 
 @pytest.mark.slow
 def test_analyse_outdated_takes_the_analyses_other_rules_made_and_not_the_articles_never_analysed(
-        prefect_harness, assay_home, http_server, extractive_llm, monkeypatch):
+        prefect_harness, assay_home, http_server, extractive_llm, monkeypatch, capsys):
     """The status line after a release said `assay analyse --all`, which also analysed every article
     ingested with --no-analyse (15 s each with the local model): --outdated takes only those analysed
     by other rules (here another model), and --pending with it takes both."""
@@ -915,6 +915,17 @@ def test_analyse_outdated_takes_the_analyses_other_rules_made_and_not_the_articl
     assert not any(behind in w for w in api.status(settings).warnings)
     monkeypatch.setattr("assay.analysis.SPLITTER_VERSION", "upgraded")  # an upgrade's splitter: every analysis is behind
     assert any(behind in w for w in api.status(settings).warnings)
+    # A backend that cannot start is said once, before any article: it had failed each with the same line. Status still works.
+    from assay.settings import get_settings
+
+    monkeypatch.delenv("OPENAI_API_KEY", raising=False)
+    monkeypatch.delenv("ASSAY_LLM_BASE_URL")  # the OpenAI API itself, which wants a key
+    get_settings.cache_clear()
+    from tests.test_views import run_cli
+
+    code, _, said = run_cli(capsys, "analyse", "--outdated")
+    assert code == 1 and said.count("without OPENAI_API_KEY") == 1 and "analysis failed" not in said
+    assert invoke("status").exit_code == 0
 
 
 def test_articles_are_filtered_as_ask_filters_them(prefect_harness, assay_home, http_server):

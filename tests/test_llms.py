@@ -140,6 +140,14 @@ def test_a_server_of_one_s_own_needs_no_key_and_the_openai_api_says_which_it_nee
     monkeypatch.setenv("ASSAY_LLM_BASE_URL", "http://127.0.0.1:8000/v1")
     get_settings.cache_clear()
     assert chat_model(get_settings()).openai_api_base == "http://127.0.0.1:8000/v1"
+    # The name analyses are keyed by is the model's, read without making it (`assay status` needs neither key nor file).
+    from assay.llms import configured_model_name, model_name
+
+    for model in (None, "qwen2.5-7b-instruct"):
+        if model:
+            monkeypatch.setenv("ASSAY_LLM_MODEL", model)
+        get_settings.cache_clear()
+        assert configured_model_name(get_settings()) == model_name(chat_model(get_settings())) == (model or "gpt-4o-mini")
 
 
 @pytest.mark.llm
