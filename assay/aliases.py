@@ -102,12 +102,42 @@ def _key(spelling: str, case_sensitive: bool) -> str:
     return joined if case_sensitive else joined.casefold()
 
 
+_SPACE = object()  # a run of white space in a spelling: `\s+` in the pattern
+
+
+def _alternation(spellings: Iterable[str], fold: bool) -> str:
+    """One pattern for all of `spellings`, factored by their common starts ("Lynas(?:\\s+Rare\\s+Earths)?"):
+    `re` tries a plain alternation's branches one by one at every word start, and with the world's
+    countries in the book (530 spellings) that took 3.5 of the 6.4 s that loading the views of 1,000
+    articles took. Where one spelling starts another, the longer is tried first, as the longest-first
+    alternation did. `fold` (the pattern is matched in any case) files "Rare" and "rare" under one branch."""
+    trie: dict[object, dict] = {}
+    for spelling in spellings:
+        node = trie
+        for i, part in enumerate(spelling.split()):
+            if i:
+                node = node.setdefault(_SPACE, {})
+            for c in part:
+                node = node.setdefault(c.lower() if fold and c.isascii() else c, {})
+        node[None] = {}  # a spelling ends here
+
+    def pattern(node: dict[object, dict]) -> str:
+        branches = [(r"\s+" if token is _SPACE else re.escape(str(token))) + pattern(child)
+                    for token, child in node.items() if token is not None]
+        if not branches:
+            return ""
+        body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+        return f"(?:{body})?" if None in node else body  # greedy: the longer spelling first
+
+    return pattern(trie)
+
+
 @dataclass
 class _Matcher:
-    """Every spelling in two regular expressions, one matched as written and one in any case, each an
-    alternation tried at every position (a lookahead, so a match does not hide one that overlaps it):
-    one pass over a statement instead of one per spelling, the difference between 2 s and 40 s for
-    the views of 5,000 articles."""
+    """Every spelling in two regular expressions, one matched as written and one in any case, each
+    tried at every word start (a lookahead, so a match does not hide one that overlaps it): one pass
+    over a statement instead of one per spelling, the difference between 2 s and 40 s for the views of
+    5,000 articles."""
 
     patterns: list[tuple[re.Pattern[str], bool]]
     names: dict[tuple[bool, str], str]
@@ -119,8 +149,8 @@ class _Matcher:
         for spelling, name in sorted(pairs, key=lambda p: -len(p[0])):  # longest first: "MP Materials" before "MP"
             exact = _case_sensitive(spelling)
             if names.setdefault((exact, _key(spelling, exact)), name) == name:
-                groups[exact].append(r"\s+".join(re.escape(part) for part in spelling.split()))
-        patterns = [(re.compile(rf"(?<!\w)(?=({'|'.join(found)})(?!\w))", 0 if exact else re.IGNORECASE), exact)
+                groups[exact].append(spelling)
+        patterns = [(re.compile(rf"(?<!\w)(?=({_alternation(found, fold=not exact)})(?!\w))", 0 if exact else re.IGNORECASE), exact)
                     for exact, found in groups.items() if found]
         return cls(patterns, names)
 

@@ -74,8 +74,20 @@ def entity_page(corpus: CorpusView, aliases: AliasBook, name: str) -> EntityPage
         named = next((aliases.canonical(n) for n in by_entity if entity_slug(n) == name.strip()), None)
     if named is None or named.name not in by_entity:
         return None
-    found = by_entity[named.name]
-    summary = _summary(aliases, named.name, found, _suggestions(aliases, by_entity).get(named.name, []))
+    return _page(aliases, named.name, by_entity[named.name], _suggestions(aliases, by_entity).get(named.name, []))
+
+
+def entity_pages(corpus: CorpusView, aliases: AliasBook) -> list[EntityPage]:
+    """Every entity's page, in `entity_summaries`' order. The corpus is grouped by entity, and the look-alike
+    spellings found, once for all of them: once per page, a report of 1,000 articles spent 14 s on it."""
+    by_entity = _statements_by_entity(corpus.statements)
+    suggested = _suggestions(aliases, by_entity)
+    pages = [_page(aliases, name, found, suggested.get(name, [])) for name, found in by_entity.items()]
+    return sorted(pages, key=lambda p: (-p.statements, p.name.casefold()))
+
+
+def _page(aliases: AliasBook, name: str, found: list[StatementRecord], suggestions: list[AliasSuggestion]) -> EntityPage:
+    summary = _summary(aliases, name, found, suggestions)
     groups = {group: newest_first(mine) for group in GROUPS if (mine := [s for s in found if _group(s) == group])}
     return EntityPage(**summary.model_dump(), groups=groups)
 
