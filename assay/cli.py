@@ -20,16 +20,9 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from assay import api
-from assay.articles import SAMPLE_FEED
-from assay.ask import citations_before_stops, refers_to_one_article
-from assay.console import writes_utf8
-from assay.llms import backend_fault
-from assay.prompts import PROMPTS_DIR
-from assay.retrieval import Filters
+from assay.console import loading_fault, writes_utf8
 from assay.runtime import STOP_REQUESTED
 from assay.settings import Settings, get_settings, unknown_settings
-from assay.sources import SourceError
 from assay.store.disk import free_bytes, sqlite_damage
 from assay.types import (
     KIND_COLOURS,
@@ -44,7 +37,21 @@ from assay.types import (
 )
 
 if TYPE_CHECKING:  # imports Prefect, which `configure_prefect` must precede
+    from assay import api
     from assay.evals.release import Evaluation
+else:
+
+    class _ImportedAtFirstUse:
+        """`assay.api`, imported when a command first calls it. It brings LangChain, Chroma, the readers and the
+        store (2.4 s of the 2.8 s that importing this module took), which `assay --help` and a mistyped option
+        never need; the commands' other heavy imports are made inside them for the same reason."""
+
+        def __getattr__(self, name: str) -> Any:
+            from assay import api as module
+
+            return getattr(module, name)
+
+    api = _ImportedAtFirstUse()
 
 # Faults end in one line naming the cause and the fix (`main` below); --debug shows the traceback instead.
 app = typer.Typer(
@@ -128,6 +135,8 @@ def ingest(
 ) -> None:
     """Ingest feeds, pages, files and folders into the corpus, then analyse what is new. Safe to re-run.
     `-` reads an article from standard input (pbpaste | assay ingest - --url https://…)."""
+    from assay.sources import SourceError
+
     if url is not None and api.STANDARD_INPUT not in sources:
         err.print("[red]--url names where a pasted text came from: use it with - (pbpaste | assay ingest - --url https://…)[/red]")
         raise typer.Exit(2)
@@ -241,6 +250,8 @@ def articles(
     json_output: JsonFlag = False,
 ) -> None:
     """List the articles in the corpus, newest first (undated ones last); the filters are `assay ask`'s."""
+    from assay.retrieval import Filters
+
     filters = Filters(since=_day(since, "--since"), until=_day(until, "--until"), source=source, entity=entity)
     rows = api.articles(get_settings(), filters if filters.any() else None)[:limit]
     if json_output:
@@ -570,6 +581,9 @@ def ask(
     json_output: JsonFlag = False,
 ) -> None:
     """Answer a question from the corpus, with citations, or say the corpus does not say."""
+    from assay.ask import citations_before_stops, refers_to_one_article
+    from assay.retrieval import Filters
+
     if not question.strip():
         err.print("[red]the question is empty[/red]")
         raise typer.Exit(2)
@@ -847,6 +861,8 @@ def prompts_list(ctx: typer.Context, json_output: JsonFlag = False) -> None:
     """Every prompt version on file, the live one of each marked, and where your own are kept."""
     if ctx.invoked_subcommand is not None:
         return
+    from assay.prompts import PROMPTS_DIR
+
     settings = get_settings()
     versions = api.prompt_versions(settings)
     if json_output:
@@ -995,6 +1011,8 @@ def demo(
     analyse_count: Annotated[int, typer.Option("--analyse", help="How many articles to analyse with the embedded model.")] = 3,
 ) -> None:
     """Ingest the bundled sample feed (25 rare-earth articles), analyse the newest few, print one breakdown."""
+    from assay.articles import SAMPLE_FEED
+
     out.print(f"Ingesting the sample corpus: {SAMPLE_FEED}")
     result = _ingest_with_progress([str(SAMPLE_FEED)], SourceKind.feed, analyse=False, show_progress=err.is_terminal)
     _print_report(result.ingest)
@@ -1204,6 +1222,8 @@ _NOTHING_LEFT = 1024 * 1024
 
 def fault_line(exc: BaseException) -> str:
     """A fault as one line: what went wrong, in the user's terms, and what to do about it."""
+    if (line := loading_fault(exc)) is not None:  # Assay's heavier packages load as a command first needs them
+        return line
     if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
         return f"no space left on the device{f' holding {exc.filename}' if exc.filename else ''}: free some space and run the command again"
     if isinstance(exc, OSError) and exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
@@ -1214,6 +1234,8 @@ def fault_line(exc: BaseException) -> str:
         # "--out /proc/report": the path the user gave, not a bug of Assay's
         return f"{exc.filename}: {exc.strerror}: check the path (its folder must exist, or be one Assay can create)"
     try:
+        from assay.llms import backend_fault
+
         settings = get_settings()
         backend = backend_fault(exc, settings)
     except Exception:  # noqa: BLE001 - settings that cannot load have their own fault; this one is told as it is

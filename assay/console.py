@@ -41,6 +41,12 @@ def writes_utf8(stream: object) -> bool:
 
 def start_fault(exc: Exception) -> str:
     """One line for a fault while Assay loads: its cause and the fix."""
+    return loading_fault(exc) or f"Assay cannot start ({type(exc).__name__}: {exc}): run with --debug for the traceback"
+
+
+def loading_fault(exc: BaseException) -> str | None:
+    """One line for a package that did not load, or that cannot load here: its cause and the fix; None for any other
+    fault. Said as Assay starts, and by the CLI for the packages a command imports when it first needs them."""
     if isinstance(exc, RuntimeError) and "home directory" in str(exc):
         # Chroma asks for the home folder as it is imported. Seen with HOME unset for a user id that has no entry
         # in the user database (a container run under an arbitrary id, `env -i`).
@@ -51,4 +57,4 @@ def start_fault(exc: Exception) -> str:
         name = f"{exc.name}: " if exc.name else ""
         return (f"Assay cannot start: a package it needs did not load ({name}{exc}): reinstall it "
                 "(`make setup`, or pip install -c constraints.txt .), or run with --debug for the traceback")
-    return f"Assay cannot start ({type(exc).__name__}: {exc}): run with --debug for the traceback"
+    return None

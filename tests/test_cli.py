@@ -967,6 +967,18 @@ def test_ctrl_c_while_the_command_starts_is_one_line_too(monkeypatch, capsys):
     assert stopped.value.code == 130 and capsys.readouterr().err == console.STOPPED_BEFORE + "\n"
 
 
+def test_help_and_a_mistyped_option_load_no_heavy_package(tmp_path):
+    """`assay --help` took 3.6 s, 2.4 s of it importing LangChain, Chroma, the readers and the store that no
+    command had asked for yet: they load as a command first needs them (`cli.api`)."""
+    probe = ("import sys\nfrom assay.cli import main\n"
+             "for argv in (['--help'], ['ingest', '--help'], ['status', '--no-such-option']):\n"
+             "    try:\n        main(argv)\n    except SystemExit:\n        pass\n"
+             "print(sorted({m.split('.')[0] for m in sys.modules} & {'langchain_core', 'chromadb', 'sqlalchemy', 'prefect', 'onnxruntime'}))\n")
+    done = subprocess.run([sys.executable, "-c", probe], env=subprocess_env(tmp_path / "home"), capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.strip().splitlines()[-1] == "[]", done.stdout[-2000:] + done.stderr[-2000:]
+    assert "Usage: assay" in done.stdout and "No such option: --no-such-option" in done.stderr
+
+
 def test_a_fault_while_assay_loads_is_one_line_that_names_the_fix(tmp_path):
     """Seen here: with HOME unset for a user id the user database does not know (a container under an arbitrary
     id), every command printed a 20-frame traceback ending "Could not determine home directory" (Chroma asks
@@ -1086,7 +1098,7 @@ def test_a_demo_whose_sample_feed_gives_nothing_stops_with_the_fix(prefect_harne
     """A broken install's demo had gone on to analyse 0 articles, a status of nothing and an empty report."""
     from assay import cli
 
-    monkeypatch.setattr(cli, "SAMPLE_FEED", tmp_path / "gone" / "rare-earth-exchanges.xml")
+    monkeypatch.setattr("assay.articles.SAMPLE_FEED", tmp_path / "gone" / "rare-earth-exchanges.xml")
     with pytest.raises(SystemExit) as exited:
         cli.main(["demo"])
     said = capsys.readouterr()
