@@ -78,6 +78,9 @@ from assay.types import Article, Attribution, SourceType
     ("Output fell, the reported figures show.", None),
     # Seen on an analyst's note written here: "estimates that" is a verb, its speaker an outside firm.
     ("Benchmark Mineral Intelligence estimates that Lynas produced about 1,200 tonnes of carbonate in the quarter.", Attribution.third_party),
+    # A release written here: where and when it estimated come between the verb and its "that" (the firm's estimate had
+    # been the releasing company's own voice).
+    ("Adamas Intelligence estimated in a November note that Serra Verde's output would meet less than 5% of demand.", Attribution.third_party),
     # A release written here: "estimates the …" names its speaker, and "US$" is a currency, not the United States
     # (the sentence was the government's).
     ("Energy Fuels estimates the Phase 2 expansion will cost between US$410 million and US$440 million, and expects to fund it "
@@ -131,6 +134,7 @@ def test_a_named_speaker_decides_the_attribution(text, who):
     "It is fair to say the plant is late.",
     "The floor is $110 per kilogram, roughly double the Chinese price.",  # "per" a rate, not a source
     "Prices rose 5 per cent in the quarter.",
+    "The company's reserves were estimated in a report that the regulator later withdrew.",  # the passive names nobody
 ])
 def test_no_named_speaker_is_none(text):
     assert speaker(text) is None
