@@ -783,6 +783,28 @@ def test_a_highlight_that_quotes_holds_the_whole_quotation(parts):
     assert all(c.count("\"") % 2 == 0 for c in chosen)
 
 
+def test_a_highlight_says_who_it_is_about(parts):
+    """A wire written here (forty-third session): "He estimated in an interview that Europe held less than three months of
+    magnet inventory." was a highlight, read alone as a bullet with nobody named."""
+    from assay.analysis import key_sentences
+    from assay.types import Article
+
+    _, _, embedder = parts
+    sentences = ["China's exports of rare earth magnets fell 8.4% in October from a month earlier, customs data showed.",
+                 "Shipments of magnets to Germany dropped by a third, while exports to the United States rose 12%.",
+                 "Industry sources said some European magnet buyers had waited more than 60 days for export licences.",
+                 "\"The licensing system has become a chokepoint,\" said Henning Meyer, a senior analyst at Project Blue.",
+                 "He estimated in an interview that Europe held less than three months of magnet inventory.",
+                 "This Reuters analysis of customs data covers magnet shipments to every market.",
+                 "Lynas Rare Earths said its Malaysian plant was running at full capacity."]
+    article = Article(id="he", title="Magnet exports fall", source="test", source_url="test", body="\n".join(sentences))
+    chosen = key_sentences(article, embedder)
+    assert len(chosen) == 5 and sentences[4] not in chosen and sentences[5] in chosen  # a demonstrative names what it points at
+    alone = article.model_copy(update={"body": "\n".join(["He said magnet exports fell 8.4% in October from September.",
+                                                           "They said shipments to Germany dropped by a third in the month."])})
+    assert len(key_sentences(alone, embedder)) == 2  # when every sentence opens with one, they are still the highlights
+
+
 def test_a_summary_that_gives_a_speaker_s_words_as_its_own_is_caught():
     """A cobalt story written here (thirtieth session): the summary ended "…ensures that our country, not traders, captures
     the benefits of its resources", a regulator's chairman's words without the quotation marks or the chairman."""
@@ -953,8 +975,13 @@ def test_key_sentences_leave_out_boilerplate_and_bullet_marks(parts):
     # For a summary, a sentence that opens by pointing back ("Its chief executive…") stands alone only where nothing else can.
     pointing = article.model_copy(update={"body": "\n".join([*points, "Its chief executive said CircuMag recovers neodymium and dysprosium "
                                                                         "oxides from scrap magnets at the pilot plant."]), "sections": []})
-    assert any(c.startswith("Its ") for c in key_sentences(pointing, embedder, k=4))
     assert not any(c.startswith("Its ") for c in key_sentences(pointing, embedder, k=2, standalone=True))
+    assert not any(c.startswith("Its ") for c in key_sentences(pointing, embedder, k=4))  # nor for a highlight, read alone too
+    # A demonstrative may name what it points at: a highlight, but no summary's sentence.
+    this = article.model_copy(update={"body": "\n".join([*points, "This pilot plant recovers neodymium and dysprosium oxides from "
+                                                                     "scrap magnets for CircuMag."]), "sections": []})
+    assert any(c.startswith("This ") for c in key_sentences(this, embedder, k=4))
+    assert not any(c.startswith("This ") for c in key_sentences(this, embedder, k=2, standalone=True))
     # Nor a numbered heading's words, which the splitter cuts from its number ("1. Heavy rare earths are the new bottleneck": a
     # conference write-up written here, thirty-fifth session), nor a byline with its outlet and day.
     numbered = "1. CircuMag recycles neodymium and dysprosium magnets"
