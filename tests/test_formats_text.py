@@ -895,6 +895,11 @@ def test_an_outlook_dated_by_its_month_alone(tmp_path: Path):
     article, notes = read_article(outlook)
     assert article.published == datetime(2026, 11, 1, tzinfo=UTC)
     assert any("gives the month only: taken as its first day" in n for n in notes)
+    # The note says how to give another date; it had read "(a front matter `date:` line says otherwise)", as if the file
+    # had one (a wire's yearless dateline, forty-third session). And such a line does.
+    assert any(n.endswith("(to give another, start the file with a front matter `date:` line)") for n in notes)
+    outlook.write_text("---\ndate: 2026-11-20\n---\n" + outlook.read_text())
+    assert read_article(outlook)[0].published == datetime(2026, 11, 20, tzinfo=UTC)
     outlook.write_text("Rare Earths Outlook\n\nPublished: Sept. 2026\n\nNdPr oxide prices rose 12% in the third quarter.\n")
     assert read_article(outlook)[0].published == datetime(2026, 9, 1, tzinfo=UTC)
     outlook.write_text("Rare Earths Outlook\n\nIn November 2026 NdPr oxide prices rose 12% as export licences slowed.\n")

@@ -723,10 +723,10 @@ def read_text_file(text: str, fetched: Fetched, sender: str | None = None, masth
         elif month := month_line_date(opening):
             published = month[0]
             notes.append(f"dated from the opening line {opening[month[1]].strip()[:60]!r}, which gives the month only: "
-                         f"taken as its first day (a front matter `date:` line says otherwise)")
+                         f"taken as its first day (to give another, start the file with a front matter `date:` line)")
         elif (day := yearless_dateline(opening, fetched)) is not None:
             published = day[0]
-            notes.append(f"{day[1]} (a front matter `date:` line says otherwise)")
+            notes.append(f"{day[1]} (to give another, start the file with a front matter `date:` line)")
         elif closing := closing_date(opening):
             published = closing[0]
             notes.append(f"dated from its closing line {opening[closing[1]].strip()[:60]!r}")
