@@ -107,6 +107,11 @@ from assay.types import Article, Attribution, SourceType
      Attribution.company),
     ("An industry group said prices would rise.", Attribution.third_party),
     ("The Company plans to begin a scoping study in the first quarter of 2027 and expects to complete it by mid-2027.", Attribution.company),
+    # Data, figures and statistics show what their owner reports (outside train's labels: a state's figures are the government's).
+    ("Official figures show that the output value of Baotou's rare earth industry reached 121 billion yuan in 2025.", Attribution.government),
+    ("Chinese customs data show shipments of antimony oxides jumped to 3,120 tons in December.", Attribution.government),
+    ("Lynas's quarterly figures showed a loss of A$12 million.", Attribution.company),
+    ("The figures show little change in output.", None),
 ])
 def test_a_named_speaker_decides_the_attribution(text, who):
     assert speaker(text) == who
