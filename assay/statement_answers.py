@@ -65,6 +65,7 @@ class ClaimsQuestion:
     since: date | None
     topic: str = ""  # as the question writes it, for the answer's first line
     firm: bool = False  # an analysts' firm or a price reporter (`AliasBook.is_firm`): it speaks as a third party
+    topic_names: tuple[str, ...] = ()  # names in the topic, each of which a statement must write (`_topic_names`)
 
 
 # The people who speak for an entity, after its name: "What did Macquarie analysts say…" asks what Macquarie said.
@@ -100,7 +101,33 @@ def claims_question(question: str, aliases: AliasBook, today: date | None = None
     spelled = tuple(variant.lower() for word in topic if (known := aliases.canonical(word)) is not None and known.type is EntityType.material
                     for variant in known.variants if re.fullmatch(r"[^\W_]+", variant) and variant.lower() not in topic)
     return ClaimsQuestion(named.name, named.type, tuple(dict.fromkeys(topic + members + spelled)), _since(asked["since"], today or datetime.now(UTC).date()), written,
-                          firm=aliases.is_firm(named.name))
+                          firm=aliases.is_firm(named.name), topic_names=_topic_names(written, aliases))
+
+
+# A run of capitalised words in a topic: a place, a project, a company ("its Texas plant", "Mountain Pass", "the U.S.").
+_CAPITALISED_RUN = re.compile(r"(?<![\w.])[A-Z][\w.’'-]*(?:\s+[A-Z][\w.’'-]*)*")
+
+
+def _topic_names(written: str, aliases: AliasBook) -> tuple[str, ...]:
+    """The names in a topic that a statement must write to be about it, canonical where the alias book knows them.
+    "What did Lynas say about its Texas plant?" had listed Lynas's line on its Malaysian plant, by "plant" alone (a wire
+    written here, forty-third session). A material is no such name: its spellings and members count (`topic_words`),
+    and so do the trade's collective names however they are written ("Heavy Rare Earths")."""
+    names = []
+    for run in _CAPITALISED_RUN.finditer(written):
+        name = run.group().rstrip(".’'") if not re.fullmatch(r"(?:[A-Z]\.)+", run.group()) else run.group()
+        known = aliases.canonical(name)
+        lowered = name.lower()
+        if (known is not None and known.type is EntityType.material) or any(key in lowered for key in _TOPIC_MEMBERS) \
+                or all(w in _TOPIC_STOP for w in re.findall(r"[^\W_]+", lowered)):
+            continue
+        names.append(known.name if known is not None else name)
+    return tuple(dict.fromkeys(names))
+
+
+def _writes(record: StatementRecord, name: str) -> bool:
+    """Whether the statement names `name`: by any spelling the alias book knows (its entities), or word for word."""
+    return name in record.entities or all(w[:5] in word_stems(record.quote) for w in re.findall(r"[^\W_]+", name.lower()))
 
 
 def _since(text: str | None, today: date) -> date | None:
@@ -150,6 +177,8 @@ def matching_statements(query: ClaimsQuestion, corpus: CorpusView, aliases: Alia
         if speaker is None and s.attribution is Attribution.author:  # a person or an unknown kind: anyone but the author
             continue
         if query.topic_words and not _about(s.quote, query.topic_words):
+            continue
+        if not all(_writes(s, name) for name in query.topic_names):
             continue
         if query.since and (s.when is None or s.when.date() < query.since):
             continue

@@ -384,6 +384,11 @@ def test_what_the_company_claims_is_listed_for_the_company_it_speaks_for():
     asked = claims_question("What has Lynas claimed?", aliases)
     assert asked is not None and [s.quote for s in matching_statements(asked, corpus, aliases)] == [statement.quote]
     assert matching_statements(claims_question("What has China said?", aliases), corpus, aliases) == []
+    # A name in the topic must be written: "about its Malaysian plant" had listed the Texas plant's line, by "plant"
+    # alone (a wire written here, forty-third session), and "about the U.S." everything Lynas said ("U.S." has no word).
+    for topic, listed in (("its Texas plant", True), ("its Malaysian plant", False), ("the U.S.", False), ("Texas", True)):
+        asked = claims_question(f"What has Lynas claimed about {topic}?", aliases)
+        assert asked is not None and bool(matching_statements(asked, corpus, aliases)) is listed, topic
     # The digest puts it under the company, not under "Other", and does not say it names the company.
     group = build_digest(corpus, types={n.name: n.type for n in aliases.entities()}).groups[0]
     assert group.entity == "Lynas Rare Earths" and not any(r.startswith("names") for r in group.items[0].reasons)
