@@ -373,14 +373,20 @@ def speaker_finder(article: Article, aliases: AliasBook) -> Callable[[int, int, 
         # Deputy Director") speaks for that one, not for a name in the words quoted ("China's stranglehold"):
         # before the verb, only the words after the last comma ("…in U.S. dollars, local authorities said");
         # of the names there, an agency before its country ("according to China's National Energy Administration").
-        for words, before_verb in speaker_words(article.body[start:end]):
-            words = re.split(r"[,(]", words)[-1] if before_verb else words
-            if named := sorted((kind is EntityType.country, a, name) for a, _, kind, name in mentions(words) if kind in wanted):
+        # A subject that names nobody ("The company said the shipment, bound for a plant operated by Neo Performance
+        # Materials, …") speaks for the one named before the statement, not for a name in what it said (a release written
+        # here, forty-third session, gave it to Neo): the statement's own names count only before its words.
+        said_from = end
+        for words, before_verb in speaker_words(text := article.body[start:end]):
+            subject = re.split(r"[,(]", words)[-1] if before_verb else words
+            if named := sorted((kind is EntityType.country, a, name) for a, _, kind, name in mentions(subject) if kind in wanted):
                 return named[0][2]
+            if before_verb and said_from == end and (at := text.find(words)) >= 0:
+                said_from = start + at + len(words)
         # An analysts' or investors' firm the model typed a company ("Anchor Research") is no company that speaks: AP's
         # "The company said it expects …", after an analyst's quote, went to the analyst's firm (written here).
         body = [(a, b, name) for a, b, kind, name in mentions(article.body) if kind in wanted and not aliases.is_firm(name)]
-        own = [name for a, b, name in body if start <= a and b <= end]
+        own = [name for a, b, name in body if start <= a and b <= said_from]
         before = [name for a, b, name in body if b <= start]
         titled = [name for _, _, kind, name in mentions(article.title) if kind in wanted]
         return next(iter(own[:1] or before[-1:] or titled[:1]), None)

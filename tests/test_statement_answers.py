@@ -290,6 +290,18 @@ def test_a_speaker_named_beside_the_reporting_verb_speaks_not_a_name_in_the_word
                    Attribution.government) == "National Energy Administration"  # the agency, not its country
 
 
+def test_a_subject_that_names_nobody_speaks_for_the_one_named_before_not_a_name_in_what_it_said():
+    """A release written here (forty-third session): "The company said the shipment, bound for a separation plant operated by
+    Neo Performance Materials, …" was listed as Neo's statement."""
+    body = ("Serra Verde Mineracao said it had shipped its first 1,200 tonnes of carbonate. "
+            "The company said the shipment, bound for a separation plant in Estonia operated by Neo Performance Materials, held 4% "
+            "dysprosium. Neo Performance Materials will separate the carbonate in Narva.")
+    speaker, at = _finder(body, Entity(name="Serra Verde Mineracao", type=EntityType.company),
+                          Entity(name="Neo Performance Materials", type=EntityType.company))
+    assert speaker(*at(body[body.index("The company said"): body.index("dysprosium.") + 11]), Attribution.company) == "Serra Verde Mineracao"
+    assert speaker(*at("Neo Performance Materials will separate the carbonate in Narva."), Attribution.company) == "Neo Performance Materials"
+
+
 def test_a_demonym_beside_the_reporting_verb_speaks_for_its_country():
     body = ("The European Union signed a raw-materials partnership with Angola in 2023. "
             "Angolan officials have said they want more processing to take place in the country. "
