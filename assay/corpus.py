@@ -25,7 +25,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assay.aliases import AliasBook
 from assay.attribution import quotation_spans, speaker_words
-from assay.readers.opening import EXCHANGES
+from assay.readers.opening import EXCHANGES, release_issuer
 from assay.statements import Statement, text_sentences
 from assay.transcripts import Side, turns
 from assay.types import (
@@ -338,7 +338,7 @@ _DEMONYM_SPEAKER = re.compile(r"\b([A-Z][a-z]+)\s+(?:officials?|authorities|gove
                               r"regulators?|diplomats?|negotiators?|lawmakers|leaders?|state media|customs)\b")
 
 
-def speaker_finder(article: Article, aliases: AliasBook) -> Callable[[int, int, Attribution], str | None]:
+def speaker_finder(article: Article, aliases: AliasBook, source: SourceType | None = None) -> Callable[[int, int, Attribution], str | None]:
     """Who a statement of `article` attributed to a company or a government speaks for: the first
     entity of that type its words name, else the nearest one the body names before it, else the first
     the title names; a name that is the object of a preposition ("dependence on China") or inside
@@ -365,6 +365,11 @@ def speaker_finder(article: Article, aliases: AliasBook) -> Callable[[int, int, 
                 if (a, b) not in listed and not _OBJECT_BEFORE.search(text, max(0, a - 16), a)
                 and text.rfind("(", 0, a) <= text.rfind(")", 0, a)]  # nor one in an aside: "Northern Rare Earth (part of Baogang)"
 
+    issuer = None
+    if source is SourceType.company_release and (opening := release_issuer(article.body[:400])) is not None:
+        known = aliases.canonical(opening)
+        issuer = known.name if known is not None and known.type is EntityType.company else None
+
     def speaker(start: int, end: int, attribution: Attribution) -> str | None:
         wanted = SPEAKERS_BY_ATTRIBUTION.get(attribution)
         if wanted is None:
@@ -387,6 +392,10 @@ def speaker_finder(article: Article, aliases: AliasBook) -> Callable[[int, int, 
         # "The company said it expects …", after an analyst's quote, went to the analyst's firm (written here).
         body = [(a, b, name) for a, b, kind, name in mentions(article.body) if kind in wanted and not aliases.is_firm(name)]
         own = [name for a, b, name in body if start <= a and b <= said_from]
+        if not own and issuer is not None and attribution is Attribution.company:
+            # A company release's own voice is its issuer's, whoever the paragraph before named ("Serra Verde expects to
+            # reach its nameplate capacity…" after a paragraph naming its customer, Neo: a release written here).
+            return issuer
         before = [name for a, b, name in body if b <= start]
         titled = [name for _, _, kind, name in mentions(article.title) if kind in wanted]
         return next(iter(own[:1] or before[-1:] or titled[:1]), None)
@@ -468,7 +477,7 @@ def load_corpus(
     statements = [
         statement_record(article, statement, types[article.id], aliases, speaker, sentences)
         for article in articles if article.id in latest
-        for speaker, sentences in [(speaker_finder(article, aliases), text_sentences(article.body))]
+        for speaker, sentences in [(speaker_finder(article, aliases, types[article.id]), text_sentences(article.body))]
         for statement in latest[article.id].statements
     ]
     return CorpusView(articles=articles, analyses=latest, source_types=types, statements=statements)

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 
 from assay.aliases import AliasBook
 from assay.articles import sample_articles
-from assay.corpus import speaker_finder
+from assay.corpus import SourceRules, speaker_finder
 from assay.evals.labels import load_all, quote_spans
 from assay.evals.outside import load_outside
 from assay.types import Article, Attribution, Entity, EntityType
@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> None:
     for name, article, spans, entities in labelled(args.set):
         aliases = AliasBook.load()
         aliases.add_found([*entities, *(Entity(name=n, type=EntityType.country) for n in (COUNTRIES if args.countries else ()))])
-        speaker = speaker_finder(article, aliases)
+        speaker = speaker_finder(article, aliases, SourceRules().type_of(article))
         for start, end, attribution in spans:
             if attribution not in SPEAKING:
                 continue

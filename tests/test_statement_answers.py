@@ -259,11 +259,13 @@ def test_a_statement_naming_nobody_speaks_for_the_entity_named_last_before_it():
     assert speaker(*_at("It also reported higher prices (unlike MP Materials)."), Attribution.company) == "Lynas Rare Earths"  # an aside
 
 
-def _finder(body: str, *entities: Entity) -> tuple[Callable[[int, int, Attribution], str | None], Callable[[str], tuple[int, int]]]:
-    """The speaker finder of an article with this body, the alias book knowing `entities` too, and the span of a sentence of it."""
+def _finder(body: str, *entities: Entity, source: SourceType | None = None,
+            ) -> tuple[Callable[[int, int, Attribution], str | None], Callable[[str], tuple[int, int]]]:
+    """The speaker finder of an article with this body (of this source type), the alias book knowing `entities` too, and the
+    span of a sentence of it."""
     aliases = AliasBook.load()
     aliases.add_found(list(entities))
-    finder = speaker_finder(_article().model_copy(update={"body": body, "title": "Minerals week"}), aliases)
+    finder = speaker_finder(_article().model_copy(update={"body": body, "title": "Minerals week"}), aliases, source)
     return finder, lambda sentence: (body.index(sentence), body.index(sentence) + len(sentence))
 
 
@@ -300,6 +302,18 @@ def test_a_subject_that_names_nobody_speaks_for_the_one_named_before_not_a_name_
                           Entity(name="Neo Performance Materials", type=EntityType.company))
     assert speaker(*at(body[body.index("The company said"): body.index("dysprosium.") + 11]), Attribution.company) == "Serra Verde Mineracao"
     assert speaker(*at("Neo Performance Materials will separate the carbonate in Narva."), Attribution.company) == "Neo Performance Materials"
+
+
+def test_a_company_releases_own_voice_is_its_issuers_whoever_the_paragraph_before_named():
+    body = ("MINACU, Brazil, Dec. 3, 2026 /PRNewswire/ -- Serra Verde Mineracao today announced its first shipment of carbonate. "
+            "The shipment is bound for a separation plant in Estonia operated by Neo Performance Materials. "
+            "Serra Verde expects to reach its nameplate capacity of 5,000 tonnes a year in 2027.")
+    entities = (Entity(name="Serra Verde Mineracao", type=EntityType.company), Entity(name="Neo Performance Materials", type=EntityType.company))
+    last = "Serra Verde expects to reach its nameplate capacity of 5,000 tonnes a year in 2027."
+    speaker, at = _finder(body, *entities, source=SourceType.company_release)
+    assert speaker(*at(last), Attribution.company) == "Serra Verde Mineracao"  # "Serra Verde" alone is no spelling the book knows
+    speaker, at = _finder(body, *entities, source=SourceType.news)
+    assert speaker(*at(last), Attribution.company) == "Neo Performance Materials"  # in a story, the company named last before
 
 
 def test_a_demonym_beside_the_reporting_verb_speaks_for_its_country():
