@@ -449,7 +449,7 @@ def statement_record(
         claimant_only=list(check.claimant_only) if check else [],
         first_seen=check.first_seen if check else None,
         entities=aliases.mentions(statement.quote),
-        speaker=(speaker or speaker_finder(article, aliases))(statement.start, statement.end, statement.attribution),
+        speaker=(speaker or speaker_finder(article, aliases, source_kind))(statement.start, statement.end, statement.attribution),
         has_figure=_states_a_number(statement.quote),
         context_before=before, context_after=after,
     )
