@@ -26,7 +26,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from assay.aliases import AliasBook
 from assay.attribution import quotation_spans, speaker_words
 from assay.readers.opening import EXCHANGES, release_issuer
-from assay.statements import Statement, text_sentences
+from assay.statements import Statement, dateline_end, text_sentences
 from assay.transcripts import Side, turns
 from assay.types import (
     SPEAKER_ATTRIBUTION,
@@ -416,6 +416,7 @@ def sentence_context(body: str, sentences: list[Statement], start: int, end: int
     if around is None:
         return "", ""
     before, after = body[around.start:start], body[end:around.end]
+    before = before[dateline_end(before):]  # "MINAÇU, Brazil, Dec. 3, 2026 /PRNewswire/ --" is where and when, not what was said
     if len(before) > CONTEXT_MAX_CHARS:
         before = "…" + before[-CONTEXT_MAX_CHARS:].split(" ", 1)[-1]
     if len(after) > CONTEXT_MAX_CHARS:

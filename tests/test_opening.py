@@ -67,6 +67,9 @@ def lines(text: str) -> list[str]:
          ("Energy Fuels Inc.", "release")),
         ("HALIFAX, Nova Scotia, Nov. 21, 2026 (GLOBE NEWSWIRE) -- Ucore Rare Metals Inc. (TSX-V: UCU) said its plant ran for 30 days.",
          ("Ucore Rare Metals Inc.", "release")),
+        # ... "said" with no ticker: a distributor carries only its clients' releases (written here; it had been PR Newswire's)
+        ("MINAÇU, Brazil, Dec. 3, 2026 /PRNewswire/ -- Serra Verde Mineração said on Wednesday it had shipped its first 1,200 tonnes "
+         "of mixed rare earth carbonate.", ("Serra Verde Mineração", "release")),
         # ... under its deck, or under a headline too long to be read as the title (the outside set's; they were the folder's)
         ("Round led by Halvard Capital; funds to build 1,500-tonne production facility in Ohio\n\nCOLUMBUS, Ohio, Feb. 18, 2026 "
          "/PRNewswire/ -- Corvane Magnetics, Inc., a developer of permanent magnets, today announced an $86 million round.",

@@ -314,6 +314,9 @@ def test_a_company_releases_own_voice_is_its_issuers_whoever_the_paragraph_befor
     assert speaker(*at(last), Attribution.company) == "Serra Verde Mineracao"  # "Serra Verde" alone is no spelling the book knows
     speaker, at = _finder(body, *entities, source=SourceType.news)
     assert speaker(*at(last), Attribution.company) == "Neo Performance Materials"  # in a story, the company named last before
+    said = body.replace("today announced its first shipment", "said on Wednesday it had shipped its first cargo")
+    speaker, at = _finder(said, *entities, source=SourceType.company_release)
+    assert speaker(*at(last), Attribution.company) == "Serra Verde Mineracao"  # a distributor's release opening "X said"
 
 
 def test_a_demonym_beside_the_reporting_verb_speaks_for_its_country():

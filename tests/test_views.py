@@ -14,8 +14,9 @@ import markdown
 import pytest
 
 from assay.aliases import AliasBook
-from assay.corpus import load_corpus
+from assay.corpus import load_corpus, sentence_context
 from assay.settings import Settings
+from assay.statements import text_sentences
 from assay.types import Kind
 from tests.views_corpus import HOSTILE_ENTITY, PWN, views_articles, views_id, views_registry
 
@@ -229,6 +230,18 @@ def test_digest_command_md_html_json(views_home, capsys, tmp_path):
     code, _, _ = run_cli(capsys, "digest", "--format", "md", "--out", str(page), "--force")
     assert code == 0 and page.read_text(encoding="utf-8").startswith("# Assay digest")
 
+
+
+def test_a_clauses_sentence_leaves_out_the_dateline_it_opens_with():
+    # A release's first sentence opens with where and when it was sent, which says nothing of the clause (written here).
+    body = ("MINAÇU, Brazil, Dec. 3, 2026 /PRNewswire/ -- Serra Verde Mineração said on Wednesday it had shipped its first "
+            "1,200 tonnes of carbonate, making it the largest producer of heavy rare earths outside Asia.\n\nMore text here.")
+    clause = "making it the largest producer of heavy rare earths outside Asia."
+    start = body.index(clause)
+    before, after = sentence_context(body, text_sentences(body), start, start + len(clause))
+    assert (before, after) == ("Serra Verde Mineração said on Wednesday it had shipped its first 1,200 tonnes of carbonate, ", "")
+    first = body.index("Serra Verde")
+    assert sentence_context(body, text_sentences(body), first, start - 1) == ("", " " + clause)
 
 def test_a_clause_cut_from_a_sentence_is_shown_in_it_wherever_it_stands_alone(views_home, capsys, tmp_path):
     """The breakdown cuts a sentence's clauses apart; in a digest, an entity's page, the report and an alert,

@@ -143,6 +143,7 @@ _ISSUER = re.compile(
 _RATING_AGENCY = re.compile(
     r"(?P<name>Fitch Ratings|Moody's Ratings|Moody's Investors Service|S&P Global Ratings|Morningstar DBRS|DBRS Morningstar"
     r"|Kroll Bond Rating Agency|Scope Ratings|Japan Credit Rating Agency)(?:\s*\([^)]{1,30}\))?\s+(?:has|have|today|said)\b")
+_SAID_ISSUER = re.compile(rf"(?P<name>{_NAME}),?\s(?:said|says)\b")
 _AFTER_DATELINE_DASH = re.compile(r"(?:--|—|–|\s-\s)\s*")
 _STAFF_BYLINE = re.compile(r"^[Bb]y\s+(?P<name>.+?)(?:\s+[Ss]taff(?:\s+(?:[Rr]eporters?|[Ww]riters?))?|['’]s\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+){0,3})\s*$")
 _RELEASE_CUE = re.compile(r"is pleased to (?:announce|present|report|provide)|\btoday announced\b|\bannounced today\b|\bannounces\b")
@@ -449,6 +450,10 @@ def release_issuer(text: str) -> str | None:
     # "This announcement is made by Jade River Magnet Technology Co., Ltd. (the “Company”…": an exchange announcement's opening.
     opening = re.sub(r"^(?:Today,?\s+|This (?:announcement|press release|release) is made by\s+)", "", opening)
     found = _ISSUER.match(opening)
+    if not found and _agency_in(text) in _DISTRIBUTORS:
+        # A distributor carries only its clients' releases, so one that opens "Serra Verde Mineração said on Wednesday"
+        # is its issuer's too (a PR Newswire release written here); in a wire story the one who said is a source.
+        found = _SAID_ISSUER.match(opening)
     if not found:
         return None
     name = re.sub(r"(?:\s+(?:and|of|for|the|&))+$", "", found.group("name").strip(" ,"))  # "The Ministry of Commerce and the …"
