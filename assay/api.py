@@ -308,6 +308,8 @@ def to_remove(settings: Settings, refs: list[str]) -> tuple[list[StoredArticle],
             chosen.extend(found)
         elif (earlier := registry.removed_as(ref) if location is None else registry.removed([], locations=[location]).get(location)):
             already.append(earlier)
+        elif location is not None and (items := registry.removed_read_from(location)):
+            already.extend(items)  # a feed or a text dump whose articles were all removed before: each says when
         else:
             raise ArticleNotFound(f"no article {'with id' if location is None else 'read from'} {ref!r} (see `assay articles`)")
     return chosen, already

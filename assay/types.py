@@ -331,6 +331,7 @@ class RemovedArticle(BaseModel):
     title: str
     location: str = Field(description="Its URL, or the path of the file it was read from.")
     removed_at: datetime
+    read_from: str | None = Field(default=None, description="The feed, page or file it was read from (None if removed before this was kept).")
 
 
 class RemoveReport(BaseModel):

@@ -300,9 +300,12 @@ class RemovedArticleRow(Base):
     title: Mapped[str] = mapped_column(Text)
     location: Mapped[str] = mapped_column(Text)
     removed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The feed, page or file it was read from, where that is not its own address: a feed's item, a text dump's article.
+    read_from: Mapped[str | None] = mapped_column(Text, nullable=True, index=True)
 
     def to_removed(self) -> RemovedArticle:
-        return RemovedArticle(article_id=self.article_id, title=self.title, location=self.location, removed_at=as_utc(self.removed_at))
+        return RemovedArticle(article_id=self.article_id, title=self.title, location=self.location, removed_at=as_utc(self.removed_at),
+                              read_from=self.read_from)
 
 
 def as_utc(value: datetime | None) -> datetime | None:
@@ -687,7 +690,8 @@ class Registry:
             row = s.get(ArticleRow, article_id)
             if row is None:
                 return None
-            removed = RemovedArticleRow(article_id=row.id, title=row.title, location=row.url or row.source_url, removed_at=utcnow())
+            removed = RemovedArticleRow(article_id=row.id, title=row.title, location=row.url or row.source_url, removed_at=utcnow(),
+                                        read_from=row.source_url)
             s.delete(row)
             s.merge(removed)
             return removed.to_removed()
@@ -703,6 +707,13 @@ class Registry:
             found = [row.to_removed() for row in s.scalars(query)]
         wanted = set(article_ids), set(locations)
         return {key: r for r in found for key in (r.article_id, r.location) if key in wanted[0] or key in wanted[1]}
+
+    def removed_read_from(self, source_url: str) -> list[RemovedArticle]:
+        """The removed articles read from this feed, page or file (as `articles_read_from` finds those still in the corpus);
+        none for those removed before it was recorded. Oldest removal first."""
+        with self.session() as s:
+            query = select(RemovedArticleRow).where(RemovedArticleRow.read_from == source_url)
+            return [row.to_removed() for row in s.scalars(query.order_by(RemovedArticleRow.removed_at, RemovedArticleRow.article_id))]
 
     def removed_as(self, ref: str) -> RemovedArticle | None:
         """The removed article this id, or unique prefix of one, names; None when none or several do."""

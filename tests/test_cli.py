@@ -63,6 +63,10 @@ def test_ingest_articles_show_status_as_json(prefect_harness, assay_home, http_s
     assert several.exit_code == 1 and f"{feed} holds 2 articles: name one by its id" in " ".join(several.stderr.split())
     removed = json.loads(invoke("remove", feed, "--yes", "--json").stdout)
     assert sorted(r["title"] for r in removed["removed"]) == ["CLI 1", "CLI 2"] and invoke("articles", "--json").stdout.strip() == "[]"
+    # Run again, it says when each item went: it had said "no article read from" the feed.
+    again = invoke("remove", feed, "--yes")
+    assert again.exit_code == 0 and again.stdout.count(" was removed on ") == 2 and "0 removed" in again.stdout
+    assert sorted(r["title"] for r in json.loads(invoke("remove", feed, "--yes", "--json").stdout)["already"]) == ["CLI 1", "CLI 2"]
 
 
 def test_a_file_of_several_articles_named_to_show_asks_for_one_of_them(prefect_harness, assay_home, tmp_path):

@@ -119,6 +119,28 @@ def test_articles_whose_hash_now_covers_their_headings_keep_their_analyses(regis
     registry.close()
 
 
+def test_an_article_removed_before_its_source_was_kept_is_still_known_removed(registry_url):
+    """Revision 0011: a removed article's record gains the feed or file it was read from; one removed before
+    has none, and is still found by its id."""
+    item = article(1)
+    registry = Registry(registry_url)
+    registry.record_article(item, 0)
+    removed = registry.remove_article(item.id)
+    assert removed is not None and removed.read_from == item.source_url
+    assert [r.article_id for r in registry.removed_read_from(item.source_url)] == [item.id]
+    registry.close()
+    engine = create_engine(registry_url)
+    with engine.begin() as connection:  # as 0010 left it
+        connection.execute(text("DROP INDEX ix_removed_articles_read_from"))
+        connection.execute(text("ALTER TABLE removed_articles DROP COLUMN read_from"))
+        connection.execute(text("UPDATE alembic_version SET version_num = '0010_read_by'"))
+    engine.dispose()
+    registry = Registry(registry_url)
+    assert registry.schema_before == "0010_read_by"
+    assert registry.removed_as(item.id[:10]).read_from is None and registry.removed_read_from(item.source_url) == []
+    registry.close()
+
+
 def test_a_registry_from_a_newer_release_is_refused_in_one_line(registry_url):
     Registry(registry_url).close()
     engine = create_engine(registry_url)
