@@ -78,6 +78,17 @@ _TICKER_PART = r"(?:\([A-Z][A-Za-z]{1,10}(?:\s[A-Z][A-Za-z]{1,10})?:\s*[A-Z0-9.]
 _DATED_LINE = re.compile(
     rf"^[*_\s]*(?:(?:[^\W\d_][\w'’.&]*[\s,]*){{1,6}}{_TICKER_PART}[—–|·•/-]\s*{DAY_DATE}|{DAY_DATE}\s*[—–|·•/-](?:[\s,]*[^\W\d_][\w'’.&]*){{1,6}})[*_\s]*$"
 )
+_MASTHEAD_SEPARATOR = re.compile(r"\s*[|·•]\s*|\s+[—–-]\s+")
+
+
+def _is_masthead_line(text: str) -> bool:
+    """A masthead's or byline's parts before the day: "By Helen Thorne | Opinion | November 30, 2026" (a column written
+    here had it as a statement). Split in code: one pattern for parts of words nested in parts backtracks for minutes."""
+    parts = _MASTHEAD_SEPARATOR.split(text.strip(" *_"))
+    return (2 <= len(parts) <= 4 and re.fullmatch(DAY_DATE, parts[-1]) is not None
+            and all(1 <= len(part.split()) <= 6 and not re.search(r"[.!?:;,]$", part) for part in parts[:-1]))
+
+
 # A byline with the outlet and the day: "Posted by Sarah Lindqvist, Nordic Metals Review, 4 December 2026" (a conference
 # write-up written here had it as a statement).
 BYLINE_WITH_OUTLET = re.compile(rf"^[*_\s]*(?:(?i:posted|written|published)\s+)?(?i:by)\s+(?P<name>[A-Z][\w.'’-]+(?:\s+[A-Z][\w.'’-]+){{1,3}}),\s+"
@@ -478,7 +489,7 @@ def is_furniture_line(line: str) -> bool:
     return bool(_SKIP_LINE.match(text) or _DATED_LINE.match(text) or _DATE_ONLY_LINE.match(text) or _is_table_row(text) or _POST_LINE.match(text)
                 or PAGE_FURNITURE.search(text) or _ISSUE_LINE.match(text) or _ADDRESSEES.match(text) or _UNITS_CAPTION.match(text)
                 or RULE_PREAMBLE.match(text) or _RULE_FIELD.match(text) or _LEGAL_FORMULA.match(text) or _SECTION_HEADING.match(text)
-                or _COMPANY_LINE.match(text) or BYLINE_WITH_OUTLET.match(text))
+                or _COMPANY_LINE.match(text) or BYLINE_WITH_OUTLET.match(text) or _is_masthead_line(text))
 
 
 def _is_table_row(text: str) -> bool:

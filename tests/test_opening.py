@@ -255,6 +255,8 @@ def test_a_masthead_in_capitals_of_acronyms_alone_is_no_organisation_and_no_loop
         ("Rare earths rally\nBy Melanie Burton and Ernest Scheyder\n\nSYDNEY, Feb 10 (Reuters) - Lynas said.", "Melanie Burton and Ernest Scheyder"),
         ("Lynas lifts output\nBy Jane Doe, Reuters\n\nLynas Rare Earths said on Tuesday it had lifted output.", "Jane Doe"),  # the outlet left out
         ("Opinion | The Midland Ledger | By Sam Ortiz | February 2, 2026\n\nPrice floors are back in fashion.", "Sam Ortiz"),
+        # in a Markdown file's italics (written here, forty-fourth session: it had no writer, and the line was a statement)
+        ("# The West's rare earth plan\n\n*By Helen Thorne | Opinion | November 30, 2026*\n\nAnother week, another deal.", "Helen Thorne"),
         ("Sibanye lifts lithium hopes\n\nBy: Martin Creamer\n27th November 2026\n\nJOHANNESBURG (miningweekly.com) – Output fell.", "Martin Creamer"),
         # an op-ed's writer with a post elsewhere (written here, thirty-first session: it had no writer)
         ("Opinion: The West's heavy rare earth problem\n\nBy Maria Alvarez, senior fellow at the Lowy Institute\n\nNovember 29, 2026\n\n"

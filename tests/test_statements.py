@@ -508,10 +508,13 @@ def test_a_rating_action_s_and_a_fund_letter_s_disclaimers_and_sign_off_are_no_s
             "offer to buy any securities. The views expressed are those of Kestrel Resources Partners as of the date of this "
             "letter and are subject to change.\n\n"
             "Thank you for your support, the minister told the 400 workers at the plant.\n\n"
-            "*Posted by Sarah Lindqvist, Nordic Metals Review, 4 December 2026*\n")
+            "*Posted by Sarah Lindqvist, Nordic Metals Review, 4 December 2026*\n\n"
+            # a column's byline among its masthead's parts (written here, forty-fourth session); not a sentence with a dash
+            "*By Helen Thorne | Opinion | November 30, 2026*\n\nPrices rose - analysts said - on 3 December 2026\n")
     assert [s.text for s in statements(article(body))] == [
         "Lynas had AUD 1.1 billion of cash at end-June 2026.",
         "Thank you for your support, the minister told the 400 workers at the plant.",
+        "Prices rose - analysts said - on 3 December 2026",
     ]
 
 

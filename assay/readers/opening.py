@@ -389,7 +389,7 @@ def byline_author(lines: list[str]) -> str | None:
     """The reporters a byline above the body names ("By Melanie Burton and Ernest Scheyder"), without
     the outlet it may add ("By Jane Doe, Reuters"); None for a staff byline, which names no person."""
     head, _ = _head(lines)
-    for line in head:
+    for line in (line.strip(" *_") for line in head):  # set in italics or bold: "*By Helen Thorne | Opinion | November 30, 2026*"
         if posted := role_byline(line):
             return posted[0]
         if elsewhere := _POSTED_ELSEWHERE.match(line):
