@@ -1102,6 +1102,8 @@ HIGHLIGHTS_HEADINGS = {"highlights", "key highlights", "synopsis"}
 # A deck under its heading, one paragraph the publisher wrote to sum the story up: The Economic Times' "Synopsis" (a story written
 # here, thirty-third session: its synopsis had been two statements and two highlights, repeating the lede).
 _DECK_HEADINGS = {"synopsis"}
+DECK_BULLETS = (2, 5)  # how many unheaded bullets over the first paragraph a summary has
+DECK_BULLET_WORDS = 25
 
 
 def split_highlights(blocks: list[Block]) -> tuple[list[str], list[Block]]:
@@ -1115,6 +1117,12 @@ def split_highlights(blocks: list[Block]) -> tuple[list[str], list[Block]]:
                 return [b.text for b in blocks[i + 1 : end]], blocks[:i] + blocks[end:]
             if block.text.strip().rstrip(":").lower() in _DECK_HEADINGS and end < len(blocks) and blocks[end].kind == "paragraph":
                 return [blocks[end].text], blocks[:i] + blocks[end + 1 :]
+    # Bullets the text opens with, before its first paragraph, short and without a sentence's end: the publisher's summary
+    # under the headline, unheaded (Bloomberg's "abstract": a page written here, forty-fourth session, had them as statements).
+    lead = next((n for n, block in enumerate(blocks) if block.kind != "item"), len(blocks))
+    if (DECK_BULLETS[0] <= lead <= DECK_BULLETS[1] and lead < len(blocks) and blocks[lead].kind == "paragraph"
+            and all(len(b.text.split()) <= DECK_BULLET_WORDS and not re.search(r"[.!?:;]$", b.text.strip()) for b in blocks[:lead])):
+        return [b.text for b in blocks[:lead]], blocks[lead:]
     return [], blocks
 
 

@@ -1001,6 +1001,29 @@ def test_a_news_page_s_caption_advertisement_and_links_are_no_statements():
     assert not any("Scroll" in text or "Read more" in text for text in found)
 
 
+def test_a_summary_s_bullets_over_the_first_paragraph_are_the_publisher_s_highlights():
+    """Bloomberg's "abstract" (a page written here, forty-fourth session): short bullets under the headline, unheaded,
+    had been statements and a highlight of the analysis. A list the text opens with whose items are sentences stays text."""
+    story = ("<p>China tightened controls on exports of dysprosium and terbium compounds for the second time this year, deepening "
+             "the squeeze on magnet makers outside the country.</p><p>The Ministry of Commerce said exporters will need a license "
+             "from Jan. 1, adding the compounds to a list that already covers the metals.</p>")
+
+    def read(items: str) -> tuple[list[str], str]:
+        html = (f"<html><head><title>China Curbs Dysprosium Exports Again</title></head><body><article><h1>China Curbs Dysprosium "
+                f"Exports Again</h1><ul>{items}</ul>{story}</article></body></html>")
+        url = "https://news.example.com/dysprosium"
+        _, _, (item,) = parse(Fetched(source=url, url=url, content=html.encode(), content_type="text/html"))
+        article = to_article(item)
+        return article.highlights, article.body
+
+    deck = ["Commerce ministry adds two heavy rare earth compounds to control list", "Japanese and German magnet makers say inventories cover weeks"]
+    highlights, body = read("".join(f"<li>{b}</li>" for b in deck))
+    assert highlights == deck and body.startswith("China tightened controls")
+    sentences = ["The ministry added two compounds to its control list.", "Magnet makers in Japan and Germany said stocks cover weeks."]
+    highlights, body = read("".join(f"<li>{b}</li>" for b in sentences))
+    assert highlights == [] and "The ministry added two compounds to its control list." in body
+
+
 def test_a_paywalled_page_is_read_as_far_as_it_shows_and_says_so():
     """Seen on trade publications: the opening paragraphs, then "Subscribe to continue reading": the prompt
     is no statement, and the reading notes say only the free part was read."""
@@ -1019,6 +1042,17 @@ def test_a_paywalled_page_is_read_as_far_as_it_shows_and_says_so():
                         'include magnet makers in Japan, Korea and Germany, who already sign long-term contracts against it.</p><div class="paywall">')
     _, _, (item,) = parse(Fetched(source=url, url=url, content=free.encode(), content_type="text/html"))
     assert "which covers 40 rare earth products" in to_article(item).body
+    # The story going on under the call to subscribe (a subscriber's saved page; a Bloomberg-style page written here, forty-fourth
+    # session): nothing was cut, and the note says only that the call was left out.
+    rest = ("<p>Traders in Shanghai said buyers had rushed to secure cargoes before the holiday, and that several smelters in Jiangxi "
+            "had cut output after inspections. Prices for dysprosium oxide rose too, by 4% on the week, as magnet makers in Ningbo "
+            "restocked ahead of the new quota. One trader said the market expected the ministry to publish the second batch of "
+            "mining quotas within a month, which would ease supply of light rare earths but not of heavy ones.</p>")
+    whole = bare.replace("</div>\n", "</div>\n" + rest, 1) if '<div class="paywall">' in bare else ""
+    _, _, (item,) = parse(Fetched(source=url, url=url, content=whole.encode(), content_type="text/html"))
+    assert "which would ease supply of light rare earths" in to_article(item).body and "Already a subscriber" not in to_article(item).body
+    assert not any(note.startswith("behind a paywall") for note in item.notes)
+    assert "left out a call to subscribe inside the text; the text goes on after it, and was read whole" in item.notes
 
 
 def test_an_outlook_dated_by_its_month_alone_as_a_pdf_and_as_a_page(tmp_path):

@@ -42,6 +42,11 @@ from assay.types import Fetched, RawItem, SourceKind
 _HTML_START = re.compile(r"^\s*(?:<!doctype html|<html|<head|<body)", re.IGNORECASE)
 
 
+# Words of text under the last call to subscribe that show it cut nothing off: a truncated page ends at its call, or
+# under it holds only the site's rails and footer, which reading the page leaves out.
+PAYWALL_READ_ON_WORDS = 60
+
+
 def is_html_markup(text: str) -> bool:
     return bool(_HTML_START.match(text))
 
@@ -575,8 +580,15 @@ def extract_page(text: str, fetched: Fetched, sender: str | None = None) -> RawI
     elif not title:
         notes.append("no title found on the page")
 
-    if meta.paywalled or any(is_paywall_prompt(_block_text(block)) for block in (main if main is not None else [])):
+    blocks = [_block_text(block) for block in (main if main is not None else [])]
+    prompts = [n for n, block in enumerate(blocks) if is_paywall_prompt(block)]
+    # A call to subscribe with the story going on under it (a subscriber's saved page, a site's nag between paragraphs) cut
+    # nothing: a Bloomberg-style page written here had been "behind a paywall" with all its text read.
+    read_on = bool(prompts) and sum(len(block.split()) for block in blocks[prompts[-1] + 1:]) >= PAYWALL_READ_ON_WORDS
+    if meta.paywalled or (prompts and not read_on):
         notes.append("behind a paywall: only what the page shows without a subscription was read, and the analysis covers that alone")
+    elif prompts:
+        notes.append("left out a call to subscribe inside the text; the text goes on after it, and was read whole")
 
     # trafilatura's date is its guess (it reads dates out of the text and the URL): the metadata's stands
     # instead, else a byline's or dateline's in the main text's first lines, as for a text export.
