@@ -46,6 +46,7 @@ from assay.grounding import (
     joined_names,
     normalise,
     prose_units,
+    without_owner_country,
 )
 from assay.kinds import KindDecider
 from assay.llm_log import UsageCounter
@@ -201,7 +202,7 @@ KEY_SENTENCES_VERSION = "14"  # 2: the splitter's boilerplate rule; 3: its narro
 # 5 0.538 / 0.460, 6 0.539 / 0.515; lead-k stays at 0.32-0.34 / 0.36-0.42 (evals/README.md).
 HIGHLIGHTS = 5
 # The version of what code makes of the reply's names, figures and prose (`typed_once`, `_figure`, `tidy_cut`): part of the key too.
-NAMES_VERSION = "38"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
+NAMES_VERSION = "39"  # 1: a name typed once; a unit the value carries shown once; initials spelt as the body spells them;
 # 2: a figure as the body writes it, what it measures in its sentence, no years; 3: a summary's unfinished last sentence dropped;
 # 4: a figure's value holds a number; 5: a title before a name the body writes after it is that name, and a call's
 # holder may be its summary's subject (grounding); 6: "NPV" is the body's "NPV8"; a province or state is no country;
@@ -252,6 +253,7 @@ NAMES_VERSION = "38"  # 1: a name typed once; a unit the value carries shown onc
 # 37: the world's countries in the alias file (7 had been), so the model's "Mexico" as a company is a country
 # 38: a sector ("energy", "defense"), "alloys" or generators are no material, a list of names no one entity ("Lynas, Iluka and MP Materials"),
 # a person the body gives a role before the name ("geographer Julie Michelle Klinger") no company
+# 39: a company without the country written before it ("Germany's Vacuumschmelze GmbH"); a capital typed a company ("Beijing") a government
 
 
 # A sentence that opens by pointing back ("Its chief executive … told delegates…") needs the one before it: no summary alone.
@@ -807,7 +809,7 @@ def analyse_article(
     book = aliases or AliasBook.load()
     # "Clarios, "; "U. S." where the body writes "United States"
     named = [e.model_copy(update={"name": as_the_body_writes(e.name.strip().rstrip(",;:").strip(), article.body, book)})
-             for joined in reply.entity_list() for e in joined_names(joined, book)]
+             for joined in reply.entity_list() for e in (without_owner_country(part, book) for part in joined_names(joined, book))]
     found_entities = [as_the_body_types(e, article.body) for e in named if entity_rejected(e, article, book) is None]  # invented names, headings, phrases, titles
     entities = [e.model_copy(update={"name": initials_as_written(e.name, article.body)}) for e in typed_once(found_entities, book)]
     summary = initials_as_written(summary, article.body)

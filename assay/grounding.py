@@ -334,12 +334,24 @@ def employs_analysts(name: str, body: str) -> bool:
     return re.search(rf"\b{_ANALYSTS}\s+(?:at|from|with)\s+{named}(?!\w)|(?<!\w){named}(?:[’']s)?\s+{_ANALYSTS}\b", body) is not None
 
 
+# Capitals that news writes for their governments ("Beijing has used export licensing before…", "Washington and Canberra
+# announced…"): a Bloomberg-style story written here (forty-fourth session) had "Beijing" typed a company.
+CAPITALS_FOR_GOVERNMENTS = frozenset(p.lower() for p in (
+    "Beijing", "Washington", "Canberra", "Tokyo", "Ottawa", "Brussels", "Berlin", "Paris", "London", "Seoul", "New Delhi", "Delhi",
+    "Moscow", "Jakarta", "Kuala Lumpur", "Brasília", "Brasilia", "Pretoria", "Nairobi", "Naypyidaw", "Hanoi", "Manila", "Bangkok",
+    "Islamabad", "Riyadh", "Abu Dhabi", "Kinshasa", "Santiago", "Buenos Aires", "La Paz", "Lima", "Astana", "Ulaanbaatar",
+    "Kyiv", "Taipei", "Wellington", "Oslo", "Stockholm", "Helsinki", "Rome", "Madrid", "Lisbon", "The Hague", "Ankara",
+))
+
+
 def as_the_body_types(entity: Entity, body: str) -> Entity:
     """`entity` typed a company where the body has it employ analysts (`employs_analysts`) and the model
-    typed it a government or a country, an industry's association typed a government as other; otherwise as the model
-    typed it."""
+    typed it a government or a country, an industry's association typed a government as other, a capital
+    typed a company a government; otherwise as the model typed it."""
     if entity.type in (EntityType.government, EntityType.country) and employs_analysts(entity.name, body):
         return entity.model_copy(update={"type": EntityType.company})
+    if entity.type == EntityType.company and entity.name.lower() in CAPITALS_FOR_GOVERNMENTS:
+        return entity.model_copy(update={"type": EntityType.government})
     if entity.type == EntityType.government and _TRADE_ASSOCIATION.search(entity.name):
         return entity.model_copy(update={"type": EntityType.other})
     return entity
@@ -708,6 +720,20 @@ def _written(name: str, norm_body: str) -> bool:
 
 def _verbatim(name: str, body: str) -> bool:
     return re.search(rf"(?<!\w){re.escape(name)}(?!\w)", body) is not None
+
+
+_OWNER_COUNTRY = re.compile(r"^(?P<owner>[A-Z][\w.’' -]{1,40}?)['’]s\s+(?P<name>[A-Z].*)$")
+
+
+def without_owner_country(entity: Entity, aliases: AliasBook) -> Entity:
+    """A company or project without the country a story writes before it: "Germany's Vacuumschmelze GmbH" is
+    "Vacuumschmelze GmbH" (a Bloomberg-style story written here). A government keeps it: "China's Ministry of Commerce"
+    is the alias book's name."""
+    found = _OWNER_COUNTRY.match(entity.name.strip())
+    if entity.type not in (EntityType.company, EntityType.project) or found is None:
+        return entity
+    owner = aliases.canonical(found["owner"])
+    return entity.model_copy(update={"name": found["name"]}) if owner is not None and owner.type == EntityType.country else entity
 
 
 def as_the_body_writes(name: str, body: str, aliases: AliasBook) -> str:
