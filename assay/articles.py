@@ -8,6 +8,7 @@ from assay.cleaning import JS_NOTICE, blocks_for, clean_blocks, repair_text, wit
 from assay.ids import article_id, canonical_url
 from assay.readers import parse
 from assay.sources import SourceError
+from assay.statements import publisher_correction
 from assay.types import Article, Fetched, RawItem
 
 # Which reading of the sources the readers and the cleaning give: bump it when a change to them makes an
@@ -95,7 +96,8 @@ def to_article(item: RawItem) -> Article:
         highlights=clean.highlights,
         body=clean.body,
         sections=clean.sections,
-        reading_notes=item.notes,
+        # A correction note the body keeps (a page's; a text file's was taken out as it was read, and noted then).
+        reading_notes=[*item.notes, *(note for line in clean.body.split("\n") if (note := publisher_correction(line)) and note not in item.notes)],
         read_by=READER_VERSION,
     )
 

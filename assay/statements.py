@@ -436,6 +436,17 @@ PAGE_FURNITURE = re.compile(r"^(?:item \d+ of \d+\b|\[\d+/\d+\])|\b(?:sign up|su
                             # A wire story's note of what changed: "(Updates with analyst comment in fifth paragraph.)"
                             r"|^\((?:updates?|adds?|corrects?|recasts?|rewrites?|refiles?|changes?|fixes)\b[^()]*\)\.?$"
                             r"|^\((?:file )?(?:image|photo|picture|graphic)s?\b[^)]*\)\.?$", re.I)  # "(Image courtesy of Lynas.)"
+# A wire story's correction note ("(Corrects paragraph 4 to show that the Kachin Independence Army … controls Pangwa)"),
+# and a site's ("This story has been corrected to…"): page furniture to the breakdown, but what changed is worth a reader's note.
+_CORRECTION = re.compile(r"^\((?P<note>(?:corrects?|correction:?|this (?:story|article) (?:has been|was) corrected)\b[^()]*)\)\.?$", re.I)
+
+
+def publisher_correction(line: str) -> str | None:
+    """The note of a line that is only a publisher's correction note, as `ingest` keeps it; None for any other line."""
+    found = _CORRECTION.match(line.strip())
+    return f"the publisher's correction: {found['note'].strip().rstrip('.')}" if found else None
+
+
 # A company's name alone on its line, as a contact block or a letterhead prints it: "Fitch Australia Pty Ltd." had been
 # a statement (a rating action written here).
 _COMPANY_LINE = re.compile(rf"^[A-Z][\w&'’.-]*(?:\s[A-Z][\w&'’.-]*){{0,5}}\s(?:Pty\.? Ltd|Co\., Ltd|S\.A|{LEGAL_FORMS})\.?$")
@@ -489,7 +500,7 @@ def is_furniture_line(line: str) -> bool:
     return bool(_SKIP_LINE.match(text) or _DATED_LINE.match(text) or _DATE_ONLY_LINE.match(text) or _is_table_row(text) or _POST_LINE.match(text)
                 or PAGE_FURNITURE.search(text) or _ISSUE_LINE.match(text) or _ADDRESSEES.match(text) or _UNITS_CAPTION.match(text)
                 or RULE_PREAMBLE.match(text) or _RULE_FIELD.match(text) or _LEGAL_FORMULA.match(text) or _SECTION_HEADING.match(text)
-                or _COMPANY_LINE.match(text) or BYLINE_WITH_OUTLET.match(text) or _is_masthead_line(text))
+                or _COMPANY_LINE.match(text) or BYLINE_WITH_OUTLET.match(text) or _is_masthead_line(text) or _CORRECTION.match(text))
 
 
 def _is_table_row(text: str) -> bool:

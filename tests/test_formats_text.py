@@ -1559,3 +1559,31 @@ def test_a_letter_to_an_office_holder_is_titled_by_what_it_asks(tmp_path: Path):
     assert letter.title.startswith("We write to urge the Department of Commerce")
     assert (letter.source, letter.published) == ("United States Senate", datetime(2026, 11, 20, tzinfo=UTC))
     assert [s.text for s in statements(letter)][0].startswith("We write to urge")  # the addressee's block is no statement
+
+
+def test_a_wire_story_s_correction_note_is_said_not_read_as_text(tmp_path: Path):
+    """A corrected Reuters story written here (forty-fourth session): its "(Corrects paragraph 4 …)" line was left out as a
+    pasted page's caption, and nothing said a correction had been made. It is left out still, and kept as a reading note;
+    a page's correction note at its foot is noted too, and is no statement."""
+    from assay.statements import statements
+
+    text = ("CORRECTED-UPDATE 2-Myanmar rare earth flows to China slump\n\n"
+            "(Corrects paragraph 4 to show that the Kachin Independence Army, not the military government, controls Pangwa)\n\n"
+            "BANGKOK/BEIJING, Nov 27 (Reuters) - China's imports of rare earths from Myanmar fell 62% in October from a year earlier, "
+            "customs data showed on Wednesday.\n\nThe Kachin Independence Army, which has controlled Pangwa since October 2024, has "
+            "imposed new taxes on mining, two industry sources told Reuters.\n")
+    article, notes = _read_text(tmp_path, text)
+    assert article.title == "Myanmar rare earth flows to China slump" and "Corrects" not in article.body
+    correction = ("the publisher's correction: Corrects paragraph 4 to show that the Kachin Independence Army, not the military "
+                  "government, controls Pangwa")
+    assert correction in article.reading_notes and not any("captions" in note for note in notes)
+    html = ("<html><head><title>Myanmar flows slump</title></head><body><article><h1>Myanmar flows slump</h1><p>China's imports of "
+            "rare earths from Myanmar fell 62% in October from a year earlier, customs data showed on Wednesday.</p><p>(This story "
+            "has been corrected to show that the Kachin Independence Army controls Pangwa)</p></article></body></html>")
+    url = "https://news.example.com/myanmar"
+    _, _, (item,) = parse(Fetched(source=url, url=url, content=html.encode(), content_type="text/html"))
+    page = to_article(item)
+    assert "the publisher's correction: This story has been corrected to show that the Kachin Independence Army controls Pangwa" in (
+        page.reading_notes)
+    assert [s.text for s in statements(page)] == [
+        "China's imports of rare earths from Myanmar fell 62% in October from a year earlier, customs data showed on Wednesday."]

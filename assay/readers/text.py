@@ -65,6 +65,7 @@ from assay.statements import (
     SALUTATION,
     dateline_end,
     post_number_end,
+    publisher_correction,
     sentences,
     trim_span,
 )
@@ -544,6 +545,8 @@ def _without_page_chrome(lines: list[str], notes: list[str]) -> tuple[list[str],
             end = credit + 1
     # Its photo captions and sign-up calls, before the layout joins them to the paragraph under them.
     captions = {i for i in filled if start <= i < end and PAGE_FURNITURE.search(lines[i].strip())}
+    corrections = [note for i in sorted(captions) if (note := publisher_correction(lines[i]))]
+    notes.extend(corrections)  # left out of the text as the captions are, but said
     # A rail of other stories' headlines inside the text ("Most Read from Bloomberg" over them): up to a line that ends a sentence.
     for n, i in enumerate(filled):
         if start <= i < end and _RAIL_LABEL.match(lines[i].strip()):
@@ -552,9 +555,10 @@ def _without_page_chrome(lines: list[str], notes: list[str]) -> tuple[list[str],
                 if lines[j].rstrip().endswith((".", "!", "?", '"', "”", ":")) or len(lines[j].split()) > 16:
                     break
                 captions.add(j)
-    if start or end < len(lines) or captions:
+    if start or end < len(lines) or len(captions) > len(corrections):
         notes.append(f"left out a pasted page's menus, links and captions: {len([i for i in filled if i < start])} lines above "
-                     f"the article, {len([i for i in filled if i >= end])} below, {len(captions)} within")
+                     f"the article, {len([i for i in filled if i >= end])} below, {len(captions) - len(corrections)} within")
+    if start or end < len(lines) or captions:
         sites = [lines[i].strip() for i in filled if i < start and is_site_name(lines[i].strip())]
         return [line for i, line in enumerate(lines[:end]) if i >= start and i not in captions], sites
     return lines, []
