@@ -253,7 +253,9 @@ NAMES_VERSION = "39"  # 1: a name typed once; a unit the value carries shown onc
 # 37: the world's countries in the alias file (7 had been), so the model's "Mexico" as a company is a country
 # 38: a sector ("energy", "defense"), "alloys" or generators are no material, a list of names no one entity ("Lynas, Iluka and MP Materials"),
 # a person the body gives a role before the name ("geographer Julie Michelle Klinger") no company
-# 39: a company without the country written before it ("Germany's Vacuumschmelze GmbH"); a capital typed a company ("Beijing") a government
+# 39: a company without the country written before it ("Germany's Vacuumschmelze GmbH"); a capital typed a company ("Beijing") a government,
+# an armed group ("Kachin Independence Army") typed a project other;
+# a figure whose "measures" is only its unit ("percentage", "tonnes") measures the words of its clause before it
 
 
 # A sentence that opens by pointing back ("Its chief executive … told delegates…") needs the one before it: no summary alone.
@@ -638,6 +640,31 @@ def _measures_dimension(measures: str, value: str) -> bool:
     return any(pattern.search(value) and words & dimension for pattern, dimension in UNIT_DIMENSIONS.values())
 
 
+_BARE_MEASURES = frozenset("amount number figure value quantity total percentage percent units unit volume".split())
+
+
+def _names_only_its_unit(measures: str, value: str) -> bool:
+    """Whether what a figure measures, as the model wrote it, is only its unit or dimension ("62% — percentage",
+    "1,240 tonnes — tonnes": a wire story written here, forty-fourth session), which tells a reader nothing."""
+    words = [w.lower() for w in re.findall(r"[^\W\d_]+", measures)]
+    dimensions = set().union(*(d for pattern, d in UNIT_DIMENSIONS.values() if pattern.search(value)))
+    return bool(words) and all(w in _BARE_MEASURES or w in dimensions or re.search(rf"(?<![^\W\d_]){re.escape(w)}", value, re.I) for w in words)
+
+
+# Where a figure's clause opens: the sentence's start, or a comma, semicolon, colon or dash before the figure.
+_CLAUSE_OPENING = re.compile(r".*(?:[,;:]|\s[—–-])\s+", re.S)
+MEASURED_MAX_WORDS = 10
+
+
+def _measured_in(sentence: str, at: int) -> str:
+    """The words of the figure's clause before it, at most `MEASURED_MAX_WORDS` of them ("China's imports of rare earths
+    from Myanmar fell" for "62%"); "" where fewer than two."""
+    before = sentence[:at]
+    opened = _CLAUSE_OPENING.match(before)
+    words = before[opened.end() if opened else 0 :].split()[-MEASURED_MAX_WORDS:]
+    return " ".join(words).strip(" ,;:—–-") if len(words) >= 2 else ""
+
+
 def _figure(reply: FigureReply, body: str) -> Figure | None:
     """The figure as the body writes it, or None. Its value must hold a digit and be a whole number of the body ("1" does
     not match inside "2015"), not a year, and what it measures must share a word with its sentence or
@@ -677,7 +704,10 @@ def _figure(reply: FigureReply, body: str) -> Figure | None:
         unit = ""  # a unit the sentence does not write after the value ("number"; "of rare earths" before it)
     if not unit and not _shows_its_unit(value) and (written := _UNIT_AFTER.match(body, after.end() if after else match.end())):
         unit = written["unit"]  # the unit the sentence writes, where the reply gave none: "1.25" read "1.25 tonnes"
-    return Figure(value=value, unit=unit, measures=reply.measures, sentence=sentence.text, start=sentence.start, end=sentence.end)
+    measures = reply.measures
+    if _names_only_its_unit(measures, value) and (measured := _measured_in(sentence.text, start - sentence.start)):
+        measures = measured
+    return Figure(value=value, unit=unit, measures=measures, sentence=sentence.text, start=sentence.start, end=sentence.end)
 
 
 # A unit of measure written right after a value: "1.25 tonnes", "6,000 metric tons", "20 MW".

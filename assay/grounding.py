@@ -344,14 +344,20 @@ CAPITALS_FOR_GOVERNMENTS = frozenset(p.lower() for p in (
 ))
 
 
+# An armed group typed a project or a company ("Kachin Independence Army", a wire story written here): neither.
+_ARMED_GROUP = re.compile(r"\b(?:Army|Militia|Brigade|Rebels|Insurgents|Armed Forces)$")
+
+
 def as_the_body_types(entity: Entity, body: str) -> Entity:
     """`entity` typed a company where the body has it employ analysts (`employs_analysts`) and the model
     typed it a government or a country, an industry's association typed a government as other, a capital
-    typed a company a government; otherwise as the model typed it."""
+    typed a company a government, an armed group typed a project or a company as other; otherwise as the model typed it."""
     if entity.type in (EntityType.government, EntityType.country) and employs_analysts(entity.name, body):
         return entity.model_copy(update={"type": EntityType.company})
     if entity.type == EntityType.company and entity.name.lower() in CAPITALS_FOR_GOVERNMENTS:
         return entity.model_copy(update={"type": EntityType.government})
+    if entity.type in (EntityType.company, EntityType.project) and _ARMED_GROUP.search(entity.name):
+        return entity.model_copy(update={"type": EntityType.other})
     if entity.type == EntityType.government and _TRADE_ASSOCIATION.search(entity.name):
         return entity.model_copy(update={"type": EntityType.other})
     return entity

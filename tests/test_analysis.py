@@ -123,6 +123,14 @@ def test_a_figure_shows_its_value_as_the_body_writes_it_and_its_unit_once():
     shown = {v: (f.value, f.unit) for v, m in (("2,100", "NdPr oxide"), ("1.9", "full plant"))
              if (f := _figure(FigureReply(value=v, unit="", measures=m), pilot))}
     assert shown == {"2,100": ("2,100", "kg"), "1.9": ("1.9", "kilotonnes")}
+    # What a figure measures, where the reply names only its unit ("62% — percentage", "1,240 tonnes — tonnes": a wire story
+    # written here, forty-fourth session), is its clause's words before it.
+    wire = ("BANGKOK, Nov 27 (Reuters) - China's imports of rare earths from Myanmar fell 62% in October, customs data showed. "
+            "Imports of mixed rare earth carbonate totalled 1,240 tonnes last month, down from 3,260 tonnes a year earlier.")
+    measured = {v: f.measures for v, m in (("62%", "percentage"), ("1,240 tonnes", "tonnes"), ("3,260 tonnes", "imports a year earlier"))
+                if (f := _figure(FigureReply(value=v, unit="", measures=m), wire))}
+    assert measured == {"62%": "China's imports of rare earths from Myanmar fell", "1,240 tonnes": "Imports of mixed rare earth carbonate totalled",
+                        "3,260 tonnes": "imports a year earlier"}
 
 
 def test_a_figure_is_what_its_sentence_says_or_nothing():
@@ -681,6 +689,7 @@ def test_headings_and_phrases_are_no_entities(prose_parts):
     assert as_the_body_types(Entity(name="Goldman Sachs", type="country"), "Goldman Sachs analysts wrote.").type == "company"
     assert as_the_body_types(Entity(name="China", type="country"), roundup).type == "country"
     assert as_the_body_types(Entity(name="Iluka Resources", type="project"), roundup).type == "project"  # only a government or country moves
+    assert as_the_body_types(Entity(name="Kachin Independence Army", type="project"), roundup).type == "other"  # an armed group
     # Seen on a hearing, a thread and the sample: a common noun's phrase, a title, a person by their title,
     # a people, as a company or a government; the names beside them stay.
     hearing = Article(id="hearing", title="Estimates", source="test", source_url="test", body=(
