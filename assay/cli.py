@@ -323,13 +323,15 @@ def show(article_id: Annotated[str, typer.Argument(help="Article id, or a unique
         _print_json(article.model_dump(mode="json") | {"analysis": analysis.model_dump(mode="json") if analysis else None,
                                                         "revisions": [r.model_dump(mode="json") for r in view.revisions]})
         return
+    from assay.statements import CORRECTION_NOTE
+
     out.print(f"[bold]{escape(article.title)}[/bold]")
     by = f" · {escape(article.author)}" if article.author else ""
     out.print(f"[dim]{article.id} · {_when(article.published)} · {escape(article.source)}{by} · {escape(article.url or article.source_url)}[/dim]")
     if article.reading_notes:  # how the text was read; OCR's possible misreadings stand out
         out.print("[dim]How the text was read:[/dim]")
         for note in article.reading_notes:
-            out.print(f"[{'yellow' if 'OCR' in note else 'dim'}]  - {escape(note)}[/]", highlight=False)
+            out.print(f"[{'yellow' if 'OCR' in note or note.startswith(CORRECTION_NOTE) else 'dim'}]  - {escape(note)}[/]", highlight=False)
     _print_revisions(view.revisions)
     if article.highlights:
         out.print("\n[bold]Publisher's highlights[/bold]")

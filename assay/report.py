@@ -59,6 +59,7 @@ from assay.corpus import SOURCE_TYPE_LABELS, CorpusView, SourceRules, StatementR
 from assay.entities import EntityPage, entity_pages
 from assay.profiles import SourceProfile, source_profiles, source_type_profiles
 from assay.settings import Settings
+from assay.statements import CORRECTION_NOTE
 from assay.timelines import RepeatedClaim, repeated_claims
 from assay.types import KIND_COLOURS, KINDS, Analysis, Article, ArticleCatalog, Revision, StatementAnalysis
 
@@ -632,6 +633,7 @@ def render_article(
         article=article,
         date=_date(article.published),
         link=external_link(article.url),
+        corrections=[note.removeprefix(CORRECTION_NOTE) for note in article.reading_notes if note.startswith(CORRECTION_NOTE)],
         analysis=analysis,
         missing=missing,
         counts=KindCounts.of(statements),

@@ -444,7 +444,10 @@ _CORRECTION = re.compile(r"^\((?P<note>(?:corrects?|correction:?|this (?:story|a
 def publisher_correction(line: str) -> str | None:
     """The note of a line that is only a publisher's correction note, as `ingest` keeps it; None for any other line."""
     found = _CORRECTION.match(line.strip())
-    return f"the publisher's correction: {found['note'].strip().rstrip('.')}" if found else None
+    return f"{CORRECTION_NOTE}{found['note'].strip().rstrip('.')}" if found else None
+
+
+CORRECTION_NOTE = "the publisher's correction: "  # how a correction's reading note opens: shown before the breakdown, as OCR's is
 
 
 # A company's name alone on its line, as a contact block or a letterhead prints it: "Fitch Australia Pty Ltd." had been

@@ -47,7 +47,8 @@ HOSTILE = Article(
     source="<b>Evil</b> Feed", source_url="test", highlights=[f'<img src=x onerror="{PWN}">Publisher point'],
     body=HOSTILE_BODY, sections=[Section(heading=None, start=0, end=len(HOSTILE_BODY))],
     # As a scanned PDF's reader notes it, and as hostile as the rest.
-    reading_notes=[f"a scanned PDF of 1 page: its text read by OCR (Tesseract) <script>{PWN}</script>", "dated from its dateline"],
+    reading_notes=[f"a scanned PDF of 1 page: its text read by OCR (Tesseract) <script>{PWN}</script>", "dated from its dateline",
+                   f"the publisher's correction: Corrects paragraph 4 to show <b>{PWN}</b>"],
 )
 
 
@@ -393,6 +394,7 @@ def test_a_hostile_article_shows_its_markup_as_text_and_runs_nothing(browser, co
         assert "<b>Evil</b> Feed" in page.locator(".meta").inner_text()
         # Read by OCR: said before the breakdown, and every note of how the text was read, as text.
         assert page.locator("#read-by-ocr").inner_text().startswith("A scanned PDF of 1 page: its text read by OCR")
+        assert page.locator("#corrected").inner_text() == f"Corrected by its publisher: Corrects paragraph 4 to show <b>{PWN}</b>."
         assert page.locator("#reading-notes li").evaluate_all("notes => notes.map(n => n.textContent)") == HOSTILE.reading_notes  # folded away
         assert page.locator("#entities td").all_inner_texts()[2] == f'<img src=x onerror="{PWN}">'
         assert page.locator("#c0").evaluate("e => e.classList.contains('selected')")  # selected from the URL
