@@ -1103,7 +1103,7 @@ HIGHLIGHTS_HEADINGS = {"highlights", "key highlights", "synopsis"}
 # here, thirty-third session: its synopsis had been two statements and two highlights, repeating the lede).
 _DECK_HEADINGS = {"synopsis"}
 DECK_BULLETS = (2, 5)  # how many unheaded bullets over the first paragraph a summary has
-DECK_BULLET_WORDS = 25
+DECK_BULLET_WORDS = (4, 25)  # a point of news, not a menu's item ("Markets", "Sign in") that reading the page kept
 
 
 def split_highlights(blocks: list[Block]) -> tuple[list[str], list[Block]]:
@@ -1121,7 +1121,8 @@ def split_highlights(blocks: list[Block]) -> tuple[list[str], list[Block]]:
     # under the headline, unheaded (Bloomberg's "abstract": a page written here, forty-fourth session, had them as statements).
     lead = next((n for n, block in enumerate(blocks) if block.kind != "item"), len(blocks))
     if (DECK_BULLETS[0] <= lead <= DECK_BULLETS[1] and lead < len(blocks) and blocks[lead].kind == "paragraph"
-            and all(len(b.text.split()) <= DECK_BULLET_WORDS and not re.search(r"[.!?:;]$", b.text.strip()) for b in blocks[:lead])):
+            and all(DECK_BULLET_WORDS[0] <= len(b.text.split()) <= DECK_BULLET_WORDS[1] and not re.search(r"[.!?:;]$", b.text.strip())
+                    for b in blocks[:lead])):
         return [b.text for b in blocks[:lead]], blocks[lead:]
     return [], blocks
 

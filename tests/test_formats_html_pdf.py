@@ -1022,6 +1022,8 @@ def test_a_summary_s_bullets_over_the_first_paragraph_are_the_publisher_s_highli
     sentences = ["The ministry added two compounds to its control list.", "Magnet makers in Japan and Germany said stocks cover weeks."]
     highlights, body = read("".join(f"<li>{b}</li>" for b in sentences))
     assert highlights == [] and "The ministry added two compounds to its control list." in body
+    highlights, body = read("<li>Markets</li><li>Economics</li><li>Sign in</li>")  # a menu the page kept: no summary
+    assert highlights == []
 
 
 def test_a_paywalled_page_is_read_as_far_as_it_shows_and_says_so():
