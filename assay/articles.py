@@ -66,7 +66,8 @@ READER_VERSION = "32"  # 1: before it was kept (None in the registry); 2: wire f
 #     a page that only redirects (meta refresh), asks to accept cookies, is the site's error page or sign-in form,
 #     or lists stories (a home or section page) is no article
 # 32: a byline in italics names the writer; short unheaded bullets over the first paragraph are the publisher's highlights;
-#     a call to subscribe with the text going on under it is no paywall; a correction note is kept as a reading note
+#     a call to subscribe with the text going on under it is no paywall; a correction note is kept as a reading note; a page's
+#     day labelled "Published:" outside its article element dates it; a photo's caption ending in its credit is no text
 
 # The bundled sample corpus: 25 real articles of one feed (the demo's input, the eval's corpus). Read through
 # the package (assay/data/samples links to the top-level samples/), so that an installed wheel carries it: read

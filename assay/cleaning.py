@@ -119,6 +119,8 @@ _BOILERPLATE = re.compile(
       # An advertisement's slot: "Advertisement · Scroll to continue", "Story continues below advertisement"
       | advertisement(?:\s*[·•|–—-]?\s*scroll\ to\ continue(?:\ with\ content)?)?
       | scroll\ to\ continue(?:\ with\ content)?
+      # A photo's caption ending in its credit, set as a paragraph: "Rare earth. Photo: VCG" (a Global Times page written here)
+      | (?:[^\n]{0,200}?[.!?]\s+)?(?:file\ )?(?:photo|photograph|picture|image)s?(?:\ by|\ courtesy\ of)?\s*:\s*[\w/.&'’\ -]{1,50}
       | (?:the\ )?(?:story|article)\ continues\ (?:below|after)(?:\ (?:this\ )?(?:advertisement|ad))?
       # A page that draws its text with JavaScript tells a reader without it so (its <noscript>):
       # "You need to enable JavaScript to run this app.", "JavaScript is disabled in your browser."

@@ -1172,3 +1172,27 @@ def test_a_sign_in_form_or_a_section_page_is_no_article_and_a_section_page_names
                     'lifted NdPr output 12% in the September quarter to 2,204 tonnes, the company said.</p></article>'
                     f'<div class="sidebar"><h3>Most read</h3>{side}</div></body></html>')
     assert story.body.startswith("Lynas Rare Earths lifted NdPr output 12%") and "Most read" not in story.body
+
+
+def test_a_state_outlet_s_page_is_dated_by_its_labelled_day_and_its_photo_credit_is_no_text():
+    """A Global Times page written here (forty-fourth session): its "Published: Dec 03, 2026 09:12 PM" stands beside the
+    byline outside any article element, and a photo's caption ending in its credit ("Rare earth. Photo: VCG") opens the
+    text. It had been undated, with the caption its first paragraph. A masthead's unlabelled day still dates nothing."""
+    story = ("<br>China's export controls on certain heavy rare earth items are a legitimate measure in line with international "
+             "practice, a spokesperson for the Ministry of Commerce said on Wednesday.<br><br>China accounted for about 70 percent "
+             "of global rare earth mining output in 2025, according to the US Geological Survey.<br><br>")
+
+    def read(day: str) -> tuple[datetime | None, str]:
+        html = ("<html><head><title>China's rare earth export management is legitimate - Global Times</title></head><body>"
+                "<div class='article_title'>China's rare earth export management is legitimate</div>"
+                f"<div class='author_share'><span class='byline'>By Global Times</span><span class='pub_time'>{day}</span></div>"
+                f"<div class='article_content'><div class='article_right'><p class='picture'> Rare earth. Photo: VCG</p>{story}"
+                "</div></div></body></html>")
+        url = "https://www.globaltimes.cn/page/202612/1350000.shtml"
+        _, _, (item,) = parse(Fetched(source=url, url=url, content=html.encode(), content_type="text/html"))
+        article = to_article(item)
+        return article.published, article.body
+
+    published, body = read("Published: Dec 03, 2026 09:12 PM")
+    assert published == datetime(2026, 12, 3, tzinfo=UTC) and body.startswith("China's export controls") and "VCG" not in body
+    assert read("Wednesday, December 2, 2026")[0] is None  # no label: a masthead's day, today's

@@ -188,22 +188,26 @@ def _header_time(root: lxml.html.HtmlElement) -> str | None:
     return None
 
 
-_BYLINE_CLASS = re.compile(r"byline|dateline|date|posted|published|timestamp|article-meta|post-meta|entry-meta", re.I)
+_BYLINE_CLASS = re.compile(r"byline|dateline|date|posted|publish|pub_?time|timestamp|article-meta|post-meta|entry-meta", re.I)
+# A date its element labels as the article's: "Published: Dec 03, 2026 09:12 PM" beside a Global Times page's byline, outside
+# any article element (a page written here, forty-fourth session, had been undated). A masthead's day has no such label.
+_LABELLED_DAY = re.compile(r"^(?:published|posted|first published|updated|last updated)\b(?:\s+on)?\s*:?\s*\S", re.I)
 
 
 def _byline_date(root: lxml.html.HtmlElement) -> tuple[datetime, str] | None:
     """The date a byline or date element inside the article writes ("By Kenji Mori, Tokyo | 26 November
-    2026"), which trafilatura leaves out of the main text; never the site's masthead, a sidebar's or a
-    footer's (htmldate's markup-only search, tried, takes a masthead's "Wednesday, 2 December 2026")."""
+    2026"), or one outside it that says it is the day published (`_LABELLED_DAY`), which trafilatura leaves out
+    of the main text; never the site's masthead, a sidebar's or a footer's (htmldate's markup-only search, tried, takes a masthead's "Wednesday, 2 December 2026")."""
     for element in root.xpath("//*[@class]"):
         if not _BYLINE_CLASS.search(element.get("class") or ""):
             continue
         ancestors = list(element.iterancestors())
         if any(a.tag in ("nav", "footer", "aside") for a in ancestors):
             continue
-        if not any(a.tag in ("article", "main") or re.search(r"article|entry|post|story", a.get("class") or "", re.I) for a in ancestors):
-            continue  # the site's masthead date is today's, not the article's
         text = " ".join(element.text_content().split())
+        if not _LABELLED_DAY.match(text) and not any(
+                a.tag in ("article", "main") or re.search(r"article|entry|post|story", a.get("class") or "", re.I) for a in ancestors):
+            continue  # the site's masthead date is today's, not the article's
         if 0 < len(text) <= 120 and (found := opening_date([text])):
             return found[0], text
     return None
