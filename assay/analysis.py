@@ -254,7 +254,7 @@ NAMES_VERSION = "39"  # 1: a name typed once; a unit the value carries shown onc
 # 38: a sector ("energy", "defense"), "alloys" or generators are no material, a list of names no one entity ("Lynas, Iluka and MP Materials"),
 # a person the body gives a role before the name ("geographer Julie Michelle Klinger") no company
 # 39: a company without the country written before it ("Germany's Vacuumschmelze GmbH"); a capital typed a company ("Beijing") a government,
-# an armed group ("Kachin Independence Army") typed a project other;
+# an armed group ("Kachin Independence Army") typed a project other; a supply chain, markets or industries no material;
 # a figure whose "measures" is only its unit ("percentage", "tonnes") measures the words of its clause before it
 
 

@@ -157,8 +157,10 @@ _ACT = re.compile(r"^(?P<subject>[A-Z][^,;:“”\"]{2,120}?)\s+(?:welcomed|hail
 # a company presentation seen by Bloomberg News" (Yonhap's and Bloomberg's stories written here: the writer's, and an outlet's).
 _COMPANY_DOCUMENT = re.compile(r"^\s*(?:a|an|the|its|their)\s+(?:company(?:['’]s)?|regulatory|(?:stock )?exchange|securities|corporate)\s+"
                                r"(?:presentation|filing|disclosure|statement|release|report|document|website|prospectus|announcement)s?\b", re.I)
-_THE_OFFICIAL = re.compile(r"^\s*the\s+(?:same\s+)?official\b", re.I)
-_AN_OFFICIAL = re.compile(r"\bofficials?\b", re.I)
+# A spokesperson too: "a spokesperson for the Ministry of Commerce (MOFCOM) said…" then "…,” He Yadong, the spokesperson, told a
+# regular press conference" (a Global Times page written here, forty-fourth session: the ministry's words had been a company's).
+_THE_OFFICIAL = re.compile(r"^\s*the\s+(?:same\s+)?(?:official|spokes(?:person|man|woman))\b", re.I)
+_AN_OFFICIAL = re.compile(r"\b(?:officials?|spokes(?:person|man|woman)s?)\b", re.I)
 _LEGAL_FORM_END = re.compile(rf"[\s,]+(?:{LEGAL_FORMS}|Co|SA)\.?$")
 _SAME_SUBJECT = re.compile(r"^\s*(?:and|but)(?:\s+(?:it|they|he|she))?\s*$", re.I)
 # A second verb of one subject: "The Company plans to begin a scoping study in 2027 and expects…" (a release written here).

@@ -291,7 +291,8 @@ _LIST_LEGAL_FORMS = frozenset("co ltd inc llc plc ag sa nv pty asa ab gmbh spa j
 # is none either: "energy" and "defense" as materials (the sample feed analysed, forty-first session).
 _ACTIVITY_OR_MEASURE = re.compile(r"\b(?:mining|smelting|separation|processing|refining|production|recycling|extraction|exports|imports|"
                                   r"metalli[sz]ation|alloying|output|supply|demand|prices?|industry|sector|market|technology|technologies|"
-                                  r"process|furnaces?|energy|defen[cs]e|aerospace|automotive|electronics|manufacturing)$", re.I)
+                                  r"process|furnaces?|energy|defen[cs]e|aerospace|automotive|electronics|manufacturing|"
+                                  r"(?:supply|value) chains?|markets|industries|sectors)$", re.I)  # "global supply chains" (a Global Times page)
 
 
 # A person's role written after their name: "He Yongqian, spokesperson for…", "Lin Boqiang, director of…",

@@ -24,7 +24,7 @@ from assay.types import Article, Attribution, Evidence, Kind, StatementLabels
 # The version of the rules around the classifiers: attribution (assay/attribution.py), the source-type
 # cues it reads (assay/corpus.py), the voice's kinds and the evidence fallback below. Part of the
 # decider's name, so changing them re-analyses.
-ATTRIBUTION_RULES = "46"  # 4: "X states that/it …"; 5: "The U.S. says" (no full stop after an initial);
+ATTRIBUTION_RULES = "47"  # 4: "X states that/it …"; 5: "The U.S. says" (no full stop after an initial);
 # 6: "the companies said", agencies named like companies, a piece going on "and that …" keeps its speaker;
 # 7: a transcript's turn is its speaker's, an interview's answer the interviewee's; "X called it “…”";
 # 8: a publisher named as a company ("MP Materials Corp") publishes company releases (its decks);
@@ -88,6 +88,7 @@ ATTRIBUTION_RULES = "46"  # 4: "X states that/it …"; 5: "The U.S. says" (no fu
 # 44: "the official" is the last official's side, not the last speaker's ("…, according to the Department…" between them)
 # 45: "X estimated in a November note that …" names its speaker, as "X estimated that …" does
 # 46: data, figures and statistics that show name their owner ("Official figures show…", "Chinese customs data show…")
+# 47: "the spokesperson" speaks for the one "a spokesperson for X" named before, as "the official" does
 
 
 class KindDecider(Protocol):

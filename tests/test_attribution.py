@@ -248,6 +248,20 @@ def test_a_company_official_speaks_for_the_company_and_the_official_again_for_th
     assert got["\"The country"] == Attribution.company
 
 
+def test_the_spokesperson_speaks_for_the_one_a_spokesperson_was_named_for():
+    """A Global Times page written here (forty-fourth session): the ministry's spokesperson, named by name and "the
+    spokesperson" after the first paragraph introduced "a spokesperson for the Ministry of Commerce", had been a company."""
+    body = ("China's export controls on certain heavy rare earth items are a legitimate measure, a spokesperson for the Ministry "
+            "of Commerce (MOFCOM) said on Wednesday.\n\n"
+            "\"China has always been committed to maintaining the security of global supply chains,\" He Yadong, the spokesperson, "
+            "told a regular press conference.\n\n"
+            "A Vacuumschmelze spokesperson said its stocks would last six weeks.\n\n"
+            "\"We are talking to customers every day,\" the spokesperson said.")
+    got = {text[:12]: who for text, (who, _) in _attributed(body, SourceType.news, guess=(Attribution.author, 0.3)).items()}
+    assert got["\"China has a"] == Attribution.government
+    assert got["\"We are talk"] == Attribution.company
+
+
 def test_a_quotation_a_colon_introduces_is_its_speaker_s_and_a_quoted_name_is_not():
     """Seen on a thread written here: "The reason given: "…"" went to the author, as the statement does
     not start inside the quotation."""
