@@ -41,12 +41,12 @@ from assay.grounding import (
     ProseGrounding,
     as_the_body_types,
     as_the_body_writes,
+    bare_name,
     entity_rejected,
     initials_as_written,
     joined_names,
     normalise,
     prose_units,
-    without_owner_country,
 )
 from assay.kinds import KindDecider
 from assay.llm_log import UsageCounter
@@ -254,7 +254,8 @@ NAMES_VERSION = "39"  # 1: a name typed once; a unit the value carries shown onc
 # 38: a sector ("energy", "defense"), "alloys" or generators are no material, a list of names no one entity ("Lynas, Iluka and MP Materials"),
 # a person the body gives a role before the name ("geographer Julie Michelle Klinger") no company
 # 39: a company without the country written before it ("Germany's Vacuumschmelze GmbH"); a capital typed a company ("Beijing") a government,
-# an armed group ("Kachin Independence Army") typed a project other; a supply chain, markets or industries no material;
+# an armed group ("Kachin Independence Army") typed a project other; a supply chain, markets or industries no material; a name
+# without the short name in brackets after it ("Ministry of Commerce (MOFCOM)");
 # a figure whose "measures" is only its unit ("percentage", "tonnes") measures the words of its clause before it
 
 
@@ -839,7 +840,7 @@ def analyse_article(
     book = aliases or AliasBook.load()
     # "Clarios, "; "U. S." where the body writes "United States"
     named = [e.model_copy(update={"name": as_the_body_writes(e.name.strip().rstrip(",;:").strip(), article.body, book)})
-             for joined in reply.entity_list() for e in (without_owner_country(part, book) for part in joined_names(joined, book))]
+             for joined in reply.entity_list() for e in (bare_name(part, book) for part in joined_names(joined, book))]
     found_entities = [as_the_body_types(e, article.body) for e in named if entity_rejected(e, article, book) is None]  # invented names, headings, phrases, titles
     entities = [e.model_copy(update={"name": initials_as_written(e.name, article.body)}) for e in typed_once(found_entities, book)]
     summary = initials_as_written(summary, article.body)

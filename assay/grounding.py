@@ -730,17 +730,20 @@ def _verbatim(name: str, body: str) -> bool:
 
 
 _OWNER_COUNTRY = re.compile(r"^(?P<owner>[A-Z][\w.’' -]{1,40}?)['’]s\s+(?P<name>[A-Z].*)$")
+_SHORT_NAME_AFTER = re.compile(r"\s*\([A-Z][A-Za-z&.]{1,9}\)$")  # "Ministry of Commerce (MOFCOM)": its short name, as it introduces it
 
 
-def without_owner_country(entity: Entity, aliases: AliasBook) -> Entity:
-    """A company or project without the country a story writes before it: "Germany's Vacuumschmelze GmbH" is
-    "Vacuumschmelze GmbH" (a Bloomberg-style story written here). A government keeps it: "China's Ministry of Commerce"
-    is the alias book's name."""
-    found = _OWNER_COUNTRY.match(entity.name.strip())
-    if entity.type not in (EntityType.company, EntityType.project) or found is None:
-        return entity
-    owner = aliases.canonical(found["owner"])
-    return entity.model_copy(update={"name": found["name"]}) if owner is not None and owner.type == EntityType.country else entity
+def bare_name(entity: Entity, aliases: AliasBook) -> Entity:
+    """An entity without the short name the text gives it in brackets ("Ministry of Commerce (MOFCOM)" had been an entity
+    apart from the alias book's, on a Global Times page written here), and a company or project without the country a story
+    writes before it ("Germany's Vacuumschmelze GmbH" is "Vacuumschmelze GmbH", a Bloomberg-style story written here). A
+    government keeps its country: "China's Ministry of Commerce" is the alias book's name."""
+    name = _SHORT_NAME_AFTER.sub("", entity.name.strip()) or entity.name.strip()
+    found = _OWNER_COUNTRY.match(name)
+    if entity.type in (EntityType.company, EntityType.project) and found is not None \
+            and (owner := aliases.canonical(found["owner"])) is not None and owner.type == EntityType.country:
+        name = found["name"]
+    return entity.model_copy(update={"name": name}) if name != entity.name else entity
 
 
 def as_the_body_writes(name: str, body: str, aliases: AliasBook) -> str:

@@ -574,15 +574,16 @@ def test_an_entity_is_named_once_and_as_the_body_writes_it(prose_parts):
 
 def test_a_company_is_named_without_the_country_before_it_and_a_capital_is_its_government(prose_parts):
     """A Bloomberg-style story written here (forty-fourth session): the model listed "Germany's Vacuumschmelze GmbH" and
-    "Beijing" as companies. A government keeps its country ("China's Ministry of Commerce" is the alias book's name)."""
+    "Beijing" as companies. A government keeps its country ("China's Ministry of Commerce" is the alias book's name), not the
+    short name in brackets after it (a Global Times page's "Ministry of Commerce (MOFCOM)" had been an entity apart)."""
     _, decider, embedder = prose_parts
     from assay.types import Article, Section
 
     body = ("Shin-Etsu Chemical Co. and Germany's Vacuumschmelze GmbH told customers their stocks would last ten weeks. "
-            "Beijing has used export licensing before, and China's Ministry of Commerce said the rules would take effect in January.")
+            "Beijing has used export licensing before, and China's Ministry of Commerce (MOFCOM) said the rules would take effect in January.")
     article = Article(id="owners", title="Dysprosium curbs", source="test", source_url="test", body=body,
                       sections=[Section(heading=None, start=0, end=len(body))])
-    answer = reply(companies=["Germany's Vacuumschmelze GmbH", "Beijing"], governments=["China's Ministry of Commerce"], countries=[],
+    answer = reply(companies=["Germany's Vacuumschmelze GmbH", "Beijing"], governments=["China's Ministry of Commerce (MOFCOM)"], countries=[],
                    materials=[], projects=[], figures=[],
                    summary="Vacuumschmelze GmbH told customers their stocks would last ten weeks.", highlights=["Stocks would last ten weeks."])
     analysis, _ = run(article, decider, embedder, answer)
