@@ -63,6 +63,8 @@ from assay.statement_answers import (
     contradictions,
     describe_checks,
     matching_statements,
+    writer_question,
+    writes,
 )
 from assay.store.keywords import KeywordIndex, KeywordRow
 from assay.store.maintenance import BackupResult, ConsistencyReport, RepairResult
@@ -522,10 +524,11 @@ def claims_answer(question: str, settings: Settings, filters: Filters | None = N
     if who is None:
         return None
     mentioned = _articles_that_write(_spelled(who, aliases), settings, filters)
-    if not mentioned:
+    by_writer = _articles_by(who, settings, filters)  # a byline is no part of the body: "What has Helen Thorne said?" of her column
+    if not mentioned and not by_writer:
         return None
-    view, aliases = corpus_view(settings, article_ids=mentioned)
-    query = claims_question(question, aliases)
+    view, aliases = corpus_view(settings, article_ids=list(dict.fromkeys(mentioned + by_writer)))
+    query = claims_question(question, aliases) or writer_question(question, who, by_writer, aliases)
     if query is None:
         return None
     found = matching_statements(query, view, aliases)
@@ -538,6 +541,13 @@ def _articles_that_write(written: re.Pattern[str], settings: Settings, filters: 
     registry = services(settings).registry
     allowed = allowed_articles(registry, filters) if filters else None
     return [a.id for a in registry.articles() if (allowed is None or a.id in allowed) and written.search(f"{a.title}\n{a.body}")]
+
+
+def _articles_by(writer: str, settings: Settings, filters: Filters | None) -> list[str]:
+    """The articles (within the filters) whose byline names this writer (`statement_answers.writes`)."""
+    registry = services(settings).registry
+    allowed = allowed_articles(registry, filters) if filters else None
+    return [a.id for a in registry.articles() if (allowed is None or a.id in allowed) and writes(a.author, writer)]
 
 
 def _spelled(who: str, aliases: AliasBook) -> re.Pattern[str]:

@@ -10,6 +10,7 @@ the answer itself, one citation per statement, with no LLM call, so nothing in i
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -66,6 +67,7 @@ class ClaimsQuestion:
     topic: str = ""  # as the question writes it, for the answer's first line
     firm: bool = False  # an analysts' firm or a price reporter (`AliasBook.is_firm`): it speaks as a third party
     topic_names: tuple[str, ...] = ()  # names in the topic, each of which a statement must write (`_topic_names`)
+    written_by: tuple[str, ...] = ()  # a writer's articles (`writer_question`): their statements in the writer's own voice
 
 
 # The people who speak for an entity, after its name: "What did Macquarie analysts say…" asks what Macquarie said.
@@ -93,6 +95,29 @@ def claims_question(question: str, aliases: AliasBook, today: date | None = None
     named = aliases.canonical(who) if who is not None else None
     if asked is None or named is None or named.type in _NOT_SPEAKERS:
         return None
+    return _asked_of(asked, named.name, named.type, aliases, today, firm=aliases.is_firm(named.name))
+
+
+def writes(author: str | None, who: str) -> bool:
+    """Whether an article's byline names this writer, whole: "Helen Thorne" in "Helen Thorne", "Alfred Cang and Annie Lee"
+    names "Annie Lee"."""
+    return author is not None and who.lower() in (part.strip().lower() for part in re.split(r",|;|&|\band\b", author))
+
+
+def writer_question(question: str, writer: str, articles: Sequence[str], aliases: AliasBook, today: date | None = None,
+                    ) -> ClaimsQuestion | None:
+    """The question as a request for a writer's statements in their own voice, in the articles they wrote (`articles`):
+    "What has Helen Thorne said?" of a columnist the alias book does not know had said the corpus does not say (a column
+    written here, forty-fourth session)."""
+    asked = _ASKED.match(question)
+    if asked is None or not articles:
+        return None
+    return _asked_of(asked, writer, EntityType.person, aliases, today, written_by=tuple(articles))
+
+
+def _asked_of(asked: re.Match[str], name: str, kind: EntityType, aliases: AliasBook, today: date | None, *, firm: bool = False,
+              written_by: tuple[str, ...] = ()) -> ClaimsQuestion:
+    """The request for `name`'s statements, with the topic and the day the question gives."""
     written = (asked["topic"] or "").strip()
     topic = tuple(w for w in re.findall(r"[^\W_]+", written.lower()) if w not in _TOPIC_STOP and len(w) > 2)
     members = tuple(m for name, found in _TOPIC_MEMBERS.items() if name in written.lower() for m in found)
@@ -100,8 +125,8 @@ def claims_question(question: str, aliases: AliasBook, today: date | None = None
     # Only a spelling of one word ("Dy", "PrNd"): the words of "dysprosium oxide" would find every oxide.
     spelled = tuple(variant.lower() for word in topic if (known := aliases.canonical(word)) is not None and known.type is EntityType.material
                     for variant in known.variants if re.fullmatch(r"[^\W_]+", variant) and variant.lower() not in topic)
-    return ClaimsQuestion(named.name, named.type, tuple(dict.fromkeys(topic + members + spelled)), _since(asked["since"], today or datetime.now(UTC).date()), written,
-                          firm=aliases.is_firm(named.name), topic_names=_topic_names(written, aliases))
+    return ClaimsQuestion(name, kind, tuple(dict.fromkeys(topic + members + spelled)), _since(asked["since"], today or datetime.now(UTC).date()),
+                          written, firm=firm, topic_names=_topic_names(written, aliases), written_by=written_by)
 
 
 # A run of capitalised words in a topic: a place, a project, a company ("its Texas plant", "Mountain Pass", "the U.S.").
@@ -167,15 +192,19 @@ def matching_statements(query: ClaimsQuestion, corpus: CorpusView, aliases: Alia
     own_releases = _own_releases(query, corpus, aliases)
     found = []
     for s in corpus.statements:
-        own_voice = query.firm and s.article_id in own_releases and s.attribution is Attribution.author
-        # A firm's judgement is its view, what is asked of it ("SMM expects Pr-Nd oxide prices to stay high", labelled opinion).
-        if (s.kind not in _ASSERTED and not (query.firm and s.kind is Kind.opinion)) or (
-                query.entity not in s.names_and_speaker and s.article_id not in own_releases):
-            continue
-        if speaker is not None and s.attribution is not speaker and not own_voice:
-            continue
-        if speaker is None and s.attribution is Attribution.author:  # a person or an unknown kind: anyone but the author
-            continue
+        if query.written_by:  # a writer: their own voice in their articles, their opinions most of all
+            if s.article_id not in query.written_by or s.attribution is not Attribution.author:
+                continue
+        else:
+            own_voice = query.firm and s.article_id in own_releases and s.attribution is Attribution.author
+            # A firm's judgement is its view, what is asked of it ("SMM expects Pr-Nd oxide prices to stay high", labelled opinion).
+            if (s.kind not in _ASSERTED and not (query.firm and s.kind is Kind.opinion)) or (
+                    query.entity not in s.names_and_speaker and s.article_id not in own_releases):
+                continue
+            if speaker is not None and s.attribution is not speaker and not own_voice:
+                continue
+            if speaker is None and s.attribution is Attribution.author:  # a person or an unknown kind: anyone but the author
+                continue
         if query.topic_words and not _about(s.quote, query.topic_words):
             continue
         if not all(_writes(s, name) for name in query.topic_names):
@@ -224,7 +253,7 @@ def describe(query: ClaimsQuestion, statements: list[StatementRecord], against: 
         return f"The corpus holds no analysed statement by {query.entity}{about}{since}."
     articles = len({s.article_id for s in statements})
     lines = [f"{query.entity}: {len(statements)} statement{'s' * (len(statements) != 1)}{about}{since} "
-             f"in {articles} article{'s' * (articles != 1)}, newest first."]
+             f"in {articles} article{'s' * (articles != 1)}{' they wrote' if query.written_by else ''}, newest first."]
     for i, s in enumerate(statements, start=1):
         verdict = ""
         if s.crosscheck is not None:

@@ -524,3 +524,38 @@ def test_a_social_account_s_handle_is_its_owner_s_name(assay_home):
     registry.close()
     answer = api.claims_answer("What has Lynas claimed about heavy rare earths?", assay_home)
     assert answer is not None and [c.quote for c in answer.citations] == [body]
+
+
+def test_what_a_writer_has_said_lists_their_own_voice_in_the_articles_they_wrote(assay_home):
+    """A column written here (forty-fourth session): "What has Helen Thorne said?" of its writer, whom no alias file knows
+    and whose byline is no part of the body, had said the corpus does not say. What others say in her column is not hers."""
+    from assay import api
+    from assay.store.registry import Registry
+    from assay.types import Analysis, Article, Provenance, StatementAnalysis
+
+    body = ("Money is not the bottleneck.\n\nA price floor for NdPr oxide near $110 a kilogram would do more than any headline.\n\n"
+            "The White House called it the most significant minerals partnership in history.")
+    column = Article(id="c" * 16, title="The West's plan is a press release", source="The Ledger", source_url="file:///column.md",
+                     author="Helen Thorne and Sam Ortiz", published=datetime(2026, 11, 30, tzinfo=UTC), body=body)
+
+    def statement(text: str, kind: Kind, who: Attribution) -> StatementAnalysis:
+        start = body.index(text)
+        return StatementAnalysis(quote=text, start=start, end=start + len(text), kind=kind, kind_confidence=0.8, attribution=who,
+                                 evidence=Evidence.none, rationale="cue")
+
+    statements = [statement("Money is not the bottleneck.", Kind.opinion, Attribution.author),
+                  statement("A price floor for NdPr oxide near $110 a kilogram would do more than any headline.", Kind.opinion, Attribution.author),
+                  statement("The White House called it the most significant minerals partnership in history.", Kind.rhetoric, Attribution.government)]
+    registry = Registry(assay_home.registry_url)
+    registry.record_article(column, chunk_count=0)
+    registry.record_analysis(Analysis(article_id=column.id, content_hash=column.content_hash, summary="A column.", highlights=[], entities=[],
+                                      figures=[], statements=statements, rhetoric_share=0.0,
+                                      provenance=Provenance(model="test", prompts={}, kind_decided_by="test", timings_s={},
+                                                            analysed_at=datetime.now(UTC))), "key")
+    registry.close()
+    answer = api.claims_answer("What has Helen Thorne said?", assay_home)
+    assert answer is not None and [c.quote for c in answer.citations] == [s.quote for s in statements[:2]]
+    assert answer.answer.startswith("Helen Thorne: 2 statements in 1 article they wrote")
+    about = api.claims_answer("What has Sam Ortiz said about price floors?", assay_home)  # the byline's second writer, a topic
+    assert about is not None and [c.quote for c in about.citations] == [statements[1].quote]
+    assert api.claims_answer("What has Helen Smith said?", assay_home) is None  # a name the byline does not write whole
