@@ -144,14 +144,6 @@ def test_found_names_merge_by_rule_and_look_alikes_are_only_suggested():
     assert [s.spelling for s in book.suggestions(["URM", "Ucore Rare Metals"])] == ["URM"]  # only among the names given
 
 
-def test_magnets_alone_are_the_rare_earth_magnets_of_the_shipped_file():
-    """The sample feed's "magnets" had been an entity apart from "Rare earth magnets" in `assay entities` (seen by hand)."""
-    book = AliasBook.load()
-    book.add_found([Entity(name="magnets", type=EntityType.material), Entity(name="Rare earth magnets", type=EntityType.material)])
-    assert {book.canonical(n).name for n in ("magnets", "Magnets", "NdFeB magnets")} == {"Rare earth magnets"}
-    assert book.mentions("Exports of magnets rose, and so did ferrite output.") == ["Rare earth magnets"]
-
-
 def test_a_name_listed_under_several_types_is_typed_once_as_a_place_or_as_the_alias_file_says():
     from assay.aliases import typed_once
 
