@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import re
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Annotated, Literal, NamedTuple
 from urllib.parse import urlsplit
 
@@ -318,10 +318,15 @@ def referents(passage: Passage, found: list[Passage]) -> str:
     return " ".join([passage.hit.text, *(p.quote for p in found if p.hit.article_id == passage.hit.article_id and p.key != passage.key)])
 
 
-def render_passages(found: list[Passage]) -> str:
-    """The passages as the model reads them, each under its key, title and day. A page's footnote markers are left out: the
-    model copied "[7]" and "[13]" from a page copied from Wikipedia as its citations, which name no passage (written here)."""
-    return "\n\n".join(f"[{p.key}] {p.hit.title} ({header_date(p.hit)})\n{FOOTNOTE_MARKERS.sub('', p.quote)}" for p in found)
+def render_passages(found: list[Passage], writers: Mapping[str, str] | None = None) -> str:
+    """The passages as the model reads them, each under its key, title, writer (`writers`, by article id: a byline is no
+    part of the body) and day. A page's footnote markers are left out: the model copied "[7]" and "[13]" from a page copied
+    from Wikipedia as its citations, which name no passage (written here). "What price floor does Helen Thorne propose for
+    NdPr oxide?" of her column was declined, the model's yes for its passage 0.59; under "— by Helen Thorne", 0.68 and
+    answered (forty-fourth session)."""
+    by = writers or {}
+    return "\n\n".join(f"[{p.key}] {p.hit.title}{f' — by {by[p.hit.article_id]}' if p.hit.article_id in by else ''} ({header_date(p.hit)})\n"
+                         f"{FOOTNOTE_MARKERS.sub('', p.quote)}" for p in found)
 
 
 # --- citations --------------------------------------------------------------------------------
@@ -1228,10 +1233,11 @@ def answer_question(
 
     if not retrieval.hits or retrieval.best_dense_similarity < min_similarity:
         return abstain("no_relevant_chunks")
+    writers = catalog.writers({h.article_id for h in retrieval.hits})  # a byline names its writer, though the body does not
     # A question about a company or person no retrieved chunk mentions ("What did Mubadala say ...?")
     # has no answer here, however close the chunks are on topic. Measured on the labelled train
     # questions: 8 of 60 unanswerable caught, 0 of 75 answerable declined (assay/grounding.py).
-    if unnamed := unmentioned_names(question, hits_text := " ".join(f"{h.title} {h.text}" for h in retrieval.hits)):
+    if unnamed := unmentioned_names(question, hits_text := " ".join(f"{h.title} {writers.get(h.article_id, '')} {h.text}" for h in retrieval.hits)):
         # A typing slip ("MP Materails") reads as a name nobody wrote about: the spelling the passages use is named.
         answer.notes.extend(f"the corpus has no “{name}”; it has “{spelt}”: ask again with that spelling"
                             for name in unnamed if (spelt := respelled(name, hits_text)))
@@ -1245,7 +1251,7 @@ def answer_question(
     step = time.perf_counter()
     found = passages(question, retrieval.hits, embedder, passage_chars, passage_word_weight)
     timings["passages"] = time.perf_counter() - step
-    messages = prompt.template().format_messages(passages=render_passages(found), question=question)
+    messages = prompt.template().format_messages(passages=render_passages(found, writers), question=question)
     config: RunnableConfig = {"callbacks": callbacks or [], "metadata": {"prompt": prompt.name, "prompt_version": prompt.version}}
     checks = checks or AnswerChecks()
     if checks.answerable is not None:
@@ -1324,7 +1330,8 @@ def answer_question(
     # "…the Baotou project of Jade River?"). A sentence citing passages that name none of the question's
     # names is first cited to one that does and holds it (`recited_to_named`; evals/README.md).
     # A passage that refers back ("the project has a total investment of…") names what its chunk and article name (`referents`).
-    named = {p.key: f"{held[p.key]} {urlsplit(p.hit.url).netloc if p.hit.url else ''} {referents(p, found)}" for p in found}  # `held` names the publisher
+    named = {p.key: f"{held[p.key]} {urlsplit(p.hit.url).netloc if p.hit.url else ''} {writers.get(p.hit.article_id, '')} {referents(p, found)}"
+             for p in found}  # `held` names the publisher
     text, cited = clean_citations(recited_to_event(recited_to_named(text, question, held, named), question, held), valid)
     # The figure is there, but of what? "What is the total capital cost…" answered with a grant, read
     # from a passage that states no cost; "What tungsten price…" with the tin price. Measured on the

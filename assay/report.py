@@ -41,7 +41,7 @@ import logging
 import os
 import re
 import secrets
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property, lru_cache
@@ -402,6 +402,9 @@ class _Loaded:
 
     def latest_analysis(self, article_id: str) -> Analysis | None:
         return self.analyses.get(article_id)
+
+    def writers(self, article_ids: Collection[str]) -> dict[str, str]:
+        return {row.id: row.author for row in self.rows if row.id in article_ids and row.author}
 
 
 @dataclass

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from datetime import datetime
 from enum import StrEnum
 from typing import Any, Literal, NamedTuple, Protocol
@@ -588,6 +588,10 @@ class ArticleCatalog(Protocol):
     def articles(self) -> list[StoredArticle]: ...
 
     def latest_analysis(self, article_id: str) -> Analysis | None: ...
+
+    def writers(self, article_ids: Collection[str]) -> dict[str, str]:
+        """The bylines of these articles, by id: those that have one."""
+        ...
 
 
 class CallLog(Protocol):

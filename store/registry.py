@@ -787,6 +787,14 @@ class Registry:
             found.setdefault(source_url, []).append((article_id, body))
         return found
 
+    def writers(self, article_ids: Collection[str]) -> dict[str, str]:
+        """The bylines of these articles, by id: those that have one (a passage's header names its writer)."""
+        if not article_ids:
+            return {}
+        with self.session() as s:
+            rows = s.execute(select(ArticleRow.id, ArticleRow.author).where(ArticleRow.id.in_(list(article_ids)), ArticleRow.author.is_not(None)))
+            return {article_id: author for article_id, author in rows if author}
+
     def articles_read_from(self, source_url: str) -> list[str]:
         """The ids of the articles read from this feed, page or file (their `source_url`), with or without
         URLs of their own: a feed's items, a text dump's articles. Oldest first."""

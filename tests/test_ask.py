@@ -45,6 +45,16 @@ def corpus(prefect_harness, tmp_path_factory, registry_backend, request):
     get_settings.cache_clear()
 
 
+
+class NoAnalyses:
+    """A catalog whose articles have no analysis and no byline."""
+
+    def latest_analysis(self, article_id):
+        return None
+
+    def writers(self, article_ids):
+        return {}
+
 def answer(corpus, question, *replies, **kwargs):
     settings, retriever, registry, embed = corpus
     model = FakeListChatModel(responses=list(replies))
@@ -167,9 +177,6 @@ def test_a_figure_only_another_company_s_article_holds_is_an_abstention():
                         source=titles[a].split(" Reports")[0], dense_similarity=0.7, dense_rank=i, rrf=0.03) for i, (a, text) in enumerate(texts.items(), 1)]
             return Retrieval(hits=hits, best_dense_similarity=0.7)
 
-    class NoAnalyses:
-        def latest_analysis(self, article_id):
-            return None
 
     settings = Settings()
     question = "What was Mojave Magnetics' revenue for the nine months to September 30, 2026?"
@@ -211,9 +218,6 @@ def test_a_whole_year_s_figure_answers_no_question_about_a_quarter_and_a_publish
                         source=titles[a][1], dense_similarity=0.7, dense_rank=i, rrf=0.03) for i, (a, text) in enumerate(texts.items(), 1)]
             return Retrieval(hits=hits, best_dense_similarity=0.7)
 
-    class NoAnalyses:
-        def latest_analysis(self, article_id):
-            return None
 
     settings = Settings()
     for question, reply, reason in (
@@ -267,9 +271,6 @@ def test_a_false_premise_a_plan_and_an_amount_of_something_else_are_declined():
                         source="Wire", dense_similarity=0.7, dense_rank=i, rrf=0.03) for i, (a, text) in enumerate(texts.items(), 1)]
             return Retrieval(hits=hits, best_dense_similarity=0.7)
 
-    class NoAnalyses:
-        def latest_analysis(self, article_id):
-            return None
 
     settings = Settings()
     embedder = MiniLMEmbeddings(batch_size=settings.embed_batch_size)
@@ -730,9 +731,6 @@ def test_an_answer_from_a_passage_that_refers_back_to_the_asked_project_is_kept(
                                        title=self.title, source="Baotou Daily", dense_similarity=0.7, dense_rank=1, rrf=0.03)],
                              best_dense_similarity=0.7)
 
-    class NoAnalyses:
-        def latest_analysis(self, article_id):
-            return None
 
     settings = Settings()
     question = "How much did the Jinli magnet project in Baotou cost?"
@@ -953,9 +951,6 @@ def test_the_cited_articles_publisher_names_what_the_question_names():
                       dense_similarity=0.7, dense_rank=1, rrf=0.03)
             return Retrieval(hits=[hit], best_dense_similarity=0.7)
 
-    class NoAnalyses:
-        def latest_analysis(self, article_id):
-            return None
 
     settings = Settings()
     question = "What capacity does the Baotou magnet project of Jade River have?"
@@ -1442,3 +1437,43 @@ def test_a_count_comes_from_a_sentence_that_names_what_is_counted():
     assert count_of_something_else("It will select beneficiaries for 6,000 metric tonnes per annum [1].", question, release)
     assert not count_of_something_else("Five, each eligible for up to 1,200 MTPA [1].", question, release)
     assert not count_of_something_else("It produced 10,500 t [1].", "How many tonnes did Lynas produce?", {1: "Lynas produced 10,500 t of NdPr."})
+
+
+def test_a_passage_s_header_names_its_article_s_writer():
+    """A column written here (forty-fourth session): "What price floor does Helen Thorne propose for NdPr oxide?" was declined,
+    since no passage names her: a byline is no part of the body. Each passage's header now names its article's writer, and
+    the checks that the passages write the question's names read it there."""
+    from langchain_core.messages import BaseMessage
+
+    from assay.embeddings import MiniLMEmbeddings
+    from assay.retrieval import Hit, Retrieval
+    from assay.settings import Settings
+
+    text = "A guaranteed price floor for NdPr oxide, set at or near $110 a kilogram, would do more than any headline figure."
+
+    class OneColumn:
+        store = None
+
+        def search(self, question, k, filters=None):
+            return Retrieval(hits=[Hit(chunk_id="c-0000-x", article_id="c", text=text, start=0, end=len(text), published="2026-11-30",
+                                       title="The West's plan is a press release", source="The Ledger", dense_similarity=0.7, dense_rank=1,
+                                       rrf=0.03)], best_dense_similarity=0.7)
+
+    class Bylined(NoAnalyses):
+        def writers(self, article_ids):
+            return {"c": "Helen Thorne"} if "c" in article_ids else {}
+
+    class Recording(FakeListChatModel):
+        seen: list = []
+
+        def _call(self, messages: list[BaseMessage], *args, **kwargs):
+            self.seen.append("\n".join(str(m.content) for m in messages))
+            return super()._call(messages, *args, **kwargs)
+
+    settings = Settings()
+    model = Recording(responses=["She proposes a price floor near $110 a kilogram [1]."])
+    got = answer_question("What price floor does Helen Thorne propose for NdPr oxide?", retriever=OneColumn(), catalog=Bylined(),
+                          embedder=MiniLMEmbeddings(batch_size=settings.embed_batch_size), model=model, prompt=load_prompt("answer"),
+                          k=settings.ask_k, min_similarity=settings.ask_min_similarity, passage_chars=400)
+    assert not got.abstained, got.abstain_reason
+    assert "[1] The West's plan is a press release — by Helen Thorne (2026-11-30)" in model.seen[0]
