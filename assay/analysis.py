@@ -73,6 +73,7 @@ from assay.statements import (
 from assay.transcripts import QA_LABEL, QUESTION_LABEL, address_end, is_procedure, turns
 from assay.types import (
     FIGURE_MAX_CHARS,
+    MEASURES_MAX_CHARS,
     RHETORIC_KINDS,
     Analysis,
     Article,
@@ -658,12 +659,15 @@ MEASURED_MAX_WORDS = 10
 
 
 def _measured_in(sentence: str, at: int) -> str:
-    """The words of the figure's clause before it, at most `MEASURED_MAX_WORDS` of them ("China's imports of rare earths
-    from Myanmar fell" for "62%"); "" where fewer than two."""
+    """The words of the figure's clause before it, at most `MEASURED_MAX_WORDS` of them and `MEASURES_MAX_CHARS` characters
+    ("China's imports of rare earths from Myanmar fell" for "62%"); "" where fewer than two."""
     before = sentence[:at]
     opened = _CLAUSE_OPENING.match(before)
     words = before[opened.end() if opened else 0 :].split()[-MEASURED_MAX_WORDS:]
-    return " ".join(words).strip(" ,;:—–-") if len(words) >= 2 else ""
+    while words and len(" ".join(words)) > MEASURES_MAX_CHARS:  # long words: the nearest ones (a test article's had failed the analysis)
+        words = words[1:]
+    measured = " ".join(words).strip(" ,;:—–-")
+    return measured if len(words) >= 2 and measured else ""
 
 
 def _figure(reply: FigureReply, body: str) -> Figure | None:

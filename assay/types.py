@@ -382,12 +382,15 @@ class Entity(BaseModel):
 FIGURE_MAX_CHARS = 24  # "US$1.2 billion", "640,000 yuan/t": longer is a phrase, not a figure
 
 
+MEASURES_MAX_CHARS = 80  # what a figure measures, as the report's and `assay show`'s figure lines show it
+
+
 class FigureReply(BaseModel):
     """A key figure as the LLM names it."""
 
     value: str = Field(min_length=1, max_length=FIGURE_MAX_CHARS, description="The number exactly as the article writes it.")
     unit: str = Field("", max_length=FIGURE_MAX_CHARS)
-    measures: str = Field(min_length=1, max_length=80)
+    measures: str = Field(min_length=1, max_length=MEASURES_MAX_CHARS)
 
 
 class Figure(FigureReply):

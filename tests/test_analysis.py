@@ -131,6 +131,11 @@ def test_a_figure_shows_its_value_as_the_body_writes_it_and_its_unit_once():
                 if (f := _figure(FigureReply(value=v, unit="", measures=m), wire))}
     assert measured == {"62%": "China's imports of rare earths from Myanmar fell", "1,240 tonnes": "Imports of mixed rare earth carbonate totalled",
                         "3,260 tonnes": "imports a year earlier"}
+    # Long words: the nearest that fit what a figure's line shows (a test article's clause had failed its whole analysis).
+    long = ("The monitoring system can precisely measure yields of electrochemically-polarised crystallisation furnaces under "
+            "extreme conditions—up to 35%.")
+    measured = _figure(FigureReply(value="35%", unit="", measures="percentage"), long)
+    assert measured is not None and 0 < len(measured.measures) <= 80 and long[: long.index("35%")].rstrip().endswith(measured.measures)
 
 
 def test_a_figure_is_what_its_sentence_says_or_nothing():
