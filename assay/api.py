@@ -523,8 +523,10 @@ def claims_answer(question: str, settings: Settings, filters: Filters | None = N
     who = asked_about(question)
     if who is None:
         return None
-    mentioned = _articles_that_write(_spelled(who, aliases), settings, filters)
-    by_writer = _articles_by(who, settings, filters)  # a byline is no part of the body: "What has Helen Thorne said?" of her column
+    rows = _filtered_articles(settings, filters)  # read once for both: the corpus's articles, with their bodies
+    spelled = _spelled(who, aliases)
+    mentioned = [a.id for a in rows if spelled.search(f"{a.title}\n{a.body}")]
+    by_writer = [a.id for a in rows if writes(a.author, who)]  # a byline is no part of the body: "What has Helen Thorne said?" of her column
     if not mentioned and not by_writer:
         return None
     view, aliases = corpus_view(settings, article_ids=list(dict.fromkeys(mentioned + by_writer)))
@@ -538,16 +540,14 @@ def claims_answer(question: str, settings: Settings, filters: Filters | None = N
 def _articles_that_write(written: re.Pattern[str], settings: Settings, filters: Filters | None) -> list[str]:
     """The articles (within the filters) whose title or body the pattern finds: a question about one
     entity or figure costs what its articles cost, not the whole corpus."""
-    registry = services(settings).registry
-    allowed = allowed_articles(registry, filters) if filters else None
-    return [a.id for a in registry.articles() if (allowed is None or a.id in allowed) and written.search(f"{a.title}\n{a.body}")]
+    return [a.id for a in _filtered_articles(settings, filters) if written.search(f"{a.title}\n{a.body}")]
 
 
-def _articles_by(writer: str, settings: Settings, filters: Filters | None) -> list[str]:
-    """The articles (within the filters) whose byline names this writer (`statement_answers.writes`)."""
+def _filtered_articles(settings: Settings, filters: Filters | None) -> list[StoredArticle]:
+    """The corpus's articles within the filters."""
     registry = services(settings).registry
     allowed = allowed_articles(registry, filters) if filters else None
-    return [a.id for a in registry.articles() if (allowed is None or a.id in allowed) and writes(a.author, writer)]
+    return [a for a in registry.articles() if allowed is None or a.id in allowed]
 
 
 def _spelled(who: str, aliases: AliasBook) -> re.Pattern[str]:
