@@ -14,7 +14,7 @@ from assay.types import Article, Fetched, RawItem
 # Which reading of the sources the readers and the cleaning give: bump it when a change to them makes an
 # unchanged source read otherwise, so that the version it makes is known for Assay's rereading, not the
 # publisher's edit (the digest leaves such versions out; `assay show` says so).
-READER_VERSION = "32"  # 1: before it was kept (None in the registry); 2: wire formats, filing tables, tables over pages;
+READER_VERSION = "33"  # 1: before it was kept (None in the registry); 2: wire formats, filing tables, tables over pages;
 # 3: periods side by side over a text or PDF table's columns, a filing's signs and section labels in them; a page's
 # "Read more:" links and advertisement slots; "NYSE American:" and "TSX-V:" listings; 4: an outlet in a dateline's
 # brackets ("LONDON (Fastmarkets) -"), a byline's role ("By Staff Reporter") no publisher; 5: Reuters' dateline with no
@@ -68,6 +68,7 @@ READER_VERSION = "32"  # 1: before it was kept (None in the registry); 2: wire f
 # 32: a byline in italics names the writer; short unheaded bullets over the first paragraph are the publisher's highlights;
 #     a call to subscribe with the text going on under it is no paywall; a correction note is kept as a reading note; a page's
 #     day labelled "Published:" outside its article element dates it; a photo's caption ending in its credit is no text
+# 33: a pasted page's buttons between its headline and byline are no text; a name over a writer's post is the byline
 
 # The bundled sample corpus: 25 real articles of one feed (the demo's input, the eval's corpus). Read through
 # the package (assay/data/samples links to the top-level samples/), so that an installed wheel carries it: read

@@ -126,6 +126,8 @@ _BOILERPLATE = re.compile(
     r"|^for (?:further|more) information\b|media (?:contact|enquiries|inquiries)|undertakes? no obligation|place undue reliance"
     r"|^for (?:inquiries|enquiries)\b|^(?:general )?(?:public |press |media )?(?:inquiries|enquiries)\s*:|^(?:public|investor|media) relations\b|^corporate communications\b"
     r"|^to contact the (?:reporters?|editors?|writers?)\b"  # a Bloomberg story's footer
+    # A writer's links under their bio: "Connect with Nick on Twitter.", "Follow Jane Doe on LinkedIn" (a pasted page written here)
+    r"|^(?:connect with|follow)\s+(?:\S+\s+){1,3}on\s+(?:twitter|x|linkedin|facebook|instagram|bluesky|threads|mastodon)\b"
     r"|regulation services provider|authori[sz]ed for release|^analyst certification\b"
     # The London Stock Exchange's RNS footer and the market-abuse notice its announcements carry.
     r"|^this information is provided by rns\b|^rns is approved by\b|\bcontains inside information for the purposes of\b"

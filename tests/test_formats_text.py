@@ -1587,3 +1587,25 @@ def test_a_wire_story_s_correction_note_is_said_not_read_as_text(tmp_path: Path)
         page.reading_notes)
     assert [s.text for s in statements(page)] == [
         "China's imports of rare earths from Myanmar fell 62% in October from a year earlier, customs data showed on Wednesday."]
+
+
+def test_a_page_s_buttons_between_its_headline_and_byline_are_left_out_and_the_byline_read(tmp_path: Path):
+    """A story pasted from a browser in the Australian Financial Review's layout (written here, forty-fourth session):
+    "Save", "Share", "Gift this article" and a section label between the headline and "Nick Evans" over "Resources
+    reporter". The menu-run rule took a run at the very top only: the buttons stayed in the text and pushed the date line
+    past the lines a date is read from (undated), the writer was not read, and his closing bio and "Connect with Nick on
+    Twitter." were statements."""
+    from assay.statements import statements
+
+    text = ("Lynas eyes US$500m raise as heavy rare earths demand surges\n\nSave\nShare\nGift this article\n\nMining\nNick Evans\n"
+            "Resources reporter\nDec 4, 2026 – 5.32pm\n\nLynas Rare Earths is sounding out institutional investors about a raising of "
+            "up to US$500 million to fund a second heavy rare earths separation circuit in Malaysia, sources said.\n\n"
+            "Shares in Lynas fell 4.1 per cent to $14.82.\n\nLicense this article\n\nMining\nRare earths\nNick Evans is a resources "
+            "reporter based in Perth. Connect with Nick on Twitter.\n")
+    article, _ = _read_text(tmp_path, text)
+    assert (article.title, article.author, article.published) == (
+        "Lynas eyes US$500m raise as heavy rare earths demand surges", "Nick Evans", datetime(2026, 12, 4, tzinfo=UTC))
+    assert not {"Save", "Gift this article", "Mining"} & set(article.body.split("\n")[:6])
+    assert [s.text for s in statements(article)] == [
+        "Lynas Rare Earths is sounding out institutional investors about a raising of up to US$500 million to fund a second heavy "
+        "rare earths separation circuit in Malaysia, sources said.", "Shares in Lynas fell 4.1 per cent to $14.82."]

@@ -411,6 +411,8 @@ def byline_author(lines: list[str]) -> str | None:
     # person's, when no word of it is written in lower case in the text ("Prices Rise Again" over a day is a dek).
     text = " ".join(lines)
     for line, below in zip(head, head[1:]):
+        if _NAME_ALONE.match(line) and ROLE_LINE.match(below) and not _organisation(line):  # "Nick Evans" over "Resources reporter"
+            return line
         if (_NAME_ALONE.match(line) and DATE_LINE.match(below) and not _organisation(line) and not _NO_PERSON.search(line)
                 and not names_an_actor(line) and not trade_names(line)  # "Benchmark Minerals", "Rio Tinto": organisations
                 and not any(re.search(rf"\b{re.escape(word.lower())}\b", text) for word in line.split() if word[0].isupper())):
@@ -418,6 +420,8 @@ def byline_author(lines: list[str]) -> str | None:
     return None
 
 
+# A writer's post on a line of its own under their name, as a pasted page's byline sets it: "Nick Evans" over "Resources reporter".
+ROLE_LINE = re.compile(r"^(?:[A-Z][\w&-]*\s+){0,3}(?:reporter|writer|editor|correspondent|columnist|journalist|contributor)$", re.I)
 _NAME_WORD = r"[A-Z][a-zà-ÿ'’]+(?:-[A-Z]?[a-zà-ÿ]+)?"  # "Quintero", "O’Neill", "Jean-Luc"
 _NAME_ALONE = re.compile(rf"^{_NAME_WORD}(?:\s+[A-Z]\.)?(?:\s+(?:(?:de|van|von|da|del|di|le)\s+)?{_NAME_WORD}){{1,2}}$")
 

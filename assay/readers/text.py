@@ -9,6 +9,7 @@ by URL keeps its URL as its identity; a local file is known by its path and its 
 from __future__ import annotations
 
 import email.utils
+import itertools
 import json
 import re
 from collections.abc import Sequence
@@ -43,6 +44,7 @@ from assay.readers.opening import (
     DATE_LINE,
     NAMES_ONLY_BYLINE,
     POSTAL_LINE,
+    ROLE_LINE,
     byline_author,
     closing_date,
     date_in,
@@ -510,6 +512,18 @@ def _is_menu_line(line: str) -> bool:
     return 0 < len(words) <= 3 and not re.search(r"\d|[.!?,;]$|^[•*·▪–-]", line.strip())
 
 
+def _menu_under_title(lines: list[str], filled: list[int]) -> set[int]:
+    """A browser's paste of a news page puts the page's buttons and section label between the headline and the byline
+    ("Save", "Share", "Gift this article", "Mining", then "Nick Evans" over "Resources reporter"; the Australian Financial
+    Review's layout, written here): four or more menu lines right under the first line, the byline among them kept. They had
+    stayed in the text, and pushed its date line past the lines a date is read from."""
+    run = list(itertools.takewhile(lambda i: _is_menu_line(lines[i]), filled[1:]))
+    if len(run) < 4:
+        return set()
+    byline = {i for i, below in itertools.pairwise(run) if ROLE_LINE.match(lines[below].strip()) and not ROLE_LINE.match(lines[i].strip())}
+    return set(run) - byline - {below for i, below in itertools.pairwise(run) if i in byline}
+
+
 def _without_page_chrome(lines: list[str], notes: list[str]) -> tuple[list[str], list[str]]:
     """The lines without a pasted page's menu above the article and its links below it: four or more
     menu lines in a row at the top, or after a skip link ("Skip to main content") every menu run in
@@ -533,6 +547,7 @@ def _without_page_chrome(lines: list[str], notes: list[str]) -> tuple[list[str],
         if not skip:  # without a skip link only a run at the very top is a menu, never one further down
             break
         run = 0
+    under_title = _menu_under_title(lines, filled) if not start and not skip else set()
     end = len(lines)
     tail = [i for i in filled if i >= start]
     trailing = next((n for n, i in enumerate(reversed(tail)) if not _is_menu_line(lines[i])), len(tail))
@@ -544,7 +559,7 @@ def _without_page_chrome(lines: list[str], notes: list[str]) -> tuple[list[str],
         if after and sum(_is_menu_line(lines[i]) or len(lines[i].split()) <= 4 or bool(_CONTACT_LINE.search(lines[i])) for i in after) >= 0.6 * len(after):
             end = credit + 1
     # Its photo captions and sign-up calls, before the layout joins them to the paragraph under them.
-    captions = {i for i in filled if start <= i < end and PAGE_FURNITURE.search(lines[i].strip())}
+    captions = {i for i in filled if start <= i < end and PAGE_FURNITURE.search(lines[i].strip())} | under_title
     corrections = [note for i in sorted(captions) if (note := publisher_correction(lines[i]))]
     notes.extend(corrections)  # left out of the text as the captions are, but said
     # A rail of other stories' headlines inside the text ("Most Read from Bloomberg" over them): up to a line that ends a sentence.
